@@ -1,0 +1,71 @@
+package io.atlasj.cli;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.imports.ImportException;
+import io.atlasj.marketdata.store.StoreException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code atlas} command. Exit codes: 0 success, 1 a user error (bad input, missing data; the message says what
+ * and where), 2 a usage error (unknown command or option).
+ */
+@Command(name = "atlas", mixinStandardHelpOptions = true, versionProvider = AtlasCli.Version.class,
+        description = "Atlas for Java: find models that forecast financial markets.",
+        subcommands = {DataCommand.class, CommandLine.HelpCommand.class})
+public final class AtlasCli {
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "Atlas home directory (default: $ATLAS_HOME, else ~/.atlas).")
+    Path home;
+
+    private final Map<String, String> env;
+
+    AtlasCli(Map<String, String> env) {
+        this.env = env;
+    }
+
+    AtlasHome home() {
+        return AtlasHome.resolve(Optional.ofNullable(home), env);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI with the given environment and streams; returns the exit code. */
+    public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new AtlasCli(env));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UserException || ex instanceof ImportException || ex instanceof StoreException
+                    || ex instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + ex.getMessage());
+            } else {
+                commandLine.getErr().println("internal error: " + ex);
+                ex.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return 1;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = AtlasCli.class.getPackage().getImplementationVersion();
+            return new String[] {"atlas " + (v == null ? "development" : v),
+                "JVM " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

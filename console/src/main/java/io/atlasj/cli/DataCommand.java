@@ -1,0 +1,406 @@
+package io.atlasj.cli;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.imports.ImportFormat;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.imports.RowProblem;
+import io.atlasj.marketdata.pipeline.BundledData;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.quality.Gaps;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.marketdata.store.SeriesSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code atlas data ...}: import market data, list what is stored, print candles. */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Import, list and print market data.",
+        subcommands = {DataCommand.Import.class, DataCommand.ListCmd.class, DataCommand.Candles.class})
+final class DataCommand {
+    @ParentCommand
+    AtlasCli atlas;
+
+    AtlasHome home() {
+        return atlas.home();
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Import market-data files into the store (re-importing the same file is a no-op).",
+                "Trades and quotes are resampled to 1s 1m 5m 15m 1h 4h 1d bars, candles to every coarser timeframe.",
+                "A file with bad rows is rejected whole, with file, line and field, unless --skip-bad-rows.",
+                "Formats: bitstamp-trades, binance-klines, lean, ta4j-json, ohlcv-csv, binance-ws."},
+            footer = {"", "Examples:",
+                "  atlas data import --bundled",
+                "  atlas data import --format binance-klines --exchange binance-um 'data/FILUSDT/*.gz'",
+                "  atlas data import --format lean lean/crypto/coinbase/minute/btcusd/20170903_quote.zip",
+                "  atlas data import --format ohlcv-csv --exchange x --symbol y --columns time,open,high,low,close,volume f.csv"})
+    static final class Import implements Callable<Integer> {
+        @ParentCommand
+        DataCommand data;
+        @Spec
+        CommandSpec spec;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        static final class Source {
+            @Option(names = "--bundled", required = true,
+                    description = "Import the bundled Bitstamp BTC/USD trades (100,000 trades, 2013-11-25..12-01; "
+                            + "from org.ta4j:ta4j-examples:0.18, MIT).")
+            boolean bundled;
+
+            @ArgGroup(exclusive = false)
+            FileArgs files;
+        }
+
+        static final class FileArgs {
+            @Option(names = "--format", required = true, paramLabel = "F", description = "File format: ${COMPLETION-CANDIDATES}.",
+                    converter = FormatConverter.class, completionCandidates = FormatCandidates.class)
+            ImportFormat format;
+
+            @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files or quoted globs ('dir/*.gz', 'dir/**/*.zip').")
+            List<String> files;
+        }
+
+        @Option(names = "--exchange", paramLabel = "E", description = "Exchange name, e.g. bitstamp, binance-um.")
+        String exchange;
+
+        @Option(names = "--symbol", paramLabel = "S", description = "Symbol, e.g. btc_usd, filusdt. lean, ta4j-json, "
+                + "binance-klines and binance-ws take it from the file name or content when absent.")
+        String symbol;
+
+        @Option(names = "--timeframe", paramLabel = "T", converter = TimeframeConverter.class,
+                description = "Bar length of candle files when the file does not tell: 1s 1m 5m 15m 1h 4h 1d.")
+        Timeframe timeframe;
+
+        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv: column meanings in file order, "
+                + "e.g. time,open,high,low,close,volume (also quote_volume, trades, taker_buy_volume; _ skips).")
+        String columns;
+
+        @Option(names = "--skip-bad-rows", description = "Import the good rows of a file with bad rows and report the bad ones.")
+        boolean skipBadRows;
+
+        @Option(names = "--fill-gaps", description = "Write flat zero-volume candles (flagged 'filled') where a bar has no data. "
+                + "Off by default: gaps stay gaps.")
+        boolean fillGaps;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            AtlasHome home = data.home();
+            List<Path> paths;
+            ImportOptions options;
+            if (source.bundled) {
+                if (exchange != null || symbol != null || columns != null || timeframe != null) {
+                    throw new UserException("--bundled takes no --exchange, --symbol, --timeframe or --columns");
+                }
+                paths = List.of(BundledData.extract(home.root().resolve("cache/bundled")));
+                options = BundledData.options();
+            } else {
+                paths = expand(source.files.files);
+                options = new ImportOptions(source.files.format, exchange, symbol, timeframe, false, false, columns);
+            }
+            options = options.withSkipBadRows(skipBadRows).withFillGaps(fillGaps);
+            ImportJob.Summary summary;
+            try (MarketDataStore store = MarketDataStore.open(home.marketData());
+                 Progress progress = new Progress(spec.commandLine().getErr())) {
+                summary = new ImportJob(store).run(paths, options, progress);
+            }
+            report(out, spec.commandLine().getErr(), summary);
+            return summary.rejectedFiles() > 0 ? 1 : 0;
+        }
+
+        private static void report(PrintWriter out, PrintWriter err, ImportJob.Summary s) {
+            List<List<String>> rows = new ArrayList<>();
+            for (ImportJob.FileOutcome f : s.files()) {
+                rows.add(List.of(f.file().getFileName().toString(), f.rejected() ? "REJECTED" : "ok",
+                        Formats.count(f.rowsRead()), Formats.count(f.inserted()), Formats.count(f.present()),
+                        Formats.count(f.badRows()), Formats.count(f.derived()), String.format(Locale.ROOT, "%.2fs", f.millis() / 1000.0)));
+            }
+            if (s.files().size() <= 50) {
+                out.print(Formats.table(List.of("FILE", "STATUS", "READ", "INSERTED", "PRESENT", "BAD", "DERIVED", "TIME"), rows));
+            }
+            for (ImportJob.FileOutcome f : s.files()) {
+                if (f.rejected()) {
+                    err.println("error: " + f.error());
+                } else if (f.badRows() > 0) {
+                    StringBuilder lines = new StringBuilder();
+                    for (RowProblem p : f.skipped()) {
+                        lines.append("\n  skipped ").append(p.describe(f.file().toString()));
+                    }
+                    out.println(f.file() + ": skipped " + Formats.count(f.badRows()) + " bad rows, first at lines "
+                            + f.skipped().stream().map(p -> String.valueOf(p.line())).toList() + lines);
+                }
+                if (f.ignored() > 0) {
+                    out.println(f.file().getFileName() + ": " + Formats.count(f.ignored())
+                            + " messages of kinds not stored (depth diffs, book snapshots) were ignored");
+                }
+            }
+            double secs = Math.max(s.millis(), 1) / 1000.0;
+            out.printf(Locale.ROOT, "%d file(s): %s rows read, %s inserted, %s already present, %s bad rows skipped, "
+                            + "%d file(s) rejected; %s bars derived%s; %.1fs, %s rows/s%n",
+                    s.files().size(), Formats.count(s.rowsRead()), Formats.count(s.inserted()),
+                    Formats.count(s.present()), Formats.count(s.badRows()), s.rejectedFiles(),
+                    Formats.count(s.derived()), s.filled() > 0 ? ", " + Formats.count(s.filled()) + " gap bars filled" : "",
+                    secs, Formats.count((long) (s.rowsRead() / secs)));
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Expands plain paths and globs; every argument must match at least one file. */
+    static List<Path> expand(List<String> args) {
+        List<Path> out = new ArrayList<>();
+        for (String arg : args) {
+            if (!arg.matches(".*[*?\\[{].*")) {
+                Path p = Path.of(arg);
+                if (!Files.isRegularFile(p)) {
+                    throw new UserException(arg + ": no such file");
+                }
+                out.add(p);
+                continue;
+            }
+            int firstGlob = arg.replaceAll("[*?\\[{].*", "").length();
+            int slash = arg.lastIndexOf('/', firstGlob);
+            Path base = slash < 0 ? Path.of(".") : Path.of(slash == 0 ? "/" : arg.substring(0, slash));
+            String pattern = slash < 0 ? arg : arg.substring(slash + 1);
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            List<Path> found;
+            try (Stream<Path> walk = Files.walk(base)) {
+                found = walk.filter(java.nio.file.Files::isRegularFile)
+                        .filter(p -> matcher.matches(base.relativize(p)))
+                        .sorted()
+                        .toList();
+            } catch (IOException e) {
+                throw new UserException(arg + ": cannot list " + base + ": " + e.getMessage());
+            }
+            if (found.isEmpty()) {
+                throw new UserException(arg + ": no file matches");
+            }
+            out.addAll(found);
+        }
+        return out;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List stored markets: per kind and timeframe the rows, first and last time, gaps "
+                + "(runs of missing bars), the longest gap, zero-volume and filled bars."})
+    static final class ListCmd implements Callable<Integer> {
+        @ParentCommand
+        DataCommand data;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (MarketDataStore store = MarketDataStore.open(data.home().marketData())) {
+                List<SeriesSummary> all = store.summaries();
+                if (all.isEmpty()) {
+                    out.println("The market-data store " + store.file() + ".mv.db is empty. Import data with "
+                            + "'atlas data import --bundled' or 'atlas data import --format F FILE...'.");
+                    return 0;
+                }
+                List<List<String>> rows = new ArrayList<>();
+                for (SeriesSummary s : all) {
+                    boolean bars = s.timeframe() != null;
+                    Gaps g = bars ? Gaps.of(store.openTimes(s.market(), s.timeframe(),
+                            s.kind() == SeriesSummary.Kind.QUOTE_CANDLES), s.timeframe()) : null;
+                    rows.add(List.of(s.market().toString(), s.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                            bars ? s.timeframe().label() : "", Formats.count(s.rows()), Formats.time(s.first()),
+                            Formats.time(s.last()), bars ? Formats.count(g.count()) : "",
+                            bars ? Formats.duration(g.longestMillis()) : "",
+                            bars && g.longestFrom() >= 0 ? Formats.time(g.longestFrom()) : "",
+                            s.kind() == SeriesSummary.Kind.CANDLES ? Formats.count(s.zeroVolume()) : "",
+                            bars ? Formats.count(s.filled()) : ""));
+                }
+                out.print(Formats.table(List.of("MARKET", "KIND", "TF", "ROWS", "FIRST (UTC)", "LAST (UTC)", "GAPS",
+                        "LONGEST GAP", "LONGEST GAP FROM", "ZERO-VOL", "FILLED"), rows));
+                out.println("Times are bar open times (trades and quotes: event times). A gap is a run of missing "
+                        + "bars; gaps are never filled unless imported with --fill-gaps.");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "candles", mixinStandardHelpOptions = true,
+            description = "Print stored candles of one market and timeframe as a table or CSV.")
+    static final class Candles implements Callable<Integer> {
+        @ParentCommand
+        DataCommand data;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--exchange", required = true, paramLabel = "E")
+        String exchange;
+        @Option(names = "--symbol", required = true, paramLabel = "S")
+        String symbol;
+        @Option(names = "--timeframe", required = true, paramLabel = "T", converter = TimeframeConverter.class,
+                description = "1s 1m 5m 15m 1h 4h 1d")
+        Timeframe timeframe;
+        @Option(names = "--from", paramLabel = "TIME", description = "First open time (UTC), inclusive.")
+        String from;
+        @Option(names = "--to", paramLabel = "TIME", description = "Last open time (UTC), exclusive.")
+        String to;
+        @Option(names = "--format", paramLabel = "table|csv", defaultValue = "table",
+                description = "table (default) or csv.")
+        String format;
+        @Option(names = "--limit", paramLabel = "N", description = "Print at most N candles (the first N).")
+        Integer limit;
+
+        @Override
+        public Integer call() {
+            if (!format.equals("table") && !format.equals("csv")) {
+                throw new UserException("--format must be table or csv, got '" + format + "'");
+            }
+            Market market;
+            try {
+                market = new Market(exchange, symbol);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            long f = from == null ? Long.MIN_VALUE : Formats.parseTime(from, "--from");
+            long t = to == null ? Long.MAX_VALUE : Formats.parseTime(to, "--to");
+            PrintWriter out = spec.commandLine().getOut();
+            try (MarketDataStore store = MarketDataStore.open(data.home().marketData())) {
+                if (!store.markets().contains(market)) {
+                    throw new UserException("no data for " + market + "; stored markets: " + store.markets()
+                            + " (see 'atlas data list')");
+                }
+                CandleSeries c = store.candles(market, timeframe, f, t);
+                int n = limit == null ? c.size() : Math.min(limit, c.size());
+                List<String> header = List.of("open_time", "open", "high", "low", "close", "volume", "quote_volume",
+                        "trades", "taker_buy_volume", "source");
+                if (format.equals("csv")) {
+                    out.println(String.join(",", header));
+                    for (int i = 0; i < n; i++) {
+                        out.println(String.join(",", row(c, i, true)));
+                    }
+                } else {
+                    List<List<String>> rows = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        rows.add(row(c, i, false));
+                    }
+                    out.print(Formats.table(header, rows));
+                    out.println(Formats.count(n) + " of " + Formats.count(c.size()) + " candles");
+                }
+            }
+            return 0;
+        }
+
+        private static List<String> row(CandleSeries c, int i, boolean csv) {
+            return List.of(csv ? java.time.Instant.ofEpochMilli(c.openTime(i)).toString() : Formats.time(c.openTime(i)),
+                    num(c.open(i)), num(c.high(i)), num(c.low(i)), num(c.close(i)), num(c.volume(i)),
+                    num(c.quoteVolume(i)), c.tradeCount(i) < 0 ? "" : String.valueOf(c.tradeCount(i)),
+                    num(c.takerBuyVolume(i)), c.source(i).name().toLowerCase(Locale.ROOT));
+        }
+
+        private static String num(double v) {
+            if (Double.isNaN(v)) {
+                return "";
+            }
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        }
+    }
+
+    static final class TimeframeConverter implements picocli.CommandLine.ITypeConverter<Timeframe> {
+        @Override
+        public Timeframe convert(String value) {
+            try {
+                return Timeframe.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<ImportFormat> {
+        @Override
+        public ImportFormat convert(String value) {
+            try {
+                return ImportFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class FormatCandidates extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        FormatCandidates() {
+            super(Stream.of(ImportFormat.values()).map(ImportFormat::id).toList());
+        }
+    }
+
+    /** A progress bar per file on an interactive terminal; one line per file otherwise. */
+    static final class Progress implements ImportJob.Listener, AutoCloseable {
+        private final PrintWriter err;
+        private final boolean interactive = System.console() != null;
+        private ProgressBar bar;
+
+        Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void fileStarted(Path file, long bytes, int index, int total) {
+            closeBar();
+            String task = String.format(Locale.ROOT, "[%d/%d] %s", index + 1, total, file.getFileName());
+            if (interactive) {
+                bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(bytes, 1))
+                        .setStyle(ProgressBarStyle.ASCII).setUnit(" KiB", 1024).setUpdateIntervalMillis(200)
+                        .continuousUpdate().build();
+            } else {
+                err.println(task);
+                err.flush();
+            }
+        }
+
+        @Override
+        public void bytesRead(long bytes) {
+            if (bar != null) {
+                bar.stepTo(bytes);
+            }
+        }
+
+        @Override
+        public void fileDone(ImportJob.FileOutcome outcome) {
+            closeBar();
+        }
+
+        private void closeBar() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            closeBar();
+        }
+    }
+
+}

@@ -1,0 +1,2 @@
+/** The runtime layout under {@code ATLAS_HOME}. */
+package io.atlasj.home;

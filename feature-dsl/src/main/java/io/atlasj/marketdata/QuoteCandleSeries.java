@@ -1,0 +1,105 @@
+package io.atlasj.marketdata;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Quote bars of one market and timeframe in columns: open/high/low/close of the best bid and of the best ask, and
+ * the sizes at the close (LEAN's quote bars; also built from top-of-book quotes). Arrays are read-only.
+ */
+public final class QuoteCandleSeries {
+    private final Market market;
+    private final Timeframe timeframe;
+    private final int size;
+    private final long[] openTime;
+    private final double[][] cols; // bidO,bidH,bidL,bidC,bidSize,askO,askH,askL,askC,askSize
+    private final byte[] source;
+
+    public static final int BID_OPEN = 0, BID_HIGH = 1, BID_LOW = 2, BID_CLOSE = 3, BID_SIZE = 4,
+            ASK_OPEN = 5, ASK_HIGH = 6, ASK_LOW = 7, ASK_CLOSE = 8, ASK_SIZE = 9;
+    static final int COLUMNS = 10;
+
+    private QuoteCandleSeries(Market market, Timeframe timeframe, int size, long[] openTime, double[][] cols,
+                              byte[] source) {
+        this.market = Objects.requireNonNull(market);
+        this.timeframe = Objects.requireNonNull(timeframe);
+        this.size = size;
+        this.openTime = openTime;
+        this.cols = cols;
+        this.source = source;
+    }
+
+    public static Builder builder(Market market, Timeframe timeframe) {
+        return new Builder(market, timeframe);
+    }
+
+    public Market market() { return market; }
+    public Timeframe timeframe() { return timeframe; }
+    public int size() { return size; }
+    public boolean isEmpty() { return size == 0; }
+    public long[] openTimes() { return openTime; }
+    /** One of the column constants, e.g. {@link #BID_CLOSE}. */
+    public double[] column(int column) { return cols[column]; }
+    public double[] bidCloses() { return cols[BID_CLOSE]; }
+    public double[] askCloses() { return cols[ASK_CLOSE]; }
+    public byte[] sources() { return source; }
+
+    /** Appends bars in ascending open time. */
+    public static final class Builder {
+        private final Market market;
+        private final Timeframe timeframe;
+        private int size;
+        private long[] openTime = new long[1024];
+        private double[][] cols = new double[COLUMNS][1024];
+        private byte[] source = new byte[1024];
+
+        private Builder(Market market, Timeframe timeframe) {
+            this.market = Objects.requireNonNull(market);
+            this.timeframe = Objects.requireNonNull(timeframe);
+        }
+
+        public Builder add(long openTime, double bidOpen, double bidHigh, double bidLow, double bidClose,
+                           double bidSize, double askOpen, double askHigh, double askLow, double askClose,
+                           double askSize, CandleSource source) {
+            if (size == this.openTime.length) {
+                int n = size * 2;
+                this.openTime = Arrays.copyOf(this.openTime, n);
+                this.source = Arrays.copyOf(this.source, n);
+                for (int c = 0; c < COLUMNS; c++) {
+                    cols[c] = Arrays.copyOf(cols[c], n);
+                }
+            }
+            this.openTime[size] = openTime;
+            cols[BID_OPEN][size] = bidOpen;
+            cols[BID_HIGH][size] = bidHigh;
+            cols[BID_LOW][size] = bidLow;
+            cols[BID_CLOSE][size] = bidClose;
+            cols[BID_SIZE][size] = bidSize;
+            cols[ASK_OPEN][size] = askOpen;
+            cols[ASK_HIGH][size] = askHigh;
+            cols[ASK_LOW][size] = askLow;
+            cols[ASK_CLOSE][size] = askClose;
+            cols[ASK_SIZE][size] = askSize;
+            this.source[size] = source.code();
+            size++;
+            return this;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        public long lastOpenTime() {
+            return openTime[size - 1];
+        }
+
+        public QuoteCandleSeries build() {
+            double[][] trimmed = new double[COLUMNS][];
+            for (int c = 0; c < COLUMNS; c++) {
+                trimmed[c] = Arrays.copyOf(cols[c], size);
+            }
+            return new QuoteCandleSeries(market, timeframe, size, Arrays.copyOf(openTime, size), trimmed,
+                    Arrays.copyOf(source, size));
+        }
+    }
+}

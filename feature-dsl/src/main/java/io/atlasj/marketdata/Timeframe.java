@@ -1,0 +1,73 @@
+package io.atlasj.marketdata;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * A candle length, written as in the CLI contract: {@code 1s 1m 5m 15m 1h 4h 1d}. Candles are aligned to UTC
+ * boundaries: a candle's open time is a multiple of {@link #millis()} since the epoch.
+ */
+public enum Timeframe {
+    S1("1s", 1_000L),
+    M1("1m", 60_000L),
+    M5("5m", 300_000L),
+    M15("15m", 900_000L),
+    H1("1h", 3_600_000L),
+    H4("4h", 14_400_000L),
+    D1("1d", 86_400_000L);
+
+    private final String label;
+    private final long millis;
+
+    Timeframe(String label, long millis) {
+        this.label = label;
+        this.millis = millis;
+    }
+
+    /** The text form used in files, the CLI and the store, e.g. {@code 15m}. */
+    public String label() {
+        return label;
+    }
+
+    public long millis() {
+        return millis;
+    }
+
+    /** The open time of the candle containing {@code epochMillis}. */
+    public long floor(long epochMillis) {
+        return Math.floorDiv(epochMillis, millis) * millis;
+    }
+
+    /** True when every candle of {@code coarser} is made of whole candles of this timeframe. */
+    public boolean divides(Timeframe coarser) {
+        return coarser.millis > millis && coarser.millis % millis == 0;
+    }
+
+    /**
+     * Parses {@code 1s 1m 5m 15m 1h 4h 1d} (case-insensitive).
+     *
+     * @throws IllegalArgumentException naming the accepted forms
+     */
+    public static Timeframe parse(String text) {
+        for (Timeframe tf : values()) {
+            if (tf.label.equalsIgnoreCase(text.trim())) {
+                return tf;
+            }
+        }
+        throw new IllegalArgumentException("unknown timeframe '" + text + "': use one of " + labels());
+    }
+
+    /** The timeframe whose length is exactly {@code millis}, if any. */
+    public static java.util.Optional<Timeframe> ofMillis(long millis) {
+        return Arrays.stream(values()).filter(tf -> tf.millis == millis).findFirst();
+    }
+
+    public static String labels() {
+        return Arrays.stream(values()).map(Timeframe::label).collect(Collectors.joining(" "));
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

@@ -1,0 +1,125 @@
+package io.atlasj.marketdata.imports;
+
+/**
+ * One split CSV line with typed accessors that record a {@link RowProblem} instead of throwing, so that every bad
+ * field of a file is reported with its line and column name.
+ */
+final class CsvRow {
+    private final Problems problems;
+    private String[] fields;
+    private long line;
+    private boolean bad;
+
+    CsvRow(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** Splits {@code text} (line {@code line}); returns false (and records a problem) when the column count is off. */
+    boolean reset(String text, long line, int minColumns, int maxColumns) {
+        this.line = line;
+        this.bad = false;
+        this.fields = text.split(",", -1);
+        if (fields.length < minColumns || fields.length > maxColumns) {
+            String expected = minColumns == maxColumns ? String.valueOf(minColumns) : minColumns + " to " + maxColumns;
+            problem(null, "expected " + expected + " columns, found " + fields.length);
+            return false;
+        }
+        return true;
+    }
+
+    int size() {
+        return fields.length;
+    }
+
+    String text(int i) {
+        return fields[i].trim();
+    }
+
+    long line() {
+        return line;
+    }
+
+    boolean bad() {
+        return bad;
+    }
+
+    void problem(String field, String message) {
+        if (!bad) {
+            problems.add(line, field, message);
+        }
+        bad = true;
+    }
+
+    double number(int i, String field) {
+        String s = fields[i].trim();
+        if (s.isEmpty()) {
+            problem(field, "empty, a number is required");
+            return Double.NaN;
+        }
+        try {
+            double v = Double.parseDouble(s);
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                problem(field, "not a finite number: '" + s + "'");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problem(field, "not a number: '" + abbreviate(s) + "'");
+            return Double.NaN;
+        }
+    }
+
+    /** A number that must be greater than zero (prices). */
+    double positive(int i, String field) {
+        double v = number(i, field);
+        if (!bad && v <= 0) {
+            problem(field, "must be positive, got " + fields[i].trim());
+        }
+        return v;
+    }
+
+    /** A number that must not be negative (volumes). */
+    double nonNegative(int i, String field) {
+        double v = number(i, field);
+        if (!bad && v < 0) {
+            problem(field, "must not be negative, got " + fields[i].trim());
+        }
+        return v;
+    }
+
+    long integer(int i, String field) {
+        String s = fields[i].trim();
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            // Some files write integers as 1.0E12 or 1678.0: accept those when they are whole.
+            try {
+                double d = Double.parseDouble(s);
+                if (d == Math.rint(d) && Math.abs(d) < 9.0e18) {
+                    return (long) d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problem(field, "not an integer: '" + abbreviate(s) + "'");
+            return 0;
+        }
+    }
+
+    /** Checks high >= low and that open and close lie within [low, high]. */
+    void checkOhlc(double open, double high, double low, double close) {
+        if (bad) {
+            return;
+        }
+        if (high < low) {
+            problem("high", "high " + high + " is below low " + low);
+        } else if (open > high || open < low) {
+            problem("open", "open " + open + " lies outside [low " + low + ", high " + high + "]");
+        } else if (close > high || close < low) {
+            problem("close", "close " + close + " lies outside [low " + low + ", high " + high + "]");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 30 ? s : s.substring(0, 27) + "...";
+    }
+}

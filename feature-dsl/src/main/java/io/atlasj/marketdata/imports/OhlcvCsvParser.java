@@ -1,0 +1,202 @@
+package io.atlasj.marketdata.imports;
+
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Generic OHLCV CSV. The columns are named by {@code --columns time,open,high,low,close,volume} (in file order,
+ * {@code _} for a column to skip) or by the header row. Required: time, open, high, low, close, volume; optional:
+ * quote_volume, trades, taker_buy_volume. Times are epoch seconds, milliseconds, microseconds or nanoseconds (the
+ * unit is told by the magnitude of the first time) or ISO-8601 date-times in UTC ({@code 2024-01-31T12:00:00Z},
+ * {@code 2024-01-31 12:00:00}, {@code 2024-01-31}). The timeframe comes from {@code --timeframe}, else the smallest
+ * step between rows.
+ */
+final class OhlcvCsvParser implements FileParser {
+    private static final List<String> REQUIRED = List.of("time", "open", "high", "low", "close", "volume");
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("time", "time"), Map.entry("timestamp", "time"), Map.entry("date", "time"),
+            Map.entry("datetime", "time"), Map.entry("open_time", "time"), Map.entry("start", "time"),
+            Map.entry("open", "open"), Map.entry("high", "high"), Map.entry("low", "low"), Map.entry("close", "close"),
+            Map.entry("volume", "volume"), Map.entry("quote_volume", "quote_volume"), Map.entry("trades", "trades"),
+            Map.entry("count", "trades"), Map.entry("trade_count", "trades"),
+            Map.entry("taker_buy_volume", "taker_buy_volume"), Map.entry("_", "_"));
+
+    @Override
+    public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
+        Market market = options.market(file, null, null);
+        Problems problems = new Problems(file, options.skipBadRows());
+        CsvRow row = new CsvRow(problems);
+        Map<String, Integer> columns = null;
+        int width = 0;
+        if (options.columns() != null) {
+            columns = mapColumns(file, Arrays.asList(options.columns().split(",")), "--columns");
+            width = options.columns().split(",").length;
+        }
+        List<long[]> times = new ArrayList<>(); // {time, line}
+        List<double[]> values = new ArrayList<>();
+        long unit = 0; // multiplier or divisor code decided on the first row
+        long rows = 0;
+        long lineNo = 0;
+        try (BufferedReader in = InputFiles.open(file, progress)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (columns == null) {
+                    List<String> header = Arrays.stream(line.split(",", -1))
+                            .map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+                    columns = mapColumns(file, header, "the header on line " + lineNo);
+                    width = header.size();
+                    continue;
+                }
+                if (lineNo == 1 && options.columns() != null && !line.isEmpty()
+                        && !Character.isDigit(line.trim().charAt(0)) && line.toLowerCase(Locale.ROOT).contains("open")) {
+                    continue; // a header row when --columns is given
+                }
+                rows++;
+                if (!row.reset(line, lineNo, width, width)) {
+                    continue;
+                }
+                long[] t = {parseTime(row, columns.get("time"), unit), lineNo};
+                if (unit == 0 && !row.bad()) {
+                    unit = unitOf(row.text(columns.get("time")));
+                    t[0] = parseTime(row, columns.get("time"), unit);
+                }
+                double o = row.positive(columns.get("open"), "open");
+                double h = row.positive(columns.get("high"), "high");
+                double l = row.positive(columns.get("low"), "low");
+                double c = row.positive(columns.get("close"), "close");
+                double v = row.nonNegative(columns.get("volume"), "volume");
+                double qv = columns.containsKey("quote_volume") ? row.nonNegative(columns.get("quote_volume"), "quote_volume") : Double.NaN;
+                double n = columns.containsKey("trades") ? row.integer(columns.get("trades"), "trades") : -1;
+                double tb = columns.containsKey("taker_buy_volume") ? row.nonNegative(columns.get("taker_buy_volume"), "taker_buy_volume") : Double.NaN;
+                row.checkOhlc(o, h, l, c);
+                if (row.bad()) {
+                    continue;
+                }
+                times.add(t);
+                values.add(new double[] {o, h, l, c, v, qv, n, tb});
+            }
+        }
+        Timeframe tf = options.timeframe() != null ? options.timeframe() : inferTimeframe(file, times);
+        CandleSeries.Builder out = CandleSeries.builder(market, tf, times.size());
+        TimeOrder order = new TimeOrder(tf);
+        for (int i = 0; i < times.size(); i++) {
+            long line = times.get(i)[1];
+            Problems.Sink sink = problems.sinkFor(line);
+            if (!order.accept(sink::problem, line, "time", times.get(i)[0])) {
+                continue;
+            }
+            double[] v = values.get(i);
+            out.add(times.get(i)[0], v[0], v[1], v[2], v[3], v[4], v[5], (long) v[6], v[7], CandleSource.IMPORTED);
+        }
+        problems.throwIfRejected();
+        return new ParsedFile(file, rows, problems.count(), problems.first(), List.of(), List.of(out.build()),
+                List.of(), List.of(), 0);
+    }
+
+    private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
+        Map<String, Integer> map = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i).trim().toLowerCase(Locale.ROOT);
+            String canonical = ALIASES.get(name);
+            if (canonical == null) {
+                unknown.add(name);
+            } else if (!"_".equals(canonical)) {
+                map.put(canonical, i);
+            }
+        }
+        List<String> missing = REQUIRED.stream().filter(r -> !map.containsKey(r)).toList();
+        if (!missing.isEmpty()) {
+            throw new ImportException(file, where + " lacks column(s) " + missing
+                    + (unknown.isEmpty() ? "" : " (unrecognised: " + unknown + ")")
+                    + "; name the columns in file order with --columns, e.g. --columns time,open,high,low,close,volume"
+                    + " (use _ for a column to skip)");
+        }
+        return map;
+    }
+
+    /** 1, 1000, 1_000_000 or 1_000_000_000 units per second for numbers; -1 for ISO text. */
+    private static long unitOf(String text) {
+        try {
+            double v = Math.abs(Double.parseDouble(text));
+            if (v < 1e11) {
+                return 1;
+            } else if (v < 1e14) {
+                return 1000;
+            } else if (v < 1e17) {
+                return 1_000_000;
+            }
+            return 1_000_000_000;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long parseTime(CsvRow row, int column, long unit) {
+        String s = row.text(column);
+        long u = unit == 0 ? unitOf(s) : unit;
+        if (u > 0) {
+            try {
+                double v = Double.parseDouble(s);
+                return Math.round(v * 1000.0 / u);
+            } catch (NumberFormatException e) {
+                row.problem("time", "not a number: '" + s + "' (earlier rows gave numeric times)");
+                return 0;
+            }
+        }
+        try {
+            return Instant.parse(s).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            // try the other forms
+        }
+        try {
+            return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            // try a date
+        }
+        try {
+            return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            row.problem("time", "not an epoch number or ISO-8601 UTC date-time: '" + s + "'");
+            return 0;
+        }
+    }
+
+    private static Timeframe inferTimeframe(Path file, List<long[]> times) {
+        long step = Long.MAX_VALUE;
+        for (int i = 1; i < times.size(); i++) {
+            long d = times.get(i)[0] - times.get(i - 1)[0];
+            if (d > 0) {
+                step = Math.min(step, d);
+            }
+        }
+        if (step == Long.MAX_VALUE) {
+            throw new ImportException(file, "cannot tell the timeframe from fewer than two rows; give --timeframe");
+        }
+        long s = step;
+        return Timeframe.ofMillis(step).orElseThrow(() -> new ImportException(file, "the smallest step between "
+                + "rows is " + Duration.ofMillis(s) + ", not one of " + Timeframe.labels() + "; give --timeframe"));
+    }
+}

@@ -1,0 +1,44 @@
+package io.atlasj.marketdata.imports;
+
+import io.atlasj.marketdata.Timeframe;
+
+/** Checks that bar open times are on the timeframe's UTC grid and strictly increasing within a file. */
+final class TimeOrder {
+    private final Timeframe timeframe;
+    private long lastTime = Long.MIN_VALUE;
+    private long lastLine;
+
+    TimeOrder(Timeframe timeframe) {
+        this.timeframe = timeframe;
+    }
+
+    /** Returns true when {@code openTime} may follow the last accepted bar; otherwise records the problem. */
+    boolean accept(CsvRow row, String field, long openTime) {
+        return accept(row::problem, row.line(), field, openTime);
+    }
+
+    boolean accept(ProblemSink sink, long line, String field, long openTime) {
+        if (timeframe.floor(openTime) != openTime) {
+            sink.problem(field, "time " + java.time.Instant.ofEpochMilli(openTime) + " is not on a " + timeframe
+                    + " boundary (bars must be aligned to UTC " + timeframe + " boundaries; check --timeframe)");
+            return false;
+        }
+        if (openTime == lastTime) {
+            sink.problem(field, "duplicates the bar of line " + lastLine + " (" + java.time.Instant.ofEpochMilli(openTime) + ")");
+            return false;
+        }
+        if (openTime < lastTime) {
+            sink.problem(field, "out of order: " + java.time.Instant.ofEpochMilli(openTime)
+                    + " is before the bar of line " + lastLine + " (" + java.time.Instant.ofEpochMilli(lastTime) + ")");
+            return false;
+        }
+        lastTime = openTime;
+        lastLine = line;
+        return true;
+    }
+
+    @FunctionalInterface
+    interface ProblemSink {
+        void problem(String field, String message);
+    }
+}

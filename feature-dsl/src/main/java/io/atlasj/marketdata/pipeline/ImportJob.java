@@ -1,0 +1,125 @@
+package io.atlasj.marketdata.pipeline;
+
+import io.atlasj.marketdata.imports.ImportException;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.imports.ParsedFile;
+import io.atlasj.marketdata.imports.Parsers;
+import io.atlasj.marketdata.imports.RowProblem;
+import io.atlasj.marketdata.store.IngestResult;
+import io.atlasj.marketdata.store.Ingestor;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.marketdata.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports files one after another, each in its own transaction: parse and validate the whole file, then write it
+ * with its resampled bars. A rejected file writes nothing and does not stop the others.
+ */
+public final class ImportJob {
+    private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
+    private final MarketDataStore store;
+
+    public ImportJob(MarketDataStore store) {
+        this.store = store;
+    }
+
+    /** Receives progress; called on the importing thread. */
+    public interface Listener {
+        default void fileStarted(Path file, long bytes, int index, int total) {
+        }
+
+        default void bytesRead(long bytes) {
+        }
+
+        default void fileDone(FileOutcome outcome) {
+        }
+
+        Listener NONE = new Listener() {
+        };
+    }
+
+    /** The result of one file. {@code error} is null when it was imported. */
+    public record FileOutcome(Path file, long rowsRead, long inserted, long present, long badRows,
+                              List<RowProblem> skipped, long derived, long filled, long ignored, String error,
+                              long millis) {
+        public FileOutcome {
+            skipped = List.copyOf(skipped);
+        }
+
+        public boolean rejected() {
+            return error != null;
+        }
+    }
+
+    /** Totals over all files. */
+    public record Summary(List<FileOutcome> files, long millis) {
+        public Summary {
+            files = List.copyOf(files);
+        }
+
+        public long rowsRead() {
+            return files.stream().mapToLong(FileOutcome::rowsRead).sum();
+        }
+
+        public long inserted() {
+            return files.stream().mapToLong(FileOutcome::inserted).sum();
+        }
+
+        public long present() {
+            return files.stream().mapToLong(FileOutcome::present).sum();
+        }
+
+        public long badRows() {
+            return files.stream().mapToLong(FileOutcome::badRows).sum();
+        }
+
+        public long derived() {
+            return files.stream().mapToLong(FileOutcome::derived).sum();
+        }
+
+        public long filled() {
+            return files.stream().mapToLong(FileOutcome::filled).sum();
+        }
+
+        public long rejectedFiles() {
+            return files.stream().filter(FileOutcome::rejected).count();
+        }
+    }
+
+    public Summary run(List<Path> files, ImportOptions options, Listener listener) {
+        long start = System.nanoTime();
+        List<FileOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            long t0 = System.nanoTime();
+            FileOutcome outcome;
+            try {
+                listener.fileStarted(file, Files.size(file), i, files.size());
+                ParsedFile parsed = Parsers.parse(file, options, listener::bytesRead);
+                IngestResult r = new Ingestor(store).ingest(parsed, options.format().id(), options.fillGaps());
+                outcome = new FileOutcome(file, parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(),
+                        parsed.skipped(), r.derived(), r.filled(), parsed.ignored(), null, millisSince(t0));
+                LOG.info("imported {}: {} rows read, {} inserted, {} present, {} bad, {} derived", file,
+                        parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(), r.derived());
+            } catch (ImportException | StoreException e) {
+                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), 0, 0, 0, e.getMessage(), millisSince(t0));
+            } catch (IOException e) {
+                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), 0, 0, 0,
+                        file + ": cannot read: " + e.getMessage(), millisSince(t0));
+            }
+            outcomes.add(outcome);
+            listener.fileDone(outcome);
+        }
+        return new Summary(outcomes, millisSince(start));
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000L;
+    }
+}

@@ -1,0 +1,2 @@
+/** Data-quality measures of stored series: gaps, zero-volume bars. */
+package io.atlasj.marketdata.quality;

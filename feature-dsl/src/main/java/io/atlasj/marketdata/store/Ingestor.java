@@ -1,0 +1,420 @@
+package io.atlasj.marketdata.store;
+
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.QuoteCandleSeries;
+import io.atlasj.marketdata.QuoteSeries;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.TradeSeries;
+import io.atlasj.marketdata.imports.ParsedFile;
+import io.atlasj.marketdata.resample.Resampler;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Writes one parsed file and the bars resampled from it in a single transaction: all of it commits, or none.
+ *
+ * <p>Re-importing is a no-op: rows whose key (market, time, seq) or (market, timeframe, open time) exists are
+ * counted as present and not written; when nothing new was written nothing is resampled. After new rows, every
+ * coarser timeframe is rebuilt from the stored base data over the whole UTC days the new rows touch, so a day
+ * split across two files ends up with the same bars as if it had come in one file.
+ */
+public final class Ingestor {
+    private static final int BATCH = 5_000;
+    private static final long DAY = Timeframe.D1.millis();
+    private final MarketDataStore store;
+    private final Connection conn;
+
+    public Ingestor(MarketDataStore store) {
+        this.store = store;
+        this.conn = store.connection();
+    }
+
+    /** Imports {@code parsed}; {@code format} is recorded in the import log. */
+    public IngestResult ingest(ParsedFile parsed, String format, boolean fillGaps) {
+        Counts c = new Counts();
+        try {
+            for (TradeSeries t : parsed.trades()) {
+                ingestTrades(t, fillGaps, c);
+            }
+            for (CandleSeries cs : parsed.candles()) {
+                ingestCandles(cs, fillGaps, c);
+            }
+            for (QuoteSeries q : parsed.quotes()) {
+                ingestQuotes(q, c);
+            }
+            for (QuoteCandleSeries q : parsed.quoteCandles()) {
+                ingestQuoteCandles(q, c);
+            }
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO imports(file, format, imported_at, "
+                    + "rows_read, inserted, present, bad_rows) VALUES (?,?,?,?,?,?,?)")) {
+                ps.setString(1, parsed.file().toAbsolutePath().toString());
+                ps.setString(2, format);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setLong(4, parsed.rowsRead());
+                ps.setLong(5, c.inserted);
+                ps.setLong(6, c.present);
+                ps.setLong(7, parsed.badRows());
+                ps.executeUpdate();
+            }
+            conn.commit();
+            return new IngestResult(c.markets, c.inserted, c.present, c.derived, c.filled);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("importing " + parsed.file() + " failed, nothing of it was written: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void rollbackQuietly(Exception cause) {
+        try {
+            conn.rollback();
+        } catch (SQLException r) {
+            cause.addSuppressed(r);
+        }
+        store.forgetUncommittedMarkets();
+    }
+
+    private static final class Counts {
+        final Set<Market> markets = new HashSet<>();
+        long inserted;
+        long present;
+        long derived;
+        long filled;
+    }
+
+    // ---- trades
+
+    private void ingestTrades(TradeSeries t, boolean fillGaps, Counts c) throws SQLException {
+        if (t.isEmpty()) {
+            return;
+        }
+        int id = store.marketId(t.market(), true).orElseThrow();
+        c.markets.add(t.market());
+        long[] time = t.times();
+        long[] seq = t.seqs();
+        int n = t.size();
+        long min = time[0];
+        long max = time[n - 1];
+        // existing keys in range, ascending (time, seq)
+        long[][] existing = keys("SELECT time, seq FROM trades WHERE market=? AND time>=? AND time<=? ORDER BY time, seq",
+                id, min, max);
+        long inserted = 0;
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO trades VALUES (?,?,?,?,?,?,?)")) {
+            int e = 0;
+            int pending = 0;
+            for (int i = 0; i < n; i++) {
+                while (e < existing[0].length && (existing[0][e] < time[i]
+                        || (existing[0][e] == time[i] && existing[1][e] < seq[i]))) {
+                    e++;
+                }
+                if (e < existing[0].length && existing[0][e] == time[i] && existing[1][e] == seq[i]) {
+                    c.present++;
+                    continue;
+                }
+                ps.setInt(1, id);
+                ps.setLong(2, time[i]);
+                ps.setLong(3, seq[i]);
+                ps.setDouble(4, t.prices()[i]);
+                ps.setDouble(5, t.quantities()[i]);
+                ps.setByte(6, t.sides()[i]);
+                ps.setLong(7, t.tradeIds()[i]);
+                ps.addBatch();
+                inserted++;
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+        c.inserted += inserted;
+        if (inserted == 0 && !fillGaps) {
+            return;
+        }
+        long from = Math.floorDiv(min, DAY) * DAY;
+        long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        TradeSeries stored = store.trades(t.market(), from, to);
+        for (Timeframe tf : Timeframe.values()) {
+            replaceDerivedCandles(id, tf, from, to, Resampler.candles(stored, tf), fillGaps, c);
+        }
+    }
+
+    // ---- candles
+
+    private void ingestCandles(CandleSeries cs, boolean fillGaps, Counts c) throws SQLException {
+        if (cs.isEmpty()) {
+            return;
+        }
+        int id = store.marketId(cs.market(), true).orElseThrow();
+        c.markets.add(cs.market());
+        Timeframe tf = cs.timeframe();
+        long min = cs.openTime(0);
+        long max = cs.openTime(cs.size() - 1);
+        long[][] existing = keys("SELECT open_time, source FROM candles WHERE market=? AND timeframe='" + tf.label()
+                + "' AND open_time>=? AND open_time<=? ORDER BY open_time", id, min, max);
+        // filled candles give way to real ones
+        deleteWhere("DELETE FROM candles WHERE market=? AND timeframe='" + tf.label()
+                + "' AND source=2 AND open_time>=? AND open_time<=?", id, min, max);
+        long inserted = insertCandles(id, cs, existing, true, c);
+        c.inserted += inserted;
+        if (inserted == 0 && !fillGaps) {
+            return;
+        }
+        long from = Math.floorDiv(min, DAY) * DAY;
+        long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        CandleSeries stored = store.candles(cs.market(), tf, from, to);
+        if (fillGaps) {
+            CandleSeries fill = Resampler.fillGaps(stored);
+            c.filled += insertCandles(id, fill, new long[][] {new long[0], new long[0]}, false, c);
+        }
+        for (Timeframe coarser : Timeframe.values()) {
+            if (tf.divides(coarser)) {
+                replaceDerivedCandles(id, coarser, from, to, Resampler.candles(stored, coarser), fillGaps, c);
+            }
+        }
+    }
+
+    /**
+     * Inserts {@code cs}'s rows except those whose open time is in {@code existing[0]} (ascending; with
+     * {@code existing[1]} the stored source, filled ones having been deleted). Returns rows written.
+     */
+    private long insertCandles(int id, CandleSeries cs, long[][] existing, boolean countPresent, Counts c)
+            throws SQLException {
+        long written = 0;
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO candles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            int e = 0;
+            int pending = 0;
+            String tf = cs.timeframe().label();
+            for (int i = 0; i < cs.size(); i++) {
+                long t = cs.openTime(i);
+                while (e < existing[0].length && existing[0][e] < t) {
+                    e++;
+                }
+                if (e < existing[0].length && existing[0][e] == t && existing[1][e] != CandleSource.FILLED.code()) {
+                    if (countPresent) {
+                        c.present++;
+                    }
+                    continue;
+                }
+                ps.setInt(1, id);
+                ps.setString(2, tf);
+                ps.setLong(3, t);
+                ps.setDouble(4, cs.open(i));
+                ps.setDouble(5, cs.high(i));
+                ps.setDouble(6, cs.low(i));
+                ps.setDouble(7, cs.close(i));
+                ps.setDouble(8, cs.volume(i));
+                ps.setDouble(9, cs.quoteVolume(i));
+                ps.setLong(10, cs.tradeCount(i));
+                ps.setDouble(11, cs.takerBuyVolume(i));
+                ps.setByte(12, cs.sources()[i]);
+                ps.addBatch();
+                written++;
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Replaces the derived and filled candles of {@code tf} in [from, to) with {@code derived}, never touching
+     * imported candles (an imported bar wins over a derived one with the same key).
+     */
+    private void replaceDerivedCandles(int id, Timeframe tf, long from, long to, CandleSeries derived,
+                                       boolean fillGaps, Counts c) throws SQLException {
+        deleteWhere("DELETE FROM candles WHERE market=? AND timeframe='" + tf.label()
+                + "' AND source<>0 AND open_time>=? AND open_time<?", id, from, to - 1);
+        long[][] imported = keys("SELECT open_time, source FROM candles WHERE market=? AND timeframe='" + tf.label()
+                + "' AND open_time>=? AND open_time<? ORDER BY open_time", id, from, to);
+        c.derived += insertCandles(id, derived, imported, false, c);
+        if (fillGaps) {
+            c.filled += insertCandles(id, Resampler.fillGaps(derived), imported, false, c);
+        }
+    }
+
+    // ---- quotes
+
+    private void ingestQuotes(QuoteSeries q, Counts c) throws SQLException {
+        if (q.isEmpty()) {
+            return;
+        }
+        int id = store.marketId(q.market(), true).orElseThrow();
+        c.markets.add(q.market());
+        long[] time = q.times();
+        long[] seq = q.seqs();
+        int n = q.size();
+        long min = time[0];
+        long max = time[n - 1];
+        long[][] existing = keys("SELECT time, seq FROM quotes WHERE market=? AND time>=? AND time<=? ORDER BY time, seq",
+                id, min, max);
+        long inserted = 0;
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO quotes VALUES (?,?,?,?,?,?,?)")) {
+            int e = 0;
+            int pending = 0;
+            for (int i = 0; i < n; i++) {
+                while (e < existing[0].length && (existing[0][e] < time[i]
+                        || (existing[0][e] == time[i] && existing[1][e] < seq[i]))) {
+                    e++;
+                }
+                if (e < existing[0].length && existing[0][e] == time[i] && existing[1][e] == seq[i]) {
+                    c.present++;
+                    continue;
+                }
+                ps.setInt(1, id);
+                ps.setLong(2, time[i]);
+                ps.setLong(3, seq[i]);
+                ps.setDouble(4, q.bids()[i]);
+                ps.setDouble(5, q.bidSizes()[i]);
+                ps.setDouble(6, q.asks()[i]);
+                ps.setDouble(7, q.askSizes()[i]);
+                ps.addBatch();
+                inserted++;
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+        c.inserted += inserted;
+        if (inserted == 0) {
+            return;
+        }
+        long from = Math.floorDiv(min, DAY) * DAY;
+        long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        QuoteSeries stored = store.quotes(q.market(), from, to);
+        for (Timeframe tf : Timeframe.values()) {
+            replaceDerivedQuoteCandles(id, tf, from, to, Resampler.quoteCandles(stored, tf), c);
+        }
+    }
+
+    private void ingestQuoteCandles(QuoteCandleSeries q, Counts c) throws SQLException {
+        if (q.isEmpty()) {
+            return;
+        }
+        int id = store.marketId(q.market(), true).orElseThrow();
+        c.markets.add(q.market());
+        Timeframe tf = q.timeframe();
+        long min = q.openTimes()[0];
+        long max = q.openTimes()[q.size() - 1];
+        long[][] existing = keys("SELECT open_time, source FROM quote_candles WHERE market=? AND timeframe='"
+                + tf.label() + "' AND open_time>=? AND open_time<=? ORDER BY open_time", id, min, max);
+        long inserted = insertQuoteCandles(id, q, existing, true, c);
+        c.inserted += inserted;
+        if (inserted == 0) {
+            return;
+        }
+        long from = Math.floorDiv(min, DAY) * DAY;
+        long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        QuoteCandleSeries stored = store.quoteCandles(q.market(), tf, from, to);
+        for (Timeframe coarser : Timeframe.values()) {
+            if (tf.divides(coarser)) {
+                replaceDerivedQuoteCandles(id, coarser, from, to, Resampler.quoteCandles(stored, coarser), c);
+            }
+        }
+    }
+
+    private void replaceDerivedQuoteCandles(int id, Timeframe tf, long from, long to, QuoteCandleSeries derived,
+                                            Counts c) throws SQLException {
+        deleteWhere("DELETE FROM quote_candles WHERE market=? AND timeframe='" + tf.label()
+                + "' AND source<>0 AND open_time>=? AND open_time<?", id, from, to - 1);
+        long[][] imported = keys("SELECT open_time, source FROM quote_candles WHERE market=? AND timeframe='"
+                + tf.label() + "' AND open_time>=? AND open_time<? ORDER BY open_time", id, from, to);
+        c.derived += insertQuoteCandles(id, derived, imported, false, c);
+    }
+
+    private long insertQuoteCandles(int id, QuoteCandleSeries q, long[][] existing, boolean countPresent, Counts c)
+            throws SQLException {
+        long written = 0;
+        try (PreparedStatement ps = conn.prepareStatement(
+                "INSERT INTO quote_candles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            int e = 0;
+            int pending = 0;
+            for (int i = 0; i < q.size(); i++) {
+                long t = q.openTimes()[i];
+                while (e < existing[0].length && existing[0][e] < t) {
+                    e++;
+                }
+                if (e < existing[0].length && existing[0][e] == t) {
+                    if (countPresent) {
+                        c.present++;
+                    }
+                    continue;
+                }
+                ps.setInt(1, id);
+                ps.setString(2, q.timeframe().label());
+                ps.setLong(3, t);
+                for (int col = 0; col < 10; col++) {
+                    ps.setDouble(4 + col, q.column(col)[i]);
+                }
+                ps.setByte(14, q.sources()[i]);
+                ps.addBatch();
+                written++;
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+        return written;
+    }
+
+    // ---- helpers
+
+    /** Two long columns of a (market, from, to) query, ascending. */
+    private long[][] keys(String sql, int id, long from, long to) throws SQLException {
+        long[] a = new long[256];
+        long[] b = new long[256];
+        int n = 0;
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setInt(1, id);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (n == a.length) {
+                        a = Arrays.copyOf(a, n * 2);
+                        b = Arrays.copyOf(b, n * 2);
+                    }
+                    a[n] = rs.getLong(1);
+                    b[n] = rs.getLong(2);
+                    n++;
+                }
+            }
+        }
+        return new long[][] {Arrays.copyOf(a, n), Arrays.copyOf(b, n)};
+    }
+
+    private void deleteWhere(String sql, int id, long from, long to) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setInt(1, id);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            ps.executeUpdate();
+        }
+    }
+}

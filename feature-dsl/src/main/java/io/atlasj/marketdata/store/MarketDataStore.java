@@ -1,0 +1,386 @@
+package io.atlasj.marketdata.store;
+
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.QuoteCandleSeries;
+import io.atlasj.marketdata.QuoteSeries;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.TradeSeries;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The market-data store: an embedded H2 database file under {@code ATLAS_HOME/marketdata}.
+ *
+ * <p>Tables (time is UTC epoch milliseconds everywhere):
+ * <ul>
+ *   <li>{@code markets(id, exchange, symbol)}</li>
+ *   <li>{@code trades(market, time, seq, price, quantity, side, trade_id)}, key (market, time, seq): side +1 buy,
+ *       -1 sell, 0 unknown; trade_id -1 when unknown</li>
+ *   <li>{@code candles(market, timeframe, open_time, open, high, low, close, volume, quote_volume, trade_count,
+ *       taker_buy_volume, source)}, key (market, timeframe, open_time): quote and taker-buy volume NaN and
+ *       trade_count -1 when unknown; source 0 imported, 1 derived, 2 filled</li>
+ *   <li>{@code quotes(market, time, seq, bid, bid_size, ask, ask_size)}: top of book, key (market, time, seq)</li>
+ *   <li>{@code quote_candles(market, timeframe, open_time, bid_open..bid_close, bid_size, ask_open..ask_close,
+ *       ask_size, source)}</li>
+ *   <li>{@code imports(...)}: one row per imported file</li>
+ * </ul>
+ *
+ * <p>Crash safety: the database is opened with {@code WRITE_DELAY=0}, so a committed import survives kill -9 (with
+ * H2's default delay committed rows were lost: measured, see ARCHITECTURE.md). Each file is imported in one
+ * transaction together with the candles resampled from it, so a crash leaves either all of a file or none of it.
+ *
+ * <p>One process at a time may open a store (H2's file lock); a second gets a clear error. Reads run inside the
+ * connection's current transaction (they see an import in progress on the same store object) and never commit.
+ */
+public final class MarketDataStore implements AutoCloseable {
+    /** Version of the table layout; a store written by a newer Atlas is refused. */
+    public static final int SCHEMA_VERSION = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(MarketDataStore.class);
+
+    private final Connection conn;
+    private final Path file;
+    private final Map<Market, Integer> marketIds = new HashMap<>();
+
+    private MarketDataStore(Connection conn, Path file) {
+        this.conn = conn;
+        this.file = file;
+    }
+
+    /** Opens (creating if needed) the store in {@code directory}. */
+    public static MarketDataStore open(Path directory) {
+        Path file = directory.toAbsolutePath().resolve("marketdata");
+        String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;CACHE_SIZE=131072";
+        try {
+            Connection conn = DriverManager.getConnection(url, "atlas", "");
+            MarketDataStore store = new MarketDataStore(conn, file);
+            store.migrate();
+            return store;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 90020) { // DATABASE_ALREADY_OPEN_1
+                throw new StoreException("the market-data store " + file + ".mv.db is in use by another Atlas "
+                        + "process; wait for it to finish or use another --home", e);
+            }
+            throw new StoreException("cannot open the market-data store " + file + ".mv.db: " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    Connection connection() {
+        return conn;
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL)");
+            Integer found = null;
+            try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                if (rs.next()) {
+                    int v = rs.getInt(1);
+                    found = rs.wasNull() ? null : v;
+                }
+            }
+            if (found != null && found > SCHEMA_VERSION) {
+                throw new StoreException("Unknown market-data store version " + found + " in " + file
+                        + ".mv.db; this Atlas supports at most " + SCHEMA_VERSION + ": upgrade Atlas", null);
+            }
+            if (found == null) {
+                conn.setAutoCommit(false);
+                st.execute("CREATE TABLE markets(id INT AUTO_INCREMENT PRIMARY KEY, exchange VARCHAR(64) NOT NULL, "
+                        + "symbol VARCHAR(64) NOT NULL, UNIQUE(exchange, symbol))");
+                st.execute("CREATE TABLE trades(market INT NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL, "
+                        + "price DOUBLE PRECISION NOT NULL, quantity DOUBLE PRECISION NOT NULL, side TINYINT NOT NULL, "
+                        + "trade_id BIGINT NOT NULL, PRIMARY KEY(market, time, seq))");
+                st.execute("CREATE TABLE candles(market INT NOT NULL, timeframe VARCHAR(4) NOT NULL, "
+                        + "open_time BIGINT NOT NULL, open DOUBLE PRECISION NOT NULL, high DOUBLE PRECISION NOT NULL, "
+                        + "low DOUBLE PRECISION NOT NULL, close DOUBLE PRECISION NOT NULL, "
+                        + "volume DOUBLE PRECISION NOT NULL, quote_volume DOUBLE PRECISION NOT NULL, "
+                        + "trade_count BIGINT NOT NULL, taker_buy_volume DOUBLE PRECISION NOT NULL, "
+                        + "source TINYINT NOT NULL, PRIMARY KEY(market, timeframe, open_time))");
+                st.execute("CREATE TABLE quotes(market INT NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL, "
+                        + "bid DOUBLE PRECISION NOT NULL, bid_size DOUBLE PRECISION NOT NULL, "
+                        + "ask DOUBLE PRECISION NOT NULL, ask_size DOUBLE PRECISION NOT NULL, "
+                        + "PRIMARY KEY(market, time, seq))");
+                st.execute("CREATE TABLE quote_candles(market INT NOT NULL, timeframe VARCHAR(4) NOT NULL, "
+                        + "open_time BIGINT NOT NULL, bid_open DOUBLE PRECISION NOT NULL, "
+                        + "bid_high DOUBLE PRECISION NOT NULL, bid_low DOUBLE PRECISION NOT NULL, "
+                        + "bid_close DOUBLE PRECISION NOT NULL, bid_size DOUBLE PRECISION NOT NULL, "
+                        + "ask_open DOUBLE PRECISION NOT NULL, ask_high DOUBLE PRECISION NOT NULL, "
+                        + "ask_low DOUBLE PRECISION NOT NULL, ask_close DOUBLE PRECISION NOT NULL, "
+                        + "ask_size DOUBLE PRECISION NOT NULL, source TINYINT NOT NULL, "
+                        + "PRIMARY KEY(market, timeframe, open_time))");
+                st.execute("CREATE TABLE imports(id BIGINT AUTO_INCREMENT PRIMARY KEY, file VARCHAR(4096) NOT NULL, "
+                        + "format VARCHAR(32) NOT NULL, imported_at BIGINT NOT NULL, rows_read BIGINT NOT NULL, "
+                        + "inserted BIGINT NOT NULL, present BIGINT NOT NULL, bad_rows BIGINT NOT NULL)");
+                st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ")");
+                conn.commit();
+                LOG.info("created market-data store {} (schema version {})", file, SCHEMA_VERSION);
+            }
+            conn.setAutoCommit(false);
+        }
+    }
+
+    /** The id of {@code market}, creating it when {@code create} (inside the caller's transaction). */
+    Optional<Integer> marketId(Market market, boolean create) throws SQLException {
+        Integer id = marketIds.get(market);
+        if (id != null) {
+            return Optional.of(id);
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM markets WHERE exchange=? AND symbol=?")) {
+            ps.setString(1, market.exchange());
+            ps.setString(2, market.symbol());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    id = rs.getInt(1);
+                }
+            }
+        }
+        if (id == null && create) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO markets(exchange, symbol) VALUES (?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, market.exchange());
+                ps.setString(2, market.symbol());
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    rs.next();
+                    id = rs.getInt(1);
+                }
+            }
+            return Optional.of(id);
+        }
+        if (id != null) {
+            marketIds.put(market, id);
+        }
+        return Optional.ofNullable(id);
+    }
+
+    /** Drops cached market ids after a rollback, since ids created in the rolled-back transaction are gone. */
+    void forgetUncommittedMarkets() {
+        marketIds.clear();
+    }
+
+    /** All markets in the store, sorted. */
+    public List<Market> markets() {
+        List<Market> out = new ArrayList<>();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT exchange, symbol FROM markets ORDER BY exchange, symbol")) {
+            while (rs.next()) {
+                out.add(new Market(rs.getString(1), rs.getString(2)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reading markets failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Candles of {@code market} and {@code tf} with {@code from <= openTime < to}, as columns. This is the read
+     * path for feature evaluation.
+     */
+    public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            CandleSeries.Builder b = CandleSeries.builder(market, tf, 4096);
+            if (id.isEmpty()) {
+                return b.build();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT open_time, open, high, low, close, volume, "
+                    + "quote_volume, trade_count, taker_buy_volume, source FROM candles WHERE market=? AND timeframe=? "
+                    + "AND open_time>=? AND open_time<? ORDER BY open_time")) {
+                ps.setInt(1, id.get());
+                ps.setString(2, tf.label());
+                ps.setLong(3, from);
+                ps.setLong(4, to);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        b.add(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
+                                rs.getDouble(6), rs.getDouble(7), rs.getLong(8), rs.getDouble(9),
+                                CandleSource.of(rs.getByte(10)));
+                    }
+                }
+            }
+            return b.build();
+        } catch (SQLException e) {
+            throw new StoreException("reading candles " + market + " " + tf + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** All candles of {@code market} and {@code tf}. */
+    public CandleSeries candles(Market market, Timeframe tf) {
+        return candles(market, tf, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** Trades of {@code market} with {@code from <= time < to}. */
+    public TradeSeries trades(Market market, long from, long to) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            TradeSeries.Builder b = TradeSeries.builder(market);
+            if (id.isEmpty()) {
+                return b.build();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT time, seq, price, quantity, side, trade_id "
+                    + "FROM trades WHERE market=? AND time>=? AND time<? ORDER BY time, seq")) {
+                ps.setInt(1, id.get());
+                ps.setLong(2, from);
+                ps.setLong(3, to);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        b.add(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getByte(5),
+                                rs.getLong(6));
+                    }
+                }
+            }
+            return b.build();
+        } catch (SQLException e) {
+            throw new StoreException("reading trades " + market + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Top-of-book quotes of {@code market} with {@code from <= time < to}. */
+    public QuoteSeries quotes(Market market, long from, long to) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            QuoteSeries.Builder b = QuoteSeries.builder(market);
+            if (id.isEmpty()) {
+                return b.build();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT time, seq, bid, bid_size, ask, ask_size "
+                    + "FROM quotes WHERE market=? AND time>=? AND time<? ORDER BY time, seq")) {
+                ps.setInt(1, id.get());
+                ps.setLong(2, from);
+                ps.setLong(3, to);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        b.add(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
+                                rs.getDouble(6));
+                    }
+                }
+            }
+            return b.build();
+        } catch (SQLException e) {
+            throw new StoreException("reading quotes " + market + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Quote bars of {@code market} and {@code tf} with {@code from <= openTime < to}. */
+    public QuoteCandleSeries quoteCandles(Market market, Timeframe tf, long from, long to) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            QuoteCandleSeries.Builder b = QuoteCandleSeries.builder(market, tf);
+            if (id.isEmpty()) {
+                return b.build();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT open_time, bid_open, bid_high, bid_low, "
+                    + "bid_close, bid_size, ask_open, ask_high, ask_low, ask_close, ask_size, source FROM quote_candles "
+                    + "WHERE market=? AND timeframe=? AND open_time>=? AND open_time<? ORDER BY open_time")) {
+                ps.setInt(1, id.get());
+                ps.setString(2, tf.label());
+                ps.setLong(3, from);
+                ps.setLong(4, to);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        b.add(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
+                                rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10),
+                                rs.getDouble(11), CandleSource.of(rs.getByte(12)));
+                    }
+                }
+            }
+            return b.build();
+        } catch (SQLException e) {
+            throw new StoreException("reading quote bars " + market + " " + tf + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Row counts and time ranges of everything stored: the basis of {@code atlas data list}. */
+    public List<SeriesSummary> summaries() {
+        List<SeriesSummary> out = new ArrayList<>();
+        String[] queries = {
+            "SELECT m.exchange, m.symbol, 'trades', NULL, COUNT(*), MIN(t.time), MAX(t.time), 0, 0 FROM trades t "
+                    + "JOIN markets m ON m.id=t.market GROUP BY m.exchange, m.symbol",
+            "SELECT m.exchange, m.symbol, 'quotes', NULL, COUNT(*), MIN(q.time), MAX(q.time), 0, 0 FROM quotes q "
+                    + "JOIN markets m ON m.id=q.market GROUP BY m.exchange, m.symbol",
+            "SELECT m.exchange, m.symbol, 'candles', c.timeframe, COUNT(*), MIN(c.open_time), MAX(c.open_time), "
+                    + "SUM(CASE WHEN c.volume=0 THEN 1 ELSE 0 END), SUM(CASE WHEN c.source=2 THEN 1 ELSE 0 END) "
+                    + "FROM candles c JOIN markets m ON m.id=c.market GROUP BY m.exchange, m.symbol, c.timeframe",
+            "SELECT m.exchange, m.symbol, 'quote_candles', c.timeframe, COUNT(*), MIN(c.open_time), "
+                    + "MAX(c.open_time), 0, SUM(CASE WHEN c.source=2 THEN 1 ELSE 0 END) FROM quote_candles c "
+                    + "JOIN markets m ON m.id=c.market GROUP BY m.exchange, m.symbol, c.timeframe"};
+        try (Statement st = conn.createStatement()) {
+            for (String q : queries) {
+                try (ResultSet rs = st.executeQuery(q)) {
+                    while (rs.next()) {
+                        String tf = rs.getString(4);
+                        out.add(new SeriesSummary(new Market(rs.getString(1), rs.getString(2)),
+                                SeriesSummary.Kind.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)),
+                                tf == null ? null : Timeframe.parse(tf), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                                rs.getLong(8), rs.getLong(9)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the store's summary failed: " + e.getMessage(), e);
+        }
+        out.sort(SeriesSummary.ORDER);
+        return out;
+    }
+
+    /** Open times of all candles (or quote bars) of a series, ascending: for gap statistics. */
+    public long[] openTimes(Market market, Timeframe tf, boolean quoteBars) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            if (id.isEmpty()) {
+                return new long[0];
+            }
+            String table = quoteBars ? "quote_candles" : "candles";
+            long[] times = new long[1024];
+            int n = 0;
+            try (PreparedStatement ps = conn.prepareStatement("SELECT open_time FROM " + table
+                    + " WHERE market=? AND timeframe=? AND source<>2 ORDER BY open_time")) {
+                ps.setInt(1, id.get());
+                ps.setString(2, tf.label());
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (n == times.length) {
+                            times = java.util.Arrays.copyOf(times, n * 2);
+                        }
+                        times[n++] = rs.getLong(1);
+                    }
+                }
+            }
+            return java.util.Arrays.copyOf(times, n);
+        } catch (SQLException e) {
+            throw new StoreException("reading open times failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.rollback();
+            conn.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the market-data store failed: " + e.getMessage(), e);
+        }
+    }
+}
