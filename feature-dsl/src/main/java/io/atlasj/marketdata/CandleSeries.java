@@ -43,6 +43,51 @@ public final class CandleSeries {
         this.source = source;
     }
 
+    /**
+     * Wraps existing column arrays (all of length {@code size}, open times ascending) without copying; the caller
+     * gives up the arrays.
+     */
+    public static CandleSeries wrap(Market market, Timeframe timeframe, long[] openTime, double[] open, double[] high,
+                                    double[] low, double[] close, double[] volume, double[] quoteVolume,
+                                    long[] tradeCount, double[] takerBuyVolume, byte[] source) {
+        int n = openTime.length;
+        if (open.length != n || high.length != n || low.length != n || close.length != n || volume.length != n
+                || quoteVolume.length != n || tradeCount.length != n || takerBuyVolume.length != n || source.length != n) {
+            throw new IllegalArgumentException("all columns must have " + n + " values");
+        }
+        return new CandleSeries(market, timeframe, n, openTime, open, high, low, close, volume, quoteVolume,
+                tradeCount, takerBuyVolume, source);
+    }
+
+    /** The candles with {@code from <= openTime < to}, as a copy. */
+    public CandleSeries between(long from, long to) {
+        int a = lowerBound(from);
+        int b = lowerBound(to);
+        if (a == 0 && b == size) {
+            return this;
+        }
+        return new CandleSeries(market, timeframe, b - a, Arrays.copyOfRange(openTime, a, b),
+                Arrays.copyOfRange(open, a, b), Arrays.copyOfRange(high, a, b), Arrays.copyOfRange(low, a, b),
+                Arrays.copyOfRange(close, a, b), Arrays.copyOfRange(volume, a, b),
+                Arrays.copyOfRange(quoteVolume, a, b), Arrays.copyOfRange(tradeCount, a, b),
+                Arrays.copyOfRange(takerBuyVolume, a, b), Arrays.copyOfRange(source, a, b));
+    }
+
+    /** The first index whose open time is at least {@code t}. */
+    private int lowerBound(long t) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (openTime[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     public static Builder builder(Market market, Timeframe timeframe) {
         return new Builder(market, timeframe, 1024);
     }

@@ -169,12 +169,15 @@ public final class Ingestor {
                 + "' AND source=2 AND open_time>=? AND open_time<=?", id, min, max);
         long inserted = insertCandles(id, cs, existing, true, c);
         c.inserted += inserted;
+        if (inserted > 0 || fillGaps) {
+            store.bumpVersion(id, "candles", tf);
+        }
         if (inserted == 0 && !fillGaps) {
             return;
         }
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
-        CandleSeries stored = store.candles(cs.market(), tf, from, to);
+        CandleSeries stored = store.candleRows(cs.market(), tf, from, to);
         if (fillGaps) {
             CandleSeries fill = Resampler.fillGaps(stored);
             c.filled += insertCandles(id, fill, new long[][] {new long[0], new long[0]}, false, c);
@@ -240,6 +243,7 @@ public final class Ingestor {
      */
     private void replaceDerivedCandles(int id, Timeframe tf, long from, long to, CandleSeries derived,
                                        boolean fillGaps, Counts c) throws SQLException {
+        store.bumpVersion(id, "candles", tf);
         deleteWhere("DELETE FROM candles WHERE market=? AND timeframe='" + tf.label()
                 + "' AND source<>0 AND open_time>=? AND open_time<?", id, from, to - 1);
         long[][] imported = keys("SELECT open_time, source FROM candles WHERE market=? AND timeframe='" + tf.label()

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code quote_candles(market, timeframe, open_time, bid_open..bid_close, bid_size, ask_open..ask_close,
  *       ask_size, source)}</li>
  *   <li>{@code imports(...)}: one row per imported file</li>
+ *   <li>{@code series_versions(market, kind, timeframe, version)}: changes with every import that touches a series;
+ *       versions come from a sequence, so a rolled-back import's number is never reused</li>
  * </ul>
  *
  * <p>Crash safety: the database is opened with {@code WRITE_DELAY=0}, so a committed import survives kill -9 (with
@@ -54,10 +56,12 @@ public final class MarketDataStore implements AutoCloseable {
     private final Connection conn;
     private final Path file;
     private final Map<Market, Integer> marketIds = new HashMap<>();
+    private final ColumnCache columns;
 
     private MarketDataStore(Connection conn, Path file) {
         this.conn = conn;
         this.file = file;
+        this.columns = new ColumnCache(file.resolveSibling("columns"));
     }
 
     /** Opens (creating if needed) the store in {@code directory}. */
@@ -128,6 +132,9 @@ public final class MarketDataStore implements AutoCloseable {
                 st.execute("CREATE TABLE imports(id BIGINT AUTO_INCREMENT PRIMARY KEY, file VARCHAR(4096) NOT NULL, "
                         + "format VARCHAR(32) NOT NULL, imported_at BIGINT NOT NULL, rows_read BIGINT NOT NULL, "
                         + "inserted BIGINT NOT NULL, present BIGINT NOT NULL, bad_rows BIGINT NOT NULL)");
+                st.execute("CREATE TABLE series_versions(market INT NOT NULL, kind VARCHAR(16) NOT NULL, "
+                        + "timeframe VARCHAR(4) NOT NULL, version BIGINT NOT NULL, PRIMARY KEY(market, kind, timeframe))");
+                st.execute("CREATE SEQUENCE series_version_seq");
                 st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ")");
                 conn.commit();
                 LOG.info("created market-data store {} (schema version {})", file, SCHEMA_VERSION);
@@ -191,9 +198,59 @@ public final class MarketDataStore implements AutoCloseable {
 
     /**
      * Candles of {@code market} and {@code tf} with {@code from <= openTime < to}, as columns. This is the read
-     * path for feature evaluation.
+     * path for feature evaluation: it reads the series' column file ({@link ColumnCache}), rebuilding it from the
+     * H2 rows when an import has changed the series since the file was written.
      */
     public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            if (id.isEmpty()) {
+                return CandleSeries.builder(market, tf, 16).build();
+            }
+            long version = seriesVersion(id.get(), "candles", tf);
+            if (version == 0) {
+                return CandleSeries.builder(market, tf, 16).build();
+            }
+            Optional<CandleSeries> cached = columns.read(market, tf, version);
+            CandleSeries all;
+            if (cached.isPresent()) {
+                all = cached.get();
+            } else {
+                all = candleRows(market, tf, Long.MIN_VALUE, Long.MAX_VALUE);
+                columns.write(all, version);
+            }
+            return all.between(from, to);
+        } catch (SQLException e) {
+            throw new StoreException("reading candles " + market + " " + tf + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The current version of a series (0 when it has never been written). */
+    long seriesVersion(int marketId, String kind, Timeframe tf) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT version FROM series_versions WHERE market=? AND kind=? AND timeframe=?")) {
+            ps.setInt(1, marketId);
+            ps.setString(2, kind);
+            ps.setString(3, tf.label());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
+    /** Gives a series a new version (inside the caller's transaction). */
+    void bumpVersion(int marketId, String kind, Timeframe tf) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("MERGE INTO series_versions KEY(market, kind, timeframe) "
+                + "VALUES (?, ?, ?, NEXT VALUE FOR series_version_seq)")) {
+            ps.setInt(1, marketId);
+            ps.setString(2, kind);
+            ps.setString(3, tf.label());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Candles read row by row from H2 (the slow path; used while importing and to rebuild column files). */
+    CandleSeries candleRows(Market market, Timeframe tf, long from, long to) {
         try {
             Optional<Integer> id = marketId(market, false);
             CandleSeries.Builder b = CandleSeries.builder(market, tf, 4096);

@@ -1,0 +1,167 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI contract: --help everywhere, exit codes 0/1/2, messages that name file and line, ATLAS_HOME. */
+class AtlasCliTest {
+    @TempDir
+    Path home;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result atlas(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = AtlasCli.run(env, new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Result atlas(String... args) {
+        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        all.addAll(List.of(args));
+        return atlas(Map.of(), all.toArray(String[]::new));
+    }
+
+    @Test
+    void everyCommandHasHelpAndExitsZero() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(new CommandLine(new AtlasCli(Map.of())), new ArrayList<>(), paths);
+        assertThat(paths).extracting(p -> String.join(" ", p))
+                .contains("", "data", "data import", "data list", "data candles");
+        for (List<String> path : paths) {
+            if (path.contains("help")) {
+                continue;
+            }
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Result r = atlas(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).contains("Usage: atlas");
+        }
+    }
+
+    private static void collect(CommandLine cl, List<String> prefix, List<List<String>> out) {
+        out.add(prefix);
+        cl.getSubcommands().forEach((name, sub) -> {
+            List<String> p = new ArrayList<>(prefix);
+            p.add(name);
+            collect(sub, p, out);
+        });
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(atlas("nonsense").code()).isEqualTo(2);
+        assertThat(atlas("data", "import", "--no-such-option").code()).isEqualTo(2);
+        Result noFormat = atlas("data", "import", "file.csv");
+        assertThat(noFormat.code()).isEqualTo(2);
+        Result badFormat = atlas("data", "import", "--format", "bitstamp-trade", "x.csv");
+        assertThat(badFormat.code()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("did you mean 'bitstamp-trades'");
+        assertThat(atlas("data", "candles", "--exchange", "a", "--symbol", "b", "--timeframe", "2m").code()).isEqualTo(2);
+    }
+
+    @Test
+    void bundledImportListAndCandlesEndToEnd() {
+        Result imp = atlas("data", "import", "--bundled");
+        assertThat(imp.code()).as(imp.err()).isZero();
+        assertThat(imp.out()).contains("100,000 rows read, 100,000 inserted, 0 already present");
+
+        Result list = atlas("data", "list");
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("bitstamp:btc_usd");
+        String trades = list.out().lines().filter(l -> l.contains(" trades ")).findFirst().orElseThrow();
+        assertThat(trades).contains("100,000").contains("2013-11-25 00:00:00").contains("2013-12-01 16:02:05");
+        for (String tf : List.of("1s", "1m", "5m", "15m", "1h", "4h", "1d")) {
+            assertThat(list.out().lines().filter(l -> l.contains(" candles ") && l.contains(" " + tf + " "))
+                    .findFirst()).as(tf).hasValueSatisfying(l -> assertThat(l).contains("2013-11-25 00:00:00")
+                            .contains("2013-12-01"));
+        }
+
+        Result again = atlas("data", "import", "--bundled");
+        assertThat(again.out()).contains("0 inserted, 100,000 already present");
+
+        Result csv = atlas("data", "candles", "--exchange", "bitstamp", "--symbol", "btc_usd", "--timeframe", "1d",
+                "--format", "csv");
+        assertThat(csv.code()).isZero();
+        List<String> lines = csv.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("open_time,open,high,low,close,volume,quote_volume,trades,taker_buy_volume,source");
+        assertThat(lines).hasSize(8);
+        assertThat(lines.get(1)).startsWith("2013-11-25T00:00:00Z,800.01,");
+        assertThat(lines.get(7)).startsWith("2013-12-01T00:00:00Z,");
+
+        Result window = atlas("data", "candles", "--exchange", "bitstamp", "--symbol", "btc_usd", "--timeframe", "1h",
+                "--from", "2013-11-26", "--to", "2013-11-26T03:00");
+        assertThat(window.out()).contains("2013-11-26 00:00:00").contains("2013-11-26 02:00:00")
+                .doesNotContain("2013-11-26 03:00:00").contains("3 of 3 candles");
+    }
+
+    @Test
+    void userErrorsExitOneWithFileAndLine() throws IOException {
+        Path bad = home.resolve("bad.csv");
+        Files.writeString(bad, "1385337600,800,0.1\n1385337601,800,x\n");
+        Result r = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "btc_usd", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("bad.csv:2: amount: not a number: 'x'").contains("--skip-bad-rows");
+
+        Result skip = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "btc_usd", "--skip-bad-rows", bad.toString());
+        assertThat(skip.code()).isZero();
+        assertThat(skip.out()).contains("skipped 1 bad rows, first at lines [2]");
+
+        Result missing = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "e", "--symbol", "s",
+                home.resolve("nope.csv").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("nope.csv: no such file");
+
+        Result badTime = atlas("data", "candles", "--exchange", "bitstamp", "--symbol", "btc_usd", "--timeframe", "1h",
+                "--from", "yesterday");
+        assertThat(badTime.code()).isEqualTo(1);
+        assertThat(badTime.err()).contains("--from: cannot read the time 'yesterday'");
+
+        Result noMarket = atlas("data", "candles", "--exchange", "kraken", "--symbol", "btc_usd", "--timeframe", "1h");
+        assertThat(noMarket.code()).isEqualTo(1);
+        assertThat(noMarket.err()).contains("no data for kraken:btc_usd");
+    }
+
+    @Test
+    void globsExpandAndMustMatch() throws IOException {
+        Path d = Files.createDirectories(home.resolve("in"));
+        Files.writeString(d.resolve("a.csv"), "1385337600,800,0.1\n");
+        Files.writeString(d.resolve("b.csv"), "1385337660,801,0.2\n");
+        Files.writeString(d.resolve("c.txt"), "not a csv\n");
+        assertThat(DataCommand.expand(List.of(d + "/*.csv"))).extracting(p -> p.getFileName().toString())
+                .containsExactly("a.csv", "b.csv");
+        Result r = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol", "btc_usd",
+                d + "/*.csv");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 file(s): 2 rows read, 2 inserted");
+        Result none = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "x", "--symbol", "y",
+                d + "/*.json");
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("no file matches");
+    }
+
+    @Test
+    void atlasHomeComesFromTheEnvironmentUnlessGiven() {
+        Path envHome = home.resolve("from-env");
+        Result r = atlas(Map.of("ATLAS_HOME", envHome.toString()), "data", "list");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains(envHome.resolve("marketdata").toString()).contains("is empty");
+        assertThat(Files.exists(envHome.resolve("marketdata/marketdata.mv.db"))).isTrue();
+    }
+}
