@@ -26,19 +26,23 @@ import org.slf4j.LoggerFactory;
  * version inside its transaction, so a file from before the import (or one half-written by a crash, which the
  * temp-file-and-rename write prevents anyway) is never used: it is rebuilt from H2 on the next read.
  *
- * <p>File layout (little-endian): magic {@code ATLASCOL}, format version (int), series version (long), row count
+ * <p>File layout (little-endian): magic {@code ATLASCOL}, format version (int), store id (long: a random number
+ * drawn when the store was created, so files left over from a deleted store are never read), series version (long), row count
  * (int), then the columns open time (long), open, high, low, close, volume, quote volume (double), trade count
  * (long), taker-buy volume (double), source (byte).
  */
 final class ColumnCache {
     static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = "ATLASCOL".getBytes(StandardCharsets.US_ASCII);
-    private static final int HEADER = 8 + 4 + 8 + 4;
+    private static final int HEADER = 8 + 4 + 8 + 8 + 4;
     private static final Logger LOG = LoggerFactory.getLogger(ColumnCache.class);
     private final Path root;
+    private final long storeId;
 
-    ColumnCache(Path root) {
+    /** {@code storeId} is the store's random identity: a file written for another store is never read. */
+    ColumnCache(Path root, long storeId) {
         this.root = root;
+        this.storeId = storeId;
     }
 
     private Path file(Market market, Timeframe tf) {
@@ -59,10 +63,11 @@ final class ColumnCache {
             byte[] magic = new byte[8];
             head.get(magic);
             int format = head.getInt();
+            long store = head.getLong();
             long builtFrom = head.getLong();
             int n = head.getInt();
-            if (!java.util.Arrays.equals(magic, MAGIC) || format != FORMAT_VERSION || builtFrom != version
-                    || size != HEADER + (long) n * (8 * 9 + 1)) {
+            if (!java.util.Arrays.equals(magic, MAGIC) || format != FORMAT_VERSION || store != storeId
+                    || builtFrom != version || size != HEADER + (long) n * (8 * 9 + 1)) {
                 return Optional.empty();
             }
             ByteBuffer body = ch.map(FileChannel.MapMode.READ_ONLY, HEADER, size - HEADER).order(ByteOrder.LITTLE_ENDIAN);
@@ -100,7 +105,7 @@ final class ColumnCache {
             Path tmp = Files.createTempFile(f.getParent(), f.getFileName().toString(), ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.allocateDirect(HEADER + n * (8 * 9 + 1)).order(ByteOrder.LITTLE_ENDIAN);
-                buf.put(MAGIC).putInt(FORMAT_VERSION).putLong(version).putInt(n);
+                buf.put(MAGIC).putInt(FORMAT_VERSION).putLong(storeId).putLong(version).putInt(n);
                 buf.asLongBuffer().put(series.openTimes());
                 buf.position(buf.position() + n * 8);
                 for (double[] col : new double[][] {series.opens(), series.highs(), series.lows(), series.closes(),

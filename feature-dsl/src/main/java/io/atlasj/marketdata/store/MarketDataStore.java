@@ -56,12 +56,11 @@ public final class MarketDataStore implements AutoCloseable {
     private final Connection conn;
     private final Path file;
     private final Map<Market, Integer> marketIds = new HashMap<>();
-    private final ColumnCache columns;
+    private ColumnCache columns;
 
     private MarketDataStore(Connection conn, Path file) {
         this.conn = conn;
         this.file = file;
-        this.columns = new ColumnCache(file.resolveSibling("columns"));
     }
 
     /** Opens (creating if needed) the store in {@code directory}. */
@@ -92,7 +91,7 @@ public final class MarketDataStore implements AutoCloseable {
 
     private void migrate() throws SQLException {
         try (Statement st = conn.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL, store_id BIGINT NOT NULL)");
             Integer found = null;
             try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
                 if (rs.next()) {
@@ -135,11 +134,16 @@ public final class MarketDataStore implements AutoCloseable {
                 st.execute("CREATE TABLE series_versions(market INT NOT NULL, kind VARCHAR(16) NOT NULL, "
                         + "timeframe VARCHAR(4) NOT NULL, version BIGINT NOT NULL, PRIMARY KEY(market, kind, timeframe))");
                 st.execute("CREATE SEQUENCE series_version_seq");
-                st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ")");
+                st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ", "
+                        + new java.security.SecureRandom().nextLong() + ")");
                 conn.commit();
                 LOG.info("created market-data store {} (schema version {})", file, SCHEMA_VERSION);
             }
             conn.setAutoCommit(false);
+            try (ResultSet rs = st.executeQuery("SELECT store_id FROM schema_version")) {
+                rs.next();
+                columns = new ColumnCache(file.resolveSibling("columns"), rs.getLong(1));
+            }
         }
     }
 
