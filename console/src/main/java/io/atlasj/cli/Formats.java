@@ -1,12 +1,10 @@
 package io.atlasj.cli;
 
+import io.atlasj.marketdata.UtcTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,22 +55,8 @@ final class Formats {
         if (s.matches("-?\\d{10,}")) {
             return Long.parseLong(s);
         }
-        try {
-            return Instant.parse(s).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // next form
-        }
-        try {
-            return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // next form
-        }
-        try {
-            return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new UserException(option + ": cannot read the time '" + text + "'; write it as 2013-11-25, "
-                    + "2013-11-25T12:00 or 2013-11-25T12:00:00Z (UTC), or epoch milliseconds");
-        }
+        return UtcTime.parseIso(s).orElseThrow(() -> new UserException(option + ": cannot read the time '" + text
+                + "'; write it as 2013-11-25, 2013-11-25T12:00 or 2013-11-25T12:00:00Z (UTC), or epoch milliseconds"));
     }
 
     /** Left-aligned text columns, right-aligned numbers (cells that start with a digit or '-'). */

@@ -4,15 +4,11 @@ import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.UtcTime;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -166,22 +162,12 @@ final class OhlcvCsvParser implements FileParser {
                 return 0;
             }
         }
-        try {
-            return Instant.parse(s).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // try the other forms
-        }
-        try {
-            return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // try a date
-        }
-        try {
-            return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        java.util.OptionalLong iso = UtcTime.parseIso(s);
+        if (iso.isEmpty()) {
             row.problem("time", "not an epoch number or ISO-8601 UTC date-time: '" + s + "'");
             return 0;
         }
+        return iso.getAsLong();
     }
 
     private static Timeframe inferTimeframe(Path file, List<long[]> times) {

@@ -105,40 +105,12 @@ public final class Ingestor {
         int n = t.size();
         long min = time[0];
         long max = time[n - 1];
-        // existing keys in range, ascending (time, seq)
-        long[][] existing = keys("SELECT time, seq FROM trades WHERE market=? AND time>=? AND time<=? ORDER BY time, seq",
-                id, min, max);
-        long inserted = 0;
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO trades VALUES (?,?,?,?,?,?,?)")) {
-            int e = 0;
-            int pending = 0;
-            for (int i = 0; i < n; i++) {
-                while (e < existing[0].length && (existing[0][e] < time[i]
-                        || (existing[0][e] == time[i] && existing[1][e] < seq[i]))) {
-                    e++;
-                }
-                if (e < existing[0].length && existing[0][e] == time[i] && existing[1][e] == seq[i]) {
-                    c.present++;
-                    continue;
-                }
-                ps.setInt(1, id);
-                ps.setLong(2, time[i]);
-                ps.setLong(3, seq[i]);
-                ps.setDouble(4, t.prices()[i]);
-                ps.setDouble(5, t.quantities()[i]);
-                ps.setByte(6, t.sides()[i]);
-                ps.setLong(7, t.tradeIds()[i]);
-                ps.addBatch();
-                inserted++;
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
+        long inserted = insertNewKeys("trades", id, time, seq, c, (ps, i) -> {
+            ps.setDouble(4, t.prices()[i]);
+            ps.setDouble(5, t.quantities()[i]);
+            ps.setByte(6, t.sides()[i]);
+            ps.setLong(7, t.tradeIds()[i]);
+        });
         c.inserted += inserted;
         if (inserted == 0 && !fillGaps) {
             return;
@@ -267,39 +239,12 @@ public final class Ingestor {
         int n = q.size();
         long min = time[0];
         long max = time[n - 1];
-        long[][] existing = keys("SELECT time, seq FROM quotes WHERE market=? AND time>=? AND time<=? ORDER BY time, seq",
-                id, min, max);
-        long inserted = 0;
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO quotes VALUES (?,?,?,?,?,?,?)")) {
-            int e = 0;
-            int pending = 0;
-            for (int i = 0; i < n; i++) {
-                while (e < existing[0].length && (existing[0][e] < time[i]
-                        || (existing[0][e] == time[i] && existing[1][e] < seq[i]))) {
-                    e++;
-                }
-                if (e < existing[0].length && existing[0][e] == time[i] && existing[1][e] == seq[i]) {
-                    c.present++;
-                    continue;
-                }
-                ps.setInt(1, id);
-                ps.setLong(2, time[i]);
-                ps.setLong(3, seq[i]);
-                ps.setDouble(4, q.bids()[i]);
-                ps.setDouble(5, q.bidSizes()[i]);
-                ps.setDouble(6, q.asks()[i]);
-                ps.setDouble(7, q.askSizes()[i]);
-                ps.addBatch();
-                inserted++;
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
+        long inserted = insertNewKeys("quotes", id, time, seq, c, (ps, i) -> {
+            ps.setDouble(4, q.bids()[i]);
+            ps.setDouble(5, q.bidSizes()[i]);
+            ps.setDouble(6, q.asks()[i]);
+            ps.setDouble(7, q.askSizes()[i]);
+        });
         c.inserted += inserted;
         if (inserted == 0) {
             return;
@@ -387,6 +332,52 @@ public final class Ingestor {
     }
 
     // ---- helpers
+
+    /** Sets the value columns (4..7) of row {@code i}; market, time and seq are set by the caller. */
+    @FunctionalInterface
+    private interface RowBinder {
+        void bind(PreparedStatement ps, int i) throws SQLException;
+    }
+
+    /**
+     * Inserts the rows of a (market, time, seq)-keyed table ({@code trades} or {@code quotes}, 7 columns) whose keys
+     * are not stored yet; {@code time} and {@code seq} ascend together. Counts the others as present.
+     */
+    private long insertNewKeys(String table, int id, long[] time, long[] seq, Counts c, RowBinder binder)
+            throws SQLException {
+        int n = time.length;
+        long[][] existing = keys("SELECT time, seq FROM " + table + " WHERE market=? AND time>=? AND time<=? "
+                + "ORDER BY time, seq", id, time[0], time[n - 1]);
+        long inserted = 0;
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + table + " VALUES (?,?,?,?,?,?,?)")) {
+            int e = 0;
+            int pending = 0;
+            for (int i = 0; i < n; i++) {
+                while (e < existing[0].length && (existing[0][e] < time[i]
+                        || (existing[0][e] == time[i] && existing[1][e] < seq[i]))) {
+                    e++;
+                }
+                if (e < existing[0].length && existing[0][e] == time[i] && existing[1][e] == seq[i]) {
+                    c.present++;
+                    continue;
+                }
+                ps.setInt(1, id);
+                ps.setLong(2, time[i]);
+                ps.setLong(3, seq[i]);
+                binder.bind(ps, i);
+                ps.addBatch();
+                inserted++;
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+        return inserted;
+    }
 
     /** Two long columns of a (market, from, to) query, ascending. */
     private long[][] keys(String sql, int id, long from, long to) throws SQLException {

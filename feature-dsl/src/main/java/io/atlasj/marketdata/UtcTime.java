@@ -1,0 +1,37 @@
+package io.atlasj.marketdata;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
+
+/** Reading ISO-8601 times as UTC, the one way every file reader and the CLI do it. */
+public final class UtcTime {
+    private UtcTime() {
+    }
+
+    /**
+     * Epoch milliseconds of {@code 2024-01-31T12:00:00Z}, {@code 2024-01-31T12:00}, {@code 2024-01-31 12:00:00}
+     * (no zone: UTC) or {@code 2024-01-31} (midnight UTC); empty when the text is none of these.
+     */
+    public static OptionalLong parseIso(String text) {
+        String s = text.trim();
+        try {
+            return OptionalLong.of(Instant.parse(s).toEpochMilli());
+        } catch (DateTimeParseException e) {
+            // next form
+        }
+        try {
+            return OptionalLong.of(LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli());
+        } catch (DateTimeParseException e) {
+            // next form
+        }
+        try {
+            return OptionalLong.of(LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+        } catch (DateTimeParseException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
