@@ -1,0 +1,301 @@
+package io.atlasj.features.eval;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.FeatureKind;
+import io.atlasj.features.Label;
+import io.atlasj.features.LabelKind;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.QuoteCandleSeries;
+import io.atlasj.marketdata.Timeframe;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Computes resolved features (every leaf has an exact market and a timeframe) over a time range.
+ *
+ * <p>The rules that keep the future out:
+ * <ul>
+ *   <li>A leaf is computed on its own bars, segment by segment: with {@link GapPolicy#DROP} a segment ends at every
+ *       gap, recursive indicators restart after it and the first warm-up bars of each segment have no value, so no
+ *       window ever spans a gap. Nothing is interpolated.</li>
+ *   <li>A value at bar {@code i} is known at the close of bar {@code i}. To place it on another timeline (a slower
+ *       timeframe, another market) the value of the latest bar that closed at or before the target bar's close is
+ *       used, and only if that bar is the one immediately before: a missing bar gives no value, never a stale one.</li>
+ *   <li>Labels look forward by exactly their horizon, inside one segment.</li>
+ * </ul>
+ */
+public final class Evaluator {
+    private final SeriesSource source;
+    private final GapPolicy gaps;
+    private final long dataFrom;
+    private final long to;
+    private final Map<String, Column> memo = new HashMap<>();
+
+    /**
+     * @param dataFrom where reading bars starts: the first row wanted minus the longest warm-up
+     *                 ({@link #warmupMillis}), so that every feature reads from the same start
+     * @param to       end (exclusive) of the range; labels read beyond it
+     */
+    public Evaluator(SeriesSource source, GapPolicy gaps, long dataFrom, long to) {
+        this.source = source;
+        this.gaps = gaps;
+        this.dataFrom = dataFrom;
+        this.to = to;
+    }
+
+    /** Warm-up of a resolved feature in milliseconds: how far before a value its data reaches. */
+    public static long warmupMillis(Feature f) {
+        FeatureKind k = f.definition();
+        double[] p = params(f);
+        if (f.isLeaf()) {
+            return f.timeframe() == null ? 0 : (long) k.warmup().bars(p) * f.timeframe().millis();
+        }
+        long inputs = 0;
+        long home = 0;
+        for (Feature in : f.inputs()) {
+            inputs = Math.max(inputs, warmupMillis(in) + (in.timeframe() == null ? 0 : in.timeframe().millis()));
+            if (home == 0) {
+                home = homeMillis(in);
+            }
+        }
+        return inputs + (long) k.warmup().bars(p) * home;
+    }
+
+    /** Bar length of a feature's home timeline (its first non-constant leaf's timeframe). */
+    public static long homeMillis(Feature f) {
+        if (f.isLeaf()) {
+            return f.timeframe() == null ? 0 : f.timeframe().millis();
+        }
+        for (Feature in : f.inputs()) {
+            long h = homeMillis(in);
+            if (h > 0) {
+                return h;
+            }
+        }
+        return 0;
+    }
+
+    private static double[] params(Feature f) {
+        return f.params().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The feature's values on its home timeline. */
+    public Column evaluate(Feature f) {
+        String id = f.id();
+        Column c = memo.get(id);
+        if (c == null) {
+            c = compute(f);
+            memo.put(id, c);
+        }
+        return c;
+    }
+
+    private Column compute(Feature f) {
+        FeatureKind k = f.definition();
+        double[] p = params(f);
+        if (f.isLeaf()) {
+            if (k.need() == FeatureKind.Need.NONE) {
+                throw new IllegalStateException(f.id() + " has no timeline of its own");
+            }
+            Market m = new Market(f.market().exchange(), f.market().symbol());
+            Timeframe tf = f.timeframe();
+            long start = tf.floor(dataFrom);
+            Bars all = k.need() == FeatureKind.Need.QUOTES ? quoteBars(source.quoteBars(m, tf, start, to), tf)
+                    : candleBars(source.candles(m, tf, start, to), tf);
+            int warm = k.warmup().bars(p);
+            double[] out = new double[all.size()];
+            for (int[] seg : segments(all.time(), tf.millis())) {
+                Bars b = slice(all, seg[0], seg[1]);
+                double[] v = k.leaf().compute(b, p);
+                mask(v, warm);
+                System.arraycopy(v, 0, out, seg[0], v.length);
+            }
+            return new Column(all.time(), tf.millis(), out);
+        }
+        // combinations: the home timeline is the first non-constant input's
+        Column home = null;
+        for (Feature in : f.inputs()) {
+            if (!in.kind().equals("Const")) {
+                home = evaluate(in);
+                break;
+            }
+        }
+        if (home == null) {
+            throw new IllegalArgumentException(f.id() + " combines only constants");
+        }
+        double[][] inputs = new double[f.inputs().size()][];
+        for (int i = 0; i < inputs.length; i++) {
+            Feature in = f.inputs().get(i);
+            if (in.kind().equals("Const")) {
+                inputs[i] = new double[home.time().length];
+                Arrays.fill(inputs[i], in.params().get(0));
+            } else {
+                inputs[i] = align(evaluate(in), home.time(), home.barMillis());
+            }
+        }
+        int warm = k.warmup().bars(p);
+        double[] out = new double[home.time().length];
+        for (int[] seg : segments(home.time(), home.barMillis())) {
+            double[][] x = new double[inputs.length][];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Arrays.copyOfRange(inputs[i], seg[0], seg[1]);
+            }
+            double[] v = k.series().compute(x, Arrays.copyOfRange(home.time(), seg[0], seg[1]), p);
+            mask(v, warm);
+            System.arraycopy(v, 0, out, seg[0], v.length);
+        }
+        return new Column(home.time(), home.barMillis(), out);
+    }
+
+    /** A resolved label's values on its home timeline. */
+    public Column evaluate(Label l) {
+        if (l.feature() != null) {
+            Column f = evaluate(l.feature());
+            int n = l.horizon();
+            double[] out = Kernels.nan(f.values().length);
+            for (int[] seg : segments(f.time(), f.barMillis())) {
+                for (int i = seg[0]; i + n < seg[1]; i++) {
+                    out[i] = f.values()[i + n];
+                }
+            }
+            return new Column(f.time(), f.barMillis(), out);
+        }
+        LabelKind k = LabelKind.of(l.kind());
+        Market m = new Market(l.market().exchange(), l.market().symbol());
+        Timeframe tf = l.timeframe();
+        Bars all = candleBars(source.candles(m, tf, tf.floor(dataFrom), to + (l.horizon() + 1L) * tf.millis()), tf);
+        double[] p = l.params().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] out = new double[all.size()];
+        for (int[] seg : segments(all.time(), tf.millis())) {
+            double[] v = k.compute().compute(slice(all, seg[0], seg[1]), p);
+            System.arraycopy(v, 0, out, seg[0], v.length);
+        }
+        return new Column(all.time(), tf.millis(), out);
+    }
+
+    /** Sets the first {@code warm} values to NaN (the warm-up of a segment). */
+    private static void mask(double[] v, int warm) {
+        Arrays.fill(v, 0, Math.min(warm, v.length), Double.NaN);
+    }
+
+    /** [start, end) index pairs of the contiguous runs of bars (one run under {@link GapPolicy#BRIDGE}). */
+    int[][] segments(long[] time, long barMillis) {
+        if (time.length == 0) {
+            return new int[0][];
+        }
+        if (gaps == GapPolicy.BRIDGE) {
+            return new int[][] {{0, time.length}};
+        }
+        int count = 1;
+        for (int i = 1; i < time.length; i++) {
+            if (time[i] - time[i - 1] != barMillis) {
+                count++;
+            }
+        }
+        int[][] out = new int[count][];
+        int s = 0;
+        int j = 0;
+        for (int i = 1; i < time.length; i++) {
+            if (time[i] - time[i - 1] != barMillis) {
+                out[j++] = new int[] {s, i};
+                s = i;
+            }
+        }
+        out[j] = new int[] {s, time.length};
+        return out;
+    }
+
+    /**
+     * Places {@code src}'s values on a target timeline: for the target bar opening at {@code T} (closing at
+     * {@code T + targetMillis}) the value of the source bar that closed last at or before that moment, if it is
+     * present; otherwise NaN.
+     */
+    public static double[] align(Column src, long[] target, long targetMillis) {
+        double[] out = Kernels.nan(target.length);
+        long[] st = src.time();
+        long sm = src.barMillis();
+        if (sm == targetMillis && Arrays.equals(st, target)) {
+            return src.values().clone();
+        }
+        int j = 0;
+        for (int i = 0; i < target.length; i++) {
+            long close = target[i] + targetMillis;
+            long want = Math.floorDiv(close, sm) * sm - sm;
+            while (j < st.length && st[j] < want) {
+                j++;
+            }
+            if (j < st.length && st[j] == want) {
+                out[i] = src.values()[j];
+            }
+        }
+        return out;
+    }
+
+    static Bars candleBars(CandleSeries c, Timeframe tf) {
+        int n = c.size();
+        double[] count = new double[n];
+        long[] tc = c.tradeCounts();
+        for (int i = 0; i < n; i++) {
+            count[i] = tc[i] < 0 ? Double.NaN : tc[i];
+        }
+        // filled bars are not data: drop them so that they make gaps again
+        byte[] src = c.sources();
+        boolean anyFilled = false;
+        for (byte b : src) {
+            anyFilled |= b == CandleSource.FILLED.code();
+        }
+        Bars b = new Bars(c.openTimes(), tf.millis(), c.opens(), c.highs(), c.lows(), c.closes(), c.volumes(),
+                c.quoteVolumes(), count, c.takerBuyVolumes(), null, null, null, null);
+        if (!anyFilled) {
+            return b;
+        }
+        int[] keep = new int[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (src[i] != CandleSource.FILLED.code()) {
+                keep[m++] = i;
+            }
+        }
+        return select(b, Arrays.copyOf(keep, m));
+    }
+
+    static Bars quoteBars(QuoteCandleSeries q, Timeframe tf) {
+        return new Bars(q.openTimes(), tf.millis(), null, null, null, null, null, null, null, null, q.bidCloses(),
+                q.askCloses(), q.column(QuoteCandleSeries.BID_SIZE), q.column(QuoteCandleSeries.ASK_SIZE));
+    }
+
+    static Bars slice(Bars b, int s, int e) {
+        if (s == 0 && e == b.size()) {
+            return b;
+        }
+        return new Bars(Arrays.copyOfRange(b.time(), s, e), b.barMillis(), r(b.open(), s, e), r(b.high(), s, e),
+                r(b.low(), s, e), r(b.close(), s, e), r(b.volume(), s, e), r(b.quoteVolume(), s, e),
+                r(b.tradeCount(), s, e), r(b.takerBuy(), s, e), r(b.bid(), s, e), r(b.ask(), s, e),
+                r(b.bidSize(), s, e), r(b.askSize(), s, e));
+    }
+
+    private static Bars select(Bars b, int[] idx) {
+        long[] t = new long[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            t[i] = b.time()[idx[i]];
+        }
+        return new Bars(t, b.barMillis(), pick(b.open(), idx), pick(b.high(), idx), pick(b.low(), idx),
+                pick(b.close(), idx), pick(b.volume(), idx), pick(b.quoteVolume(), idx), pick(b.tradeCount(), idx),
+                pick(b.takerBuy(), idx), null, null, null, null);
+    }
+
+    private static double[] pick(double[] x, int[] idx) {
+        double[] out = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = x[idx[i]];
+        }
+        return out;
+    }
+
+    private static double[] r(double[] x, int s, int e) {
+        return x == null ? null : Arrays.copyOfRange(x, s, e);
+    }
+}

@@ -1,0 +1,221 @@
+package io.atlasj.features.eval;
+
+import java.util.Arrays;
+
+/**
+ * Streaming numeric kernels over one contiguous segment of bars. Each is one O(n) pass; {@code NaN} in the input
+ * makes every output whose window contains it {@code NaN}. Output index {@code i} uses inputs up to {@code i} only.
+ */
+public final class Kernels {
+    private Kernels() {
+    }
+
+    public static double[] nan(int n) {
+        double[] out = new double[n];
+        Arrays.fill(out, Double.NaN);
+        return out;
+    }
+
+    /** Rolling mean over {@code w} values. */
+    public static double[] sma(double[] x, int w) {
+        int n = x.length;
+        double[] out = nan(n);
+        double sum = 0;
+        int nans = 0;
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            if (Double.isNaN(v)) {
+                nans++;
+            } else {
+                sum += v;
+            }
+            if (i >= w) {
+                double old = x[i - w];
+                if (Double.isNaN(old)) {
+                    nans--;
+                } else {
+                    sum -= old;
+                }
+            }
+            if (i >= w - 1 && nans == 0) {
+                out[i] = sum / w;
+            }
+        }
+        return out;
+    }
+
+    /** Rolling sum over {@code w} values. */
+    public static double[] sum(double[] x, int w) {
+        double[] m = sma(x, w);
+        for (int i = 0; i < m.length; i++) {
+            m[i] *= w;
+        }
+        return m;
+    }
+
+    /**
+     * Rolling standard deviation over {@code w} values; {@code sample} divides by {@code w - 1}, otherwise by
+     * {@code w}. Computed with Welford-style running moments re-centred per window for stability.
+     */
+    public static double[] std(double[] x, int w, boolean sample) {
+        int n = x.length;
+        double[] out = nan(n);
+        double[] mean = sma(x, w);
+        for (int i = w - 1; i < n; i++) {
+            double m = mean[i];
+            if (Double.isNaN(m)) {
+                continue;
+            }
+            double ss = 0;
+            for (int k = i - w + 1; k <= i; k++) {
+                double d = x[k] - m;
+                ss += d * d;
+            }
+            out[i] = Math.sqrt(ss / (sample ? w - 1 : w));
+        }
+        return out;
+    }
+
+    /** Exponential moving average with smoothing {@code alpha}, seeded with the first value (ta4j's convention). */
+    public static double[] ema(double[] x, double alpha) {
+        int n = x.length;
+        double[] out = nan(n);
+        double prev = Double.NaN;
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            if (Double.isNaN(v)) {
+                prev = Double.NaN;
+                continue;
+            }
+            prev = Double.isNaN(prev) ? v : prev + alpha * (v - prev);
+            out[i] = prev;
+        }
+        return out;
+    }
+
+    /** Rolling maximum over {@code w} values (monotone deque). */
+    public static double[] max(double[] x, int w) {
+        return extreme(x, w, true);
+    }
+
+    /** Rolling minimum over {@code w} values (monotone deque). */
+    public static double[] min(double[] x, int w) {
+        return extreme(x, w, false);
+    }
+
+    private static double[] extreme(double[] x, int w, boolean max) {
+        int n = x.length;
+        double[] out = nan(n);
+        int[] dq = new int[n];
+        int head = 0;
+        int tail = 0;
+        int lastNan = -1;
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(x[i])) {
+                lastNan = i;
+                head = tail = 0;
+                continue;
+            }
+            while (tail > head && (max ? x[dq[tail - 1]] <= x[i] : x[dq[tail - 1]] >= x[i])) {
+                tail--;
+            }
+            dq[tail++] = i;
+            while (dq[head] <= i - w) {
+                head++;
+            }
+            if (i >= w - 1 && lastNan <= i - w) {
+                out[i] = x[dq[head]];
+            }
+        }
+        return out;
+    }
+
+    /** {@code x[i - n]}. */
+    public static double[] lag(double[] x, int n) {
+        double[] out = nan(x.length);
+        System.arraycopy(x, 0, out, Math.min(n, x.length), Math.max(0, x.length - n));
+        return out;
+    }
+
+    /** {@code x[i] - x[i - n]}. */
+    public static double[] diff(double[] x, int n) {
+        double[] out = nan(x.length);
+        for (int i = n; i < x.length; i++) {
+            out[i] = x[i] - x[i - n];
+        }
+        return out;
+    }
+
+    /** Rolling z-score over {@code w} values with the sample standard deviation; 0 where the std is 0. */
+    public static double[] zscore(double[] x, int w) {
+        double[] m = sma(x, w);
+        double[] s = std(x, w, true);
+        double[] out = nan(x.length);
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isNaN(m[i]) && !Double.isNaN(s[i])) {
+                out[i] = s[i] == 0 ? 0 : (x[i] - m[i]) / s[i];
+            }
+        }
+        return out;
+    }
+
+    /** One-bar log returns: {@code ln(x[i] / x[i-1])}. */
+    public static double[] logReturns(double[] x, int lookback) {
+        double[] out = nan(x.length);
+        for (int i = lookback; i < x.length; i++) {
+            out[i] = Math.log(x[i] / x[i - lookback]);
+        }
+        return out;
+    }
+
+    /** True range: {@code max(h, c[i-1]) - min(l, c[i-1])}; at the first bar {@code h - l} (ta4j's convention). */
+    public static double[] trueRange(double[] h, double[] l, double[] c) {
+        double[] out = new double[h.length];
+        for (int i = 0; i < h.length; i++) {
+            if (i == 0) {
+                out[i] = h[i] - l[i];
+            } else {
+                out[i] = Math.max(h[i], c[i - 1]) - Math.min(l[i], c[i - 1]);
+            }
+        }
+        return out;
+    }
+
+    /** Rolling Pearson correlation of {@code a} and {@code b} over {@code w} values. */
+    public static double[] correlation(double[] a, double[] b, int w) {
+        return comoment(a, b, w, true);
+    }
+
+    /** Rolling beta of {@code a} on {@code b}: {@code cov(a, b) / var(b)} over {@code w} values. */
+    public static double[] beta(double[] a, double[] b, int w) {
+        return comoment(a, b, w, false);
+    }
+
+    private static double[] comoment(double[] a, double[] b, int w, boolean corr) {
+        int n = a.length;
+        double[] out = nan(n);
+        double[] ma = sma(a, w);
+        double[] mb = sma(b, w);
+        for (int i = w - 1; i < n; i++) {
+            if (Double.isNaN(ma[i]) || Double.isNaN(mb[i])) {
+                continue;
+            }
+            double sab = 0;
+            double saa = 0;
+            double sbb = 0;
+            for (int k = i - w + 1; k <= i; k++) {
+                double da = a[k] - ma[i];
+                double db = b[k] - mb[i];
+                sab += da * db;
+                saa += da * da;
+                sbb += db * db;
+            }
+            if (corr) {
+                out[i] = saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
+            } else {
+                out[i] = sbb == 0 ? Double.NaN : sab / sbb;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,2 @@
+/** The DSL's text form: the parser behind YAML featuresets, the console and {@code atlas features show}. */
+package io.atlasj.features.parse;

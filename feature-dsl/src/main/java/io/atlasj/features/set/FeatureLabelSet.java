@@ -1,0 +1,92 @@
+package io.atlasj.features.set;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.Label;
+import io.atlasj.features.eval.GapPolicy;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Features (inputs) and labels (targets) over a base market and timeframe: one row per base bar. Only
+ * {@link Label}s go on the label side and only {@link Feature}s on the input side, by type.
+ *
+ * @param defaultExchange for asset steps such as {@code .eth()}; null: the base market's exchange
+ * @param defaultQuote    for asset steps; null: an asset step must say its quote
+ */
+public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTimeframe, String defaultExchange,
+                              String defaultQuote, List<Feature> features, List<Label> labels, GapPolicy gaps) {
+    public FeatureLabelSet {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(baseMarket, "baseMarket");
+        Objects.requireNonNull(baseTimeframe, "baseTimeframe");
+        features = List.copyOf(features);
+        labels = List.copyOf(labels);
+        gaps = gaps == null ? GapPolicy.DROP : gaps;
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("featureset " + name + " has no features");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Feature f : features) {
+            if (!seen.add(f.id())) {
+                throw new IllegalArgumentException("featureset " + name + " lists " + f.id() + " twice");
+            }
+        }
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Java builder: {@code builder("x").base("bitstamp:btc_usd", "5m").features(...).labels(...).build()}. */
+    public static final class Builder {
+        private final String name;
+        private Market market;
+        private Timeframe tf;
+        private String exchange;
+        private String quote;
+        private final List<Feature> features = new ArrayList<>();
+        private final List<Label> labels = new ArrayList<>();
+        private GapPolicy gaps = GapPolicy.DROP;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder base(String market, String timeframe) {
+            this.market = Market.parse(market);
+            this.tf = Timeframe.parse(timeframe);
+            return this;
+        }
+
+        public Builder defaults(String exchange, String quote) {
+            this.exchange = exchange;
+            this.quote = quote;
+            return this;
+        }
+
+        public Builder features(Feature... f) {
+            features.addAll(Arrays.asList(f));
+            return this;
+        }
+
+        public Builder labels(Label... l) {
+            labels.addAll(Arrays.asList(l));
+            return this;
+        }
+
+        public Builder gaps(GapPolicy g) {
+            this.gaps = g;
+            return this;
+        }
+
+        public FeatureLabelSet build() {
+            return new FeatureLabelSet(name, market, tf, exchange, quote, features, labels, gaps);
+        }
+    }
+}

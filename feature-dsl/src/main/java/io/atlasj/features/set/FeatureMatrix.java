@@ -1,0 +1,137 @@
+package io.atlasj.features.set;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A built FeatureLabelSet: one row per base bar that has every feature and label, in columns. Features and labels
+ * are named by their resolved canonical ids.
+ *
+ * @param time     base bar open times (UTC ms), ascending
+ * @param features one array per feature, each {@code time.length} long
+ * @param labels   one array per label
+ * @param report   what the build kept and dropped, and why
+ */
+public record FeatureMatrix(String name, long[] time, List<String> featureIds, double[][] features,
+                            List<String> labelIds, double[][] labels, BuildReport report) {
+    public FeatureMatrix {
+        featureIds = List.copyOf(featureIds);
+        labelIds = List.copyOf(labelIds);
+    }
+
+    public int rows() {
+        return time.length;
+    }
+
+    public double[] feature(String id) {
+        int i = featureIds.indexOf(id);
+        if (i < 0) {
+            throw new IllegalArgumentException("no feature " + id + " in " + name + "; features: " + featureIds);
+        }
+        return features[i];
+    }
+
+    public double[] label(String id) {
+        int i = labelIds.indexOf(id);
+        if (i < 0) {
+            throw new IllegalArgumentException("no label " + id + " in " + name + "; labels: " + labelIds);
+        }
+        return labels[i];
+    }
+
+    /** Count, mean, std (sample), min and max of every column, features first. */
+    public List<ColumnSummary> summary() {
+        List<ColumnSummary> out = new ArrayList<>();
+        for (int c = 0; c < features.length; c++) {
+            out.add(ColumnSummary.of(featureIds.get(c), "feature", features[c]));
+        }
+        for (int c = 0; c < labels.length; c++) {
+            out.add(ColumnSummary.of(labelIds.get(c), "label", labels[c]));
+        }
+        return out;
+    }
+
+    /** Writes a CSV: {@code time} (ISO UTC), then the features, then the labels. Temp file, then rename. */
+    public void writeCsv(Path file) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            w.write("time");
+            for (String id : featureIds) {
+                w.write(',');
+                w.write(csv(id));
+            }
+            for (String id : labelIds) {
+                w.write(',');
+                w.write(csv(id));
+            }
+            w.write('\n');
+            for (int r = 0; r < time.length; r++) {
+                w.write(Instant.ofEpochMilli(time[r]).toString());
+                for (double[] col : features) {
+                    w.write(',');
+                    w.write(Double.toString(col[r]));
+                }
+                for (double[] col : labels) {
+                    w.write(',');
+                    w.write(Double.toString(col[r]));
+                }
+                w.write('\n');
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String csv(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    /** Statistics of one column. */
+    public record ColumnSummary(String id, String role, long count, long nan, double mean, double std, double min,
+                                double max) {
+        static ColumnSummary of(String id, String role, double[] v) {
+            long n = 0;
+            long nan = 0;
+            double sum = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (double x : v) {
+                if (Double.isNaN(x)) {
+                    nan++;
+                    continue;
+                }
+                n++;
+                sum += x;
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+            double mean = n == 0 ? Double.NaN : sum / n;
+            double ss = 0;
+            for (double x : v) {
+                if (!Double.isNaN(x)) {
+                    ss += (x - mean) * (x - mean);
+                }
+            }
+            return new ColumnSummary(id, role, n, nan, mean, n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN,
+                    n == 0 ? Double.NaN : min, n == 0 ? Double.NaN : max);
+        }
+    }
+
+    /**
+     * @param baseBars        base bars in the range
+     * @param droppedFeatures rows dropped because a feature had no value (warm-up, a gap in a window, a missing
+     *                        bar of another timeframe or market)
+     * @param droppedLabels   further rows dropped because a label had no value (its horizon runs past the data or
+     *                        across a gap)
+     * @param dataFrom        where reading bars started, to cover the longest warm-up
+     */
+    public record BuildReport(long baseBars, long droppedFeatures, long droppedLabels, long dataFrom, long from,
+                              long to, long millis) {
+    }
+}

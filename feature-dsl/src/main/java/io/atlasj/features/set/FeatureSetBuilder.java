@@ -1,0 +1,203 @@
+package io.atlasj.features.set;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.FeatureKind;
+import io.atlasj.features.Label;
+import io.atlasj.features.eval.Column;
+import io.atlasj.features.eval.Evaluator;
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Builds a {@link FeatureLabelSet} over a time range into a {@link FeatureMatrix}. */
+public final class FeatureSetBuilder {
+    private final SeriesSource source;
+
+    public FeatureSetBuilder(SeriesSource source) {
+        this.source = source;
+    }
+
+    /** The set with every market and timeframe made exact, as the build will use it. */
+    public Resolved resolve(FeatureLabelSet set) {
+        MarketResolver r = new MarketResolver(set.baseMarket(), set.baseTimeframe(), set.defaultExchange(),
+                set.defaultQuote(), source.markets());
+        List<Feature> features = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Feature f : set.features()) {
+            Feature x = r.resolve(f);
+            if (!ids.add(x.id())) {
+                throw new IllegalArgumentException("featureset " + set.name() + ": " + f.id() + " is the same column as "
+                        + "another feature once resolved (" + x.id() + ")");
+            }
+            features.add(x);
+        }
+        List<Label> labels = new ArrayList<>();
+        for (Label l : set.labels()) {
+            Label x = r.resolve(l);
+            Timeframe tf = x.feature() != null ? leafTimeframe(x.feature()) : x.timeframe();
+            if (tf != set.baseTimeframe()) {
+                throw new IllegalArgumentException("featureset " + set.name() + ": label " + l.id() + " is on " + tf
+                        + " bars but the set's rows are " + set.baseTimeframe() + " bars; a label must be on the base"
+                        + " timeframe");
+            }
+            labels.add(x);
+        }
+        return new Resolved(set, features, labels);
+    }
+
+    /** A set whose features and labels all name exact markets and timeframes. */
+    public record Resolved(FeatureLabelSet set, List<Feature> features, List<Label> labels) {
+        public Resolved {
+            features = List.copyOf(features);
+            labels = List.copyOf(labels);
+        }
+
+        /** The stored series the build reads, base series first. */
+        public Set<Need> needs() {
+            Set<Need> out = new java.util.LinkedHashSet<>();
+            out.add(new Need(set.baseMarket(), set.baseTimeframe(), false));
+            for (Feature f : features) {
+                collect(f, out);
+            }
+            for (Label l : labels) {
+                if (l.feature() != null) {
+                    collect(l.feature(), out);
+                } else {
+                    out.add(new Need(new Market(l.market().exchange(), l.market().symbol()), l.timeframe(), false));
+                }
+            }
+            return out;
+        }
+
+        private static void collect(Feature f, Set<Need> out) {
+            if (f.isLeaf()) {
+                if (f.definition().need() != FeatureKind.Need.NONE) {
+                    out.add(new Need(new Market(f.market().exchange(), f.market().symbol()), f.timeframe(),
+                            f.definition().need() == FeatureKind.Need.QUOTES));
+                }
+                return;
+            }
+            f.inputs().forEach(in -> collect(in, out));
+        }
+    }
+
+    /** One stored series a build reads: candles, or quote bars when {@code quotes}. */
+    public record Need(Market market, Timeframe timeframe, boolean quotes) {
+        @Override
+        public String toString() {
+            return (quotes ? "quote bars" : "candles") + " of " + market + " at " + timeframe;
+        }
+    }
+
+    public FeatureMatrix build(FeatureLabelSet set, long from, long to) {
+        long t0 = System.nanoTime();
+        Resolved r = resolve(set);
+        long warm = 0;
+        for (Feature f : r.features()) {
+            warm = Math.max(warm, Evaluator.warmupMillis(f) + Evaluator.homeMillis(f));
+        }
+        long dataFrom = from - warm - Timeframe.D1.millis();
+        checkData(r, dataFrom, to);
+
+        CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
+        long[] baseTime = realBars(base);
+        long baseMs = set.baseTimeframe().millis();
+        Evaluator ev = new Evaluator(source, set.gaps(), dataFrom, to);
+        int n = baseTime.length;
+        double[][] feats = new double[r.features().size()][];
+        boolean[] keep = new boolean[n];
+        Arrays.fill(keep, true);
+        for (int c = 0; c < feats.length; c++) {
+            Column col = ev.evaluate(r.features().get(c));
+            feats[c] = Evaluator.align(col, baseTime, baseMs);
+            for (int i = 0; i < n; i++) {
+                keep[i] &= !Double.isNaN(feats[c][i]);
+            }
+        }
+        long afterFeatures = count(keep);
+        double[][] labels = new double[r.labels().size()][];
+        for (int c = 0; c < labels.length; c++) {
+            Column col = ev.evaluate(r.labels().get(c));
+            labels[c] = Evaluator.align(col, baseTime, baseMs);
+            for (int i = 0; i < n; i++) {
+                keep[i] &= !Double.isNaN(labels[c][i]);
+            }
+        }
+        int rows = (int) count(keep);
+        long[] time = new long[rows];
+        double[][] f2 = new double[feats.length][rows];
+        double[][] l2 = new double[labels.length][rows];
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            if (!keep[i]) {
+                continue;
+            }
+            time[j] = baseTime[i];
+            for (int c = 0; c < feats.length; c++) {
+                f2[c][j] = feats[c][i];
+            }
+            for (int c = 0; c < labels.length; c++) {
+                l2[c][j] = labels[c][i];
+            }
+            j++;
+        }
+        FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(n, n - afterFeatures, afterFeatures - rows,
+                dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L);
+        return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
+                r.labels().stream().map(Label::id).toList(), l2, report);
+    }
+
+    private void checkData(Resolved r, long dataFrom, long to) {
+        for (Need need : r.needs()) {
+            int size = need.quotes() ? source.quoteBars(need.market(), need.timeframe(), dataFrom, to).size()
+                    : source.candles(need.market(), need.timeframe(), dataFrom, to).size();
+            if (size == 0) {
+                throw new IllegalArgumentException("featureset " + r.set().name() + " needs " + need + " between "
+                        + java.time.Instant.ofEpochMilli(Math.max(0, dataFrom)) + " and " + java.time.Instant.ofEpochMilli(to)
+                        + ", and the store has none; stored markets: " + source.markets()
+                        + " (see 'atlas data list'; import with 'atlas data import')");
+            }
+        }
+    }
+
+    private static long[] realBars(CandleSeries c) {
+        long[] t = new long[c.size()];
+        int n = 0;
+        for (int i = 0; i < c.size(); i++) {
+            if (c.sources()[i] != CandleSource.FILLED.code()) {
+                t[n++] = c.openTime(i);
+            }
+        }
+        return Arrays.copyOf(t, n);
+    }
+
+    private static long count(boolean[] b) {
+        long n = 0;
+        for (boolean x : b) {
+            if (x) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static Timeframe leafTimeframe(Feature f) {
+        if (f.isLeaf()) {
+            return f.timeframe();
+        }
+        for (Feature in : f.inputs()) {
+            Timeframe t = leafTimeframe(in);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,88 @@
+package io.atlasj.features.set;
+
+import static io.atlasj.features.Dsl.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.pipeline.BundledData;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Building FeatureLabelSets over the bundled Bitstamp data in a real store. */
+class FeatureSetBuildTest {
+    static final Market BTC = new Market("bitstamp", "btc_usd");
+    @TempDir
+    static Path dir;
+    static MarketDataStore store;
+    static SeriesSource source;
+
+    @BeforeAll
+    static void load() {
+        store = MarketDataStore.open(dir.resolve("store"));
+        new ImportJob(store).run(List.of(BundledData.extract(dir)), BundledData.options(), ImportJob.Listener.NONE);
+        source = SeriesSource.of(store);
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    static long t(String iso) {
+        return Instant.parse(iso).toEpochMilli();
+    }
+
+    @Test
+    void buildsRowsWithFeaturesAndLabelsAndDropsWarmupAndGaps() {
+        FeatureLabelSet set = FeatureLabelSet.builder("smoke").base("bitstamp:btc_usd", "5m")
+                .features(LogReturns(), LogReturns().lookback(3), RSI(14), Close().oneHour().zscore(4), Volume().zscore(20))
+                .labels(LogReturns().lookforward(1), FutureReturn(3))
+                .build();
+        FeatureMatrix m = new FeatureSetBuilder(source).build(set, t("2013-11-25T00:00:00Z"), t("2013-12-02T00:00:00Z"));
+        assertThat(m.featureIds()).containsExactly("LogReturns(1).market(\"bitstamp:btc_usd\").timeframe(\"5m\")",
+                "LogReturns(3).market(\"bitstamp:btc_usd\").timeframe(\"5m\")",
+                "RSI(14).market(\"bitstamp:btc_usd\").timeframe(\"5m\")",
+                "Close().market(\"bitstamp:btc_usd\").timeframe(\"1h\").zscore(4)",
+                "Volume().market(\"bitstamp:btc_usd\").timeframe(\"5m\").zscore(20)");
+        assertThat(m.rows()).isPositive();
+        CandleSeries c5 = store.candles(BTC, Timeframe.M5);
+        assertThat(m.report().baseBars()).isEqualTo(c5.size());
+        assertThat(m.report().droppedFeatures()).isPositive();
+        assertThat(m.report().droppedLabels()).isPositive();
+        // the one-bar label equals the next bar's log return, computed here from the candles
+        double[] lf = m.label("LogReturns(1).market(\"bitstamp:btc_usd\").timeframe(\"5m\").lookforward(1)");
+        double[] fr = m.label("FutureReturn(3).market(\"bitstamp:btc_usd\").timeframe(\"5m\")");
+        for (int r = 0; r < m.rows(); r++) {
+            int i = java.util.Arrays.binarySearch(c5.openTimes(), m.time()[r]);
+            assertThat(c5.openTime(i + 1) - c5.openTime(i)).isEqualTo(300_000L);
+            assertThat(lf[r]).isEqualTo(Math.log(c5.close(i + 1) / c5.close(i)));
+            assertThat(fr[r]).isEqualTo(Math.log(c5.close(i + 3) / c5.close(i)));
+        }
+        // the 1h z-score on a 5m row uses only hours that have closed
+        assertThat(m.feature("Close().market(\"bitstamp:btc_usd\").timeframe(\"1h\").zscore(4)")).doesNotContain(Double.NaN);
+    }
+
+    @Test
+    void reportsMissingDataAndUnknownMarkets() {
+        FeatureLabelSet quotes = FeatureLabelSet.builder("q").base("bitstamp:btc_usd", "5m").features(Spread()).build();
+        assertThatThrownBy(() -> new FeatureSetBuilder(source).build(quotes, 0, t("2014-01-01T00:00:00Z")))
+                .hasMessageContaining("needs quote bars of bitstamp:btc_usd at 5m")
+                .hasMessageContaining("atlas data import");
+        FeatureLabelSet eth = FeatureLabelSet.builder("e").base("bitstamp:btc_usd", "5m").defaults("bitstamp", "usd")
+                .features(Close().eth()).build();
+        assertThatThrownBy(() -> new FeatureSetBuilder(source).build(eth, 0, t("2014-01-01T00:00:00Z")))
+                .hasMessageContaining("no eth/usd market on bitstamp")
+                .hasMessageContaining("bitstamp:btc_usd");
+    }
+}
