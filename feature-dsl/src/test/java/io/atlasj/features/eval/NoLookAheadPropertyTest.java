@@ -1,0 +1,172 @@
+package io.atlasj.features.eval;
+
+import static io.atlasj.features.Dsl.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.FeatureKind;
+import io.atlasj.features.Library;
+import io.atlasj.features.set.MarketResolver;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.imports.ImportFormat;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.testing.MemorySource;
+import io.atlasj.testing.TestData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Property, for every feature of the library and for combinations across timeframes and markets: changing any data
+ * after time t never changes a feature's value at a bar that closed at or before t. Run over real LEAN Coinbase
+ * minute trade and quote bars (BTC and ETH, 2017-09-03): the data after each cut is rescaled, resized and thinned
+ * (new gaps), and values up to the cut must stay bit-identical.
+ */
+class NoLookAheadPropertyTest {
+    static final Market BTC = new Market("coinbase", "btcusd");
+    @TempDir
+    static Path dir;
+    static MemorySource data;
+    static CandleSeries base;
+
+    @BeforeAll
+    static void load() {
+        try (MarketDataStore store = MarketDataStore.open(dir)) {
+            var s = new ImportJob(store).run(List.of(
+                    TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_trade.zip"),
+                    TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_quote.zip"),
+                    TestData.fixture("lean/crypto/coinbase/minute/ethusd/20170903_trade.zip")),
+                    ImportOptions.of(ImportFormat.LEAN, null, null), ImportJob.Listener.NONE);
+            assertThat(s.rejectedFiles()).isZero();
+            data = MemorySource.copyOf(store);
+            base = store.candles(BTC, Timeframe.M1);
+        }
+    }
+
+    @AfterAll
+    static void drop() {
+        data = null;
+    }
+
+    /** One instance of every kind of the library, with parameters small enough for one day of minutes. */
+    static List<Feature> everyKind() {
+        List<Feature> out = new ArrayList<>();
+        for (FeatureKind k : Library.all()) {
+            switch (k.shape()) {
+                case LEAF -> {
+                    if (!k.name().equals("Const")) {
+                        out.add(Feature.of(k.name()));
+                    }
+                }
+                case TRANSFORM -> {
+                    out.add(switch (k.name()) {
+                        case "lag" -> RSI(14).lag(3);
+                        case "diff" -> Close().diff(5);
+                        case "zscore" -> Volume().zscore(30);
+                        default -> LogReturns().clip(-0.001, 0.001);
+                    });
+                }
+                case OPERATOR -> out.add(new Feature(k.name(), List.of(), null, null, List.of(Close(), SMA(20))));
+                case FUNCTION -> out.add(new Feature(k.name(), k.withDefaults(), null, null,
+                        List.of(LogReturns(), LogReturns().eth())));
+            }
+        }
+        // across timeframes and markets, and constants
+        out.add(RSI(14).fiveMin());
+        out.add(Close().oneHour().zscore(3));
+        out.add(Close().div(Close().eth()).minus(1));
+        out.add(InterExchangeSpread(Close().fifteenMin(), Close().eth().fifteenMin()));
+        out.add(Const(2).times(Spread()));
+        return out;
+    }
+
+    @Test
+    void noFeatureValueChangesWhenOnlyLaterDataChanges() throws Exception {
+        MarketResolver resolver = new MarketResolver(BTC, Timeframe.M1, "coinbase", "usd", data.markets());
+        List<Feature> features = everyKind().stream().map(resolver::resolve).toList();
+        Set<String> kinds = check(data, base.openTimes(), 60_000, features, 200);
+
+        // trade-flow fields that LEAN bars lack (quote volume, trade count, taker-buy volume): Binance trades, 1s bars
+        Market binance = new Market("binance", "btcusdt");
+        try (MarketDataStore store = MarketDataStore.open(dir.resolve("ws"))) {
+            new ImportJob(store).run(List.of(TestData.fixture("binance-ws/btcusdt_20240808_trades.gz")),
+                    ImportOptions.of(ImportFormat.BINANCE_WS, "binance", null), ImportJob.Listener.NONE);
+            MemorySource ws = MemorySource.copyOf(store);
+            MarketResolver r2 = new MarketResolver(binance, Timeframe.S1, "binance", "usdt", ws.markets());
+            List<Feature> flow = List.of(QuoteVolume(), TradeCount(), TakerBuyRatio(), VWAP(5), OBV(5),
+                    TakerBuyRatio().zscore(10), LogReturns().fiveMin().minus(LogReturns()));
+            kinds.addAll(check(ws, store.candles(binance, Timeframe.S1).openTimes(), 1_000,
+                    flow.stream().map(r2::resolve).toList(), 20));
+        }
+        // the property was exercised (values existed before a cut) for every kind of the library
+        assertThat(kinds).containsAll(Library.all().stream().map(FeatureKind::name).toList());
+    }
+
+    /** Checks the property at six cuts; returns the kinds of the features that had values before a cut. */
+    private static Set<String> check(MemorySource src, long[] times, long barMillis, List<Feature> features, int margin) {
+        long dataFrom = times[0] - Timeframe.D1.millis();
+        long to = times[times.length - 1] + barMillis;
+        Random r = new Random(3);
+        Set<String> exercised = new TreeSet<>();
+        Set<String> kinds = new TreeSet<>();
+        for (int trial = 0; trial < 6; trial++) {
+            long cut = times[margin + r.nextInt(times.length - 2 * margin)];
+            MemorySource altered = src.alteredFrom(cut, trial);
+            Evaluator before = new Evaluator(src, GapPolicy.DROP, dataFrom, to);
+            Evaluator after = new Evaluator(altered, GapPolicy.DROP, dataFrom, to);
+            for (Feature f : features) {
+                double[] a = Evaluator.align(before.evaluate(f), times, barMillis);
+                double[] b = Evaluator.align(after.evaluate(f), times, barMillis);
+                int valued = 0;
+                for (int i = 0; i < times.length && times[i] + barMillis <= cut; i++) {
+                    assertThat(Double.doubleToLongBits(b[i])).as("%s at %d (cut %d)", f.id(), times[i], cut)
+                            .isEqualTo(Double.doubleToLongBits(a[i]));
+                    if (!Double.isNaN(a[i])) {
+                        valued++;
+                    }
+                }
+                if (valued > 0) {
+                    exercised.add(f.id());
+                    collectKinds(f, kinds);
+                }
+            }
+        }
+        return kinds;
+    }
+
+    private static void collectKinds(Feature f, Set<String> kinds) {
+        kinds.add(f.kind());
+        f.inputs().forEach(in -> collectKinds(in, kinds));
+    }
+
+    @Test
+    void theCheckDetectsALabelThatLooksAhead() {
+        MarketResolver resolver = new MarketResolver(BTC, Timeframe.M1, "coinbase", "usd", data.markets());
+        var label = resolver.resolve(LogReturns().lookforward(1));
+        long[] times = base.openTimes();
+        long cut = times[times.length / 2];
+        Evaluator before = new Evaluator(data, GapPolicy.DROP, times[0] - 86_400_000L, times[times.length - 1] + 60_000);
+        Evaluator after = new Evaluator(data.alteredFrom(cut, 1), GapPolicy.DROP, times[0] - 86_400_000L,
+                times[times.length - 1] + 60_000);
+        double[] a = Evaluator.align(before.evaluate(label), times, 60_000);
+        double[] b = Evaluator.align(after.evaluate(label), times, 60_000);
+        int changed = 0;
+        for (int i = 0; i < times.length && times[i] + 60_000 <= cut; i++) {
+            if (Double.doubleToLongBits(a[i]) != Double.doubleToLongBits(b[i])) {
+                changed++;
+            }
+        }
+        assertThat(changed).isPositive();
+    }
+}
