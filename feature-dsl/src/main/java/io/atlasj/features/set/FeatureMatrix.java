@@ -129,9 +129,13 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
      *                        bar of another timeframe or market)
      * @param droppedLabels   further rows dropped because a label had no value (its horizon runs past the data or
      *                        across a gap)
+     * @param missing         per column (features, then labels): base bars on which it had no value
      * @param dataFrom        where reading bars started, to cover the longest warm-up
      */
-    public record BuildReport(long baseBars, long droppedFeatures, long droppedLabels, long dataFrom, long from,
-                              long to, long millis) {
+    public record BuildReport(long baseBars, long droppedFeatures, long droppedLabels, List<Long> missing,
+                              long dataFrom, long from, long to, long millis) {
+        public BuildReport {
+            missing = List.copyOf(missing);
+        }
     }
 }

@@ -114,21 +114,30 @@ public final class FeatureSetBuilder {
         double[][] feats = new double[r.features().size()][];
         boolean[] keep = new boolean[n];
         Arrays.fill(keep, true);
+        List<Long> missing = new ArrayList<>();
         for (int c = 0; c < feats.length; c++) {
             Column col = ev.evaluate(r.features().get(c));
             feats[c] = Evaluator.align(col, baseTime, baseMs);
+            long miss = 0;
             for (int i = 0; i < n; i++) {
-                keep[i] &= !Double.isNaN(feats[c][i]);
+                boolean nan = Double.isNaN(feats[c][i]);
+                keep[i] &= !nan;
+                miss += nan ? 1 : 0;
             }
+            missing.add(miss);
         }
         long afterFeatures = count(keep);
         double[][] labels = new double[r.labels().size()][];
         for (int c = 0; c < labels.length; c++) {
             Column col = ev.evaluate(r.labels().get(c));
             labels[c] = Evaluator.align(col, baseTime, baseMs);
+            long miss = 0;
             for (int i = 0; i < n; i++) {
-                keep[i] &= !Double.isNaN(labels[c][i]);
+                boolean nan = Double.isNaN(labels[c][i]);
+                keep[i] &= !nan;
+                miss += nan ? 1 : 0;
             }
+            missing.add(miss);
         }
         int rows = (int) count(keep);
         long[] time = new long[rows];
@@ -149,7 +158,7 @@ public final class FeatureSetBuilder {
             j++;
         }
         FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(n, n - afterFeatures, afterFeatures - rows,
-                dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L);
+                missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L);
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
                 r.labels().stream().map(Label::id).toList(), l2, report);
     }

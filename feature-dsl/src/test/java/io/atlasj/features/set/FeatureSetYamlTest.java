@@ -1,0 +1,110 @@
+package io.atlasj.features.set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.marketdata.imports.ImportFormat;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.pipeline.BundledData;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The named featuresets of configs/featuresets read, round-trip and build on real data; bad files say where. */
+class FeatureSetYamlTest {
+    static final Path CONFIGS = Path.of("../configs/featuresets");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theNamedFeaturesetsReadAndRoundTrip() throws IOException {
+        for (String name : List.of("quickstart", "multi-timeframe", "cross-market")) {
+            FeatureLabelSet set = FeatureSetYaml.read(CONFIGS.resolve(name + ".yaml"));
+            assertThat(set.name()).isEqualTo(name);
+            FeatureLabelSet back = FeatureSetYaml.read("written", FeatureSetYaml.write(set));
+            assertThat(back).isEqualTo(set);
+        }
+    }
+
+    @Test
+    void quickstartAndMultiTimeframeBuildOnTheBundledData() throws IOException {
+        try (MarketDataStore store = MarketDataStore.open(dir)) {
+            new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("b"))), BundledData.options(),
+                    ImportJob.Listener.NONE);
+            FeatureSetBuilder b = new FeatureSetBuilder(SeriesSource.of(store));
+            FeatureMatrix q = b.build(FeatureSetYaml.read(CONFIGS.resolve("quickstart.yaml")), Long.MIN_VALUE / 4,
+                    Long.MAX_VALUE / 4);
+            assertThat(q.featureIds()).hasSize(19);
+            assertThat(q.labelIds()).hasSize(3);
+            assertThat(q.rows()).isGreaterThan(1_000);
+            q.summary().forEach(s -> assertThat(s.nan()).isZero());
+            FeatureMatrix m = b.build(FeatureSetYaml.read(CONFIGS.resolve("multi-timeframe.yaml")), Long.MIN_VALUE / 4,
+                    Long.MAX_VALUE / 4);
+            assertThat(m.rows()).isGreaterThan(500);
+        }
+    }
+
+    @Test
+    void crossMarketBuildsOnTheTwoExchangeDay() throws IOException {
+        try (MarketDataStore store = MarketDataStore.open(dir)) {
+            var s = new ImportJob(store).run(List.of(
+                    TestData.fixture("lean/crypto/bybit/minute/btcusdt/20221213_trade.zip"),
+                    TestData.fixture("lean/crypto/bybit/minute/btcusdt/20221213_quote.zip"),
+                    TestData.fixture("lean/crypto/binance/minute/btcbusd/20221213_trade.zip")),
+                    ImportOptions.of(ImportFormat.LEAN, null, null), ImportJob.Listener.NONE);
+            assertThat(s.rejectedFiles()).isZero();
+            FeatureMatrix m = new FeatureSetBuilder(SeriesSource.of(store))
+                    .build(FeatureSetYaml.read(CONFIGS.resolve("cross-market.yaml")), Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+            // Bybit's quote bars cover only 00:00-12:00 of the day: the book features exist on those rows only
+            assertThat(m.report().baseBars()).isEqualTo(1_440);
+            assertThat(m.report().missing().get(6)).isEqualTo(719);
+            assertThat(m.rows()).isBetween(650, 720);
+            double[] spread = m.feature(m.featureIds().get(2));
+            // a real inter-exchange spread: small, both signs
+            assertThat(java.util.Arrays.stream(spread).map(Math::abs).max().orElseThrow()).isLessThan(0.01);
+            assertThat(java.util.Arrays.stream(spread).filter(x -> x > 0).count()).isPositive();
+            assertThat(java.util.Arrays.stream(spread).filter(x -> x < 0).count()).isPositive();
+        }
+    }
+
+    @Test
+    void everyMistakeOfAFileIsReportedWithLineAndColumn() {
+        String yaml = """
+                name: broken
+                base: {market: "bitstamp:btc_usd", timeframe: 2m}
+                featurs: []
+                features:
+                  - LogReturns()
+                  - LogRetrns()
+                  - LogReturns().lookforward(1)
+                  - SMA(-3)
+                labels:
+                  - Close()
+                """;
+        assertThatThrownBy(() -> FeatureSetYaml.read("broken.yaml", yaml))
+                .isInstanceOfSatisfying(FeatureSetFileException.class, e -> {
+                    assertThat(e.problems()).hasSize(6);
+                    assertThat(e.getMessage())
+                            .contains("broken.yaml:2:")
+                            .contains("base.timeframe: unknown timeframe '2m'")
+                            .contains("broken.yaml:3:1: featurs: unknown field; did you mean 'features'?")
+                            .contains("broken.yaml:6:5: features[1]: unknown feature 'LogRetrns'; did you mean 'LogReturns'?")
+                            .contains("broken.yaml:7:5: features[2]: this is a label")
+                            .contains("broken.yaml:8:")
+                            .contains("SMA: window must be in [1, 1000000], got -3")
+                            .contains("broken.yaml:10:")
+                            .contains("labels[0]: a label needs .lookforward(n)");
+                });
+        assertThatThrownBy(() -> FeatureSetYaml.read("bad.yaml", "name: x\nfeatures: [Close()\n"))
+                .hasMessageContaining("bad.yaml:").hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> FeatureSetYaml.read("empty.yaml", "name: x\nbase: {market: \"a:b\", timeframe: 1m}\n"))
+                .hasMessageContaining("features: missing or empty");
+    }
+}
