@@ -16,6 +16,14 @@ public interface SeriesSource {
     /** The markets that have data, for resolving {@code .eth()} and for error messages. */
     List<Market> markets();
 
+    /**
+     * A text that changes whenever the series' data changes (cache keys); {@code null} when the source cannot
+     * tell, which disables caching.
+     */
+    default String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
+        return null;
+    }
+
     static SeriesSource of(MarketDataStore store) {
         return new SeriesSource() {
             @Override
@@ -31,6 +39,11 @@ public interface SeriesSource {
             @Override
             public List<Market> markets() {
                 return store.markets();
+            }
+
+            @Override
+            public String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
+                return store.fingerprint(market, tf, quoteBars);
             }
         };
     }

@@ -96,6 +96,28 @@ public final class FeatureSetBuilder {
         }
     }
 
+    /** A build's result and whether it came from the cache. */
+    public record Built(FeatureMatrix matrix, boolean cacheHit, java.util.Optional<java.nio.file.Path> file) {
+    }
+
+    /**
+     * Builds the set, or reads it from {@code cache} when the same set was built over the same range from the same
+     * data before; a fresh build is stored in the cache.
+     */
+    public Built build(FeatureLabelSet set, long from, long to, FeaturesetCache cache) {
+        Resolved r = resolve(set);
+        java.util.Optional<String> key = cache.key(r, from, to, source);
+        if (key.isPresent()) {
+            java.util.Optional<FeatureMatrix> hit = cache.get(key.get());
+            if (hit.isPresent()) {
+                return new Built(hit.get(), true, java.util.Optional.of(cache.file(key.get())));
+            }
+        }
+        FeatureMatrix m = build(set, from, to);
+        java.util.Optional<java.nio.file.Path> file = key.map(k -> cache.put(k, m));
+        return new Built(m, false, file);
+    }
+
     public FeatureMatrix build(FeatureLabelSet set, long from, long to) {
         long t0 = System.nanoTime();
         Resolved r = resolve(set);

@@ -270,6 +270,9 @@ public final class Ingestor {
                 + tf.label() + "' AND open_time>=? AND open_time<=? ORDER BY open_time", id, min, max);
         long inserted = insertQuoteCandles(id, q, existing, true, c);
         c.inserted += inserted;
+        if (inserted > 0) {
+            store.bumpVersion(id, "quote_candles", tf);
+        }
         if (inserted == 0) {
             return;
         }
@@ -285,6 +288,7 @@ public final class Ingestor {
 
     private void replaceDerivedQuoteCandles(int id, Timeframe tf, long from, long to, QuoteCandleSeries derived,
                                             Counts c) throws SQLException {
+        store.bumpVersion(id, "quote_candles", tf);
         deleteWhere("DELETE FROM quote_candles WHERE market=? AND timeframe='" + tf.label()
                 + "' AND source<>0 AND open_time>=? AND open_time<?", id, from, to - 1);
         long[][] imported = keys("SELECT open_time, source FROM quote_candles WHERE market=? AND timeframe='"

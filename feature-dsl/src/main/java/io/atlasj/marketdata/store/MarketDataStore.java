@@ -57,6 +57,7 @@ public final class MarketDataStore implements AutoCloseable {
     private final Path file;
     private final Map<Market, Integer> marketIds = new HashMap<>();
     private ColumnCache columns;
+    private long storeId;
 
     private MarketDataStore(Connection conn, Path file) {
         this.conn = conn;
@@ -142,7 +143,8 @@ public final class MarketDataStore implements AutoCloseable {
             conn.setAutoCommit(false);
             try (ResultSet rs = st.executeQuery("SELECT store_id FROM schema_version")) {
                 rs.next();
-                columns = new ColumnCache(file.resolveSibling("columns"), rs.getLong(1));
+                storeId = rs.getLong(1);
+                columns = new ColumnCache(file.resolveSibling("columns"), storeId);
             }
         }
     }
@@ -226,6 +228,20 @@ public final class MarketDataStore implements AutoCloseable {
             return all.between(from, to);
         } catch (SQLException e) {
             throw new StoreException("reading candles " + market + " " + tf + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A fingerprint of a stored series' content: the store's identity and the series' version, which every import
+     * that changes the series replaces. Equal fingerprints mean equal data.
+     */
+    public String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            long v = id.isEmpty() ? 0 : seriesVersion(id.get(), quoteBars ? "quote_candles" : "candles", tf);
+            return Long.toHexString(storeId) + ":" + v;
+        } catch (SQLException e) {
+            throw new StoreException("reading the version of " + market + " " + tf + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,249 @@
+package io.atlasj.features.set;
+
+import io.atlasj.features.eval.SeriesSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Built feature matrices under {@code ATLAS_HOME/cache/featuresets/<key>/matrix.arrow}, in Apache Arrow IPC file
+ * format so that Python tools (pyarrow, pandas, polars) read them as they are: a {@code time} column (UTC epoch
+ * ms) and one float64 column per feature and label, named by canonical id, with {@code atlas.role} field metadata
+ * ({@code feature} or {@code label}).
+ *
+ * <p>The key is a SHA-256 of everything that decides the content: the resolved canonical ids, base market and
+ * timeframe, gap policy, the range, and the fingerprint of every series read (the store's identity and the
+ * series' version), so a data change makes a new key. Writes go to a temporary directory renamed into place.
+ */
+public final class FeaturesetCache {
+    /** Bump when the file layout or the meaning of any feature changes. */
+    public static final int FORMAT_VERSION = 1;
+    private final Path root;
+
+    public FeaturesetCache(Path root) {
+        this.root = root;
+    }
+
+    /** The cache key of a build, or empty when the source cannot fingerprint its data. */
+    public Optional<String> key(FeatureSetBuilder.Resolved r, long from, long to, SeriesSource source) {
+        StringBuilder sb = new StringBuilder("atlas-featureset-v").append(FORMAT_VERSION).append('\n');
+        FeatureLabelSet s = r.set();
+        sb.append(s.baseMarket()).append(' ').append(s.baseTimeframe()).append(' ').append(s.gaps()).append('\n');
+        sb.append(from).append(' ').append(to).append('\n');
+        r.features().forEach(f -> sb.append("F ").append(f.id()).append('\n'));
+        r.labels().forEach(l -> sb.append("L ").append(l.id()).append('\n'));
+        for (FeatureSetBuilder.Need n : r.needs()) {
+            String fp = source.fingerprint(n.market(), n.timeframe(), n.quotes());
+            if (fp == null) {
+                return Optional.empty();
+            }
+            sb.append("D ").append(n).append(' ').append(fp).append('\n');
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return Optional.of(HexFormat.of().formatHex(h, 0, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path file(String key) {
+        return root.resolve(key).resolve("matrix.arrow");
+    }
+
+    /** The cached matrix for {@code key}, if present. */
+    public Optional<FeatureMatrix> get(String key) {
+        Path f = file(key);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        return Optional.of(read(f));
+    }
+
+    /** Reads an Arrow file written by {@link #write}. */
+    public static FeatureMatrix read(Path f) {
+        try (BufferAllocator alloc = new RootAllocator();
+             FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+             ArrowFileReader reader = new ArrowFileReader(ch, alloc)) {
+            VectorSchemaRoot vsr = reader.getVectorSchemaRoot();
+            Map<String, String> meta = vsr.getSchema().getCustomMetadata();
+            String name = meta.getOrDefault("atlas.featureset", f.getFileName().toString());
+            FeatureMatrix.BuildReport report = report(meta.get("atlas.report"));
+            List<String> fids = new ArrayList<>();
+            List<String> lids = new ArrayList<>();
+            for (Field field : vsr.getSchema().getFields()) {
+                String role = field.getMetadata() == null ? null : field.getMetadata().get("atlas.role");
+                if ("feature".equals(role)) {
+                    fids.add(field.getName());
+                } else if ("label".equals(role)) {
+                    lids.add(field.getName());
+                }
+            }
+            int total = 0;
+            List<long[]> times = new ArrayList<>();
+            List<double[][]> fcols = new ArrayList<>();
+            List<double[][]> lcols = new ArrayList<>();
+            while (reader.loadNextBatch()) {
+                int n = vsr.getRowCount();
+                total += n;
+                BigIntVector t = (BigIntVector) vsr.getVector("time");
+                long[] tt = new long[n];
+                for (int i = 0; i < n; i++) {
+                    tt[i] = t.get(i);
+                }
+                times.add(tt);
+                fcols.add(columns(vsr, fids, n));
+                lcols.add(columns(vsr, lids, n));
+            }
+            long[] time = new long[total];
+            double[][] feats = new double[fids.size()][total];
+            double[][] labels = new double[lids.size()][total];
+            int at = 0;
+            for (int b = 0; b < times.size(); b++) {
+                int n = times.get(b).length;
+                System.arraycopy(times.get(b), 0, time, at, n);
+                for (int c = 0; c < fids.size(); c++) {
+                    System.arraycopy(fcols.get(b)[c], 0, feats[c], at, n);
+                }
+                for (int c = 0; c < lids.size(); c++) {
+                    System.arraycopy(lcols.get(b)[c], 0, labels[c], at, n);
+                }
+                at += n;
+            }
+            return new FeatureMatrix(name, time, fids, feats, lids, labels, report);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cached featureset " + f + ": " + e.getMessage()
+                    + " (delete the folder to rebuild)", e);
+        }
+    }
+
+    private static FeatureMatrix.BuildReport report(String s) {
+        if (s == null) {
+            return new FeatureMatrix.BuildReport(0, 0, 0, List.of(), 0, 0, 0, 0);
+        }
+        String[] p = s.split(";", -1);
+        List<Long> missing = p[6].isEmpty() ? List.of()
+                : java.util.Arrays.stream(p[6].split(",")).map(Long::valueOf).toList();
+        return new FeatureMatrix.BuildReport(Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]), missing,
+                Long.parseLong(p[3]), Long.parseLong(p[4]), Long.parseLong(p[5]), 0);
+    }
+
+    private static double[][] columns(VectorSchemaRoot vsr, List<String> ids, int n) {
+        double[][] out = new double[ids.size()][n];
+        for (int c = 0; c < ids.size(); c++) {
+            Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
+            for (int i = 0; i < n; i++) {
+                out[c][i] = v.get(i);
+            }
+        }
+        return out;
+    }
+
+    /** Stores {@code m} under {@code key}; concurrent writers of the same key are harmless (same content). */
+    public Path put(String key, FeatureMatrix m) {
+        Path target = root.resolve(key);
+        try {
+            Files.createDirectories(root);
+            Path tmp = Files.createTempDirectory(root, key + ".tmp");
+            write(m, tmp.resolve("matrix.arrow"));
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException
+                     | java.nio.file.DirectoryNotEmptyException e) {
+                deleteTree(tmp);
+            }
+            return target.resolve("matrix.arrow");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the featureset cache under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code m} as an Arrow IPC file (also used by {@code atlas features build --out x.arrow}). */
+    public static void write(FeatureMatrix m, Path file) throws IOException {
+        List<Field> fields = new ArrayList<>();
+        fields.add(new Field("time", new FieldType(false, new ArrowType.Int(64, true), null,
+                Map.of("atlas.unit", "epoch milliseconds UTC, bar open time")), null));
+        ArrowType f8 = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+        m.featureIds().forEach(id -> fields.add(new Field(id, new FieldType(false, f8, null, Map.of("atlas.role", "feature")), null)));
+        m.labelIds().forEach(id -> fields.add(new Field(id, new FieldType(false, f8, null, Map.of("atlas.role", "label")), null)));
+        FeatureMatrix.BuildReport r = m.report();
+        String report = r.baseBars() + ";" + r.droppedFeatures() + ";" + r.droppedLabels() + ";" + r.dataFrom() + ";"
+                + r.from() + ";" + r.to() + ";" + r.missing().stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(","));
+        Schema schema = new Schema(fields, Map.of("atlas.featureset", m.name(), "atlas.format",
+                String.valueOf(FORMAT_VERSION), "atlas.report", report));
+        int batch = 65_536;
+        try (BufferAllocator alloc = new RootAllocator();
+             VectorSchemaRoot vsr = VectorSchemaRoot.create(schema, alloc);
+             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING);
+             ArrowFileWriter w = new ArrowFileWriter(vsr, null, ch)) {
+            w.start();
+            for (int start = 0; start < m.rows() || start == 0; start += batch) {
+                int n = Math.min(batch, m.rows() - start);
+                BigIntVector t = (BigIntVector) vsr.getVector("time");
+                t.allocateNew(n);
+                for (int i = 0; i < n; i++) {
+                    t.set(i, m.time()[start + i]);
+                }
+                t.setValueCount(n);
+                fill(vsr, m.featureIds(), m.features(), start, n);
+                fill(vsr, m.labelIds(), m.labels(), start, n);
+                vsr.setRowCount(n);
+                w.writeBatch();
+                if (m.rows() == 0) {
+                    break;
+                }
+            }
+            w.end();
+        }
+    }
+
+    private static void fill(VectorSchemaRoot vsr, List<String> ids, double[][] cols, int start, int n) {
+        for (int c = 0; c < ids.size(); c++) {
+            Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
+            v.allocateNew(n);
+            for (int i = 0; i < n; i++) {
+                v.set(i, cols[c][start + i]);
+            }
+            v.setValueCount(n);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+
+}
