@@ -1,0 +1,231 @@
+package io.atlasj.cli;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.FeatureKind;
+import io.atlasj.features.Label;
+import io.atlasj.features.LabelKind;
+import io.atlasj.features.Library;
+import io.atlasj.features.eval.Evaluator;
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.features.parse.FeatureParser;
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.features.set.FeatureMatrix;
+import io.atlasj.features.set.FeatureSetBuilder;
+import io.atlasj.features.set.FeatureSetYaml;
+import io.atlasj.features.set.FeaturesetCache;
+import io.atlasj.marketdata.store.MarketDataStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code atlas features ...}: the feature library, one expression, and featureset builds. */
+@Command(name = "features", mixinStandardHelpOptions = true,
+        description = "List the feature library, explain an expression, build a featureset.",
+        subcommands = {FeaturesCommand.ListCmd.class, FeaturesCommand.Show.class, FeaturesCommand.Build.class})
+final class FeaturesCommand {
+    /** The named featuresets shipped in configs/featuresets. */
+    static final List<String> NAMED = List.of("quickstart", "multi-timeframe", "cross-market");
+
+    @ParentCommand
+    AtlasCli atlas;
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every feature, transform and label, with its parameters.")
+    static final class ListCmd implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            for (FeatureKind.Shape shape : FeatureKind.Shape.values()) {
+                List<List<String>> rows = new ArrayList<>();
+                for (FeatureKind k : Library.all()) {
+                    if (k.shape() == shape) {
+                        String sig = k.signature().replace(" (usage: ", "").replaceAll("\\)$", "");
+                        rows.add(List.of(sig, k.need() == FeatureKind.Need.NONE ? "" : k.need().name().toLowerCase(Locale.ROOT),
+                                k.description()));
+                    }
+                }
+                out.println(switch (shape) {
+                    case LEAF -> "Features (then steps: .eth() .binance() .market(\"ex:sym\") .oneMin() .fiveMin() .oneHour() ...):";
+                    case TRANSFORM -> "\nTransforms (any feature):";
+                    case OPERATOR -> "\nArithmetic (a feature or a number):";
+                    case FUNCTION -> "\nCross-market functions:";
+                });
+                out.print(Formats.table(List.of("USAGE", "NEEDS", "DESCRIPTION"), rows));
+            }
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("feature.lookforward(n)", "the feature n bars ahead: label[t] = feature[t+n]"));
+            for (LabelKind k : LabelKind.all()) {
+                rows.add(List.of(k.signature(), k.description()));
+            }
+            out.println("\nLabels (the label side of a featureset only):");
+            out.print(Formats.table(List.of("USAGE", "DESCRIPTION"), rows));
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Canonical form, warm-up and data needs of one expression, e.g. 'RSI(14).fiveMin().zscore(50)'.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "EXPR", description = "A feature or label expression (quote it for the shell).")
+        String expr;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Object v = FeatureParser.parse(expr);
+            if (v instanceof Feature f) {
+                out.println("feature:   " + f.id());
+                out.println("describes: " + describe(f));
+                out.println("warm-up:   " + warmup(f));
+                out.println("reads:     " + String.join("; ", needs(f, new ArrayList<>())));
+            } else {
+                Label l = (Label) v;
+                out.println("label:     " + l.id());
+                out.println("describes: " + (l.feature() != null ? "the value of " + l.feature().id() + " "
+                        + l.horizon() + " bar(s) ahead" : LabelKind.of(l.kind()).description()));
+                out.println("horizon:   " + l.horizon() + " bar(s) after t (rows without them have no label)");
+                out.println("target:    " + (l.feature() != null ? "REGRESSION" : LabelKind.of(l.kind()).target()));
+            }
+            out.println("Unset markets and timeframes are the featureset's base market and timeframe.");
+            return 0;
+        }
+
+        private static String describe(Feature f) {
+            return f.definition().description();
+        }
+
+        private static String warmup(Feature f) {
+            if (f.isLeaf()) {
+                int bars = f.definition().warmup().bars(f.params().stream().mapToDouble(Double::doubleValue).toArray());
+                return bars + " bar(s) of " + (f.timeframe() == null ? "the base timeframe" : f.timeframe().label())
+                        + " before its first value";
+            }
+            long ms = Evaluator.warmupMillis(f);
+            return ms > 0 ? Formats.duration(ms) + " of data before its first value"
+                    : "its inputs' warm-up plus " + f.definition().warmup().bars(
+                            f.params().stream().mapToDouble(Double::doubleValue).toArray()) + " bar(s)";
+        }
+
+        private static List<String> needs(Feature f, List<String> out) {
+            if (f.isLeaf()) {
+                if (f.definition().need() != FeatureKind.Need.NONE) {
+                    String what = (f.definition().need() == FeatureKind.Need.QUOTES ? "quote bars" : "candles") + " of "
+                            + (f.market().isUnset() ? "the base market" : f.market().canonicalSteps().substring(1)) + " at "
+                            + (f.timeframe() == null ? "the base timeframe" : f.timeframe().label());
+                    if (!out.contains(what)) {
+                        out.add(what);
+                    }
+                }
+            } else {
+                f.inputs().forEach(in -> needs(in, out));
+            }
+            return out;
+        }
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = {"Build a featureset over the stored data into a feature matrix (cached under "
+                + "ATLAS_HOME/cache/featuresets; a second build of the same set and data is a cache hit).",
+                "NAME_OR_FILE: quickstart, multi-timeframe, cross-market, or a featureset YAML file."})
+    static final class Build implements Callable<Integer> {
+        @ParentCommand
+        FeaturesCommand features;
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME_OR_FILE")
+        String set;
+        @Option(names = "--from", paramLabel = "TIME", description = "First row (UTC), inclusive.")
+        String from;
+        @Option(names = "--to", paramLabel = "TIME", description = "End (UTC), exclusive.")
+        String to;
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the matrix to FILE.arrow or FILE.csv.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter pw = spec.commandLine().getOut();
+            FeatureLabelSet fls = load(set);
+            long f = from == null ? Long.MIN_VALUE / 4 : Formats.parseTime(from, "--from");
+            long t = to == null ? Long.MAX_VALUE / 4 : Formats.parseTime(to, "--to");
+            if (out != null && !out.toString().endsWith(".arrow") && !out.toString().endsWith(".csv")) {
+                throw new UserException("--out must end in .arrow or .csv, got " + out);
+            }
+            var home = features.atlas.home();
+            FeatureSetBuilder.Built built;
+            try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+                built = new FeatureSetBuilder(SeriesSource.of(store)).build(fls, f, t,
+                        new FeaturesetCache(home.featuresetCache()));
+            }
+            FeatureMatrix m = built.matrix();
+            List<List<String>> rows = new ArrayList<>();
+            List<FeatureMatrix.ColumnSummary> summary = m.summary();
+            for (int i = 0; i < summary.size(); i++) {
+                FeatureMatrix.ColumnSummary s = summary.get(i);
+                long missing = i < m.report().missing().size() ? m.report().missing().get(i) : 0;
+                rows.add(List.of(s.role(), s.id(), Formats.count(s.count()), Formats.count(s.nan()), Formats.count(missing),
+                        num(s.mean()), num(s.std()), num(s.min()), num(s.max())));
+            }
+            pw.print(Formats.table(List.of("ROLE", "COLUMN", "COUNT", "NAN", "NO VALUE ON", "MEAN", "STD", "MIN", "MAX"), rows));
+            FeatureMatrix.BuildReport r = m.report();
+            pw.printf(Locale.ROOT, "%s: %s rows from %s base bars (%s dropped: a feature had no value; %s: a label had none)%s%n",
+                    fls.name(), Formats.count(m.rows()), Formats.count(r.baseBars()), Formats.count(r.droppedFeatures()),
+                    Formats.count(r.droppedLabels()), m.rows() > 0 ? ", " + Formats.time(m.time()[0]) + " to "
+                            + Formats.time(m.time()[m.rows() - 1]) : "");
+            pw.println((built.cacheHit() ? "cache hit: " : "built in " + r.millis() + " ms, cached: ")
+                    + built.file().map(Path::toString).orElse("(not cached)"));
+            if (out != null) {
+                if (out.toString().endsWith(".arrow")) {
+                    FeaturesetCache.write(m, out);
+                } else {
+                    m.writeCsv(out);
+                }
+                pw.println("wrote " + out);
+            }
+            return 0;
+        }
+
+        private static String num(double v) {
+            return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+        }
+    }
+
+    /** A featureset by file path, or by name from configs/featuresets on the classpath. */
+    static FeatureLabelSet load(String nameOrFile) {
+        Path p = Path.of(nameOrFile);
+        try {
+            if (Files.isRegularFile(p)) {
+                return FeatureSetYaml.read(p);
+            }
+            String resource = "featuresets/" + nameOrFile + ".yaml";
+            try (InputStream in = FeaturesCommand.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new UserException("no featureset '" + nameOrFile + "': not a file, and not one of the named "
+                            + "featuresets " + NAMED + " (configs/featuresets)");
+                }
+                return FeatureSetYaml.read("configs/" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

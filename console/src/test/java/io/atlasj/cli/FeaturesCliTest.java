@@ -1,0 +1,74 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code atlas features list | show | build} end to end on the bundled data. */
+class FeaturesCliTest {
+    @TempDir
+    Path home;
+
+    private String[] run(int expected, String... args) {
+        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = AtlasCli.run(Map.of(), new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+        assertThat(code).as(err.toString()).isEqualTo(expected);
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void listShowsEveryKindWithItsDescription() {
+        String out = run(0, "features", "list")[0];
+        assertThat(out).contains("LogReturns(lookback=1)").contains("RSI(window=14)").contains("feature.zscore(n)")
+                .contains("InterExchangeSpread(feature, feature)").contains("TripleBarrier(horizon=20, profitTake=0.01, stopLoss=0.01)")
+                .contains("feature.lookforward(n)");
+    }
+
+    @Test
+    void showExplainsAnExpressionAndPointsAtMistakes() {
+        String out = run(0, "features", "show", "LogReturns().eth().oneMin().lookforward(1)")[0];
+        assertThat(out).contains("label:     LogReturns(1).asset(\"eth\").timeframe(\"1m\").lookforward(1)");
+        String f = run(0, "features", "show", "RSI(14).fiveMin()")[0];
+        assertThat(f).contains("warm-up:   294 bar(s) of 5m").contains("reads:     candles of the base market at 5m");
+        String err = run(1, "features", "show", "RSI(14).zscor(3)")[1];
+        assertThat(err).contains("at character 9: unknown step 'zscor'; did you mean 'zscore'?");
+    }
+
+    @Test
+    void buildsTheQuickstartSetThenHitsTheCacheAndWritesFiles() {
+        run(0, "data", "import", "--bundled");
+        Path csv = home.resolve("q.csv");
+        Path arrow = home.resolve("q.arrow");
+        String first = run(0, "features", "build", "quickstart", "--out", csv.toString())[0];
+        assertThat(first).contains("quickstart: 1,210 rows from 1,917 base bars").contains("built in ").contains("cached: ");
+        assertThat(csv).exists();
+        String second = run(0, "features", "build", "quickstart", "--out", arrow.toString())[0];
+        assertThat(second).contains("cache hit: ").contains("1,210 rows");
+        assertThat(arrow).exists();
+        String window = run(0, "features", "build", "quickstart", "--from", "2013-11-30", "--to", "2013-12-01")[0];
+        assertThat(window).contains("2013-11-30 00:00:00 to 2013-11-30 23:55:00");
+    }
+
+    @Test
+    void badFeaturesetsAndMissingDataAreUserErrors() throws Exception {
+        Path bad = home.resolve("bad.yaml");
+        Files.writeString(bad, "name: bad\nbase: {market: \"bitstamp:btc_usd\", timeframe: 5m}\nfeatures:\n  - Clos()\n");
+        String err = run(1, "features", "build", bad.toString())[1];
+        assertThat(err).contains("bad.yaml:4:5: features[0]: unknown feature 'Clos'; did you mean 'Close'?");
+        assertThat(run(1, "features", "build", "nonesuch")[1]).contains("no featureset 'nonesuch'")
+                .contains("quickstart");
+        assertThat(run(1, "features", "build", "cross-market")[1])
+                .contains("needs candles of bybit:btcusdt at 1m").contains("the store has none");
+    }
+}
