@@ -33,6 +33,8 @@ public final class Evaluator {
     private final long dataFrom;
     private final long to;
     private final Map<String, Column> memo = new HashMap<>();
+    private final Map<String, Bars> series = new HashMap<>();
+    private final Map<String, Bars[]> pieces = new HashMap<>();
 
     /**
      * @param dataFrom where reading bars starts: the first row wanted minus the longest warm-up
@@ -103,15 +105,23 @@ public final class Evaluator {
             Market m = new Market(f.market().exchange(), f.market().symbol());
             Timeframe tf = f.timeframe();
             long start = tf.floor(dataFrom);
-            Bars all = k.need() == FeatureKind.Need.QUOTES ? quoteBars(source.quoteBars(m, tf, start, to), tf)
-                    : candleBars(source.candles(m, tf, start, to), tf);
+            boolean quotes = k.need() == FeatureKind.Need.QUOTES;
+            Bars all = series.computeIfAbsent(m + " " + tf + (quotes ? " quotes" : ""), key -> quotes
+                    ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candleBars(source.candles(m, tf, start, to), tf));
             int warm = k.warmup().bars(p);
             double[] out = new double[all.size()];
-            for (int[] seg : segments(all.time(), tf.millis())) {
-                Bars b = slice(all, seg[0], seg[1]);
-                double[] v = k.leaf().compute(b, p);
+            int[][] segs = segments(all.time(), tf.millis());
+            Bars[] parts = pieces.computeIfAbsent(m + " " + tf + (quotes ? " quotes" : ""), key -> {
+                Bars[] x = new Bars[segs.length];
+                for (int i = 0; i < segs.length; i++) {
+                    x[i] = slice(all, segs[i][0], segs[i][1]);
+                }
+                return x;
+            });
+            for (int s = 0; s < segs.length; s++) {
+                double[] v = k.leaf().compute(parts[s], p);
                 mask(v, warm);
-                System.arraycopy(v, 0, out, seg[0], v.length);
+                System.arraycopy(v, 0, out, segs[s][0], v.length);
             }
             return new Column(all.time(), tf.millis(), out);
         }
@@ -166,7 +176,8 @@ public final class Evaluator {
         LabelKind k = LabelKind.of(l.kind());
         Market m = new Market(l.market().exchange(), l.market().symbol());
         Timeframe tf = l.timeframe();
-        Bars all = candleBars(source.candles(m, tf, tf.floor(dataFrom), to + (l.horizon() + 1L) * tf.millis()), tf);
+        Bars all = series.computeIfAbsent(m + " " + tf + " label+" + l.horizon(), key -> candleBars(
+                source.candles(m, tf, tf.floor(dataFrom), to + (l.horizon() + 1L) * tf.millis()), tf));
         double[] p = l.params().stream().mapToDouble(Double::doubleValue).toArray();
         double[] out = new double[all.size()];
         for (int[] seg : segments(all.time(), tf.millis())) {

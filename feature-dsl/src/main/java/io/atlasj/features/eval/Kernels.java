@@ -55,23 +55,52 @@ public final class Kernels {
 
     /**
      * Rolling standard deviation over {@code w} values; {@code sample} divides by {@code w - 1}, otherwise by
-     * {@code w}. Computed with Welford-style running moments re-centred per window for stability.
+     * {@code w}. One pass with a rolling Welford update (mean and sum of squared deviations), recomputed exactly
+     * every 4,096 steps and after every NaN so that rounding cannot drift.
      */
     public static double[] std(double[] x, int w, boolean sample) {
         int n = x.length;
         double[] out = nan(n);
-        double[] mean = sma(x, w);
-        for (int i = w - 1; i < n; i++) {
-            double m = mean[i];
-            if (Double.isNaN(m)) {
+        if (w < 1 || n < w) {
+            return out;
+        }
+        double div = sample ? w - 1 : w;
+        int lastNan = -1;
+        boolean valid = false;
+        double mean = 0;
+        double m2 = 0;
+        int sinceExact = 0;
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(x[i])) {
+                lastNan = i;
+                valid = false;
                 continue;
             }
-            double ss = 0;
-            for (int k = i - w + 1; k <= i; k++) {
-                double d = x[k] - m;
-                ss += d * d;
+            if (i - w + 1 <= lastNan || i < w - 1) {
+                continue;
             }
-            out[i] = Math.sqrt(ss / (sample ? w - 1 : w));
+            if (!valid || sinceExact >= 4096) {
+                mean = 0;
+                for (int k = i - w + 1; k <= i; k++) {
+                    mean += x[k];
+                }
+                mean /= w;
+                m2 = 0;
+                for (int k = i - w + 1; k <= i; k++) {
+                    double d = x[k] - mean;
+                    m2 += d * d;
+                }
+                valid = true;
+                sinceExact = 0;
+            } else {
+                double in = x[i];
+                double old = x[i - w];
+                double newMean = mean + (in - old) / w;
+                m2 += (in - old) * (in - newMean + old - mean);
+                mean = newMean;
+                sinceExact++;
+            }
+            out[i] = Math.sqrt(Math.max(0, m2) / div);
         }
         return out;
     }

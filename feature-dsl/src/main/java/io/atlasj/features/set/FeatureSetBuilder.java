@@ -163,21 +163,19 @@ public final class FeatureSetBuilder {
         }
         int rows = (int) count(keep);
         long[] time = new long[rows];
-        double[][] f2 = new double[feats.length][rows];
-        double[][] l2 = new double[labels.length][rows];
         int j = 0;
         for (int i = 0; i < n; i++) {
-            if (!keep[i]) {
-                continue;
+            if (keep[i]) {
+                time[j++] = baseTime[i];
             }
-            time[j] = baseTime[i];
-            for (int c = 0; c < feats.length; c++) {
-                f2[c][j] = feats[c][i];
-            }
-            for (int c = 0; c < labels.length; c++) {
-                l2[c][j] = labels[c][i];
-            }
-            j++;
+        }
+        double[][] f2 = new double[feats.length][];
+        for (int c = 0; c < feats.length; c++) {
+            f2[c] = compact(feats[c], keep, rows);
+        }
+        double[][] l2 = new double[labels.length][];
+        for (int c = 0; c < labels.length; c++) {
+            l2[c] = compact(labels[c], keep, rows);
         }
         FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(n, n - afterFeatures, afterFeatures - rows,
                 missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L);
@@ -207,6 +205,18 @@ public final class FeatureSetBuilder {
             }
         }
         return Arrays.copyOf(t, n);
+    }
+
+    /** The values of {@code x} at the kept rows, column by column (sequential memory access). */
+    private static double[] compact(double[] x, boolean[] keep, int rows) {
+        double[] out = new double[rows];
+        int j = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (keep[i]) {
+                out[j++] = x[i];
+            }
+        }
+        return out;
     }
 
     private static long count(boolean[] b) {
