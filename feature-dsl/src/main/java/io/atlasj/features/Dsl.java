@@ -327,6 +327,18 @@ public final class Dsl {
         return Feature.of("StochD", window, smooth);
     }
 
+    public static Feature StochJ() {
+        return Feature.of("StochJ");
+    }
+
+    public static Feature StochJ(int window) {
+        return Feature.of("StochJ", window);
+    }
+
+    public static Feature StochJ(int window, int smooth) {
+        return Feature.of("StochJ", window, smooth);
+    }
+
     public static Feature CCI() {
         return Feature.of("CCI");
     }

@@ -214,6 +214,16 @@ public final class Library {
         leaf("StochD", "stochastic %D: SMA(smooth) of %K (KDJ's D)", Need.CANDLES,
                 List.of(bars("window", 1, 14), bars("smooth", 1, 3)), p -> (int) (p[0] + p[1]) - 2,
                 (b, p) -> Kernels.sma(Indicators.stochK(b, (int) p[0]), (int) p[1]));
+        leaf("StochJ", "KDJ's J line: 3 %K - 2 %D", Need.CANDLES,
+                List.of(bars("window", 1, 14), bars("smooth", 1, 3)), p -> (int) (p[0] + p[1]) - 2, (b, p) -> {
+                    double[] k = Indicators.stochK(b, (int) p[0]);
+                    double[] d = Kernels.sma(k, (int) p[1]);
+                    double[] out = new double[k.length];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = 3 * k[i] - 2 * d[i];
+                    }
+                    return out;
+                });
         leaf("CCI", "commodity channel index: (tp - SMA(tp)) / (0.015 mean deviation), tp = (h+l+c)/3", Need.CANDLES,
                 List.of(bars("window", 1, 20)), p -> (int) p[0] - 1, (b, p) -> Indicators.cci(b, (int) p[0]));
         leaf("WilliamsR", "Williams %R: -100 (highest high - close) / (highest high - lowest low) over window",

@@ -35,6 +35,7 @@ public final class Evaluator {
     private final Map<String, Column> memo = new HashMap<>();
     private final Map<String, Bars> series = new HashMap<>();
     private final Map<String, Bars[]> pieces = new HashMap<>();
+    private final Map<long[], int[][]> segmentCache = new java.util.IdentityHashMap<>();
 
     /**
      * @param dataFrom where reading bars starts: the first row wanted minus the longest warm-up
@@ -194,6 +195,10 @@ public final class Evaluator {
 
     /** [start, end) index pairs of the contiguous runs of bars (one run under {@link GapPolicy#BRIDGE}). */
     int[][] segments(long[] time, long barMillis) {
+        return segmentCache.computeIfAbsent(time, t -> findSegments(t, barMillis));
+    }
+
+    private int[][] findSegments(long[] time, long barMillis) {
         if (time.length == 0) {
             return new int[0][];
         }
