@@ -1,0 +1,24 @@
+package io.atlasj.workspec;
+
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.workspec.split.SplitPolicy;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One model to train: everything needed to reproduce its result, and its content {@link #key()}: a hash of
+ * everything that affects the result (featureset canonical ids and range, dataset options, split, model type,
+ * hyperparameters, training settings, seed), not of names. The key is the system's idempotency key: a rerun skips
+ * keys that already have results.
+ *
+ * @param name the entry's name plus its index in the expansion, e.g. {@code dnn#3}
+ */
+public record ModelSpec(String key, String workspec, String unit, String name, FeatureLabelSet featureset, long from,
+                        long to, DatasetOptions dataset, SplitPolicy split, ModelType type, Map<String, Object> hyper,
+                        Map<String, Object> training, long seed) {
+    public ModelSpec {
+        hyper = Collections.unmodifiableMap(new TreeMap<>(hyper));
+        training = Collections.unmodifiableMap(new TreeMap<>(training));
+    }
+}

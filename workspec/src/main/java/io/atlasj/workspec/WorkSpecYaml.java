@@ -1,0 +1,840 @@
+package io.atlasj.workspec;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.Label;
+import io.atlasj.features.Library;
+import io.atlasj.features.eval.GapPolicy;
+import io.atlasj.features.parse.FeatureParseException;
+import io.atlasj.features.parse.FeatureParser;
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.UtcTime;
+import io.atlasj.workspec.split.SplitPolicy;
+import io.atlasj.workspec.yaml.YNode;
+import io.atlasj.workspec.yaml.YamlTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * WorkSpecs as YAML ({@code configs/workspecs/*.yaml}); {@link #write} gives back text that reads to an equal spec.
+ * Reading collects every mistake of the file (YAML syntax, unknown fields with the closest name, wrong types,
+ * out-of-range values, empty grids, unknown features, featuresets or model types, a label used as a feature,
+ * splits that leave a part empty, sweeps beyond {@code execution.maxModels}) and reports them together.
+ */
+public final class WorkSpecYaml {
+    private WorkSpecYaml() {
+    }
+
+    public static WorkSpec read(Path file) throws IOException {
+        return read(file.toString(), Files.readString(file, StandardCharsets.UTF_8), FeaturesetLocator.beside(file), false);
+    }
+
+    /** @param confirmLarge accept sweeps beyond {@code execution.maxModels} */
+    public static WorkSpec read(Path file, boolean confirmLarge) throws IOException {
+        return read(file.toString(), Files.readString(file, StandardCharsets.UTF_8), FeaturesetLocator.beside(file),
+                confirmLarge);
+    }
+
+    public static WorkSpec read(String source, String text, FeaturesetLocator sets, boolean confirmLarge) {
+        Reader r = new Reader(source, sets);
+        YNode root;
+        try {
+            root = YamlTree.parse(text);
+        } catch (YamlTree.SyntaxError e) {
+            throw new WorkSpecException(List.of(new WorkSpecException.Problem(source, e.line(), e.column(), "yaml",
+                    "not valid YAML: " + e.getMessage())));
+        }
+        WorkSpec spec = r.spec(root);
+        if (!r.problems.isEmpty()) {
+            throw new WorkSpecException(r.problems);
+        }
+        long count = Expander.count(spec);
+        if (count > spec.execution().maxModels() && !confirmLarge) {
+            throw new WorkSpecException(List.of(new WorkSpecException.Problem(source, 1, 1, "units", "the sweeps expand to "
+                    + count + " models, more than execution.maxModels = " + spec.execution().maxModels()
+                    + "; raise maxModels or confirm with --confirm-large")));
+        }
+        return spec;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private static final class Reader {
+        final String source;
+        final FeaturesetLocator sets;
+        final List<WorkSpecException.Problem> problems = new ArrayList<>();
+
+        Reader(String source, FeaturesetLocator sets) {
+            this.source = source;
+            this.sets = sets;
+        }
+
+        void problem(YNode at, String path, String message) {
+            problems.add(new WorkSpecException.Problem(source, at.line(), at.column(), path, message));
+        }
+
+        YNode.Map map(YNode n, String path, Set<String> allowed, Set<String> required) {
+            if (!(n instanceof YNode.Map m)) {
+                problem(n, path, "must be a mapping with " + allowed + ", got " + YNode.describe(n));
+                return null;
+            }
+            for (var k : m.keys().entrySet()) {
+                if (!allowed.contains(k.getKey())) {
+                    problem(k.getValue(), path.isEmpty() ? k.getKey() : path + "." + k.getKey(), "unknown field"
+                            + Library.suggest(k.getKey(), allowed) + " (fields: " + String.join(", ", new TreeMap<String, String>(
+                            allowed.stream().collect(Collectors.toMap(x -> x, x -> x))).keySet()) + ")");
+                }
+            }
+            for (String req : required) {
+                if (!m.entries().containsKey(req)) {
+                    problem(m, path.isEmpty() ? req : path + "." + req, "missing");
+                }
+            }
+            return m;
+        }
+
+        String text(YNode n, String path) {
+            if (n instanceof YNode.Scalar s && s.text() != null) {
+                return s.text();
+            }
+            problem(n, path, "must be a single value, got " + YNode.describe(n));
+            return null;
+        }
+
+        Object value(YNode n) {
+            if (n instanceof YNode.Scalar s) {
+                if (s.type() == YNode.Type.NUMBER) {
+                    return s.text().matches("-?\\d+") ? (Object) Long.parseLong(s.text()) : Double.parseDouble(s.text());
+                }
+                if (s.type() == YNode.Type.BOOLEAN) {
+                    return Boolean.parseBoolean(s.text());
+                }
+                return s.text();
+            }
+            if (n instanceof YNode.Seq q) {
+                return q.items().stream().map(this::value).toList();
+            }
+            return Map.of();
+        }
+
+        <T> T checked(YNode at, String path, java.util.function.Supplier<T> f) {
+            try {
+                return f.get();
+            } catch (IllegalArgumentException e) {
+                problem(at, path, e.getMessage());
+                return null;
+            }
+        }
+
+        WorkSpec spec(YNode root) {
+            YNode.Map m = map(root, "", Set.of("name", "description", "execution", "units"), Set.of("name", "units"));
+            if (m == null) {
+                return new WorkSpec("invalid", List.of(), null);
+            }
+            String name = m.entries().containsKey("name") ? text(m.entries().get("name"), "name") : "unnamed";
+            Execution ex = m.entries().containsKey("execution") ? execution(m.entries().get("execution")) : Execution.DEFAULT;
+            List<WorkUnit> units = new ArrayList<>();
+            YNode u = m.entries().get("units");
+            if (u instanceof YNode.Seq seq) {
+                if (seq.items().isEmpty()) {
+                    problem(u, "units", "empty: a WorkSpec needs at least one unit");
+                }
+                for (int i = 0; i < seq.items().size(); i++) {
+                    WorkUnit unit = unit(seq.items().get(i), "units[" + i + "]");
+                    if (unit != null) {
+                        units.add(unit);
+                    }
+                }
+            } else if (u != null) {
+                problem(u, "units", "must be a list of units");
+            }
+            return checked(root, "units", () -> new WorkSpec(name == null ? "unnamed" : name, units, ex));
+        }
+
+        Execution execution(YNode n) {
+            YNode.Map m = map(n, "execution", Set.of("retries", "timeLimit", "slots", "gpus", "minAssignment", "maxModels"),
+                    Set.of());
+            if (m == null) {
+                return Execution.DEFAULT;
+            }
+            Execution d = Execution.DEFAULT;
+            Integer retries = intField(m, "retries", "execution.retries", 0, 100, d.retries());
+            Integer slots = intField(m, "slots", "execution.slots", 1, 4096, d.slots());
+            Integer max = intField(m, "maxModels", "execution.maxModels", 1, Integer.MAX_VALUE, d.maxModels());
+            Duration limit = durationField(m, "timeLimit", "execution.timeLimit", d.timeLimit());
+            Duration min = durationField(m, "minAssignment", "execution.minAssignment", d.minAssignment());
+            List<Integer> gpus = new ArrayList<>();
+            if (m.entries().get("gpus") instanceof YNode.Seq s) {
+                for (YNode g : s.items()) {
+                    Object v = checked(g, "execution.gpus", () -> ParamSpec.integer("gpu", 0, 1024, null, "").check(value(g)));
+                    if (v != null) {
+                        gpus.add((Integer) v);
+                    }
+                }
+            } else if (m.entries().containsKey("gpus")) {
+                problem(m.entries().get("gpus"), "execution.gpus", "must be a list of GPU indices, e.g. [0, 1]");
+            }
+            if (retries == null || slots == null || max == null || limit == null || min == null) {
+                return d;
+            }
+            return new Execution(retries, limit, slots, gpus, min, max);
+        }
+
+        Integer intField(YNode.Map m, String key, String path, int min, int max, int def) {
+            YNode n = m.entries().get(key);
+            if (n == null) {
+                return def;
+            }
+            Object v = checked(n, path, () -> ParamSpec.integer(key, min, max, null, "").check(value(n)));
+            return (Integer) v;
+        }
+
+        Duration durationField(YNode.Map m, String key, String path, Duration def) {
+            YNode n = m.entries().get(key);
+            if (n == null) {
+                return def;
+            }
+            String t = text(n, path);
+            return t == null ? null : checked(n, path, () -> Durations.parse(t));
+        }
+
+        WorkUnit unit(YNode n, String path) {
+            YNode.Map m = map(n, path, Set.of("name", "featureset", "range", "dataset", "split", "models"),
+                    Set.of("name", "featureset", "dataset", "split", "models"));
+            if (m == null) {
+                return null;
+            }
+            String name = m.entries().containsKey("name") ? text(m.entries().get("name"), path + ".name") : null;
+            String setName = null;
+            FeatureLabelSet set = null;
+            YNode fs = m.entries().get("featureset");
+            if (fs instanceof YNode.Scalar) {
+                setName = text(fs, path + ".featureset");
+                if (setName != null) {
+                    set = sets.find(setName).orElse(null);
+                    if (set == null) {
+                        problem(fs, path + ".featureset", "unknown featureset '" + setName + "'"
+                                + Library.suggest(setName, sets.known()) + " (known: " + sets.known()
+                                + "; or write the featureset inline)");
+                    }
+                }
+            } else if (fs != null) {
+                set = inlineFeatureset(fs, path + ".featureset");
+            }
+            long from = Long.MIN_VALUE;
+            long to = Long.MAX_VALUE;
+            if (m.entries().get("range") != null) {
+                YNode.Map r = map(m.entries().get("range"), path + ".range", Set.of("from", "to"), Set.of());
+                if (r != null) {
+                    if (r.entries().containsKey("from")) {
+                        Long f = time(r.entries().get("from"), path + ".range.from");
+                        from = f == null ? from : f;
+                    }
+                    if (r.entries().containsKey("to")) {
+                        Long t = time(r.entries().get("to"), path + ".range.to");
+                        to = t == null ? to : t;
+                    }
+                    if (from >= to) {
+                        problem(r, path + ".range", "from must be before to");
+                    }
+                }
+            }
+            DatasetOptions ds = m.entries().containsKey("dataset") ? dataset(m.entries().get("dataset"), path + ".dataset", set) : null;
+            SplitPolicy split = m.entries().containsKey("split") ? split(m.entries().get("split"), path + ".split") : null;
+            List<ModelEntry> models = new ArrayList<>();
+            YNode ms = m.entries().get("models");
+            if (ms instanceof YNode.Seq seq) {
+                if (seq.items().isEmpty()) {
+                    problem(ms, path + ".models", "empty: a unit needs at least one model");
+                }
+                Set<String> names = new java.util.HashSet<>();
+                for (int i = 0; i < seq.items().size(); i++) {
+                    ModelEntry e = model(seq.items().get(i), path + ".models[" + i + "]");
+                    if (e != null) {
+                        if (!names.add(e.name())) {
+                            problem(seq.items().get(i), path + ".models[" + i + "].name", "two models are named " + e.name());
+                        }
+                        models.add(e);
+                    }
+                }
+                for (int i = 0; i < models.size(); i++) {
+                    ModelEntry e = models.get(i);
+                    if (e.type() == ModelType.ENSEMBLE && e.hyper().get("members") instanceof Sweep.Fixed f) {
+                        for (Object member : (List<?>) f.value()) {
+                            if (!names.contains(member)) {
+                                problem(seq.items().get(i), path + ".models[" + i + "].members", "no model named '"
+                                        + member + "' in this unit" + Library.suggest(String.valueOf(member), names));
+                            }
+                        }
+                    }
+                }
+            } else if (ms != null) {
+                problem(ms, path + ".models", "must be a list of models");
+            }
+            if (name == null || set == null || ds == null || split == null) {
+                return null;
+            }
+            long f = from;
+            long t = to;
+            String sn = setName;
+            FeatureLabelSet fls = set;
+            return checked(n, path, () -> new WorkUnit(name, sn, fls, f, t, ds, split, models));
+        }
+
+        Long time(YNode n, String path) {
+            String t = text(n, path);
+            if (t == null) {
+                return null;
+            }
+            var v = UtcTime.parseIso(t);
+            if (v.isEmpty()) {
+                problem(n, path, "not a UTC time: write 2013-11-25 or 2013-11-25T12:00:00Z, got '" + t + "'");
+                return null;
+            }
+            return v.getAsLong();
+        }
+
+        FeatureLabelSet inlineFeatureset(YNode n, String path) {
+            YNode.Map m = map(n, path, Set.of("name", "base", "defaults", "gaps", "features", "labels"),
+                    Set.of("base", "features"));
+            if (m == null) {
+                return null;
+            }
+            int before = problems.size();
+            String name = m.entries().containsKey("name") ? text(m.entries().get("name"), path + ".name") : "inline";
+            Market market = null;
+            Timeframe tf = null;
+            YNode.Map base = m.entries().containsKey("base")
+                    ? map(m.entries().get("base"), path + ".base", Set.of("market", "timeframe"), Set.of("market", "timeframe"))
+                    : null;
+            if (base != null) {
+                YNode mk = base.entries().get("market");
+                YNode tn = base.entries().get("timeframe");
+                if (mk != null) {
+                    String s = text(mk, path + ".base.market");
+                    market = s == null ? null : checked(mk, path + ".base.market", () -> Market.parse(s));
+                }
+                if (tn != null) {
+                    String s = text(tn, path + ".base.timeframe");
+                    tf = s == null ? null : checked(tn, path + ".base.timeframe", () -> Timeframe.parse(s));
+                }
+            }
+            String ex = null;
+            String quote = null;
+            if (m.entries().containsKey("defaults")) {
+                YNode.Map d = map(m.entries().get("defaults"), path + ".defaults", Set.of("exchange", "quote"), Set.of());
+                if (d != null) {
+                    ex = d.entries().containsKey("exchange") ? text(d.entries().get("exchange"), path + ".defaults.exchange") : null;
+                    quote = d.entries().containsKey("quote") ? text(d.entries().get("quote"), path + ".defaults.quote") : null;
+                }
+            }
+            GapPolicy gaps = GapPolicy.DROP;
+            if (m.entries().containsKey("gaps")) {
+                String g = text(m.entries().get("gaps"), path + ".gaps");
+                GapPolicy gp = g == null ? null : checked(m.entries().get("gaps"), path + ".gaps",
+                        () -> GapPolicy.valueOf(g.toUpperCase(Locale.ROOT)));
+                gaps = gp == null ? gaps : gp;
+            }
+            List<Feature> features = new ArrayList<>();
+            List<Label> labels = new ArrayList<>();
+            expressions(m.entries().get("features"), path + ".features", true, features, labels);
+            expressions(m.entries().get("labels"), path + ".labels", false, features, labels);
+            if (problems.size() > before || market == null || tf == null) {
+                return null;
+            }
+            Market mk = market;
+            Timeframe t = tf;
+            String e = ex;
+            String q = quote;
+            GapPolicy gp = gaps;
+            return checked(n, path, () -> new FeatureLabelSet(name, mk, t, e, q, features, labels, gp));
+        }
+
+        void expressions(YNode n, String path, boolean inputs, List<Feature> features, List<Label> labels) {
+            if (n == null) {
+                return;
+            }
+            if (!(n instanceof YNode.Seq seq)) {
+                problem(n, path, "must be a list of expressions");
+                return;
+            }
+            for (int i = 0; i < seq.items().size(); i++) {
+                YNode item = seq.items().get(i);
+                String t = text(item, path + "[" + i + "]");
+                if (t == null) {
+                    continue;
+                }
+                try {
+                    if (inputs) {
+                        features.add(FeatureParser.parseFeature(t));
+                    } else {
+                        labels.add(FeatureParser.parseLabel(t));
+                    }
+                } catch (FeatureParseException e) {
+                    problems.add(new WorkSpecException.Problem(source, item.line(), item.column() + e.position(),
+                            path + "[" + i + "]", e.reason() + " in '" + t + "'"));
+                }
+            }
+        }
+
+        DatasetOptions dataset(YNode n, String path, FeatureLabelSet set) {
+            YNode.Map m = map(n, path, Set.of("task", "label", "classes", "rebalance", "scaling"), Set.of("task"));
+            if (m == null) {
+                return null;
+            }
+            DatasetOptions.Task task = enumField(m, "task", path, DatasetOptions.Task.class, null);
+            String label = null;
+            YNode ln = m.entries().get("label");
+            if (ln != null) {
+                String t = text(ln, path + ".label");
+                if (t != null) {
+                    try {
+                        label = FeatureParser.parseLabel(t).id();
+                        if (set != null) {
+                            List<String> ids = set.labels().stream().map(Label::id).toList();
+                            if (!ids.contains(label)) {
+                                problem(ln, path + ".label", "the featureset has no label " + label + "; its labels: " + ids);
+                            }
+                        }
+                    } catch (FeatureParseException e) {
+                        problem(ln, path + ".label", e.reason());
+                    }
+                }
+            } else if (set != null && set.labels().isEmpty()) {
+                problem(m, path + ".label", "the featureset " + set.name() + " has no labels to learn");
+            }
+            DatasetOptions.Classes classes = DatasetOptions.Classes.NONE;
+            if (m.entries().containsKey("classes")) {
+                YNode cn = m.entries().get("classes");
+                YNode.Map c = map(cn, path + ".classes", Set.of("threshold", "percentiles"), Set.of());
+                if (c != null) {
+                    if (c.entries().containsKey("threshold")) {
+                        Object v = checked(c.entries().get("threshold"), path + ".classes.threshold",
+                                () -> ParamSpec.real("threshold", 1e-12, 1e6, false, null, "").check(value(c.entries().get("threshold"))));
+                        classes = v == null ? null : new DatasetOptions.Classes(DatasetOptions.Classes.Kind.THRESHOLD,
+                                (Double) v, 0, 0);
+                    } else if (c.entries().containsKey("percentiles")) {
+                        Object v = value(c.entries().get("percentiles"));
+                        classes = checked(c.entries().get("percentiles"), path + ".classes.percentiles", () -> {
+                            List<?> l = v instanceof List<?> x ? x : List.of();
+                            if (l.size() != 2) {
+                                throw new IllegalArgumentException("must be two percentiles, e.g. [33.3, 66.7]");
+                            }
+                            return new DatasetOptions.Classes(DatasetOptions.Classes.Kind.PERCENTILES, 0,
+                                    ((Number) l.get(0)).doubleValue(), ((Number) l.get(1)).doubleValue());
+                        });
+                    } else {
+                        problem(cn, path + ".classes", "give threshold: X or percentiles: [lo, hi]");
+                    }
+                }
+            }
+            DatasetOptions.Rebalance rebalance = enumField(m, "rebalance", path, DatasetOptions.Rebalance.class,
+                    DatasetOptions.Rebalance.NONE);
+            DatasetOptions.Scaling scaling = enumField(m, "scaling", path, DatasetOptions.Scaling.class,
+                    DatasetOptions.Scaling.ZSCORE);
+            if (task == null || classes == null || rebalance == null || scaling == null) {
+                return null;
+            }
+            String l = label;
+            DatasetOptions.Classes c = classes;
+            return checked(n, path, () -> new DatasetOptions(task, l, c, rebalance, scaling));
+        }
+
+        <E extends Enum<E>> E enumField(YNode.Map m, String key, String path, Class<E> type, E def) {
+            YNode n = m.entries().get(key);
+            if (n == null) {
+                return def;
+            }
+            String t = text(n, path + "." + key);
+            if (t == null) {
+                return null;
+            }
+            List<String> names = java.util.Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+            String want = t.toLowerCase(Locale.ROOT).replace('-', '_');
+            for (E e : type.getEnumConstants()) {
+                if (e.name().toLowerCase(Locale.ROOT).equals(want)) {
+                    return e;
+                }
+            }
+            problem(n, path + "." + key, "must be one of " + names + ", got '" + t + "'" + Library.suggest(want, names));
+            return null;
+        }
+
+        SplitPolicy split(YNode n, String path) {
+            YNode.Map m = map(n, path, Set.of("type", "train", "validation", "test", "embargo", "window", "step", "k"),
+                    Set.of("type"));
+            if (m == null || !m.entries().containsKey("type")) {
+                return null;
+            }
+            String type = text(m.entries().get("type"), path + ".type");
+            if (type == null) {
+                return null;
+            }
+            switch (type) {
+                case "chronological" -> {
+                    Double train = real(m, "train", path, 0.6);
+                    Double val = real(m, "validation", path, 0.2);
+                    Double test = real(m, "test", path, 0.2);
+                    Integer embargo = intField(m, "embargo", path + ".embargo", 0, 1_000_000, 0);
+                    if (train == null || val == null || test == null || embargo == null) {
+                        return null;
+                    }
+                    for (var part : List.of(Map.entry("train", train), Map.entry("validation", val), Map.entry("test", test))) {
+                        if (part.getValue() <= 0) {
+                            problem(m.entries().getOrDefault(part.getKey(), m), path + "." + part.getKey(),
+                                    "leaves the " + part.getKey() + " part empty; every part needs a positive fraction");
+                            return null;
+                        }
+                    }
+                    return checked(n, path, () -> new SplitPolicy.Chronological(train, val, test, embargo));
+                }
+                case "walk-forward" -> {
+                    String window = m.entries().containsKey("window") ? text(m.entries().get("window"), path + ".window") : "rolling";
+                    if (window != null && !window.equals("rolling") && !window.equals("expanding")) {
+                        problem(m.entries().get("window"), path + ".window", "must be rolling or expanding, got '" + window + "'");
+                        return null;
+                    }
+                    Integer train = intField(m, "train", path + ".train", 2, Integer.MAX_VALUE, 1000);
+                    Integer test = intField(m, "test", path + ".test", 1, Integer.MAX_VALUE, 200);
+                    Integer step = intField(m, "step", path + ".step", 1, Integer.MAX_VALUE, 200);
+                    Double val = real(m, "validation", path, 0.2);
+                    Integer embargo = intField(m, "embargo", path + ".embargo", 0, 1_000_000, 0);
+                    if (window == null || train == null || test == null || step == null || val == null || embargo == null) {
+                        return null;
+                    }
+                    return checked(n, path, () -> new SplitPolicy.WalkForward(window.equals("expanding"), train, test, step,
+                            val, embargo));
+                }
+                case "purged-kfold" -> {
+                    Integer k = intField(m, "k", path + ".k", 2, 1000, 5);
+                    Integer embargo = intField(m, "embargo", path + ".embargo", 0, 1_000_000, 0);
+                    Double val = real(m, "validation", path, 0.2);
+                    if (k == null || embargo == null || val == null) {
+                        return null;
+                    }
+                    return checked(n, path, () -> new SplitPolicy.PurgedKFold(k, embargo, val));
+                }
+                default -> {
+                    problem(m.entries().get("type"), path + ".type", "unknown split '" + type + "'" + Library.suggest(type,
+                            List.of("chronological", "walk-forward", "purged-kfold"))
+                            + " (chronological, walk-forward, purged-kfold)");
+                    return null;
+                }
+            }
+        }
+
+        Double real(YNode.Map m, String key, String path, double def) {
+            YNode n = m.entries().get(key);
+            if (n == null) {
+                return def;
+            }
+            Object v = checked(n, path + "." + key, () -> ParamSpec.real(key, 0, 1, false, null, "").check(value(n)));
+            return (Double) v;
+        }
+
+        ModelEntry model(YNode n, String path) {
+            if (!(n instanceof YNode.Map m)) {
+                problem(n, path, "must be a mapping with name and type");
+                return null;
+            }
+            YNode tn = m.entries().get("type");
+            ModelType type = null;
+            if (tn == null) {
+                problem(m, path + ".type", "missing (types: " + String.join(", ", ModelType.ids()) + ")");
+            } else {
+                String t = text(tn, path + ".type");
+                type = t == null ? null : checked(tn, path + ".type", () -> ModelType.parse(t));
+            }
+            String name = m.entries().containsKey("name") ? text(m.entries().get("name"), path + ".name") : null;
+            if (!m.entries().containsKey("name")) {
+                problem(m, path + ".name", "missing");
+            }
+            Map<String, Sweep> hyper = new LinkedHashMap<>();
+            Map<String, Sweep> training = new LinkedHashMap<>();
+            int repeats = 1;
+            int sampleCount = 0;
+            long sampleSeed = 0;
+            int before = problems.size();
+            for (var e : m.entries().entrySet()) {
+                String key = e.getKey();
+                YNode v = e.getValue();
+                YNode keyNode = m.keys().get(key);
+                switch (key) {
+                    case "name", "type" -> {
+                    }
+                    case "repeats" -> {
+                        Object r = checked(v, path + ".repeats", () -> ParamSpec.integer("repeats", 1, 10_000, null, "").check(value(v)));
+                        repeats = r == null ? repeats : (Integer) r;
+                    }
+                    case "sample" -> {
+                        YNode.Map s = map(v, path + ".sample", Set.of("count", "seed"), Set.of("count"));
+                        if (s != null && s.entries().containsKey("count")) {
+                            Object c = checked(s.entries().get("count"), path + ".sample.count",
+                                    () -> ParamSpec.integer("count", 1, 10_000_000, null, "").check(value(s.entries().get("count"))));
+                            sampleCount = c == null ? 0 : (Integer) c;
+                            if (s.entries().containsKey("seed")) {
+                                Object sd = checked(s.entries().get("seed"), path + ".sample.seed",
+                                        () -> ParamSpec.of("seed", ParamSpec.Kind.LONG, 0, 0, null, "").check(value(s.entries().get("seed"))));
+                                sampleSeed = sd == null ? 0 : (Long) sd;
+                            }
+                        }
+                    }
+                    case "training" -> {
+                        if (v instanceof YNode.Map t) {
+                            for (var te : t.entries().entrySet()) {
+                                String tp = path + ".training." + te.getKey();
+                                var spec = Catalog.training(te.getKey());
+                                if (spec.isEmpty()) {
+                                    problem(t.keys().get(te.getKey()), tp, "unknown training setting"
+                                            + Library.suggest(te.getKey(), Catalog.trainingNames()) + " ("
+                                            + String.join(", ", Catalog.trainingNames()) + ")");
+                                } else {
+                                    Sweep s = sweep(te.getValue(), spec.get(), tp);
+                                    if (s != null) {
+                                        training.put(te.getKey(), s);
+                                    }
+                                }
+                            }
+                        } else {
+                            problem(v, path + ".training", "must be a mapping of training settings");
+                        }
+                    }
+                    default -> {
+                        if (type == null) {
+                            continue;
+                        }
+                        var spec = Catalog.hyper(type, key);
+                        if (spec.isEmpty()) {
+                            List<String> known = new ArrayList<>(Catalog.hyperNames(type));
+                            String hint = Catalog.training(key).isPresent() ? " (a training setting: put it under training:)"
+                                    : Library.suggest(key, known) + " (" + type.id() + " takes: " + String.join(", ", known)
+                                    + "; also name, type, training, repeats, sample)";
+                            problem(keyNode, path + "." + key, "unknown hyperparameter of " + type.id() + hint);
+                        } else {
+                            Sweep s = sweep(v, spec.get(), path + "." + key);
+                            if (s != null) {
+                                hyper.put(key, s);
+                            }
+                        }
+                    }
+                }
+            }
+            if (type == null || name == null || problems.size() > before) {
+                return null;
+            }
+            ModelType t = type;
+            int r = repeats;
+            int sc = sampleCount;
+            long ss = sampleSeed;
+            return checked(n, path, () -> new ModelEntry(name, t, hyper, training, r, sc, ss));
+        }
+
+        /** A setting's YAML value as a sweep: value, list (grid), or {uniform|loguniform|choice: ...}. */
+        Sweep sweep(YNode v, ParamSpec spec, String path) {
+            Object raw = value(v);
+            if (v instanceof YNode.Map m) {
+                if (m.entries().size() != 1) {
+                    problem(v, path, "a distribution is one of {uniform: [lo, hi]}, {loguniform: [lo, hi]}, {choice: [...]}");
+                    return null;
+                }
+                var e = m.entries().entrySet().iterator().next();
+                Object args = value(e.getValue());
+                return checked(v, path, () -> {
+                    List<?> l = args instanceof List<?> x ? x : List.of();
+                    switch (e.getKey()) {
+                        case "uniform", "loguniform" -> {
+                            if (l.size() != 2 || !(l.get(0) instanceof Number) || !(l.get(1) instanceof Number)) {
+                                throw new IllegalArgumentException(e.getKey() + " takes [lo, hi]");
+                            }
+                            double lo = ((Number) l.get(0)).doubleValue();
+                            double hi = ((Number) l.get(1)).doubleValue();
+                            Sweep s = e.getKey().equals("uniform") ? new Sweep.Uniform(lo, hi) : new Sweep.LogUniform(lo, hi);
+                            checkSweep(spec, s);
+                            return s;
+                        }
+                        case "choice" -> {
+                            Sweep s = new Sweep.Choice(new ArrayList<>(l));
+                            checkSweep(spec, s);
+                            return s;
+                        }
+                        default -> throw new IllegalArgumentException("unknown distribution '" + e.getKey() + "'"
+                                + Library.suggest(e.getKey(), List.of("uniform", "loguniform", "choice"))
+                                + " (uniform, loguniform, choice)");
+                    }
+                });
+            }
+            boolean grid = raw instanceof List<?> l && (!spec.listValued() || (!l.isEmpty() && l.get(0) instanceof List<?>)
+                    || l.isEmpty() && !spec.listValued());
+            if (grid) {
+                List<?> l = (List<?>) raw;
+                if (l.isEmpty()) {
+                    problem(v, path, "an empty grid gives no models; give at least one value");
+                    return null;
+                }
+                return checked(v, path, () -> {
+                    Sweep s = new Sweep.Grid(new ArrayList<>(l));
+                    checkSweep(spec, s);
+                    return s;
+                });
+            }
+            return checked(v, path, () -> new Sweep.Fixed(spec.check(raw)));
+        }
+
+        static void checkSweep(ParamSpec spec, Sweep s) {
+            if (s instanceof Sweep.Grid g) {
+                g.values().forEach(spec::check);
+            } else if (s instanceof Sweep.Choice c) {
+                c.values().forEach(spec::check);
+            } else if (s instanceof Sweep.Uniform u) {
+                spec.check(u.lo());
+                spec.check(u.hi());
+            } else if (s instanceof Sweep.LogUniform l) {
+                spec.check(l.lo());
+                spec.check(l.hi());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** The spec as YAML; named featuresets by name, inline ones inline. */
+    public static String write(WorkSpec s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("name: ").append(q(s.name())).append('\n');
+        Execution e = s.execution();
+        sb.append("execution: {retries: ").append(e.retries()).append(", timeLimit: ").append(Durations.format(e.timeLimit()))
+                .append(", slots: ").append(e.slots()).append(", gpus: ").append(e.gpus()).append(", minAssignment: ")
+                .append(Durations.format(e.minAssignment())).append(", maxModels: ").append(e.maxModels()).append("}\n");
+        sb.append("units:\n");
+        for (WorkUnit u : s.units()) {
+            sb.append("  - name: ").append(q(u.name())).append('\n');
+            if (u.featuresetName() != null) {
+                sb.append("    featureset: ").append(q(u.featuresetName())).append('\n');
+            } else {
+                FeatureLabelSet f = u.featureset();
+                sb.append("    featureset:\n      name: ").append(q(f.name())).append('\n');
+                sb.append("      base: {market: ").append(q(f.baseMarket().toString())).append(", timeframe: ")
+                        .append(f.baseTimeframe()).append("}\n");
+                if (f.defaultExchange() != null || f.defaultQuote() != null) {
+                    sb.append("      defaults: {");
+                    List<String> d = new ArrayList<>();
+                    if (f.defaultExchange() != null) {
+                        d.add("exchange: " + q(f.defaultExchange()));
+                    }
+                    if (f.defaultQuote() != null) {
+                        d.add("quote: " + q(f.defaultQuote()));
+                    }
+                    sb.append(String.join(", ", d)).append("}\n");
+                }
+                sb.append("      gaps: ").append(f.gaps().name().toLowerCase(Locale.ROOT)).append('\n');
+                sb.append("      features:\n");
+                f.features().forEach(x -> sb.append("        - ").append(q(x.id())).append('\n'));
+                if (!f.labels().isEmpty()) {
+                    sb.append("      labels:\n");
+                    f.labels().forEach(x -> sb.append("        - ").append(q(x.id())).append('\n'));
+                }
+            }
+            if (u.from() != Long.MIN_VALUE || u.to() != Long.MAX_VALUE) {
+                List<String> r = new ArrayList<>();
+                if (u.from() != Long.MIN_VALUE) {
+                    r.add("from: " + Instant.ofEpochMilli(u.from()));
+                }
+                if (u.to() != Long.MAX_VALUE) {
+                    r.add("to: " + Instant.ofEpochMilli(u.to()));
+                }
+                sb.append("    range: {").append(String.join(", ", r)).append("}\n");
+            }
+            DatasetOptions d = u.dataset();
+            sb.append("    dataset: {task: ").append(d.task().name().toLowerCase(Locale.ROOT));
+            if (d.label() != null) {
+                sb.append(", label: ").append(q(d.label()));
+            }
+            if (d.classes().kind() == DatasetOptions.Classes.Kind.THRESHOLD) {
+                sb.append(", classes: {threshold: ").append(d.classes().threshold()).append('}');
+            } else if (d.classes().kind() == DatasetOptions.Classes.Kind.PERCENTILES) {
+                sb.append(", classes: {percentiles: [").append(d.classes().lower()).append(", ").append(d.classes().upper()).append("]}");
+            }
+            sb.append(", rebalance: ").append(d.rebalance().name().toLowerCase(Locale.ROOT)).append(", scaling: ")
+                    .append(d.scaling().name().toLowerCase(Locale.ROOT)).append("}\n");
+            sb.append("    split: ").append(split(u.split())).append('\n');
+            sb.append("    models:\n");
+            for (ModelEntry m : u.models()) {
+                sb.append("      - name: ").append(q(m.name())).append('\n');
+                sb.append("        type: ").append(m.type().id()).append('\n');
+                m.hyper().forEach((k, v) -> sb.append("        ").append(k).append(": ").append(sweep(v)).append('\n'));
+                if (!m.training().isEmpty()) {
+                    sb.append("        training: {").append(m.training().entrySet().stream()
+                            .map(x -> x.getKey() + ": " + sweep(x.getValue())).collect(Collectors.joining(", "))).append("}\n");
+                }
+                if (m.repeats() != 1) {
+                    sb.append("        repeats: ").append(m.repeats()).append('\n');
+                }
+                if (m.sampleCount() > 0) {
+                    sb.append("        sample: {count: ").append(m.sampleCount()).append(", seed: ").append(m.sampleSeed())
+                            .append("}\n");
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String split(SplitPolicy p) {
+        if (p instanceof SplitPolicy.Chronological c) {
+            return "{type: chronological, train: " + c.train() + ", validation: " + c.validation() + ", test: " + c.test()
+                    + ", embargo: " + c.embargo() + "}";
+        }
+        if (p instanceof SplitPolicy.WalkForward w) {
+            return "{type: walk-forward, window: " + (w.expanding() ? "expanding" : "rolling") + ", train: " + w.train()
+                    + ", test: " + w.test() + ", step: " + w.step() + ", validation: " + w.validation() + ", embargo: "
+                    + w.embargo() + "}";
+        }
+        SplitPolicy.PurgedKFold k = (SplitPolicy.PurgedKFold) p;
+        return "{type: purged-kfold, k: " + k.k() + ", embargo: " + k.embargo() + ", validation: " + k.validation() + "}";
+    }
+
+    private static String sweep(Sweep s) {
+        if (s instanceof Sweep.Fixed f) {
+            return val(f.value());
+        }
+        if (s instanceof Sweep.Grid g) {
+            return "[" + g.values().stream().map(WorkSpecYaml::val).collect(Collectors.joining(", ")) + "]";
+        }
+        if (s instanceof Sweep.Choice c) {
+            return "{choice: [" + c.values().stream().map(WorkSpecYaml::val).collect(Collectors.joining(", ")) + "]}";
+        }
+        if (s instanceof Sweep.Uniform u) {
+            return "{uniform: [" + u.lo() + ", " + u.hi() + "]}";
+        }
+        Sweep.LogUniform l = (Sweep.LogUniform) s;
+        return "{loguniform: [" + l.lo() + ", " + l.hi() + "]}";
+    }
+
+    private static String val(Object v) {
+        if (v instanceof List<?> l) {
+            return "[" + l.stream().map(WorkSpecYaml::val).collect(Collectors.joining(", ")) + "]";
+        }
+        if (v instanceof String s) {
+            return q(s);
+        }
+        return String.valueOf(v);
+    }
+
+    /** A YAML single-quoted string. */
+    private static String q(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+}

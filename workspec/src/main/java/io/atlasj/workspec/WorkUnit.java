@@ -1,0 +1,27 @@
+package io.atlasj.workspec;
+
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.workspec.split.SplitPolicy;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One FeatureLabelSet over a range, how to make it a learning problem, how to split it, and its models.
+ *
+ * @param featuresetName the name the YAML gave ({@code quickstart}) or null for an inline set
+ * @param from           first row (UTC ms, inclusive), or {@link Long#MIN_VALUE} for all data
+ * @param to             end (UTC ms, exclusive), or {@link Long#MAX_VALUE}
+ */
+public record WorkUnit(String name, String featuresetName, FeatureLabelSet featureset, long from, long to,
+                       DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models) {
+    public WorkUnit {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(featureset, "featureset");
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(split, "split");
+        models = List.copyOf(models);
+        if (from >= to) {
+            throw new IllegalArgumentException("unit " + name + ": range from must be before to");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.atlasj.workspec.split;
+
+/**
+ * How rows are divided in time; never shuffled. Every policy purges training rows whose label window reaches into
+ * the rows evaluated after them (the purge length is the label's horizon) and may add an embargo.
+ *
+ * <p>Walk-forward and purged k-fold are evaluated fold by fold inside one run of a ModelSpec: expansion does not
+ * depend on the data's length, and a fold's result is part of the model's result.
+ */
+public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPolicy.WalkForward, SplitPolicy.PurgedKFold {
+
+    /** Train, then validation, then test, by fractions of the rows (summing to 1). */
+    record Chronological(double train, double validation, double test, int embargo) implements SplitPolicy {
+        public Chronological {
+            if (train <= 0 || validation < 0 || test < 0 || Math.abs(train + validation + test - 1) > 1e-9) {
+                throw new IllegalArgumentException("train, validation and test must be fractions summing to 1 with "
+                        + "train > 0, got " + train + ", " + validation + ", " + test);
+            }
+            if (embargo < 0) {
+                throw new IllegalArgumentException("embargo must not be negative, got " + embargo);
+            }
+        }
+    }
+
+    /**
+     * Folds of {@code test} rows each, stepping by {@code step}; training on the {@code train} rows before
+     * (rolling) or on all rows before (expanding); the last {@code validation} fraction of each training window is
+     * the validation part.
+     */
+    record WalkForward(boolean expanding, int train, int test, int step, double validation, int embargo)
+            implements SplitPolicy {
+        public WalkForward {
+            if (train < 2 || test < 1 || step < 1) {
+                throw new IllegalArgumentException("walk-forward needs train >= 2, test >= 1 and step >= 1 rows");
+            }
+            if (validation < 0 || validation >= 1) {
+                throw new IllegalArgumentException("validation must be a fraction in [0, 1), got " + validation);
+            }
+        }
+    }
+
+    /** k contiguous test folds; training on the others minus purged and embargoed rows (Lopez de Prado). */
+    record PurgedKFold(int k, int embargo, double validation) implements SplitPolicy {
+        public PurgedKFold {
+            if (k < 2) {
+                throw new IllegalArgumentException("k must be at least 2, got " + k);
+            }
+            if (embargo < 0) {
+                throw new IllegalArgumentException("embargo must not be negative, got " + embargo);
+            }
+            if (validation < 0 || validation >= 1) {
+                throw new IllegalArgumentException("validation must be a fraction in [0, 1), got " + validation);
+            }
+        }
+    }
+}

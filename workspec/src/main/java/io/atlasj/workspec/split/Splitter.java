@@ -1,0 +1,111 @@
+package io.atlasj.workspec.split;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Turns a {@link SplitPolicy} into folds over the rows of a feature matrix, in time order.
+ *
+ * <p>Purging: a row whose label window (its bar's close up to the close of the bar {@code horizon} bars later)
+ * reaches the first bar of the part evaluated after it is removed, so no training row's label overlaps the
+ * validation or test window. Times, not row counts, decide: rows on either side of a gap are only as close as their
+ * times say. The embargo additionally removes that many rows right after a test block from training (k-fold).
+ */
+public final class Splitter {
+    private Splitter() {
+    }
+
+    /**
+     * @param time         row bar open times, ascending
+     * @param barMillis    the bar length
+     * @param labelHorizon the label's horizon in bars (the purge length)
+     */
+    public static List<Fold> folds(long[] time, long barMillis, int labelHorizon, SplitPolicy policy) {
+        int n = time.length;
+        long reach = labelHorizon * barMillis;
+        List<Fold> out = new ArrayList<>();
+        if (policy instanceof SplitPolicy.Chronological c) {
+            int a = (int) Math.floor(c.train() * n);
+            int b = a + (int) Math.floor(c.validation() * n);
+            if (c.test() == 0) {
+                b = n;
+            }
+            int[] test = range(b, n);
+            int[] val = purge(range(a, b), time, reach, b < n ? time[b] : Long.MAX_VALUE);
+            long firstEval = a < n ? time[a] : Long.MAX_VALUE;
+            int[] train = purge(range(0, Math.max(0, a - c.embargo())), time, reach, firstEval);
+            out.add(checked(new Fold(0, train, val, test), policy));
+        } else if (policy instanceof SplitPolicy.WalkForward w) {
+            int f = 0;
+            for (int s = w.train(); s + w.test() <= n; s += w.step()) {
+                int start = w.expanding() ? 0 : s - w.train();
+                int end = s - w.embargo();
+                int valStart = end - (int) Math.floor((end - start) * w.validation());
+                int[] test = range(s, s + w.test());
+                int[] val = purge(range(valStart, end), time, reach, time[s]);
+                int[] train = purge(range(start, valStart), time, reach,
+                        valStart < end ? time[valStart] : time[s]);
+                out.add(checked(new Fold(f++, train, val, test), policy));
+            }
+        } else {
+            SplitPolicy.PurgedKFold k = (SplitPolicy.PurgedKFold) policy;
+            for (int j = 0; j < k.k(); j++) {
+                int lo = (int) ((long) n * j / k.k());
+                int hi = (int) ((long) n * (j + 1) / k.k());
+                int[] test = range(lo, hi);
+                long testStart = time[lo];
+                long testEnd = time[hi - 1] + barMillis; // close of the last test bar
+                List<Integer> pool = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    boolean inTest = i >= lo && i < hi;
+                    boolean purged = i < lo && time[i] + reach >= testStart;
+                    boolean embargoed = i >= hi && i < hi + k.embargo();
+                    // rows after the test block whose label would still end inside it cannot exist (labels look
+                    // forward); rows right after it see the test period through their features: the embargo
+                    boolean overlaps = i >= hi && time[i] < testEnd;
+                    if (!inTest && !purged && !embargoed && !overlaps) {
+                        pool.add(i);
+                    }
+                }
+                int nVal = (int) Math.floor(pool.size() * k.validation());
+                // validation: the pool rows closest before the test block (or the last rows when it is first)
+                List<Integer> before = pool.stream().filter(i -> i < lo).toList();
+                List<Integer> val = new ArrayList<>(before.subList(Math.max(0, before.size() - nVal), before.size()));
+                if (val.size() < nVal) {
+                    List<Integer> after = pool.stream().filter(i -> i >= hi).toList();
+                    val.addAll(after.subList(Math.max(0, after.size() - (nVal - val.size())), after.size()));
+                }
+                long valStart = val.isEmpty() ? Long.MAX_VALUE : time[val.get(0)];
+                int[] train = pool.stream().filter(i -> !val.contains(i))
+                        .filter(i -> !(time[i] < valStart && time[i] + reach >= valStart))
+                        .mapToInt(Integer::intValue).toArray();
+                out.add(checked(new Fold(j, train, val.stream().sorted().mapToInt(Integer::intValue).toArray(), test),
+                        policy));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("the split " + policy + " leaves no fold on " + n + " rows");
+        }
+        return out;
+    }
+
+    private static Fold checked(Fold f, SplitPolicy p) {
+        if (f.train().length == 0) {
+            throw new IllegalArgumentException("the split " + p + " leaves fold " + f.index() + " without training rows");
+        }
+        if (f.test().length == 0 && !(p instanceof SplitPolicy.Chronological c && c.test() == 0)) {
+            throw new IllegalArgumentException("the split " + p + " leaves fold " + f.index() + " without test rows");
+        }
+        return f;
+    }
+
+    private static int[] range(int from, int to) {
+        return IntStream.range(Math.max(0, from), Math.max(Math.max(0, from), to)).toArray();
+    }
+
+    /** Rows whose label window ends before {@code firstEval}: label end = bar open + horizon x bar. */
+    private static int[] purge(int[] rows, long[] time, long reach, long firstEval) {
+        return IntStream.of(rows).filter(i -> time[i] + reach < firstEval).toArray();
+    }
+}

@@ -1,0 +1,200 @@
+package io.atlasj.workspec;
+
+import static io.atlasj.features.Dsl.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.features.set.FeatureSetYaml;
+import io.atlasj.workspec.split.SplitPolicy;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The example WorkSpecs read, expand deterministically, round-trip, and match their Java form. */
+class WorkSpecYamlTest {
+    static final Path SPECS = Path.of("../configs/workspecs");
+
+    @Test
+    void quickstartExpandsToTwentyFourModelsOfFourTypesWithStableKeys() throws Exception {
+        WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
+        List<ModelSpec> models = Expander.expand(spec);
+        assertThat(models).hasSize(24);
+        assertThat(models.stream().map(ModelSpec::type).collect(Collectors.toSet()))
+                .contains(ModelType.LOGISTIC, ModelType.DNN, ModelType.LSTM, ModelType.LINEAR);
+        Set<String> keys = models.stream().map(ModelSpec::key).collect(Collectors.toSet());
+        assertThat(keys).hasSize(24);
+        // deterministic: a second read and expansion gives the same keys in the same order
+        assertThat(Expander.expand(WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"))).stream().map(ModelSpec::key).toList())
+                .isEqualTo(models.stream().map(ModelSpec::key).toList());
+        // repeats differ by seed only
+        List<ModelSpec> lstm = models.stream().filter(m -> m.type() == ModelType.LSTM).toList();
+        assertThat(lstm).hasSize(4);
+        assertThat(lstm.get(0).seed()).isEqualTo(42);
+        assertThat(lstm.get(1).seed()).isEqualTo(43);
+    }
+
+    @Test
+    void thousandExpandsToOverAThousandModels() throws Exception {
+        WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("thousand.yaml"));
+        List<ModelSpec> models = Expander.expand(spec);
+        assertThat(models).hasSize(1_002);
+        assertThat(new HashSet<>(models.stream().map(ModelSpec::key).toList())).hasSize(1_002);
+        assertThat(spec.units().get(0).split()).isInstanceOf(SplitPolicy.WalkForward.class);
+        assertThat(spec.units().get(2).split()).isInstanceOf(SplitPolicy.PurgedKFold.class);
+        // sampled settings are drawn from the entry's seed: the same every time, and inside their ranges
+        List<ModelSpec> random = models.stream().filter(m -> m.name().startsWith("dnn-random") && m.unit().equals("fil")).toList();
+        assertThat(random).hasSize(100);
+        assertThat(random).allSatisfy(m -> {
+            assertThat((Double) m.hyper().get("dropout")).isBetween(0.0, 0.5);
+            assertThat((Double) m.training().get("lr")).isBetween(1e-4, 1e-2);
+        });
+        assertThat(random.stream().map(m -> m.hyper().get("dropout")).distinct().count()).isGreaterThan(90);
+    }
+
+    @Test
+    void yamlRecordsYamlRoundTrips() throws Exception {
+        for (String name : List.of("quickstart", "thousand")) {
+            WorkSpec spec = WorkSpecYaml.read(SPECS.resolve(name + ".yaml"));
+            String text = WorkSpecYaml.write(spec);
+            WorkSpec back = WorkSpecYaml.read("written", text, FeaturesetLocator.beside(SPECS.resolve(name + ".yaml")), false);
+            assertThat(back).isEqualTo(spec);
+            assertThat(WorkSpecYaml.write(back)).isEqualTo(text);
+        }
+    }
+
+    /** The quickstart spec in Java (also shown in docs/workspecs.md). */
+    static WorkSpec quickstartInJava() throws Exception {
+        FeatureLabelSet qs = FeatureSetYaml.read(Path.of("../configs/featuresets/quickstart.yaml"));
+        SplitPolicy split = new SplitPolicy.Chronological(0.6, 0.2, 0.2, 0);
+        return WorkSpec.builder("quickstart")
+                .execution(new Execution(1, java.time.Duration.ofMinutes(5), 2, List.of(), java.time.Duration.ofMillis(500), 100))
+                .unit(new WorkUnit("direction-3bar", "quickstart", qs, Long.MIN_VALUE, Long.MAX_VALUE,
+                        new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, UpDown(3).id(), null, null,
+                                DatasetOptions.Scaling.ZSCORE), split, List.of(
+                        ModelEntry.builder("logistic", ModelType.LOGISTIC).grid("l2", 0.0, 0.001, 0.01, 0.1)
+                                .set("epochs", 30).set("lr", 0.01).build(),
+                        ModelEntry.builder("dnn", ModelType.DNN).grid("hidden", List.of(16), List.of(32, 16))
+                                .grid("dropout", 0.0, 0.2).set("epochs", 20).grid("lr", 0.001, 0.0003).build(),
+                        ModelEntry.builder("lstm", ModelType.LSTM).set("hidden", List.of(16)).grid("sequenceLength", 12, 24)
+                                .set("epochs", 10).set("lr", 0.001).repeats(2).build())))
+                .unit(new WorkUnit("return-1bar", "quickstart", qs, Long.MIN_VALUE, Long.MAX_VALUE,
+                        new DatasetOptions(DatasetOptions.Task.REGRESSION, FutureReturn(1).id(), null, null,
+                                DatasetOptions.Scaling.ROBUST), split, List.of(
+                        ModelEntry.builder("linear", ModelType.LINEAR).grid("l2", 0.0, 0.01).build(),
+                        ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(16)).grid("dropout", 0.0, 0.2).build())))
+                .unit(new WorkUnit("terciles-3bar", "quickstart", qs, Long.MIN_VALUE, Long.MAX_VALUE,
+                        new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, ThreeClassPercentile(3).id(),
+                                new DatasetOptions.Classes(DatasetOptions.Classes.Kind.PERCENTILES, 0, 33.333, 66.667),
+                                null, null), split, List.of(
+                        ModelEntry.builder("logistic", ModelType.LOGISTIC).grid("l2", 0.0, 0.01).build(),
+                        ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(32)).set("optimizer", "adamw")
+                                .grid("weightDecay", 0.0, 0.01).set("schedule", "one-cycle").build())))
+                .build();
+    }
+
+    @Test
+    void theJavaFormExpandsToTheSameKeys() throws Exception {
+        List<String> yaml = Expander.expand(WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"))).stream()
+                .map(ModelSpec::key).toList();
+        List<String> java = Expander.expand(quickstartInJava()).stream().map(ModelSpec::key).toList();
+        assertThat(java).isEqualTo(yaml);
+    }
+
+    @Test
+    void keysFollowContentNotNames() throws Exception {
+        WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
+        String text = WorkSpecYaml.write(spec);
+        String renamed = text.replace("name: 'dnn'", "name: 'dense'").replace("name: 'direction-3bar'", "name: 'dir'");
+        List<String> a = Expander.expand(spec).stream().map(ModelSpec::key).toList();
+        List<String> b = Expander.expand(WorkSpecYaml.read("r", renamed, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
+                .stream().map(ModelSpec::key).toList();
+        assertThat(b).isEqualTo(a);
+        String changed = text.replace("lr: 0.01", "lr: 0.02");
+        List<String> c = Expander.expand(WorkSpecYaml.read("c", changed, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
+                .stream().map(ModelSpec::key).toList();
+        assertThat(c.subList(0, 4)).doesNotContainAnyElementsOf(a);
+        assertThat(c.subList(4, c.size())).isEqualTo(a.subList(4, a.size()));
+    }
+
+    @Test
+    void everyMistakeIsReportedWithLineColumnAndHint() {
+        String yaml = """
+                name: broken
+                execution: {maxModels: 10}
+                units:
+                  - name: u
+                    featureset: quikstart
+                    dataset: {task: clasification}
+                    split: {type: chronological, train: 0.8, validation: 0.2, test: 0.0}
+                    models:
+                      - name: a
+                        type: dnnn
+                      - name: b
+                        type: dnn
+                        hiden: [8]
+                        dropout: 1.0
+                        hidden: [[8], [-3]]
+                        lr: 0.01
+                        training: {epocs: 3, batchSize: []}
+                  - name: v
+                    featureset:
+                      base: {market: "bitstamp:btc_usd", timeframe: 5m}
+                      features: [Close(), "LogReturns().lookforward(1)"]
+                      labels: [FutureReturn(1)]
+                    dataset: {task: regression, label: "FutureReturn(2)"}
+                    split: {type: walkforward}
+                    models:
+                      - {name: c, type: linear, l2: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]}
+                """;
+        assertThatThrownBy(() -> WorkSpecYaml.read("broken.yaml", yaml, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> {
+                    String m = e.getMessage();
+                    assertThat(m).contains("broken.yaml:5:17: units[0].featureset: unknown featureset 'quikstart'; did you mean 'quickstart'?")
+                            .contains("broken.yaml:6:").contains("units[0].dataset.task: must be one of [regression, classification], got 'clasification'; did you mean 'classification'?")
+                            .contains("units[0].split.test: leaves the test part empty")
+                            .contains("broken.yaml:10:").contains("unknown model type 'dnnn'; did you mean 'dnn'?")
+                            .contains("broken.yaml:13:9: units[0].models[1].hiden: unknown hyperparameter of dnn; did you mean 'hidden'?")
+                            .contains("broken.yaml:14:18: units[0].models[1].dropout: must be in [0, 1), got 1")
+                            .contains("units[0].models[1].hidden: must be in [1, 100000], got -3")
+                            .contains("units[0].models[1].lr: unknown hyperparameter of dnn (a training setting: put it under training:)")
+                            .contains("units[0].models[1].training.epocs: unknown training setting; did you mean 'epochs'?")
+                            .contains("units[0].models[1].training.batchSize: an empty grid gives no models")
+                            .contains("units[1].featureset.features[1]: this is a label")
+                            .contains("units[1].split.type: unknown split 'walkforward'; did you mean 'walk-forward'?");
+                    assertThat(e.problems()).allSatisfy(p -> assertThat(p.line()).isPositive());
+                });
+        String noLabel = """
+                name: x
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: regression, label: "FutureReturn(2)"}
+                    split: {type: chronological}
+                    models: [{name: c, type: linear}]
+                """;
+        assertThatThrownBy(() -> WorkSpecYaml.read("l.yaml", noLabel, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
+                .hasMessageContaining("l.yaml:5:40: units[0].dataset.label: the featureset has no label FutureReturn(2)");
+        String big = """
+                name: big
+                execution: {maxModels: 10}
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: regression, label: "FutureReturn(1)"}
+                    split: {type: chronological}
+                    models:
+                      - {name: c, type: linear, l2: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]}
+                """;
+        assertThatThrownBy(() -> WorkSpecYaml.read("big.yaml", big, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
+                .hasMessageContaining("expand to 11 models, more than execution.maxModels = 10")
+                .hasMessageContaining("--confirm-large");
+        assertThat(Expander.expand(WorkSpecYaml.read("big.yaml", big, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), true), true))
+                .hasSize(11);
+        assertThatThrownBy(() -> WorkSpecYaml.read("s.yaml", "name: [x\n", FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
+                .hasMessageContaining("s.yaml:").hasMessageContaining("not valid YAML");
+    }
+}
