@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "atlas", mixinStandardHelpOptions = true, versionProvider = AtlasCli.Version.class,
         description = "Atlas for Java: find models that forecast financial markets.",
-        subcommands = {DataCommand.class, FeaturesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DataCommand.class, FeaturesCommand.class, SpecCommand.class, CommandLine.HelpCommand.class})
 public final class AtlasCli {
     @Option(names = "--home", paramLabel = "DIR",
             description = "Atlas home directory (default: $ATLAS_HOME, else ~/.atlas).")
@@ -44,7 +44,7 @@ public final class AtlasCli {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserException || ex instanceof ImportException || ex instanceof StoreException
-                    || ex instanceof IllegalArgumentException) {
+                    || ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
                 commandLine.getErr().println("error: " + ex.getMessage());
             } else {
                 commandLine.getErr().println("internal error: " + ex);

@@ -52,6 +52,17 @@ public record ParamSpec(String name, Kind kind, double min, double max, boolean 
                 return (int) v;
             }
             case LONG -> {
+                // exact: a 64-bit seed must not pass through a double
+                if (raw instanceof Long || raw instanceof Integer) {
+                    return ((Number) raw).longValue();
+                }
+                if (raw instanceof String str && str.trim().matches("-?\\d+")) {
+                    try {
+                        return Long.parseLong(str.trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("must be a 64-bit whole number, got '" + str + "'");
+                    }
+                }
                 return whole(raw);
             }
             case REAL -> {

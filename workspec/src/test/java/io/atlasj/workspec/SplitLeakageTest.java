@@ -1,0 +1,152 @@
+package io.atlasj.workspec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.features.set.FeatureMatrix;
+import io.atlasj.features.set.FeatureSetBuilder;
+import io.atlasj.features.set.FeatureSetYaml;
+import io.atlasj.marketdata.pipeline.BundledData;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.workspec.split.Fold;
+import io.atlasj.workspec.split.Scaler;
+import io.atlasj.workspec.split.SplitPolicy;
+import io.atlasj.workspec.split.Splitter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On the real quickstart matrix (bundled Bitstamp, 5-minute rows with gaps): no training row's label window reaches
+ * the validation or test window under any split, and the scaler and percentile boundaries see training rows only.
+ */
+class SplitLeakageTest {
+    static final long BAR = 300_000L;
+    static final int HORIZON = 3; // UpDown(3)
+    @TempDir
+    static Path dir;
+    static FeatureMatrix m;
+
+    @BeforeAll
+    static void build() throws Exception {
+        try (MarketDataStore store = MarketDataStore.open(dir)) {
+            new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("b"))), BundledData.options(),
+                    ImportJob.Listener.NONE);
+            m = new FeatureSetBuilder(SeriesSource.of(store)).build(
+                    FeatureSetYaml.read(Path.of("../configs/featuresets/quickstart.yaml")), Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        }
+    }
+
+    static List<SplitPolicy> policies() {
+        return List.of(new SplitPolicy.Chronological(0.6, 0.2, 0.2, 0),
+                new SplitPolicy.WalkForward(false, 400, 100, 100, 0.2, 0),
+                new SplitPolicy.WalkForward(true, 400, 100, 150, 0.25, 2),
+                new SplitPolicy.PurgedKFold(5, 6, 0.2));
+    }
+
+    @Test
+    void noTrainingLabelWindowOverlapsAnEvaluationWindow() {
+        long[] t = m.time();
+        for (SplitPolicy p : policies()) {
+            List<Fold> folds = Splitter.folds(t, BAR, HORIZON, p);
+            assertThat(folds).as(p.toString()).isNotEmpty();
+            for (Fold f : folds) {
+                assertThat(f.train()).as("%s fold %d", p, f.index()).isNotEmpty();
+                assertThat(f.test()).isNotEmpty();
+                long testStart = t[f.test()[0]];
+                long testEnd = t[f.test()[f.test().length - 1]] + BAR;
+                for (int i : f.train()) {
+                    long labelEnd = t[i] + (HORIZON + 1) * BAR; // close of the bar HORIZON bars later
+                    boolean before = t[i] < testStart;
+                    if (before) {
+                        assertThat(labelEnd).as("%s fold %d: train row %d's label reaches the test window", p, f.index(), i)
+                                .isLessThanOrEqualTo(testStart + BAR);
+                        assertThat(t[i] + HORIZON * BAR).isLessThan(testStart);
+                    } else {
+                        assertThat(t[i]).as("%s: a training row inside the test block", p).isGreaterThanOrEqualTo(testEnd);
+                    }
+                    for (int v : f.validation()) {
+                        assertThat(v).isNotEqualTo(i);
+                    }
+                }
+                if (f.validation().length > 0) {
+                    long valStart = t[f.validation()[0]];
+                    for (int i : f.train()) {
+                        if (t[i] < valStart) {
+                            assertThat(t[i] + HORIZON * BAR).as("%s: train label into validation", p).isLessThan(valStart);
+                        }
+                    }
+                }
+                // no row is in two parts
+                int[] all = IntStream.concat(IntStream.concat(Arrays.stream(f.train()), Arrays.stream(f.validation())),
+                        Arrays.stream(f.test())).toArray();
+                assertThat(Arrays.stream(all).distinct().count()).isEqualTo(all.length);
+            }
+            if (p instanceof SplitPolicy.PurgedKFold k) {
+                // embargo: the k rows right after a test block are not trained on
+                Fold f = folds.get(1);
+                int hi = f.test()[f.test().length - 1];
+                for (int e = 1; e <= k.embargo(); e++) {
+                    final int row = hi + e;
+                    assertThat(Arrays.stream(f.train()).anyMatch(x -> x == row)).isFalse();
+                }
+                assertThat(Arrays.stream(f.train()).anyMatch(x -> x == hi + k.embargo() + 1)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theScalerAndClassBoundariesNeverSeeValidationOrTestRows() {
+        Fold f = Splitter.folds(m.time(), BAR, HORIZON, policies().get(0)).get(0);
+        double[][] x = m.features();
+        for (var kind : List.of(DatasetOptions.Scaling.ZSCORE, DatasetOptions.Scaling.ROBUST)) {
+            Scaler s = Scaler.fit(x, f.train(), kind);
+            // wreck every validation and test value: the fitted parameters must not move
+            double[][] wrecked = new double[x.length][];
+            for (int c = 0; c < x.length; c++) {
+                wrecked[c] = x[c].clone();
+                for (int i : f.validation()) {
+                    wrecked[c][i] = 1e9;
+                }
+                for (int i : f.test()) {
+                    wrecked[c][i] = -1e9;
+                }
+            }
+            Scaler again = Scaler.fit(wrecked, f.train(), kind);
+            assertThat(again.center()).containsExactly(s.center());
+            assertThat(again.scale()).containsExactly(s.scale());
+            if (kind == DatasetOptions.Scaling.ZSCORE) {
+                // and equal to the mean and sample std of the training rows, computed here
+                double[] col = Arrays.stream(f.train()).mapToDouble(i -> x[5][i]).toArray();
+                double mean = Arrays.stream(col).average().orElseThrow();
+                double sd = Math.sqrt(Arrays.stream(col).map(v -> (v - mean) * (v - mean)).sum() / (col.length - 1));
+                assertThat(s.center()[5]).isCloseTo(mean, within(1e-9));
+                assertThat(s.scale()[5]).isCloseTo(sd, within(1e-9));
+                // scaled training rows have mean 0 and std 1
+                double[] scaled = s.apply(x)[5];
+                assertThat(Arrays.stream(f.train()).mapToDouble(i -> scaled[i]).average().orElseThrow()).isCloseTo(0, within(1e-9));
+            }
+        }
+        double[] label = m.label(m.labelIds().get(2)); // ThreeClassPercentile values: future returns
+        double[] b = Scaler.fitBoundaries(label, f.train(), 33.333, 66.667);
+        double[] wrecked = label.clone();
+        for (int i : f.test()) {
+            wrecked[i] = 5;
+        }
+        assertThat(Scaler.fitBoundaries(wrecked, f.train(), 33.333, 66.667)).containsExactly(b);
+        long[] counts = new long[3];
+        for (int i : f.train()) {
+            counts[Scaler.classify(label[i], b)]++;
+        }
+        // terciles of the training part: about a third each
+        for (long c : counts) {
+            assertThat((double) c / f.train().length).isBetween(0.28, 0.39);
+        }
+    }
+}
