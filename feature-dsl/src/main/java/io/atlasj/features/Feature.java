@@ -30,7 +30,7 @@ public record Feature(String kind, List<Double> params, MarketRef market, Timefr
 
     public Feature {
         Objects.requireNonNull(kind, "kind");
-        params = List.copyOf(params);
+        params = params.stream().map(v -> v == 0.0 ? 0.0 : v).toList(); // -0.0 and 0.0: one canonical value
         market = market == null ? MarketRef.UNSET : market;
         inputs = List.copyOf(inputs);
         FeatureKind k = Library.kind(kind);

@@ -20,7 +20,7 @@ public record Label(String kind, List<Double> params, MarketRef market, Timefram
 
     public Label {
         Objects.requireNonNull(kind, "kind");
-        params = List.copyOf(params);
+        params = params.stream().map(v -> v == 0.0 ? 0.0 : v).toList();
         market = market == null ? MarketRef.UNSET : market;
         if (kind.equals(LabelKind.LOOKFORWARD)) {
             Objects.requireNonNull(feature, "lookforward needs a feature");

@@ -194,11 +194,11 @@ public final class Library {
         ParamSpec slow = bars("slow", 2, 26);
         ParamSpec signal = bars("signal", 1, 9);
         leaf("MACD", "MACD line: EMA(fast) - EMA(slow) of the close", Need.CANDLES, List.of(fast, slow, signal),
-                p -> 20 * (int) Math.max(p[1], p[2]), (b, p) -> Indicators.macd(b.close(), p)[0]);
+                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b.close(), p)[0]);
         leaf("MACDSignal", "MACD signal line: EMA(signal) of the MACD line", Need.CANDLES, List.of(fast, slow, signal),
-                p -> 20 * (int) Math.max(p[1], p[2]), (b, p) -> Indicators.macd(b.close(), p)[1]);
+                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b.close(), p)[1]);
         leaf("MACDHist", "MACD histogram: MACD line - signal line", Need.CANDLES, List.of(fast, slow, signal),
-                p -> 20 * (int) Math.max(p[1], p[2]), (b, p) -> Indicators.macd(b.close(), p)[2]);
+                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b.close(), p)[2]);
         leaf("BollingerPctB", "Bollinger %b: (close - lower) / (upper - lower), bands SMA +- k std over window",
                 Need.CANDLES, List.of(bars("window", 2, 20), real("k", 0.1, 10, 2.0)), p -> (int) p[0] - 1,
                 (b, p) -> Indicators.bollinger(b.close(), (int) p[0], p[1], true));
@@ -257,10 +257,10 @@ public final class Library {
         // ---- pivots
         leaf("SwingHigh", "price of the latest swing high of the given level (a high above the level bars on each "
                 + "side), known only from the bar that confirms it, within window bars", Need.CANDLES,
-                List.of(bars("level", 1, 2), bars("window", 3, 100)), p -> (int) p[1],
+                List.of(bars("level", 1, 2), bars("window", 3, 100)), p -> (int) (p[1] + p[0]),
                 (b, p) -> Indicators.swing(b.high(), (int) p[0], (int) p[1], true));
         leaf("SwingLow", "price of the latest swing low of the given level, known only once confirmed, within window bars",
-                Need.CANDLES, List.of(bars("level", 1, 2), bars("window", 3, 100)), p -> (int) p[1],
+                Need.CANDLES, List.of(bars("level", 1, 2), bars("window", 3, 100)), p -> (int) (p[1] + p[0]),
                 (b, p) -> Indicators.swing(b.low(), (int) p[0], (int) p[1], false));
 
         // ---- calendar (of the bar's open time, UTC)

@@ -16,29 +16,42 @@ public final class Kernels {
         return out;
     }
 
-    /** Rolling mean over {@code w} values. */
+    /**
+     * Rolling mean over {@code w} values. The running sum is recomputed exactly every {@code w} steps, and a window
+     * of {@code w} equal values gives that value exactly, so that flat or all-zero windows are detected exactly by
+     * the kernels built on this one (a zero volume sum, a zero variance). Non-finite inputs count as missing.
+     */
     public static double[] sma(double[] x, int w) {
         int n = x.length;
         double[] out = nan(n);
         double sum = 0;
-        int nans = 0;
+        int bad = 0;
+        int equalRun = 0;
         for (int i = 0; i < n; i++) {
             double v = x[i];
-            if (Double.isNaN(v)) {
-                nans++;
+            if (!Double.isFinite(v)) {
+                bad++;
+                equalRun = 0;
             } else {
                 sum += v;
+                equalRun = i > 0 && x[i - 1] == v ? equalRun + 1 : 1;
             }
             if (i >= w) {
                 double old = x[i - w];
-                if (Double.isNaN(old)) {
-                    nans--;
+                if (!Double.isFinite(old)) {
+                    bad--;
                 } else {
                     sum -= old;
                 }
             }
-            if (i >= w - 1 && nans == 0) {
-                out[i] = sum / w;
+            if (i >= w - 1 && bad == 0) {
+                if ((i + 1) % w == 0) {
+                    sum = 0;
+                    for (int k = i - w + 1; k <= i; k++) {
+                        sum += x[k];
+                    }
+                }
+                out[i] = equalRun >= w ? v : sum / w;
             }
         }
         return out;
@@ -70,12 +83,15 @@ public final class Kernels {
         double mean = 0;
         double m2 = 0;
         int sinceExact = 0;
+        int equalRun = 0;
         for (int i = 0; i < n; i++) {
-            if (Double.isNaN(x[i])) {
+            if (!Double.isFinite(x[i])) {
                 lastNan = i;
                 valid = false;
+                equalRun = 0;
                 continue;
             }
+            equalRun = i > 0 && x[i - 1] == x[i] ? equalRun + 1 : 1;
             if (i - w + 1 <= lastNan || i < w - 1) {
                 continue;
             }
@@ -100,7 +116,7 @@ public final class Kernels {
                 mean = newMean;
                 sinceExact++;
             }
-            out[i] = Math.sqrt(Math.max(0, m2) / div);
+            out[i] = equalRun >= w ? 0 : Math.sqrt(Math.max(0, m2) / div);
         }
         return out;
     }

@@ -125,6 +125,13 @@ public final class FeatureSetBuilder {
         for (Feature f : r.features()) {
             warm = Math.max(warm, Evaluator.warmupMillis(f) + Evaluator.homeMillis(f));
         }
+        long horizon = 0;
+        for (Label l : r.labels()) {
+            if (l.feature() != null) {
+                warm = Math.max(warm, Evaluator.warmupMillis(l.feature()) + Evaluator.homeMillis(l.feature()));
+                horizon = Math.max(horizon, (l.horizon() + 1L) * Evaluator.homeMillis(l.feature()));
+            }
+        }
         long dataFrom = from - warm - Timeframe.D1.millis();
         checkData(r, dataFrom, to);
 
@@ -142,20 +149,22 @@ public final class FeatureSetBuilder {
             feats[c] = Evaluator.align(col, baseTime, baseMs);
             long miss = 0;
             for (int i = 0; i < n; i++) {
-                boolean nan = Double.isNaN(feats[c][i]);
+                boolean nan = !Double.isFinite(feats[c][i]);
                 keep[i] &= !nan;
                 miss += nan ? 1 : 0;
             }
             missing.add(miss);
         }
         long afterFeatures = count(keep);
+        // Labels read past 'to' (their horizon); their own evaluator, so that no feature column ever could.
+        Evaluator labelEv = new Evaluator(source, set.gaps(), dataFrom, to + horizon);
         double[][] labels = new double[r.labels().size()][];
         for (int c = 0; c < labels.length; c++) {
-            Column col = ev.evaluate(r.labels().get(c));
+            Column col = labelEv.evaluate(r.labels().get(c));
             labels[c] = Evaluator.align(col, baseTime, baseMs);
             long miss = 0;
             for (int i = 0; i < n; i++) {
-                boolean nan = Double.isNaN(labels[c][i]);
+                boolean nan = !Double.isFinite(labels[c][i]);
                 keep[i] &= !nan;
                 miss += nan ? 1 : 0;
             }

@@ -45,7 +45,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class FeaturesetCache {
     /** Bump when the file layout or the meaning of any feature changes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     private final Path root;
 
     public FeaturesetCache(Path root) {

@@ -64,6 +64,10 @@ public final class MarketResolver {
             return new Market(exchange, ref.symbol());
         }
         if (ref.base() == null) {
+            if (ref.quote() != null) {
+                throw new IllegalArgumentException(where + ": a quote currency (" + ref.quote() + ") needs an asset, e.g. "
+                        + ".eth().quote(\"" + ref.quote() + "\"), or an exact .market(\"exchange:symbol\")");
+            }
             // only an exchange: the base market's symbol on that exchange
             return new Market(exchange, baseMarket.symbol());
         }
