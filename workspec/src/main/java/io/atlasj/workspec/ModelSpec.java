@@ -21,4 +21,15 @@ public record ModelSpec(String key, String workspec, String unit, String name, F
         hyper = Collections.unmodifiableMap(new TreeMap<>(hyper));
         training = Collections.unmodifiableMap(new TreeMap<>(training));
     }
+
+    /** The label learned: the dataset's label, or the featureset's first. */
+    public io.atlasj.features.Label label() {
+        return featureset.labels().stream().filter(l -> dataset.label() == null || l.id().equals(dataset.label()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no label " + dataset.label()));
+    }
+
+    /** The purge length of the splits: the label's horizon in bars. */
+    public int labelHorizon() {
+        return label().horizon();
+    }
 }

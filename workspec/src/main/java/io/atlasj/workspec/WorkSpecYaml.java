@@ -475,8 +475,8 @@ public final class WorkSpecYaml {
         }
 
         SplitPolicy split(YNode n, String path) {
-            YNode.Map m = map(n, path, Set.of("type", "train", "validation", "test", "embargo", "window", "step", "k"),
-                    Set.of("type"));
+            YNode.Map m = map(n, path, Set.of("type", "train", "validation", "test", "embargo", "window", "step", "k",
+                    "validationFrom", "testFrom"), Set.of("type"));
             if (m == null || !m.entries().containsKey("type")) {
                 return null;
             }
@@ -486,6 +486,23 @@ public final class WorkSpecYaml {
             }
             switch (type) {
                 case "chronological" -> {
+                    if (m.entries().containsKey("validationFrom") || m.entries().containsKey("testFrom")) {
+                        Long vf = m.entries().containsKey("validationFrom")
+                                ? time(m.entries().get("validationFrom"), path + ".validationFrom") : null;
+                        Long tf = m.entries().containsKey("testFrom") ? time(m.entries().get("testFrom"), path + ".testFrom") : null;
+                        Integer embargo = intField(m, "embargo", path + ".embargo", 0, 1_000_000, 0);
+                        if (vf == null || tf == null) {
+                            if (!m.entries().containsKey("validationFrom") || !m.entries().containsKey("testFrom")) {
+                                problem(m, path, "a split by dates needs both validationFrom and testFrom");
+                            }
+                            return null;
+                        }
+                        if (vf >= tf) {
+                            problem(m.entries().get("testFrom"), path + ".testFrom", "must be after validationFrom");
+                            return null;
+                        }
+                        return checked(n, path, () -> SplitPolicy.Chronological.byDates(vf, tf, embargo == null ? 0 : embargo));
+                    }
                     Double train = real(m, "train", path, 0.6);
                     Double val = real(m, "validation", path, 0.2);
                     Double test = real(m, "test", path, 0.2);
@@ -793,6 +810,10 @@ public final class WorkSpecYaml {
     }
 
     private static String split(SplitPolicy p) {
+        if (p instanceof SplitPolicy.Chronological c && c.byDates()) {
+            return "{type: chronological, validationFrom: " + Instant.ofEpochMilli(c.validationFrom()) + ", testFrom: "
+                    + Instant.ofEpochMilli(c.testFrom()) + ", embargo: " + c.embargo() + "}";
+        }
         if (p instanceof SplitPolicy.Chronological c) {
             return "{type: chronological, train: " + c.train() + ", validation: " + c.validation() + ", test: " + c.test()
                     + ", embargo: " + c.embargo() + "}";

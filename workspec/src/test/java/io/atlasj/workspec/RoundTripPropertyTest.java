@@ -45,7 +45,9 @@ class RoundTripPropertyTest {
                             : new DatasetOptions.Classes(DatasetOptions.Classes.Kind.THRESHOLD, 0.001 * (1 + r.nextInt(5)), 0, 0),
                     DatasetOptions.Rebalance.values()[r.nextInt(3)], DatasetOptions.Scaling.values()[r.nextInt(3)])
                     : new DatasetOptions(DatasetOptions.Task.REGRESSION, null, null, null, DatasetOptions.Scaling.ROBUST);
-            SplitPolicy split = switch (r.nextInt(3)) {
+            SplitPolicy split = switch (r.nextInt(4)) {
+                case 3 -> SplitPolicy.Chronological.byDates(1385337600000L + r.nextInt(1000) * 60_000L,
+                        1385942400000L + r.nextInt(1000) * 60_000L, r.nextInt(3));
                 case 0 -> new SplitPolicy.Chronological(0.5, 0.25, 0.25, r.nextInt(5));
                 case 1 -> new SplitPolicy.WalkForward(r.nextBoolean(), 100 + r.nextInt(100), 10 + r.nextInt(50),
                         10 + r.nextInt(50), 0.2, r.nextInt(3));

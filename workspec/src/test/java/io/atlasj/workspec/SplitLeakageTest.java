@@ -45,6 +45,8 @@ class SplitLeakageTest {
 
     static List<SplitPolicy> policies() {
         return List.of(new SplitPolicy.Chronological(0.6, 0.2, 0.2, 0),
+                SplitPolicy.Chronological.byDates(java.time.Instant.parse("2013-11-29T12:00:00Z").toEpochMilli(),
+                        java.time.Instant.parse("2013-11-30T12:00:00Z").toEpochMilli(), 0),
                 new SplitPolicy.WalkForward(false, 400, 100, 100, 0.2, 0),
                 new SplitPolicy.WalkForward(true, 400, 100, 150, 0.25, 2),
                 new SplitPolicy.PurgedKFold(5, 6, 0.2));
@@ -104,6 +106,7 @@ class SplitLeakageTest {
     @Test
     void theScalerAndClassBoundariesNeverSeeValidationOrTestRows() {
         Fold f = Splitter.folds(m.time(), BAR, HORIZON, policies().get(0)).get(0);
+        assertThat(Splitter.folds(m.time(), BAR, HORIZON, policies().get(1)).get(0).validation()).isNotEmpty();
         double[][] x = m.features();
         for (var kind : List.of(DatasetOptions.Scaling.ZSCORE, DatasetOptions.Scaling.ROBUST)) {
             Scaler s = Scaler.fit(x, f.train(), kind);

@@ -9,16 +9,40 @@ package io.atlasj.workspec.split;
  */
 public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPolicy.WalkForward, SplitPolicy.PurgedKFold {
 
-    /** Train, then validation, then test, by fractions of the rows (summing to 1). */
-    record Chronological(double train, double validation, double test, int embargo) implements SplitPolicy {
+    /**
+     * Train, then validation, then test: by fractions of the rows (summing to 1), or by dates when
+     * {@code validationFrom} and {@code testFrom} are set (UTC ms; {@link Long#MIN_VALUE} when unused): rows before
+     * {@code validationFrom} train, rows from {@code testFrom} on test.
+     */
+    record Chronological(double train, double validation, double test, int embargo, long validationFrom, long testFrom)
+            implements SplitPolicy {
         public Chronological {
-            if (train <= 0 || validation < 0 || test < 0 || Math.abs(train + validation + test - 1) > 1e-9) {
+            boolean byDate = validationFrom != Long.MIN_VALUE || testFrom != Long.MIN_VALUE;
+            if (byDate) {
+                if (validationFrom == Long.MIN_VALUE || testFrom == Long.MIN_VALUE || validationFrom >= testFrom) {
+                    throw new IllegalArgumentException("a split by dates needs validationFrom before testFrom");
+                }
+            } else if (train <= 0 || validation < 0 || test < 0 || Math.abs(train + validation + test - 1) > 1e-9) {
                 throw new IllegalArgumentException("train, validation and test must be fractions summing to 1 with "
                         + "train > 0, got " + train + ", " + validation + ", " + test);
             }
             if (embargo < 0) {
                 throw new IllegalArgumentException("embargo must not be negative, got " + embargo);
             }
+        }
+
+        /** By fractions. */
+        public Chronological(double train, double validation, double test, int embargo) {
+            this(train, validation, test, embargo, Long.MIN_VALUE, Long.MIN_VALUE);
+        }
+
+        /** By dates (UTC ms). */
+        public static Chronological byDates(long validationFrom, long testFrom, int embargo) {
+            return new Chronological(0, 0, 0, embargo, validationFrom, testFrom);
+        }
+
+        public boolean byDates() {
+            return validationFrom != Long.MIN_VALUE;
         }
     }
 

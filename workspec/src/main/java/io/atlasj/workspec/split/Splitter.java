@@ -26,10 +26,17 @@ public final class Splitter {
         long reach = labelHorizon * barMillis;
         List<Fold> out = new ArrayList<>();
         if (policy instanceof SplitPolicy.Chronological c) {
-            int a = (int) Math.floor(c.train() * n);
-            int b = a + (int) Math.floor(c.validation() * n);
-            if (c.test() == 0) {
-                b = n;
+            int a;
+            int b;
+            if (c.byDates()) {
+                a = lowerBound(time, c.validationFrom());
+                b = lowerBound(time, c.testFrom());
+            } else {
+                a = (int) Math.floor(c.train() * n);
+                b = a + (int) Math.floor(c.validation() * n);
+                if (c.test() == 0) {
+                    b = n;
+                }
             }
             int[] test = range(b, n);
             int[] val = purge(range(a, b), time, reach, b < n ? time[b] : Long.MAX_VALUE);
@@ -90,11 +97,16 @@ public final class Splitter {
         return out;
     }
 
+    private static int lowerBound(long[] time, long t) {
+        int i = java.util.Arrays.binarySearch(time, t);
+        return i >= 0 ? i : -i - 1;
+    }
+
     private static Fold checked(Fold f, SplitPolicy p) {
         if (f.train().length == 0) {
             throw new IllegalArgumentException("the split " + p + " leaves fold " + f.index() + " without training rows");
         }
-        if (f.test().length == 0 && !(p instanceof SplitPolicy.Chronological c && c.test() == 0)) {
+        if (f.test().length == 0 && !(p instanceof SplitPolicy.Chronological c && c.test() == 0 && !c.byDates())) {
             throw new IllegalArgumentException("the split " + p + " leaves fold " + f.index() + " without test rows");
         }
         return f;
