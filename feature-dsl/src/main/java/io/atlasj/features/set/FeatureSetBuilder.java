@@ -105,6 +105,8 @@ public final class FeatureSetBuilder {
      * data before; a fresh build is stored in the cache.
      */
     public Built build(FeatureLabelSet set, long from, long to, FeaturesetCache cache) {
+        from = clampFrom(from);
+        to = clampTo(to);
         Resolved r = resolve(set);
         java.util.Optional<String> key = cache.key(r, from, to, source);
         if (key.isPresent()) {
@@ -118,7 +120,13 @@ public final class FeatureSetBuilder {
         return new Built(m, false, file);
     }
 
+    /**
+     * Builds {@code set} over rows with {@code from <= open time < to}; {@link Long#MIN_VALUE} and
+     * {@link Long#MAX_VALUE} mean "all data".
+     */
     public FeatureMatrix build(FeatureLabelSet set, long from, long to) {
+        from = clampFrom(from);
+        to = clampTo(to);
         long t0 = System.nanoTime();
         Resolved r = resolve(set);
         long warm = 0;
@@ -214,6 +222,15 @@ public final class FeatureSetBuilder {
             }
         }
         return Arrays.copyOf(t, n);
+    }
+
+    /** Open ranges are clamped far inside the long range, so that warm-ups and horizons cannot overflow. */
+    private static long clampFrom(long from) {
+        return Math.max(from, Long.MIN_VALUE / 4);
+    }
+
+    private static long clampTo(long to) {
+        return Math.min(to, Long.MAX_VALUE / 4);
     }
 
     /** The values of {@code x} at the kept rows, column by column (sequential memory access). */

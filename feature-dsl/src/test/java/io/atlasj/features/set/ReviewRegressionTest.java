@@ -60,6 +60,15 @@ class ReviewRegressionTest {
     }
 
     @Test
+    void anOpenRangeMeansAllData() {
+        FeatureLabelSet set = FeatureLabelSet.builder("x").base("bitstamp:btc_usd", "1h").features(RSI(3))
+                .labels(FutureReturn(1)).build();
+        FeatureSetBuilder b = new FeatureSetBuilder(SeriesSource.of(store));
+        FeatureMatrix all = b.build(set, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(all.rows()).isEqualTo(b.build(set, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4).rows()).isPositive();
+    }
+
+    @Test
     void minusZeroHasOneCanonicalForm() {
         Feature a = Close().div(-0.0);
         Feature b = Close().div(0.0);

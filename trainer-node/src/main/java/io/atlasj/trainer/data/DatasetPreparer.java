@@ -1,0 +1,130 @@
+package io.atlasj.trainer.data;
+
+import io.atlasj.features.Label;
+import io.atlasj.features.LabelKind;
+import io.atlasj.features.set.FeatureMatrix;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.split.Fold;
+import io.atlasj.workspec.split.Scaler;
+import io.atlasj.workspec.split.Splitter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Turns a built feature matrix into the folds a ModelSpec learns from: split in time (purged by the label's
+ * horizon), targets made classes where asked (threshold, or percentiles fitted on the training part), the training
+ * part rebalanced if asked (with the spec's seed), and inputs scaled with parameters fitted on the training part.
+ */
+public final class DatasetPreparer {
+    private DatasetPreparer() {
+    }
+
+    public static List<PreparedData> prepare(ModelSpec spec, FeatureMatrix m) {
+        Label label = spec.label();
+        int labelColumn = indexOfLabel(m, spec);
+        double[] y = m.labels()[labelColumn];
+        long bar = spec.featureset().baseTimeframe().millis();
+        List<Fold> folds = Splitter.folds(m.time(), bar, spec.labelHorizon(), spec.split());
+        List<PreparedData> out = new ArrayList<>();
+        DatasetOptions ds = spec.dataset();
+        for (Fold f : folds) {
+            double[] target = y;
+            int classes = 0;
+            double[] boundaries = null;
+            if (ds.task() == DatasetOptions.Task.CLASSIFICATION) {
+                target = new double[y.length];
+                switch (ds.classes().kind()) {
+                    case THRESHOLD -> {
+                        double t = ds.classes().threshold();
+                        for (int i = 0; i < y.length; i++) {
+                            target[i] = y[i] < -t ? 0 : y[i] > t ? 2 : 1;
+                        }
+                        classes = 3;
+                    }
+                    case PERCENTILES -> {
+                        boundaries = Scaler.fitBoundaries(y, f.train(), ds.classes().lower(), ds.classes().upper());
+                        for (int i = 0; i < y.length; i++) {
+                            target[i] = Scaler.classify(y[i], boundaries);
+                        }
+                        classes = 3;
+                    }
+                    default -> {
+                        classes = label.feature() == null ? LabelKind.of(label.kind()).classes() : 0;
+                        if (classes < 2) {
+                            throw new IllegalArgumentException(spec.unit() + ": label " + label.id() + " has real values; "
+                                    + "give the dataset classes: {threshold: X} or {percentiles: [lo, hi]}");
+                        }
+                        System.arraycopy(y, 0, target, 0, y.length);
+                    }
+                }
+            }
+            int[] train = rebalance(f.train(), target, classes, ds.rebalance(), spec.seed());
+            Scaler scaler = Scaler.fit(m.features(), f.train(), ds.scaling());
+            double[][] scaled = scaler.apply(m.features());
+            out.add(new PreparedData(f.index(), ds.task(), classes, part(m, scaled, target, train),
+                    part(m, scaled, target, f.validation()), part(m, scaled, target, f.test()), scaler, boundaries));
+        }
+        return out;
+    }
+
+    private static int indexOfLabel(FeatureMatrix m, ModelSpec spec) {
+        // matrix label ids are resolved (markets filled in); match by position in the featureset
+        List<Label> labels = spec.featureset().labels();
+        int i = labels.indexOf(spec.label());
+        if (i < 0 || i >= m.labelIds().size()) {
+            throw new IllegalArgumentException("the matrix lacks the label " + spec.label().id());
+        }
+        return i;
+    }
+
+    /** Training rows after rebalancing (classification only): the same rows, in time order, some repeated or dropped. */
+    static int[] rebalance(int[] rows, double[] target, int classes, DatasetOptions.Rebalance how, long seed) {
+        if (how == DatasetOptions.Rebalance.NONE || classes < 2) {
+            return rows;
+        }
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int r : rows) {
+            byClass.get((int) target[r]).add(r);
+        }
+        int goal = how == DatasetOptions.Rebalance.OVERSAMPLE
+                ? byClass.stream().mapToInt(List::size).max().orElse(0)
+                : byClass.stream().mapToInt(List::size).filter(s -> s > 0).min().orElse(0);
+        Random rnd = new Random(seed);
+        List<Integer> out = new ArrayList<>();
+        for (List<Integer> c : byClass) {
+            if (c.isEmpty()) {
+                continue;
+            }
+            if (c.size() >= goal) {
+                List<Integer> copy = new ArrayList<>(c);
+                java.util.Collections.shuffle(copy, rnd);
+                out.addAll(copy.subList(0, goal));
+            } else {
+                out.addAll(c);
+                for (int k = c.size(); k < goal; k++) {
+                    out.add(c.get(rnd.nextInt(c.size())));
+                }
+            }
+        }
+        return out.stream().sorted().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static PreparedData.Part part(FeatureMatrix m, double[][] scaled, double[] target, int[] rows) {
+        long[] t = new long[rows.length];
+        double[][] x = new double[rows.length][scaled.length];
+        double[] y = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            t[i] = m.time()[rows[i]];
+            for (int c = 0; c < scaled.length; c++) {
+                x[i][c] = scaled[c][rows[i]];
+            }
+            y[i] = target[rows[i]];
+        }
+        return new PreparedData.Part(t, x, y);
+    }
+}

@@ -1,0 +1,26 @@
+package io.atlasj.trainer.data;
+
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.split.Scaler;
+
+/**
+ * One fold ready to learn from: scaled inputs (rows x features) and targets of each part. For classification the
+ * targets are class indices in {@code 0..classes-1}; for regression the label values. Everything fitted (scaler,
+ * class boundaries) was fitted on the training rows only.
+ *
+ * @param boundaries percentile class boundaries fitted on the training part, or null
+ */
+public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
+                           Scaler scaler, double[] boundaries) {
+
+    /** Rows of one part: times, inputs, targets. */
+    public record Part(long[] time, double[][] x, double[] y) {
+        public int rows() {
+            return time.length;
+        }
+    }
+
+    public int features() {
+        return train.x().length == 0 ? 0 : train.x()[0].length;
+    }
+}

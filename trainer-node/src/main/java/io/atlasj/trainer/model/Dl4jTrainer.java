@@ -1,0 +1,263 @@
+package io.atlasj.trainer.model;
+
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * DL4J (ND4J CPU backend) training of linear and logistic regression and dense networks, with Adam, AdamW
+ * (decoupled weight decay) or SGD with Nesterov momentum, learning-rate schedules (step, exponential, one-cycle,
+ * reduce-on-plateau), gradient clipping, dropout, L1/L2, layer norm, and early stopping on a validation metric
+ * with the best epoch's weights kept. Other model types are reported as failed results until they are built.
+ *
+ * <p>Deterministic on the CPU backend for a given seed (one OpenMP thread per slot).
+ */
+public final class Dl4jTrainer implements ModelTrainer {
+
+    @Override
+    public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener) {
+        long t0 = System.nanoTime();
+        List<TrainingResult.Epoch> curves = new ArrayList<>();
+        if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN)) {
+            return TrainingResult.failed("model type " + spec.type().id() + " is not implemented yet in this build",
+                    curves, 0);
+        }
+        boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
+        if (spec.type() == ModelType.LINEAR && classify || spec.type() == ModelType.LOGISTIC && !classify) {
+            return TrainingResult.failed(spec.type().id() + " does not fit a " + data.task().name().toLowerCase()
+                    + " task", curves, 0);
+        }
+        if (data.train().rows() == 0 || data.features() == 0) {
+            return TrainingResult.failed("no training rows or no features", curves, 0);
+        }
+        Map<String, Object> t = spec.training();
+        Nd4j.getRandom().setSeed(spec.seed());
+        MultiLayerNetwork net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
+        net.init();
+        DataSet train = dataSet(data.train(), classify, data.classes());
+        DataSet val = data.validation().rows() > 0 ? dataSet(data.validation(), classify, data.classes()) : null;
+        int epochs = (Integer) t.get("epochs");
+        int batch = (Integer) t.get("batchSize");
+        int patience = (Integer) t.get("patience");
+        String monitor = (String) t.get("monitor");
+        boolean maximize = monitor.equals("val_accuracy");
+        double baseLr = (Double) t.get("lr");
+        Random rnd = new Random(spec.seed());
+        double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        int bestEpoch = -1;
+        INDArray bestParams = null;
+        int sinceBest = 0;
+        double lr = baseLr;
+        int plateau = 0;
+        double plateauBest = Double.POSITIVE_INFINITY;
+        for (int e = 0; e < epochs; e++) {
+            lr = learningRate(t, baseLr, lr, e, epochs);
+            net.setLearningRate(lr);
+            List<DataSet> batches = new ArrayList<>(train.batchBy(batch));
+            Collections.shuffle(batches, rnd);
+            double sum = 0;
+            for (DataSet b : batches) {
+                net.fit(b);
+                sum += net.score() * b.numExamples();
+            }
+            double trainLoss = sum / train.numExamples();
+            if (!Double.isFinite(trainLoss)) {
+                return TrainingResult.failed("the training loss became " + trainLoss + " at epoch " + e
+                        + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
+            }
+            double valLoss = val == null ? trainLoss : net.score(val);
+            double metric = val == null ? Double.NaN : metric(net, data.validation(), classify);
+            curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
+            listener.epoch(curves.get(curves.size() - 1));
+            double monitored = switch (monitor) {
+                case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
+                default -> valLoss;
+            };
+            boolean better = maximize ? monitored > best : monitored < best;
+            if (better || bestParams == null) {
+                best = monitored;
+                bestEpoch = e;
+                bestParams = net.params().dup();
+                sinceBest = 0;
+            } else if (patience > 0 && ++sinceBest >= patience) {
+                break;
+            }
+            if ("plateau".equals(t.get("schedule"))) {
+                if (valLoss < plateauBest) {
+                    plateauBest = valLoss;
+                    plateau = 0;
+                } else if (++plateau >= (Integer) t.get("scheduleStep")) {
+                    lr *= (Double) t.get("scheduleGamma");
+                    plateau = 0;
+                }
+            }
+        }
+        net.setParams(bestParams);
+        return new TrainingResult(true, null, curves, bestEpoch, predict(net, data.train(), classify),
+                predict(net, data.validation(), classify), predict(net, data.test(), classify), millis(t0));
+    }
+
+    static MultiLayerConfiguration configure(ModelSpec spec, int nIn, int nOut, boolean classify) {
+        Map<String, Object> h = spec.hyper();
+        Map<String, Object> t = spec.training();
+        double lr = (Double) t.get("lr");
+        double wd = (Double) t.get("weightDecay");
+        String optimizer = (String) t.get("optimizer");
+        IUpdater updater = optimizer.equals("sgd") ? new Nesterovs(lr, (Double) t.get("momentum")) : new Adam(lr);
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(spec.seed()).dataType(DataType.FLOAT)
+                .updater(updater);
+        double l2 = h.containsKey("l2") ? (Double) h.get("l2") : 0;
+        if (optimizer.equals("adamw") && wd > 0) {
+            b.weightDecay(wd, true); // decoupled from the gradient: AdamW
+        } else {
+            l2 += wd;
+        }
+        if (l2 > 0) {
+            b.l2(l2);
+        }
+        if (h.containsKey("l1") && (Double) h.get("l1") > 0) {
+            b.l1((Double) h.get("l1"));
+        }
+        double clip = (Double) t.get("clip");
+        if (clip > 0) {
+            b.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(clip);
+        }
+        NeuralNetConfiguration.ListBuilder list = b.list();
+        int in = nIn;
+        if (spec.type() == ModelType.DNN) {
+            @SuppressWarnings("unchecked")
+            List<Integer> hidden = (List<Integer>) h.get("hidden");
+            Activation act = Activation.valueOf(((String) h.get("activation")).toUpperCase().replace("LEAKYRELU", "LEAKYRELU"));
+            double dropout = (Double) h.get("dropout");
+            for (int units : hidden) {
+                DenseLayer.Builder d = new DenseLayer.Builder().nIn(in).nOut(units).activation(act)
+                        .hasLayerNorm((Boolean) h.get("layerNorm"));
+                if (dropout > 0) {
+                    d.dropOut(1 - dropout); // DL4J takes the probability of keeping a unit
+                }
+                list.layer(d.build());
+                in = units;
+            }
+        }
+        list.layer(new OutputLayer.Builder(classify ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
+                .nIn(in).nOut(nOut).activation(classify ? Activation.SOFTMAX : Activation.IDENTITY).build());
+        return list.build();
+    }
+
+    /** The learning rate of epoch {@code e} for step, exponential and one-cycle schedules (plateau: the caller). */
+    static double learningRate(Map<String, Object> t, double base, double current, int e, int epochs) {
+        String schedule = (String) t.get("schedule");
+        double gamma = (Double) t.get("scheduleGamma");
+        int step = (Integer) t.get("scheduleStep");
+        return switch (schedule) {
+            case "step" -> base * Math.pow(gamma, e / step);
+            case "exponential" -> base * Math.pow(gamma, e);
+            case "one-cycle" -> {
+                // linear warm-up from base/25 to base over the first 30% of epochs, then cosine down to base/1e4
+                double warm = Math.max(1, 0.3 * epochs);
+                if (e < warm) {
+                    yield base / 25 + (base - base / 25) * e / warm;
+                }
+                double p = (e - warm) / Math.max(1, epochs - warm);
+                yield base / 1e4 + (base - base / 1e4) * 0.5 * (1 + Math.cos(Math.PI * p));
+            }
+            case "plateau" -> current;
+            default -> base;
+        };
+    }
+
+    private static DataSet dataSet(PreparedData.Part p, boolean classify, int classes) {
+        int n = p.rows();
+        int f = p.x().length == 0 ? 0 : p.x()[0].length;
+        float[][] x = new float[n][f];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < f; c++) {
+                x[i][c] = (float) p.x()[i][c];
+            }
+        }
+        INDArray features = Nd4j.create(x);
+        INDArray labels;
+        if (classify) {
+            float[][] y = new float[n][classes];
+            for (int i = 0; i < n; i++) {
+                y[i][(int) p.y()[i]] = 1f;
+            }
+            labels = Nd4j.create(y);
+        } else {
+            float[][] y = new float[n][1];
+            for (int i = 0; i < n; i++) {
+                y[i][0] = (float) p.y()[i];
+            }
+            labels = Nd4j.create(y);
+        }
+        return new DataSet(features, labels);
+    }
+
+    private static double metric(MultiLayerNetwork net, PreparedData.Part p, boolean classify) {
+        TrainingResult.Predictions pr = predict(net, p, classify);
+        double s = 0;
+        for (int i = 0; i < p.rows(); i++) {
+            if (classify) {
+                s += pr.values()[i] == p.y()[i] ? 1 : 0;
+            } else {
+                double d = pr.values()[i] - p.y()[i];
+                s += d * d;
+            }
+        }
+        return classify ? s / p.rows() : Math.sqrt(s / p.rows());
+    }
+
+    static TrainingResult.Predictions predict(MultiLayerNetwork net, PreparedData.Part p, boolean classify) {
+        int n = p.rows();
+        if (n == 0) {
+            return new TrainingResult.Predictions(new double[0], classify ? new double[0][] : null);
+        }
+        INDArray out = net.output(dataSet(p, classify, 1 + (int) java.util.Arrays.stream(p.y()).max().orElse(0))
+                .getFeatures(), false);
+        double[] values = new double[n];
+        if (!classify) {
+            for (int i = 0; i < n; i++) {
+                values[i] = out.getDouble(i, 0);
+            }
+            return new TrainingResult.Predictions(values, null);
+        }
+        int k = (int) out.size(1);
+        double[][] prob = new double[n][k];
+        for (int i = 0; i < n; i++) {
+            int arg = 0;
+            for (int c = 0; c < k; c++) {
+                prob[i][c] = out.getDouble(i, c);
+                if (prob[i][c] > prob[i][arg]) {
+                    arg = c;
+                }
+            }
+            values[i] = arg;
+        }
+        return new TrainingResult.Predictions(values, prob);
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000L;
+    }
+}

@@ -1,0 +1,31 @@
+package io.atlasj.trainer.model;
+
+import java.util.List;
+
+/**
+ * What training one fold produced. A model that cannot be trained (NaN loss, an unsupported type, bad shapes) is a
+ * failed result with its reason, not an exception.
+ *
+ * @param curves     one entry per epoch run
+ * @param bestEpoch  the epoch whose weights were kept (best by the monitored validation metric), -1 when failed
+ * @param predictions per part (train, validation, test): regression values, or for classification the predicted
+ *                    class with {@code probabilities}
+ */
+public record TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,
+                             Predictions validation, Predictions test, long millis) {
+    public TrainingResult {
+        curves = List.copyOf(curves);
+    }
+
+    public static TrainingResult failed(String why, List<Epoch> curves, long millis) {
+        return new TrainingResult(false, why, curves, -1, null, null, null, millis);
+    }
+
+    /** Losses, the validation metric and the learning rate of one epoch. */
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationMetric, double learningRate) {
+    }
+
+    /** @param probabilities rows x classes, or null for regression */
+    public record Predictions(double[] values, double[][] probabilities) {
+    }
+}
