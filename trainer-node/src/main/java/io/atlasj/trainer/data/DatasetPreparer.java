@@ -63,8 +63,19 @@ public final class DatasetPreparer {
             int[] train = rebalance(f.train(), target, classes, ds.rebalance(), spec.seed());
             Scaler scaler = Scaler.fit(m.features(), f.train(), ds.scaling());
             double[][] scaled = scaler.apply(m.features());
+            double center = 0;
+            double scale = 1;
+            if (ds.task() == DatasetOptions.Task.REGRESSION) {
+                // regression targets are z-scored on the training rows: returns of 1e-3 would otherwise vanish in
+                // the loss next to unit-scale inputs
+                Scaler t = Scaler.fit(new double[][] {y}, f.train(), DatasetOptions.Scaling.ZSCORE);
+                center = t.center()[0];
+                scale = t.scale()[0];
+                target = t.apply(new double[][] {y})[0];
+            }
             out.add(new PreparedData(f.index(), ds.task(), classes, part(m, scaled, target, train),
-                    part(m, scaled, target, f.validation()), part(m, scaled, target, f.test()), scaler, boundaries));
+                    part(m, scaled, target, f.validation()), part(m, scaled, target, f.test()), scaler, boundaries,
+                    center, scale));
         }
         return out;
     }

@@ -8,10 +8,22 @@ import io.atlasj.workspec.split.Scaler;
  * targets are class indices in {@code 0..classes-1}; for regression the label values. Everything fitted (scaler,
  * class boundaries) was fitted on the training rows only.
  *
- * @param boundaries percentile class boundaries fitted on the training part, or null
+ * @param boundaries   percentile class boundaries fitted on the training part, or null
+ * @param targetCenter regression only: targets are {@code (label - targetCenter) / targetScale}, both fitted on the
+ *                     training part (0 and 1 for classification); predictions are mapped back with them
  */
 public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
-                           Scaler scaler, double[] boundaries) {
+                           Scaler scaler, double[] boundaries, double targetCenter, double targetScale) {
+
+    public PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
+                        Scaler scaler, double[] boundaries) {
+        this(fold, task, classes, train, validation, test, scaler, boundaries, 0, 1);
+    }
+
+    /** A prediction in the label's own units. */
+    public double unscale(double prediction) {
+        return prediction * targetScale + targetCenter;
+    }
 
     /** Rows of one part: times, inputs, targets. */
     public record Part(long[] time, double[][] x, double[] y) {

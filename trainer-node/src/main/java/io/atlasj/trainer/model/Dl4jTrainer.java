@@ -36,7 +36,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Dl4jTrainer implements ModelTrainer {
 
     @Override
-    public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener) {
+    public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
         if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN)) {
@@ -114,6 +114,14 @@ public final class Dl4jTrainer implements ModelTrainer {
             }
         }
         net.setParams(bestParams);
+        if (modelFile != null) {
+            try {
+                org.deeplearning4j.util.ModelSerializer.writeModel(net, modelFile.toFile(), true);
+            } catch (java.io.IOException ex) {
+                return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,
+                        millis(t0));
+            }
+        }
         return new TrainingResult(true, null, curves, bestEpoch, predict(net, data.train(), classify),
                 predict(net, data.validation(), classify), predict(net, data.test(), classify), millis(t0));
     }

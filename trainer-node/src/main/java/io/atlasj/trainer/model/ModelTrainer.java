@@ -14,5 +14,11 @@ public interface ModelTrainer {
         };
     }
 
-    TrainingResult train(ModelSpec spec, PreparedData data, Listener listener);
+    /** Trains without keeping the model. */
+    default TrainingResult train(ModelSpec spec, PreparedData data, Listener listener) {
+        return train(spec, data, listener, null);
+    }
+
+    /** Trains and, when it succeeds and {@code modelFile} is not null, saves the model (with its optimizer state). */
+    TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile);
 }

@@ -1,0 +1,110 @@
+package io.atlasj.cli;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.trainer.local.LocalRunner;
+import io.atlasj.trainer.model.Dl4jTrainer;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.results.ResultsObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code atlas run FILE --local}: train a WorkSpec's models in this process. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train every ModelSpec of a WorkSpec and write one result per key under ATLAS_HOME/runs.",
+            "Keys with a complete result are skipped, so a rerun (or --resume) continues where a run stopped.",
+            "Implemented model types: linear, logistic, dnn; the others are recorded as failed results for now."})
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    AtlasCli atlas;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "A WorkSpec YAML file, e.g. configs/workspecs/quickstart.yaml.")
+    Path file;
+    @Option(names = "--local", required = true, description = "Run in this process (the cluster modes come later).")
+    boolean local;
+    @Option(names = "--slots", paramLabel = "N", description = "Models trained at once (default: the spec's execution.slots).")
+    Integer slots;
+    @Option(names = "--resume", description = "Continue an interrupted run (also the default: finished keys are skipped).")
+    boolean resume;
+    @Option(names = "--confirm-large", description = "Accept sweeps beyond execution.maxModels.")
+    boolean confirm;
+
+    @Override
+    public Integer call() throws Exception {
+        WorkSpec ws = SpecCommand.read(file, confirm);
+        List<ModelSpec> models = Expander.expand(ws, confirm);
+        AtlasHome home = atlas.home();
+        PrintWriter out = spec.commandLine().getOut();
+        int n = slots == null ? ws.execution().slots() : slots;
+        if (n < 1) {
+            throw new UserException("--slots must be at least 1, got " + n);
+        }
+        out.printf("%s: %d models in %d unit(s) on %d slot(s); results under %s%n", ws.name(), models.size(),
+                ws.units().size(), n, home.runs().resolve(ws.name()));
+        out.flush();
+        List<LocalRunner.Outcome> outcomes;
+        long t0 = System.nanoTime();
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            LocalRunner runner = new LocalRunner(home, store, new Dl4jTrainer(), n);
+            outcomes = runner.run(ws, models, new LocalRunner.Listener() {
+                @Override
+                public void finished(ModelSpec m, ResultsObject r, int done, int total) {
+                    out.printf(Locale.ROOT, "[%d/%d] %s %s %s %s (%.1fs)%n", done, total, m.unit(), m.name(), r.status(),
+                            r.failure() == null ? metric(r) : r.failure(), r.millis() / 1000.0);
+                    out.flush();
+                }
+            });
+        }
+        List<List<String>> rows = new ArrayList<>();
+        long failed = 0;
+        long skipped = 0;
+        for (LocalRunner.Outcome o : outcomes) {
+            ResultsObject r = o.result();
+            failed += r.status().equals("failed") ? 1 : 0;
+            skipped += o.skipped() ? 1 : 0;
+            rows.add(List.of(o.spec().unit(), o.spec().name(), o.spec().type().id(), r.status() + (o.skipped() ? " (earlier)" : ""),
+                    metric(r), String.format(Locale.ROOT, "%.1fs", r.millis() / 1000.0)));
+        }
+        out.print(Formats.table(List.of("UNIT", "MODEL", "TYPE", "STATUS", "VALIDATION / TEST", "TIME"), rows));
+        out.printf(Locale.ROOT, "%d models: %d trained now, %d from earlier runs, %d failed; %.1fs%n", outcomes.size(),
+                outcomes.size() - skipped, skipped, failed, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** Validation and test accuracy (classification) or RMSE (regression) of the first fold. */
+    static String metric(ResultsObject r) {
+        if (r.folds().isEmpty() || r.folds().get(0).test() == null) {
+            return "";
+        }
+        ResultsObject.FoldResult f = r.folds().get(0);
+        boolean classify = f.test().probabilities() != null;
+        return String.format(Locale.ROOT, "%s %.3f / %.3f", classify ? "accuracy" : "rmse",
+                score(f.validation(), classify), score(f.test(), classify));
+    }
+
+    private static double score(ResultsObject.Split s, boolean classify) {
+        if (s == null || s.actual().length == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < s.actual().length; i++) {
+            double d = s.predicted()[i] - s.actual()[i];
+            sum += classify ? (d == 0 ? 1 : 0) : d * d;
+        }
+        return classify ? sum / s.actual().length : Math.sqrt(sum / s.actual().length);
+    }
+}

@@ -1,0 +1,92 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atlasj.workspec.results.ResultsIo;
+import io.atlasj.workspec.results.ResultsObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code atlas run configs/workspecs/quickstart.yaml --local} on the bundled data: one complete, versioned result per
+ * key; a rerun trains nothing; a missing or corrupt result is trained again.
+ */
+class RunLocalTest {
+    @TempDir
+    Path home;
+
+    private String run(int expected, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = Stream.concat(Stream.of("--home", home.toString()), Stream.of(args)).toArray(String[]::new);
+        int code = AtlasCli.run(Map.of(), new PrintWriter(out), new PrintWriter(err), all);
+        assertThat(code).as(err.toString()).isEqualTo(expected);
+        return out.toString();
+    }
+
+    private List<Path> results() throws Exception {
+        try (Stream<Path> s = Files.walk(home.resolve("runs/quickstart"))) {
+            return s.filter(p -> p.getFileName().toString().equals(ResultsIo.FILE)).sorted().toList();
+        }
+    }
+
+    @Test
+    void quickstartRunsLocallyAndResumes() throws Exception {
+        run(0, "data", "import", "--bundled");
+        String first = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local", "--slots", "2");
+        assertThat(first).contains("24 models: 24 trained now, 0 from earlier runs, 4 failed");
+        List<Path> files = results();
+        assertThat(files).hasSize(24);
+        int done = 0;
+        for (Path f : files) {
+            ResultsObject r = ResultsIo.read(f);
+            assertThat(r.schemaVersion()).isEqualTo(ResultsIo.CURRENT_VERSION);
+            assertThat(f.getParent().getFileName().toString()).isEqualTo(r.key());
+            assertThat(r.provenance()).containsKeys("java", "os", "backend", "seed", "OMP_NUM_THREADS");
+            if (r.status().equals("done")) {
+                done++;
+                ResultsObject.FoldResult fold = r.folds().get(0);
+                assertThat(fold.test().time()).hasSameSizeAs(fold.test().predicted());
+                assertThat(fold.curves()).isNotEmpty();
+                assertThat(ResultsIo.sha256(f.resolveSibling(fold.modelFile()))).isEqualTo(fold.modelSha256());
+                assertThat(((List<?>) r.featureset().get("features"))).hasSize(19);
+            } else {
+                assertThat(r.failure()).contains("lstm is not implemented yet");
+            }
+        }
+        assertThat(done).isEqualTo(20);
+
+        String again = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local");
+        assertThat(again).contains("24 models: 0 trained now, 24 from earlier runs");
+
+        // a lost result and a damaged model file are trained again; the rest are not
+        ResultsObject victim = null;
+        for (Path f : files) {
+            ResultsObject r = ResultsIo.read(f);
+            if (r.status().equals("done") && victim == null) {
+                victim = r;
+                Files.writeString(f.resolveSibling(r.folds().get(0).modelFile()), "damaged");
+            }
+        }
+        Files.delete(files.get(files.size() - 1));
+        String third = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local", "--resume");
+        assertThat(third).contains("24 models: 2 trained now, 22 from earlier runs");
+        assertThat(ResultsIo.complete(files.get(0).getParent().getParent().resolve(victim.key()))).isPresent();
+    }
+
+    @Test
+    void anUnknownResultVersionIsRefused() throws Exception {
+        Path f = home.resolve("result.json");
+        Files.writeString(f, "{\"schemaVersion\": 99, \"key\": \"x\"}");
+        assertThatThrownBy(() -> ResultsIo.read(f)).hasMessageContaining("unknown result schema version 99")
+                .hasMessageContaining("supports at most 1");
+    }
+}

@@ -1,0 +1,231 @@
+package io.atlasj.trainer.local;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.Label;
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.features.set.FeatureMatrix;
+import io.atlasj.features.set.FeatureSetBuilder;
+import io.atlasj.features.set.FeaturesetCache;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.trainer.data.DatasetPreparer;
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.trainer.model.ModelTrainer;
+import io.atlasj.trainer.model.TrainingResult;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.results.ResultsIo;
+import io.atlasj.workspec.results.ResultsObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a WorkSpec's ModelSpecs in this JVM on N slots: builds each unit's featureset once (through the cache),
+ * skips keys that already have a complete result, trains the others, and writes one ResultsObject per key under
+ * {@code ATLAS_HOME/runs/<workspec>/<unit>/<key>/}. A model that fails is a failed result; the run goes on.
+ */
+public final class LocalRunner {
+    private final AtlasHome home;
+    private final MarketDataStore store;
+    private final ModelTrainer trainer;
+    private final int slots;
+
+    public LocalRunner(AtlasHome home, MarketDataStore store, ModelTrainer trainer, int slots) {
+        this.home = home;
+        this.store = store;
+        this.trainer = trainer;
+        this.slots = Math.max(1, slots);
+    }
+
+    /** Progress of a run; called from the slots' threads. */
+    public interface Listener {
+        default void skipped(ModelSpec m) {
+        }
+
+        default void finished(ModelSpec m, ResultsObject r, int done, int total) {
+        }
+    }
+
+    /** One line per model of the run. */
+    public record Outcome(ModelSpec spec, ResultsObject result, boolean skipped) {
+    }
+
+    public Path dir(ModelSpec m) {
+        return home.runs().resolve(m.workspec()).resolve(m.unit()).resolve(m.key());
+    }
+
+    public List<Outcome> run(WorkSpec ws, List<ModelSpec> models, Listener listener) throws InterruptedException {
+        Map<String, FeatureMatrix> matrices = new HashMap<>();
+        FeatureSetBuilder builder = new FeatureSetBuilder(SeriesSource.of(store));
+        FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
+        List<ModelSpec> todo = new ArrayList<>();
+        List<Outcome> out = new ArrayList<>();
+        for (ModelSpec m : models) {
+            var done = ResultsIo.complete(dir(m));
+            if (done.isPresent()) {
+                out.add(new Outcome(m, done.get(), true));
+                listener.skipped(m);
+            } else {
+                todo.add(m);
+            }
+        }
+        for (ModelSpec m : todo) {
+            matrices.computeIfAbsent(m.unit(), u -> builder.build(m.featureset(), m.from(), m.to(), cache).matrix());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(slots, r -> {
+            Thread t = new Thread(r, "atlas-slot");
+            t.setDaemon(true);
+            return t;
+        });
+        int[] counter = {0};
+        List<Future<Outcome>> futures = new ArrayList<>();
+        for (ModelSpec m : todo) {
+            futures.add(pool.submit(() -> {
+                ResultsObject r = runOne(m, matrices.get(m.unit()));
+                synchronized (counter) {
+                    counter[0]++;
+                    listener.finished(m, r, counter[0], todo.size());
+                }
+                return new Outcome(m, r, false);
+            }));
+        }
+        pool.shutdown();
+        long limit = ws.execution().timeLimit().toMillis() * Math.max(1, todo.size());
+        for (Future<Outcome> f : futures) {
+            try {
+                out.add(f.get(limit, TimeUnit.MILLISECONDS));
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a slot crashed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                pool.shutdownNow();
+                throw new IllegalStateException("the run exceeded its time limit");
+            }
+        }
+        return out;
+    }
+
+    private ResultsObject runOne(ModelSpec m, FeatureMatrix matrix) {
+        long start = System.currentTimeMillis();
+        Path dir = dir(m);
+        List<ResultsObject.FoldResult> folds = new ArrayList<>();
+        String failure = null;
+        try {
+            Files.createDirectories(dir);
+            List<PreparedData> prepared = DatasetPreparer.prepare(m, matrix);
+            for (PreparedData d : prepared) {
+                String modelName = "model-fold" + d.fold() + ".zip";
+                TrainingResult r = trainer.train(m, d, ModelTrainer.Listener.NONE, dir.resolve(modelName));
+                if (!r.ok()) {
+                    failure = "fold " + d.fold() + ": " + r.failure();
+                    folds.add(new ResultsObject.FoldResult(d.fold(), "failed", r.failure(), scaler(d), d.boundaries(), -1,
+                            curves(r), null, null, null, null, null));
+                    break;
+                }
+                folds.add(new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
+                        curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
+                        split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName))));
+            }
+        } catch (RuntimeException | IOException e) {
+            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        ResultsObject result = new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(),
+                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), List.of(), folds,
+                provenance(m), start, System.currentTimeMillis() - start);
+        try {
+            ResultsIo.write(dir, result);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the result of " + m.key() + " under " + dir, e);
+        }
+        return result;
+    }
+
+    private static Map<String, Object> scaler(PreparedData d) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("kind", d.scaler().kind().name().toLowerCase(java.util.Locale.ROOT));
+        s.put("center", d.scaler().center());
+        s.put("scale", d.scaler().scale());
+        s.put("targetCenter", d.targetCenter());
+        s.put("targetScale", d.targetScale());
+        return s;
+    }
+
+    private static List<Map<String, Double>> curves(TrainingResult r) {
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (TrainingResult.Epoch e : r.curves()) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("epoch", (double) e.epoch());
+            m.put("trainLoss", e.trainLoss());
+            m.put("validationLoss", e.validationLoss());
+            m.put("validationMetric", e.validationMetric());
+            m.put("learningRate", e.learningRate());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Actuals and predictions in the label's own units (regression targets mapped back). */
+    private static ResultsObject.Split split(PreparedData d, PreparedData.Part p, TrainingResult.Predictions pr) {
+        if (pr.probabilities() != null) {
+            return new ResultsObject.Split(p.time(), p.y(), pr.values(), pr.probabilities());
+        }
+        double[] actual = new double[p.rows()];
+        double[] predicted = new double[p.rows()];
+        for (int i = 0; i < p.rows(); i++) {
+            actual[i] = d.unscale(p.y()[i]);
+            predicted[i] = d.unscale(pr.values()[i]);
+        }
+        return new ResultsObject.Split(p.time(), actual, predicted, null);
+    }
+
+    static Map<String, Object> describe(ModelSpec m) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("unit", m.unit());
+        s.put("name", m.name());
+        s.put("type", m.type().id());
+        s.put("hyperparameters", m.hyper());
+        s.put("training", m.training());
+        s.put("seed", m.seed());
+        s.put("dataset", m.dataset().toString());
+        s.put("split", m.split().toString());
+        s.put("from", m.from());
+        s.put("to", m.to());
+        return s;
+    }
+
+    private static Map<String, Object> featureset(ModelSpec m, FeatureMatrix matrix) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", m.featureset().name());
+        f.put("base", m.featureset().baseMarket() + " " + m.featureset().baseTimeframe());
+        f.put("features", matrix.featureIds());
+        f.put("labels", matrix.labelIds());
+        f.put("declared", m.featureset().features().stream().map(Feature::id).toList());
+        f.put("label", m.label().id());
+        f.put("labelDeclared", m.featureset().labels().stream().map(Label::id).toList());
+        return f;
+    }
+
+    static Map<String, String> provenance(ModelSpec m) {
+        Map<String, String> p = new LinkedHashMap<>();
+        String v = LocalRunner.class.getPackage().getImplementationVersion();
+        p.put("atlas", v == null ? "development" : v);
+        p.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
+        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        p.put("backend", "nd4j-native cpu (DL4J 1.0.0-M2.1)");
+        p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        p.put("seed", String.valueOf(m.seed()));
+        p.put("git", System.getProperty("atlas.git.commit", "unknown"));
+        return p;
+    }
+}

@@ -1,0 +1,88 @@
+package io.atlasj.workspec.results;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/** Reads and writes {@code result.json} files; refuses versions it does not know. */
+public final class ResultsIo {
+    /** The schema written now. Older versions stay readable; fixtures of each are kept in the tests. */
+    public static final int CURRENT_VERSION = 1;
+    public static final String FILE = "result.json";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ResultsIo() {
+    }
+
+    /** Writes {@code r} into {@code dir} atomically: temporary file, then rename. */
+    public static Path write(Path dir, ResultsObject r) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+        JSON.writeValue(tmp.toFile(), r);
+        Path target = dir.resolve(FILE);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /**
+     * Reads a result file.
+     *
+     * @throws IOException naming the file, for unreadable JSON or an unknown schema version
+     */
+    public static ResultsObject read(Path file) throws IOException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not a readable result file: " + e.getMessage(), e);
+        }
+        int v = node.path("schemaVersion").asInt(-1);
+        if (v < 1 || v > CURRENT_VERSION) {
+            throw new IOException(file + ": unknown result schema version " + v + ", this Atlas supports at most "
+                    + CURRENT_VERSION + ": upgrade Atlas");
+        }
+        return JSON.treeToValue(node, ResultsObject.class);
+    }
+
+    /** The result in {@code dir} if it is complete: readable, and every model file present with its checksum. */
+    public static Optional<ResultsObject> complete(Path dir) {
+        Path f = dir.resolve(FILE);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            ResultsObject r = read(f);
+            for (ResultsObject.FoldResult fold : r.folds()) {
+                if (fold.modelFile() != null && !fold.modelSha256().equals(sha256(dir.resolve(fold.modelFile())))) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(r);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** SHA-256 of a file, hex. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

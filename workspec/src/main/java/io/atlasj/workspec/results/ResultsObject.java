@@ -1,0 +1,45 @@
+package io.atlasj.workspec.results;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one ModelSpec run produced, readable without the model code: a versioned JSON file
+ * ({@code result.json}) beside the model files. Written atomically (temporary file, then rename), so a file that
+ * exists is complete.
+ *
+ * @param schemaVersion {@link ResultsIo#CURRENT_VERSION} when written
+ * @param key           the ModelSpec's content key
+ * @param status        {@code done} or {@code failed}
+ * @param spec          the ModelSpec as data: unit, name, type, hyperparameters, training settings, seed, dataset,
+ *                      split, range
+ * @param featureset    the featureset's name, base, resolved feature and label ids
+ * @param dataFingerprint fingerprints of the series the matrix was built from
+ * @param folds         one entry per fold
+ * @param provenance    versions, JVM, OS, backend, threads, git commit when known
+ */
+public record ResultsObject(int schemaVersion, String key, String workspec, String status, String failure,
+                            Map<String, Object> spec, Map<String, Object> featureset, List<String> dataFingerprint,
+                            List<FoldResult> folds, Map<String, String> provenance, long startedAt, long millis) {
+    public ResultsObject {
+        dataFingerprint = List.copyOf(dataFingerprint);
+        folds = List.copyOf(folds);
+    }
+
+    /**
+     * @param scaler     kind, centre and scale per feature, fitted on this fold's training rows
+     * @param boundaries percentile class boundaries fitted on the training rows, or null
+     * @param modelFile  the model's file name beside result.json and its SHA-256, or null when training failed
+     */
+    public record FoldResult(int fold, String status, String failure, Map<String, Object> scaler, double[] boundaries,
+                             int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
+                             String modelFile, String modelSha256) {
+        public FoldResult {
+            curves = curves == null ? List.of() : List.copyOf(curves);
+        }
+    }
+
+    /** One part of a fold: bar open times, actual targets, predictions and class probabilities (null: regression). */
+    public record Split(long[] time, double[] actual, double[] predicted, double[][] probabilities) {
+    }
+}
