@@ -75,7 +75,7 @@ public final class DatasetPreparer {
             }
             out.add(new PreparedData(f.index(), ds.task(), classes, part(m, scaled, target, train),
                     part(m, scaled, target, f.validation()), part(m, scaled, target, f.test()), scaler, boundaries,
-                    center, scale));
+                    center, scale, new PreparedData.Context(m.time(), transpose(scaled), bar)));
         }
         return out;
     }
@@ -136,6 +136,17 @@ public final class DatasetPreparer {
             }
             y[i] = target[rows[i]];
         }
-        return new PreparedData.Part(t, x, y);
+        return new PreparedData.Part(t, x, y, rows.clone());
+    }
+
+    private static double[][] transpose(double[][] columns) {
+        int n = columns.length == 0 ? 0 : columns[0].length;
+        double[][] rows = new double[n][columns.length];
+        for (int c = 0; c < columns.length; c++) {
+            for (int i = 0; i < n; i++) {
+                rows[i][c] = columns[c][i];
+            }
+        }
+        return rows;
     }
 }

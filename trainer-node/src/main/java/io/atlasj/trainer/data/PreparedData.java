@@ -13,11 +13,20 @@ import io.atlasj.workspec.split.Scaler;
  *                     training part (0 and 1 for classification); predictions are mapped back with them
  */
 public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
-                           Scaler scaler, double[] boundaries, double targetCenter, double targetScale) {
+                           Scaler scaler, double[] boundaries, double targetCenter, double targetScale,
+                           Context context) {
 
     public PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
                         Scaler scaler, double[] boundaries) {
-        this(fold, task, classes, train, validation, test, scaler, boundaries, 0, 1);
+        this(fold, task, classes, train, validation, test, scaler, boundaries, 0, 1, null);
+    }
+
+    /**
+     * All rows of the matrix (scaled inputs, bar open times, bar length), from which sequence models take the
+     * windows ending at each row of a part: a window may reach back into earlier parts (inputs only, all in the past)
+     * but never across a gap.
+     */
+    public record Context(long[] time, double[][] x, long barMillis) {
     }
 
     /** A prediction in the label's own units. */
@@ -25,8 +34,12 @@ public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part
         return prediction * targetScale + targetCenter;
     }
 
-    /** Rows of one part: times, inputs, targets. */
-    public record Part(long[] time, double[][] x, double[] y) {
+    /** Rows of one part: times, inputs, targets, and the rows' indices in the {@link Context}. */
+    public record Part(long[] time, double[][] x, double[] y, int[] index) {
+        public Part(long[] time, double[][] x, double[] y) {
+            this(time, x, y, java.util.stream.IntStream.range(0, time.length).toArray());
+        }
+
         public int rows() {
             return time.length;
         }

@@ -13,6 +13,9 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -27,7 +30,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * DL4J (ND4J CPU backend) training of linear and logistic regression and dense networks, with Adam, AdamW
- * (decoupled weight decay) or SGD with Nesterov momentum, learning-rate schedules (step, exponential, one-cycle,
+ * (decoupled weight decay) or SGD with Nesterov momentum, LSTM and BiLSTM over masked windows, learning-rate schedules (step, exponential, one-cycle,
  * reduce-on-plateau), gradient clipping, dropout, L1/L2, layer norm, and early stopping on a validation metric
  * with the best epoch's weights kept. Other model types are reported as failed results until they are built.
  *
@@ -39,7 +42,9 @@ public final class Dl4jTrainer implements ModelTrainer {
     public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
-        if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN)) {
+        boolean sequence = spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM;
+        if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN
+                || sequence)) {
             return TrainingResult.failed("model type " + spec.type().id() + " is not implemented yet in this build",
                     curves, 0);
         }
@@ -55,8 +60,10 @@ public final class Dl4jTrainer implements ModelTrainer {
         Nd4j.getRandom().setSeed(spec.seed());
         MultiLayerNetwork net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
         net.init();
-        DataSet train = dataSet(data.train(), classify, data.classes());
-        DataSet val = data.validation().rows() > 0 ? dataSet(data.validation(), classify, data.classes()) : null;
+        Feed feed = sequence ? new WindowFeed(data, (Integer) spec.hyper().get("sequenceLength"), classify)
+                : new RowFeed(data, classify);
+        DataSet train = feed.whole(data.train());
+        DataSet val = data.validation().rows() > 0 ? feed.whole(data.validation()) : null;
         int epochs = (Integer) t.get("epochs");
         int batch = (Integer) t.get("batchSize");
         int patience = (Integer) t.get("patience");
@@ -74,8 +81,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         for (int e = 0; e < epochs; e++) {
             lr = learningRate(t, baseLr, lr, e, epochs);
             net.setLearningRate(lr);
-            List<DataSet> batches = new ArrayList<>(train.batchBy(batch));
-            Collections.shuffle(batches, rnd);
+            List<DataSet> batches = feed.batches(data.train(), batch, rnd);
             double sum = 0;
             for (DataSet b : batches) {
                 net.fit(b);
@@ -87,7 +93,7 @@ public final class Dl4jTrainer implements ModelTrainer {
                         + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
             }
             double valLoss = val == null ? trainLoss : net.score(val);
-            double metric = val == null ? Double.NaN : metric(net, data.validation(), classify);
+            double metric = val == null ? Double.NaN : metric(net, feed, data.validation(), classify);
             curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
             listener.epoch(curves.get(curves.size() - 1));
             double monitored = switch (monitor) {
@@ -122,8 +128,8 @@ public final class Dl4jTrainer implements ModelTrainer {
                         millis(t0));
             }
         }
-        return new TrainingResult(true, null, curves, bestEpoch, predict(net, data.train(), classify),
-                predict(net, data.validation(), classify), predict(net, data.test(), classify), millis(t0));
+        return new TrainingResult(true, null, curves, bestEpoch, predict(net, feed, data.train(), classify),
+                predict(net, feed, data.validation(), classify), predict(net, feed, data.test(), classify), millis(t0));
     }
 
     static MultiLayerConfiguration configure(ModelSpec spec, int nIn, int nOut, boolean classify) {
@@ -168,8 +174,31 @@ public final class Dl4jTrainer implements ModelTrainer {
                 in = units;
             }
         }
+        if (spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM) {
+            @SuppressWarnings("unchecked")
+            List<Integer> hidden = (List<Integer>) h.get("hidden");
+            double dropout = (Double) h.get("dropout");
+            boolean bi = spec.type() == ModelType.BILSTM;
+            for (int i = 0; i < hidden.size(); i++) {
+                LSTM.Builder l = new LSTM.Builder().nIn(in).nOut(hidden.get(i)).activation(Activation.TANH)
+                        .forgetGateBiasInit(1.0);
+                if (dropout > 0) {
+                    l.dropOut(1 - dropout);
+                }
+                org.deeplearning4j.nn.conf.layers.Layer layer = bi
+                        ? new Bidirectional(Bidirectional.Mode.CONCAT, l.build()) : l.build();
+                if (i == hidden.size() - 1) {
+                    layer = new LastTimeStep(layer); // the prediction is made from the window's last step
+                }
+                list.layer(layer);
+                in = hidden.get(i) * (bi ? 2 : 1);
+            }
+        }
         list.layer(new OutputLayer.Builder(classify ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
                 .nIn(in).nOut(nOut).activation(classify ? Activation.SOFTMAX : Activation.IDENTITY).build());
+        if (spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM) {
+            list.setInputType(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(nIn));
+        }
         return list.build();
     }
 
@@ -193,6 +222,113 @@ public final class Dl4jTrainer implements ModelTrainer {
             case "plateau" -> current;
             default -> base;
         };
+    }
+
+    /** How rows become network inputs: one row per example, or a masked window of rows per example. */
+    interface Feed {
+        DataSet whole(PreparedData.Part p);
+
+        List<DataSet> batches(PreparedData.Part p, int batch, Random rnd);
+    }
+
+    /** Dense inputs: the part's rows as they are, shuffled into minibatches each epoch. */
+    static final class RowFeed implements Feed {
+        private final boolean classify;
+        private final int classes;
+        private final java.util.Map<PreparedData.Part, DataSet> cache = new java.util.IdentityHashMap<>();
+
+        RowFeed(PreparedData data, boolean classify) {
+            this.classify = classify;
+            this.classes = data.classes();
+        }
+
+        @Override
+        public DataSet whole(PreparedData.Part p) {
+            return cache.computeIfAbsent(p, x -> dataSet(x, classify, classes));
+        }
+
+        @Override
+        public List<DataSet> batches(PreparedData.Part p, int batch, Random rnd) {
+            List<DataSet> b = new ArrayList<>(whole(p).batchBy(batch));
+            Collections.shuffle(b, rnd);
+            return b;
+        }
+    }
+
+    /**
+     * Sequence inputs: for each row, the window of the {@code length} rows ending at it, taken from the whole matrix
+     * (shape [examples, features, length]). Steps before a gap, or before the first row, are masked out, not
+     * zero-filled as if real; the last step (the row itself) is always present. Windows are built per minibatch,
+     * never for the whole matrix at once.
+     */
+    static final class WindowFeed implements Feed {
+        private final PreparedData.Context ctx;
+        private final int length;
+        private final boolean classify;
+        private final int classes;
+        private final java.util.Map<PreparedData.Part, DataSet> cache = new java.util.IdentityHashMap<>();
+
+        WindowFeed(PreparedData data, int length, boolean classify) {
+            if (data.context() == null) {
+                throw new IllegalArgumentException("sequence models need the matrix context");
+            }
+            this.ctx = data.context();
+            this.length = length;
+            this.classify = classify;
+            this.classes = data.classes();
+        }
+
+        @Override
+        public DataSet whole(PreparedData.Part p) {
+            return cache.computeIfAbsent(p, x -> windows(x, java.util.stream.IntStream.range(0, x.rows()).toArray()));
+        }
+
+        @Override
+        public List<DataSet> batches(PreparedData.Part p, int batch, Random rnd) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < p.rows(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, rnd);
+            List<DataSet> out = new ArrayList<>();
+            for (int s = 0; s < order.size(); s += batch) {
+                out.add(windows(p, order.subList(s, Math.min(order.size(), s + batch)).stream()
+                        .mapToInt(Integer::intValue).toArray()));
+            }
+            return out;
+        }
+
+        private DataSet windows(PreparedData.Part p, int[] which) {
+            int f = ctx.x().length == 0 ? 0 : ctx.x()[0].length;
+            float[][][] x = new float[which.length][f][length];
+            float[][] mask = new float[which.length][length];
+            for (int b = 0; b < which.length; b++) {
+                int row = p.index()[which[b]];
+                for (int k = length - 1; k >= 0; k--) {
+                    int r = row - (length - 1 - k);
+                    if (r < 0 || ctx.time()[row] - ctx.time()[r] != (long) (length - 1 - k) * ctx.barMillis()) {
+                        break; // earlier steps stay masked
+                    }
+                    mask[b][k] = 1f;
+                    for (int c = 0; c < f; c++) {
+                        x[b][c][k] = (float) ctx.x()[r][c];
+                    }
+                }
+            }
+            return new DataSet(Nd4j.create(x), labels(p, which, classify, classes), Nd4j.create(mask), null);
+        }
+    }
+
+    private static INDArray labels(PreparedData.Part p, int[] which, boolean classify, int classes) {
+        float[][] y = new float[which.length][classify ? classes : 1];
+        for (int i = 0; i < which.length; i++) {
+            if (classify) {
+                y[i][(int) p.y()[which[i]]] = 1f;
+            } else {
+                y[i][0] = (float) p.y()[which[i]];
+            }
+        }
+        return Nd4j.create(y);
     }
 
     private static DataSet dataSet(PreparedData.Part p, boolean classify, int classes) {
@@ -222,8 +358,8 @@ public final class Dl4jTrainer implements ModelTrainer {
         return new DataSet(features, labels);
     }
 
-    private static double metric(MultiLayerNetwork net, PreparedData.Part p, boolean classify) {
-        TrainingResult.Predictions pr = predict(net, p, classify);
+    private static double metric(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {
+        TrainingResult.Predictions pr = predict(net, feed, p, classify);
         double s = 0;
         for (int i = 0; i < p.rows(); i++) {
             if (classify) {
@@ -236,13 +372,13 @@ public final class Dl4jTrainer implements ModelTrainer {
         return classify ? s / p.rows() : Math.sqrt(s / p.rows());
     }
 
-    static TrainingResult.Predictions predict(MultiLayerNetwork net, PreparedData.Part p, boolean classify) {
+    static TrainingResult.Predictions predict(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {
         int n = p.rows();
         if (n == 0) {
             return new TrainingResult.Predictions(new double[0], classify ? new double[0][] : null);
         }
-        INDArray out = net.output(dataSet(p, classify, 1 + (int) java.util.Arrays.stream(p.y()).max().orElse(0))
-                .getFeatures(), false);
+        DataSet d = feed.whole(p);
+        INDArray out = net.output(d.getFeatures(), false, d.getFeaturesMaskArray(), null);
         double[] values = new double[n];
         if (!classify) {
             for (int i = 0; i < n; i++) {
