@@ -27,7 +27,9 @@ class TrainerLearnsTest {
     static final ModelTrainer TRAINER = new Dl4jTrainer();
 
     static ModelSpec spec(ModelEntry entry, DatasetOptions.Task task) throws Exception {
-        FeatureLabelSet fls = FeatureSetYaml.read(Path.of("../configs/featuresets/quickstart.yaml"));
+        Path local = Path.of("configs/featuresets/quickstart.yaml"); // from the repository root (benchmarks)
+        FeatureLabelSet fls = FeatureSetYaml.read(java.nio.file.Files.exists(local) ? local
+                : Path.of("../configs/featuresets/quickstart.yaml"));
         DatasetOptions ds = task == DatasetOptions.Task.REGRESSION ? DatasetOptions.regression()
                 : new DatasetOptions(task, "UpDown(3)", null, null, null);
         WorkSpec ws = WorkSpec.builder("t").unit(new WorkUnit("u", "quickstart", fls, Long.MIN_VALUE, Long.MAX_VALUE, ds,
