@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every ModelSpec of a WorkSpec and write one result per key under ATLAS_HOME/runs.",
             "Keys with a complete result are skipped, so a rerun (or --resume) continues where a run stopped.",
-            "Implemented model types: linear, logistic, dnn, lstm, bilstm; the others are recorded as failed results for now."})
+            "Implemented model types: linear, logistic, dnn, lstm, bilstm, ensemble; the others are recorded as failed results for now."})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     AtlasCli atlas;

@@ -42,16 +42,32 @@ class RunLocalTest {
     void quickstartRunsLocallyAndResumes() throws Exception {
         run(0, "data", "import", "--bundled");
         String first = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local", "--slots", "2");
-        assertThat(first).contains("24 models: 24 trained now, 0 from earlier runs, 0 failed");
+        assertThat(first).contains("25 models: 25 trained now, 0 from earlier runs, 0 failed");
         List<Path> files = results();
-        assertThat(files).hasSize(24);
+        assertThat(files).hasSize(25);
         int done = 0;
         for (Path f : files) {
             ResultsObject r = ResultsIo.read(f);
             assertThat(r.schemaVersion()).isEqualTo(ResultsIo.CURRENT_VERSION);
             assertThat(f.getParent().getFileName().toString()).isEqualTo(r.key());
             assertThat(r.provenance()).containsKeys("java", "os", "backend", "seed", "OMP_NUM_THREADS");
-            if (r.status().equals("done")) {
+            if (r.status().equals("done") && r.folds().get(0).modelFile() == null) {
+                // the ensemble: each test row's class is the majority of the eight dense networks' classes
+                done++;
+                List<ResultsObject> members = new java.util.ArrayList<>();
+                for (Object k : (List<?>) r.featureset().get("members")) {
+                    members.add(ResultsIo.read(f.getParent().resolveSibling(String.valueOf(k)).resolve(ResultsIo.FILE)));
+                }
+                assertThat(members).hasSize(8);
+                ResultsObject.Split test = r.folds().get(0).test();
+                for (int i = 0; i < test.predicted().length; i++) {
+                    int ones = 0;
+                    for (ResultsObject mr : members) {
+                        ones += mr.folds().get(0).test().predicted()[i] == 1 ? 1 : 0;
+                    }
+                    assertThat(test.predicted()[i]).isEqualTo(ones > 4 ? 1.0 : 0.0);
+                }
+            } else if (r.status().equals("done")) {
                 done++;
                 ResultsObject.FoldResult fold = r.folds().get(0);
                 assertThat(fold.test().time()).hasSameSizeAs(fold.test().predicted());
@@ -60,23 +76,23 @@ class RunLocalTest {
                 assertThat(((List<?>) r.featureset().get("features"))).hasSize(19);
             }
         }
-        assertThat(done).isEqualTo(24);
+        assertThat(done).isEqualTo(25);
 
         String again = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local");
-        assertThat(again).contains("24 models: 0 trained now, 24 from earlier runs");
+        assertThat(again).contains("25 models: 0 trained now, 25 from earlier runs");
 
         // a lost result and a damaged model file are trained again; the rest are not
         ResultsObject victim = null;
         for (Path f : files) {
             ResultsObject r = ResultsIo.read(f);
-            if (r.status().equals("done") && victim == null) {
+            if (r.status().equals("done") && victim == null && r.folds().get(0).modelFile() != null) {
                 victim = r;
                 Files.writeString(f.resolveSibling(r.folds().get(0).modelFile()), "damaged");
             }
         }
         Files.delete(files.get(files.size() - 1));
         String third = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local", "--resume");
-        assertThat(third).contains("24 models: 2 trained now, 22 from earlier runs");
+        assertThat(third).contains("25 models: 2 trained now, 23 from earlier runs");
         assertThat(ResultsIo.complete(files.get(0).getParent().getParent().resolve(victim.key()))).isPresent();
     }
 

@@ -26,9 +26,9 @@ class SpecCliTest {
     @Test
     void validatesAndExpandsTheExamples() {
         assertThat(run(0, "spec", "validate", "../configs/workspecs/quickstart.yaml")[0])
-                .contains("valid; 3 unit(s), 24 models");
+                .contains("valid; 3 unit(s), 25 models");
         String table = run(0, "spec", "expand", "../configs/workspecs/quickstart.yaml")[0];
-        assertThat(table).contains("UNIT").contains("direction-3bar").contains("lstm#3").contains("quickstart: 24 models in 3 unit(s)");
+        assertThat(table).contains("UNIT").contains("direction-3bar").contains("lstm#3").contains("quickstart: 25 models in 3 unit(s)");
         String csv = run(0, "spec", "expand", "../configs/workspecs/thousand.yaml", "--format", "csv")[0];
         assertThat(csv.lines().count()).isEqualTo(1_003);
     }

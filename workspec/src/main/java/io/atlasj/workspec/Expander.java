@@ -47,19 +47,35 @@ public final class Expander {
         }
         List<ModelSpec> out = new ArrayList<>();
         for (WorkUnit u : spec.units()) {
-            for (ModelEntry e : u.models()) {
+            // ensembles last, so that their members' keys are known
+            List<ModelEntry> ordered = new ArrayList<>(u.models().stream().filter(e -> e.type() != ModelType.ENSEMBLE).toList());
+            ordered.addAll(u.models().stream().filter(e -> e.type() == ModelType.ENSEMBLE).toList());
+            java.util.Map<String, List<String>> keysByEntry = new java.util.HashMap<>();
+            for (ModelEntry e : ordered) {
                 int index = 0;
                 for (Map<String, Object>[] config : configurations(e)) {
                     Map<String, Object> hyper = config[0];
                     Map<String, Object> training = config[1];
                     long baseSeed = (Long) training.get("seed");
+                    List<String> members = new ArrayList<>();
+                    if (e.type() == ModelType.ENSEMBLE) {
+                        for (Object name : (List<?>) hyper.get("members")) {
+                            List<String> k = keysByEntry.get(String.valueOf(name));
+                            if (k == null) {
+                                throw new IllegalArgumentException(u.name() + ": ensemble " + e.name()
+                                        + " names no model entry '" + name + "' of the unit");
+                            }
+                            members.addAll(k);
+                        }
+                    }
                     for (int r = 0; r < e.repeats(); r++) {
                         Map<String, Object> t = new TreeMap<>(training);
                         long seed = baseSeed + r;
                         t.put("seed", seed);
-                        String key = key(u, e.type(), hyper, t, seed);
+                        String key = key(u, e.type(), hyper, t, seed, members);
+                        keysByEntry.computeIfAbsent(e.name(), x -> new ArrayList<>()).add(key);
                         out.add(new ModelSpec(key, spec.name(), u.name(), e.name() + "#" + index++, u.featureset(),
-                                u.from(), u.to(), u.dataset(), u.split(), e.type(), hyper, t, seed));
+                                u.from(), u.to(), u.dataset(), u.split(), e.type(), hyper, t, seed, members));
                     }
                 }
             }
@@ -167,7 +183,8 @@ public final class Expander {
     }
 
     /** The content key: SHA-256 (first 16 bytes, hex) of the canonical description of what decides the result. */
-    static String key(WorkUnit u, ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed) {
+    static String key(WorkUnit u, ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed,
+                      List<String> members) {
         StringBuilder sb = new StringBuilder("atlas-modelspec-v").append(KEY_VERSION).append('\n');
         FeatureLabelSet f = u.featureset();
         sb.append("base ").append(f.baseMarket()).append(' ').append(f.baseTimeframe()).append(" gaps ").append(f.gaps())
@@ -182,9 +199,14 @@ public final class Expander {
         sb.append("dataset ").append(u.dataset()).append('\n');
         sb.append("split ").append(u.split()).append('\n');
         sb.append("type ").append(type.id()).append('\n');
-        hyper.forEach((k, v) -> sb.append("h ").append(k).append('=').append(v).append('\n'));
+        hyper.forEach((k, v) -> {
+            if (!(k.equals("members") && !members.isEmpty())) { // an ensemble is its members' keys, not their names
+                sb.append("h ").append(k).append('=').append(v).append('\n');
+            }
+        });
         training.forEach((k, v) -> sb.append("t ").append(k).append('=').append(v).append('\n'));
         sb.append("seed ").append(seed).append('\n');
+        members.forEach(k -> sb.append("member ").append(k).append('\n'));
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 16);

@@ -12,14 +12,16 @@ import java.util.TreeMap;
  * hyperparameters, training settings, seed), not of names. The key is the system's idempotency key: a rerun skips
  * keys that already have results.
  *
- * @param name the entry's name plus its index in the expansion, e.g. {@code dnn#3}
+ * @param name       the entry's name plus its index in the expansion, e.g. {@code dnn#3}
+ * @param memberKeys for ensembles: the keys of the member models (part of the ensemble's key); empty otherwise
  */
 public record ModelSpec(String key, String workspec, String unit, String name, FeatureLabelSet featureset, long from,
                         long to, DatasetOptions dataset, SplitPolicy split, ModelType type, Map<String, Object> hyper,
-                        Map<String, Object> training, long seed) {
+                        Map<String, Object> training, long seed, java.util.List<String> memberKeys) {
     public ModelSpec {
         hyper = Collections.unmodifiableMap(new TreeMap<>(hyper));
         training = Collections.unmodifiableMap(new TreeMap<>(training));
+        memberKeys = memberKeys == null ? java.util.List.of() : java.util.List.copyOf(memberKeys);
     }
 
     /** The label learned: the dataset's label, or the featureset's first. */

@@ -19,14 +19,18 @@ class WorkSpecYamlTest {
     static final Path SPECS = Path.of("../configs/workspecs");
 
     @Test
-    void quickstartExpandsToTwentyFourModelsOfFourTypesWithStableKeys() throws Exception {
+    void quickstartExpandsToTwentyFiveModelsOfFiveTypesWithStableKeys() throws Exception {
         WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
         List<ModelSpec> models = Expander.expand(spec);
-        assertThat(models).hasSize(24);
+        assertThat(models).hasSize(25);
         assertThat(models.stream().map(ModelSpec::type).collect(Collectors.toSet()))
-                .contains(ModelType.LOGISTIC, ModelType.DNN, ModelType.LSTM, ModelType.LINEAR);
+                .contains(ModelType.LOGISTIC, ModelType.DNN, ModelType.LSTM, ModelType.LINEAR, ModelType.ENSEMBLE);
         Set<String> keys = models.stream().map(ModelSpec::key).collect(Collectors.toSet());
-        assertThat(keys).hasSize(24);
+        assertThat(keys).hasSize(25);
+        // the ensemble's key is made of its members' keys: the eight dense networks of its unit
+        ModelSpec vote = models.stream().filter(m -> m.type() == ModelType.ENSEMBLE).findFirst().orElseThrow();
+        assertThat(vote.memberKeys()).containsExactlyElementsOf(models.stream()
+                .filter(m -> m.unit().equals("direction-3bar") && m.name().startsWith("dnn#")).map(ModelSpec::key).toList());
         // deterministic: a second read and expansion gives the same keys in the same order
         assertThat(Expander.expand(WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"))).stream().map(ModelSpec::key).toList())
                 .isEqualTo(models.stream().map(ModelSpec::key).toList());
@@ -80,7 +84,9 @@ class WorkSpecYamlTest {
                         ModelEntry.builder("dnn", ModelType.DNN).grid("hidden", List.of(16), List.of(32, 16))
                                 .grid("dropout", 0.0, 0.2).set("epochs", 20).grid("lr", 0.001, 0.0003).build(),
                         ModelEntry.builder("lstm", ModelType.LSTM).set("hidden", List.of(16)).grid("sequenceLength", 12, 24)
-                                .set("epochs", 10).set("lr", 0.001).repeats(2).build())))
+                                .set("epochs", 10).set("lr", 0.001).repeats(2).build(),
+                        ModelEntry.builder("vote", ModelType.ENSEMBLE).set("members", List.of("dnn"))
+                                .set("vote", "majority").build())))
                 .unit(new WorkUnit("return-1bar", "quickstart", qs, Long.MIN_VALUE, Long.MAX_VALUE,
                         new DatasetOptions(DatasetOptions.Task.REGRESSION, FutureReturn(1).id(), null, null,
                                 DatasetOptions.Scaling.ROBUST), split, List.of(
@@ -108,7 +114,8 @@ class WorkSpecYamlTest {
     void keysFollowContentNotNames() throws Exception {
         WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
         String text = WorkSpecYaml.write(spec);
-        String renamed = text.replace("name: 'dnn'", "name: 'dense'").replace("name: 'direction-3bar'", "name: 'dir'");
+        String renamed = text.replace("name: 'dnn'", "name: 'dense'").replace("members: ['dnn']", "members: ['dense']")
+                .replace("name: 'direction-3bar'", "name: 'dir'");
         List<String> a = Expander.expand(spec).stream().map(ModelSpec::key).toList();
         List<String> b = Expander.expand(WorkSpecYaml.read("r", renamed, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
                 .stream().map(ModelSpec::key).toList();
@@ -118,6 +125,12 @@ class WorkSpecYamlTest {
                 .stream().map(ModelSpec::key).toList();
         assertThat(c.subList(0, 4)).doesNotContainAnyElementsOf(a);
         assertThat(c.subList(4, c.size())).isEqualTo(a.subList(4, a.size()));
+        // changing a member changes the ensemble's key
+        String member = text.replace("dropout: [0.0, 0.2]", "dropout: [0.0, 0.3]");
+        List<ModelSpec> d = Expander.expand(WorkSpecYaml.read("d", member, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false));
+        ModelSpec before = Expander.expand(spec).stream().filter(m -> m.name().startsWith("vote")).findFirst().orElseThrow();
+        ModelSpec after = d.stream().filter(m -> m.name().startsWith("vote")).findFirst().orElseThrow();
+        assertThat(after.key()).isNotEqualTo(before.key());
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.trainer.model.ModelTrainer;
 import io.atlasj.trainer.model.TrainingResult;
 import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
 import io.atlasj.workspec.WorkSpec;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
@@ -72,7 +73,11 @@ public final class LocalRunner {
         FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
         List<ModelSpec> todo = new ArrayList<>();
         List<Outcome> out = new ArrayList<>();
+        List<ModelSpec> ensembles = models.stream().filter(m -> m.type() == ModelType.ENSEMBLE).toList();
         for (ModelSpec m : models) {
+            if (m.type() == ModelType.ENSEMBLE) {
+                continue;
+            }
             var done = ResultsIo.complete(dir(m));
             if (done.isPresent()) {
                 out.add(new Outcome(m, done.get(), true));
@@ -112,6 +117,26 @@ public final class LocalRunner {
                 pool.shutdownNow();
                 throw new IllegalStateException("the run exceeded its time limit");
             }
+        }
+        // ensembles, once their members have results
+        int n = 0;
+        for (ModelSpec e : ensembles) {
+            var done = ResultsIo.complete(dir(e));
+            if (done.isPresent()) {
+                out.add(new Outcome(e, done.get(), true));
+                listener.skipped(e);
+                continue;
+            }
+            ResultsObject r = Ensembles.combine(e, e.memberKeys().stream()
+                    .map(k -> models.stream().filter(x -> x.key().equals(k)).findFirst().orElseThrow())
+                    .map(x -> ResultsIo.complete(dir(x)).orElse(null)).toList(), provenance(e), describe(e));
+            try {
+                ResultsIo.write(dir(e), r);
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot write the result of " + e.key(), ex);
+            }
+            listener.finished(e, r, ++n, ensembles.size());
+            out.add(new Outcome(e, r, false));
         }
         return out;
     }
