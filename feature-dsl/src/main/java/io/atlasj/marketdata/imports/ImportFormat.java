@@ -41,7 +41,7 @@ public enum ImportFormat {
             }
         }
         ImportFormat closest = Arrays.stream(values())
-                .min(Comparator.comparingInt(f -> Names.editDistance(f.id, text.toLowerCase())))
+                .min(Comparator.comparingInt(f -> io.atlasj.text.Names.distance(f.id, text.toLowerCase())))
                 .orElseThrow();
         throw new IllegalArgumentException("unknown format '" + text + "' (did you mean '" + closest.id
                 + "'?); formats: " + ids());

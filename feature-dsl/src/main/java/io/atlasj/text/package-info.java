@@ -1,0 +1,2 @@
+/** Small text helpers shared by every user-facing message. */
+package io.atlasj.text;
