@@ -80,9 +80,56 @@ final class RunCommand implements Callable<Integer> {
                     metric(r), String.format(Locale.ROOT, "%.1fs", r.millis() / 1000.0)));
         }
         out.print(Formats.table(List.of("UNIT", "MODEL", "TYPE", "STATUS", "VALIDATION / TEST", "TIME"), rows));
+        for (String line : baselines(outcomes)) {
+            out.println(line);
+        }
         out.printf(Locale.ROOT, "%d models: %d trained now, %d from earlier runs, %d failed; %.1fs%n", outcomes.size(),
                 outcomes.size() - skipped, skipped, failed, (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /**
+     * Trivial baselines on each unit's test rows (first fold), to read the table against: for classification the
+     * majority class of the training rows; for regression predicting zero and predicting the previous row's label
+     * (the last return, known when the row's bar closes).
+     */
+    static List<String> baselines(List<LocalRunner.Outcome> outcomes) {
+        List<String> lines = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (LocalRunner.Outcome o : outcomes) {
+            ResultsObject r = o.result();
+            if (!r.status().equals("done") || r.folds().isEmpty() || r.folds().get(0).train() == null
+                    || !seen.add(o.spec().unit())) {
+                continue;
+            }
+            ResultsObject.Split train = r.folds().get(0).train();
+            ResultsObject.Split test = r.folds().get(0).test();
+            if (test.actual().length < 2) {
+                continue;
+            }
+            if (test.probabilities() != null) {
+                java.util.Map<Double, Long> counts = new java.util.TreeMap<>();
+                for (double y : train.actual()) {
+                    counts.merge(y, 1L, Long::sum);
+                }
+                double majority = counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+                long hits = java.util.Arrays.stream(test.actual()).filter(y -> y == majority).count();
+                lines.add(String.format(Locale.ROOT, "baseline %s: majority class %.0f has test accuracy %.3f",
+                        o.spec().unit(), majority, (double) hits / test.actual().length));
+            } else {
+                double zero = 0;
+                double last = 0;
+                for (int i = 1; i < test.actual().length; i++) {
+                    zero += test.actual()[i] * test.actual()[i];
+                    double d = test.actual()[i] - test.actual()[i - 1];
+                    last += d * d;
+                }
+                int n = test.actual().length - 1;
+                lines.add(String.format(Locale.ROOT, "baseline %s: test rmse %.4f predicting zero, %.4f predicting the "
+                        + "last value", o.spec().unit(), Math.sqrt(zero / n), Math.sqrt(last / n)));
+            }
+        }
+        return lines;
     }
 
     /** Validation and test accuracy (classification) or RMSE (regression) of the first fold. */

@@ -43,6 +43,8 @@ class RunLocalTest {
         run(0, "data", "import", "--bundled");
         String first = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local", "--slots", "2");
         assertThat(first).contains("25 models: 25 trained now, 0 from earlier runs, 0 failed");
+        assertThat(first).contains("baseline direction-3bar: majority class").contains("baseline terciles-3bar: majority class")
+                .contains("baseline return-1bar: test rmse").contains("predicting the last value");
         List<Path> files = results();
         assertThat(files).hasSize(25);
         int done = 0;
