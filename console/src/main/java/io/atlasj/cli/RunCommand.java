@@ -9,15 +9,14 @@ import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.WorkSpec;
 import io.atlasj.workspec.results.ResultsObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -32,21 +31,18 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "A WorkSpec YAML file, e.g. configs/workspecs/quickstart.yaml.")
-    Path file;
+    @Mixin
+    SpecCommand.SpecFile specFile;
     @Option(names = "--local", required = true, description = "Run in this process (the cluster modes come later).")
     boolean local;
     @Option(names = "--slots", paramLabel = "N", description = "Models trained at once (default: the spec's execution.slots).")
     Integer slots;
     @Option(names = "--resume", description = "Continue an interrupted run (also the default: finished keys are skipped).")
     boolean resume;
-    @Option(names = "--confirm-large", description = "Accept sweeps beyond execution.maxModels.")
-    boolean confirm;
-
     @Override
     public Integer call() throws Exception {
-        WorkSpec ws = SpecCommand.read(file, confirm);
-        List<ModelSpec> models = Expander.expand(ws, confirm);
+        WorkSpec ws = specFile.read();
+        List<ModelSpec> models = Expander.expand(ws, specFile.confirm);
         AtlasHome home = atlas.home();
         PrintWriter out = spec.commandLine().getOut();
         int n = slots == null ? ws.execution().slots() : slots;

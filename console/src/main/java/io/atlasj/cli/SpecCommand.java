@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +25,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "spec", mixinStandardHelpOptions = true, description = "Validate and expand WorkSpecs.",
         subcommands = {SpecCommand.Validate.class, SpecCommand.Expand.class})
 final class SpecCommand {
+    /** The WorkSpec file argument and --confirm-large, shared by validate, expand and run. */
+    static final class SpecFile {
+        @Parameters(paramLabel = "FILE", description = "A WorkSpec YAML file, e.g. configs/workspecs/quickstart.yaml.")
+        Path file;
+        @Option(names = "--confirm-large", description = "Accept sweeps beyond execution.maxModels.")
+        boolean confirm;
+
+        WorkSpec read() {
+            return SpecCommand.read(file, confirm);
+        }
+    }
+
     static WorkSpec read(Path file, boolean confirm) {
         if (!Files.isRegularFile(file)) {
             throw new UserException(file + ": no such file");
@@ -40,16 +53,14 @@ final class SpecCommand {
     static final class Validate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(paramLabel = "FILE")
-        Path file;
-        @Option(names = "--confirm-large", description = "Accept sweeps beyond execution.maxModels.")
-        boolean confirm;
+        @Mixin
+        SpecFile specFile;
 
         @Override
         public Integer call() {
-            WorkSpec ws = read(file, confirm);
+            WorkSpec ws = specFile.read();
             long n = Expander.count(ws);
-            spec.commandLine().getOut().printf("%s: valid; %d unit(s), %s models%n", file, ws.units().size(),
+            spec.commandLine().getOut().printf("%s: valid; %d unit(s), %s models%n", specFile.file, ws.units().size(),
                     Formats.count(n));
             return 0;
         }
@@ -60,10 +71,8 @@ final class SpecCommand {
     static final class Expand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(paramLabel = "FILE")
-        Path file;
-        @Option(names = "--confirm-large", description = "Accept sweeps beyond execution.maxModels.")
-        boolean confirm;
+        @Mixin
+        SpecFile specFile;
         @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv")
         String format;
 
@@ -72,8 +81,8 @@ final class SpecCommand {
             if (!format.equals("table") && !format.equals("csv")) {
                 throw new UserException("--format must be table or csv, got '" + format + "'");
             }
-            WorkSpec ws = read(file, confirm);
-            List<ModelSpec> models = Expander.expand(ws, confirm);
+            WorkSpec ws = specFile.read();
+            List<ModelSpec> models = Expander.expand(ws, specFile.confirm);
             PrintWriter out = spec.commandLine().getOut();
             List<List<String>> rows = new ArrayList<>();
             for (ModelSpec m : models) {

@@ -75,9 +75,18 @@ public record FeatureKind(String name, Shape shape, int inputs, List<ParamSpec> 
 
     /** The given values followed by the defaults of the parameters not given. */
     public List<Double> withDefaults(double... given) {
+        return withDefaults(name, params, signature(), given);
+    }
+
+    void checkParams(List<Double> values) {
+        checkParams(name, params, signature(), values);
+    }
+
+    /** Shared by feature and label kinds: {@code usage} ends the messages. */
+    static List<Double> withDefaults(String name, List<ParamSpec> params, String usage, double... given) {
         if (given.length > params.size()) {
             throw new IllegalArgumentException(name + " takes at most " + params.size() + " parameter(s), got "
-                    + given.length + signature());
+                    + given.length + usage);
         }
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
@@ -86,16 +95,16 @@ public record FeatureKind(String name, Shape shape, int inputs, List<ParamSpec> 
             } else if (params.get(i).defaultValue() != null) {
                 out.add(params.get(i).defaultValue());
             } else {
-                throw new IllegalArgumentException(name + " needs parameter " + params.get(i).name() + signature());
+                throw new IllegalArgumentException(name + " needs parameter " + params.get(i).name() + usage);
             }
         }
         return out;
     }
 
-    void checkParams(List<Double> values) {
+    static void checkParams(String name, List<ParamSpec> params, String usage, List<Double> values) {
         if (values.size() != params.size()) {
             throw new IllegalArgumentException(name + " takes " + params.size() + " parameter(s), got " + values.size()
-                    + signature());
+                    + usage);
         }
         for (int i = 0; i < values.size(); i++) {
             ParamSpec s = params.get(i);

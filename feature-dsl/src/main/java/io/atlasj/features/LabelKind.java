@@ -140,13 +140,11 @@ public record LabelKind(String name, List<ParamSpec> params, Target target, int 
     }
 
     List<Double> withDefaults(double... given) {
-        return new FeatureKind(name, FeatureKind.Shape.LEAF, 0, params, FeatureKind.Need.CANDLES, description,
-                p -> 0, compute, null).withDefaults(given);
+        return FeatureKind.withDefaults(name, params, " (usage: " + signature() + ")", given);
     }
 
     void checkParams(List<Double> values) {
-        new FeatureKind(name, FeatureKind.Shape.LEAF, 0, params, FeatureKind.Need.CANDLES, description, p -> 0,
-                compute, null).checkParams(values);
+        FeatureKind.checkParams(name, params, " (usage: " + signature() + ")", values);
     }
 
     public String signature() {

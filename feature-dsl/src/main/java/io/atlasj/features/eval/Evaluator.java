@@ -32,6 +32,7 @@ public final class Evaluator {
     private final GapPolicy gaps;
     private final long dataFrom;
     private final long to;
+    private final String owner;
     private final Map<String, Column> memo = new HashMap<>();
     private final Map<String, Bars> series = new HashMap<>();
     private final Map<String, Bars[]> pieces = new HashMap<>();
@@ -43,10 +44,35 @@ public final class Evaluator {
      * @param to       end (exclusive) of the range; labels read beyond it
      */
     public Evaluator(SeriesSource source, GapPolicy gaps, long dataFrom, long to) {
+        this(source, gaps, dataFrom, to, "the build");
+    }
+
+    /** @param owner who reads (e.g. {@code featureset quickstart}), named when data is missing */
+    public Evaluator(SeriesSource source, GapPolicy gaps, long dataFrom, long to, String owner) {
         this.source = source;
         this.gaps = gaps;
         this.dataFrom = dataFrom;
         this.to = to;
+        this.owner = owner;
+    }
+
+    /** The error for a series the store lacks: what is needed, over which range, and what the store has. */
+    public static IllegalArgumentException missing(String owner, String what, long from, long to, SeriesSource source) {
+        return new IllegalArgumentException(owner + " needs " + what + " between "
+                + java.time.Instant.ofEpochMilli(Math.max(0, from)) + " and " + java.time.Instant.ofEpochMilli(to)
+                + ", and the store has none; stored markets: " + source.markets()
+                + " (see 'atlas data list'; import with 'atlas data import')");
+    }
+
+    /** A series read once per build; empty means the store lacks it, which is the user's to fix. */
+    private Bars series(String key, java.util.function.Supplier<Bars> read, String what, long from, long until) {
+        return series.computeIfAbsent(key, k -> {
+            Bars b = read.get();
+            if (b.size() == 0) {
+                throw missing(owner, what, from, until, source);
+            }
+            return b;
+        });
     }
 
     /** Warm-up of a resolved feature in milliseconds: how far before a value its data reaches. */
@@ -107,8 +133,9 @@ public final class Evaluator {
             Timeframe tf = f.timeframe();
             long start = tf.floor(dataFrom);
             boolean quotes = k.need() == FeatureKind.Need.QUOTES;
-            Bars all = series.computeIfAbsent(m + " " + tf + (quotes ? " quotes" : ""), key -> quotes
-                    ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candleBars(source.candles(m, tf, start, to), tf));
+            Bars all = series(m + " " + tf + (quotes ? " quotes" : ""), () -> quotes
+                    ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candleBars(source.candles(m, tf, start, to), tf),
+                    (quotes ? "quote bars" : "candles") + " of " + m + " at " + tf, start, to);
             int warm = k.warmup().bars(p);
             double[] out = new double[all.size()];
             int[][] segs = segments(all.time(), tf.millis());
@@ -177,8 +204,9 @@ public final class Evaluator {
         LabelKind k = LabelKind.of(l.kind());
         Market m = new Market(l.market().exchange(), l.market().symbol());
         Timeframe tf = l.timeframe();
-        Bars all = series.computeIfAbsent(m + " " + tf + " label+" + l.horizon(), key -> candleBars(
-                source.candles(m, tf, tf.floor(dataFrom), to + (l.horizon() + 1L) * tf.millis()), tf));
+        long until = to + (l.horizon() + 1L) * tf.millis();
+        Bars all = series(m + " " + tf + " label+" + l.horizon(), () -> candleBars(
+                source.candles(m, tf, tf.floor(dataFrom), until), tf), "candles of " + m + " at " + tf, dataFrom, until);
         double[] p = l.params().stream().mapToDouble(Double::doubleValue).toArray();
         double[] out = new double[all.size()];
         for (int[] seg : segments(all.time(), tf.millis())) {

@@ -141,42 +141,30 @@ public final class FeatureSetBuilder {
             }
         }
         long dataFrom = from - warm - Timeframe.D1.millis();
-        checkData(r, dataFrom, to);
-
+        String owner = "featureset " + set.name();
         CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
+        if (base.isEmpty()) {
+            throw Evaluator.missing(owner, "candles of " + set.baseMarket() + " at " + set.baseTimeframe(), from, to,
+                    source);
+        }
         long[] baseTime = realBars(base);
         long baseMs = set.baseTimeframe().millis();
-        Evaluator ev = new Evaluator(source, set.gaps(), dataFrom, to);
+        // each evaluator reads every series it needs once and names any the store lacks
+        Evaluator ev = new Evaluator(source, set.gaps(), dataFrom, to, owner);
         int n = baseTime.length;
-        double[][] feats = new double[r.features().size()][];
         boolean[] keep = new boolean[n];
         Arrays.fill(keep, true);
         List<Long> missing = new ArrayList<>();
+        double[][] feats = new double[r.features().size()][];
         for (int c = 0; c < feats.length; c++) {
-            Column col = ev.evaluate(r.features().get(c));
-            feats[c] = Evaluator.align(col, baseTime, baseMs);
-            long miss = 0;
-            for (int i = 0; i < n; i++) {
-                boolean nan = !Double.isFinite(feats[c][i]);
-                keep[i] &= !nan;
-                miss += nan ? 1 : 0;
-            }
-            missing.add(miss);
+            feats[c] = onBase(ev.evaluate(r.features().get(c)), baseTime, baseMs, keep, missing);
         }
         long afterFeatures = count(keep);
         // Labels read past 'to' (their horizon); their own evaluator, so that no feature column ever could.
-        Evaluator labelEv = new Evaluator(source, set.gaps(), dataFrom, to + horizon);
+        Evaluator labelEv = new Evaluator(source, set.gaps(), dataFrom, to + horizon, owner);
         double[][] labels = new double[r.labels().size()][];
         for (int c = 0; c < labels.length; c++) {
-            Column col = labelEv.evaluate(r.labels().get(c));
-            labels[c] = Evaluator.align(col, baseTime, baseMs);
-            long miss = 0;
-            for (int i = 0; i < n; i++) {
-                boolean nan = !Double.isFinite(labels[c][i]);
-                keep[i] &= !nan;
-                miss += nan ? 1 : 0;
-            }
-            missing.add(miss);
+            labels[c] = onBase(labelEv.evaluate(r.labels().get(c)), baseTime, baseMs, keep, missing);
         }
         int rows = (int) count(keep);
         long[] time = new long[rows];
@@ -200,17 +188,21 @@ public final class FeatureSetBuilder {
                 r.labels().stream().map(Label::id).toList(), l2, report);
     }
 
-    private void checkData(Resolved r, long dataFrom, long to) {
-        for (Need need : r.needs()) {
-            int size = need.quotes() ? source.quoteBars(need.market(), need.timeframe(), dataFrom, to).size()
-                    : source.candles(need.market(), need.timeframe(), dataFrom, to).size();
-            if (size == 0) {
-                throw new IllegalArgumentException("featureset " + r.set().name() + " needs " + need + " between "
-                        + java.time.Instant.ofEpochMilli(Math.max(0, dataFrom)) + " and " + java.time.Instant.ofEpochMilli(to)
-                        + ", and the store has none; stored markets: " + source.markets()
-                        + " (see 'atlas data list'; import with 'atlas data import')");
+    /**
+     * A column placed on the base bars; rows where it has no (finite) value are no longer kept, and their count is
+     * added to {@code missing}.
+     */
+    private static double[] onBase(Column col, long[] baseTime, long baseMs, boolean[] keep, List<Long> missing) {
+        double[] v = Evaluator.align(col, baseTime, baseMs);
+        long miss = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                keep[i] = false;
+                miss++;
             }
         }
+        missing.add(miss);
+        return v;
     }
 
     private static long[] realBars(CandleSeries c) {

@@ -118,7 +118,9 @@ public final class LocalRunner {
                 throw new IllegalStateException("the run exceeded its time limit");
             }
         }
-        // ensembles, once their members have results
+        // ensembles, once their members have results (those of this run and of earlier ones are all in 'out')
+        Map<String, ResultsObject> byKey = new HashMap<>();
+        out.forEach(o -> byKey.put(o.spec().key(), o.result()));
         int n = 0;
         for (ModelSpec e : ensembles) {
             var done = ResultsIo.complete(dir(e));
@@ -127,9 +129,8 @@ public final class LocalRunner {
                 listener.skipped(e);
                 continue;
             }
-            ResultsObject r = Ensembles.combine(e, e.memberKeys().stream()
-                    .map(k -> models.stream().filter(x -> x.key().equals(k)).findFirst().orElseThrow())
-                    .map(x -> ResultsIo.complete(dir(x)).orElse(null)).toList(), provenance(e), describe(e));
+            ResultsObject r = Ensembles.combine(e, e.memberKeys().stream().map(byKey::get).toList(), provenance(e),
+                    describe(e));
             try {
                 ResultsIo.write(dir(e), r);
             } catch (IOException ex) {
