@@ -130,24 +130,6 @@ final class RunCommand implements Callable<Integer> {
 
     /** Validation and test accuracy (classification) or RMSE (regression) of the first fold. */
     static String metric(ResultsObject r) {
-        if (r.folds().isEmpty() || r.folds().get(0).test() == null) {
-            return "";
-        }
-        ResultsObject.FoldResult f = r.folds().get(0);
-        boolean classify = f.test().probabilities() != null;
-        return String.format(Locale.ROOT, "%s %.3f / %.3f", classify ? "accuracy" : "rmse",
-                score(f.validation(), classify), score(f.test(), classify));
-    }
-
-    private static double score(ResultsObject.Split s, boolean classify) {
-        if (s == null || s.actual().length == 0) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (int i = 0; i < s.actual().length; i++) {
-            double d = s.predicted()[i] - s.actual()[i];
-            sum += classify ? (d == 0 ? 1 : 0) : d * d;
-        }
-        return classify ? sum / s.actual().length : Math.sqrt(sum / s.actual().length);
+        return io.atlasj.workspec.results.Headline.of(r).toString();
     }
 }

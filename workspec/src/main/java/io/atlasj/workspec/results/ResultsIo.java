@@ -59,20 +59,39 @@ public final class ResultsIo {
 
     /** The result in {@code dir} if it is complete: readable, and every model file present with its checksum. */
     public static Optional<ResultsObject> complete(Path dir) {
+        return verify(dir).result();
+    }
+
+    /**
+     * What is in {@code dir}: a complete result, nothing ({@code missing}), or a result that must not count
+     * ({@code corrupt}, with the reason: unreadable JSON, an unknown version, a model file absent or with another
+     * checksum).
+     */
+    public record Verified(Optional<ResultsObject> result, boolean missing, String problem) {
+    }
+
+    public static Verified verify(Path dir) {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) {
-            return Optional.empty();
+            return new Verified(Optional.empty(), true, f + ": no result file");
         }
         try {
             ResultsObject r = read(f);
             for (ResultsObject.FoldResult fold : r.folds()) {
-                if (fold.modelFile() != null && !fold.modelSha256().equals(sha256(dir.resolve(fold.modelFile())))) {
-                    return Optional.empty();
+                if (fold.modelFile() == null) {
+                    continue;
+                }
+                Path model = dir.resolve(fold.modelFile());
+                if (!Files.isRegularFile(model)) {
+                    return new Verified(Optional.empty(), false, model + ": model file missing");
+                }
+                if (!fold.modelSha256().equals(sha256(model))) {
+                    return new Verified(Optional.empty(), false, model + ": SHA-256 differs from the one in " + FILE);
                 }
             }
-            return Optional.of(r);
+            return new Verified(Optional.of(r), false, null);
         } catch (IOException e) {
-            return Optional.empty();
+            return new Verified(Optional.empty(), false, e.getMessage());
         }
     }
 

@@ -1,0 +1,95 @@
+package io.atlasj.harvester;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.workspec.results.ResultsIo;
+import io.atlasj.workspec.results.ResultsObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsStoreTest {
+    @TempDir
+    Path tmp;
+
+    /** Writes a classification result with one model file, as a trainer would. */
+    static Path result(Path runs, String workspec, String unit, String key, double[] predicted) throws Exception {
+        Path dir = runs.resolve(workspec).resolve(unit).resolve(key);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("model-fold0.zip"), ("weights of " + key).getBytes());
+        double[] actual = {0, 1, 1, 0};
+        double[][] p = {{0.6, 0.4}, {0.3, 0.7}, {0.2, 0.8}, {0.9, 0.1}};
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2, 3, 4}, actual, predicted, p);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, key, workspec, "done", null,
+                Map.of("unit", unit, "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of("hidden", List.of(16))),
+                Map.of(), List.of(), List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s,
+                        s, s, "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
+        ResultsIo.write(dir, r);
+        return dir;
+    }
+
+    static final String K1 = "0123456789abcdef0123456789abcdef";
+    static final String K2 = "fedcba9876543210fedcba9876543210";
+
+    @Test
+    void ingestionIsIdempotentAndKeepsTheHeadline() throws Exception {
+        Path runs = tmp.resolve("runs");
+        Path dir = result(runs, "ws", "u", K1, new double[] {0, 1, 0, 0});
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
+            assertThat(store.ingest(dir, "node-a").outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
+            assertThat(store.ingest(dir, "node-b").outcome()).isEqualTo(ResultsStore.Outcome.PRESENT);
+            List<ResultsStore.Row> rows = store.rows("ws");
+            assertThat(rows).hasSize(1);
+            ResultsStore.Row row = rows.get(0);
+            assertThat(row.node()).isEqualTo("node-a");
+            assertThat(row.headline().metric()).isEqualTo("accuracy");
+            assertThat(row.headline().validation()).isEqualTo(0.75); // 3 of 4 predictions equal the actual class
+            assertThat(row.hyperparameters()).isEqualTo("{\"hidden\":[16]}");
+            assertThat(store.results("ws")).extracting(ResultsObject::key).containsExactly(K1);
+        }
+        // committed rows survive a reopen
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
+            assertThat(store.rows("ws")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aModelFileThatDoesNotMatchItsChecksumIsNotIngested() throws Exception {
+        Path runs = tmp.resolve("runs");
+        Path dir = result(runs, "ws", "u", K1, new double[] {0, 1, 0, 0});
+        Files.write(dir.resolve("model-fold0.zip"), "tampered".getBytes());
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
+            ResultsStore.Ingest in = store.ingest(dir, null);
+            assertThat(in.outcome()).isEqualTo(ResultsStore.Outcome.CORRUPT);
+            assertThat(in.detail()).contains("model-fold0.zip").contains("SHA-256");
+            assertThat(store.rows("ws")).isEmpty();
+        }
+    }
+
+    @Test
+    void anOfflineHarvestCopiesCompleteResultsInAndReportsTheRest() throws Exception {
+        Path elsewhere = tmp.resolve("copied-from-another-machine/runs");
+        result(elsewhere, "ws", "u", K1, new double[] {0, 1, 1, 0});
+        Path broken = result(elsewhere, "ws", "u", K2, new double[] {0, 1, 1, 0});
+        Files.writeString(broken.resolve(ResultsIo.FILE), "{\"schemaVersion\": 1, \"key\": ");
+        Path missing = elsewhere.resolve("ws/u/00000000000000000000000000000000");
+        Files.createDirectories(missing);
+        Files.write(missing.resolve("model-fold0.zip"), new byte[] {1});
+
+        Path runs = tmp.resolve("home/runs");
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("home/results"), runs)) {
+            List<ResultsStore.Ingest> report = store.harvest(elsewhere.resolve("ws"));
+            assertThat(report).extracting(ResultsStore.Ingest::outcome).containsExactlyInAnyOrder(
+                    ResultsStore.Outcome.INGESTED, ResultsStore.Outcome.CORRUPT, ResultsStore.Outcome.MISSING);
+            assertThat(Files.isRegularFile(runs.resolve("ws/u/" + K1 + "/result.json"))).isTrue();
+            assertThat(ResultsIo.complete(runs.resolve("ws/u/" + K1))).isPresent();
+            assertThat(store.rows("ws")).extracting(ResultsStore.Row::key).containsExactly(K1);
+            // a second harvest of the same copy adds nothing
+            assertThat(store.harvest(elsewhere.resolve("ws"))).extracting(ResultsStore.Ingest::outcome)
+                    .contains(ResultsStore.Outcome.PRESENT).doesNotContain(ResultsStore.Outcome.INGESTED);
+        }
+    }
+}
