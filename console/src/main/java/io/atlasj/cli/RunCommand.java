@@ -20,11 +20,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code atlas run FILE --local}: train a WorkSpec's models in this process. */
+/**
+ * {@code atlas run FILE (--local | --local-cluster N | --cluster HOST:PORT)}: train a WorkSpec's models in this
+ * process, on a cluster of separate JVMs started for the run, or on a running cluster.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every ModelSpec of a WorkSpec and write one result per key under ATLAS_HOME/runs.",
             "Keys with a complete result are skipped, so a rerun (or --resume) continues where a run stopped.",
-            "Implemented model types: linear, logistic, dnn, lstm, bilstm, ensemble; the others are recorded as failed results for now."})
+            "--local trains in this process; --local-cluster N starts a coordinator, a harvester and N trainer JVMs on",
+            "127.0.0.1 for the run; --cluster HOST:PORT submits to a running cluster and follows it."})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     AtlasCli atlas;
@@ -33,16 +37,35 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     SpecCommand.SpecFile specFile;
-    @Option(names = "--local", required = true, description = "Run in this process (the cluster modes come later).")
-    boolean local;
-    @Option(names = "--slots", paramLabel = "N", description = "Models trained at once (default: the spec's execution.slots).")
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @Option(names = "--local", required = true, description = "Train in this process.")
+        boolean local;
+        @Option(names = "--local-cluster", paramLabel = "N", required = true,
+                description = "Start a coordinator, a harvester and N trainer processes on 127.0.0.1 for this run.")
+        Integer localCluster;
+        @Option(names = "--cluster", paramLabel = "HOST:PORT", required = true,
+                description = "Submit to the running cluster whose seed node is HOST:PORT and follow the run.")
+        String cluster;
+    }
+
+    @Option(names = "--slots", paramLabel = "N",
+            description = "Models trained at once: in this process (--local) or per trainer (--local-cluster); default: the spec's execution.slots, per trainer 1.")
     Integer slots;
+    @Option(names = "--tls", paramLabel = "DIR", description = "--cluster: keys for a TLS cluster.")
+    java.nio.file.Path tls;
     @Option(names = "--resume", description = "Continue an interrupted run (also the default: finished keys are skipped).")
     boolean resume;
     @Override
     public Integer call() throws Exception {
         WorkSpec ws = specFile.read();
         List<ModelSpec> models = Expander.expand(ws, specFile.confirm);
+        if (!mode.local) {
+            return new ClusterRun(atlas.home(), spec.commandLine().getOut()).run(ws, models, mode.localCluster, mode.cluster,
+                    slots, tls);
+        }
         AtlasHome home = atlas.home();
         PrintWriter out = spec.commandLine().getOut();
         int n = slots == null ? ws.execution().slots() : slots;

@@ -728,6 +728,18 @@ public final class WorkSpecYaml {
 
     // ------------------------------------------------------------------ writing
 
+    /**
+     * The spec as YAML with every featureset written inline: what a cluster node needs to expand the same ModelSpecs
+     * (same keys) without the featureset files that sat beside the spec.
+     */
+    public static String writeSelfContained(WorkSpec s) {
+        WorkSpec.Builder b = WorkSpec.builder(s.name()).execution(s.execution());
+        for (WorkUnit u : s.units()) {
+            b.unit(new WorkUnit(u.name(), null, u.featureset(), u.from(), u.to(), u.dataset(), u.split(), u.models()));
+        }
+        return write(b.build());
+    }
+
     /** The spec as YAML; named featuresets by name, inline ones inline. */
     public static String write(WorkSpec s) {
         StringBuilder sb = new StringBuilder();

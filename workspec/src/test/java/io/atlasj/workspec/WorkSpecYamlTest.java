@@ -19,6 +19,27 @@ class WorkSpecYamlTest {
     static final Path SPECS = Path.of("../configs/workspecs");
 
     @Test
+    void aSelfContainedCopyNeedsNoFeaturesetFilesAndExpandsToTheSameKeys() throws Exception {
+        WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
+        String yaml = WorkSpecYaml.writeSelfContained(spec);
+        assertThat(yaml).doesNotContain("featureset: \"quickstart\"").doesNotContain("featureset: quickstart\n");
+        FeaturesetLocator none = new FeaturesetLocator() {
+            @Override
+            public java.util.Optional<FeatureLabelSet> find(String name) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public List<String> known() {
+                return List.of();
+            }
+        };
+        WorkSpec copy = WorkSpecYaml.read("sent.yaml", yaml, none, false);
+        assertThat(Expander.expand(copy).stream().map(ModelSpec::key).toList())
+                .isEqualTo(Expander.expand(spec).stream().map(ModelSpec::key).toList());
+    }
+
+    @Test
     void quickstartExpandsToTwentyFiveModelsOfFiveTypesWithStableKeys() throws Exception {
         WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
         List<ModelSpec> models = Expander.expand(spec);

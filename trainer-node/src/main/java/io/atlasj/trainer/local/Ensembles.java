@@ -13,11 +13,11 @@ import java.util.Map;
  * the lower class), {@code max-confidence} the class of the member most confident in its own prediction. The
  * ensemble's result has the members' rows, fold by fold; it needs every member done.
  */
-final class Ensembles {
+public final class Ensembles {
     private Ensembles() {
     }
 
-    static ResultsObject combine(ModelSpec e, List<ResultsObject> members, Map<String, String> provenance,
+    public static ResultsObject combine(ModelSpec e, List<ResultsObject> members, Map<String, String> provenance,
                                  Map<String, Object> spec) {
         long start = System.currentTimeMillis();
         String vote = (String) e.hyper().get("vote");

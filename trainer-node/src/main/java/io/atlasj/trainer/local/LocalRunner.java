@@ -43,6 +43,11 @@ public final class LocalRunner {
     private final ModelTrainer trainer;
     private final int slots;
 
+    /** A runner for {@link #runOne} only (a cluster slot: its featuresets come from the cache, not a store). */
+    public LocalRunner(AtlasHome home, ModelTrainer trainer) {
+        this(home, null, trainer, 1);
+    }
+
     public LocalRunner(AtlasHome home, MarketDataStore store, ModelTrainer trainer, int slots) {
         this.home = home;
         this.store = store;
@@ -142,7 +147,11 @@ public final class LocalRunner {
         return out;
     }
 
-    private ResultsObject runOne(ModelSpec m, FeatureMatrix matrix) {
+    /**
+     * Trains one ModelSpec on its unit's matrix and writes its result (done or failed) under {@link #dir}; used by
+     * {@link #run} and by the cluster's trainer slots. Never throws for a model that cannot be trained.
+     */
+    public ResultsObject runOne(ModelSpec m, FeatureMatrix matrix) {
         long start = System.currentTimeMillis();
         Path dir = dir(m);
         List<ResultsObject.FoldResult> folds = new ArrayList<>();
@@ -215,7 +224,7 @@ public final class LocalRunner {
         return new ResultsObject.Split(p.time(), actual, predicted, null);
     }
 
-    static Map<String, Object> describe(ModelSpec m) {
+    public static Map<String, Object> describe(ModelSpec m) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("unit", m.unit());
         s.put("name", m.name());
@@ -242,7 +251,7 @@ public final class LocalRunner {
         return f;
     }
 
-    static Map<String, String> provenance(ModelSpec m) {
+    public static Map<String, String> provenance(ModelSpec m) {
         Map<String, String> p = new LinkedHashMap<>();
         String v = LocalRunner.class.getPackage().getImplementationVersion();
         p.put("atlas", v == null ? "development" : v);

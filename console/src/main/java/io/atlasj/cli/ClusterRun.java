@@ -1,0 +1,125 @@
+package io.atlasj.cli;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.trainer.cluster.AtlasNode;
+import io.atlasj.trainer.cluster.ClientEvent;
+import io.atlasj.trainer.cluster.ClusterClient;
+import io.atlasj.trainer.local.LocalRunner;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.WorkSpecYaml;
+import io.atlasj.workspec.results.ResultsIo;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code atlas run --local-cluster N} and {@code --cluster HOST:PORT}: submit, follow with live progress, print the table. */
+final class ClusterRun {
+    private final AtlasHome home;
+    private final PrintWriter out;
+
+    ClusterRun(AtlasHome home, PrintWriter out) {
+        this.home = home;
+        this.out = out;
+    }
+
+    int run(WorkSpec ws, List<ModelSpec> models, Integer localTrainers, String seed, Integer slots, Path tls)
+            throws Exception {
+        long t0 = System.nanoTime();
+        String yaml = WorkSpecYaml.writeSelfContained(ws);
+        Duration limit = ws.execution().timeLimit().multipliedBy(Math.max(1, models.size()));
+        if (localTrainers != null) {
+            if (localTrainers < 1) {
+                throw new UserException("--local-cluster needs at least 1 trainer, got " + localTrainers);
+            }
+            int perTrainer = slots == null ? 1 : slots;
+            if (perTrainer < 1) {
+                throw new UserException("--slots must be at least 1, got " + perTrainer);
+            }
+            out.printf("%s: %d models; starting a local cluster: coordinator, harvester, %d trainer(s) x %d slot(s); "
+                    + "logs under %s%n", ws.name(), models.size(), localTrainers, perTrainer,
+                    home.root().resolve("logs/local-cluster"));
+            out.flush();
+            try (LocalCluster cluster = LocalCluster.start(home, localTrainers, perTrainer, List.of());
+                 AtlasNode client = Clients.join(home, cluster.seed(), null)) {
+                return follow(client, ws, models, yaml, limit, t0, cluster);
+            }
+        }
+        try (AtlasNode client = Clients.join(home, seed, tls)) {
+            out.printf("%s: %d models submitted to the cluster at %s%n", ws.name(), models.size(), seed);
+            out.flush();
+            return follow(client, ws, models, yaml, limit, t0, null);
+        }
+    }
+
+    private int follow(AtlasNode client, WorkSpec ws, List<ModelSpec> models, String yaml, Duration limit, long t0,
+                       LocalCluster cluster) throws InterruptedException {
+        ClientEvent.RunFinished f = ClusterClient.run(client, ws.name(), yaml, new ClusterClient.Listener() {
+            int lastDone = -1;
+
+            @Override
+            public void accepted(ClientEvent.Accepted a) {
+                out.printf("run %s accepted: %d keys, %d already in the results store%n", a.runId(), a.total(),
+                        a.alreadyDone());
+                out.flush();
+            }
+
+            @Override
+            public void progress(ClientEvent.Progress p) {
+                for (ClientEvent.Line l : p.finished()) {
+                    out.printf(Locale.ROOT, "[%d/%d] %s %s %s %s%s%n", p.done() + p.failed(), p.total(), l.unit(), l.name(),
+                            l.state(), l.headline() == null ? "" : l.headline(), l.node() == null ? "" : " on " + shortNode(l.node()));
+                }
+                if (p.done() + p.failed() != lastDone) {
+                    lastDone = p.done() + p.failed();
+                    out.printf("progress: %d done, %d failed, %d running, %d queued of %d%n", p.done(), p.failed(),
+                            p.running(), p.queued(), p.total());
+                }
+                out.flush();
+                if (cluster != null && !cluster.dead().isEmpty()) {
+                    out.println("warning: cluster processes exited: " + cluster.dead());
+                }
+            }
+        }, limit);
+        Map<String, ModelSpec> byKey = new HashMap<>();
+        models.forEach(m -> byKey.put(m.key(), m));
+        List<List<String>> rows = new ArrayList<>();
+        List<LocalRunner.Outcome> outcomes = new ArrayList<>();
+        long failed = 0;
+        for (ClientEvent.Line l : f.lines()) {
+            ModelSpec m = byKey.get(l.key());
+            failed += l.state().equals("failed") ? 1 : 0;
+            String headline = l.headline() == null ? "" : l.headline();
+            var local = m == null ? java.util.Optional.<io.atlasj.workspec.results.ResultsObject>empty()
+                    : ResultsIo.complete(home.runs().resolve(ws.name()).resolve(m.unit()).resolve(l.key()));
+            if (local.isPresent()) {
+                outcomes.add(new LocalRunner.Outcome(m, local.get(), false));
+                if (headline.isEmpty()) {
+                    headline = RunCommand.metric(local.get());
+                }
+            }
+            rows.add(List.of(l.unit(), l.name(), m == null ? "?" : m.type().id(), l.state(), String.valueOf(l.attempt()),
+                    l.node() == null ? "" : shortNode(l.node()), headline,
+                    l.millis() == null ? "" : String.format(Locale.ROOT, "%.1fs", l.millis() / 1000.0)));
+        }
+        out.print(Formats.table(List.of("UNIT", "MODEL", "TYPE", "STATUS", "ATTEMPTS", "NODE", "VALIDATION / TEST", "TIME"),
+                rows));
+        RunCommand.baselines(outcomes).forEach(out::println);
+        out.printf(Locale.ROOT, "%d models: %d failed; run %s; %.1fs%n", f.lines().size(), failed, f.runId(),
+                (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        return 0;
+    }
+
+    /** {@code pekko://atlas@127.0.0.1:41234#-123} as {@code 127.0.0.1:41234}. */
+    static String shortNode(String node) {
+        String s = node.replaceFirst("^pekko://atlas@", "");
+        int hash = s.indexOf('#');
+        return hash < 0 ? s : s.substring(0, hash);
+    }
+}

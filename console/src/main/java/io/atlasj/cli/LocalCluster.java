@@ -1,0 +1,117 @@
+package io.atlasj.cli;
+
+import io.atlasj.home.AtlasHome;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster of separate JVMs on 127.0.0.1 (the embedded default): a coordinator, a harvester and N trainers, each
+ * {@code atlas cluster start} in its own process with its log under {@code ATLAS_HOME/logs/local-cluster/}. All share
+ * the home, so featuresets and results are read in place rather than fetched. Closing it stops every process
+ * (SIGTERM: each leaves the cluster; SIGKILL after 20 s).
+ */
+final class LocalCluster implements AutoCloseable {
+    /** A started process and its role. */
+    record Node(String role, int port, Process process, Path log) {
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final String seed;
+    private final AtlasHome home;
+
+    private LocalCluster(AtlasHome home, String seed) {
+        this.home = home;
+        this.seed = seed;
+    }
+
+    /**
+     * @param trainers       trainer processes
+     * @param slotsPerTrainer slots of each
+     * @param extra          more options for the trainers (the benchmark's {@code --noop})
+     */
+    static LocalCluster start(AtlasHome home, int trainers, int slotsPerTrainer, List<String> extra) throws IOException {
+        int coordinatorPort = freePort();
+        LocalCluster c = new LocalCluster(home, "127.0.0.1:" + coordinatorPort);
+        try {
+            c.spawn("coordinator", coordinatorPort, List.of());
+            c.spawn("harvester", freePort(), List.of());
+            for (int i = 0; i < trainers; i++) {
+                List<String> opts = new ArrayList<>(List.of("--slots", String.valueOf(slotsPerTrainer)));
+                opts.addAll(extra);
+                c.spawn("trainer", freePort(), opts);
+            }
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    String seed() {
+        return seed;
+    }
+
+    List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Starts one more node (a trainer joining mid-run, or a coordinator started again on its old port). */
+    Node spawn(String role, int port, List<String> opts) throws IOException {
+        Path logs = home.root().resolve("logs/local-cluster");
+        Files.createDirectories(logs);
+        long same = nodes.stream().filter(n -> n.role().equals(role)).count();
+        Path log = logs.resolve(role + "-" + same + "-" + port + ".log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        cmd.add(role.equals("trainer") ? "-Xmx2g" : "-Xmx1g");
+        cmd.add("-Dlog4j2.level=INFO");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(AtlasCli.class.getName());
+        cmd.add("--home");
+        cmd.add(home.root().toString());
+        cmd.addAll(List.of("cluster", "start", "--role", role, "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "--seed", seed));
+        cmd.addAll(opts);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+        Node n = new Node(role, port, pb.start(), log);
+        nodes.add(n);
+        return n;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Nodes that exited on their own (a crash): their roles and logs, for an error message. */
+    List<String> dead() {
+        return nodes.stream().filter(n -> !n.process().isAlive())
+                .map(n -> n.role() + " (exit " + n.process().exitValue() + ", log " + n.log() + ")").toList();
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes) {
+            n.process().destroy();
+        }
+        for (Node n : nodes) {
+            try {
+                if (!n.process().waitFor(20, TimeUnit.SECONDS)) {
+                    n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                n.process().destroyForcibly();
+            }
+        }
+    }
+}

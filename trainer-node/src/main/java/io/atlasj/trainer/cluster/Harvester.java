@@ -1,0 +1,167 @@
+package io.atlasj.trainer.cluster;
+
+import io.atlasj.harvester.ResultsStore;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.trainer.local.Ensembles;
+import io.atlasj.trainer.local.LocalRunner;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.results.Headline;
+import io.atlasj.workspec.results.ResultsIo;
+import io.atlasj.workspec.results.ResultsObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The harvester role: puts each finished key's result into the {@link ResultsStore} (idempotent by key, checksums
+ * verified), fetching the files in chunks from the trainer's file server when they are not on this node's disk, and
+ * combines ensembles once their members are in. Store work runs on one thread of its own, off the actor's dispatcher.
+ */
+public final class Harvester {
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "atlas-harvester");
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+    /** The status of a probe's answer when the result is not on this node yet. */
+    public static final String ABSENT = "absent";
+
+    public sealed interface Command extends CborSerializable {
+    }
+
+    /**
+     * Ingest the result of {@code key}, trained on {@code node} whose file server is {@code files}; with {@code files}
+     * null, a probe: ingest it only if it is on this node's disk, else answer {@link #ABSENT}.
+     */
+    public record Harvest(String runId, String workspec, String unit, String key, String node,
+                          ActorRef<FileServer.Command> files, ActorRef<Coordinator.Command> replyTo) implements Command {
+    }
+
+    /** Which of {@code keys} already have results in the store. */
+    public record Known(String runId, String workspec, List<String> keys, ActorRef<Coordinator.Command> replyTo)
+            implements Command {
+    }
+
+    /** Combine the ensemble {@code key} of the run from its members' results. */
+    public record Combine(String runId, String specYaml, String key, ActorRef<Coordinator.Command> replyTo)
+            implements Command {
+    }
+
+    private Harvester() {
+    }
+
+    public static Behavior<Command> create(AtlasHome home) {
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+            ResultsStore store = ResultsStore.open(home.results(), home.runs());
+            ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "atlas-harvest");
+                t.setDaemon(true);
+                return t;
+            });
+            ActorSystem<?> system = ctx.getSystem();
+            return Behaviors.receive(Command.class)
+                    .onMessage(Harvest.class, h -> {
+                        CompletableFuture.runAsync(() -> h.replyTo().tell(harvest(system, store, home, h)), io);
+                        return Behaviors.same();
+                    })
+                    .onMessage(Known.class, k -> {
+                        CompletableFuture.runAsync(() -> {
+                            List<String> present = k.keys().stream().filter(x -> store.present(k.workspec(), x)).toList();
+                            k.replyTo().tell(new Coordinator.KnownReply(k.runId(), present));
+                        }, io);
+                        return Behaviors.same();
+                    })
+                    .onMessage(Combine.class, c -> {
+                        CompletableFuture.runAsync(() -> c.replyTo().tell(combine(store, home, c)), io);
+                        return Behaviors.same();
+                    })
+                    .onSignal(PostStop.class, s -> {
+                        io.shutdown();
+                        store.close();
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    private static Coordinator.Harvested harvest(ActorSystem<?> system, ResultsStore store, AtlasHome home, Harvest h) {
+        try {
+            Path local = store.dir(h.workspec(), h.unit(), h.key());
+            ResultsStore.Ingest in = store.ingest(local, h.node());
+            if (h.files() == null && (in.outcome() == ResultsStore.Outcome.MISSING
+                    || in.outcome() == ResultsStore.Outcome.CORRUPT)) {
+                return new Coordinator.Harvested(h.runId(), h.key(), false, ABSENT, null, in.detail());
+            }
+            if (in.outcome() == ResultsStore.Outcome.MISSING || in.outcome() == ResultsStore.Outcome.CORRUPT) {
+                // not (or not wholly) on this node's disk: fetch the folder from the trainer, then ingest the copy
+                String rel = home.root().relativize(local).toString().replace('\\', '/');
+                Path incoming = Files.createTempDirectory(home.runs(), "incoming-");
+                try {
+                    for (String name : FileServer.list(system, h.files(), rel, FETCH_TIMEOUT)) {
+                        FileServer.fetch(system, h.files(), rel + "/" + name, incoming.resolve(name), FETCH_TIMEOUT);
+                    }
+                    in = store.ingest(incoming, h.node());
+                } finally {
+                    deleteTree(incoming);
+                }
+            }
+            return switch (in.outcome()) {
+                case INGESTED, PRESENT -> {
+                    ResultsObject r = ResultsIo.complete(store.dir(h.workspec(), h.unit(), h.key())).orElseThrow();
+                    yield new Coordinator.Harvested(h.runId(), h.key(), true, r.status(), Headline.of(r).toString(), null);
+                }
+                default -> new Coordinator.Harvested(h.runId(), h.key(), false, null, null, in.detail());
+            };
+        } catch (Exception e) {
+            return new Coordinator.Harvested(h.runId(), h.key(), false, null, null, e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static Coordinator.Harvested combine(ResultsStore store, AtlasHome home, Combine c) {
+        try {
+            List<ModelSpec> all = Expander.expand(Coordinator.parse(c.specYaml()), true);
+            ModelSpec e = all.stream().filter(m -> m.key().equals(c.key())).findFirst().orElseThrow(
+                    () -> new IllegalStateException("no ensemble " + c.key() + " in the run's spec"));
+            List<ResultsObject> members = new ArrayList<>();
+            for (String k : e.memberKeys()) {
+                ModelSpec m = all.stream().filter(x -> x.key().equals(k)).findFirst().orElseThrow();
+                members.add(ResultsIo.complete(store.dir(m.workspec(), m.unit(), k)).orElse(null));
+            }
+            Path dir = store.dir(e.workspec(), e.unit(), e.key());
+            if (!store.present(e.workspec(), e.key())) {
+                ResultsIo.write(dir, Ensembles.combine(e, members, LocalRunner.provenance(e), LocalRunner.describe(e)));
+            }
+            ResultsStore.Ingest in = store.ingest(dir, "harvester");
+            if (in.outcome() != ResultsStore.Outcome.INGESTED && in.outcome() != ResultsStore.Outcome.PRESENT) {
+                return new Coordinator.Harvested(c.runId(), c.key(), false, null, null, in.detail());
+            }
+            ResultsObject r = ResultsIo.complete(dir).orElseThrow();
+            return new Coordinator.Harvested(c.runId(), c.key(), true, r.status(), Headline.of(r).toString(), null);
+        } catch (Exception ex) {
+            return new Coordinator.Harvested(c.runId(), c.key(), false, null, null, ex.getClass().getSimpleName() + ": "
+                    + ex.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try (var s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        } catch (java.io.IOException ignored) {
+            // a leftover temporary folder is harmless; the next harvest makes its own
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.atlasj.trainer.cluster;
+
+import io.atlasj.features.set.FeatureMatrix;
+import io.atlasj.features.set.FeaturesetCache;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.trainer.local.LocalRunner;
+import io.atlasj.trainer.model.ModelTrainer;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.results.ResultsObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.MDC;
+
+/**
+ * A trainer node's slots. Each slot has its own thread (and, with {@code --gpus}, its own ND4J device); an idle slot
+ * asks the coordinator for work (and asks again every few seconds while idle, so a restarted coordinator learns about
+ * it), trains the keys it is given one after the other, writes each result under {@code ATLAS_HOME/runs}, and reports
+ * each key as soon as it is done. Featuresets come by hash: from the local cache, or fetched in chunks from the
+ * coordinator's file server. A model that cannot be trained is a failed result, never a crashed actor.
+ */
+public final class Trainer extends AbstractBehavior<Trainer.Command> {
+    public sealed interface Command {
+    }
+
+    /** One key to train, with its attempt number (for the ledger). */
+    public record Task(String key, int attempt) {
+    }
+
+    /**
+     * Work for one slot.
+     *
+     * @param specYaml    the WorkSpec, self-contained (featuresets inline), to expand the same ModelSpecs
+     * @param featuresets featureset cache hash per unit of the tasks
+     * @param files       the coordinator's file server, for featuresets this node's cache lacks
+     */
+    public record Assignment(String runId, String specYaml, int slot, List<Task> tasks, Map<String, String> featuresets,
+                             ActorRef<FileServer.Command> files) implements Command, CborSerializable {
+    }
+
+    /** The coordinator refuses this node (another protocol version). */
+    public record Rejected(String reason) implements Command, CborSerializable {
+    }
+
+    private record SlotIdle(int slot) implements Command {
+    }
+
+    private record Tick() implements Command {
+    }
+
+    /** How a trainer node runs: its slots, their GPUs (empty for CPU slots), and whether it only pretends to train. */
+    public record Settings(int slots, List<Integer> gpus, boolean noop) {
+        public Settings {
+            gpus = List.copyOf(gpus);
+            if (slots < 1) {
+                throw new IllegalArgumentException("a trainer needs at least one slot");
+            }
+        }
+    }
+
+    private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ActorRef<Coordinator.Command> coordinator;
+    private final ActorRef<FileServer.Command> files;
+    private final String node;
+    private final Settings settings;
+    private final AtlasHome home;
+    private final ModelTrainer modelTrainer;
+    private final ExecutorService[] slotThreads;
+    private final long[] askedAt;
+    private final int[] busy;
+    private final Map<String, Map<String, ModelSpec>> specs = new ConcurrentHashMap<>();
+    private final Map<String, FeatureMatrix> matrices = new ConcurrentHashMap<>();
+
+    public static Behavior<Command> create(ActorRef<Coordinator.Command> coordinator, ActorRef<FileServer.Command> files,
+                                           String node, AtlasHome home, ModelTrainer trainer, Settings settings) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Trainer(ctx, t, coordinator, files, node, home, trainer,
+                settings)));
+    }
+
+    private Trainer(ActorContext<Command> ctx, TimerScheduler<Command> timers, ActorRef<Coordinator.Command> coordinator,
+                    ActorRef<FileServer.Command> files, String node, AtlasHome home, ModelTrainer trainer,
+                    Settings settings) {
+        super(ctx);
+        this.coordinator = coordinator;
+        this.files = files;
+        this.node = node;
+        this.home = home;
+        this.modelTrainer = trainer;
+        this.settings = settings;
+        this.slotThreads = new ExecutorService[settings.slots()];
+        this.askedAt = new long[settings.slots()];
+        this.busy = new int[settings.slots()];
+        for (int i = 0; i < settings.slots(); i++) {
+            int slot = i;
+            slotThreads[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(() -> {
+                    if (!settings.gpus().isEmpty()) {
+                        org.nd4j.linalg.factory.Nd4j.getAffinityManager().unsafeSetDevice(settings.gpus().get(slot));
+                    }
+                    r.run();
+                }, "atlas-slot-" + slot);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        timers.startTimerWithFixedDelay(new Tick(), ASK_AGAIN);
+        for (int i = 0; i < settings.slots(); i++) {
+            ask(i);
+        }
+    }
+
+    private void ask(int slot) {
+        askedAt[slot] = System.currentTimeMillis();
+        coordinator.tell(new Coordinator.RequestWork(Coordinator.PROTOCOL_VERSION, node, slot, settings.slots(),
+                getContext().getSelf(), files));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Assignment.class, this::onAssignment)
+                .onMessage(SlotIdle.class, m -> {
+                    busy[m.slot()]--;
+                    if (busy[m.slot()] == 0) {
+                        ask(m.slot());
+                    }
+                    return this;
+                })
+                .onMessage(Tick.class, t -> {
+                    long now = System.currentTimeMillis();
+                    for (int i = 0; i < busy.length; i++) {
+                        if (busy[i] == 0 && now - askedAt[i] >= ASK_AGAIN.toMillis()) {
+                            ask(i);
+                        }
+                    }
+                    return this;
+                })
+                .onMessage(Rejected.class, r -> {
+                    getContext().getLog().error("the coordinator refused this node: {}", r.reason());
+                    getContext().getSystem().terminate();
+                    return Behaviors.stopped();
+                })
+                .onSignal(PostStop.class, s -> {
+                    for (ExecutorService e : slotThreads) {
+                        e.shutdownNow();
+                    }
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onAssignment(Assignment a) {
+        int slot = a.slot();
+        if (slot < 0 || slot >= busy.length) {
+            getContext().getLog().warn("assignment for unknown slot {} ignored", slot);
+            return this;
+        }
+        // an assignment that crossed a repeated request queues behind the slot's current one
+        busy[slot]++;
+        ActorRef<Command> self = getContext().getSelf();
+        ActorSystem<?> system = getContext().getSystem();
+        slotThreads[slot].execute(() -> {
+            try {
+                for (Task t : a.tasks()) {
+                    coordinator.tell(train(system, a, t));
+                }
+            } finally {
+                self.tell(new SlotIdle(slot));
+            }
+        });
+        return this;
+    }
+
+    /** Runs on the slot's thread. */
+    private Coordinator.WorkDone train(ActorSystem<?> system, Assignment a, Task t) {
+        if (settings.noop()) {
+            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), "noop", null, 0, files);
+        }
+        MDC.put("run", a.runId());
+        MDC.put("model", t.key());
+        long start = System.currentTimeMillis();
+        try {
+            ModelSpec m = specs.computeIfAbsent(a.runId(), id -> {
+                Map<String, ModelSpec> byKey = new HashMap<>();
+                Expander.expand(Coordinator.parse(a.specYaml()), true).forEach(x -> byKey.put(x.key(), x));
+                return byKey;
+            }).get(t.key());
+            if (m == null) {
+                throw new IllegalStateException("key " + t.key() + " is not in the spec of run " + a.runId());
+            }
+            FeatureMatrix x = matrix(system, a.featuresets().get(m.unit()), a.files());
+            ResultsObject r = new LocalRunner(home, modelTrainer).runOne(m, x);
+            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), r.status(), r.failure(),
+                    r.millis(), files);
+        } catch (RuntimeException | java.io.IOException e) {
+            getContext().getLog().warn("slot {}: {} could not run: {}", a.slot(), t.key(), e.toString());
+            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), "failed",
+                    e.getClass().getSimpleName() + ": " + e.getMessage(), System.currentTimeMillis() - start, files);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private FeatureMatrix matrix(ActorSystem<?> system, String hash, ActorRef<FileServer.Command> from)
+            throws java.io.IOException {
+        if (hash == null) {
+            throw new IllegalStateException("the assignment names no featureset for this unit");
+        }
+        FeatureMatrix cached = matrices.get(hash);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (matrices) {
+            cached = matrices.get(hash);
+            if (cached != null) {
+                return cached;
+            }
+            FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
+            Path file = cache.file(hash);
+            if (!Files.isRegularFile(file)) {
+                String rel = home.root().relativize(file).toString().replace('\\', '/');
+                FileServer.fetch(system, from, rel, file, FETCH_TIMEOUT);
+            }
+            FeatureMatrix m = FeaturesetCache.read(file);
+            matrices.put(hash, m);
+            return m;
+        }
+    }
+
+    /** For the status line of a node. */
+    static List<String> describe(Settings s) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < s.slots(); i++) {
+            out.add(s.gpus().isEmpty() ? "cpu slot " + i : "gpu " + s.gpus().get(i));
+        }
+        return out;
+    }
+}
