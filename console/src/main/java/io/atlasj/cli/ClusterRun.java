@@ -59,7 +59,7 @@ final class ClusterRun {
 
     private int follow(AtlasNode client, WorkSpec ws, List<ModelSpec> models, String yaml, Duration limit, long t0,
                        LocalCluster cluster) throws InterruptedException {
-        ClientEvent.RunFinished f = ClusterClient.run(client, ws.name(), yaml, new ClusterClient.Listener() {
+        ClusterClient.Finished f = ClusterClient.run(client, ws.name(), yaml, new ClusterClient.Listener() {
             int lastDone = -1;
 
             @Override
@@ -71,6 +71,9 @@ final class ClusterRun {
 
             @Override
             public void progress(ClientEvent.Progress p) {
+                if (p.more() > 0) {
+                    out.printf("... and %d more finished%n", p.more());
+                }
                 for (ClientEvent.Line l : p.finished()) {
                     out.printf(Locale.ROOT, "[%d/%d] %s %s %s %s%s%n", p.done() + p.failed(), p.total(), l.unit(), l.name(),
                             l.state(), l.headline() == null ? "" : l.headline(), l.node() == null ? "" : " on " + shortNode(l.node()));
@@ -110,7 +113,7 @@ final class ClusterRun {
         out.print(Formats.table(List.of("UNIT", "MODEL", "TYPE", "STATUS", "ATTEMPTS", "NODE", "VALIDATION / TEST", "TIME"),
                 rows));
         RunCommand.baselines(outcomes).forEach(out::println);
-        out.printf(Locale.ROOT, "%d models: %d failed; run %s; %.1fs%n", f.lines().size(), failed, f.runId(),
+        out.printf(Locale.ROOT, "%d models: %d failed; run %s; %.1fs%n", f.lines().size(), failed, f.end().runId(),
                 (System.nanoTime() - t0) / 1e9);
         out.flush();
         return 0;

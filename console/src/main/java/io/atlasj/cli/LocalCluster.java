@@ -21,12 +21,17 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private final List<Node> nodes = new ArrayList<>();
-    private final String seed;
+    private final List<String> seeds;
     private final AtlasHome home;
 
-    private LocalCluster(AtlasHome home, String seed) {
+    /**
+     * @param seeds the coordinator's and the harvester's addresses: every node joins through either, so a coordinator
+     *              started again after a crash joins the running cluster through the harvester instead of founding a
+     *              second cluster of its own
+     */
+    private LocalCluster(AtlasHome home, List<String> seeds) {
         this.home = home;
-        this.seed = seed;
+        this.seeds = List.copyOf(seeds);
     }
 
     /**
@@ -36,10 +41,11 @@ final class LocalCluster implements AutoCloseable {
      */
     static LocalCluster start(AtlasHome home, int trainers, int slotsPerTrainer, List<String> extra) throws IOException {
         int coordinatorPort = freePort();
-        LocalCluster c = new LocalCluster(home, "127.0.0.1:" + coordinatorPort);
+        int harvesterPort = freePort();
+        LocalCluster c = new LocalCluster(home, List.of("127.0.0.1:" + coordinatorPort, "127.0.0.1:" + harvesterPort));
         try {
             c.spawn("coordinator", coordinatorPort, List.of());
-            c.spawn("harvester", freePort(), List.of());
+            c.spawn("harvester", harvesterPort, List.of());
             for (int i = 0; i < trainers; i++) {
                 List<String> opts = new ArrayList<>(List.of("--slots", String.valueOf(slotsPerTrainer)));
                 opts.addAll(extra);
@@ -53,7 +59,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     String seed() {
-        return seed;
+        return seeds.get(0);
     }
 
     List<Node> nodes() {
@@ -76,8 +82,8 @@ final class LocalCluster implements AutoCloseable {
         cmd.add(AtlasCli.class.getName());
         cmd.add("--home");
         cmd.add(home.root().toString());
-        cmd.addAll(List.of("cluster", "start", "--role", role, "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--seed", seed));
+        cmd.addAll(List.of("cluster", "start", "--role", role, "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        seeds.forEach(s -> cmd.addAll(List.of("--seed", s)));
         cmd.addAll(opts);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");

@@ -16,12 +16,31 @@ public interface ClientEvent extends CborSerializable {
                 Long millis, String errors) {
     }
 
-    /** @param finished models that reached done or failed since the last progress message */
-    record Progress(String runId, int total, int done, int failed, int running, int queued, List<Line> finished)
-            implements ClientEvent {
+    /**
+     * @param finished models that reached done or failed since the last progress message (at most
+     *                 {@link #LIVE_LINES}; {@code more} counts the others)
+     */
+    record Progress(String runId, int total, int done, int failed, int running, int queued, List<Line> finished,
+                    int more) implements ClientEvent {
     }
 
-    record RunFinished(String runId, List<Line> lines, long millis) implements ClientEvent {
+    /** Lines per progress message at most: a fast run's progress stays a small message. */
+    int LIVE_LINES = 100;
+    /** Lines per {@link RunLines} page: a page stays far below Artery's 256 KiB frame. */
+    int PAGE = 500;
+
+    /** A page of the final table, sent before {@link RunFinished}. */
+    record RunLines(String runId, List<Line> lines) implements ClientEvent {
+    }
+
+    /**
+     * The end of a run; its table came before in {@link RunLines} pages ({@code lines} of them in all).
+     *
+     * @param dispatchP50Micros median time per model from a slot's request to its assignment (queueing included),
+     *                          -1 when nothing was dispatched in this coordinator's lifetime
+     */
+    record RunFinished(String runId, int lines, long millis, long dispatchP50Micros, long dispatchP99Micros)
+            implements ClientEvent {
     }
 
     /** A node with trainer slots. */

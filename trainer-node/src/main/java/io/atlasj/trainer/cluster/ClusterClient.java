@@ -32,15 +32,20 @@ public final class ClusterClient {
     private record Again() implements ClientEvent {
     }
 
+    /** A finished run with its table. */
+    public record Finished(ClientEvent.RunFinished end, java.util.List<ClientEvent.Line> lines) {
+    }
+
     /**
      * Submits {@code selfContainedYaml} and waits for the run to finish.
      *
      * @throws IllegalStateException with the coordinator's reason when the run cannot start, or when it does not
      *                               finish within {@code timeout}
      */
-    public static ClientEvent.RunFinished run(AtlasNode node, String workspec, String selfContainedYaml,
+    public static Finished run(AtlasNode node, String workspec, String selfContainedYaml,
                                               Listener listener, Duration timeout) throws InterruptedException {
         CompletableFuture<ClientEvent> end = new CompletableFuture<>();
+        java.util.List<ClientEvent.Line> lines = new java.util.ArrayList<>();
         ActorRef<Coordinator.Command> coordinator = node.coordinator();
         Behavior<ClientEvent> follower = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             String[] runId = {null};
@@ -64,7 +69,27 @@ public final class ClusterClient {
                         listener.progress(p);
                         return Behaviors.same();
                     })
+                    .onMessage(ClientEvent.RunLines.class, l -> {
+                        synchronized (lines) {
+                            lines.addAll(l.lines());
+                        }
+                        return Behaviors.same();
+                    })
                     .onMessage(ClientEvent.RunFinished.class, f -> {
+                        synchronized (lines) {
+                            if (lines.size() < f.lines()) {
+                                // pages of an earlier answer (a resent Follow) mixed in: ask once more
+                                lines.clear();
+                                coordinator.tell(new Coordinator.Follow(f.runId(), ctx.getSelf()));
+                                return Behaviors.same();
+                            }
+                            if (lines.size() > f.lines()) {
+                                java.util.Map<String, ClientEvent.Line> last = new java.util.LinkedHashMap<>();
+                                lines.forEach(x -> last.put(x.key(), x));
+                                lines.clear();
+                                lines.addAll(last.values());
+                            }
+                        }
                         end.complete(f);
                         return Behaviors.stopped();
                     })
@@ -87,7 +112,9 @@ public final class ClusterClient {
         if (e instanceof ClientEvent.SubmitFailed f) {
             throw new IllegalStateException(f.message());
         }
-        return (ClientEvent.RunFinished) e;
+        synchronized (lines) {
+            return new Finished((ClientEvent.RunFinished) e, java.util.List.copyOf(lines));
+        }
     }
 
     /** The coordinator's view of the cluster. */

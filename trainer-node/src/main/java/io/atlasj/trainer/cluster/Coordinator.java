@@ -67,7 +67,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     /** A key finished on a slot: {@code status} is that of the result written ({@code done}, {@code failed}) or
      * {@code noop} (the dispatch benchmark's trainers, which train nothing). */
     public record WorkDone(String runId, String key, String node, int slot, int attempt, String status, String failure,
-                           long millis, ActorRef<FileServer.Command> files) implements Command, CborSerializable {
+                           long millis, long dispatchMicros, ActorRef<FileServer.Command> files)
+            implements Command, CborSerializable {
     }
 
     public record Submit(String workspec, String specYaml, ActorRef<ClientEvent> replyTo)
@@ -100,6 +101,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
     private record Built(String runId, Map<String, String> featuresets, Throwable error) implements Command {
     }
+
+    private static final int LEDGER_BATCH = 256;
+    private final List<Ledger.Work> pendingLedger = new ArrayList<>();
 
     /** Keys per assignment at most, whatever the models' size. */
     static final int MAX_BATCH = 64;
@@ -140,6 +144,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         final Deque<String> queue = new ArrayDeque<>();
         final Set<ActorRef<ClientEvent>> followers = new HashSet<>();
         final List<ClientEvent.Line> newlyFinished = new ArrayList<>();
+        int moreFinished;
+        final List<Long> dispatchMicros = new ArrayList<>();
         final String selfContained;
         final long retries;
         final long timeLimitMs;
@@ -295,7 +301,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             RunState done = new RunState(finishedBefore.get(), spec);
             ledger.work(id).forEach(w -> done.work.put(w.key(), w));
             m.replyTo().tell(new ClientEvent.Accepted(id, spec.name(), done.work.size(), done.work.size()));
-            m.replyTo().tell(new ClientEvent.RunFinished(id, lines(done), 0));
+            sendFinished(m.replyTo(), done, 0);
             return this;
         }
         if (s == null) {
@@ -425,7 +431,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             if (r.isPresent() && r.get().finished() != null) {
                 RunState done = new RunState(r.get(), parse(r.get().specYaml()));
                 ledger.work(f.runId()).forEach(w -> done.work.put(w.key(), w));
-                f.replyTo().tell(new ClientEvent.RunFinished(f.runId(), lines(done), r.get().finished() - r.get().created()));
+                sendFinished(f.replyTo(), done, r.get().finished() - r.get().created());
             } else {
                 f.replyTo().tell(new ClientEvent.SubmitFailed("no run " + f.runId() + " on this coordinator"));
             }
@@ -519,6 +525,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         }
         w = w.withState(w.state(), d.millis());
         s.work.put(d.key(), w);
+        if (d.dispatchMicros() >= 0) {
+            s.dispatchMicros.add(d.dispatchMicros());
+        }
         s.avgMillis = Double.isNaN(s.avgMillis) ? Math.max(1, d.millis()) : 0.8 * s.avgMillis + 0.2 * Math.max(1, d.millis());
         if (d.status().equals("noop")) {
             finish(s, w.withState("done", d.millis()), "");
@@ -567,6 +576,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     private void retry(RunState s, Ledger.Work w, String error) {
+        flushLedger();
         String errors = append(w.errors(), error);
         if (w.attempt() > s.retries) {
             finish(s, w.withState("failed", null).withErrors(errors), "");
@@ -597,20 +607,48 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         s.work.put(w.key(), w);
         s.deadline.remove(w.key());
         s.headlines.put(w.key(), headline);
-        ledger.update(List.of(w));
-        s.newlyFinished.add(line(s, w));
+        // terminal states are written in batches (each tick, or every LEDGER_BATCH keys): a key whose 'done' was not
+        // written yet when the coordinator died is still 'assigned' in the ledger, and the restarted coordinator's
+        // probe finds its result in the results store, so batching costs no result, only a probe
+        pendingLedger.add(w);
+        if (pendingLedger.size() >= LEDGER_BATCH) {
+            flushLedger();
+        }
+        if (s.newlyFinished.size() < ClientEvent.LIVE_LINES) {
+            s.newlyFinished.add(line(s, w));
+        } else {
+            s.moreFinished++;
+        }
         s.dirty = true;
         finishedAt.add(new long[] {System.currentTimeMillis()});
         combineReadyEnsembles(s);
         if (s.finished()) {
             long now = System.currentTimeMillis();
+            flushLedger();
             ledger.finish(s.run.runId(), now);
-            ClientEvent.RunFinished f = new ClientEvent.RunFinished(s.run.runId(), lines(s), now - s.started);
             s.followers.forEach(x -> x.tell(progress(s)));
-            s.followers.forEach(x -> x.tell(f));
+            s.followers.forEach(x -> sendFinished(x, s, now - s.started));
             getContext().getLog().info("run {} finished: {} keys", s.run.runId(), s.work.size());
             runs.remove(s.run.runId());
         }
+    }
+
+    private void flushLedger() {
+        if (!pendingLedger.isEmpty()) {
+            ledger.update(List.copyOf(pendingLedger));
+            pendingLedger.clear();
+        }
+    }
+
+    private void sendFinished(ActorRef<ClientEvent> to, RunState s, long millis) {
+        List<ClientEvent.Line> all = lines(s);
+        for (int i = 0; i < all.size(); i += ClientEvent.PAGE) {
+            to.tell(new ClientEvent.RunLines(s.run.runId(), List.copyOf(all.subList(i, Math.min(all.size(),
+                    i + ClientEvent.PAGE)))));
+        }
+        long[] d = s.dispatchMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        to.tell(new ClientEvent.RunFinished(s.run.runId(), all.size(), millis, d.length == 0 ? -1 : d[d.length / 2],
+                d.length == 0 ? -1 : d[Math.min(d.length - 1, (int) Math.ceil(d.length * 0.99) - 1)]));
     }
 
     private void combineReadyEnsembles(RunState s) {
@@ -680,6 +718,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     private Behavior<Command> onTick() {
+        flushLedger();
         long now = System.currentTimeMillis();
         for (RunState s : List.copyOf(runs.values())) {
             askKnown(s);
@@ -703,6 +742,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 ClientEvent.Progress p = progress(s);
                 s.followers.forEach(f -> f.tell(p));
                 s.newlyFinished.clear();
+                s.moreFinished = 0;
                 s.dirty = false;
             }
         }
@@ -726,7 +766,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             }
         }
         return new ClientEvent.Progress(s.run.runId(), s.work.size(), done, failed, running, queued,
-                List.copyOf(s.newlyFinished));
+                List.copyOf(s.newlyFinished), s.moreFinished);
     }
 
     private ClientEvent.Line line(RunState s, Ledger.Work w) {

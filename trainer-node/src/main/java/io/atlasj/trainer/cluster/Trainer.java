@@ -86,6 +86,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     private final ModelTrainer modelTrainer;
     private final ExecutorService[] slotThreads;
     private final long[] askedAt;
+    private final long[] askedNanos;
     private final int[] busy;
     private final Map<String, Map<String, ModelSpec>> specs = new ConcurrentHashMap<>();
     private final Map<String, FeatureMatrix> matrices = new ConcurrentHashMap<>();
@@ -108,6 +109,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
         this.settings = settings;
         this.slotThreads = new ExecutorService[settings.slots()];
         this.askedAt = new long[settings.slots()];
+        this.askedNanos = new long[settings.slots()];
         this.busy = new int[settings.slots()];
         for (int i = 0; i < settings.slots(); i++) {
             int slot = i;
@@ -130,6 +132,9 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
 
     private void ask(int slot) {
         askedAt[slot] = System.currentTimeMillis();
+        if (busy[slot] == 0 && askedNanos[slot] == 0) {
+            askedNanos[slot] = System.nanoTime(); // repeated requests keep the first one's time
+        }
         coordinator.tell(new Coordinator.RequestWork(Coordinator.PROTOCOL_VERSION, node, slot, settings.slots(),
                 getContext().getSelf(), files));
     }
@@ -176,12 +181,16 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
         }
         // an assignment that crossed a repeated request queues behind the slot's current one
         busy[slot]++;
+        long askedAtNanos = askedNanos[slot] == 0 ? System.nanoTime() : askedNanos[slot];
+        askedNanos[slot] = 0;
         ActorRef<Command> self = getContext().getSelf();
         ActorSystem<?> system = getContext().getSystem();
+        // the wait from the slot's request to this assignment, shared by its keys: the dispatch overhead per model
+        long perKey = (System.nanoTime() - askedAtNanos) / 1000 / Math.max(1, a.tasks().size());
         slotThreads[slot].execute(() -> {
             try {
                 for (Task t : a.tasks()) {
-                    coordinator.tell(train(system, a, t));
+                    coordinator.tell(train(system, a, t, perKey));
                 }
             } finally {
                 self.tell(new SlotIdle(slot));
@@ -191,9 +200,10 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     }
 
     /** Runs on the slot's thread. */
-    private Coordinator.WorkDone train(ActorSystem<?> system, Assignment a, Task t) {
+    private Coordinator.WorkDone train(ActorSystem<?> system, Assignment a, Task t, long dispatchMicros) {
         if (settings.noop()) {
-            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), "noop", null, 0, files);
+            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), "noop", null, 0,
+                    dispatchMicros, files);
         }
         MDC.put("run", a.runId());
         MDC.put("model", t.key());
@@ -210,11 +220,12 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
             FeatureMatrix x = matrix(system, a.featuresets().get(m.unit()), a.files());
             ResultsObject r = new LocalRunner(home, modelTrainer).runOne(m, x);
             return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), r.status(), r.failure(),
-                    r.millis(), files);
+                    r.millis(), dispatchMicros, files);
         } catch (RuntimeException | java.io.IOException e) {
             getContext().getLog().warn("slot {}: {} could not run: {}", a.slot(), t.key(), e.toString());
             return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), "failed",
-                    e.getClass().getSimpleName() + ": " + e.getMessage(), System.currentTimeMillis() - start, files);
+                    e.getClass().getSimpleName() + ": " + e.getMessage(), System.currentTimeMillis() - start,
+                    dispatchMicros, files);
         } finally {
             MDC.clear();
         }

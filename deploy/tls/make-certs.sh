@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Makes a private certificate authority for one Atlas cluster and a certificate per node, signed by it.
+#
+#   deploy/tls/make-certs.sh DIR NODE [NODE...]
+#
+# Writes DIR/ca.p12 (the CA's key: keep it off the nodes) and DIR/ca.pem, and for each NODE a folder DIR/NODE with
+# node.p12 (its key and certificate chain), truststore.p12 (the CA certificate only) and password. Copy DIR/NODE to
+# that machine and start it with `atlas cluster start --tls DIR/NODE ...`: Artery then runs over TLS 1.3 with mutual
+# authentication, so a process without a certificate of this CA cannot join. Only the JDK's keytool is needed.
+# The password is ATLAS_TLS_PASSWORD, or a random one written to each node's password file (mode 600).
+set -euo pipefail
+if [ $# -lt 2 ]; then
+  echo "usage: $0 DIR NODE [NODE...]" >&2
+  exit 2
+fi
+dir="$1"; shift
+pw="${ATLAS_TLS_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')}"
+days=825
+mkdir -p "$dir"
+if [ ! -f "$dir/ca.p12" ]; then
+  keytool -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=Atlas cluster CA" -ext bc:c \
+    -validity "$days" -keystore "$dir/ca.p12" -storetype PKCS12 -storepass "$pw" >/dev/null 2>&1
+  keytool -exportcert -alias ca -keystore "$dir/ca.p12" -storepass "$pw" -rfc -file "$dir/ca.pem" >/dev/null 2>&1
+  printf '%s' "$pw" > "$dir/ca.password"; chmod 600 "$dir/ca.password"
+fi
+capw="$(cat "$dir/ca.password")"
+for node in "$@"; do
+  nd="$dir/$node"
+  rm -rf "$nd"; mkdir -p "$nd"
+  keytool -genkeypair -alias node -keyalg EC -groupname secp256r1 -dname "CN=$node" -validity "$days" \
+    -keystore "$nd/node.p12" -storetype PKCS12 -storepass "$pw" >/dev/null 2>&1
+  keytool -certreq -alias node -keystore "$nd/node.p12" -storepass "$pw" -file "$nd/node.csr" >/dev/null 2>&1
+  keytool -gencert -alias ca -keystore "$dir/ca.p12" -storepass "$capw" -infile "$nd/node.csr" -outfile "$nd/node.pem" \
+    -rfc -validity "$days" -ext ku:c=digitalSignature -ext eku=serverAuth,clientAuth >/dev/null 2>&1
+  keytool -importcert -alias ca -file "$dir/ca.pem" -keystore "$nd/node.p12" -storepass "$pw" -noprompt >/dev/null 2>&1
+  keytool -importcert -alias node -file "$nd/node.pem" -keystore "$nd/node.p12" -storepass "$pw" >/dev/null 2>&1
+  keytool -delete -alias ca -keystore "$nd/node.p12" -storepass "$pw" >/dev/null 2>&1
+  keytool -importcert -alias ca -file "$dir/ca.pem" -keystore "$nd/truststore.p12" -storetype PKCS12 \
+    -storepass "$pw" -noprompt >/dev/null 2>&1
+  rm -f "$nd/node.csr"
+  printf '%s' "$pw" > "$nd/password"; chmod 600 "$nd/password"
+  echo "$nd: node.p12, truststore.p12, password"
+done
