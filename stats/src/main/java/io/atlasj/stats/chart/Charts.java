@@ -490,7 +490,9 @@ public final class Charts {
      * Pearson correlation of the models' signals ({@link ModelEvaluation#signal()}) on the rows all of them have,
      * as a heatmap; for one unit's models.
      */
-    public static Drawing correlation(String unit, List<ModelEvaluation> models) {
+    public static Drawing correlation(String unit, List<ModelEvaluation> given) {
+        List<ModelEvaluation> models = new ArrayList<>(given);
+        models.sort(java.util.Comparator.comparing(ModelEvaluation::name));
         java.util.TreeSet<Long> common = null;
         for (ModelEvaluation m : models) {
             java.util.TreeSet<Long> t = new java.util.TreeSet<>();
