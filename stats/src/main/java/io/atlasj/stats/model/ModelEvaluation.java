@@ -150,7 +150,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
             }
         }
         ResultsObject.Split oos = new ResultsObject.Split(time, actual, predicted, prob);
-        String label = String.valueOf(r.featureset() == null ? "?" : r.featureset().getOrDefault("label", "?"));
+        String label = labelOf(r);
         Map<String, Double> m = new LinkedHashMap<>();
         try {
             if (classes > 0) {
@@ -220,6 +220,22 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
             pos[i] = classes > 0 ? NaiveTrading.classPosition((int) predicted[i], classes) : Math.signum(predicted[i]);
         }
         return pos;
+    }
+
+    private static final Pattern DATASET_LABEL = Pattern.compile("label=(\\w+(\\([^)]*\\))?)");
+
+    /**
+     * The label: the featureset's {@code label}, else (an ensemble's result records its members instead of a
+     * featureset) the {@code label=} of the spec's dataset; "?" when neither is there.
+     */
+    static String labelOf(ResultsObject r) {
+        Object l = r.featureset() == null ? null : r.featureset().get("label");
+        if (l != null) {
+            return l.toString();
+        }
+        Object d = r.spec() == null ? null : r.spec().get("dataset");
+        Matcher m = DATASET_LABEL.matcher(d == null ? "" : d.toString());
+        return m.find() ? m.group(1) : "?";
     }
 
     static String unitOf(ResultsObject r) {

@@ -43,6 +43,17 @@ class ModelEvaluationTest {
     }
 
     @Test
+    void anEnsembleFindsItsLabelInTheSpecsDataset() {
+        // the vote's result names its members instead of a featureset; its label UpDown(3) is in spec.dataset
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("b72820a81ca44ab21479c43db1c3e5d0"));
+        assertThat(m.type()).isEqualTo("ensemble");
+        assertThat(m.label()).isEqualTo("UpDown(3)");
+        // numpy on the JSON: cumsum(sign(p - .5) * sign(a - .5) / 3); drawdown from the running peak (from 0)
+        assertThat(m.metric("pnl")).isCloseTo(-2.0, within(1e-9));
+        assertThat(m.metric("max drawdown")).isCloseTo(8.333333333333332, within(1e-9));
+    }
+
+    @Test
     void regressionModelTradesTheRealisedLogReturnWithFees() {
         ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"));
         assertThat(m.classification()).isFalse();
