@@ -260,6 +260,9 @@ public final class HtmlReport {
         if (Double.isNaN(v)) {
             return "–";
         }
+        if (Math.abs(v) < 1e-12) {
+            v = 0; // rounding residue of sums such as 1/3 - 1/3
+        }
         return String.format(Locale.ROOT, Math.abs(v) < 1e-3 && v != 0 ? "%." + digits + "g" : "%." + digits + "f", v);
     }
 
