@@ -19,9 +19,17 @@ public final class ChartFiles {
 
     /** Writes {@code base.png} and {@code base.svg}; returns the PNG's path. */
     public static Path write(Drawing d, Path base) throws IOException {
+        return write(d, base, true);
+    }
+
+    /**
+     * Writes {@code base.png}, and {@code base.svg} when {@code svg} (a heatmap of hundreds of thousands of cells
+     * makes an SVG of hundreds of MB, which no browser shows well: callers skip it there).
+     */
+    public static Path write(Drawing d, Path base, boolean svg) throws IOException {
         Files.createDirectories(base.toAbsolutePath().getParent());
         Path png = base.resolveSibling(base.getFileName() + ".png");
-        Path svg = base.resolveSibling(base.getFileName() + ".svg");
+        Path svgFile = base.resolveSibling(base.getFileName() + ".svg");
         BufferedImage img = new BufferedImage(d.width(), d.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -36,11 +44,15 @@ public final class ChartFiles {
         if (!ImageIO.write(img, "png", png.toFile())) {
             throw new IOException(png + ": no PNG writer");
         }
-        SVGGraphics2D s = new SVGGraphics2D(d.width(), d.height());
-        s.setColor(Color.WHITE);
-        s.fillRect(0, 0, d.width(), d.height());
-        d.draw(s, new Rectangle2D.Double(0, 0, d.width(), d.height()));
-        Files.writeString(svg, s.getSVGDocument(), StandardCharsets.UTF_8);
+        if (svg) {
+            SVGGraphics2D s = new SVGGraphics2D(d.width(), d.height());
+            s.setColor(Color.WHITE);
+            s.fillRect(0, 0, d.width(), d.height());
+            d.draw(s, new Rectangle2D.Double(0, 0, d.width(), d.height()));
+            Files.writeString(svgFile, s.getSVGDocument(), StandardCharsets.UTF_8);
+        } else {
+            Files.deleteIfExists(svgFile);
+        }
         return png;
     }
 }

@@ -205,6 +205,7 @@ public final class Charts {
         JFreeChart chart = new JFreeChart(title, TITLE, plot, false);
         NumberAxis scaleAxis = new NumberAxis("within each unit and column: worst → best");
         scaleAxis.setRange(0, 1);
+        scaleAxis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.1));
         scaleAxis.setTickLabelFont(TICK);
         scaleAxis.setLabelFont(LABEL);
         PaintScaleLegend legend = new PaintScaleLegend(new Viridis(0, 1), scaleAxis);
@@ -563,6 +564,7 @@ public final class Charts {
         JFreeChart ch = new JFreeChart("Correlation of predictions · " + unit, TITLE, p, false);
         NumberAxis scale = new NumberAxis("Pearson correlation of the signals on " + rows + " common rows");
         scale.setRange(-1, 1);
+        scale.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.25));
         scale.setLabelFont(LABEL);
         PaintScaleLegend legend = new PaintScaleLegend(new Viridis(-1, 1), scale);
         legend.setPosition(RectangleEdge.BOTTOM);

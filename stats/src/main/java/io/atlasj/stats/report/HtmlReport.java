@@ -33,6 +33,8 @@ import java.util.TreeMap;
 public final class HtmlReport {
     /** Cards drawn at most, by default: a card is about 0.1 s and 150 KB. */
     public static final int DEFAULT_MAX_CARDS = 200;
+    /** Correlation heatmaps of more models are written as PNG only (their SVG would be tens of MB or more). */
+    static final int SVG_MAX_MODELS = 200;
 
     private HtmlReport() {
     }
@@ -116,9 +118,10 @@ public final class HtmlReport {
             List<ModelEvaluation> unit = evaluated.stream().filter(m -> m.unit().equals(f.unit())).toList();
             if (unit.size() >= 2) {
                 String base = "correlation-" + slug(f.unit());
-                ChartFiles.write(Charts.correlation(f.unit(), unit), img.resolve(base));
-                h.append("<a href=\"img/").append(base).append(".svg\"><img src=\"img/").append(base)
-                        .append(".png\" alt=\"correlation ").append(esc(f.unit())).append("\"></a>");
+                boolean svg = unit.size() <= SVG_MAX_MODELS;
+                ChartFiles.write(Charts.correlation(f.unit(), unit), img.resolve(base), svg);
+                String image = "<img src=\"img/" + base + ".png\" alt=\"correlation " + esc(f.unit()) + "\">";
+                h.append(svg ? "<a href=\"img/" + base + ".svg\">" + image + "</a>" : image);
             }
         }
         h.append("</div>\n");
