@@ -259,16 +259,26 @@ public final class Charts {
         acc.addSeries(series("rolling accuracy (" + w + " bars)", Arrays.copyOfRange(s.time(), w - 1, s.time().length), roll));
         JFreeChart a = timeChart("Accuracy over time", "accuracy", acc);
         a.getXYPlot().addRangeMarker(marker(m.metric("accuracy"), "overall " + fmt(m.metric("accuracy"))));
-        a.getXYPlot().addRangeMarker(marker(1.0 / m.classes(), "1/k chance"));
+        ValueMarker chance = marker(1.0 / m.classes(), "chance 1/" + m.classes());
+        chance.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+        chance.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
+        a.getXYPlot().addRangeMarker(chance);
         panels.add(a);
         panels.add(likelihoodRatios(m));
         panels.add(periodHistogram(m));
+        panels.add(coverage(m));
         panels.add(roc(m));
         panels.add(pnl(m));
         panels.add(trainingCurves(m.result()));
+        long[][] cm = Classification.confusion(s.actual(), s.predicted(), m.classes());
+        List<String> rowsOfCm = new ArrayList<>();
+        for (long[] row : cm) {
+            rowsOfCm.add(Arrays.toString(row));
+        }
         return new Card(header(m, "accuracy " + fmt(m.metric("accuracy")) + "   F1 macro " + fmt(m.metric("f1 macro"))
                 + "   AUC macro " + fmt(m.metric("auc macro")) + "   log loss " + fmt(m.metric("log loss"))
-                + "   Brier " + fmt(m.metric("brier"))), panels, 3, 1500, 930);
+                + "   Brier " + fmt(m.metric("brier")) + "   confusion (rows actual, columns predicted) "
+                + String.join(" ", rowsOfCm)), panels, 4, 1800, 930);
     }
 
     /** The regressor's baseball card. */
@@ -375,11 +385,11 @@ public final class Charts {
         }
         LogAxis y = new LogAxis("likelihood ratio (log scale)");
         y.setBase(2);
-        y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+        y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.5));
+        y.setNumberFormatOverride(new java.text.DecimalFormat("0.##"));
         y.setSmallestValue(1e-3);
         y.setLabelFont(LABEL);
         y.setTickLabelFont(TICK);
-        y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
         NumberAxis x = number("called when P(class) ≥ threshold");
         XYPlot p = plot(ds, x, y, r);
         p.addRangeMarker(marker(1, "1: uninformative"));
@@ -402,6 +412,33 @@ public final class Charts {
         ch.getXYPlot().getDomainAxis().setRange(0, 1);
         ch.getXYPlot().addDomainMarker(domainMarker(m.metric("accuracy"), "overall " + fmt(m.metric("accuracy"))));
         return ch;
+    }
+
+    private static JFreeChart coverage(ModelEvaluation m) {
+        double[] th = new double[101];
+        for (int i = 0; i < th.length; i++) {
+            th[i] = i / 100.0;
+        }
+        Classification.Coverage c = Classification.coverage(m.oos().actual(), m.oos().predicted(), m.oos().probabilities(), th);
+        XYSeries cov = new XYSeries("share of rows kept");
+        XYSeries acc = new XYSeries("accuracy of the kept rows");
+        int minRows = Math.max(5, m.oos().time().length / 50);
+        for (int i = 0; i < th.length; i++) {
+            cov.add(th[i], c.coverage()[i]);
+            if (c.coverage()[i] * m.oos().time().length >= minRows) {
+                acc.add(th[i], c.accuracy()[i]);
+            }
+        }
+        XYSeriesCollection ds = new XYSeriesCollection();
+        ds.addSeries(cov);
+        ds.addSeries(acc);
+        NumberAxis x = number("confidence threshold (highest class probability)");
+        NumberAxis y = number("fraction");
+        x.setRange(1.0 / m.classes() - 0.02, 1);
+        y.setRange(0, 1.02);
+        XYPlot p = plot(ds, x, y, lines(2));
+        p.addRangeMarker(marker(m.metric("accuracy"), "accuracy of all rows"));
+        return chart("Coverage and accuracy vs confidence", p, true);
     }
 
     private static JFreeChart roc(ModelEvaluation m) {

@@ -30,10 +30,10 @@ class ChartsTest {
         for (String key : List.of("f312172c5cf88d0a17fed6961c99d166", "2b09b84d979fab07963048e4baf0f3fc",
                 "9c8e349b3df6787971690d779e3dea4e")) {
             ModelEvaluation m = all.stream().filter(e -> e.result().key().equals(key)).findFirst().orElseThrow();
-            check(ChartFiles.write(Charts.card(m), OUT.resolve("card-" + m.unit() + "-" + key)), 1500, 930);
+            check(ChartFiles.write(Charts.card(m), OUT.resolve("card-" + m.unit() + "-" + key)), m.classification() ? 1800 : 1500, 930);
         }
         ModelEvaluation vote = all.stream().filter(e -> e.type().equals("ensemble")).findFirst().orElseThrow();
-        check(ChartFiles.write(Charts.card(vote), OUT.resolve("card-ensemble")), 1500, 930);
+        check(ChartFiles.write(Charts.card(vote), OUT.resolve("card-ensemble")), 1800, 930);
         check(ChartFiles.write(Charts.overview("quickstart", all), OUT.resolve("overview-quickstart")), 1300, 190 + 25 * 16);
         for (TrialFamily f : TrialFamily.perUnit(all)) {
             check(ChartFiles.write(Charts.correlation(f.unit(), f.models()), OUT.resolve("correlation-" + f.unit())), 0, 0);
