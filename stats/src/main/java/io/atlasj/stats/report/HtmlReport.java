@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * what each model's naive trading earns.
  */
 public final class HtmlReport {
-    /** Cards drawn at most, by default: a card is about 0.1 s and 150 KB. */
+    /** Cards drawn at most, by default: a card is about 0.1 s and 0.9 MB (PNG and SVG). */
     public static final int DEFAULT_MAX_CARDS = 200;
     /** Correlation heatmaps of more models are written as PNG only (their SVG would be tens of MB or more). */
     static final int SVG_MAX_MODELS = 200;
