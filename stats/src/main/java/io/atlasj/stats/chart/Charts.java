@@ -394,7 +394,11 @@ public final class Charts {
         XYPlot p = plot(ds, x, y, r);
         p.addRangeMarker(marker(1, "1: uninformative"));
         JFreeChart ch = chart("Likelihood ratios vs confidence", p, true);
-        if (ds.getSeries().stream().allMatch(sr -> ((XYSeries) sr).getItemCount() == 0)) {
+        int points = 0;
+        for (int i = 0; i < ds.getSeriesCount(); i++) {
+            points += ds.getItemCount(i);
+        }
+        if (points == 0) {
             ch.addSubtitle(new TextTitle("no threshold calls enough rows", LABEL));
         }
         return ch;

@@ -22,6 +22,23 @@ class RealityCheckTest {
         assertThat(r.best()).isZero();
     }
 
+    /**
+     * Hansen's SPA on the same two models, resamples {0,0,0,0}, {1,1,1,1}, {2,2,2,2}, {0,1,2,3}, by hand.
+     * sqrt(4) (resampled mean - mean): model 0: .1, -.3, .3, 0, variance .0475; model 1: 2, -2, 0, 0, variance 2.
+     * t_0 = 2 * .05 / sqrt(.0475) = .4588, t_1 = 0, so T = .4588. Both t_k are above -sqrt(2 ln ln 4) = -.808, so
+     * both are recentred at their means. Resampled statistics (floored at 0): max(.4588, 1.414) = 1.414;
+     * max(-1.38, -1.41) -> 0; max(.3 / .2179 = 1.377, 0) = 1.377; 0. Two of four above T: p = 0.5.
+     */
+    @Test
+    void hansensStatisticAndPValueByHand() {
+        double[][] d = {{0.1, 1}, {-0.1, -1}, {0.2, 0}, {0.0, 0}};
+        int[][] boot = {{0, 0, 0, 0}, {1, 1, 1, 1}, {2, 2, 2, 2}, {0, 1, 2, 3}};
+        RealityCheck.Result r = RealityCheck.hansen(d, boot);
+        assertThat(r.statistic()).isCloseTo(0.1 / Math.sqrt(0.0475), within(1e-12));
+        assertThat(r.pValue()).isEqualTo(0.5);
+        assertThat(r.best()).isZero();
+    }
+
     @Test
     void stationaryBootstrapHasTheAskedMeanBlockLength() {
         int[][] idx = RealityCheck.stationaryBootstrap(1000, 200, 10, 1);
