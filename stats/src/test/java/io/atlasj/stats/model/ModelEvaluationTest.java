@@ -65,6 +65,31 @@ class ModelEvaluationTest {
         assertThat(m.metric("max drawdown")).isCloseTo(0.18981442580035257, within(1e-12));
     }
 
+    /** Walk-forward results: the test rows of every fold are joined in time order, whatever the folds' order. */
+    @Test
+    void foldsAreJoinedInTimeOrder() {
+        ResultsObject r = Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166");
+        ResultsObject.FoldResult f = r.folds().get(0);
+        ResultsObject.Split t = f.test();
+        int half = t.time().length / 2;
+        List<ResultsObject.FoldResult> folds = List.of(fold(f, 0, t, half, t.time().length), fold(f, 1, t, 0, half));
+        ResultsObject twoFolds = new ResultsObject(1, r.key(), r.workspec(), "done", null, r.spec(), r.featureset(),
+                r.dataFingerprint(), folds, r.provenance(), r.startedAt(), r.millis());
+        ModelEvaluation joined = ModelEvaluation.of(twoFolds);
+        ModelEvaluation single = ModelEvaluation.of(r);
+        assertThat(joined.oos().time()).containsExactly(t.time());
+        assertThat(joined.metric("accuracy")).isEqualTo(single.metric("accuracy"));
+        assertThat(joined.metric("pnl")).isCloseTo(-4.666666666666666, within(1e-9));
+    }
+
+    private static ResultsObject.FoldResult fold(ResultsObject.FoldResult f, int n, ResultsObject.Split t, int from, int to) {
+        ResultsObject.Split s = new ResultsObject.Split(java.util.Arrays.copyOfRange(t.time(), from, to),
+                java.util.Arrays.copyOfRange(t.actual(), from, to), java.util.Arrays.copyOfRange(t.predicted(), from, to),
+                java.util.Arrays.copyOfRange(t.probabilities(), from, to));
+        return new ResultsObject.FoldResult(n, "done", null, f.scaler(), null, f.bestEpoch(), f.curves(), null, null, s,
+                null, null);
+    }
+
     @Test
     void aResultThatIsNotDoneOrInconsistentIsRefusedWithItsKeyAndField() {
         ResultsObject r = Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e");
