@@ -334,6 +334,7 @@ public final class HtmlReport {
                 });
               });
             });
+            document.body.setAttribute('data-sortable', 'ready');
             </script>
             """;
 }

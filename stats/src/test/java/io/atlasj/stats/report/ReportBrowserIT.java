@@ -50,6 +50,8 @@ class ReportBrowserIT {
         String dom = run(chromium.get(), OUT.resolve("dom.html"), "--dump-dom", url);
         assertThat(dom).contains("<title>Atlas report: quickstart</title>");
         assertThat(count(dom, "<tr class=\"model-row\">")).isEqualTo(25);
+        // the sorting script ran to its end in Chromium (it marks the body last)
+        assertThat(dom).contains("<body data-sortable=\"ready\">");
         Matcher m = Pattern.compile("<img[^>]*src=\"(img/[^\"]+\\.png)\"").matcher(dom);
         List<String> images = new ArrayList<>();
         while (m.find()) {
