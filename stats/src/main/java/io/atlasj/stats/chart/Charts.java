@@ -275,9 +275,9 @@ public final class Charts {
         for (long[] row : cm) {
             rowsOfCm.add(Arrays.toString(row));
         }
-        return new Card(header(m, "accuracy " + fmt(m.metric("accuracy")) + "   F1 macro " + fmt(m.metric("f1 macro"))
-                + "   AUC macro " + fmt(m.metric("auc macro")) + "   log loss " + fmt(m.metric("log loss"))
-                + "   Brier " + fmt(m.metric("brier")) + "   confusion (rows actual, columns predicted) "
+        return new Card(header(m, "accuracy " + fmt(m.metric("accuracy")) + "  ·  F1 macro " + fmt(m.metric("f1 macro"))
+                + "  ·  AUC macro " + fmt(m.metric("auc macro")) + "  ·  log loss " + fmt(m.metric("log loss"))
+                + "  ·  Brier " + fmt(m.metric("brier")) + "  ·  confusion (rows actual, columns predicted) "
                 + String.join(" ", rowsOfCm)), panels, 4, 1800, 930);
     }
 
@@ -328,8 +328,8 @@ public final class Charts {
         panels.add(pnl(m));
         panels.add(trainingCurves(m.result()));
         panels.add(histogram("Residuals", "actual − predicted", "rows", res, 30));
-        return new Card(header(m, "RMSE " + fmt4(m.metric("rmse")) + "   MAE " + fmt4(m.metric("mae")) + "   R² "
-                + fmt(m.metric("r2")) + "   direction " + fmt(m.metric("direction")) + "   IC " + fmt(m.metric("ic"))),
+        return new Card(header(m, "RMSE " + fmt4(m.metric("rmse")) + "  ·  MAE " + fmt4(m.metric("mae")) + "  ·  R² "
+                + fmt(m.metric("r2")) + "  ·  direction " + fmt(m.metric("direction")) + "  ·  IC " + fmt(m.metric("ic"))),
                 panels, 3, 1500, 930);
     }
 
@@ -341,14 +341,14 @@ public final class Charts {
     private static String[] header(ModelEvaluation m, String metrics) {
         ResultsObject.Split s = m.oos();
         String trading = m.trading().isEmpty() ? "not traded" : String.format(Locale.ROOT,
-                "Sharpe %.2f   max drawdown %.4g   hit rate %s   turnover %s   P&L %.4g", m.metric("sharpe"),
+                "Sharpe %.2f  ·  max drawdown %.4g  ·  hit rate %s  ·  turnover %s  ·  P&L %.4g", m.metric("sharpe"),
                 m.metric("max drawdown"), fmt(m.metric("hit rate")), fmt(m.metric("turnover")), m.metric("pnl"));
-        return new String[] {m.unit() + " · " + m.name() + "  (" + m.type() + ")   key " + m.result().key(),
+        return new String[] {m.unit() + " · " + m.name() + "  (" + m.type() + ")  ·  key " + m.result().key(),
             "label " + m.label() + (m.classification() ? ", " + m.classes() + " classes" : ", regression")
-                + "   hyperparameters: " + (m.hyperparameters().isEmpty() ? "none" : m.hyperparameters()),
+                + "  ·  hyperparameters: " + (m.hyperparameters().isEmpty() ? "none" : m.hyperparameters()),
             s.time().length + " out-of-sample rows " + date(s.time()[0]) + " → " + date(s.time()[s.time().length - 1])
-                + "   " + metrics,
-            "naive trading: " + trading + "   (" + m.returnBasis() + ")"};
+                + "  ·  " + metrics,
+            "naive trading: " + trading + "  ·  (" + m.returnBasis() + ")"};
     }
 
     private static JFreeChart likelihoodRatios(ModelEvaluation m) {
