@@ -1,0 +1,94 @@
+package io.atlasj.cli;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.stats.model.TrialFamily;
+import io.atlasj.stats.report.HtmlReport;
+import io.atlasj.stats.report.RunResults;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.results.ResultsObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code atlas report WORKSPEC [--out DIR]}: the static HTML report of a WorkSpec's results. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write the HTML report of a WorkSpec's results (ATLAS_HOME/runs/<workspec>/**/result.json): "
+                + "multiple-testing verdicts, sortable leaderboard, batch overview, a baseball card per model, the "
+                + "WorkSpec text and provenance. Prints the report's path, the top 10 and each unit's verdict."})
+final class ReportCommand implements Callable<Integer> {
+    @ParentCommand
+    AtlasCli atlas;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "WORKSPEC", description = "A WorkSpec file (e.g. configs/workspecs/quickstart.yaml) or a "
+            + "WorkSpec name (a folder under ATLAS_HOME/runs).")
+    String workspec;
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: ATLAS_HOME/reports/<workspec>).")
+    Path out;
+    @Option(names = "--max-cards", paramLabel = "N", defaultValue = "" + HtmlReport.DEFAULT_MAX_CARDS,
+            description = "Baseball cards drawn at most, best Sharpe first (default: ${DEFAULT-VALUE}).")
+    int maxCards;
+
+    @Override
+    public Integer call() throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        if (maxCards < 0) {
+            throw new UserException("--max-cards must be at least 0, got " + maxCards);
+        }
+        AtlasHome home = atlas.home();
+        Path file = Path.of(workspec);
+        String name;
+        String text = null;
+        if (Files.isRegularFile(file)) {
+            WorkSpec ws = SpecCommand.read(file, true);
+            name = ws.name();
+            text = Files.readString(file);
+        } else if (workspec.contains("/") || workspec.endsWith(".yaml") || workspec.endsWith(".yml")) {
+            throw new UserException(file + ": no such file (give a WorkSpec file or the name of a WorkSpec that was run)");
+        } else {
+            name = workspec;
+        }
+        List<ResultsObject> results;
+        try {
+            results = RunResults.read(home.runs(), name);
+        } catch (IOException e) {
+            throw new UserException(e.getMessage());
+        }
+        if (results.isEmpty()) {
+            throw new UserException(home.runs().resolve(name) + ": no result.json files (run it first: atlas run FILE --local)");
+        }
+        Path dir = out != null ? out : home.reports().resolve(name);
+        HtmlReport.Written w = HtmlReport.write(name, text, results, dir, maxCards);
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%s: %d results, %d cards%nreport: %s%n", name, results.size(), w.cards(),
+                w.index().toAbsolutePath().normalize());
+        List<List<String>> rows = new ArrayList<>();
+        int rank = 1;
+        for (HtmlReport.Entry e : w.leaderboard().subList(0, Math.min(10, w.leaderboard().size()))) {
+            var m = e.evaluation();
+            String main = m == null ? e.result().status() : m.classification()
+                    ? String.format(Locale.ROOT, "accuracy %.3f", m.metric("accuracy"))
+                    : String.format(Locale.ROOT, "rmse %.5f", m.metric("rmse"));
+            rows.add(List.of(String.valueOf(rank++), e.unit(), e.name(), main,
+                    m == null ? "" : String.format(Locale.ROOT, "%.2f", m.metric("sharpe")),
+                    m == null ? "" : String.format(Locale.ROOT, "%.4g", m.metric("max drawdown"))));
+        }
+        o.print(Formats.table(List.of("#", "UNIT", "MODEL", "OUT-OF-SAMPLE", "SHARPE", "MAX DD"), rows));
+        for (TrialFamily f : w.families()) {
+            o.println("verdict " + f.unit() + ": " + f.verdict());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code atlas report} over a home holding the real quickstart results of the stats fixtures. */
+class ReportCliTest {
+    static final Path FIXTURES = Path.of("..", "stats", "src", "test", "resources", "fixtures", "runs");
+    @TempDir
+    Path home;
+    String err;
+
+    @BeforeEach
+    void copyResults() throws IOException {
+        try (Stream<Path> s = Files.walk(FIXTURES)) {
+            for (Path p : s.toList()) {
+                Path target = home.resolve("runs").resolve(FIXTURES.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private String run(int expected, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter e = new StringWriter();
+        String[] all = Stream.concat(Stream.of("--home", home.toString()), Stream.of(args)).toArray(String[]::new);
+        int code = AtlasCli.run(Map.of(), new PrintWriter(out), new PrintWriter(e), all);
+        err = e.toString();
+        assertThat(code).as(err + out).isEqualTo(expected);
+        return out.toString();
+    }
+
+    @Test
+    void reportByNameGoesToTheHomesReportsFolder() throws IOException {
+        String out = run(0, "report", "quickstart", "--max-cards", "2");
+        Path index = home.resolve("reports/quickstart/index.html");
+        assertThat(out).contains("quickstart: 25 results, 2 cards").contains("report: " + index);
+        assertThat(out).contains("#   UNIT").contains("verdict direction-3bar: ").contains("verdict return-1bar: ")
+                .contains("verdict terciles-3bar: ");
+        assertThat(out.lines().filter(l -> l.matches("^\\d+ +\\S+.*")).count()).isEqualTo(10);
+        assertThat(Files.readString(index)).contains("the WorkSpec file was not given");
+    }
+
+    @Test
+    void reportByFileShowsItsTextAndHonoursOut() throws IOException {
+        Path dir = home.resolve("elsewhere");
+        run(0, "report", "../configs/workspecs/quickstart.yaml", "--out", dir.toString(), "--max-cards", "1");
+        assertThat(Files.readString(dir.resolve("index.html"))).contains("name: quickstart").contains("l2: [0.0, 0.001, 0.01, 0.1]");
+    }
+
+    @Test
+    void mistakesAreUserErrorsAndUsageErrorsExitTwo() {
+        run(1, "report", "nothing-run");
+        assertThat(err).contains("error: ").contains("no results for WorkSpec 'nothing-run'");
+        run(1, "report", "configs/missing.yaml");
+        assertThat(err).contains("error: configs/missing.yaml: no such file");
+        run(2, "report");
+        assertThat(err).contains("Missing required parameter: 'WORKSPEC'");
+        run(1, "report", "quickstart", "--max-cards", "-1");
+        assertThat(err).contains("--max-cards must be at least 0, got -1");
+    }
+}

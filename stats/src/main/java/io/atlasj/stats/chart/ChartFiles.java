@@ -1,0 +1,58 @@
+package io.atlasj.stats.chart;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.jfree.svg.SVGGraphics2D;
+
+/** Writes a {@link Drawing} as PNG (Java2D) and SVG (JFreeSVG). Needs no display: run with java.awt.headless=true. */
+public final class ChartFiles {
+    private ChartFiles() {
+    }
+
+    /** Writes {@code base.png} and {@code base.svg}; returns the PNG's path. */
+    public static Path write(Drawing d, Path base) throws IOException {
+        return write(d, base, true);
+    }
+
+    /**
+     * Writes {@code base.png}, and {@code base.svg} when {@code svg} (a heatmap of hundreds of thousands of cells
+     * makes an SVG of hundreds of MB, which no browser shows well: callers skip it there).
+     */
+    public static Path write(Drawing d, Path base, boolean svg) throws IOException {
+        Files.createDirectories(base.toAbsolutePath().getParent());
+        Path png = base.resolveSibling(base.getFileName() + ".png");
+        Path svgFile = base.resolveSibling(base.getFileName() + ".svg");
+        BufferedImage img = new BufferedImage(d.width(), d.height(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, d.width(), d.height());
+            d.draw(g, new Rectangle2D.Double(0, 0, d.width(), d.height()));
+        } finally {
+            g.dispose();
+        }
+        if (!ImageIO.write(img, "png", png.toFile())) {
+            throw new IOException(png + ": no PNG writer");
+        }
+        if (svg) {
+            SVGGraphics2D s = new SVGGraphics2D(d.width(), d.height());
+            s.setColor(Color.WHITE);
+            s.fillRect(0, 0, d.width(), d.height());
+            d.draw(s, new Rectangle2D.Double(0, 0, d.width(), d.height()));
+            Files.writeString(svgFile, s.getSVGDocument(), StandardCharsets.UTF_8);
+        } else {
+            Files.deleteIfExists(svgFile);
+        }
+        return png;
+    }
+}

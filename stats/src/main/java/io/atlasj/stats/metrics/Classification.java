@@ -1,0 +1,363 @@
+package io.atlasj.stats.metrics;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Classification metrics. Classes are the integers {@code 0..k-1}; {@code actual} and {@code predicted} hold them as
+ * doubles, as a {@code ResultsObject.Split} does. Undefined ratios (a class never predicted, never present) are NaN,
+ * never a silent zero.
+ */
+public final class Classification {
+    private Classification() {
+    }
+
+    /** Fraction of rows where the prediction equals the actual class; NaN for no rows. */
+    public static double accuracy(double[] actual, double[] predicted) {
+        check(actual, predicted);
+        if (actual.length == 0) {
+            return Double.NaN;
+        }
+        int hits = 0;
+        for (int i = 0; i < actual.length; i++) {
+            hits += actual[i] == predicted[i] ? 1 : 0;
+        }
+        return (double) hits / actual.length;
+    }
+
+    /** Confusion matrix: {@code m[actual][predicted]} counts. */
+    public static long[][] confusion(double[] actual, double[] predicted, int classes) {
+        check(actual, predicted);
+        long[][] m = new long[classes][classes];
+        for (int i = 0; i < actual.length; i++) {
+            m[cls(actual[i], classes, "actual", i)][cls(predicted[i], classes, "predicted", i)]++;
+        }
+        return m;
+    }
+
+    /** Per class: TP / (TP + FP); NaN when the class is never predicted. */
+    public static double[] precision(long[][] confusion) {
+        int k = confusion.length;
+        double[] p = new double[k];
+        for (int c = 0; c < k; c++) {
+            long col = 0;
+            for (long[] row : confusion) {
+                col += row[c];
+            }
+            p[c] = col == 0 ? Double.NaN : (double) confusion[c][c] / col;
+        }
+        return p;
+    }
+
+    /** Per class: TP / (TP + FN); NaN when the class never occurs. */
+    public static double[] recall(long[][] confusion) {
+        int k = confusion.length;
+        double[] r = new double[k];
+        for (int c = 0; c < k; c++) {
+            long row = Arrays.stream(confusion[c]).sum();
+            r[c] = row == 0 ? Double.NaN : (double) confusion[c][c] / row;
+        }
+        return r;
+    }
+
+    /** Per class: harmonic mean of precision and recall; 0 when both are 0, NaN when either is undefined. */
+    public static double[] f1(long[][] confusion) {
+        double[] p = precision(confusion);
+        double[] r = recall(confusion);
+        double[] f = new double[p.length];
+        for (int c = 0; c < p.length; c++) {
+            f[c] = p[c] + r[c] == 0 ? 0 : 2 * p[c] * r[c] / (p[c] + r[c]);
+        }
+        return f;
+    }
+
+    /** Mean of the defined values (NaN when none is defined): macro averages. */
+    public static double mean(double[] values) {
+        return Arrays.stream(values).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+    }
+
+    /**
+     * One-vs-rest ROC curve of class {@code positive} scored by its probability. Points are ordered by falling
+     * threshold, start at (0,0) and end at (1,1); tied scores form one point (no optimistic ordering of ties).
+     *
+     * @param fpr        false-positive rates
+     * @param tpr        true-positive rates
+     * @param thresholds the score at and above which a row is called positive for each point (+inf for the first)
+     * @param auc        area under the curve by the trapezoid rule; equals the Mann–Whitney probability that a positive
+     *                   scores above a negative, ties counting one half. NaN if either class is absent.
+     */
+    public record Roc(double[] fpr, double[] tpr, double[] thresholds, double auc) {
+    }
+
+    /** ROC of class {@code positive} against the rest, scored by {@code probabilities[i][positive]}. */
+    public static Roc roc(double[] actual, double[][] probabilities, int positive) {
+        int n = actual.length;
+        checkProbabilities(actual, probabilities);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(probabilities[b][positive], probabilities[a][positive]));
+        long pos = Arrays.stream(actual).filter(y -> y == positive).count();
+        long neg = n - pos;
+        List<double[]> pts = new ArrayList<>();
+        pts.add(new double[] {0, 0, Double.POSITIVE_INFINITY});
+        long tp = 0;
+        long fp = 0;
+        int i = 0;
+        while (i < n) {
+            double s = probabilities[order[i]][positive];
+            while (i < n && probabilities[order[i]][positive] == s) {
+                if (actual[order[i]] == positive) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+                i++;
+            }
+            pts.add(new double[] {neg == 0 ? Double.NaN : (double) fp / neg, pos == 0 ? Double.NaN : (double) tp / pos, s});
+        }
+        double[] fpr = new double[pts.size()];
+        double[] tpr = new double[pts.size()];
+        double[] th = new double[pts.size()];
+        double auc = 0;
+        for (int j = 0; j < pts.size(); j++) {
+            fpr[j] = pts.get(j)[0];
+            tpr[j] = pts.get(j)[1];
+            th[j] = pts.get(j)[2];
+            if (j > 0) {
+                auc += (fpr[j] - fpr[j - 1]) * (tpr[j] + tpr[j - 1]) / 2;
+            }
+        }
+        return new Roc(fpr, tpr, th, pos == 0 || neg == 0 ? Double.NaN : auc);
+    }
+
+    /**
+     * Mean negative log-likelihood of the actual class, natural log; probabilities clipped to [1e-15, 1] so a
+     * confident miss costs about 34.5, not infinity.
+     */
+    public static double logLoss(double[] actual, double[][] probabilities) {
+        checkProbabilities(actual, probabilities);
+        double sum = 0;
+        for (int i = 0; i < actual.length; i++) {
+            int y = cls(actual[i], probabilities[i].length, "actual", i);
+            sum -= Math.log(Math.max(1e-15, Math.min(1, probabilities[i][y])));
+        }
+        return actual.length == 0 ? Double.NaN : sum / actual.length;
+    }
+
+    /**
+     * Brier's (1950) multi-class score: mean over rows of {@code sum_k (p_k - [y = k])^2}; 0 is perfect, 2 the worst.
+     * For two classes this is twice the common binary form {@code mean (p_1 - y)^2}.
+     */
+    public static double brier(double[] actual, double[][] probabilities) {
+        checkProbabilities(actual, probabilities);
+        double sum = 0;
+        for (int i = 0; i < actual.length; i++) {
+            int y = cls(actual[i], probabilities[i].length, "actual", i);
+            for (int k = 0; k < probabilities[i].length; k++) {
+                double d = probabilities[i][k] - (k == y ? 1 : 0);
+                sum += d * d;
+            }
+        }
+        return actual.length == 0 ? Double.NaN : sum / actual.length;
+    }
+
+    /**
+     * Likelihood ratios of class {@code c} (one vs rest) when a row is called {@code c} if its probability of {@code c}
+     * is at least the threshold. Standard definitions: {@code LR+ = TPR / FPR = sensitivity / (1 - specificity)} and
+     * {@code LR- = FNR / TNR = (1 - sensitivity) / specificity}. (Gryphon Atlas computed a non-standard ratio; these
+     * are the textbook ones.) A ratio with a zero denominator is +inf when its numerator is positive, NaN when 0/0.
+     *
+     * @param thresholds the thresholds, as given
+     * @param lrPlus     LR+ at each threshold
+     * @param lrMinus    LR- at each threshold
+     * @param called     rows called {@code c} at each threshold
+     */
+    public record LikelihoodRatios(double[] thresholds, double[] lrPlus, double[] lrMinus, int[] called) {
+    }
+
+    /** {@link LikelihoodRatios} of class {@code c} at each threshold. */
+    public static LikelihoodRatios likelihoodRatios(double[] actual, double[][] probabilities, int c, double[] thresholds) {
+        checkProbabilities(actual, probabilities);
+        long pos = Arrays.stream(actual).filter(y -> y == c).count();
+        long neg = actual.length - pos;
+        double[] plus = new double[thresholds.length];
+        double[] minus = new double[thresholds.length];
+        int[] called = new int[thresholds.length];
+        for (int t = 0; t < thresholds.length; t++) {
+            long tp = 0;
+            long fp = 0;
+            for (int i = 0; i < actual.length; i++) {
+                if (probabilities[i][c] >= thresholds[t]) {
+                    if (actual[i] == c) {
+                        tp++;
+                    } else {
+                        fp++;
+                    }
+                }
+            }
+            called[t] = (int) (tp + fp);
+            double tpr = pos == 0 ? Double.NaN : (double) tp / pos;
+            double fpr = neg == 0 ? Double.NaN : (double) fp / neg;
+            plus[t] = ratio(tpr, fpr);
+            minus[t] = ratio(1 - tpr, 1 - fpr);
+        }
+        return new LikelihoodRatios(thresholds.clone(), plus, minus, called);
+    }
+
+    private static double ratio(double num, double den) {
+        if (Double.isNaN(num) || Double.isNaN(den)) {
+            return Double.NaN;
+        }
+        if (den == 0) {
+            return num == 0 ? Double.NaN : Double.POSITIVE_INFINITY;
+        }
+        return num / den;
+    }
+
+    /**
+     * Coverage and accuracy against the confidence threshold: at each threshold, the share of rows whose highest
+     * class probability is at least the threshold, and the accuracy of the predictions on those rows (NaN when none).
+     */
+    public record Coverage(double[] thresholds, double[] coverage, double[] accuracy) {
+    }
+
+    /** {@link Coverage} at each threshold, the prediction being {@code predicted[i]}, confidence its max probability. */
+    public static Coverage coverage(double[] actual, double[] predicted, double[][] probabilities, double[] thresholds) {
+        check(actual, predicted);
+        checkProbabilities(actual, probabilities);
+        double[] cov = new double[thresholds.length];
+        double[] acc = new double[thresholds.length];
+        for (int t = 0; t < thresholds.length; t++) {
+            int kept = 0;
+            int hits = 0;
+            for (int i = 0; i < actual.length; i++) {
+                double conf = Arrays.stream(probabilities[i]).max().orElse(0);
+                if (conf >= thresholds[t]) {
+                    kept++;
+                    hits += actual[i] == predicted[i] ? 1 : 0;
+                }
+            }
+            cov[t] = actual.length == 0 ? Double.NaN : (double) kept / actual.length;
+            acc[t] = kept == 0 ? Double.NaN : (double) hits / kept;
+        }
+        return new Coverage(thresholds.clone(), cov, acc);
+    }
+
+    /**
+     * Accuracy over the last {@code window} rows, at each row from the {@code window}-th on (rows in time order);
+     * element {@code i} of the result belongs to row {@code i + window - 1}.
+     */
+    public static double[] rollingAccuracy(double[] actual, double[] predicted, int window) {
+        check(actual, predicted);
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1, got " + window);
+        }
+        int n = actual.length - window + 1;
+        if (n <= 0) {
+            return new double[0];
+        }
+        double[] out = new double[n];
+        int hits = 0;
+        for (int i = 0; i < actual.length; i++) {
+            hits += actual[i] == predicted[i] ? 1 : 0;
+            if (i >= window) {
+                hits -= actual[i - window] == predicted[i - window] ? 1 : 0;
+            }
+            if (i >= window - 1) {
+                out[i - window + 1] = (double) hits / window;
+            }
+        }
+        return out;
+    }
+
+    /** Accuracy of one calendar period: its UTC start (epoch ms), rows, accuracy. */
+    public record Period(long start, int rows, double accuracy) {
+    }
+
+    /**
+     * Accuracy per calendar period of {@code unit} (UTC, e.g. {@link ChronoUnit#HOURS} or {@link ChronoUnit#DAYS}),
+     * in time order; periods without rows are absent. Times are bar open times in epoch milliseconds.
+     */
+    public static List<Period> accuracyPerPeriod(long[] time, double[] actual, double[] predicted, ChronoUnit unit) {
+        check(actual, predicted);
+        if (time.length != actual.length) {
+            throw new IllegalArgumentException("time has " + time.length + " rows, actual " + actual.length);
+        }
+        List<Period> out = new ArrayList<>();
+        long current = Long.MIN_VALUE;
+        int rows = 0;
+        int hits = 0;
+        for (int i = 0; i < time.length; i++) {
+            long start = periodStart(time[i], unit);
+            if (start != current) {
+                if (rows > 0) {
+                    out.add(new Period(current, rows, (double) hits / rows));
+                }
+                if (start < current) {
+                    throw new IllegalArgumentException("time is not ascending at row " + i);
+                }
+                current = start;
+                rows = 0;
+                hits = 0;
+            }
+            rows++;
+            hits += actual[i] == predicted[i] ? 1 : 0;
+        }
+        if (rows > 0) {
+            out.add(new Period(current, rows, (double) hits / rows));
+        }
+        return out;
+    }
+
+    /** Start of the UTC calendar period of {@code unit} containing {@code epochMillis}. */
+    public static long periodStart(long epochMillis, ChronoUnit unit) {
+        ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC);
+        ZonedDateTime s = switch (unit) {
+            case WEEKS -> t.truncatedTo(ChronoUnit.DAYS).minusDays(t.getDayOfWeek().getValue() - 1L);
+            case MONTHS -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+            default -> t.truncatedTo(unit);
+        };
+        return s.toInstant().toEpochMilli();
+    }
+
+    /** Index of the largest value (the first on ties). */
+    public static int argmax(double[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    static int cls(double v, int classes, String what, int row) {
+        int c = (int) v;
+        if (c != v || c < 0 || c >= classes) {
+            throw new IllegalArgumentException(what + "[" + row + "] = " + v + " is not a class in 0.." + (classes - 1));
+        }
+        return c;
+    }
+
+    static void check(double[] actual, double[] predicted) {
+        if (actual.length != predicted.length) {
+            throw new IllegalArgumentException("actual has " + actual.length + " rows, predicted " + predicted.length);
+        }
+    }
+
+    static void checkProbabilities(double[] actual, double[][] probabilities) {
+        if (probabilities == null) {
+            throw new IllegalArgumentException("no class probabilities (a regression split?)");
+        }
+        if (actual.length != probabilities.length) {
+            throw new IllegalArgumentException("actual has " + actual.length + " rows, probabilities " + probabilities.length);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.atlasj.stats.multiple;
+
+import io.atlasj.stats.trading.NaiveTrading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Probability of Backtest Overfitting by combinatorially symmetric cross-validation (CSCV): Bailey, Borwein,
+ * López de Prado and Zhu, "The Probability of Backtest Overfitting", Journal of Computational Finance 20(4), 2017.
+ *
+ * <p>The {@code T x N} matrix of per-row performance (rows in time order, one column per trial) is cut into
+ * {@code S} (even) contiguous blocks of equal size (leftover rows at the end are dropped). For every choice of
+ * {@code S/2} blocks as the in-sample set (the rest out-of-sample), the trial with the best in-sample statistic is
+ * found; its out-of-sample rank {@code r} among the {@code N} trials (1 = worst) gives the relative rank
+ * {@code w = r / (N + 1)} and the logit {@code ln(w / (1 - w))}. PBO is the share of combinations whose logit is
+ * at most zero, that is where the in-sample best is at or below the out-of-sample median.
+ */
+public final class BacktestOverfitting {
+    private BacktestOverfitting() {
+    }
+
+    /**
+     * @param pbo          probability of backtest overfitting
+     * @param logits       one logit per combination
+     * @param combinations number of combinations, {@code C(S, S/2)}
+     */
+    public record Result(double pbo, double[] logits, int combinations) {
+    }
+
+    /** PBO with the per-row Sharpe ratio (mean / sample standard deviation) as the statistic. */
+    public static Result pbo(double[][] performance, int blocks) {
+        return pbo(performance, blocks, NaiveTrading::sharpe);
+    }
+
+    /**
+     * PBO with {@code statistic} computed on each trial's rows of a half. Ties in the in-sample statistic go to the
+     * lower column index; out-of-sample ties share the average rank. NaN statistics rank lowest.
+     */
+    public static Result pbo(double[][] performance, int blocks, ToDoubleFunction<double[]> statistic) {
+        int t = performance.length;
+        if (blocks < 2 || blocks % 2 != 0) {
+            throw new IllegalArgumentException("blocks must be even and at least 2, got " + blocks);
+        }
+        if (t < blocks) {
+            throw new IllegalArgumentException("need at least one row per block: " + t + " rows, " + blocks + " blocks");
+        }
+        int n = performance[0].length;
+        if (n < 2) {
+            throw new IllegalArgumentException("need at least 2 trials, got " + n);
+        }
+        int size = t / blocks;
+        List<int[]> combos = new ArrayList<>();
+        choose(blocks, blocks / 2, 0, new int[blocks / 2], 0, combos);
+        double[] logits = new double[combos.size()];
+        int overfit = 0;
+        for (int c = 0; c < combos.size(); c++) {
+            boolean[] in = new boolean[blocks];
+            for (int b : combos.get(c)) {
+                in[b] = true;
+            }
+            double[] is = new double[n];
+            double[] oos = new double[n];
+            for (int j = 0; j < n; j++) {
+                is[j] = statistic.applyAsDouble(column(performance, j, in, true, size));
+                oos[j] = statistic.applyAsDouble(column(performance, j, in, false, size));
+            }
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (greater(is[j], is[best])) {
+                    best = j;
+                }
+            }
+            double rank = 1;
+            double ties = 0;
+            for (int j = 0; j < n; j++) {
+                if (j != best) {
+                    if (greater(oos[best], oos[j])) {
+                        rank++;
+                    } else if (same(oos[best], oos[j])) {
+                        ties++;
+                    }
+                }
+            }
+            rank += ties / 2;
+            double w = rank / (n + 1);
+            logits[c] = Math.log(w / (1 - w));
+            overfit += logits[c] <= 0 ? 1 : 0;
+        }
+        return new Result((double) overfit / combos.size(), logits, combos.size());
+    }
+
+    private static boolean greater(double a, double b) {
+        return !Double.isNaN(a) && (Double.isNaN(b) || a > b);
+    }
+
+    private static boolean same(double a, double b) {
+        return Double.isNaN(a) && Double.isNaN(b) || a == b;
+    }
+
+    private static double[] column(double[][] m, int j, boolean[] in, boolean want, int size) {
+        int blocks = in.length;
+        int count = 0;
+        for (boolean b : in) {
+            count += b == want ? 1 : 0;
+        }
+        double[] out = new double[count * size];
+        int k = 0;
+        for (int b = 0; b < blocks; b++) {
+            if (in[b] == want) {
+                for (int r = b * size; r < (b + 1) * size; r++) {
+                    out[k++] = m[r][j];
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void choose(int n, int k, int start, int[] cur, int depth, List<int[]> out) {
+        if (depth == k) {
+            out.add(cur.clone());
+            return;
+        }
+        for (int i = start; i < n; i++) {
+            cur[depth] = i;
+            choose(n, k, i + 1, cur, depth + 1, out);
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package io.atlasj.stats.report;
+
+import io.atlasj.stats.chart.ChartFiles;
+import io.atlasj.stats.chart.Charts;
+import io.atlasj.stats.model.ModelEvaluation;
+import io.atlasj.stats.model.TrialFamily;
+import io.atlasj.workspec.results.ResultsObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The static HTML report of a WorkSpec's results: {@code index.html} (inline CSS, a few lines of vanilla JS to sort
+ * the leaderboard) and {@code img/} with every chart as PNG and SVG, referenced relatively, so the folder can be
+ * copied or opened from disk without a server.
+ *
+ * <p>Sections: multiple-testing summary with a verdict per unit, leaderboard (sortable), batch overview, prediction
+ * correlation, one baseball card per model (the best {@code maxCards} by Sharpe when there are more), the exact
+ * WorkSpec text and provenance. All statistics use the out-of-sample (test) rows; see {@link ModelEvaluation} for
+ * what each model's naive trading earns.
+ */
+public final class HtmlReport {
+    /** Cards drawn at most, by default: a card is about 0.1 s and 0.9 MB (PNG and SVG). */
+    public static final int DEFAULT_MAX_CARDS = 200;
+    /** Correlation heatmaps of more models are written as PNG only (their SVG would be tens of MB or more). */
+    static final int SVG_MAX_MODELS = 200;
+
+    private HtmlReport() {
+    }
+
+    /** A leaderboard row. {@code evaluation} is null for a result that is not done (failed). */
+    public record Entry(ResultsObject result, ModelEvaluation evaluation) {
+        public String unit() {
+            return String.valueOf(result.spec().getOrDefault("unit", "?"));
+        }
+
+        public String name() {
+            return String.valueOf(result.spec().getOrDefault("name", "?"));
+        }
+
+        double sharpe() {
+            return evaluation == null ? Double.NaN : evaluation.metric("sharpe");
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param index       the HTML page
+     * @param leaderboard every result, best annualised Sharpe first, results without one (not traded, failed) last
+     * @param families    the multiple-testing summary per unit
+     */
+    public record Written(Path index, List<Entry> leaderboard, List<TrialFamily> families, int cards) {
+    }
+
+    /** {@link #write(String, String, List, Path, int)} with {@link #DEFAULT_MAX_CARDS}. */
+    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Path outDir)
+            throws IOException {
+        return write(workspec, workspecText, results, outDir, DEFAULT_MAX_CARDS);
+    }
+
+    /**
+     * Writes the report into {@code outDir} (created; files of an earlier report are replaced).
+     *
+     * @param workspecText the WorkSpec's YAML as given, or null when only its name is known
+     * @throws IllegalArgumentException naming the result and field, for a done result with inconsistent series
+     */
+    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Path outDir,
+                                int maxCards) throws IOException {
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("no results for WorkSpec '" + workspec + "'");
+        }
+        List<Entry> entries = new ArrayList<>();
+        List<ModelEvaluation> evaluated = new ArrayList<>();
+        for (ResultsObject r : results) {
+            ModelEvaluation e = "done".equals(r.status()) ? ModelEvaluation.of(r) : null;
+            entries.add(new Entry(r, e));
+            if (e != null) {
+                evaluated.add(e);
+            }
+        }
+        entries.sort(Comparator.comparingDouble((Entry e) -> Double.isNaN(e.sharpe()) ? Double.NEGATIVE_INFINITY
+                : e.sharpe()).reversed().thenComparing(Entry::unit).thenComparing(Entry::name));
+        List<TrialFamily> families = TrialFamily.perUnit(evaluated);
+        Path img = outDir.resolve("img");
+        Files.createDirectories(img);
+        StringBuilder h = new StringBuilder(64 * 1024);
+        head(h, workspec);
+        h.append("<h1>").append(esc(workspec)).append("</h1>\n<p class=sub>")
+                .append(results.size()).append(" results, ").append(evaluated.size()).append(" evaluated on their out-of-sample rows; generated ")
+                .append(Instant.now().toString(), 0, 19).append(" UTC by Atlas. Sections: <a href=#testing>multiple testing</a> · "
+                        + "<a href=#leaderboard>leaderboard</a> · <a href=#overview>overview</a> · <a href=#correlation>correlation</a> · "
+                        + "<a href=#cards>cards</a> · <a href=#spec>WorkSpec and provenance</a></p>\n");
+        testing(h, families, img);
+        leaderboard(h, entries);
+        if (!evaluated.isEmpty()) {
+            ChartFiles.write(Charts.overview(workspec + ": models × metrics", evaluated), img.resolve("overview"));
+            h.append("<h2 id=overview>Batch overview</h2>\n<p>Each column normalised within each unit (yellow best, purple "
+                    + "worst; ↓ marks metrics where lower is better), models grouped by unit and sorted by Sharpe. "
+                    + "<a href=\"img/overview.svg\">SVG</a></p>\n")
+                    .append("<img class=wide src=\"img/overview.png\" alt=\"batch overview\">\n");
+        }
+        h.append("<h2 id=correlation>Correlation of predictions</h2>\n<p>Pearson correlation of the models' signals "
+                + "(expected direction for classifiers, prediction for regressors) on common rows: trials that agree "
+                + "are not independent, which the DSR's trial count does not know.</p>\n<div class=grid>");
+        for (TrialFamily f : families) {
+            List<ModelEvaluation> unit = evaluated.stream().filter(m -> m.unit().equals(f.unit())).toList();
+            if (unit.size() >= 2) {
+                String base = "correlation-" + slug(f.unit());
+                boolean svg = unit.size() <= SVG_MAX_MODELS;
+                ChartFiles.write(Charts.correlation(f.unit(), unit), img.resolve(base), svg);
+                String image = "<img src=\"img/" + base + ".png\" alt=\"correlation " + esc(f.unit()) + "\">";
+                h.append(svg ? "<a href=\"img/" + base + ".svg\">" + image + "</a>" : image);
+            }
+        }
+        h.append("</div>\n");
+        int cards = cards(h, entries, img, maxCards);
+        spec(h, workspecText, results);
+        h.append(SCRIPT).append("</body>\n</html>\n");
+        Path index = outDir.resolve("index.html");
+        Files.writeString(index, h, StandardCharsets.UTF_8);
+        return new Written(index, List.copyOf(entries), families, cards);
+    }
+
+    private static void testing(StringBuilder h, List<TrialFamily> families, Path img) throws IOException {
+        h.append("<h2 id=testing>Multiple testing</h2>\n<p>Each unit's models are trials of one search (same label, "
+                + "same rows). On their per-bar net P&amp;L: the <b>Deflated Sharpe Ratio</b> of the best (Bailey &amp; "
+                + "López de Prado 2014: probability that its true Sharpe ratio beats the best of that many unskilled "
+                + "trials; above 0.95 is significant), the <b>Probability of Backtest Overfitting</b> (CSCV, 8 blocks: "
+                + "how often the in-sample best falls to the out-of-sample bottom half), and the bootstrap p-values of "
+                + "<b>White's Reality Check</b> and <b>Hansen's SPA</b> that the best beats staying flat (below 0.05 is "
+                + "significant).</p>\n<table class=mt><tr><th>unit</th><th>trials</th><th>rows</th><th>best</th>"
+                + "<th>Sharpe (ann.)</th><th>DSR</th><th>PBO</th><th>Reality Check p</th><th>SPA p</th><th>verdict</th></tr>\n");
+        for (TrialFamily f : families) {
+            String best = f.best() < 0 ? "" : "<a href=\"#m-" + f.models().get(f.best()).result().key() + "\">"
+                    + esc(f.models().get(f.best()).name()) + "</a>";
+            h.append("<tr><td>").append(esc(f.unit())).append("</td><td>").append(f.models().size()).append("</td><td>")
+                    .append(f.rows()).append("</td><td>").append(best).append("</td><td>").append(num(f.bestSharpe(), 2))
+                    .append("</td><td>").append(num(f.dsr(), 3)).append("</td><td>").append(num(f.pbo(), 3))
+                    .append("</td><td>").append(num(f.realityCheck(), 3)).append("</td><td>").append(num(f.spa(), 3))
+                    .append("</td><td class=verdict>").append(esc(f.verdict())).append("</td></tr>\n");
+        }
+        h.append("</table>\n<div class=grid>");
+        for (TrialFamily f : families) {
+            if (f.pboLogits().length > 0) {
+                String base = "pbo-" + slug(f.unit());
+                ChartFiles.write(Charts.pboLogits(f.unit(), f.pboLogits(), f.pbo()), img.resolve(base));
+                h.append("<img src=\"img/").append(base).append(".png\" alt=\"PBO ").append(esc(f.unit())).append("\">");
+            }
+        }
+        h.append("</div>\n");
+    }
+
+    private static void leaderboard(StringBuilder h, List<Entry> entries) {
+        h.append("<h2 id=leaderboard>Leaderboard</h2>\n<p>Out-of-sample rows; click a column to sort. Sharpe is "
+                + "annualised from the bar interval; classification units trade in direction units (no return is stored "
+                + "with a class label), regression units on the realised log return less 10 bps per unit traded.</p>\n"
+                + "<table id=leaderboard-table class=sortable><thead><tr>");
+        String[] cols = {"#", "unit", "model", "type", "status", "accuracy / RMSE", "AUC / IC", "log loss / R²",
+            "Sharpe", "max DD", "hit rate", "turnover", "P&L", "key"};
+        for (int c = 0; c < cols.length; c++) {
+            h.append("<th data-col=").append(c).append(">").append(esc(cols[c])).append("</th>");
+        }
+        h.append("</tr></thead><tbody>\n");
+        int rank = 1;
+        for (Entry e : entries) {
+            ModelEvaluation m = e.evaluation();
+            h.append("<tr class=model-row><td>").append(rank++).append("</td><td>").append(esc(e.unit()))
+                    .append("</td><td>").append(m == null ? esc(e.name()) : "<a href=\"#m-" + e.result().key() + "\">"
+                            + esc(e.name()) + "</a>").append("</td><td>")
+                    .append(esc(String.valueOf(e.result().spec().getOrDefault("type", "?")))).append("</td><td>")
+                    .append(m == null ? "<span class=bad title=\"" + esc(String.valueOf(e.result().failure())) + "\">"
+                            + esc(e.result().status()) + "</span>" : "done").append("</td>");
+            if (m == null) {
+                for (int c = 0; c < 8; c++) {
+                    h.append("<td data-v=\"\"></td>");
+                }
+            } else {
+                boolean cls = m.classification();
+                cell(h, m.metric(cls ? "accuracy" : "rmse"), cls ? 3 : 5);
+                cell(h, m.metric(cls ? "auc macro" : "ic"), 3);
+                cell(h, m.metric(cls ? "log loss" : "r2"), 3);
+                cell(h, m.metric("sharpe"), 2);
+                cell(h, m.metric("max drawdown"), 4);
+                cell(h, m.metric("hit rate"), 3);
+                cell(h, m.metric("turnover"), 3);
+                cell(h, m.metric("pnl"), 4);
+            }
+            h.append("<td class=key>").append(esc(e.result().key())).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+    }
+
+    private static int cards(StringBuilder h, List<Entry> entries, Path img, int maxCards) throws IOException {
+        List<Entry> done = entries.stream().filter(e -> e.evaluation() != null).toList();
+        h.append("<h2 id=cards>Baseball cards</h2>\n");
+        if (done.size() > maxCards) {
+            h.append("<p>").append(maxCards).append(" of ").append(done.size())
+                    .append(" models, the best by Sharpe; the leaderboard lists all.</p>\n");
+        }
+        int n = 0;
+        for (Entry e : done) {
+            if (n == maxCards) {
+                break;
+            }
+            String base = "card-" + e.result().key();
+            ChartFiles.write(Charts.card(e.evaluation()), img.resolve(base));
+            h.append("<section class=card id=\"m-").append(e.result().key()).append("\"><h3>").append(esc(e.unit()))
+                    .append(" · ").append(esc(e.name())).append("</h3><a href=\"img/").append(base).append(".svg\">")
+                    .append("<img class=wide loading=lazy src=\"img/").append(base).append(".png\" alt=\"card ")
+                    .append(esc(e.unit())).append(' ').append(esc(e.name())).append("\"></a></section>\n");
+            n++;
+        }
+        return n;
+    }
+
+    private static void spec(StringBuilder h, String text, List<ResultsObject> results) {
+        h.append("<h2 id=spec>WorkSpec</h2>\n");
+        h.append(text == null ? "<p>Reported by name; the WorkSpec file was not given, so its text is not shown. Each "
+                + "model's full ModelSpec is in its result.json.</p>\n" : "<pre>" + esc(text) + "</pre>\n");
+        h.append("<h2>Provenance</h2>\n<p>Values recorded by the trainers, with how many results carry each.</p>\n<table>");
+        Map<String, Map<String, Integer>> seen = new TreeMap<>();
+        Set<String> featuresets = new LinkedHashSet<>();
+        for (ResultsObject r : results) {
+            if (r.provenance() != null) {
+                r.provenance().forEach((k, v) -> seen.computeIfAbsent(k, x -> new LinkedHashMap<>()).merge(v, 1, Integer::sum));
+            }
+            if (r.featureset() != null) {
+                featuresets.add(r.featureset().getOrDefault("name", "?") + " on " + r.featureset().getOrDefault("base", "?"));
+            }
+            seen.computeIfAbsent("result schema version", x -> new LinkedHashMap<>())
+                    .merge(String.valueOf(r.schemaVersion()), 1, Integer::sum);
+        }
+        for (String f : featuresets) {
+            seen.computeIfAbsent("featureset", x -> new LinkedHashMap<>()).merge(f, 1, Integer::sum);
+        }
+        seen.forEach((k, values) -> {
+            h.append("<tr><th>").append(esc(k)).append("</th><td>");
+            List<String> parts = new ArrayList<>();
+            values.forEach((v, c) -> parts.add(esc(v) + (values.size() > 1 || c != results.size() ? " (" + c + ")" : "")));
+            h.append(String.join("<br>", parts)).append("</td></tr>");
+        });
+        h.append("</table>\n");
+    }
+
+    private static void cell(StringBuilder h, double v, int digits) {
+        h.append("<td data-v=\"").append(Double.isFinite(v) ? Double.toString(v) : "").append("\">").append(num(v, digits))
+                .append("</td>");
+    }
+
+    static String num(double v, int digits) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        if (Math.abs(v) < 1e-12) {
+            v = 0; // rounding residue of sums such as 1/3 - 1/3
+        }
+        return String.format(Locale.ROOT, Math.abs(v) < 1e-3 && v != 0 ? "%." + digits + "g" : "%." + digits + "f", v);
+    }
+
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    static String slug(String s) {
+        return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static void head(StringBuilder h, String workspec) {
+        h.append("<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>Atlas report: ")
+                .append(esc(workspec)).append("</title>\n<style>\n")
+                .append("body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:24px auto;max-width:1560px;"
+                        + "padding:0 16px;color:#222;font-size:14px}\n")
+                .append("h1{margin-bottom:4px}h2{margin-top:36px;border-bottom:2px solid #3b528b;padding-bottom:4px}"
+                        + ".sub{color:#555}a{color:#2c728e}\n")
+                .append("table{border-collapse:collapse;margin:8px 0}th,td{padding:4px 8px;border-bottom:1px solid #ddd;"
+                        + "text-align:left;vertical-align:top}td[data-v]{text-align:right;font-variant-numeric:tabular-nums}\n")
+                .append("table.sortable th{cursor:pointer;background:#f2f2f2;position:sticky;top:0}"
+                        + "table.sortable th:hover{background:#e0e8f0}th.asc::after{content:' ▲'}th.desc::after{content:' ▼'}\n")
+                .append("tr.model-row:hover{background:#f7fbff}.key{font-family:monospace;font-size:12px;color:#666}"
+                        + ".bad{color:#c0392b}.verdict{max-width:520px}\n")
+                .append("img{max-width:100%}img.wide{display:block;margin:8px 0;border:1px solid #eee}"
+                        + ".grid{display:flex;flex-wrap:wrap;gap:12px}.grid img{max-width:720px;border:1px solid #eee}\n")
+                .append("pre{background:#f6f8fa;padding:12px;overflow:auto;font-size:12px}\n")
+                .append("</style>\n</head>\n<body>\n");
+    }
+
+    private static final String SCRIPT = """
+            <script>
+            // Sorts the leaderboard by a clicked column: numbers by data-v (blank last), text otherwise.
+            document.querySelectorAll('table.sortable').forEach(function (table) {
+              table.querySelectorAll('th').forEach(function (th, col) {
+                th.addEventListener('click', function () {
+                  var asc = !th.classList.contains('asc');
+                  table.querySelectorAll('th').forEach(function (o) { o.classList.remove('asc', 'desc'); });
+                  th.classList.add(asc ? 'asc' : 'desc');
+                  var body = table.tBodies[0];
+                  var rows = Array.prototype.slice.call(body.rows);
+                  rows.sort(function (a, b) {
+                    var x = a.cells[col], y = b.cells[col];
+                    if (x.hasAttribute('data-v')) {
+                      var p = x.getAttribute('data-v'), q = y.getAttribute('data-v');
+                      if (p === '' || q === '') { return p === q ? 0 : p === '' ? 1 : -1; }
+                      return asc ? p - q : q - p;
+                    }
+                    var s = x.textContent, t = y.textContent;
+                    var n = Number(s), m = Number(t);
+                    if (!isNaN(n) && !isNaN(m)) { return asc ? n - m : m - n; }
+                    return asc ? s.localeCompare(t) : t.localeCompare(s);
+                  });
+                  rows.forEach(function (r) { body.appendChild(r); });
+                });
+              });
+            });
+            document.body.setAttribute('data-sortable', 'ready');
+            </script>
+            """;
+}

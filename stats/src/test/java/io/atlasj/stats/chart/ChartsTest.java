@@ -1,0 +1,87 @@
+package io.atlasj.stats.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.stats.Fixtures;
+import io.atlasj.stats.Synthetic;
+import io.atlasj.stats.model.ModelEvaluation;
+import io.atlasj.stats.model.TrialFamily;
+import java.awt.GraphicsEnvironment;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** Renders every chart of real quickstart results (and the overview of 1,000 models) into target/charts. */
+class ChartsTest {
+    static final Path OUT = Path.of("target", "charts");
+
+    @Test
+    void rendersHeadless() {
+        assertThat(GraphicsEnvironment.isHeadless()).isTrue();
+    }
+
+    @Test
+    void cardsOfEveryKindFromRealResults() throws IOException {
+        List<ModelEvaluation> all = Fixtures.quickstart().stream().map(ModelEvaluation::of).toList();
+        for (String key : List.of("f312172c5cf88d0a17fed6961c99d166", "2b09b84d979fab07963048e4baf0f3fc",
+                "9c8e349b3df6787971690d779e3dea4e")) {
+            ModelEvaluation m = all.stream().filter(e -> e.result().key().equals(key)).findFirst().orElseThrow();
+            check(ChartFiles.write(Charts.card(m), OUT.resolve("card-" + m.unit() + "-" + key)), m.classification() ? 1800 : 1500, 930);
+        }
+        ModelEvaluation vote = all.stream().filter(e -> e.type().equals("ensemble")).findFirst().orElseThrow();
+        check(ChartFiles.write(Charts.card(vote), OUT.resolve("card-ensemble")), 1800, 930);
+        check(ChartFiles.write(Charts.overview("quickstart", all), OUT.resolve("overview-quickstart")), 1300, 190 + 25 * 16);
+        for (TrialFamily f : TrialFamily.perUnit(all)) {
+            check(ChartFiles.write(Charts.correlation(f.unit(), f.models()), OUT.resolve("correlation-" + f.unit())), 0, 0);
+            check(ChartFiles.write(Charts.pboLogits(f.unit(), f.pboLogits(), f.pbo()), OUT.resolve("pbo-" + f.unit())), 560, 360);
+        }
+    }
+
+    @Test
+    void overviewOfAThousandModels() throws IOException {
+        List<ModelEvaluation> all = Synthetic.results(1000, 1).stream().map(ModelEvaluation::of).toList();
+        Path png = ChartFiles.write(Charts.overview("1,000 synthetic models", all), OUT.resolve("overview-1000"));
+        check(png, 1100, 0);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getHeight()).isBetween(2000, 3000);
+    }
+
+    @Test
+    void overviewOrdersByUnitThenSharpeAndNormalisesWithinUnits() {
+        List<ModelEvaluation> all = Fixtures.quickstart().stream().map(ModelEvaluation::of).toList();
+        List<String> cols = Charts.overviewColumns(all);
+        List<Charts.OverviewRow> rows = Charts.overviewRows(all, cols);
+        assertThat(rows).hasSize(25);
+        int sharpe = cols.indexOf("sharpe");
+        for (int r = 1; r < rows.size(); r++) {
+            if (rows.get(r).model().unit().equals(rows.get(r - 1).model().unit())) {
+                assertThat(rows.get(r).model().metric("sharpe")).isLessThanOrEqualTo(rows.get(r - 1).model().metric("sharpe"));
+                assertThat(rows.get(r).normalised()[sharpe]).isLessThanOrEqualTo(rows.get(r - 1).normalised()[sharpe]);
+            }
+        }
+        // each unit's best Sharpe is 1 and worst is 0; a lower-is-better column is flipped
+        assertThat(rows.get(0).normalised()[sharpe]).isEqualTo(1.0);
+        int rmse = cols.indexOf("rmse");
+        Charts.OverviewRow bestRmse = rows.stream().filter(r -> !r.model().classification())
+                .min((a, b) -> Double.compare(a.model().metric("rmse"), b.model().metric("rmse"))).orElseThrow();
+        assertThat(bestRmse.normalised()[rmse]).isEqualTo(1.0);
+        assertThat(rows.stream().filter(r -> r.model().classification()).allMatch(r -> Double.isNaN(r.normalised()[rmse]))).isTrue();
+    }
+
+    private static void check(Path png, int width, int height) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).as(png.toString()).isNotNull();
+        if (width > 0) {
+            assertThat(img.getWidth()).isEqualTo(width);
+        }
+        if (height > 0) {
+            assertThat(img.getHeight()).isEqualTo(height);
+        }
+        Path svg = png.resolveSibling(png.getFileName().toString().replace(".png", ".svg"));
+        assertThat(Files.readString(svg)).contains("<svg").endsWith("</svg>\n");
+    }
+}

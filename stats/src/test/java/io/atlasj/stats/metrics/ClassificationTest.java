@@ -1,0 +1,129 @@
+package io.atlasj.stats.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every expected value below was worked out by hand from the definitions (the working is in the comments). */
+class ClassificationTest {
+    // rows:          0  1  2  3  4  5  6  7
+    static final double[] ACTUAL = {0, 0, 1, 1, 2, 2, 1, 0};
+    static final double[] PREDICTED = {0, 1, 1, 1, 2, 0, 2, 0};
+
+    @Test
+    void accuracyConfusionPrecisionRecallF1ByHand() {
+        // hits at rows 0, 2, 3, 4, 7: 5 of 8
+        assertThat(Classification.accuracy(ACTUAL, PREDICTED)).isEqualTo(0.625);
+        long[][] m = Classification.confusion(ACTUAL, PREDICTED, 3);
+        // actual 0 -> predicted 0,1,0; actual 1 -> 1,1,2; actual 2 -> 2,0
+        assertThat(m).isEqualTo(new long[][] {{2, 1, 0}, {0, 2, 1}, {1, 0, 1}});
+        // column sums 3, 3, 2; row sums 3, 3, 2
+        assertThat(Classification.precision(m)).containsExactly(2 / 3.0, 2 / 3.0, 0.5);
+        assertThat(Classification.recall(m)).containsExactly(2 / 3.0, 2 / 3.0, 0.5);
+        assertThat(Classification.f1(m)).containsExactly(new double[] {2 / 3.0, 2 / 3.0, 0.5}, within(1e-12));
+    }
+
+    @Test
+    void undefinedPrecisionIsNaNNotZero() {
+        long[][] m = Classification.confusion(new double[] {0, 1}, new double[] {0, 0}, 2);
+        assertThat(Classification.precision(m)[1]).isNaN();
+        assertThat(Classification.recall(m)[1]).isEqualTo(0.0);
+        assertThat(Classification.mean(Classification.precision(m))).isEqualTo(0.5);
+    }
+
+    // the two-class example: scores of class 1 are 0.1, 0.4, 0.35, 0.8 for actual 0, 0, 1, 1
+    static final double[] A2 = {0, 0, 1, 1};
+    static final double[][] P2 = {{0.9, 0.1}, {0.6, 0.4}, {0.65, 0.35}, {0.2, 0.8}};
+
+    @Test
+    void rocAndAucByHand() {
+        Classification.Roc roc = Classification.roc(A2, P2, 1);
+        // thresholds 0.8 (tp 1), 0.4 (fp 1), 0.35 (tp 2), 0.1 (fp 2): points (0,.5) (.5,.5) (.5,1) (1,1)
+        assertThat(roc.fpr()).containsExactly(0, 0, 0.5, 0.5, 1);
+        assertThat(roc.tpr()).containsExactly(0, 0.5, 0.5, 1, 1);
+        // area: 0.5 * 0.5 + 0.5 * 1; the Mann-Whitney count: 3 of 4 (positive, negative) pairs ordered right
+        assertThat(roc.auc()).isEqualTo(0.75);
+        // class 0 against the rest is the mirror image
+        assertThat(Classification.roc(A2, P2, 0).auc()).isEqualTo(0.75);
+    }
+
+    @Test
+    void tiedScoresCountOneHalfAndAMissingClassHasNoAuc() {
+        assertThat(Classification.roc(new double[] {0, 1}, new double[][] {{0.5, 0.5}, {0.5, 0.5}}, 1).auc()).isEqualTo(0.5);
+        assertThat(Classification.roc(new double[] {1, 1}, new double[][] {{0.5, 0.5}, {0.2, 0.8}}, 1).auc()).isNaN();
+    }
+
+    @Test
+    void logLossAndBrierByHand() {
+        // -(ln .9 + ln .6 + ln .35 + ln .8) / 4, evaluated with Python's math.log
+        assertThat(Classification.logLoss(A2, P2)).isCloseTo(0.47228795380917615, within(1e-12));
+        // rows: .01+.01, .16+.16, .4225+.4225, .04+.04 = 1.265; / 4
+        assertThat(Classification.brier(A2, P2)).isCloseTo(0.31625, within(1e-12));
+        // a certain miss is clipped at 1e-15, not infinite
+        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0, 1}})).isCloseTo(-Math.log(1e-15), within(1e-9));
+    }
+
+    @Test
+    void likelihoodRatiosStandardDefinitionByHand() {
+        Classification.LikelihoodRatios lr = Classification.likelihoodRatios(A2, P2, 1, new double[] {0.35, 0.4, 0.8, 0.9});
+        // t=.35: rows 1,2,3 called: TP 2, FP 1: TPR 1, FPR .5 -> LR+ 2, LR- 0/.5 = 0
+        // t=.4:  rows 1,3: TP 1, FP 1: TPR .5, FPR .5 -> 1, 1
+        // t=.8:  row 3: TP 1, FP 0: TPR .5, FPR 0 -> +inf, .5/1 = .5
+        // t=.9:  none: TPR 0, FPR 0 -> 0/0 NaN, 1/1 = 1
+        assertThat(lr.lrPlus()[0]).isEqualTo(2.0);
+        assertThat(lr.lrMinus()[0]).isEqualTo(0.0);
+        assertThat(lr.lrPlus()[1]).isEqualTo(1.0);
+        assertThat(lr.lrMinus()[1]).isEqualTo(1.0);
+        assertThat(lr.lrPlus()[2]).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(lr.lrMinus()[2]).isEqualTo(0.5);
+        assertThat(lr.lrPlus()[3]).isNaN();
+        assertThat(lr.lrMinus()[3]).isEqualTo(1.0);
+        assertThat(lr.called()).containsExactly(3, 2, 1, 0);
+    }
+
+    @Test
+    void coverageAgainstConfidenceByHand() {
+        double[] predicted = {0, 0, 0, 1};
+        Classification.Coverage c = Classification.coverage(A2, predicted, P2, new double[] {0.5, 0.7, 0.95});
+        // confidences .9 .6 .65 .8; hits rows 0, 1, 3
+        assertThat(c.coverage()).containsExactly(1, 0.5, 0);
+        assertThat(c.accuracy()[0]).isEqualTo(0.75);
+        assertThat(c.accuracy()[1]).isEqualTo(1.0); // rows 0 and 3
+        assertThat(c.accuracy()[2]).isNaN();
+    }
+
+    @Test
+    void rollingAccuracyByHand() {
+        // hits 1 0 1 1 1 0 0 1, window 3
+        assertThat(Classification.rollingAccuracy(ACTUAL, PREDICTED, 3))
+                .containsExactly(new double[] {2 / 3.0, 2 / 3.0, 1, 2 / 3.0, 1 / 3.0, 1 / 3.0}, within(1e-12));
+        assertThat(Classification.rollingAccuracy(ACTUAL, PREDICTED, 9)).isEmpty();
+    }
+
+    @Test
+    void accuracyPerUtcDay() {
+        long d1 = Instant.parse("2013-11-25T22:00:00Z").toEpochMilli();
+        long d2 = Instant.parse("2013-11-26T00:00:00Z").toEpochMilli();
+        long[] time = {d1, d1 + 3_600_000, d2, d2 + 300_000, d2 + 600_000};
+        List<Classification.Period> p = Classification.accuracyPerPeriod(time, new double[] {1, 1, 0, 0, 1},
+                new double[] {1, 0, 0, 1, 1}, ChronoUnit.DAYS);
+        assertThat(p).containsExactly(
+                new Classification.Period(Instant.parse("2013-11-25T00:00:00Z").toEpochMilli(), 2, 0.5),
+                new Classification.Period(d2, 3, 2 / 3.0));
+        assertThat(Classification.periodStart(Instant.parse("2013-11-27T13:14:00Z").toEpochMilli(), ChronoUnit.WEEKS))
+                .isEqualTo(Instant.parse("2013-11-25T00:00:00Z").toEpochMilli()); // a Monday
+    }
+
+    @Test
+    void badInputNamesTheRow() {
+        assertThatThrownBy(() -> Classification.confusion(new double[] {0, 3}, new double[] {0, 0}, 2))
+                .hasMessageContaining("actual[1] = 3.0 is not a class in 0..1");
+        assertThatThrownBy(() -> Classification.accuracy(new double[2], new double[3]))
+                .hasMessageContaining("actual has 2 rows, predicted 3");
+    }
+}

@@ -1,0 +1,74 @@
+package io.atlasj.stats.multiple;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class BacktestOverfittingTest {
+    /**
+     * Three trials, four rows, four one-row blocks, the mean as the statistic; the six combinations worked by hand
+     * (IS blocks: IS means -> best; OOS means -> rank of the best of 3, ties averaged; w = rank / 4):
+     * {0,1}: 1.5 1.5 1 -> #0; OOS 1.5 1.5 .5 -> 2.5, logit ln(5/3);
+     * {0,2}: .5 .5 1.5 -> #2; OOS 2.5 2.5 0 -> 1, ln(1/3);
+     * {0,3}: 2 1 1 -> #0; OOS 1 2 .5 -> 2, 0;
+     * {1,2}: 1 2 .5 -> #1; OOS 2 1 1 -> 1.5, ln(3/5);
+     * {1,3}: 2.5 2.5 0 -> #0; OOS .5 .5 1.5 -> 1.5, ln(3/5);
+     * {2,3}: 1.5 1.5 .5 -> #0; OOS 1.5 1.5 1 -> 2.5, ln(5/3).
+     * Four of six logits are at most 0: PBO = 2/3.
+     */
+    @Test
+    void smallCaseByHand() {
+        double[][] m = {{1, 0, 2}, {2, 3, 0}, {0, 1, 1}, {3, 2, 0}};
+        BacktestOverfitting.Result r = BacktestOverfitting.pbo(m, 4, v -> Arrays.stream(v).average().orElseThrow());
+        assertThat(r.combinations()).isEqualTo(6);
+        double up = Math.log(5 / 3.0);
+        double down = Math.log(3 / 5.0);
+        assertThat(r.logits()).containsExactly(new double[] {up, Math.log(1 / 3.0), 0, down, down, up}, within(1e-12));
+        assertThat(r.pbo()).isCloseTo(2 / 3.0, within(1e-15));
+    }
+
+    @Test
+    void aTrialThatIsBestEverywhereIsNotOverfitAndAnAntiPersistentChoiceAlwaysIs() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        double[][] m = new double[160][10];
+        for (double[] row : m) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = rnd.nextGaussian() * 0.01 + (j == 3 ? 0.02 : 0);
+            }
+        }
+        assertThat(BacktestOverfitting.pbo(m, 8).pbo()).isZero();
+        assertThat(BacktestOverfitting.pbo(m, 8).combinations()).isEqualTo(70); // C(8, 4)
+
+        // two trials that take turns: whichever wins in sample loses out of sample
+        double[][] alt = new double[8][2];
+        for (int t = 0; t < 8; t++) {
+            alt[t][0] = t % 2 == 0 ? 1 : 0;
+            alt[t][1] = t % 2 == 0 ? 0 : 1;
+        }
+        BacktestOverfitting.Result r = BacktestOverfitting.pbo(alt, 8, v -> Arrays.stream(v).sum());
+        assertThat(r.pbo()).isEqualTo(1.0);
+    }
+
+    @Test
+    void pureNoiseIsOverfitAboutHalfTheTime() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        double[][] m = new double[400][50];
+        for (double[] row : m) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = rnd.nextGaussian();
+            }
+        }
+        // with no skill the in-sample choice is a random draw out of sample: PBO near 1/2 (not a tight bound: the
+        // 70 combinations share their rows)
+        assertThat(BacktestOverfitting.pbo(m, 8).pbo()).isBetween(0.2, 0.8);
+    }
+
+    @Test
+    void refusesAnOddNumberOfBlocks() {
+        assertThatThrownBy(() -> BacktestOverfitting.pbo(new double[10][2], 3)).hasMessageContaining("even");
+    }
+}
