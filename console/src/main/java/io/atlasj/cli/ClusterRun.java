@@ -47,18 +47,18 @@ final class ClusterRun {
             out.flush();
             try (LocalCluster cluster = LocalCluster.start(home, localTrainers, perTrainer, List.of());
                  AtlasNode client = Clients.join(home, cluster.seed(), null)) {
-                return follow(client, ws, models, yaml, limit, t0, cluster);
+                return follow(client, ws, models, yaml, limit, t0, cluster, localTrainers * perTrainer);
             }
         }
         try (AtlasNode client = Clients.join(home, seed, tls)) {
             out.printf("%s: %d models submitted to the cluster at %s%n", ws.name(), models.size(), seed);
             out.flush();
-            return follow(client, ws, models, yaml, limit, t0, null);
+            return follow(client, ws, models, yaml, limit, t0, null, 0);
         }
     }
 
     private int follow(AtlasNode client, WorkSpec ws, List<ModelSpec> models, String yaml, Duration limit, long t0,
-                       LocalCluster cluster) throws InterruptedException {
+                       LocalCluster cluster, int slots) throws InterruptedException {
         ClusterClient.Finished f = ClusterClient.run(client, ws.name(), yaml, new ClusterClient.Listener() {
             int lastDone = -1;
 
@@ -115,6 +115,15 @@ final class ClusterRun {
         RunCommand.baselines(outcomes).forEach(out::println);
         out.printf(Locale.ROOT, "%d models: %d failed; run %s; %.1fs%n", f.lines().size(), failed, f.end().runId(),
                 (System.nanoTime() - t0) / 1e9);
+        ClientEvent.RunFinished end = f.end();
+        if (end.dispatchP50Micros() >= 0 && end.millis() > 0) {
+            long trainedMillis = f.lines().stream().filter(l -> l.millis() != null && !"harvester".equals(l.node()))
+                    .mapToLong(ClientEvent.Line::millis).sum();
+            out.printf(Locale.ROOT, "cluster: %.1f models/s from submission to the last result; dispatch per model p50 %d us, "
+                    + "p99 %d us%s%n", f.lines().size() / (end.millis() / 1000.0), end.dispatchP50Micros(),
+                    end.dispatchP99Micros(), slots > 0 ? String.format(Locale.ROOT, "; slot utilisation %.0f%% (training time "
+                    + "/ (slots x run time))", 100.0 * trainedMillis / (slots * (double) end.millis())) : "");
+        }
         out.flush();
         return 0;
     }
