@@ -86,8 +86,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             implements Command, CborSerializable {
     }
 
-    /** From the harvester: which keys of a run already have results in the store. */
-    public record KnownReply(String runId, List<String> present) implements Command, CborSerializable {
+    /** From the harvester: keys of a run that already have results in the store, a page at a time. */
+    public record KnownReply(String runId, List<String> present, boolean last) implements Command, CborSerializable {
     }
 
     private record Tick() implements Command {
@@ -154,6 +154,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         boolean known;
         boolean building;
         boolean dirty = true;
+        long knownAskedAt;
+        final Set<String> knownPages = new HashSet<>();
         /** Keys assigned before this coordinator started may have finished unheard: ask the harvester once. */
         boolean probe;
         double avgMillis = Double.NaN;
@@ -171,8 +173,28 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             return featuresets != null && known;
         }
 
+        /** Keys in a terminal state, kept by {@link #put} so that checking for the end costs nothing per key. */
+        int terminal;
+        /** Ensemble keys not combined yet. */
+        final Set<String> pendingEnsembles = new java.util.LinkedHashSet<>();
+
+        void put(Ledger.Work w) {
+            Ledger.Work old = work.put(w.key(), w);
+            if (old != null && old.terminal()) {
+                terminal--;
+            }
+            if (w.terminal()) {
+                terminal++;
+            }
+            if (w.ensemble() && !w.terminal()) {
+                pendingEnsembles.add(w.key());
+            } else {
+                pendingEnsembles.remove(w.key());
+            }
+        }
+
         boolean finished() {
-            return work.values().stream().allMatch(Ledger.Work::terminal);
+            return terminal == work.size();
         }
     }
 
@@ -214,7 +236,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                     w = lost(s, w, "its node " + w.node() + " left while the coordinator was down");
                     requeue.add(w);
                 }
-                s.work.put(w.key(), w);
+                s.put(w);
                 if (w.state().equals("assigned")) {
                     s.deadline.put(w.key(), System.currentTimeMillis() + s.timeLimitMs + GRACE_MS);
                 }
@@ -299,7 +321,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         if (finishedBefore.isPresent()) {
             // a rerun of a finished spec trains nothing
             RunState done = new RunState(finishedBefore.get(), spec);
-            ledger.work(id).forEach(w -> done.work.put(w.key(), w));
+            ledger.work(id).forEach(w -> done.put(w));
             m.replyTo().tell(new ClientEvent.Accepted(id, spec.name(), done.work.size(), done.work.size()));
             sendFinished(m.replyTo(), done, 0);
             return this;
@@ -322,7 +344,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 s.specs.put(x.key(), x);
             }
             for (Ledger.Work w : ledger.work(id)) {
-                s.work.put(w.key(), w);
+                s.put(w);
                 if (w.state().equals("queued")) {
                     s.queue.add(w.key());
                 }
@@ -392,11 +414,13 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     private void askKnown(RunState s) {
-        if (s.known || harvester == null) {
+        long now = System.currentTimeMillis();
+        if (s.known || harvester == null || now - s.knownAskedAt < 5_000) {
             return;
         }
-        List<String> keys = s.work.values().stream().filter(w -> !w.terminal()).map(Ledger.Work::key).toList();
-        harvester.tell(new Harvester.Known(s.run.runId(), s.run.workspec(), keys, getContext().getSelf()));
+        s.knownAskedAt = now;
+        s.knownPages.clear();
+        harvester.tell(new Harvester.Known(s.run.runId(), s.run.workspec(), getContext().getSelf()));
     }
 
     private Behavior<Command> onKnown(KnownReply k) {
@@ -404,13 +428,17 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         if (s == null || s.known) {
             return this;
         }
+        s.knownPages.addAll(k.present());
+        if (!k.last()) {
+            return this;
+        }
         List<Ledger.Work> changes = new ArrayList<>();
-        for (String key : k.present()) {
+        for (String key : s.knownPages) {
             Ledger.Work w = s.work.get(key);
             if (w != null && !w.terminal()) {
                 Ledger.Work d = new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), w.ensemble(), "done",
                         "results store", null, w.attempt(), w.errors(), w.millis());
-                s.work.put(key, d);
+                s.put(d);
                 s.queue.remove(key);
                 changes.add(d);
             }
@@ -430,7 +458,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             Optional<Ledger.Run> r = ledger.run(f.runId());
             if (r.isPresent() && r.get().finished() != null) {
                 RunState done = new RunState(r.get(), parse(r.get().specYaml()));
-                ledger.work(f.runId()).forEach(w -> done.work.put(w.key(), w));
+                ledger.work(f.runId()).forEach(w -> done.put(w));
                 sendFinished(f.replyTo(), done, r.get().finished() - r.get().created());
             } else {
                 f.replyTo().tell(new ClientEvent.SubmitFailed("no run " + f.runId() + " on this coordinator"));
@@ -479,7 +507,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                     Ledger.Work w = s.work.get(key);
                     Ledger.Work a = new Ledger.Work(w.runId(), key, w.unit(), w.name(), w.ensemble(), "assigned", slot.node(),
                             slot.slot(), w.attempt() + 1, w.errors(), null);
-                    s.work.put(key, a);
+                    s.put(a);
                     s.deadline.put(key, now + s.timeLimitMs * (tasks.size() + 1) + GRACE_MS);
                     changes.add(a);
                     tasks.add(new Trainer.Task(key, a.attempt()));
@@ -524,7 +552,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             n.trained++;
         }
         w = w.withState(w.state(), d.millis());
-        s.work.put(d.key(), w);
+        s.put(w);
         if (d.dispatchMicros() >= 0) {
             s.dispatchMicros.add(d.dispatchMicros());
         }
@@ -584,7 +612,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         }
         Ledger.Work q = new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), w.ensemble(), "queued", null, null,
                 w.attempt(), errors, null);
-        s.work.put(w.key(), q);
+        s.put(q);
         s.deadline.remove(w.key());
         s.queue.addFirst(w.key());
         ledger.update(List.of(q));
@@ -604,7 +632,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     private void finish(RunState s, Ledger.Work w, String headline) {
-        s.work.put(w.key(), w);
+        s.put(w);
         s.deadline.remove(w.key());
         s.headlines.put(w.key(), headline);
         // terminal states are written in batches (each tick, or every LEDGER_BATCH keys): a key whose 'done' was not
@@ -655,8 +683,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         if (harvester == null || !s.known) {
             return;
         }
-        for (Ledger.Work w : List.copyOf(s.work.values())) {
-            if (!w.ensemble() || !w.state().equals("waiting")) {
+        for (String ek : List.copyOf(s.pendingEnsembles)) {
+            Ledger.Work w = s.work.get(ek);
+            if (!w.state().equals("waiting")) {
                 continue;
             }
             ModelSpec e = s.specs.get(w.key());
@@ -664,7 +693,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             if (ready) {
                 Ledger.Work a = new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), true, "assigned", "harvester", null,
                         w.attempt() + 1, w.errors(), null);
-                s.work.put(w.key(), a);
+                s.put(a);
                 ledger.update(List.of(a));
                 harvester.tell(new Harvester.Combine(s.run.runId(), s.selfContained, w.key(), getContext().getSelf().narrow()));
             }
@@ -680,7 +709,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 // ensembles handed to a harvester that went away are handed again
                 for (Ledger.Work w : List.copyOf(s.work.values())) {
                     if (w.ensemble() && w.state().equals("assigned")) {
-                        s.work.put(w.key(), w.withState("waiting", null));
+                        s.put(w.withState("waiting", null));
                     }
                 }
                 combineReadyEnsembles(s);
@@ -697,7 +726,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             for (Ledger.Work w : List.copyOf(s.work.values())) {
                 if (w.state().equals("assigned") && m.node().equals(w.node())) {
                     Ledger.Work q = lost(s, w, "node " + m.node() + " left the cluster");
-                    s.work.put(w.key(), q);
+                    s.put(q);
                     s.deadline.remove(w.key());
                     changes.add(q);
                     if (q.state().equals("queued")) {

@@ -47,10 +47,12 @@ public final class Harvester {
                           ActorRef<FileServer.Command> files, ActorRef<Coordinator.Command> replyTo) implements Command {
     }
 
-    /** Which of {@code keys} already have results in the store. */
-    public record Known(String runId, String workspec, List<String> keys, ActorRef<Coordinator.Command> replyTo)
-            implements Command {
+    /** Which keys of {@code workspec} already have results in the store: answered in pages of {@link #PAGE} keys. */
+    public record Known(String runId, String workspec, ActorRef<Coordinator.Command> replyTo) implements Command {
     }
+
+    /** Keys per {@link Coordinator.KnownReply} page: about 70 KiB, far below Artery's frame limit. */
+    public static final int PAGE = 2000;
 
     /** Combine the ensemble {@code key} of the run from its members' results. */
     public record Combine(String runId, String specYaml, String key, ActorRef<Coordinator.Command> replyTo)
@@ -77,8 +79,12 @@ public final class Harvester {
                     })
                     .onMessage(Known.class, k -> {
                         CompletableFuture.runAsync(() -> {
-                            List<String> present = k.keys().stream().filter(x -> store.present(k.workspec(), x)).toList();
-                            k.replyTo().tell(new Coordinator.KnownReply(k.runId(), present));
+                            List<String> present = store.rows(k.workspec()).stream().map(ResultsStore.Row::key).toList();
+                            for (int i = 0; i < present.size(); i += PAGE) {
+                                k.replyTo().tell(new Coordinator.KnownReply(k.runId(),
+                                        present.subList(i, Math.min(present.size(), i + PAGE)), false));
+                            }
+                            k.replyTo().tell(new Coordinator.KnownReply(k.runId(), List.of(), true));
                         }, io);
                         return Behaviors.same();
                     })
