@@ -32,7 +32,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * DL4J (ND4J CPU backend) training of linear and logistic regression and dense networks, with Adam, AdamW
  * (decoupled weight decay) or SGD with Nesterov momentum, LSTM and BiLSTM over masked windows, learning-rate schedules (step, exponential, one-cycle,
  * reduce-on-plateau), gradient clipping, dropout, L1/L2, layer norm, and early stopping on a validation metric
- * with the best epoch's weights kept. Other model types are reported as failed results until they are built.
+ * with the best epoch's weights kept. The causal Transformer, the hybrid multi-timeframe transformer and the
+ * multi-task network are SameDiff graphs trained by {@link SameDiffTrainer}.
  *
  * <p>Deterministic on the CPU backend for a given seed (one OpenMP thread per slot).
  */
@@ -43,10 +44,17 @@ public final class Dl4jTrainer implements ModelTrainer {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
         boolean sequence = spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM;
+        if (spec.type() == ModelType.TRANSFORMER || spec.type() == ModelType.HYBRID_TRANSFORMER
+                || spec.type() == ModelType.MULTI_TASK) {
+            if (data.train().rows() == 0 || data.features() == 0) {
+                return TrainingResult.failed("no training rows or no features", curves, 0);
+            }
+            return SameDiffTrainer.train(spec, data, listener, modelFile, null);
+        }
         if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN
                 || sequence)) {
-            return TrainingResult.failed("model type " + spec.type().id() + " is not implemented yet in this build",
-                    curves, 0);
+            return TrainingResult.failed("model type " + spec.type().id() + " is combined from its members' results "
+                    + "by the runner, not trained", curves, 0);
         }
         boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
         if (spec.type() == ModelType.LINEAR && classify || spec.type() == ModelType.LOGISTIC && !classify) {
@@ -68,7 +76,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         int batch = (Integer) t.get("batchSize");
         int patience = (Integer) t.get("patience");
         String monitor = (String) t.get("monitor");
-        boolean maximize = monitor.equals("val_accuracy");
+        boolean maximize = monitor.equals("val_accuracy") || monitor.equals("val_composite");
         double baseLr = (Double) t.get("lr");
         Random rnd = new Random(spec.seed());
         double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
@@ -93,11 +101,14 @@ public final class Dl4jTrainer implements ModelTrainer {
                         + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
             }
             double valLoss = val == null ? trainLoss : net.score(val);
-            double metric = val == null ? Double.NaN : metric(net, feed, data.validation(), classify);
+            TrainingResult.Predictions vp = val == null ? null : predict(net, feed, data.validation(), classify);
+            double metric = vp == null ? Double.NaN : Scores.metric(vp, data.validation().y(), classify);
             curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
             listener.epoch(curves.get(curves.size() - 1));
             double monitored = switch (monitor) {
                 case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
+                case "val_composite" -> val == null ? -trainLoss
+                        : Scores.composite(vp, data.validation().y(), classify, classify ? data.classes() : 0);
                 default -> valLoss;
             };
             boolean better = maximize ? monitored > best : monitored < best;
@@ -356,20 +367,6 @@ public final class Dl4jTrainer implements ModelTrainer {
             labels = Nd4j.create(y);
         }
         return new DataSet(features, labels);
-    }
-
-    private static double metric(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {
-        TrainingResult.Predictions pr = predict(net, feed, p, classify);
-        double s = 0;
-        for (int i = 0; i < p.rows(); i++) {
-            if (classify) {
-                s += pr.values()[i] == p.y()[i] ? 1 : 0;
-            } else {
-                double d = pr.values()[i] - p.y()[i];
-                s += d * d;
-            }
-        }
-        return classify ? s / p.rows() : Math.sqrt(s / p.rows());
     }
 
     static TrainingResult.Predictions predict(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {
