@@ -288,8 +288,8 @@ final class SameDiffTrainer {
             }
             state.epoch = e + 1;
             double trainLoss = sum / Math.max(1, data.train().rows());
-            Eval val = data.validation().rows() > 0 ? evaluate(net, infer, inputs, data, data.validation(), classify)
-                    : null;
+            Eval val = data.validation().rows() > 0
+                    ? evaluate(net, infer, inputs, data, data.validation(), classify, lambdas) : null;
             double valLoss = val == null ? trainLoss : val.loss;
             double metric = val == null ? Double.NaN : val.metric;
             curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
@@ -299,6 +299,13 @@ final class SameDiffTrainer {
                 case "val_composite" -> val == null ? -trainLoss : val.composite;
                 default -> valLoss;
             };
+            if (arch.type() == ModelType.MULTI_TASK && e > first && !java.util.Arrays.equals(lambdas,
+                    multiTaskWeights(spec, arch.heads().size(), e - 1))) {
+                // a new stage optimises another objective: the best checkpoint is chosen within the last stage
+                best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                bestParams = null;
+                sinceBest = 0;
+            }
             boolean better = maximize ? monitored > best : monitored < best;
             if (better || bestParams == null) {
                 best = monitored;
@@ -329,9 +336,19 @@ final class SameDiffTrainer {
                         millis(t0));
             }
         }
-        return new TrainingResult(true, null, curves, bestEpoch, predict(net, infer, inputs, data.train(), classify),
-                predict(net, infer, inputs, data.validation(), classify),
-                predict(net, infer, inputs, data.test(), classify), millis(t0));
+        float[][][] tr = outputs(net, infer, inputs, data.train());
+        float[][][] va = outputs(net, infer, inputs, data.validation());
+        float[][][] te = outputs(net, infer, inputs, data.test());
+        List<TrainingResult.Head> extra = new ArrayList<>();
+        if (arch.type() == ModelType.MULTI_TASK) {
+            for (int h = 1; h < arch.heads().size(); h++) {
+                boolean c = arch.heads().get(h).classify();
+                extra.add(new TrainingResult.Head(arch.heads().get(h).name(), predictions(tr[h], c),
+                        predictions(va[h], c), predictions(te[h], c)));
+            }
+        }
+        return new TrainingResult(true, null, curves, bestEpoch, predictions(tr[0], classify),
+                predictions(va[0], classify), predictions(te[0], classify), millis(t0), extra);
     }
 
     private static double[] lambdas(SdNet.Arch arch, ModelSpec spec) {
@@ -487,7 +504,12 @@ final class SameDiffTrainer {
         if (n == 0) {
             return new TrainingResult.Predictions(new double[0], classify ? new double[0][] : null);
         }
-        float[][] o = outputs(net, infer, inputs, p)[0];
+        return predictions(outputs(net, infer, inputs, p)[0], classify);
+    }
+
+    /** One head's outputs as predictions: the class with the highest probability, or the value. */
+    static TrainingResult.Predictions predictions(float[][] o, boolean classify) {
+        int n = o.length;
         double[] values = new double[n];
         if (!classify) {
             for (int i = 0; i < n; i++) {
@@ -513,10 +535,35 @@ final class SameDiffTrainer {
 
     /** The primary head on a part: its loss (cross-entropy or MSE), accuracy or RMSE, and the composite score. */
     private static Eval evaluate(SdNet net, SdNet.Graph infer, SdInputs inputs, PreparedData data, PreparedData.Part p,
-                                 boolean classify) {
-        TrainingResult.Predictions pr = predict(net, infer, inputs, p, classify);
-        return new Eval(Scores.loss(pr, p.y(), classify), Scores.metric(pr, p.y(), classify),
+                                 boolean classify, double[] lambdas) {
+        float[][][] out = outputs(net, infer, inputs, p);
+        TrainingResult.Predictions pr = predictions(out[0], classify);
+        double loss = Scores.loss(pr, p.y(), classify);
+        if (net.arch.type() == ModelType.MULTI_TASK) {
+            // val_loss of a multi-task network: its heads' losses with the loss weights of the current stage
+            loss *= lambdas[0];
+            for (int h = 1; h < out.length; h++) {
+                PreparedData.Target target = data.extraTargets().get(h - 1);
+                loss += lambdas[h] * headLoss(out[h], target, p);
+            }
+        }
+        return new Eval(loss, Scores.metric(pr, p.y(), classify),
                 Scores.composite(pr, p.y(), classify, classify ? data.classes() : 0));
+    }
+
+    /** Cross-entropy or mean squared error of one extra head over the rows whose target is known. */
+    private static double headLoss(float[][] out, PreparedData.Target target, PreparedData.Part p) {
+        double s = 0;
+        int n = 0;
+        for (int i = 0; i < p.rows(); i++) {
+            double y = target.values()[p.index()[i]];
+            if (!Double.isFinite(y)) {
+                continue;
+            }
+            s += target.classify() ? -Math.log(Math.max(1e-12, out[i][(int) y])) : (out[i][0] - y) * (out[i][0] - y);
+            n++;
+        }
+        return n == 0 ? 0 : s / n;
     }
 
     private static long millis(long t0) {
