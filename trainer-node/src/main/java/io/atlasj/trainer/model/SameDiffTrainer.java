@@ -102,7 +102,7 @@ final class SameDiffTrainer {
         List<String> available = new ArrayList<>();
         for (int c = 0; c < columns; c++) {
             Timeframe tf = coarsest(features.get(c), base);
-            String market = market(features.get(c), spec.featureset().baseMarket().toString());
+            String market = market(features.get(c), io.atlasj.features.MarketRef.of(spec.featureset().baseMarket()));
             String key = market + " " + tf.label();
             if (!available.contains(tf.label())) {
                 available.add(tf.label());
@@ -154,17 +154,17 @@ final class SameDiffTrainer {
         return t;
     }
 
-    private static String market(Feature f, String base) {
-        if (f.market() != null && !f.market().isUnset()) {
-            return f.market().toString();
+    /** The market a feature reads: the first leaf's, completed by the featureset's base market. */
+    private static String market(Feature f, io.atlasj.features.MarketRef base) {
+        if (f.isLeaf() || f.inputs().isEmpty()) {
+            return f.market() == null ? base.toString() : f.market().orElse(base).toString();
         }
         for (Feature in : f.inputs()) {
-            String m = market(in, base);
-            if (!m.equals(base)) {
-                return m;
+            if (!"Const".equals(in.kind())) {
+                return market(in, base);
             }
         }
-        return base;
+        return base.toString();
     }
 
     /**
