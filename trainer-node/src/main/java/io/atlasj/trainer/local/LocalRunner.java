@@ -161,7 +161,7 @@ public final class LocalRunner {
                 }
                 folds.add(new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
                         curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
-                        split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName))));
+                        split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r)));
             }
         } catch (RuntimeException | IOException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -213,6 +213,29 @@ public final class LocalRunner {
             predicted[i] = d.unscale(pr.values()[i]);
         }
         return new ResultsObject.Split(p.time(), actual, predicted, null);
+    }
+
+    /** A multi-task model's further heads, actuals and predictions in each label's own units. */
+    private static Map<String, ResultsObject.Head> heads(PreparedData d, TrainingResult r) {
+        Map<String, ResultsObject.Head> out = new LinkedHashMap<>();
+        for (TrainingResult.Head h : r.heads()) {
+            PreparedData.Target t = d.extraTargets().stream().filter(x -> x.label().equals(h.label())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target for head " + h.label()));
+            out.put(h.label(), new ResultsObject.Head(head(t, d.train(), h.train()), head(t, d.validation(),
+                    h.validation()), head(t, d.test(), h.test())));
+        }
+        return out;
+    }
+
+    private static ResultsObject.Split head(PreparedData.Target t, PreparedData.Part p, TrainingResult.Predictions pr) {
+        double[] actual = new double[p.rows()];
+        double[] predicted = new double[p.rows()];
+        for (int i = 0; i < p.rows(); i++) {
+            double y = t.values()[p.index()[i]];
+            actual[i] = t.classify() ? y : y * t.scale() + t.center();
+            predicted[i] = t.classify() ? pr.values()[i] : pr.values()[i] * t.scale() + t.center();
+        }
+        return new ResultsObject.Split(p.time(), actual, predicted, pr.probabilities());
     }
 
     static Map<String, Object> describe(ModelSpec m) {

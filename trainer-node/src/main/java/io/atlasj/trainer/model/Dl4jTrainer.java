@@ -49,7 +49,7 @@ public final class Dl4jTrainer implements ModelTrainer {
             if (data.train().rows() == 0 || data.features() == 0) {
                 return TrainingResult.failed("no training rows or no features", curves, 0);
             }
-            return SameDiffTrainer.train(spec, data, listener, modelFile, null);
+            return SameDiffTrainer.train(spec, data, listener, modelFile);
         }
         if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN
                 || sequence)) {
@@ -66,8 +66,20 @@ public final class Dl4jTrainer implements ModelTrainer {
         }
         Map<String, Object> t = spec.training();
         Nd4j.getRandom().setSeed(spec.seed());
-        MultiLayerNetwork net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
-        net.init();
+        java.util.Optional<Checkpoint.Loop> resumed = Checkpoint.find(modelFile, spec.key());
+        MultiLayerNetwork net;
+        if (resumed.isPresent()) {
+            try {
+                net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(Checkpoint.net(modelFile).toFile(),
+                        true); // with the optimizer state
+            } catch (java.io.IOException ex) {
+                return TrainingResult.failed("cannot read the checkpoint " + Checkpoint.net(modelFile) + ": "
+                        + ex.getMessage(), curves, millis(t0));
+            }
+        } else {
+            net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
+            net.init();
+        }
         Feed feed = sequence ? new WindowFeed(data, (Integer) spec.hyper().get("sequenceLength"), classify)
                 : new RowFeed(data, classify);
         DataSet train = feed.whole(data.train());
@@ -78,7 +90,6 @@ public final class Dl4jTrainer implements ModelTrainer {
         String monitor = (String) t.get("monitor");
         boolean maximize = monitor.equals("val_accuracy") || monitor.equals("val_composite");
         double baseLr = (Double) t.get("lr");
-        Random rnd = new Random(spec.seed());
         double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
         INDArray bestParams = null;
@@ -86,7 +97,28 @@ public final class Dl4jTrainer implements ModelTrainer {
         double lr = baseLr;
         int plateau = 0;
         double plateauBest = Double.POSITIVE_INFINITY;
-        for (int e = 0; e < epochs; e++) {
+        int first = 0;
+        if (resumed.isPresent()) {
+            Checkpoint.Loop l = resumed.get();
+            try {
+                bestParams = Checkpoint.readArrays(Checkpoint.best(modelFile)).get("params");
+            } catch (java.io.IOException ex) {
+                return TrainingResult.failed("cannot read the checkpoint " + Checkpoint.best(modelFile) + ": "
+                        + ex.getMessage(), curves, millis(t0));
+            }
+            curves.addAll(l.curves());
+            first = l.nextEpoch();
+            best = l.best();
+            bestEpoch = l.bestEpoch();
+            sinceBest = l.sinceBest();
+            lr = l.lr();
+            plateau = l.plateau();
+            plateauBest = l.plateauBest();
+        }
+        for (int e = first; e < epochs; e++) {
+            // each epoch's shuffle and dropout come from the seed and the epoch, so a resumed run repeats them
+            Random rnd = new Random(spec.seed() * 31 + e);
+            Nd4j.getRandom().setSeed(spec.seed() * 31 + e);
             lr = learningRate(t, baseLr, lr, e, epochs);
             net.setLearningRate(lr);
             List<DataSet> batches = feed.batches(data.train(), batch, rnd);
@@ -104,7 +136,6 @@ public final class Dl4jTrainer implements ModelTrainer {
             TrainingResult.Predictions vp = val == null ? null : predict(net, feed, data.validation(), classify);
             double metric = vp == null ? Double.NaN : Scores.metric(vp, data.validation().y(), classify);
             curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
-            listener.epoch(curves.get(curves.size() - 1));
             double monitored = switch (monitor) {
                 case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
                 case "val_composite" -> val == null ? -trainLoss
@@ -118,6 +149,7 @@ public final class Dl4jTrainer implements ModelTrainer {
                 bestParams = net.params().dup();
                 sinceBest = 0;
             } else if (patience > 0 && ++sinceBest >= patience) {
+                listener.epoch(curves.get(curves.size() - 1));
                 break;
             }
             if ("plateau".equals(t.get("schedule"))) {
@@ -129,11 +161,23 @@ public final class Dl4jTrainer implements ModelTrainer {
                     plateau = 0;
                 }
             }
+            if (modelFile != null && e + 1 < epochs) {
+                try {
+                    org.deeplearning4j.util.ModelSerializer.writeModel(net, Checkpoint.net(modelFile).toFile(), true);
+                    Checkpoint.saveLoop(modelFile, new Checkpoint.Loop(Checkpoint.VERSION, spec.key(), e + 1, best,
+                            bestEpoch, sinceBest, lr, plateau, plateauBest, curves), Map.of("params", bestParams));
+                } catch (java.io.IOException ex) {
+                    return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
+                            curves, millis(t0));
+                }
+            }
+            listener.epoch(curves.get(curves.size() - 1));
         }
         net.setParams(bestParams);
         if (modelFile != null) {
             try {
                 org.deeplearning4j.util.ModelSerializer.writeModel(net, modelFile.toFile(), true);
+                Checkpoint.delete(modelFile);
             } catch (java.io.IOException ex) {
                 return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,
                         millis(t0));

@@ -203,11 +203,22 @@ final class SameDiffTrainer {
         return w;
     }
 
-    static TrainingResult train(ModelSpec spec, PreparedData data, ModelTrainer.Listener listener, Path modelFile,
-                                State resume) {
+    static TrainingResult train(ModelSpec spec, PreparedData data, ModelTrainer.Listener listener, Path modelFile) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
         boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
+        java.util.Optional<Checkpoint.Loop> resumed = Checkpoint.find(modelFile, spec.key());
+        State resume = null;
+        Map<String, INDArray> resumedBest = null;
+        if (resumed.isPresent()) {
+            try {
+                resume = SdModelFile.read(Checkpoint.net(modelFile));
+                resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile));
+            } catch (java.io.IOException | RuntimeException e) {
+                return TrainingResult.failed("cannot read the checkpoint beside " + modelFile + ": " + e.getMessage(),
+                        curves, 0);
+            }
+        }
         SdNet.Arch arch;
         try {
             arch = resume != null ? resume.net.arch : arch(spec, data);
@@ -247,7 +258,6 @@ final class SameDiffTrainer {
             INDArray view = state.updater.computeIfAbsent(n, k -> Nd4j.zeros(DataType.FLOAT, 1, size));
             updaters.put(n, config.instantiate(view, false));
         }
-        Random rnd = new Random(spec.seed() ^ 0x5DEECE66DL * (state.epoch + 1));
         double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
         Map<String, INDArray> bestParams = null;
@@ -256,8 +266,22 @@ final class SameDiffTrainer {
         int plateau = 0;
         double plateauBest = Double.POSITIVE_INFINITY;
         BitSet trainRows = rows(data.train());
-        int first = state.epoch;
+        int first = 0;
+        if (resumed.isPresent()) {
+            Checkpoint.Loop l = resumed.get();
+            curves.addAll(l.curves());
+            first = l.nextEpoch();
+            best = l.best();
+            bestEpoch = l.bestEpoch();
+            bestParams = resumedBest;
+            sinceBest = l.sinceBest();
+            lr = l.lr();
+            plateau = l.plateau();
+            plateauBest = l.plateauBest();
+        }
         for (int e = first; e < epochs; e++) {
+            // each epoch's shuffle and dropout masks come from the seed and the epoch: a resumed run repeats them
+            Random rnd = new Random(spec.seed() * 31 + e);
             lr = Dl4jTrainer.learningRate(t, baseLr, lr, e, epochs);
             setLr(config, lr);
             double[] lambdas = arch.type() == ModelType.MULTI_TASK ? multiTaskWeights(spec, arch.heads().size(), e)
@@ -293,13 +317,12 @@ final class SameDiffTrainer {
             double valLoss = val == null ? trainLoss : val.loss;
             double metric = val == null ? Double.NaN : val.metric;
             curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
-            listener.epoch(curves.get(curves.size() - 1));
             double monitored = switch (monitor) {
                 case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
                 case "val_composite" -> val == null ? -trainLoss : val.composite;
                 default -> valLoss;
             };
-            if (arch.type() == ModelType.MULTI_TASK && e > first && !java.util.Arrays.equals(lambdas,
+            if (arch.type() == ModelType.MULTI_TASK && e > 0 && !java.util.Arrays.equals(lambdas,
                     multiTaskWeights(spec, arch.heads().size(), e - 1))) {
                 // a new stage optimises another objective: the best checkpoint is chosen within the last stage
                 best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
@@ -313,6 +336,7 @@ final class SameDiffTrainer {
                 bestParams = copy(net.params);
                 sinceBest = 0;
             } else if (patience > 0 && ++sinceBest >= patience) {
+                listener.epoch(curves.get(curves.size() - 1));
                 break;
             }
             if ("plateau".equals(t.get("schedule"))) {
@@ -324,6 +348,17 @@ final class SameDiffTrainer {
                     plateau = 0;
                 }
             }
+            if (modelFile != null && e + 1 < epochs) {
+                try {
+                    SdModelFile.write(Checkpoint.net(modelFile), state);
+                    Checkpoint.saveLoop(modelFile, new Checkpoint.Loop(Checkpoint.VERSION, spec.key(), e + 1, best,
+                            bestEpoch, sinceBest, lr, plateau, plateauBest, curves), bestParams);
+                } catch (java.io.IOException ex) {
+                    return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
+                            curves, millis(t0));
+                }
+            }
+            listener.epoch(curves.get(curves.size() - 1));
         }
         if (bestParams != null) {
             bestParams.forEach((n, a) -> net.params.get(n).assign(a));
@@ -331,6 +366,7 @@ final class SameDiffTrainer {
         if (modelFile != null) {
             try {
                 SdModelFile.write(modelFile, state);
+                Checkpoint.delete(modelFile);
             } catch (java.io.IOException ex) {
                 return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,
                         millis(t0));
