@@ -271,7 +271,8 @@ public final class LocalRunner {
         p.put("atlas", v == null ? "development" : v);
         p.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        p.put("backend", "nd4j-native cpu (DL4J 1.0.0-M2.1)");
+        p.put("backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
+                + " (DL4J 1.0.0-M2.1; nd4j-native: CpuBackend, nd4j-cuda-11.6 with -Pcuda: JCublasBackend)");
         p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         p.put("seed", String.valueOf(m.seed()));
         p.put("git", System.getProperty("atlas.git.commit", "unknown"));
