@@ -40,7 +40,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Dl4jTrainer implements ModelTrainer {
 
     @Override
-    public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile) {
+    public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile,
+                                java.nio.file.Path warmStart) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
         boolean sequence = spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM;
@@ -49,7 +50,7 @@ public final class Dl4jTrainer implements ModelTrainer {
             if (data.train().rows() == 0 || data.features() == 0) {
                 return TrainingResult.failed("no training rows or no features", curves, 0);
             }
-            return SameDiffTrainer.train(spec, data, listener, modelFile);
+            return SameDiffTrainer.train(spec, data, listener, modelFile, warmStart);
         }
         if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN
                 || sequence)) {
@@ -79,6 +80,23 @@ public final class Dl4jTrainer implements ModelTrainer {
         } else {
             net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
             net.init();
+            if (warmStart != null) {
+                try {
+                    MultiLayerNetwork from = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                            warmStart.toFile(), false); // the weights only: the optimizer starts afresh
+                    if (!java.util.Arrays.equals(from.params().shape(), net.params().shape())
+                            || from.getnLayers() != net.getnLayers()) {
+                        return TrainingResult.failed("warmStart: " + warmStart + " has " + from.getnLayers()
+                                + " layers and " + from.params().length() + " weights, this model " + net.getnLayers()
+                                + " and " + net.params().length() + ": warm start needs the same architecture and inputs",
+                                curves, millis(t0));
+                    }
+                    net.setParams(from.params());
+                } catch (java.io.IOException | RuntimeException ex) {
+                    return TrainingResult.failed("warmStart: cannot read the model " + warmStart + ": " + ex.getMessage(),
+                            curves, millis(t0));
+                }
+            }
         }
         Feed feed = sequence ? new WindowFeed(data, (Integer) spec.hyper().get("sequenceLength"), classify)
                 : new RowFeed(data, classify);

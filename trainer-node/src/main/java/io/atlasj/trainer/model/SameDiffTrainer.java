@@ -203,7 +203,8 @@ final class SameDiffTrainer {
         return w;
     }
 
-    static TrainingResult train(ModelSpec spec, PreparedData data, ModelTrainer.Listener listener, Path modelFile) {
+    static TrainingResult train(ModelSpec spec, PreparedData data, ModelTrainer.Listener listener, Path modelFile,
+                                Path warmStart) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
         boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
@@ -234,6 +235,12 @@ final class SameDiffTrainer {
         try {
             state = resume != null ? resume : new State(new SdNet(arch));
             net = state.net;
+            if (resume == null && warmStart != null) {
+                String why = warmStart(net, warmStart);
+                if (why != null) {
+                    return TrainingResult.failed(why, curves, millis(t0));
+                }
+            }
             train = net.build(true);
             infer = net.build(false);
         } catch (IllegalArgumentException e) {
@@ -385,6 +392,31 @@ final class SameDiffTrainer {
         }
         return new TrainingResult(true, null, curves, bestEpoch, predictions(tr[0], classify),
                 predictions(va[0], classify), predictions(te[0], classify), millis(t0), extra);
+    }
+
+    /** Copies the weights of the model in {@code file} into {@code net}; null, or why it cannot. */
+    private static String warmStart(SdNet net, Path file) {
+        SdNet from;
+        try {
+            from = SdModelFile.read(file).net;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "warmStart: cannot read the model " + file + ": " + e.getMessage();
+        }
+        net.build(false); // creates this network's weights
+        if (from.arch.type() != net.arch.type() || !from.params.keySet().equals(net.params.keySet())) {
+            return "warmStart: " + file + " is a " + from.arch.type().id() + " with other layers than this "
+                    + net.arch.type().id() + ": warm start needs the same architecture";
+        }
+        for (Map.Entry<String, INDArray> e : from.params.entrySet()) {
+            INDArray to = net.params.get(e.getKey());
+            if (!java.util.Arrays.equals(to.shape(), e.getValue().shape())) {
+                return "warmStart: weight " + e.getKey() + " of " + file + " has shape "
+                        + java.util.Arrays.toString(e.getValue().shape()) + ", this model "
+                        + java.util.Arrays.toString(to.shape()) + ": warm start needs the same architecture and inputs";
+            }
+            to.assign(e.getValue());
+        }
+        return null;
     }
 
     private static double[] lambdas(SdNet.Arch arch, ModelSpec spec) {

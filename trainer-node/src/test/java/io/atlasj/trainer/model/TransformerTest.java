@@ -138,6 +138,26 @@ class TransformerTest {
     }
 
     @Test
+    void warmStartsFromASavedModelOfTheSameArchitectureOnly() throws Exception {
+        PreparedData d = TestData.lagged(600, 12);
+        Path source = dir.resolve("source.zip");
+        TrainingResult a = new Dl4jTrainer().train(TestData.spec(small().set("epochs", 3).build(),
+                DatasetOptions.Task.CLASSIFICATION), d, ModelTrainer.Listener.NONE, source);
+        ModelSpec still = TestData.spec(small().set("epochs", 1).set("lr", 1e-9).set("seed", 99L).build(),
+                DatasetOptions.Task.CLASSIFICATION);
+        TrainingResult warm = new Dl4jTrainer().train(still, d, ModelTrainer.Listener.NONE, null, source);
+        assertThat(warm.ok()).as(warm.failure()).isTrue();
+        for (int i = 0; i < d.test().rows(); i++) {
+            assertThat(warm.test().probabilities()[i][1]).isCloseTo(a.test().probabilities()[i][1],
+                    org.assertj.core.api.Assertions.within(1e-4));
+        }
+        TrainingResult wider = new Dl4jTrainer().train(TestData.spec(small().set("dModel", 32).build(),
+                DatasetOptions.Task.CLASSIFICATION), d, ModelTrainer.Listener.NONE, null, source);
+        assertThat(wider.ok()).isFalse();
+        assertThat(wider.failure()).contains("warmStart: weight").contains("warm start needs the same architecture");
+    }
+
+    @Test
     void badShapesAreClearFailures() throws Exception {
         PreparedData d = TestData.lagged(300, 1);
         TrainingResult r = new Dl4jTrainer().train(TestData.spec(small().set("dModel", 10).set("heads", 4).build(),
