@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -254,6 +253,18 @@ final class SdNet {
             return x.reshape(-1, len, h, dh).permute(0, 2, 1, 3).reshape(-1, len, dh);
         }
 
+        /**
+         * Position {@code at} of each sequence of x [batch*len, d], as [batch, d]: a product with a one-hot column
+         * rather than a strided slice, whose gradient op in ND4J 1.0.0-M2.1 checks the index against the wrong
+         * dimension (it fails as soon as the position exceeds the width).
+         */
+        SDVariable pick(SDVariable x, int len, int d, int at) {
+            float[][] oneHot = new float[len][1];
+            oneHot[at][0] = 1f;
+            SDVariable cols = x.reshape(-1, len, d).permute(0, 2, 1).reshape(-1, len); // [batch*d, len]
+            return cols.mmul(sd.constant(Nd4j.create(oneHot))).reshape(-1, d);
+        }
+
         /** Fixed sinusoidal position encodings [len, d]. */
         SDVariable positions(int len, int d) {
             float[][] pe = new float[len][d];
@@ -276,7 +287,7 @@ final class SdNet {
             }
             h = dropout(prefix + "in", h.reshape(-1, d), len, d, arch.dropout());
             SDVariable enc = encoder("enc_", "", h, bias, len);
-            return enc.reshape(-1, len, d).get(SDIndex.all(), SDIndex.point(len - 1), SDIndex.all());
+            return pick(enc, len, d, len - 1);
         }
 
         SDVariable transformer() {
@@ -304,15 +315,14 @@ final class SdNet {
                         .add(positions(len, d)).add(emb);
                 h = dropout("tf" + i + "_in", h.reshape(-1, d), len, d, arch.dropout());
                 SDVariable enc = encoder("enc_", "tf" + i + "_", h, bias, len); // shared weights: the same names for every timeframe
-                tokens.add(enc.reshape(-1, len, d).get(SDIndex.all(), SDIndex.point(len - 1), SDIndex.all())
-                        .add(emb));
+                tokens.add(pick(enc, len, d, len - 1).add(emb));
             }
             SDVariable all = sd.stack(1, tokens.toArray(new SDVariable[0])).reshape(-1, d); // [b*g, d]
             SDVariable cross = sd.placeHolder(TF_BIAS, DataType.FLOAT, -1, 1, g, g);
             SDVariable a = attention("cross_att", layerNorm("cross_ln", all, d), cross, g);
             SDVariable out = all.add(dropout("cross", a, g, d, arch.dropout()));
             out = layerNorm("cross_lnf", out, d);
-            return out.reshape(-1, g, d).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
+            return pick(out, g, d, 0);
         }
 
         @SuppressWarnings("unchecked")

@@ -158,6 +158,15 @@ class TransformerTest {
     }
 
     @Test
+    void windowsLongerThanTheModelWidthTrain() throws Exception {
+        // found on real data: ND4J's strided-slice gradient failed once the window was longer than dModel
+        PreparedData d = TestData.lagged(300, 13);
+        TrainingResult r = new Dl4jTrainer().train(TestData.spec(small().set("sequenceLength", 24).set("epochs", 1)
+                .build(), DatasetOptions.Task.CLASSIFICATION), d, ModelTrainer.Listener.NONE);
+        assertThat(r.ok()).as(r.failure()).isTrue();
+    }
+
+    @Test
     void badShapesAreClearFailures() throws Exception {
         PreparedData d = TestData.lagged(300, 1);
         TrainingResult r = new Dl4jTrainer().train(TestData.spec(small().set("dModel", 10).set("heads", 4).build(),
