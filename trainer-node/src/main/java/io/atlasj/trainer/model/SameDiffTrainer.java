@@ -232,6 +232,7 @@ final class SameDiffTrainer {
         SdNet net;
         SdNet.Graph train;
         SdNet.Graph infer;
+        SdInputs inputs;
         try {
             state = resume != null ? resume : new State(new SdNet(arch));
             net = state.net;
@@ -243,10 +244,10 @@ final class SameDiffTrainer {
             }
             train = net.build(true);
             infer = net.build(false);
+            inputs = new SdInputs(arch, data);
         } catch (IllegalArgumentException e) {
             return TrainingResult.failed(e.getMessage(), curves, 0);
         }
-        SdInputs inputs = new SdInputs(arch, data);
         int epochs = (Integer) t.get("epochs");
         int batch = (Integer) t.get("batchSize");
         int patience = (Integer) t.get("patience");
@@ -307,7 +308,13 @@ final class SameDiffTrainer {
                 for (SdNet.Dropout d : train.dropouts()) {
                     ph.put(d.name(), keepMask(which.length * d.perExample(), d.width(), d.p(), rnd));
                 }
-                OutAndGrad og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
+                OutAndGrad og;
+                try {
+                    og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
+                } catch (RuntimeException ex) { // an ND4J op refused the shapes or values: a failed model
+                    return TrainingResult.failed("ND4J failed in epoch " + e + ": " + ex.getMessage(), curves,
+                            millis(t0));
+                }
                 double loss = og.getOutputs().get(SdNet.LOSS).getDouble(0);
                 if (!Double.isFinite(loss)) {
                     return TrainingResult.failed("the training loss became " + loss + " at epoch " + e

@@ -73,10 +73,15 @@ class MultiTaskTest {
         ModelSpec s = TestData.spec(net().build(), DatasetOptions.Task.CLASSIFICATION);
         TrainingResult r = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE);
         assertThat(r.ok()).as(r.failure()).isTrue();
-        assertThat(TestData.accuracy(r.validation(), d.validation())).isGreaterThan(0.95);
+        double acc = TestData.accuracy(r.validation(), d.validation());
         assertThat(r.heads()).extracting(TrainingResult.Head::label).containsExactly("reg", "tri");
-        assertThat(rmse(r.heads().get(0).validation(), d, d.validation(), 0)).isLessThan(0.15); // target std 1
-        assertThat(accuracy(r.heads().get(1).validation(), d, d.validation(), 1)).isGreaterThan(0.93);
+        double reg = rmse(r.heads().get(0).validation(), d, d.validation(), 0);
+        double tri = accuracy(r.heads().get(1).validation(), d, d.validation(), 1);
+        System.out.printf("multi-task: primary accuracy %.3f, regression head RMSE %.3f (target std 1), three-class "
+                + "head accuracy %.3f (%d ms)%n", acc, reg, tri, r.millis());
+        assertThat(acc).isGreaterThan(0.95);
+        assertThat(reg).isLessThan(0.15);
+        assertThat(tri).isGreaterThan(0.93);
         assertThat(r.heads().get(1).test().probabilities()[0]).hasSize(3);
     }
 
@@ -92,8 +97,12 @@ class MultiTaskTest {
                 ModelTrainer.Listener.NONE);
         assertThat(off.ok()).as(off.failure()).isTrue();
         assertThat(staged.ok()).as(staged.failure()).isTrue();
-        assertThat(rmse(off.heads().get(0).validation(), d, d.validation(), 0)).isGreaterThan(0.5);
-        assertThat(rmse(staged.heads().get(0).validation(), d, d.validation(), 0)).isLessThan(0.2);
+        double offRmse = rmse(off.heads().get(0).validation(), d, d.validation(), 0);
+        double stagedRmse = rmse(staged.heads().get(0).validation(), d, d.validation(), 0);
+        System.out.printf("multi-task: regression head RMSE %.3f with weight 0, %.3f once a stage gives it weight%n",
+                offRmse, stagedRmse);
+        assertThat(offRmse).isGreaterThan(0.5);
+        assertThat(stagedRmse).isLessThan(0.2);
     }
 
     @Test
