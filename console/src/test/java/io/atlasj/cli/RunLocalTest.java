@@ -103,6 +103,6 @@ class RunLocalTest {
         Path f = home.resolve("result.json");
         Files.writeString(f, "{\"schemaVersion\": 99, \"key\": \"x\"}");
         assertThatThrownBy(() -> ResultsIo.read(f)).hasMessageContaining("unknown result schema version 99")
-                .hasMessageContaining("supports at most 1");
+                .hasMessageContaining("supports at most " + ResultsIo.CURRENT_VERSION);
     }
 }

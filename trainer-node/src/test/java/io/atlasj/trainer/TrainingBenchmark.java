@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Training throughput on one slot (OMP_NUM_THREADS=1): one epoch over 20,000 training rows of 30 features, for a
- * DNN (hidden [64, 32], batch 256) and an LSTM (hidden [32], 60-step windows, batch 128). Samples per second =
+ * DNN (hidden [64, 32], batch 256), an LSTM (hidden [32], 60-step windows, batch 128) and a causal Transformer (the
+ * Catalog's defaults: dModel 32, 4 heads, 2 layers; 60-step windows, batch 128). Samples per second =
  * 20,000 / (seconds per operation). Run with scripts/bench-training.sh.
  */
 @State(Scope.Benchmark)
@@ -40,6 +41,7 @@ public class TrainingBenchmark {
     PreparedData data;
     ModelSpec dnn;
     ModelSpec lstm;
+    ModelSpec transformer;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -61,11 +63,19 @@ public class TrainingBenchmark {
                 .set("batchSize", 256).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);
         lstm = TrainerLearnsTest.spec(ModelEntry.builder("lstm", ModelType.LSTM).set("hidden", List.of(32))
                 .set("sequenceLength", 60).set("batchSize", 128).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);
+        // the Catalog's defaults: dModel 32, 4 heads, 2 layers, ffDim 64, dropout 0.1
+        transformer = TrainerLearnsTest.spec(ModelEntry.builder("tr", ModelType.TRANSFORMER).set("sequenceLength", 60)
+                .set("batchSize", 128).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);
     }
 
     @Benchmark
     public TrainingResult dnnOneEpochBatch256() {
         return new Dl4jTrainer().train(dnn, data, ModelTrainer.Listener.NONE);
+    }
+
+    @Benchmark
+    public TrainingResult transformerOneEpoch60StepsBatch128() {
+        return new Dl4jTrainer().train(transformer, data, ModelTrainer.Listener.NONE);
     }
 
     @Benchmark

@@ -30,6 +30,8 @@ public final class Catalog {
             choice("monitor", List.of("val_loss", "val_accuracy", "val_rmse", "val_composite"), "val_loss",
                     "the validation metric for early stopping and the best checkpoint"),
             real("clip", 0, 1e6, false, 0.0, "gradient clipping by norm (0: off)"),
+            ParamSpec.of("warmStart", Kind.TEXT, 0, 0, "", "start from the trained weights of another model entry of "
+                    + "the same unit (its name; it must expand to one model of the same architecture); empty: off"),
             ParamSpec.of("seed", Kind.LONG, Long.MIN_VALUE, Long.MAX_VALUE, 42L, "random seed"));
 
     static {

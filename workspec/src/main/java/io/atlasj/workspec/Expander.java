@@ -47,8 +47,9 @@ public final class Expander {
         }
         List<ModelSpec> out = new ArrayList<>();
         for (WorkUnit u : spec.units()) {
-            // ensembles last, so that their members' keys are known
-            List<ModelEntry> ordered = new ArrayList<>(u.models().stream().filter(e -> e.type() != ModelType.ENSEMBLE).toList());
+            // warm-start sources before the models that start from them, ensembles last: so that the keys they
+            // refer to are known
+            List<ModelEntry> ordered = warmStartOrder(u);
             ordered.addAll(u.models().stream().filter(e -> e.type() == ModelType.ENSEMBLE).toList());
             java.util.Map<String, List<String>> keysByEntry = new java.util.HashMap<>();
             for (ModelEntry e : ordered) {
@@ -68,6 +69,17 @@ public final class Expander {
                             members.addAll(k);
                         }
                     }
+                    String warm = (String) training.get("warmStart");
+                    if (warm != null && !warm.isEmpty()) {
+                        List<String> k = keysByEntry.get(warm);
+                        if (k == null || k.size() != 1) {
+                            throw new IllegalArgumentException(u.name() + ": " + e.name() + ": warmStart '" + warm + "' "
+                                    + (k == null ? "names no model entry of the unit"
+                                    : "expands to " + k.size() + " models; name an entry that expands to one"));
+                        }
+                        training = new TreeMap<>(training);
+                        training.put("warmStart", k.get(0)); // the source's key: part of this model's key
+                    }
                     for (int r = 0; r < e.repeats(); r++) {
                         Map<String, Object> t = new TreeMap<>(training);
                         long seed = baseSeed + r;
@@ -78,6 +90,32 @@ public final class Expander {
                                 u.from(), u.to(), u.dataset(), u.split(), e.type(), hyper, t, seed, members));
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /** The unit's trained entries, each after the entry it warm-starts from (a cycle is an error). */
+    static List<ModelEntry> warmStartOrder(WorkUnit u) {
+        List<ModelEntry> todo = new ArrayList<>(u.models().stream().filter(e -> e.type() != ModelType.ENSEMBLE).toList());
+        List<ModelEntry> out = new ArrayList<>();
+        java.util.Set<String> placed = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            boolean progress = false;
+            for (java.util.Iterator<ModelEntry> it = todo.iterator(); it.hasNext(); ) {
+                ModelEntry e = it.next();
+                String from = e.training().get("warmStart") instanceof Sweep.Fixed f ? String.valueOf(f.value()).trim() : "";
+                boolean known = u.models().stream().anyMatch(m -> m.name().equals(from));
+                if (from.isEmpty() || placed.contains(from) || !known) { // an unknown name is reported on expansion
+                    out.add(e);
+                    placed.add(e.name());
+                    it.remove();
+                    progress = true;
+                }
+            }
+            if (!progress) {
+                throw new IllegalArgumentException(u.name() + ": warmStart forms a cycle among "
+                        + todo.stream().map(ModelEntry::name).toList());
             }
         }
         return out;
@@ -204,7 +242,11 @@ public final class Expander {
                 sb.append("h ").append(k).append('=').append(v).append('\n');
             }
         });
-        training.forEach((k, v) -> sb.append("t ").append(k).append('=').append(v).append('\n'));
+        training.forEach((k, v) -> {
+            if (!(k.equals("warmStart") && "".equals(v))) { // off: keys stay those of before the setting existed
+                sb.append("t ").append(k).append('=').append(v).append('\n');
+            }
+        });
         sb.append("seed ").append(seed).append('\n');
         members.forEach(k -> sb.append("member ").append(k).append('\n'));
         try {

@@ -2,6 +2,7 @@ package io.atlasj.workspec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Locale;
  */
 public record ParamSpec(String name, Kind kind, double min, double max, boolean maxExclusive, List<String> choices,
                         Object defaultValue, String description) {
-    public enum Kind { INT, LONG, REAL, BOOL, CHOICE, INT_LIST, REAL_LIST, TEXT_LIST, DURATION }
+    public enum Kind { INT, LONG, REAL, BOOL, CHOICE, INT_LIST, REAL_LIST, TEXT_LIST, DURATION, TEXT }
 
     public ParamSpec {
         choices = choices == null ? List.of() : List.copyOf(choices);
@@ -89,6 +90,12 @@ public record ParamSpec(String name, Kind kind, double min, double max, boolean 
             }
             case DURATION -> {
                 return Durations.parse(String.valueOf(raw));
+            }
+            case TEXT -> {
+                if (raw instanceof List || raw instanceof Map) {
+                    throw new IllegalArgumentException("must be a single word, got " + show(raw));
+                }
+                return String.valueOf(raw).trim();
             }
             default -> {
                 if (!(raw instanceof List<?> list)) {

@@ -272,6 +272,18 @@ public final class WorkSpecYaml {
                 }
                 for (int i = 0; i < models.size(); i++) {
                     ModelEntry e = models.get(i);
+                    if (e.training().get("warmStart") instanceof Sweep.Fixed w && !String.valueOf(w.value()).isEmpty()) {
+                        String source = String.valueOf(w.value());
+                        if (!names.contains(source) || source.equals(e.name())) {
+                            problem(seq.items().get(i), path + ".models[" + i + "].training.warmStart",
+                                    (source.equals(e.name()) ? "a model cannot warm-start from itself"
+                                            : "no model named '" + source + "' in this unit"
+                                            + Library.suggest(source, names)));
+                        }
+                    } else if (e.training().get("warmStart") != null && !(e.training().get("warmStart") instanceof Sweep.Fixed)) {
+                        problem(seq.items().get(i), path + ".models[" + i + "].training.warmStart",
+                                "must name one model entry, not a sweep");
+                    }
                     if (e.type() == ModelType.ENSEMBLE && e.hyper().get("members") instanceof Sweep.Fixed f) {
                         for (Object member : (List<?>) f.value()) {
                             if (!names.contains(member)) {

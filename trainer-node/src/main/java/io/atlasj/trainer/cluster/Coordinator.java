@@ -175,7 +175,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
         /** Keys in a terminal state, kept by {@link #put} so that checking for the end costs nothing per key. */
         int terminal;
-        /** Ensemble keys not combined yet. */
+        /** Keys waiting for others: ensembles for their members, warm starts for their source model. */
         final Set<String> pendingEnsembles = new java.util.LinkedHashSet<>();
 
         void put(Ledger.Work w) {
@@ -186,7 +186,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             if (w.terminal()) {
                 terminal++;
             }
-            if (w.ensemble() && !w.terminal()) {
+            if (w.state().equals("waiting")) {
                 pendingEnsembles.add(w.key());
             } else {
                 pendingEnsembles.remove(w.key());
@@ -334,7 +334,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 List<Ledger.Work> keys = new ArrayList<>();
                 for (ModelSpec x : models) {
                     boolean ens = x.type() == ModelType.ENSEMBLE;
-                    keys.add(new Ledger.Work(id, x.key(), x.unit(), x.name(), ens, ens ? "waiting" : "queued", null, null, 0,
+                    boolean wait = ens || !dependencies(x).isEmpty();
+                    keys.add(new Ledger.Work(id, x.key(), x.unit(), x.name(), ens, wait ? "waiting" : "queued", null, null, 0,
                             null, null));
                 }
                 ledger.addRun(run, keys);
@@ -689,7 +690,15 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 continue;
             }
             ModelSpec e = s.specs.get(w.key());
-            boolean ready = e.memberKeys().stream().allMatch(k -> s.work.get(k) != null && s.work.get(k).terminal());
+            boolean ready = dependencies(e).stream().allMatch(k -> s.work.get(k) != null && s.work.get(k).terminal());
+            if (ready && !w.ensemble()) {
+                // a warm start whose source model has its result: an ordinary key from now on
+                Ledger.Work q = w.withState("queued", null);
+                s.put(q);
+                s.queue.add(q.key());
+                ledger.update(List.of(q));
+                continue;
+            }
             if (ready) {
                 Ledger.Work a = new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), true, "assigned", "harvester", null,
                         w.attempt() + 1, w.errors(), null);
@@ -698,6 +707,16 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 harvester.tell(new Harvester.Combine(s.run.runId(), s.selfContained, w.key(), getContext().getSelf().narrow()));
             }
         }
+        dispatch();
+    }
+
+    /** The keys a key waits for: an ensemble's members, or the model a warm start begins from. */
+    static List<String> dependencies(ModelSpec m) {
+        if (m.type() == ModelType.ENSEMBLE) {
+            return m.memberKeys();
+        }
+        Object warm = m.training().get("warmStart");
+        return warm == null || String.valueOf(warm).isEmpty() ? List.of() : List.of(String.valueOf(warm));
     }
 
     private Behavior<Command> onHarvesters(Harvesters h) {

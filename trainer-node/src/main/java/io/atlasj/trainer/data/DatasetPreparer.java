@@ -73,9 +73,36 @@ public final class DatasetPreparer {
                 scale = t.scale()[0];
                 target = t.apply(new double[][] {y})[0];
             }
+            List<PreparedData.Target> extra = spec.type() == io.atlasj.workspec.ModelType.MULTI_TASK
+                    ? extraTargets(spec, m, labelColumn, f.train()) : List.of();
             out.add(new PreparedData(f.index(), ds.task(), classes, part(m, scaled, target, train),
                     part(m, scaled, target, f.validation()), part(m, scaled, target, f.test()), scaler, boundaries,
-                    center, scale, new PreparedData.Context(m.time(), transpose(scaled), bar)));
+                    center, scale, new PreparedData.Context(m.time(), transpose(scaled), bar), extra));
+        }
+        return out;
+    }
+
+    /**
+     * The featureset's other labels, for multi-task heads: labels with class values (e.g. {@code UpDown}) stay class
+     * indices, real-valued ones are z-scored with a center and scale fitted on the training rows of this fold.
+     */
+    static List<PreparedData.Target> extraTargets(ModelSpec spec, FeatureMatrix m, int primary, int[] trainRows) {
+        List<PreparedData.Target> out = new ArrayList<>();
+        List<Label> labels = spec.featureset().labels();
+        for (int i = 0; i < labels.size() && i < m.labelIds().size(); i++) {
+            if (i == primary) {
+                continue;
+            }
+            Label l = labels.get(i);
+            double[] y = m.labels()[i];
+            int classes = l.feature() == null ? LabelKind.of(l.kind()).classes() : 0;
+            if (classes >= 2) {
+                out.add(new PreparedData.Target(m.labelIds().get(i), classes, 0, 1, y.clone()));
+            } else {
+                Scaler t = Scaler.fit(new double[][] {y}, trainRows, DatasetOptions.Scaling.ZSCORE);
+                out.add(new PreparedData.Target(m.labelIds().get(i), 0, t.center()[0], t.scale()[0],
+                        t.apply(new double[][] {y})[0]));
+            }
         }
         return out;
     }

@@ -14,11 +14,33 @@ import io.atlasj.workspec.split.Scaler;
  */
 public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
                            Scaler scaler, double[] boundaries, double targetCenter, double targetScale,
-                           Context context) {
+                           Context context, java.util.List<Target> extraTargets) {
+
+    public PreparedData {
+        extraTargets = extraTargets == null ? java.util.List.of() : java.util.List.copyOf(extraTargets);
+    }
 
     public PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
                         Scaler scaler, double[] boundaries) {
-        this(fold, task, classes, train, validation, test, scaler, boundaries, 0, 1, null);
+        this(fold, task, classes, train, validation, test, scaler, boundaries, 0, 1, null, java.util.List.of());
+    }
+
+    public PreparedData(int fold, DatasetOptions.Task task, int classes, Part train, Part validation, Part test,
+                        Scaler scaler, double[] boundaries, double targetCenter, double targetScale, Context context) {
+        this(fold, task, classes, train, validation, test, scaler, boundaries, targetCenter, targetScale, context,
+                java.util.List.of());
+    }
+
+    /**
+     * A further label learned beside the primary one (multi-task heads), over all rows of the matrix (index it with
+     * {@link Part#index()}): class indices when {@code classes >= 2}, otherwise a real value z-scored with
+     * {@code center} and {@code scale} fitted on the training rows. NaN where the label is unknown (such rows do not
+     * count in that head's loss).
+     */
+    public record Target(String label, int classes, double center, double scale, double[] values) {
+        public boolean classify() {
+            return classes >= 2;
+        }
     }
 
     /**

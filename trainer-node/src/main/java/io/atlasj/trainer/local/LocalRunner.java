@@ -100,29 +100,42 @@ public final class LocalRunner {
             return t;
         });
         int[] counter = {0};
-        List<Future<Outcome>> futures = new ArrayList<>();
-        for (ModelSpec m : todo) {
-            futures.add(pool.submit(() -> {
-                ResultsObject r = runOne(m, matrices.get(m.unit()));
-                synchronized (counter) {
-                    counter[0]++;
-                    listener.finished(m, r, counter[0], todo.size());
-                }
-                return new Outcome(m, r, false);
-            }));
-        }
-        pool.shutdown();
         long limit = ws.execution().timeLimit().toMillis() * Math.max(1, todo.size());
-        for (Future<Outcome> f : futures) {
-            try {
-                out.add(f.get(limit, TimeUnit.MILLISECONDS));
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("a slot crashed: " + e.getCause(), e.getCause());
-            } catch (TimeoutException e) {
-                pool.shutdownNow();
-                throw new IllegalStateException("the run exceeded its time limit");
+        // in waves: a model that warm-starts from another model of this run waits until that one has finished
+        List<ModelSpec> pending = new ArrayList<>(todo);
+        while (!pending.isEmpty()) {
+            java.util.Set<String> waiting = new java.util.HashSet<>();
+            pending.forEach(m -> waiting.add(m.key()));
+            List<ModelSpec> wave = pending.stream().filter(m -> !waiting.contains(warmStart(m))).toList();
+            if (wave.isEmpty()) {
+                throw new IllegalStateException("warm starts form a cycle among " + pending.stream().map(ModelSpec::name)
+                        .toList());
+            }
+            pending.removeAll(wave);
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (ModelSpec m : wave) {
+                futures.add(pool.submit(() -> {
+                    ResultsObject r = runOne(m, matrices.get(m.unit()));
+                    synchronized (counter) {
+                        counter[0]++;
+                        listener.finished(m, r, counter[0], todo.size());
+                    }
+                    return new Outcome(m, r, false);
+                }));
+            }
+            for (Future<Outcome> f : futures) {
+                try {
+                    out.add(f.get(limit, TimeUnit.MILLISECONDS));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    pool.shutdownNow();
+                    throw new IllegalStateException("a slot crashed: " + e.getCause(), e.getCause());
+                } catch (TimeoutException e) {
+                    pool.shutdownNow();
+                    throw new IllegalStateException("the run exceeded its time limit");
+                }
             }
         }
+        pool.shutdown();
         // ensembles, once their members have results (those of this run and of earlier ones are all in 'out')
         Map<String, ResultsObject> byKey = new HashMap<>();
         out.forEach(o -> byKey.put(o.spec().key(), o.result()));
@@ -159,9 +172,26 @@ public final class LocalRunner {
         try {
             Files.createDirectories(dir);
             List<PreparedData> prepared = DatasetPreparer.prepare(m, matrix);
+            ResultsObject source = null;
+            if (!warmStart(m).isEmpty()) {
+                Path from = home.runs().resolve(m.workspec()).resolve(m.unit()).resolve(warmStart(m));
+                source = ResultsIo.complete(from).orElseThrow(() -> new IllegalStateException("warmStart: the model "
+                        + warmStart(m) + " has no complete result under " + from));
+                if (!"done".equals(source.status())) {
+                    throw new IllegalStateException("warmStart: the model " + warmStart(m) + " failed: " + source.failure());
+                }
+            }
             for (PreparedData d : prepared) {
                 String modelName = "model-fold" + d.fold() + ".zip";
-                TrainingResult r = trainer.train(m, d, ModelTrainer.Listener.NONE, dir.resolve(modelName));
+                Path warm = null;
+                if (source != null) {
+                    ResultsObject.FoldResult sf = source.folds().stream().filter(x -> x.fold() == d.fold()).findFirst()
+                            .orElseThrow(() -> new IllegalStateException("warmStart: the model " + warmStart(m)
+                                    + " has no fold " + d.fold()));
+                    warm = home.runs().resolve(m.workspec()).resolve(m.unit()).resolve(warmStart(m))
+                            .resolve(sf.modelFile());
+                }
+                TrainingResult r = trainer.train(m, d, ModelTrainer.Listener.NONE, dir.resolve(modelName), warm);
                 if (!r.ok()) {
                     failure = "fold " + d.fold() + ": " + r.failure();
                     folds.add(new ResultsObject.FoldResult(d.fold(), "failed", r.failure(), scaler(d), d.boundaries(), -1,
@@ -170,7 +200,7 @@ public final class LocalRunner {
                 }
                 folds.add(new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
                         curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
-                        split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName))));
+                        split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r)));
             }
         } catch (RuntimeException | IOException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -184,6 +214,12 @@ public final class LocalRunner {
             throw new UncheckedIOException("cannot write the result of " + m.key() + " under " + dir, e);
         }
         return result;
+    }
+
+    /** The key of the model {@code m} starts from, or "" (the expander puts the source's key in training). */
+    static String warmStart(ModelSpec m) {
+        Object w = m.training().get("warmStart");
+        return w == null ? "" : String.valueOf(w);
     }
 
     private static Map<String, Object> scaler(PreparedData d) {
@@ -224,6 +260,29 @@ public final class LocalRunner {
         return new ResultsObject.Split(p.time(), actual, predicted, null);
     }
 
+    /** A multi-task model's further heads, actuals and predictions in each label's own units. */
+    private static Map<String, ResultsObject.Head> heads(PreparedData d, TrainingResult r) {
+        Map<String, ResultsObject.Head> out = new LinkedHashMap<>();
+        for (TrainingResult.Head h : r.heads()) {
+            PreparedData.Target t = d.extraTargets().stream().filter(x -> x.label().equals(h.label())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target for head " + h.label()));
+            out.put(h.label(), new ResultsObject.Head(head(t, d.train(), h.train()), head(t, d.validation(),
+                    h.validation()), head(t, d.test(), h.test())));
+        }
+        return out;
+    }
+
+    private static ResultsObject.Split head(PreparedData.Target t, PreparedData.Part p, TrainingResult.Predictions pr) {
+        double[] actual = new double[p.rows()];
+        double[] predicted = new double[p.rows()];
+        for (int i = 0; i < p.rows(); i++) {
+            double y = t.values()[p.index()[i]];
+            actual[i] = t.classify() ? y : y * t.scale() + t.center();
+            predicted[i] = t.classify() ? pr.values()[i] : pr.values()[i] * t.scale() + t.center();
+        }
+        return new ResultsObject.Split(p.time(), actual, predicted, pr.probabilities());
+    }
+
     public static Map<String, Object> describe(ModelSpec m) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("unit", m.unit());
@@ -257,7 +316,8 @@ public final class LocalRunner {
         p.put("atlas", v == null ? "development" : v);
         p.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        p.put("backend", "nd4j-native cpu (DL4J 1.0.0-M2.1)");
+        p.put("backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
+                + " (DL4J 1.0.0-M2.1; nd4j-native: CpuBackend, nd4j-cuda-11.6 with -Pcuda: JCublasBackend)");
         p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         p.put("seed", String.valueOf(m.seed()));
         p.put("git", System.getProperty("atlas.git.commit", "unknown"));

@@ -32,21 +32,30 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * DL4J (ND4J CPU backend) training of linear and logistic regression and dense networks, with Adam, AdamW
  * (decoupled weight decay) or SGD with Nesterov momentum, LSTM and BiLSTM over masked windows, learning-rate schedules (step, exponential, one-cycle,
  * reduce-on-plateau), gradient clipping, dropout, L1/L2, layer norm, and early stopping on a validation metric
- * with the best epoch's weights kept. Other model types are reported as failed results until they are built.
+ * with the best epoch's weights kept. The causal Transformer, the hybrid multi-timeframe transformer and the
+ * multi-task network are SameDiff graphs trained by {@link SameDiffTrainer}.
  *
  * <p>Deterministic on the CPU backend for a given seed (one OpenMP thread per slot).
  */
 public final class Dl4jTrainer implements ModelTrainer {
 
     @Override
-    public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile) {
+    public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile,
+                                java.nio.file.Path warmStart) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
         boolean sequence = spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM;
+        if (spec.type() == ModelType.TRANSFORMER || spec.type() == ModelType.HYBRID_TRANSFORMER
+                || spec.type() == ModelType.MULTI_TASK) {
+            if (data.train().rows() == 0 || data.features() == 0) {
+                return TrainingResult.failed("no training rows or no features", curves, 0);
+            }
+            return SameDiffTrainer.train(spec, data, listener, modelFile, warmStart);
+        }
         if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN
                 || sequence)) {
-            return TrainingResult.failed("model type " + spec.type().id() + " is not implemented yet in this build",
-                    curves, 0);
+            return TrainingResult.failed("model type " + spec.type().id() + " is combined from its members' results "
+                    + "by the runner, not trained", curves, 0);
         }
         boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
         if (spec.type() == ModelType.LINEAR && classify || spec.type() == ModelType.LOGISTIC && !classify) {
@@ -58,8 +67,37 @@ public final class Dl4jTrainer implements ModelTrainer {
         }
         Map<String, Object> t = spec.training();
         Nd4j.getRandom().setSeed(spec.seed());
-        MultiLayerNetwork net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
-        net.init();
+        java.util.Optional<Checkpoint.Loop> resumed = Checkpoint.find(modelFile, spec.key());
+        MultiLayerNetwork net;
+        if (resumed.isPresent()) {
+            try {
+                net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(Checkpoint.net(modelFile).toFile(),
+                        true); // with the optimizer state
+            } catch (java.io.IOException ex) {
+                return TrainingResult.failed("cannot read the checkpoint " + Checkpoint.net(modelFile) + ": "
+                        + ex.getMessage(), curves, millis(t0));
+            }
+        } else {
+            net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
+            net.init();
+            if (warmStart != null) {
+                try {
+                    MultiLayerNetwork from = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                            warmStart.toFile(), false); // the weights only: the optimizer starts afresh
+                    if (!java.util.Arrays.equals(from.params().shape(), net.params().shape())
+                            || from.getnLayers() != net.getnLayers()) {
+                        return TrainingResult.failed("warmStart: " + warmStart + " has " + from.getnLayers()
+                                + " layers and " + from.params().length() + " weights, this model " + net.getnLayers()
+                                + " and " + net.params().length() + ": warm start needs the same architecture and inputs",
+                                curves, millis(t0));
+                    }
+                    net.setParams(from.params());
+                } catch (java.io.IOException | RuntimeException ex) {
+                    return TrainingResult.failed("warmStart: cannot read the model " + warmStart + ": " + ex.getMessage(),
+                            curves, millis(t0));
+                }
+            }
+        }
         Feed feed = sequence ? new WindowFeed(data, (Integer) spec.hyper().get("sequenceLength"), classify)
                 : new RowFeed(data, classify);
         DataSet train = feed.whole(data.train());
@@ -68,9 +106,8 @@ public final class Dl4jTrainer implements ModelTrainer {
         int batch = (Integer) t.get("batchSize");
         int patience = (Integer) t.get("patience");
         String monitor = (String) t.get("monitor");
-        boolean maximize = monitor.equals("val_accuracy");
+        boolean maximize = monitor.equals("val_accuracy") || monitor.equals("val_composite");
         double baseLr = (Double) t.get("lr");
-        Random rnd = new Random(spec.seed());
         double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         int bestEpoch = -1;
         INDArray bestParams = null;
@@ -78,7 +115,28 @@ public final class Dl4jTrainer implements ModelTrainer {
         double lr = baseLr;
         int plateau = 0;
         double plateauBest = Double.POSITIVE_INFINITY;
-        for (int e = 0; e < epochs; e++) {
+        int first = 0;
+        if (resumed.isPresent()) {
+            Checkpoint.Loop l = resumed.get();
+            try {
+                bestParams = Checkpoint.readArrays(Checkpoint.best(modelFile)).get("params");
+            } catch (java.io.IOException ex) {
+                return TrainingResult.failed("cannot read the checkpoint " + Checkpoint.best(modelFile) + ": "
+                        + ex.getMessage(), curves, millis(t0));
+            }
+            curves.addAll(l.curves());
+            first = l.nextEpoch();
+            best = l.best();
+            bestEpoch = l.bestEpoch();
+            sinceBest = l.sinceBest();
+            lr = l.lr();
+            plateau = l.plateau();
+            plateauBest = l.plateauBest();
+        }
+        for (int e = first; e < epochs; e++) {
+            // each epoch's shuffle and dropout come from the seed and the epoch, so a resumed run repeats them
+            Random rnd = new Random(spec.seed() * 31 + e);
+            Nd4j.getRandom().setSeed(spec.seed() * 31 + e);
             lr = learningRate(t, baseLr, lr, e, epochs);
             net.setLearningRate(lr);
             List<DataSet> batches = feed.batches(data.train(), batch, rnd);
@@ -93,11 +151,13 @@ public final class Dl4jTrainer implements ModelTrainer {
                         + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
             }
             double valLoss = val == null ? trainLoss : net.score(val);
-            double metric = val == null ? Double.NaN : metric(net, feed, data.validation(), classify);
+            TrainingResult.Predictions vp = val == null ? null : predict(net, feed, data.validation(), classify);
+            double metric = vp == null ? Double.NaN : Scores.metric(vp, data.validation().y(), classify);
             curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
-            listener.epoch(curves.get(curves.size() - 1));
             double monitored = switch (monitor) {
                 case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
+                case "val_composite" -> val == null ? -trainLoss
+                        : Scores.composite(vp, data.validation().y(), classify, classify ? data.classes() : 0);
                 default -> valLoss;
             };
             boolean better = maximize ? monitored > best : monitored < best;
@@ -107,6 +167,7 @@ public final class Dl4jTrainer implements ModelTrainer {
                 bestParams = net.params().dup();
                 sinceBest = 0;
             } else if (patience > 0 && ++sinceBest >= patience) {
+                listener.epoch(curves.get(curves.size() - 1));
                 break;
             }
             if ("plateau".equals(t.get("schedule"))) {
@@ -118,11 +179,23 @@ public final class Dl4jTrainer implements ModelTrainer {
                     plateau = 0;
                 }
             }
+            if (modelFile != null && e + 1 < epochs) {
+                try {
+                    org.deeplearning4j.util.ModelSerializer.writeModel(net, Checkpoint.net(modelFile).toFile(), true);
+                    Checkpoint.saveLoop(modelFile, new Checkpoint.Loop(Checkpoint.VERSION, spec.key(), e + 1, best,
+                            bestEpoch, sinceBest, lr, plateau, plateauBest, curves), Map.of("params", bestParams));
+                } catch (java.io.IOException ex) {
+                    return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
+                            curves, millis(t0));
+                }
+            }
+            listener.epoch(curves.get(curves.size() - 1));
         }
         net.setParams(bestParams);
         if (modelFile != null) {
             try {
                 org.deeplearning4j.util.ModelSerializer.writeModel(net, modelFile.toFile(), true);
+                Checkpoint.delete(modelFile);
             } catch (java.io.IOException ex) {
                 return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,
                         millis(t0));
@@ -356,20 +429,6 @@ public final class Dl4jTrainer implements ModelTrainer {
             labels = Nd4j.create(y);
         }
         return new DataSet(features, labels);
-    }
-
-    private static double metric(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {
-        TrainingResult.Predictions pr = predict(net, feed, p, classify);
-        double s = 0;
-        for (int i = 0; i < p.rows(); i++) {
-            if (classify) {
-                s += pr.values()[i] == p.y()[i] ? 1 : 0;
-            } else {
-                double d = pr.values()[i] - p.y()[i];
-                s += d * d;
-            }
-        }
-        return classify ? s / p.rows() : Math.sqrt(s / p.rows());
     }
 
     static TrainingResult.Predictions predict(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {

@@ -20,5 +20,15 @@ public interface ModelTrainer {
     }
 
     /** Trains and, when it succeeds and {@code modelFile} is not null, saves the model (with its optimizer state). */
-    TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile);
+    default TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile) {
+        return train(spec, data, listener, modelFile, null);
+    }
+
+    /**
+     * As {@link #train(ModelSpec, PreparedData, Listener, java.nio.file.Path)}, starting from the weights in
+     * {@code warmStart} (a model file this trainer wrote for a model of the same architecture) when it is not null.
+     * An unfinished checkpoint beside {@code modelFile} takes precedence: training resumes from it.
+     */
+    TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile,
+                         java.nio.file.Path warmStart);
 }

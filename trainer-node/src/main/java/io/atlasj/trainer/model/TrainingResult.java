@@ -12,13 +12,26 @@ import java.util.List;
  *                    class with {@code probabilities}
  */
 public record TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,
-                             Predictions validation, Predictions test, long millis) {
+                             Predictions validation, Predictions test, long millis, List<Head> heads) {
     public TrainingResult {
         curves = List.copyOf(curves);
+        heads = heads == null ? List.of() : List.copyOf(heads);
+    }
+
+    public TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,
+                          Predictions validation, Predictions test, long millis) {
+        this(ok, failure, curves, bestEpoch, train, validation, test, millis, List.of());
+    }
+
+    /**
+     * The predictions of a further head (multi-task: another label of the featureset, in the same units as its
+     * {@link io.atlasj.trainer.data.PreparedData.Target}: class indices, or z-scored values).
+     */
+    public record Head(String label, Predictions train, Predictions validation, Predictions test) {
     }
 
     public static TrainingResult failed(String why, List<Epoch> curves, long millis) {
-        return new TrainingResult(false, why, curves, -1, null, null, null, millis);
+        return new TrainingResult(false, why, curves, -1, null, null, null, millis, List.of());
     }
 
     /** Losses, the validation metric and the learning rate of one epoch. */

@@ -17,8 +17,11 @@ import java.util.Optional;
 
 /** Reads and writes {@code result.json} files; refuses versions it does not know. */
 public final class ResultsIo {
-    /** The schema written now. Older versions stay readable; fixtures of each are kept in the tests. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * The schema written now. Older versions stay readable; fixtures of each are kept in the tests. Version 2 added
+     * {@code folds[].heads} (multi-task heads); a version-1 file reads with no heads.
+     */
+    public static final int CURRENT_VERSION = 2;
     public static final String FILE = "result.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(SerializationFeature.INDENT_OUTPUT)

@@ -30,13 +30,28 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
      * @param scaler     kind, centre and scale per feature, fitted on this fold's training rows
      * @param boundaries percentile class boundaries fitted on the training rows, or null
      * @param modelFile  the model's file name beside result.json and its SHA-256, or null when training failed
+     * @param heads      (schema 2) the further heads of a multi-task model by label id, each with its parts' actuals
+     *                   and predictions in the label's own units; empty for other models and in schema-1 files
      */
     public record FoldResult(int fold, String status, String failure, Map<String, Object> scaler, double[] boundaries,
                              int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
-                             String modelFile, String modelSha256) {
+                             String modelFile, String modelSha256, Map<String, Head> heads) {
         public FoldResult {
             curves = curves == null ? List.of() : List.copyOf(curves);
+            heads = heads == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(heads));
         }
+
+        /** A fold result without further heads (every model but multi-task). */
+        public FoldResult(int fold, String status, String failure, Map<String, Object> scaler, double[] boundaries,
+                          int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
+                          String modelFile, String modelSha256) {
+            this(fold, status, failure, scaler, boundaries, bestEpoch, curves, train, validation, test, modelFile,
+                    modelSha256, Map.of());
+        }
+    }
+
+    /** The three parts of one further head (schema 2). */
+    public record Head(Split train, Split validation, Split test) {
     }
 
     /** One part of a fold: bar open times, actual targets, predictions and class probabilities (null: regression). */

@@ -1,0 +1,648 @@
+package io.atlasj.trainer.model;
+
+import io.atlasj.features.Feature;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+/**
+ * Training of the SameDiff networks ({@link SdNet}): the causal Transformer, the hybrid multi-timeframe transformer
+ * and the multi-task network. The loop is written here rather than with {@code SameDiff.fit}: gradients come from
+ * {@code calculateGradientsAndOutputs}, and each weight has its own ND4J updater (Adam or Nesterov momentum) whose
+ * state arrays we own, so they can be saved and resumed; clipping is by the global gradient L2 norm; AdamW's weight
+ * decay is decoupled (applied to the weights, not the gradient). The same schedules, early stopping and best-epoch
+ * checkpoint as {@link Dl4jTrainer}.
+ */
+final class SameDiffTrainer {
+    private SameDiffTrainer() {
+    }
+
+    static {
+        QuietSameDiff.install();
+    }
+
+    /** A trained network, its updater state, and the epoch after which it was saved. */
+    static final class State {
+        final SdNet net;
+        final Map<String, INDArray> updater = new LinkedHashMap<>();
+        int iteration;
+        int epoch;
+
+        State(SdNet net) {
+            this.net = net;
+        }
+    }
+
+    /** The network's shape for this spec and fold; throws IllegalArgumentException with a clear message. */
+    static SdNet.Arch arch(ModelSpec spec, PreparedData data) {
+        boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
+        List<SdNet.Head> heads = new ArrayList<>();
+        heads.add(new SdNet.Head(spec.label().id(), classify, classify ? data.classes() : 1));
+        List<SdNet.Group> groups = List.of();
+        int seq = 0;
+        Map<String, Object> hyper = new HashMap<>(spec.hyper());
+        switch (spec.type()) {
+            case TRANSFORMER -> seq = (Integer) hyper.get("sequenceLength");
+            case MULTI_TASK -> {
+                for (PreparedData.Target t : data.extraTargets()) {
+                    heads.add(new SdNet.Head(t.label(), t.classify(), t.classify() ? t.classes() : 1));
+                }
+                multiTaskWeights(spec, heads.size(), 0); // checks the lengths
+            }
+            case HYBRID_TRANSFORMER -> {
+                if (!classify) {
+                    throw new IllegalArgumentException("hybrid-transformer predicts an action class: give the unit a "
+                            + "classification task");
+                }
+                groups = groups(spec, data.features());
+                for (SdNet.Group g : groups) {
+                    heads.add(new SdNet.Head("next " + g.name(), false, g.columns().length));
+                }
+            }
+            default -> throw new IllegalArgumentException(spec.type().id() + " is not a SameDiff model");
+        }
+        return new SdNet.Arch(spec.type(), hyper, data.features(), seq, groups, heads, spec.seed());
+    }
+
+    /**
+     * The hybrid's timeframes: the feature columns grouped by (market, timeframe), where a feature's timeframe is the
+     * coarsest timeframe of its leaves (the base timeframe when none is named), keeping the timeframes listed in the
+     * {@code timeframes} hyperparameter. The base timeframe comes first.
+     */
+    static List<SdNet.Group> groups(ModelSpec spec, int columns) {
+        List<Feature> features = spec.featureset().features();
+        if (features.size() != columns) {
+            throw new IllegalArgumentException("hybrid-transformer: the matrix has " + columns + " feature columns but "
+                    + "the featureset declares " + features.size());
+        }
+        Timeframe base = spec.featureset().baseTimeframe();
+        @SuppressWarnings("unchecked")
+        List<String> wanted = (List<String>) spec.hyper().get("timeframes");
+        Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
+        Map<String, Timeframe> tfOf = new HashMap<>();
+        List<String> available = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            Timeframe tf = coarsest(features.get(c), base);
+            String market = market(features.get(c), io.atlasj.features.MarketRef.of(spec.featureset().baseMarket()));
+            String key = market + " " + tf.label();
+            if (!available.contains(tf.label())) {
+                available.add(tf.label());
+            }
+            if (wanted.contains(tf.label())) {
+                byGroup.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+                tfOf.put(key, tf);
+            }
+        }
+        for (String w : wanted) {
+            Timeframe tf;
+            try {
+                tf = Timeframe.parse(w);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("hybrid-transformer: timeframes: " + e.getMessage());
+            }
+            if (tf.millis() < base.millis() || tf.millis() % base.millis() != 0) {
+                throw new IllegalArgumentException("hybrid-transformer: timeframe " + w + " is not a multiple of the base "
+                        + "timeframe " + base.label());
+            }
+            if (!available.contains(tf.label())) {
+                throw new IllegalArgumentException("hybrid-transformer: timeframe " + w + " has no features in featureset "
+                        + spec.featureset().name() + " (its timeframes: " + String.join(", ", available)
+                        + "); set the model's timeframes to those to encode");
+            }
+        }
+        List<String> keys = new ArrayList<>(byGroup.keySet());
+        keys.sort(java.util.Comparator.comparingLong((String k) -> tfOf.get(k).millis()));
+        if (tfOf.get(keys.get(0)).millis() != base.millis()) {
+            throw new IllegalArgumentException("hybrid-transformer: timeframes must include the base timeframe "
+                    + base.label() + " (the action is predicted at its token)");
+        }
+        List<SdNet.Group> out = new ArrayList<>();
+        for (String k : keys) {
+            out.add(new SdNet.Group(k, (int) (tfOf.get(k).millis() / base.millis()),
+                    byGroup.get(k).stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return out;
+    }
+
+    private static Timeframe coarsest(Feature f, Timeframe base) {
+        Timeframe t = f.timeframe() == null ? base : f.timeframe();
+        for (Feature in : f.inputs()) {
+            Timeframe u = coarsest(in, base);
+            if (u.millis() > t.millis()) {
+                t = u;
+            }
+        }
+        return t;
+    }
+
+    /** The market a feature reads: the first leaf's, completed by the featureset's base market. */
+    private static String market(Feature f, io.atlasj.features.MarketRef base) {
+        if (f.isLeaf() || f.inputs().isEmpty()) {
+            return f.market() == null ? base.toString() : f.market().orElse(base).toString();
+        }
+        for (Feature in : f.inputs()) {
+            if (!"Const".equals(in.kind())) {
+                return market(in, base);
+            }
+        }
+        return base.toString();
+    }
+
+    /**
+     * The multi-task loss weights at epoch {@code e}: {@code lossWeights} (all 1 when empty), replaced by stage
+     * {@code s}'s weights ({@code stageWeights[s*heads .. s*heads+heads-1]}) from epoch {@code stageEpochs[s]} on.
+     */
+    @SuppressWarnings("unchecked")
+    static double[] multiTaskWeights(ModelSpec spec, int heads, int e) {
+        List<Double> base = (List<Double>) spec.hyper().get("lossWeights");
+        List<Integer> stages = (List<Integer>) spec.hyper().get("stageEpochs");
+        List<Double> staged = (List<Double>) spec.hyper().get("stageWeights");
+        if (!base.isEmpty() && base.size() != heads) {
+            throw new IllegalArgumentException("multi-task: lossWeights has " + base.size() + " weights but the "
+                    + "featureset gives " + heads + " heads (one per label, the unit's label first)");
+        }
+        if (staged.size() != stages.size() * heads) {
+            throw new IllegalArgumentException("multi-task: stageWeights must hold heads x stages = " + heads + " x "
+                    + stages.size() + " = " + stages.size() * heads + " weights, got " + staged.size());
+        }
+        for (int s = 1; s < stages.size(); s++) {
+            if (stages.get(s) <= stages.get(s - 1)) {
+                throw new IllegalArgumentException("multi-task: stageEpochs must increase, got " + stages);
+            }
+        }
+        double[] w = new double[heads];
+        for (int h = 0; h < heads; h++) {
+            w[h] = base.isEmpty() ? 1 : base.get(h);
+        }
+        for (int s = 0; s < stages.size(); s++) {
+            if (e >= stages.get(s)) {
+                for (int h = 0; h < heads; h++) {
+                    w[h] = staged.get(s * heads + h);
+                }
+            }
+        }
+        return w;
+    }
+
+    static TrainingResult train(ModelSpec spec, PreparedData data, ModelTrainer.Listener listener, Path modelFile,
+                                Path warmStart) {
+        long t0 = System.nanoTime();
+        List<TrainingResult.Epoch> curves = new ArrayList<>();
+        boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
+        java.util.Optional<Checkpoint.Loop> resumed = Checkpoint.find(modelFile, spec.key());
+        State resume = null;
+        Map<String, INDArray> resumedBest = null;
+        if (resumed.isPresent()) {
+            try {
+                resume = SdModelFile.read(Checkpoint.net(modelFile));
+                resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile));
+            } catch (java.io.IOException | RuntimeException e) {
+                return TrainingResult.failed("cannot read the checkpoint beside " + modelFile + ": " + e.getMessage(),
+                        curves, 0);
+            }
+        }
+        SdNet.Arch arch;
+        try {
+            arch = resume != null ? resume.net.arch : arch(spec, data);
+        } catch (IllegalArgumentException e) {
+            return TrainingResult.failed(e.getMessage(), curves, 0);
+        }
+        Map<String, Object> t = spec.training();
+        Nd4j.getRandom().setSeed(spec.seed());
+        State state;
+        SdNet net;
+        SdNet.Graph train;
+        SdNet.Graph infer;
+        SdInputs inputs;
+        try {
+            state = resume != null ? resume : new State(new SdNet(arch));
+            net = state.net;
+            if (resume == null && warmStart != null) {
+                String why = warmStart(net, warmStart);
+                if (why != null) {
+                    return TrainingResult.failed(why, curves, millis(t0));
+                }
+            }
+            train = net.build(true);
+            infer = net.build(false);
+            inputs = new SdInputs(arch, data);
+        } catch (IllegalArgumentException e) {
+            return TrainingResult.failed(e.getMessage(), curves, 0);
+        }
+        int epochs = (Integer) t.get("epochs");
+        int batch = (Integer) t.get("batchSize");
+        int patience = (Integer) t.get("patience");
+        String monitor = (String) t.get("monitor");
+        boolean maximize = monitor.equals("val_accuracy") || monitor.equals("val_composite");
+        double baseLr = (Double) t.get("lr");
+        double wd = (Double) t.get("weightDecay");
+        double clip = (Double) t.get("clip");
+        boolean adamw = "adamw".equals(t.get("optimizer"));
+        IUpdater config = "sgd".equals(t.get("optimizer")) ? new Nesterovs(baseLr, (Double) t.get("momentum"))
+                : new Adam(baseLr);
+        List<String> names = new ArrayList<>(net.params.keySet());
+        Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
+        for (String n : names) {
+            long size = config.stateSize(net.params.get(n).length());
+            INDArray view = state.updater.computeIfAbsent(n, k -> Nd4j.zeros(DataType.FLOAT, 1, size));
+            updaters.put(n, config.instantiate(view, false));
+        }
+        double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        int bestEpoch = -1;
+        Map<String, INDArray> bestParams = null;
+        int sinceBest = 0;
+        double lr = baseLr;
+        int plateau = 0;
+        double plateauBest = Double.POSITIVE_INFINITY;
+        BitSet trainRows = rows(data.train());
+        int first = 0;
+        if (resumed.isPresent()) {
+            Checkpoint.Loop l = resumed.get();
+            curves.addAll(l.curves());
+            first = l.nextEpoch();
+            best = l.best();
+            bestEpoch = l.bestEpoch();
+            bestParams = resumedBest;
+            sinceBest = l.sinceBest();
+            lr = l.lr();
+            plateau = l.plateau();
+            plateauBest = l.plateauBest();
+        }
+        for (int e = first; e < epochs; e++) {
+            // each epoch's shuffle and dropout masks come from the seed and the epoch: a resumed run repeats them
+            Random rnd = new Random(spec.seed() * 31 + e);
+            java.util.SplittableRandom masks = new java.util.SplittableRandom(spec.seed() * 31 + e); // 10x faster
+            lr = Dl4jTrainer.learningRate(t, baseLr, lr, e, epochs);
+            setLr(config, lr);
+            double[] lambdas = arch.type() == ModelType.MULTI_TASK ? multiTaskWeights(spec, arch.heads().size(), e)
+                    : lambdas(arch, spec);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < data.train().rows(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, rnd);
+            double sum = 0;
+            for (int s = 0; s < order.size(); s += batch) {
+                int[] which = order.subList(s, Math.min(order.size(), s + batch)).stream().mapToInt(Integer::intValue)
+                        .toArray();
+                Map<String, INDArray> ph = inputs.inputs(data.train(), which);
+                targets(arch, data, inputs, data.train(), which, trainRows, ph, lambdas);
+                for (SdNet.Dropout d : train.dropouts()) {
+                    ph.put(d.name(), keepMask(which.length * d.perExample(), d.width(), d.p(), masks));
+                }
+                OutAndGrad og;
+                try {
+                    og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
+                } catch (RuntimeException ex) { // an ND4J op refused the shapes or values: a failed model
+                    return TrainingResult.failed("ND4J failed in epoch " + e + ": " + ex.getMessage(), curves,
+                            millis(t0));
+                }
+                double loss = og.getOutputs().get(SdNet.LOSS).getDouble(0);
+                if (!Double.isFinite(loss)) {
+                    return TrainingResult.failed("the training loss became " + loss + " at epoch " + e
+                            + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
+                }
+                sum += loss * which.length;
+                step(net, og.getGradients(), names, updaters, lr, wd, adamw, clip, state.iteration, e);
+                state.iteration++;
+            }
+            state.epoch = e + 1;
+            double trainLoss = sum / Math.max(1, data.train().rows());
+            Eval val = data.validation().rows() > 0
+                    ? evaluate(net, infer, inputs, data, data.validation(), classify, lambdas) : null;
+            double valLoss = val == null ? trainLoss : val.loss;
+            double metric = val == null ? Double.NaN : val.metric;
+            curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
+            double monitored = switch (monitor) {
+                case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
+                case "val_composite" -> val == null ? -trainLoss : val.composite;
+                default -> valLoss;
+            };
+            if (arch.type() == ModelType.MULTI_TASK && e > 0 && !java.util.Arrays.equals(lambdas,
+                    multiTaskWeights(spec, arch.heads().size(), e - 1))) {
+                // a new stage optimises another objective: the best checkpoint is chosen within the last stage
+                best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                bestParams = null;
+                sinceBest = 0;
+            }
+            boolean better = maximize ? monitored > best : monitored < best;
+            if (better || bestParams == null) {
+                best = monitored;
+                bestEpoch = e;
+                bestParams = copy(net.params);
+                sinceBest = 0;
+            } else if (patience > 0 && ++sinceBest >= patience) {
+                listener.epoch(curves.get(curves.size() - 1));
+                break;
+            }
+            if ("plateau".equals(t.get("schedule"))) {
+                if (valLoss < plateauBest) {
+                    plateauBest = valLoss;
+                    plateau = 0;
+                } else if (++plateau >= (Integer) t.get("scheduleStep")) {
+                    lr *= (Double) t.get("scheduleGamma");
+                    plateau = 0;
+                }
+            }
+            if (modelFile != null && e + 1 < epochs) {
+                try {
+                    SdModelFile.write(Checkpoint.net(modelFile), state);
+                    Checkpoint.saveLoop(modelFile, new Checkpoint.Loop(Checkpoint.VERSION, spec.key(), e + 1, best,
+                            bestEpoch, sinceBest, lr, plateau, plateauBest, curves), bestParams);
+                } catch (java.io.IOException ex) {
+                    return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
+                            curves, millis(t0));
+                }
+            }
+            listener.epoch(curves.get(curves.size() - 1));
+        }
+        if (bestParams != null) {
+            bestParams.forEach((n, a) -> net.params.get(n).assign(a));
+        }
+        if (modelFile != null) {
+            try {
+                SdModelFile.write(modelFile, state);
+                Checkpoint.delete(modelFile);
+            } catch (java.io.IOException ex) {
+                return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,
+                        millis(t0));
+            }
+        }
+        float[][][] tr = outputs(net, infer, inputs, data.train());
+        float[][][] va = outputs(net, infer, inputs, data.validation());
+        float[][][] te = outputs(net, infer, inputs, data.test());
+        List<TrainingResult.Head> extra = new ArrayList<>();
+        if (arch.type() == ModelType.MULTI_TASK) {
+            for (int h = 1; h < arch.heads().size(); h++) {
+                boolean c = arch.heads().get(h).classify();
+                extra.add(new TrainingResult.Head(arch.heads().get(h).name(), predictions(tr[h], c),
+                        predictions(va[h], c), predictions(te[h], c)));
+            }
+        }
+        return new TrainingResult(true, null, curves, bestEpoch, predictions(tr[0], classify),
+                predictions(va[0], classify), predictions(te[0], classify), millis(t0), extra);
+    }
+
+    /** Copies the weights of the model in {@code file} into {@code net}; null, or why it cannot. */
+    private static String warmStart(SdNet net, Path file) {
+        SdNet from;
+        try {
+            from = SdModelFile.read(file).net;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "warmStart: cannot read the model " + file + ": " + e.getMessage();
+        }
+        net.build(false); // creates this network's weights
+        if (from.arch.type() != net.arch.type() || !from.params.keySet().equals(net.params.keySet())) {
+            return "warmStart: " + file + " is a " + from.arch.type().id() + " with other layers than this "
+                    + net.arch.type().id() + ": warm start needs the same architecture";
+        }
+        for (Map.Entry<String, INDArray> e : from.params.entrySet()) {
+            INDArray to = net.params.get(e.getKey());
+            if (!java.util.Arrays.equals(to.shape(), e.getValue().shape())) {
+                return "warmStart: weight " + e.getKey() + " of " + file + " has shape "
+                        + java.util.Arrays.toString(e.getValue().shape()) + ", this model "
+                        + java.util.Arrays.toString(to.shape()) + ": warm start needs the same architecture and inputs";
+            }
+            to.assign(e.getValue());
+        }
+        return null;
+    }
+
+    private static double[] lambdas(SdNet.Arch arch, ModelSpec spec) {
+        double[] l = new double[arch.heads().size()];
+        l[0] = 1;
+        for (int h = 1; h < l.length; h++) {
+            l[h] = (Double) spec.hyper().get("candleLossWeight"); // hybrid: the next-candle heads
+        }
+        return l;
+    }
+
+    /** Labels, per-row weights (1/known rows of the batch, 0 where the target is unknown) and loss weights. */
+    static void targets(SdNet.Arch arch, PreparedData data, SdInputs inputs, PreparedData.Part p, int[] which,
+                        BitSet partRows, Map<String, INDArray> ph, double[] lambdas) {
+        for (int h = 0; h < arch.heads().size(); h++) {
+            SdNet.Head head = arch.heads().get(h);
+            float[][] y = new float[which.length][head.width()];
+            float[] w = new float[which.length];
+            int known = 0;
+            for (int b = 0; b < which.length; b++) {
+                int i = which[b];
+                float[] v = null;
+                if (h == 0) {
+                    v = one(head, p.y()[i]);
+                } else if (arch.type() == ModelType.MULTI_TASK) {
+                    v = one(head, data.extraTargets().get(h - 1).values()[p.index()[i]]);
+                } else if (arch.type() == ModelType.HYBRID_TRANSFORMER) {
+                    v = inputs.nextCandle(p, i, h - 1, partRows);
+                }
+                if (v != null) {
+                    y[b] = v;
+                    w[b] = 1;
+                    known++;
+                }
+            }
+            for (int b = 0; b < which.length; b++) {
+                w[b] = known == 0 ? 0 : w[b] / known;
+            }
+            ph.put(SdNet.label(h), Nd4j.create(y));
+            ph.put(SdNet.weight(h), Nd4j.create(w, new long[] {which.length}, 'c'));
+            ph.put(SdNet.lambda(h), Nd4j.scalar((float) lambdas[h]));
+        }
+    }
+
+    private static float[] one(SdNet.Head head, double v) {
+        if (!Double.isFinite(v)) {
+            return null;
+        }
+        float[] y = new float[head.width()];
+        if (head.classify()) {
+            int c = (int) v;
+            if (c < 0 || c >= head.width()) {
+                throw new IllegalArgumentException("class " + v + " outside 0.." + (head.width() - 1) + " for "
+                        + head.name());
+            }
+            y[c] = 1f;
+        } else {
+            y[0] = (float) v;
+        }
+        return y;
+    }
+
+    /** One optimizer step over all weights: global-norm clipping, L2 or decoupled weight decay, the updater. */
+    private static void step(SdNet net, Map<String, INDArray> grads, List<String> names,
+                             Map<String, GradientUpdater> updaters, double lr, double wd, boolean adamw, double clip,
+                             int iteration, int epoch) {
+        double scale = 1;
+        if (clip > 0) {
+            double sq = 0;
+            for (String n : names) {
+                double g = grads.get(n).norm2Number().doubleValue();
+                sq += g * g;
+            }
+            double norm = Math.sqrt(sq);
+            scale = norm > clip ? clip / norm : 1;
+        }
+        for (String n : names) {
+            INDArray p = net.params.get(n);
+            INDArray g = grads.get(n).castTo(DataType.FLOAT).dup().reshape(1, p.length());
+            if (scale != 1) {
+                g.muli(scale);
+            }
+            if (wd > 0 && !adamw) {
+                g.addi(p.reshape(1, p.length()).mul(wd));
+            }
+            updaters.get(n).applyUpdater(g, iteration, epoch);
+            if (wd > 0 && adamw) {
+                p.muli(1 - lr * wd);
+            }
+            p.subi(g.reshape(p.shape()));
+        }
+    }
+
+    private static void setLr(IUpdater u, double lr) {
+        if (u instanceof Adam a) {
+            a.setLearningRate(lr);
+        } else if (u instanceof Nesterovs n) {
+            n.setLearningRate(lr);
+        }
+    }
+
+    private static INDArray keepMask(int rows, int width, double p, java.util.SplittableRandom rnd) {
+        float[] m = new float[rows * width];
+        float keep = (float) (1 / (1 - p));
+        for (int i = 0; i < m.length; i++) {
+            m[i] = rnd.nextDouble() < p ? 0f : keep;
+        }
+        return Nd4j.create(m, new long[] {rows, width}, 'c');
+    }
+
+    private static Map<String, INDArray> copy(Map<String, INDArray> params) {
+        Map<String, INDArray> c = new LinkedHashMap<>();
+        params.forEach((n, a) -> c.put(n, a.dup()));
+        return c;
+    }
+
+    static BitSet rows(PreparedData.Part p) {
+        BitSet b = new BitSet();
+        for (int i : p.index()) {
+            b.set(i);
+        }
+        return b;
+    }
+
+    /** Outputs of every head for all rows of a part, in batches: [head][row][width]. */
+    static float[][][] outputs(SdNet net, SdNet.Graph infer, SdInputs inputs, PreparedData.Part p) {
+        int n = p.rows();
+        int heads = net.arch.heads().size();
+        float[][][] out = new float[heads][n][];
+        for (String name : net.params.keySet()) {
+            INDArray a = infer.sd().getArrForVarName(name);
+            if (a != net.params.get(name)) {
+                a.assign(net.params.get(name));
+            }
+        }
+        int batch = 512;
+        for (int s = 0; s < n; s += batch) {
+            int[] which = java.util.stream.IntStream.range(s, Math.min(n, s + batch)).toArray();
+            Map<String, INDArray> r = infer.sd().output(inputs.inputs(p, which), infer.outputs());
+            for (int h = 0; h < heads; h++) {
+                INDArray o = r.get(infer.outputs().get(h));
+                for (int b = 0; b < which.length; b++) {
+                    out[h][s + b] = o.getRow(b).toFloatVector();
+                }
+            }
+        }
+        return out;
+    }
+
+    static TrainingResult.Predictions predict(SdNet net, SdNet.Graph infer, SdInputs inputs, PreparedData.Part p,
+                                              boolean classify) {
+        int n = p.rows();
+        if (n == 0) {
+            return new TrainingResult.Predictions(new double[0], classify ? new double[0][] : null);
+        }
+        return predictions(outputs(net, infer, inputs, p)[0], classify);
+    }
+
+    /** One head's outputs as predictions: the class with the highest probability, or the value. */
+    static TrainingResult.Predictions predictions(float[][] o, boolean classify) {
+        int n = o.length;
+        double[] values = new double[n];
+        if (!classify) {
+            for (int i = 0; i < n; i++) {
+                values[i] = o[i][0];
+            }
+            return new TrainingResult.Predictions(values, null);
+        }
+        double[][] prob = new double[n][];
+        for (int i = 0; i < n; i++) {
+            prob[i] = new double[o[i].length];
+            int arg = 0;
+            for (int c = 0; c < o[i].length; c++) {
+                prob[i][c] = o[i][c];
+                arg = prob[i][c] > prob[i][arg] ? c : arg;
+            }
+            values[i] = arg;
+        }
+        return new TrainingResult.Predictions(values, prob);
+    }
+
+    private record Eval(double loss, double metric, double composite) {
+    }
+
+    /** The primary head on a part: its loss (cross-entropy or MSE), accuracy or RMSE, and the composite score. */
+    private static Eval evaluate(SdNet net, SdNet.Graph infer, SdInputs inputs, PreparedData data, PreparedData.Part p,
+                                 boolean classify, double[] lambdas) {
+        float[][][] out = outputs(net, infer, inputs, p);
+        TrainingResult.Predictions pr = predictions(out[0], classify);
+        double loss = Scores.loss(pr, p.y(), classify);
+        if (net.arch.type() == ModelType.MULTI_TASK) {
+            // val_loss of a multi-task network: its heads' losses with the loss weights of the current stage
+            loss *= lambdas[0];
+            for (int h = 1; h < out.length; h++) {
+                PreparedData.Target target = data.extraTargets().get(h - 1);
+                loss += lambdas[h] * headLoss(out[h], target, p);
+            }
+        }
+        return new Eval(loss, Scores.metric(pr, p.y(), classify),
+                Scores.composite(pr, p.y(), classify, classify ? data.classes() : 0));
+    }
+
+    /** Cross-entropy or mean squared error of one extra head over the rows whose target is known. */
+    private static double headLoss(float[][] out, PreparedData.Target target, PreparedData.Part p) {
+        double s = 0;
+        int n = 0;
+        for (int i = 0; i < p.rows(); i++) {
+            double y = target.values()[p.index()[i]];
+            if (!Double.isFinite(y)) {
+                continue;
+            }
+            s += target.classify() ? -Math.log(Math.max(1e-12, out[i][(int) y])) : (out[i][0] - y) * (out[i][0] - y);
+            n++;
+        }
+        return n == 0 ? 0 : s / n;
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000L;
+    }
+}

@@ -1,0 +1,117 @@
+package io.atlasj.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelEntry;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run killed after an epoch resumes from its checkpoint: it trains only the remaining epochs and ends with exactly
+ * the predictions of an uninterrupted run, which needs the optimizer state (without it the result differs).
+ */
+class ResumeTest {
+    @TempDir
+    Path dir;
+
+    /** Stands in for a kill: stops training after the given epoch's checkpoint is written. */
+    static final class Kill extends RuntimeException {
+    }
+
+    static ModelTrainer.Listener killAfter(int epoch) {
+        return new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                if (e.epoch() == epoch) {
+                    throw new Kill();
+                }
+            }
+        };
+    }
+
+    void resumesAndContinues(ModelSpec s, PreparedData d, String updaterEntry) throws Exception {
+        Dl4jTrainer trainer = new Dl4jTrainer();
+        TrainingResult whole = trainer.train(s, d, ModelTrainer.Listener.NONE, dir.resolve("whole.zip"));
+        assertThat(whole.ok()).as(whole.failure()).isTrue();
+
+        Path model = dir.resolve("killed.zip");
+        assertThatThrownBy(() -> trainer.train(s, d, killAfter(2), model)).isInstanceOf(Kill.class);
+        assertThat(Checkpoint.find(model, s.key())).get().extracting(Checkpoint.Loop::nextEpoch).isEqualTo(3);
+        assertThat(Checkpoint.find(model, "another key")).isEmpty();
+        List<Integer> seen = new ArrayList<>();
+        TrainingResult resumed = trainer.train(s, d, new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                seen.add(e.epoch());
+            }
+        }, model);
+        assertThat(resumed.ok()).as(resumed.failure()).isTrue();
+        assertThat(seen).containsExactly(3, 4, 5); // continued, not restarted
+        assertThat(resumed.curves()).hasSize(6);
+        assertThat(resumed.curves()).isEqualTo(whole.curves());
+        for (int i = 0; i < d.test().rows(); i++) {
+            assertThat(resumed.test().probabilities()[i]).containsExactly(whole.test().probabilities()[i]);
+        }
+        assertThat(Files.exists(Checkpoint.loop(model))).isFalse();
+
+        // the same resume without the optimizer state does not reproduce the uninterrupted run
+        Path stripped = dir.resolve("stripped.zip");
+        assertThatThrownBy(() -> trainer.train(s, d, killAfter(2), stripped)).isInstanceOf(Kill.class);
+        removeEntries(Checkpoint.net(stripped), n -> n.startsWith(updaterEntry));
+        TrainingResult fresh = trainer.train(s, d, ModelTrainer.Listener.NONE, stripped);
+        assertThat(fresh.ok()).as(fresh.failure()).isTrue();
+        assertThat(fresh.test().probabilities()[0]).isNotEqualTo(whole.test().probabilities()[0]);
+    }
+
+    @Test
+    void aDenseNetworkResumesWithItsUpdaterState() throws Exception {
+        PreparedData d = TestData.lagged(600, 2);
+        ModelSpec s = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(16))
+                .set("dropout", 0.1).set("epochs", 6).set("patience", 0).set("batchSize", 32).build(),
+                DatasetOptions.Task.CLASSIFICATION);
+        resumesAndContinues(s, d, "updaterState.bin");
+    }
+
+    @Test
+    void aTransformerResumesWithItsUpdaterState() throws Exception {
+        PreparedData d = TestData.lagged(500, 3);
+        ModelSpec s = TestData.spec(TransformerTest.small().set("epochs", 6).set("patience", 0).set("dropout", 0.1)
+                .build(), DatasetOptions.Task.CLASSIFICATION);
+        resumesAndContinues(s, d, "updater/");
+    }
+
+    static void removeEntries(Path zip, Predicate<String> drop) throws IOException {
+        Path tmp = zip.resolveSibling("rewrite.tmp");
+        int dropped = 0;
+        try (InputStream is = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(is);
+             OutputStream os = Files.newOutputStream(tmp); ZipOutputStream out = new ZipOutputStream(os)) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (drop.test(e.getName())) {
+                    dropped++;
+                    continue;
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+        }
+        assertThat(dropped).as("entries removed from " + zip).isPositive();
+        Files.move(tmp, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}

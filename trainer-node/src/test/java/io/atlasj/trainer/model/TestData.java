@@ -1,0 +1,83 @@
+package io.atlasj.trainer.model;
+
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.features.set.FeatureSetYaml;
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.ModelEntry;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.WorkUnit;
+import io.atlasj.workspec.split.SplitPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/** Synthetic folds whose labels are known functions of the inputs, and specs for them. */
+final class TestData {
+    private TestData() {
+    }
+
+    static ModelSpec spec(ModelEntry entry, DatasetOptions.Task task) throws Exception {
+        return spec(entry, task, "quickstart", "UpDown(3)");
+    }
+
+    static ModelSpec spec(ModelEntry entry, DatasetOptions.Task task, String featureset, String label)
+            throws Exception {
+        Path local = Path.of("configs/featuresets/" + featureset + ".yaml");
+        FeatureLabelSet fls = FeatureSetYaml.read(Files.exists(local) ? local
+                : Path.of("../configs/featuresets/" + featureset + ".yaml"));
+        DatasetOptions ds = task == DatasetOptions.Task.REGRESSION ? DatasetOptions.regression()
+                : new DatasetOptions(task, label, null, null, null);
+        WorkSpec ws = WorkSpec.builder("t").unit(new WorkUnit("u", featureset, fls, Long.MIN_VALUE, Long.MAX_VALUE, ds,
+                new SplitPolicy.Chronological(0.6, 0.2, 0.2, 0), List.of(entry))).build();
+        return Expander.expand(ws).get(0);
+    }
+
+    /** Rows whose class is the sign of input 0 three rows earlier. */
+    static PreparedData lagged(int n, long seed) {
+        Random r = new Random(seed);
+        double[][] x = new double[n][4];
+        double[] y = new double[n];
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 4; c++) {
+                x[i][c] = r.nextGaussian();
+            }
+            t[i] = i * 60_000L;
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = i >= 3 && x[i - 3][0] > 0 ? 1 : 0;
+        }
+        int a = n * 6 / 10;
+        int b = n * 8 / 10;
+        return new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 2, sub(t, x, y, 10, a), sub(t, x, y, a, b),
+                sub(t, x, y, b, n), null, null, 0, 1, new PreparedData.Context(t, x, 60_000L));
+    }
+
+    static PreparedData.Part sub(long[] t, double[][] x, double[] y, int from, int to) {
+        return new PreparedData.Part(Arrays.copyOfRange(t, from, to), Arrays.copyOfRange(x, from, to),
+                Arrays.copyOfRange(y, from, to), IntStream.range(from, to).toArray());
+    }
+
+    static double accuracy(TrainingResult.Predictions p, PreparedData.Part part) {
+        int ok = 0;
+        for (int i = 0; i < part.rows(); i++) {
+            ok += p.values()[i] == part.y()[i] ? 1 : 0;
+        }
+        return (double) ok / part.rows();
+    }
+
+    static double rmse(TrainingResult.Predictions p, PreparedData.Part part) {
+        double s = 0;
+        for (int i = 0; i < part.rows(); i++) {
+            double e = p.values()[i] - part.y()[i];
+            s += e * e;
+        }
+        return Math.sqrt(s / part.rows());
+    }
+}
