@@ -41,11 +41,22 @@ class ClusterFaultToleranceIT {
             LocalCluster.Node victim = cluster.nodes().stream().filter(n -> n.role().equals("trainer")).findFirst()
                     .orElseThrow();
             victim.process().destroyForcibly(); // SIGKILL
+            // a trainer that joins mid-run gets work too
+            LocalCluster.Node late = cluster.spawn("trainer", LocalCluster.freePort(), List.of("--slots", "1"));
+            ClusterHarness.waitUntil(() -> finished.get() >= 120, Duration.ofMinutes(5), "120 models done");
+            // atlas cluster status, through the CLI as a second client
+            java.io.StringWriter status = new java.io.StringWriter();
+            int code = AtlasCli.run(java.util.Map.of(), new java.io.PrintWriter(status), new java.io.PrintWriter(new java.io.StringWriter()),
+                    "--home", dir.toString(), "cluster", "status", "--seed", cluster.seed());
+            assertThat(code).as(status.toString()).isZero();
+            assertThat(status.toString()).contains("harvester: up").contains("[coordinator]").contains("[trainer]")
+                    .contains("TRAINER").contains("runs [two-hundred-");
             ClusterClient.Finished f = ClusterHarness.await(run, cluster);
             assertThat(f.lines()).hasSize(200);
             assertThat(f.lines()).allMatch(l -> l.state().equals("done"), "every key done");
             // the killed trainer's key in flight was trained again elsewhere
             assertThat(f.lines()).anyMatch(l -> l.attempt() == 2 && l.errors() != null && l.errors().contains("left the cluster"));
+            assertThat(f.lines()).anyMatch(l -> l.node() != null && l.node().contains(":" + late.port() + "#"));
 
             // a rerun of the finished spec trains nothing
             Set<Long> before = mtimes(home, ws.name());
