@@ -77,16 +77,19 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         List<LocalRunner.Outcome> outcomes;
         long t0 = System.nanoTime();
+        RunProgress progress = new RunProgress(out, models.size());
+        Thread onCtrlC = new Thread(progress::interrupted, "atlas-run-interrupted");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
             LocalRunner runner = new LocalRunner(home, store, new Dl4jTrainer(), n);
-            outcomes = runner.run(ws, models, new LocalRunner.Listener() {
-                @Override
-                public void finished(ModelSpec m, ResultsObject r, int done, int total) {
-                    out.printf(Locale.ROOT, "[%d/%d] %s %s %s %s (%.1fs)%n", done, total, m.unit(), m.name(), r.status(),
-                            r.failure() == null ? metric(r) : r.failure(), r.millis() / 1000.0);
-                    out.flush();
-                }
-            });
+            outcomes = runner.run(ws, models, progress);
+        } finally {
+            progress.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C arrived: the hook runs
+            }
         }
         List<List<String>> rows = new ArrayList<>();
         long failed = 0;

@@ -60,6 +60,14 @@ public final class LocalRunner {
         default void skipped(ModelSpec m) {
         }
 
+        /** A model starts training on a slot (called on that slot's thread). */
+        default void started(ModelSpec m) {
+        }
+
+        /** A model finished an epoch (called on its slot's thread). */
+        default void epoch(ModelSpec m, TrainingResult.Epoch e) {
+        }
+
         default void finished(ModelSpec m, ResultsObject r, int done, int total) {
         }
     }
@@ -115,7 +123,7 @@ public final class LocalRunner {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (ModelSpec m : wave) {
                 futures.add(pool.submit(() -> {
-                    ResultsObject r = runOne(m, matrices.get(m.unit()));
+                    ResultsObject r = runOne(m, matrices.get(m.unit()), listener);
                     synchronized (counter) {
                         counter[0]++;
                         listener.finished(m, r, counter[0], todo.size());
@@ -165,6 +173,19 @@ public final class LocalRunner {
      * {@link #run} and by the cluster's trainer slots. Never throws for a model that cannot be trained.
      */
     public ResultsObject runOne(ModelSpec m, FeatureMatrix matrix) {
+        return runOne(m, matrix, new Listener() {
+        });
+    }
+
+    /** As {@link #runOne(ModelSpec, FeatureMatrix)}, telling {@code listener} when it starts and after each epoch. */
+    public ResultsObject runOne(ModelSpec m, FeatureMatrix matrix, Listener listener) {
+        listener.started(m);
+        ModelTrainer.Listener epochs = new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                listener.epoch(m, e);
+            }
+        };
         long start = System.currentTimeMillis();
         Path dir = dir(m);
         List<ResultsObject.FoldResult> folds = new ArrayList<>();
@@ -191,7 +212,7 @@ public final class LocalRunner {
                     warm = home.runs().resolve(m.workspec()).resolve(m.unit()).resolve(warmStart(m))
                             .resolve(sf.modelFile());
                 }
-                TrainingResult r = trainer.train(m, d, ModelTrainer.Listener.NONE, dir.resolve(modelName), warm);
+                TrainingResult r = trainer.train(m, d, epochs, dir.resolve(modelName), warm);
                 if (!r.ok()) {
                     failure = "fold " + d.fold() + ": " + r.failure();
                     folds.add(new ResultsObject.FoldResult(d.fold(), "failed", r.failure(), scaler(d), d.boundaries(), -1,
