@@ -71,6 +71,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             implements Command, CborSerializable {
     }
 
+    /** Several keys of one assignment that finished within a few milliseconds of each other: one message for all. */
+    public record WorkDoneBatch(List<WorkDone> done) implements Command, CborSerializable {
+    }
+
     public record Submit(String workspec, String specYaml, ActorRef<ClientEvent> replyTo)
             implements Command, CborSerializable {
     }
@@ -259,6 +263,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         return newReceiveBuilder()
                 .onMessage(RequestWork.class, this::onRequestWork)
                 .onMessage(WorkDone.class, this::onWorkDone)
+                .onMessage(WorkDoneBatch.class, b -> {
+                    b.done().forEach(this::onWorkDone);
+                    return this;
+                })
                 .onMessage(Submit.class, this::onSubmit)
                 .onMessage(Follow.class, this::onFollow)
                 .onMessage(GetStatus.class, this::onStatus)

@@ -76,6 +76,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     }
 
     private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
+    private static final Duration REPORT_EVERY = Duration.ofMillis(20);
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
     private final ActorRef<Coordinator.Command> coordinator;
@@ -188,15 +189,33 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
         // the wait from the slot's request to this assignment, shared by its keys: the dispatch overhead per model
         long perKey = (System.nanoTime() - askedAtNanos) / 1000 / Math.max(1, a.tasks().size());
         slotThreads[slot].execute(() -> {
+            // keys that finish within REPORT_EVERY of the last report go together in one message: tiny models do not
+            // cost one message each, a model of any real size is still reported the moment it is done
+            List<Coordinator.WorkDone> unreported = new ArrayList<>();
+            long lastReport = System.nanoTime();
             try {
                 for (Task t : a.tasks()) {
-                    coordinator.tell(train(system, a, t, perKey));
+                    unreported.add(train(system, a, t, perKey));
+                    if (System.nanoTime() - lastReport > REPORT_EVERY.toNanos()) {
+                        report(unreported);
+                        lastReport = System.nanoTime();
+                    }
                 }
             } finally {
+                report(unreported);
                 self.tell(new SlotIdle(slot));
             }
         });
         return this;
+    }
+
+    private void report(List<Coordinator.WorkDone> done) {
+        if (done.size() == 1) {
+            coordinator.tell(done.get(0));
+        } else if (!done.isEmpty()) {
+            coordinator.tell(new Coordinator.WorkDoneBatch(List.copyOf(done)));
+        }
+        done.clear();
     }
 
     /** Runs on the slot's thread. */
