@@ -38,9 +38,11 @@ public interface ClientEvent extends CborSerializable {
      *
      * @param dispatchP50Micros median time per model from a slot's request to its assignment (queueing included),
      *                          -1 when nothing was dispatched in this coordinator's lifetime
+     * @param firstAssignmentToEndMillis from the first assignment to the last result (the dispatching part of the
+     *                                   run, without the featureset build and the results-store check), -1 likewise
      */
-    record RunFinished(String runId, int lines, long millis, long dispatchP50Micros, long dispatchP99Micros)
-            implements ClientEvent {
+    record RunFinished(String runId, int lines, long millis, long dispatchP50Micros, long dispatchP99Micros,
+                       long firstAssignmentToEndMillis) implements ClientEvent {
     }
 
     /** A node with trainer slots. */

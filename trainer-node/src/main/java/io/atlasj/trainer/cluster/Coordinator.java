@@ -149,6 +149,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         final Set<ActorRef<ClientEvent>> followers = new HashSet<>();
         final List<ClientEvent.Line> newlyFinished = new ArrayList<>();
         int moreFinished;
+        long firstAssignment;
         final List<Long> dispatchMicros = new ArrayList<>();
         final String selfContained;
         final long retries;
@@ -523,6 +524,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                     sets.put(w.unit(), s.featuresets.get(w.unit()));
                 }
                 ledger.update(changes);
+                if (s.firstAssignment == 0) {
+                    s.firstAssignment = now;
+                }
                 slot.replyTo().tell(new Trainer.Assignment(s.run.runId(), s.selfContained, slot.slot(), tasks, sets,
                         fileServer()));
                 s.dirty = true;
@@ -685,7 +689,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         }
         long[] d = s.dispatchMicros.stream().mapToLong(Long::longValue).sorted().toArray();
         to.tell(new ClientEvent.RunFinished(s.run.runId(), all.size(), millis, d.length == 0 ? -1 : d[d.length / 2],
-                d.length == 0 ? -1 : d[Math.min(d.length - 1, (int) Math.ceil(d.length * 0.99) - 1)]));
+                d.length == 0 ? -1 : d[Math.min(d.length - 1, (int) Math.ceil(d.length * 0.99) - 1)],
+                s.firstAssignment == 0 ? -1 : System.currentTimeMillis() - s.firstAssignment));
     }
 
     private void combineReadyEnsembles(RunState s) {
