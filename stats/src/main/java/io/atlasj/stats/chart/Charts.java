@@ -552,6 +552,11 @@ public final class Charts {
         sig.addSeries(series("A " + a.name(), c.time(), c.signalA()));
         sig.addSeries(series("B " + b.name(), c.time(), c.signalB()));
         panels.add(timeChart("Signals on the " + c.rows() + " common rows", "signal", sig));
+        for (JFreeChart ch : panels) {
+            // B dashed, so that where the two agree A still shows through
+            ch.getXYPlot().getRenderer().setSeriesStroke(1, new BasicStroke(1.8f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {5f, 3f}, 0f));
+        }
         XYSeriesCollection sc = new XYSeriesCollection();
         XYSeries pts = new XYSeries("rows", false, true);
         for (int i = 0; i < c.rows(); i++) {
