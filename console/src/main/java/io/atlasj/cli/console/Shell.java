@@ -215,7 +215,8 @@ public final class Shell {
             List<String> lines = new ArrayList<>(IMPORTS);
             lines.add("System.out.println(\"Atlas console: ATLAS_HOME \" + home().root() + \"; help() lists the helpers, /exit leaves.\");");
             Files.write(startup, lines, StandardCharsets.UTF_8);
-            JavaShellToolBuilder b = JavaShellToolBuilder.builder().in(in, null).out(out).err(err);
+            JavaShellToolBuilder b = JavaShellToolBuilder.builder().in(in, null).out(out).err(err)
+                    .interactiveTerminal(terminal);
             if (!terminal) {
                 b.persistence(new HashMap<>()); // piped input: no history or settings to keep
             }
