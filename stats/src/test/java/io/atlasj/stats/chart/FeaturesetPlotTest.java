@@ -58,7 +58,7 @@ class FeaturesetPlotTest {
             assertThat(svg.contains(text)).as("the SVG has the text %s", text).isTrue();
         }
         assertThat(Files.size(png.resolveSibling("featureset-quickstart.svg"))).isLessThan(3_000_000);
-        // the quickstart's kept rows happen to be contiguous (the dropped ones are the warm-up before them):
+        // the quickstart's kept rows happen to be contiguous (every dropped bar lies before the first or after the last):
         // the shaded stretches are exactly the bars between the first and last row that have no row
         FeaturesetPlot.Window w = FeaturesetPlot.window(quickstart, Long.MIN_VALUE, Long.MAX_VALUE);
         assertThat(w.bar()).isEqualTo(300_000);
