@@ -63,6 +63,10 @@ class ConsoleTest {
                 batchOverview(r);
                 baseballCard(r.get(0));
                 compare(r.get(0), r.get("return-1bar/dnn#0"));
+                var mine = fls(FeatureLabelSet.builder("mine").base("bitstamp:btc_usd", "1h")
+                        .features(LogReturns(), Volatility(12)).labels(FutureReturn(3)).build());
+                plot(mine);
+                help();
                 """);
         String[] res = atlas(0, "console", "--script", script.toString());
         String out = res[0];
@@ -115,7 +119,7 @@ class ConsoleTest {
         while (charts.find()) {
             pngs.add(Path.of(charts.group(1)));
         }
-        assertThat(pngs).hasSize(4);
+        assertThat(pngs).hasSize(5);
         Path dir = home.resolve("reports").resolve("console").toAbsolutePath().normalize();
         for (Path png : pngs) {
             assertThat(png.getParent()).isEqualTo(dir);
@@ -129,5 +133,10 @@ class ConsoleTest {
         assertThat(pngs.get(1).getFileName().toString()).isEqualTo("overview-quickstart.png");
         assertThat(pngs.get(2).getFileName().toString()).startsWith("card-");
         assertThat(pngs.get(3).getFileName().toString()).startsWith("compare-");
+        // a set made with the DSL in the session, built from the same store, and its whole-range plot
+        assertThat(out).containsPattern("mine ==> mine: [\\d,]+ rows × 2 features \\+ 1 labels, 2013-1");
+        assertThat(pngs.get(4).getFileName().toString()).isEqualTo("featureset-mine.png");
+        assertThat(ImageIO.read(pngs.get(4).toFile()).getHeight()).isEqualTo(110 + 74 * 3);
+        assertThat(out).contains("Atlas console helpers (ATLAS_HOME " + home.toAbsolutePath().normalize() + "):");
     }
 }
