@@ -108,6 +108,11 @@ public final class Console {
         return fls(set, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
+    /** A featureset made with the DSL, over rows with {@code from <= time < to}, UTC. */
+    public static Featureset fls(FeatureLabelSet set, String from, String to) {
+        return fls(set, Formats.parseTime(from, "from"), Formats.parseTime(to, "to"));
+    }
+
     static Featureset fls(FeatureLabelSet set, long from, long to) {
         AtlasHome home = home();
         FeatureSetBuilder.Built built;

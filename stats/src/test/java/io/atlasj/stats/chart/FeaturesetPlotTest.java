@@ -3,6 +3,7 @@ package io.atlasj.stats.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.atlasj.features.Dsl;
 import io.atlasj.features.eval.SeriesSource;
 import io.atlasj.features.set.FeatureLabelSet;
 import io.atlasj.features.set.FeatureMatrix;
@@ -30,6 +31,7 @@ class FeaturesetPlotTest {
     @TempDir
     static Path dir;
     static FeatureMatrix quickstart;
+    static FeatureMatrix oneMinute;
 
     @BeforeAll
     static void buildQuickstart() throws IOException {
@@ -37,6 +39,11 @@ class FeaturesetPlotTest {
         try (MarketDataStore store = MarketDataStore.open(dir.resolve("marketdata"))) {
             new ImportJob(store).run(List.of(BundledData.extract(dir)), BundledData.options(), ImportJob.Listener.NONE);
             quickstart = new FeatureSetBuilder(SeriesSource.of(store)).build(set, Long.MIN_VALUE, Long.MAX_VALUE);
+            // 1-minute bars of the first day: minutes without trades have no candle, so the matrix has holes
+            FeatureLabelSet gappy = FeatureLabelSet.builder("one-minute").base("bitstamp:btc_usd", "1m")
+                    .features(Dsl.LogReturns(), Dsl.Volume()).labels(Dsl.UpDown(1)).build();
+            oneMinute = new FeatureSetBuilder(SeriesSource.of(store)).build(gappy,
+                    UtcTime.parseIso("2013-11-25").orElseThrow(), UtcTime.parseIso("2013-11-26").orElseThrow());
         }
     }
 
@@ -78,6 +85,21 @@ class FeaturesetPlotTest {
         assertThat(w.time()).hasSize((int) inDay);
         assertThat(w.columns().get(0).values()).hasSize((int) inDay);
         ChartFiles.write(FeaturesetPlot.of(quickstart, from, to), ChartsTest.OUT.resolve("featureset-quickstart-2013-11-28"));
+    }
+
+    @Test
+    void realGapsInOneMinuteBarsAreShaded() throws IOException {
+        FeaturesetPlot.Window w = FeaturesetPlot.window(oneMinute, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(w.bar()).isEqualTo(60_000);
+        assertThat(w.gaps()).isNotEmpty();
+        long missing = w.gaps().stream().mapToLong(g -> (g[1] - g[0]) / w.bar()).sum();
+        long span = (oneMinute.time()[oneMinute.rows() - 1] - oneMinute.time()[0]) / w.bar() + 1;
+        assertThat(missing).isEqualTo(span - oneMinute.rows());
+        java.util.Set<Long> rows = java.util.Arrays.stream(oneMinute.time()).boxed().collect(java.util.stream.Collectors.toSet());
+        for (long[] g : w.gaps()) {
+            assertThat(rows).contains(g[0] - w.bar(), g[1]).doesNotContain(g[0]);
+        }
+        ChartFiles.write(FeaturesetPlot.of(oneMinute), ChartsTest.OUT.resolve("featureset-one-minute-2013-11-25"));
     }
 
     @Test
