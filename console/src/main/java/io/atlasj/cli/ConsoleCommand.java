@@ -40,6 +40,7 @@ final class ConsoleCommand implements Callable<Integer> {
             throw new UserException(script + ": no such file (give a .jsh file of Java snippets)");
         }
         // the session's snippets run in this JVM (local engine) and find the home here
+        String savedHome = System.getProperty(Console.HOME_PROPERTY);
         System.setProperty(Console.HOME_PROPERTY, atlas.home().root().toString());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -58,6 +59,11 @@ final class ConsoleCommand implements Callable<Integer> {
             sessionErr.flush();
             System.setOut(savedOut);
             System.setErr(savedErr);
+            if (savedHome == null) {
+                System.clearProperty(Console.HOME_PROPERTY);
+            } else {
+                System.setProperty(Console.HOME_PROPERTY, savedHome);
+            }
         }
     }
 
