@@ -11,15 +11,10 @@ import io.atlasj.features.parse.FeatureParser;
 import io.atlasj.features.set.FeatureLabelSet;
 import io.atlasj.features.set.FeatureMatrix;
 import io.atlasj.features.set.FeatureSetBuilder;
-import io.atlasj.features.set.FeatureSetYaml;
 import io.atlasj.features.set.FeaturesetCache;
 import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +32,6 @@ import picocli.CommandLine.Spec;
         description = "List the feature library, explain an expression, build a featureset.",
         subcommands = {FeaturesCommand.ListCmd.class, FeaturesCommand.Show.class, FeaturesCommand.Build.class})
 final class FeaturesCommand {
-    /** The named featuresets shipped in configs/featuresets. */
-    static final List<String> NAMED = List.of("quickstart", "multi-timeframe", "cross-market");
-
     @ParentCommand
     AtlasCli atlas;
 
@@ -211,21 +203,6 @@ final class FeaturesCommand {
 
     /** A featureset by file path, or by name from configs/featuresets on the classpath. */
     static FeatureLabelSet load(String nameOrFile) {
-        Path p = Path.of(nameOrFile);
-        try {
-            if (Files.isRegularFile(p)) {
-                return FeatureSetYaml.read(p);
-            }
-            String resource = "featuresets/" + nameOrFile + ".yaml";
-            try (InputStream in = FeaturesCommand.class.getClassLoader().getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new UserException("no featureset '" + nameOrFile + "': not a file, and not one of the named "
-                            + "featuresets " + NAMED + " (configs/featuresets)");
-                }
-                return FeatureSetYaml.read("configs/" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return NamedFeaturesets.load(nameOrFile);
     }
 }

@@ -8,19 +8,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
-/** How the CLI writes and reads times, numbers and tables. */
-final class Formats {
+/** How the CLI (and the console's helpers) write and read times, numbers and tables. */
+public final class Formats {
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private Formats() {
     }
 
-    static String time(long epochMillis) {
+    public static String time(long epochMillis) {
         return UTC.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
@@ -50,7 +50,7 @@ final class Formats {
      * Parses a UTC time given as {@code 2013-11-25}, {@code 2013-11-25T12:00}, {@code 2013-11-25 12:00:00},
      * {@code 2013-11-25T12:00:00Z} or epoch milliseconds.
      */
-    static long parseTime(String text, String option) {
+    public static long parseTime(String text, String option) {
         String s = text.trim();
         if (s.matches("-?\\d{10,}")) {
             return Long.parseLong(s);
@@ -60,7 +60,7 @@ final class Formats {
     }
 
     /** Left-aligned text columns, right-aligned numbers (cells that start with a digit or '-'). */
-    static String table(List<String> header, List<List<String>> rows) {
+    public static String table(List<String> header, List<List<String>> rows) {
         int[] width = new int[header.size()];
         for (int c = 0; c < header.size(); c++) {
             width[c] = header.get(c).length();

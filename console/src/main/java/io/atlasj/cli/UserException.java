@@ -1,10 +1,10 @@
 package io.atlasj.cli;
 
-/** A mistake of the user's that the CLI reports in one message and exit code 1. */
-final class UserException extends RuntimeException {
+/** A mistake of the user's that the CLI reports in one message and exit code 1 (the console shows it as the snippet's error). */
+public final class UserException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    UserException(String message) {
+    public UserException(String message) {
         super(message);
     }
 }

@@ -526,6 +526,74 @@ public final class Charts {
         }
     }
 
+    // ------------------------------------------------------------------ two models side by side
+
+    /**
+     * Two models compared (the console's {@code compare}): a header with both models' headline metrics and their
+     * agreement on the common test rows, then both cumulative P&amp;L curves, both signals over the common rows, and
+     * one signal against the other.
+     */
+    public static Drawing comparison(io.atlasj.stats.model.Comparison c) {
+        ModelEvaluation a = c.a();
+        ModelEvaluation b = c.b();
+        List<JFreeChart> panels = new ArrayList<>();
+        XYSeriesCollection pnl = new XYSeriesCollection();
+        a.trading().ifPresent(t -> pnl.addSeries(series("A " + a.name(), a.oos().time(), t.cumulative())));
+        b.trading().ifPresent(t -> pnl.addSeries(series("B " + b.name(), b.oos().time(), t.cumulative())));
+        boolean sameBasis = a.returnBasis().equals(b.returnBasis());
+        JFreeChart p = timeChart("Naive trading: cumulative P&L", sameBasis && a.classification() ? "direction units"
+                : sameBasis ? "log return" : "each model's own units", pnl);
+        p.getXYPlot().addRangeMarker(marker(0, null));
+        if (pnl.getSeriesCount() < 2) {
+            p.addSubtitle(new TextTitle("not traded: " + (a.trading().isEmpty() ? a.name() : b.name()), LABEL));
+        }
+        panels.add(p);
+        XYSeriesCollection sig = new XYSeriesCollection();
+        sig.addSeries(series("A " + a.name(), c.time(), c.signalA()));
+        sig.addSeries(series("B " + b.name(), c.time(), c.signalB()));
+        panels.add(timeChart("Signals on the " + c.rows() + " common rows", "signal", sig));
+        for (JFreeChart ch : panels) {
+            // B dashed, so that where the two agree A still shows through
+            ch.getXYPlot().getRenderer().setSeriesStroke(1, new BasicStroke(1.8f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {5f, 3f}, 0f));
+        }
+        XYSeriesCollection sc = new XYSeriesCollection();
+        XYSeries pts = new XYSeries("rows", false, true);
+        for (int i = 0; i < c.rows(); i++) {
+            pts.add(c.signalA()[i], c.signalB()[i]);
+        }
+        sc.addSeries(pts);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
+        r.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-2, -2, 4, 4));
+        r.setSeriesPaint(0, new Color(0x44, 0x01, 0x54, 110));
+        NumberAxis x = number("signal of A");
+        NumberAxis y = number("signal of B");
+        x.setAutoRangeIncludesZero(false);
+        y.setAutoRangeIncludesZero(false);
+        panels.add(chart("Signal of B against A (Pearson " + fmt(c.correlation()) + ")", plot(sc, x, y, r), false));
+        String[] header = {"A: " + a.unit() + " · " + a.name() + " (" + a.type() + ")   vs   B: " + b.unit() + " · "
+                + b.name() + " (" + b.type() + ")",
+            "A  " + headline(a), "B  " + headline(b),
+            String.format(Locale.ROOT, "on %d common test rows: same position %s · same class %s · signal correlation %s",
+                    c.rows(), pct(c.agreement()), pct(c.samePrediction()), fmt(c.correlation()))};
+        return new Card(header, panels, 3, 1650, 640);
+    }
+
+    private static String headline(ModelEvaluation m) {
+        String main = m.classification()
+                ? "accuracy " + fmt(m.metric("accuracy")) + " · AUC " + fmt(m.metric("auc macro")) + " · log loss "
+                        + fmt(m.metric("log loss"))
+                : "RMSE " + fmt4(m.metric("rmse")) + " · IC " + fmt(m.metric("ic")) + " · direction "
+                        + fmt(m.metric("direction"));
+        return main + " · Sharpe " + (m.trading().isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f",
+                m.metric("sharpe"))) + " · max DD " + fmt4(m.metric("max drawdown")) + " · " + m.oos().time().length
+                + " test rows · label " + m.label();
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
     // ------------------------------------------------------------------ correlation and PBO
 
     /**

@@ -81,17 +81,10 @@ public final class HtmlReport {
         if (results.isEmpty()) {
             throw new IllegalArgumentException("no results for WorkSpec '" + workspec + "'");
         }
-        List<Entry> entries = new ArrayList<>();
-        List<ModelEvaluation> evaluated = new ArrayList<>();
-        for (ResultsObject r : results) {
-            ModelEvaluation e = "done".equals(r.status()) ? ModelEvaluation.of(r) : null;
-            entries.add(new Entry(r, e));
-            if (e != null) {
-                evaluated.add(e);
-            }
-        }
-        entries.sort(Comparator.comparingDouble((Entry e) -> Double.isNaN(e.sharpe()) ? Double.NEGATIVE_INFINITY
-                : e.sharpe()).reversed().thenComparing(Entry::unit).thenComparing(Entry::name));
+        List<Entry> entries = leaderboard(results);
+        java.util.Map<ResultsObject, ModelEvaluation> byResult = new java.util.IdentityHashMap<>();
+        entries.stream().filter(e -> e.evaluation() != null).forEach(e -> byResult.put(e.result(), e.evaluation()));
+        List<ModelEvaluation> evaluated = results.stream().map(byResult::get).filter(java.util.Objects::nonNull).toList();
         List<TrialFamily> families = TrialFamily.perUnit(evaluated);
         Path img = outDir.resolve("img");
         Files.createDirectories(img);
@@ -131,6 +124,20 @@ public final class HtmlReport {
         Path index = outDir.resolve("index.html");
         Files.writeString(index, h, StandardCharsets.UTF_8);
         return new Written(index, List.copyOf(entries), families, cards);
+    }
+
+    /**
+     * Every result, evaluated when done, best annualised Sharpe first; results without one (not traded, failed) last,
+     * ties by unit and name. The order of the report's leaderboard and of the console's.
+     */
+    public static List<Entry> leaderboard(List<ResultsObject> results) {
+        List<Entry> entries = new ArrayList<>();
+        for (ResultsObject r : results) {
+            entries.add(new Entry(r, "done".equals(r.status()) ? ModelEvaluation.of(r) : null));
+        }
+        entries.sort(Comparator.comparingDouble((Entry e) -> Double.isNaN(e.sharpe()) ? Double.NEGATIVE_INFINITY
+                : e.sharpe()).reversed().thenComparing(Entry::unit).thenComparing(Entry::name));
+        return List.copyOf(entries);
     }
 
     private static void testing(StringBuilder h, List<TrialFamily> families, Path img) throws IOException {
