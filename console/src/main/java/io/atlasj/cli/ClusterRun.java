@@ -120,7 +120,7 @@ final class ClusterRun {
             long trainedMillis = f.lines().stream().filter(l -> l.millis() != null && !"harvester".equals(l.node()))
                     .mapToLong(ClientEvent.Line::millis).sum();
             out.printf(Locale.ROOT, "cluster: %.1f models/s from submission to the last result (%.1f from the first assignment); "
-                    + "dispatch per model p50 %d us, p99 %d us%s%n", f.lines().size() / (end.millis() / 1000.0),
+                    + "a slot's wait for work per model p50 %d us, p99 %d us (idle time before work existed included)%s%n", f.lines().size() / (end.millis() / 1000.0),
                     f.lines().size() / (Math.max(1, end.firstAssignmentToEndMillis()) / 1000.0), end.dispatchP50Micros(),
                     end.dispatchP99Micros(), slots > 0 ? String.format(Locale.ROOT, "; slot utilisation %.0f%% (training time "
                     + "/ (slots x run time))", 100.0 * trainedMillis / (slots * (double) end.millis())) : "");
