@@ -109,35 +109,9 @@ class TrainerLearnsTest {
         assertThat(r.curves().get(r.curves().size() - 1).trainLoss()).isLessThan(r.curves().get(0).trainLoss());
     }
 
-    /** Rows whose label is the sign of an input three rows earlier: only a model that sees the past can learn it. */
-    static PreparedData lagged(int n, long seed) {
-        Random r = new Random(seed);
-        double[][] x = new double[n][4];
-        double[] y = new double[n];
-        long[] t = new long[n];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < 4; c++) {
-                x[i][c] = r.nextGaussian();
-            }
-            t[i] = i * 60_000L;
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = i >= 3 && x[i - 3][0] > 0 ? 1 : 0;
-        }
-        int a = n * 6 / 10;
-        int b = n * 8 / 10;
-        return new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 2, sub(t, x, y, 10, a), sub(t, x, y, a, b),
-                sub(t, x, y, b, n), null, null, 0, 1, new PreparedData.Context(t, x, 60_000L));
-    }
-
-    static PreparedData.Part sub(long[] t, double[][] x, double[] y, int from, int to) {
-        return new PreparedData.Part(java.util.Arrays.copyOfRange(t, from, to), java.util.Arrays.copyOfRange(x, from, to),
-                java.util.Arrays.copyOfRange(y, from, to), java.util.stream.IntStream.range(from, to).toArray());
-    }
-
     @Test
     void lstmAndBiLstmLearnFromThePastWindow() throws Exception {
-        PreparedData d = lagged(3000, 7);
+        PreparedData d = io.atlasj.trainer.model.TestData.lagged(3000, 7); // label: the sign of an input 3 rows back
         for (ModelType type : List.of(ModelType.LSTM, ModelType.BILSTM)) {
             ModelEntry e = ModelEntry.builder("seq", type).set("hidden", List.of(16)).set("sequenceLength", 6)
                     .set("epochs", 25).set("lr", 0.01).set("batchSize", 64).build();

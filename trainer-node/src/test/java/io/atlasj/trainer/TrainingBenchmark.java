@@ -56,8 +56,8 @@ public class TrainingBenchmark {
             y[i] = x[i][0] + x[i][1] > 0 ? 1 : 0;
             t[i] = i * 60_000L;
         }
-        data = new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 2, TrainerLearnsTest.sub(t, x, y, 0, 20_000),
-                TrainerLearnsTest.sub(t, x, y, 20_000, 22_500), TrainerLearnsTest.sub(t, x, y, 22_500, ROWS), null, null,
+        data = new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 2, io.atlasj.trainer.model.TestData.sub(t, x, y, 0, 20_000),
+                io.atlasj.trainer.model.TestData.sub(t, x, y, 20_000, 22_500), io.atlasj.trainer.model.TestData.sub(t, x, y, 22_500, ROWS), null, null,
                 0, 1, new PreparedData.Context(t, x, 60_000L));
         dnn = TrainerLearnsTest.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(64, 32))
                 .set("batchSize", 256).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);

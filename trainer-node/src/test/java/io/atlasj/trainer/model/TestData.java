@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /** Synthetic folds whose labels are known functions of the inputs, and specs for them. */
-final class TestData {
+public final class TestData {
     private TestData() {
     }
 
@@ -39,7 +39,7 @@ final class TestData {
     }
 
     /** Rows whose class is the sign of input 0 three rows earlier. */
-    static PreparedData lagged(int n, long seed) {
+    public static PreparedData lagged(int n, long seed) {
         Random r = new Random(seed);
         double[][] x = new double[n][4];
         double[] y = new double[n];
@@ -59,7 +59,7 @@ final class TestData {
                 sub(t, x, y, b, n), null, null, 0, 1, new PreparedData.Context(t, x, 60_000L));
     }
 
-    static PreparedData.Part sub(long[] t, double[][] x, double[] y, int from, int to) {
+    public static PreparedData.Part sub(long[] t, double[][] x, double[] y, int from, int to) {
         return new PreparedData.Part(Arrays.copyOfRange(t, from, to), Arrays.copyOfRange(x, from, to),
                 Arrays.copyOfRange(y, from, to), IntStream.range(from, to).toArray());
     }
