@@ -110,7 +110,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private final List<Ledger.Work> pendingLedger = new ArrayList<>();
 
     /** Keys per assignment at most, whatever the models' size. */
-    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH = 256;
     private static final Duration TICK = Duration.ofMillis(200);
     private static final long GRACE_MS = 30_000;
 

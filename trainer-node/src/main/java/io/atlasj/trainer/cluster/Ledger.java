@@ -73,7 +73,7 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    /** Records a run and its keys; keys already recorded keep their state (a resubmission continues). */
+    /** Records a new run and its keys, in one transaction. */
     public synchronized void addRun(Run run, Collection<Work> keys) {
         try {
             try (PreparedStatement ps = conn.prepareStatement("MERGE INTO runs KEY(run_id) VALUES (?, ?, ?, ?, ?, NULL)")) {
@@ -84,8 +84,8 @@ public final class Ledger implements AutoCloseable {
                 ps.setLong(5, run.created());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO work SELECT ?, ?, ?, ?, ?, ?, NULL, NULL, 0, "
-                    + "NULL, NULL, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM work WHERE run_id = ? AND model_key = ?)")) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 0, "
+                    + "NULL, NULL, ?)")) {
                 long now = System.currentTimeMillis();
                 for (Work w : keys) {
                     ps.setString(1, run.runId());
@@ -95,8 +95,6 @@ public final class Ledger implements AutoCloseable {
                     ps.setBoolean(5, w.ensemble());
                     ps.setString(6, w.state());
                     ps.setLong(7, now);
-                    ps.setString(8, run.runId());
-                    ps.setString(9, w.key());
                     ps.addBatch();
                 }
                 ps.executeBatch();
