@@ -523,7 +523,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                     tasks.add(new Trainer.Task(key, a.attempt()));
                     sets.put(w.unit(), s.featuresets.get(w.unit()));
                 }
-                ledger.update(changes);
+                // written with the next batch of terminal states (each tick at the latest): an assignment lost in a
+                // crash leaves its keys 'queued', so they are trained again and the results store keeps one result
+                pendingLedger.addAll(changes);
                 if (s.firstAssignment == 0) {
                     s.firstAssignment = now;
                 }
