@@ -93,17 +93,25 @@ final class ClusterRun {
         models.forEach(m -> byKey.put(m.key(), m));
         List<List<String>> rows = new ArrayList<>();
         List<LocalRunner.Outcome> outcomes = new ArrayList<>();
+        java.util.Set<String> baselineUnits = new java.util.HashSet<>();
         long failed = 0;
         for (ClientEvent.Line l : f.lines()) {
             ModelSpec m = byKey.get(l.key());
             failed += l.state().equals("failed") ? 1 : 0;
             String headline = l.headline() == null ? "" : l.headline();
-            var local = m == null ? java.util.Optional.<io.atlasj.workspec.results.ResultsObject>empty()
-                    : ResultsIo.complete(home.runs().resolve(ws.name()).resolve(m.unit()).resolve(l.key()));
+            // a result file is read only where it is needed: one trained model per unit for the baselines, and a
+            // model whose headline the coordinator did not have (finished before it restarted)
+            boolean needed = m != null && (headline.isEmpty() || !baselineUnits.contains(m.unit()));
+            var local = needed ? ResultsIo.complete(home.runs().resolve(ws.name()).resolve(m.unit()).resolve(l.key()))
+                    : java.util.Optional.<io.atlasj.workspec.results.ResultsObject>empty();
             if (local.isPresent()) {
-                outcomes.add(new LocalRunner.Outcome(m, local.get(), false));
+                var r = local.get();
+                if (r.status().equals("done") && !r.folds().isEmpty() && r.folds().get(0).train() != null
+                        && baselineUnits.add(m.unit())) {
+                    outcomes.add(new LocalRunner.Outcome(m, r, false));
+                }
                 if (headline.isEmpty()) {
-                    headline = RunCommand.metric(local.get());
+                    headline = RunCommand.metric(r);
                 }
             }
             rows.add(List.of(l.unit(), l.name(), m == null ? "?" : m.type().id(), l.state(), String.valueOf(l.attempt()),

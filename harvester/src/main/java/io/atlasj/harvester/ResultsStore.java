@@ -75,8 +75,11 @@ public final class ResultsStore implements AutoCloseable {
     /** What ingesting one folder did. */
     public enum Outcome { INGESTED, PRESENT, MISSING, CORRUPT }
 
-    /** @param detail why a result was not ingested, or null */
-    public record Ingest(Outcome outcome, String workspec, String key, String detail) {
+    /**
+     * @param detail why a result was not ingested, or null
+     * @param result the verified result ({@code INGESTED}, {@code PRESENT}), or null
+     */
+    public record Ingest(Outcome outcome, String workspec, String key, String detail, ResultsObject result) {
     }
 
     /** One summary row. */
@@ -98,12 +101,12 @@ public final class ResultsStore implements AutoCloseable {
         ResultsIo.Verified v = ResultsIo.verify(dir);
         if (v.result().isEmpty()) {
             return new Ingest(v.missing() ? Outcome.MISSING : Outcome.CORRUPT, null, dir.getFileName().toString(),
-                    v.problem());
+                    v.problem(), null);
         }
         ResultsObject r = v.result().get();
         String unit = String.valueOf(r.spec().get("unit"));
         if (present(r.workspec(), r.key())) {
-            return new Ingest(Outcome.PRESENT, r.workspec(), r.key(), null);
+            return new Ingest(Outcome.PRESENT, r.workspec(), r.key(), null, r);
         }
         Path home = dir(r.workspec(), unit, r.key());
         try {
@@ -111,14 +114,14 @@ public final class ResultsStore implements AutoCloseable {
                 copyIn(dir, home);
                 ResultsIo.Verified again = ResultsIo.verify(home);
                 if (again.result().isEmpty()) {
-                    return new Ingest(Outcome.CORRUPT, r.workspec(), r.key(), "after copying: " + again.problem());
+                    return new Ingest(Outcome.CORRUPT, r.workspec(), r.key(), "after copying: " + again.problem(), null);
                 }
             }
             insert(r, unit, node, ResultsIo.sha256(home.resolve(ResultsIo.FILE)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot ingest " + dir + ": " + e.getMessage(), e);
         }
-        return new Ingest(Outcome.INGESTED, r.workspec(), r.key(), null);
+        return new Ingest(Outcome.INGESTED, r.workspec(), r.key(), null, r);
     }
 
     /**

@@ -123,10 +123,8 @@ public final class Harvester {
                 }
             }
             return switch (in.outcome()) {
-                case INGESTED, PRESENT -> {
-                    ResultsObject r = ResultsIo.complete(store.dir(h.workspec(), h.unit(), h.key())).orElseThrow();
-                    yield new Coordinator.Harvested(h.runId(), h.key(), true, r.status(), Headline.of(r).toString(), null);
-                }
+                case INGESTED, PRESENT -> new Coordinator.Harvested(h.runId(), h.key(), true, in.result().status(),
+                        Headline.of(in.result()).toString(), null);
                 default -> new Coordinator.Harvested(h.runId(), h.key(), false, null, null, in.detail());
             };
         } catch (Exception e) {
@@ -153,8 +151,8 @@ public final class Harvester {
             if (in.outcome() != ResultsStore.Outcome.INGESTED && in.outcome() != ResultsStore.Outcome.PRESENT) {
                 return new Coordinator.Harvested(c.runId(), c.key(), false, null, null, in.detail());
             }
-            ResultsObject r = ResultsIo.complete(dir).orElseThrow();
-            return new Coordinator.Harvested(c.runId(), c.key(), true, r.status(), Headline.of(r).toString(), null);
+            return new Coordinator.Harvested(c.runId(), c.key(), true, in.result().status(),
+                    Headline.of(in.result()).toString(), null);
         } catch (Exception ex) {
             return new Coordinator.Harvested(c.runId(), c.key(), false, null, null, ex.getClass().getSimpleName() + ": "
                     + ex.getMessage());
