@@ -104,17 +104,10 @@ public final class Dl4jTrainer implements ModelTrainer {
         DataSet val = data.validation().rows() > 0 ? feed.whole(data.validation()) : null;
         int epochs = (Integer) t.get("epochs");
         int batch = (Integer) t.get("batchSize");
-        int patience = (Integer) t.get("patience");
         String monitor = (String) t.get("monitor");
-        boolean maximize = monitor.equals("val_accuracy") || monitor.equals("val_composite");
         double baseLr = (Double) t.get("lr");
-        double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        int bestEpoch = -1;
+        EpochBook book = new EpochBook(t, baseLr);
         INDArray bestParams = null;
-        int sinceBest = 0;
-        double lr = baseLr;
-        int plateau = 0;
-        double plateauBest = Double.POSITIVE_INFINITY;
         int first = 0;
         if (resumed.isPresent()) {
             Checkpoint.Loop l = resumed.get();
@@ -126,18 +119,14 @@ public final class Dl4jTrainer implements ModelTrainer {
             }
             curves.addAll(l.curves());
             first = l.nextEpoch();
-            best = l.best();
-            bestEpoch = l.bestEpoch();
-            sinceBest = l.sinceBest();
-            lr = l.lr();
-            plateau = l.plateau();
-            plateauBest = l.plateauBest();
+            book.resume(l);
         }
         for (int e = first; e < epochs; e++) {
             // each epoch's shuffle and dropout come from the seed and the epoch, so a resumed run repeats them
             Random rnd = new Random(spec.seed() * 31 + e);
             Nd4j.getRandom().setSeed(spec.seed() * 31 + e);
-            lr = learningRate(t, baseLr, lr, e, epochs);
+            book.lr = learningRate(t, baseLr, book.lr, e, epochs);
+            double lr = book.lr;
             net.setLearningRate(lr);
             List<DataSet> batches = feed.batches(data.train(), batch, rnd);
             double sum = 0;
@@ -160,30 +149,18 @@ public final class Dl4jTrainer implements ModelTrainer {
                         : Scores.composite(vp, data.validation().y(), classify, classify ? data.classes() : 0);
                 default -> valLoss;
             };
-            boolean better = maximize ? monitored > best : monitored < best;
-            if (better || bestParams == null) {
-                best = monitored;
-                bestEpoch = e;
-                bestParams = net.params().dup();
-                sinceBest = 0;
-            } else if (patience > 0 && ++sinceBest >= patience) {
+            EpochBook.Verdict verdict = book.observe(e, monitored, valLoss, bestParams == null);
+            if (verdict == EpochBook.Verdict.STOP) {
                 listener.epoch(curves.get(curves.size() - 1));
                 break;
             }
-            if ("plateau".equals(t.get("schedule"))) {
-                if (valLoss < plateauBest) {
-                    plateauBest = valLoss;
-                    plateau = 0;
-                } else if (++plateau >= (Integer) t.get("scheduleStep")) {
-                    lr *= (Double) t.get("scheduleGamma");
-                    plateau = 0;
-                }
+            if (verdict == EpochBook.Verdict.IMPROVED) {
+                bestParams = net.params().dup();
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
                     org.deeplearning4j.util.ModelSerializer.writeModel(net, Checkpoint.net(modelFile).toFile(), true);
-                    Checkpoint.saveLoop(modelFile, new Checkpoint.Loop(Checkpoint.VERSION, spec.key(), e + 1, best,
-                            bestEpoch, sinceBest, lr, plateau, plateauBest, curves), Map.of("params", bestParams));
+                    Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), Map.of("params", bestParams));
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
                             curves, millis(t0));
@@ -201,7 +178,7 @@ public final class Dl4jTrainer implements ModelTrainer {
                         millis(t0));
             }
         }
-        return new TrainingResult(true, null, curves, bestEpoch, predict(net, feed, data.train(), classify),
+        return new TrainingResult(true, null, curves, book.bestEpoch, predict(net, feed, data.train(), classify),
                 predict(net, feed, data.validation(), classify), predict(net, feed, data.test(), classify), millis(t0));
     }
 

@@ -250,9 +250,7 @@ final class SameDiffTrainer {
         }
         int epochs = (Integer) t.get("epochs");
         int batch = (Integer) t.get("batchSize");
-        int patience = (Integer) t.get("patience");
         String monitor = (String) t.get("monitor");
-        boolean maximize = monitor.equals("val_accuracy") || monitor.equals("val_composite");
         double baseLr = (Double) t.get("lr");
         double wd = (Double) t.get("weightDecay");
         double clip = (Double) t.get("clip");
@@ -266,32 +264,23 @@ final class SameDiffTrainer {
             INDArray view = state.updater.computeIfAbsent(n, k -> Nd4j.zeros(DataType.FLOAT, 1, size));
             updaters.put(n, config.instantiate(view, false));
         }
-        double best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        int bestEpoch = -1;
+        EpochBook book = new EpochBook(t, baseLr);
         Map<String, INDArray> bestParams = null;
-        int sinceBest = 0;
-        double lr = baseLr;
-        int plateau = 0;
-        double plateauBest = Double.POSITIVE_INFINITY;
         BitSet trainRows = rows(data.train());
         int first = 0;
         if (resumed.isPresent()) {
             Checkpoint.Loop l = resumed.get();
             curves.addAll(l.curves());
             first = l.nextEpoch();
-            best = l.best();
-            bestEpoch = l.bestEpoch();
+            book.resume(l);
             bestParams = resumedBest;
-            sinceBest = l.sinceBest();
-            lr = l.lr();
-            plateau = l.plateau();
-            plateauBest = l.plateauBest();
         }
         for (int e = first; e < epochs; e++) {
             // each epoch's shuffle and dropout masks come from the seed and the epoch: a resumed run repeats them
             Random rnd = new Random(spec.seed() * 31 + e);
             java.util.SplittableRandom masks = new java.util.SplittableRandom(spec.seed() * 31 + e); // 10x faster
-            lr = Dl4jTrainer.learningRate(t, baseLr, lr, e, epochs);
+            book.lr = Dl4jTrainer.learningRate(t, baseLr, book.lr, e, epochs);
+            double lr = book.lr;
             setLr(config, lr);
             double[] lambdas = arch.type() == ModelType.MULTI_TASK ? multiTaskWeights(spec, arch.heads().size(), e)
                     : lambdas(arch, spec);
@@ -340,34 +329,21 @@ final class SameDiffTrainer {
             if (arch.type() == ModelType.MULTI_TASK && e > 0 && !java.util.Arrays.equals(lambdas,
                     multiTaskWeights(spec, arch.heads().size(), e - 1))) {
                 // a new stage optimises another objective: the best checkpoint is chosen within the last stage
-                best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                book.restartBest();
                 bestParams = null;
-                sinceBest = 0;
             }
-            boolean better = maximize ? monitored > best : monitored < best;
-            if (better || bestParams == null) {
-                best = monitored;
-                bestEpoch = e;
-                bestParams = copy(net.params);
-                sinceBest = 0;
-            } else if (patience > 0 && ++sinceBest >= patience) {
+            EpochBook.Verdict verdict = book.observe(e, monitored, valLoss, bestParams == null);
+            if (verdict == EpochBook.Verdict.STOP) {
                 listener.epoch(curves.get(curves.size() - 1));
                 break;
             }
-            if ("plateau".equals(t.get("schedule"))) {
-                if (valLoss < plateauBest) {
-                    plateauBest = valLoss;
-                    plateau = 0;
-                } else if (++plateau >= (Integer) t.get("scheduleStep")) {
-                    lr *= (Double) t.get("scheduleGamma");
-                    plateau = 0;
-                }
+            if (verdict == EpochBook.Verdict.IMPROVED) {
+                bestParams = copy(net.params);
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
                     SdModelFile.write(Checkpoint.net(modelFile), state);
-                    Checkpoint.saveLoop(modelFile, new Checkpoint.Loop(Checkpoint.VERSION, spec.key(), e + 1, best,
-                            bestEpoch, sinceBest, lr, plateau, plateauBest, curves), bestParams);
+                    Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), bestParams);
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
                             curves, millis(t0));
@@ -398,7 +374,7 @@ final class SameDiffTrainer {
                         predictions(va[h], c), predictions(te[h], c)));
             }
         }
-        return new TrainingResult(true, null, curves, bestEpoch, predictions(tr[0], classify),
+        return new TrainingResult(true, null, curves, book.bestEpoch, predictions(tr[0], classify),
                 predictions(va[0], classify), predictions(te[0], classify), millis(t0), extra);
     }
 
