@@ -70,13 +70,20 @@ final class ClusterRun {
             }
 
             @Override
+            public void silent(long seconds) {
+                out.printf("no word from the coordinator for %d s (it may be restarting); still waiting. Ctrl-C stops "
+                        + "waiting, not the run: follow it again later with the same command.%n", seconds);
+                out.flush();
+            }
+
+            @Override
             public void progress(ClientEvent.Progress p) {
                 if (p.more() > 0) {
                     out.printf("... and %d more finished%n", p.more());
                 }
                 for (ClientEvent.Line l : p.finished()) {
                     out.printf(Locale.ROOT, "[%d/%d] %s %s %s %s%s%n", p.done() + p.failed(), p.total(), l.unit(), l.name(),
-                            l.state(), l.headline() == null ? "" : l.headline(), l.node() == null ? "" : " on " + shortNode(l.node()));
+                            l.state().id(), l.headline() == null ? "" : l.headline(), l.node() == null ? "" : " on " + shortNode(l.node()));
                 }
                 if (p.done() + p.failed() != lastDone) {
                     lastDone = p.done() + p.failed();
@@ -97,7 +104,7 @@ final class ClusterRun {
         long failed = 0;
         for (ClientEvent.Line l : f.lines()) {
             ModelSpec m = byKey.get(l.key());
-            failed += l.state().equals("failed") ? 1 : 0;
+            failed += l.state() == io.atlasj.trainer.engine.KeyStatus.FAILED ? 1 : 0;
             String headline = l.headline() == null ? "" : l.headline();
             // a result file is read only where it is needed: one trained model per unit for the baselines, and a
             // model whose headline the coordinator did not have (finished before it restarted)
@@ -114,7 +121,7 @@ final class ClusterRun {
                     headline = RunCommand.metric(r);
                 }
             }
-            rows.add(List.of(l.unit(), l.name(), m == null ? "?" : m.type().id(), l.state(), String.valueOf(l.attempt()),
+            rows.add(List.of(l.unit(), l.name(), m == null ? "?" : m.type().id(), l.state().id(), String.valueOf(l.attempt()),
                     l.node() == null ? "" : shortNode(l.node()), headline,
                     l.millis() == null ? "" : String.format(Locale.ROOT, "%.1fs", l.millis() / 1000.0)));
         }

@@ -53,7 +53,7 @@ class ClusterFaultToleranceIT {
                     .contains("TRAINER").contains("runs [two-hundred-");
             ClusterClient.Finished f = ClusterHarness.await(run, cluster);
             assertThat(f.lines()).hasSize(200);
-            assertThat(f.lines()).allMatch(l -> l.state().equals("done"), "every key done");
+            assertThat(f.lines()).allMatch(l -> l.state() == io.atlasj.trainer.engine.KeyStatus.DONE, "every key done");
             // the killed trainer's key in flight was trained again elsewhere
             assertThat(f.lines()).anyMatch(l -> l.attempt() == 2 && l.errors() != null && l.errors().contains("left the cluster"));
             assertThat(f.lines()).anyMatch(l -> l.node() != null && l.node().contains(":" + late.port() + "#"));
@@ -61,7 +61,7 @@ class ClusterFaultToleranceIT {
             // a rerun of the finished spec trains nothing
             Set<Long> before = mtimes(home, ws.name());
             ClusterClient.Finished again = ClusterHarness.await(ClusterHarness.submit(client, ws, p -> { }), cluster);
-            assertThat(again.lines()).hasSize(200).allMatch(l -> l.state().equals("done"));
+            assertThat(again.lines()).hasSize(200).allMatch(l -> l.state() == io.atlasj.trainer.engine.KeyStatus.DONE);
             assertThat(mtimes(home, ws.name())).isEqualTo(before);
         }
         List<ResultsStore.Row> rows = ClusterHarness.rows(home, ws.name());
@@ -89,7 +89,7 @@ class ClusterFaultToleranceIT {
             // the client only follows the run id now: a coordinator without the ledger would answer "no run"
             ClusterClient.Finished f = ClusterHarness.await(run, cluster);
             assertThat(atKill).isLessThan(200);
-            assertThat(f.lines()).hasSize(200).allMatch(l -> l.state().equals("done"), "every key done");
+            assertThat(f.lines()).hasSize(200).allMatch(l -> l.state() == io.atlasj.trainer.engine.KeyStatus.DONE, "every key done");
         }
         List<ResultsStore.Row> rows = ClusterHarness.rows(home, ws.name());
         assertThat(rows).hasSize(200);

@@ -12,7 +12,7 @@ public interface ClientEvent extends CborSerializable {
     }
 
     /** One model of a run as the coordinator sees it. */
-    record Line(String unit, String name, String key, String state, String node, int attempt, String headline,
+    record Line(String unit, String name, String key, io.atlasj.trainer.engine.KeyStatus state, String node, int attempt, String headline,
                 Long millis, String errors) {
     }
 

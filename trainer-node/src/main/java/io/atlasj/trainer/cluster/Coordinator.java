@@ -6,6 +6,10 @@ import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.features.set.FeaturesetCache;
 import io.atlasj.home.AtlasHome;
 import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.trainer.engine.KeyRecord;
+import io.atlasj.trainer.engine.KeyStatus;
+import io.atlasj.trainer.engine.RunBook;
+import io.atlasj.trainer.engine.RunLedger;
 import io.atlasj.workspec.Expander;
 import io.atlasj.workspec.FeaturesetLocator;
 import io.atlasj.workspec.ModelSpec;
@@ -44,16 +48,16 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * The coordinator: a cluster singleton that takes WorkSpecs, keeps every key's state in the {@link Ledger}, builds
- * each unit's featureset once into the cache (trainers read or fetch it by hash), and hands work to trainer slots that
- * ask for it (work pulling). Finished keys go to the harvester; a key is terminal only once its result is in the
- * results store. Trainers that leave the cluster (killed, downed by the split-brain resolver) have their keys
- * re-queued; an assignment that outlives its time limit is re-queued too; duplicates are ignored by key, so a key
- * ends with exactly one result.
+ * The coordinator: a cluster singleton that drives each run's {@link RunBook} (the scheduling rules shared with local
+ * runs) from cluster messages, persists its transitions in the {@link Ledger}, builds each unit's featureset once into
+ * the cache (trainers read or fetch it by hash), and hands assignments to trainer slots that ask for work (work
+ * pulling). Trained keys go to the harvester; a key is terminal only once its result is in the results store. A node
+ * that leaves the cluster, an assignment past its deadline and a failed attempt are the book's to decide (retry or
+ * fail); reports of stale attempts are ignored, so a key ends with exactly one result.
  */
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
-    /** Checked when a slot asks for work: nodes of another protocol version are refused. */
-    public static final int PROTOCOL_VERSION = 1;
+    /** Checked when a slot asks for work: nodes of another protocol version are refused. 2: typed outcomes. */
+    public static final int PROTOCOL_VERSION = 2;
     public static final String NAME = "atlas-coordinator";
 
     public sealed interface Command {
@@ -64,9 +68,20 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                               ActorRef<FileServer.Command> files) implements Command, CborSerializable {
     }
 
-    /** A key finished on a slot: {@code status} is that of the result written ({@code done}, {@code failed}) or
-     * {@code noop} (the dispatch benchmark's trainers, which train nothing). */
-    public record WorkDone(String runId, String key, String node, int slot, int attempt, String status, String failure,
+    /** How an attempt on a slot ended. */
+    public enum Outcome {
+        /** A result file with status done was written. */
+        DONE,
+        /** A result file with status failed was written (the model could not be trained). */
+        FAILED,
+        /** No result file: the slot could not run the key (featureset unreadable, spec mismatch, a crash). */
+        CRASHED,
+        /** The dispatch benchmark's trainers train nothing. */
+        NOOP
+    }
+
+    /** A key finished on a slot, with the {@link Outcome} of its attempt and the failure, if any. */
+    public record WorkDone(String runId, String key, String node, int slot, int attempt, Outcome outcome, String failure,
                            long millis, long dispatchMicros, ActorRef<FileServer.Command> files)
             implements Command, CborSerializable {
     }
@@ -85,8 +100,20 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     public record GetStatus(ActorRef<ClientEvent> replyTo) implements Command, CborSerializable {
     }
 
-    /** From the harvester: the key's result is in the results store ({@code ok}) or could not be ingested. */
-    public record Harvested(String runId, String key, boolean ok, String status, String headline, String detail)
+    /** What the harvester did with a key's result. */
+    public enum HarvestOutcome {
+        /** In the results store with status done. */
+        DONE,
+        /** In the results store with status failed. */
+        FAILED,
+        /** Could not be ingested (missing, corrupt, a store error): the attempt failed. */
+        REFUSED,
+        /** A probe found no result on the harvester's disk yet. */
+        ABSENT
+    }
+
+    /** From the harvester: what became of the key's result, with its headline or the reason it was refused. */
+    public record Harvested(String runId, String key, HarvestOutcome outcome, String headline, String detail)
             implements Command, CborSerializable {
     }
 
@@ -100,6 +127,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private record MemberRemoved(String node) implements Command {
     }
 
+    private record MemberUp() implements Command {
+    }
+
     private record Harvesters(Set<ActorRef<Harvester.Command>> refs) implements Command {
     }
 
@@ -107,15 +137,11 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     private static final int LEDGER_BATCH = 256;
-    private final List<Ledger.Work> pendingLedger = new ArrayList<>();
-
-    /** Keys per assignment at most, whatever the models' size. */
-    static final int MAX_BATCH = 256;
     private static final Duration TICK = Duration.ofMillis(200);
-    private static final long GRACE_MS = 30_000;
 
     private final AtlasHome home;
     private final Ledger ledger;
+    private final List<KeyRecord> pendingLedger = new ArrayList<>();
     private final ExecutorService builds = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "atlas-featureset-build");
         t.setDaemon(true);
@@ -126,7 +152,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private final Map<String, RequestWork> idle = new LinkedHashMap<>();
     private final Map<String, NodeInfo> nodes = new HashMap<>();
     private ActorRef<Harvester.Command> harvester;
-    private final Deque<long[]> finishedAt = new ArrayDeque<>();
+    private final Deque<Long> finishedAt = new ArrayDeque<>();
 
     private static final class NodeInfo {
         final String node;
@@ -139,22 +165,20 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         }
     }
 
+    /** What the actor keeps about a run besides its book: followers, featuresets, harvests in flight, figures. */
     private static final class RunState {
-        final Ledger.Run run;
+        final RunLedger.Run run;
+        final RunBook book;
         final Map<String, ModelSpec> specs = new HashMap<>();
-        final Map<String, Ledger.Work> work = new LinkedHashMap<>();
-        final Map<String, Long> deadline = new HashMap<>();
-        final Map<String, String> headlines = new HashMap<>();
-        final Deque<String> queue = new ArrayDeque<>();
         final Set<ActorRef<ClientEvent>> followers = new HashSet<>();
         final List<ClientEvent.Line> newlyFinished = new ArrayList<>();
+        /** Keys handed to the harvester (or waiting for one), re-sent to a new harvester. */
+        final Map<String, RunBook.ToHarvest> harvesting = new LinkedHashMap<>();
+        final Map<String, ActorRef<FileServer.Command>> files = new HashMap<>();
+        final Set<String> toCombine = new java.util.LinkedHashSet<>();
         int moreFinished;
         long firstAssignment;
         final List<Long> dispatchMicros = new ArrayList<>();
-        final String selfContained;
-        final long retries;
-        final long timeLimitMs;
-        final long minAssignmentMs;
         Map<String, String> featuresets;
         boolean known;
         boolean building;
@@ -163,43 +187,16 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         final Set<String> knownPages = new HashSet<>();
         /** Keys assigned before this coordinator started may have finished unheard: ask the harvester once. */
         boolean probe;
-        double avgMillis = Double.NaN;
         final long started = System.currentTimeMillis();
 
-        RunState(Ledger.Run run, WorkSpec spec) {
+        RunState(RunLedger.Run run, WorkSpec spec, List<ModelSpec> models) {
             this.run = run;
-            this.selfContained = run.specYaml();
-            this.retries = spec.execution().retries();
-            this.timeLimitMs = spec.execution().timeLimit().toMillis();
-            this.minAssignmentMs = spec.execution().minAssignment().toMillis();
+            this.book = new RunBook(run.runId(), models, RunBook.Policy.of(spec.execution()));
+            models.forEach(m -> specs.put(m.key(), m));
         }
 
         boolean ready() {
             return featuresets != null && known;
-        }
-
-        /** Keys in a terminal state, kept by {@link #put} so that checking for the end costs nothing per key. */
-        int terminal;
-        /** Keys waiting for others: ensembles for their members, warm starts for their source model. */
-        final Set<String> pendingEnsembles = new java.util.LinkedHashSet<>();
-
-        void put(Ledger.Work w) {
-            Ledger.Work old = work.put(w.key(), w);
-            if (old != null && old.terminal()) {
-                terminal--;
-            }
-            if (w.terminal()) {
-                terminal++;
-            }
-            if (w.state().equals("waiting")) {
-                pendingEnsembles.add(w.key());
-            } else {
-                pendingEnsembles.remove(w.key());
-            }
-        }
-
-        boolean finished() {
-            return terminal == work.size();
         }
     }
 
@@ -215,6 +212,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         ActorRef<ClusterEvent.MemberRemoved> removed = ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
                 e -> new MemberRemoved(nodeId(e.member())));
         Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
+        ActorRef<ClusterEvent.MemberUp> up = ctx.messageAdapter(ClusterEvent.MemberUp.class, e -> new MemberUp());
+        Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(up, ClusterEvent.MemberUp.class));
         ActorRef<Receptionist.Listing> listing = ctx.messageAdapter(Receptionist.Listing.class,
                 l -> new Harvesters(l.getServiceInstances(Harvester.KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(Harvester.KEY, listing));
@@ -225,36 +224,24 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         return m.uniqueAddress().address().toString() + "#" + m.uniqueAddress().longUid();
     }
 
-    /** Picks up every unfinished run from the ledger: a restarted coordinator continues where the last one stopped. */
-    private void resume() {
+    private Set<String> aliveNodes() {
         Set<String> alive = new HashSet<>();
         Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> alive.add(nodeId(m)));
-        for (Ledger.Run r : ledger.openRuns()) {
+        return alive;
+    }
+
+    /** Picks up every unfinished run from the ledger: a restarted coordinator continues where the last one stopped. */
+    private void resume() {
+        for (RunLedger.Run r : ledger.openRuns()) {
             WorkSpec spec = parse(r.specYaml());
-            RunState s = new RunState(r, spec);
-            for (ModelSpec m : Expander.expand(spec, true)) {
-                s.specs.put(m.key(), m);
-            }
-            List<Ledger.Work> requeue = new ArrayList<>();
-            for (Ledger.Work w : ledger.work(r.runId())) {
-                if (w.state().equals("assigned") && !alive.contains(w.node())) {
-                    w = lost(s, w, "its node " + w.node() + " left while the coordinator was down");
-                    requeue.add(w);
-                }
-                s.put(w);
-                if (w.state().equals("assigned")) {
-                    s.deadline.put(w.key(), System.currentTimeMillis() + s.timeLimitMs + GRACE_MS);
-                }
-                if (w.state().equals("queued")) {
-                    s.queue.add(w.key());
-                }
-            }
-            ledger.update(requeue);
+            RunState s = new RunState(r, spec, Expander.expand(spec, true));
+            s.book.restore(ledger.keys(r.runId()), aliveNodes(), System.currentTimeMillis());
             s.probe = true;
             s.known = true;
             runs.put(r.runId(), s);
-            getContext().getLog().info("resuming run {} from the ledger: {} keys, {} terminal", r.runId(), s.work.size(),
-                    s.work.values().stream().filter(Ledger.Work::terminal).count());
+            getContext().getLog().info("resuming run {} from the ledger: {} keys, {} terminal", r.runId(), s.book.size(),
+                    s.book.terminalCount());
+            sync(s);
             build(s);
         }
     }
@@ -263,9 +250,14 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(RequestWork.class, this::onRequestWork)
-                .onMessage(WorkDone.class, this::onWorkDone)
+                .onMessage(WorkDone.class, d -> {
+                    onWorkDone(d);
+                    dispatch();
+                    return this;
+                })
                 .onMessage(WorkDoneBatch.class, b -> {
                     b.done().forEach(this::onWorkDone);
+                    dispatch();
                     return this;
                 })
                 .onMessage(Submit.class, this::onSubmit)
@@ -275,10 +267,18 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 .onMessage(KnownReply.class, this::onKnown)
                 .onMessage(Built.class, this::onBuilt)
                 .onMessage(Harvesters.class, this::onHarvesters)
-                .onMessage(MemberRemoved.class, this::onMemberRemoved)
+                .onMessage(MemberRemoved.class, m -> {
+                    recordMembers();
+                    return onMemberRemoved(m);
+                })
+                .onMessage(MemberUp.class, m -> {
+                    recordMembers();
+                    return this;
+                })
                 .onMessage(Tick.class, t -> onTick())
                 .onSignal(PostStop.class, s -> {
                     builds.shutdownNow();
+                    flushLedger();
                     ledger.close();
                     if (store != null) {
                         store.close();
@@ -286,6 +286,64 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                     return this;
                 })
                 .build();
+    }
+
+    // ------------------------------------------------------------------ the book's outbox
+
+    /**
+     * Acts on what the run's book asks for after a transition: its changes go to the ledger (in batches: each tick, or
+     * every {@link #LEDGER_BATCH} keys; an assignment or a terminal state lost in a crash leaves the key as it was
+     * recorded, so a restarted coordinator re-queues or probes it and the results store still keeps one result per
+     * key), trained keys to the harvester, ready ensembles to be combined, finished keys to the followers.
+     */
+    private void sync(RunState s) {
+        pendingLedger.addAll(s.book.drainChanges());
+        if (pendingLedger.size() >= LEDGER_BATCH) {
+            flushLedger();
+        }
+        for (RunBook.ToHarvest h : s.book.drainToHarvest()) {
+            s.harvesting.put(h.key(), h);
+            sendHarvest(s, h);
+        }
+        s.toCombine.addAll(s.book.drainToCombine());
+        if (harvester != null) {
+            for (String key : s.toCombine) {
+                harvester.tell(new Harvester.Combine(s.run.runId(), s.run.specYaml(), key, getContext().getSelf().narrow()));
+            }
+            s.toCombine.clear();
+        }
+        for (KeyRecord k : s.book.drainFinished()) {
+            if (s.newlyFinished.size() < ClientEvent.LIVE_LINES) {
+                s.newlyFinished.add(line(s.book, k));
+            } else {
+                s.moreFinished++;
+            }
+            finishedAt.add(System.currentTimeMillis());
+            s.dirty = true;
+        }
+        if (s.book.finished() && runs.get(s.run.runId()) == s) {
+            long now = System.currentTimeMillis();
+            flushLedger();
+            ledger.finish(s.run.runId(), now);
+            s.followers.forEach(x -> x.tell(progress(s)));
+            s.followers.forEach(x -> sendFinished(x, s.run.runId(), lines(s.book), s, now - s.started));
+            getContext().getLog().info("run {} finished: {} keys", s.run.runId(), s.book.size());
+            runs.remove(s.run.runId());
+        }
+    }
+
+    private void sendHarvest(RunState s, RunBook.ToHarvest h) {
+        if (harvester != null) {
+            harvester.tell(new Harvester.Harvest(s.run.runId(), s.run.workspec(), h.unit(), h.key(), h.node(),
+                    s.files.get(h.key()), getContext().getSelf().narrow()));
+        }
+    }
+
+    private void flushLedger() {
+        if (!pendingLedger.isEmpty()) {
+            ledger.update(List.copyOf(pendingLedger));
+            pendingLedger.clear();
+        }
     }
 
     // ------------------------------------------------------------------ runs
@@ -317,59 +375,43 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private Behavior<Command> onSubmit(Submit m) {
         WorkSpec spec;
         List<ModelSpec> models;
+        String id;
+        RunState s;
         try {
             spec = parse(m.specYaml());
             models = Expander.expand(spec, true);
+            id = runId(spec.name(), m.specYaml());
+            s = runs.get(id);
+            Optional<RunLedger.Run> recorded = s == null ? ledger.run(id) : Optional.empty();
+            if (recorded.isPresent() && recorded.get().finished() != null) {
+                // a rerun of a finished spec trains nothing
+                List<KeyRecord> keys = ledger.keys(id);
+                m.replyTo().tell(new ClientEvent.Accepted(id, spec.name(), keys.size(), keys.size()));
+                sendFinished(m.replyTo(), id, keys.stream().map(k -> line(null, k)).toList(), null, 0);
+                return this;
+            }
+            if (s == null) {
+                RunLedger.Run run = recorded.orElse(new RunLedger.Run(id, spec.name(), m.specYaml(),
+                        spec.execution().retries(), System.currentTimeMillis(), null));
+                s = new RunState(run, spec, models);
+                if (recorded.isEmpty()) {
+                    ledger.addRun(run, s.book.records());
+                } else {
+                    s.book.restore(ledger.keys(id), aliveNodes(), System.currentTimeMillis());
+                }
+                s.probe = true;
+                runs.put(id, s);
+                getContext().getLog().info("run {} submitted: {} keys", id, s.book.size());
+                sync(s);
+                build(s);
+            }
         } catch (RuntimeException e) {
-            m.replyTo().tell(new ClientEvent.SubmitFailed("the coordinator cannot read the spec: " + e.getMessage()));
+            getContext().getLog().error("a submitted spec cannot be run", e);
+            m.replyTo().tell(new ClientEvent.SubmitFailed("the coordinator cannot run the spec: " + e.getMessage()));
             return this;
-        }
-        String id = runId(spec.name(), m.specYaml());
-        RunState s = runs.get(id);
-        Optional<Ledger.Run> finishedBefore = s == null ? ledger.run(id).filter(r -> r.finished() != null) : Optional.empty();
-        if (finishedBefore.isPresent()) {
-            // a rerun of a finished spec trains nothing
-            RunState done = new RunState(finishedBefore.get(), spec);
-            ledger.work(id).forEach(w -> done.put(w));
-            m.replyTo().tell(new ClientEvent.Accepted(id, spec.name(), done.work.size(), done.work.size()));
-            sendFinished(m.replyTo(), done, 0);
-            return this;
-        }
-        if (s == null) {
-            Optional<Ledger.Run> recorded = ledger.run(id);
-            Ledger.Run run = recorded.orElse(new Ledger.Run(id, spec.name(), m.specYaml(), spec.execution().retries(),
-                    System.currentTimeMillis(), null));
-            if (recorded.isEmpty()) {
-                List<Ledger.Work> keys = new ArrayList<>();
-                for (ModelSpec x : models) {
-                    boolean ens = x.type() == ModelType.ENSEMBLE;
-                    boolean wait = ens || !dependencies(x).isEmpty();
-                    keys.add(new Ledger.Work(id, x.key(), x.unit(), x.name(), ens, wait ? "waiting" : "queued", null, null, 0,
-                            null, null));
-                }
-                ledger.addRun(run, keys);
-            }
-            s = new RunState(run, spec);
-            for (ModelSpec x : models) {
-                s.specs.put(x.key(), x);
-            }
-            for (Ledger.Work w : ledger.work(id)) {
-                s.put(w);
-                if (w.state().equals("queued")) {
-                    s.queue.add(w.key());
-                }
-                if (w.state().equals("assigned")) {
-                    s.deadline.put(w.key(), System.currentTimeMillis() + s.timeLimitMs + GRACE_MS);
-                }
-            }
-            s.probe = true;
-            runs.put(id, s);
-            getContext().getLog().info("run {} submitted: {} keys", id, s.work.size());
-            build(s);
         }
         s.followers.add(m.replyTo());
-        long done = s.work.values().stream().filter(Ledger.Work::terminal).count();
-        m.replyTo().tell(new ClientEvent.Accepted(id, spec.name(), s.work.size(), (int) done));
+        m.replyTo().tell(new ClientEvent.Accepted(id, spec.name(), s.book.size(), s.book.terminalCount()));
         askKnown(s);
         return this;
     }
@@ -410,7 +452,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             Throwable e = b.error() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                     ? c.getCause() : b.error();
             String why = "the featuresets cannot be built: " + e.getMessage();
-            getContext().getLog().error("run {}: {}", b.runId(), why);
+            getContext().getLog().error("run {}: {}", b.runId(), why, e);
             for (ActorRef<ClientEvent> f : s.followers) {
                 f.tell(new ClientEvent.SubmitFailed(why));
             }
@@ -442,22 +484,13 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         if (!k.last()) {
             return this;
         }
-        List<Ledger.Work> changes = new ArrayList<>();
-        for (String key : s.knownPages) {
-            Ledger.Work w = s.work.get(key);
-            if (w != null && !w.terminal()) {
-                Ledger.Work d = new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), w.ensemble(), "done",
-                        "results store", null, w.attempt(), w.errors(), w.millis());
-                s.put(d);
-                s.queue.remove(key);
-                changes.add(d);
-            }
-        }
-        ledger.update(changes);
+        int before = s.book.terminalCount();
+        s.book.present(s.knownPages);
         s.known = true;
         s.dirty = true;
-        getContext().getLog().info("run {}: {} keys already in the results store", k.runId(), changes.size());
-        combineReadyEnsembles(s);
+        getContext().getLog().info("run {}: {} keys already in the results store", k.runId(),
+                s.book.terminalCount() - before);
+        sync(s);
         dispatch();
         return this;
     }
@@ -465,11 +498,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private Behavior<Command> onFollow(Follow f) {
         RunState s = runs.get(f.runId());
         if (s == null) {
-            Optional<Ledger.Run> r = ledger.run(f.runId());
+            Optional<RunLedger.Run> r = ledger.run(f.runId());
             if (r.isPresent() && r.get().finished() != null) {
-                RunState done = new RunState(r.get(), parse(r.get().specYaml()));
-                ledger.work(f.runId()).forEach(w -> done.put(w));
-                sendFinished(f.replyTo(), done, r.get().finished() - r.get().created());
+                sendFinished(f.replyTo(), f.runId(), ledger.keys(f.runId()).stream().map(k -> line(null, k)).toList(),
+                        null, r.get().finished() - r.get().created());
             } else {
                 f.replyTo().tell(new ClientEvent.SubmitFailed("no run " + f.runId() + " on this coordinator"));
             }
@@ -499,39 +531,24 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         if (idle.isEmpty()) {
             return;
         }
-        for (RunState s : runs.values()) {
+        for (RunState s : List.copyOf(runs.values())) {
             if (!s.ready()) {
                 continue;
             }
-            while (!s.queue.isEmpty() && !idle.isEmpty()) {
+            while (!idle.isEmpty() && s.book.hasQueued()) {
                 var it = idle.entrySet().iterator();
                 RequestWork slot = it.next().getValue();
                 it.remove();
-                int batch = batchSize(s);
-                List<Trainer.Task> tasks = new ArrayList<>();
-                List<Ledger.Work> changes = new ArrayList<>();
-                Map<String, String> sets = new HashMap<>();
                 long now = System.currentTimeMillis();
-                while (tasks.size() < batch && !s.queue.isEmpty()) {
-                    String key = s.queue.poll();
-                    Ledger.Work w = s.work.get(key);
-                    Ledger.Work a = new Ledger.Work(w.runId(), key, w.unit(), w.name(), w.ensemble(), "assigned", slot.node(),
-                            slot.slot(), w.attempt() + 1, w.errors(), null);
-                    s.put(a);
-                    s.deadline.put(key, now + s.timeLimitMs * (tasks.size() + 1) + GRACE_MS);
-                    changes.add(a);
-                    tasks.add(new Trainer.Task(key, a.attempt()));
-                    sets.put(w.unit(), s.featuresets.get(w.unit()));
-                }
-                // written with the next batch of terminal states (each tick at the latest): an assignment lost in a
-                // crash leaves its keys 'queued', so they are trained again and the results store keeps one result
-                pendingLedger.addAll(changes);
+                RunBook.Assignment a = s.book.assign(slot.node(), slot.slot(), now).orElseThrow();
                 if (s.firstAssignment == 0) {
                     s.firstAssignment = now;
                 }
-                slot.replyTo().tell(new Trainer.Assignment(s.run.runId(), s.selfContained, slot.slot(), tasks, sets,
-                        fileServer()));
+                List<Trainer.Task> tasks = a.tasks().stream().map(t -> new Trainer.Task(t.key(), t.attempt())).toList();
+                slot.replyTo().tell(new Trainer.Assignment(s.run.runId(), s.run.specYaml(), slot.slot(), tasks,
+                        Map.of(a.unit(), s.featuresets.get(a.unit())), fileServer()));
                 s.dirty = true;
+                sync(s);
             }
         }
     }
@@ -545,49 +562,36 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         return files;
     }
 
-    /** Enough keys that an assignment lasts at least the spec's {@code minAssignment}, from the mean time per key. */
-    private static int batchSize(RunState s) {
-        if (Double.isNaN(s.avgMillis) || s.avgMillis <= 0) {
-            return 1;
-        }
-        return (int) Math.max(1, Math.min(MAX_BATCH, Math.ceil(s.minAssignmentMs / s.avgMillis)));
-    }
-
-    private Behavior<Command> onWorkDone(WorkDone d) {
+    private void onWorkDone(WorkDone d) {
         RunState s = runs.get(d.runId());
         if (s == null) {
-            return this;
+            return;
         }
-        Ledger.Work w = s.work.get(d.key());
-        if (w == null || w.terminal()) {
-            return this; // a duplicate: the key already has its result
+        RunBook.Report report = switch (d.outcome()) {
+            case NOOP -> new RunBook.Noop();
+            case DONE -> new RunBook.Trained(true, null, d.millis());
+            case FAILED -> new RunBook.Trained(false, d.failure(), d.millis());
+            case CRASHED -> new RunBook.Crashed(d.failure(), d.millis());
+        };
+        if (d.files() != null) {
+            s.files.put(d.key(), d.files());
+        }
+        if (!s.book.reported(d.key(), d.attempt(), report, System.currentTimeMillis())) {
+            return; // a duplicate or a stale attempt: the key already has its result or another attempt
         }
         NodeInfo n = nodes.get(d.node());
         if (n != null) {
             n.trained++;
         }
-        w = w.withState(w.state(), d.millis());
-        s.put(w);
         if (d.dispatchMicros() >= 0) {
             s.dispatchMicros.add(d.dispatchMicros());
         }
-        s.avgMillis = Double.isNaN(s.avgMillis) ? Math.max(1, d.millis()) : 0.8 * s.avgMillis + 0.2 * Math.max(1, d.millis());
-        if (d.status().equals("noop")) {
-            finish(s, w.withState("done", d.millis()), "");
-            return this;
+        if (d.outcome() == Outcome.CRASHED) {
+            getContext().getLog().warn("run {}: {} crashed on {} slot {} (attempt {}): {}", d.runId(), d.key(), d.node(),
+                    d.slot(), d.attempt(), d.failure());
         }
-        if (d.status().equals("failed") && d.attempt() <= s.retries) {
-            retry(s, w, "attempt " + d.attempt() + " on " + d.node() + ": " + d.failure());
-            return this;
-        }
-        if (harvester == null) {
-            getContext().getLog().warn("no harvester in the cluster yet; {} waits", d.key());
-            retry(s, w, "no harvester when attempt " + d.attempt() + " finished");
-            return this;
-        }
-        harvester.tell(new Harvester.Harvest(d.runId(), s.run.workspec(), w.unit(), d.key(), d.node(), d.files(),
-                getContext().getSelf().narrow()));
-        return this;
+        s.dirty = true;
+        sync(s);
     }
 
     private Behavior<Command> onHarvested(Harvested h) {
@@ -595,185 +599,73 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         if (s == null) {
             return this;
         }
-        Ledger.Work w = s.work.get(h.key());
-        if (w == null || w.terminal()) {
-            return this;
+        RunBook.Harvest answer = switch (h.outcome()) {
+            case DONE -> new RunBook.Ingested(KeyStatus.DONE, h.headline());
+            case FAILED -> new RunBook.Ingested(KeyStatus.FAILED, h.headline());
+            case REFUSED -> new RunBook.Refused(h.detail());
+            case ABSENT -> new RunBook.Absent();
+        };
+        if (h.outcome() != HarvestOutcome.ABSENT) {
+            s.harvesting.remove(h.key());
         }
-        if (!h.ok() && Harvester.ABSENT.equals(h.status())) {
-            return this; // a probe found nothing yet: the key is still training
+        if (h.outcome() == HarvestOutcome.REFUSED) {
+            getContext().getLog().warn("run {}: the result of {} was refused: {}", h.runId(), h.key(), h.detail());
         }
-        if (!h.ok()) {
-            if (w.ensemble()) {
-                finish(s, w.withState("failed", null).withErrors(append(w.errors(), h.detail())), "");
-            } else {
-                retry(s, w, "harvest of attempt " + w.attempt() + ": " + h.detail());
-            }
-            return this;
-        }
-        finish(s, w.withState(h.status(), w.millis()), h.headline());
+        s.book.harvested(h.key(), answer);
+        sync(s);
+        dispatch();
         return this;
-    }
-
-    private static String append(String errors, String e) {
-        return errors == null ? e : errors + "\n" + e;
-    }
-
-    private void retry(RunState s, Ledger.Work w, String error) {
-        flushLedger();
-        String errors = append(w.errors(), error);
-        if (w.attempt() > s.retries) {
-            finish(s, w.withState("failed", null).withErrors(errors), "");
-            return;
-        }
-        Ledger.Work q = new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), w.ensemble(), "queued", null, null,
-                w.attempt(), errors, null);
-        s.put(q);
-        s.deadline.remove(w.key());
-        s.queue.addFirst(w.key());
-        ledger.update(List.of(q));
-        s.dirty = true;
-        dispatch();
-    }
-
-    /** A key whose node is gone: queued again, or failed once its attempts are used up. */
-    private Ledger.Work lost(RunState s, Ledger.Work w, String why) {
-        String errors = append(w.errors(), "attempt " + w.attempt() + ": " + why);
-        if (w.attempt() > s.retries) {
-            return new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), w.ensemble(), "failed", w.node(), w.slot(),
-                    w.attempt(), errors, null);
-        }
-        return new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), w.ensemble(), "queued", null, null, w.attempt(),
-                errors, null);
-    }
-
-    private void finish(RunState s, Ledger.Work w, String headline) {
-        s.put(w);
-        s.deadline.remove(w.key());
-        s.headlines.put(w.key(), headline);
-        // terminal states are written in batches (each tick, or every LEDGER_BATCH keys): a key whose 'done' was not
-        // written yet when the coordinator died is still 'assigned' in the ledger, and the restarted coordinator's
-        // probe finds its result in the results store, so batching costs no result, only a probe
-        pendingLedger.add(w);
-        if (pendingLedger.size() >= LEDGER_BATCH) {
-            flushLedger();
-        }
-        if (s.newlyFinished.size() < ClientEvent.LIVE_LINES) {
-            s.newlyFinished.add(line(s, w));
-        } else {
-            s.moreFinished++;
-        }
-        s.dirty = true;
-        finishedAt.add(new long[] {System.currentTimeMillis()});
-        combineReadyEnsembles(s);
-        if (s.finished()) {
-            long now = System.currentTimeMillis();
-            flushLedger();
-            ledger.finish(s.run.runId(), now);
-            s.followers.forEach(x -> x.tell(progress(s)));
-            s.followers.forEach(x -> sendFinished(x, s, now - s.started));
-            getContext().getLog().info("run {} finished: {} keys", s.run.runId(), s.work.size());
-            runs.remove(s.run.runId());
-        }
-    }
-
-    private void flushLedger() {
-        if (!pendingLedger.isEmpty()) {
-            ledger.update(List.copyOf(pendingLedger));
-            pendingLedger.clear();
-        }
-    }
-
-    private void sendFinished(ActorRef<ClientEvent> to, RunState s, long millis) {
-        List<ClientEvent.Line> all = lines(s);
-        for (int i = 0; i < all.size(); i += ClientEvent.PAGE) {
-            to.tell(new ClientEvent.RunLines(s.run.runId(), List.copyOf(all.subList(i, Math.min(all.size(),
-                    i + ClientEvent.PAGE)))));
-        }
-        long[] d = s.dispatchMicros.stream().mapToLong(Long::longValue).sorted().toArray();
-        to.tell(new ClientEvent.RunFinished(s.run.runId(), all.size(), millis, d.length == 0 ? -1 : d[d.length / 2],
-                d.length == 0 ? -1 : d[Math.min(d.length - 1, (int) Math.ceil(d.length * 0.99) - 1)],
-                s.firstAssignment == 0 ? -1 : System.currentTimeMillis() - s.firstAssignment));
-    }
-
-    private void combineReadyEnsembles(RunState s) {
-        if (harvester == null || !s.known) {
-            return;
-        }
-        for (String ek : List.copyOf(s.pendingEnsembles)) {
-            Ledger.Work w = s.work.get(ek);
-            if (!w.state().equals("waiting")) {
-                continue;
-            }
-            ModelSpec e = s.specs.get(w.key());
-            boolean ready = dependencies(e).stream().allMatch(k -> s.work.get(k) != null && s.work.get(k).terminal());
-            if (ready && !w.ensemble()) {
-                // a warm start whose source model has its result: an ordinary key from now on
-                Ledger.Work q = w.withState("queued", null);
-                s.put(q);
-                s.queue.add(q.key());
-                ledger.update(List.of(q));
-                continue;
-            }
-            if (ready) {
-                Ledger.Work a = new Ledger.Work(w.runId(), w.key(), w.unit(), w.name(), true, "assigned", "harvester", null,
-                        w.attempt() + 1, w.errors(), null);
-                s.put(a);
-                ledger.update(List.of(a));
-                harvester.tell(new Harvester.Combine(s.run.runId(), s.selfContained, w.key(), getContext().getSelf().narrow()));
-            }
-        }
-        dispatch();
-    }
-
-    /** The keys a key waits for: an ensemble's members, or the model a warm start begins from. */
-    static List<String> dependencies(ModelSpec m) {
-        if (m.type() == ModelType.ENSEMBLE) {
-            return m.memberKeys();
-        }
-        Object warm = m.training().get("warmStart");
-        return warm == null || String.valueOf(warm).isEmpty() ? List.of() : List.of(String.valueOf(warm));
     }
 
     private Behavior<Command> onHarvesters(Harvesters h) {
+        ActorRef<Harvester.Command> before = harvester;
         harvester = h.refs().isEmpty() ? null : h.refs().iterator().next();
         getContext().getLog().info("harvester: {}", harvester);
-        if (harvester != null) {
-            for (RunState s : runs.values()) {
+        if (harvester != null && !harvester.equals(before)) {
+            for (RunState s : List.copyOf(runs.values())) {
                 askKnown(s);
-                // ensembles handed to a harvester that went away are handed again
-                for (Ledger.Work w : List.copyOf(s.work.values())) {
-                    if (w.ensemble() && w.state().equals("assigned")) {
-                        s.put(w.withState("waiting", null));
-                    }
-                }
-                combineReadyEnsembles(s);
+                // what the last harvester was given (or what waited for one) goes to this one: ingestion is idempotent
+                s.harvesting.values().forEach(x -> sendHarvest(s, x));
+                s.book.combinerLost();
+                sync(s);
             }
         }
         return this;
+    }
+
+    private List<String> recorded = List.of();
+
+    /** Keeps the members' addresses beside the ledger: a restarted coordinator rejoins through them. */
+    private void recordMembers() {
+        List<String> now = new ArrayList<>();
+        Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
+            boolean server = m.getRoles().stream().anyMatch(r -> r.equals(AtlasNode.Role.COORDINATOR.id())
+                    || r.equals(AtlasNode.Role.TRAINER.id()) || r.equals(AtlasNode.Role.HARVESTER.id()));
+            if (server && m.status() == org.apache.pekko.cluster.MemberStatus.up() && m.address().getHost().isPresent()) {
+                now.add(m.address().getHost().get() + ":" + m.address().getPort().get());
+            }
+        });
+        now.sort(null);
+        if (!now.equals(recorded)) {
+            try {
+                KnownMembers.write(home.ledger(), now);
+                recorded = now;
+            } catch (java.io.IOException e) {
+                getContext().getLog().warn("cannot record the cluster's members under {}", home.ledger(), e);
+            }
+        }
     }
 
     private Behavior<Command> onMemberRemoved(MemberRemoved m) {
         idle.values().removeIf(r -> r.node().equals(m.node()));
         nodes.remove(m.node());
-        for (RunState s : runs.values()) {
-            List<Ledger.Work> changes = new ArrayList<>();
-            for (Ledger.Work w : List.copyOf(s.work.values())) {
-                if (w.state().equals("assigned") && m.node().equals(w.node())) {
-                    Ledger.Work q = lost(s, w, "node " + m.node() + " left the cluster");
-                    s.put(q);
-                    s.deadline.remove(w.key());
-                    changes.add(q);
-                    if (q.state().equals("queued")) {
-                        s.queue.addFirst(w.key());
-                    }
-                }
-            }
-            if (!changes.isEmpty()) {
-                getContext().getLog().warn("node {} left: {} keys of run {} re-queued", m.node(), changes.size(),
+        for (RunState s : List.copyOf(runs.values())) {
+            int n = s.book.nodeLost(m.node(), "node " + m.node() + " left the cluster");
+            if (n > 0) {
+                getContext().getLog().warn("node {} left: {} keys of run {} re-queued or failed", m.node(), n,
                         s.run.runId());
-                ledger.update(changes);
                 s.dirty = true;
-                changes.stream().filter(Ledger.Work::terminal).forEach(w -> finish(s, w, ""));
+                sync(s);
             }
         }
         dispatch();
@@ -788,20 +680,16 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             if (s.probe && harvester != null) {
                 // results that were written (or harvested) while no coordinator was listening count now
                 s.probe = false;
-                for (Ledger.Work w : s.work.values()) {
-                    if (w.state().equals("assigned") && !w.ensemble()) {
-                        harvester.tell(new Harvester.Harvest(s.run.runId(), s.run.workspec(), w.unit(), w.key(), w.node(),
-                                null, getContext().getSelf().narrow()));
-                    }
+                for (RunBook.ToHarvest h : s.book.inFlight()) {
+                    harvester.tell(new Harvester.Harvest(s.run.runId(), s.run.workspec(), h.unit(), h.key(), h.node(),
+                            null, getContext().getSelf().narrow()));
                 }
             }
-            for (var e : List.copyOf(s.deadline.entrySet())) {
-                Ledger.Work w = s.work.get(e.getKey());
-                if (w != null && w.state().equals("assigned") && !w.ensemble() && now > e.getValue()) {
-                    retry(s, w, "attempt " + w.attempt() + " on " + w.node() + " exceeded its time limit");
-                }
+            if (s.book.expire(now) > 0) {
+                s.dirty = true;
+                sync(s);
             }
-            if (s.dirty && !s.followers.isEmpty()) {
+            if (s.dirty && !s.followers.isEmpty() && runs.containsKey(s.run.runId())) {
                 ClientEvent.Progress p = progress(s);
                 s.followers.forEach(f -> f.tell(p));
                 s.newlyFinished.clear();
@@ -809,36 +697,40 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 s.dirty = false;
             }
         }
-        while (!finishedAt.isEmpty() && now - finishedAt.peekFirst()[0] > 60_000) {
+        while (!finishedAt.isEmpty() && now - finishedAt.peekFirst() > 60_000) {
             finishedAt.pollFirst();
         }
+        dispatch();
         return this;
     }
 
-    private ClientEvent.Progress progress(RunState s) {
-        int done = 0;
-        int failed = 0;
-        int running = 0;
-        int queued = 0;
-        for (Ledger.Work w : s.work.values()) {
-            switch (w.state()) {
-                case "done" -> done++;
-                case "failed" -> failed++;
-                case "assigned" -> running++;
-                default -> queued++;
-            }
+    // ------------------------------------------------------------------ what clients see
+
+    private void sendFinished(ActorRef<ClientEvent> to, String runId, List<ClientEvent.Line> all, RunState s,
+                              long millis) {
+        for (int i = 0; i < all.size(); i += ClientEvent.PAGE) {
+            to.tell(new ClientEvent.RunLines(runId, List.copyOf(all.subList(i, Math.min(all.size(), i + ClientEvent.PAGE)))));
         }
-        return new ClientEvent.Progress(s.run.runId(), s.work.size(), done, failed, running, queued,
+        long[] d = s == null ? new long[0] : s.dispatchMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        to.tell(new ClientEvent.RunFinished(runId, all.size(), millis, d.length == 0 ? -1 : d[d.length / 2],
+                d.length == 0 ? -1 : d[Math.min(d.length - 1, (int) Math.ceil(d.length * 0.99) - 1)],
+                s == null || s.firstAssignment == 0 ? -1 : System.currentTimeMillis() - s.firstAssignment));
+    }
+
+    private ClientEvent.Progress progress(RunState s) {
+        Map<KeyStatus, Integer> c = s.book.counts();
+        return new ClientEvent.Progress(s.run.runId(), s.book.size(), c.get(KeyStatus.DONE), c.get(KeyStatus.FAILED),
+                c.get(KeyStatus.ASSIGNED) + c.get(KeyStatus.HARVESTING), c.get(KeyStatus.QUEUED) + c.get(KeyStatus.WAITING),
                 List.copyOf(s.newlyFinished), s.moreFinished);
     }
 
-    private ClientEvent.Line line(RunState s, Ledger.Work w) {
-        return new ClientEvent.Line(w.unit(), w.name(), w.key(), w.state(), w.node(), w.attempt(),
-                s.headlines.getOrDefault(w.key(), ""), w.millis(), w.errors());
+    private static ClientEvent.Line line(RunBook book, KeyRecord k) {
+        return new ClientEvent.Line(k.unit(), k.name(), k.key(), k.status(), k.node(), k.attempt(),
+                book == null ? "" : book.headline(k.key()), k.millis(), k.errors());
     }
 
-    private List<ClientEvent.Line> lines(RunState s) {
-        return s.work.values().stream().map(w -> line(s, w)).toList();
+    private static List<ClientEvent.Line> lines(RunBook book) {
+        return book.records().stream().map(k -> line(book, k)).toList();
     }
 
     private Behavior<Command> onStatus(GetStatus g) {
@@ -848,17 +740,14 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         int done = 0;
         int failed = 0;
         for (RunState s : runs.values()) {
-            for (Ledger.Work w : s.work.values()) {
-                switch (w.state()) {
-                    case "done" -> done++;
-                    case "failed" -> failed++;
-                    case "assigned" -> {
-                        running++;
-                        if (w.node() != null) {
-                            busy.merge(w.node() + "/" + w.slot(), 1, Integer::sum);
-                        }
-                    }
-                    default -> queued++;
+            Map<KeyStatus, Integer> c = s.book.counts();
+            queued += c.get(KeyStatus.QUEUED) + c.get(KeyStatus.WAITING);
+            running += c.get(KeyStatus.ASSIGNED) + c.get(KeyStatus.HARVESTING);
+            done += c.get(KeyStatus.DONE);
+            failed += c.get(KeyStatus.FAILED);
+            for (KeyRecord k : s.book.records()) {
+                if (k.status() == KeyStatus.ASSIGNED && k.node() != null && k.slot() != null) {
+                    busy.merge(k.node() + "/" + k.slot(), 1, Integer::sum);
                 }
             }
         }

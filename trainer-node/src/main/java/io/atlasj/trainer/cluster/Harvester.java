@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,8 +32,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 public final class Harvester {
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "atlas-harvester");
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
-    /** The status of a probe's answer when the result is not on this node yet. */
-    public static final String ABSENT = "absent";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Harvester.class);
 
     public sealed interface Command extends CborSerializable {
     }
@@ -74,22 +72,28 @@ public final class Harvester {
             ActorSystem<?> system = ctx.getSystem();
             return Behaviors.receive(Command.class)
                     .onMessage(Harvest.class, h -> {
-                        CompletableFuture.runAsync(() -> h.replyTo().tell(harvest(system, store, home, h)), io);
+                        io.execute(() -> h.replyTo().tell(harvest(system, store, home, h)));
                         return Behaviors.same();
                     })
                     .onMessage(Known.class, k -> {
-                        CompletableFuture.runAsync(() -> {
-                            List<String> present = store.rows(k.workspec()).stream().map(ResultsStore.Row::key).toList();
-                            for (int i = 0; i < present.size(); i += PAGE) {
-                                k.replyTo().tell(new Coordinator.KnownReply(k.runId(),
-                                        present.subList(i, Math.min(present.size(), i + PAGE)), false));
+                        io.execute(() -> {
+                            try {
+                                List<String> present = store.rows(k.workspec()).stream().map(ResultsStore.Row::key)
+                                        .toList();
+                                for (int i = 0; i < present.size(); i += PAGE) {
+                                    k.replyTo().tell(new Coordinator.KnownReply(k.runId(),
+                                            present.subList(i, Math.min(present.size(), i + PAGE)), false));
+                                }
+                                k.replyTo().tell(new Coordinator.KnownReply(k.runId(), List.of(), true));
+                            } catch (RuntimeException e) {
+                                // unanswered: the coordinator asks again in a few seconds
+                                LOG.error("cannot list the results of {} in the results store", k.workspec(), e);
                             }
-                            k.replyTo().tell(new Coordinator.KnownReply(k.runId(), List.of(), true));
-                        }, io);
+                        });
                         return Behaviors.same();
                     })
                     .onMessage(Combine.class, c -> {
-                        CompletableFuture.runAsync(() -> c.replyTo().tell(combine(store, home, c)), io);
+                        io.execute(() -> c.replyTo().tell(combine(store, home, c)));
                         return Behaviors.same();
                     })
                     .onSignal(PostStop.class, s -> {
@@ -107,7 +111,7 @@ public final class Harvester {
             ResultsStore.Ingest in = store.ingest(local, h.node());
             if (h.files() == null && (in.outcome() == ResultsStore.Outcome.MISSING
                     || in.outcome() == ResultsStore.Outcome.CORRUPT)) {
-                return new Coordinator.Harvested(h.runId(), h.key(), false, ABSENT, null, in.detail());
+                return new Coordinator.Harvested(h.runId(), h.key(), Coordinator.HarvestOutcome.ABSENT, null, in.detail());
             }
             if (in.outcome() == ResultsStore.Outcome.MISSING || in.outcome() == ResultsStore.Outcome.CORRUPT) {
                 // not (or not wholly) on this node's disk: fetch the folder from the trainer, then ingest the copy
@@ -123,13 +127,14 @@ public final class Harvester {
                 }
             }
             return switch (in.outcome()) {
-                case INGESTED, PRESENT -> new Coordinator.Harvested(h.runId(), h.key(), true, in.result().status(),
-                        Headline.of(in.result()).toString(), null);
-                default -> new Coordinator.Harvested(h.runId(), h.key(), false, null, null, in.detail());
+                case INGESTED, PRESENT -> ingested(h.runId(), h.key(), in.result());
+                default -> new Coordinator.Harvested(h.runId(), h.key(), Coordinator.HarvestOutcome.REFUSED, null,
+                        in.detail());
             };
-        } catch (Exception e) {
-            return new Coordinator.Harvested(h.runId(), h.key(), false, null, null, e.getClass().getSimpleName() + ": "
-                    + e.getMessage());
+        } catch (Exception | Error e) {
+            LOG.error("cannot harvest {} of run {}", h.key(), h.runId(), e);
+            return new Coordinator.Harvested(h.runId(), h.key(), Coordinator.HarvestOutcome.REFUSED, null,
+                    LocalRunner.describe(e));
         }
     }
 
@@ -149,14 +154,20 @@ public final class Harvester {
             }
             ResultsStore.Ingest in = store.ingest(dir, "harvester");
             if (in.outcome() != ResultsStore.Outcome.INGESTED && in.outcome() != ResultsStore.Outcome.PRESENT) {
-                return new Coordinator.Harvested(c.runId(), c.key(), false, null, null, in.detail());
+                return new Coordinator.Harvested(c.runId(), c.key(), Coordinator.HarvestOutcome.REFUSED, null,
+                        in.detail());
             }
-            return new Coordinator.Harvested(c.runId(), c.key(), true, in.result().status(),
-                    Headline.of(in.result()).toString(), null);
-        } catch (Exception ex) {
-            return new Coordinator.Harvested(c.runId(), c.key(), false, null, null, ex.getClass().getSimpleName() + ": "
-                    + ex.getMessage());
+            return ingested(c.runId(), c.key(), in.result());
+        } catch (Exception | Error ex) {
+            LOG.error("cannot combine ensemble {} of run {}", c.key(), c.runId(), ex);
+            return new Coordinator.Harvested(c.runId(), c.key(), Coordinator.HarvestOutcome.REFUSED, null,
+                    LocalRunner.describe(ex));
         }
+    }
+
+    private static Coordinator.Harvested ingested(String runId, String key, ResultsObject r) {
+        return new Coordinator.Harvested(runId, key, "done".equals(r.status()) ? Coordinator.HarvestOutcome.DONE
+                : Coordinator.HarvestOutcome.FAILED, Headline.of(r).toString(), null);
     }
 
     private static void deleteTree(Path p) {

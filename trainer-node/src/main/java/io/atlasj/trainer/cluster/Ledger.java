@@ -9,6 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import io.atlasj.trainer.engine.KeyRecord;
+import io.atlasj.trainer.engine.KeyStatus;
+import io.atlasj.trainer.engine.RunLedger;
 import java.util.Collection;
 import java.util.List;
 
@@ -17,11 +20,14 @@ import java.util.List;
  * every ModelSpec key in it. Each change is one committed transaction, so a coordinator killed at any moment and
  * started again (or the singleton's next host with the same home) resumes from exactly what was recorded.
  *
- * <p>States: {@code queued} (waiting for a slot), {@code assigned} (handed to node/slot, attempt n), {@code done} and
- * {@code failed} (terminal: the result is in the results store), and {@code waiting} (an ensemble whose members are not
- * all terminal yet).
+ * <p>A key's state is a {@link KeyStatus} by its {@link KeyStatus#id()}; the rules that change it live in
+ * {@link io.atlasj.trainer.engine.RunBook}. The tables carry a schema version, checked on open: a ledger written by a
+ * newer Atlas is refused rather than misread.
  */
-public final class Ledger implements AutoCloseable {
+public final class Ledger implements RunLedger, AutoCloseable {
+    /** The tables' layout. 1: runs and work (states as text); 2: adds this version table and the 'harvesting' state. */
+    public static final int SCHEMA_VERSION = 2;
+
     private final Connection conn;
 
     private Ledger(Connection conn) {
@@ -44,37 +50,35 @@ public final class Ledger implements AutoCloseable {
                           state VARCHAR(10) NOT NULL, node VARCHAR(300), slot INT, attempt INT NOT NULL,
                           errors VARCHAR(20000), millis BIGINT, updated BIGINT NOT NULL,
                           PRIMARY KEY (run_id, model_key))""");
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL)");
+                try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                    rs.next();
+                    int v = rs.getInt(1);
+                    if (rs.wasNull()) {
+                        s.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ")");
+                    } else if (v > SCHEMA_VERSION) {
+                        c.close();
+                        throw new IllegalStateException("the run ledger under " + dir + " has schema version " + v
+                                + ", this Atlas supports at most " + SCHEMA_VERSION + ": run a newer Atlas, or move the "
+                                + "ledger folder aside to start without its runs");
+                    } else if (v < SCHEMA_VERSION) {
+                        s.execute("UPDATE schema_version SET version = " + SCHEMA_VERSION); // 1 -> 2 adds a state only
+                    }
+                }
             }
             c.setAutoCommit(false);
             return new Ledger(c);
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot open the run ledger under " + dir + ": " + e.getMessage()
                     + " (is another coordinator using this ATLAS_HOME?)", e);
         }
     }
 
-    /** A run as recorded. */
-    public record Run(String runId, String workspec, String specYaml, int retries, long created, Long finished) {
-    }
-
-    /** One key of a run. */
-    public record Work(String runId, String key, String unit, String name, boolean ensemble, String state, String node,
-                       Integer slot, int attempt, String errors, Long millis) {
-        public boolean terminal() {
-            return state.equals("done") || state.equals("failed");
-        }
-
-        public Work withState(String newState, Long newMillis) {
-            return new Work(runId, key, unit, name, ensemble, newState, node, slot, attempt, errors, newMillis);
-        }
-
-        public Work withErrors(String newErrors) {
-            return new Work(runId, key, unit, name, ensemble, state, node, slot, attempt, newErrors, millis);
-        }
-    }
-
     /** Records a new run and its keys, in one transaction. */
-    public synchronized void addRun(Run run, Collection<Work> keys) {
+    @Override
+    public synchronized void addRun(Run run, Collection<KeyRecord> keys) {
         try {
             try (PreparedStatement ps = conn.prepareStatement("MERGE INTO runs KEY(run_id) VALUES (?, ?, ?, ?, ?, NULL)")) {
                 ps.setString(1, run.runId());
@@ -87,13 +91,13 @@ public final class Ledger implements AutoCloseable {
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 0, "
                     + "NULL, NULL, ?)")) {
                 long now = System.currentTimeMillis();
-                for (Work w : keys) {
+                for (KeyRecord w : keys) {
                     ps.setString(1, run.runId());
                     ps.setString(2, w.key());
                     ps.setString(3, w.unit());
                     ps.setString(4, w.name());
                     ps.setBoolean(5, w.ensemble());
-                    ps.setString(6, w.state());
+                    ps.setString(6, w.status().id());
                     ps.setLong(7, now);
                     ps.addBatch();
                 }
@@ -107,15 +111,16 @@ public final class Ledger implements AutoCloseable {
     }
 
     /** Applies state changes in one transaction. */
-    public synchronized void update(Collection<Work> changes) {
+    @Override
+    public synchronized void update(Collection<KeyRecord> changes) {
         if (changes.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = conn.prepareStatement("UPDATE work SET state = ?, node = ?, slot = ?, attempt = ?, "
                 + "errors = ?, millis = ?, updated = ? WHERE run_id = ? AND model_key = ?")) {
             long now = System.currentTimeMillis();
-            for (Work w : changes) {
-                ps.setString(1, w.state());
+            for (KeyRecord w : changes) {
+                ps.setString(1, w.status().id());
                 ps.setString(2, w.node());
                 if (w.slot() == null) {
                     ps.setNull(3, java.sql.Types.INTEGER);
@@ -142,6 +147,7 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
+    @Override
     public synchronized void finish(String runId, long at) {
         try (PreparedStatement ps = conn.prepareStatement("UPDATE runs SET finished = ? WHERE run_id = ?")) {
             ps.setLong(1, at);
@@ -155,6 +161,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     /** Runs not finished yet, oldest first. */
+    @Override
     public synchronized List<Run> openRuns() {
         List<Run> out = new ArrayList<>();
         try (Statement s = conn.createStatement();
@@ -170,6 +177,7 @@ public final class Ledger implements AutoCloseable {
         return out;
     }
 
+    @Override
     public synchronized java.util.Optional<Run> run(String runId) {
         try (PreparedStatement ps = conn.prepareStatement("SELECT run_id, workspec, spec_yaml, retries, created, finished "
                 + "FROM runs WHERE run_id = ?")) {
@@ -188,8 +196,9 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    public synchronized List<Work> work(String runId) {
-        List<Work> out = new ArrayList<>();
+    @Override
+    public synchronized List<KeyRecord> keys(String runId) {
+        List<KeyRecord> out = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement("SELECT run_id, model_key, unit, name, ensemble, state, node, "
                 + "slot, attempt, errors, millis FROM work WHERE run_id = ? ORDER BY unit, name")) {
             ps.setString(1, runId);
@@ -199,8 +208,9 @@ public final class Ledger implements AutoCloseable {
                     Integer s = rs.wasNull() ? null : slot;
                     long ms = rs.getLong(11);
                     Long m = rs.wasNull() ? null : ms;
-                    out.add(new Work(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
-                            rs.getString(6), rs.getString(7), s, rs.getInt(9), rs.getString(10), m));
+                    out.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getBoolean(5), KeyStatus.of(rs.getString(6)), rs.getString(7), s, rs.getInt(9),
+                            rs.getString(10), m));
                 }
             }
             conn.commit();

@@ -75,6 +75,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
     private static final Duration REPORT_EVERY = Duration.ofMillis(20);
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
@@ -117,7 +118,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
             slotThreads[i] = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(() -> {
                     if (!settings.gpus().isEmpty()) {
-                        org.nd4j.linalg.factory.Nd4j.getAffinityManager().unsafeSetDevice(settings.gpus().get(slot));
+                        io.atlasj.trainer.model.Backend.useDevice(settings.gpus().get(slot));
                     }
                     r.run();
                 }, "atlas-slot-" + slot);
@@ -140,6 +141,38 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
                 getContext().getSelf(), files));
     }
 
+    /** How long a trainer goes without a reachable coordinator before it says so in its log (and again as often). */
+    static final Duration NO_COORDINATOR_WARNING = Duration.ofSeconds(30);
+    private long coordinatorSeen = System.currentTimeMillis();
+    private long warnedAt;
+
+    /** A trainer keeps asking for work while no coordinator is reachable, and says so every 30 s in its log. */
+    private void watchCoordinator(long now) {
+        var state = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).state();
+        java.util.Set<org.apache.pekko.cluster.Member> unreachable = new java.util.HashSet<>();
+        state.getUnreachable().forEach(unreachable::add);
+        boolean reachable = false;
+        for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+            if (m.hasRole(AtlasNode.Role.COORDINATOR.id()) && m.status() == org.apache.pekko.cluster.MemberStatus.up()
+                    && !unreachable.contains(m)) {
+                reachable = true;
+            }
+        }
+        if (reachable) {
+            if (warnedAt != 0) {
+                LOG.info("a coordinator is reachable again");
+            }
+            coordinatorSeen = now;
+            warnedAt = 0;
+        } else if (now - coordinatorSeen >= NO_COORDINATOR_WARNING.toMillis()
+                && now - Math.max(warnedAt, coordinatorSeen) >= NO_COORDINATOR_WARNING.toMillis()) {
+            warnedAt = now;
+            LOG.warn("no reachable coordinator in the cluster for {} s: this trainer keeps asking for work; start the "
+                    + "coordinator again with its ATLAS_HOME (it rejoins through the members it recorded)",
+                    (now - coordinatorSeen) / 1000);
+        }
+    }
+
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
@@ -153,6 +186,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
                 })
                 .onMessage(Tick.class, t -> {
                     long now = System.currentTimeMillis();
+                    watchCoordinator(now);
                     for (int i = 0; i < busy.length; i++) {
                         if (busy[i] == 0 && now - askedAt[i] >= ASK_AGAIN.toMillis()) {
                             ask(i);
@@ -221,8 +255,8 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     /** Runs on the slot's thread. */
     private Coordinator.WorkDone train(ActorSystem<?> system, Assignment a, Task t, long dispatchMicros) {
         if (settings.noop()) {
-            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), "noop", null, 0,
-                    dispatchMicros, files);
+            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), Coordinator.Outcome.NOOP,
+                    null, 0, dispatchMicros, files);
         }
         MDC.put("run", a.runId());
         MDC.put("model", t.key());
@@ -238,13 +272,14 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
             }
             FeatureMatrix x = matrix(system, a.featuresets().get(m.unit()), a.files());
             ResultsObject r = new LocalRunner(home, modelTrainer).runOne(m, x);
-            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), r.status(), r.failure(),
+            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(),
+                    "done".equals(r.status()) ? Coordinator.Outcome.DONE : Coordinator.Outcome.FAILED, r.failure(),
                     r.millis(), dispatchMicros, files);
-        } catch (RuntimeException | java.io.IOException e) {
-            getContext().getLog().warn("slot {}: {} could not run: {}", a.slot(), t.key(), e.toString());
-            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), "failed",
-                    e.getClass().getSimpleName() + ": " + e.getMessage(), System.currentTimeMillis() - start,
-                    dispatchMicros, files);
+        } catch (RuntimeException | java.io.IOException | Error e) {
+            // on the slot's thread: the actor's context is not ours to use here, a logger of our own is
+            LOG.error("slot {}: {} could not run", a.slot(), t.key(), e);
+            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), Coordinator.Outcome.CRASHED,
+                    LocalRunner.describe(e), System.currentTimeMillis() - start, dispatchMicros, files);
         } finally {
             MDC.clear();
         }

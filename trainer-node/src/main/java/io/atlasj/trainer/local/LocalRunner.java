@@ -10,6 +10,9 @@ import io.atlasj.home.AtlasHome;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.trainer.data.DatasetPreparer;
 import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.trainer.engine.KeyRecord;
+import io.atlasj.trainer.engine.KeyStatus;
+import io.atlasj.trainer.engine.RunBook;
 import io.atlasj.trainer.model.ModelTrainer;
 import io.atlasj.trainer.model.TrainingResult;
 import io.atlasj.workspec.ModelSpec;
@@ -28,9 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a WorkSpec's ModelSpecs in this JVM on N slots: builds each unit's featureset once (through the cache),
@@ -80,92 +81,235 @@ public final class LocalRunner {
         return home.runs().resolve(m.workspec()).resolve(m.unit()).resolve(m.key());
     }
 
+    /**
+     * Runs {@code models} (an expansion of {@code ws}) on this runner's slots through the same scheduling core as a
+     * cluster's coordinator ({@link RunBook}): the WorkSpec's retries and per-model time limit, warm starts after their
+     * source, ensembles after their members, packs of compatible keys per assignment. Keys with a complete result
+     * under {@link #dir} are skipped. Returns one outcome per model, in expansion order.
+     *
+     * @throws InterruptedException when the calling thread is interrupted (the slots are stopped; finished results
+     *                              stay on disk)
+     */
     public List<Outcome> run(WorkSpec ws, List<ModelSpec> models, Listener listener) throws InterruptedException {
-        Map<String, FeatureMatrix> matrices = new HashMap<>();
-        FeatureSetBuilder builder = new FeatureSetBuilder(SeriesSource.of(store));
-        FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
-        List<ModelSpec> todo = new ArrayList<>();
-        List<Outcome> out = new ArrayList<>();
-        List<ModelSpec> ensembles = models.stream().filter(m -> m.type() == ModelType.ENSEMBLE).toList();
-        for (ModelSpec m : models) {
-            if (m.type() == ModelType.ENSEMBLE) {
-                continue;
-            }
-            var done = ResultsIo.complete(dir(m));
-            if (done.isPresent()) {
-                out.add(new Outcome(m, done.get(), true));
-                listener.skipped(m);
-            } else {
-                todo.add(m);
-            }
+        return new LocalDriver(ws, models, listener).run();
+    }
+
+    /** The local run's driver: owns the run book on the calling thread; slots report through a queue. */
+    private final class LocalDriver {
+        private final WorkSpec ws;
+        private final List<ModelSpec> models;
+        private final Listener listener;
+        private final RunBook book;
+        private final Map<String, ModelSpec> byKey = new HashMap<>();
+        private final Map<String, ResultsObject> results = new HashMap<>();
+        private final java.util.Set<String> skipped = new java.util.HashSet<>();
+        private final Map<String, FeatureMatrix> matrices = new HashMap<>();
+        private final java.util.concurrent.BlockingQueue<SlotEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final ExecutorService[] slotThreads = new ExecutorService[slots];
+        /** Per slot: the generation of its thread (a slot whose model overran its deadline gets a new thread). */
+        private final int[] generation = new int[slots];
+        private final boolean[] busy = new boolean[slots];
+        private final String[] current = new String[slots];
+        private int trained;
+        private int toTrain;
+
+        LocalDriver(WorkSpec ws, List<ModelSpec> models, Listener listener) {
+            this.ws = ws;
+            this.models = models;
+            this.listener = listener;
+            this.book = new RunBook(ws.name() + "-local", models, RunBook.Policy.of(ws.execution()));
+            models.forEach(m -> byKey.put(m.key(), m));
         }
-        for (ModelSpec m : todo) {
-            matrices.computeIfAbsent(m.unit(), u -> builder.build(m.featureset(), m.from(), m.to(), cache).matrix());
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(slots, r -> {
-            Thread t = new Thread(r, "atlas-slot");
-            t.setDaemon(true);
-            return t;
-        });
-        int[] counter = {0};
-        long limit = ws.execution().timeLimit().toMillis() * Math.max(1, todo.size());
-        // in waves: a model that warm-starts from another model of this run waits until that one has finished
-        List<ModelSpec> pending = new ArrayList<>(todo);
-        while (!pending.isEmpty()) {
-            java.util.Set<String> waiting = new java.util.HashSet<>();
-            pending.forEach(m -> waiting.add(m.key()));
-            List<ModelSpec> wave = pending.stream().filter(m -> !waiting.contains(warmStart(m))).toList();
-            if (wave.isEmpty()) {
-                throw new IllegalStateException("warm starts form a cycle among " + pending.stream().map(ModelSpec::name)
-                        .toList());
+
+        List<Outcome> run() throws InterruptedException {
+            List<String> present = new ArrayList<>();
+            for (ModelSpec m : models) {
+                var done = ResultsIo.complete(dir(m));
+                if (done.isPresent()) {
+                    results.put(m.key(), done.get());
+                    skipped.add(m.key());
+                    present.add(m.key());
+                    listener.skipped(m);
+                }
             }
-            pending.removeAll(wave);
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (ModelSpec m : wave) {
-                futures.add(pool.submit(() -> {
-                    ResultsObject r = runOne(m, matrices.get(m.unit()), listener);
-                    synchronized (counter) {
-                        counter[0]++;
-                        listener.finished(m, r, counter[0], todo.size());
+            book.present(present);
+            book.drainFinished();
+            toTrain = models.size() - present.size();
+            FeatureSetBuilder builder = new FeatureSetBuilder(SeriesSource.of(store));
+            FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
+            for (ModelSpec m : models) {
+                if (m.type() != ModelType.ENSEMBLE && !skipped.contains(m.key())) {
+                    matrices.computeIfAbsent(m.unit(), u -> builder.build(m.featureset(), m.from(), m.to(), cache).matrix());
+                }
+            }
+            for (int i = 0; i < slots; i++) {
+                slotThreads[i] = newSlotThread(i);
+            }
+            try {
+                while (true) {
+                    actOnOutbox();
+                    if (book.finished()) {
+                        break;
                     }
-                    return new Outcome(m, r, false);
-                }));
+                    long now = System.currentTimeMillis();
+                    for (int i = 0; i < slots; i++) {
+                        if (!busy[i]) {
+                            int slot = i;
+                            book.assign("local", slot, now).ifPresent(a -> start(slot, a));
+                        }
+                    }
+                    actOnOutbox();
+                    SlotEvent e = events.poll(200, TimeUnit.MILLISECONDS);
+                    while (e != null) {
+                        handle(e);
+                        e = events.poll();
+                    }
+                    if (book.expire(System.currentTimeMillis()) > 0) {
+                        abandonOverrunSlots();
+                    }
+                }
+            } finally {
+                for (ExecutorService t : slotThreads) {
+                    t.shutdownNow();
+                }
             }
-            for (Future<Outcome> f : futures) {
+            List<Outcome> out = new ArrayList<>();
+            for (ModelSpec m : models) {
+                out.add(new Outcome(m, results.get(m.key()), skipped.contains(m.key())));
+            }
+            return out;
+        }
+
+        private ExecutorService newSlotThread(int slot) {
+            return Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "atlas-slot-" + slot);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        private void start(int slot, RunBook.Assignment a) {
+            busy[slot] = true;
+            int gen = generation[slot];
+            FeatureMatrix matrix = matrices.get(a.unit());
+            slotThreads[slot].execute(() -> {
                 try {
-                    out.add(f.get(limit, TimeUnit.MILLISECONDS));
-                } catch (java.util.concurrent.ExecutionException e) {
-                    pool.shutdownNow();
-                    throw new IllegalStateException("a slot crashed: " + e.getCause(), e.getCause());
-                } catch (TimeoutException e) {
-                    pool.shutdownNow();
-                    throw new IllegalStateException("the run exceeded its time limit");
+                    for (RunBook.Task t : a.tasks()) {
+                        ModelSpec m = byKey.get(t.key());
+                        events.add(new SlotEvent(slot, gen, t, null, null, 0, true));
+                        long start = System.currentTimeMillis();
+                        try {
+                            ResultsObject r = runOne(m, matrix, listener);
+                            events.add(new SlotEvent(slot, gen, t, r, null, System.currentTimeMillis() - start, false));
+                        } catch (RuntimeException | Error e) {
+                            // an attempt that could not even write a failed result: the book retries it or fails it
+                            LOG.error("slot {}: {} ({}) crashed", slot, m.name(), t.key(), e);
+                            events.add(new SlotEvent(slot, gen, t, null, e, System.currentTimeMillis() - start, false));
+                        }
+                    }
+                } finally {
+                    events.add(new SlotEvent(slot, gen, null, null, null, 0, false));
+                }
+            });
+        }
+
+        private void handle(SlotEvent e) {
+            if (e.generation() != generation[e.slot()]) {
+                return; // a thread given up on after its model overran: whatever it says no longer counts
+            }
+            if (e.task() == null) {
+                busy[e.slot()] = false;
+                current[e.slot()] = null;
+                return;
+            }
+            if (e.starting()) {
+                current[e.slot()] = e.task().key();
+                return;
+            }
+            if (e.result() != null) {
+                results.put(e.task().key(), e.result());
+                book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained("done".equals(e.result().status()),
+                        e.result().failure(), e.millis()), System.currentTimeMillis());
+            } else {
+                book.reported(e.task().key(), e.task().attempt(), new RunBook.Crashed(describe(e.error()), e.millis()),
+                        System.currentTimeMillis());
+            }
+        }
+
+        /** Slots still training a key whose attempt the book gave up on: a new thread takes the slot's place. */
+        private void abandonOverrunSlots() {
+            for (int i = 0; i < slots; i++) {
+                String key = current[i];
+                int slot = i;
+                if (busy[i] && key != null && book.record(key).map(r -> !"local".equals(r.node())
+                        || r.slot() == null || r.slot() != slot || r.status() != KeyStatus.ASSIGNED).orElse(true)) {
+                    LOG.warn("slot {}: {} overran its time limit; the slot continues on a new thread", i, key);
+                    slotThreads[i].shutdownNow();
+                    slotThreads[i] = newSlotThread(i);
+                    generation[i]++;
+                    busy[i] = false;
+                    current[i] = null;
                 }
             }
         }
-        pool.shutdown();
-        // ensembles, once their members have results (those of this run and of earlier ones are all in 'out')
-        Map<String, ResultsObject> byKey = new HashMap<>();
-        out.forEach(o -> byKey.put(o.spec().key(), o.result()));
-        int n = 0;
-        for (ModelSpec e : ensembles) {
-            var done = ResultsIo.complete(dir(e));
-            if (done.isPresent()) {
-                out.add(new Outcome(e, done.get(), true));
-                listener.skipped(e);
-                continue;
+
+        /** The local result sink: result files are written by the slot, so a harvest is their confirmation. */
+        private void actOnOutbox() {
+            for (RunBook.ToHarvest h : book.drainToHarvest()) {
+                ResultsObject r = results.get(h.key());
+                book.harvested(h.key(), new RunBook.Ingested("done".equals(r.status()) ? KeyStatus.DONE : KeyStatus.FAILED,
+                        ""));
             }
-            ResultsObject r = Ensembles.combine(e, e.memberKeys().stream().map(byKey::get).toList(), provenance(e),
-                    describe(e));
-            try {
-                ResultsIo.write(dir(e), r);
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot write the result of " + e.key(), ex);
+            for (String key : book.drainToCombine()) {
+                ModelSpec e = byKey.get(key);
+                ResultsObject r = Ensembles.combine(e, e.memberKeys().stream().map(results::get).toList(), provenance(e),
+                        describe(e));
+                try {
+                    ResultsIo.write(dir(e), r);
+                    results.put(key, r);
+                    book.harvested(key, new RunBook.Ingested("done".equals(r.status()) ? KeyStatus.DONE
+                            : KeyStatus.FAILED, ""));
+                } catch (IOException ex) {
+                    LOG.error("cannot write the result of ensemble {} under {}", e.name(), dir(e), ex);
+                    book.harvested(key, new RunBook.Refused("cannot write its result: " + ex));
+                }
             }
-            listener.finished(e, r, ++n, ensembles.size());
-            out.add(new Outcome(e, r, false));
+            for (KeyRecord k : book.drainFinished()) {
+                ModelSpec m = byKey.get(k.key());
+                ResultsObject r = results.get(k.key());
+                if (r == null || !r.status().equals(k.status().id())) {
+                    // failed without a result of its own (time limits, crashes): the outcome says why
+                    r = failed(m, k.errors());
+                    results.put(k.key(), r);
+                }
+                listener.finished(m, r, ++trained, toTrain);
+            }
         }
-        return out;
+    }
+
+    /** What a slot thread tells the driver: a task starting, a task's result or crash, or the slot idle (no task). */
+    private record SlotEvent(int slot, int generation, RunBook.Task task, ResultsObject result, Throwable error,
+                             long millis, boolean starting) {
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalRunner.class);
+
+    /** An exception as one line for a result or the ledger: its class, message and where it was thrown. */
+    public static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.getClass().getName()).append(": ").append(e.getMessage());
+        StackTraceElement[] st = e.getStackTrace();
+        if (st.length > 0) {
+            sb.append(" (at ").append(st[0]).append(')');
+        }
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            sb.append("; caused by ").append(c.getClass().getName()).append(": ").append(c.getMessage());
+        }
+        return sb.toString();
+    }
+
+    private ResultsObject failed(ModelSpec m, String why) {
+        return new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(), "failed", why, describe(m),
+                Map.of(), List.of(), List.of(), provenance(m), System.currentTimeMillis(), 0);
     }
 
     /**
@@ -224,7 +368,8 @@ public final class LocalRunner {
                         split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r)));
             }
         } catch (RuntimeException | IOException e) {
-            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.warn("{} ({}) failed", m.name(), m.key(), e);
+            failure = describe(e);
         }
         ResultsObject result = new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(),
                 failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), List.of(), folds,
@@ -337,8 +482,7 @@ public final class LocalRunner {
         p.put("atlas", v == null ? "development" : v);
         p.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        p.put("backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
-                + " (DL4J 1.0.0-M2.1; nd4j-native: CpuBackend, nd4j-cuda-11.6 with -Pcuda: JCublasBackend)");
+        p.put("backend", io.atlasj.trainer.model.Backend.describe());
         p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         p.put("seed", String.valueOf(m.seed()));
         p.put("git", System.getProperty("atlas.git.commit", "unknown"));

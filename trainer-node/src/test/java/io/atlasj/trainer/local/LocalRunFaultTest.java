@@ -1,0 +1,142 @@
+package io.atlasj.trainer.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.pipeline.BundledData;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.trainer.model.Dl4jTrainer;
+import io.atlasj.trainer.model.ModelTrainer;
+import io.atlasj.trainer.model.TrainingResult;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.FeaturesetLocator;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.WorkSpecYaml;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected into a local run on the bundled data: a slot whose attempt crashes outside the model (an Error),
+ * a model that can never be trained, a results folder that cannot be written. Each ends as a retried or failed key
+ * with the error's class and place in the record within seconds; the run never hangs and never loses the other keys.
+ */
+class LocalRunFaultTest {
+    @TempDir
+    static Path dir;
+    static AtlasHome home;
+
+    static final String SPEC = """
+            name: faults
+            execution: {slots: 2, retries: 1, timeLimit: 2m}
+            units:
+              - name: u
+                featureset: quickstart
+                dataset: {task: classification, label: "UpDown(3)"}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - name: lo
+                    type: logistic
+                    l2: [0.0, 0.01, 0.1]
+                    training: {epochs: 2}
+            """;
+
+    @BeforeAll
+    static void data() throws Exception {
+        home = new AtlasHome(dir.resolve("home"));
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("b"))), BundledData.options(),
+                    ImportJob.Listener.NONE);
+        }
+    }
+
+    static WorkSpec spec(String name) {
+        return WorkSpecYaml.read(name + ".yaml", SPEC.replace("name: faults", "name: " + name),
+                FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")), false);
+    }
+
+    /** Throws an Error (not a failed result) on the first attempt of each model it is given, then trains for real. */
+    static final class CrashOnce implements ModelTrainer {
+        final Set<String> crashed = ConcurrentHashMap.newKeySet();
+        final ModelTrainer real = new Dl4jTrainer();
+
+        @Override
+        public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, Path modelFile, Path warm) {
+            if (crashed.add(spec.key())) {
+                throw new AssertionError("injected crash in a slot");
+            }
+            return real.train(spec, data, listener, modelFile, warm);
+        }
+    }
+
+    @Test
+    void aCrashedAttemptIsRetriedAndTheModelIsTrained() throws Exception {
+        WorkSpec ws = spec("crash-once");
+        List<ModelSpec> models = Expander.expand(ws);
+        CrashOnce trainer = new CrashOnce();
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, trainer, 2).run(ws, models,
+                    new LocalRunner.Listener() {
+                    });
+            assertThat(trainer.crashed).hasSize(3);
+            assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
+                    .isEqualTo("done"));
+        }
+    }
+
+    @Test
+    void aModelThatAlwaysCrashesFailsWithItsErrorAndTheOthersFinish() throws Exception {
+        WorkSpec ws = spec("always");
+        List<ModelSpec> models = Expander.expand(ws);
+        String doomed = models.get(1).key();
+        AtomicInteger attempts = new AtomicInteger();
+        ModelTrainer real = new Dl4jTrainer();
+        ModelTrainer trainer = (spec, data, listener, modelFile, warm) -> {
+            if (spec.key().equals(doomed)) {
+                attempts.incrementAndGet();
+                throw new StackOverflowError("injected: this model always crashes");
+            }
+            return real.train(spec, data, listener, modelFile, warm);
+        };
+        long t0 = System.nanoTime();
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, trainer, 2).run(ws, models,
+                    new LocalRunner.Listener() {
+                    });
+            assertThat(attempts.get()).as("retries: 1 means two attempts").isEqualTo(2);
+            LocalRunner.Outcome bad = out.stream().filter(o -> o.spec().key().equals(doomed)).findFirst().orElseThrow();
+            assertThat(bad.result().status()).isEqualTo("failed");
+            assertThat(bad.result().failure()).contains("attempt 1", "attempt 2", "java.lang.StackOverflowError",
+                    "injected: this model always crashes", "(at ");
+            assertThat(out.stream().filter(o -> !o.spec().key().equals(doomed)))
+                    .allSatisfy(o -> assertThat(o.result().status()).isEqualTo("done"));
+        }
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds, not the 2-minute time limit").isLessThan(100);
+    }
+
+    @Test
+    void aResultsFolderThatCannotBeWrittenFailsEveryKeyWithTheReason() throws Exception {
+        WorkSpec ws = spec("unwritable");
+        List<ModelSpec> models = Expander.expand(ws);
+        Files.createDirectories(home.runs());
+        Files.writeString(home.runs().resolve("unwritable"), "a file where the run's folder should be");
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, new Dl4jTrainer(), 2).run(ws, models,
+                    new LocalRunner.Listener() {
+                    });
+            assertThat(out).hasSize(3).allSatisfy(o -> {
+                assertThat(o.result().status()).isEqualTo("failed");
+                assertThat(o.result().failure()).contains("attempt 2", "cannot write the result");
+            });
+        }
+    }
+}
