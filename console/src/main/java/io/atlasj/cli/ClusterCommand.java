@@ -96,19 +96,15 @@ final class ClusterCommand {
             AtlasNode node = AtlasNode.start(new AtlasNode.Options(rs, host, port, seeds, ts, tls, cluster.atlas.home()));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("atlas node %s %s started; seeds %s; home %s%n", rs.stream().map(AtlasNode.Role::id).toList(),
-                    host + ":" + port, seeds.isEmpty() ? "(this node)" : seeds, cluster.atlas.home().root());
+                    node.address(),
+                    seeds.isEmpty() ? "(this node)" : seeds, cluster.atlas.home().root());
             out.flush();
-            node.whenTerminated().toCompletableFuture().get();
+            node.awaitTermination();
             return 0;
         }
 
         private static boolean backendHasGpus() {
-            try {
-                Class.forName("org.nd4j.linalg.jcublas.JCublasBackend");
-                return true;
-            } catch (ClassNotFoundException e) {
-                return false;
-            }
+            return io.atlasj.trainer.model.Backend.hasGpus();
         }
     }
 

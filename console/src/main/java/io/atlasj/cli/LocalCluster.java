@@ -40,8 +40,9 @@ final class LocalCluster implements AutoCloseable {
      * @param extra          more options for the trainers (the benchmark's {@code --noop})
      */
     static LocalCluster start(AtlasHome home, int trainers, int slotsPerTrainer, List<String> extra) throws IOException {
-        int coordinatorPort = freePort();
-        int harvesterPort = freePort();
+        int[] seedPorts = freePorts(2);
+        int coordinatorPort = seedPorts[0];
+        int harvesterPort = seedPorts[1];
         LocalCluster c = new LocalCluster(home, List.of("127.0.0.1:" + coordinatorPort, "127.0.0.1:" + harvesterPort));
         try {
             c.spawn("coordinator", coordinatorPort, List.of());
@@ -49,13 +50,18 @@ final class LocalCluster implements AutoCloseable {
             for (int i = 0; i < trainers; i++) {
                 List<String> opts = new ArrayList<>(List.of("--slots", String.valueOf(slotsPerTrainer)));
                 opts.addAll(extra);
-                c.spawn("trainer", freePort(), opts);
+                c.spawn("trainer", 0, opts); // port 0: the OS picks one as the node binds, so no two nodes share one
             }
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
         }
         return c;
+    }
+
+    /** No process yet; every node spawned joins through {@code seeds} (the multi-host layout of docs/cluster.md). */
+    static LocalCluster empty(AtlasHome home, List<String> seeds) {
+        return new LocalCluster(home, seeds);
     }
 
     String seed() {
@@ -71,7 +77,7 @@ final class LocalCluster implements AutoCloseable {
         Path logs = home.root().resolve("logs/local-cluster");
         Files.createDirectories(logs);
         long same = nodes.stream().filter(n -> n.role().equals(role)).count();
-        Path log = logs.resolve(role + "-" + same + "-" + port + ".log");
+        Path log = logs.resolve(role.replace(',', '+') + "-" + same + "-" + port + ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
@@ -93,8 +99,27 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code n} distinct free ports, all held open until every one is chosen (the seeds' ports must be known before
+     * their processes start; nodes that are no seeds bind port 0 instead).
+     */
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] out = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                out[i] = s.getLocalPort();
+            }
+            return out;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
     }
 

@@ -116,7 +116,9 @@ public final class AtlasNode implements AutoCloseable {
     static Config config(Options o) {
         List<String> seeds = new ArrayList<>();
         String scheme = "pekko";
-        for (String s : o.seeds()) {
+        List<String> given = o.home() == null ? o.seeds() : KnownMembers.seeds(o.seeds(), o.host() + ":" + o.port(),
+                o.roles().contains(Role.COORDINATOR) && o.port() != 0, o.home().ledger());
+        for (String s : given) {
             if (!s.matches("[^:\\s]+:\\d{1,5}")) {
                 throw new IllegalArgumentException("--seed must be HOST:PORT, got '" + s + "'");
             }
@@ -176,6 +178,17 @@ public final class AtlasNode implements AutoCloseable {
 
     public ActorRef<Coordinator.Command> coordinator() {
         return coordinator;
+    }
+
+    /** This node's {@code host:port} as bound (a node started on port 0 gets one from the OS). */
+    public String address() {
+        var a = system.address();
+        return a.getHost().orElse("?") + ":" + a.getPort().map(String::valueOf).orElse("?");
+    }
+
+    /** Blocks until this node's actor system has stopped (it left the cluster or was told to stop). */
+    public void awaitTermination() throws InterruptedException, java.util.concurrent.ExecutionException {
+        system.getWhenTerminated().toCompletableFuture().get();
     }
 
     public CompletionStage<Done> whenTerminated() {

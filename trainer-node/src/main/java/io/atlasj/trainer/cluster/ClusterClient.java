@@ -24,7 +24,14 @@ public final class ClusterClient {
 
         default void progress(ClientEvent.Progress p) {
         }
+
+        /** Nothing has come from the coordinator for {@code seconds} (it may be restarting or moving). */
+        default void silent(long seconds) {
+        }
     }
+
+    /** After this long without a word from the coordinator, and as often again, the listener hears of it. */
+    public static final Duration SILENCE = Duration.ofSeconds(30);
 
     private ClusterClient() {
     }
@@ -49,16 +56,23 @@ public final class ClusterClient {
         ActorRef<Coordinator.Command> coordinator = node.coordinator();
         Behavior<ClientEvent> follower = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             String[] runId = {null};
+            long[] heard = {System.currentTimeMillis(), 0};
             coordinator.tell(new Coordinator.Submit(workspec, selfContainedYaml, ctx.getSelf()));
             timers.startTimerWithFixedDelay(new Again(), AGAIN);
             return Behaviors.receive(ClientEvent.class)
                     .onMessage(Again.class, a -> {
+                        long now = System.currentTimeMillis();
+                        if (now - heard[0] >= SILENCE.toMillis() && now - Math.max(heard[0], heard[1]) >= SILENCE.toMillis()) {
+                            heard[1] = now;
+                            listener.silent((now - heard[0]) / 1000);
+                        }
                         coordinator.tell(runId[0] == null
                                 ? new Coordinator.Submit(workspec, selfContainedYaml, ctx.getSelf())
                                 : new Coordinator.Follow(runId[0], ctx.getSelf()));
                         return Behaviors.same();
                     })
                     .onMessage(ClientEvent.Accepted.class, a -> {
+                        heard[0] = System.currentTimeMillis();
                         if (runId[0] == null) {
                             runId[0] = a.runId();
                             listener.accepted(a);
@@ -66,10 +80,12 @@ public final class ClusterClient {
                         return Behaviors.same();
                     })
                     .onMessage(ClientEvent.Progress.class, p -> {
+                        heard[0] = System.currentTimeMillis();
                         listener.progress(p);
                         return Behaviors.same();
                     })
                     .onMessage(ClientEvent.RunLines.class, l -> {
+                        heard[0] = System.currentTimeMillis();
                         synchronized (lines) {
                             lines.addAll(l.lines());
                         }
