@@ -68,16 +68,21 @@ public final class Dl4jTrainer implements ModelTrainer {
         Map<String, Object> t = spec.training();
         Nd4j.getRandom().setSeed(spec.seed());
         java.util.Optional<Checkpoint.Loop> resumed = Checkpoint.find(modelFile, spec.key());
-        MultiLayerNetwork net;
+        MultiLayerNetwork net = null;
+        INDArray resumedBest = null;
         if (resumed.isPresent()) {
             try {
                 net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(Checkpoint.net(modelFile).toFile(),
                         true); // with the optimizer state
-            } catch (java.io.IOException ex) {
-                return TrainingResult.failed("cannot read the checkpoint " + Checkpoint.net(modelFile) + ": "
-                        + ex.getMessage(), curves, millis(t0));
+                resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile)).get("params");
+            } catch (java.io.IOException | RuntimeException ex) {
+                Checkpoint.setAside(modelFile, "it cannot be restored: " + ex);
+                resumed = java.util.Optional.empty();
+                net = null;
+                Nd4j.getRandom().setSeed(spec.seed());
             }
-        } else {
+        }
+        if (net == null) {
             net = new MultiLayerNetwork(configure(spec, data.features(), classify ? data.classes() : 1, classify));
             net.init();
             if (warmStart != null) {
@@ -111,12 +116,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         int first = 0;
         if (resumed.isPresent()) {
             Checkpoint.Loop l = resumed.get();
-            try {
-                bestParams = Checkpoint.readArrays(Checkpoint.best(modelFile)).get("params");
-            } catch (java.io.IOException ex) {
-                return TrainingResult.failed("cannot read the checkpoint " + Checkpoint.best(modelFile) + ": "
-                        + ex.getMessage(), curves, millis(t0));
-            }
+            bestParams = resumedBest;
             curves.addAll(l.curves());
             first = l.nextEpoch();
             book.resume(l);
@@ -159,7 +159,7 @@ public final class Dl4jTrainer implements ModelTrainer {
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
-                    org.deeplearning4j.util.ModelSerializer.writeModel(net, Checkpoint.net(modelFile).toFile(), true);
+                    Checkpoint.writeNetwork(Checkpoint.net(modelFile), net, true);
                     Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), Map.of("params", bestParams));
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
@@ -171,7 +171,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         net.setParams(bestParams);
         if (modelFile != null) {
             try {
-                org.deeplearning4j.util.ModelSerializer.writeModel(net, modelFile.toFile(), true);
+                Checkpoint.writeNetwork(modelFile, net, true);
                 Checkpoint.delete(modelFile);
             } catch (java.io.IOException ex) {
                 return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,

@@ -78,6 +78,6 @@ final class EpochBook {
     /** The loop's state for a checkpoint after epoch {@code nextEpoch - 1}. */
     Checkpoint.Loop loop(String key, int nextEpoch, List<TrainingResult.Epoch> curves) {
         return new Checkpoint.Loop(Checkpoint.VERSION, key, nextEpoch, best, bestEpoch, sinceBest, lr, plateau,
-                plateauBest, curves);
+                plateauBest, curves, null, null);
     }
 }

@@ -216,8 +216,10 @@ final class SameDiffTrainer {
                 resume = SdModelFile.read(Checkpoint.net(modelFile));
                 resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile));
             } catch (java.io.IOException | RuntimeException e) {
-                return TrainingResult.failed("cannot read the checkpoint beside " + modelFile + ": " + e.getMessage(),
-                        curves, 0);
+                Checkpoint.setAside(modelFile, "it cannot be restored: " + e);
+                resumed = java.util.Optional.empty();
+                resume = null;
+                resumedBest = null;
             }
         }
         SdNet.Arch arch;

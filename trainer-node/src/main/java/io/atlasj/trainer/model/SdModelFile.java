@@ -35,15 +35,15 @@ public final class SdModelFile {
     }
 
     static void write(Path file, SameDiffTrainer.State state) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-            zip.putNextEntry(new ZipEntry("arch.json"));
-            zip.write(JSON.writeValueAsBytes(new Header(VERSION, state.net.arch, state.epoch, state.iteration)));
-            zip.closeEntry();
-            arrays(zip, "params/", state.net.params);
-            arrays(zip, "updater/", state.updater);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io.atlasj.home.Durable.write(file, tmp -> {
+            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+                zip.putNextEntry(new ZipEntry("arch.json"));
+                zip.write(JSON.writeValueAsBytes(new Header(VERSION, state.net.arch, state.epoch, state.iteration)));
+                zip.closeEntry();
+                arrays(zip, "params/", state.net.params);
+                arrays(zip, "updater/", state.updater);
+            }
+        });
     }
 
     private static void arrays(ZipOutputStream zip, String dir, Map<String, INDArray> arrays) throws IOException {

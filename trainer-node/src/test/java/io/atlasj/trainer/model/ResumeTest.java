@@ -70,13 +70,42 @@ class ResumeTest {
         }
         assertThat(Files.exists(Checkpoint.loop(model))).isFalse();
 
-        // the same resume without the optimizer state does not reproduce the uninterrupted run
+        // the same resume without the optimizer state does not reproduce the uninterrupted run (the checkpoint is
+        // re-sealed with the stripped file's checksum, as if it had been written that way)
         Path stripped = dir.resolve("stripped.zip");
         assertThatThrownBy(() -> trainer.train(s, d, killAfter(2), stripped)).isInstanceOf(Kill.class);
         removeEntries(Checkpoint.net(stripped), n -> n.startsWith(updaterEntry));
+        reseal(stripped);
         TrainingResult fresh = trainer.train(s, d, ModelTrainer.Listener.NONE, stripped);
         assertThat(fresh.ok()).as(fresh.failure()).isTrue();
         assertThat(fresh.test().probabilities()[0]).isNotEqualTo(whole.test().probabilities()[0]);
+
+        // a checkpoint torn by a kill in the middle of its write is set aside: the model trains from the start and
+        // ends exactly as the uninterrupted run, never failing for it
+        Path torn = dir.resolve("torn.zip");
+        assertThatThrownBy(() -> trainer.train(s, d, killAfter(2), torn)).isInstanceOf(Kill.class);
+        byte[] bytes = Files.readAllBytes(Checkpoint.net(torn));
+        Files.write(Checkpoint.net(torn), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThat(Checkpoint.find(torn, s.key())).isEmpty();
+        assertThat(Checkpoint.net(torn).resolveSibling(Checkpoint.net(torn).getFileName() + ".damaged")).exists();
+        List<Integer> again = new ArrayList<>();
+        TrainingResult restarted = trainer.train(s, d, new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                again.add(e.epoch());
+            }
+        }, torn);
+        assertThat(restarted.ok()).as(restarted.failure()).isTrue();
+        assertThat(again).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(restarted.test().probabilities()[0]).containsExactly(whole.test().probabilities()[0]);
+    }
+
+    /** Rewrites a checkpoint's loop state with the current checksums of its files. */
+    static void reseal(Path model) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Checkpoint.Loop l = json.readValue(Checkpoint.loop(model).toFile(), Checkpoint.Loop.class);
+        json.writeValue(Checkpoint.loop(model).toFile(), l.withChecksums(Checkpoint.sha256(Checkpoint.net(model)),
+                Checkpoint.sha256(Checkpoint.best(model))));
     }
 
     @Test

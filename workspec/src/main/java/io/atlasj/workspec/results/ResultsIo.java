@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,14 +29,9 @@ public final class ResultsIo {
     private ResultsIo() {
     }
 
-    /** Writes {@code r} into {@code dir} atomically: temporary file, then rename. */
+    /** Writes {@code r} into {@code dir} durably: temporary file, flushed, then renamed. */
     public static Path write(Path dir, ResultsObject r) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, FILE, ".tmp");
-        JSON.writeValue(tmp.toFile(), r);
-        Path target = dir.resolve(FILE);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return target;
+        return io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), r));
     }
 
     /**

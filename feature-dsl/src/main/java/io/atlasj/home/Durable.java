@@ -1,0 +1,66 @@
+package io.atlasj.home;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Files that a crash can interrupt are written the way Kafka and RocksDB write theirs: to a temporary name in the same
+ * folder, flushed to the device, renamed over the target in one step, and the folder flushed. A reader then finds
+ * the old file or the new one, never a torn one.
+ */
+public final class Durable {
+    private Durable() {
+    }
+
+    /** Writes a file's content into the path it is given. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path tmp) throws IOException;
+    }
+
+    /** Writes {@code target} through {@code writer} (which writes a temporary file), flushes it and renames it. */
+    public static Path write(Path target, Writer writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        try {
+            writer.write(tmp);
+            force(tmp);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory(dir);
+            return target;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes {@code bytes} to {@code target} durably. */
+    public static Path write(Path target, byte[] bytes) throws IOException {
+        return write(target, tmp -> Files.write(tmp, bytes));
+    }
+
+    /** Flushes a written file's content and metadata to the device. */
+    public static void force(Path file) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+    }
+
+    /** Flushes a folder's entries (a rename) where the platform allows it; a no-op where it does not. */
+    public static void forceDirectory(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every file system flushes folders (Windows cannot open one); the rename itself is still atomic
+        }
+    }
+}
