@@ -48,6 +48,25 @@ class KeyGoldenTest {
                 + "target/model-keys.actual.tsv); first ones: " + differences.stream().limit(5).toList()).isEmpty();
     }
 
+    @Test
+    void canonicalFormsAreWrittenFieldByField() {
+        assertThat(new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, "UpDown(3)", new DatasetOptions.Classes(
+                DatasetOptions.Classes.Kind.PERCENTILES, 0, 25, 75), DatasetOptions.Rebalance.NONE,
+                DatasetOptions.Scaling.ZSCORE).canonical())
+                .isEqualTo("DatasetOptions[task=CLASSIFICATION, label=UpDown(3), classes=Classes[kind=PERCENTILES, "
+                        + "threshold=0.0, lower=25.0, upper=75.0], rebalance=NONE, scaling=ZSCORE]");
+        assertThat(io.atlasj.workspec.split.SplitPolicy.Chronological.byDates(1000, 2000, 3).canonical())
+                .isEqualTo("Chronological[train=0.0, validation=0.0, test=0.0, embargo=3, validationFrom=1000, "
+                        + "testFrom=2000]");
+        assertThat(ParamSpec.canonicalText(List.of(List.of(32, 16), 1e-5, 7L, true, "adam")))
+                .isEqualTo("[[32, 16], 1.0E-5, 7, true, adam]");
+        // a real setting written 1 or 1.0 is one value, one key
+        ParamSpec lr = Catalog.training("lr").orElseThrow();
+        assertThat(ParamSpec.canonicalText(lr.check(1L))).isEqualTo(ParamSpec.canonicalText(lr.check(1.0)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ParamSpec.canonicalText(new Object()))
+                .hasMessageContaining("no canonical text");
+    }
+
     private static void lines(WorkSpec spec, List<String> out) {
         for (ModelSpec m : Expander.expand(spec)) {
             out.add(m.workspec() + "\t" + m.unit() + "\t" + m.name() + "\t" + m.key());
