@@ -17,6 +17,7 @@ import io.atlasj.workspec.ModelType;
 import io.atlasj.workspec.WorkSpec;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
+import io.atlasj.workspec.results.SpecJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -304,6 +305,10 @@ public final class LocalRunner {
         return new ResultsObject.Split(p.time(), actual, predicted, pr.probabilities());
     }
 
+    /**
+     * The result's {@code spec}: plain JSON values only (dataset and split as objects, {@link SpecJson}); the range's
+     * ends are absent when unbounded.
+     */
     public static Map<String, Object> describe(ModelSpec m) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("unit", m.unit());
@@ -312,10 +317,14 @@ public final class LocalRunner {
         s.put("hyperparameters", m.hyper());
         s.put("training", m.training());
         s.put("seed", m.seed());
-        s.put("dataset", m.dataset().toString());
-        s.put("split", m.split().toString());
-        s.put("from", m.from());
-        s.put("to", m.to());
+        s.put("dataset", SpecJson.dataset(m.dataset()));
+        s.put("split", SpecJson.split(m.split()));
+        if (m.from() != Long.MIN_VALUE) {
+            s.put("from", m.from());
+        }
+        if (m.to() != Long.MAX_VALUE) {
+            s.put("to", m.to());
+        }
         return s;
     }
 
