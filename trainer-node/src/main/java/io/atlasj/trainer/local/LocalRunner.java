@@ -15,6 +15,7 @@ import io.atlasj.trainer.model.TrainingResult;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
 import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.results.BuildInfo;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
 import io.atlasj.workspec.results.SpecJson;
@@ -228,7 +229,7 @@ public final class LocalRunner {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         ResultsObject result = new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(),
-                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), List.of(), folds,
+                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), matrix.dataFingerprint(), folds,
                 provenance(m), start, System.currentTimeMillis() - start);
         try {
             ResultsIo.write(dir, result);
@@ -340,17 +341,22 @@ public final class LocalRunner {
         return f;
     }
 
+    /**
+     * How to reproduce a result besides its spec: the Atlas build (version, git commit, whether the tree had
+     * uncommitted changes; {@link BuildInfo}), JVM, OS, ND4J backend, threads and seed.
+     */
     public static Map<String, String> provenance(ModelSpec m) {
         Map<String, String> p = new LinkedHashMap<>();
-        String v = LocalRunner.class.getPackage().getImplementationVersion();
-        p.put("atlas", v == null ? "development" : v);
+        BuildInfo build = BuildInfo.current();
+        p.put("atlas", build.version());
+        p.put("git", build.commit());
+        p.put("gitDirty", build.dirty());
         p.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         p.put("backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
                 + " (DL4J 1.0.0-M2.1; nd4j-native: CpuBackend, nd4j-cuda-11.6 with -Pcuda: JCublasBackend)");
         p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         p.put("seed", String.valueOf(m.seed()));
-        p.put("git", System.getProperty("atlas.git.commit", "unknown"));
         return p;
     }
 }
