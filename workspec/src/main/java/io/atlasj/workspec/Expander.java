@@ -35,17 +35,74 @@ public final class Expander {
         }
     }
 
+    /** How to resolve two models with one key, for messages. */
+    public static final String DUPLICATE_HINT = "remove the duplicate value, or use repeats: N to train the same "
+            + "configuration with different seeds";
+
+    /** Two models of one spec with the same key: the same configuration, which would be trained once. */
+    public record Collision(ModelSpec first, ModelSpec second) {
+        @Override
+        public String toString() {
+            return second.unit() + "/" + second.name() + " has the same key " + second.key() + " as " + first.unit()
+                    + "/" + first.name();
+        }
+    }
+
+    /** A spec whose models are not all different configurations. */
+    public static final class DuplicateModels extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<Collision> collisions;
+
+        DuplicateModels(String spec, List<Collision> collisions) {
+            super(spec + ": " + collisions.size() + " model(s) repeat the configuration of another: "
+                    + collisions.stream().limit(5).map(Collision::toString).toList()
+                    + (collisions.size() > 5 ? " and " + (collisions.size() - 5) + " more" : "") + "; " + DUPLICATE_HINT);
+            this.collisions = List.copyOf(collisions);
+        }
+
+        public List<Collision> collisions() {
+            return collisions;
+        }
+    }
+
     public static List<ModelSpec> expand(WorkSpec spec) {
         return expand(spec, false);
     }
 
-    /** @param confirmLarge allow more models than {@code execution.maxModels} */
+    /**
+     * @param confirmLarge allow more models than {@code execution.maxModels}
+     * @throws DuplicateModels when two models have one key (a rerun skips keys that have results, so the second
+     *                         would never be trained)
+     */
     public static List<ModelSpec> expand(WorkSpec spec, boolean confirmLarge) {
         long count = count(spec);
         if (count > spec.execution().maxModels() && !confirmLarge) {
             throw new TooManyModels(spec.name() + " expands to " + count + " models, more than execution.maxModels = "
                     + spec.execution().maxModels() + "; raise maxModels or confirm (atlas ... --confirm-large)");
         }
+        List<ModelSpec> out = expandAll(spec);
+        List<Collision> collisions = collisions(out);
+        if (!collisions.isEmpty()) {
+            throw new DuplicateModels(spec.name(), collisions);
+        }
+        return out;
+    }
+
+    /** The models with one key, each after the first model of that key, in expansion order. */
+    static List<Collision> collisions(List<ModelSpec> models) {
+        Map<String, ModelSpec> first = new java.util.HashMap<>();
+        List<Collision> out = new ArrayList<>();
+        for (ModelSpec m : models) {
+            ModelSpec before = first.putIfAbsent(m.key(), m);
+            if (before != null) {
+                out.add(new Collision(before, m));
+            }
+        }
+        return out;
+    }
+
+    /** Every model, without the checks of {@link #expand(WorkSpec, boolean)}. */
+    static List<ModelSpec> expandAll(WorkSpec spec) {
         List<ModelSpec> out = new ArrayList<>();
         for (WorkUnit u : spec.units()) {
             // warm-start sources before the models that start from them, ensembles last: so that the keys they
