@@ -65,8 +65,8 @@ public final class AtlasCli {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = AtlasCli.class.getPackage().getImplementationVersion();
-            return new String[] {"atlas " + (v == null ? "development" : v),
+            io.atlasj.workspec.results.BuildInfo b = io.atlasj.workspec.results.BuildInfo.current();
+            return new String[] {"atlas " + b.version() + " (commit " + b.shortCommit() + ")",
                 "JVM " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

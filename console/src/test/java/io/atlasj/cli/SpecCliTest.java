@@ -42,4 +42,21 @@ class SpecCliTest {
         assertThat(err).contains("bad.yaml:8:").contains("unknown model type 'lstn'; did you mean 'lstm'?");
         assertThat(run(1, "spec", "validate", dir.resolve("none.yaml").toString())[1]).contains("no such file");
     }
+
+    @Test
+    void equalConfigurationsExitOneNamingBothPlaces() throws Exception {
+        String head = "name: dup\nunits:\n  - name: u\n    featureset: quickstart\n"
+                + "    dataset: {task: classification, label: \"UpDown(3)\"}\n    split: {type: chronological}\n    models:\n";
+        Path values = dir.resolve("values.yaml");
+        Files.writeString(values, head + "      - name: lo\n        type: logistic\n        l2: [0.01, 0.01]\n");
+        assertThat(run(1, "spec", "validate", values.toString())[1])
+                .contains("values.yaml:10:20: units[0].models[0].l2[1]: repeats the value 0.01 of units[0].models[0].l2[0] ("
+                        + values + ":10:14)")
+                .contains("remove the duplicate value, or use repeats: N to train the same configuration with different seeds");
+        Path entries = dir.resolve("entries.yaml");
+        Files.writeString(entries, head + "      - {name: a, type: logistic, l2: 0.1}\n      - {name: b, type: logistic, l2: 0.1}\n");
+        assertThat(run(1, "spec", "validate", entries.toString())[1])
+                .containsPattern("entries.yaml:9:9: units\\[0\\].models\\[1\\]: u/b#0 has the same key [0-9a-f]{32} as u/a#0 "
+                        + "\\(units\\[0\\].models\\[0\\], .*entries.yaml:8:9\\)");
+    }
 }

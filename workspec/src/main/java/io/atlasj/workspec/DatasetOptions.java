@@ -32,6 +32,12 @@ public record DatasetOptions(Task task, String label, Classes classes, Rebalance
                 throw new IllegalArgumentException("threshold must be positive, got " + threshold);
             }
         }
+
+        /** The frozen text of these classes inside {@link DatasetOptions#canonical()}. */
+        public String canonical() {
+            return "Classes[kind=" + kind.name() + ", threshold=" + Double.toString(threshold) + ", lower="
+                    + Double.toString(lower) + ", upper=" + Double.toString(upper) + "]";
+        }
     }
 
     public DatasetOptions {
@@ -42,6 +48,17 @@ public record DatasetOptions(Task task, String label, Classes classes, Rebalance
         if (task == Task.REGRESSION && (classes.kind() != Classes.Kind.NONE || rebalance != Rebalance.NONE)) {
             throw new IllegalArgumentException("classes and rebalance apply to classification only");
         }
+    }
+
+    /**
+     * The canonical text of these options, part of every model key ({@link Expander}): written field by field so
+     * that renaming or reordering a record component cannot change a key. Frozen: it reproduces what keys of
+     * {@link Expander#KEY_VERSION} 1 were made of (the record's default {@code toString()} at the time), pinned by
+     * the golden key fixture. Never change it without bumping the key version.
+     */
+    public String canonical() {
+        return "DatasetOptions[task=" + task.name() + ", label=" + label + ", classes=" + classes.canonical()
+                + ", rebalance=" + rebalance.name() + ", scaling=" + scaling.name() + "]";
     }
 
     public static DatasetOptions regression() {

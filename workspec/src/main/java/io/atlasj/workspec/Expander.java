@@ -3,6 +3,7 @@ package io.atlasj.workspec;
 import io.atlasj.features.Feature;
 import io.atlasj.features.Label;
 import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.workspec.split.SplitPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,17 +35,74 @@ public final class Expander {
         }
     }
 
+    /** How to resolve two models with one key, for messages. */
+    public static final String DUPLICATE_HINT = "remove the duplicate value, or use repeats: N to train the same "
+            + "configuration with different seeds";
+
+    /** Two models of one spec with the same key: the same configuration, which would be trained once. */
+    public record Collision(ModelSpec first, ModelSpec second) {
+        @Override
+        public String toString() {
+            return second.unit() + "/" + second.name() + " has the same key " + second.key() + " as " + first.unit()
+                    + "/" + first.name();
+        }
+    }
+
+    /** A spec whose models are not all different configurations. */
+    public static final class DuplicateModels extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<Collision> collisions;
+
+        DuplicateModels(String spec, List<Collision> collisions) {
+            super(spec + ": " + collisions.size() + " model(s) repeat the configuration of another: "
+                    + collisions.stream().limit(5).map(Collision::toString).toList()
+                    + (collisions.size() > 5 ? " and " + (collisions.size() - 5) + " more" : "") + "; " + DUPLICATE_HINT);
+            this.collisions = List.copyOf(collisions);
+        }
+
+        public List<Collision> collisions() {
+            return collisions;
+        }
+    }
+
     public static List<ModelSpec> expand(WorkSpec spec) {
         return expand(spec, false);
     }
 
-    /** @param confirmLarge allow more models than {@code execution.maxModels} */
+    /**
+     * @param confirmLarge allow more models than {@code execution.maxModels}
+     * @throws DuplicateModels when two models have one key (a rerun skips keys that have results, so the second
+     *                         would never be trained)
+     */
     public static List<ModelSpec> expand(WorkSpec spec, boolean confirmLarge) {
         long count = count(spec);
         if (count > spec.execution().maxModels() && !confirmLarge) {
             throw new TooManyModels(spec.name() + " expands to " + count + " models, more than execution.maxModels = "
                     + spec.execution().maxModels() + "; raise maxModels or confirm (atlas ... --confirm-large)");
         }
+        List<ModelSpec> out = expandAll(spec);
+        List<Collision> collisions = collisions(out);
+        if (!collisions.isEmpty()) {
+            throw new DuplicateModels(spec.name(), collisions);
+        }
+        return out;
+    }
+
+    /** The models with one key, each after the first model of that key, in expansion order. */
+    static List<Collision> collisions(List<ModelSpec> models) {
+        Map<String, ModelSpec> first = new java.util.HashMap<>();
+        List<Collision> out = new ArrayList<>();
+        for (ModelSpec m : models) {
+            ModelSpec before = first.putIfAbsent(m.key(), m);
+            if (before != null) {
+                out.add(new Collision(before, m));
+            }
+        }
+        return out;
+    }
+
+    /** Every model, without the checks of {@link #expand(WorkSpec, boolean)}. */
+    static List<ModelSpec> expandAll(WorkSpec spec) {
         List<ModelSpec> out = new ArrayList<>();
         for (WorkUnit u : spec.units()) {
             // warm-start sources before the models that start from them, ensembles last: so that the keys they
@@ -220,12 +278,29 @@ public final class Expander {
         return p.kind() == ParamSpec.Kind.INT || p.kind() == ParamSpec.Kind.LONG ? (Object) (double) Math.round(v) : v;
     }
 
-    /** The content key: SHA-256 (first 16 bytes, hex) of the canonical description of what decides the result. */
+    /** The content key: SHA-256 (first 16 bytes, hex) of {@link #keyText}. */
     static String key(WorkUnit u, ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed,
                       List<String> members) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(keyText(u, type, hyper, training, seed, members)
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * The canonical description of what decides a model's result, one line per part, each written from canonical
+     * forms (feature and label ids, {@link DatasetOptions#canonical()}, {@link SplitPolicy#canonical()},
+     * {@link ParamSpec#canonicalText}), never from a {@code toString()}. The golden key fixture pins it byte for byte.
+     */
+    static String keyText(WorkUnit u, ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed,
+                          List<String> members) {
         StringBuilder sb = new StringBuilder("atlas-modelspec-v").append(KEY_VERSION).append('\n');
         FeatureLabelSet f = u.featureset();
-        sb.append("base ").append(f.baseMarket()).append(' ').append(f.baseTimeframe()).append(" gaps ").append(f.gaps())
+        sb.append("base ").append(f.baseMarket().exchange()).append(':').append(f.baseMarket().symbol()).append(' ')
+                .append(f.baseTimeframe().label()).append(" gaps ").append(f.gaps().name())
                 .append(" defaults ").append(f.defaultExchange()).append('/').append(f.defaultQuote()).append('\n');
         for (Feature x : f.features()) {
             sb.append("F ").append(x.id()).append('\n');
@@ -234,26 +309,21 @@ public final class Expander {
             sb.append("L ").append(x.id()).append('\n');
         }
         sb.append("range ").append(u.from()).append(' ').append(u.to()).append('\n');
-        sb.append("dataset ").append(u.dataset()).append('\n');
-        sb.append("split ").append(u.split()).append('\n');
+        sb.append("dataset ").append(u.dataset().canonical()).append('\n');
+        sb.append("split ").append(u.split().canonical()).append('\n');
         sb.append("type ").append(type.id()).append('\n');
         hyper.forEach((k, v) -> {
             if (!(k.equals("members") && !members.isEmpty())) { // an ensemble is its members' keys, not their names
-                sb.append("h ").append(k).append('=').append(v).append('\n');
+                sb.append("h ").append(k).append('=').append(ParamSpec.canonicalText(v)).append('\n');
             }
         });
         training.forEach((k, v) -> {
             if (!(k.equals("warmStart") && "".equals(v))) { // off: keys stay those of before the setting existed
-                sb.append("t ").append(k).append('=').append(v).append('\n');
+                sb.append("t ").append(k).append('=').append(ParamSpec.canonicalText(v)).append('\n');
             }
         });
         sb.append("seed ").append(seed).append('\n');
         members.forEach(k -> sb.append("member ").append(k).append('\n'));
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 16);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return sb.toString();
     }
 }

@@ -125,6 +125,42 @@ public record ParamSpec(String name, Kind kind, double min, double max, boolean 
         }
     }
 
+    /**
+     * The canonical text of a canonical value (what {@link #check} returns), as it enters model keys: whole numbers
+     * in decimal ({@code 42}), reals as {@link Double#toString(double)} ({@code 0.001}, {@code 1.0E-5}, so that
+     * {@code 1} and {@code 1.0} of a real setting are one value), booleans {@code true}/{@code false}, text as is,
+     * lists as {@code [a, b]} and durations in ISO-8601 ({@code PT5M}). Frozen: it reproduces the text of key version
+     * 1 (pinned by the golden key fixture).
+     *
+     * @throws IllegalArgumentException for a value that is not canonical (a key must not depend on a toString())
+     */
+    public static String canonicalText(Object value) {
+        if (value instanceof Integer || value instanceof Long) {
+            return Long.toString(((Number) value).longValue());
+        }
+        if (value instanceof Double d) {
+            return Double.toString(d);
+        }
+        if (value instanceof Boolean b) {
+            return b ? "true" : "false";
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof java.time.Duration d) {
+            return d.toString();
+        }
+        if (value instanceof List<?> l) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < l.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(canonicalText(l.get(i)));
+            }
+            return sb.append(']').toString();
+        }
+        throw new IllegalArgumentException("no canonical text for "
+                + (value == null ? "null" : value.getClass().getName() + " " + value));
+    }
+
     private void range(double v) {
         boolean tooHigh = maxExclusive ? v >= max : v > max;
         if (v < min || tooHigh) {

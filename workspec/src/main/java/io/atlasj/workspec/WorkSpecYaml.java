@@ -67,6 +67,10 @@ public final class WorkSpecYaml {
                     + count + " models, more than execution.maxModels = " + spec.execution().maxModels()
                     + "; raise maxModels or confirm with --confirm-large")));
         }
+        List<WorkSpecException.Problem> duplicates = r.duplicates(spec);
+        if (!duplicates.isEmpty()) {
+            throw new WorkSpecException(duplicates);
+        }
         return spec;
     }
 
@@ -76,6 +80,8 @@ public final class WorkSpecYaml {
         final String source;
         final FeaturesetLocator sets;
         final List<WorkSpecException.Problem> problems = new ArrayList<>();
+        /** "unit\nentry" to the entry's path and node, to place a duplicate model. */
+        final Map<String, Map.Entry<String, YNode>> entries = new java.util.HashMap<>();
 
         Reader(String source, FeaturesetLocator sets) {
             this.source = source;
@@ -128,6 +134,45 @@ public final class WorkSpecYaml {
                 return q.items().stream().map(this::value).toList();
             }
             return Map.of();
+        }
+
+        /**
+         * Models of one key, one problem per pair of entries (a repeated grid value is reported at the value while
+         * reading), each placed at the later entry and naming the earlier one's place.
+         */
+        List<WorkSpecException.Problem> duplicates(WorkSpec spec) {
+            List<Expander.Collision> collisions;
+            try {
+                collisions = Expander.collisions(Expander.expandAll(spec));
+            } catch (IllegalArgumentException e) {
+                return List.of(); // warm starts and ensembles that name no entry: reported when expanding
+            }
+            Map<String, List<Expander.Collision>> byPair = new LinkedHashMap<>();
+            for (Expander.Collision c : collisions) {
+                byPair.computeIfAbsent(entry(c.first()) + "\n" + entry(c.second()), k -> new ArrayList<>()).add(c);
+            }
+            List<WorkSpecException.Problem> out = new ArrayList<>();
+            for (List<Expander.Collision> pair : byPair.values()) {
+                Expander.Collision c = pair.get(0);
+                var first = entries.get(entry(c.first()));
+                var second = entries.get(entry(c.second()));
+                if (first == null || second == null) {
+                    continue;
+                }
+                String more = pair.size() > 1 ? " (and " + (pair.size() - 1) + " more pair(s) of these entries)" : "";
+                String why = first == second ? "the entry gives the same configuration twice"
+                        : "the entries give the same configuration";
+                out.add(new WorkSpecException.Problem(source, second.getValue().line(), second.getValue().column(),
+                        second.getKey(), c.second().unit() + "/" + c.second().name() + " has the same key "
+                        + c.second().key() + " as " + c.first().unit() + "/" + c.first().name() + " (" + first.getKey()
+                        + ", " + source + ":" + first.getValue().line() + ":" + first.getValue().column() + ")" + more
+                        + ": " + why + "; " + Expander.DUPLICATE_HINT));
+            }
+            return out;
+        }
+
+        private static String entry(ModelSpec m) {
+            return m.unit() + "\n" + m.name().substring(0, m.name().lastIndexOf('#'));
         }
 
         <T> T checked(YNode at, String path, java.util.function.Supplier<T> f) {
@@ -268,6 +313,10 @@ public final class WorkSpecYaml {
                             problem(seq.items().get(i), path + ".models[" + i + "].name", "two models are named " + e.name());
                         }
                         models.add(e);
+                        if (name != null) {
+                            entries.putIfAbsent(name + "\n" + e.name(), Map.entry(path + ".models[" + i + "]",
+                                    seq.items().get(i)));
+                        }
                     }
                 }
                 for (int i = 0; i < models.size(); i++) {
@@ -714,13 +763,31 @@ public final class WorkSpecYaml {
                     problem(v, path, "an empty grid gives no models; give at least one value");
                     return null;
                 }
-                return checked(v, path, () -> {
+                Sweep swept = checked(v, path, () -> {
                     Sweep s = new Sweep.Grid(new ArrayList<>(l));
                     checkSweep(spec, s);
                     return s;
                 });
+                if (swept != null) {
+                    repeatedValues(((Sweep.Grid) swept).values(), spec, ((YNode.Seq) v).items(), path);
+                }
+                return swept;
             }
             return checked(v, path, () -> new Sweep.Fixed(spec.check(raw)));
+        }
+
+        /** A grid value written twice (as checked: 0.01 and 1e-2 are one value) makes two models of one key. */
+        void repeatedValues(List<Object> values, ParamSpec spec, List<YNode> items, String path) {
+            Map<Object, Integer> first = new java.util.HashMap<>();
+            for (int i = 0; i < values.size(); i++) {
+                Integer before = first.putIfAbsent(spec.check(values.get(i)), i);
+                if (before != null) {
+                    YNode a = items.get(before);
+                    problem(items.get(i), path + "[" + i + "]", "repeats the value " + ParamSpec.canonicalText(
+                            spec.check(values.get(i))) + " of " + path + "[" + before + "] (" + source + ":" + a.line()
+                            + ":" + a.column() + "): both would be one model with one key; " + Expander.DUPLICATE_HINT);
+                }
+            }
         }
 
         static void checkSweep(ParamSpec spec, Sweep s) {

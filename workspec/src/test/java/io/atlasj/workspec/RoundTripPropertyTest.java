@@ -79,12 +79,12 @@ class RoundTripPropertyTest {
                 if (sample) {
                     b.uniform("dropout", 0, 0.5).choice("activation", "relu", "tanh");
                 } else {
-                    b.grid("dropout", 0.0, 0.1 * r.nextInt(5));
+                    b.grid("dropout", 0.0, 0.1 * (1 + r.nextInt(4))); // distinct values: a repeated one is refused
                 }
             }
             case LSTM -> b.set("sequenceLength", 2 + r.nextInt(100));
             case TRANSFORMER -> b.set("heads", 1 + r.nextInt(8)).set("layers", 1 + r.nextInt(4));
-            default -> b.grid("l2", 0.0, 0.01 * r.nextInt(10));
+            default -> b.grid("l2", 0.0, 0.01 * (1 + r.nextInt(9)));
         }
         if (sample) {
             b.logUniform("lr", 1e-5, 1e-2).sample(1 + r.nextInt(5), r.nextLong());
@@ -94,6 +94,8 @@ class RoundTripPropertyTest {
         if (r.nextBoolean()) {
             b.set("optimizer", r.nextBoolean() ? "adamw" : "sgd").set("epochs", 1 + r.nextInt(50));
         }
+        // entries of one unit must differ (equal ones are refused): by their seeds, 100 apart (repeats add 0..2)
+        b.set("seed", 42 + 100L * Integer.parseInt(name.substring(1)));
         return b.repeats(1 + r.nextInt(3)).build();
     }
 }

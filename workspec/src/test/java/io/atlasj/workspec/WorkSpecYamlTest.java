@@ -81,6 +81,53 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void aGridValueWrittenTwiceIsRefusedAtBothPlaces() throws Exception {
+        Path file = Path.of("src/test/resources/duplicates/duplicate-values.yaml");
+        assertThatThrownBy(() -> read(file)).isInstanceOfSatisfying(WorkSpecException.class, e -> {
+            assertThat(e.problems()).hasSize(2);
+            WorkSpecException.Problem l2 = e.problems().get(0);
+            assertThat(List.of(l2.line(), l2.column())).containsExactly(11, 20);
+            assertThat(l2.path()).isEqualTo("units[0].models[0].l2[1]");
+            assertThat(l2.message()).contains("repeats the value 0.01 of units[0].models[0].l2[0] (" + file + ":11:14)")
+                    .contains("use repeats: N to train the same configuration with different seeds");
+            // 1e-3 is 0.001: one value as checked
+            WorkSpecException.Problem lr = e.problems().get(1);
+            assertThat(lr.toString()).startsWith(file + ":12:32: units[0].models[0].training.lr[1]: repeats the "
+                    + "value 0.001 of units[0].models[0].training.lr[0] (" + file + ":12:25)");
+        });
+    }
+
+    /** A spec file outside configs/, its named featuresets from configs/featuresets. */
+    static WorkSpec read(Path file) throws java.io.IOException {
+        return WorkSpecYaml.read(file.toString(), java.nio.file.Files.readString(file),
+                FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false);
+    }
+
+    @Test
+    void twoEntriesOfOneConfigurationAreRefusedNamingBothAndTheKey() throws Exception {
+        Path file = Path.of("src/test/resources/duplicates/duplicate-entries.yaml");
+        assertThatThrownBy(() -> read(file)).isInstanceOfSatisfying(WorkSpecException.class, e -> {
+            assertThat(e.problems()).singleElement().satisfies(p -> {
+                assertThat(List.of(p.line(), p.column())).containsExactly(16, 9);
+                assertThat(p.path()).isEqualTo("units[0].models[2]");
+                assertThat(p.message()).matches("u/again#0 has the same key [0-9a-f]{32} as u/small#1 "
+                        + "\\(units\\[0\\]\\.models\\[0\\], " + java.util.regex.Pattern.quote(file.toString())
+                        + ":9:9\\) \\(and 1 more pair\\(s\\) of these entries\\): the entries give the same "
+                        + "configuration; remove the duplicate value, or use repeats: N .*");
+            });
+        });
+        // a spec made in Java is refused on expansion, naming both models and the key
+        WorkSpec ok = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
+        WorkUnit u = ok.units().get(0);
+        WorkUnit twice = new WorkUnit(u.name(), u.featuresetName(), u.featureset(), u.from(), u.to(), u.dataset(),
+                u.split(), List.of(ModelEntry.builder("a", ModelType.LOGISTIC).grid("l2", 0.01, 0.01).build()));
+        assertThatThrownBy(() -> Expander.expand(WorkSpec.builder("java").unit(twice).build()))
+                .isInstanceOf(Expander.DuplicateModels.class)
+                .hasMessageMatching("java: 1 model\\(s\\) repeat the configuration of another: \\[direction-3bar/a#1 "
+                        + "has the same key [0-9a-f]{32} as direction-3bar/a#0\\]; remove the duplicate value, .*");
+    }
+
+    @Test
     void yamlRecordsYamlRoundTrips() throws Exception {
         for (String name : List.of("quickstart", "thousand")) {
             WorkSpec spec = WorkSpecYaml.read(SPECS.resolve(name + ".yaml"));

@@ -18,12 +18,22 @@ import java.util.List;
  * @param features one array per feature, each {@code time.length} long
  * @param labels   one array per label
  * @param report   what the build kept and dropped, and why
+ * @param dataFingerprint {@code "<series> <fingerprint>"} of every series the build read
+ *                 ({@link FeatureSetBuilder#dataFingerprint}); kept in the cache file, so a matrix read back carries
+ *                 it; empty when the source cannot fingerprint its data
  */
 public record FeatureMatrix(String name, long[] time, List<String> featureIds, double[][] features,
-                            List<String> labelIds, double[][] labels, BuildReport report) {
+                            List<String> labelIds, double[][] labels, BuildReport report, List<String> dataFingerprint) {
     public FeatureMatrix {
         featureIds = List.copyOf(featureIds);
         labelIds = List.copyOf(labelIds);
+        dataFingerprint = dataFingerprint == null ? List.of() : List.copyOf(dataFingerprint);
+    }
+
+    /** A matrix of data that has no fingerprint (built by hand, or from a source that cannot tell). */
+    public FeatureMatrix(String name, long[] time, List<String> featureIds, double[][] features, List<String> labelIds,
+                         double[][] labels, BuildReport report) {
+        this(name, time, featureIds, features, labelIds, labels, report, List.of());
     }
 
     public int rows() {

@@ -90,10 +90,33 @@ public final class FeatureSetBuilder {
 
     /** One stored series a build reads: candles, or quote bars when {@code quotes}. */
     public record Need(Market market, Timeframe timeframe, boolean quotes) {
+        /** The series' identity in cache keys and data fingerprints: {@code bitstamp:btc_usd 5m candles}. */
+        public String canonical() {
+            return market.exchange() + ":" + market.symbol() + " " + timeframe.label() + " "
+                    + (quotes ? "quotes" : "candles");
+        }
+
         @Override
         public String toString() {
             return (quotes ? "quote bars" : "candles") + " of " + market + " at " + timeframe;
         }
+    }
+
+    /**
+     * {@code "<series> <fingerprint>"} of every series a build of {@code r} reads ({@link Need#canonical()} and the
+     * source's fingerprint, e.g. {@code bitstamp:btc_usd 5m candles 3f2a9c01:4}), base series first; empty when the
+     * source cannot fingerprint its data.
+     */
+    public List<String> dataFingerprint(Resolved r) {
+        List<String> out = new ArrayList<>();
+        for (Need n : r.needs()) {
+            String fp = source.fingerprint(n.market(), n.timeframe(), n.quotes());
+            if (fp == null) {
+                return List.of();
+            }
+            out.add(n.canonical() + " " + fp);
+        }
+        return List.copyOf(out);
     }
 
     /** A build's result and whether it came from the cache. */
@@ -129,6 +152,7 @@ public final class FeatureSetBuilder {
         to = clampTo(to);
         long t0 = System.nanoTime();
         Resolved r = resolve(set);
+        List<String> fingerprint = dataFingerprint(r); // before reading: an import meanwhile shows as a later version
         long warm = 0;
         for (Feature f : r.features()) {
             warm = Math.max(warm, Evaluator.warmupMillis(f) + Evaluator.homeMillis(f));
@@ -185,7 +209,7 @@ public final class FeatureSetBuilder {
         FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(n, n - afterFeatures, afterFeatures - rows,
                 missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L);
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
-                r.labels().stream().map(Label::id).toList(), l2, report);
+                r.labels().stream().map(Label::id).toList(), l2, report, fingerprint);
     }
 
     /**

@@ -39,13 +39,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * ms) and one float64 column per feature and label, named by canonical id, with {@code atlas.role} field metadata
  * ({@code feature} or {@code label}).
  *
- * <p>The key is a SHA-256 of everything that decides the content: the resolved canonical ids, base market and
- * timeframe, gap policy, the range, and the fingerprint of every series read (the store's identity and the
- * series' version), so a data change makes a new key. Writes go to a temporary directory renamed into place.
+ * <p>The key is a SHA-256 of everything that decides the content, written from canonical forms: the resolved
+ * canonical ids, base market and timeframe, gap policy, the range, and the fingerprint of every series read (the
+ * store's identity and the series' version), so a data change makes a new key. The file's schema metadata keeps
+ * those fingerprints ({@code atlas.data}, one per line), so that a matrix read back (a cluster trainer's) still
+ * says which data it was built from. Writes go to a temporary directory renamed into place.
  */
 public final class FeaturesetCache {
-    /** Bump when the file layout or the meaning of any feature changes. */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * Bump when the file layout or the meaning of any feature changes. 3: the data fingerprints in the file, the key
+     * written from canonical forms instead of toString() (earlier entries are rebuilt once).
+     */
+    public static final int FORMAT_VERSION = 3;
     private final Path root;
 
     public FeaturesetCache(Path root) {
@@ -56,7 +61,8 @@ public final class FeaturesetCache {
     public Optional<String> key(FeatureSetBuilder.Resolved r, long from, long to, SeriesSource source) {
         StringBuilder sb = new StringBuilder("atlas-featureset-v").append(FORMAT_VERSION).append('\n');
         FeatureLabelSet s = r.set();
-        sb.append(s.baseMarket()).append(' ').append(s.baseTimeframe()).append(' ').append(s.gaps()).append('\n');
+        sb.append(s.baseMarket().exchange()).append(':').append(s.baseMarket().symbol()).append(' ')
+                .append(s.baseTimeframe().label()).append(' ').append(s.gaps().name()).append('\n');
         sb.append(from).append(' ').append(to).append('\n');
         r.features().forEach(f -> sb.append("F ").append(f.id()).append('\n'));
         r.labels().forEach(l -> sb.append("L ").append(l.id()).append('\n'));
@@ -65,7 +71,7 @@ public final class FeaturesetCache {
             if (fp == null) {
                 return Optional.empty();
             }
-            sb.append("D ").append(n).append(' ').append(fp).append('\n');
+            sb.append("D ").append(n.canonical()).append(' ').append(fp).append('\n');
         }
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -138,7 +144,9 @@ public final class FeaturesetCache {
                 }
                 at += n;
             }
-            return new FeatureMatrix(name, time, fids, feats, lids, labels, report);
+            String data = meta.get("atlas.data");
+            List<String> fingerprint = data == null || data.isEmpty() ? List.of() : List.of(data.split("\n"));
+            return new FeatureMatrix(name, time, fids, feats, lids, labels, report, fingerprint);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cached featureset " + f + ": " + e.getMessage()
                     + " (delete the folder to rebuild)", e);
@@ -199,7 +207,8 @@ public final class FeaturesetCache {
                 + r.from() + ";" + r.to() + ";" + r.missing().stream().map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(","));
         Schema schema = new Schema(fields, Map.of("atlas.featureset", m.name(), "atlas.format",
-                String.valueOf(FORMAT_VERSION), "atlas.report", report));
+                String.valueOf(FORMAT_VERSION), "atlas.report", report, "atlas.data",
+                String.join("\n", m.dataFingerprint())));
         int batch = 65_536;
         try (BufferAllocator alloc = new RootAllocator();
              VectorSchemaRoot vsr = VectorSchemaRoot.create(schema, alloc);

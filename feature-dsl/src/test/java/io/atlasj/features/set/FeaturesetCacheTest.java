@@ -50,6 +50,10 @@ class FeaturesetCacheTest {
             }
             assertThat(m2.report().baseBars()).isEqualTo(m1.report().baseBars());
             assertThat(m2.report().missing()).isEqualTo(m1.report().missing());
+            // the data it was built from, kept in the file: a matrix read back (a cluster trainer's) still tells
+            assertThat(m1.dataFingerprint()).singleElement().asString().matches("bitstamp:btc_usd 5m candles \\S+");
+            assertThat(m2.dataFingerprint()).isEqualTo(m1.dataFingerprint());
+            assertThat(FeaturesetCache.read(first.file().get()).dataFingerprint()).isEqualTo(m1.dataFingerprint());
 
             // a different range is a different key
             assertThat(b.build(set, m1.time()[100], to, cache).cacheHit()).isFalse();
@@ -61,6 +65,7 @@ class FeaturesetCacheTest {
             FeatureSetBuilder.Built third = b.build(set, from, to, cache);
             assertThat(third.cacheHit()).isFalse();
             assertThat(third.file().get()).isNotEqualTo(first.file().get());
+            assertThat(third.matrix().dataFingerprint()).isNotEqualTo(m1.dataFingerprint());
         }
     }
 }

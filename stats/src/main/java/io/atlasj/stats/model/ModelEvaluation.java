@@ -4,6 +4,7 @@ import io.atlasj.stats.metrics.Classification;
 import io.atlasj.stats.metrics.Regression;
 import io.atlasj.stats.trading.NaiveTrading;
 import io.atlasj.workspec.results.ResultsObject;
+import io.atlasj.workspec.results.SpecJson;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -222,20 +223,17 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         return pos;
     }
 
-    private static final Pattern DATASET_LABEL = Pattern.compile("label=(\\w+(\\([^)]*\\))?)");
-
     /**
      * The label: the featureset's {@code label}, else (an ensemble's result records its members instead of a
-     * featureset) the {@code label=} of the spec's dataset; "?" when neither is there.
+     * featureset) the label of the spec's dataset ({@link SpecJson#label}: the typed map, or the text of a schema 1
+     * or 2 result); "?" when neither is there.
      */
     static String labelOf(ResultsObject r) {
         Object l = r.featureset() == null ? null : r.featureset().get("label");
         if (l != null) {
             return l.toString();
         }
-        Object d = r.spec() == null ? null : r.spec().get("dataset");
-        Matcher m = DATASET_LABEL.matcher(d == null ? "" : d.toString());
-        return m.find() ? m.group(1) : "?";
+        return SpecJson.label(r).orElse("?");
     }
 
     static String unitOf(ResultsObject r) {

@@ -54,6 +54,22 @@ class ModelEvaluationTest {
     }
 
     @Test
+    void aSchemaThreeEnsembleFindsItsLabelInTheTypedDataset() {
+        ResultsObject old = Fixtures.byKey("b72820a81ca44ab21479c43db1c3e5d0");
+        java.util.Map<String, Object> spec = new java.util.LinkedHashMap<>(old.spec());
+        spec.put("dataset", java.util.Map.of("task", "classification", "label", "UpDown(3)", "rebalance", "none",
+                "scaling", "zscore"));
+        ResultsObject typed = new ResultsObject(3, old.key(), old.workspec(), old.status(), old.failure(), spec,
+                old.featureset(), old.dataFingerprint(), old.folds(), old.provenance(), old.startedAt(), old.millis());
+        assertThat(ModelEvaluation.of(typed).label()).isEqualTo("UpDown(3)");
+        // a schema-3 string is not parsed: the typed map is the only source
+        spec.put("dataset", "DatasetOptions[task=CLASSIFICATION, label=UpDown(3)]");
+        ResultsObject wrong = new ResultsObject(3, old.key(), old.workspec(), old.status(), old.failure(), spec,
+                old.featureset(), old.dataFingerprint(), old.folds(), old.provenance(), old.startedAt(), old.millis());
+        assertThat(ModelEvaluation.labelOf(wrong)).isEqualTo("?");
+    }
+
+    @Test
     void regressionModelTradesTheRealisedLogReturnWithFees() {
         ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"));
         assertThat(m.classification()).isFalse();

@@ -18,8 +18,10 @@ import io.atlasj.trainer.model.TrainingResult;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
 import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.results.BuildInfo;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
+import io.atlasj.workspec.results.SpecJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -372,7 +374,7 @@ public final class LocalRunner {
             failure = describe(e);
         }
         ResultsObject result = new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(),
-                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), List.of(), folds,
+                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), matrix.dataFingerprint(), folds,
                 provenance(m), start, System.currentTimeMillis() - start);
         try {
             ResultsIo.write(dir, result);
@@ -449,6 +451,10 @@ public final class LocalRunner {
         return new ResultsObject.Split(p.time(), actual, predicted, pr.probabilities());
     }
 
+    /**
+     * The result's {@code spec}: plain JSON values only (dataset and split as objects, {@link SpecJson}); the range's
+     * ends are absent when unbounded.
+     */
     public static Map<String, Object> describe(ModelSpec m) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("unit", m.unit());
@@ -457,10 +463,14 @@ public final class LocalRunner {
         s.put("hyperparameters", m.hyper());
         s.put("training", m.training());
         s.put("seed", m.seed());
-        s.put("dataset", m.dataset().toString());
-        s.put("split", m.split().toString());
-        s.put("from", m.from());
-        s.put("to", m.to());
+        s.put("dataset", SpecJson.dataset(m.dataset()));
+        s.put("split", SpecJson.split(m.split()));
+        if (m.from() != Long.MIN_VALUE) {
+            s.put("from", m.from());
+        }
+        if (m.to() != Long.MAX_VALUE) {
+            s.put("to", m.to());
+        }
         return s;
     }
 
@@ -476,16 +486,21 @@ public final class LocalRunner {
         return f;
     }
 
+    /**
+     * How to reproduce a result besides its spec: the Atlas build (version, git commit, whether the tree had
+     * uncommitted changes; {@link BuildInfo}), JVM, OS, ND4J backend, threads and seed.
+     */
     public static Map<String, String> provenance(ModelSpec m) {
         Map<String, String> p = new LinkedHashMap<>();
-        String v = LocalRunner.class.getPackage().getImplementationVersion();
-        p.put("atlas", v == null ? "development" : v);
+        BuildInfo build = BuildInfo.current();
+        p.put("atlas", build.version());
+        p.put("git", build.commit());
+        p.put("gitDirty", build.dirty());
         p.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         p.put("backend", io.atlasj.trainer.model.Backend.describe());
         p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         p.put("seed", String.valueOf(m.seed()));
-        p.put("git", System.getProperty("atlas.git.commit", "unknown"));
         return p;
     }
 }

@@ -17,10 +17,18 @@ import java.util.Optional;
 /** Reads and writes {@code result.json} files; refuses versions it does not know. */
 public final class ResultsIo {
     /**
-     * The schema written now. Older versions stay readable; fixtures of each are kept in the tests. Version 2 added
-     * {@code folds[].heads} (multi-task heads); a version-1 file reads with no heads.
+     * The schema written now. Older versions stay readable; fixtures of each are kept in the tests.
+     * <ul>
+     *   <li>Version 2 added {@code folds[].heads} (multi-task heads); a version-1 file reads with no heads.</li>
+     *   <li>Version 3 writes {@code spec.dataset} and {@code spec.split} as JSON objects ({@link SpecJson}) instead of
+     *   the records' {@code toString()} texts, leaves {@code spec.from}/{@code spec.to} out for an unbounded range
+     *   instead of writing {@link Long#MIN_VALUE}/{@link Long#MAX_VALUE}, fills {@code dataFingerprint} (one
+     *   {@code market timeframe fingerprint} per series read) and records the build's version, commit and dirty flag
+     *   in {@code provenance}. Version 1 and 2 files read as they were: their spec holds strings, which
+     *   {@link SpecJson#label} still understands.</li>
+     * </ul>
      */
-    public static final int CURRENT_VERSION = 2;
+    public static final int CURRENT_VERSION = 3;
     public static final String FILE = "result.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(SerializationFeature.INDENT_OUTPUT)

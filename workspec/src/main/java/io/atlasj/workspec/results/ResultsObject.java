@@ -11,12 +11,14 @@ import java.util.Map;
  * @param schemaVersion {@link ResultsIo#CURRENT_VERSION} when written
  * @param key           the ModelSpec's content key
  * @param status        {@code done} or {@code failed}
- * @param spec          the ModelSpec as data: unit, name, type, hyperparameters, training settings, seed, dataset,
- *                      split, range
+ * @param spec          the ModelSpec as data: unit, name, type, hyperparameters, training settings, seed, dataset and
+ *                      split (JSON objects, {@link SpecJson}; strings before schema 3), range ({@code from},
+ *                      {@code to} in UTC ms, absent when unbounded; before schema 3 always present)
  * @param featureset    the featureset's name, base, resolved feature and label ids
- * @param dataFingerprint fingerprints of the series the matrix was built from
+ * @param dataFingerprint {@code "market timeframe fingerprint"} of every series the matrix was built from (empty
+ *                      before schema 3 and for ensembles, whose members carry theirs)
  * @param folds         one entry per fold
- * @param provenance    versions, JVM, OS, backend, threads, git commit when known
+ * @param provenance    Atlas version, git commit and dirty flag of the build, JVM, OS, backend, threads, seed
  */
 public record ResultsObject(int schemaVersion, String key, String workspec, String status, String failure,
                             Map<String, Object> spec, Map<String, Object> featureset, List<String> dataFingerprint,

@@ -10,6 +10,14 @@ package io.atlasj.workspec.split;
 public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPolicy.WalkForward, SplitPolicy.PurgedKFold {
 
     /**
+     * The canonical text of this policy, part of every model key: written field by field so that renaming or
+     * reordering a record component cannot change a key. Frozen: it reproduces what keys of key version 1 were made
+     * of (the records' default {@code toString()} at the time, {@link Long#MIN_VALUE} for unused dates included),
+     * pinned by the golden key fixture. Never change it without bumping {@code Expander.KEY_VERSION}.
+     */
+    String canonical();
+
+    /**
      * Train, then validation, then test: by fractions of the rows (summing to 1), or by dates when
      * {@code validationFrom} and {@code testFrom} are set (UTC ms; {@link Long#MIN_VALUE} when unused): rows before
      * {@code validationFrom} train, rows from {@code testFrom} on test.
@@ -44,6 +52,13 @@ public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPoli
         public boolean byDates() {
             return validationFrom != Long.MIN_VALUE;
         }
+
+        @Override
+        public String canonical() {
+            return "Chronological[train=" + Double.toString(train) + ", validation=" + Double.toString(validation)
+                    + ", test=" + Double.toString(test) + ", embargo=" + embargo + ", validationFrom=" + validationFrom
+                    + ", testFrom=" + testFrom + "]";
+        }
     }
 
     /**
@@ -61,6 +76,12 @@ public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPoli
                 throw new IllegalArgumentException("validation must be a fraction in [0, 1), got " + validation);
             }
         }
+
+        @Override
+        public String canonical() {
+            return "WalkForward[expanding=" + expanding + ", train=" + train + ", test=" + test + ", step=" + step
+                    + ", validation=" + Double.toString(validation) + ", embargo=" + embargo + "]";
+        }
     }
 
     /** k contiguous test folds; training on the others minus purged and embargoed rows (Lopez de Prado). */
@@ -75,6 +96,11 @@ public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPoli
             if (validation < 0 || validation >= 1) {
                 throw new IllegalArgumentException("validation must be a fraction in [0, 1), got " + validation);
             }
+        }
+
+        @Override
+        public String canonical() {
+            return "PurgedKFold[k=" + k + ", embargo=" + embargo + ", validation=" + Double.toString(validation) + "]";
         }
     }
 }

@@ -8,7 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Schema 1 files stay readable (kept fixture); schema 2 adds the further heads of multi-task models. */
+/**
+ * Schema 1 and 2 files stay readable (kept fixtures); schema 2 adds the further heads of multi-task models, schema 3
+ * the typed spec.dataset and spec.split.
+ */
 class ResultsIoTest {
     @TempDir
     Path dir;
@@ -23,6 +26,25 @@ class ResultsIoTest {
     }
 
     @Test
+    void readsASchemaTwoFixtureWithHeadsAndTheLabelOfItsDatasetText() throws Exception {
+        ResultsObject r = ResultsIo.read(Path.of("src/test/resources/results/v2/result.json"));
+        assertThat(r.schemaVersion()).isEqualTo(2);
+        assertThat(r.folds().get(0).heads()).containsOnlyKeys("FutureReturn(1)");
+        assertThat(r.spec().get("dataset")).isInstanceOf(String.class);
+        assertThat(SpecJson.label(r)).contains("UpDown(3)");
+        // schema 1: the dataset was a bare word, naming no label
+        assertThat(SpecJson.label(ResultsIo.read(Path.of("src/test/resources/results/v1/result.json")))).isEmpty();
+    }
+
+    @Test
+    void refusesANewerSchemaNamingTheFile() throws Exception {
+        Path f = dir.resolve("result.json");
+        java.nio.file.Files.writeString(f, "{\"schemaVersion\":4}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsIo.read(f))
+                .hasMessageContaining(f.toString()).hasMessageContaining("at most 3");
+    }
+
+    @Test
     void writesAndReadsHeadsInSchemaTwo() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1}, new double[] {0.5}, new double[] {0.4}, null);
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
@@ -30,7 +52,7 @@ class ResultsIoTest {
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
-        assertThat(back.schemaVersion()).isEqualTo(2);
+        assertThat(back.schemaVersion()).isEqualTo(3);
         assertThat(back.folds().get(0).heads()).containsOnlyKeys("FutureReturn(1)");
         assertThat(back.folds().get(0).heads().get("FutureReturn(1)").test().predicted()).containsExactly(0.4);
     }
