@@ -91,8 +91,24 @@ public final class FeaturesetCache {
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
         }
-        return Optional.of(read(f));
+        try {
+            return Optional.of(read(f));
+        } catch (RuntimeException e) {
+            // a damaged cache file costs a rebuild, never the work: it is moved aside (kept for a post-mortem)
+            Path aside = root.resolve(key + ".damaged-" + System.currentTimeMillis());
+            LOG.warn("the cached featureset {} cannot be read and is rebuilt (the damaged copy is moved to {})", f,
+                    aside, e);
+            try {
+                Files.move(root.resolve(key), aside);
+            } catch (IOException moveFailed) {
+                LOG.warn("cannot move {} aside: {}", root.resolve(key), moveFailed.toString());
+                return Optional.empty();
+            }
+            return Optional.empty();
+        }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeaturesetCache.class);
 
     /** Reads an Arrow file written by {@link #write}. */
     public static FeatureMatrix read(Path f) {
@@ -182,6 +198,7 @@ public final class FeaturesetCache {
             Files.createDirectories(root);
             Path tmp = Files.createTempDirectory(root, key + ".tmp");
             write(m, tmp.resolve("matrix.arrow"));
+            io.atlasj.home.Durable.force(tmp.resolve("matrix.arrow")); // on the device before it gets its name
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException

@@ -305,7 +305,16 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
                 String rel = home.root().relativize(file).toString().replace('\\', '/');
                 FileServer.fetch(system, from, rel, file, FETCH_TIMEOUT);
             }
-            FeatureMatrix m = FeaturesetCache.read(file);
+            FeatureMatrix m;
+            try {
+                m = FeaturesetCache.read(file);
+            } catch (RuntimeException e) {
+                // set aside, so the next attempt (here or on another node) fetches a sound copy; this one crashes
+                Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
+                Files.move(file, aside);
+                throw new IllegalStateException("featureset " + hash + " is damaged on this node (moved to " + aside
+                        + "); the next attempt fetches it again", e);
+            }
             matrices.put(hash, m);
             return m;
         }

@@ -139,4 +139,34 @@ class LocalRunFaultTest {
             });
         }
     }
+
+    @Test
+    void aDamagedFeaturesetCacheFileIsRebuiltAndTheRunGoesOn() throws Exception {
+        WorkSpec first = spec("cache-first");
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            new LocalRunner(home, store, new Dl4jTrainer(), 2).run(first, Expander.expand(first).subList(0, 1),
+                    new LocalRunner.Listener() {
+                    });
+        }
+        List<Path> files;
+        try (var s = Files.walk(home.featuresetCache())) {
+            files = s.filter(p -> p.getFileName().toString().equals("matrix.arrow")).toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path f : files) {
+            byte[] b = Files.readAllBytes(f);
+            Files.write(f, java.util.Arrays.copyOf(b, b.length / 3)); // torn, as by a crash or a disk error
+        }
+        WorkSpec second = spec("cache-second");
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, new Dl4jTrainer(), 2).run(second,
+                    Expander.expand(second), new LocalRunner.Listener() {
+                    });
+            assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
+                    .isEqualTo("done"));
+        }
+        try (var s = Files.list(home.featuresetCache())) {
+            assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.contains(".damaged-"));
+        }
+    }
 }
