@@ -3,7 +3,8 @@ package io.atlasj.cli;
 import io.atlasj.home.AtlasHome;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.report.HtmlReport;
-import io.atlasj.stats.report.RunResults;
+import io.atlasj.harvester.Harvesting;
+import io.atlasj.harvester.ResultsStore;
 import io.atlasj.workspec.WorkSpec;
 import io.atlasj.workspec.results.ResultsObject;
 import java.io.IOException;
@@ -61,13 +62,15 @@ final class ReportCommand implements Callable<Integer> {
             name = workspec;
         }
         List<ResultsObject> results;
-        try {
-            results = RunResults.read(home.runs(), name);
-        } catch (IOException e) {
-            throw new UserException(e.getMessage());
+        try (ResultsStore store = ResultsStore.open(home.results(), home.runs())) {
+            Harvesting.Results r = new Harvesting(store).results(name);
+            results = r.results();
+            PrintWriter err = spec.commandLine().getErr();
+            r.warnings().forEach(x -> err.println("warning: " + x));
         }
         if (results.isEmpty()) {
-            throw new UserException(home.runs().resolve(name) + ": no result.json files (run it first: atlas run FILE --local)");
+            throw new UserException("no results for WorkSpec '" + name + "': none in the results store and none under "
+                    + home.runs().resolve(name) + " (run it first: atlas run FILE --local)");
         }
         Path dir = out != null ? out : home.reports().resolve(name);
         HtmlReport.Written w = HtmlReport.write(name, text, results, dir, maxCards);

@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * <p>Crash safety: {@code WRITE_DELAY=0}, one transaction per row.
  */
 public final class ResultsStore implements AutoCloseable {
+    /** The tables' layout: 1, the results table with its version recorded (checked on open). */
+    public static final int SCHEMA_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Connection conn;
     private final Path runs;
@@ -64,8 +66,22 @@ public final class ResultsStore implements AutoCloseable {
                           started_at BIGINT NOT NULL, millis BIGINT NOT NULL, node VARCHAR(200),
                           result_sha256 VARCHAR(64) NOT NULL, ingested_at BIGINT NOT NULL,
                           PRIMARY KEY (workspec, model_key))""");
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL)");
+                try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                    rs.next();
+                    int v = rs.getInt(1);
+                    if (rs.wasNull()) {
+                        s.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ")");
+                    } else if (v > SCHEMA_VERSION) {
+                        c.close();
+                        throw new IllegalStateException("the results store under " + database + " has schema version "
+                                + v + ", this Atlas supports at most " + SCHEMA_VERSION + ": run a newer Atlas");
+                    }
+                }
             }
             return new ResultsStore(c, runs.toAbsolutePath().normalize());
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open the results store under " + database + ": " + e.getMessage()
                     + " (is another Atlas process using this ATLAS_HOME's results store?)", e);
@@ -85,6 +101,11 @@ public final class ResultsStore implements AutoCloseable {
     /** One summary row. */
     public record Row(String workspec, String key, String unit, String name, String type, String hyperparameters,
                       String status, String failure, Headline headline, long startedAt, long millis, String node) {
+    }
+
+    /** The folder of every result this store holds, {@code ATLAS_HOME/runs}. */
+    public Path runs() {
+        return runs;
     }
 
     /** The folder of a result in this store's {@code runs}. */

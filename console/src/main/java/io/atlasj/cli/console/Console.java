@@ -18,7 +18,6 @@ import io.atlasj.stats.model.Comparison;
 import io.atlasj.stats.model.ModelEvaluation;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.report.HtmlReport;
-import io.atlasj.stats.report.RunResults;
 import io.atlasj.workspec.results.Headline;
 import io.atlasj.workspec.results.ResultsObject;
 import java.awt.GraphicsEnvironment;
@@ -190,16 +189,18 @@ public final class Console {
         }
     }
 
-    /** The results of WorkSpec {@code workspec} under ATLAS_HOME/runs/{@code workspec}. */
+    /** The results of WorkSpec {@code workspec}, through the results store (damaged ones left out, with a warning). */
     public static Results results(String workspec) {
         List<ResultsObject> all;
-        try {
-            all = RunResults.read(home().runs(), workspec);
-        } catch (IOException e) {
-            throw new UserException(e.getMessage());
+        try (io.atlasj.harvester.ResultsStore store = io.atlasj.harvester.ResultsStore.open(home().results(),
+                home().runs())) {
+            io.atlasj.harvester.Harvesting.Results r = new io.atlasj.harvester.Harvesting(store).results(workspec);
+            r.warnings().forEach(x -> System.err.println("warning: " + x));
+            all = r.results();
         }
         if (all.isEmpty()) {
-            throw new UserException(home().runs().resolve(workspec) + ": no result.json files (run it first: atlas run FILE --local)");
+            throw new UserException("no results for WorkSpec '" + workspec + "': none in the results store and none "
+                    + "under " + home().runs().resolve(workspec) + " (run it first: atlas run FILE --local)");
         }
         return new Results(workspec, HtmlReport.leaderboard(all));
     }

@@ -2,17 +2,15 @@ package io.atlasj.trainer.cluster;
 
 import io.atlasj.harvester.ResultsStore;
 import io.atlasj.home.AtlasHome;
-import io.atlasj.trainer.local.Ensembles;
+import io.atlasj.harvester.Harvesting;
 import io.atlasj.trainer.local.LocalRunner;
 import io.atlasj.workspec.Expander;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.results.Headline;
-import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,19 +138,10 @@ public final class Harvester {
 
     private static Coordinator.Harvested combine(ResultsStore store, AtlasHome home, Combine c) {
         try {
-            List<ModelSpec> all = Expander.expand(Coordinator.parse(c.specYaml()), true);
-            ModelSpec e = all.stream().filter(m -> m.key().equals(c.key())).findFirst().orElseThrow(
-                    () -> new IllegalStateException("no ensemble " + c.key() + " in the run's spec"));
-            List<ResultsObject> members = new ArrayList<>();
-            for (String k : e.memberKeys()) {
-                ModelSpec m = all.stream().filter(x -> x.key().equals(k)).findFirst().orElseThrow();
-                members.add(ResultsIo.complete(store.dir(m.workspec(), m.unit(), k)).orElse(null));
-            }
-            Path dir = store.dir(e.workspec(), e.unit(), e.key());
-            if (!store.present(e.workspec(), e.key())) {
-                ResultsIo.write(dir, Ensembles.combine(e, members, LocalRunner.provenance(e), LocalRunner.describe(e)));
-            }
-            ResultsStore.Ingest in = store.ingest(dir, "harvester");
+            ModelSpec e = Expander.expand(Coordinator.parse(c.specYaml()), true).stream()
+                    .filter(m -> m.key().equals(c.key())).findFirst().orElseThrow(
+                            () -> new IllegalStateException("no ensemble " + c.key() + " in the run's spec"));
+            ResultsStore.Ingest in = new Harvesting(store).combine(e);
             if (in.outcome() != ResultsStore.Outcome.INGESTED && in.outcome() != ResultsStore.Outcome.PRESENT) {
                 return new Coordinator.Harvested(c.runId(), c.key(), Coordinator.HarvestOutcome.REFUSED, null,
                         in.detail());

@@ -9,6 +9,8 @@ import io.atlasj.features.set.FeaturesetCache;
 import io.atlasj.home.AtlasHome;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.trainer.data.DatasetPreparer;
+import io.atlasj.harvester.Harvesting;
+import io.atlasj.harvester.ResultsStore;
 import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.trainer.engine.KeyRecord;
 import io.atlasj.trainer.engine.KeyStatus;
@@ -114,6 +116,23 @@ public final class LocalRunner {
         private final String[] current = new String[slots];
         private int trained;
         private int toTrain;
+        private Harvesting harvesting;
+
+        /** The store's answer for a key, as the run book takes it; the verified result is kept for the outcome. */
+        private RunBook.Harvest answer(String key, Ingestion ingestion) {
+            try {
+                ResultsStore.Ingest in = ingestion.run();
+                if (in.outcome() == ResultsStore.Outcome.INGESTED || in.outcome() == ResultsStore.Outcome.PRESENT) {
+                    results.put(key, in.result());
+                    return new RunBook.Ingested("done".equals(in.result().status()) ? KeyStatus.DONE
+                            : KeyStatus.FAILED, "");
+                }
+                return new RunBook.Refused(in.detail());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot put the result of {} into the results store", key, e);
+                return new RunBook.Refused(describe(e));
+            }
+        }
 
         LocalDriver(WorkSpec ws, List<ModelSpec> models, Listener listener) {
             this.ws = ws;
@@ -124,10 +143,19 @@ public final class LocalRunner {
         }
 
         List<Outcome> run() throws InterruptedException {
+            try (ResultsStore store = ResultsStore.open(home.results(), home.runs())) {
+                harvesting = new Harvesting(store);
+                return runWithStore();
+            }
+        }
+
+        private List<Outcome> runWithStore() throws InterruptedException {
             List<String> present = new ArrayList<>();
             for (ModelSpec m : models) {
+                // a complete result counts whether the store has it already or not (then it is ingested now)
                 var done = ResultsIo.complete(dir(m));
                 if (done.isPresent()) {
+                    harvesting.ingest(m.workspec(), m.unit(), m.key(), null);
                     results.put(m.key(), done.get());
                     skipped.add(m.key());
                     present.add(m.key());
@@ -255,26 +283,13 @@ public final class LocalRunner {
             }
         }
 
-        /** The local result sink: result files are written by the slot, so a harvest is their confirmation. */
+        /** The local result sink is the results store, as a cluster's harvester's is: the same {@link Harvesting}. */
         private void actOnOutbox() {
             for (RunBook.ToHarvest h : book.drainToHarvest()) {
-                ResultsObject r = results.get(h.key());
-                book.harvested(h.key(), new RunBook.Ingested("done".equals(r.status()) ? KeyStatus.DONE : KeyStatus.FAILED,
-                        ""));
+                book.harvested(h.key(), answer(h.key(), () -> harvesting.ingest(ws.name(), h.unit(), h.key(), "local")));
             }
             for (String key : book.drainToCombine()) {
-                ModelSpec e = byKey.get(key);
-                ResultsObject r = Ensembles.combine(e, e.memberKeys().stream().map(results::get).toList(), provenance(e),
-                        describe(e));
-                try {
-                    ResultsIo.write(dir(e), r);
-                    results.put(key, r);
-                    book.harvested(key, new RunBook.Ingested("done".equals(r.status()) ? KeyStatus.DONE
-                            : KeyStatus.FAILED, ""));
-                } catch (IOException ex) {
-                    LOG.error("cannot write the result of ensemble {} under {}", e.name(), dir(e), ex);
-                    book.harvested(key, new RunBook.Refused("cannot write its result: " + ex));
-                }
+                book.harvested(key, answer(key, () -> harvesting.combine(byKey.get(key))));
             }
             for (KeyRecord k : book.drainFinished()) {
                 ModelSpec m = byKey.get(k.key());
@@ -287,6 +302,12 @@ public final class LocalRunner {
                 listener.finished(m, r, ++trained, toTrain);
             }
         }
+    }
+
+    /** An ingestion that may fail. */
+    @FunctionalInterface
+    private interface Ingestion {
+        ResultsStore.Ingest run() throws IOException;
     }
 
     /** What a slot thread tells the driver: a task starting, a task's result or crash, or the slot idle (no task). */
@@ -455,23 +476,9 @@ public final class LocalRunner {
      * The result's {@code spec}: plain JSON values only (dataset and split as objects, {@link SpecJson}); the range's
      * ends are absent when unbounded.
      */
+    /** The {@code spec} of a result (typed JSON: {@link SpecJson#of}). */
     public static Map<String, Object> describe(ModelSpec m) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("unit", m.unit());
-        s.put("name", m.name());
-        s.put("type", m.type().id());
-        s.put("hyperparameters", m.hyper());
-        s.put("training", m.training());
-        s.put("seed", m.seed());
-        s.put("dataset", SpecJson.dataset(m.dataset()));
-        s.put("split", SpecJson.split(m.split()));
-        if (m.from() != Long.MIN_VALUE) {
-            s.put("from", m.from());
-        }
-        if (m.to() != Long.MAX_VALUE) {
-            s.put("to", m.to());
-        }
-        return s;
+        return SpecJson.of(m);
     }
 
     private static Map<String, Object> featureset(ModelSpec m, FeatureMatrix matrix) {
@@ -490,17 +497,8 @@ public final class LocalRunner {
      * How to reproduce a result besides its spec: the Atlas build (version, git commit, whether the tree had
      * uncommitted changes; {@link BuildInfo}), JVM, OS, ND4J backend, threads and seed.
      */
+    /** A trained model's provenance: the build, the platform, the ND4J backend, the threads and the seed. */
     public static Map<String, String> provenance(ModelSpec m) {
-        Map<String, String> p = new LinkedHashMap<>();
-        BuildInfo build = BuildInfo.current();
-        p.put("atlas", build.version());
-        p.put("git", build.commit());
-        p.put("gitDirty", build.dirty());
-        p.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
-        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        p.put("backend", io.atlasj.trainer.model.Backend.describe());
-        p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
-        p.put("seed", String.valueOf(m.seed()));
-        return p;
+        return io.atlasj.workspec.results.Provenance.of(m, io.atlasj.trainer.model.Backend.describe());
     }
 }

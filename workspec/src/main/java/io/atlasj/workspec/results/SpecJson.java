@@ -32,6 +32,29 @@ public final class SpecJson {
     private SpecJson() {
     }
 
+    /**
+     * The {@code spec} of a ModelSpec's result: unit, name, type, hyperparameters, training settings, seed, dataset and
+     * split as JSON objects, and the range when it is bounded.
+     */
+    public static Map<String, Object> of(io.atlasj.workspec.ModelSpec m) {
+        Map<String, Object> s = new java.util.LinkedHashMap<>();
+        s.put("unit", m.unit());
+        s.put("name", m.name());
+        s.put("type", m.type().id());
+        s.put("hyperparameters", m.hyper());
+        s.put("training", m.training());
+        s.put("seed", m.seed());
+        s.put("dataset", dataset(m.dataset()));
+        s.put("split", split(m.split()));
+        if (m.from() != Long.MIN_VALUE) {
+            s.put("from", m.from());
+        }
+        if (m.to() != Long.MAX_VALUE) {
+            s.put("to", m.to());
+        }
+        return s;
+    }
+
     public static Map<String, Object> dataset(DatasetOptions d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", word(d.task()));

@@ -1,4 +1,4 @@
-package io.atlasj.trainer.local;
+package io.atlasj.harvester;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.atlasj.trainer.local;
+package io.atlasj.harvester;
 
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.results.ResultsIo;
