@@ -20,19 +20,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The end-of-epoch checkpoint of a model being trained into {@code MODEL}: {@code MODEL.ckpt.zip} (the network as it
- * is, with its optimizer state), {@code MODEL.ckpt-best.zip} (the best epoch's weights so far) and
- * {@code MODEL.ckpt.json} (the loop: next epoch, best score and epoch, patience and plateau counters, learning rate,
- * the curves so far, the spec key it belongs to, and the SHA-256 of the two zips). Training that finds a checkpoint
- * of its own key resumes after the last finished epoch instead of starting again; a finished model deletes its
- * checkpoint. Every file is written durably (temporary name, flushed, renamed) and the JSON last, so a kill while
- * saving leaves the previous epoch's checkpoint; one whose files do not match the checksums in its JSON (a zip torn
- * by a kill, a disk error) is set aside ({@code *.damaged}) with a warning and training starts afresh: a damaged
- * checkpoint never fails the model.
+ * The end-of-epoch checkpoint of a model being trained into {@code MODEL}: {@code MODEL.ckpt-N.zip} (the network as it
+ * is after epoch N - 1, with its optimizer state), {@code MODEL.ckpt-N-best.zip} (the best epoch's weights so far) and
+ * {@code MODEL.ckpt.json} (the loop: next epoch N, best score and epoch, patience and plateau counters, learning
+ * rate, the curves so far, the spec key it belongs to, and the SHA-256 of the two zips). Every file is written
+ * durably (temporary name, flushed, renamed); the JSON is the commit point and is written after both zips, and the
+ * previous epoch's zips are removed only after it: a kill at any moment leaves the last committed checkpoint whole, so
+ * training resumes from its last good state. A checkpoint whose files do not match its checksums (a disk error, a
+ * file changed by hand) or cannot be restored is set aside ({@code *.damaged}) with a warning and the model trains
+ * from the start: a damaged checkpoint never fails the model. A finished model deletes its checkpoint.
  */
 final class Checkpoint {
-    /** 2: the JSON carries the zips' SHA-256; a version-1 checkpoint is ignored (training starts afresh). */
-    static final int VERSION = 2;
+    /** 3: zips named by epoch, the JSON carries their SHA-256; older checkpoints are ignored (training starts afresh). */
+    static final int VERSION = 3;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,16 +53,39 @@ final class Checkpoint {
         }
     }
 
-    static Path net(Path model) {
-        return model.resolveSibling(model.getFileName() + ".ckpt.zip");
+    /** The network after epoch {@code nextEpoch - 1}, with its optimizer state. */
+    static Path net(Path model, int nextEpoch) {
+        return model.resolveSibling(model.getFileName() + ".ckpt-" + nextEpoch + ".zip");
     }
 
-    static Path best(Path model) {
-        return model.resolveSibling(model.getFileName() + ".ckpt-best.zip");
+    /** The best weights as of epoch {@code nextEpoch - 1}. */
+    static Path best(Path model, int nextEpoch) {
+        return model.resolveSibling(model.getFileName() + ".ckpt-" + nextEpoch + "-best.zip");
+    }
+
+    static Path net(Path model, Loop l) {
+        return net(model, l.nextEpoch());
+    }
+
+    static Path best(Path model, Loop l) {
+        return best(model, l.nextEpoch());
     }
 
     static Path loop(Path model) {
         return model.resolveSibling(model.getFileName() + ".ckpt.json");
+    }
+
+    /** Every zip of {@code model}'s checkpoints (the committed epoch's, and any an interrupted save left). */
+    private static java.util.List<Path> zips(Path model) throws IOException {
+        String prefix = model.getFileName() + ".ckpt-";
+        Path dir = model.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".zip")).toList();
+        }
     }
 
     /**
@@ -84,11 +107,11 @@ final class Checkpoint {
             return Optional.empty();
         }
         try {
-            if (!Files.isRegularFile(net(model)) || !Files.isRegularFile(best(model))) {
+            if (!Files.isRegularFile(net(model, l)) || !Files.isRegularFile(best(model, l))) {
                 setAside(model, "a file of it is missing");
                 return Optional.empty();
             }
-            if (!sha256(net(model)).equals(l.netSha256()) || !sha256(best(model)).equals(l.bestSha256())) {
+            if (!sha256(net(model, l)).equals(l.netSha256()) || !sha256(best(model, l)).equals(l.bestSha256())) {
                 setAside(model, "its files do not match the checksums recorded with it (torn by a crash?)");
                 return Optional.empty();
             }
@@ -106,7 +129,13 @@ final class Checkpoint {
      */
     static void setAside(Path model, String why) {
         LOG.warn("the checkpoint of {} is set aside and the model trains from the start: {}", model, why);
-        for (Path p : List.of(loop(model), net(model), best(model))) {
+        List<Path> files = new java.util.ArrayList<>(List.of(loop(model)));
+        try {
+            files.addAll(zips(model));
+        } catch (IOException e) {
+            LOG.warn("cannot list the checkpoint files of {}: {}", model, e.getMessage());
+        }
+        for (Path p : files) {
             try {
                 if (Files.exists(p)) {
                     Files.move(p, p.resolveSibling(p.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
@@ -118,13 +147,19 @@ final class Checkpoint {
     }
 
     /**
-     * Saves the loop after the network (written durably by the caller into {@link #net}) and the best weights, with
-     * both files' checksums: the JSON is the commit point.
+     * Commits the checkpoint of {@code l.nextEpoch()}: the network was written durably by the caller into
+     * {@link #net(Path, Loop)}; this writes the best weights, then the JSON with both files' checksums (the commit
+     * point), then removes the zips of earlier epochs.
      */
     static void saveLoop(Path model, Loop l, Map<String, INDArray> bestWeights) throws IOException {
-        writeArrays(best(model), bestWeights);
-        Loop sealed = l.withChecksums(sha256(net(model)), sha256(best(model)));
+        writeArrays(best(model, l), bestWeights);
+        Loop sealed = l.withChecksums(sha256(net(model, l)), sha256(best(model, l)));
         io.atlasj.home.Durable.write(loop(model), JSON.writeValueAsBytes(sealed));
+        for (Path p : zips(model)) {
+            if (!p.equals(net(model, l)) && !p.equals(best(model, l))) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static String sha256(Path file) throws IOException {
@@ -133,8 +168,9 @@ final class Checkpoint {
 
     static void delete(Path model) throws IOException {
         Files.deleteIfExists(loop(model)); // first: without its loop state the rest is never used
-        Files.deleteIfExists(net(model));
-        Files.deleteIfExists(best(model));
+        for (Path p : zips(model)) {
+            Files.deleteIfExists(p);
+        }
     }
 
     /** A zip of named arrays in ND4J's binary format, written atomically. */

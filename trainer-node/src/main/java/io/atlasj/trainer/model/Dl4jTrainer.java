@@ -72,9 +72,9 @@ public final class Dl4jTrainer implements ModelTrainer {
         INDArray resumedBest = null;
         if (resumed.isPresent()) {
             try {
-                net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(Checkpoint.net(modelFile).toFile(),
-                        true); // with the optimizer state
-                resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile)).get("params");
+                net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                        Checkpoint.net(modelFile, resumed.get()).toFile(), true); // with the optimizer state
+                resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile, resumed.get())).get("params");
             } catch (java.io.IOException | RuntimeException ex) {
                 Checkpoint.setAside(modelFile, "it cannot be restored: " + ex);
                 resumed = java.util.Optional.empty();
@@ -159,7 +159,7 @@ public final class Dl4jTrainer implements ModelTrainer {
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
-                    Checkpoint.writeNetwork(Checkpoint.net(modelFile), net, true);
+                    Checkpoint.writeNetwork(Checkpoint.net(modelFile, e + 1), net, true);
                     Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), Map.of("params", bestParams));
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),

@@ -213,8 +213,8 @@ final class SameDiffTrainer {
         Map<String, INDArray> resumedBest = null;
         if (resumed.isPresent()) {
             try {
-                resume = SdModelFile.read(Checkpoint.net(modelFile));
-                resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile));
+                resume = SdModelFile.read(Checkpoint.net(modelFile, resumed.get()));
+                resumedBest = Checkpoint.readArrays(Checkpoint.best(modelFile, resumed.get()));
             } catch (java.io.IOException | RuntimeException e) {
                 Checkpoint.setAside(modelFile, "it cannot be restored: " + e);
                 resumed = java.util.Optional.empty();
@@ -344,7 +344,7 @@ final class SameDiffTrainer {
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
-                    SdModelFile.write(Checkpoint.net(modelFile), state);
+                    SdModelFile.write(Checkpoint.net(modelFile, e + 1), state);
                     Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), bestParams);
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),

@@ -74,7 +74,7 @@ class ResumeTest {
         // re-sealed with the stripped file's checksum, as if it had been written that way)
         Path stripped = dir.resolve("stripped.zip");
         assertThatThrownBy(() -> trainer.train(s, d, killAfter(2), stripped)).isInstanceOf(Kill.class);
-        removeEntries(Checkpoint.net(stripped), n -> n.startsWith(updaterEntry));
+        removeEntries(Checkpoint.net(stripped, 3), n -> n.startsWith(updaterEntry));
         reseal(stripped);
         TrainingResult fresh = trainer.train(s, d, ModelTrainer.Listener.NONE, stripped);
         assertThat(fresh.ok()).as(fresh.failure()).isTrue();
@@ -84,10 +84,10 @@ class ResumeTest {
         // ends exactly as the uninterrupted run, never failing for it
         Path torn = dir.resolve("torn.zip");
         assertThatThrownBy(() -> trainer.train(s, d, killAfter(2), torn)).isInstanceOf(Kill.class);
-        byte[] bytes = Files.readAllBytes(Checkpoint.net(torn));
-        Files.write(Checkpoint.net(torn), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        byte[] bytes = Files.readAllBytes(Checkpoint.net(torn, 3));
+        Files.write(Checkpoint.net(torn, 3), java.util.Arrays.copyOf(bytes, bytes.length / 2));
         assertThat(Checkpoint.find(torn, s.key())).isEmpty();
-        assertThat(Checkpoint.net(torn).resolveSibling(Checkpoint.net(torn).getFileName() + ".damaged")).exists();
+        assertThat(Checkpoint.net(torn, 3).resolveSibling(Checkpoint.net(torn, 3).getFileName() + ".damaged")).exists();
         List<Integer> again = new ArrayList<>();
         TrainingResult restarted = trainer.train(s, d, new ModelTrainer.Listener() {
             @Override
@@ -100,12 +100,40 @@ class ResumeTest {
         assertThat(restarted.test().probabilities()[0]).containsExactly(whole.test().probabilities()[0]);
     }
 
+    @Test
+    void aSaveInterruptedBeforeItsCommitLeavesThePreviousEpochToResumeFrom() throws Exception {
+        PreparedData d = TestData.lagged(600, 2);
+        ModelSpec s = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(16))
+                .set("dropout", 0.1).set("epochs", 6).set("patience", 0).set("batchSize", 32).build(),
+                DatasetOptions.Task.CLASSIFICATION);
+        Dl4jTrainer trainer = new Dl4jTrainer();
+        TrainingResult whole = trainer.train(s, d, ModelTrainer.Listener.NONE, dir.resolve("whole.zip"));
+        Path model = dir.resolve("interrupted.zip");
+        assertThatThrownBy(() -> trainer.train(s, d, killAfter(2), model)).isInstanceOf(Kill.class);
+        // as if killed in the next save: epoch 4's network (and a torn best file) written, its JSON not yet
+        Files.copy(Checkpoint.net(model, 3), Checkpoint.net(model, 4));
+        Files.writeString(Checkpoint.best(model, 4), "torn");
+        assertThat(Checkpoint.find(model, s.key())).get().extracting(Checkpoint.Loop::nextEpoch).isEqualTo(3);
+        List<Integer> seen = new ArrayList<>();
+        TrainingResult resumed = trainer.train(s, d, new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                seen.add(e.epoch());
+            }
+        }, model);
+        assertThat(seen).containsExactly(3, 4, 5);
+        assertThat(resumed.test().probabilities()[0]).containsExactly(whole.test().probabilities()[0]);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("interrupted.zip.ckpt"));
+        }
+    }
+
     /** Rewrites a checkpoint's loop state with the current checksums of its files. */
     static void reseal(Path model) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Checkpoint.Loop l = json.readValue(Checkpoint.loop(model).toFile(), Checkpoint.Loop.class);
-        json.writeValue(Checkpoint.loop(model).toFile(), l.withChecksums(Checkpoint.sha256(Checkpoint.net(model)),
-                Checkpoint.sha256(Checkpoint.best(model))));
+        json.writeValue(Checkpoint.loop(model).toFile(), l.withChecksums(Checkpoint.sha256(Checkpoint.net(model, l)),
+                Checkpoint.sha256(Checkpoint.best(model, l))));
     }
 
     @Test
