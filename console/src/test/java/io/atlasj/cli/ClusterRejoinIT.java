@@ -42,7 +42,13 @@ class ClusterRejoinIT {
                 CompletableFuture<ClusterClient.Finished> run = ClusterHarness.submit(client, ws,
                         p -> finished.set(p.done() + p.failed()));
                 ClusterHarness.waitUntil(() -> finished.get() >= 40, Duration.ofMinutes(5), "40 models done");
-                assertThat(KnownMembersFile.read(home)).as("the members recorded beside the ledger").hasSize(3);
+                ClusterHarness.waitUntil(() -> {
+                    try {
+                        return KnownMembersFile.read(home).size() == 3;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, Duration.ofSeconds(30), "the three members recorded beside the ledger");
                 coordinator.process().destroyForcibly();
                 coordinator.process().waitFor();
                 int atKill = finished.get();

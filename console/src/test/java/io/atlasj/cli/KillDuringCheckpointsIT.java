@@ -93,6 +93,10 @@ class KillDuringCheckpointsIT {
             reader.join(10_000);
         }
         assertThat(landedMidTraining).as("kills that landed while checkpoints were being written").isGreaterThanOrEqualTo(2);
+        // a kill inside a save leaves the last committed checkpoint whole: none had to be set aside
+        try (Stream<Path> s = Files.walk(home.resolve("runs/kills"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".damaged"));
+        }
 
         StringWriter out = new StringWriter();
         int code = AtlasCli.run(Map.of(), new PrintWriter(out), new PrintWriter(err), "--home", home.toString(), "run",

@@ -218,6 +218,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 l -> new Harvesters(l.getServiceInstances(Harvester.KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(Harvester.KEY, listing));
         resume();
+        recordMembers();
     }
 
     static String nodeId(Member m) {
@@ -233,16 +234,22 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     /** Picks up every unfinished run from the ledger: a restarted coordinator continues where the last one stopped. */
     private void resume() {
         for (RunLedger.Run r : ledger.openRuns()) {
-            WorkSpec spec = parse(r.specYaml());
-            RunState s = new RunState(r, spec, Expander.expand(spec, true));
-            s.book.restore(ledger.keys(r.runId()), aliveNodes(), System.currentTimeMillis());
-            s.probe = true;
-            s.known = true;
-            runs.put(r.runId(), s);
-            getContext().getLog().info("resuming run {} from the ledger: {} keys, {} terminal", r.runId(), s.book.size(),
-                    s.book.terminalCount());
-            sync(s);
-            build(s);
+            try {
+                WorkSpec spec = parse(r.specYaml());
+                RunState s = new RunState(r, spec, Expander.expand(spec, true));
+                s.book.restore(ledger.keys(r.runId()), aliveNodes(), System.currentTimeMillis());
+                s.probe = true;
+                s.known = true;
+                runs.put(r.runId(), s);
+                getContext().getLog().info("resuming run {} from the ledger: {} keys, {} terminal", r.runId(),
+                        s.book.size(), s.book.terminalCount());
+                sync(s);
+                build(s);
+            } catch (RuntimeException e) {
+                // one run this Atlas cannot take up again must not stop the others
+                getContext().getLog().error("cannot resume run {} from the ledger; it is left as recorded", r.runId(), e);
+                runs.remove(r.runId());
+            }
         }
     }
 
@@ -329,6 +336,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             s.followers.forEach(x -> sendFinished(x, s.run.runId(), lines(s.book), s, now - s.started));
             getContext().getLog().info("run {} finished: {} keys", s.run.runId(), s.book.size());
             runs.remove(s.run.runId());
+            recordMembers();
         }
     }
 
@@ -402,6 +410,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 s.probe = true;
                 runs.put(id, s);
                 getContext().getLog().info("run {} submitted: {} keys", id, s.book.size());
+                recordMembers();
                 sync(s);
                 build(s);
             }
@@ -633,26 +642,39 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         return this;
     }
 
-    private List<String> recorded = List.of();
+    /** What the members file holds now (null: not known yet, so the first call writes or removes it). */
+    private List<String> recorded;
 
-    /** Keeps the members' addresses beside the ledger: a restarted coordinator rejoins through them. */
+    /**
+     * Keeps the members' addresses beside the ledger while runs are open: a coordinator restarted after a crash
+     * rejoins through them. Without open runs the list is removed, so a later cluster in this home never tries
+     * addresses that may belong to someone else by then.
+     */
     private void recordMembers() {
         List<String> now = new ArrayList<>();
-        Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
-            boolean server = m.getRoles().stream().anyMatch(r -> r.equals(AtlasNode.Role.COORDINATOR.id())
-                    || r.equals(AtlasNode.Role.TRAINER.id()) || r.equals(AtlasNode.Role.HARVESTER.id()));
-            if (server && m.status() == org.apache.pekko.cluster.MemberStatus.up() && m.address().getHost().isPresent()) {
-                now.add(m.address().getHost().get() + ":" + m.address().getPort().get());
-            }
-        });
-        now.sort(null);
-        if (!now.equals(recorded)) {
-            try {
+        if (!runs.isEmpty()) {
+            Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
+                boolean server = m.getRoles().stream().anyMatch(r -> r.equals(AtlasNode.Role.COORDINATOR.id())
+                        || r.equals(AtlasNode.Role.TRAINER.id()) || r.equals(AtlasNode.Role.HARVESTER.id()));
+                if (server && m.status() == org.apache.pekko.cluster.MemberStatus.up()
+                        && m.address().getHost().isPresent()) {
+                    now.add(m.address().getHost().get() + ":" + m.address().getPort().get());
+                }
+            });
+            now.sort(null);
+        }
+        if (now.equals(recorded)) {
+            return;
+        }
+        try {
+            if (now.isEmpty()) {
+                KnownMembers.delete(home.ledger());
+            } else {
                 KnownMembers.write(home.ledger(), now);
-                recorded = now;
-            } catch (java.io.IOException e) {
-                getContext().getLog().warn("cannot record the cluster's members under {}", home.ledger(), e);
             }
+            recorded = now;
+        } catch (java.io.IOException e) {
+            getContext().getLog().warn("cannot record the cluster's members under {}", home.ledger(), e);
         }
     }
 
@@ -672,8 +694,13 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         return this;
     }
 
+    private int ticks;
+
     private Behavior<Command> onTick() {
         flushLedger();
+        if (++ticks % 25 == 0) {
+            recordMembers(); // every 5 s too: a membership event may come before the state that shows it
+        }
         long now = System.currentTimeMillis();
         for (RunState s : List.copyOf(runs.values())) {
             askKnown(s);
@@ -685,10 +712,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                             null, getContext().getSelf().narrow()));
                 }
             }
-            if (s.book.expire(now) > 0) {
+            if (!s.book.expire(now).isEmpty()) {
                 s.dirty = true;
-                sync(s);
             }
+            sync(s); // expired attempts go back to the queue; unanswered harvests and combinations are sent again
             if (s.dirty && !s.followers.isEmpty() && runs.containsKey(s.run.runId())) {
                 ClientEvent.Progress p = progress(s);
                 s.followers.forEach(f -> f.tell(p));

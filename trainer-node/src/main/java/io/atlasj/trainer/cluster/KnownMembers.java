@@ -34,6 +34,11 @@ final class KnownMembers {
         Files.move(tmp, ledgerDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Removes the list (no open runs: nothing to rejoin for). */
+    static void delete(Path ledgerDir) throws IOException {
+        Files.deleteIfExists(ledgerDir.resolve(FILE));
+    }
+
     /** The recorded addresses, or none when there is no (readable) list. */
     static List<String> read(Path ledgerDir) {
         Path f = ledgerDir.resolve(FILE);

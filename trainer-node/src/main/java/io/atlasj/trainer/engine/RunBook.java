@@ -138,8 +138,10 @@ public final class RunBook {
     private double meanMillis = Double.NaN;
 
     private final Map<String, KeyRecord> changes = new LinkedHashMap<>();
-    private final List<ToHarvest> toHarvest = new ArrayList<>();
-    private final List<String> toCombine = new ArrayList<>();
+    private final Map<String, ToHarvest> toHarvest = new LinkedHashMap<>();
+    private final Set<String> toCombine = new LinkedHashSet<>();
+    /** The latest time a driver passed in: deadlines set by transitions that take no time of their own. */
+    private long lastNow;
     private final List<KeyRecord> finished = new ArrayList<>();
 
     /** A new run of {@code models}: keys without dependencies queued in expansion order, the others waiting. */
@@ -191,6 +193,8 @@ public final class RunBook {
      * assignment with a fresh deadline (the driver should ask its result sink whether the result arrived unheard).
      */
     public void restore(Collection<KeyRecord> recorded, Set<String> alive, long now) {
+        lastNow = Math.max(lastNow, now);
+        // first every record as it was (the ledger lists keys by unit and name, not in dependency order) ...
         for (KeyRecord r : recorded) {
             Key k = keys.get(r.key());
             if (k == null) {
@@ -203,19 +207,23 @@ public final class RunBook {
             k.attempt = r.attempt();
             k.errors = r.errors();
             k.millis = r.millis();
-            if (r.status() == KeyStatus.HARVESTING) {
-                setStatus(k, KeyStatus.ASSIGNED);
-            }
             if (k.status == KeyStatus.QUEUED) {
                 enqueue(k, false);
-            } else if (k.status == KeyStatus.ASSIGNED) {
+            }
+        }
+        // ... then the rules, once every key stands where it stood
+        for (Key k : List.copyOf(keys.values())) {
+            if (k.status == KeyStatus.ASSIGNED) {
                 if (k.ensemble && COMBINER.equals(k.node)) {
-                    setStatus(k, KeyStatus.WAITING); // handed to a harvester before the restart: handed again
+                    setStatus(k, KeyStatus.WAITING); // handed to a harvester before the restart: handed again below
                 } else if (k.node != null && !alive.contains(k.node)) {
                     lose(k, "its node " + k.node + " left while the coordinator was down");
                 } else {
                     k.deadline = now + policy.timeLimitMs() + policy.graceMs();
                 }
+            } else if (k.status == KeyStatus.HARVESTING) {
+                // trained; whether its result reached the store is the probe's to say (absent: trained again)
+                k.deadline = now + policy.graceMs();
             }
         }
         for (Key k : keys.values()) {
@@ -259,6 +267,7 @@ public final class RunBook {
      * {@code maxBatch}. Each key's deadline is its turn in the assignment times the time limit, plus grace.
      */
     public Optional<Assignment> assign(String node, int slot, long now) {
+        lastNow = Math.max(lastNow, now);
         Deque<String> queue = null;
         for (var it = queues.values().iterator(); it.hasNext(); ) {
             Deque<String> q = it.next();
@@ -305,6 +314,7 @@ public final class RunBook {
      * @return whether the report counted
      */
     public boolean reported(String key, int attempt, Report report, long now) {
+        lastNow = Math.max(lastNow, now);
         Key k = keys.get(key);
         if (k == null || k.status != KeyStatus.ASSIGNED || k.attempt != attempt || k.ensemble) {
             return false;
@@ -331,8 +341,9 @@ public final class RunBook {
         }
         // done, or failed for good: either way its result file goes into the results store
         setStatus(k, KeyStatus.HARVESTING);
+        k.deadline = now + policy.graceMs();
         changed(k);
-        toHarvest.add(new ToHarvest(k.key, k.unit, k.node, k.attempt));
+        toHarvest.put(k.key, new ToHarvest(k.key, k.unit, k.node, k.attempt));
         return true;
     }
 
@@ -343,6 +354,10 @@ public final class RunBook {
             return;
         }
         if (h instanceof Absent) {
+            if (k.status == KeyStatus.HARVESTING) {
+                // trained, but the sink cannot find its result (a trainer's disk the sink cannot reach after a restart)
+                retry(k, "harvest of attempt " + k.attempt + ": the result was not found by the harvester");
+            }
             return; // still training: its deadline decides
         }
         if (h instanceof Ingested i) {
@@ -372,17 +387,50 @@ public final class RunBook {
         return n;
     }
 
-    /** Keys assigned longer than their deadline: the attempt failed, retried or failed for good. */
-    public int expire(long now) {
-        int n = 0;
+    /**
+     * Keys past their deadline. A key assigned longer than its time limit: the attempt failed (retried or failed for
+     * good). A result or an ensemble handed to the sink without an answer for the grace time: handed again (ingestion
+     * is idempotent), so a lost message cannot leave a run unfinished.
+     *
+     * @return the keys whose attempt ran out of time
+     */
+    public List<String> expire(long now) {
+        lastNow = Math.max(lastNow, now);
+        List<String> out = new ArrayList<>();
         for (String key : List.copyOf(assigned)) {
             Key k = keys.get(key);
-            if (k.status == KeyStatus.ASSIGNED && !k.ensemble && now > k.deadline) {
+            if (now <= k.deadline) {
+                continue;
+            }
+            if (k.status == KeyStatus.ASSIGNED && !k.ensemble) {
                 retry(k, "attempt " + k.attempt + " on " + where(k) + " exceeded its time limit");
-                n++;
+                out.add(key);
+            } else if (k.status == KeyStatus.HARVESTING) {
+                k.deadline = now + policy.graceMs();
+                toHarvest.put(k.key, new ToHarvest(k.key, k.unit, k.node, k.attempt));
+            } else if (k.status == KeyStatus.ASSIGNED) {
+                k.deadline = now + policy.graceMs();
+                toCombine.add(k.key);
             }
         }
-        return n;
+        return out;
+    }
+
+    /**
+     * Puts back keys of an assignment that never started on their slot (the driver gave the slot up), without
+     * charging them an attempt: the first of them goes to the front of its queue.
+     */
+    public void unassign(String key, int attempt) {
+        Key k = keys.get(key);
+        if (k == null || k.status != KeyStatus.ASSIGNED || k.attempt != attempt || k.ensemble) {
+            return;
+        }
+        k.attempt--;
+        k.node = null;
+        k.slot = null;
+        setStatus(k, KeyStatus.QUEUED);
+        enqueue(k, true);
+        changed(k);
     }
 
     /** The result sink went away: ensembles it was combining are handed to the next one. */
@@ -456,7 +504,7 @@ public final class RunBook {
         w.attempt++;
         w.node = COMBINER;
         w.slot = null;
-        w.deadline = Long.MAX_VALUE;
+        w.deadline = lastNow + policy.graceMs();
         setStatus(w, KeyStatus.ASSIGNED);
         changed(w);
         toCombine.add(w.key);
@@ -520,7 +568,7 @@ public final class RunBook {
 
     /** Keys whose result the driver must hand to its result sink (then call {@link #harvested}). */
     public List<ToHarvest> drainToHarvest() {
-        List<ToHarvest> out = List.copyOf(toHarvest);
+        List<ToHarvest> out = List.copyOf(toHarvest.values());
         toHarvest.clear();
         return out;
     }

@@ -110,10 +110,17 @@ public final class LocalRunner {
         private final Map<String, FeatureMatrix> matrices = new HashMap<>();
         private final java.util.concurrent.BlockingQueue<SlotEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
         private final ExecutorService[] slotThreads = new ExecutorService[slots];
-        /** Per slot: the generation of its thread (a slot whose model overran its deadline gets a new thread). */
-        private final int[] generation = new int[slots];
+        /**
+         * Per slot: the generation of its thread. A slot whose model overran its deadline gets a new thread; the old one
+         * sees its generation change and stops at the model's next epoch (its reports no longer count).
+         */
+        private final java.util.concurrent.atomic.AtomicIntegerArray generation =
+                new java.util.concurrent.atomic.AtomicIntegerArray(slots);
         private final boolean[] busy = new boolean[slots];
+        /** Per slot: the key it trains now, or null. */
         private final String[] current = new String[slots];
+        /** Per slot: the tasks of its assignment that have not started. */
+        private final List<java.util.ArrayDeque<RunBook.Task>> waiting = new ArrayList<>();
         private int trained;
         private int toTrain;
         private Harvesting harvesting;
@@ -194,8 +201,9 @@ public final class LocalRunner {
                         handle(e);
                         e = events.poll();
                     }
-                    if (book.expire(System.currentTimeMillis()) > 0) {
-                        abandonOverrunSlots();
+                    List<String> overrun = book.expire(System.currentTimeMillis());
+                    if (!overrun.isEmpty()) {
+                        abandonOverrunSlots(overrun);
                     }
                 }
             } finally {
@@ -220,17 +228,29 @@ public final class LocalRunner {
 
         private void start(int slot, RunBook.Assignment a) {
             busy[slot] = true;
-            int gen = generation[slot];
+            int gen = generation.get(slot);
+            while (waiting.size() <= slot) {
+                waiting.add(new java.util.ArrayDeque<>());
+            }
+            waiting.get(slot).clear();
+            waiting.get(slot).addAll(a.tasks());
             FeatureMatrix matrix = matrices.get(a.unit());
             slotThreads[slot].execute(() -> {
                 try {
                     for (RunBook.Task t : a.tasks()) {
+                        if (generation.get(slot) != gen) {
+                            return; // given up on: the driver has put the rest back
+                        }
                         ModelSpec m = byKey.get(t.key());
                         events.add(new SlotEvent(slot, gen, t, null, null, 0, true));
                         long start = System.currentTimeMillis();
                         try {
-                            ResultsObject r = runOne(m, matrix, listener);
+                            ResultsObject r = runOne(m, matrix, cancellable(listener, slot, gen));
                             events.add(new SlotEvent(slot, gen, t, r, null, System.currentTimeMillis() - start, false));
+                        } catch (java.util.concurrent.CancellationException e) {
+                            LOG.warn("slot {}: {} ({}) stopped: its slot was given up after the time limit", slot,
+                                    m.name(), t.key());
+                            return;
                         } catch (RuntimeException | Error e) {
                             // an attempt that could not even write a failed result: the book retries it or fails it
                             LOG.error("slot {}: {} ({}) crashed", slot, m.name(), t.key(), e);
@@ -243,8 +263,26 @@ public final class LocalRunner {
             });
         }
 
+        /** The listener, stopping the training of a slot that was given up (at its next epoch). */
+        private Listener cancellable(Listener l, int slot, int gen) {
+            return new Listener() {
+                @Override
+                public void started(ModelSpec m) {
+                    l.started(m);
+                }
+
+                @Override
+                public void epoch(ModelSpec m, TrainingResult.Epoch e) {
+                    if (generation.get(slot) != gen) {
+                        throw new java.util.concurrent.CancellationException("slot " + slot + " was given up");
+                    }
+                    l.epoch(m, e);
+                }
+            };
+        }
+
         private void handle(SlotEvent e) {
-            if (e.generation() != generation[e.slot()]) {
+            if (e.generation() != generation.get(e.slot())) {
                 return; // a thread given up on after its model overran: whatever it says no longer counts
             }
             if (e.task() == null) {
@@ -254,8 +292,10 @@ public final class LocalRunner {
             }
             if (e.starting()) {
                 current[e.slot()] = e.task().key();
+                waiting.get(e.slot()).remove(e.task());
                 return;
             }
+            current[e.slot()] = null;
             if (e.result() != null) {
                 results.put(e.task().key(), e.result());
                 book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained("done".equals(e.result().status()),
@@ -266,17 +306,21 @@ public final class LocalRunner {
             }
         }
 
-        /** Slots still training a key whose attempt the book gave up on: a new thread takes the slot's place. */
-        private void abandonOverrunSlots() {
+        /**
+         * Slots training a key whose attempt just ran out of time: a new thread takes the slot's place (the old one
+         * stops at its model's next epoch), and the assignment's keys that never started go back without an attempt.
+         */
+        private void abandonOverrunSlots(List<String> overrun) {
             for (int i = 0; i < slots; i++) {
-                String key = current[i];
-                int slot = i;
-                if (busy[i] && key != null && book.record(key).map(r -> !"local".equals(r.node())
-                        || r.slot() == null || r.slot() != slot || r.status() != KeyStatus.ASSIGNED).orElse(true)) {
-                    LOG.warn("slot {}: {} overran its time limit; the slot continues on a new thread", i, key);
+                if (busy[i] && current[i] != null && overrun.contains(current[i])) {
+                    LOG.warn("slot {}: {} overran its time limit; the slot goes on with a new thread", i, current[i]);
+                    generation.incrementAndGet(i);
                     slotThreads[i].shutdownNow();
                     slotThreads[i] = newSlotThread(i);
-                    generation[i]++;
+                    for (RunBook.Task t : waiting.get(i)) {
+                        book.unassign(t.key(), t.attempt());
+                    }
+                    waiting.get(i).clear();
                     busy[i] = false;
                     current[i] = null;
                 }
@@ -390,6 +434,8 @@ public final class LocalRunner {
                         curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
                         split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r)));
             }
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e; // the slot was given up: nothing is written, the key is someone else's now
         } catch (RuntimeException | IOException e) {
             LOG.warn("{} ({}) failed", m.name(), m.key(), e);
             failure = describe(e);

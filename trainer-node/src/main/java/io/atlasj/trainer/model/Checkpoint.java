@@ -148,12 +148,14 @@ final class Checkpoint {
 
     /**
      * Commits the checkpoint of {@code l.nextEpoch()}: the network was written durably by the caller into
-     * {@link #net(Path, Loop)}; this writes the best weights, then the JSON with both files' checksums (the commit
+     * {@link #net(Path, Loop)} (with the SHA-256 {@code netSha256} of what it wrote); this writes the best weights, then the JSON with both files' checksums (the commit
      * point), then removes the zips of earlier epochs.
      */
-    static void saveLoop(Path model, Loop l, Map<String, INDArray> bestWeights) throws IOException {
-        writeArrays(best(model, l), bestWeights);
-        Loop sealed = l.withChecksums(sha256(net(model, l)), sha256(best(model, l)));
+    static void saveLoop(Path model, Loop l, String netSha256, Map<String, INDArray> bestWeights) throws IOException {
+        String bestSha256 = writeArrays(best(model, l), bestWeights);
+        // the checksums of the bytes this thread wrote, not of whatever is on disk now: a second writer of the same
+        // model (a re-queued key trained twice) cannot get its files vouched for by this JSON
+        Loop sealed = l.withChecksums(netSha256, bestSha256);
         io.atlasj.home.Durable.write(loop(model), JSON.writeValueAsBytes(sealed));
         for (Path p : zips(model)) {
             if (!p.equals(net(model, l)) && !p.equals(best(model, l))) {
@@ -174,7 +176,9 @@ final class Checkpoint {
     }
 
     /** A zip of named arrays in ND4J's binary format, written atomically. */
-    static void writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
+    /** @return the SHA-256 of what was written */
+    static String writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
+        String[] sha = new String[1];
         io.atlasj.home.Durable.write(file, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
@@ -185,14 +189,20 @@ final class Checkpoint {
                     zip.closeEntry();
                 }
             }
+            sha[0] = sha256(tmp);
         });
+        return sha[0];
     }
 
-    /** A DL4J network written durably (ModelSerializer writes in place). */
-    static void writeNetwork(Path file, org.deeplearning4j.nn.multilayer.MultiLayerNetwork net, boolean withUpdater)
+    /** A DL4J network written durably (ModelSerializer writes in place); returns the SHA-256 of what was written. */
+    static String writeNetwork(Path file, org.deeplearning4j.nn.multilayer.MultiLayerNetwork net, boolean withUpdater)
             throws IOException {
-        io.atlasj.home.Durable.write(file, tmp -> org.deeplearning4j.util.ModelSerializer.writeModel(net, tmp.toFile(),
-                withUpdater));
+        String[] sha = new String[1];
+        io.atlasj.home.Durable.write(file, tmp -> {
+            org.deeplearning4j.util.ModelSerializer.writeModel(net, tmp.toFile(), withUpdater);
+            sha[0] = sha256(tmp);
+        });
+        return sha[0];
     }
 
     static Map<String, INDArray> readArrays(Path file) throws IOException {

@@ -159,8 +159,9 @@ public final class Dl4jTrainer implements ModelTrainer {
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
-                    Checkpoint.writeNetwork(Checkpoint.net(modelFile, e + 1), net, true);
-                    Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), Map.of("params", bestParams));
+                    String netSha = Checkpoint.writeNetwork(Checkpoint.net(modelFile, e + 1), net, true);
+                    Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), netSha,
+                            Map.of("params", bestParams));
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
                             curves, millis(t0));

@@ -344,8 +344,8 @@ final class SameDiffTrainer {
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
-                    SdModelFile.write(Checkpoint.net(modelFile, e + 1), state);
-                    Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), bestParams);
+                    String netSha = SdModelFile.write(Checkpoint.net(modelFile, e + 1), state);
+                    Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), netSha, bestParams);
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),
                             curves, millis(t0));

@@ -34,7 +34,9 @@ public final class SdModelFile {
     record Header(int version, SdNet.Arch arch, int epoch, int iteration) {
     }
 
-    static void write(Path file, SameDiffTrainer.State state) throws IOException {
+    /** Writes the model durably; returns the SHA-256 of what was written. */
+    static String write(Path file, SameDiffTrainer.State state) throws IOException {
+        String[] sha = new String[1];
         io.atlasj.home.Durable.write(file, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 zip.putNextEntry(new ZipEntry("arch.json"));
@@ -43,7 +45,9 @@ public final class SdModelFile {
                 arrays(zip, "params/", state.net.params);
                 arrays(zip, "updater/", state.updater);
             }
+            sha[0] = Checkpoint.sha256(tmp);
         });
+        return sha[0];
     }
 
     private static void arrays(ZipOutputStream zip, String dir, Map<String, INDArray> arrays) throws IOException {

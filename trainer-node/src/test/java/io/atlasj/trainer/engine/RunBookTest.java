@@ -145,12 +145,12 @@ class RunBookTest {
         Assignment a = b.assign("n1", 0, 20).orElseThrow();
         assertThat(a.tasks()).hasSize(2);
         // first key: 20 + 1,000 + 100; second: 20 + 2,000 + 100
-        assertThat(b.expire(1_120)).isZero();
-        assertThat(b.expire(1_121)).isEqualTo(1);
+        assertThat(b.expire(1_120)).isEmpty();
+        assertThat(b.expire(1_121)).containsExactly(m.get(1).key());
         assertThat(b.record(m.get(1).key()).orElseThrow().status()).isEqualTo(KeyStatus.FAILED); // retries 0
         assertThat(b.record(m.get(1).key()).orElseThrow().errors()).contains("exceeded its time limit");
         assertThat(b.record(m.get(2).key()).orElseThrow().status()).isEqualTo(KeyStatus.ASSIGNED);
-        assertThat(b.expire(2_121)).isEqualTo(1);
+        assertThat(b.expire(2_121)).containsExactly(m.get(2).key());
     }
 
     @Test
@@ -190,7 +190,9 @@ class RunBookTest {
         assertThat(b.drainToCombine()).containsExactly(e);
         assertThat(b.record(e).orElseThrow().node()).isEqualTo(RunBook.COMBINER);
         assertThat(b.assign("n", 0, 0)).isEmpty();
-        assertThat(b.expire(Long.MAX_VALUE - 1)).isZero(); // combining has no deadline
+        // no answer from the combiner within the grace time: handed again (not failed)
+        assertThat(b.expire(Long.MAX_VALUE - 1)).isEmpty();
+        assertThat(b.drainToCombine()).containsExactly(e);
         b.combinerLost();
         assertThat(b.drainToCombine()).containsExactly(e); // handed to the next harvester
         b.harvested(e, new Ingested(KeyStatus.DONE, "vote"));
@@ -282,10 +284,69 @@ class RunBookTest {
         b.harvested(k2, new Ingested(KeyStatus.DONE, ""));
         b.harvested(m.get(1).key(), new RunBook.Absent());
         assertThat(b.record(m.get(1).key()).orElseThrow().status()).isEqualTo(KeyStatus.ASSIGNED);
-        assertThat(b.expire(100 + 1_000 + 100 + 1)).isEqualTo(1); // its fresh deadline passed
+        assertThat(b.expire(100 + 1_000 + 100 + 1)).containsExactly(m.get(1).key()); // its fresh deadline passed
         ledger.apply(b);
         assertThat(ledger.rows.values()).extracting(KeyRecord::status)
                 .containsExactly(KeyStatus.QUEUED, KeyStatus.QUEUED, KeyStatus.DONE);
+    }
+
+    @Test
+    void aResultWithoutAnAnswerFromTheSinkIsHandedAgainAndOneTheSinkCannotFindIsRetrained() {
+        List<ModelSpec> m = expand(THREE);
+        RunBook b = new RunBook("r", m, POLICY); // grace 100 ms
+        String k = m.get(0).key();
+        b.assign("n1", 0, 0);
+        b.reported(k, 1, new Trained(true, null, 5), 10);
+        assertThat(b.drainToHarvest()).hasSize(1);
+        assertThat(b.expire(110)).isEmpty();
+        assertThat(b.drainToHarvest()).isEmpty();
+        assertThat(b.expire(111)).isEmpty(); // not an attempt out of time: the message may have been lost
+        assertThat(b.drainToHarvest()).extracting(RunBook.ToHarvest::key).containsExactly(k);
+        assertThat(b.record(k).orElseThrow().status()).isEqualTo(KeyStatus.HARVESTING);
+        // the sink looked and found nothing (a trainer's disk it cannot reach): trained again
+        b.harvested(k, new RunBook.Absent());
+        assertThat(b.record(k).orElseThrow().status()).isEqualTo(KeyStatus.QUEUED);
+        assertThat(b.record(k).orElseThrow().errors()).contains("not found by the harvester");
+    }
+
+    @Test
+    void restoringAppliesEveryRecordBeforeAnyRuleSoDependentsKeepTheirRecordedState() {
+        List<ModelSpec> m = expand(THREE + """
+                - name: vote
+                  members: [lo]
+                  type: ensemble
+                """);
+        String vote = m.get(3).key();
+        List<KeyRecord> recorded = new ArrayList<>();
+        // the ledger lists by unit and name: the ensemble's row ('vote') after its members' ('lo')... and a member
+        // lost with its node and out of attempts, which releases the ensemble while the ensemble's own row is done
+        recorded.add(new KeyRecord("r", m.get(0).key(), "u", "lo#0", false, KeyStatus.ASSIGNED, "dead", 0, 2, null, null));
+        recorded.add(new KeyRecord("r", m.get(1).key(), "u", "lo#1", false, KeyStatus.DONE, "n", 0, 1, null, 5L));
+        recorded.add(new KeyRecord("r", m.get(2).key(), "u", "lo#2", false, KeyStatus.DONE, "n", 0, 1, null, 5L));
+        recorded.add(new KeyRecord("r", vote, "u", "vote#0", true, KeyStatus.DONE, "harvester", null, 1, null, null));
+        RunBook b = new RunBook("r", m, POLICY);
+        java.util.Collections.reverse(recorded); // whatever the order
+        b.restore(recorded, Set.of("n"), 0);
+        assertThat(b.record(vote).orElseThrow().status()).isEqualTo(KeyStatus.DONE);
+        assertThat(b.record(m.get(0).key()).orElseThrow().status()).isEqualTo(KeyStatus.FAILED);
+        assertThat(b.drainToCombine()).isEmpty();
+        assertThat(b.drainChanges()).extracting(KeyRecord::key).containsExactly(m.get(0).key());
+        assertThat(b.finished()).isTrue();
+    }
+
+    @Test
+    void keysOfAGivenUpSlotThatNeverStartedGoBackWithoutAnAttempt() {
+        List<ModelSpec> m = expand(THREE);
+        RunBook b = new RunBook("r", m, new Policy(0, 1_000, 1_000, 0, 256));
+        b.assign("local", 0, 0);
+        b.reported(m.get(0).key(), 1, new Trained(true, null, 100), 1);
+        Assignment a = b.assign("local", 0, 2).orElseThrow();
+        assertThat(a.tasks()).hasSize(2);
+        b.unassign(m.get(2).key(), 1);
+        KeyRecord r = b.record(m.get(2).key()).orElseThrow();
+        assertThat(r.status()).isEqualTo(KeyStatus.QUEUED);
+        assertThat(r.attempt()).isZero();
+        assertThat(b.assign("local", 1, 3).orElseThrow().tasks()).containsExactly(new RunBook.Task(m.get(2).key(), 1));
     }
 
     @Test
