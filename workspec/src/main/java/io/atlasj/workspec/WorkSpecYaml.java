@@ -49,6 +49,20 @@ public final class WorkSpecYaml {
     }
 
     public static WorkSpec read(String source, String text, FeaturesetLocator sets, boolean confirmLarge) {
+        return read(source, text, sets, confirmLarge, true);
+    }
+
+    /**
+     * Reads a self-contained spec that a client validated before submitting it (cluster nodes: the coordinator, the
+     * trainers, the harvester). Models of one configuration are not placed in the text (that costs a whole expansion
+     * of the sweep); {@link Expander#expand} still refuses them.
+     */
+    public static WorkSpec readSubmitted(String source, String text, FeaturesetLocator sets) {
+        return read(source, text, sets, true, false);
+    }
+
+    private static WorkSpec read(String source, String text, FeaturesetLocator sets, boolean confirmLarge,
+                                 boolean locateDuplicates) {
         Reader r = new Reader(source, sets);
         YNode root;
         try {
@@ -67,7 +81,7 @@ public final class WorkSpecYaml {
                     + count + " models, more than execution.maxModels = " + spec.execution().maxModels()
                     + "; raise maxModels or confirm with --confirm-large")));
         }
-        List<WorkSpecException.Problem> duplicates = r.duplicates(spec);
+        List<WorkSpecException.Problem> duplicates = locateDuplicates ? r.duplicates(spec) : List.of();
         if (!duplicates.isEmpty()) {
             throw new WorkSpecException(duplicates);
         }

@@ -357,7 +357,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     // ------------------------------------------------------------------ runs
 
     static WorkSpec parse(String yaml) {
-        return WorkSpecYaml.read("submitted spec", yaml, new FeaturesetLocator() {
+        return WorkSpecYaml.readSubmitted("submitted spec", yaml, new FeaturesetLocator() {
             @Override
             public Optional<FeatureLabelSet> find(String name) {
                 return Optional.empty();
@@ -367,7 +367,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             public List<String> known() {
                 return List.of();
             }
-        }, true);
+        });
     }
 
     /** The run id: the WorkSpec's name and a hash of its self-contained text, so a rerun of the same spec is the same run. */

@@ -319,14 +319,14 @@ public final class RunBook {
         if (k == null || k.status != KeyStatus.ASSIGNED || k.attempt != attempt || k.ensemble) {
             return false;
         }
+        long millis = report instanceof Trained t ? t.millis() : report instanceof Crashed c ? c.millis() : 0;
+        k.millis = millis;
+        // every report counts for the batch size, a no-op's too (at least 1 ms a key: at most maxBatch keys)
+        meanMillis = Double.isNaN(meanMillis) ? Math.max(1, millis) : 0.8 * meanMillis + 0.2 * Math.max(1, millis);
         if (report instanceof Noop) {
-            k.millis = 0L;
             terminate(k, KeyStatus.DONE);
             return true;
         }
-        long millis = report instanceof Trained t ? t.millis() : ((Crashed) report).millis();
-        k.millis = millis;
-        meanMillis = Double.isNaN(meanMillis) ? Math.max(1, millis) : 0.8 * meanMillis + 0.2 * Math.max(1, millis);
         if (report instanceof Crashed c) {
             retry(k, "attempt " + attempt + " on " + where(k) + ": " + c.error());
             return true;

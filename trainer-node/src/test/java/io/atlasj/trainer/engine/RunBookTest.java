@@ -250,6 +250,20 @@ class RunBookTest {
     }
 
     @Test
+    void keysThatTakeNoTimeFillWholeAssignments() {
+        List<ModelSpec> m = expand("""
+                - name: lo
+                  type: logistic
+                  l2: [0.0, 0.01, 0.1]
+                  repeats: 200
+                """);
+        RunBook b = new RunBook("r", m, new Policy(0, 60_000, 500, 0, 256));
+        String first = b.assign("n", 0, 0).orElseThrow().tasks().get(0).key();
+        b.reported(first, 1, new RunBook.Noop(), 1); // the dispatch benchmark's trainers: 0 ms, counted as 1 ms
+        assertThat(b.assign("n", 0, 2).orElseThrow().tasks()).hasSize(256);
+    }
+
+    @Test
     void keysInTheResultsStoreAreDoneAndReleaseTheirDependents() {
         List<ModelSpec> m = expand(THREE + """
                 - name: vote
