@@ -66,17 +66,11 @@ public final class ResultsStore implements AutoCloseable {
                           started_at BIGINT NOT NULL, millis BIGINT NOT NULL, node VARCHAR(200),
                           result_sha256 VARCHAR(64) NOT NULL, ingested_at BIGINT NOT NULL,
                           PRIMARY KEY (workspec, model_key))""");
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL)");
-                try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-                    rs.next();
-                    int v = rs.getInt(1);
-                    if (rs.wasNull()) {
-                        s.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ")");
-                    } else if (v > SCHEMA_VERSION) {
-                        c.close();
-                        throw new IllegalStateException("the results store under " + database + " has schema version "
-                                + v + ", this Atlas supports at most " + SCHEMA_VERSION + ": run a newer Atlas");
-                    }
+                try {
+                    io.atlasj.home.SchemaVersion.check(s, SCHEMA_VERSION, "the results store under " + database);
+                } catch (IllegalStateException e) {
+                    c.close();
+                    throw e;
                 }
             }
             return new ResultsStore(c, runs.toAbsolutePath().normalize());

@@ -47,4 +47,18 @@ class HarvestingTest {
             assertThat(store.rows("ws")).hasSize(2);
         }
     }
+
+    @Test
+    void aResultsStoreOfANewerSchemaIsRefusedOnOpen() throws Exception {
+        Path db = tmp.resolve("results");
+        ResultsStore.open(db, tmp.resolve("runs")).close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + db.resolve("results")
+                .toAbsolutePath(), "atlas", ""); java.sql.Statement s = c.createStatement()) {
+            assertThat(s.executeQuery("SELECT version FROM schema_version").next()).isTrue();
+            s.execute("UPDATE schema_version SET version = " + (ResultsStore.SCHEMA_VERSION + 1));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsStore.open(db, tmp.resolve("runs")))
+                .hasMessageContaining("has schema version " + (ResultsStore.SCHEMA_VERSION + 1))
+                .hasMessageContaining("supports at most " + ResultsStore.SCHEMA_VERSION);
+    }
 }

@@ -50,20 +50,12 @@ public final class Ledger implements RunLedger, AutoCloseable {
                           state VARCHAR(10) NOT NULL, node VARCHAR(300), slot INT, attempt INT NOT NULL,
                           errors VARCHAR(20000), millis BIGINT, updated BIGINT NOT NULL,
                           PRIMARY KEY (run_id, model_key))""");
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL)");
-                try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-                    rs.next();
-                    int v = rs.getInt(1);
-                    if (rs.wasNull()) {
-                        s.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ")");
-                    } else if (v > SCHEMA_VERSION) {
-                        c.close();
-                        throw new IllegalStateException("the run ledger under " + dir + " has schema version " + v
-                                + ", this Atlas supports at most " + SCHEMA_VERSION + ": run a newer Atlas, or move the "
-                                + "ledger folder aside to start without its runs");
-                    } else if (v < SCHEMA_VERSION) {
-                        s.execute("UPDATE schema_version SET version = " + SCHEMA_VERSION); // 1 -> 2 adds a state only
-                    }
+                try {
+                    io.atlasj.home.SchemaVersion.check(s, SCHEMA_VERSION, "the run ledger under " + dir);
+                } catch (IllegalStateException e) {
+                    c.close();
+                    throw new IllegalStateException(e.getMessage() + ", or move the ledger folder aside to start "
+                            + "without its runs", e);
                 }
             }
             c.setAutoCommit(false);
