@@ -145,7 +145,10 @@ public final class LocalRunner {
             this.ws = ws;
             this.models = models;
             this.listener = listener;
-            this.book = new RunBook(ws.name() + "-local", models, RunBook.Policy.of(ws.execution()));
+            RunBook.Policy p = RunBook.Policy.of(ws.execution());
+            // in one process nothing travels: a second of grace, not the cluster's 30 s for messages and failure detection
+            this.book = new RunBook(ws.name() + "-local", models, new RunBook.Policy(p.retries(), p.timeLimitMs(),
+                    p.minAssignmentMs(), LOCAL_GRACE_MS, p.maxBatch()));
             models.forEach(m -> byKey.put(m.key(), m));
         }
 
@@ -360,6 +363,8 @@ public final class LocalRunner {
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalRunner.class);
+    /** A local key's grace beyond its time limit. */
+    static final long LOCAL_GRACE_MS = 1_000;
 
     /** An exception as one line for a result or the ledger: its class, message and where it was thrown. */
     public static String describe(Throwable e) {

@@ -169,4 +169,49 @@ class LocalRunFaultTest {
             assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.contains(".damaged-"));
         }
     }
+
+    @Test
+    void aModelThatOverrunsItsTimeLimitIsStoppedAndRetriedOnAFreshSlotThread() throws Exception {
+        WorkSpec ws = WorkSpecYaml.read("overrun.yaml", SPEC.replace("name: faults", "name: overrun")
+                .replace("execution: {slots: 2, retries: 1, timeLimit: 2m}", "execution: {slots: 1, retries: 1, "
+                        + "timeLimit: 2s}"), FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")), false);
+        List<ModelSpec> models = Expander.expand(ws);
+        String stuck = models.get(0).key();
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger stopped = new AtomicInteger();
+        ModelTrainer real = new Dl4jTrainer();
+        ModelTrainer trainer = (spec, data, listener, modelFile, warm) -> {
+            if (spec.key().equals(stuck) && attempts.incrementAndGet() == 1) {
+                // hangs for a minute, telling its listener of an "epoch" now and then, as a training loop does
+                try {
+                    for (int i = 0; i < 600; i++) {
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            // a training loop does not look at interrupts: it goes on to its next epoch
+                        }
+                        listener.epoch(new TrainingResult.Epoch(i, 1, 1, 0.5, 0.001));
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    stopped.incrementAndGet();
+                    throw e;
+                }
+            }
+            return real.train(spec, data, listener, modelFile, warm);
+        };
+        long t0 = System.nanoTime();
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, trainer, 1).run(ws, models,
+                    new LocalRunner.Listener() {
+                    });
+            assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
+                    .isEqualTo("done"));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(seconds).as("seconds: the time limit (2 s) and a second of grace, not the minute it would hang")
+                .isLessThan(40);
+        assertThat(attempts.get()).isEqualTo(2);
+        Thread.sleep(500); // the given-up thread stops at its next "epoch"
+        assertThat(stopped.get()).as("the overrunning model was stopped, not left running beside its retry").isOne();
+    }
 }
