@@ -79,6 +79,7 @@ public final class Harvesting {
         Path root = store.runs().resolve(workspec);
         List<String> leftOut = new ArrayList<>();
         List<ResultsObject> out = new ArrayList<>();
+        Set<String> fresh = new HashSet<>();
         if (Files.isDirectory(root)) {
             Set<String> known = new HashSet<>();
             store.rows(workspec).forEach(r -> known.add(r.key()));
@@ -90,7 +91,10 @@ public final class Harvesting {
                             if (key.matches("[0-9a-f]{32}") && !known.contains(key)
                                     && Files.isRegularFile(k.resolve(ResultsIo.FILE))) {
                                 ResultsStore.Ingest in = store.ingest(k, null);
-                                if (in.outcome() == ResultsStore.Outcome.CORRUPT) {
+                                if (in.outcome() == ResultsStore.Outcome.INGESTED) {
+                                    out.add(in.result()); // verified just now: not read again below
+                                    fresh.add(key);
+                                } else if (in.outcome() == ResultsStore.Outcome.CORRUPT) {
                                     evaluationOnly(k, in.detail(), out, leftOut);
                                 }
                             }
@@ -102,6 +106,9 @@ public final class Harvesting {
             }
         }
         for (ResultsStore.Row row : store.rows(workspec)) {
+            if (fresh.contains(row.key())) {
+                continue;
+            }
             ResultsIo.Verified v = ResultsIo.verify(store.dir(row.workspec(), row.unit(), row.key()));
             if (v.result().isPresent()) {
                 out.add(v.result().get());

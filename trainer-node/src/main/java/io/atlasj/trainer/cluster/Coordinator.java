@@ -616,6 +616,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         };
         if (h.outcome() != HarvestOutcome.ABSENT) {
             s.harvesting.remove(h.key());
+            s.files.remove(h.key()); // a retry reports its own node's file server
         }
         if (h.outcome() == HarvestOutcome.REFUSED) {
             getContext().getLog().warn("run {}: the result of {} was refused: {}", h.runId(), h.key(), h.detail());

@@ -1,12 +1,9 @@
 package io.atlasj.trainer.cluster;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,13 +22,8 @@ final class KnownMembers {
 
     /** Writes the addresses, flushed to disk under a temporary name and renamed, so a crash leaves the old list or the new. */
     static void write(Path ledgerDir, Collection<String> addresses) throws IOException {
-        Files.createDirectories(ledgerDir);
-        Path tmp = ledgerDir.resolve(FILE + ".tmp");
-        Files.write(tmp, String.join("\n", addresses).concat("\n").getBytes(StandardCharsets.UTF_8));
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            c.force(true);
-        }
-        Files.move(tmp, ledgerDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io.atlasj.home.Durable.write(ledgerDir.resolve(FILE),
+                String.join("\n", addresses).concat("\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Removes the list (no open runs: nothing to rejoin for). */

@@ -162,11 +162,11 @@ public final class LocalRunner {
         private List<Outcome> runWithStore() throws InterruptedException {
             List<String> present = new ArrayList<>();
             for (ModelSpec m : models) {
-                // a complete result counts whether the store has it already or not (then it is ingested now)
-                var done = ResultsIo.complete(dir(m));
-                if (done.isPresent()) {
-                    harvesting.ingest(m.workspec(), m.unit(), m.key(), null);
-                    results.put(m.key(), done.get());
+                // a complete result counts whether the store has it already or not (then it is ingested now); the
+                // store verifies it once and hands it back
+                ResultsStore.Ingest done = harvesting.ingest(m.workspec(), m.unit(), m.key(), null);
+                if (done.outcome() == ResultsStore.Outcome.INGESTED || done.outcome() == ResultsStore.Outcome.PRESENT) {
+                    results.put(m.key(), done.result());
                     skipped.add(m.key());
                     present.add(m.key());
                     listener.skipped(m);
