@@ -24,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * is after epoch N - 1, with its optimizer state), {@code MODEL.ckpt-N-best.zip} (the best epoch's weights so far) and
  * {@code MODEL.ckpt.json} (the loop: next epoch N, best score and epoch, patience and plateau counters, learning
  * rate, the curves so far, the spec key it belongs to, and the SHA-256 of the two zips). Every file is written
- * durably (temporary name, flushed, renamed); the JSON is the commit point and is written after both zips, and the
+ * whole under its name (temporary name, renamed: {@link io.atlasj.home.Durable#replace}; not flushed to the device
+ * each epoch, so a power loss may cost the checkpoint, which its checksums then reveal); the JSON is the commit point and is written after both zips, and the
  * previous epoch's zips are removed only after it: a kill at any moment leaves the last committed checkpoint whole, so
  * training resumes from its last good state. A checkpoint whose files do not match its checksums (a disk error, a
  * file changed by hand) or cannot be restored is set aside ({@code *.damaged}) with a warning and the model trains
@@ -156,12 +157,10 @@ final class Checkpoint {
         // the checksums of the bytes this thread wrote, not of whatever is on disk now: a second writer of the same
         // model (a re-queued key trained twice) cannot get its files vouched for by this JSON
         Loop sealed = l.withChecksums(netSha256, bestSha256);
-        io.atlasj.home.Durable.write(loop(model), JSON.writeValueAsBytes(sealed));
-        for (Path p : zips(model)) {
-            if (!p.equals(net(model, l)) && !p.equals(best(model, l))) {
-                Files.deleteIfExists(p);
-            }
-        }
+        io.atlasj.home.Durable.replace(loop(model), tmp -> Files.write(tmp, JSON.writeValueAsBytes(sealed)));
+        // the previous epoch's zips: anything older (or left by an interrupted save) goes with delete() at the end
+        Files.deleteIfExists(net(model, l.nextEpoch() - 1));
+        Files.deleteIfExists(best(model, l.nextEpoch() - 1));
     }
 
     static String sha256(Path file) throws IOException {
@@ -179,7 +178,7 @@ final class Checkpoint {
     /** @return the SHA-256 of what was written */
     static String writeArrays(Path file, Map<String, INDArray> arrays) throws IOException {
         String[] sha = new String[1];
-        io.atlasj.home.Durable.write(file, tmp -> {
+        io.atlasj.home.Durable.replace(file, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
                     zip.putNextEntry(new ZipEntry(e.getKey()));
@@ -194,14 +193,23 @@ final class Checkpoint {
         return sha[0];
     }
 
-    /** A DL4J network written durably (ModelSerializer writes in place); returns the SHA-256 of what was written. */
-    static String writeNetwork(Path file, org.deeplearning4j.nn.multilayer.MultiLayerNetwork net, boolean withUpdater)
-            throws IOException {
+    /**
+     * A DL4J network written whole under its name (ModelSerializer writes in place), flushed to the device when
+     * {@code flush} (a model file; a checkpoint is not: see {@link io.atlasj.home.Durable#replace}); returns the
+     * SHA-256 of what was written.
+     */
+    static String writeNetwork(Path file, org.deeplearning4j.nn.multilayer.MultiLayerNetwork net, boolean withUpdater,
+                               boolean flush) throws IOException {
         String[] sha = new String[1];
-        io.atlasj.home.Durable.write(file, tmp -> {
+        io.atlasj.home.Durable.Writer w = tmp -> {
             org.deeplearning4j.util.ModelSerializer.writeModel(net, tmp.toFile(), withUpdater);
             sha[0] = sha256(tmp);
-        });
+        };
+        if (flush) {
+            io.atlasj.home.Durable.write(file, w);
+        } else {
+            io.atlasj.home.Durable.replace(file, w);
+        }
         return sha[0];
     }
 

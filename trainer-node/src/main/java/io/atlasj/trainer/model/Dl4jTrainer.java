@@ -159,7 +159,7 @@ public final class Dl4jTrainer implements ModelTrainer {
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
-                    String netSha = Checkpoint.writeNetwork(Checkpoint.net(modelFile, e + 1), net, true);
+                    String netSha = Checkpoint.writeNetwork(Checkpoint.net(modelFile, e + 1), net, true, false);
                     Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), netSha,
                             Map.of("params", bestParams));
                 } catch (java.io.IOException ex) {
@@ -172,7 +172,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         net.setParams(bestParams);
         if (modelFile != null) {
             try {
-                Checkpoint.writeNetwork(modelFile, net, true);
+                Checkpoint.writeNetwork(modelFile, net, true, true);
                 Checkpoint.delete(modelFile);
             } catch (java.io.IOException ex) {
                 return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,

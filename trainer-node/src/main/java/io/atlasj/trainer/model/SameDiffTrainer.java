@@ -344,7 +344,7 @@ final class SameDiffTrainer {
             }
             if (modelFile != null && e + 1 < epochs) {
                 try {
-                    String netSha = SdModelFile.write(Checkpoint.net(modelFile, e + 1), state);
+                    String netSha = SdModelFile.write(Checkpoint.net(modelFile, e + 1), state, false);
                     Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), netSha, bestParams);
                 } catch (java.io.IOException ex) {
                     return TrainingResult.failed("cannot save a checkpoint beside " + modelFile + ": " + ex.getMessage(),

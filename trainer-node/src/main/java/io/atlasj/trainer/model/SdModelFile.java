@@ -34,10 +34,15 @@ public final class SdModelFile {
     record Header(int version, SdNet.Arch arch, int epoch, int iteration) {
     }
 
-    /** Writes the model durably; returns the SHA-256 of what was written. */
+    /** Writes the model whole under its name, flushed to the device (a model file); returns its SHA-256. */
     static String write(Path file, SameDiffTrainer.State state) throws IOException {
+        return write(file, state, true);
+    }
+
+    /** As {@link #write(Path, SameDiffTrainer.State)}; a checkpoint ({@code flush} false) is not flushed. */
+    static String write(Path file, SameDiffTrainer.State state, boolean flush) throws IOException {
         String[] sha = new String[1];
-        io.atlasj.home.Durable.write(file, tmp -> {
+        io.atlasj.home.Durable.Writer w = tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 zip.putNextEntry(new ZipEntry("arch.json"));
                 zip.write(JSON.writeValueAsBytes(new Header(VERSION, state.net.arch, state.epoch, state.iteration)));
@@ -46,7 +51,12 @@ public final class SdModelFile {
                 arrays(zip, "updater/", state.updater);
             }
             sha[0] = Checkpoint.sha256(tmp);
-        });
+        };
+        if (flush) {
+            io.atlasj.home.Durable.write(file, w);
+        } else {
+            io.atlasj.home.Durable.replace(file, w);
+        }
         return sha[0];
     }
 
