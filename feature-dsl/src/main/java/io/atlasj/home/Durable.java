@@ -31,8 +31,9 @@ public final class Durable {
     /**
      * As {@link #write(Path, Writer)} without flushing to the device: still whole or absent after a killed process
      * (the rename is atomic and the page cache outlives the process), but after a power loss possibly empty. For
-     * files whose loss costs only recomputation and whose reader checks a checksum (training checkpoints, written
-     * every epoch: three device flushes per epoch cost tiny models more than a tenth of their time).
+     * files whose loss costs only recomputation and whose reader checks a checksum: training checkpoints, and the
+     * model and prediction files a result names with their SHA-256 (its {@code result.json}, flushed, is the commit
+     * point). Device flushes cost a tiny model more than its training.
      */
     public static Path replace(Path target, Writer writer) throws IOException {
         return write(target, writer, false);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,7 +12,11 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads and writes {@code result.json} files; refuses versions it does not know. */
@@ -26,9 +31,14 @@ public final class ResultsIo {
      *   {@code market timeframe fingerprint} per series read) and records the build's version, commit and dirty flag
      *   in {@code provenance}. Version 1 and 2 files read as they were: their spec holds strings, which
      *   {@link SpecJson#label} still understands.</li>
+     *   <li>Version 4 keeps the prediction series out of the JSON: they are columns of {@link PredictionsFile}
+     *   ({@code predictions.arrow}) beside it, named with their SHA-256 and series under {@code predictions}; the
+     *   JSON's {@code train}, {@code validation} and {@code test} (and the heads') are null. Reading puts them back, so
+     *   every reader sees the same {@link ResultsObject}. Version 1 to 3 files hold them inline and read as they
+     *   were.</li>
      * </ul>
      */
-    public static final int CURRENT_VERSION = 3;
+    public static final int CURRENT_VERSION = 4;
     public static final String FILE = "result.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(SerializationFeature.INDENT_OUTPUT)
@@ -37,9 +47,57 @@ public final class ResultsIo {
     private ResultsIo() {
     }
 
-    /** Writes {@code r} into {@code dir} durably: temporary file, flushed, then renamed. */
+    /** Where a version-4 result's prediction series are: the file, its SHA-256 and its batches in order. */
+    record Predictions(String file, String sha256, List<PredictionsFile.Series> series) {
+    }
+
+    /**
+     * Writes {@code r} into {@code dir} durably (temporary file, flushed, then renamed): its prediction series first
+     * ({@link PredictionsFile}), then {@code result.json}, the commit point, which names the series file's SHA-256.
+     */
     public static Path write(Path dir, ResultsObject r) throws IOException {
-        return io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), r));
+        List<PredictionsFile.Series> series = new ArrayList<>();
+        List<ResultsObject.Split> splits = new ArrayList<>();
+        List<ResultsObject.FoldResult> slim = new ArrayList<>();
+        for (ResultsObject.FoldResult f : r.folds()) {
+            Map<String, ResultsObject.Head> heads = new LinkedHashMap<>();
+            f.heads().forEach((name, h) -> {
+                take(f.fold(), "train", name, h.train(), series, splits);
+                take(f.fold(), "validation", name, h.validation(), series, splits);
+                take(f.fold(), "test", name, h.test(), series, splits);
+                heads.put(name, new ResultsObject.Head(null, null, null));
+            });
+            take(f.fold(), "train", null, f.train(), series, splits);
+            take(f.fold(), "validation", null, f.validation(), series, splits);
+            take(f.fold(), "test", null, f.test(), series, splits);
+            slim.add(new ResultsObject.FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(),
+                    f.bestEpoch(), f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads));
+        }
+        ObjectNode node = JSON.valueToTree(new ResultsObject(CURRENT_VERSION, r.key(), r.workspec(), r.status(),
+                r.failure(), r.spec(), r.featureset(), r.dataFingerprint(), slim, r.provenance(), r.startedAt(),
+                r.millis()));
+        if (!splits.isEmpty()) {
+            Path pf = dir.resolve(PredictionsFile.FILE);
+            String[] sha = new String[1];
+            // renamed whole but not flushed, as the model files: the flushed result.json names its SHA-256, so a power
+            // loss can only leave a result that fails its check and is trained again, never a wrong one
+            io.atlasj.home.Durable.replace(pf, tmp -> {
+                PredictionsFile.write(tmp, splits);
+                sha[0] = sha256(tmp);
+            });
+            node.set("predictions", JSON.valueToTree(new Predictions(PredictionsFile.FILE, sha[0], series)));
+        }
+        return io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), node));
+    }
+
+    private static void take(int fold, String part, String head, ResultsObject.Split s,
+                             List<PredictionsFile.Series> series, List<ResultsObject.Split> splits) {
+        if (s == null) {
+            return;
+        }
+        int classes = s.probabilities() == null || s.probabilities().length == 0 ? 0 : s.probabilities()[0].length;
+        series.add(new PredictionsFile.Series(fold, part, head, s.time().length, classes));
+        splits.add(s);
     }
 
     /**
@@ -59,7 +117,53 @@ public final class ResultsIo {
             throw new IOException(file + ": unknown result schema version " + v + ", this Atlas supports at most "
                     + CURRENT_VERSION + ": upgrade Atlas");
         }
-        return JSON.treeToValue(node, ResultsObject.class);
+        if (v < 4) {
+            return JSON.treeToValue(node, ResultsObject.class);
+        }
+        JsonNode pn = ((ObjectNode) node).remove("predictions");
+        ResultsObject slim = JSON.treeToValue(node, ResultsObject.class);
+        if (pn == null || pn.isNull()) {
+            return slim;
+        }
+        Predictions p = JSON.treeToValue(pn, Predictions.class);
+        Path pf = file.resolveSibling(p.file());
+        if (!Files.isRegularFile(pf)) {
+            throw new IOException(pf + ": the prediction series of " + file + " are missing");
+        }
+        if (!p.sha256().equals(sha256(pf))) {
+            throw new IOException(pf + ": SHA-256 differs from the one in " + file);
+        }
+        List<ResultsObject.Split> splits = PredictionsFile.read(pf, p.series());
+        List<ResultsObject.FoldResult> folds = new ArrayList<>();
+        for (ResultsObject.FoldResult f : slim.folds()) {
+            ResultsObject.Split[] parts = new ResultsObject.Split[3];
+            Map<String, ResultsObject.Split[]> heads = new LinkedHashMap<>();
+            f.heads().keySet().forEach(h -> heads.put(h, new ResultsObject.Split[3]));
+            for (int i = 0; i < p.series().size(); i++) {
+                PredictionsFile.Series s = p.series().get(i);
+                if (s.fold() != f.fold()) {
+                    continue;
+                }
+                int at = switch (s.part()) {
+                    case "train" -> 0;
+                    case "validation" -> 1;
+                    case "test" -> 2;
+                    default -> throw new IOException(file + ": unknown part '" + s.part() + "' in predictions");
+                };
+                ResultsObject.Split[] into = s.head() == null ? parts : heads.get(s.head());
+                if (into == null) {
+                    throw new IOException(file + ": predictions name a head '" + s.head() + "' the fold does not have");
+                }
+                into[at] = splits.get(i);
+            }
+            Map<String, ResultsObject.Head> hs = new LinkedHashMap<>();
+            heads.forEach((h, x) -> hs.put(h, new ResultsObject.Head(x[0], x[1], x[2])));
+            folds.add(new ResultsObject.FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(),
+                    f.bestEpoch(), f.curves(), parts[0], parts[1], parts[2], f.modelFile(), f.modelSha256(), hs));
+        }
+        return new ResultsObject(slim.schemaVersion(), slim.key(), slim.workspec(), slim.status(), slim.failure(),
+                slim.spec(), slim.featureset(), slim.dataFingerprint(), folds, slim.provenance(), slim.startedAt(),
+                slim.millis());
     }
 
     /** The result in {@code dir} if it is complete: readable, and every model file present with its checksum. */

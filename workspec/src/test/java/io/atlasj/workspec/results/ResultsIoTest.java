@@ -39,21 +39,69 @@ class ResultsIoTest {
     @Test
     void refusesANewerSchemaNamingTheFile() throws Exception {
         Path f = dir.resolve("result.json");
-        java.nio.file.Files.writeString(f, "{\"schemaVersion\":4}");
+        java.nio.file.Files.writeString(f, "{\"schemaVersion\":5}");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsIo.read(f))
-                .hasMessageContaining(f.toString()).hasMessageContaining("at most 3");
+                .hasMessageContaining(f.toString()).hasMessageContaining("at most 4");
     }
 
     @Test
-    void writesAndReadsHeadsInSchemaTwo() throws Exception {
-        ResultsObject.Split s = new ResultsObject.Split(new long[] {1}, new double[] {0.5}, new double[] {0.4}, null);
+    void writesAndReadsHeads() throws Exception {
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1}, new double[] {0.5}, new double[] {0.375}, null);
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
                 s, null, null, Map.of("FutureReturn(1)", new ResultsObject.Head(s, s, s)));
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
-        assertThat(back.schemaVersion()).isEqualTo(3);
+        assertThat(back.schemaVersion()).isEqualTo(4);
         assertThat(back.folds().get(0).heads()).containsOnlyKeys("FutureReturn(1)");
-        assertThat(back.folds().get(0).heads().get("FutureReturn(1)").test().predicted()).containsExactly(0.4);
+        assertThat(back.folds().get(0).heads().get("FutureReturn(1)").test().predicted()).containsExactly(0.375);
+    }
+
+    /** A tiny classifier's result over 40,000 rows: the series go into columns, the JSON keeps the rest. */
+    @Test
+    void predictionSeriesAreColumnsBesideASmallJson() throws Exception {
+        java.util.Random rnd = new java.util.Random(1);
+        List<ResultsObject.Split> parts = new java.util.ArrayList<>();
+        for (int n : new int[] {20_000, 10_000, 10_000}) {
+            long[] t = new long[n];
+            double[] a = new double[n];
+            double[] p = new double[n];
+            double[][] prob = new double[n][3];
+            for (int i = 0; i < n; i++) {
+                t[i] = 1_675_209_600_000L + i * 60_000L;
+                a[i] = rnd.nextInt(3);
+                double x = rnd.nextDouble();
+                double y = rnd.nextDouble() * (1 - x);
+                prob[i] = new double[] {x, y, 1 - x - y};
+                p[i] = x > y && x > 1 - x - y ? 0 : y > 1 - x - y ? 1 : 2;
+            }
+            parts.add(new ResultsObject.Split(t, a, p, prob));
+        }
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), new double[] {-1, 1}, 3,
+                List.of(Map.of("epoch", 0.0)), parts.get(0), parts.get(1), parts.get(2), null, null);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of("unit", "u"),
+                Map.of(), List.of(), List.of(f), Map.of(), 0, 0);
+        ResultsIo.write(dir, r);
+        long json = java.nio.file.Files.size(dir.resolve(ResultsIo.FILE));
+        long columns = java.nio.file.Files.size(dir.resolve(PredictionsFile.FILE));
+        assertThat(json).isLessThan(2_000);
+        // 40,000 rows of time, actual, prediction and three probabilities: 32 bytes a row, not ~80 of JSON text
+        assertThat(columns).isBetween(40_000L * 32, 40_000L * 34);
+        ResultsObject back = ResultsIo.complete(dir).orElseThrow();
+        ResultsObject.Split test = back.folds().get(0).test();
+        assertThat(test.time()).containsExactly(parts.get(2).time());
+        assertThat(test.actual()).containsExactly(parts.get(2).actual());
+        for (int i = 0; i < 10_000; i += 97) {
+            assertThat(test.probabilities()[i][1]).isCloseTo(parts.get(2).probabilities()[i][1],
+                    org.assertj.core.api.Assertions.within(1e-7));
+        }
+        assertThat(back.folds().get(0).train().time()).hasSize(20_000);
+        // a changed byte in the columns is caught by the checksum the JSON holds: the result does not count
+        byte[] bytes = java.nio.file.Files.readAllBytes(dir.resolve(PredictionsFile.FILE));
+        bytes[bytes.length / 2] ^= 1;
+        java.nio.file.Files.write(dir.resolve(PredictionsFile.FILE), bytes);
+        ResultsIo.Verified v = ResultsIo.verify(dir);
+        assertThat(v.result()).isEmpty();
+        assertThat(v.problem()).contains("predictions.arrow", "SHA-256");
     }
 }
