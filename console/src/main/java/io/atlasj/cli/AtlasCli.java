@@ -36,6 +36,12 @@ public final class AtlasCli {
     }
 
     public static void main(String[] args) {
+        // JavaCPP otherwise reads /proc/self/statm on every native allocation ND4J makes (its physical-memory guard):
+        // a third of a tiny model's native time (JFR). The off-heap byte limit and its GC stay in force.
+        if (System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null
+                && System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "0");
+        }
         System.exit(run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

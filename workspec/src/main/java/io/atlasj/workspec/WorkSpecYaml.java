@@ -224,7 +224,8 @@ public final class WorkSpecYaml {
         }
 
         Execution execution(YNode n) {
-            YNode.Map m = map(n, "execution", Set.of("retries", "timeLimit", "slots", "gpus", "minAssignment", "maxModels"),
+            YNode.Map m = map(n, "execution", Set.of("retries", "timeLimit", "slots", "gpus", "minAssignment", "maxModels",
+                    "pack", "checkpointEvery"),
                     Set.of());
             if (m == null) {
                 return Execution.DEFAULT;
@@ -235,6 +236,17 @@ public final class WorkSpecYaml {
             Integer max = intField(m, "maxModels", "execution.maxModels", 1, Integer.MAX_VALUE, d.maxModels());
             Duration limit = durationField(m, "timeLimit", "execution.timeLimit", d.timeLimit());
             Duration min = durationField(m, "minAssignment", "execution.minAssignment", d.minAssignment());
+            Duration every = durationField(m, "checkpointEvery", "execution.checkpointEvery", d.checkpointEvery());
+            boolean pack = d.pack();
+            if (m.entries().containsKey("pack")) {
+                String p = text(m.entries().get("pack"), "execution.pack");
+                if ("auto".equals(p) || "off".equals(p)) {
+                    pack = p.equals("auto");
+                } else if (p != null) {
+                    problem(m.entries().get("pack"), "execution.pack", "must be auto (small dense models of one shape "
+                            + "train together) or off (each model alone), got '" + p + "'");
+                }
+            }
             List<Integer> gpus = new ArrayList<>();
             if (m.entries().get("gpus") instanceof YNode.Seq s) {
                 for (YNode g : s.items()) {
@@ -246,10 +258,10 @@ public final class WorkSpecYaml {
             } else if (m.entries().containsKey("gpus")) {
                 problem(m.entries().get("gpus"), "execution.gpus", "must be a list of GPU indices, e.g. [0, 1]");
             }
-            if (retries == null || slots == null || max == null || limit == null || min == null) {
+            if (retries == null || slots == null || max == null || limit == null || min == null || every == null) {
                 return d;
             }
-            return new Execution(retries, limit, slots, gpus, min, max);
+            return new Execution(retries, limit, slots, gpus, min, max, pack, every);
         }
 
         Integer intField(YNode.Map m, String key, String path, int min, int max, int def) {
@@ -840,7 +852,9 @@ public final class WorkSpecYaml {
         Execution e = s.execution();
         sb.append("execution: {retries: ").append(e.retries()).append(", timeLimit: ").append(Durations.format(e.timeLimit()))
                 .append(", slots: ").append(e.slots()).append(", gpus: ").append(e.gpus()).append(", minAssignment: ")
-                .append(Durations.format(e.minAssignment())).append(", maxModels: ").append(e.maxModels()).append("}\n");
+                .append(Durations.format(e.minAssignment())).append(", maxModels: ").append(e.maxModels())
+                .append(", pack: ").append(e.pack() ? "auto" : "off").append(", checkpointEvery: ")
+                .append(Durations.format(e.checkpointEvery())).append("}\n");
         sb.append("units:\n");
         for (WorkUnit u : s.units()) {
             sb.append("  - name: ").append(q(u.name())).append('\n');

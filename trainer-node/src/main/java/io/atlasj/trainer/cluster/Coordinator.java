@@ -549,6 +549,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 RequestWork slot = it.next().getValue();
                 it.remove();
                 long now = System.currentTimeMillis();
+                s.book.slots(nodes.values().stream().mapToInt(n -> n.slots).sum());
                 RunBook.Assignment a = s.book.assign(slot.node(), slot.slot(), now).orElseThrow();
                 if (s.firstAssignment == 0) {
                     s.firstAssignment = now;

@@ -91,6 +91,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     private final long[] askedNanos;
     private final int[] busy;
     private final Map<String, Map<String, ModelSpec>> specs = new ConcurrentHashMap<>();
+    private final Map<String, io.atlasj.workspec.WorkSpec> workspecs = new ConcurrentHashMap<>();
     private final Map<String, FeatureMatrix> matrices = new ConcurrentHashMap<>();
 
     public static Behavior<Command> create(ActorRef<Coordinator.Command> coordinator, ActorRef<FileServer.Command> files,
@@ -228,8 +229,8 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
             List<Coordinator.WorkDone> unreported = new ArrayList<>();
             long lastReport = System.nanoTime();
             try {
-                for (Task t : a.tasks()) {
-                    unreported.add(train(system, a, t, perKey));
+                for (List<Task> group : groups(a)) {
+                    unreported.addAll(train(system, a, group, perKey));
                     if (System.nanoTime() - lastReport > REPORT_EVERY.toNanos()) {
                         report(unreported);
                         lastReport = System.nanoTime();
@@ -243,6 +244,45 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
         return this;
     }
 
+    /**
+     * The assignment's keys in the groups this slot trains ({@link LocalRunner#groups}: packable keys of one pack
+     * together); keys it cannot resolve go alone, and fail when trained.
+     */
+    private List<List<Task>> groups(Assignment a) {
+        if (settings.noop()) {
+            return a.tasks().stream().map(List::of).toList();
+        }
+        Map<String, ModelSpec> byKey;
+        try {
+            byKey = specs(a);
+        } catch (RuntimeException e) {
+            return a.tasks().stream().map(List::of).toList();
+        }
+        if (!a.tasks().stream().allMatch(t -> byKey.containsKey(t.key()))) {
+            return a.tasks().stream().map(List::of).toList();
+        }
+        List<List<Task>> out = new ArrayList<>();
+        int at = 0;
+        for (List<ModelSpec> g : LocalRunner.groups(a.tasks().stream().map(t -> byKey.get(t.key())).toList(),
+                workspec(a).execution().pack() && modelTrainer.packs())) {
+            out.add(a.tasks().subList(at, at + g.size()));
+            at += g.size();
+        }
+        return out;
+    }
+
+    private Map<String, ModelSpec> specs(Assignment a) {
+        return specs.computeIfAbsent(a.runId(), id -> {
+            Map<String, ModelSpec> byKey = new HashMap<>();
+            Expander.expand(workspec(a), true).forEach(x -> byKey.put(x.key(), x));
+            return byKey;
+        });
+    }
+
+    private io.atlasj.workspec.WorkSpec workspec(Assignment a) {
+        return workspecs.computeIfAbsent(a.runId(), id -> Coordinator.parse(a.specYaml()));
+    }
+
     private void report(List<Coordinator.WorkDone> done) {
         if (done.size() == 1) {
             coordinator.tell(done.get(0));
@@ -252,34 +292,46 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
         done.clear();
     }
 
-    /** Runs on the slot's thread. */
-    private Coordinator.WorkDone train(ActorSystem<?> system, Assignment a, Task t, long dispatchMicros) {
+    /** Runs on the slot's thread: one key alone, or packable keys together. */
+    private List<Coordinator.WorkDone> train(ActorSystem<?> system, Assignment a, List<Task> group, long dispatchMicros) {
         if (settings.noop()) {
-            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), Coordinator.Outcome.NOOP,
-                    null, 0, dispatchMicros, files);
+            return group.stream().map(t -> new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(),
+                    Coordinator.Outcome.NOOP, null, 0, dispatchMicros, files)).toList();
         }
         MDC.put("run", a.runId());
-        MDC.put("model", t.key());
+        MDC.put("model", group.get(0).key());
         long start = System.currentTimeMillis();
         try {
-            ModelSpec m = specs.computeIfAbsent(a.runId(), id -> {
-                Map<String, ModelSpec> byKey = new HashMap<>();
-                Expander.expand(Coordinator.parse(a.specYaml()), true).forEach(x -> byKey.put(x.key(), x));
-                return byKey;
-            }).get(t.key());
-            if (m == null) {
-                throw new IllegalStateException("key " + t.key() + " is not in the spec of run " + a.runId());
+            List<ModelSpec> ms = new ArrayList<>();
+            for (Task t : group) {
+                ModelSpec m = specs(a).get(t.key());
+                if (m == null) {
+                    throw new IllegalStateException("key " + t.key() + " is not in the spec of run " + a.runId());
+                }
+                ms.add(m);
             }
-            FeatureMatrix x = matrix(system, a.featuresets().get(m.unit()), a.files());
-            ResultsObject r = new LocalRunner(home, modelTrainer).runOne(m, x);
-            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(),
-                    "done".equals(r.status()) ? Coordinator.Outcome.DONE : Coordinator.Outcome.FAILED, r.failure(),
-                    r.millis(), dispatchMicros, files);
+            FeatureMatrix x = matrix(system, a.featuresets().get(ms.get(0).unit()), a.files());
+            io.atlasj.workspec.Execution ex = workspec(a).execution();
+            List<ResultsObject> rs = new LocalRunner(home, modelTrainer).runGroup(ms, x, new LocalRunner.Listener() {
+                @Override
+                public long checkpointEveryMillis() {
+                    return ex.checkpointEvery().toMillis();
+                }
+            }, ex.pack());
+            List<Coordinator.WorkDone> out = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                ResultsObject r = rs.get(i);
+                out.add(new Coordinator.WorkDone(a.runId(), group.get(i).key(), node, a.slot(), group.get(i).attempt(),
+                        "done".equals(r.status()) ? Coordinator.Outcome.DONE : Coordinator.Outcome.FAILED, r.failure(),
+                        r.millis(), dispatchMicros, files));
+            }
+            return out;
         } catch (RuntimeException | java.io.IOException | Error e) {
             // on the slot's thread: the actor's context is not ours to use here, a logger of our own is
-            LOG.error("slot {}: {} could not run", a.slot(), t.key(), e);
-            return new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(), Coordinator.Outcome.CRASHED,
-                    LocalRunner.describe(e), System.currentTimeMillis() - start, dispatchMicros, files);
+            LOG.error("slot {}: {} could not run", a.slot(), group.get(0).key(), e);
+            long each = (System.currentTimeMillis() - start) / group.size();
+            return group.stream().map(t -> new Coordinator.WorkDone(a.runId(), t.key(), node, a.slot(), t.attempt(),
+                    Coordinator.Outcome.CRASHED, LocalRunner.describe(e), each, dispatchMicros, files)).toList();
         } finally {
             MDC.clear();
         }

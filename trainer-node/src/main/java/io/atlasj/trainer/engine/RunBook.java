@@ -29,7 +29,11 @@ import java.util.Set;
  */
 public final class RunBook {
     /** The rules' numbers, from the WorkSpec's {@code execution}. */
-    public record Policy(int retries, long timeLimitMs, long minAssignmentMs, long graceMs, int maxBatch) {
+    /**
+     * @param pack whether packable keys go out in waves of their {@link Packs#width} (trained together), each wave
+     *             given one time limit
+     */
+    public record Policy(int retries, long timeLimitMs, long minAssignmentMs, long graceMs, int maxBatch, boolean pack) {
         public Policy {
             if (retries < 0 || timeLimitMs <= 0 || minAssignmentMs < 0 || graceMs < 0 || maxBatch < 1) {
                 throw new IllegalArgumentException("invalid policy " + retries + ", " + timeLimitMs + ", "
@@ -37,9 +41,23 @@ public final class RunBook {
             }
         }
 
-        /** The WorkSpec's retries, time limit and assignment length; 30 s of grace; at most 256 keys an assignment. */
+        /** Without packs: every key trained alone. */
+        public Policy(int retries, long timeLimitMs, long minAssignmentMs, long graceMs, int maxBatch) {
+            this(retries, timeLimitMs, minAssignmentMs, graceMs, maxBatch, false);
+        }
+
+        /**
+         * The WorkSpec's retries, time limit, assignment length and packing; 30 s of grace; at most 256 keys an
+         * assignment.
+         */
         public static Policy of(Execution e) {
-            return new Policy(e.retries(), e.timeLimit().toMillis(), e.minAssignment().toMillis(), 30_000, 256);
+            return new Policy(e.retries(), e.timeLimit().toMillis(), e.minAssignment().toMillis(), 30_000, 256,
+                    e.pack());
+        }
+
+        /** This policy with another grace. */
+        public Policy withGrace(long ms) {
+            return new Policy(retries, timeLimitMs, minAssignmentMs, ms, maxBatch, pack);
         }
     }
 
@@ -107,6 +125,8 @@ public final class RunBook {
         final boolean ensemble;
         final List<String> dependencies;
         final String pack;
+        /** Keys like this one trained together ({@link Packs#width}). */
+        final int width;
         KeyStatus status;
         String node;
         Integer slot;
@@ -123,6 +143,7 @@ public final class RunBook {
             this.ensemble = m.type() == ModelType.ENSEMBLE;
             this.dependencies = dependencies(m);
             this.pack = Packs.of(m);
+            this.width = Packs.width(m);
             this.status = dependencies.isEmpty() ? KeyStatus.QUEUED : KeyStatus.WAITING;
         }
     }
@@ -136,6 +157,9 @@ public final class RunBook {
     private final Set<String> assigned = new LinkedHashSet<>();
     private int terminal;
     private double meanMillis = Double.NaN;
+    private int slots = 1;
+    /** Keys per pack, to share a pack's waves out between the slots. */
+    private final Map<String, Integer> packSizes = new HashMap<>();
 
     private final Map<String, KeyRecord> changes = new LinkedHashMap<>();
     private final Map<String, ToHarvest> toHarvest = new LinkedHashMap<>();
@@ -150,6 +174,7 @@ public final class RunBook {
         this.policy = Objects.requireNonNull(policy);
         for (ModelSpec m : models) {
             Key k = new Key(m);
+            packSizes.merge(k.pack, 1, Integer::sum);
             if (keys.putIfAbsent(k.key, k) != null) {
                 throw new IllegalArgumentException("two models of run " + runId + " have the key " + k.key + " ("
                         + keys.get(k.key).name + " and " + k.name + "): equal configurations; remove one");
@@ -264,7 +289,8 @@ public final class RunBook {
     /**
      * The next assignment for an idle slot, if a key is queued: the oldest queued pack's keys, as many as make the
      * assignment last {@code minAssignment} from the mean time per key so far (one while nothing is known), at most
-     * {@code maxBatch}. Each key's deadline is its turn in the assignment times the time limit, plus grace.
+     * {@code maxBatch}; with packing, at least one wave of the pack's {@link Packs#width}. Each key's deadline is its
+     * turn in the assignment times the time limit, plus grace, where a wave (keys trained together) takes one turn.
      */
     public Optional<Assignment> assign(String node, int slot, long now) {
         lastNow = Math.max(lastNow, now);
@@ -279,7 +305,14 @@ public final class RunBook {
         if (queue == null) {
             return Optional.empty();
         }
-        int batch = batchSize();
+        // packable keys go out at least a wave at a time, so the slot can train them together; a pack that would fill
+        // one slot while others wait is shared out between the slots
+        int width = policy.pack() ? keys.get(queue.peek()).width : 1;
+        if (width > 1 && slots > 1) {
+            int packKeys = packSizes.getOrDefault(keys.get(queue.peek()).pack, 1);
+            width = (int) Math.max(1, Math.min(width, Math.ceil(packKeys / (double) slots)));
+        }
+        int batch = Math.min(policy.maxBatch(), Math.max(batchSize(), width));
         List<Task> tasks = new ArrayList<>();
         String unit = null;
         while (tasks.size() < batch && !queue.isEmpty()) {
@@ -288,13 +321,22 @@ public final class RunBook {
             k.node = node;
             k.slot = slot;
             k.millis = null;
-            k.deadline = now + policy.timeLimitMs() * (tasks.size() + 1) + policy.graceMs();
+            // a wave of keys trained together has one time limit between them
+            k.deadline = now + policy.timeLimitMs() * (tasks.size() / width + 1) + policy.graceMs();
             setStatus(k, KeyStatus.ASSIGNED);
             changed(k);
             tasks.add(new Task(k.key, k.attempt));
             unit = k.unit;
         }
         return Optional.of(new Assignment(runId, node, slot, unit, tasks));
+    }
+
+    /**
+     * The number of slots that take work (a local run's, or the sum over a cluster's trainers): a pack's waves are cut
+     * so that every slot gets a share.
+     */
+    public void slots(int n) {
+        slots = Math.max(1, n);
     }
 
     /** Enough keys that an assignment lasts at least {@code minAssignment}, from the mean time per key. */

@@ -12,6 +12,7 @@ import io.atlasj.trainer.data.DatasetPreparer;
 import io.atlasj.harvester.Harvesting;
 import io.atlasj.harvester.ResultsStore;
 import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.trainer.engine.Packs;
 import io.atlasj.trainer.engine.KeyRecord;
 import io.atlasj.trainer.engine.KeyStatus;
 import io.atlasj.trainer.engine.RunBook;
@@ -74,6 +75,11 @@ public final class LocalRunner {
         }
 
         default void finished(ModelSpec m, ResultsObject r, int done, int total) {
+        }
+
+        /** How often a model's training is checkpointed (the WorkSpec's {@code execution.checkpointEvery}). */
+        default long checkpointEveryMillis() {
+            return io.atlasj.workspec.Execution.CHECKPOINT_EVERY.toMillis();
         }
     }
 
@@ -147,8 +153,8 @@ public final class LocalRunner {
             this.listener = listener;
             RunBook.Policy p = RunBook.Policy.of(ws.execution());
             // in one process nothing travels: a second of grace, not the cluster's 30 s for messages and failure detection
-            this.book = new RunBook(ws.name() + "-local", models, new RunBook.Policy(p.retries(), p.timeLimitMs(),
-                    p.minAssignmentMs(), LOCAL_GRACE_MS, p.maxBatch()));
+            this.book = new RunBook(ws.name() + "-local", models, p.withGrace(LOCAL_GRACE_MS));
+            book.slots(slots);
             models.forEach(m -> byKey.put(m.key(), m));
         }
 
@@ -240,24 +246,37 @@ public final class LocalRunner {
             FeatureMatrix matrix = matrices.get(a.unit());
             slotThreads[slot].execute(() -> {
                 try {
-                    for (RunBook.Task t : a.tasks()) {
+                    List<ModelSpec> specs = a.tasks().stream().map(t -> byKey.get(t.key())).toList();
+                    int at = 0;
+                    for (List<ModelSpec> group : groups(specs, ws.execution().pack() && trainer.packs())) {
                         if (generation.get(slot) != gen) {
                             return; // given up on: the driver has put the rest back
                         }
-                        ModelSpec m = byKey.get(t.key());
-                        events.add(new SlotEvent(slot, gen, t, null, null, 0, true));
+                        List<RunBook.Task> tasks = a.tasks().subList(at, at + group.size());
+                        at += group.size();
+                        for (RunBook.Task t : tasks) {
+                            events.add(new SlotEvent(slot, gen, t, null, null, 0, true));
+                        }
                         long start = System.currentTimeMillis();
                         try {
-                            ResultsObject r = runOne(m, matrix, cancellable(listener, slot, gen));
-                            events.add(new SlotEvent(slot, gen, t, r, null, System.currentTimeMillis() - start, false));
+                            List<ResultsObject> rs = runGroup(group, matrix, cancellable(listener, slot, gen),
+                                    ws.execution().pack());
+                            long each = (System.currentTimeMillis() - start) / group.size();
+                            for (int i = 0; i < tasks.size(); i++) {
+                                events.add(new SlotEvent(slot, gen, tasks.get(i), rs.get(i), null, each, false));
+                            }
                         } catch (java.util.concurrent.CancellationException e) {
-                            LOG.warn("slot {}: {} ({}) stopped: its slot was given up after the time limit", slot,
-                                    m.name(), t.key());
+                            LOG.warn("slot {}: {} ({} models from {}) stopped: its slot was given up after the time "
+                                    + "limit", slot, group.get(0).name(), group.size(), tasks.get(0).key());
                             return;
                         } catch (RuntimeException | Error e) {
                             // an attempt that could not even write a failed result: the book retries it or fails it
-                            LOG.error("slot {}: {} ({}) crashed", slot, m.name(), t.key(), e);
-                            events.add(new SlotEvent(slot, gen, t, null, e, System.currentTimeMillis() - start, false));
+                            LOG.error("slot {}: {} ({} models from {}) crashed", slot, group.get(0).name(), group.size(),
+                                    tasks.get(0).key(), e);
+                            long each = (System.currentTimeMillis() - start) / group.size();
+                            for (RunBook.Task t : tasks) {
+                                events.add(new SlotEvent(slot, gen, t, null, e, each, false));
+                            }
                         }
                     }
                 } finally {
@@ -280,6 +299,11 @@ public final class LocalRunner {
                         throw new java.util.concurrent.CancellationException("slot " + slot + " was given up");
                     }
                     l.epoch(m, e);
+                }
+
+                @Override
+                public long checkpointEveryMillis() {
+                    return ws.execution().checkpointEvery().toMillis();
                 }
             };
         }
@@ -393,6 +417,101 @@ public final class LocalRunner {
         });
     }
 
+    /**
+     * An assignment's keys in the groups a slot trains: runs of packable keys of one pack, at most its
+     * {@link Packs#width}, trained together; every other key alone. With {@code pack} off every key is alone.
+     */
+    public static List<List<ModelSpec>> groups(List<ModelSpec> specs, boolean pack) {
+        List<List<ModelSpec>> out = new ArrayList<>();
+        List<ModelSpec> current = new ArrayList<>();
+        for (ModelSpec m : specs) {
+            boolean joins = pack && !current.isEmpty() && Packs.packable(m)
+                    && Packs.of(m).equals(Packs.of(current.get(0))) && current.size() < Packs.width(current.get(0));
+            if (!joins && !current.isEmpty()) {
+                out.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(m);
+            if (!pack || !Packs.packable(m)) {
+                out.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    /**
+     * Trains a group from {@link #groups} and writes each model's result. With {@code pack} on, packable models train
+     * together ({@link ModelTrainer#trainPack}; a group of one too, so a model's numbers never depend on its pack), their unit's
+     * folds prepared once; every other model, and every model with {@code pack} off, trains alone
+     * ({@link #runOne}).
+     */
+    public List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack) {
+        if (!pack || !trainer.packs() || !group.stream().allMatch(Packs::packable)) {
+            return group.stream().map(m -> runOne(m, matrix, listener)).toList();
+        }
+        long start = System.currentTimeMillis();
+        group.forEach(listener::started);
+        int k = group.size();
+        List<List<ResultsObject.FoldResult>> folds = new ArrayList<>();
+        String[] failure = new String[k];
+        for (int j = 0; j < k; j++) {
+            folds.add(new ArrayList<>());
+        }
+        try {
+            for (ModelSpec m : group) {
+                Files.createDirectories(dir(m));
+            }
+            // the models of a pack share the unit: its dataset and split, so one preparation of its folds
+            List<PreparedData> prepared = DatasetPreparer.prepare(group.get(0), matrix);
+            for (PreparedData d : prepared) {
+                List<Integer> live = new ArrayList<>();
+                for (int j = 0; j < k; j++) {
+                    if (failure[j] == null) {
+                        live.add(j);
+                    }
+                }
+                if (live.isEmpty()) {
+                    break;
+                }
+                String modelName = "model-fold" + d.fold() + ".zip";
+                List<ModelSpec> specs = live.stream().map(group::get).toList();
+                List<ModelTrainer.Listener> epochs = specs.stream().map(m -> (ModelTrainer.Listener) new ModelTrainer.Listener() {
+                    @Override
+                    public void epoch(TrainingResult.Epoch e) {
+                        listener.epoch(m, e);
+                    }
+                }).toList();
+                List<Path> files = specs.stream().map(m -> dir(m).resolve(modelName)).toList();
+                List<TrainingResult> rs = trainer.trainPack(specs, d, epochs, files);
+                for (int i = 0; i < live.size(); i++) {
+                    int j = live.get(i);
+                    TrainingResult r = rs.get(i);
+                    if (!r.ok()) {
+                        failure[j] = "fold " + d.fold() + ": " + r.failure();
+                    }
+                    folds.get(j).add(foldResult(d, r, modelName, dir(group.get(j))));
+                }
+            }
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("the pack of {} models from {} ({}) failed", k, group.get(0).name(), group.get(0).key(), e);
+            for (int j = 0; j < k; j++) {
+                failure[j] = failure[j] == null ? describe(e) : failure[j];
+            }
+        }
+        long each = (System.currentTimeMillis() - start) / k;
+        List<ResultsObject> out = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            out.add(write(group.get(j), matrix, folds.get(j), failure[j], start, each));
+        }
+        return out;
+    }
+
     /** As {@link #runOne(ModelSpec, FeatureMatrix)}, telling {@code listener} when it starts and after each epoch. */
     public ResultsObject runOne(ModelSpec m, FeatureMatrix matrix, Listener listener) {
         listener.started(m);
@@ -400,6 +519,11 @@ public final class LocalRunner {
             @Override
             public void epoch(TrainingResult.Epoch e) {
                 listener.epoch(m, e);
+            }
+
+            @Override
+            public long checkpointEveryMillis() {
+                return listener.checkpointEveryMillis();
             }
         };
         long start = System.currentTimeMillis();
@@ -429,15 +553,11 @@ public final class LocalRunner {
                             .resolve(sf.modelFile());
                 }
                 TrainingResult r = trainer.train(m, d, epochs, dir.resolve(modelName), warm);
+                folds.add(foldResult(d, r, modelName, dir));
                 if (!r.ok()) {
                     failure = "fold " + d.fold() + ": " + r.failure();
-                    folds.add(new ResultsObject.FoldResult(d.fold(), "failed", r.failure(), scaler(d), d.boundaries(), -1,
-                            curves(r), null, null, null, null, null));
                     break;
                 }
-                folds.add(new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
-                        curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
-                        split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r)));
             }
         } catch (java.util.concurrent.CancellationException e) {
             throw e; // the slot was given up: nothing is written, the key is someone else's now
@@ -445,13 +565,30 @@ public final class LocalRunner {
             LOG.warn("{} ({}) failed", m.name(), m.key(), e);
             failure = describe(e);
         }
+        return write(m, matrix, folds, failure, start, System.currentTimeMillis() - start);
+    }
+
+    private static ResultsObject.FoldResult foldResult(PreparedData d, TrainingResult r, String modelName, Path dir)
+            throws IOException {
+        if (!r.ok()) {
+            return new ResultsObject.FoldResult(d.fold(), "failed", r.failure(), scaler(d), d.boundaries(), -1,
+                    curves(r), null, null, null, null, null);
+        }
+        return new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
+                curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
+                split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r));
+    }
+
+    /** Writes a model's result (done, or failed with the first failure) under {@link #dir}. */
+    private ResultsObject write(ModelSpec m, FeatureMatrix matrix, List<ResultsObject.FoldResult> folds, String failure,
+                                long start, long millis) {
         ResultsObject result = new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(),
-                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), matrix.dataFingerprint(), folds,
-                provenance(m), start, System.currentTimeMillis() - start);
+                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), matrix.dataFingerprint(),
+                folds, provenance(m), start, millis);
         try {
-            ResultsIo.write(dir, result);
+            ResultsIo.write(dir(m), result);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the result of " + m.key() + " under " + dir, e);
+            throw new UncheckedIOException("cannot write the result of " + m.key() + " under " + dir(m), e);
         }
         return result;
     }

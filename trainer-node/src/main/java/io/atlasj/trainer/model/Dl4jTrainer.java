@@ -40,6 +40,18 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Dl4jTrainer implements ModelTrainer {
 
     @Override
+    public boolean packs() {
+        return true;
+    }
+
+    /** Dense, logistic and linear models of one shape together ({@link PackedDense}). */
+    @Override
+    public List<TrainingResult> trainPack(List<ModelSpec> specs, PreparedData data, List<Listener> listeners,
+                                          List<java.nio.file.Path> modelFiles) {
+        return PackedDense.train(specs, data, listeners, modelFiles);
+    }
+
+    @Override
     public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile,
                                 java.nio.file.Path warmStart) {
         long t0 = System.nanoTime();
@@ -114,6 +126,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         EpochBook book = new EpochBook(t, baseLr);
         INDArray bestParams = null;
         int first = 0;
+        long lastCheckpoint = System.nanoTime();
         if (resumed.isPresent()) {
             Checkpoint.Loop l = resumed.get();
             bestParams = resumedBest;
@@ -139,8 +152,9 @@ public final class Dl4jTrainer implements ModelTrainer {
                 return TrainingResult.failed("the training loss became " + trainLoss + " at epoch " + e
                         + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
             }
-            double valLoss = val == null ? trainLoss : net.score(val);
+            // one validation pass gives the loss, the metric and the monitored value
             TrainingResult.Predictions vp = val == null ? null : predict(net, feed, data.validation(), classify);
+            double valLoss = vp == null ? trainLoss : Scores.loss(vp, data.validation().y(), classify);
             double metric = vp == null ? Double.NaN : Scores.metric(vp, data.validation().y(), classify);
             curves.add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, lr));
             double monitored = switch (monitor) {
@@ -157,7 +171,10 @@ public final class Dl4jTrainer implements ModelTrainer {
             if (verdict == EpochBook.Verdict.IMPROVED) {
                 bestParams = net.params().dup();
             }
-            if (modelFile != null && e + 1 < epochs) {
+            // checkpoints by elapsed time: a model that trains in seconds writes none, a long one one every interval
+            if (modelFile != null && e + 1 < epochs
+                    && System.nanoTime() - lastCheckpoint >= listener.checkpointEveryMillis() * 1_000_000L) {
+                lastCheckpoint = System.nanoTime();
                 try {
                     String netSha = Checkpoint.writeNetwork(Checkpoint.net(modelFile, e + 1), net, true, false);
                     Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), netSha,
@@ -172,7 +189,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         net.setParams(bestParams);
         if (modelFile != null) {
             try {
-                Checkpoint.writeNetwork(modelFile, net, true, true);
+                Checkpoint.writeNetwork(modelFile, net, true, false); // result.json, flushed, names its SHA-256
                 Checkpoint.delete(modelFile);
             } catch (java.io.IOException ex) {
                 return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,
@@ -298,11 +315,21 @@ public final class Dl4jTrainer implements ModelTrainer {
             return cache.computeIfAbsent(p, x -> dataSet(x, classify, classes));
         }
 
+        /**
+         * Minibatches of the rows in a shuffled order (the same order {@link PackedDense} draws for the seed and
+         * epoch), each pulled from the part's arrays by index: no per-row DataSets.
+         */
         @Override
         public List<DataSet> batches(PreparedData.Part p, int batch, Random rnd) {
-            List<DataSet> b = new ArrayList<>(whole(p).batchBy(batch));
-            Collections.shuffle(b, rnd);
-            return b;
+            DataSet all = whole(p);
+            int[] order = shuffled(p.rows(), rnd);
+            List<DataSet> out = new ArrayList<>();
+            for (int s = 0; s < order.length; s += batch) {
+                int[] rows = java.util.Arrays.copyOfRange(order, s, Math.min(order.length, s + batch));
+                out.add(new DataSet(Nd4j.pullRows(all.getFeatures(), 1, rows),
+                        Nd4j.pullRows(all.getLabels(), 1, rows)));
+            }
+            return out;
         }
     }
 
@@ -368,6 +395,21 @@ public final class Dl4jTrainer implements ModelTrainer {
             }
             return new DataSet(Nd4j.create(x), labels(p, which, classify, classes), Nd4j.create(mask), null);
         }
+    }
+
+    /** 0..n-1 shuffled by Fisher-Yates with {@code rnd} (each model's epoch order, alone or packed). */
+    static int[] shuffled(int n, Random rnd) {
+        int[] o = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int s = rnd.nextInt(i + 1);
+            int x = o[i];
+            o[i] = o[s];
+            o[s] = x;
+        }
+        return o;
     }
 
     private static INDArray labels(PreparedData.Part p, int[] which, boolean classify, int classes) {

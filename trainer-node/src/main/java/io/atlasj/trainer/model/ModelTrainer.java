@@ -3,11 +3,22 @@ package io.atlasj.trainer.model;
 import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.ModelSpec;
 
-/** Trains one ModelSpec on one prepared fold. The only place a deep-learning library is used. */
+/**
+ * Trains one ModelSpec on one prepared fold, or a pack of compatible ones together. The only place a deep-learning
+ * library is used.
+ */
 public interface ModelTrainer {
     /** Receives progress; called on the training thread. */
     interface Listener {
         default void epoch(TrainingResult.Epoch e) {
+        }
+
+        /**
+         * How often a long model is checkpointed for a resume: after the first epoch that ends this long after the
+         * last checkpoint (or the start); 0: after every epoch.
+         */
+        default long checkpointEveryMillis() {
+            return io.atlasj.workspec.Execution.CHECKPOINT_EVERY.toMillis();
         }
 
         Listener NONE = new Listener() {
@@ -31,4 +42,19 @@ public interface ModelTrainer {
      */
     TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, java.nio.file.Path modelFile,
                          java.nio.file.Path warmStart);
+
+    /** Whether this trainer trains packs ({@link #trainPack}); otherwise every model is trained alone. */
+    default boolean packs() {
+        return false;
+    }
+
+    /**
+     * Trains packable models of one pack ({@link io.atlasj.trainer.engine.Packs}) together on one fold; one result per
+     * spec, in order. {@code modelFiles.get(k)}, when not null, receives model k.
+     */
+    default java.util.List<TrainingResult> trainPack(java.util.List<ModelSpec> specs, PreparedData data,
+                                                     java.util.List<Listener> listeners,
+                                                     java.util.List<java.nio.file.Path> modelFiles) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not train packs");
+    }
 }

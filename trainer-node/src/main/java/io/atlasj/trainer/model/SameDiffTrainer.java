@@ -277,6 +277,7 @@ final class SameDiffTrainer {
             book.resume(l);
             bestParams = resumedBest;
         }
+        long lastCheckpoint = System.nanoTime();
         for (int e = first; e < epochs; e++) {
             // each epoch's shuffle and dropout masks come from the seed and the epoch: a resumed run repeats them
             Random rnd = new Random(spec.seed() * 31 + e);
@@ -342,7 +343,10 @@ final class SameDiffTrainer {
             if (verdict == EpochBook.Verdict.IMPROVED) {
                 bestParams = copy(net.params);
             }
-            if (modelFile != null && e + 1 < epochs) {
+            // checkpoints by elapsed time (every epoch when the interval is 0)
+            if (modelFile != null && e + 1 < epochs
+                    && System.nanoTime() - lastCheckpoint >= listener.checkpointEveryMillis() * 1_000_000L) {
+                lastCheckpoint = System.nanoTime();
                 try {
                     String netSha = SdModelFile.write(Checkpoint.net(modelFile, e + 1), state, false);
                     Checkpoint.saveLoop(modelFile, book.loop(spec.key(), e + 1, curves), netSha, bestParams);
@@ -358,7 +362,7 @@ final class SameDiffTrainer {
         }
         if (modelFile != null) {
             try {
-                SdModelFile.write(modelFile, state);
+                SdModelFile.write(modelFile, state, false);
                 Checkpoint.delete(modelFile);
             } catch (java.io.IOException ex) {
                 return TrainingResult.failed("cannot save the model to " + modelFile + ": " + ex.getMessage(), curves,

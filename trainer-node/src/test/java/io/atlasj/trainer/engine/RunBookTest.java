@@ -56,6 +56,39 @@ class RunBookTest {
             """;
 
     @Test
+    void packableKeysGoOutAWaveAtATimeSharedBetweenTheSlotsWithOneTimeLimitAWave() {
+        // 20 dense nets of one shape: packable, a wave holds all of them; an LSTM is not packable
+        List<ModelSpec> m = expand("""
+                - name: tiny
+                  type: dnn
+                  hidden: [8]
+                  l2: [0.0, 0.001, 0.01, 0.1]
+                  repeats: 5
+                - name: seq
+                  type: lstm
+                """);
+        assertThat(Packs.width(m.get(0))).isEqualTo(Packs.MAX_WIDTH);
+        assertThat(Packs.width(m.get(20))).isEqualTo(1);
+        RunBook one = new RunBook("r", m, new Policy(0, 1_000, 0, 100, 256, true));
+        RunBook.Assignment all = one.assign("n", 0, 0).orElseThrow();
+        assertThat(all.tasks()).hasSize(20);
+        // the wave trains together: one time limit for all of it, not one per key in turn
+        assertThat(one.expire(1_099)).isEmpty();
+        assertThat(one.expire(1_101)).hasSize(20);
+
+        RunBook two = new RunBook("r", m, new Policy(0, 1_000, 0, 100, 256, true));
+        two.slots(2);
+        assertThat(two.assign("n", 0, 0).orElseThrow().tasks()).hasSize(10);
+        assertThat(two.assign("n", 1, 0).orElseThrow().tasks()).hasSize(10);
+        assertThat(two.assign("n", 0, 0).orElseThrow().tasks()).extracting(RunBook.Task::key)
+                .containsExactly(m.get(20).key());
+
+        // without packing the first assignment is one key (nothing is known of their time yet)
+        RunBook off = new RunBook("r", m, new Policy(0, 1_000, 0, 100, 256, false));
+        assertThat(off.assign("n", 0, 0).orElseThrow().tasks()).hasSize(1);
+    }
+
+    @Test
     void keysAreAssignedInOrderAndFinishThroughTheSink() {
         List<ModelSpec> m = expand(THREE);
         RunBook b = new RunBook("r", m, POLICY);

@@ -42,6 +42,11 @@ class ResumeTest {
                     throw new Kill();
                 }
             }
+
+            @Override
+            public long checkpointEveryMillis() {
+                return 0; // a checkpoint after every epoch
+            }
         };
     }
 
@@ -98,6 +103,25 @@ class ResumeTest {
         assertThat(restarted.ok()).as(restarted.failure()).isTrue();
         assertThat(again).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(restarted.test().probabilities()[0]).containsExactly(whole.test().probabilities()[0]);
+    }
+
+    @Test
+    void aModelThatTrainsInSecondsWritesNoCheckpointUnderTheDefaultInterval() throws Exception {
+        PreparedData d = TestData.lagged(600, 2);
+        ModelSpec s = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(16))
+                .set("epochs", 6).set("patience", 0).set("batchSize", 32).build(), DatasetOptions.Task.CLASSIFICATION);
+        Path model = dir.resolve("quick.zip");
+        assertThatThrownBy(() -> new Dl4jTrainer().train(s, d, new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                if (e.epoch() == 3) {
+                    throw new Kill();
+                }
+            }
+        }, model)).isInstanceOf(Kill.class);
+        // 30 s between checkpoints: four epochs of a second model fit in none
+        assertThat(Checkpoint.find(model, s.key())).isEmpty();
+        assertThat(Files.exists(Checkpoint.loop(model))).isFalse();
     }
 
     @Test

@@ -1,0 +1,736 @@
+package io.atlasj.trainer.model;
+
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Packed training: many small dense networks of one shape (linear, logistic, or dense with the same hidden layers and
+ * activation) trained together on one fold, as one set of batched matrix products over a leading "model" axis
+ * ({@code [models, rows, units]}), in the manner of horizontal fusion. What makes a model itself stays its own: the
+ * initialisation from its seed, its shuffle order and dropout masks (from its seed and the epoch), its learning
+ * rate and schedule, penalties, clipping, optimizer state and early stopping. A model's numbers therefore do not
+ * depend on which models it was packed with: trained in a pack of one it gives the same curves and predictions within
+ * float tolerance ({@code PackedDenseTest}).
+ *
+ * <p>The loop is lean: the fold's rows are copied once into float arrays, each batch is gathered by the models'
+ * shuffled indices straight into preallocated ND4J buffers, temporaries live in a workspace that is reset every
+ * batch, the training loss is summed on the device and read once an epoch, and one validation pass a epoch gives
+ * the loss, the metric and the monitored value. Losses are the data losses (cross-entropy, mean squared error)
+ * without the penalties. Dropout is inverted dropout on each hidden layer's output. The kept weights (best epoch) are
+ * written as a DL4J {@link MultiLayerNetwork} of the same layers, so every reader of model files reads them as before.
+ *
+ * <p>Not packed (trained alone by {@link Dl4jTrainer}): LSTM and transformer types, layer norm, the gelu
+ * activation, and warm starts. A pack is not checkpointed: packs are formed of models that train in seconds, and a
+ * pack cut short trains again from the start.
+ */
+public final class PackedDense {
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPS = 1e-8;
+    private static final WorkspaceConfiguration WS = WorkspaceConfiguration.builder().initialSize(0)
+            .overallocationLimit(0.2).policyReset(ResetPolicy.BLOCK_LEFT).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).policySpill(SpillPolicy.REALLOCATE).build();
+
+    private PackedDense() {
+    }
+
+    /** Whether {@code m} can be trained in a pack (its type, activation, options); otherwise it trains alone. */
+    public static boolean packable(ModelSpec m) {
+        return io.atlasj.trainer.engine.Packs.packable(m);
+    }
+
+    /**
+     * What must be equal for models to share one packed loop besides their shape: the batch size (the batches are one
+     * array) and the optimizer family.
+     */
+    public static String loopKey(ModelSpec m) {
+        return io.atlasj.trainer.engine.Packs.loop(m);
+    }
+
+    /**
+     * Trains {@code specs} (packable, one shape, one {@link #loopKey}) together on {@code data}; returns one result per
+     * spec, in order. {@code listeners.get(k)} hears model k's epochs (an exception from it stops the whole pack);
+     * {@code modelFiles.get(k)}, when not null, receives model k's kept weights.
+     */
+    public static List<TrainingResult> train(List<ModelSpec> specs, PreparedData data,
+                                             List<ModelTrainer.Listener> listeners, List<Path> modelFiles) {
+        long t0 = System.nanoTime();
+        boolean classify = data.task() == DatasetOptions.Task.CLASSIFICATION;
+        int k = specs.size();
+        List<TrainingResult> out = new ArrayList<>();
+        for (ModelSpec m : specs) {
+            if (!packable(m) || !loopKey(m).equals(loopKey(specs.get(0)))
+                    || !shape(m).equals(shape(specs.get(0)))) {
+                throw new IllegalArgumentException("not one pack: " + m.key() + " (" + m.type().id() + " " + m.hyper()
+                        + ") beside " + specs.get(0).key());
+            }
+            if (m.type() == ModelType.LINEAR && classify || m.type() == ModelType.LOGISTIC && !classify) {
+                out.add(TrainingResult.failed(m.type().id() + " does not fit a "
+                        + data.task().name().toLowerCase(java.util.Locale.ROOT) + " task", List.of(), 0));
+            }
+        }
+        if (!out.isEmpty()) {
+            // a type that does not fit the task fails every model of the pack alike (they share type and task)
+            return java.util.Collections.nCopies(k, out.get(0));
+        }
+        if (data.train().rows() == 0 || data.features() == 0) {
+            return java.util.Collections.nCopies(k, TrainingResult.failed("no training rows or no features",
+                    List.of(), 0));
+        }
+        try (Pack p = new Pack(specs, data, classify)) {
+            return p.run(listeners, modelFiles, t0);
+        }
+    }
+
+    /** The shape hyperparameters of a dense model: hidden units and activation (linear and logistic: none). */
+    static String shape(ModelSpec m) {
+        if (m.type() != ModelType.DNN) {
+            return m.type().id();
+        }
+        return m.type().id() + m.hyper().get("hidden") + m.hyper().get("activation");
+    }
+
+    /** The arrays and per-model state of one packed loop. */
+    private static final class Pack implements AutoCloseable {
+        final List<ModelSpec> specs;
+        final PreparedData data;
+        final boolean classify;
+        final int k;
+        final int f;
+        final int c;
+        final int[] dims;
+        final int layers;
+        final String activation;
+        final int batch;
+        final boolean sgd;
+        final INDArray[] w;
+        final INDArray[] b;
+        final INDArray[] bestW;
+        final INDArray[] bestB;
+        final INDArray[] m1W;
+        final INDArray[] m1B;
+        final INDArray[] m2W;
+        final INDArray[] m2B;
+        /** Per model [k,1,1]: the learning rate this epoch (0 for a model that is done), L2, L1, decoupled decay. */
+        final INDArray lrArr;
+        final INDArray l2;
+        final INDArray l1;
+        final INDArray decay;
+        final double[] clip;
+        final boolean anyL1;
+        final boolean anyL2;
+        final boolean anyDecay;
+        final boolean anyClip;
+        final double[] dropout;
+        final boolean anyDropout;
+        final double[] momentum;
+        final float[] trainX;
+        final float[] trainY;
+        final MemoryWorkspace ws;
+        /** Prediction inputs by chunk size, reused. */
+        final Map<Integer, INDArray> inputs = new java.util.HashMap<>();
+        long step;
+
+        Pack(List<ModelSpec> specs, PreparedData data, boolean classify) {
+            this.specs = specs;
+            this.data = data;
+            this.classify = classify;
+            this.k = specs.size();
+            this.f = data.features();
+            this.c = classify ? data.classes() : 1;
+            ModelSpec first = specs.get(0);
+            List<Integer> hidden = first.type() == ModelType.DNN ? hidden(first) : List.of();
+            this.layers = hidden.size() + 1;
+            this.dims = new int[layers + 1];
+            dims[0] = f;
+            for (int i = 0; i < hidden.size(); i++) {
+                dims[i + 1] = hidden.get(i);
+            }
+            dims[layers] = c;
+            this.activation = first.type() == ModelType.DNN ? (String) first.hyper().get("activation") : "identity";
+            this.batch = Math.max(1, Math.min((Integer) first.training().get("batchSize"), data.train().rows()));
+            this.sgd = "sgd".equals(first.training().get("optimizer"));
+            w = new INDArray[layers];
+            b = new INDArray[layers];
+            bestW = new INDArray[layers];
+            bestB = new INDArray[layers];
+            m1W = new INDArray[layers];
+            m1B = new INDArray[layers];
+            m2W = new INDArray[layers];
+            m2B = new INDArray[layers];
+            // each model starts where DL4J starts it for its seed (Xavier weights, zero biases)
+            float[][][] initW = new float[layers][k][];
+            float[][][] initB = new float[layers][k][];
+            for (int j = 0; j < k; j++) {
+                ModelSpec m = specs.get(j);
+                Nd4j.getRandom().setSeed(m.seed());
+                MultiLayerNetwork net = new MultiLayerNetwork(Dl4jTrainer.configure(m, f, c, classify));
+                net.init();
+                for (int l = 0; l < layers; l++) {
+                    initW[l][j] = net.getParam(l + "_W").dup('c').data().asFloat();
+                    initB[l][j] = net.getParam(l + "_b").dup('c').data().asFloat();
+                }
+            }
+            for (int l = 0; l < layers; l++) {
+                float[] wAll = new float[k * dims[l] * dims[l + 1]];
+                float[] bAll = new float[k * dims[l + 1]];
+                for (int j = 0; j < k; j++) {
+                    System.arraycopy(initW[l][j], 0, wAll, j * dims[l] * dims[l + 1], dims[l] * dims[l + 1]);
+                    System.arraycopy(initB[l][j], 0, bAll, j * dims[l + 1], dims[l + 1]);
+                }
+                w[l] = Nd4j.create(wAll, new long[]{k, dims[l], dims[l + 1]});
+                b[l] = Nd4j.create(bAll, new long[]{k, 1, dims[l + 1]});
+                bestW[l] = w[l].dup();
+                bestB[l] = b[l].dup();
+                m1W[l] = Nd4j.zeros(DataType.FLOAT, k, dims[l], dims[l + 1]);
+                m1B[l] = Nd4j.zeros(DataType.FLOAT, k, 1, dims[l + 1]);
+                m2W[l] = Nd4j.zeros(DataType.FLOAT, k, dims[l], dims[l + 1]);
+                m2B[l] = Nd4j.zeros(DataType.FLOAT, k, 1, dims[l + 1]);
+            }
+            lrArr = Nd4j.zeros(DataType.FLOAT, k, 1, 1);
+            float[] l2v = new float[k];
+            float[] l1v = new float[k];
+            float[] dv = new float[k];
+            clip = new double[k];
+            dropout = new double[k];
+            momentum = new double[k];
+            for (int j = 0; j < k; j++) {
+                ModelSpec m = specs.get(j);
+                Map<String, Object> t = m.training();
+                double l2 = m.hyper().containsKey("l2") ? (Double) m.hyper().get("l2") : 0;
+                double wd = (Double) t.get("weightDecay");
+                if ("adamw".equals(t.get("optimizer"))) {
+                    dv[j] = (float) wd;
+                } else {
+                    l2 += wd;
+                }
+                l2v[j] = (float) l2;
+                l1v[j] = m.hyper().containsKey("l1") ? ((Double) m.hyper().get("l1")).floatValue() : 0f;
+                clip[j] = (Double) t.get("clip");
+                dropout[j] = m.hyper().containsKey("dropout") ? (Double) m.hyper().get("dropout") : 0;
+                momentum[j] = (Double) t.get("momentum");
+            }
+            l2 = Nd4j.create(l2v, new long[]{k, 1, 1});
+            l1 = Nd4j.create(l1v, new long[]{k, 1, 1});
+            decay = Nd4j.create(dv, new long[]{k, 1, 1});
+            anyL2 = any(l2v);
+            anyL1 = any(l1v);
+            anyDecay = any(dv);
+            anyClip = java.util.Arrays.stream(clip).anyMatch(x -> x > 0);
+            anyDropout = layers > 1 && java.util.Arrays.stream(dropout).anyMatch(x -> x > 0);
+            trainX = rows(data.train());
+            trainY = targets(data.train());
+            ws = Nd4j.getWorkspaceManager().createNewWorkspace(WS, "atlas-pack-" + Thread.currentThread().getId());
+        }
+
+        List<TrainingResult> run(List<ModelTrainer.Listener> listeners, List<Path> modelFiles, long t0) {
+            int n = data.train().rows();
+            int maxEpochs = 0;
+            EpochBook[] books = new EpochBook[k];
+            List<List<TrainingResult.Epoch>> curves = new ArrayList<>();
+            boolean[] active = new boolean[k];
+            boolean[] kept = new boolean[k];
+            String[] failure = new String[k];
+            int[] epochs = new int[k];
+            for (int j = 0; j < k; j++) {
+                Map<String, Object> t = specs.get(j).training();
+                books[j] = new EpochBook(t, (Double) t.get("lr"));
+                epochs[j] = (Integer) t.get("epochs");
+                maxEpochs = Math.max(maxEpochs, epochs[j]);
+                curves.add(new ArrayList<>());
+                active[j] = true;
+            }
+            int[][] order = new int[k][];
+            INDArray lossSum = Nd4j.zeros(DataType.FLOAT, k);
+            Batch full = new Batch(batch);
+            Batch tail = n % batch == 0 ? full : new Batch(n % batch);
+            float[] lr = new float[k];
+            for (int e = 0; e < maxEpochs && anyTrue(active); e++) {
+                Random[] dropRnd = new Random[k];
+                for (int j = 0; j < k; j++) {
+                    ModelSpec m = specs.get(j);
+                    Map<String, Object> t = m.training();
+                    if (active[j] && e >= epochs[j]) {
+                        active[j] = false;
+                    }
+                    books[j].lr = Dl4jTrainer.learningRate(t, (Double) t.get("lr"), books[j].lr, e, epochs[j]);
+                    lr[j] = active[j] ? (float) books[j].lr : 0f;
+                    // each model's shuffle and dropout come from its seed and the epoch, whatever its pack
+                    order[j] = Dl4jTrainer.shuffled(n, new Random(m.seed() * 31 + e));
+                    dropRnd[j] = new Random(m.seed() * 31 + e + 0x9E3779B97F4A7C15L);
+                }
+                if (!anyTrue(active)) {
+                    break;
+                }
+                lrArr.assign(Nd4j.create(lr, new long[]{k, 1, 1}));
+                lossSum.assign(0);
+                for (int s = 0; s < n; s += batch) {
+                    Batch bt = s + batch <= n ? full : tail;
+                    bt.gather(order, s);
+                    try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
+                        step(bt, lr, dropRnd, lossSum);
+                    }
+                }
+                float[] sums = lossSum.toFloatVector();
+                Predictions val = data.validation().rows() > 0 ? predict(data.validation(), w, b) : null;
+                for (int j = 0; j < k; j++) {
+                    if (!active[j]) {
+                        continue;
+                    }
+                    double trainLoss = sums[j] / (double) n;
+                    if (!Double.isFinite(trainLoss)) {
+                        failure[j] = "the training loss became " + trainLoss + " at epoch " + e
+                                + " (lower lr, enable clip, or check the inputs)";
+                        active[j] = false;
+                        continue;
+                    }
+                    double[] vy = data.validation().y();
+                    double valLoss = val == null ? trainLoss : val.loss(j, vy);
+                    double metric = val == null ? Double.NaN : val.metric(j, vy);
+                    curves.get(j).add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, books[j].lr));
+                    String monitor = (String) specs.get(j).training().get("monitor");
+                    double monitored = switch (monitor) {
+                        case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
+                        case "val_composite" -> val == null ? -trainLoss
+                                : Scores.composite(val.of(j), vy, classify, classify ? c : 0);
+                        default -> valLoss;
+                    };
+                    EpochBook.Verdict v = books[j].observe(e, monitored, valLoss, !kept[j]);
+                    if (v == EpochBook.Verdict.IMPROVED) {
+                        keep(j);
+                        kept[j] = true;
+                    }
+                    if (v == EpochBook.Verdict.STOP) {
+                        active[j] = false;
+                    }
+                    listeners.get(j).epoch(curves.get(j).get(curves.get(j).size() - 1));
+                }
+            }
+            Predictions tr = predict(data.train(), bestW, bestB);
+            Predictions va = predict(data.validation(), bestW, bestB);
+            Predictions te = predict(data.test(), bestW, bestB);
+            long millis = (System.nanoTime() - t0) / 1_000_000L;
+            List<TrainingResult> out = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                if (failure[j] != null) {
+                    out.add(TrainingResult.failed(failure[j], curves.get(j), millis / k));
+                    continue;
+                }
+                if (modelFiles != null && modelFiles.get(j) != null) {
+                    try {
+                        Checkpoint.writeNetwork(modelFiles.get(j), network(j), false, false);
+                    } catch (IOException ex) {
+                        out.add(TrainingResult.failed("cannot save the model to " + modelFiles.get(j) + ": "
+                                + ex.getMessage(), curves.get(j), millis / k));
+                        continue;
+                    }
+                }
+                out.add(new TrainingResult(true, null, curves.get(j), books[j].bestEpoch, tr.of(j), va.of(j), te.of(j),
+                        millis / k));
+            }
+            return out;
+        }
+
+        /** One gradient step of every model on its batch; adds each model's summed loss to {@code lossSum}. */
+        private void step(Batch bt, float[] lr, Random[] dropRnd, INDArray lossSum) {
+            int rows = bt.rows;
+            INDArray[] acts = new INDArray[layers + 1];
+            INDArray[] pre = new INDArray[layers];
+            INDArray[] masks = new INDArray[layers];
+            acts[0] = bt.x;
+            for (int l = 0; l < layers; l++) {
+                INDArray z = Nd4j.matmul(acts[l], w[l]).addi(b[l]);
+                pre[l] = z;
+                if (l < layers - 1) {
+                    INDArray a = activate(z);
+                    if (anyDropout) {
+                        masks[l] = bt.mask(l, dims[l + 1], dropRnd);
+                        a.muli(masks[l]);
+                    }
+                    acts[l + 1] = a;
+                } else {
+                    acts[l + 1] = classify ? softmax(z) : z;
+                }
+            }
+            INDArray outAct = acts[layers];
+            INDArray dz;
+            if (classify) {
+                INDArray logp = Transforms.log(Transforms.max(outAct, 1e-12, true), false);
+                lossSum.subi(logp.muli(bt.y).sum(1, 2));
+                dz = outAct.sub(bt.y).divi(rows);
+            } else {
+                INDArray d = outAct.sub(bt.y);
+                lossSum.addi(d.mul(d).sum(1, 2));
+                dz = d.muli(2.0 / rows);
+            }
+            step++;
+            for (int l = layers - 1; l >= 0; l--) {
+                INDArray gw = Nd4j.matmul(acts[l], dz, null, true, false, false);
+                INDArray gb = dz.sum(true, 1);
+                INDArray next = null;
+                if (l > 0) {
+                    INDArray da = Nd4j.matmul(dz, w[l], null, false, true, false);
+                    if (masks[l - 1] != null) {
+                        da.muli(masks[l - 1]);
+                    }
+                    next = da.muli(derivative(pre[l - 1], acts[l]));
+                }
+                if (anyL2) {
+                    gw.addi(w[l].mul(l2));
+                }
+                if (anyL1) {
+                    gw.addi(Transforms.sign(w[l], true).muli(l1));
+                }
+                if (anyClip) {
+                    clip(gw, gb);
+                }
+                update(l, gw, gb);
+                dz = next;
+            }
+        }
+
+        /** ClipL2PerLayer per model: the layer's gradient (weights and biases) scaled to at most {@code clip}. */
+        private void clip(INDArray gw, INDArray gb) {
+            float[] nw = gw.norm2(1, 2).toFloatVector();
+            float[] nb = gb.norm2(1, 2).toFloatVector();
+            float[] factor = new float[k];
+            for (int j = 0; j < k; j++) {
+                double norm = Math.sqrt((double) nw[j] * nw[j] + (double) nb[j] * nb[j]);
+                factor[j] = clip[j] > 0 && norm > clip[j] ? (float) (clip[j] / norm) : 1f;
+            }
+            INDArray fa = Nd4j.create(factor, new long[]{k, 1, 1});
+            gw.muli(fa);
+            gb.muli(fa);
+        }
+
+        private void update(int l, INDArray gw, INDArray gb) {
+            if (sgd) {
+                nesterov(w[l], m1W[l], gw);
+                nesterov(b[l], m1B[l], gb);
+                return;
+            }
+            adam(w[l], m1W[l], m2W[l], gw);
+            adam(b[l], m1B[l], m2B[l], gb);
+            if (anyDecay) {
+                w[l].subi(w[l].mul(decay).muli(lrArr)); // AdamW: decoupled from the gradient
+            }
+        }
+
+        /**
+         * Adam as DL4J applies it (ND4J's fused updater op, bias-corrected), with a unit rate: the gradient becomes the
+         * step, which each model's rate then scales.
+         */
+        private void adam(INDArray p, INDArray m, INDArray v, INDArray g) {
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater(g, v, m, 1.0, BETA1, BETA2, EPS,
+                    (int) step - 1));
+            p.subi(g.muli(lrArr));
+        }
+
+        /** Nesterov momentum as DL4J's Nesterovs: v = mu v - lr g; p += -mu v_prev + (1 + mu) v. */
+        private void nesterov(INDArray p, INDArray v, INDArray g) {
+            INDArray mu = Nd4j.create(toFloat(momentum), new long[]{k, 1, 1});
+            INDArray prev = v.dup();
+            v.muli(mu).subi(g.mul(lrArr));
+            p.addi(prev.muli(mu).negi()).addi(v.mul(mu.add(1)));
+        }
+
+        private INDArray activate(INDArray z) {
+            return switch (activation) {
+                case "relu" -> Transforms.relu(z, true);
+                case "tanh" -> Transforms.tanh(z, true);
+                case "sigmoid" -> Transforms.sigmoid(z, true);
+                case "leakyrelu" -> Transforms.leakyRelu(z, 0.01, true);
+                default -> z.dup();
+            };
+        }
+
+        /** The hidden activation's derivative at {@code z} ({@code a}: its output, after dropout). */
+        private INDArray derivative(INDArray z, INDArray a) {
+            return switch (activation) {
+                case "relu" -> Transforms.sign(a, true); // 1 where the unit was active and kept, else 0
+                case "leakyrelu" -> z.gt(0).castTo(DataType.FLOAT).muli(0.99).addi(0.01);
+                case "tanh" -> {
+                    INDArray t = Transforms.tanh(z, true);
+                    yield t.muli(t).rsubi(1);
+                }
+                case "sigmoid" -> {
+                    INDArray s = Transforms.sigmoid(z, true);
+                    yield s.mul(s.rsub(1));
+                }
+                default -> Nd4j.onesLike(z);
+            };
+        }
+
+        private static INDArray softmax(INDArray z) {
+            INDArray e = Transforms.exp(z.sub(z.max(true, 2)), false);
+            return e.divi(e.sum(true, 2));
+        }
+
+        /** Copies every model's current weights into its kept (best) weights. */
+        private void keep(int j) {
+            for (int l = 0; l < layers; l++) {
+                bestW[l].slice(j).assign(w[l].slice(j));
+                bestB[l].slice(j).assign(b[l].slice(j));
+            }
+        }
+
+        /** Every model's outputs on {@code part}, without dropout, in chunks of the batch size. */
+        private Predictions predict(PreparedData.Part part, INDArray[] weights, INDArray[] bs) {
+            int n = part.rows();
+            float[] x = rows(part);
+            float[] outAll = new float[k * n * c];
+            int chunk = Math.max(batch, 1024);
+            for (int s = 0; s < n; s += chunk) {
+                int rows = Math.min(chunk, n - s);
+                float[] block = new float[k * rows * f];
+                for (int j = 0; j < k; j++) {
+                    System.arraycopy(x, s * f, block, j * rows * f, rows * f);
+                }
+                INDArray input = inputs.computeIfAbsent(rows, r -> Nd4j.create(DataType.FLOAT, k, r, f));
+                floats(input).put(block);
+                try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
+                    INDArray a = input;
+                    for (int l = 0; l < layers; l++) {
+                        INDArray z = Nd4j.matmul(a, weights[l]).addi(bs[l]);
+                        a = l < layers - 1 ? activate(z) : classify ? softmax(z) : z;
+                    }
+                    float[] o = a.ravel().toFloatVector();
+                    for (int j = 0; j < k; j++) {
+                        System.arraycopy(o, j * rows * c, outAll, (j * n + s) * c, rows * c);
+                    }
+                }
+            }
+            return new Predictions(outAll, n);
+        }
+
+        /** Model j's network as DL4J layers with its kept weights. */
+        private MultiLayerNetwork network(int j) {
+            ModelSpec m = specs.get(j);
+            MultiLayerNetwork net = new MultiLayerNetwork(Dl4jTrainer.configure(m, f, c, classify));
+            net.init();
+            for (int l = 0; l < layers; l++) {
+                net.setParam(l + "_W", bestW[l].slice(j).dup('c'));
+                net.setParam(l + "_b", bestB[l].slice(j).reshape(1, dims[l + 1]).dup('c'));
+            }
+            return net;
+        }
+
+        /** The rows of a part as one float array (rows x features). */
+        private float[] rows(PreparedData.Part p) {
+            float[] x = new float[p.rows() * f];
+            for (int i = 0; i < p.rows(); i++) {
+                double[] r = p.x()[i];
+                for (int q = 0; q < f; q++) {
+                    x[i * f + q] = (float) r[q];
+                }
+            }
+            return x;
+        }
+
+        private float[] targets(PreparedData.Part p) {
+            float[] y = new float[p.rows()];
+            for (int i = 0; i < p.rows(); i++) {
+                y[i] = (float) p.y()[i];
+            }
+            return y;
+        }
+
+        @Override
+        public void close() {
+            ws.destroyWorkspace();
+        }
+
+        /** Preallocated inputs and targets of one batch size, filled by the models' shuffled indices. */
+        private final class Batch {
+            final int rows;
+            final INDArray x;
+            final INDArray y;
+            final FloatBuffer xb;
+            final FloatBuffer yb;
+            final float[] xs;
+            final float[] ys;
+            final Map<Integer, INDArray> masks = new java.util.HashMap<>();
+
+            Batch(int rows) {
+                this.rows = rows;
+                x = Nd4j.create(DataType.FLOAT, k, rows, f);
+                y = Nd4j.create(DataType.FLOAT, k, rows, c);
+                xb = floats(x);
+                yb = floats(y);
+                xs = new float[k * rows * f];
+                ys = new float[k * rows * c];
+            }
+
+            /** Inverted-dropout masks of hidden layer {@code l} for every model, from its generator; reused. */
+            INDArray mask(int l, int units, Random[] rnd) {
+                INDArray m = masks.get(l);
+                if (m == null) {
+                    // kept across batches: outside the workspace that is reset after each one
+                    try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                        m = Nd4j.create(DataType.FLOAT, k, rows, units);
+                    }
+                    masks.put(l, m);
+                }
+                float[] v = new float[k * rows * units];
+                for (int j = 0; j < k; j++) {
+                    double p = dropout[j];
+                    int off = j * rows * units;
+                    if (p <= 0) {
+                        java.util.Arrays.fill(v, off, off + rows * units, 1f);
+                        continue;
+                    }
+                    float scale = (float) (1 / (1 - p));
+                    for (int i = 0; i < rows * units; i++) {
+                        v[off + i] = rnd[j].nextDouble() < p ? 0f : scale;
+                    }
+                }
+                floats(m).put(v);
+                return m;
+            }
+
+            void gather(int[][] order, int start) {
+                java.util.Arrays.fill(ys, 0f);
+                for (int j = 0; j < k; j++) {
+                    int[] o = order[j];
+                    for (int i = 0; i < rows; i++) {
+                        int r = o[start + i];
+                        System.arraycopy(trainX, r * f, xs, (j * rows + i) * f, f);
+                        if (classify) {
+                            ys[(j * rows + i) * c + (int) trainY[r]] = 1f;
+                        } else {
+                            ys[j * rows + i] = trainY[r];
+                        }
+                    }
+                }
+                xb.clear();
+                xb.put(xs);
+                yb.clear();
+                yb.put(ys);
+            }
+        }
+
+        /** Outputs of every model on one part: [model][row][output]. */
+        private final class Predictions {
+            final float[] out;
+            final int n;
+
+            Predictions(float[] out, int n) {
+                this.out = out;
+                this.n = n;
+            }
+
+            /** As {@link Scores#loss} of {@link #of}(j), without building it. */
+            double loss(int j, double[] y) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    if (classify) {
+                        sum -= Math.log(Math.max(1e-12, out[(j * n + i) * c + (int) y[i]]));
+                    } else {
+                        double d = out[j * n + i] - y[i];
+                        sum += d * d;
+                    }
+                }
+                return n == 0 ? Double.NaN : sum / n;
+            }
+
+            /** As {@link Scores#metric} of {@link #of}(j): accuracy (the first largest probability) or RMSE. */
+            double metric(int j, double[] y) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    if (classify) {
+                        int base = (j * n + i) * c;
+                        int arg = 0;
+                        for (int q = 1; q < c; q++) {
+                            if (out[base + q] > out[base + arg]) {
+                                arg = q;
+                            }
+                        }
+                        sum += arg == (int) y[i] ? 1 : 0;
+                    } else {
+                        double d = out[j * n + i] - y[i];
+                        sum += d * d;
+                    }
+                }
+                return classify ? sum / n : Math.sqrt(sum / n);
+            }
+
+            TrainingResult.Predictions of(int j) {
+                double[] values = new double[n];
+                if (!classify) {
+                    for (int i = 0; i < n; i++) {
+                        values[i] = out[j * n + i];
+                    }
+                    return new TrainingResult.Predictions(values, null);
+                }
+                double[][] prob = new double[n][c];
+                for (int i = 0; i < n; i++) {
+                    int arg = 0;
+                    for (int q = 0; q < c; q++) {
+                        prob[i][q] = out[(j * n + i) * c + q];
+                        if (prob[i][q] > prob[i][arg]) {
+                            arg = q;
+                        }
+                    }
+                    values[i] = arg;
+                }
+                return new TrainingResult.Predictions(values, prob);
+            }
+        }
+    }
+
+    /** The native memory of a freshly created (dense, offset 0) float array, to fill without per-element calls. */
+    private static FloatBuffer floats(INDArray a) {
+        return a.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Integer> hidden(ModelSpec m) {
+        return (List<Integer>) m.hyper().get("hidden");
+    }
+
+    private static boolean any(float[] v) {
+        for (float x : v) {
+            if (x != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyTrue(boolean[] v) {
+        for (boolean x : v) {
+            if (x) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,174 @@
+package io.atlasj.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelEntry;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Packed training: each model of a pack gives what it gives trained alone (every epoch's losses and every prediction,
+ * within float tolerance), models learn, keep their own early stopping, and their saved DL4J files reproduce their
+ * predictions.
+ */
+class PackedDenseTest {
+
+    /** Classes from the sign of x0 + x1 (classification), or y = 2 x0 - x1 + noise (regression). */
+    static PreparedData rule(int n, long seed, boolean classify) {
+        Random r = new Random(seed);
+        double[][] x = new double[n][5];
+        double[] y = new double[n];
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 5; c++) {
+                x[i][c] = r.nextGaussian();
+            }
+            t[i] = i * 60_000L;
+            double v = 2 * x[i][0] - x[i][1];
+            y[i] = classify ? (x[i][0] + x[i][1] > 0 ? 1 : 0) : v + 0.1 * r.nextGaussian();
+        }
+        int a = n * 6 / 10;
+        int b = n * 8 / 10;
+        return new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION : DatasetOptions.Task.REGRESSION,
+                classify ? 2 : 0, TestData.sub(t, x, y, 0, a), TestData.sub(t, x, y, a, b), TestData.sub(t, x, y, b, n),
+                null, null, 0, 1, new PreparedData.Context(t, x, 60_000L));
+    }
+
+    static ModelSpec dnn(long seed, double lr, double l2, double dropout, double clip, int patience) throws Exception {
+        return TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(8, 4)).set("l2", l2)
+                .set("dropout", dropout).set("lr", lr).set("clip", clip).set("epochs", 6).set("patience", patience)
+                .set("batchSize", 64).set("seed", seed).build(), DatasetOptions.Task.CLASSIFICATION);
+    }
+
+    static List<TrainingResult> train(List<ModelSpec> specs, PreparedData d, List<Path> files) {
+        return PackedDense.train(specs, d, Collections.nCopies(specs.size(), ModelTrainer.Listener.NONE), files);
+    }
+
+    @Test
+    void eachModelOfAPackEqualsTheSameModelTrainedAlone() throws Exception {
+        PreparedData d = rule(1_500, 7, true);
+        List<ModelSpec> specs = List.of(dnn(1, 0.01, 0.0, 0.0, 0.0, 0), dnn(2, 0.003, 0.01, 0.2, 0.0, 0),
+                dnn(3, 0.03, 0.001, 0.0, 0.5, 0), dnn(4, 0.3, 0.0, 0.1, 0.0, 1));
+        List<TrainingResult> packed = train(specs, d, null);
+        for (int j = 0; j < specs.size(); j++) {
+            TrainingResult alone = train(List.of(specs.get(j)), d, null).get(0);
+            TrainingResult p = packed.get(j);
+            assertThat(p.ok()).as(p.failure()).isTrue();
+            assertThat(p.curves()).hasSameSizeAs(alone.curves());
+            assertThat(p.bestEpoch()).isEqualTo(alone.bestEpoch());
+            for (int e = 0; e < p.curves().size(); e++) {
+                assertThat(p.curves().get(e).trainLoss()).isCloseTo(alone.curves().get(e).trainLoss(), within(1e-5));
+                assertThat(p.curves().get(e).validationLoss())
+                        .isCloseTo(alone.curves().get(e).validationLoss(), within(1e-5));
+            }
+            for (int i = 0; i < d.test().rows(); i++) {
+                assertThat(p.test().probabilities()[i][1]).isCloseTo(alone.test().probabilities()[i][1], within(1e-5));
+            }
+        }
+        // the models differ from each other (their own seeds, rates and penalties), and they learn the rule
+        assertThat(packed.get(0).curves().get(0).trainLoss()).isNotEqualTo(packed.get(1).curves().get(0).trainLoss());
+        assertThat(TestData.accuracy(packed.get(0).test(), d.test())).isGreaterThan(0.9);
+        assertThat(TestData.accuracy(packed.get(2).test(), d.test())).isGreaterThan(0.9);
+    }
+
+    @Test
+    void withoutDropoutAPackedModelEqualsTheSameModelTrainedByDl4j() throws Exception {
+        // the pack starts from DL4J's own initialisation for the seed, draws the same shuffle, and applies the same
+        // Adam, L2 and clipping: with no dropout (whose masks come from ND4J's generator in DL4J) the two agree
+        PreparedData d = rule(1_200, 12, true);
+        ModelSpec s = dnn(21, 0.01, 0.001, 0.0, 1.0, 0);
+        TrainingResult packed = train(List.of(s, dnn(22, 0.03, 0, 0, 0, 0)), d, null).get(0);
+        TrainingResult dl4j = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE);
+        assertThat(packed.curves()).hasSameSizeAs(dl4j.curves());
+        for (int e = 0; e < packed.curves().size(); e++) {
+            assertThat(packed.curves().get(e).validationLoss())
+                    .isCloseTo(dl4j.curves().get(e).validationLoss(), within(1e-4));
+        }
+        for (int i = 0; i < d.test().rows(); i++) {
+            assertThat(packed.test().probabilities()[i][1]).isCloseTo(dl4j.test().probabilities()[i][1], within(1e-4));
+        }
+    }
+
+    @Test
+    void earlyStoppingIsEachModelsOwn() throws Exception {
+        PreparedData d = rule(1_500, 8, true);
+        // a rate of 3 overshoots: that model stops after one epoch without improvement, its neighbour trains on
+        ModelSpec wild = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(8, 4))
+                .set("lr", 3.0).set("epochs", 12).set("patience", 1).set("batchSize", 64).set("seed", 5L).build(),
+                DatasetOptions.Task.CLASSIFICATION);
+        ModelSpec calm = dnn(6, 0.01, 0, 0, 0, 0);
+        List<TrainingResult> r = train(List.of(wild, calm), d, null);
+        assertThat(r.get(1).curves()).hasSize(6);
+        assertThat(r.get(0).curves().size()).isLessThan(12);
+        assertThat(r.get(0).curves()).hasSize(train(List.of(wild), d, null).get(0).curves().size());
+    }
+
+    @Test
+    void savedNetworksReproduceThePredictions(@TempDir Path dir) throws Exception {
+        PreparedData d = rule(1_000, 9, true);
+        List<ModelSpec> specs = List.of(dnn(11, 0.01, 0, 0, 0, 0), dnn(12, 0.01, 0, 0.2, 0, 0));
+        List<Path> files = List.of(dir.resolve("a.zip"), dir.resolve("b.zip"));
+        List<TrainingResult> r = train(specs, d, files);
+        for (int j = 0; j < 2; j++) {
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(files.get(j).toFile(), false);
+            float[][] x = new float[d.test().rows()][];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = new float[5];
+                for (int c = 0; c < 5; c++) {
+                    x[i][c] = (float) d.test().x()[i][c];
+                }
+            }
+            INDArray out = net.output(Nd4j.create(x));
+            for (int i = 0; i < x.length; i++) {
+                assertThat(out.getDouble(i, 1)).isCloseTo(r.get(j).test().probabilities()[i][1], within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void regressionWithSgdAndLinearModels() throws Exception {
+        PreparedData d = rule(2_000, 10, false);
+        List<ModelSpec> specs = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            specs.add(TestData.spec(ModelEntry.builder("linear", ModelType.LINEAR).set("optimizer", "sgd")
+                    .set("lr", 0.01 * seed).set("epochs", 8).set("patience", 0).set("batchSize", 32).set("seed", seed)
+                    .build(), DatasetOptions.Task.REGRESSION));
+        }
+        List<TrainingResult> r = train(specs, d, null);
+        for (int j = 0; j < 3; j++) {
+            assertThat(TestData.rmse(r.get(j).test(), d.test())).as("model %d", j).isLessThan(0.15);
+            TrainingResult alone = train(List.of(specs.get(j)), d, null).get(0);
+            for (int i = 0; i < d.test().rows(); i++) {
+                assertThat(r.get(j).test().values()[i]).isCloseTo(alone.test().values()[i], within(1e-4));
+            }
+        }
+        // a linear model does not fit a classification task: every model of the pack fails with the reason
+        ModelSpec lin = specs.get(0);
+        List<TrainingResult> wrong = train(List.of(lin), rule(200, 1, true), null);
+        assertThat(wrong.get(0).ok()).isFalse();
+        assertThat(wrong.get(0).failure()).contains("does not fit a classification task");
+    }
+
+    @Test
+    void whatCannotBePackedSaysSo() throws Exception {
+        assertThat(PackedDense.packable(dnn(1, 0.01, 0, 0, 0, 0))).isTrue();
+        assertThat(PackedDense.packable(TestData.spec(ModelEntry.builder("n", ModelType.DNN).set("layerNorm", true)
+                .build(), DatasetOptions.Task.CLASSIFICATION))).isFalse();
+        assertThat(PackedDense.packable(TestData.spec(ModelEntry.builder("n", ModelType.LSTM).build(),
+                DatasetOptions.Task.CLASSIFICATION))).isFalse();
+    }
+}
