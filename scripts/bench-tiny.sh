@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The Atlas case of the training benchmark, side by side with a plain PyTorch loop, interleaved (A B A B ...):
+#   A: atlas run scripts/bench/tiny-100.yaml --local --slots N   (100 dense nets 30-8-3, 5 epochs, 20,000 training
+#      rows, batch 256, Adam; everything a user pays for: JVM start, featureset from the cache, training, per-epoch
+#      validation, model files, columnar results, the results store)
+#   B: scripts/bench/torch_train.py tiny                          (the same 100 configurations on the same rows in a
+#      plain PyTorch 1.13 loop on one thread: per-epoch validation loss and final predictions, nothing written)
+# Needs ../shared/data (Binance LINKUSDT 1-minute bars of February 2023) and Debian's python3-torch.
+# Usage: scripts/bench-tiny.sh [SLOTS] [RUNS]    (defaults: 1 slot, 5 runs)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$here/.."
+data="$root/../shared/data/binance-um-1m/LINKUSDT/LINKUSDT-1m-2023-02.csv.gz"
+slots="${1:-1}"
+runs="${2:-5}"
+if [ ! -f "$data" ]; then echo "needs $data (../shared/data beside the project)" >&2; exit 1; fi
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "needs PyTorch for /usr/bin/python3: apt-get install python3-torch" >&2; exit 1
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# one prepared home (the data imported, the featureset built and exported for PyTorch); each timed run starts from a
+# fresh copy of it, so Atlas trains all 100 models every time
+export ATLAS_HOME="$work/base"
+"$root/atlas" data import --format binance-klines --exchange binance-um "$data" >/dev/null
+"$root/atlas" features build "$root/scripts/featuresets/bench-30.yaml" --out "$work/bench-30.csv" >/dev/null
+unset ATLAS_HOME
+cat > "$work/atlas.sh" <<EOF
+#!/usr/bin/env bash
+set -e
+rm -rf "$work/run" && cp -r "$work/base" "$work/run"
+ATLAS_HOME="$work/run" exec "$root/atlas" run "$root/scripts/bench/tiny-100.yaml" --local --slots $slots
+EOF
+chmod +x "$work/atlas.sh"
+OMP_NUM_THREADS=1 farm-bench -n "$runs" --warmup 1 --timeout 1800 --vs "/usr/bin/python3 $here/bench/torch_train.py tiny $work/bench-30.csv" -- "$work/atlas.sh"
+echo "result files per model:"
+du -sh "$work/run/runs/tiny-100/terciles-1bar" | awk '{print "  all 100: " $1}'
+ls -l "$work/run/runs/tiny-100/terciles-1bar/"*/ | awk '$5 ~ /^[0-9]+$/ {s[$9]+=$5; n[$9]++} END {for (f in s) printf "  %-18s %8.0f bytes each\n", f, s[f]/n[f]}'

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""The plain PyTorch loop a researcher would write instead of Atlas, for scripts/bench-tiny.sh.
+
+Workloads (one thread, float32, Adam):
+  tiny  MATRIX.csv  100 dense nets 30-8-3 (4 learning rates x 5 L2 penalties x 5 seeds), 5 epochs, batch 256, over
+                    the same rows as scripts/bench/tiny-100.yaml: a 50/25/25 chronological split of the exported
+                    feature matrix, z-scores fitted on the training rows, tercile classes from the training part's
+                    label percentiles. Per epoch a validation loss (what early stopping needs); at the end each
+                    model's softmax on the train, validation and test rows. Nothing is written to disk.
+  dense             30-64-64-3 at batch 256 over 104,000 synthetic rows: prints samples/s of training.
+  lstm              LSTM 30 -> 32 over 60-step windows at batch 128, 20,000 sequences: prints sequences/s.
+
+Needs Debian's python3-torch (1.13) and python3-numpy; run with /usr/bin/python3.
+"""
+import csv
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+torch.set_num_threads(1)
+
+
+def load(path):
+    with open(path, newline="") as f:
+        rows = csv.reader(f)
+        header = next(rows)
+        # columns: time (ISO), the features, then the label (the last column); rows without a label are dropped
+        data = np.array([[float(v) if v not in ("", "NaN") else np.nan for v in r[1:]] for r in rows], dtype=np.float64)
+    data = data[~np.isnan(data[:, -1])]
+    x = np.nan_to_num(data[:, :-1])
+    y = data[:, -1]
+    return header, x, y
+
+
+def tiny(path):
+    _, x, y = load(path)
+    n = len(x)
+    a, b = int(n * 0.5), int(n * 0.75)
+    mu, sd = x[:a].mean(0), x[:a].std(0)
+    sd[sd == 0] = 1
+    xs = ((x - mu) / sd).astype(np.float32)
+    lo, hi = np.percentile(y[:a], [33.333, 66.667])
+    cls = np.where(y <= lo, 0, np.where(y <= hi, 1, 2))
+    X = torch.from_numpy(xs)
+    Y = torch.from_numpy(cls).long()
+    xtr, ytr, xva, yva = X[:a], Y[:a], X[a:b], Y[a:b]
+    loss_fn = nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    best = []
+    for lr in (0.001, 0.003, 0.01, 0.03):
+        for l2 in (0.0, 0.0001, 0.001, 0.01, 0.1):
+            for seed in range(5):
+                torch.manual_seed(seed)
+                model = nn.Sequential(nn.Linear(xs.shape[1], 8), nn.ReLU(), nn.Linear(8, 3))
+                opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=l2)
+                vals = []
+                for epoch in range(5):
+                    model.train()
+                    perm = torch.randperm(a)
+                    for s in range(0, a, 256):
+                        idx = perm[s:s + 256]
+                        opt.zero_grad()
+                        loss = loss_fn(model(xtr[idx]), ytr[idx])
+                        loss.backward()
+                        opt.step()
+                    model.eval()
+                    with torch.no_grad():
+                        vals.append(loss_fn(model(xva), yva).item())
+                with torch.no_grad():
+                    probs = torch.softmax(model(X), dim=1)
+                best.append(min(vals) + 0 * float(probs[0, 0]))
+    print(f"tiny: 100 models in {time.perf_counter() - t0:.2f}s of training, best validation loss {min(best):.4f}")
+
+
+def dense():
+    torch.manual_seed(1)
+    n = 104_000
+    x = torch.randn(n, 30)
+    y = torch.randint(0, 3, (n,))
+    model = nn.Sequential(nn.Linear(30, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 3))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    for epoch in range(2):
+        perm = torch.randperm(n)
+        for s in range(0, n, 256):
+            idx = perm[s:s + 256]
+            opt.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            opt.step()
+    print(f"dense: {2 * n / (time.perf_counter() - t0):,.0f} samples/s")
+
+
+def lstm():
+    torch.manual_seed(1)
+    n = 20_000
+    x = torch.randn(n, 60, 30)
+    y = torch.randint(0, 3, (n,))
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = nn.LSTM(30, 32, batch_first=True)
+            self.out = nn.Linear(32, 3)
+
+        def forward(self, v):
+            h, _ = self.lstm(v)
+            return self.out(h[:, -1])
+
+    model = Net()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    perm = torch.randperm(n)
+    for s in range(0, n, 128):
+        idx = perm[s:s + 128]
+        opt.zero_grad()
+        loss_fn(model(x[idx]), y[idx]).backward()
+        opt.step()
+    print(f"lstm: {n / (time.perf_counter() - t0):,.0f} sequences/s")
+
+
+if __name__ == "__main__":
+    what = sys.argv[1]
+    if what == "tiny":
+        tiny(sys.argv[2])
+    elif what == "dense":
+        dense()
+    elif what == "lstm":
+        lstm()
+    else:
+        sys.exit("usage: torch_train.py tiny MATRIX.csv | dense | lstm")
