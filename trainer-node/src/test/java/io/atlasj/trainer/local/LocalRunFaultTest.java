@@ -2,6 +2,7 @@ package io.atlasj.trainer.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atlasj.harvester.ResultsStore;
 import io.atlasj.home.AtlasHome;
 import io.atlasj.marketdata.pipeline.BundledData;
 import io.atlasj.marketdata.pipeline.ImportJob;
@@ -121,6 +122,98 @@ class LocalRunFaultTest {
                     .allSatisfy(o -> assertThat(o.result().status()).isEqualTo("done"));
         }
         assertThat((System.nanoTime() - t0) / 1e9).as("seconds, not the 2-minute time limit").isLessThan(100);
+    }
+
+    /** Packs as the real trainer does; {@code fault} runs before each pack is trained. */
+    static final class PackingTrainer implements ModelTrainer {
+        final Dl4jTrainer real = new Dl4jTrainer();
+        final AtomicInteger packs = new AtomicInteger();
+        final java.util.function.BiConsumer<Integer, List<Listener>> fault;
+
+        PackingTrainer(java.util.function.BiConsumer<Integer, List<Listener>> fault) {
+            this.fault = fault;
+        }
+
+        @Override
+        public TrainingResult train(ModelSpec spec, PreparedData data, Listener listener, Path modelFile, Path warm) {
+            return real.train(spec, data, listener, modelFile, warm);
+        }
+
+        @Override
+        public boolean packs() {
+            return true;
+        }
+
+        @Override
+        public List<TrainingResult> trainPack(List<ModelSpec> specs, PreparedData data, List<Listener> listeners,
+                                              List<Path> modelFiles) {
+            fault.accept(packs.incrementAndGet(), listeners);
+            return real.trainPack(specs, data, listeners, modelFiles);
+        }
+    }
+
+    @Test
+    void aPackWhoseAttemptCrashesIsRetriedWholeAndTrained() throws Exception {
+        WorkSpec ws = spec("pack-crash");
+        List<ModelSpec> models = Expander.expand(ws);
+        PackingTrainer trainer = new PackingTrainer((n, l) -> {
+            if (n == 1) {
+                throw new AssertionError("injected crash in a pack");
+            }
+        });
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            // one slot: the three logistic models go out as one wave and train as one pack
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, trainer, 1).run(ws, models,
+                    new LocalRunner.Listener() {
+                    });
+            assertThat(trainer.packs.get()).isEqualTo(2);
+            assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
+                    .isEqualTo("done"));
+        }
+        try (ResultsStore rs = ResultsStore.open(home.results(), home.runs())) {
+            assertThat(rs.rows("pack-crash")).hasSize(3).allMatch(r -> r.status().equals("done"));
+        }
+    }
+
+    @Test
+    void aPackThatOverrunsItsWavesTimeLimitIsStoppedAndTrainedAgain() throws Exception {
+        WorkSpec ws = WorkSpecYaml.read("pack-overrun.yaml", SPEC.replace("name: faults", "name: pack-overrun")
+                .replace("execution: {slots: 2, retries: 1, timeLimit: 2m}", "execution: {slots: 1, retries: 1, "
+                        + "timeLimit: 2s}"), FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")), false);
+        List<ModelSpec> models = Expander.expand(ws);
+        AtomicInteger stopped = new AtomicInteger();
+        PackingTrainer trainer = new PackingTrainer((n, listeners) -> {
+            if (n == 1) {
+                // the first pack hangs, telling its models' listeners of an "epoch" now and then
+                try {
+                    for (int i = 0; i < 600; i++) {
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            // as a training loop: on to the next epoch
+                        }
+                        for (ModelTrainer.Listener l : listeners) {
+                            l.epoch(new TrainingResult.Epoch(i, 1, 1, 0.5, 0.001));
+                        }
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    stopped.incrementAndGet();
+                    throw e;
+                }
+            }
+        });
+        long t0 = System.nanoTime();
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, trainer, 1).run(ws, models,
+                    new LocalRunner.Listener() {
+                    });
+            assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
+                    .isEqualTo("done"));
+        }
+        // the wave of three had one 2 s limit between them (plus a second of grace), not 3 x 2 s
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
+        assertThat(stopped.get()).isEqualTo(1);
+        assertThat(trainer.packs.get()).isEqualTo(2);
     }
 
     @Test
