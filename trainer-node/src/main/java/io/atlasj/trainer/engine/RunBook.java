@@ -290,7 +290,8 @@ public final class RunBook {
      * The next assignment for an idle slot, if a key is queued: the oldest queued pack's keys, as many as make the
      * assignment last {@code minAssignment} from the mean time per key so far (one while nothing is known), at most
      * {@code maxBatch}; with packing, at least one wave of the pack's {@link Packs#width}. Each key's deadline is its
-     * turn in the assignment times the time limit, plus grace, where a wave (keys trained together) takes one turn.
+     * turn in the assignment times the time limit, plus grace; the keys of a wave (trained together) all have the
+     * deadline of its last turn.
      */
     public Optional<Assignment> assign(String node, int slot, long now) {
         lastNow = Math.max(lastNow, now);
@@ -315,14 +316,17 @@ public final class RunBook {
         int batch = Math.min(policy.maxBatch(), Math.max(batchSize(), width));
         List<Task> tasks = new ArrayList<>();
         String unit = null;
+        int taking = Math.min(batch, queue.size());
         while (tasks.size() < batch && !queue.isEmpty()) {
             Key k = keys.get(queue.poll());
             k.attempt++;
             k.node = node;
             k.slot = slot;
             k.millis = null;
-            // a wave of keys trained together has one time limit between them
-            k.deadline = now + policy.timeLimitMs() * (tasks.size() / width + 1) + policy.graceMs();
+            // keys trained together finish together: each key of a wave has the deadline of the wave's last turn, so
+            // a wave of n models has n time limits, as n models trained one after the other would
+            int waveEnd = Math.min(taking, (tasks.size() / width + 1) * width);
+            k.deadline = now + policy.timeLimitMs() * waveEnd + policy.graceMs();
             setStatus(k, KeyStatus.ASSIGNED);
             changed(k);
             tasks.add(new Task(k.key, k.attempt));

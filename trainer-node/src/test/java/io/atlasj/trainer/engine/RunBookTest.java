@@ -56,7 +56,7 @@ class RunBookTest {
             """;
 
     @Test
-    void packableKeysGoOutAWaveAtATimeSharedBetweenTheSlotsWithOneTimeLimitAWave() {
+    void packableKeysGoOutAWaveAtATimeSharedBetweenTheSlotsAndFinishTogether() {
         // 20 dense nets of one shape: packable, a wave holds all of them; an LSTM is not packable
         List<ModelSpec> m = expand("""
                 - name: tiny
@@ -72,9 +72,11 @@ class RunBookTest {
         RunBook one = new RunBook("r", m, new Policy(0, 1_000, 0, 100, 256, true));
         RunBook.Assignment all = one.assign("n", 0, 0).orElseThrow();
         assertThat(all.tasks()).hasSize(20);
-        // the wave trains together: one time limit for all of it, not one per key in turn
-        assertThat(one.expire(1_099)).isEmpty();
-        assertThat(one.expire(1_101)).hasSize(20);
+        // the wave trains together: every key has the deadline of the wave's last turn (20 limits and the grace),
+        // not the first key one limit while the others are still training with it
+        assertThat(one.expire(1_101)).isEmpty();
+        assertThat(one.expire(20_099)).isEmpty();
+        assertThat(one.expire(20_101)).hasSize(20);
 
         RunBook two = new RunBook("r", m, new Policy(0, 1_000, 0, 100, 256, true));
         two.slots(2);

@@ -176,7 +176,7 @@ class LocalRunFaultTest {
     }
 
     @Test
-    void aPackThatOverrunsItsWavesTimeLimitIsStoppedAndTrainedAgain() throws Exception {
+    void aPackThatOverrunsItsWavesTimeLimitsIsStoppedAndTrainedAgain() throws Exception {
         WorkSpec ws = WorkSpecYaml.read("pack-overrun.yaml", SPEC.replace("name: faults", "name: pack-overrun")
                 .replace("execution: {slots: 2, retries: 1, timeLimit: 2m}", "execution: {slots: 1, retries: 1, "
                         + "timeLimit: 2s}"), FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")), false);
@@ -210,7 +210,7 @@ class LocalRunFaultTest {
             assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
                     .isEqualTo("done"));
         }
-        // the wave of three had one 2 s limit between them (plus a second of grace), not 3 x 2 s
+        // the wave of three had 3 x 2 s and a second of grace, not the minute the pack would have hung
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
         assertThat(stopped.get()).isEqualTo(1);
         assertThat(trainer.packs.get()).isEqualTo(2);
