@@ -11,8 +11,12 @@ public final class Backend {
 
     /** The backend in use, for a result's provenance. */
     public static String describe() {
+        // the native build that loaded: the generic x86-64 one unless a platform extension (-avx2, -avx512) was chosen
+        String extension = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
         return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
-                + " (DL4J 1.0.0-M2.1; nd4j-native: CpuBackend, nd4j-cuda-11.6 with -Pcuda: JCublasBackend)";
+                + " (DL4J 1.0.0-M2.1; nd4j-native: CpuBackend, nd4j-cuda-11.6 with -Pcuda: JCublasBackend; native build "
+                + System.getProperty("javacpp.platform", "linux-x86_64") + (extension.isEmpty() ? " generic" : extension)
+                + ")";
     }
 
     /** Whether this build carries the CUDA backend (built with {@code -Pcuda}), without loading it. */
