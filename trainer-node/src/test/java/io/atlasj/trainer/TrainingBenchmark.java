@@ -3,6 +3,7 @@ package io.atlasj.trainer;
 import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.trainer.model.Dl4jTrainer;
 import io.atlasj.trainer.model.ModelTrainer;
+import io.atlasj.trainer.model.PackedDense;
 import io.atlasj.trainer.model.TrainingResult;
 import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelEntry;
@@ -25,9 +26,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Training throughput on one slot (OMP_NUM_THREADS=1): one epoch over 20,000 training rows of 30 features, for a
- * DNN (hidden [64, 32], batch 256), an LSTM (hidden [32], 60-step windows, batch 128) and a causal Transformer (the
- * Catalog's defaults: dModel 32, 4 heads, 2 layers; 60-step windows, batch 128). Samples per second =
- * 20,000 / (seconds per operation). Run with scripts/bench-training.sh.
+ * DNN (hidden [64, 32], batch 256, DL4J loop), an LSTM (hidden [32], 60-step windows,
+ * batch 128) and a causal Transformer (the Catalog's defaults: dModel 32, 4 heads, 2 layers; 60-step windows, batch
+ * 128); and the packed kernel on 100 tiny nets 30-8-3 (5 epochs, batch 256). Samples per second = 20,000 / (seconds
+ * per operation). The dense 30-64-64-3 at batch 256 as a slot trains it alone (a pack of one, {@link PackedDense})
+ * and through the DL4J loop ({@code pack: off}): 2 epochs over 104,000 rows, 208,000 samples an operation. Each
+ * operation includes the validation passes and the final predictions. Run with
+ * scripts/bench-training.sh, which sets the same workloads beside a plain PyTorch loop.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -42,6 +47,10 @@ public class TrainingBenchmark {
     ModelSpec dnn;
     ModelSpec lstm;
     ModelSpec transformer;
+    ModelSpec dense;
+    List<ModelSpec> tiny;
+    PreparedData threeClasses;
+    PreparedData large;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -63,6 +72,38 @@ public class TrainingBenchmark {
                 .set("batchSize", 256).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);
         lstm = TrainerLearnsTest.spec(ModelEntry.builder("lstm", ModelType.LSTM).set("hidden", List.of(32))
                 .set("sequenceLength", 60).set("batchSize", 128).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);
+        // as the PyTorch loop's dense workload: 2 epochs over 104,000 training rows (208,000 samples an operation)
+        dense = TrainerLearnsTest.spec(ModelEntry.builder("dense", ModelType.DNN).set("hidden", List.of(64, 64))
+                .set("batchSize", 256).set("epochs", 2).set("patience", 0).build(), DatasetOptions.Task.CLASSIFICATION);
+        int big = 108_000;
+        double[][] bx = new double[big][FEATURES];
+        double[] by = new double[big];
+        long[] bt = new long[big];
+        for (int i = 0; i < big; i++) {
+            for (int c = 0; c < FEATURES; c++) {
+                bx[i][c] = r.nextGaussian();
+            }
+            by[i] = r.nextInt(3);
+            bt[i] = i * 60_000L;
+        }
+        large = new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 3,
+                io.atlasj.trainer.model.TestData.sub(bt, bx, by, 0, 104_000),
+                io.atlasj.trainer.model.TestData.sub(bt, bx, by, 104_000, 106_000),
+                io.atlasj.trainer.model.TestData.sub(bt, bx, by, 106_000, big), null, null, 0, 1, null);
+        tiny = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            tiny.add(TrainerLearnsTest.spec(ModelEntry.builder("tiny", ModelType.DNN).set("hidden", List.of(8))
+                    .set("l2", i % 5 * 0.001).set("lr", 0.001 * (1 + i % 4)).set("epochs", 5).set("patience", 0)
+                    .set("batchSize", 256).set("seed", (long) i).build(), DatasetOptions.Task.CLASSIFICATION));
+        }
+        double[] y3 = new double[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+            y3[i] = r.nextInt(3);
+        }
+        threeClasses = new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 3,
+                io.atlasj.trainer.model.TestData.sub(t, x, y3, 0, 20_000),
+                io.atlasj.trainer.model.TestData.sub(t, x, y3, 20_000, 22_500),
+                io.atlasj.trainer.model.TestData.sub(t, x, y3, 22_500, ROWS), null, null, 0, 1, null);
         // the Catalog's defaults: dModel 32, 4 heads, 2 layers, ffDim 64, dropout 0.1
         transformer = TrainerLearnsTest.spec(ModelEntry.builder("tr", ModelType.TRANSFORMER).set("sequenceLength", 60)
                 .set("batchSize", 128).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);
@@ -71,6 +112,23 @@ public class TrainingBenchmark {
     @Benchmark
     public TrainingResult dnnOneEpochBatch256() {
         return new Dl4jTrainer().train(dnn, data, ModelTrainer.Listener.NONE);
+    }
+
+    @Benchmark
+    public List<TrainingResult> denseAlonePackOfOneBatch256() {
+        return PackedDense.train(List.of(dense), large, List.of(ModelTrainer.Listener.NONE), null);
+    }
+
+    @Benchmark
+    public TrainingResult denseAloneDl4jLoopBatch256() {
+        return new Dl4jTrainer().train(dense, large, ModelTrainer.Listener.NONE);
+    }
+
+    /** 100 models x 5 epochs x 20,000 rows: 10 M samples an operation. */
+    @Benchmark
+    public List<TrainingResult> hundredTinyNetsPackedFiveEpochs() {
+        return PackedDense.train(tiny, threeClasses, java.util.Collections.nCopies(100, ModelTrainer.Listener.NONE),
+                null);
     }
 
     @Benchmark
