@@ -60,15 +60,7 @@ public final class PackedDense {
     }
 
     /**
-     * What must be equal for models to share one packed loop besides their shape: the batch size (the batches are one
-     * array) and the optimizer family.
-     */
-    public static String loopKey(ModelSpec m) {
-        return io.atlasj.trainer.engine.Packs.loop(m);
-    }
-
-    /**
-     * Trains {@code specs} (packable, one shape, one {@link #loopKey}) together on {@code data}; returns one result per
+     * Trains {@code specs} (packable, of one {@link io.atlasj.trainer.engine.Packs#of pack}) together on {@code data}; returns one result per
      * spec, in order. {@code listeners.get(k)} hears model k's epochs (an exception from it stops the whole pack);
      * {@code modelFiles.get(k)}, when not null, receives model k's kept weights.
      */
@@ -79,8 +71,7 @@ public final class PackedDense {
         int k = specs.size();
         List<TrainingResult> out = new ArrayList<>();
         for (ModelSpec m : specs) {
-            if (!packable(m) || !loopKey(m).equals(loopKey(specs.get(0)))
-                    || !shape(m).equals(shape(specs.get(0)))) {
+            if (!packable(m) || !io.atlasj.trainer.engine.Packs.of(m).equals(io.atlasj.trainer.engine.Packs.of(specs.get(0)))) {
                 throw new IllegalArgumentException("not one pack: " + m.key() + " (" + m.type().id() + " " + m.hyper()
                         + ") beside " + specs.get(0).key());
             }
@@ -100,14 +91,6 @@ public final class PackedDense {
         try (Pack p = new Pack(specs, data, classify)) {
             return p.run(listeners, modelFiles, t0);
         }
-    }
-
-    /** The shape hyperparameters of a dense model: hidden units and activation (linear and logistic: none). */
-    static String shape(ModelSpec m) {
-        if (m.type() != ModelType.DNN) {
-            return m.type().id();
-        }
-        return m.type().id() + m.hyper().get("hidden") + m.hyper().get("activation");
     }
 
     /** The arrays and per-model state of one packed loop. */
@@ -143,10 +126,13 @@ public final class PackedDense {
         final boolean anyClip;
         final double[] dropout;
         final boolean anyDropout;
-        final double[] momentum;
+        /** Per model [k,1,1]: Nesterov momentum. */
+        final INDArray momentum;
         final float[] trainX;
         final float[] trainY;
         final MemoryWorkspace ws;
+        /** Each part's rows as floats, by identity. */
+        final Map<PreparedData.Part, float[]> partRows = new java.util.IdentityHashMap<>();
         /** Prediction inputs by chunk size, reused. */
         final Map<Integer, INDArray> inputs = new java.util.HashMap<>();
         long step;
@@ -213,7 +199,7 @@ public final class PackedDense {
             float[] dv = new float[k];
             clip = new double[k];
             dropout = new double[k];
-            momentum = new double[k];
+            float[] mo = new float[k];
             for (int j = 0; j < k; j++) {
                 ModelSpec m = specs.get(j);
                 Map<String, Object> t = m.training();
@@ -228,7 +214,7 @@ public final class PackedDense {
                 l1v[j] = m.hyper().containsKey("l1") ? ((Double) m.hyper().get("l1")).floatValue() : 0f;
                 clip[j] = (Double) t.get("clip");
                 dropout[j] = m.hyper().containsKey("dropout") ? (Double) m.hyper().get("dropout") : 0;
-                momentum[j] = (Double) t.get("momentum");
+                mo[j] = ((Double) t.get("momentum")).floatValue();
             }
             l2 = Nd4j.create(l2v, new long[]{k, 1, 1});
             l1 = Nd4j.create(l1v, new long[]{k, 1, 1});
@@ -238,6 +224,7 @@ public final class PackedDense {
             anyDecay = any(dv);
             anyClip = java.util.Arrays.stream(clip).anyMatch(x -> x > 0);
             anyDropout = layers > 1 && java.util.Arrays.stream(dropout).anyMatch(x -> x > 0);
+            momentum = Nd4j.create(mo, new long[]{k, 1, 1});
             trainX = rows(data.train());
             trainY = targets(data.train());
             ws = Nd4j.getWorkspaceManager().createNewWorkspace(WS, "atlas-pack-" + Thread.currentThread().getId());
@@ -448,7 +435,7 @@ public final class PackedDense {
 
         /** Nesterov momentum as DL4J's Nesterovs: v = mu v - lr g; p += -mu v_prev + (1 + mu) v. */
         private void nesterov(INDArray p, INDArray v, INDArray g) {
-            INDArray mu = Nd4j.create(toFloat(momentum), new long[]{k, 1, 1});
+            INDArray mu = momentum;
             INDArray prev = v.dup();
             v.muli(mu).subi(g.mul(lrArr));
             p.addi(prev.muli(mu).negi()).addi(v.mul(mu.add(1)));
@@ -535,8 +522,12 @@ public final class PackedDense {
             return net;
         }
 
-        /** The rows of a part as one float array (rows x features). */
+        /** The rows of a part as one float array (rows x features), converted once per part. */
         private float[] rows(PreparedData.Part p) {
+            return partRows.computeIfAbsent(p, this::convert);
+        }
+
+        private float[] convert(PreparedData.Part p) {
             float[] x = new float[p.rows() * f];
             for (int i = 0; i < p.rows(); i++) {
                 double[] r = p.x()[i];
@@ -724,13 +715,5 @@ public final class PackedDense {
             }
         }
         return false;
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) v[i];
-        }
-        return out;
     }
 }
