@@ -278,4 +278,36 @@ class WorkSpecYamlTest {
         assertThatThrownBy(() -> WorkSpecYaml.read("s.yaml", "name: [x\n", FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
                 .hasMessageContaining("s.yaml:").hasMessageContaining("not valid YAML");
     }
+
+    @Test
+    void packAndCheckpointSettingsAreReadWrittenAndRefusedWithTheirPlace() {
+        String yaml = """
+                name: e
+                execution: {pack: off, checkpointEvery: 0s}
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: l, type: logistic}
+                """;
+        FeaturesetLocator loc = FeaturesetLocator.beside(SPECS.resolve("x.yaml"));
+        WorkSpec ws = WorkSpecYaml.read("e.yaml", yaml, loc, false);
+        assertThat(ws.execution().pack()).isFalse();
+        assertThat(ws.execution().checkpointEvery()).isZero();
+        WorkSpec back = WorkSpecYaml.read("e2.yaml", WorkSpecYaml.write(ws), loc, false);
+        assertThat(back.execution()).isEqualTo(ws.execution());
+        assertThat(WorkSpecYaml.read("d.yaml", yaml.replace("execution: {pack: off, checkpointEvery: 0s}\n", ""), loc,
+                false).execution()).satisfies(e -> {
+                    assertThat(e.pack()).isTrue();
+                    assertThat(e.checkpointEvery()).isEqualTo(Execution.CHECKPOINT_EVERY);
+                });
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad.yaml", yaml.replace("pack: off, checkpointEvery: 0s",
+                "pack: sometimes, checkpointEvery: soon"), loc, false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("bad.yaml:2:19: execution.pack: must be auto (small dense models of one shape train "
+                                + "together) or off (each model alone), got 'sometimes'")
+                        .contains("bad.yaml:2:47: execution.checkpointEvery: must be a duration such as 500ms, 30s"));
+    }
 }
