@@ -5,7 +5,6 @@ import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -13,9 +12,6 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -30,10 +26,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * DL4J (ND4J CPU backend) training of linear and logistic regression and dense networks, with Adam, AdamW
- * (decoupled weight decay) or SGD with Nesterov momentum, LSTM and BiLSTM over masked windows, learning-rate schedules (step, exponential, one-cycle,
+ * (decoupled weight decay) or SGD with Nesterov momentum, learning-rate schedules (step, exponential, one-cycle,
  * reduce-on-plateau), gradient clipping, dropout, L1/L2, layer norm, and early stopping on a validation metric
- * with the best epoch's weights kept. The causal Transformer, the hybrid multi-timeframe transformer and the
- * multi-task network are SameDiff graphs trained by {@link SameDiffTrainer}.
+ * with the best epoch's weights kept; packs of them by {@link PackedDense}. The LSTM and BiLSTM (ND4J's fused
+ * lstmLayer op), the causal Transformer, the hybrid multi-timeframe transformer and the multi-task network are
+ * SameDiff graphs trained by {@link SameDiffTrainer}.
  *
  * <p>Deterministic on the CPU backend for a given seed (one OpenMP thread per slot).
  */
@@ -56,16 +53,15 @@ public final class Dl4jTrainer implements ModelTrainer {
                                 java.nio.file.Path warmStart) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
-        boolean sequence = spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM;
         if (spec.type() == ModelType.TRANSFORMER || spec.type() == ModelType.HYBRID_TRANSFORMER
-                || spec.type() == ModelType.MULTI_TASK) {
+                || spec.type() == ModelType.MULTI_TASK || spec.type() == ModelType.LSTM
+                || spec.type() == ModelType.BILSTM) {
             if (data.train().rows() == 0 || data.features() == 0) {
                 return TrainingResult.failed("no training rows or no features", curves, 0);
             }
             return SameDiffTrainer.train(spec, data, listener, modelFile, warmStart);
         }
-        if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN
-                || sequence)) {
+        if (!(spec.type() == ModelType.LINEAR || spec.type() == ModelType.LOGISTIC || spec.type() == ModelType.DNN)) {
             return TrainingResult.failed("model type " + spec.type().id() + " is combined from its members' results "
                     + "by the runner, not trained", curves, 0);
         }
@@ -115,8 +111,7 @@ public final class Dl4jTrainer implements ModelTrainer {
                 }
             }
         }
-        Feed feed = sequence ? new WindowFeed(data, (Integer) spec.hyper().get("sequenceLength"), classify)
-                : new RowFeed(data, classify);
+        Feed feed = new RowFeed(data, classify);
         DataSet train = feed.whole(data.train());
         DataSet val = data.validation().rows() > 0 ? feed.whole(data.validation()) : null;
         int epochs = (Integer) t.get("epochs");
@@ -242,31 +237,8 @@ public final class Dl4jTrainer implements ModelTrainer {
                 in = units;
             }
         }
-        if (spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM) {
-            @SuppressWarnings("unchecked")
-            List<Integer> hidden = (List<Integer>) h.get("hidden");
-            double dropout = (Double) h.get("dropout");
-            boolean bi = spec.type() == ModelType.BILSTM;
-            for (int i = 0; i < hidden.size(); i++) {
-                LSTM.Builder l = new LSTM.Builder().nIn(in).nOut(hidden.get(i)).activation(Activation.TANH)
-                        .forgetGateBiasInit(1.0);
-                if (dropout > 0) {
-                    l.dropOut(1 - dropout);
-                }
-                org.deeplearning4j.nn.conf.layers.Layer layer = bi
-                        ? new Bidirectional(Bidirectional.Mode.CONCAT, l.build()) : l.build();
-                if (i == hidden.size() - 1) {
-                    layer = new LastTimeStep(layer); // the prediction is made from the window's last step
-                }
-                list.layer(layer);
-                in = hidden.get(i) * (bi ? 2 : 1);
-            }
-        }
         list.layer(new OutputLayer.Builder(classify ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
                 .nIn(in).nOut(nOut).activation(classify ? Activation.SOFTMAX : Activation.IDENTITY).build());
-        if (spec.type() == ModelType.LSTM || spec.type() == ModelType.BILSTM) {
-            list.setInputType(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(nIn));
-        }
         return list.build();
     }
 
@@ -292,7 +264,7 @@ public final class Dl4jTrainer implements ModelTrainer {
         };
     }
 
-    /** How rows become network inputs: one row per example, or a masked window of rows per example. */
+    /** How rows become network inputs. */
     interface Feed {
         DataSet whole(PreparedData.Part p);
 
@@ -330,70 +302,6 @@ public final class Dl4jTrainer implements ModelTrainer {
                         Nd4j.pullRows(all.getLabels(), 1, rows)));
             }
             return out;
-        }
-    }
-
-    /**
-     * Sequence inputs: for each row, the window of the {@code length} rows ending at it, taken from the whole matrix
-     * (shape [examples, features, length]). Steps before a gap, or before the first row, are masked out, not
-     * zero-filled as if real; the last step (the row itself) is always present. Windows are built per minibatch,
-     * never for the whole matrix at once.
-     */
-    static final class WindowFeed implements Feed {
-        private final PreparedData.Context ctx;
-        private final int length;
-        private final boolean classify;
-        private final int classes;
-        private final java.util.Map<PreparedData.Part, DataSet> cache = new java.util.IdentityHashMap<>();
-
-        WindowFeed(PreparedData data, int length, boolean classify) {
-            if (data.context() == null) {
-                throw new IllegalArgumentException("sequence models need the matrix context");
-            }
-            this.ctx = data.context();
-            this.length = length;
-            this.classify = classify;
-            this.classes = data.classes();
-        }
-
-        @Override
-        public DataSet whole(PreparedData.Part p) {
-            return cache.computeIfAbsent(p, x -> windows(x, java.util.stream.IntStream.range(0, x.rows()).toArray()));
-        }
-
-        @Override
-        public List<DataSet> batches(PreparedData.Part p, int batch, Random rnd) {
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < p.rows(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, rnd);
-            List<DataSet> out = new ArrayList<>();
-            for (int s = 0; s < order.size(); s += batch) {
-                out.add(windows(p, order.subList(s, Math.min(order.size(), s + batch)).stream()
-                        .mapToInt(Integer::intValue).toArray()));
-            }
-            return out;
-        }
-
-        private DataSet windows(PreparedData.Part p, int[] which) {
-            int f = ctx.x().length == 0 ? 0 : ctx.x()[0].length;
-            float[][][] x = new float[which.length][f][length];
-            float[][] mask = new float[which.length][length];
-            for (int b = 0; b < which.length; b++) {
-                int row = p.index()[which[b]];
-                for (int k = length - 1; k >= 0; k--) {
-                    int r = row - (length - 1 - k);
-                    if (r < 0 || ctx.time()[row] - ctx.time()[r] != (long) (length - 1 - k) * ctx.barMillis()) {
-                        break; // earlier steps stay masked
-                    }
-                    mask[b][k] = 1f;
-                    for (int c = 0; c < f; c++) {
-                        x[b][c][k] = (float) ctx.x()[r][c];
-                    }
-                }
-            }
-            return new DataSet(Nd4j.create(x), labels(p, which, classify, classes), Nd4j.create(mask), null);
         }
     }
 

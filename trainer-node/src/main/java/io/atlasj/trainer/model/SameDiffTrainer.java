@@ -61,7 +61,7 @@ final class SameDiffTrainer {
         int seq = 0;
         Map<String, Object> hyper = new HashMap<>(spec.hyper());
         switch (spec.type()) {
-            case TRANSFORMER -> seq = (Integer) hyper.get("sequenceLength");
+            case TRANSFORMER, LSTM, BILSTM -> seq = (Integer) hyper.get("sequenceLength");
             case MULTI_TASK -> {
                 for (PreparedData.Target t : data.extraTargets()) {
                     heads.add(new SdNet.Head(t.label(), t.classify(), t.classify() ? t.classes() : 1));
@@ -256,6 +256,7 @@ final class SameDiffTrainer {
         double baseLr = (Double) t.get("lr");
         double wd = (Double) t.get("weightDecay");
         double clip = (Double) t.get("clip");
+        double l2 = spec.hyper().containsKey("l2") ? (Double) spec.hyper().get("l2") : 0; // the LSTMs' weights
         boolean adamw = "adamw".equals(t.get("optimizer"));
         IUpdater config = "sgd".equals(t.get("optimizer")) ? new Nesterovs(baseLr, (Double) t.get("momentum"))
                 : new Adam(baseLr);
@@ -296,25 +297,47 @@ final class SameDiffTrainer {
             for (int s = 0; s < order.size(); s += batch) {
                 int[] which = order.subList(s, Math.min(order.size(), s + batch)).stream().mapToInt(Integer::intValue)
                         .toArray();
-                Map<String, INDArray> ph = inputs.inputs(data.train(), which);
-                targets(arch, data, inputs, data.train(), which, trainRows, ph, lambdas);
-                for (SdNet.Dropout d : train.dropouts()) {
-                    ph.put(d.name(), keepMask(which.length * d.perExample(), d.width(), d.p(), masks));
+                Map<String, INDArray> batchTargets = new HashMap<>();
+                targets(arch, data, inputs, data.train(), which, trainRows, batchTargets, lambdas);
+                List<int[]> groups = inputs.groups(data.train(), which);
+                double loss = 0;
+                Map<String, INDArray> grads = null;
+                for (int[] g : groups) {
+                    // one graph call a group (an LSTM's windows of one length); the loss and gradients add up
+                    int[] rows = new int[g.length];
+                    for (int i = 0; i < g.length; i++) {
+                        rows[i] = which[g[i]];
+                    }
+                    Map<String, INDArray> ph = inputs.inputs(data.train(), rows);
+                    int steps = ph.containsKey(SdNet.X) && ph.get(SdNet.X).rank() == 3 ? (int) ph.get(SdNet.X).size(1) : 1;
+                    batchTargets.forEach((k, v) -> ph.put(k, groups.size() == 1 || v.rank() == 0 ? v : pick(v, g)));
+                    for (SdNet.Dropout d : train.dropouts()) {
+                        ph.put(d.name(), d.perExample() == 0
+                                ? keepMask(rows.length * steps, d.width(), d.p(), masks).reshape(rows.length, steps, d.width())
+                                : keepMask(rows.length * d.perExample(), d.width(), d.p(), masks));
+                    }
+                    OutAndGrad og;
+                    try {
+                        og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
+                    } catch (RuntimeException ex) { // an ND4J op refused the shapes or values: a failed model
+                        return TrainingResult.failed("ND4J failed in epoch " + e + ": " + ex.getMessage(), curves,
+                                millis(t0));
+                    }
+                    loss += og.getOutputs().get(SdNet.LOSS).getDouble(0);
+                    if (grads == null) {
+                        grads = groups.size() == 1 ? og.getGradients() : copy(og.getGradients());
+                    } else {
+                        for (String n : names) {
+                            grads.get(n).addi(og.getGradients().get(n));
+                        }
+                    }
                 }
-                OutAndGrad og;
-                try {
-                    og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
-                } catch (RuntimeException ex) { // an ND4J op refused the shapes or values: a failed model
-                    return TrainingResult.failed("ND4J failed in epoch " + e + ": " + ex.getMessage(), curves,
-                            millis(t0));
-                }
-                double loss = og.getOutputs().get(SdNet.LOSS).getDouble(0);
                 if (!Double.isFinite(loss)) {
                     return TrainingResult.failed("the training loss became " + loss + " at epoch " + e
                             + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
                 }
                 sum += loss * which.length;
-                step(net, og.getGradients(), names, updaters, lr, wd, adamw, clip, state.iteration, e);
+                step(net, grads, names, updaters, lr, wd, l2, adamw, clip, state.iteration, e);
                 state.iteration++;
             }
             state.epoch = e + 1;
@@ -469,10 +492,13 @@ final class SameDiffTrainer {
         return y;
     }
 
-    /** One optimizer step over all weights: global-norm clipping, L2 or decoupled weight decay, the updater. */
+    /**
+     * One optimizer step over all weights: global-norm clipping, L2 or decoupled weight decay, the {@code l2}
+     * penalty on weight matrices (not biases, gains or embeddings, as DL4J's l2), the updater.
+     */
     private static void step(SdNet net, Map<String, INDArray> grads, List<String> names,
-                             Map<String, GradientUpdater> updaters, double lr, double wd, boolean adamw, double clip,
-                             int iteration, int epoch) {
+                             Map<String, GradientUpdater> updaters, double lr, double wd, double l2, boolean adamw,
+                             double clip, int iteration, int epoch) {
         double scale = 1;
         if (clip > 0) {
             double sq = 0;
@@ -491,6 +517,9 @@ final class SameDiffTrainer {
             }
             if (wd > 0 && !adamw) {
                 g.addi(p.reshape(1, p.length()).mul(wd));
+            }
+            if (l2 > 0 && (n.endsWith("_W") || n.endsWith("_Wx") || n.endsWith("_Wr"))) {
+                g.addi(p.reshape(1, p.length()).mul(l2));
             }
             updaters.get(n).applyUpdater(g, iteration, epoch);
             if (wd > 0 && adamw) {
@@ -515,6 +544,14 @@ final class SameDiffTrainer {
             m[i] = rnd.nextDouble() < p ? 0f : keep;
         }
         return Nd4j.create(m, new long[] {rows, width}, 'c');
+    }
+
+    /** Rows {@code at} of a [batch, ...] or [batch] array. */
+    private static INDArray pick(INDArray a, int[] at) {
+        if (a.rank() == 1) {
+            return Nd4j.pullRows(a.reshape(-1, 1), 1, at).reshape(-1);
+        }
+        return Nd4j.pullRows(a, 1, at);
     }
 
     private static Map<String, INDArray> copy(Map<String, INDArray> params) {
@@ -545,11 +582,17 @@ final class SameDiffTrainer {
         int batch = 512;
         for (int s = 0; s < n; s += batch) {
             int[] which = java.util.stream.IntStream.range(s, Math.min(n, s + batch)).toArray();
-            Map<String, INDArray> r = infer.sd().output(inputs.inputs(p, which), infer.outputs());
-            for (int h = 0; h < heads; h++) {
-                INDArray o = r.get(infer.outputs().get(h));
-                for (int b = 0; b < which.length; b++) {
-                    out[h][s + b] = o.getRow(b).toFloatVector();
+            for (int[] g : inputs.groups(p, which)) {
+                int[] rows = new int[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    rows[i] = which[g[i]];
+                }
+                Map<String, INDArray> r = infer.sd().output(inputs.inputs(p, rows), infer.outputs());
+                for (int h = 0; h < heads; h++) {
+                    INDArray o = r.get(infer.outputs().get(h));
+                    for (int b = 0; b < rows.length; b++) {
+                        out[h][rows[b]] = o.getRow(b).toFloatVector();
+                    }
                 }
             }
         }

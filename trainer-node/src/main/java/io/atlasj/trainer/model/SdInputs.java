@@ -2,14 +2,16 @@ package io.atlasj.trainer.model;
 
 import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.ModelType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The input placeholders of an {@link SdNet} for some rows of a part: plain rows (multi-task), masked windows
- * (transformer), or one masked window per timeframe plus the timeframe mask (hybrid). Also the hybrid's next-candle
+ * The input placeholders of an {@link SdNet} for some rows of a part: plain rows (multi-task), windows of one
+ * length (LSTM), masked windows (transformer), or one masked window per timeframe plus the timeframe mask (hybrid). Also the hybrid's next-candle
  * targets. Nothing here looks past a row's own time for inputs.
  */
 final class SdInputs {
@@ -35,6 +37,25 @@ final class SdInputs {
                     }
                 }
                 m.put(SdNet.X, Nd4j.create(x));
+            }
+            case LSTM, BILSTM -> {
+                // the windows of one call have the same length (see groups): x [batch, steps, nIn], no padding
+                int len = which.length == 0 ? 1 : run(p.index()[which[0]], arch.seqLen());
+                float[] x = new float[which.length * len * arch.nIn()];
+                for (int b = 0; b < which.length; b++) {
+                    int row = p.index()[which[b]];
+                    if (run(row, arch.seqLen()) != len) {
+                        throw new IllegalStateException("an LSTM batch mixes window lengths; group it first");
+                    }
+                    for (int k = 0; k < len; k++) {
+                        double[] v = data.context().x()[row - len + 1 + k];
+                        int at = (b * len + k) * arch.nIn();
+                        for (int c = 0; c < arch.nIn(); c++) {
+                            x[at + c] = finite(v[c]);
+                        }
+                    }
+                }
+                m.put(SdNet.X, Nd4j.create(x, new long[] {which.length, len, arch.nIn()}, 'c'));
             }
             case TRANSFORMER -> {
                 int[] all = allColumns();
@@ -107,6 +128,55 @@ final class SdInputs {
             y[c] = (float) v;
         }
         return y;
+    }
+
+    /**
+     * The positions in {@code which} to feed together: all of them, or for an LSTM those whose windows have the same
+     * length (most batches: one group of full windows; rows just after a gap or the data's start: shorter ones).
+     */
+    List<int[]> groups(PreparedData.Part p, int[] which) {
+        if (arch.type() != ModelType.LSTM && arch.type() != ModelType.BILSTM) {
+            int[] all = new int[which.length];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return List.of(all);
+        }
+        Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        for (int i = 0; i < which.length; i++) {
+            byLength.computeIfAbsent(run(p.index()[which[i]], arch.seqLen()), k -> new ArrayList<>()).add(i);
+        }
+        List<int[]> out = new ArrayList<>();
+        for (List<Integer> g : byLength.values()) {
+            out.add(g.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out;
+    }
+
+    /**
+     * How many of the {@code len} rows ending at matrix row {@code row} form an unbroken run of consecutive bars with
+     * finite values (at least 1: the row itself). An LSTM reads only these, from the first; a gap ends its window.
+     */
+    int run(int row, int len) {
+        PreparedData.Context ctx = data.context();
+        int n = 1;
+        while (n < len) {
+            int r = row - n;
+            if (r < 0 || ctx.time()[row] - ctx.time()[r] != (long) n * ctx.barMillis() || !allFinite(ctx.x()[r])) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private record Window(float[][][] x, boolean[][] present) {

@@ -10,10 +10,16 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The SameDiff networks (causal Transformer, hybrid multi-timeframe transformer, multi-task dense network), built
+ * The SameDiff networks (LSTM and BiLSTM, causal Transformer, hybrid multi-timeframe transformer, multi-task dense
+ * network), built
  * from an {@link Arch}. The weights live in {@link #params} (initialised from the seed on the first build); each
  * build makes a graph over those same arrays, so a training graph (with dropout and losses) and an inference graph
  * (without dropout) share one set of weights, and a saved model is its Arch plus its arrays.
@@ -72,7 +78,10 @@ final class SdNet {
     record Head(String name, boolean classify, int width) {
     }
 
-    /** A dropout site: a placeholder of [rows x width] keep-masks, rows = batch x {@code perExample}. */
+    /**
+     * A dropout site: a placeholder of [rows x width] keep-masks, rows = batch x {@code perExample}; with
+     * {@code perExample} 0, of [batch x steps x width] masks (an LSTM's sequence output, as long as the batch's windows).
+     */
     record Dropout(String name, int perExample, int width, double p) {
     }
 
@@ -125,11 +134,12 @@ final class SdNet {
             case TRANSFORMER -> b.transformer();
             case HYBRID_TRANSFORMER -> b.hybrid();
             case MULTI_TASK -> b.dense();
+            case LSTM, BILSTM -> b.lstm();
             default -> throw new IllegalArgumentException("no SameDiff network for " + arch.type().id());
         };
         List<String> outputs = new ArrayList<>();
         SDVariable loss = null;
-        int width = arch.type() == ModelType.MULTI_TASK ? b.denseWidth : arch.dModel();
+        int width = b.width > 0 ? b.width : arch.dModel();
         for (int h = 0; h < arch.heads().size(); h++) {
             Head head = arch.heads().get(h);
             SDVariable logits = b.linear("head" + h, features, width, head.width());
@@ -143,8 +153,11 @@ final class SdNet {
                         : head.width() == 1 ? sd.math.square(logits.sub(y)).reshape(-1)
                         : sd.math.square(logits.sub(y)).sum(1).mul(1.0 / head.width());
                 // a dot product, not sum(): reducing a dimension of length 1 (a batch of one row, a single
-                // regression output) fails inside ND4J 1.0.0-M2.1's graph execution
-                SDVariable term = perRow.reshape(1, -1).mmul(w.reshape(-1, 1)).mul(sd.placeHolder(lambda(h), DataType.FLOAT));
+                // regression output) fails inside ND4J 1.0.0-M2.1's graph execution, and so does the gradient of a
+                // [1,1] x [1,1] product: a zero is appended to both sides, so a batch of one row trains too
+                SDVariable zero = sd.constant(Nd4j.zeros(DataType.FLOAT, 1));
+                SDVariable term = sd.concat(0, perRow, zero).reshape(1, -1).mmul(sd.concat(0, w, zero).reshape(-1, 1))
+                        .mul(sd.placeHolder(lambda(h), DataType.FLOAT));
                 loss = loss == null ? term : loss.add(term);
             }
         }
@@ -171,7 +184,8 @@ final class SdNet {
         final SameDiff sd;
         final boolean train;
         final List<Dropout> dropouts = new ArrayList<>();
-        int denseWidth;
+        /** The width of the features the heads read, when it is not dModel. */
+        int width;
 
         Builder(SameDiff sd, boolean train) {
             this.sd = sd;
@@ -325,6 +339,76 @@ final class SdNet {
             return pick(out, g, d, 0);
         }
 
+        /**
+         * Stacked LSTM (or bidirectional LSTM) layers over windows x [batch, steps, nIn] through ND4J's fused
+         * {@code lstmLayer} op (gates i, f, c, o; forget-gate bias 1). The time axis is left open: a batch's windows all
+         * have the same number of real steps (the trainer groups them by length), so no step is ever padded or masked
+         * and the op keeps its batched matrix products (its per-example sequence-length path is 10x slower). Every
+         * layer but the last returns its whole sequence (dropout on its outputs); the last returns its state after the
+         * window's last step, and for a BiLSTM the backward direction's state after reading the window back to its
+         * first step (as PyTorch's h_n), concatenated.
+         */
+        @SuppressWarnings("unchecked")
+        SDVariable lstm() {
+            boolean bi = arch.type() == ModelType.BILSTM;
+            int dirs = bi ? 2 : 1;
+            SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, -1, arch.nIn());
+            List<Integer> hidden = (List<Integer>) arch.hyper().get("hidden");
+            double p = (Double) arch.hyper().get("dropout");
+            int in = arch.nIn();
+            for (int i = 0; i < hidden.size(); i++) {
+                int u = hidden.get(i);
+                boolean last = i == hidden.size() - 1;
+                String n = "lstm" + i;
+                LSTMLayerWeights w = LSTMLayerWeights.builder()
+                        .weights(gates(n + "_Wx", bi ? new long[] {2, in, 4L * u} : new long[] {in, 4L * u},
+                                Math.sqrt(2.0 / (in + 4 * u)), 0, u))
+                        .rWeights(gates(n + "_Wr", bi ? new long[] {2, u, 4L * u} : new long[] {u, 4L * u},
+                                Math.sqrt(2.0 / (5 * u)), 0, u))
+                        .bias(gates(n + "_b", bi ? new long[] {2, 4L * u} : new long[] {4L * u}, 0, 1, u))
+                        .build();
+                LSTMLayerConfig c = LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS)
+                        .directionMode(bi ? LSTMDirectionMode.BIDIR_CONCAT : LSTMDirectionMode.FWD)
+                        .gateAct(LSTMActivations.SIGMOID).cellAct(LSTMActivations.TANH).outAct(LSTMActivations.TANH)
+                        .retFullSequence(!last).retLastH(last).retLastC(false).build();
+                SDVariable out = sd.rnn().lstmLayer(x, w, c)[0];
+                if (last) {
+                    // [batch, u], or [2, batch, u] for both directions: to [batch, 2u] (forward first)
+                    x = dropout(n, bi ? out.permute(1, 0, 2).reshape(-1, 2L * u) : out, 1, u * dirs, p);
+                } else if (train && p > 0) { // [batch, steps, u * dirs]
+                    dropouts.add(new Dropout("drop_" + n, 0, u * dirs, p));
+                    x = out.mul(sd.placeHolder("drop_" + n, DataType.FLOAT, -1, -1, u * dirs));
+                } else {
+                    x = out;
+                }
+                in = u * dirs;
+            }
+            width = in;
+            return x;
+        }
+
+        /**
+         * An LSTM weight of the given shape, created on first use: normal(0, std) values, or {@code constant} for
+         * every value except the forget gate's (the second block of {@code units} along the last axis), which is 1.
+         */
+        SDVariable gates(String name, long[] shape, double std, double forget, int units) {
+            INDArray a = params.computeIfAbsent(name, k -> {
+                int n = 1;
+                for (long d : shape) {
+                    n *= (int) d;
+                }
+                float[] v = new float[n];
+                int last = (int) shape[shape.length - 1];
+                for (int i = 0; i < n; i++) {
+                    int col = i % last;
+                    v[i] = (float) (std > 0 ? init.nextGaussian() * std
+                            : col >= units && col < 2 * units ? forget : 0);
+                }
+                return Nd4j.create(v, shape, DataType.FLOAT);
+            });
+            return sd.var(name, a);
+        }
+
         @SuppressWarnings("unchecked")
         SDVariable dense() {
             SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, arch.nIn());
@@ -336,7 +420,7 @@ final class SdNet {
                 in = units;
                 i++;
             }
-            denseWidth = in;
+            width = in;
             return x;
         }
     }

@@ -1,0 +1,208 @@
+package io.atlasj.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelEntry;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The LSTM and BiLSTM graphs (ND4J's fused lstmLayer) compute the textbook LSTM equations, a gap in the bars ends a
+ * window (nothing before it is read), a batch of mixed window lengths trains as the sum of its groups, and a saved
+ * model reloads to the same predictions.
+ */
+class LstmTest {
+    @TempDir
+    Path dir;
+
+    static ModelEntry.Builder small(ModelType type) {
+        return ModelEntry.builder("seq", type).set("hidden", List.of(5)).set("sequenceLength", 6).set("dropout", 0.0)
+                .set("epochs", 2).set("lr", 0.01).set("batchSize", 32);
+    }
+
+    @Test
+    void theFusedOpComputesTheLstmEquationsForwardAndBothWays() throws Exception {
+        PreparedData d = TestData.lagged(200, 5);
+        for (ModelType type : List.of(ModelType.LSTM, ModelType.BILSTM)) {
+            ModelSpec s = TestData.spec(small(type).set("hidden", List.of(5, 3)).build(),
+                    DatasetOptions.Task.CLASSIFICATION);
+            SdNet net = new SdNet(SameDiffTrainer.arch(s, d));
+            SdNet.Graph g = net.build(false);
+            int[] rows = {2, 3, 30};
+            Map<String, INDArray> in = new SdInputs(net.arch, d).inputs(d.test(), rows);
+            float[][] x = new float[6][];
+            INDArray out = g.sd().output(in, g.outputs()).get(g.outputs().get(0));
+            for (int b = 0; b < rows.length; b++) {
+                for (int k = 0; k < 6; k++) {
+                    x[k] = in.get(SdNet.X).get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(k),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()).toFloatVector();
+                }
+                float[][] seq = x;
+                boolean bi = type == ModelType.BILSTM;
+                float[][] h1 = layer(net, "lstm0", seq, bi, false);
+                float[] last = layer(net, "lstm1", h1, bi, true)[0];
+                float[] p = head(net, last);
+                assertThat(out.getRow(b).toFloatVector()).as(type.id()).containsExactly(p, within(1e-5f));
+            }
+        }
+    }
+
+    /**
+     * One layer by the equations: i, f, g, o from x·Wx + h·Wr + b (gate blocks in that order), c = f·c + i·g,
+     * h = o·tanh(c); both directions concatenated for a BiLSTM. {@code lastOnly}: the final states (forward after
+     * the last step, backward after the first) as one row.
+     */
+    private static float[][] layer(SdNet net, String n, float[][] x, boolean bi, boolean lastOnly) {
+        INDArray wx = net.params.get(n + "_Wx");
+        INDArray wr = net.params.get(n + "_Wr");
+        INDArray b = net.params.get(n + "_b");
+        int dirs = bi ? 2 : 1;
+        int u = (int) wr.size(bi ? 1 : 0);
+        float[][] out = new float[x.length][u * dirs];
+        float[] lastH = new float[u * dirs];
+        for (int dir = 0; dir < dirs; dir++) {
+            INDArray dwx = bi ? wx.slice(dir) : wx;
+            INDArray dwr = bi ? wr.slice(dir) : wr;
+            INDArray db = bi ? b.slice(dir) : b;
+            float[] h = new float[u];
+            float[] c = new float[u];
+            for (int step = 0; step < x.length; step++) {
+                int t = dir == 0 ? step : x.length - 1 - step;
+                float[] z = new float[4 * u];
+                for (int j = 0; j < 4 * u; j++) {
+                    double v = db.getDouble(j);
+                    for (int i = 0; i < x[t].length; i++) {
+                        v += x[t][i] * dwx.getDouble(i, j);
+                    }
+                    for (int i = 0; i < u; i++) {
+                        v += h[i] * dwr.getDouble(i, j);
+                    }
+                    z[j] = (float) v;
+                }
+                for (int j = 0; j < u; j++) {
+                    double ig = sigmoid(z[j]);
+                    double fg = sigmoid(z[u + j]);
+                    double gg = Math.tanh(z[2 * u + j]);
+                    double og = sigmoid(z[3 * u + j]);
+                    c[j] = (float) (fg * c[j] + ig * gg);
+                    h[j] = (float) (og * Math.tanh(c[j]));
+                }
+                System.arraycopy(h, 0, out[t], dir * u, u);
+            }
+            System.arraycopy(h, 0, lastH, dir * u, u);
+        }
+        return lastOnly ? new float[][] {lastH} : out;
+    }
+
+    private static float[] head(SdNet net, float[] h) {
+        INDArray w = net.params.get("head0_W");
+        INDArray b = net.params.get("head0_b");
+        int k = (int) w.size(1);
+        double[] z = new double[k];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            z[j] = b.getDouble(j);
+            for (int i = 0; i < h.length; i++) {
+                z[j] += h[i] * w.getDouble(i, j);
+            }
+            max = Math.max(max, z[j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += Math.exp(z[j] - max);
+        }
+        float[] p = new float[k];
+        for (int j = 0; j < k; j++) {
+            p[j] = (float) (Math.exp(z[j] - max) / sum);
+        }
+        return p;
+    }
+
+    private static double sigmoid(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
+
+    @Test
+    void theForgetGateStartsOpen() throws Exception {
+        PreparedData d = TestData.lagged(200, 5);
+        SdNet net = new SdNet(SameDiffTrainer.arch(TestData.spec(small(ModelType.BILSTM).build(),
+                DatasetOptions.Task.CLASSIFICATION), d));
+        net.build(false);
+        INDArray b = net.params.get("lstm0_b");
+        for (int dir = 0; dir < 2; dir++) {
+            for (int j = 0; j < 20; j++) {
+                assertThat(b.getDouble(dir, j)).isEqualTo(j >= 5 && j < 10 ? 1.0 : 0.0);
+            }
+        }
+    }
+
+    @Test
+    void aGapEndsTheWindowAndNothingBeforeItIsRead() throws Exception {
+        PreparedData d = TestData.lagged(300, 6);
+        long[] t = d.context().time();
+        int row = d.test().index()[10];
+        for (int r = row - 2; r < t.length; r++) {
+            t[r] += 3_600_000L; // an hour missing before bar row-2: the row's window is bars row-2, row-1 and row
+        }
+        for (ModelType type : List.of(ModelType.LSTM, ModelType.BILSTM)) {
+            ModelSpec s = TestData.spec(small(type).build(), DatasetOptions.Task.CLASSIFICATION);
+            SdNet net = new SdNet(SameDiffTrainer.arch(s, d));
+            SdNet.Graph g = net.build(false);
+            SdInputs in = new SdInputs(net.arch, d);
+            assertThat(in.run(row, 6)).isEqualTo(3);
+            assertThat(in.run(row + 4, 6)).isEqualTo(6);
+            assertThat(in.inputs(d.test(), new int[] {10}).get(SdNet.X).shape()).containsExactly(1, 3, 4);
+            float[][][] before = SameDiffTrainer.outputs(net, g, in, d.test());
+            double[][] x = d.context().x();
+            double[] saved = x[row - 3].clone();
+            java.util.Arrays.fill(x[row - 3], 50.0); // before the gap: not in the window
+            float[][][] after = SameDiffTrainer.outputs(net, g, in, d.test());
+            assertThat(after[0][10]).as(type.id()).containsExactly(before[0][10]);
+            x[row - 3] = saved;
+            java.util.Arrays.fill(x[row - 1], 50.0); // after the gap: in the window
+            assertThat(SameDiffTrainer.outputs(net, g, in, d.test())[0][10]).as(type.id())
+                    .isNotEqualTo(before[0][10]);
+            java.util.Arrays.fill(x[row - 1], 0.0);
+        }
+    }
+
+    @Test
+    void mixedWindowLengthsTrainAndASavedModelReloads() throws Exception {
+        PreparedData d = TestData.lagged(600, 9);
+        long[] t = d.context().time();
+        for (int r = 0; r < t.length; r++) {
+            t[r] += (r / 37) * 120_000L; // a gap every 37 bars: many batches hold windows of several lengths
+        }
+        ModelSpec s = TestData.spec(small(ModelType.LSTM).set("dropout", 0.2).set("hidden", List.of(6, 4)).build(),
+                DatasetOptions.Task.CLASSIFICATION);
+        Path file = dir.resolve("lstm.zip");
+        TrainingResult a = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE, file);
+        assertThat(a.ok()).as(a.failure()).isTrue();
+        assertThat(a.curves()).hasSize(2);
+        assertThat(a.curves().get(1).trainLoss()).isFinite();
+        SdInputs probe = new SdInputs(SameDiffTrainer.arch(s, d), d);
+        int[] all = java.util.stream.IntStream.range(0, d.train().rows()).toArray();
+        assertThat(probe.groups(d.train(), all).size()).isEqualTo(6);
+        SameDiffTrainer.State loaded = SdModelFile.read(file);
+        SdNet net = loaded.net;
+        TrainingResult.Predictions p = SameDiffTrainer.predict(net, net.build(false), new SdInputs(net.arch, d),
+                d.test(), true);
+        for (int i = 0; i < d.test().rows(); i++) {
+            assertThat(p.probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+        }
+        TrainingResult again = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE);
+        for (int i = 0; i < d.test().rows(); i++) {
+            assertThat(again.test().probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+        }
+    }
+}
