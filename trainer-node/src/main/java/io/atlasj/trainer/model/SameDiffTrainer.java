@@ -235,6 +235,7 @@ final class SameDiffTrainer {
         SdNet.Graph train;
         SdNet.Graph infer;
         SdInputs inputs;
+        LstmKernel kernel; // LSTMs: the written-out passes, not the graph executor
         try {
             state = resume != null ? resume : new State(new SdNet(arch));
             net = state.net;
@@ -247,6 +248,7 @@ final class SameDiffTrainer {
             train = net.build(true);
             infer = net.build(false);
             inputs = new SdInputs(arch, data);
+            kernel = arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM ? new LstmKernel(net) : null;
         } catch (IllegalArgumentException e) {
             return TrainingResult.failed(e.getMessage(), curves, 0);
         }
@@ -316,19 +318,29 @@ final class SameDiffTrainer {
                                 ? keepMask(rows.length * steps, d.width(), d.p(), masks).reshape(rows.length, steps, d.width())
                                 : keepMask(rows.length * d.perExample(), d.width(), d.p(), masks));
                     }
-                    OutAndGrad og;
+                    double groupLoss;
+                    Map<String, INDArray> groupGrads;
                     try {
-                        og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
+                        if (kernel != null) {
+                            LstmKernel.Pass pass = kernel.lossAndGradients(ph.get(SdNet.X), ph.get(SdNet.label(0)),
+                                    ph.get(SdNet.weight(0)), lambdas[0], ph);
+                            groupLoss = pass.loss();
+                            groupGrads = pass.gradients();
+                        } else {
+                            OutAndGrad og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
+                            groupLoss = og.getOutputs().get(SdNet.LOSS).getDouble(0);
+                            groupGrads = og.getGradients();
+                        }
                     } catch (RuntimeException ex) { // an ND4J op refused the shapes or values: a failed model
                         return TrainingResult.failed("ND4J failed in epoch " + e + ": " + ex.getMessage(), curves,
                                 millis(t0));
                     }
-                    loss += og.getOutputs().get(SdNet.LOSS).getDouble(0);
+                    loss += groupLoss;
                     if (grads == null) {
-                        grads = groups.size() == 1 ? og.getGradients() : copy(og.getGradients());
+                        grads = groups.size() == 1 ? groupGrads : copy(groupGrads);
                     } else {
                         for (String n : names) {
-                            grads.get(n).addi(og.getGradients().get(n));
+                            grads.get(n).addi(groupGrads.get(n));
                         }
                     }
                 }
@@ -573,6 +585,8 @@ final class SameDiffTrainer {
         int n = p.rows();
         int heads = net.arch.heads().size();
         float[][][] out = new float[heads][n][];
+        LstmKernel kernel = net.arch.type() == ModelType.LSTM || net.arch.type() == ModelType.BILSTM
+                ? new LstmKernel(net) : null;
         for (String name : net.params.keySet()) {
             INDArray a = infer.sd().getArrForVarName(name);
             if (a != net.params.get(name)) {
@@ -587,7 +601,9 @@ final class SameDiffTrainer {
                 for (int i = 0; i < g.length; i++) {
                     rows[i] = which[g[i]];
                 }
-                Map<String, INDArray> r = infer.sd().output(inputs.inputs(p, rows), infer.outputs());
+                Map<String, INDArray> in = inputs.inputs(p, rows);
+                Map<String, INDArray> r = kernel != null ? Map.of(infer.outputs().get(0), kernel.predict(in.get(SdNet.X)))
+                        : infer.sd().output(in, infer.outputs());
                 for (int h = 0; h < heads; h++) {
                     INDArray o = r.get(infer.outputs().get(h));
                     for (int b = 0; b < rows.length; b++) {

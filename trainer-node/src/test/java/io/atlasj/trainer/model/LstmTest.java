@@ -133,6 +133,54 @@ class LstmTest {
     }
 
     @Test
+    void theKernelGivesTheGraphsOutputsLossAndGradients() throws Exception {
+        PreparedData d = TestData.lagged(300, 8);
+        for (ModelType type : List.of(ModelType.LSTM, ModelType.BILSTM)) {
+            ModelSpec s = TestData.spec(small(type).set("hidden", List.of(5, 3)).set("dropout", 0.3).build(),
+                    DatasetOptions.Task.CLASSIFICATION);
+            SdNet net = new SdNet(SameDiffTrainer.arch(s, d));
+            SdNet.Graph g = net.build(true);
+            SdNet.Graph infer = net.build(false);
+            int[] rows = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // windows of 6 steps
+            SdInputs in = new SdInputs(net.arch, d);
+            Map<String, INDArray> ph = new java.util.HashMap<>(in.inputs(d.train(), rows));
+            SameDiffTrainer.targets(net.arch, d, in, d.train(), rows, SameDiffTrainer.rows(d.train()), ph,
+                    new double[] {0.7});
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+            Map<String, INDArray> masks = new java.util.HashMap<>();
+            for (SdNet.Dropout drop : g.dropouts()) {
+                long[] shape = drop.perExample() == 0 ? new long[] {rows.length, 6, drop.width()}
+                        : new long[] {rows.length, drop.width()};
+                INDArray m = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape);
+                for (long i = 0; i < m.length(); i++) {
+                    m.putScalar(i, rnd.nextDouble() < 0.3 ? 0 : 1 / 0.7);
+                }
+                masks.put(drop.name(), m);
+            }
+            assertThat(masks).hasSize(2);
+            ph.putAll(masks);
+            List<String> names = new java.util.ArrayList<>(net.params.keySet());
+            org.nd4j.autodiff.samediff.api.OutAndGrad og = g.sd().calculateGradientsAndOutputs(ph,
+                    List.of(SdNet.LOSS), names);
+            LstmKernel kernel = new LstmKernel(net);
+            LstmKernel.Pass pass = kernel.lossAndGradients(ph.get(SdNet.X), ph.get(SdNet.label(0)),
+                    ph.get(SdNet.weight(0)), 0.7, masks);
+            assertThat(pass.loss()).as(type.id()).isCloseTo(og.getOutputs().get(SdNet.LOSS).getDouble(0),
+                    within(1e-5));
+            assertThat(pass.gradients().keySet()).containsExactlyInAnyOrderElementsOf(names);
+            for (String n : names) {
+                float[] want = og.getGradients().get(n).dup().data().asFloat();
+                float[] got = pass.gradients().get(n).dup().data().asFloat();
+                assertThat(got).as(type.id() + " " + n).containsExactly(want, within(2e-6f));
+            }
+            float[] graph = infer.sd().output(Map.of(SdNet.X, ph.get(SdNet.X)), infer.outputs()).get(infer.outputs().get(0)).dup().data()
+                    .asFloat();
+            assertThat(kernel.predict(ph.get(SdNet.X)).dup().data().asFloat()).containsExactly(graph,
+                    within(1e-6f));
+        }
+    }
+
+    @Test
     void theForgetGateStartsOpen() throws Exception {
         PreparedData d = TestData.lagged(200, 5);
         SdNet net = new SdNet(SameDiffTrainer.arch(TestData.spec(small(ModelType.BILSTM).build(),
