@@ -101,6 +101,10 @@ final class DataCommand {
         @Option(names = "--skip-bad-rows", description = "Import the good rows of a file with bad rows and report the bad ones.")
         boolean skipBadRows;
 
+        @Option(names = "--time-range", paramLabel = "FROM..TO", description = "The plausible times: a row outside "
+                + "them is bad (default 2009-01-01 to a day after now), e.g. 2005-01-01..2030-12-31.")
+        String timeRange;
+
         @Option(names = "--fill-gaps", description = "Write flat zero-volume candles (flagged 'filled') where a bar has no data. "
                 + "Off by default: gaps stay gaps.")
         boolean fillGaps;
@@ -122,6 +126,13 @@ final class DataCommand {
                 options = new ImportOptions(source.files.format, exchange, symbol, timeframe, false, false, columns);
             }
             options = options.withSkipBadRows(skipBadRows).withFillGaps(fillGaps);
+            if (timeRange != null) {
+                try {
+                    options = options.withTimeWindow(io.atlasj.marketdata.imports.TimeWindow.parse(timeRange));
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage());
+                }
+            }
             ImportJob.Summary summary;
             try (MarketDataStore store = MarketDataStore.open(home.marketData());
                  Progress progress = new Progress(spec.commandLine().getErr())) {
@@ -146,6 +157,8 @@ final class DataCommand {
                     err.println("error: " + f.error());
                 } else if (f.badRows() > 0) {
                     StringBuilder lines = new StringBuilder();
+                    f.reasons().forEach((reason, n) -> lines.append("\n  ").append(Formats.count(n)).append(" x ")
+                            .append(reason));
                     for (RowProblem p : f.skipped()) {
                         lines.append("\n  skipped ").append(p.describe(f.file().toString()));
                     }

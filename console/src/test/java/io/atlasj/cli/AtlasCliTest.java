@@ -123,6 +123,27 @@ class AtlasCliTest {
         assertThat(skip.code()).isZero();
         assertThat(skip.out()).contains("skipped 1 bad rows, first at lines [2]");
 
+        // millisecond times given to a seconds format are refused, not stored as the year 45,000
+        Path ms = home.resolve("ms.csv");
+        Files.writeString(ms, "1385337600000,800,0.1\n1385337601000,800,0.2\n");
+        Result unit = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "ms_usd", ms.toString());
+        assertThat(unit.code()).isEqualTo(1);
+        assertThat(unit.err()).contains("ms.csv:1: timestamp: 1385337600000 is epoch ms by its size, but "
+                + "bitstamp-trades takes epoch s");
+        Path old = home.resolve("old.csv");
+        Files.writeString(old, "946684800,1,0.1\n946684801,1,0.2\n"); // 2000-01-01: outside the default window
+        assertThat(atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "old_usd", old.toString()).err()).contains("old.csv:1: timestamp: time 2000-01-01T00:00:00Z is "
+                + "outside the plausible range");
+        Result wide = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "old_usd", "--time-range", "1999-01-01..", old.toString());
+        assertThat(wide.code()).as(wide.err()).isZero();
+        Result badRange = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "old_usd", "--time-range", "1999", old.toString());
+        assertThat(badRange.code()).isEqualTo(1);
+        assertThat(badRange.err()).contains("--time-range '1999': expected FROM..TO");
+
         Result missing = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "e", "--symbol", "s",
                 home.resolve("nope.csv").toString());
         assertThat(missing.code()).isEqualTo(1);

@@ -19,7 +19,9 @@ public final class UtcTime {
     public static OptionalLong parseIso(String text) {
         String s = text.trim();
         try {
-            return OptionalLong.of(Instant.parse(s).toEpochMilli());
+            // with a Z or an offset; a space for the T as pandas writes (2023-03-01 00:00:00+00:00)
+            return OptionalLong.of(Instant.parse(s.length() > 10 && s.charAt(10) == ' '
+                    ? s.substring(0, 10) + 'T' + s.substring(11) : s).toEpochMilli());
         } catch (DateTimeParseException e) {
             // next form
         }

@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class BinanceKlinesParser implements FileParser {
     private static final Pattern NAME = Pattern.compile("([A-Za-z0-9]+)-(1s|1m|5m|15m|1h|4h|1d)-.*");
-    private static final long MICROS_THRESHOLD = 100_000_000_000_000L; // 1e14: ms values stay below until year 5138
 
     @Override
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
@@ -34,7 +33,8 @@ final class BinanceKlinesParser implements FileParser {
         CsvRow row = new CsvRow(problems);
         CandleSeries.Builder out = null;
         TimeOrder order = null;
-        long divisor = 0; // 1 for ms, 1000 for us; decided on the first data row
+        FileTimes times = new FileTimes(file, "binance-klines", java.util.EnumSet.of(EpochUnit.MILLIS, EpochUnit.MICROS),
+                options.timeWindow()); // milliseconds, or microseconds in Binance spot files from 2025
         long rows = 0;
         long lineNo = 0;
         try (BufferedReader in = InputFiles.open(file, progress)) {
@@ -65,8 +65,12 @@ final class BinanceKlinesParser implements FileParser {
                 if (row.bad()) {
                     continue;
                 }
-                if (divisor == 0) {
-                    divisor = openRaw >= MICROS_THRESHOLD ? 1000 : 1;
+                long openTime = times.millis(row::problem, lineNo, "open_time", openRaw);
+                if (openTime == Long.MIN_VALUE) {
+                    continue;
+                }
+                if (out == null) {
+                    long divisor = times.unit() == EpochUnit.MICROS ? 1000 : 1;
                     if (tf == null) {
                         long span = (closeRaw - openRaw) / divisor + 1;
                         tf = Timeframe.ofMillis(span).orElseThrow(() -> new ImportException(file,
@@ -74,9 +78,8 @@ final class BinanceKlinesParser implements FileParser {
                                         + " ms is not one of " + Timeframe.labels() + "; give --timeframe"));
                     }
                     out = CandleSeries.builder(market, tf, 65536);
-                    order = new TimeOrder(tf);
+                    order = new TimeOrder(tf, options.timeWindow());
                 }
-                long openTime = openRaw / divisor;
                 if (!order.accept(row, "open_time", openTime)) {
                     continue;
                 }
@@ -85,7 +88,8 @@ final class BinanceKlinesParser implements FileParser {
         }
         problems.throwIfRejected();
         List<CandleSeries> candles = out == null ? List.of() : List.of(out.build());
-        return new ParsedFile(file, rows, problems.count(), problems.first(), List.of(), candles, List.of(),
+        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
+                List.of(), candles, List.of(),
                 List.of(), 0);
     }
 }

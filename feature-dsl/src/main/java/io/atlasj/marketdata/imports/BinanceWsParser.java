@@ -41,6 +41,7 @@ final class BinanceWsParser implements FileParser {
     @Override
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
         Problems problems = new Problems(file, options.skipBadRows());
+        FileTimes times = new FileTimes(file, "binance-ws", java.util.EnumSet.of(EpochUnit.MILLIS), options.timeWindow());
         Map<String, List<Trade>> trades = new TreeMap<>();
         Map<String, List<Quote>> quotes = new TreeMap<>();
         long rows = 0;
@@ -81,7 +82,11 @@ final class BinanceWsParser implements FileParser {
                 }
                 if ("trade".equals(event)) {
                     String sym = fields.get("s");
+                    String tField = fields.containsKey("T") ? "T" : "E";
                     long time = longField(sink, fields, "T", fields.containsKey("T") ? null : "E");
+                    if (!sink.bad()) {
+                        time = times.millis(sink::problem, lineNo, tField, time);
+                    }
                     long id = longField(sink, fields, "t", null);
                     double price = doubleField(sink, fields, "p", true);
                     double qty = doubleField(sink, fields, "q", false);
@@ -98,6 +103,12 @@ final class BinanceWsParser implements FileParser {
                     String sym = fields.get("s");
                     long time = fields.containsKey("T") ? longField(sink, fields, "T", null)
                             : fields.containsKey("E") ? longField(sink, fields, "E", null) : local;
+                    if (!sink.bad()) {
+                        String tField = fields.containsKey("T") ? "T" : fields.containsKey("E") ? "E" : "local time";
+                        time = fields.containsKey("T") || fields.containsKey("E")
+                                ? times.millis(sink::problem, lineNo, tField, time)
+                                : times.within(sink::problem, tField, time) ? time : Long.MIN_VALUE;
+                    }
                     long seq = longField(sink, fields, "u", null);
                     double bid = doubleField(sink, fields, "b", true);
                     double bidSize = doubleField(sink, fields, "B", false);
@@ -153,7 +164,8 @@ final class BinanceWsParser implements FileParser {
             options.market(file, null, "unknown"); // still report a missing --exchange first
         }
         problems.throwIfRejected();
-        return new ParsedFile(file, rows, problems.count(), problems.first(), tradeSeries, List.of(), quoteSeries,
+        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
+                tradeSeries, List.of(), quoteSeries,
                 List.of(), ignored);
     }
 

@@ -18,6 +18,8 @@ final class BitstampTradesParser implements FileParser {
         Market market = options.market(file, null, null);
         Problems problems = new Problems(file, options.skipBadRows());
         CsvRow row = new CsvRow(problems);
+        FileTimes times = new FileTimes(file, "bitstamp-trades", java.util.EnumSet.of(EpochUnit.SECONDS),
+                options.timeWindow());
         TradeSeries.Builder trades = TradeSeries.builder(market);
         long rows = 0;
         long lineNo = 0;
@@ -42,7 +44,10 @@ final class BitstampTradesParser implements FileParser {
                 if (row.bad()) {
                     continue;
                 }
-                long t = seconds * 1000L;
+                long t = times.millis(row::problem, lineNo, "timestamp", seconds);
+                if (t == Long.MIN_VALUE) {
+                    continue;
+                }
                 long seq = 0;
                 if (trades.size() > 0) {
                     long last = trades.lastTime();
@@ -58,7 +63,8 @@ final class BitstampTradesParser implements FileParser {
             }
         }
         problems.throwIfRejected();
-        return new ParsedFile(file, rows, problems.count(), problems.first(), List.of(trades.build()), List.of(),
+        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
+                List.of(trades.build()), List.of(),
                 List.of(), List.of(), 0);
     }
 }

@@ -16,9 +16,18 @@ final class CsvRow {
 
     /** Splits {@code text} (line {@code line}); returns false (and records a problem) when the column count is off. */
     boolean reset(String text, long line, int minColumns, int maxColumns) {
+        return reset(text.split(",", -1), line, minColumns, maxColumns);
+    }
+
+    /** As {@link #reset(String, long, int, int)} for a record already split (by {@link CsvFile}). */
+    boolean reset(java.util.List<String> record, long line, int minColumns, int maxColumns) {
+        return reset(record.toArray(new String[0]), line, minColumns, maxColumns);
+    }
+
+    private boolean reset(String[] split, long line, int minColumns, int maxColumns) {
         this.line = line;
         this.bad = false;
-        this.fields = text.split(",", -1);
+        this.fields = split;
         if (fields.length < minColumns || fields.length > maxColumns) {
             String expected = minColumns == maxColumns ? String.valueOf(minColumns) : minColumns + " to " + maxColumns;
             problem(null, "expected " + expected + " columns, found " + fields.length);

@@ -10,33 +10,45 @@ import java.util.Objects;
  * {@code null} when not given; formats that can take them from the file's name or content do so, the others reject
  * the file with a hint.
  *
+ * @param timeWindow the plausible times (null: {@link TimeWindow#standard()})
  * @param columns ohlcv-csv only: the meaning of each column in order, e.g. {@code time,open,high,low,close,volume}
  *                ({@code _} skips a column); without it the header row names the columns
  */
 public record ImportOptions(ImportFormat format, String exchange, String symbol, Timeframe timeframe,
-                            boolean skipBadRows, boolean fillGaps, String columns) {
+                            boolean skipBadRows, boolean fillGaps, String columns, TimeWindow timeWindow) {
     public ImportOptions {
         Objects.requireNonNull(format, "format");
+        timeWindow = timeWindow == null ? TimeWindow.standard() : timeWindow;
+    }
+
+    public ImportOptions(ImportFormat format, String exchange, String symbol, Timeframe timeframe,
+                         boolean skipBadRows, boolean fillGaps, String columns) {
+        this(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns, null);
     }
 
     public static ImportOptions of(ImportFormat format, String exchange, String symbol) {
         return new ImportOptions(format, exchange, symbol, null, false, false, null);
     }
 
+    /** The plausible times ({@code --time-range}); outside them a row is bad. */
+    public ImportOptions withTimeWindow(TimeWindow w) {
+        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns, w);
+    }
+
     public ImportOptions withSkipBadRows(boolean skip) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skip, fillGaps, columns);
+        return new ImportOptions(format, exchange, symbol, timeframe, skip, fillGaps, columns, timeWindow);
     }
 
     public ImportOptions withFillGaps(boolean fill) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fill, columns);
+        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fill, columns, timeWindow);
     }
 
     public ImportOptions withTimeframe(Timeframe tf) {
-        return new ImportOptions(format, exchange, symbol, tf, skipBadRows, fillGaps, columns);
+        return new ImportOptions(format, exchange, symbol, tf, skipBadRows, fillGaps, columns, timeWindow);
     }
 
     public ImportOptions withColumns(String cols) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, cols);
+        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, cols, timeWindow);
     }
 
     /**

@@ -78,7 +78,7 @@ final class LeanParser implements FileParser {
         Boolean quotes = lower.contains("_quote") ? Boolean.TRUE : lower.contains("_trade") ? Boolean.FALSE : null;
         Problems problems = new Problems(file, options.skipBadRows());
         CsvRow row = new CsvRow(problems);
-        TimeOrder order = new TimeOrder(tf);
+        TimeOrder order = new TimeOrder(tf, options.timeWindow());
         CandleSeries.Builder trades = CandleSeries.builder(market, tf, 2048);
         QuoteCandleSeries.Builder quoteBars = QuoteCandleSeries.builder(market, tf);
         long rows = 0;
@@ -127,7 +127,8 @@ final class LeanParser implements FileParser {
         }
         problems.throwIfRejected();
         boolean isQuotes = Boolean.TRUE.equals(quotes);
-        return new ParsedFile(file, rows, problems.count(), problems.first(), List.of(),
+        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
+                List.of(),
                 isQuotes ? List.of() : List.of(trades.build()), List.of(),
                 isQuotes ? List.of(quoteBars.build()) : List.of(), 0);
     }

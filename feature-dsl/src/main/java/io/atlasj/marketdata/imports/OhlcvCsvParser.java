@@ -5,7 +5,6 @@ import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.UtcTime;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,16 +19,22 @@ import java.util.function.LongConsumer;
 /**
  * Generic OHLCV CSV. The columns are named by {@code --columns time,open,high,low,close,volume} (in file order,
  * {@code _} for a column to skip) or by the header row. Required: time, open, high, low, close, volume; optional:
- * quote_volume, trades, taker_buy_volume. Times are epoch seconds, milliseconds, microseconds or nanoseconds (the
- * unit is told by the magnitude of the first time) or ISO-8601 date-times in UTC ({@code 2024-01-31T12:00:00Z},
- * {@code 2024-01-31 12:00:00}, {@code 2024-01-31}). The timeframe comes from {@code --timeframe}, else the smallest
- * step between rows.
+ * quote_volume, trades, taker_buy_volume (header synonyms such as timestamp, date, datetime, timestamp_utc, unix,
+ * vol are understood). Read through {@link CsvFile}: quoted fields, a byte-order mark, and a {@code ,} {@code ;} tab
+ * or {@code |} delimiter. Times are epoch seconds, milliseconds, microseconds or nanoseconds (the unit is told by
+ * the magnitude of the first time and must not change, see {@link FileTimes}) or ISO-8601 date-times, in UTC or
+ * with an offset ({@code 2024-01-31T12:00:00Z}, {@code 2024-01-31 12:00:00}, pandas' {@code 2024-01-31
+ * 12:00:00+00:00}, {@code 2024-01-31}). Newest-first files are read in time order. The timeframe comes from
+ * {@code --timeframe}, else the smallest step between rows.
  */
 final class OhlcvCsvParser implements FileParser {
     private static final List<String> REQUIRED = List.of("time", "open", "high", "low", "close", "volume");
     private static final Map<String, String> ALIASES = Map.ofEntries(
             Map.entry("time", "time"), Map.entry("timestamp", "time"), Map.entry("date", "time"),
             Map.entry("datetime", "time"), Map.entry("open_time", "time"), Map.entry("start", "time"),
+            Map.entry("timestamp_utc", "time"), Map.entry("time_utc", "time"), Map.entry("datetime_utc", "time"),
+            Map.entry("date_utc", "time"), Map.entry("open time", "time"), Map.entry("unix", "time"),
+            Map.entry("unix_time", "time"), Map.entry("vol", "volume"), Map.entry("volume_base", "volume"),
             Map.entry("open", "open"), Map.entry("high", "high"), Map.entry("low", "low"), Map.entry("close", "close"),
             Map.entry("volume", "volume"), Map.entry("quote_volume", "quote_volume"), Map.entry("trades", "trades"),
             Map.entry("count", "trades"), Map.entry("trade_count", "trades"),
@@ -48,35 +53,39 @@ final class OhlcvCsvParser implements FileParser {
         }
         List<long[]> times = new ArrayList<>(); // {time, line}
         List<double[]> values = new ArrayList<>();
-        long unit = 0; // multiplier or divisor code decided on the first row
+        long unit = 0; // numbers (a unit per second) or ISO text (-1), decided on the first row
+        FileTimes epochs = new FileTimes(file, "ohlcv-csv", java.util.EnumSet.allOf(EpochUnit.class), options.timeWindow());
         long rows = 0;
         long lineNo = 0;
-        try (BufferedReader in = InputFiles.open(file, progress)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+        boolean firstRecord = true;
+        try (CsvFile csv = new CsvFile(file, progress)) {
+            for (CsvFile.Record rec : csv) {
+                lineNo = rec.line();
+                List<String> fields = rec.fields();
+                if (fields.size() == 1 && fields.get(0).isBlank()) {
                     continue;
                 }
                 if (columns == null) {
-                    List<String> header = Arrays.stream(line.split(",", -1))
-                            .map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+                    List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
                     columns = mapColumns(file, header, "the header on line " + lineNo);
                     width = header.size();
+                    firstRecord = false;
                     continue;
                 }
-                if (lineNo == 1 && options.columns() != null && !line.isEmpty()
-                        && !Character.isDigit(line.trim().charAt(0)) && line.toLowerCase(Locale.ROOT).contains("open")) {
+                String first = fields.get(0).trim();
+                if (firstRecord && options.columns() != null && !first.isEmpty() && !Character.isDigit(first.charAt(0))
+                        && String.join(",", fields).toLowerCase(Locale.ROOT).contains("open")) {
+                    firstRecord = false;
                     continue; // a header row when --columns is given
                 }
+                firstRecord = false;
                 rows++;
-                if (!row.reset(line, lineNo, width, width)) {
+                if (!row.reset(fields, lineNo, width, width)) {
                     continue;
                 }
-                long[] t = {parseTime(row, columns.get("time"), unit), lineNo};
+                long[] t = {parseTime(row, columns.get("time"), unit, epochs), lineNo};
                 if (unit == 0 && !row.bad()) {
                     unit = unitOf(row.text(columns.get("time")));
-                    t[0] = parseTime(row, columns.get("time"), unit);
                 }
                 double o = row.positive(columns.get("open"), "open");
                 double h = row.positive(columns.get("high"), "high");
@@ -94,9 +103,18 @@ final class OhlcvCsvParser implements FileParser {
                 values.add(new double[] {o, h, l, c, v, qv, n, tb});
             }
         }
+        if (times.size() < 2 && problems.count() > 0) {
+            // nothing (or one row) to import: the rows' own problems say why, not a generic message
+            problems.reject("no more than " + times.size() + " of " + rows + " rows could be read");
+        }
+        if (times.size() >= 2 && times.get(0)[0] > times.get(times.size() - 1)[0]) {
+            // newest first (as many exchange exports): read in time order; the order check below still holds
+            java.util.Collections.reverse(times);
+            java.util.Collections.reverse(values);
+        }
         Timeframe tf = options.timeframe() != null ? options.timeframe() : inferTimeframe(file, times);
         CandleSeries.Builder out = CandleSeries.builder(market, tf, times.size());
-        TimeOrder order = new TimeOrder(tf);
+        TimeOrder order = new TimeOrder(tf, options.timeWindow());
         for (int i = 0; i < times.size(); i++) {
             long line = times.get(i)[1];
             Problems.Sink sink = problems.sinkFor(line);
@@ -107,7 +125,8 @@ final class OhlcvCsvParser implements FileParser {
             out.add(times.get(i)[0], v[0], v[1], v[2], v[3], v[4], v[5], (long) v[6], v[7], CandleSource.IMPORTED);
         }
         problems.throwIfRejected();
-        return new ParsedFile(file, rows, problems.count(), problems.first(), List.of(), List.of(out.build()),
+        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
+                List.of(), List.of(out.build()),
                 List.of(), List.of(), 0);
     }
 
@@ -150,13 +169,14 @@ final class OhlcvCsvParser implements FileParser {
         }
     }
 
-    private static long parseTime(CsvRow row, int column, long unit) {
+    private static long parseTime(CsvRow row, int column, long unit, FileTimes epochs) {
         String s = row.text(column);
         long u = unit == 0 ? unitOf(s) : unit;
         if (u > 0) {
             try {
                 double v = Double.parseDouble(s);
-                return Math.round(v * 1000.0 / u);
+                long ms = epochs.millis(row::problem, row.line(), "time", v); // one unit for the whole file
+                return ms == Long.MIN_VALUE ? 0 : ms;
             } catch (NumberFormatException e) {
                 row.problem("time", "not a number: '" + s + "' (earlier rows gave numeric times)");
                 return 0;
@@ -179,7 +199,8 @@ final class OhlcvCsvParser implements FileParser {
             }
         }
         if (step == Long.MAX_VALUE) {
-            throw new ImportException(file, "cannot tell the timeframe from fewer than two rows; give --timeframe");
+            throw new ImportException(file, "cannot tell the timeframe from " + times.size() + " row(s) with a time; "
+                    + "give --timeframe");
         }
         long s = step;
         return Timeframe.ofMillis(step).orElseThrow(() -> new ImportException(file, "the smallest step between "

@@ -13,13 +13,16 @@ import java.util.List;
  * @param rowsRead  data rows (or messages) read, good and bad
  * @param badRows   rows skipped under {@code --skip-bad-rows}
  * @param skipped   the first few skipped rows with their problems
+ * @param reasons   how many bad rows of each kind (the problem with its values taken out)
  * @param ignored   messages of kinds this importer does not store (depth diffs, book snapshots)
  */
-public record ParsedFile(Path file, long rowsRead, long badRows, List<RowProblem> skipped, List<TradeSeries> trades,
+public record ParsedFile(Path file, long rowsRead, long badRows, List<RowProblem> skipped,
+                         java.util.Map<String, Long> reasons, List<TradeSeries> trades,
                          List<CandleSeries> candles, List<QuoteSeries> quotes, List<QuoteCandleSeries> quoteCandles,
                          long ignored) {
     public ParsedFile {
         skipped = List.copyOf(skipped);
+        reasons = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(reasons));
         trades = List.copyOf(trades);
         candles = List.copyOf(candles);
         quotes = List.copyOf(quotes);

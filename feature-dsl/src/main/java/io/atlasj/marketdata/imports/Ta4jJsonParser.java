@@ -87,7 +87,7 @@ final class Ta4jJsonParser implements FileParser {
             tf = inferTimeframe(file, raws);
         }
         CandleSeries.Builder out = CandleSeries.builder(market, tf, raws.size());
-        TimeOrder order = new TimeOrder(tf);
+        TimeOrder order = new TimeOrder(tf, options.timeWindow());
         for (Raw r : raws) {
             Problems.Sink sink = problems.sinkFor(r.line());
             String at = arrayName + "[" + r.index() + "]";
@@ -116,7 +116,8 @@ final class Ta4jJsonParser implements FileParser {
                     Double.NaN, CandleSource.IMPORTED);
         }
         problems.throwIfRejected();
-        return new ParsedFile(file, raws.size(), problems.count(), problems.first(), List.of(), List.of(out.build()),
+        return new ParsedFile(file, raws.size(), problems.count(), problems.first(), problems.reasons(),
+                List.of(), List.of(out.build()),
                 List.of(), List.of(), 0);
     }
 

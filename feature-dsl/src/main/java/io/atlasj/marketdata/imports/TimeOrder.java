@@ -2,14 +2,19 @@ package io.atlasj.marketdata.imports;
 
 import io.atlasj.marketdata.Timeframe;
 
-/** Checks that bar open times are on the timeframe's UTC grid and strictly increasing within a file. */
+/**
+ * Checks that bar open times are plausible ({@link TimeWindow}), on the timeframe's UTC grid and strictly increasing
+ * within a file.
+ */
 final class TimeOrder {
     private final Timeframe timeframe;
+    private final TimeWindow window;
     private long lastTime = Long.MIN_VALUE;
     private long lastLine;
 
-    TimeOrder(Timeframe timeframe) {
+    TimeOrder(Timeframe timeframe, TimeWindow window) {
         this.timeframe = timeframe;
+        this.window = window;
     }
 
     /** Returns true when {@code openTime} may follow the last accepted bar; otherwise records the problem. */
@@ -18,6 +23,11 @@ final class TimeOrder {
     }
 
     boolean accept(ProblemSink sink, long line, String field, long openTime) {
+        String implausible = window.problem(openTime);
+        if (implausible != null) {
+            sink.problem(field, implausible);
+            return false;
+        }
         if (timeframe.floor(openTime) != openTime) {
             sink.problem(field, "time " + java.time.Instant.ofEpochMilli(openTime) + " is not on a " + timeframe
                     + " boundary (bars must be aligned to UTC " + timeframe + " boundaries; check --timeframe)");

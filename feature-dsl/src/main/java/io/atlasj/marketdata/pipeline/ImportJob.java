@@ -46,10 +46,11 @@ public final class ImportJob {
 
     /** The result of one file. {@code error} is null when it was imported. */
     public record FileOutcome(Path file, long rowsRead, long inserted, long present, long badRows,
-                              List<RowProblem> skipped, long derived, long filled, long ignored, String error,
+                              List<RowProblem> skipped, java.util.Map<String, Long> reasons, long derived, long filled, long ignored, String error,
                               long millis) {
         public FileOutcome {
             skipped = List.copyOf(skipped);
+            reasons = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(reasons));
         }
 
         public boolean rejected() {
@@ -104,13 +105,13 @@ public final class ImportJob {
                 ParsedFile parsed = Parsers.parse(file, options, listener::bytesRead);
                 IngestResult r = new Ingestor(store).ingest(parsed, options.format().id(), options.fillGaps());
                 outcome = new FileOutcome(file, parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(),
-                        parsed.skipped(), r.derived(), r.filled(), parsed.ignored(), null, millisSince(t0));
+                        parsed.skipped(), parsed.reasons(), r.derived(), r.filled(), parsed.ignored(), null, millisSince(t0));
                 LOG.info("imported {}: {} rows read, {} inserted, {} present, {} bad, {} derived", file,
                         parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(), r.derived());
             } catch (ImportException | StoreException e) {
-                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), 0, 0, 0, e.getMessage(), millisSince(t0));
+                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0, e.getMessage(), millisSince(t0));
             } catch (IOException e) {
-                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), 0, 0, 0,
+                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0,
                         file + ": cannot read: " + e.getMessage(), millisSince(t0));
             }
             outcomes.add(outcome);

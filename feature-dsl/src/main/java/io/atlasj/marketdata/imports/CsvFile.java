@@ -1,0 +1,128 @@
+package io.atlasj.marketdata.imports;
+
+import de.siegmar.fastcsv.reader.CommentStrategy;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.LongConsumer;
+
+/**
+ * The records of a CSV file through FastCSV (RFC 4180: quoted fields, quotes inside quotes, line breaks inside
+ * quotes), plain or gzip, with a UTF-8 byte-order mark dropped and the delimiter told from the first line: the most
+ * frequent of {@code , ; tab |} outside quotes (a comma when none occurs). Blank lines are skipped. A file that is
+ * not CSV (an unclosed quote, a field over FastCSV's size limit) is refused with the line where it stops.
+ */
+final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
+    /** One record: its first line in the file and its fields. */
+    record Record(long line, List<String> fields) {
+    }
+
+    private static final char[] DELIMITERS = {',', ';', '\t', '|'};
+    private final Path file;
+    private final char delimiter;
+    private final CsvReader<CsvRecord> reader;
+
+    CsvFile(Path file, LongConsumer progress) throws IOException {
+        this.file = file;
+        BufferedReader in = InputFiles.open(file, progress);
+        in.mark(1 << 20);
+        String first = "";
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (!line.isBlank()) {
+                first = line;
+                break;
+            }
+        }
+        in.reset();
+        in.mark(1);
+        if (in.read() != '\uFEFF') {
+            in.reset();
+        }
+        if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
+            first = first.substring(1);
+        }
+        this.delimiter = delimiterOf(first);
+        this.reader = CsvReader.builder().fieldSeparator(delimiter).quoteCharacter('"')
+                .commentStrategy(CommentStrategy.NONE).skipEmptyLines(true).ignoreDifferentFieldCount(true)
+                .ofCsvRecord(in);
+    }
+
+    /** The delimiter of a line: the most frequent candidate outside double quotes, else a comma. */
+    static char delimiterOf(String line) {
+        int[] counts = new int[DELIMITERS.length];
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted) {
+                for (int d = 0; d < DELIMITERS.length; d++) {
+                    counts[d] += c == DELIMITERS[d] ? 1 : 0;
+                }
+            }
+        }
+        int best = 0;
+        for (int d = 1; d < DELIMITERS.length; d++) {
+            best = counts[d] > counts[best] ? d : best;
+        }
+        return DELIMITERS[best];
+    }
+
+    char delimiter() {
+        return delimiter;
+    }
+
+    @Override
+    public Iterator<Record> iterator() {
+        Iterator<CsvRecord> it = reader.iterator();
+        return new Iterator<>() {
+            private long lastLine;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    return it.hasNext();
+                } catch (CsvParseException | UncheckedIOException e) {
+                    throw refused(e);
+                }
+            }
+
+            @Override
+            public Record next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                try {
+                    CsvRecord r = it.next();
+                    lastLine = r.getStartingLineNumber();
+                    return new Record(lastLine, r.getFields());
+                } catch (CsvParseException | UncheckedIOException e) {
+                    throw refused(e);
+                }
+            }
+
+            private RuntimeException refused(RuntimeException e) {
+                if (e instanceof UncheckedIOException io && !(io.getCause() instanceof java.nio.charset.CharacterCodingException)) {
+                    return io;
+                }
+                String why = e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage());
+                return new ImportException(file, List.of(new RowProblem(lastLine + 1, null,
+                        "not readable as CSV after line " + lastLine + ": " + why)), 1,
+                        "check the file's quoting and line lengths (is it really CSV?)");
+            }
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}
