@@ -47,8 +47,16 @@ public final class FeatureParser {
     private static final Set<String> FEATURE_STEPS = Set.of("lookback", "window", "lag", "diff", "zscore", "clip",
             "plus", "minus", "times", "div", "lookforward");
 
+    /**
+     * The deepest expression read: steps chained plus features nested. Deeper trees would overflow the stack of the
+     * recursive code that prints, hashes and evaluates features (a chain of some 3,000 steps did); no real feature
+     * comes near it.
+     */
+    public static final int MAX_DEPTH = 256;
     private final String text;
     private int pos;
+    private int nesting;
+    private int lastDepth; // the depth of the value expr() returned last
 
     private FeatureParser(String text) {
         this.text = text;
@@ -96,9 +104,14 @@ public final class FeatureParser {
 
     private Object expr() {
         int start = pos;
+        if (++nesting > MAX_DEPTH) {
+            throw error(start, "features nest more than " + MAX_DEPTH + " deep; build the inner part as a feature "
+                    + "of its own (a featureset column) and refer to that");
+        }
         String name = name();
         List<Arg> args = args();
         Object value = construct(name, args, start);
+        int depth = 1 + maxDepth(args);
         while (true) {
             skipSpace();
             if (pos < text.length() && text.charAt(pos) == '.') {
@@ -106,14 +119,32 @@ public final class FeatureParser {
                 int stepAt = pos;
                 String step = name();
                 List<Arg> stepArgs = args();
+                depth = 1 + Math.max(depth, maxDepth(stepArgs));
+                if (depth > MAX_DEPTH) {
+                    throw error(stepAt, "the expression is more than " + MAX_DEPTH + " steps deep; split it into "
+                            + "features of their own");
+                }
                 value = step(value, step, stepArgs, stepAt);
             } else {
+                nesting--;
+                lastDepth = depth;
                 return value;
             }
         }
     }
 
-    private record Arg(int at, Double number, String string, Object expr) {
+    private static int maxDepth(List<Arg> args) {
+        int d = 0;
+        for (Arg a : args) {
+            d = Math.max(d, a.depth());
+        }
+        return d;
+    }
+
+    private record Arg(int at, Double number, String string, Object expr, int depth) {
+        Arg(int at, Double number, String string, Object expr) {
+            this(at, number, string, expr, 0);
+        }
     }
 
     private List<Arg> args() {
@@ -134,7 +165,8 @@ public final class FeatureParser {
             } else if (c == '-' || c == '+' || c == '.' || Character.isDigit(c)) {
                 out.add(new Arg(at, number(), null, null));
             } else if (Character.isLetter(c)) {
-                out.add(new Arg(at, null, null, expr()));
+                Object e = expr();
+                out.add(new Arg(at, null, null, e, lastDepth));
             } else {
                 throw error(pos, c == 0 ? "unexpected end: an argument is missing" : "unexpected '" + c + "'");
             }

@@ -87,4 +87,22 @@ class FeatureParserTest {
         assertThatThrownBy(() -> FeatureParser.parseFeature("Close().lookforward(2).lag(1)"))
                 .hasMessageContaining("'lag' cannot follow a label");
     }
+
+    @Test
+    void deepExpressionsAreLocatedErrorsNotStackOverflows() {
+        String chain = "Close()" + ".lag(1)".repeat(3_000);
+        assertThatThrownBy(() -> FeatureParser.parseFeature(chain))
+                .isInstanceOfSatisfying(FeatureParseException.class, e -> {
+                    assertThat(e.reason()).contains("more than 256 steps deep");
+                    assertThat(e.position()).isEqualTo("Close()".length() + 255 * ".lag(1)".length() + 1); // the 256th step
+                });
+        String nested = "Close().plus(".repeat(3_000) + "Close()" + ")".repeat(3_000);
+        assertThatThrownBy(() -> FeatureParser.parseFeature(nested))
+                .isInstanceOfSatisfying(FeatureParseException.class,
+                        e -> assertThat(e.reason()).contains("features nest more than 256 deep"));
+        // up to the limit they parse and print back
+        String deep = "Close()" + ".lag(1)".repeat(200);
+        Feature f = FeatureParser.parseFeature(deep);
+        assertThat(FeatureParser.parseFeature(f.toString())).isEqualTo(f);
+    }
 }
