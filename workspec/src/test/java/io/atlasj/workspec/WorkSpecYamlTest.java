@@ -310,4 +310,68 @@ class WorkSpecYamlTest {
                                 + "together) or off (each model alone), got 'sometimes'")
                         .contains("bad.yaml:2:47: execution.checkpointEvery: must be a duration such as 500ms, 30s"));
     }
+
+    @Test
+    void anchorsAliasesAndMergeKeysReadAsTheWrittenOutSpec() throws Exception {
+        String written = """
+                name: anchors
+                units:
+                  - name: a
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: dnn, type: dnn, hidden: [[16]], training: {epochs: 20, lr: 0.001, batchSize: 64}}
+                      - {name: small, type: dnn, hidden: [[8]], training: {epochs: 5, lr: 0.001, batchSize: 64}}
+                  - name: b
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)", scaling: robust}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: dnn, type: dnn, hidden: [[16]], training: {epochs: 20, lr: 0.001, batchSize: 64}}
+                      - {name: small, type: dnn, hidden: [[8]], training: {epochs: 5, lr: 0.001, batchSize: 64}}
+                """;
+        String anchored = """
+                name: anchors
+                units:
+                  - name: a
+                    featureset: quickstart
+                    dataset: &data {task: classification, label: "UpDown(3)", scaling: zscore}
+                    split: &split {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models: &models
+                      - {name: dnn, type: dnn, hidden: [[16]], training: &train {epochs: 20, lr: 0.001, batchSize: 64}}
+                      - name: small
+                        type: dnn
+                        hidden: [[8]]
+                        training: {<<: *train, epochs: 5}
+                  - name: b
+                    featureset: quickstart
+                    dataset: {<<: *data, scaling: robust}
+                    split: *split
+                    models: *models
+                """;
+        WorkSpec a = WorkSpecYaml.read("written.yaml", written, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false);
+        WorkSpec b = WorkSpecYaml.read("anchored.yaml", anchored, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false);
+        assertThat(Expander.expand(b).stream().map(ModelSpec::key).toList()).hasSize(4)
+                .isEqualTo(Expander.expand(a).stream().map(ModelSpec::key).toList());
+        // an alias without its anchor is a located error
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad.yaml", anchored.replace("models: *models", "models: *model"),
+                FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false)).hasMessageContaining("bad.yaml:17").hasMessageContaining("unknown alias *model");
+    }
+
+    @Test
+    void aBillionLaughsSpecIsRefusedNotExpanded() {
+        StringBuilder y = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            y.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int k = 0; k < 10; k++) {
+                y.append(k == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            y.append("]\n");
+        }
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> io.atlasj.workspec.yaml.YamlTree.parse(y.toString()))
+                .hasMessageContaining("aliases expand this document to more than 1000000 values");
+        assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
+    }
 }
