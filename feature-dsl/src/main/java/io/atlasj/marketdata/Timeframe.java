@@ -4,16 +4,22 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * A candle length, written as in the CLI contract: {@code 1s 1m 5m 15m 1h 4h 1d}. Candles are aligned to UTC
- * boundaries: a candle's open time is a multiple of {@link #millis()} since the epoch.
+ * A candle length, written as in the CLI contract: {@code 1s 1m 5m 15m 1h 4h 1d}, and also {@code 3m 30m 2h 12h}.
+ * Candles are aligned to UTC boundaries: a candle's open time is a multiple of {@link #millis()} since the epoch
+ * (every length divides a day, so a day's candles start at midnight UTC). Weekly bars are not offered: a week's
+ * alignment (Monday) is not a multiple of its length since the epoch, and imports derive bars day by day.
  */
 public enum Timeframe {
     S1("1s", 1_000L),
     M1("1m", 60_000L),
+    M3("3m", 180_000L),
     M5("5m", 300_000L),
     M15("15m", 900_000L),
+    M30("30m", 1_800_000L),
     H1("1h", 3_600_000L),
+    H2("2h", 7_200_000L),
     H4("4h", 14_400_000L),
+    H12("12h", 43_200_000L),
     D1("1d", 86_400_000L);
 
     private final String label;
@@ -44,7 +50,7 @@ public enum Timeframe {
     }
 
     /**
-     * Parses {@code 1s 1m 5m 15m 1h 4h 1d} (case-insensitive).
+     * Parses {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d} (case-insensitive).
      *
      * @throws IllegalArgumentException naming the accepted forms
      */
