@@ -185,6 +185,10 @@ final class FeaturesCommand {
                             + Formats.time(m.time()[m.rows() - 1]) : "");
             pw.println((built.cacheHit() ? "cache hit: " : "built in " + r.millis() + " ms, cached: ")
                     + built.file().map(Path::toString).orElse("(not cached)"));
+            r.why().ifPresent(h -> spec.commandLine().getErr().println((m.rows() == 0 ? "error: " : "warning: ") + h));
+            if (m.rows() == 0) {
+                return 1; // nothing to train on: not a success
+            }
             if (out != null) {
                 if (out.toString().endsWith(".arrow")) {
                     FeaturesetCache.write(m, out);

@@ -71,4 +71,18 @@ class FeaturesCliTest {
         assertThat(run(1, "features", "build", "cross-market")[1])
                 .contains("needs candles of bybit:btcusdt at 1m").contains("the store has none");
     }
+
+    @Test
+    void aFeaturesetTooSparseForItsDataIsAnErrorThatSaysWhy() throws Exception {
+        run(0, "data", "import", "--bundled");
+        // a featureset the data is too sparse for builds no row: an error that says why, not a silent success
+        Path sparse = home.resolve("sparse.yaml");
+        Files.writeString(sparse, "name: sparse\nbase: {market: \"bitstamp:btc_usd\", timeframe: 1s}\nfeatures:\n"
+                + "  - RSI(30)\nlabels:\n  - FutureReturn(1)\n");
+        assertThat(run(1, "features", "build", sparse.toString())[1])
+                .contains("error: 0 of ").contains("its longest stretch without one is").contains("gaps: bridge");
+        // bridged, the same featureset builds
+        Files.writeString(sparse, Files.readString(sparse) + "gaps: bridge\n");
+        assertThat(run(0, "features", "build", sparse.toString())[0]).contains("sparse: ");
+    }
 }

@@ -143,9 +143,19 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
      * @param dataFrom        where reading bars started, to cover the longest warm-up
      */
     public record BuildReport(long baseBars, long droppedFeatures, long droppedLabels, List<Long> missing,
-                              long dataFrom, long from, long to, long millis) {
+                              long dataFrom, long from, long to, long millis, String hint) {
         public BuildReport {
             missing = List.copyOf(missing);
+        }
+
+        public BuildReport(long baseBars, long droppedFeatures, long droppedLabels, List<Long> missing, long dataFrom,
+                           long from, long to, long millis) {
+            this(baseBars, droppedFeatures, droppedLabels, missing, dataFrom, from, to, millis, null);
+        }
+
+        /** Why most rows were dropped and what to do, when they were (else empty). */
+        public java.util.Optional<String> why() {
+            return java.util.Optional.ofNullable(hint);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.atlasj.features.FeatureKind;
 import io.atlasj.features.Label;
 import io.atlasj.features.eval.Column;
 import io.atlasj.features.eval.Evaluator;
+import io.atlasj.features.eval.GapPolicy;
 import io.atlasj.features.eval.SeriesSource;
 import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.CandleSource;
@@ -207,9 +208,40 @@ public final class FeatureSetBuilder {
             l2[c] = compact(labels[c], keep, rows);
         }
         FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(n, n - afterFeatures, afterFeatures - rows,
-                missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L);
+                missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L,
+                sparse(set, baseTime, baseMs, rows, warm));
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
                 r.labels().stream().map(Label::id).toList(), l2, report, fingerprint);
+    }
+
+    /**
+     * When a build keeps under half of its base bars: why (the longest gap-free stretch of base bars against the
+     * history the features need) and what to do; null otherwise.
+     */
+    static String sparse(FeatureLabelSet set, long[] baseTime, long baseMs, int rows, long warmMillis) {
+        int n = baseTime.length;
+        if (n == 0 || rows * 2L >= n) {
+            return null;
+        }
+        int best = 1;
+        int bestEnd = 0;
+        int run = 1;
+        for (int i = 1; i < n; i++) {
+            run = baseTime[i] - baseTime[i - 1] == baseMs ? run + 1 : 1;
+            if (run > best) {
+                best = run;
+                bestEnd = i;
+            }
+        }
+        long warmBars = (warmMillis + baseMs - 1) / baseMs;
+        String stretch = java.time.Instant.ofEpochMilli(baseTime[bestEnd - best + 1]) + " to "
+                + java.time.Instant.ofEpochMilli(baseTime[bestEnd]);
+        return rows + " of " + n + " " + set.baseTimeframe() + " bars of " + set.baseMarket() + " kept: the data has "
+                + "gaps, its longest stretch without one is " + best + " bars (" + stretch + "), and the features "
+                + "need about " + warmBars + " bars of history before a row"
+                + (set.gaps() == GapPolicy.DROP ? " that no window may cross" : "")
+                + "; use a coarser base timeframe, shorter windows, more complete data"
+                + (set.gaps() == GapPolicy.DROP ? ", or gaps: bridge if the gaps are harmless (weekends, closures)" : "");
     }
 
     /**

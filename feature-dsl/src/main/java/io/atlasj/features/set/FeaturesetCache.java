@@ -119,6 +119,11 @@ public final class FeaturesetCache {
             Map<String, String> meta = vsr.getSchema().getCustomMetadata();
             String name = meta.getOrDefault("atlas.featureset", f.getFileName().toString());
             FeatureMatrix.BuildReport report = report(meta.get("atlas.report"));
+            if (meta.containsKey("atlas.hint")) {
+                FeatureMatrix.BuildReport r = report;
+                report = new FeatureMatrix.BuildReport(r.baseBars(), r.droppedFeatures(), r.droppedLabels(), r.missing(),
+                        r.dataFrom(), r.from(), r.to(), r.millis(), meta.get("atlas.hint"));
+            }
             List<String> fids = new ArrayList<>();
             List<String> lids = new ArrayList<>();
             for (Field field : vsr.getSchema().getFields()) {
@@ -223,9 +228,11 @@ public final class FeaturesetCache {
         String report = r.baseBars() + ";" + r.droppedFeatures() + ";" + r.droppedLabels() + ";" + r.dataFrom() + ";"
                 + r.from() + ";" + r.to() + ";" + r.missing().stream().map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(","));
-        Schema schema = new Schema(fields, Map.of("atlas.featureset", m.name(), "atlas.format",
+        Map<String, String> meta = new java.util.HashMap<>(Map.of("atlas.featureset", m.name(), "atlas.format",
                 String.valueOf(FORMAT_VERSION), "atlas.report", report, "atlas.data",
                 String.join("\n", m.dataFingerprint())));
+        r.why().ifPresent(h -> meta.put("atlas.hint", h));
+        Schema schema = new Schema(fields, meta);
         int batch = 65_536;
         try (BufferAllocator alloc = new RootAllocator();
              VectorSchemaRoot vsr = VectorSchemaRoot.create(schema, alloc);

@@ -87,4 +87,21 @@ class ReviewRegressionTest {
         MarketResolver r = new MarketResolver(new Market("bitstamp", "btc_usd"), Timeframe.M5, null, null, store.markets());
         assertThatThrownBy(() -> r.resolve(Close().quote("usdc"))).hasMessageContaining("needs an asset");
     }
+
+    @Test
+    void aBuildThatKeepsFewRowsSaysWhyAndWhatToDo() {
+        // one-second bars of 2013 Bitstamp trades: most seconds have no trade, so 30-bar windows rarely fit
+        FeatureLabelSet sparse = FeatureLabelSet.builder("x").base("bitstamp:btc_usd", "1s").features(RSI(30))
+                .labels(FutureReturn(1)).build();
+        FeatureMatrix m = new FeatureSetBuilder(SeriesSource.of(store)).build(sparse, Long.MIN_VALUE / 4,
+                Long.MAX_VALUE / 4);
+        assertThat(m.rows() * 2L).isLessThan(m.report().baseBars());
+        assertThat(m.report().why()).hasValueSatisfying(h -> assertThat(h)
+                .contains(" 1s bars of bitstamp:btc_usd kept: the data has gaps, its longest stretch without one is ")
+                .contains("bars of history before a row").contains("gaps: bridge"));
+        FeatureLabelSet hourly = FeatureLabelSet.builder("x").base("bitstamp:btc_usd", "1h").features(RSI(3))
+                .labels(FutureReturn(1)).build();
+        assertThat(new FeatureSetBuilder(SeriesSource.of(store)).build(hourly, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4)
+                .report().why()).isEmpty();
+    }
 }
