@@ -8,46 +8,21 @@ import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.imports.ImportFormat;
 import io.atlasj.marketdata.imports.ImportOptions;
 import io.atlasj.marketdata.imports.RowProblem;
-import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of bad input: by default the whole file is rejected with file, line and field and nothing of it is
  * written; with --skip-bad-rows the good rows are imported and the bad ones reported.
  */
-class BadInputTest {
+class BadInputTest extends ImportFixture {
     private static final Market BTC = new Market("bitstamp", "btc_usd");
     private static final Market FIL = new Market("binance-um", "filusdt");
     private static final String KLINE_HEADER = "open_time,open,high,low,close,volume,close_time,quote_volume,count,"
             + "taker_buy_volume,taker_buy_quote_volume,ignore";
-
-    @TempDir
-    Path dir;
-    MarketDataStore store;
-
-    @BeforeEach
-    void open() {
-        store = MarketDataStore.open(dir.resolve("store"));
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
-
-    private ImportJob.FileOutcome importFile(String name, String content, ImportOptions options) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, content);
-        ImportJob.Summary s = new ImportJob(store).run(List.of(file), options, ImportJob.Listener.NONE);
-        return s.files().get(0);
-    }
 
     private static ImportOptions trades() {
         return ImportOptions.of(ImportFormat.BITSTAMP_TRADES, "bitstamp", "btc_usd");

@@ -7,46 +7,21 @@ import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.imports.ImportFormat;
 import io.atlasj.marketdata.imports.ImportOptions;
-import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CSV dialects of real exports import to the same bars: pandas' default datetime with an offset, {@code ;} and
  * tab delimiters, RFC 4180 quoted fields, a UTF-8 byte-order mark, header synonyms, newest-first order. A file of
  * which no row can be read says why (its rows' problems), and skipped rows are summarised by kind.
  */
-class CsvDialectsTest {
+class CsvDialectsTest extends ImportFixture {
     private static final Market ABC = new Market("x", "abc");
     private static final long T0 = Instant.parse("2023-03-01T00:00:00Z").toEpochMilli();
-
-    @TempDir
-    Path dir;
-    MarketDataStore store;
-
-    @BeforeEach
-    void open() {
-        store = MarketDataStore.open(dir.resolve("store"));
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
-
-    private ImportJob.FileOutcome importFile(String name, String content, ImportOptions options) throws IOException {
-        Path file = dir.resolve(name);
-        Files.write(file, content.getBytes(StandardCharsets.UTF_8));
-        return new ImportJob(store).run(List.of(file), options, ImportJob.Listener.NONE).files().get(0);
-    }
 
     private static ImportOptions ohlcv(String symbol) {
         return ImportOptions.of(ImportFormat.OHLCV_CSV, "x", symbol);

@@ -8,44 +8,20 @@ import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.imports.ImportFormat;
 import io.atlasj.marketdata.imports.ImportOptions;
 import io.atlasj.marketdata.imports.TimeWindow;
-import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Times in the wrong unit are never stored: a file whose epoch unit changes is refused at the line where it does,
  * times of another unit than the format's are refused with the format named, and any time outside the plausible
  * window (2009-01-01 to a day after now, or --time-range) is a bad row, in every importer.
  */
-class ImplausibleTimesTest {
+class ImplausibleTimesTest extends ImportFixture {
     private static final Market FIL = new Market("binance-um", "filusdt");
-
-    @TempDir
-    Path dir;
-    MarketDataStore store;
-
-    @BeforeEach
-    void open() {
-        store = MarketDataStore.open(dir.resolve("store"));
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
-
-    private ImportJob.FileOutcome importFile(String name, String content, ImportOptions options) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, content);
-        return new ImportJob(store).run(List.of(file), options, ImportJob.Listener.NONE).files().get(0);
-    }
 
     private static ImportOptions klines() {
         return ImportOptions.of(ImportFormat.BINANCE_KLINES, "binance-um", "filusdt").withTimeframe(Timeframe.M1);

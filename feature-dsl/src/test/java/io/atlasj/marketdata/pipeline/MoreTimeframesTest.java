@@ -7,35 +7,17 @@ import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.imports.ImportFormat;
 import io.atlasj.marketdata.imports.ImportOptions;
-import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** 3m, 30m, 2h and 12h bars: imported as such, and derived from minute bars exactly as aggregated by hand. */
-class MoreTimeframesTest {
+class MoreTimeframesTest extends ImportFixture {
     private static final long T0 = Instant.parse("2023-03-01T00:00:00Z").toEpochMilli();
-
-    @TempDir
-    Path dir;
-    MarketDataStore store;
-
-    @BeforeEach
-    void open() {
-        store = MarketDataStore.open(dir.resolve("store"));
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
 
     @Test
     void minuteBarsDeriveThreeMinuteToTwelveHourBarsAsAggregatedByHand() throws IOException {
