@@ -69,7 +69,7 @@ class FeaturesCliTest {
         assertThat(run(1, "features", "build", "nonesuch")[1]).contains("no featureset 'nonesuch'")
                 .contains("quickstart");
         assertThat(run(1, "features", "build", "cross-market")[1])
-                .contains("needs candles of bybit:btcusdt at 1m").contains("the store has none");
+                .contains("needs candles of bybit:btcusdt at 1m at any time").contains("the store has none");
     }
 
     @Test

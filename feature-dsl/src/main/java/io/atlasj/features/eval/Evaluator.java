@@ -58,8 +58,14 @@ public final class Evaluator {
 
     /** The error for a series the store lacks: what is needed, over which range, and what the store has. */
     public static IllegalArgumentException missing(String owner, String what, long from, long to, SeriesSource source) {
-        return new IllegalArgumentException(owner + " needs " + what + " between "
-                + java.time.Instant.ofEpochMilli(Math.max(0, from)) + " and " + java.time.Instant.ofEpochMilli(to)
+        // open ends of a range are far from real time (Long.MIN_VALUE / 4 and so on): they are said as such
+        boolean openFrom = from < 0;
+        boolean openTo = to > System.currentTimeMillis() + 3_650L * 86_400_000L;
+        String range = openFrom && openTo ? "at any time"
+                : openFrom ? "before " + java.time.Instant.ofEpochMilli(to)
+                : openTo ? "from " + java.time.Instant.ofEpochMilli(from) + " on"
+                : "between " + java.time.Instant.ofEpochMilli(from) + " and " + java.time.Instant.ofEpochMilli(to);
+        return new IllegalArgumentException(owner + " needs " + what + " " + range
                 + ", and the store has none; stored markets: " + source.markets()
                 + " (see 'atlas data list'; import with 'atlas data import')");
     }

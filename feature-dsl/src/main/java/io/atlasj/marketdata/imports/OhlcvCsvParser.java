@@ -58,6 +58,7 @@ final class OhlcvCsvParser implements FileParser {
         long rows = 0;
         long lineNo = 0;
         boolean firstRecord = true;
+        boolean sawHeader = false;
         try (CsvFile csv = new CsvFile(file, progress)) {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
@@ -70,12 +71,14 @@ final class OhlcvCsvParser implements FileParser {
                     columns = mapColumns(file, header, "the header on line " + lineNo);
                     width = header.size();
                     firstRecord = false;
+                    sawHeader = true;
                     continue;
                 }
                 String first = fields.get(0).trim();
                 if (firstRecord && options.columns() != null && !first.isEmpty() && !Character.isDigit(first.charAt(0))
                         && String.join(",", fields).toLowerCase(Locale.ROOT).contains("open")) {
                     firstRecord = false;
+                    sawHeader = true;
                     continue; // a header row when --columns is given
                 }
                 firstRecord = false;
@@ -102,6 +105,9 @@ final class OhlcvCsvParser implements FileParser {
                 times.add(t);
                 values.add(new double[] {o, h, l, c, v, qv, n, tb});
             }
+        }
+        if (rows == 0) {
+            throw new ImportException(file, sawHeader ? "a header but no data rows" : "no data rows (an empty file?)");
         }
         if (times.size() < 2 && problems.count() > 0) {
             // nothing (or one row) to import: the rows' own problems say why, not a generic message

@@ -105,6 +105,9 @@ class CsvDialectsTest extends ImportFixture {
                 + "'2023/03/01 00:00'").contains("no more than 0 of 2 rows could be read")
                 .doesNotContain("cannot tell the timeframe");
         assertThat(store.markets()).isEmpty();
+        assertThat(importFile("empty.csv", "", ohlcv("e")).error()).contains("empty.csv: no data rows (an empty file?)");
+        assertThat(importFile("header.csv", "time,open,high,low,close,volume\n", ohlcv("h")).error())
+                .contains("header.csv: a header but no data rows");
     }
 
     @Test
