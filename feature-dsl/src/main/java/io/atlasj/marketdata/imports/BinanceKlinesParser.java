@@ -4,7 +4,6 @@ import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,18 +36,22 @@ final class BinanceKlinesParser implements FileParser {
                 options.timeWindow()); // milliseconds, or microseconds in Binance spot files from 2025
         long rows = 0;
         long lineNo = 0;
-        try (BufferedReader in = InputFiles.open(file, progress)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+        boolean first = true;
+        try (CsvFile csv = new CsvFile(file, progress)) {
+            for (CsvFile.Record rec : csv) {
+                lineNo = rec.line();
+                String head = rec.fields().get(0).trim();
+                if (rec.fields().size() == 1 && head.isEmpty()) {
                     continue;
                 }
-                if (lineNo == 1 && line.startsWith("open_time")) {
-                    continue;
+                if (first) {
+                    first = false;
+                    if (head.equals("open_time")) {
+                        continue; // header
+                    }
                 }
                 rows++;
-                if (!row.reset(line, lineNo, 12, 12)) {
+                if (!row.reset(rec.fields(), lineNo, 12, 12)) {
                     continue;
                 }
                 long openRaw = row.integer(0, "open_time");

@@ -2,7 +2,6 @@ package io.atlasj.marketdata.imports;
 
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.TradeSeries;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,18 +23,22 @@ final class BitstampTradesParser implements FileParser {
         long rows = 0;
         long lineNo = 0;
         long lastGoodLine = 0;
-        try (BufferedReader in = InputFiles.open(file, progress)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+        boolean first = true;
+        try (CsvFile csv = new CsvFile(file, progress)) {
+            for (CsvFile.Record rec : csv) {
+                lineNo = rec.line();
+                String head = rec.fields().get(0).trim();
+                if (rec.fields().size() == 1 && head.isEmpty()) {
                     continue;
                 }
-                if (lineNo == 1 && !Character.isDigit(line.trim().charAt(0))) {
-                    continue; // header
+                if (first) {
+                    first = false;
+                    if (head.isEmpty() || !Character.isDigit(head.charAt(0))) {
+                        continue; // header
+                    }
                 }
                 rows++;
-                if (!row.reset(line, lineNo, 3, 3)) {
+                if (!row.reset(rec.fields(), lineNo, 3, 3)) {
                     continue;
                 }
                 long seconds = row.integer(0, "timestamp");

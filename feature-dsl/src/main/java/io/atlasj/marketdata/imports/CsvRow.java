@@ -1,7 +1,7 @@
 package io.atlasj.marketdata.imports;
 
 /**
- * One split CSV line with typed accessors that record a {@link RowProblem} instead of throwing, so that every bad
+ * One CSV record (split by {@link CsvFile}) with typed accessors that record a {@link RowProblem} instead of throwing, so that every bad
  * field of a file is reported with its line and column name.
  */
 final class CsvRow {
@@ -14,12 +14,10 @@ final class CsvRow {
         this.problems = problems;
     }
 
-    /** Splits {@code text} (line {@code line}); returns false (and records a problem) when the column count is off. */
-    boolean reset(String text, long line, int minColumns, int maxColumns) {
-        return reset(text.split(",", -1), line, minColumns, maxColumns);
-    }
-
-    /** As {@link #reset(String, long, int, int)} for a record already split (by {@link CsvFile}). */
+    /**
+     * Takes the record at {@code line} as split by {@link CsvFile}; returns false (and records a problem) when the
+     * column count is off.
+     */
     boolean reset(java.util.List<String> record, long line, int minColumns, int maxColumns) {
         return reset(record.toArray(new String[0]), line, minColumns, maxColumns);
     }

@@ -5,7 +5,6 @@ import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteCandleSeries;
 import io.atlasj.marketdata.Timeframe;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -83,20 +82,18 @@ final class LeanParser implements FileParser {
         QuoteCandleSeries.Builder quoteBars = QuoteCandleSeries.builder(market, tf);
         long rows = 0;
         long lineNo = 0;
-        try (BufferedReader in = InputFiles.open(file, progress)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+        try (CsvFile csv = new CsvFile(file, progress)) {
+            for (CsvFile.Record rec : csv) {
+                lineNo = rec.line();
+                if (rec.fields().size() == 1 && rec.fields().get(0).isBlank()) {
                     continue;
                 }
                 rows++;
                 if (quotes == null) {
-                    int cols = line.split(",", -1).length;
-                    quotes = cols == 11;
+                    quotes = rec.fields().size() == 11;
                 }
                 int expected = quotes ? 11 : 6;
-                if (!row.reset(line, lineNo, expected, expected)) {
+                if (!row.reset(rec.fields(), lineNo, expected, expected)) {
                     continue;
                 }
                 long time = intraday ? dayStart + row.integer(0, "time") : dateTime(row);
