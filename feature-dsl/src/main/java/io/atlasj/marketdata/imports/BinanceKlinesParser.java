@@ -41,9 +41,6 @@ final class BinanceKlinesParser implements FileParser {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
                 String head = rec.fields().get(0).trim();
-                if (rec.fields().size() == 1 && head.isEmpty()) {
-                    continue;
-                }
                 if (first) {
                     first = false;
                     if (head.equals("open_time")) {

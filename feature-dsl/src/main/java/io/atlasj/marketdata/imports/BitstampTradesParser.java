@@ -28,9 +28,6 @@ final class BitstampTradesParser implements FileParser {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
                 String head = rec.fields().get(0).trim();
-                if (rec.fields().size() == 1 && head.isEmpty()) {
-                    continue;
-                }
                 if (first) {
                     first = false;
                     if (head.isEmpty() || !Character.isDigit(head.charAt(0))) {

@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
 /**
  * The records of a CSV file through FastCSV (RFC 4180: quoted fields, quotes inside quotes, line breaks inside
  * quotes), plain or gzip, with a UTF-8 byte-order mark dropped and the delimiter told from the first line: the most
- * frequent of {@code , ; tab |} outside quotes (a comma when none occurs). Blank lines are skipped. A file that is
+ * frequent of {@code , ; tab |} outside quotes (a comma when none occurs). Blank lines (empty or only spaces) are skipped. A file that is
  * not CSV (an unclosed quote, a field over FastCSV's size limit) is refused with the line where it stops.
  */
 final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
@@ -27,7 +27,6 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
 
     private static final char[] DELIMITERS = {',', ';', '\t', '|'};
     private final Path file;
-    private final char delimiter;
     private final CsvReader<CsvRecord> reader;
 
     CsvFile(Path file, LongConsumer progress) throws IOException {
@@ -49,8 +48,7 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
         if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
             first = first.substring(1);
         }
-        this.delimiter = delimiterOf(first);
-        this.reader = CsvReader.builder().fieldSeparator(delimiter).quoteCharacter('"')
+        this.reader = CsvReader.builder().fieldSeparator(delimiterOf(first)).quoteCharacter('"')
                 .commentStrategy(CommentStrategy.NONE).skipEmptyLines(true).ignoreDifferentFieldCount(true)
                 .ofCsvRecord(in);
     }
@@ -76,20 +74,26 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
         return DELIMITERS[best];
     }
 
-    char delimiter() {
-        return delimiter;
-    }
-
     @Override
     public Iterator<Record> iterator() {
         Iterator<CsvRecord> it = reader.iterator();
         return new Iterator<>() {
             private long lastLine;
 
+            private Record next;
+
             @Override
             public boolean hasNext() {
                 try {
-                    return it.hasNext();
+                    while (next == null && it.hasNext()) {
+                        CsvRecord r = it.next();
+                        lastLine = r.getStartingLineNumber();
+                        List<String> f = r.getFields();
+                        if (f.size() > 1 || !f.get(0).isBlank()) { // a line of spaces is as blank as an empty one
+                            next = new Record(lastLine, f);
+                        }
+                    }
+                    return next != null;
                 } catch (CsvParseException | UncheckedIOException e) {
                     throw refused(e);
                 }
@@ -100,13 +104,9 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                try {
-                    CsvRecord r = it.next();
-                    lastLine = r.getStartingLineNumber();
-                    return new Record(lastLine, r.getFields());
-                } catch (CsvParseException | UncheckedIOException e) {
-                    throw refused(e);
-                }
+                Record r = next;
+                next = null;
+                return r;
             }
 
             private RuntimeException refused(RuntimeException e) {

@@ -85,9 +85,6 @@ final class LeanParser implements FileParser {
         try (CsvFile csv = new CsvFile(file, progress)) {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
-                if (rec.fields().size() == 1 && rec.fields().get(0).isBlank()) {
-                    continue;
-                }
                 rows++;
                 if (quotes == null) {
                     quotes = rec.fields().size() == 11;

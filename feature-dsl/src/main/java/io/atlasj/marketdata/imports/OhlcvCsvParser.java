@@ -53,7 +53,7 @@ final class OhlcvCsvParser implements FileParser {
         }
         List<long[]> times = new ArrayList<>(); // {time, line}
         List<double[]> values = new ArrayList<>();
-        long unit = 0; // numbers (a unit per second) or ISO text (-1), decided on the first row
+        int form = 0; // epoch numbers (1) or ISO text (-1), decided on the first row
         FileTimes epochs = new FileTimes(file, "ohlcv-csv", java.util.EnumSet.allOf(EpochUnit.class), options.timeWindow());
         long rows = 0;
         long lineNo = 0;
@@ -63,9 +63,6 @@ final class OhlcvCsvParser implements FileParser {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
                 List<String> fields = rec.fields();
-                if (fields.size() == 1 && fields.get(0).isBlank()) {
-                    continue;
-                }
                 if (columns == null) {
                     List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
                     columns = mapColumns(file, header, "the header on line " + lineNo);
@@ -86,9 +83,9 @@ final class OhlcvCsvParser implements FileParser {
                 if (!row.reset(fields, lineNo, width, width)) {
                     continue;
                 }
-                long[] t = {parseTime(row, columns.get("time"), unit, epochs), lineNo};
-                if (unit == 0 && !row.bad()) {
-                    unit = unitOf(row.text(columns.get("time")));
+                long[] t = {parseTime(row, columns.get("time"), form, epochs), lineNo};
+                if (form == 0 && !row.bad()) {
+                    form = numeric(row.text(columns.get("time"))) ? 1 : -1;
                 }
                 double o = row.positive(columns.get("open"), "open");
                 double h = row.positive(columns.get("high"), "high");
@@ -158,27 +155,19 @@ final class OhlcvCsvParser implements FileParser {
         return map;
     }
 
-    /** 1, 1000, 1_000_000 or 1_000_000_000 units per second for numbers; -1 for ISO text. */
-    private static long unitOf(String text) {
+    /** Whether a time is written as a number (its unit is then {@link FileTimes}'s to tell) rather than ISO text. */
+    private static boolean numeric(String text) {
         try {
-            double v = Math.abs(Double.parseDouble(text));
-            if (v < 1e11) {
-                return 1;
-            } else if (v < 1e14) {
-                return 1000;
-            } else if (v < 1e17) {
-                return 1_000_000;
-            }
-            return 1_000_000_000;
+            Double.parseDouble(text);
+            return true;
         } catch (NumberFormatException e) {
-            return -1;
+            return false;
         }
     }
 
-    private static long parseTime(CsvRow row, int column, long unit, FileTimes epochs) {
+    private static long parseTime(CsvRow row, int column, int form, FileTimes epochs) {
         String s = row.text(column);
-        long u = unit == 0 ? unitOf(s) : unit;
-        if (u > 0) {
+        if (form == 0 ? numeric(s) : form > 0) {
             try {
                 double v = Double.parseDouble(s);
                 long ms = epochs.millis(row::problem, row.line(), "time", v); // one unit for the whole file

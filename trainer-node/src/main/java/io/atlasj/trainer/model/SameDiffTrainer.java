@@ -587,7 +587,7 @@ final class SameDiffTrainer {
         float[][][] out = new float[heads][n][];
         LstmKernel kernel = net.arch.type() == ModelType.LSTM || net.arch.type() == ModelType.BILSTM
                 ? new LstmKernel(net) : null;
-        for (String name : net.params.keySet()) {
+        for (String name : kernel != null ? List.<String>of() : net.params.keySet()) { // the kernel reads net.params
             INDArray a = infer.sd().getArrForVarName(name);
             if (a != net.params.get(name)) {
                 a.assign(net.params.get(name));
