@@ -6,8 +6,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** A named set of WorkUnits and how to run them: "train these models on these featuresets". */
-public record WorkSpec(String name, List<WorkUnit> units, Execution execution) {
+/**
+ * A named set of WorkUnits and how to run them: "train these models on these featuresets".
+ *
+ * @param costs what trading the predictions costs, or null for each exchange's default ({@link Costs#defaultFor})
+ */
+public record WorkSpec(String name, List<WorkUnit> units, Execution execution, Costs costs) {
+    public WorkSpec(String name, List<WorkUnit> units, Execution execution) {
+        this(name, units, execution, null);
+    }
+
     public WorkSpec {
         Objects.requireNonNull(name, "name");
         units = List.copyOf(units);
@@ -29,6 +37,7 @@ public record WorkSpec(String name, List<WorkUnit> units, Execution execution) {
         private final String name;
         private final List<WorkUnit> units = new ArrayList<>();
         private Execution execution = Execution.DEFAULT;
+        private Costs costs;
 
         private Builder(String name) {
             this.name = name;
@@ -44,8 +53,13 @@ public record WorkSpec(String name, List<WorkUnit> units, Execution execution) {
             return this;
         }
 
+        public Builder costs(Costs c) {
+            this.costs = c;
+            return this;
+        }
+
         public WorkSpec build() {
-            return new WorkSpec(name, units, execution);
+            return new WorkSpec(name, units, execution, costs);
         }
     }
 }

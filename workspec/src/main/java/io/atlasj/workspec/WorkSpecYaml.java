@@ -199,7 +199,8 @@ public final class WorkSpecYaml {
         }
 
         WorkSpec spec(YNode root) {
-            YNode.Map m = map(root, "", Set.of("name", "description", "execution", "units"), Set.of("name", "units"));
+            YNode.Map m = map(root, "", Set.of("name", "description", "execution", "costs", "units"),
+                    Set.of("name", "units"));
             if (m == null) {
                 return new WorkSpec("invalid", List.of(), null);
             }
@@ -220,7 +221,28 @@ public final class WorkSpecYaml {
             } else if (u != null) {
                 problem(u, "units", "must be a list of units");
             }
-            return checked(root, "units", () -> new WorkSpec(name == null ? "unnamed" : name, units, ex));
+            Costs costs = m.entries().containsKey("costs") ? costs(m.entries().get("costs")) : null;
+            return checked(root, "units", () -> new WorkSpec(name == null ? "unnamed" : name, units, ex, costs));
+        }
+
+        Costs costs(YNode n) {
+            YNode.Map m = map(n, "costs", Set.of("feeBps", "spreadBps"), Set.of("feeBps", "spreadBps"));
+            if (m == null) {
+                return null;
+            }
+            Double fee = bpsField(m, "feeBps");
+            Double spread = bpsField(m, "spreadBps");
+            return fee == null || spread == null ? null : new Costs(fee, spread);
+        }
+
+        Double bpsField(YNode.Map m, String key) {
+            YNode n = m.entries().get(key);
+            if (n == null) {
+                return null; // reported by map() as missing
+            }
+            Object v = checked(n, "costs." + key, () -> ParamSpec.real(key, 0, Costs.MAX_BPS, false, null,
+                    "basis points of the value traded (10 = 0.1%)").check(value(n)));
+            return v == null ? null : ((Number) v).doubleValue();
         }
 
         Execution execution(YNode n) {
@@ -838,7 +860,7 @@ public final class WorkSpecYaml {
      * (same keys) without the featureset files that sat beside the spec.
      */
     public static String writeSelfContained(WorkSpec s) {
-        WorkSpec.Builder b = WorkSpec.builder(s.name()).execution(s.execution());
+        WorkSpec.Builder b = WorkSpec.builder(s.name()).execution(s.execution()).costs(s.costs());
         for (WorkUnit u : s.units()) {
             b.unit(new WorkUnit(u.name(), null, u.featureset(), u.from(), u.to(), u.dataset(), u.split(), u.models()));
         }
@@ -855,6 +877,10 @@ public final class WorkSpecYaml {
                 .append(Durations.format(e.minAssignment())).append(", maxModels: ").append(e.maxModels())
                 .append(", pack: ").append(e.pack() ? "auto" : "off").append(", checkpointEvery: ")
                 .append(Durations.format(e.checkpointEvery())).append("}\n");
+        if (s.costs() != null) {
+            sb.append("costs: {feeBps: ").append(s.costs().feeBps()).append(", spreadBps: ").append(s.costs().spreadBps())
+                    .append("}\n");
+        }
         sb.append("units:\n");
         for (WorkUnit u : s.units()) {
             sb.append("  - name: ").append(q(u.name())).append('\n');

@@ -280,6 +280,38 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void tradingCostsAreReadWrittenAndRefusedWithTheirPlace() {
+        String yaml = """
+                name: c
+                costs: {feeBps: 7.5, spreadBps: 1}
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: l, type: logistic}
+                """;
+        FeaturesetLocator loc = FeaturesetLocator.beside(SPECS.resolve("x.yaml"));
+        WorkSpec ws = WorkSpecYaml.read("c.yaml", yaml, loc, false);
+        assertThat(ws.costs()).isEqualTo(new Costs(7.5, 1));
+        // one unit traded costs the fee and half the spread
+        assertThat(ws.costs().perUnit()).isEqualTo(0.0008);
+        assertThat(WorkSpecYaml.read("c2.yaml", WorkSpecYaml.write(ws), loc, false).costs()).isEqualTo(ws.costs());
+        // costs are how results are judged, not how models are trained: the keys do not change with them
+        WorkSpec free = WorkSpecYaml.read("d.yaml", yaml.replace("costs: {feeBps: 7.5, spreadBps: 1}\n", ""), loc, false);
+        assertThat(free.costs()).isNull();
+        assertThat(Expander.expand(free, false).get(0).key()).isEqualTo(Expander.expand(ws, false).get(0).key());
+        assertThat(Costs.defaultFor("binance")).isEqualTo(new Costs(10, 2));
+        assertThat(Costs.defaultFor("somewhere")).isEqualTo(Costs.FALLBACK);
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad.yaml", yaml.replace("feeBps: 7.5", "feeBps: 2500")
+                .replace("spreadBps: 1", "spread: 1"), loc, false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("bad.yaml:2:").contains("costs.feeBps").contains("2500")
+                        .contains("spread"));
+    }
+
+    @Test
     void packAndCheckpointSettingsAreReadWrittenAndRefusedWithTheirPlace() {
         String yaml = """
                 name: e
