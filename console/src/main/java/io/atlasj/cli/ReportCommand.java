@@ -1,6 +1,11 @@
 package io.atlasj.cli;
 
+import io.atlasj.features.eval.SeriesSource;
 import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.stats.trading.Prices;
+import io.atlasj.stats.trading.Pricing;
+import io.atlasj.workspec.Costs;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.report.HtmlReport;
 import io.atlasj.harvester.Harvesting;
@@ -25,7 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code atlas report WORKSPEC [--out DIR]}: the static HTML report of a WorkSpec's results. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write the HTML report of a WorkSpec's results (ATLAS_HOME/runs/<workspec>/**/result.json): "
-                + "multiple-testing verdicts, sortable leaderboard, batch overview, a baseball card per model, the "
+                + "every model traded in money net of costs, multiple-testing verdicts, sortable leaderboard, batch overview, a baseball card per model, the "
                 + "WorkSpec text and provenance. Prints the report's path, the top 10 and each unit's verdict."})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand
@@ -52,10 +57,12 @@ final class ReportCommand implements Callable<Integer> {
         Path file = Path.of(workspec);
         String name;
         String text = null;
+        Costs costs = null;
         if (Files.isRegularFile(file)) {
             WorkSpec ws = SpecCommand.read(file, true);
             name = ws.name();
             text = Files.readString(file);
+            costs = ws.costs();
         } else if (workspec.contains("/") || workspec.endsWith(".yaml") || workspec.endsWith(".yml")) {
             throw new UserException(file + ": no such file (give a WorkSpec file or the name of a WorkSpec that was run)");
         } else {
@@ -73,7 +80,11 @@ final class ReportCommand implements Callable<Integer> {
                     + home.runs().resolve(name) + " (run it first: atlas run FILE --local)");
         }
         Path dir = out != null ? out : home.reports().resolve(name);
-        HtmlReport.Written w = HtmlReport.write(name, text, results, dir, maxCards);
+        HtmlReport.Written w;
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            w = HtmlReport.write(name, text, results, new Pricing(Prices.of(SeriesSource.of(store)), costs), dir,
+                    maxCards);
+        }
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s: %d results, %d cards%nreport: %s%n", name, results.size(), w.cards(),
                 w.index().toAbsolutePath().normalize());
@@ -84,14 +95,20 @@ final class ReportCommand implements Callable<Integer> {
             String main = m == null ? e.result().status() : m.classification()
                     ? String.format(Locale.ROOT, "accuracy %.3f", m.metric("accuracy"))
                     : String.format(Locale.ROOT, "rmse %.5f", m.metric("rmse"));
-            rows.add(List.of(String.valueOf(rank++), e.unit(), e.name(), main,
-                    m == null ? "" : String.format(Locale.ROOT, "%.2f", m.metric("sharpe")),
-                    m == null ? "" : String.format(Locale.ROOT, "%.4g", m.metric("max drawdown"))));
+            rows.add(List.of(String.valueOf(rank++), e.unit(), e.name(), main, money(m, "sharpe/bar", "%.4f"),
+                    money(m, "return %", "%+.2f%%"), money(m, "max drawdown %", "%.2f%%")));
         }
-        o.print(Formats.table(List.of("#", "UNIT", "MODEL", "OUT-OF-SAMPLE", "SHARPE", "MAX DD"), rows));
+        o.print(Formats.table(List.of("#", "UNIT", "MODEL", "OUT-OF-SAMPLE", "NET SHARPE/BAR", "NET RETURN", "MAX DD"),
+                rows));
+        o.println(costs != null ? "costs: " + costs + " (WorkSpec)" : "costs: each exchange's default"
+                + (text == null ? " (give the WorkSpec file to use its costs)" : " (the WorkSpec sets none)"));
         for (TrialFamily f : w.families()) {
             o.println("verdict " + f.unit() + ": " + f.verdict());
         }
         return 0;
+    }
+
+    private static String money(io.atlasj.stats.model.ModelEvaluation m, String metric, String format) {
+        return m == null || Double.isNaN(m.metric(metric)) ? "" : String.format(Locale.ROOT, format, m.metric(metric));
     }
 }

@@ -46,20 +46,40 @@ class ReportCliTest {
 
     @Test
     void reportByNameGoesToTheHomesReportsFolder() throws IOException {
+        run(0, "data", "import", "--bundled");
         String out = run(0, "report", "quickstart", "--max-cards", "2");
         Path index = home.resolve("reports/quickstart/index.html");
         assertThat(out).contains("quickstart: 25 results, 2 cards").contains("report: " + index);
         assertThat(out).contains("#   UNIT").contains("verdict direction-3bar: ").contains("verdict return-1bar: ")
                 .contains("verdict terciles-3bar: ");
-        assertThat(out.lines().filter(l -> l.matches("^\\d+ +\\S+.*")).count()).isEqualTo(10);
-        assertThat(Files.readString(index)).contains("the WorkSpec file was not given");
+        // every model traded in money: net Sharpe per bar, net return and drawdown in % on each of the 10 rows
+        assertThat(out.lines().filter(l -> l.matches("^\\d+ +\\S+.* -?\\d\\.\\d{4} +[-+]\\d+\\.\\d\\d% +\\d+\\.\\d\\d%$"))
+                .count()).isEqualTo(10);
+        assertThat(out).contains("costs: each exchange's default (give the WorkSpec file to use its costs)")
+                .doesNotContain("direction units").contains("after costs");
+        String html = Files.readString(index);
+        assertThat(html).contains("the WorkSpec file was not given").contains("net Sharpe/bar")
+                .contains("fee 40 bps + half of a 2 bp spread (bitstamp default)").doesNotContain("direction units");
     }
 
     @Test
-    void reportByFileShowsItsTextAndHonoursOut() throws IOException {
+    void reportByFileShowsItsTextHonoursOutAndTradesAtItsCosts() throws IOException {
+        run(0, "data", "import", "--bundled");
+        Path spec = home.resolve("costly.yaml");
+        Files.writeString(spec, Files.readString(Path.of("..", "configs", "workspecs", "quickstart.yaml"))
+                .replace("execution: {", "costs: {feeBps: 10, spreadBps: 2}\nexecution: {"));
         Path dir = home.resolve("elsewhere");
-        run(0, "report", "../configs/workspecs/quickstart.yaml", "--out", dir.toString(), "--max-cards", "1");
-        assertThat(Files.readString(dir.resolve("index.html"))).contains("name: quickstart").contains("l2: [0.0, 0.001, 0.01, 0.1]");
+        String out = run(0, "report", spec.toString(), "--out", dir.toString(), "--max-cards", "1");
+        assertThat(out).contains("costs: fee 10 bps + half of a 2 bp spread (WorkSpec)");
+        assertThat(Files.readString(dir.resolve("index.html"))).contains("name: quickstart")
+                .contains("l2: [0.0, 0.001, 0.01, 0.1]").contains("fee 10 bps + half of a 2 bp spread (WorkSpec)");
+    }
+
+    /** Results whose market is not in the store are listed, not traded, and say why. */
+    @Test
+    void withoutTheMarketsDataNothingIsTradedAndTheReportSaysWhy() throws IOException {
+        String out = run(0, "report", "quickstart", "--max-cards", "0");
+        assertThat(out).contains("no traded models (not traded: no bitstamp:btc_usd 5m bars in the market-data store");
     }
 
     @Test

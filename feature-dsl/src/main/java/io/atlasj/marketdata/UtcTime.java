@@ -12,6 +12,15 @@ public final class UtcTime {
     private UtcTime() {
     }
 
+    /** {@code 2024-01-31T12:00:00Z} for epoch milliseconds; {@code N ms} for a time beyond the calendar. */
+    public static String format(long millis) {
+        try {
+            return Instant.ofEpochMilli(millis).toString();
+        } catch (java.time.DateTimeException e) {
+            return millis + " ms";
+        }
+    }
+
     /**
      * Epoch milliseconds of {@code 2024-01-31T12:00:00Z}, {@code 2024-01-31T12:00}, {@code 2024-01-31 12:00:00}
      * (no zone: UTC) or {@code 2024-01-31} (midnight UTC); empty when the text is none of these.

@@ -18,11 +18,16 @@ import io.atlasj.stats.model.Comparison;
 import io.atlasj.stats.model.ModelEvaluation;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.report.HtmlReport;
+import io.atlasj.stats.trading.Prices;
+import io.atlasj.stats.trading.Pricing;
+import io.atlasj.workspec.Costs;
+import io.atlasj.workspec.WorkSpec;
 import io.atlasj.workspec.results.Headline;
 import io.atlasj.workspec.results.ResultsObject;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,7 +149,7 @@ public final class Console {
      * A WorkSpec's results, best first (the report's order: annualised out-of-sample Sharpe, then results without
      * one). {@code get(0)} is the best.
      */
-    public record Results(String workspec, List<HtmlReport.Entry> ranked) {
+    public record Results(String workspec, List<HtmlReport.Entry> ranked, Costs costs) {
         public Results {
             ranked = List.copyOf(ranked);
         }
@@ -189,8 +194,24 @@ public final class Console {
         }
     }
 
-    /** The results of WorkSpec {@code workspec}, through the results store (damaged ones left out, with a warning). */
+    /**
+     * The results of a WorkSpec, through the results store (damaged ones left out, with a warning), traded at the
+     * WorkSpec's costs when {@code workspec} is its file ({@code "configs/workspecs/quickstart.yaml"}), else at each
+     * exchange's default ({@code "quickstart"}).
+     */
     public static Results results(String workspec) {
+        Costs costs = null;
+        Path file = Path.of(workspec);
+        if (Files.isRegularFile(file)) {
+            WorkSpec ws;
+            try {
+                ws = io.atlasj.workspec.WorkSpecYaml.read(file, true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            workspec = ws.name();
+            costs = ws.costs();
+        }
         List<ResultsObject> all;
         try (io.atlasj.harvester.ResultsStore store = io.atlasj.harvester.ResultsStore.open(home().results(),
                 home().runs())) {
@@ -202,7 +223,14 @@ public final class Console {
             throw new UserException("no results for WorkSpec '" + workspec + "': none in the results store and none "
                     + "under " + home().runs().resolve(workspec) + " (run it first: atlas run FILE --local)");
         }
-        return new Results(workspec, HtmlReport.leaderboard(all));
+        Results r;
+        try (MarketDataStore store = MarketDataStore.open(home().marketData())) {
+            r = new Results(workspec, HtmlReport.leaderboard(all, pricing(store, costs)), costs);
+        }
+        synchronized (EVALUATED) {
+            r.ranked().stream().filter(e -> e.evaluation() != null).forEach(e -> EVALUATED.put(e.result(), e.evaluation()));
+        }
+        return r;
     }
 
     /** Prints the leaderboard, best first (the first {@value #LEADERBOARD_ROWS} rows). */
@@ -220,19 +248,20 @@ public final class Console {
             String type = String.valueOf(e.result().spec().getOrDefault("type", "?"));
             if (m == null) {
                 table.add(List.of(String.valueOf(i + 1), e.unit(), e.name(), type, e.result().status(), "", "", "", "", "",
-                        e.result().key()));
+                        "", e.result().key()));
             } else {
                 String main = m.classification() ? "accuracy " + f3(m.metric("accuracy")) : "rmse " + f(m.metric("rmse"), 5);
                 String second = m.classification() ? "auc " + f3(m.metric("auc macro")) : "ic " + f3(m.metric("ic"));
                 table.add(List.of(String.valueOf(i + 1), e.unit(), e.name(), type, main, second,
-                        f(m.metric("sharpe"), 2), f(m.metric("max drawdown"), 4), f3(m.metric("hit rate")),
-                        String.valueOf(m.oos().time().length), e.result().key()));
+                        f(m.metric("sharpe/bar"), 4), f(m.metric("expectancy bps"), 1), f(m.metric("return %"), 2),
+                        f(m.metric("max drawdown %"), 2), String.valueOf(m.oos().time().length), e.result().key()));
             }
         }
-        System.out.print(Formats.table(List.of("#", "UNIT", "MODEL", "TYPE", "OUT-OF-SAMPLE", "RANKING", "SHARPE",
-                "MAX DD", "HIT", "ROWS", "KEY"), table));
-        System.out.println(results.workspec() + ": " + n + " of " + results.size() + " results, best annualised "
-                + "out-of-sample Sharpe first" + (n < results.size() ? "; leaderboard(r, " + results.size()
+        System.out.print(Formats.table(List.of("#", "UNIT", "MODEL", "TYPE", "OUT-OF-SAMPLE", "RANKING", "NET SHARPE/BAR",
+                "EXP BPS", "RETURN %", "MAX DD %", "ROWS", "KEY"), table));
+        System.out.println(results.workspec() + ": " + n + " of " + results.size() + " results, best out-of-sample net "
+                + "Sharpe ratio per bar first; costs " + (results.costs() == null ? "each exchange's default"
+                : results.costs().toString()) + (n < results.size() ? "; leaderboard(r, " + results.size()
                 + ") prints all" : ""));
     }
 
@@ -249,11 +278,12 @@ public final class Console {
         List<List<String>> rows = new ArrayList<>();
         for (TrialFamily f : TrialFamily.perUnit(done)) {
             rows.add(List.of(f.unit(), String.valueOf(f.models().size()), String.valueOf(f.rows()),
-                    f.best() < 0 ? "" : f.models().get(f.best()).name(), f(f.bestSharpe(), 2), f3(f.dsr()), f3(f.pbo()),
+                    f.best() < 0 ? "" : f.models().get(f.best()).name(), f(f.bestSharpe(), 4), f3(f.dsr()),
+                    Double.isNaN(f.pbo()) ? "unknown" : f3(f.pbo()) + " (" + f(f.pboNoSkill(), 2) + ")",
                     f3(f.realityCheck()), f3(f.spa()), f.verdict()));
         }
-        System.out.print(Formats.table(List.of("UNIT", "TRIALS", "ROWS", "BEST", "SHARPE", "DSR", "PBO", "RC P", "SPA P",
-                "VERDICT"), rows));
+        System.out.print(Formats.table(List.of("UNIT", "TRIALS", "ROWS", "BEST", "NET SHARPE/BAR", "DSR",
+                "PBO (NO SKILL)", "RC P", "SPA P", "VERDICT"), rows));
         show(Charts.overview(results.workspec() + ": models × metrics", done), "overview-" + slug(results.workspec()));
     }
 
@@ -263,7 +293,8 @@ public final class Console {
         System.out.println(m.unit() + "/" + m.name() + " (" + m.type() + ", key " + result.key() + "): "
                 + Headline.of(result) + " (validation / test of fold 0); out-of-sample "
                 + (m.classification() ? "accuracy " + f3(m.metric("accuracy")) : "rmse " + f(m.metric("rmse"), 5))
-                + ", Sharpe " + f(m.metric("sharpe"), 2));
+                + ", " + m.trading().map(t -> "net Sharpe " + f(m.rank(), 4) + " per bar, net return "
+                + f(m.metric("return %"), 2) + "%").orElse(m.returnBasis()));
         show(Charts.card(m), "card-" + slug(m.unit()) + "-" + slug(m.name()) + "-" + result.key());
     }
 
@@ -307,7 +338,8 @@ public final class Console {
                 "  fls(FeatureLabelSet.builder(\"mine\").base(\"bitstamp:btc_usd\", \"5m\").features(RSI(14)).labels(FutureReturn(3)).build())",
                 "  plot(fls) / plot(fls, from, to)   one panel per feature and label on a shared time axis",
                 "  results(\"quickstart\")             a WorkSpec's results, best first: r.get(0), r.get(\"unit/name\")",
-                "  leaderboard(r) / leaderboard(r, n)  the table, best out-of-sample Sharpe first",
+                "  results(\"configs/workspecs/quickstart.yaml\")  the same, traded at the WorkSpec's costs",
+                "  leaderboard(r) / leaderboard(r, n)  the table, best out-of-sample net Sharpe ratio per bar first",
                 "  batchOverview(r)                  multiple-testing verdict per unit and the models × metrics heatmap",
                 "  baseballCard(r.get(0))            one model's card",
                 "  compare(r.get(0), r.get(1))       two models side by side: metrics, agreement, chart",
@@ -318,13 +350,30 @@ public final class Console {
 
     // ------------------------------------------------------------------ helpers
 
+    private static Pricing pricing(MarketDataStore store, Costs costs) {
+        return new Pricing(Prices.of(SeriesSource.of(store)), costs);
+    }
+
+    /**
+     * Evaluations made by {@link #results}, so a card or comparison of a result from there is traded as its
+     * leaderboard row was (at the WorkSpec's costs; an ensemble on its unit's market).
+     */
+    private static final java.util.Map<ResultsObject, ModelEvaluation> EVALUATED = new java.util.IdentityHashMap<>();
+
     private static ModelEvaluation evaluate(ResultsObject r) {
         Objects.requireNonNull(r, "result");
+        synchronized (EVALUATED) {
+            if (EVALUATED.containsKey(r)) {
+                return EVALUATED.get(r);
+            }
+        }
         if (!"done".equals(r.status())) {
             throw new UserException("result " + r.key() + " is " + r.status() + (r.failure() == null ? ""
                     : " (" + r.failure() + ")") + ": it has no out-of-sample rows to show");
         }
-        return ModelEvaluation.of(r);
+        try (MarketDataStore store = MarketDataStore.open(home().marketData())) {
+            return ModelEvaluation.of(r, pricing(store, null));
+        }
     }
 
     /** Opens a window when there is a display, else writes PNG and SVG to {@link #chartDir()} and prints the paths. */

@@ -79,7 +79,7 @@ class ConsoleTest {
                 + "2013-12-01 15:45:00 UTC \\(built in \\d+ ms, cached: .*matrix.arrow\\)");
         assertThat(out).contains("again ==> quickstart: 1,210 rows").containsPattern("again ==> .*\\(cache hit: ");
         assertThat(out).contains("r ==> quickstart: 25 results (25 done, 0 not) in 3 units; best: ");
-        // the leaderboard: every fixture result once, Sharpe not increasing down the table
+        // the leaderboard: every fixture result once, traded in money, net Sharpe per bar not increasing down the table
         Set<String> keys;
         try (Stream<Path> s = Files.list(FIXTURES.resolve("quickstart"))) {
             keys = s.flatMap(unit -> {
@@ -91,7 +91,7 @@ class ConsoleTest {
             }).collect(Collectors.toSet());
         }
         Pattern row = Pattern.compile("(?m)^(\\d+) +(\\S+) +(\\S+) +(\\S+) +(accuracy|rmse) (\\S+) +(auc|ic) +(\\S+) +(-?[\\d.]+) "
-                + "+([\\d.]+) +([\\d.]+) +(\\d+) +([0-9a-f]{32})$");
+                + "+(-?[\\d.]+) +(-?[\\d.]+) +[\\d.]+ +(\\d+) +([0-9a-f]{32})$");
         Matcher m = row.matcher(out);
         List<Double> sharpe = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
@@ -104,16 +104,19 @@ class ConsoleTest {
         for (int i = 1; i < sharpe.size(); i++) {
             assertThat(sharpe.get(i)).isLessThanOrEqualTo(sharpe.get(i - 1));
         }
-        assertThat(out).contains("quickstart: 25 of 25 results, best annualised out-of-sample Sharpe first");
+        assertThat(out).contains("quickstart: 25 of 25 results, best out-of-sample net Sharpe ratio per bar first; costs "
+                + "each exchange's default");
         // the batch overview's verdicts, one per unit
         for (String unit : List.of("direction-3bar", "return-1bar", "terciles-3bar")) {
-            assertThat(out).containsPattern("(?m)^" + unit + " +\\d+ +242 +\\S+ +-?[\\d.]+ .*(No edge|Likely luck|Mixed|Evidence)");
+            assertThat(out).containsPattern("(?m)^" + unit + " +\\d+ +242 +\\S+ +-?[\\d.]+ .*(No edge|Likely luck|Mixed|Evidence"
+                    + "|Unconfirmed).*after costs");
         }
         // the card's headline and the comparison's table
         assertThat(out).containsPattern("(?m)^\\S+/\\S+ \\(\\w+, key [0-9a-f]{32}\\): (accuracy|rmse) (NaN|[\\d.]+) / [\\d.]+ "
                 + "\\(validation / test of fold 0\\)");
         assertThat(out).containsPattern("(?m)^model +\\S+ +return-1bar/dnn#0$").containsPattern("(?m)^label +\\S+ +FutureReturn\\(1\\)$")
-                .containsPattern("(?m)^sharpe +-?[\\d.]+ +-?[\\d.]+$")
+                .containsPattern("(?m)^sharpe/bar +-?[\\d.]+ +-?[\\d.]+$")
+                .containsPattern("(?m)^return % +-?[\\d.]+ +-?[\\d.]+$")
                 .containsPattern("on 242 common test rows: same position [\\d.]+%, same class n/a, signal correlation -?[\\d.]+");
         // every chart written under ATLAS_HOME/reports/console as PNG and SVG, its path printed
         Matcher charts = Pattern.compile("(?m)^chart: (\\S+\\.png) \\(and \\S+\\.svg\\)$").matcher(out);

@@ -1,5 +1,7 @@
 package io.atlasj.marketdata.imports;
 
+import io.atlasj.marketdata.UtcTime;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -68,10 +70,6 @@ public record TimeWindow(long from, long to) {
     }
 
     private static String show(long millis) {
-        try {
-            return Instant.ofEpochMilli(millis).toString();
-        } catch (java.time.DateTimeException e) {
-            return millis + " ms";
-        }
+        return UtcTime.format(millis);
     }
 }

@@ -3,7 +3,8 @@ package io.atlasj.stats.chart;
 import io.atlasj.stats.metrics.Classification;
 import io.atlasj.stats.metrics.Regression;
 import io.atlasj.stats.model.ModelEvaluation;
-import io.atlasj.stats.trading.NaiveTrading;
+import io.atlasj.stats.trading.Book;
+import io.atlasj.stats.trading.Performance;
 import io.atlasj.workspec.results.ResultsObject;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -66,7 +67,8 @@ public final class Charts {
     }
 
     /**
-     * The columns of the overview for these models: the headline metrics of every task present, then trading.
+     * The columns of the overview for these models: the headline metrics of every task present, then the money
+     * figures; a column no model has a value in (the annualised Sharpe ratio of a sample under 30 days) is left out.
      */
     public static List<String> overviewColumns(List<ModelEvaluation> models) {
         List<String> cols = new ArrayList<>();
@@ -76,13 +78,17 @@ public final class Charts {
         if (models.stream().anyMatch(m -> !m.classification())) {
             cols.addAll(ModelEvaluation.REGRESSION_METRICS);
         }
-        cols.addAll(ModelEvaluation.TRADING_METRICS);
+        for (String c : ModelEvaluation.TRADING_METRICS) {
+            if (models.stream().anyMatch(m -> Double.isFinite(m.metric(c)))) {
+                cols.add(c);
+            }
+        }
         return cols;
     }
 
     /**
      * Orders the models for the overview: grouped by unit (units in order of first appearance), best annualised
-     * Sharpe first within a unit (models without trading last), and normalises each column to [0, 1] within each
+     * net Sharpe ratio per bar first within a unit (models without trading last), and normalises each column to [0, 1] within each
      * unit, 1 the best (columns where lower is better are flipped). A unit's metrics are not comparable with
      * another's (different labels, different return units), hence normalising per unit.
      */
@@ -94,7 +100,7 @@ public final class Charts {
         List<OverviewRow> rows = new ArrayList<>();
         for (List<ModelEvaluation> unit : byUnit.values()) {
             List<ModelEvaluation> sorted = new ArrayList<>(unit);
-            sorted.sort((a, b) -> Double.compare(nanLow(b.metric("sharpe")), nanLow(a.metric("sharpe"))));
+            sorted.sort((a, b) -> Double.compare(nanLow(b.rank()), nanLow(a.rank())));
             double[][] z = new double[sorted.size()][columns.size()];
             for (int c = 0; c < columns.size(); c++) {
                 String col = columns.get(c);
@@ -127,8 +133,8 @@ public final class Charts {
 
     /**
      * Models x metrics heatmap, viridis, normalised per column within each unit (yellow best), sorted and grouped
-     * by unit. Up to 80 rows are labelled with the model's name; beyond that, rows are thin and each unit's band is
-     * labelled instead (the leaderboard gives the names).
+     * by unit. Up to 80 rows are labelled with the model's name and every cell prints its value; beyond that, rows
+     * are thin and each unit's band is labelled instead (the leaderboard gives the names and values).
      */
     public static Drawing overview(String title, List<ModelEvaluation> models) {
         List<String> cols = overviewColumns(models);
@@ -172,6 +178,22 @@ public final class Charts {
         y.setRange(-0.5, n - 0.5);
         x.setRange(-0.5, cols.size() - 0.5);
         XYPlot plot = new XYPlot(ds, x, y, renderer);
+        if (named) {
+            for (int r = 0; r < n; r++) {
+                for (int c = 0; c < cols.size(); c++) {
+                    double v = rows.get(r).model().metric(cols.get(c));
+                    if (!Double.isFinite(v)) {
+                        continue;
+                    }
+                    org.jfree.chart.annotations.XYTextAnnotation a = new org.jfree.chart.annotations.XYTextAnnotation(
+                            cell(v), c, r);
+                    a.setFont(new Font("DejaVu Sans", Font.PLAIN, 10));
+                    // dark text on the light (yellow-green) end of viridis, white on the dark end
+                    a.setPaint(rows.get(r).normalised()[c] > 0.6 ? Color.BLACK : Color.WHITE);
+                    plot.addAnnotation(a);
+                }
+            }
+        }
         plot.setDomainAxisLocation(AxisLocation.TOP_OR_LEFT);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinesVisible(false);
@@ -216,13 +238,32 @@ public final class Charts {
         chart.addSubtitle(new TextTitle(n + " models × " + cols.size() + " metrics on the out-of-sample rows; grey: "
                 + "not applicable", LABEL));
         chart.setBackgroundPaint(Color.WHITE);
-        int width = named ? 1300 : 1100;
+        int width = Math.max(named ? 1300 : 1100, 360 + 66 * cols.size());
         return Drawing.of(chart, width, 190 + n * rowPx);
     }
 
+    /** Column heads short enough for about 65 pixels; the report's text and the leaderboard give the full names. */
+    private static final Map<String, String> SHORT = Map.ofEntries(Map.entry("accuracy", "accuracy"),
+            Map.entry("f1 macro", "F1 macro"), Map.entry("auc macro", "AUC"), Map.entry("log loss", "log loss"),
+            Map.entry("brier", "Brier"), Map.entry("rmse", "RMSE"), Map.entry("mae", "MAE"), Map.entry("r2", "R²"),
+            Map.entry("direction", "dir. acc"), Map.entry("ic", "IC"), Map.entry("sharpe/bar", "SR/bar"),
+            Map.entry("gross sharpe/bar", "gross SR"), Map.entry("sharpe/yr", "SR/yr"), Map.entry("psr", "PSR"),
+            Map.entry("expectancy bps", "exp. bps"), Map.entry("t-stat", "t"), Map.entry("return %", "return %"),
+            Map.entry("max drawdown %", "max DD %"), Map.entry("turnover/bar", "turnover"),
+            Map.entry("exposure", "exposure"));
+
     private static String columnLabel(String c) {
-        String shortName = c.equals("max drawdown") ? "max DD" : c;
+        String shortName = SHORT.getOrDefault(c, c);
         return ModelEvaluation.LOWER_IS_BETTER.contains(c) ? shortName + " ↓" : shortName;
+    }
+
+    /** A cell's value in at most about five characters. */
+    static String cell(double v) {
+        double a = Math.abs(v);
+        if (a != 0 && (a < 0.001 || a >= 100_000)) {
+            return String.format(Locale.ROOT, "%.1e", v);
+        }
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
     }
 
     // ------------------------------------------------------------------ cards
@@ -340,15 +381,42 @@ public final class Charts {
 
     private static String[] header(ModelEvaluation m, String metrics) {
         ResultsObject.Split s = m.oos();
-        String trading = m.trading().isEmpty() ? "not traded" : String.format(Locale.ROOT,
-                "Sharpe %.2f  ·  max drawdown %.4g  ·  hit rate %s  ·  turnover %s  ·  P&L %.4g", m.metric("sharpe"),
-                m.metric("max drawdown"), fmt(m.metric("hit rate")), fmt(m.metric("turnover")), m.metric("pnl"));
+        String[] money = m.trading().map(Charts::money).orElse(new String[] {"not traded", ""});
         return new String[] {m.unit() + " · " + m.name() + "  (" + m.type() + ")  ·  key " + m.result().key(),
             "label " + m.label() + (m.classification() ? ", " + m.classes() + " classes" : ", regression")
                 + "  ·  hyperparameters: " + (m.hyperparameters().isEmpty() ? "none" : m.hyperparameters()),
             s.time().length + " out-of-sample rows " + date(s.time()[0]) + " → " + date(s.time()[s.time().length - 1])
                 + "  ·  " + metrics,
-            "naive trading: " + trading + "  ·  (" + m.returnBasis() + ")"};
+            money[0], money[1], "(" + m.returnBasis() + ")"};
+    }
+
+    /** The money lines of a card: net figures with their units. */
+    static String[] money(ModelEvaluation.Trading t) {
+        Performance p = t.performance();
+        String separate = t.hold() > 1 ? String.format(Locale.ROOT, "  ·  non-overlapping %d-bar holds: Sharpe %s to %s "
+                + "per bar by starting bar", t.hold(), fmt(Arrays.stream(t.nonOverlappingSharpe()).min().orElse(Double.NaN)),
+                fmt(Arrays.stream(t.nonOverlappingSharpe()).max().orElse(Double.NaN))) : "";
+        return new String[] {String.format(Locale.ROOT, "money, net of costs: Sharpe %s per bar (gross %s; 95%% CI %s "
+                        + "to %s)  ·  %s  ·  PSR %s  ·  return %+.2f%%  ·  max drawdown %.2f%%", fmt(p.sharpe()),
+                fmt(p.grossSharpe()), fmt(p.sharpe() - 1.96 * p.sharpeSe()), fmt(p.sharpe() + 1.96 * p.sharpeSe()),
+                p.annualised() ? String.format(Locale.ROOT, "%.2f a year (%.2f to %.2f)", p.sharpeAnnual(),
+                        p.sharpeAnnualLow(), p.sharpeAnnualHigh())
+                        : "not annualised (" + p.spanText() + " < " + Performance.MIN_ANNUALISED.toDays() + " days)",
+                fmt(p.psr()), 100 * p.totalReturn(), 100 * p.maxDrawdown()),
+            String.format(Locale.ROOT, "%d trades, expectancy %.1f bps net (t %s)  ·  turnover %s per bar  ·  exposure "
+                        + "%s%s", p.trades(), p.expectancyNetBps(), fmt(p.tStat()), fmt(p.turnover()), fmt(p.exposure()),
+                separate)};
+    }
+
+    /** Compounded equity of a book's per-bar returns, in % gained. */
+    static double[] equityPercent(double[] returns) {
+        double[] e = new double[returns.length];
+        double v = 1;
+        for (int i = 0; i < returns.length; i++) {
+            v *= 1 + returns[i];
+            e[i] = 100 * (v - 1);
+        }
+        return e;
     }
 
     private static JFreeChart likelihoodRatios(ModelEvaluation m) {
@@ -475,10 +543,12 @@ public final class Charts {
     private static JFreeChart pnl(ModelEvaluation m) {
         XYSeriesCollection ds = new XYSeriesCollection();
         if (m.trading().isPresent()) {
-            NaiveTrading.Result t = m.trading().get();
-            ds.addSeries(series("cumulative net P&L", m.oos().time(), t.cumulative()));
+            Book.Marked b = m.trading().get().book();
+            ds.addSeries(series("net of costs", b.time(), equityPercent(b.net())));
+            ds.addSeries(series("gross", b.time(), equityPercent(b.gross())));
+            ds.addSeries(series("market (buy and hold)", b.time(), equityPercent(b.marketReturn())));
         }
-        JFreeChart ch = timeChart("Naive trading: cumulative P&L", m.classification() ? "direction units" : "log return", ds);
+        JFreeChart ch = timeChart("Money: compounded return of the staggered book", "% of capital", ds);
         ch.getXYPlot().addRangeMarker(marker(0, null));
         if (m.trading().isEmpty()) {
             ch.addSubtitle(new TextTitle(m.returnBasis(), LABEL));
@@ -538,11 +608,9 @@ public final class Charts {
         ModelEvaluation b = c.b();
         List<JFreeChart> panels = new ArrayList<>();
         XYSeriesCollection pnl = new XYSeriesCollection();
-        a.trading().ifPresent(t -> pnl.addSeries(series("A " + a.name(), a.oos().time(), t.cumulative())));
-        b.trading().ifPresent(t -> pnl.addSeries(series("B " + b.name(), b.oos().time(), t.cumulative())));
-        boolean sameBasis = a.returnBasis().equals(b.returnBasis());
-        JFreeChart p = timeChart("Naive trading: cumulative P&L", sameBasis && a.classification() ? "direction units"
-                : sameBasis ? "log return" : "each model's own units", pnl);
+        a.trading().ifPresent(t -> pnl.addSeries(series("A " + a.name(), t.book().time(), equityPercent(t.book().net()))));
+        b.trading().ifPresent(t -> pnl.addSeries(series("B " + b.name(), t.book().time(), equityPercent(t.book().net()))));
+        JFreeChart p = timeChart("Money: compounded net return", "% of capital", pnl);
         p.getXYPlot().addRangeMarker(marker(0, null));
         if (pnl.getSeriesCount() < 2) {
             p.addSubtitle(new TextTitle("not traded: " + (a.trading().isEmpty() ? a.name() : b.name()), LABEL));
@@ -585,8 +653,10 @@ public final class Charts {
                         + fmt(m.metric("log loss"))
                 : "RMSE " + fmt4(m.metric("rmse")) + " · IC " + fmt(m.metric("ic")) + " · direction "
                         + fmt(m.metric("direction"));
-        return main + " · Sharpe " + (m.trading().isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f",
-                m.metric("sharpe"))) + " · max DD " + fmt4(m.metric("max drawdown")) + " · " + m.oos().time().length
+        return main + " · net Sharpe/bar " + (m.trading().isEmpty() ? "n/a" : fmt(m.rank())) + " · return "
+                + (m.trading().isEmpty() ? "n/a" : String.format(Locale.ROOT, "%+.2f%%", m.metric("return %")))
+                + " · max DD " + (m.trading().isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f%%",
+                m.metric("max drawdown %"))) + " · " + m.oos().time().length
                 + " test rows · label " + m.label();
     }
 

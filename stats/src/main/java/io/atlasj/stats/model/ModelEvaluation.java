@@ -2,49 +2,100 @@ package io.atlasj.stats.model;
 
 import io.atlasj.stats.metrics.Classification;
 import io.atlasj.stats.metrics.Regression;
-import io.atlasj.stats.trading.NaiveTrading;
+import io.atlasj.features.Feature;
+import io.atlasj.features.Label;
+import io.atlasj.features.MarketRef;
+import io.atlasj.features.parse.FeatureParser;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.UtcTime;
+import io.atlasj.stats.trading.Book;
+import io.atlasj.stats.trading.Performance;
+import io.atlasj.stats.trading.Prices;
+import io.atlasj.stats.trading.Pricing;
+import io.atlasj.workspec.Costs;
 import io.atlasj.workspec.results.ResultsObject;
 import io.atlasj.workspec.results.SpecJson;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One finished model's out-of-sample evaluation: the test rows of every done fold, joined in time order (for
- * walk-forward splits the whole out-of-sample path), with its metrics and naive trading.
+ * walk-forward splits the whole out-of-sample path), with its metrics and its trading in money.
  *
- * <p><b>Which return is traded.</b> A ResultsObject holds the label's values, not prices. For a regression label
- * {@code FutureReturn(h)} the actual value is the realised log return over the next {@code h} bars, so each row
- * earns {@code position * actual / h} (an {@code h}-bar bet entered every bar at size {@code 1/h}, so overlapping
- * bets do not count a return {@code h} times) less fees. For a classification label the result holds only the
- * class, so there is no return to trade: each row earns {@code position * direction(actual class) / h} in
- * <em>direction units</em> (+1 for a right call of up or down, -1 for a wrong one, 0 when flat or the actual class
- * is the middle one), with no fees since there is no price to charge them on. Sharpe ratios and drawdowns of
- * classification units are therefore of this hit series, comparable within a unit, not with money. Regression
- * labels that are not returns (e.g. {@code FutureMaxDrawdown}) are not traded.
+ * <p><b>Trading.</b> A model whose label says which way the label's market goes is traded in money, against the
+ * closes of that market and timeframe read from the market-data store ({@link Pricing}): classes of
+ * {@code UpDown}, {@code ThreeClass}, {@code ThreeClassPercentile} and {@code TripleBarrier} in ascending order of
+ * return map to short / flat / long ({@link #classPosition}); a {@code FutureReturn} forecast, or a
+ * {@code lookforward(n)} of {@code LogReturns(k)} or {@code SimpleReturns(k)} with {@code n >= k}, goes long when
+ * above zero and short when below. Each row's signal is held over exactly the bars its label looks at, in a
+ * staggered book marked to market every bar and charged the WorkSpec's costs on what it trades ({@link Book}); the
+ * figures are {@link Performance}'s. Other labels ({@code FutureVolatility}, {@code FutureMaxDrawdown}, lookforward
+ * of other features) say how the market moves but not which way, and are not traded; nor is a model whose prices
+ * are not in the store. The reason is in {@link #returnBasis}.
  *
- * @param trading    naive trading of the out-of-sample rows, empty when the label is not tradable
- * @param returnBasis what the traded return is, in words
- * @param metrics    headline metrics by name (see {@link #CLASSIFICATION_METRICS} and {@link #REGRESSION_METRICS})
+ * @param trading     the model traded in money, empty when it is not traded
+ * @param returnBasis what was traded and at what cost, or why it was not, in words
+ * @param metrics     headline metrics by name (see {@link #CLASSIFICATION_METRICS}, {@link #REGRESSION_METRICS} and
+ *                    {@link #TRADING_METRICS})
+ * @param periodsPerYear bars per year of the label's timeframe (of the rows' median spacing when it is unknown)
  */
 public record ModelEvaluation(ResultsObject result, String unit, String name, String type, String label,
                               int classes, ResultsObject.Split oos, Map<String, Double> metrics,
-                              Optional<NaiveTrading.Result> trading, String returnBasis, double periodsPerYear) {
-    /** Fees charged on real returns, in basis points per unit of position changed. */
-    public static final double FEE_BPS = 10;
+                              Optional<Trading> trading, String returnBasis, double periodsPerYear) {
     public static final List<String> CLASSIFICATION_METRICS = List.of("accuracy", "f1 macro", "auc macro", "log loss",
             "brier");
     public static final List<String> REGRESSION_METRICS = List.of("rmse", "mae", "r2", "direction", "ic");
-    public static final List<String> TRADING_METRICS = List.of("sharpe", "max drawdown", "turnover", "hit rate", "pnl");
+    /**
+     * Money figures (see {@link Performance}): net and gross Sharpe ratio per bar, annualised net Sharpe (NaN below
+     * {@link Performance#MIN_ANNUALISED}), PSR, net expectancy per trade in bps and its t-statistic, total net return
+     * and maximum drawdown in %, turnover per bar and exposure.
+     */
+    public static final List<String> TRADING_METRICS = List.of("sharpe/bar", "gross sharpe/bar", "sharpe/yr", "psr",
+            "expectancy bps", "t-stat", "return %", "max drawdown %", "turnover/bar", "exposure");
+    /** The metric the leaderboard ranks by. */
+    public static final String RANK_METRIC = "sharpe/bar";
     /** Metrics where lower is better. */
-    public static final List<String> LOWER_IS_BETTER = List.of("log loss", "brier", "rmse", "mae", "max drawdown",
-            "turnover");
-    private static final Pattern LABEL = Pattern.compile("^(\\w+)\\((\\d+)");
+    public static final List<String> LOWER_IS_BETTER = List.of("log loss", "brier", "rmse", "mae", "max drawdown %",
+            "turnover/bar");
+    private static final java.util.Set<String> DIRECTION_CLASSES = java.util.Set.of("UpDown", "ThreeClass",
+            "ThreeClassPercentile", "TripleBarrier");
+
+    /**
+     * A model traded in money.
+     *
+     * @param signal               the position each out-of-sample row asks for, in [-1, 1]
+     * @param delay                bars between a row and the close its slice opens at
+     * @param hold                 bars each slice is held
+     * @param bars                 the market's closes read for it
+     * @param book                 the staggered book, marked every bar
+     * @param performance          its figures
+     * @param nonOverlappingSharpe net Sharpe ratio per bar of non-overlapping holds started at each of the first
+     *                             {@code hold} rows (one value when {@code hold} is 1): how much the figure depends on
+     *                             the starting bar
+     * @param costsSource          where the costs come from: "WorkSpec" or "bitstamp default"
+     */
+    public record Trading(io.atlasj.marketdata.Market market, io.atlasj.marketdata.Timeframe timeframe, Costs costs,
+                          String costsSource, double[] signal, int delay, int hold, Prices.Bars bars, Book.Marked book,
+                          Performance performance, double[] nonOverlappingSharpe) {
+        /** This model's book on a subset of its rows (ascending times, each one of its rows). */
+        public Book.Marked on(long[] rows, long[] allRows) {
+            double[] s = new double[rows.length];
+            int j = 0;
+            for (int i = 0; i < rows.length; i++) {
+                while (allRows[j] != rows[i]) {
+                    j++;
+                }
+                s[i] = signal[j];
+            }
+            return Book.staggered(bars, rows, s, delay, hold, costs.perUnit());
+        }
+    }
 
     public boolean classification() {
         return classes > 0;
@@ -67,11 +118,16 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
     }
 
     /**
-     * The position series the naive trading takes: the class's direction for classification, the sign of the
-     * prediction for regression.
+     * The position each row asks for: the class's direction for classification, the sign of the prediction for
+     * regression.
      */
     public double[] positions() {
         return positions(classes, oos.predicted());
+    }
+
+    /** The metric the leaderboard ranks by ({@link #RANK_METRIC}), NaN when not traded. */
+    public double rank() {
+        return metric(RANK_METRIC);
     }
 
     /**
@@ -85,19 +141,42 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         double[] s = new double[oos.predicted().length];
         for (int i = 0; i < s.length; i++) {
             for (int k = 0; k < classes; k++) {
-                s[i] += oos.probabilities()[i][k] * NaiveTrading.classPosition(k, classes);
+                s[i] += oos.probabilities()[i][k] * classPosition(k, classes);
             }
         }
         return s;
     }
 
     /**
+     * The results of a WorkSpec evaluated, element {@code i} for result {@code i}, null for a result that is not done;
+     * a result without a featureset (an ensemble) is traded on the label its unit's other results resolved.
+     */
+    public static List<ModelEvaluation> ofAll(List<ResultsObject> results, Pricing pricing) {
+        Map<String, String> unitLabel = new java.util.HashMap<>();
+        for (ResultsObject r : results) {
+            resolvedLabel(r).ifPresent(l -> unitLabel.putIfAbsent(unitOf(r), l));
+        }
+        List<ModelEvaluation> out = new ArrayList<>();
+        for (ResultsObject r : results) {
+            out.add("done".equals(r.status()) ? of(r, pricing, unitLabel.get(unitOf(r))) : null);
+        }
+        return out;
+    }
+
+    /** {@link #of(ResultsObject, Pricing, String)} for a result that records its featureset. */
+    public static ModelEvaluation of(ResultsObject r, Pricing pricing) {
+        return of(r, pricing, null);
+    }
+
+    /**
      * Evaluates a done result.
      *
+     * @param unitLabel the resolved label id of the result's unit (with market and timeframe), for a result that
+     *                  does not record its featureset (an ensemble); null otherwise
      * @throws IllegalArgumentException naming the result's key and the field, for a result that is not done, has no
      *                                  test rows, or has inconsistent series
      */
-    public static ModelEvaluation of(ResultsObject r) {
+    public static ModelEvaluation of(ResultsObject r, Pricing pricing, String unitLabel) {
         String where = "result " + r.key() + " (" + unitOf(r) + "/" + nameOf(r) + ")";
         if (!"done".equals(r.status())) {
             throw new IllegalArgumentException(where + ": status is " + r.status() + ", not done");
@@ -175,42 +254,23 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": test rows: " + e.getMessage(), e);
         }
-        double ppy = NaiveTrading.periodsPerYear(time);
-        Matcher lm = LABEL.matcher(label);
-        boolean parsed = lm.find();
-        String kind = parsed ? lm.group(1) : label;
-        int horizon = parsed ? Math.max(1, Integer.parseInt(lm.group(2))) : 1;
-        double[] returns = null;
-        double fee = 0;
-        String basis;
-        if (classes > 0) {
-            returns = new double[n];
-            for (int i = 0; i < n; i++) {
-                returns[i] = NaiveTrading.classPosition((int) actual[i], classes) / horizon;
-            }
-            basis = "direction units: +1 right, -1 wrong per " + horizon + "-bar call (/" + horizon
-                    + "); the result holds classes, not returns; no fees";
-        } else if (kind.equals("FutureReturn")) {
-            returns = new double[n];
-            for (int i = 0; i < n; i++) {
-                returns[i] = actual[i] / horizon;
-            }
-            fee = FEE_BPS;
-            basis = "the label's realised log return" + (horizon > 1 ? " over " + horizon + " bars, / " + horizon : "")
-                    + "; fees " + (int) FEE_BPS + " bps per unit traded";
-        } else {
-            basis = "not traded: label " + label + " is not a return";
+        Traded t = trade(r, label, unitLabel, classes, oos, pricing);
+        if (t.trading() != null) {
+            Performance p = t.trading().performance();
+            m.put("sharpe/bar", p.sharpe());
+            m.put("gross sharpe/bar", p.grossSharpe());
+            m.put("sharpe/yr", p.sharpeAnnual());
+            m.put("psr", p.psr());
+            m.put("expectancy bps", p.expectancyNetBps());
+            m.put("t-stat", p.tStat());
+            m.put("return %", 100 * p.totalReturn());
+            m.put("max drawdown %", 100 * p.maxDrawdown());
+            m.put("turnover/bar", p.turnover());
+            m.put("exposure", p.exposure());
         }
-        Optional<NaiveTrading.Result> trading = Optional.empty();
-        if (returns != null) {
-            NaiveTrading.Result t = NaiveTrading.run(positions(classes, predicted), returns, fee, ppy);
-            trading = Optional.of(t);
-            m.put("sharpe", t.sharpe());
-            m.put("max drawdown", t.maxDrawdown());
-            m.put("turnover", t.turnover());
-            m.put("hit rate", t.hitRate());
-            m.put("pnl", t.total());
-        }
+        double ppy = t.trading() != null ? t.trading().performance().barsPerYear() : Performance.barsPerYear(time);
+        Optional<Trading> trading = Optional.ofNullable(t.trading());
+        String basis = t.basis();
         return new ModelEvaluation(r, unitOf(r), nameOf(r), String.valueOf(r.spec().getOrDefault("type", "?")), label,
                 classes, oos, Map.copyOf(m), trading, basis, ppy);
     }
@@ -218,9 +278,117 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
     private static double[] positions(int classes, double[] predicted) {
         double[] pos = new double[predicted.length];
         for (int i = 0; i < pos.length; i++) {
-            pos[i] = classes > 0 ? NaiveTrading.classPosition((int) predicted[i], classes) : Math.signum(predicted[i]);
+            pos[i] = classes > 0 ? classPosition((int) predicted[i], classes) : Math.signum(predicted[i]);
         }
         return pos;
+    }
+
+    /**
+     * Position of a class prediction when the label's classes are in ascending order of return (Atlas's classes
+     * are: 2 classes down, up; 3 classes down, flat, up): class {@code c} of {@code k} maps to
+     * {@code signum(c - (k - 1) / 2)}, so the lower half is short, the upper half long, a middle class flat.
+     */
+    public static double classPosition(int c, int classes) {
+        return Math.signum(c - (classes - 1) / 2.0);
+    }
+
+    private record Traded(Trading trading, String basis) {
+    }
+
+    private static Traded trade(ResultsObject r, String label, String unitLabel, int classes,
+                                ResultsObject.Split oos, Pricing pricing) {
+        String id = resolvedLabel(r, label).orElse(unitLabel);
+        if (id == null) {
+            return new Traded(null, "not traded: the result does not say which market its label " + label + " is on");
+        }
+        Label l;
+        try {
+            l = FeatureParser.parseLabel(id);
+        } catch (IllegalArgumentException e) {
+            return new Traded(null, "not traded: cannot read the label " + id + ": " + e.getMessage());
+        }
+        int delay;
+        int hold;
+        MarketRef ref;
+        Timeframe tf;
+        if (l.feature() != null) {
+            Feature f = l.feature();
+            int n = l.horizon();
+            int k = f.params().isEmpty() ? 0 : (int) Math.round(f.params().get(0));
+            if (!(f.kind().equals("LogReturns") || f.kind().equals("SimpleReturns")) || classes > 0 || n < k) {
+                return new Traded(null, "not traded: " + label + " does not say which way the price goes over a "
+                        + "future hold");
+            }
+            delay = n - k;
+            hold = k;
+            ref = f.market();
+            tf = f.timeframe();
+        } else {
+            boolean direction = classes > 0 ? DIRECTION_CLASSES.contains(l.kind()) : l.kind().equals("FutureReturn");
+            if (!direction) {
+                return new Traded(null, "not traded: " + label + " says how the market moves, not which way");
+            }
+            delay = 0;
+            hold = l.horizon();
+            ref = l.market();
+            tf = l.timeframe();
+        }
+        if (!ref.isExact() || tf == null) {
+            return new Traded(null, "not traded: the label " + id + " names no exact market and timeframe");
+        }
+        Market market = new Market(ref.exchange(), ref.symbol());
+        long[] time = oos.time();
+        long bar = tf.millis();
+        Prices.Bars bars = pricing.closes(market, tf, time[0] - bar, time[time.length - 1] + (delay + hold + 1) * bar);
+        Costs costs = pricing.costsFor(market);
+        String where = market + " " + tf.label();
+        if (bars.size() == 0) {
+            return new Traded(null, "not traded: no " + where + " bars in the market-data store from "
+                    + UtcTime.format(time[0]) + " (import them to trade this model)");
+        }
+        double[] signal = positions(classes, oos.predicted());
+        try {
+            Book.Marked book = Book.staggered(bars, time, signal, delay, hold, costs.perUnit());
+            Performance p = Performance.of(book, 365.25 * 86_400_000d / bar);
+            double[] separate = new double[hold];
+            for (int o = 0; o < hold; o++) {
+                separate[o] = Performance.sharpe(Book.nonOverlapping(bars, time, signal, delay, hold, costs.perUnit(), o)
+                        .net());
+            }
+            String source = pricing.costsSet() ? "WorkSpec" : market.exchange() + " default";
+            String basis = String.format(Locale.ROOT, "traded in money on %s closes: %s held %d bar%s%s in a "
+                            + "staggered book (1/%d of the capital per row), marked every bar; costs %s (%s)", where,
+                    classes > 0 ? "class direction" : "forecast sign", hold, hold == 1 ? "" : "s",
+                    delay > 0 ? " from " + delay + " bars after the row" : "", hold, costs, source);
+            return new Traded(new Trading(market, tf, costs, source, signal, delay, hold, bars, book, p, separate), basis);
+        } catch (IllegalArgumentException e) {
+            return new Traded(null, "not traded: " + where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The resolved id (with market and timeframe) of the result's label, from its featureset's {@code labels} and
+     * {@code labelDeclared}; empty for a result without a featureset (an ensemble).
+     */
+    public static Optional<String> resolvedLabel(ResultsObject r, String label) {
+        if (r.featureset() == null) {
+            return Optional.empty();
+        }
+        Object declared = r.featureset().get("labelDeclared");
+        Object resolved = r.featureset().get("labels");
+        if (declared instanceof List<?> d && resolved instanceof List<?> l && d.size() == l.size()) {
+            for (int i = 0; i < d.size(); i++) {
+                if (String.valueOf(d.get(i)).equals(label) || String.valueOf(l.get(i)).equals(label)) {
+                    return Optional.of(String.valueOf(l.get(i)));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The resolved label of a result, by its own featureset: what an ensemble of its unit is traded on. */
+    public static Optional<String> resolvedLabel(ResultsObject r) {
+        return resolvedLabel(r, labelOf(r));
     }
 
     /**

@@ -3,7 +3,9 @@ package io.atlasj.stats.model;
 import io.atlasj.stats.multiple.BacktestOverfitting;
 import io.atlasj.stats.multiple.DeflatedSharpe;
 import io.atlasj.stats.multiple.RealityCheck;
-import io.atlasj.stats.trading.NaiveTrading;
+import io.atlasj.stats.trading.Book;
+import io.atlasj.stats.trading.Performance;
+import io.atlasj.workspec.Costs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,32 +18,41 @@ import org.apache.commons.math3.stat.descriptive.moment.Variance;
 
 /**
  * The traded models of one work unit seen as {@code N} trials of one search: same label, same out-of-sample rows
- * (the rows every model has, so an LSTM's shorter warm-up does not misalign them). On the aligned per-bar net
- * P&amp;L matrix: the Deflated Sharpe Ratio of the best Sharpe ratio, the PBO by CSCV with 8 blocks (16 rows
- * needed), White's Reality Check and Hansen's SPA p-values against staying flat (1,000 stationary-bootstrap
- * resamples, mean block length {@code T^(1/3)}, seed 42), and a verdict in words.
+ * (the rows every model has, so an LSTM's shorter warm-up does not misalign them). Every model is traded again on
+ * those rows ({@link ModelEvaluation.Trading#on}), so all books are marked on the same bars; on that matrix of
+ * per-bar net returns: the Deflated Sharpe Ratio of the best Sharpe ratio, the PBO by CSCV with 8 blocks (16 bars
+ * needed) against its no-skill reference, White's Reality Check and Hansen's SPA p-values against staying flat
+ * (1,000 stationary-bootstrap resamples, mean block length {@code T^(1/3)}, seed 42), two baselines on the same rows
+ * and costs (buy-and-hold, and {@link #RANDOM_SIGNS} random-sign signals), and a verdict in words.
  *
  * @param models       the unit's traded models, in the order given
- * @param rows         aligned rows used
- * @param best         index of the model with the highest per-bar Sharpe ratio on the aligned rows
- * @param bestSharpe   its annualised Sharpe ratio
+ * @param rows         aligned out-of-sample rows used
+ * @param bars         bars of the books marked on those rows
+ * @param best         index of the model with the highest net Sharpe ratio per bar on the aligned bars
+ * @param bestSharpe   its net Sharpe ratio per bar
+ * @param bestAnnual   the same annualised, NaN when the bars span less than {@link Performance#MIN_ANNUALISED}
  * @param dsr          Deflated Sharpe Ratio of the best (NaN with one model)
- * @param pbo          probability of backtest overfitting, or NaN when there are too few rows or models
+ * @param pbo          probability of backtest overfitting, or NaN when there are too few bars or models
+ * @param pboNoSkill   what PBO is for trials without skill: {@link BacktestOverfitting#noSkill}
  * @param realityCheck White's p-value
  * @param spa          Hansen's SPA_c p-value
+ * @param buyHold      buy-and-hold on the same rows, same book and costs; null when nothing is traded
+ * @param randomSharpe95 95th percentile of the net Sharpe ratio per bar of random-sign signals on the same rows
  */
-public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, int best, double bestSharpe,
-                          double dsr, double pbo, double[] pboLogits, double realityCheck, double spa, String verdict) {
+public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, int bars, int best, double bestSharpe,
+                          double bestAnnual, double dsr, double pbo, double pboNoSkill, double[] pboLogits,
+                          double realityCheck, double spa, Performance buyHold, double randomSharpe95, String verdict) {
     public static final int PBO_BLOCKS = 8;
     public static final int BOOTSTRAPS = 1000;
+    public static final int RANDOM_SIGNS = 200;
     public static final long SEED = 42;
 
     /** The trials of one unit; models without trading are left out (the caller keeps them in the leaderboard). */
     public static TrialFamily of(String unit, List<ModelEvaluation> all) {
         List<ModelEvaluation> models = all.stream().filter(m -> m.trading().isPresent()).toList();
         if (models.isEmpty()) {
-            return new TrialFamily(unit, models, 0, -1, Double.NaN, Double.NaN, Double.NaN, new double[0], Double.NaN,
-                    Double.NaN, "no traded models: the label is not a return and has no classes");
+            String why = all.isEmpty() ? "no models" : all.get(0).returnBasis();
+            return empty(unit, models, 0, "no traded models (" + why + ")");
         }
         Set<Long> common = null;
         for (ModelEvaluation m : models) {
@@ -58,83 +69,126 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
         long[] times = common.stream().mapToLong(Long::longValue).toArray();
         int n = times.length;
         int l = models.size();
-        double[][] pnl = new double[n][l];
-        for (int k = 0; k < l; k++) {
-            ModelEvaluation m = models.get(k);
-            double[] p = m.trading().orElseThrow().pnl();
-            long[] mt = m.oos().time();
-            int j = 0;
-            for (int i = 0; i < n; i++) {
-                while (mt[j] != times[i]) {
-                    j++;
-                }
-                pnl[i][k] = p[j];
-            }
-        }
         if (n < 3) {
-            return new TrialFamily(unit, models, n, -1, Double.NaN, Double.NaN, Double.NaN, new double[0], Double.NaN,
-                    Double.NaN, "too few common out-of-sample rows (" + n + ") to judge");
+            return empty(unit, models, n, "too few common out-of-sample rows (" + n + ") to judge");
+        }
+        List<Book.Marked> books = new ArrayList<>();
+        for (ModelEvaluation m : models) {
+            books.add(m.trading().orElseThrow().on(times, m.oos().time()));
+        }
+        int t = books.get(0).bars();
+        double[][] pnl = new double[t][l];
+        for (int k = 0; k < l; k++) {
+            Book.Marked b = books.get(k);
+            if (b.bars() != t || b.time()[0] != books.get(0).time()[0]) {
+                throw new IllegalArgumentException("unit " + unit + ": " + models.get(k).name() + " is marked on "
+                        + b.bars() + " bars, " + models.get(0).name() + " on " + t + " (different labels in one unit?)");
+            }
+            for (int i = 0; i < t; i++) {
+                pnl[i][k] = b.net()[i];
+            }
         }
         double[] sharpe = new double[l];
         int best = 0;
         for (int k = 0; k < l; k++) {
-            sharpe[k] = NaiveTrading.sharpe(column(pnl, k));
+            sharpe[k] = Performance.sharpe(column(pnl, k));
             if (Double.isNaN(sharpe[best]) || sharpe[k] > sharpe[best]) {
                 best = k;
             }
         }
-        double ppy = models.get(best).periodsPerYear();
+        ModelEvaluation.Trading bt = models.get(best).trading().orElseThrow();
+        double ppy = bt.performance().barsPerYear();
+        Performance bestPerf = Performance.of(books.get(best), ppy);
         double[] bestPnl = column(pnl, best);
         double[] finite = Arrays.stream(sharpe).filter(Double::isFinite).toArray();
         double dsr = Double.NaN;
         if (l >= 2 && finite.length >= 2 && Double.isFinite(sharpe[best])) {
             double skew = new Skewness().evaluate(bestPnl);
             double kurt = new Kurtosis().evaluate(bestPnl) + 3;
-            dsr = DeflatedSharpe.deflated(sharpe[best], n, skew, kurt, l, new Variance().evaluate(finite));
+            dsr = DeflatedSharpe.deflated(sharpe[best], t, skew, kurt, l, new Variance().evaluate(finite));
         }
         double pbo = Double.NaN;
         double[] logits = new double[0];
-        if (l >= 2 && n >= 2 * PBO_BLOCKS) {
+        if (l >= 2 && t >= 2 * PBO_BLOCKS) {
             BacktestOverfitting.Result r = BacktestOverfitting.pbo(pnl, PBO_BLOCKS);
             pbo = r.pbo();
             logits = r.logits();
         }
-        int[][] boot = RealityCheck.stationaryBootstrap(n, BOOTSTRAPS, Math.max(1, Math.cbrt(n)), SEED);
+        int[][] boot = RealityCheck.stationaryBootstrap(t, BOOTSTRAPS, Math.max(1, Math.cbrt(t)), SEED);
         double rc = RealityCheck.white(pnl, boot).pValue();
         double spa = RealityCheck.hansen(pnl, boot).pValue();
-        double annual = sharpe[best] * Math.sqrt(ppy);
-        return new TrialFamily(unit, models, n, best, annual, dsr, pbo, logits, rc, spa,
-                verdict(models.get(best).name(), l, annual, dsr, pbo, rc, spa));
+        double[] ones = new double[n];
+        Arrays.fill(ones, 1);
+        Performance hold = Performance.of(Book.staggered(bt.bars(), times, ones, bt.delay(), bt.hold(),
+                bt.costs().perUnit()), ppy);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(SEED);
+        double[] random = new double[RANDOM_SIGNS];
+        for (int k = 0; k < RANDOM_SIGNS; k++) {
+            double[] s = new double[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = rnd.nextBoolean() ? 1 : -1;
+            }
+            random[k] = Performance.sharpe(Book.staggered(bt.bars(), times, s, bt.delay(), bt.hold(),
+                    bt.costs().perUnit()).net());
+        }
+        double random95 = new org.apache.commons.math3.stat.descriptive.rank.Percentile()
+                .evaluate(Arrays.stream(random).filter(Double::isFinite).toArray(), 95);
+        double noSkill = BacktestOverfitting.noSkill(l);
+        return new TrialFamily(unit, models, n, t, best, sharpe[best], bestPerf.sharpeAnnual(), dsr, pbo, noSkill,
+                logits, rc, spa, hold, random95, verdict(models.get(best).name(), l, sharpe[best], bestPerf, dsr, pbo,
+                noSkill, rc, spa, bt.costs()));
     }
 
-    /** The plain-language verdict. */
-    static String verdict(String best, int trials, double sharpe, double dsr, double pbo, double rc, double spa) {
+    private static TrialFamily empty(String unit, List<ModelEvaluation> models, int rows, String verdict) {
+        return new TrialFamily(unit, models, rows, 0, -1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                new double[0], Double.NaN, Double.NaN, null, Double.NaN, verdict);
+    }
+
+    /**
+     * The plain-language verdict, on net figures. "Evidence of an edge" needs the Reality Check and SPA p-values
+     * below 0.05, a DSR above 0.95 (when there are two or more trials) and a PBO known and below its no-skill
+     * reference; significant with PBO at or above the reference is "Mixed"; significant with PBO unknown is
+     * "Unconfirmed"; otherwise "Likely luck" (saying when the SPA alone is significant). A best net Sharpe ratio
+     * that is not positive is "No edge".
+     */
+    static String verdict(String best, int trials, double sharpe, Performance p, double dsr, double pbo,
+                          double noSkill, double rc, double spa, Costs costs) {
         if (!(sharpe > 0)) {
-            return String.format(Locale.ROOT, "No edge: the best of %d models (%s) does not make money out of sample.",
-                    trials, best);
+            return String.format(Locale.ROOT, "No edge: the best of %d models (%s) does not make money out of sample "
+                    + "after costs (net Sharpe %s per bar, %s; costs %s).", trials, best, fmt(sharpe, 3),
+                    returnText(p), costs);
         }
-        boolean significant = rc < 0.05 && (Double.isNaN(dsr) || dsr > 0.95);
-        boolean overfit = pbo > 0.5;
+        boolean significant = rc < 0.05 && spa < 0.05 && (Double.isNaN(dsr) || dsr > 0.95);
         StringBuilder s = new StringBuilder();
-        if (significant && !overfit) {
-            s.append(String.format(Locale.ROOT, "Evidence of an edge: %s beats staying flat after allowing for %d trials",
-                    best, trials));
+        if (significant && Double.isNaN(pbo)) {
+            s.append(String.format(Locale.ROOT, "Unconfirmed: %s beats staying flat after costs and %d trials, but "
+                    + "overfitting could not be checked (PBO unknown: too few bars or models)", best, trials));
+        } else if (significant && pbo < noSkill) {
+            s.append(String.format(Locale.ROOT, "Evidence of an edge: %s beats staying flat after costs, allowing for "
+                    + "%d trials", best, trials));
         } else if (significant) {
-            s.append(String.format(Locale.ROOT, "Mixed: %s beats staying flat after allowing for %d trials, but the "
-                    + "in-sample choice of model does not hold up out of sample", best, trials));
+            s.append(String.format(Locale.ROOT, "Mixed: %s beats staying flat after costs and %d trials, but the "
+                    + "in-sample choice of model does no better than chance out of sample", best, trials));
         } else {
             s.append(String.format(Locale.ROOT, "Likely luck: the best of %d models (%s) cannot be told apart from "
-                    + "the best of %d models without skill", trials, best, trials));
+                    + "the best of %d models without skill%s", trials, best, trials,
+                    spa < 0.05 && !(rc < 0.05) ? " (the SPA test alone is significant)" : ""));
         }
-        s.append(String.format(Locale.ROOT, " (Sharpe %.2f, DSR %s, PBO %s, Reality Check p = %.3f, SPA p = %.3f).",
-                sharpe, fmt(dsr), fmt(pbo), rc, spa));
+        s.append(String.format(Locale.ROOT, " (after costs: net Sharpe %s per bar%s, %s, DSR %s, PBO %s against %s for no skill, "
+                        + "Reality Check p = %.3f, SPA p = %.3f; costs %s).", fmt(sharpe, 3),
+                p.annualised() ? String.format(Locale.ROOT, " = %.2f a year", p.sharpeAnnual()) : "", returnText(p),
+                fmt(dsr, 2), Double.isNaN(pbo) ? "unknown" : fmt(pbo, 2), fmt(noSkill, 2), rc, spa, costs));
         return s.toString();
     }
 
-    private static String fmt(double v) {
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    private static String returnText(Performance p) {
+        return String.format(Locale.ROOT, "net return %+.2f%% over %s", 100 * p.totalReturn(),
+                p.spanText());
     }
 
+    private static String fmt(double v, int digits) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%." + digits + "f", v);
+    }
     static double[] column(double[][] m, int k) {
         double[] c = new double[m.length];
         for (int i = 0; i < m.length; i++) {

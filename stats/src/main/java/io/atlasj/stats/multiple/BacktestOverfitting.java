@@ -1,6 +1,6 @@
 package io.atlasj.stats.multiple;
 
-import io.atlasj.stats.trading.NaiveTrading;
+import io.atlasj.stats.trading.Performance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -28,9 +28,22 @@ public final class BacktestOverfitting {
     public record Result(double pbo, double[] logits, int combinations) {
     }
 
+    /**
+     * The PBO of trials without skill: the in-sample best's out-of-sample rank is then uniform on {@code 1..N}, and
+     * its logit is at most 0 when the rank is at most {@code (N + 1) / 2}, so PBO is {@code floor((N + 1) / 2) / N}:
+     * 1/2 for an even {@code N}, {@code (N + 1) / 2N} for an odd one (2/3 for 3 trials). A PBO is only evidence of
+     * skilful selection below this.
+     */
+    public static double noSkill(int trials) {
+        if (trials < 1) {
+            throw new IllegalArgumentException("need at least 1 trial, got " + trials);
+        }
+        return Math.floor((trials + 1) / 2.0) / trials;
+    }
+
     /** PBO with the per-row Sharpe ratio (mean / sample standard deviation) as the statistic. */
     public static Result pbo(double[][] performance, int blocks) {
-        return pbo(performance, blocks, NaiveTrading::sharpe);
+        return pbo(performance, blocks, Performance::sharpe);
     }
 
     /**

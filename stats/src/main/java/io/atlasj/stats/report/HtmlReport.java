@@ -4,6 +4,7 @@ import io.atlasj.stats.chart.ChartFiles;
 import io.atlasj.stats.chart.Charts;
 import io.atlasj.stats.model.ModelEvaluation;
 import io.atlasj.stats.model.TrialFamily;
+import io.atlasj.stats.trading.Pricing;
 import io.atlasj.workspec.results.ResultsObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ import java.util.TreeMap;
  * copied or opened from disk without a server.
  *
  * <p>Sections: multiple-testing summary with a verdict per unit, leaderboard (sortable), batch overview, prediction
- * correlation, one baseball card per model (the best {@code maxCards} by Sharpe when there are more), the exact
+ * correlation, one baseball card per model (the best {@code maxCards} by net Sharpe ratio per bar when there are more), the exact
  * WorkSpec text and provenance. All statistics use the out-of-sample (test) rows; see {@link ModelEvaluation} for
  * what each model's naive trading earns.
  */
@@ -49,8 +50,8 @@ public final class HtmlReport {
             return String.valueOf(result.spec().getOrDefault("name", "?"));
         }
 
-        double sharpe() {
-            return evaluation == null ? Double.NaN : evaluation.metric("sharpe");
+        double rank() {
+            return evaluation == null ? Double.NaN : evaluation.rank();
         }
     }
 
@@ -58,30 +59,32 @@ public final class HtmlReport {
      * What was written.
      *
      * @param index       the HTML page
-     * @param leaderboard every result, best annualised Sharpe first, results without one (not traded, failed) last
+     * @param leaderboard every result, best net Sharpe ratio per bar first, results without one (not traded, failed)
+     *                    last
      * @param families    the multiple-testing summary per unit
      */
     public record Written(Path index, List<Entry> leaderboard, List<TrialFamily> families, int cards) {
     }
 
-    /** {@link #write(String, String, List, Path, int)} with {@link #DEFAULT_MAX_CARDS}. */
-    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Path outDir)
-            throws IOException {
-        return write(workspec, workspecText, results, outDir, DEFAULT_MAX_CARDS);
+    /** {@link #write(String, String, List, Pricing, Path, int)} with {@link #DEFAULT_MAX_CARDS}. */
+    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Pricing pricing,
+                                Path outDir) throws IOException {
+        return write(workspec, workspecText, results, pricing, outDir, DEFAULT_MAX_CARDS);
     }
 
     /**
      * Writes the report into {@code outDir} (created; files of an earlier report are replaced).
      *
      * @param workspecText the WorkSpec's YAML as given, or null when only its name is known
+     * @param pricing      the prices and costs models are traded at
      * @throws IllegalArgumentException naming the result and field, for a done result with inconsistent series
      */
-    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Path outDir,
-                                int maxCards) throws IOException {
+    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Pricing pricing,
+                                Path outDir, int maxCards) throws IOException {
         if (results.isEmpty()) {
             throw new IllegalArgumentException("no results for WorkSpec '" + workspec + "'");
         }
-        List<Entry> entries = leaderboard(results);
+        List<Entry> entries = leaderboard(results, pricing);
         java.util.Map<ResultsObject, ModelEvaluation> byResult = new java.util.IdentityHashMap<>();
         entries.stream().filter(e -> e.evaluation() != null).forEach(e -> byResult.put(e.result(), e.evaluation()));
         List<ModelEvaluation> evaluated = results.stream().map(byResult::get).filter(java.util.Objects::nonNull).toList();
@@ -100,7 +103,7 @@ public final class HtmlReport {
         if (!evaluated.isEmpty()) {
             ChartFiles.write(Charts.overview(workspec + ": models × metrics", evaluated), img.resolve("overview"));
             h.append("<h2 id=overview>Batch overview</h2>\n<p>Each column normalised within each unit (yellow best, purple "
-                    + "worst; ↓ marks metrics where lower is better), models grouped by unit and sorted by Sharpe. "
+                    + "worst; ↓ marks metrics where lower is better), models grouped by unit and sorted by net Sharpe ratio per bar; each cell prints its value. "
                     + "<a href=\"img/overview.svg\">SVG</a></p>\n")
                     .append("<img class=wide src=\"img/overview.png\" alt=\"batch overview\">\n");
         }
@@ -127,34 +130,50 @@ public final class HtmlReport {
     }
 
     /**
-     * Every result, evaluated when done, best annualised Sharpe first; results without one (not traded, failed) last,
-     * ties by unit and name. The order of the report's leaderboard and of the console's.
+     * Every result, evaluated when done, best net Sharpe ratio per bar first; results without one (not traded,
+     * failed) last, ties by unit and name. The order of the report's leaderboard and of the console's. A result
+     * without a featureset (an ensemble) is traded on the label its unit's other results resolved.
      */
-    public static List<Entry> leaderboard(List<ResultsObject> results) {
+    public static List<Entry> leaderboard(List<ResultsObject> results, Pricing pricing) {
+        List<ModelEvaluation> evaluated = ModelEvaluation.ofAll(results, pricing);
         List<Entry> entries = new ArrayList<>();
-        for (ResultsObject r : results) {
-            entries.add(new Entry(r, "done".equals(r.status()) ? ModelEvaluation.of(r) : null));
+        for (int i = 0; i < results.size(); i++) {
+            entries.add(new Entry(results.get(i), evaluated.get(i)));
         }
-        entries.sort(Comparator.comparingDouble((Entry e) -> Double.isNaN(e.sharpe()) ? Double.NEGATIVE_INFINITY
-                : e.sharpe()).reversed().thenComparing(Entry::unit).thenComparing(Entry::name));
+        entries.sort(Comparator.comparingDouble((Entry e) -> Double.isNaN(e.rank()) ? Double.NEGATIVE_INFINITY
+                : e.rank()).reversed().thenComparing(Entry::unit).thenComparing(Entry::name));
         return List.copyOf(entries);
     }
 
     private static void testing(StringBuilder h, List<TrialFamily> families, Path img) throws IOException {
         h.append("<h2 id=testing>Multiple testing</h2>\n<p>Each unit's models are trials of one search (same label, "
-                + "same rows). On their per-bar net P&amp;L: the <b>Deflated Sharpe Ratio</b> of the best (Bailey &amp; "
+                + "same rows), traded in money net of costs in a staggered book marked to market every bar. On their "
+                + "per-bar net returns: the <b>Deflated Sharpe Ratio</b> of the best (Bailey &amp; "
                 + "López de Prado 2014: probability that its true Sharpe ratio beats the best of that many unskilled "
                 + "trials; above 0.95 is significant), the <b>Probability of Backtest Overfitting</b> (CSCV, 8 blocks: "
-                + "how often the in-sample best falls to the out-of-sample bottom half), and the bootstrap p-values of "
-                + "<b>White's Reality Check</b> and <b>Hansen's SPA</b> that the best beats staying flat (below 0.05 is "
-                + "significant).</p>\n<table class=mt><tr><th>unit</th><th>trials</th><th>rows</th><th>best</th>"
-                + "<th>Sharpe (ann.)</th><th>DSR</th><th>PBO</th><th>Reality Check p</th><th>SPA p</th><th>verdict</th></tr>\n");
+                + "how often the in-sample best falls to the out-of-sample bottom half; trials without skill score "
+                + "floor((N+1)/2)/N, 0.5 for an even N), and the bootstrap p-values of <b>White's Reality Check</b> and "
+                + "<b>Hansen's SPA</b> that the best beats staying flat (below 0.05 is significant). Baselines on the "
+                + "same rows and costs: buy-and-hold, and the 95th percentile of " + TrialFamily.RANDOM_SIGNS
+                + " random-sign signals. Sharpe ratios are per bar; annualised only over at least "
+                + io.atlasj.stats.trading.Performance.MIN_ANNUALISED.toDays() + " days.</p>\n<table class=mt><tr>"
+                + "<th>unit</th><th>traded on, costs</th><th>trials</th><th>rows</th><th>bars</th><th>best</th><th>net Sharpe/bar</th>"
+                + "<th>net Sharpe/yr</th><th>buy-and-hold Sharpe/bar</th><th>random 95th pct</th><th>DSR</th><th>PBO "
+                + "(no skill)</th><th>Reality Check p</th><th>SPA p</th><th>verdict</th></tr>\n");
         for (TrialFamily f : families) {
             String best = f.best() < 0 ? "" : "<a href=\"#m-" + f.models().get(f.best()).result().key() + "\">"
                     + esc(f.models().get(f.best()).name()) + "</a>";
-            h.append("<tr><td>").append(esc(f.unit())).append("</td><td>").append(f.models().size()).append("</td><td>")
-                    .append(f.rows()).append("</td><td>").append(best).append("</td><td>").append(num(f.bestSharpe(), 2))
-                    .append("</td><td>").append(num(f.dsr(), 3)).append("</td><td>").append(num(f.pbo(), 3))
+            String on = f.models().isEmpty() ? "not traded" : f.models().get(0).trading().map(t -> t.market() + " "
+                    + t.timeframe().label() + "; " + t.costs() + " (" + t.costsSource() + ")").orElse("not traded");
+            h.append("<tr><td>").append(esc(f.unit())).append("</td><td>").append(esc(on)).append("</td><td>")
+                    .append(f.models().size()).append("</td><td>")
+                    .append(f.rows()).append("</td><td>").append(f.bars()).append("</td><td>").append(best)
+                    .append("</td><td>").append(num(f.bestSharpe(), 4)).append("</td><td>").append(num(f.bestAnnual(), 2))
+                    .append("</td><td>").append(f.buyHold() == null ? "n/a" : num(f.buyHold().sharpe(), 4))
+                    .append("</td><td>").append(num(f.randomSharpe95(), 4))
+                    .append("</td><td>").append(num(f.dsr(), 3)).append("</td><td>")
+                    .append(Double.isNaN(f.pbo()) ? "unknown" : num(f.pbo(), 3)).append(" (").append(num(f.pboNoSkill(), 2))
+                    .append(")")
                     .append("</td><td>").append(num(f.realityCheck(), 3)).append("</td><td>").append(num(f.spa(), 3))
                     .append("</td><td class=verdict>").append(esc(f.verdict())).append("</td></tr>\n");
         }
@@ -170,12 +189,16 @@ public final class HtmlReport {
     }
 
     private static void leaderboard(StringBuilder h, List<Entry> entries) {
-        h.append("<h2 id=leaderboard>Leaderboard</h2>\n<p>Out-of-sample rows; click a column to sort. Sharpe is "
-                + "annualised from the bar interval; classification units trade in direction units (no return is stored "
-                + "with a class label), regression units on the realised log return less 10 bps per unit traded.</p>\n"
+        h.append("<h2 id=leaderboard>Leaderboard</h2>\n<p>Out-of-sample rows; click a column to sort. Every model "
+                + "whose label gives a direction is traded in money on its label's market: each row's position held "
+                + "over the label's bars in a staggered book, marked to market every bar, net of fees and half the "
+                + "spread on what is traded (each card states the costs). Sharpe ratios are per bar (net, and gross "
+                + "before costs); expectancy is net per trade in basis points with its Newey-West t-statistic; return "
+                + "and drawdown are compounded, in % of capital.</p>\n"
                 + "<table id=leaderboard-table class=sortable><thead><tr>");
         String[] cols = {"#", "unit", "model", "type", "status", "accuracy / RMSE", "AUC / IC", "log loss / R²",
-            "Sharpe", "max DD", "hit rate", "turnover", "P&L", "key"};
+            "net Sharpe/bar", "gross Sharpe/bar", "PSR", "expectancy bps", "t", "return %", "max DD %", "turnover/bar",
+            "key"};
         for (int c = 0; c < cols.length; c++) {
             h.append("<th data-col=").append(c).append(">").append(esc(cols[c])).append("</th>");
         }
@@ -190,7 +213,7 @@ public final class HtmlReport {
                     .append(m == null ? "<span class=bad title=\"" + esc(String.valueOf(e.result().failure())) + "\">"
                             + esc(e.result().status()) + "</span>" : "done").append("</td>");
             if (m == null) {
-                for (int c = 0; c < 8; c++) {
+                for (int c = 0; c < 11; c++) {
                     h.append("<td data-v=\"\"></td>");
                 }
             } else {
@@ -198,11 +221,14 @@ public final class HtmlReport {
                 cell(h, m.metric(cls ? "accuracy" : "rmse"), cls ? 3 : 5);
                 cell(h, m.metric(cls ? "auc macro" : "ic"), 3);
                 cell(h, m.metric(cls ? "log loss" : "r2"), 3);
-                cell(h, m.metric("sharpe"), 2);
-                cell(h, m.metric("max drawdown"), 4);
-                cell(h, m.metric("hit rate"), 3);
-                cell(h, m.metric("turnover"), 3);
-                cell(h, m.metric("pnl"), 4);
+                cell(h, m.metric("sharpe/bar"), 4);
+                cell(h, m.metric("gross sharpe/bar"), 4);
+                cell(h, m.metric("psr"), 3);
+                cell(h, m.metric("expectancy bps"), 1);
+                cell(h, m.metric("t-stat"), 2);
+                cell(h, m.metric("return %"), 2);
+                cell(h, m.metric("max drawdown %"), 2);
+                cell(h, m.metric("turnover/bar"), 3);
             }
             h.append("<td class=key>").append(esc(e.result().key())).append("</td></tr>\n");
         }
@@ -214,7 +240,7 @@ public final class HtmlReport {
         h.append("<h2 id=cards>Baseball cards</h2>\n");
         if (done.size() > maxCards) {
             h.append("<p>").append(maxCards).append(" of ").append(done.size())
-                    .append(" models, the best by Sharpe; the leaderboard lists all.</p>\n");
+                    .append(" models, the best by net Sharpe ratio per bar; the leaderboard lists all.</p>\n");
         }
         int n = 0;
         for (Entry e : done) {

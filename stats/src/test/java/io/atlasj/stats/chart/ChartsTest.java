@@ -26,7 +26,7 @@ class ChartsTest {
 
     @Test
     void cardsOfEveryKindFromRealResults() throws IOException {
-        List<ModelEvaluation> all = Fixtures.quickstart().stream().map(ModelEvaluation::of).toList();
+        List<ModelEvaluation> all = ModelEvaluation.ofAll(Fixtures.quickstart(), Fixtures.pricing());
         for (String key : List.of("f312172c5cf88d0a17fed6961c99d166", "2b09b84d979fab07963048e4baf0f3fc",
                 "9c8e349b3df6787971690d779e3dea4e")) {
             ModelEvaluation m = all.stream().filter(e -> e.result().key().equals(key)).findFirst().orElseThrow();
@@ -34,7 +34,7 @@ class ChartsTest {
         }
         ModelEvaluation vote = all.stream().filter(e -> e.type().equals("ensemble")).findFirst().orElseThrow();
         check(ChartFiles.write(Charts.card(vote), OUT.resolve("card-ensemble")), 1800, 930);
-        check(ChartFiles.write(Charts.overview("quickstart", all), OUT.resolve("overview-quickstart")), 1300, 190 + 25 * 16);
+        check(ChartFiles.write(Charts.overview("quickstart", all), OUT.resolve("overview-quickstart")), 360 + 66 * Charts.overviewColumns(all).size(), 190 + 25 * 16);
         for (TrialFamily f : TrialFamily.perUnit(all)) {
             check(ChartFiles.write(Charts.correlation(f.unit(), f.models()), OUT.resolve("correlation-" + f.unit())), 0, 0);
             check(ChartFiles.write(Charts.pboLogits(f.unit(), f.pboLogits(), f.pbo()), OUT.resolve("pbo-" + f.unit())), 560, 360);
@@ -43,33 +43,44 @@ class ChartsTest {
 
     @Test
     void overviewOfAThousandModels() throws IOException {
-        List<ModelEvaluation> all = Synthetic.results(1000, 1).stream().map(ModelEvaluation::of).toList();
+        List<ModelEvaluation> all = ModelEvaluation.ofAll(Synthetic.results(1000, 1), Fixtures.pricing());
         Path png = ChartFiles.write(Charts.overview("1,000 synthetic models", all), OUT.resolve("overview-1000"));
-        check(png, 1100, 0);
+        check(png, Math.max(1100, 360 + 66 * Charts.overviewColumns(all).size()), 0);
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img.getHeight()).isBetween(2000, 3000);
     }
 
     @Test
     void overviewOrdersByUnitThenSharpeAndNormalisesWithinUnits() {
-        List<ModelEvaluation> all = Fixtures.quickstart().stream().map(ModelEvaluation::of).toList();
+        List<ModelEvaluation> all = ModelEvaluation.ofAll(Fixtures.quickstart(), Fixtures.pricing());
         List<String> cols = Charts.overviewColumns(all);
         List<Charts.OverviewRow> rows = Charts.overviewRows(all, cols);
         assertThat(rows).hasSize(25);
-        int sharpe = cols.indexOf("sharpe");
+        int sharpe = cols.indexOf("sharpe/bar");
+        // a 20-hour test part has no annualised Sharpe ratio: that column is left out rather than drawn grey
+        assertThat(cols).doesNotContain("sharpe/yr").contains("gross sharpe/bar", "expectancy bps", "max drawdown %");
         for (int r = 1; r < rows.size(); r++) {
             if (rows.get(r).model().unit().equals(rows.get(r - 1).model().unit())) {
-                assertThat(rows.get(r).model().metric("sharpe")).isLessThanOrEqualTo(rows.get(r - 1).model().metric("sharpe"));
+                assertThat(rows.get(r).model().metric("sharpe/bar")).isLessThanOrEqualTo(rows.get(r - 1).model().metric("sharpe/bar"));
                 assertThat(rows.get(r).normalised()[sharpe]).isLessThanOrEqualTo(rows.get(r - 1).normalised()[sharpe]);
             }
         }
-        // each unit's best Sharpe is 1 and worst is 0; a lower-is-better column is flipped
+        // each unit's best net Sharpe ratio is 1 and worst is 0; a lower-is-better column is flipped
         assertThat(rows.get(0).normalised()[sharpe]).isEqualTo(1.0);
         int rmse = cols.indexOf("rmse");
         Charts.OverviewRow bestRmse = rows.stream().filter(r -> !r.model().classification())
                 .min((a, b) -> Double.compare(a.model().metric("rmse"), b.model().metric("rmse"))).orElseThrow();
         assertThat(bestRmse.normalised()[rmse]).isEqualTo(1.0);
         assertThat(rows.stream().filter(r -> r.model().classification()).allMatch(r -> Double.isNaN(r.normalised()[rmse]))).isTrue();
+    }
+
+    /** Cells print their values in about five characters. */
+    @Test
+    void overviewCellsAreShort() {
+        assertThat(Charts.cell(-0.17591617)).isEqualTo("-0.176");
+        assertThat(Charts.cell(26.222)).isEqualTo("26.2");
+        assertThat(Charts.cell(0.00005)).isEqualTo("5.0e-05");
+        assertThat(Charts.cell(0)).isEqualTo("0.000");
     }
 
     private static void check(Path png, int width, int height) throws IOException {

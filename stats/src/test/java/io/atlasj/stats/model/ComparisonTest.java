@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ComparisonTest {
     @Test
     void aModelAgreesWithItselfEverywhere() {
-        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"));
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"), Fixtures.pricing());
         Comparison c = Comparison.of(m, m);
         assertThat(c.rows()).isEqualTo(m.oos().time().length);
         assertThat(c.agreement()).isEqualTo(1.0);
@@ -26,7 +26,7 @@ class ComparisonTest {
     @Test
     void twoModelsOfOneUnitCountedRowByRow() throws IOException {
         List<ModelEvaluation> unit = Fixtures.quickstart().stream().filter(r -> "done".equals(r.status()))
-                .map(ModelEvaluation::of).filter(m -> m.unit().equals("direction-3bar")).toList();
+                .map(r -> ModelEvaluation.of(r, Fixtures.pricing())).filter(m -> m.unit().equals("direction-3bar")).toList();
         ModelEvaluation a = unit.get(0);
         ModelEvaluation b = unit.get(unit.size() - 1);
         Comparison c = Comparison.of(a, b);
@@ -47,8 +47,8 @@ class ComparisonTest {
 
     @Test
     void differentLabelsHaveNoSameClassShare() throws IOException {
-        ModelEvaluation cls = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"));
-        ModelEvaluation reg = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"));
+        ModelEvaluation cls = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"), Fixtures.pricing());
+        ModelEvaluation reg = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"), Fixtures.pricing());
         Comparison c = Comparison.of(cls, reg);
         assertThat(c.samePrediction()).isNaN();
         assertThat(c.rows()).isPositive();

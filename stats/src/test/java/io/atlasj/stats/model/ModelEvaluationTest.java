@@ -11,46 +11,70 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real quickstart results. Expected values: the test accuracy and RMSE that {@code atlas run} printed for these
- * models, and trading figures recomputed from the JSON with numpy (mean / std(ddof=1) * sqrt(bars per year), the
- * running maximum of the cumulative P&amp;L from 0).
+ * models, and money figures recomputed independently by {@code src/test/resources/money/check_money.py} (pandas
+ * resamples the raw bundled Bitstamp trades to 5-minute closes; the staggered book is written slice by slice), run
+ * with the arguments given in each test. Bitstamp's default costs are 40 bps + half of a 2 bp spread = 41 bps per
+ * unit traded.
  */
 class ModelEvaluationTest {
     @Test
     void twoClassDirectionModel() {
-        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"));
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"), Fixtures.pricing());
         assertThat(m.unit()).isEqualTo("direction-3bar");
         assertThat(m.name()).isEqualTo("logistic#1");
         assertThat(m.classes()).isEqualTo(2);
         assertThat(m.oos().time()).hasSize(242);
         assertThat(m.metric("accuracy")).isCloseTo(0.47107438016528924, within(1e-12)); // atlas run: 0.471
         assertThat(m.hyperparameters()).isEqualTo("l2=0.001");
-        assertThat(m.returnBasis()).startsWith("direction units");
-        // UpDown(3): one third of a direction unit per bar
-        assertThat(m.metric("pnl")).isCloseTo(-4.666666666666666, within(1e-9));
-        assertThat(m.metric("sharpe")).isCloseTo(-18.755680414011067, within(1e-9));
-        assertThat(m.metric("max drawdown")).isCloseTo(8.0, within(1e-9));
+        assertThat(m.returnBasis()).startsWith("traded in money on bitstamp:btc_usd 5m closes: class direction held 3 "
+                + "bars in a staggered book").endsWith("fee 40 bps + half of a 2 bp spread (bitstamp default)");
+        // check_money.py TRADES RESULT 3 0.0041: 242 rows, 3-bar holds -> 245 bars from the first entry to the last exit
+        ModelEvaluation.Trading t = m.trading().orElseThrow();
+        assertThat(t.book().bars()).isEqualTo(245);
+        assertThat(m.metric("sharpe/bar")).isCloseTo(-0.17591617080786673, within(1e-12));
+        assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.05149414688719332, within(1e-12));
+        assertThat(m.metric("return %")).isCloseTo(-26.22232883118615, within(1e-10));
+        assertThat(m.metric("max drawdown %")).isCloseTo(26.90321237242087, within(1e-10));
+        assertThat(t.performance().trades()).isEqualTo(242);
+        assertThat(t.performance().expectancyBps()).isCloseTo(-11.282190583426495, within(1e-9));
+        assertThat(t.performance().costs()).isCloseTo(0.2077333333333335, within(1e-12));
+        // net per trade: the book's costs are in whole capital, a slice is a third of it
+        assertThat(m.metric("expectancy bps")).isCloseTo(-11.282190583426495 - 0.2077333333333335 * 3 / 242 * 1e4,
+                within(1e-9));
+        // 20 hours of bars: no annualised figure
+        assertThat(m.metric("sharpe/yr")).isNaN();
         assertThat(m.periodsPerYear()).isCloseTo(365.25 * 288, within(1e-9));
     }
 
     @Test
     void threeClassModelTradesDownFlatUp() {
-        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("2b09b84d979fab07963048e4baf0f3fc"));
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("2b09b84d979fab07963048e4baf0f3fc"), Fixtures.pricing());
         assertThat(m.classes()).isEqualTo(3);
         assertThat(m.metric("accuracy")).isCloseTo(0.2975206611570248, within(1e-12)); // atlas run: 0.298
-        assertThat(m.metric("pnl")).isCloseTo(1.6666666666666663, within(1e-9));
-        assertThat(m.metric("sharpe")).isCloseTo(10.061723496065934, within(1e-9));
-        assertThat(m.metric("max drawdown")).isCloseTo(4.666666666666667, within(1e-9));
+        // check_money.py TRADES RESULT 3 0.0041; the middle class is flat, so only 156 of the 242 rows trade
+        assertThat(m.metric("sharpe/bar")).isCloseTo(-0.14122794809741035, within(1e-12));
+        assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.02755506176090087, within(1e-12));
+        assertThat(m.metric("return %")).isCloseTo(-16.748179369044913, within(1e-10));
+        assertThat(m.metric("max drawdown %")).isCloseTo(16.748179369044913, within(1e-10));
+        assertThat(m.trading().orElseThrow().performance().trades()).isEqualTo(156);
     }
 
     @Test
     void anEnsembleFindsItsLabelInTheSpecsDataset() {
         // the vote's result names its members instead of a featureset; its label UpDown(3) is in spec.dataset
-        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("b72820a81ca44ab21479c43db1c3e5d0"));
-        assertThat(m.type()).isEqualTo("ensemble");
-        assertThat(m.label()).isEqualTo("UpDown(3)");
-        // numpy on the JSON: cumsum(sign(p - .5) * sign(a - .5) / 3); drawdown from the running peak (from 0)
-        assertThat(m.metric("pnl")).isCloseTo(-2.0, within(1e-9));
-        assertThat(m.metric("max drawdown")).isCloseTo(8.333333333333332, within(1e-9));
+        ResultsObject vote = Fixtures.byKey("b72820a81ca44ab21479c43db1c3e5d0");
+        ModelEvaluation alone = ModelEvaluation.of(vote, Fixtures.pricing());
+        assertThat(alone.type()).isEqualTo("ensemble");
+        assertThat(alone.label()).isEqualTo("UpDown(3)");
+        // alone it cannot tell which market its label is on; with its unit it trades on the members' market
+        assertThat(alone.trading()).isEmpty();
+        assertThat(alone.returnBasis()).contains("does not say which market");
+        ModelEvaluation m = ModelEvaluation.ofAll(Fixtures.quickstart(), Fixtures.pricing()).stream()
+                .filter(e -> e != null && e.result().key().equals(vote.key())).findFirst().orElseThrow();
+        // check_money.py TRADES RESULT 3 0.0041
+        assertThat(m.metric("sharpe/bar")).isCloseTo(-0.06194919061115563, within(1e-12));
+        assertThat(m.metric("return %")).isCloseTo(-11.667411216451673, within(1e-10));
+        assertThat(m.metric("max drawdown %")).isCloseTo(16.830982483144408, within(1e-10));
     }
 
     @Test
@@ -61,7 +85,7 @@ class ModelEvaluationTest {
                 "scaling", "zscore"));
         ResultsObject typed = new ResultsObject(3, old.key(), old.workspec(), old.status(), old.failure(), spec,
                 old.featureset(), old.dataFingerprint(), old.folds(), old.provenance(), old.startedAt(), old.millis());
-        assertThat(ModelEvaluation.of(typed).label()).isEqualTo("UpDown(3)");
+        assertThat(ModelEvaluation.of(typed, Fixtures.pricing()).label()).isEqualTo("UpDown(3)");
         // a schema-3 string is not parsed: the typed map is the only source
         spec.put("dataset", "DatasetOptions[task=CLASSIFICATION, label=UpDown(3)]");
         ResultsObject wrong = new ResultsObject(3, old.key(), old.workspec(), old.status(), old.failure(), spec,
@@ -71,14 +95,18 @@ class ModelEvaluationTest {
 
     @Test
     void regressionModelTradesTheRealisedLogReturnWithFees() {
-        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"));
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"), Fixtures.pricing());
         assertThat(m.classification()).isFalse();
         assertThat(m.metric("rmse")).isCloseTo(0.009372391481144464, within(1e-12)); // atlas run: 0.009
         assertThat(m.metric("ic")).isCloseTo(-0.11462104536228943, within(1e-12)); // scipy.stats.spearmanr
-        assertThat(m.returnBasis()).contains("realised log return").contains("10 bps");
-        assertThat(m.metric("pnl")).isCloseTo(-0.15441325684610807, within(1e-12));
-        assertThat(m.metric("sharpe")).isCloseTo(-23.411175458555075, within(1e-9));
-        assertThat(m.metric("max drawdown")).isCloseTo(0.18981442580035257, within(1e-12));
+        assertThat(m.returnBasis()).contains("forecast sign held 1 bar");
+        // check_money.py TRADES RESULT 1 0.0041: 242 one-bar holds, 243 bars
+        assertThat(m.trading().orElseThrow().book().bars()).isEqualTo(243);
+        assertThat(m.metric("sharpe/bar")).isCloseTo(-0.2353372031997407, within(1e-12));
+        assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.017951344983428763, within(1e-12));
+        assertThat(m.metric("return %")).isCloseTo(-41.29997044265752, within(1e-10));
+        assertThat(m.metric("max drawdown %")).isCloseTo(42.210386726874893, within(1e-10));
+        assertThat(m.trading().orElseThrow().performance().costs()).isCloseTo(0.48379999999999973, within(1e-12));
     }
 
     /** Walk-forward results: the test rows of every fold are joined in time order, whatever the folds' order. */
@@ -91,11 +119,12 @@ class ModelEvaluationTest {
         List<ResultsObject.FoldResult> folds = List.of(fold(f, 0, t, half, t.time().length), fold(f, 1, t, 0, half));
         ResultsObject twoFolds = new ResultsObject(1, r.key(), r.workspec(), "done", null, r.spec(), r.featureset(),
                 r.dataFingerprint(), folds, r.provenance(), r.startedAt(), r.millis());
-        ModelEvaluation joined = ModelEvaluation.of(twoFolds);
-        ModelEvaluation single = ModelEvaluation.of(r);
+        ModelEvaluation joined = ModelEvaluation.of(twoFolds, Fixtures.pricing());
+        ModelEvaluation single = ModelEvaluation.of(r, Fixtures.pricing());
         assertThat(joined.oos().time()).containsExactly(t.time());
         assertThat(joined.metric("accuracy")).isEqualTo(single.metric("accuracy"));
-        assertThat(joined.metric("pnl")).isCloseTo(-4.666666666666666, within(1e-9));
+        assertThat(joined.metric("sharpe/bar")).isEqualTo(single.metric("sharpe/bar"));
+        assertThat(joined.metric("return %")).isEqualTo(single.metric("return %"));
     }
 
     private static ResultsObject.FoldResult fold(ResultsObject.FoldResult f, int n, ResultsObject.Split t, int from, int to) {
@@ -106,19 +135,43 @@ class ModelEvaluationTest {
                 null, null);
     }
 
+    /** The WorkSpec's costs replace the exchange's: check_money.py TRADES RESULT 3 0.0011 for 10 bps + 1 bp. */
+    @Test
+    void workspecCostsAreCharged() {
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"),
+                Fixtures.pricing(new io.atlasj.workspec.Costs(10, 2)));
+        assertThat(m.returnBasis()).endsWith("costs fee 10 bps + half of a 2 bp spread (WorkSpec)");
+        assertThat(m.metric("sharpe/bar")).isCloseTo(-0.08428112899834364, within(1e-12));
+        assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.05149414688719332, within(1e-12));
+        assertThat(m.metric("return %")).isCloseTo(-14.121748131368383, within(1e-10));
+        assertThat(m.metric("max drawdown %")).isCloseTo(15.751470634512388, within(1e-10));
+    }
+
+    /** Without the market's bars a model is not traded, and says why instead of inventing a return. */
+    @Test
+    void withoutPricesAModelIsNotTradedAndSaysWhy() {
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"),
+                io.atlasj.stats.trading.Pricing.NONE);
+        assertThat(m.trading()).isEmpty();
+        assertThat(m.metric("sharpe/bar")).isNaN();
+        assertThat(m.returnBasis()).isEqualTo("not traded: no bitstamp:btc_usd 5m bars in the market-data store from "
+                + "2013-11-30T19:40:00Z (import them to trade this model)");
+        assertThat(m.metric("accuracy")).isCloseTo(0.47107438016528924, within(1e-12));
+    }
+
     @Test
     void aResultThatIsNotDoneOrInconsistentIsRefusedWithItsKeyAndField() {
         ResultsObject r = Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e");
         ResultsObject failed = new ResultsObject(1, r.key(), r.workspec(), "failed", "boom", r.spec(), r.featureset(),
                 r.dataFingerprint(), r.folds(), r.provenance(), r.startedAt(), r.millis());
-        assertThatThrownBy(() -> ModelEvaluation.of(failed))
+        assertThatThrownBy(() -> ModelEvaluation.of(failed, Fixtures.pricing()))
                 .hasMessageContaining("result 9c8e349b3df6787971690d779e3dea4e (return-1bar/dnn#0): status is failed");
         ResultsObject.FoldResult f = r.folds().get(0);
         ResultsObject.Split bad = new ResultsObject.Split(f.test().time(), new double[3], f.test().predicted(), null);
         ResultsObject broken = new ResultsObject(1, r.key(), r.workspec(), "done", null, r.spec(), r.featureset(),
                 r.dataFingerprint(), List.of(new ResultsObject.FoldResult(0, "done", null, f.scaler(), null,
                 f.bestEpoch(), f.curves(), null, null, bad, null, null)), r.provenance(), r.startedAt(), r.millis());
-        assertThatThrownBy(() -> ModelEvaluation.of(broken))
+        assertThatThrownBy(() -> ModelEvaluation.of(broken, Fixtures.pricing()))
                 .hasMessageContaining("folds[0].test: time has 242 rows, actual 3, predicted 242");
     }
 }

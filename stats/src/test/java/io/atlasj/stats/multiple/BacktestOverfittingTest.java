@@ -67,6 +67,41 @@ class BacktestOverfittingTest {
         assertThat(BacktestOverfitting.pbo(m, 8).pbo()).isBetween(0.2, 0.8);
     }
 
+    /**
+     * The no-skill reference: with N trials the in-sample best's out-of-sample rank is uniform on 1..N and its logit
+     * is at most 0 for ranks up to (N + 1) / 2, so PBO is floor((N + 1) / 2) / N: 2/3 for 3 trials, 3/5 for 5, 1/2 for
+     * any even N.
+     */
+    @Test
+    void noSkillReferenceForOddAndEvenTrials() {
+        assertThat(BacktestOverfitting.noSkill(1)).isEqualTo(1.0);
+        assertThat(BacktestOverfitting.noSkill(3)).isEqualTo(2 / 3.0);
+        assertThat(BacktestOverfitting.noSkill(4)).isEqualTo(0.5);
+        assertThat(BacktestOverfitting.noSkill(5)).isEqualTo(0.6);
+        assertThat(BacktestOverfitting.noSkill(17)).isEqualTo(9 / 17.0);
+    }
+
+    /**
+     * The reference checked by simulation: 400 independent searches of 3 unskilled trials (64 rows of noise each)
+     * average a PBO of 2/3, not 1/2. The standard error of that mean is below 0.02 (each PBO is in [0, 1]).
+     */
+    @Test
+    void threeUnskilledTrialsAverageTwoThirds() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        double sum = 0;
+        int searches = 400;
+        for (int s = 0; s < searches; s++) {
+            double[][] m = new double[64][3];
+            for (double[] row : m) {
+                for (int j = 0; j < 3; j++) {
+                    row[j] = rnd.nextGaussian();
+                }
+            }
+            sum += BacktestOverfitting.pbo(m, 8).pbo();
+        }
+        assertThat(sum / searches).isCloseTo(2 / 3.0, within(0.04)).isGreaterThan(0.6);
+    }
+
     @Test
     void refusesAnOddNumberOfBlocks() {
         assertThatThrownBy(() -> BacktestOverfitting.pbo(new double[10][2], 3)).hasMessageContaining("even");

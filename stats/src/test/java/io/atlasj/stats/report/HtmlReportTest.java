@@ -24,7 +24,7 @@ class HtmlReportTest {
         results.add(new ResultsObject(1, "ffffffffffffffffffffffffffffffff", r.workspec(), "failed",
                 "transformer: not implemented yet", r.spec(), r.featureset(), r.dataFingerprint(), List.of(),
                 r.provenance(), r.startedAt(), 0));
-        HtmlReport.Written w = HtmlReport.write("quickstart", yaml, results, out);
+        HtmlReport.Written w = HtmlReport.write("quickstart", yaml, results, Fixtures.pricing(), out);
         String html = Files.readString(w.index());
         assertThat(count(html, "<tr class=model-row>")).isEqualTo(26);
         assertThat(w.cards()).isEqualTo(25);
@@ -48,7 +48,7 @@ class HtmlReportTest {
 
     @Test
     void cardsAreCappedButTheLeaderboardIsComplete() throws IOException {
-        HtmlReport.Written w = HtmlReport.write("quickstart", null, Fixtures.quickstart(), Path.of("target", "report-capped"), 3);
+        HtmlReport.Written w = HtmlReport.write("quickstart", null, Fixtures.quickstart(), Fixtures.pricing(), Path.of("target", "report-capped"), 3);
         String html = Files.readString(w.index());
         assertThat(w.cards()).isEqualTo(3);
         assertThat(count(html, "<tr class=model-row>")).isEqualTo(25);

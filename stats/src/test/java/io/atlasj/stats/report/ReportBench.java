@@ -1,5 +1,6 @@
 package io.atlasj.stats.report;
 
+import io.atlasj.stats.Fixtures;
 import io.atlasj.stats.Synthetic;
 import io.atlasj.workspec.results.ResultsObject;
 import java.nio.file.Path;
@@ -21,10 +22,10 @@ public final class ReportBench {
         Path out = Path.of("target", "bench-report");
         for (int run = 0; run < 4; run++) {
             long t0 = System.nanoTime();
-            HtmlReport.Written w = HtmlReport.write("bench", null, results, out);
+            HtmlReport.Written w = HtmlReport.write("bench", null, results, Fixtures.pricing(), out);
             double s = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
-            HtmlReport.write("bench", null, results, out.resolveSibling("bench-report-nocards"), 0);
+            HtmlReport.write("bench", null, results, Fixtures.pricing(), out.resolveSibling("bench-report-nocards"), 0);
             double s0 = (System.nanoTime() - t1) / 1e9;
             System.out.printf(Locale.ROOT, "%s %d models: %.1f s with %d cards, %.1f s without cards%n",
                     run == 0 ? "warm-up" : "run " + run, n, s, w.cards(), s0);

@@ -44,7 +44,7 @@ class ReportBrowserIT {
         Optional<Path> chromium = chromium();
         assumeTrue(chromium.isPresent(), "no chromium on PATH: skipped");
         HtmlReport.Written w = HtmlReport.write("quickstart", Files.readString(Fixtures.runs().resolveSibling("quickstart.yaml")),
-                Fixtures.quickstart(), OUT, 25);
+                Fixtures.quickstart(), Fixtures.pricing(), OUT, 25);
         String url = w.index().toUri().toString();
 
         String dom = run(chromium.get(), OUT.resolve("dom.html"), "--dump-dom", url);

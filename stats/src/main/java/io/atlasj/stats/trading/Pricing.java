@@ -1,0 +1,39 @@
+package io.atlasj.stats.trading;
+
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.workspec.Costs;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How predictions are turned into money: where the prices come from and what trading costs. {@code costs} null
+ * means each market's exchange default ({@link Costs#defaultFor}). Reads of the same bars are served once.
+ */
+public final class Pricing {
+    /** No prices: models are evaluated without trading, and say why. */
+    public static final Pricing NONE = new Pricing(Prices.NONE, null);
+
+    private final Prices prices;
+    private final Costs costs;
+    private final Map<List<Object>, Prices.Bars> cache = new HashMap<>();
+
+    public Pricing(Prices prices, Costs costs) {
+        this.prices = prices;
+        this.costs = costs;
+    }
+
+    public Costs costsFor(Market m) {
+        return costs != null ? costs : Costs.defaultFor(m.exchange());
+    }
+
+    /** Whether the costs were set (in the WorkSpec) rather than the exchange's default. */
+    public boolean costsSet() {
+        return costs != null;
+    }
+
+    public synchronized Prices.Bars closes(Market market, Timeframe tf, long from, long to) {
+        return cache.computeIfAbsent(List.of(market, tf, from, to), k -> prices.closes(market, tf, from, to));
+    }
+}

@@ -1,0 +1,75 @@
+package io.atlasj.stats.trading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/** Hand-worked books on six 5-minute bars. */
+class BookTest {
+    static final long BAR = 300_000;
+    /** Closes 100, 110, 99, 99, 108.9, 108.9: bar returns (from bar 1) +10%, -10%, 0, +10%, 0. */
+    static final Prices.Bars BARS = new Prices.Bars(new long[] {0, BAR, 2 * BAR, 3 * BAR, 4 * BAR, 5 * BAR},
+            new double[] {100, 110, 99, 99, 108.9, 108.9});
+
+    /**
+     * Rows at bars 0, 1, 2 say +1, -1, +1, each held 2 bars at 1/2 of the capital. Slices: row 0 over bars 1-2, row 1
+     * over bars 2-3, row 2 over bars 3-4, so the position is 0, +1/2, 0 (+1/2 - 1/2), 0 (-1/2 + 1/2), +1/2 over bars
+     * 0..4. Gross: 0, +0.05, 0, 0, +0.05. Traded at each close: 1/2, 1/2, 0, 1/2, 1/2 (the last exit), 2 units at
+     * 10 bps = 0.002. The overlapping -1 and +1 net out at bars 2 and 3: nothing is charged for them.
+     */
+    @Test
+    void staggeredBookHandWorked() {
+        Book.Marked m = Book.staggered(BARS, new long[] {0, BAR, 2 * BAR}, new double[] {1, -1, 1}, 0, 2, 0.001);
+        assertThat(m.time()).containsExactly(0, BAR, 2 * BAR, 3 * BAR, 4 * BAR);
+        assertThat(m.position()).containsExactly(new double[] {0, 0.5, 0, 0, 0.5}, within(1e-15));
+        assertThat(m.marketReturn()).containsExactly(new double[] {0, 0.1, -0.1, 0, 0.1}, within(1e-12));
+        assertThat(m.gross()).containsExactly(new double[] {0, 0.05, 0, 0, 0.05}, within(1e-12));
+        assertThat(m.traded()).containsExactly(new double[] {0.5, 0.5, 0, 0.5, 0.5}, within(1e-15));
+        assertThat(m.net()).containsExactly(new double[] {-0.0005, 0.0495, 0, -0.0005, 0.0495}, within(1e-12));
+        // per trade: each slice's return over its own 2 bars, the signal times close[t+2] / close[t] - 1
+        assertThat(m.trades()).containsExactly(new double[] {-0.01, 0.1, 0.1}, within(1e-12));
+        assertThat(m.sliceSize()).isEqualTo(0.5);
+    }
+
+    /**
+     * Non-overlapping holds from the first row: row 0 (+1) holds bars 1-2 at full size, row 1 is skipped, row 2 (+1)
+     * holds bars 3-4. Staying long from one hold into the next trades nothing; entry and exit trade 1 unit each.
+     */
+    @Test
+    void nonOverlappingHoldsTakeEveryHoldThDecision() {
+        Book.Marked m = Book.nonOverlapping(BARS, new long[] {0, BAR, 2 * BAR}, new double[] {1, -1, 1}, 0, 2, 0.001, 0);
+        assertThat(m.position()).containsExactly(new double[] {0, 1, 1, 1, 1}, within(1e-15));
+        assertThat(m.gross()).containsExactly(new double[] {0, 0.1, -0.1, 0, 0.1}, within(1e-12));
+        assertThat(m.traded()).containsExactly(new double[] {1, 0, 0, 0, 1}, within(1e-15));
+        assertThat(m.trades()).containsExactly(new double[] {-0.01, 0.1}, within(1e-12));
+        // started one bar later: only row 1 (-1) decides, holding bars 2-3
+        Book.Marked later = Book.nonOverlapping(BARS, new long[] {0, BAR, 2 * BAR}, new double[] {1, -1, 1}, 0, 2,
+                0.001, 1);
+        assertThat(later.position()).containsExactly(new double[] {0, 0, -1, -1, 0}, within(1e-15));
+    }
+
+    /** A delay shifts the hold: lookforward(3) of LogReturns(2) is the return over bars t+1..t+3 after a bar's wait. */
+    @Test
+    void aDelayedHoldStartsLater() {
+        Book.Marked m = Book.staggered(BARS, new long[] {0}, new double[] {-1}, 1, 2, 0);
+        assertThat(m.time()).containsExactly(BAR, 2 * BAR, 3 * BAR);
+        // one row of a 2-bar staggered book holds half the capital
+        assertThat(m.position()).containsExactly(new double[] {0, -0.5, -0.5}, within(1e-15));
+        assertThat(m.trades()).containsExactly(new double[] {-(99 / 110.0 - 1)}, within(1e-12));
+    }
+
+    @Test
+    void missingOrBrokenPricesAreRefusedNotTraded() {
+        assertThatThrownBy(() -> Book.staggered(BARS, new long[] {BAR / 2}, new double[] {1}, 0, 1, 0))
+                .hasMessageContaining("the prices have no bar at row time 1970-01-01T00:02:30Z");
+        assertThatThrownBy(() -> Book.staggered(BARS, new long[] {4 * BAR}, new double[] {1}, 0, 2, 0))
+                .hasMessageContaining("the prices end at 1970-01-01T00:25:00Z, before the last row's hold");
+        Prices.Bars zero = new Prices.Bars(new long[] {0, BAR, 2 * BAR}, new double[] {100, 0, 100});
+        assertThatThrownBy(() -> Book.staggered(zero, new long[] {0}, new double[] {1}, 0, 1, 0))
+                .hasMessageContaining("close 0.0 at 1970-01-01T00:05:00Z is not a positive price");
+        assertThatThrownBy(() -> Book.staggered(BARS, new long[] {0}, new double[] {2}, 0, 1, 0))
+                .hasMessageContaining("outside [-1, 1]");
+    }
+}
