@@ -28,12 +28,42 @@ class ClassificationTest {
         assertThat(Classification.f1(m)).containsExactly(new double[] {2 / 3.0, 2 / 3.0, 0.5}, within(1e-12));
     }
 
+    // Precision of a class never predicted used to be NaN and the macro average skipped it (0.5 here, 4/7 below); it
+    // is now 0, scikit-learn's zero_division default, so the averages are scikit-learn's.
     @Test
-    void undefinedPrecisionIsNaNNotZero() {
+    void precisionOfAClassNeverPredictedIsZeroAsInSklearn() {
         long[][] m = Classification.confusion(new double[] {0, 1}, new double[] {0, 0}, 2);
-        assertThat(Classification.precision(m)[1]).isNaN();
-        assertThat(Classification.recall(m)[1]).isEqualTo(0.0);
-        assertThat(Classification.mean(Classification.precision(m))).isEqualTo(0.5);
+        // class 0: predicted twice, right once; class 1: never predicted, 0/0 -> 0
+        assertThat(Classification.precision(m)).containsExactly(0.5, 0.0);
+        assertThat(Classification.recall(m)).containsExactly(1.0, 0.0);
+        // 2 * .5 * 1 / 1.5 = 2/3; class 1: P + R = 0 -> 0
+        assertThat(Classification.f1(m)).containsExactly(new double[] {2 / 3.0, 0}, within(1e-12));
+        assertThat(Classification.macroAverage(Classification.precision(m), m)).isEqualTo(0.25);
+    }
+
+    @Test
+    void macroF1OfAModelThatAlwaysPredictsOneClass() {
+        // 4 of 10 rows are class 0 and every prediction is 0: P = (.4, 0, 0), R = (1, 0, 0),
+        // F1 of class 0 = .8 / 1.4 = 4/7
+        double[] actual = {0, 1, 2, 0, 0, 1, 2, 0, 1, 2};
+        long[][] m = Classification.confusion(actual, new double[10], 3);
+        assertThat(Classification.f1(m)).containsExactly(new double[] {4 / 7.0, 0, 0}, within(1e-12));
+        // sklearn f1_score(actual, [0] * 10, average='macro') = 0.1904761904761905; it was 4/7, the NaNs skipped
+        assertThat(Classification.macroAverage(Classification.f1(m), m)).isCloseTo(4 / 21.0, within(1e-12));
+    }
+
+    @Test
+    void macroAverageLeavesOutAClassNeitherActualNorPredicted() {
+        // three classes, class 2 in neither column: averaged over classes 0 and 1 as sklearn's default labels are
+        long[][] m = Classification.confusion(new double[] {0, 1, 1, 0}, new double[] {0, 1, 0, 0}, 3);
+        // P = (2/3, 1, 0), R = (1, 1/2, 0), F1 = (.8, 2/3, 0)
+        assertThat(Classification.f1(m)).containsExactly(new double[] {0.8, 2 / 3.0, 0}, within(1e-12));
+        assertThat(Classification.macroAverage(Classification.f1(m), m)).isCloseTo((0.8 + 2 / 3.0) / 2, within(1e-12));
+        // a class predicted but never actual is averaged, with its 0 recall
+        long[][] m2 = Classification.confusion(new double[] {0, 1, 1, 0}, new double[] {0, 1, 2, 0}, 3);
+        assertThat(Classification.macroAverage(Classification.recall(m2), m2))
+                .isCloseTo((1 + 0.5 + 0) / 3, within(1e-12));
+        assertThat(Classification.macroAverage(new double[3], new long[3][3])).isNaN();
     }
 
     // the two-class example: scores of class 1 are 0.1, 0.4, 0.35, 0.8 for actual 0, 0, 1, 1
