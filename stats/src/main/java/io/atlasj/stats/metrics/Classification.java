@@ -179,18 +179,33 @@ public final class Classification {
         return new Roc(fpr, tpr, th, pos == 0 || neg == 0 ? Double.NaN : auc);
     }
 
+    /** {@link #logLoss} clips probabilities to {@code [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS]}. */
+    private static final double LOG_LOSS_EPS = Math.ulp(1.0);
+
     /**
-     * Mean negative log-likelihood of the actual class, natural log; probabilities clipped to [1e-15, 1] so a
-     * confident miss costs about 34.5, not infinity.
+     * Mean negative log-likelihood of the actual class, natural log, as scikit-learn 1.2's {@code log_loss} with its
+     * default {@code eps="auto"}: every probability is clipped to {@code [eps, 1 - eps]}, {@code eps} = 2^-52 (about
+     * 2.22e-16, the spacing of doubles at 1, numpy's {@code finfo(float64).eps}), and each row is then divided by its
+     * clipped sum, so row {@code i} costs {@code -ln(clip(p_iy) / sum_k clip(p_ik))}. A certain miss costs
+     * {@code 52 ln 2} (about 36.04), not infinity; a row that does not sum to 1 is renormalised, not rejected.
      */
     public static double logLoss(double[] actual, double[][] probabilities) {
         checkProbabilities(actual, probabilities);
         double sum = 0;
         for (int i = 0; i < actual.length; i++) {
-            int y = cls(actual[i], probabilities[i].length, "actual", i);
-            sum -= Math.log(Math.max(1e-15, Math.min(1, probabilities[i][y])));
+            double[] p = probabilities[i];
+            int y = cls(actual[i], p.length, "actual", i);
+            double rowSum = 0;
+            for (double q : p) {
+                rowSum += clipForLogLoss(q);
+            }
+            sum -= Math.log(clipForLogLoss(p[y]) / rowSum);
         }
         return actual.length == 0 ? Double.NaN : sum / actual.length;
+    }
+
+    private static double clipForLogLoss(double p) {
+        return Math.max(LOG_LOSS_EPS, Math.min(1 - LOG_LOSS_EPS, p));
     }
 
     /**

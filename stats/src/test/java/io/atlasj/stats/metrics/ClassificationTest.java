@@ -94,8 +94,18 @@ class ClassificationTest {
         assertThat(Classification.logLoss(A2, P2)).isCloseTo(0.47228795380917615, within(1e-12));
         // rows: .01+.01, .16+.16, .4225+.4225, .04+.04 = 1.265; / 4
         assertThat(Classification.brier(A2, P2)).isCloseTo(0.31625, within(1e-12));
-        // a certain miss is clipped at 1e-15, not infinite
-        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0, 1}})).isCloseTo(-Math.log(1e-15), within(1e-9));
+        // a certain miss is clipped at eps = 2^-52 as scikit-learn 1.2's log_loss does (it was 1e-15, 34.54): 52 ln 2
+        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0, 1}}))
+                .isCloseTo(52 * Math.log(2), within(1e-12));
+    }
+
+    @Test
+    void logLossRenormalisesRowsAfterClippingAsSklearn12() {
+        // {.2, .2}: .2 / .4 = .5, so ln 2 (it was -ln .2 before rows were renormalised)
+        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0.2, 0.2}})).isCloseTo(Math.log(2), within(1e-15));
+        // {0, .5, .5} clips to {2^-52, .5, .5}, whose sum is 1 + 2^-52: ln 2 + ln(1 + 2^-52)
+        assertThat(Classification.logLoss(new double[] {1}, new double[][] {{0, 0.5, 0.5}}))
+                .isCloseTo(Math.log(2) + Math.log1p(Math.ulp(1.0)), within(1e-15));
     }
 
     @Test
