@@ -10,8 +10,13 @@ import java.util.List;
 
 /**
  * Classification metrics. Classes are the integers {@code 0..k-1}; {@code actual} and {@code predicted} hold them as
- * doubles, as a {@code ResultsObject.Split} does. Undefined ratios (a class never predicted, never present) are NaN,
- * never a silent zero.
+ * doubles, as a {@code ResultsObject.Split} does.
+ *
+ * <p>Precision, recall and F1 follow scikit-learn 1.2 with its default {@code zero_division}: a ratio with a zero
+ * denominator is 0 (precision of a class never predicted, recall of a class that never occurs), and F1 is 0 when
+ * precision + recall is 0. Their {@link #macroAverage macro average} runs over the classes that occur in actual or
+ * predicted, as scikit-learn's default labels do, not over all {@code k}. Other undefined values are NaN, never a
+ * silent zero: accuracy of no rows, AUC of a class absent from the rows (scikit-learn raises), a likelihood ratio 0/0.
  */
 public final class Classification {
     private Classification() {
@@ -40,7 +45,10 @@ public final class Classification {
         return m;
     }
 
-    /** Per class: TP / (TP + FP); NaN when the class is never predicted. */
+    /**
+     * Per class {@code c} of {@code 0..k-1}: TP / (TP + FP); 0 when the class is never predicted (scikit-learn's
+     * {@code precision_score(labels=range(k), average=None)}, whose default {@code zero_division} gives 0).
+     */
     public static double[] precision(long[][] confusion) {
         int k = confusion.length;
         double[] p = new double[k];
@@ -49,23 +57,27 @@ public final class Classification {
             for (long[] row : confusion) {
                 col += row[c];
             }
-            p[c] = col == 0 ? Double.NaN : (double) confusion[c][c] / col;
+            p[c] = col == 0 ? 0 : (double) confusion[c][c] / col;
         }
         return p;
     }
 
-    /** Per class: TP / (TP + FN); NaN when the class never occurs. */
+    /** Per class: TP / (TP + FN); 0 when the class never occurs (scikit-learn's default {@code zero_division}). */
     public static double[] recall(long[][] confusion) {
         int k = confusion.length;
         double[] r = new double[k];
         for (int c = 0; c < k; c++) {
             long row = Arrays.stream(confusion[c]).sum();
-            r[c] = row == 0 ? Double.NaN : (double) confusion[c][c] / row;
+            r[c] = row == 0 ? 0 : (double) confusion[c][c] / row;
         }
         return r;
     }
 
-    /** Per class: harmonic mean of precision and recall; 0 when both are 0, NaN when either is undefined. */
+    /**
+     * Per class: {@code 2 P R / (P + R)} of the {@link #precision} and {@link #recall} above, 0 when {@code P + R = 0};
+     * so a class without a true positive (in particular one never predicted or never occurring) has F1 0. This is
+     * scikit-learn 1.2's formula and value.
+     */
     public static double[] f1(long[][] confusion) {
         double[] p = precision(confusion);
         double[] r = recall(confusion);
@@ -76,9 +88,39 @@ public final class Classification {
         return f;
     }
 
-    /** Mean of the defined values (NaN when none is defined): macro averages. */
+    /**
+     * Mean of the values that are not NaN (NaN when all are): the macro AUC, where a class absent from the rows has no
+     * AUC and is skipped. Not for precision, recall or F1, which are never NaN: use {@link #macroAverage}.
+     */
     public static double mean(double[] values) {
         return Arrays.stream(values).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+    }
+
+    /**
+     * Macro average of a per-class {@link #precision}, {@link #recall} or {@link #f1} made from {@code confusion}: the
+     * plain mean over the classes that occur in actual or predicted (a non-zero row or column), as scikit-learn's
+     * {@code average='macro'} with its default labels (the union of the labels in {@code y_true} and {@code y_pred}).
+     * A class of {@code 0..k-1} absent from both is left out; a class predicted but never occurring, or occurring but
+     * never predicted, counts with its 0. NaN when no class occurs (no rows).
+     */
+    public static double macroAverage(double[] perClass, long[][] confusion) {
+        if (perClass.length != confusion.length) {
+            throw new IllegalArgumentException(
+                    perClass.length + " per-class values for a confusion matrix of " + confusion.length + " classes");
+        }
+        double sum = 0;
+        int classes = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            long actualOrPredicted = Arrays.stream(confusion[c]).sum();
+            for (long[] row : confusion) {
+                actualOrPredicted += row[c];
+            }
+            if (actualOrPredicted > 0) {
+                sum += perClass[c];
+                classes++;
+            }
+        }
+        return classes == 0 ? Double.NaN : sum / classes;
     }
 
     /**
@@ -137,18 +179,33 @@ public final class Classification {
         return new Roc(fpr, tpr, th, pos == 0 || neg == 0 ? Double.NaN : auc);
     }
 
+    /** {@link #logLoss} clips probabilities to {@code [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS]}. */
+    private static final double LOG_LOSS_EPS = Math.ulp(1.0);
+
     /**
-     * Mean negative log-likelihood of the actual class, natural log; probabilities clipped to [1e-15, 1] so a
-     * confident miss costs about 34.5, not infinity.
+     * Mean negative log-likelihood of the actual class, natural log, as scikit-learn 1.2's {@code log_loss} with its
+     * default {@code eps="auto"}: every probability is clipped to {@code [eps, 1 - eps]}, {@code eps} = 2^-52 (about
+     * 2.22e-16, the spacing of doubles at 1, numpy's {@code finfo(float64).eps}), and each row is then divided by its
+     * clipped sum, so row {@code i} costs {@code -ln(clip(p_iy) / sum_k clip(p_ik))}. A certain miss costs
+     * {@code 52 ln 2} (about 36.04), not infinity; a row that does not sum to 1 is renormalised, not rejected.
      */
     public static double logLoss(double[] actual, double[][] probabilities) {
         checkProbabilities(actual, probabilities);
         double sum = 0;
         for (int i = 0; i < actual.length; i++) {
-            int y = cls(actual[i], probabilities[i].length, "actual", i);
-            sum -= Math.log(Math.max(1e-15, Math.min(1, probabilities[i][y])));
+            double[] p = probabilities[i];
+            int y = cls(actual[i], p.length, "actual", i);
+            double rowSum = 0;
+            for (double q : p) {
+                rowSum += clipForLogLoss(q);
+            }
+            sum -= Math.log(clipForLogLoss(p[y]) / rowSum);
         }
         return actual.length == 0 ? Double.NaN : sum / actual.length;
+    }
+
+    private static double clipForLogLoss(double p) {
+        return Math.max(LOG_LOSS_EPS, Math.min(1 - LOG_LOSS_EPS, p));
     }
 
     /**

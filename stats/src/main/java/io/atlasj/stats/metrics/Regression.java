@@ -67,14 +67,27 @@ public final class Regression {
 
     /**
      * Information coefficient: Spearman's rank correlation of predicted and actual, ties ranked by their average
-     * (Commons Math). NaN for fewer than 3 rows or a constant side.
+     * (Commons Math), -0.0 and 0.0 being one tie as in {@code scipy.stats.spearmanr}. NaN for fewer than 3 rows or a
+     * constant side.
      */
     public static double informationCoefficient(double[] actual, double[] predicted) {
         Classification.check(actual, predicted);
         if (actual.length < 3 || constant(actual) || constant(predicted)) {
             return Double.NaN;
         }
-        return new SpearmansCorrelation().correlation(predicted, actual);
+        return new SpearmansCorrelation().correlation(positiveZeros(predicted), positiveZeros(actual));
+    }
+
+    /**
+     * A copy with every -0.0 replaced by 0.0: Commons Math ranks by {@link Double#compare}, which orders -0.0 below
+     * 0.0, so a zero return written with a sign bit (0.0 * -1, a rounded tiny negative) would not tie with 0.0.
+     */
+    private static double[] positiveZeros(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] == 0 ? 0.0 : v[i];
+        }
+        return out;
     }
 
     /**

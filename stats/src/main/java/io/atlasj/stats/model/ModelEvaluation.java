@@ -240,7 +240,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                     auc[c] = Classification.roc(actual, prob, c).auc();
                 }
                 m.put("accuracy", Classification.accuracy(actual, predicted));
-                m.put("f1 macro", Classification.mean(Classification.f1(cm)));
+                m.put("f1 macro", Classification.macroAverage(Classification.f1(cm), cm));
                 m.put("auc macro", Classification.mean(auc));
                 m.put("log loss", Classification.logLoss(actual, prob));
                 m.put("brier", Classification.brier(actual, prob));

@@ -28,12 +28,42 @@ class ClassificationTest {
         assertThat(Classification.f1(m)).containsExactly(new double[] {2 / 3.0, 2 / 3.0, 0.5}, within(1e-12));
     }
 
+    // Precision of a class never predicted used to be NaN and the macro average skipped it (0.5 here, 4/7 below); it
+    // is now 0, scikit-learn's zero_division default, so the averages are scikit-learn's.
     @Test
-    void undefinedPrecisionIsNaNNotZero() {
+    void precisionOfAClassNeverPredictedIsZeroAsInSklearn() {
         long[][] m = Classification.confusion(new double[] {0, 1}, new double[] {0, 0}, 2);
-        assertThat(Classification.precision(m)[1]).isNaN();
-        assertThat(Classification.recall(m)[1]).isEqualTo(0.0);
-        assertThat(Classification.mean(Classification.precision(m))).isEqualTo(0.5);
+        // class 0: predicted twice, right once; class 1: never predicted, 0/0 -> 0
+        assertThat(Classification.precision(m)).containsExactly(0.5, 0.0);
+        assertThat(Classification.recall(m)).containsExactly(1.0, 0.0);
+        // 2 * .5 * 1 / 1.5 = 2/3; class 1: P + R = 0 -> 0
+        assertThat(Classification.f1(m)).containsExactly(new double[] {2 / 3.0, 0}, within(1e-12));
+        assertThat(Classification.macroAverage(Classification.precision(m), m)).isEqualTo(0.25);
+    }
+
+    @Test
+    void macroF1OfAModelThatAlwaysPredictsOneClass() {
+        // 4 of 10 rows are class 0 and every prediction is 0: P = (.4, 0, 0), R = (1, 0, 0),
+        // F1 of class 0 = .8 / 1.4 = 4/7
+        double[] actual = {0, 1, 2, 0, 0, 1, 2, 0, 1, 2};
+        long[][] m = Classification.confusion(actual, new double[10], 3);
+        assertThat(Classification.f1(m)).containsExactly(new double[] {4 / 7.0, 0, 0}, within(1e-12));
+        // sklearn f1_score(actual, [0] * 10, average='macro') = 0.1904761904761905; it was 4/7, the NaNs skipped
+        assertThat(Classification.macroAverage(Classification.f1(m), m)).isCloseTo(4 / 21.0, within(1e-12));
+    }
+
+    @Test
+    void macroAverageLeavesOutAClassNeitherActualNorPredicted() {
+        // three classes, class 2 in neither column: averaged over classes 0 and 1 as sklearn's default labels are
+        long[][] m = Classification.confusion(new double[] {0, 1, 1, 0}, new double[] {0, 1, 0, 0}, 3);
+        // P = (2/3, 1, 0), R = (1, 1/2, 0), F1 = (.8, 2/3, 0)
+        assertThat(Classification.f1(m)).containsExactly(new double[] {0.8, 2 / 3.0, 0}, within(1e-12));
+        assertThat(Classification.macroAverage(Classification.f1(m), m)).isCloseTo((0.8 + 2 / 3.0) / 2, within(1e-12));
+        // a class predicted but never actual is averaged, with its 0 recall
+        long[][] m2 = Classification.confusion(new double[] {0, 1, 1, 0}, new double[] {0, 1, 2, 0}, 3);
+        assertThat(Classification.macroAverage(Classification.recall(m2), m2))
+                .isCloseTo((1 + 0.5 + 0) / 3, within(1e-12));
+        assertThat(Classification.macroAverage(new double[3], new long[3][3])).isNaN();
     }
 
     // the two-class example: scores of class 1 are 0.1, 0.4, 0.35, 0.8 for actual 0, 0, 1, 1
@@ -64,8 +94,18 @@ class ClassificationTest {
         assertThat(Classification.logLoss(A2, P2)).isCloseTo(0.47228795380917615, within(1e-12));
         // rows: .01+.01, .16+.16, .4225+.4225, .04+.04 = 1.265; / 4
         assertThat(Classification.brier(A2, P2)).isCloseTo(0.31625, within(1e-12));
-        // a certain miss is clipped at 1e-15, not infinite
-        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0, 1}})).isCloseTo(-Math.log(1e-15), within(1e-9));
+        // a certain miss is clipped at eps = 2^-52 as scikit-learn 1.2's log_loss does (it was 1e-15, 34.54): 52 ln 2
+        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0, 1}}))
+                .isCloseTo(52 * Math.log(2), within(1e-12));
+    }
+
+    @Test
+    void logLossRenormalisesRowsAfterClippingAsSklearn12() {
+        // {.2, .2}: .2 / .4 = .5, so ln 2 (it was -ln .2 before rows were renormalised)
+        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0.2, 0.2}})).isCloseTo(Math.log(2), within(1e-15));
+        // {0, .5, .5} clips to {2^-52, .5, .5}, whose sum is 1 + 2^-52: ln 2 + ln(1 + 2^-52)
+        assertThat(Classification.logLoss(new double[] {1}, new double[][] {{0, 0.5, 0.5}}))
+                .isCloseTo(Math.log(2) + Math.log1p(Math.ulp(1.0)), within(1e-15));
     }
 
     @Test

@@ -40,4 +40,17 @@ class RegressionTest {
         // first window: actual .3 .1 .2 ranks 3 1 2, predicted 1 2 2 ranks 1 2.5 2.5: Pearson of the ranks = -0.866...
         assertThat(rolling[0]).isCloseTo(-Math.sqrt(3) / 2, within(1e-12));
     }
+
+    @Test
+    void negativeZeroTiesWithZeroAsInScipy() {
+        // Commons Math ranks by Double.compare, which puts -0.0 below 0.0; scipy (and arithmetic) hold them equal.
+        // scipy.stats.spearmanr(actual, predicted).correlation, scipy 1.10.1: 0.42006355619863195
+        double[] actual = {-0.0, 0.0, 0.01, -0.02, 0.0, 0.03, -0.0, 0.01};
+        double[] predicted = {0.1, 0.2, 0.3, -0.1, -0.0, 0.0, 0.05, 0.2};
+        assertThat(Regression.informationCoefficient(actual, predicted)).isCloseTo(0.42006355619863195, within(1e-12));
+        double[] positiveZeros = {0.0, 0.0, 0.01, -0.02, 0.0, 0.03, 0.0, 0.01};
+        double[] predictedPositiveZeros = {0.1, 0.2, 0.3, -0.1, 0.0, 0.0, 0.05, 0.2};
+        assertThat(Regression.informationCoefficient(actual, predicted))
+                .isEqualTo(Regression.informationCoefficient(positiveZeros, predictedPositiveZeros));
+    }
 }
