@@ -62,7 +62,10 @@ public final class RealityCheck {
     /**
      * Hansen's consistent SPA p-value ({@code SPA_c}): models far below the benchmark
      * ({@code sqrt(n) mean_k / w_k < -sqrt(2 ln ln n)}) are not recentred, so poor models cannot hide a good one;
-     * {@code w_k} is the bootstrap standard deviation of {@code sqrt(n) mean_k}.
+     * {@code w_k} is the bootstrap standard deviation of {@code sqrt(n) mean_k}. The statistic is floored at 0 (no
+     * model beating the benchmark is no evidence against it), and so is every bootstrap statistic; when the observed
+     * statistic is 0 the p-value is 1, since "a bootstrap statistic strictly above 0" would otherwise count none of
+     * the resamples and report 0, the strongest evidence, for models that all lose.
      */
     public static Result hansen(double[][] d, int[][] bootstrap) {
         int n = d.length;
@@ -97,7 +100,7 @@ public final class RealityCheck {
             }
             above += tb > t ? 1 : 0;
         }
-        return new Result(t, (double) above / bootstrap.length, argmax(mean));
+        return new Result(t, t <= 0 ? 1.0 : (double) above / bootstrap.length, argmax(mean));
     }
 
     private static int check(double[][] d, int[][] bootstrap) {

@@ -39,6 +39,28 @@ class RealityCheckTest {
         assertThat(r.best()).isZero();
     }
 
+    /**
+     * Models that all lose to the benchmark: SPA's statistic is floored at 0, and so is every resampled one when the
+     * losses are far below (no recentring), so no resample is strictly above: the p-value must be 1 (no evidence),
+     * not 0. The quickstart's return-1bar unit, every model losing 0.2 to 0.3 Sharpe per bar after costs, reported
+     * SPA p = 0.000 before this.
+     */
+    @Test
+    void modelsThatAllLoseGiveSpaPOne() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        double[][] d = new double[300][3];
+        for (double[] row : d) {
+            for (int k = 0; k < 3; k++) {
+                row[k] = -0.01 + 0.01 * rnd.nextGaussian();
+            }
+        }
+        int[][] boot = RealityCheck.stationaryBootstrap(300, 500, Math.cbrt(300), 42);
+        RealityCheck.Result spa = RealityCheck.hansen(d, boot);
+        assertThat(spa.statistic()).isZero();
+        assertThat(spa.pValue()).isEqualTo(1.0);
+        assertThat(RealityCheck.white(d, boot).pValue()).isGreaterThan(0.5);
+    }
+
     @Test
     void stationaryBootstrapHasTheAskedMeanBlockLength() {
         int[][] idx = RealityCheck.stationaryBootstrap(1000, 200, 10, 1);
