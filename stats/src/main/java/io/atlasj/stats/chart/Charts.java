@@ -397,12 +397,12 @@ public final class Charts {
                 + "per bar by starting bar", t.hold(), fmt(Arrays.stream(t.nonOverlappingSharpe()).min().orElse(Double.NaN)),
                 fmt(Arrays.stream(t.nonOverlappingSharpe()).max().orElse(Double.NaN))) : "";
         return new String[] {String.format(Locale.ROOT, "money, net of costs: Sharpe %s per bar (gross %s; 95%% CI %s "
-                        + "to %s)  ·  %s  ·  PSR %s  ·  return %+.2f%%  ·  max drawdown %.2f%%", fmt(p.sharpe()),
+                        + "to %s)  ·  %s  ·  PSR %s  ·  return %+.2f%%  ·  max drawdown %.2f%% lasting %s", fmt(p.sharpe()),
                 fmt(p.grossSharpe()), fmt(p.sharpe() - 1.96 * p.sharpeSe()), fmt(p.sharpe() + 1.96 * p.sharpeSe()),
                 p.annualised() ? String.format(Locale.ROOT, "%.2f a year (%.2f to %.2f)", p.sharpeAnnual(),
                         p.sharpeAnnualLow(), p.sharpeAnnualHigh())
                         : "not annualised (" + p.spanText() + " < " + Performance.MIN_ANNUALISED.toDays() + " days)",
-                fmt(p.psr()), 100 * p.totalReturn(), 100 * p.maxDrawdown()),
+                fmt(p.psr()), 100 * p.totalReturn(), 100 * p.maxDrawdown(), Performance.duration(p.drawdownMillis())),
             String.format(Locale.ROOT, "%d trades, expectancy %.1f bps net (t %s)  ·  turnover %s per bar  ·  exposure "
                         + "%s%s", p.trades(), p.expectancyNetBps(), fmt(p.tStat()), fmt(p.turnover()), fmt(p.exposure()),
                 separate)};

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * <p>Sections: multiple-testing summary with a verdict per unit, leaderboard (sortable), batch overview, prediction
  * correlation, one baseball card per model (the best {@code maxCards} by net Sharpe ratio per bar when there are more), the exact
  * WorkSpec text and provenance. All statistics use the out-of-sample (test) rows; see {@link ModelEvaluation} for
- * what each model's naive trading earns.
+ * what each model earns traded in money net of costs.
  */
 public final class HtmlReport {
     /** Cards drawn at most, by default: a card is about 0.1 s and 0.9 MB (PNG and SVG). */

@@ -42,7 +42,12 @@ public record Performance(int bars, long spanMillis, double barsPerYear, double 
 
     /** The span in words: hours below two days, else days. */
     public String spanText() {
-        double h = spanMillis / 3_600_000d;
+        return duration(spanMillis);
+    }
+
+    /** A duration in words: hours below two days, else days. */
+    public static String duration(long millis) {
+        double h = millis / 3_600_000d;
         return h < 48 ? String.format(java.util.Locale.ROOT, "%.1f hours", h)
                 : String.format(java.util.Locale.ROOT, "%.1f days", h / 24);
     }
