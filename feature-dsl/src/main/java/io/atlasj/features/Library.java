@@ -124,12 +124,13 @@ public final class Library {
         leaf("VWAP", "volume-weighted typical price (h+l+c)/3 over window bars (ta4j VWAPIndicator)", Need.CANDLES,
                 List.of(bars("window", 1, 20)), p -> (int) p[0] - 1, (b, p) -> {
                     int w = (int) p[0];
+                    double[] v = b.volume();
                     double[] pv = new double[b.size()];
                     for (int i = 0; i < pv.length; i++) {
-                        pv[i] = (b.high()[i] + b.low()[i] + b.close()[i]) / 3 * b.volume()[i];
+                        pv[i] = (b.high()[i] + b.low()[i] + b.close()[i]) / 3 * v[i];
                     }
                     double[] num = Kernels.sum(pv, w);
-                    double[] den = Kernels.sum(b.volume(), w);
+                    double[] den = Kernels.sum(v, w);
                     double[] out = Kernels.nan(pv.length);
                     for (int i = 0; i < out.length; i++) {
                         out[i] = den[i] == 0 ? Double.NaN : num[i] / den[i];
@@ -138,9 +139,10 @@ public final class Library {
                 });
         leaf("TakerBuyRatio", "taker-buy volume / volume of the bar (aggressive buying share), where the data has it",
                 Need.CANDLES, List.of(), p -> 0, (b, p) -> {
+                    double[] v = b.volume();
                     double[] out = new double[b.size()];
                     for (int i = 0; i < out.length; i++) {
-                        out[i] = b.volume()[i] == 0 ? Double.NaN : b.takerBuy()[i] / b.volume()[i];
+                        out[i] = v[i] == 0 ? Double.NaN : b.takerBuy()[i] / v[i];
                     }
                     return out;
                 });
@@ -148,9 +150,10 @@ public final class Library {
                 + "(ta4j's OBV is cumulative from the first bar; this is its window-bar change, independent of where data starts)",
                 Need.CANDLES, List.of(bars("window", 1, 20)), p -> (int) p[0], (b, p) -> {
                     double[] c = b.close();
+                    double[] v = b.volume();
                     double[] sv = new double[c.length];
                     for (int i = 1; i < c.length; i++) {
-                        sv[i] = c[i] > c[i - 1] ? b.volume()[i] : c[i] < c[i - 1] ? -b.volume()[i] : 0;
+                        sv[i] = c[i] > c[i - 1] ? v[i] : c[i] < c[i - 1] ? -v[i] : 0;
                     }
                     sv[0] = Double.NaN;
                     return Kernels.sum(sv, (int) p[0]);

@@ -153,7 +153,14 @@ public final class Evaluator {
                 return x;
             });
             for (int s = 0; s < segs.length; s++) {
-                double[] v = k.leaf().compute(parts[s], p);
+                double[] v;
+                try {
+                    v = k.leaf().compute(parts[s], p);
+                } catch (Bars.MissingVolume e) {
+                    throw new IllegalArgumentException(f.id() + " needs volume, but the candles of " + m + " at " + tf
+                            + " have none (imported from a file without a volume column, as many FX and index files "
+                            + "are): leave out the features that use volume, or import bars with volume");
+                }
                 mask(v, warm);
                 System.arraycopy(v, 0, out, segs[s][0], v.length);
             }
@@ -322,7 +329,7 @@ public final class Evaluator {
             return b;
         }
         return new Bars(Arrays.copyOfRange(b.time(), s, e), b.barMillis(), r(b.open(), s, e), r(b.high(), s, e),
-                r(b.low(), s, e), r(b.close(), s, e), r(b.volume(), s, e), r(b.quoteVolume(), s, e),
+                r(b.low(), s, e), r(b.close(), s, e), r(b.volumeColumn(), s, e), r(b.quoteVolume(), s, e),
                 r(b.tradeCount(), s, e), r(b.takerBuy(), s, e), r(b.bid(), s, e), r(b.ask(), s, e),
                 r(b.bidSize(), s, e), r(b.askSize(), s, e));
     }
@@ -333,7 +340,7 @@ public final class Evaluator {
             t[i] = b.time()[idx[i]];
         }
         return new Bars(t, b.barMillis(), pick(b.open(), idx), pick(b.high(), idx), pick(b.low(), idx),
-                pick(b.close(), idx), pick(b.volume(), idx), pick(b.quoteVolume(), idx), pick(b.tradeCount(), idx),
+                pick(b.close(), idx), pick(b.volumeColumn(), idx), pick(b.quoteVolume(), idx), pick(b.tradeCount(), idx),
                 pick(b.takerBuy(), idx), null, null, null, null);
     }
 

@@ -28,7 +28,7 @@ import java.util.function.LongConsumer;
  * {@code --timeframe}, else the smallest step between rows.
  */
 final class OhlcvCsvParser implements FileParser {
-    private static final List<String> REQUIRED = List.of("time", "open", "high", "low", "close", "volume");
+    private static final List<String> REQUIRED = List.of("time", "open", "high", "low", "close");
     private static final Map<String, String> ALIASES = Map.ofEntries(
             Map.entry("time", "time"), Map.entry("timestamp", "time"), Map.entry("date", "time"),
             Map.entry("datetime", "time"), Map.entry("open_time", "time"), Map.entry("start", "time"),
@@ -91,7 +91,7 @@ final class OhlcvCsvParser implements FileParser {
                 double h = row.positive(columns.get("high"), "high");
                 double l = row.positive(columns.get("low"), "low");
                 double c = row.positive(columns.get("close"), "close");
-                double v = row.nonNegative(columns.get("volume"), "volume");
+                double v = columns.containsKey("volume") ? row.nonNegative(columns.get("volume"), "volume") : Double.NaN;
                 double qv = columns.containsKey("quote_volume") ? row.nonNegative(columns.get("quote_volume"), "quote_volume") : Double.NaN;
                 double n = columns.containsKey("trades") ? row.integer(columns.get("trades"), "trades") : -1;
                 double tb = columns.containsKey("taker_buy_volume") ? row.nonNegative(columns.get("taker_buy_volume"), "taker_buy_volume") : Double.NaN;
@@ -150,7 +150,7 @@ final class OhlcvCsvParser implements FileParser {
             throw new ImportException(file, where + " lacks column(s) " + missing
                     + (unknown.isEmpty() ? "" : " (unrecognised: " + unknown + ")")
                     + "; name the columns in file order with --columns, e.g. --columns time,open,high,low,close,volume"
-                    + " (use _ for a column to skip)");
+                    + " (use _ for a column to skip; volume may be left out)");
         }
         return map;
     }
