@@ -94,8 +94,9 @@ final class DataCommand {
                 description = "Bar length of candle files when the file does not tell: 1s 1m 5m 15m 1h 4h 1d.")
         Timeframe timeframe;
 
-        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv: column meanings in file order, "
-                + "e.g. time,open,high,low,close,volume (also quote_volume, trades, taker_buy_volume; _ skips).")
+        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv and quotes-csv: column meanings in "
+                + "file order, e.g. time,open,high,low,close,volume (also quote_volume, trades, taker_buy_volume; _ "
+                + "skips) or time,bid,ask,bid_size,ask_size.")
         String columns;
 
         @Option(names = "--skip-bad-rows", description = "Import the good rows of a file with bad rows and report the bad ones.")

@@ -177,10 +177,12 @@ public final class Library {
                 (b, p) -> b.askSize().clone());
         leaf("BookImbalance", "(bid size - ask size) / (bid size + ask size) at the top of the book", Need.QUOTES,
                 List.of(), p -> 0, (b, p) -> {
+                    double[] bid = b.bidSize();
+                    double[] ask = b.askSize();
                     double[] out = new double[b.size()];
                     for (int i = 0; i < out.length; i++) {
-                        double s = b.bidSize()[i] + b.askSize()[i];
-                        out[i] = s == 0 ? Double.NaN : (b.bidSize()[i] - b.askSize()[i]) / s;
+                        double s = bid[i] + ask[i];
+                        out[i] = s == 0 ? Double.NaN : (bid[i] - ask[i]) / s;
                     }
                     return out;
                 });

@@ -14,19 +14,35 @@ public record Bars(long[] time, long barMillis, double[] open, double[] high, do
     /**
      * The bars' volumes.
      *
-     * @throws MissingVolume when a bar's volume is unknown (bars imported from a file without a volume column, and the
+     * @throws MissingColumn when a bar's volume is unknown (bars imported from a file without a volume column, and the
      *                       bars resampled from them): a feature that needs volume cannot be computed from them
      */
     @Override
     public double[] volume() {
-        if (volume != null) {
-            for (double v : volume) {
+        return known(volume, "volume");
+    }
+
+    /** Sizes at the best bid; {@link MissingColumn} when unknown (quotes imported without sizes). */
+    @Override
+    public double[] bidSize() {
+        return known(bidSize, "quote sizes");
+    }
+
+    /** Sizes at the best ask; {@link MissingColumn} when unknown (quotes imported without sizes). */
+    @Override
+    public double[] askSize() {
+        return known(askSize, "quote sizes");
+    }
+
+    private static double[] known(double[] column, String what) {
+        if (column != null) {
+            for (double v : column) {
                 if (Double.isNaN(v)) {
-                    throw new MissingVolume();
+                    throw new MissingColumn(what);
                 }
             }
         }
-        return volume;
+        return column;
     }
 
     /** The volume column as stored, unknown values included (for slicing, not for computing). */
@@ -34,10 +50,28 @@ public record Bars(long[] time, long barMillis, double[] open, double[] high, do
         return volume;
     }
 
-    /** Thrown by {@link #volume()} for bars whose volume is unknown; the evaluator names the feature and series. */
-    public static final class MissingVolume extends RuntimeException {
-        MissingVolume() {
-            super("the bars have no volume", null, false, false);
+    double[] bidSizeColumn() {
+        return bidSize;
+    }
+
+    double[] askSizeColumn() {
+        return askSize;
+    }
+
+    /**
+     * Thrown when a feature reads a column the bars do not have (volume, quote sizes); the evaluator names the
+     * feature and series.
+     */
+    public static final class MissingColumn extends RuntimeException {
+        private final String what;
+
+        MissingColumn(String what) {
+            super("the bars have no " + what, null, false, false);
+            this.what = what;
+        }
+
+        public String what() {
+            return what;
         }
     }
 

@@ -156,10 +156,12 @@ public final class Evaluator {
                 double[] v;
                 try {
                     v = k.leaf().compute(parts[s], p);
-                } catch (Bars.MissingVolume e) {
-                    throw new IllegalArgumentException(f.id() + " needs volume, but the candles of " + m + " at " + tf
-                            + " have none (imported from a file without a volume column, as many FX and index files "
-                            + "are): leave out the features that use volume, or import bars with volume");
+                } catch (Bars.MissingColumn e) {
+                    throw new IllegalArgumentException(f.id() + " needs " + e.what() + ", but the "
+                            + (quotes ? "quote bars" : "candles") + " of " + m + " at " + tf + " have none (imported "
+                            + "from a file without " + (quotes ? "size columns" : "a volume column, as many FX and "
+                            + "index files are") + "): leave out the features that use " + e.what()
+                            + ", or import data that has them");
                 }
                 mask(v, warm);
                 System.arraycopy(v, 0, out, segs[s][0], v.length);
@@ -331,7 +333,7 @@ public final class Evaluator {
         return new Bars(Arrays.copyOfRange(b.time(), s, e), b.barMillis(), r(b.open(), s, e), r(b.high(), s, e),
                 r(b.low(), s, e), r(b.close(), s, e), r(b.volumeColumn(), s, e), r(b.quoteVolume(), s, e),
                 r(b.tradeCount(), s, e), r(b.takerBuy(), s, e), r(b.bid(), s, e), r(b.ask(), s, e),
-                r(b.bidSize(), s, e), r(b.askSize(), s, e));
+                r(b.bidSizeColumn(), s, e), r(b.askSizeColumn(), s, e));
     }
 
     private static Bars select(Bars b, int[] idx) {
