@@ -2,7 +2,10 @@
 """Independent recomputation of the money figures ModelEvaluationTest pins.
 
 Run once with Debian's python3-pandas (1.5.3) and python3-numpy (1.24.2):
-    /usr/bin/python3 check_money.py TRADES.csv RESULT.json HOLD COST_PER_UNIT
+    /usr/bin/python3 check_money.py TRADES.csv RESULT.json HOLD COST_PER_UNIT [BOOK [THRESHOLD FULL_SIZE_AT]]
+BOOK is staggered (default) or non-overlapping (every HOLD-th bar from the first row decides, at full size);
+THRESHOLD and FULL_SIZE_AT size a regression forecast f: 0 within THRESHOLD of 0, else sign(f) * min(1, |f| / FULL)
+(FULL 0: the sign).
 TRADES.csv is the bundled bitstamp_trades_from_20131125_usd.csv (timestamp in s, price, amount). The 5-minute
 closes are the last trade price of each 5-minute bar (bars without a trade have no close), built here with pandas
 from the raw trades, not from Atlas's store. The book is written slice by slice: each row's class direction
@@ -17,6 +20,9 @@ import numpy as np
 import pandas as pd
 
 trades, result, hold, cost = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+book = sys.argv[5] if len(sys.argv) > 5 else "staggered"
+threshold = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
+full = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
 t = pd.read_csv(trades)
 t.index = pd.to_datetime(t.timestamp, unit="s")
 close = t.price.resample("5min", label="left", closed="left").last().dropna()
@@ -31,22 +37,34 @@ k = len(test["probabilities"][0]) if test.get("probabilities") else 0
 if k:
     sig = [float(np.sign(p - (k - 1) / 2)) for p in pred]
 else:
-    sig = [float(np.sign(p)) for p in pred]
+    def size(p):
+        if abs(p) <= threshold:
+            return 0.0
+        return float(np.sign(p)) * (min(1.0, abs(p) / full) if full > 0 else 1.0)
+    sig = [size(p) for p in pred]
 
 first = where[times[0]]
 last = where[times[-1]] + hold
 pos = {b: 0.0 for b in range(first, last + 2)}
 trade_returns = []
+next_decision = where[times[0]]
 for tm, s in zip(times, sig):
     e = where[tm]
+    if book == "non-overlapping":
+        if e < next_decision:
+            continue
+        next_decision = e + hold
+        weight = 1.0
+    else:
+        weight = 1.0 / hold
     for b in range(e + 1, e + hold + 1):
-        pos[b] += s / hold
+        pos[b] += s * weight
     if s != 0:
         trade_returns.append(s * (c[e + hold] / c[e] - 1))
 net, gross = [], []
 for b in range(first, last + 1):
     g = pos[b] * (c[b] / c[b - 1] - 1)
-    fee = cost * abs(pos[b + 1] - pos[b])
+    fee = cost * abs(round(pos[b + 1] - pos[b], 12))
     gross.append(g)
     net.append(g - fee)
 net, gross = np.array(net), np.array(gross)

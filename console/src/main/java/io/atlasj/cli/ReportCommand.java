@@ -6,6 +6,7 @@ import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.stats.trading.Prices;
 import io.atlasj.stats.trading.Pricing;
 import io.atlasj.workspec.Costs;
+import io.atlasj.workspec.TradingRules;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.report.HtmlReport;
 import io.atlasj.harvester.Harvesting;
@@ -58,11 +59,13 @@ final class ReportCommand implements Callable<Integer> {
         String name;
         String text = null;
         Costs costs = null;
+        TradingRules rules = TradingRules.DEFAULT;
         if (Files.isRegularFile(file)) {
             WorkSpec ws = SpecCommand.read(file, true);
             name = ws.name();
             text = Files.readString(file);
             costs = ws.costs();
+            rules = ws.trading();
         } else if (workspec.contains("/") || workspec.endsWith(".yaml") || workspec.endsWith(".yml")) {
             throw new UserException(file + ": no such file (give a WorkSpec file or the name of a WorkSpec that was run)");
         } else {
@@ -82,7 +85,7 @@ final class ReportCommand implements Callable<Integer> {
         Path dir = out != null ? out : home.reports().resolve(name);
         HtmlReport.Written w;
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
-            w = HtmlReport.write(name, text, results, new Pricing(Prices.of(SeriesSource.of(store)), costs), dir,
+            w = HtmlReport.write(name, text, results, new Pricing(Prices.of(SeriesSource.of(store)), costs, rules), dir,
                     maxCards);
         }
         PrintWriter o = spec.commandLine().getOut();
@@ -100,8 +103,9 @@ final class ReportCommand implements Callable<Integer> {
         }
         o.print(Formats.table(List.of("#", "UNIT", "MODEL", "OUT-OF-SAMPLE", "NET SHARPE/BAR", "NET RETURN", "MAX DD"),
                 rows));
-        o.println(costs != null ? "costs: " + costs + " (WorkSpec)" : "costs: each exchange's default"
-                + (text == null ? " (give the WorkSpec file to use its costs)" : " (the WorkSpec sets none)"));
+        o.println((costs != null ? "costs: " + costs + " (WorkSpec)" : "costs: each exchange's default"
+                + (text == null ? " (give the WorkSpec file to use its costs)" : " (the WorkSpec sets none)"))
+                + "; " + rules);
         for (TrialFamily f : w.families()) {
             o.println("verdict " + f.unit() + ": " + f.verdict());
         }

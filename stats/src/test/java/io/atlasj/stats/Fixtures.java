@@ -50,7 +50,12 @@ public final class Fixtures {
     }
 
     /** The same prices at {@code costs} (null: the exchange's default). */
-    public static synchronized Pricing pricing(Costs costs) {
+    public static Pricing pricing(Costs costs) {
+        return pricing(costs, null);
+    }
+
+    /** The same prices at {@code costs} (null: the exchange's default) under {@code rules} (null: the default). */
+    public static synchronized Pricing pricing(Costs costs, io.atlasj.workspec.TradingRules rules) {
         if (bars == null) {
             Path dir = Path.of("target", "fixture-store");
             deleteTree(dir);
@@ -69,7 +74,7 @@ public final class Fixtures {
             int b = lower(all.time(), to);
             return new Prices.Bars(java.util.Arrays.copyOfRange(all.time(), a, b),
                     java.util.Arrays.copyOfRange(all.close(), a, b));
-        }, costs);
+        }, costs, rules);
     }
 
     private static void deleteTree(Path dir) {

@@ -9,14 +9,16 @@ import java.util.Set;
 /**
  * A named set of WorkUnits and how to run them: "train these models on these featuresets".
  *
- * @param costs what trading the predictions costs, or null for each exchange's default ({@link Costs#defaultFor})
+ * @param costs   what trading the predictions costs, or null for each exchange's default ({@link Costs#defaultFor})
+ * @param trading how predictions become positions ({@link TradingRules#DEFAULT} when not set)
  */
-public record WorkSpec(String name, List<WorkUnit> units, Execution execution, Costs costs) {
+public record WorkSpec(String name, List<WorkUnit> units, Execution execution, Costs costs, TradingRules trading) {
     public WorkSpec(String name, List<WorkUnit> units, Execution execution) {
-        this(name, units, execution, null);
+        this(name, units, execution, null, null);
     }
 
     public WorkSpec {
+        trading = trading == null ? TradingRules.DEFAULT : trading;
         Objects.requireNonNull(name, "name");
         units = List.copyOf(units);
         execution = execution == null ? Execution.DEFAULT : execution;
@@ -38,6 +40,7 @@ public record WorkSpec(String name, List<WorkUnit> units, Execution execution, C
         private final List<WorkUnit> units = new ArrayList<>();
         private Execution execution = Execution.DEFAULT;
         private Costs costs;
+        private TradingRules trading;
 
         private Builder(String name) {
             this.name = name;
@@ -58,8 +61,13 @@ public record WorkSpec(String name, List<WorkUnit> units, Execution execution, C
             return this;
         }
 
+        public Builder trading(TradingRules t) {
+            this.trading = t;
+            return this;
+        }
+
         public WorkSpec build() {
-            return new WorkSpec(name, units, execution, costs);
+            return new WorkSpec(name, units, execution, costs, trading);
         }
     }
 }

@@ -199,7 +199,7 @@ public final class WorkSpecYaml {
         }
 
         WorkSpec spec(YNode root) {
-            YNode.Map m = map(root, "", Set.of("name", "description", "execution", "costs", "units"),
+            YNode.Map m = map(root, "", Set.of("name", "description", "execution", "costs", "trading", "units"),
                     Set.of("name", "units"));
             if (m == null) {
                 return new WorkSpec("invalid", List.of(), null);
@@ -222,7 +222,45 @@ public final class WorkSpecYaml {
                 problem(u, "units", "must be a list of units");
             }
             Costs costs = m.entries().containsKey("costs") ? costs(m.entries().get("costs")) : null;
-            return checked(root, "units", () -> new WorkSpec(name == null ? "unnamed" : name, units, ex, costs));
+            TradingRules trading = m.entries().containsKey("trading") ? trading(m.entries().get("trading")) : null;
+            return checked(root, "units", () -> new WorkSpec(name == null ? "unnamed" : name, units, ex, costs, trading));
+        }
+
+        TradingRules trading(YNode n) {
+            YNode.Map m = map(n, "trading", Set.of("book", "threshold", "fullSizeAt"), Set.of());
+            if (m == null) {
+                return null;
+            }
+            TradingRules.Book book = TradingRules.Book.STAGGERED;
+            if (m.entries().containsKey("book")) {
+                String b = text(m.entries().get("book"), "trading.book");
+                if ("non-overlapping".equals(b)) {
+                    book = TradingRules.Book.NON_OVERLAPPING;
+                } else if (b != null && !"staggered".equals(b)) {
+                    problem(m.entries().get("book"), "trading.book", "must be staggered (every row opens 1/h of the "
+                            + "capital for its label's h bars) or non-overlapping (every h-th row decides, at full "
+                            + "size), got '" + b + "'");
+                    return null;
+                }
+            }
+            Double threshold = forecastField(m, "threshold");
+            Double full = forecastField(m, "fullSizeAt");
+            if (threshold == null || full == null) {
+                return null;
+            }
+            TradingRules.Book chosen = book;
+            return checked(m.entries().containsKey("fullSizeAt") ? m.entries().get("fullSizeAt") : n, "trading",
+                    () -> new TradingRules(chosen, threshold, full));
+        }
+
+        Double forecastField(YNode.Map m, String key) {
+            YNode n = m.entries().get(key);
+            if (n == null) {
+                return 0.0;
+            }
+            Object v = checked(n, "trading." + key, () -> ParamSpec.real(key, 0, 10, false, null,
+                    "a forecast in the label's units (a log return for FutureReturn)").check(value(n)));
+            return v == null ? null : ((Number) v).doubleValue();
         }
 
         Costs costs(YNode n) {
@@ -860,7 +898,7 @@ public final class WorkSpecYaml {
      * (same keys) without the featureset files that sat beside the spec.
      */
     public static String writeSelfContained(WorkSpec s) {
-        WorkSpec.Builder b = WorkSpec.builder(s.name()).execution(s.execution()).costs(s.costs());
+        WorkSpec.Builder b = WorkSpec.builder(s.name()).execution(s.execution()).costs(s.costs()).trading(s.trading());
         for (WorkUnit u : s.units()) {
             b.unit(new WorkUnit(u.name(), null, u.featureset(), u.from(), u.to(), u.dataset(), u.split(), u.models()));
         }
@@ -880,6 +918,10 @@ public final class WorkSpecYaml {
         if (s.costs() != null) {
             sb.append("costs: {feeBps: ").append(s.costs().feeBps()).append(", spreadBps: ").append(s.costs().spreadBps())
                     .append("}\n");
+        }
+        if (!s.trading().equals(TradingRules.DEFAULT)) {
+            sb.append("trading: {book: ").append(s.trading().book().word()).append(", threshold: ")
+                    .append(s.trading().threshold()).append(", fullSizeAt: ").append(s.trading().fullSizeAt()).append("}\n");
         }
         sb.append("units:\n");
         for (WorkUnit u : s.units()) {

@@ -280,6 +280,39 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void tradingRulesAreReadWrittenAndRefusedWithTheirPlace() {
+        String yaml = """
+                name: t
+                trading: {book: non-overlapping, threshold: 0.0005, fullSizeAt: 0.002}
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: regression, label: "FutureReturn(1)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: l, type: linear}
+                """;
+        FeaturesetLocator loc = FeaturesetLocator.beside(SPECS.resolve("x.yaml"));
+        WorkSpec ws = WorkSpecYaml.read("t.yaml", yaml, loc, false);
+        assertThat(ws.trading()).isEqualTo(new TradingRules(TradingRules.Book.NON_OVERLAPPING, 0.0005, 0.002));
+        assertThat(WorkSpecYaml.read("t2.yaml", WorkSpecYaml.write(ws), loc, false).trading()).isEqualTo(ws.trading());
+        // within the threshold: flat; between it and fullSizeAt: a share; beyond: the whole capital
+        assertThat(ws.trading().position(0.0004)).isZero();
+        assertThat(ws.trading().position(-0.001)).isEqualTo(-0.5);
+        assertThat(ws.trading().position(0.01)).isEqualTo(1.0);
+        assertThat(TradingRules.DEFAULT.position(1e-9)).isEqualTo(1.0);
+        assertThat(WorkSpecYaml.read("d.yaml", yaml.replace("trading: {book: non-overlapping, threshold: 0.0005, "
+                + "fullSizeAt: 0.002}\n", ""), loc, false).trading()).isEqualTo(TradingRules.DEFAULT);
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad.yaml", yaml.replace("non-overlapping", "overlapping")
+                .replace("fullSizeAt: 0.002", "fullSizeAt: 0.0001"), loc, false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("bad.yaml:2:").contains("trading.book: must be staggered").contains("'overlapping'"));
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad2.yaml", yaml.replace("fullSizeAt: 0.002", "fullSizeAt: 0.0001"),
+                loc, false)).isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("bad2.yaml:2:").contains("fullSizeAt must be 0").contains("above the threshold"));
+    }
+
+    @Test
     void tradingCostsAreReadWrittenAndRefusedWithTheirPlace() {
         String yaml = """
                 name: c

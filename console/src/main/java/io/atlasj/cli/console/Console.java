@@ -201,6 +201,7 @@ public final class Console {
      */
     public static Results results(String workspec) {
         Costs costs = null;
+        io.atlasj.workspec.TradingRules rules = io.atlasj.workspec.TradingRules.DEFAULT;
         Path file = Path.of(workspec);
         if (Files.isRegularFile(file)) {
             WorkSpec ws;
@@ -211,6 +212,7 @@ public final class Console {
             }
             workspec = ws.name();
             costs = ws.costs();
+            rules = ws.trading();
         }
         List<ResultsObject> all;
         try (io.atlasj.harvester.ResultsStore store = io.atlasj.harvester.ResultsStore.open(home().results(),
@@ -225,7 +227,8 @@ public final class Console {
         }
         Results r;
         try (MarketDataStore store = MarketDataStore.open(home().marketData())) {
-            r = new Results(workspec, HtmlReport.leaderboard(all, pricing(store, costs)), costs);
+            r = new Results(workspec, HtmlReport.leaderboard(all, new Pricing(Prices.of(SeriesSource.of(store)), costs,
+                    rules)), costs);
         }
         synchronized (EVALUATED) {
             r.ranked().stream().filter(e -> e.evaluation() != null).forEach(e -> EVALUATED.put(e.result(), e.evaluation()));

@@ -548,7 +548,7 @@ public final class Charts {
             ds.addSeries(series("gross", b.time(), equityPercent(b.gross())));
             ds.addSeries(series("market (buy and hold)", b.time(), equityPercent(b.marketReturn())));
         }
-        JFreeChart ch = timeChart("Money: compounded return of the staggered book", "% of capital", ds);
+        JFreeChart ch = timeChart("Money: compounded return of the book", "% of capital", ds);
         ch.getXYPlot().addRangeMarker(marker(0, null));
         if (m.trading().isEmpty()) {
             ch.addSubtitle(new TextTitle(m.returnBasis(), LABEL));

@@ -14,6 +14,7 @@ import io.atlasj.stats.trading.Performance;
 import io.atlasj.stats.trading.Prices;
 import io.atlasj.stats.trading.Pricing;
 import io.atlasj.workspec.Costs;
+import io.atlasj.workspec.TradingRules;
 import io.atlasj.workspec.results.ResultsObject;
 import io.atlasj.workspec.results.SpecJson;
 import java.util.ArrayList;
@@ -79,9 +80,10 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
      *                             {@code hold} rows (one value when {@code hold} is 1): how much the figure depends on
      *                             the starting bar
      * @param costsSource          where the costs come from: "WorkSpec" or "bitstamp default"
+     * @param bookKind             staggered or non-overlapping (the WorkSpec's {@code trading.book})
      */
     public record Trading(io.atlasj.marketdata.Market market, io.atlasj.marketdata.Timeframe timeframe, Costs costs,
-                          String costsSource, double[] signal, int delay, int hold, Prices.Bars bars, Book.Marked book,
+                          String costsSource, TradingRules.Book bookKind, double[] signal, int delay, int hold, Prices.Bars bars, Book.Marked book,
                           Performance performance, double[] nonOverlappingSharpe) {
         /** This model's book on a subset of its rows (ascending times, each one of its rows). */
         public Book.Marked on(long[] rows, long[] allRows) {
@@ -93,8 +95,19 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                 }
                 s[i] = signal[j];
             }
-            return Book.staggered(bars, rows, s, delay, hold, costs.perUnit());
+            return mark(bookKind, bars, rows, s, delay, hold, costs.perUnit());
         }
+
+        /** Other signals on these rows traded as this model is (same market, hold, book and costs): baselines. */
+        public Book.Marked trade(long[] rows, double[] signals) {
+            return mark(bookKind, bars, rows, signals, delay, hold, costs.perUnit());
+        }
+    }
+
+    private static Book.Marked mark(TradingRules.Book book, Prices.Bars bars, long[] rows, double[] signal, int delay,
+                                    int hold, double cost) {
+        return book == TradingRules.Book.STAGGERED ? Book.staggered(bars, rows, signal, delay, hold, cost)
+                : Book.nonOverlapping(bars, rows, signal, delay, hold, cost, 0);
     }
 
     public boolean classification() {
@@ -276,11 +289,20 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
     }
 
     private static double[] positions(int classes, double[] predicted) {
+        return positions(classes, predicted, TradingRules.DEFAULT);
+    }
+
+    /** Class direction, or a regression forecast's position under the WorkSpec's threshold and size. */
+    private static double[] positions(int classes, double[] predicted, TradingRules rules) {
         double[] pos = new double[predicted.length];
         for (int i = 0; i < pos.length; i++) {
-            pos[i] = classes > 0 ? classPosition((int) predicted[i], classes) : Math.signum(predicted[i]);
+            pos[i] = classes > 0 ? classPosition((int) predicted[i], classes) : rules.position(predicted[i]);
         }
         return pos;
+    }
+
+    private static String fmt(double v) {
+        return String.valueOf(v);
     }
 
     /**
@@ -346,9 +368,10 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
             return new Traded(null, "not traded: no " + where + " bars in the market-data store from "
                     + UtcTime.format(time[0]) + " (import them to trade this model)");
         }
-        double[] signal = positions(classes, oos.predicted());
+        TradingRules rules = pricing.rules();
+        double[] signal = positions(classes, oos.predicted(), rules);
         try {
-            Book.Marked book = Book.staggered(bars, time, signal, delay, hold, costs.perUnit());
+            Book.Marked book = mark(rules.book(), bars, time, signal, delay, hold, costs.perUnit());
             Performance p = Performance.of(book, 365.25 * 86_400_000d / bar);
             double[] separate = new double[hold];
             for (int o = 0; o < hold; o++) {
@@ -356,11 +379,18 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                         .net());
             }
             String source = pricing.costsSet() ? "WorkSpec" : market.exchange() + " default";
-            String basis = String.format(Locale.ROOT, "traded in money on %s closes: %s held %d bar%s%s in a "
-                            + "staggered book (1/%d of the capital per row), marked every bar; costs %s (%s)", where,
-                    classes > 0 ? "class direction" : "forecast sign", hold, hold == 1 ? "" : "s",
-                    delay > 0 ? " from " + delay + " bars after the row" : "", hold, costs, source);
-            return new Traded(new Trading(market, tf, costs, source, signal, delay, hold, bars, book, p, separate), basis);
+            String sizing = classes > 0 ? "class direction" : rules.fullSizeAt() > 0 ? "forecast sign and size (full at "
+                    + fmt(rules.fullSizeAt()) + ")" : "forecast sign";
+            if (classes == 0 && rules.threshold() > 0) {
+                sizing += ", flat within " + fmt(rules.threshold()) + " of 0";
+            }
+            String bookText = rules.book() == TradingRules.Book.STAGGERED
+                    ? "a staggered book (1/" + hold + " of the capital per row)"
+                    : "non-overlapping holds (every " + hold + "-bar decision at full size, from the first row)";
+            String basis = String.format(Locale.ROOT, "traded in money on %s closes: %s held %d bar%s%s in %s, "
+                            + "marked every bar; costs %s (%s)", where, sizing, hold, hold == 1 ? "" : "s",
+                    delay > 0 ? " from " + delay + " bars after the row" : "", bookText, costs, source);
+            return new Traded(new Trading(market, tf, costs, source, rules.book(), signal, delay, hold, bars, book, p, separate), basis);
         } catch (IllegalArgumentException e) {
             return new Traded(null, "not traded: " + where + ": " + e.getMessage());
         }

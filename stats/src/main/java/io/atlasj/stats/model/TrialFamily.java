@@ -119,8 +119,7 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
         double spa = RealityCheck.hansen(pnl, boot).pValue();
         double[] ones = new double[n];
         Arrays.fill(ones, 1);
-        Performance hold = Performance.of(Book.staggered(bt.bars(), times, ones, bt.delay(), bt.hold(),
-                bt.costs().perUnit()), ppy);
+        Performance hold = Performance.of(bt.trade(times, ones), ppy);
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(SEED);
         double[] random = new double[RANDOM_SIGNS];
         for (int k = 0; k < RANDOM_SIGNS; k++) {
@@ -128,8 +127,7 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
             for (int i = 0; i < n; i++) {
                 s[i] = rnd.nextBoolean() ? 1 : -1;
             }
-            random[k] = Performance.sharpe(Book.staggered(bt.bars(), times, s, bt.delay(), bt.hold(),
-                    bt.costs().perUnit()).net());
+            random[k] = Performance.sharpe(bt.trade(times, s).net());
         }
         double random95 = new org.apache.commons.math3.stat.descriptive.rank.Percentile()
                 .evaluate(Arrays.stream(random).filter(Double::isFinite).toArray(), 95);

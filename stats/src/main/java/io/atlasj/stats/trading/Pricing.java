@@ -3,13 +3,15 @@ package io.atlasj.stats.trading;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.workspec.Costs;
+import io.atlasj.workspec.TradingRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * How predictions are turned into money: where the prices come from and what trading costs. {@code costs} null
- * means each market's exchange default ({@link Costs#defaultFor}). Reads of the same bars are served once.
+ * How predictions are turned into money: where the prices come from, what trading costs ({@code costs} null means
+ * each market's exchange default, {@link Costs#defaultFor}) and the WorkSpec's {@link TradingRules} (the book, and a
+ * regression forecast's threshold and size). Reads of the same bars are served once.
  */
 public final class Pricing {
     /** No prices: models are evaluated without trading, and say why. */
@@ -17,11 +19,21 @@ public final class Pricing {
 
     private final Prices prices;
     private final Costs costs;
+    private final TradingRules rules;
     private final Map<List<Object>, Prices.Bars> cache = new HashMap<>();
 
     public Pricing(Prices prices, Costs costs) {
+        this(prices, costs, TradingRules.DEFAULT);
+    }
+
+    public Pricing(Prices prices, Costs costs, TradingRules rules) {
         this.prices = prices;
         this.costs = costs;
+        this.rules = rules == null ? TradingRules.DEFAULT : rules;
+    }
+
+    public TradingRules rules() {
+        return rules;
     }
 
     public Costs costsFor(Market m) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.atlasj.stats.Fixtures;
+import io.atlasj.workspec.TradingRules;
 import io.atlasj.workspec.results.ResultsObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -145,6 +146,37 @@ class ModelEvaluationTest {
         assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.05149414688719332, within(1e-12));
         assertThat(m.metric("return %")).isCloseTo(-14.121748131368383, within(1e-10));
         assertThat(m.metric("max drawdown %")).isCloseTo(15.751470634512388, within(1e-10));
+    }
+
+    /** trading.book: non-overlapping; check_money.py TRADES RESULT 3 0.0041 non-overlapping. */
+    @Test
+    void nonOverlappingHoldsWhenTheWorkSpecAsks() {
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166"),
+                Fixtures.pricing(null, new TradingRules(TradingRules.Book.NON_OVERLAPPING, 0, 0)));
+        assertThat(m.returnBasis()).contains("non-overlapping holds (every 3-bar decision at full size");
+        assertThat(m.metric("sharpe/bar")).isCloseTo(-0.1671381819924145, within(1e-12));
+        assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.09385306085574487, within(1e-12));
+        assertThat(m.metric("return %")).isCloseTo(-30.60728755479628, within(1e-10));
+        assertThat(m.metric("max drawdown %")).isCloseTo(31.683543493550315, within(1e-10));
+        assertThat(m.trading().orElseThrow().performance().trades()).isEqualTo(81);
+        // the card's range of non-overlapping Sharpe ratios starts with this book (started at the first row)
+        assertThat(m.trading().orElseThrow().nonOverlappingSharpe()[0]).isCloseTo(m.metric("sharpe/bar"), within(1e-15));
+    }
+
+    /**
+     * A regression forecast sized by the WorkSpec: flat within 5 bps of 0, full size at 20 bps, in between a share;
+     * check_money.py TRADES RESULT 1 0.0041 staggered 0.0005 0.002.
+     */
+    @Test
+    void forecastThresholdAndSize() {
+        ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"),
+                Fixtures.pricing(null, new TradingRules(TradingRules.Book.STAGGERED, 0.0005, 0.002)));
+        assertThat(m.returnBasis()).contains("forecast sign and size (full at 0.002), flat within 5.0E-4 of 0");
+        assertThat(m.metric("sharpe/bar")).isCloseTo(-0.41336844582755744, within(1e-12));
+        assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.06745679181218041, within(1e-12));
+        assertThat(m.metric("return %")).isCloseTo(-48.0573484083367, within(1e-10));
+        assertThat(m.trading().orElseThrow().performance().trades()).isEqualTo(200);
+        assertThat(m.trading().orElseThrow().performance().costs()).isCloseTo(0.5428153415650278, within(1e-12));
     }
 
     /** Without the market's bars a model is not traded, and says why instead of inventing a return. */
