@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,26 +132,10 @@ final class OhlcvCsvParser implements FileParser {
                 List.of(), List.of(), 0);
     }
 
+    private static final CsvColumns COLUMNS = new CsvColumns(ALIASES, REQUIRED, "time,open,high,low,close,volume", "volume may be left out");
+
     private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
-        Map<String, Integer> map = new HashMap<>();
-        List<String> unknown = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).trim().toLowerCase(Locale.ROOT);
-            String canonical = ALIASES.get(name);
-            if (canonical == null) {
-                unknown.add(name);
-            } else if (!"_".equals(canonical)) {
-                map.put(canonical, i);
-            }
-        }
-        List<String> missing = REQUIRED.stream().filter(r -> !map.containsKey(r)).toList();
-        if (!missing.isEmpty()) {
-            throw new ImportException(file, where + " lacks column(s) " + missing
-                    + (unknown.isEmpty() ? "" : " (unrecognised: " + unknown + ")")
-                    + "; name the columns in file order with --columns, e.g. --columns time,open,high,low,close,volume"
-                    + " (use _ for a column to skip; volume may be left out)");
-        }
-        return map;
+        return COLUMNS.map(file, names, where);
     }
 
     /** Whether a time is written as a number (its unit is then {@link FileTimes}'s to tell) rather than ISO text. */

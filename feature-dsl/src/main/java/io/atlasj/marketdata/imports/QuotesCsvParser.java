@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,25 +149,9 @@ final class QuotesCsvParser implements FileParser {
         }
     }
 
+    private static final CsvColumns COLUMNS = new CsvColumns(ALIASES, REQUIRED, "time,bid,ask,bid_size,ask_size", "the sizes may be left out");
+
     private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
-        Map<String, Integer> map = new HashMap<>();
-        List<String> unknown = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).trim().toLowerCase(Locale.ROOT);
-            String canonical = ALIASES.get(name);
-            if (canonical == null) {
-                unknown.add(name);
-            } else if (!"_".equals(canonical)) {
-                map.put(canonical, i);
-            }
-        }
-        List<String> missing = REQUIRED.stream().filter(r -> !map.containsKey(r)).toList();
-        if (!missing.isEmpty()) {
-            throw new ImportException(file, where + " lacks column(s) " + missing
-                    + (unknown.isEmpty() ? "" : " (unrecognised: " + unknown + ")")
-                    + "; name the columns in file order with --columns, e.g. --columns time,bid,ask,bid_size,ask_size"
-                    + " (use _ for a column to skip; the sizes may be left out)");
-        }
-        return map;
+        return COLUMNS.map(file, names, where);
     }
 }
