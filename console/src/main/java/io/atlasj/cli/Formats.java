@@ -78,11 +78,62 @@ public final class Formats {
         return sb.toString();
     }
 
+    /**
+     * A table written as its rows come, for more rows than memory should hold: the columns are as wide as the header
+     * and the first {@link #SIZING_ROWS} rows make them; a longer cell later widens only its own row.
+     */
+    public static final class StreamingTable {
+        public static final int SIZING_ROWS = 1000;
+        private final java.io.PrintWriter out;
+        private final List<String> header;
+        private final List<List<String>> first = new java.util.ArrayList<>();
+        private int[] width;
+
+        public StreamingTable(java.io.PrintWriter out, List<String> header) {
+            this.out = out;
+            this.header = List.copyOf(header);
+        }
+
+        public void row(List<String> cells) {
+            if (width == null) {
+                first.add(cells);
+                if (first.size() == SIZING_ROWS) {
+                    flushFirst();
+                }
+                return;
+            }
+            StringBuilder sb = new StringBuilder();
+            appendRow(sb, cells, width, true);
+            out.print(sb);
+        }
+
+        /** Writes what is buffered (all rows of a short table). */
+        public void finish() {
+            if (width == null) {
+                flushFirst();
+            }
+            out.flush();
+        }
+
+        private void flushFirst() {
+            String t = table(header, first);
+            out.print(t);
+            width = new int[header.size()];
+            for (int c = 0; c < header.size(); c++) {
+                width[c] = header.get(c).length();
+                for (List<String> r : first) {
+                    width[c] = Math.max(width[c], r.get(c).length());
+                }
+            }
+            first.clear();
+        }
+    }
+
     private static void appendRow(StringBuilder sb, List<String> cells, int[] width, boolean alignNumbers) {
         for (int c = 0; c < cells.size(); c++) {
             String cell = cells.get(c);
             boolean numeric = alignNumbers && c > 0 && cell.matches("-?[0-9][0-9,.]*%?");
-            String pad = " ".repeat(width[c] - cell.length());
+            String pad = " ".repeat(Math.max(0, width[c] - cell.length()));
             sb.append(numeric ? pad + cell : cell + (c == cells.size() - 1 ? "" : pad));
             if (c < cells.size() - 1) {
                 sb.append("  ");

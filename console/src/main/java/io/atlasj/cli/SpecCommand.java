@@ -1,14 +1,12 @@
 package io.atlasj.cli;
 
 import io.atlasj.workspec.Expander;
-import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.WorkSpec;
 import io.atlasj.workspec.WorkSpecYaml;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,23 +80,68 @@ final class SpecCommand {
                 throw new UserException("--format must be table or csv, got '" + format + "'");
             }
             WorkSpec ws = specFile.read();
-            List<ModelSpec> models = Expander.expand(ws, specFile.confirm);
             PrintWriter out = spec.commandLine().getOut();
-            List<List<String>> rows = new ArrayList<>();
-            for (ModelSpec m : models) {
-                rows.add(List.of(m.unit(), m.name(), m.type().id(), m.key(), settings(m.hyper()),
-                        settings(changedTraining(m.training())), String.valueOf(m.seed())));
-            }
             List<String> header = List.of("UNIT", "MODEL", "TYPE", "KEY", "HYPERPARAMETERS", "TRAINING", "SEED");
-            if (format.equals("csv")) {
+            Formats.StreamingTable table = format.equals("table") ? new Formats.StreamingTable(out, header) : null;
+            if (table == null) {
                 out.println(String.join(",", header).toLowerCase(java.util.Locale.ROOT));
-                rows.forEach(r -> out.println(r.stream().map(c -> "\"" + c.replace("\"", "\"\"") + "\"")
-                        .collect(Collectors.joining(","))));
-            } else {
-                out.print(Formats.table(header, rows));
-                out.println(ws.name() + ": " + Formats.count(models.size()) + " models in " + ws.units().size() + " unit(s)");
             }
+            long total = Expander.count(ws);
+            Progress progress = new Progress(spec.commandLine().getErr(), total);
+            long[] n = {0};
+            // streamed: a sweep of millions of models is written as it is made, never held whole
+            Expander.forEach(ws, specFile.confirm, m -> {
+                List<String> row = List.of(m.unit(), m.name(), m.type().id(), m.key(), settings(m.hyper()),
+                        settings(changedTraining(m.training())), String.valueOf(m.seed()));
+                if (table != null) {
+                    table.row(row);
+                } else {
+                    out.println(row.stream().map(c -> "\"" + c.replace("\"", "\"\"") + "\"")
+                            .collect(Collectors.joining(",")));
+                }
+                n[0]++;
+            }, progress);
+            progress.done();
+            if (table != null) {
+                table.finish();
+                out.println(ws.name() + ": " + Formats.count(n[0]) + " models in " + ws.units().size() + " unit(s)");
+            }
+            out.flush();
             return 0;
+        }
+
+        /**
+         * Where a long expansion has got to, on standard error and only on a terminal, at most every two seconds, for
+         * expansions of over {@value #SHOWN_FROM} models.
+         */
+        static final class Progress implements Expander.Progress {
+            static final long SHOWN_FROM = 100_000;
+            private final PrintWriter err;
+            private final boolean shown;
+            private long last;
+
+            Progress(PrintWriter err, long total) {
+                this.err = err;
+                this.shown = total > SHOWN_FROM && System.console() != null;
+            }
+
+            @Override
+            public void at(String stage, long done, long total) {
+                long now = System.nanoTime();
+                if (shown && now - last > 2_000_000_000L) {
+                    last = now;
+                    err.printf(java.util.Locale.ROOT, "\r%s: %s of %s models", stage, Formats.count(done),
+                            Formats.count(total));
+                    err.flush();
+                }
+            }
+
+            void done() {
+                if (shown && last != 0) {
+                    err.println();
+                    err.flush();
+                }
+            }
         }
 
         /** Training settings that differ from the defaults (seed is its own column). */

@@ -33,6 +33,43 @@ class SpecCliTest {
         assertThat(csv.lines().count()).isEqualTo(1_003);
     }
 
+    /**
+     * A sweep of 40,000 models (400 l2 values x 100 epoch counts) is streamed: every model once, in expansion order,
+     * as CSV and as a table whose columns the first rows size. The same expansion as the list every run uses.
+     */
+    @Test
+    void aLargeSweepIsStreamed() throws Exception {
+        StringBuilder l2 = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            l2.append(i == 0 ? "" : ", ").append(0.0001 * (i + 1));
+        }
+        StringBuilder epochs = new StringBuilder();
+        for (int i = 1; i <= 100; i++) {
+            epochs.append(i == 1 ? "" : ", ").append(i);
+        }
+        Path f = dir.resolve("large.yaml");
+        Files.writeString(f, "name: large\nexecution: {maxModels: 200000}\nunits:\n  - name: u\n    featureset: quickstart\n"
+                + "    dataset: {task: classification, label: \"UpDown(3)\"}\n    split: {type: chronological}\n    models:\n"
+                + "      - name: lo\n        type: logistic\n        l2: [" + l2 + "]\n        training: {epochs: [" + epochs
+                + "]}\n");
+        String csv = run(0, "spec", "expand", f.toString(), "--format", "csv")[0];
+        java.util.List<String> lines = csv.lines().toList();
+        assertThat(lines).hasSize(40_001);
+        assertThat(lines.get(0)).isEqualTo("unit,model,type,key,hyperparameters,training,seed");
+        assertThat(lines.get(1)).startsWith("\"u\",\"lo#0\",\"logistic\",").contains("l2=1.0E-4").contains("epochs=1\"");
+        assertThat(lines.get(40_000)).startsWith("\"u\",\"lo#39999\",").contains("l2=0.04").contains("epochs=100\"");
+        java.util.List<io.atlasj.workspec.ModelSpec> list = io.atlasj.workspec.Expander.expand(
+                io.atlasj.workspec.WorkSpecYaml.read(f, true), true);
+        assertThat(lines.get(27_777)).contains("\"" + list.get(27_776).key() + "\"");
+        String table = run(0, "spec", "expand", f.toString())[0];
+        java.util.List<String> rows = table.lines().toList();
+        assertThat(rows).hasSize(40_002);
+        assertThat(rows.get(rows.size() - 1)).isEqualTo("large: 40,000 models in 1 unit(s)");
+        // rows after the first thousand keep the columns the first ones sized (a wider name widens only its row)
+        assertThat(rows.get(900).indexOf(list.get(899).key())).isEqualTo(rows.get(1).indexOf(list.get(0).key()));
+        assertThat(rows.get(20_000)).startsWith("u     lo#19999").contains(list.get(19_999).key());
+    }
+
     @Test
     void aBrokenSpecExitsOneWithEveryProblem() throws Exception {
         Path f = dir.resolve("bad.yaml");

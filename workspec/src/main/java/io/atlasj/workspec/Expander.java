@@ -70,46 +70,111 @@ public final class Expander {
     }
 
     /**
+     * Every model of {@code spec} in a list: for specs that fit in memory (runs hold their models anyway).
+     *
      * @param confirmLarge allow more models than {@code execution.maxModels}
      * @throws DuplicateModels when two models have one key (a rerun skips keys that have results, so the second
      *                         would never be trained)
      */
     public static List<ModelSpec> expand(WorkSpec spec, boolean confirmLarge) {
+        List<ModelSpec> out = new ArrayList<>();
+        forEach(spec, confirmLarge, out::add, Progress.NONE);
+        return out;
+    }
+
+    /** Where a long expansion has got to: {@code stage} is "checking keys" or "writing". */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (stage, done, total) -> { };
+
+        void at(String stage, long done, long total);
+    }
+
+    /**
+     * Every model of {@code spec}, handed to {@code sink} one at a time in expansion order, in memory bounded by the
+     * largest entry's settings rather than the sweep: a first pass checks that keys are unique (8 bytes a model), a
+     * second hands the models out. A collision is found before any model is handed out.
+     *
+     * @throws DuplicateModels when two models have one key
+     */
+    public static void forEach(WorkSpec spec, boolean confirmLarge, java.util.function.Consumer<ModelSpec> sink,
+                               Progress progress) {
         long count = count(spec);
         if (count > spec.execution().maxModels() && !confirmLarge) {
             throw new TooManyModels(spec.name() + " expands to " + count + " models, more than execution.maxModels = "
                     + spec.execution().maxModels() + "; raise maxModels or confirm (atlas ... --confirm-large)");
         }
-        List<ModelSpec> out = expandAll(spec);
-        List<Collision> collisions = collisions(out);
+        List<Collision> collisions = collisions(spec, progress, count);
         if (!collisions.isEmpty()) {
             throw new DuplicateModels(spec.name(), collisions);
         }
-        return out;
+        long[] done = {0};
+        generate(spec, m -> {
+            sink.accept(m);
+            if (++done[0] % 10_000 == 0) {
+                progress.at("writing", done[0], count);
+            }
+        });
     }
 
     /** The models with one key, each after the first model of that key, in expansion order. */
-    static List<Collision> collisions(List<ModelSpec> models) {
-        Map<String, ModelSpec> first = new java.util.HashMap<>();
-        List<Collision> out = new ArrayList<>();
-        for (ModelSpec m : models) {
-            ModelSpec before = first.putIfAbsent(m.key(), m);
-            if (before != null) {
-                out.add(new Collision(before, m));
+    static List<Collision> collisions(WorkSpec spec) {
+        return collisions(spec, Progress.NONE, count(spec));
+    }
+
+    /**
+     * Collisions, streaming: the first 8 bytes of every key are sorted and repeats found (16 MB for two million
+     * models); only when some repeat does a second pass compare the full keys of those models.
+     */
+    private static List<Collision> collisions(WorkSpec spec, Progress progress, long count) {
+        long[][] prefixes = {new long[(int) Math.min(Math.max(count, 16), Integer.MAX_VALUE - 8)]};
+        int[] n = {0};
+        generate(spec, m -> {
+            if (n[0] == prefixes[0].length) {
+                prefixes[0] = java.util.Arrays.copyOf(prefixes[0], n[0] * 2);
+            }
+            prefixes[0][n[0]++] = Long.parseUnsignedLong(m.key().substring(0, 16), 16);
+            if (n[0] % 10_000 == 0) {
+                progress.at("checking keys", n[0], count);
+            }
+        });
+        long[] sorted = java.util.Arrays.copyOf(prefixes[0], n[0]);
+        java.util.Arrays.sort(sorted);
+        java.util.Set<Long> repeated = new java.util.HashSet<>();
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                repeated.add(sorted[i]);
             }
         }
+        if (repeated.isEmpty()) {
+            return List.of();
+        }
+        Map<String, ModelSpec> first = new java.util.HashMap<>();
+        List<Collision> out = new ArrayList<>();
+        generate(spec, m -> {
+            if (repeated.contains(Long.parseUnsignedLong(m.key().substring(0, 16), 16))) {
+                ModelSpec before = first.putIfAbsent(m.key(), m);
+                if (before != null) {
+                    out.add(new Collision(before, m));
+                }
+            }
+        });
         return out;
     }
 
-    /** Every model, without the checks of {@link #expand(WorkSpec, boolean)}. */
-    static List<ModelSpec> expandAll(WorkSpec spec) {
-        List<ModelSpec> out = new ArrayList<>();
+    /**
+     * Every model, without the checks of {@link #forEach}, generated one at a time. The keys of an entry are kept
+     * only when an ensemble or a warm start of its unit names the entry.
+     */
+    static void generate(WorkSpec spec, java.util.function.Consumer<ModelSpec> sink) {
         for (WorkUnit u : spec.units()) {
             // warm-start sources before the models that start from them, ensembles last: so that the keys they
             // refer to are known
             List<ModelEntry> ordered = warmStartOrder(u);
             ordered.addAll(u.models().stream().filter(e -> e.type() == ModelType.ENSEMBLE).toList());
+            java.util.Set<String> referenced = referenced(u);
             java.util.Map<String, List<String>> keysByEntry = new java.util.HashMap<>();
+            Keys keys = new Keys(u);
             for (ModelEntry e : ordered) {
                 int index = 0;
                 for (Map<String, Object>[] config : configurations(e)) {
@@ -142,10 +207,29 @@ public final class Expander {
                         Map<String, Object> t = new TreeMap<>(training);
                         long seed = baseSeed + r;
                         t.put("seed", seed);
-                        String key = key(u, e.type(), hyper, t, seed, members);
-                        keysByEntry.computeIfAbsent(e.name(), x -> new ArrayList<>()).add(key);
-                        out.add(new ModelSpec(key, spec.name(), u.name(), e.name() + "#" + index++, u.featureset(),
+                        String key = keys.key(e.type(), hyper, t, seed, members);
+                        if (referenced.contains(e.name())) {
+                            keysByEntry.computeIfAbsent(e.name(), x -> new ArrayList<>()).add(key);
+                        }
+                        sink.accept(new ModelSpec(key, spec.name(), u.name(), e.name() + "#" + index++, u.featureset(),
                                 u.from(), u.to(), u.dataset(), u.split(), e.type(), hyper, t, seed, members));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Names of the unit's entries that an ensemble's members or a warm start name. */
+    private static java.util.Set<String> referenced(WorkUnit u) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (ModelEntry e : u.models()) {
+            if (e.training().get("warmStart") instanceof Sweep.Fixed f) {
+                out.add(String.valueOf(f.value()).trim());
+            }
+            if (e.type() == ModelType.ENSEMBLE) {
+                for (Map<String, Object>[] config : configurations(e)) {
+                    if (config[0].get("members") instanceof List<?> names) {
+                        names.forEach(x -> out.add(String.valueOf(x)));
                     }
                 }
             }
@@ -201,7 +285,12 @@ public final class Expander {
 
     /** [hyper, training] maps of every configuration of an entry, defaults filled in, values checked. */
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>[]> configurations(ModelEntry e) {
+    /**
+     * The entry's configurations, made one at a time as they are iterated: a grid's product in the order of the
+     * settings (the last varying fastest), or {@code sample.count} draws from the entry's seed. Each is
+     * {@code {hyperparameters, training}}.
+     */
+    static Iterable<Map<String, Object>[]> configurations(ModelEntry e) {
         LinkedHashMap<String, Sweep> dims = new LinkedHashMap<>();
         LinkedHashMap<String, ParamSpec> specs = new LinkedHashMap<>();
         for (ParamSpec p : Catalog.hyperparameters(e.type())) {
@@ -212,52 +301,84 @@ public final class Expander {
             specs.put("t." + p.name(), p);
             dims.put("t." + p.name(), e.training().getOrDefault(p.name(), new Sweep.Fixed(p.defaultValue())));
         }
-        List<Map<String, Object>> flat = new ArrayList<>();
         if (e.sampleCount() > 0) {
-            Random r = new Random(e.sampleSeed());
-            for (int i = 0; i < e.sampleCount(); i++) {
-                Map<String, Object> c = new TreeMap<>();
-                dims.forEach((k, s) -> c.put(k, draw(s, specs.get(k), r)));
-                flat.add(c);
-            }
-        } else {
-            flat.add(new TreeMap<>());
-            for (var d : dims.entrySet()) {
-                List<Object> values;
-                if (d.getValue() instanceof Sweep.Fixed f) {
-                    values = java.util.Collections.singletonList(f.value());
-                } else if (d.getValue() instanceof Sweep.Grid g) {
-                    values = g.values();
-                } else {
-                    throw new IllegalArgumentException(e.name() + ": " + d.getKey().substring(2)
-                            + " is a distribution: give the entry 'sample: {count: N, seed: S}'");
+            return () -> new java.util.Iterator<>() {
+                private final Random r = new Random(e.sampleSeed());
+                private int i;
+
+                @Override
+                public boolean hasNext() {
+                    return i < e.sampleCount();
                 }
-                List<Map<String, Object>> next = new ArrayList<>();
-                for (Map<String, Object> c : flat) {
-                    for (Object v : values) {
-                        Map<String, Object> m = new TreeMap<>(c);
-                        m.put(d.getKey(), v);
-                        next.add(m);
+
+                @Override
+                public Map<String, Object>[] next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
                     }
+                    i++;
+                    Map<String, Object> c = new TreeMap<>();
+                    dims.forEach((k, s) -> c.put(k, draw(s, specs.get(k), r)));
+                    return split(e, specs, c);
                 }
-                flat = next;
+            };
+        }
+        List<String> names = new ArrayList<>(dims.keySet());
+        List<List<Object>> values = new ArrayList<>();
+        for (var d : dims.entrySet()) {
+            if (d.getValue() instanceof Sweep.Fixed f) {
+                values.add(java.util.Collections.singletonList(f.value()));
+            } else if (d.getValue() instanceof Sweep.Grid g) {
+                values.add(g.values());
+            } else {
+                throw new IllegalArgumentException(e.name() + ": " + d.getKey().substring(2)
+                        + " is a distribution: give the entry 'sample: {count: N, seed: S}'");
             }
         }
-        List<Map<String, Object>[]> out = new ArrayList<>();
-        for (Map<String, Object> c : flat) {
-            Map<String, Object> hyper = new TreeMap<>();
-            Map<String, Object> training = new TreeMap<>();
-            for (var x : c.entrySet()) {
-                ParamSpec p = specs.get(x.getKey());
-                Object v = x.getValue() == null ? null : p.check(x.getValue());
-                if (v == null) {
-                    throw new IllegalArgumentException(e.name() + ": " + p.name() + " is required");
-                }
-                (x.getKey().startsWith("h.") ? hyper : training).put(p.name(), v);
+        boolean empty = values.stream().anyMatch(List::isEmpty);
+        return () -> new java.util.Iterator<>() {
+            private final int[] at = new int[names.size()];
+            private boolean done = empty;
+
+            @Override
+            public boolean hasNext() {
+                return !done;
             }
-            out.add(new Map[] {hyper, training});
+
+            @Override
+            public Map<String, Object>[] next() {
+                if (done) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Map<String, Object> c = new TreeMap<>();
+                for (int k = 0; k < at.length; k++) {
+                    c.put(names.get(k), values.get(k).get(at[k]));
+                }
+                int k = at.length - 1;
+                while (k >= 0 && ++at[k] == values.get(k).size()) {
+                    at[k] = 0;
+                    k--;
+                }
+                done = k < 0;
+                return split(e, specs, c);
+            }
+        };
+    }
+
+    /** A configuration's settings checked and split into {@code {hyperparameters, training}}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object>[] split(ModelEntry e, Map<String, ParamSpec> specs, Map<String, Object> c) {
+        Map<String, Object> hyper = new TreeMap<>();
+        Map<String, Object> training = new TreeMap<>();
+        for (var x : c.entrySet()) {
+            ParamSpec p = specs.get(x.getKey());
+            Object v = x.getValue() == null ? null : p.check(x.getValue());
+            if (v == null) {
+                throw new IllegalArgumentException(e.name() + ": " + p.name() + " is required");
+            }
+            (x.getKey().startsWith("h.") ? hyper : training).put(p.name(), v);
         }
-        return out;
+        return new Map[] {hyper, training};
     }
 
     private static Object draw(Sweep s, ParamSpec p, Random r) {
@@ -281,12 +402,28 @@ public final class Expander {
     /** The content key: SHA-256 (first 16 bytes, hex) of {@link #keyText}. */
     static String key(WorkUnit u, ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed,
                       List<String> members) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(keyText(u, type, hyper, training, seed, members)
+        return new Keys(u).key(type, hyper, training, seed, members);
+    }
+
+    /** Keys of one unit's models: the unit's part of the key text written once, one digest reused. */
+    private static final class Keys {
+        private final String unitText;
+        private final MessageDigest sha;
+
+        Keys(WorkUnit u) {
+            this.unitText = unitText(u);
+            try {
+                this.sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        String key(ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed,
+                   List<String> members) {
+            byte[] h = sha.digest((unitText + modelText(type, hyper, training, seed, members))
                     .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 16);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 
@@ -297,6 +434,11 @@ public final class Expander {
      */
     static String keyText(WorkUnit u, ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed,
                           List<String> members) {
+        return unitText(u) + modelText(type, hyper, training, seed, members);
+    }
+
+    /** The part of the key text every model of a unit shares. */
+    private static String unitText(WorkUnit u) {
         StringBuilder sb = new StringBuilder("atlas-modelspec-v").append(KEY_VERSION).append('\n');
         FeatureLabelSet f = u.featureset();
         sb.append("base ").append(f.baseMarket().exchange()).append(':').append(f.baseMarket().symbol()).append(' ')
@@ -311,6 +453,13 @@ public final class Expander {
         sb.append("range ").append(u.from()).append(' ').append(u.to()).append('\n');
         sb.append("dataset ").append(u.dataset().canonical()).append('\n');
         sb.append("split ").append(u.split().canonical()).append('\n');
+        return sb.toString();
+    }
+
+    /** The part of the key text that is the model's own. */
+    private static String modelText(ModelType type, Map<String, Object> hyper, Map<String, Object> training, long seed,
+                                    List<String> members) {
+        StringBuilder sb = new StringBuilder(256);
         sb.append("type ").append(type.id()).append('\n');
         hyper.forEach((k, v) -> {
             if (!(k.equals("members") && !members.isEmpty())) { // an ensemble is its members' keys, not their names

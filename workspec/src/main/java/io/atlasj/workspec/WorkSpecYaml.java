@@ -157,7 +157,7 @@ public final class WorkSpecYaml {
         List<WorkSpecException.Problem> duplicates(WorkSpec spec) {
             List<Expander.Collision> collisions;
             try {
-                collisions = Expander.collisions(Expander.expandAll(spec));
+                collisions = Expander.collisions(spec);
             } catch (IllegalArgumentException e) {
                 return List.of(); // warm starts and ensembles that name no entry: reported when expanding
             }
