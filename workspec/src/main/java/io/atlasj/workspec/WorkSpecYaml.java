@@ -482,20 +482,30 @@ public final class WorkSpecYaml {
             }
             for (int i = 0; i < seq.items().size(); i++) {
                 YNode item = seq.items().get(i);
-                String t = text(item, path + "[" + i + "]");
-                if (t == null) {
-                    continue;
-                }
-                try {
-                    if (inputs) {
-                        features.add(FeatureParser.parseFeature(t));
-                    } else {
-                        labels.add(FeatureParser.parseLabel(t));
+                if (item instanceof YNode.Seq group) { // an alias of an anchored list: its expressions in place
+                    for (int j = 0; j < group.items().size(); j++) {
+                        expression(group.items().get(j), path + "[" + i + "][" + j + "]", inputs, features, labels);
                     }
-                } catch (FeatureParseException e) {
-                    problems.add(new WorkSpecException.Problem(source, item.line(), item.column() + e.position(),
-                            path + "[" + i + "]", e.reason() + " in '" + t + "'"));
+                } else {
+                    expression(item, path + "[" + i + "]", inputs, features, labels);
                 }
+            }
+        }
+
+        private void expression(YNode item, String path, boolean inputs, List<Feature> features, List<Label> labels) {
+            String t = text(item, path);
+            if (t == null) {
+                return;
+            }
+            try {
+                if (inputs) {
+                    features.add(FeatureParser.parseFeature(t));
+                } else {
+                    labels.add(FeatureParser.parseLabel(t));
+                }
+            } catch (FeatureParseException e) {
+                problems.add(new WorkSpecException.Problem(source, item.line(), item.column() + e.position(), path,
+                        e.reason() + " in '" + t + "'"));
             }
         }
 
