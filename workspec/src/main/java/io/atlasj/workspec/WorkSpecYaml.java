@@ -454,7 +454,7 @@ public final class WorkSpecYaml {
             if (m.entries().containsKey("gaps")) {
                 String g = text(m.entries().get("gaps"), path + ".gaps");
                 GapPolicy gp = g == null ? null : checked(m.entries().get("gaps"), path + ".gaps",
-                        () -> GapPolicy.valueOf(g.toUpperCase(Locale.ROOT)));
+                        () -> GapPolicy.parse(g));
                 gaps = gp == null ? gaps : gp;
             }
             List<Feature> features = new ArrayList<>();
@@ -912,7 +912,7 @@ public final class WorkSpecYaml {
                     }
                     sb.append(String.join(", ", d)).append("}\n");
                 }
-                sb.append("      gaps: ").append(f.gaps().name().toLowerCase(Locale.ROOT)).append('\n');
+                sb.append("      gaps: ").append(f.gaps().yamlName()).append('\n');
                 sb.append("      features:\n");
                 f.features().forEach(x -> sb.append("        - ").append(q(x.id())).append('\n'));
                 if (!f.labels().isEmpty()) {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,7 +27,7 @@ import java.util.Set;
  * description: ...                      # optional
  * base: {market: "bitstamp:btc_usd", timeframe: 5m}
  * defaults: {exchange: bitstamp, quote: usd}   # optional, for asset steps like .eth()
- * gaps: drop                            # optional: drop (default) or bridge
+ * gaps: drop                            # optional: drop (default), bridge or fill-flat
  * features:
  *   - LogReturns()
  *   - RSI(14).zscore(50)
@@ -92,7 +91,7 @@ public final class FeatureSetYaml {
             }
             sb.append("}\n");
         }
-        sb.append("gaps: ").append(s.gaps().name().toLowerCase(Locale.ROOT)).append('\n');
+        sb.append("gaps: ").append(s.gaps().yamlName()).append('\n');
         sb.append("features:\n");
         s.features().forEach(f -> sb.append("  - '").append(f.id().replace("'", "''")).append("'\n"));
         if (!s.labels().isEmpty()) {
@@ -168,9 +167,9 @@ public final class FeatureSetYaml {
                         String s = scalar(v, field);
                         if (s != null) {
                             try {
-                                gaps = GapPolicy.valueOf(s.toUpperCase(Locale.ROOT));
+                                gaps = GapPolicy.parse(s);
                             } catch (IllegalArgumentException e) {
-                                problem(v, field, "must be drop or bridge, got '" + s + "'");
+                                problem(v, field, e.getMessage());
                             }
                         }
                     }

@@ -181,4 +181,16 @@ class FeatureSetYamlTest {
                         }));
         assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
     }
+
+    @Test
+    void gapsFillFlatReadsWritesAndIsNamedInTheMessage() {
+        String yaml = "name: f\nbase: {market: \"bitstamp:btc_usd\", timeframe: 1m}\ngaps: fill-flat\n"
+                + "features: [LogReturns()]\n";
+        FeatureLabelSet set = FeatureSetYaml.read("f.yaml", yaml);
+        assertThat(set.gaps()).isEqualTo(io.atlasj.features.eval.GapPolicy.FILL_FLAT);
+        assertThat(FeatureSetYaml.write(set)).contains("gaps: fill-flat\n");
+        assertThat(FeatureSetYaml.read("back.yaml", FeatureSetYaml.write(set))).isEqualTo(set);
+        assertThatThrownBy(() -> FeatureSetYaml.read("g.yaml", yaml.replace("fill-flat", "fill")))
+                .hasMessageContaining("g.yaml:3:7: gaps: must be drop, bridge or fill-flat, got 'fill'");
+    }
 }
