@@ -107,7 +107,8 @@ final class DataCommand {
         String timeRange;
 
         @Option(names = "--fill-gaps", description = "Write flat zero-volume candles (flagged 'filled') where a bar has no data. "
-                + "Off by default: gaps stay gaps.")
+                + "Off by default: gaps stay gaps. Featureset builds read stored filled candles as absent; for "
+                + "features over flat bars write 'gaps: fill-flat' in the featureset.")
         boolean fillGaps;
 
         @Override

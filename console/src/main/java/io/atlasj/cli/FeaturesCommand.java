@@ -6,6 +6,7 @@ import io.atlasj.features.Label;
 import io.atlasj.features.LabelKind;
 import io.atlasj.features.Library;
 import io.atlasj.features.eval.Evaluator;
+import io.atlasj.features.eval.GapPolicy;
 import io.atlasj.features.eval.SeriesSource;
 import io.atlasj.features.parse.FeatureParser;
 import io.atlasj.features.set.FeatureLabelSet;
@@ -183,6 +184,11 @@ final class FeaturesCommand {
                     fls.name(), Formats.count(m.rows()), Formats.count(r.baseBars()), Formats.count(r.droppedFeatures()),
                     Formats.count(r.droppedLabels()), m.rows() > 0 ? ", " + Formats.time(m.time()[0]) + " to "
                             + Formats.time(m.time()[m.rows() - 1]) : "");
+            if (fls.gaps() == GapPolicy.FILL_FLAT) {
+                pw.printf(Locale.ROOT, "gaps: fill-flat: %s of the base bars were filled flat (nothing traded); %s rows "
+                                + "were built on filled bars (the row's bar or a bar of a feature's history); labels never "
+                                + "read one%n", Formats.count(r.filledBars()), Formats.count(r.filledRows()));
+            }
             pw.println((built.cacheHit() ? "cache hit: " : "built in " + r.millis() + " ms, cached: ")
                     + built.file().map(Path::toString).orElse("(not cached)"));
             r.why().ifPresent(h -> spec.commandLine().getErr().println((m.rows() == 0 ? "error: " : "warning: ") + h));

@@ -50,7 +50,8 @@ class ModuleBoundariesTest {
 
     @Test
     void featureDslDependsOnNoOtherModule() {
-        noClasses().that().resideInAnyPackage("io.atlasj.features..", "io.atlasj.marketdata..", "io.atlasj.home..")
+        noClasses().that().resideInAnyPackage("io.atlasj.features..", "io.atlasj.marketdata..", "io.atlasj.home..",
+                        "io.atlasj.yaml..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.atlasj.workspec..", "io.atlasj.trainer..",
                         "io.atlasj.harvester..", "io.atlasj.stats..", "io.atlasj.cli..")
                 .check(atlas);
@@ -76,6 +77,15 @@ class ModuleBoundariesTest {
         noClasses().that().resideInAPackage("io.atlasj.marketdata..")
                 .should().dependOnClassesThat().resideInAPackage("io.atlasj.features..")
                 .because("features read market data through SeriesSource; the store does not know features")
+                .check(atlas);
+    }
+
+    @Test
+    void theYamlReaderKnowsNoFeatureAndNoSpec() {
+        noClasses().that().resideInAPackage("io.atlasj.yaml..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.atlasj.features..", "io.atlasj.marketdata..",
+                        "io.atlasj.workspec..")
+                .because("featuresets and WorkSpecs bind its nodes; the reader itself is plain YAML")
                 .check(atlas);
     }
 }

@@ -79,10 +79,19 @@ class FeaturesCliTest {
         Path sparse = home.resolve("sparse.yaml");
         Files.writeString(sparse, "name: sparse\nbase: {market: \"bitstamp:btc_usd\", timeframe: 1s}\nfeatures:\n"
                 + "  - RSI(30)\nlabels:\n  - FutureReturn(1)\n");
+        String text = Files.readString(sparse);
         assertThat(run(1, "features", "build", sparse.toString())[1])
-                .contains("error: 0 of ").contains("its longest stretch without one is").contains("gaps: bridge");
+                .contains("error: 0 of ").contains("its longest stretch without one is").contains("gaps: bridge")
+                .contains("gaps: fill-flat if the gaps are bars in which nothing traded");
         // bridged, the same featureset builds
-        Files.writeString(sparse, Files.readString(sparse) + "gaps: bridge\n");
+        Files.writeString(sparse, text + "gaps: bridge\n");
         assertThat(run(0, "features", "build", sparse.toString())[0]).contains("sparse: ");
+        // filled flat, it builds too, and says how many rows rest on filled bars and why labels keep it sparse
+        Files.writeString(sparse, text + "gaps: fill-flat\n");
+        String[] filled = run(0, "features", "build", sparse.toString());
+        assertThat(filled[0]).contains("sparse: ").containsPattern("gaps: fill-flat: [0-9,]+ of the base bars were "
+                + "filled flat \\(nothing traded\\); [0-9,]+ rows were built on filled bars");
+        assertThat(filled[1]).contains("warning: ").contains("under gaps: fill-flat")
+                .contains("labels are computed on real bars only");
     }
 }

@@ -11,8 +11,8 @@ import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.UtcTime;
 import io.atlasj.workspec.split.SplitPolicy;
-import io.atlasj.workspec.yaml.YNode;
-import io.atlasj.workspec.yaml.YamlTree;
+import io.atlasj.yaml.YNode;
+import io.atlasj.yaml.YamlTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -492,7 +492,7 @@ public final class WorkSpecYaml {
             if (m.entries().containsKey("gaps")) {
                 String g = text(m.entries().get("gaps"), path + ".gaps");
                 GapPolicy gp = g == null ? null : checked(m.entries().get("gaps"), path + ".gaps",
-                        () -> GapPolicy.valueOf(g.toUpperCase(Locale.ROOT)));
+                        () -> GapPolicy.parse(g));
                 gaps = gp == null ? gaps : gp;
             }
             List<Feature> features = new ArrayList<>();
@@ -520,20 +520,30 @@ public final class WorkSpecYaml {
             }
             for (int i = 0; i < seq.items().size(); i++) {
                 YNode item = seq.items().get(i);
-                String t = text(item, path + "[" + i + "]");
-                if (t == null) {
-                    continue;
-                }
-                try {
-                    if (inputs) {
-                        features.add(FeatureParser.parseFeature(t));
-                    } else {
-                        labels.add(FeatureParser.parseLabel(t));
+                if (item instanceof YNode.Seq group) { // an alias of an anchored list: its expressions in place
+                    for (int j = 0; j < group.items().size(); j++) {
+                        expression(group.items().get(j), path + "[" + i + "][" + j + "]", inputs, features, labels);
                     }
-                } catch (FeatureParseException e) {
-                    problems.add(new WorkSpecException.Problem(source, item.line(), item.column() + e.position(),
-                            path + "[" + i + "]", e.reason() + " in '" + t + "'"));
+                } else {
+                    expression(item, path + "[" + i + "]", inputs, features, labels);
                 }
+            }
+        }
+
+        private void expression(YNode item, String path, boolean inputs, List<Feature> features, List<Label> labels) {
+            String t = text(item, path);
+            if (t == null) {
+                return;
+            }
+            try {
+                if (inputs) {
+                    features.add(FeatureParser.parseFeature(t));
+                } else {
+                    labels.add(FeatureParser.parseLabel(t));
+                }
+            } catch (FeatureParseException e) {
+                problems.add(new WorkSpecException.Problem(source, item.line(), item.column() + e.position(), path,
+                        e.reason() + " in '" + t + "'"));
             }
         }
 
@@ -944,7 +954,7 @@ public final class WorkSpecYaml {
                     }
                     sb.append(String.join(", ", d)).append("}\n");
                 }
-                sb.append("      gaps: ").append(f.gaps().name().toLowerCase(Locale.ROOT)).append('\n');
+                sb.append("      gaps: ").append(f.gaps().yamlName()).append('\n');
                 sb.append("      features:\n");
                 f.features().forEach(x -> sb.append("        - ").append(q(x.id())).append('\n'));
                 if (!f.labels().isEmpty()) {

@@ -425,6 +425,34 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void anInlineFeaturesetTakesAnAliasedListOfExpressionsInPlace() throws Exception {
+        String unit = """
+                  - name: %s
+                    featureset:
+                      name: %s
+                      base: {market: "bitstamp:btc_usd", timeframe: 5m}
+                      features: %s
+                      labels: [UpDown(3)]
+                    dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models: [{name: dnn, type: dnn, hidden: [[16]], training: {epochs: 2, lr: 0.001, batchSize: 64}}]
+                """;
+        String written = "name: spliced\nunits:\n"
+                + unit.formatted("a", "a", "[LogReturns(), LogReturns().lookback(5)]")
+                + unit.formatted("b", "b", "[LogReturns(), LogReturns().lookback(5), RSI(14)]");
+        String anchored = "name: spliced\nunits:\n"
+                + unit.formatted("a", "a", "&returns [LogReturns(), LogReturns().lookback(5)]")
+                + unit.formatted("b", "b", "[*returns, RSI(14)]");
+        FeaturesetLocator none = FeaturesetLocator.beside(SPECS.resolve("x.yaml"));
+        WorkSpec a = WorkSpecYaml.read("written.yaml", written, none, false);
+        WorkSpec b = WorkSpecYaml.read("anchored.yaml", anchored, none, false);
+        assertThat(b.units().get(1).featureset()).isEqualTo(a.units().get(1).featureset());
+        assertThat(b.units().get(1).featureset().features()).hasSize(3);
+        assertThat(Expander.expand(b).stream().map(ModelSpec::key).toList())
+                .isEqualTo(Expander.expand(a).stream().map(ModelSpec::key).toList());
+    }
+
+    @Test
     void aBillionLaughsSpecIsRefusedNotExpanded() {
         StringBuilder y = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (int i = 1; i < 10; i++) {
@@ -435,7 +463,7 @@ class WorkSpecYamlTest {
             y.append("]\n");
         }
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> io.atlasj.workspec.yaml.YamlTree.parse(y.toString()))
+        assertThatThrownBy(() -> io.atlasj.yaml.YamlTree.parse(y.toString()))
                 .hasMessageContaining("aliases expand this document to more than 1000000 values");
         assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
     }

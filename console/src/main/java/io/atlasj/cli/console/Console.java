@@ -87,10 +87,11 @@ public final class Console {
         @Override
         public String toString() {
             FeatureMatrix m = matrix;
-            return String.format(Locale.ROOT, "%s: %s rows × %d features + %d labels%s (%s)", set.name(),
+            return String.format(Locale.ROOT, "%s: %s rows × %d features + %d labels%s%s (%s)", set.name(),
                     Formats.count(m.rows()), m.featureIds().size(), m.labelIds().size(),
                     m.rows() == 0 ? "" : ", " + Formats.time(m.time()[0]) + " to " + Formats.time(m.time()[m.rows() - 1])
-                            + " UTC", source);
+                            + " UTC", m.report().filledRows() == 0 ? "" : ", " + Formats.count(m.report().filledRows())
+                            + " rows on filled bars (gaps: fill-flat)", source);
         }
     }
 

@@ -9,6 +9,7 @@ import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteCandleSeries;
 import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.resample.Resampler;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +26,10 @@ import java.util.Map;
  *       timeframe, another market) the value of the latest bar that closed at or before the target bar's close is
  *       used, and only if that bar is the one immediately before: a missing bar gives no value, never a stale one.</li>
  *   <li>Labels look forward by exactly their horizon, inside one segment.</li>
+ *   <li>Candles stored as filled ({@code --fill-gaps}) are read as absent. Under {@link GapPolicy#FILL_FLAT} the
+ *       features read each candle series with flat bars in its gaps, filled here from the real bars, and
+ *       {@link #readsFilled} tells which values read one; labels are computed as under {@link GapPolicy#DROP}, on
+ *       real bars only.</li>
  * </ul>
  */
 public final class Evaluator {
@@ -37,6 +42,12 @@ public final class Evaluator {
     private final Map<String, Bars> series = new HashMap<>();
     private final Map<String, Bars[]> pieces = new HashMap<>();
     private final Map<long[], int[][]> segmentCache = new java.util.IdentityHashMap<>();
+    /** Under FILL_FLAT: per candle series read, which of its bars were filled (absent: none was). */
+    private final Map<String, boolean[]> filled = new HashMap<>();
+    /** Per evaluated feature id: which values on its home timeline read a filled bar (null: none did). */
+    private final Map<String, boolean[]> readsFilled = new HashMap<>();
+    /** Under FILL_FLAT, the evaluator of the labels: the same range on real bars only. */
+    private Evaluator realBars;
 
     /**
      * @param dataFrom where reading bars starts: the first row wanted minus the longest warm-up
@@ -139,13 +150,14 @@ public final class Evaluator {
             Timeframe tf = f.timeframe();
             long start = tf.floor(dataFrom);
             boolean quotes = k.need() == FeatureKind.Need.QUOTES;
-            Bars all = series(m + " " + tf + (quotes ? " quotes" : ""), () -> quotes
-                    ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candleBars(source.candles(m, tf, start, to), tf),
+            String key = m + " " + tf + (quotes ? " quotes" : "");
+            Bars all = series(key, () -> quotes
+                    ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candles(key, source.candles(m, tf, start, to), tf),
                     (quotes ? "quote bars" : "candles") + " of " + m + " at " + tf, start, to);
             int warm = k.warmup().bars(p);
             double[] out = new double[all.size()];
             int[][] segs = segments(all.time(), tf.millis());
-            Bars[] parts = pieces.computeIfAbsent(m + " " + tf + (quotes ? " quotes" : ""), key -> {
+            Bars[] parts = pieces.computeIfAbsent(key, k2 -> {
                 Bars[] x = new Bars[segs.length];
                 for (int i = 0; i < segs.length; i++) {
                     x[i] = slice(all, segs[i][0], segs[i][1]);
@@ -166,6 +178,8 @@ public final class Evaluator {
                 mask(v, warm);
                 System.arraycopy(v, 0, out, segs[s][0], v.length);
             }
+            boolean[] fill = filled.get(key);
+            readsFilled.put(f.id(), fill == null ? null : within(fill, warm));
             return new Column(all.time(), tf.millis(), out);
         }
         // combinations: the home timeline is the first non-constant input's
@@ -189,7 +203,21 @@ public final class Evaluator {
                 inputs[i] = align(evaluate(in), home.time(), home.barMillis());
             }
         }
+        boolean[] fill = null;
+        for (Feature in : f.inputs()) {
+            if (!in.kind().equals("Const") && readsFilled.get(in.id()) != null) {
+                boolean[] x = place(evaluate(in), readsFilled.get(in.id()), home.time(), home.barMillis());
+                if (fill == null) {
+                    fill = x;
+                } else {
+                    for (int i = 0; i < x.length; i++) {
+                        fill[i] |= x[i];
+                    }
+                }
+            }
+        }
         int warm = k.warmup().bars(p);
+        readsFilled.put(f.id(), fill == null ? null : within(fill, warm));
         double[] out = new double[home.time().length];
         for (int[] seg : segments(home.time(), home.barMillis())) {
             double[][] x = new double[inputs.length][];
@@ -203,8 +231,55 @@ public final class Evaluator {
         return new Column(home.time(), home.barMillis(), out);
     }
 
-    /** A resolved label's values on its home timeline. */
+    /**
+     * Which values of {@code f}, placed on the {@code target} timeline as {@link #align} places them, read a filled
+     * bar within the history they declare (their warm-up, the bar itself included; for a combination, its inputs'
+     * and its own window). Always all false unless the policy is {@link GapPolicy#FILL_FLAT}.
+     */
+    public boolean[] readsFilled(Feature f, long[] target, long targetMillis) {
+        Column c = evaluate(f);
+        boolean[] r = readsFilled.get(f.id());
+        return r == null ? new boolean[target.length] : place(c, r, target, targetMillis);
+    }
+
+    /** Flags on a column's timeline placed on another timeline, as {@link #align} places its values. */
+    private static boolean[] place(Column c, boolean[] flags, long[] target, long targetMillis) {
+        double[] v = new double[flags.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = flags[i] ? 1 : 0;
+        }
+        double[] at = align(new Column(c.time(), c.barMillis(), v), target, targetMillis);
+        boolean[] out = new boolean[at.length];
+        for (int i = 0; i < at.length; i++) {
+            out[i] = at[i] == 1;
+        }
+        return out;
+    }
+
+    /** {@code out[i]}: some flag is set in {@code [i - window, i]}. */
+    private static boolean[] within(boolean[] flags, int window) {
+        boolean[] out = new boolean[flags.length];
+        int last = Integer.MIN_VALUE / 2;
+        for (int i = 0; i < flags.length; i++) {
+            if (flags[i]) {
+                last = i;
+            }
+            out[i] = i - last <= window;
+        }
+        return out;
+    }
+
+    /**
+     * A resolved label's values on its home timeline. Under {@link GapPolicy#FILL_FLAT} it is computed on the real
+     * bars as under {@link GapPolicy#DROP}: a label never reads a filled bar.
+     */
     public Column evaluate(Label l) {
+        if (gaps == GapPolicy.FILL_FLAT) {
+            if (realBars == null) {
+                realBars = new Evaluator(source, GapPolicy.DROP, dataFrom, to, owner);
+            }
+            return realBars.evaluate(l);
+        }
         if (l.feature() != null) {
             Column f = evaluate(l.feature());
             int n = l.horizon();
@@ -293,18 +368,45 @@ public final class Evaluator {
         return out;
     }
 
+    /**
+     * A candle series as read for features: under {@link GapPolicy#FILL_FLAT} with its gaps filled flat (and the
+     * filled bars noted under {@code key}), otherwise its real bars.
+     */
+    private Bars candles(String key, CandleSeries c, Timeframe tf) {
+        if (gaps != GapPolicy.FILL_FLAT) {
+            return candleBars(c, tf);
+        }
+        CandleSeries full = Resampler.withGapsFilled(c);
+        byte[] src = full.sources();
+        boolean[] flags = new boolean[src.length];
+        boolean any = false;
+        for (int i = 0; i < src.length; i++) {
+            flags[i] = src[i] == CandleSource.FILLED.code();
+            any |= flags[i];
+        }
+        if (any) {
+            filled.put(key, flags);
+        }
+        return candleBars(full, tf, true);
+    }
+
+    /** A candle series' real bars: filled ones are left out, so that they are gaps again. */
     static Bars candleBars(CandleSeries c, Timeframe tf) {
+        return candleBars(c, tf, false);
+    }
+
+    private static Bars candleBars(CandleSeries c, Timeframe tf, boolean keepFilled) {
         int n = c.size();
         double[] count = new double[n];
         long[] tc = c.tradeCounts();
         for (int i = 0; i < n; i++) {
             count[i] = tc[i] < 0 ? Double.NaN : tc[i];
         }
-        // filled bars are not data: drop them so that they make gaps again
+        // filled bars are not data: drop them so that they make gaps again (unless they were filled here)
         byte[] src = c.sources();
         boolean anyFilled = false;
         for (byte b : src) {
-            anyFilled |= b == CandleSource.FILLED.code();
+            anyFilled |= !keepFilled && b == CandleSource.FILLED.code();
         }
         Bars b = new Bars(c.openTimes(), tf.millis(), c.opens(), c.highs(), c.lows(), c.closes(), c.volumes(),
                 c.quoteVolumes(), count, c.takerBuyVolumes(), null, null, null, null);

@@ -141,16 +141,37 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
      *                        across a gap)
      * @param missing         per column (features, then labels): base bars on which it had no value
      * @param dataFrom        where reading bars started, to cover the longest warm-up
+     * @param hint            why most rows were dropped and what to do, or null
+     * @param filledBars      base bars that were filled flat ({@code gaps: fill-flat}; counted in {@code baseBars})
+     * @param filledRows      kept rows built on filled bars: the row's own bar, or a bar within the history a feature
+     *                        declares (its warm-up), was filled; 0 unless {@code gaps: fill-flat}. Labels never read
+     *                        a filled bar.
      */
     public record BuildReport(long baseBars, long droppedFeatures, long droppedLabels, List<Long> missing,
-                              long dataFrom, long from, long to, long millis, String hint) {
+                              long dataFrom, long from, long to, long millis, String hint, long filledBars,
+                              long filledRows) {
         public BuildReport {
             missing = List.copyOf(missing);
+            if (filledBars < 0 || filledRows < 0 || filledBars > baseBars) {
+                throw new IllegalArgumentException("filled bars " + filledBars + " and rows " + filledRows
+                        + " must be in [0, " + baseBars + "]");
+            }
         }
 
         public BuildReport(long baseBars, long droppedFeatures, long droppedLabels, List<Long> missing, long dataFrom,
                            long from, long to, long millis) {
             this(baseBars, droppedFeatures, droppedLabels, missing, dataFrom, from, to, millis, null);
+        }
+
+        public BuildReport(long baseBars, long droppedFeatures, long droppedLabels, List<Long> missing, long dataFrom,
+                           long from, long to, long millis, String hint) {
+            this(baseBars, droppedFeatures, droppedLabels, missing, dataFrom, from, to, millis, hint, 0, 0);
+        }
+
+        /** The same report with {@code hint}. */
+        public BuildReport withHint(String hint) {
+            return new BuildReport(baseBars, droppedFeatures, droppedLabels, missing, dataFrom, from, to, millis, hint,
+                    filledBars, filledRows);
         }
 
         /** Why most rows were dropped and what to do, when they were (else empty). */

@@ -11,13 +11,17 @@ import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.resample.Resampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Builds a {@link FeatureLabelSet} over a time range into a {@link FeatureMatrix}. */
+/**
+ * Builds a {@link FeatureLabelSet} over a time range into a {@link FeatureMatrix}: one row per base bar (per real
+ * base bar, and under {@link GapPolicy#FILL_FLAT} per filled one too) that has every feature and label.
+ */
 public final class FeatureSetBuilder {
     private final SeriesSource source;
 
@@ -172,8 +176,23 @@ public final class FeatureSetBuilder {
             throw Evaluator.missing(owner, "candles of " + set.baseMarket() + " at " + set.baseTimeframe(), from, to,
                     source);
         }
-        long[] baseTime = realBars(base);
+        long[] realTime = realBars(base);
         long baseMs = set.baseTimeframe().millis();
+        long[] baseTime = realTime;
+        boolean[] onFilled = new boolean[realTime.length];
+        boolean fill = set.gaps() == GapPolicy.FILL_FLAT;
+        if (fill) {
+            // the base bars with their gaps filled the way the features' series are (from the real bars before the
+            // range too, so that a gap across its start is filled like any other)
+            CandleSeries full = Resampler.withGapsFilled(source.candles(set.baseMarket(), set.baseTimeframe(), dataFrom,
+                    to)).between(from, to);
+            baseTime = full.openTimes();
+            onFilled = new boolean[baseTime.length];
+            for (int i = 0; i < onFilled.length; i++) {
+                onFilled[i] = full.sources()[i] == CandleSource.FILLED.code();
+            }
+        }
+        long filledBars = count(onFilled);
         // each evaluator reads every series it needs once and names any the store lacks
         Evaluator ev = new Evaluator(source, set.gaps(), dataFrom, to, owner);
         int n = baseTime.length;
@@ -182,10 +201,18 @@ public final class FeatureSetBuilder {
         List<Long> missing = new ArrayList<>();
         double[][] feats = new double[r.features().size()][];
         for (int c = 0; c < feats.length; c++) {
-            feats[c] = onBase(ev.evaluate(r.features().get(c)), baseTime, baseMs, keep, missing);
+            Feature f = r.features().get(c);
+            feats[c] = onBase(ev.evaluate(f), baseTime, baseMs, keep, missing);
+            if (fill) {
+                boolean[] read = ev.readsFilled(f, baseTime, baseMs);
+                for (int i = 0; i < n; i++) {
+                    onFilled[i] |= read[i];
+                }
+            }
         }
         long afterFeatures = count(keep);
-        // Labels read past 'to' (their horizon); their own evaluator, so that no feature column ever could.
+        // Labels read past 'to' (their horizon); their own evaluator, so that no feature column ever could. Under
+        // fill-flat it computes them on the real bars only.
         Evaluator labelEv = new Evaluator(source, set.gaps(), dataFrom, to + horizon, owner);
         double[][] labels = new double[r.labels().size()][];
         for (int c = 0; c < labels.length; c++) {
@@ -207,41 +234,63 @@ public final class FeatureSetBuilder {
         for (int c = 0; c < labels.length; c++) {
             l2[c] = compact(labels[c], keep, rows);
         }
+        long filledRows = 0;
+        for (int i = 0; i < n; i++) {
+            if (keep[i] && onFilled[i]) {
+                filledRows++;
+            }
+        }
         FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(n, n - afterFeatures, afterFeatures - rows,
-                missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L,
-                sparse(set, baseTime, baseMs, rows, warm));
+                missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L, null, filledBars, filledRows);
+        report = report.withHint(sparse(set, realTime, report, rows, warm));
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
                 r.labels().stream().map(Label::id).toList(), l2, report, fingerprint);
     }
 
     /**
-     * When a build keeps under half of its base bars: why (the longest gap-free stretch of base bars against the
-     * history the features need) and what to do; null otherwise.
+     * When a build keeps under half of its base bars: why (the longest stretch of real base bars without a gap against
+     * the history the features need, or under {@code gaps: fill-flat} the labels that need real bars) and what to do;
+     * null otherwise.
+     *
+     * @param realTime the real (not filled) base bars
      */
-    static String sparse(FeatureLabelSet set, long[] baseTime, long baseMs, int rows, long warmMillis) {
-        int n = baseTime.length;
+    static String sparse(FeatureLabelSet set, long[] realTime, FeatureMatrix.BuildReport report, int rows,
+                         long warmMillis) {
+        long n = report.baseBars();
         if (n == 0 || rows * 2L >= n) {
             return null;
         }
-        int best = 1;
+        long baseMs = set.baseTimeframe().millis();
+        int best = 0;
         int bestEnd = 0;
-        int run = 1;
-        for (int i = 1; i < n; i++) {
-            run = baseTime[i] - baseTime[i - 1] == baseMs ? run + 1 : 1;
+        int run = 0;
+        for (int i = 0; i < realTime.length; i++) {
+            run = i > 0 && realTime[i] - realTime[i - 1] == baseMs ? run + 1 : 1;
             if (run > best) {
                 best = run;
                 bestEnd = i;
             }
         }
+        String stretch = best == 0 ? "no real bar in the range" : best + " bars ("
+                + java.time.Instant.ofEpochMilli(realTime[bestEnd - best + 1]) + " to "
+                + java.time.Instant.ofEpochMilli(realTime[bestEnd]) + ")";
+        String kept = rows + " of " + n + " " + set.baseTimeframe() + " bars of " + set.baseMarket() + " kept";
+        if (set.gaps() == GapPolicy.FILL_FLAT) {
+            return kept + " under gaps: fill-flat (" + report.filledBars() + " of the bars filled flat): "
+                    + report.droppedFeatures() + " rows had a feature without a value (its warm-up, or a gap in quote "
+                    + "bars, which are not filled) and " + report.droppedLabels() + " had no label, because labels are "
+                    + "computed on real bars only (a label needs its row's bar and every bar of its horizon to be real) "
+                    + "and the longest stretch of real bars without a gap is " + stretch + "; use a coarser base "
+                    + "timeframe, a shorter label horizon or more complete data";
+        }
         long warmBars = (warmMillis + baseMs - 1) / baseMs;
-        String stretch = java.time.Instant.ofEpochMilli(baseTime[bestEnd - best + 1]) + " to "
-                + java.time.Instant.ofEpochMilli(baseTime[bestEnd]);
-        return rows + " of " + n + " " + set.baseTimeframe() + " bars of " + set.baseMarket() + " kept: the data has "
-                + "gaps, its longest stretch without one is " + best + " bars (" + stretch + "), and the features "
+        return kept + ": the data has gaps, its longest stretch without one is " + stretch + ", and the features "
                 + "need about " + warmBars + " bars of history before a row"
                 + (set.gaps() == GapPolicy.DROP ? " that no window may cross" : "")
                 + "; use a coarser base timeframe, shorter windows, more complete data"
-                + (set.gaps() == GapPolicy.DROP ? ", or gaps: bridge if the gaps are harmless (weekends, closures)" : "");
+                + (set.gaps() == GapPolicy.DROP ? ", gaps: fill-flat if the gaps are bars in which nothing traded "
+                + "(features then read flat bars, counted in the report; labels stay on real bars), or gaps: bridge if "
+                + "the gaps are harmless (weekends, closures)" : "");
     }
 
     /**

@@ -1,10 +1,5 @@
 package io.atlasj.features.set;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.atlasj.features.Feature;
 import io.atlasj.features.Label;
 import io.atlasj.features.Library;
@@ -13,13 +8,16 @@ import io.atlasj.features.parse.FeatureParseException;
 import io.atlasj.features.parse.FeatureParser;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
+import io.atlasj.yaml.YNode;
+import io.atlasj.yaml.YamlTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,7 +27,7 @@ import java.util.Set;
  * description: ...                      # optional
  * base: {market: "bitstamp:btc_usd", timeframe: 5m}
  * defaults: {exchange: bitstamp, quote: usd}   # optional, for asset steps like .eth()
- * gaps: drop                            # optional: drop (default) or bridge
+ * gaps: drop                            # optional: drop (default), bridge or fill-flat
  * features:
  *   - LogReturns()
  *   - RSI(14).zscore(50)
@@ -38,9 +36,26 @@ import java.util.Set;
  * </pre>
  * Every mistake of a file is reported at once with line and column; unknown fields fail; a label among the
  * features fails.
+ *
+ * <p>The file is read by {@link YamlTree}, the reader WorkSpecs use too: anchors ({@code &name}), aliases
+ * ({@code *name}) and merge keys ({@code <<: *name}) are resolved, and a file whose aliases expand beyond
+ * {@link YamlTree#MAX_EXPANDED} values is refused. Top-level fields named {@code x-...} are ignored, a place to
+ * anchor what the file reuses, and an item of {@code features} or {@code labels} that is a list (usually an alias
+ * of an anchored list) adds its expressions in place:
+ * <pre>
+ * x-base: &amp;base {market: "bitstamp:btc_usd", timeframe: 5m}
+ * x-returns: &amp;returns [LogReturns(), LogReturns().lookback(5)]
+ * name: anchored
+ * base: {&lt;&lt;: *base, timeframe: 1m}
+ * features:
+ *   - *returns
+ *   - RSI(14)
+ * </pre>
+ * A problem inside an alias is reported where the anchored value is written.
  */
 public final class FeatureSetYaml {
-    private static final YAMLFactory YAML = new YAMLFactory();
+    /** Top-level fields starting with this are ignored: a place to define anchors (Compose's extension fields). */
+    static final String EXTENSION = "x-";
     private static final Set<String> TOP = Set.of("name", "description", "base", "defaults", "gaps", "features", "labels");
 
     private FeatureSetYaml() {
@@ -52,14 +67,10 @@ public final class FeatureSetYaml {
 
     public static FeatureLabelSet read(String source, String text) {
         Reader r = new Reader(source);
-        try (JsonParser p = YAML.createParser(text)) {
-            r.top(p);
-        } catch (JsonProcessingException e) {
-            JsonLocation l = e.getLocation();
-            r.problem(l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(), "yaml",
-                    "not valid YAML: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            r.problem(1, 1, "file", e.getMessage());
+        try {
+            r.top(YamlTree.parse(text));
+        } catch (YamlTree.SyntaxError e) {
+            r.problem(e.line(), e.column(), "yaml", "not valid YAML: " + e.getMessage());
         }
         return r.finish();
     }
@@ -80,7 +91,7 @@ public final class FeatureSetYaml {
             }
             sb.append("}\n");
         }
-        sb.append("gaps: ").append(s.gaps().name().toLowerCase(Locale.ROOT)).append('\n');
+        sb.append("gaps: ").append(s.gaps().yamlName()).append('\n');
         sb.append("features:\n");
         s.features().forEach(f -> sb.append("  - '").append(f.id().replace("'", "''")).append("'\n"));
         if (!s.labels().isEmpty()) {
@@ -101,6 +112,8 @@ public final class FeatureSetYaml {
         private GapPolicy gaps = GapPolicy.DROP;
         private final List<Feature> features = new ArrayList<>();
         private final List<Label> labels = new ArrayList<>();
+        /** canonical id to where it was first listed, to place a feature listed twice */
+        private final Map<String, String> listed = new HashMap<>();
         private boolean sawBase;
         private boolean sawFeatures;
 
@@ -112,134 +125,146 @@ public final class FeatureSetYaml {
             problems.add(new FeatureSetFileException.Problem(source, line, col, field, message));
         }
 
-        void problem(JsonParser p, String field, String message) {
-            JsonLocation l = p.currentTokenLocation();
-            problem(l.getLineNr(), l.getColumnNr(), field, message);
+        void problem(YNode at, String field, String message) {
+            problem(at.line(), at.column(), field, message);
         }
 
-        void top(JsonParser p) throws IOException {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                problem(p, "(top)", "a featureset is a mapping with name, base, features and labels");
+        void top(YNode root) {
+            if (!(root instanceof YNode.Map m)) {
+                problem(root, "(top)", "a featureset is a mapping with name, base, features and labels");
                 return;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonLocation at = p.currentTokenLocation();
-                JsonToken t = p.nextToken();
+            m.entries().forEach((field, v) -> {
                 switch (field) {
-                    case "name" -> name = scalar(p, field);
-                    case "description" -> scalar(p, field);
+                    case "name" -> name = scalar(v, field);
+                    case "description" -> {
+                        if (!(v instanceof YNode.Scalar)) {
+                            problem(v, field, "must be a single value, got " + YNode.describe(v));
+                        }
+                    }
                     case "base" -> {
                         sawBase = true;
-                        object(p, field, Set.of("market", "timeframe"), (k, v) -> {
-                            if (k.equals("market")) {
-                                try {
-                                    market = Market.parse(v);
-                                } catch (IllegalArgumentException e) {
-                                    problem(p, "base.market", e.getMessage());
+                        mapping(v, field, List.of("market", "timeframe"), (k, n, s) -> {
+                            try {
+                                if (k.equals("market")) {
+                                    market = Market.parse(s);
+                                } else {
+                                    timeframe = Timeframe.parse(s);
                                 }
-                            } else {
-                                try {
-                                    timeframe = Timeframe.parse(v);
-                                } catch (IllegalArgumentException e) {
-                                    problem(p, "base.timeframe", e.getMessage());
-                                }
+                            } catch (IllegalArgumentException e) {
+                                problem(n, "base." + k, e.getMessage());
                             }
                         });
                     }
-                    case "defaults" -> object(p, field, Set.of("exchange", "quote"), (k, v) -> {
+                    case "defaults" -> mapping(v, field, List.of("exchange", "quote"), (k, n, s) -> {
                         if (k.equals("exchange")) {
-                            exchange = v;
+                            exchange = s;
                         } else {
-                            quote = v;
+                            quote = s;
                         }
                     });
                     case "gaps" -> {
-                        String v = scalar(p, field);
-                        if (v != null) {
+                        String s = scalar(v, field);
+                        if (s != null) {
                             try {
-                                gaps = GapPolicy.valueOf(v.toUpperCase(Locale.ROOT));
+                                gaps = GapPolicy.parse(s);
                             } catch (IllegalArgumentException e) {
-                                problem(p, field, "must be drop or bridge, got '" + v + "'");
+                                problem(v, field, e.getMessage());
                             }
                         }
                     }
                     case "features" -> {
                         sawFeatures = true;
-                        list(p, field, true);
+                        list(v, field, true);
                     }
-                    case "labels" -> list(p, field, false);
+                    case "labels" -> list(v, field, false);
                     default -> {
-                        problem(at.getLineNr(), at.getColumnNr(), field, "unknown field" + Library.suggest(field, TOP)
-                                + " (fields: name, description, base, defaults, gaps, features, labels)");
-                        if (t.isStructStart()) {
-                            p.skipChildren();
+                        if (!field.startsWith(EXTENSION)) {
+                            problem(m.keys().get(field), field, "unknown field" + Library.suggest(field, TOP)
+                                    + " (fields: name, description, base, defaults, gaps, features, labels; and x-... "
+                                    + "for anchors)");
                         }
                     }
                 }
-            }
+            });
         }
 
-        private String scalar(JsonParser p, String field) throws IOException {
-            if (!p.currentToken().isScalarValue()) {
-                problem(p, field, "must be a single value");
-                p.skipChildren();
-                return null;
+        /** A scalar's text, or null (with a problem) for a list, a mapping or an empty value. */
+        private String scalar(YNode n, String field) {
+            if (n instanceof YNode.Scalar s && s.text() != null) {
+                return s.text();
             }
-            return p.getText();
+            problem(n, field, "must be a single value, got " + YNode.describe(n));
+            return null;
         }
 
-        private void object(JsonParser p, String field, Set<String> keys, java.util.function.BiConsumer<String, String> f)
-                throws IOException {
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                problem(p, field, "must be a mapping with " + keys);
-                p.skipChildren();
+        /** What one key of a small mapping sets, given the key, its value node and the value's text. */
+        private interface Setter {
+            void set(String key, YNode at, String value);
+        }
+
+        private void mapping(YNode n, String field, List<String> keys, Setter f) {
+            if (!(n instanceof YNode.Map m)) {
+                problem(n, field, "must be a mapping with " + keys + ", got " + YNode.describe(n));
                 return;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String k = p.currentName();
-                JsonLocation at = p.currentTokenLocation();
-                p.nextToken();
+            m.entries().forEach((k, v) -> {
                 if (!keys.contains(k)) {
-                    problem(at.getLineNr(), at.getColumnNr(), field + "." + k, "unknown field" + Library.suggest(k, keys)
+                    problem(m.keys().get(k), field + "." + k, "unknown field" + Library.suggest(k, Set.copyOf(keys))
                             + " (fields: " + keys + ")");
-                    p.skipChildren();
-                    continue;
+                    return;
                 }
-                String v = scalar(p, field + "." + k);
-                if (v != null) {
-                    f.accept(k, v);
+                String s = scalar(v, field + "." + k);
+                if (s != null) {
+                    f.set(k, v, s);
+                }
+            });
+        }
+
+        /**
+         * The expressions of {@code features} or {@code labels}. An item that is itself a list (an alias of an
+         * anchored list, {@code - *common}) contributes its expressions in place.
+         */
+        private void list(YNode n, String field, boolean inputs) {
+            if (!(n instanceof YNode.Seq seq)) {
+                problem(n, field, "must be a list of expressions, one per line starting with '- '");
+                return;
+            }
+            for (int i = 0; i < seq.items().size(); i++) {
+                YNode item = seq.items().get(i);
+                String at = field + "[" + i + "]";
+                if (item instanceof YNode.Seq group) {
+                    for (int j = 0; j < group.items().size(); j++) {
+                        expression(group.items().get(j), at + "[" + j + "]", inputs);
+                    }
+                } else {
+                    expression(item, at, inputs);
                 }
             }
         }
 
-        private void list(JsonParser p, String field, boolean inputs) throws IOException {
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-                problem(p, field, "must be a list of expressions, one per line starting with '- '");
-                p.skipChildren();
+        private void expression(YNode item, String at, boolean inputs) {
+            if (!(item instanceof YNode.Scalar s) || s.text() == null) {
+                problem(item, at, "must be an expression such as LogReturns().lookback(5)");
                 return;
             }
-            int i = 0;
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                String at = field + "[" + i++ + "]";
-                if (!p.currentToken().isScalarValue()) {
-                    problem(p, at, "must be an expression such as LogReturns().lookback(5)");
-                    p.skipChildren();
-                    continue;
-                }
-                String text = p.getText();
-                JsonLocation l = p.currentTokenLocation();
-                try {
-                    if (inputs) {
-                        features.add(FeatureParser.parseFeature(text));
+            String text = s.text();
+            try {
+                if (inputs) {
+                    Feature f = FeatureParser.parseFeature(text);
+                    String first = listed.putIfAbsent(f.id(), at);
+                    if (first != null) {
+                        problem(item, at, f.id() + " is listed twice (also " + first + ")");
                     } else {
-                        labels.add(FeatureParser.parseLabel(text));
+                        features.add(f);
                     }
-                } catch (FeatureParseException e) {
-                    problem(l.getLineNr(), l.getColumnNr() + e.position(), at, e.reason() + " in '" + text + "'");
-                } catch (IllegalArgumentException e) {
-                    problem(l.getLineNr(), l.getColumnNr(), at, e.getMessage());
+                } else {
+                    labels.add(FeatureParser.parseLabel(text));
                 }
+            } catch (FeatureParseException e) {
+                problem(item.line(), item.column() + e.position(), at, e.reason() + " in '" + text + "'");
+            } catch (IllegalArgumentException e) {
+                problem(item, at, e.getMessage());
             }
         }
 

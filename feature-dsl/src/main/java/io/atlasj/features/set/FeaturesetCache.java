@@ -120,9 +120,7 @@ public final class FeaturesetCache {
             String name = meta.getOrDefault("atlas.featureset", f.getFileName().toString());
             FeatureMatrix.BuildReport report = report(meta.get("atlas.report"));
             if (meta.containsKey("atlas.hint")) {
-                FeatureMatrix.BuildReport r = report;
-                report = new FeatureMatrix.BuildReport(r.baseBars(), r.droppedFeatures(), r.droppedLabels(), r.missing(),
-                        r.dataFrom(), r.from(), r.to(), r.millis(), meta.get("atlas.hint"));
+                report = report.withHint(meta.get("atlas.hint"));
             }
             List<String> fids = new ArrayList<>();
             List<String> lids = new ArrayList<>();
@@ -181,8 +179,10 @@ public final class FeaturesetCache {
         String[] p = s.split(";", -1);
         List<Long> missing = p[6].isEmpty() ? List.of()
                 : java.util.Arrays.stream(p[6].split(",")).map(Long::valueOf).toList();
+        // files written before gaps: fill-flat have no filled counts: nothing was filled
         return new FeatureMatrix.BuildReport(Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]), missing,
-                Long.parseLong(p[3]), Long.parseLong(p[4]), Long.parseLong(p[5]), 0);
+                Long.parseLong(p[3]), Long.parseLong(p[4]), Long.parseLong(p[5]), 0, null,
+                p.length > 8 ? Long.parseLong(p[7]) : 0, p.length > 8 ? Long.parseLong(p[8]) : 0);
     }
 
     private static double[][] columns(VectorSchemaRoot vsr, List<String> ids, int n) {
@@ -227,7 +227,7 @@ public final class FeaturesetCache {
         FeatureMatrix.BuildReport r = m.report();
         String report = r.baseBars() + ";" + r.droppedFeatures() + ";" + r.droppedLabels() + ";" + r.dataFrom() + ";"
                 + r.from() + ";" + r.to() + ";" + r.missing().stream().map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining(","));
+                .collect(java.util.stream.Collectors.joining(",")) + ";" + r.filledBars() + ";" + r.filledRows();
         Map<String, String> meta = new java.util.HashMap<>(Map.of("atlas.featureset", m.name(), "atlas.format",
                 String.valueOf(FORMAT_VERSION), "atlas.report", report, "atlas.data",
                 String.join("\n", m.dataFingerprint())));

@@ -187,12 +187,41 @@ public final class Resampler {
         CandleSeries.Builder out = CandleSeries.builder(in.market(), tf, 64);
         long[] t = in.openTimes();
         for (int i = 1; i < in.size(); i++) {
-            double prevClose = in.close(i - 1);
-            for (long m = t[i - 1] + tf.millis(); m < t[i]; m += tf.millis()) {
-                out.add(m, prevClose, prevClose, prevClose, prevClose, 0, 0, 0, 0, CandleSource.FILLED);
-            }
+            flat(out, t[i - 1] + tf.millis(), t[i], tf.millis(), in.close(i - 1));
         }
         return out.build();
+    }
+
+    /**
+     * {@code in}'s real candles (its {@link CandleSource#FILLED} ones left out) with the flat candles of
+     * {@link #fillGaps} in every gap between them, in time order: a series without gaps from its first real candle to
+     * its last. It depends on the real candles only, not on which filled candles happen to be stored.
+     */
+    public static CandleSeries withGapsFilled(CandleSeries in) {
+        Timeframe tf = in.timeframe();
+        CandleSeries.Builder out = CandleSeries.builder(in.market(), tf, in.size() + 64);
+        long[] t = in.openTimes();
+        byte[] src = in.sources();
+        int prev = -1;
+        for (int i = 0; i < in.size(); i++) {
+            if (src[i] == CandleSource.FILLED.code()) {
+                continue;
+            }
+            if (prev >= 0) {
+                flat(out, t[prev] + tf.millis(), t[i], tf.millis(), in.close(prev));
+            }
+            out.add(t[i], in.open(i), in.high(i), in.low(i), in.close(i), in.volume(i), in.quoteVolume(i),
+                    in.tradeCount(i), in.takerBuyVolume(i), in.source(i));
+            prev = i;
+        }
+        return out.build();
+    }
+
+    /** Flat zero-volume candles at {@code from, from + step, ...} before {@code to}, all at {@code price}. */
+    private static void flat(CandleSeries.Builder out, long from, long to, long step, double price) {
+        for (long m = from; m < to; m += step) {
+            out.add(m, price, price, price, price, 0, 0, 0, 0, CandleSource.FILLED);
+        }
     }
 
     private static void requireCoarser(Timeframe from, Timeframe to) {

@@ -107,4 +107,90 @@ class FeatureSetYamlTest {
         assertThatThrownBy(() -> FeatureSetYaml.read("empty.yaml", "name: x\nbase: {market: \"a:b\", timeframe: 1m}\n"))
                 .hasMessageContaining("features: missing or empty");
     }
+
+    @Test
+    void anchorsAliasesAndMergeKeysReadAsTheWrittenOutFile() {
+        String written = """
+                name: anchored
+                base: {market: "bitstamp:btc_usd", timeframe: 1m}
+                gaps: bridge
+                features:
+                  - LogReturns()
+                  - LogReturns().lookback(5)
+                  - RSI(14).zscore(50)
+                labels:
+                  - FutureReturn(3)
+                """;
+        String anchored = """
+                x-base: &base {market: "bitstamp:btc_usd", timeframe: 5m}
+                x-returns: &returns
+                  - LogReturns()
+                  - LogReturns().lookback(5)
+                name: anchored
+                base: {<<: *base, timeframe: 1m}
+                gaps: bridge
+                features:
+                  - *returns
+                  - RSI(14).zscore(50)
+                labels: [FutureReturn(3)]
+                """;
+        FeatureLabelSet expected = FeatureSetYaml.read("written.yaml", written);
+        assertThat(FeatureSetYaml.read("anchored.yaml", anchored)).isEqualTo(expected);
+        assertThat(FeatureSetYaml.read("back.yaml", FeatureSetYaml.write(expected))).isEqualTo(expected);
+        // a mistake inside an aliased list is placed where the anchored expression is written
+        assertThatThrownBy(() -> FeatureSetYaml.read("bad.yaml", anchored.replace("  - LogReturns().lookback(5)",
+                "  - LogRetrns().lookback(5)")))
+                .hasMessageContaining("bad.yaml:4:5: features[0][1]: unknown feature 'LogRetrns'");
+        // a feature that an alias lists again is placed too
+        assertThatThrownBy(() -> FeatureSetYaml.read("twice.yaml", anchored.replace("  - RSI(14).zscore(50)",
+                "  - LogReturns()")))
+                .hasMessageContaining("twice.yaml:10:5: features[1]: ")
+                .hasMessageContaining("is listed twice (also features[0][0])");
+        // an alias without its anchor is a located error, not the string '*return'
+        assertThatThrownBy(() -> FeatureSetYaml.read("unknown.yaml", anchored.replace("- *returns", "- *return")))
+                .hasMessageContaining("unknown.yaml:9:5: yaml: not valid YAML: unknown alias *return");
+        // a merge key takes mappings only
+        assertThatThrownBy(() -> FeatureSetYaml.read("merge.yaml", anchored.replace("<<: *base", "<<: *returns")))
+                .hasMessageContaining("merge.yaml:6:")
+                .hasMessageContaining("<< merges mappings (an alias of a mapping or a list of them), not 'LogReturns()'");
+    }
+
+    @Test
+    void aBillionLaughsFeaturesetIsRefusedQuicklyWithItsLine() {
+        StringBuilder y = new StringBuilder("x-a0: &a0 [");
+        for (int k = 0; k < 10; k++) {
+            y.append(k == 0 ? "" : ", ").append("LogReturns()");
+        }
+        y.append("]\n");
+        for (int i = 1; i < 10; i++) {
+            y.append("x-a").append(i).append(": &a").append(i).append(" [");
+            for (int k = 0; k < 10; k++) {
+                y.append(k == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            y.append("]\n");
+        }
+        y.append("name: laughs\nbase: {market: \"bitstamp:btc_usd\", timeframe: 1m}\nfeatures: [*a9]\n");
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> FeatureSetYaml.read("laughs.yaml", y.toString()))
+                .isInstanceOfSatisfying(FeatureSetFileException.class, e -> assertThat(e.problems()).singleElement()
+                        .satisfies(p -> {
+                            // 10^6 values are reached in the sixth line, by its alias of the fifth
+                            assertThat(p.line()).isEqualTo(6);
+                            assertThat(p.field()).isEqualTo("yaml");
+                            assertThat(p.message()).contains("aliases expand this document to more than 1000000 values");
+                        }));
+        assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
+    }
+
+    @Test
+    void gapsFillFlatReadsWritesAndIsNamedInTheMessage() {
+        String yaml = "name: f\nbase: {market: \"bitstamp:btc_usd\", timeframe: 1m}\ngaps: fill-flat\n"
+                + "features: [LogReturns()]\n";
+        FeatureLabelSet set = FeatureSetYaml.read("f.yaml", yaml);
+        assertThat(set.gaps()).isEqualTo(io.atlasj.features.eval.GapPolicy.FILL_FLAT);
+        assertThat(FeatureSetYaml.write(set)).contains("gaps: fill-flat\n");
+        assertThat(FeatureSetYaml.read("back.yaml", FeatureSetYaml.write(set))).isEqualTo(set);
+        assertThatThrownBy(() -> FeatureSetYaml.read("g.yaml", yaml.replace("fill-flat", "fill")))
+                .hasMessageContaining("g.yaml:3:7: gaps: must be drop, bridge or fill-flat, got 'fill'");
+    }
 }

@@ -1,4 +1,4 @@
-package io.atlasj.workspec.yaml;
+package io.atlasj.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -123,7 +123,8 @@ public final class YamlTree {
                 }
                 for (YNode m : merged) {
                     if (!(m instanceof YNode.Map from)) {
-                        throw new JsonProcessingException("<< merges mappings, not " + YNode.describe(m), l) { };
+                        throw new JsonProcessingException("<< merges mappings (an alias of a mapping or a list of "
+                                + "them), not " + YNode.describe(m), l) { };
                     }
                     from.entries().forEach((k, v) -> {
                         if (!entries.containsKey(k)) {

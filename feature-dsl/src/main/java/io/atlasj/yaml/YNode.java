@@ -1,4 +1,4 @@
-package io.atlasj.workspec.yaml;
+package io.atlasj.yaml;
 
 import java.util.List;
 
