@@ -50,7 +50,11 @@ public record TradingRules(Book book, double threshold, double fullSizeAt) {
 
     @Override
     public String toString() {
-        return book.word() + " book" + (threshold > 0 ? ", forecasts within " + threshold + " of 0 stay flat" : "")
-                + (fullSizeAt > 0 ? ", full size at a forecast of " + fullSizeAt : "");
+        return book.word() + " book" + (threshold > 0 ? ", forecasts within " + plain(threshold) + " of 0 stay flat" : "")
+                + (fullSizeAt > 0 ? ", full size at a forecast of " + plain(fullSizeAt) : "");
+    }
+
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -302,7 +302,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
     }
 
     private static String fmt(double v) {
-        return String.valueOf(v);
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /**

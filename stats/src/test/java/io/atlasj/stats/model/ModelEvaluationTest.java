@@ -171,7 +171,7 @@ class ModelEvaluationTest {
     void forecastThresholdAndSize() {
         ModelEvaluation m = ModelEvaluation.of(Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e"),
                 Fixtures.pricing(null, new TradingRules(TradingRules.Book.STAGGERED, 0.0005, 0.002)));
-        assertThat(m.returnBasis()).contains("forecast sign and size (full at 0.002), flat within 5.0E-4 of 0");
+        assertThat(m.returnBasis()).contains("forecast sign and size (full at 0.002), flat within 0.0005 of 0");
         assertThat(m.metric("sharpe/bar")).isCloseTo(-0.41336844582755744, within(1e-12));
         assertThat(m.metric("gross sharpe/bar")).isCloseTo(-0.06745679181218041, within(1e-12));
         assertThat(m.metric("return %")).isCloseTo(-48.0573484083367, within(1e-10));
