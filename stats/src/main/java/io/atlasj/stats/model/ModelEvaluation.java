@@ -131,11 +131,11 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
     }
 
     /**
-     * The position each row asks for: the class's direction for classification, the sign of the prediction for
-     * regression.
+     * The position each row asks for: the one it is traded at (the class's direction, or the forecast under the
+     * WorkSpec's threshold and size); for a model that is not traded, the class's direction or the forecast's sign.
      */
     public double[] positions() {
-        return positions(classes, oos.predicted());
+        return trading.map(t -> t.signal().clone()).orElseGet(() -> positions(classes, oos.predicted()));
     }
 
     /** The metric the leaderboard ranks by ({@link #RANK_METRIC}), NaN when not traded. */
