@@ -17,6 +17,18 @@ import java.util.Map;
  * @param optional what may be left out, said in the hint (e.g. "volume may be left out")
  */
 record CsvColumns(Map<String, String> aliases, List<String> required, String example, String optional) {
+    /** Header names of a time column, as exchanges and pandas write them. */
+    private static final List<String> TIME_NAMES = List.of("time", "timestamp", "date", "datetime", "open_time", "start",
+            "timestamp_utc", "time_utc", "datetime_utc", "date_utc", "open time", "unix", "unix_time");
+
+    /** A format's columns: its own names, plus every name of a time column and {@code _} (skip). */
+    static CsvColumns of(Map<String, String> names, List<String> required, String example, String optional) {
+        Map<String, String> all = new HashMap<>(names);
+        TIME_NAMES.forEach(n -> all.put(n, "time"));
+        all.put("_", "_");
+        return new CsvColumns(Map.copyOf(all), required, example, optional);
+    }
+
     /**
      * Canonical name to column index.
      *

@@ -18,6 +18,7 @@ final class FileTimes {
     private final TimeWindow window;
     private EpochUnit unit;
     private long unitLine;
+    private Boolean numeric; // epoch numbers or ISO text, decided by the first time read as text
 
     FileTimes(Path file, String format, Set<EpochUnit> allowed, TimeWindow window) {
         this.file = file;
@@ -45,6 +46,40 @@ final class FileTimes {
         }
         long ms = u.toMillis(raw);
         return within(sink, field, ms) ? ms : Long.MIN_VALUE;
+    }
+
+    /**
+     * Epoch milliseconds of a time written as text: an epoch number (its unit told as {@link #millis} does) or an
+     * ISO-8601 date-time ({@link io.atlasj.marketdata.UtcTime#parseIso}), whichever the file's first time is; or
+     * {@link Long#MIN_VALUE} after recording the row's problem.
+     */
+    long parse(TimeOrder.ProblemSink sink, long line, String field, String text) {
+        if (numeric == null) {
+            numeric = isNumber(text);
+        }
+        if (numeric) {
+            try {
+                return millis(sink, line, field, Double.parseDouble(text));
+            } catch (NumberFormatException e) {
+                sink.problem(field, "not a number: '" + text + "' (earlier rows gave numeric times)");
+                return Long.MIN_VALUE;
+            }
+        }
+        java.util.OptionalLong iso = io.atlasj.marketdata.UtcTime.parseIso(text);
+        if (iso.isEmpty()) {
+            sink.problem(field, "not an epoch number or ISO-8601 UTC date-time: '" + text + "'");
+            return Long.MIN_VALUE;
+        }
+        return within(sink, field, iso.getAsLong()) ? iso.getAsLong() : Long.MIN_VALUE;
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Whether {@code millis} is plausible; if not, the row's problem is recorded. */

@@ -4,7 +4,6 @@ import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
-import io.atlasj.marketdata.UtcTime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,16 +27,12 @@ import java.util.function.LongConsumer;
  */
 final class OhlcvCsvParser implements FileParser {
     private static final List<String> REQUIRED = List.of("time", "open", "high", "low", "close");
-    private static final Map<String, String> ALIASES = Map.ofEntries(
-            Map.entry("time", "time"), Map.entry("timestamp", "time"), Map.entry("date", "time"),
-            Map.entry("datetime", "time"), Map.entry("open_time", "time"), Map.entry("start", "time"),
-            Map.entry("timestamp_utc", "time"), Map.entry("time_utc", "time"), Map.entry("datetime_utc", "time"),
-            Map.entry("date_utc", "time"), Map.entry("open time", "time"), Map.entry("unix", "time"),
-            Map.entry("unix_time", "time"), Map.entry("vol", "volume"), Map.entry("volume_base", "volume"),
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("vol", "volume"), Map.entry("volume_base", "volume"),
             Map.entry("open", "open"), Map.entry("high", "high"), Map.entry("low", "low"), Map.entry("close", "close"),
             Map.entry("volume", "volume"), Map.entry("quote_volume", "quote_volume"), Map.entry("trades", "trades"),
             Map.entry("count", "trades"), Map.entry("trade_count", "trades"),
-            Map.entry("taker_buy_volume", "taker_buy_volume"), Map.entry("_", "_"));
+            Map.entry("taker_buy_volume", "taker_buy_volume"));
 
     @Override
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
@@ -52,7 +47,6 @@ final class OhlcvCsvParser implements FileParser {
         }
         List<long[]> times = new ArrayList<>(); // {time, line}
         List<double[]> values = new ArrayList<>();
-        int form = 0; // epoch numbers (1) or ISO text (-1), decided on the first row
         FileTimes epochs = new FileTimes(file, "ohlcv-csv", java.util.EnumSet.allOf(EpochUnit.class), options.timeWindow());
         long rows = 0;
         long lineNo = 0;
@@ -82,10 +76,7 @@ final class OhlcvCsvParser implements FileParser {
                 if (!row.reset(fields, lineNo, width, width)) {
                     continue;
                 }
-                long[] t = {parseTime(row, columns.get("time"), form, epochs), lineNo};
-                if (form == 0 && !row.bad()) {
-                    form = numeric(row.text(columns.get("time"))) ? 1 : -1;
-                }
+                long[] t = {epochs.parse(row::problem, lineNo, "time", row.text(columns.get("time"))), lineNo};
                 double o = row.positive(columns.get("open"), "open");
                 double h = row.positive(columns.get("high"), "high");
                 double l = row.positive(columns.get("low"), "low");
@@ -132,40 +123,11 @@ final class OhlcvCsvParser implements FileParser {
                 List.of(), List.of(), 0);
     }
 
-    private static final CsvColumns COLUMNS = new CsvColumns(ALIASES, REQUIRED, "time,open,high,low,close,volume", "volume may be left out");
+    private static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED, "time,open,high,low,close,volume",
+            "volume may be left out");
 
     private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
         return COLUMNS.map(file, names, where);
-    }
-
-    /** Whether a time is written as a number (its unit is then {@link FileTimes}'s to tell) rather than ISO text. */
-    private static boolean numeric(String text) {
-        try {
-            Double.parseDouble(text);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static long parseTime(CsvRow row, int column, int form, FileTimes epochs) {
-        String s = row.text(column);
-        if (form == 0 ? numeric(s) : form > 0) {
-            try {
-                double v = Double.parseDouble(s);
-                long ms = epochs.millis(row::problem, row.line(), "time", v); // one unit for the whole file
-                return ms == Long.MIN_VALUE ? 0 : ms;
-            } catch (NumberFormatException e) {
-                row.problem("time", "not a number: '" + s + "' (earlier rows gave numeric times)");
-                return 0;
-            }
-        }
-        java.util.OptionalLong iso = UtcTime.parseIso(s);
-        if (iso.isEmpty()) {
-            row.problem("time", "not an epoch number or ISO-8601 UTC date-time: '" + s + "'");
-            return 0;
-        }
-        return iso.getAsLong();
     }
 
     private static Timeframe inferTimeframe(Path file, List<long[]> times) {

@@ -25,17 +25,14 @@ import java.util.function.LongConsumer;
  */
 final class QuotesCsvParser implements FileParser {
     private static final List<String> REQUIRED = List.of("time", "bid", "ask");
-    private static final Map<String, String> ALIASES = Map.ofEntries(
-            Map.entry("time", "time"), Map.entry("timestamp", "time"), Map.entry("date", "time"),
-            Map.entry("datetime", "time"), Map.entry("timestamp_utc", "time"), Map.entry("time_utc", "time"),
-            Map.entry("unix", "time"), Map.entry("bid", "bid"), Map.entry("bid_price", "bid"),
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("bid", "bid"), Map.entry("bid_price", "bid"),
             Map.entry("best_bid", "bid"), Map.entry("bidprice", "bid"), Map.entry("ask", "ask"),
             Map.entry("ask_price", "ask"), Map.entry("best_ask", "ask"), Map.entry("askprice", "ask"),
             Map.entry("offer", "ask"), Map.entry("bid_size", "bid_size"), Map.entry("bid_qty", "bid_size"),
             Map.entry("bid_volume", "bid_size"), Map.entry("bidsize", "bid_size"), Map.entry("bid_amount", "bid_size"),
             Map.entry("ask_size", "ask_size"), Map.entry("ask_qty", "ask_size"), Map.entry("ask_volume", "ask_size"),
-            Map.entry("asksize", "ask_size"), Map.entry("ask_amount", "ask_size"), Map.entry("offer_size", "ask_size"),
-            Map.entry("_", "_"));
+            Map.entry("asksize", "ask_size"), Map.entry("ask_amount", "ask_size"), Map.entry("offer_size", "ask_size"));
 
     @Override
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
@@ -54,7 +51,6 @@ final class QuotesCsvParser implements FileParser {
         List<double[]> values = new ArrayList<>();
         long rows = 0;
         boolean sawHeader = false;
-        Boolean numeric = null;
         try (CsvFile csv = new CsvFile(file, progress)) {
             for (CsvFile.Record rec : csv) {
                 List<String> fields = rec.fields();
@@ -73,29 +69,7 @@ final class QuotesCsvParser implements FileParser {
                 if (!row.reset(fields, rec.line(), width, width)) {
                     continue;
                 }
-                String t = row.text(columns.get("time"));
-                if (numeric == null) {
-                    numeric = isNumber(t);
-                }
-                long time;
-                if (numeric) {
-                    try {
-                        time = epochs.millis(row::problem, row.line(), "time", Double.parseDouble(t));
-                    } catch (NumberFormatException e) {
-                        row.problem("time", "not a number: '" + t + "' (earlier rows gave numeric times)");
-                        continue;
-                    }
-                } else {
-                    java.util.OptionalLong iso = UtcTime.parseIso(t);
-                    if (iso.isEmpty()) {
-                        row.problem("time", "not an epoch number or ISO-8601 UTC date-time: '" + t + "'");
-                        continue;
-                    }
-                    time = iso.getAsLong();
-                    if (!epochs.within(row::problem, "time", time)) {
-                        continue;
-                    }
-                }
+                long time = epochs.parse(row::problem, row.line(), "time", row.text(columns.get("time")));
                 double bid = row.positive(columns.get("bid"), "bid");
                 double ask = row.positive(columns.get("ask"), "ask");
                 double bs = columns.containsKey("bid_size") ? row.nonNegative(columns.get("bid_size"), "bid_size") : Double.NaN;
@@ -140,16 +114,8 @@ final class QuotesCsvParser implements FileParser {
                 List.of(out.build()), List.of(), 0);
     }
 
-    private static boolean isNumber(String s) {
-        try {
-            Double.parseDouble(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static final CsvColumns COLUMNS = new CsvColumns(ALIASES, REQUIRED, "time,bid,ask,bid_size,ask_size", "the sizes may be left out");
+    private static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED, "time,bid,ask,bid_size,ask_size",
+            "the sizes may be left out");
 
     private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
         return COLUMNS.map(file, names, where);

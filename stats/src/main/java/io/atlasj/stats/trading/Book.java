@@ -51,7 +51,7 @@ public final class Book {
                                    double costPerUnit) {
         boolean[] take = new boolean[rowTime.length];
         java.util.Arrays.fill(take, true);
-        return mark(bars, rowTime, signal, take, 1.0 / hold, delay, hold, costPerUnit);
+        return mark(bars, rowTime, indices(bars, rowTime), signal, take, 1.0 / hold, delay, hold, costPerUnit);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class Book {
                 next = (long) idx[i] + hold;
             }
         }
-        return mark(bars, rowTime, signal, take, 1.0, delay, hold, costPerUnit);
+        return mark(bars, rowTime, idx, signal, take, 1.0, delay, hold, costPerUnit);
     }
 
     private static int[] indices(Prices.Bars bars, long[] rowTime) {
@@ -88,8 +88,8 @@ public final class Book {
         return idx;
     }
 
-    private static Marked mark(Prices.Bars bars, long[] rowTime, double[] signal, boolean[] take, double size,
-                               int delay, int hold, double costPerUnit) {
+    private static Marked mark(Prices.Bars bars, long[] rowTime, int[] idx, double[] signal, boolean[] take,
+                               double size, int delay, int hold, double costPerUnit) {
         if (rowTime.length != signal.length) {
             throw new IllegalArgumentException("row times " + rowTime.length + ", signals " + signal.length);
         }
@@ -100,7 +100,6 @@ public final class Book {
         if (rowTime.length == 0) {
             throw new IllegalArgumentException("no rows to trade");
         }
-        int[] idx = indices(bars, rowTime);
         double[] close = bars.close();
         int first = idx[0] + delay;
         int last = idx[idx.length - 1] + delay + hold;
