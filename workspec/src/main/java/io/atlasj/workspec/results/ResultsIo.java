@@ -36,9 +36,12 @@ public final class ResultsIo {
      *   JSON's {@code train}, {@code validation} and {@code test} (and the heads') are null. Reading puts them back, so
      *   every reader sees the same {@link ResultsObject}. Version 1 to 3 files hold them inline and read as they
      *   were.</li>
+     *   <li>Version 5 compresses the prediction file (ZSTD) and leaves out its {@code predicted} column where it is
+     *   each row's most probable class ({@link PredictionsFile}); the JSON is as in version 4. Version 4 files read as
+     *   they were; an Atlas that knows only version 4 refuses these, which it could not read.</li>
      * </ul>
      */
-    public static final int CURRENT_VERSION = 4;
+    public static final int CURRENT_VERSION = 5;
     public static final String FILE = "result.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(SerializationFeature.INDENT_OUTPUT)
