@@ -99,7 +99,7 @@ final class ClusterRun {
         Map<String, ModelSpec> byKey = new HashMap<>();
         models.forEach(m -> byKey.put(m.key(), m));
         List<List<String>> rows = new ArrayList<>();
-        List<LocalRunner.Outcome> outcomes = new ArrayList<>();
+        List<io.atlasj.workspec.results.ResultsObject> outcomes = new ArrayList<>();
         java.util.Set<String> baselineUnits = new java.util.HashSet<>();
         long failed = 0;
         for (ClientEvent.Line l : f.lines()) {
@@ -115,7 +115,7 @@ final class ClusterRun {
                 var r = local.get();
                 if (r.status().equals("done") && !r.folds().isEmpty() && r.folds().get(0).train() != null
                         && baselineUnits.add(m.unit())) {
-                    outcomes.add(new LocalRunner.Outcome(m, r, false));
+                    outcomes.add(r);
                 }
                 if (headline.isEmpty()) {
                     headline = RunCommand.metric(r);

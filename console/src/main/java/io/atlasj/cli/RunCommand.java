@@ -99,10 +99,19 @@ final class RunCommand implements Callable<Integer> {
             failed += r.status().equals("failed") ? 1 : 0;
             skipped += o.skipped() ? 1 : 0;
             rows.add(List.of(o.spec().unit(), o.spec().name(), o.spec().type().id(), r.status() + (o.skipped() ? " (earlier)" : ""),
-                    metric(r), String.format(Locale.ROOT, "%.1fs", r.millis() / 1000.0)));
+                    o.headline().toString(), String.format(Locale.ROOT, "%.1fs", r.millis() / 1000.0)));
         }
         out.print(Formats.table(List.of("UNIT", "MODEL", "TYPE", "STATUS", "VALIDATION / TEST", "TIME"), rows));
-        for (String line : baselines(outcomes)) {
+        // the baselines read one trained model's series per unit back from disk: the run keeps none in memory
+        List<ResultsObject> onePerUnit = new ArrayList<>();
+        java.util.Set<String> units = new java.util.HashSet<>();
+        for (LocalRunner.Outcome o : outcomes) {
+            if (o.result().status().equals("done") && o.spec().type() != io.atlasj.workspec.ModelType.ENSEMBLE
+                    && units.add(o.spec().unit())) {
+                onePerUnit.add(o.full());
+            }
+        }
+        for (String line : baselines(onePerUnit)) {
             out.println(line);
         }
         out.printf(Locale.ROOT, "%d models: %d trained now, %d from earlier runs, %d failed; %.1fs%n", outcomes.size(),
@@ -115,13 +124,13 @@ final class RunCommand implements Callable<Integer> {
      * majority class of the training rows; for regression predicting zero and predicting the previous row's label
      * (the last return, known when the row's bar closes).
      */
-    static List<String> baselines(List<LocalRunner.Outcome> outcomes) {
+    static List<String> baselines(List<ResultsObject> results) {
         List<String> lines = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (LocalRunner.Outcome o : outcomes) {
-            ResultsObject r = o.result();
+        for (ResultsObject r : results) {
+            String unit = String.valueOf(r.spec().getOrDefault("unit", "?"));
             if (!r.status().equals("done") || r.folds().isEmpty() || r.folds().get(0).train() == null
-                    || !seen.add(o.spec().unit())) {
+                    || r.folds().get(0).test() == null || !seen.add(unit)) {
                 continue;
             }
             ResultsObject.Split train = r.folds().get(0).train();
@@ -137,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
                 double majority = counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
                 long hits = java.util.Arrays.stream(test.actual()).filter(y -> y == majority).count();
                 lines.add(String.format(Locale.ROOT, "baseline %s: majority class %.0f has test accuracy %.3f",
-                        o.spec().unit(), majority, (double) hits / test.actual().length));
+                        unit, majority, (double) hits / test.actual().length));
             } else {
                 double zero = 0;
                 double last = 0;
@@ -148,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 int n = test.actual().length - 1;
                 lines.add(String.format(Locale.ROOT, "baseline %s: test rmse %.4f predicting zero, %.4f predicting the "
-                        + "last value", o.spec().unit(), Math.sqrt(zero / n), Math.sqrt(last / n)));
+                        + "last value", unit, Math.sqrt(zero / n), Math.sqrt(last / n)));
             }
         }
         return lines;

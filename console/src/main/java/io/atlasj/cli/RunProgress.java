@@ -50,12 +50,12 @@ final class RunProgress implements LocalRunner.Listener, AutoCloseable {
     }
 
     @Override
-    public void finished(ModelSpec m, ResultsObject r, int done, int of) {
+    public void finished(ModelSpec m, ResultsObject r, io.atlasj.workspec.results.Headline headline, int done, int of) {
         active.remove(m.unit() + "/" + m.name());
         finished.incrementAndGet();
         synchronized (out) {
             out.printf(Locale.ROOT, "[%d/%d] %s %s %s %s (%.1fs)%n", done, of, m.unit(), m.name(), r.status(),
-                    r.failure() == null ? RunCommand.metric(r) : r.failure(), r.millis() / 1000.0);
+                    r.failure() == null ? headline.toString() : r.failure(), r.millis() / 1000.0);
             out.flush();
         }
         step();

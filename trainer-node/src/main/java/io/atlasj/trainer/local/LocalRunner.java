@@ -74,7 +74,9 @@ public final class LocalRunner {
         default void epoch(ModelSpec m, TrainingResult.Epoch e) {
         }
 
-        default void finished(ModelSpec m, ResultsObject r, int done, int total) {
+        /** A model is finished: its result without the prediction series, and its headline figure. */
+        default void finished(ModelSpec m, ResultsObject r, io.atlasj.workspec.results.Headline headline, int done,
+                              int total) {
         }
 
         /** How often a model's training is checkpointed (the WorkSpec's {@code execution.checkpointEvery}). */
@@ -83,8 +85,21 @@ public final class LocalRunner {
         }
     }
 
-    /** One line per model of the run. */
-    public record Outcome(ModelSpec spec, ResultsObject result, boolean skipped) {
+    /**
+     * One line per model of the run. A run of thousands of models keeps each one's result without its prediction
+     * series ({@link ResultsObject#withoutSeries}) and its headline figure; {@link #full} reads the series back.
+     *
+     * @param result the result without its prediction series
+     * @param dir    where the result is, or null when there is none on disk (a model that failed before writing one)
+     */
+    public record Outcome(ModelSpec spec, ResultsObject result, io.atlasj.workspec.results.Headline headline,
+                          boolean skipped, Path dir) {
+        /** The whole result, series included, read from {@link #dir}; the kept one when there is no file. */
+        public ResultsObject full() throws IOException {
+            Path f = dir == null ? null : dir.resolve(io.atlasj.workspec.results.ResultsIo.FILE);
+            return f != null && result != null && "done".equals(result.status()) && java.nio.file.Files.isRegularFile(f)
+                    ? io.atlasj.workspec.results.ResultsIo.read(f) : result;
+        }
     }
 
     public Path dir(ModelSpec m) {
@@ -111,7 +126,9 @@ public final class LocalRunner {
         private final Listener listener;
         private final RunBook book;
         private final Map<String, ModelSpec> byKey = new HashMap<>();
+        /** Finished keys' results without their series, and their headlines (thousands of models fit in memory). */
         private final Map<String, ResultsObject> results = new HashMap<>();
+        private final Map<String, io.atlasj.workspec.results.Headline> headlines = new HashMap<>();
         private final java.util.Set<String> skipped = new java.util.HashSet<>();
         private final Map<String, FeatureMatrix> matrices = new HashMap<>();
         private final java.util.concurrent.BlockingQueue<SlotEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -136,7 +153,7 @@ public final class LocalRunner {
             try {
                 ResultsStore.Ingest in = ingestion.run();
                 if (in.outcome() == ResultsStore.Outcome.INGESTED || in.outcome() == ResultsStore.Outcome.PRESENT) {
-                    results.put(key, in.result());
+                    keep(key, in.result());
                     return new RunBook.Ingested("done".equals(in.result().status()) ? KeyStatus.DONE
                             : KeyStatus.FAILED, "");
                 }
@@ -145,6 +162,11 @@ public final class LocalRunner {
                 LOG.error("cannot put the result of {} into the results store", key, e);
                 return new RunBook.Refused(describe(e));
             }
+        }
+
+        private void keep(String key, ResultsObject r) {
+            headlines.put(key, io.atlasj.workspec.results.Headline.of(r));
+            results.put(key, r.withoutSeries());
         }
 
         LocalDriver(WorkSpec ws, List<ModelSpec> models, Listener listener) {
@@ -172,7 +194,7 @@ public final class LocalRunner {
                 // store verifies it once and hands it back
                 ResultsStore.Ingest done = harvesting.ingest(m.workspec(), m.unit(), m.key(), null);
                 if (done.outcome() == ResultsStore.Outcome.INGESTED || done.outcome() == ResultsStore.Outcome.PRESENT) {
-                    results.put(m.key(), done.result());
+                    keep(m.key(), done.result());
                     skipped.add(m.key());
                     present.add(m.key());
                     listener.skipped(m);
@@ -222,7 +244,8 @@ public final class LocalRunner {
             }
             List<Outcome> out = new ArrayList<>();
             for (ModelSpec m : models) {
-                out.add(new Outcome(m, results.get(m.key()), skipped.contains(m.key())));
+                ResultsObject r = results.get(m.key());
+                out.add(new Outcome(m, r, headlines.get(m.key()), skipped.contains(m.key()), dir(m)));
             }
             return out;
         }
@@ -324,7 +347,7 @@ public final class LocalRunner {
             }
             current[e.slot()] = null;
             if (e.result() != null) {
-                results.put(e.task().key(), e.result());
+                keep(e.task().key(), e.result());
                 book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained("done".equals(e.result().status()),
                         e.result().failure(), e.millis()), System.currentTimeMillis());
             } else {
@@ -368,9 +391,9 @@ public final class LocalRunner {
                 if (r == null || !r.status().equals(k.status().id())) {
                     // failed without a result of its own (time limits, crashes): the outcome says why
                     r = failed(m, k.errors());
-                    results.put(k.key(), r);
+                    keep(k.key(), r);
                 }
-                listener.finished(m, r, ++trained, toTrain);
+                listener.finished(m, r, headlines.get(k.key()), ++trained, toTrain);
             }
         }
     }

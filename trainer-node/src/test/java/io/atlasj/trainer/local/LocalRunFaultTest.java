@@ -91,6 +91,14 @@ class LocalRunFaultTest {
             assertThat(trainer.crashed).hasSize(3);
             assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
                     .isEqualTo("done"));
+            // a run keeps no prediction series in memory (10,000 models' would not fit), only the headline figure;
+            // the series are read back from the result on disk
+            for (LocalRunner.Outcome o : out) {
+                assertThat(o.result().folds().get(0).test()).isNull();
+                assertThat(o.headline().metric()).isNotEmpty();
+                assertThat(o.full().folds().get(0).test().time()).isNotEmpty();
+                assertThat(io.atlasj.workspec.results.Headline.of(o.full())).isEqualTo(o.headline());
+            }
         }
     }
 

@@ -42,7 +42,7 @@ class ModelZooRunIT {
                     });
             assertThat(out).hasSize(models.size());
             for (LocalRunner.Outcome o : out) {
-                ResultsObject r = o.result();
+                ResultsObject r = o.full();
                 assertThat(r.status()).as(o.spec().name() + ": " + r.failure()).isEqualTo("done");
                 assertThat(r.folds().get(0).test().predicted()).isNotEmpty();
                 if (o.spec().type() == ModelType.MULTI_TASK) {

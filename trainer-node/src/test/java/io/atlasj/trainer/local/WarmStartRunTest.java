@@ -65,7 +65,13 @@ class WarmStartRunTest {
                     new LocalRunner.Listener() {
                     });
             Map<String, ResultsObject> byName = out.stream().collect(Collectors.toMap(
-                    o -> o.spec().name().replaceAll("#.*", ""), LocalRunner.Outcome::result));
+                    o -> o.spec().name().replaceAll("#.*", ""), o -> {
+                        try {
+                            return o.full();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }));
             byName.values().forEach(r -> assertThat(r.status()).as(r.failure()).isEqualTo("done"));
             double[][] base = byName.get("base").folds().get(0).test().probabilities();
             double[][] tuned = byName.get("tuned").folds().get(0).test().probabilities();

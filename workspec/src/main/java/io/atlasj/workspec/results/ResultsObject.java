@@ -29,6 +29,23 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
     }
 
     /**
+     * This result without its prediction series (every fold's and head's parts null): what a run or a report keeps of
+     * each of thousands of models in memory (the spec, status, metrics' sources, curves and provenance are a few KB; the
+     * series of a small model over 40,000 rows are about 3 MB as Java arrays). Read the file again for the series.
+     */
+    public ResultsObject withoutSeries() {
+        List<FoldResult> slim = new java.util.ArrayList<>(folds.size());
+        for (FoldResult f : folds) {
+            Map<String, Head> heads = new java.util.LinkedHashMap<>();
+            f.heads().keySet().forEach(h -> heads.put(h, new Head(null, null, null)));
+            slim.add(new FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(), f.bestEpoch(),
+                    f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads));
+        }
+        return new ResultsObject(schemaVersion, key, workspec, status, failure, spec, featureset, dataFingerprint, slim,
+                provenance, startedAt, millis);
+    }
+
+    /**
      * @param scaler     kind, centre and scale per feature, fitted on this fold's training rows
      * @param boundaries percentile class boundaries fitted on the training rows, or null
      * @param modelFile  the model's file name beside result.json and its SHA-256, or null when training failed
