@@ -9,6 +9,7 @@ import io.atlasj.workspec.Costs;
 import io.atlasj.workspec.TradingRules;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.report.HtmlReport;
+import io.atlasj.stats.report.ResultSource;
 import io.atlasj.harvester.Harvesting;
 import io.atlasj.harvester.ResultsStore;
 import io.atlasj.workspec.WorkSpec;
@@ -71,25 +72,41 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             name = workspec;
         }
-        List<ResultsObject> results;
+        List<java.nio.file.Path> folders;
+        List<String> warnings = new ArrayList<>();
         try (ResultsStore store = ResultsStore.open(home.results(), home.runs())) {
-            Harvesting.Results r = new Harvesting(store).results(name);
-            results = r.results();
-            PrintWriter err = spec.commandLine().getErr();
-            r.warnings().forEach(x -> err.println("warning: " + x));
+            folders = new Harvesting(store).folders(name, warnings);
         }
-        if (results.isEmpty()) {
+        if (folders.isEmpty()) {
             throw new UserException("no results for WorkSpec '" + name + "': none in the results store and none under "
                     + home.runs().resolve(name) + " (run it first: atlas run FILE --local)");
         }
+        // read one at a time as the report asks (a run of 10,000 models does not fit in memory whole); a folder read
+        // twice (evaluated, then drawn) warns once
+        java.util.Set<String> warned = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>(warnings));
+        ResultSource results = new ResultSource() {
+            @Override
+            public int size() {
+                return folders.size();
+            }
+
+            @Override
+            public ResultsObject read(int i) {
+                return Harvesting.readOutOfSample(folders.get(i), warned::add);
+            }
+        };
         Path dir = out != null ? out : home.reports().resolve(name);
         HtmlReport.Written w;
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
             w = HtmlReport.write(name, text, results, new Pricing(Prices.of(SeriesSource.of(store)), costs, rules), dir,
                     maxCards);
         }
+        PrintWriter err = spec.commandLine().getErr();
+        synchronized (warned) {
+            warned.forEach(x -> err.println("warning: " + x));
+        }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "%s: %d results, %d cards%nreport: %s%n", name, results.size(), w.cards(),
+        o.printf(Locale.ROOT, "%s: %d results, %d cards%nreport: %s%n", name, w.leaderboard().size(), w.cards(),
                 w.index().toAbsolutePath().normalize());
         List<List<String>> rows = new ArrayList<>();
         int rank = 1;

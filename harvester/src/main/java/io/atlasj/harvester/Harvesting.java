@@ -76,9 +76,26 @@ public final class Harvesting {
      * its JSON is sound, and one that is unreadable is left out: both are named in {@link Results#warnings()}.
      */
     public Results results(String workspec) {
-        Path root = store.runs().resolve(workspec);
-        List<String> leftOut = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         List<ResultsObject> out = new ArrayList<>();
+        for (Path dir : folders(workspec, warnings)) {
+            ResultsObject r = read(dir, warnings::add);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return new Results(out, warnings);
+    }
+
+    /**
+     * The result folders of {@code workspec}, through the store, without reading them: folders the store does not
+     * know yet are ingested first (a folder the store refuses is kept for evaluation only and named in
+     * {@code warnings}), then every folder the store holds. {@link #read} reads one; a report of thousands of models
+     * reads them one at a time instead of holding them all ({@link #results}).
+     */
+    public List<Path> folders(String workspec, List<String> warnings) {
+        Path root = store.runs().resolve(workspec);
+        List<Path> out = new ArrayList<>();
         Set<String> fresh = new HashSet<>();
         if (Files.isDirectory(root)) {
             Set<String> known = new HashSet<>();
@@ -91,11 +108,10 @@ public final class Harvesting {
                             if (key.matches("[0-9a-f]{32}") && !known.contains(key)
                                     && Files.isRegularFile(k.resolve(ResultsIo.FILE))) {
                                 ResultsStore.Ingest in = store.ingest(k, null);
-                                if (in.outcome() == ResultsStore.Outcome.INGESTED) {
-                                    out.add(in.result()); // verified just now: not read again below
+                                if (in.outcome() == ResultsStore.Outcome.INGESTED
+                                        || in.outcome() == ResultsStore.Outcome.CORRUPT) {
+                                    out.add(k);
                                     fresh.add(key);
-                                } else if (in.outcome() == ResultsStore.Outcome.CORRUPT) {
-                                    evaluationOnly(k, in.detail(), out, leftOut);
                                 }
                             }
                         }
@@ -106,26 +122,42 @@ public final class Harvesting {
             }
         }
         for (ResultsStore.Row row : store.rows(workspec)) {
-            if (fresh.contains(row.key())) {
-                continue;
-            }
-            ResultsIo.Verified v = ResultsIo.verify(store.dir(row.workspec(), row.unit(), row.key()));
-            if (v.result().isPresent()) {
-                out.add(v.result().get());
-            } else {
-                evaluationOnly(store.dir(row.workspec(), row.unit(), row.key()), v.problem(), out, leftOut);
+            if (!fresh.contains(row.key())) {
+                out.add(store.dir(row.workspec(), row.unit(), row.key()));
             }
         }
-        return new Results(out, leftOut);
+        return out;
     }
 
-    /** A result the store refused: read for evaluation when its JSON is sound (with a warning), else left out. */
-    private static void evaluationOnly(Path dir, String problem, List<ResultsObject> out, List<String> warnings) {
+    /**
+     * The result in {@code dir}, verified (every checksum); a result that fails its checks but whose JSON is sound is
+     * still returned for evaluation, with a warning; an unreadable one gives null and a warning. Safe on many threads.
+     */
+    public static ResultsObject read(Path dir, java.util.function.Consumer<String> warnings) {
+        return read(dir, warnings, false);
+    }
+
+    /**
+     * {@link #read(Path, java.util.function.Consumer)} with only the test parts' series: what the report and the
+     * console evaluate (out-of-sample), without decompressing the training and validation rows.
+     */
+    public static ResultsObject readOutOfSample(Path dir, java.util.function.Consumer<String> warnings) {
+        return read(dir, warnings, true);
+    }
+
+    private static ResultsObject read(Path dir, java.util.function.Consumer<String> warnings, boolean testOnly) {
+        ResultsIo.Verified v = testOnly ? ResultsIo.verifyOutOfSample(dir) : ResultsIo.verify(dir);
+        if (v.result().isPresent()) {
+            return v.result().get();
+        }
         try {
-            out.add(ResultsIo.read(dir.resolve(ResultsIo.FILE)));
-            warnings.add("not in the results store, read from disk for evaluation only: " + problem);
+            Path f = dir.resolve(ResultsIo.FILE);
+            ResultsObject r = testOnly ? ResultsIo.readOutOfSample(f) : ResultsIo.read(f);
+            warnings.accept("not in the results store, read from disk for evaluation only: " + v.problem());
+            return r;
         } catch (IOException e) {
-            warnings.add("left out: " + e.getMessage());
+            warnings.accept("left out: " + e.getMessage());
+            return null;
         }
     }
 }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
-import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.DateAxis;
@@ -444,6 +443,7 @@ public final class Charts {
             ds.addSeries(minus);
         }
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        r.setDrawSeriesLineAsPath(true);
         for (int c = 0; c < m.classes(); c++) {
             r.setSeriesPaint(2 * c, SERIES[c % SERIES.length]);
             r.setSeriesPaint(2 * c + 1, SERIES[c % SERIES.length]);
@@ -517,13 +517,7 @@ public final class Charts {
         XYSeriesCollection ds = new XYSeriesCollection();
         for (int c = 0; c < m.classes(); c++) {
             Classification.Roc roc = Classification.roc(m.oos().actual(), m.oos().probabilities(), c);
-            XYSeries sr = new XYSeries("class " + c + " AUC " + fmt(roc.auc()), false, true);
-            for (int i = 0; i < roc.fpr().length; i++) {
-                if (!Double.isNaN(roc.fpr()[i]) && !Double.isNaN(roc.tpr()[i])) {
-                    sr.add(roc.fpr()[i], roc.tpr()[i]);
-                }
-            }
-            ds.addSeries(sr);
+            ds.addSeries(line("class " + c + " AUC " + fmt(roc.auc()), roc.fpr(), roc.tpr()));
         }
         XYSeries diag = new XYSeries("chance");
         diag.add(0, 0);
@@ -673,20 +667,9 @@ public final class Charts {
     public static Drawing correlation(String unit, List<ModelEvaluation> given) {
         List<ModelEvaluation> models = new ArrayList<>(given);
         models.sort(java.util.Comparator.comparing(ModelEvaluation::name));
-        java.util.TreeSet<Long> common = null;
-        for (ModelEvaluation m : models) {
-            java.util.TreeSet<Long> t = new java.util.TreeSet<>();
-            for (long x : m.oos().time()) {
-                t.add(x);
-            }
-            if (common == null) {
-                common = t;
-            } else {
-                common.retainAll(t);
-            }
-        }
+        long[] common = models.isEmpty() ? new long[0] : io.atlasj.stats.model.TrialFamily.common(models);
         int n = models.size();
-        int rows = common == null ? 0 : common.size();
+        int rows = common.length;
         double[][] sig = new double[rows][n];
         for (int k = 0; k < n; k++) {
             ModelEvaluation m = models.get(k);
@@ -702,12 +685,41 @@ public final class Charts {
         }
         double[][] corr = new double[n][n];
         if (rows >= 3) {
+            // each signal centred and scaled to unit length once; a correlation is then one dot product
+            double[][] scaled = new double[n][];
             for (int a = 0; a < n; a++) {
-                for (int b = 0; b < n; b++) {
-                    double[] x = column(sig, a);
-                    double[] y = column(sig, b);
-                    corr[a][b] = a == b ? 1 : constant(x) || constant(y) ? Double.NaN
-                            : new PearsonsCorrelation().correlation(x, y);
+                double[] x = column(sig, a);
+                if (constant(x)) {
+                    continue;
+                }
+                double mean = Arrays.stream(x).average().orElseThrow();
+                double ss = 0;
+                for (int i = 0; i < rows; i++) {
+                    x[i] -= mean;
+                    ss += x[i] * x[i];
+                }
+                double norm = Math.sqrt(ss);
+                for (int i = 0; i < rows; i++) {
+                    x[i] /= norm;
+                }
+                scaled[a] = x;
+            }
+            for (int a = 0; a < n; a++) {
+                for (int b = a; b < n; b++) {
+                    double c;
+                    if (a == b) {
+                        c = 1;
+                    } else if (scaled[a] == null || scaled[b] == null) {
+                        c = Double.NaN;
+                    } else {
+                        double dot = 0;
+                        for (int i = 0; i < rows; i++) {
+                            dot += scaled[a][i] * scaled[b][i];
+                        }
+                        c = Math.max(-1, Math.min(1, dot));
+                    }
+                    corr[a][b] = c;
+                    corr[b][a] = c;
                 }
             }
         }
@@ -770,10 +782,58 @@ public final class Charts {
     }
 
     private static XYSeries series(String name, long[] time, double[] v) {
-        XYSeries s = new XYSeries(name, false, true);
+        double[] x = new double[v.length];
         for (int i = 0; i < v.length; i++) {
-            if (Double.isFinite(v[i])) {
-                s.add(time[i], v[i]);
+            x[i] = time[i];
+        }
+        return line(name, x, v);
+    }
+
+    /** Points of a line beyond which it is thinned for drawing: about two per pixel of a card's widest panel. */
+    static final int LINE_POINTS = 2_400;
+
+    /**
+     * A line through the finite points {@code (x[i], y[i])} in order. A line of more than {@link #LINE_POINTS} points
+     * is drawn through each run of consecutive points' first, lowest, highest and last point instead (min-max
+     * decimation): at a card's width that is the same picture, every extreme kept, and drawing 40,000 points into PNG
+     * and SVG cost most of a report's time.
+     */
+    static XYSeries line(String name, double[] x, double[] y) {
+        XYSeries s = new XYSeries(name, false, true);
+        int[] keep = new int[y.length];
+        int n = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (Double.isFinite(y[i]) && !Double.isNaN(x[i])) {
+                keep[n++] = i;
+            }
+        }
+        if (n <= LINE_POINTS) {
+            for (int j = 0; j < n; j++) {
+                s.add(x[keep[j]], y[keep[j]]);
+            }
+            return s;
+        }
+        int buckets = LINE_POINTS / 4;
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) n * b / buckets);
+            int to = (int) ((long) n * (b + 1) / buckets);
+            int lo = from;
+            int hi = from;
+            for (int j = from; j < to; j++) {
+                if (y[keep[j]] < y[keep[lo]]) {
+                    lo = j;
+                }
+                if (y[keep[j]] > y[keep[hi]]) {
+                    hi = j;
+                }
+            }
+            int[] picks = {from, Math.min(lo, hi), Math.max(lo, hi), to - 1};
+            int last = -1;
+            for (int j : picks) {
+                if (j > last) {
+                    s.add(x[keep[j]], y[keep[j]]);
+                    last = j;
+                }
             }
         }
         return s;
@@ -821,6 +881,8 @@ public final class Charts {
 
     private static XYLineAndShapeRenderer lines(int n) {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        // one path per series, not one SVG element per segment (a card's SVG was 21 MB of <line> elements)
+        r.setDrawSeriesLineAsPath(true);
         for (int i = 0; i < n; i++) {
             r.setSeriesPaint(i, SERIES[i % SERIES.length]);
             r.setSeriesStroke(i, new BasicStroke(1.8f));

@@ -114,6 +114,44 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         return classes > 0;
     }
 
+    /**
+     * This evaluation as a report of thousands of models keeps it: metrics, trading figures and what the multiple-testing
+     * family trades again (the out-of-sample times and the positions), without the result's prediction series, the
+     * out-of-sample actuals, predictions and probabilities, or the marked book. {@link #signal()}, the cards and the
+     * comparison need the whole evaluation: {@link #of} again from the result file.
+     */
+    public ModelEvaluation lean() {
+        ResultsObject.Split times = new ResultsObject.Split(oos.time(), null, null, null);
+        Optional<Trading> t = trading.map(x -> new Trading(x.market(), x.timeframe(), x.costs(), x.costsSource(),
+                x.bookKind(), x.signal(), x.delay(), x.hold(), x.bars(), null, x.performance(),
+                x.nonOverlappingSharpe()));
+        return new ModelEvaluation(result.withoutSeries(), unit, name, type, label, classes, times, metrics, t,
+                returnBasis, periodsPerYear);
+    }
+
+    /** This evaluation with its out-of-sample times in {@code times} (equal ones, shared among models). */
+    public ModelEvaluation withTimes(long[] times) {
+        if (!java.util.Arrays.equals(times, oos.time())) {
+            throw new IllegalArgumentException("other times than " + name + "'s out-of-sample rows");
+        }
+        return new ModelEvaluation(result, unit, name, type, label, classes, new ResultsObject.Split(times,
+                oos.actual(), oos.predicted(), oos.probabilities()), metrics, trading, returnBasis, periodsPerYear);
+    }
+
+    /**
+     * This evaluation without its result's prediction series (every part of every fold; the out-of-sample rows it
+     * evaluated stay): what a report keeps of the models it draws.
+     */
+    public ModelEvaluation withoutResultSeries() {
+        return new ModelEvaluation(result.withoutSeries(), unit, name, type, label, classes, oos, metrics, trading,
+                returnBasis, periodsPerYear);
+    }
+
+    /** Whether this is a {@link #lean} evaluation. */
+    public boolean isLean() {
+        return oos.actual() == null;
+    }
+
     /** A metric, NaN when absent. */
     public double metric(String name) {
         return metrics.getOrDefault(name, Double.NaN);
@@ -250,7 +288,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                 long[][] cm = Classification.confusion(actual, predicted, classes);
                 double[] auc = new double[classes];
                 for (int c = 0; c < classes; c++) {
-                    auc[c] = Classification.roc(actual, prob, c).auc();
+                    auc[c] = Classification.auc(actual, prob, c);
                 }
                 m.put("accuracy", Classification.accuracy(actual, predicted));
                 m.put("f1 macro", Classification.macroAverage(Classification.f1(cm), cm));

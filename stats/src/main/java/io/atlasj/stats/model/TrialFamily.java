@@ -10,10 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
-import org.apache.commons.math3.stat.descriptive.moment.Kurtosis;
-import org.apache.commons.math3.stat.descriptive.moment.Skewness;
 import org.apache.commons.math3.stat.descriptive.moment.Variance;
 
 /**
@@ -54,69 +50,58 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
             String why = all.isEmpty() ? "no models" : all.get(0).returnBasis();
             return empty(unit, models, 0, "no traded models (" + why + ")");
         }
-        Set<Long> common = null;
-        for (ModelEvaluation m : models) {
-            Set<Long> t = new TreeSet<>();
-            for (long x : m.oos().time()) {
-                t.add(x);
-            }
-            if (common == null) {
-                common = t;
-            } else {
-                common.retainAll(t);
-            }
-        }
-        long[] times = common.stream().mapToLong(Long::longValue).toArray();
+        long[] times = common(models);
         int n = times.length;
         int l = models.size();
         if (n < 3) {
             return empty(unit, models, n, "too few common out-of-sample rows (" + n + ") to judge");
         }
-        List<Book.Marked> books = new ArrayList<>();
-        for (ModelEvaluation m : models) {
-            books.add(m.trading().orElseThrow().on(times, m.oos().time()));
-        }
-        int t = books.get(0).bars();
-        double[][] pnl = new double[t][l];
-        for (int k = 0; k < l; k++) {
-            Book.Marked b = books.get(k);
-            if (b.bars() != t || b.time()[0] != books.get(0).time()[0]) {
-                throw new IllegalArgumentException("unit " + unit + ": " + models.get(k).name() + " is marked on "
-                        + b.bars() + " bars, " + models.get(0).name() + " on " + t + " (different labels in one unit?)");
-            }
-            for (int i = 0; i < t; i++) {
-                pnl[i][k] = b.net()[i];
-            }
-        }
+        // one column of per-bar net returns per model; each book is dropped once its column is copied, so ten
+        // thousand models hold one matrix, not ten thousand books
+        double[][] pnl = new double[l][];
+        long[] firstTimes = null;
+        Book.Marked bestBook = null;
         double[] sharpe = new double[l];
         int best = 0;
         for (int k = 0; k < l; k++) {
-            sharpe[k] = Performance.sharpe(column(pnl, k));
-            if (Double.isNaN(sharpe[best]) || sharpe[k] > sharpe[best]) {
+            ModelEvaluation m = models.get(k);
+            Book.Marked b = m.trading().orElseThrow().on(times, m.oos().time());
+            if (firstTimes == null) {
+                firstTimes = b.time();
+            } else if (b.bars() != firstTimes.length || b.time()[0] != firstTimes[0]) {
+                throw new IllegalArgumentException("unit " + unit + ": " + m.name() + " is marked on "
+                        + b.bars() + " bars, " + models.get(0).name() + " on " + firstTimes.length
+                        + " (different labels in one unit?)");
+            }
+            pnl[k] = b.net();
+            sharpe[k] = Performance.sharpe(pnl[k]);
+            if (k == 0 || Double.isNaN(sharpe[best]) || sharpe[k] > sharpe[best]) {
                 best = k;
+                bestBook = b;
             }
         }
+        int t = firstTimes.length;
         ModelEvaluation.Trading bt = models.get(best).trading().orElseThrow();
         double ppy = bt.performance().barsPerYear();
-        Performance bestPerf = Performance.of(books.get(best), ppy);
-        double[] bestPnl = column(pnl, best);
+        Performance bestPerf = Performance.of(bestBook, ppy);
+        double[] bestPnl = pnl[best];
         double[] finite = Arrays.stream(sharpe).filter(Double::isFinite).toArray();
         double dsr = Double.NaN;
         if (l >= 2 && finite.length >= 2 && Double.isFinite(sharpe[best])) {
-            double skew = new Skewness().evaluate(bestPnl);
-            double kurt = new Kurtosis().evaluate(bestPnl) + 3;
+            double skew = Performance.skewness(bestPnl);
+            double kurt = Performance.kurtosis(bestPnl);
             dsr = DeflatedSharpe.deflated(sharpe[best], t, skew, kurt, l, new Variance().evaluate(finite));
         }
         double pbo = Double.NaN;
         double[] logits = new double[0];
         if (l >= 2 && t >= 2 * PBO_BLOCKS) {
-            BacktestOverfitting.Result r = BacktestOverfitting.pbo(pnl, PBO_BLOCKS);
+            BacktestOverfitting.Result r = BacktestOverfitting.pboSharpe(pnl, PBO_BLOCKS);
             pbo = r.pbo();
             logits = r.logits();
         }
-        int[][] boot = RealityCheck.stationaryBootstrap(t, BOOTSTRAPS, Math.max(1, Math.cbrt(t)), SEED);
-        double rc = RealityCheck.white(pnl, boot).pValue();
-        double spa = RealityCheck.hansen(pnl, boot).pValue();
+        RealityCheck.Both tests = RealityCheck.both(pnl, BOOTSTRAPS, Math.max(1, Math.cbrt(t)), SEED);
+        double rc = tests.white().pValue();
+        double spa = tests.hansen().pValue();
         double[] ones = new double[n];
         Arrays.fill(ones, 1);
         Performance hold = Performance.of(bt.trade(times, ones), ppy);
@@ -187,12 +172,32 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
     private static String fmt(double v, int digits) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%." + digits + "f", v);
     }
-    static double[] column(double[][] m, int k) {
-        double[] c = new double[m.length];
-        for (int i = 0; i < m.length; i++) {
-            c[i] = m[i][k];
+    /**
+     * The out-of-sample rows every model has, ascending: the models' own rows when they are all the same (the usual
+     * case, shared in one array), else their intersection, merged on the sorted arrays.
+     */
+    public static long[] common(List<ModelEvaluation> models) {
+        long[] common = models.get(0).oos().time();
+        for (ModelEvaluation m : models) {
+            long[] t = m.oos().time();
+            if (t == common || Arrays.equals(t, common)) {
+                continue;
+            }
+            long[] both = new long[Math.min(t.length, common.length)];
+            int n = 0;
+            for (int i = 0, j = 0; i < common.length && j < t.length; ) {
+                if (common[i] == t[j]) {
+                    both[n++] = common[i++];
+                    j++;
+                } else if (common[i] < t[j]) {
+                    i++;
+                } else {
+                    j++;
+                }
+            }
+            common = Arrays.copyOf(both, n);
         }
-        return c;
+        return common;
     }
 
     /** Families of every unit, in order of first appearance. */

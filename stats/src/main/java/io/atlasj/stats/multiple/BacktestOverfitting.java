@@ -78,29 +78,132 @@ public final class BacktestOverfitting {
                 is[j] = statistic.applyAsDouble(column(performance, j, in, true, size));
                 oos[j] = statistic.applyAsDouble(column(performance, j, in, false, size));
             }
-            int best = 0;
-            for (int j = 1; j < n; j++) {
-                if (greater(is[j], is[best])) {
-                    best = j;
-                }
-            }
-            double rank = 1;
-            double ties = 0;
-            for (int j = 0; j < n; j++) {
-                if (j != best) {
-                    if (greater(oos[best], oos[j])) {
-                        rank++;
-                    } else if (same(oos[best], oos[j])) {
-                        ties++;
-                    }
-                }
-            }
-            rank += ties / 2;
-            double w = rank / (n + 1);
-            logits[c] = Math.log(w / (1 - w));
+            logits[c] = logit(is, oos);
             overfit += logits[c] <= 0 ? 1 : 0;
         }
         return new Result((double) overfit / combos.size(), logits, combos.size());
+    }
+
+    /**
+     * {@link #pbo(double[][], int)} (the Sharpe ratio as the statistic) for thousands of trials: {@code columns} holds
+     * one array of rows per trial (the transpose of {@code performance}). Each trial's blocks are summed once (sum,
+     * sum of squares about the trial's mean, and whether the block is constant), so a combination's Sharpe ratios
+     * come from {@code S} block figures instead of {@code T} rows; trials are summed in parallel. Same logits as the
+     * definition up to rounding (the tests check they agree); a half whose rows are all equal has no Sharpe ratio
+     * (NaN), as there.
+     */
+    public static Result pboSharpe(double[][] columns, int blocks) {
+        if (blocks < 2 || blocks % 2 != 0) {
+            throw new IllegalArgumentException("blocks must be even and at least 2, got " + blocks);
+        }
+        int n = columns.length;
+        if (n < 2) {
+            throw new IllegalArgumentException("need at least 2 trials, got " + n);
+        }
+        int t = columns[0].length;
+        if (t < blocks) {
+            throw new IllegalArgumentException("need at least one row per block: " + t + " rows, " + blocks + " blocks");
+        }
+        int size = t / blocks;
+        double[][] sum = new double[n][blocks];
+        double[][] squares = new double[n][blocks];
+        double[][] first = new double[n][blocks];
+        boolean[][] flat = new boolean[n][blocks];
+        double[] centre = new double[n];
+        java.util.stream.IntStream.range(0, n).parallel().forEach(j -> {
+            double[] x = columns[j];
+            double c = 0;
+            for (int r = 0; r < blocks * size; r++) {
+                c += x[r];
+            }
+            c /= blocks * size;
+            centre[j] = c;
+            for (int b = 0; b < blocks; b++) {
+                double s1 = 0;
+                double s2 = 0;
+                boolean same = true;
+                double v0 = x[b * size];
+                for (int r = b * size; r < (b + 1) * size; r++) {
+                    double d = x[r] - c;
+                    s1 += d;
+                    s2 += d * d;
+                    same &= x[r] == v0;
+                }
+                sum[j][b] = s1;
+                squares[j][b] = s2;
+                first[j][b] = v0;
+                flat[j][b] = same;
+            }
+        });
+        List<int[]> combos = new ArrayList<>();
+        choose(blocks, blocks / 2, 0, new int[blocks / 2], 0, combos);
+        double[] logits = new double[combos.size()];
+        int overfit = 0;
+        int half = blocks / 2 * size;
+        for (int c = 0; c < combos.size(); c++) {
+            boolean[] in = new boolean[blocks];
+            for (int b : combos.get(c)) {
+                in[b] = true;
+            }
+            double[] is = new double[n];
+            double[] oos = new double[n];
+            for (int j = 0; j < n; j++) {
+                is[j] = halfSharpe(sum[j], squares[j], first[j], flat[j], centre[j], in, true, half);
+                oos[j] = halfSharpe(sum[j], squares[j], first[j], flat[j], centre[j], in, false, half);
+            }
+            logits[c] = logit(is, oos);
+            overfit += logits[c] <= 0 ? 1 : 0;
+        }
+        return new Result((double) overfit / combos.size(), logits, combos.size());
+    }
+
+    private static double halfSharpe(double[] sum, double[] squares, double[] first, boolean[] flat, double centre,
+                                     boolean[] in, boolean want, int rows) {
+        double s1 = 0;
+        double s2 = 0;
+        boolean constant = true;
+        double v0 = Double.NaN;
+        for (int b = 0; b < in.length; b++) {
+            if (in[b] == want) {
+                s1 += sum[b];
+                s2 += squares[b];
+                if (Double.isNaN(v0)) {
+                    v0 = first[b];
+                }
+                constant &= flat[b] && first[b] == v0;
+            }
+        }
+        if (rows < 2 || constant) {
+            return Double.NaN;
+        }
+        double meanDev = s1 / rows;
+        double var = (s2 - s1 * meanDev) / (rows - 1);
+        return var <= 0 ? Double.NaN : (centre + meanDev) / Math.sqrt(var);
+    }
+
+    /** The logit of the out-of-sample relative rank of the in-sample best (ties as in {@link #pbo}). */
+    private static double logit(double[] is, double[] oos) {
+        int n = is.length;
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (greater(is[j], is[best])) {
+                best = j;
+            }
+        }
+        double rank = 1;
+        double ties = 0;
+        for (int j = 0; j < n; j++) {
+            if (j != best) {
+                if (greater(oos[best], oos[j])) {
+                    rank++;
+                } else if (same(oos[best], oos[j])) {
+                    ties++;
+                }
+            }
+        }
+        rank += ties / 2;
+        double w = rank / (n + 1);
+        return Math.log(w / (1 - w));
     }
 
     private static boolean greater(double a, double b) {

@@ -103,6 +103,133 @@ public final class RealityCheck {
         return new Result(t, t <= 0 ? 1.0 : (double) above / bootstrap.length, argmax(mean));
     }
 
+    /** White's and Hansen's tests on the same resamples. */
+    public record Both(Result white, Result hansen) {
+    }
+
+    /**
+     * {@link #white} and {@link #hansen} on {@code columns} (one array of {@code n} rows per model, the transpose of
+     * their {@code d}) with the resamples of {@link #stationaryBootstrap}{@code (n, replications, meanBlock, seed)},
+     * computed for thousands of models: a resample is a run of blocks of consecutive rows, so each model's resampled
+     * mean is a sum of block sums read from its prefix sums, about {@code n / meanBlock} additions instead of
+     * {@code n}, and the resampled means are made once for both tests, models in parallel. Same figures as the two
+     * methods up to the order of additions (the tests check they agree).
+     */
+    public static Both both(double[][] columns, int replications, double meanBlock, long seed) {
+        int l = columns.length;
+        if (l < 1 || columns[0].length < 2) {
+            throw new IllegalArgumentException("need at least 1 model and 2 rows");
+        }
+        int n = columns[0].length;
+        for (double[] c : columns) {
+            if (c.length != n) {
+                throw new IllegalArgumentException("models have " + n + " and " + c.length + " rows");
+            }
+        }
+        if (replications < 1 || !(meanBlock >= 1)) {
+            throw new IllegalArgumentException("need replications >= 1 and mean block >= 1, got " + replications + ", "
+                    + meanBlock);
+        }
+        // the same draws as stationaryBootstrap, kept as blocks: start row and length (a block may wrap past the end)
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double q = 1 / meanBlock;
+        int[][] starts = new int[replications][];
+        int[][] lengths = new int[replications][];
+        int[] s = new int[n];
+        int[] len = new int[n];
+        for (int b = 0; b < replications; b++) {
+            int blocks = 0;
+            s[0] = rnd.nextInt(n);
+            len[0] = 1;
+            for (int t = 1; t < n; t++) {
+                if (rnd.nextDouble() < q) {
+                    blocks++;
+                    s[blocks] = rnd.nextInt(n);
+                    len[blocks] = 1;
+                } else {
+                    len[blocks]++;
+                }
+            }
+            starts[b] = java.util.Arrays.copyOf(s, blocks + 1);
+            lengths[b] = java.util.Arrays.copyOf(len, blocks + 1);
+        }
+        // per model, its resampled means side by side (one model's row is written and read in order)
+        double[][] boot = new double[l][replications];
+        double[] mean = new double[l];
+        java.util.stream.IntStream.range(0, l).parallel().forEach(k -> {
+            double[] x = columns[k];
+            double[] prefix = new double[n + 1];
+            for (int t = 0; t < n; t++) {
+                prefix[t + 1] = prefix[t] + x[t];
+            }
+            mean[k] = prefix[n] / n;
+            boolean constant = true;
+            for (int t = 1; t < n && constant; t++) {
+                constant = x[t] == x[0];
+            }
+            if (constant) {
+                // every resample of a constant is that constant: exactly, not up to the rounding of prefix sums, so
+                // its bootstrap deviation is 0 (and SPA leaves it out) as in the definition
+                java.util.Arrays.fill(boot[k], x[0]);
+                mean[k] = x[0];
+                return;
+            }
+            for (int b = 0; b < replications; b++) {
+                double sum = 0;
+                int[] st = starts[b];
+                int[] ln = lengths[b];
+                for (int j = 0; j < st.length; j++) {
+                    int end = st[j] + ln[j];
+                    sum += end <= n ? prefix[end] - prefix[st[j]] : prefix[n] - prefix[st[j]] + prefix[end - n];
+                }
+                boot[k][b] = sum / n;
+            }
+        });
+        double root = Math.sqrt(n);
+        int best = argmax(mean);
+        double v = root * mean[best];
+        double[] vb = new double[replications];
+        java.util.Arrays.fill(vb, Double.NEGATIVE_INFINITY);
+        double[] w = new double[l];
+        for (int k = 0; k < l; k++) {
+            double[] m = boot[k];
+            double var = 0;
+            for (int b = 0; b < replications; b++) {
+                double z = root * (m[b] - mean[k]);
+                vb[b] = Math.max(vb[b], z);
+                var += z * z / replications;
+            }
+            w[k] = Math.sqrt(var);
+        }
+        int above = 0;
+        for (double x : vb) {
+            above += x > v ? 1 : 0;
+        }
+        Result white = new Result(v, (double) above / replications, best);
+        double threshold = -Math.sqrt(2 * Math.log(Math.log(Math.max(n, 3))));
+        double t = 0;
+        double[] centre = new double[l];
+        for (int k = 0; k < l; k++) {
+            double tk = w[k] == 0 ? 0 : root * mean[k] / w[k];
+            t = Math.max(t, tk);
+            centre[k] = tk >= threshold ? mean[k] : 0;
+        }
+        double[] tb = new double[replications];
+        for (int k = 0; k < l; k++) {
+            if (w[k] > 0) {
+                double[] m = boot[k];
+                for (int b = 0; b < replications; b++) {
+                    tb[b] = Math.max(tb[b], root * (m[b] - centre[k]) / w[k]);
+                }
+            }
+        }
+        int aboveSpa = 0;
+        for (double x : tb) {
+            aboveSpa += x > t ? 1 : 0;
+        }
+        return new Both(white, new Result(t, t <= 0 ? 1.0 : (double) aboveSpa / replications, best));
+    }
+
     private static int check(double[][] d, int[][] bootstrap) {
         if (d.length < 2 || d[0].length < 1) {
             throw new IllegalArgumentException("need at least 2 rows and 1 model, got " + d.length + " rows");

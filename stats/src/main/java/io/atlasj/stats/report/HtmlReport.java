@@ -34,8 +34,11 @@ import java.util.TreeMap;
 public final class HtmlReport {
     /** Cards drawn at most, by default: a card is about 0.1 s and 0.9 MB (PNG and SVG). */
     public static final int DEFAULT_MAX_CARDS = 200;
-    /** Correlation heatmaps of more models are written as PNG only (their SVG would be tens of MB or more). */
-    static final int SVG_MAX_MODELS = 200;
+    /**
+     * Models per unit in the batch overview and the correlation heatmap, the best by net Sharpe ratio per bar: more is
+     * neither readable (a heatmap of 10,000 x 10,000 cells) nor cheap (its SVG would be hundreds of MB).
+     */
+    static final int DRAWN_PER_UNIT = 200;
 
     private HtmlReport() {
     }
@@ -72,61 +75,193 @@ public final class HtmlReport {
         return write(workspec, workspecText, results, pricing, outDir, DEFAULT_MAX_CARDS);
     }
 
+    /** {@link #write(String, String, ResultSource, Pricing, Path, int)} of results in memory. */
+    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Pricing pricing,
+                                Path outDir, int maxCards) throws IOException {
+        return write(workspec, workspecText, ResultSource.of(results), pricing, outDir, maxCards);
+    }
+
     /**
-     * Writes the report into {@code outDir} (created; files of an earlier report are replaced).
+     * Writes the report into {@code outDir} (created; files of an earlier report are replaced). Each result is read
+     * once to be evaluated (on every core) and kept lean ({@link ModelEvaluation#lean}); the models drawn (the cards,
+     * and each unit's best {@link #DRAWN_PER_UNIT} in the correlation heatmap) are read again. The leaderboard and the
+     * multiple-testing family cover every model; the batch overview and the correlation show each unit's best
+     * {@link #DRAWN_PER_UNIT} by net Sharpe ratio per bar and say so when a unit has more.
      *
      * @param workspecText the WorkSpec's YAML as given, or null when only its name is known
      * @param pricing      the prices and costs models are traded at
      * @throws IllegalArgumentException naming the result and field, for a done result with inconsistent series
      */
-    public static Written write(String workspec, String workspecText, List<ResultsObject> results, Pricing pricing,
+    public static Written write(String workspec, String workspecText, ResultSource results, Pricing pricing,
                                 Path outDir, int maxCards) throws IOException {
-        if (results.isEmpty()) {
+        Evaluated all = Evaluated.of(results, pricing);
+        if (all.entries.isEmpty()) {
             throw new IllegalArgumentException("no results for WorkSpec '" + workspec + "'");
         }
-        List<Entry> entries = leaderboard(results, pricing);
-        java.util.Map<ResultsObject, ModelEvaluation> byResult = new java.util.IdentityHashMap<>();
-        entries.stream().filter(e -> e.evaluation() != null).forEach(e -> byResult.put(e.result(), e.evaluation()));
-        List<ModelEvaluation> evaluated = results.stream().map(byResult::get).filter(java.util.Objects::nonNull).toList();
+        List<Entry> entries = sorted(all.entries);
+        List<ModelEvaluation> evaluated = all.entries.stream().map(Entry::evaluation)
+                .filter(java.util.Objects::nonNull).toList();
         List<TrialFamily> families = TrialFamily.perUnit(evaluated);
         Path img = outDir.resolve("img");
         Files.createDirectories(img);
         StringBuilder h = new StringBuilder(64 * 1024);
         head(h, workspec);
         h.append("<h1>").append(esc(workspec)).append("</h1>\n<p class=sub>")
-                .append(results.size()).append(" results, ").append(evaluated.size()).append(" evaluated on their out-of-sample rows; generated ")
+                .append(all.entries.size()).append(" results, ").append(evaluated.size()).append(" evaluated on their out-of-sample rows; generated ")
                 .append(Instant.now().toString(), 0, 19).append(" UTC by Atlas. Sections: <a href=#testing>multiple testing</a> · "
                         + "<a href=#leaderboard>leaderboard</a> · <a href=#overview>overview</a> · <a href=#correlation>correlation</a> · "
                         + "<a href=#cards>cards</a> · <a href=#spec>WorkSpec and provenance</a></p>\n");
         testing(h, families, img);
         leaderboard(h, entries);
+        // each unit's best models, in leaderboard order: what the overview and the correlation draw
+        Map<String, List<ModelEvaluation>> best = new LinkedHashMap<>();
+        Map<String, Integer> unitSize = new LinkedHashMap<>();
+        evaluated.forEach(m -> unitSize.merge(m.unit(), 1, Integer::sum));
+        for (Entry e : entries) {
+            if (e.evaluation() != null) {
+                List<ModelEvaluation> u = best.computeIfAbsent(e.unit(), x -> new ArrayList<>());
+                if (u.size() < DRAWN_PER_UNIT) {
+                    u.add(e.evaluation());
+                }
+            }
+        }
+        String capped = unitSize.values().stream().anyMatch(n -> n > DRAWN_PER_UNIT) ? " Units of more than "
+                + DRAWN_PER_UNIT + " models show their best " + DRAWN_PER_UNIT + " by net Sharpe ratio per bar (the "
+                + "leaderboard and the multiple-testing family count them all)." : "";
         if (!evaluated.isEmpty()) {
-            ChartFiles.write(Charts.overview(workspec + ": models × metrics", evaluated), img.resolve("overview"));
+            List<ModelEvaluation> shown = evaluated.stream().filter(m -> best.get(m.unit()).contains(m)).toList();
+            ChartFiles.write(Charts.overview(workspec + ": models × metrics", shown), img.resolve("overview"));
             h.append("<h2 id=overview>Batch overview</h2>\n<p>Each column normalised within each unit (yellow best, purple "
-                    + "worst; ↓ marks metrics where lower is better), models grouped by unit and sorted by net Sharpe ratio per bar; each cell prints its value. "
-                    + "<a href=\"img/overview.svg\">SVG</a></p>\n")
+                    + "worst; ↓ marks metrics where lower is better), models grouped by unit and sorted by net Sharpe ratio per bar; each cell prints its value."
+                    + capped + " <a href=\"img/overview.svg\">SVG</a></p>\n")
                     .append("<img class=wide src=\"img/overview.png\" alt=\"batch overview\">\n");
         }
         h.append("<h2 id=correlation>Correlation of predictions</h2>\n<p>Pearson correlation of the models' signals "
                 + "(expected direction for classifiers, prediction for regressors) on common rows: trials that agree "
-                + "are not independent, which the DSR's trial count does not know.</p>\n<div class=grid>");
+                + "are not independent, which the DSR's trial count does not know." + capped + "</p>\n<div class=grid>");
         for (TrialFamily f : families) {
-            List<ModelEvaluation> unit = evaluated.stream().filter(m -> m.unit().equals(f.unit())).toList();
+            List<ModelEvaluation> unit = best.getOrDefault(f.unit(), List.of());
             if (unit.size() >= 2) {
                 String base = "correlation-" + slug(f.unit());
-                boolean svg = unit.size() <= SVG_MAX_MODELS;
-                ChartFiles.write(Charts.correlation(f.unit(), unit), img.resolve(base), svg);
+                List<ModelEvaluation> full = all.reread(unit);
+                ChartFiles.write(Charts.correlation(f.unit(), full), img.resolve(base));
                 String image = "<img src=\"img/" + base + ".png\" alt=\"correlation " + esc(f.unit()) + "\">";
-                h.append(svg ? "<a href=\"img/" + base + ".svg\">" + image + "</a>" : image);
+                h.append("<a href=\"img/" + base + ".svg\">").append(image).append("</a>");
             }
         }
         h.append("</div>\n");
-        int cards = cards(h, entries, img, maxCards);
-        spec(h, workspecText, results);
+        int cards = cards(h, entries, img, maxCards, all);
+        spec(h, workspecText, all.entries.stream().map(Entry::result).toList());
         h.append(SCRIPT).append("</body>\n</html>\n");
         Path index = outDir.resolve("index.html");
         Files.writeString(index, h, StandardCharsets.UTF_8);
         return new Written(index, List.copyOf(entries), families, cards);
+    }
+
+    /**
+     * Every result of a source, read and evaluated on every core, kept lean: the result without its series, the
+     * evaluation {@link ModelEvaluation#lean}, with the out-of-sample times of models that share them in one array.
+     */
+    private static final class Evaluated {
+        final ResultSource source;
+        final Pricing pricing;
+        final List<Entry> entries = new ArrayList<>();
+        final Map<String, Integer> index = new java.util.HashMap<>();
+        final Map<String, String> unitLabel = new java.util.HashMap<>();
+
+        private Evaluated(ResultSource source, Pricing pricing) {
+            this.source = source;
+            this.pricing = pricing;
+        }
+
+        static Evaluated of(ResultSource source, Pricing pricing) throws IOException {
+            Evaluated e = new Evaluated(source, pricing);
+            int n = source.size();
+            ResultsObject[] slim = new ResultsObject[n];
+            ModelEvaluation[] lean = new ModelEvaluation[n];
+            Map<List<Long>, long[]> shared = new java.util.concurrent.ConcurrentHashMap<>();
+            // an ensemble's result resolves no label of its own: it is traded on the label the unit's other results
+            // resolve, so it is evaluated after them
+            boolean[] later = new boolean[n];
+            parallel(n, i -> {
+                ResultsObject r = source.read(i);
+                if (r == null) {
+                    return;
+                }
+                slim[i] = r.withoutSeries();
+                if (!"done".equals(r.status())) {
+                    return;
+                }
+                if (ModelEvaluation.resolvedLabel(r).isEmpty()) {
+                    later[i] = true;
+                    return;
+                }
+                lean[i] = share(ModelEvaluation.of(r, pricing).lean(), shared);
+            });
+            for (ResultsObject r : slim) {
+                if (r != null) {
+                    ModelEvaluation.resolvedLabel(r).ifPresent(l -> e.unitLabel.putIfAbsent(unitOf(r), l));
+                }
+            }
+            parallel(n, i -> {
+                if (later[i]) {
+                    ResultsObject r = source.read(i);
+                    lean[i] = share(ModelEvaluation.of(r, pricing, e.unitLabel.get(unitOf(r))).lean(), shared);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                if (slim[i] != null) {
+                    e.index.put(slim[i].key(), i);
+                    e.entries.add(new Entry(slim[i], lean[i]));
+                }
+            }
+            return e;
+        }
+
+        /** The whole evaluations of these (lean) models, read again from the source. */
+        List<ModelEvaluation> reread(List<ModelEvaluation> models) throws IOException {
+            ModelEvaluation[] out = new ModelEvaluation[models.size()];
+            parallel(models.size(), i -> out[i] = reread(models.get(i)));
+            return List.of(out);
+        }
+
+        ModelEvaluation reread(ModelEvaluation m) throws IOException {
+            ResultsObject r = source.read(index.get(m.result().key()));
+            if (r == null) {
+                throw new IOException("result " + m.result().key() + " could be read once but not again");
+            }
+            return ModelEvaluation.of(r, pricing, unitLabel.get(unitOf(r))).withoutResultSeries();
+        }
+
+        private static ModelEvaluation share(ModelEvaluation m, Map<List<Long>, long[]> shared) {
+            long[] t = m.oos().time();
+            long[] one = t.length == 0 ? t : shared.computeIfAbsent(List.of((long) t.length, t[0], t[t.length - 1],
+                    (long) java.util.Arrays.hashCode(t)), k -> t);
+            return one == t || !java.util.Arrays.equals(one, t) ? m : m.withTimes(one);
+        }
+
+        private static String unitOf(ResultsObject r) {
+            return String.valueOf(r.spec().getOrDefault("unit", "?"));
+        }
+    }
+
+    private interface Task {
+        void run(int i) throws IOException;
+    }
+
+    /** Runs {@code task} for 0..n-1 on every core; the first failure is thrown. */
+    private static void parallel(int n, Task task) throws IOException {
+        try {
+            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+                try {
+                    task.run(i);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /**
@@ -140,6 +275,11 @@ public final class HtmlReport {
         for (int i = 0; i < results.size(); i++) {
             entries.add(new Entry(results.get(i), evaluated.get(i)));
         }
+        return sorted(entries);
+    }
+
+    private static List<Entry> sorted(List<Entry> given) {
+        List<Entry> entries = new ArrayList<>(given);
         entries.sort(Comparator.comparingDouble((Entry e) -> Double.isNaN(e.rank()) ? Double.NEGATIVE_INFINITY
                 : e.rank()).reversed().thenComparing(Entry::unit).thenComparing(Entry::name));
         return List.copyOf(entries);
@@ -235,20 +375,24 @@ public final class HtmlReport {
         h.append("</tbody></table>\n");
     }
 
-    private static int cards(StringBuilder h, List<Entry> entries, Path img, int maxCards) throws IOException {
+    private static int cards(StringBuilder h, List<Entry> entries, Path img, int maxCards, Evaluated all)
+            throws IOException {
         List<Entry> done = entries.stream().filter(e -> e.evaluation() != null).toList();
         h.append("<h2 id=cards>Baseball cards</h2>\n");
         if (done.size() > maxCards) {
             h.append("<p>").append(maxCards).append(" of ").append(done.size())
                     .append(" models, the best by net Sharpe ratio per bar; the leaderboard lists all.</p>\n");
         }
+        List<Entry> drawn = done.subList(0, Math.min(maxCards, done.size()));
+        // drawn on every core, each read again whole and let go once drawn; the page lists them in order
+        parallel(drawn.size(), i -> {
+            Entry e = drawn.get(i);
+            ModelEvaluation m = e.evaluation().isLean() ? all.reread(e.evaluation()) : e.evaluation();
+            ChartFiles.write(Charts.card(m), img.resolve("card-" + e.result().key()));
+        });
         int n = 0;
-        for (Entry e : done) {
-            if (n == maxCards) {
-                break;
-            }
+        for (Entry e : drawn) {
             String base = "card-" + e.result().key();
-            ChartFiles.write(Charts.card(e.evaluation()), img.resolve(base));
             h.append("<section class=card id=\"m-").append(e.result().key()).append("\"><h3>").append(esc(e.unit()))
                     .append(" · ").append(esc(e.name())).append("</h3><a href=\"img/").append(base).append(".svg\">")
                     .append("<img class=wide loading=lazy src=\"img/").append(base).append(".png\" alt=\"card ")

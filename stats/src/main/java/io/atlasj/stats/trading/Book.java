@@ -74,15 +74,21 @@ public final class Book {
 
     private static int[] indices(Prices.Bars bars, long[] rowTime) {
         int[] idx = new int[rowTime.length];
+        long[] bt = bars.time();
         for (int i = 0; i < rowTime.length; i++) {
-            idx[i] = bars.indexOf(rowTime[i]);
-            if (idx[i] < 0) {
-                throw new IllegalArgumentException("the prices have no bar at row time " + UtcTime.format(rowTime[i])
-                        + " (" + bars.size() + " bars read)");
-            }
             if (i > 0 && rowTime[i] <= rowTime[i - 1]) {
                 throw new IllegalArgumentException("row times must ascend: " + UtcTime.format(rowTime[i]) + " after "
                         + UtcTime.format(rowTime[i - 1]));
+            }
+            // rows ascend, so each one's bar is found by walking on from the last one's (one pass over both)
+            int j = i == 0 ? Math.max(0, bars.indexOf(rowTime[0])) : idx[i - 1] + 1;
+            while (j < bt.length && bt[j] < rowTime[i]) {
+                j++;
+            }
+            idx[i] = j < bt.length && bt[j] == rowTime[i] ? j : -1;
+            if (idx[i] < 0) {
+                throw new IllegalArgumentException("the prices have no bar at row time " + UtcTime.format(rowTime[i])
+                        + " (" + bars.size() + " bars read)");
             }
         }
         return idx;

@@ -3,8 +3,6 @@ package io.atlasj.stats.trading;
 import io.atlasj.stats.multiple.DeflatedSharpe;
 import java.time.Duration;
 import java.util.Arrays;
-import org.apache.commons.math3.stat.descriptive.moment.Kurtosis;
-import org.apache.commons.math3.stat.descriptive.moment.Skewness;
 
 /**
  * The figures a quant reads beside a P&amp;L curve, from a {@link Book.Marked} book's per-bar net returns.
@@ -52,12 +50,62 @@ public record Performance(int bars, long spanMillis, double barsPerYear, double 
                 : String.format(java.util.Locale.ROOT, "%.1f days", h / 24);
     }
 
+    /**
+     * The sample skewness (bias-corrected, {@code n / ((n-1)(n-2)) * sum(d^3) / s^3}), NaN under 3 values or for a
+     * constant: Apache Commons Math's definition, computed with products instead of its {@code pow} calls, which
+     * took a tenth of a report over 10,000 models.
+     */
+    public static double skewness(double[] x) {
+        int n = x.length;
+        if (n < 3) {
+            return Double.NaN;
+        }
+        double[] m = centralSums(x);
+        double var = (m[2] - m[1] * m[1] / n) / (n - 1);
+        return (double) n / ((n - 1.0) * (n - 2.0)) * (m[3] / (var * Math.sqrt(var)));
+    }
+
+    /**
+     * The sample kurtosis (not excess: 3 for a normal sample; bias-corrected as Apache Commons Math's excess kurtosis,
+     * plus 3), NaN under 4 values or for a constant.
+     */
+    public static double kurtosis(double[] x) {
+        int n = x.length;
+        if (n < 4) {
+            return Double.NaN;
+        }
+        double[] m = centralSums(x);
+        double var = (m[2] - m[1] * m[1] / n) / (n - 1);
+        double n0 = n;
+        double one = n0 * (n0 + 1) / ((n0 - 1) * (n0 - 2) * (n0 - 3));
+        double two = 3 * (n0 - 1) * (n0 - 1) / ((n0 - 2) * (n0 - 3));
+        return one * (m[4] / (var * var)) - two + 3;
+    }
+
+    /** Sums of the deviations from the (two-pass) mean: {@code [n, sum d, sum d^2, sum d^3, sum d^4]}. */
+    private static double[] centralSums(double[] x) {
+        double mean = mean(x);
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        for (double v : x) {
+            double d = v - mean;
+            double d2 = d * d;
+            s1 += d;
+            s2 += d2;
+            s3 += d2 * d;
+            s4 += d2 * d2;
+        }
+        return new double[] {x.length, s1, s2, s3, s4};
+    }
+
     public static Performance of(Book.Marked m, double barsPerYear) {
         int n = m.bars();
         double[] net = m.net();
         double sr = sharpe(net);
-        double skew = n > 2 ? new Skewness().evaluate(net) : Double.NaN;
-        double kurt = n > 3 ? new Kurtosis().evaluate(net) + 3 : Double.NaN;
+        double skew = skewness(net);
+        double kurt = kurtosis(net);
         double se = Double.NaN;
         double psr = Double.NaN;
         if (Double.isFinite(sr) && Double.isFinite(skew) && Double.isFinite(kurt)) {

@@ -15,6 +15,83 @@ class ClassificationTest {
     static final double[] ACTUAL = {0, 0, 1, 1, 2, 2, 1, 0};
     static final double[] PREDICTED = {0, 1, 1, 1, 2, 0, 2, 0};
 
+    /**
+     * Coverage and likelihood ratios are counted on sorted probabilities (a card draws them at 101 thresholds for
+     * 10,000 rows); the counts equal the row-by-row definition, at thresholds equal to probabilities too.
+     */
+    /** The radix sort of scores and the curve-free AUC agree with Arrays.sort and the ROC curve's area. */
+    @Test
+    void scoresSortAndAucAgreeWithTheirDefinitions() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2);
+        for (int n : new int[] {10, 70, 5_000}) {
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = i % 3 == 0 ? (float) rnd.nextDouble() : i % 3 == 1 ? rnd.nextDouble() : Math.round(rnd.nextDouble() * 10) / 10.0;
+            }
+            double[] b = a.clone();
+            Classification.sortScores(a);
+            java.util.Arrays.sort(b);
+            assertThat(a).containsExactly(b);
+            double[] actual = new double[n];
+            double[][] prob = new double[n][2];
+            for (int i = 0; i < n; i++) {
+                actual[i] = rnd.nextInt(2);
+                double p = i % 2 == 0 ? (float) rnd.nextDouble() : Math.round(rnd.nextDouble() * 20) / 20.0;
+                prob[i] = new double[] {p, 1 - p};
+            }
+            for (int c = 0; c < 2; c++) {
+                assertThat(Classification.auc(actual, prob, c)).isCloseTo(Classification.roc(actual, prob, c).auc(),
+                        within(1e-12));
+            }
+        }
+        double[] mixed = {0.5, -0.0, 0.25, Double.NaN, 0.0};
+        Classification.sortScores(mixed);
+        assertThat(mixed[0]).isEqualTo(-0.0);
+        assertThat(mixed[4]).isNaN();
+    }
+
+    @Test
+    void sortedCountsEqualTheRowByRowDefinition() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        int n = 997;
+        double[] actual = new double[n];
+        double[] predicted = new double[n];
+        double[][] prob = new double[n][3];
+        for (int i = 0; i < n; i++) {
+            actual[i] = rnd.nextInt(3);
+            double a = Math.round(rnd.nextDouble() * 20) / 20.0;
+            double b = Math.round(rnd.nextDouble() * (1 - a) * 20) / 20.0;
+            prob[i] = new double[] {a, b, 1 - a - b};
+            predicted[i] = rnd.nextInt(3);
+        }
+        double[] th = new double[101];
+        for (int t = 0; t < th.length; t++) {
+            th[t] = t / 100.0;
+        }
+        Classification.Coverage cov = Classification.coverage(actual, predicted, prob, th);
+        for (int c = 0; c < 3; c++) {
+            Classification.LikelihoodRatios lr = Classification.likelihoodRatios(actual, prob, c, th);
+            for (int t = 0; t < th.length; t++) {
+                int called = 0;
+                int kept = 0;
+                int hits = 0;
+                for (int i = 0; i < n; i++) {
+                    called += prob[i][c] >= th[t] ? 1 : 0;
+                    double conf = Math.max(prob[i][0], Math.max(prob[i][1], prob[i][2]));
+                    if (conf >= th[t]) {
+                        kept++;
+                        hits += actual[i] == predicted[i] ? 1 : 0;
+                    }
+                }
+                assertThat(lr.called()[t]).isEqualTo(called);
+                assertThat(cov.coverage()[t]).isEqualTo((double) kept / n);
+                if (kept > 0) {
+                    assertThat(cov.accuracy()[t]).isEqualTo((double) hits / kept);
+                }
+            }
+        }
+    }
+
     @Test
     void accuracyConfusionPrecisionRecallF1ByHand() {
         // hits at rows 0, 2, 3, 4, 7: 5 of 8

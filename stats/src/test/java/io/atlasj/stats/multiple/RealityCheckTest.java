@@ -61,6 +61,38 @@ class RealityCheckTest {
         assertThat(RealityCheck.white(d, boot).pValue()).isGreaterThan(0.5);
     }
 
+    /**
+     * The block-sum path for thousands of models gives the figures of the row-by-row definitions on the same
+     * resamples: mixed models (an edge, noise, losers, a constant), with blocks that wrap past the last row.
+     */
+    @Test
+    void theBlockSumPathAgreesWithTheDefinitions() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int n = 257;
+        int l = 40;
+        double[][] rows = new double[n][l];
+        double[][] cols = new double[l][n];
+        for (int t = 0; t < n; t++) {
+            for (int k = 0; k < l; k++) {
+                double drift = k == 0 ? 0.004 : k < 5 ? -0.02 : k == 5 ? 0 : 0;
+                double v = k == 5 ? 0.001 : drift + 0.01 * rnd.nextGaussian();
+                rows[t][k] = v;
+                cols[k][t] = v;
+            }
+        }
+        for (double block : new double[] {1, Math.cbrt(n), 40}) {
+            int[][] boot = RealityCheck.stationaryBootstrap(n, 300, block, 42);
+            RealityCheck.Both both = RealityCheck.both(cols, 300, block, 42);
+            RealityCheck.Result white = RealityCheck.white(rows, boot);
+            RealityCheck.Result spa = RealityCheck.hansen(rows, boot);
+            assertThat(both.white().pValue()).isEqualTo(white.pValue());
+            assertThat(both.white().statistic()).isCloseTo(white.statistic(), within(1e-12));
+            assertThat(both.white().best()).isEqualTo(white.best());
+            assertThat(both.hansen().pValue()).isEqualTo(spa.pValue());
+            assertThat(both.hansen().statistic()).isCloseTo(spa.statistic(), within(1e-9));
+        }
+    }
+
     @Test
     void stationaryBootstrapHasTheAskedMeanBlockLength() {
         int[][] idx = RealityCheck.stationaryBootstrap(1000, 200, 10, 1);

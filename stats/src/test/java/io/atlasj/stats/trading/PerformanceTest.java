@@ -21,6 +21,30 @@ class PerformanceTest {
      * Equity 1.1, 0.55, 0.66, 0.99 (compounded): the drawdown is 1 - 0.55 / 1.1 = 50% from the peak at day 0, never
      * recovered, so it lasts to the last bar (3 days); the total return is -1%.
      */
+    /** Skewness and kurtosis by products equal Apache Commons Math's (its excess kurtosis plus 3). */
+    @Test
+    void momentsEqualCommonsMath() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
+        for (int n : new int[] {3, 4, 5, 50, 10_000}) {
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) {
+                double g = rnd.nextGaussian();
+                x[i] = 1e-4 * g * g * g + 2e-5;
+            }
+            double skew = new org.apache.commons.math3.stat.descriptive.moment.Skewness().evaluate(x);
+            org.assertj.core.api.Assertions.assertThat(Performance.skewness(x))
+                    .isCloseTo(skew, org.assertj.core.api.Assertions.within(1e-9 * Math.max(1, Math.abs(skew))));
+            if (n >= 4) {
+                double kurt = new org.apache.commons.math3.stat.descriptive.moment.Kurtosis().evaluate(x) + 3;
+                org.assertj.core.api.Assertions.assertThat(Performance.kurtosis(x))
+                        .isCloseTo(kurt, org.assertj.core.api.Assertions.within(1e-9 * Math.max(1, Math.abs(kurt))));
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(Performance.skewness(new double[] {1, 1, 1, 1})).isNaN();
+        org.assertj.core.api.Assertions.assertThat(Performance.kurtosis(new double[] {1, 1, 1, 1})).isNaN();
+        org.assertj.core.api.Assertions.assertThat(Performance.kurtosis(new double[] {1, 2, 3})).isNaN();
+    }
+
     @Test
     void compoundedReturnAndDrawdownWithItsDuration() {
         Performance p = Performance.of(marked(DAY, 0.1, -0.5, 0.2, 0.5), 365.25);

@@ -109,6 +109,19 @@ public final class ResultsIo {
      * @throws IOException naming the file, for unreadable JSON or an unknown schema version
      */
     public static ResultsObject read(Path file) throws IOException {
+        return read(file, false);
+    }
+
+    /**
+     * Reads a result file with only its test parts' series (train and validation parts null, and not decompressed):
+     * what an out-of-sample evaluation needs, a quarter of a small model's rows. Checksums are checked as by
+     * {@link #read(Path)}.
+     */
+    public static ResultsObject readOutOfSample(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    private static ResultsObject read(Path file, boolean testOnly) throws IOException {
         JsonNode node;
         try {
             node = JSON.readTree(file.toFile());
@@ -136,7 +149,8 @@ public final class ResultsIo {
         if (!p.sha256().equals(sha256(pf))) {
             throw new IOException(pf + ": SHA-256 differs from the one in " + file);
         }
-        List<ResultsObject.Split> splits = PredictionsFile.read(pf, p.series());
+        List<ResultsObject.Split> splits = PredictionsFile.read(pf, p.series(),
+                s -> !testOnly || "test".equals(s.part()));
         List<ResultsObject.FoldResult> folds = new ArrayList<>();
         for (ResultsObject.FoldResult f : slim.folds()) {
             ResultsObject.Split[] parts = new ResultsObject.Split[3];
@@ -183,12 +197,21 @@ public final class ResultsIo {
     }
 
     public static Verified verify(Path dir) {
+        return verify(dir, false);
+    }
+
+    /** {@link #verify(Path)} reading only the test parts' series ({@link #readOutOfSample}). */
+    public static Verified verifyOutOfSample(Path dir) {
+        return verify(dir, true);
+    }
+
+    private static Verified verify(Path dir, boolean testOnly) {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) {
             return new Verified(Optional.empty(), true, f + ": no result file");
         }
         try {
-            ResultsObject r = read(f);
+            ResultsObject r = read(f, testOnly);
             for (ResultsObject.FoldResult fold : r.folds()) {
                 if (fold.modelFile() == null) {
                     continue;

@@ -130,6 +130,11 @@ class ResultsIoTest {
                     org.assertj.core.api.Assertions.within(1e-7));
         }
         assertThat(back.folds().get(0).train().time()).hasSize(20_000);
+        // an out-of-sample read leaves the training and validation rows in the file
+        ResultsObject oos = ResultsIo.readOutOfSample(dir.resolve(ResultsIo.FILE));
+        assertThat(oos.folds().get(0).train()).isNull();
+        assertThat(oos.folds().get(0).validation()).isNull();
+        assertThat(oos.folds().get(0).test().probabilities()).isDeepEqualTo(test.probabilities());
         // a changed byte in the columns is caught by the checksum the JSON holds: the result does not count
         byte[] bytes = java.nio.file.Files.readAllBytes(dir.resolve(PredictionsFile.FILE));
         bytes[bytes.length / 2] ^= 1;
