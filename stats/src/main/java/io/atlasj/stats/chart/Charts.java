@@ -683,46 +683,7 @@ public final class Charts {
                 sig[i++][k] = s[j];
             }
         }
-        double[][] corr = new double[n][n];
-        if (rows >= 3) {
-            // each signal centred and scaled to unit length once; a correlation is then one dot product
-            double[][] scaled = new double[n][];
-            for (int a = 0; a < n; a++) {
-                double[] x = column(sig, a);
-                if (constant(x)) {
-                    continue;
-                }
-                double mean = Arrays.stream(x).average().orElseThrow();
-                double ss = 0;
-                for (int i = 0; i < rows; i++) {
-                    x[i] -= mean;
-                    ss += x[i] * x[i];
-                }
-                double norm = Math.sqrt(ss);
-                for (int i = 0; i < rows; i++) {
-                    x[i] /= norm;
-                }
-                scaled[a] = x;
-            }
-            for (int a = 0; a < n; a++) {
-                for (int b = a; b < n; b++) {
-                    double c;
-                    if (a == b) {
-                        c = 1;
-                    } else if (scaled[a] == null || scaled[b] == null) {
-                        c = Double.NaN;
-                    } else {
-                        double dot = 0;
-                        for (int i = 0; i < rows; i++) {
-                            dot += scaled[a][i] * scaled[b][i];
-                        }
-                        c = Math.max(-1, Math.min(1, dot));
-                    }
-                    corr[a][b] = c;
-                    corr[b][a] = c;
-                }
-            }
-        }
+        double[][] corr = correlations(sig, n);
         DefaultXYZDataset ds = new DefaultXYZDataset();
         double[][] data = new double[3][n * n];
         int i = 0;
@@ -765,6 +726,55 @@ public final class Charts {
         ch.setBackgroundPaint(Color.WHITE);
         int side = Math.max(520, Math.min(1400, 200 + n * 22));
         return Drawing.of(ch, side + 60, side + 60);
+    }
+
+    /**
+     * Pearson correlations of the {@code n} columns of {@code sig} (rows x n): NaN with a constant column, all 0 under
+     * 3 rows. Each column is centred and scaled once, so a pair is one dot product (200 models: 20,000 pairs).
+     */
+    static double[][] correlations(double[][] sig, int n) {
+        int rows = sig.length;
+        double[][] corr = new double[n][n];
+        if (rows >= 3) {
+            // each signal centred and scaled to unit length once; a correlation is then one dot product
+            double[][] scaled = new double[n][];
+            for (int a = 0; a < n; a++) {
+                double[] x = column(sig, a);
+                if (constant(x)) {
+                    continue;
+                }
+                double mean = Arrays.stream(x).average().orElseThrow();
+                double ss = 0;
+                for (int i = 0; i < rows; i++) {
+                    x[i] -= mean;
+                    ss += x[i] * x[i];
+                }
+                double norm = Math.sqrt(ss);
+                for (int i = 0; i < rows; i++) {
+                    x[i] /= norm;
+                }
+                scaled[a] = x;
+            }
+            for (int a = 0; a < n; a++) {
+                for (int b = a; b < n; b++) {
+                    double c;
+                    if (a == b) {
+                        c = 1;
+                    } else if (scaled[a] == null || scaled[b] == null) {
+                        c = Double.NaN;
+                    } else {
+                        double dot = 0;
+                        for (int i = 0; i < rows; i++) {
+                            dot += scaled[a][i] * scaled[b][i];
+                        }
+                        c = Math.max(-1, Math.min(1, dot));
+                    }
+                    corr[a][b] = c;
+                    corr[b][a] = c;
+                }
+            }
+        }
+        return corr;
     }
 
     /** Histogram of the CSCV logits: mass left of zero is the probability of backtest overfitting. */

@@ -19,6 +19,36 @@ import org.junit.jupiter.api.Test;
 class ChartsTest {
     static final Path OUT = Path.of("target", "charts");
 
+    /** The heatmap's correlations are Pearson's (Commons Math), NaN beside a constant signal. */
+    @Test
+    void correlationsArePearsons() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(6);
+        double[][] sig = new double[500][4];
+        for (double[] row : sig) {
+            row[0] = rnd.nextGaussian();
+            row[1] = 0.5 * row[0] + rnd.nextGaussian();
+            row[2] = -2 * row[0] + 0.1;
+            row[3] = 7;
+        }
+        double[][] c = Charts.correlations(sig, 4);
+        org.apache.commons.math3.stat.correlation.PearsonsCorrelation p =
+                new org.apache.commons.math3.stat.correlation.PearsonsCorrelation();
+        for (int a = 0; a < 3; a++) {
+            for (int b = 0; b < 3; b++) {
+                double[] x = new double[500];
+                double[] y = new double[500];
+                for (int i = 0; i < 500; i++) {
+                    x[i] = sig[i][a];
+                    y[i] = sig[i][b];
+                }
+                org.assertj.core.api.Assertions.assertThat(c[a][b])
+                        .isCloseTo(p.correlation(x, y), org.assertj.core.api.Assertions.within(1e-12));
+            }
+            org.assertj.core.api.Assertions.assertThat(c[a][3]).isNaN();
+        }
+        org.assertj.core.api.Assertions.assertThat(c[0][2]).isCloseTo(-1, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
     @Test
     void rendersHeadless() {
         assertThat(GraphicsEnvironment.isHeadless()).isTrue();
