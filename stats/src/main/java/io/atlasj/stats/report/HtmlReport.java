@@ -104,6 +104,12 @@ public final class HtmlReport {
         List<TrialFamily> families = TrialFamily.perUnit(evaluated);
         Path img = outDir.resolve("img");
         Files.createDirectories(img);
+        // an earlier report's cards of models not drawn now would otherwise stay beside the new ones
+        try (java.util.stream.Stream<Path> old = Files.list(img)) {
+            for (Path f : old.filter(f -> f.getFileName().toString().startsWith("card-")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
         StringBuilder h = new StringBuilder(64 * 1024);
         head(h, workspec);
         h.append("<h1>").append(esc(workspec)).append("</h1>\n<p class=sub>")

@@ -53,6 +53,11 @@ class HtmlReportTest {
         assertThat(w.cards()).isEqualTo(3);
         assertThat(count(html, "<tr class=model-row>")).isEqualTo(25);
         assertThat(html).contains("3 of 25 models").contains("the WorkSpec file was not given");
+        // a second report into the same folder with fewer cards leaves only its own card images
+        HtmlReport.write("quickstart", null, Fixtures.quickstart(), Fixtures.pricing(), Path.of("target", "report-capped"), 1);
+        try (var files = Files.list(Path.of("target", "report-capped", "img"))) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("card-"))).hasSize(2); // PNG and SVG
+        }
     }
 
     private static int count(String s, String what) {
