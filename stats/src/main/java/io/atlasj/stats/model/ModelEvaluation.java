@@ -413,8 +413,11 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
             Performance p = Performance.of(book, 365.25 * 86_400_000d / bar);
             double[] separate = new double[hold];
             for (int o = 0; o < hold; o++) {
-                separate[o] = Performance.sharpe(Book.nonOverlapping(bars, time, signal, delay, hold, costs.perUnit(), o)
-                        .net());
+                // from the first row, non-overlapping holds are the book itself when it is non-overlapping, and the
+                // staggered book too when a hold is one bar (every row decides at full size): not marked twice
+                boolean same = o == 0 && (hold == 1 || rules.book() == TradingRules.Book.NON_OVERLAPPING);
+                separate[o] = Performance.sharpe(same ? book.net()
+                        : Book.nonOverlapping(bars, time, signal, delay, hold, costs.perUnit(), o).net());
             }
             String source = pricing.costsSet() ? "WorkSpec" : market.exchange() + " default";
             String sizing = classes > 0 ? "class direction" : rules.fullSizeAt() > 0 ? "forecast sign and size (full at "

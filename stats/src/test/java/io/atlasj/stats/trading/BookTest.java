@@ -19,6 +19,19 @@ class BookTest {
      * 0..4. Gross: 0, +0.05, 0, 0, +0.05. Traded at each close: 1/2, 1/2, 0, 1/2, 1/2 (the last exit), 2 units at
      * 10 bps = 0.002. The overlapping -1 and +1 net out at bars 2 and 3: nothing is charged for them.
      */
+    /** With one-bar holds the staggered book and non-overlapping holds from the first row are the same book. */
+    @Test
+    void oneBarHoldsStaggeredEqualsNonOverlapping() {
+        long[] rows = {0, BAR, 2 * BAR, 3 * BAR};
+        double[] signal = {1, -1, 0.5, 1};
+        for (int delay : new int[] {0, 1}) {
+            Book.Marked a = Book.staggered(BARS, rows, signal, delay, 1, 0.001);
+            Book.Marked b = Book.nonOverlapping(BARS, rows, signal, delay, 1, 0.001, 0);
+            org.assertj.core.api.Assertions.assertThat(a.net()).containsExactly(b.net());
+            org.assertj.core.api.Assertions.assertThat(a.position()).containsExactly(b.position());
+        }
+    }
+
     @Test
     void staggeredBookHandWorked() {
         Book.Marked m = Book.staggered(BARS, new long[] {0, BAR, 2 * BAR}, new double[] {1, -1, 1}, 0, 2, 0.001);
