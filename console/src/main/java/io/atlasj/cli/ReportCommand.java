@@ -100,10 +100,12 @@ final class ReportCommand implements Callable<Integer> {
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
             w = HtmlReport.write(name, text, results, new Pricing(Prices.of(SeriesSource.of(store)), costs, rules), dir,
                     maxCards);
-        }
-        PrintWriter err = spec.commandLine().getErr();
-        synchronized (warned) {
-            warned.forEach(x -> err.println("warning: " + x));
+        } finally {
+            // said also when the report fails: a folder left out may be why
+            PrintWriter err = spec.commandLine().getErr();
+            synchronized (warned) {
+                warned.forEach(x -> err.println("warning: " + x));
+            }
         }
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s: %d results, %d cards%nreport: %s%n", name, w.leaderboard().size(), w.cards(),

@@ -102,17 +102,24 @@ final class RunCommand implements Callable<Integer> {
                     o.headline().toString(), String.format(Locale.ROOT, "%.1fs", r.millis() / 1000.0)));
         }
         out.print(Formats.table(List.of("UNIT", "MODEL", "TYPE", "STATUS", "VALIDATION / TEST", "TIME"), rows));
-        // the baselines read one trained model's series per unit back from disk: the run keeps none in memory
-        List<ResultsObject> onePerUnit = new ArrayList<>();
+        // the baselines read one trained model's series per unit back from disk (the run keeps none in memory): the
+        // first of the unit's models that reads and gives one
         java.util.Set<String> units = new java.util.HashSet<>();
         for (LocalRunner.Outcome o : outcomes) {
-            if (o.result().status().equals("done") && o.spec().type() != io.atlasj.workspec.ModelType.ENSEMBLE
-                    && units.add(o.spec().unit())) {
-                onePerUnit.add(o.full());
+            if (o.result() == null || !o.result().status().equals("done")
+                    || o.spec().type() == io.atlasj.workspec.ModelType.ENSEMBLE || units.contains(o.spec().unit())) {
+                continue;
             }
-        }
-        for (String line : baselines(onePerUnit)) {
-            out.println(line);
+            List<String> lines;
+            try {
+                lines = baselines(List.of(o.full()));
+            } catch (java.io.IOException e) {
+                continue;
+            }
+            if (!lines.isEmpty()) {
+                units.add(o.spec().unit());
+                lines.forEach(out::println);
+            }
         }
         out.printf(Locale.ROOT, "%d models: %d trained now, %d from earlier runs, %d failed; %.1fs%n", outcomes.size(),
                 outcomes.size() - skipped, skipped, failed, (System.nanoTime() - t0) / 1e9);

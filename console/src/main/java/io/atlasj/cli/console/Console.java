@@ -148,7 +148,8 @@ public final class Console {
 
     /**
      * A WorkSpec's results, best first (the report's order: annualised out-of-sample Sharpe, then results without
-     * one). {@code get(0)} is the best.
+     * one). {@code get(0)} is the best. Each result is held without its prediction series and each evaluation lean,
+     * so ten thousand models fit; {@link #baseballCard} and {@link #compare} read their models again.
      */
     public record Results(String workspec, List<HtmlReport.Entry> ranked, Costs costs) {
         public Results {
@@ -215,26 +216,69 @@ public final class Console {
             costs = ws.costs();
             rules = ws.trading();
         }
-        List<ResultsObject> all;
+        List<Path> folders;
+        List<String> warnings = new ArrayList<>();
         try (io.atlasj.harvester.ResultsStore store = io.atlasj.harvester.ResultsStore.open(home().results(),
                 home().runs())) {
-            io.atlasj.harvester.Harvesting.Results r = new io.atlasj.harvester.Harvesting(store).results(workspec);
-            r.warnings().forEach(x -> System.err.println("warning: " + x));
-            all = r.results();
+            folders = new io.atlasj.harvester.Harvesting(store).folders(workspec, warnings);
         }
-        if (all.isEmpty()) {
+        if (folders.isEmpty()) {
             throw new UserException("no results for WorkSpec '" + workspec + "': none in the results store and none "
                     + "under " + home().runs().resolve(workspec) + " (run it first: atlas run FILE --local)");
         }
+        // ranked on lean evaluations (ten thousand models fit); a card or comparison reads its model again
+        java.util.Set<String> warned = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>(warnings));
+        io.atlasj.stats.report.ResultSource source = new io.atlasj.stats.report.ResultSource() {
+            @Override
+            public int size() {
+                return folders.size();
+            }
+
+            @Override
+            public ResultsObject read(int i) {
+                return io.atlasj.harvester.Harvesting.readOutOfSample(folders.get(i), warned::add);
+            }
+        };
         Results r;
         try (MarketDataStore store = MarketDataStore.open(home().marketData())) {
-            r = new Results(workspec, HtmlReport.leaderboard(all, new Pricing(Prices.of(SeriesSource.of(store)), costs,
-                    rules)), costs);
+            r = new Results(workspec, HtmlReport.leaderboard(source, new Pricing(Prices.of(SeriesSource.of(store)),
+                    costs, rules)), costs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        synchronized (warned) {
+            warned.forEach(x -> System.err.println("warning: " + x));
+        }
+        java.util.Map<String, String> unitLabel = new java.util.HashMap<>();
+        for (HtmlReport.Entry e : r.ranked()) {
+            ModelEvaluation.resolvedLabel(e.result()).ifPresent(l -> unitLabel.putIfAbsent(e.unit(), l));
+        }
+        java.util.Map<String, Path> dirs = new java.util.HashMap<>();
+        folders.forEach(d -> dirs.put(d.getFileName().toString(), d));
+        Costs c = costs;
+        io.atlasj.workspec.TradingRules tr = rules;
         synchronized (EVALUATED) {
-            r.ranked().stream().filter(e -> e.evaluation() != null).forEach(e -> EVALUATED.put(e.result(), e.evaluation()));
+            for (HtmlReport.Entry e : r.ranked()) {
+                Path dir = dirs.get(e.result().key());
+                if (e.evaluation() != null && dir != null) {
+                    String label = unitLabel.get(e.unit());
+                    EVALUATED.put(e.result(), () -> whole(dir, c, tr, label));
+                }
+            }
         }
         return r;
+    }
+
+    /** A ranked model's whole evaluation, read again from its folder and traded as its leaderboard row was. */
+    private static ModelEvaluation whole(Path dir, Costs costs, io.atlasj.workspec.TradingRules rules, String unitLabel) {
+        // what is wrong with the folder was said when results() read it
+        ResultsObject full = io.atlasj.harvester.Harvesting.read(dir, x -> { });
+        if (full == null) {
+            throw new UserException(dir + ": the result can no longer be read");
+        }
+        try (MarketDataStore store = MarketDataStore.open(home().marketData())) {
+            return ModelEvaluation.of(full, new Pricing(Prices.of(SeriesSource.of(store)), costs, rules), unitLabel);
+        }
     }
 
     /** Prints the leaderboard, best first (the first {@value #LEADERBOARD_ROWS} rows). */
@@ -295,7 +339,7 @@ public final class Console {
     public static void baseballCard(ResultsObject result) {
         ModelEvaluation m = evaluate(result);
         System.out.println(m.unit() + "/" + m.name() + " (" + m.type() + ", key " + result.key() + "): "
-                + Headline.of(result) + " (validation / test of fold 0); out-of-sample "
+                + Headline.of(m.result()) + " (validation / test of fold 0); out-of-sample "
                 + (m.classification() ? "accuracy " + f3(m.metric("accuracy")) : "rmse " + f(m.metric("rmse"), 5))
                 + ", " + m.trading().map(t -> "net Sharpe " + f(m.rank(), 4) + " per bar, net return "
                 + f(m.metric("return %"), 2) + "%").orElse(m.returnBasis()));
@@ -362,14 +406,17 @@ public final class Console {
      * Evaluations made by {@link #results}, so a card or comparison of a result from there is traded as its
      * leaderboard row was (at the WorkSpec's costs; an ensemble on its unit's market).
      */
-    private static final java.util.Map<ResultsObject, ModelEvaluation> EVALUATED = new java.util.IdentityHashMap<>();
+    private static final java.util.Map<ResultsObject, java.util.function.Supplier<ModelEvaluation>> EVALUATED =
+            new java.util.IdentityHashMap<>();
 
     private static ModelEvaluation evaluate(ResultsObject r) {
         Objects.requireNonNull(r, "result");
+        java.util.function.Supplier<ModelEvaluation> known;
         synchronized (EVALUATED) {
-            if (EVALUATED.containsKey(r)) {
-                return EVALUATED.get(r);
-            }
+            known = EVALUATED.get(r);
+        }
+        if (known != null) {
+            return known.get();
         }
         if (!"done".equals(r.status())) {
             throw new UserException("result " + r.key() + " is " + r.status() + (r.failure() == null ? ""

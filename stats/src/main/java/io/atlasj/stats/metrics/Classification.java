@@ -136,7 +136,6 @@ public final class Classification {
     public record Roc(double[] fpr, double[] tpr, double[] thresholds, double auc) {
     }
 
-    /** ROC of class {@code positive} against the rest, scored by {@code probabilities[i][positive]}. */
     /**
      * The area under {@link #roc}'s curve, without making the curve: what a leaderboard needs of 10,000 models x their
      * classes. Equal to {@code roc(actual, probabilities, positive).auc()} (the tests check).
@@ -172,11 +171,11 @@ public final class Classification {
         int b = neg;
         while (a > 0 || b > 0) {
             double sc = a == 0 ? onNeg[b - 1] : b == 0 ? onPos[a - 1] : Math.max(onPos[a - 1], onNeg[b - 1]);
-            while (a > 0 && onPos[a - 1] == sc) {
+            while (a > 0 && tied(onPos[a - 1], sc)) {
                 a--;
                 tp++;
             }
-            while (b > 0 && onNeg[b - 1] == sc) {
+            while (b > 0 && tied(onNeg[b - 1], sc)) {
                 b--;
                 fp++;
             }
@@ -189,14 +188,14 @@ public final class Classification {
         return auc;
     }
 
+    private static final int DIGIT = 11;
+    private static final int MASK = (1 << DIGIT) - 1;
+
     /**
      * Sorts scores ascending: probabilities (finite, not negative) by an LSD radix sort of their bits, whose order is
      * their numeric order, skipping the 11-bit digits all scores share (a float32 probability read back from a result
      * leaves four of six; twice as fast as a quicksort here); anything else by {@link Arrays#sort}. Sorting was half of a report's evaluation time.
      */
-    private static final int DIGIT = 11;
-    private static final int MASK = (1 << DIGIT) - 1;
-
     static void sortScores(double[] v) {
         int n = v.length;
         long[] bits = new long[n];
@@ -240,6 +239,7 @@ public final class Classification {
         }
     }
 
+    /** ROC of class {@code positive} against the rest, scored by {@code probabilities[i][positive]}. */
     public static Roc roc(double[] actual, double[][] probabilities, int positive) {
         int n = actual.length;
         checkProbabilities(actual, probabilities);
@@ -269,11 +269,11 @@ public final class Classification {
         int b = onNeg.length;
         while (a > 0 || b > 0) {
             double sc = a == 0 ? onNeg[b - 1] : b == 0 ? onPos[a - 1] : Math.max(onPos[a - 1], onNeg[b - 1]);
-            while (a > 0 && onPos[a - 1] == sc) {
+            while (a > 0 && tied(onPos[a - 1], sc)) {
                 a--;
                 tp++;
             }
-            while (b > 0 && onNeg[b - 1] == sc) {
+            while (b > 0 && tied(onNeg[b - 1], sc)) {
                 b--;
                 fp++;
             }
@@ -352,7 +352,11 @@ public final class Classification {
     public record LikelihoodRatios(double[] thresholds, double[] lrPlus, double[] lrMinus, int[] called) {
     }
 
-    /** {@link LikelihoodRatios} of class {@code c} at each threshold. */
+    /** One ROC point's scores: equal, or both NaN (the sorts put NaN highest; it is one group, as it was). */
+    private static boolean tied(double x, double score) {
+        return x == score || Double.isNaN(x) && Double.isNaN(score);
+    }
+
     /** How many of the ascending {@code sorted} are at least {@code x} (NaN never is). */
     static int atLeast(double[] sorted, double x) {
         int lo = 0;
@@ -373,6 +377,7 @@ public final class Classification {
         return n;
     }
 
+    /** {@link LikelihoodRatios} of class {@code c} at each threshold. */
     public static LikelihoodRatios likelihoodRatios(double[] actual, double[][] probabilities, int c, double[] thresholds) {
         checkProbabilities(actual, probabilities);
         long pos = Arrays.stream(actual).filter(y -> y == c).count();

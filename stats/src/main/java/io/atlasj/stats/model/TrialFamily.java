@@ -177,9 +177,13 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
      * case, shared in one array), else their intersection, merged on the sorted arrays.
      */
     public static long[] common(List<ModelEvaluation> models) {
-        long[] common = models.get(0).oos().time();
-        for (ModelEvaluation m : models) {
-            long[] t = m.oos().time();
+        return commonTimes(models.stream().map(m -> m.oos().time()).toList());
+    }
+
+    /** The times in every one of the ascending arrays, ascending, each once. */
+    static long[] commonTimes(List<long[]> times) {
+        long[] common = times.get(0);
+        for (long[] t : times) {
             if (t == common || Arrays.equals(t, common)) {
                 continue;
             }
@@ -197,7 +201,21 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
             }
             common = Arrays.copyOf(both, n);
         }
-        return common;
+        // a time twice (overlapping walk-forward test folds) counts once, as a set of times does
+        int n = common.length == 0 ? 0 : 1;
+        for (int i = 1; i < common.length; i++) {
+            n += common[i] != common[i - 1] ? 1 : 0;
+        }
+        if (n == common.length) {
+            return common;
+        }
+        long[] once = new long[n];
+        for (int i = 0, k = 0; i < common.length; i++) {
+            if (i == 0 || common[i] != common[i - 1]) {
+                once[k++] = common[i];
+            }
+        }
+        return once;
     }
 
     /** Families of every unit, in order of first appearance. */

@@ -87,7 +87,7 @@ public final class BacktestOverfitting {
     /**
      * {@link #pbo(double[][], int)} (the Sharpe ratio as the statistic) for thousands of trials: {@code columns} holds
      * one array of rows per trial (the transpose of {@code performance}). Each trial's blocks are summed once (sum,
-     * sum of squares about the trial's mean, and whether the block is constant), so a combination's Sharpe ratios
+     * sum of squares, and whether the block is constant), so a combination's Sharpe ratios
      * come from {@code S} block figures instead of {@code T} rows; trials are summed in parallel. Same logits as the
      * definition up to rounding (the tests check they agree); a half whose rows are all equal has no Sharpe ratio
      * (NaN), as there.
@@ -112,11 +112,9 @@ public final class BacktestOverfitting {
         double[] centre = new double[n];
         java.util.stream.IntStream.range(0, n).parallel().forEach(j -> {
             double[] x = columns[j];
+            // raw sums (no centring on the trial's own mean): two trials equal over a half then give bit-equal
+            // figures for it, so ties break as in the definition; per-bar returns are small enough for the precision
             double c = 0;
-            for (int r = 0; r < blocks * size; r++) {
-                c += x[r];
-            }
-            c /= blocks * size;
             centre[j] = c;
             for (int b = 0; b < blocks; b++) {
                 double s1 = 0;

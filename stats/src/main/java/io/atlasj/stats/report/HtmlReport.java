@@ -267,6 +267,17 @@ public final class HtmlReport {
             });
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        } catch (RuntimeException e) {
+            // a worker's exception is rethrown on the caller wrapped in a new one of its class: the original's message
+            // (result key and field) is what the user must see
+            Throwable c = e.getCause();
+            if (c instanceof java.io.UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (c instanceof RuntimeException r && r.getClass() == e.getClass()) {
+                throw r;
+            }
+            throw e;
         }
     }
 
@@ -282,6 +293,15 @@ public final class HtmlReport {
             entries.add(new Entry(results.get(i), evaluated.get(i)));
         }
         return sorted(entries);
+    }
+
+    /**
+     * {@link #leaderboard(List, Pricing)} of results read one at a time from {@code source} (on every core) and kept
+     * lean: each entry's result has no prediction series and its evaluation is {@link ModelEvaluation#lean}. What the
+     * console ranks thousands of models with; read a model again for its card.
+     */
+    public static List<Entry> leaderboard(ResultSource source, Pricing pricing) throws IOException {
+        return sorted(Evaluated.of(source, pricing).entries);
     }
 
     private static List<Entry> sorted(List<Entry> given) {

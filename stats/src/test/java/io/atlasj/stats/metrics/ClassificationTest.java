@@ -44,6 +44,11 @@ class ClassificationTest {
                         within(1e-12));
             }
         }
+        // a NaN score is one group of its own (it used to loop for ever)
+        double[][] withNan = {{0.5, 0.5}, {Double.NaN, Double.NaN}, {0.25, 0.75}, {Double.NaN, Double.NaN}};
+        double[] y = {1, 0, 0, 1};
+        assertThat(Classification.roc(y, withNan, 1).fpr()).hasSize(4);
+        assertThat(Classification.auc(y, withNan, 1)).isCloseTo(Classification.roc(y, withNan, 1).auc(), within(1e-12));
         double[] mixed = {0.5, -0.0, 0.25, Double.NaN, 0.0};
         Classification.sortScores(mixed);
         assertThat(mixed[0]).isEqualTo(-0.0);

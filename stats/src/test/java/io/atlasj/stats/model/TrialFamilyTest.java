@@ -9,6 +9,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrialFamilyTest {
+    /** Common rows: the shared array when all are equal, else the intersection; a repeated time counts once. */
+    @Test
+    void commonTimesIntersectAndCountATimeOnce() {
+        long[] a = {1, 2, 3, 5, 8};
+        org.assertj.core.api.Assertions.assertThat(TrialFamily.commonTimes(java.util.List.of(a, a.clone()))).isSameAs(a);
+        org.assertj.core.api.Assertions.assertThat(TrialFamily.commonTimes(java.util.List.of(a, new long[] {0, 2, 3, 8, 9})))
+                .containsExactly(2, 3, 8);
+        org.assertj.core.api.Assertions.assertThat(TrialFamily.commonTimes(java.util.List.of(new long[] {1, 2, 2, 3},
+                new long[] {1, 2, 2, 3}))).containsExactly(1, 2, 3);
+    }
+
     @Test
     void quickstartUnitsAreFamiliesOfTrials() {
         List<ModelEvaluation> all = ModelEvaluation.ofAll(Fixtures.quickstart(), Fixtures.pricing());

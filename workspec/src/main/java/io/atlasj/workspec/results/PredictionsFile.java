@@ -235,7 +235,7 @@ public final class PredictionsFile {
                             predicted[i] = firstMax(prob[i]);
                         }
                     }
-                } else if (argmax) {
+                } else if (argmax && n > 0) {
                     throw new IOException(file + ": batch " + b + " has no class probabilities to derive its predicted "
                             + "classes from");
                 }

@@ -89,6 +89,20 @@ class ResultsIoTest {
         assertThat(back2.folds().get(0).test().predicted()).containsExactly(0);
     }
 
+    /** A classifier with no validation rows (validation: 0) writes an empty part as the trainers do, and reads back. */
+    @Test
+    void anEmptyClassificationPartReadsBack() throws Exception {
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1}, new double[] {0, 1},
+                new double[][] {{0.75, 0.25}, {0.125, 0.875}});
+        ResultsObject.Split empty = new ResultsObject.Split(new long[0], new double[0], new double[0], new double[0][]);
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s,
+                empty, s, null, null);
+        ResultsObject back = ResultsIo.read(ResultsIo.write(dir, new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w",
+                "done", null, Map.of(), Map.of(), List.of(), List.of(f), Map.of(), 0, 0)));
+        assertThat(back.folds().get(0).validation().time()).isEmpty();
+        assertThat(back.folds().get(0).test().predicted()).containsExactly(0, 1);
+    }
+
     /** A tiny classifier's result over 40,000 rows: the series go into columns, the JSON keeps the rest. */
     @Test
     void predictionSeriesAreColumnsBesideASmallJson() throws Exception {
