@@ -84,17 +84,7 @@ final class ReportCommand implements Callable<Integer> {
         // read one at a time as the report asks (a run of 10,000 models does not fit in memory whole); a folder read
         // twice (evaluated, then drawn) warns once
         java.util.Set<String> warned = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>(warnings));
-        ResultSource results = new ResultSource() {
-            @Override
-            public int size() {
-                return folders.size();
-            }
-
-            @Override
-            public ResultsObject read(int i) {
-                return Harvesting.readOutOfSample(folders.get(i), warned::add);
-            }
-        };
+        ResultSource results = ResultSource.over(folders, dir -> Harvesting.readOutOfSample(dir, warned::add));
         Path dir = out != null ? out : home.reports().resolve(name);
         HtmlReport.Written w;
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {

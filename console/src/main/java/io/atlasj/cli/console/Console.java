@@ -228,17 +228,8 @@ public final class Console {
         }
         // ranked on lean evaluations (ten thousand models fit); a card or comparison reads its model again
         java.util.Set<String> warned = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>(warnings));
-        io.atlasj.stats.report.ResultSource source = new io.atlasj.stats.report.ResultSource() {
-            @Override
-            public int size() {
-                return folders.size();
-            }
-
-            @Override
-            public ResultsObject read(int i) {
-                return io.atlasj.harvester.Harvesting.readOutOfSample(folders.get(i), warned::add);
-            }
-        };
+        io.atlasj.stats.report.ResultSource source = io.atlasj.stats.report.ResultSource.over(folders,
+                dir -> io.atlasj.harvester.Harvesting.readOutOfSample(dir, warned::add));
         Results r;
         try (MarketDataStore store = MarketDataStore.open(home().marketData())) {
             r = new Results(workspec, HtmlReport.leaderboard(source, new Pricing(Prices.of(SeriesSource.of(store)),

@@ -151,17 +151,9 @@ public final class Classification {
         if (pos == 0 || neg == 0) {
             return Double.NaN;
         }
-        double[] onPos = new double[pos];
-        double[] onNeg = new double[neg];
-        for (int i = 0, a = 0, b = 0; i < n; i++) {
-            if (actual[i] == positive) {
-                onPos[a++] = probabilities[i][positive];
-            } else {
-                onNeg[b++] = probabilities[i][positive];
-            }
-        }
-        sortScores(onPos);
-        sortScores(onNeg);
+        double[][] scores = sortedScores(actual, probabilities, positive, pos);
+        double[] onPos = scores[0];
+        double[] onNeg = scores[1];
         double auc = 0;
         double fpr0 = 0;
         double tpr0 = 0;
@@ -247,17 +239,9 @@ public final class Classification {
         // computes this for 10,000 models x 3 classes); one point per distinct score, from the highest down
         long pos = Arrays.stream(actual).filter(y -> y == positive).count();
         long neg = n - pos;
-        double[] onPos = new double[(int) pos];
-        double[] onNeg = new double[(int) neg];
-        for (int i = 0, a = 0, b = 0; i < n; i++) {
-            if (actual[i] == positive) {
-                onPos[a++] = probabilities[i][positive];
-            } else {
-                onNeg[b++] = probabilities[i][positive];
-            }
-        }
-        sortScores(onPos);
-        sortScores(onNeg);
+        double[][] scores = sortedScores(actual, probabilities, positive, (int) pos);
+        double[] onPos = scores[0];
+        double[] onNeg = scores[1];
         double[] fpr = new double[n + 1];
         double[] tpr = new double[n + 1];
         double[] th = new double[n + 1];
@@ -350,6 +334,22 @@ public final class Classification {
      * @param called     rows called {@code c} at each threshold
      */
     public record LikelihoodRatios(double[] thresholds, double[] lrPlus, double[] lrMinus, int[] called) {
+    }
+
+    /** Class {@code positive}'s score on its rows and on the others ({@code pos} of them are its), each ascending. */
+    private static double[][] sortedScores(double[] actual, double[][] probabilities, int positive, int pos) {
+        double[] onPos = new double[pos];
+        double[] onNeg = new double[actual.length - pos];
+        for (int i = 0, a = 0, b = 0; i < actual.length; i++) {
+            if (actual[i] == positive) {
+                onPos[a++] = probabilities[i][positive];
+            } else {
+                onNeg[b++] = probabilities[i][positive];
+            }
+        }
+        sortScores(onPos);
+        sortScores(onNeg);
+        return new double[][] {onPos, onNeg};
     }
 
     /** One ROC point's scores: equal, or both NaN (the sorts put NaN highest; it is one group, as it was). */

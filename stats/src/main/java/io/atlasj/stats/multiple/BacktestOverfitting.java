@@ -63,25 +63,7 @@ public final class BacktestOverfitting {
             throw new IllegalArgumentException("need at least 2 trials, got " + n);
         }
         int size = t / blocks;
-        List<int[]> combos = new ArrayList<>();
-        choose(blocks, blocks / 2, 0, new int[blocks / 2], 0, combos);
-        double[] logits = new double[combos.size()];
-        int overfit = 0;
-        for (int c = 0; c < combos.size(); c++) {
-            boolean[] in = new boolean[blocks];
-            for (int b : combos.get(c)) {
-                in[b] = true;
-            }
-            double[] is = new double[n];
-            double[] oos = new double[n];
-            for (int j = 0; j < n; j++) {
-                is[j] = statistic.applyAsDouble(column(performance, j, in, true, size));
-                oos[j] = statistic.applyAsDouble(column(performance, j, in, false, size));
-            }
-            logits[c] = logit(is, oos);
-            overfit += logits[c] <= 0 ? 1 : 0;
-        }
-        return new Result((double) overfit / combos.size(), logits, combos.size());
+        return cscv(blocks, n, (j, in, want) -> statistic.applyAsDouble(column(performance, j, in, want, size)));
     }
 
     /**
@@ -109,20 +91,17 @@ public final class BacktestOverfitting {
         double[][] squares = new double[n][blocks];
         double[][] first = new double[n][blocks];
         boolean[][] flat = new boolean[n][blocks];
-        double[] centre = new double[n];
         java.util.stream.IntStream.range(0, n).parallel().forEach(j -> {
             double[] x = columns[j];
-            // raw sums (no centring on the trial's own mean): two trials equal over a half then give bit-equal
-            // figures for it, so ties break as in the definition; per-bar returns are small enough for the precision
-            double c = 0;
-            centre[j] = c;
+            // raw sums (not about the trial's own mean): two trials equal over a half then give bit-equal figures
+            // for it, so ties break as in the definition; per-bar returns are small enough for the precision
             for (int b = 0; b < blocks; b++) {
                 double s1 = 0;
                 double s2 = 0;
                 boolean same = true;
                 double v0 = x[b * size];
                 for (int r = b * size; r < (b + 1) * size; r++) {
-                    double d = x[r] - c;
+                    double d = x[r];
                     s1 += d;
                     s2 += d * d;
                     same &= x[r] == v0;
@@ -133,11 +112,21 @@ public final class BacktestOverfitting {
                 flat[j][b] = same;
             }
         });
+        int half = blocks / 2 * size;
+        return cscv(blocks, n, (j, in, want) -> halfSharpe(sum[j], squares[j], first[j], flat[j], in, want, half));
+    }
+
+    /** A trial's statistic on the blocks of one half: those {@code in} says are {@code want}. */
+    private interface Half {
+        double statistic(int trial, boolean[] in, boolean want);
+    }
+
+    /** Every choice of half the blocks as in-sample: the logit of each, and the share at most 0. */
+    private static Result cscv(int blocks, int n, Half half) {
         List<int[]> combos = new ArrayList<>();
         choose(blocks, blocks / 2, 0, new int[blocks / 2], 0, combos);
         double[] logits = new double[combos.size()];
         int overfit = 0;
-        int half = blocks / 2 * size;
         for (int c = 0; c < combos.size(); c++) {
             boolean[] in = new boolean[blocks];
             for (int b : combos.get(c)) {
@@ -146,8 +135,8 @@ public final class BacktestOverfitting {
             double[] is = new double[n];
             double[] oos = new double[n];
             for (int j = 0; j < n; j++) {
-                is[j] = halfSharpe(sum[j], squares[j], first[j], flat[j], centre[j], in, true, half);
-                oos[j] = halfSharpe(sum[j], squares[j], first[j], flat[j], centre[j], in, false, half);
+                is[j] = half.statistic(j, in, true);
+                oos[j] = half.statistic(j, in, false);
             }
             logits[c] = logit(is, oos);
             overfit += logits[c] <= 0 ? 1 : 0;
@@ -155,7 +144,7 @@ public final class BacktestOverfitting {
         return new Result((double) overfit / combos.size(), logits, combos.size());
     }
 
-    private static double halfSharpe(double[] sum, double[] squares, double[] first, boolean[] flat, double centre,
+    private static double halfSharpe(double[] sum, double[] squares, double[] first, boolean[] flat,
                                      boolean[] in, boolean want, int rows) {
         double s1 = 0;
         double s2 = 0;
@@ -176,7 +165,7 @@ public final class BacktestOverfitting {
         }
         double meanDev = s1 / rows;
         double var = (s2 - s1 * meanDev) / (rows - 1);
-        return var <= 0 ? Double.NaN : (centre + meanDev) / Math.sqrt(var);
+        return var <= 0 ? Double.NaN : meanDev / Math.sqrt(var);
     }
 
     /** The logit of the out-of-sample relative rank of the in-sample best (ties as in {@link #pbo}). */

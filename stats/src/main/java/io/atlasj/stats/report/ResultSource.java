@@ -21,7 +21,29 @@ public interface ResultSource {
      */
     ResultsObject read(int i) throws IOException;
 
-    /** Results already in memory (tests, the console). */
+    /** Reads one result from a place (a folder); null when it cannot be read. */
+    @FunctionalInterface
+    interface Reader<T> {
+        ResultsObject read(T place) throws IOException;
+    }
+
+    /** Results read from these places (result folders) by {@code reader}, each when asked. */
+    static <T> ResultSource over(List<T> places, Reader<T> reader) {
+        List<T> copy = List.copyOf(places);
+        return new ResultSource() {
+            @Override
+            public int size() {
+                return copy.size();
+            }
+
+            @Override
+            public ResultsObject read(int i) throws IOException {
+                return reader.read(copy.get(i));
+            }
+        };
+    }
+
+    /** Results already in memory (tests). */
     static ResultSource of(List<ResultsObject> results) {
         List<ResultsObject> copy = List.copyOf(results);
         return new ResultSource() {
