@@ -142,27 +142,45 @@ public final class Classification {
      */
     public static double auc(double[] actual, double[][] probabilities, int positive) {
         checkProbabilities(actual, probabilities);
-        int n = actual.length;
-        int pos = 0;
-        for (double y : actual) {
-            pos += y == positive ? 1 : 0;
-        }
-        int neg = n - pos;
-        if (pos == 0 || neg == 0) {
+        Counts c = counts(actual, probabilities, positive);
+        if (c.pos == 0 || c.neg == 0) {
             return Double.NaN;
         }
-        double[][] scores = sortedScores(actual, probabilities, positive, pos);
+        double auc = 0;
+        for (int j = 1; j < c.points; j++) {
+            // the terms of roc(...).auc(), in its order
+            double fpr0 = (double) c.fp[j - 1] / c.neg;
+            double tpr0 = (double) c.tp[j - 1] / c.pos;
+            auc += ((double) c.fp[j] / c.neg - fpr0) * ((double) c.tp[j] / c.pos + tpr0) / 2;
+        }
+        return auc;
+    }
+
+    /**
+     * The ROC sweep: true and false positives at and above each distinct score of the class, from the highest down
+     * (point 0 is above every score: none called).
+     */
+    private record Counts(long[] tp, long[] fp, double[] score, int points, long pos, long neg) {
+    }
+
+    private static Counts counts(double[] actual, double[][] probabilities, int positive) {
+        int n = actual.length;
+        long pos = Arrays.stream(actual).filter(y -> y == positive).count();
+        long neg = n - pos;
+        double[][] scores = sortedScores(actual, probabilities, positive, (int) pos);
         double[] onPos = scores[0];
         double[] onNeg = scores[1];
-        double auc = 0;
-        double fpr0 = 0;
-        double tpr0 = 0;
-        long tp = 0;
-        long fp = 0;
-        int a = pos;
-        int b = neg;
+        long[] tps = new long[n + 1];
+        long[] fps = new long[n + 1];
+        double[] th = new double[n + 1];
+        th[0] = Double.POSITIVE_INFINITY;
+        int points = 1;
+        int a = onPos.length;
+        int b = onNeg.length;
         while (a > 0 || b > 0) {
             double sc = a == 0 ? onNeg[b - 1] : b == 0 ? onPos[a - 1] : Math.max(onPos[a - 1], onNeg[b - 1]);
+            long tp = tps[points - 1];
+            long fp = fps[points - 1];
             while (a > 0 && tied(onPos[a - 1], sc)) {
                 a--;
                 tp++;
@@ -171,14 +189,14 @@ public final class Classification {
                 b--;
                 fp++;
             }
-            double fpr = (double) fp / neg;
-            double tpr = (double) tp / pos;
-            auc += (fpr - fpr0) * (tpr + tpr0) / 2;
-            fpr0 = fpr;
-            tpr0 = tpr;
+            tps[points] = tp;
+            fps[points] = fp;
+            th[points] = sc;
+            points++;
         }
-        return auc;
+        return new Counts(tps, fps, th, points, pos, neg);
     }
+
 
     private static final int DIGIT = 11;
     private static final int MASK = (1 << DIGIT) - 1;
@@ -233,47 +251,19 @@ public final class Classification {
 
     /** ROC of class {@code positive} against the rest, scored by {@code probabilities[i][positive]}. */
     public static Roc roc(double[] actual, double[][] probabilities, int positive) {
-        int n = actual.length;
         checkProbabilities(actual, probabilities);
-        // the scores of the positive rows and of the others, each sorted once (no boxed comparator sort: a report
-        // computes this for 10,000 models x 3 classes); one point per distinct score, from the highest down
-        long pos = Arrays.stream(actual).filter(y -> y == positive).count();
-        long neg = n - pos;
-        double[][] scores = sortedScores(actual, probabilities, positive, (int) pos);
-        double[] onPos = scores[0];
-        double[] onNeg = scores[1];
-        double[] fpr = new double[n + 1];
-        double[] tpr = new double[n + 1];
-        double[] th = new double[n + 1];
-        th[0] = Double.POSITIVE_INFINITY;
-        int points = 1;
-        long tp = 0;
-        long fp = 0;
-        int a = onPos.length;
-        int b = onNeg.length;
-        while (a > 0 || b > 0) {
-            double sc = a == 0 ? onNeg[b - 1] : b == 0 ? onPos[a - 1] : Math.max(onPos[a - 1], onNeg[b - 1]);
-            while (a > 0 && tied(onPos[a - 1], sc)) {
-                a--;
-                tp++;
-            }
-            while (b > 0 && tied(onNeg[b - 1], sc)) {
-                b--;
-                fp++;
-            }
-            fpr[points] = neg == 0 ? Double.NaN : (double) fp / neg;
-            tpr[points] = pos == 0 ? Double.NaN : (double) tp / pos;
-            th[points] = sc;
-            points++;
-        }
-        fpr = Arrays.copyOf(fpr, points);
-        tpr = Arrays.copyOf(tpr, points);
-        th = Arrays.copyOf(th, points);
+        Counts c = counts(actual, probabilities, positive);
+        double[] fpr = new double[c.points];
+        double[] tpr = new double[c.points];
         double auc = 0;
-        for (int j = 1; j < points; j++) {
-            auc += (fpr[j] - fpr[j - 1]) * (tpr[j] + tpr[j - 1]) / 2;
+        for (int j = 0; j < c.points; j++) {
+            fpr[j] = c.neg == 0 ? Double.NaN : (double) c.fp[j] / c.neg;
+            tpr[j] = c.pos == 0 ? Double.NaN : (double) c.tp[j] / c.pos;
+            if (j > 0) {
+                auc += (fpr[j] - fpr[j - 1]) * (tpr[j] + tpr[j - 1]) / 2;
+            }
         }
-        return new Roc(fpr, tpr, th, pos == 0 || neg == 0 ? Double.NaN : auc);
+        return new Roc(fpr, tpr, Arrays.copyOf(c.score, c.points), c.pos == 0 || c.neg == 0 ? Double.NaN : auc);
     }
 
     /** {@link #logLoss} clips probabilities to {@code [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS]}. */

@@ -45,17 +45,6 @@ public interface ResultSource {
 
     /** Results already in memory (tests). */
     static ResultSource of(List<ResultsObject> results) {
-        List<ResultsObject> copy = List.copyOf(results);
-        return new ResultSource() {
-            @Override
-            public int size() {
-                return copy.size();
-            }
-
-            @Override
-            public ResultsObject read(int i) {
-                return copy.get(i);
-            }
-        };
+        return over(results, r -> r);
     }
 }

@@ -61,7 +61,7 @@ public record Performance(int bars, long spanMillis, double barsPerYear, double 
             return Double.NaN;
         }
         double[] m = centralSums(x);
-        double var = (m[2] - m[1] * m[1] / n) / (n - 1);
+        double var = m[5];
         return (double) n / ((n - 1.0) * (n - 2.0)) * (m[3] / (var * Math.sqrt(var)));
     }
 
@@ -75,14 +75,17 @@ public record Performance(int bars, long spanMillis, double barsPerYear, double 
             return Double.NaN;
         }
         double[] m = centralSums(x);
-        double var = (m[2] - m[1] * m[1] / n) / (n - 1);
+        double var = m[5];
         double n0 = n;
         double one = n0 * (n0 + 1) / ((n0 - 1) * (n0 - 2) * (n0 - 3));
         double two = 3 * (n0 - 1) * (n0 - 1) / ((n0 - 2) * (n0 - 3));
         return one * (m[4] / (var * var)) - two + 3;
     }
 
-    /** Sums of the deviations from the (two-pass) mean: {@code [n, sum d, sum d^2, sum d^3, sum d^4]}. */
+    /**
+     * Sums of the deviations from the (two-pass) mean and the sample variance from them:
+     * {@code [n, sum d, sum d^2, sum d^3, sum d^4, variance]}.
+     */
     private static double[] centralSums(double[] x) {
         double mean = mean(x);
         double s1 = 0;
@@ -97,7 +100,8 @@ public record Performance(int bars, long spanMillis, double barsPerYear, double 
             s3 += d2 * d;
             s4 += d2 * d2;
         }
-        return new double[] {x.length, s1, s2, s3, s4};
+        int n = x.length;
+        return new double[] {n, s1, s2, s3, s4, (s2 - s1 * s1 / n) / (n - 1)};
     }
 
     public static Performance of(Book.Marked m, double barsPerYear) {
