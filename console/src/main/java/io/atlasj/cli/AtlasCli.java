@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "atlas", mixinStandardHelpOptions = true, versionProvider = AtlasCli.Version.class,
         description = "Atlas for Java: find models that forecast financial markets.",
         subcommands = {QuickstartCommand.class, DataCommand.class, FeaturesCommand.class, SpecCommand.class, RunCommand.class,
-            ClusterCommand.class, HarvestCommand.class, ReportCommand.class, ConsoleCommand.class,
+            ClusterCommand.class, HarvestCommand.class, ReportCommand.class, LiveCommand.class, ConsoleCommand.class,
             CommandLine.HelpCommand.class})
 public final class AtlasCli {
     @Option(names = "--home", paramLabel = "DIR",

@@ -54,6 +54,11 @@ public record AtlasHome(Path root) {
         return dir("reports");
     }
 
+    /** The live runner's journal (H2) and its runners' stop requests. */
+    public Path live() {
+        return dir("live");
+    }
+
     private Path dir(String relative) {
         Path p = root.resolve(relative);
         try {

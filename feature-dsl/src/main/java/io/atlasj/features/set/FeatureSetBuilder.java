@@ -155,21 +155,54 @@ public final class FeatureSetBuilder {
     public FeatureMatrix build(FeatureLabelSet set, long from, long to) {
         from = clampFrom(from);
         to = clampTo(to);
-        long t0 = System.nanoTime();
         Resolved r = resolve(set);
-        List<String> fingerprint = dataFingerprint(r); // before reading: an import meanwhile shows as a later version
+        return build(set, r, from, to, from - warmupMillis(r) - Timeframe.D1.millis(), true);
+    }
+
+    /**
+     * The history a build of {@code r} reads before its first row: the longest warm-up of its features (and of the
+     * features its labels look forward on), each with one bar of its home timeline.
+     */
+    public static long warmupMillis(Resolved r) {
         long warm = 0;
         for (Feature f : r.features()) {
             warm = Math.max(warm, Evaluator.warmupMillis(f) + Evaluator.homeMillis(f));
         }
-        long horizon = 0;
         for (Label l : r.labels()) {
             if (l.feature() != null) {
                 warm = Math.max(warm, Evaluator.warmupMillis(l.feature()) + Evaluator.homeMillis(l.feature()));
+            }
+        }
+        return warm;
+    }
+
+    /**
+     * The feature rows of {@code set} (no labels: they lie in the future) with {@code from <= open time < to}, each
+     * evaluated by exactly the code of {@link #build(FeatureLabelSet, long, long)}, reading bars from
+     * {@code from - leadMillis} on: what a live runner computes at the newest bar. With {@code leadMillis} at least
+     * {@link #warmupMillis(Resolved)} every value is defined as in a batch build; windows and recursions that start
+     * later than a batch build's (at the lead rather than at the start of the data) agree with it once they have run for
+     * their warm-up. Rows where a feature has no value are left out.
+     */
+    public FeatureMatrix features(FeatureLabelSet set, long from, long to, long leadMillis) {
+        Resolved r = resolve(set);
+        if (leadMillis < warmupMillis(r)) {
+            throw new IllegalArgumentException("featureset " + set.name() + " needs " + warmupMillis(r)
+                    + " ms of history before a row, not " + leadMillis);
+        }
+        return build(set, r, from, to, from - leadMillis, false);
+    }
+
+    private FeatureMatrix build(FeatureLabelSet set, Resolved r, long from, long to, long dataFrom, boolean withLabels) {
+        long t0 = System.nanoTime();
+        List<String> fingerprint = withLabels ? dataFingerprint(r) : List.of(); // before reading: an import meanwhile
+        long warm = warmupMillis(r);                                              // shows as a later version
+        long horizon = 0;
+        for (Label l : r.labels()) {
+            if (l.feature() != null) {
                 horizon = Math.max(horizon, (l.horizon() + 1L) * Evaluator.homeMillis(l.feature()));
             }
         }
-        long dataFrom = from - warm - Timeframe.D1.millis();
         String owner = "featureset " + set.name();
         CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
         if (base.isEmpty()) {
@@ -214,9 +247,10 @@ public final class FeatureSetBuilder {
         // Labels read past 'to' (their horizon); their own evaluator, so that no feature column ever could. Under
         // fill-flat it computes them on the real bars only.
         Evaluator labelEv = new Evaluator(source, set.gaps(), dataFrom, to + horizon, owner);
-        double[][] labels = new double[r.labels().size()][];
+        List<Label> labelList = withLabels ? r.labels() : List.of();
+        double[][] labels = new double[labelList.size()][];
         for (int c = 0; c < labels.length; c++) {
-            labels[c] = onBase(labelEv.evaluate(r.labels().get(c)), baseTime, baseMs, keep, missing);
+            labels[c] = onBase(labelEv.evaluate(labelList.get(c)), baseTime, baseMs, keep, missing);
         }
         int rows = (int) count(keep);
         long[] time = new long[rows];
@@ -244,7 +278,7 @@ public final class FeatureSetBuilder {
                 missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L, null, filledBars, filledRows);
         report = report.withHint(sparse(set, realTime, report, rows, warm));
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
-                r.labels().stream().map(Label::id).toList(), l2, report, fingerprint);
+                labelList.stream().map(Label::id).toList(), l2, report, fingerprint);
     }
 
     /**

@@ -36,17 +36,12 @@ public final class DatasetPreparer {
             if (ds.task() == DatasetOptions.Task.CLASSIFICATION) {
                 target = new double[y.length];
                 switch (ds.classes().kind()) {
-                    case THRESHOLD -> {
-                        double t = ds.classes().threshold();
-                        for (int i = 0; i < y.length; i++) {
-                            target[i] = y[i] < -t ? 0 : y[i] > t ? 2 : 1;
+                    case THRESHOLD, PERCENTILES -> {
+                        if (ds.classes().kind() == DatasetOptions.Classes.Kind.PERCENTILES) {
+                            boundaries = Scaler.fitBoundaries(y, f.train(), ds.classes().lower(), ds.classes().upper());
                         }
-                        classes = 3;
-                    }
-                    case PERCENTILES -> {
-                        boundaries = Scaler.fitBoundaries(y, f.train(), ds.classes().lower(), ds.classes().upper());
                         for (int i = 0; i < y.length; i++) {
-                            target[i] = Scaler.classify(y[i], boundaries);
+                            target[i] = classOf(y[i], ds.classes(), boundaries);
                         }
                         classes = 3;
                     }
@@ -80,6 +75,19 @@ public final class DatasetPreparer {
                     center, scale, new PreparedData.Context(m.time(), transpose(scaled), bar), extra));
         }
         return out;
+    }
+
+    /**
+     * The class of a label value {@code y} under {@code classes}: by threshold (below {@code -t}: 0, above {@code t}:
+     * 2, else 1), by the percentile {@code boundaries} fitted on the training rows, or {@code y} itself for labels
+     * whose values are classes. What training targets and live outcomes are made of.
+     */
+    public static double classOf(double y, DatasetOptions.Classes classes, double[] boundaries) {
+        return switch (classes.kind()) {
+            case THRESHOLD -> y < -classes.threshold() ? 0 : y > classes.threshold() ? 2 : 1;
+            case PERCENTILES -> Scaler.classify(y, boundaries);
+            default -> y;
+        };
     }
 
     /**

@@ -701,6 +701,7 @@ public final class LocalRunner {
         f.put("declared", m.featureset().features().stream().map(Feature::id).toList());
         f.put("label", m.label().id());
         f.put("labelDeclared", m.featureset().labels().stream().map(Label::id).toList());
+        f.put("gaps", m.featureset().gaps().yamlName()); // absent in older results: served as drop, with a warning
         return f;
     }
 

@@ -1,0 +1,254 @@
+package io.atlasj.cli;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.trainer.live.LiveJournal;
+import io.atlasj.trainer.live.LiveModel;
+import io.atlasj.trainer.live.LiveRunner;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code atlas live ...}: serve a trained model on the newest bars, journal and publish its predictions. */
+@Command(name = "live", mixinStandardHelpOptions = true,
+        description = {"Run a trained model on completed bars as they come (the model runner), journal every prediction",
+            "durably, serve it over HTTP (JSON and Server-Sent Events) and publish it to Redis.",
+            "Feeds: replay (stored bars in time order; by default the model's test period)."},
+        subcommands = {LiveCommand.Start.class, LiveCommand.Status.class, LiveCommand.Stop.class,
+            LiveCommand.Predictions.class})
+final class LiveCommand {
+    @ParentCommand
+    AtlasCli atlas;
+
+    /** The journal's name of a model given as WORKSPEC/UNIT/NAME or a key. */
+    static String name(AtlasHome home, String ref) {
+        return ref.matches("[0-9a-f]{32}") ? LiveModel.find(home, ref).name() : ref;
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Run the model runner in the foreground until the replay ends or 'atlas live stop'.",
+                "Started again after a crash (or kill -9), it continues after the last journaled bar."},
+            footer = {"", "Example:", "  atlas live start --model quickstart/direction-3bar/dnn#1 --feed replay --speed 0"})
+    static final class Start implements Callable<Integer> {
+        @ParentCommand
+        LiveCommand live;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", required = true, paramLabel = "MODEL",
+                description = "WORKSPEC/UNIT/NAME (e.g. quickstart/direction-3bar/dnn#1) or a model's key.")
+        String model;
+        @Option(names = "--feed", defaultValue = "replay", paramLabel = "FEED",
+                description = "Where bars come from: replay (stored bars). Default: ${DEFAULT-VALUE}.")
+        String feed;
+        @Option(names = "--from", paramLabel = "TIME", description = "First bar to replay (UTC; default: the model's "
+                + "first test bar).")
+        String from;
+        @Option(names = "--to", paramLabel = "TIME", description = "End of the replay, exclusive (default: after the "
+                + "model's last test bar).")
+        String to;
+        @Option(names = "--speed", defaultValue = "0", paramLabel = "X",
+                description = "Replay speed: 0 as fast as possible, 1 real time, 60 sixty times real time. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        double speed;
+        @Option(names = "--redis", paramLabel = "HOST:PORT",
+                description = "Publish each prediction to Redis (key and channel atlas:live:MODEL).")
+        String redis;
+        @Option(names = "--http-port", defaultValue = "8089", paramLabel = "PORT",
+                description = "Serve /status, /predictions and /events on 127.0.0.1:PORT (0: any free port, -1: none). "
+                        + "Default: ${DEFAULT-VALUE}.")
+        int httpPort;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!feed.equals("replay")) {
+                throw new UserException("--feed " + feed + ": only 'replay' is built so far (binance-ws and dir are "
+                        + "planned)");
+            }
+            if (speed < 0) {
+                throw new UserException("--speed " + speed + ": give 0 (as fast as possible) or a positive factor");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            LiveRunner.Options o = new LiveRunner.Options(model,
+                    from == null ? null : Formats.parseTime(from, "--from"),
+                    to == null ? null : Formats.parseTime(to, "--to"), speed, redis, httpPort);
+            LiveRunner.run(live.atlas.home(), o, line -> {
+                out.println(line);
+                out.flush();
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Each model's runner state, bars predicted, live accuracy against its backtest, latency.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        LiveCommand live;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", paramLabel = "MODEL", description = "Only this model.")
+        String model;
+
+        @Override
+        public Integer call() {
+            AtlasHome home = live.atlas.home();
+            PrintWriter out = spec.commandLine().getOut();
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                List<String> models = model == null ? j.models() : List.of(name(home, model));
+                if (models.isEmpty()) {
+                    out.println("no model has run live yet (atlas live start --model WORKSPEC/UNIT/NAME)");
+                    return 0;
+                }
+                List<List<String>> rows = new ArrayList<>();
+                for (String m : models) {
+                    rows.add(row(home, j, m));
+                }
+                out.print(Formats.table(List.of("model", "state", "version", "last bar", "predicted", "skipped",
+                        "outcomes", "live acc", "backtest acc", "p50 us", "p99 us"), rows));
+                return 0;
+            }
+        }
+
+        static List<String> row(AtlasHome home, LiveJournal j, String m) {
+            var runner = j.runner(m);
+            List<LiveJournal.Entry> entries = j.entries(m, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            List<LiveJournal.Frame> frames = j.frames(m, Long.MIN_VALUE, Long.MAX_VALUE);
+            long ok = entries.stream().filter(e -> e.status().equals("ok")).count();
+            List<Long> lat = entries.stream().filter(e -> e.status().equals("ok")).map(LiveJournal.Entry::latencyMicros)
+                    .collect(Collectors.toList());
+            long known = frames.stream().filter(f -> f.outcome() != null).count();
+            long hits = frames.stream().filter(f -> f.outcome() != null && f.outcome() == f.prediction()).count();
+            String backtest = "";
+            try {
+                LiveModel lm = LiveModel.find(home, m);
+                if (lm.classifies() && lm.test() != null && lm.test().time().length > 0) {
+                    int h = 0;
+                    for (int i = 0; i < lm.test().actual().length; i++) {
+                        h += lm.test().actual()[i] == lm.test().predicted()[i] ? 1 : 0;
+                    }
+                    backtest = pct(h, lm.test().actual().length);
+                }
+            } catch (RuntimeException e) {
+                backtest = "?";
+            }
+            String state = runner.map(r -> r.state().equals("running") && System.currentTimeMillis() - r.heartbeat() > 30_000
+                    ? "silent (pid " + r.pid() + ", last heard " + Instant.ofEpochMilli(r.heartbeat()) + ")"
+                    : r.state()).orElse("-");
+            int version = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).version();
+            return List.of(m, state, String.valueOf(version),
+                    entries.isEmpty() ? "-" : Formats.time(entries.get(entries.size() - 1).barTime()),
+                    String.valueOf(ok), String.valueOf(entries.size() - ok), known + " of " + frames.size(),
+                    known == 0 ? "-" : pct(hits, known), backtest,
+                    String.valueOf(percentile(lat, 50)), String.valueOf(percentile(lat, 99)));
+        }
+
+        private static String pct(long a, long b) {
+            return String.format(Locale.ROOT, "%.1f%%", 100.0 * a / b);
+        }
+
+        private static long percentile(List<Long> v, int p) {
+            if (v.isEmpty()) {
+                return 0;
+            }
+            long[] s = v.stream().mapToLong(Long::longValue).toArray();
+            Arrays.sort(s);
+            return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Ask a model's runner to stop after the bar it is on.")
+    static final class Stop implements Callable<Integer> {
+        @ParentCommand
+        LiveCommand live;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
+        String model;
+
+        @Override
+        public Integer call() {
+            AtlasHome home = live.atlas.home();
+            String m = name(home, model);
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                if (!j.requestStop(m)) {
+                    throw new UserException(m + ": no runner of it is running (atlas live status)");
+                }
+                spec.commandLine().getOut().println(m + ": asked to stop; it stops within a second");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "predictions", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Print a model's journaled predictions, oldest first.")
+    static final class Predictions implements Callable<Integer> {
+        @ParentCommand
+        LiveCommand live;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
+        String model;
+        @Option(names = "--from", paramLabel = "TIME", description = "First bar (UTC).")
+        String from;
+        @Option(names = "--to", paramLabel = "TIME", description = "End, exclusive (UTC).")
+        String to;
+        @Option(names = "--format", defaultValue = "table", paramLabel = "F", description = "table or csv.")
+        String format;
+
+        @Override
+        public Integer call() {
+            AtlasHome home = live.atlas.home();
+            String m = name(home, model);
+            if (!format.equals("table") && !format.equals("csv")) {
+                throw new UserException("--format " + format + ": give table or csv");
+            }
+            long a = from == null ? Long.MIN_VALUE : Formats.parseTime(from, "--from");
+            long b = to == null ? Long.MAX_VALUE : Formats.parseTime(to, "--to");
+            PrintWriter out = spec.commandLine().getOut();
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                java.util.Map<Long, LiveJournal.Frame> frames = new java.util.HashMap<>();
+                j.frames(m, a, b).forEach(f -> frames.put(f.barTime(), f));
+                List<List<String>> rows = new ArrayList<>();
+                for (LiveJournal.Entry e : j.entries(m, a, b, Integer.MAX_VALUE)) {
+                    LiveJournal.Frame f = frames.get(e.barTime());
+                    String outcome = f == null || f.matchedAt() == null ? "" : f.outcome() == null ? "unknown"
+                            : num(f.outcome());
+                    rows.add(List.of(Formats.time(e.barTime()), String.valueOf(e.version()), e.status(),
+                            Double.isNaN(e.predicted()) ? "" : num(e.predicted()),
+                            e.probabilities() == null ? "" : Arrays.stream(e.probabilities()).mapToObj(LiveCommand::num)
+                                    .collect(Collectors.joining(format.equals("csv") ? ";" : " ")),
+                            outcome, String.valueOf(e.latencyMicros()), e.reason() == null ? "" : e.reason()));
+                }
+                List<String> header = List.of("bar", "version", "status", "prediction", "probabilities", "outcome",
+                        "latency_us", "reason");
+                if (format.equals("csv")) {
+                    out.println(String.join(",", header));
+                    for (List<String> r : rows) {
+                        out.println(r.stream().map(LiveCommand::csv).collect(Collectors.joining(",")));
+                    }
+                } else {
+                    out.print(Formats.table(header, rows));
+                }
+                return 0;
+            }
+        }
+    }
+
+    static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

@@ -1,0 +1,88 @@
+package io.atlasj.trainer.live;
+
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.features.set.FeatureSetBuilder;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.QuoteCandleSeries;
+import io.atlasj.marketdata.Timeframe;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bars a live runner may see: every series a featureset reads, held in memory over the replayed period and the
+ * history before it, served only up to "now" (the close of the newest completed base bar, {@link #advanceTo}). A bar
+ * of any timeframe is visible once it has closed, so a feature can never read a bar from the future however it asks.
+ * Reading from memory keeps the market-data store free for imports while a runner runs.
+ */
+final class BarWindow implements SeriesSource {
+    private final Map<String, CandleSeries> candles = new HashMap<>();
+    private final Map<String, QuoteCandleSeries> quotes = new HashMap<>();
+    private final List<Market> markets;
+    private long now = Long.MIN_VALUE;
+
+    /**
+     * Reads each series {@code r} needs over {@code [from, to)} from {@code store}.
+     *
+     * @param from the first bar any feature reads (the first replayed bar minus the lead)
+     * @param to   the end of the replay plus the longest label horizon (outcomes are matched within it)
+     */
+    BarWindow(SeriesSource store, FeatureSetBuilder.Resolved r, long from, long to) {
+        for (FeatureSetBuilder.Need n : r.needs()) {
+            if (n.quotes()) {
+                quotes.put(key(n.market(), n.timeframe()), store.quoteBars(n.market(), n.timeframe(), from, to));
+            } else {
+                candles.put(key(n.market(), n.timeframe()), store.candles(n.market(), n.timeframe(), from, to));
+            }
+        }
+        markets = List.copyOf(store.markets());
+    }
+
+    /** Makes the bars that close at or before {@code close} visible. */
+    void advanceTo(long close) {
+        now = close;
+    }
+
+    long now() {
+        return now;
+    }
+
+    private static String key(Market m, Timeframe tf) {
+        return m + " " + tf;
+    }
+
+    @Override
+    public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
+        CandleSeries c = candles.get(key(market, tf));
+        if (c == null) {
+            throw new IllegalStateException("the live window holds no candles of " + market + " at " + tf);
+        }
+        // a bar opening at t closes at t + tf: visible when t + tf <= now
+        return c.between(from, Math.min(to, now - tf.millis() + 1));
+    }
+
+    @Override
+    public QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
+        QuoteCandleSeries q = quotes.get(key(market, tf));
+        if (q == null) {
+            throw new IllegalStateException("the live window holds no quote bars of " + market + " at " + tf);
+        }
+        long until = Math.min(to, now - tf.millis() + 1);
+        QuoteCandleSeries.Builder b = QuoteCandleSeries.builder(market, tf);
+        long[] t = q.openTimes();
+        for (int i = 0; i < q.size(); i++) {
+            if (t[i] >= from && t[i] < until) {
+                b.add(t[i], q.column(0)[i], q.column(1)[i], q.column(2)[i], q.column(3)[i], q.column(4)[i],
+                        q.column(5)[i], q.column(6)[i], q.column(7)[i], q.column(8)[i], q.column(9)[i],
+                        io.atlasj.marketdata.CandleSource.of(q.sources()[i]));
+            }
+        }
+        return b.build();
+    }
+
+    @Override
+    public List<Market> markets() {
+        return markets;
+    }
+}

@@ -1,0 +1,391 @@
+package io.atlasj.trainer.live;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * The live runner's durable record (H2 under {@code ATLAS_HOME/live}, {@code WRITE_DELAY=0}: a committed row survives
+ * kill -9): the model versions served, one row per base bar and model (a prediction, or the reason there is none),
+ * one inference frame per prediction (a reference to its inputs: market, timeframe and the range of bars read, the
+ * model version whose normalisation parameters scaled them, the prediction and when its outcome is due) with the
+ * outcome once it is known, and each runner's state. A bar's prediction and frame are committed together, and the
+ * primary key (model, bar) makes a second prediction of a bar impossible. Opened with H2's automatic mixed mode, so
+ * that {@code atlas live status} reads it while a runner writes.
+ */
+public final class LiveJournal implements AutoCloseable {
+    private final Connection c;
+
+    /** One base bar's entry: a prediction ({@code status ok}) or why there is none ({@code skipped}). */
+    public record Entry(String model, long barTime, int version, String status, String reason, double predicted,
+                        double[] probabilities, double confidence, long latencyMicros, long writtenAt) {
+    }
+
+    /**
+     * An inference frame: what a prediction was made from, by reference (no copy of the bars), and its outcome once
+     * known.
+     */
+    public record Frame(String model, long barTime, int version, String market, String timeframe, long inputFrom,
+                        long inputTo, double prediction, double confidence, long targetTime, Double outcome,
+                        Long matchedAt) {
+    }
+
+    /** A runner's row: state is running, finished, stopped or failed. */
+    public record Runner(String model, long pid, String state, String feed, long startedAt, long heartbeat,
+                         int httpPort, String detail, boolean stopRequested) {
+    }
+
+    private LiveJournal(Connection c) {
+        this.c = c;
+    }
+
+    public static LiveJournal open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("journal").toAbsolutePath()
+                    + ";WRITE_DELAY=0;AUTO_SERVER=TRUE", "atlas", "");
+            try (Statement s = c.createStatement()) {
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS model_version(
+                          model VARCHAR(400) NOT NULL, version INT NOT NULL, model_key VARCHAR(64) NOT NULL,
+                          model_sha256 VARCHAR(64) NOT NULL, source VARCHAR(2000) NOT NULL, created_at BIGINT NOT NULL,
+                          PRIMARY KEY (model, version))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS prediction(
+                          model VARCHAR(400) NOT NULL, bar_time BIGINT NOT NULL, version INT NOT NULL,
+                          status VARCHAR(10) NOT NULL, reason VARCHAR(2000), predicted DOUBLE PRECISION,
+                          probabilities VARCHAR(2000), confidence DOUBLE PRECISION, latency_us BIGINT NOT NULL,
+                          written_at BIGINT NOT NULL, PRIMARY KEY (model, bar_time))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS frame(
+                          model VARCHAR(400) NOT NULL, bar_time BIGINT NOT NULL, version INT NOT NULL,
+                          market VARCHAR(200) NOT NULL, timeframe VARCHAR(8) NOT NULL, input_from BIGINT NOT NULL,
+                          input_to BIGINT NOT NULL, prediction DOUBLE PRECISION NOT NULL,
+                          confidence DOUBLE PRECISION, target_time BIGINT NOT NULL, outcome DOUBLE PRECISION,
+                          matched_at BIGINT, PRIMARY KEY (model, bar_time))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS runner(
+                          model VARCHAR(400) NOT NULL PRIMARY KEY, pid BIGINT NOT NULL, state VARCHAR(10) NOT NULL,
+                          feed VARCHAR(2000) NOT NULL, started_at BIGINT NOT NULL, heartbeat BIGINT NOT NULL,
+                          http_port INT NOT NULL, detail VARCHAR(4000), stop_requested BOOLEAN NOT NULL)""");
+            }
+            return new LiveJournal(c);
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("cannot open the live journal under " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The version number of the model file with {@code sha256} for {@code model}: the existing one, or the next
+     * number, recorded now.
+     */
+    public synchronized int version(String model, String key, String sha256, String source) {
+        try {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT version FROM model_version WHERE model = ? AND model_sha256 = ? ORDER BY version DESC")) {
+                p.setString(1, model);
+                p.setString(2, sha256);
+                try (ResultSet r = p.executeQuery()) {
+                    if (r.next()) {
+                        return r.getInt(1);
+                    }
+                }
+            }
+            int next;
+            try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM model_version "
+                    + "WHERE model = ?")) {
+                p.setString(1, model);
+                try (ResultSet r = p.executeQuery()) {
+                    r.next();
+                    next = r.getInt(1);
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO model_version VALUES (?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, model);
+                p.setInt(2, next);
+                p.setString(3, key);
+                p.setString(4, sha256);
+                p.setString(5, source);
+                p.setLong(6, System.currentTimeMillis());
+                p.executeUpdate();
+            }
+            return next;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The newest bar with an entry for {@code model}. */
+    public synchronized OptionalLong lastBar(String model) {
+        try (PreparedStatement p = c.prepareStatement("SELECT MAX(bar_time) FROM prediction WHERE model = ?")) {
+            p.setString(1, model);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                long v = r.getLong(1);
+                return r.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Commits a bar's entry and, for a prediction, its frame, in one transaction. */
+    public synchronized void record(Entry e, Frame f) {
+        try {
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO prediction VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, e.model());
+                p.setLong(2, e.barTime());
+                p.setInt(3, e.version());
+                p.setString(4, e.status());
+                p.setString(5, e.reason());
+                setDouble(p, 6, e.predicted());
+                p.setString(7, e.probabilities() == null ? null : Arrays.stream(e.probabilities())
+                        .mapToObj(Double::toString).collect(Collectors.joining(",")));
+                setDouble(p, 8, e.confidence());
+                p.setLong(9, e.latencyMicros());
+                p.setLong(10, e.writtenAt());
+                p.executeUpdate();
+            }
+            if (f != null) {
+                try (PreparedStatement p = c.prepareStatement(
+                        "INSERT INTO frame VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)")) {
+                    p.setString(1, f.model());
+                    p.setLong(2, f.barTime());
+                    p.setInt(3, f.version());
+                    p.setString(4, f.market());
+                    p.setString(5, f.timeframe());
+                    p.setLong(6, f.inputFrom());
+                    p.setLong(7, f.inputTo());
+                    p.setDouble(8, f.prediction());
+                    setDouble(p, 9, f.confidence());
+                    p.setLong(10, f.targetTime());
+                    p.executeUpdate();
+                }
+            }
+            c.commit();
+        } catch (SQLException ex) {
+            rollback();
+            throw failure(ex);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Frames of {@code model} whose outcome is due by {@code now} and not yet recorded, oldest first. */
+    public synchronized List<Frame> due(String model, long now) {
+        return frames("SELECT * FROM frame WHERE model = ? AND target_time <= ? AND matched_at IS NULL "
+                + "ORDER BY bar_time", model, now);
+    }
+
+    /** Records a frame's outcome (NaN: it cannot be known, e.g. a gap in the bars of its horizon). */
+    public synchronized void match(String model, long barTime, double outcome, long at) {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE frame SET outcome = ?, matched_at = ? WHERE model = ? AND bar_time = ? AND matched_at IS NULL")) {
+            setDouble(p, 1, outcome);
+            p.setLong(2, at);
+            p.setString(3, model);
+            p.setLong(4, barTime);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public synchronized List<Frame> frames(String model, long from, long to) {
+        return frames("SELECT * FROM frame WHERE model = ? AND bar_time >= ? AND bar_time < ? ORDER BY bar_time",
+                model, from, to);
+    }
+
+    private List<Frame> frames(String sql, String model, long... args) {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, model);
+            for (int i = 0; i < args.length; i++) {
+                p.setLong(i + 2, args[i]);
+            }
+            List<Frame> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    double outcome = r.getDouble("outcome");
+                    Double o = r.wasNull() ? null : outcome;
+                    long matched = r.getLong("matched_at");
+                    Long m = r.wasNull() ? null : matched;
+                    out.add(new Frame(r.getString("model"), r.getLong("bar_time"), r.getInt("version"),
+                            r.getString("market"), r.getString("timeframe"), r.getLong("input_from"),
+                            r.getLong("input_to"), r.getDouble("prediction"), r.getDouble("confidence"),
+                            r.getLong("target_time"), o, m));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Entries of {@code model} with {@code from <= bar < to}, oldest first, at most {@code limit}. */
+    public synchronized List<Entry> entries(String model, long from, long to, int limit) {
+        try (PreparedStatement p = c.prepareStatement("SELECT * FROM prediction WHERE model = ? AND bar_time >= ? "
+                + "AND bar_time < ? ORDER BY bar_time LIMIT ?")) {
+            p.setString(1, model);
+            p.setLong(2, from);
+            p.setLong(3, to);
+            p.setInt(4, limit);
+            List<Entry> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    String probs = r.getString("probabilities");
+                    out.add(new Entry(r.getString("model"), r.getLong("bar_time"), r.getInt("version"),
+                            r.getString("status"), r.getString("reason"), nullable(r, "predicted"),
+                            probs == null ? null : Arrays.stream(probs.split(",")).mapToDouble(Double::parseDouble)
+                                    .toArray(), nullable(r, "confidence"), r.getLong("latency_us"),
+                            r.getLong("written_at")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The models with entries or a runner, sorted. */
+    public synchronized List<String> models() {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT model FROM prediction UNION SELECT model FROM runner ORDER BY 1")) {
+            List<String> out = new ArrayList<>();
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Records that a runner started (replacing the model's previous runner row). */
+    public synchronized void started(String model, long pid, String feed, int httpPort) {
+        long now = System.currentTimeMillis();
+        try (PreparedStatement p = c.prepareStatement("MERGE INTO runner KEY (model) VALUES (?, ?, 'running', ?, ?, ?, "
+                + "?, NULL, FALSE)")) {
+            p.setString(1, model);
+            p.setLong(2, pid);
+            p.setString(3, feed);
+            p.setLong(4, now);
+            p.setLong(5, now);
+            p.setInt(6, httpPort);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** A runner's heartbeat; returns whether a stop was asked for. */
+    public synchronized boolean heartbeat(String model) {
+        try (PreparedStatement p = c.prepareStatement("UPDATE runner SET heartbeat = ? WHERE model = ?")) {
+            p.setLong(1, System.currentTimeMillis());
+            p.setString(2, model);
+            p.executeUpdate();
+            return runner(model).map(Runner::stopRequested).orElse(false);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public synchronized void ended(String model, String state, String detail) {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE runner SET state = ?, detail = ?, heartbeat = ? WHERE model = ?")) {
+            p.setString(1, state);
+            p.setString(2, detail);
+            p.setLong(3, System.currentTimeMillis());
+            p.setString(4, model);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Asks the model's runner to stop; false when none is recorded as running. */
+    public synchronized boolean requestStop(String model) {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE runner SET stop_requested = TRUE WHERE model = ? AND state = 'running'")) {
+            p.setString(1, model);
+            return p.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public synchronized Optional<Runner> runner(String model) {
+        try (PreparedStatement p = c.prepareStatement("SELECT * FROM runner WHERE model = ?")) {
+            p.setString(1, model);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Runner(r.getString("model"), r.getLong("pid"), r.getString("state"),
+                        r.getString("feed"), r.getLong("started_at"), r.getLong("heartbeat"), r.getInt("http_port"),
+                        r.getString("detail"), r.getBoolean("stop_requested")));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Double nullableObj(ResultSet r, String col) throws SQLException {
+        double v = r.getDouble(col);
+        return r.wasNull() ? null : v;
+    }
+
+    private static double nullable(ResultSet r, String col) throws SQLException {
+        Double v = nullableObj(r, col);
+        return v == null ? Double.NaN : v;
+    }
+
+    private static void setDouble(PreparedStatement p, int i, double v) throws SQLException {
+        if (Double.isNaN(v)) {
+            p.setNull(i, java.sql.Types.DOUBLE);
+        } else {
+            p.setDouble(i, v);
+        }
+    }
+
+    private void rollback() {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the failure being reported matters more
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is gone; the next call says so
+        }
+    }
+
+    private static IllegalStateException failure(SQLException e) {
+        return new IllegalStateException("the live journal: " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.atlasj.trainer.live;
+
+import io.atlasj.features.Feature;
+import io.atlasj.features.Label;
+import io.atlasj.features.eval.GapPolicy;
+import io.atlasj.features.parse.FeatureParser;
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.trainer.data.DatasetPreparer;
+import io.atlasj.trainer.model.Predictor;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.ModelType;
+import io.atlasj.workspec.results.ResultsIo;
+import io.atlasj.workspec.results.ResultsObject;
+import io.atlasj.workspec.results.SpecJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A trained model as the live runner serves it, taken whole from its result: the featureset it was trained on (the
+ * resolved feature ids of {@code result.json}, not today's YAML), the scaler and class boundaries fitted on its
+ * training rows, and the model file of its last fold (the one trained on the latest data), whose SHA-256 must be the
+ * one the result names.
+ *
+ * @param ref        how the user named it: {@code WORKSPEC/UNIT/NAME}
+ * @param dir        the result's folder
+ * @param test       the last fold's test rows' bar times (the default replay period), empty when it has none
+ * @param testActual the last fold's stored test predictions, for checking a replay against them
+ */
+public record LiveModel(String ref, String key, Path dir, ModelType type, FeatureLabelSet featureset, Label label,
+                        DatasetOptions dataset, double[] center, double[] scale, double targetCenter,
+                        double targetScale, double[] boundaries, String modelFile, String modelSha256,
+                        ResultsObject.Split test, List<String> warnings) {
+
+    /** The live name of a model: {@code WORKSPEC/UNIT/NAME}. */
+    public String name() {
+        return ref;
+    }
+
+    public boolean classifies() {
+        return dataset.task() == DatasetOptions.Task.CLASSIFICATION;
+    }
+
+    public Timeframe baseTimeframe() {
+        return featureset.baseTimeframe();
+    }
+
+    /** When the label of the row of bar {@code barOpen} is known: the close of the last bar of its horizon. */
+    public long targetTime(long barOpen) {
+        return barOpen + (label.horizon() + 1L) * baseTimeframe().millis();
+    }
+
+    /** The features scaled as in training: {@code (x - center) / scale} with the training rows' parameters. */
+    public double[] scale(double[] row) {
+        double[] out = new double[row.length];
+        for (int c = 0; c < row.length; c++) {
+            out[c] = (row[c] - center[c]) / scale[c];
+        }
+        return out;
+    }
+
+    /** A regression output in the label's units (training z-scores regression targets). */
+    public double unscale(double v) {
+        return targetCenter + targetScale * v;
+    }
+
+    /** The class (classification) or value (regression) a label value stands for, as in training. */
+    public double outcome(double labelValue) {
+        return classifies() ? DatasetPreparer.classOf(labelValue, dataset.classes(), boundaries) : labelValue;
+    }
+
+    /** The model, ready to predict: its file checked against the result's SHA-256. */
+    public Predictor predictor() {
+        Path file = dir.resolve(modelFile);
+        try {
+            String sha = ResultsIo.sha256(file);
+            if (!sha.equals(modelSha256)) {
+                throw new IllegalArgumentException(file + ": SHA-256 " + sha + " differs from the " + modelSha256
+                        + " its result names; the file was changed or damaged, train the model again");
+            }
+            return Predictor.load(file, type, center.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Finds and reads a model: {@code WORKSPEC/UNIT/NAME} (e.g. {@code quickstart/direction-3bar/dnn#1}) or its
+     * 32-hex key.
+     *
+     * @throws IllegalArgumentException saying what was looked for and what there is
+     */
+    public static LiveModel find(AtlasHome home, String ref) {
+        Path dir = locate(home.runs(), ref);
+        ResultsObject r = ResultsIo.complete(dir).orElseThrow(() -> new IllegalArgumentException(ref + ": the result in "
+                + dir + " is not complete (" + ResultsIo.verify(dir).problem() + ")"));
+        if (!"done".equals(r.status())) {
+            throw new IllegalArgumentException(ref + ": the model failed in training (" + r.failure() + ")");
+        }
+        ModelType type = ModelType.parse(String.valueOf(r.spec().get("type")));
+        if (!Predictor.serves(type)) {
+            throw new IllegalArgumentException(ref + ": models of type " + type.id() + " cannot be served live yet "
+                    + "(dnn, logistic and linear can)");
+        }
+        String name = r.workspec() + "/" + r.spec().get("unit") + "/" + r.spec().get("name");
+        ResultsObject.FoldResult fold = r.folds().get(r.folds().size() - 1);
+        if (fold.modelFile() == null) {
+            throw new IllegalArgumentException(ref + ": its last fold has no model file");
+        }
+        List<String> warnings = new ArrayList<>();
+        FeatureLabelSet set = featureset(r.featureset(), warnings, ref);
+        Label label = labelOf(r, set);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> scaler = fold.scaler();
+        DatasetOptions dataset = SpecJson.dataset((Map<String, ?>) r.spec().get("dataset"));
+        return new LiveModel(name, r.key(), dir, type, set, label, dataset, numbers(scaler.get("center")),
+                numbers(scaler.get("scale")), ((Number) scaler.get("targetCenter")).doubleValue(),
+                ((Number) scaler.get("targetScale")).doubleValue(), fold.boundaries(), fold.modelFile(),
+                fold.modelSha256(), fold.test(), List.copyOf(warnings));
+    }
+
+    static Path locate(Path runs, String ref) {
+        if (ref.matches("[0-9a-f]{32}")) {
+            try (Stream<Path> s = Files.isDirectory(runs) ? Files.walk(runs, 3) : Stream.empty()) {
+                return s.filter(p -> p.getFileName().toString().equals(ref) && Files.isDirectory(p)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no model with the key " + ref + " under "
+                                + runs));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        String[] parts = ref.split("/");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("--model " + ref + ": give WORKSPEC/UNIT/NAME (e.g. "
+                    + "quickstart/direction-3bar/dnn#1) or a model's 32-hex key");
+        }
+        Path unit = runs.resolve(parts[0]).resolve(parts[1]);
+        if (!Files.isDirectory(unit)) {
+            throw new IllegalArgumentException("--model " + ref + ": no results of WorkSpec " + parts[0] + ", unit "
+                    + parts[1] + " under " + runs + " (run it first: atlas run WORKSPEC --local)");
+        }
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(unit)) {
+            for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
+                Path f = d.resolve(ResultsIo.FILE);
+                if (!Files.isRegularFile(f)) {
+                    continue;
+                }
+                String n = nameIn(f);
+                if (parts[2].equals(n)) {
+                    return d;
+                }
+                names.add(n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalArgumentException("--model " + ref + ": unit " + parts[0] + "/" + parts[1] + " has no model "
+                + parts[2] + "; it has " + names.stream().sorted().toList());
+    }
+
+    private static String nameIn(Path resultFile) {
+        try {
+            Object spec = new com.fasterxml.jackson.databind.ObjectMapper().readTree(resultFile.toFile()).path("spec")
+                    .path("name").asText(null);
+            return spec == null ? null : spec.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static FeatureLabelSet featureset(Map<String, Object> f, List<String> warnings, String ref) {
+        String[] base = String.valueOf(f.get("base")).split(" ");
+        List<Feature> features = new ArrayList<>();
+        for (Object id : (List<?>) f.get("features")) {
+            features.add(FeatureParser.parseFeature(String.valueOf(id)));
+        }
+        List<Label> labels = new ArrayList<>();
+        for (Object id : (List<?>) f.get("labels")) {
+            labels.add(FeatureParser.parseLabel(String.valueOf(id)));
+        }
+        GapPolicy gaps = GapPolicy.DROP;
+        if (f.get("gaps") == null) {
+            warnings.add(ref + ": its result predates the record of the featureset's gap policy; served as 'drop' (if "
+                    + "it was trained under fill-flat or bridge, train it again)");
+        } else {
+            gaps = GapPolicy.parse(String.valueOf(f.get("gaps")));
+        }
+        return new FeatureLabelSet(String.valueOf(f.get("name")), Market.parse(base[0]), Timeframe.parse(base[1]),
+                null, null, features, labels, gaps);
+    }
+
+    /** The label the model learned: the featureset's label at the declared label's position. */
+    private static Label labelOf(ResultsObject r, FeatureLabelSet set) {
+        Object declared = r.featureset().get("labelDeclared");
+        String wanted = String.valueOf(r.featureset().get("label"));
+        if (declared instanceof List<?> d) {
+            int i = d.stream().map(String::valueOf).toList().indexOf(wanted);
+            if (i >= 0 && i < set.labels().size()) {
+                return set.labels().get(i);
+            }
+        }
+        return set.labels().get(0);
+    }
+
+    private static double[] numbers(Object list) {
+        return ((List<?>) list).stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
+    }
+}

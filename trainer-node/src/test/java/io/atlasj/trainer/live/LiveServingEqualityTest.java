@@ -1,0 +1,209 @@
+package io.atlasj.trainer.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.features.set.FeatureMatrix;
+import io.atlasj.features.set.FeatureSetBuilder;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.pipeline.BundledData;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.trainer.local.LocalRunner;
+import io.atlasj.trainer.model.Dl4jTrainer;
+import io.atlasj.trainer.model.Predictor;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.FeaturesetLocator;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.WorkSpecYaml;
+import io.atlasj.workspec.results.ResultsObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training/serving equality on the bundled data: a runner replaying the test period of trained models computes
+ * bit-identical feature rows to the batch build the models were trained on, predicts what training stored for those
+ * rows, and matches each prediction to the outcome training held as the test row's actual value. A classifier by
+ * threshold-free classes, one by percentile boundaries fitted on training rows, and a regression (whose output is
+ * un-scaled) are served.
+ */
+class LiveServingEqualityTest {
+    @TempDir
+    static Path dir;
+    static AtlasHome home;
+
+    static final String SPEC = """
+            name: serve
+            execution: {slots: 2}
+            units:
+              - name: direction
+                featureset: quickstart
+                dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - name: dnn
+                    type: dnn
+                    hidden: [[16]]
+                    training: {epochs: 3, lr: 0.003}
+              - name: terciles
+                featureset: quickstart
+                dataset: {task: classification, label: "ThreeClassPercentile(3)", classes: {percentiles: [33.333, 66.667]}}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - name: logistic
+                    type: logistic
+                    training: {epochs: 3}
+              - name: returns
+                featureset: quickstart
+                dataset: {task: regression, label: "FutureReturn(1)", scaling: robust}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - name: linear
+                    type: linear
+                    training: {epochs: 3}
+            """;
+
+    @BeforeAll
+    static void train() throws Exception {
+        WorkSpec ws = WorkSpecYaml.read("serve.yaml", SPEC,
+                FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")), false);
+        home = new AtlasHome(dir.resolve("home"));
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("b"))), BundledData.options(),
+                    ImportJob.Listener.NONE);
+            for (LocalRunner.Outcome o : new LocalRunner(home, store, new Dl4jTrainer(), 2).run(ws, Expander.expand(ws),
+                    new LocalRunner.Listener() {
+                    })) {
+                assertThat(o.result().status()).as(o.result().failure()).isEqualTo("done");
+            }
+        }
+    }
+
+    /**
+     * With a lead that reaches back to the first stored bar, the runner reads what the batch build read and its rows
+     * are the batch build's bit for bit. With the default lead (three warm-ups) windowed sums and recursions start
+     * later than the batch build's and agree with them to rounding: measured, at most 1e-9 relative.
+     */
+    @Test
+    void theRunnersFeatureRowsAreTheBatchBuilds() throws Exception {
+        LiveModel m = LiveModel.find(home, "serve/direction/dnn#0");
+        assertThat(m.warnings()).isEmpty();
+        long bar = m.baseTimeframe().millis();
+        long[] test = m.test().time();
+        assertThat(test.length).isGreaterThan(200);
+        FeatureMatrix batch;
+        BarWindow window;
+        long lead;
+        long all;
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            FeatureSetBuilder b = new FeatureSetBuilder(SeriesSource.of(store));
+            batch = b.build(m.featureset(), Long.MIN_VALUE, Long.MAX_VALUE);
+            FeatureSetBuilder.Resolved r = b.resolve(m.featureset());
+            long warm = FeatureSetBuilder.warmupMillis(r);
+            lead = Math.max(LiveRunner.LEAD_WARMUPS * warm, warm + Timeframe.D1.millis());
+            long first = store.candles(m.featureset().baseMarket(), m.baseTimeframe()).openTime(0);
+            all = test[test.length - 1] - first + Timeframe.D1.millis();
+            assertThat(lead).as("the default lead does not reach the first bar").isLessThan(test[0] - first);
+            window = new BarWindow(SeriesSource.of(store), r, first - Timeframe.D1.millis(),
+                    test[test.length - 1] + 10 * bar);
+        }
+        double worst = 0;
+        for (long t : test) {
+            int row = Arrays.binarySearch(batch.time(), t);
+            assertThat(row).isNotNegative();
+            window.advanceTo(t + bar);
+            double[] whole = LiveRunner.features(m, window, all, t);
+            double[] live = LiveRunner.features(m, window, lead, t);
+            assertThat(whole).as("row at %d", t).isNotNull();
+            assertThat(live).as("row at %d", t).isNotNull();
+            for (int c = 0; c < whole.length; c++) {
+                double expected = batch.features()[c][row];
+                // bit for bit: Double.equals compares the bits
+                assertThat(whole[c]).as("%s at %d: live %s, batch %s", batch.featureIds().get(c), t, whole[c],
+                        expected).isEqualTo(expected);
+                worst = Math.max(worst, Math.abs(live[c] - expected) / Math.max(1, Math.abs(expected)));
+            }
+        }
+        assertThat(worst).as("largest relative difference with the default lead").isLessThan(1e-9);
+        // and nothing from the future: the bar being predicted must have closed; one bar earlier it is not there
+        window.advanceTo(test[0] + bar - 1);
+        assertThatThrownBy(() -> LiveRunner.features(m, window, lead, test[0])).hasMessageContaining("has none");
+    }
+
+    @Test
+    void aReplayOfTheTestPeriodPredictsWhatTrainingStoredAndMatchesTheActualOutcomes() throws Exception {
+        for (String ref : List.of("serve/direction/dnn#0", "serve/terciles/logistic#0", "serve/returns/linear#0")) {
+            LiveModel m = LiveModel.find(home, ref);
+            List<String> lines = new ArrayList<>();
+            LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), lines::add);
+            ResultsObject.Split test = m.test();
+            assertThat(o.predicted()).as(ref).isEqualTo(test.time().length);
+            assertThat(o.skipped()).isZero();
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                List<LiveJournal.Entry> entries = j.entries(ref, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+                List<LiveJournal.Frame> frames = j.frames(ref, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertThat(entries).hasSize(test.time().length);
+                int matched = 0;
+                for (int i = 0; i < entries.size(); i++) {
+                    LiveJournal.Entry e = entries.get(i);
+                    assertThat(e.barTime()).isEqualTo(test.time()[i]);
+                    if (m.classifies()) {
+                        assertThat(e.predicted()).as("%s bar %d", ref, i).isEqualTo(test.predicted()[i]);
+                        for (int c = 0; c < e.probabilities().length; c++) {
+                            assertThat(e.probabilities()[c]).isCloseTo(test.probabilities()[i][c],
+                                    org.assertj.core.data.Offset.offset(1e-6));
+                        }
+                    } else {
+                        assertThat(e.predicted()).as("%s bar %d", ref, i).isCloseTo(test.predicted()[i],
+                                org.assertj.core.data.Offset.offset(1e-6 * Math.max(1e-4, Math.abs(test.predicted()[i]))));
+                    }
+                    LiveJournal.Frame f = frames.get(i);
+                    assertThat(f.barTime()).isEqualTo(e.barTime());
+                    assertThat(f.inputTo()).isEqualTo(e.barTime() + m.baseTimeframe().millis());
+                    if (f.matchedAt() != null) {
+                        assertThat(f.outcome()).as("%s outcome at %d", ref, i).isNotNull();
+                        if (m.classifies()) {
+                            assertThat(f.outcome()).isEqualTo(test.actual()[i]);
+                        } else {
+                            assertThat(f.outcome()).isCloseTo(test.actual()[i], org.assertj.core.data.Offset.offset(1e-12));
+                        }
+                        matched++;
+                    }
+                }
+                // every frame whose horizon ended within the replay has its outcome
+                int horizon = m.label().horizon() + 1;
+                assertThat(matched).as(ref).isEqualTo(entries.size() - horizon + 1);
+            }
+            // run again: everything is journaled already, nothing is predicted twice
+            LiveRunner.Outcome again = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1),
+                    lines::add);
+            assertThat(again.predicted()).isZero();
+            assertThat(lines).anyMatch(l -> l.contains("resuming after"));
+        }
+    }
+
+    @Test
+    void aChangedModelFileIsRefused() throws Exception {
+        LiveModel m = LiveModel.find(home, "serve/direction/dnn#0");
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy);
+        LiveModel tampered = new LiveModel(m.ref(), m.key(), copy, m.type(), m.featureset(), m.label(), m.dataset(),
+                m.center(), m.scale(), m.targetCenter(), m.targetScale(), m.boundaries(), m.modelFile(),
+                m.modelSha256(), m.test(), m.warnings());
+        byte[] bytes = Files.readAllBytes(m.dir().resolve(m.modelFile()));
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(copy.resolve(m.modelFile()), bytes);
+        assertThatThrownBy(tampered::predictor).hasMessageContaining("SHA-256").hasMessageContaining("differs");
+        assertThatThrownBy(() -> LiveModel.find(home, "serve/direction/lstm#0")).hasMessageContaining("has no model "
+                + "lstm#0").hasMessageContaining("dnn#0");
+        assertThat(Predictor.serves(io.atlasj.workspec.ModelType.LSTM)).isFalse();
+    }
+}
