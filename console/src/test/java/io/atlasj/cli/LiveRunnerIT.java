@@ -1,0 +1,255 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.trainer.live.LiveJournal;
+import io.atlasj.trainer.live.LiveModel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * The model runner as a user runs it, in real processes on the bundled data: {@code atlas live start} killed with
+ * SIGKILL mid-replay and started again journals every test bar exactly once; a run publishing to a real
+ * {@code redis-server} puts every prediction on the channel and the newest under the key, and streams them over
+ * Server-Sent Events.
+ */
+class LiveRunnerIT {
+    @TempDir
+    static Path dir;
+    static Path home;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Pattern PORT = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
+
+    @BeforeAll
+    static void train() throws Exception {
+        home = dir.resolve("home");
+        StringWriter err = new StringWriter();
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home.toString(), "data", "import", "--bundled")).as(err.toString()).isZero();
+        Path spec = dir.resolve("live.yaml");
+        Files.writeString(spec, """
+                name: live
+                units:
+                  - name: direction
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - name: dnn
+                        type: dnn
+                        hidden: [[16], [8]]
+                        training: {epochs: 3, lr: 0.003}
+                """);
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home.toString(), "run", spec.toString(), "--local", "--slots", "1")).as(err.toString()).isZero();
+    }
+
+    private static Process live(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                AtlasCli.class.getName(), "--home", home.toString(), "live", "start"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb.start();
+    }
+
+    /** Reads the process's output on a thread; completes with the HTTP port once the runner says it. */
+    private static CompletableFuture<Integer> port(Process p, StringBuffer output) {
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    output.append(line).append('\n');
+                    Matcher m = PORT.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new IllegalStateException("the runner ended without serving:\n" + output));
+        });
+        t.setDaemon(true);
+        t.start();
+        return port;
+    }
+
+    private static JsonNode get(HttpClient http, int port, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void aRunnerKilledMidReplayAndStartedAgainJournalsEveryBarOnce() throws Exception {
+        String model = "live/direction/dnn#0";
+        StringBuffer output = new StringBuffer();
+        Process p = live("--model", model, "--speed", "3000", "--http-port", "0"); // a 5-minute bar every 0.1 s
+        int port = port(p, output).get(120, TimeUnit.SECONDS);
+        HttpClient http = HttpClient.newHttpClient();
+        long predicted = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (predicted < 60 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            predicted = get(http, port, "/status").path("predicted").asLong();
+        }
+        assertThat(predicted).as(output.toString()).isBetween(60L, 200L);
+        p.destroyForcibly(); // SIGKILL
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(137);
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(out), new PrintWriter(err), "--home", home.toString(), "live",
+                "start", "--model", model, "--http-port", "-1")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("resuming after").contains("finished");
+
+        LiveModel m = LiveModel.find(new AtlasHome(home), model);
+        long[] test = m.test().time();
+        try (LiveJournal j = LiveJournal.open(new AtlasHome(home).live())) {
+            List<LiveJournal.Entry> entries = j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            assertThat(entries).hasSize(test.length);
+            for (int i = 0; i < test.length; i++) {
+                assertThat(entries.get(i).barTime()).isEqualTo(test[i]);
+                assertThat(entries.get(i).status()).isEqualTo("ok");
+                assertThat(entries.get(i).predicted()).as("bar %d", i).isEqualTo(m.test().predicted()[i]);
+            }
+            List<LiveJournal.Frame> frames = j.frames(model, Long.MIN_VALUE, Long.MAX_VALUE);
+            assertThat(frames).hasSize(test.length);
+            long matched = frames.stream().filter(f -> f.matchedAt() != null).count();
+            assertThat(matched).isEqualTo(test.length - m.label().horizon());
+            assertThat(j.runner(model).orElseThrow().state()).isEqualTo("finished");
+        }
+        StringWriter status = new StringWriter();
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(status), new PrintWriter(err), "--home", home.toString(),
+                "live", "status")).isZero();
+        assertThat(status.toString()).contains(model).contains("finished").contains(String.valueOf(test.length));
+        StringWriter csv = new StringWriter();
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(csv), new PrintWriter(err), "--home", home.toString(),
+                "live", "predictions", "--model", model, "--format", "csv")).isZero();
+        assertThat(csv.toString().lines()).hasSize(test.length + 1);
+    }
+
+    @Test
+    void predictionsGoToRedisAndOverServerSentEvents() throws Exception {
+        Path server = Path.of("/usr/bin/redis-server");
+        assumeTrue(Files.isExecutable(server), "redis-server is not installed (.ci/run installs it)");
+        int redisPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            redisPort = s.getLocalPort();
+        }
+        Process redis = new ProcessBuilder(server.toString(), "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(dir.resolve("redis.log")
+                .toFile()).start();
+        try {
+            String model = "live/direction/dnn#1";
+            List<String> published = new CopyOnWriteArrayList<>();
+            JedisPubSub sub = new JedisPubSub() {
+                @Override
+                public void onMessage(String channel, String message) {
+                    published.add(message);
+                }
+            };
+            Thread subscriber = new Thread(() -> {
+                for (int attempt = 0; attempt < 100; attempt++) {
+                    try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
+                        j.subscribe(sub, "atlas:live:" + model);
+                        return;
+                    } catch (RuntimeException e) {
+                        try {
+                            Thread.sleep(100); // redis-server is still starting
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
+                    }
+                }
+            });
+            subscriber.setDaemon(true);
+            subscriber.start();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!sub.isSubscribed() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(sub.isSubscribed()).isTrue();
+
+            StringBuffer output = new StringBuffer();
+            Process p = live("--model", model, "--speed", "3000", "--http-port", "0", "--redis", "127.0.0.1:" + redisPort);
+            int port = port(p, output).get(120, TimeUnit.SECONDS);
+            List<String> events = Collections.synchronizedList(new ArrayList<>());
+            HttpClient http = HttpClient.newHttpClient();
+            CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            Thread reader = new Thread(() -> stream.join().body().filter(l -> l.startsWith("data: "))
+                    .forEach(l -> events.add(l.substring(6))));
+            reader.setDaemon(true);
+            reader.start();
+            Thread.sleep(2000);
+            JsonNode first = get(http, port, "/predictions?limit=3");
+            assertThat(first.isArray()).isTrue();
+            assertThat(first.size()).isEqualTo(3);
+            assertThat(first.get(0).path("model").asText()).isEqualTo(model);
+            assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(output.toString()).isTrue();
+            assertThat(p.exitValue()).as(output.toString()).isZero();
+            reader.join(10_000);
+
+            LiveModel m = LiveModel.find(new AtlasHome(home), model);
+            int bars = m.test().time().length;
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (published.size() < bars && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            sub.unsubscribe();
+            assertThat(published).hasSize(bars);
+            for (int i = 0; i < bars; i++) {
+                JsonNode j = JSON.readTree(published.get(i));
+                assertThat(j.path("bar").asLong()).isEqualTo(m.test().time()[i]);
+                assertThat(j.path("prediction").asDouble()).isEqualTo(m.test().predicted()[i]);
+            }
+            try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
+                assertThat(j.get("atlas:live:" + model)).isEqualTo(published.get(bars - 1));
+            }
+            // the stream was opened after the first bars: it has the rest, in order, ending with the last
+            assertThat(events).isNotEmpty();
+            assertThat(events.get(events.size() - 1)).isEqualTo(published.get(bars - 1));
+            assertThat(published).containsSubsequence(events);
+        } finally {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
