@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
             "durably, serve it over HTTP (JSON and Server-Sent Events) and publish it to Redis.",
             "Feeds: replay (stored bars in time order; by default the model's test period)."},
         subcommands = {LiveCommand.Start.class, LiveCommand.Status.class, LiveCommand.Stop.class,
-            LiveCommand.Predictions.class})
+            LiveCommand.Predictions.class, LiveCommand.Versions.class, LiveCommand.Rollback.class})
 final class LiveCommand {
     @ParentCommand
     AtlasCli atlas;
@@ -66,6 +66,19 @@ final class LiveCommand {
                 description = "Serve /status, /predictions and /events on 127.0.0.1:PORT (0: any free port, -1: none). "
                         + "Default: ${DEFAULT-VALUE}.")
         int httpPort;
+        @Option(names = "--fine-tune", paramLabel = "N",
+                description = "Event-driven training: after every N matched outcomes, fetch their inputs back by "
+                        + "reference and fine-tune the model into a new version (default: off).")
+        Integer fineTuneEvery;
+        @Option(names = "--fine-tune-lr", defaultValue = "1e-4", paramLabel = "LR",
+                description = "Learning rate of a fine-tuning step. Default: ${DEFAULT-VALUE}.")
+        double fineTuneLr;
+        @Option(names = "--fine-tune-steps", defaultValue = "1", paramLabel = "K",
+                description = "Optimizer steps per fine-tuning. Default: ${DEFAULT-VALUE}.")
+        int fineTuneSteps;
+        @Option(names = "--replay-buffer", defaultValue = "256", paramLabel = "B",
+                description = "Learned frames the replay buffer samples from. Default: ${DEFAULT-VALUE}.")
+        int replayBuffer;
 
         @Override
         public Integer call() throws Exception {
@@ -79,7 +92,9 @@ final class LiveCommand {
             PrintWriter out = spec.commandLine().getOut();
             LiveRunner.Options o = new LiveRunner.Options(model,
                     from == null ? null : Formats.parseTime(from, "--from"),
-                    to == null ? null : Formats.parseTime(to, "--to"), speed, redis, httpPort);
+                    to == null ? null : Formats.parseTime(to, "--to"), speed, redis, httpPort,
+                    fineTuneEvery == null ? null : new io.atlasj.trainer.live.FineTuner.FineTune(fineTuneEvery,
+                            fineTuneLr, fineTuneSteps, replayBuffer));
             LiveRunner.run(live.atlas.home(), o, line -> {
                 out.println(line);
                 out.flush();
@@ -239,6 +254,62 @@ final class LiveCommand {
                 } else {
                     out.print(Formats.table(header, rows));
                 }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "versions", mixinStandardHelpOptions = true,
+            description = "A model's versions: the trained one and those fine-tuned from it, and which is served.")
+    static final class Versions implements Callable<Integer> {
+        @ParentCommand
+        LiveCommand live;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
+        String model;
+
+        @Override
+        public Integer call() {
+            AtlasHome home = live.atlas.home();
+            String m = name(home, model);
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                int active = j.active(m).map(LiveJournal.Version::version).orElse(0);
+                List<List<String>> rows = new ArrayList<>();
+                for (LiveJournal.Version v : j.versions(m)) {
+                    rows.add(List.of(v.version() == active ? v.version() + " *" : String.valueOf(v.version()),
+                            v.parent() == null ? "-" : String.valueOf(v.parent()), Formats.time(v.createdAt()),
+                            v.sha256().substring(0, 12), v.source()));
+                }
+                if (rows.isEmpty()) {
+                    throw new UserException(m + " has not run live yet");
+                }
+                spec.commandLine().getOut().print(Formats.table(List.of("version", "parent", "created", "sha256",
+                        "source"), rows));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Serve an earlier version of a model again; a running runner swaps to it between two bars.")
+    static final class Rollback implements Callable<Integer> {
+        @ParentCommand
+        LiveCommand live;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
+        String model;
+        @Option(names = "--version", required = true, paramLabel = "N", description = "The version to serve.")
+        int version;
+
+        @Override
+        public Integer call() {
+            AtlasHome home = live.atlas.home();
+            String m = name(home, model);
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                j.activate(m, version);
+                spec.commandLine().getOut().println(m + ": version " + version + " is served from now on");
                 return 0;
             }
         }

@@ -59,8 +59,15 @@ public final class LiveJournal implements AutoCloseable {
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS model_version(
                           model VARCHAR(400) NOT NULL, version INT NOT NULL, model_key VARCHAR(64) NOT NULL,
-                          model_sha256 VARCHAR(64) NOT NULL, source VARCHAR(2000) NOT NULL, created_at BIGINT NOT NULL,
-                          PRIMARY KEY (model, version))""");
+                          model_sha256 VARCHAR(64) NOT NULL, file VARCHAR(2000) NOT NULL, parent INT,
+                          source VARCHAR(2000) NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (model, version))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS active_version(
+                          model VARCHAR(400) NOT NULL PRIMARY KEY, version INT NOT NULL, set_at BIGINT NOT NULL)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS training_event(
+                          model VARCHAR(400) NOT NULL, bar_time BIGINT NOT NULL, version INT NOT NULL,
+                          PRIMARY KEY (model, bar_time))""");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS prediction(
                           model VARCHAR(400) NOT NULL, bar_time BIGINT NOT NULL, version INT NOT NULL,
@@ -87,40 +94,178 @@ public final class LiveJournal implements AutoCloseable {
     }
 
     /**
-     * The version number of the model file with {@code sha256} for {@code model}: the existing one, or the next
-     * number, recorded now.
+     * A model version: the trained one (1) or one fine-tuned from {@code parent} on matched outcomes.
+     *
+     * @param file   the model file (checked by its SHA-256 when loaded)
+     * @param source what made it: the training result, or the fine-tuning that produced it
      */
-    public synchronized int version(String model, String key, String sha256, String source) {
+    public record Version(String model, int version, String key, String sha256, String file, Integer parent,
+                          String source, long createdAt) {
+    }
+
+    /**
+     * The version of the trained model file with {@code sha256}: the existing one, or version 1 recorded now (and made
+     * active when the model has no active version).
+     */
+    public synchronized Version trained(String model, String key, String sha256, String file, String source) {
         try {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT version FROM model_version WHERE model = ? AND model_sha256 = ? ORDER BY version DESC")) {
-                p.setString(1, model);
-                p.setString(2, sha256);
-                try (ResultSet r = p.executeQuery()) {
-                    if (r.next()) {
-                        return r.getInt(1);
-                    }
+            for (Version v : versions(model)) {
+                if (v.parent() == null && v.sha256().equals(sha256)) {
+                    return v;
                 }
             }
-            int next;
-            try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM model_version "
-                    + "WHERE model = ?")) {
-                p.setString(1, model);
-                try (ResultSet r = p.executeQuery()) {
-                    r.next();
-                    next = r.getInt(1);
+            // a model trained again (another file under the same name) starts a new lineage, served from now on
+            int next = nextVersion(model);
+            insertVersion(new Version(model, next, key, sha256, file, null, source, System.currentTimeMillis()));
+            activate(model, next);
+            return versions(model).stream().filter(v -> v.version() == next).findFirst().orElseThrow();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Records a fine-tuned version and the frames it learned from, and makes it the active version, in one
+     * transaction: after a crash either all of it is there or none (its file, written before, is then rewritten).
+     */
+    public synchronized Version fineTuned(String model, int next, String key, int parent, String sha256, String file,
+                                          String source, List<Long> frames) {
+        try {
+            c.setAutoCommit(false);
+            if (nextVersion(model) != next) {
+                throw new IllegalStateException(model + ": version " + next + " exists already (two runners?)");
+            }
+            Version v = new Version(model, next, key, sha256, file, parent, source, System.currentTimeMillis());
+            insertVersion(v);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO training_event VALUES (?, ?, ?)")) {
+                for (long bar : frames) {
+                    p.setString(1, model);
+                    p.setLong(2, bar);
+                    p.setInt(3, next);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            setActive(model, next);
+            c.commit();
+            return v;
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** The number the next version of {@code model} gets. */
+    public synchronized int nextVersion(String model) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM model_version "
+                + "WHERE model = ?")) {
+            p.setString(1, model);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
+    }
+
+    private void insertVersion(Version v) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO model_version VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, v.model());
+            p.setInt(2, v.version());
+            p.setString(3, v.key());
+            p.setString(4, v.sha256());
+            p.setString(5, v.file());
+            if (v.parent() == null) {
+                p.setNull(6, java.sql.Types.INTEGER);
+            } else {
+                p.setInt(6, v.parent());
+            }
+            p.setString(7, v.source());
+            p.setLong(8, v.createdAt());
+            p.executeUpdate();
+        }
+    }
+
+    public synchronized List<Version> versions(String model) {
+        try (PreparedStatement p = c.prepareStatement("SELECT * FROM model_version WHERE model = ? ORDER BY version")) {
+            p.setString(1, model);
+            List<Version> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    int parent = r.getInt("parent");
+                    Integer pa = r.wasNull() ? null : parent;
+                    out.add(new Version(r.getString("model"), r.getInt("version"), r.getString("model_key"),
+                            r.getString("model_sha256"), r.getString("file"), pa, r.getString("source"),
+                            r.getLong("created_at")));
                 }
             }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO model_version VALUES (?, ?, ?, ?, ?, ?)")) {
-                p.setString(1, model);
-                p.setInt(2, next);
-                p.setString(3, key);
-                p.setString(4, sha256);
-                p.setString(5, source);
-                p.setLong(6, System.currentTimeMillis());
-                p.executeUpdate();
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The version the runner serves: the one made active last ({@link #activate}, a fine-tuning), if any. */
+    public synchronized Optional<Version> active(String model) {
+        try (PreparedStatement p = c.prepareStatement("SELECT version FROM active_version WHERE model = ?")) {
+            p.setString(1, model);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                int v = r.getInt(1);
+                return versions(model).stream().filter(x -> x.version() == v).findFirst();
             }
-            return next;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Makes {@code version} the one served ({@code atlas live rollback}); a running runner swaps within a second. */
+    public synchronized void activate(String model, int version) {
+        if (versions(model).stream().noneMatch(v -> v.version() == version)) {
+            throw new IllegalArgumentException(model + " has no version " + version + "; it has "
+                    + versions(model).stream().map(Version::version).toList());
+        }
+        try {
+            setActive(model, version);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private void setActive(String model, int version) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("MERGE INTO active_version KEY (model) VALUES (?, ?, ?)")) {
+            p.setString(1, model);
+            p.setInt(2, version);
+            p.setLong(3, System.currentTimeMillis());
+            p.executeUpdate();
+        }
+    }
+
+    /** Frames of {@code model} with a known outcome that no fine-tuning has learned from yet, oldest first. */
+    public synchronized List<Frame> untrained(String model) {
+        return frames("SELECT * FROM frame f WHERE model = ? AND outcome IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                + "training_event t WHERE t.model = f.model AND t.bar_time = f.bar_time) ORDER BY bar_time", model);
+    }
+
+    /** The newest {@code k} frames fine-tuning has learned from (the replay buffer), oldest first. */
+    public synchronized List<Frame> learned(String model, int k) {
+        List<Frame> out = frames("SELECT f.* FROM frame f JOIN training_event t ON t.model = f.model AND t.bar_time = "
+                + "f.bar_time WHERE f.model = ? ORDER BY f.bar_time DESC LIMIT " + k, model);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /** How many frames of {@code model} each version learned from. */
+    public synchronized long trainingEvents(String model) {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM training_event WHERE model = ?")) {
+            p.setString(1, model);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -77,14 +77,23 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         return classifies() ? DatasetPreparer.classOf(labelValue, dataset.classes(), boundaries) : labelValue;
     }
 
+    /** The trained model file. */
+    public Path file() {
+        return dir.resolve(modelFile);
+    }
+
     /** The model, ready to predict: its file checked against the result's SHA-256. */
     public Predictor predictor() {
-        Path file = dir.resolve(modelFile);
+        return predictor(file(), modelSha256);
+    }
+
+    /** A version of the model (the trained file or a fine-tuned one), checked against its recorded SHA-256. */
+    public Predictor predictor(Path file, String expectedSha256) {
         try {
             String sha = ResultsIo.sha256(file);
-            if (!sha.equals(modelSha256)) {
-                throw new IllegalArgumentException(file + ": SHA-256 " + sha + " differs from the " + modelSha256
-                        + " its result names; the file was changed or damaged, train the model again");
+            if (!sha.equals(expectedSha256)) {
+                throw new IllegalArgumentException(file + ": SHA-256 " + sha + " differs from the recorded "
+                        + expectedSha256 + "; the file was changed or damaged");
             }
             return Predictor.load(file, type, center.length);
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.trainer.model.Predictor;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,13 +47,18 @@ public final class LiveRunner {
      *                 every 5 s)
      * @param redis    HOST:PORT, or null
      * @param httpPort 0: any free port, -1: none
+     * @param fineTune event-driven fine-tuning, or null for none
      */
-    public record Options(String model, Long from, Long to, double speed, String redis, int httpPort) {
+    public record Options(String model, Long from, Long to, double speed, String redis, int httpPort,
+                          FineTuner.FineTune fineTune) {
+        public Options(String model, Long from, Long to, double speed, String redis, int httpPort) {
+            this(model, from, to, speed, redis, httpPort, null);
+        }
     }
 
     /** What a run did. */
     public record Outcome(String model, int version, long predicted, long skipped, long resumedAfter, long matched,
-                          String state) {
+                          int versionsMade, String state) {
     }
 
     /** How many multiples of the featureset's warm-up a runner reads before each bar. */
@@ -69,7 +75,6 @@ public final class LiveRunner {
     public static Outcome run(AtlasHome home, Options o, Consumer<String> out) throws IOException {
         LiveModel m = LiveModel.find(home, o.model());
         m.warnings().forEach(w -> out.accept("warning: " + w));
-        Predictor predictor = m.predictor();
         FeatureSetBuilder.Resolved resolved;
         long baseMs = m.baseTimeframe().millis();
         long lead;
@@ -112,7 +117,13 @@ public final class LiveRunner {
         String feed = "replay " + m.featureset().baseMarket() + " " + m.baseTimeframe() + " " + Instant.ofEpochMilli(from)
                 + " to " + Instant.ofEpochMilli(to) + " at speed " + o.speed();
         try (LiveJournal journal = LiveJournal.open(home.live())) {
-            int version = journal.version(m.name(), m.key(), m.modelSha256(), m.dir().resolve(m.modelFile()).toString());
+            journal.trained(m.name(), m.key(), m.modelSha256(), m.file().toString(), "trained: " + m.file());
+            LiveJournal.Version active = journal.active(m.name()).orElseThrow();
+            Predictor predictor = m.predictor(Path.of(active.file()), active.sha256());
+            int version = active.version();
+            FineTuner tuner = o.fineTune() == null ? null
+                    : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());
+            int made = 0;
             OptionalLong last = journal.lastBar(m.name());
             long[] counts = new long[3]; // predicted, skipped, matched
             List<Long> latencies = new ArrayList<>();
@@ -150,11 +161,24 @@ public final class LiveRunner {
                             end = "stopped";
                             break;
                         }
+                        LiveJournal.Version now = journal.active(m.name()).orElseThrow();
+                        if (now.version() != version) { // atlas live rollback: swap between two bars
+                            predictor = m.predictor(Path.of(now.file()), now.sha256());
+                            version = now.version();
+                            out.accept(m.name() + ": now serving version " + version + " (" + now.source() + ")");
+                        }
                     }
                     pace(o.speed(), baseMs, wallStart, done++);
                     long close = bar + baseMs;
                     window.advanceTo(close);
                     counts[2] += matchOutcomes(m, journal, window, close);
+                    if (tuner != null) {
+                        LiveJournal.Version tuned = tuner.step(predictor, version);
+                        if (tuned != null) {
+                            version = tuned.version();
+                            made++;
+                        }
+                    }
                     LiveJournal.Entry e = predict(m, predictor, window, lead, bar, version);
                     journal.record(e, e.status().equals("ok") ? new LiveJournal.Frame(m.name(), bar, version,
                             m.featureset().baseMarket().toString(), m.baseTimeframe().label(), bar - lead, close,
@@ -177,14 +201,17 @@ public final class LiveRunner {
                         state.put("predicted", counts[0]);
                         state.put("skipped", counts[1]);
                         state.put("matched", counts[2]);
+                        state.put("version", version);
                     }
                 }
                 journal.ended(m.name(), end, end.equals("stopped") ? "stopped on request"
                         : "the replay reached " + Instant.ofEpochMilli(to));
-                out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched this run; "
-                        + "latency from bar to journaled prediction p50 %d us, p99 %d us", m.name(), end, counts[0],
-                        counts[1], counts[2], percentile(latencies, 50), percentile(latencies, 99)));
-                return new Outcome(m.name(), version, counts[0], counts[1], last.orElse(Long.MIN_VALUE), counts[2], end);
+                out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched this run%s; "
+                        + "serving version %d; latency from bar to journaled prediction p50 %d us, p99 %d us", m.name(),
+                        end, counts[0], counts[1], counts[2], tuner == null ? "" : ", " + made + " fine-tuned versions",
+                        version, percentile(latencies, 50), percentile(latencies, 99)));
+                return new Outcome(m.name(), version, counts[0], counts[1], last.orElse(Long.MIN_VALUE), counts[2], made,
+                        end);
             } catch (RuntimeException ex) {
                 journal.ended(m.name(), "failed", String.valueOf(ex.getMessage()));
                 throw ex;

@@ -27,6 +27,11 @@ public final class Predictor {
         this.row = new float[1][inputs];
     }
 
+    /** The number of outputs: classes, or 1 for a regression. */
+    public int outputs() {
+        return (int) net.layerSize(net.getnLayers() - 1);
+    }
+
     /** Whether models of {@code type} can be served one row at a time. */
     public static boolean serves(ModelType type) {
         return type == ModelType.DNN || type == ModelType.LOGISTIC || type == ModelType.LINEAR;
@@ -50,6 +55,42 @@ public final class Predictor {
                     + inputs + " features");
         }
         return new Predictor(net, inputs);
+    }
+
+    /**
+     * A bounded fine-tuning step on rows fetched back for matched outcomes: {@code steps} passes of the network's own
+     * optimizer over these rows as one batch, at learning rate {@code lr} (set on every layer, replacing the
+     * schedule it was trained with). Classification targets are class indices, regression targets are in the scaled
+     * units the model predicts. The optimizer's moments start afresh in each process (a served model file holds no
+     * optimizer state).
+     */
+    public void fineTune(double[][] scaled, double[] targets, int classes, double lr, int steps) {
+        int n = scaled.length;
+        float[][] x = new float[n][inputs];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < inputs; c++) {
+                x[i][c] = (float) scaled[i][c];
+            }
+        }
+        int outputs = classes > 0 ? classes : 1;
+        float[][] y = new float[n][outputs];
+        for (int i = 0; i < n; i++) {
+            if (classes > 0) {
+                y[i][(int) targets[i]] = 1f;
+            } else {
+                y[i][0] = (float) targets[i];
+            }
+        }
+        net.setLearningRate(lr);
+        org.nd4j.linalg.dataset.DataSet d = new org.nd4j.linalg.dataset.DataSet(Nd4j.create(x), Nd4j.create(y));
+        for (int s = 0; s < steps; s++) {
+            net.fit(d);
+        }
+    }
+
+    /** Writes the model as it is now (durably: temporary file, flush, rename); returns the file's SHA-256. */
+    public String save(Path file) throws IOException {
+        return Checkpoint.writeNetwork(file, net, false, true);
     }
 
     /**

@@ -51,7 +51,7 @@ class LiveServingEqualityTest {
                 models:
                   - name: dnn
                     type: dnn
-                    hidden: [[16]]
+                    hidden: [[16], [8]]
                     training: {epochs: 3, lr: 0.003}
               - name: terciles
                 featureset: quickstart
@@ -187,6 +187,68 @@ class LiveServingEqualityTest {
                     lines::add);
             assertThat(again.predicted()).isZero();
             assertThat(lines).anyMatch(l -> l.contains("resuming after"));
+        }
+    }
+
+    /**
+     * Event-driven training on the replayed test period: every 24 matched outcomes the model is fine-tuned on their
+     * inputs fetched back by reference into a new version, each frame learned from once; a rollback serves the
+     * trained version again from the next bar on, and fine-tuning then branches from it.
+     */
+    @Test
+    void fineTuningMakesVersionsFromMatchedOutcomesAndARollbackServesAnEarlierOne() throws Exception {
+        String ref = "serve/direction/dnn#1";
+        LiveModel m = LiveModel.find(home, ref);
+        long[] test = m.test().time();
+        int half = test.length / 2;
+        FineTuner.FineTune ft = new FineTuner.FineTune(24, 1e-3, 2, 64);
+        LiveRunner.Outcome first = LiveRunner.run(home, new LiveRunner.Options(ref, null, test[half], 0, null, -1, ft),
+                l -> { });
+        assertThat(first.predicted()).isEqualTo(half);
+        int horizon = m.label().horizon();
+        assertThat(first.versionsMade()).isEqualTo((half - horizon) / 24);
+        try (LiveJournal j = LiveJournal.open(home.live())) {
+            List<LiveJournal.Version> versions = j.versions(ref);
+            assertThat(versions).hasSize(1 + first.versionsMade());
+            assertThat(versions.get(0).parent()).isNull();
+            for (int v = 1; v < versions.size(); v++) {
+                assertThat(versions.get(v).parent()).isEqualTo(versions.get(v - 1).version());
+                assertThat(versions.get(v).source()).contains("24 matched outcomes");
+            }
+            assertThat(j.active(ref).orElseThrow().version()).isEqualTo(versions.get(versions.size() - 1).version());
+            assertThat(j.trainingEvents(ref)).isEqualTo(24L * first.versionsMade());
+            // predictions after the first fine-tuning come from the new versions, which are not the trained model
+            List<LiveJournal.Entry> entries = j.entries(ref, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            assertThat(entries.get(0).version()).isEqualTo(1);
+            double moved = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                LiveJournal.Entry e = entries.get(i);
+                if (e.version() > 1) {
+                    moved = Math.max(moved, Math.abs(e.probabilities()[0] - m.test().probabilities()[i][0]));
+                } else {
+                    assertThat(e.probabilities()[0]).isCloseTo(m.test().probabilities()[i][0],
+                            org.assertj.core.data.Offset.offset(1e-6));
+                }
+            }
+            assertThat(moved).as("fine-tuned versions predict differently").isGreaterThan(1e-5);
+            j.activate(ref, 1);
+        }
+        LiveRunner.Outcome second = LiveRunner.run(home, new LiveRunner.Options(ref, test[half], null, 0, null, -1, ft),
+                l -> { });
+        assertThat(second.predicted()).isEqualTo(test.length - half);
+        try (LiveJournal j = LiveJournal.open(home.live())) {
+            LiveJournal.Entry resumed = j.entries(ref, test[half], Long.MAX_VALUE, 1).get(0);
+            assertThat(resumed.version()).isEqualTo(1);
+            assertThat(resumed.probabilities()[0]).isCloseTo(m.test().probabilities()[half][0],
+                    org.assertj.core.data.Offset.offset(1e-6));
+            List<LiveJournal.Version> versions = j.versions(ref);
+            LiveJournal.Version branch = versions.get(first.versionsMade() + 1);
+            assertThat(branch.parent()).as("fine-tuning branches from the rolled-back version").isEqualTo(1);
+            // each matched frame is learned from at most once, and all but the last few were
+            long matched = j.frames(ref, Long.MIN_VALUE, Long.MAX_VALUE).stream().filter(f -> f.outcome() != null)
+                    .count();
+            assertThat(j.trainingEvents(ref)).isBetween(matched - 23, matched);
+            assertThat(j.untrained(ref)).hasSize((int) (matched - j.trainingEvents(ref)));
         }
     }
 

@@ -1,0 +1,106 @@
+package io.atlasj.trainer.live;
+
+import io.atlasj.trainer.model.Predictor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Event-driven training of a served model: when enough frames have their outcome ({@link FineTune#every}), their
+ * inputs are fetched back by reference (the frame's bar and the range of bars it read, evaluated again by the batch
+ * build's code and scaled with the model's training parameters, which every version keeps), mixed with a sample of
+ * frames learned before (the replay buffer), and the model takes a bounded number of optimizer steps at a small
+ * learning rate. The result is a new model version: its file written durably, then recorded with the frames it
+ * learned from in one transaction, so after a crash a frame is learned from once or not yet, never twice.
+ */
+public final class FineTuner {
+    /**
+     * @param every  matched outcomes per fine-tuning step
+     * @param lr     learning rate of the step
+     * @param steps  optimizer steps per fine-tuning
+     * @param buffer how many learned frames the replay buffer samples from
+     */
+    public record FineTune(int every, double lr, int steps, int buffer) {
+        public FineTune {
+            if (every < 1 || steps < 1 || buffer < 0 || !(lr > 0)) {
+                throw new IllegalArgumentException("fine-tuning needs every >= 1, steps >= 1, buffer >= 0 and lr > 0");
+            }
+        }
+    }
+
+    private final LiveModel m;
+    private final LiveJournal journal;
+    private final BarWindow window;
+    private final Path models;
+    private final FineTune cfg;
+    private final Map<Long, double[]> rows = new HashMap<>();
+
+    FineTuner(LiveModel m, LiveJournal journal, BarWindow window, Path models, FineTune cfg) {
+        this.m = m;
+        this.journal = journal;
+        this.window = window;
+        this.models = models;
+        this.cfg = cfg;
+    }
+
+    /**
+     * Fine-tunes {@code predictor} (of version {@code version}) when enough outcomes are waiting; returns the new
+     * version, or null.
+     */
+    LiveJournal.Version step(Predictor predictor, int version) {
+        List<LiveJournal.Frame> fresh = journal.untrained(m.name());
+        if (fresh.size() < cfg.every()) {
+            return null;
+        }
+        List<LiveJournal.Frame> batch = new ArrayList<>(fresh);
+        List<LiveJournal.Frame> learned = journal.learned(m.name(), cfg.buffer());
+        // the replay buffer: as many earlier frames as fresh ones, drawn without replacement; seeded by the version
+        // being made, so that a runner started again after a crash draws the same frames
+        java.util.Collections.shuffle(learned, new Random(m.key().hashCode() * 31L + version));
+        batch.addAll(learned.subList(0, Math.min(learned.size(), fresh.size())));
+        List<double[]> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (LiveJournal.Frame f : batch) {
+            double[] row = inputs(f);
+            if (row != null) {
+                x.add(m.scale(row));
+                y.add(m.classifies() ? f.outcome() : (f.outcome() - m.targetCenter()) / m.targetScale());
+            }
+        }
+        if (!x.isEmpty()) {
+            predictor.fineTune(x.toArray(new double[0][]), y.stream().mapToDouble(Double::doubleValue).toArray(),
+                    m.classifies() ? predictor.outputs() : 0, cfg.lr(), cfg.steps());
+        }
+        try {
+            int next = journal.nextVersion(m.name());
+            Path file = models.resolve(m.key()).resolve("v" + next + ".zip");
+            String sha = predictor.save(file);
+            List<Long> bars = fresh.stream().map(LiveJournal.Frame::barTime).toList();
+            return journal.fineTuned(m.name(), next, m.key(), version, sha, file.toString(), String.format(
+                    java.util.Locale.ROOT, "fine-tuned from version %d on %d matched outcomes (%s .. %s) and %d replayed, "
+                            + "lr %g, %d step(s)", version, fresh.size(), java.time.Instant.ofEpochMilli(bars.get(0)),
+                    java.time.Instant.ofEpochMilli(bars.get(bars.size() - 1)), batch.size() - fresh.size(), cfg.lr(),
+                    cfg.steps()), bars);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a fine-tuned model under " + models + ": " + e.getMessage(), e);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("the live journal: " + e.getMessage(), e);
+        }
+    }
+
+    /** A frame's feature row, fetched back by its reference: its bar, read from its recorded first bar on. */
+    private double[] inputs(LiveJournal.Frame f) {
+        return rows.computeIfAbsent(f.barTime(), b -> {
+            try {
+                return LiveRunner.features(m, window, b - f.inputFrom(), b);
+            } catch (IllegalArgumentException e) {
+                return null; // its bars are no longer in the window: the frame is skipped
+            }
+        });
+    }
+}
