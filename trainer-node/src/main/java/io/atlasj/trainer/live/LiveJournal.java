@@ -82,6 +82,16 @@ public final class LiveJournal implements AutoCloseable {
                           confidence DOUBLE PRECISION, target_time BIGINT NOT NULL, outcome DOUBLE PRECISION,
                           matched_at BIGINT, PRIMARY KEY (model, bar_time))""");
                 s.execute("""
+                        CREATE TABLE IF NOT EXISTS pivot(
+                          model VARCHAR(400) NOT NULL, level INT NOT NULL, bar_time BIGINT NOT NULL, kind INT NOT NULL,
+                          price DOUBLE PRECISION NOT NULL, confirmed_at BIGINT NOT NULL,
+                          PRIMARY KEY (model, level, bar_time, kind))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS frame_pivot(
+                          model VARCHAR(400) NOT NULL, bar_time BIGINT NOT NULL, level INT NOT NULL, kind INT NOT NULL,
+                          pivot_time BIGINT NOT NULL, price DOUBLE PRECISION NOT NULL,
+                          PRIMARY KEY (model, bar_time, level))""");
+                s.execute("""
                         CREATE TABLE IF NOT EXISTS runner(
                           model VARCHAR(400) NOT NULL PRIMARY KEY, pid BIGINT NOT NULL, state VARCHAR(10) NOT NULL,
                           feed VARCHAR(2000) NOT NULL, started_at BIGINT NOT NULL, heartbeat BIGINT NOT NULL,
@@ -241,6 +251,77 @@ public final class LiveJournal implements AutoCloseable {
             p.setInt(2, version);
             p.setLong(3, System.currentTimeMillis());
             p.executeUpdate();
+        }
+    }
+
+    /** A frame's pivot target of one level: the next swing of that level after the frame's bar. */
+    public record PivotTarget(long barTime, int level, int kind, long pivotTime, double price) {
+    }
+
+    /**
+     * Records a confirmed pivot and gives it as pivot target to every frame of {@code model} before it that has none
+     * of its level, in one transaction; repeating it changes nothing. Returns how many frames got it.
+     */
+    synchronized int pivot(String model, Pivots.Pivot p) {
+        try {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("MERGE INTO pivot KEY (model, level, bar_time, kind) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, model);
+                s.setInt(2, p.level());
+                s.setLong(3, p.barTime());
+                s.setInt(4, p.kind());
+                s.setDouble(5, p.price());
+                s.setLong(6, p.confirmedAt());
+                s.executeUpdate();
+            }
+            int n;
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO frame_pivot SELECT f.model, f.bar_time, ?, ?, ?, ? "
+                    + "FROM frame f WHERE f.model = ? AND f.bar_time < ? AND NOT EXISTS (SELECT 1 FROM frame_pivot x "
+                    + "WHERE x.model = f.model AND x.bar_time = f.bar_time AND x.level = ?)")) {
+                s.setInt(1, p.level());
+                s.setInt(2, p.kind());
+                s.setLong(3, p.barTime());
+                s.setDouble(4, p.price());
+                s.setString(5, model);
+                s.setLong(6, p.barTime());
+                s.setInt(7, p.level());
+                n = s.executeUpdate();
+            }
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** The pivots of {@code model} recorded so far, by time. */
+    public synchronized List<PivotTarget> pivots(String model) {
+        return pivotRows("SELECT bar_time, level, kind, bar_time AS pivot_time, price FROM pivot WHERE model = ? "
+                + "ORDER BY bar_time, level, kind", model);
+    }
+
+    /** The frames' pivot targets of {@code model}, by frame and level. */
+    public synchronized List<PivotTarget> pivotTargets(String model) {
+        return pivotRows("SELECT bar_time, level, kind, pivot_time, price FROM frame_pivot WHERE model = ? "
+                + "ORDER BY bar_time, level", model);
+    }
+
+    private List<PivotTarget> pivotRows(String sql, String model) {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, model);
+            List<PivotTarget> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new PivotTarget(r.getLong(1), r.getInt(2), r.getInt(3), r.getLong(4), r.getDouble(5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
         }
     }
 

@@ -125,7 +125,7 @@ public final class LiveRunner {
                     : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());
             int made = 0;
             OptionalLong last = journal.lastBar(m.name());
-            long[] counts = new long[3]; // predicted, skipped, matched
+            long[] counts = new long[4]; // predicted, skipped, matched, pivots
             List<Long> latencies = new ArrayList<>();
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("model", m.name());
@@ -147,6 +147,7 @@ public final class LiveRunner {
                     journal.entries(m.name(), last.getAsLong(), last.getAsLong() + 1, 1).stream()
                             .filter(e -> "ok".equals(e.status())).forEach(e -> redis.publish(m.name(), text(e)));
                 }
+                warmUp(m, predictor, window, lead, bars.get(0), version);
                 String end = "finished";
                 long lastBeat = 0;
                 long wallStart = System.nanoTime();
@@ -172,6 +173,10 @@ public final class LiveRunner {
                     long close = bar + baseMs;
                     window.advanceTo(close);
                     counts[2] += matchOutcomes(m, journal, window, close);
+                    for (Pivots.Pivot pv : Pivots.confirmedAt(m, window, bar)) {
+                        journal.pivot(m.name(), pv);
+                        counts[3]++;
+                    }
                     if (tuner != null) {
                         LiveJournal.Version tuned = tuner.step(predictor, version);
                         if (tuned != null) {
@@ -202,13 +207,14 @@ public final class LiveRunner {
                         state.put("skipped", counts[1]);
                         state.put("matched", counts[2]);
                         state.put("version", version);
+                        state.put("pivots", counts[3]);
                     }
                 }
                 journal.ended(m.name(), end, end.equals("stopped") ? "stopped on request"
                         : "the replay reached " + Instant.ofEpochMilli(to));
-                out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched this run%s; "
+                out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched and %d pivots confirmed this run%s; "
                         + "serving version %d; latency from bar to journaled prediction p50 %d us, p99 %d us", m.name(),
-                        end, counts[0], counts[1], counts[2], tuner == null ? "" : ", " + made + " fine-tuned versions",
+                        end, counts[0], counts[1], counts[2], counts[3], tuner == null ? "" : ", " + made + " fine-tuned versions",
                         version, percentile(latencies, 50), percentile(latencies, 99)));
                 return new Outcome(m.name(), version, counts[0], counts[1], last.orElse(Long.MIN_VALUE), counts[2], made,
                         end);
@@ -224,6 +230,25 @@ public final class LiveRunner {
                 }
             }
         }
+    }
+
+    /** Bars predicted (and not journaled) before the first one, so that the first real bar meets compiled code. */
+    static final int WARM_UP_BARS = 200;
+
+    /**
+     * Runs the whole path (features, scaling, the model) on the bars just before {@code first}, journaling nothing,
+     * leaving the window as it was: the JIT compiles it before the first real bar (without this the first bars of a
+     * runner take 10-30 ms instead of 2).
+     */
+    private static void warmUp(LiveModel m, Predictor predictor, BarWindow window, long lead, long first, int version) {
+        long bar = m.baseTimeframe().millis();
+        long saved = window.now();
+        for (int i = WARM_UP_BARS; i >= 1; i--) {
+            long t = first - i * bar;
+            window.advanceTo(t + bar);
+            predict(m, predictor, window, lead, t, version);
+        }
+        window.advanceTo(saved);
     }
 
     /** The prediction of bar {@code bar}, or the reason there is none. */

@@ -51,7 +51,7 @@ class LiveServingEqualityTest {
                 models:
                   - name: dnn
                     type: dnn
-                    hidden: [[16], [8]]
+                    hidden: [[16], [8], [4]]
                     training: {epochs: 3, lr: 0.003}
               - name: terciles
                 featureset: quickstart
@@ -250,6 +250,82 @@ class LiveServingEqualityTest {
             assertThat(j.trainingEvents(ref)).isBetween(matched - 23, matched);
             assertThat(j.untrained(ref)).hasSize((int) (matched - j.trainingEvents(ref)));
         }
+    }
+
+    /**
+     * Pivots found bar by bar are the swing highs and lows a direct scan of the stored bars finds, each confirmed
+     * exactly its level's bars later; every frame's pivot target of a level is the first pivot of that level after it.
+     */
+    @Test
+    void pivotsAreConfirmedTheirLevelsBarsLaterAndTargetTheFramesBeforeThem() throws Exception {
+        String ref = "serve/direction/dnn#2";
+        LiveModel m = LiveModel.find(home, ref);
+        long ms = m.baseTimeframe().millis();
+        long[] test = m.test().time();
+        LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), l -> { });
+        io.atlasj.marketdata.CandleSeries c;
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            c = store.candles(m.featureset().baseMarket(), m.baseTimeframe());
+        }
+        // a direct scan: bar i is a level-L pivot if the 2L+1 bars around it are adjacent and its high (low) is
+        // strictly the highest (lowest); it is confirmed at the close of bar i+L, which must lie in the replay
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        java.util.Map<Integer, List<long[]>> byLevel = new java.util.HashMap<>();
+        for (int level = 1; level <= 5; level++) {
+            byLevel.put(level, new ArrayList<>());
+            for (int i = level; i + level < c.size(); i++) {
+                if (c.openTime(i + level) - c.openTime(i - level) != 2L * level * ms) {
+                    continue;
+                }
+                long confirmed = c.openTime(i + level) + ms;
+                if (confirmed <= test[0] || confirmed > test[test.length - 1] + ms) {
+                    continue;
+                }
+                boolean high = true;
+                boolean low = true;
+                for (int k = i - level; k <= i + level; k++) {
+                    if (k != i) {
+                        high &= c.high(i) > c.high(k);
+                        low &= c.low(i) < c.low(k);
+                    }
+                }
+                if (high) {
+                    expected.add(c.openTime(i) + " L" + level + " +1");
+                    byLevel.get(level).add(new long[] {c.openTime(i), 1});
+                }
+                if (low) {
+                    expected.add(c.openTime(i) + " L" + level + " -1");
+                    byLevel.get(level).add(new long[] {c.openTime(i), -1});
+                }
+            }
+        }
+        try (LiveJournal j = LiveJournal.open(home.live())) {
+            java.util.Set<String> found = new java.util.TreeSet<>();
+            for (LiveJournal.PivotTarget p : j.pivots(ref)) {
+                found.add(p.barTime() + " L" + p.level() + " " + (p.kind() > 0 ? "+1" : "-1"));
+            }
+            assertThat(found).isEqualTo(expected);
+            assertThat(expected).hasSizeGreaterThan(50);
+            java.util.Map<String, LiveJournal.PivotTarget> targets = new java.util.HashMap<>();
+            j.pivotTargets(ref).forEach(t -> targets.put(t.barTime() + " " + t.level(), t));
+            int checked = 0;
+            for (long t : test) {
+                for (int level = 1; level <= 5; level++) {
+                    long[] next = byLevel.get(level).stream().filter(p -> p[0] > t).min(java.util.Comparator
+                            .comparingLong(p -> p[0])).orElse(null);
+                    LiveJournal.PivotTarget got = targets.get(t + " " + level);
+                    if (next == null) {
+                        assertThat(got).isNull();
+                    } else {
+                        assertThat(got).as("frame %d level %d", t, level).isNotNull();
+                        assertThat(got.pivotTime()).isEqualTo(next[0]);
+                        checked++;
+                    }
+                }
+            }
+            assertThat(checked).isGreaterThan(test.length);
+        }
+        assertThat(o.predicted()).isEqualTo(test.length);
     }
 
     @Test
