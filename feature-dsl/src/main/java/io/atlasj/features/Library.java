@@ -10,9 +10,6 @@ import io.atlasj.features.FeatureKind.SeriesFn;
 import io.atlasj.features.FeatureKind.Shape;
 import io.atlasj.features.eval.Bars;
 import io.atlasj.features.eval.Kernels;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -326,12 +323,17 @@ public final class Library {
         return x;
     }
 
-    private static double[] calendar(Bars b, boolean hour, boolean sin) {
+    static double[] calendar(Bars b, boolean hour, boolean sin) {
         double[] out = new double[b.size()];
         for (int i = 0; i < out.length; i++) {
-            ZonedDateTime z = Instant.ofEpochMilli(b.time()[i]).atZone(ZoneOffset.UTC);
-            double a = hour ? 2 * Math.PI * (z.getHour() + z.getMinute() / 60.0) / 24
-                    : 2 * Math.PI * (z.getDayOfWeek().getValue() - 1) / 7.0;
+            // UTC hour, minute and ISO day of week by arithmetic (a ZonedDateTime per value built zone rules each time:
+            // most of a live bar's calendar cost); the same numbers, so the same values
+            long t = b.time()[i];
+            long day = Math.floorDiv(t, 86_400_000L);
+            int minuteOfDay = (int) (Math.floorMod(t, 86_400_000L) / 60_000L);
+            int dayOfWeek = (int) Math.floorMod(day + 3, 7L) + 1; // 1970-01-01 was a Thursday (4)
+            double a = hour ? 2 * Math.PI * (minuteOfDay / 60 + minuteOfDay % 60 / 60.0) / 24
+                    : 2 * Math.PI * (dayOfWeek - 1) / 7.0;
             out[i] = sin ? Math.sin(a) : Math.cos(a);
         }
         return out;

@@ -81,6 +81,8 @@ public final class LiveJournal implements AutoCloseable {
                           input_to BIGINT NOT NULL, prediction DOUBLE PRECISION NOT NULL,
                           confidence DOUBLE PRECISION, target_time BIGINT NOT NULL, outcome DOUBLE PRECISION,
                           matched_at BIGINT, PRIMARY KEY (model, bar_time))""");
+                // the runner asks for due frames at every bar: without this index that is a scan of all frames
+                s.execute("CREATE INDEX IF NOT EXISTS frame_due ON frame(model, matched_at, target_time)");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS pivot(
                           model VARCHAR(400) NOT NULL, level INT NOT NULL, bar_time BIGINT NOT NULL, kind INT NOT NULL,
@@ -275,17 +277,31 @@ public final class LiveJournal implements AutoCloseable {
                 s.setLong(6, p.confirmedAt());
                 s.executeUpdate();
             }
+            // frames before the previous pivot of this level have theirs already: look only from there on
+            long previous = Long.MIN_VALUE;
+            try (PreparedStatement s = c.prepareStatement("SELECT MAX(bar_time) FROM pivot WHERE model = ? AND level = ? "
+                    + "AND bar_time < ?")) {
+                s.setString(1, model);
+                s.setInt(2, p.level());
+                s.setLong(3, p.barTime());
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next() && r.getObject(1) != null) {
+                        previous = r.getLong(1);
+                    }
+                }
+            }
             int n;
             try (PreparedStatement s = c.prepareStatement("INSERT INTO frame_pivot SELECT f.model, f.bar_time, ?, ?, ?, ? "
-                    + "FROM frame f WHERE f.model = ? AND f.bar_time < ? AND NOT EXISTS (SELECT 1 FROM frame_pivot x "
-                    + "WHERE x.model = f.model AND x.bar_time = f.bar_time AND x.level = ?)")) {
+                    + "FROM frame f WHERE f.model = ? AND f.bar_time >= ? AND f.bar_time < ? AND NOT EXISTS (SELECT 1 "
+                    + "FROM frame_pivot x WHERE x.model = f.model AND x.bar_time = f.bar_time AND x.level = ?)")) {
                 s.setInt(1, p.level());
                 s.setInt(2, p.kind());
                 s.setLong(3, p.barTime());
                 s.setDouble(4, p.price());
                 s.setString(5, model);
-                s.setLong(6, p.barTime());
-                s.setInt(7, p.level());
+                s.setLong(6, previous);
+                s.setLong(7, p.barTime());
+                s.setInt(8, p.level());
                 n = s.executeUpdate();
             }
             c.commit();

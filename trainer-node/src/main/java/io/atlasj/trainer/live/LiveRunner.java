@@ -212,12 +212,14 @@ public final class LiveRunner {
                 }
                 journal.ended(m.name(), end, end.equals("stopped") ? "stopped on request"
                         : "the replay reached " + Instant.ofEpochMilli(to));
-                out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched and %d pivots confirmed this run%s; "
-                        + "serving version %d; latency from bar to journaled prediction p50 %d us, p99 %d us", m.name(),
-                        end, counts[0], counts[1], counts[2], counts[3], tuner == null ? "" : ", " + made + " fine-tuned versions",
-                        version, percentile(latencies, 50), percentile(latencies, 99)));
-                return new Outcome(m.name(), version, counts[0], counts[1], last.orElse(Long.MIN_VALUE), counts[2], made,
-                        end);
+                out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched and %d "
+                        + "pivots confirmed this run%s; serving version %d; latency from the bar's close to its "
+                        + "prediction (features and model, before the journal commit) p50 %d us, p99 %d us", m.name(),
+                        end, counts[0], counts[1], counts[2], counts[3],
+                        tuner == null ? "" : ", " + made + " fine-tuned versions", version,
+                        percentile(latencies, 50), percentile(latencies, 99)));
+                return new Outcome(m.name(), version, counts[0], counts[1], last.orElse(Long.MIN_VALUE), counts[2],
+                        made, end);
             } catch (RuntimeException ex) {
                 journal.ended(m.name(), "failed", String.valueOf(ex.getMessage()));
                 throw ex;
