@@ -61,8 +61,13 @@ public final class LiveRunner {
                           int versionsMade, String state) {
     }
 
-    /** How many multiples of the featureset's warm-up a runner reads before each bar. */
-    public static final int LEAD_WARMUPS = 3;
+    /**
+     * The history a runner reads before each bar: the featureset's warm-up plus a day, what a batch build reads before
+     * its first row.
+     */
+    static long lead(FeatureSetBuilder.Resolved r) {
+        return FeatureSetBuilder.warmupMillis(r) + Timeframe.D1.millis();
+    }
 
     private LiveRunner() {
     }
@@ -85,8 +90,7 @@ public final class LiveRunner {
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
             SeriesSource src = SeriesSource.of(store);
             resolved = new FeatureSetBuilder(src).resolve(m.featureset());
-            long warm = FeatureSetBuilder.warmupMillis(resolved);
-            lead = Math.max(LEAD_WARMUPS * warm, warm + Timeframe.D1.millis());
+            lead = lead(resolved);
             if (o.from() != null) {
                 from = o.from();
             } else if (m.test() != null && m.test().time().length > 0) {

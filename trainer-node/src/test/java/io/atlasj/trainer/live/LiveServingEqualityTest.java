@@ -89,8 +89,8 @@ class LiveServingEqualityTest {
 
     /**
      * With a lead that reaches back to the first stored bar, the runner reads what the batch build read and its rows
-     * are the batch build's bit for bit. With the default lead (three warm-ups) windowed sums and recursions start
-     * later than the batch build's and agree with them to rounding: measured, at most 1e-9 relative.
+     * are the batch build's bit for bit. With the default lead (the warm-up plus a day) windowed sums and recursions
+     * start later than the batch build's and agree with them to rounding (measured: at most 1e-10 relative).
      */
     @Test
     void theRunnersFeatureRowsAreTheBatchBuilds() throws Exception {
@@ -107,8 +107,7 @@ class LiveServingEqualityTest {
             FeatureSetBuilder b = new FeatureSetBuilder(SeriesSource.of(store));
             batch = b.build(m.featureset(), Long.MIN_VALUE, Long.MAX_VALUE);
             FeatureSetBuilder.Resolved r = b.resolve(m.featureset());
-            long warm = FeatureSetBuilder.warmupMillis(r);
-            lead = Math.max(LiveRunner.LEAD_WARMUPS * warm, warm + Timeframe.D1.millis());
+            lead = LiveRunner.lead(r);
             long first = store.candles(m.featureset().baseMarket(), m.baseTimeframe()).openTime(0);
             all = test[test.length - 1] - first + Timeframe.D1.millis();
             assertThat(lead).as("the default lead does not reach the first bar").isLessThan(test[0] - first);
