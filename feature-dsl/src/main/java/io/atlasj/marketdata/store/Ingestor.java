@@ -101,11 +101,13 @@ public final class Ingestor {
         int id = store.marketId(t.market(), true).orElseThrow();
         c.markets.add(t.market());
         long[] time = t.times();
-        long[] seq = t.seqs();
         int n = t.size();
         long min = time[0];
         long max = time[n - 1];
-        long inserted = insertNewKeys("trades", id, time, seq, c, (ps, i) -> {
+        Merge merge = continuation(t);
+        long[] seq = merge == null ? t.seqs() : merge.seq();
+        boolean[] present = merge == null ? null : merge.present();
+        long inserted = insertNewKeys("trades", id, time, seq, present, c, (ps, i) -> {
             ps.setDouble(4, t.prices()[i]);
             ps.setDouble(5, t.quantities()[i]);
             ps.setByte(6, t.sides()[i]);
@@ -121,6 +123,78 @@ public final class Ingestor {
         for (Timeframe tf : Timeframe.values()) {
             replaceDerivedCandles(id, tf, from, to, Resampler.candles(stored, tf), fillGaps, c);
         }
+    }
+
+    /** The keys a trades file gets next to what is stored: its rows' seqs, and which rows are stored already. */
+    private record Merge(long[] seq, boolean[] present) {
+    }
+
+    /**
+     * Trades without an exchange id (Bitstamp's CSV) are keyed by their time and their order within it, so a file that
+     * continues another within the same second would collide with the first file's keys and lose its trades there.
+     * Where the store already holds trades at a time this file has, the file's trades at that time are matched to the
+     * stored ones by content (price, quantity, side, each stored trade matched once): a match is the same trade again,
+     * the others are new and numbered after the stored ones. Null when no row needs this (every row has an exchange
+     * id, or the store has nothing at the file's times). Two identical trades in the same second, one in each file,
+     * are taken for one.
+     */
+    private Merge continuation(TradeSeries t) {
+        long[] ids = t.tradeIds();
+        boolean anyWithoutId = false;
+        for (long x : ids) {
+            anyWithoutId |= x < 0;
+        }
+        if (!anyWithoutId) {
+            return null;
+        }
+        long[] time = t.times();
+        int n = t.size();
+        TradeSeries stored = store.trades(t.market(), time[0], time[n - 1] + 1);
+        if (stored.isEmpty()) {
+            return null;
+        }
+        java.util.Map<Long, java.util.List<Integer>> storedAt = new java.util.HashMap<>();
+        for (int k = 0; k < stored.size(); k++) {
+            storedAt.computeIfAbsent(stored.times()[k], x -> new java.util.ArrayList<>()).add(k);
+        }
+        boolean[] present = new boolean[n];
+        long[] seq = t.seqs().clone();
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j < n && time[j] == time[i]) {
+                j++;
+            }
+            java.util.List<Integer> there = storedAt.get(time[i]);
+            if (there != null) {
+                boolean[] used = new boolean[there.size()];
+                long next = 0;
+                for (int k : there) {
+                    next = Math.max(next, stored.seqs()[k] + 1);
+                }
+                for (int r = i; r < j; r++) {
+                    if (ids[r] >= 0) {
+                        continue;
+                    }
+                    int match = -1;
+                    for (int u = 0; u < there.size() && match < 0; u++) {
+                        int k = there.get(u);
+                        if (!used[u] && stored.prices()[k] == t.prices()[r] && stored.quantities()[k] == t.quantities()[r]
+                                && stored.sides()[k] == t.sides()[r]) {
+                            match = u;
+                        }
+                    }
+                    if (match >= 0) {
+                        used[match] = true;
+                        present[r] = true;
+                    } else {
+                        seq[r] = next++;
+                    }
+                }
+            }
+            i = j;
+        }
+        return new Merge(seq, present);
     }
 
     // ---- candles
@@ -239,7 +313,7 @@ public final class Ingestor {
         int n = q.size();
         long min = time[0];
         long max = time[n - 1];
-        long inserted = insertNewKeys("quotes", id, time, seq, c, (ps, i) -> {
+        long inserted = insertNewKeys("quotes", id, time, seq, null, c, (ps, i) -> {
             ps.setDouble(4, q.bids()[i]);
             ps.setDouble(5, q.bidSizes()[i]);
             ps.setDouble(6, q.asks()[i]);
@@ -345,10 +419,11 @@ public final class Ingestor {
 
     /**
      * Inserts the rows of a (market, time, seq)-keyed table ({@code trades} or {@code quotes}, 7 columns) whose keys
-     * are not stored yet; {@code time} and {@code seq} ascend together. Counts the others as present.
+     * are not stored yet and that {@code present} (when not null) does not mark; {@code time} ascends, and
+     * {@code seq} within a time. Counts the others as present.
      */
-    private long insertNewKeys(String table, int id, long[] time, long[] seq, Counts c, RowBinder binder)
-            throws SQLException {
+    private long insertNewKeys(String table, int id, long[] time, long[] seq, boolean[] present, Counts c,
+                               RowBinder binder) throws SQLException {
         int n = time.length;
         long[][] existing = keys("SELECT time, seq FROM " + table + " WHERE market=? AND time>=? AND time<=? "
                 + "ORDER BY time, seq", id, time[0], time[n - 1]);
@@ -357,6 +432,10 @@ public final class Ingestor {
             int e = 0;
             int pending = 0;
             for (int i = 0; i < n; i++) {
+                if (present != null && present[i]) {
+                    c.present++;
+                    continue;
+                }
                 while (e < existing[0].length && (existing[0][e] < time[i]
                         || (existing[0][e] == time[i] && existing[1][e] < seq[i]))) {
                     e++;
