@@ -47,8 +47,22 @@ final class LiveCommand {
                 description = "WORKSPEC/UNIT/NAME (e.g. quickstart/direction-3bar/dnn#1) or a model's key.")
         String model;
         @Option(names = "--feed", defaultValue = "replay", paramLabel = "FEED",
-                description = "Where bars come from: replay (stored bars). Default: ${DEFAULT-VALUE}.")
+                description = "Where bars come from: replay (stored bars in time order) or dir (files dropped into "
+                        + "--dir, imported as they land). Default: ${DEFAULT-VALUE}.")
         String feed;
+        @Option(names = "--dir", paramLabel = "DIR", description = "dir feed: the folder files land in (write them "
+                + "as NAME.tmp and rename; imported ones go to DIR/imported, refused ones to DIR/rejected).")
+        java.nio.file.Path dir;
+        @Option(names = "--format", paramLabel = "F", converter = DataCommand.FormatConverter.class,
+                description = "dir feed: the files' format, as for 'atlas data import'.")
+        io.atlasj.marketdata.imports.ImportFormat format;
+        @Option(names = "--exchange", paramLabel = "E", description = "dir feed: exchange, as for 'atlas data import'.")
+        String exchange;
+        @Option(names = "--symbol", paramLabel = "S", description = "dir feed: symbol, as for 'atlas data import'.")
+        String symbol;
+        @Option(names = "--timeframe", paramLabel = "T", converter = DataCommand.TimeframeConverter.class,
+                description = "dir feed: bar length of candle files that do not tell.")
+        io.atlasj.marketdata.Timeframe timeframe;
         @Option(names = "--from", paramLabel = "TIME", description = "First bar to replay (UTC; default: the model's "
                 + "first test bar).")
         String from;
@@ -82,9 +96,19 @@ final class LiveCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!feed.equals("replay")) {
-                throw new UserException("--feed " + feed + ": only 'replay' is built so far (binance-ws and dir are "
-                        + "planned)");
+            if (!feed.equals("replay") && !feed.equals("dir")) {
+                throw new UserException("--feed " + feed + ": give replay or dir (the binance-ws feed is not built yet)");
+            }
+            io.atlasj.marketdata.imports.ImportOptions imports = null;
+            if (feed.equals("dir")) {
+                if (dir == null || format == null) {
+                    throw new UserException("--feed dir needs --dir DIR and --format F (and --exchange, --symbol as "
+                            + "'atlas data import' does for that format)");
+                }
+                imports = new io.atlasj.marketdata.imports.ImportOptions(format, exchange, symbol, timeframe, false,
+                        false, null);
+            } else if (dir != null || format != null) {
+                throw new UserException("--dir and --format go with --feed dir");
             }
             if (speed < 0) {
                 throw new UserException("--speed " + speed + ": give 0 (as fast as possible) or a positive factor");
@@ -94,7 +118,7 @@ final class LiveCommand {
                     from == null ? null : Formats.parseTime(from, "--from"),
                     to == null ? null : Formats.parseTime(to, "--to"), speed, redis, httpPort,
                     fineTuneEvery == null ? null : new io.atlasj.trainer.live.FineTuner.FineTune(fineTuneEvery,
-                            fineTuneLr, fineTuneSteps, replayBuffer));
+                            fineTuneLr, fineTuneSteps, replayBuffer), dir, imports);
             LiveRunner.run(live.atlas.home(), o, line -> {
                 out.println(line);
                 out.flush();

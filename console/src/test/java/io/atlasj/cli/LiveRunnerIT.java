@@ -180,6 +180,105 @@ class LiveRunnerIT {
         assertThat(csv.toString().lines()).hasSize(test.length + 1);
     }
 
+    /**
+     * The folder feed: a home whose store ends an hour before the model's test period gets the rest of the bundled
+     * trades as five files dropped into a folder while the runner runs (each split mid-bar); it imports each, predicts
+     * every bar as soon as a later one has data, and predicts on the test bars what training stored.
+     */
+    @Test
+    void aFolderFeedImportsFilesAsTheyLandAndPredictsWhatTrainingStored() throws Exception {
+        String model = "live/direction/dnn#0";
+        LiveModel m = LiveModel.find(new AtlasHome(home), model);
+        long[] test = m.test().time();
+        Path home2 = dir.resolve("home2");
+        try (var walk = Files.walk(home.resolve("runs"))) {
+            for (Path p : walk.toList()) {
+                Path to = home2.resolve(home.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        List<String> lines = Files.readAllLines(io.atlasj.marketdata.pipeline.BundledData.extract(dir.resolve("b")));
+        String header = lines.get(0);
+        long cut = test[0] / 1000 - 3600;
+        List<String> before = new ArrayList<>(List.of(header));
+        List<String> after = new ArrayList<>();
+        for (String l : lines.subList(1, lines.size())) {
+            (Long.parseLong(l.substring(0, l.indexOf(','))) < cut ? before : after).add(l);
+        }
+        Path first = dir.resolve("before.csv");
+        Files.write(first, before);
+        StringWriter err = new StringWriter();
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home2.toString(), "data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "btc_usd", first.toString())).as(err.toString()).isZero();
+
+        Path drop = Files.createDirectories(dir.resolve("drop"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                AtlasCli.class.getName(), "--home", home2.toString(), "live", "start", "--model", model, "--feed", "dir",
+                "--dir", drop.toString(), "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol", "btc_usd",
+                "--http-port", "0"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        Process p = pb.start();
+        StringBuffer output = new StringBuffer();
+        int port = port(p, output).get(120, TimeUnit.SECONDS);
+        HttpClient http = HttpClient.newHttpClient();
+        int chunks = 5;
+        int per = (after.size() + chunks - 1) / chunks;
+        for (int c = 0; c < chunks; c++) {
+            List<String> part = new ArrayList<>(List.of(header));
+            part.addAll(after.subList(c * per, Math.min(after.size(), (c + 1) * per)));
+            Path tmp = drop.resolve(String.format("trades-%02d.csv.tmp", c));
+            Files.write(tmp, part);
+            Files.move(tmp, drop.resolve(String.format("trades-%02d.csv", c)));
+            Path done = drop.resolve("imported").resolve(String.format("trades-%02d.csv", c));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(done) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(done).as(output.toString()).exists();
+        }
+        // every bar but the newest stored one (no later bar completes it) gets predicted
+        String lastTrade = after.get(after.size() - 1);
+        long newest = Long.parseLong(lastTrade.substring(0, lastTrade.indexOf(','))) * 1000 / 300_000 * 300_000;
+        String lastWanted = java.time.Instant.ofEpochMilli(newest - 300_000).toString();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!lastWanted.equals(get(http, port, "/status").path("lastBar").asText())
+                && System.nanoTime() < until) {
+            Thread.sleep(200);
+        }
+        assertThat(get(http, port, "/status").path("lastBar").asText()).as(output.toString()).isEqualTo(lastWanted);
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home2.toString(), "live", "stop", "--model", model)).as(err.toString()).isZero();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output.toString()).isZero();
+        assertThat(output.toString()).contains("stopped");
+
+        try (LiveJournal j = LiveJournal.open(new AtlasHome(home2).live())) {
+            List<LiveJournal.Entry> entries = j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            assertThat(entries.get(0).barTime()).isLessThan(test[0]); // it began in the hour before the test period
+            java.util.Map<Long, LiveJournal.Entry> byBar = new java.util.HashMap<>();
+            entries.forEach(e -> byBar.put(e.barTime(), e));
+            for (int i = 0; i < test.length; i++) {
+                LiveJournal.Entry e = byBar.get(test[i]);
+                assertThat(e).as("test bar %d", i).isNotNull();
+                assertThat(e.status()).isEqualTo("ok");
+                assertThat(e.predicted()).as("test bar %d", i).isEqualTo(m.test().predicted()[i]);
+                for (int k = 0; k < e.probabilities().length; k++) {
+                    assertThat(e.probabilities()[k]).isCloseTo(m.test().probabilities()[i][k],
+                            org.assertj.core.data.Offset.offset(1e-6));
+                }
+            }
+            assertThat(byBar).doesNotContainKey(newest);
+            assertThat(entries.get(entries.size() - 1).barTime()).isEqualTo(newest - 300_000);
+        }
+    }
+
     @Test
     void predictionsGoToRedisAndOverServerSentEvents() throws Exception {
         Path server = Path.of("/usr/bin/redis-server");

@@ -19,7 +19,9 @@ import java.util.Map;
 final class BarWindow implements SeriesSource {
     private final Map<String, CandleSeries> candles = new HashMap<>();
     private final Map<String, QuoteCandleSeries> quotes = new HashMap<>();
-    private final List<Market> markets;
+    private final FeatureSetBuilder.Resolved resolved;
+    private final long from;
+    private List<Market> markets;
     private long now = Long.MIN_VALUE;
 
     /**
@@ -29,7 +31,14 @@ final class BarWindow implements SeriesSource {
      * @param to   the end of the replay plus the longest label horizon (outcomes are matched within it)
      */
     BarWindow(SeriesSource store, FeatureSetBuilder.Resolved r, long from, long to) {
-        for (FeatureSetBuilder.Need n : r.needs()) {
+        this.resolved = r;
+        this.from = from;
+        reload(store, to);
+    }
+
+    /** Reads the series again over {@code [from, to)}: after new bars reached the store (a folder feed's import). */
+    void reload(SeriesSource store, long to) {
+        for (FeatureSetBuilder.Need n : resolved.needs()) {
             if (n.quotes()) {
                 quotes.put(key(n.market(), n.timeframe()), store.quoteBars(n.market(), n.timeframe(), from, to));
             } else {

@@ -48,11 +48,18 @@ public final class LiveRunner {
      * @param redis    HOST:PORT, or null
      * @param httpPort 0: any free port, -1: none
      * @param fineTune event-driven fine-tuning, or null for none
+     * @param dir      the folder of a {@code dir} feed, or null for a replay of stored bars
+     * @param imports  how the folder's files are imported (format, exchange, symbol...), with {@code dir}
      */
     public record Options(String model, Long from, Long to, double speed, String redis, int httpPort,
-                          FineTuner.FineTune fineTune) {
+                          FineTuner.FineTune fineTune, Path dir, io.atlasj.marketdata.imports.ImportOptions imports) {
         public Options(String model, Long from, Long to, double speed, String redis, int httpPort) {
-            this(model, from, to, speed, redis, httpPort, null);
+            this(model, from, to, speed, redis, httpPort, null, null, null);
+        }
+
+        public Options(String model, Long from, Long to, double speed, String redis, int httpPort,
+                       FineTuner.FineTune fineTune) {
+            this(model, from, to, speed, redis, httpPort, fineTune, null, null);
         }
     }
 
@@ -80,17 +87,17 @@ public final class LiveRunner {
     public static Outcome run(AtlasHome home, Options o, Consumer<String> out) throws IOException {
         LiveModel m = LiveModel.find(home, o.model());
         m.warnings().forEach(w -> out.accept("warning: " + w));
-        FeatureSetBuilder.Resolved resolved;
         long baseMs = m.baseTimeframe().millis();
-        long lead;
-        long from;
-        long to;
-        List<Long> bars;
-        BarWindow window;
+        FeatureSetBuilder.Resolved resolved;
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
-            SeriesSource src = SeriesSource.of(store);
-            resolved = new FeatureSetBuilder(src).resolve(m.featureset());
-            lead = lead(resolved);
+            resolved = new FeatureSetBuilder(SeriesSource.of(store)).resolve(m.featureset());
+        }
+        long lead = lead(resolved);
+        Feed source;
+        if (o.dir() != null) {
+            source = new Feed.Dir(home.marketData(), m, resolved, lead, o.from(), o.dir(), o.imports(), out);
+        } else {
+            long from;
             if (o.from() != null) {
                 from = o.from();
             } else if (m.test() != null && m.test().time().length > 0) {
@@ -98,142 +105,201 @@ public final class LiveRunner {
             } else {
                 throw new IllegalArgumentException(m.name() + ": its result has no test rows; give --from");
             }
-            to = o.to() != null ? o.to() : m.test() != null && m.test().time().length > 0
+            long to = o.to() != null ? o.to() : m.test() != null && m.test().time().length > 0
                     ? m.test().time()[m.test().time().length - 1] + baseMs : from;
-            long horizon = (m.label().horizon() + 1L) * baseMs;
-            CandleSeries base = store.candles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
-            bars = new ArrayList<>();
-            for (int i = 0; i < base.size(); i++) {
-                if (base.sources()[i] != CandleSource.FILLED.code()) {
-                    bars.add(base.openTime(i));
-                }
+            try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+                source = new Feed.Replay(store, m, resolved, lead, from, to, o.speed());
             }
-            window = new BarWindow(src, resolved, from - lead - Timeframe.D1.millis(), to + horizon);
         }
-        if (bars.isEmpty()) {
-            throw new IllegalArgumentException("no " + m.baseTimeframe() + " bars of " + m.featureset().baseMarket()
-                    + " between " + Instant.ofEpochMilli(from) + " and " + Instant.ofEpochMilli(to) + " in the store");
+        try (Feed f = source) {
+            return run(home, o, m, f, lead, out);
         }
+    }
+
+    private static Outcome run(AtlasHome home, Options o, LiveModel m, Feed source, long lead, Consumer<String> out)
+            throws IOException {
         RedisPublisher redis = o.redis() == null ? null : new RedisPublisher(o.redis());
         if (redis != null) {
             redis.check();
         }
-        String feed = "replay " + m.featureset().baseMarket() + " " + m.baseTimeframe() + " " + Instant.ofEpochMilli(from)
-                + " to " + Instant.ofEpochMilli(to) + " at speed " + o.speed();
         try (LiveJournal journal = LiveJournal.open(home.live())) {
-            journal.trained(m.name(), m.key(), m.modelSha256(), m.file().toString(), "trained: " + m.file());
-            LiveJournal.Version active = journal.active(m.name()).orElseThrow();
-            Predictor predictor = m.predictor(Path.of(active.file()), active.sha256());
-            int version = active.version();
-            FineTuner tuner = o.fineTune() == null ? null
-                    : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());
-            int made = 0;
-            OptionalLong last = journal.lastBar(m.name());
-            long[] counts = new long[4]; // predicted, skipped, matched, pivots
-            List<Long> latencies = new ArrayList<>();
-            Map<String, Object> state = new LinkedHashMap<>();
-            state.put("model", m.name());
-            state.put("version", version);
-            state.put("feed", feed);
-            LiveHttp http = o.httpPort() < 0 ? null : new LiveHttp(o.httpPort(), m.name(), journal, () -> {
-                synchronized (state) {
-                    return new LinkedHashMap<>(state);
-                }
-            });
+            Session s = new Session(home, o, m, source, lead, journal, redis, out);
             try {
-                journal.started(m.name(), ProcessHandle.current().pid(), feed, http == null ? -1 : http.port());
-                out.accept("live " + m.name() + " (version " + version + ", key " + m.key() + "): " + feed
-                        + (last.isPresent() ? "; resuming after " + Instant.ofEpochMilli(last.getAsLong()) : "")
-                        + (http == null ? "" : "; serving http://127.0.0.1:" + http.port() + "/status, /predictions, "
-                        + "/events") + (redis == null ? "" : "; publishing to Redis key " + RedisPublisher.key(m.name())));
-                if (last.isPresent() && redis != null) {
-                    // the last committed prediction may not have reached Redis before a crash: publish it again
-                    journal.entries(m.name(), last.getAsLong(), last.getAsLong() + 1, 1).stream()
-                            .filter(e -> "ok".equals(e.status())).forEach(e -> redis.publish(m.name(), text(e)));
-                }
-                warmUp(m, predictor, window, lead, bars.get(0), version);
-                String end = "finished";
-                long lastBeat = 0;
-                long wallStart = System.nanoTime();
-                int done = 0;
-                for (long bar : bars) {
-                    if (last.isPresent() && bar <= last.getAsLong()) {
-                        continue;
-                    }
-                    if (System.currentTimeMillis() - lastBeat >= 1000) {
-                        lastBeat = System.currentTimeMillis();
-                        if (journal.heartbeat(m.name())) {
-                            end = "stopped";
-                            break;
-                        }
-                        LiveJournal.Version now = journal.active(m.name()).orElseThrow();
-                        if (now.version() != version) { // atlas live rollback: swap between two bars
-                            predictor = m.predictor(Path.of(now.file()), now.sha256());
-                            version = now.version();
-                            out.accept(m.name() + ": now serving version " + version + " (" + now.source() + ")");
-                        }
-                    }
-                    pace(o.speed(), baseMs, wallStart, done++);
-                    long close = bar + baseMs;
-                    window.advanceTo(close);
-                    counts[2] += matchOutcomes(m, journal, window, close);
-                    for (Pivots.Pivot pv : Pivots.confirmedAt(m, window, bar)) {
-                        journal.pivot(m.name(), pv);
-                        counts[3]++;
-                    }
-                    if (tuner != null) {
-                        LiveJournal.Version tuned = tuner.step(predictor, version);
-                        if (tuned != null) {
-                            version = tuned.version();
-                            made++;
-                        }
-                    }
-                    LiveJournal.Entry e = predict(m, predictor, window, lead, bar, version);
-                    journal.record(e, e.status().equals("ok") ? new LiveJournal.Frame(m.name(), bar, version,
-                            m.featureset().baseMarket().toString(), m.baseTimeframe().label(), bar - lead, close,
-                            e.predicted(), e.confidence(), m.targetTime(bar), null, null) : null);
-                    String json = text(e);
-                    if (e.status().equals("ok")) {
-                        counts[0]++;
-                        latencies.add(e.latencyMicros());
-                        if (redis != null) {
-                            redis.publish(m.name(), json);
-                        }
-                    } else {
-                        counts[1]++;
-                    }
-                    if (http != null) {
-                        http.event("prediction", json);
-                    }
-                    synchronized (state) {
-                        state.put("lastBar", Instant.ofEpochMilli(bar).toString());
-                        state.put("predicted", counts[0]);
-                        state.put("skipped", counts[1]);
-                        state.put("matched", counts[2]);
-                        state.put("version", version);
-                        state.put("pivots", counts[3]);
-                    }
-                }
-                journal.ended(m.name(), end, end.equals("stopped") ? "stopped on request"
-                        : "the replay reached " + Instant.ofEpochMilli(to));
-                out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched and %d "
-                        + "pivots confirmed this run%s; serving version %d; latency from the bar's close to its "
-                        + "prediction (features and model, before the journal commit) p50 %d us, p99 %d us", m.name(),
-                        end, counts[0], counts[1], counts[2], counts[3],
-                        tuner == null ? "" : ", " + made + " fine-tuned versions", version,
-                        percentile(latencies, 50), percentile(latencies, 99)));
-                return new Outcome(m.name(), version, counts[0], counts[1], last.orElse(Long.MIN_VALUE), counts[2],
-                        made, end);
+                return s.run();
             } catch (RuntimeException ex) {
                 journal.ended(m.name(), "failed", String.valueOf(ex.getMessage()));
                 throw ex;
             } finally {
-                if (http != null) {
-                    http.close();
+                s.close();
+            }
+        }
+    }
+
+    /** One runner's state while it runs. */
+    private static final class Session {
+        private final Options o;
+        private final LiveModel m;
+        private final Feed source;
+        private final long lead;
+        private final long baseMs;
+        private final LiveJournal journal;
+        private final RedisPublisher redis;
+        private final Consumer<String> out;
+        private final BarWindow window;
+        private final FineTuner tuner;
+        private final OptionalLong last;
+        private final Map<String, Object> state = new LinkedHashMap<>();
+        private final List<Long> latencies = new ArrayList<>();
+        private final LiveHttp http;
+        private Predictor predictor;
+        private int version;
+        private long predicted;
+        private long skipped;
+        private long matched;
+        private long pivots;
+        private int made;
+        private long lastBeat;
+
+        Session(AtlasHome home, Options o, LiveModel m, Feed source, long lead, LiveJournal journal,
+                RedisPublisher redis, Consumer<String> out) throws IOException {
+            this.o = o;
+            this.m = m;
+            this.source = source;
+            this.lead = lead;
+            this.baseMs = m.baseTimeframe().millis();
+            this.journal = journal;
+            this.redis = redis;
+            this.out = out;
+            this.window = source.window();
+            journal.trained(m.name(), m.key(), m.modelSha256(), m.file().toString(), "trained: " + m.file());
+            LiveJournal.Version active = journal.active(m.name()).orElseThrow();
+            predictor = m.predictor(Path.of(active.file()), active.sha256());
+            version = active.version();
+            tuner = o.fineTune() == null ? null
+                    : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());
+            last = journal.lastBar(m.name());
+            state.put("model", m.name());
+            state.put("version", version);
+            state.put("feed", source.describe());
+            http = o.httpPort() < 0 ? null : new LiveHttp(o.httpPort(), m.name(), journal, () -> {
+                synchronized (state) {
+                    return new LinkedHashMap<>(state);
                 }
+            });
+        }
+
+        Outcome run() {
+            journal.started(m.name(), ProcessHandle.current().pid(), source.describe(), http == null ? -1 : http.port());
+            out.accept("live " + m.name() + " (version " + version + ", key " + m.key() + "): " + source.describe()
+                    + (last.isPresent() ? "; resuming after " + Instant.ofEpochMilli(last.getAsLong()) : "")
+                    + (http == null ? "" : "; serving http://127.0.0.1:" + http.port() + "/status, /predictions, "
+                    + "/events") + (redis == null ? "" : "; publishing to Redis key " + RedisPublisher.key(m.name())));
+            if (last.isPresent() && redis != null) {
+                // the last committed prediction may not have reached Redis before a crash: publish it again
+                journal.entries(m.name(), last.getAsLong(), last.getAsLong() + 1, 1).stream()
+                        .filter(e -> "ok".equals(e.status())).forEach(e -> redis.publish(m.name(), text(e)));
+            }
+            long after = last.isPresent() ? last.getAsLong() : source.start() - 1;
+            warmUp(m, predictor, window, lead, after + 1, version);
+            String end = "finished";
+            long wallStart = System.nanoTime();
+            int done = 0;
+            feed:
+            while (!source.finished()) {
+                if (stopAsked()) {
+                    end = "stopped";
+                    break;
+                }
+                for (long bar : source.next(after)) {
+                    if (stopAsked()) {
+                        end = "stopped";
+                        break feed;
+                    }
+                    pace(o.speed(), baseMs, wallStart, done++);
+                    bar(bar);
+                    after = bar;
+                }
+            }
+            journal.ended(m.name(), end, end.equals("stopped") ? "stopped on request"
+                    : "the feed ended after " + Instant.ofEpochMilli(after));
+            out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched and %d "
+                    + "pivots confirmed this run%s; serving version %d; latency from the bar's close to its "
+                    + "prediction (features and model, before the journal commit) p50 %d us, p99 %d us", m.name(), end,
+                    predicted, skipped, matched, pivots, tuner == null ? "" : ", " + made + " fine-tuned versions",
+                    version, percentile(latencies, 50), percentile(latencies, 99)));
+            return new Outcome(m.name(), version, predicted, skipped, last.orElse(Long.MIN_VALUE), matched, made, end);
+        }
+
+        /**
+         * At most once a second: the heartbeat (true when a stop was asked for) and the served version, swapped
+         * between two bars when {@code atlas live rollback} chose another.
+         */
+        private boolean stopAsked() {
+            if (System.currentTimeMillis() - lastBeat < 1000) {
+                return false;
+            }
+            lastBeat = System.currentTimeMillis();
+            if (journal.heartbeat(m.name())) {
+                return true;
+            }
+            LiveJournal.Version now = journal.active(m.name()).orElseThrow();
+            if (now.version() != version) {
+                predictor = m.predictor(Path.of(now.file()), now.sha256());
+                version = now.version();
+                out.accept(m.name() + ": now serving version " + version + " (" + now.source() + ")");
+            }
+            return false;
+        }
+
+        /** A completed base bar: outcomes and pivots it settles, fine-tuning, its prediction, published. */
+        private void bar(long bar) {
+            long close = bar + baseMs;
+            window.advanceTo(close);
+            matched += matchOutcomes(m, journal, window, close);
+            for (Pivots.Pivot pv : Pivots.confirmedAt(m, window, bar)) {
+                journal.pivot(m.name(), pv);
+                pivots++;
+            }
+            if (tuner != null) {
+                LiveJournal.Version tuned = tuner.step(predictor, version);
+                if (tuned != null) {
+                    version = tuned.version();
+                    made++;
+                }
+            }
+            LiveJournal.Entry e = predict(m, predictor, window, lead, bar, version);
+            journal.record(e, e.status().equals("ok") ? new LiveJournal.Frame(m.name(), bar, version,
+                    m.featureset().baseMarket().toString(), m.baseTimeframe().label(), bar - lead, close,
+                    e.predicted(), e.confidence(), m.targetTime(bar), null, null) : null);
+            String json = text(e);
+            if (e.status().equals("ok")) {
+                predicted++;
+                latencies.add(e.latencyMicros());
                 if (redis != null) {
-                    redis.close();
+                    redis.publish(m.name(), json);
                 }
+            } else {
+                skipped++;
+            }
+            if (http != null) {
+                http.event("prediction", json);
+            }
+            synchronized (state) {
+                state.put("lastBar", Instant.ofEpochMilli(bar).toString());
+                state.put("predicted", predicted);
+                state.put("skipped", skipped);
+                state.put("matched", matched);
+                state.put("version", version);
+                state.put("pivots", pivots);
+            }
+        }
+
+        void close() {
+            if (http != null) {
+                http.close();
+            }
+            if (redis != null) {
+                redis.close();
             }
         }
     }

@@ -1,0 +1,234 @@
+package io.atlasj.trainer.live;
+
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.features.set.FeatureSetBuilder;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Where a runner's bars come from. A feed owns the bars' window ({@link #window()}) and hands out the base bars that
+ * are complete, in time order.
+ */
+interface Feed extends AutoCloseable {
+    /** What the feed is, for the journal and the user. */
+    String describe();
+
+    BarWindow window();
+
+    /** The first bar the runner predicts when it has no journal yet. */
+    long start();
+
+    /**
+     * The complete base bars with open time after {@code after}, in order; may wait up to about a second for new ones
+     * and return none.
+     */
+    List<Long> next(long after);
+
+    /** True when no bar will come any more (a replay's end). */
+    boolean finished();
+
+    @Override
+    void close();
+
+    /** The model's real (not filled) base bars stored in {@code [from, to)}. */
+    static List<Long> baseBars(MarketDataStore store, LiveModel m, long from, long to) {
+        CandleSeries base = store.candles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
+        List<Long> bars = new ArrayList<>();
+        for (int i = 0; i < base.size(); i++) {
+            if (base.sources()[i] != CandleSource.FILLED.code()) {
+                bars.add(base.openTime(i));
+            }
+        }
+        return bars;
+    }
+
+    /** Stored bars in time order, once: the test period by default. */
+    final class Replay implements Feed {
+        private final List<Long> bars;
+        private final BarWindow window;
+        private final String text;
+        private final long from;
+        private boolean done;
+
+        Replay(MarketDataStore store, LiveModel m, FeatureSetBuilder.Resolved r, long lead, long from, long to,
+               double speed) {
+            long horizon = (m.label().horizon() + 1L) * m.baseTimeframe().millis();
+            this.from = from;
+            bars = baseBars(store, m, from, to);
+            if (bars.isEmpty()) {
+                throw new IllegalArgumentException("no " + m.baseTimeframe() + " bars of " + m.featureset().baseMarket()
+                        + " between " + Instant.ofEpochMilli(from) + " and " + Instant.ofEpochMilli(to)
+                        + " in the store");
+            }
+            window = new BarWindow(SeriesSource.of(store), r, from - lead - Timeframe.D1.millis(), to + horizon);
+            text = "replay " + m.featureset().baseMarket() + " " + m.baseTimeframe() + " " + Instant.ofEpochMilli(from)
+                    + " to " + Instant.ofEpochMilli(to) + " at speed " + speed;
+        }
+
+        @Override
+        public String describe() {
+            return text;
+        }
+
+        @Override
+        public BarWindow window() {
+            return window;
+        }
+
+        @Override
+        public long start() {
+            return from;
+        }
+
+        @Override
+        public List<Long> next(long after) {
+            done = true;
+            return bars.stream().filter(b -> b > after).toList();
+        }
+
+        @Override
+        public boolean finished() {
+            return done;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * A folder a collector drops market-data files into. Each file is imported into the market-data store as
+     * {@code atlas data import} would (one transaction, resampled to every timeframe) and moved to
+     * {@code imported/}, or to {@code rejected/} with the reason beside it; names starting with {@code .} or ending in
+     * {@code .tmp} or {@code .part} are left alone (write a file under such a name, then rename it). A base bar is
+     * complete once a later base bar has data: the newest bar can still grow. The store stays open, and this runner
+     * the only writer, while it runs.
+     */
+    final class Dir implements Feed {
+        private final MarketDataStore store;
+        private final LiveModel m;
+        private final Path folder;
+        private final ImportOptions options;
+        private final BarWindow window;
+        private final Consumer<String> out;
+        private final long start;
+
+        Dir(Path home, LiveModel m, FeatureSetBuilder.Resolved r, long lead, Long from, Path folder,
+            ImportOptions options, Consumer<String> out) {
+            if (!Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("--dir " + folder + ": no such folder");
+            }
+            this.store = MarketDataStore.open(home);
+            this.m = m;
+            this.folder = folder;
+            this.options = options;
+            this.out = out;
+            List<Long> stored = baseBars(store, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+            // without --from: from the newest stored bar on (it may still be growing), so that only new bars are
+            // predicted; a resumed runner starts after its journal's last bar instead
+            start = from != null ? from : stored.isEmpty() ? Long.MIN_VALUE / 4 : stored.get(stored.size() - 1);
+            window = new BarWindow(SeriesSource.of(store), r, Math.max(Long.MIN_VALUE / 4, start - lead
+                    - Timeframe.D1.millis()), Long.MAX_VALUE / 4);
+        }
+
+        @Override
+        public String describe() {
+            return "dir " + folder + " (" + options.format().id() + ") for " + m.featureset().baseMarket() + " "
+                    + m.baseTimeframe();
+        }
+
+        @Override
+        public BarWindow window() {
+            return window;
+        }
+
+        @Override
+        public long start() {
+            return start;
+        }
+
+        @Override
+        public List<Long> next(long after) {
+            long until = System.currentTimeMillis() + 1000;
+            do {
+                if (importNewFiles() > 0) {
+                    window.reload(SeriesSource.of(store), Long.MAX_VALUE / 4);
+                    List<Long> bars = baseBars(store, m, Math.max(after + 1, start), Long.MAX_VALUE / 4);
+                    if (bars.size() > 1) {
+                        return bars.subList(0, bars.size() - 1); // the newest may still grow
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return List.of();
+                }
+            } while (System.currentTimeMillis() < until);
+            // bars may have become complete by files imported in an earlier call
+            List<Long> bars = baseBars(store, m, Math.max(after + 1, start), Long.MAX_VALUE / 4);
+            return bars.size() > 1 ? bars.subList(0, bars.size() - 1) : List.of();
+        }
+
+        /** Imports the files waiting in the folder, oldest name first; returns how many were imported. */
+        private int importNewFiles() {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(folder)) {
+                files = s.filter(Files::isRegularFile).filter(p -> {
+                    String n = p.getFileName().toString();
+                    return !n.startsWith(".") && !n.endsWith(".tmp") && !n.endsWith(".part");
+                }).sorted().toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
+            }
+            int imported = 0;
+            for (Path f : files) {
+                ImportJob.FileOutcome o = new ImportJob(store).run(List.of(f), options, ImportJob.Listener.NONE).files()
+                        .get(0);
+                try {
+                    if (o.rejected()) {
+                        Path to = move(f, "rejected");
+                        Files.writeString(to.resolveSibling(to.getFileName() + ".error"), o.error() + "\n");
+                        out.accept("rejected " + f.getFileName() + ": " + o.error() + " (moved to rejected/)");
+                    } else {
+                        move(f, "imported");
+                        imported++;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
+                }
+            }
+            return imported;
+        }
+
+        private Path move(Path f, String sub) throws IOException {
+            Path dir = folder.resolve(sub);
+            Files.createDirectories(dir);
+            return Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        @Override
+        public boolean finished() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+}
