@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -34,6 +35,17 @@ final class LiveCommand {
         return ref.matches("[0-9a-f]{32}") ? LiveModel.find(home, ref).name() : ref;
     }
 
+    /** The {@code --model} option every subcommand but status requires. */
+    static final class ModelRef {
+        @Option(names = "--model", required = true, paramLabel = "MODEL",
+                description = "WORKSPEC/UNIT/NAME (e.g. quickstart/direction-3bar/dnn#1) or a model's key.")
+        String model;
+
+        String name(AtlasHome home) {
+            return LiveCommand.name(home, model);
+        }
+    }
+
     @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Run the model runner in the foreground until the replay ends or 'atlas live stop'.",
                 "Started again after a crash (or kill -9), it continues after the last journaled bar."},
@@ -43,9 +55,8 @@ final class LiveCommand {
         LiveCommand live;
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", required = true, paramLabel = "MODEL",
-                description = "WORKSPEC/UNIT/NAME (e.g. quickstart/direction-3bar/dnn#1) or a model's key.")
-        String model;
+        @Mixin
+        ModelRef ref;
         @Option(names = "--feed", defaultValue = "replay", paramLabel = "FEED",
                 description = "Where bars come from: replay (stored bars in time order) or dir (files dropped into "
                         + "--dir, imported as they land). Default: ${DEFAULT-VALUE}.")
@@ -114,7 +125,7 @@ final class LiveCommand {
                 throw new UserException("--speed " + speed + ": give 0 (as fast as possible) or a positive factor");
             }
             PrintWriter out = spec.commandLine().getOut();
-            LiveRunner.Options o = new LiveRunner.Options(model,
+            LiveRunner.Options o = new LiveRunner.Options(ref.model,
                     from == null ? null : Formats.parseTime(from, "--from"),
                     to == null ? null : Formats.parseTime(to, "--to"), speed, redis, httpPort,
                     fineTuneEvery == null ? null : new io.atlasj.trainer.live.FineTuner.FineTune(fineTuneEvery,
@@ -153,6 +164,17 @@ final class LiveCommand {
                 }
                 out.print(Formats.table(List.of("model", "state", "version", "last bar", "predicted", "skipped",
                         "outcomes", "live acc", "backtest acc", "p50 us", "p99 us"), rows));
+                for (String m : models) {
+                    String money;
+                    try {
+                        money = LiveMoney.of(home, j, m).text();
+                    } catch (io.atlasj.marketdata.store.StoreException e) {
+                        money = "no money figures: " + e.getMessage();
+                    } catch (RuntimeException e) {
+                        money = "no money figures: " + e.getMessage();
+                    }
+                    out.println(m + ": " + money);
+                }
                 return 0;
             }
         }
@@ -165,20 +187,24 @@ final class LiveCommand {
             List<Long> lat = entries.stream().filter(e -> e.status().equals("ok")).map(LiveJournal.Entry::latencyMicros)
                     .collect(Collectors.toList());
             long known = frames.stream().filter(f -> f.outcome() != null).count();
-            long hits = frames.stream().filter(f -> f.outcome() != null && f.outcome() == f.prediction()).count();
+            // a classifier's hit is its class; a regression's, the direction of its forecast
+            boolean classifies = true;
             String backtest = "";
             try {
                 LiveModel lm = LiveModel.find(home, m);
-                if (lm.classifies() && lm.test() != null && lm.test().time().length > 0) {
+                classifies = lm.classifies();
+                if (lm.test() != null && lm.test().time().length > 0) {
                     int h = 0;
                     for (int i = 0; i < lm.test().actual().length; i++) {
-                        h += lm.test().actual()[i] == lm.test().predicted()[i] ? 1 : 0;
+                        h += hit(classifies, lm.test().predicted()[i], lm.test().actual()[i]) ? 1 : 0;
                     }
-                    backtest = pct(h, lm.test().actual().length);
+                    backtest = pct(h, lm.test().actual().length) + (classifies ? "" : " (direction)");
                 }
             } catch (RuntimeException e) {
                 backtest = "?";
             }
+            boolean c = classifies;
+            long hits = frames.stream().filter(f -> f.outcome() != null && hit(c, f.prediction(), f.outcome())).count();
             String state = runner.map(r -> r.state().equals("running") && System.currentTimeMillis() - r.heartbeat() > 30_000
                     ? "silent (pid " + r.pid() + ", last heard " + Instant.ofEpochMilli(r.heartbeat()) + ")"
                     : r.state()).orElse("-");
@@ -187,56 +213,55 @@ final class LiveCommand {
                     entries.isEmpty() ? "-" : Formats.time(entries.get(entries.size() - 1).barTime()),
                     String.valueOf(ok), String.valueOf(entries.size() - ok), known + " of " + frames.size(),
                     known == 0 ? "-" : pct(hits, known), backtest,
-                    String.valueOf(percentile(lat, 50)), String.valueOf(percentile(lat, 99)));
+                    String.valueOf(LiveRunner.percentile(lat, 50)), String.valueOf(LiveRunner.percentile(lat, 99)));
+        }
+
+        private static boolean hit(boolean classifies, double predicted, double actual) {
+            return classifies ? predicted == actual : Math.signum(predicted) == Math.signum(actual);
         }
 
         private static String pct(long a, long b) {
             return String.format(Locale.ROOT, "%.1f%%", 100.0 * a / b);
         }
-
-        private static long percentile(List<Long> v, int p) {
-            if (v.isEmpty()) {
-                return 0;
-            }
-            long[] s = v.stream().mapToLong(Long::longValue).toArray();
-            Arrays.sort(s);
-            return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
-        }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "Ask a model's runner to stop after the bar it is on.")
-    static final class Stop implements Callable<Integer> {
+    /** A subcommand about one model: its name resolved and the journal open. */
+    abstract static class OnModel implements Callable<Integer> {
         @ParentCommand
         LiveCommand live;
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
-        String model;
+        @Mixin
+        ModelRef ref;
 
         @Override
         public Integer call() {
             AtlasHome home = live.atlas.home();
-            String m = name(home, model);
+            String m = ref.name(home);
             try (LiveJournal j = LiveJournal.open(home.live())) {
-                if (!j.requestStop(m)) {
-                    throw new UserException(m + ": no runner of it is running (atlas live status)");
-                }
-                spec.commandLine().getOut().println(m + ": asked to stop; it stops within a second");
-                return 0;
+                return run(home, m, j, spec.commandLine().getOut());
             }
+        }
+
+        abstract int run(AtlasHome home, String model, LiveJournal j, PrintWriter out);
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Ask a model's runner to stop after the bar it is on.")
+    static final class Stop extends OnModel {
+        @Override
+        int run(AtlasHome home, String m, LiveJournal j, PrintWriter out) {
+            if (!j.requestStop(m)) {
+                throw new UserException(m + ": no runner of it is running (atlas live status)");
+            }
+            out.println(m + ": asked to stop; it stops within a second");
+            return 0;
         }
     }
 
     @Command(name = "predictions", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Print a model's journaled predictions, oldest first.")
-    static final class Predictions implements Callable<Integer> {
-        @ParentCommand
-        LiveCommand live;
-        @Spec
-        CommandSpec spec;
-        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
-        String model;
+    static final class Predictions extends OnModel {
         @Option(names = "--from", paramLabel = "TIME", description = "First bar (UTC).")
         String from;
         @Option(names = "--to", paramLabel = "TIME", description = "End, exclusive (UTC).")
@@ -245,97 +270,70 @@ final class LiveCommand {
         String format;
 
         @Override
-        public Integer call() {
-            AtlasHome home = live.atlas.home();
-            String m = name(home, model);
+        int run(AtlasHome home, String m, LiveJournal j, PrintWriter out) {
             if (!format.equals("table") && !format.equals("csv")) {
                 throw new UserException("--format " + format + ": give table or csv");
             }
             long a = from == null ? Long.MIN_VALUE : Formats.parseTime(from, "--from");
             long b = to == null ? Long.MAX_VALUE : Formats.parseTime(to, "--to");
-            PrintWriter out = spec.commandLine().getOut();
-            try (LiveJournal j = LiveJournal.open(home.live())) {
-                java.util.Map<Long, LiveJournal.Frame> frames = new java.util.HashMap<>();
-                j.frames(m, a, b).forEach(f -> frames.put(f.barTime(), f));
-                List<List<String>> rows = new ArrayList<>();
-                for (LiveJournal.Entry e : j.entries(m, a, b, Integer.MAX_VALUE)) {
-                    LiveJournal.Frame f = frames.get(e.barTime());
-                    String outcome = f == null || f.matchedAt() == null ? "" : f.outcome() == null ? "unknown"
-                            : num(f.outcome());
-                    rows.add(List.of(Formats.time(e.barTime()), String.valueOf(e.version()), e.status(),
-                            Double.isNaN(e.predicted()) ? "" : num(e.predicted()),
-                            e.probabilities() == null ? "" : Arrays.stream(e.probabilities()).mapToObj(LiveCommand::num)
-                                    .collect(Collectors.joining(format.equals("csv") ? ";" : " ")),
-                            outcome, String.valueOf(e.latencyMicros()), e.reason() == null ? "" : e.reason()));
-                }
-                List<String> header = List.of("bar", "version", "status", "prediction", "probabilities", "outcome",
-                        "latency_us", "reason");
-                if (format.equals("csv")) {
-                    out.println(String.join(",", header));
-                    for (List<String> r : rows) {
-                        out.println(r.stream().map(LiveCommand::csv).collect(Collectors.joining(",")));
-                    }
-                } else {
-                    out.print(Formats.table(header, rows));
-                }
-                return 0;
+            java.util.Map<Long, LiveJournal.Frame> frames = new java.util.HashMap<>();
+            j.frames(m, a, b).forEach(f -> frames.put(f.barTime(), f));
+            List<List<String>> rows = new ArrayList<>();
+            for (LiveJournal.Entry e : j.entries(m, a, b, Integer.MAX_VALUE)) {
+                LiveJournal.Frame f = frames.get(e.barTime());
+                String outcome = f == null || f.matchedAt() == null ? "" : f.outcome() == null ? "unknown"
+                        : num(f.outcome());
+                rows.add(List.of(Formats.time(e.barTime()), String.valueOf(e.version()), e.status(),
+                        Double.isNaN(e.predicted()) ? "" : num(e.predicted()),
+                        e.probabilities() == null ? "" : Arrays.stream(e.probabilities()).mapToObj(LiveCommand::num)
+                                .collect(Collectors.joining(format.equals("csv") ? ";" : " ")),
+                        outcome, String.valueOf(e.latencyMicros()), e.reason() == null ? "" : e.reason()));
             }
+            List<String> header = List.of("bar", "version", "status", "prediction", "probabilities", "outcome",
+                    "latency_us", "reason");
+            if (format.equals("csv")) {
+                out.println(String.join(",", header));
+                for (List<String> r : rows) {
+                    out.println(r.stream().map(LiveCommand::csv).collect(Collectors.joining(",")));
+                }
+            } else {
+                out.print(Formats.table(header, rows));
+            }
+            return 0;
         }
     }
 
     @Command(name = "versions", mixinStandardHelpOptions = true,
             description = "A model's versions: the trained one and those fine-tuned from it, and which is served.")
-    static final class Versions implements Callable<Integer> {
-        @ParentCommand
-        LiveCommand live;
-        @Spec
-        CommandSpec spec;
-        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
-        String model;
-
+    static final class Versions extends OnModel {
         @Override
-        public Integer call() {
-            AtlasHome home = live.atlas.home();
-            String m = name(home, model);
-            try (LiveJournal j = LiveJournal.open(home.live())) {
-                int active = j.active(m).map(LiveJournal.Version::version).orElse(0);
-                List<List<String>> rows = new ArrayList<>();
-                for (LiveJournal.Version v : j.versions(m)) {
-                    rows.add(List.of(v.version() == active ? v.version() + " *" : String.valueOf(v.version()),
-                            v.parent() == null ? "-" : String.valueOf(v.parent()), Formats.time(v.createdAt()),
-                            v.sha256().substring(0, 12), v.source()));
-                }
-                if (rows.isEmpty()) {
-                    throw new UserException(m + " has not run live yet");
-                }
-                spec.commandLine().getOut().print(Formats.table(List.of("version", "parent", "created", "sha256",
-                        "source"), rows));
-                return 0;
+        int run(AtlasHome home, String m, LiveJournal j, PrintWriter out) {
+            int active = j.active(m).map(LiveJournal.Version::version).orElse(0);
+            List<List<String>> rows = new ArrayList<>();
+            for (LiveJournal.Version v : j.versions(m)) {
+                rows.add(List.of(v.version() == active ? v.version() + " *" : String.valueOf(v.version()),
+                        v.parent() == null ? "-" : String.valueOf(v.parent()), Formats.time(v.createdAt()),
+                        v.sha256().substring(0, 12), v.source()));
             }
+            if (rows.isEmpty()) {
+                throw new UserException(m + " has not run live yet");
+            }
+            out.print(Formats.table(List.of("version", "parent", "created", "sha256", "source"), rows));
+            return 0;
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Serve an earlier version of a model again; a running runner swaps to it between two bars.")
-    static final class Rollback implements Callable<Integer> {
-        @ParentCommand
-        LiveCommand live;
-        @Spec
-        CommandSpec spec;
-        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "WORKSPEC/UNIT/NAME or a key.")
-        String model;
+    static final class Rollback extends OnModel {
         @Option(names = "--version", required = true, paramLabel = "N", description = "The version to serve.")
         int version;
 
         @Override
-        public Integer call() {
-            AtlasHome home = live.atlas.home();
-            String m = name(home, model);
-            try (LiveJournal j = LiveJournal.open(home.live())) {
-                j.activate(m, version);
-                spec.commandLine().getOut().println(m + ": version " + version + " is served from now on");
-                return 0;
-            }
+        int run(AtlasHome home, String m, LiveJournal j, PrintWriter out) {
+            j.activate(m, version);
+            out.println(m + ": version " + version + " is served from now on");
+            return 0;
         }
     }
 

@@ -358,6 +358,17 @@ class LiveRunnerIT {
             try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
                 assertThat(j.get("atlas:live:" + model)).isEqualTo(published.get(bars - 1));
             }
+            // money: the settled live predictions traded as the report trades the backtest's, which they equal here
+            try (LiveJournal j = LiveJournal.open(new AtlasHome(home).live())) {
+                LiveMoney money = LiveMoney.of(new AtlasHome(home), j, model);
+                assertThat(money.settled()).isEqualTo(bars - m.label().horizon());
+                assertThat(money.live()).isPresent();
+                assertThat(money.live().get().totalReturn()).isEqualTo(money.backtestSame().orElseThrow().totalReturn());
+                assertThat(money.live().get().bars()).isEqualTo(money.backtestSame().get().bars());
+                assertThat(Math.abs(money.z())).isLessThan(1.96);
+                assertThat(money.text()).contains("money on " + money.settled() + " settled bars")
+                        .contains("within the backtest's 95% band");
+            }
             // the stream was opened after the first bars: it has the rest, in order, ending with the last
             assertThat(events).isNotEmpty();
             assertThat(events.get(events.size() - 1)).isEqualTo(published.get(bars - 1));

@@ -428,7 +428,8 @@ public final class LiveRunner {
         }
     }
 
-    static long percentile(List<Long> v, int p) {
+    /** The p-th percentile (nearest rank) of {@code v}; 0 when empty. */
+    public static long percentile(List<Long> v, int p) {
         if (v.isEmpty()) {
             return 0;
         }
