@@ -326,7 +326,7 @@ final class LiveCommand {
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Serve an earlier version of a model again; a running runner swaps to it between two bars.")
     static final class Rollback extends OnModel {
-        @Option(names = "--version", required = true, paramLabel = "N", description = "The version to serve.")
+        @Option(names = "--to-version", required = true, paramLabel = "N", description = "The version to serve.")
         int version;
 
         @Override

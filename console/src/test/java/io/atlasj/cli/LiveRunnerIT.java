@@ -174,6 +174,13 @@ class LiveRunnerIT {
         assertThat(AtlasCli.run(Map.of(), new PrintWriter(status), new PrintWriter(err), "--home", home.toString(),
                 "live", "status")).isZero();
         assertThat(status.toString()).contains(model).contains("finished").contains(String.valueOf(test.length));
+        // a rollback from the command line: version 1 is served again
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home.toString(), "live", "rollback", "--model", model, "--to-version", "1")).as(err.toString()).isZero();
+        StringWriter versions = new StringWriter();
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(versions), new PrintWriter(err), "--home", home.toString(),
+                "live", "versions", "--model", model)).isZero();
+        assertThat(versions.toString().lines().filter(l -> l.startsWith("1 *")).count()).isEqualTo(1);
         StringWriter csv = new StringWriter();
         assertThat(AtlasCli.run(Map.of(), new PrintWriter(csv), new PrintWriter(err), "--home", home.toString(),
                 "live", "predictions", "--model", model, "--format", "csv")).isZero();
