@@ -47,7 +47,8 @@ public final class Ingestor {
                 ingestCandles(cs, fillGaps, c);
             }
             for (QuoteSeries q : parsed.quotes()) {
-                ingestQuotes(q, c);
+                // quotes-csv ticks are keyed by their order within a time; binance-ws ones by the book's update id
+                ingestQuotes(q, format.equals(io.atlasj.marketdata.imports.ImportFormat.QUOTES_CSV.id()), c);
             }
             for (QuoteCandleSeries q : parsed.quoteCandles()) {
                 ingestQuoteCandles(q, c);
@@ -125,40 +126,32 @@ public final class Ingestor {
         }
     }
 
-    /** The keys a trades file gets next to what is stored: its rows' seqs, and which rows are stored already. */
+    /** The keys a file's rows get next to what is stored: their seqs, and which rows are stored already. */
     private record Merge(long[] seq, boolean[] present) {
     }
 
     /**
-     * Trades without an exchange id (Bitstamp's CSV) are keyed by their time and their order within it, so a file that
-     * continues another within the same second would collide with the first file's keys and lose its trades there.
-     * Where the store already holds trades at a time this file has, the file's trades at that time are matched to the
-     * stored ones by content (price, quantity, side, each stored trade matched once): a match is the same trade again,
-     * the others are new and numbered after the stored ones. Null when no row needs this (every row has an exchange
-     * id, or the store has nothing at the file's times). Two identical trades in the same second, one in each file,
-     * are taken for one.
+     * Rows keyed by their time and their order within it (Bitstamp's trades, which have no id; quote ticks of a
+     * {@code quotes-csv} file) would collide, in a file that continues another within the same time, with the first
+     * file's keys, and be lost there. Where the store already holds rows at a time this file has, the file's rows at
+     * that time are matched to the stored ones by content ({@code same}, each stored row matched once): a match is the
+     * same row again, the others are new and numbered after the stored ones. Null when no row needs this. Two identical
+     * rows at the same time, one in each file, are taken for one.
+     *
+     * @param ordinal which rows are keyed by their order (the others carry an exchange's id as their seq)
      */
-    private Merge continuation(TradeSeries t) {
-        long[] ids = t.tradeIds();
-        boolean anyWithoutId = false;
-        for (long x : ids) {
-            anyWithoutId |= x < 0;
-        }
-        if (!anyWithoutId) {
-            return null;
-        }
-        long[] time = t.times();
-        int n = t.size();
-        TradeSeries stored = store.trades(t.market(), time[0], time[n - 1] + 1);
-        if (stored.isEmpty()) {
+    private static Merge merge(long[] time, long[] seq, boolean[] ordinal, long[] storedTime, long[] storedSeq,
+                               java.util.function.BiPredicate<Integer, Integer> same) {
+        if (storedTime.length == 0) {
             return null;
         }
         java.util.Map<Long, java.util.List<Integer>> storedAt = new java.util.HashMap<>();
-        for (int k = 0; k < stored.size(); k++) {
-            storedAt.computeIfAbsent(stored.times()[k], x -> new java.util.ArrayList<>()).add(k);
+        for (int k = 0; k < storedTime.length; k++) {
+            storedAt.computeIfAbsent(storedTime[k], x -> new java.util.ArrayList<>()).add(k);
         }
+        int n = time.length;
         boolean[] present = new boolean[n];
-        long[] seq = t.seqs().clone();
+        long[] out = seq.clone();
         int i = 0;
         while (i < n) {
             int j = i;
@@ -170,17 +163,15 @@ public final class Ingestor {
                 boolean[] used = new boolean[there.size()];
                 long next = 0;
                 for (int k : there) {
-                    next = Math.max(next, stored.seqs()[k] + 1);
+                    next = Math.max(next, storedSeq[k] + 1);
                 }
                 for (int r = i; r < j; r++) {
-                    if (ids[r] >= 0) {
+                    if (!ordinal[r]) {
                         continue;
                     }
                     int match = -1;
                     for (int u = 0; u < there.size() && match < 0; u++) {
-                        int k = there.get(u);
-                        if (!used[u] && stored.prices()[k] == t.prices()[r] && stored.quantities()[k] == t.quantities()[r]
-                                && stored.sides()[k] == t.sides()[r]) {
+                        if (!used[u] && same.test(r, there.get(u))) {
                             match = u;
                         }
                     }
@@ -188,13 +179,46 @@ public final class Ingestor {
                         used[match] = true;
                         present[r] = true;
                     } else {
-                        seq[r] = next++;
+                        out[r] = next++;
                     }
                 }
             }
             i = j;
         }
-        return new Merge(seq, present);
+        return new Merge(out, present);
+    }
+
+    /** {@link #merge} for trades: those without an exchange id, matched by price, quantity and side. */
+    private Merge continuation(TradeSeries t) {
+        long[] ids = t.tradeIds();
+        boolean[] ordinal = new boolean[ids.length];
+        boolean any = false;
+        for (int i = 0; i < ids.length; i++) {
+            ordinal[i] = ids[i] < 0;
+            any |= ordinal[i];
+        }
+        if (!any) {
+            return null;
+        }
+        long[] time = t.times();
+        TradeSeries stored = store.trades(t.market(), time[0], time[time.length - 1] + 1);
+        return merge(time, t.seqs(), ordinal, stored.times(), stored.seqs(),
+                (r, k) -> Double.compare(stored.prices()[k], t.prices()[r]) == 0
+                        && Double.compare(stored.quantities()[k], t.quantities()[r]) == 0
+                        && stored.sides()[k] == t.sides()[r]);
+    }
+
+    /** {@link #merge} for the ticks of a {@code quotes-csv} file, matched by bid, ask and their sizes. */
+    private Merge continuation(QuoteSeries q) {
+        boolean[] ordinal = new boolean[q.size()];
+        java.util.Arrays.fill(ordinal, true);
+        long[] time = q.times();
+        QuoteSeries stored = store.quotes(q.market(), time[0], time[time.length - 1] + 1);
+        return merge(time, q.seqs(), ordinal, stored.times(), stored.seqs(),
+                (r, k) -> Double.compare(stored.bids()[k], q.bids()[r]) == 0
+                        && Double.compare(stored.asks()[k], q.asks()[r]) == 0
+                        && Double.compare(stored.bidSizes()[k], q.bidSizes()[r]) == 0
+                        && Double.compare(stored.askSizes()[k], q.askSizes()[r]) == 0);
     }
 
     // ---- candles
@@ -302,18 +326,20 @@ public final class Ingestor {
 
     // ---- quotes
 
-    private void ingestQuotes(QuoteSeries q, Counts c) throws SQLException {
+    private void ingestQuotes(QuoteSeries q, boolean ordinal, Counts c) throws SQLException {
         if (q.isEmpty()) {
             return;
         }
         int id = store.marketId(q.market(), true).orElseThrow();
         c.markets.add(q.market());
         long[] time = q.times();
-        long[] seq = q.seqs();
         int n = q.size();
         long min = time[0];
         long max = time[n - 1];
-        long inserted = insertNewKeys("quotes", id, time, seq, null, c, (ps, i) -> {
+        Merge merge = ordinal ? continuation(q) : null;
+        long[] seq = merge == null ? q.seqs() : merge.seq();
+        boolean[] present = merge == null ? null : merge.present();
+        long inserted = insertNewKeys("quotes", id, time, seq, present, c, (ps, i) -> {
             ps.setDouble(4, q.bids()[i]);
             ps.setDouble(5, q.bidSizes()[i]);
             ps.setDouble(6, q.asks()[i]);

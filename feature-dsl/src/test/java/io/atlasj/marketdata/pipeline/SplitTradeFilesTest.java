@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in the middle of seconds (as a collector writing a file a minute does) and imported piece by piece stores exactly
  * the trades and bars of the whole file imported at once; importing a piece again adds nothing. (Found by the live
  * runner's folder feed: the second piece's trades in the first piece's last second were taken for duplicates.)
+ * Quote ticks of {@code quotes-csv} files are keyed the same way and checked the same way.
  */
 class SplitTradeFilesTest {
     @TempDir
@@ -78,6 +79,64 @@ class SplitTradeFilesTest {
             assertThat(again.inserted()).isZero();
             assertThat(again.present()).isEqualTo(Files.readAllLines(pieces.get(3)).size() - 1);
             assertThat(s.trades(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4).size()).isEqualTo(all.size());
+        }
+    }
+
+    /**
+     * The same for quote ticks of a {@code quotes-csv} file, which are keyed by their time and their order within it:
+     * ticks made from the bundled trades (bid and ask half a dollar around each price, several a second), cut inside
+     * seconds, store what the whole file stores.
+     */
+    @Test
+    void quoteTicksCutInsideASecondStoreWhatTheWholeFileStores() throws Exception {
+        List<String> trades = Files.readAllLines(BundledData.extract(dir.resolve("b")));
+        List<String> ticks = new ArrayList<>(List.of("time,bid,ask,bid_size,ask_size"));
+        for (String l : trades.subList(1, 20_001)) {
+            String[] f = l.split(",");
+            double p = Double.parseDouble(f[1]);
+            ticks.add(f[0] + "," + (p - 0.5) + "," + (p + 0.5) + "," + f[2] + ",1.0");
+        }
+        Path whole = dir.resolve("ticks.csv");
+        Files.write(whole, ticks);
+        List<Path> pieces = new ArrayList<>();
+        int from = 1;
+        int piece = 0;
+        for (int i = 2_000; from < ticks.size(); i += 4_000) {
+            int k = Math.min(i, ticks.size());
+            while (k < ticks.size() - 1 && !second(ticks.get(k)).equals(second(ticks.get(k - 1)))) {
+                k++;
+            }
+            List<String> part = new ArrayList<>(List.of(ticks.get(0)));
+            part.addAll(ticks.subList(from, k));
+            Path p = dir.resolve("ticks-" + piece++ + ".csv");
+            Files.write(p, part);
+            pieces.add(p);
+            from = k;
+        }
+        assertThat(pieces).hasSizeGreaterThan(4);
+        io.atlasj.marketdata.imports.ImportOptions options = io.atlasj.marketdata.imports.ImportOptions.of(
+                io.atlasj.marketdata.imports.ImportFormat.QUOTES_CSV, "fx", "btc_usd");
+        Market m = new Market("fx", "btc_usd");
+        io.atlasj.marketdata.QuoteSeries all;
+        try (MarketDataStore s = MarketDataStore.open(dir.resolve("q1"))) {
+            ImportJob.Summary sum = new ImportJob(s).run(List.of(whole), options, ImportJob.Listener.NONE);
+            assertThat(sum.rejectedFiles()).as(sum.files().get(0).error()).isZero();
+            all = s.quotes(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        }
+        assertThat(all.size()).isEqualTo(20_000);
+        try (MarketDataStore s = MarketDataStore.open(dir.resolve("q2"))) {
+            for (Path p : pieces) {
+                ImportJob.Summary sum = new ImportJob(s).run(List.of(p), options, ImportJob.Listener.NONE);
+                assertThat(sum.present()).as(p.toString()).isZero();
+            }
+            io.atlasj.marketdata.QuoteSeries got = s.quotes(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+            assertThat(got.size()).isEqualTo(all.size());
+            assertThat(got.times()).isEqualTo(all.times());
+            assertThat(got.bids()).isEqualTo(all.bids());
+            assertThat(got.bidSizes()).isEqualTo(all.bidSizes());
+            ImportJob.Summary again = new ImportJob(s).run(List.of(pieces.get(2)), options, ImportJob.Listener.NONE);
+            assertThat(again.inserted()).isZero();
+            assertThat(s.quotes(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4).size()).isEqualTo(all.size());
         }
     }
 
