@@ -150,6 +150,7 @@ public final class LiveRunner {
         private final OptionalLong last;
         private final Map<String, Object> state = new LinkedHashMap<>();
         private final List<Long> latencies = new ArrayList<>();
+        private final Map<Long, double[]> rows = new java.util.HashMap<>(); // a sequence model's recent scaled rows
         private final LiveHttp http;
         private Predictor predictor;
         private int version;
@@ -175,6 +176,10 @@ public final class LiveRunner {
             LiveJournal.Version active = journal.active(m.name()).orElseThrow();
             predictor = m.predictor(Path.of(active.file()), active.sha256());
             version = active.version();
+            if (o.fineTune() != null && predictor.window() > 1) {
+                throw new IllegalArgumentException(m.name() + ": --fine-tune is built for dense, logistic and linear "
+                        + "models, not for " + m.type().id());
+            }
             tuner = o.fineTune() == null ? null
                     : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());
             last = journal.lastBar(m.name());
@@ -267,7 +272,7 @@ public final class LiveRunner {
                     made++;
                 }
             }
-            LiveJournal.Entry e = predict(m, predictor, window, lead, bar, version);
+            LiveJournal.Entry e = predict(m, predictor, window, lead, bar, version, rows);
             journal.record(e, e.status().equals("ok") ? new LiveJournal.Frame(m.name(), bar, version,
                     m.featureset().baseMarket().toString(), m.baseTimeframe().label(), bar - lead, close,
                     e.predicted(), e.confidence(), m.targetTime(bar), null, null) : null);
@@ -326,6 +331,16 @@ public final class LiveRunner {
     /** The prediction of bar {@code bar}, or the reason there is none. */
     static LiveJournal.Entry predict(LiveModel m, Predictor predictor, BarWindow window, long lead, long bar,
                                      int version) {
+        return predict(m, predictor, window, lead, bar, version, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above, with the scaled rows of earlier bars kept in {@code rows} (by bar time) for a model that reads a window
+     * of them: the adjacent bars before this one that have every feature, as training's windows are made; a row not
+     * kept yet is computed now, as it was at its own bar.
+     */
+    static LiveJournal.Entry predict(LiveModel m, Predictor predictor, BarWindow window, long lead, long bar,
+                                     int version, Map<Long, double[]> rows) {
         long t0 = System.nanoTime();
         long baseMs = m.baseTimeframe().millis();
         FeatureMatrix fm;
@@ -342,7 +357,36 @@ public final class LiveRunner {
         for (int c = 0; c < row.length; c++) {
             row[c] = fm.features()[c][0];
         }
-        double[] y = predictor.predict(m.scale(row));
+        double[] scaled = m.scale(row);
+        double[] y;
+        if (predictor.window() == 1) {
+            y = predictor.predict(scaled);
+        } else {
+            rows.put(bar, scaled);
+            rows.keySet().removeIf(t -> t <= bar - predictor.window() * baseMs);
+            List<double[]> w = new ArrayList<>();
+            w.add(scaled);
+            for (int k = 1; k < predictor.window(); k++) {
+                long t = bar - k * baseMs;
+                double[] r = rows.get(t);
+                if (r == null) {
+                    try {
+                        double[] raw = features(m, window, lead, t);
+                        r = raw == null ? null : m.scale(raw);
+                    } catch (IllegalArgumentException e) {
+                        r = null; // no bar there: the window ends
+                    }
+                    if (r != null) {
+                        rows.put(t, r);
+                    }
+                }
+                if (r == null) {
+                    break;
+                }
+                w.add(0, r);
+            }
+            y = predictor.predict(w.toArray(new double[0][]));
+        }
         double predicted;
         double[] probs = null;
         double confidence = Double.NaN;

@@ -13,28 +13,42 @@ import org.nd4j.linalg.factory.Nd4j;
  * (no dropout), so a row gives the output the training run stored for it up to the order of float sums in a one-row
  * product. Not thread-safe: one runner thread calls it.
  *
- * <p>Dense, logistic and linear models (DL4J {@code MultiLayerNetwork} files) are served. Sequence models (LSTM,
- * BiLSTM, transformers, multi-task) read windows of rows and are not served yet: {@link #load} says so.
+ * <p>Dense, logistic and linear models (DL4J {@code MultiLayerNetwork} files) read one row. LSTMs and BiLSTMs
+ * (our SameDiff files) read the window of rows ending at the bar, up to their sequence length, through the same
+ * written-out passes that computed their stored predictions ({@code LstmKernel}). Transformers, the hybrid and
+ * multi-task networks are not served yet: {@link #load} says so.
  */
 public final class Predictor {
     private final MultiLayerNetwork net;
+    private final LstmKernel lstm;
     private final int inputs;
+    private final int window;
+    private final int outputs;
     private final float[][] row;
 
-    private Predictor(MultiLayerNetwork net, int inputs) {
+    private Predictor(MultiLayerNetwork net, LstmKernel lstm, int inputs, int window, int outputs) {
         this.net = net;
+        this.lstm = lstm;
         this.inputs = inputs;
+        this.window = window;
+        this.outputs = outputs;
         this.row = new float[1][inputs];
     }
 
     /** The number of outputs: classes, or 1 for a regression. */
     public int outputs() {
-        return (int) net.layerSize(net.getnLayers() - 1);
+        return outputs;
     }
 
-    /** Whether models of {@code type} can be served one row at a time. */
+    /** How many rows, the bar's and those before it, the model reads: 1, or an LSTM's sequence length. */
+    public int window() {
+        return window;
+    }
+
+    /** Whether models of {@code type} can be served. */
     public static boolean serves(ModelType type) {
-        return type == ModelType.DNN || type == ModelType.LOGISTIC || type == ModelType.LINEAR;
+        return type == ModelType.DNN || type == ModelType.LOGISTIC || type == ModelType.LINEAR
+                || type == ModelType.LSTM || type == ModelType.BILSTM;
     }
 
     /**
@@ -44,8 +58,17 @@ public final class Predictor {
      */
     public static Predictor load(Path modelFile, ModelType type, int inputs) throws IOException {
         if (!serves(type)) {
-            throw new IllegalArgumentException("models of type " + type.id() + " cannot be served yet (only dnn, "
-                    + "logistic and linear: sequence models need a window of rows per prediction)");
+            throw new IllegalArgumentException("models of type " + type.id() + " cannot be served yet (dnn, logistic, "
+                    + "linear, lstm and bilstm can)");
+        }
+        if (type == ModelType.LSTM || type == ModelType.BILSTM) {
+            SameDiffTrainer.State st = SdModelFile.read(modelFile);
+            if (st.net.arch.nIn() != inputs) {
+                throw new IllegalArgumentException(modelFile + ": the network takes " + st.net.arch.nIn()
+                        + " inputs, the featureset has " + inputs + " features");
+            }
+            int width = st.net.arch.heads().get(0).classify() ? st.net.arch.heads().get(0).width() : 1;
+            return new Predictor(null, new LstmKernel(st.net), inputs, st.net.arch.seqLen(), width);
         }
         MultiLayerNetwork net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(),
                 false);
@@ -54,7 +77,7 @@ public final class Predictor {
             throw new IllegalArgumentException(modelFile + ": the network takes " + in + " inputs, the featureset has "
                     + inputs + " features");
         }
-        return new Predictor(net, inputs);
+        return new Predictor(net, null, inputs, 1, (int) net.layerSize(net.getnLayers() - 1));
     }
 
     /**
@@ -65,6 +88,9 @@ public final class Predictor {
      * optimizer state).
      */
     public void fineTune(double[][] scaled, double[] targets, int classes, double lr, int steps) {
+        if (net == null) {
+            throw new IllegalArgumentException("fine-tuning is built for dense, logistic and linear models only");
+        }
         int n = scaled.length;
         float[][] x = new float[n][inputs];
         for (int i = 0; i < n; i++) {
@@ -90,6 +116,9 @@ public final class Predictor {
 
     /** Writes the model as it is now (durably: temporary file, flush, rename); returns the file's SHA-256. */
     public String save(Path file) throws IOException {
+        if (net == null) {
+            throw new IllegalStateException("only DL4J models are saved by the live runner");
+        }
         return Checkpoint.writeNetwork(file, net, false, true);
     }
 
@@ -98,6 +127,31 @@ public final class Predictor {
      * regression.
      */
     public double[] predict(double[] scaled) {
+        return predict(new double[][] {scaled});
+    }
+
+    /**
+     * The model's output for the window of scaled rows ending at the bar (oldest first, adjacent bars with every
+     * feature, at most {@link #window()}; a dense model reads the last one).
+     */
+    public double[] predict(double[][] rows) {
+        if (lstm != null) {
+            int len = Math.min(window, rows.length);
+            float[] x = new float[len * inputs];
+            for (int k = 0; k < len; k++) {
+                double[] v = rows[rows.length - len + k];
+                for (int c = 0; c < inputs; c++) {
+                    x[k * inputs + c] = (float) v[c];
+                }
+            }
+            INDArray out = lstm.predict(Nd4j.create(x, new long[] {1, len, inputs}, 'c'));
+            double[] v = new double[(int) out.size(1)];
+            for (int c = 0; c < v.length; c++) {
+                v[c] = out.getDouble(0, c);
+            }
+            return v;
+        }
+        double[] scaled = rows[rows.length - 1];
         if (scaled.length != inputs) {
             throw new IllegalArgumentException("a row of " + scaled.length + " values for a model of " + inputs);
         }

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Training/serving equality on the bundled data: a runner replaying the test period of trained models computes
  * bit-identical feature rows to the batch build the models were trained on, predicts what training stored for those
  * rows, and matches each prediction to the outcome training held as the test row's actual value. A classifier by
- * threshold-free classes, one by percentile boundaries fitted on training rows, and a regression (whose output is
- * un-scaled) are served.
+ * threshold-free classes, one by percentile boundaries fitted on training rows, a regression (whose output is
+ * un-scaled), an LSTM and a BiLSTM (which read windows of rows) are served.
  */
 class LiveServingEqualityTest {
     @TempDir
@@ -53,6 +53,16 @@ class LiveServingEqualityTest {
                     type: dnn
                     hidden: [[16], [8], [4]]
                     training: {epochs: 3, lr: 0.003}
+                  - name: lstm
+                    type: lstm
+                    hidden: [8]
+                    sequenceLength: 6
+                    training: {epochs: 2, lr: 0.003}
+                  - name: bilstm
+                    type: bilstm
+                    hidden: [6]
+                    sequenceLength: 4
+                    training: {epochs: 2, lr: 0.003}
               - name: terciles
                 featureset: quickstart
                 dataset: {task: classification, label: "ThreeClassPercentile(3)", classes: {percentiles: [33.333, 66.667]}}
@@ -139,7 +149,8 @@ class LiveServingEqualityTest {
 
     @Test
     void aReplayOfTheTestPeriodPredictsWhatTrainingStoredAndMatchesTheActualOutcomes() throws Exception {
-        for (String ref : List.of("serve/direction/dnn#0", "serve/terciles/logistic#0", "serve/returns/linear#0")) {
+        for (String ref : List.of("serve/direction/dnn#0", "serve/terciles/logistic#0", "serve/returns/linear#0",
+                "serve/direction/lstm#0", "serve/direction/bilstm#0")) {
             LiveModel m = LiveModel.find(home, ref);
             List<String> lines = new ArrayList<>();
             LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), lines::add);
@@ -339,8 +350,10 @@ class LiveServingEqualityTest {
         bytes[bytes.length / 2] ^= 1;
         Files.write(copy.resolve(m.modelFile()), bytes);
         assertThatThrownBy(tampered::predictor).hasMessageContaining("SHA-256").hasMessageContaining("differs");
-        assertThatThrownBy(() -> LiveModel.find(home, "serve/direction/lstm#0")).hasMessageContaining("has no model "
-                + "lstm#0").hasMessageContaining("dnn#0");
-        assertThat(Predictor.serves(io.atlasj.workspec.ModelType.LSTM)).isFalse();
+        assertThatThrownBy(() -> LiveModel.find(home, "serve/direction/gru#0")).hasMessageContaining("has no model "
+                + "gru#0").hasMessageContaining("dnn#0").hasMessageContaining("lstm#0");
+        assertThat(Predictor.serves(io.atlasj.workspec.ModelType.TRANSFORMER)).isFalse();
+        assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options("serve/direction/lstm#0", null, null, 0,
+                null, -1, new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune");
     }
 }
