@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = {"Run a trained model on completed bars as they come (the model runner), journal every prediction",
             "durably, serve it over HTTP (JSON and Server-Sent Events) and publish it to Redis.",
-            "Feeds: replay (stored bars in time order; by default the model's test period)."},
+            "Feeds: replay (stored bars in time order; by default the model's test period) and dir (files dropped",
+            "into a folder, imported as they land)."},
         subcommands = {LiveCommand.Start.class, LiveCommand.Status.class, LiveCommand.Stop.class,
             LiveCommand.Predictions.class, LiveCommand.Versions.class, LiveCommand.Rollback.class})
 final class LiveCommand {
@@ -74,10 +75,11 @@ final class LiveCommand {
         @Option(names = "--timeframe", paramLabel = "T", converter = DataCommand.TimeframeConverter.class,
                 description = "dir feed: bar length of candle files that do not tell.")
         io.atlasj.marketdata.Timeframe timeframe;
-        @Option(names = "--from", paramLabel = "TIME", description = "First bar to replay (UTC; default: the model's "
-                + "first test bar).")
+        @Option(names = "--from", paramLabel = "TIME", description = "First bar to predict (UTC; replay default: the "
+                + "model's first test bar; dir default: the newest stored bar). A restarted runner goes on after its "
+                + "last journaled bar instead.")
         String from;
-        @Option(names = "--to", paramLabel = "TIME", description = "End of the replay, exclusive (default: after the "
+        @Option(names = "--to", paramLabel = "TIME", description = "replay: end, exclusive (default: after the "
                 + "model's last test bar).")
         String to;
         @Option(names = "--speed", defaultValue = "0", paramLabel = "X",
@@ -118,6 +120,9 @@ final class LiveCommand {
                 }
                 imports = new io.atlasj.marketdata.imports.ImportOptions(format, exchange, symbol, timeframe, false,
                         false, null);
+                if (to != null || speed != 0) {
+                    throw new UserException("--to and --speed pace a replay; a dir feed takes bars as files land");
+                }
             } else if (dir != null || format != null) {
                 throw new UserException("--dir and --format go with --feed dir");
             }

@@ -236,6 +236,7 @@ class LiveRunnerIT {
         int port = port(p, output).get(120, TimeUnit.SECONDS);
         HttpClient http = HttpClient.newHttpClient();
         int chunks = 5;
+        boolean killed = false;
         int per = (after.size() + chunks - 1) / chunks;
         for (int c = 0; c < chunks; c++) {
             List<String> part = new ArrayList<>(List.of(header));
@@ -249,6 +250,17 @@ class LiveRunnerIT {
                 Thread.sleep(100);
             }
             assertThat(done).as(output.toString()).exists();
+            if (c == 2 && !killed) {
+                // killed while it predicts the bars this file completed; started again, it goes on after the last
+                // journaled bar, so none of them is left without an entry
+                p.destroyForcibly();
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                killed = true;
+                p = pb.start();
+                output = new StringBuffer();
+                port = port(p, output).get(120, TimeUnit.SECONDS);
+                assertThat(output.toString()).contains("resuming after");
+            }
         }
         // every bar but the newest stored one (no later bar completes it) gets predicted
         String lastTrade = after.get(after.size() - 1);

@@ -134,6 +134,8 @@ class SplitTradeFilesTest {
             assertThat(got.times()).isEqualTo(all.times());
             assertThat(got.bids()).isEqualTo(all.bids());
             assertThat(got.bidSizes()).isEqualTo(all.bidSizes());
+            assertThat(got.asks()).isEqualTo(all.asks());
+            assertThat(got.askSizes()).isEqualTo(all.askSizes());
             ImportJob.Summary again = new ImportJob(s).run(List.of(pieces.get(2)), options, ImportJob.Listener.NONE);
             assertThat(again.inserted()).isZero();
             assertThat(s.quotes(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4).size()).isEqualTo(all.size());

@@ -66,7 +66,7 @@ interface Feed extends AutoCloseable {
 
         Replay(MarketDataStore store, LiveModel m, FeatureSetBuilder.Resolved r, long lead, long from, long to,
                double speed) {
-            long horizon = (m.label().horizon() + 1L) * m.baseTimeframe().millis();
+            long horizon = m.targetTime(to) - to;
             this.from = from;
             bars = baseBars(store, m, from, to);
             if (bars.isEmpty()) {
@@ -127,7 +127,12 @@ interface Feed extends AutoCloseable {
         private final Consumer<String> out;
         private final long start;
 
-        Dir(Path home, LiveModel m, FeatureSetBuilder.Resolved r, long lead, Long from, Path folder,
+        /**
+         * @param resumeAfter the journal's last bar of this model, or null: a restarted runner goes on after it, so the
+         *                    bars stored while it was down (or completed by a file it imported before it was killed)
+         *                    are predicted too
+         */
+        Dir(Path home, LiveModel m, FeatureSetBuilder.Resolved r, long lead, Long from, Long resumeAfter, Path folder,
             ImportOptions options, Consumer<String> out) {
             if (!Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("--dir " + folder + ": no such folder");
@@ -138,9 +143,10 @@ interface Feed extends AutoCloseable {
             this.options = options;
             this.out = out;
             List<Long> stored = baseBars(store, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-            // without --from: from the newest stored bar on (it may still be growing), so that only new bars are
-            // predicted; a resumed runner starts after its journal's last bar instead
-            start = from != null ? from : stored.isEmpty() ? Long.MIN_VALUE / 4 : stored.get(stored.size() - 1);
+            // a resumed runner goes on after its journal's last bar; a new one from --from, or else from the newest
+            // stored bar (which may still be growing), so that only new bars are predicted
+            start = resumeAfter != null ? resumeAfter + 1 : from != null ? from
+                    : stored.isEmpty() ? Long.MIN_VALUE / 4 : stored.get(stored.size() - 1);
             window = new BarWindow(SeriesSource.of(store), r, Math.max(Long.MIN_VALUE / 4, start - lead
                     - Timeframe.D1.millis()), Long.MAX_VALUE / 4);
         }

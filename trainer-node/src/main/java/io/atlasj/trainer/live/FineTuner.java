@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,7 +37,11 @@ public final class FineTuner {
     private final BarWindow window;
     private final Path models;
     private final FineTune cfg;
-    private final Map<Long, double[]> rows = new HashMap<>();
+    /** Rows fetched back lately, by bar: the replay buffer reads them again (bounded, least recently used out). */
+    private final Map<Long, double[]> rows;
+    /** Matched outcomes not learned from yet, as far as this runner knows (the journal is asked when it is enough). */
+    private long pending = Long.MAX_VALUE;
+    private boolean refused;
 
     FineTuner(LiveModel m, LiveJournal journal, BarWindow window, Path models, FineTune cfg) {
         this.m = m;
@@ -46,17 +49,43 @@ public final class FineTuner {
         this.window = window;
         this.models = models;
         this.cfg = cfg;
+        int keep = 2 * (cfg.buffer() + cfg.every());
+        this.rows = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, double[]> e) {
+                return size() > keep;
+            }
+        };
+    }
+
+    /** Whether the last {@link #step} was dropped because a rollback made another version active meanwhile. */
+    boolean refused() {
+        return refused;
+    }
+
+    /** Counts outcomes matched since the last look at the journal. */
+    void matched(int n) {
+        if (pending != Long.MAX_VALUE) {
+            pending += n;
+        }
     }
 
     /**
      * Fine-tunes {@code predictor} (of version {@code version}) when enough outcomes are waiting; returns the new
-     * version, or null.
+     * version, or null. Null also when a rollback made another version active while it ran: then nothing is recorded
+     * and {@code predictor} (changed in memory) must be loaded again from the active version.
      */
     LiveJournal.Version step(Predictor predictor, int version) {
+        refused = false;
+        if (pending < cfg.every()) {
+            return null;
+        }
         List<LiveJournal.Frame> fresh = journal.untrained(m.name());
+        pending = fresh.size();
         if (fresh.size() < cfg.every()) {
             return null;
         }
+        pending = 0;
         List<LiveJournal.Frame> batch = new ArrayList<>(fresh);
         List<LiveJournal.Frame> learned = journal.learned(m.name(), cfg.buffer());
         // the replay buffer: as many earlier frames as fresh ones, drawn without replacement; seeded by the version
@@ -81,11 +110,16 @@ public final class FineTuner {
             Path file = models.resolve(m.key()).resolve("v" + next + ".zip");
             String sha = predictor.save(file);
             List<Long> bars = fresh.stream().map(LiveJournal.Frame::barTime).toList();
-            return journal.fineTuned(m.name(), next, m.key(), version, sha, file.toString(), String.format(
+            LiveJournal.Version v = journal.fineTuned(m.name(), next, m.key(), version, sha, file.toString(), String.format(
                     java.util.Locale.ROOT, "fine-tuned from version %d on %d matched outcomes (%s .. %s) and %d replayed, "
                             + "lr %g, %d step(s)", version, fresh.size(), java.time.Instant.ofEpochMilli(bars.get(0)),
                     java.time.Instant.ofEpochMilli(bars.get(bars.size() - 1)), batch.size() - fresh.size(), cfg.lr(),
                     cfg.steps()), bars);
+            if (v == null) {
+                refused = true;
+                pending = fresh.size();
+            }
+            return v;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a fine-tuned model under " + models + ": " + e.getMessage(), e);
         } catch (java.sql.SQLException e) {

@@ -28,15 +28,76 @@ import java.util.function.Supplier;
 final class LiveHttp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
-    private final List<OutputStream> streams = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ExecutorService executor;
+    private final List<Stream> streams = new CopyOnWriteArrayList<>();
+
+    /**
+     * One SSE client: events queue up (at most 1,024) and its own thread writes them, so a client that stops reading
+     * never holds the runner up; one whose queue is full is dropped.
+     */
+    private final class Stream {
+        private final OutputStream out;
+        private final java.util.concurrent.BlockingQueue<byte[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(1024);
+        private final Thread writer;
+
+        Stream(OutputStream out) {
+            this.out = out;
+            this.writer = new Thread(this::write, "live-sse");
+            writer.setDaemon(true);
+            writer.start();
+        }
+
+        private void write() {
+            try {
+                while (true) {
+                    byte[] b = queue.take();
+                    if (b.length == 0) {
+                        break;
+                    }
+                    out.write(b);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client went, or the runner stops
+            } finally {
+                streams.remove(this);
+                try {
+                    out.close();
+                } catch (IOException ignored) {
+                    // the client went first
+                }
+            }
+        }
+
+        void offer(byte[] b) {
+            if (!queue.offer(b)) {
+                streams.remove(this);
+                writer.interrupt();
+            }
+        }
+
+        /** Ends the stream once the events queued before are written (waiting at most 2 s for a slow client). */
+        void close() {
+            if (!queue.offer(new byte[0])) {
+                writer.interrupt();
+            }
+            try {
+                writer.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writer.interrupt();
+        }
+    }
 
     LiveHttp(int port, String model, LiveJournal journal, Supplier<Map<String, Object>> status) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "live-http");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(executor);
         server.createContext("/status", ex -> json(ex, status.get()));
         server.createContext("/predictions", ex -> {
             Map<String, String> q = query(ex.getRequestURI());
@@ -60,7 +121,7 @@ final class LiveHttp implements AutoCloseable {
             OutputStream out = ex.getResponseBody();
             out.write(": atlas live predictions\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            streams.add(out); // kept open; closed when the client goes or the runner stops
+            streams.add(new Stream(out)); // kept open; closed when the client goes or the runner stops
         });
         server.start();
     }
@@ -69,16 +130,11 @@ final class LiveHttp implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Sends one event to every open stream; a stream whose client has gone is dropped. */
+    /** Queues one event for every open stream; never blocks. */
     void event(String name, String json) {
         byte[] b = ("event: " + name + "\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
-        for (OutputStream s : streams) {
-            try {
-                s.write(b);
-                s.flush();
-            } catch (IOException e) {
-                streams.remove(s);
-            }
+        for (Stream s : streams) {
+            s.offer(b);
         }
     }
 
@@ -113,13 +169,10 @@ final class LiveHttp implements AutoCloseable {
 
     @Override
     public void close() {
-        for (OutputStream s : streams) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // the client went first
-            }
+        for (Stream s : streams) {
+            s.close(); // after the events queued before it have been written
         }
-        server.stop(0);
+        server.stop(1);
+        executor.shutdownNow();
     }
 }

@@ -123,6 +123,9 @@ public final class LiveJournal implements AutoCloseable {
         try {
             for (Version v : versions(model)) {
                 if (v.parent() == null && v.sha256().equals(sha256)) {
+                    if (active(model).isEmpty()) { // recorded, then killed before it was made active
+                        activate(model, v.version());
+                    }
                     return v;
                 }
             }
@@ -139,6 +142,8 @@ public final class LiveJournal implements AutoCloseable {
     /**
      * Records a fine-tuned version and the frames it learned from, and makes it the active version, in one
      * transaction: after a crash either all of it is there or none (its file, written before, is then rewritten).
+     * Returns null, recording nothing, when {@code parent} is no longer the active version (a rollback came while the
+     * step ran).
      */
     public synchronized Version fineTuned(String model, int next, String key, int parent, String sha256, String file,
                                           String source, List<Long> frames) {
@@ -146,6 +151,10 @@ public final class LiveJournal implements AutoCloseable {
             c.setAutoCommit(false);
             if (nextVersion(model) != next) {
                 throw new IllegalStateException(model + ": version " + next + " exists already (two runners?)");
+            }
+            if (active(model).map(Version::version).orElse(-1) != parent) {
+                c.rollback(); // a rollback came meanwhile: it wins, this step is dropped
+                return null;
             }
             Version v = new Version(model, next, key, sha256, file, parent, source, System.currentTimeMillis());
             insertVersion(v);
@@ -164,6 +173,9 @@ public final class LiveJournal implements AutoCloseable {
         } catch (SQLException e) {
             rollback();
             throw failure(e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
         } finally {
             autoCommit();
         }
@@ -309,6 +321,9 @@ public final class LiveJournal implements AutoCloseable {
         } catch (SQLException e) {
             rollback();
             throw failure(e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
         } finally {
             autoCommit();
         }
@@ -421,6 +436,9 @@ public final class LiveJournal implements AutoCloseable {
         } catch (SQLException ex) {
             rollback();
             throw failure(ex);
+        } catch (RuntimeException ex) {
+            rollback();
+            throw ex;
         } finally {
             autoCommit();
         }
@@ -466,7 +484,7 @@ public final class LiveJournal implements AutoCloseable {
                     Long m = r.wasNull() ? null : matched;
                     out.add(new Frame(r.getString("model"), r.getLong("bar_time"), r.getInt("version"),
                             r.getString("market"), r.getString("timeframe"), r.getLong("input_from"),
-                            r.getLong("input_to"), r.getDouble("prediction"), r.getDouble("confidence"),
+                            r.getLong("input_to"), r.getDouble("prediction"), nullable(r, "confidence"),
                             r.getLong("target_time"), o, m));
                 }
             }

@@ -53,9 +53,16 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         return featureset.baseTimeframe();
     }
 
-    /** When the label of the row of bar {@code barOpen} is known: the close of the last bar of its horizon. */
+    /**
+     * When the label of the row of bar {@code barOpen} is known: the close of the last bar of its horizon, on the
+     * label's own timeline (a row takes the label of the label-timeframe bar that closed last at or before its own
+     * close, as the batch build aligns it).
+     */
     public long targetTime(long barOpen) {
-        return barOpen + (label.horizon() + 1L) * baseTimeframe().millis();
+        long l = label.feature() != null ? io.atlasj.features.eval.Evaluator.homeMillis(label.feature())
+                : label.timeframe() != null ? label.timeframe().millis() : baseTimeframe().millis();
+        long close = barOpen + baseTimeframe().millis();
+        return Math.floorDiv(close, l) * l + label.horizon() * l;
     }
 
     /** The features scaled as in training: {@code (x - center) / scale} with the training rows' parameters. */

@@ -32,8 +32,10 @@ import java.util.function.Consumer;
  * continues with the first bar after the last committed one; no bar is predicted twice, and a bar without a
  * prediction has an entry that says why.
  *
- * <p>Feeds: {@code replay} only (stored bars in time order at a chosen speed). Event-driven fine-tuning, pivot
- * events and the websocket and folder feeds are not built yet.
+ * <p>Feeds ({@link Feed}): {@code replay} (stored bars in time order at a chosen speed) and {@code dir} (files
+ * dropped into a folder, imported as they land). As bars complete, due frames are matched to their outcome,
+ * confirmed pivots become frames' targets ({@link Pivots}), and with {@code --fine-tune} matched outcomes train new
+ * model versions ({@link FineTuner}). There is no websocket feed yet.
  */
 public final class LiveRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,7 +97,11 @@ public final class LiveRunner {
         long lead = lead(resolved);
         Feed source;
         if (o.dir() != null) {
-            source = new Feed.Dir(home.marketData(), m, resolved, lead, o.from(), o.dir(), o.imports(), out);
+            Long last;
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                last = j.lastBar(m.name()).isPresent() ? j.lastBar(m.name()).getAsLong() : null;
+            }
+            source = new Feed.Dir(home.marketData(), m, resolved, lead, o.from(), last, o.dir(), o.imports(), out);
         } else {
             long from;
             if (o.from() != null) {
@@ -123,6 +129,15 @@ public final class LiveRunner {
             redis.check();
         }
         try (LiveJournal journal = LiveJournal.open(home.live())) {
+            // one runner per model: a second would collide with the first's journal rows and versions
+            journal.runner(m.name()).ifPresent(r -> {
+                boolean alive = r.pid() != ProcessHandle.current().pid()
+                        && ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false);
+                if (r.state().equals("running") && alive && System.currentTimeMillis() - r.heartbeat() < 10_000) {
+                    throw new IllegalArgumentException(m.name() + " is being served by another runner (pid " + r.pid()
+                            + "); stop it first: atlas live stop --model " + m.name());
+                }
+            });
             Session s = new Session(home, o, m, source, lead, journal, redis, out);
             try {
                 return s.run();
@@ -220,7 +235,10 @@ public final class LiveRunner {
                         end = "stopped";
                         break feed;
                     }
-                    pace(o.speed(), baseMs, wallStart, done++);
+                    if (pace(wallStart, done++)) {
+                        end = "stopped";
+                        break feed;
+                    }
                     bar(bar);
                     after = bar;
                 }
@@ -236,6 +254,29 @@ public final class LiveRunner {
         }
 
         /**
+         * Waits until a replay at {@code --speed} is due to show bar number {@code done}, in slices of at most 200 ms
+         * between which a stop is heard; true when one was asked for.
+         */
+        private boolean pace(long wallStart, int done) {
+            if (o.speed() <= 0) {
+                return false;
+            }
+            long due = wallStart + (long) (done * baseMs * 1_000_000L / o.speed());
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                if (stopAsked()) {
+                    return true;
+                }
+                try {
+                    Thread.sleep(Math.min(200, Math.max(1, wait / 1_000_000L)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
          * At most once a second: the heartbeat (true when a stop was asked for) and the served version, swapped
          * between two bars when {@code atlas live rollback} chose another.
          */
@@ -247,29 +288,38 @@ public final class LiveRunner {
             if (journal.heartbeat(m.name())) {
                 return true;
             }
+            serveActive();
+            return false;
+        }
+
+        /** Loads the active version if it is not the one served ({@code atlas live rollback}). */
+        private void serveActive() {
             LiveJournal.Version now = journal.active(m.name()).orElseThrow();
             if (now.version() != version) {
                 predictor = m.predictor(Path.of(now.file()), now.sha256());
                 version = now.version();
                 out.accept(m.name() + ": now serving version " + version + " (" + now.source() + ")");
             }
-            return false;
         }
 
         /** A completed base bar: outcomes and pivots it settles, fine-tuning, its prediction, published. */
         private void bar(long bar) {
             long close = bar + baseMs;
             window.advanceTo(close);
-            matched += matchOutcomes(m, journal, window, close);
+            int settled = matchOutcomes(m, journal, window, close);
+            matched += settled;
             for (Pivots.Pivot pv : Pivots.confirmedAt(m, window, bar)) {
                 journal.pivot(m.name(), pv);
                 pivots++;
             }
             if (tuner != null) {
+                tuner.matched(settled);
                 LiveJournal.Version tuned = tuner.step(predictor, version);
                 if (tuned != null) {
                     version = tuned.version();
                     made++;
+                } else if (tuner.refused()) {
+                    serveActive(); // a rollback came while the step ran: its version is served, not the tuned one
                 }
             }
             LiveJournal.Entry e = predict(m, predictor, window, lead, bar, version, rows);
@@ -457,20 +507,6 @@ public final class LiveRunner {
         return due.size();
     }
 
-    private static void pace(double speed, long baseMs, long wallStart, int done) {
-        if (speed <= 0) {
-            return;
-        }
-        long due = wallStart + (long) (done * baseMs * 1_000_000L / speed);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 
     /** The p-th percentile (nearest rank) of {@code v}; 0 when empty. */
     public static long percentile(List<Long> v, int p) {
@@ -482,7 +518,7 @@ public final class LiveRunner {
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
     }
 
-    /** An entry as JSON fields (HTTP, SSE, Redis, {@code atlas live predictions --format json}). */
+    /** An entry as JSON fields (HTTP, SSE and Redis). */
     public static Map<String, Object> describe(LiveJournal.Entry e) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("model", e.model());

@@ -242,6 +242,12 @@ class LiveServingEqualityTest {
             }
             assertThat(moved).as("fine-tuned versions predict differently").isGreaterThan(1e-5);
             j.activate(ref, 1);
+            // a fine-tuning step that ends after the rollback is dropped: the rollback wins
+            int last = versions.get(versions.size() - 1).version();
+            assertThat(j.fineTuned(ref, last + 1, m.key(), last, "0".repeat(64), "none", "a late step",
+                    List.of(test[0]))).isNull();
+            assertThat(j.versions(ref)).hasSize(versions.size());
+            assertThat(j.active(ref).orElseThrow().version()).isEqualTo(1);
         }
         LiveRunner.Outcome second = LiveRunner.run(home, new LiveRunner.Options(ref, test[half], null, 0, null, -1, ft),
                 l -> { });
@@ -353,6 +359,8 @@ class LiveServingEqualityTest {
         assertThatThrownBy(() -> LiveModel.find(home, "serve/direction/gru#0")).hasMessageContaining("has no model "
                 + "gru#0").hasMessageContaining("dnn#0").hasMessageContaining("lstm#0");
         assertThat(Predictor.serves(io.atlasj.workspec.ModelType.TRANSFORMER)).isFalse();
+        assertThatThrownBy(() -> Predictor.load(m.file(), io.atlasj.workspec.ModelType.TRANSFORMER, 19))
+                .hasMessageContaining("transformer cannot be served yet");
         assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options("serve/direction/lstm#0", null, null, 0,
                 null, -1, new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune");
     }
