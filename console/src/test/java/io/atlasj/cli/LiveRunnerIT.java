@@ -352,8 +352,12 @@ class LiveRunnerIT {
                     .forEach(l -> events.add(l.substring(6))));
             reader.setDaemon(true);
             reader.start();
-            Thread.sleep(2000);
             JsonNode first = get(http, port, "/predictions?limit=3");
+            long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (first.size() < 3 && System.nanoTime() < ready) { // the runner warms up before its first bar
+                Thread.sleep(200);
+                first = get(http, port, "/predictions?limit=3");
+            }
             assertThat(first.isArray()).isTrue();
             assertThat(first.size()).isEqualTo(3);
             assertThat(first.get(0).path("model").asText()).isEqualTo(model);
