@@ -173,9 +173,9 @@ interface Feed extends AutoCloseable {
             do {
                 if (importNewFiles() > 0) {
                     window.reload(SeriesSource.of(store), Long.MAX_VALUE / 4);
-                    List<Long> bars = baseBars(store, m, Math.max(after + 1, start), Long.MAX_VALUE / 4);
-                    if (bars.size() > 1) {
-                        return bars.subList(0, bars.size() - 1); // the newest may still grow
+                    List<Long> bars = complete(after);
+                    if (!bars.isEmpty()) {
+                        return bars;
                     }
                 }
                 try {
@@ -185,7 +185,11 @@ interface Feed extends AutoCloseable {
                     return List.of();
                 }
             } while (System.currentTimeMillis() < until);
-            // bars may have become complete by files imported in an earlier call
+            return complete(after); // bars may have become complete by files imported in an earlier call
+        }
+
+        /** The stored base bars after {@code after} (and from the start on) but the newest, which may still grow. */
+        private List<Long> complete(long after) {
             List<Long> bars = baseBars(store, m, Math.max(after + 1, start), Long.MAX_VALUE / 4);
             return bars.size() > 1 ? bars.subList(0, bars.size() - 1) : List.of();
         }

@@ -116,27 +116,23 @@ public final class LiveJournal implements AutoCloseable {
     }
 
     /**
-     * The version of the trained model file with {@code sha256}: the existing one, or version 1 recorded now (and made
-     * active when the model has no active version).
+     * The version of the trained model file with {@code sha256}: the existing one, or a new version recorded and made
+     * active now, in one transaction.
      */
     public synchronized Version trained(String model, String key, String sha256, String file, String source) {
-        try {
+        return inTransaction(() -> {
             for (Version v : versions(model)) {
                 if (v.parent() == null && v.sha256().equals(sha256)) {
-                    if (active(model).isEmpty()) { // recorded, then killed before it was made active
-                        activate(model, v.version());
-                    }
                     return v;
                 }
             }
             // a model trained again (another file under the same name) starts a new lineage, served from now on
-            int next = nextVersion(model);
-            insertVersion(new Version(model, next, key, sha256, file, null, source, System.currentTimeMillis()));
-            activate(model, next);
-            return versions(model).stream().filter(v -> v.version() == next).findFirst().orElseThrow();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+            Version v = new Version(model, nextVersion(model), key, sha256, file, null, source,
+                    System.currentTimeMillis());
+            insertVersion(v);
+            setActive(model, v.version());
+            return v;
+        });
     }
 
     /**
@@ -147,14 +143,12 @@ public final class LiveJournal implements AutoCloseable {
      */
     public synchronized Version fineTuned(String model, int next, String key, int parent, String sha256, String file,
                                           String source, List<Long> frames) {
-        try {
-            c.setAutoCommit(false);
+        return inTransaction(() -> {
             if (nextVersion(model) != next) {
                 throw new IllegalStateException(model + ": version " + next + " exists already (two runners?)");
             }
             if (active(model).map(Version::version).orElse(-1) != parent) {
-                c.rollback(); // a rollback came meanwhile: it wins, this step is dropped
-                return null;
+                return null; // a rollback came meanwhile: it wins, this step is dropped (nothing was written)
             }
             Version v = new Version(model, next, key, sha256, file, parent, source, System.currentTimeMillis());
             insertVersion(v);
@@ -168,17 +162,8 @@ public final class LiveJournal implements AutoCloseable {
                 p.executeBatch();
             }
             setActive(model, next);
-            c.commit();
             return v;
-        } catch (SQLException e) {
-            rollback();
-            throw failure(e);
-        } catch (RuntimeException e) {
-            rollback();
-            throw e;
-        } finally {
-            autoCommit();
-        }
+        });
     }
 
     /** The number the next version of {@code model} gets. */
@@ -212,7 +197,17 @@ public final class LiveJournal implements AutoCloseable {
     }
 
     public synchronized List<Version> versions(String model) {
-        try (PreparedStatement p = c.prepareStatement("SELECT * FROM model_version WHERE model = ? ORDER BY version")) {
+        return versions("SELECT * FROM model_version WHERE model = ? ORDER BY version", model);
+    }
+
+    /** The version the runner serves: the one made active last ({@link #activate}, a fine-tuning), if any. */
+    public synchronized Optional<Version> active(String model) {
+        return versions("SELECT v.* FROM model_version v JOIN active_version a ON a.model = v.model AND a.version = "
+                + "v.version WHERE v.model = ?", model).stream().findFirst();
+    }
+
+    private List<Version> versions(String sql, String model) {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, model);
             List<Version> out = new ArrayList<>();
             try (ResultSet r = p.executeQuery()) {
@@ -225,22 +220,6 @@ public final class LiveJournal implements AutoCloseable {
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
-    /** The version the runner serves: the one made active last ({@link #activate}, a fine-tuning), if any. */
-    public synchronized Optional<Version> active(String model) {
-        try (PreparedStatement p = c.prepareStatement("SELECT version FROM active_version WHERE model = ?")) {
-            p.setString(1, model);
-            try (ResultSet r = p.executeQuery()) {
-                if (!r.next()) {
-                    return Optional.empty();
-                }
-                int v = r.getInt(1);
-                return versions(model).stream().filter(x -> x.version() == v).findFirst();
-            }
         } catch (SQLException e) {
             throw failure(e);
         }
@@ -277,8 +256,7 @@ public final class LiveJournal implements AutoCloseable {
      * of its level, in one transaction; repeating it changes nothing. Returns how many frames got it.
      */
     synchronized int pivot(String model, Pivots.Pivot p) {
-        try {
-            c.setAutoCommit(false);
+        return inTransaction(() -> {
             try (PreparedStatement s = c.prepareStatement("MERGE INTO pivot KEY (model, level, bar_time, kind) "
                     + "VALUES (?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, model);
@@ -316,17 +294,8 @@ public final class LiveJournal implements AutoCloseable {
                 s.setInt(8, p.level());
                 n = s.executeUpdate();
             }
-            c.commit();
             return n;
-        } catch (SQLException e) {
-            rollback();
-            throw failure(e);
-        } catch (RuntimeException e) {
-            rollback();
-            throw e;
-        } finally {
-            autoCommit();
-        }
+        });
     }
 
     /** The pivots of {@code model} recorded so far, by time. */
@@ -399,8 +368,7 @@ public final class LiveJournal implements AutoCloseable {
 
     /** Commits a bar's entry and, for a prediction, its frame, in one transaction. */
     public synchronized void record(Entry e, Frame f) {
-        try {
-            c.setAutoCommit(false);
+        inTransaction(() -> {
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO prediction VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, e.model());
@@ -432,16 +400,8 @@ public final class LiveJournal implements AutoCloseable {
                     p.executeUpdate();
                 }
             }
-            c.commit();
-        } catch (SQLException ex) {
-            rollback();
-            throw failure(ex);
-        } catch (RuntimeException ex) {
-            rollback();
-            throw ex;
-        } finally {
-            autoCommit();
-        }
+            return null;
+        });
     }
 
     /** Frames of {@code model} whose outcome is due by {@code now} and not yet recorded, oldest first. */
@@ -617,6 +577,33 @@ public final class LiveJournal implements AutoCloseable {
             p.setNull(i, java.sql.Types.DOUBLE);
         } else {
             p.setDouble(i, v);
+        }
+    }
+
+    /** Work on the connection that may throw SQLException. */
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} as one transaction: committed when it returns, rolled back when it throws (an SQL failure or
+     * any other), so that nothing of it is ever left half-written.
+     */
+    private <T> T inTransaction(SqlWork<T> work) {
+        try {
+            c.setAutoCommit(false);
+            T out = work.run();
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        } finally {
+            autoCommit();
         }
     }
 

@@ -6,8 +6,6 @@ import io.atlasj.features.eval.SeriesSource;
 import io.atlasj.features.set.FeatureMatrix;
 import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.home.AtlasHome;
-import io.atlasj.marketdata.CandleSeries;
-import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.trainer.model.Predictor;
@@ -393,19 +391,15 @@ public final class LiveRunner {
                                      int version, Map<Long, double[]> rows) {
         long t0 = System.nanoTime();
         long baseMs = m.baseTimeframe().millis();
-        FeatureMatrix fm;
+        double[] row;
         try {
-            fm = new FeatureSetBuilder(window).features(m.featureset(), bar, bar + baseMs, lead);
+            row = features(m, window, lead, bar);
         } catch (IllegalArgumentException e) {
             return skipped(m, bar, version, e.getMessage(), t0);
         }
-        if (fm.rows() == 0) {
+        if (row == null) {
             return skipped(m, bar, version, "a feature has no value at this bar (its warm-up after a gap in the bars)",
                     t0);
-        }
-        double[] row = new double[fm.features().length];
-        for (int c = 0; c < row.length; c++) {
-            row[c] = fm.features()[c][0];
         }
         double[] scaled = m.scale(row);
         double[] y;
@@ -457,7 +451,12 @@ public final class LiveRunner {
                 (System.nanoTime() - t0) / 1000, System.currentTimeMillis());
     }
 
-    /** The feature row of bar {@code bar} as the runner computes it (for the training/serving equality check). */
+    /**
+     * The feature row of bar {@code bar}, computed by the batch build's code over {@code lead} of history; null when a
+     * feature has no value there.
+     *
+     * @throws IllegalArgumentException when the window lacks the bars (e.g. the bar has not closed yet)
+     */
     static double[] features(LiveModel m, BarWindow window, long lead, long bar) {
         FeatureMatrix fm = new FeatureSetBuilder(window).features(m.featureset(), bar, bar + m.baseTimeframe().millis(),
                 lead);
