@@ -235,6 +235,16 @@ class LiveRunnerIT {
         StringBuffer output = new StringBuffer();
         int port = port(p, output).get(120, TimeUnit.SECONDS);
         HttpClient http = HttpClient.newHttpClient();
+        // a bad file first: refused whole, moved aside with the reason (file, line, field), and the runner goes on
+        Files.writeString(drop.resolve("bad.csv"), header + "\n1385337600,abc,0.5\n");
+        Path refused = drop.resolve("rejected").resolve("bad.csv.error");
+        long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(refused) && System.nanoTime() < wait) {
+            Thread.sleep(100);
+        }
+        assertThat(refused).as(output.toString()).exists();
+        assertThat(Files.readString(refused)).contains("bad.csv").contains("2").contains("price");
+        assertThat(drop.resolve("rejected").resolve("bad.csv")).exists();
         int chunks = 5;
         boolean killed = false;
         int per = (after.size() + chunks - 1) / chunks;
