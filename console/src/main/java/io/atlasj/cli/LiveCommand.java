@@ -59,8 +59,9 @@ final class LiveCommand {
         @Mixin
         ModelRef ref;
         @Option(names = "--feed", defaultValue = "replay", paramLabel = "FEED",
-                description = "Where bars come from: replay (stored bars in time order) or dir (files dropped into "
-                        + "--dir, imported as they land). Default: ${DEFAULT-VALUE}.")
+                description = "Where bars come from: replay (stored bars in time order), dir (files dropped into "
+                        + "--dir, imported as they land) or binance-ws (Binance's kline stream, gaps filled from its "
+                        + "REST history). Default: ${DEFAULT-VALUE}.")
         String feed;
         @Option(names = "--dir", paramLabel = "DIR", description = "dir feed: the folder files land in (write them "
                 + "as NAME.tmp and rename; imported ones go to DIR/imported, refused ones to DIR/rejected).")
@@ -70,13 +71,21 @@ final class LiveCommand {
         io.atlasj.marketdata.imports.ImportFormat format;
         @Option(names = "--exchange", paramLabel = "E", description = "dir feed: exchange, as for 'atlas data import'.")
         String exchange;
-        @Option(names = "--symbol", paramLabel = "S", description = "dir feed: symbol, as for 'atlas data import'.")
+        @Option(names = "--symbol", paramLabel = "S", description = "dir feed: symbol, as for 'atlas data import'; "
+                + "binance-ws: the exchange's symbol (default: the model's base symbol without separators, BTCUSDT).")
         String symbol;
+        @Option(names = "--ws-url", paramLabel = "URL", description = "binance-ws: the websocket server (default: "
+                + "wss://stream.binance.com:9443; a server of the same protocol, such as Binance.US's, works too).")
+        java.net.URI wsUrl;
+        @Option(names = "--rest-url", paramLabel = "URL", description = "binance-ws: the REST server for history "
+                + "and gaps (default: https://api.binance.com).")
+        java.net.URI restUrl;
         @Option(names = "--timeframe", paramLabel = "T", converter = DataCommand.TimeframeConverter.class,
                 description = "dir feed: bar length of candle files that do not tell.")
         io.atlasj.marketdata.Timeframe timeframe;
         @Option(names = "--from", paramLabel = "TIME", description = "First bar to predict (UTC; replay default: the "
-                + "model's first test bar; dir default: the newest stored bar). A restarted runner goes on after its "
+                + "model's first test bar; dir default: the newest stored bar; binance-ws default: the bar forming "
+                + "now). A restarted runner goes on after its "
                 + "last journaled bar instead.")
         String from;
         @Option(names = "--to", paramLabel = "TIME", description = "replay: end, exclusive (default: after the "
@@ -109,22 +118,34 @@ final class LiveCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!feed.equals("replay") && !feed.equals("dir")) {
-                throw new UserException("--feed " + feed + ": give replay or dir (the binance-ws feed is not built yet)");
+            io.atlasj.trainer.live.FeedSpec source;
+            switch (feed) {
+                case "replay" -> source = new io.atlasj.trainer.live.FeedSpec.Replay(speed);
+                case "dir" -> {
+                    if (dir == null || format == null) {
+                        throw new UserException("--feed dir needs --dir DIR and --format F (and --exchange, --symbol as "
+                                + "'atlas data import' does for that format)");
+                    }
+                    source = new io.atlasj.trainer.live.FeedSpec.Dir(dir, new io.atlasj.marketdata.imports.ImportOptions(
+                            format, exchange, symbol, timeframe, false, false, null));
+                }
+                case "binance-ws" -> {
+                    if (exchange != null || timeframe != null) {
+                        throw new UserException("--exchange and --timeframe go with --feed dir: binance-ws stores the "
+                                + "model's base market at its base timeframe");
+                    }
+                    source = new io.atlasj.trainer.live.FeedSpec.BinanceWs(wsUrl, restUrl, symbol);
+                }
+                default -> throw new UserException("--feed " + feed + ": give replay, dir or binance-ws");
             }
-            io.atlasj.marketdata.imports.ImportOptions imports = null;
-            if (feed.equals("dir")) {
-                if (dir == null || format == null) {
-                    throw new UserException("--feed dir needs --dir DIR and --format F (and --exchange, --symbol as "
-                            + "'atlas data import' does for that format)");
-                }
-                imports = new io.atlasj.marketdata.imports.ImportOptions(format, exchange, symbol, timeframe, false,
-                        false, null);
-                if (to != null || speed != 0) {
-                    throw new UserException("--to and --speed pace a replay; a dir feed takes bars as files land");
-                }
-            } else if (dir != null || format != null) {
+            if (!feed.equals("dir") && (dir != null || format != null)) {
                 throw new UserException("--dir and --format go with --feed dir");
+            }
+            if (!feed.equals("binance-ws") && (wsUrl != null || restUrl != null)) {
+                throw new UserException("--ws-url and --rest-url go with --feed binance-ws");
+            }
+            if (!feed.equals("replay") && (to != null || speed != 0)) {
+                throw new UserException("--to and --speed pace a replay; a " + feed + " feed takes bars as they come");
             }
             if (speed < 0) {
                 throw new UserException("--speed " + speed + ": give 0 (as fast as possible) or a positive factor");
@@ -132,9 +153,9 @@ final class LiveCommand {
             PrintWriter out = spec.commandLine().getOut();
             LiveRunner.Options o = new LiveRunner.Options(ref.model,
                     from == null ? null : Formats.parseTime(from, "--from"),
-                    to == null ? null : Formats.parseTime(to, "--to"), speed, redis, httpPort,
+                    to == null ? null : Formats.parseTime(to, "--to"), redis, httpPort,
                     fineTuneEvery == null ? null : new io.atlasj.trainer.live.FineTuner.FineTune(fineTuneEvery,
-                            fineTuneLr, fineTuneSteps, replayBuffer), dir, imports);
+                            fineTuneLr, fineTuneSteps, replayBuffer), source);
             LiveRunner.run(live.atlas.home(), o, line -> {
                 out.println(line);
                 out.flush();

@@ -75,13 +75,18 @@ class LiveRunnerIT {
     }
 
     private static Process live(String... args) throws IOException {
+        return liveIn(home, args).start();
+    }
+
+    /** {@code atlas live start ARGS} on {@code home}, as a process to start (and start again). */
+    private static ProcessBuilder liveIn(Path home, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 AtlasCli.class.getName(), "--home", home.toString(), "live", "start"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "1");
-        return pb.start();
+        return pb;
     }
 
     /** Reads the process's output on a thread; completes with the HTTP port once the runner says it. */
@@ -192,12 +197,15 @@ class LiveRunnerIT {
      * trades as five files dropped into a folder while the runner runs (each split mid-bar); it imports each, predicts
      * every bar as soon as a later one has data, and predicts on the test bars what training stored.
      */
-    @Test
-    void aFolderFeedImportsFilesAsTheyLandAndPredictsWhatTrainingStored() throws Exception {
-        String model = "live/direction/dnn#0";
-        LiveModel m = LiveModel.find(new AtlasHome(home), model);
-        long[] test = m.test().time();
-        Path home2 = dir.resolve("home2");
+    /** The bundled trades' header and the trade lines from a cut on. */
+    private record Split(String header, List<String> after) {
+    }
+
+    /**
+     * Makes {@code home2}: the trained models of {@code home} (their runs copied) and the bundled trades before
+     * {@code cut} (epoch seconds) imported; returns the trades from {@code cut} on, which a feed then delivers.
+     */
+    private static Split homeWithTradesBefore(Path home2, long cut) throws Exception {
         try (var walk = Files.walk(home.resolve("runs"))) {
             for (Path p : walk.toList()) {
                 Path to = home2.resolve(home.relativize(p).toString());
@@ -208,29 +216,37 @@ class LiveRunnerIT {
                 }
             }
         }
-        List<String> lines = Files.readAllLines(io.atlasj.marketdata.pipeline.BundledData.extract(dir.resolve("b")));
+        List<String> lines = Files.readAllLines(io.atlasj.marketdata.pipeline.BundledData.extract(
+                Files.createTempDirectory(dir, "bundled")));
         String header = lines.get(0);
-        long cut = test[0] / 1000 - 3600;
         List<String> before = new ArrayList<>(List.of(header));
         List<String> after = new ArrayList<>();
         for (String l : lines.subList(1, lines.size())) {
             (Long.parseLong(l.substring(0, l.indexOf(','))) < cut ? before : after).add(l);
         }
-        Path first = dir.resolve("before.csv");
+        Path first = Files.createTempFile(dir, "before", ".csv");
         Files.write(first, before);
         StringWriter err = new StringWriter();
         assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
                 home2.toString(), "data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
                 "btc_usd", first.toString())).as(err.toString()).isZero();
+        return new Split(header, after);
+    }
+
+    @Test
+    void aFolderFeedImportsFilesAsTheyLandAndPredictsWhatTrainingStored() throws Exception {
+        String model = "live/direction/dnn#0";
+        LiveModel m = LiveModel.find(new AtlasHome(home), model);
+        long[] test = m.test().time();
+        Path home2 = dir.resolve("home2");
+        Split split = homeWithTradesBefore(home2, test[0] / 1000 - 3600);
+        String header = split.header();
+        List<String> after = split.after();
+        StringWriter err = new StringWriter();
 
         Path drop = Files.createDirectories(dir.resolve("drop"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                AtlasCli.class.getName(), "--home", home2.toString(), "live", "start", "--model", model, "--feed", "dir",
-                "--dir", drop.toString(), "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol", "btc_usd",
-                "--http-port", "0"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", "1");
+        ProcessBuilder pb = liveIn(home2, "--model", model, "--feed", "dir", "--dir", drop.toString(), "--format",
+                "bitstamp-trades", "--exchange", "bitstamp", "--symbol", "btc_usd", "--http-port", "0");
         Process p = pb.start();
         StringBuffer output = new StringBuffer();
         int port = port(p, output).get(120, TimeUnit.SECONDS);
@@ -409,6 +425,188 @@ class LiveRunnerIT {
         } finally {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The binance-ws feed against a local server of Binance's protocol, fed the bundled data's bars from an hour
+     * before the test period on: the stream drops (the bars sent meanwhile are lost), skips a bar, repeats one, and the
+     * runner is killed with SIGKILL while bars go on closing. Every bar reaches the store exactly as the batch build
+     * saw it, and every test bar is predicted once, as the batch run predicted it.
+     */
+    @Test
+    void aBinanceStreamIsStoredAndPredictedThroughDropsGapsRepeatsAndAKill() throws Exception {
+        String model = "live/direction/dnn#0";
+        LiveModel m = LiveModel.find(new AtlasHome(home), model);
+        long[] test = m.test().time();
+        long tf = 300_000;
+        long cut = test[0] - 3_600_000;
+        Path home3 = dir.resolve("home3");
+        homeWithTradesBefore(home3, cut / 1000);
+        io.atlasj.marketdata.Market market = io.atlasj.marketdata.Market.parse("bitstamp:btc_usd");
+        List<BinanceProtocolServer.Bar> bars = new ArrayList<>();
+        try (var store = io.atlasj.marketdata.store.MarketDataStore.open(new AtlasHome(home).marketData())) {
+            for (double[] b : realBars(store, market, cut)) {
+                bars.add(new BinanceProtocolServer.Bar((long) b[0], b[1], b[2], b[3], b[4], b[5]));
+            }
+        }
+        assertThat(bars.get(0).open()).isEqualTo(cut);
+        int n = bars.size();
+        try (BinanceProtocolServer exchange = new BinanceProtocolServer(bars, tf, "BTCUSD", "5m", cut + 60_000)) {
+            ProcessBuilder pb = liveIn(home3, "--model", model, "--feed", "binance-ws", "--ws-url",
+                    exchange.websocket().toString(), "--rest-url", exchange.rest().toString(), "--http-port", "0");
+            Process p = pb.start();
+            StringBuffer output = new StringBuffer();
+            int port = port(p, output).get(120, TimeUnit.SECONDS);
+            HttpClient http = HttpClient.newHttpClient();
+            awaitConnections(exchange, 1, output);
+            int kill = n / 4;
+            int drop = n / 2;
+            int skip = n / 2 + 20;
+            int repeat = n / 2 + 25;
+            for (int i = 0; i < n; i++) {
+                BinanceProtocolServer.Bar b = bars.get(i);
+                if (i == kill) {
+                    // killed while bars go on closing: started again, it fetches them from the history
+                    awaitLastBar(http, port, bars.get(i - 1).open(), output);
+                    p.destroyForcibly();
+                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    exchange.now = bars.get(i + 9).open() + tf + 1000;
+                    int before = exchange.connections.get();
+                    p = pb.start();
+                    output = new StringBuffer();
+                    port = port(p, output).get(120, TimeUnit.SECONDS);
+                    assertThat(output.toString()).contains("resuming after");
+                    awaitConnections(exchange, before + 1, output);
+                    i += 9;
+                    continue;
+                }
+                if (i == drop) {
+                    // the server goes away; the five bars that close before the feed is back are never sent
+                    int before = exchange.connections.get();
+                    exchange.dropConnections();
+                    exchange.now = bars.get(i + 4).open() + tf + 1000;
+                    awaitConnections(exchange, before + 1, output);
+                    i += 4;
+                    continue;
+                }
+                exchange.now = b.open() + 60_000;
+                exchange.push(b, false); // the forming bar: ignored
+                exchange.now = b.open() + tf;
+                if (i != skip) { // the stream skips one closed bar: the next one shows the gap
+                    exchange.push(b, true);
+                }
+                if (i == repeat) {
+                    exchange.push(bars.get(i - 1), true); // and sends one twice
+                }
+                Thread.sleep(5);
+            }
+            long last = bars.get(n - 1).open();
+            awaitLastBar(http, port, last, output);
+            StringWriter err = new StringWriter();
+            assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                    home3.toString(), "live", "stop", "--model", model)).as(err.toString()).isZero();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(output.toString()).isZero();
+            // duplicates: the repeated bar, and any the stream sent while the reconnection's history fetch got it too
+            assertThat(output.toString()).contains("reconnected to").containsPattern("[1-9][0-9]* duplicates dropped, 1 "
+                    + "reconnects");
+            assertThat(exchange.refused).isEmpty();
+            System.out.println("RUNNER OUTPUT\n" + output);
+        }
+        // the store holds every bar as the batch build saw it (from the trades), no more, no less
+        try (var want = io.atlasj.marketdata.store.MarketDataStore.open(new AtlasHome(home).marketData());
+             var got = io.atlasj.marketdata.store.MarketDataStore.open(new AtlasHome(home3).marketData())) {
+            List<double[]> a = realBars(want, market, cut);
+            List<double[]> b = realBars(got, market, cut);
+            assertThat(b).hasSameSizeAs(a);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(b.get(i)).as("bar %s", java.time.Instant.ofEpochMilli((long) a.get(i)[0]))
+                        .containsExactly(a.get(i));
+            }
+        }
+        try (var spool = Files.list(home3.resolve("live").resolve("feeds").resolve("bitstamp_btc_usd-5m"))) {
+            assertThat(spool.toList()).isEmpty(); // every received file imported and removed, none refused
+        }
+        assertEveryTestBarPredictedAsStored(home3, model, m);
+    }
+
+    @Test
+    void aBinanceFeedRefusesAMarketItWouldMislabelAndAServerItCannotReach() throws Exception {
+        StringWriter err = new StringWriter();
+        // the model was trained on Bitstamp bars: Binance's own would be stored under Bitstamp's name
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home.toString(), "live", "start", "--model", "live/direction/dnn#0", "--feed", "binance-ws",
+                "--http-port", "-1")).isNotZero();
+        assertThat(err.toString()).contains("bitstamp:btc_usd, not a Binance market").contains("--ws-url");
+        err.getBuffer().setLength(0);
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort(); // nobody listens there once closed
+        }
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home.toString(), "live", "start", "--model", "live/direction/dnn#0", "--feed", "binance-ws",
+                "--ws-url", "ws://127.0.0.1:" + closed, "--rest-url", "http://127.0.0.1:" + closed,
+                "--http-port", "-1")).isNotZero();
+        assertThat(err.toString()).contains("cannot reach http://127.0.0.1:" + closed + "/api/v3/time")
+                .contains("--rest-url");
+        err.getBuffer().setLength(0);
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                home.toString(), "live", "start", "--model", "live/direction/dnn#0", "--feed", "replay",
+                "--ws-url", "ws://127.0.0.1:1")).isNotZero();
+        assertThat(err.toString()).contains("--ws-url and --rest-url go with --feed binance-ws");
+    }
+
+    /** The stored (not filled) 5-minute bars from {@code from} on: open time, open, high, low, close, volume. */
+    private static List<double[]> realBars(io.atlasj.marketdata.store.MarketDataStore store,
+                                           io.atlasj.marketdata.Market market, long from) {
+        var c = store.candles(market, io.atlasj.marketdata.Timeframe.M5, from, Long.MAX_VALUE / 4);
+        List<double[]> bars = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            if (c.sources()[i] != io.atlasj.marketdata.CandleSource.FILLED.code()) {
+                bars.add(new double[] {c.openTime(i), c.opens()[i], c.highs()[i], c.lows()[i], c.closes()[i],
+                        c.volumes()[i]});
+            }
+        }
+        return bars;
+    }
+
+    private static void awaitConnections(BinanceProtocolServer exchange, int count, StringBuffer output)
+            throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((exchange.connections.get() < count || exchange.openConnections() == 0) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(exchange.connections.get()).as(output.toString()).isGreaterThanOrEqualTo(count);
+    }
+
+    private static void awaitLastBar(HttpClient http, int port, long bar, StringBuffer output) throws Exception {
+        String want = java.time.Instant.ofEpochMilli(bar).toString();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!want.equals(get(http, port, "/status").path("lastBar").asText()) && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertThat(get(http, port, "/status").path("lastBar").asText()).as(output.toString()).isEqualTo(want);
+    }
+
+    /** Every test bar has one journaled prediction, the batch run's class with its probabilities. */
+    private static void assertEveryTestBarPredictedAsStored(Path home2, String model, LiveModel m) {
+        long[] test = m.test().time();
+        try (LiveJournal j = LiveJournal.open(new AtlasHome(home2).live())) {
+            List<LiveJournal.Entry> entries = j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            java.util.Map<Long, LiveJournal.Entry> byBar = new java.util.HashMap<>();
+            entries.forEach(e -> assertThat(byBar.put(e.barTime(), e)).as("bar %d twice", e.barTime()).isNull());
+            for (int i = 0; i < test.length; i++) {
+                LiveJournal.Entry e = byBar.get(test[i]);
+                assertThat(e).as("test bar %d", i).isNotNull();
+                assertThat(e.status()).as("test bar %d at %s: %s", i, java.time.Instant.ofEpochMilli(test[i]),
+                        e.reason()).isEqualTo("ok");
+                assertThat(e.predicted()).as("test bar %d", i).isEqualTo(m.test().predicted()[i]);
+                for (int k = 0; k < e.probabilities().length; k++) {
+                    assertThat(e.probabilities()[k]).isCloseTo(m.test().probabilities()[i][k],
+                            org.assertj.core.data.Offset.offset(1e-6));
+                }
+            }
         }
     }
 }

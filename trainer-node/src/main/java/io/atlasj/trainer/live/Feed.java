@@ -56,6 +56,31 @@ interface Feed extends AutoCloseable {
         return bars;
     }
 
+    /**
+     * Imports {@code f} as {@code atlas data import} would (one transaction, resampled to every timeframe); true when
+     * imported. A refused file is moved to {@code folder/rejected/} with its reason in a {@code .error} file beside it.
+     */
+    static boolean importFile(MarketDataStore store, Path f, ImportOptions options, Path folder, Consumer<String> out) {
+        ImportJob.FileOutcome o = new ImportJob(store).run(List.of(f), options, ImportJob.Listener.NONE).files().get(0);
+        if (!o.rejected()) {
+            return true;
+        }
+        try {
+            Path to = move(f, folder, "rejected");
+            Files.writeString(to.resolveSibling(to.getFileName() + ".error"), o.error() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
+        }
+        out.accept("rejected " + f.getFileName() + ": " + o.error() + " (moved to rejected/)");
+        return false;
+    }
+
+    private static Path move(Path f, Path folder, String sub) throws IOException {
+        Path dir = folder.resolve(sub);
+        Files.createDirectories(dir);
+        return Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Stored bars in time order, once: the test period by default. */
     final class Replay implements Feed {
         private final List<Long> bars;
@@ -207,28 +232,16 @@ interface Feed extends AutoCloseable {
             }
             int imported = 0;
             for (Path f : files) {
-                ImportJob.FileOutcome o = new ImportJob(store).run(List.of(f), options, ImportJob.Listener.NONE).files()
-                        .get(0);
-                try {
-                    if (o.rejected()) {
-                        Path to = move(f, "rejected");
-                        Files.writeString(to.resolveSibling(to.getFileName() + ".error"), o.error() + "\n");
-                        out.accept("rejected " + f.getFileName() + ": " + o.error() + " (moved to rejected/)");
-                    } else {
-                        move(f, "imported");
-                        imported++;
+                if (importFile(store, f, options, folder, out)) {
+                    try {
+                        move(f, folder, "imported");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
+                    imported++;
                 }
             }
             return imported;
-        }
-
-        private Path move(Path f, String sub) throws IOException {
-            Path dir = folder.resolve(sub);
-            Files.createDirectories(dir);
-            return Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
 
         @Override

@@ -30,10 +30,11 @@ import java.util.function.Consumer;
  * continues with the first bar after the last committed one; no bar is predicted twice, and a bar without a
  * prediction has an entry that says why.
  *
- * <p>Feeds ({@link Feed}): {@code replay} (stored bars in time order at a chosen speed) and {@code dir} (files
- * dropped into a folder, imported as they land). As bars complete, due frames are matched to their outcome,
- * confirmed pivots become frames' targets ({@link Pivots}), and with {@code --fine-tune} matched outcomes train new
- * model versions ({@link FineTuner}). There is no websocket feed yet.
+ * <p>Feeds ({@link FeedSpec}): {@code replay} (stored bars in time order at a chosen speed), {@code dir} (files
+ * dropped into a folder, imported as they land) and {@code binance-ws} (Binance's kline stream, gaps filled from its
+ * REST history, {@link BinanceFeed}). As bars complete, due frames are matched to their outcome, confirmed pivots
+ * become frames' targets ({@link Pivots}), and with {@code --fine-tune} matched outcomes train new model versions
+ * ({@link FineTuner}).
  */
 public final class LiveRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,25 +42,32 @@ public final class LiveRunner {
 
     /**
      * @param model    WORKSPEC/UNIT/NAME or a key
-     * @param from     first bar to replay (inclusive), or null for the model's test period
-     * @param to       end of the replay (exclusive), or null for the model's test period
-     * @param speed    replay speed: 0 as fast as possible, otherwise bars per bar length (1: real time, 60: a 5m bar
-     *                 every 5 s)
+     * @param from     first bar to predict (inclusive), or null: a replay's is the model's test period, a live feed's
+     *                 the first bar that completes after the start
+     * @param to       end of a replay (exclusive), or null for the model's test period
      * @param redis    HOST:PORT, or null
      * @param httpPort 0: any free port, -1: none
      * @param fineTune event-driven fine-tuning, or null for none
-     * @param dir      the folder of a {@code dir} feed, or null for a replay of stored bars
-     * @param imports  how the folder's files are imported (format, exchange, symbol...), with {@code dir}
+     * @param feed     where the bars come from
      */
-    public record Options(String model, Long from, Long to, double speed, String redis, int httpPort,
-                          FineTuner.FineTune fineTune, Path dir, io.atlasj.marketdata.imports.ImportOptions imports) {
+    public record Options(String model, Long from, Long to, String redis, int httpPort, FineTuner.FineTune fineTune,
+                          FeedSpec feed) {
+        public Options {
+            java.util.Objects.requireNonNull(feed, "feed");
+        }
+
+        /** A replay at {@code speed}: 0 as fast as possible, otherwise bars per bar length (1: real time). */
         public Options(String model, Long from, Long to, double speed, String redis, int httpPort) {
-            this(model, from, to, speed, redis, httpPort, null, null, null);
+            this(model, from, to, redis, httpPort, null, new FeedSpec.Replay(speed));
         }
 
         public Options(String model, Long from, Long to, double speed, String redis, int httpPort,
                        FineTuner.FineTune fineTune) {
-            this(model, from, to, speed, redis, httpPort, fineTune, null, null);
+            this(model, from, to, redis, httpPort, fineTune, new FeedSpec.Replay(speed));
+        }
+
+        double speed() {
+            return feed instanceof FeedSpec.Replay r ? r.speed() : 0;
         }
     }
 
@@ -94,12 +102,14 @@ public final class LiveRunner {
         }
         long lead = lead(resolved);
         Feed source;
-        if (o.dir() != null) {
+        if (!(o.feed() instanceof FeedSpec.Replay)) {
             Long last;
             try (LiveJournal j = LiveJournal.open(home.live())) {
                 last = j.lastBar(m.name()).isPresent() ? j.lastBar(m.name()).getAsLong() : null;
             }
-            source = new Feed.Dir(home.marketData(), m, resolved, lead, o.from(), last, o.dir(), o.imports(), out);
+            source = o.feed() instanceof FeedSpec.Dir d
+                    ? new Feed.Dir(home.marketData(), m, resolved, lead, o.from(), last, d.folder(), d.imports(), out)
+                    : new BinanceFeed(home, m, resolved, lead, o.from(), last, (FeedSpec.BinanceWs) o.feed(), out);
         } else {
             long from;
             if (o.from() != null) {

@@ -1,0 +1,463 @@
+package io.atlasj.trainer.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.atlasj.features.eval.SeriesSource;
+import io.atlasj.features.set.FeatureSetBuilder;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.imports.ImportFormat;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.store.MarketDataStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Binance's public market data: the kline stream ({@code /ws/SYMBOL@kline_INTERVAL}) of the model's base market at its
+ * base timeframe, and the REST history ({@code /api/v3/klines}, {@code /api/v3/time}) for what the stream did not
+ * deliver.
+ *
+ * <ul>
+ *   <li>A bar is complete when the stream says so ({@code "x": true}), or, from the REST history, when its close time
+ *       is before the server's time. Updates of the forming bar are ignored.</li>
+ *   <li>Every complete bar goes into the market-data store exactly as {@code atlas data import --format
+ *       binance-klines} would put it there: the feed writes the exchange's text to a spool file
+ *       ({@code ATLAS_HOME/live/feeds/MARKET-TF/}, written whole, then renamed) and imports it with every check an
+ *       import makes. An imported file is deleted; a refused one is moved to {@code rejected/} with its reason. A
+ *       file left by a killed runner is imported when it starts again.</li>
+ *   <li>Duplicates (a bar the store holds already, sent again after a reconnect) are dropped. A gap (a bar that closes
+ *       after one that never came) is filled from the REST history first, so bars are stored and predicted in
+ *       order. (A market quiet for a whole bar has a kline of no trades on Binance; a gap the history does not
+ *       fill either stays a gap, as in an import.)</li>
+ *   <li>A closed or silent connection (no message for a minute) is opened again after 1 s, doubling to 30 s while it
+ *       fails; once open, the bars that closed meanwhile are fetched from the REST history.</li>
+ *   <li>At start, history is fetched from the newest stored bar (at most the featureset's warm-up and a day before
+ *       the first bar to predict), so features have the history the batch build had.</li>
+ * </ul>
+ */
+final class BinanceFeed implements Feed {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_BACKOFF = 30_000;
+    private static final long SILENCE = 60_000;
+    private static final int PAGE = 1000;
+
+    /** One kline as the exchange sent it, its numbers kept as the exchange's text. */
+    record Kline(long open, String o, String h, String l, String c, String v, long close, String q, long n,
+                 String takerBase, String takerQuote) {
+        /** The row of Binance's 12-column kline CSV. */
+        String csv() {
+            return open + "," + o + "," + h + "," + l + "," + c + "," + v + "," + close + "," + q + "," + n + ","
+                    + takerBase + "," + takerQuote + ",0";
+        }
+
+        /** From a stream message's {@code k} object. */
+        static Kline ofStream(JsonNode k) {
+            return new Kline(k.path("t").asLong(), k.path("o").asText(), k.path("h").asText(), k.path("l").asText(),
+                    k.path("c").asText(), k.path("v").asText(), k.path("T").asLong(), k.path("q").asText(),
+                    k.path("n").asLong(), k.path("V").asText(), k.path("Q").asText());
+        }
+
+        /** From a row of the REST history: {@code [t, o, h, l, c, v, T, q, n, V, Q, B]}. */
+        static Kline ofRest(JsonNode a) {
+            return new Kline(a.path(0).asLong(), a.path(1).asText(), a.path(2).asText(), a.path(3).asText(),
+                    a.path(4).asText(), a.path(5).asText(), a.path(6).asLong(), a.path(7).asText(), a.path(8).asLong(),
+                    a.path(9).asText(), a.path(10).asText());
+        }
+    }
+
+    private final MarketDataStore store;
+    private final LiveModel m;
+    private final FeedSpec.BinanceWs spec;
+    private final String symbol;
+    private final String interval;
+    private final long tf;
+    private final ImportOptions imports;
+    private final Path spool;
+    private final Consumer<String> out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final LinkedBlockingQueue<Kline> closed = new LinkedBlockingQueue<>();
+    private final long start;
+    private final BarWindow window;
+    private volatile WebSocket socket;
+    private volatile long lastMessage;
+    private volatile String lost;
+    private long lastStored = Long.MIN_VALUE;
+    private long backoff = 1000;
+    private long nextAttempt;
+    private boolean everConnected;
+    private long duplicates;
+    private long backfilled;
+    private long reconnects;
+
+    /**
+     * @param resumeAfter the journal's last bar of this model, or null: a restarted runner goes on after it, with the
+     *                    bars that closed while it was down fetched from the REST history
+     */
+    BinanceFeed(AtlasHome home, LiveModel m, FeatureSetBuilder.Resolved r, long lead, Long from, Long resumeAfter,
+                FeedSpec.BinanceWs spec, Consumer<String> out) {
+        Market base = m.featureset().baseMarket();
+        if (spec.binance() && !base.exchange().toLowerCase(Locale.ROOT).startsWith("binance")) {
+            throw new IllegalArgumentException(m.name() + " was trained on " + base + ", not a Binance market: the "
+                    + "binance-ws feed would store Binance's bars as " + base + "'s. Serve it with a model trained on "
+                    + "Binance bars, or give --ws-url and --rest-url of a server of that protocol for " + base);
+        }
+        this.m = m;
+        this.spec = spec;
+        this.out = out;
+        this.symbol = (spec.symbol() != null ? spec.symbol() : base.symbol().replaceAll("[^A-Za-z0-9]", ""))
+                .toUpperCase(Locale.ROOT);
+        this.tf = m.baseTimeframe().millis();
+        this.interval = m.baseTimeframe().label();
+        this.imports = new ImportOptions(ImportFormat.BINANCE_KLINES, base.exchange(), base.symbol(),
+                m.baseTimeframe(), false, false, null);
+        try {
+            this.spool = Files.createDirectories(home.live().resolve("feeds")
+                    .resolve((base.exchange() + "_" + base.symbol() + "-" + interval).replaceAll("[^A-Za-z0-9_.-]", "_")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the feed's spool folder under " + home.live(), e);
+        }
+        this.store = MarketDataStore.open(home.marketData());
+        try {
+            importSpool(); // what a killed runner received but did not import
+            List<Long> stored = Feed.baseBars(store, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+            lastStored = stored.isEmpty() ? Long.MIN_VALUE : stored.get(stored.size() - 1);
+            long server = serverTime();
+            start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : Math.floorDiv(server, tf) * tf;
+            long history = start - lead - Timeframe.D1.millis();
+            out.accept("binance-ws: " + symbol + " " + interval + " klines from " + spec.websocket() + " and "
+                    + spec.rest() + ", stored as " + base + (spec.binance() ? "" : " (not Binance's own servers)"));
+            backfill(Math.max(lastStored == Long.MIN_VALUE ? history : lastStored + tf, history), server);
+            window = new BarWindow(SeriesSource.of(store), r, history, Long.MAX_VALUE / 4);
+        } catch (IOException e) {
+            store.close();
+            throw new IllegalArgumentException("binance-ws: " + e.getMessage() + "; check --rest-url", e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        } catch (InterruptedException e) {
+            store.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + spec.rest());
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "binance-ws " + symbol + "@kline_" + interval + " from " + spec.websocket() + " for "
+                + m.featureset().baseMarket() + " " + m.baseTimeframe();
+    }
+
+    @Override
+    public BarWindow window() {
+        return window;
+    }
+
+    @Override
+    public long start() {
+        return start;
+    }
+
+    @Override
+    public List<Long> next(long after) {
+        long until = System.currentTimeMillis() + 1000;
+        boolean stored = false;
+        try {
+            while (true) {
+                WebSocket s = socket;
+                long now = System.currentTimeMillis();
+                if (lost != null) {
+                    out.accept("binance-ws: connection lost (" + lost + "); opening it again in "
+                            + Math.max(0, nextAttempt - now) / 1000.0 + " s");
+                    lost = null;
+                }
+                if (s == null && now >= nextAttempt) {
+                    stored |= connect();
+                } else if (s != null && now - lastMessage > SILENCE) {
+                    drop(s, "no message for " + SILENCE / 1000 + " s");
+                    continue;
+                }
+                List<Kline> batch = new ArrayList<>();
+                Kline k = closed.poll(Math.max(0, Math.min(until, socket == null ? nextAttempt : until) - now),
+                        TimeUnit.MILLISECONDS);
+                if (k != null) {
+                    batch.add(k);
+                    closed.drainTo(batch);
+                    stored |= take(batch);
+                }
+                if (stored || System.currentTimeMillis() >= until) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stored) {
+            window.reload(SeriesSource.of(store), Long.MAX_VALUE / 4);
+        }
+        return lastStored == Long.MIN_VALUE ? List.of()
+                : Feed.baseBars(store, m, Math.max(after + 1, start), lastStored + 1);
+    }
+
+    /** Stores the stream's closed klines, after the bars missing before them; true when anything was stored. */
+    private boolean take(List<Kline> batch) throws InterruptedException {
+        TreeMap<Long, Kline> fresh = new TreeMap<>();
+        for (Kline k : batch) {
+            if (k.open() <= lastStored || fresh.containsKey(k.open())) {
+                duplicates++;
+            } else {
+                fresh.put(k.open(), k);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return false;
+        }
+        boolean stored = false;
+        long expected = lastStored + tf;
+        boolean gap = false;
+        for (long open : fresh.keySet()) {
+            gap |= lastStored != Long.MIN_VALUE && open > expected;
+            expected = open + tf;
+        }
+        if (gap) {
+            long last = fresh.lastKey();
+            try {
+                // the stream skipped bars: the history has them (Binance sends a kline for every interval)
+                stored = backfill(lastStored + tf, last);
+            } catch (IOException e) {
+                // not stored out of order: the next connection fetches these bars with the missing ones
+                drop(socket, "cannot fetch the bars missing before " + Instant.ofEpochMilli(last) + ": "
+                        + e.getMessage());
+                return false;
+            }
+        }
+        return store(new ArrayList<>(fresh.tailMap(lastStored, false).values())) || stored;
+    }
+
+    /** Opens the stream and fetches what closed since the newest stored bar; true when anything was stored. */
+    private boolean connect() throws InterruptedException {
+        URI uri = URI.create(spec.websocket().toString().replaceAll("/+$", "") + "/ws/" + symbol.toLowerCase(Locale.ROOT)
+                + "@kline_" + interval);
+        try {
+            WebSocket s = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(uri, new Listener()).get(15, TimeUnit.SECONDS);
+            lastMessage = System.currentTimeMillis();
+            socket = s;
+            if (everConnected) {
+                reconnects++;
+            }
+            out.accept("binance-ws: " + (everConnected ? "reconnected to " : "connected to ") + uri);
+            everConnected = true;
+            long server = serverTime();
+            boolean stored = backfill(lastStored == Long.MIN_VALUE ? start : lastStored + tf, server);
+            backoff = 1000;
+            return stored;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                    ? e.getCause() : e;
+            WebSocket s = socket;
+            socket = null;
+            if (s != null) {
+                s.abort();
+            }
+            nextAttempt = System.currentTimeMillis() + backoff;
+            out.accept("binance-ws: cannot connect to " + uri + " (" + cause + "); trying again in "
+                    + backoff / 1000.0 + " s");
+            backoff = Math.min(MAX_BACKOFF, backoff * 2);
+            return false;
+        }
+    }
+
+    private void drop(WebSocket s, String why) {
+        if (s != null) {
+            s.abort();
+        }
+        if (socket == s) {
+            socket = null;
+            nextAttempt = System.currentTimeMillis() + backoff;
+            lost = why;
+        }
+    }
+
+    /** The server's clock: a REST bar is complete once its close time is before it. */
+    private long serverTime() throws IOException, InterruptedException {
+        JsonNode t = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/time");
+        if (!t.path("serverTime").canConvertToLong()) {
+            throw new IOException(spec.rest() + "/api/v3/time: no serverTime in " + abbreviate(t.toString()));
+        }
+        return t.path("serverTime").asLong();
+    }
+
+    /** Stores the complete bars of the REST history opening in {@code [from, to)}; true when any was stored. */
+    private boolean backfill(long from, long to) throws IOException, InterruptedException {
+        if (from >= to) {
+            return false;
+        }
+        long server = serverTime();
+        List<Kline> got = new ArrayList<>();
+        long cursor = from;
+        while (cursor < to) {
+            JsonNode rows = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/klines?symbol=" + symbol
+                    + "&interval=" + interval + "&startTime=" + cursor + "&endTime=" + (to - 1) + "&limit=" + PAGE);
+            if (!rows.isArray()) {
+                throw new IOException("/api/v3/klines: expected an array, got " + abbreviate(rows.toString()));
+            }
+            long last = Long.MIN_VALUE;
+            for (JsonNode row : rows) {
+                Kline k = Kline.ofRest(row);
+                last = Math.max(last, k.open());
+                if (k.open() >= cursor && k.open() < to && k.close() < server) {
+                    got.add(k);
+                }
+            }
+            if (rows.size() < PAGE || last == Long.MIN_VALUE) {
+                break;
+            }
+            cursor = last + tf;
+        }
+        got.removeIf(k -> k.open() <= lastStored);
+        backfilled += got.size();
+        return store(got);
+    }
+
+    private JsonNode get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("cannot reach " + url + " (" + e + ")", e);
+        }
+        if (r.statusCode() != 200) {
+            String retry = r.headers().firstValue("Retry-After").map(s -> " (Retry-After " + s + " s)").orElse("");
+            throw new IOException(url + ": HTTP " + r.statusCode() + retry + ": " + abbreviate(r.body()));
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /**
+     * Writes the klines (in time order, all complete) to a spool file and imports it; true when anything was stored.
+     */
+    private boolean store(List<Kline> klines) {
+        if (klines.isEmpty()) {
+            return false;
+        }
+        StringBuilder text = new StringBuilder();
+        for (Kline k : klines) {
+            text.append(k.csv()).append('\n');
+        }
+        Path file = spool.resolve(symbol + "-" + interval + "-" + klines.get(0).open() + ".csv");
+        Path tmp = spool.resolve(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        importSpool();
+        // a refused file is not fetched again and again: its bars stay out of the store, with the reason on disk
+        lastStored = Math.max(lastStored, klines.get(klines.size() - 1).open());
+        return true;
+    }
+
+    /** Imports the spool's files in name order: deleted when imported, moved to {@code rejected/} when refused. */
+    private void importSpool() {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(spool)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + spool + ": " + e.getMessage(), e);
+        }
+        for (Path f : files) {
+            if (Feed.importFile(store, f, imports, spool, out)) {
+                try {
+                    Files.delete(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete " + f + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean finished() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        WebSocket s = socket;
+        socket = null;
+        if (s != null) {
+            s.abort();
+        }
+        out.accept("binance-ws: " + backfilled + " bars fetched from the history, " + duplicates
+                + " duplicates dropped, " + reconnects + " reconnects");
+        store.close();
+    }
+
+    /** Receives the stream's messages: closed klines are queued for the runner's thread. */
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                lastMessage = System.currentTimeMillis();
+                String message = text.toString();
+                text.setLength(0);
+                try {
+                    JsonNode n = JSON.readTree(message);
+                    JsonNode event = n.has("data") ? n.path("data") : n; // a combined stream's envelope
+                    if ("kline".equals(event.path("e").asText()) && event.path("k").path("x").asBoolean(false)) {
+                        closed.add(Kline.ofStream(event.path("k")));
+                    }
+                } catch (IOException e) {
+                    out.accept("binance-ws: ignored a malformed message: " + abbreviate(message));
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            drop(ws, "closed by the server, code " + code + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            drop(ws, String.valueOf(error));
+        }
+    }
+}

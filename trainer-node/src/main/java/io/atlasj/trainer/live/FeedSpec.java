@@ -1,0 +1,42 @@
+package io.atlasj.trainer.live;
+
+import io.atlasj.marketdata.imports.ImportOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Which feed a runner reads its bars from. */
+public sealed interface FeedSpec {
+    /** Stored bars replayed in time order (the model's test period unless told), {@code speed} bars per bar length. */
+    record Replay(double speed) implements FeedSpec {
+    }
+
+    /** Files a collector drops into {@code folder}, imported as {@code atlas data import} would with {@code imports}. */
+    record Dir(Path folder, ImportOptions imports) implements FeedSpec {
+        public Dir {
+            Objects.requireNonNull(folder, "folder");
+            Objects.requireNonNull(imports, "imports");
+        }
+    }
+
+    /**
+     * Binance's public market-data API: the kline stream of {@code symbol} at the model's base timeframe over the
+     * websocket at {@code websocket}, history and gaps from the REST API at {@code rest}.
+     *
+     * @param symbol the exchange's symbol ({@code BTCUSDT}), or null for the model's base symbol without separators
+     */
+    record BinanceWs(URI websocket, URI rest, String symbol) implements FeedSpec {
+        public static final URI WEBSOCKET = URI.create("wss://stream.binance.com:9443");
+        public static final URI REST = URI.create("https://api.binance.com");
+
+        public BinanceWs {
+            websocket = websocket == null ? WEBSOCKET : websocket;
+            rest = rest == null ? REST : rest;
+        }
+
+        /** True when the addresses are Binance's own. */
+        boolean binance() {
+            return websocket.equals(WEBSOCKET) && rest.equals(REST);
+        }
+    }
+}
