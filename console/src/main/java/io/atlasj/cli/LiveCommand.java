@@ -189,7 +189,7 @@ final class LiveCommand {
                     rows.add(row(home, j, m));
                 }
                 out.print(Formats.table(List.of("model", "state", "version", "last bar", "predicted", "skipped",
-                        "outcomes", "live acc", "backtest acc", "p50 us", "p99 us"), rows));
+                        "outcomes", "live acc", "backtest acc", "p50 us", "p99 us", "feed lag p50/p99"), rows));
                 for (String m : models) {
                     String money;
                     try {
@@ -239,7 +239,31 @@ final class LiveCommand {
                     entries.isEmpty() ? "-" : Formats.time(entries.get(entries.size() - 1).barTime()),
                     String.valueOf(ok), String.valueOf(entries.size() - ok), known + " of " + frames.size(),
                     known == 0 ? "-" : pct(hits, known), backtest,
-                    String.valueOf(LiveRunner.percentile(lat, 50)), String.valueOf(LiveRunner.percentile(lat, 99)));
+                    String.valueOf(LiveRunner.percentile(lat, 50)), String.valueOf(LiveRunner.percentile(lat, 99)),
+                    feedLag(home, runner.orElse(null), entries, m));
+        }
+
+        /**
+         * The live run's feed lag: from each bar's close to its journal entry (the feed's delay and the runner's work),
+         * p50/p99 over the entries of the newest run; "replay" for a replay of history, where it means nothing.
+         */
+        static String feedLag(AtlasHome home, LiveJournal.Runner runner, List<LiveJournal.Entry> entries, String m) {
+            if (runner == null) {
+                return "-";
+            }
+            if (runner.feed().startsWith("replay")) {
+                return "replay";
+            }
+            long tf;
+            try {
+                tf = LiveModel.find(home, m).baseTimeframe().millis();
+            } catch (RuntimeException e) {
+                return "?";
+            }
+            List<Long> lag = entries.stream().filter(e -> e.writtenAt() >= runner.startedAt())
+                    .map(e -> e.writtenAt() - (e.barTime() + tf)).collect(Collectors.toList());
+            return lag.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f/%.1f s", LiveRunner.percentile(lag, 50) / 1e3,
+                    LiveRunner.percentile(lag, 99) / 1e3);
         }
 
         private static boolean hit(boolean classifies, double predicted, double actual) {

@@ -179,6 +179,9 @@ class LiveRunnerIT {
         assertThat(AtlasCli.run(Map.of(), new PrintWriter(status), new PrintWriter(err), "--home", home.toString(),
                 "live", "status")).isZero();
         assertThat(status.toString()).contains(model).contains("finished").contains(String.valueOf(test.length));
+        // a replay of history has no feed lag to speak of
+        assertThat(status.toString().lines().filter(l -> l.startsWith(model)).findFirst().orElseThrow().trim())
+                .endsWith("replay");
         // a rollback from the command line: version 1 is served again
         assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
                 home.toString(), "live", "rollback", "--model", model, "--to-version", "1")).as(err.toString()).isZero();
@@ -502,7 +505,15 @@ class LiveRunnerIT {
                 Thread.sleep(5);
             }
             long last = bars.get(n - 1).open();
+            long pushed = System.currentTimeMillis();
             awaitLastBar(http, port, last, output);
+            // the feed lag: from the bar's close (in 2013, on this server's clock) to its journal entry
+            long lag = get(http, port, "/status").path("feedLagMs").asLong();
+            assertThat(lag).isBetween(pushed - (last + tf), System.currentTimeMillis() - (last + tf));
+            StringWriter status = new StringWriter();
+            assertThat(AtlasCli.run(Map.of(), new PrintWriter(status), new PrintWriter(new StringWriter()), "--home",
+                    home3.toString(), "live", "status")).isZero();
+            assertThat(status.toString()).containsPattern("\\d+\\.\\d/\\d+\\.\\d s");
             StringWriter err = new StringWriter();
             assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
                     home3.toString(), "live", "stop", "--model", model)).as(err.toString()).isZero();

@@ -32,6 +32,11 @@ public enum ModelType {
         return description;
     }
 
+    /** Whether models of this type are SameDiff networks (trained by our own loop, saved in our own file format). */
+    public boolean sameDiff() {
+        return this == LSTM || this == BILSTM || this == TRANSFORMER || this == HYBRID_TRANSFORMER || this == MULTI_TASK;
+    }
+
     public static ModelType parse(String text) {
         for (ModelType t : values()) {
             if (t.id.equalsIgnoreCase(text)) {

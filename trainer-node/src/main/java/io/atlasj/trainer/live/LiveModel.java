@@ -123,8 +123,8 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         }
         ModelType type = ModelType.parse(String.valueOf(r.spec().get("type")));
         if (!Predictor.serves(type)) {
-            throw new IllegalArgumentException(ref + ": models of type " + type.id() + " cannot be served live yet "
-                    + "(dnn, logistic, linear, lstm and bilstm can)");
+            throw new IllegalArgumentException(ref + ": models of type " + type.id() + " cannot be served live (serve "
+                    + "one of its members)");
         }
         String name = r.workspec() + "/" + r.spec().get("unit") + "/" + r.spec().get("name");
         ResultsObject.FoldResult fold = r.folds().get(r.folds().size() - 1);

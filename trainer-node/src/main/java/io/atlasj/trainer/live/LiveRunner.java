@@ -199,7 +199,7 @@ public final class LiveRunner {
             LiveJournal.Version active = journal.active(m.name()).orElseThrow();
             predictor = m.predictor(Path.of(active.file()), active.sha256());
             version = active.version();
-            if (o.fineTune() != null && predictor.window() > 1) {
+            if (o.fineTune() != null && !predictor.fineTunes()) {
                 throw new IllegalArgumentException(m.name() + ": --fine-tune is built for dense, logistic and linear "
                         + "models, not for " + m.type().id());
             }
@@ -349,6 +349,10 @@ public final class LiveRunner {
             }
             synchronized (state) {
                 state.put("lastBar", Instant.ofEpochMilli(bar).toString());
+                if (!(o.feed() instanceof FeedSpec.Replay)) {
+                    // from the bar's close to its journal entry: the feed's delay and the runner's work
+                    state.put("feedLagMs", e.writtenAt() - close);
+                }
                 state.put("predicted", predicted);
                 state.put("skipped", skipped);
                 state.put("matched", matched);
@@ -418,28 +422,27 @@ public final class LiveRunner {
         } else {
             rows.put(bar, scaled);
             rows.keySet().removeIf(t -> t <= bar - predictor.window() * baseMs);
+            List<Long> times = new ArrayList<>();
             List<double[]> w = new ArrayList<>();
-            w.add(scaled);
-            for (int k = 1; k < predictor.window(); k++) {
+            for (int k = predictor.window() - 1; k >= 0; k--) {
                 long t = bar - k * baseMs;
                 double[] r = rows.get(t);
-                if (r == null) {
+                if (r == null && !rows.containsKey(t)) {
                     try {
                         double[] raw = features(m, window, lead, t);
                         r = raw == null ? null : m.scale(raw);
                     } catch (IllegalArgumentException e) {
-                        r = null; // no bar there: the window ends
+                        r = null; // no bar there
                     }
-                    if (r != null) {
-                        rows.put(t, r);
-                    }
+                    rows.put(t, r); // kept even when absent: it is not computed again
                 }
-                if (r == null) {
-                    break;
+                if (r != null) {
+                    times.add(t);
+                    w.add(r);
                 }
-                w.add(0, r);
             }
-            y = predictor.predict(w.toArray(new double[0][]));
+            y = predictor.predict(times.stream().mapToLong(Long::longValue).toArray(), w.toArray(new double[0][]),
+                    baseMs);
         }
         double predicted;
         double[] probs = null;

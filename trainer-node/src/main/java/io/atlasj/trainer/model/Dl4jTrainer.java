@@ -53,9 +53,7 @@ public final class Dl4jTrainer implements ModelTrainer {
                                 java.nio.file.Path warmStart) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
-        if (spec.type() == ModelType.TRANSFORMER || spec.type() == ModelType.HYBRID_TRANSFORMER
-                || spec.type() == ModelType.MULTI_TASK || spec.type() == ModelType.LSTM
-                || spec.type() == ModelType.BILSTM) {
+        if (spec.type().sameDiff()) {
             if (data.train().rows() == 0 || data.features() == 0) {
                 return TrainingResult.failed("no training rows or no features", curves, 0);
             }

@@ -1,5 +1,7 @@
 package io.atlasj.trainer.model;
 
+import io.atlasj.trainer.data.PreparedData;
+import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,27 +10,37 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A trained model file put to use on one row at a time: what the live runner feeds with the newest bar's scaled
- * features. The row goes in as float32, as in training ({@code Dl4jTrainer}), and the network runs in inference mode
- * (no dropout), so a row gives the output the training run stored for it up to the order of float sums in a one-row
- * product. Not thread-safe: one runner thread calls it.
+ * A trained model file put to use on the newest bar: what the live runner feeds with scaled feature rows. Rows go in as
+ * float32, as in training, and the network runs in inference mode (no dropout), so a bar gives the output the
+ * training run stored for it up to the order of float sums. Not thread-safe: one runner thread calls it.
  *
- * <p>Dense, logistic and linear models (DL4J {@code MultiLayerNetwork} files) read one row. LSTMs and BiLSTMs
- * (our SameDiff files) read the window of rows ending at the bar, up to their sequence length, through the same
- * written-out passes that computed their stored predictions ({@code LstmKernel}). Transformers, the hybrid and
- * multi-task networks are not served yet: {@link #load} says so.
+ * <ul>
+ *   <li>Dense, logistic and linear models (DL4J {@code MultiLayerNetwork} files) read the bar's row.</li>
+ *   <li>The SameDiff models read the rows of the bars before it as their training windows were made, through the
+ *       code that made their stored predictions: LSTMs and BiLSTMs the unbroken run of adjacent rows ending at the bar
+ *       (up to their sequence length, {@code LstmKernel}); the Transformer its masked window of the last
+ *       {@code sequenceLength} bars; the hybrid one masked window per timeframe ({@code windowLength} steps of its
+ *       stride) and the cross-timeframe mask; the multi-task network the bar's row, its first head being the
+ *       prediction ({@code SdInputs}, {@code SameDiffTrainer.outputs}).</li>
+ * </ul>
+ * Ensembles are not served.
  */
 public final class Predictor {
     private final MultiLayerNetwork net;
+    private final SdNet sd;
+    private final SdNet.Graph infer;
     private final LstmKernel lstm;
     private final int inputs;
     private final int window;
     private final int outputs;
     private final float[][] row;
 
-    private Predictor(MultiLayerNetwork net, LstmKernel lstm, int inputs, int window, int outputs) {
+    private Predictor(MultiLayerNetwork net, SdNet sd, int inputs, int window, int outputs) {
         this.net = net;
-        this.lstm = lstm;
+        this.sd = sd;
+        boolean recurrent = sd != null && (sd.arch.type() == ModelType.LSTM || sd.arch.type() == ModelType.BILSTM);
+        this.lstm = recurrent ? new LstmKernel(sd) : null;
+        this.infer = sd != null && !recurrent ? sd.build(false) : null;
         this.inputs = inputs;
         this.window = window;
         this.outputs = outputs;
@@ -40,15 +52,22 @@ public final class Predictor {
         return outputs;
     }
 
-    /** How many rows, the bar's and those before it, the model reads: 1, or an LSTM's sequence length. */
+    /**
+     * How many base bars, the bar's and those before it, the model reads: 1, a sequence model's length, or the
+     * hybrid's longest timeframe's span.
+     */
     public int window() {
         return window;
     }
 
     /** Whether models of {@code type} can be served. */
     public static boolean serves(ModelType type) {
-        return type == ModelType.DNN || type == ModelType.LOGISTIC || type == ModelType.LINEAR
-                || type == ModelType.LSTM || type == ModelType.BILSTM;
+        return type != ModelType.ENSEMBLE;
+    }
+
+    /** Whether {@link #fineTune} works for this model: DL4J networks only. */
+    public boolean fineTunes() {
+        return net != null;
     }
 
     /**
@@ -58,17 +77,23 @@ public final class Predictor {
      */
     public static Predictor load(Path modelFile, ModelType type, int inputs) throws IOException {
         if (!serves(type)) {
-            throw new IllegalArgumentException("models of type " + type.id() + " cannot be served yet (dnn, logistic, "
-                    + "linear, lstm and bilstm can)");
+            throw new IllegalArgumentException("models of type " + type.id() + " cannot be served (serve its members)");
         }
-        if (type == ModelType.LSTM || type == ModelType.BILSTM) {
+        if (type.sameDiff()) {
             SameDiffTrainer.State st = SdModelFile.read(modelFile);
-            if (st.net.arch.nIn() != inputs) {
-                throw new IllegalArgumentException(modelFile + ": the network takes " + st.net.arch.nIn()
+            SdNet.Arch arch = st.net.arch;
+            if (arch.nIn() != inputs) {
+                throw new IllegalArgumentException(modelFile + ": the network takes " + arch.nIn()
                         + " inputs, the featureset has " + inputs + " features");
             }
-            int width = st.net.arch.heads().get(0).classify() ? st.net.arch.heads().get(0).width() : 1;
-            return new Predictor(null, new LstmKernel(st.net), inputs, st.net.arch.seqLen(), width);
+            int span = switch (arch.type()) {
+                case MULTI_TASK -> 1;
+                case HYBRID_TRANSFORMER -> ((Integer) arch.hyper().get("windowLength") - 1)
+                        * arch.groups().stream().mapToInt(SdNet.Group::stride).max().orElse(1) + 1;
+                default -> arch.seqLen();
+            };
+            int width = arch.heads().get(0).classify() ? arch.heads().get(0).width() : 1;
+            return new Predictor(null, st.net, inputs, span, width);
         }
         MultiLayerNetwork net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(),
                 false);
@@ -123,45 +148,62 @@ public final class Predictor {
     }
 
     /**
-     * The model's output for one scaled row: class probabilities for a classifier, the (scaled) value for a
-     * regression.
+     * The model's output for one scaled row (a model with a {@link #window()} of 1): class probabilities for a
+     * classifier, the (scaled) value for a regression.
      */
     public double[] predict(double[] scaled) {
-        return predict(new double[][] {scaled});
+        return predict(new long[] {0}, new double[][] {scaled}, 1);
     }
 
     /**
-     * The model's output for the window of scaled rows ending at the bar (oldest first, adjacent bars with every
-     * feature, at most {@link #window()}; a dense model reads the last one).
+     * The model's output at the last of {@code rows}: the scaled rows of the bars opening at {@code times}
+     * (ascending, within the model's {@link #window()} of the last, bar length {@code barMillis}). A bar without a
+     * row (absent, or a feature without a value) is left out, as the matrix training read had no such row.
      */
-    public double[] predict(double[][] rows) {
+    public double[] predict(long[] times, double[][] rows, long barMillis) {
+        int last = rows.length - 1;
+        if (rows[last].length != inputs) {
+            throw new IllegalArgumentException("a row of " + rows[last].length + " values for a model of " + inputs);
+        }
         if (lstm != null) {
-            int len = Math.min(window, rows.length);
+            int len = 1; // the unbroken run of adjacent bars ending at the last, as SdInputs makes training's windows
+            while (len < window && len <= last && times[last] - times[last - len] == (long) len * barMillis) {
+                len++;
+            }
             float[] x = new float[len * inputs];
             for (int k = 0; k < len; k++) {
-                double[] v = rows[rows.length - len + k];
+                double[] v = rows[last - len + 1 + k];
                 for (int c = 0; c < inputs; c++) {
                     x[k * inputs + c] = (float) v[c];
                 }
             }
-            INDArray out = lstm.predict(Nd4j.create(x, new long[] {1, len, inputs}, 'c'));
-            double[] v = new double[(int) out.size(1)];
-            for (int c = 0; c < v.length; c++) {
-                v[c] = out.getDouble(0, c);
-            }
-            return v;
+            return doubles(lstm.predict(Nd4j.create(x, new long[] {1, len, inputs}, 'c')).toFloatVector());
         }
-        double[] scaled = rows[rows.length - 1];
-        if (scaled.length != inputs) {
-            throw new IllegalArgumentException("a row of " + scaled.length + " values for a model of " + inputs);
+        if (sd != null) {
+            PreparedData.Part at = new PreparedData.Part(new long[] {times[last]}, new double[][] {rows[last]},
+                    new double[] {0}, new int[] {last});
+            PreparedData.Part none = new PreparedData.Part(new long[0], new double[0][], new double[0], new int[0]);
+            boolean classify = sd.arch.heads().get(0).classify();
+            PreparedData data = new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION
+                    : DatasetOptions.Task.REGRESSION, classify ? outputs : 0, at, none, none, null, null, 0, 1,
+                    new PreparedData.Context(times, rows, barMillis));
+            return doubles(SameDiffTrainer.outputs(sd, infer, new SdInputs(sd.arch, data), at)[0][0]);
         }
         for (int c = 0; c < inputs; c++) {
-            row[0][c] = (float) scaled[c];
+            row[0][c] = (float) rows[last][c];
         }
         INDArray out = net.output(Nd4j.create(row), false);
         double[] v = new double[(int) out.size(1)];
         for (int c = 0; c < v.length; c++) {
             v[c] = out.getDouble(0, c);
+        }
+        return v;
+    }
+
+    private static double[] doubles(float[] f) {
+        double[] v = new double[f.length];
+        for (int c = 0; c < v.length; c++) {
+            v[c] = f[c];
         }
         return v;
     }

@@ -63,6 +63,31 @@ class LiveServingEqualityTest {
                     hidden: [6]
                     sequenceLength: 4
                     training: {epochs: 2, lr: 0.003}
+                  - name: transformer
+                    type: transformer
+                    dModel: 8
+                    heads: 2
+                    layers: 1
+                    ffDim: 16
+                    sequenceLength: 12
+                    training: {epochs: 2, lr: 0.003, batchSize: 64}
+                  - name: multi-task
+                    type: multi-task
+                    hidden: [[8]]
+                    training: {epochs: 2, lr: 0.003}
+              - name: barrier
+                featureset: multi-timeframe
+                dataset: {task: classification, label: "TripleBarrier(12, 0.005, 0.005)", scaling: zscore}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - name: hybrid
+                    type: hybrid-transformer
+                    dModel: 8
+                    heads: 2
+                    layers: 1
+                    timeframes: [5m, 15m, 1h]
+                    windowLength: 4
+                    training: {epochs: 2, lr: 0.003, batchSize: 64}
               - name: terciles
                 featureset: quickstart
                 dataset: {task: classification, label: "ThreeClassPercentile(3)", classes: {percentiles: [33.333, 66.667]}}
@@ -150,7 +175,8 @@ class LiveServingEqualityTest {
     @Test
     void aReplayOfTheTestPeriodPredictsWhatTrainingStoredAndMatchesTheActualOutcomes() throws Exception {
         for (String ref : List.of("serve/direction/dnn#0", "serve/terciles/logistic#0", "serve/returns/linear#0",
-                "serve/direction/lstm#0", "serve/direction/bilstm#0")) {
+                "serve/direction/lstm#0", "serve/direction/bilstm#0", "serve/direction/transformer#0",
+                "serve/direction/multi-task#0", "serve/barrier/hybrid#0")) {
             LiveModel m = LiveModel.find(home, ref);
             List<String> lines = new ArrayList<>();
             LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), lines::add);
@@ -358,10 +384,12 @@ class LiveServingEqualityTest {
         assertThatThrownBy(tampered::predictor).hasMessageContaining("SHA-256").hasMessageContaining("differs");
         assertThatThrownBy(() -> LiveModel.find(home, "serve/direction/gru#0")).hasMessageContaining("has no model "
                 + "gru#0").hasMessageContaining("dnn#0").hasMessageContaining("lstm#0");
-        assertThat(Predictor.serves(io.atlasj.workspec.ModelType.TRANSFORMER)).isFalse();
-        assertThatThrownBy(() -> Predictor.load(m.file(), io.atlasj.workspec.ModelType.TRANSFORMER, 19))
-                .hasMessageContaining("transformer cannot be served yet");
-        assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options("serve/direction/lstm#0", null, null, 0,
-                null, -1, new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune");
+        assertThat(Predictor.serves(io.atlasj.workspec.ModelType.ENSEMBLE)).isFalse();
+        assertThatThrownBy(() -> Predictor.load(m.file(), io.atlasj.workspec.ModelType.ENSEMBLE, 19))
+                .hasMessageContaining("ensemble cannot be served");
+        for (String sameDiff : List.of("serve/direction/lstm#0", "serve/direction/transformer#0")) {
+            assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options(sameDiff, null, null, 0, null, -1,
+                    new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune");
+        }
     }
 }
