@@ -23,10 +23,11 @@ class ModuleBoundariesTest {
     }
 
     @Test
-    void dl4jAndNd4jStayInTheTrainingPackage() {
+    void dl4jNd4jAndXgboostStayInTheTrainingPackage() {
         noClasses().that().resideOutsideOfPackage("io.atlasj.trainer.model..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..", "org.bytedeco..")
-                .because("DL4J/ND4J sit behind io.atlasj.trainer.model (ModelTrainer, Backend)")
+                .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..", "org.bytedeco..",
+                        "ml.dmlc..")
+                .because("DL4J/ND4J and XGBoost sit behind io.atlasj.trainer.model (ModelTrainer, Predictor, Backend)")
                 .check(atlas);
     }
 

@@ -61,6 +61,19 @@ public final class Catalog {
                 ParamSpec.of("lossWeights", Kind.REAL_LIST, 0, 1e6, List.of(), "weight per head (empty: equal)"),
                 ParamSpec.of("stageEpochs", Kind.INT_LIST, 0, 100_000, List.of(), "epochs at which the next weights apply"),
                 ParamSpec.of("stageWeights", Kind.REAL_LIST, 0, 1e6, List.of(), "weights of each stage, heads x stages")));
+        HYPER.put(ModelType.GBM, List.of(
+                integer("rounds", 1, 100_000, 500, "boosting rounds at most (early stopping may end sooner)"),
+                real("eta", 1e-6, 1, false, 0.05, "learning rate: the shrinkage of each tree"),
+                integer("maxDepth", 1, 64, 6, "depth of each tree"),
+                real("minChildWeight", 0, 1e9, false, 1.0, "smallest hessian sum in a leaf"),
+                real("subsample", 1e-6, 1, false, 1.0, "share of the training rows each tree sees"),
+                real("colsampleBytree", 1e-6, 1, false, 1.0, "share of the features each tree sees"),
+                real("lambda", 0, 1e9, false, 1.0, "L2 penalty on leaf weights"),
+                real("alpha", 0, 1e9, false, 0.0, "L1 penalty on leaf weights"),
+                real("gamma", 0, 1e9, false, 0.0, "smallest loss reduction a split must bring"),
+                integer("maxBin", 2, 65_536, 256, "histogram bins per feature"),
+                integer("earlyStopping", 0, 100_000, 50, "rounds without a better validation loss before stopping "
+                        + "(0: off); the best round's trees are kept")));
         HYPER.put(ModelType.ENSEMBLE, List.of(
                 ParamSpec.of("members", Kind.TEXT_LIST, 1, 1000, null, "names of models of the same unit"),
                 choice("vote", List.of("max-confidence", "majority"), "majority", "how members combine")));

@@ -14,6 +14,7 @@ public enum ModelType {
     TRANSFORMER("transformer", "causal Transformer encoder (SameDiff), prediction from the last position"),
     HYBRID_TRANSFORMER("hybrid-transformer", "shared candle encoder over several timeframes, cross-timeframe attention"),
     MULTI_TASK("multi-task", "one network, several heads, per-head and staged loss weights"),
+    GBM("gbm", "gradient-boosted trees (XGBoost, histogram method), early stopping on the validation part"),
     ENSEMBLE("ensemble", "max-confidence or majority vote of trained members");
 
     private final String id;

@@ -467,4 +467,42 @@ class WorkSpecYamlTest {
                 .hasMessageContaining("aliases expand this document to more than 1000000 values");
         assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
     }
+
+    @Test
+    void gradientBoostedTreesTakeTheirOwnSettingsAndRefuseTheNetworksTrainingOnesByLine() throws Exception {
+        String ok = """
+                name: trees
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: g, type: gbm, maxDepth: [3, 6], eta: 0.1, training: {seed: 7}}
+                """;
+        WorkSpec ws = WorkSpecYaml.read("trees.yaml", ok, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false);
+        List<ModelSpec> specs = Expander.expand(ws);
+        assertThat(specs).hasSize(2);
+        assertThat(specs.get(0).hyper()).containsEntry("eta", 0.1).containsEntry("rounds", 500)
+                .containsEntry("earlyStopping", 50);
+        assertThat(specs.get(0).seed()).isEqualTo(7L);
+        String bad = """
+                name: trees
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - name: g
+                        type: gbm
+                        maxDepth: 0
+                        training: {epochs: 30, seed: 7}
+                """;
+        assertThatThrownBy(() -> WorkSpecYaml.read("trees.yaml", bad, FeaturesetLocator.beside(SPECS.resolve("x.yaml")),
+                false)).isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                .contains("trees.yaml:10:").contains("units[0].models[0].maxDepth: must be in [1, 64], got 0")
+                .contains("trees.yaml:11:").contains("units[0].models[0].training.epochs: does not apply to gbm")
+                .contains("2 problem(s)")); // seed is a training setting gbm takes
+    }
 }

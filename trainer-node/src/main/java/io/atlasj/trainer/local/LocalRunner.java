@@ -566,7 +566,8 @@ public final class LocalRunner {
                 }
             }
             for (PreparedData d : prepared) {
-                String modelName = "model-fold" + d.fold() + ".zip";
+                // trees are XGBoost's own UBJSON file; the networks a zip (DL4J's, or our SameDiff one)
+                String modelName = "model-fold" + d.fold() + (m.type() == ModelType.GBM ? ".ubj" : ".zip");
                 Path warm = null;
                 if (source != null) {
                     ResultsObject.FoldResult sf = source.folds().stream().filter(x -> x.fold() == d.fold()).findFirst()

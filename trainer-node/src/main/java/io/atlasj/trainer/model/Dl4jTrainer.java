@@ -53,6 +53,9 @@ public final class Dl4jTrainer implements ModelTrainer {
                                 java.nio.file.Path warmStart) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
+        if (spec.type() == ModelType.GBM) {
+            return GbmTrainer.train(spec, data, listener, modelFile, warmStart);
+        }
         if (spec.type().sameDiff()) {
             if (data.train().rows() == 0 || data.features() == 0) {
                 return TrainingResult.failed("no training rows or no features", curves, 0);

@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * training run stored for it up to the order of float sums. Not thread-safe: one runner thread calls it.
  *
  * <ul>
- *   <li>Dense, logistic and linear models (DL4J {@code MultiLayerNetwork} files) read the bar's row.</li>
+ *   <li>Dense, logistic and linear models (DL4J {@code MultiLayerNetwork} files) read the bar's row; so do
+ *       gradient-boosted trees (XGBoost files), with the trees of the rounds up to the best one.</li>
  *   <li>The SameDiff models read the rows of the bars before it as their training windows were made, through the
  *       code that made their stored predictions: LSTMs and BiLSTMs the unbroken run of adjacent rows ending at the bar
  *       (up to their sequence length, {@code LstmKernel}); the Transformer its masked window of the last
@@ -27,6 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Predictor {
     private final MultiLayerNetwork net;
+    private final ml.dmlc.xgboost4j.java.Booster trees;
+    private final int[] treeRange;
     private final SdNet sd;
     private final SdNet.Graph infer;
     private final LstmKernel lstm;
@@ -36,7 +39,14 @@ public final class Predictor {
     private final float[][] row;
 
     private Predictor(MultiLayerNetwork net, SdNet sd, int inputs, int window, int outputs) {
+        this(net, null, null, sd, inputs, window, outputs);
+    }
+
+    private Predictor(MultiLayerNetwork net, ml.dmlc.xgboost4j.java.Booster trees, int[] treeRange, SdNet sd,
+                      int inputs, int window, int outputs) {
         this.net = net;
+        this.trees = trees;
+        this.treeRange = treeRange;
         this.sd = sd;
         boolean recurrent = sd != null && (sd.arch.type() == ModelType.LSTM || sd.arch.type() == ModelType.BILSTM);
         this.lstm = recurrent ? new LstmKernel(sd) : null;
@@ -78,6 +88,21 @@ public final class Predictor {
     public static Predictor load(Path modelFile, ModelType type, int inputs) throws IOException {
         if (!serves(type)) {
             throw new IllegalArgumentException("models of type " + type.id() + " cannot be served (serve its members)");
+        }
+        if (type == ModelType.GBM) {
+            try {
+                ml.dmlc.xgboost4j.java.Booster b = ml.dmlc.xgboost4j.java.XGBoost.loadModel(modelFile.toString());
+                if (b.getNumFeature() != inputs) {
+                    throw new IllegalArgumentException(modelFile + ": the trees take " + b.getNumFeature()
+                            + " inputs, the featureset has " + inputs + " features");
+                }
+                String best = b.getAttr(GbmTrainer.BEST);
+                int rounds = best != null ? Integer.parseInt(best) + 1 : b.getNumBoostedRound();
+                float[][] probe = b.inplace_predict(new float[inputs], 1, inputs, Float.NaN, new int[] {0, rounds});
+                return new Predictor(null, b, new int[] {0, rounds}, null, inputs, 1, probe[0].length);
+            } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+                throw new IOException(modelFile + ": XGBoost cannot read it: " + e.getMessage(), e);
+            }
         }
         if (type.sameDiff()) {
             SameDiffTrainer.State st = SdModelFile.read(modelFile);
@@ -178,6 +203,17 @@ public final class Predictor {
                 }
             }
             return doubles(lstm.predict(Nd4j.create(x, new long[] {1, len, inputs}, 'c')).toFloatVector());
+        }
+        if (trees != null) {
+            float[] x = new float[inputs];
+            for (int c = 0; c < inputs; c++) {
+                x[c] = (float) rows[last][c];
+            }
+            try {
+                return doubles(trees.inplace_predict(x, 1, inputs, Float.NaN, treeRange)[0]);
+            } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+                throw new IllegalStateException("XGBoost: " + e.getMessage(), e);
+            }
         }
         if (sd != null) {
             PreparedData.Part at = new PreparedData.Part(new long[] {times[last]}, new double[][] {rows[last]},

@@ -75,6 +75,7 @@ class LiveServingEqualityTest {
                     type: multi-task
                     hidden: [[8]]
                     training: {epochs: 2, lr: 0.003}
+                  - {name: gbm, type: gbm, rounds: 60, eta: 0.1, maxDepth: 4}
               - name: barrier
                 featureset: multi-timeframe
                 dataset: {task: classification, label: "TripleBarrier(12, 0.005, 0.005)", scaling: zscore}
@@ -104,6 +105,7 @@ class LiveServingEqualityTest {
                   - name: linear
                     type: linear
                     training: {epochs: 3}
+                  - {name: gbm, type: gbm, rounds: 40, eta: 0.1, maxDepth: 3}
             """;
 
     @BeforeAll
@@ -176,7 +178,8 @@ class LiveServingEqualityTest {
     void aReplayOfTheTestPeriodPredictsWhatTrainingStoredAndMatchesTheActualOutcomes() throws Exception {
         for (String ref : List.of("serve/direction/dnn#0", "serve/terciles/logistic#0", "serve/returns/linear#0",
                 "serve/direction/lstm#0", "serve/direction/bilstm#0", "serve/direction/transformer#0",
-                "serve/direction/multi-task#0", "serve/barrier/hybrid#0")) {
+                "serve/direction/multi-task#0", "serve/barrier/hybrid#0", "serve/direction/gbm#0",
+                "serve/returns/gbm#0")) {
             LiveModel m = LiveModel.find(home, ref);
             List<String> lines = new ArrayList<>();
             LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), lines::add);
