@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code atlas features ...}: the feature library, one expression, and featureset builds. */
 @Command(name = "features", mixinStandardHelpOptions = true,
-        description = "List the feature library, explain an expression, build a featureset.",
-        subcommands = {FeaturesCommand.ListCmd.class, FeaturesCommand.Show.class, FeaturesCommand.Build.class})
+        description = "List the feature library, explain an expression, build a featureset, select its inputs.",
+        subcommands = {FeaturesCommand.ListCmd.class, FeaturesCommand.Show.class, FeaturesCommand.Build.class,
+                FeaturesCommand.Select.class})
 final class FeaturesCommand {
     @ParentCommand
     AtlasCli atlas;
@@ -208,6 +209,163 @@ final class FeaturesCommand {
 
         private static String num(double v) {
             return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+        }
+    }
+
+    @Command(name = "select", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Pick the inputs a unit's trained models use most: each model's permutation importance on "
+                + "its validation part (stored in its result) is scaled to its largest, averaged over the unit's done "
+                + "models, and the top K inputs are written as a new featureset YAML (same base and labels).",
+                "Train again on it with the WorkSpec's featureset pointing at the new file."},
+            footer = {"", "Example:", "  atlas features select quickstart --unit direction-3bar --top 8"})
+    static final class Select implements Callable<Integer> {
+        @ParentCommand
+        FeaturesCommand features;
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "WORKSPEC", description = "The WorkSpec's name (as in ATLAS_HOME/runs/WORKSPEC).")
+        String workspec;
+        @Option(names = "--unit", required = true, paramLabel = "UNIT", description = "The unit whose models vote.")
+        String unit;
+        @Option(names = "--top", defaultValue = "10", paramLabel = "K", description = "How many inputs to keep. "
+                + "Default: ${DEFAULT-VALUE}.")
+        int top;
+        @Option(names = "--out", paramLabel = "FILE", description = "The featureset YAML to write (default: "
+                + "FEATURESET-topK.yaml in the current folder; an existing file is not overwritten).")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter pw = spec.commandLine().getOut();
+            if (top < 1) {
+                throw new UserException("--top " + top + ": give at least 1");
+            }
+            Path dir = features.atlas.home().runs().resolve(workspec).resolve(unit);
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new UserException("no results of unit " + unit + " of " + workspec + " under " + dir
+                        + " (run it first: atlas run FILE --local)");
+            }
+            List<io.atlasj.workspec.results.ResultsObject> results = new ArrayList<>();
+            try (var s = java.nio.file.Files.list(dir)) {
+                for (Path d : s.sorted().toList()) {
+                    io.atlasj.workspec.results.ResultsIo.complete(d).filter(r -> "done".equals(r.status()))
+                            .ifPresent(results::add);
+                }
+            }
+            Selection sel = Selection.of(results, unit);
+            if (top > sel.declared().size()) {
+                throw new UserException("--top " + top + ": the featureset has " + sel.declared().size() + " inputs");
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (int k = 0; k < sel.order().length; k++) {
+                int j = sel.order()[k];
+                rows.add(List.of(String.valueOf(k + 1), sel.declared().get(j), String.format(Locale.ROOT, "%.3f",
+                        sel.score()[j]), k < top ? "kept" : ""));
+            }
+            pw.print(Formats.table(List.of("rank", "input", "mean scaled importance", ""), rows));
+            String name = sel.name() + "-top" + top;
+            Path file = out != null ? out : Path.of(name + ".yaml");
+            if (java.nio.file.Files.exists(file)) {
+                throw new UserException(file + " exists: give another --out, or remove it first");
+            }
+            java.nio.file.Files.writeString(file, sel.yaml(name, top, workspec + " --unit " + unit));
+            pw.printf(Locale.ROOT, "%d of %d inputs of %s, by %d models of %s/%s: %s%n", top, sel.declared().size(),
+                    sel.name(), sel.models(), workspec, unit, file);
+            return 0;
+        }
+    }
+
+    /**
+     * The inputs of a unit's featureset ranked by their permutation importance over its models: each model's
+     * importances (averaged over its folds) are clipped at zero and scaled to its largest, so every model weighs the
+     * same, then averaged over the models.
+     */
+    record Selection(String name, String base, String gaps, List<String> declared, List<String> labels,
+                     double[] score, int[] order, int models) {
+        static Selection of(List<io.atlasj.workspec.results.ResultsObject> results, String unit) {
+            Selection first = null;
+            double[] sum = null;
+            int models = 0;
+            for (var r : results) {
+                @SuppressWarnings("unchecked")
+                List<String> declared = (List<String>) r.featureset().get("declared");
+                double[] mean = new double[declared.size()];
+                int folds = 0;
+                for (var f : r.folds()) {
+                    if (f.importance() != null && f.importance().length == mean.length) {
+                        for (int j = 0; j < mean.length; j++) {
+                            mean[j] += Math.max(0, f.importance()[j]);
+                        }
+                        folds++;
+                    }
+                }
+                double max = java.util.Arrays.stream(mean).max().orElse(0);
+                if (folds == 0 || max <= 0) {
+                    continue; // no importance measured (an older result, an ensemble) or none above zero
+                }
+                if (first == null) {
+                    @SuppressWarnings("unchecked")
+                    List<String> labels = (List<String>) r.featureset().get("labelDeclared");
+                    first = new Selection(String.valueOf(r.featureset().get("name")),
+                            String.valueOf(r.featureset().get("base")), String.valueOf(r.featureset().get("gaps")),
+                            declared, labels, null, null, 0);
+                    sum = new double[declared.size()];
+                } else if (!first.declared().equals(declared)) {
+                    throw new UserException("model " + r.key() + " of unit " + unit + " was trained on other inputs "
+                            + "than the others (another version of the featureset): select from one run of it");
+                }
+                for (int j = 0; j < mean.length; j++) {
+                    sum[j] += mean[j] / max;
+                }
+                models++;
+            }
+            if (first == null) {
+                throw new UserException("no model of unit " + unit + " has a permutation importance (results written "
+                        + "before schema 6 have none, nor do ensembles): train the unit again");
+            }
+            double[] score = new double[sum.length];
+            for (int j = 0; j < sum.length; j++) {
+                score[j] = sum[j] / models;
+            }
+            int[] order = java.util.stream.IntStream.range(0, score.length).boxed()
+                    .sorted((a, b) -> Double.compare(score[b], score[a])).mapToInt(Integer::intValue).toArray();
+            return new Selection(first.name(), first.base(), first.gaps(), first.declared(), first.labels(), score,
+                    order, models);
+        }
+
+        /** The featureset YAML of the top {@code k} inputs, in the original featureset's order. */
+        String yaml(String newName, int k, String source) {
+            String[] b = base.split(" ");
+            StringBuilder y = new StringBuilder();
+            y.append("# Made by: atlas features select ").append(source).append(" --top ").append(k)
+                    .append("\n# The ").append(k).append(" of ").append(declared.size()).append(" inputs of ")
+                    .append(name).append(" with the highest mean permutation importance over ").append(models)
+                    .append(" models.\n");
+            y.append("name: ").append(newName).append('\n');
+            y.append("description: ").append(quote("The top " + k + " inputs of " + name + " by permutation importance"))
+                    .append('\n');
+            y.append("base: {market: ").append(quote(b[0])).append(", timeframe: ").append(b[1]).append("}\n");
+            if (gaps != null && !gaps.equals("null") && !gaps.equals("drop")) {
+                y.append("gaps: ").append(gaps).append('\n');
+            }
+            boolean[] keep = new boolean[declared.size()];
+            for (int i = 0; i < k; i++) {
+                keep[order[i]] = true;
+            }
+            y.append("features:\n");
+            for (int j = 0; j < declared.size(); j++) {
+                if (keep[j]) {
+                    y.append("  - ").append(quote(declared.get(j))).append('\n');
+                }
+            }
+            y.append("labels:\n");
+            labels.forEach(l -> y.append("  - ").append(quote(l)).append('\n'));
+            return y.toString();
+        }
+
+        private static String quote(String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         }
     }
 

@@ -94,4 +94,44 @@ class FeaturesCliTest {
         assertThat(filled[1]).contains("warning: ").contains("under gaps: fill-flat")
                 .contains("labels are computed on real bars only");
     }
+
+    /**
+     * {@code features select}: a unit's trained tree models vote with their permutation importances; the top K inputs
+     * become a featureset YAML that reads back and builds; a second select does not overwrite it.
+     */
+    @Test
+    void selectWritesTheTopInputsOfAUnitsModelsAsAFeaturesetThatBuilds() throws Exception {
+        run(0, "data", "import", "--bundled");
+        assertThat(run(1, "features", "select", "trees", "--unit", "direction-3bar")[1]).contains("no results of unit "
+                + "direction-3bar of trees").contains("atlas run");
+        Path spec = Path.of("../configs/workspecs/trees.yaml");
+        run(0, "run", spec.toString(), "--local", "--slots", "1");
+        Path out = home.resolve("top5.yaml");
+        String table = run(0, "features", "select", "trees", "--unit", "direction-3bar", "--top", "5", "--out",
+                out.toString())[0];
+        assertThat(table).contains("5 of 19 inputs of quickstart, by 6 models of trees/direction-3bar");
+        List<String> rows = table.lines().filter(l -> l.matches("\\d+\\s{2,}.*")).toList();
+        assertThat(rows).hasSize(19);
+        double previous = Double.MAX_VALUE;
+        List<String> kept = new ArrayList<>();
+        for (String row : rows) {
+            String[] cells = row.trim().split("\\s{2,}");
+            double score = Double.parseDouble(cells[2]);
+            assertThat(score).isLessThanOrEqualTo(previous).isBetween(0.0, 1.0);
+            previous = score;
+            if (row.trim().endsWith("kept")) {
+                kept.add(cells[1]);
+            }
+        }
+        assertThat(kept).hasSize(5);
+        var fls = io.atlasj.features.set.FeatureSetYaml.read(out);
+        assertThat(fls.name()).isEqualTo("quickstart-top5");
+        assertThat(fls.features()).hasSize(5);
+        assertThat(fls.labels()).hasSize(3);
+        String text = Files.readString(out);
+        kept.forEach(k -> assertThat(text).contains("  - \"" + k + "\"\n"));
+        assertThat(run(0, "features", "build", out.toString())[0]).contains("quickstart-top5: ");
+        assertThat(run(1, "features", "select", "trees", "--unit", "direction-3bar", "--top", "5", "--out",
+                out.toString())[1]).contains("exists");
+    }
 }

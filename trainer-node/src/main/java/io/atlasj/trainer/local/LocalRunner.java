@@ -516,7 +516,7 @@ public final class LocalRunner {
                     if (!r.ok()) {
                         failure[j] = "fold " + d.fold() + ": " + r.failure();
                     }
-                    folds.get(j).add(foldResult(d, r, modelName, dir(group.get(j))));
+                    folds.get(j).add(foldResult(group.get(j), d, r, modelName, dir(group.get(j))));
                 }
             }
         } catch (java.util.concurrent.CancellationException e) {
@@ -577,7 +577,7 @@ public final class LocalRunner {
                             .resolve(sf.modelFile());
                 }
                 TrainingResult r = trainer.train(m, d, epochs, dir.resolve(modelName), warm);
-                folds.add(foldResult(d, r, modelName, dir));
+                folds.add(foldResult(m, d, r, modelName, dir));
                 if (!r.ok()) {
                     failure = "fold " + d.fold() + ": " + r.failure();
                     break;
@@ -592,15 +592,30 @@ public final class LocalRunner {
         return write(m, matrix, folds, failure, start, System.currentTimeMillis() - start);
     }
 
-    private static ResultsObject.FoldResult foldResult(PreparedData d, TrainingResult r, String modelName, Path dir)
-            throws IOException {
+    private static ResultsObject.FoldResult foldResult(ModelSpec m, PreparedData d, TrainingResult r, String modelName,
+                                                       Path dir) throws IOException {
         if (!r.ok()) {
             return new ResultsObject.FoldResult(d.fold(), "failed", r.failure(), scaler(d), d.boundaries(), -1,
                     curves(r), null, null, null, null, null);
         }
         return new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
                 curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
-                split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r));
+                split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r),
+                importance(m, d, dir.resolve(modelName)));
+    }
+
+    /**
+     * Each input's permutation importance on the fold's validation part, measured on the saved model file (the model
+     * the result names), or null when it cannot be (no validation rows; logged when the model cannot be read back).
+     */
+    private static double[] importance(ModelSpec m, PreparedData d, Path modelFile) {
+        try {
+            return io.atlasj.trainer.model.Importance.permutation(
+                    io.atlasj.trainer.model.Predictor.load(modelFile, m.type(), d.features()), d, m.seed());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: no permutation importance for fold {}: {}", m.key(), d.fold(), e.toString());
+            return null;
+        }
     }
 
     /** Writes a model's result (done, or failed with the first failure) under {@link #dir}. */

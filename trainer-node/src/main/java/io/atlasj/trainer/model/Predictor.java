@@ -50,7 +50,7 @@ public final class Predictor {
         this.sd = sd;
         boolean recurrent = sd != null && (sd.arch.type() == ModelType.LSTM || sd.arch.type() == ModelType.BILSTM);
         this.lstm = recurrent ? new LstmKernel(sd) : null;
-        this.infer = sd != null && !recurrent ? sd.build(false) : null;
+        this.infer = sd != null ? sd.build(false) : null; // the LSTMs' too: batch outputs are named by its output
         this.inputs = inputs;
         this.window = window;
         this.outputs = outputs;
@@ -234,6 +234,47 @@ public final class Predictor {
             v[c] = out.getDouble(0, c);
         }
         return v;
+    }
+
+    /**
+     * The model's outputs for every row of {@code part} of {@code data} (rows x outputs), computed as training computed
+     * its stored predictions: in batches, windows from {@code data}'s context for the sequence models.
+     */
+    public double[][] predict(PreparedData data, PreparedData.Part part) {
+        int n = part.rows();
+        double[][] out = new double[n][];
+        if (n == 0) {
+            return out;
+        }
+        if (net != null || trees != null) {
+            float[] x = new float[n * inputs];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < inputs; c++) {
+                    x[i * inputs + c] = (float) part.x()[i][c];
+                }
+            }
+            if (trees != null) {
+                try {
+                    float[][] o = trees.inplace_predict(x, n, inputs, Float.NaN, treeRange);
+                    for (int i = 0; i < n; i++) {
+                        out[i] = doubles(o[i]);
+                    }
+                } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+                    throw new IllegalStateException("XGBoost: " + e.getMessage(), e);
+                }
+                return out;
+            }
+            INDArray o = net.output(Nd4j.create(x, new long[] {n, inputs}, 'c'), false);
+            for (int i = 0; i < n; i++) {
+                out[i] = doubles(o.getRow(i).toFloatVector());
+            }
+            return out;
+        }
+        float[][] o = SameDiffTrainer.outputs(sd, infer, new SdInputs(sd.arch, data), part)[0];
+        for (int i = 0; i < n; i++) {
+            out[i] = doubles(o[i]);
+        }
+        return out;
     }
 
     private static double[] doubles(float[] f) {

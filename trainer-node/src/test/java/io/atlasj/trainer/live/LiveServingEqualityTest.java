@@ -181,6 +181,12 @@ class LiveServingEqualityTest {
                 "serve/direction/multi-task#0", "serve/barrier/hybrid#0", "serve/direction/gbm#0",
                 "serve/returns/gbm#0")) {
             LiveModel m = LiveModel.find(home, ref);
+            // every model's result holds each input's permutation importance on its validation part
+            ResultsObject stored = io.atlasj.workspec.results.ResultsIo.complete(m.dir()).orElseThrow();
+            double[] importance = stored.folds().get(0).importance();
+            assertThat(importance).as(ref).hasSize(((List<?>) stored.featureset().get("features")).size());
+            assertThat(java.util.Arrays.stream(importance).allMatch(Double::isFinite)).as(ref).isTrue();
+            assertThat(java.util.Arrays.stream(importance).max().orElseThrow()).as(ref).isPositive();
             List<String> lines = new ArrayList<>();
             LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), lines::add);
             ResultsObject.Split test = m.test();

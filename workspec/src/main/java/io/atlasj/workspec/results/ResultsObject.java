@@ -51,10 +51,13 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
      * @param modelFile  the model's file name beside result.json and its SHA-256, or null when training failed
      * @param heads      (schema 2) the further heads of a multi-task model by label id, each with its parts' actuals
      *                   and predictions in the label's own units; empty for other models and in schema-1 files
+     * @param importance (schema 6) the permutation importance of each input on the validation part, in the order of
+     *                   {@code featureset.features}: the rise of the validation loss when that input is shuffled;
+     *                   null when not measured (older files, failed folds, ensembles, no validation rows)
      */
     public record FoldResult(int fold, String status, String failure, Map<String, Object> scaler, double[] boundaries,
                              int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
-                             String modelFile, String modelSha256, Map<String, Head> heads) {
+                             String modelFile, String modelSha256, Map<String, Head> heads, double[] importance) {
         public FoldResult {
             curves = curves == null ? List.of() : List.copyOf(curves);
             heads = heads == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(heads));
@@ -65,7 +68,15 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
                           int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
                           String modelFile, String modelSha256) {
             this(fold, status, failure, scaler, boundaries, bestEpoch, curves, train, validation, test, modelFile,
-                    modelSha256, Map.of());
+                    modelSha256, Map.of(), null);
+        }
+
+        /** A fold result without a measured importance. */
+        public FoldResult(int fold, String status, String failure, Map<String, Object> scaler, double[] boundaries,
+                          int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
+                          String modelFile, String modelSha256, Map<String, Head> heads) {
+            this(fold, status, failure, scaler, boundaries, bestEpoch, curves, train, validation, test, modelFile,
+                    modelSha256, heads, null);
         }
     }
 

@@ -39,20 +39,21 @@ class ResultsIoTest {
     @Test
     void refusesANewerSchemaNamingTheFile() throws Exception {
         Path f = dir.resolve("result.json");
-        java.nio.file.Files.writeString(f, "{\"schemaVersion\":6}");
+        java.nio.file.Files.writeString(f, "{\"schemaVersion\":7}");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsIo.read(f))
-                .hasMessageContaining(f.toString()).hasMessageContaining("at most 5");
+                .hasMessageContaining(f.toString()).hasMessageContaining("at most 6");
     }
 
     @Test
     void writesAndReadsHeads() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1}, new double[] {0.5}, new double[] {0.375}, null);
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
-                s, null, null, Map.of("FutureReturn(1)", new ResultsObject.Head(s, s, s)));
+                s, null, null, Map.of("FutureReturn(1)", new ResultsObject.Head(s, s, s)), new double[] {0.25, -0.0625});
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
-        assertThat(back.schemaVersion()).isEqualTo(5);
+        assertThat(back.schemaVersion()).isEqualTo(6);
+        assertThat(back.folds().get(0).importance()).containsExactly(0.25, -0.0625); // schema 6
         assertThat(back.folds().get(0).heads()).containsOnlyKeys("FutureReturn(1)");
         assertThat(back.folds().get(0).heads().get("FutureReturn(1)").test().predicted()).containsExactly(0.375);
     }
