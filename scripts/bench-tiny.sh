@@ -32,23 +32,13 @@ rm -rf "$work/run" && cp -r "$work/base" "$work/run"
 ATLAS_HOME="$work/run" exec "$root/atlas" run "$root/scripts/bench/tiny-100.yaml" --local --slots $slots
 EOF
 chmod +x "$work/atlas.sh"
-# interleaved A B A B ... after one warm-up of each; wall seconds of each whole command, medians and the paired ratio
+cat > "$work/torch.sh" <<EOF
+#!/usr/bin/env bash
+exec /usr/bin/python3 "$here/bench/torch_train.py" tiny "$work/bench-30.csv"
+EOF
+chmod +x "$work/torch.sh"
 export OMP_NUM_THREADS=1
-wall() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}'; }
-torch_cmd=(/usr/bin/python3 "$here/bench/torch_train.py" tiny "$work/bench-30.csv")
-wall "$work/atlas.sh" >/dev/null
-wall "${torch_cmd[@]}" >/dev/null
-a=(); b=(); r=()
-for i in $(seq "$runs"); do
-  ta=$(wall "$work/atlas.sh")
-  tb=$(wall "${torch_cmd[@]}")
-  a+=("$ta"); b+=("$tb"); r+=("$(awk -v a="$ta" -v b="$tb" 'BEGIN {printf "%.4f", a / b}')")
-  printf 'pair %d: Atlas %.2f s, PyTorch %.2f s\n' "$i" "$ta" "$tb"
-done
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-ma=$(median "${a[@]}"); mb=$(median "${b[@]}"); mr=$(median "${r[@]}")
-printf 'median of %d pairs: Atlas %.2f s wall, PyTorch %.2f s wall, Atlas/PyTorch time %.3f (Atlas %.2fx as fast)\n' \
-  "$runs" "$ma" "$mb" "$mr" "$(awk -v r="$mr" 'BEGIN {printf "%.4f", 1 / r}')"
+"$here/bench/interleave.sh" "$runs" Atlas "$work/atlas.sh" PyTorch "$work/torch.sh"
 echo "result files per model:"
 du -sh "$work/run/runs/tiny-100/terciles-1bar" | awk '{print "  all 100: " $1}'
 ls -l "$work/run/runs/tiny-100/terciles-1bar/"*/ | awk '$5 ~ /^[0-9]+$/ {s[$9]+=$5; n[$9]++} END {for (f in s) printf "  %-18s %8.0f bytes each\n", f, s[f]/n[f]}'

@@ -33,7 +33,7 @@ public final class Importance {
         int cols = d.features();
         double[] out = new double[cols];
         for (int j = 0; j < cols; j++) {
-            int[] perm = shuffle(n, new Random(seed + j));
+            int[] perm = Dl4jTrainer.shuffled(n, new Random(seed + j));
             double[][] x = v.x().clone();
             for (int i = 0; i < n; i++) {
                 x[i] = x[i].clone();
@@ -53,20 +53,6 @@ public final class Importance {
             out[j] = loss(p.predict(d2, shuffled), v.y(), classify) - base;
         }
         return out;
-    }
-
-    private static int[] shuffle(int n, Random r) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int k = r.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[k];
-            a[k] = t;
-        }
-        return a;
     }
 
     /** Mean log loss of the true class (probabilities clipped at 1e-7), or mean squared error. */
