@@ -99,6 +99,16 @@ public final class Dsl {
         return Feature.of("Engulfing");
     }
 
+    /** The UTC hour of the bar's open, 0 to 23. */
+    public static Feature Hour() {
+        return Feature.of("Hour");
+    }
+
+    /** The day of the week of the bar's open (UTC), 0 Monday to 6 Sunday. */
+    public static Feature DayOfWeek() {
+        return Feature.of("DayOfWeek");
+    }
+
     public static Feature HourSin() {
         return Feature.of("HourSin");
     }
@@ -185,6 +195,11 @@ public final class Dsl {
 
     public static Feature OBV(int window) {
         return Feature.of("OBV", window);
+    }
+
+    /** On-balance volume cumulative from the first bar read, as ta4j and TA-Lib define it. */
+    public static Feature OBVCumulative() {
+        return Feature.of("OBVCumulative");
     }
 
     public static Feature VolumeZScore() {

@@ -155,6 +155,17 @@ public final class Library {
                     sv[0] = Double.NaN;
                     return Kernels.sum(sv, (int) p[0]);
                 });
+        leaf("OBVCumulative", "on-balance volume as ta4j and TA-Lib define it: cumulative from 0 at the first bar read "
+                + "(its level depends on where the data starts, and a live runner reads less history than a batch "
+                + "build; prefer OBV(window) as a model input)", Need.CANDLES, List.of(), p -> 0, (b, p) -> {
+                    double[] c = b.close();
+                    double[] v = b.volume();
+                    double[] out = new double[c.length];
+                    for (int i = 1; i < c.length; i++) {
+                        out[i] = out[i - 1] + (c[i] > c[i - 1] ? v[i] : c[i] < c[i - 1] ? -v[i] : 0);
+                    }
+                    return out;
+                });
         leaf("VolumeZScore", "z-score of the bar's volume against the last window bars (sample std)", Need.CANDLES,
                 List.of(bars("window", 2, 20)), p -> (int) p[0] - 1, (b, p) -> Kernels.zscore(b.volume(), (int) p[0]));
 
@@ -269,6 +280,10 @@ public final class Library {
                 (b, p) -> calendar(b, true, true));
         leaf("HourCos", "cos(2 pi hour / 24) of the bar's UTC open time", Need.CANDLES, List.of(), p -> 0,
                 (b, p) -> calendar(b, true, false));
+        leaf("Hour", "the hour (0 to 23) of the bar's UTC open time", Need.CANDLES, List.of(), p -> 0,
+                (b, p) -> calendarInteger(b, true));
+        leaf("DayOfWeek", "the day of the week (0 Monday to 6 Sunday) of the bar's UTC open time", Need.CANDLES,
+                List.of(), p -> 0, (b, p) -> calendarInteger(b, false));
         leaf("DayOfWeekSin", "sin(2 pi day / 7) of the bar's UTC open time (Monday = 0)", Need.CANDLES, List.of(),
                 p -> 0, (b, p) -> calendar(b, false, true));
         leaf("DayOfWeekCos", "cos(2 pi day / 7) of the bar's UTC open time (Monday = 0)", Need.CANDLES, List.of(),
@@ -335,6 +350,17 @@ public final class Library {
             double a = hour ? 2 * Math.PI * (minuteOfDay / 60 + minuteOfDay % 60 / 60.0) / 24
                     : 2 * Math.PI * (dayOfWeek - 1) / 7.0;
             out[i] = sin ? Math.sin(a) : Math.cos(a);
+        }
+        return out;
+    }
+
+    /** The UTC hour (0-23) or ISO day of week less one (0 Monday to 6 Sunday) of each bar's open time. */
+    static double[] calendarInteger(Bars b, boolean hour) {
+        double[] out = new double[b.size()];
+        for (int i = 0; i < out.length; i++) {
+            long t = b.time()[i];
+            out[i] = hour ? Math.floorMod(t, 86_400_000L) / 3_600_000L
+                    : Math.floorMod(Math.floorDiv(t, 86_400_000L) + 3, 7L); // 1970-01-01 was a Thursday
         }
         return out;
     }

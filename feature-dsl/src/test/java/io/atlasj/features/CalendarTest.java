@@ -9,7 +9,10 @@ import java.time.ZonedDateTime;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The calendar features' arithmetic gives java.time's UTC hour, minute and day of week, bit for bit. */
+/**
+ * The calendar features' arithmetic gives java.time's UTC hour, minute and day of week, bit for bit (the cyclic ones
+ * and the integer Hour() and DayOfWeek()).
+ */
 class CalendarTest {
     @Test
     void hourAndDayOfWeekAreJavaTimes() {
@@ -26,6 +29,8 @@ class CalendarTest {
         double[] hc = Library.calendar(b, true, false);
         double[] ds = Library.calendar(b, false, true);
         double[] dc = Library.calendar(b, false, false);
+        double[] hour = Library.calendarInteger(b, true);
+        double[] dow = Library.calendarInteger(b, false);
         for (int i = 0; i < n; i++) {
             ZonedDateTime z = Instant.ofEpochMilli(t[i]).atZone(ZoneOffset.UTC);
             double h = 2 * Math.PI * (z.getHour() + z.getMinute() / 60.0) / 24;
@@ -34,6 +39,8 @@ class CalendarTest {
             assertThat(hc[i]).as("%s", z).isEqualTo(Math.cos(h));
             assertThat(ds[i]).as("%s", z).isEqualTo(Math.sin(d));
             assertThat(dc[i]).as("%s", z).isEqualTo(Math.cos(d));
+            assertThat(hour[i]).as("%s", z).isEqualTo(z.getHour());
+            assertThat(dow[i]).as("%s", z).isEqualTo(z.getDayOfWeek().getValue() - 1);
         }
     }
 }

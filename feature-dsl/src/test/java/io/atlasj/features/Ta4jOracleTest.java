@@ -113,6 +113,8 @@ class Ta4jOracleTest {
         // OBV over 20 bars = change of ta4j's cumulative OBV over 20 bars
         OnBalanceVolumeIndicator obv = new OnBalanceVolumeIndicator(s);
         compare(Dsl.OBV(20), bars, i -> obv.getValue(i).doubleValue() - obv.getValue(i - 20).doubleValue());
+        // and the cumulative one is ta4j's itself, from the first bar
+        compare(Dsl.OBVCumulative(), bars, i -> obv.getValue(i).doubleValue());
     }
 
     private static void compare(Feature f, Bars bars, Function<Integer, Double> oracle) {
