@@ -281,8 +281,8 @@ final class FeaturesCommand {
      * importances (averaged over its folds) are clipped at zero and scaled to its largest, so every model weighs the
      * same, then averaged over the models.
      */
-    record Selection(String name, String base, String gaps, List<String> declared, List<String> labels,
-                     double[] score, int[] order, int models) {
+    record Selection(String name, String base, String gaps, List<String> declared, List<String> resolved,
+                     List<String> labels, double[] score, int[] order, int models) {
         static Selection of(List<io.atlasj.workspec.results.ResultsObject> results, String unit) {
             Selection first = null;
             double[] sum = null;
@@ -290,12 +290,17 @@ final class FeaturesCommand {
             for (var r : results) {
                 @SuppressWarnings("unchecked")
                 List<String> declared = (List<String>) r.featureset().get("declared");
+                if (declared == null || r.featureset().get("features") == null || r.featureset().get("labels") == null
+                        || !String.valueOf(r.featureset().get("base")).contains(" ")) {
+                    continue; // a result without its featureset's inputs (an ensemble's, or an older one)
+                }
                 double[] mean = new double[declared.size()];
                 int folds = 0;
                 for (var f : r.folds()) {
                     if (f.importance() != null && f.importance().length == mean.length) {
                         for (int j = 0; j < mean.length; j++) {
-                            mean[j] += Math.max(0, f.importance()[j]);
+                            double v = f.importance()[j];
+                            mean[j] += Double.isFinite(v) ? Math.max(0, v) : 0;
                         }
                         folds++;
                     }
@@ -305,11 +310,15 @@ final class FeaturesCommand {
                     continue; // no importance measured (an older result, an ensemble) or none above zero
                 }
                 if (first == null) {
+                    // the resolved ids (market and timeframe bound) go into the YAML: they read back without the
+                    // featureset's defaults, which the result does not keep
                     @SuppressWarnings("unchecked")
-                    List<String> labels = (List<String>) r.featureset().get("labelDeclared");
+                    List<String> resolved = (List<String>) r.featureset().get("features");
+                    @SuppressWarnings("unchecked")
+                    List<String> labels = (List<String>) r.featureset().get("labels");
                     first = new Selection(String.valueOf(r.featureset().get("name")),
                             String.valueOf(r.featureset().get("base")), String.valueOf(r.featureset().get("gaps")),
-                            declared, labels, null, null, 0);
+                            declared, resolved, labels, null, null, 0);
                     sum = new double[declared.size()];
                 } else if (!first.declared().equals(declared)) {
                     throw new UserException("model " + r.key() + " of unit " + unit + " was trained on other inputs "
@@ -330,8 +339,8 @@ final class FeaturesCommand {
             }
             int[] order = java.util.stream.IntStream.range(0, score.length).boxed()
                     .sorted((a, b) -> Double.compare(score[b], score[a])).mapToInt(Integer::intValue).toArray();
-            return new Selection(first.name(), first.base(), first.gaps(), first.declared(), first.labels(), score,
-                    order, models);
+            return new Selection(first.name(), first.base(), first.gaps(), first.declared(), first.resolved(),
+                    first.labels(), score, order, models);
         }
 
         /** The featureset YAML of the top {@code k} inputs, in the original featureset's order. */
@@ -356,7 +365,7 @@ final class FeaturesCommand {
             y.append("features:\n");
             for (int j = 0; j < declared.size(); j++) {
                 if (keep[j]) {
-                    y.append("  - ").append(quote(declared.get(j))).append('\n');
+                    y.append("  - ").append(quote(resolved.get(j))).append("   # ").append(declared.get(j)).append('\n');
                 }
             }
             y.append("labels:\n");

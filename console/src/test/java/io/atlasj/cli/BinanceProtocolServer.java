@@ -108,13 +108,16 @@ final class BinanceProtocolServer implements AutoCloseable {
     void push(Bar b, boolean closed) {
         String text = message(b, closed);
         for (WebSocket c : open) {
-            c.send(text);
+            if (c.isOpen()) { // not one that dropConnections() is closing
+                c.send(text);
+            }
         }
     }
 
     /** Closes every connection as a server going away would. */
     void dropConnections() {
         for (WebSocket c : open) {
+            open.remove(c);
             c.close(1001, "going away");
         }
     }

@@ -129,7 +129,7 @@ class FeaturesCliTest {
         assertThat(fls.features()).hasSize(5);
         assertThat(fls.labels()).hasSize(3);
         String text = Files.readString(out);
-        kept.forEach(k -> assertThat(text).contains("  - \"" + k + "\"\n"));
+        kept.forEach(k -> assertThat(text).contains("   # " + k + "\n"));
         assertThat(run(0, "features", "build", out.toString())[0]).contains("quickstart-top5: ");
         assertThat(run(1, "features", "select", "trees", "--unit", "direction-3bar", "--top", "5", "--out",
                 out.toString())[1]).contains("exists");

@@ -467,6 +467,7 @@ class LiveRunnerIT {
             int drop = n / 2;
             int skip = n / 2 + 20;
             int repeat = n / 2 + 25;
+            long pushed = 0;
             for (int i = 0; i < n; i++) {
                 BinanceProtocolServer.Bar b = bars.get(i);
                 if (i == kill) {
@@ -496,6 +497,9 @@ class LiveRunnerIT {
                 exchange.now = b.open() + 60_000;
                 exchange.push(b, false); // the forming bar: ignored
                 exchange.now = b.open() + tf;
+                if (i == n - 1) {
+                    pushed = System.currentTimeMillis(); // before the last bar can reach the journal
+                }
                 if (i != skip) { // the stream skips one closed bar: the next one shows the gap
                     exchange.push(b, true);
                 }
@@ -505,7 +509,6 @@ class LiveRunnerIT {
                 Thread.sleep(5);
             }
             long last = bars.get(n - 1).open();
-            long pushed = System.currentTimeMillis();
             awaitLastBar(http, port, last, output);
             // the feed lag: from the bar's close (in 2013, on this server's clock) to its journal entry
             long lag = get(http, port, "/status").path("feedLagMs").asLong();

@@ -102,8 +102,8 @@ final class BinanceFeed implements Feed {
     private volatile long lastMessage;
     private volatile String lost;
     private long lastStored = Long.MIN_VALUE;
-    private long backoff = 1000;
-    private long nextAttempt;
+    private volatile long backoff = 1000;
+    private volatile long nextAttempt;
     private boolean everConnected;
     private long duplicates;
     private long backfilled;
@@ -258,24 +258,27 @@ final class BinanceFeed implements Feed {
         URI uri = URI.create(spec.websocket().toString().replaceAll("/+$", "") + "/ws/" + symbol.toLowerCase(Locale.ROOT)
                 + "@kline_" + interval);
         try {
+            Listener listener = new Listener();
             WebSocket s = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(uri, new Listener()).get(15, TimeUnit.SECONDS);
+                    .buildAsync(uri, listener).get(15, TimeUnit.SECONDS);
             lastMessage = System.currentTimeMillis();
             socket = s;
+            if (listener.endedWith != null) {
+                // closed or failed before the handshake's future completed here: the listener could not drop it
+                drop(s, listener.endedWith);
+                return false;
+            }
             if (everConnected) {
                 reconnects++;
             }
             out.accept("binance-ws: " + (everConnected ? "reconnected to " : "connected to ") + uri);
             everConnected = true;
             long server = serverTime();
-            boolean stored = backfill(lastStored == Long.MIN_VALUE ? start : lastStored + tf, server);
-            backoff = 1000;
-            return stored;
+            return backfill(lastStored == Long.MIN_VALUE ? start : lastStored + tf, server);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             WebSocket s = socket;
-            socket = null;
             if (s != null) {
                 s.abort();
             }
@@ -283,18 +286,24 @@ final class BinanceFeed implements Feed {
             out.accept("binance-ws: cannot connect to " + uri + " (" + cause + "); trying again in "
                     + backoff / 1000.0 + " s");
             backoff = Math.min(MAX_BACKOFF, backoff * 2);
+            socket = null;
             return false;
         }
     }
 
-    private void drop(WebSocket s, String why) {
+    /**
+     * Gives up {@code s}: the next connection is tried after the backoff, which doubles (to 30 s) until a connection
+     * delivers a message.
+     */
+    private synchronized void drop(WebSocket s, String why) {
         if (s != null) {
             s.abort();
         }
         if (socket == s) {
-            socket = null;
             nextAttempt = System.currentTimeMillis() + backoff;
+            backoff = Math.min(MAX_BACKOFF, backoff * 2);
             lost = why;
+            socket = null; // last: the runner thread reads it first
         }
     }
 
@@ -422,6 +431,8 @@ final class BinanceFeed implements Feed {
     /** Receives the stream's messages: closed klines are queued for the runner's thread. */
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
+        /** Why the connection ended, read by {@link #connect} in case it ended before it was published; else null. */
+        volatile String endedWith;
 
         @Override
         public void onOpen(WebSocket ws) {
@@ -433,6 +444,7 @@ final class BinanceFeed implements Feed {
             text.append(data);
             if (last) {
                 lastMessage = System.currentTimeMillis();
+                backoff = 1000; // this connection works
                 String message = text.toString();
                 text.setLength(0);
                 try {
@@ -450,14 +462,26 @@ final class BinanceFeed implements Feed {
         }
 
         @Override
+        public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
+            lastMessage = System.currentTimeMillis(); // a quiet stream that pings is alive (the JDK answers it)
+            ws.request(1);
+            return null;
+        }
+
+        @Override
         public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-            drop(ws, "closed by the server, code " + code + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+            ended(ws, "closed by the server, code " + code + (reason == null || reason.isEmpty() ? "" : ": " + reason));
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            drop(ws, String.valueOf(error));
+            ended(ws, String.valueOf(error));
+        }
+
+        private void ended(WebSocket ws, String why) {
+            endedWith = why;
+            drop(ws, why);
         }
     }
 }

@@ -101,6 +101,11 @@ public final class LiveRunner {
             resolved = new FeatureSetBuilder(SeriesSource.of(store)).resolve(m.featureset());
         }
         long lead = lead(resolved);
+        // a windowed model reads the rows of its span before the bar, each over its own lead: the feeds hold that much
+        long history;
+        try (io.atlasj.trainer.model.Predictor p = m.predictor()) {
+            history = lead + (p.window() - 1) * baseMs;
+        }
         Feed source;
         if (!(o.feed() instanceof FeedSpec.Replay)) {
             Long last;
@@ -108,8 +113,8 @@ public final class LiveRunner {
                 last = j.lastBar(m.name()).isPresent() ? j.lastBar(m.name()).getAsLong() : null;
             }
             source = o.feed() instanceof FeedSpec.Dir d
-                    ? new Feed.Dir(home.marketData(), m, resolved, lead, o.from(), last, d.folder(), d.imports(), out)
-                    : new BinanceFeed(home, m, resolved, lead, o.from(), last, (FeedSpec.BinanceWs) o.feed(), out);
+                    ? new Feed.Dir(home.marketData(), m, resolved, history, o.from(), last, d.folder(), d.imports(), out)
+                    : new BinanceFeed(home, m, resolved, history, o.from(), last, (FeedSpec.BinanceWs) o.feed(), out);
         } else {
             long from;
             if (o.from() != null) {
@@ -122,7 +127,7 @@ public final class LiveRunner {
             long to = o.to() != null ? o.to() : m.test() != null && m.test().time().length > 0
                     ? m.test().time()[m.test().time().length - 1] + baseMs : from;
             try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
-                source = new Feed.Replay(store, m, resolved, lead, from, to, o.speed());
+                source = new Feed.Replay(store, m, resolved, history, from, to, o.speed());
             }
         }
         try (Feed f = source) {
@@ -304,7 +309,9 @@ public final class LiveRunner {
         private void serveActive() {
             LiveJournal.Version now = journal.active(m.name()).orElseThrow();
             if (now.version() != version) {
+                io.atlasj.trainer.model.Predictor old = predictor;
                 predictor = m.predictor(Path.of(now.file()), now.sha256());
+                old.close();
                 version = now.version();
                 out.accept(m.name() + ": now serving version " + version + " (" + now.source() + ")");
             }
@@ -362,6 +369,7 @@ public final class LiveRunner {
         }
 
         void close() {
+            predictor.close();
             if (http != null) {
                 http.close();
             }
@@ -382,10 +390,11 @@ public final class LiveRunner {
     private static void warmUp(LiveModel m, Predictor predictor, BarWindow window, long lead, long first, int version) {
         long bar = m.baseTimeframe().millis();
         long saved = window.now();
+        Map<Long, double[]> rows = new java.util.HashMap<>(); // a windowed model's rows, computed once each
         for (int i = WARM_UP_BARS; i >= 1; i--) {
             long t = first - i * bar;
             window.advanceTo(t + bar);
-            predict(m, predictor, window, lead, t, version);
+            predict(m, predictor, window, lead, t, version, rows);
         }
         window.advanceTo(saved);
     }

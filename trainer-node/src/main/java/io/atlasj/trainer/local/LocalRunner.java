@@ -609,9 +609,9 @@ public final class LocalRunner {
      * the result names), or null when it cannot be (no validation rows; logged when the model cannot be read back).
      */
     private static double[] importance(ModelSpec m, PreparedData d, Path modelFile) {
-        try {
-            return io.atlasj.trainer.model.Importance.permutation(
-                    io.atlasj.trainer.model.Predictor.load(modelFile, m.type(), d.features()), d, m.seed());
+        try (io.atlasj.trainer.model.Predictor p = io.atlasj.trainer.model.Predictor.load(modelFile, m.type(),
+                d.features())) {
+            return io.atlasj.trainer.model.Importance.permutation(p, d, m.seed());
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: no permutation importance for fold {}: {}", m.key(), d.fold(), e.toString());
             return null;

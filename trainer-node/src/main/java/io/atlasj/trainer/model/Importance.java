@@ -10,9 +10,13 @@ import java.util.Random;
  * target while keeping its distribution. The loss is the mean log loss of the true class (classification) or the mean
  * squared error in the scaled target's units (regression). A sequence model's windows read the shuffled column at
  * every validation row of its context, so its past steps are shuffled too. Near zero or negative: the model does not
- * use the input (or overfits it).
+ * use the input (or overfits it). At most the last {@link #MAX_ROWS} validation rows are used, which bounds the cost
+ * (one prediction pass per input) on long validation parts.
  */
 public final class Importance {
+    /** The most validation rows shuffled and predicted: the latest ones. */
+    public static final int MAX_ROWS = 4096;
+
     private Importance() {
     }
 
@@ -23,7 +27,7 @@ public final class Importance {
      * @param seed the shuffles' seed (column {@code j} uses {@code seed + j})
      */
     public static double[] permutation(Predictor p, PreparedData d, long seed) {
-        PreparedData.Part v = d.validation();
+        PreparedData.Part v = latest(d.validation(), MAX_ROWS);
         int n = v.rows();
         if (n < 2) {
             return null;
@@ -53,6 +57,16 @@ public final class Importance {
             out[j] = loss(p.predict(d2, shuffled), v.y(), classify) - base;
         }
         return out;
+    }
+
+    private static PreparedData.Part latest(PreparedData.Part p, int max) {
+        int n = p.rows();
+        if (n <= max) {
+            return p;
+        }
+        return new PreparedData.Part(java.util.Arrays.copyOfRange(p.time(), n - max, n),
+                java.util.Arrays.copyOfRange(p.x(), n - max, n), java.util.Arrays.copyOfRange(p.y(), n - max, n),
+                java.util.Arrays.copyOfRange(p.index(), n - max, n));
     }
 
     /** Mean log loss of the true class (probabilities clipped at 1e-7), or mean squared error. */

@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  * Ensembles are not served.
  */
-public final class Predictor {
+public final class Predictor implements AutoCloseable {
     private final MultiLayerNetwork net;
     private final ml.dmlc.xgboost4j.java.Booster trees;
     private final int[] treeRange;
@@ -92,11 +92,18 @@ public final class Predictor {
         if (type == ModelType.GBM) {
             try {
                 ml.dmlc.xgboost4j.java.Booster b = ml.dmlc.xgboost4j.java.XGBoost.loadModel(modelFile.toString());
-                if (b.getNumFeature() != inputs) {
-                    throw new IllegalArgumentException(modelFile + ": the trees take " + b.getNumFeature()
+                long takes = b.getNumFeature();
+                if (takes != inputs) {
+                    b.dispose();
+                    throw new IllegalArgumentException(modelFile + ": the trees take " + takes
                             + " inputs, the featureset has " + inputs + " features");
                 }
                 String best = b.getAttr(GbmTrainer.BEST);
+                if (best != null && !best.matches("\\d+")) {
+                    b.dispose();
+                    throw new IOException(modelFile + ": attribute " + GbmTrainer.BEST + " is '" + best
+                            + "', not a round number");
+                }
                 int rounds = best != null ? Integer.parseInt(best) + 1 : b.getNumBoostedRound();
                 float[][] probe = b.inplace_predict(new float[inputs], 1, inputs, Float.NaN, new int[] {0, rounds});
                 return new Predictor(null, b, new int[] {0, rounds}, null, inputs, 1, probe[0].length);
@@ -275,6 +282,14 @@ public final class Predictor {
             out[i] = doubles(o[i]);
         }
         return out;
+    }
+
+    /** Frees the native memory of a tree model (XGBoost's booster); the networks' arrays are left to the GC. */
+    @Override
+    public void close() {
+        if (trees != null) {
+            trees.dispose();
+        }
     }
 
     private static double[] doubles(float[] f) {

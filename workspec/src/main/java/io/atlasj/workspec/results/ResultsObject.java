@@ -39,7 +39,7 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
             Map<String, Head> heads = new java.util.LinkedHashMap<>();
             f.heads().keySet().forEach(h -> heads.put(h, new Head(null, null, null)));
             slim.add(new FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(), f.bestEpoch(),
-                    f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads));
+                    f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads, f.importance()));
         }
         return new ResultsObject(schemaVersion, key, workspec, status, failure, spec, featureset, dataFingerprint, slim,
                 provenance, startedAt, millis);
