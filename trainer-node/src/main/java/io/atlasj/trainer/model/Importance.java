@@ -33,28 +33,70 @@ public final class Importance {
             return null;
         }
         boolean classify = d.task() == DatasetOptions.Task.CLASSIFICATION;
-        double base = loss(p.predict(d, v), v.y(), classify);
         int cols = d.features();
+        if (p.readsRows()) {
+            return stacked(p, v, cols, classify, seed);
+        }
+        double base = loss(p.predict(d, v), v.y(), classify);
         double[] out = new double[cols];
+        // one copy of the rows, shuffled one column at a time in place and put back; a sequence model's context
+        // holds the same row objects at the validation rows, so its windows see the shuffle too
+        double[][] x = new double[n][];
+        for (int i = 0; i < n; i++) {
+            x[i] = v.x()[i].clone();
+        }
+        PreparedData.Part shuffled = new PreparedData.Part(v.time(), x, v.y(), v.index());
+        PreparedData.Context ctx = d.context();
+        if (ctx != null) {
+            double[][] cx = ctx.x().clone();
+            for (int i = 0; i < n; i++) {
+                cx[v.index()[i]] = x[i];
+            }
+            ctx = new PreparedData.Context(ctx.time(), cx, ctx.barMillis());
+        }
+        PreparedData d2 = new PreparedData(d.fold(), d.task(), d.classes(), d.train(), shuffled, d.test(), d.scaler(),
+                d.boundaries(), d.targetCenter(), d.targetScale(), ctx, d.extraTargets());
         for (int j = 0; j < cols; j++) {
             int[] perm = Dl4jTrainer.shuffled(n, new Random(seed + j));
-            double[][] x = v.x().clone();
             for (int i = 0; i < n; i++) {
-                x[i] = x[i].clone();
                 x[i][j] = v.x()[perm[i]][j];
             }
-            PreparedData.Part shuffled = new PreparedData.Part(v.time(), x, v.y(), v.index());
-            PreparedData.Context ctx = d.context();
-            if (ctx != null) {
-                double[][] cx = ctx.x().clone();
-                for (int i = 0; i < n; i++) {
-                    cx[v.index()[i]] = x[i];
-                }
-                ctx = new PreparedData.Context(ctx.time(), cx, ctx.barMillis());
-            }
-            PreparedData d2 = new PreparedData(d.fold(), d.task(), d.classes(), d.train(), shuffled, d.test(), d.scaler(),
-                    d.boundaries(), d.targetCenter(), d.targetScale(), ctx, d.extraTargets());
             out[j] = loss(p.predict(d2, shuffled), v.y(), classify) - base;
+            for (int i = 0; i < n; i++) {
+                x[i][j] = v.x()[i][j];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A model that reads one row at a time: the validation rows and their copy with each column shuffled in turn, as
+     * one float32 matrix of {@code (cols + 1) x n} rows and one prediction pass (a small network's cost is mostly per
+     * pass and per copy). The same shuffles and losses as one pass per column.
+     */
+    private static double[] stacked(Predictor p, PreparedData.Part v, int cols, boolean classify, long seed) {
+        int n = v.rows();
+        float[] x = new float[(cols + 1) * n * cols];
+        for (int b = 0; b <= cols; b++) {
+            for (int i = 0; i < n; i++) {
+                double[] row = v.x()[i];
+                int at = (b * n + i) * cols;
+                for (int c = 0; c < cols; c++) {
+                    x[at + c] = (float) row[c];
+                }
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            int[] perm = Dl4jTrainer.shuffled(n, new Random(seed + j));
+            for (int i = 0; i < n; i++) {
+                x[((j + 1) * n + i) * cols + j] = (float) v.x()[perm[i]][j];
+            }
+        }
+        double[][] outs = p.predictRows(x, (cols + 1) * n);
+        double base = loss(java.util.Arrays.copyOfRange(outs, 0, n), v.y(), classify);
+        double[] out = new double[cols];
+        for (int j = 0; j < cols; j++) {
+            out[j] = loss(java.util.Arrays.copyOfRange(outs, (j + 1) * n, (j + 2) * n), v.y(), classify) - base;
         }
         return out;
     }

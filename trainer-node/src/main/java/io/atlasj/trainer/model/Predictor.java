@@ -260,28 +260,51 @@ public final class Predictor implements AutoCloseable {
                     x[i * inputs + c] = (float) part.x()[i][c];
                 }
             }
-            if (trees != null) {
-                try {
-                    float[][] o = trees.inplace_predict(x, n, inputs, Float.NaN, treeRange);
-                    for (int i = 0; i < n; i++) {
-                        out[i] = doubles(o[i]);
-                    }
-                } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
-                    throw new IllegalStateException("XGBoost: " + e.getMessage(), e);
-                }
-                return out;
-            }
-            INDArray o = net.output(Nd4j.create(x, new long[] {n, inputs}, 'c'), false);
-            for (int i = 0; i < n; i++) {
-                out[i] = doubles(o.getRow(i).toFloatVector());
-            }
-            return out;
+            return predictRows(x, n);
         }
         float[][] o = SameDiffTrainer.outputs(sd, infer, new SdInputs(sd.arch, data), part)[0];
         for (int i = 0; i < n; i++) {
             out[i] = doubles(o[i]);
         }
         return out;
+    }
+
+    /**
+     * A row model's (dense, logistic, linear, trees) outputs for {@code n} rows given as one float32 row-major matrix
+     * of {@link #inputs} columns: one pass.
+     */
+    double[][] predictRows(float[] x, int n) {
+        double[][] out = new double[n][];
+        if (trees != null) {
+            try {
+                float[][] o = trees.inplace_predict(x, n, inputs, Float.NaN, treeRange);
+                for (int i = 0; i < n; i++) {
+                    out[i] = doubles(o[i]);
+                }
+            } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+                throw new IllegalStateException("XGBoost: " + e.getMessage(), e);
+            }
+            return out;
+        }
+        if (net == null) {
+            throw new IllegalStateException("a sequence model reads windows, not rows");
+        }
+        INDArray o = net.output(Nd4j.create(x, new long[] {n, inputs}, 'c'), false);
+        int w = (int) o.size(1);
+        float[] flat = o.dup('c').data().asFloat(); // one copy: a row view per row costs more than the pass
+        for (int i = 0; i < n; i++) {
+            double[] v = new double[w];
+            for (int c = 0; c < w; c++) {
+                v[c] = flat[i * w + c];
+            }
+            out[i] = v;
+        }
+        return out;
+    }
+
+    /** Whether the model reads one row at a time (dense, logistic, linear, trees, not the SameDiff networks). */
+    boolean readsRows() {
+        return net != null || trees != null;
     }
 
     /** Frees the native memory of a tree model (XGBoost's booster); the networks' arrays are left to the GC. */
