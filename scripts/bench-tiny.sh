@@ -10,21 +10,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$here/.."
-data="$root/../shared/data/binance-um-1m/LINKUSDT/LINKUSDT-1m-2023-02.csv.gz"
 slots="${1:-1}"
 runs="${2:-5}"
-if [ ! -f "$data" ]; then echo "needs $data (../shared/data beside the project)" >&2; exit 1; fi
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "needs PyTorch for /usr/bin/python3: apt-get install python3-torch" >&2; exit 1
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# one prepared home (the data imported, the featureset built and exported for PyTorch); each timed run starts from a
-# fresh copy of it, so Atlas trains all 100 models every time
-export ATLAS_HOME="$work/base"
-"$root/atlas" data import --format binance-klines --exchange binance-um "$data" >/dev/null
-"$root/atlas" features build "$root/scripts/featuresets/bench-30.yaml" --out "$work/bench-30.csv" >/dev/null
-unset ATLAS_HOME
+# each timed run starts from a fresh copy of the prepared home, so Atlas trains all 100 models every time
+"$here/bench/bench-30-home.sh" "$work"
 cat > "$work/atlas.sh" <<EOF
 #!/usr/bin/env bash
 set -e

@@ -10,18 +10,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$here/.."
-data="$root/../shared/data/binance-um-1m/LINKUSDT/LINKUSDT-1m-2023-02.csv.gz"
 runs="${1:-5}"
-if [ ! -f "$data" ]; then echo "needs $data (../shared/data beside the project)" >&2; exit 1; fi
 if ! /usr/bin/python3 -c 'import xgboost' 2>/dev/null; then
   echo "needs XGBoost for /usr/bin/python3: apt-get install python3-xgboost" >&2; exit 1
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-export ATLAS_HOME="$work/base"
-"$root/atlas" data import --format binance-klines --exchange binance-um "$data" >/dev/null
-"$root/atlas" features build "$root/scripts/featuresets/bench-30.yaml" --out "$work/bench-30.csv" >/dev/null
-unset ATLAS_HOME
+"$here/bench/bench-30-home.sh" "$work"
 cat > "$work/atlas.sh" <<EOF
 #!/usr/bin/env bash
 set -e

@@ -249,8 +249,9 @@ final class FeaturesCommand {
             List<io.atlasj.workspec.results.ResultsObject> results = new ArrayList<>();
             try (var s = java.nio.file.Files.list(dir)) {
                 for (Path d : s.sorted().toList()) {
-                    io.atlasj.workspec.results.ResultsIo.complete(d).filter(r -> "done".equals(r.status()))
-                            .ifPresent(results::add);
+                    // the JSON is what counts here: only the test series are read with it
+                    io.atlasj.workspec.results.ResultsIo.verifyOutOfSample(d).result()
+                            .filter(r -> "done".equals(r.status())).ifPresent(results::add);
                 }
             }
             Selection sel = Selection.of(results, unit);
@@ -269,7 +270,8 @@ final class FeaturesCommand {
             if (java.nio.file.Files.exists(file)) {
                 throw new UserException(file + " exists: give another --out, or remove it first");
             }
-            java.nio.file.Files.writeString(file, sel.yaml(name, top, workspec + " --unit " + unit));
+            String yaml = sel.yaml(name, top, workspec + " --unit " + unit);
+            io.atlasj.home.Durable.write(file, tmp -> java.nio.file.Files.writeString(tmp, yaml)); // whole or absent
             pw.printf(Locale.ROOT, "%d of %d inputs of %s, by %d models of %s/%s: %s%n", top, sel.declared().size(),
                     sel.name(), sel.models(), workspec, unit, file);
             return 0;

@@ -39,26 +39,7 @@ class TrainerLearnsTest {
 
     /** n rows of 4 standard normal inputs; the target from {@code f}; 60/20/20 in order. */
     static PreparedData data(int n, long seed, boolean classify, ToDoubleFunction<double[]> f) {
-        Random r = new Random(seed);
-        double[][] x = new double[n][4];
-        double[] y = new double[n];
-        long[] t = new long[n];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < 4; c++) {
-                x[i][c] = r.nextGaussian();
-            }
-            y[i] = f.applyAsDouble(x[i]);
-            t[i] = i * 60_000L;
-        }
-        int a = n * 6 / 10;
-        int b = n * 8 / 10;
-        return new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION : DatasetOptions.Task.REGRESSION,
-                classify ? 2 : 0, part(t, x, y, 0, a), part(t, x, y, a, b), part(t, x, y, b, n), null, null);
-    }
-
-    static PreparedData.Part part(long[] t, double[][] x, double[] y, int from, int to) {
-        return new PreparedData.Part(java.util.Arrays.copyOfRange(t, from, to), java.util.Arrays.copyOfRange(x, from, to),
-                java.util.Arrays.copyOfRange(y, from, to));
+        return io.atlasj.trainer.model.TestData.normal(n, seed, classify ? 2 : 0, f);
     }
 
     static double accuracy(TrainingResult.Predictions p, PreparedData.Part part) {

@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Binance's public market data: the kline stream ({@code /ws/SYMBOL@kline_INTERVAL}) of the model's base market at its
@@ -379,10 +377,9 @@ final class BinanceFeed implements Feed {
             text.append(k.csv()).append('\n');
         }
         Path file = spool.resolve(symbol + "-" + interval + "-" + klines.get(0).open() + ".csv");
-        Path tmp = spool.resolve(file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // whole or absent after a kill (the import, into H2, is the commit point)
+            io.atlasj.home.Durable.replace(file, tmp -> Files.writeString(tmp, text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -394,21 +391,13 @@ final class BinanceFeed implements Feed {
 
     /** Imports the spool's files in name order: deleted when imported, moved to {@code rejected/} when refused. */
     private void importSpool() {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(spool)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + spool + ": " + e.getMessage(), e);
-        }
-        for (Path f : files) {
-            if (Feed.importFile(store, f, imports, spool, out)) {
-                try {
-                    Files.delete(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete " + f + ": " + e.getMessage(), e);
-                }
+        Feed.importWaiting(store, spool, imports, out, f -> {
+            try {
+                Files.delete(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + f + ": " + e.getMessage(), e);
             }
-        }
+        });
     }
 
     @Override

@@ -57,6 +57,32 @@ interface Feed extends AutoCloseable {
     }
 
     /**
+     * Imports the files waiting in {@code folder}, oldest name first, each through {@link #importFile}; names starting
+     * with {@code .} or ending in {@code .tmp} or {@code .part} are still being written and are left alone. Each
+     * imported file is handed to {@code imported} (to move or delete it); returns how many were imported.
+     */
+    static int importWaiting(MarketDataStore store, Path folder, ImportOptions options, Consumer<String> out,
+                             Consumer<Path> imported) {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(folder)) {
+            files = s.filter(Files::isRegularFile).filter(p -> {
+                String n = p.getFileName().toString();
+                return !n.startsWith(".") && !n.endsWith(".tmp") && !n.endsWith(".part");
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+        int n = 0;
+        for (Path f : files) {
+            if (importFile(store, f, options, folder, out)) {
+                imported.accept(f);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * Imports {@code f} as {@code atlas data import} would (one transaction, resampled to every timeframe); true when
      * imported. A refused file is moved to {@code folder/rejected/} with its reason in a {@code .error} file beside it.
      */
@@ -221,27 +247,13 @@ interface Feed extends AutoCloseable {
 
         /** Imports the files waiting in the folder, oldest name first; returns how many were imported. */
         private int importNewFiles() {
-            List<Path> files;
-            try (Stream<Path> s = Files.list(folder)) {
-                files = s.filter(Files::isRegularFile).filter(p -> {
-                    String n = p.getFileName().toString();
-                    return !n.startsWith(".") && !n.endsWith(".tmp") && !n.endsWith(".part");
-                }).sorted().toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
-            }
-            int imported = 0;
-            for (Path f : files) {
-                if (importFile(store, f, options, folder, out)) {
-                    try {
-                        move(f, folder, "imported");
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
-                    }
-                    imported++;
+            return importWaiting(store, folder, options, out, f -> {
+                try {
+                    move(f, folder, "imported");
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
                 }
-            }
-            return imported;
+            });
         }
 
         @Override

@@ -5,11 +5,8 @@ import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -188,16 +185,11 @@ final class GbmTrainer {
         return new TrainingResult.Predictions(values, probs);
     }
 
-    /** Writes the model durably: a temporary file, forced to disk, renamed over {@code file}. */
+    /** Writes the model whole or not at all (the result naming it with its SHA-256 is the commit point). */
     private static void save(Booster b, Path file) throws XGBoostError {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        byte[] bytes = b.toByteArray("ubj");
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(tmp, b.toByteArray("ubj"));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            io.atlasj.home.Durable.replace(file, tmp -> Files.write(tmp, bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model to " + file + ": " + e.getMessage(), e);
         }

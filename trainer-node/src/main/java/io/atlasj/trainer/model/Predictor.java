@@ -253,14 +253,8 @@ public final class Predictor implements AutoCloseable {
         if (n == 0) {
             return out;
         }
-        if (net != null || trees != null) {
-            float[] x = new float[n * inputs];
-            for (int i = 0; i < n; i++) {
-                for (int c = 0; c < inputs; c++) {
-                    x[i * inputs + c] = (float) part.x()[i][c];
-                }
-            }
-            return predictRows(x, n);
+        if (readsRows()) {
+            return predictRows(GbmTrainer.flat(part.x()), n);
         }
         float[][] o = SameDiffTrainer.outputs(sd, infer, new SdInputs(sd.arch, data), part)[0];
         for (int i = 0; i < n; i++) {

@@ -9,7 +9,6 @@ import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,25 +20,6 @@ class GbmTrainerTest {
     @TempDir
     Path dir;
 
-    static PreparedData data(int n, long seed, boolean classify, int classes, ToDoubleFunction<double[]> f) {
-        Random r = new Random(seed);
-        double[][] x = new double[n][4];
-        double[] y = new double[n];
-        long[] t = new long[n];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < 4; c++) {
-                x[i][c] = r.nextGaussian();
-            }
-            y[i] = f.applyAsDouble(x[i]);
-            t[i] = i * 60_000L;
-        }
-        int a = n * 6 / 10;
-        int b = n * 8 / 10;
-        return new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION : DatasetOptions.Task.REGRESSION,
-                classify ? classes : 0, TestData.sub(t, x, y, 0, a), TestData.sub(t, x, y, a, b),
-                TestData.sub(t, x, y, b, n), null, null);
-    }
-
     static ModelSpec gbm(DatasetOptions.Task task, Object... settings) throws Exception {
         ModelEntry.Builder b = ModelEntry.builder("gbm", ModelType.GBM);
         for (int i = 0; i < settings.length; i += 2) {
@@ -50,7 +30,7 @@ class GbmTrainerTest {
 
     @Test
     void treesLearnInteractionsALinearModelCannotAndPredictTheirClassFromTheirProbabilities() throws Exception {
-        PreparedData d = data(4000, 3, true, 2, x -> x[0] * x[1] > 0 ? 1 : 0); // XOR of signs
+        PreparedData d = TestData.normal(4000, 3, 2, x -> x[0] * x[1] > 0 ? 1 : 0); // XOR of signs
         TrainingResult r = new Dl4jTrainer().train(gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 300, "eta", 0.1),
                 d, ModelTrainer.Listener.NONE);
         assertThat(r.ok()).as(r.failure()).isTrue();
@@ -62,7 +42,7 @@ class GbmTrainerTest {
             assertThat(r.test().values()[i]).isEqualTo(p[1] > p[0] ? 1.0 : 0.0);
         }
         // three classes too (multi:softprob)
-        PreparedData three = data(3000, 4, true, 3, x -> x[0] < -0.5 ? 0 : x[0] < 0.5 ? 1 : 2);
+        PreparedData three = TestData.normal(3000, 4, 3, x -> x[0] < -0.5 ? 0 : x[0] < 0.5 ? 1 : 2);
         TrainingResult r3 = new Dl4jTrainer().train(gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 100), three,
                 ModelTrainer.Listener.NONE);
         assertThat(r3.ok()).as(r3.failure()).isTrue();
@@ -73,7 +53,7 @@ class GbmTrainerTest {
     @Test
     void regressionTreesFitANonlinearFunction() throws Exception {
         Random noise = new Random(5);
-        PreparedData d = data(4000, 6, false, 0, x -> Math.sin(2 * x[0]) + 0.05 * noise.nextGaussian());
+        PreparedData d = TestData.normal(4000, 6, 0, x -> Math.sin(2 * x[0]) + 0.05 * noise.nextGaussian());
         TrainingResult r = new Dl4jTrainer().train(gbm(DatasetOptions.Task.REGRESSION, "rounds", 400, "eta", 0.1), d,
                 ModelTrainer.Listener.NONE);
         assertThat(r.ok()).as(r.failure()).isTrue();
@@ -85,7 +65,7 @@ class GbmTrainerTest {
     void earlyStoppingKeepsTheBestRoundAndTheSavedFilePredictsWhatTrainingStored() throws Exception {
         // labels that are mostly noise: the validation loss turns up after a few rounds
         Random noise = new Random(7);
-        PreparedData d = data(3000, 8, true, 2, x -> x[0] + 2 * noise.nextGaussian() > 0 ? 1 : 0);
+        PreparedData d = TestData.normal(3000, 8, 2, x -> x[0] + 2 * noise.nextGaussian() > 0 ? 1 : 0);
         ModelSpec spec = gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 2000, "eta", 0.3, "maxDepth", 8,
                 "earlyStopping", 10);
         Path file = dir.resolve("model.ubj");

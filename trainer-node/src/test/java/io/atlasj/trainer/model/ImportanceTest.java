@@ -22,7 +22,7 @@ class ImportanceTest {
 
     @Test
     void theInputsTheLabelIsMadeOfMatterAndTheOthersDoNot() throws Exception {
-        PreparedData d = GbmTrainerTest.data(3000, 11, true, 2, x -> x[0] + 0.5 * x[1] > 0 ? 1 : 0);
+        PreparedData d = TestData.normal(3000, 11, 2, x -> x[0] + 0.5 * x[1] > 0 ? 1 : 0);
         for (var entry : List.of(
                 ModelEntry.builder("gbm", ModelType.GBM).set("rounds", 100).set("eta", 0.1).build(),
                 ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(16)).set("epochs", 30).set("lr", 0.01)
@@ -48,7 +48,7 @@ class ImportanceTest {
             assertThat(Importance.permutation(p, d, 42)).containsExactly(imp); // seeded
         }
         // a regression's loss is the squared error
-        PreparedData reg = GbmTrainerTest.data(3000, 12, false, 0, x -> x[2] * x[2]);
+        PreparedData reg = TestData.normal(3000, 12, 0, x -> x[2] * x[2]);
         Path file = dir.resolve("reg.ubj");
         var spec = TestData.spec(ModelEntry.builder("gbm", ModelType.GBM).set("rounds", 200).set("eta", 0.1).build(),
                 DatasetOptions.Task.REGRESSION);

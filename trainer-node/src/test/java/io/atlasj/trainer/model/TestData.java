@@ -38,6 +38,28 @@ public final class TestData {
         return Expander.expand(ws).get(0);
     }
 
+    /**
+     * {@code n} rows of 4 standard normal inputs, the target from {@code f}, split 60/20/20 in order: a classification
+     * with {@code classes} classes, or a regression when {@code classes} is 0.
+     */
+    public static PreparedData normal(int n, long seed, int classes, java.util.function.ToDoubleFunction<double[]> f) {
+        java.util.Random r = new java.util.Random(seed);
+        double[][] x = new double[n][4];
+        double[] y = new double[n];
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 4; c++) {
+                x[i][c] = r.nextGaussian();
+            }
+            y[i] = f.applyAsDouble(x[i]);
+            t[i] = i * 60_000L;
+        }
+        int a = n * 6 / 10;
+        int b = n * 8 / 10;
+        return new PreparedData(0, classes > 0 ? DatasetOptions.Task.CLASSIFICATION : DatasetOptions.Task.REGRESSION,
+                classes, sub(t, x, y, 0, a), sub(t, x, y, a, b), sub(t, x, y, b, n), null, null);
+    }
+
     /** Rows whose class is the sign of input 0 three rows earlier. */
     public static PreparedData lagged(int n, long seed) {
         Random r = new Random(seed);
