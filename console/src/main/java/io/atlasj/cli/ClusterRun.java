@@ -102,9 +102,11 @@ final class ClusterRun {
         List<io.atlasj.workspec.results.ResultsObject> outcomes = new ArrayList<>();
         java.util.Set<String> baselineUnits = new java.util.HashSet<>();
         long failed = 0;
+        long stopped = 0;
         for (ClientEvent.Line l : f.lines()) {
             ModelSpec m = byKey.get(l.key());
             failed += l.state() == io.atlasj.trainer.engine.KeyStatus.FAILED ? 1 : 0;
+            stopped += l.state() == io.atlasj.trainer.engine.KeyStatus.STOPPED ? 1 : 0;
             String headline = l.headline() == null ? "" : l.headline();
             // a result file is read only where it is needed: one trained model per unit for the baselines, and a
             // model whose headline the coordinator did not have (finished before it restarted)
@@ -128,7 +130,8 @@ final class ClusterRun {
         out.print(Formats.table(List.of("UNIT", "MODEL", "TYPE", "STATUS", "ATTEMPTS", "NODE", "VALIDATION / TEST", "TIME"),
                 rows));
         RunCommand.baselines(outcomes).forEach(out::println);
-        out.printf(Locale.ROOT, "%d models: %d failed; run %s; %.1fs%n", f.lines().size(), failed, f.end().runId(),
+        out.printf(Locale.ROOT, "%d models: %s%d failed; run %s; %.1fs%n", f.lines().size(),
+                stopped == 0 ? "" : stopped + " stopped early by their unit's search, ", failed, f.end().runId(),
                 (System.nanoTime() - t0) / 1e9);
         ClientEvent.RunFinished end = f.end();
         if (end.dispatchP50Micros() >= 0 && end.millis() > 0) {

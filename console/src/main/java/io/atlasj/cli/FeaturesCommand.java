@@ -251,7 +251,7 @@ final class FeaturesCommand {
                 for (Path d : s.sorted().toList()) {
                     // the JSON is what counts here: only the test series are read with it
                     io.atlasj.workspec.results.ResultsIo.verifyOutOfSample(d).result()
-                            .filter(r -> "done".equals(r.status())).ifPresent(results::add);
+                            .filter(io.atlasj.stats.model.ModelEvaluation::trained).ifPresent(results::add);
                 }
             }
             Selection sel = Selection.of(results, unit);

@@ -94,9 +94,11 @@ final class RunCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         long failed = 0;
         long skipped = 0;
+        long stopped = 0;
         for (LocalRunner.Outcome o : outcomes) {
             ResultsObject r = o.result();
             failed += r.status().equals("failed") ? 1 : 0;
+            stopped += r.status().equals("stopped") ? 1 : 0;
             skipped += o.skipped() ? 1 : 0;
             rows.add(List.of(o.spec().unit(), o.spec().name(), o.spec().type().id(), r.status() + (o.skipped() ? " (earlier)" : ""),
                     o.headline().toString(), String.format(Locale.ROOT, "%.1fs", r.millis() / 1000.0)));
@@ -121,8 +123,9 @@ final class RunCommand implements Callable<Integer> {
                 lines.forEach(out::println);
             }
         }
-        out.printf(Locale.ROOT, "%d models: %d trained now, %d from earlier runs, %d failed; %.1fs%n", outcomes.size(),
-                outcomes.size() - skipped, skipped, failed, (System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "%d models: %d trained now, %d from earlier runs, %s%d failed; %.1fs%n", outcomes.size(),
+                outcomes.size() - skipped, skipped, stopped == 0 ? "" : stopped + " stopped early by their unit's search, ",
+                failed, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 

@@ -343,7 +343,7 @@ public final class WorkSpecYaml {
         }
 
         WorkUnit unit(YNode n, String path) {
-            YNode.Map m = map(n, path, Set.of("name", "featureset", "range", "dataset", "split", "models"),
+            YNode.Map m = map(n, path, Set.of("name", "featureset", "range", "dataset", "split", "models", "search"),
                     Set.of("name", "featureset", "dataset", "split", "models"));
             if (m == null) {
                 return null;
@@ -385,6 +385,8 @@ public final class WorkSpecYaml {
             }
             DatasetOptions ds = m.entries().containsKey("dataset") ? dataset(m.entries().get("dataset"), path + ".dataset", set) : null;
             SplitPolicy split = m.entries().containsKey("split") ? split(m.entries().get("split"), path + ".split") : null;
+            Search search = m.entries().containsKey("search") ? search(m.entries().get("search"), path + ".search")
+                    : Search.NONE;
             List<ModelEntry> models = new ArrayList<>();
             YNode ms = m.entries().get("models");
             if (ms instanceof YNode.Seq seq) {
@@ -431,14 +433,77 @@ public final class WorkSpecYaml {
             } else if (ms != null) {
                 problem(ms, path + ".models", "must be a list of models");
             }
-            if (name == null || set == null || ds == null || split == null) {
+            if (name == null || set == null || ds == null || split == null || search == null) {
                 return null;
             }
             long f = from;
             long t = to;
             String sn = setName;
             FeatureLabelSet fls = set;
-            return checked(n, path, () -> new WorkUnit(name, sn, fls, f, t, ds, split, models));
+            return checked(n, path, () -> new WorkUnit(name, sn, fls, f, t, ds, split, models, search));
+        }
+
+        /** {@code search: {type: asha, resource: epochs, min: 2, max: 50, reduction: 3}} or {@code {type: median, ...}}. */
+        Search search(YNode n, String path) {
+            Set<String> all = Set.of("type", "resource", "min", "max", "reduction", "after", "minTrials");
+            YNode.Map m = map(n, path, all, Set.of("type"));
+            if (m == null || !m.entries().containsKey("type")) {
+                return null;
+            }
+            String type = text(m.entries().get("type"), path + ".type");
+            if (type == null) {
+                return null;
+            }
+            Set<String> fields = switch (type) {
+                case "none" -> Set.of("type");
+                case "asha" -> Set.of("type", "resource", "min", "max", "reduction");
+                case "median" -> Set.of("type", "after", "minTrials");
+                default -> {
+                    problem(m.entries().get("type"), path + ".type", "unknown search '" + type + "'"
+                            + Library.suggest(type, Set.of("none", "asha", "median")) + " (none: every trial trains to "
+                            + "its end; asha: successive halving at rungs of epochs; median: median stopping)");
+                    yield null;
+                }
+            };
+            if (fields == null) {
+                return null;
+            }
+            boolean ok = true;
+            for (var k : m.keys().entrySet()) {
+                if (!fields.contains(k.getKey()) && all.contains(k.getKey())) {
+                    problem(k.getValue(), path + "." + k.getKey(), "not a field of a " + type + " search (its fields: "
+                            + String.join(", ", new java.util.TreeSet<>(fields)) + ")");
+                    ok = false;
+                }
+            }
+            if (m.entries().containsKey("resource")) {
+                String r = text(m.entries().get("resource"), path + ".resource");
+                if (r != null && !r.equals("epochs")) {
+                    problem(m.entries().get("resource"), path + ".resource", "must be epochs (a tree model's boosting "
+                            + "rounds count as its epochs), got '" + r + "'");
+                    ok = false;
+                }
+            }
+            Search out = null;
+            switch (type) {
+                case "none" -> out = Search.NONE;
+                case "asha" -> {
+                    Integer min = intField(m, "min", path + ".min", 1, 1_000_000, 1);
+                    Integer max = intField(m, "max", path + ".max", 2, 1_000_000, 0);
+                    Integer red = intField(m, "reduction", path + ".reduction", 2, 1_000, 3);
+                    if (min != null && max != null && red != null) {
+                        out = checked(n, path, () -> Search.asha(min, max, red));
+                    }
+                }
+                default -> {
+                    Integer after = intField(m, "after", path + ".after", 1, 1_000_000, 5);
+                    Integer minTrials = intField(m, "minTrials", path + ".minTrials", 1, 1_000_000, 3);
+                    if (after != null && minTrials != null) {
+                        out = checked(n, path, () -> Search.median(after, minTrials));
+                    }
+                }
+            }
+            return ok ? out : null;
         }
 
         Long time(YNode n, String path) {
@@ -913,7 +978,8 @@ public final class WorkSpecYaml {
     public static String writeSelfContained(WorkSpec s) {
         WorkSpec.Builder b = WorkSpec.builder(s.name()).execution(s.execution()).costs(s.costs()).trading(s.trading());
         for (WorkUnit u : s.units()) {
-            b.unit(new WorkUnit(u.name(), null, u.featureset(), u.from(), u.to(), u.dataset(), u.split(), u.models()));
+            b.unit(new WorkUnit(u.name(), null, u.featureset(), u.from(), u.to(), u.dataset(), u.split(), u.models(),
+                    u.search()));
         }
         return write(b.build());
     }
@@ -988,6 +1054,9 @@ public final class WorkSpecYaml {
             sb.append(", rebalance: ").append(d.rebalance().name().toLowerCase(Locale.ROOT)).append(", scaling: ")
                     .append(d.scaling().name().toLowerCase(Locale.ROOT)).append("}\n");
             sb.append("    split: ").append(split(u.split())).append('\n');
+            if (u.search().type() != Search.Type.NONE) {
+                sb.append("    search: ").append(u.search().yaml()).append('\n');
+            }
             sb.append("    models:\n");
             for (ModelEntry m : u.models()) {
                 sb.append("      - name: ").append(q(m.name())).append('\n');

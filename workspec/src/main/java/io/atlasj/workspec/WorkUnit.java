@@ -11,10 +11,18 @@ import java.util.Objects;
  * @param featuresetName the name the YAML gave ({@code quickstart}) or null for an inline set
  * @param from           first row (UTC ms, inclusive), or {@link Long#MIN_VALUE} for all data
  * @param to             end (UTC ms, exclusive), or {@link Long#MAX_VALUE}
+ * @param search         whether its trials may stop early, comparing each other ({@link Search#NONE}: no)
  */
 public record WorkUnit(String name, String featuresetName, FeatureLabelSet featureset, long from, long to,
-                       DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models) {
+                       DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models, Search search) {
+    /** A unit whose trials all train to their end. */
+    public WorkUnit(String name, String featuresetName, FeatureLabelSet featureset, long from, long to,
+                    DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models) {
+        this(name, featuresetName, featureset, from, to, dataset, split, models, Search.NONE);
+    }
+
     public WorkUnit {
+        search = search == null ? Search.NONE : search;
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(featureset, "featureset");
         Objects.requireNonNull(dataset, "dataset");

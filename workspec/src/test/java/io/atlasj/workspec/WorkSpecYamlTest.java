@@ -505,4 +505,66 @@ class WorkSpecYamlTest {
                 .contains("trees.yaml:11:").contains("units[0].models[0].training.epochs: does not apply to gbm")
                 .contains("2 problem(s)")); // seed is a training setting gbm takes
     }
+
+    @Test
+    void aUnitsSearchIsReadWrittenBackAndItsMistakesAreLocated() throws Exception {
+        String ok = """
+                name: s
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    search: {type: asha, resource: epochs, min: 2, max: 50, reduction: 3}
+                    models:
+                      - {name: d, type: dnn, hidden: [[8]], training: {lr: [0.001, 0.01]}}
+                  - name: v
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    search: {type: median, after: 4}
+                    models:
+                      - {name: d, type: dnn, hidden: [[4]]}
+                """;
+        WorkSpec ws = WorkSpecYaml.read("s.yaml", ok, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false);
+        assertThat(ws.units().get(0).search()).isEqualTo(Search.asha(2, 50, 3));
+        assertThat(ws.units().get(1).search()).isEqualTo(Search.median(4, 3));
+        assertThat(Search.asha(2, 50, 3).rung(2)).isTrue();
+        assertThat(Search.asha(2, 50, 3).rung(6)).isTrue();
+        assertThat(Search.asha(2, 50, 3).rung(18)).isTrue();
+        assertThat(Search.asha(2, 50, 3).rung(54)).isFalse(); // at or beyond max
+        assertThat(Search.asha(2, 50, 3).rung(3)).isFalse();
+        assertThat(Search.asha(2, 0, 3).rung(54)).isTrue();
+        // the self-contained YAML a cluster node reads carries the search, and the keys do not change
+        WorkSpec back = WorkSpecYaml.read("back.yaml", WorkSpecYaml.writeSelfContained(ws),
+                FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false);
+        assertThat(back.units().get(0).search()).isEqualTo(ws.units().get(0).search());
+        assertThat(back.units().get(1).search()).isEqualTo(ws.units().get(1).search());
+        assertThat(Expander.expand(back).stream().map(ModelSpec::key).toList())
+                .isEqualTo(Expander.expand(ws).stream().map(ModelSpec::key).toList());
+        String bad = """
+                name: s
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    search: {type: asha, resource: steps, min: 0, after: 3}
+                    models:
+                      - {name: d, type: dnn, hidden: [[8]]}
+                  - name: v
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    search: {type: hyperband}
+                    models:
+                      - {name: d, type: dnn, hidden: [[8]]}
+                """;
+        assertThatThrownBy(() -> WorkSpecYaml.read("s.yaml", bad, FeaturesetLocator.beside(SPECS.resolve("x.yaml")),
+                false)).isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                .contains("s.yaml:7:").contains("units[0].search.after: not a field of a asha search")
+                .contains("units[0].search.resource: must be epochs")
+                .contains("units[0].search.min: must be in [1, 1000000], got 0")
+                .contains("s.yaml:14:").contains("units[1].search.type: unknown search 'hyperband'"));
+    }
 }

@@ -409,7 +409,7 @@ public final class Console {
         if (known != null) {
             return known.get();
         }
-        if (!"done".equals(r.status())) {
+        if (!ModelEvaluation.trained(r)) {
             throw new UserException("result " + r.key() + " is " + r.status() + (r.failure() == null ? ""
                     : " (" + r.failure() + ")") + ": it has no out-of-sample rows to show");
         }

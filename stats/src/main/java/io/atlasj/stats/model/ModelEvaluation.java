@@ -199,7 +199,8 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
     }
 
     /**
-     * The results of a WorkSpec evaluated, element {@code i} for result {@code i}, null for a result that is not done;
+     * The results of a WorkSpec evaluated, element {@code i} for result {@code i}, null for a failed result (one
+     * stopped early by its search is evaluated on the folds it trained);
      * a result without a featureset (an ensemble) is traded on the label its unit's other results resolved.
      */
     public static List<ModelEvaluation> ofAll(List<ResultsObject> results, Pricing pricing) {
@@ -209,9 +210,14 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         }
         List<ModelEvaluation> out = new ArrayList<>();
         for (ResultsObject r : results) {
-            out.add("done".equals(r.status()) ? of(r, pricing, unitLabel.get(unitOf(r))) : null);
+            out.add(trained(r) ? of(r, pricing, unitLabel.get(unitOf(r))) : null);
         }
         return out;
+    }
+
+    /** Whether a result has a trained model: done, or stopped early by its unit's search. */
+    public static boolean trained(ResultsObject r) {
+        return "done".equals(r.status()) || "stopped".equals(r.status());
     }
 
     /** {@link #of(ResultsObject, Pricing, String)} for a result that records its featureset. */
@@ -229,8 +235,8 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
      */
     public static ModelEvaluation of(ResultsObject r, Pricing pricing, String unitLabel) {
         String where = "result " + r.key() + " (" + unitOf(r) + "/" + nameOf(r) + ")";
-        if (!"done".equals(r.status())) {
-            throw new IllegalArgumentException(where + ": status is " + r.status() + ", not done");
+        if (!trained(r)) {
+            throw new IllegalArgumentException(where + ": status is " + r.status() + ", not done (or stopped)");
         }
         List<Row> rows = new ArrayList<>();
         Integer classes = null;

@@ -21,7 +21,15 @@ import org.apache.commons.math3.stat.descriptive.moment.Variance;
  * (1,000 stationary-bootstrap resamples, mean block length {@code T^(1/3)}, seed 42), two baselines on the same rows
  * and costs (buy-and-hold, and {@link #RANDOM_SIGNS} random-sign signals), and a verdict in words.
  *
- * @param models       the unit's traded models, in the order given
+ * <p>Trials stopped early by their unit's search (status {@code stopped}) are trials of the search all the same.
+ * The common rows are those of the trials that trained to their end; a stopped trial that predicted all of them (a
+ * unit of one fold) joins every statistic; one stopped before its last fold has no prediction for the later rows
+ * and counts in the DSR's number of trials only ({@code partial}). None is left out unsaid.
+ *
+ * @param models       the unit's traded models in the statistics, in the order given
+ * @param stopped      how many of the unit's traded trials were stopped early by its search (in {@code models} or
+ *                     {@code partial})
+ * @param partial      stopped trials without predictions for every common row: in the DSR's count of trials only
  * @param rows         aligned out-of-sample rows used
  * @param bars         bars of the books marked on those rows
  * @param best         index of the model with the highest net Sharpe ratio per bar on the aligned bars
@@ -35,7 +43,8 @@ import org.apache.commons.math3.stat.descriptive.moment.Variance;
  * @param buyHold      buy-and-hold on the same rows, same book and costs; null when nothing is traded
  * @param randomSharpe95 95th percentile of the net Sharpe ratio per bar of random-sign signals on the same rows
  */
-public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, int bars, int best, double bestSharpe,
+public record TrialFamily(String unit, List<ModelEvaluation> models, int stopped, int partial, int rows, int bars,
+                          int best, double bestSharpe,
                           double bestAnnual, double dsr, double pbo, double pboNoSkill, double[] pboLogits,
                           double realityCheck, double spa, Performance buyHold, double randomSharpe95, String verdict) {
     public static final int PBO_BLOCKS = 8;
@@ -45,16 +54,27 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
 
     /** The trials of one unit; models without trading are left out (the caller keeps them in the leaderboard). */
     public static TrialFamily of(String unit, List<ModelEvaluation> all) {
-        List<ModelEvaluation> models = all.stream().filter(m -> m.trading().isPresent()).toList();
-        if (models.isEmpty()) {
+        List<ModelEvaluation> traded = all.stream().filter(m -> m.trading().isPresent()).toList();
+        if (traded.isEmpty()) {
             String why = all.isEmpty() ? "no models" : all.get(0).returnBasis();
-            return empty(unit, models, 0, "no traded models (" + why + ")");
+            return empty(unit, traded, 0, 0, 0, "no traded models (" + why + ")");
         }
-        long[] times = common(models);
+        List<ModelEvaluation> complete = traded.stream().filter(m -> !stopped(m)).toList();
+        long[] times = common(complete.isEmpty() ? traded : complete);
+        int stopped = (int) traded.stream().filter(TrialFamily::stopped).count();
+        List<ModelEvaluation> models = new ArrayList<>();
+        int partial = 0;
+        for (ModelEvaluation m : traded) {
+            if (!stopped(m) || complete.isEmpty() || covers(m.oos().time(), times)) {
+                models.add(m);
+            } else {
+                partial++;
+            }
+        }
         int n = times.length;
         int l = models.size();
         if (n < 3) {
-            return empty(unit, models, n, "too few common out-of-sample rows (" + n + ") to judge");
+            return empty(unit, models, stopped, partial, n, "too few common out-of-sample rows (" + n + ") to judge");
         }
         // one column of per-bar net returns per model; each book is dropped once its column is copied, so ten
         // thousand models hold one matrix, not ten thousand books
@@ -90,7 +110,8 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
         if (l >= 2 && finite.length >= 2 && Double.isFinite(sharpe[best])) {
             double skew = Performance.skewness(bestPnl);
             double kurt = Performance.kurtosis(bestPnl);
-            dsr = DeflatedSharpe.deflated(sharpe[best], t, skew, kurt, l, new Variance().evaluate(finite));
+            // every trial of the search counts, the stopped ones without the later rows too
+            dsr = DeflatedSharpe.deflated(sharpe[best], t, skew, kurt, l + partial, new Variance().evaluate(finite));
         }
         double pbo = Double.NaN;
         double[] logits = new double[0];
@@ -117,13 +138,33 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int rows, i
         double random95 = new org.apache.commons.math3.stat.descriptive.rank.Percentile()
                 .evaluate(Arrays.stream(random).filter(Double::isFinite).toArray(), 95);
         double noSkill = BacktestOverfitting.noSkill(l);
-        return new TrialFamily(unit, models, n, t, best, sharpe[best], bestPerf.sharpeAnnual(), dsr, pbo, noSkill,
-                logits, rc, spa, hold, random95, verdict(models.get(best).name(), l, sharpe[best], bestPerf, dsr, pbo,
+        return new TrialFamily(unit, models, stopped, partial, n, t, best, sharpe[best], bestPerf.sharpeAnnual(), dsr, pbo, noSkill,
+                logits, rc, spa, hold, random95, verdict(models.get(best).name(), l + partial, sharpe[best], bestPerf, dsr, pbo,
                 noSkill, rc, spa, bt.costs()));
     }
 
-    private static TrialFamily empty(String unit, List<ModelEvaluation> models, int rows, String verdict) {
-        return new TrialFamily(unit, models, rows, 0, -1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+    /** Whether a trial was stopped early by its unit's search. */
+    public static boolean stopped(ModelEvaluation m) {
+        return "stopped".equals(m.result().status());
+    }
+
+    /** Whether every one of the ascending {@code times} is among the ascending {@code have}. */
+    static boolean covers(long[] have, long[] times) {
+        int j = 0;
+        for (long t : times) {
+            while (j < have.length && have[j] < t) {
+                j++;
+            }
+            if (j == have.length || have[j] != t) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static TrialFamily empty(String unit, List<ModelEvaluation> models, int stopped, int partial, int rows,
+                                     String verdict) {
+        return new TrialFamily(unit, models, stopped, partial, rows, 0, -1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 new double[0], Double.NaN, Double.NaN, null, Double.NaN, verdict);
     }
 

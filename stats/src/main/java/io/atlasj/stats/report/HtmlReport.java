@@ -195,7 +195,7 @@ public final class HtmlReport {
                     return;
                 }
                 slim[i] = r.withoutSeries();
-                if (!"done".equals(r.status())) {
+                if (!ModelEvaluation.trained(r)) {
                     return;
                 }
                 if (ModelEvaluation.resolvedLabel(r).isEmpty()) {
@@ -321,7 +321,9 @@ public final class HtmlReport {
                 + "floor((N+1)/2)/N, 0.5 for an even N), and the bootstrap p-values of <b>White's Reality Check</b> and "
                 + "<b>Hansen's SPA</b> that the best beats staying flat (below 0.05 is significant). Baselines on the "
                 + "same rows and costs: buy-and-hold, and the 95th percentile of " + TrialFamily.RANDOM_SIGNS
-                + " random-sign signals. Sharpe ratios are per bar; annualised only over at least "
+                + " random-sign signals. Trials stopped early by a unit's search count as trials: in every statistic "
+                + "when they predicted every common row, in the DSR's number of trials only when they were stopped "
+                + "before the last fold. Sharpe ratios are per bar; annualised only over at least "
                 + io.atlasj.stats.trading.Performance.MIN_ANNUALISED.toDays() + " days.</p>\n<table class=mt><tr>"
                 + "<th>unit</th><th>traded on, costs</th><th>trials</th><th>rows</th><th>bars</th><th>best</th><th>net Sharpe/bar</th>"
                 + "<th>net Sharpe/yr</th><th>buy-and-hold Sharpe/bar</th><th>random 95th pct</th><th>DSR</th><th>PBO "
@@ -332,7 +334,9 @@ public final class HtmlReport {
             String on = f.models().isEmpty() ? "not traded" : f.models().get(0).trading().map(t -> t.market() + " "
                     + t.timeframe().label() + "; " + t.costs() + " (" + t.costsSource() + ")").orElse("not traded");
             h.append("<tr><td>").append(esc(f.unit())).append("</td><td>").append(esc(on)).append("</td><td>")
-                    .append(f.models().size()).append("</td><td>")
+                    .append(f.models().size() + f.partial())
+                    .append(f.stopped() == 0 ? "" : " (" + f.stopped() + " stopped early" + (f.partial() == 0 ? ""
+                            : ", " + f.partial() + " in the DSR only") + ")").append("</td><td>")
                     .append(f.rows()).append("</td><td>").append(f.bars()).append("</td><td>").append(best)
                     .append("</td><td>").append(num(f.bestSharpe(), 4)).append("</td><td>").append(num(f.bestAnnual(), 2))
                     .append("</td><td>").append(f.buyHold() == null ? "n/a" : num(f.buyHold().sharpe(), 4))
@@ -377,7 +381,9 @@ public final class HtmlReport {
                             + esc(e.name()) + "</a>").append("</td><td>")
                     .append(esc(String.valueOf(e.result().spec().getOrDefault("type", "?")))).append("</td><td>")
                     .append(m == null ? "<span class=bad title=\"" + esc(String.valueOf(e.result().failure())) + "\">"
-                            + esc(e.result().status()) + "</span>" : "done").append("</td>");
+                            + esc(e.result().status()) + "</span>" : "stopped".equals(e.result().status())
+                            ? "<span title=\"" + esc(String.valueOf(e.result().failure())) + "\">stopped</span>"
+                            : "done").append("</td>");
             if (m == null) {
                 for (int c = 0; c < 11; c++) {
                     h.append("<td data-v=\"\"></td>");

@@ -57,7 +57,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
  */
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     /** Checked when a slot asks for work: nodes of another protocol version are refused. 2: typed outcomes. */
-    public static final int PROTOCOL_VERSION = 2;
+    public static final int PROTOCOL_VERSION = 3;
     public static final String NAME = "atlas-coordinator";
 
     public sealed interface Command {
@@ -74,6 +74,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         DONE,
         /** A result file with status failed was written (the model could not be trained). */
         FAILED,
+        /** A result file with status stopped was written (the unit's search stopped the trial early). */
+        STOPPED,
         /** No result file: the slot could not run the key (featureset unreadable, spec mismatch, a crash). */
         CRASHED,
         /** The dispatch benchmark's trainers train nothing. */
@@ -84,6 +86,15 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     public record WorkDone(String runId, String key, String node, int slot, int attempt, Outcome outcome, String failure,
                            long millis, long dispatchMicros, ActorRef<FileServer.Command> files)
             implements Command, CborSerializable {
+    }
+
+    /**
+     * A trial of a unit with a search finished epoch {@code epochs} (from 1) of fold {@code fold}: recorded by the
+     * run's {@link io.atlasj.trainer.engine.TrialStopper}, and with {@code judge} judged, answered with
+     * {@link Trainer.StopTrial} when it stops the trial.
+     */
+    public record EpochReport(String runId, String unit, String key, int fold, int epochs, double validationLoss,
+                              boolean judge, ActorRef<Trainer.Command> replyTo) implements Command, CborSerializable {
     }
 
     /** Several keys of one assignment that finished within a few milliseconds of each other: one message for all. */
@@ -106,6 +117,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         DONE,
         /** In the results store with status failed. */
         FAILED,
+        /** In the results store with status stopped. */
+        STOPPED,
         /** Could not be ingested (missing, corrupt, a store error): the attempt failed. */
         REFUSED,
         /** A probe found no result on the harvester's disk yet. */
@@ -169,6 +182,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private static final class RunState {
         final RunLedger.Run run;
         final RunBook book;
+        final io.atlasj.trainer.engine.TrialStopper stopper;
         final Map<String, ModelSpec> specs = new HashMap<>();
         final Set<ActorRef<ClientEvent>> followers = new HashSet<>();
         final List<ClientEvent.Line> newlyFinished = new ArrayList<>();
@@ -192,6 +206,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         RunState(RunLedger.Run run, WorkSpec spec, List<ModelSpec> models) {
             this.run = run;
             this.book = new RunBook(run.runId(), models, RunBook.Policy.of(spec.execution()));
+            this.stopper = io.atlasj.trainer.engine.TrialStopper.of(spec);
             models.forEach(m -> specs.put(m.key(), m));
         }
 
@@ -271,6 +286,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 .onMessage(Follow.class, this::onFollow)
                 .onMessage(GetStatus.class, this::onStatus)
                 .onMessage(Harvested.class, this::onHarvested)
+                .onMessage(EpochReport.class, this::onEpoch)
                 .onMessage(KnownReply.class, this::onKnown)
                 .onMessage(Built.class, this::onBuilt)
                 .onMessage(Harvesters.class, this::onHarvesters)
@@ -572,6 +588,22 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         return files;
     }
 
+    private Behavior<Command> onEpoch(EpochReport r) {
+        RunState s = runs.get(r.runId());
+        if (s == null) {
+            return this;
+        }
+        if (!r.judge()) {
+            s.stopper.record(r.unit(), r.key(), r.fold(), r.epochs(), r.validationLoss());
+            return this;
+        }
+        String why = s.stopper.judge(r.unit(), r.key(), r.fold(), r.epochs());
+        if (why != null) {
+            r.replyTo().tell(new Trainer.StopTrial(r.runId(), r.key(), why));
+        }
+        return this;
+    }
+
     private void onWorkDone(WorkDone d) {
         RunState s = runs.get(d.runId());
         if (s == null) {
@@ -581,6 +613,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             case NOOP -> new RunBook.Noop();
             case DONE -> new RunBook.Trained(true, null, d.millis());
             case FAILED -> new RunBook.Trained(false, d.failure(), d.millis());
+            case STOPPED -> new RunBook.Trained(true, d.failure(), d.millis());
             case CRASHED -> new RunBook.Crashed(d.failure(), d.millis());
         };
         if (d.files() != null) {
@@ -612,6 +645,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         RunBook.Harvest answer = switch (h.outcome()) {
             case DONE -> new RunBook.Ingested(KeyStatus.DONE, h.headline());
             case FAILED -> new RunBook.Ingested(KeyStatus.FAILED, h.headline());
+            case STOPPED -> new RunBook.Ingested(KeyStatus.STOPPED, h.headline());
             case REFUSED -> new RunBook.Refused(h.detail());
             case ABSENT -> new RunBook.Absent();
         };
@@ -748,7 +782,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
     private ClientEvent.Progress progress(RunState s) {
         Map<KeyStatus, Integer> c = s.book.counts();
-        return new ClientEvent.Progress(s.run.runId(), s.book.size(), c.get(KeyStatus.DONE), c.get(KeyStatus.FAILED),
+        // a trial stopped by its unit's search is trained: it counts as done here, the lines tell it apart
+        return new ClientEvent.Progress(s.run.runId(), s.book.size(), c.get(KeyStatus.DONE) + c.get(KeyStatus.STOPPED),
+                c.get(KeyStatus.FAILED),
                 c.get(KeyStatus.ASSIGNED) + c.get(KeyStatus.HARVESTING), c.get(KeyStatus.QUEUED) + c.get(KeyStatus.WAITING),
                 List.copyOf(s.newlyFinished), s.moreFinished);
     }
@@ -772,7 +808,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             Map<KeyStatus, Integer> c = s.book.counts();
             queued += c.get(KeyStatus.QUEUED) + c.get(KeyStatus.WAITING);
             running += c.get(KeyStatus.ASSIGNED) + c.get(KeyStatus.HARVESTING);
-            done += c.get(KeyStatus.DONE);
+            done += c.get(KeyStatus.DONE) + c.get(KeyStatus.STOPPED);
             failed += c.get(KeyStatus.FAILED);
             for (KeyRecord k : s.book.records()) {
                 if (k.status() == KeyStatus.ASSIGNED && k.node() != null && k.slot() != null) {

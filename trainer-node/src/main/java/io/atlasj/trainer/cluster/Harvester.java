@@ -155,8 +155,12 @@ public final class Harvester {
     }
 
     private static Coordinator.Harvested ingested(String runId, String key, ResultsObject r) {
-        return new Coordinator.Harvested(runId, key, "done".equals(r.status()) ? Coordinator.HarvestOutcome.DONE
-                : Coordinator.HarvestOutcome.FAILED, Headline.of(r).toString(), null);
+        Coordinator.HarvestOutcome o = switch (r.status()) {
+            case "done" -> Coordinator.HarvestOutcome.DONE;
+            case "stopped" -> Coordinator.HarvestOutcome.STOPPED;
+            default -> Coordinator.HarvestOutcome.FAILED;
+        };
+        return new Coordinator.Harvested(runId, key, o, Headline.of(r).toString(), null);
     }
 
     private static void deleteTree(Path p) {

@@ -59,6 +59,10 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     public record Rejected(String reason) implements Command, CborSerializable {
     }
 
+    /** The coordinator's search stopped a trial this node trains: it stops after its current epoch. */
+    public record StopTrial(String runId, String key, String reason) implements Command, CborSerializable {
+    }
+
     private record SlotIdle(int slot) implements Command {
     }
 
@@ -93,6 +97,10 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     private final Map<String, Map<String, ModelSpec>> specs = new ConcurrentHashMap<>();
     private final Map<String, io.atlasj.workspec.WorkSpec> workspecs = new ConcurrentHashMap<>();
     private final Map<String, FeatureMatrix> matrices = new ConcurrentHashMap<>();
+    /** Trials the coordinator stopped, by run and key, with why: read by the slots after each epoch. */
+    private final Map<String, String> stops = new ConcurrentHashMap<>();
+    /** This actor, for the slots' threads (the context is the actor's own). */
+    private final ActorRef<Command> self;
 
     public static Behavior<Command> create(ActorRef<Coordinator.Command> coordinator, ActorRef<FileServer.Command> files,
                                            String node, AtlasHome home, ModelTrainer trainer, Settings settings) {
@@ -104,6 +112,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
                     ActorRef<FileServer.Command> files, String node, AtlasHome home, ModelTrainer trainer,
                     Settings settings) {
         super(ctx);
+        this.self = ctx.getSelf();
         this.coordinator = coordinator;
         this.files = files;
         this.node = node;
@@ -193,6 +202,10 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
                             ask(i);
                         }
                     }
+                    return this;
+                })
+                .onMessage(StopTrial.class, st -> {
+                    stops.put(st.runId() + "\n" + st.key(), st.reason());
                     return this;
                 })
                 .onMessage(Rejected.class, r -> {
@@ -311,18 +324,47 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
                 ms.add(m);
             }
             FeatureMatrix x = matrix(system, a.featuresets().get(ms.get(0).unit()), a.files());
-            io.atlasj.workspec.Execution ex = workspec(a).execution();
+            io.atlasj.workspec.WorkSpec ws = workspec(a);
+            io.atlasj.workspec.Execution ex = ws.execution();
+            java.util.Set<String> searched = new java.util.HashSet<>();
+            ws.units().stream().filter(u -> u.search().type() != io.atlasj.workspec.Search.Type.NONE)
+                    .forEach(u -> searched.add(u.name()));
             List<ResultsObject> rs = new LocalRunner(home, modelTrainer).runGroup(ms, x, new LocalRunner.Listener() {
                 @Override
                 public long checkpointEveryMillis() {
                     return ex.checkpointEvery().toMillis();
+                }
+
+                @Override
+                public void epoch(ModelSpec m, int fold, io.atlasj.trainer.model.TrainingResult.Epoch e) {
+                    if (searched.contains(m.unit())) {
+                        coordinator.tell(new Coordinator.EpochReport(a.runId(), m.unit(), m.key(), fold, e.epoch() + 1,
+                                e.validationLoss(), false, self));
+                    }
+                }
+
+                @Override
+                public String stop(ModelSpec m, int fold, io.atlasj.trainer.model.TrainingResult.Epoch e) {
+                    if (!searched.contains(m.unit())) {
+                        return null;
+                    }
+                    // the coordinator judges every trial of the unit (a pack's epochs all recorded first: messages
+                    // from one sender arrive in order); its answer arrives while this one trains on, so the trial
+                    // stops after the epoch during which the answer came (asynchronous, as asha is)
+                    coordinator.tell(new Coordinator.EpochReport(a.runId(), m.unit(), m.key(), fold, e.epoch() + 1,
+                            e.validationLoss(), true, self));
+                    return stops.get(a.runId() + "\n" + m.key());
                 }
             }, ex.pack());
             List<Coordinator.WorkDone> out = new ArrayList<>();
             for (int i = 0; i < group.size(); i++) {
                 ResultsObject r = rs.get(i);
                 out.add(new Coordinator.WorkDone(a.runId(), group.get(i).key(), node, a.slot(), group.get(i).attempt(),
-                        "done".equals(r.status()) ? Coordinator.Outcome.DONE : Coordinator.Outcome.FAILED, r.failure(),
+                        switch (r.status()) {
+                            case "done" -> Coordinator.Outcome.DONE;
+                            case "stopped" -> Coordinator.Outcome.STOPPED;
+                            default -> Coordinator.Outcome.FAILED;
+                        }, r.failure(),
                         r.millis(), dispatchMicros, files));
             }
             return out;

@@ -92,11 +92,11 @@ public final class RunBook {
     public sealed interface Harvest {
     }
 
-    /** The result is in the store: its status ({@code DONE} or {@code FAILED}) and one line for the table. */
+    /** The result is in the store: its status ({@code DONE}, {@code STOPPED} or {@code FAILED}) and one line for the table. */
     public record Ingested(KeyStatus status, String headline) implements Harvest {
         public Ingested {
             if (!status.terminal()) {
-                throw new IllegalArgumentException("an ingested result is done or failed, not " + status);
+                throw new IllegalArgumentException("an ingested result is done, stopped or failed, not " + status);
             }
         }
     }

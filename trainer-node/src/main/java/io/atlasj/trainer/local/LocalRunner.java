@@ -74,6 +74,22 @@ public final class LocalRunner {
         default void epoch(ModelSpec m, TrainingResult.Epoch e) {
         }
 
+        /**
+         * A model finished an epoch of fold {@code fold}: what the run's search records. The models of a pack are all
+         * told before any is asked whether it {@link #stop stops}. Tells {@link #epoch(ModelSpec, TrainingResult.Epoch)}.
+         */
+        default void epoch(ModelSpec m, int fold, TrainingResult.Epoch e) {
+            epoch(m, e);
+        }
+
+        /**
+         * Asked after each epoch of each fold: null to go on, or why the run's search stops the trial now (the fold
+         * ends with its best weights so far, its later folds are not trained, its result is {@code stopped}).
+         */
+        default String stop(ModelSpec m, int fold, TrainingResult.Epoch e) {
+            return null;
+        }
+
         /** A model is finished: its result without the prediction series, and its headline figure. */
         default void finished(ModelSpec m, ResultsObject r, io.atlasj.workspec.results.Headline headline, int done,
                               int total) {
@@ -125,6 +141,8 @@ public final class LocalRunner {
         private final List<ModelSpec> models;
         private final Listener listener;
         private final RunBook book;
+        /** The units' searches: which trials stop early. */
+        private final io.atlasj.trainer.engine.TrialStopper stopper;
         private final Map<String, ModelSpec> byKey = new HashMap<>();
         /** Finished keys' results without their series, and their headlines (thousands of models fit in memory). */
         private final Map<String, ResultsObject> results = new HashMap<>();
@@ -154,8 +172,7 @@ public final class LocalRunner {
                 ResultsStore.Ingest in = ingestion.run();
                 if (in.outcome() == ResultsStore.Outcome.INGESTED || in.outcome() == ResultsStore.Outcome.PRESENT) {
                     keep(key, in.result());
-                    return new RunBook.Ingested("done".equals(in.result().status()) ? KeyStatus.DONE
-                            : KeyStatus.FAILED, "");
+                    return new RunBook.Ingested(KeyStatus.ofResult(in.result().status()), "");
                 }
                 return new RunBook.Refused(in.detail());
             } catch (IOException | RuntimeException e) {
@@ -169,6 +186,16 @@ public final class LocalRunner {
             results.put(key, r.withoutSeries());
         }
 
+        /** A stored trial's curves, for its unit's search: a rerun compares new trials with the stored ones. */
+        private void remember(ModelSpec m, ResultsObject r) {
+            if (stopper.active(m.unit())) {
+                for (ResultsObject.FoldResult f : r.folds()) {
+                    stopper.replay(m.unit(), m.key(), f.fold(), f.curves().stream()
+                            .mapToDouble(c -> c.getOrDefault("validationLoss", Double.NaN)).toArray());
+                }
+            }
+        }
+
         LocalDriver(WorkSpec ws, List<ModelSpec> models, Listener listener) {
             this.ws = ws;
             this.models = models;
@@ -177,6 +204,7 @@ public final class LocalRunner {
             // in one process nothing travels: a second of grace, not the cluster's 30 s for messages and failure detection
             this.book = new RunBook(ws.name() + "-local", models, p.withGrace(LOCAL_GRACE_MS));
             book.slots(slots);
+            this.stopper = io.atlasj.trainer.engine.TrialStopper.of(ws);
             models.forEach(m -> byKey.put(m.key(), m));
         }
 
@@ -193,8 +221,12 @@ public final class LocalRunner {
                 // a complete result counts whether the store has it already or not (then it is ingested now); the
                 // store verifies it once and hands it back
                 ResultsStore.Ingest done = harvesting.ingest(m.workspec(), m.unit(), m.key(), null);
-                if (done.outcome() == ResultsStore.Outcome.INGESTED || done.outcome() == ResultsStore.Outcome.PRESENT) {
+                if ((done.outcome() == ResultsStore.Outcome.INGESTED || done.outcome() == ResultsStore.Outcome.PRESENT)
+                        && (!"stopped".equals(done.result().status()) || stopper.active(m.unit()))) {
+                    // a trial stopped by a search counts as trained while the unit has a search; without one it
+                    // trains again to its end
                     keep(m.key(), done.result());
+                    remember(m, done.result());
                     skipped.add(m.key());
                     present.add(m.key());
                     listener.skipped(m);
@@ -325,6 +357,19 @@ public final class LocalRunner {
                 }
 
                 @Override
+                public void epoch(ModelSpec m, int fold, TrainingResult.Epoch e) {
+                    if (stopper.active(m.unit())) {
+                        stopper.record(m.unit(), m.key(), fold, e.epoch() + 1, e.validationLoss());
+                    }
+                    epoch(m, e);
+                }
+
+                @Override
+                public String stop(ModelSpec m, int fold, TrainingResult.Epoch e) {
+                    return stopper.active(m.unit()) ? stopper.judge(m.unit(), m.key(), fold, e.epoch() + 1) : null;
+                }
+
+                @Override
                 public long checkpointEveryMillis() {
                     return ws.execution().checkpointEvery().toMillis();
                 }
@@ -348,7 +393,7 @@ public final class LocalRunner {
             current[e.slot()] = null;
             if (e.result() != null) {
                 keep(e.task().key(), e.result());
-                book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained("done".equals(e.result().status()),
+                book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained(!"failed".equals(e.result().status()),
                         e.result().failure(), e.millis()), System.currentTimeMillis());
             } else {
                 book.reported(e.task().key(), e.task().attempt(), new RunBook.Crashed(describe(e.error()), e.millis()),
@@ -481,6 +526,7 @@ public final class LocalRunner {
         int k = group.size();
         List<List<ResultsObject.FoldResult>> folds = new ArrayList<>();
         String[] failure = new String[k];
+        String[] stopped = new String[k];
         for (int j = 0; j < k; j++) {
             folds.add(new ArrayList<>());
         }
@@ -493,7 +539,7 @@ public final class LocalRunner {
             for (PreparedData d : prepared) {
                 List<Integer> live = new ArrayList<>();
                 for (int j = 0; j < k; j++) {
-                    if (failure[j] == null) {
+                    if (failure[j] == null && stopped[j] == null) {
                         live.add(j);
                     }
                 }
@@ -502,12 +548,10 @@ public final class LocalRunner {
                 }
                 String modelName = "model-fold" + d.fold() + ".zip";
                 List<ModelSpec> specs = live.stream().map(group::get).toList();
-                List<ModelTrainer.Listener> epochs = specs.stream().map(m -> (ModelTrainer.Listener) new ModelTrainer.Listener() {
-                    @Override
-                    public void epoch(TrainingResult.Epoch e) {
-                        listener.epoch(m, e);
-                    }
-                }).toList();
+                List<ModelTrainer.Listener> epochs = new ArrayList<>();
+                for (int j : live) {
+                    epochs.add(foldListener(listener, group.get(j), d.fold(), stopped, j));
+                }
                 List<Path> files = specs.stream().map(m -> dir(m).resolve(modelName)).toList();
                 List<TrainingResult> rs = trainer.trainPack(specs, d, epochs, files);
                 for (int i = 0; i < live.size(); i++) {
@@ -516,7 +560,7 @@ public final class LocalRunner {
                     if (!r.ok()) {
                         failure[j] = "fold " + d.fold() + ": " + r.failure();
                     }
-                    folds.get(j).add(foldResult(group.get(j), d, r, modelName, dir(group.get(j))));
+                    folds.get(j).add(foldResult(group.get(j), d, r, modelName, dir(group.get(j)), stopped[j] == null));
                 }
             }
         } catch (java.util.concurrent.CancellationException e) {
@@ -530,7 +574,7 @@ public final class LocalRunner {
         long each = (System.currentTimeMillis() - start) / k;
         List<ResultsObject> out = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            out.add(write(group.get(j), matrix, folds.get(j), failure[j], start, each));
+            out.add(write(group.get(j), matrix, folds.get(j), failure[j], stopped[j], start, each));
         }
         return out;
     }
@@ -538,17 +582,7 @@ public final class LocalRunner {
     /** As {@link #runOne(ModelSpec, FeatureMatrix)}, telling {@code listener} when it starts and after each epoch. */
     public ResultsObject runOne(ModelSpec m, FeatureMatrix matrix, Listener listener) {
         listener.started(m);
-        ModelTrainer.Listener epochs = new ModelTrainer.Listener() {
-            @Override
-            public void epoch(TrainingResult.Epoch e) {
-                listener.epoch(m, e);
-            }
-
-            @Override
-            public long checkpointEveryMillis() {
-                return listener.checkpointEveryMillis();
-            }
-        };
+        String[] stopped = new String[1];
         long start = System.currentTimeMillis();
         Path dir = dir(m);
         List<ResultsObject.FoldResult> folds = new ArrayList<>();
@@ -576,11 +610,15 @@ public final class LocalRunner {
                     warm = home.runs().resolve(m.workspec()).resolve(m.unit()).resolve(warmStart(m))
                             .resolve(sf.modelFile());
                 }
+                ModelTrainer.Listener epochs = foldListener(listener, m, d.fold(), stopped, 0);
                 TrainingResult r = trainer.train(m, d, epochs, dir.resolve(modelName), warm);
-                folds.add(foldResult(m, d, r, modelName, dir));
+                folds.add(foldResult(m, d, r, modelName, dir, stopped[0] == null));
                 if (!r.ok()) {
                     failure = "fold " + d.fold() + ": " + r.failure();
                     break;
+                }
+                if (stopped[0] != null) {
+                    break; // stopped by the unit's search: its later folds are not trained
                 }
             }
         } catch (java.util.concurrent.CancellationException e) {
@@ -589,11 +627,39 @@ public final class LocalRunner {
             LOG.warn("{} ({}) failed", m.name(), m.key(), e);
             failure = describe(e);
         }
-        return write(m, matrix, folds, failure, start, System.currentTimeMillis() - start);
+        return write(m, matrix, folds, failure, failure == null ? stopped[0] : null, start,
+                System.currentTimeMillis() - start);
     }
 
+    /**
+     * What a trainer tells about model {@code m} on fold {@code fold}, passed to {@code listener}; the reason the run's
+     * search stopped it goes into {@code stopped[at]}.
+     */
+    private static ModelTrainer.Listener foldListener(Listener listener, ModelSpec m, int fold, String[] stopped,
+                                                      int at) {
+        return new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                listener.epoch(m, fold, e);
+            }
+
+            @Override
+            public String stop(TrainingResult.Epoch e) {
+                String why = listener.stop(m, fold, e);
+                stopped[at] = why == null ? stopped[at] : why;
+                return why;
+            }
+
+            @Override
+            public long checkpointEveryMillis() {
+                return listener.checkpointEveryMillis();
+            }
+        };
+    }
+
+    /** @param importance whether to measure the inputs' importance (not for a trial its search stopped: saved time) */
     private static ResultsObject.FoldResult foldResult(ModelSpec m, PreparedData d, TrainingResult r, String modelName,
-                                                       Path dir) throws IOException {
+                                                       Path dir, boolean importance) throws IOException {
         if (!r.ok()) {
             return new ResultsObject.FoldResult(d.fold(), "failed", r.failure(), scaler(d), d.boundaries(), -1,
                     curves(r), null, null, null, null, null);
@@ -601,7 +667,7 @@ public final class LocalRunner {
         return new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
                 curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
                 split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r),
-                importance(m, d, dir.resolve(modelName)));
+                importance ? importance(m, d, dir.resolve(modelName)) : null);
     }
 
     /**
@@ -618,11 +684,15 @@ public final class LocalRunner {
         }
     }
 
-    /** Writes a model's result (done, or failed with the first failure) under {@link #dir}. */
+    /**
+     * Writes a model's result under {@link #dir}: failed with the first failure, else stopped with why its unit's
+     * search stopped it, else done.
+     */
     private ResultsObject write(ModelSpec m, FeatureMatrix matrix, List<ResultsObject.FoldResult> folds, String failure,
-                                long start, long millis) {
+                                String stopped, long start, long millis) {
         ResultsObject result = new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(),
-                failure == null ? "done" : "failed", failure, describe(m), featureset(m, matrix), matrix.dataFingerprint(),
+                failure != null ? "failed" : stopped != null ? "stopped" : "done", failure != null ? failure : stopped,
+                describe(m), featureset(m, matrix), matrix.dataFingerprint(),
                 folds, provenance(m), start, millis);
         try {
             ResultsIo.write(dir(m), result);

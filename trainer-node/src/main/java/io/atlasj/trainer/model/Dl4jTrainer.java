@@ -181,6 +181,9 @@ public final class Dl4jTrainer implements ModelTrainer {
                 }
             }
             listener.epoch(curves.get(curves.size() - 1));
+            if (e + 1 < epochs && listener.stop(curves.get(curves.size() - 1)) != null) {
+                break; // the run's search stopped this trial: its best weights so far are kept
+            }
         }
         net.setParams(bestParams);
         if (modelFile != null) {

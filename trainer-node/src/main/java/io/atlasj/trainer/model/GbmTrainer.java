@@ -92,7 +92,8 @@ final class GbmTrainer {
                     return TrainingResult.failed("the loss became " + (Double.isFinite(trainLoss) ? valLoss : trainLoss)
                             + " at round " + (r + 1) + " (check the inputs and the labels)", curves, millis(t0));
                 }
-                TrainingResult.Epoch e = new TrainingResult.Epoch(r + 1, trainLoss, valLoss, Double.NaN, eta);
+                // rounds are counted from 0, as the networks' epochs are
+                TrainingResult.Epoch e = new TrainingResult.Epoch(r, trainLoss, valLoss, Double.NaN, eta);
                 curves.add(e);
                 listener.epoch(e);
                 if (valLoss < bestLoss) {
@@ -100,6 +101,9 @@ final class GbmTrainer {
                     best = r;
                 } else if (early > 0 && r - best >= early) {
                     break;
+                }
+                if (r + 1 < rounds && listener.stop(e) != null) {
+                    break; // the run's search stopped this trial: the trees up to its best round so far are kept
                 }
             }
             if (!validated) {

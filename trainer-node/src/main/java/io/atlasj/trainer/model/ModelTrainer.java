@@ -14,6 +14,15 @@ public interface ModelTrainer {
         }
 
         /**
+         * Asked after each epoch (after {@link #epoch}) unless training ends there anyway: null to go on, or why it
+         * stops now (the run's search stopped the trial). A stopped model keeps its best epoch's weights so far, as
+         * early stopping does, and its predictions are made with them.
+         */
+        default String stop(TrainingResult.Epoch e) {
+            return null;
+        }
+
+        /**
          * How often a long model is checkpointed for a resume: after the first epoch that ends this long after the
          * last checkpoint (or the start); 0: after every epoch.
          */

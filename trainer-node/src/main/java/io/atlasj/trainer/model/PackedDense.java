@@ -88,9 +88,198 @@ public final class PackedDense {
             return java.util.Collections.nCopies(k, TrainingResult.failed("no training rows or no features",
                     List.of(), 0));
         }
-        try (Pack p = new Pack(specs, data, classify)) {
-            return p.run(listeners, modelFiles, t0);
+        try (Pack p = new Pack(specs, data, classify, null, null)) {
+            return run(p, listeners, modelFiles, t0);
         }
+    }
+
+    /**
+     * The epochs of a pack. Models that stop (early stopping, the run's search, a loss that is no longer finite) leave
+     * it: once at most three quarters of its models still train, the pack is narrowed to them ({@link Pack#Pack
+     * narrowed}), so stopped models cost nothing more. A model's numbers do not change with its pack's width.
+     */
+    private static List<TrainingResult> run(Pack first, List<ModelTrainer.Listener> listeners, List<Path> modelFiles,
+                                            long t0) {
+        List<ModelSpec> specs = first.specs;
+        PreparedData data = first.data;
+        boolean classify = first.classify;
+        int total = first.k;
+        int n = data.train().rows();
+        int maxEpochs = 0;
+        EpochBook[] books = new EpochBook[total];
+        List<List<TrainingResult.Epoch>> curves = new ArrayList<>();
+        boolean[] active = new boolean[total];
+        boolean[] kept = new boolean[total];
+        String[] failure = new String[total];
+        int[] epochs = new int[total];
+        /** Per model, once it has left the pack: its train, validation and test predictions (null when failed). */
+        TrainingResult.Predictions[][] finished = new TrainingResult.Predictions[total][];
+        for (int j = 0; j < total; j++) {
+            Map<String, Object> t = specs.get(j).training();
+            books[j] = new EpochBook(t, (Double) t.get("lr"));
+            epochs[j] = (Integer) t.get("epochs");
+            maxEpochs = Math.max(maxEpochs, epochs[j]);
+            curves.add(new ArrayList<>());
+            active[j] = true;
+        }
+        Pack p = first;
+        int[] at = new int[total]; // the model of each of the pack's places
+        for (int j = 0; j < total; j++) {
+            at[j] = j;
+        }
+        for (int e = 0; e < maxEpochs; e++) {
+            int k = p.k;
+            int[][] order = new int[k][];
+            Random[] dropRnd = new Random[k];
+            float[] lr = new float[k];
+            boolean any = false;
+            for (int s = 0; s < k; s++) {
+                int j = at[s];
+                ModelSpec m = specs.get(j);
+                Map<String, Object> t = m.training();
+                if (active[j] && e >= epochs[j]) {
+                    active[j] = false;
+                }
+                books[j].lr = Dl4jTrainer.learningRate(t, (Double) t.get("lr"), books[j].lr, e, epochs[j]);
+                lr[s] = active[j] ? (float) books[j].lr : 0f;
+                // each model's shuffle and dropout come from its seed and the epoch, whatever its pack
+                order[s] = Dl4jTrainer.shuffled(n, new Random(m.seed() * 31 + e));
+                dropRnd[s] = new Random(m.seed() * 31 + e + 0x9E3779B97F4A7C15L);
+                any |= active[j];
+            }
+            if (!any) {
+                break;
+            }
+            p.epoch(order, lr, dropRnd);
+            float[] sums = p.lossSum.toFloatVector();
+            Pack.Predictions val = data.validation().rows() > 0 ? p.predict(data.validation(), p.w, p.b) : null;
+            boolean[] asked = new boolean[k];
+            for (int s = 0; s < k; s++) {
+                int j = at[s];
+                if (!active[j]) {
+                    continue;
+                }
+                double trainLoss = sums[s] / (double) n;
+                if (!Double.isFinite(trainLoss)) {
+                    failure[j] = "the training loss became " + trainLoss + " at epoch " + e
+                            + " (lower lr, enable clip, or check the inputs)";
+                    active[j] = false;
+                    continue;
+                }
+                double[] vy = data.validation().y();
+                double valLoss = val == null ? trainLoss : val.loss(s, vy);
+                double metric = val == null ? Double.NaN : val.metric(s, vy);
+                curves.get(j).add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, books[j].lr));
+                String monitor = (String) specs.get(j).training().get("monitor");
+                double monitored = switch (monitor) {
+                    case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
+                    case "val_composite" -> val == null ? -trainLoss
+                            : Scores.composite(val.of(s), vy, classify, classify ? p.c : 0);
+                    default -> valLoss;
+                };
+                EpochBook.Verdict v = books[j].observe(e, monitored, valLoss, !kept[j]);
+                if (v == EpochBook.Verdict.IMPROVED) {
+                    p.keep(s);
+                    kept[j] = true;
+                }
+                listeners.get(j).epoch(curves.get(j).get(curves.get(j).size() - 1));
+                if (v == EpochBook.Verdict.STOP) {
+                    active[j] = false;
+                } else {
+                    asked[s] = true;
+                }
+            }
+            // every model's epoch is told before any is asked whether the run's search stops it: the models of a
+            // pack finish the epoch together, so each is judged with all of them known
+            int live = 0;
+            for (int s = 0; s < k; s++) {
+                int j = at[s];
+                if (asked[s] && active[j] && e + 1 < epochs[j]
+                        && listeners.get(j).stop(curves.get(j).get(curves.get(j).size() - 1)) != null) {
+                    active[j] = false; // stopped by the run's search; its best weights so far are kept
+                }
+                live += active[j] && e + 1 < epochs[j] ? 1 : 0;
+            }
+            if (live > 0 && live <= k * 3 / 4) {
+                int[] leaving = new int[k - live];
+                int[] staying = new int[live];
+                int a = 0;
+                int b = 0;
+                for (int s = 0; s < k; s++) {
+                    int j = at[s];
+                    if (active[j] && e + 1 < epochs[j]) {
+                        staying[b++] = s;
+                    } else {
+                        leaving[a++] = s;
+                    }
+                }
+                finish(p, at, leaving, failure, finished, modelFiles);
+                int[] next = new int[live];
+                for (int s = 0; s < live; s++) {
+                    next[s] = at[staying[s]];
+                }
+                p = new Pack(next.length == 0 ? List.of() : pick(specs, next), data, classify, p, staying);
+                at = next;
+            }
+        }
+        int[] all = new int[p.k];
+        for (int s = 0; s < p.k; s++) {
+            all[s] = s;
+        }
+        finish(p, at, all, failure, finished, modelFiles);
+        long millis = (System.nanoTime() - t0) / 1_000_000L;
+        List<TrainingResult> out = new ArrayList<>();
+        for (int j = 0; j < total; j++) {
+            if (failure[j] != null) {
+                out.add(TrainingResult.failed(failure[j], curves.get(j), millis / total));
+            } else {
+                TrainingResult.Predictions[] pr = finished[j];
+                out.add(new TrainingResult(true, null, curves.get(j), books[j].bestEpoch, pr[0], pr[1], pr[2],
+                        millis / total));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The models at the pack's places {@code places} are done: each one's predictions by its kept weights, and its
+     * model file written (a failure to write it becomes its failure).
+     */
+    private static void finish(Pack p, int[] at, int[] places, String[] failure,
+                               TrainingResult.Predictions[][] finished, List<Path> modelFiles) {
+        boolean any = false;
+        for (int s : places) {
+            any |= failure[at[s]] == null;
+        }
+        if (!any) {
+            return;
+        }
+        Pack.Predictions tr = p.predict(p.data.train(), p.bestW, p.bestB);
+        Pack.Predictions va = p.predict(p.data.validation(), p.bestW, p.bestB);
+        Pack.Predictions te = p.predict(p.data.test(), p.bestW, p.bestB);
+        for (int s : places) {
+            int j = at[s];
+            if (failure[j] != null) {
+                continue;
+            }
+            if (modelFiles != null && modelFiles.get(j) != null) {
+                try {
+                    Checkpoint.writeNetwork(modelFiles.get(j), p.network(s), false, false);
+                } catch (IOException ex) {
+                    failure[j] = "cannot save the model to " + modelFiles.get(j) + ": " + ex.getMessage();
+                    continue;
+                }
+            }
+            finished[j] = new TrainingResult.Predictions[]{tr.of(s), va.of(s), te.of(s)};
+        }
+    }
+
+    private static List<ModelSpec> pick(List<ModelSpec> specs, int[] idx) {
+        List<ModelSpec> out = new ArrayList<>();
+        for (int j : idx) {
+            out.add(specs.get(j));
+        }
+        return out;
     }
 
     /** The arrays and per-model state of one packed loop. */
@@ -135,9 +324,20 @@ public final class PackedDense {
         final Map<PreparedData.Part, float[]> partRows = new java.util.IdentityHashMap<>();
         /** Prediction inputs by chunk size, reused. */
         final Map<Integer, INDArray> inputs = new java.util.HashMap<>();
+        /** Per model: the training loss summed over an epoch's batches. */
+        final INDArray lossSum;
+        /** Whether this pack made its workspace (a narrowed pack uses its origin's). */
+        final boolean ownsWorkspace;
+        private Batch full;
+        private Batch tail;
         long step;
 
-        Pack(List<ModelSpec> specs, PreparedData data, boolean classify) {
+        /**
+         * A pack of {@code specs}: new (weights from each model's seed, as DL4J starts it) when {@code from} is null;
+         * otherwise narrowed from {@code from} to its places {@code places} (weights, kept weights, optimizer state
+         * and step carried over).
+         */
+        Pack(List<ModelSpec> specs, PreparedData data, boolean classify, Pack from, int[] places) {
             this.specs = specs;
             this.data = data;
             this.classify = classify;
@@ -164,10 +364,23 @@ public final class PackedDense {
             m1B = new INDArray[layers];
             m2W = new INDArray[layers];
             m2B = new INDArray[layers];
+            if (from != null) {
+                for (int l = 0; l < layers; l++) {
+                    w[l] = narrow(from.w[l], places);
+                    b[l] = narrow(from.b[l], places);
+                    bestW[l] = narrow(from.bestW[l], places);
+                    bestB[l] = narrow(from.bestB[l], places);
+                    m1W[l] = narrow(from.m1W[l], places);
+                    m1B[l] = narrow(from.m1B[l], places);
+                    m2W[l] = narrow(from.m2W[l], places);
+                    m2B[l] = narrow(from.m2B[l], places);
+                }
+                step = from.step;
+            }
             // each model starts where DL4J starts it for its seed (Xavier weights, zero biases)
             float[][][] initW = new float[layers][k][];
             float[][][] initB = new float[layers][k][];
-            for (int j = 0; j < k; j++) {
+            for (int j = 0; j < k && from == null; j++) {
                 ModelSpec m = specs.get(j);
                 Nd4j.getRandom().setSeed(m.seed());
                 MultiLayerNetwork net = new MultiLayerNetwork(Dl4jTrainer.configure(m, f, c, classify));
@@ -177,7 +390,7 @@ public final class PackedDense {
                     initB[l][j] = net.getParam(l + "_b").dup('c').data().asFloat();
                 }
             }
-            for (int l = 0; l < layers; l++) {
+            for (int l = 0; l < layers && from == null; l++) {
                 float[] wAll = new float[k * dims[l] * dims[l + 1]];
                 float[] bAll = new float[k * dims[l + 1]];
                 for (int j = 0; j < k; j++) {
@@ -225,117 +438,48 @@ public final class PackedDense {
             anyClip = java.util.Arrays.stream(clip).anyMatch(x -> x > 0);
             anyDropout = layers > 1 && java.util.Arrays.stream(dropout).anyMatch(x -> x > 0);
             momentum = Nd4j.create(mo, new long[]{k, 1, 1});
-            trainX = rows(data.train());
-            trainY = targets(data.train());
-            ws = Nd4j.getWorkspaceManager().createNewWorkspace(WS, "atlas-pack-" + Thread.currentThread().getId());
+            lossSum = Nd4j.zeros(DataType.FLOAT, k);
+            if (from != null) {
+                partRows.putAll(from.partRows);
+                trainX = from.trainX;
+                trainY = from.trainY;
+                ws = from.ws;
+                ownsWorkspace = false;
+            } else {
+                trainX = rows(data.train());
+                trainY = targets(data.train());
+                ws = Nd4j.getWorkspaceManager().createNewWorkspace(WS, "atlas-pack-" + Thread.currentThread().getId());
+                ownsWorkspace = true;
+            }
         }
 
-        List<TrainingResult> run(List<ModelTrainer.Listener> listeners, List<Path> modelFiles, long t0) {
-            int n = data.train().rows();
-            int maxEpochs = 0;
-            EpochBook[] books = new EpochBook[k];
-            List<List<TrainingResult.Epoch>> curves = new ArrayList<>();
-            boolean[] active = new boolean[k];
-            boolean[] kept = new boolean[k];
-            String[] failure = new String[k];
-            int[] epochs = new int[k];
-            for (int j = 0; j < k; j++) {
-                Map<String, Object> t = specs.get(j).training();
-                books[j] = new EpochBook(t, (Double) t.get("lr"));
-                epochs[j] = (Integer) t.get("epochs");
-                maxEpochs = Math.max(maxEpochs, epochs[j]);
-                curves.add(new ArrayList<>());
-                active[j] = true;
-            }
-            int[][] order = new int[k][];
-            INDArray lossSum = Nd4j.zeros(DataType.FLOAT, k);
-            Batch full = new Batch(batch);
-            Batch tail = n % batch == 0 ? full : new Batch(n % batch);
-            float[] lr = new float[k];
-            for (int e = 0; e < maxEpochs && anyTrue(active); e++) {
-                Random[] dropRnd = new Random[k];
-                for (int j = 0; j < k; j++) {
-                    ModelSpec m = specs.get(j);
-                    Map<String, Object> t = m.training();
-                    if (active[j] && e >= epochs[j]) {
-                        active[j] = false;
-                    }
-                    books[j].lr = Dl4jTrainer.learningRate(t, (Double) t.get("lr"), books[j].lr, e, epochs[j]);
-                    lr[j] = active[j] ? (float) books[j].lr : 0f;
-                    // each model's shuffle and dropout come from its seed and the epoch, whatever its pack
-                    order[j] = Dl4jTrainer.shuffled(n, new Random(m.seed() * 31 + e));
-                    dropRnd[j] = new Random(m.seed() * 31 + e + 0x9E3779B97F4A7C15L);
-                }
-                if (!anyTrue(active)) {
-                    break;
-                }
-                lrArr.assign(Nd4j.create(lr, new long[]{k, 1, 1}));
-                lossSum.assign(0);
-                for (int s = 0; s < n; s += batch) {
-                    Batch bt = s + batch <= n ? full : tail;
-                    bt.gather(order, s);
-                    try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
-                        step(bt, lr, dropRnd, lossSum);
-                    }
-                }
-                float[] sums = lossSum.toFloatVector();
-                Predictions val = data.validation().rows() > 0 ? predict(data.validation(), w, b) : null;
-                for (int j = 0; j < k; j++) {
-                    if (!active[j]) {
-                        continue;
-                    }
-                    double trainLoss = sums[j] / (double) n;
-                    if (!Double.isFinite(trainLoss)) {
-                        failure[j] = "the training loss became " + trainLoss + " at epoch " + e
-                                + " (lower lr, enable clip, or check the inputs)";
-                        active[j] = false;
-                        continue;
-                    }
-                    double[] vy = data.validation().y();
-                    double valLoss = val == null ? trainLoss : val.loss(j, vy);
-                    double metric = val == null ? Double.NaN : val.metric(j, vy);
-                    curves.get(j).add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, books[j].lr));
-                    String monitor = (String) specs.get(j).training().get("monitor");
-                    double monitored = switch (monitor) {
-                        case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
-                        case "val_composite" -> val == null ? -trainLoss
-                                : Scores.composite(val.of(j), vy, classify, classify ? c : 0);
-                        default -> valLoss;
-                    };
-                    EpochBook.Verdict v = books[j].observe(e, monitored, valLoss, !kept[j]);
-                    if (v == EpochBook.Verdict.IMPROVED) {
-                        keep(j);
-                        kept[j] = true;
-                    }
-                    if (v == EpochBook.Verdict.STOP) {
-                        active[j] = false;
-                    }
-                    listeners.get(j).epoch(curves.get(j).get(curves.get(j).size() - 1));
-                }
-            }
-            Predictions tr = predict(data.train(), bestW, bestB);
-            Predictions va = predict(data.validation(), bestW, bestB);
-            Predictions te = predict(data.test(), bestW, bestB);
-            long millis = (System.nanoTime() - t0) / 1_000_000L;
-            List<TrainingResult> out = new ArrayList<>();
-            for (int j = 0; j < k; j++) {
-                if (failure[j] != null) {
-                    out.add(TrainingResult.failed(failure[j], curves.get(j), millis / k));
-                    continue;
-                }
-                if (modelFiles != null && modelFiles.get(j) != null) {
-                    try {
-                        Checkpoint.writeNetwork(modelFiles.get(j), network(j), false, false);
-                    } catch (IOException ex) {
-                        out.add(TrainingResult.failed("cannot save the model to " + modelFiles.get(j) + ": "
-                                + ex.getMessage(), curves.get(j), millis / k));
-                        continue;
-                    }
-                }
-                out.add(new TrainingResult(true, null, curves.get(j), books[j].bestEpoch, tr.of(j), va.of(j), te.of(j),
-                        millis / k));
+        /** The slices {@code places} of a [models, ...] array, as a new array. */
+        private static INDArray narrow(INDArray a, int[] places) {
+            long[] shape = a.shape().clone();
+            shape[0] = places.length;
+            INDArray out = Nd4j.create(a.dataType(), shape);
+            for (int s = 0; s < places.length; s++) {
+                out.slice(s).assign(a.slice(places[s]));
             }
             return out;
+        }
+
+        /** One epoch of every model of the pack: its batches in each model's {@code order}, at its rate {@code lr}. */
+        void epoch(int[][] order, float[] lr, Random[] dropRnd) {
+            int n = data.train().rows();
+            if (full == null) {
+                full = new Batch(batch);
+                tail = n % batch == 0 ? full : new Batch(n % batch);
+            }
+            lrArr.assign(Nd4j.create(lr, new long[]{k, 1, 1}));
+            lossSum.assign(0);
+            for (int s = 0; s < n; s += batch) {
+                Batch bt = s + batch <= n ? full : tail;
+                bt.gather(order, s);
+                try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
+                    step(bt, lr, dropRnd, lossSum);
+                }
+            }
         }
 
         /** One gradient step of every model on its batch; adds each model's summed loss to {@code lossSum}. */
@@ -548,7 +692,9 @@ public final class PackedDense {
 
         @Override
         public void close() {
-            ws.destroyWorkspace();
+            if (ownsWorkspace) {
+                ws.destroyWorkspace();
+            }
         }
 
         /** Preallocated inputs and targets of one batch size, filled by the models' shuffled indices. */

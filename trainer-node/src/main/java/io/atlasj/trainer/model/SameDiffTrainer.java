@@ -391,6 +391,9 @@ final class SameDiffTrainer {
                 }
             }
             listener.epoch(curves.get(curves.size() - 1));
+            if (e + 1 < epochs && listener.stop(curves.get(curves.size() - 1)) != null) {
+                break; // the run's search stopped this trial: its best weights so far are kept
+            }
         }
         if (bestParams != null) {
             bestParams.forEach((n, a) -> net.params.get(n).assign(a));

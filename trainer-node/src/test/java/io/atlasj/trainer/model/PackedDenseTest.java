@@ -104,6 +104,47 @@ class PackedDenseTest {
     }
 
     @Test
+    void modelsStoppedByTheSearchLeaveThePackAndTheOthersTrainOnUnchanged() throws Exception {
+        PreparedData d = rule(1_500, 9, true);
+        List<ModelSpec> specs = new java.util.ArrayList<>();
+        for (int j = 0; j < 8; j++) {
+            specs.add(dnn(40 + j, 0.003 * (1 + j % 3), 0.001 * (j % 2), j % 4 == 0 ? 0.1 : 0.0, 0.0, 0));
+        }
+        // the search stops the even models after their second epoch: the pack narrows to the odd ones (and the
+        // optimizer state, step count and kept weights go with them)
+        List<ModelTrainer.Listener> stops = new java.util.ArrayList<>();
+        for (int j = 0; j < 8; j++) {
+            stops.add(stopAfter(j % 2 == 0 ? 2 : Integer.MAX_VALUE));
+        }
+        List<TrainingResult> packed = PackedDense.train(specs, d, stops, null);
+        for (int j = 0; j < 8; j++) {
+            TrainingResult alone = PackedDense.train(List.of(specs.get(j)), d,
+                    List.of(stopAfter(j % 2 == 0 ? 2 : Integer.MAX_VALUE)), null).get(0);
+            TrainingResult p = packed.get(j);
+            assertThat(p.curves()).hasSize(j % 2 == 0 ? 2 : 6);
+            assertThat(p.curves()).hasSameSizeAs(alone.curves());
+            assertThat(p.bestEpoch()).isEqualTo(alone.bestEpoch());
+            for (int e = 0; e < p.curves().size(); e++) {
+                assertThat(p.curves().get(e).validationLoss())
+                        .isCloseTo(alone.curves().get(e).validationLoss(), within(1e-5));
+            }
+            for (int i = 0; i < d.test().rows(); i++) {
+                assertThat(p.test().probabilities()[i][1]).isCloseTo(alone.test().probabilities()[i][1], within(1e-5));
+            }
+        }
+    }
+
+    /** A listener that stops its model after {@code epochs} epochs. */
+    private static ModelTrainer.Listener stopAfter(int epochs) {
+        return new ModelTrainer.Listener() {
+            @Override
+            public String stop(TrainingResult.Epoch e) {
+                return e.epoch() + 1 >= epochs ? "stopped after " + epochs : null;
+            }
+        };
+    }
+
+    @Test
     void earlyStoppingIsEachModelsOwn() throws Exception {
         PreparedData d = rule(1_500, 8, true);
         // a rate of 3 overshoots: that model stops after one epoch without improvement, its neighbour trains on

@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * @param schemaVersion {@link ResultsIo#CURRENT_VERSION} when written
  * @param key           the ModelSpec's content key
- * @param status        {@code done} or {@code failed}
+ * @param status        {@code done}, {@code failed}, or {@code stopped} (trained, then stopped before its end by its
+ *                      unit's search: its folds so far are complete, later ones absent)
+ * @param failure       why it failed, or why it was stopped; null when done
  * @param spec          the ModelSpec as data: unit, name, type, hyperparameters, training settings, seed, dataset and
  *                      split (JSON objects, {@link SpecJson}; strings before schema 3), range ({@code from},
  *                      {@code to} in UTC ms, absent when unbounded; before schema 3 always present)
