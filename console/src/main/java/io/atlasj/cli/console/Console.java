@@ -326,6 +326,39 @@ public final class Console {
         show(Charts.overview(results.workspec() + ": models × metrics", done), "overview-" + slug(results.workspec()));
     }
 
+    /**
+     * Which settings matter in each unit's search: prints each varying setting's share of the validation loss's
+     * variance and its levels' mean loss, and shows each unit's parallel coordinates (the best 10% in colour).
+     */
+    public static void hyperparameters(Results results) {
+        java.util.Map<String, List<ModelEvaluation>> byUnit = new java.util.LinkedHashMap<>();
+        results.ranked().stream().map(HtmlReport.Entry::evaluation).filter(Objects::nonNull)
+                .forEach(m -> byUnit.computeIfAbsent(m.unit(), u -> new ArrayList<>()).add(m));
+        if (byUnit.isEmpty()) {
+            throw new UserException(results.workspec() + ": no trained results");
+        }
+        for (var u : byUnit.entrySet()) {
+            io.atlasj.stats.model.HyperparameterEffects e = io.atlasj.stats.model.HyperparameterEffects.of(u.getKey(),
+                    u.getValue());
+            System.out.println(u.getKey() + ": " + e.trials().size() + " trials, " + e.counted()
+                    + " trained to their end; share of the validation loss's variance by setting");
+            if (e.settings().isEmpty()) {
+                System.out.println("  no setting varies");
+                continue;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (io.atlasj.stats.model.HyperparameterEffects.Setting s : e.settings()) {
+                var best = s.levels().stream().filter(l -> l.count() > 0)
+                        .min(java.util.Comparator.comparingDouble(io.atlasj.stats.model.HyperparameterEffects.Level::mean));
+                rows.add(List.of(s.name(), Double.isNaN(s.share()) ? "n/a" : f(100 * s.share(), 1) + "%",
+                        best.map(l -> l.label() + " (" + f(l.mean(), 4) + ")").orElse(""),
+                        String.valueOf(s.levels().size())));
+            }
+            System.out.print(Formats.table(List.of("SETTING", "SHARE", "BEST LEVEL (MEAN LOSS)", "LEVELS"), rows));
+            show(io.atlasj.stats.chart.HyperparameterCharts.parallel(e, 0.1), "parallel-" + slug(u.getKey()));
+        }
+    }
+
     /** The model's baseball card (classifier or regressor), after one line of its headline metrics. */
     public static void baseballCard(ResultsObject result) {
         ModelEvaluation m = evaluate(result);
@@ -380,6 +413,7 @@ public final class Console {
                 "  results(\"configs/workspecs/quickstart.yaml\")  the same, traded at the WorkSpec's costs",
                 "  leaderboard(r) / leaderboard(r, n)  the table, best out-of-sample net Sharpe ratio per bar first",
                 "  batchOverview(r)                  multiple-testing verdict per unit and the models × metrics heatmap",
+                "  hyperparameters(r)                which settings matter per unit, and parallel coordinates",
                 "  baseballCard(r.get(0))            one model's card",
                 "  compare(r.get(0), r.get(1))       two models side by side: metrics, agreement, chart",
                 "  LogReturns().eth().oneMin().lookforward(1)   the DSL (io.atlasj.features.Dsl) is imported",

@@ -61,6 +61,7 @@ class ConsoleTest {
                 var r = results("quickstart");
                 leaderboard(r);
                 batchOverview(r);
+                hyperparameters(r);
                 baseballCard(r.get(0));
                 compare(r.get(0), r.get("return-1bar/dnn#0"));
                 var mine = fls(FeatureLabelSet.builder("mine").base("bitstamp:btc_usd", "1h")
@@ -111,6 +112,9 @@ class ConsoleTest {
             assertThat(out).containsPattern("(?m)^" + unit + " +\\d+ +242 +\\S+ +-?[\\d.]+ .*(No edge|Likely luck|Mixed|Evidence"
                     + "|Unconfirmed).*after costs");
         }
+        // which settings matter, per unit: the learning rate varies in every unit of the quickstart
+        assertThat(out).containsPattern("(?m)^direction-3bar: 16 trials, 16 trained to their end; share of the "
+                + "validation loss's variance by setting$").containsPattern("(?m)^training\\.lr +[\\d.]+% +\\S+ \\([\\d.]+\\) +\\d+$");
         // the card's headline and the comparison's table
         assertThat(out).containsPattern("(?m)^\\S+/\\S+ \\(\\w+, key [0-9a-f]{32}\\): (accuracy|rmse) (NaN|[\\d.]+) / [\\d.]+ "
                 + "\\(validation / test of fold 0\\)");
@@ -124,7 +128,7 @@ class ConsoleTest {
         while (charts.find()) {
             pngs.add(Path.of(charts.group(1)));
         }
-        assertThat(pngs).hasSize(5);
+        assertThat(pngs).hasSize(8); // featureset, overview, three units' parallel coordinates, card, comparison, plot
         Path dir = home.resolve("reports").resolve("console").toAbsolutePath().normalize();
         for (Path png : pngs) {
             assertThat(png.getParent()).isEqualTo(dir);
@@ -136,12 +140,13 @@ class ConsoleTest {
         assertThat(pngs.get(0).getFileName().toString()).isEqualTo("featureset-quickstart-2013-11-28-2013-11-29.png");
         assertThat(ImageIO.read(pngs.get(0).toFile()).getHeight()).isEqualTo(110 + 74 * 22);
         assertThat(pngs.get(1).getFileName().toString()).isEqualTo("overview-quickstart.png");
-        assertThat(pngs.get(2).getFileName().toString()).startsWith("card-");
-        assertThat(pngs.get(3).getFileName().toString()).startsWith("compare-");
+        assertThat(pngs.get(2).getFileName().toString()).isEqualTo("parallel-direction-3bar.png");
+        assertThat(pngs.get(5).getFileName().toString()).startsWith("card-");
+        assertThat(pngs.get(6).getFileName().toString()).startsWith("compare-");
         // a set made with the DSL in the session, built from the same store, and its whole-range plot
         assertThat(out).containsPattern("mine ==> mine: [\\d,]+ rows × 2 features \\+ 1 labels, 2013-1");
-        assertThat(pngs.get(4).getFileName().toString()).isEqualTo("featureset-mine.png");
-        assertThat(ImageIO.read(pngs.get(4).toFile()).getHeight()).isEqualTo(110 + 74 * 3);
+        assertThat(pngs.get(7).getFileName().toString()).isEqualTo("featureset-mine.png");
+        assertThat(ImageIO.read(pngs.get(7).toFile()).getHeight()).isEqualTo(110 + 74 * 3);
         assertThat(out).contains("Atlas console helpers (ATLAS_HOME " + home.toAbsolutePath().normalize() + "):");
     }
 }

@@ -882,7 +882,7 @@ public final class Charts {
         return chart(title, plot(ds, xa, ya, r), false);
     }
 
-    private static NumberAxis number(String label) {
+    static NumberAxis number(String label) {
         NumberAxis a = new NumberAxis(label);
         a.setLabelFont(LABEL);
         a.setTickLabelFont(TICK);
@@ -900,7 +900,7 @@ public final class Charts {
         return r;
     }
 
-    private static XYPlot plot(org.jfree.data.xy.XYDataset ds, ValueAxis x, ValueAxis y, XYItemRenderer r) {
+    static XYPlot plot(org.jfree.data.xy.XYDataset ds, ValueAxis x, ValueAxis y, XYItemRenderer r) {
         XYPlot p = new XYPlot(ds, x, y, r);
         p.setBackgroundPaint(Color.WHITE);
         p.setDomainGridlinePaint(GRID);
@@ -909,7 +909,7 @@ public final class Charts {
         return p;
     }
 
-    private static JFreeChart chart(String title, XYPlot p, boolean legend) {
+    static JFreeChart chart(String title, XYPlot p, boolean legend) {
         JFreeChart c = new JFreeChart(title, TITLE, p, legend);
         c.setBackgroundPaint(Color.WHITE);
         c.setPadding(new RectangleInsets(6, 6, 6, 10));
@@ -930,7 +930,7 @@ public final class Charts {
         return marker(v, label, true);
     }
 
-    private static ValueMarker marker(double v, String label, boolean vertical) {
+    static ValueMarker marker(double v, String label, boolean vertical) {
         ValueMarker m = new ValueMarker(v, new Color(0xc0392b), new BasicStroke(1f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
         if (label != null) {

@@ -42,11 +42,13 @@ import org.apache.commons.math3.stat.descriptive.moment.Variance;
  * @param spa          Hansen's SPA_c p-value
  * @param buyHold      buy-and-hold on the same rows, same book and costs; null when nothing is traded
  * @param randomSharpe95 95th percentile of the net Sharpe ratio per bar of random-sign signals on the same rows
+ * @param randomSharpes the net Sharpe ratios per bar of those random-sign signals: the no-skill null
  */
 public record TrialFamily(String unit, List<ModelEvaluation> models, int stopped, int partial, int rows, int bars,
                           int best, double bestSharpe,
                           double bestAnnual, double dsr, double pbo, double pboNoSkill, double[] pboLogits,
-                          double realityCheck, double spa, Performance buyHold, double randomSharpe95, String verdict) {
+                          double realityCheck, double spa, Performance buyHold, double randomSharpe95,
+                          double[] randomSharpes, String verdict) {
     public static final int PBO_BLOCKS = 8;
     public static final int BOOTSTRAPS = 1000;
     public static final int RANDOM_SIGNS = 200;
@@ -139,7 +141,7 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int stopped
                 .evaluate(Arrays.stream(random).filter(Double::isFinite).toArray(), 95);
         double noSkill = BacktestOverfitting.noSkill(l);
         return new TrialFamily(unit, models, stopped, partial, n, t, best, sharpe[best], bestPerf.sharpeAnnual(), dsr, pbo, noSkill,
-                logits, rc, spa, hold, random95, verdict(models.get(best).name(), l + partial, sharpe[best], bestPerf, dsr, pbo,
+                logits, rc, spa, hold, random95, random, verdict(models.get(best).name(), l + partial, sharpe[best], bestPerf, dsr, pbo,
                 noSkill, rc, spa, bt.costs()));
     }
 
@@ -165,7 +167,7 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int stopped
     private static TrialFamily empty(String unit, List<ModelEvaluation> models, int stopped, int partial, int rows,
                                      String verdict) {
         return new TrialFamily(unit, models, stopped, partial, rows, 0, -1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                new double[0], Double.NaN, Double.NaN, null, Double.NaN, verdict);
+                new double[0], Double.NaN, Double.NaN, null, Double.NaN, new double[0], verdict);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.atlasj.stats.report;
 
 import io.atlasj.stats.chart.ChartFiles;
 import io.atlasj.stats.chart.Charts;
+import io.atlasj.stats.chart.HyperparameterCharts;
+import io.atlasj.stats.model.HyperparameterEffects;
 import io.atlasj.stats.model.ModelEvaluation;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.trading.Pricing;
@@ -39,6 +41,8 @@ public final class HtmlReport {
      * neither readable (a heatmap of 10,000 x 10,000 cells) nor cheap (its SVG would be hundreds of MB).
      */
     static final int DRAWN_PER_UNIT = 200;
+    /** The fraction of each unit's trials the parallel coordinates colour: the best by validation loss. */
+    static final double HYPER_TOP = 0.1;
 
     private HtmlReport() {
     }
@@ -115,9 +119,11 @@ public final class HtmlReport {
         h.append("<h1>").append(esc(workspec)).append("</h1>\n<p class=sub>")
                 .append(all.entries.size()).append(" results, ").append(evaluated.size()).append(" evaluated on their out-of-sample rows; generated ")
                 .append(Instant.now().toString(), 0, 19).append(" UTC by Atlas. Sections: <a href=#testing>multiple testing</a> · "
+                        + "<a href=#hyperparameters>hyperparameters</a> · "
                         + "<a href=#leaderboard>leaderboard</a> · <a href=#overview>overview</a> · <a href=#correlation>correlation</a> · "
                         + "<a href=#cards>cards</a> · <a href=#spec>WorkSpec and provenance</a></p>\n");
         testing(h, families, img);
+        hyperparameters(h, families, evaluated, img);
         leaderboard(h, entries);
         // each unit's best models, in leaderboard order: what the overview and the correlation draw
         Map<String, List<ModelEvaluation>> best = new LinkedHashMap<>();
@@ -358,6 +364,66 @@ public final class HtmlReport {
         h.append("</div>\n");
     }
 
+    /** Per unit: which settings matter, parallel coordinates, slice plots, and the trials' Sharpe ratios. */
+    private static void hyperparameters(StringBuilder h, List<TrialFamily> families, List<ModelEvaluation> evaluated,
+                                        Path img) throws IOException {
+        h.append("<h2 id=hyperparameters>Hyperparameters</h2>\n<p>Which settings matter in each unit's search. A "
+                + "trial's objective is its validation loss at its kept epoch (the mean over its folds): what early "
+                + "stopping and the search judge by. A setting's <b>share</b> is its main effect's share of that "
+                + "loss's variance over the trials that trained to their end: the first-order term of a functional "
+                + "ANOVA taken on the trials (exact on a full grid; sampled numbers are cut into deciles). The shares "
+                + "leave out interactions and noise; seeds are not a setting. In a unit that mixes model types, a "
+                + "setting only one type has ((none) for the others) shares the type's effect. <b>Parallel "
+                + "coordinates</b> draw every "
+                + "trial, the best " + Math.round(100 * HYPER_TOP) + "% in colour (yellow best); numeric axes are "
+                + "logarithmic where a setting spans 100x or more and crowds at its small end (a log-uniform sample, a grid of powers of ten). The <b>slices</b> show the loss against each "
+                + "setting (trials stopped early in grey), and the last figure the trials' out-of-sample net Sharpe "
+                + "ratios beside those of random-sign signals on the same rows and costs (the no-skill null).</p>\n");
+        Map<String, List<ModelEvaluation>> byUnit = new LinkedHashMap<>();
+        evaluated.forEach(m -> byUnit.computeIfAbsent(m.unit(), u -> new ArrayList<>()).add(m));
+        for (TrialFamily f : families) {
+            HyperparameterEffects e = HyperparameterEffects.of(f.unit(), byUnit.getOrDefault(f.unit(), List.of()));
+            String slug = slug(f.unit());
+            h.append("<h3>").append(esc(f.unit())).append("</h3>\n");
+            if (e.settings().isEmpty() || e.trials().size() < 3) {
+                h.append("<p>").append(e.trials().size()).append(" trial(s) with training curves")
+                        .append(e.settings().isEmpty() ? ", no setting varies" : "").append(".</p>\n");
+            } else {
+                h.append("<table class=mt><tr><th>setting</th><th>share of variance</th><th>levels: mean validation "
+                        + "loss (trials)</th></tr>\n");
+                for (HyperparameterEffects.Setting s : e.settings()) {
+                    HyperparameterEffects.Level bestLevel = s.levels().stream().filter(l -> l.count() > 0)
+                            .min(java.util.Comparator.comparingDouble(HyperparameterEffects.Level::mean)).orElse(null);
+                    h.append("<tr><td>").append(esc(s.name())).append("</td><td>")
+                            .append(Double.isNaN(s.share()) ? "n/a" : String.format(Locale.ROOT,
+                                    "<span class=bar style=\"width:%dpx\"></span> %.1f%%",
+                                    Math.round(120 * s.share()), 100 * s.share())).append("</td><td>");
+                    List<String> ls = new ArrayList<>();
+                    for (HyperparameterEffects.Level l : s.levels()) {
+                        String t = esc(l.label()) + ": " + (l.count() == 0 ? "–" : num(l.mean(), 4)) + " (" + l.count()
+                                + ")";
+                        ls.add(l == bestLevel ? "<b>" + t + "</b>" : t);
+                    }
+                    h.append(String.join(" · ", ls)).append("</td></tr>\n");
+                }
+                h.append("</table>\n");
+                ChartFiles.write(HyperparameterCharts.parallel(e, HYPER_TOP), img.resolve("parallel-" + slug));
+                boolean svg = HyperparameterCharts.slicesAsSvg(e);
+                ChartFiles.write(HyperparameterCharts.slices(e), img.resolve("slices-" + slug), svg);
+                h.append("<a href=\"img/parallel-").append(slug).append(".svg\"><img class=wide src=\"img/parallel-")
+                        .append(slug).append(".png\" alt=\"parallel coordinates ").append(esc(f.unit()))
+                        .append("\"></a>\n<a href=\"img/slices-").append(slug).append(svg ? ".svg" : ".png")
+                        .append("\"><img class=wide src=\"img/slices-").append(slug).append(".png\" alt=\"slices ")
+                        .append(esc(f.unit())).append("\"></a>\n");
+            }
+            if (f.randomSharpes().length > 0) {
+                ChartFiles.write(HyperparameterCharts.sharpes(f), img.resolve("sharpes-" + slug));
+                h.append("<img src=\"img/sharpes-").append(slug).append(".png\" alt=\"Sharpe ratios ")
+                        .append(esc(f.unit())).append("\">\n");
+            }
+        }
+    }
+
     private static void leaderboard(StringBuilder h, List<Entry> entries) {
         h.append("<h2 id=leaderboard>Leaderboard</h2>\n<p>Out-of-sample rows; click a column to sort. Every model "
                 + "whose label gives a direction is traded in money on its label's market: each row's position held "
@@ -509,6 +575,7 @@ public final class HtmlReport {
                 .append("table.sortable th{cursor:pointer;background:#f2f2f2;position:sticky;top:0}"
                         + "table.sortable th:hover{background:#e0e8f0}th.asc::after{content:' ▲'}th.desc::after{content:' ▼'}\n")
                 .append("tr.model-row:hover{background:#f7fbff}.key{font-family:monospace;font-size:12px;color:#666}"
+                        + "span.bar{display:inline-block;height:9px;background:#3b528b;vertical-align:middle}"
                         + ".bad{color:#c0392b}.verdict{max-width:520px}\n")
                 .append("img{max-width:100%}img.wide{display:block;margin:8px 0;border:1px solid #eee}"
                         + ".grid{display:flex;flex-wrap:wrap;gap:12px}.grid img{max-width:720px;border:1px solid #eee}\n")

@@ -43,7 +43,10 @@ class HtmlReportTest {
             assertThat(out.resolve(m.group(1))).isRegularFile();
             assertThat(out.resolve(m.group(1).replace(".png", ".svg"))).isRegularFile();
         }
-        assertThat(images).isEqualTo(1 + 3 + 3 + 25); // overview, 3 PBO, 3 correlation, 25 cards
+        // overview, 3 PBO, per unit parallel coordinates, slices and Sharpe ratios, 3 correlation, 25 cards
+        assertThat(images).isEqualTo(1 + 3 + 3 * 3 + 3 + 25);
+        assertThat(html).contains("<h2 id=hyperparameters>").contains("<th>share of variance</th>")
+                .contains("<td>training.lr</td>").contains("img/parallel-direction-3bar.png");
     }
 
     @Test
