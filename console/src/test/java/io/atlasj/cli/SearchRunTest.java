@@ -143,5 +143,10 @@ class SearchRunTest {
         assertThat(grid).contains("32 models: " + stopped + " trained now, " + (32 - stopped)
                 + " from earlier runs, 0 failed");
         assertThat(results("direction-asha")).allSatisfy(r -> assertThat(r.folds().get(0).curves()).hasSize(27));
+        // and the results store follows the results trained again
+        io.atlasj.home.AtlasHome h = new io.atlasj.home.AtlasHome(home);
+        try (io.atlasj.harvester.ResultsStore store = io.atlasj.harvester.ResultsStore.open(h.results(), h.runs())) {
+            assertThat(store.rows("search")).hasSize(32).allSatisfy(r -> assertThat(r.status()).isEqualTo("done"));
+        }
     }
 }

@@ -24,8 +24,11 @@ public final class Ensembles {
         String failure = null;
         List<ResultsObject.FoldResult> folds = new ArrayList<>();
         if (members.isEmpty() || members.stream().anyMatch(m -> m == null || !m.status().equals("done"))) {
+            long stopped = members.stream().filter(m -> m != null && m.status().equals("stopped")).count();
             failure = "an ensemble needs every member done; " + members.stream().filter(m -> m == null
-                    || !m.status().equals("done")).count() + " of " + members.size() + " are missing or failed";
+                    || !m.status().equals("done")).count() + " of " + members.size() + " are missing, failed or stopped"
+                    + (stopped == 0 ? "" : " (" + stopped + " stopped early by the unit's search: combine members of a "
+                    + "unit without a search)");
         } else if (members.get(0).folds().get(0).test().probabilities() == null) {
             failure = "ensembles combine classifiers; the members are regressors";
         } else {

@@ -120,10 +120,22 @@ public final class ResultsStore implements AutoCloseable {
         }
         ResultsObject r = v.result().get();
         String unit = String.valueOf(r.spec().get("unit"));
-        if (present(r.workspec(), r.key())) {
-            return new Ingest(Outcome.PRESENT, r.workspec(), r.key(), null, r);
-        }
         Path home = dir(r.workspec(), unit, r.key());
+        String stored = storedSha(r.workspec(), r.key());
+        if (stored != null) {
+            try {
+                // the store's own folder trained again (a trial stopped by a search, trained to its end once the
+                // search is gone): its row follows the new result; a copy from elsewhere never replaces it
+                String now = sameFile(dir, home) ? ResultsIo.sha256(home.resolve(ResultsIo.FILE)) : stored;
+                if (now.equals(stored)) {
+                    return new Ingest(Outcome.PRESENT, r.workspec(), r.key(), null, r);
+                }
+                insert(r, unit, node, now);
+                return new Ingest(Outcome.INGESTED, r.workspec(), r.key(), null, r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot ingest " + dir + ": " + e.getMessage(), e);
+            }
+        }
         try {
             if (!sameFile(dir, home)) {
                 copyIn(dir, home);
@@ -163,6 +175,20 @@ public final class ResultsStore implements AutoCloseable {
             return false;
         }
         return !Files.isRegularFile(p.resolve(ResultsIo.FILE));
+    }
+
+    /** The SHA-256 of the result file a row was recorded from, or null without a row. */
+    private String storedSha(String workspec, String key) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT result_sha256 FROM results WHERE workspec = ? AND model_key = ?")) {
+            ps.setString(1, workspec);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("results store: " + e.getMessage(), e);
+        }
     }
 
     public synchronized boolean present(String workspec, String key) {

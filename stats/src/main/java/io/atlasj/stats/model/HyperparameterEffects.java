@@ -17,9 +17,11 @@ import java.util.TreeMap;
  * <p>A setting's importance is its main effect's share of the objective's variance over the trials that trained to
  * their end: {@code sum over levels of n_l (mean_l - mean)^2 / sum over trials of (y - mean)^2}, the first-order term
  * of a functional ANOVA (Hutter et al. 2014) taken on the trials themselves. On a full grid it is exact; a sampled
- * numeric setting is cut into deciles first. The shares of all settings sum to at most 1; what is left is interactions
- * and noise. Trials stopped early by the unit's search are drawn (their objective is that of a shorter training) but
- * not counted in the shares.
+ * numeric setting is cut into deciles first. On a balanced grid the shares sum to at most 1 and what is left is
+ * interactions and noise; settings that vary together (one model type's settings beside {@code type}, an unbalanced
+ * sample) each claim their shared effect. Trials stopped early by the unit's search are drawn (their objective is
+ * that of a shorter training) but not counted in the shares, so under a search the shares describe the trials that
+ * survived it.
  *
  * @param trials  every trial with an objective, stopped ones included
  * @param counted trials that trained to their end: those the shares are computed on
@@ -196,7 +198,7 @@ public record HyperparameterEffects(String unit, List<Trial> trials, int counted
         if (h instanceof Map<?, ?> m) {
             ((Map<String, Object>) m).forEach((k, v) -> {
                 if (!k.equals("members")) {
-                    out.put(k, v);
+                    out.put(k, v instanceof Number n ? (Object) n.doubleValue() : v); // 1 and 1.0 are one value
                 }
             });
         }
@@ -204,7 +206,7 @@ public record HyperparameterEffects(String unit, List<Trial> trials, int counted
         if (t instanceof Map<?, ?> m) {
             ((Map<String, Object>) m).forEach((k, v) -> {
                 if (!k.equals("seed") && !k.equals("warmStart")) {
-                    out.put("training." + k, v);
+                    out.put("training." + k, v instanceof Number n ? (Object) n.doubleValue() : v);
                 }
             });
         }
@@ -244,9 +246,9 @@ public record HyperparameterEffects(String unit, List<Trial> trials, int counted
         return v instanceof Double d ? number(d) : String.valueOf(v);
     }
 
-    /** A short text of a number: 4 significant digits. */
+    /** A short text of a number: 6 significant digits at most (levels that close are one). */
     public static String number(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e9 ? String.valueOf((long) d)
-                : new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", d)).stripTrailingZeros().toString();
+                : new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", d)).stripTrailingZeros().toString();
     }
 }

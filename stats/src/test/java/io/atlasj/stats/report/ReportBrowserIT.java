@@ -57,7 +57,9 @@ class ReportBrowserIT {
         while (m.find()) {
             images.add(m.group(1));
         }
-        assertThat(images).hasSize(1 + 3 + 3 + 25).contains("img/overview.png");
+        // overview, 3 PBO, per unit parallel coordinates, slices and Sharpe ratios, 3 correlation, 25 cards
+        assertThat(images).hasSize(1 + 3 + 3 * 3 + 3 + 25).contains("img/overview.png")
+                .contains("img/parallel-direction-3bar.png");
         for (String i : images) {
             assertThat(OUT.resolve(i)).isRegularFile();
         }

@@ -56,7 +56,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * fail); reports of stale attempts are ignored, so a key ends with exactly one result.
  */
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
-    /** Checked when a slot asks for work: nodes of another protocol version are refused. 2: typed outcomes. */
+    /**
+     * Checked when a slot asks for work: nodes of another protocol version are refused. 2: typed outcomes; 3: trials
+     * stopped by a search (epoch reports and stops).
+     */
     public static final int PROTOCOL_VERSION = 3;
     public static final String NAME = "atlas-coordinator";
 

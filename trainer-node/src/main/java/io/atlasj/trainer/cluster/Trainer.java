@@ -326,9 +326,8 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
             FeatureMatrix x = matrix(system, a.featuresets().get(ms.get(0).unit()), a.files());
             io.atlasj.workspec.WorkSpec ws = workspec(a);
             io.atlasj.workspec.Execution ex = ws.execution();
-            java.util.Set<String> searched = new java.util.HashSet<>();
-            ws.units().stream().filter(u -> u.search().type() != io.atlasj.workspec.Search.Type.NONE)
-                    .forEach(u -> searched.add(u.name()));
+            // which epochs the coordinator's searches want to hear of (their rules are the coordinator's)
+            io.atlasj.trainer.engine.TrialStopper rules = io.atlasj.trainer.engine.TrialStopper.of(ws);
             List<ResultsObject> rs = new LocalRunner(home, modelTrainer).runGroup(ms, x, new LocalRunner.Listener() {
                 @Override
                 public long checkpointEveryMillis() {
@@ -337,7 +336,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
 
                 @Override
                 public void epoch(ModelSpec m, int fold, io.atlasj.trainer.model.TrainingResult.Epoch e) {
-                    if (searched.contains(m.unit())) {
+                    if (rules.wants(m.unit(), fold, e.epoch() + 1)) {
                         coordinator.tell(new Coordinator.EpochReport(a.runId(), m.unit(), m.key(), fold, e.epoch() + 1,
                                 e.validationLoss(), false, self));
                     }
@@ -345,8 +344,10 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
 
                 @Override
                 public String stop(ModelSpec m, int fold, io.atlasj.trainer.model.TrainingResult.Epoch e) {
-                    if (!searched.contains(m.unit())) {
-                        return null;
+                    if (!rules.wants(m.unit(), fold, e.epoch() + 1)) {
+                        // only the first fold is judged: an answer that came after it ended is not acted on
+                        return fold == io.atlasj.trainer.engine.TrialStopper.JUDGED_FOLD
+                                ? stops.get(a.runId() + "\n" + m.key()) : null;
                     }
                     // the coordinator judges every trial of the unit (a pack's epochs all recorded first: messages
                     // from one sender arrive in order); its answer arrives while this one trains on, so the trial

@@ -13,21 +13,35 @@ import java.util.Map;
 
 /**
  * The early-termination rules of a run's units ({@link Search}): trials report their validation loss after each
- * epoch of each fold, and the stopper answers whether they go on. It keeps, per unit and fold, what every trial
- * reported (asha: the losses recorded at each rung; median: each trial's losses by epoch), so the answer depends on
- * the trials reported so far, in the order they arrived, as the asynchronous rules are meant to.
+ * epoch of their first fold, and the stopper answers whether they go on. Only the first fold is judged: a walk-forward
+ * trial that passes it trains its later folds to their end (judging every fold again would cut the survivors of each
+ * fold once more). It keeps, per unit, what every trial reported (asha: the losses recorded at each rung; median:
+ * each epoch's running mean losses, sorted), so the answer depends on the trials reported so far, in the order they
+ * arrived, as the asynchronous rules are meant to.
  *
  * <p>One per run and driver: the local runner's slots call it from their threads, the cluster's coordinator from its
  * actor (trainers report over the wire and stop when told). Thread-safe. It keeps no clock and does no I/O; a driver
  * that restarts rebuilds it from the curves of the results already stored ({@link #replay}).
  */
 public final class TrialStopper {
+    /** The fold the rules judge: the first. */
+    public static final int JUDGED_FOLD = 0;
+
     private final Map<String, Search> searches;
-    /** unit, fold -> asha: rung epochs -> key -> loss. */
+    /** unit -> asha: rung epochs -> key -> loss. */
     private final Map<String, Map<Integer, Map<String, Double>>> rungs = new HashMap<>();
-    /** unit, fold -> median: key -> losses by epoch (index epochs - 1). */
-    private final Map<String, Map<String, List<Double>>> histories = new HashMap<>();
+    /** unit -> median: each trial's losses so far. */
+    private final Map<String, Map<String, Trial>> trials = new HashMap<>();
+    /** unit -> median: per epoch (index epochs - 1), the running mean losses of the trials that reached it, sorted. */
+    private final Map<String, List<Sorted>> means = new HashMap<>();
     private final Map<String, String> stopped = new LinkedHashMap<>();
+
+    /** A trial's losses by epoch, their running sums and its running means as recorded. */
+    private static final class Trial {
+        final List<Double> losses = new ArrayList<>();
+        double sum;
+        double best = Double.POSITIVE_INFINITY;
+    }
 
     public TrialStopper(Map<String, Search> searches) {
         this.searches = Map.copyOf(searches);
@@ -54,6 +68,15 @@ public final class TrialStopper {
     }
 
     /**
+     * Whether a report of epoch {@code epochs} of fold {@code fold} matters to {@code unit}'s search (a driver across
+     * a wire sends no others): the judged fold's rungs for asha, its every epoch for median.
+     */
+    public boolean wants(String unit, int fold, int epochs) {
+        Search s = search(unit);
+        return fold == JUDGED_FOLD && (s.type() == Search.Type.MEDIAN || s.type() == Search.Type.ASHA && s.rung(epochs));
+    }
+
+    /**
      * {@link #record} then {@link #judge}: trial {@code key} of {@code unit} trained {@code epochs} epochs (from 1) of
      * fold {@code fold} with validation loss {@code valLoss}; null to go on, or why it stops now.
      */
@@ -66,25 +89,36 @@ public final class TrialStopper {
      * Records that trial {@code key} of {@code unit} trained {@code epochs} epochs (from 1) of fold {@code fold} with
      * validation loss {@code valLoss} (NaN counts as the worst), without judging it yet: the models of a pack, which
      * finish each epoch together, are all recorded before any is judged, so none is judged before the others of its
-     * epoch are known.
+     * epoch are known. Folds other than the first are not recorded.
      */
     public synchronized void record(String unit, String key, int fold, int epochs, double valLoss) {
         Search s = searches.get(unit);
-        if (s == null || s.type() == Search.Type.NONE || stopped.containsKey(key)) {
+        if (s == null || s.type() == Search.Type.NONE || fold != JUDGED_FOLD || stopped.containsKey(key)) {
             return;
         }
         double v = Double.isNaN(valLoss) ? Double.POSITIVE_INFINITY : valLoss;
         if (s.type() == Search.Type.ASHA && s.rung(epochs)) {
-            rungs.computeIfAbsent(unit + "\n" + fold, x -> new HashMap<>())
-                    .computeIfAbsent(epochs, x -> new HashMap<>()).put(key, v);
+            rungs.computeIfAbsent(unit, x -> new HashMap<>()).computeIfAbsent(epochs, x -> new HashMap<>()).put(key, v);
         } else if (s.type() == Search.Type.MEDIAN) {
-            history(unit, key, fold, epochs, v);
+            Trial t = trials.computeIfAbsent(unit, x -> new HashMap<>()).computeIfAbsent(key, x -> new Trial());
+            if (epochs != t.losses.size() + 1) {
+                return; // a repeat or a resumed trial's later epoch: its running mean would not be one
+            }
+            t.losses.add(v);
+            t.sum += v;
+            t.best = Math.min(t.best, v);
+            List<Sorted> at = means.computeIfAbsent(unit, x -> new ArrayList<>());
+            while (at.size() < epochs) {
+                at.add(new Sorted());
+            }
+            at.get(epochs - 1).add(t.sum / epochs);
         }
     }
 
     /**
      * Whether trial {@code key}, {@link #record recorded} after {@code epochs} epochs of fold {@code fold}, goes on:
-     * null, or why it stops now. A trial once stopped stays stopped (a retry is told at once).
+     * null, or why it stops now. A trial once stopped stays stopped (a retry is told at once); folds other than the
+     * first are not judged.
      */
     public synchronized String judge(String unit, String key, int fold, int epochs) {
         String was = stopped.get(key);
@@ -92,12 +126,12 @@ public final class TrialStopper {
             return was;
         }
         Search s = searches.get(unit);
-        if (s == null || s.type() == Search.Type.NONE) {
+        if (s == null || s.type() == Search.Type.NONE || fold != JUDGED_FOLD) {
             return null;
         }
         String why = switch (s.type()) {
-            case ASHA -> asha(s, unit, key, fold, epochs);
-            case MEDIAN -> median(s, unit, key, fold, epochs);
+            case ASHA -> asha(s, unit, key, epochs);
+            case MEDIAN -> median(s, unit, key, epochs);
             case NONE -> null;
         };
         if (why != null) {
@@ -111,10 +145,6 @@ public final class TrialStopper {
      * finished before it stopped.
      */
     public synchronized void replay(String unit, String key, int fold, double[] valLosses) {
-        Search s = searches.get(unit);
-        if (s == null || s.type() == Search.Type.NONE) {
-            return;
-        }
         for (int e = 1; e <= valLosses.length; e++) {
             record(unit, key, fold, e, valLosses[e - 1]);
         }
@@ -125,63 +155,79 @@ public final class TrialStopper {
         return Map.copyOf(stopped);
     }
 
-    private String asha(Search s, String unit, String key, int fold, int epochs) {
-        Map<String, Double> at = rungs.getOrDefault(unit + "\n" + fold, Map.of()).getOrDefault(epochs, Map.of());
+    private String asha(Search s, String unit, String key, int epochs) {
+        Map<String, Double> at = rungs.getOrDefault(unit, Map.of()).getOrDefault(epochs, Map.of());
         Double v = at.get(key);
         if (!s.rung(epochs) || v == null) {
             return null;
         }
         double[] recorded = at.values().stream().mapToDouble(Double::doubleValue).toArray();
         double cutoff = percentile(recorded, 100.0 / s.reduction());
-        if (v <= cutoff) {
+        // a NaN loss (recorded as infinite) goes on only when every loss at the rung is NaN
+        if (v <= cutoff && (Double.isFinite(v) || Double.isInfinite(cutoff) && allInfinite(recorded))) {
             return null;
         }
         return String.format(Locale.ROOT, "stopped by asha after epoch %d of fold %d: validation loss %s is not "
-                + "within the best 1/%d of the %d trials recorded at this rung (cutoff %s)", epochs, fold, fmt(v),
-                s.reduction(), recorded.length, fmt(cutoff));
+                + "within the best 1/%d of the %d trials recorded at this rung (cutoff %s)", epochs, JUDGED_FOLD,
+                fmt(v), s.reduction(), recorded.length, fmt(cutoff));
     }
 
-    private String median(Search s, String unit, String key, int fold, int epochs) {
-        Map<String, List<Double>> all = histories.getOrDefault(unit + "\n" + fold, Map.of());
-        List<Double> own = all.get(key);
-        if (epochs < s.after() || own == null || own.size() < epochs) {
+    private String median(Search s, String unit, String key, int epochs) {
+        Trial own = trials.getOrDefault(unit, Map.of()).get(key);
+        if (epochs < s.after() || own == null || own.losses.size() != epochs) {
             return null;
         }
-        double best = Double.POSITIVE_INFINITY;
-        for (int e = 0; e < epochs && e < own.size(); e++) {
-            best = Math.min(best, own.get(e));
-        }
-        List<Double> means = new ArrayList<>();
-        for (Map.Entry<String, List<Double>> o : all.entrySet()) {
-            if (o.getKey().equals(key) || o.getValue().size() < epochs) {
-                continue;
-            }
-            double sum = 0;
-            for (int e = 0; e < epochs; e++) {
-                sum += o.getValue().get(e);
-            }
-            means.add(sum / epochs);
-        }
-        if (means.size() < s.minTrials()) {
+        Sorted at = means.get(unit).get(epochs - 1);
+        int others = at.size() - 1;
+        if (others < s.minTrials()) {
             return null;
         }
-        double median = percentile(means.stream().mapToDouble(Double::doubleValue).toArray(), 50);
-        if (best <= median) {
+        double median = at.medianWithout(own.sum / epochs);
+        double best = own.best;
+        if (best <= median && Double.isFinite(best)) {
             return null;
         }
         return String.format(Locale.ROOT, "stopped by the median rule after epoch %d of fold %d: its best validation "
-                + "loss %s is worse than the median %s of %d other trials' mean losses up to this epoch", epochs, fold,
-                fmt(best), fmt(median), means.size());
+                + "loss %s is worse than the median %s of %d other trials' mean losses up to this epoch", epochs,
+                JUDGED_FOLD, fmt(best), fmt(median), others);
     }
 
-    private Map<String, List<Double>> history(String unit, String key, int fold, int epochs, double v) {
-        Map<String, List<Double>> all = histories.computeIfAbsent(unit + "\n" + fold, x -> new HashMap<>());
-        List<Double> h = all.computeIfAbsent(key, x -> new ArrayList<>());
-        while (h.size() < epochs) {
-            h.add(Double.POSITIVE_INFINITY); // an epoch never reported (a resumed model) counts as the worst
+    private static boolean allInfinite(double[] v) {
+        return Arrays.stream(v).allMatch(Double::isInfinite);
+    }
+
+    /** Ascending doubles, inserted in place: the median of all but one in constant time after a binary search. */
+    private static final class Sorted {
+        private double[] v = new double[16];
+        private int n;
+
+        void add(double x) {
+            if (n == v.length) {
+                v = Arrays.copyOf(v, 2 * n);
+            }
+            int at = Arrays.binarySearch(v, 0, n, x);
+            at = at < 0 ? -at - 1 : at;
+            System.arraycopy(v, at, v, at + 1, n - at);
+            v[at] = x;
+            n++;
         }
-        h.set(epochs - 1, v);
-        return all;
+
+        int size() {
+            return n;
+        }
+
+        /** The median (numpy's: the mean of the two middle ones of an even count) without one occurrence of {@code x}. */
+        double medianWithout(double x) {
+            int skip = Arrays.binarySearch(v, 0, n, x);
+            int m = n - 1;
+            double lo = get(skip, (m - 1) / 2);
+            double hi = get(skip, m / 2);
+            return (lo + hi) / 2;
+        }
+
+        private double get(int skip, int i) {
+            return v[i < skip ? i : i + 1];
+        }
     }
 
     /** The {@code p}th percentile with linear interpolation between closest ranks (numpy's default). */

@@ -596,7 +596,9 @@ public final class LocalRunner {
                 source = ResultsIo.complete(from).orElseThrow(() -> new IllegalStateException("warmStart: the model "
                         + warmStart(m) + " has no complete result under " + from));
                 if (!"done".equals(source.status())) {
-                    throw new IllegalStateException("warmStart: the model " + warmStart(m) + " failed: " + source.failure());
+                    throw new IllegalStateException("warmStart: the model " + warmStart(m) + " is " + source.status()
+                            + ": " + source.failure() + ("stopped".equals(source.status()) ? " (warm-start from a "
+                            + "model of a unit without a search)" : ""));
                 }
             }
             for (PreparedData d : prepared) {
@@ -667,7 +669,7 @@ public final class LocalRunner {
         return new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
                 curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
                 split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r),
-                importance ? importance(m, d, dir.resolve(modelName)) : null);
+                !importance ? null : r.importance() != null ? r.importance() : importance(m, d, dir.resolve(modelName)));
     }
 
     /**

@@ -123,7 +123,7 @@ final class GbmTrainer {
             if (modelFile != null) {
                 save(booster, modelFile);
             }
-            return new TrainingResult(true, null, curves, best + 1, tr, va, te, millis(t0));
+            return new TrainingResult(true, null, curves, best, tr, va, te, millis(t0)); // counted from 0
         } catch (XGBoostError e) {
             return TrainingResult.failed("XGBoost: " + e.getMessage(), curves, millis(t0));
         } finally {

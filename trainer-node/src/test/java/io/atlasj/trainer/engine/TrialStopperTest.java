@@ -19,8 +19,11 @@ class TrialStopperTest {
         // a better one goes on; a middling one (cutoff of [0.5, 1, 1.5, 2] at 33.3%: 1.0) stops
         assertThat(s.report("u", "c", 0, 1, 0.5)).isNull();
         assertThat(s.report("u", "d", 0, 1, 1.5)).contains("cutoff 1.00000");
-        // rungs are per fold: fold 1's first trial at rung 1 goes on whatever fold 0 recorded
+        // only the first fold is judged: a later fold's report is neither recorded nor judged
         assertThat(s.report("u", "e", 1, 1, 50.0)).isNull();
+        assertThat(s.wants("u", 1, 1)).isFalse();
+        assertThat(s.wants("u", 0, 1)).isTrue();
+        assertThat(s.wants("u", 0, 2)).isFalse(); // not a rung
         // rung 3 (1 x 3): a NaN loss is the worst
         assertThat(s.report("u", "a", 0, 3, 0.9)).isNull();
         assertThat(s.report("u", "c", 0, 3, Double.NaN)).contains("validation loss NaN");

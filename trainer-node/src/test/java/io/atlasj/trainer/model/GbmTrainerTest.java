@@ -73,12 +73,14 @@ class GbmTrainerTest {
         assertThat(r.ok()).as(r.failure()).isTrue();
         int done = r.curves().size();
         assertThat(done).as("stopped early").isLessThan(2000);
-        assertThat(r.bestEpoch()).isEqualTo(done - 10); // the best round, then ten rounds without a better one
-        double best = r.curves().get(r.bestEpoch() - 1).validationLoss();
+        // the best round (counted from 0, as epochs are), then ten rounds without a better one
+        assertThat(r.bestEpoch()).isEqualTo(done - 11);
+        assertThat(r.curves().get(r.bestEpoch()).epoch()).isEqualTo(r.bestEpoch());
+        double best = r.curves().get(r.bestEpoch()).validationLoss();
         for (TrainingResult.Epoch e : r.curves()) {
             assertThat(e.validationLoss()).isGreaterThanOrEqualTo(best);
         }
-        assertThat(r.curves().get(r.bestEpoch() - 1).validationMetric()).isBetween(0.5, 1.0); // its accuracy
+        assertThat(r.curves().get(r.bestEpoch()).validationMetric()).isBetween(0.5, 1.0); // its accuracy
         // the file's trees, up to the best round, predict each test row as training did
         Predictor p = Predictor.load(file, ModelType.GBM, 4);
         assertThat(p.outputs()).isEqualTo(2);
