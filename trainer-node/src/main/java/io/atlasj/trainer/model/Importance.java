@@ -57,7 +57,7 @@ public final class Importance {
         PreparedData d2 = new PreparedData(d.fold(), d.task(), d.classes(), d.train(), shuffled, d.test(), d.scaler(),
                 d.boundaries(), d.targetCenter(), d.targetScale(), ctx, d.extraTargets());
         for (int j = 0; j < cols; j++) {
-            int[] perm = Dl4jTrainer.shuffled(n, new Random(seed + j));
+            int[] perm = shuffle(n, seed, j);
             for (int i = 0; i < n; i++) {
                 x[i][j] = v.x()[perm[i]][j];
             }
@@ -87,7 +87,7 @@ public final class Importance {
             }
         }
         for (int j = 0; j < cols; j++) {
-            int[] perm = Dl4jTrainer.shuffled(n, new Random(seed + j));
+            int[] perm = shuffle(n, seed, j);
             for (int i = 0; i < n; i++) {
                 x[((j + 1) * n + i) * cols + j] = (float) v.x()[perm[i]][j];
             }
@@ -101,7 +101,7 @@ public final class Importance {
         return out;
     }
 
-    private static PreparedData.Part latest(PreparedData.Part p, int max) {
+    static PreparedData.Part latest(PreparedData.Part p, int max) {
         int n = p.rows();
         if (n <= max) {
             return p;
@@ -109,6 +109,14 @@ public final class Importance {
         return new PreparedData.Part(java.util.Arrays.copyOfRange(p.time(), n - max, n),
                 java.util.Arrays.copyOfRange(p.x(), n - max, n), java.util.Arrays.copyOfRange(p.y(), n - max, n),
                 java.util.Arrays.copyOfRange(p.index(), n - max, n));
+    }
+
+    /**
+     * The validation rows the importance is measured on and, per input column {@code j}, its shuffle for a model of
+     * seed {@code seed}: row {@code i} takes column {@code j} of row {@code perm[i]}.
+     */
+    static int[] shuffle(int n, long seed, int j) {
+        return Dl4jTrainer.shuffled(n, new Random(seed + j));
     }
 
     /** Mean log loss of the true class (probabilities clipped at 1e-7), or mean squared error. */

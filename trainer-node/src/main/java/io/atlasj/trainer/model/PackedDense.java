@@ -114,6 +114,10 @@ public final class PackedDense {
         int[] epochs = new int[total];
         /** Per model, once it has left the pack: its train, validation and test predictions (null when failed). */
         TrainingResult.Predictions[][] finished = new TrainingResult.Predictions[total][];
+        /** Per model: its inputs' permutation importance from its kept weights; null when not measured. */
+        double[][] importance = new double[total][];
+        /** Per model: stopped by the run's search (its importance is not wanted: the time is what stopping saves). */
+        boolean[] searched = new boolean[total];
         for (int j = 0; j < total; j++) {
             Map<String, Object> t = specs.get(j).training();
             books[j] = new EpochBook(t, (Double) t.get("lr"));
@@ -197,6 +201,7 @@ public final class PackedDense {
                 if (asked[s] && active[j] && e + 1 < epochs[j]
                         && listeners.get(j).stop(curves.get(j).get(curves.get(j).size() - 1)) != null) {
                     active[j] = false; // stopped by the run's search; its best weights so far are kept
+                    searched[j] = true;
                 }
                 live += active[j] && e + 1 < epochs[j] ? 1 : 0;
             }
@@ -213,7 +218,7 @@ public final class PackedDense {
                         leaving[a++] = s;
                     }
                 }
-                finish(p, at, leaving, failure, finished, modelFiles);
+                finish(p, at, leaving, failure, searched, finished, importance, modelFiles);
                 int[] next = new int[live];
                 for (int s = 0; s < live; s++) {
                     next[s] = at[staying[s]];
@@ -226,7 +231,7 @@ public final class PackedDense {
         for (int s = 0; s < p.k; s++) {
             all[s] = s;
         }
-        finish(p, at, all, failure, finished, modelFiles);
+        finish(p, at, all, failure, searched, finished, importance, modelFiles);
         long millis = (System.nanoTime() - t0) / 1_000_000L;
         List<TrainingResult> out = new ArrayList<>();
         for (int j = 0; j < total; j++) {
@@ -235,7 +240,7 @@ public final class PackedDense {
             } else {
                 TrainingResult.Predictions[] pr = finished[j];
                 out.add(new TrainingResult(true, null, curves.get(j), books[j].bestEpoch, pr[0], pr[1], pr[2],
-                        millis / total));
+                        millis / total, List.of(), importance[j]));
             }
         }
         return out;
@@ -245,8 +250,9 @@ public final class PackedDense {
      * The models at the pack's places {@code places} are done: each one's predictions by its kept weights, and its
      * model file written (a failure to write it becomes its failure).
      */
-    private static void finish(Pack p, int[] at, int[] places, String[] failure,
-                               TrainingResult.Predictions[][] finished, List<Path> modelFiles) {
+    private static void finish(Pack p, int[] at, int[] places, String[] failure, boolean[] searched,
+                               TrainingResult.Predictions[][] finished, double[][] importance,
+                               List<Path> modelFiles) {
         boolean any = false;
         for (int s : places) {
             any |= failure[at[s]] == null;
@@ -257,6 +263,12 @@ public final class PackedDense {
         Pack.Predictions tr = p.predict(p.data.train(), p.bestW, p.bestB);
         Pack.Predictions va = p.predict(p.data.validation(), p.bestW, p.bestB);
         Pack.Predictions te = p.predict(p.data.test(), p.bestW, p.bestB);
+        boolean wanted = false;
+        for (int s : places) {
+            wanted |= failure[at[s]] == null && !searched[at[s]];
+        }
+        // every model of the pack at once, from the kept weights in memory (not each model's file read back)
+        double[][] imp = wanted ? p.importance() : null;
         for (int s : places) {
             int j = at[s];
             if (failure[j] != null) {
@@ -271,6 +283,7 @@ public final class PackedDense {
                 }
             }
             finished[j] = new TrainingResult.Predictions[]{tr.of(s), va.of(s), te.of(s)};
+            importance[j] = imp == null || searched[j] ? null : imp[s];
         }
     }
 
@@ -652,6 +665,87 @@ public final class PackedDense {
                 }
             }
             return new Predictions(outAll, n);
+        }
+
+        /**
+         * Every model's permutation importance ({@link Importance}: the same latest validation rows, the same
+         * shuffles for its seed, the same losses) from its kept weights: one batched pass per input column, each
+         * model reading its own shuffle. Null when the validation part has fewer than two rows.
+         */
+        double[][] importance() {
+            PreparedData.Part v = Importance.latest(data.validation(), Importance.MAX_ROWS);
+            int n = v.rows();
+            if (n < 2) {
+                return null;
+            }
+            float[] x = convert(v);
+            float[] block = new float[k * n * f];
+            for (int s = 0; s < k; s++) {
+                System.arraycopy(x, 0, block, s * n * f, n * f);
+            }
+            double[] base = losses(forward(block, n), n, v.y());
+            double[][] out = new double[k][f];
+            for (int j = 0; j < f; j++) {
+                for (int s = 0; s < k; s++) {
+                    int[] perm = Importance.shuffle(n, specs.get(s).seed(), j);
+                    for (int i = 0; i < n; i++) {
+                        block[(s * n + i) * f + j] = x[perm[i] * f + j];
+                    }
+                }
+                double[] l = losses(forward(block, n), n, v.y());
+                for (int s = 0; s < k; s++) {
+                    out[s][j] = l[s] - base[s];
+                    for (int i = 0; i < n; i++) {
+                        block[(s * n + i) * f + j] = x[i * f + j];
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Each model's outputs ([model][row][output]) on its own rows {@code block} ([model][row][input]). */
+        private float[] forward(float[] block, int n) {
+            float[] out = new float[k * n * c];
+            int chunk = Math.max(batch, 1024);
+            for (int s = 0; s < n; s += chunk) {
+                int rows = Math.min(chunk, n - s);
+                float[] part = new float[k * rows * f];
+                for (int j = 0; j < k; j++) {
+                    System.arraycopy(block, (j * n + s) * f, part, j * rows * f, rows * f);
+                }
+                INDArray input = inputs.computeIfAbsent(rows, r -> Nd4j.create(DataType.FLOAT, k, r, f));
+                floats(input).put(part);
+                try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
+                    INDArray a = input;
+                    for (int l = 0; l < layers; l++) {
+                        INDArray z = Nd4j.matmul(a, bestW[l]).addi(bestB[l]);
+                        a = l < layers - 1 ? activate(z) : classify ? softmax(z) : z;
+                    }
+                    float[] o = a.ravel().toFloatVector();
+                    for (int j = 0; j < k; j++) {
+                        System.arraycopy(o, j * rows * c, out, (j * n + s) * c, rows * c);
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Each model's loss as {@link Importance} measures it: log loss of the true class, or squared error. */
+        private double[] losses(float[] out, int n, double[] y) {
+            double[] l = new double[k];
+            for (int j = 0; j < k; j++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    if (classify) {
+                        sum -= Math.log(Math.max(1e-7, out[(j * n + i) * c + (int) y[i]]));
+                    } else {
+                        double e = out[j * n + i] - y[i];
+                        sum += e * e;
+                    }
+                }
+                l[j] = sum / n;
+            }
+            return l;
         }
 
         /** Model j's network as DL4J layers with its kept weights. */

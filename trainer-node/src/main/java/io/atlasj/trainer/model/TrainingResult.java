@@ -10,12 +10,20 @@ import java.util.List;
  * @param bestEpoch  the epoch whose weights were kept (best by the monitored validation metric), -1 when failed
  * @param predictions per part (train, validation, test): regression values, or for classification the predicted
  *                    class with {@code probabilities}
+ * @param importance  each input's permutation importance on the validation part ({@link Importance}) when the trainer
+ *                    measured it from the weights in memory (packs do), else null: measured on the model file after
  */
 public record TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,
-                             Predictions validation, Predictions test, long millis, List<Head> heads) {
+                             Predictions validation, Predictions test, long millis, List<Head> heads,
+                             double[] importance) {
     public TrainingResult {
         curves = List.copyOf(curves);
         heads = heads == null ? List.of() : List.copyOf(heads);
+    }
+
+    public TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,
+                          Predictions validation, Predictions test, long millis, List<Head> heads) {
+        this(ok, failure, curves, bestEpoch, train, validation, test, millis, heads, null);
     }
 
     public TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,

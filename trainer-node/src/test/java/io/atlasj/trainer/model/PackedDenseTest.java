@@ -177,7 +177,18 @@ class PackedDenseTest {
             for (int i = 0; i < x.length; i++) {
                 assertThat(out.getDouble(i, 1)).isCloseTo(r.get(j).test().probabilities()[i][1], within(1e-5));
             }
+            // the importance the pack measured from its weights is the one the saved file gives, shuffle for shuffle
+            double[] fromFile;
+            try (Predictor p = Predictor.load(files.get(j), ModelType.DNN, 5)) {
+                fromFile = Importance.permutation(p, d, specs.get(j).seed());
+            }
+            assertThat(r.get(j).importance()).hasSize(5);
+            for (int c = 0; c < 5; c++) {
+                assertThat(r.get(j).importance()[c]).isCloseTo(fromFile[c], within(1e-5));
+            }
         }
+        // the inputs the rule is made of matter, the noise does not
+        assertThat(r.get(0).importance()[0]).isGreaterThan(10 * Math.abs(r.get(0).importance()[4]));
     }
 
     @Test
