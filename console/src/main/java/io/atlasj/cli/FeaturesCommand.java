@@ -285,64 +285,18 @@ final class FeaturesCommand {
      */
     record Selection(String name, String base, String gaps, List<String> declared, List<String> resolved,
                      List<String> labels, double[] score, int[] order, int models) {
+        /** The unit's inputs ranked by {@link io.atlasj.stats.model.InputImportance}. */
         static Selection of(List<io.atlasj.workspec.results.ResultsObject> results, String unit) {
-            Selection first = null;
-            double[] sum = null;
-            int models = 0;
-            for (var r : results) {
-                @SuppressWarnings("unchecked")
-                List<String> declared = (List<String>) r.featureset().get("declared");
-                if (declared == null || r.featureset().get("features") == null || r.featureset().get("labels") == null
-                        || !String.valueOf(r.featureset().get("base")).contains(" ")) {
-                    continue; // a result without its featureset's inputs (an ensemble's, or an older one)
-                }
-                double[] mean = new double[declared.size()];
-                int folds = 0;
-                for (var f : r.folds()) {
-                    if (f.importance() != null && f.importance().length == mean.length) {
-                        for (int j = 0; j < mean.length; j++) {
-                            double v = f.importance()[j];
-                            mean[j] += Double.isFinite(v) ? Math.max(0, v) : 0;
-                        }
-                        folds++;
-                    }
-                }
-                double max = java.util.Arrays.stream(mean).max().orElse(0);
-                if (folds == 0 || max <= 0) {
-                    continue; // no importance measured (an older result, an ensemble) or none above zero
-                }
-                if (first == null) {
-                    // the resolved ids (market and timeframe bound) go into the YAML: they read back without the
-                    // featureset's defaults, which the result does not keep
-                    @SuppressWarnings("unchecked")
-                    List<String> resolved = (List<String>) r.featureset().get("features");
-                    @SuppressWarnings("unchecked")
-                    List<String> labels = (List<String>) r.featureset().get("labels");
-                    first = new Selection(String.valueOf(r.featureset().get("name")),
-                            String.valueOf(r.featureset().get("base")), String.valueOf(r.featureset().get("gaps")),
-                            declared, resolved, labels, null, null, 0);
-                    sum = new double[declared.size()];
-                } else if (!first.declared().equals(declared)) {
-                    throw new UserException("model " + r.key() + " of unit " + unit + " was trained on other inputs "
-                            + "than the others (another version of the featureset): select from one run of it");
-                }
-                for (int j = 0; j < mean.length; j++) {
-                    sum[j] += mean[j] / max;
-                }
-                models++;
+            io.atlasj.stats.model.InputImportance in;
+            try {
+                in = io.atlasj.stats.model.InputImportance.of(unit, results).orElseThrow(() -> new UserException(
+                        "no model of unit " + unit + " has a permutation importance (results written before schema 6 "
+                        + "have none, nor do ensembles or trials stopped by a search): train the unit again"));
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
             }
-            if (first == null) {
-                throw new UserException("no model of unit " + unit + " has a permutation importance (results written "
-                        + "before schema 6 have none, nor do ensembles): train the unit again");
-            }
-            double[] score = new double[sum.length];
-            for (int j = 0; j < sum.length; j++) {
-                score[j] = sum[j] / models;
-            }
-            int[] order = java.util.stream.IntStream.range(0, score.length).boxed()
-                    .sorted((a, b) -> Double.compare(score[b], score[a])).mapToInt(Integer::intValue).toArray();
-            return new Selection(first.name(), first.base(), first.gaps(), first.declared(), first.resolved(),
-                    first.labels(), score, order, models);
+            return new Selection(in.name(), in.base(), in.gaps(), in.declared(), in.resolved(), in.labels(), in.score(),
+                    in.order(), in.models());
         }
 
         /** The featureset YAML of the top {@code k} inputs, in the original featureset's order. */

@@ -37,13 +37,13 @@ class SearchClusterIT {
     void theCoordinatorStopsTrialsATrainerTrains() throws Exception {
         run("data", "import", "--bundled");
         String out = run("run", "../configs/workspecs/search.yaml", "--local-cluster", "1");
-        assertThat(out).containsPattern("32 models: \\d+ stopped early by their unit's search, 0 failed");
+        assertThat(out).containsPattern("40 models: \\d+ stopped early by their unit's search, 0 failed");
         List<ResultsStore.Row> rows;
         AtlasHome h = new AtlasHome(home);
         try (ResultsStore store = ResultsStore.open(h.results(), h.runs())) {
             rows = store.rows("search");
         }
-        assertThat(rows).hasSize(32);
+        assertThat(rows).hasSize(40);
         List<ResultsStore.Row> stopped = rows.stream().filter(r -> r.status().equals("stopped")).toList();
         assertThat(stopped).as("trials stopped by the coordinator").isNotEmpty();
         for (ResultsStore.Row row : stopped) {
@@ -52,7 +52,10 @@ class SearchClusterIT {
                     .resolve(ResultsIo.FILE));
             // the stopping fold ended early: fewer epochs than the trial's own
             ResultsObject.FoldResult last = r.folds().get(r.folds().size() - 1);
-            int epochs = ((Number) ((Map<?, ?>) r.spec().get("training")).get("epochs")).intValue();
+            // a tree model's rounds are its epochs
+            Map<?, ?> settings = (Map<?, ?>) r.spec().get("gbm".equals(r.spec().get("type")) ? "hyperparameters"
+                    : "training");
+            int epochs = ((Number) settings.get("gbm".equals(r.spec().get("type")) ? "rounds" : "epochs")).intValue();
             assertThat(last.curves().size()).isLessThan(epochs);
             assertThat(last.test().predicted()).isNotEmpty();
         }

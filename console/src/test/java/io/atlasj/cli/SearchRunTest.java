@@ -55,7 +55,7 @@ class SearchRunTest {
     void poorTrialsStopEarlyKeepTheirCurvesAndStillCountAsTrials() throws Exception {
         run("data", "import", "--bundled");
         String first = run("run", "../configs/workspecs/search.yaml", "--local", "--slots", "1");
-        Matcher summary = Pattern.compile("32 models: 32 trained now, 0 from earlier runs, (\\d+) stopped early by "
+        Matcher summary = Pattern.compile("40 models: 40 trained now, 0 from earlier runs, (\\d+) stopped early by "
                 + "their unit's search, 0 failed").matcher(first);
         assertThat(summary.find()).as(first).isTrue();
         int stopped = Integer.parseInt(summary.group(1));
@@ -123,30 +123,75 @@ class SearchRunTest {
             }
         }
         assertThat(medianStopped).isPositive();
-        assertThat(ashaStopped + medianStopped).isEqualTo(stopped);
+
+        // trees, dense networks and LSTMs in one asha search (rungs after 2 and 4 epochs or rounds of 8 to 40)
+        List<ResultsObject> mixed = results("direction-mixed");
+        assertThat(mixed).hasSize(8);
+        int mixedStopped = 0;
+        for (ResultsObject r : mixed) {
+            if (r.status().equals("stopped")) {
+                mixedStopped++;
+                Matcher m = ASHA.matcher(r.failure());
+                assertThat(m.find()).as(r.failure()).isTrue();
+                assertThat(Integer.parseInt(m.group(1))).isIn(2, 4, 8, 16, 32);
+                assertThat(r.folds().get(0).curves()).hasSize(Integer.parseInt(m.group(1)));
+                assertThat(r.folds().get(0).importance()).as("no importance for a stopped trial").isNull();
+            } else {
+                assertThat(r.folds().get(0).importance()).hasSize(((List<?>) r.featureset().get("features")).size());
+            }
+        }
+        assertThat(mixed.stream().map(r -> String.valueOf(r.spec().get("type"))).distinct())
+                .containsExactlyInAnyOrder("gbm", "dnn", "lstm");
+        assertThat(mixedStopped).isBetween(1, 7);
+        assertThat(ashaStopped + medianStopped + mixedStopped).isEqualTo(stopped);
 
         // a rerun trains nothing; the report counts every trial and says how many stopped
         assertThat(run("run", "../configs/workspecs/search.yaml", "--local"))
-                .contains("32 models: 0 trained now, 32 from earlier runs, " + stopped + " stopped early");
+                .contains("40 models: 0 trained now, 40 from earlier runs, " + stopped + " stopped early");
         run("report", "search");
         String page = Files.readString(home.resolve("reports/search/index.html"));
         assertThat(page).contains("24 (" + ashaStopped + " stopped early)")
                 .contains("8 (" + medianStopped + " stopped early" + (partial == 0 ? ")" : ", " + partial
                         + " in the DSR only)"))
-                .contains("<span title=\"stopped by asha after epoch");
+                .contains("8 (" + mixedStopped + " stopped early)")
+                .contains("<span title=\"stopped by asha after epoch")
+                // hyperparameter effects and the inputs the models lean on, per unit
+                .contains("<h2 id=hyperparameters>").contains("img/parallel-direction-mixed.png")
+                .contains("<td>type</td>").contains("Inputs by permutation importance");
+
+        // a feature selection over the mixed unit writes a featureset that builds and trains
+        Path sets = specs.resolve("featuresets");
+        Files.createDirectories(sets);
+        Path selected = sets.resolve("quickstart-top5.yaml");
+        assertThat(run("features", "select", "search", "--unit", "direction-mixed", "--top", "5", "--out",
+                selected.toString())).contains("5 of ");
+        Path small = specs.resolve("specs").resolve("small.yaml");
+        Files.createDirectories(small.getParent());
+        Files.writeString(small, """
+                name: small
+                units:
+                  - name: u
+                    featureset: quickstart-top5
+                    dataset: {task: classification, label: 'UpDown(3).market("bitstamp:btc_usd").timeframe("5m")'}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: dnn, type: dnn, hidden: [[8]], training: {epochs: 3}}
+                """);
+        assertThat(run("run", small.toString(), "--local")).contains("1 models: 1 trained now, 0 from earlier runs, "
+                + "0 failed");
 
         // without a search the stopped trials train again, to their end
         Path spec = specs.resolve("search.yaml");
         Files.writeString(spec, Files.readString(Path.of("../configs/workspecs/search.yaml"))
                 .replaceAll("(?m)^    search: .*\\n", ""));
         String grid = run("run", spec.toString(), "--local");
-        assertThat(grid).contains("32 models: " + stopped + " trained now, " + (32 - stopped)
+        assertThat(grid).contains("40 models: " + stopped + " trained now, " + (40 - stopped)
                 + " from earlier runs, 0 failed");
         assertThat(results("direction-asha")).allSatisfy(r -> assertThat(r.folds().get(0).curves()).hasSize(27));
         // and the results store follows the results trained again
         io.atlasj.home.AtlasHome h = new io.atlasj.home.AtlasHome(home);
         try (io.atlasj.harvester.ResultsStore store = io.atlasj.harvester.ResultsStore.open(h.results(), h.runs())) {
-            assertThat(store.rows("search")).hasSize(32).allSatisfy(r -> assertThat(r.status()).isEqualTo("done"));
+            assertThat(store.rows("search")).hasSize(40).allSatisfy(r -> assertThat(r.status()).isEqualTo("done"));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.atlasj.stats.chart.ChartFiles;
 import io.atlasj.stats.chart.Charts;
 import io.atlasj.stats.chart.HyperparameterCharts;
 import io.atlasj.stats.model.HyperparameterEffects;
+import io.atlasj.stats.model.InputImportance;
 import io.atlasj.stats.model.ModelEvaluation;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.stats.trading.Pricing;
@@ -43,6 +44,8 @@ public final class HtmlReport {
     static final int DRAWN_PER_UNIT = 200;
     /** The fraction of each unit's trials the parallel coordinates colour: the best by validation loss. */
     static final double HYPER_TOP = 0.1;
+    /** The inputs each unit's importance table shows: its most important. */
+    static final int INPUTS_SHOWN = 10;
 
     private HtmlReport() {
     }
@@ -367,7 +370,8 @@ public final class HtmlReport {
     /** Per unit: which settings matter, parallel coordinates, slice plots, and the trials' Sharpe ratios. */
     private static void hyperparameters(StringBuilder h, List<TrialFamily> families, List<ModelEvaluation> evaluated,
                                         Path img) throws IOException {
-        h.append("<h2 id=hyperparameters>Hyperparameters</h2>\n<p>Which settings matter in each unit's search. A "
+        h.append("<h2 id=hyperparameters>Hyperparameters and inputs</h2>\n<p>Which settings and inputs matter in "
+                + "each unit's search. A "
                 + "trial's objective is its validation loss at its kept epoch (the mean over its folds): what early "
                 + "stopping and the search judge by. A setting's <b>share</b> is its main effect's share of that "
                 + "loss's variance over the trials that trained to their end: the first-order term of a functional "
@@ -416,12 +420,41 @@ public final class HtmlReport {
                         .append("\"><img class=wide src=\"img/slices-").append(slug).append(".png\" alt=\"slices ")
                         .append(esc(f.unit())).append("\"></a>\n");
             }
+            inputs(h, f.unit(), byUnit.getOrDefault(f.unit(), List.of()));
             if (f.randomSharpes().length > 0) {
                 ChartFiles.write(HyperparameterCharts.sharpes(f), img.resolve("sharpes-" + slug));
                 h.append("<img src=\"img/sharpes-").append(slug).append(".png\" alt=\"Sharpe ratios ")
                         .append(esc(f.unit())).append("\">\n");
             }
         }
+    }
+
+    /** The unit's inputs its models lean on most: {@link InputImportance}, the best {@value #INPUTS_SHOWN}. */
+    private static void inputs(StringBuilder h, String unit, List<ModelEvaluation> models) {
+        java.util.Optional<InputImportance> in;
+        try {
+            in = InputImportance.of(unit, models.stream().map(ModelEvaluation::result).toList());
+        } catch (IllegalArgumentException e) {
+            h.append("<p>Inputs: ").append(esc(e.getMessage())).append("</p>\n");
+            return;
+        }
+        if (in.isEmpty()) {
+            h.append("<p>Inputs: no model of this unit has a permutation importance (ensembles, trials stopped early "
+                    + "and results before schema 6 have none).</p>\n");
+            return;
+        }
+        InputImportance i = in.get();
+        h.append("<p>Inputs by permutation importance on the validation part (the rise of the loss when an input is "
+                + "shuffled; each model's scaled to its largest, then the mean over ").append(i.models())
+                .append(" models; <code>atlas features select</code> writes the best as a featureset):</p>\n"
+                        + "<table class=mt><tr><th>#</th><th>input</th><th>importance</th></tr>\n");
+        for (int k = 0; k < Math.min(INPUTS_SHOWN, i.order().length); k++) {
+            int j = i.order()[k];
+            h.append("<tr><td>").append(k + 1).append("</td><td>").append(esc(i.declared().get(j))).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "<span class=bar style=\"width:%dpx\"></span> %.3f",
+                            Math.round(120 * i.score()[j]), i.score()[j])).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static void leaderboard(StringBuilder h, List<Entry> entries) {
