@@ -15,13 +15,12 @@ written to disk. Needs Debian's python3-torch (1.13) and python3-optuna (3.1); r
 import sys
 import time
 
-import numpy as np
 import optuna
 import torch
 from torch import nn
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from torch_train import load  # noqa: E402  (the same CSV reading as the training benchmark)
+from torch_train import prepare  # noqa: E402  (the same rows as the training benchmark)
 
 torch.set_num_threads(1)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -33,16 +32,7 @@ EPOCHS = 27
 
 
 def main(path, mode):
-    _, x, y = load(path)
-    n = len(x)
-    a, b = int(n * 0.5), int(n * 0.75)
-    mu, sd = x[:a].mean(0), x[:a].std(0)
-    sd[sd == 0] = 1
-    xs = ((x - mu) / sd).astype(np.float32)
-    lo, hi = np.percentile(y[:a], [33.333, 66.667])
-    cls = np.where(y <= lo, 0, np.where(y <= hi, 1, 2))
-    X = torch.from_numpy(xs)
-    Y = torch.from_numpy(cls).long()
+    X, Y, a, b = prepare(path)
     xtr, ytr, xva, yva = X[:a], Y[:a], X[a:b], Y[a:b]
     loss_fn = nn.CrossEntropyLoss()
     epochs_trained = [0]
@@ -52,7 +42,7 @@ def main(path, mode):
         dropout = trial.suggest_categorical("dropout", DROPOUTS)
         seed = trial.suggest_categorical("seed", SEEDS)
         torch.manual_seed(seed)
-        model = nn.Sequential(nn.Linear(xs.shape[1], 32), nn.ReLU(), nn.Dropout(dropout), nn.Linear(32, 16),
+        model = nn.Sequential(nn.Linear(X.shape[1], 32), nn.ReLU(), nn.Dropout(dropout), nn.Linear(32, 16),
                               nn.ReLU(), nn.Dropout(dropout), nn.Linear(16, 3))
         opt = torch.optim.Adam(model.parameters(), lr=lr)
         best = float("inf")

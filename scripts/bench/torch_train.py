@@ -35,7 +35,10 @@ def load(path):
     return header, x, y
 
 
-def tiny(path):
+def prepare(path):
+    """The rows Atlas's benchmark specs train on: a 50/25/25 chronological split of the exported matrix, z-scores
+    fitted on the training rows, tercile classes from the training part's label percentiles. Returns all inputs and
+    classes as tensors and the training and validation end rows."""
     _, x, y = load(path)
     n = len(x)
     a, b = int(n * 0.5), int(n * 0.75)
@@ -44,8 +47,11 @@ def tiny(path):
     xs = ((x - mu) / sd).astype(np.float32)
     lo, hi = np.percentile(y[:a], [33.333, 66.667])
     cls = np.where(y <= lo, 0, np.where(y <= hi, 1, 2))
-    X = torch.from_numpy(xs)
-    Y = torch.from_numpy(cls).long()
+    return torch.from_numpy(xs), torch.from_numpy(cls).long(), a, b
+
+
+def tiny(path):
+    X, Y, a, b = prepare(path)
     xtr, ytr, xva, yva = X[:a], Y[:a], X[a:b], Y[a:b]
     loss_fn = nn.CrossEntropyLoss()
     t0 = time.perf_counter()
@@ -54,7 +60,7 @@ def tiny(path):
         for l2 in (0.0, 0.0001, 0.001, 0.01, 0.1):
             for seed in range(5):
                 torch.manual_seed(seed)
-                model = nn.Sequential(nn.Linear(xs.shape[1], 8), nn.ReLU(), nn.Linear(8, 3))
+                model = nn.Sequential(nn.Linear(X.shape[1], 8), nn.ReLU(), nn.Linear(8, 3))
                 opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=l2)
                 vals = []
                 for epoch in range(5):
