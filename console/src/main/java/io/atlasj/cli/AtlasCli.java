@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "atlas", mixinStandardHelpOptions = true, versionProvider = AtlasCli.Version.class,
         description = "Atlas for Java: find models that forecast financial markets.",
         subcommands = {QuickstartCommand.class, DataCommand.class, FeaturesCommand.class, SpecCommand.class, RunCommand.class,
-            ClusterCommand.class, HarvestCommand.class, ReportCommand.class, LiveCommand.class, ConsoleCommand.class,
+            ClusterCommand.class, HarvestCommand.class, ReportCommand.class, LiveCommand.class, DashboardCommand.class, ExportCommand.class,
+            ConsoleCommand.class,
             CommandLine.HelpCommand.class})
 public final class AtlasCli {
     @Option(names = "--home", paramLabel = "DIR",
@@ -33,6 +34,11 @@ public final class AtlasCli {
 
     AtlasHome home() {
         return AtlasHome.resolve(Optional.ofNullable(home), env);
+    }
+
+    /** An environment variable as this CLI was given it (tests give their own), or null. */
+    String env(String name) {
+        return env.get(name);
     }
 
     public static void main(String[] args) {

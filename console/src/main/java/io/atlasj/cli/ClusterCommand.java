@@ -52,6 +52,13 @@ final class ClusterCommand {
         List<Integer> gpus;
         @Option(names = "--tls", paramLabel = "DIR", description = "Artery over TLS with mutual authentication, keys from DIR (deploy/tls/make-certs.sh).")
         Path tls;
+        @Option(names = "--dashboard-port", paramLabel = "PORT",
+                description = "Coordinator: serve the dashboard on PORT (0: any free port) for the cluster's runs.")
+        Integer dashboardPort;
+        @Option(names = "--dashboard-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+                description = "Coordinator: the dashboard's address (default: ${DEFAULT-VALUE}); any other needs "
+                        + "$ATLAS_DASHBOARD_TOKEN.")
+        String dashboardBind;
         @Option(names = "--noop", hidden = true, description = "Trainer: train nothing, report at once (the dispatch benchmark).")
         boolean noop;
 
@@ -93,8 +100,18 @@ final class ClusterCommand {
             if (System.getProperty("atlas.pekko.level") == null) {
                 System.setProperty("atlas.pekko.level", "INFO");
             }
+            if (dashboardPort != null && !rs.contains(AtlasNode.Role.COORDINATOR)) {
+                throw new UserException("--dashboard-port is for the node with the coordinator role");
+            }
             AtlasNode node = AtlasNode.start(new AtlasNode.Options(rs, host, port, seeds, ts, tls, cluster.atlas.home()));
             PrintWriter out = spec.commandLine().getOut();
+            if (dashboardPort != null) {
+                System.setProperty("java.awt.headless", "true");
+                io.atlasj.cli.dashboard.Dashboard d = DashboardCommand.start(cluster.atlas, dashboardPort, dashboardBind,
+                        null);
+                Runtime.getRuntime().addShutdownHook(new Thread(d::close, "atlas-dashboard-stop"));
+                out.println("dashboard: " + d.url());
+            }
             out.printf("atlas node %s %s started; seeds %s; home %s%n", rs.stream().map(AtlasNode.Role::id).toList(),
                     node.address(),
                     seeds.isEmpty() ? "(this node)" : seeds, cluster.atlas.home().root());

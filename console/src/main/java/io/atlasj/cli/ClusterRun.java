@@ -28,8 +28,9 @@ final class ClusterRun {
         this.out = out;
     }
 
-    int run(WorkSpec ws, List<ModelSpec> models, Integer localTrainers, String seed, Integer slots, Path tls)
-            throws Exception {
+    /** @param dashboardPort {@code --local-cluster}: the port its coordinator serves the dashboard on, or null */
+    int run(WorkSpec ws, List<ModelSpec> models, Integer localTrainers, String seed, Integer slots, Path tls,
+            Integer dashboardPort) throws Exception {
         long t0 = System.nanoTime();
         String yaml = WorkSpecYaml.writeSelfContained(ws);
         Duration limit = ws.execution().timeLimit().multipliedBy(Math.max(1, models.size()));
@@ -45,7 +46,13 @@ final class ClusterRun {
                     + "logs under %s%n", ws.name(), models.size(), localTrainers, perTrainer,
                     home.root().resolve("logs/local-cluster"));
             out.flush();
-            try (LocalCluster cluster = LocalCluster.start(home, localTrainers, perTrainer, List.of());
+            List<String> coordinator = dashboardPort == null ? List.of()
+                    : List.of("--dashboard-port", String.valueOf(dashboardPort));
+            if (dashboardPort != null) {
+                out.printf("dashboard: http://127.0.0.1:%d/ (served by the coordinator until the run ends)%n",
+                        dashboardPort);
+            }
+            try (LocalCluster cluster = LocalCluster.start(home, localTrainers, perTrainer, List.of(), coordinator);
                  AtlasNode client = Clients.join(home, cluster.seed(), null)) {
                 return follow(client, ws, models, yaml, limit, t0, cluster, localTrainers * perTrainer);
             }

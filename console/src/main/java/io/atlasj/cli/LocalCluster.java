@@ -40,12 +40,18 @@ final class LocalCluster implements AutoCloseable {
      * @param extra          more options for the trainers (the benchmark's {@code --noop})
      */
     static LocalCluster start(AtlasHome home, int trainers, int slotsPerTrainer, List<String> extra) throws IOException {
+        return start(home, trainers, slotsPerTrainer, extra, List.of());
+    }
+
+    /** {@link #start(AtlasHome, int, int, List)} with options for the coordinator (its {@code --dashboard-port}). */
+    static LocalCluster start(AtlasHome home, int trainers, int slotsPerTrainer, List<String> extra,
+                              List<String> coordinator) throws IOException {
         int[] seedPorts = freePorts(2);
         int coordinatorPort = seedPorts[0];
         int harvesterPort = seedPorts[1];
         LocalCluster c = new LocalCluster(home, List.of("127.0.0.1:" + coordinatorPort, "127.0.0.1:" + harvesterPort));
         try {
-            c.spawn("coordinator", coordinatorPort, List.of());
+            c.spawn("coordinator", coordinatorPort, coordinator);
             c.spawn("harvester", harvesterPort, List.of());
             for (int i = 0; i < trainers; i++) {
                 List<String> opts = new ArrayList<>(List.of("--slots", String.valueOf(slotsPerTrainer)));

@@ -56,15 +56,25 @@ final class RunCommand implements Callable<Integer> {
     Integer slots;
     @Option(names = "--tls", paramLabel = "DIR", description = "--cluster: keys for a TLS cluster.")
     java.nio.file.Path tls;
+    @Option(names = "--dashboard-port", paramLabel = "PORT", description = "--local, --local-cluster: serve the "
+            + "dashboard on 127.0.0.1:PORT while the run goes on (from this process, or the local cluster's coordinator).")
+    Integer dashboardPort;
     @Option(names = "--resume", description = "Continue an interrupted run (also the default: finished keys are skipped).")
     boolean resume;
     @Override
     public Integer call() throws Exception {
         WorkSpec ws = specFile.read();
         List<ModelSpec> models = Expander.expand(ws, specFile.confirm);
+        if (mode.cluster != null && dashboardPort != null) {
+            throw new UserException("--dashboard-port serves a local or local-cluster run's dashboard; a cluster's "
+                    + "coordinator serves it with atlas cluster start --role coordinator --dashboard-port N");
+        }
+        if (dashboardPort != null && (dashboardPort < 1 || dashboardPort > 65_535)) {
+            throw new UserException("--dashboard-port must be 1 to 65535, got " + dashboardPort);
+        }
         if (!mode.local) {
             return new ClusterRun(atlas.home(), spec.commandLine().getOut()).run(ws, models, mode.localCluster, mode.cluster,
-                    slots, tls);
+                    slots, tls, dashboardPort);
         }
         AtlasHome home = atlas.home();
         PrintWriter out = spec.commandLine().getOut();
@@ -80,10 +90,19 @@ final class RunCommand implements Callable<Integer> {
         RunProgress progress = new RunProgress(out, models.size());
         Thread onCtrlC = new Thread(progress::interrupted, "atlas-run-interrupted");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
+        io.atlasj.cli.dashboard.Dashboard dashboard = null;
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            if (dashboardPort != null) {
+                dashboard = DashboardCommand.start(atlas, dashboardPort, "127.0.0.1", null);
+                out.println("dashboard: " + dashboard.url() + " (until the run ends; atlas dashboard serves it after)");
+                out.flush();
+            }
             LocalRunner runner = new LocalRunner(home, store, new Dl4jTrainer(), n);
             outcomes = runner.run(ws, models, progress);
         } finally {
+            if (dashboard != null) {
+                dashboard.close();
+            }
             progress.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);

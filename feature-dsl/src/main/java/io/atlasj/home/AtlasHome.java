@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The runtime layout under {@code ATLAS_HOME} (ARCHITECTURE.md): {@code marketdata}, {@code results}, {@code ledger},
- * {@code cache/featuresets}, {@code runs}, {@code reports}. Resolution order: an explicit path (the CLI's
+ * {@code cache/featuresets}, {@code runs}, {@code reports}, {@code journal}, {@code live}. Resolution order: an explicit path (the CLI's
  * {@code --home}), then the {@code ATLAS_HOME} environment variable, then {@code ~/.atlas}.
  */
 public record AtlasHome(Path root) {
@@ -52,6 +52,11 @@ public record AtlasHome(Path root) {
 
     public Path reports() {
         return dir("reports");
+    }
+
+    /** The run journals the dashboard follows: one JSON-lines file per run ({@code RunJournal} in trainer-node). */
+    public Path journal() {
+        return dir("journal");
     }
 
     /** The live runner's journal (H2) and its runners' stop requests. */

@@ -40,6 +40,15 @@ public final class ChartFiles {
         }
     }
 
+    /** The drawing as an SVG document, on white (what the report's files and the dashboard's cards hold). */
+    public static String svg(Drawing d) {
+        SVGGraphics2D s = new SVGGraphics2D(d.width(), d.height());
+        s.setColor(Color.WHITE);
+        s.fillRect(0, 0, d.width(), d.height());
+        d.draw(s, new Rectangle2D.Double(0, 0, d.width(), d.height()));
+        return s.getSVGDocument();
+    }
+
     /** Writes {@code base.png} and {@code base.svg}; returns the PNG's path. */
     public static Path write(Drawing d, Path base) throws IOException {
         return write(d, base, true);
@@ -66,11 +75,7 @@ public final class ChartFiles {
         }
         writePng(img, png);
         if (svg) {
-            SVGGraphics2D s = new SVGGraphics2D(d.width(), d.height());
-            s.setColor(Color.WHITE);
-            s.fillRect(0, 0, d.width(), d.height());
-            d.draw(s, new Rectangle2D.Double(0, 0, d.width(), d.height()));
-            Files.writeString(svgFile, s.getSVGDocument(), StandardCharsets.UTF_8);
+            Files.writeString(svgFile, svg(d), StandardCharsets.UTF_8);
         } else {
             Files.deleteIfExists(svgFile);
         }

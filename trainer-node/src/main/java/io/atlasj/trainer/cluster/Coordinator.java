@@ -60,7 +60,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
      * Checked when a slot asks for work: nodes of another protocol version are refused. 2: typed outcomes; 3: trials
      * stopped by a search (epoch reports and stops).
      */
-    public static final int PROTOCOL_VERSION = 3;
+    public static final int PROTOCOL_VERSION = 4;
     public static final String NAME = "atlas-coordinator";
 
     public sealed interface Command {
@@ -101,6 +101,15 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     /** Several keys of one assignment that finished within a few milliseconds of each other: one message for all. */
+    /** A trainer's epochs since its last such message (at most every half second), for the run's journal. */
+    public record Epochs(String runId, List<EpochLine> epochs) implements Command, CborSerializable {
+    }
+
+    /** Epoch {@code epoch} (from 1) of fold {@code fold} of model {@code key}, at {@code at} on the trainer's clock. */
+    public record EpochLine(String key, int fold, int epoch, double train, double validation, long at)
+            implements CborSerializable {
+    }
+
     public record WorkDoneBatch(List<WorkDone> done) implements Command, CborSerializable {
     }
 
@@ -129,7 +138,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     /** From the harvester: what became of the key's result, with its headline or the reason it was refused. */
-    public record Harvested(String runId, String key, HarvestOutcome outcome, String headline, String detail)
+    public record Harvested(String runId, String key, HarvestOutcome outcome,
+                            io.atlasj.workspec.results.Headline headline, String detail)
             implements Command, CborSerializable {
     }
 
@@ -186,6 +196,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         final RunLedger.Run run;
         final RunBook book;
         final io.atlasj.trainer.engine.TrialStopper stopper;
+        /** What the dashboard follows. */
+        final io.atlasj.trainer.journal.RunJournal journal;
         final Map<String, ModelSpec> specs = new HashMap<>();
         final Set<ActorRef<ClientEvent>> followers = new HashSet<>();
         final List<ClientEvent.Line> newlyFinished = new ArrayList<>();
@@ -206,10 +218,12 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         boolean probe;
         final long started = System.currentTimeMillis();
 
-        RunState(RunLedger.Run run, WorkSpec spec, List<ModelSpec> models) {
+        RunState(RunLedger.Run run, WorkSpec spec, List<ModelSpec> models, java.nio.file.Path journals) {
             this.run = run;
             this.book = new RunBook(run.runId(), models, RunBook.Policy.of(spec.execution()));
             this.stopper = io.atlasj.trainer.engine.TrialStopper.of(spec);
+            this.journal = io.atlasj.trainer.journal.RunJournal.open(journals, run.runId());
+            journal.begin(run.runId(), run.workspec(), run.specYaml(), "cluster", 0, models, System.currentTimeMillis());
             models.forEach(m -> specs.put(m.key(), m));
         }
 
@@ -254,7 +268,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         for (RunLedger.Run r : ledger.openRuns()) {
             try {
                 WorkSpec spec = parse(r.specYaml());
-                RunState s = new RunState(r, spec, Expander.expand(spec, true));
+                RunState s = new RunState(r, spec, Expander.expand(spec, true), home.journal());
                 s.book.restore(ledger.keys(r.runId()), aliveNodes(), System.currentTimeMillis());
                 s.probe = true;
                 s.known = true;
@@ -290,6 +304,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 .onMessage(GetStatus.class, this::onStatus)
                 .onMessage(Harvested.class, this::onHarvested)
                 .onMessage(EpochReport.class, this::onEpoch)
+                .onMessage(Epochs.class, this::onEpochs)
                 .onMessage(KnownReply.class, this::onKnown)
                 .onMessage(Built.class, this::onBuilt)
                 .onMessage(Harvesters.class, this::onHarvesters)
@@ -305,6 +320,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 .onSignal(PostStop.class, s -> {
                     builds.shutdownNow();
                     flushLedger();
+                    runs.values().forEach(r -> r.journal.close());
                     ledger.close();
                     if (store != null) {
                         store.close();
@@ -323,7 +339,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
      * key), trained keys to the harvester, ready ensembles to be combined, finished keys to the followers.
      */
     private void sync(RunState s) {
-        pendingLedger.addAll(s.book.drainChanges());
+        List<KeyRecord> changes = s.book.drainChanges();
+        pendingLedger.addAll(changes);
+        s.journal.keys(changes, System.currentTimeMillis());
         if (pendingLedger.size() >= LEDGER_BATCH) {
             flushLedger();
         }
@@ -351,6 +369,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             long now = System.currentTimeMillis();
             flushLedger();
             ledger.finish(s.run.runId(), now);
+            s.journal.end(now);
+            s.journal.close();
             s.followers.forEach(x -> x.tell(progress(s)));
             s.followers.forEach(x -> sendFinished(x, s.run.runId(), lines(s.book), s, now - s.started));
             getContext().getLog().info("run {} finished: {} keys", s.run.runId(), s.book.size());
@@ -420,7 +440,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             if (s == null) {
                 RunLedger.Run run = recorded.orElse(new RunLedger.Run(id, spec.name(), m.specYaml(),
                         spec.execution().retries(), System.currentTimeMillis(), null));
-                s = new RunState(run, spec, models);
+                s = new RunState(run, spec, models, home.journal());
                 if (recorded.isEmpty()) {
                     ledger.addRun(run, s.book.records());
                 } else {
@@ -484,6 +504,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             for (ActorRef<ClientEvent> f : s.followers) {
                 f.tell(new ClientEvent.SubmitFailed(why));
             }
+            s.journal.close();
             runs.remove(b.runId());
             return this;
         }
@@ -640,21 +661,41 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         sync(s);
     }
 
+    private static String text(io.atlasj.workspec.results.Headline h) {
+        return h == null ? null : h.toString();
+    }
+
+    private Behavior<Command> onEpochs(Epochs e) {
+        RunState s = runs.get(e.runId());
+        if (s != null) {
+            for (EpochLine l : e.epochs()) {
+                s.journal.epoch(l.key(), l.fold(), l.epoch(), l.train(), l.validation(), l.at());
+            }
+        }
+        return this;
+    }
+
     private Behavior<Command> onHarvested(Harvested h) {
         RunState s = runs.get(h.runId());
         if (s == null) {
             return this;
         }
         RunBook.Harvest answer = switch (h.outcome()) {
-            case DONE -> new RunBook.Ingested(KeyStatus.DONE, h.headline());
-            case FAILED -> new RunBook.Ingested(KeyStatus.FAILED, h.headline());
-            case STOPPED -> new RunBook.Ingested(KeyStatus.STOPPED, h.headline());
+            case DONE -> new RunBook.Ingested(KeyStatus.DONE, text(h.headline()));
+            case FAILED -> new RunBook.Ingested(KeyStatus.FAILED, text(h.headline()));
+            case STOPPED -> new RunBook.Ingested(KeyStatus.STOPPED, text(h.headline()));
             case REFUSED -> new RunBook.Refused(h.detail());
             case ABSENT -> new RunBook.Absent();
         };
         if (h.outcome() != HarvestOutcome.ABSENT) {
             s.harvesting.remove(h.key());
             s.files.remove(h.key()); // a retry reports its own node's file server
+        }
+        switch (h.outcome()) {
+            case DONE, FAILED, STOPPED -> s.journal.result(h.key(), h.outcome() == HarvestOutcome.DONE ? "done"
+                    : h.outcome() == HarvestOutcome.STOPPED ? "stopped" : "failed", h.headline(), h.detail());
+            default -> {
+            }
         }
         if (h.outcome() == HarvestOutcome.REFUSED) {
             getContext().getLog().warn("run {}: the result of {} was refused: {}", h.runId(), h.key(), h.detail());
@@ -742,6 +783,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         }
         long now = System.currentTimeMillis();
         for (RunState s : List.copyOf(runs.values())) {
+            s.journal.tick();
             askKnown(s);
             if (s.probe && harvester != null) {
                 // results that were written (or harvested) while no coordinator was listening count now

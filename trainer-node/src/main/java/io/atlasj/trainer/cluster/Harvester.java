@@ -160,7 +160,7 @@ public final class Harvester {
             case "stopped" -> Coordinator.HarvestOutcome.STOPPED;
             default -> Coordinator.HarvestOutcome.FAILED;
         };
-        return new Coordinator.Harvested(runId, key, o, Headline.of(r).toString(), null);
+        return new Coordinator.Harvested(runId, key, o, Headline.of(r), null);
     }
 
     private static void deleteTree(Path p) {

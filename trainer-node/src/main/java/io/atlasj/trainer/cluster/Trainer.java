@@ -82,6 +82,8 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     private static final Duration ASK_AGAIN = Duration.ofSeconds(2);
     private static final Duration REPORT_EVERY = Duration.ofMillis(20);
+    /** How often a slot sends the epochs it trained to the coordinator, for the run's journal. */
+    private static final long EPOCHS_EVERY_MS = 500;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
     private final ActorRef<Coordinator.Command> coordinator;
@@ -328,6 +330,9 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
             io.atlasj.workspec.Execution ex = ws.execution();
             // which epochs the coordinator's searches want to hear of (their rules are the coordinator's)
             io.atlasj.trainer.engine.TrialStopper rules = io.atlasj.trainer.engine.TrialStopper.of(ws);
+            // every epoch, for the run's journal (the dashboard's curves): sent at most every half second
+            List<Coordinator.EpochLine> epochs = new ArrayList<>();
+            long[] sentAt = {System.currentTimeMillis()};
             List<ResultsObject> rs = new LocalRunner(home, modelTrainer).runGroup(ms, x, new LocalRunner.Listener() {
                 @Override
                 public long checkpointEveryMillis() {
@@ -336,6 +341,14 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
 
                 @Override
                 public void epoch(ModelSpec m, int fold, io.atlasj.trainer.model.TrainingResult.Epoch e) {
+                    long now = System.currentTimeMillis();
+                    epochs.add(new Coordinator.EpochLine(m.key(), fold, e.epoch() + 1, e.trainLoss(),
+                            e.validationLoss(), now));
+                    if (now - sentAt[0] >= EPOCHS_EVERY_MS) {
+                        coordinator.tell(new Coordinator.Epochs(a.runId(), List.copyOf(epochs)));
+                        epochs.clear();
+                        sentAt[0] = now;
+                    }
                     if (rules.wants(m.unit(), fold, e.epoch() + 1)) {
                         coordinator.tell(new Coordinator.EpochReport(a.runId(), m.unit(), m.key(), fold, e.epoch() + 1,
                                 e.validationLoss(), false, self));
@@ -357,6 +370,9 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
                     return stops.get(a.runId() + "\n" + m.key());
                 }
             }, ex.pack());
+            if (!epochs.isEmpty()) {
+                coordinator.tell(new Coordinator.Epochs(a.runId(), List.copyOf(epochs)));
+            }
             List<Coordinator.WorkDone> out = new ArrayList<>();
             for (int i = 0; i < group.size(); i++) {
                 ResultsObject r = rs.get(i);

@@ -165,6 +165,8 @@ public final class LocalRunner {
         private int trained;
         private int toTrain;
         private Harvesting harvesting;
+        /** What the dashboard follows: this run's journal. */
+        private io.atlasj.trainer.journal.RunJournal journal;
 
         /** The store's answer for a key, as the run book takes it; the verified result is kept for the outcome. */
         private RunBook.Harvest answer(String key, Ingestion ingestion) {
@@ -209,9 +211,19 @@ public final class LocalRunner {
         }
 
         List<Outcome> run() throws InterruptedException {
-            try (ResultsStore store = ResultsStore.open(home.results(), home.runs())) {
+            long at = System.currentTimeMillis();
+            String runId = ws.name() + "-local-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(at));
+            try (ResultsStore store = ResultsStore.open(home.results(), home.runs());
+                 io.atlasj.trainer.journal.RunJournal j = io.atlasj.trainer.journal.RunJournal.open(home.journal(), runId)) {
+                journal = j;
+                journal.begin(runId, ws.name(), io.atlasj.workspec.WorkSpecYaml.writeSelfContained(ws), "local", slots,
+                        models, at);
                 harvesting = new Harvesting(store);
-                return runWithStore();
+                List<Outcome> out = runWithStore();
+                journal.keys(book.drainChanges(), System.currentTimeMillis());
+                journal.end(System.currentTimeMillis());
+                return out;
             }
         }
 
@@ -361,6 +373,8 @@ public final class LocalRunner {
                     if (stopper.active(m.unit())) {
                         stopper.record(m.unit(), m.key(), fold, e.epoch() + 1, e.validationLoss());
                     }
+                    journal.epoch(m.key(), fold, e.epoch() + 1, e.trainLoss(), e.validationLoss(),
+                            System.currentTimeMillis());
                     epoch(m, e);
                 }
 
@@ -424,6 +438,8 @@ public final class LocalRunner {
 
         /** The local result sink is the results store, as a cluster's harvester's is: the same {@link Harvesting}. */
         private void actOnOutbox() {
+            journal.keys(book.drainChanges(), System.currentTimeMillis());
+            journal.tick();
             for (RunBook.ToHarvest h : book.drainToHarvest()) {
                 book.harvested(h.key(), answer(h.key(), () -> harvesting.ingest(ws.name(), h.unit(), h.key(), "local")));
             }
@@ -438,6 +454,7 @@ public final class LocalRunner {
                     r = failed(m, k.errors());
                     keep(k.key(), r);
                 }
+                journal.result(k.key(), r.status(), headlines.get(k.key()), r.failure());
                 listener.finished(m, r, headlines.get(k.key()), ++trained, toTrain);
             }
         }

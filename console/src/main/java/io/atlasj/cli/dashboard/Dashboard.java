@@ -1,0 +1,591 @@
+package io.atlasj.cli.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.atlasj.home.AtlasHome;
+import io.atlasj.stats.model.ModelEvaluation;
+import io.atlasj.stats.model.TrialFamily;
+import io.atlasj.trainer.journal.RunJournal;
+import io.atlasj.trainer.live.EventStreams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The dashboard: read-only HTTP pages and JSON endpoints over the run journals in {@code ATLAS_HOME/journal} and the
+ * results they name ({@code docs/dashboard.md} documents the endpoints). It follows every journal (polled every
+ * {@value #POLL_MS} ms), streams each run's new journal lines to its pages (Server-Sent Events), and evaluates a run's
+ * harvested results in money as they arrive ({@link Evaluations}).
+ *
+ * <p>Security: it answers GET and HEAD only, serves files from its own classpath only, reads nothing outside
+ * {@code ATLAS_HOME}, and binds to 127.0.0.1 unless told otherwise. Bound to any other address it needs a token
+ * (given as {@code Authorization: Bearer TOKEN}, or once as {@code ?token=TOKEN}, which sets a cookie); without a token
+ * it answers only requests whose {@code Host} is this machine (no DNS rebinding).
+ */
+public final class Dashboard implements AutoCloseable {
+    /** How often the journals are read. */
+    static final long POLL_MS = 500;
+    /** A run's money view is recomputed at most this often while it runs (and once when it ends). */
+    static final long EVALUATE_EVERY_MS = 5_000;
+    /** The uPlot WebJar's version (the pom's {@code uplot.version}). */
+    static final String UPLOT = "1.6.30";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> PAGES = Set.of("index.html", "run.html", "model.html", "compare.html",
+            "dashboard.js", "dashboard.css");
+
+    private final AtlasHome home;
+    private final HttpServer server;
+    private final ExecutorService http;
+    private final ScheduledExecutorService poller;
+    private final ExecutorService evaluator;
+    private final String token;
+    private final String bind;
+    private final Map<String, Followed> runs = new ConcurrentHashMap<>();
+    /** The Host names a request without a token may give. */
+    private final Set<String> localNames;
+
+    /** A followed run: its journal's state, its event streams, its money view. */
+    static final class Followed {
+        final String id;
+        final RunJournal.Follower journal;
+        final EventStreams streams = new EventStreams(4096);
+        final Evaluations evaluations;
+        int terminalEvaluated = -1;
+        long evaluatedAt;
+        boolean evaluating;
+        boolean endEvaluated;
+
+        Followed(String id, Path file, AtlasHome home) {
+            this.id = id;
+            this.journal = new RunJournal.Follower(file);
+            this.evaluations = new Evaluations(home);
+        }
+    }
+
+    private Dashboard(AtlasHome home, HttpServer server, String token, String bind) {
+        this.home = home;
+        this.server = server;
+        this.token = token;
+        this.bind = bind;
+        this.localNames = new java.util.HashSet<>(List.of("localhost", "127.0.0.1", "[::1]", bind));
+        this.http = Executors.newCachedThreadPool(daemon("dashboard-http"));
+        this.poller = Executors.newSingleThreadScheduledExecutor(daemon("dashboard-journals"));
+        this.evaluator = Executors.newSingleThreadExecutor(daemon("dashboard-evaluate"));
+    }
+
+    /**
+     * Starts the dashboard on {@code bind:port} (port 0: any free port).
+     *
+     * @param token null for none; required when {@code bind} is not a loopback address
+     * @throws IllegalArgumentException for a non-loopback address without a token, or an address that is not this
+     *                                  machine's
+     */
+    public static Dashboard start(AtlasHome home, String bind, int port, String token) throws IOException {
+        InetAddress address = InetAddress.getByName(bind);
+        if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
+            throw new IllegalArgumentException("the dashboard binds to " + bind + ", which other machines can reach: "
+                    + "give a token (--token or ATLAS_DASHBOARD_TOKEN), or bind to 127.0.0.1");
+        }
+        if (token != null && token.length() < 16) {
+            throw new IllegalArgumentException("the dashboard token is " + token.length() + " characters: give at "
+                    + "least 16 (for example: openssl rand -hex 16)");
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 64);
+        Dashboard d = new Dashboard(home, server, token == null || token.isBlank() ? null : token, bind);
+        server.setExecutor(d.http);
+        server.createContext("/", d::handle);
+        d.poller.scheduleWithFixedDelay(d::poll, 0, POLL_MS, TimeUnit.MILLISECONDS);
+        server.start();
+        return d;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The address a browser opens. */
+    public String url() {
+        String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : bind;
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        evaluator.shutdownNow();
+        runs.values().forEach(r -> r.streams.close());
+        server.stop(0);
+        http.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ------------------------------------------------------------------ following the journals
+
+    /** Reads what the journals gained, streams it to the runs' pages, and schedules money views. */
+    void poll() {
+        try {
+            Path dir = home.journal();
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.getFileName().toString().endsWith(RunJournal.SUFFIX)).toList()) {
+                    String name = f.getFileName().toString();
+                    String id = name.substring(0, name.length() - RunJournal.SUFFIX.length());
+                    runs.computeIfAbsent(id, k -> new Followed(k, f, home));
+                }
+            }
+            for (Followed r : runs.values()) {
+                List<JsonNode> lines;
+                try {
+                    lines = r.journal.poll();
+                } catch (RuntimeException e) {
+                    LOG.warn("dashboard: {}", e.getMessage());
+                    continue;
+                }
+                for (JsonNode l : lines) {
+                    if (!"run".equals(l.path("e").asText())) {
+                        r.streams.event(l.path("e").asText(), JSON.writeValueAsString(l));
+                    }
+                }
+                scheduleEvaluation(r);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("dashboard: cannot read the journals: {}", e.toString());
+        }
+    }
+
+    private void scheduleEvaluation(Followed r) {
+        int terminal;
+        boolean ended;
+        synchronized (r.journal) {
+            terminal = (int) r.journal.models.values().stream().filter(m -> m.metric != null).count();
+            ended = r.journal.ended != null;
+        }
+        long now = System.currentTimeMillis();
+        synchronized (r) {
+            boolean changed = terminal != r.terminalEvaluated;
+            boolean due = now - r.evaluatedAt >= EVALUATE_EVERY_MS || ended && !r.endEvaluated;
+            if (r.evaluating || !changed && !(ended && !r.endEvaluated) || !due || terminal == 0) {
+                return;
+            }
+            r.evaluating = true;
+            r.terminalEvaluated = terminal;
+            r.endEvaluated = ended;
+        }
+        evaluator.execute(() -> {
+            try {
+                r.evaluations.refresh(r.journal);
+                r.streams.event("verdicts", "{}");
+            } catch (RuntimeException e) {
+                LOG.warn("dashboard: cannot evaluate run {}: {}", r.id, e.toString());
+            } finally {
+                synchronized (r) {
+                    r.evaluating = false;
+                    r.evaluatedAt = System.currentTimeMillis();
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private void handle(HttpExchange ex) throws IOException {
+        // not closed here: an event stream stays open (every other answer closes its body when sent)
+        try {
+            String method = ex.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                ex.getResponseHeaders().add("Allow", "GET, HEAD");
+                send(ex, 405, "text/plain", "the dashboard is read-only: GET and HEAD only\n");
+                return;
+            }
+            Map<String, String> q = EventStreams.query(ex.getRequestURI());
+            if (!allowed(ex, q)) {
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            ex.getResponseHeaders().add("X-Content-Type-Options", "nosniff");
+            ex.getResponseHeaders().add("Referrer-Policy", "no-referrer");
+            if (path.startsWith("/api/")) {
+                api(ex, path.substring(5).split("/"), q);
+            } else {
+                page(ex, path);
+            }
+        } catch (IllegalArgumentException e) {
+            send(ex, 400, "text/plain", e.getMessage() + "\n");
+        } catch (RuntimeException e) {
+            LOG.warn("dashboard: {} failed", ex.getRequestURI(), e);
+            try {
+                send(ex, 500, "text/plain", "error: " + e + "\n");
+            } catch (IOException | RuntimeException ignored) {
+                // the response had begun
+            }
+        }
+    }
+
+    /** The token (when set) or, without one, a Host header naming this machine. */
+    private boolean allowed(HttpExchange ex, Map<String, String> q) throws IOException {
+        if (token == null) {
+            String host = Optional.ofNullable(ex.getRequestHeaders().getFirst("Host")).orElse("");
+            String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                    : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+            if (!localNames.contains(name)) {
+                send(ex, 403, "text/plain", "host " + host + " is not this machine's dashboard\n");
+                return false;
+            }
+            return true;
+        }
+        String given = q.get("token");
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (given == null && auth != null && auth.startsWith("Bearer ")) {
+            given = auth.substring(7).trim();
+        }
+        String cookie = ex.getRequestHeaders().getFirst("Cookie");
+        if (given == null && cookie != null) {
+            for (String c : cookie.split(";")) {
+                String t = c.trim();
+                if (t.startsWith("atlas_token=")) {
+                    given = t.substring(12);
+                }
+            }
+        }
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8))) {
+            send(ex, 401, "text/plain", "this dashboard needs its token: open it with ?token=TOKEN once, or send "
+                    + "Authorization: Bearer TOKEN\n");
+            return false;
+        }
+        if (q.containsKey("token")) {
+            ex.getResponseHeaders().add("Set-Cookie", "atlas_token=" + token + "; HttpOnly; SameSite=Strict; Path=/");
+        }
+        return true;
+    }
+
+    private void page(HttpExchange ex, String path) throws IOException {
+        String name = path.equals("/") ? "index.html" : path.substring(1);
+        if (name.equals("run") || name.equals("model") || name.equals("compare")) {
+            name = name + ".html";
+        }
+        String resource;
+        if (PAGES.contains(name)) {
+            resource = "/io/atlasj/cli/dashboard/www/" + name;
+        } else if (name.equals("uPlot.iife.min.js") || name.equals("uPlot.min.css")) {
+            resource = "/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/" + name;
+        } else {
+            send(ex, 404, "text/plain", "no page " + path + "\n");
+            return;
+        }
+        try (InputStream in = Dashboard.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                send(ex, 404, "text/plain", "no page " + path + " in this build\n");
+                return;
+            }
+            String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".js")
+                    ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+            send(ex, 200, type, in.readAllBytes());
+        }
+    }
+
+    private void api(HttpExchange ex, String[] p, Map<String, String> q) throws IOException {
+        if (p.length == 1 && p[0].equals("runs")) {
+            json(ex, runsList());
+            return;
+        }
+        if (p.length < 2 || !p[0].equals("runs")) {
+            send(ex, 404, "text/plain", "no endpoint /api/" + String.join("/", p) + " (see docs/dashboard.md)\n");
+            return;
+        }
+        Followed r = runs.get(p[1]);
+        if (r == null) {
+            send(ex, 404, "text/plain", "no run " + p[1] + " in " + home.journal() + "\n");
+            return;
+        }
+        if (p.length == 2) {
+            json(ex, runDetail(r));
+        } else if (p.length == 3 && p[2].equals("models")) {
+            json(ex, leaderboard(r, q));
+        } else if (p.length == 3 && p[2].equals("verdicts")) {
+            json(ex, verdicts(r));
+        } else if (p.length == 3 && p[2].equals("events")) {
+            r.streams.open(ex, "atlas run " + r.id);
+        } else if (p.length >= 4 && p[2].equals("models")) {
+            RunJournal.Model m;
+            synchronized (r.journal) {
+                m = r.journal.models.get(p[3]);
+            }
+            if (m == null) {
+                send(ex, 404, "text/plain", "no model " + p[3] + " in run " + r.id + "\n");
+            } else if (p.length == 4) {
+                json(ex, model(r, m));
+            } else if (p.length == 5 && p[4].equals("card.svg")) {
+                Optional<String> svg = r.evaluations.card(r.journal, m);
+                if (svg.isPresent()) {
+                    send(ex, 200, "image/svg+xml", svg.get().getBytes(StandardCharsets.UTF_8));
+                } else {
+                    send(ex, 404, "text/plain", "model " + m.key + " has no harvested result yet\n");
+                }
+            } else {
+                send(ex, 404, "text/plain", "no endpoint " + ex.getRequestURI().getPath() + "\n");
+            }
+        } else {
+            send(ex, 404, "text/plain", "no endpoint " + ex.getRequestURI().getPath() + "\n");
+        }
+    }
+
+    // ------------------------------------------------------------------ JSON views
+
+    ObjectNode runsList() {
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode a = o.putArray("runs");
+        List<Followed> all = new ArrayList<>(runs.values());
+        all.sort(Comparator.comparingLong((Followed f) -> f.journal.started).reversed());
+        long now = System.currentTimeMillis();
+        for (Followed f : all) {
+            synchronized (f.journal) {
+                if (f.journal.runId != null) {
+                    a.add(summary(f, now));
+                }
+            }
+        }
+        return o;
+    }
+
+    /** Under the journal's lock. */
+    private ObjectNode summary(Followed f, long now) {
+        RunJournal.Follower j = f.journal;
+        ObjectNode o = JSON.createObjectNode().put("run", f.id).put("runId", j.runId).put("workspec", j.workspec)
+                .put("driver", j.driver).put("started", j.started).put("updated", j.updated)
+                .put("total", j.models.size());
+        if (j.ended != null) {
+            o.put("ended", j.ended);
+        }
+        o.put("state", j.ended != null ? "finished" : now - j.updated > 120_000 ? "silent" : "running");
+        ObjectNode c = o.putObject("counts");
+        j.counts().forEach(c::put);
+        return o;
+    }
+
+    ObjectNode runDetail(Followed f) {
+        long now = System.currentTimeMillis();
+        synchronized (f.journal) {
+            RunJournal.Follower j = f.journal;
+            ObjectNode o = summary(f, now);
+            o.put("slotsGiven", j.slots);
+            ArrayNode slots = o.putArray("slots");
+            for (RunJournal.Slot s : j.slotsById.values()) {
+                ObjectNode n = slots.addObject().put("slot", s.id).put("utilisation", s.utilisation(now));
+                ArrayNode ks = n.putArray("models");
+                for (String k : s.keys) {
+                    RunJournal.Model m = j.models.get(k);
+                    ks.addObject().put("key", k).put("unit", m.unit).put("name", m.name).put("epoch", m.lastEpoch())
+                            .put("since", m.assignedAt);
+                }
+            }
+            ArrayNode failures = o.putArray("failures");
+            int retried = 0;
+            for (RunJournal.Model m : j.models.values()) {
+                if (m.attempt > 1) {
+                    retried++;
+                }
+                if ("failed".equals(m.status) || m.errors != null) {
+                    failures.addObject().put("key", m.key).put("unit", m.unit).put("name", m.name)
+                            .put("status", m.status).put("attempt", m.attempt)
+                            .put("errors", m.errors == null ? m.failure : m.errors);
+                }
+            }
+            o.put("retried", retried);
+            // finished in the last five minutes, per minute
+            long recent = j.models.values().stream().filter(m -> m.terminal() && now - m.since <= 300_000).count();
+            o.put("perMinute", recent / 5.0);
+            o.put("unreadableLines", j.unreadable);
+            return o;
+        }
+    }
+
+    /** The leaderboard: sorted, filtered, paged; money from the last evaluation. */
+    ObjectNode leaderboard(Followed f, Map<String, String> q) {
+        Evaluations.Snapshot ev = f.evaluations.latest();
+        List<ObjectNode> rows = new ArrayList<>();
+        String unit = q.get("unit");
+        String status = q.get("status");
+        synchronized (f.journal) {
+            for (RunJournal.Model m : f.journal.models.values()) {
+                if (unit != null && !unit.equals(m.unit) || status != null && !status.equals(m.status)) {
+                    continue;
+                }
+                ObjectNode o = JSON.createObjectNode().put("key", m.key).put("unit", m.unit).put("name", m.name)
+                        .put("type", m.type).put("status", m.status).put("attempt", m.attempt)
+                        .put("epochs", m.lastEpoch());
+                o.put("metric", m.metric);
+                number(o, "validation", m.validation);
+                number(o, "test", m.test);
+                if (m.millis != null) {
+                    o.put("millis", m.millis);
+                }
+                ModelEvaluation e = ev.byKey().get(m.key);
+                if (e != null) {
+                    number(o, "sharpe", e.metric("sharpe/bar"));
+                    number(o, "return", e.metric("return %"));
+                    number(o, "drawdown", e.metric("max drawdown %"));
+                }
+                rows.add(o);
+            }
+        }
+        String sort = q.getOrDefault("sort", ev.byKey().isEmpty() ? "test" : "sharpe");
+        boolean desc = switch (q.getOrDefault("dir", "")) {
+            case "asc" -> false;
+            case "desc" -> true;
+            default -> !(sort.equals("test") || sort.equals("validation")) || rows.stream()
+                    .anyMatch(r -> "accuracy".equals(r.path("metric").asText()));
+        };
+        Comparator<ObjectNode> by = switch (sort) {
+            case "name", "unit", "type", "status" -> Comparator.comparing((ObjectNode r) -> r.path(sort).asText());
+            case "test", "validation", "sharpe", "return", "drawdown", "millis", "epochs", "attempt" ->
+                    Comparator.comparingDouble((ObjectNode r) -> r.path(sort).asDouble());
+            default -> throw new IllegalArgumentException("sort by one of name, unit, type, status, validation, test, "
+                    + "sharpe, return, drawdown, millis, epochs, attempt");
+        };
+        Comparator<ObjectNode> ordered = desc ? by.reversed() : by;
+        // rows without the figure go last either way
+        rows.sort(Comparator.comparing((ObjectNode r) -> !r.hasNonNull(sort)).thenComparing(ordered)
+                .thenComparing(r -> r.path("unit").asText()).thenComparing(r -> r.path("name").asText()));
+        int offset = Math.max(0, Integer.parseInt(q.getOrDefault("offset", "0")));
+        int limit = Math.max(1, Math.min(1000, Integer.parseInt(q.getOrDefault("limit", "100"))));
+        ObjectNode out = JSON.createObjectNode().put("total", rows.size()).put("sort", sort)
+                .put("dir", desc ? "desc" : "asc").put("offset", offset).put("evaluated", ev.results());
+        if (ev.noPrices() != null) {
+            out.put("noPrices", ev.noPrices());
+        }
+        ArrayNode a = out.putArray("rows");
+        rows.subList(Math.min(offset, rows.size()), Math.min(rows.size(), offset + limit)).forEach(a::add);
+        return out;
+    }
+
+    ObjectNode verdicts(Followed f) {
+        Evaluations.Snapshot ev = f.evaluations.latest();
+        ObjectNode o = JSON.createObjectNode().put("computedAt", ev.computedAt()).put("results", ev.results());
+        if (ev.noPrices() != null) {
+            o.put("noPrices", ev.noPrices());
+        }
+        ArrayNode a = o.putArray("families");
+        for (TrialFamily t : ev.families()) {
+            ObjectNode n = a.addObject().put("unit", t.unit()).put("trials", t.models().size())
+                    .put("stopped", t.stopped()).put("partial", t.partial()).put("rows", t.rows());
+            if (t.best() >= 0 && t.best() < t.models().size()) {
+                ModelEvaluation b = t.models().get(t.best());
+                n.put("best", b.name()).put("bestKey", b.result().key());
+            }
+            number(n, "bestSharpe", t.bestSharpe());
+            number(n, "dsr", t.dsr());
+            number(n, "pbo", t.pbo());
+            number(n, "pboNoSkill", t.pboNoSkill());
+            number(n, "realityCheck", t.realityCheck());
+            number(n, "spa", t.spa());
+            number(n, "random95", t.randomSharpe95());
+            n.put("verdict", t.verdict());
+        }
+        return o;
+    }
+
+    ObjectNode model(Followed f, RunJournal.Model m) {
+        ObjectNode o;
+        synchronized (f.journal) {
+            o = JSON.createObjectNode().put("run", f.id).put("workspec", f.journal.workspec).put("key", m.key)
+                    .put("unit", m.unit).put("name", m.name).put("type", m.type).put("status", m.status)
+                    .put("attempt", m.attempt);
+            o.set("hyper", m.hyper);
+            o.put("node", m.node);
+            if (m.slot != null) {
+                o.put("slot", m.slot);
+            }
+            o.put("errors", m.errors).put("failure", m.failure).put("metric", m.metric);
+            number(o, "validation", m.validation);
+            number(o, "test", m.test);
+            if (m.millis != null) {
+                o.put("millis", m.millis);
+            }
+        }
+        ArrayNode c = o.putArray("curve");
+        for (double[] e : f.evaluations.curve(f.journal, m)) {
+            ArrayNode row = c.addArray().add((int) e[0]).add((int) e[1]);
+            addNumber(row, e[2]);
+            addNumber(row, e[3]);
+            row.add((long) e[4]);
+        }
+        ModelEvaluation e = f.evaluations.latest().byKey().get(m.key);
+        if (e != null) {
+            ObjectNode money = o.putObject("money");
+            for (String k : ModelEvaluation.TRADING_METRICS) {
+                number(money, k, e.metric(k));
+            }
+        }
+        if (m.terminal()) {
+            f.evaluations.stored(f.journal, m).ifPresent(r -> o.set("spec", JSON.valueToTree(r.spec())));
+        }
+        return o;
+    }
+
+    private static void number(ObjectNode o, String field, double v) {
+        if (Double.isFinite(v)) {
+            o.put(field, v);
+        } else {
+            o.putNull(field);
+        }
+    }
+
+    private static void addNumber(ArrayNode a, double v) {
+        if (Double.isFinite(v)) {
+            a.add(v);
+        } else {
+            a.addNull();
+        }
+    }
+
+    private static void json(HttpExchange ex, Object body) throws IOException {
+        ex.getResponseHeaders().add("Cache-Control", "no-store");
+        send(ex, 200, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
+        send(ex, code, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int code, String type, byte[] b) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", type);
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(code, head ? -1 : b.length);
+        if (!head) {
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(b);
+            }
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dashboard.class);
+}

@@ -1,0 +1,453 @@
+package io.atlasj.trainer.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.atlasj.trainer.engine.KeyRecord;
+import io.atlasj.trainer.engine.KeyStatus;
+import io.atlasj.trainer.engine.RunBook;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.results.Headline;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run's journal: what its driver (the local runner, or a cluster's coordinator) saw happen, one JSON object a line,
+ * appended to {@code ATLAS_HOME/journal/RUN.jsonl}, for the dashboard to follow while the run goes on. Lines:
+ * <ul>
+ *   <li>{@code {"e":"run","run","workspec","driver","slots","at","spec","models":[{"key","unit","name","type","hyper"}]}}:
+ *   the run, its self-contained WorkSpec YAML and its models (again when a restarted coordinator resumes it);</li>
+ *   <li>{@code {"e":"key","key","status","node","slot","attempt","errors","millis","at"}}: a key's transition in the
+ *   {@link RunBook} ({@link KeyRecord});</li>
+ *   <li>{@code {"e":"epoch","key","fold","epoch","train","val","at"}}: an epoch of a model's fold (epochs from 1);</li>
+ *   <li>{@code {"e":"result","key","status","metric","validation","test","failure"}}: a harvested result's headline;</li>
+ *   <li>{@code {"e":"end","at"}}: the run finished.</li>
+ * </ul>
+ * The journal is a view, not a record: the results store and the ledger are what a run resumes from. It is flushed at
+ * most every {@value #FLUSH_MS} ms (a killed driver loses at most that much of it, and a reader skips a partial last
+ * line), and a journal that cannot be written is given up with one warning: it never fails a run.
+ *
+ * <p>The writer is thread-safe (slot threads write epochs). {@link Follower} reads a journal as it grows.
+ */
+public final class RunJournal implements AutoCloseable {
+    /** The journal file's name ending. */
+    public static final String SUFFIX = ".jsonl";
+    static final long FLUSH_MS = 250;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunJournal.class);
+
+    private final Path file;
+    private BufferedWriter out;
+    private long flushedAt;
+
+    private RunJournal(Path file, BufferedWriter out) {
+        this.file = file;
+        this.out = out;
+    }
+
+    /** Opens (appending to) the journal of run {@code runId} in {@code dir} ({@code ATLAS_HOME/journal}). */
+    public static RunJournal open(Path dir, String runId) {
+        Path f = dir.resolve(fileName(runId));
+        try {
+            Files.createDirectories(dir);
+            return new RunJournal(f, Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND));
+        } catch (IOException e) {
+            LOG.warn("cannot write the run journal {} ({}): the dashboard will not follow this run", f, e.getMessage());
+            return new RunJournal(f, null);
+        }
+    }
+
+    /** The journal's file name for a run id: the id with anything but letters, digits, {@code .-_} made {@code _}. */
+    public static String fileName(String runId) {
+        return runId.replaceAll("[^A-Za-z0-9._-]", "_") + SUFFIX;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The run and its models. */
+    public void begin(String runId, String workspec, String specYaml, String driver, int slots, List<ModelSpec> models,
+                      long at) {
+        ObjectNode o = line("run");
+        o.put("run", runId).put("workspec", workspec).put("driver", driver).put("slots", slots).put("at", at)
+                .put("spec", specYaml);
+        ArrayNode ms = o.putArray("models");
+        for (ModelSpec m : models) {
+            ObjectNode n = ms.addObject().put("key", m.key()).put("unit", m.unit()).put("name", m.name())
+                    .put("type", m.type().id());
+            n.set("hyper", JSON.valueToTree(m.hyper()));
+        }
+        write(o, true);
+    }
+
+    /** Transitions drained from the run's book. */
+    public void keys(Collection<KeyRecord> changes, long at) {
+        for (KeyRecord k : changes) {
+            ObjectNode o = line("key").put("key", k.key()).put("status", k.status().id()).put("attempt", k.attempt())
+                    .put("at", at);
+            if (k.node() != null) {
+                o.put("node", k.node());
+            }
+            if (k.slot() != null) {
+                o.put("slot", k.slot());
+            }
+            if (k.errors() != null) {
+                o.put("errors", k.errors());
+            }
+            if (k.millis() != null) {
+                o.put("millis", k.millis());
+            }
+            write(o, false);
+        }
+    }
+
+    /** Epoch {@code epoch} (from 1) of a model's fold. */
+    public void epoch(String key, int fold, int epoch, double train, double validation, long at) {
+        ObjectNode o = line("epoch").put("key", key).put("fold", fold).put("epoch", epoch).put("at", at);
+        number(o, "train", train);
+        number(o, "val", validation);
+        write(o, false);
+    }
+
+    /** A harvested result's status and headline. */
+    public void result(String key, String status, Headline h, String failure) {
+        ObjectNode o = line("result").put("key", key).put("status", status);
+        if (h != null) {
+            o.put("metric", h.metric());
+            number(o, "validation", h.validation());
+            number(o, "test", h.test());
+        }
+        if (failure != null) {
+            o.put("failure", failure);
+        }
+        write(o, false);
+    }
+
+    public void end(long at) {
+        write(line("end").put("at", at), true);
+    }
+
+    /** Flushes what was written if the last flush is {@value #FLUSH_MS} ms old (drivers call it from their loop). */
+    public synchronized void tick() {
+        if (out != null && System.currentTimeMillis() - flushedAt >= FLUSH_MS) {
+            flush();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (out != null) {
+            flush();
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // flushed above; nothing more to lose
+            }
+            out = null;
+        }
+    }
+
+    private static ObjectNode line(String event) {
+        return JSON.createObjectNode().put("e", event);
+    }
+
+    /** NaN and infinities are not JSON: they are left out (a reader takes an absent number as NaN). */
+    private static void number(ObjectNode o, String field, double v) {
+        if (Double.isFinite(v)) {
+            o.put(field, v);
+        }
+    }
+
+    private synchronized void write(ObjectNode o, boolean flushNow) {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.write(JSON.writeValueAsString(o));
+            out.write('\n');
+        } catch (IOException e) {
+            giveUp(e);
+            return;
+        }
+        if (flushNow || System.currentTimeMillis() - flushedAt >= FLUSH_MS) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        try {
+            out.flush();
+            flushedAt = System.currentTimeMillis();
+        } catch (IOException e) {
+            giveUp(e);
+        }
+    }
+
+    private void giveUp(IOException e) {
+        LOG.warn("cannot write the run journal {} ({}): the dashboard stops following this run", file, e.getMessage());
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // already failing
+        }
+        out = null;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** A model of a run as its journal tells it. */
+    public static final class Model {
+        public final String key;
+        public final String unit;
+        public final String name;
+        public final String type;
+        public final JsonNode hyper;
+        public String status = "queued";
+        public String node;
+        public Integer slot;
+        public int attempt;
+        public String errors;
+        public Long millis;
+        /** When the key last changed status. */
+        public long since;
+        /** When the key was last assigned, or 0. */
+        public long assignedAt;
+        public String metric;
+        public double validation = Double.NaN;
+        public double test = Double.NaN;
+        public String failure;
+        /** Epoch lines: fold, epoch, train loss, validation loss, time (ms), in the order they came. */
+        public final List<double[]> curve = new ArrayList<>();
+
+        Model(String key, String unit, String name, String type, JsonNode hyper) {
+            this.key = key;
+            this.unit = unit;
+            this.name = name;
+            this.type = type;
+            this.hyper = hyper;
+        }
+
+        /** The last epoch heard of (fold's epoch), or 0. */
+        public int lastEpoch() {
+            return curve.isEmpty() ? 0 : (int) curve.get(curve.size() - 1)[1];
+        }
+
+        public boolean terminal() {
+            return KeyStatus.of(status).terminal();
+        }
+    }
+
+    /** A trainer slot (a node's slot, or a local slot) as the journal tells it. */
+    public static final class Slot {
+        public final String id;
+        /** Keys assigned to it now (a pack's models together). */
+        public final java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        public long busySince;
+        public long busyMillis;
+        public long firstSeen;
+
+        Slot(String id, long at) {
+            this.id = id;
+            this.firstSeen = at;
+        }
+
+        /** Busy time over time since this slot was first given work, up to {@code now}. */
+        public double utilisation(long now) {
+            long busy = busyMillis + (keys.isEmpty() ? 0 : now - busySince);
+            long span = now - firstSeen;
+            return span <= 0 ? 0 : Math.min(1, busy / (double) span);
+        }
+    }
+
+    /**
+     * Follows one journal file: {@link #poll()} reads the lines written since the last poll and applies them (a partial
+     * last line waits for the next poll). Thread-safe: callers read its state under its lock ({@code synchronized}).
+     */
+    public static final class Follower {
+        private final Path file;
+        private long offset;
+        private final byte[] buffer = new byte[1 << 16];
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        public String runId;
+        public String workspec;
+        public String driver;
+        /** The run's self-contained WorkSpec YAML. */
+        public String spec;
+        public int slots;
+        public long started;
+        public Long ended;
+        /** When the journal last had a line. */
+        public long updated;
+        public final Map<String, Model> models = new LinkedHashMap<>();
+        public final Map<String, Slot> slotsById = new TreeMap<>();
+        /** Lines the journal could not parse (a driver of another version, a damaged file): counted, skipped. */
+        public int unreadable;
+
+        public Follower(Path file) {
+            this.file = file;
+        }
+
+        public Path file() {
+            return file;
+        }
+
+        /** Reads and applies what was appended; returns the new lines (for a stream to pass on), oldest first. */
+        public synchronized List<JsonNode> poll() {
+            List<JsonNode> out = new ArrayList<>();
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+                long length = f.length();
+                if (length < offset) {
+                    throw new IllegalStateException(file + " shrank from " + offset + " to " + length + " bytes");
+                }
+                f.seek(offset);
+                while (offset < length) {
+                    int n = f.read(buffer, 0, (int) Math.min(buffer.length, length - offset));
+                    if (n <= 0) {
+                        break;
+                    }
+                    offset += n;
+                    int start = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            pending.write(buffer, start, i - start);
+                            apply(pending.toByteArray(), out);
+                            pending.reset();
+                            start = i + 1;
+                        }
+                    }
+                    pending.write(buffer, start, n - start);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the run journal " + file + ": " + e.getMessage(), e);
+            }
+            return out;
+        }
+
+        private void apply(byte[] bytes, List<JsonNode> out) {
+            if (bytes.length == 0) {
+                return;
+            }
+            JsonNode o;
+            try {
+                o = JSON.readTree(bytes);
+            } catch (IOException e) {
+                unreadable++;
+                return;
+            }
+            String e = o.path("e").asText();
+            long at = o.path("at").asLong(updated);
+            updated = Math.max(updated, at);
+            switch (e) {
+                case "run" -> {
+                    runId = o.path("run").asText();
+                    workspec = o.path("workspec").asText();
+                    driver = o.path("driver").asText();
+                    spec = o.path("spec").asText(null);
+                    slots = o.path("slots").asInt();
+                    if (started == 0) {
+                        started = at;
+                    }
+                    ended = null;
+                    for (JsonNode m : o.path("models")) {
+                        models.computeIfAbsent(m.path("key").asText(), k -> new Model(k, m.path("unit").asText(),
+                                m.path("name").asText(), m.path("type").asText(), m.path("hyper")));
+                    }
+                }
+                case "key" -> {
+                    Model m = models.get(o.path("key").asText());
+                    if (m == null) {
+                        unreadable++;
+                        return;
+                    }
+                    String before = m.status;
+                    m.status = o.path("status").asText();
+                    m.attempt = o.path("attempt").asInt();
+                    m.node = o.hasNonNull("node") ? o.get("node").asText() : null;
+                    m.slot = o.hasNonNull("slot") ? o.get("slot").asInt() : null;
+                    m.errors = o.hasNonNull("errors") ? o.get("errors").asText() : m.errors;
+                    if (o.hasNonNull("millis")) {
+                        m.millis = o.get("millis").asLong();
+                    }
+                    m.since = at;
+                    slotChange(m, before, at);
+                }
+                case "epoch" -> {
+                    Model m = models.get(o.path("key").asText());
+                    if (m == null) {
+                        unreadable++;
+                        return;
+                    }
+                    m.curve.add(new double[] {o.path("fold").asInt(), o.path("epoch").asInt(), number(o, "train"),
+                            number(o, "val"), at});
+                }
+                case "result" -> {
+                    Model m = models.get(o.path("key").asText());
+                    if (m == null) {
+                        unreadable++;
+                        return;
+                    }
+                    m.metric = o.hasNonNull("metric") ? o.get("metric").asText() : null;
+                    m.validation = number(o, "validation");
+                    m.test = number(o, "test");
+                    m.failure = o.hasNonNull("failure") ? o.get("failure").asText() : null;
+                }
+                case "end" -> ended = at;
+                default -> {
+                    unreadable++;
+                    return;
+                }
+            }
+            out.add(o);
+        }
+
+        /** A key assigned to a slot makes the slot busy; its leaving the slot may make it idle. */
+        private void slotChange(Model m, String before, long at) {
+            if ("assigned".equals(before)) {
+                for (Slot s : slotsById.values()) {
+                    if (s.keys.remove(m.key) && s.keys.isEmpty()) {
+                        s.busyMillis += at - s.busySince;
+                    }
+                }
+            }
+            if ("assigned".equals(m.status)) {
+                m.assignedAt = at;
+                if (m.node != null && m.slot != null && !"harvester".equals(m.node)) {
+                    String id = m.node + " #" + m.slot;
+                    Slot s = slotsById.computeIfAbsent(id, k -> new Slot(k, at));
+                    if (s.keys.isEmpty()) {
+                        s.busySince = at;
+                    }
+                    s.keys.add(m.key);
+                }
+            }
+        }
+
+        private static double number(JsonNode o, String field) {
+            return o.hasNonNull(field) ? o.get(field).asDouble() : Double.NaN;
+        }
+
+        /** Keys by status. */
+        public synchronized Map<String, Integer> counts() {
+            Map<String, Integer> c = new TreeMap<>();
+            for (Model m : models.values()) {
+                c.merge(m.status, 1, Integer::sum);
+            }
+            return c;
+        }
+    }
+}
