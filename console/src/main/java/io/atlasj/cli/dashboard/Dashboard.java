@@ -56,6 +56,8 @@ public final class Dashboard implements AutoCloseable {
             "dashboard.js", "dashboard.css");
 
     private final AtlasHome home;
+    /** {@code ATLAS_HOME/journal}, made when the dashboard starts. */
+    private final Path journals;
     private final HttpServer server;
     private final ExecutorService http;
     private final ScheduledExecutorService poller;
@@ -86,6 +88,7 @@ public final class Dashboard implements AutoCloseable {
 
     private Dashboard(AtlasHome home, HttpServer server, String token, String bind) {
         this.home = home;
+        this.journals = home.journal();
         this.server = server;
         this.token = token;
         this.bind = bind;
@@ -112,6 +115,11 @@ public final class Dashboard implements AutoCloseable {
             throw new IllegalArgumentException("the dashboard token is " + token.length() + " characters: give at "
                     + "least 16 (for example: openssl rand -hex 16)");
         }
+        // small answers written as headers then body: without TCP_NODELAY each waits out a delayed ACK (about 40 ms);
+        // read once by the JDK's server, so it takes effect only if no server was made before in this JVM
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 64);
         Dashboard d = new Dashboard(home, server, token == null || token.isBlank() ? null : token, bind);
         server.setExecutor(d.http);
@@ -135,6 +143,13 @@ public final class Dashboard implements AutoCloseable {
     public void close() {
         poller.shutdownNow();
         evaluator.shutdownNow();
+        try {
+            // a poll or an evaluation under way ends before the caller goes on (and, say, deletes the home)
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+            evaluator.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         runs.values().forEach(r -> r.streams.close());
         server.stop(0);
         http.shutdownNow();
@@ -153,8 +168,7 @@ public final class Dashboard implements AutoCloseable {
     /** Reads what the journals gained, streams it to the runs' pages, and schedules money views. */
     void poll() {
         try {
-            Path dir = home.journal();
-            try (Stream<Path> files = Files.list(dir)) {
+            try (Stream<Path> files = Files.list(journals)) {
                 for (Path f : files.filter(p -> p.getFileName().toString().endsWith(RunJournal.SUFFIX)).toList()) {
                     String name = f.getFileName().toString();
                     String id = name.substring(0, name.length() - RunJournal.SUFFIX.length());
@@ -323,7 +337,7 @@ public final class Dashboard implements AutoCloseable {
         }
         Followed r = runs.get(p[1]);
         if (r == null) {
-            send(ex, 404, "text/plain", "no run " + p[1] + " in " + home.journal() + "\n");
+            send(ex, 404, "text/plain", "no run " + p[1] + " in " + journals + "\n");
             return;
         }
         if (p.length == 2) {
@@ -428,62 +442,96 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
+    /** A leaderboard row as read under the journal's lock; JSON is made for the page shown only. */
+    private record Row(String key, String unit, String name, String type, String status, int attempt, int epochs,
+                       String metric, double validation, double test, double millis, double sharpe, double ret,
+                       double drawdown) {
+        /** The figure a numeric column sorts by (NaN: none). */
+        double figure(String column) {
+            return switch (column) {
+                case "validation" -> validation;
+                case "test" -> test;
+                case "sharpe" -> sharpe;
+                case "return" -> ret;
+                case "drawdown" -> drawdown;
+                case "millis" -> millis;
+                case "epochs" -> epochs;
+                default -> attempt;
+            };
+        }
+
+        String text(String column) {
+            return switch (column) {
+                case "name" -> name;
+                case "unit" -> unit;
+                case "type" -> type;
+                default -> status;
+            };
+        }
+
+        ObjectNode json() {
+            ObjectNode o = JSON.createObjectNode().put("key", key).put("unit", unit).put("name", name).put("type", type)
+                    .put("status", status).put("attempt", attempt).put("epochs", epochs).put("metric", metric);
+            number(o, "validation", validation);
+            number(o, "test", test);
+            if (!Double.isNaN(millis)) {
+                o.put("millis", (long) millis);
+            }
+            if (!Double.isNaN(sharpe) || !Double.isNaN(ret)) {
+                number(o, "sharpe", sharpe);
+                number(o, "return", ret);
+                number(o, "drawdown", drawdown);
+            }
+            return o;
+        }
+    }
+
     /** The leaderboard: sorted, filtered, paged; money from the last evaluation. */
     ObjectNode leaderboard(Followed f, Map<String, String> q) {
         Evaluations.Snapshot ev = f.evaluations.latest();
-        List<ObjectNode> rows = new ArrayList<>();
+        String sort = q.getOrDefault("sort", ev.byKey().isEmpty() ? "test" : "sharpe");
+        boolean numeric = switch (sort) {
+            case "name", "unit", "type", "status" -> false;
+            case "test", "validation", "sharpe", "return", "drawdown", "millis", "epochs", "attempt" -> true;
+            default -> throw new IllegalArgumentException("sort by one of name, unit, type, status, validation, test, "
+                    + "sharpe, return, drawdown, millis, epochs, attempt");
+        };
+        int offset = Math.max(0, Integer.parseInt(q.getOrDefault("offset", "0")));
+        int limit = Math.max(1, Math.min(1000, Integer.parseInt(q.getOrDefault("limit", "100"))));
+        List<Row> rows = new ArrayList<>();
         String unit = q.get("unit");
         String status = q.get("status");
+        boolean accuracy = false;
         synchronized (f.journal) {
             for (RunJournal.Model m : f.journal.models.values()) {
                 if (unit != null && !unit.equals(m.unit) || status != null && !status.equals(m.status)) {
                     continue;
                 }
-                ObjectNode o = JSON.createObjectNode().put("key", m.key).put("unit", m.unit).put("name", m.name)
-                        .put("type", m.type).put("status", m.status).put("attempt", m.attempt)
-                        .put("epochs", m.lastEpoch());
-                o.put("metric", m.metric);
-                number(o, "validation", m.validation);
-                number(o, "test", m.test);
-                if (m.millis != null) {
-                    o.put("millis", m.millis);
-                }
                 ModelEvaluation e = ev.byKey().get(m.key);
-                if (e != null) {
-                    number(o, "sharpe", e.metric("sharpe/bar"));
-                    number(o, "return", e.metric("return %"));
-                    number(o, "drawdown", e.metric("max drawdown %"));
-                }
-                rows.add(o);
+                accuracy |= "accuracy".equals(m.metric);
+                rows.add(new Row(m.key, m.unit, m.name, m.type, m.status, m.attempt, m.lastEpoch(), m.metric,
+                        m.validation, m.test, m.millis == null ? Double.NaN : m.millis,
+                        e == null ? Double.NaN : e.metric("sharpe/bar"), e == null ? Double.NaN : e.metric("return %"),
+                        e == null ? Double.NaN : e.metric("max drawdown %")));
             }
         }
-        String sort = q.getOrDefault("sort", ev.byKey().isEmpty() ? "test" : "sharpe");
         boolean desc = switch (q.getOrDefault("dir", "")) {
             case "asc" -> false;
             case "desc" -> true;
-            default -> !(sort.equals("test") || sort.equals("validation")) || rows.stream()
-                    .anyMatch(r -> "accuracy".equals(r.path("metric").asText()));
+            default -> !(sort.equals("test") || sort.equals("validation")) || accuracy;
         };
-        Comparator<ObjectNode> by = switch (sort) {
-            case "name", "unit", "type", "status" -> Comparator.comparing((ObjectNode r) -> r.path(sort).asText());
-            case "test", "validation", "sharpe", "return", "drawdown", "millis", "epochs", "attempt" ->
-                    Comparator.comparingDouble((ObjectNode r) -> r.path(sort).asDouble());
-            default -> throw new IllegalArgumentException("sort by one of name, unit, type, status, validation, test, "
-                    + "sharpe, return, drawdown, millis, epochs, attempt");
-        };
-        Comparator<ObjectNode> ordered = desc ? by.reversed() : by;
-        // rows without the figure go last either way
-        rows.sort(Comparator.comparing((ObjectNode r) -> !r.hasNonNull(sort)).thenComparing(ordered)
-                .thenComparing(r -> r.path("unit").asText()).thenComparing(r -> r.path("name").asText()));
-        int offset = Math.max(0, Integer.parseInt(q.getOrDefault("offset", "0")));
-        int limit = Math.max(1, Math.min(1000, Integer.parseInt(q.getOrDefault("limit", "100"))));
+        Comparator<Row> by = numeric ? Comparator.comparingDouble((Row r) -> r.figure(sort))
+                : Comparator.comparing((Row r) -> r.text(sort));
+        // rows without the figure go last either way; ties by unit and name
+        rows.sort(Comparator.comparing((Row r) -> numeric && Double.isNaN(r.figure(sort)))
+                .thenComparing(desc ? by.reversed() : by).thenComparing(Row::unit).thenComparing(Row::name));
         ObjectNode out = JSON.createObjectNode().put("total", rows.size()).put("sort", sort)
                 .put("dir", desc ? "desc" : "asc").put("offset", offset).put("evaluated", ev.results());
         if (ev.noPrices() != null) {
             out.put("noPrices", ev.noPrices());
         }
         ArrayNode a = out.putArray("rows");
-        rows.subList(Math.min(offset, rows.size()), Math.min(rows.size(), offset + limit)).forEach(a::add);
+        rows.subList(Math.min(offset, rows.size()), Math.min(rows.size(), offset + limit)).forEach(r -> a.add(r.json()));
         return out;
     }
 
