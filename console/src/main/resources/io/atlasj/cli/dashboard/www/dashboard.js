@@ -205,7 +205,8 @@ function chart(el, title, series, data) {
   // the page's width, not the (still empty) chart box's
   const width = Math.max(480, Math.min(1100, ($('#main').clientWidth || 1100) - 40));
   return new uPlot({title, width, height: 300, scales: {x: {time: false}},
-    axes: [{label: 'epoch'}, {label: 'loss'}], series: [{label: 'epoch'}, ...series]}, data, el);
+    axes: [{label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]}, {label: 'loss'}],
+    series: [{label: 'epoch'}, ...series]}, data, el);
 }
 
 async function modelPage() {
@@ -219,7 +220,7 @@ async function modelPage() {
     + '<h2>Baseball card</h2><div class="card" id="card"></div><h2>WorkSpec entry</h2><pre id="spec"></pre>';
   const figures = () => {
     const rows = [['unit', m.unit], ['type', m.type], ['key', m.key], ['node / slot', (m.node || '') + (m.slot !== undefined ? ' #' + m.slot : '')],
-      ['attempts', m.attempt], ['validation', m.metric ? m.metric + ' ' + num(m.validation) : ''], ['test', num(m.test)],
+      ['attempts', m.attempt], ['validation', m.metric ? m.metric + ' ' + num(m.validation) : ''], ['test', m.metric ? m.metric + ' ' + num(m.test) : ''],
       ['time', dur(m.millis)]];
     if (m.money) rows.push(['net Sharpe/bar', num(m.money['sharpe/bar'])], ['net return %', num(m.money['return %'], 2)],
       ['max drawdown %', num(m.money['max drawdown %'], 2)]);
@@ -260,7 +261,7 @@ async function comparePage() {
   const [x, y] = await Promise.all([get(base + encodeURIComponent(a)), get(base + encodeURIComponent(b))]);
   crumbs(`<a href="/">runs</a> / <a href="/run?run=${encodeURIComponent(run)}">${esc(run)}</a> / compare`);
   const rows = [['unit', (m) => m.unit], ['type', (m) => m.type], ['status', (m) => m.status],
-    ['validation', (m) => m.metric ? m.metric + ' ' + num(m.validation) : ''], ['test', (m) => num(m.test)],
+    ['validation', (m) => m.metric ? m.metric + ' ' + num(m.validation) : ''], ['test', (m) => m.metric ? m.metric + ' ' + num(m.test) : ''],
     ['net Sharpe/bar', (m) => m.money ? num(m.money['sharpe/bar']) : ''], ['net return %', (m) => m.money ? num(m.money['return %'], 2) : ''],
     ['max drawdown %', (m) => m.money ? num(m.money['max drawdown %'], 2) : ''], ['epochs', (m) => m.curve.length],
     ['time', (m) => dur(m.millis)], ['hyperparameters', (m) => JSON.stringify(m.hyper)]];
