@@ -56,7 +56,18 @@ final class DashboardCommand implements Callable<Integer> {
             throw new UserException("--port must be 0 to 65535, got " + port);
         }
         try {
-            return Dashboard.start(atlas.home(), bind, port, t);
+            var home = atlas.home();
+            return Dashboard.start(home, bind, port, t, new Dashboard.LiveView() {
+                @Override
+                public java.util.List<java.util.Map<String, String>> runners() {
+                    return LiveCommand.Status.all(home);
+                }
+
+                @Override
+                public java.util.List<java.util.Map<String, Object>> predictions(String model, int limit) {
+                    return LiveCommand.Status.latest(home, model, limit);
+                }
+            });
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         } catch (java.net.BindException e) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -188,8 +189,7 @@ final class LiveCommand {
                 for (String m : models) {
                     rows.add(row(home, j, m));
                 }
-                out.print(Formats.table(List.of("model", "state", "version", "last bar", "predicted", "skipped",
-                        "outcomes", "live acc", "backtest acc", "p50 us", "p99 us", "feed lag p50/p99"), rows));
+                out.print(Formats.table(HEADER, rows));
                 for (String m : models) {
                     String money;
                     try {
@@ -202,6 +202,45 @@ final class LiveCommand {
                     out.println(m + ": " + money);
                 }
                 return 0;
+            }
+        }
+
+        /** The columns of {@link #row}: what {@code atlas live status} prints and the dashboard's live page shows. */
+        static final List<String> HEADER = List.of("model", "state", "version", "last bar", "predicted", "skipped",
+                "outcomes", "live acc", "backtest acc", "p50 us", "p99 us", "feed lag p50/p99");
+
+        /** Every model that has run live, as {@code atlas live status} shows it, with its money line; for the dashboard. */
+        static List<Map<String, String>> all(AtlasHome home) {
+            List<Map<String, String>> out = new ArrayList<>();
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                for (String m : j.models()) {
+                    List<String> row = row(home, j, m);
+                    Map<String, String> r = new java.util.LinkedHashMap<>();
+                    for (int i = 0; i < HEADER.size(); i++) {
+                        r.put(HEADER.get(i), row.get(i));
+                    }
+                    String money;
+                    try {
+                        money = LiveMoney.of(home, j, m).text();
+                    } catch (RuntimeException e) {
+                        money = "no money figures: " + e.getMessage();
+                    }
+                    r.put("money", money);
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+
+        /** A model's newest {@code limit} journal entries, newest first, as the runner's HTTP endpoint describes them. */
+        static List<Map<String, Object>> latest(AtlasHome home, String model, int limit) {
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                List<LiveJournal.Entry> all = j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+                List<Map<String, Object>> out = new ArrayList<>();
+                for (int i = all.size() - 1; i >= Math.max(0, all.size() - limit); i--) {
+                    out.add(io.atlasj.trainer.live.LiveRunner.describe(all.get(i)));
+                }
+                return out;
             }
         }
 

@@ -53,7 +53,7 @@ public final class Dashboard implements AutoCloseable {
     static final String UPLOT = "1.6.30";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PAGES = Set.of("index.html", "run.html", "model.html", "compare.html",
-            "dashboard.js", "dashboard.css");
+            "live.html", "dashboard.js", "dashboard.css");
 
     private final AtlasHome home;
     /** {@code ATLAS_HOME/journal}, made when the dashboard starts. */
@@ -86,6 +86,31 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
+    /**
+     * The live runners ({@code atlas live}) as the CLI reads them from the live journal (H2 in {@code ATLAS_HOME/live},
+     * open to several processes): the rows of {@code atlas live status}, and a model's newest predictions.
+     */
+    public interface LiveView {
+        List<Map<String, String>> runners();
+
+        List<Map<String, Object>> predictions(String model, int limit);
+
+        /** No live view (tests of the runs' pages). */
+        LiveView NONE = new LiveView() {
+            @Override
+            public List<Map<String, String>> runners() {
+                return List.of();
+            }
+
+            @Override
+            public List<Map<String, Object>> predictions(String model, int limit) {
+                return List.of();
+            }
+        };
+    }
+
+    private LiveView live = LiveView.NONE;
+
     private Dashboard(AtlasHome home, HttpServer server, String token, String bind) {
         this.home = home;
         this.journals = home.journal();
@@ -106,6 +131,12 @@ public final class Dashboard implements AutoCloseable {
      *                                  machine's
      */
     public static Dashboard start(AtlasHome home, String bind, int port, String token) throws IOException {
+        return start(home, bind, port, token, LiveView.NONE);
+    }
+
+    /** {@link #start(AtlasHome, String, int, String)} with the live runners' page fed by {@code live}. */
+    public static Dashboard start(AtlasHome home, String bind, int port, String token, LiveView live)
+            throws IOException {
         InetAddress address = InetAddress.getByName(bind);
         if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("the dashboard binds to " + bind + ", which other machines can reach: "
@@ -122,6 +153,7 @@ public final class Dashboard implements AutoCloseable {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 64);
         Dashboard d = new Dashboard(home, server, token == null || token.isBlank() ? null : token, bind);
+        d.live = live;
         server.setExecutor(d.http);
         server.createContext("/", d::handle);
         d.poller.scheduleWithFixedDelay(d::poll, 0, POLL_MS, TimeUnit.MILLISECONDS);
@@ -303,7 +335,7 @@ public final class Dashboard implements AutoCloseable {
 
     private void page(HttpExchange ex, String path) throws IOException {
         String name = path.equals("/") ? "index.html" : path.substring(1);
-        if (name.equals("run") || name.equals("model") || name.equals("compare")) {
+        if (name.equals("run") || name.equals("model") || name.equals("compare") || name.equals("live")) {
             name = name + ".html";
         }
         String resource;
@@ -329,6 +361,19 @@ public final class Dashboard implements AutoCloseable {
     private void api(HttpExchange ex, String[] p, Map<String, String> q) throws IOException {
         if (p.length == 1 && p[0].equals("runs")) {
             json(ex, runsList());
+            return;
+        }
+        if (p.length == 1 && p[0].equals("live")) {
+            json(ex, Map.of("models", live.runners()));
+            return;
+        }
+        if (p.length == 2 && p[0].equals("live") && p[1].equals("predictions")) {
+            String model = q.get("model");
+            if (model == null) {
+                throw new IllegalArgumentException("give ?model=WORKSPEC/UNIT/NAME");
+            }
+            int limit = Math.max(1, Math.min(10_000, Integer.parseInt(q.getOrDefault("limit", "50"))));
+            json(ex, Map.of("model", model, "predictions", live.predictions(model, limit)));
             return;
         }
         if (p.length < 2 || !p[0].equals("runs")) {

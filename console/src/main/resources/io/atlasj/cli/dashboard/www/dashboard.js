@@ -278,5 +278,42 @@ async function comparePage() {
     [{label: x.name, stroke: '#3b7dd8', width: 2}, {label: y.name, stroke: '#d64545', width: 2}], [xs, pad(cx[2]), pad(cy[2])]);
 }
 
-const pages = {index: runsPage, run: runPage, model: modelPage, compare: comparePage};
+// ------------------------------------------------------------------ live runners
+
+async function livePage() {
+  crumbs('live runners');
+  const cols = ['model', 'state', 'version', 'last bar', 'predicted', 'skipped', 'outcomes', 'live acc', 'backtest acc',
+    'p50 us', 'p99 us', 'feed lag p50/p99'];
+  const draw = async () => {
+    const d = await get('/api/live');
+    if (!d.models.length) {
+      $('#main').innerHTML = '<h1>Live runners</h1><p class="muted">No model has run live yet: '
+        + '<code>atlas live start --model WORKSPEC/UNIT/NAME --feed replay</code>.</p>';
+      return;
+    }
+    let h = '<h1>Live runners</h1><table id="live"><tr>' + cols.map((c) => `<th>${esc(c)}</th>`).join('') + '</tr>';
+    for (const m of d.models) {
+      h += `<tr data-model="${esc(m.model)}">` + cols.map((c) => `<td>${esc(m[c])}</td>`).join('') + '</tr>'
+        + `<tr><td></td><td colspan="${cols.length - 1}" class="muted">${esc(m.money)}</td></tr>`;
+    }
+    h += '</table>';
+    for (const m of d.models) {
+      const p = await get('/api/live/predictions?' + q({model: m.model, limit: 20}));
+      h += `<h2>${esc(m.model)}: newest predictions</h2><table class="predictions"><tr><th>bar</th><th>version</th>`
+        + '<th>status</th><th>prediction</th><th>probabilities</th><th>confidence</th><th>latency</th></tr>';
+      for (const e of p.predictions) {
+        h += `<tr><td>${esc(e.barTime)}</td><td class="num">${e.version}</td><td>${esc(e.status)}${e.reason ? ': ' + esc(e.reason) : ''}</td>`
+          + `<td class="num">${num(e.prediction)}</td><td>${esc((e.probabilities || []).map((x) => num(x, 3)).join(' '))}</td>`
+          + `<td class="num">${num(e.confidence, 3)}</td><td class="num">${e.latencyMicros} µs</td></tr>`;
+      }
+      h += '</table>';
+    }
+    $('#main').innerHTML = h;
+    conn('updated ' + new Date().toLocaleTimeString());
+  };
+  await draw();
+  setInterval(() => draw().catch((e) => conn('error: ' + e.message)), 2000);
+}
+
+const pages = {index: runsPage, run: runPage, model: modelPage, compare: comparePage, live: livePage};
 pages[document.body.dataset.page]().catch((e) => { $('#main').innerHTML = `<p class="error">${esc(e.message)}</p>`; });
