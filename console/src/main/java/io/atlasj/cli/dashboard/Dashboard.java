@@ -52,8 +52,9 @@ public final class Dashboard implements AutoCloseable {
     /** The uPlot WebJar's version (the pom's {@code uplot.version}). */
     static final String UPLOT = "1.6.30";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> PAGES = Set.of("index.html", "run.html", "model.html", "compare.html",
-            "live.html", "dashboard.js", "dashboard.css");
+    /** The pages, by path, and their titles. */
+    private static final Map<String, String> PAGES = Map.of("index", "Runs", "run", "Run", "model", "Model",
+            "compare", "Compare", "live", "Live runners");
 
     private final AtlasHome home;
     /** {@code ATLAS_HOME/journal}, made when the dashboard starts. */
@@ -334,12 +335,16 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private void page(HttpExchange ex, String path) throws IOException {
-        String name = path.equals("/") ? "index.html" : path.substring(1);
-        if (name.equals("run") || name.equals("model") || name.equals("compare") || name.equals("live")) {
-            name = name + ".html";
+        String name = path.equals("/") ? "index" : path.substring(1);
+        String title = PAGES.get(name);
+        if (title != null) {
+            // every page is the same shell; dashboard.js draws the one named in its body
+            String shell = resource("/io/atlasj/cli/dashboard/www/page.html");
+            send(ex, 200, "text/html; charset=utf-8", shell.replace("{{page}}", name).replace("{{title}}", title));
+            return;
         }
         String resource;
-        if (PAGES.contains(name)) {
+        if (name.equals("dashboard.js") || name.equals("dashboard.css")) {
             resource = "/io/atlasj/cli/dashboard/www/" + name;
         } else if (name.equals("uPlot.iife.min.js") || name.equals("uPlot.min.css")) {
             resource = "/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/" + name;
@@ -347,14 +352,16 @@ public final class Dashboard implements AutoCloseable {
             send(ex, 404, "text/plain", "no page " + path + "\n");
             return;
         }
-        try (InputStream in = Dashboard.class.getResourceAsStream(resource)) {
+        send(ex, 200, name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
+                resource(resource).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = Dashboard.class.getResourceAsStream(name)) {
             if (in == null) {
-                send(ex, 404, "text/plain", "no page " + path + " in this build\n");
-                return;
+                throw new IllegalStateException(name + " is missing from this build");
             }
-            String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".js")
-                    ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
-            send(ex, 200, type, in.readAllBytes());
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
