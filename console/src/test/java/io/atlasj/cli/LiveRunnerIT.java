@@ -134,6 +134,23 @@ class LiveRunnerIT {
             predicted = get(http, port, "/status").path("predicted").asLong();
         }
         assertThat(predicted).as(output.toString()).isBetween(60L, 200L);
+        // the dashboard's live page, in this JVM, beside the runner's process that holds the live journal
+        AtlasCli cli = new AtlasCli(Map.of());
+        cli.home = home;
+        try (io.atlasj.cli.dashboard.Dashboard d = DashboardCommand.start(cli, 0, "127.0.0.1", null)) {
+            JsonNode row = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(d.url() + "api/live")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("models").get(0);
+            assertThat(row.path("model").asText()).isEqualTo(model);
+            assertThat(row.path("state").asText()).isEqualTo("running");
+            assertThat(Long.parseLong(row.path("predicted").asText())).isGreaterThanOrEqualTo(60L);
+            JsonNode newest = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(d.url()
+                    + "api/live/predictions?limit=5&model=" + java.net.URLEncoder.encode(model,
+                    java.nio.charset.StandardCharsets.UTF_8))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("predictions");
+            assertThat(newest).hasSize(5);
+            assertThat(newest.get(0).path("bar").asLong()).isGreaterThan(newest.get(4).path("bar").asLong());
+        }
         p.destroyForcibly(); // SIGKILL
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(137);

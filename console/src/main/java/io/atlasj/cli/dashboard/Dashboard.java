@@ -111,6 +111,9 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private LiveView live = LiveView.NONE;
+    /** Polls so far; every {@link #PING_EVERY}th pings the event streams (15 s). */
+    private long polls;
+    private static final int PING_EVERY = 30;
 
     private Dashboard(AtlasHome home, HttpServer server, String token, String bind) {
         this.home = home;
@@ -200,6 +203,7 @@ public final class Dashboard implements AutoCloseable {
 
     /** Reads what the journals gained, streams it to the runs' pages, and schedules money views. */
     void poll() {
+        boolean ping = ++polls % PING_EVERY == 0;
         try {
             try (Stream<Path> files = Files.list(journals)) {
                 for (Path f : files.filter(p -> p.getFileName().toString().endsWith(RunJournal.SUFFIX)).toList()) {
@@ -215,6 +219,9 @@ public final class Dashboard implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.warn("dashboard: {}", e.getMessage());
                     continue;
+                }
+                if (ping) {
+                    r.streams.ping();
                 }
                 for (JsonNode l : lines) {
                     if (!"run".equals(l.path("e").asText())) {

@@ -52,6 +52,17 @@ public final class EventStreams implements AutoCloseable {
         }
     }
 
+    /**
+     * A comment line to every stream: a client that went away is found out (its write fails and its thread ends) even
+     * when no event comes for a long time. Callers send one every few seconds.
+     */
+    public void ping() {
+        byte[] b = ": ping\n\n".getBytes(StandardCharsets.UTF_8);
+        for (Stream s : streams) {
+            s.offer(b);
+        }
+    }
+
     /** Ends every stream once the events queued before are written (waiting at most 2 s for a slow client). */
     @Override
     public void close() {
