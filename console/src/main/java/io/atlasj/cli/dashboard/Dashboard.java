@@ -79,6 +79,8 @@ public final class Dashboard implements AutoCloseable {
         long evaluatedAt;
         boolean evaluating;
         boolean endEvaluated;
+        /** New lines came since the money view last caught up: only then are the models counted again. */
+        boolean unsettled;
 
         Followed(String id, Path file, AtlasHome home) {
             this.id = id;
@@ -228,7 +230,12 @@ public final class Dashboard implements AutoCloseable {
                         r.streams.event(l.path("e").asText(), JSON.writeValueAsString(l));
                     }
                 }
-                scheduleEvaluation(r);
+                if (!lines.isEmpty()) {
+                    r.unsettled = true;
+                }
+                if (r.unsettled) {
+                    scheduleEvaluation(r);
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("dashboard: cannot read the journals: {}", e.toString());
@@ -246,9 +253,14 @@ public final class Dashboard implements AutoCloseable {
         synchronized (r) {
             boolean changed = terminal != r.terminalEvaluated;
             boolean due = now - r.evaluatedAt >= EVALUATE_EVERY_MS || ended && !r.endEvaluated;
-            if (r.evaluating || !changed && !(ended && !r.endEvaluated) || !due || terminal == 0) {
+            if (!changed && !(ended && !r.endEvaluated) || terminal == 0) {
+                r.unsettled = false; // nothing to evaluate until the journal grows
                 return;
             }
+            if (r.evaluating || !due) {
+                return; // asked again at the next poll
+            }
+            r.unsettled = false;
             r.evaluating = true;
             r.terminalEvaluated = terminal;
             r.endEvaluated = ended;
@@ -638,8 +650,12 @@ public final class Dashboard implements AutoCloseable {
                 o.put("millis", m.millis);
             }
         }
+        // a finished model's result is read once: for its spec, and for its curves when the journal has none
+        Optional<io.atlasj.workspec.results.ResultsObject> stored = m.terminal()
+                ? f.evaluations.stored(f.journal, m) : Optional.empty();
+        stored.ifPresent(r -> o.set("spec", JSON.valueToTree(r.spec())));
         ArrayNode c = o.putArray("curve");
-        for (double[] e : f.evaluations.curve(f.journal, m)) {
+        for (double[] e : f.evaluations.curve(f.journal, m, stored)) {
             ArrayNode row = c.addArray().add((int) e[0]).add((int) e[1]);
             addNumber(row, e[2]);
             addNumber(row, e[3]);
@@ -651,9 +667,6 @@ public final class Dashboard implements AutoCloseable {
             for (String k : ModelEvaluation.TRADING_METRICS) {
                 number(money, k, e.metric(k));
             }
-        }
-        if (m.terminal()) {
-            f.evaluations.stored(f.journal, m).ifPresent(r -> o.set("spec", JSON.valueToTree(r.spec())));
         }
         return o;
     }

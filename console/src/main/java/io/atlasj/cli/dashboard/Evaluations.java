@@ -90,7 +90,7 @@ final class Evaluations {
             List<Path> fresh = new ArrayList<>();
             for (Map.Entry<String, String> e : unitOf.entrySet()) {
                 if (!evaluated.containsKey(e.getKey())) {
-                    fresh.add(home.runs().resolve(workspec).resolve(e.getValue()).resolve(e.getKey()));
+                    fresh.add(dir(workspec, e.getValue(), e.getKey()));
                 }
             }
             try {
@@ -132,8 +132,7 @@ final class Evaluations {
             workspec = run.workspec;
             spec = run.spec;
         }
-        Path dir = home.runs().resolve(workspec).resolve(m.unit).resolve(m.key);
-        Optional<ResultsObject> r = ResultsIo.verify(dir).result();
+        Optional<ResultsObject> r = ResultsIo.verify(dir(workspec, m.unit, m.key)).result();
         if (r.isEmpty() || !ModelEvaluation.trained(r.get())) {
             return Optional.empty();
         }
@@ -152,9 +151,8 @@ final class Evaluations {
         synchronized (run) {
             workspec = run.workspec;
         }
-        Path dir = home.runs().resolve(workspec).resolve(m.unit).resolve(m.key);
         try {
-            return Optional.of(ResultsIo.readOutOfSample(dir.resolve(ResultsIo.FILE)));
+            return Optional.of(ResultsIo.readOutOfSample(dir(workspec, m.unit, m.key).resolve(ResultsIo.FILE)));
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -165,13 +163,18 @@ final class Evaluations {
      * by an earlier run (its result found by this one), the curves its result stored, timed at its start.
      */
     List<double[]> curve(RunJournal.Follower run, RunJournal.Model m) {
+        return curve(run, m, null);
+    }
+
+    /** {@link #curve(RunJournal.Follower, RunJournal.Model)} given the model's stored result when already read. */
+    List<double[]> curve(RunJournal.Follower run, RunJournal.Model m, Optional<ResultsObject> stored) {
         synchronized (run) {
             if (!m.curve.isEmpty() || !m.terminal()) {
                 return List.copyOf(m.curve);
             }
         }
         List<double[]> out = new ArrayList<>();
-        stored(run, m).ifPresent(r -> {
+        (stored != null ? stored : stored(run, m)).ifPresent(r -> {
             for (ResultsObject.FoldResult fold : r.folds()) {
                 for (Map<String, Double> e : fold.curves()) {
                     out.add(new double[] {fold.fold(), e.getOrDefault("epoch", 0.0) + 1,
@@ -181,6 +184,11 @@ final class Evaluations {
             }
         });
         return out;
+    }
+
+    /** A result's folder: {@code ATLAS_HOME/runs/WORKSPEC/UNIT/KEY}. */
+    private Path dir(String workspec, String unit, String key) {
+        return home.runs().resolve(workspec).resolve(unit).resolve(key);
     }
 
     @FunctionalInterface

@@ -22,7 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Every scheduling rule of the run book, driven by hand with a fake clock and an in-memory ledger. */
-class RunBookTest {
+public class RunBookTest {
     static final Path SPECS = Path.of("../configs/workspecs");
     static final Policy POLICY = new Policy(1, 1_000, 0, 100, 256);
 
@@ -35,7 +35,8 @@ class RunBookTest {
         }
     }
 
-    static List<ModelSpec> expand(String models) {
+    /** The models of a one-unit WorkSpec over the quickstart featureset (the journal's tests use it too). */
+    public static List<ModelSpec> expand(String models) {
         String yaml = """
                 name: book
                 units:
@@ -49,7 +50,7 @@ class RunBookTest {
                 false));
     }
 
-    static final String THREE = """
+    public static final String THREE = """
             - name: lo
               type: logistic
               l2: [0.0, 0.01, 0.1]

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.atlasj.trainer.engine.KeyStatus;
 import io.atlasj.trainer.engine.RunBook;
-import io.atlasj.workspec.Expander;
-import io.atlasj.workspec.FeaturesetLocator;
+import io.atlasj.trainer.engine.RunBookTest;
 import io.atlasj.workspec.ModelSpec;
-import io.atlasj.workspec.WorkSpecYaml;
 import io.atlasj.workspec.results.Headline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,20 +23,7 @@ class RunJournalTest {
 
     /** Three logistic regressions of one unit over the quickstart featureset. */
     static List<ModelSpec> three() {
-        String yaml = """
-                name: book
-                units:
-                  - name: u
-                    featureset: quickstart
-                    dataset: {task: classification, label: "UpDown(3)"}
-                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
-                    models:
-                      - name: lo
-                        type: logistic
-                        l2: [0.0, 0.01, 0.1]
-                """;
-        return Expander.expand(WorkSpecYaml.read("book.yaml", yaml,
-                FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")), false));
+        return RunBookTest.expand(RunBookTest.THREE);
     }
 
     @Test
