@@ -70,8 +70,14 @@ public final class RunJournal implements AutoCloseable {
         Path f = dir.resolve(fileName(runId));
         try {
             Files.createDirectories(dir);
-            return new RunJournal(f, Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND));
+            BufferedWriter w = Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            if (endsMidLine(f)) {
+                // a driver killed mid-line: the line is ended, so that the first line written now stays readable
+                w.write('\n');
+                w.flush();
+            }
+            return new RunJournal(f, w);
         } catch (IOException e) {
             LOG.warn("cannot write the run journal {} ({}): the dashboard will not follow this run", f, e.getMessage());
             try {
@@ -79,6 +85,16 @@ public final class RunJournal implements AutoCloseable {
             } catch (IOException impossible) {
                 throw new UncheckedIOException(impossible);
             }
+        }
+    }
+
+    private static boolean endsMidLine(Path f) throws IOException {
+        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "r")) {
+            if (r.length() == 0) {
+                return false;
+            }
+            r.seek(r.length() - 1);
+            return r.read() != '\n';
         }
     }
 

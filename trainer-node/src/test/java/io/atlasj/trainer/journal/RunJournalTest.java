@@ -101,5 +101,16 @@ class RunJournalTest {
         assertThat(f.models.get(key).curve).hasSize(1);
         assertThat(f.models.get(key).curve.get(0)[2]).isEqualTo(0.5);
         assertThat(f.spec).isNull();
+
+        // a driver killed mid-line, then resumed: its first new line is not glued to the torn one
+        Files.writeString(file, line.substring(0, 30), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try (RunJournal j = RunJournal.open(dir, "x")) {
+            j.epoch(key, 0, 2, 0.4, 0.45, 30);
+        }
+        int before = f.unreadable;
+        f.poll();
+        assertThat(f.unreadable).isEqualTo(before + 1);
+        assertThat(f.models.get(key).curve).hasSize(2);
+        assertThat(f.models.get(key).curve.get(1)[1]).isEqualTo(2);
     }
 }
