@@ -213,11 +213,14 @@ final class FeaturesCommand {
     }
 
     @Command(name = "select", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Pick the inputs a unit's trained models use most: each model's permutation importance on "
-                + "its validation part (stored in its result) is scaled to its largest, averaged over the unit's done "
-                + "models, and the top K inputs are written as a new featureset YAML (same base and labels).",
+            description = {"Pick the inputs a WorkSpec's trained models use most, per target and then across targets: "
+                + "each model's permutation importance on its validation part and, for trees, its share of split gain "
+                + "(both stored in its result) are scaled to their largest and averaged; a target's score is the mean "
+                + "over the done models of the units that predict it; the core score is the mean over the targets. The "
+                + "top K inputs are written as a new featureset YAML with the same base and every target's labels.",
                 "Train again on it with the WorkSpec's featureset pointing at the new file."},
-            footer = {"", "Example:", "  atlas features select quickstart --unit direction-3bar --top 8"})
+            footer = {"", "Examples:", "  atlas features select trees --top 8",
+                "  atlas features select quickstart --unit direction-3bar --top 8"})
     static final class Select implements Callable<Integer> {
         @ParentCommand
         FeaturesCommand features;
@@ -226,8 +229,9 @@ final class FeaturesCommand {
 
         @Parameters(paramLabel = "WORKSPEC", description = "The WorkSpec's name (as in ATLAS_HOME/runs/WORKSPEC).")
         String workspec;
-        @Option(names = "--unit", required = true, paramLabel = "UNIT", description = "The unit whose models vote.")
-        String unit;
+        @Option(names = "--unit", paramLabel = "UNIT", description = "A unit whose models vote (repeat for several; "
+                + "default: every unit of the run with a measured importance).")
+        List<String> units;
         @Option(names = "--top", defaultValue = "10", paramLabel = "K", description = "How many inputs to keep. "
                 + "Default: ${DEFAULT-VALUE}.")
         int top;
@@ -241,91 +245,132 @@ final class FeaturesCommand {
             if (top < 1) {
                 throw new UserException("--top " + top + ": give at least 1");
             }
-            Path dir = features.atlas.home().runs().resolve(workspec).resolve(unit);
-            if (!java.nio.file.Files.isDirectory(dir)) {
-                throw new UserException("no results of unit " + unit + " of " + workspec + " under " + dir
+            Path run = features.atlas.home().runs().resolve(workspec);
+            if (!java.nio.file.Files.isDirectory(run)) {
+                throw new UserException("no results of " + workspec + " under " + run
                         + " (run it first: atlas run FILE --local)");
             }
-            List<io.atlasj.workspec.results.ResultsObject> results = new ArrayList<>();
-            try (var s = java.nio.file.Files.list(dir)) {
-                for (Path d : s.sorted().toList()) {
-                    // the JSON is what counts here: only the test series are read with it
-                    io.atlasj.workspec.results.ResultsIo.verifyOutOfSample(d).result()
-                            .filter(io.atlasj.stats.model.ModelEvaluation::trained).ifPresent(results::add);
+            boolean named = units != null && !units.isEmpty();
+            List<String> chosen = named ? units : listed(run);
+            // per target (the unit's label over its featureset), every done model of the units that predict it
+            java.util.Map<String, List<io.atlasj.workspec.results.ResultsObject>> byTarget =
+                    new java.util.LinkedHashMap<>();
+            java.util.Map<String, java.util.Set<String>> unitsOf = new java.util.LinkedHashMap<>();
+            for (String unit : chosen) {
+                Path dir = run.resolve(unit);
+                if (!java.nio.file.Files.isDirectory(dir)) {
+                    throw new UserException("no results of unit " + unit + " of " + workspec + " under " + dir
+                            + " (run it first: atlas run FILE --local; units there: " + String.join(", ", listed(run))
+                            + ")");
+                }
+                try (var s = java.nio.file.Files.list(dir)) {
+                    for (Path d : s.sorted().toList()) {
+                        // the JSON is what counts here: only the test series are read with it
+                        io.atlasj.workspec.results.ResultsIo.verifyOutOfSample(d).result()
+                                .filter(io.atlasj.stats.model.ModelEvaluation::trained).ifPresent(r -> {
+                                    String key = r.featureset().get("label") + " over " + r.featureset().get("name");
+                                    byTarget.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+                                    unitsOf.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(unit);
+                                });
+                    }
                 }
             }
-            Selection sel = Selection.of(results, unit);
-            if (top > sel.declared().size()) {
-                throw new UserException("--top " + top + ": the featureset has " + sel.declared().size() + " inputs");
+            List<io.atlasj.stats.model.InputImportance> targets = new ArrayList<>();
+            for (var e : byTarget.entrySet()) {
+                String scope = "units " + String.join(", ", unitsOf.get(e.getKey())) + " of " + workspec;
+                try {
+                    io.atlasj.stats.model.InputImportance.of(scope, e.getValue()).ifPresent(targets::add);
+                } catch (IllegalArgumentException x) {
+                    throw new UserException(x.getMessage());
+                }
             }
+            if (targets.isEmpty()) {
+                throw new UserException("no model of " + (named ? "unit " + String.join(", ", chosen) + " of " : "")
+                        + workspec + " has an importance (results written before schema 6 have none, nor do ensembles "
+                        + "or networks stopped by a search): train again");
+            }
+            io.atlasj.stats.model.InputImportance.Core core;
+            try {
+                core = io.atlasj.stats.model.InputImportance.Core.of(targets);
+            } catch (IllegalArgumentException x) {
+                throw new UserException(x.getMessage());
+            }
+            if (top > core.declared().size()) {
+                throw new UserException("--top " + top + ": the featuresets have " + core.declared().size()
+                        + " inputs");
+            }
+            List<String> header = new ArrayList<>(List.of("rank", "input"));
+            targets.forEach(t -> header.add(t.target()));
+            header.add("core");
+            header.add("");
             List<List<String>> rows = new ArrayList<>();
-            for (int k = 0; k < sel.order().length; k++) {
-                int j = sel.order()[k];
-                rows.add(List.of(String.valueOf(k + 1), sel.declared().get(j), String.format(Locale.ROOT, "%.3f",
-                        sel.score()[j]), k < top ? "kept" : ""));
+            for (int k = 0; k < core.order().length; k++) {
+                int j = core.order()[k];
+                List<String> row = new ArrayList<>(List.of(String.valueOf(k + 1), core.declared().get(j)));
+                for (double[] t : core.perTarget()) {
+                    row.add(Double.isNaN(t[j]) ? "-" : String.format(Locale.ROOT, "%.3f", t[j]));
+                }
+                row.add(String.format(Locale.ROOT, "%.3f", core.score()[j]));
+                row.add(k < top ? "kept" : "");
+                rows.add(row);
             }
-            pw.print(Formats.table(List.of("rank", "input", "mean scaled importance", ""), rows));
-            String name = sel.name() + "-top" + top;
+            pw.print(Formats.table(header, rows));
+            for (var t : targets) {
+                pw.printf(Locale.ROOT, "%s: %d models (%d trees) of %s%n", t.target(), t.models(), t.treeModels(),
+                        t.scope());
+            }
+            String name = targets.get(0).name() + "-top" + top;
             Path file = out != null ? out : Path.of(name + ".yaml");
             if (java.nio.file.Files.exists(file)) {
                 throw new UserException(file + " exists: give another --out, or remove it first");
             }
-            String yaml = sel.yaml(name, top, workspec + " --unit " + unit);
+            String source = workspec + (named ? " --unit " + String.join(" --unit ", chosen) : "");
+            String yaml = yaml(core, name, top, source);
             io.atlasj.home.Durable.write(file, tmp -> java.nio.file.Files.writeString(tmp, yaml)); // whole or absent
-            pw.printf(Locale.ROOT, "%d of %d inputs of %s, by %d models of %s/%s: %s%n", top, sel.declared().size(),
-                    sel.name(), sel.models(), workspec, unit, file);
+            pw.printf(Locale.ROOT, "%d of %d inputs, by %d target%s: %s%n", top, core.declared().size(), targets.size(),
+                    targets.size() == 1 ? "" : "s", file);
             return 0;
         }
-    }
 
-    /**
-     * The inputs of a unit's featureset ranked by their permutation importance over its models: each model's
-     * importances (averaged over its folds) are clipped at zero and scaled to its largest, so every model weighs the
-     * same, then averaged over the models.
-     */
-    record Selection(String name, String base, String gaps, List<String> declared, List<String> resolved,
-                     List<String> labels, double[] score, int[] order, int models) {
-        /** The unit's inputs ranked by {@link io.atlasj.stats.model.InputImportance}. */
-        static Selection of(List<io.atlasj.workspec.results.ResultsObject> results, String unit) {
-            io.atlasj.stats.model.InputImportance in;
-            try {
-                in = io.atlasj.stats.model.InputImportance.of(unit, results).orElseThrow(() -> new UserException(
-                        "no model of unit " + unit + " has a permutation importance (results written before schema 6 "
-                        + "have none, nor do ensembles or trials stopped by a search): train the unit again"));
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage());
+        private static List<String> listed(Path run) throws IOException {
+            try (var s = java.nio.file.Files.list(run)) {
+                return s.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
+                        .toList();
             }
-            return new Selection(in.name(), in.base(), in.gaps(), in.declared(), in.resolved(), in.labels(), in.score(),
-                    in.order(), in.models());
         }
 
-        /** The featureset YAML of the top {@code k} inputs, in the original featureset's order. */
-        String yaml(String newName, int k, String source) {
-            String[] b = base.split(" ");
+        /** The featureset YAML of the top {@code k} inputs of {@code core}, in the order they were declared. */
+        static String yaml(io.atlasj.stats.model.InputImportance.Core core, String newName, int k, String source) {
+            io.atlasj.stats.model.InputImportance t0 = core.targets().get(0);
+            String[] b = t0.base().split(" ");
             StringBuilder y = new StringBuilder();
+            String by = core.targets().size() == 1 ? "importance for " + t0.target()
+                    : "mean importance over " + core.targets().size() + " targets ("
+                    + String.join(", ", core.targets().stream().map(io.atlasj.stats.model.InputImportance::target)
+                            .toList()) + ")";
             y.append("# Made by: atlas features select ").append(source).append(" --top ").append(k)
-                    .append("\n# The ").append(k).append(" of ").append(declared.size()).append(" inputs of ")
-                    .append(name).append(" with the highest mean permutation importance over ").append(models)
-                    .append(" models.\n");
+                    .append("\n# The ").append(k).append(" of ").append(core.declared().size())
+                    .append(" inputs with the highest ").append(by).append(".\n");
             y.append("name: ").append(newName).append('\n');
-            y.append("description: ").append(quote("The top " + k + " inputs of " + name + " by permutation importance"))
+            y.append("description: ").append(quote("The top " + k + " inputs of " + t0.name() + " by " + by))
                     .append('\n');
             y.append("base: {market: ").append(quote(b[0])).append(", timeframe: ").append(b[1]).append("}\n");
-            if (gaps != null && !gaps.equals("null") && !gaps.equals("drop")) {
-                y.append("gaps: ").append(gaps).append('\n');
+            if (t0.gaps() != null && !t0.gaps().equals("null") && !t0.gaps().equals("drop")) {
+                y.append("gaps: ").append(t0.gaps()).append('\n');
             }
-            boolean[] keep = new boolean[declared.size()];
+            boolean[] keep = new boolean[core.declared().size()];
             for (int i = 0; i < k; i++) {
-                keep[order[i]] = true;
+                keep[core.order()[i]] = true;
             }
             y.append("features:\n");
-            for (int j = 0; j < declared.size(); j++) {
+            for (int j = 0; j < core.declared().size(); j++) {
                 if (keep[j]) {
-                    y.append("  - ").append(quote(resolved.get(j))).append("   # ").append(declared.get(j)).append('\n');
+                    y.append("  - ").append(quote(core.resolved().get(j))).append("   # ").append(core.declared().get(j))
+                            .append('\n');
                 }
             }
             y.append("labels:\n");
-            labels.forEach(l -> y.append("  - ").append(quote(l)).append('\n'));
+            core.labels().forEach(l -> y.append("  - ").append(quote(l)).append('\n'));
             return y.toString();
         }
 

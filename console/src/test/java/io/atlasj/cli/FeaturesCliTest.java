@@ -96,30 +96,35 @@ class FeaturesCliTest {
     }
 
     /**
-     * {@code features select}: a unit's trained tree models vote with their permutation importances; the top K inputs
-     * become a featureset YAML that reads back and builds; a second select does not overwrite it.
+     * {@code features select}: a unit's trained tree models vote with their permutation importances and split gains; the
+     * top K inputs become a featureset YAML that reads back and builds; a second select does not overwrite it. Over
+     * every unit, the inputs are ranked per target and then across the targets, and the featureset keeps every target's
+     * labels as the featureset declared them.
      */
     @Test
-    void selectWritesTheTopInputsOfAUnitsModelsAsAFeaturesetThatBuilds() throws Exception {
+    void selectWritesTheTopInputsPerTargetAndAcrossTargetsAsAFeaturesetThatBuilds() throws Exception {
         run(0, "data", "import", "--bundled");
-        assertThat(run(1, "features", "select", "trees", "--unit", "direction-3bar")[1]).contains("no results of unit "
-                + "direction-3bar of trees").contains("atlas run");
+        assertThat(run(1, "features", "select", "trees", "--unit", "direction-3bar")[1]).contains("no results of "
+                + "trees").contains("atlas run");
         Path spec = Path.of("../configs/workspecs/trees.yaml");
         run(0, "run", spec.toString(), "--local", "--slots", "1");
+        assertThat(run(1, "features", "select", "trees", "--unit", "nonesuch")[1]).contains("no results of unit "
+                + "nonesuch").contains("units there: direction-3bar, return-1bar");
         Path out = home.resolve("top5.yaml");
         String table = run(0, "features", "select", "trees", "--unit", "direction-3bar", "--top", "5", "--out",
                 out.toString())[0];
-        assertThat(table).contains("5 of 19 inputs of quickstart, by 6 models of trees/direction-3bar");
-        List<String> rows = table.lines().filter(l -> l.matches("\\d+\\s{2,}.*")).toList();
+        assertThat(table).contains("5 of 19 inputs, by 1 target: " + out).contains(": 6 models (6 trees) of units "
+                + "direction-3bar of trees");
+        List<String[]> rows = rows(table);
         assertThat(rows).hasSize(19);
         double previous = Double.MAX_VALUE;
         List<String> kept = new ArrayList<>();
-        for (String row : rows) {
-            String[] cells = row.trim().split("\\s{2,}");
-            double score = Double.parseDouble(cells[2]);
+        for (String[] cells : rows) {
+            double score = Double.parseDouble(cells[3]);
+            assertThat(cells[2]).as("one target: its score is the core").isEqualTo(cells[3]);
             assertThat(score).isLessThanOrEqualTo(previous).isBetween(0.0, 1.0);
             previous = score;
-            if (row.trim().endsWith("kept")) {
+            if (cells[cells.length - 1].equals("kept")) {
                 kept.add(cells[1]);
             }
         }
@@ -130,8 +135,35 @@ class FeaturesCliTest {
         assertThat(fls.labels()).hasSize(3);
         String text = Files.readString(out);
         kept.forEach(k -> assertThat(text).contains("   # " + k + "\n"));
+        assertThat(text).contains("  - \"UpDown(3)\"\n").as("labels as the featureset declared them");
         assertThat(run(0, "features", "build", out.toString())[0]).contains("quickstart-top5: ");
         assertThat(run(1, "features", "select", "trees", "--unit", "direction-3bar", "--top", "5", "--out",
                 out.toString())[1]).contains("exists");
+
+        // every unit: the direction and the return targets each rank the inputs, the core is their mean
+        Path both = home.resolve("core6.yaml");
+        String across = run(0, "features", "select", "trees", "--top", "6", "--out", both.toString())[0];
+        assertThat(across).contains("6 of 19 inputs, by 2 targets: " + both)
+                .contains(": 2 models (2 trees) of units return-1bar of trees");
+        List<String> header = List.of(across.lines().findFirst().orElseThrow().trim().split("\\s{2,}"));
+        assertThat(header).hasSize(5).startsWith("rank", "input").contains("core");
+        List<String[]> rows2 = rows(across);
+        assertThat(rows2).hasSize(19);
+        for (String[] cells : rows2) {
+            double mean = (Double.parseDouble(cells[2]) + Double.parseDouble(cells[3])) / 2;
+            assertThat(Double.parseDouble(cells[4])).isCloseTo(mean, org.assertj.core.data.Offset.offset(0.0011));
+        }
+        assertThat(rows2.stream().filter(c -> c[c.length - 1].equals("kept"))).hasSize(6);
+        var core = io.atlasj.features.set.FeatureSetYaml.read(both);
+        assertThat(core.features()).hasSize(6);
+        assertThat(core.labels()).hasSize(3);
+        assertThat(Files.readString(both)).contains("mean importance over 2 targets");
+        assertThat(run(0, "features", "build", both.toString())[0]).contains("quickstart-top6: ");
+    }
+
+    /** The rows of a printed ranking, split into cells (a trailing blank cell for inputs not kept). */
+    private static List<String[]> rows(String table) {
+        return table.lines().filter(l -> l.matches("\\d+\\s{2,}.*"))
+                .map(l -> (l.trim().endsWith("kept") ? l.trim() : l.trim() + "  ").split("\\s{2,}", -1)).toList();
     }
 }

@@ -139,6 +139,12 @@ class SearchRunTest {
             } else {
                 assertThat(r.folds().get(0).importance()).hasSize(((List<?>) r.featureset().get("features")).size());
             }
+            if (r.spec().get("type").equals("gbm")) { // the trees' own importance, stopped or not
+                assertThat(java.util.Arrays.stream(r.folds().get(0).gain()).sum()).isCloseTo(1.0,
+                        org.assertj.core.data.Offset.offset(1e-9));
+            } else {
+                assertThat(r.folds().get(0).gain()).isNull();
+            }
         }
         assertThat(mixed.stream().map(r -> String.valueOf(r.spec().get("type"))).distinct())
                 .containsExactlyInAnyOrder("gbm", "dnn", "lstm");
@@ -157,7 +163,7 @@ class SearchRunTest {
                 .contains("<span title=\"stopped by asha after epoch")
                 // hyperparameter effects and the inputs the models lean on, per unit
                 .contains("<h2 id=hyperparameters>").contains("img/parallel-direction-mixed.png")
-                .contains("<td>type</td>").contains("Inputs by permutation importance");
+                .contains("<td>type</td>").contains("Inputs by importance").contains("<th>tree gain</th>");
 
         // a feature selection over the mixed unit writes a featureset that builds and trains
         Path sets = specs.resolve("featuresets");
@@ -172,7 +178,7 @@ class SearchRunTest {
                 units:
                   - name: u
                     featureset: quickstart-top5
-                    dataset: {task: classification, label: 'UpDown(3).market("bitstamp:btc_usd").timeframe("5m")'}
+                    dataset: {task: classification, label: 'UpDown(3)'}
                     split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
                     models:
                       - {name: dnn, type: dnn, hidden: [[8]], training: {epochs: 3}}

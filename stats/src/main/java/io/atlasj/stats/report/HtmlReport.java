@@ -439,20 +439,24 @@ public final class HtmlReport {
             return;
         }
         if (in.isEmpty()) {
-            h.append("<p>Inputs: no model of this unit has a permutation importance (ensembles, trials stopped early "
-                    + "and results before schema 6 have none).</p>\n");
+            h.append("<p>Inputs: no model of this unit has an importance (ensembles, networks stopped early and "
+                    + "results before schema 6 have none).</p>\n");
             return;
         }
         InputImportance i = in.get();
-        h.append("<p>Inputs by permutation importance on the validation part (the rise of the loss when an input is "
-                + "shuffled; each model's scaled to its largest, then the mean over ").append(i.models())
-                .append(" models; <code>atlas features select</code> writes the best as a featureset):</p>\n"
-                        + "<table class=mt><tr><th>#</th><th>input</th><th>importance</th></tr>\n");
+        h.append("<p>Inputs by importance: the rise of the validation loss when an input is shuffled (permutation, "
+                + "every model) and a tree model's share of split gain; each model's measures scaled to their largest "
+                + "and averaged, then the mean over ").append(i.models()).append(" models (")
+                .append(i.treeModels()).append(" of them trees); <code>atlas features select</code> writes the best as "
+                        + "a featureset:</p>\n<table class=mt><tr><th>#</th><th>input</th><th>importance</th>"
+                        + "<th>permutation</th><th>tree gain</th></tr>\n");
         for (int k = 0; k < Math.min(INPUTS_SHOWN, i.order().length); k++) {
             int j = i.order()[k];
             h.append("<tr><td>").append(k + 1).append("</td><td>").append(esc(i.declared().get(j))).append("</td><td>")
                     .append(String.format(Locale.ROOT, "<span class=bar style=\"width:%dpx\"></span> %.3f",
-                            Math.round(120 * i.score()[j]), i.score()[j])).append("</td></tr>\n");
+                            Math.round(120 * i.score()[j]), i.score()[j])).append("</td><td>")
+                    .append(i.permutation() == null ? "–" : num(i.permutation()[j], 3)).append("</td><td>")
+                    .append(i.gain() == null ? "–" : num(i.gain()[j], 3)).append("</td></tr>\n");
         }
         h.append("</table>\n");
     }

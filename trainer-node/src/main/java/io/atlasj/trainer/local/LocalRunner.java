@@ -686,7 +686,8 @@ public final class LocalRunner {
         return new ResultsObject.FoldResult(d.fold(), "done", null, scaler(d), d.boundaries(), r.bestEpoch(),
                 curves(r), split(d, d.train(), r.train()), split(d, d.validation(), r.validation()),
                 split(d, d.test(), r.test()), modelName, ResultsIo.sha256(dir.resolve(modelName)), heads(d, r),
-                !importance ? null : r.importance() != null ? r.importance() : importance(m, d, dir.resolve(modelName)));
+                !importance ? null : r.importance() != null ? r.importance() : importance(m, d, dir.resolve(modelName)),
+                r.gain());
     }
 
     /**

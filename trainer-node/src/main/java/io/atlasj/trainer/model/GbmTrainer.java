@@ -27,6 +27,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 final class GbmTrainer {
     /** The model file's attribute holding the best round (0-based), whose trees make the predictions. */
     static final String BEST = "atlas_best_round";
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private GbmTrainer() {
     }
@@ -120,10 +122,12 @@ final class GbmTrainer {
                 curves.set(best, new TrainingResult.Epoch(b.epoch(), b.trainLoss(), b.validationLoss(),
                         Scores.metric(va, data.validation().y(), classify), eta));
             }
+            double[] gain = gainShares(booster.getModelDump((String) null, true, "json"), curves.size(), best,
+                    data.features());
             if (modelFile != null) {
                 save(booster, modelFile);
             }
-            return new TrainingResult(true, null, curves, best, tr, va, te, millis(t0)); // counted from 0
+            return new TrainingResult(true, null, curves, best, tr, va, te, millis(t0), List.of(), null, gain);
         } catch (XGBoostError e) {
             return TrainingResult.failed("XGBoost: " + e.getMessage(), curves, millis(t0));
         } finally {
@@ -136,6 +140,51 @@ final class GbmTrainer {
             if (val != null) {
                 val.dispose();
             }
+        }
+    }
+
+    /**
+     * The trees' own importance of each input: the split gain (the loss reduction XGBoost credits each split with)
+     * summed over the splits on that input in the trees of rounds {@code 0..best}, the trees that predict, as a share of
+     * all their splits' gain (XGBoost's {@code total_gain}, which its {@code getScore} would sum over every tree kept,
+     * those after the best round included). All zeros when no tree split.
+     *
+     * @param trees  the JSON dump of every tree with its statistics, in boosting order ({@code rounds} times the trees
+     *               of a round: one per class, or one)
+     * @param inputs the number of input columns ({@code f0}, {@code f1}, ... in the dump)
+     */
+    static double[] gainShares(String[] trees, int rounds, int best, int inputs) {
+        double[] gain = new double[inputs];
+        int perRound = rounds == 0 ? 1 : Math.max(1, trees.length / rounds);
+        try {
+            for (int t = 0; t < Math.min(trees.length, (best + 1) * perRound); t++) {
+                addGain(TREE_JSON.readTree(trees[t]), gain);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("XGBoost's tree dump is not readable JSON: " + e.getMessage(), e);
+        }
+        double total = 0;
+        for (double g : gain) {
+            total += g;
+        }
+        if (total > 0) {
+            for (int j = 0; j < inputs; j++) {
+                gain[j] /= total;
+            }
+        }
+        return gain;
+    }
+
+    private static void addGain(com.fasterxml.jackson.databind.JsonNode node, double[] gain) {
+        com.fasterxml.jackson.databind.JsonNode split = node.get("split");
+        if (split == null) {
+            return; // a leaf
+        }
+        String f = split.asText();
+        int j = Integer.parseInt(f.startsWith("f") ? f.substring(1) : f);
+        gain[j] += node.path("gain").asDouble();
+        for (com.fasterxml.jackson.databind.JsonNode c : node.path("children")) {
+            addGain(c, gain);
         }
     }
 

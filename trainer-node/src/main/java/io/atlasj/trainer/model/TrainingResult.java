@@ -12,13 +12,21 @@ import java.util.List;
  *                    class with {@code probabilities}
  * @param importance  each input's permutation importance on the validation part ({@link Importance}) when the trainer
  *                    measured it from the weights in memory (packs do), else null: measured on the model file after
+ * @param gain        a tree model's own importance: each input's share of the split gain of the trees that predict
+ *                    ({@link GbmTrainer#gainShares}); null for other models
  */
 public record TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,
                              Predictions validation, Predictions test, long millis, List<Head> heads,
-                             double[] importance) {
+                             double[] importance, double[] gain) {
     public TrainingResult {
         curves = List.copyOf(curves);
         heads = heads == null ? List.of() : List.copyOf(heads);
+    }
+
+    public TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,
+                          Predictions validation, Predictions test, long millis, List<Head> heads,
+                          double[] importance) {
+        this(ok, failure, curves, bestEpoch, train, validation, test, millis, heads, importance, null);
     }
 
     public TrainingResult(boolean ok, String failure, List<Epoch> curves, int bestEpoch, Predictions train,

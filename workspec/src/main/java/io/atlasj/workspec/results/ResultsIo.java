@@ -41,9 +41,11 @@ public final class ResultsIo {
      *   they were; an Atlas that knows only version 4 refuses these, which it could not read.</li>
      *   <li>Version 6 adds {@code folds[].importance}, each input's permutation importance on the validation part.
      *   Version 1 to 5 files read with none.</li>
+     *   <li>Version 7 adds {@code folds[].gain}, a tree model's share of split gain per input. Version 1 to 6 files
+     *   read with none.</li>
      * </ul>
      */
-    public static final int CURRENT_VERSION = 6;
+    public static final int CURRENT_VERSION = 7;
     public static final String FILE = "result.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(SerializationFeature.INDENT_OUTPUT)
@@ -76,7 +78,8 @@ public final class ResultsIo {
             take(f.fold(), "validation", null, f.validation(), series, splits);
             take(f.fold(), "test", null, f.test(), series, splits);
             slim.add(new ResultsObject.FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(),
-                    f.bestEpoch(), f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads, f.importance()));
+                    f.bestEpoch(), f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads, f.importance(),
+                    f.gain()));
         }
         ObjectNode node = JSON.valueToTree(new ResultsObject(CURRENT_VERSION, r.key(), r.workspec(), r.status(),
                 r.failure(), r.spec(), r.featureset(), r.dataFingerprint(), slim, r.provenance(), r.startedAt(),
@@ -179,7 +182,7 @@ public final class ResultsIo {
             heads.forEach((h, x) -> hs.put(h, new ResultsObject.Head(x[0], x[1], x[2])));
             folds.add(new ResultsObject.FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(),
                     f.bestEpoch(), f.curves(), parts[0], parts[1], parts[2], f.modelFile(), f.modelSha256(), hs,
-                    f.importance()));
+                    f.importance(), f.gain()));
         }
         return new ResultsObject(slim.schemaVersion(), slim.key(), slim.workspec(), slim.status(), slim.failure(),
                 slim.spec(), slim.featureset(), slim.dataFingerprint(), folds, slim.provenance(), slim.startedAt(),

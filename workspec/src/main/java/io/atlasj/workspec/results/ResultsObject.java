@@ -41,7 +41,7 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
             Map<String, Head> heads = new java.util.LinkedHashMap<>();
             f.heads().keySet().forEach(h -> heads.put(h, new Head(null, null, null)));
             slim.add(new FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(), f.bestEpoch(),
-                    f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads, f.importance()));
+                    f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads, f.importance(), f.gain()));
         }
         return new ResultsObject(schemaVersion, key, workspec, status, failure, spec, featureset, dataFingerprint, slim,
                 provenance, startedAt, millis);
@@ -56,10 +56,14 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
      * @param importance (schema 6) the permutation importance of each input on the validation part, in the order of
      *                   {@code featureset.features}: the rise of the validation loss when that input is shuffled;
      *                   null when not measured (older files, failed folds, ensembles, no validation rows)
+     * @param gain       (schema 7) a tree model's own importance of each input, in the same order: its share of the
+     *                   total split gain of the trees that make the predictions (those up to the best round), summing
+     *                   to 1 (XGBoost's {@code total_gain}, normalised); null for other models and older files
      */
     public record FoldResult(int fold, String status, String failure, Map<String, Object> scaler, double[] boundaries,
                              int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
-                             String modelFile, String modelSha256, Map<String, Head> heads, double[] importance) {
+                             String modelFile, String modelSha256, Map<String, Head> heads, double[] importance,
+                             double[] gain) {
         public FoldResult {
             curves = curves == null ? List.of() : List.copyOf(curves);
             heads = heads == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(heads));
@@ -70,7 +74,15 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
                           int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
                           String modelFile, String modelSha256) {
             this(fold, status, failure, scaler, boundaries, bestEpoch, curves, train, validation, test, modelFile,
-                    modelSha256, Map.of(), null);
+                    modelSha256, Map.of(), null, null);
+        }
+
+        /** A fold result without a tree model's gain importance (every model but gradient-boosted trees). */
+        public FoldResult(int fold, String status, String failure, Map<String, Object> scaler, double[] boundaries,
+                          int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
+                          String modelFile, String modelSha256, Map<String, Head> heads, double[] importance) {
+            this(fold, status, failure, scaler, boundaries, bestEpoch, curves, train, validation, test, modelFile,
+                    modelSha256, heads, importance, null);
         }
 
         /** A fold result without a measured importance. */
@@ -78,7 +90,7 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
                           int bestEpoch, List<Map<String, Double>> curves, Split train, Split validation, Split test,
                           String modelFile, String modelSha256, Map<String, Head> heads) {
             this(fold, status, failure, scaler, boundaries, bestEpoch, curves, train, validation, test, modelFile,
-                    modelSha256, heads, null);
+                    modelSha256, heads, null, null);
         }
     }
 

@@ -39,23 +39,43 @@ class ResultsIoTest {
     @Test
     void refusesANewerSchemaNamingTheFile() throws Exception {
         Path f = dir.resolve("result.json");
-        java.nio.file.Files.writeString(f, "{\"schemaVersion\":7}");
+        java.nio.file.Files.writeString(f, "{\"schemaVersion\":8}");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsIo.read(f))
-                .hasMessageContaining(f.toString()).hasMessageContaining("at most 6");
+                .hasMessageContaining(f.toString()).hasMessageContaining("at most 7");
     }
 
     @Test
     void writesAndReadsHeads() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1}, new double[] {0.5}, new double[] {0.375}, null);
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
-                s, null, null, Map.of("FutureReturn(1)", new ResultsObject.Head(s, s, s)), new double[] {0.25, -0.0625});
+                s, null, null, Map.of("FutureReturn(1)", new ResultsObject.Head(s, s, s)), new double[] {0.25, -0.0625},
+                new double[] {0.75, 0.25});
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
-        assertThat(back.schemaVersion()).isEqualTo(6);
+        assertThat(back.schemaVersion()).isEqualTo(7);
         assertThat(back.folds().get(0).importance()).containsExactly(0.25, -0.0625); // schema 6
+        assertThat(back.folds().get(0).gain()).containsExactly(0.75, 0.25); // schema 7
+        assertThat(back.withoutSeries().folds().get(0).gain()).containsExactly(0.75, 0.25);
         assertThat(back.folds().get(0).heads()).containsOnlyKeys("FutureReturn(1)");
         assertThat(back.folds().get(0).heads().get("FutureReturn(1)").test().predicted()).containsExactly(0.375);
+    }
+
+    /** A schema-6 file (importance, no gain) reads with no gain. */
+    @Test
+    void readsSchemaSixWithoutGain() throws Exception {
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), null,
+                null, null, null, null, Map.of(), new double[] {0.5});
+        Path file = ResultsIo.write(dir, new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(),
+                Map.of(), List.of(), List.of(f), Map.of(), 0, 0));
+        String json = java.nio.file.Files.readString(file);
+        assertThat(json).contains("\"gain\":null");
+        java.nio.file.Files.writeString(file, json.replace(",\"gain\":null", "")
+                .replace("\"schemaVersion\":7", "\"schemaVersion\":6"));
+        ResultsObject back = ResultsIo.read(file);
+        assertThat(back.schemaVersion()).isEqualTo(6);
+        assertThat(back.folds().get(0).importance()).containsExactly(0.5);
+        assertThat(back.folds().get(0).gain()).isNull();
     }
 
     /** Schema 4 (an uncompressed file with its predicted column, written by the previous release) reads as it was. */
