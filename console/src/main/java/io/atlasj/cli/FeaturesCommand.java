@@ -152,8 +152,16 @@ final class FeaturesCommand {
         String from;
         @Option(names = "--to", paramLabel = "TIME", description = "End (UTC), exclusive.")
         String to;
-        @Option(names = "--out", paramLabel = "FILE", description = "Also write the matrix to FILE.arrow or FILE.csv.")
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the matrix to FILE.arrow or FILE.csv "
+                + "(with --markets, a name with {market} in it, e.g. 'out/{market}.arrow').")
         Path out;
+        @Option(names = "--markets", split = ",", paramLabel = "MARKET", description = "Build the set over each of "
+                + "these base markets instead of its own (exchange:symbol, comma-separated): features and labels that "
+                + "name no market read each one in turn.")
+        List<String> markets;
+        @Option(names = "--threads", paramLabel = "N", description = "With --markets, how many markets to build at "
+                + "once (default: the machine's cores).")
+        Integer threads;
 
         @Override
         public Integer call() throws IOException {
@@ -163,6 +171,12 @@ final class FeaturesCommand {
             long t = to == null ? Long.MAX_VALUE / 4 : Formats.parseTime(to, "--to");
             if (out != null && !out.toString().endsWith(".arrow") && !out.toString().endsWith(".csv")) {
                 throw new UserException("--out must end in .arrow or .csv, got " + out);
+            }
+            if (markets != null) {
+                return buildMarkets(pw, fls, f, t);
+            }
+            if (threads != null) {
+                throw new UserException("--threads is for --markets (one featureset builds on one thread)");
             }
             var home = features.atlas.home();
             FeatureSetBuilder.Built built;
@@ -197,14 +211,96 @@ final class FeaturesCommand {
                 return 1; // nothing to train on: not a success
             }
             if (out != null) {
-                if (out.toString().endsWith(".arrow")) {
-                    FeaturesetCache.write(m, out);
-                } else {
-                    m.writeCsv(out);
-                }
+                write(built, out);
                 pw.println("wrote " + out);
             }
             return 0;
+        }
+
+        /**
+         * Writes a built matrix to {@code file}. An Arrow file is the cache's own file, linked (a second name for the
+         * same bytes, nothing written again) or copied where a link cannot be made; a CSV is written out.
+         */
+        private static void write(FeatureSetBuilder.Built built, Path file) throws IOException {
+            if (!file.toString().endsWith(".arrow")) {
+                built.matrix().writeCsv(file);
+                return;
+            }
+            if (built.file().isEmpty()) {
+                FeaturesetCache.write(built.matrix(), file);
+                return;
+            }
+            Path cached = built.file().get();
+            java.nio.file.Files.deleteIfExists(file);
+            try {
+                java.nio.file.Files.createLink(file, cached);
+            } catch (IOException | UnsupportedOperationException e) {
+                io.atlasj.home.Durable.replace(file, tmp -> java.nio.file.Files.copy(cached, tmp,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+            }
+        }
+
+        /** {@code --markets}: the set over each market, {@code --threads} at a time, one line per market. */
+        private int buildMarkets(PrintWriter pw, FeatureLabelSet fls, long f, long t) throws IOException {
+            if (markets.isEmpty()) {
+                throw new UserException("--markets: give at least one market (exchange:symbol)");
+            }
+            if (out != null && !out.toString().contains("{market}")) {
+                throw new UserException("--out " + out + ": with --markets, put {market} in the name (e.g. "
+                        + "'out/{market}.arrow'), so that each market gets its own file");
+            }
+            int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            if (n < 1) {
+                throw new UserException("--threads " + n + ": give at least 1");
+            }
+            List<FeatureLabelSet> sets = new ArrayList<>();
+            for (String text : markets) {
+                io.atlasj.marketdata.Market m;
+                try {
+                    m = io.atlasj.marketdata.Market.parse(text.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new UserException("--markets: " + e.getMessage());
+                }
+                sets.add(fls.onMarket(m));
+            }
+            var home = features.atlas.home();
+            long t0 = System.nanoTime();
+            List<FeatureSetBuilder.Built> built;
+            try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+                built = new FeatureSetBuilder(SeriesSource.of(store)).buildAll(sets, f, t,
+                        new FeaturesetCache(home.featuresetCache()), n);
+            }
+            long wall = (System.nanoTime() - t0) / 1_000_000L;
+            List<List<String>> rows = new ArrayList<>();
+            int empty = 0;
+            long buildMillis = 0;
+            for (int i = 0; i < sets.size(); i++) {
+                FeatureMatrix m = built.get(i).matrix();
+                empty += m.rows() == 0 ? 1 : 0;
+                buildMillis += built.get(i).cacheHit() ? 0 : m.report().millis();
+                rows.add(List.of(sets.get(i).baseMarket().toString(), Formats.count(m.rows()),
+                        m.rows() > 0 ? Formats.time(m.time()[0]) : "", m.rows() > 0
+                                ? Formats.time(m.time()[m.rows() - 1]) : "",
+                        built.get(i).cacheHit() ? "cache hit" : "built in " + m.report().millis() + " ms"));
+            }
+            pw.print(Formats.table(List.of("MARKET", "ROWS", "FROM", "TO", ""), rows));
+            pw.printf(Locale.ROOT, "%s over %d markets: %d ms of building on %d thread%s, %d ms in all%n", fls.name(),
+                    sets.size(), buildMillis, Math.min(n, sets.size()), Math.min(n, sets.size()) == 1 ? "" : "s", wall);
+            for (int i = 0; i < sets.size(); i++) {
+                FeatureMatrix m = built.get(i).matrix();
+                String market = sets.get(i).baseMarket().toString();
+                m.report().why().ifPresent(h -> spec.commandLine().getErr().println((m.rows() == 0 ? "error: "
+                        : "warning: ") + market + ": " + h));
+                if (out != null && m.rows() > 0) {
+                    Path file = Path.of(out.toString().replace("{market}", market.replace(':', '_')));
+                    if (file.getParent() != null) {
+                        java.nio.file.Files.createDirectories(file.getParent());
+                    }
+                    write(built.get(i), file);
+                    pw.println("wrote " + file);
+                }
+            }
+            return empty > 0 ? 1 : 0; // a market with nothing to train on is not a success
         }
 
         private static String num(double v) {

@@ -35,26 +35,39 @@ final class Indicators {
         return out;
     }
 
-    /** [line, signal, histogram]. */
-    static double[][] macd(double[] c, double[] p) {
-        double[] fast = Kernels.ema(c, 2.0 / (p[0] + 1));
-        double[] slow = Kernels.ema(c, 2.0 / (p[1] + 1));
-        double[] line = new double[c.length];
-        for (int i = 0; i < line.length; i++) {
-            line[i] = fast[i] - slow[i];
-        }
-        double[] signal = Kernels.ema(line, 2.0 / (p[2] + 1));
-        double[] hist = new double[c.length];
-        for (int i = 0; i < hist.length; i++) {
-            hist[i] = line[i] - signal[i];
-        }
-        return new double[][] {line, signal, hist};
+    /** The EMA of the close with {@code alpha = 2 / (window + 1)}, shared by EMA and the MACD family (read-only). */
+    static double[] ema(Bars b, double window) {
+        return b.shared("ema close " + window, () -> Kernels.ema(b.close(), 2.0 / (window + 1)));
+    }
+
+    /** The SMA of the close, shared by SMA and the Bollinger pair (read-only). */
+    static double[] sma(Bars b, int window) {
+        return b.shared("sma close " + window, () -> Kernels.sma(b.close(), window));
+    }
+
+    /** [line, signal, histogram] of the close, shared by MACD, MACDSignal and MACDHist (read-only). */
+    static double[][] macd(Bars b, double[] p) {
+        return b.shared("macd " + p[0] + " " + p[1] + " " + p[2], () -> {
+            double[] fast = ema(b, p[0]);
+            double[] slow = ema(b, p[1]);
+            double[] line = new double[fast.length];
+            for (int i = 0; i < line.length; i++) {
+                line[i] = fast[i] - slow[i];
+            }
+            double[] signal = Kernels.ema(line, 2.0 / (p[2] + 1));
+            double[] hist = new double[line.length];
+            for (int i = 0; i < hist.length; i++) {
+                hist[i] = line[i] - signal[i];
+            }
+            return new double[][] {line, signal, hist};
+        });
     }
 
     /** %b when {@code pctB}, else the band width in percent of the middle band. */
-    static double[] bollinger(double[] c, int n, double k, boolean pctB) {
-        double[] mid = Kernels.sma(c, n);
-        double[] sd = Kernels.std(c, n, false);
+    static double[] bollinger(Bars b, int n, double k, boolean pctB) {
+        double[] c = b.close();
+        double[] mid = sma(b, n);
+        double[] sd = b.shared("std close " + n, () -> Kernels.std(c, n, false));
         double[] out = Kernels.nan(c.length);
         for (int i = 0; i < c.length; i++) {
             double up = mid[i] + k * sd[i];
@@ -69,7 +82,12 @@ final class Indicators {
     }
 
     static double[] atr(Bars b, int n) {
-        return mma(Kernels.trueRange(b.high(), b.low(), b.close()), n);
+        return b.shared("atr " + n, () -> mma(trueRange(b), n));
+    }
+
+    /** The true range, shared by ATR and ADX (read-only). */
+    private static double[] trueRange(Bars b) {
+        return b.shared("true range", () -> Kernels.trueRange(b.high(), b.low(), b.close()));
     }
 
     static double[] adx(Bars b, int n) {
@@ -84,7 +102,7 @@ final class Indicators {
             plusDm[i] = up > down && up > 0 ? up : 0;
             minusDm[i] = down > up && down > 0 ? down : 0;
         }
-        double[] tr = mma(Kernels.trueRange(h, l, b.close()), n);
+        double[] tr = atr(b, n);
         double[] pdm = mma(plusDm, n);
         double[] mdm = mma(minusDm, n);
         double[] dx = new double[len];
@@ -96,20 +114,37 @@ final class Indicators {
         return mma(dx, n);
     }
 
+    /** Stochastic %K, shared by StochK, StochD and StochJ (read-only). */
     static double[] stochK(Bars b, int n) {
-        double[] hh = Kernels.max(b.high(), n);
-        double[] ll = Kernels.min(b.low(), n);
-        double[] out = Kernels.nan(b.size());
-        for (int i = 0; i < out.length; i++) {
-            double r = hh[i] - ll[i];
-            out[i] = r == 0 ? Double.NaN : (b.close()[i] - ll[i]) / r * 100;
-        }
-        return out;
+        return b.shared("stochK " + n, () -> {
+            double[] hh = highest(b, n);
+            double[] ll = lowest(b, n);
+            double[] out = Kernels.nan(b.size());
+            for (int i = 0; i < out.length; i++) {
+                double r = hh[i] - ll[i];
+                out[i] = r == 0 ? Double.NaN : (b.close()[i] - ll[i]) / r * 100;
+            }
+            return out;
+        });
+    }
+
+    /** Stochastic %D (the SMA of %K), shared by StochD and StochJ (read-only). */
+    static double[] stochD(Bars b, int n, int smooth) {
+        return b.shared("stochD " + n + " " + smooth, () -> Kernels.sma(stochK(b, n), smooth));
+    }
+
+    /** The highest high over {@code n} bars, shared by the stochastics and Williams %R (read-only). */
+    private static double[] highest(Bars b, int n) {
+        return b.shared("max high " + n, () -> Kernels.max(b.high(), n));
+    }
+
+    private static double[] lowest(Bars b, int n) {
+        return b.shared("min low " + n, () -> Kernels.min(b.low(), n));
     }
 
     static double[] williamsR(Bars b, int n) {
-        double[] hh = Kernels.max(b.high(), n);
-        double[] ll = Kernels.min(b.low(), n);
+        double[] hh = highest(b, n);
+        double[] ll = lowest(b, n);
         double[] out = Kernels.nan(b.size());
         for (int i = 0; i < out.length; i++) {
             double r = hh[i] - ll[i];

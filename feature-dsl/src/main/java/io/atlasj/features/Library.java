@@ -197,39 +197,39 @@ public final class Library {
 
         // ---- technical indicators
         leaf("SMA", "simple moving average of the close over window bars", Need.CANDLES, List.of(bars("window", 1, 20)),
-                p -> (int) p[0] - 1, (b, p) -> Kernels.sma(b.close(), (int) p[0]));
+                p -> (int) p[0] - 1, (b, p) -> Indicators.sma(b, (int) p[0]).clone());
         leaf("EMA", "exponential moving average of the close, alpha = 2 / (window + 1)", Need.CANDLES,
-                List.of(bars("window", 1, 20)), p -> 20 * (int) p[0], (b, p) -> Kernels.ema(b.close(), 2.0 / (p[0] + 1)));
+                List.of(bars("window", 1, 20)), p -> 20 * (int) p[0], (b, p) -> Indicators.ema(b, p[0]).clone());
         leaf("RSI", "relative strength index with Wilder smoothing (alpha = 1 / window)", Need.CANDLES,
                 List.of(bars("window", 1, 14)), p -> 21 * (int) p[0], (b, p) -> Indicators.rsi(b.close(), (int) p[0]));
         ParamSpec fast = bars("fast", 1, 12);
         ParamSpec slow = bars("slow", 2, 26);
         ParamSpec signal = bars("signal", 1, 9);
         leaf("MACD", "MACD line: EMA(fast) - EMA(slow) of the close", Need.CANDLES, List.of(fast, slow, signal),
-                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b.close(), p)[0]);
+                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b, p)[0].clone());
         leaf("MACDSignal", "MACD signal line: EMA(signal) of the MACD line", Need.CANDLES, List.of(fast, slow, signal),
-                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b.close(), p)[1]);
+                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b, p)[1].clone());
         leaf("MACDHist", "MACD histogram: MACD line - signal line", Need.CANDLES, List.of(fast, slow, signal),
-                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b.close(), p)[2]);
+                p -> 20 * (int) Math.max(p[0], Math.max(p[1], p[2])), (b, p) -> Indicators.macd(b, p)[2].clone());
         leaf("BollingerPctB", "Bollinger %b: (close - lower) / (upper - lower), bands SMA +- k std over window",
                 Need.CANDLES, List.of(bars("window", 2, 20), real("k", 0.1, 10, 2.0)), p -> (int) p[0] - 1,
-                (b, p) -> Indicators.bollinger(b.close(), (int) p[0], p[1], true));
+                (b, p) -> Indicators.bollinger(b, (int) p[0], p[1], true));
         leaf("BollingerWidth", "Bollinger band width: (upper - lower) / middle * 100", Need.CANDLES,
                 List.of(bars("window", 2, 20), real("k", 0.1, 10, 2.0)), p -> (int) p[0] - 1,
-                (b, p) -> Indicators.bollinger(b.close(), (int) p[0], p[1], false));
+                (b, p) -> Indicators.bollinger(b, (int) p[0], p[1], false));
         leaf("ATR", "average true range with Wilder smoothing", Need.CANDLES, List.of(bars("window", 1, 14)),
-                p -> 21 * (int) p[0], (b, p) -> Indicators.atr(b, (int) p[0]));
+                p -> 21 * (int) p[0], (b, p) -> Indicators.atr(b, (int) p[0]).clone());
         leaf("ADX", "average directional index with Wilder smoothing", Need.CANDLES, List.of(bars("window", 1, 14)),
                 p -> 42 * (int) p[0], (b, p) -> Indicators.adx(b, (int) p[0]));
         leaf("StochK", "stochastic %K: 100 (close - lowest low) / (highest high - lowest low) over window", Need.CANDLES,
-                List.of(bars("window", 1, 14)), p -> (int) p[0] - 1, (b, p) -> Indicators.stochK(b, (int) p[0]));
+                List.of(bars("window", 1, 14)), p -> (int) p[0] - 1, (b, p) -> Indicators.stochK(b, (int) p[0]).clone());
         leaf("StochD", "stochastic %D: SMA(smooth) of %K (KDJ's D)", Need.CANDLES,
                 List.of(bars("window", 1, 14), bars("smooth", 1, 3)), p -> (int) (p[0] + p[1]) - 2,
-                (b, p) -> Kernels.sma(Indicators.stochK(b, (int) p[0]), (int) p[1]));
+                (b, p) -> Indicators.stochD(b, (int) p[0], (int) p[1]).clone());
         leaf("StochJ", "KDJ's J line: 3 %K - 2 %D", Need.CANDLES,
                 List.of(bars("window", 1, 14), bars("smooth", 1, 3)), p -> (int) (p[0] + p[1]) - 2, (b, p) -> {
                     double[] k = Indicators.stochK(b, (int) p[0]);
-                    double[] d = Kernels.sma(k, (int) p[1]);
+                    double[] d = Indicators.stochD(b, (int) p[0], (int) p[1]);
                     double[] out = new double[k.length];
                     for (int i = 0; i < out.length; i++) {
                         out[i] = 3 * k[i] - 2 * d[i];

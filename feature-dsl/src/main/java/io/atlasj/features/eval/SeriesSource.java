@@ -24,26 +24,38 @@ public interface SeriesSource {
         return null;
     }
 
+    /**
+     * The store's series. Reads take turns (the store has one database connection and rebuilds a series' column file
+     * on first read), so builds on several threads can share one source: a read is a small part of a build.
+     */
     static SeriesSource of(MarketDataStore store) {
         return new SeriesSource() {
             @Override
             public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
-                return store.candles(market, tf, from, to);
+                synchronized (store) {
+                    return store.candles(market, tf, from, to);
+                }
             }
 
             @Override
             public QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
-                return store.quoteCandles(market, tf, from, to);
+                synchronized (store) {
+                    return store.quoteCandles(market, tf, from, to);
+                }
             }
 
             @Override
             public List<Market> markets() {
-                return store.markets();
+                synchronized (store) {
+                    return store.markets();
+                }
             }
 
             @Override
             public String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
-                return store.fingerprint(market, tf, quoteBars);
+                synchronized (store) {
+                    return store.fingerprint(market, tf, quoteBars);
+                }
             }
         };
     }

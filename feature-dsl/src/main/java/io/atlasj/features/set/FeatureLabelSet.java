@@ -39,6 +39,14 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
         }
     }
 
+    /**
+     * The same set over another base market: features and labels that name no market read {@code market}, those that
+     * name one still read it. What {@code atlas features build NAME --markets ...} builds for each market.
+     */
+    public FeatureLabelSet onMarket(Market market) {
+        return new FeatureLabelSet(name, market, baseTimeframe, defaultExchange, defaultQuote, features, labels, gaps);
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }

@@ -149,6 +149,55 @@ public final class FeatureSetBuilder {
     }
 
     /**
+     * Builds several sets, {@code threads} at a time, each as {@link #build(FeatureLabelSet, long, long,
+     * FeaturesetCache)} does: a set's build is one task with its own evaluator, so builds share nothing but the source
+     * (whose reads take turns, {@link SeriesSource#of}) and the cache (one file per set and data). The results are in
+     * the order of {@code sets}; the first failure, in that order, is thrown once every build has ended.
+     *
+     * @param cache where built matrices are kept and found again; null: none (every set is built)
+     */
+    public List<Built> buildAll(List<FeatureLabelSet> sets, long from, long to, FeaturesetCache cache, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(threads, Math.max(1, sets.size())), r -> {
+                    Thread t = new Thread(r, "atlas-build-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Built>> futures = new ArrayList<>();
+            for (FeatureLabelSet set : sets) {
+                futures.add(pool.submit(() -> cache == null
+                        ? new Built(build(set, from, to), false, java.util.Optional.empty()) : build(set, from, to, cache)));
+            }
+            List<Built> out = new ArrayList<>();
+            RuntimeException first = null;
+            for (java.util.concurrent.Future<Built> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException re ? re
+                                : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while building", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * Builds {@code set} over rows with {@code from <= open time < to}; {@link Long#MIN_VALUE} and
      * {@link Long#MAX_VALUE} mean "all data".
      */

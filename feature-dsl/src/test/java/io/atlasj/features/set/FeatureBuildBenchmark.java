@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A 30-feature set built over all 2,465,280 Binance USD-M 1-minute bars of ../shared/data (7 symbols, one set per
- * symbol) on one thread, without the featureset cache. ns per bar per feature = time / (2,465,280 x 30). Run with
- * scripts/bench-features.sh.
+ * symbol) on one thread, and the same on two threads (a market per thread), without the featureset cache. ns per bar per
+ * feature = time / (2,465,280 x 30). Run with scripts/bench-features.sh.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -89,5 +89,17 @@ public class FeatureBuildBenchmark {
             rows += b.build(set, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4).rows();
         }
         return rows;
+    }
+
+    /** The same 7 builds on two threads, as {@code atlas features build SET --markets ...} runs them. */
+    @Benchmark
+    public long buildThirtyFeaturesOverAllBarsOnTwoThreads() {
+        List<FeatureLabelSet> sets = new ArrayList<>();
+        for (Market m : markets) {
+            sets.add(new FeatureLabelSet("bench", m, io.atlasj.marketdata.Timeframe.M1, null, null, THIRTY,
+                    List.of(FutureReturn(1)), null));
+        }
+        return new FeatureSetBuilder(SeriesSource.of(store)).buildAll(sets, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4, null,
+                2).stream().mapToLong(x -> x.matrix().rows()).sum();
     }
 }
