@@ -22,6 +22,14 @@ public final class BundledData {
     private BundledData() {
     }
 
+    /**
+     * Imports the bundled trades into {@code store} (the file extracted under {@code dir}), as
+     * {@code atlas data import --bundled} does.
+     */
+    public static ImportJob.Summary importInto(io.atlasj.marketdata.store.MarketDataStore store, Path dir) {
+        return new ImportJob(store).run(java.util.List.of(extract(dir)), options(), ImportJob.Listener.NONE);
+    }
+
     /** Copies the bundled file to {@code dir} (once) and returns its path. */
     public static Path extract(Path dir) {
         Path target = dir.resolve(RESOURCE);

@@ -9,7 +9,6 @@ import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.pipeline.BundledData;
-import io.atlasj.marketdata.pipeline.ImportJob;
 import io.atlasj.marketdata.store.MarketDataStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,8 +36,7 @@ class SharedComputationTest {
     @BeforeAll
     static void load() {
         store = MarketDataStore.open(dir);
-        new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("b"))), BundledData.options(),
-                ImportJob.Listener.NONE);
+        BundledData.importInto(store, dir.resolve("b"));
         c = store.candles(BTC, Timeframe.M1);
     }
 
