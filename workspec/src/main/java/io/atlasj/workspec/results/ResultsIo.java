@@ -139,14 +139,14 @@ public final class ResultsIo {
                     + CURRENT_VERSION + ": upgrade Atlas");
         }
         if (v < 4) {
-            return JSON.treeToValue(node, ResultsObject.class);
+            return parse(file, v, node, ResultsObject.class);
         }
         JsonNode pn = ((ObjectNode) node).remove("predictions");
-        ResultsObject slim = JSON.treeToValue(node, ResultsObject.class);
+        ResultsObject slim = parse(file, v, node, ResultsObject.class);
         if (pn == null || pn.isNull()) {
             return slim;
         }
-        Predictions p = JSON.treeToValue(pn, Predictions.class);
+        Predictions p = parse(file, v, pn, Predictions.class);
         Path pf = file.resolveSibling(p.file());
         if (!Files.isRegularFile(pf)) {
             throw new IOException(pf + ": the prediction series of " + file + " are missing");
@@ -187,6 +187,17 @@ public final class ResultsIo {
         return new ResultsObject(slim.schemaVersion(), slim.key(), slim.workspec(), slim.status(), slim.failure(),
                 slim.spec(), slim.featureset(), slim.dataFingerprint(), folds, slim.provenance(), slim.startedAt(),
                 slim.millis());
+    }
+
+    /** A node as {@code type}, or an error naming the file (a field missing, of the wrong type, or unknown). */
+    private static <T> T parse(Path file, int version, JsonNode node, Class<T> type) throws IOException {
+        try {
+            return JSON.treeToValue(node, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    : e.toString();
+            throw new IOException(file + ": not a valid result file (schema " + version + "): " + why, e);
+        }
     }
 
     /** The result in {@code dir} if it is complete: readable, and every model file present with its checksum. */
