@@ -105,6 +105,31 @@ public final class GbmLibrariesBench {
         }
     }
 
+    /** One boosting round ({@code r} from 0): trains it and returns the validation loss after it. */
+    interface Round {
+        double run(int r) throws Exception;
+    }
+
+    /** The best round and its validation loss. */
+    record Stopped(int best, double loss) {
+    }
+
+    /** Both libraries' loop: at most {@link #ROUNDS} rounds, stopped {@link #PATIENCE} rounds after the best one. */
+    static Stopped boost(Round round) throws Exception {
+        int best = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < ROUNDS; r++) {
+            double loss = round.run(r);
+            if (loss < bestLoss) {
+                bestLoss = loss;
+                best = r;
+            } else if (r - best >= PATIENCE) {
+                break;
+            }
+        }
+        return new Stopped(best, bestLoss);
+    }
+
     /** XGBoost4J as {@code GbmTrainer} drives it: histogram method, our loop over rounds with early stopping. */
     static final class Xgb implements Library {
         @Override
@@ -136,18 +161,13 @@ public final class GbmLibrariesBench {
                 DMatrix[] evals = {val};
                 String[] names = {"validation"};
                 float[] loss = new float[1];
-                int best = 0;
-                double bestLoss = Double.POSITIVE_INFINITY;
-                for (int r = 0; r < ROUNDS; r++) {
+                Stopped s = boost(r -> {
                     b.update(train, r);
                     b.evalSet(evals, names, r, loss);
-                    if (loss[0] < bestLoss) {
-                        bestLoss = loss[0];
-                        best = r;
-                    } else if (r - best >= PATIENCE) {
-                        break;
-                    }
-                }
+                    return loss[0];
+                });
+                int best = s.best();
+                double bestLoss = s.loss();
                 float[][] out = b.inplace_predict(d.test(), d.rows(d.test()), d.cols(), Float.NaN,
                         new int[] {0, best + 1});
                 double[] probs = new double[out.length * 3];
@@ -188,20 +208,12 @@ public final class GbmLibrariesBench {
             LGBMBooster b = LGBMBooster.create(train, params);
             try {
                 b.addValidData(val);
-                int best = 0;
-                double bestLoss = Double.POSITIVE_INFINITY;
-                for (int r = 0; r < ROUNDS; r++) {
+                Stopped s = boost(r -> {
                     b.updateOneIter();
-                    double loss = b.getEval(1)[0];
-                    if (loss < bestLoss) {
-                        bestLoss = loss;
-                        best = r;
-                    } else if (r - best >= PATIENCE) {
-                        break;
-                    }
-                }
-                double[] probs = predict(b, d.test(), d.rows(d.test()), d.cols(), best + 1);
-                return scored(t0, best, bestLoss, probs, d.yTest());
+                    return b.getEval(1)[0];
+                });
+                double[] probs = predict(b, d.test(), d.rows(d.test()), d.cols(), s.best() + 1);
+                return scored(t0, s.best(), s.loss(), probs, d.yTest());
             } finally {
                 b.close();
                 val.close();
