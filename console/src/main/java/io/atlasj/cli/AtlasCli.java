@@ -58,7 +58,8 @@ public final class AtlasCli {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserException || ex instanceof ImportException || ex instanceof StoreException
-                    || ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+                    || ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof io.atlasj.marketdata.lake.Lake.LakeException) {
                 commandLine.getErr().println("error: " + ex.getMessage());
             } else {
                 commandLine.getErr().println("internal error: " + ex);

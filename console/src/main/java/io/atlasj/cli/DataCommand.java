@@ -10,6 +10,7 @@ import io.atlasj.marketdata.imports.RowProblem;
 import io.atlasj.marketdata.pipeline.BundledData;
 import io.atlasj.marketdata.pipeline.ImportJob;
 import io.atlasj.marketdata.quality.Gaps;
+import io.atlasj.marketdata.lake.Lake;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.marketdata.store.SeriesSummary;
 import java.io.IOException;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code atlas data ...}: import market data, list what is stored, print candles. */
-@Command(name = "data", mixinStandardHelpOptions = true, description = "Import, list and print market data.",
-        subcommands = {DataCommand.Import.class, DataCommand.ListCmd.class, DataCommand.Candles.class})
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Import, list, print and export market data.",
+        subcommands = {DataCommand.Import.class, DataCommand.ListCmd.class, DataCommand.Candles.class,
+            DataCommand.Export.class})
 final class DataCommand {
     @ParentCommand
     AtlasCli atlas;
@@ -418,4 +420,83 @@ final class DataCommand {
         }
     }
 
+
+    @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Export the store's candles and quote bars to the market-data lake: Parquet files, one per "
+                + "series and month, in Hive-style folders (candles/exchange=E/symbol=S/timeframe=TF/month=YYYY-MM/"
+                + "part-0.parquet) that Spark and pyarrow read as one table, with a catalogue (_atlas_lake.json) of the "
+                + "store's data fingerprints.",
+                "Incremental: series whose data did not change since the last export are skipped, and of the others "
+                + "only the months whose values changed are written. Trades and quote ticks are not exported (builds "
+                + "read bars)."},
+            footer = {"", "Examples:", "  atlas data export", "  atlas data export --to /data/lake --market binance:btcusdt",
+                "  atlas data export --to hdfs://namenode:8020/atlas/lake"})
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        DataCommand data;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--to", paramLabel = "DIR_OR_URI", description = "The lake: a folder or a Hadoop filesystem "
+                + "URI (default: ATLAS_HOME/lake).")
+        String to;
+        @Option(names = "--market", paramLabel = "MARKET", description = "Only this market (exchange:symbol; repeat "
+                + "for several). Default: every market.")
+        List<String> markets;
+        @Option(names = "--timeframe", paramLabel = "TF", description = "Only this timeframe (repeat for several). "
+                + "Default: every timeframe.")
+        List<String> timeframes;
+        @Option(names = "--rewrite", description = "Write every month again, changed or not (repairs files changed "
+                + "outside Atlas).")
+        boolean rewrite;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.Set<io.atlasj.marketdata.Market> ms = new java.util.HashSet<>();
+            for (String m : markets == null ? List.<String>of() : markets) {
+                try {
+                    ms.add(io.atlasj.marketdata.Market.parse(m.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new UserException("--market: " + e.getMessage());
+                }
+            }
+            java.util.Set<Timeframe> tfs = new java.util.HashSet<>();
+            for (String tf : timeframes == null ? List.<String>of() : timeframes) {
+                try {
+                    tfs.add(Timeframe.parse(tf.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new UserException("--timeframe: " + e.getMessage());
+                }
+            }
+            String at = to != null ? to : data.home().lake().toString();
+            try (MarketDataStore store = MarketDataStore.open(data.home().marketData()); Lake lake = Lake.open(at)) {
+                java.util.Set<io.atlasj.marketdata.Market> stored = new java.util.HashSet<>(store.markets());
+                for (io.atlasj.marketdata.Market m : ms) {
+                    if (!stored.contains(m)) {
+                        throw new UserException("--market " + m + ": not in the store; stored markets: "
+                                + store.markets());
+                    }
+                }
+                Lake.ExportReport r = lake.export(store, k -> (ms.isEmpty() || ms.contains(k.market()))
+                        && (tfs.isEmpty() || tfs.contains(k.timeframe())), rewrite);
+                if (r.seriesWritten() + r.seriesUnchanged() == 0) {
+                    throw new UserException("nothing to export: the store has no candles or quote bars"
+                            + (ms.isEmpty() && tfs.isEmpty() ? "" : " of the markets and timeframes asked for")
+                            + " (see 'atlas data list')");
+                }
+                out.println(describe(r, at));
+            } catch (Lake.LakeException e) {
+                throw new UserException(e.getMessage());
+            }
+            return 0;
+        }
+
+        static String describe(Lake.ExportReport r, String at) {
+            return String.format(Locale.ROOT, "lake %s: %d series written (%d months, %s rows; %d months unchanged, %d "
+                            + "deleted), %d series unchanged, in %d ms", at, r.seriesWritten(), r.monthsWritten(),
+                    Formats.count(r.rowsWritten()), r.monthsUnchanged(), r.monthsDeleted(), r.seriesUnchanged(),
+                    r.millis());
+        }
+    }
 }

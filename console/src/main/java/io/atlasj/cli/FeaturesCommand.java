@@ -13,6 +13,9 @@ import io.atlasj.features.set.FeatureLabelSet;
 import io.atlasj.features.set.FeatureMatrix;
 import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.features.set.FeaturesetCache;
+import io.atlasj.features.spark.LakeSource;
+import io.atlasj.features.spark.SparkEngine;
+import io.atlasj.marketdata.lake.Lake;
 import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -162,6 +165,18 @@ final class FeaturesCommand {
         @Option(names = "--threads", paramLabel = "N", description = "With --markets, how many markets to build at "
                 + "once (default: the machine's cores).")
         Integer threads;
+        @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE", description = "local (this JVM's "
+                + "threads, the default) or spark: Spark tasks build the sets over the Parquet market-data lake with "
+                + "the same code; the matrices equal the local engine's bit for bit and go to the same cache.")
+        String engine;
+        @Option(names = "--master", defaultValue = "local[*]", paramLabel = "MASTER", description = "With --engine "
+                + "spark: local[*] (Spark inside this process, the default), local[N], or spark://HOST:PORT (a "
+                + "standalone cluster whose workers have Atlas at this path and reach the lake).")
+        String master;
+        @Option(names = "--lake", paramLabel = "DIR_OR_URI", description = "With --engine spark: the lake to read "
+                + "(a folder or a Hadoop filesystem URI), as 'atlas data export --to' wrote it. Default: "
+                + "ATLAS_HOME/lake, brought up to date from the store first (only what changed is written).")
+        String lake;
 
         @Override
         public Integer call() throws IOException {
@@ -172,18 +187,19 @@ final class FeaturesCommand {
             if (out != null && !out.toString().endsWith(".arrow") && !out.toString().endsWith(".csv")) {
                 throw new UserException("--out must end in .arrow or .csv, got " + out);
             }
+            if (!engine.equals("local") && !engine.equals("spark")) {
+                throw new UserException("--engine " + engine + ": use local or spark");
+            }
+            if (engine.equals("local") && lake != null) {
+                throw new UserException("--lake is read by --engine spark; add --engine spark");
+            }
             if (markets != null) {
                 return buildMarkets(pw, fls, f, t);
             }
             if (threads != null) {
                 throw new UserException("--threads is for --markets (one featureset builds on one thread)");
             }
-            var home = features.atlas.home();
-            FeatureSetBuilder.Built built;
-            try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
-                built = new FeatureSetBuilder(SeriesSource.of(store)).build(fls, f, t,
-                        new FeaturesetCache(home.featuresetCache()));
-            }
+            FeatureSetBuilder.Built built = buildSets(pw, List.of(fls), f, t, 1).get(0);
             FeatureMatrix m = built.matrix();
             List<List<String>> rows = new ArrayList<>();
             List<FeatureMatrix.ColumnSummary> summary = m.summary();
@@ -215,6 +231,32 @@ final class FeaturesCommand {
                 pw.println("wrote " + out);
             }
             return 0;
+        }
+
+        /**
+         * The sets built by the chosen engine, or read from the cache: locally {@code threads} at a time from the
+         * store; with Spark from the lake (the default lake first brought up to date from the store), Spark started
+         * only when a set is not in the cache.
+         */
+        private List<FeatureSetBuilder.Built> buildSets(PrintWriter pw, List<FeatureLabelSet> sets, long f, long t,
+                                                        int threads) {
+            var home = features.atlas.home();
+            FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
+            if (engine.equals("local")) {
+                try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+                    return new FeatureSetBuilder(SeriesSource.of(store)).buildAll(sets, f, t, cache, threads);
+                }
+            }
+            String at = lake != null ? lake : home.lake().toString();
+            if (lake == null) {
+                try (MarketDataStore store = MarketDataStore.open(home.marketData()); Lake l = Lake.open(at)) {
+                    Lake.ExportReport r = l.export(store, k -> true, false);
+                    pw.println(DataCommand.Export.describe(r, at));
+                }
+            }
+            try (Lake l = Lake.open(at); SparkEngine spark = SparkEngine.start(master, at)) {
+                return new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, f, t, cache, spark);
+            }
         }
 
         /**
@@ -263,13 +305,8 @@ final class FeaturesCommand {
                 }
                 sets.add(fls.onMarket(m));
             }
-            var home = features.atlas.home();
             long t0 = System.nanoTime();
-            List<FeatureSetBuilder.Built> built;
-            try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
-                built = new FeatureSetBuilder(SeriesSource.of(store)).buildAll(sets, f, t,
-                        new FeaturesetCache(home.featuresetCache()), n);
-            }
+            List<FeatureSetBuilder.Built> built = buildSets(pw, sets, f, t, n);
             long wall = (System.nanoTime() - t0) / 1_000_000L;
             List<List<String>> rows = new ArrayList<>();
             int empty = 0;
@@ -284,8 +321,9 @@ final class FeaturesCommand {
                         built.get(i).cacheHit() ? "cache hit" : "built in " + m.report().millis() + " ms"));
             }
             pw.print(Formats.table(List.of("MARKET", "ROWS", "FROM", "TO", ""), rows));
-            pw.printf(Locale.ROOT, "%s over %d markets: %d ms of building on %d thread%s, %d ms in all%n", fls.name(),
-                    sets.size(), buildMillis, Math.min(n, sets.size()), Math.min(n, sets.size()) == 1 ? "" : "s", wall);
+            pw.printf(Locale.ROOT, "%s over %d markets: %d ms of building %s, %d ms in all%n", fls.name(),
+                    sets.size(), buildMillis, engine.equals("spark") ? "in Spark tasks (" + master + ")" : "on "
+                            + Math.min(n, sets.size()) + " thread" + (Math.min(n, sets.size()) == 1 ? "" : "s"), wall);
             for (int i = 0; i < sets.size(); i++) {
                 FeatureMatrix m = built.get(i).matrix();
                 String market = sets.get(i).baseMarket().toString();

@@ -2,13 +2,10 @@ package io.atlasj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,13 +15,7 @@ class FeaturesCliTest {
     Path home;
 
     private String[] run(int expected, String... args) {
-        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = AtlasCli.run(Map.of(), new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        assertThat(code).as(err.toString()).isEqualTo(expected);
-        return new String[] {out.toString(), err.toString()};
+        return CliRun.atlas(home, expected, args);
     }
 
     @Test

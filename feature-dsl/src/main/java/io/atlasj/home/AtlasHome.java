@@ -46,6 +46,11 @@ public record AtlasHome(Path root) {
         return dir("cache/featuresets");
     }
 
+    /** The default market-data lake ({@code atlas data export}, {@code features build --engine spark}). */
+    public Path lake() {
+        return dir("lake");
+    }
+
     public Path runs() {
         return dir("runs");
     }

@@ -77,8 +77,7 @@ public final class Evaluator {
                 : openTo ? "from " + java.time.Instant.ofEpochMilli(from) + " on"
                 : "between " + java.time.Instant.ofEpochMilli(from) + " and " + java.time.Instant.ofEpochMilli(to);
         return new IllegalArgumentException(owner + " needs " + what + " " + range
-                + ", and the store has none; stored markets: " + source.markets()
-                + " (see 'atlas data list'; import with 'atlas data import')");
+                + ", and " + source.name() + " has none; its markets: " + source.markets() + " (" + source.hint() + ")");
     }
 
     /** A series read once per build; empty means the store lacks it, which is the user's to fix. */

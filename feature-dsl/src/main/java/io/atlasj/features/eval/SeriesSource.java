@@ -24,6 +24,16 @@ public interface SeriesSource {
         return null;
     }
 
+    /** What this source is, for messages: {@code the store}, {@code the lake /data/lake}. */
+    default String name() {
+        return "the store";
+    }
+
+    /** How a user adds a series this source lacks. */
+    default String hint() {
+        return "see 'atlas data list'; import with 'atlas data import'";
+    }
+
     /**
      * The store's series. Reads take turns (the store has one database connection and rebuilds a series' column file
      * on first read), so builds on several threads can share one source: a read is a small part of a build.

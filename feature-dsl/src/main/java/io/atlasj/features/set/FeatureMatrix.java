@@ -23,7 +23,8 @@ import java.util.List;
  *                 it; empty when the source cannot fingerprint its data
  */
 public record FeatureMatrix(String name, long[] time, List<String> featureIds, double[][] features,
-                            List<String> labelIds, double[][] labels, BuildReport report, List<String> dataFingerprint) {
+                            List<String> labelIds, double[][] labels, BuildReport report, List<String> dataFingerprint)
+        implements java.io.Serializable {
     public FeatureMatrix {
         featureIds = List.copyOf(featureIds);
         labelIds = List.copyOf(labelIds);
@@ -149,7 +150,7 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
      */
     public record BuildReport(long baseBars, long droppedFeatures, long droppedLabels, List<Long> missing,
                               long dataFrom, long from, long to, long millis, String hint, long filledBars,
-                              long filledRows) {
+                              long filledRows) implements java.io.Serializable {
         public BuildReport {
             missing = List.copyOf(missing);
             if (filledBars < 0 || filledRows < 0 || filledBars > baseBars) {

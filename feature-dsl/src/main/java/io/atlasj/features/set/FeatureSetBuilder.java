@@ -149,52 +149,114 @@ public final class FeatureSetBuilder {
     }
 
     /**
+     * Where the sets of a {@link #buildAll} that the cache lacks are built: on this machine's threads
+     * ({@link #threads}) or elsewhere (the Spark engine, {@code io.atlasj.features.spark}). Either way each set is built
+     * by {@link #build(FeatureLabelSet, long, long)}'s code over the same bars, so the engines agree bit for bit.
+     */
+    public interface Engine {
+        /** Each set built over {@code [from, to)} (already clamped), in the order of {@code sets}. */
+        List<FeatureMatrix> build(List<FeatureLabelSet> sets, long from, long to);
+    }
+
+    /**
      * Builds several sets, {@code threads} at a time, each as {@link #build(FeatureLabelSet, long, long,
      * FeaturesetCache)} does: a set's build is one task with its own evaluator, so builds share nothing but the source
-     * (whose reads take turns, {@link SeriesSource#of}) and the cache (one file per set and data). The results are in
-     * the order of {@code sets}; the first failure, in that order, is thrown once every build has ended.
+     * (whose reads take turns, {@link SeriesSource#of}) and the cache (one file per set and data).
      *
      * @param cache where built matrices are kept and found again; null: none (every set is built)
      */
     public List<Built> buildAll(List<FeatureLabelSet> sets, long from, long to, FeaturesetCache cache, int threads) {
+        return buildAll(sets, from, to, cache, threads(threads));
+    }
+
+    /**
+     * Builds several sets: those the cache holds are read from it, the others are built by {@code engine} and stored
+     * in the cache. The results are in the order of {@code sets}.
+     *
+     * @param cache where built matrices are kept and found again; null: none (every set is built)
+     */
+    public List<Built> buildAll(List<FeatureLabelSet> sets, long from, long to, FeaturesetCache cache, Engine engine) {
+        long f = clampFrom(from);
+        long t = clampTo(to);
+        Built[] out = new Built[sets.size()];
+        List<Integer> todo = new ArrayList<>();
+        List<java.util.Optional<String>> keys = new ArrayList<>();
+        List<Resolved> resolved = new ArrayList<>();
+        for (int i = 0; i < sets.size(); i++) {
+            Resolved r = resolve(sets.get(i));
+            resolved.add(r);
+            java.util.Optional<String> key = cache == null ? java.util.Optional.empty() : cache.key(r, f, t, source);
+            keys.add(key);
+            java.util.Optional<FeatureMatrix> hit = key.flatMap(cache::get);
+            if (hit.isPresent()) {
+                out[i] = new Built(hit.get(), true, java.util.Optional.of(cache.file(key.get())));
+            } else {
+                todo.add(i);
+            }
+        }
+        if (!todo.isEmpty()) {
+            List<FeatureMatrix> built = engine.build(todo.stream().map(sets::get).toList(), f, t);
+            if (built.size() != todo.size()) {
+                throw new IllegalStateException("the engine built " + built.size() + " of " + todo.size() + " sets");
+            }
+            java.util.stream.IntStream.range(0, todo.size()).parallel().forEach(j -> {
+                int i = todo.get(j);
+                FeatureMatrix m = built.get(j);
+                List<String> ids = resolved.get(i).features().stream().map(Feature::id).toList();
+                if (!m.featureIds().equals(ids)) {
+                    throw new IllegalStateException("the engine built the columns " + m.featureIds() + " for "
+                            + sets.get(i).name() + ", expected " + ids);
+                }
+                out[i] = new Built(m, false, keys.get(i).map(k -> cache.put(k, m)));
+            });
+        }
+        return List.of(out);
+    }
+
+    /**
+     * This machine's engine: {@code threads} sets at a time, each one task with its own evaluator; the first failure,
+     * in the order of the sets, is thrown once every build has ended.
+     */
+    public Engine threads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(threads, Math.max(1, sets.size())), r -> {
-                    Thread t = new Thread(r, "atlas-build-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<java.util.concurrent.Future<Built>> futures = new ArrayList<>();
-            for (FeatureLabelSet set : sets) {
-                futures.add(pool.submit(() -> cache == null
-                        ? new Built(build(set, from, to), false, java.util.Optional.empty()) : build(set, from, to, cache)));
-            }
-            List<Built> out = new ArrayList<>();
-            RuntimeException first = null;
-            for (java.util.concurrent.Future<Built> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (first == null) {
-                        first = e.getCause() instanceof RuntimeException re ? re
-                                : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while building", e);
+        return (sets, from, to) -> {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                    Math.min(threads, Math.max(1, sets.size())), r -> {
+                        Thread th = new Thread(r, "atlas-build-" + n.incrementAndGet());
+                        th.setDaemon(true);
+                        return th;
+                    });
+            try {
+                List<java.util.concurrent.Future<FeatureMatrix>> futures = new ArrayList<>();
+                for (FeatureLabelSet set : sets) {
+                    futures.add(pool.submit(() -> build(set, from, to)));
                 }
+                List<FeatureMatrix> out = new ArrayList<>();
+                RuntimeException first = null;
+                for (java.util.concurrent.Future<FeatureMatrix> fu : futures) {
+                    try {
+                        out.add(fu.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (first == null) {
+                            first = e.getCause() instanceof RuntimeException re ? re
+                                    : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while building", e);
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
+                return out;
+            } finally {
+                pool.shutdownNow();
             }
-            if (first != null) {
-                throw first;
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+        };
     }
 
     /**

@@ -14,6 +14,7 @@ import io.atlasj.marketdata.imports.ImportFormat;
 import io.atlasj.marketdata.imports.ImportOptions;
 import io.atlasj.marketdata.pipeline.ImportJob;
 import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.testing.EveryKind;
 import io.atlasj.testing.MemorySource;
 import io.atlasj.testing.TestData;
 import java.nio.file.Path;
@@ -59,42 +60,10 @@ class NoLookAheadPropertyTest {
         data = null;
     }
 
-    /** One instance of every kind of the library, with parameters small enough for one day of minutes. */
-    static List<Feature> everyKind() {
-        List<Feature> out = new ArrayList<>();
-        for (FeatureKind k : Library.all()) {
-            switch (k.shape()) {
-                case LEAF -> {
-                    if (!k.name().equals("Const")) {
-                        out.add(Feature.of(k.name()));
-                    }
-                }
-                case TRANSFORM -> {
-                    out.add(switch (k.name()) {
-                        case "lag" -> RSI(14).lag(3);
-                        case "diff" -> Close().diff(5);
-                        case "zscore" -> Volume().zscore(30);
-                        default -> LogReturns().clip(-0.001, 0.001);
-                    });
-                }
-                case OPERATOR -> out.add(new Feature(k.name(), List.of(), null, null, List.of(Close(), SMA(20))));
-                case FUNCTION -> out.add(new Feature(k.name(), k.withDefaults(), null, null,
-                        List.of(LogReturns(), LogReturns().eth())));
-            }
-        }
-        // across timeframes and markets, and constants
-        out.add(RSI(14).fiveMin());
-        out.add(Close().oneHour().zscore(3));
-        out.add(Close().div(Close().eth()).minus(1));
-        out.add(InterExchangeSpread(Close().fifteenMin(), Close().eth().fifteenMin()));
-        out.add(Const(2).times(Spread()));
-        return out;
-    }
-
     @Test
     void noFeatureValueChangesWhenOnlyLaterDataChanges() throws Exception {
         MarketResolver resolver = new MarketResolver(BTC, Timeframe.M1, "coinbase", "usd", data.markets());
-        List<Feature> features = everyKind().stream().map(resolver::resolve).toList();
+        List<Feature> features = EveryKind.features().stream().map(resolver::resolve).toList();
         Set<String> kinds = check(data, base.openTimes(), 60_000, features, 200);
 
         // trade-flow fields that LEAN bars lack (quote volume, trade count, taker-buy volume): Binance trades, 1s bars
