@@ -424,7 +424,7 @@ final class DataCommand {
     @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Export the store's candles and quote bars to the market-data lake: Parquet files, one per "
                 + "series and month, in Hive-style folders (candles/exchange=E/symbol=S/timeframe=TF/month=YYYY-MM/"
-                + "part-0.parquet) that Spark and pyarrow read as one table, with a catalogue (_atlas_lake.json) of the "
+                + "part-0.parquet) that Spark reads as one table, with a catalogue (_atlas_lake.json) of the "
                 + "store's data fingerprints.",
                 "Incremental: series whose data did not change since the last export are skipped, and of the others "
                 + "only the months whose values changed are written. Trades and quote ticks are not exported (builds "

@@ -62,7 +62,9 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             SparkSession.Builder b = SparkSession.builder().master(master).appName("atlas features build")
                     .config("spark.ui.enabled", "false")
                     .config("spark.ui.showConsoleProgress", "false")
-                    .config("spark.task.maxFailures", "4"); // a lost worker's task runs again elsewhere
+                    .config("spark.task.maxFailures", "4") // a lost worker's task runs again elsewhere
+                    // the matrices come back to the driver (31 columns of 352k rows are 87 MB): no cap of 1 GB in all
+                    .config("spark.driver.maxResultSize", "0");
             if (master.startsWith("local")) {
                 b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
             } else {

@@ -38,8 +38,9 @@ import org.apache.hadoop.fs.Path;
 /**
  * The market-data lake: the store's candles and quote bars as Parquet files, one per series and month, in Hive-style
  * folders ({@code candles/exchange=bitstamp/symbol=btc_usd/timeframe=5m/month=2013-11/part-0.parquet}), so that Spark
- * ({@code spark.read.parquet(LAKE + "/candles")}) and pyarrow read it as one table with market, timeframe and month
- * as columns. The lake lives on a local folder or on any Hadoop filesystem (a URI such as {@code hdfs://...}).
+ * ({@code spark.read.parquet(LAKE + "/candles")}) reads it as one table with market, timeframe and month as columns
+ * (pyarrow's Hive partitioning too). The lake lives on a local folder or on any Hadoop filesystem (a URI such as
+ * {@code hdfs://...}).
  *
  * <p>{@code _atlas_lake.json} at the top is its catalogue: per series the store's fingerprint (the same text the
  * featureset cache keys on, so a build over the lake and one over the store that read the same data share a cache

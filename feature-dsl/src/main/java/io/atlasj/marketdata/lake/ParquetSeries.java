@@ -35,8 +35,8 @@ import org.apache.parquet.schema.Types;
  * One month of one series as a Parquet file, and back, column by column (no object per row). The columns are the
  * store's: {@code open_time} (INT64, a UTC timestamp in milliseconds, so Spark and pandas read a time), the bar's
  * doubles, {@code trade_count} for candles, and {@code source} (0 imported, 1 derived, 2 filled). Market, timeframe
- * and month are not columns: they are the Hive-style folders around the file, which Spark and pyarrow turn into
- * columns when they read the lake as one table.
+ * and month are not columns: they are the Hive-style folders around the file, which Spark (and pyarrow) turn
+ * into columns when they read the lake as one table.
  */
 final class ParquetSeries {
     private static final String[] CANDLE_DOUBLES = {"open", "high", "low", "close", "volume", "quote_volume",
