@@ -112,6 +112,8 @@ public final class Lake implements AutoCloseable {
     private final Configuration conf;
     private final FileSystem fs;
     private final TreeMap<SeriesKey, Series> series;
+    /** Months read through this instance (a build reads its base series more than once), by file. */
+    private final Map<Path, ParquetSeries.Columns> read = new java.util.HashMap<>();
 
     private Lake(String location, Path root, Configuration conf, FileSystem fs, TreeMap<SeriesKey, Series> series) {
         this.location = location;
@@ -200,13 +202,19 @@ public final class Lake implements AutoCloseable {
         List<ParquetSeries.Columns> parts = new ArrayList<>();
         for (Map.Entry<String, Month> m : s.months().subMap(first, last + "\uffff").entrySet()) {
             Path file = file(key, m.getKey());
+            ParquetSeries.Columns known = read.get(file);
+            if (known != null) {
+                parts.add(known);
+                continue;
+            }
             try {
-                ParquetSeries.Columns c = ParquetSeries.read(file, candles, conf, (int) m.getValue().rows());
+                ParquetSeries.Columns c = ParquetSeries.read(file, candles, conf);
                 if (c.size() != m.getValue().rows() || !crc(c).equals(m.getValue().crc())) {
                     throw new LakeException(file + " does not hold what the lake's catalogue says (" + c.size()
                             + " rows, expected " + m.getValue().rows() + ", or other values): the file was changed "
                             + "outside Atlas; run atlas data export --to " + location + " --rewrite to write it again");
                 }
+                read.put(file, c);
                 parts.add(c);
             } catch (IOException e) {
                 throw new LakeException("cannot read " + file + ": " + e.getMessage(), e);
@@ -303,6 +311,7 @@ public final class Lake implements AutoCloseable {
 
     private void writeMonth(SeriesKey key, String month, ParquetSeries.Columns part, String fingerprint) {
         Path target = file(key, month);
+        read.remove(target);
         Path tmp = new Path(target.getParent(), "_tmp-part-0.parquet"); // skipped by readers of the folders
         try {
             fs.mkdirs(target.getParent());

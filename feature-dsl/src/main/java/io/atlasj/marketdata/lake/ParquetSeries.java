@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.InitContext;
-import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -25,7 +27,6 @@ import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.io.api.RecordConsumer;
-import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -134,6 +135,7 @@ final class ParquetSeries {
                 .withConf(conf)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withDictionaryEncoding(false)
                 .build()) {
             for (int i = 0; i < c.size(); i++) {
                 w.write(i);
@@ -141,17 +143,85 @@ final class ParquetSeries {
         }
     }
 
-    /** Reads a file written by {@link #write}. */
-    static Columns read(Path file, boolean candles, Configuration conf, int expectedRows) throws IOException {
-        Sink sink = new Sink(candles, Math.max(16, expectedRows));
-        try (ParquetReader<Sink> r = new ReaderBuilder(HadoopInputFile.fromPath(file, conf), sink).withConf(conf)
-                .build()) {
-            while (r.read() != null) {
-                // the sink's converters append each row to its columns
+    /**
+     * Reads a file written by {@link #write}, column by column from each row group's pages (no record assembly: a
+     * value costs a decode, not a converter call per field).
+     */
+    static Columns read(Path file, boolean candles, Configuration conf) throws IOException {
+        MessageType expected = schema(candles);
+        int width = (candles ? CANDLE_DOUBLES : QUOTE_DOUBLES).length;
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+            MessageType schema = r.getFooter().getFileMetaData().getSchema();
+            if (!schema.equals(expected)) {
+                throw new IOException("not a lake file of " + expected.getName() + "s: its schema is " + schema
+                        + " (export the lake again with this version of Atlas)");
             }
+            long total = r.getRecordCount();
+            if (total > Integer.MAX_VALUE) {
+                throw new IOException(total + " rows in one month's file");
+            }
+            int n = (int) total;
+            Columns out = new Columns(new long[n], new double[width][n], candles ? new long[n] : null, new byte[n]);
+            List<ColumnDescriptor> cols = schema.getColumns();
+            String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
+            int at = 0;
+            PageReadStore pages;
+            while ((pages = r.readNextRowGroup()) != null) {
+                int rows = (int) pages.getRowCount();
+                ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, NO_RECORDS, schema, createdBy);
+                ColumnReader time = store.getColumnReader(cols.get(0));
+                for (int i = 0; i < rows; i++) {
+                    out.time[at + i] = time.getLong();
+                    time.consume();
+                }
+                for (int c = 0; c < width; c++) {
+                    ColumnReader cr = store.getColumnReader(cols.get(1 + c));
+                    double[] d = out.doubles[c];
+                    for (int i = 0; i < rows; i++) {
+                        d[at + i] = cr.getDouble();
+                        cr.consume();
+                    }
+                }
+                int f = 1 + width;
+                if (candles) {
+                    ColumnReader cr = store.getColumnReader(cols.get(f++));
+                    for (int i = 0; i < rows; i++) {
+                        out.tradeCount[at + i] = cr.getLong();
+                        cr.consume();
+                    }
+                }
+                ColumnReader src = store.getColumnReader(cols.get(f));
+                for (int i = 0; i < rows; i++) {
+                    out.source[at + i] = (byte) src.getInteger();
+                    src.consume();
+                }
+                at += rows;
+            }
+            if (at != n) {
+                throw new IOException("read " + at + " rows of " + n);
+            }
+            return out;
         }
-        return sink.columns();
     }
+
+    /** The record converter the column readers are built with; values are read from the readers, never converted. */
+    private static final GroupConverter NO_RECORDS = new GroupConverter() {
+        private final PrimitiveConverter ignore = new PrimitiveConverter() {
+        };
+
+        @Override
+        public Converter getConverter(int fieldIndex) {
+            return ignore;
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void end() {
+        }
+    };
 
     private static final class WriterBuilder extends ParquetWriter.Builder<Integer, WriterBuilder> {
         private final Columns c;
@@ -210,128 +280,6 @@ final class ParquetSeries {
                     out.endMessage();
                 }
             };
-        }
-    }
-
-    private static final class ReaderBuilder extends ParquetReader.Builder<Sink> {
-        private final Sink sink;
-
-        ReaderBuilder(HadoopInputFile file, Sink sink) {
-            super(file);
-            this.sink = sink;
-        }
-
-        @Override
-        protected ReadSupport<Sink> getReadSupport() {
-            return new ReadSupport<>() {
-                @Override
-                public ReadContext init(InitContext context) {
-                    MessageType expected = schema(sink.candles);
-                    if (!context.getFileSchema().equals(expected)) {
-                        throw new IllegalStateException("not a lake file of " + expected.getName() + "s: its schema is "
-                                + context.getFileSchema() + " (export the lake again with this version of Atlas)");
-                    }
-                    return new ReadContext(expected);
-                }
-
-                @Override
-                public RecordMaterializer<Sink> prepareForRead(Configuration conf, Map<String, String> keyValueMetaData,
-                                                               MessageType fileSchema, ReadContext readContext) {
-                    return new RecordMaterializer<>() {
-                        @Override
-                        public Sink getCurrentRecord() {
-                            return sink;
-                        }
-
-                        @Override
-                        public GroupConverter getRootConverter() {
-                            return sink;
-                        }
-                    };
-                }
-            };
-        }
-    }
-
-    /** The converters of one file's rows: each value goes straight into its column array. */
-    private static final class Sink extends GroupConverter {
-        final boolean candles;
-        private final int width;
-        private int n;
-        private long[] time;
-        private double[][] doubles;
-        private long[] tradeCount;
-        private byte[] source;
-        private final Converter[] fields;
-
-        Sink(boolean candles, int capacity) {
-            this.candles = candles;
-            this.width = (candles ? CANDLE_DOUBLES : QUOTE_DOUBLES).length;
-            time = new long[capacity];
-            doubles = new double[width][capacity];
-            tradeCount = candles ? new long[capacity] : null;
-            source = new byte[capacity];
-            fields = new Converter[width + (candles ? 3 : 2)];
-            int f = 0;
-            fields[f++] = new PrimitiveConverter() {
-                @Override
-                public void addLong(long value) {
-                    time[n] = value;
-                }
-            };
-            for (int k = 0; k < width; k++) {
-                int column = k;
-                fields[f++] = new PrimitiveConverter() {
-                    @Override
-                    public void addDouble(double value) {
-                        doubles[column][n] = value;
-                    }
-                };
-            }
-            if (candles) {
-                fields[f++] = new PrimitiveConverter() {
-                    @Override
-                    public void addLong(long value) {
-                        tradeCount[n] = value;
-                    }
-                };
-            }
-            fields[f] = new PrimitiveConverter() {
-                @Override
-                public void addInt(int value) {
-                    source[n] = (byte) value;
-                }
-            };
-        }
-
-        @Override
-        public Converter getConverter(int fieldIndex) {
-            return fields[fieldIndex];
-        }
-
-        @Override
-        public void start() {
-            if (n == time.length) {
-                int cap = n * 2;
-                time = Arrays.copyOf(time, cap);
-                for (int c = 0; c < width; c++) {
-                    doubles[c] = Arrays.copyOf(doubles[c], cap);
-                }
-                if (candles) {
-                    tradeCount = Arrays.copyOf(tradeCount, cap);
-                }
-                source = Arrays.copyOf(source, cap);
-            }
-        }
-
-        @Override
-        public void end() {
-            n++;
-        }
-
-        Columns columns() {
-            Columns all = new Columns(time, doubles, tradeCount, source);
-            return n == time.length ? all : all.slice(0, n);
         }
     }
 }
