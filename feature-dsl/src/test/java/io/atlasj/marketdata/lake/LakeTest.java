@@ -198,6 +198,21 @@ class LakeTest {
     }
 
     @Test
+    void aFileWithDictionaryEncodingAsOtherWritersMakeReadsTheSame() throws Exception {
+        try (MarketDataStore store = storeWithData()) {
+            ParquetSeries.Columns want = ParquetSeries.of(store.candles(BTC, Timeframe.M1));
+            var conf = new org.apache.hadoop.conf.Configuration(false);
+            for (boolean dictionary : new boolean[] {true, false}) {
+                var file = new org.apache.hadoop.fs.Path(dir.resolve("d" + dictionary + ".parquet").toUri());
+                ParquetSeries.write(want, true, file, conf, java.util.Map.of(), dictionary);
+                ParquetSeries.Columns got = ParquetSeries.read(file, true, conf);
+                assertThat(Lake.crc(got)).as("dictionary " + dictionary).isEqualTo(Lake.crc(want));
+                assertSame(ParquetSeries.candles(BTC, Timeframe.M1, got), store.candles(BTC, Timeframe.M1));
+            }
+        }
+    }
+
+    @Test
     void aCatalogueThatIsNotOneIsRefusedNamingTheFile() throws Exception {
         Path lakeDir = Files.createDirectories(dir.resolve("lake"));
         Files.writeString(lakeDir.resolve(Lake.CATALOGUE), "{\"format\": 99}");
