@@ -193,6 +193,10 @@ final class FeaturesCommand {
             if (engine.equals("local") && lake != null) {
                 throw new UserException("--lake is read by --engine spark; add --engine spark");
             }
+            if (engine.equals("spark") && threads != null) {
+                throw new UserException("--threads is for the local engine; Spark runs as many sets at once as its "
+                        + "master has cores (--master local[N], or the cluster's)");
+            }
             if (markets != null) {
                 return buildMarkets(pw, fls, f, t);
             }

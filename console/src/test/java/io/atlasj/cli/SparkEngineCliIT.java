@@ -61,6 +61,8 @@ class SparkEngineCliIT {
         assertThat(run(1, "features", "build", "quickstart", "--engine", "sprak")[1])
                 .contains("--engine sprak: use local or spark");
         assertThat(run(1, "features", "build", "quickstart", "--lake", "x")[1]).contains("add --engine spark");
+        assertThat(run(1, "features", "build", "quickstart", "--markets", "bitstamp:btc_usd", "--engine", "spark",
+                "--threads", "2")[1]).contains("--threads is for the local engine");
         Path empty = home.resolve("empty-lake");
         assertThat(run(1, "features", "build", "quickstart", "--engine", "spark", "--lake", empty.toString())[1])
                 .contains("needs candles of bitstamp:btc_usd at 5m").contains("the lake " + empty)

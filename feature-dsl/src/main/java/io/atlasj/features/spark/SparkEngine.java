@@ -91,6 +91,8 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             FeatureSetBuilder builder = new FeatureSetBuilder(source);
             for (FeatureLabelSet set : sets) {
                 for (FeatureSetBuilder.Need n : builder.resolve(set).needs()) {
+                    l.requireComplete(new Lake.SeriesKey(n.quotes() ? Lake.Kind.QUOTE_BARS : Lake.Kind.CANDLES,
+                            n.market(), n.timeframe()));
                     if (source.fingerprint(n.market(), n.timeframe(), n.quotes()) == null) {
                         throw Evaluator.missing("featureset " + set.name(), n.toString(), from, to, source);
                     }

@@ -186,6 +186,18 @@ public final class Lake implements AutoCloseable {
         return ParquetSeries.quoteBars(market, tf, a == 0 && b == c.size() ? c : c.slice(a, b));
     }
 
+    /**
+     * Refuses a series the catalogue lists as incomplete (its export is under way or was cut short); a series the lake
+     * does not list at all passes (it reads as empty).
+     */
+    public void requireComplete(SeriesKey key) {
+        Series s = series.get(key);
+        if (s != null && !s.complete()) {
+            throw new LakeException("the lake " + location + " holds " + key + " only in part: an export of it is "
+                    + "under way or was cut short (run atlas data export --to " + location + " again)");
+        }
+    }
+
     /** The months of {@code key} that overlap {@code [from, to)}, read and joined. */
     private ParquetSeries.Columns read(SeriesKey key, long from, long to) {
         Series s = series.get(key);
@@ -193,10 +205,7 @@ public final class Lake implements AutoCloseable {
         if (s == null) {
             return ParquetSeries.Columns.concat(List.of(), candles);
         }
-        if (!s.complete()) {
-            throw new LakeException("the lake " + location + " holds " + key + " only in part: an export of it is "
-                    + "under way or was cut short (run atlas data export --to " + location + " again)");
-        }
+        requireComplete(key);
         String first = month(Math.max(from, s.first()));
         String last = month(Math.min(to - 1, s.last()));
         List<ParquetSeries.Columns> parts = new ArrayList<>();

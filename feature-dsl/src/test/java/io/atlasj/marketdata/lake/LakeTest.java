@@ -186,6 +186,8 @@ class LakeTest {
                     + text.substring(fpAt + ("\"fingerprint\" : \"" + fp + "\"").length()));
             try (Lake lake = Lake.open(at)) {
                 assertThat(lake.fingerprint(new Lake.SeriesKey(Lake.Kind.CANDLES, BTC, Timeframe.M1))).isEmpty();
+                assertThatThrownBy(() -> lake.requireComplete(new Lake.SeriesKey(Lake.Kind.CANDLES, BTC, Timeframe.M1)))
+                        .hasMessageContaining("only in part");
                 assertThatThrownBy(() -> lake.candles(BTC, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE))
                         .hasMessageContaining("only in part").hasMessageContaining("atlas data export --to " + at);
                 Lake.ExportReport r = lake.export(store, k -> true, false);
