@@ -252,14 +252,15 @@ final class FeaturesCommand {
                 }
             }
             String at = lake != null ? lake : home.lake().toString();
-            if (lake == null) {
-                try (MarketDataStore store = MarketDataStore.open(home.marketData()); Lake l = Lake.open(at)) {
-                    Lake.ExportReport r = l.export(store, k -> true, false);
-                    pw.println(DataCommand.Export.describe(r, at));
+            try (Lake l = Lake.open(at)) {
+                if (lake == null) {
+                    try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+                        pw.println(DataCommand.Export.describe(l.export(store, k -> true, false), at));
+                    }
                 }
-            }
-            try (Lake l = Lake.open(at); SparkEngine spark = SparkEngine.start(master, at)) {
-                return new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, f, t, cache, spark);
+                try (SparkEngine spark = SparkEngine.start(master, l)) {
+                    return new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, f, t, cache, spark);
+                }
             }
         }
 

@@ -73,19 +73,10 @@ public final class CandleSeries {
                 Arrays.copyOfRange(takerBuyVolume, a, b), Arrays.copyOfRange(source, a, b));
     }
 
-    /** The first index whose open time is at least {@code t}. */
+    /** The first index whose open time is at least {@code t} (open times are distinct and ascending). */
     private int lowerBound(long t) {
-        int lo = 0;
-        int hi = size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (openTime[mid] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        int i = Arrays.binarySearch(openTime, 0, size, t);
+        return i >= 0 ? i : -i - 1;
     }
 
     public static Builder builder(Market market, Timeframe timeframe) {

@@ -33,6 +33,45 @@ public final class QuoteCandleSeries {
         return new Builder(market, timeframe);
     }
 
+    /**
+     * Wraps existing column arrays (open times ascending; {@code columns} indexed by the column constants, each as
+     * long as {@code openTime}) without copying; the caller gives up the arrays.
+     */
+    public static QuoteCandleSeries wrap(Market market, Timeframe timeframe, long[] openTime, double[][] columns,
+                                         byte[] source) {
+        int n = openTime.length;
+        if (columns.length != COLUMNS || source.length != n) {
+            throw new IllegalArgumentException("quote bars need " + COLUMNS + " columns and a source of " + n);
+        }
+        for (double[] c : columns) {
+            if (c.length != n) {
+                throw new IllegalArgumentException("all columns must have " + n + " values");
+            }
+        }
+        return new QuoteCandleSeries(market, timeframe, n, openTime, columns, source);
+    }
+
+    /** The bars with {@code from <= openTime < to}: this series when all are, else a copy. */
+    public QuoteCandleSeries between(long from, long to) {
+        int a = lowerBound(from);
+        int b = Math.max(a, lowerBound(to));
+        if (a == 0 && b == size) {
+            return this;
+        }
+        double[][] c = new double[COLUMNS][];
+        for (int i = 0; i < COLUMNS; i++) {
+            c[i] = Arrays.copyOfRange(cols[i], a, b);
+        }
+        return new QuoteCandleSeries(market, timeframe, b - a, Arrays.copyOfRange(openTime, a, b), c,
+                Arrays.copyOfRange(source, a, b));
+    }
+
+    /** The first index whose open time is at least {@code t} (open times are distinct and ascending). */
+    private int lowerBound(long t) {
+        int i = Arrays.binarySearch(openTime, 0, size, t);
+        return i >= 0 ? i : -i - 1;
+    }
+
     public Market market() { return market; }
     public Timeframe timeframe() { return timeframe; }
     public int size() { return size; }

@@ -33,11 +33,11 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
     public static final String DEFAULT_MASTER = "local[*]";
 
     private final String master;
-    private final String lake;
+    private final Lake lake;
     private final boolean owned;
     private SparkSession spark;
 
-    private SparkEngine(String master, SparkSession spark, String lake, boolean owned) {
+    private SparkEngine(String master, SparkSession spark, Lake lake, boolean owned) {
         this.master = master;
         this.spark = spark;
         this.lake = lake;
@@ -45,15 +45,16 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
     }
 
     /**
-     * An engine that builds over the lake at {@code lake} with a Spark driver for {@code master}, started at the first
-     * build (after the lake was found to hold what the sets need) and stopped by {@link #close()}.
+     * An engine that builds over {@code lake} (open, and closed by the caller; executors open its location) with a
+     * Spark driver for {@code master}, started at the first build (after the lake was found to hold what the sets
+     * need) and stopped by {@link #close()}.
      */
-    public static SparkEngine start(String master, String lake) {
+    public static SparkEngine start(String master, Lake lake) {
         return new SparkEngine(master, null, lake, true);
     }
 
     /** Builds over the lake with a session the caller owns (and stops). */
-    public static SparkEngine on(SparkSession spark, String lake) {
+    public static SparkEngine on(SparkSession spark, Lake lake) {
         return new SparkEngine(spark.sparkContext().master(), spark, lake, false);
     }
 
@@ -86,20 +87,18 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
      */
     @Override
     public List<FeatureMatrix> build(List<FeatureLabelSet> sets, long from, long to) {
-        try (Lake l = Lake.open(lake)) {
-            LakeSource source = new LakeSource(l);
-            FeatureSetBuilder builder = new FeatureSetBuilder(source);
-            for (FeatureLabelSet set : sets) {
-                for (FeatureSetBuilder.Need n : builder.resolve(set).needs()) {
-                    l.requireComplete(new Lake.SeriesKey(n.quotes() ? Lake.Kind.QUOTE_BARS : Lake.Kind.CANDLES,
-                            n.market(), n.timeframe()));
-                    if (source.fingerprint(n.market(), n.timeframe(), n.quotes()) == null) {
-                        throw Evaluator.missing("featureset " + set.name(), n.toString(), from, to, source);
-                    }
+        LakeSource source = new LakeSource(lake);
+        FeatureSetBuilder builder = new FeatureSetBuilder(source);
+        for (FeatureLabelSet set : sets) {
+            for (FeatureSetBuilder.Need n : builder.resolve(set).needs()) {
+                lake.requireComplete(new Lake.SeriesKey(n.quotes() ? Lake.Kind.QUOTE_BARS : Lake.Kind.CANDLES,
+                        n.market(), n.timeframe()));
+                if (source.fingerprint(n.market(), n.timeframe(), n.quotes()) == null) {
+                    throw Evaluator.missing("featureset " + set.name(), n.toString(), from, to, source);
                 }
             }
         }
-        List<Task> tasks = sets.stream().map(s -> new Task(FeatureSetYaml.write(s), lake, from, to)).toList();
+        List<Task> tasks = sets.stream().map(s -> new Task(FeatureSetYaml.write(s), lake.location(), from, to)).toList();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session().sparkContext());
         try {
             return jsc.parallelize(tasks, Math.max(1, tasks.size())).map(Task::run).collect();

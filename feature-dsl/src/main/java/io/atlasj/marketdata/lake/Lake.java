@@ -9,7 +9,6 @@ import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteCandleSeries;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.store.MarketDataStore;
-import io.atlasj.marketdata.store.SeriesSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -174,16 +173,7 @@ public final class Lake implements AutoCloseable {
     /** Quote bars with {@code from <= open time < to} (empty when the lake has no such series). */
     public QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
         SeriesKey key = new SeriesKey(Kind.QUOTE_BARS, market, tf);
-        ParquetSeries.Columns c = read(key, from, to);
-        int a = 0;
-        while (a < c.size() && c.time()[a] < from) {
-            a++;
-        }
-        int b = a;
-        while (b < c.size() && c.time()[b] < to) {
-            b++;
-        }
-        return ParquetSeries.quoteBars(market, tf, a == 0 && b == c.size() ? c : c.slice(a, b));
+        return ParquetSeries.quoteBars(market, tf, read(key, from, to)).between(from, to);
     }
 
     /**
@@ -246,66 +236,79 @@ public final class Lake implements AutoCloseable {
         int monthsUnchanged = 0;
         int monthsDeleted = 0;
         long rowsWritten = 0;
-        for (SeriesSummary sum : store.summaries()) {
-            Kind kind = switch (sum.kind()) {
-                case CANDLES -> Kind.CANDLES;
-                case QUOTE_CANDLES -> Kind.QUOTE_BARS;
-                default -> null;
-            };
-            if (kind == null) {
-                continue;
-            }
-            SeriesKey key = new SeriesKey(kind, sum.market(), sum.timeframe());
+        for (MarketDataStore.BarSeries stored : store.barSeries()) {
+            SeriesKey key = new SeriesKey(stored.quoteBars() ? Kind.QUOTE_BARS : Kind.CANDLES, stored.market(),
+                    stored.timeframe());
             if (!which.test(key)) {
                 continue;
             }
-            String fp = store.fingerprint(key.market(), key.timeframe(), kind == Kind.QUOTE_BARS);
             Series old = series.get(key);
-            if (!again && old != null && fp.equals(old.fingerprint())) {
+            if (!again && old != null && stored.fingerprint().equals(old.fingerprint())) {
                 seriesUnchanged++;
                 continue;
             }
-            ParquetSeries.Columns all = kind == Kind.CANDLES ? ParquetSeries.of(store.candles(key.market(), key.timeframe()))
-                    : ParquetSeries.of(store.quoteCandles(key.market(), key.timeframe(), Long.MIN_VALUE, Long.MAX_VALUE));
-            SortedMap<String, Month> before = old == null ? new TreeMap<>() : old.months();
-            series.put(key, new Series(key, null, old == null ? 0 : old.rows(), old == null ? 0 : old.first(),
-                    old == null ? 0 : old.last(), before));
-            writeCatalogue(); // incomplete until every month is written
-            TreeMap<String, Month> months = new TreeMap<>();
-            int start = 0;
-            while (start < all.size()) {
-                String month = month(all.time()[start]);
-                long end = YearMonth.parse(month).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                        .toEpochMilli();
-                int stop = start;
-                while (stop < all.size() && all.time()[stop] < end) {
-                    stop++;
-                }
-                ParquetSeries.Columns part = all.slice(start, stop);
-                Month m = new Month(part.size(), crc(part));
-                if (!again && m.equals(before.get(month))) {
-                    monthsUnchanged++;
-                } else {
-                    writeMonth(key, month, part, fp);
-                    monthsWritten++;
-                    rowsWritten += part.size();
-                }
-                months.put(month, m);
-                start = stop;
-            }
-            for (String gone : before.keySet()) {
-                if (!months.containsKey(gone)) {
-                    delete(new Path(file(key, gone).getParent().toUri()));
-                    monthsDeleted++;
-                }
-            }
-            series.put(key, new Series(key, fp, all.size(), all.size() == 0 ? 0 : all.time()[0],
-                    all.size() == 0 ? 0 : all.time()[all.size() - 1], months));
-            writeCatalogue();
+            MonthCounts counts = exportSeries(store, key, stored.fingerprint(), old, again);
+            monthsWritten += counts.written;
+            monthsUnchanged += counts.unchanged;
+            monthsDeleted += counts.deleted;
+            rowsWritten += counts.rows;
             seriesWritten++;
         }
         return new ExportReport(seriesWritten, seriesUnchanged, monthsWritten, monthsUnchanged, monthsDeleted,
                 rowsWritten, (System.nanoTime() - t0) / 1_000_000L);
+    }
+
+    private record MonthCounts(int written, int unchanged, int deleted, long rows) {}
+
+    /**
+     * Writes one series month by month: the catalogue marks it incomplete first, months whose rows and CRC are as
+     * the catalogue lists are kept unless {@code again}, months the store no longer has are deleted, and the
+     * catalogue takes the new fingerprint last.
+     */
+    private MonthCounts exportSeries(MarketDataStore store, SeriesKey key, String fp, Series old, boolean again) {
+        ParquetSeries.Columns all = key.kind() == Kind.CANDLES
+                ? ParquetSeries.of(store.candles(key.market(), key.timeframe()))
+                : ParquetSeries.of(store.quoteCandles(key.market(), key.timeframe(), Long.MIN_VALUE, Long.MAX_VALUE));
+        SortedMap<String, Month> before = old == null ? new TreeMap<>() : old.months();
+        series.put(key, new Series(key, null, old == null ? 0 : old.rows(), old == null ? 0 : old.first(),
+                old == null ? 0 : old.last(), before));
+        writeCatalogue(); // incomplete until every month is written
+        int written = 0;
+        int unchanged = 0;
+        int deleted = 0;
+        long rows = 0;
+        TreeMap<String, Month> months = new TreeMap<>();
+        long[] time = all.time();
+        int start = 0;
+        while (start < all.size()) {
+            String month = month(time[start]);
+            long end = YearMonth.parse(month).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    .toEpochMilli();
+            int stop = start;
+            while (stop < time.length && time[stop] < end) {
+                stop++;
+            }
+            Month m = new Month(stop - start, crc(all, start, stop));
+            if (!again && m.equals(before.get(month))) {
+                unchanged++;
+            } else {
+                writeMonth(key, month, all.slice(start, stop), fp);
+                written++;
+                rows += stop - start;
+            }
+            months.put(month, m);
+            start = stop;
+        }
+        for (String gone : before.keySet()) {
+            if (!months.containsKey(gone)) {
+                delete(new Path(file(key, gone).getParent().toUri()));
+                deleted++;
+            }
+        }
+        series.put(key, new Series(key, fp, all.size(), all.size() == 0 ? 0 : time[0],
+                all.size() == 0 ? 0 : time[all.size() - 1], months));
+        writeCatalogue();
+        return new MonthCounts(written, unchanged, deleted, rows);
     }
 
     /** The folder of a series. */
@@ -423,22 +426,27 @@ public final class Lake implements AutoCloseable {
 
     /** A CRC-32C over every value of {@code c}, in column order. */
     static String crc(ParquetSeries.Columns c) {
+        return crc(c, 0, c.size());
+    }
+
+    /** A CRC-32C over the values of rows {@code [from, to)} of {@code c}, in column order. */
+    static String crc(ParquetSeries.Columns c, int from, int to) {
         CRC32C crc = new CRC32C();
-        int n = c.size();
+        int n = to - from;
         ByteBuffer buf = ByteBuffer.allocate(8 * Math.max(1, n)).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asLongBuffer().put(c.time(), 0, n);
+        buf.asLongBuffer().put(c.time(), from, n);
         crc.update(buf.array(), 0, 8 * n);
         for (double[] d : c.doubles()) {
             buf.clear();
-            buf.asDoubleBuffer().put(d, 0, n);
+            buf.asDoubleBuffer().put(d, from, n);
             crc.update(buf.array(), 0, 8 * n);
         }
         if (c.tradeCount() != null) {
             buf.clear();
-            buf.asLongBuffer().put(c.tradeCount(), 0, n);
+            buf.asLongBuffer().put(c.tradeCount(), from, n);
             crc.update(buf.array(), 0, 8 * n);
         }
-        crc.update(c.source(), 0, n);
+        crc.update(c.source(), from, n);
         return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 

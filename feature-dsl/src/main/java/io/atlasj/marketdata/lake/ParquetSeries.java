@@ -1,7 +1,6 @@
 package io.atlasj.marketdata.lake;
 
 import io.atlasj.marketdata.CandleSeries;
-import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteCandleSeries;
 import io.atlasj.marketdata.Timeframe;
@@ -111,13 +110,7 @@ final class ParquetSeries {
     }
 
     static QuoteCandleSeries quoteBars(Market market, Timeframe tf, Columns c) {
-        QuoteCandleSeries.Builder b = QuoteCandleSeries.builder(market, tf);
-        double[][] d = c.doubles;
-        for (int i = 0; i < c.size(); i++) {
-            b.add(c.time[i], d[0][i], d[1][i], d[2][i], d[3][i], d[4][i], d[5][i], d[6][i], d[7][i], d[8][i], d[9][i],
-                    CandleSource.of(c.source[i]));
-        }
-        return b.build();
+        return QuoteCandleSeries.wrap(market, tf, c.time, c.doubles, c.source);
     }
 
     static MessageType schema(boolean candles) {

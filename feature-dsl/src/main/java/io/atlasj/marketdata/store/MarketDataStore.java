@@ -231,6 +231,30 @@ public final class MarketDataStore implements AutoCloseable {
         }
     }
 
+    /** A stored bar series (candles or quote bars) and its {@linkplain #fingerprint fingerprint}. */
+    public record BarSeries(Market market, Timeframe timeframe, boolean quoteBars, String fingerprint) {}
+
+    /**
+     * Every bar series an import has written, with its fingerprint, from the version table alone (no row is
+     * counted, unlike {@link #summaries()}): what an exporter needs to see what changed. A series whose rows were
+     * all deleted stays listed, and reads as empty.
+     */
+    public List<BarSeries> barSeries() {
+        List<BarSeries> out = new ArrayList<>();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT m.exchange, m.symbol, v.timeframe, v.kind, v.version "
+                     + "FROM series_versions v JOIN markets m ON m.id=v.market "
+                     + "WHERE v.kind IN ('candles', 'quote_candles') ORDER BY m.exchange, m.symbol, v.kind, v.timeframe")) {
+            while (rs.next()) {
+                out.add(new BarSeries(new Market(rs.getString(1), rs.getString(2)), Timeframe.parse(rs.getString(3)),
+                        rs.getString(4).equals("quote_candles"), Long.toHexString(storeId) + ":" + rs.getLong(5)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reading the stored series failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A fingerprint of a stored series' content: the store's identity and the series' version, which every import
      * that changes the series replaces. Equal fingerprints mean equal data.

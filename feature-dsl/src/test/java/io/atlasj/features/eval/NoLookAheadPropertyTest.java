@@ -44,12 +44,7 @@ class NoLookAheadPropertyTest {
     @BeforeAll
     static void load() {
         try (MarketDataStore store = MarketDataStore.open(dir)) {
-            var s = new ImportJob(store).run(List.of(
-                    TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_trade.zip"),
-                    TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_quote.zip"),
-                    TestData.fixture("lean/crypto/coinbase/minute/ethusd/20170903_trade.zip")),
-                    ImportOptions.of(ImportFormat.LEAN, null, null), ImportJob.Listener.NONE);
-            assertThat(s.rejectedFiles()).isZero();
+            TestData.importLeanCoinbaseDay(store, true);
             data = MemorySource.copyOf(store);
             base = store.candles(BTC, Timeframe.M1);
         }

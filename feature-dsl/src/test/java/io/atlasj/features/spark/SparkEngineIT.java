@@ -51,12 +51,7 @@ class SparkEngineIT {
     static void start() {
         store = MarketDataStore.open(dir.resolve("store"));
         assertThat(BundledData.importInto(store, dir.resolve("bundled")).rejectedFiles()).isZero();
-        var s = new ImportJob(store).run(List.of(
-                        TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_trade.zip"),
-                        TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_quote.zip"),
-                        TestData.fixture("lean/crypto/coinbase/minute/ethusd/20170903_trade.zip")),
-                ImportOptions.of(ImportFormat.LEAN, null, null), ImportJob.Listener.NONE);
-        assertThat(s.rejectedFiles()).isZero();
+        TestData.importLeanCoinbaseDay(store, true);
         lake = dir.resolve("lake").toString();
         try (Lake l = Lake.open(lake)) {
             l.export(store, k -> true, false);
@@ -85,7 +80,7 @@ class SparkEngineIT {
         List<FeatureSetBuilder.Built> viaSpark;
         try (Lake l = Lake.open(lake)) {
             viaSpark = new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, Long.MIN_VALUE, Long.MAX_VALUE,
-                    new FeaturesetCache(dir.resolve("cache")), SparkEngine.on(spark, lake));
+                    new FeaturesetCache(dir.resolve("cache")), SparkEngine.on(spark, l));
         }
         for (int i = 0; i < sets.size(); i++) {
             FeatureMatrix a = local.get(i);

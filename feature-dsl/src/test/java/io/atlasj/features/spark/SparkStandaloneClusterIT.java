@@ -10,11 +10,8 @@ import io.atlasj.features.set.FeatureLabelSet;
 import io.atlasj.features.set.FeatureMatrix;
 import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.marketdata.Market;
-import io.atlasj.marketdata.imports.ImportFormat;
-import io.atlasj.marketdata.imports.ImportOptions;
 import io.atlasj.marketdata.lake.Lake;
 import io.atlasj.marketdata.pipeline.BundledData;
-import io.atlasj.marketdata.pipeline.ImportJob;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.testing.EveryKind;
 import io.atlasj.testing.TestData;
@@ -70,11 +67,7 @@ class SparkStandaloneClusterIT {
         String lake = dir.resolve("lake").toString();
         try (store) {
             assertThat(BundledData.importInto(store, dir.resolve("bundled")).rejectedFiles()).isZero();
-            new ImportJob(store).run(List.of(
-                            TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_trade.zip"),
-                            TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_quote.zip"),
-                            TestData.fixture("lean/crypto/coinbase/minute/ethusd/20170903_trade.zip")),
-                    ImportOptions.of(ImportFormat.LEAN, null, null), ImportJob.Listener.NONE);
+            TestData.importLeanCoinbaseDay(store, true);
             try (Lake l = Lake.open(lake)) {
                 l.export(store, k -> true, false);
             }
@@ -111,7 +104,7 @@ class SparkStandaloneClusterIT {
             AtomicInteger failedTasks = new AtomicInteger();
             AtomicInteger lostExecutors = new AtomicInteger();
             AtomicBoolean killed = new AtomicBoolean();
-            try (SparkEngine engine = SparkEngine.start(master, lake)) {
+            try (Lake l = Lake.open(lake); SparkEngine engine = SparkEngine.start(master, l)) {
                 List<FeatureMatrix> warm = engine.build(sets.subList(0, 1), Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
                 assertSame(warm.get(0), local.get(0));
                 // the first task's start kills worker 1 and its executor, as a machine that dies would

@@ -3,10 +3,7 @@ package io.atlasj.marketdata.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.atlasj.marketdata.imports.ImportFormat;
-import io.atlasj.marketdata.imports.ImportOptions;
 import io.atlasj.marketdata.pipeline.BundledData;
-import io.atlasj.marketdata.pipeline.ImportJob;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.testing.TestData;
 import java.io.BufferedReader;
@@ -32,10 +29,7 @@ class LakeCrashIT {
         Path storeDir = dir.resolve("store");
         try (MarketDataStore store = MarketDataStore.open(storeDir)) {
             assertThat(BundledData.importInto(store, dir.resolve("bundled")).rejectedFiles()).isZero();
-            new ImportJob(store).run(List.of(
-                            TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_trade.zip"),
-                            TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_quote.zip")),
-                    ImportOptions.of(ImportFormat.LEAN, null, null), ImportJob.Listener.NONE);
+            TestData.importLeanCoinbaseDay(store, false);
         }
         String at = dir.resolve("lake").toString();
         int incompleteSeen = 0;

@@ -41,11 +41,7 @@ class LakeTest {
     static void importOnce() {
         try (MarketDataStore store = MarketDataStore.open(prepared.resolve("store"))) {
             assertThat(BundledData.importInto(store, prepared.resolve("bundled")).rejectedFiles()).isZero();
-            var s = new ImportJob(store).run(List.of(
-                            TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_trade.zip"),
-                            TestData.fixture("lean/crypto/coinbase/minute/btcusd/20170903_quote.zip")),
-                    ImportOptions.of(ImportFormat.LEAN, null, null), ImportJob.Listener.NONE);
-            assertThat(s.rejectedFiles()).isZero();
+            TestData.importLeanCoinbaseDay(store, false);
         }
     }
 
@@ -96,6 +92,17 @@ class LakeTest {
                         assertThat(got.column(c)).as("quote column %d", c).isEqualTo(want.column(c));
                     }
                     assertThat(got.sources()).isEqualTo(want.sources());
+                    // a range inside the series, and one between two bars: the store selects it in SQL
+                    long[] t = want.openTimes();
+                    int n = t.length;
+                    long[][] ranges = {{t[n / 3], t[2 * n / 3]}, {t[n / 2] + 1, t[n - 1]}, {t[n / 2], t[n / 2]}};
+                    for (long[] range : ranges) {
+                        QuoteCandleSeries part = lake.quoteBars(k.market(), k.timeframe(), range[0], range[1]);
+                        QuoteCandleSeries sql = store.quoteCandles(k.market(), k.timeframe(), range[0], range[1]);
+                        assertThat(part.openTimes()).isEqualTo(sql.openTimes());
+                        assertThat(part.column(QuoteCandleSeries.ASK_CLOSE))
+                                .isEqualTo(sql.column(QuoteCandleSeries.ASK_CLOSE));
+                    }
                 }
             }
             assertThat(candleSeries).isGreaterThanOrEqualTo(2);
