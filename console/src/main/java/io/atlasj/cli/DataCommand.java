@@ -51,12 +51,14 @@ final class DataCommand {
             description = {"Import market-data files into the store (re-importing the same file is a no-op).",
                 "Trades and quotes are resampled to 1s 1m 5m 15m 1h 4h 1d bars, candles to every coarser timeframe.",
                 "A file with bad rows is rejected whole, with file, line and field, unless --skip-bad-rows.",
-                "Formats: bitstamp-trades, binance-klines, lean, ta4j-json, ohlcv-csv, binance-ws."},
+                "Formats: bitstamp-trades, binance-klines, lean, ta4j-json, ohlcv-csv, parquet, quotes-csv, "
+                    + "freqtrade-json, binance-ws."},
             footer = {"", "Examples:",
                 "  atlas data import --bundled",
                 "  atlas data import --format binance-klines --exchange binance-um 'data/FILUSDT/*.gz'",
                 "  atlas data import --format lean lean/crypto/coinbase/minute/btcusd/20170903_quote.zip",
-                "  atlas data import --format ohlcv-csv --exchange x --symbol y --columns time,open,high,low,close,volume f.csv"})
+                "  atlas data import --format ohlcv-csv --exchange x --symbol y --columns time,open,high,low,close,volume f.csv",
+                "  atlas data import --format parquet --exchange binance --symbol btcusdt btcusdt-1m.parquet"})
     static final class Import implements Callable<Integer> {
         @ParentCommand
         DataCommand data;
@@ -96,8 +98,8 @@ final class DataCommand {
                 description = "Bar length of candle files when the file does not tell: 1s 1m 5m 15m 1h 4h 1d.")
         Timeframe timeframe;
 
-        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv and quotes-csv: column meanings in "
-                + "file order, e.g. time,open,high,low,close,volume (also quote_volume, trades, taker_buy_volume; _ "
+        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv, parquet and quotes-csv: column meanings "
+                + "in file (schema) order, e.g. time,open,high,low,close,volume (also quote_volume, trades, taker_buy_volume; _ "
                 + "skips) or time,bid,ask,bid_size,ask_size.")
         String columns;
 

@@ -11,6 +11,8 @@ public enum ImportFormat {
     LEAN("lean", "QuantConnect LEAN trade or quote bars (zip or csv, date from the file name)"),
     TA4J_JSON("ta4j-json", "ta4j example JSON candles: {\"candles\":[{\"start\",...}]} or {\"ohlc\":[{\"endTime\",...}]}"),
     OHLCV_CSV("ohlcv-csv", "generic OHLCV CSV; columns by header names or --columns"),
+    PARQUET("parquet", "OHLCV candles in Apache Parquet (pandas, pyarrow, polars, DuckDB, Spark); columns by name as "
+            + "ohlcv-csv, or --columns"),
     QUOTES_CSV("quotes-csv", "top-of-book quote ticks CSV: time,bid,ask[,bid_size,ask_size]; columns by header or "
             + "--columns"),
     FREQTRADE_JSON("freqtrade-json", "freqtrade OHLCV data files [[ms, open, high, low, close, volume], ...], "

@@ -77,22 +77,44 @@ final class OhlcvCsvParser implements FileParser {
                     continue;
                 }
                 long[] t = {epochs.parse(row::problem, lineNo, "time", row.text(columns.get("time"))), lineNo};
-                double o = row.positive(columns.get("open"), "open");
-                double h = row.positive(columns.get("high"), "high");
-                double l = row.positive(columns.get("low"), "low");
-                double c = row.positive(columns.get("close"), "close");
-                double v = columns.containsKey("volume") ? row.nonNegative(columns.get("volume"), "volume") : Double.NaN;
-                double qv = columns.containsKey("quote_volume") ? row.nonNegative(columns.get("quote_volume"), "quote_volume") : Double.NaN;
-                double n = columns.containsKey("trades") ? row.integer(columns.get("trades"), "trades") : -1;
-                double tb = columns.containsKey("taker_buy_volume") ? row.nonNegative(columns.get("taker_buy_volume"), "taker_buy_volume") : Double.NaN;
-                row.checkOhlc(o, h, l, c);
+                double[] v = values(row, columns);
                 if (row.bad()) {
                     continue;
                 }
                 times.add(t);
-                values.add(new double[] {o, h, l, c, v, qv, n, tb});
+                values.add(v);
             }
         }
+        return candles(file, options, market, problems, rows, sawHeader, times, values);
+    }
+
+    /**
+     * A row's prices and volumes as {@code {open, high, low, close, volume, quote_volume, trades, taker_buy_volume}}
+     * (NaN, or -1 trades, for a column the file lacks), each checked; the row is marked bad when one is not right.
+     */
+    static double[] values(CsvRow row, Map<String, Integer> columns) {
+        double o = row.positive(columns.get("open"), "open");
+        double h = row.positive(columns.get("high"), "high");
+        double l = row.positive(columns.get("low"), "low");
+        double c = row.positive(columns.get("close"), "close");
+        double v = columns.containsKey("volume") ? row.nonNegative(columns.get("volume"), "volume") : Double.NaN;
+        double qv = columns.containsKey("quote_volume") ? row.nonNegative(columns.get("quote_volume"), "quote_volume")
+                : Double.NaN;
+        double n = columns.containsKey("trades") ? row.integer(columns.get("trades"), "trades") : -1;
+        double tb = columns.containsKey("taker_buy_volume")
+                ? row.nonNegative(columns.get("taker_buy_volume"), "taker_buy_volume") : Double.NaN;
+        row.checkOhlc(o, h, l, c);
+        return new double[] {o, h, l, c, v, qv, n, tb};
+    }
+
+    /**
+     * The candles of a file's good rows ({@code times}: {time, line or row}; {@code values}: as {@link #values}):
+     * in time order (a newest-first file is turned round), on the timeframe given or the smallest step between rows,
+     * each after the one before by whole bars; the file is refused when it has no rows, too few good ones, or bad
+     * rows the user did not ask to skip.
+     */
+    static ParsedFile candles(Path file, ImportOptions options, Market market, Problems problems, long rows,
+                              boolean sawHeader, List<long[]> times, List<double[]> values) {
         if (rows == 0) {
             throw new ImportException(file, sawHeader ? "a header but no data rows" : "no data rows (an empty file?)");
         }
@@ -126,7 +148,12 @@ final class OhlcvCsvParser implements FileParser {
     private static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED, "time,open,high,low,close,volume",
             "volume may be left out");
 
-    private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
+    /** The canonical name of a column name ({@code time}, {@code open}, ...), or null when it is not one. */
+    static String canonical(String name) {
+        return COLUMNS.aliases().get(name.trim().toLowerCase(Locale.ROOT));
+    }
+
+    static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
         return COLUMNS.map(file, names, where);
     }
 

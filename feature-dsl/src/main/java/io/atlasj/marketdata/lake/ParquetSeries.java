@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.Encoding;
@@ -28,9 +29,6 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -178,7 +176,8 @@ final class ParquetSeries {
             PageReadStore pages;
             while ((pages = r.readNextRowGroup()) != null) {
                 int rows = (int) pages.getRowCount();
-                ColumnReadStoreImpl slow = new ColumnReadStoreImpl(pages, NO_RECORDS, schema, createdBy);
+                ColumnReadStoreImpl slow = new ColumnReadStoreImpl(pages,
+                        new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
                 List<ColumnChunkMetaData> chunks = r.getFooter().getBlocks().get(block++).getColumns();
                 for (int k = 0; k < cols.size(); k++) {
                     ColumnDescriptor d = cols.get(k);
@@ -274,25 +273,6 @@ final class ParquetSeries {
             cr.consume();
         }
     }
-
-    /** The record converter the column readers are built with; values are read from the readers, never converted. */
-    private static final GroupConverter NO_RECORDS = new GroupConverter() {
-        private final PrimitiveConverter ignore = new PrimitiveConverter() {
-        };
-
-        @Override
-        public Converter getConverter(int fieldIndex) {
-            return ignore;
-        }
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public void end() {
-        }
-    };
 
     private static final class WriterBuilder extends ParquetWriter.Builder<Integer, WriterBuilder> {
         private final Columns c;

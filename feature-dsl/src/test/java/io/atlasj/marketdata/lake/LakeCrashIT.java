@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atlasj.marketdata.pipeline.BundledData;
 import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.testing.SameBars;
 import io.atlasj.testing.TestData;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -54,7 +55,7 @@ class LakeCrashIT {
                         incompleteSeen++;
                         assertThatThrownBy(() -> read(lake, k)).hasMessageContaining("only in part");
                     } else if (k.kind() == Lake.Kind.CANDLES) {
-                        LakeTest.assertSame(lake.candles(k.market(), k.timeframe(), Long.MIN_VALUE, Long.MAX_VALUE),
+                        SameBars.assertSameCandles(lake.candles(k.market(), k.timeframe(), Long.MIN_VALUE, Long.MAX_VALUE),
                                 store.candles(k.market(), k.timeframe()));
                     } else {
                         assertThat(Lake.crc(ParquetSeries.of(read(lake, k)))).isEqualTo(Lake.crc(ParquetSeries.of(
@@ -65,7 +66,7 @@ class LakeCrashIT {
                 for (Lake.Series s : lake.series()) {
                     assertThat(s.complete()).as(s.key().toString()).isTrue();
                     if (s.key().kind() == Lake.Kind.CANDLES) {
-                        LakeTest.assertSame(lake.candles(s.key().market(), s.key().timeframe(), Long.MIN_VALUE,
+                        SameBars.assertSameCandles(lake.candles(s.key().market(), s.key().timeframe(), Long.MIN_VALUE,
                                 Long.MAX_VALUE), store.candles(s.key().market(), s.key().timeframe()));
                     }
                 }

@@ -12,6 +12,7 @@ import io.atlasj.marketdata.imports.ImportOptions;
 import io.atlasj.marketdata.pipeline.BundledData;
 import io.atlasj.marketdata.pipeline.ImportJob;
 import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.testing.SameBars;
 import io.atlasj.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,12 +76,12 @@ class LakeTest {
                 if (k.kind() == Lake.Kind.CANDLES) {
                     candleSeries++;
                     CandleSeries want = store.candles(k.market(), k.timeframe());
-                    assertSame(lake.candles(k.market(), k.timeframe(), Long.MIN_VALUE, Long.MAX_VALUE), want);
+                    SameBars.assertSameCandles(lake.candles(k.market(), k.timeframe(), Long.MIN_VALUE, Long.MAX_VALUE), want);
                     // a range that starts and ends inside months
                     long from = want.openTime(want.size() / 3);
                     long to = want.openTime(2 * want.size() / 3);
                     if (want.size() >= 6) {
-                        assertSame(lake.candles(k.market(), k.timeframe(), from, to), want.between(from, to));
+                        SameBars.assertSameCandles(lake.candles(k.market(), k.timeframe(), from, to), want.between(from, to));
                     }
                 } else {
                     QuoteCandleSeries want = store.quoteCandles(k.market(), k.timeframe(), Long.MIN_VALUE,
@@ -137,7 +138,7 @@ class LakeTest {
                 assertThat(r.seriesWritten()).isPositive();
                 assertThat(lake.markets()).contains(ETH);
                 CandleSeries want = store.candles(ETH, Timeframe.M1);
-                assertSame(lake.candles(ETH, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE), want);
+                SameBars.assertSameCandles(lake.candles(ETH, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE), want);
             }
             // only the markets asked for
             try (Lake other = Lake.open(dir.resolve("lake2").toString())) {
@@ -169,7 +170,7 @@ class LakeTest {
                 // unchanged fingerprints: a plain export leaves the file; --rewrite writes it again
                 assertThat(lake.export(store, k -> true, false).monthsWritten()).isZero();
                 assertThat(lake.export(store, k -> true, true).monthsWritten()).isPositive();
-                assertSame(lake.candles(BTC, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE),
+                SameBars.assertSameCandles(lake.candles(BTC, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE),
                         store.candles(BTC, Timeframe.M1));
             }
         }
@@ -200,7 +201,7 @@ class LakeTest {
                 Lake.ExportReport r = lake.export(store, k -> true, false);
                 assertThat(r.seriesWritten()).isEqualTo(1);
                 assertThat(r.monthsWritten()).isZero(); // its months were intact: the checksums say so
-                assertSame(lake.candles(BTC, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE),
+                SameBars.assertSameCandles(lake.candles(BTC, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE),
                         store.candles(BTC, Timeframe.M1));
             }
         }
@@ -216,7 +217,7 @@ class LakeTest {
                 ParquetSeries.write(want, true, file, conf, java.util.Map.of(), dictionary);
                 ParquetSeries.Columns got = ParquetSeries.read(file, true, conf);
                 assertThat(Lake.crc(got)).as("dictionary " + dictionary).isEqualTo(Lake.crc(want));
-                assertSame(ParquetSeries.candles(BTC, Timeframe.M1, got), store.candles(BTC, Timeframe.M1));
+                SameBars.assertSameCandles(ParquetSeries.candles(BTC, Timeframe.M1, got), store.candles(BTC, Timeframe.M1));
             }
         }
     }
@@ -230,19 +231,5 @@ class LakeTest {
         Files.writeString(lakeDir.resolve(Lake.CATALOGUE), "{not json");
         assertThatThrownBy(() -> Lake.open(lakeDir.toString())).isInstanceOf(Lake.LakeException.class)
                 .hasMessageContaining(Lake.CATALOGUE).hasMessageContaining("not a lake catalogue");
-    }
-
-    static void assertSame(CandleSeries got, CandleSeries want) {
-        assertThat(got.size()).isEqualTo(want.size()).isPositive();
-        assertThat(got.openTimes()).isEqualTo(want.openTimes());
-        assertThat(got.opens()).isEqualTo(want.opens());
-        assertThat(got.highs()).isEqualTo(want.highs());
-        assertThat(got.lows()).isEqualTo(want.lows());
-        assertThat(got.closes()).isEqualTo(want.closes());
-        assertThat(got.volumes()).isEqualTo(want.volumes());
-        assertThat(got.quoteVolumes()).isEqualTo(want.quoteVolumes());
-        assertThat(got.tradeCounts()).isEqualTo(want.tradeCounts());
-        assertThat(got.takerBuyVolumes()).isEqualTo(want.takerBuyVolumes());
-        assertThat(got.sources()).isEqualTo(want.sources());
     }
 }
