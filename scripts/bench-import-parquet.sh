@@ -13,8 +13,8 @@ runs="${1:-5}"
 if [ ! -f "$data" ]; then echo "needs $data (../shared/data beside the project)" >&2; exit 1; fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-gunzip -c "$data" > "$work/link.csv"
-ATLAS_HOME="$work/prep" "$root/atlas" data import --format binance-klines --exchange binance-um "$work/link.csv" >/dev/null
+gunzip -c "$data" > "$work/LINKUSDT-1m-2023-02.csv"
+ATLAS_HOME="$work/prep" "$root/atlas" data import --format binance-klines --exchange binance-um "$work/LINKUSDT-1m-2023-02.csv" >/dev/null
 ATLAS_HOME="$work/prep" "$root/atlas" data export --to "$work/lake" --timeframe 1m >/dev/null
 cp "$work/lake/candles/exchange=binance-um/symbol=linkusdt/timeframe=1m/month=2023-02/part-0.parquet" "$work/link.parquet"
 cat > "$work/parquet.sh" <<EOS
@@ -23,8 +23,8 @@ rm -rf "$work/h1"; ATLAS_HOME="$work/h1" exec "$root/atlas" data import --format
 EOS
 cat > "$work/csv.sh" <<EOS
 #!/bin/sh
-rm -rf "$work/h2"; ATLAS_HOME="$work/h2" exec "$root/atlas" data import --format binance-klines --exchange binance-um "$work/link.csv"
+rm -rf "$work/h2"; ATLAS_HOME="$work/h2" exec "$root/atlas" data import --format binance-klines --exchange binance-um "$work/LINKUSDT-1m-2023-02.csv"
 EOS
 chmod +x "$work/parquet.sh" "$work/csv.sh"
-ls -l "$work/link.csv" "$work/link.parquet" | awk '{print $5 " bytes: " $9}'
+ls -l "$work/LINKUSDT-1m-2023-02.csv" "$work/link.parquet" | awk '{print $5 " bytes: " $9}'
 "$here/bench/interleave.sh" "$runs" Parquet "$work/parquet.sh" CSV "$work/csv.sh"
