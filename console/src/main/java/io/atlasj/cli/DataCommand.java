@@ -487,18 +487,11 @@ final class DataCommand {
                             + (ms.isEmpty() && tfs.isEmpty() ? "" : " of the markets and timeframes asked for")
                             + " (see 'atlas data list')");
                 }
-                out.println(describe(r, at));
+                out.println(r.describe(at));
             } catch (Lake.LakeException e) {
                 throw new UserException(e.getMessage());
             }
             return 0;
-        }
-
-        static String describe(Lake.ExportReport r, String at) {
-            return String.format(Locale.ROOT, "lake %s: %d series written (%d months, %s rows; %d months unchanged, %d "
-                            + "deleted), %d series unchanged, in %d ms", at, r.seriesWritten(), r.monthsWritten(),
-                    Formats.count(r.rowsWritten()), r.monthsUnchanged(), r.monthsDeleted(), r.seriesUnchanged(),
-                    r.millis());
         }
     }
 }

@@ -13,9 +13,7 @@ import io.atlasj.features.set.FeatureLabelSet;
 import io.atlasj.features.set.FeatureMatrix;
 import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.features.set.FeaturesetCache;
-import io.atlasj.features.spark.LakeSource;
-import io.atlasj.features.spark.SparkEngine;
-import io.atlasj.marketdata.lake.Lake;
+import io.atlasj.features.spark.SparkBuilds;
 import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -251,16 +249,10 @@ final class FeaturesCommand {
                     return new FeatureSetBuilder(SeriesSource.of(store)).buildAll(sets, f, t, cache, threads);
                 }
             }
-            String at = lake != null ? lake : home.lake().toString();
-            try (Lake l = Lake.open(at)) {
-                if (lake == null) {
-                    try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
-                        pw.println(DataCommand.Export.describe(l.export(store, k -> true, false), at));
-                    }
-                }
-                try (SparkEngine spark = SparkEngine.start(master, l)) {
-                    return new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, f, t, cache, spark);
-                }
+            // with --lake the store is not opened: the lake may be all this machine has
+            try (MarketDataStore store = lake == null ? MarketDataStore.open(home.marketData()) : null;
+                 SparkBuilds spark = new SparkBuilds(home, store, pw::println)) {
+                return spark.buildAll(sets, f, t, cache, master, lake);
             }
         }
 

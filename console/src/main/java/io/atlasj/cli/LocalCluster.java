@@ -86,7 +86,8 @@ final class LocalCluster implements AutoCloseable {
         Path log = logs.resolve(role.replace(',', '+') + "-" + same + "-" + port + ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        // Arrow needs java.nio open, and a coordinator that builds a unit's featureset with Spark needs Spark's list
+        cmd.addAll(io.atlasj.features.spark.SparkEngine.JVM_OPTIONS);
         cmd.add(role.equals("trainer") ? "-Xmx2g" : "-Xmx1g");
         cmd.add("-Dlog4j2.level=INFO");
         cmd.add("-cp");

@@ -352,6 +352,17 @@ public final class WorkSpecYaml {
             String setName = null;
             FeatureLabelSet set = null;
             YNode fs = m.entries().get("featureset");
+            FeatureBuild build = FeatureBuild.LOCAL;
+            if (fs instanceof YNode.Map fm) {
+                build = featureBuild(fm, path + ".featureset");
+                java.util.Map<String, YNode> rest = new java.util.LinkedHashMap<>(fm.entries());
+                java.util.Map<String, YNode.Scalar> restKeys = new java.util.LinkedHashMap<>(fm.keys());
+                rest.keySet().removeAll(BUILD_FIELDS);
+                restKeys.keySet().removeAll(BUILD_FIELDS);
+                // {name: quickstart, engine: spark} names a featureset; with features it is one written inline
+                fs = rest.keySet().equals(Set.of("name")) ? rest.get("name")
+                        : new YNode.Map(rest, restKeys, fm.line(), fm.column());
+            }
             if (fs instanceof YNode.Scalar) {
                 setName = text(fs, path + ".featureset");
                 if (setName != null) {
@@ -440,7 +451,22 @@ public final class WorkSpecYaml {
             long t = to;
             String sn = setName;
             FeatureLabelSet fls = set;
-            return checked(n, path, () -> new WorkUnit(name, sn, fls, f, t, ds, split, models, search));
+            FeatureBuild fb = build;
+            return checked(n, path, () -> new WorkUnit(name, sn, fls, f, t, ds, split, models, search, fb));
+        }
+
+        /** {@code engine}, {@code master} and {@code lake} of a unit's featureset mapping. */
+        FeatureBuild featureBuild(YNode.Map fm, String path) {
+            java.util.Map<String, String> v = new java.util.HashMap<>();
+            for (String k : BUILD_FIELDS) {
+                if (fm.entries().containsKey(k)) {
+                    v.put(k, text(fm.entries().get(k), path + "." + k));
+                }
+            }
+            YNode at = fm.entries().getOrDefault("engine", fm);
+            FeatureBuild b = checked(at, path + (fm.entries().containsKey("engine") ? ".engine" : ""),
+                    () -> new FeatureBuild(v.getOrDefault("engine", "local"), v.get("master"), v.get("lake")));
+            return b == null ? FeatureBuild.LOCAL : b;
         }
 
         /** {@code search: {type: asha, resource: epochs, min: 2, max: 50, reduction: 3}} or {@code {type: median, ...}}. */
@@ -969,6 +995,9 @@ public final class WorkSpecYaml {
         }
     }
 
+    /** The fields of a unit's featureset mapping that say how it is built (see {@link FeatureBuild}). */
+    static final Set<String> BUILD_FIELDS = Set.of("engine", "master", "lake");
+
     // ------------------------------------------------------------------ writing
 
     /**
@@ -979,9 +1008,21 @@ public final class WorkSpecYaml {
         WorkSpec.Builder b = WorkSpec.builder(s.name()).execution(s.execution()).costs(s.costs()).trading(s.trading());
         for (WorkUnit u : s.units()) {
             b.unit(new WorkUnit(u.name(), null, u.featureset(), u.from(), u.to(), u.dataset(), u.split(), u.models(),
-                    u.search()));
+                    u.search(), u.build()));
         }
         return write(b.build());
+    }
+
+    /** {@code engine}, {@code master} and {@code lake} of a Spark build, each after {@code separator}. */
+    private static String buildFields(FeatureBuild b, String separator) {
+        StringBuilder sb = new StringBuilder(separator + "engine: spark");
+        if (b.master() != null) {
+            sb.append(separator).append("master: ").append(q(b.master()));
+        }
+        if (b.lake() != null) {
+            sb.append(separator).append("lake: ").append(q(b.lake()));
+        }
+        return sb.toString();
     }
 
     /** The spec as YAML; named featuresets by name, inline ones inline. */
@@ -1005,11 +1046,17 @@ public final class WorkSpecYaml {
         sb.append("units:\n");
         for (WorkUnit u : s.units()) {
             sb.append("  - name: ").append(q(u.name())).append('\n');
-            if (u.featuresetName() != null) {
+            if (u.featuresetName() != null && u.build().spark()) {
+                sb.append("    featureset: {name: ").append(q(u.featuresetName())).append(buildFields(u.build(), ", "))
+                        .append("}\n");
+            } else if (u.featuresetName() != null) {
                 sb.append("    featureset: ").append(q(u.featuresetName())).append('\n');
             } else {
                 FeatureLabelSet f = u.featureset();
                 sb.append("    featureset:\n      name: ").append(q(f.name())).append('\n');
+                if (u.build().spark()) {
+                    sb.append(buildFields(u.build(), "\n      ").substring(1)).append('\n');
+                }
                 sb.append("      base: {market: ").append(q(f.baseMarket().toString())).append(", timeframe: ")
                         .append(f.baseTimeframe()).append("}\n");
                 if (f.defaultExchange() != null || f.defaultQuote() != null) {

@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param from           first row (UTC ms, inclusive), or {@link Long#MIN_VALUE} for all data
  * @param to             end (UTC ms, exclusive), or {@link Long#MAX_VALUE}
  * @param search         whether its trials may stop early, comparing each other ({@link Search#NONE}: no)
+ * @param build          which engine builds its featureset ({@link FeatureBuild#LOCAL} by default)
  */
 public record WorkUnit(String name, String featuresetName, FeatureLabelSet featureset, long from, long to,
-                       DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models, Search search) {
+                       DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models, Search search,
+                       FeatureBuild build) {
+    /** A unit whose featureset the local engine builds. */
+    public WorkUnit(String name, String featuresetName, FeatureLabelSet featureset, long from, long to,
+                    DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models, Search search) {
+        this(name, featuresetName, featureset, from, to, dataset, split, models, search, FeatureBuild.LOCAL);
+    }
+
     /** A unit whose trials all train to their end. */
     public WorkUnit(String name, String featuresetName, FeatureLabelSet featureset, long from, long to,
                     DatasetOptions dataset, SplitPolicy split, List<ModelEntry> models) {
@@ -23,6 +31,7 @@ public record WorkUnit(String name, String featuresetName, FeatureLabelSet featu
 
     public WorkUnit {
         search = search == null ? Search.NONE : search;
+        build = build == null ? FeatureBuild.LOCAL : build;
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(featureset, "featureset");
         Objects.requireNonNull(dataset, "dataset");

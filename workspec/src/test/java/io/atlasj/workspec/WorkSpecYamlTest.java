@@ -313,6 +313,45 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void aUnitMayAskForSparkBuildsWhichKeepTheKeysAndSurviveTheCopySentToACluster() {
+        String yaml = """
+                name: s
+                units:
+                  - name: u
+                    featureset: {name: quickstart, engine: spark, master: "local[2]"}
+                    dataset: {task: regression, label: "FutureReturn(1)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: l, type: linear}
+                """;
+        FeaturesetLocator loc = FeaturesetLocator.beside(SPECS.resolve("x.yaml"));
+        WorkSpec ws = WorkSpecYaml.read("s.yaml", yaml, loc, false);
+        assertThat(ws.units().get(0).build()).isEqualTo(new FeatureBuild("spark", "local[2]", null));
+        assertThat(ws.units().get(0).featuresetName()).isEqualTo("quickstart");
+        WorkSpec local = WorkSpecYaml.read("l.yaml", yaml.replace(", engine: spark, master: \"local[2]\"}", "}"),
+                loc, false);
+        assertThat(local.units().get(0).build()).isEqualTo(FeatureBuild.LOCAL);
+        // the engine is not part of a model's identity: both engines build the same matrix
+        assertThat(Expander.expand(ws).get(0).key()).isEqualTo(Expander.expand(local).get(0).key());
+        for (String copy : List.of(WorkSpecYaml.write(ws), WorkSpecYaml.writeSelfContained(ws))) {
+            WorkSpec back = WorkSpecYaml.read("copy.yaml", copy, loc, false);
+            assertThat(back.units().get(0).build()).as(copy).isEqualTo(ws.units().get(0).build());
+            assertThat(Expander.expand(back).get(0).key()).isEqualTo(Expander.expand(ws).get(0).key());
+        }
+        WorkSpec lake = WorkSpecYaml.read("k.yaml", yaml.replace("master: \"local[2]\"", "lake: /data/lake"), loc, false);
+        assertThat(lake.units().get(0).build()).isEqualTo(new FeatureBuild("spark", null, "/data/lake"));
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad.yaml", yaml.replace("engine: spark", "engine: flink"), loc, false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("bad.yaml:4:").contains("units[0].featureset.engine").contains("local or spark"));
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad2.yaml", yaml.replace("engine: spark, ", ""), loc, false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("bad2.yaml:4:").contains("master is for engine: spark only"));
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad3.yaml", yaml.replace("local[2]", "yarn"), loc, false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("bad3.yaml:4:").contains("spark://HOST:PORT").contains("'yarn'"));
+    }
+
+    @Test
     void tradingCostsAreReadWrittenAndRefusedWithTheirPlace() {
         String yaml = """
                 name: c

@@ -104,6 +104,12 @@ public final class Lake implements AutoCloseable {
     /** What an export did. */
     public record ExportReport(int seriesWritten, int seriesUnchanged, int monthsWritten, int monthsUnchanged,
                                int monthsDeleted, long rowsWritten, long millis) {
+        /** One line for the user, about the lake at {@code at}. */
+        public String describe(String at) {
+            return String.format(java.util.Locale.ROOT, "lake %s: %d series written (%d months, %,d rows; %d months "
+                    + "unchanged, %d deleted), %d series unchanged, in %d ms", at, seriesWritten, monthsWritten,
+                    rowsWritten, monthsUnchanged, monthsDeleted, seriesUnchanged, millis);
+        }
     }
 
     private final String location;

@@ -4,6 +4,7 @@ import io.atlasj.features.eval.SeriesSource;
 import io.atlasj.features.set.FeatureLabelSet;
 import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.features.set.FeaturesetCache;
+import io.atlasj.features.spark.SparkBuilds;
 import io.atlasj.home.AtlasHome;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.trainer.engine.KeyRecord;
@@ -56,6 +57,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * fail); reports of stale attempts are ignored, so a key ends with exactly one result.
  */
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
+    /** For work off the actor's thread (feature builds), where the actor context must not be used. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Coordinator.class);
+
     /**
      * Checked when a slot asks for work: nodes of another protocol version are refused. 2: typed outcomes; 3: trials
      * stopped by a search (epoch reports and stops).
@@ -199,6 +203,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         /** What the dashboard follows. */
         final io.atlasj.trainer.journal.RunJournal journal;
         final Map<String, ModelSpec> specs = new HashMap<>();
+        /** How each unit's featureset is built (the local engine or Spark). */
+        final Map<String, io.atlasj.workspec.FeatureBuild> builds = new HashMap<>();
         final Set<ActorRef<ClientEvent>> followers = new HashSet<>();
         final List<ClientEvent.Line> newlyFinished = new ArrayList<>();
         /** Keys handed to the harvester (or waiting for one), re-sent to a new harvester. */
@@ -225,6 +231,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             this.journal = io.atlasj.trainer.journal.RunJournal.open(journals, run.runId());
             journal.begin(run.runId(), run.workspec(), run.specYaml(), "cluster", 0, models, System.currentTimeMillis());
             models.forEach(m -> specs.put(m.key(), m));
+            spec.units().forEach(u -> builds.put(u.name(), u.build()));
         }
 
         boolean ready() {
@@ -479,12 +486,22 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             FeatureSetBuilder builder = new FeatureSetBuilder(SeriesSource.of(store));
             FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
             Map<String, String> out = new HashMap<>();
-            for (var e : perUnit.entrySet()) {
-                ModelSpec m = e.getValue();
-                FeatureSetBuilder.Built b = builder.build(m.featureset(), m.from(), m.to(), cache);
-                out.put(e.getKey(), b.file().orElseThrow(() -> new IllegalStateException("unit " + e.getKey()
-                        + ": its featureset cannot be cached (the data source gives no fingerprint)"))
-                        .getParent().getFileName().toString());
+            try (SparkBuilds spark = new SparkBuilds(home, store, line -> LOG.info("run {}: {}", id, line))) {
+                for (var e : perUnit.entrySet()) {
+                    ModelSpec m = e.getValue();
+                    io.atlasj.workspec.FeatureBuild how = s.builds.getOrDefault(e.getKey(),
+                            io.atlasj.workspec.FeatureBuild.LOCAL);
+                    FeatureSetBuilder.Built b = how.spark()
+                            ? spark.build(m.featureset(), m.from(), m.to(), cache, how.master(), how.lake())
+                            : builder.build(m.featureset(), m.from(), m.to(), cache);
+                    if (how.spark()) {
+                        LOG.info("run {}: unit {}: featureset {} by Spark ({})", id, e.getKey(),
+                                b.cacheHit() ? "from the cache" : "built", how.master() == null ? "local[*]" : how.master());
+                    }
+                    out.put(e.getKey(), b.file().orElseThrow(() -> new IllegalStateException("unit " + e.getKey()
+                            + ": its featureset cannot be cached (the data source gives no fingerprint)"))
+                            .getParent().getFileName().toString());
+                }
             }
             return out;
         }, builds), (ok, err) -> new Built(id, ok, err));

@@ -6,6 +6,8 @@ import io.atlasj.features.eval.SeriesSource;
 import io.atlasj.features.set.FeatureMatrix;
 import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.features.set.FeaturesetCache;
+import io.atlasj.features.spark.SparkBuilds;
+import io.atlasj.workspec.FeatureBuild;
 import io.atlasj.home.AtlasHome;
 import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.trainer.data.DatasetPreparer;
@@ -249,9 +251,17 @@ public final class LocalRunner {
             toTrain = models.size() - present.size();
             FeatureSetBuilder builder = new FeatureSetBuilder(SeriesSource.of(store));
             FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
-            for (ModelSpec m : models) {
-                if (m.type() != ModelType.ENSEMBLE && !skipped.contains(m.key())) {
-                    matrices.computeIfAbsent(m.unit(), u -> builder.build(m.featureset(), m.from(), m.to(), cache).matrix());
+            Map<String, FeatureBuild> how = new HashMap<>();
+            ws.units().forEach(u -> how.put(u.name(), u.build()));
+            // Spark, when a unit asks for it, only for the builds: its driver is stopped before training starts
+            try (SparkBuilds spark = new SparkBuilds(home, store, line -> LOG.info("{}", line))) {
+                for (ModelSpec m : models) {
+                    if (m.type() != ModelType.ENSEMBLE && !skipped.contains(m.key())) {
+                        FeatureBuild b = how.getOrDefault(m.unit(), FeatureBuild.LOCAL);
+                        matrices.computeIfAbsent(m.unit(), u -> (b.spark()
+                                ? spark.build(m.featureset(), m.from(), m.to(), cache, b.master(), b.lake())
+                                : builder.build(m.featureset(), m.from(), m.to(), cache)).matrix());
+                    }
                 }
             }
             for (int i = 0; i < slots; i++) {
