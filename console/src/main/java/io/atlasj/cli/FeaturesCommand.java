@@ -153,8 +153,8 @@ final class FeaturesCommand {
         String from;
         @Option(names = "--to", paramLabel = "TIME", description = "End (UTC), exclusive.")
         String to;
-        @Option(names = "--out", paramLabel = "FILE", description = "Also write the matrix to FILE.arrow or FILE.csv "
-                + "(with --markets, a name with {market} in it, e.g. 'out/{market}.arrow').")
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the matrix to FILE.arrow, FILE.parquet "
+                + "(pandas, Spark, DuckDB read it as a table) or FILE.csv (with --markets, a name with {market} in it, e.g. 'out/{market}.arrow').")
         Path out;
         @Option(names = "--markets", split = ",", paramLabel = "MARKET", description = "Build the set over each of "
                 + "these base markets instead of its own (exchange:symbol, comma-separated): features and labels that "
@@ -182,8 +182,9 @@ final class FeaturesCommand {
             FeatureLabelSet fls = load(set);
             long f = from == null ? Long.MIN_VALUE / 4 : Formats.parseTime(from, "--from");
             long t = to == null ? Long.MAX_VALUE / 4 : Formats.parseTime(to, "--to");
-            if (out != null && !out.toString().endsWith(".arrow") && !out.toString().endsWith(".csv")) {
-                throw new UserException("--out must end in .arrow or .csv, got " + out);
+            if (out != null && !out.toString().endsWith(".arrow") && !out.toString().endsWith(".csv")
+                    && !out.toString().endsWith(".parquet")) {
+                throw new UserException("--out must end in .arrow, .parquet or .csv, got " + out);
             }
             if (!engine.equals("local") && !engine.equals("spark")) {
                 throw new UserException("--engine " + engine + ": use local or spark");
@@ -258,9 +259,13 @@ final class FeaturesCommand {
 
         /**
          * Writes a built matrix to {@code file}. An Arrow file is the cache's own file, linked (a second name for the
-         * same bytes, nothing written again) or copied where a link cannot be made; a CSV is written out.
+         * same bytes, nothing written again) or copied where a link cannot be made; Parquet and CSV are written out.
          */
         private static void write(FeatureSetBuilder.Built built, Path file) throws IOException {
+            if (file.toString().endsWith(".parquet")) {
+                built.matrix().writeParquet(file);
+                return;
+            }
             if (!file.toString().endsWith(".arrow")) {
                 built.matrix().writeCsv(file);
                 return;

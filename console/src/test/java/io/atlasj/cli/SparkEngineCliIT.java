@@ -46,6 +46,13 @@ class SparkEngineCliIT {
         var fromLocal = FeaturesetCache.read(Path.of(rebuilt.lines().filter(l -> l.startsWith("built in "))
                 .findFirst().orElseThrow().replaceFirst(".*cached: ", "")));
         assertThat(fromSpark.time()).isEqualTo(fromLocal.time());
+        // the matrix as a Parquet table, beside the cache's Arrow file
+        Path table = home.resolve("quickstart.parquet");
+        assertThat(run(0, "features", "build", "quickstart", "--out", table.toString())[0]).contains("wrote " + table);
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(table), 4);
+        assertThat(new String(head, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PAR1");
+        assertThat(run(1, "features", "build", "quickstart", "--out", "q.xlsx")[1])
+                .contains("--out must end in .arrow, .parquet or .csv");
         for (int c = 0; c < fromLocal.featureIds().size(); c++) {
             assertThat(fromSpark.features()[c]).as(fromLocal.featureIds().get(c)).isEqualTo(fromLocal.features()[c]);
         }

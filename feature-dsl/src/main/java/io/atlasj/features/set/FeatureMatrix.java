@@ -99,6 +99,52 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Writes an Apache Parquet file that pandas, pyarrow, polars, DuckDB and Spark read as a table: {@code time} (a
+     * UTC millisecond timestamp), then one double column per feature and per label named by its id, ZSTD-compressed;
+     * the file's metadata holds the set's name, which columns are labels and the data fingerprint. Temp file, then
+     * rename.
+     */
+    public void writeParquet(Path file) throws IOException {
+        org.apache.parquet.schema.Types.MessageTypeBuilder b = org.apache.parquet.schema.Types.buildMessage();
+        b.required(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64)
+                .as(org.apache.parquet.schema.LogicalTypeAnnotation.timestampType(true,
+                        org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.MILLIS)).named("time");
+        List<String> columns = new ArrayList<>(featureIds);
+        columns.addAll(labelIds);
+        for (String id : columns) {
+            b.required(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE).named(id);
+        }
+        org.apache.parquet.schema.MessageType schema = b.named("featureset");
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("atlas.featureset", name);
+        meta.put("atlas.features", String.valueOf(featureIds.size()));
+        meta.put("atlas.labels", String.join("\n", labelIds));
+        meta.put("atlas.data", String.join("\n", dataFingerprint));
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        Files.delete(tmp); // the writer creates it
+        var groups = new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema);
+        try (var w = org.apache.parquet.hadoop.example.ExampleParquetWriter
+                .builder(new org.apache.parquet.io.LocalOutputFile(tmp)).withType(schema).withExtraMetaData(meta)
+                .withCompressionCodec(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD)
+                .withDictionaryEncoding(false).build()) {
+            for (int r = 0; r < time.length; r++) {
+                var g = groups.newGroup().append("time", time[r]);
+                for (int c = 0; c < features.length; c++) {
+                    g.add(c + 1, features[c][r]);
+                }
+                for (int c = 0; c < labels.length; c++) {
+                    g.add(features.length + c + 1, labels[c][r]);
+                }
+                w.write(g);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private static String csv(String s) {
         return "\"" + s.replace("\"", "\"\"") + "\"";
     }

@@ -171,4 +171,31 @@ class SparkEngineIT {
         assertThat(agg.getDouble(1)).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-6 * Math.abs(sum)));
         assertThat(((java.sql.Timestamp) agg.get(2)).getTime()).isEqualTo(want.openTime(0));
     }
+
+    @Test
+    void aMatrixWrittenAsParquetIsTheSameTableInSpark() throws Exception {
+        FeatureLabelSet set = FeatureLabelSet.builder("pq").base(BTC.toString(), "1m").defaults("coinbase", "usd")
+                .features(LogReturns(1), EMA(30), RSI(14)).labels(FutureReturn(3), UpDown(3)).build();
+        FeatureMatrix m = new FeatureSetBuilder(SeriesSource.of(store)).build(set, Long.MIN_VALUE, Long.MAX_VALUE);
+        Path file = dir.resolve("pq.parquet");
+        m.writeParquet(file);
+        var table = spark.read().parquet(file.toString());
+        List<String> want = new ArrayList<>(List.of("time"));
+        want.addAll(m.featureIds());
+        want.addAll(m.labelIds());
+        assertThat(table.columns()).containsExactlyElementsOf(want);
+        List<Row> rows = table.collectAsList();
+        assertThat(rows.size()).isEqualTo(m.rows()).isGreaterThan(500);
+        for (int r = 0; r < rows.size(); r++) {
+            Row row = rows.get(r);
+            assertThat(((java.sql.Timestamp) row.get(0)).getTime()).isEqualTo(m.time()[r]);
+            for (int c = 0; c < m.features().length; c++) {
+                assertThat(Double.doubleToRawLongBits(row.getDouble(1 + c)))
+                        .isEqualTo(Double.doubleToRawLongBits(m.features()[c][r]));
+            }
+            for (int c = 0; c < m.labels().length; c++) {
+                assertThat(row.getDouble(1 + m.features().length + c)).isEqualTo(m.labels()[c][r]);
+            }
+        }
+    }
 }
