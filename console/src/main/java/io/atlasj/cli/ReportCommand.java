@@ -72,6 +72,17 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             name = workspec;
         }
+        String runOf = null;
+        if (text == null) {
+            // only the name: price at the spec its newest run was made with, as recorded in the run's journal
+            var recorded = RunSpecs.latest(home, name);
+            if (recorded.isPresent()) {
+                text = recorded.get().yaml();
+                costs = recorded.get().spec().costs();
+                rules = recorded.get().spec().trading();
+                runOf = recorded.get().runId();
+            }
+        }
         List<java.nio.file.Path> folders;
         List<String> warnings = new ArrayList<>();
         try (ResultsStore store = ResultsStore.open(home.results(), home.runs())) {
@@ -112,9 +123,11 @@ final class ReportCommand implements Callable<Integer> {
         }
         o.print(Formats.table(List.of("#", "UNIT", "MODEL", "OUT-OF-SAMPLE", "NET SHARPE/BAR", "NET RETURN", "MAX DD"),
                 rows));
-        o.println((costs != null ? "costs: " + costs + " (WorkSpec)" : "costs: each exchange's default"
-                + (text == null ? " (give the WorkSpec file to use its costs)" : " (the WorkSpec sets none)"))
-                + "; " + rules);
+        String whose = runOf != null ? "the WorkSpec of run " + runOf : "the WorkSpec";
+        o.println((costs != null ? "costs: " + costs + " (" + (runOf != null ? whose : "WorkSpec") + ")"
+                : "costs: each exchange's default"
+                + (text == null ? " (no run of it is journaled here: give the WorkSpec file to use its costs)"
+                        : " (" + whose + " sets none)")) + "; " + rules);
         for (TrialFamily f : w.families()) {
             o.println("verdict " + f.unit() + ": " + f.verdict());
         }

@@ -55,7 +55,8 @@ class ReportCliTest {
         // every model traded in money: net Sharpe per bar, net return and drawdown in % on each of the 10 rows
         assertThat(out.lines().filter(l -> l.matches("^\\d+ +\\S+.* -?\\d\\.\\d{4} +[-+]\\d+\\.\\d\\d% +\\d+\\.\\d\\d%$"))
                 .count()).isEqualTo(10);
-        assertThat(out).contains("costs: each exchange's default (give the WorkSpec file to use its costs)")
+        assertThat(out).contains("costs: each exchange's default (no run of it is journaled here: give the WorkSpec "
+                + "file to use its costs)")
                 .doesNotContain("direction units").contains("after costs");
         String html = Files.readString(index);
         assertThat(html).contains("the WorkSpec file was not given").contains("net Sharpe/bar")
@@ -73,6 +74,32 @@ class ReportCliTest {
         assertThat(out).contains("costs: fee 10 bps + half of a 2 bp spread (WorkSpec)");
         assertThat(Files.readString(dir.resolve("index.html"))).contains("name: quickstart")
                 .contains("l2: [0.0, 0.001, 0.01, 0.1]").contains("fee 10 bps + half of a 2 bp spread (WorkSpec)");
+    }
+
+    @Test
+    void reportByNameTradesAtTheCostsOfTheSpecItsNewestRunRecorded() throws Exception {
+        run(0, "data", "import", "--bundled");
+        Path file = home.resolve("costly.yaml");
+        Files.writeString(file, Files.readString(Path.of("..", "configs", "workspecs", "quickstart.yaml"))
+                .replace("execution: {", "costs: {feeBps: 10, spreadBps: 2}\ntrading: {book: non-overlapping}\n"
+                        + "execution: {"));
+        var ws = io.atlasj.workspec.WorkSpecYaml.read(file);
+        var models = io.atlasj.workspec.Expander.expand(ws);
+        // an older run at the defaults, then the newest with costs: the newest one's spec prices the results
+        try (var old = io.atlasj.trainer.journal.RunJournal.open(home.resolve("journal"), "quickstart-old")) {
+            old.begin("quickstart-old", "quickstart", io.atlasj.workspec.WorkSpecYaml.writeSelfContained(
+                    io.atlasj.workspec.WorkSpecYaml.read(Path.of("..", "configs", "workspecs", "quickstart.yaml"))),
+                    "local", 1, models, 1_000L);
+        }
+        try (var j = io.atlasj.trainer.journal.RunJournal.open(home.resolve("journal"), "quickstart-new")) {
+            j.begin("quickstart-new", "quickstart", io.atlasj.workspec.WorkSpecYaml.writeSelfContained(ws), "local", 1,
+                    models, 2_000L);
+        }
+        String out = run(0, "report", "quickstart", "--max-cards", "0");
+        assertThat(out).contains("costs: fee 10 bps + half of a 2 bp spread (the WorkSpec of run quickstart-new)")
+                .contains("non-overlapping");
+        assertThat(Files.readString(home.resolve("reports/quickstart/index.html"))).contains("feeBps: 10")
+                .doesNotContain("the WorkSpec file was not given");
     }
 
     /** Results whose market is not in the store are listed, not traded, and say why. */

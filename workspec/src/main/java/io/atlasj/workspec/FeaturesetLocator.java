@@ -21,6 +21,19 @@ public interface FeaturesetLocator {
     /** Names to suggest when a name is not found. */
     List<String> known();
 
+    /** Finds nothing: for self-contained specs (a run's journal, a spec sent to a cluster), whose sets are inline. */
+    FeaturesetLocator NONE = new FeaturesetLocator() {
+        @Override
+        public Optional<FeatureLabelSet> find(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<String> known() {
+            return List.of();
+        }
+    };
+
     static FeaturesetLocator beside(Path specFile) {
         Path dir = specFile.toAbsolutePath().getParent();
         Path sets = dir == null ? null : dir.resolveSibling("featuresets");

@@ -23,17 +23,7 @@ class WorkSpecYamlTest {
         WorkSpec spec = WorkSpecYaml.read(SPECS.resolve("quickstart.yaml"));
         String yaml = WorkSpecYaml.writeSelfContained(spec);
         assertThat(yaml).doesNotContain("featureset: \"quickstart\"").doesNotContain("featureset: quickstart\n");
-        FeaturesetLocator none = new FeaturesetLocator() {
-            @Override
-            public java.util.Optional<FeatureLabelSet> find(String name) {
-                return java.util.Optional.empty();
-            }
-
-            @Override
-            public List<String> known() {
-                return List.of();
-            }
-        };
+        FeaturesetLocator none = FeaturesetLocator.NONE;
         WorkSpec copy = WorkSpecYaml.read("sent.yaml", yaml, none, false);
         assertThat(Expander.expand(copy).stream().map(ModelSpec::key).toList())
                 .isEqualTo(Expander.expand(spec).stream().map(ModelSpec::key).toList());

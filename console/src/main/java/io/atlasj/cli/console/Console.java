@@ -198,8 +198,9 @@ public final class Console {
 
     /**
      * The results of a WorkSpec, through the results store (damaged ones left out, with a warning), traded at the
-     * WorkSpec's costs when {@code workspec} is its file ({@code "configs/workspecs/quickstart.yaml"}), else at each
-     * exchange's default ({@code "quickstart"}).
+     * WorkSpec's costs and trading rules: the file's when {@code workspec} is its file
+     * ({@code "configs/workspecs/quickstart.yaml"}), else those of the spec its newest run recorded in its journal
+     * ({@code "quickstart"}), else each exchange's default.
      */
     public static Results results(String workspec) {
         Costs costs = null;
@@ -215,6 +216,13 @@ public final class Console {
             workspec = ws.name();
             costs = ws.costs();
             rules = ws.trading();
+        } else {
+            // only the name: the spec its newest run was made with (its journal), as atlas report does
+            var recorded = io.atlasj.cli.RunSpecs.latest(home(), workspec);
+            if (recorded.isPresent()) {
+                costs = recorded.get().spec().costs();
+                rules = recorded.get().spec().trading();
+            }
         }
         List<Path> folders;
         List<String> warnings = new ArrayList<>();

@@ -221,17 +221,7 @@ final class Evaluations {
             return null;
         }
         try {
-            return WorkSpecYaml.readSubmitted("the run's journal", spec, new FeaturesetLocator() {
-                @Override
-                public Optional<io.atlasj.features.set.FeatureLabelSet> find(String name) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public List<String> known() {
-                    return List.of();
-                }
-            });
+            return WorkSpecYaml.readSubmitted("the run's journal", spec, FeaturesetLocator.NONE);
         } catch (RuntimeException e) {
             LOG.warn("dashboard: the run's WorkSpec cannot be read ({}); costs are each exchange's default", e.toString());
             return null;

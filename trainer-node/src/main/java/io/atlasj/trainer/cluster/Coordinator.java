@@ -403,17 +403,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     // ------------------------------------------------------------------ runs
 
     static WorkSpec parse(String yaml) {
-        return WorkSpecYaml.readSubmitted("submitted spec", yaml, new FeaturesetLocator() {
-            @Override
-            public Optional<FeatureLabelSet> find(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<String> known() {
-                return List.of();
-            }
-        });
+        return WorkSpecYaml.readSubmitted("submitted spec", yaml, FeaturesetLocator.NONE);
     }
 
     /** The run id: the WorkSpec's name and a hash of its self-contained text, so a rerun of the same spec is the same run. */

@@ -98,6 +98,47 @@ public final class RunJournal implements AutoCloseable {
         }
     }
 
+    /** The spec a run was started with, as its journal's first line records it. */
+    public record RecordedSpec(String runId, long at, String specYaml) {
+    }
+
+    /**
+     * The spec of the newest run of {@code workspec} among the journals in {@code dir} (self-contained: featuresets
+     * inline): what its results were made with, so a report or a console over the WorkSpec's name prices them at the
+     * costs and trading rules the run had. Empty when no journal there names it.
+     */
+    public static java.util.Optional<RecordedSpec> latestSpec(Path dir, String workspec) {
+        if (!Files.isDirectory(dir)) {
+            return java.util.Optional.empty();
+        }
+        RecordedSpec best = null;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
+                String first;
+                try (var r = Files.newBufferedReader(f, java.nio.charset.StandardCharsets.UTF_8)) {
+                    first = r.readLine();
+                }
+                if (first == null || first.isBlank()) {
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode n;
+                try {
+                    n = JSON.readTree(first);
+                } catch (IOException e) {
+                    LOG.warn("{}: its first line is not JSON ({}); skipped", f, e.getMessage());
+                    continue;
+                }
+                if ("run".equals(n.path("e").asText()) && workspec.equals(n.path("workspec").asText())
+                        && n.hasNonNull("spec") && (best == null || n.path("at").asLong() > best.at())) {
+                    best = new RecordedSpec(n.path("run").asText(), n.path("at").asLong(), n.path("spec").asText());
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the run journals in " + dir + ": " + e.getMessage(), e);
+        }
+        return java.util.Optional.ofNullable(best);
+    }
+
     /** The journal's file name for a run id: the id with anything but letters, digits, {@code .-_} made {@code _}. */
     public static String fileName(String runId) {
         return runId.replaceAll("[^A-Za-z0-9._-]", "_") + SUFFIX;
