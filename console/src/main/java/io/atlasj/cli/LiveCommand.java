@@ -100,9 +100,16 @@ final class LiveCommand {
                 description = "Publish each prediction to Redis (key and channel atlas:live:MODEL).")
         String redis;
         @Option(names = "--http-port", defaultValue = "8089", paramLabel = "PORT",
-                description = "Serve /status, /predictions and /events on 127.0.0.1:PORT (0: any free port, -1: none). "
+                description = "Serve /status, /predictions and /events on PORT (0: any free port, -1: none). "
                         + "Default: ${DEFAULT-VALUE}.")
         int httpPort;
+        @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+                description = "Address the endpoints listen on (default: ${DEFAULT-VALUE}); any other needs a token.")
+        String httpBind;
+        @Option(names = "--http-token", paramLabel = "TOKEN",
+                description = "Token the endpoints ask for (Authorization: Bearer TOKEN, or ?token=TOKEN once), at "
+                        + "least 16 characters; default: ATLAS_LIVE_TOKEN.")
+        String httpToken;
         @Option(names = "--fine-tune", paramLabel = "N",
                 description = "Event-driven training: after every N matched outcomes, fetch their inputs back by "
                         + "reference and fine-tune the model into a new version (default: off).")
@@ -152,11 +159,19 @@ final class LiveCommand {
                 throw new UserException("--speed " + speed + ": give 0 (as fast as possible) or a positive factor");
             }
             PrintWriter out = spec.commandLine().getOut();
+            io.atlasj.trainer.live.HttpAccess access;
+            try {
+                access = io.atlasj.trainer.live.HttpAccess.of("live runner", httpBind,
+                        httpToken != null ? httpToken : live.atlas.env("ATLAS_LIVE_TOKEN"),
+                        "--http-token or ATLAS_LIVE_TOKEN");
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
             LiveRunner.Options o = new LiveRunner.Options(ref.model,
                     from == null ? null : Formats.parseTime(from, "--from"),
                     to == null ? null : Formats.parseTime(to, "--to"), redis, httpPort,
                     fineTuneEvery == null ? null : new io.atlasj.trainer.live.FineTuner.FineTune(fineTuneEvery,
-                            fineTuneLr, fineTuneSteps, replayBuffer), source);
+                            fineTuneLr, fineTuneSteps, replayBuffer), source, access);
             LiveRunner.run(live.atlas.home(), o, line -> {
                 out.println(line);
                 out.flush();

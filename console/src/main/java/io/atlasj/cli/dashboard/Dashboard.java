@@ -11,21 +11,19 @@ import io.atlasj.stats.model.ModelEvaluation;
 import io.atlasj.stats.model.TrialFamily;
 import io.atlasj.trainer.journal.RunJournal;
 import io.atlasj.trainer.live.EventStreams;
+import io.atlasj.trainer.live.HttpAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,11 +61,8 @@ public final class Dashboard implements AutoCloseable {
     private final ExecutorService http;
     private final ScheduledExecutorService poller;
     private final ExecutorService evaluator;
-    private final String token;
-    private final String bind;
+    private final HttpAccess access;
     private final Map<String, Followed> runs = new ConcurrentHashMap<>();
-    /** The Host names a request without a token may give. */
-    private final Set<String> localNames;
 
     /** A followed run: its journal's state, its event streams, its money view. */
     static final class Followed {
@@ -117,13 +112,11 @@ public final class Dashboard implements AutoCloseable {
     private long polls;
     private static final int PING_EVERY = 30;
 
-    private Dashboard(AtlasHome home, HttpServer server, String token, String bind) {
+    private Dashboard(AtlasHome home, HttpServer server, HttpAccess access) {
         this.home = home;
         this.journals = home.journal();
         this.server = server;
-        this.token = token;
-        this.bind = bind;
-        this.localNames = new java.util.HashSet<>(List.of("localhost", "127.0.0.1", "[::1]", bind));
+        this.access = access;
         this.http = Executors.newCachedThreadPool(daemon("dashboard-http"));
         this.poller = Executors.newSingleThreadScheduledExecutor(daemon("dashboard-journals"));
         this.evaluator = Executors.newSingleThreadExecutor(daemon("dashboard-evaluate"));
@@ -143,22 +136,14 @@ public final class Dashboard implements AutoCloseable {
     /** {@link #start(AtlasHome, String, int, String)} with the live runners' page fed by {@code live}. */
     public static Dashboard start(AtlasHome home, String bind, int port, String token, LiveView live)
             throws IOException {
-        InetAddress address = InetAddress.getByName(bind);
-        if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
-            throw new IllegalArgumentException("the dashboard binds to " + bind + ", which other machines can reach: "
-                    + "give a token (--token or ATLAS_DASHBOARD_TOKEN), or bind to 127.0.0.1");
-        }
-        if (token != null && token.length() < 16) {
-            throw new IllegalArgumentException("the dashboard token is " + token.length() + " characters: give at "
-                    + "least 16 (for example: openssl rand -hex 16)");
-        }
+        HttpAccess access = HttpAccess.of("dashboard", bind, token, "--token or ATLAS_DASHBOARD_TOKEN");
         // small answers written as headers then body: without TCP_NODELAY each waits out a delayed ACK (about 40 ms);
         // read once by the JDK's server, so it takes effect only if no server was made before in this JVM
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 64);
-        Dashboard d = new Dashboard(home, server, token == null || token.isBlank() ? null : token, bind);
+        HttpServer server = HttpServer.create(new InetSocketAddress(access.address(), port), 64);
+        Dashboard d = new Dashboard(home, server, access);
         d.live = live;
         server.setExecutor(d.http);
         server.createContext("/", d::handle);
@@ -173,7 +158,7 @@ public final class Dashboard implements AutoCloseable {
 
     /** The address a browser opens. */
     public String url() {
-        String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : bind;
+        String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : access.bind();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
     }
 
@@ -292,7 +277,7 @@ public final class Dashboard implements AutoCloseable {
                 return;
             }
             Map<String, String> q = EventStreams.query(ex.getRequestURI());
-            if (!allowed(ex, q)) {
+            if (!access.allowed(ex, q)) {
                 return;
             }
             String path = ex.getRequestURI().getPath();
@@ -313,44 +298,6 @@ public final class Dashboard implements AutoCloseable {
                 // the response had begun
             }
         }
-    }
-
-    /** The token (when set) or, without one, a Host header naming this machine. */
-    private boolean allowed(HttpExchange ex, Map<String, String> q) throws IOException {
-        if (token == null) {
-            String host = Optional.ofNullable(ex.getRequestHeaders().getFirst("Host")).orElse("");
-            String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
-                    : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
-            if (!localNames.contains(name)) {
-                send(ex, 403, "text/plain", "host " + host + " is not this machine's dashboard\n");
-                return false;
-            }
-            return true;
-        }
-        String given = q.get("token");
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (given == null && auth != null && auth.startsWith("Bearer ")) {
-            given = auth.substring(7).trim();
-        }
-        String cookie = ex.getRequestHeaders().getFirst("Cookie");
-        if (given == null && cookie != null) {
-            for (String c : cookie.split(";")) {
-                String t = c.trim();
-                if (t.startsWith("atlas_token=")) {
-                    given = t.substring(12);
-                }
-            }
-        }
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8))) {
-            send(ex, 401, "text/plain", "this dashboard needs its token: open it with ?token=TOKEN once, or send "
-                    + "Authorization: Bearer TOKEN\n");
-            return false;
-        }
-        if (q.containsKey("token")) {
-            ex.getResponseHeaders().add("Set-Cookie", "atlas_token=" + token + "; HttpOnly; SameSite=Strict; Path=/");
-        }
-        return true;
     }
 
     private void page(HttpExchange ex, String path) throws IOException {

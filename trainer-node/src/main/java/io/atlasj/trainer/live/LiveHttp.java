@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The runner's read-only HTTP endpoints on 127.0.0.1 (the JDK's HTTP server):
+ * The runner's read-only HTTP endpoints (the JDK's HTTP server), on 127.0.0.1 unless told otherwise and then behind a
+ * token ({@link HttpAccess}, the dashboard's rule):
  * <ul>
  *   <li>{@code GET /status}: the runner's state and health (JSON);</li>
  *   <li>{@code GET /predictions?from=MS&to=MS&limit=N}: journaled entries, oldest first (JSON array);</li>
@@ -28,17 +29,25 @@ final class LiveHttp implements AutoCloseable {
     private final java.util.concurrent.ExecutorService executor;
     private final EventStreams streams = new EventStreams(1024);
 
-    LiveHttp(int port, String model, LiveJournal journal, Supplier<Map<String, Object>> status) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+    LiveHttp(HttpAccess access, int port, String model, LiveJournal journal, Supplier<Map<String, Object>> status)
+            throws IOException {
+        server = HttpServer.create(new InetSocketAddress(access.address(), port), 16);
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "live-http");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/status", ex -> json(ex, status.get()));
+        server.createContext("/status", ex -> {
+            if (access.allowed(ex, EventStreams.query(ex.getRequestURI()))) {
+                json(ex, status.get());
+            }
+        });
         server.createContext("/predictions", ex -> {
             Map<String, String> q = EventStreams.query(ex.getRequestURI());
+            if (!access.allowed(ex, q)) {
+                return;
+            }
             try {
                 long from = Long.parseLong(q.getOrDefault("from", String.valueOf(Long.MIN_VALUE)));
                 long to = Long.parseLong(q.getOrDefault("to", String.valueOf(Long.MAX_VALUE)));
@@ -53,7 +62,9 @@ final class LiveHttp implements AutoCloseable {
             }
         });
         server.createContext("/events", ex -> {
-            streams.open(ex, "atlas live predictions"); // kept open; closed when the client goes or the runner stops
+            if (access.allowed(ex, EventStreams.query(ex.getRequestURI()))) {
+                streams.open(ex, "atlas live predictions"); // kept open; closed when the client goes or the runner stops
+            }
         });
         server.start();
     }

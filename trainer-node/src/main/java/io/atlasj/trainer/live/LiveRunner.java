@@ -51,9 +51,16 @@ public final class LiveRunner {
      * @param feed     where the bars come from
      */
     public record Options(String model, Long from, Long to, String redis, int httpPort, FineTuner.FineTune fineTune,
-                          FeedSpec feed) {
+                          FeedSpec feed, HttpAccess http) {
         public Options {
             java.util.Objects.requireNonNull(feed, "feed");
+            http = http == null ? HttpAccess.loopback("live runner") : http;
+        }
+
+        /** Endpoints on 127.0.0.1 without a token. */
+        public Options(String model, Long from, Long to, String redis, int httpPort, FineTuner.FineTune fineTune,
+                       FeedSpec feed) {
+            this(model, from, to, redis, httpPort, fineTune, feed, null);
         }
 
         /** A replay at {@code speed}: 0 as fast as possible, otherwise bars per bar length (1: real time). */
@@ -214,19 +221,25 @@ public final class LiveRunner {
             state.put("model", m.name());
             state.put("version", version);
             state.put("feed", source.describe());
-            http = o.httpPort() < 0 ? null : new LiveHttp(o.httpPort(), m.name(), journal, () -> {
+            http = o.httpPort() < 0 ? null : new LiveHttp(o.http(), o.httpPort(), m.name(), journal, () -> {
                 synchronized (state) {
                     return new LinkedHashMap<>(state);
                 }
             });
         }
 
+        /** A bind address as a URL's host: 0.0.0.0 as this machine's loopback name, IPv6 in brackets. */
+        private static String host(String bind) {
+            return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]"
+                    : bind;
+        }
+
         Outcome run() {
             journal.started(m.name(), ProcessHandle.current().pid(), source.describe(), http == null ? -1 : http.port());
             out.accept("live " + m.name() + " (version " + version + ", key " + m.key() + "): " + source.describe()
                     + (last.isPresent() ? "; resuming after " + Instant.ofEpochMilli(last.getAsLong()) : "")
-                    + (http == null ? "" : "; serving http://127.0.0.1:" + http.port() + "/status, /predictions, "
-                    + "/events") + (redis == null ? "" : "; publishing to Redis key " + RedisPublisher.key(m.name())));
+                    + (http == null ? "" : "; serving http://" + host(o.http().bind()) + ":" + http.port()
+                    + "/status, /predictions, /events" + (o.http().hasToken() ? " (token required)" : "")) + (redis == null ? "" : "; publishing to Redis key " + RedisPublisher.key(m.name())));
             if (last.isPresent() && redis != null) {
                 // the last committed prediction may not have reached Redis before a crash: publish it again
                 journal.entries(m.name(), last.getAsLong(), last.getAsLong() + 1, 1).stream()

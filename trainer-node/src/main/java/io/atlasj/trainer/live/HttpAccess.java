@@ -1,0 +1,129 @@
+package io.atlasj.trainer.live;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who may read one of Atlas's HTTP servers (the dashboard, a live runner's endpoints): the one rule both follow.
+ * Bound to a loopback address without a token, a request must name this machine in its {@code Host} header (a web
+ * page elsewhere cannot read it through DNS rebinding). Bound to any other address a token is required: given as
+ * {@code Authorization: Bearer TOKEN}, or once as {@code ?token=TOKEN}, which sets an HttpOnly cookie for a browser.
+ * Tokens are compared in constant time.
+ */
+public final class HttpAccess {
+    private final String what;
+    private final InetAddress address;
+    private final String bind;
+    private final String token;
+    private final Set<String> localNames;
+
+    private HttpAccess(String what, InetAddress address, String bind, String token) {
+        this.what = what;
+        this.address = address;
+        this.bind = bind;
+        this.token = token;
+        this.localNames = new HashSet<>(List.of("localhost", "127.0.0.1", "[::1]", bind));
+    }
+
+    /** Loopback only, no token: what a server gets unless told otherwise. */
+    public static HttpAccess loopback(String what) {
+        return of(what, "127.0.0.1", null, "--token");
+    }
+
+    /**
+     * @param what      the server, for messages ({@code dashboard}, {@code live runner})
+     * @param token     null or blank for none
+     * @param tokenFrom where a user gives the token, for the hint ({@code --token or ATLAS_DASHBOARD_TOKEN})
+     * @throws IllegalArgumentException for an address other machines can reach without a token, a token under 16
+     *                                  characters, or a name that does not resolve
+     */
+    public static HttpAccess of(String what, String bind, String token, String tokenFrom) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("the " + what + " cannot bind to " + bind + ": no such address");
+        }
+        boolean none = token == null || token.isBlank();
+        if (!address.isLoopbackAddress() && none) {
+            throw new IllegalArgumentException("the " + what + " binds to " + bind + ", which other machines can "
+                    + "reach: give a token (" + tokenFrom + "), or bind to 127.0.0.1");
+        }
+        if (!none && token.length() < 16) {
+            throw new IllegalArgumentException("the " + what + " token is " + token.length() + " characters: give at "
+                    + "least 16 (for example: openssl rand -hex 16)");
+        }
+        return new HttpAccess(what, address, bind, none ? null : token);
+    }
+
+    public InetAddress address() {
+        return address;
+    }
+
+    public String bind() {
+        return bind;
+    }
+
+    public boolean hasToken() {
+        return token != null;
+    }
+
+    /**
+     * Whether the request may be answered; if not, it has been answered (401 without the token, 403 for a Host that
+     * is not this machine). {@code query} is the request's query parameters.
+     */
+    public boolean allowed(HttpExchange ex, Map<String, String> query) throws IOException {
+        if (token == null) {
+            String host = Optional.ofNullable(ex.getRequestHeaders().getFirst("Host")).orElse("");
+            String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                    : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+            if (!localNames.contains(name)) {
+                deny(ex, 403, "host " + host + " is not this machine's " + what + "\n");
+                return false;
+            }
+            return true;
+        }
+        String given = query.get("token");
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (given == null && auth != null && auth.startsWith("Bearer ")) {
+            given = auth.substring(7).trim();
+        }
+        String cookie = ex.getRequestHeaders().getFirst("Cookie");
+        if (given == null && cookie != null) {
+            for (String c : cookie.split(";")) {
+                String t = c.trim();
+                if (t.startsWith("atlas_token=")) {
+                    given = t.substring(12);
+                }
+            }
+        }
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8))) {
+            deny(ex, 401, "this " + what + " needs its token: open it with ?token=TOKEN once, or send "
+                    + "Authorization: Bearer TOKEN\n");
+            return false;
+        }
+        if (query.containsKey("token")) {
+            ex.getResponseHeaders().add("Set-Cookie", "atlas_token=" + token + "; HttpOnly; SameSite=Strict; Path=/");
+        }
+        return true;
+    }
+
+    private static void deny(HttpExchange ex, int code, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "text/plain");
+        ex.sendResponseHeaders(code, b.length);
+        try (OutputStream o = ex.getResponseBody()) {
+            o.write(b);
+        }
+    }
+}
