@@ -112,7 +112,8 @@ public final class WorkSpecYaml {
                 return null;
             }
             for (var k : m.keys().entrySet()) {
-                if (!allowed.contains(k.getKey())) {
+                // top-level x- fields hold YAML anchors for the rest of the file (x-dnn: &dnn {...}), and are ignored
+                if (!allowed.contains(k.getKey()) && !(path.isEmpty() && k.getKey().startsWith("x-"))) {
                     problem(k.getValue(), path.isEmpty() ? k.getKey() : path + "." + k.getKey(), "unknown field"
                             + Library.suggest(k.getKey(), allowed) + " (fields: " + String.join(", ", new TreeMap<String, String>(
                             allowed.stream().collect(Collectors.toMap(x -> x, x -> x))).keySet()) + ")");

@@ -342,6 +342,37 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void topLevelXFieldsHoldAnchorsThatUnitsAndModelsMerge() {
+        String yaml = """
+                name: anchored
+                x-split: &split {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                x-dnn: &dnn
+                  type: dnn
+                  hidden: [[8]]
+                  training: {epochs: 3, lr: [0.001, 0.01]}
+                units:
+                  - name: a
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: *split
+                    models:
+                      - {<<: *dnn, name: small}
+                      - {<<: *dnn, name: wide, hidden: [[32]]}
+                """;
+        FeaturesetLocator loc = FeaturesetLocator.beside(SPECS.resolve("x.yaml"));
+        WorkSpec ws = WorkSpecYaml.read("a.yaml", yaml, loc, false);
+        List<ModelSpec> models = Expander.expand(ws);
+        assertThat(models).hasSize(4);
+        assertThat(models.stream().filter(m -> m.name().startsWith("wide")).map(m -> m.hyper().get("hidden")).toList())
+                .allMatch(h -> h.equals(List.of(32)));
+        assertThat(models).allMatch(m -> m.training().get("epochs").equals(3));
+        // only at the top: inside a unit an x- field is still a mistake, named with its place
+        assertThatThrownBy(() -> WorkSpecYaml.read("b.yaml", yaml.replace("  - name: a\n", "  - name: a\n    x-note: 1\n"),
+                loc, false)).isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("b.yaml:9:").contains("units[0].x-note: unknown field"));
+    }
+
+    @Test
     void tradingCostsAreReadWrittenAndRefusedWithTheirPlace() {
         String yaml = """
                 name: c
