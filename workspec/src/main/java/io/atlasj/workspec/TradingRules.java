@@ -14,8 +14,13 @@ import java.util.Locale;
  * @param fullSizeAt the forecast at which the whole position is taken: a forecast {@code f} beyond the threshold
  *                   holds {@code sign(f) * min(1, |f| / fullSizeAt)}; 0 (the default) holds the sign at full size
  */
-public record TradingRules(Book book, double threshold, double fullSizeAt) {
-    public static final TradingRules DEFAULT = new TradingRules(Book.STAGGERED, 0, 0);
+public record TradingRules(Book book, double threshold, double fullSizeAt, double minProbability) {
+    public static final TradingRules DEFAULT = new TradingRules(Book.STAGGERED, 0, 0, 0);
+
+    /** Rules for regression forecasts; classifiers trade every predicted class. */
+    public TradingRules(Book book, double threshold, double fullSizeAt) {
+        this(book, threshold, fullSizeAt, 0);
+    }
 
     /** How rows become slices of the capital. */
     public enum Book {
@@ -33,6 +38,10 @@ public record TradingRules(Book book, double threshold, double fullSizeAt) {
         if (!(threshold >= 0) || Double.isInfinite(threshold)) {
             throw new IllegalArgumentException("threshold must be a number >= 0, got " + threshold);
         }
+        if (!(minProbability >= 0 && minProbability < 1)) {
+            throw new IllegalArgumentException("minProbability must be at least 0 and below 1 (a class is traded when "
+                    + "the model gives it at least this probability), got " + minProbability);
+        }
         if (!(fullSizeAt >= 0) || Double.isInfinite(fullSizeAt) || fullSizeAt > 0 && fullSizeAt <= threshold) {
             throw new IllegalArgumentException("fullSizeAt must be 0 (full size at any forecast past the threshold) or "
                     + "above the threshold " + threshold + ", got " + fullSizeAt);
@@ -48,10 +57,21 @@ public record TradingRules(Book book, double threshold, double fullSizeAt) {
         return Math.signum(forecast) * (fullSizeAt > 0 ? Math.min(1, a / fullSizeAt) : 1);
     }
 
+    /**
+     * Whether a classifier's row is traded: always without {@code minProbability}; with it, only when the model gives
+     * its predicted class at least that probability (else the row stays flat). {@code probabilities} null: traded.
+     */
+    public boolean confident(int predicted, double[] probabilities) {
+        return minProbability <= 0 || probabilities != null && predicted >= 0 && predicted < probabilities.length
+                && probabilities[predicted] >= minProbability;
+    }
+
     @Override
     public String toString() {
         return book.word() + " book" + (threshold > 0 ? ", forecasts within " + plain(threshold) + " of 0 stay flat" : "")
-                + (fullSizeAt > 0 ? ", full size at a forecast of " + plain(fullSizeAt) : "");
+                + (fullSizeAt > 0 ? ", full size at a forecast of " + plain(fullSizeAt) : "")
+                + (minProbability > 0 ? ", classes traded at a probability of " + plain(minProbability) + " or more"
+                : "");
     }
 
     private static String plain(double v) {

@@ -228,7 +228,7 @@ public final class WorkSpecYaml {
         }
 
         TradingRules trading(YNode n) {
-            YNode.Map m = map(n, "trading", Set.of("book", "threshold", "fullSizeAt"), Set.of());
+            YNode.Map m = map(n, "trading", Set.of("book", "threshold", "fullSizeAt", "minProbability"), Set.of());
             if (m == null) {
                 return null;
             }
@@ -246,12 +246,21 @@ public final class WorkSpecYaml {
             }
             Double threshold = forecastField(m, "threshold");
             Double full = forecastField(m, "fullSizeAt");
-            if (threshold == null || full == null) {
+            Double minP = 0.0;
+            if (m.entries().containsKey("minProbability")) {
+                YNode p = m.entries().get("minProbability");
+                Object v = checked(p, "trading.minProbability", () -> ParamSpec.real("minProbability", 0, 1,
+                        true, null, "a class probability: rows whose predicted class is less likely stay flat")
+                        .check(value(p)));
+                minP = v == null ? null : ((Number) v).doubleValue();
+            }
+            if (threshold == null || full == null || minP == null) {
                 return null;
             }
             TradingRules.Book chosen = book;
+            double minProbability = minP;
             return checked(m.entries().containsKey("fullSizeAt") ? m.entries().get("fullSizeAt") : n, "trading",
-                    () -> new TradingRules(chosen, threshold, full));
+                    () -> new TradingRules(chosen, threshold, full, minProbability));
         }
 
         Double forecastField(YNode.Map m, String key) {
@@ -1042,7 +1051,8 @@ public final class WorkSpecYaml {
         }
         if (!s.trading().equals(TradingRules.DEFAULT)) {
             sb.append("trading: {book: ").append(s.trading().book().word()).append(", threshold: ")
-                    .append(s.trading().threshold()).append(", fullSizeAt: ").append(s.trading().fullSizeAt()).append("}\n");
+                    .append(s.trading().threshold()).append(", fullSizeAt: ").append(s.trading().fullSizeAt())
+                    .append(", minProbability: ").append(s.trading().minProbability()).append("}\n");
         }
         sb.append("units:\n");
         for (WorkUnit u : s.units()) {

@@ -291,6 +291,16 @@ class WorkSpecYamlTest {
         assertThat(ws.trading().position(-0.001)).isEqualTo(-0.5);
         assertThat(ws.trading().position(0.01)).isEqualTo(1.0);
         assertThat(TradingRules.DEFAULT.position(1e-9)).isEqualTo(1.0);
+        // classifiers: a probability the predicted class must reach, read, written back and refused out of range
+        String withP = yaml.replace("fullSizeAt: 0.002}", "fullSizeAt: 0.002, minProbability: 0.55}");
+        WorkSpec p = WorkSpecYaml.read("p.yaml", withP, loc, false);
+        assertThat(p.trading().minProbability()).isEqualTo(0.55);
+        assertThat(p.trading().confident(2, new double[] {0.2, 0.2, 0.6})).isTrue();
+        assertThat(p.trading().confident(2, new double[] {0.3, 0.2, 0.5})).isFalse();
+        assertThat(WorkSpecYaml.read("p2.yaml", WorkSpecYaml.write(p), loc, false).trading()).isEqualTo(p.trading());
+        assertThatThrownBy(() -> WorkSpecYaml.read("p3.yaml", withP.replace("0.55", "1.5"), loc, false))
+                .isInstanceOfSatisfying(WorkSpecException.class, e -> assertThat(e.getMessage())
+                        .contains("p3.yaml:2:").contains("trading.minProbability"));
         assertThat(WorkSpecYaml.read("d.yaml", yaml.replace("trading: {book: non-overlapping, threshold: 0.0005, "
                 + "fullSizeAt: 0.002}\n", ""), loc, false).trading()).isEqualTo(TradingRules.DEFAULT);
         assertThatThrownBy(() -> WorkSpecYaml.read("bad.yaml", yaml.replace("non-overlapping", "overlapping")

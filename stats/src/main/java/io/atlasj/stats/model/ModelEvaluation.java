@@ -333,14 +333,23 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
     }
 
     private static double[] positions(int classes, double[] predicted) {
-        return positions(classes, predicted, TradingRules.DEFAULT);
+        return positions(classes, predicted, null, TradingRules.DEFAULT);
     }
 
-    /** Class direction, or a regression forecast's position under the WorkSpec's threshold and size. */
-    private static double[] positions(int classes, double[] predicted, TradingRules rules) {
+    /**
+     * Class direction (flat where the predicted class is less likely than the WorkSpec's {@code minProbability}), or
+     * a regression forecast's position under the WorkSpec's threshold and size.
+     */
+    private static double[] positions(int classes, double[] predicted, double[][] probabilities, TradingRules rules) {
         double[] pos = new double[predicted.length];
         for (int i = 0; i < pos.length; i++) {
-            pos[i] = classes > 0 ? classPosition((int) predicted[i], classes) : rules.position(predicted[i]);
+            if (classes > 0) {
+                int c = (int) predicted[i];
+                pos[i] = rules.confident(c, probabilities == null ? null : probabilities[i]) ? classPosition(c, classes)
+                        : 0;
+            } else {
+                pos[i] = rules.position(predicted[i]);
+            }
         }
         return pos;
     }
@@ -413,7 +422,11 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                     + UtcTime.format(time[0]) + " (import them to trade this model)");
         }
         TradingRules rules = pricing.rules();
-        double[] signal = positions(classes, oos.predicted(), rules);
+        if (classes > 0 && rules.minProbability() > 0 && oos.probabilities() == null) {
+            return new Traded(null, "not traded: trading.minProbability needs the class probabilities, which this "
+                    + "result does not hold");
+        }
+        double[] signal = positions(classes, oos.predicted(), oos.probabilities(), rules);
         try {
             Book.Marked book = mark(rules.book(), bars, time, signal, delay, hold, costs.perUnit());
             Performance p = Performance.of(book, 365.25 * 86_400_000d / bar);
@@ -426,7 +439,8 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                         : Book.nonOverlapping(bars, time, signal, delay, hold, costs.perUnit(), o).net());
             }
             String source = pricing.costsSet() ? "WorkSpec" : market.exchange() + " default";
-            String sizing = classes > 0 ? "class direction" : rules.fullSizeAt() > 0 ? "forecast sign and size (full at "
+            String sizing = classes > 0 ? "class direction" + (rules.minProbability() > 0 ? " when its probability is "
+                    + fmt(rules.minProbability()) + " or more" : "") : rules.fullSizeAt() > 0 ? "forecast sign and size (full at "
                     + fmt(rules.fullSizeAt()) + ")" : "forecast sign";
             if (classes == 0 && rules.threshold() > 0) {
                 sizing += ", flat within " + fmt(rules.threshold()) + " of 0";

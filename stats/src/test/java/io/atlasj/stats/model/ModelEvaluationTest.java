@@ -179,6 +179,47 @@ class ModelEvaluationTest {
         assertThat(m.trading().orElseThrow().performance().costs()).isCloseTo(0.5428153415650278, within(1e-12));
     }
 
+    /**
+     * trading.minProbability: a classifier's row is traded only when the model gives its predicted class at least
+     * that probability, else it stays flat; at a level no row reaches nothing is traded and nothing is charged.
+     */
+    @Test
+    void classifiersTradeOnlyConfidentRowsWhenTheWorkSpecAsks() {
+        ResultsObject r = Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166");
+        ModelEvaluation all = ModelEvaluation.of(r, Fixtures.pricing());
+        double[] pred = all.oos().predicted();
+        double[][] prob = all.oos().probabilities();
+        double[] confidence = new double[pred.length];
+        for (int i = 0; i < pred.length; i++) {
+            confidence[i] = prob[i][(int) pred[i]];
+        }
+        double[] sorted = confidence.clone();
+        java.util.Arrays.sort(sorted);
+        double median = sorted[sorted.length / 2];
+        ModelEvaluation some = ModelEvaluation.of(r, Fixtures.pricing(null,
+                new TradingRules(TradingRules.Book.STAGGERED, 0, 0, median)));
+        double[] signal = some.trading().orElseThrow().signal();
+        int flat = 0;
+        for (int i = 0; i < pred.length; i++) {
+            double want = confidence[i] >= median ? ModelEvaluation.classPosition((int) pred[i], all.classes()) : 0;
+            assertThat(signal[i]).as("row %d", i).isEqualTo(want);
+            flat += confidence[i] < median ? 1 : 0;
+        }
+        assertThat(flat).isPositive().isLessThan(pred.length);
+        assertThat(some.returnBasis()).contains("class direction when its probability is");
+        assertThat(some.trading().orElseThrow().performance().trades())
+                .isLessThan(all.trading().orElseThrow().performance().trades());
+        // a level below every row's confidence trades as without it
+        assertThat(ModelEvaluation.of(r, Fixtures.pricing(null, new TradingRules(TradingRules.Book.STAGGERED, 0, 0,
+                sorted[0] / 2))).metric("sharpe/bar")).isEqualTo(all.metric("sharpe/bar"));
+        ModelEvaluation none = ModelEvaluation.of(r, Fixtures.pricing(null, new TradingRules(TradingRules.Book.STAGGERED,
+                0, 0, Math.min(0.999, sorted[sorted.length - 1] + 1e-9))));
+        assertThat(none.trading().orElseThrow().signal()).containsOnly(0.0);
+        assertThat(none.metric("return %")).isZero();
+        assertThatThrownBy(() -> new TradingRules(TradingRules.Book.STAGGERED, 0, 0, 1.0))
+                .hasMessageContaining("minProbability must be at least 0 and below 1");
+    }
+
     /** Without the market's bars a model is not traded, and says why instead of inventing a return. */
     @Test
     void withoutPricesAModelIsNotTradedAndSaysWhy() {
