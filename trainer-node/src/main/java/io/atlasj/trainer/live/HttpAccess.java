@@ -2,7 +2,6 @@ package io.atlasj.trainer.live;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -87,7 +86,7 @@ public final class HttpAccess {
             String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
                     : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
             if (!localNames.contains(name)) {
-                deny(ex, 403, "host " + host + " is not this machine's " + what + "\n");
+                LiveHttp.send(ex, 403, "text/plain", "host " + host + " is not this machine's " + what + "\n");
                 return false;
             }
             return true;
@@ -108,22 +107,13 @@ public final class HttpAccess {
         }
         if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8))) {
-            deny(ex, 401, "this " + what + " needs its token: open it with ?token=TOKEN once, or send "
-                    + "Authorization: Bearer TOKEN\n");
+            LiveHttp.send(ex, 401, "text/plain", "this " + what + " needs its token: open it with ?token=TOKEN "
+                    + "once, or send Authorization: Bearer TOKEN\n");
             return false;
         }
         if (query.containsKey("token")) {
             ex.getResponseHeaders().add("Set-Cookie", "atlas_token=" + token + "; HttpOnly; SameSite=Strict; Path=/");
         }
         return true;
-    }
-
-    private static void deny(HttpExchange ex, int code, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "text/plain");
-        ex.sendResponseHeaders(code, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
     }
 }

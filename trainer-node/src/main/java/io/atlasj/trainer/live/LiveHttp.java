@@ -82,7 +82,8 @@ final class LiveHttp implements AutoCloseable {
         send(ex, 200, "application/json", JSON.writeValueAsString(body));
     }
 
-    private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
+    /** A whole answer: status, content type, body (also {@link HttpAccess}'s refusals). */
+    static void send(HttpExchange ex, int code, String type, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", type);
         ex.sendResponseHeaders(code, b.length);
