@@ -95,13 +95,18 @@ final class DataCommand {
         String symbol;
 
         @Option(names = "--timeframe", paramLabel = "T", converter = TimeframeConverter.class,
-                description = "Bar length of candle files when the file does not tell: 1s 1m 5m 15m 1h 4h 1d.")
+                description = "Bar length of candle files when the file does not tell: 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w.")
         Timeframe timeframe;
 
         @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv, parquet and quotes-csv: column meanings "
                 + "in file (schema) order, e.g. time,open,high,low,close,volume (also quote_volume, trades, taker_buy_volume; _ "
                 + "skips) or time,bid,ask,bid_size,ask_size.")
         String columns;
+
+        @Option(names = "--delimiter", paramLabel = "C", description = "ohlcv-csv and quotes-csv: the field delimiter, one "
+                + "character or tab, comma, semicolon, pipe, space (default: told from the first line, the most frequent of "
+                + ", ; tab |).")
+        String delimiter;
 
         @Option(names = "--skip-bad-rows", description = "Import the good rows of a file with bad rows and report the bad ones.")
         boolean skipBadRows;
@@ -122,8 +127,8 @@ final class DataCommand {
             List<Path> paths;
             ImportOptions options;
             if (source.bundled) {
-                if (exchange != null || symbol != null || columns != null || timeframe != null) {
-                    throw new UserException("--bundled takes no --exchange, --symbol, --timeframe or --columns");
+                if (exchange != null || symbol != null || columns != null || timeframe != null || delimiter != null) {
+                    throw new UserException("--bundled takes no --exchange, --symbol, --timeframe, --columns or --delimiter");
                 }
                 paths = List.of(BundledData.extract(home.root().resolve("cache/bundled")));
                 options = BundledData.options();
@@ -132,6 +137,13 @@ final class DataCommand {
                 options = new ImportOptions(source.files.format, exchange, symbol, timeframe, false, false, columns);
             }
             options = options.withSkipBadRows(skipBadRows).withFillGaps(fillGaps);
+            if (delimiter != null) {
+                try {
+                    options = options.withDelimiter(ImportOptions.parseDelimiter(delimiter));
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage());
+                }
+            }
             if (timeRange != null) {
                 try {
                     options = options.withTimeWindow(io.atlasj.marketdata.imports.TimeWindow.parse(timeRange));

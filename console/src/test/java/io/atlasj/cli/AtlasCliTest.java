@@ -144,6 +144,21 @@ class AtlasCliTest {
         assertThat(badRange.code()).isEqualTo(1);
         assertThat(badRange.err()).contains("--time-range '1999': expected FROM..TO");
 
+        Path spaced = home.resolve("spaced.txt");
+        Files.writeString(spaced, "2023-03-01T00:00:00Z 100 101 99 100.5 10\n2023-03-01T00:01:00Z 101 102 100 101.5 20\n");
+        Result space = atlas("data", "import", "--format", "ohlcv-csv", "--exchange", "x", "--symbol", "spaced",
+                "--columns", "time,open,high,low,close,volume", "--delimiter", "space", spaced.toString());
+        assertThat(space.code()).as(space.err()).isZero();
+        assertThat(space.out()).contains("spaced.txt");
+        Result twoChars = atlas("data", "import", "--format", "ohlcv-csv", "--exchange", "x", "--symbol", "spaced",
+                "--delimiter", ";;", spaced.toString());
+        assertThat(twoChars.code()).isEqualTo(1);
+        assertThat(twoChars.err()).contains("--delimiter takes one character");
+        Result notCsv = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "x", "--symbol", "s",
+                "--delimiter", ";", spaced.toString());
+        assertThat(notCsv.code()).isEqualTo(1);
+        assertThat(notCsv.err()).contains("ohlcv-csv and quotes-csv files only");
+
         Result missing = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "e", "--symbol", "s",
                 home.resolve("nope.csv").toString());
         assertThat(missing.code()).isEqualTo(1);

@@ -61,4 +61,6 @@ public interface Steps<T extends Steps<T>> {
     default T oneHour() { return onTimeframe(Timeframe.H1); }
     default T fourHour() { return onTimeframe(Timeframe.H4); }
     default T oneDay() { return onTimeframe(Timeframe.D1); }
+    /** Weekly bars, Monday 00:00 UTC to Monday. */
+    default T oneWeek() { return onTimeframe(Timeframe.W1); }
 }

@@ -4,10 +4,11 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * A candle length, written as in the CLI contract: {@code 1s 1m 5m 15m 1h 4h 1d}, and also {@code 3m 30m 2h 12h}.
- * Candles are aligned to UTC boundaries: a candle's open time is a multiple of {@link #millis()} since the epoch
- * (every length divides a day, so a day's candles start at midnight UTC). Weekly bars are not offered: a week's
- * alignment (Monday) is not a multiple of its length since the epoch, and imports derive bars day by day.
+ * A candle length, written as in the CLI contract: {@code 1s 1m 5m 15m 1h 4h 1d}, and also {@code 3m 30m 2h 12h 1w}.
+ * Candles are aligned to UTC boundaries: up to a day, a candle's open time is a multiple of {@link #millis()} since
+ * the epoch (every such length divides a day, so a day's candles start at midnight UTC); a week opens on Monday at
+ * 00:00 UTC, as ISO 8601 weeks and exchanges' weekly klines do (the epoch was a Thursday, so weeks are counted from
+ * {@link #origin()}, Monday 1970-01-05).
  */
 public enum Timeframe {
     S1("1s", 1_000L),
@@ -20,14 +21,21 @@ public enum Timeframe {
     H2("2h", 7_200_000L),
     H4("4h", 14_400_000L),
     H12("12h", 43_200_000L),
-    D1("1d", 86_400_000L);
+    D1("1d", 86_400_000L),
+    W1("1w", 604_800_000L, 345_600_000L);
 
     private final String label;
     private final long millis;
+    private final long origin;
 
     Timeframe(String label, long millis) {
+        this(label, millis, 0L);
+    }
+
+    Timeframe(String label, long millis, long origin) {
         this.label = label;
         this.millis = millis;
+        this.origin = origin;
     }
 
     /** The text form used in files, the CLI and the store, e.g. {@code 15m}. */
@@ -39,18 +47,36 @@ public enum Timeframe {
         return millis;
     }
 
+    /** Where the candles are counted from: 0 (the epoch), or for weeks Monday 1970-01-05 00:00 UTC. */
+    public long origin() {
+        return origin;
+    }
+
     /** The open time of the candle containing {@code epochMillis}. */
     public long floor(long epochMillis) {
-        return Math.floorDiv(epochMillis, millis) * millis;
+        return Math.floorDiv(epochMillis - origin, millis) * millis + origin;
+    }
+
+    /**
+     * The open time of the bar of length {@code barMillis} containing {@code epochMillis}: {@link #floor} of the
+     * timeframe of that length, or a plain multiple of the length since the epoch for a length that is none.
+     */
+    public static long floor(long epochMillis, long barMillis) {
+        return barMillis == W1.millis ? W1.floor(epochMillis) : Math.floorDiv(epochMillis, barMillis) * barMillis;
     }
 
     /** True when every candle of {@code coarser} is made of whole candles of this timeframe. */
     public boolean divides(Timeframe coarser) {
-        return coarser.millis > millis && coarser.millis % millis == 0;
+        return coarser.millis > millis && coarser.millis % millis == 0 && (coarser.origin - origin) % millis == 0;
+    }
+
+    /** Whether a candle of this length lies within one UTC day (all but weeks). */
+    public boolean withinDay() {
+        return millis <= D1.millis;
     }
 
     /**
-     * Parses {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d} (case-insensitive).
+     * Parses {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w} (case-insensitive).
      *
      * @throws IllegalArgumentException naming the accepted forms
      */

@@ -356,7 +356,7 @@ public final class Evaluator {
         int j = 0;
         for (int i = 0; i < target.length; i++) {
             long close = target[i] + targetMillis;
-            long want = Math.floorDiv(close, sm) * sm - sm;
+            long want = Timeframe.floor(close, sm) - sm;
             while (j < st.length && st[j] < want) {
                 j++;
             }

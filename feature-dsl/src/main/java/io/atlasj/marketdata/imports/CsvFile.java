@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
 /**
  * The records of a CSV file through FastCSV (RFC 4180: quoted fields, quotes inside quotes, line breaks inside
  * quotes), plain or gzip, with a UTF-8 byte-order mark dropped and the delimiter told from the first line: the most
- * frequent of {@code , ; tab |} outside quotes (a comma when none occurs). Blank lines (empty or only spaces) are skipped. A file that is
+ * frequent of {@code , ; tab |} outside quotes (a comma when none occurs), unless one is given ({@code --delimiter}). Blank lines (empty or only spaces) are skipped. A file that is
  * not CSV (an unclosed quote, a field over FastCSV's size limit) is refused with the line where it stops.
  */
 final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
@@ -30,6 +30,11 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
     private final CsvReader<CsvRecord> reader;
 
     CsvFile(Path file, LongConsumer progress) throws IOException {
+        this(file, progress, null);
+    }
+
+    /** As {@link #CsvFile(Path, LongConsumer)}, with {@code delimiter} when not null instead of the one told. */
+    CsvFile(Path file, LongConsumer progress, Character delimiter) throws IOException {
         this.file = file;
         BufferedReader in = InputFiles.open(file, progress);
         in.mark(1 << 20);
@@ -48,7 +53,7 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
         if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
             first = first.substring(1);
         }
-        this.reader = CsvReader.builder().fieldSeparator(delimiterOf(first)).quoteCharacter('"')
+        this.reader = CsvReader.builder().fieldSeparator(delimiter != null ? delimiter : delimiterOf(first)).quoteCharacter('"')
                 .commentStrategy(CommentStrategy.NONE).skipEmptyLines(true).ignoreDifferentFieldCount(true)
                 .ofCsvRecord(in);
     }

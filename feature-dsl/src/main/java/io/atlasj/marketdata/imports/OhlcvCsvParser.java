@@ -52,7 +52,7 @@ final class OhlcvCsvParser implements FileParser {
         long lineNo = 0;
         boolean firstRecord = true;
         boolean sawHeader = false;
-        try (CsvFile csv = new CsvFile(file, progress)) {
+        try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
                 List<String> fields = rec.fields();

@@ -51,7 +51,7 @@ final class QuotesCsvParser implements FileParser {
         List<double[]> values = new ArrayList<>();
         long rows = 0;
         boolean sawHeader = false;
-        try (CsvFile csv = new CsvFile(file, progress)) {
+        try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
             for (CsvFile.Record rec : csv) {
                 List<String> fields = rec.fields();
                 String first = fields.get(0).trim();

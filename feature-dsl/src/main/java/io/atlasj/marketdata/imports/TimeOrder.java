@@ -30,7 +30,9 @@ final class TimeOrder {
         }
         if (timeframe.floor(openTime) != openTime) {
             sink.problem(field, "time " + java.time.Instant.ofEpochMilli(openTime) + " is not on a " + timeframe
-                    + " boundary (bars must be aligned to UTC " + timeframe + " boundaries; check --timeframe)");
+                    + " boundary (bars must be aligned to UTC " + timeframe + " boundaries"
+                    + (timeframe == io.atlasj.marketdata.Timeframe.W1 ? ": a week opens on Monday 00:00 UTC" : "")
+                    + "; check --timeframe)");
             return false;
         }
         if (openTime == lastTime) {

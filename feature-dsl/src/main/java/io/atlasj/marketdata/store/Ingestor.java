@@ -122,8 +122,11 @@ public final class Ingestor {
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         TradeSeries stored = store.trades(t.market(), from, to);
         for (Timeframe tf : Timeframe.values()) {
-            replaceDerivedCandles(id, tf, from, to, Resampler.candles(stored, tf), fillGaps, c);
+            if (tf.withinDay()) {
+                replaceDerivedCandles(id, tf, from, to, Resampler.candles(stored, tf), fillGaps, c);
+            }
         }
+        deriveWeeks(id, t.market(), from, to, fillGaps, c);
     }
 
     /** The keys a file's rows get next to what is stored: their seqs, and which rows are stored already. */
@@ -253,10 +256,28 @@ public final class Ingestor {
             c.filled += insertCandles(id, fill, new long[][] {new long[0], new long[0]}, false, c);
         }
         for (Timeframe coarser : Timeframe.values()) {
-            if (tf.divides(coarser)) {
+            if (tf.divides(coarser) && coarser.withinDay()) {
                 replaceDerivedCandles(id, coarser, from, to, Resampler.candles(stored, coarser), fillGaps, c);
             }
         }
+        if (tf.withinDay()) {
+            deriveWeeks(id, cs.market(), from, to, fillGaps, c);
+        }
+    }
+
+    /**
+     * Rebuilds the weekly candles of the whole weeks (Monday to Monday, UTC) that the days [from, to) touch, from the
+     * stored daily candles (filled ones left out), which the caller has just rebuilt for those days: a week is made of whole days, and
+     * open, high, low, close and the sums aggregate the same from days as from the base bars, so a week costs seven
+     * rows to read, not a week of trades.
+     */
+    private void deriveWeeks(int id, Market market, long from, long to, boolean fillGaps, Counts c)
+            throws SQLException {
+        long weekFrom = Timeframe.W1.floor(from);
+        long weekTo = Timeframe.W1.floor(to - 1) + Timeframe.W1.millis();
+        CandleSeries days = store.candleRows(market, Timeframe.D1, weekFrom, weekTo);
+        replaceDerivedCandles(id, Timeframe.W1, weekFrom, weekTo, Resampler.candles(days, Timeframe.W1),
+                fillGaps, c);
     }
 
     /**
@@ -353,8 +374,11 @@ public final class Ingestor {
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         QuoteSeries stored = store.quotes(q.market(), from, to);
         for (Timeframe tf : Timeframe.values()) {
-            replaceDerivedQuoteCandles(id, tf, from, to, Resampler.quoteCandles(stored, tf), c);
+            if (tf.withinDay()) {
+                replaceDerivedQuoteCandles(id, tf, from, to, Resampler.quoteCandles(stored, tf), c);
+            }
         }
+        deriveQuoteWeeks(id, q.market(), from, to, c);
     }
 
     private void ingestQuoteCandles(QuoteCandleSeries q, Counts c) throws SQLException {
@@ -380,10 +404,48 @@ public final class Ingestor {
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         QuoteCandleSeries stored = store.quoteCandles(q.market(), tf, from, to);
         for (Timeframe coarser : Timeframe.values()) {
-            if (tf.divides(coarser)) {
+            if (tf.divides(coarser) && coarser.withinDay()) {
                 replaceDerivedQuoteCandles(id, coarser, from, to, Resampler.quoteCandles(stored, coarser), c);
             }
         }
+        if (tf.withinDay()) {
+            deriveQuoteWeeks(id, q.market(), from, to, c);
+        }
+    }
+
+    /**
+     * Derives the weekly candles and quote bars of every series that has daily ones, over its whole range (the upgrade
+     * of a store written before weekly bars existed); the caller commits. Returns the weekly bars written.
+     */
+    int deriveAllWeeks() throws SQLException {
+        Counts c = new Counts();
+        for (Market m : store.markets()) {
+            int id = store.marketId(m, false).orElseThrow();
+            for (String table : new String[] {"candles", "quote_candles"}) {
+                long[][] range = keys("SELECT MIN(open_time), MAX(open_time) FROM " + table + " WHERE market=? AND "
+                        + "timeframe='" + Timeframe.D1.label() + "' AND open_time>=? AND open_time<=? HAVING COUNT(*) > 0",
+                        id, Long.MIN_VALUE, Long.MAX_VALUE);
+                if (range[0].length == 0) {
+                    continue;
+                }
+                long from = range[0][0];
+                long to = range[1][0] + Timeframe.D1.millis();
+                if (table.equals("candles")) {
+                    deriveWeeks(id, m, from, to, false, c);
+                } else {
+                    deriveQuoteWeeks(id, m, from, to, c);
+                }
+            }
+        }
+        return (int) c.derived;
+    }
+
+    /** As {@link #deriveWeeks}, for quote bars. */
+    private void deriveQuoteWeeks(int id, Market market, long from, long to, Counts c) throws SQLException {
+        long weekFrom = Timeframe.W1.floor(from);
+        long weekTo = Timeframe.W1.floor(to - 1) + Timeframe.W1.millis();
+        QuoteCandleSeries days = store.quoteCandles(market, Timeframe.D1, weekFrom, weekTo);
+        replaceDerivedQuoteCandles(id, Timeframe.W1, weekFrom, weekTo, Resampler.quoteCandles(days, Timeframe.W1), c);
     }
 
     private void replaceDerivedQuoteCandles(int id, Timeframe tf, long from, long to, QuoteCandleSeries derived,

@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
  * connection's current transaction (they see an import in progress on the same store object) and never commit.
  */
 public final class MarketDataStore implements AutoCloseable {
-    /** Version of the table layout; a store written by a newer Atlas is refused. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * Version of the table layout; a store written by a newer Atlas is refused. 2: weekly candles (a version 1
+     * store gets them derived from its daily candles when it is first opened).
+     */
+    public static final int SCHEMA_VERSION = 2;
     private static final Logger LOG = LoggerFactory.getLogger(MarketDataStore.class);
 
     private final Connection conn;
@@ -145,6 +148,13 @@ public final class MarketDataStore implements AutoCloseable {
                 rs.next();
                 storeId = rs.getLong(1);
                 columns = new ColumnCache(file.resolveSibling("columns"), storeId);
+            }
+            if (found != null && found < SCHEMA_VERSION) {
+                int weeks = new Ingestor(this).deriveAllWeeks();
+                st.execute("UPDATE schema_version SET version = " + SCHEMA_VERSION);
+                conn.commit();
+                LOG.info("upgraded market-data store {} from schema version {} to {}: {} weekly bars derived from the "
+                        + "daily ones", file, found, SCHEMA_VERSION, weeks);
             }
         }
     }

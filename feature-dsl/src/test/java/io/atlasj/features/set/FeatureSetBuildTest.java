@@ -85,4 +85,18 @@ class FeatureSetBuildTest {
                 .hasMessageContaining("no eth/usd market on bitstamp")
                 .hasMessageContaining("bitstamp:btc_usd");
     }
+
+    @Test
+    void theBundledWeekIsOneMondayWeekClosingOnItsLastDay() {
+        CandleSeries weeks = store.candles(BTC, Timeframe.W1);
+        CandleSeries days = store.candles(BTC, Timeframe.D1);
+        // the bundled trades run from Monday 2013-11-25 to Sunday 2013-12-01
+        assertThat(weeks.openTimes()).containsExactly(t("2013-11-25T00:00:00Z"));
+        assertThat(weeks.open(0)).isEqualTo(days.open(0));
+        assertThat(weeks.close(0)).isEqualTo(days.close(days.size() - 1));
+        double high = java.util.Arrays.stream(days.highs()).max().orElseThrow();
+        double volume = java.util.Arrays.stream(days.volumes()).sum();
+        assertThat(weeks.high(0)).isEqualTo(high);
+        assertThat(weeks.volume(0)).isCloseTo(volume, org.assertj.core.api.Assertions.within(1e-6));
+    }
 }

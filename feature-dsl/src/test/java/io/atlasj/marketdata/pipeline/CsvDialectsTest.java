@@ -56,6 +56,35 @@ class CsvDialectsTest extends ImportFixture {
     }
 
     @Test
+    void aGivenDelimiterReadsWhatDetectionCannot() throws IOException {
+        // space-separated, without a header: none of , ; tab | occurs, so detection would take a comma
+        String csv = "2023-03-01T00:00:00Z 100 101 99 100.5 10\n2023-03-01T00:01:00Z 101 102 100 101.5 20\n"
+                + "2023-03-01T00:02:00Z 102 103 101 102.5 30\n";
+        var told = importFile("spaces.txt", csv, ohlcv("spaces").withColumns("time,open,high,low,close,volume"));
+        assertThat(told.rejected()).isTrue();
+        var given = importFile("spaces2.txt", csv, ohlcv("spaces").withColumns("time,open,high,low,close,volume")
+                .withDelimiter(ImportOptions.parseDelimiter("space")));
+        assertThat(given.rejected()).as(given.error()).isFalse();
+        assertThreeBars("spaces");
+        // a header whose names hold commas inside a semicolon file: detection counts the commas, --delimiter wins
+        String commas = "time;open (a,b,c);high (a,b,c);low (a,b,c);close (a,b,c);volume\n"
+                + csv.replace(' ', ';');
+        var guessed = importFile("commas.csv", commas, ohlcv("commas").withColumns("time,open,high,low,close,volume"));
+        assertThat(guessed.rejected()).isTrue();
+        var semi = importFile("commas2.csv", commas, ohlcv("commas").withColumns("time,open,high,low,close,volume")
+                .withDelimiter(';'));
+        assertThat(semi.rejected()).as(semi.error()).isFalse();
+        assertThreeBars("commas");
+        assertThat(ImportOptions.parseDelimiter("tab")).isEqualTo('\t');
+        assertThat(ImportOptions.parseDelimiter("\\t")).isEqualTo('\t');
+        assertThat(ImportOptions.parseDelimiter("|")).isEqualTo('|');
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImportOptions.parseDelimiter(";;"))
+                .hasMessageContaining("one character");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImportOptions.of(ImportFormat.BINANCE_KLINES, "b", "c")
+                .withDelimiter(';')).hasMessageContaining("ohlcv-csv and quotes-csv files only");
+    }
+
+    @Test
     void semicolonsTabsQuotesAndAByteOrderMark() throws IOException {
         String rows = "2023-03-01T00:00:00Z;100;101;99;100.5;10\n2023-03-01T00:01:00Z;101;102;100;101.5;20\n"
                 + "2023-03-01T00:02:00Z;102;103;101;102.5;30\n";

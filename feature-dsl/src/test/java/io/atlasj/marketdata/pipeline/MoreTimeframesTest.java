@@ -7,6 +7,7 @@ import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.imports.ImportFormat;
 import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.store.MarketDataStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,27 +16,20 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** 3m, 30m, 2h and 12h bars: imported as such, and derived from minute bars exactly as aggregated by hand. */
+/**
+ * 3m, 30m, 2h, 12h and weekly bars: imported as such, and derived from finer bars exactly as aggregated by hand; weeks
+ * open on Monday 00:00 UTC.
+ */
 class MoreTimeframesTest extends ImportFixture {
     private static final long T0 = Instant.parse("2023-03-01T00:00:00Z").toEpochMilli();
 
     @Test
     void minuteBarsDeriveThreeMinuteToTwelveHourBarsAsAggregatedByHand() throws IOException {
         int n = 2 * 1440; // two days of minutes
-        double[][] bars = new double[n][5];
-        Random r = new Random(3);
+        double[][] bars = walk(n, 3, 0.001);
         StringBuilder csv = new StringBuilder("time,open,high,low,close,volume\n");
-        double p = 100;
         for (int i = 0; i < n; i++) {
-            double o = p;
-            double c = p * Math.exp(r.nextGaussian() * 0.001);
-            double h = Math.max(o, c) * (1 + r.nextDouble() * 0.001);
-            double l = Math.min(o, c) * (1 - r.nextDouble() * 0.001);
-            double v = r.nextInt(100) + 1;
-            bars[i] = new double[] {o, h, l, c, v};
-            csv.append(T0 / 1000 + i * 60L).append(',').append(o).append(',').append(h).append(',').append(l)
-                    .append(',').append(c).append(',').append(v).append('\n');
-            p = c;
+            csv.append(T0 / 1000 + i * 60L).append(',').append(row(bars[i])).append('\n');
         }
         Path file = dir.resolve("minutes.csv");
         Files.writeString(file, csv);
@@ -73,5 +67,138 @@ class MoreTimeframesTest extends ImportFixture {
         assertThat(h.files().get(0).rejected()).as(h.files().get(0).error()).isFalse();
         assertThat(store.candles(new Market("x", "half"), Timeframe.M30).size()).isEqualTo(2);
         assertThat(Timeframe.parse("12H")).isEqualTo(Timeframe.H12);
+    }
+
+    private static final long HOUR = 3_600_000L;
+
+    /** {@code n} bars {open, high, low, close, volume} of a random walk with steps of {@code sigma}. */
+    private static double[][] walk(int n, long seed, double sigma) {
+        double[][] bars = new double[n][5];
+        Random r = new Random(seed);
+        double p = 100;
+        for (int i = 0; i < n; i++) {
+            double o = p;
+            double c = p * Math.exp(r.nextGaussian() * sigma);
+            double h = Math.max(o, c) * (1 + r.nextDouble() * sigma);
+            double l = Math.min(o, c) * (1 - r.nextDouble() * sigma);
+            bars[i] = new double[] {o, h, l, c, r.nextInt(100) + 1};
+            p = c;
+        }
+        return bars;
+    }
+
+    private static String row(double[] b) {
+        return b[0] + "," + b[1] + "," + b[2] + "," + b[3] + "," + b[4];
+    }
+    /** Wednesday 2023-03-01 00:00 UTC; its week opened on Monday 2023-02-27. */
+    private static final long WED = T0;
+
+    /** Hourly bars from Wednesday 2023-03-01 for 20 days, split into two files in the middle of a week. */
+    private double[][] hourlyFiles(Path first, Path second, int split) throws IOException {
+        int n = 20 * 24;
+        double[][] bars = walk(n, 11, 0.01);
+        StringBuilder a = new StringBuilder("time,open,high,low,close,volume\n");
+        StringBuilder b = new StringBuilder("time,open,high,low,close,volume\n");
+        for (int i = 0; i < n; i++) {
+            (i < split ? a : b).append(Instant.ofEpochMilli(WED + i * HOUR)).append(',').append(row(bars[i]))
+                    .append('\n');
+        }
+        Files.writeString(first, a);
+        Files.writeString(second, b);
+        return bars;
+    }
+
+    @Test
+    void weeksOpenOnMondayAndAggregateWholeWeeksAcrossFiles() throws IOException {
+        // split on Saturday 2023-03-11 12:00, inside the week of Monday 2023-03-06
+        int split = 10 * 24 + 12;
+        Path first = dir.resolve("hours-1.csv");
+        Path second = dir.resolve("hours-2.csv");
+        double[][] bars = hourlyFiles(first, second, split);
+        for (Path f : List.of(first, second)) {
+            var s = new ImportJob(store).run(List.of(f), ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "wk"),
+                    ImportJob.Listener.NONE);
+            assertThat(s.files().get(0).rejected()).as(s.files().get(0).error()).isFalse();
+        }
+        CandleSeries w = store.candles(new Market("x", "wk"), Timeframe.W1);
+        long monday = Instant.parse("2023-02-27T00:00:00Z").toEpochMilli();
+        // Wed 1 Mar .. Mon 20 Mar 23:00: the weeks of 27 Feb, 6 Mar, 13 Mar and 20 Mar
+        assertThat(w.size()).isEqualTo(4);
+        for (int k = 0; k < w.size(); k++) {
+            long open = monday + k * Timeframe.W1.millis();
+            assertThat(w.openTime(k)).isEqualTo(open);
+            assertThat(Instant.ofEpochMilli(open).atZone(java.time.ZoneOffset.UTC).getDayOfWeek())
+                    .isEqualTo(java.time.DayOfWeek.MONDAY);
+            int from = (int) Math.max(0, (open - WED) / HOUR);
+            int to = (int) Math.min(bars.length, (open + Timeframe.W1.millis() - WED) / HOUR);
+            double hi = Double.NEGATIVE_INFINITY;
+            double lo = Double.POSITIVE_INFINITY;
+            double vol = 0;
+            for (int i = from; i < to; i++) {
+                hi = Math.max(hi, bars[i][1]);
+                lo = Math.min(lo, bars[i][2]);
+                vol += bars[i][4];
+            }
+            assertThat(w.open(k)).as("week %d", k).isEqualTo(bars[from][0]);
+            assertThat(w.high(k)).isEqualTo(hi);
+            assertThat(w.low(k)).isEqualTo(lo);
+            assertThat(w.close(k)).isEqualTo(bars[to - 1][3]);
+            assertThat(w.volume(k)).isCloseTo(vol, org.assertj.core.api.Assertions.within(1e-6));
+        }
+        assertThat(Timeframe.W1.floor(Instant.parse("2023-03-05T23:59:59Z").toEpochMilli())).isEqualTo(monday);
+        // a weekly feature on hourly rows reads the week that closed last, from the Monday it closed on
+        var set = io.atlasj.features.set.FeatureLabelSet.builder("weekly").base("x:wk", "1h")
+                .features(io.atlasj.features.Dsl.Close(), io.atlasj.features.Dsl.Close().oneWeek()).build();
+        var matrix = new io.atlasj.features.set.FeatureSetBuilder(io.atlasj.features.eval.SeriesSource.of(store))
+                .build(set, 0, Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
+        double[] weekly = matrix.feature("Close().market(\"x:wk\").timeframe(\"1w\")");
+        assertThat(matrix.time()[0]).isEqualTo(Instant.parse("2023-03-05T23:00:00Z").toEpochMilli());
+        assertThat(matrix.rows()).isEqualTo(bars.length - (int) ((matrix.time()[0] - WED) / HOUR));
+        for (int r = 0; r < matrix.rows(); r++) {
+            long closedWeek = Timeframe.W1.floor(matrix.time()[r] + HOUR) - Timeframe.W1.millis();
+            int k = (int) ((closedWeek - monday) / Timeframe.W1.millis());
+            assertThat(weekly[r]).as("row %s", Instant.ofEpochMilli(matrix.time()[r])).isEqualTo(w.close(k));
+        }
+        assertThat(Timeframe.D1.divides(Timeframe.W1)).isTrue();
+        assertThat(Timeframe.parse("1W")).isEqualTo(Timeframe.W1);
+    }
+
+    @Test
+    void weeklyFilesImportAsSuchAndAWeekNotOnMondayIsRefused() throws IOException {
+        var ok = importFile("weeks.csv", "time,open,high,low,close,volume\n2023-02-27T00:00:00Z,1,2,0.5,1.5,10\n"
+                + "2023-03-06T00:00:00Z,1.5,2,1,1.2,5\n2023-03-13T00:00:00Z,1.2,1.3,1,1.1,7\n",
+                ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "weekly"));
+        assertThat(ok.rejected()).as(ok.error()).isFalse();
+        assertThat(store.candles(new Market("x", "weekly"), Timeframe.W1).size()).isEqualTo(3);
+        // Sunday-opened weeks (as some charting sites write them) are not Atlas's weeks
+        var sunday = importFile("sunday.csv", "time,open,high,low,close,volume\n2023-02-26T00:00:00Z,1,2,0.5,1.5,10\n"
+                + "2023-03-05T00:00:00Z,1.5,2,1,1.2,5\n", ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "sunday"));
+        assertThat(sunday.rejected()).isTrue();
+        assertThat(sunday.error()).contains("sunday.csv").contains("1w").contains("Monday 00:00 UTC");
+    }
+
+    @Test
+    void aStoreFromBeforeWeeksGetsThemWhenFirstOpened() throws Exception {
+        Path first = dir.resolve("hours-1.csv");
+        Path second = dir.resolve("hours-2.csv");
+        hourlyFiles(first, second, 240);
+        new ImportJob(store).run(List.of(first, second), ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "old"),
+                ImportJob.Listener.NONE);
+        Market m = new Market("x", "old");
+        CandleSeries weeks = store.candles(m, Timeframe.W1);
+        assertThat(weeks.size()).isEqualTo(4);
+        Path file = store.file();
+        store.close();
+        // make it a version-1 store: no weekly bars
+        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + file, "atlas", "");
+             var st = c.createStatement()) {
+            st.execute("DELETE FROM candles WHERE timeframe='1w'");
+            st.execute("UPDATE schema_version SET version = 1");
+        }
+        store = MarketDataStore.open(dir.resolve("store"));
+        CandleSeries again = store.candles(m, Timeframe.W1);
+        assertThat(again.openTimes()).containsExactly(weeks.openTimes());
+        assertThat(again.closes()).containsExactly(weeks.closes());
+        assertThat(again.highs()).containsExactly(weeks.highs());
     }
 }

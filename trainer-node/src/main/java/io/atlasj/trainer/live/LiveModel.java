@@ -62,7 +62,7 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         long l = label.feature() != null ? io.atlasj.features.eval.Evaluator.homeMillis(label.feature())
                 : label.timeframe() != null ? label.timeframe().millis() : baseTimeframe().millis();
         long close = barOpen + baseTimeframe().millis();
-        return Math.floorDiv(close, l) * l + label.horizon() * l;
+        return io.atlasj.marketdata.Timeframe.floor(close, l) + label.horizon() * l;
     }
 
     /** The features scaled as in training: {@code (x - center) / scale} with the training rows' parameters. */
