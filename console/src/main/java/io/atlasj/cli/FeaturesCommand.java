@@ -219,9 +219,10 @@ final class FeaturesCommand {
                     Formats.count(r.droppedLabels()), m.rows() > 0 ? ", " + Formats.time(m.time()[0]) + " to "
                             + Formats.time(m.time()[m.rows() - 1]) : "");
             if (fls.gaps() == GapPolicy.FILL_FLAT) {
-                pw.printf(Locale.ROOT, "gaps: fill-flat: %s of the base bars were filled flat (nothing traded); %s rows "
+                pw.printf(Locale.ROOT, "gaps: %s: %s of the base bars were filled flat (nothing traded); %s rows "
                                 + "were built on filled bars (the row's bar or a bar of a feature's history); labels never "
-                                + "read one%n", Formats.count(r.filledBars()), Formats.count(r.filledRows()));
+                                + "read one%s%n", fls.gapsText(), Formats.count(r.filledBars()), Formats.count(r.filledRows()),
+                        fls.fillLimit() == null ? "" : "; longer gaps stay gaps");
             }
             pw.println((built.cacheHit() ? "cache hit: " : "built in " + r.millis() + " ms, cached: ")
                     + built.file().map(Path::toString).orElse("(not cached)"));
@@ -492,7 +493,11 @@ final class FeaturesCommand {
                     .append('\n');
             y.append("base: {market: ").append(quote(b[0])).append(", timeframe: ").append(b[1]).append("}\n");
             if (t0.gaps() != null && !t0.gaps().equals("null") && !t0.gaps().equals("drop")) {
-                y.append("gaps: ").append(t0.gaps()).append('\n');
+                String[] g = t0.gaps().split(" "); // "fill-flat 2h": the policy and its fillLimit
+                y.append("gaps: ").append(g[0]).append('\n');
+                if (g.length > 1) {
+                    y.append("fillLimit: ").append(g[1]).append('\n');
+                }
             }
             boolean[] keep = new boolean[core.declared().size()];
             for (int i = 0; i < k; i++) {

@@ -1,5 +1,6 @@
 package io.atlasj.workspec;
 
+import io.atlasj.text.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.atlasj.workspec;
 
+import io.atlasj.text.Durations;
 import io.atlasj.features.Feature;
 import io.atlasj.features.Label;
 import io.atlasj.features.Library;
@@ -556,7 +557,7 @@ public final class WorkSpecYaml {
         }
 
         FeatureLabelSet inlineFeatureset(YNode n, String path) {
-            YNode.Map m = map(n, path, Set.of("name", "base", "defaults", "gaps", "features", "labels"),
+            YNode.Map m = map(n, path, Set.of("name", "base", "defaults", "gaps", "fillLimit", "features", "labels"),
                     Set.of("base", "features"));
             if (m == null) {
                 return null;
@@ -596,6 +597,14 @@ public final class WorkSpecYaml {
                         () -> GapPolicy.parse(g));
                 gaps = gp == null ? gaps : gp;
             }
+            Duration fillLimit = durationField(m, "fillLimit", path + ".fillLimit", null);
+            if (fillLimit != null && gaps != GapPolicy.FILL_FLAT) {
+                problem(m.entries().get("fillLimit"), path + ".fillLimit", "applies to gaps: fill-flat only (gaps is "
+                        + gaps.yamlName() + "); write gaps: fill-flat or remove fillLimit");
+            } else if (fillLimit != null && tf != null && fillLimit.toMillis() < tf.millis()) {
+                problem(m.entries().get("fillLimit"), path + ".fillLimit", Durations.format(fillLimit)
+                        + " is shorter than one " + tf + " bar, so nothing would be filled; give at least " + tf);
+            }
             List<Feature> features = new ArrayList<>();
             List<Label> labels = new ArrayList<>();
             expressions(m.entries().get("features"), path + ".features", true, features, labels);
@@ -608,7 +617,8 @@ public final class WorkSpecYaml {
             String e = ex;
             String q = quote;
             GapPolicy gp = gaps;
-            return checked(n, path, () -> new FeatureLabelSet(name, mk, t, e, q, features, labels, gp));
+            Duration limit = fillLimit;
+            return checked(n, path, () -> new FeatureLabelSet(name, mk, t, e, q, features, labels, gp, limit));
         }
 
         void expressions(YNode n, String path, boolean inputs, List<Feature> features, List<Label> labels) {
@@ -1082,6 +1092,9 @@ public final class WorkSpecYaml {
                     sb.append(String.join(", ", d)).append("}\n");
                 }
                 sb.append("      gaps: ").append(f.gaps().yamlName()).append('\n');
+                if (f.fillLimit() != null) {
+                    sb.append("      fillLimit: ").append(Durations.format(f.fillLimit())).append('\n');
+                }
                 sb.append("      features:\n");
                 f.features().forEach(x -> sb.append("        - ").append(q(x.id())).append('\n'));
                 if (!f.labels().isEmpty()) {

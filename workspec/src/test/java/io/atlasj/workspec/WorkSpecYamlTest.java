@@ -523,6 +523,34 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void anInlineFillLimitIsPartOfTheKeysAndRoundTrips() throws Exception {
+        String spec = """
+                name: limited
+                units:
+                  - name: a
+                    featureset:
+                      base: {market: "bitstamp:btc_usd", timeframe: 5m}
+                      gaps: fill-flat
+                      fillLimit: 15m
+                      features: [LogReturns()]
+                      labels: [UpDown(3)]
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models: [{name: dnn, type: dnn, hidden: [[16]], training: {epochs: 2}}]
+                """;
+        FeaturesetLocator none = FeaturesetLocator.NONE;
+        WorkSpec limited = WorkSpecYaml.read("limited.yaml", spec, none, false);
+        assertThat(limited.units().get(0).featureset().fillLimit()).isEqualTo(java.time.Duration.ofMinutes(15));
+        WorkSpec all = WorkSpecYaml.read("all.yaml", spec.replace("      fillLimit: 15m\n", ""), none, false);
+        assertThat(Expander.expand(limited).get(0).key()).isNotEqualTo(Expander.expand(all).get(0).key());
+        WorkSpec copy = WorkSpecYaml.read("copy.yaml", WorkSpecYaml.writeSelfContained(limited), none, false);
+        assertThat(Expander.expand(copy).get(0).key()).isEqualTo(Expander.expand(limited).get(0).key());
+        assertThatThrownBy(() -> WorkSpecYaml.read("drop.yaml", spec.replace("gaps: fill-flat", "gaps: drop"), none,
+                false)).hasMessageContaining("drop.yaml:7:18: units[0].featureset.fillLimit: applies to gaps: "
+                + "fill-flat only");
+    }
+
+    @Test
     void aBillionLaughsSpecIsRefusedNotExpanded() {
         StringBuilder y = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (int i = 1; i < 10; i++) {

@@ -35,6 +35,8 @@ import java.util.Map;
 public final class Evaluator {
     private final SeriesSource source;
     private final GapPolicy gaps;
+    /** Under FILL_FLAT: the longest gap filled, in ms (Long.MAX_VALUE: every gap). */
+    private final long fillLimit;
     private final long dataFrom;
     private final long to;
     private final String owner;
@@ -60,8 +62,18 @@ public final class Evaluator {
 
     /** @param owner who reads (e.g. {@code featureset quickstart}), named when data is missing */
     public Evaluator(SeriesSource source, GapPolicy gaps, long dataFrom, long to, String owner) {
+        this(source, gaps, null, dataFrom, to, owner);
+    }
+
+    /**
+     * @param fillLimit under {@link GapPolicy#FILL_FLAT}, the longest gap that is filled (a longer one stays a gap, as
+     *                  under {@link GapPolicy#DROP}); null: every gap
+     */
+    public Evaluator(SeriesSource source, GapPolicy gaps, java.time.Duration fillLimit, long dataFrom, long to,
+                     String owner) {
         this.source = source;
         this.gaps = gaps;
+        this.fillLimit = fillLimit == null ? Long.MAX_VALUE : fillLimit.toMillis();
         this.dataFrom = dataFrom;
         this.to = to;
         this.owner = owner;
@@ -375,7 +387,7 @@ public final class Evaluator {
         if (gaps != GapPolicy.FILL_FLAT) {
             return candleBars(c, tf);
         }
-        CandleSeries full = Resampler.withGapsFilled(c);
+        CandleSeries full = Resampler.withGapsFilled(c, fillLimit);
         byte[] src = full.sources();
         boolean[] flags = new boolean[src.length];
         boolean any = false;

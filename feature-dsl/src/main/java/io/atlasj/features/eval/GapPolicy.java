@@ -17,7 +17,8 @@ public enum GapPolicy {
      * close, volume, notional, trade count and taker-buy volume 0 (for thin markets whose minutes without a trade are
      * real minutes, not missing data). Features read the filled series, which has no gaps between its first and last
      * real bar (after the last one nothing is filled: the data may simply end there); every row that read a filled bar
-     * is counted ({@code BuildReport.filledRows}).
+     * is counted ({@code BuildReport.filledRows}). A featureset's {@code fillLimit} bounds the gaps filled: a longer
+     * one stays a gap whole, cutting windows as under {@link #DROP}.
      *
      * <p>The bars are filled in memory from the real bars of each series read, never taken from the store: candles
      * stored by {@code atlas data import --fill-gaps} follow the same rule (so their values would be the same), but

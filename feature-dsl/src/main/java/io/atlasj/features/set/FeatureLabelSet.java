@@ -18,9 +18,17 @@ import java.util.Set;
  *
  * @param defaultExchange for asset steps such as {@code .eth()}; null: the base market's exchange
  * @param defaultQuote    for asset steps; null: an asset step must say its quote
+ * @param fillLimit       under {@link GapPolicy#FILL_FLAT}: the longest gap that is filled (a longer one stays a gap,
+ *                        as under {@link GapPolicy#DROP}); null: every gap is filled
  */
 public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTimeframe, String defaultExchange,
-                              String defaultQuote, List<Feature> features, List<Label> labels, GapPolicy gaps) {
+                              String defaultQuote, List<Feature> features, List<Label> labels, GapPolicy gaps,
+                              java.time.Duration fillLimit) {
+    public FeatureLabelSet(String name, Market baseMarket, Timeframe baseTimeframe, String defaultExchange,
+                           String defaultQuote, List<Feature> features, List<Label> labels, GapPolicy gaps) {
+        this(name, baseMarket, baseTimeframe, defaultExchange, defaultQuote, features, labels, gaps, null);
+    }
+
     public FeatureLabelSet {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(baseMarket, "baseMarket");
@@ -28,6 +36,15 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
         features = List.copyOf(features);
         labels = List.copyOf(labels);
         gaps = gaps == null ? GapPolicy.DROP : gaps;
+        if (fillLimit != null && gaps != GapPolicy.FILL_FLAT) {
+            throw new IllegalArgumentException("featureset " + name + ": fillLimit applies to gaps: fill-flat only (gaps is "
+                    + gaps.yamlName() + ")");
+        }
+        if (fillLimit != null && fillLimit.toMillis() < baseTimeframe.millis()) {
+            throw new IllegalArgumentException("featureset " + name + ": fillLimit " + io.atlasj.text.Durations.format(
+                    fillLimit) + " is shorter than one " + baseTimeframe + " bar, so nothing would be filled; write "
+                    + "gaps: drop instead, or a limit of at least " + baseTimeframe);
+        }
         if (features.isEmpty()) {
             throw new IllegalArgumentException("featureset " + name + " has no features");
         }
@@ -44,7 +61,13 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
      * name one still read it. What {@code atlas features build NAME --markets ...} builds for each market.
      */
     public FeatureLabelSet onMarket(Market market) {
-        return new FeatureLabelSet(name, market, baseTimeframe, defaultExchange, defaultQuote, features, labels, gaps);
+        return new FeatureLabelSet(name, market, baseTimeframe, defaultExchange, defaultQuote, features, labels, gaps,
+                fillLimit);
+    }
+
+    /** The gap handling in one phrase: {@code drop}, {@code bridge}, {@code fill-flat} or {@code fill-flat 2h}. */
+    public String gapsText() {
+        return gaps.yamlName() + (fillLimit == null ? "" : " " + io.atlasj.text.Durations.format(fillLimit));
     }
 
     public static Builder builder(String name) {
@@ -61,6 +84,7 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
         private final List<Feature> features = new ArrayList<>();
         private final List<Label> labels = new ArrayList<>();
         private GapPolicy gaps = GapPolicy.DROP;
+        private java.time.Duration fillLimit;
 
         private Builder(String name) {
             this.name = name;
@@ -93,8 +117,15 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
             return this;
         }
 
+        /** {@link GapPolicy#FILL_FLAT}, filling gaps of at most {@code limit} only. */
+        public Builder fillFlat(java.time.Duration limit) {
+            this.gaps = GapPolicy.FILL_FLAT;
+            this.fillLimit = limit;
+            return this;
+        }
+
         public FeatureLabelSet build() {
-            return new FeatureLabelSet(name, market, tf, exchange, quote, features, labels, gaps);
+            return new FeatureLabelSet(name, market, tf, exchange, quote, features, labels, gaps, fillLimit);
         }
     }
 }

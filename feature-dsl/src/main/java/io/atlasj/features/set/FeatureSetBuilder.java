@@ -329,7 +329,7 @@ public final class FeatureSetBuilder {
             // the base bars with their gaps filled the way the features' series are (from the real bars before the
             // range too, so that a gap across its start is filled like any other)
             CandleSeries full = Resampler.withGapsFilled(source.candles(set.baseMarket(), set.baseTimeframe(), dataFrom,
-                    to)).between(from, to);
+                    to), set.fillLimit() == null ? Long.MAX_VALUE : set.fillLimit().toMillis()).between(from, to);
             baseTime = full.openTimes();
             onFilled = new boolean[baseTime.length];
             for (int i = 0; i < onFilled.length; i++) {
@@ -338,7 +338,7 @@ public final class FeatureSetBuilder {
         }
         long filledBars = count(onFilled);
         // each evaluator reads every series it needs once and names any the store lacks
-        Evaluator ev = new Evaluator(source, set.gaps(), dataFrom, to, owner);
+        Evaluator ev = new Evaluator(source, set.gaps(), set.fillLimit(), dataFrom, to, owner);
         int n = baseTime.length;
         boolean[] keep = new boolean[n];
         Arrays.fill(keep, true);
@@ -357,7 +357,7 @@ public final class FeatureSetBuilder {
         long afterFeatures = count(keep);
         // Labels read past 'to' (their horizon); their own evaluator, so that no feature column ever could. Under
         // fill-flat it computes them on the real bars only.
-        Evaluator labelEv = new Evaluator(source, set.gaps(), dataFrom, to + horizon, owner);
+        Evaluator labelEv = new Evaluator(source, set.gaps(), set.fillLimit(), dataFrom, to + horizon, owner);
         List<Label> labelList = withLabels ? r.labels() : List.of();
         double[][] labels = new double[labelList.size()][];
         for (int c = 0; c < labels.length; c++) {
@@ -387,7 +387,7 @@ public final class FeatureSetBuilder {
         }
         FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(n, n - afterFeatures, afterFeatures - rows,
                 missing, dataFrom, from, to, (System.nanoTime() - t0) / 1_000_000L, null, filledBars, filledRows);
-        report = report.withHint(sparse(set, realTime, report, rows, warm));
+        report = report.withHint(sparse(set, realTime, report, rows, warm, r.features().stream().map(Feature::id).toList()));
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
                 labelList.stream().map(Label::id).toList(), l2, report, fingerprint);
     }
@@ -400,11 +400,34 @@ public final class FeatureSetBuilder {
      * @param realTime the real (not filled) base bars
      */
     static String sparse(FeatureLabelSet set, long[] realTime, FeatureMatrix.BuildReport report, int rows,
-                         long warmMillis) {
+                         long warmMillis, List<String> featureIds) {
         long n = report.baseBars();
         if (n == 0 || rows * 2L >= n) {
             return null;
         }
+        String worst = worstInput(report, featureIds, n);
+        return worst == null ? sparseWhy(set, realTime, report, rows, warmMillis)
+                : sparseWhy(set, realTime, report, rows, warmMillis) + "; " + worst;
+    }
+
+    /** The input with the most base bars without a value, when it lacks one on over half of them; else null. */
+    private static String worstInput(FeatureMatrix.BuildReport report, List<String> featureIds, long n) {
+        List<Long> missing = report.missing();
+        int worst = -1;
+        for (int i = 0; i < Math.min(missing.size(), featureIds.size()); i++) {
+            worst = worst < 0 || missing.get(i) > missing.get(worst) ? i : worst;
+        }
+        if (worst < 0 || missing.get(worst) * 2 < n) {
+            return null;
+        }
+        return "the input with the fewest values is " + featureIds.get(worst) + ", which has none on "
+                + missing.get(worst) + " of the " + n + " base bars (a coarser input has a value only once one of its "
+                + "bars has closed and its own history is complete)";
+    }
+
+    private static String sparseWhy(FeatureLabelSet set, long[] realTime, FeatureMatrix.BuildReport report, int rows,
+                                    long warmMillis) {
+        long n = report.baseBars();
         long baseMs = set.baseTimeframe().millis();
         int best = 0;
         int bestEnd = 0;
@@ -421,7 +444,9 @@ public final class FeatureSetBuilder {
                 + java.time.Instant.ofEpochMilli(realTime[bestEnd]) + ")";
         String kept = rows + " of " + n + " " + set.baseTimeframe() + " bars of " + set.baseMarket() + " kept";
         if (set.gaps() == GapPolicy.FILL_FLAT) {
-            return kept + " under gaps: fill-flat (" + report.filledBars() + " of the bars filled flat): "
+            return kept + " under gaps: fill-flat (" + report.filledBars() + " of the bars filled flat"
+                    + (set.fillLimit() == null ? "" : "; gaps longer than fillLimit " + io.atlasj.text.Durations.format(
+                    set.fillLimit()) + " stay gaps, which no window may cross") + "): "
                     + report.droppedFeatures() + " rows had a feature without a value (its warm-up, or a gap in quote "
                     + "bars, which are not filled) and " + report.droppedLabels() + " had no label, because labels are "
                     + "computed on real bars only (a label needs its row's bar and every bar of its horizon to be real) "

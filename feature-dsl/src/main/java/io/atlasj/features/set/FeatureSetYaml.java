@@ -28,6 +28,7 @@ import java.util.Set;
  * base: {market: "bitstamp:btc_usd", timeframe: 5m}
  * defaults: {exchange: bitstamp, quote: usd}   # optional, for asset steps like .eth()
  * gaps: drop                            # optional: drop (default), bridge or fill-flat
+ * fillLimit: 2h                         # optional, with fill-flat: only gaps this long or shorter are filled
  * features:
  *   - LogReturns()
  *   - RSI(14).zscore(50)
@@ -56,7 +57,8 @@ import java.util.Set;
 public final class FeatureSetYaml {
     /** Top-level fields starting with this are ignored: a place to define anchors (Compose's extension fields). */
     static final String EXTENSION = "x-";
-    private static final Set<String> TOP = Set.of("name", "description", "base", "defaults", "gaps", "features", "labels");
+    private static final Set<String> TOP = Set.of("name", "description", "base", "defaults", "gaps", "fillLimit", "features",
+            "labels");
 
     private FeatureSetYaml() {
     }
@@ -92,6 +94,9 @@ public final class FeatureSetYaml {
             sb.append("}\n");
         }
         sb.append("gaps: ").append(s.gaps().yamlName()).append('\n');
+        if (s.fillLimit() != null) {
+            sb.append("fillLimit: ").append(io.atlasj.text.Durations.format(s.fillLimit())).append('\n');
+        }
         sb.append("features:\n");
         s.features().forEach(f -> sb.append("  - '").append(f.id().replace("'", "''")).append("'\n"));
         if (!s.labels().isEmpty()) {
@@ -110,6 +115,8 @@ public final class FeatureSetYaml {
         private String exchange;
         private String quote;
         private GapPolicy gaps = GapPolicy.DROP;
+        private java.time.Duration fillLimit;
+        private YNode fillLimitNode;
         private final List<Feature> features = new ArrayList<>();
         private final List<Label> labels = new ArrayList<>();
         /** canonical id to where it was first listed, to place a feature listed twice */
@@ -173,6 +180,17 @@ public final class FeatureSetYaml {
                             }
                         }
                     }
+                    case "fillLimit" -> {
+                        String s = scalar(v, field);
+                        if (s != null) {
+                            try {
+                                fillLimit = io.atlasj.text.Durations.parse(s);
+                                fillLimitNode = v;
+                            } catch (IllegalArgumentException e) {
+                                problem(v, field, e.getMessage() + " (the longest gap gaps: fill-flat fills)");
+                            }
+                        }
+                    }
                     case "features" -> {
                         sawFeatures = true;
                         list(v, field, true);
@@ -181,7 +199,7 @@ public final class FeatureSetYaml {
                     default -> {
                         if (!field.startsWith(EXTENSION)) {
                             problem(m.keys().get(field), field, "unknown field" + Library.suggest(field, TOP)
-                                    + " (fields: name, description, base, defaults, gaps, features, labels; and x-... "
+                                    + " (fields: name, description, base, defaults, gaps, fillLimit, features, labels; and x-... "
                                     + "for anchors)");
                         }
                     }
@@ -284,11 +302,18 @@ public final class FeatureSetYaml {
                     problem(1, 1, "features", "missing or empty: a featureset needs at least one feature");
                 }
             }
+            if (fillLimit != null && gaps != GapPolicy.FILL_FLAT) {
+                problem(fillLimitNode, "fillLimit", "applies to gaps: fill-flat only (gaps is " + gaps.yamlName()
+                        + "); write gaps: fill-flat or remove fillLimit");
+            } else if (fillLimit != null && timeframe != null && fillLimit.toMillis() < timeframe.millis()) {
+                problem(fillLimitNode, "fillLimit", io.atlasj.text.Durations.format(fillLimit) + " is shorter than one "
+                        + timeframe + " bar, so nothing would be filled; give at least " + timeframe);
+            }
             if (!problems.isEmpty()) {
                 throw new FeatureSetFileException(problems);
             }
             try {
-                return new FeatureLabelSet(name, market, timeframe, exchange, quote, features, labels, gaps);
+                return new FeatureLabelSet(name, market, timeframe, exchange, quote, features, labels, gaps, fillLimit);
             } catch (IllegalArgumentException e) {
                 throw new FeatureSetFileException(List.of(new FeatureSetFileException.Problem(source, 1, 1, "features",
                         e.getMessage())));

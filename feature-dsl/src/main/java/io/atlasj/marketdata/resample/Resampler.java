@@ -198,6 +198,15 @@ public final class Resampler {
      * its last. It depends on the real candles only, not on which filled candles happen to be stored.
      */
     public static CandleSeries withGapsFilled(CandleSeries in) {
+        return withGapsFilled(in, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #withGapsFilled(CandleSeries)}, filling only the gaps of at most {@code maxGapMillis} (the missing
+     * bars' total length); a longer gap is left open whole, never filled in part, since the first hours of an outage
+     * are no more a quiet market than its last.
+     */
+    public static CandleSeries withGapsFilled(CandleSeries in, long maxGapMillis) {
         Timeframe tf = in.timeframe();
         CandleSeries.Builder out = CandleSeries.builder(in.market(), tf, in.size() + 64);
         long[] t = in.openTimes();
@@ -207,7 +216,7 @@ public final class Resampler {
             if (src[i] == CandleSource.FILLED.code()) {
                 continue;
             }
-            if (prev >= 0) {
+            if (prev >= 0 && t[i] - t[prev] - tf.millis() <= maxGapMillis) {
                 flat(out, t[prev] + tf.millis(), t[i], tf.millis(), in.close(prev));
             }
             out.add(t[i], in.open(i), in.high(i), in.low(i), in.close(i), in.volume(i), in.quoteVolume(i),

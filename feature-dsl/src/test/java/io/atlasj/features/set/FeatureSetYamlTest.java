@@ -193,4 +193,22 @@ class FeatureSetYamlTest {
         assertThatThrownBy(() -> FeatureSetYaml.read("g.yaml", yaml.replace("fill-flat", "fill")))
                 .hasMessageContaining("g.yaml:3:7: gaps: must be drop, bridge or fill-flat, got 'fill'");
     }
+
+    @Test
+    void fillLimitReadsWritesAndIsRefusedWhereItMeansNothing() {
+        String yaml = "name: f\nbase: {market: \"bitstamp:btc_usd\", timeframe: 1m}\ngaps: fill-flat\nfillLimit: 90m\n"
+                + "features: [LogReturns()]\n";
+        FeatureLabelSet set = FeatureSetYaml.read("f.yaml", yaml);
+        assertThat(set.fillLimit()).isEqualTo(java.time.Duration.ofMinutes(90));
+        assertThat(FeatureSetYaml.write(set)).contains("fillLimit: 90m\n");
+        assertThat(FeatureSetYaml.read("back.yaml", FeatureSetYaml.write(set))).isEqualTo(set);
+        assertThat(FeatureSetYaml.read("d.yaml", yaml.replace("90m", "2d")).fillLimit())
+                .isEqualTo(java.time.Duration.ofDays(2));
+        assertThatThrownBy(() -> FeatureSetYaml.read("g.yaml", yaml.replace("fill-flat", "drop")))
+                .hasMessageContaining("g.yaml:4:12: fillLimit: applies to gaps: fill-flat only (gaps is drop)");
+        assertThatThrownBy(() -> FeatureSetYaml.read("s.yaml", yaml.replace("90m", "30s")))
+                .hasMessageContaining("s.yaml:4:12: fillLimit: 30s is shorter than one 1m bar");
+        assertThatThrownBy(() -> FeatureSetYaml.read("w.yaml", yaml.replace("90m", "soon")))
+                .hasMessageContaining("w.yaml:4:12: fillLimit: must be a duration such as");
+    }
 }

@@ -143,6 +143,71 @@ class FillFlatTest {
     }
 
     @Test
+    void aFillLimitFillsTheShortGapsOnlyAndLeavesTheLongOnesGaps() {
+        // the day's gap stretches by length, in minutes
+        long first = real.ceilingKey(DAY);
+        long last = real.floorKey(END - 1);
+        TreeMap<Long, Integer> stretches = new TreeMap<>(); // first missing minute -> length
+        for (long t = first; t <= last; t += MIN) {
+            if (!real.containsKey(t) && real.containsKey(t - MIN)) {
+                int n = 0;
+                while (!real.containsKey(t + n * MIN)) {
+                    n++;
+                }
+                stretches.put(t, n);
+            }
+        }
+        long single = stretches.values().stream().filter(n -> n == 1).count();
+        long longer = stretches.values().stream().filter(n -> n > 1).count();
+        assertThat(single).isPositive();
+        assertThat(longer).isPositive();
+        FeatureLabelSet set = FeatureLabelSet.builder("one-minute").base("bitstamp:btc_usd", "1m")
+                .fillFlat(java.time.Duration.ofMinutes(1))
+                .features(LogReturns(), Volume(), Close(), RSI(14), Close().minus(SMA(20)).div(ATR(14)),
+                        Close().fiveMin().zscore(12))
+                .labels(FutureReturn(3), LogReturns().lookforward(1)).build();
+        FeatureMatrix limited = new FeatureSetBuilder(SeriesSource.of(store)).build(set, DAY, END);
+        FeatureMatrix drop = build(store, GapPolicy.DROP);
+        FeatureMatrix all = build(store, GapPolicy.FILL_FLAT);
+        // one-minute holes are filled, longer ones are not, not even in part
+        assertThat(limited.report().filledBars()).isEqualTo(single);
+        assertThat(limited.report().baseBars()).isEqualTo(real.subMap(DAY, END).size() + single);
+        Set<Long> rows = new HashSet<>();
+        Arrays.stream(limited.time()).forEach(rows::add);
+        stretches.forEach((t, n) -> {
+            for (int k = 0; n > 1 && k < n; k++) {
+                assertThat(rows).as("a row in a gap of %d minutes", n).doesNotContain(t + k * MIN);
+            }
+        });
+        // no window crosses a long gap: a row's RSI(14) and SMA(20) windows lie after the last long gap before it
+        for (int r = 0; r < limited.rows(); r++) {
+            long t = limited.time()[r];
+            Long gapStart = stretches.floorKey(t);
+            while (gapStart != null && stretches.get(gapStart) == 1) {
+                gapStart = stretches.lowerKey(gapStart);
+            }
+            if (gapStart != null) {
+                long gapEnd = gapStart + stretches.get(gapStart) * MIN;
+                assertThat(t - gapEnd).as("row %s after the gap ending %s", Instant.ofEpochMilli(t),
+                        Instant.ofEpochMilli(gapEnd)).isGreaterThanOrEqualTo(19 * MIN);
+            }
+        }
+        assertThat(limited.rows()).isGreaterThan(drop.rows()).isLessThan(all.rows());
+        // the limit is part of the set: its cache key and its YAML
+        FeatureLabelSet back = FeatureSetYaml.read("round trip", FeatureSetYaml.write(set));
+        assertThat(back.fillLimit()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(back.gapsText()).isEqualTo("fill-flat 1m");
+        FeaturesetCache cache = new FeaturesetCache(dir.resolve("cache"));
+        FeatureSetBuilder b = new FeatureSetBuilder(SeriesSource.of(store));
+        FeatureLabelSet unlimited = FeatureLabelSet.builder("one-minute").base("bitstamp:btc_usd", "1m")
+                .gaps(GapPolicy.FILL_FLAT).features(LogReturns()).build();
+        FeatureLabelSet oneMinute = FeatureLabelSet.builder("one-minute").base("bitstamp:btc_usd", "1m")
+                .fillFlat(java.time.Duration.ofMinutes(1)).features(LogReturns()).build();
+        assertThat(cache.key(b.resolve(unlimited), DAY, END, SeriesSource.of(store)))
+                .isNotEqualTo(cache.key(b.resolve(oneMinute), DAY, END, SeriesSource.of(store)));
+    }
+
+    @Test
     void aFilledBarIsFlatAtThePreviousCloseWithoutVolume() {
         FeatureLabelSet.Builder set = FeatureLabelSet.builder("flat").base("bitstamp:btc_usd", "1m")
                 .features(LogReturns(), Volume(), Close()); // no label: rows on filled bars are kept

@@ -86,7 +86,8 @@ public record InputImportance(String scope, String target, String name, String b
                 : fs.get("labels"));
         double[] score = divide(sum, models);
         return Optional.of(new InputImportance(scope, String.valueOf(fs.get("label")), String.valueOf(fs.get("name")),
-                String.valueOf(fs.get("base")), String.valueOf(fs.get("gaps")), (List<String>) fs.get("declared"),
+                String.valueOf(fs.get("base")), fs.get("fillLimit") == null ? String.valueOf(fs.get("gaps"))
+                        : fs.get("gaps") + " " + fs.get("fillLimit"), (List<String>) fs.get("declared"),
                 (List<String>) fs.get("features"), labels, score, divide(permSum, permModels),
                 divide(gainSum, treeModels), ranked(score), models, treeModels));
     }

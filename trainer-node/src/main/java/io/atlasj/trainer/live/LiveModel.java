@@ -210,8 +210,10 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         } else {
             gaps = GapPolicy.parse(String.valueOf(f.get("gaps")));
         }
+        java.time.Duration fillLimit = f.get("fillLimit") == null ? null
+                : io.atlasj.text.Durations.parse(String.valueOf(f.get("fillLimit")));
         return new FeatureLabelSet(String.valueOf(f.get("name")), Market.parse(base[0]), Timeframe.parse(base[1]),
-                null, null, features, labels, gaps);
+                null, null, features, labels, gaps, fillLimit);
     }
 
     /** The label the model learned: the featureset's label at the declared label's position. */

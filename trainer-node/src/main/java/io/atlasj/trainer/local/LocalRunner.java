@@ -818,6 +818,9 @@ public final class LocalRunner {
         f.put("label", m.label().id());
         f.put("labelDeclared", m.featureset().labels().stream().map(Label::id).toList());
         f.put("gaps", m.featureset().gaps().yamlName()); // absent in older results: served as drop, with a warning
+        if (m.featureset().fillLimit() != null) {
+            f.put("fillLimit", io.atlasj.text.Durations.format(m.featureset().fillLimit()));
+        }
         return f;
     }
 

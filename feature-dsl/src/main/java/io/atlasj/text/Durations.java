@@ -1,12 +1,12 @@
-package io.atlasj.workspec;
+package io.atlasj.text;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations written {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}. */
+/** Durations written {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 3d}. */
 public final class Durations {
-    private static final Pattern P = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern P = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -14,17 +14,19 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = P.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("must be a duration such as 500ms, 30s, 10m or 2h, got '" + text + "'");
+            throw new IllegalArgumentException("must be a duration such as 500ms, 30s, 10m, 2h or 3d, got '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
     }
 
+    /** The shortest form in whole hours, minutes, seconds or milliseconds (never days: written forms stay as before). */
     public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 3_600_000 == 0) {
