@@ -442,17 +442,24 @@ final class DataCommand {
                 + "store's data fingerprints.",
                 "Incremental: series whose data did not change since the last export are skipped, and of the others "
                 + "only the months whose values changed are written. Trades and quote ticks are not exported (builds "
-                + "read bars)."},
+                + "read bars).",
+                "--format csv or arrow writes one file per series instead (DIR/EXCHANGE/SYMBOL/candles-TF.csv, "
+                + "quote-bars-TF.arrow, ...), for pandas (read_csv, read_feather), spreadsheets and other tools; "
+                + "atlas data import --format ohlcv-csv or arrow reads them back."},
             footer = {"", "Examples:", "  atlas data export", "  atlas data export --to /data/lake --market binance:btcusdt",
-                "  atlas data export --to hdfs://namenode:8020/atlas/lake"})
+                "  atlas data export --to hdfs://namenode:8020/atlas/lake",
+                "  atlas data export --format csv --to /tmp/bars --market bitstamp:btc_usd --timeframe 1h"})
     static final class Export implements Callable<Integer> {
         @ParentCommand
         DataCommand data;
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--format", paramLabel = "F", description = "parquet (the lake, default), csv or arrow "
+                + "(one file per series; Arrow IPC with ZSTD bodies, i.e. Feather v2).")
+        String format = "parquet";
         @Option(names = "--to", paramLabel = "DIR_OR_URI", description = "The lake: a folder or a Hadoop filesystem "
-                + "URI (default: ATLAS_HOME/lake).")
+                + "URI (default: ATLAS_HOME/lake); for csv and arrow a folder (default: ATLAS_HOME/exports).")
         String to;
         @Option(names = "--market", paramLabel = "MARKET", description = "Only this market (exchange:symbol; repeat "
                 + "for several). Default: every market.")
@@ -483,6 +490,10 @@ final class DataCommand {
                     throw new UserException("--timeframe: " + e.getMessage());
                 }
             }
+            String f = format.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!f.equals("parquet")) {
+                return files(f, ms, tfs, out);
+            }
             String at = to != null ? to : data.home().lake().toString();
             try (MarketDataStore store = MarketDataStore.open(data.home().marketData()); Lake lake = Lake.open(at)) {
                 java.util.Set<io.atlasj.marketdata.Market> stored = new java.util.HashSet<>(store.markets());
@@ -502,6 +513,54 @@ final class DataCommand {
                 out.println(r.describe(at));
             } catch (Lake.LakeException e) {
                 throw new UserException(e.getMessage());
+            }
+            return 0;
+        }
+
+        /** {@code --format csv | arrow}: one file per series. */
+        private int files(String f, java.util.Set<io.atlasj.marketdata.Market> ms, java.util.Set<Timeframe> tfs,
+                          PrintWriter out) {
+            io.atlasj.marketdata.lake.SeriesFiles.Format fmt = switch (f) {
+                case "csv" -> io.atlasj.marketdata.lake.SeriesFiles.Format.CSV;
+                case "arrow", "feather" -> io.atlasj.marketdata.lake.SeriesFiles.Format.ARROW;
+                default -> throw new UserException("--format: '" + format + "' is not one of parquet, csv, arrow");
+            };
+            if (rewrite) {
+                throw new UserException("--rewrite is for the Parquet lake; csv and arrow exports write every file");
+            }
+            if (to != null && to.contains("://")) {
+                throw new UserException("--to " + to + ": csv and arrow exports write to a local folder");
+            }
+            Path dir = to != null ? Path.of(to) : data.home().root().resolve("exports");
+            try (MarketDataStore store = MarketDataStore.open(data.home().marketData())) {
+                java.util.Set<io.atlasj.marketdata.Market> stored = new java.util.HashSet<>(store.markets());
+                for (io.atlasj.marketdata.Market m : ms) {
+                    if (!stored.contains(m)) {
+                        throw new UserException("--market " + m + ": not in the store; stored markets: "
+                                + store.markets());
+                    }
+                }
+                long t0 = System.nanoTime();
+                List<io.atlasj.marketdata.lake.SeriesFiles.Written> w = io.atlasj.marketdata.lake.SeriesFiles.export(
+                        store, k -> (ms.isEmpty() || ms.contains(k.market())) && (tfs.isEmpty()
+                                || tfs.contains(k.timeframe())), fmt, dir);
+                if (w.isEmpty()) {
+                    throw new UserException("nothing to export: the store has no candles or quote bars"
+                            + (ms.isEmpty() && tfs.isEmpty() ? "" : " of the markets and timeframes asked for")
+                            + " (see 'atlas data list')");
+                }
+                List<List<String>> rows = new ArrayList<>();
+                for (io.atlasj.marketdata.lake.SeriesFiles.Written x : w) {
+                    rows.add(List.of(dir.relativize(x.file()).toString(), Formats.count(x.rows())));
+                }
+                if (rows.size() <= 50) {
+                    out.print(Formats.table(List.of("FILE", "ROWS"), rows));
+                }
+                out.printf(Locale.ROOT, "%d file(s), %s rows written under %s in %.1fs%n", w.size(),
+                        Formats.count(w.stream().mapToLong(io.atlasj.marketdata.lake.SeriesFiles.Written::rows).sum()),
+                        dir, (System.nanoTime() - t0) / 1e9);
+            } catch (java.io.IOException e) {
+                throw new UserException("cannot write under " + dir + ": " + e.getMessage());
             }
             return 0;
         }

@@ -107,6 +107,20 @@ class AtlasCliTest {
                 "--from", "2013-11-26", "--to", "2013-11-26T03:00");
         assertThat(window.out()).contains("2013-11-26 00:00:00").contains("2013-11-26 02:00:00")
                 .doesNotContain("2013-11-26 03:00:00").contains("3 of 3 candles");
+
+        // one file per series for other tools; the weekly bar is one of them
+        Result exported = atlas("data", "export", "--format", "csv", "--timeframe", "1w", "--timeframe", "1d");
+        assertThat(exported.code()).as(exported.err()).isZero();
+        assertThat(exported.out()).contains("bitstamp/btc_usd/candles-1w.csv").contains("2 file(s), 8 rows written");
+        assertThat(home.resolve("exports/bitstamp/btc_usd/candles-1w.csv")).content()
+                .startsWith("open_time,open,high,low,close,volume,quote_volume,trade_count,source\n"
+                        + "2013-11-25T00:00:00Z,");
+        Result feather = atlas("data", "export", "--format", "feather", "--to", home.resolve("f").toString());
+        assertThat(feather.code()).as(feather.err()).isZero();
+        assertThat(home.resolve("f/bitstamp/btc_usd/candles-1m.arrow")).exists();
+        Result badFormat = atlas("data", "export", "--format", "xlsx");
+        assertThat(badFormat.code()).isEqualTo(1);
+        assertThat(badFormat.err()).contains("--format: 'xlsx' is not one of parquet, csv, arrow");
     }
 
     @Test

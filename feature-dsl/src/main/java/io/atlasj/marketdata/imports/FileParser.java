@@ -16,6 +16,7 @@ interface FileParser {
             case TA4J_JSON -> new Ta4jJsonParser();
             case OHLCV_CSV -> new OhlcvCsvParser();
             case PARQUET -> new ParquetCandlesParser();
+            case ARROW -> new ArrowCandlesParser();
             case FREQTRADE_JSON -> new FreqtradeJsonParser();
             case QUOTES_CSV -> new QuotesCsvParser();
             case BINANCE_WS -> new BinanceWsParser();

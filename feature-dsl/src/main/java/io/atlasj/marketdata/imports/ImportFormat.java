@@ -13,6 +13,8 @@ public enum ImportFormat {
     OHLCV_CSV("ohlcv-csv", "generic OHLCV CSV; columns by header names or --columns"),
     PARQUET("parquet", "OHLCV candles in Apache Parquet (pandas, pyarrow, polars, DuckDB, Spark); columns by name as "
             + "ohlcv-csv, or --columns"),
+    ARROW("arrow", "OHLCV candles in an Apache Arrow IPC file: Feather v2 (pandas to_feather, pyarrow, polars), "
+            + "uncompressed, LZ4 or ZSTD; columns by name as ohlcv-csv, or --columns"),
     QUOTES_CSV("quotes-csv", "top-of-book quote ticks CSV: time,bid,ask[,bid_size,ask_size]; columns by header or "
             + "--columns"),
     FREQTRADE_JSON("freqtrade-json", "freqtrade OHLCV data files [[ms, open, high, low, close, volume], ...], "

@@ -90,7 +90,7 @@ final class OhlcvCsvParser implements FileParser {
 
     /**
      * A row's prices and volumes as {@code {open, high, low, close, volume, quote_volume, trades, taker_buy_volume}}
-     * (NaN, or -1 trades, for a column the file lacks), each checked; the row is marked bad when one is not right.
+     * (NaN, or -1 trades, for a column the file lacks, or an empty field of the last three), each checked; the row is marked bad when one is not right.
      */
     static double[] values(CsvRow row, Map<String, Integer> columns) {
         double o = row.positive(columns.get("open"), "open");
@@ -98,13 +98,19 @@ final class OhlcvCsvParser implements FileParser {
         double l = row.positive(columns.get("low"), "low");
         double c = row.positive(columns.get("close"), "close");
         double v = columns.containsKey("volume") ? row.nonNegative(columns.get("volume"), "volume") : Double.NaN;
-        double qv = columns.containsKey("quote_volume") ? row.nonNegative(columns.get("quote_volume"), "quote_volume")
+        // the secondary columns may be empty where the value is not known (as pandas writes NaN, and Atlas exports)
+        double qv = known(row, columns, "quote_volume") ? row.nonNegative(columns.get("quote_volume"), "quote_volume")
                 : Double.NaN;
-        double n = columns.containsKey("trades") ? row.integer(columns.get("trades"), "trades") : -1;
-        double tb = columns.containsKey("taker_buy_volume")
+        double n = known(row, columns, "trades") ? row.integer(columns.get("trades"), "trades") : -1;
+        double tb = known(row, columns, "taker_buy_volume")
                 ? row.nonNegative(columns.get("taker_buy_volume"), "taker_buy_volume") : Double.NaN;
         row.checkOhlc(o, h, l, c);
         return new double[] {o, h, l, c, v, qv, n, tb};
+    }
+
+    private static boolean known(CsvRow row, Map<String, Integer> columns, String name) {
+        Integer c = columns.get(name);
+        return c != null && !row.text(c).isEmpty();
     }
 
     /**

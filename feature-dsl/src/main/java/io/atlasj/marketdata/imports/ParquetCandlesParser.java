@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.atlasj.marketdata.Market;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,32 +49,13 @@ final class ParquetCandlesParser implements FileParser {
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
         Market market = options.market(file, null, null);
         requireParquet(file);
-        Problems problems = new Problems(file, options.skipBadRows());
-        List<long[]> times = new ArrayList<>();
-        List<double[]> values = new ArrayList<>();
-        long rows = 0;
+        ColumnarRows rows = null;
         try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file))) {
             FileMetaData meta = r.getFooter().getFileMetaData();
             MessageType schema = meta.getSchema();
             List<Type> fields = schema.getFields();
-            List<String> names = new ArrayList<>(fields.stream().map(f -> f.getName().toLowerCase(Locale.ROOT)).toList());
-            String where;
-            if (options.columns() != null) {
-                List<String> given = Arrays.asList(options.columns().split(","));
-                if (given.size() != fields.size()) {
-                    throw new ImportException(file, "--columns names " + given.size() + " columns but the file has "
-                            + fields.size() + ": " + describe(fields) + "; name each in that order (_ to skip one)");
-                }
-                names = new ArrayList<>(given);
-                where = "--columns";
-            } else {
-                int index = pandasIndex(file, meta.getKeyValueMetaData(), names);
-                if (index >= 0) {
-                    names.set(index, "time");
-                }
-                where = "the file's columns " + describe(fields);
-            }
-            Map<String, Integer> columns = OhlcvCsvParser.mapColumns(file, names, where);
+            Map<String, Integer> columns = ColumnarRows.columns(file, options, fields.stream().map(Type::getName)
+                    .toList(), describe(fields), meta.getKeyValueMetaData());
             ColumnDescriptor[] used = new ColumnDescriptor[fields.size()];
             for (Map.Entry<String, Integer> e : columns.entrySet()) {
                 Type t = fields.get(e.getValue());
@@ -89,8 +67,7 @@ final class ParquetCandlesParser implements FileParser {
             }
             int timeColumn = columns.get("time");
             PrimitiveType timeType = fields.get(timeColumn).asPrimitiveType();
-            FileTimes epochs = new FileTimes(file, "parquet", EnumSet.allOf(EpochUnit.class), options.timeWindow());
-            CsvRow row = new CsvRow(problems);
+            rows = new ColumnarRows(file, "parquet", options, columns);
             String[] text = new String[fields.size()];
             Arrays.fill(text, "");
             long total = Math.max(1, r.getRecordCount());
@@ -106,9 +83,9 @@ final class ParquetCandlesParser implements FileParser {
                     }
                 }
                 long n = pages.getRowCount();
+                boolean typed = typedTime(timeType);
                 for (long i = 0; i < n; i++) {
-                    rows++;
-                    long time = Long.MIN_VALUE;
+                    long time = 0;
                     boolean timeNull = false;
                     for (int c = 0; c < readers.length; c++) {
                         ColumnReader cr = readers[c];
@@ -119,7 +96,7 @@ final class ParquetCandlesParser implements FileParser {
                         if (c == timeColumn) {
                             timeNull = isNull;
                             text[c] = "";
-                            if (!isNull && typedTime(timeType)) {
+                            if (!isNull && typed) {
                                 time = typedMillis(cr, timeType);
                             } else if (!isNull) {
                                 text[c] = text(cr, used[c].getPrimitiveType());
@@ -129,23 +106,9 @@ final class ParquetCandlesParser implements FileParser {
                         }
                         cr.consume();
                     }
-                    row.reset(Arrays.asList(text), rows, text.length, text.length);
-                    long ms;
-                    if (timeNull) {
-                        row.problem("time", "empty (null), a time is required");
-                        ms = Long.MIN_VALUE;
-                    } else if (typedTime(timeType)) {
-                        ms = epochs.within(row::problem, "time", time) ? time : Long.MIN_VALUE;
-                    } else {
-                        ms = epochs.parse(row::problem, rows, "time", text[timeColumn]);
-                    }
-                    double[] v = OhlcvCsvParser.values(row, columns);
-                    if (!row.bad()) {
-                        times.add(new long[] {ms, rows});
-                        values.add(v);
-                    }
+                    rows.add(text, timeNull, typed, time);
                 }
-                progress.accept(size * rows / total);
+                progress.accept(size * rows.rows() / total);
             }
         } catch (ImportException e) {
             throw e;
@@ -153,17 +116,13 @@ final class ParquetCandlesParser implements FileParser {
             throw new ImportException(file, "cannot be read as Parquet: " + e.getMessage()
                     + " (a file cut short or written by a tool still running?)");
         }
-        return OhlcvCsvParser.candles(file, options, market, problems, rows, false, times, values);
+        return rows.candles(options, market);
     }
 
     /** Refuses a file that does not start with Parquet's magic bytes, before the reader gives a cryptic error. */
     private static void requireParquet(Path file) throws IOException {
-        byte[] head = new byte[4];
-        int got;
-        try (InputStream in = Files.newInputStream(file)) {
-            got = in.readNBytes(head, 0, 4);
-        }
-        if (got < 4 || !new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("PAR1")) {
+        byte[] head = ColumnarRows.head(file, 4);
+        if (head.length < 4 || !new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("PAR1")) {
             throw new ImportException(file, "not a Parquet file (it does not start with PAR1); is this the right "
                     + "--format? (" + ImportFormat.ids() + ")");
         }
@@ -177,7 +136,7 @@ final class ParquetCandlesParser implements FileParser {
      * The position of pandas' index column when no column is named as a time: pandas writes a DataFrame's index as a
      * column and names it in the file's {@code pandas} metadata ({@code index_columns}); -1 when there is none.
      */
-    private static int pandasIndex(Path file, Map<String, String> keyValues, List<String> names) {
+    static int pandasIndex(Path file, Map<String, String> keyValues, List<String> names) {
         if (names.stream().anyMatch(n -> "time".equals(OhlcvCsvParser.canonical(n)))) {
             return -1;
         }

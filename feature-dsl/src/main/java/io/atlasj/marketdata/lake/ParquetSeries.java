@@ -43,9 +43,9 @@ import org.apache.parquet.schema.Types;
  * into columns when they read the lake as one table.
  */
 final class ParquetSeries {
-    private static final String[] CANDLE_DOUBLES = {"open", "high", "low", "close", "volume", "quote_volume",
+    static final String[] CANDLE_DOUBLES = {"open", "high", "low", "close", "volume", "quote_volume",
         "taker_buy_volume"};
-    private static final String[] QUOTE_DOUBLES = {"bid_open", "bid_high", "bid_low", "bid_close", "bid_size",
+    static final String[] QUOTE_DOUBLES = {"bid_open", "bid_high", "bid_low", "bid_close", "bid_size",
         "ask_open", "ask_high", "ask_low", "ask_close", "ask_size"};
 
     private ParquetSeries() {

@@ -1,0 +1,97 @@
+package io.atlasj.marketdata.imports;
+
+import io.atlasj.marketdata.Market;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows of a columnar candle file (Parquet, Arrow) on their way to candles: each row's values as the text a CSV
+ * would hold, checked by the same rules as {@code ohlcv-csv}, its time either typed (a timestamp or date column,
+ * already in epoch milliseconds) or text and epoch numbers read as in a CSV. Rows are numbered from 1 in file order.
+ */
+final class ColumnarRows {
+    private final Path file;
+    private final Problems problems;
+    private final Map<String, Integer> columns;
+    private final int timeColumn;
+    private final FileTimes epochs;
+    private final CsvRow row;
+    private final List<long[]> times = new ArrayList<>();
+    private final List<double[]> values = new ArrayList<>();
+    private long rows;
+
+    ColumnarRows(Path file, String format, ImportOptions options, Map<String, Integer> columns) {
+        this.file = file;
+        this.problems = new Problems(file, options.skipBadRows());
+        this.columns = columns;
+        this.timeColumn = columns.get("time");
+        this.epochs = new FileTimes(file, format, EnumSet.allOf(EpochUnit.class), options.timeWindow());
+        this.row = new CsvRow(problems);
+    }
+
+    /**
+     * Adds the next row: {@code text} holds every column's value as text ("" for a null; the time column's is read
+     * only when the time is not typed), {@code typedTime} the time of a typed time column (ignored otherwise).
+     */
+    void add(String[] text, boolean timeNull, boolean typed, long typedTime) {
+        rows++;
+        row.reset(Arrays.asList(text), rows, text.length, text.length);
+        long ms;
+        if (timeNull) {
+            row.problem("time", "empty (null), a time is required");
+            ms = Long.MIN_VALUE;
+        } else if (typed) {
+            ms = epochs.within(row::problem, "time", typedTime) ? typedTime : Long.MIN_VALUE;
+        } else {
+            ms = epochs.parse(row::problem, rows, "time", text[timeColumn]);
+        }
+        double[] v = OhlcvCsvParser.values(row, columns);
+        if (!row.bad()) {
+            times.add(new long[] {ms, rows});
+            values.add(v);
+        }
+    }
+
+    /**
+     * The columns of a file whose columns are named {@code fileNames} (described as {@code described} in messages):
+     * named by {@code --columns} in schema order, else by their names, pandas' index column (from the file's
+     * {@code pandas} metadata in {@code keyValues}) being the time when no column is named as one.
+     */
+    static Map<String, Integer> columns(Path file, ImportOptions options, List<String> fileNames, String described,
+                                        Map<String, String> keyValues) {
+        List<String> names = new ArrayList<>(fileNames.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
+        if (options.columns() != null) {
+            List<String> given = Arrays.asList(options.columns().split(","));
+            if (given.size() != names.size()) {
+                throw new ImportException(file, "--columns names " + given.size() + " columns but the file has "
+                        + names.size() + ": " + described + "; name each in that order (_ to skip one)");
+            }
+            return OhlcvCsvParser.mapColumns(file, given, "--columns");
+        }
+        int index = ParquetCandlesParser.pandasIndex(file, keyValues == null ? Map.of() : keyValues, names);
+        if (index >= 0) {
+            names.set(index, "time");
+        }
+        return OhlcvCsvParser.mapColumns(file, names, "the file's columns " + described);
+    }
+
+    /** The first {@code n} bytes of {@code file} (fewer when it is shorter). */
+    static byte[] head(Path file, int n) throws java.io.IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return in.readNBytes(n);
+        }
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** The candles of the good rows (see {@link OhlcvCsvParser#candles}). */
+    ParsedFile candles(ImportOptions options, Market market) {
+        return OhlcvCsvParser.candles(file, options, market, problems, rows, false, times, values);
+    }
+}
