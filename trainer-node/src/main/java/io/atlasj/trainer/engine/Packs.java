@@ -25,8 +25,8 @@ public final class Packs {
     static final long WAVE_WEIGHTS = 250_000;
 
     /**
-     * Whether {@code m} can train in a pack with others of its shape: linear, logistic and dense models without
-     * layer norm, the gelu activation or a warm start (those train alone).
+     * Whether {@code m} can train in a pack with others of its shape: linear, logistic and dense models (any hidden
+     * activation) without layer norm or a warm start (those train alone).
      */
     public static boolean packable(ModelSpec m) {
         ModelType t = m.type();
@@ -37,8 +37,7 @@ public final class Packs {
         if (warm != null && !String.valueOf(warm).isEmpty()) {
             return false;
         }
-        return t != ModelType.DNN
-                || !Boolean.TRUE.equals(m.hyper().get("layerNorm")) && !"gelu".equals(m.hyper().get("activation"));
+        return t != ModelType.DNN || !Boolean.TRUE.equals(m.hyper().get("layerNorm"));
     }
 
     /**

@@ -39,8 +39,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * without the penalties. Dropout is inverted dropout on each hidden layer's output. The kept weights (best epoch) are
  * written as a DL4J {@link MultiLayerNetwork} of the same layers, so every reader of model files reads them as before.
  *
- * <p>Not packed (trained alone by {@link Dl4jTrainer}): LSTM and transformer types, layer norm, the gelu
- * activation, and warm starts. A pack is not checkpointed: packs are formed of models that train in seconds, and a
+ * <p>Not packed (trained alone by {@link Dl4jTrainer}): LSTM and transformer types, layer norm, and warm starts. A pack is not checkpointed: packs are formed of models that train in seconds, and a
  * pack cut short trains again from the start.
  */
 public final class PackedDense {
@@ -604,6 +603,9 @@ public final class PackedDense {
                 case "tanh" -> Transforms.tanh(z, true);
                 case "sigmoid" -> Transforms.sigmoid(z, true);
                 case "leakyrelu" -> Transforms.leakyRelu(z, 0.01, true);
+                // DL4J's Activation.GELU: the same ND4J op, so the saved network predicts what the pack computed
+                case "gelu" -> Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(z,
+                        z.ulike()));
                 default -> z.dup();
             };
         }
@@ -621,6 +623,8 @@ public final class PackedDense {
                     INDArray s = Transforms.sigmoid(z, true);
                     yield s.mul(s.rsub(1));
                 }
+                case "gelu" -> Nd4j.getExecutioner().exec(
+                        new org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative(z, z.ulike()));
                 default -> Nd4j.onesLike(z);
             };
         }

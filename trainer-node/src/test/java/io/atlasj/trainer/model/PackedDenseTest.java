@@ -104,6 +104,45 @@ class PackedDenseTest {
     }
 
     @Test
+    void geluNetworksPackAndEqualDl4jsAndTheirSavedFiles(@TempDir Path dir) throws Exception {
+        // gelu is ND4J's op (x sigmoid(1.702 x)), as DL4J's Activation.GELU computes it
+        PreparedData d = rule(1_200, 13, true);
+        List<ModelSpec> specs = new ArrayList<>();
+        for (long seed = 31; seed <= 33; seed++) {
+            specs.add(TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(8, 4))
+                    .set("activation", "gelu").set("l2", 0.001).set("lr", 0.01).set("epochs", 5).set("patience", 0)
+                    .set("batchSize", 64).set("seed", seed).build(), DatasetOptions.Task.CLASSIFICATION));
+        }
+        assertThat(specs).allMatch(PackedDense::packable);
+        List<Path> files = List.of(dir.resolve("a.zip"), dir.resolve("b.zip"), dir.resolve("c.zip"));
+        List<TrainingResult> packed = train(specs, d, files);
+        for (int j = 0; j < specs.size(); j++) {
+            TrainingResult dl4j = new Dl4jTrainer().train(specs.get(j), d, ModelTrainer.Listener.NONE);
+            TrainingResult p = packed.get(j);
+            assertThat(p.ok()).as(p.failure()).isTrue();
+            assertThat(p.curves()).hasSameSizeAs(dl4j.curves());
+            for (int e = 0; e < p.curves().size(); e++) {
+                assertThat(p.curves().get(e).validationLoss()).as("model %d epoch %d", j, e)
+                        .isCloseTo(dl4j.curves().get(e).validationLoss(), within(1e-4));
+            }
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(files.get(j).toFile(), false);
+            assertThat(net.getLayerWiseConfigurations().getConf(0).getLayer().toString()).containsIgnoringCase("gelu");
+            float[][] x = new float[d.test().rows()][5];
+            for (int i = 0; i < x.length; i++) {
+                for (int c = 0; c < 5; c++) {
+                    x[i][c] = (float) d.test().x()[i][c];
+                }
+            }
+            INDArray out = net.output(Nd4j.create(x));
+            for (int i = 0; i < x.length; i++) {
+                assertThat(p.test().probabilities()[i][1]).isCloseTo(dl4j.test().probabilities()[i][1], within(1e-4));
+                assertThat(out.getDouble(i, 1)).isCloseTo(p.test().probabilities()[i][1], within(1e-5));
+            }
+        }
+        assertThat(TestData.accuracy(packed.get(0).test(), d.test())).isGreaterThan(0.9);
+    }
+
+    @Test
     void modelsStoppedByTheSearchLeaveThePackAndTheOthersTrainOnUnchanged() throws Exception {
         PreparedData d = rule(1_500, 9, true);
         List<ModelSpec> specs = new java.util.ArrayList<>();
