@@ -52,66 +52,53 @@ def prepare(path):
     return torch.from_numpy(xs), torch.from_numpy(cls).long(), a, b
 
 
-def tiny(path):
+def sweep(path, name, configs, build, epochs):
+    """Trains one model per configuration on the rows of prepare(path): Adam at batch 256, a validation loss per
+    epoch, each model's softmax on every row at the end. build(config, inputs) gives (model, lr, weight decay)."""
     X, Y, a, b = prepare(path)
     xtr, ytr, xva, yva = X[:a], Y[:a], X[a:b], Y[a:b]
     loss_fn = nn.CrossEntropyLoss()
     t0 = time.perf_counter()
     best = []
-    for lr in (0.001, 0.003, 0.01, 0.03):
-        for l2 in (0.0, 0.0001, 0.001, 0.01, 0.1):
-            for seed in range(5):
-                torch.manual_seed(seed)
-                model = nn.Sequential(nn.Linear(X.shape[1], 8), nn.ReLU(), nn.Linear(8, 3))
-                opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=l2)
-                vals = []
-                for epoch in range(5):
-                    model.train()
-                    perm = torch.randperm(a)
-                    for s in range(0, a, 256):
-                        idx = perm[s:s + 256]
-                        opt.zero_grad()
-                        loss = loss_fn(model(xtr[idx]), ytr[idx])
-                        loss.backward()
-                        opt.step()
-                    model.eval()
-                    with torch.no_grad():
-                        vals.append(loss_fn(model(xva), yva).item())
-                with torch.no_grad():
-                    probs = torch.softmax(model(X), dim=1)
-                best.append(min(vals) + 0 * float(probs[0, 0]))
-    print(f"tiny: 100 models in {time.perf_counter() - t0:.2f}s of training, best validation loss {min(best):.4f}")
+    for config in configs:
+        model, lr, l2 = build(config, X.shape[1])
+        opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=l2)
+        vals = []
+        for epoch in range(epochs):
+            model.train()
+            perm = torch.randperm(a)
+            for s in range(0, a, 256):
+                idx = perm[s:s + 256]
+                opt.zero_grad()
+                loss_fn(model(xtr[idx]), ytr[idx]).backward()
+                opt.step()
+            model.eval()
+            with torch.no_grad():
+                vals.append(loss_fn(model(xva), yva).item())
+        with torch.no_grad():
+            probs = torch.softmax(model(X), dim=1)
+        best.append(min(vals) + 0 * float(probs[0, 0]))
+    print(f"{name}: {len(configs)} models in {time.perf_counter() - t0:.2f}s of training, "
+          f"best validation loss {min(best):.4f}")
+
+
+def tiny(path):
+    def build(c, n_in):
+        lr, l2, seed = c
+        torch.manual_seed(seed)
+        return nn.Sequential(nn.Linear(n_in, 8), nn.ReLU(), nn.Linear(8, 3)), lr, l2
+    sweep(path, "tiny", [(lr, l2, seed) for lr in (0.001, 0.003, 0.01, 0.03) for l2 in (0.0, 0.0001, 0.001, 0.01, 0.1)
+                         for seed in range(5)], build, 5)
 
 
 def gelu(path):
-    X, Y, a, b = prepare(path)
-    xtr, ytr, xva, yva = X[:a], Y[:a], X[a:b], Y[a:b]
-    loss_fn = nn.CrossEntropyLoss()
-    t0 = time.perf_counter()
-    best = []
-    for dropout in (0.0, 0.1, 0.3):
-        for lr in (0.001, 0.0003):
-            for seed in range(3):
-                torch.manual_seed(seed)
-                model = nn.Sequential(nn.Linear(X.shape[1], 64), nn.GELU(), nn.Dropout(dropout), nn.Linear(64, 32),
-                                      nn.GELU(), nn.Dropout(dropout), nn.Linear(32, 3))
-                opt = torch.optim.Adam(model.parameters(), lr=lr)
-                vals = []
-                for epoch in range(20):
-                    model.train()
-                    perm = torch.randperm(a)
-                    for s in range(0, a, 256):
-                        idx = perm[s:s + 256]
-                        opt.zero_grad()
-                        loss_fn(model(xtr[idx]), ytr[idx]).backward()
-                        opt.step()
-                    model.eval()
-                    with torch.no_grad():
-                        vals.append(loss_fn(model(xva), yva).item())
-                with torch.no_grad():
-                    probs = torch.softmax(model(X), dim=1)
-                best.append(min(vals) + 0 * float(probs[0, 0]))
-    print(f"gelu: 18 models in {time.perf_counter() - t0:.2f}s of training, best validation loss {min(best):.4f}")
+    def build(c, n_in):
+        dropout, lr, seed = c
+        torch.manual_seed(seed)
+        return nn.Sequential(nn.Linear(n_in, 64), nn.GELU(), nn.Dropout(dropout), nn.Linear(64, 32), nn.GELU(),
+                             nn.Dropout(dropout), nn.Linear(32, 3)), lr, 0.0
+    sweep(path, "gelu", [(d, lr, seed) for d in (0.0, 0.1, 0.3) for lr in (0.001, 0.0003) for seed in range(3)],
+          build, 20)
 
 
 def dense():
