@@ -6,7 +6,9 @@
 # Writes DIR/ca.p12 (the CA's key: keep it off the nodes) and DIR/ca.pem, and for each NODE a folder DIR/NODE with
 # node.p12 (its key and certificate chain), truststore.p12 (the CA certificate only) and password. Copy DIR/NODE to
 # that machine and start it with `atlas cluster start --tls DIR/NODE ...`: Artery then runs over TLS 1.3 with mutual
-# authentication, so a process without a certificate of this CA cannot join. Only the JDK's keytool is needed.
+# authentication, so a process without a certificate of this CA cannot join. The same folder serves the dashboard
+# (atlas dashboard --tls) and a live runner's endpoints (atlas live start --http-tls) over HTTPS; the certificate
+# names NODE (a host name or an IP address), which clients check. Only the JDK's keytool is needed.
 # The password is ATLAS_TLS_PASSWORD, or a random one written to each node's password file (mode 600).
 set -euo pipefail
 if [ $# -lt 2 ]; then
@@ -30,8 +32,10 @@ for node in "$@"; do
   keytool -genkeypair -alias node -keyalg EC -groupname secp256r1 -dname "CN=$node" -validity "$days" \
     -keystore "$nd/node.p12" -storetype PKCS12 -storepass "$pw" >/dev/null 2>&1
   keytool -certreq -alias node -keystore "$nd/node.p12" -storepass "$pw" -file "$nd/node.csr" >/dev/null 2>&1
+  # the node's name as a subject alternative name, so HTTPS clients (the dashboard, a live runner) can check it
+  san="dns:$node"; if [[ "$node" =~ ^[0-9.]+$ || "$node" == *:* ]]; then san="ip:$node"; fi
   keytool -gencert -alias ca -keystore "$dir/ca.p12" -storepass "$capw" -infile "$nd/node.csr" -outfile "$nd/node.pem" \
-    -rfc -validity "$days" -ext ku:c=digitalSignature -ext eku=serverAuth,clientAuth >/dev/null 2>&1
+    -rfc -validity "$days" -ext ku:c=digitalSignature -ext eku=serverAuth,clientAuth -ext "san=$san" >/dev/null 2>&1
   keytool -importcert -alias ca -file "$dir/ca.pem" -keystore "$nd/node.p12" -storepass "$pw" -noprompt >/dev/null 2>&1
   keytool -importcert -alias node -file "$nd/node.pem" -keystore "$nd/node.p12" -storepass "$pw" >/dev/null 2>&1
   keytool -delete -alias ca -keystore "$nd/node.p12" -storepass "$pw" >/dev/null 2>&1

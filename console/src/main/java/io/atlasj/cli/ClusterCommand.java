@@ -50,7 +50,8 @@ final class ClusterCommand {
         Integer slots;
         @Option(names = "--gpus", split = ",", paramLabel = "LIST", description = "Trainer: GPU indices, one slot each (needs the CUDA build, -Pcuda).")
         List<Integer> gpus;
-        @Option(names = "--tls", paramLabel = "DIR", description = "Artery over TLS with mutual authentication, keys from DIR (deploy/tls/make-certs.sh).")
+        @Option(names = "--tls", paramLabel = "DIR", description = "Artery over TLS with mutual authentication, keys from DIR (deploy/tls/make-certs.sh); the "
+                + "coordinator's dashboard is then served over HTTPS with the same key.")
         Path tls;
         @Option(names = "--dashboard-port", paramLabel = "PORT",
                 description = "Coordinator: serve the dashboard on PORT (0: any free port) for the cluster's runs.")
@@ -107,8 +108,9 @@ final class ClusterCommand {
             PrintWriter out = spec.commandLine().getOut();
             if (dashboardPort != null) {
                 System.setProperty("java.awt.headless", "true");
+                // a cluster over TLS serves its dashboard over HTTPS with the node's key
                 io.atlasj.cli.dashboard.Dashboard d = DashboardCommand.start(cluster.atlas, dashboardPort, dashboardBind,
-                        null);
+                        null, tls);
                 Runtime.getRuntime().addShutdownHook(new Thread(d::close, "atlas-dashboard-stop"));
                 out.println("dashboard: " + d.url());
             }

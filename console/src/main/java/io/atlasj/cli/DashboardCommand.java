@@ -32,11 +32,15 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "TOKEN",
             description = "Required of every request (default: $ATLAS_DASHBOARD_TOKEN); at least 16 characters.")
     String token;
+    @Option(names = "--tls", paramLabel = "DIR", description = "Serve HTTPS with the key in DIR/node.p12 and its "
+            + "DIR/password (deploy/tls/make-certs.sh DIR HOST makes DIR/HOST), so the token never crosses the network "
+            + "in clear text.")
+    java.nio.file.Path tls;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         System.setProperty("java.awt.headless", "true");
-        Dashboard d = start(atlas, port, bind, token);
+        Dashboard d = start(atlas, port, bind, token, tls);
         PrintWriter out = spec.commandLine().getOut();
         out.println("dashboard: " + d.url() + " (journals under " + atlas.home().journal() + "; Ctrl-C stops it)");
         out.flush();
@@ -50,14 +54,15 @@ final class DashboardCommand implements Callable<Integer> {
     }
 
     /** Starts the dashboard, the token given or else {@code ATLAS_DASHBOARD_TOKEN}; bad settings are user errors. */
-    static Dashboard start(AtlasCli atlas, int port, String bind, String token) throws IOException {
+    static Dashboard start(AtlasCli atlas, int port, String bind, String token, java.nio.file.Path tls)
+            throws IOException {
         String t = token != null ? token : atlas.env("ATLAS_DASHBOARD_TOKEN");
         if (port < 0 || port > 65_535) {
             throw new UserException("--port must be 0 to 65535, got " + port);
         }
         try {
             var home = atlas.home();
-            return Dashboard.start(home, bind, port, t, new Dashboard.LiveView() {
+            return Dashboard.start(home, bind, port, t, tls, new Dashboard.LiveView() {
                 @Override
                 public java.util.List<java.util.Map<String, String>> runners() {
                     return LiveCommand.Status.all(home);

@@ -110,6 +110,10 @@ final class LiveCommand {
                 description = "Token the endpoints ask for (Authorization: Bearer TOKEN, or ?token=TOKEN once), at "
                         + "least 16 characters; default: ATLAS_LIVE_TOKEN.")
         String httpToken;
+        @Option(names = "--http-tls", paramLabel = "DIR",
+                description = "Serve the endpoints over HTTPS with the key in DIR/node.p12 and its DIR/password "
+                        + "(deploy/tls/make-certs.sh DIR HOST makes DIR/HOST).")
+        java.nio.file.Path httpTls;
         @Option(names = "--fine-tune", paramLabel = "N",
                 description = "Event-driven training: after every N matched outcomes, fetch their inputs back by "
                         + "reference and fine-tune the model into a new version (default: off).")
@@ -164,6 +168,7 @@ final class LiveCommand {
                 access = io.atlasj.trainer.live.HttpAccess.of("live runner", httpBind,
                         httpToken != null ? httpToken : live.atlas.env("ATLAS_LIVE_TOKEN"),
                         "--http-token or ATLAS_LIVE_TOKEN");
+                access = httpTls == null ? access : access.withTls(httpTls);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }

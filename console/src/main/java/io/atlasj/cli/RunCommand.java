@@ -93,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
         io.atlasj.cli.dashboard.Dashboard dashboard = null;
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
             if (dashboardPort != null) {
-                dashboard = DashboardCommand.start(atlas, dashboardPort, "127.0.0.1", null);
+                dashboard = DashboardCommand.start(atlas, dashboardPort, "127.0.0.1", null, null);
                 out.println("dashboard: " + dashboard.url() + " (until the run ends; atlas dashboard serves it after)");
                 out.flush();
             }

@@ -21,16 +21,6 @@ class ClusterTlsIT {
     @TempDir
     Path dir;
 
-    private static void makeCerts(Path dir, String... nodes) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("bash", Path.of("../deploy/tls/make-certs.sh").toString(),
-                dir.toString()));
-        cmd.addAll(List.of(nodes));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-    }
-
     private AtlasNode node(Path tls, int port, String seed) {
         return AtlasNode.start(new AtlasNode.Options(Set.of(AtlasNode.Role.CLIENT), "127.0.0.1", port, List.of(seed), null,
                 tls, new AtlasHome(dir.resolve("home"))));
@@ -38,8 +28,8 @@ class ClusterTlsIT {
 
     @Test
     void onlyNodesWithACertificateOfTheClusterCaJoin() throws Exception {
-        makeCerts(dir.resolve("cluster"), "seed", "member");
-        makeCerts(dir.resolve("rogue"), "intruder");
+        io.atlasj.testing.Tls.makeCerts(dir.resolve("cluster"), "seed", "member");
+        io.atlasj.testing.Tls.makeCerts(dir.resolve("rogue"), "intruder");
         int port = LocalCluster.freePort();
         String seed = "127.0.0.1:" + port;
         try (AtlasNode first = node(dir.resolve("cluster/seed"), port, seed)) {

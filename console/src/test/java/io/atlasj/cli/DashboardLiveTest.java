@@ -35,7 +35,7 @@ class DashboardLiveTest {
         HttpClient http = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();
         try (LiveJournal j = LiveJournal.open(home.live());
-             Dashboard d = DashboardCommand.start(cli, 0, "127.0.0.1", null)) {
+             Dashboard d = DashboardCommand.start(cli, 0, "127.0.0.1", null, null)) {
             JsonNode none = json.readTree(http.send(HttpRequest.newBuilder(URI.create(d.url() + "api/live")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(none.path("models")).isEmpty();

@@ -137,7 +137,7 @@ class LiveRunnerIT {
         // the dashboard's live page, in this JVM, beside the runner's process that holds the live journal
         AtlasCli cli = new AtlasCli(Map.of());
         cli.home = home;
-        try (io.atlasj.cli.dashboard.Dashboard d = DashboardCommand.start(cli, 0, "127.0.0.1", null)) {
+        try (io.atlasj.cli.dashboard.Dashboard d = DashboardCommand.start(cli, 0, "127.0.0.1", null, null)) {
             JsonNode row = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(d.url() + "api/live")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("models").get(0);

@@ -15,7 +15,6 @@ import io.atlasj.trainer.live.HttpAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,13 +135,23 @@ public final class Dashboard implements AutoCloseable {
     /** {@link #start(AtlasHome, String, int, String)} with the live runners' page fed by {@code live}. */
     public static Dashboard start(AtlasHome home, String bind, int port, String token, LiveView live)
             throws IOException {
-        HttpAccess access = HttpAccess.of("dashboard", bind, token, "--token or ATLAS_DASHBOARD_TOKEN");
+        return start(home, bind, port, token, null, live);
+    }
+
+    /**
+     * {@link #start(AtlasHome, String, int, String, LiveView)} over HTTPS when {@code tls} is a folder of
+     * {@code deploy/tls/make-certs.sh} ({@link HttpAccess#withTls}); null: plain HTTP.
+     */
+    public static Dashboard start(AtlasHome home, String bind, int port, String token, java.nio.file.Path tls,
+                                  LiveView live) throws IOException {
+        HttpAccess plain = HttpAccess.of("dashboard", bind, token, "--token or ATLAS_DASHBOARD_TOKEN");
+        HttpAccess access = tls == null ? plain : plain.withTls(tls);
         // small answers written as headers then body: without TCP_NODELAY each waits out a delayed ACK (about 40 ms);
         // read once by the JDK's server, so it takes effect only if no server was made before in this JVM
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(access.address(), port), 64);
+        HttpServer server = access.server(port, 64);
         Dashboard d = new Dashboard(home, server, access);
         d.live = live;
         server.setExecutor(d.http);
@@ -159,7 +168,7 @@ public final class Dashboard implements AutoCloseable {
     /** The address a browser opens. */
     public String url() {
         String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : access.bind();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+        return access.scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
     }
 
     @Override

@@ -208,6 +208,22 @@ class DashboardTest {
     }
 
     @Test
+    void withTlsTheDashboardIsServedOverHttpsOnly() throws Exception {
+        io.atlasj.testing.Tls.makeCerts(dir.resolve("certs"), "127.0.0.1");
+        Path node = dir.resolve("certs/127.0.0.1");
+        try (Dashboard d = Dashboard.start(new AtlasHome(dir), "127.0.0.1", 0, null, node, Dashboard.LiveView.NONE)) {
+            assertThat(d.url()).startsWith("https://127.0.0.1:");
+            HttpResponse<String> page = io.atlasj.testing.Tls.trusting(node).send(HttpRequest.newBuilder(
+                    URI.create(d.url() + "api/runs")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port()
+                    + "/api/runs")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
     void aRunsCurvesExportAsTensorBoardEventFiles() throws Exception {
         AtlasHome home = new AtlasHome(dir);
         List<ModelSpec> models = models();

@@ -17,6 +17,10 @@ import java.util.Set;
  * page elsewhere cannot read it through DNS rebinding). Bound to any other address a token is required: given as
  * {@code Authorization: Bearer TOKEN}, or once as {@code ?token=TOKEN}, which sets an HttpOnly cookie for a browser.
  * Tokens are compared in constant time.
+ *
+ * <p>With {@link #withTls} the server speaks HTTPS only (TLS 1.2 or 1.3, the JDK's defaults), with the key and
+ * certificate of a folder made by {@code deploy/tls/make-certs.sh} ({@code node.p12} and its {@code password}), so a
+ * token crossing a network is not sent in clear text; the token's cookie is then marked {@code Secure}.
  */
 public final class HttpAccess {
     private final String what;
@@ -24,13 +28,73 @@ public final class HttpAccess {
     private final String bind;
     private final String token;
     private final Set<String> localNames;
+    private final javax.net.ssl.SSLContext tls;
 
-    private HttpAccess(String what, InetAddress address, String bind, String token) {
+    private HttpAccess(String what, InetAddress address, String bind, String token, javax.net.ssl.SSLContext tls) {
         this.what = what;
         this.address = address;
         this.bind = bind;
         this.token = token;
+        this.tls = tls;
         this.localNames = new HashSet<>(List.of("localhost", "127.0.0.1", "[::1]", bind));
+    }
+
+    /**
+     * The same access over HTTPS, with the key in {@code dir/node.p12} opened with the password in
+     * {@code dir/password} (a folder of {@code deploy/tls/make-certs.sh}, as {@code atlas cluster start --tls} takes).
+     *
+     * @throws IllegalArgumentException naming the file that is missing or cannot be opened, and how to make one
+     */
+    public HttpAccess withTls(java.nio.file.Path dir) {
+        java.nio.file.Path store = dir.resolve("node.p12");
+        java.nio.file.Path pw = dir.resolve("password");
+        String hint = " (make one with deploy/tls/make-certs.sh DIR HOST, and give --tls DIR/HOST)";
+        if (!java.nio.file.Files.isRegularFile(store) || !java.nio.file.Files.isRegularFile(pw)) {
+            throw new IllegalArgumentException("the " + what + "'s TLS folder " + dir + " lacks "
+                    + (java.nio.file.Files.isRegularFile(store) ? "its password file" : "node.p12") + hint);
+        }
+        try {
+            char[] password = java.nio.file.Files.readString(pw).trim().toCharArray();
+            java.security.KeyStore ks = java.security.KeyStore.getInstance(store.toFile(), password);
+            boolean key = false;
+            for (String alias : java.util.Collections.list(ks.aliases())) {
+                key |= ks.isKeyEntry(alias);
+            }
+            if (!key) {
+                throw new IllegalArgumentException("the " + what + "'s TLS key store " + store + " holds no private "
+                        + "key" + hint);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return new HttpAccess(what, address, bind, token, ctx);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("the " + what + "'s TLS key store " + store + " cannot be opened with "
+                    + "the password in " + pw + ": " + e.getMessage() + hint);
+        }
+    }
+
+    /** Whether the server speaks HTTPS. */
+    public boolean tls() {
+        return tls != null;
+    }
+
+    /** {@code https} or {@code http}, for the addresses a server prints. */
+    public String scheme() {
+        return tls != null ? "https" : "http";
+    }
+
+    /** A server on {@code port} of the bound address: HTTPS with {@link #withTls}, otherwise HTTP. */
+    public com.sun.net.httpserver.HttpServer server(int port, int backlog) throws IOException {
+        java.net.InetSocketAddress at = new java.net.InetSocketAddress(address, port);
+        if (tls == null) {
+            return com.sun.net.httpserver.HttpServer.create(at, backlog);
+        }
+        com.sun.net.httpserver.HttpsServer s = com.sun.net.httpserver.HttpsServer.create(at, backlog);
+        s.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        return s;
     }
 
     /** Loopback only, no token: what a server gets unless told otherwise. */
@@ -61,7 +125,7 @@ public final class HttpAccess {
             throw new IllegalArgumentException("the " + what + " token is " + token.length() + " characters: give at "
                     + "least 16 (for example: openssl rand -hex 16)");
         }
-        return new HttpAccess(what, address, bind, none ? null : token);
+        return new HttpAccess(what, address, bind, none ? null : token, null);
     }
 
     public InetAddress address() {
@@ -112,7 +176,8 @@ public final class HttpAccess {
             return false;
         }
         if (query.containsKey("token")) {
-            ex.getResponseHeaders().add("Set-Cookie", "atlas_token=" + token + "; HttpOnly; SameSite=Strict; Path=/");
+            ex.getResponseHeaders().add("Set-Cookie", "atlas_token=" + token + "; HttpOnly; SameSite=Strict; Path=/"
+                    + (tls != null ? "; Secure" : ""));
         }
         return true;
     }

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,7 @@ final class LiveHttp implements AutoCloseable {
 
     LiveHttp(HttpAccess access, int port, String model, LiveJournal journal, Supplier<Map<String, Object>> status)
             throws IOException {
-        server = HttpServer.create(new InetSocketAddress(access.address(), port), 16);
+        server = access.server(port, 16);
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "live-http");
             t.setDaemon(true);

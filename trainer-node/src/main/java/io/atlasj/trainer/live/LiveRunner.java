@@ -238,7 +238,7 @@ public final class LiveRunner {
             journal.started(m.name(), ProcessHandle.current().pid(), source.describe(), http == null ? -1 : http.port());
             out.accept("live " + m.name() + " (version " + version + ", key " + m.key() + "): " + source.describe()
                     + (last.isPresent() ? "; resuming after " + Instant.ofEpochMilli(last.getAsLong()) : "")
-                    + (http == null ? "" : "; serving http://" + host(o.http().bind()) + ":" + http.port()
+                    + (http == null ? "" : "; serving " + o.http().scheme() + "://" + host(o.http().bind()) + ":" + http.port()
                     + "/status, /predictions, /events" + (o.http().hasToken() ? " (token required)" : "")) + (redis == null ? "" : "; publishing to Redis key " + RedisPublisher.key(m.name())));
             if (last.isPresent() && redis != null) {
                 // the last committed prediction may not have reached Redis before a crash: publish it again

@@ -83,4 +83,40 @@ class LiveHttpAccessTest {
                     .isEqualTo(200);
         }
     }
+
+    @Test
+    void overTlsTheEndpointsSpeakHttpsOnlyWithTheNodesCertificateAndASecureCookie() throws Exception {
+        io.atlasj.testing.Tls.makeCerts(dir.resolve("certs"), "127.0.0.1");
+        io.atlasj.testing.Tls.makeCerts(dir.resolve("other"), "127.0.0.1");
+        Path node = dir.resolve("certs/127.0.0.1");
+        String token = "0123456789abcdef0123";
+        HttpAccess access = HttpAccess.of("live runner", "0.0.0.0", token, "--http-token").withTls(node);
+        assertThat(access.scheme()).isEqualTo("https");
+        try (LiveJournal journal = LiveJournal.open(dir.resolve("live"));
+             LiveHttp server = new LiveHttp(access, 0, "m", journal, () -> Map.of("state", "running"))) {
+            int port = server.port();
+            HttpClient https = io.atlasj.testing.Tls.trusting(node);
+            URI status = URI.create("https://127.0.0.1:" + port + "/status?token=" + token);
+            HttpResponse<String> ok = https.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).contains("\"state\":\"running\"");
+            assertThat(ok.headers().firstValue("Set-Cookie").orElseThrow()).contains("Secure").contains("HttpOnly");
+            HttpResponse<String> none = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                    + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).isEqualTo(401);
+            // plain HTTP gets no answer: the token is never read off the wire in clear text
+            assertThatThrownBy(() -> get(port, "/status", "Authorization", "Bearer " + token))
+                    .isInstanceOf(java.io.IOException.class);
+            // a client that does not trust the cluster's CA does not get through the handshake
+            assertThatThrownBy(() -> io.atlasj.testing.Tls.trusting(dir.resolve("other/127.0.0.1")).send(HttpRequest.newBuilder(status)
+                    .build(), HttpResponse.BodyHandlers.ofString())).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        }
+        assertThatThrownBy(() -> HttpAccess.loopback("live runner").withTls(dir.resolve("nowhere")))
+                .hasMessageContaining("the live runner's TLS folder").hasMessageContaining("lacks node.p12")
+                .hasMessageContaining("make-certs.sh");
+        java.nio.file.Files.writeString(node.resolve("password"), "wrong");
+        assertThatThrownBy(() -> HttpAccess.loopback("live runner").withTls(node))
+                .hasMessageContaining("cannot be opened with the password in");
+    }
 }
