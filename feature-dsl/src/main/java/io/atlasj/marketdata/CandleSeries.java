@@ -73,6 +73,41 @@ public final class CandleSeries {
                 Arrays.copyOfRange(takerBuyVolume, a, b), Arrays.copyOfRange(source, a, b));
     }
 
+    /** {@code a}'s candles then {@code b}'s (of one market and timeframe; every open time of {@code a} first). */
+    public static CandleSeries concat(CandleSeries a, CandleSeries b) {
+        if (!a.market.equals(b.market) || a.timeframe != b.timeframe) {
+            throw new IllegalArgumentException("cannot join " + a + " and " + b);
+        }
+        if (a.size > 0 && b.size > 0 && a.openTime[a.size - 1] >= b.openTime[0]) {
+            throw new IllegalArgumentException("the second series starts at or before the first one's end");
+        }
+        int n = a.size + b.size;
+        return new CandleSeries(a.market, a.timeframe, n, join(a.openTime, a.size, b.openTime, b.size),
+                join(a.open, a.size, b.open, b.size), join(a.high, a.size, b.high, b.size),
+                join(a.low, a.size, b.low, b.size), join(a.close, a.size, b.close, b.size),
+                join(a.volume, a.size, b.volume, b.size), join(a.quoteVolume, a.size, b.quoteVolume, b.size),
+                join(a.tradeCount, a.size, b.tradeCount, b.size),
+                join(a.takerBuyVolume, a.size, b.takerBuyVolume, b.size), join(a.source, a.size, b.source, b.size));
+    }
+
+    private static double[] join(double[] a, int n, double[] b, int m) {
+        double[] out = Arrays.copyOf(a, n + m);
+        System.arraycopy(b, 0, out, n, m);
+        return out;
+    }
+
+    private static long[] join(long[] a, int n, long[] b, int m) {
+        long[] out = Arrays.copyOf(a, n + m);
+        System.arraycopy(b, 0, out, n, m);
+        return out;
+    }
+
+    private static byte[] join(byte[] a, int n, byte[] b, int m) {
+        byte[] out = Arrays.copyOf(a, n + m);
+        System.arraycopy(b, 0, out, n, m);
+        return out;
+    }
+
     /** The first index whose open time is at least {@code t} (open times are distinct and ascending). */
     private int lowerBound(long t) {
         int i = Arrays.binarySearch(openTime, 0, size, t);

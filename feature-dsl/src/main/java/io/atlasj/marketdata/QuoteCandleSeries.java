@@ -66,6 +66,28 @@ public final class QuoteCandleSeries {
                 Arrays.copyOfRange(source, a, b));
     }
 
+    /** {@code a}'s bars then {@code b}'s (of one market and timeframe; every open time of {@code a} first). */
+    public static QuoteCandleSeries concat(QuoteCandleSeries a, QuoteCandleSeries b) {
+        if (!a.market.equals(b.market) || a.timeframe != b.timeframe) {
+            throw new IllegalArgumentException("cannot join quote bars of " + a.market + " " + a.timeframe + " and "
+                    + b.market + " " + b.timeframe);
+        }
+        if (a.size > 0 && b.size > 0 && a.openTime[a.size - 1] >= b.openTime[0]) {
+            throw new IllegalArgumentException("the second series starts at or before the first one's end");
+        }
+        int n = a.size + b.size;
+        double[][] c = new double[COLUMNS][];
+        for (int i = 0; i < COLUMNS; i++) {
+            c[i] = Arrays.copyOf(a.cols[i], n);
+            System.arraycopy(b.cols[i], 0, c[i], a.size, b.size);
+        }
+        long[] t = Arrays.copyOf(a.openTime, n);
+        System.arraycopy(b.openTime, 0, t, a.size, b.size);
+        byte[] src = Arrays.copyOf(a.source, n);
+        System.arraycopy(b.source, 0, src, a.size, b.size);
+        return new QuoteCandleSeries(a.market, a.timeframe, n, t, c, src);
+    }
+
     /** The first index whose open time is at least {@code t} (open times are distinct and ascending). */
     private int lowerBound(long t) {
         int i = Arrays.binarySearch(openTime, 0, size, t);

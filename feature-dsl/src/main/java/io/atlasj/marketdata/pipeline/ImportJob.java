@@ -45,9 +45,10 @@ public final class ImportJob {
     }
 
     /** The result of one file. {@code error} is null when it was imported. */
+    /** @param changedFrom see {@link IngestResult#changedFrom} ({@link Long#MAX_VALUE} when nothing changed) */
     public record FileOutcome(Path file, long rowsRead, long inserted, long present, long badRows,
                               List<RowProblem> skipped, java.util.Map<String, Long> reasons, long derived, long filled, long ignored, String error,
-                              long millis) {
+                              long millis, long changedFrom) {
         public FileOutcome {
             skipped = List.copyOf(skipped);
             reasons = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(reasons));
@@ -105,14 +106,16 @@ public final class ImportJob {
                 ParsedFile parsed = Parsers.parse(file, options, listener::bytesRead);
                 IngestResult r = new Ingestor(store).ingest(parsed, options.format().id(), options.fillGaps());
                 outcome = new FileOutcome(file, parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(),
-                        parsed.skipped(), parsed.reasons(), r.derived(), r.filled(), parsed.ignored(), null, millisSince(t0));
+                        parsed.skipped(), parsed.reasons(), r.derived(), r.filled(), parsed.ignored(), null, millisSince(t0),
+                        r.changedFrom());
                 LOG.info("imported {}: {} rows read, {} inserted, {} present, {} bad, {} derived", file,
                         parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(), r.derived());
             } catch (ImportException | StoreException e) {
-                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0, e.getMessage(), millisSince(t0));
+                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0, e.getMessage(), millisSince(t0),
+                        Long.MAX_VALUE);
             } catch (IOException e) {
                 outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0,
-                        file + ": cannot read: " + e.getMessage(), millisSince(t0));
+                        file + ": cannot read: " + e.getMessage(), millisSince(t0), Long.MAX_VALUE);
             }
             outcomes.add(outcome);
             listener.fileDone(outcome);

@@ -10,8 +10,20 @@ import java.util.Set;
  * @param present  rows of the file that were already in the store (a re-import inserts nothing)
  * @param derived  candles and quote bars (re)built by resampling
  * @param filled   flat candles written by {@code --fill-gaps}
+ * @param changedFrom the start of the first UTC day whose stored bars the import may have changed (new rows are
+ *                    resampled over whole days, weeks from the week's Monday: see {@link #changedBarsFrom}), or
+ *                    {@link Long#MAX_VALUE} when it changed nothing
  */
-public record IngestResult(Set<Market> markets, long inserted, long present, long derived, long filled) {
+public record IngestResult(Set<Market> markets, long inserted, long present, long derived, long filled,
+                           long changedFrom) {
+    /**
+     * The first open time of any timeframe's bar that an import changing the days from {@code changedFrom} on may
+     * have rebuilt: the Monday of its week, since weekly bars are rebuilt whole ({@link Long#MAX_VALUE} stays).
+     */
+    public static long changedBarsFrom(long changedFrom) {
+        return changedFrom == Long.MAX_VALUE ? changedFrom : io.atlasj.marketdata.Timeframe.W1.floor(changedFrom);
+    }
+
     public IngestResult {
         markets = Set.copyOf(markets);
     }

@@ -65,7 +65,7 @@ public final class Ingestor {
                 ps.executeUpdate();
             }
             conn.commit();
-            return new IngestResult(c.markets, c.inserted, c.present, c.derived, c.filled);
+            return new IngestResult(c.markets, c.inserted, c.present, c.derived, c.filled, c.changedFrom);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             if (e instanceof StoreException se) {
@@ -91,6 +91,12 @@ public final class Ingestor {
         long present;
         long derived;
         long filled;
+        /** The first day an import of the file rewrote bars of (Long.MAX_VALUE: none). */
+        long changedFrom = Long.MAX_VALUE;
+
+        void changed(long dayFrom) {
+            changedFrom = Math.min(changedFrom, dayFrom);
+        }
     }
 
     // ---- trades
@@ -120,6 +126,7 @@ public final class Ingestor {
         }
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        c.changed(from);
         TradeSeries stored = store.trades(t.market(), from, to);
         for (Timeframe tf : Timeframe.values()) {
             if (tf.withinDay()) {
@@ -250,6 +257,7 @@ public final class Ingestor {
         }
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        c.changed(Math.min(from, tf.floor(min)));
         CandleSeries stored = store.candleRows(cs.market(), tf, from, to);
         if (fillGaps) {
             CandleSeries fill = Resampler.fillGaps(stored);
@@ -372,6 +380,7 @@ public final class Ingestor {
         }
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        c.changed(from);
         QuoteSeries stored = store.quotes(q.market(), from, to);
         for (Timeframe tf : Timeframe.values()) {
             if (tf.withinDay()) {
@@ -402,6 +411,7 @@ public final class Ingestor {
         }
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
+        c.changed(Math.min(from, tf.floor(min)));
         QuoteCandleSeries stored = store.quoteCandles(q.market(), tf, from, to);
         for (Timeframe coarser : Timeframe.values()) {
             if (tf.divides(coarser) && coarser.withinDay()) {

@@ -198,6 +198,15 @@ public final class MarketDataStore implements AutoCloseable {
         marketIds.clear();
     }
 
+    /**
+     * Candles of {@code market} and {@code tf} with {@code from <= openTime < to}, read as rows from H2 without the
+     * series' column file: for a short recent range read again after every small import (a live runner's), where
+     * {@link #candles} would rebuild the whole series' column file each time. The same candles as {@link #candles}.
+     */
+    public CandleSeries recentCandles(Market market, Timeframe tf, long from, long to) {
+        return candleRows(market, tf, from, to);
+    }
+
     /** All markets in the store, sorted. */
     public List<Market> markets() {
         List<Market> out = new ArrayList<>();

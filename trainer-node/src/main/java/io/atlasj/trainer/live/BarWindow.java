@@ -6,6 +6,7 @@ import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteCandleSeries;
 import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.store.MarketDataStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,31 @@ final class BarWindow implements SeriesSource {
         reload(store, to);
     }
 
-    /** Reads the series again over {@code [from, to)}: after new bars reached the store (a folder feed's import). */
-    void reload(SeriesSource store, long to) {
+    /**
+     * Brings the window up to date after imports that may have changed stored bars from {@code changedFrom} on (a
+     * folder's or the websocket's): the bars held before that time are kept, and only {@code [changedFrom, to)} is
+     * read again, as rows ({@link MarketDataStore#recentCandles}), so a runner that has run for months reads a day's
+     * bars per import, not the months since it started.
+     */
+    void reload(MarketDataStore store, long to, long changedFrom) {
+        long since = Math.max(from, changedFrom);
+        for (FeatureSetBuilder.Need n : resolved.needs()) {
+            String k = key(n.market(), n.timeframe());
+            if (n.quotes()) {
+                QuoteCandleSeries held = quotes.get(k);
+                QuoteCandleSeries fresh = store.quoteCandles(n.market(), n.timeframe(), since, to);
+                quotes.put(k, held == null ? fresh : QuoteCandleSeries.concat(held.between(from, since), fresh));
+            } else {
+                CandleSeries held = candles.get(k);
+                CandleSeries fresh = store.recentCandles(n.market(), n.timeframe(), since, to);
+                candles.put(k, held == null ? fresh : CandleSeries.concat(held.between(from, since), fresh));
+            }
+        }
+        markets = List.copyOf(store.markets());
+    }
+
+    /** Reads every series over {@code [from, to)}. */
+    private void reload(SeriesSource store, long to) {
         for (FeatureSetBuilder.Need n : resolved.needs()) {
             if (n.quotes()) {
                 quotes.put(key(n.market(), n.timeframe()), store.quoteBars(n.market(), n.timeframe(), from, to));

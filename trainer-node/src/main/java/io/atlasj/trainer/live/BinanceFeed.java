@@ -100,6 +100,8 @@ final class BinanceFeed implements Feed {
     private volatile long lastMessage;
     private volatile String lost;
     private long lastStored = Long.MIN_VALUE;
+    /** Where the imports since the window was last refreshed may have changed stored bars (MAX_VALUE: nowhere). */
+    private long changedFrom = Long.MAX_VALUE;
     private volatile long backoff = 1000;
     private volatile long nextAttempt;
     private boolean everConnected;
@@ -209,8 +211,9 @@ final class BinanceFeed implements Feed {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (stored) {
-            window.reload(SeriesSource.of(store), Long.MAX_VALUE / 4);
+        if (stored && changedFrom != Long.MAX_VALUE) {
+            window.reload(store, Long.MAX_VALUE / 4, changedFrom);
+            changedFrom = Long.MAX_VALUE;
         }
         return lastStored == Long.MIN_VALUE ? List.of()
                 : Feed.baseBars(store, m, Math.max(after + 1, start), lastStored + 1);
@@ -391,13 +394,13 @@ final class BinanceFeed implements Feed {
 
     /** Imports the spool's files in name order: deleted when imported, moved to {@code rejected/} when refused. */
     private void importSpool() {
-        Feed.importWaiting(store, spool, imports, out, f -> {
+        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, spool, imports, out, f -> {
             try {
                 Files.delete(f);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete " + f + ": " + e.getMessage(), e);
             }
-        });
+        }));
     }
 
     @Override

@@ -44,9 +44,12 @@ interface Feed extends AutoCloseable {
     @Override
     void close();
 
-    /** The model's real (not filled) base bars stored in {@code [from, to)}. */
+    /**
+     * The model's real (not filled) base bars stored in {@code [from, to)}, read as rows
+     * ({@link MarketDataStore#recentCandles}: after every import, the whole series' column file would be rebuilt).
+     */
     static List<Long> baseBars(MarketDataStore store, LiveModel m, long from, long to) {
-        CandleSeries base = store.candles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
+        CandleSeries base = store.recentCandles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
         List<Long> bars = new ArrayList<>();
         for (int i = 0; i < base.size(); i++) {
             if (base.sources()[i] != CandleSource.FILLED.code()) {
@@ -59,9 +62,11 @@ interface Feed extends AutoCloseable {
     /**
      * Imports the files waiting in {@code folder}, oldest name first, each through {@link #importFile}; names starting
      * with {@code .} or ending in {@code .tmp} or {@code .part} are still being written and are left alone. Each
-     * imported file is handed to {@code imported} (to move or delete it); returns how many were imported.
+     * imported file is handed to {@code imported} (to move or delete it). Returns the first time from which the
+     * imports may have changed stored bars ({@link io.atlasj.marketdata.store.IngestResult#changedBarsFrom}), or
+     * {@link Long#MAX_VALUE} when they changed none.
      */
-    static int importWaiting(MarketDataStore store, Path folder, ImportOptions options, Consumer<String> out,
+    static long importWaiting(MarketDataStore store, Path folder, ImportOptions options, Consumer<String> out,
                              Consumer<Path> imported) {
         List<Path> files;
         try (Stream<Path> s = Files.list(folder)) {
@@ -72,24 +77,27 @@ interface Feed extends AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
         }
-        int n = 0;
+        long changed = Long.MAX_VALUE;
         for (Path f : files) {
-            if (importFile(store, f, options, folder, out)) {
+            ImportJob.FileOutcome o = importFile(store, f, options, folder, out);
+            if (o != null) {
                 imported.accept(f);
-                n++;
+                changed = Math.min(changed, io.atlasj.marketdata.store.IngestResult.changedBarsFrom(o.changedFrom()));
             }
         }
-        return n;
+        return changed;
     }
 
     /**
-     * Imports {@code f} as {@code atlas data import} would (one transaction, resampled to every timeframe); true when
-     * imported. A refused file is moved to {@code folder/rejected/} with its reason in a {@code .error} file beside it.
+     * Imports {@code f} as {@code atlas data import} would (one transaction, resampled to every timeframe); its outcome
+     * when imported, null when refused. A refused file is moved to {@code folder/rejected/} with its reason in a
+     * {@code .error} file beside it.
      */
-    static boolean importFile(MarketDataStore store, Path f, ImportOptions options, Path folder, Consumer<String> out) {
+    static ImportJob.FileOutcome importFile(MarketDataStore store, Path f, ImportOptions options, Path folder,
+                                            Consumer<String> out) {
         ImportJob.FileOutcome o = new ImportJob(store).run(List.of(f), options, ImportJob.Listener.NONE).files().get(0);
         if (!o.rejected()) {
-            return true;
+            return o;
         }
         try {
             Path to = move(f, folder, "rejected");
@@ -98,7 +106,7 @@ interface Feed extends AutoCloseable {
             throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
         }
         out.accept("rejected " + f.getFileName() + ": " + o.error() + " (moved to rejected/)");
-        return false;
+        return null;
     }
 
     private static Path move(Path f, Path folder, String sub) throws IOException {
@@ -222,8 +230,9 @@ interface Feed extends AutoCloseable {
         public List<Long> next(long after) {
             long until = System.currentTimeMillis() + 1000;
             do {
-                if (importNewFiles() > 0) {
-                    window.reload(SeriesSource.of(store), Long.MAX_VALUE / 4);
+                long changed = importNewFiles();
+                if (changed != Long.MAX_VALUE) {
+                    window.reload(store, Long.MAX_VALUE / 4, changed);
                     List<Long> bars = complete(after);
                     if (!bars.isEmpty()) {
                         return bars;
@@ -245,8 +254,8 @@ interface Feed extends AutoCloseable {
             return bars.size() > 1 ? bars.subList(0, bars.size() - 1) : List.of();
         }
 
-        /** Imports the files waiting in the folder, oldest name first; returns how many were imported. */
-        private int importNewFiles() {
+        /** Imports the files waiting in the folder, oldest name first; returns where stored bars may have changed. */
+        private long importNewFiles() {
             return importWaiting(store, folder, options, out, f -> {
                 try {
                     move(f, folder, "imported");
