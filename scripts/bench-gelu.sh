@@ -15,10 +15,13 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$here/bench/bench-30-home.sh" "$work"
-sed 's/execution: {retries: 0,/execution: {pack: off, retries: 0,/' "$here/bench/gelu-18.yaml" > "$work/gelu-18-alone.yaml"
+# the pack: off copy, beside its featureset as a spec must be (SPECS/../featuresets/NAME.yaml)
+mkdir -p "$work/specs" "$work/featuresets"
+cp "$here/featuresets/bench-30.yaml" "$work/featuresets/"
+sed 's/execution: {retries: 0,/execution: {pack: off, retries: 0,/' "$here/bench/gelu-18.yaml" > "$work/specs/gelu-18-alone.yaml"
 for which in packed alone; do
   spec="$here/bench/gelu-18.yaml"
-  [ "$which" = alone ] && spec="$work/gelu-18-alone.yaml"
+  [ "$which" = alone ] && spec="$work/specs/gelu-18-alone.yaml"
   printf '#!/usr/bin/env bash\nset -e\nrm -rf "%s" && cp -r "%s" "%s"\nATLAS_HOME="%s" exec "%s" run "%s" --local --slots 1\n' \
     "$work/run-$which" "$work/base" "$work/run-$which" "$work/run-$which" "$root/atlas" "$spec" > "$work/atlas-$which.sh"
   chmod +x "$work/atlas-$which.sh"
