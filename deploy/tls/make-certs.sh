@@ -33,7 +33,10 @@ for node in "$@"; do
     -keystore "$nd/node.p12" -storetype PKCS12 -storepass "$pw" >/dev/null 2>&1
   keytool -certreq -alias node -keystore "$nd/node.p12" -storepass "$pw" -file "$nd/node.csr" >/dev/null 2>&1
   # the node's name as a subject alternative name, so HTTPS clients (the dashboard, a live runner) can check it
+  # and this machine's loopback names, which a server bound to 0.0.0.0 or 127.0.0.1 prints as its address
   san="dns:$node"; if [[ "$node" =~ ^[0-9.]+$ || "$node" == *:* ]]; then san="ip:$node"; fi
+  if [ "$node" != localhost ]; then san="$san,dns:localhost"; fi
+  if [ "$node" != 127.0.0.1 ]; then san="$san,ip:127.0.0.1"; fi
   keytool -gencert -alias ca -keystore "$dir/ca.p12" -storepass "$capw" -infile "$nd/node.csr" -outfile "$nd/node.pem" \
     -rfc -validity "$days" -ext ku:c=digitalSignature -ext eku=serverAuth,clientAuth -ext "san=$san" >/dev/null 2>&1
   keytool -importcert -alias ca -file "$dir/ca.pem" -keystore "$nd/node.p12" -storepass "$pw" -noprompt >/dev/null 2>&1

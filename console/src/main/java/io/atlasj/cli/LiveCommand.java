@@ -168,7 +168,7 @@ final class LiveCommand {
                 access = io.atlasj.trainer.live.HttpAccess.of("live runner", httpBind,
                         httpToken != null ? httpToken : live.atlas.env("ATLAS_LIVE_TOKEN"),
                         "--http-token or ATLAS_LIVE_TOKEN");
-                access = httpTls == null ? access : access.withTls(httpTls);
+                access = httpTls == null ? access : access.withTls(httpTls, "--http-tls");
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }

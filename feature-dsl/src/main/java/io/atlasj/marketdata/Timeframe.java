@@ -76,11 +76,19 @@ public enum Timeframe {
     }
 
     /**
-     * Parses {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w} (case-insensitive).
+     * Parses {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w} (case-insensitive, except that {@code 1M}, a month as
+     * exchanges write it, is refused rather than read as minutes).
      *
      * @throws IllegalArgumentException naming the accepted forms
      */
     public static Timeframe parse(String text) {
+        String t = text.trim();
+        if (t.endsWith("M") && t.length() > 1 && Character.isDigit(t.charAt(t.length() - 2))) {
+            // exchanges, ccxt and freqtrade write a month as 1M: never read it as minutes
+            throw new IllegalArgumentException("timeframe '" + text + "' is a month (as exchanges and freqtrade write "
+                    + "it), which Atlas does not store; minutes are written with a small m, e.g. 1m; use one of "
+                    + labels());
+        }
         for (Timeframe tf : values()) {
             if (tf.label.equalsIgnoreCase(text.trim())) {
                 return tf;

@@ -145,7 +145,7 @@ public final class Dashboard implements AutoCloseable {
     public static Dashboard start(AtlasHome home, String bind, int port, String token, java.nio.file.Path tls,
                                   LiveView live) throws IOException {
         HttpAccess plain = HttpAccess.of("dashboard", bind, token, "--token or ATLAS_DASHBOARD_TOKEN");
-        HttpAccess access = tls == null ? plain : plain.withTls(tls);
+        HttpAccess access = tls == null ? plain : plain.withTls(tls, "--tls");
         // small answers written as headers then body: without TCP_NODELAY each waits out a delayed ACK (about 40 ms);
         // read once by the JDK's server, so it takes effect only if no server was made before in this JVM
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {

@@ -168,11 +168,12 @@ final class ArrowCandlesParser implements FileParser {
         if (v.isNull(i)) {
             return "";
         }
+        // a NaN is what polars and pandas write for a missing value: empty, as a CSV holds it
         if (v instanceof Float8Vector f) {
-            return Double.toString(f.get(i));
+            return Double.isNaN(f.get(i)) ? "" : Double.toString(f.get(i));
         }
         if (v instanceof Float4Vector f) {
-            return Float.toString(f.get(i));
+            return Float.isNaN(f.get(i)) ? "" : Float.toString(f.get(i));
         }
         if (v instanceof BaseIntVector b) {
             return Long.toString(b.getValueAsLong(i));

@@ -188,8 +188,9 @@ final class ParquetCandlesParser implements FileParser {
         LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
         int scale = a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d ? d.getScale() : -1;
         return switch (t.getPrimitiveTypeName()) {
-            case DOUBLE -> Double.toString(cr.getDouble());
-            case FLOAT -> Float.toString(cr.getFloat());
+            // a NaN is what pandas and polars write for a missing value: empty, as a CSV holds it
+            case DOUBLE -> Double.isNaN(cr.getDouble()) ? "" : Double.toString(cr.getDouble());
+            case FLOAT -> Float.isNaN(cr.getFloat()) ? "" : Float.toString(cr.getFloat());
             case INT32 -> scale >= 0 ? BigDecimal.valueOf(cr.getInteger(), scale).toPlainString()
                     : Integer.toString(cr.getInteger());
             case INT64 -> scale >= 0 ? BigDecimal.valueOf(cr.getLong(), scale).toPlainString()

@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,8 +47,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * the lake's: {@code open_time} (ISO-8601 UTC text in CSV, a UTC millisecond timestamp in Arrow), the bar's values,
  * {@code trade_count} for candles, and {@code source} ({@code imported}, {@code derived} or {@code filled}). A value
  * the store does not know (a volume in quote currency a format lacks, an unknown trade count) is an empty CSV field
- * or an Arrow null. A column no bar of the series knows is left out. Each file is written under a temporary name and
- * renamed, so a file is whole or absent; an export replaces the files it writes.
+ * or an Arrow null. A column no bar of the series knows is left out. Filled bars ({@code --fill-gaps}) are left out:
+ * they are not data. An import of a file reads every row as imported (the {@code source} column is for the reader).
+ * Each file is written under a temporary name, flushed and renamed ({@link io.atlasj.home.Durable}), so a file is
+ * whole or absent; an export replaces the files it writes.
  */
 public final class SeriesFiles {
     /** The two file formats. */
@@ -96,26 +97,49 @@ public final class SeriesFiles {
                     ? ParquetSeries.of(store.candles(s.market(), s.timeframe(), Long.MIN_VALUE / 4, Long.MAX_VALUE / 4))
                     : ParquetSeries.of(store.quoteCandles(s.market(), s.timeframe(), Long.MIN_VALUE / 4,
                     Long.MAX_VALUE / 4));
-            if (c.size() == 0) {
+            ParquetSeries.Columns data = withoutFilled(c);
+            if (data.size() == 0) {
                 continue;
             }
             Path file = fileOf(dir, key, format);
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            List<Column> cols = columns(c, candles);
-            if (format == Format.CSV) {
-                writeCsv(cols, c.size(), tmp);
-            } else {
-                writeArrow(cols, c.size(), tmp, Map.of("atlas.market", s.market().toString(), "atlas.timeframe",
-                        s.timeframe().label(), "atlas.fingerprint", s.fingerprint()));
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            out.add(new Written(file, c.size()));
+            List<Column> cols = columns(data, candles);
+            io.atlasj.home.Durable.write(file, tmp -> {
+                if (format == Format.CSV) {
+                    writeCsv(cols, data.size(), tmp);
+                } else {
+                    writeArrow(cols, data.size(), tmp, Map.of("atlas.market", s.market().toString(),
+                            "atlas.timeframe", s.timeframe().label(), "atlas.fingerprint", s.fingerprint()));
+                }
+            });
+            out.add(new Written(file, data.size()));
         }
         return out;
+    }
+
+    /**
+     * {@code c} without its filled bars: flat bars that {@code --fill-gaps} stored where nothing was known are not data,
+     * and an import of the file would take them for real bars in which nothing traded.
+     */
+    private static ParquetSeries.Columns withoutFilled(ParquetSeries.Columns c) {
+        int n = 0;
+        for (byte b : c.source()) {
+            n += b == CandleSource.FILLED.code() ? 0 : 1;
+        }
+        if (n == c.size()) {
+            return c;
+        }
+        List<ParquetSeries.Columns> runs = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= c.size(); i++) {
+            boolean real = i < c.size() && c.source()[i] != CandleSource.FILLED.code();
+            if (real && start < 0) {
+                start = i;
+            } else if (!real && start >= 0) {
+                runs.add(c.slice(start, i));
+                start = -1;
+            }
+        }
+        return ParquetSeries.Columns.concat(runs, c.tradeCount() != null);
     }
 
     /** One output column: doubles (NaN unknown), longs (negative unknown) or the source codes. */

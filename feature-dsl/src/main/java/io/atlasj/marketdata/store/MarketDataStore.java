@@ -74,7 +74,18 @@ public final class MarketDataStore implements AutoCloseable {
         try {
             Connection conn = DriverManager.getConnection(url, "atlas", "");
             MarketDataStore store = new MarketDataStore(conn, file);
-            store.migrate();
+            try {
+                store.migrate();
+            } catch (SQLException | RuntimeException e) {
+                // an upgrade that failed half-way is rolled back, and the file is not left locked
+                try {
+                    conn.rollback();
+                    conn.close();
+                } catch (SQLException c) {
+                    e.addSuppressed(c);
+                }
+                throw e;
+            }
             return store;
         } catch (SQLException e) {
             if (e.getErrorCode() == 90020) { // DATABASE_ALREADY_OPEN_1

@@ -206,6 +206,32 @@ class ArrowImportTest extends ImportFixture {
     }
 
     @Test
+    void aNanIsAMissingValueAsPandasAndPolarsWriteIt() throws IOException {
+        CandleSeries want = reference();
+        List<Col> cols = new ArrayList<>();
+        cols.add(new Col("date", new ArrowType.Timestamp(TimeUnit.NANOSECOND, "UTC"),
+                (v, i, c) -> ((TimeStampNanoTZVector) v).setSafe(i, c.openTime(i) * 1_000_000L)));
+        cols.addAll(ohlcv());
+        // an optional column a tool filled with NaN where it knew nothing: unknown, not a bad row
+        cols.add(new Col("taker_buy_volume", F8, (v, i, c) -> ((Float8Vector) v).setSafe(i, i % 2 == 0 ? Double.NaN
+                : c.volume(i) / 2)));
+        var o = importArrow(write("nan.feather", want, cols, null, CompressionUtil.CodecType.LZ4_FRAME), arrow());
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        CandleSeries got = store.candles(ARROW, Timeframe.M5);
+        assertThat(got.size()).isEqualTo(want.size());
+        assertThat(got.takerBuyVolume(0)).isNaN();
+        assertThat(got.takerBuyVolume(1)).isEqualTo(want.volume(1) / 2);
+        // a NaN close is a missing price: the row is bad, named by its row
+        List<Col> noClose = new ArrayList<>(cols.subList(0, 5));
+        noClose.set(4, new Col("close", F8, (v, i, c) -> ((Float8Vector) v).setSafe(i, i == 9 ? Double.NaN
+                : c.close(i))));
+        var bad = importArrow(write("nanclose.feather", want, noClose, null, CompressionUtil.CodecType.LZ4_FRAME),
+                ImportOptions.of(ImportFormat.ARROW, "arrow", "nanclose"));
+        assertThat(bad.rejected()).isTrue();
+        assertThat(bad.error()).contains("nanclose.feather:10").contains("close");
+    }
+
+    @Test
     void otherFilesAreRefusedWithWhatTheyAre() throws IOException {
         Path v1 = dir.resolve("old.feather");
         Files.write(v1, "FEA1\0\0\0\0 rest".getBytes(StandardCharsets.US_ASCII));
@@ -246,6 +272,19 @@ class ArrowImportTest extends ImportFixture {
         List<SeriesFiles.Written> arrow = SeriesFiles.export(store, k -> k.market().equals(btc),
                 SeriesFiles.Format.ARROW, out);
         assertThat(csv).hasSize(Timeframe.values().length);
+        // filled bars are not data: a store imported with --fill-gaps exports its real bars only
+        try (MarketDataStore filled = MarketDataStore.open(dir.resolve("filled"))) {
+            new ImportJob(filled).run(List.of(BundledData.extract(dir.resolve("bundled2"))),
+                    BundledData.options().withFillGaps(true), ImportJob.Listener.NONE);
+            CandleSeries stored = filled.candles(btc, Timeframe.M1);
+            long real = java.util.stream.IntStream.range(0, stored.size())
+                    .filter(i -> stored.sources()[i] != io.atlasj.marketdata.CandleSource.FILLED.code()).count();
+            assertThat(real).isLessThan(stored.size());
+            var w = SeriesFiles.export(filled, k -> k.market().equals(btc) && k.timeframe() == Timeframe.M1,
+                    SeriesFiles.Format.CSV, dir.resolve("filled-out"));
+            assertThat(w.get(0).rows()).isEqualTo(real);
+            assertThat(Files.readString(w.get(0).file())).doesNotContain("filled");
+        }
         assertThat(arrow).hasSize(Timeframe.values().length);
         Path minutes = SeriesFiles.fileOf(out, new Lake.SeriesKey(Lake.Kind.CANDLES, btc, Timeframe.M1),
                 SeriesFiles.Format.CSV);

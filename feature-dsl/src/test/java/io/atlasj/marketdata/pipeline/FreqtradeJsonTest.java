@@ -57,6 +57,17 @@ class FreqtradeJsonTest extends ImportFixture {
     }
 
     @Test
+    void aMonthlyFileIsRefusedNotReadAsMinutes() throws IOException {
+        // ccxt and freqtrade write a month as 1M; read case-insensitively it would be 1m, and three months of candles
+        // would be stored as three minutes
+        var o = importAt("user_data/data/binance/BTC_USDT-1M.json", CANDLES.getBytes(StandardCharsets.UTF_8),
+                freqtrade());
+        assertThat(o.rejected()).isTrue();
+        assertThat(o.error()).contains("BTC_USDT-1M.json").contains("timeframe 1M").contains("does not store");
+        assertThat(store.candles(new Market("binance", "btc_usdt"), Timeframe.M1).size()).isZero();
+    }
+
+    @Test
     void gzipAndFuturesFiles() throws IOException {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(b)) {

@@ -161,6 +161,9 @@ class MoreTimeframesTest extends ImportFixture {
         }
         assertThat(Timeframe.D1.divides(Timeframe.W1)).isTrue();
         assertThat(Timeframe.parse("1W")).isEqualTo(Timeframe.W1);
+        // a month as exchanges and freqtrade write it is never read as minutes
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Timeframe.parse("1M")).hasMessageContaining("a month");
+        assertThat(Timeframe.parse("1m")).isEqualTo(Timeframe.M1);
     }
 
     @Test

@@ -40,8 +40,8 @@ final class BarWindow implements SeriesSource {
     /**
      * Brings the window up to date after imports that may have changed stored bars from {@code changedFrom} on (a
      * folder's or the websocket's): the bars held before that time are kept, and only {@code [changedFrom, to)} is
-     * read again, as rows ({@link MarketDataStore#recentCandles}), so a runner that has run for months reads a day's
-     * bars per import, not the months since it started.
+     * read again, as rows ({@link MarketDataStore#recentCandles}), so a runner that has run for months reads at most
+     * about a week of bars per import (from the Monday the caller passes), not the months since it started.
      */
     void reload(MarketDataStore store, long to, long changedFrom) {
         long since = Math.max(from, changedFrom);

@@ -142,7 +142,7 @@ final class BinanceFeed implements Feed {
             List<Long> stored = Feed.baseBars(store, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
             lastStored = stored.isEmpty() ? Long.MIN_VALUE : stored.get(stored.size() - 1);
             long server = serverTime();
-            start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : Math.floorDiv(server, tf) * tf;
+            start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : m.baseTimeframe().floor(server);
             long history = start - lead - Timeframe.D1.millis();
             out.accept("binance-ws: " + symbol + " " + interval + " klines from " + spec.websocket() + " and "
                     + spec.rest() + ", stored as " + base + (spec.binance() ? "" : " (not Binance's own servers)"));

@@ -43,12 +43,13 @@ public final class HttpAccess {
      * The same access over HTTPS, with the key in {@code dir/node.p12} opened with the password in
      * {@code dir/password} (a folder of {@code deploy/tls/make-certs.sh}, as {@code atlas cluster start --tls} takes).
      *
+     * @param option the option that named {@code dir}, for the hint ({@code --tls}, {@code --http-tls})
      * @throws IllegalArgumentException naming the file that is missing or cannot be opened, and how to make one
      */
-    public HttpAccess withTls(java.nio.file.Path dir) {
+    public HttpAccess withTls(java.nio.file.Path dir, String option) {
         java.nio.file.Path store = dir.resolve("node.p12");
         java.nio.file.Path pw = dir.resolve("password");
-        String hint = " (make one with deploy/tls/make-certs.sh DIR HOST, and give --tls DIR/HOST)";
+        String hint = " (make one with deploy/tls/make-certs.sh DIR HOST, and give " + option + " DIR/HOST)";
         if (!java.nio.file.Files.isRegularFile(store) || !java.nio.file.Files.isRegularFile(pw)) {
             throw new IllegalArgumentException("the " + what + "'s TLS folder " + dir + " lacks "
                     + (java.nio.file.Files.isRegularFile(store) ? "its password file" : "node.p12") + hint);

@@ -90,7 +90,7 @@ class LiveHttpAccessTest {
         io.atlasj.testing.Tls.makeCerts(dir.resolve("other"), "127.0.0.1");
         Path node = dir.resolve("certs/127.0.0.1");
         String token = "0123456789abcdef0123";
-        HttpAccess access = HttpAccess.of("live runner", "0.0.0.0", token, "--http-token").withTls(node);
+        HttpAccess access = HttpAccess.of("live runner", "0.0.0.0", token, "--http-token").withTls(node, "--http-tls");
         assertThat(access.scheme()).isEqualTo("https");
         try (LiveJournal journal = LiveJournal.open(dir.resolve("live"));
              LiveHttp server = new LiveHttp(access, 0, "m", journal, () -> Map.of("state", "running"))) {
@@ -112,11 +112,11 @@ class LiveHttpAccessTest {
             assertThatThrownBy(() -> io.atlasj.testing.Tls.trusting(dir.resolve("other/127.0.0.1")).send(HttpRequest.newBuilder(status)
                     .build(), HttpResponse.BodyHandlers.ofString())).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
         }
-        assertThatThrownBy(() -> HttpAccess.loopback("live runner").withTls(dir.resolve("nowhere")))
+        assertThatThrownBy(() -> HttpAccess.loopback("live runner").withTls(dir.resolve("nowhere"), "--http-tls"))
                 .hasMessageContaining("the live runner's TLS folder").hasMessageContaining("lacks node.p12")
-                .hasMessageContaining("make-certs.sh");
+                .hasMessageContaining("make-certs.sh").hasMessageContaining("give --http-tls DIR/HOST");
         java.nio.file.Files.writeString(node.resolve("password"), "wrong");
-        assertThatThrownBy(() -> HttpAccess.loopback("live runner").withTls(node))
+        assertThatThrownBy(() -> HttpAccess.loopback("live runner").withTls(node, "--http-tls"))
                 .hasMessageContaining("cannot be opened with the password in");
     }
 }
