@@ -65,6 +65,11 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
                 fillLimit);
     }
 
+    /** {@link #fillLimit} in milliseconds, {@link Long#MAX_VALUE} when every gap is filled. */
+    public long fillLimitMillis() {
+        return fillLimit == null ? Long.MAX_VALUE : fillLimit.toMillis();
+    }
+
     /** The gap handling in one phrase: {@code drop}, {@code bridge}, {@code fill-flat} or {@code fill-flat 2h}. */
     public String gapsText() {
         return gaps.yamlName() + (fillLimit == null ? "" : " " + io.atlasj.text.Durations.format(fillLimit));

@@ -329,7 +329,7 @@ public final class FeatureSetBuilder {
             // the base bars with their gaps filled the way the features' series are (from the real bars before the
             // range too, so that a gap across its start is filled like any other)
             CandleSeries full = Resampler.withGapsFilled(source.candles(set.baseMarket(), set.baseTimeframe(), dataFrom,
-                    to), set.fillLimit() == null ? Long.MAX_VALUE : set.fillLimit().toMillis()).between(from, to);
+                    to), set.fillLimitMillis()).between(from, to);
             baseTime = full.openTimes();
             onFilled = new boolean[baseTime.length];
             for (int i = 0; i < onFilled.length; i++) {

@@ -105,8 +105,8 @@ final class ArrowCandlesParser implements FileParser {
 
     /** Refuses a file that is not an Arrow IPC file, naming Feather v1 and Arrow's stream format when it is one. */
     private static void requireArrow(Path file) throws IOException {
-        byte[] head = Arrays.copyOf(ColumnarRows.head(file, 8), 8);
-        int got = (int) Math.min(8, Files.size(file));
+        byte[] head = ColumnarRows.head(file, 8);
+        int got = head.length;
         if (got >= 6 && Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) {
             return;
         }

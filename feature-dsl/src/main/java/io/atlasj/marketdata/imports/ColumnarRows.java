@@ -1,5 +1,7 @@
 package io.atlasj.marketdata.imports;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.atlasj.marketdata.Market;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Map;
  * already in epoch milliseconds) or text and epoch numbers read as in a CSV. Rows are numbered from 1 in file order.
  */
 final class ColumnarRows {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
     private final Problems problems;
     private final Map<String, Integer> columns;
@@ -72,11 +75,34 @@ final class ColumnarRows {
             }
             return OhlcvCsvParser.mapColumns(file, given, "--columns");
         }
-        int index = ParquetCandlesParser.pandasIndex(file, keyValues == null ? Map.of() : keyValues, names);
+        int index = pandasIndex(file, keyValues == null ? Map.of() : keyValues, names);
         if (index >= 0) {
             names.set(index, "time");
         }
         return OhlcvCsvParser.mapColumns(file, names, "the file's columns " + described);
+    }
+
+    /**
+     * The position of pandas' index column when no column is named as a time: pandas writes a DataFrame's index as a
+     * column and names it in the file's {@code pandas} metadata ({@code index_columns}); -1 when there is none.
+     */
+    private static int pandasIndex(Path file, Map<String, String> keyValues, List<String> names) {
+        if (names.stream().anyMatch(n -> "time".equals(OhlcvCsvParser.canonical(n)))) {
+            return -1;
+        }
+        String pandas = keyValues.get("pandas");
+        if (pandas == null) {
+            return -1;
+        }
+        try {
+            JsonNode index = JSON.readTree(pandas).path("index_columns");
+            if (index.size() == 1 && index.get(0).isTextual()) {
+                return names.indexOf(index.get(0).asText().toLowerCase(java.util.Locale.ROOT));
+            }
+            return -1;
+        } catch (java.io.IOException e) {
+            throw new ImportException(file, "its pandas metadata is not JSON: " + e.getMessage());
+        }
     }
 
     /** The first {@code n} bytes of {@code file} (fewer when it is shorter). */

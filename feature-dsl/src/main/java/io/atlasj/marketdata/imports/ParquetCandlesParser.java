@@ -1,7 +1,5 @@
 package io.atlasj.marketdata.imports;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.atlasj.marketdata.Market;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -41,7 +38,6 @@ import org.apache.parquet.schema.Type;
  * empty CSV field. Rows are numbered from 1 in file order, and problems name them as a CSV's lines.
  */
 final class ParquetCandlesParser implements FileParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Julian day number of 1970-01-01, for INT96 timestamps. */
     private static final long JULIAN_EPOCH_DAY = 2_440_588L;
 
@@ -130,29 +126,6 @@ final class ParquetCandlesParser implements FileParser {
 
     private static String describe(List<Type> fields) {
         return fields.stream().map(Type::getName).toList().toString();
-    }
-
-    /**
-     * The position of pandas' index column when no column is named as a time: pandas writes a DataFrame's index as a
-     * column and names it in the file's {@code pandas} metadata ({@code index_columns}); -1 when there is none.
-     */
-    static int pandasIndex(Path file, Map<String, String> keyValues, List<String> names) {
-        if (names.stream().anyMatch(n -> "time".equals(OhlcvCsvParser.canonical(n)))) {
-            return -1;
-        }
-        String pandas = keyValues.get("pandas");
-        if (pandas == null) {
-            return -1;
-        }
-        try {
-            JsonNode index = JSON.readTree(pandas).path("index_columns");
-            if (index.size() == 1 && index.get(0).isTextual()) {
-                return names.indexOf(index.get(0).asText().toLowerCase(Locale.ROOT));
-            }
-            return -1;
-        } catch (IOException e) {
-            throw new ImportException(file, "its pandas metadata is not JSON: " + e.getMessage());
-        }
     }
 
     private static boolean typedTime(PrimitiveType t) {
