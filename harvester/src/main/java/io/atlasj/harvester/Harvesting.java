@@ -41,6 +41,11 @@ public final class Harvesting {
         return store.ingest(store.dir(workspec, unit, key), node);
     }
 
+    /** {@link ResultsStore#ingestWritten}: a result this process has just written, ingested without reading it back. */
+    public ResultsStore.Ingest ingestWritten(ResultsObject written, String node) {
+        return store.ingestWritten(written, node);
+    }
+
     /**
      * Combines ensemble {@code e} from its members' results (the same unit's folders in this store's runs), writes the
      * combination unless the store has it already, and ingests it. A member without a complete result, or a failed

@@ -152,6 +152,37 @@ public final class ResultsStore implements AutoCloseable {
     }
 
     /**
+     * Ingests a result this process has just written into its folder in this store's {@code runs} from {@code written}
+     * (which holds its prediction series): the files on disk are checked against the SHA-256s their JSON commits to,
+     * but the series are not read back, since they are in hand. A folder whose JSON is not the one written (another
+     * key, status or start: a later attempt's, say) is ingested by {@link #ingest(Path, String)}, read whole.
+     */
+    public synchronized Ingest ingestWritten(ResultsObject written, String node) {
+        String unit = String.valueOf(written.spec().get("unit"));
+        Path home = dir(written.workspec(), unit, written.key());
+        ResultsIo.Verified v = ResultsIo.verifyChecksums(home);
+        if (v.result().isEmpty()) {
+            return new Ingest(v.missing() ? Outcome.MISSING : Outcome.CORRUPT, null, home.getFileName().toString(),
+                    v.problem(), null);
+        }
+        ResultsObject onDisk = v.result().get();
+        if (!onDisk.key().equals(written.key()) || !onDisk.status().equals(written.status())
+                || onDisk.startedAt() != written.startedAt() || onDisk.millis() != written.millis()) {
+            return ingest(home, node);
+        }
+        try {
+            String now = ResultsIo.sha256(home.resolve(ResultsIo.FILE));
+            if (now.equals(storedSha(written.workspec(), written.key()))) {
+                return new Ingest(Outcome.PRESENT, written.workspec(), written.key(), null, written);
+            }
+            insert(written, unit, node, now);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot ingest " + home + ": " + e.getMessage(), e);
+        }
+        return new Ingest(Outcome.INGESTED, written.workspec(), written.key(), null, written);
+    }
+
+    /**
      * Ingests every result folder under {@code root} ({@code <root>/<unit>/<key>/} of one workspec, or a whole
      * {@code runs/} tree): what is complete goes in, what is missing or corrupt is reported.
      */

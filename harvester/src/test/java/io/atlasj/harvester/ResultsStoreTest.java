@@ -17,6 +17,13 @@ class ResultsStoreTest {
 
     /** Writes a classification result with one model file, as a trainer would. */
     static Path result(Path runs, String workspec, String unit, String key, double[] predicted) throws Exception {
+        written(runs, workspec, unit, key, predicted, 1000);
+        return runs.resolve(workspec).resolve(unit).resolve(key);
+    }
+
+    /** {@link #result}, returning the result as written (with its series). */
+    static ResultsObject written(Path runs, String workspec, String unit, String key, double[] predicted,
+                                 long startedAt) throws Exception {
         Path dir = runs.resolve(workspec).resolve(unit).resolve(key);
         Files.createDirectories(dir);
         Files.write(dir.resolve("model-fold0.zip"), ("weights of " + key).getBytes());
@@ -26,9 +33,10 @@ class ResultsStoreTest {
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, key, workspec, "done", null,
                 Map.of("unit", unit, "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of("hidden", List.of(16))),
                 Map.of(), List.of(), List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s,
-                        s, s, "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
+                        s, s, "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), startedAt,
+                250);
         ResultsIo.write(dir, r);
-        return dir;
+        return r;
     }
 
     static final String K1 = "0123456789abcdef0123456789abcdef";
@@ -54,6 +62,39 @@ class ResultsStoreTest {
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
             assertThat(store.rows("ws")).hasSize(1);
         }
+    }
+
+    @Test
+    void aResultJustWrittenIsIngestedFromMemoryButOnlyWhenItsFilesMatch() throws Exception {
+        Path runs = tmp.resolve("runs");
+        ResultsObject r = written(runs, "ws", "u", K1, new double[] {0, 1, 0, 0}, 1000);
+        Path dir = runs.resolve("ws/u").resolve(K1);
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
+            ResultsStore.Ingest in = store.ingestWritten(r, "local");
+            assertThat(in.outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
+            assertThat(in.result()).isSameAs(r); // handed back, not read back
+            assertThat(store.rows("ws").get(0).headline().validation()).isEqualTo(0.75);
+            assertThat(store.ingestWritten(r, "local").outcome()).isEqualTo(ResultsStore.Outcome.PRESENT);
+
+            // the series on disk are checked against their SHA-256 even though they are not read
+            ResultsObject r2 = written(runs, "ws", "u", K2, new double[] {0, 1, 1, 0}, 1000);
+            Path p2 = runs.resolve("ws/u").resolve(K2).resolve("predictions.arrow");
+            byte[] b = Files.readAllBytes(p2);
+            b[b.length / 2] ^= 1;
+            Files.write(p2, b);
+            ResultsStore.Ingest bad = store.ingestWritten(r2, "local");
+            assertThat(bad.outcome()).isEqualTo(ResultsStore.Outcome.CORRUPT);
+            assertThat(bad.detail()).contains("predictions.arrow").contains("SHA-256");
+            assertThat(store.rows("ws")).extracting(ResultsStore.Row::key).containsExactly(K1);
+
+            // a folder holding another attempt's result than the one in hand is read whole, and that one is stored
+            ResultsObject later = written(runs, "ws", "u", K1, new double[] {0, 1, 1, 0}, 2000);
+            ResultsStore.Ingest again = store.ingestWritten(r, "local");
+            assertThat(again.outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
+            assertThat(again.result().startedAt()).isEqualTo(later.startedAt());
+            assertThat(store.rows("ws").get(0).headline().validation()).isEqualTo(1.0);
+        }
+        assertThat(dir).isDirectory();
     }
 
     @Test

@@ -149,6 +149,8 @@ public final class LocalRunner {
         /** Finished keys' results without their series, and their headlines (thousands of models fit in memory). */
         private final Map<String, ResultsObject> results = new HashMap<>();
         private final Map<String, io.atlasj.workspec.results.Headline> headlines = new HashMap<>();
+        /** Results a slot has written and reported, whole, until they are ingested (then not read back from disk). */
+        private final Map<String, ResultsObject> written = new HashMap<>();
         private final java.util.Set<String> skipped = new java.util.HashSet<>();
         private final Map<String, FeatureMatrix> matrices = new HashMap<>();
         private final java.util.concurrent.BlockingQueue<SlotEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -417,6 +419,7 @@ public final class LocalRunner {
             current[e.slot()] = null;
             if (e.result() != null) {
                 keep(e.task().key(), e.result());
+                written.put(e.task().key(), e.result());
                 book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained(!"failed".equals(e.result().status()),
                         e.result().failure(), e.millis()), System.currentTimeMillis());
             } else {
@@ -451,7 +454,9 @@ public final class LocalRunner {
             journal.keys(book.drainChanges(), System.currentTimeMillis());
             journal.tick();
             for (RunBook.ToHarvest h : book.drainToHarvest()) {
-                book.harvested(h.key(), answer(h.key(), () -> harvesting.ingest(ws.name(), h.unit(), h.key(), "local")));
+                ResultsObject w = written.remove(h.key());
+                book.harvested(h.key(), answer(h.key(), () -> w != null ? harvesting.ingestWritten(w, "local")
+                        : harvesting.ingest(ws.name(), h.unit(), h.key(), "local")));
             }
             for (String key : book.drainToCombine()) {
                 book.harvested(key, answer(key, () -> harvesting.combine(byKey.get(key))));

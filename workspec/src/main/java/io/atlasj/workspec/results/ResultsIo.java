@@ -114,7 +114,7 @@ public final class ResultsIo {
      * @throws IOException naming the file, for unreadable JSON or an unknown schema version
      */
     public static ResultsObject read(Path file) throws IOException {
-        return read(file, false);
+        return read(file, Parts.ALL);
     }
 
     /**
@@ -123,10 +123,19 @@ public final class ResultsIo {
      * {@link #read(Path)}.
      */
     public static ResultsObject readOutOfSample(Path file) throws IOException {
-        return read(file, true);
+        return read(file, Parts.TEST);
     }
 
-    private static ResultsObject read(Path file, boolean testOnly) throws IOException {
+    /** Which prediction series a read decompresses: all, the test parts only, or none (checksums still checked). */
+    private enum Parts {
+        ALL, TEST, NONE;
+
+        boolean wants(PredictionsFile.Series s) {
+            return this == ALL || this == TEST && "test".equals(s.part());
+        }
+    }
+
+    private static ResultsObject read(Path file, Parts which) throws IOException {
         JsonNode node;
         try {
             node = JSON.readTree(file.toFile());
@@ -154,8 +163,10 @@ public final class ResultsIo {
         if (!p.sha256().equals(sha256(pf))) {
             throw new IOException(pf + ": SHA-256 differs from the one in " + file);
         }
-        List<ResultsObject.Split> splits = PredictionsFile.read(pf, p.series(),
-                s -> !testOnly || "test".equals(s.part()));
+        if (which == Parts.NONE) {
+            return slim;
+        }
+        List<ResultsObject.Split> splits = PredictionsFile.read(pf, p.series(), which::wants);
         List<ResultsObject.FoldResult> folds = new ArrayList<>();
         for (ResultsObject.FoldResult f : slim.folds()) {
             ResultsObject.Split[] parts = new ResultsObject.Split[3];
@@ -214,21 +225,31 @@ public final class ResultsIo {
     }
 
     public static Verified verify(Path dir) {
-        return verify(dir, false);
+        return verify(dir, Parts.ALL);
     }
 
     /** {@link #verify(Path)} reading only the test parts' series ({@link #readOutOfSample}). */
     public static Verified verifyOutOfSample(Path dir) {
-        return verify(dir, true);
+        return verify(dir, Parts.TEST);
     }
 
-    private static Verified verify(Path dir, boolean testOnly) {
+    /**
+     * {@link #verify(Path)} without reading the prediction series back: the JSON is read and every file it names
+     * (prediction series, model files) is checked against its SHA-256, but nothing is decompressed, so the result
+     * comes back without series. For a writer that holds the result it has just written: it knows the series and
+     * needs only the proof that the files on disk are the ones the JSON commits to.
+     */
+    public static Verified verifyChecksums(Path dir) {
+        return verify(dir, Parts.NONE);
+    }
+
+    private static Verified verify(Path dir, Parts which) {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) {
             return new Verified(Optional.empty(), true, f + ": no result file");
         }
         try {
-            ResultsObject r = read(f, testOnly);
+            ResultsObject r = read(f, which);
             for (ResultsObject.FoldResult fold : r.folds()) {
                 if (fold.modelFile() == null) {
                     continue;
