@@ -2,11 +2,14 @@
 """The plain PyTorch loop a researcher would write instead of Atlas, for scripts/bench-tiny.sh.
 
 Workloads (one thread, float32, Adam):
-  tiny  MATRIX.csv  100 dense nets 30-8-3 (4 learning rates x 5 L2 penalties x 5 seeds), 5 epochs, batch 256, over
+  tiny  MATRIX.csv [SEEDS [PART/PARTS]]
+                    100 dense nets 30-8-3 (4 learning rates x 5 L2 penalties x 5 seeds), 5 epochs, batch 256, over
                     the same rows as scripts/bench/tiny-100.yaml: a 50/25/25 chronological split of the exported
                     feature matrix, z-scores fitted on the training rows, tercile classes from the training part's
                     label percentiles. Per epoch a validation loss (what early stopping needs); at the end each
-                    model's softmax on the train, validation and test rows. Nothing is written to disk.
+                    model's softmax on the train, validation and test rows. Nothing is written to disk. SEEDS 50
+                    gives the 1,000 models of scripts/bench/tiny-1k.yaml; PART/PARTS (1/2, 2/2) trains every
+                    PARTS-th of them, so that PARTS processes side by side share a sweep as Atlas's slots do.
   gelu  MATRIX.csv  18 gelu nets 30-64-32-3 (3 dropouts x 2 learning rates x 3 seeds), 20 epochs, batch 256, the
                     rows and outputs of tiny (scripts/bench/gelu-18.yaml).
   dense             30-64-64-3 at batch 256 over 104,000 synthetic rows: prints samples/s of training.
@@ -82,13 +85,15 @@ def sweep(path, name, configs, build, epochs):
           f"best validation loss {min(best):.4f}")
 
 
-def tiny(path):
+def tiny(path, seeds=5, part="1/1"):
     def build(c, n_in):
         lr, l2, seed = c
         torch.manual_seed(seed)
         return nn.Sequential(nn.Linear(n_in, 8), nn.ReLU(), nn.Linear(8, 3)), lr, l2
-    sweep(path, "tiny", [(lr, l2, seed) for lr in (0.001, 0.003, 0.01, 0.03) for l2 in (0.0, 0.0001, 0.001, 0.01, 0.1)
-                         for seed in range(5)], build, 5)
+    configs = [(lr, l2, seed) for lr in (0.001, 0.003, 0.01, 0.03) for l2 in (0.0, 0.0001, 0.001, 0.01, 0.1)
+               for seed in range(seeds)]
+    i, n = (int(v) for v in part.split("/"))
+    sweep(path, "tiny", configs[i - 1::n], build, 5)
 
 
 def gelu(path):
@@ -152,7 +157,7 @@ def lstm():
 if __name__ == "__main__":
     what = sys.argv[1]
     if what == "tiny":
-        tiny(sys.argv[2])
+        tiny(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 5, sys.argv[4] if len(sys.argv) > 4 else "1/1")
     elif what == "gelu":
         gelu(sys.argv[2])
     elif what == "dense":
@@ -160,4 +165,4 @@ if __name__ == "__main__":
     elif what == "lstm":
         lstm()
     else:
-        sys.exit("usage: torch_train.py tiny MATRIX.csv | gelu MATRIX.csv | dense | lstm")
+        sys.exit("usage: torch_train.py tiny MATRIX.csv [SEEDS [PART/PARTS]] | gelu MATRIX.csv | dense | lstm")
