@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -46,6 +47,8 @@ public final class PackedDense {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
+    /** Floats of first-layer products the importance keeps across input columns (64 MB); beyond, it recomputes them. */
+    private static final long BASE_FLOATS = 16L << 20;
     private static final WorkspaceConfiguration WS = WorkspaceConfiguration.builder().initialSize(0)
             .overallocationLimit(0.2).policyReset(ResetPolicy.BLOCK_LEFT).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).policySpill(SpillPolicy.REALLOCATE).build();
@@ -136,6 +139,8 @@ public final class PackedDense {
             Random[] dropRnd = new Random[k];
             float[] lr = new float[k];
             boolean any = false;
+            // models of one seed share their shuffle: a sweep repeats its seeds over its other settings
+            Map<Long, int[]> orders = new java.util.HashMap<>();
             for (int s = 0; s < k; s++) {
                 int j = at[s];
                 ModelSpec m = specs.get(j);
@@ -146,7 +151,8 @@ public final class PackedDense {
                 books[j].lr = Dl4jTrainer.learningRate(t, (Double) t.get("lr"), books[j].lr, e, epochs[j]);
                 lr[s] = active[j] ? (float) books[j].lr : 0f;
                 // each model's shuffle and dropout come from its seed and the epoch, whatever its pack
-                order[s] = Dl4jTrainer.shuffled(n, new Random(m.seed() * 31 + e));
+                long shuffleSeed = m.seed() * 31 + e;
+                order[s] = orders.computeIfAbsent(shuffleSeed, x -> Dl4jTrainer.shuffled(n, new Random(x)));
                 dropRnd[s] = new Random(m.seed() * 31 + e + 0x9E3779B97F4A7C15L);
                 any |= active[j];
             }
@@ -673,8 +679,11 @@ public final class PackedDense {
 
         /**
          * Every model's permutation importance ({@link Importance}: the same latest validation rows, the same
-         * shuffles for its seed, the same losses) from its kept weights: one batched pass per input column, each
-         * model reading its own shuffle. Null when the validation part has fewer than two rows.
+         * shuffles for its seed, the same losses) from its kept weights, every model at once. Shuffling input column
+         * {@code j} changes a model's first layer by a rank-one term: {@code z = x W + b} becomes {@code z + d w_j},
+         * with {@code d} the shuffled column minus the column and {@code w_j} row {@code j} of {@code W}. So the first
+         * layer's product on the unshuffled rows is computed once and each column costs an outer product and the
+         * layers above it. Null when the validation part has fewer than two rows.
          */
         double[][] importance() {
             PreparedData.Part v = Importance.latest(data.validation(), Importance.MAX_ROWS);
@@ -683,73 +692,90 @@ public final class PackedDense {
                 return null;
             }
             float[] x = convert(v);
-            float[] block = new float[k * n * f];
-            for (int s = 0; s < k; s++) {
-                System.arraycopy(x, 0, block, s * n * f, n * f);
-            }
-            double[] base = losses(forward(block, n), n, v.y());
-            double[][] out = new double[k][f];
-            for (int j = 0; j < f; j++) {
-                for (int s = 0; s < k; s++) {
-                    int[] perm = Importance.shuffle(n, specs.get(s).seed(), j);
-                    for (int i = 0; i < n; i++) {
-                        block[(s * n + i) * f + j] = x[perm[i] * f + j];
-                    }
-                }
-                double[] l = losses(forward(block, n), n, v.y());
-                for (int s = 0; s < k; s++) {
-                    out[s][j] = l[s] - base[s];
-                    for (int i = 0; i < n; i++) {
-                        block[(s * n + i) * f + j] = x[i * f + j];
-                    }
-                }
-            }
-            return out;
-        }
-
-        /** Each model's outputs ([model][row][output]) on its own rows {@code block} ([model][row][input]). */
-        private float[] forward(float[] block, int n) {
-            float[] out = new float[k * n * c];
+            double[] y = v.y();
             int chunk = Math.max(batch, 1024);
-            for (int s = 0; s < n; s += chunk) {
-                int rows = Math.min(chunk, n - s);
-                float[] part = new float[k * rows * f];
-                for (int j = 0; j < k; j++) {
-                    System.arraycopy(block, (j * n + s) * f, part, j * rows * f, rows * f);
-                }
-                INDArray input = inputs.computeIfAbsent(rows, r -> Nd4j.create(DataType.FLOAT, k, r, f));
-                floats(input).put(part);
-                try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
-                    INDArray a = input;
-                    for (int l = 0; l < layers; l++) {
-                        INDArray z = Nd4j.matmul(a, bestW[l]).addi(bestB[l]);
-                        a = l < layers - 1 ? activate(z) : classify ? softmax(z) : z;
+            int chunks = (n + chunk - 1) / chunk;
+            // the first layer's product per row chunk, kept across the columns when it fits in BASE_FLOATS
+            boolean keep = (long) k * n * dims[1] <= BASE_FLOATS;
+            INDArray[] base = new INDArray[chunks];
+            double[] baseSum = new double[k];
+            double[][] sum = new double[k][f];
+            for (int j = -1; j < f; j++) { // -1: the rows as they are
+                int[][] perm = j < 0 ? null : permutations(n, j);
+                INDArray wj = j < 0 ? null : bestW[0].get(NDArrayIndex.all(), NDArrayIndex.interval(j, j + 1),
+                        NDArrayIndex.all());
+                for (int q = 0; q < chunks; q++) {
+                    int s0 = q * chunk;
+                    int rows = Math.min(chunk, n - s0);
+                    INDArray z1 = base[q] != null ? base[q] : firstLayer(x, s0, rows);
+                    if (keep) {
+                        base[q] = z1;
                     }
-                    float[] o = a.ravel().toFloatVector();
-                    for (int j = 0; j < k; j++) {
-                        System.arraycopy(o, j * rows * c, out, (j * n + s) * c, rows * c);
+                    float[] out;
+                    try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
+                        INDArray z = z1;
+                        if (j >= 0) {
+                            float[] d = new float[k * rows];
+                            for (int s = 0; s < k; s++) {
+                                int[] ps = perm[s];
+                                for (int i = 0; i < rows; i++) {
+                                    d[s * rows + i] = x[ps[s0 + i] * f + j] - x[(s0 + i) * f + j];
+                                }
+                            }
+                            z = z1.add(Nd4j.matmul(Nd4j.create(d, new long[] {k, rows, 1}, DataType.FLOAT), wj));
+                        }
+                        INDArray a = layers > 1 ? activate(z) : classify ? softmax(z) : z;
+                        for (int l = 1; l < layers; l++) {
+                            INDArray zl = Nd4j.matmul(a, bestW[l]).addi(bestB[l]);
+                            a = l < layers - 1 ? activate(zl) : classify ? softmax(zl) : zl;
+                        }
+                        out = a.ravel().toFloatVector();
+                    }
+                    for (int s = 0; s < k; s++) {
+                        double add = 0;
+                        for (int i = 0; i < rows; i++) {
+                            if (classify) {
+                                add -= Math.log(Math.max(1e-7, out[(s * rows + i) * c + (int) y[s0 + i]]));
+                            } else {
+                                double e = out[s * rows + i] - y[s0 + i];
+                                add += e * e;
+                            }
+                        }
+                        if (j < 0) {
+                            baseSum[s] += add;
+                        } else {
+                            sum[s][j] += add;
+                        }
                     }
                 }
+            }
+            double[][] imp = new double[k][f];
+            for (int s = 0; s < k; s++) {
+                for (int j = 0; j < f; j++) {
+                    imp[s][j] = sum[s][j] / n - baseSum[s] / n;
+                }
+            }
+            return imp;
+        }
+
+        /** Each model's shuffle of column {@code j} ({@link Importance#shuffle}), one per distinct seed. */
+        private int[][] permutations(int n, int j) {
+            int[][] out = new int[k][];
+            Map<Long, int[]> bySeed = new java.util.HashMap<>();
+            for (int s = 0; s < k; s++) {
+                out[s] = bySeed.computeIfAbsent(specs.get(s).seed(), seed -> Importance.shuffle(n, seed, j));
             }
             return out;
         }
 
-        /** Each model's loss as {@link Importance} measures it: log loss of the true class, or squared error. */
-        private double[] losses(float[] out, int n, double[] y) {
-            double[] l = new double[k];
-            for (int j = 0; j < k; j++) {
-                double sum = 0;
-                for (int i = 0; i < n; i++) {
-                    if (classify) {
-                        sum -= Math.log(Math.max(1e-7, out[(j * n + i) * c + (int) y[i]]));
-                    } else {
-                        double e = out[j * n + i] - y[i];
-                        sum += e * e;
-                    }
-                }
-                l[j] = sum / n;
+        /** Every model's first-layer product {@code x W + b} on rows {@code [s0, s0 + rows)}: [model][row][unit]. */
+        private INDArray firstLayer(float[] x, int s0, int rows) {
+            float[] block = new float[k * rows * f];
+            for (int s = 0; s < k; s++) {
+                System.arraycopy(x, s0 * f, block, s * rows * f, rows * f);
             }
-            return l;
+            INDArray input = Nd4j.create(block, new long[] {k, rows, f}, DataType.FLOAT);
+            return Nd4j.matmul(input, bestW[0]).addi(bestB[0]);
         }
 
         /** Model j's network as DL4J layers with its kept weights. */

@@ -231,6 +231,44 @@ class PackedDenseTest {
     }
 
     @Test
+    void importanceOfEveryShapeIsTheSavedFilesShuffleForShuffle(@TempDir Path dir) throws Exception {
+        // 1,600 validation rows: two row chunks; models sharing a seed share their shuffles; logistic and linear
+        // models have no hidden layer, so the rank-one step lands on their output layer
+        for (boolean classify : new boolean[] {true, false}) {
+            PreparedData d = rule(8_000, 13, classify);
+            ModelType type = classify ? ModelType.LOGISTIC : ModelType.LINEAR;
+            DatasetOptions.Task task = classify ? DatasetOptions.Task.CLASSIFICATION : DatasetOptions.Task.REGRESSION;
+            List<ModelSpec> specs = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            for (int j = 0; j < 3; j++) {
+                specs.add(TestData.spec(ModelEntry.builder("m", type).set("lr", 0.01 * (j + 1)).set("epochs", 3)
+                        .set("batchSize", 64).set("seed", j < 2 ? 21L : 22L).build(), task));
+                files.add(dir.resolve(type.id() + j + ".zip"));
+            }
+            ModelSpec deep = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(8, 4))
+                    .set("lr", 0.01).set("epochs", 3).set("batchSize", 64).set("seed", 21L).build(), task);
+            List<List<ModelSpec>> packs = List.of(specs, List.of(deep, deep));
+            for (List<ModelSpec> pack : packs) {
+                List<Path> out = pack == specs ? files
+                        : List.of(dir.resolve("deep-" + classify + "-a.zip"), dir.resolve("deep-" + classify + "-b.zip"));
+                List<TrainingResult> r = train(pack, d, out);
+                for (int j = 0; j < pack.size(); j++) {
+                    double[] fromFile;
+                    try (Predictor p = Predictor.load(out.get(j), pack.get(j).type(), 5)) {
+                        fromFile = Importance.permutation(p, d, pack.get(j).seed());
+                    }
+                    for (int c = 0; c < 5; c++) {
+                        assertThat(r.get(j).importance()[c]).as("%s %s input %d", pack.get(j).type(), task, c)
+                                .isCloseTo(fromFile[c], within(1e-5));
+                    }
+                }
+                // the inputs the rule is made of matter, the noise does not
+                assertThat(r.get(0).importance()[0]).isGreaterThan(10 * Math.abs(r.get(0).importance()[4]));
+            }
+        }
+    }
+
+    @Test
     void regressionWithSgdAndLinearModels() throws Exception {
         PreparedData d = rule(2_000, 10, false);
         List<ModelSpec> specs = new ArrayList<>();
