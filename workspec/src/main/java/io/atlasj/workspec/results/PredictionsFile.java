@@ -1,6 +1,8 @@
 package io.atlasj.workspec.results;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,6 +15,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionUtil;
@@ -44,8 +47,11 @@ public final class PredictionsFile {
 
     private static final String PREDICTED = "atlas.predicted";
     private static final String ARGMAX = "argmax";
-    /** ZSTD's default level: on these files levels up to 19 gain under 10% more and cost several times the time. */
-    private static final int ZSTD_LEVEL = 3;
+    /**
+     * ZSTD's fastest positive level: on a tiny model's 40,000 rows it wrote 535,042 bytes in about 5 ms, level 3 (the
+     * default) 536,842 bytes in about 8 ms; levels up to 19 gain under 10% more and cost several times the time.
+     */
+    private static final int ZSTD_LEVEL = 1;
 
     private PredictionsFile() {
     }
@@ -125,43 +131,53 @@ public final class PredictionsFile {
             w.start();
             for (ResultsObject.Split s : splits) {
                 int n = s.time().length;
-                BigIntVector t = (BigIntVector) vsr.getVector("time");
-                Float8Vector a = (Float8Vector) vsr.getVector("actual");
-                t.allocateNew(n);
-                a.allocateNew(n);
-                for (int i = 0; i < n; i++) {
-                    t.set(i, s.time()[i]);
-                    a.set(i, s.actual()[i]);
-                }
-                t.setValueCount(n);
-                a.setValueCount(n);
+                // whole columns into the vectors' buffers (little-endian, as Arrow stores them), every row valid
+                ByteBuffer times = column(n, 8);
+                times.asLongBuffer().put(s.time());
+                fill(vsr.getVector("time"), n, times);
+                ByteBuffer actual = column(n, 8);
+                actual.asDoubleBuffer().put(s.actual());
+                fill(vsr.getVector("actual"), n, actual);
                 if (!argmax) {
-                    Float4Vector p = (Float4Vector) vsr.getVector("predicted");
-                    p.allocateNew(n);
+                    ByteBuffer p = column(n, 4);
                     for (int i = 0; i < n; i++) {
-                        p.set(i, (float) s.predicted()[i]);
+                        p.putFloat(i * 4, (float) s.predicted()[i]);
                     }
-                    p.setValueCount(n);
+                    fill(vsr.getVector("predicted"), n, p);
                 }
                 for (int c = 0; c < classes; c++) {
                     Float4Vector v = (Float4Vector) vsr.getVector("p" + c);
-                    v.allocateNew(n);
                     if (s.probabilities() != null && c < (n == 0 ? 0 : s.probabilities()[0].length)) {
+                        ByteBuffer p = column(n, 4);
                         for (int i = 0; i < n; i++) {
-                            v.set(i, (float) s.probabilities()[i][c]);
+                            p.putFloat(i * 4, (float) s.probabilities()[i][c]);
                         }
+                        fill(v, n, p);
                     } else {
+                        v.allocateNew(n);
                         for (int i = 0; i < n; i++) {
                             v.setNull(i);
                         }
+                        v.setValueCount(n);
                     }
-                    v.setValueCount(n);
                 }
                 vsr.setRowCount(n);
                 w.writeBatch();
             }
             w.end();
         }
+    }
+
+    private static ByteBuffer column(int n, int width) {
+        return ByteBuffer.allocate(n * width).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Puts {@code n} fixed-width values ({@code values}, little-endian) into {@code v}, every one of them valid. */
+    private static void fill(FieldVector v, int n, ByteBuffer values) {
+        ((org.apache.arrow.vector.FixedWidthVector) v).allocateNew(n);
+        v.getDataBuffer().setBytes(0, values.rewind());
+        v.getValidityBuffer().setOne(0L, (n + 7) / 8);
+        v.setValueCount(n);
     }
 
     /**
