@@ -2,7 +2,6 @@ package io.atlasj.trainer.model;
 
 import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.DatasetOptions;
-import java.util.Random;
 
 /**
  * Permutation importance (Breiman; scikit-learn's {@code permutation_importance}): how much a trained model's loss on
@@ -116,7 +115,7 @@ public final class Importance {
      * seed {@code seed}: row {@code i} takes column {@code j} of row {@code perm[i]}.
      */
     static int[] shuffle(int n, long seed, int j) {
-        return Dl4jTrainer.shuffled(n, new Random(seed + j));
+        return Dl4jTrainer.shuffled(n, seed + j);
     }
 
     /** Mean log loss of the true class (probabilities clipped at 1e-7), or mean squared error. */

@@ -152,7 +152,7 @@ public final class PackedDense {
                 lr[s] = active[j] ? (float) books[j].lr : 0f;
                 // each model's shuffle and dropout come from its seed and the epoch, whatever its pack
                 long shuffleSeed = m.seed() * 31 + e;
-                order[s] = orders.computeIfAbsent(shuffleSeed, x -> Dl4jTrainer.shuffled(n, new Random(x)));
+                order[s] = orders.computeIfAbsent(shuffleSeed, x -> Dl4jTrainer.shuffled(n, x));
                 dropRnd[s] = new Random(m.seed() * 31 + e + 0x9E3779B97F4A7C15L);
                 any |= active[j];
             }

@@ -269,6 +269,19 @@ class PackedDenseTest {
     }
 
     @Test
+    void theFastShuffleIsJavaUtilRandomsShuffle() {
+        // sizes whose bounds include powers of two and the rejection loop's edge; seeds of every sign
+        long[] seeds = {0, 1, -1, 42, 31L * 7 + 4, Long.MAX_VALUE, Long.MIN_VALUE, 0x9E3779B97F4A7C15L};
+        int[] sizes = {0, 1, 2, 3, 64, 1_000, 19_865, (1 << 20) + 3};
+        for (long seed : seeds) {
+            for (int n : sizes) {
+                assertThat(Dl4jTrainer.shuffled(n, seed)).as("seed %d, n %d", seed, n)
+                        .isEqualTo(Dl4jTrainer.shuffled(n, new Random(seed)));
+            }
+        }
+    }
+
+    @Test
     void regressionWithSgdAndLinearModels() throws Exception {
         PreparedData d = rule(2_000, 10, false);
         List<ModelSpec> specs = new ArrayList<>();
