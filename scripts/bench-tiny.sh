@@ -36,10 +36,11 @@ EOF
 chmod +x "$work/atlas.sh"
 {
   echo '#!/usr/bin/env bash'
+  echo 'pids=()'
   for part in $(seq "$slots"); do
-    echo "/usr/bin/python3 '$here/bench/torch_train.py' tiny '$work/bench-30.csv' $seeds $part/$slots &"
+    echo "/usr/bin/python3 '$here/bench/torch_train.py' tiny '$work/bench-30.csv' $seeds $part/$slots & pids+=(\$!)"
   done
-  echo 'wait'
+  echo 'for p in "${pids[@]}"; do wait "$p" || exit 1; done'
 } > "$work/torch.sh"
 chmod +x "$work/torch.sh"
 export OMP_NUM_THREADS=1

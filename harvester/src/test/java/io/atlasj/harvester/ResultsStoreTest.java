@@ -72,7 +72,10 @@ class ResultsStoreTest {
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
             ResultsStore.Ingest in = store.ingestWritten(r, "local");
             assertThat(in.outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
-            assertThat(in.result()).isSameAs(r); // handed back, not read back
+            // handed back, not read back, but at the file's precision: equal to what reading the file gives
+            ResultsObject.Split back = ResultsIo.read(dir.resolve(ResultsIo.FILE)).folds().get(0).test();
+            assertThat(in.result().folds().get(0).test().probabilities()).isDeepEqualTo(back.probabilities());
+            assertThat(in.result().folds().get(0).test().probabilities()[0][0]).isNotEqualTo(0.6).isEqualTo((float) 0.6);
             assertThat(store.rows("ws").get(0).headline().validation()).isEqualTo(0.75);
             assertThat(store.ingestWritten(r, "local").outcome()).isEqualTo(ResultsStore.Outcome.PRESENT);
 
@@ -95,6 +98,30 @@ class ResultsStoreTest {
             assertThat(store.rows("ws").get(0).headline().validation()).isEqualTo(1.0);
         }
         assertThat(dir).isDirectory();
+    }
+
+    @Test
+    void aRegressionWrittenAndIngestedFromMemoryHasTheHeadlineItsFilesGive() throws Exception {
+        Path runs = tmp.resolve("runs");
+        Path dir = runs.resolve("ws/u").resolve(K1);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("model-fold0.zip"), "weights".getBytes());
+        // predictions that float32 does not hold exactly: the stored RMSE is the one of the file's values
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2, 3}, new double[] {0.1, -0.2, 0.3},
+                new double[] {0.123456789, -0.187654321, 0.311111111}, null);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, K1, "ws", "done", null,
+                Map.of("unit", "u", "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of()), Map.of(), List.of(),
+                List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s, s,
+                        "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
+        ResultsIo.write(dir, r);
+        double fromFile = io.atlasj.workspec.results.Headline.of(ResultsIo.read(dir.resolve(ResultsIo.FILE))).test();
+        assertThat(fromFile).isNotEqualTo(io.atlasj.workspec.results.Headline.of(r).test());
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
+            ResultsStore.Ingest in = store.ingestWritten(r, "local");
+            assertThat(in.outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
+            assertThat(store.rows("ws").get(0).headline().test()).isEqualTo(fromFile);
+            assertThat(io.atlasj.workspec.results.Headline.of(in.result()).test()).isEqualTo(fromFile);
+        }
     }
 
     @Test

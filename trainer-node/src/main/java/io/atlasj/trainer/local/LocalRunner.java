@@ -423,6 +423,7 @@ public final class LocalRunner {
                 book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained(!"failed".equals(e.result().status()),
                         e.result().failure(), e.millis()), System.currentTimeMillis());
             } else {
+                written.remove(e.task().key()); // an earlier attempt's result is not this one's
                 book.reported(e.task().key(), e.task().attempt(), new RunBook.Crashed(describe(e.error()), e.millis()),
                         System.currentTimeMillis());
             }

@@ -707,12 +707,12 @@ public final class PackedDense {
                 for (int q = 0; q < chunks; q++) {
                     int s0 = q * chunk;
                     int rows = Math.min(chunk, n - s0);
-                    INDArray z1 = base[q] != null ? base[q] : firstLayer(x, s0, rows);
-                    if (keep) {
-                        base[q] = z1;
+                    if (keep && base[q] == null) {
+                        base[q] = firstLayer(x, s0, rows); // outside the workspace: kept across the columns
                     }
                     float[] out;
                     try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
+                        INDArray z1 = keep ? base[q] : firstLayer(x, s0, rows);
                         INDArray z = z1;
                         if (j >= 0) {
                             float[] d = new float[k * rows];

@@ -131,6 +131,11 @@ public final class PredictionsFile {
             w.start();
             for (ResultsObject.Split s : splits) {
                 int n = s.time().length;
+                if (s.actual().length != n || !argmax && s.predicted().length != n
+                        || s.probabilities() != null && s.probabilities().length != n) {
+                    throw new IllegalArgumentException(file + ": a series of " + n + " times has "
+                            + s.actual().length + " actuals and " + s.predicted().length + " predictions");
+                }
                 // whole columns into the vectors' buffers (little-endian, as Arrow stores them), every row valid
                 ByteBuffer times = column(n, 8);
                 times.asLongBuffer().put(s.time());
@@ -166,6 +171,32 @@ public final class PredictionsFile {
             }
             w.end();
         }
+    }
+
+    /**
+     * A series as reading this file gives it back: predictions and class probabilities rounded to float32 (times and
+     * actuals are kept whole), so that figures computed from a result in hand equal those computed from its file.
+     */
+    static ResultsObject.Split asStored(ResultsObject.Split s) {
+        if (s == null) {
+            return null;
+        }
+        double[] predicted = new double[s.predicted().length];
+        for (int i = 0; i < predicted.length; i++) {
+            predicted[i] = (float) s.predicted()[i];
+        }
+        double[][] probabilities = null;
+        if (s.probabilities() != null) {
+            probabilities = new double[s.probabilities().length][];
+            for (int i = 0; i < probabilities.length; i++) {
+                double[] row = s.probabilities()[i];
+                probabilities[i] = new double[row.length];
+                for (int c = 0; c < row.length; c++) {
+                    probabilities[i][c] = (float) row[c];
+                }
+            }
+        }
+        return new ResultsObject.Split(s.time(), s.actual(), predicted, probabilities);
     }
 
     private static ByteBuffer column(int n, int width) {
