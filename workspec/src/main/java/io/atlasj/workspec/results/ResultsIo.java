@@ -114,21 +114,7 @@ public final class ResultsIo {
      * are inline JSON doubles, are returned as they are.
      */
     public static ResultsObject asStored(ResultsObject r) {
-        if (r.schemaVersion() < 4) {
-            return r;
-        }
-        List<ResultsObject.FoldResult> folds = new ArrayList<>();
-        for (ResultsObject.FoldResult f : r.folds()) {
-            Map<String, ResultsObject.Head> heads = new LinkedHashMap<>();
-            f.heads().forEach((name, h) -> heads.put(name, new ResultsObject.Head(PredictionsFile.asStored(h.train()),
-                    PredictionsFile.asStored(h.validation()), PredictionsFile.asStored(h.test()))));
-            folds.add(new ResultsObject.FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(),
-                    f.bestEpoch(), f.curves(), PredictionsFile.asStored(f.train()),
-                    PredictionsFile.asStored(f.validation()), PredictionsFile.asStored(f.test()), f.modelFile(),
-                    f.modelSha256(), heads, f.importance(), f.gain()));
-        }
-        return new ResultsObject(r.schemaVersion(), r.key(), r.workspec(), r.status(), r.failure(), r.spec(),
-                r.featureset(), r.dataFingerprint(), folds, r.provenance(), r.startedAt(), r.millis());
+        return r.schemaVersion() < 4 ? r : r.withSeries(PredictionsFile::asStored);
     }
 
     /**

@@ -36,14 +36,21 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
      * series of a small model over 40,000 rows are about 3 MB as Java arrays). Read the file again for the series.
      */
     public ResultsObject withoutSeries() {
-        List<FoldResult> slim = new java.util.ArrayList<>(folds.size());
-        for (FoldResult f : folds) {
+        return withSeries(s -> null);
+    }
+
+    /** This result with every fold's and head's parts (train, validation, test; null ones too) mapped by {@code f}. */
+    public ResultsObject withSeries(java.util.function.UnaryOperator<Split> f) {
+        List<FoldResult> out = new java.util.ArrayList<>(folds.size());
+        for (FoldResult x : folds) {
             Map<String, Head> heads = new java.util.LinkedHashMap<>();
-            f.heads().keySet().forEach(h -> heads.put(h, new Head(null, null, null)));
-            slim.add(new FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(), f.bestEpoch(),
-                    f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads, f.importance(), f.gain()));
+            x.heads().forEach((h, p) -> heads.put(h, new Head(f.apply(p.train()), f.apply(p.validation()),
+                    f.apply(p.test()))));
+            out.add(new FoldResult(x.fold(), x.status(), x.failure(), x.scaler(), x.boundaries(), x.bestEpoch(),
+                    x.curves(), f.apply(x.train()), f.apply(x.validation()), f.apply(x.test()), x.modelFile(),
+                    x.modelSha256(), heads, x.importance(), x.gain()));
         }
-        return new ResultsObject(schemaVersion, key, workspec, status, failure, spec, featureset, dataFingerprint, slim,
+        return new ResultsObject(schemaVersion, key, workspec, status, failure, spec, featureset, dataFingerprint, out,
                 provenance, startedAt, millis);
     }
 
