@@ -9,12 +9,15 @@ import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.TradeSeries;
 import io.atlasj.marketdata.imports.ParsedFile;
 import io.atlasj.marketdata.resample.Resampler;
+import io.atlasj.marketdata.store.BarSegments.Kind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,10 +33,12 @@ public final class Ingestor {
     private static final long DAY = Timeframe.D1.millis();
     private final MarketDataStore store;
     private final Connection conn;
+    private final BarSegments segments;
 
     public Ingestor(MarketDataStore store) {
         this.store = store;
         this.conn = store.connection();
+        this.segments = store.segments();
     }
 
     /** Imports {@code parsed}; {@code format} is recorded in the import log. */
@@ -64,7 +69,7 @@ public final class Ingestor {
                 ps.setLong(7, parsed.badRows());
                 ps.executeUpdate();
             }
-            conn.commit();
+            store.commit();
             return new IngestResult(c.markets, c.inserted, c.present, c.derived, c.filled, c.changedFrom);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
@@ -78,7 +83,7 @@ public final class Ingestor {
 
     private void rollbackQuietly(Exception cause) {
         try {
-            conn.rollback();
+            store.rollback();
         } catch (SQLException r) {
             cause.addSuppressed(r);
         }
@@ -242,15 +247,21 @@ public final class Ingestor {
         Timeframe tf = cs.timeframe();
         long min = cs.openTime(0);
         long max = cs.openTime(cs.size() - 1);
-        long[][] existing = keys("SELECT open_time, source FROM candles WHERE market=? AND timeframe='" + tf.label()
-                + "' AND open_time>=? AND open_time<=? ORDER BY open_time", id, min, max);
-        // filled candles give way to real ones
-        deleteWhere("DELETE FROM candles WHERE market=? AND timeframe='" + tf.label()
-                + "' AND source=2 AND open_time>=? AND open_time<=?", id, min, max);
-        long inserted = insertCandles(id, cs, existing, true, c);
+        Bars file = Bars.of(cs);
+        Bars stored = segments.read(id, Kind.CANDLES, tf, min, max + 1);
+        Bars real = stored.select(stored.withSource(CandleSource.FILLED.code(), false));
+        int[] fresh = file.notAt(real.time());
+        c.present += file.size() - fresh.length;
+        long inserted = fresh.length;
         c.inserted += inserted;
-        if (inserted > 0 || fillGaps) {
-            store.bumpVersion(id, "candles", tf);
+        // filled candles give way to real ones
+        boolean filledGone = real.size() < stored.size();
+        if (inserted > 0 || filledGone) {
+            segments.replace(id, Kind.CANDLES, tf, min, max + 1, Bars.merge(Kind.CANDLES.doubles,
+                    Kind.CANDLES.longs, List.of(real, file.select(fresh))));
+        }
+        if (inserted > 0 || filledGone || fillGaps) {
+            store.bumpVersion(id, Kind.CANDLES.label, tf);
         }
         if (inserted == 0 && !fillGaps) {
             return;
@@ -258,14 +269,17 @@ public final class Ingestor {
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(Math.min(from, tf.floor(min)));
-        CandleSeries stored = store.candleRows(cs.market(), tf, from, to);
+        Bars days = segments.read(id, Kind.CANDLES, tf, from, to);
+        CandleSeries storedDays = days.candles(cs.market(), tf);
         if (fillGaps) {
-            CandleSeries fill = Resampler.fillGaps(stored);
-            c.filled += insertCandles(id, fill, new long[][] {new long[0], new long[0]}, false, c);
+            Bars fill = Bars.of(Resampler.fillGaps(storedDays));
+            c.filled += fill.size();
+            segments.replace(id, Kind.CANDLES, tf, from, to, Bars.merge(Kind.CANDLES.doubles, Kind.CANDLES.longs,
+                    List.of(days, fill)));
         }
         for (Timeframe coarser : Timeframe.values()) {
             if (tf.divides(coarser) && coarser.withinDay()) {
-                replaceDerivedCandles(id, coarser, from, to, Resampler.candles(stored, coarser), fillGaps, c);
+                replaceDerivedCandles(id, coarser, from, to, Resampler.candles(storedDays, coarser), fillGaps, c);
             }
         }
         if (tf.withinDay()) {
@@ -277,80 +291,41 @@ public final class Ingestor {
      * Rebuilds the weekly candles of the whole weeks (Monday to Monday, UTC) that the days [from, to) touch, from the
      * stored daily candles (filled ones left out), which the caller has just rebuilt for those days: a week is made of whole days, and
      * open, high, low, close and the sums aggregate the same from days as from the base bars, so a week costs seven
-     * rows to read, not a week of trades.
+     * bars to read, not a week of trades.
      */
     private void deriveWeeks(int id, Market market, long from, long to, boolean fillGaps, Counts c)
             throws SQLException {
         long weekFrom = Timeframe.W1.floor(from);
         long weekTo = Timeframe.W1.floor(to - 1) + Timeframe.W1.millis();
-        CandleSeries days = store.candleRows(market, Timeframe.D1, weekFrom, weekTo);
+        CandleSeries days = store.candles(market, Timeframe.D1, weekFrom, weekTo);
         replaceDerivedCandles(id, Timeframe.W1, weekFrom, weekTo, Resampler.candles(days, Timeframe.W1),
                 fillGaps, c);
     }
 
-    /**
-     * Inserts {@code cs}'s rows except those whose open time is in {@code existing[0]} (ascending; with
-     * {@code existing[1]} the stored source, filled ones having been deleted). Returns rows written.
-     */
-    private long insertCandles(int id, CandleSeries cs, long[][] existing, boolean countPresent, Counts c)
-            throws SQLException {
-        long written = 0;
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO candles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            int e = 0;
-            int pending = 0;
-            String tf = cs.timeframe().label();
-            for (int i = 0; i < cs.size(); i++) {
-                long t = cs.openTime(i);
-                while (e < existing[0].length && existing[0][e] < t) {
-                    e++;
-                }
-                if (e < existing[0].length && existing[0][e] == t && existing[1][e] != CandleSource.FILLED.code()) {
-                    if (countPresent) {
-                        c.present++;
-                    }
-                    continue;
-                }
-                ps.setInt(1, id);
-                ps.setString(2, tf);
-                ps.setLong(3, t);
-                ps.setDouble(4, cs.open(i));
-                ps.setDouble(5, cs.high(i));
-                ps.setDouble(6, cs.low(i));
-                ps.setDouble(7, cs.close(i));
-                ps.setDouble(8, cs.volume(i));
-                ps.setDouble(9, cs.quoteVolume(i));
-                ps.setLong(10, cs.tradeCount(i));
-                ps.setDouble(11, cs.takerBuyVolume(i));
-                ps.setByte(12, cs.sources()[i]);
-                ps.addBatch();
-                written++;
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
-        return written;
+    private void replaceDerivedCandles(int id, Timeframe tf, long from, long to, CandleSeries derived,
+                                       boolean fillGaps, Counts c) throws SQLException {
+        replaceDerived(id, Kind.CANDLES, tf, from, to, Bars.of(derived),
+                fillGaps ? Bars.of(Resampler.fillGaps(derived)) : null, c);
     }
 
     /**
-     * Replaces the derived and filled candles of {@code tf} in [from, to) with {@code derived}, never touching
-     * imported candles (an imported bar wins over a derived one with the same key).
+     * Replaces the derived and filled bars of a series in [from, to) with {@code derived} (and {@code fill}, when not
+     * null), never touching imported bars (an imported bar wins over a derived one at the same time).
      */
-    private void replaceDerivedCandles(int id, Timeframe tf, long from, long to, CandleSeries derived,
-                                       boolean fillGaps, Counts c) throws SQLException {
-        store.bumpVersion(id, "candles", tf);
-        deleteWhere("DELETE FROM candles WHERE market=? AND timeframe='" + tf.label()
-                + "' AND source<>0 AND open_time>=? AND open_time<?", id, from, to - 1);
-        long[][] imported = keys("SELECT open_time, source FROM candles WHERE market=? AND timeframe='" + tf.label()
-                + "' AND open_time>=? AND open_time<? ORDER BY open_time", id, from, to);
-        c.derived += insertCandles(id, derived, imported, false, c);
-        if (fillGaps) {
-            c.filled += insertCandles(id, Resampler.fillGaps(derived), imported, false, c);
+    private void replaceDerived(int id, Kind kind, Timeframe tf, long from, long to, Bars derived, Bars fill,
+                                Counts c) throws SQLException {
+        store.bumpVersion(id, kind.label, tf);
+        Bars current = segments.read(id, kind, tf, from, to);
+        Bars imported = current.select(current.withSource(CandleSource.IMPORTED.code(), true));
+        Bars d = derived.select(derived.notAt(imported.time()));
+        c.derived += d.size();
+        List<Bars> parts = new ArrayList<>(List.of(imported, d));
+        if (fill != null) {
+            Bars f = fill.select(fill.notAt(imported.time()));
+            c.filled += f.size();
+            parts.add(f);
         }
+        segments.replace(id, kind, tf, from, to, Bars.merge(kind.doubles, kind.longs, parts));
     }
 
     // ---- quotes
@@ -399,23 +374,25 @@ public final class Ingestor {
         Timeframe tf = q.timeframe();
         long min = q.openTimes()[0];
         long max = q.openTimes()[q.size() - 1];
-        long[][] existing = keys("SELECT open_time, source FROM quote_candles WHERE market=? AND timeframe='"
-                + tf.label() + "' AND open_time>=? AND open_time<=? ORDER BY open_time", id, min, max);
-        long inserted = insertQuoteCandles(id, q, existing, true, c);
+        Bars file = Bars.of(q);
+        Bars stored = segments.read(id, Kind.QUOTE_BARS, tf, min, max + 1);
+        int[] fresh = file.notAt(stored.time());
+        c.present += file.size() - fresh.length;
+        long inserted = fresh.length;
         c.inserted += inserted;
-        if (inserted > 0) {
-            store.bumpVersion(id, "quote_candles", tf);
-        }
         if (inserted == 0) {
             return;
         }
+        store.bumpVersion(id, Kind.QUOTE_BARS.label, tf);
+        segments.replace(id, Kind.QUOTE_BARS, tf, min, max + 1, Bars.merge(Kind.QUOTE_BARS.doubles,
+                Kind.QUOTE_BARS.longs, List.of(stored, file.select(fresh))));
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(Math.min(from, tf.floor(min)));
-        QuoteCandleSeries stored = store.quoteCandles(q.market(), tf, from, to);
+        QuoteCandleSeries storedDays = store.quoteCandles(q.market(), tf, from, to);
         for (Timeframe coarser : Timeframe.values()) {
             if (tf.divides(coarser) && coarser.withinDay()) {
-                replaceDerivedQuoteCandles(id, coarser, from, to, Resampler.quoteCandles(stored, coarser), c);
+                replaceDerivedQuoteCandles(id, coarser, from, to, Resampler.quoteCandles(storedDays, coarser), c);
             }
         }
         if (tf.withinDay()) {
@@ -431,16 +408,14 @@ public final class Ingestor {
         Counts c = new Counts();
         for (Market m : store.markets()) {
             int id = store.marketId(m, false).orElseThrow();
-            for (String table : new String[] {"candles", "quote_candles"}) {
-                long[][] range = keys("SELECT MIN(open_time), MAX(open_time) FROM " + table + " WHERE market=? AND "
-                        + "timeframe='" + Timeframe.D1.label() + "' AND open_time>=? AND open_time<=? HAVING COUNT(*) > 0",
-                        id, Long.MIN_VALUE, Long.MAX_VALUE);
-                if (range[0].length == 0) {
+            for (Kind kind : Kind.values()) {
+                Bars days = segments.read(id, kind, Timeframe.D1, Long.MIN_VALUE, Long.MAX_VALUE);
+                if (days.size() == 0) {
                     continue;
                 }
-                long from = range[0][0];
-                long to = range[1][0] + Timeframe.D1.millis();
-                if (table.equals("candles")) {
+                long from = days.time()[0];
+                long to = days.time()[days.size() - 1] + Timeframe.D1.millis();
+                if (kind == Kind.CANDLES) {
                     deriveWeeks(id, m, from, to, false, c);
                 } else {
                     deriveQuoteWeeks(id, m, from, to, c);
@@ -460,51 +435,7 @@ public final class Ingestor {
 
     private void replaceDerivedQuoteCandles(int id, Timeframe tf, long from, long to, QuoteCandleSeries derived,
                                             Counts c) throws SQLException {
-        store.bumpVersion(id, "quote_candles", tf);
-        deleteWhere("DELETE FROM quote_candles WHERE market=? AND timeframe='" + tf.label()
-                + "' AND source<>0 AND open_time>=? AND open_time<?", id, from, to - 1);
-        long[][] imported = keys("SELECT open_time, source FROM quote_candles WHERE market=? AND timeframe='"
-                + tf.label() + "' AND open_time>=? AND open_time<? ORDER BY open_time", id, from, to);
-        c.derived += insertQuoteCandles(id, derived, imported, false, c);
-    }
-
-    private long insertQuoteCandles(int id, QuoteCandleSeries q, long[][] existing, boolean countPresent, Counts c)
-            throws SQLException {
-        long written = 0;
-        try (PreparedStatement ps = conn.prepareStatement(
-                "INSERT INTO quote_candles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            int e = 0;
-            int pending = 0;
-            for (int i = 0; i < q.size(); i++) {
-                long t = q.openTimes()[i];
-                while (e < existing[0].length && existing[0][e] < t) {
-                    e++;
-                }
-                if (e < existing[0].length && existing[0][e] == t) {
-                    if (countPresent) {
-                        c.present++;
-                    }
-                    continue;
-                }
-                ps.setInt(1, id);
-                ps.setString(2, q.timeframe().label());
-                ps.setLong(3, t);
-                for (int col = 0; col < 10; col++) {
-                    ps.setDouble(4 + col, q.column(col)[i]);
-                }
-                ps.setByte(14, q.sources()[i]);
-                ps.addBatch();
-                written++;
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
-        return written;
+        replaceDerived(id, Kind.QUOTE_BARS, tf, from, to, Bars.of(derived), null, c);
     }
 
     // ---- helpers
@@ -585,12 +516,4 @@ public final class Ingestor {
         return new long[][] {Arrays.copyOf(a, n), Arrays.copyOf(b, n)};
     }
 
-    private void deleteWhere(String sql, int id, long from, long to) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setInt(1, id);
-            ps.setLong(2, from);
-            ps.setLong(3, to);
-            ps.executeUpdate();
-        }
-    }
 }

@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code markets(id, exchange, symbol)}</li>
  *   <li>{@code trades(market, time, seq, price, quantity, side, trade_id)}, key (market, time, seq): side +1 buy,
  *       -1 sell, 0 unknown; trade_id -1 when unknown</li>
- *   <li>{@code candles(market, timeframe, open_time, open, high, low, close, volume, quote_volume, trade_count,
- *       taker_buy_volume, source)}, key (market, timeframe, open_time): quote and taker-buy volume NaN and
- *       trade_count -1 when unknown; source 0 imported, 1 derived, 2 filled</li>
  *   <li>{@code quotes(market, time, seq, bid, bid_size, ask, ask_size)}: top of book, key (market, time, seq)</li>
- *   <li>{@code quote_candles(market, timeframe, open_time, bid_open..bid_close, bid_size, ask_open..ask_close,
- *       ask_size, source)}</li>
+ *   <li>{@code bar_segments(market, kind, timeframe, period, file, rows, ...)}: the catalogue of the bar series
+ *       (candles and quote bars), which live in columnar segment files under {@code marketdata/bars}
+ *       ({@link BarSegments}). Candles hold open, high, low, close, volume, quote volume (NaN when unknown), trade
+ *       count (-1 when unknown), taker-buy volume (NaN when unknown) and a source (0 imported, 1 derived, 2 filled);
+ *       quote bars bid and ask open, high, low, close and size</li>
  *   <li>{@code imports(...)}: one row per imported file</li>
  *   <li>{@code series_versions(market, kind, timeframe, version)}: changes with every import that touches a series;
  *       versions come from a sequence, so a rolled-back import's number is never reused</li>
@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: the database is opened with {@code WRITE_DELAY=0}, so a committed import survives kill -9 (with
  * H2's default delay committed rows were lost: measured, see ARCHITECTURE.md). Each file is imported in one
- * transaction together with the candles resampled from it, so a crash leaves either all of a file or none of it.
+ * transaction together with the candles resampled from it, so a crash leaves either all of a file or none of it: the
+ * bar segments an import writes are new files that only its H2 commit makes part of the store.
  *
  * <p>One process at a time may open a store (H2's file lock); a second gets a clear error. Reads run inside the
  * connection's current transaction (they see an import in progress on the same store object) and never commit.
@@ -51,15 +52,16 @@ import org.slf4j.LoggerFactory;
 public final class MarketDataStore implements AutoCloseable {
     /**
      * Version of the table layout; a store written by a newer Atlas is refused. 2: weekly candles (a version 1
-     * store gets them derived from its daily candles when it is first opened).
+     * store gets them derived from its daily candles when it is first opened). 3: bars in segment files (the candle
+     * and quote-bar rows of an older store are moved into them when it is first opened).
      */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MarketDataStore.class);
 
     private final Connection conn;
     private final Path file;
     private final Map<Market, Integer> marketIds = new HashMap<>();
-    private ColumnCache columns;
+    private BarSegments bars;
     private long storeId;
 
     private MarketDataStore(Connection conn, Path file) {
@@ -125,24 +127,11 @@ public final class MarketDataStore implements AutoCloseable {
                 st.execute("CREATE TABLE trades(market INT NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL, "
                         + "price DOUBLE PRECISION NOT NULL, quantity DOUBLE PRECISION NOT NULL, side TINYINT NOT NULL, "
                         + "trade_id BIGINT NOT NULL, PRIMARY KEY(market, time, seq))");
-                st.execute("CREATE TABLE candles(market INT NOT NULL, timeframe VARCHAR(4) NOT NULL, "
-                        + "open_time BIGINT NOT NULL, open DOUBLE PRECISION NOT NULL, high DOUBLE PRECISION NOT NULL, "
-                        + "low DOUBLE PRECISION NOT NULL, close DOUBLE PRECISION NOT NULL, "
-                        + "volume DOUBLE PRECISION NOT NULL, quote_volume DOUBLE PRECISION NOT NULL, "
-                        + "trade_count BIGINT NOT NULL, taker_buy_volume DOUBLE PRECISION NOT NULL, "
-                        + "source TINYINT NOT NULL, PRIMARY KEY(market, timeframe, open_time))");
                 st.execute("CREATE TABLE quotes(market INT NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL, "
                         + "bid DOUBLE PRECISION NOT NULL, bid_size DOUBLE PRECISION NOT NULL, "
                         + "ask DOUBLE PRECISION NOT NULL, ask_size DOUBLE PRECISION NOT NULL, "
                         + "PRIMARY KEY(market, time, seq))");
-                st.execute("CREATE TABLE quote_candles(market INT NOT NULL, timeframe VARCHAR(4) NOT NULL, "
-                        + "open_time BIGINT NOT NULL, bid_open DOUBLE PRECISION NOT NULL, "
-                        + "bid_high DOUBLE PRECISION NOT NULL, bid_low DOUBLE PRECISION NOT NULL, "
-                        + "bid_close DOUBLE PRECISION NOT NULL, bid_size DOUBLE PRECISION NOT NULL, "
-                        + "ask_open DOUBLE PRECISION NOT NULL, ask_high DOUBLE PRECISION NOT NULL, "
-                        + "ask_low DOUBLE PRECISION NOT NULL, ask_close DOUBLE PRECISION NOT NULL, "
-                        + "ask_size DOUBLE PRECISION NOT NULL, source TINYINT NOT NULL, "
-                        + "PRIMARY KEY(market, timeframe, open_time))");
+                BarSegments.createTable(st);
                 st.execute("CREATE TABLE imports(id BIGINT AUTO_INCREMENT PRIMARY KEY, file VARCHAR(4096) NOT NULL, "
                         + "format VARCHAR(32) NOT NULL, imported_at BIGINT NOT NULL, rows_read BIGINT NOT NULL, "
                         + "inserted BIGINT NOT NULL, present BIGINT NOT NULL, bad_rows BIGINT NOT NULL)");
@@ -158,16 +147,37 @@ public final class MarketDataStore implements AutoCloseable {
             try (ResultSet rs = st.executeQuery("SELECT store_id FROM schema_version")) {
                 rs.next();
                 storeId = rs.getLong(1);
-                columns = new ColumnCache(file.resolveSibling("columns"), storeId);
+                bars = new BarSegments(conn, file.resolveSibling("bars"), storeId);
             }
             if (found != null && found < SCHEMA_VERSION) {
-                int weeks = new Ingestor(this).deriveAllWeeks();
+                BarSegments.createTable(st);
+                long moved = LegacyBarRows.moveIntoSegments(this, conn, bars);
+                int weeks = found < 2 ? new Ingestor(this).deriveAllWeeks() : 0;
                 st.execute("UPDATE schema_version SET version = " + SCHEMA_VERSION);
-                conn.commit();
-                LOG.info("upgraded market-data store {} from schema version {} to {}: {} weekly bars derived from the "
-                        + "daily ones", file, found, SCHEMA_VERSION, weeks);
+                bars.commit();
+                LOG.info("upgraded market-data store {} from schema version {} to {}: {} bars moved into segment files, "
+                        + "{} weekly bars derived from the daily ones", file, found, SCHEMA_VERSION, moved, weeks);
             }
+            // the old bar tables go only once the upgrade has committed (H2 commits around DDL)
+            st.execute("DROP TABLE IF EXISTS candles");
+            st.execute("DROP TABLE IF EXISTS quote_candles");
+            bars.collectGarbage();
         }
+    }
+
+    BarSegments segments() {
+        return bars;
+    }
+
+    /** Commits the open transaction: its bar segments, then H2 (see {@link BarSegments#commit}). */
+    void commit() throws SQLException {
+        bars.commit();
+    }
+
+    /** Rolls the open transaction back, its bar segments with it. */
+    void rollback() throws SQLException {
+        bars.rollback();
+        conn.rollback();
     }
 
     /** The id of {@code market}, creating it when {@code create} (inside the caller's transaction). */
@@ -209,15 +219,6 @@ public final class MarketDataStore implements AutoCloseable {
         marketIds.clear();
     }
 
-    /**
-     * Candles of {@code market} and {@code tf} with {@code from <= openTime < to}, read as rows from H2 without the
-     * series' column file: for a short recent range read again after every small import (a live runner's), where
-     * {@link #candles} would rebuild the whole series' column file each time. The same candles as {@link #candles}.
-     */
-    public CandleSeries recentCandles(Market market, Timeframe tf, long from, long to) {
-        return candleRows(market, tf, from, to);
-    }
-
     /** All markets in the store, sorted. */
     public List<Market> markets() {
         List<Market> out = new ArrayList<>();
@@ -233,9 +234,8 @@ public final class MarketDataStore implements AutoCloseable {
     }
 
     /**
-     * Candles of {@code market} and {@code tf} with {@code from <= openTime < to}, as columns. This is the read
-     * path for feature evaluation: it reads the series' column file ({@link ColumnCache}), rebuilding it from the
-     * H2 rows when an import has changed the series since the file was written.
+     * Candles of {@code market} and {@code tf} with {@code from <= openTime < to}, as columns, read from the series'
+     * segment files (only those of the periods the range touches: a live runner's short recent range reads one).
      */
     public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
         try {
@@ -243,19 +243,7 @@ public final class MarketDataStore implements AutoCloseable {
             if (id.isEmpty()) {
                 return CandleSeries.builder(market, tf, 16).build();
             }
-            long version = seriesVersion(id.get(), "candles", tf);
-            if (version == 0) {
-                return CandleSeries.builder(market, tf, 16).build();
-            }
-            Optional<CandleSeries> cached = columns.read(market, tf, version);
-            CandleSeries all;
-            if (cached.isPresent()) {
-                all = cached.get();
-            } else {
-                all = candleRows(market, tf, Long.MIN_VALUE, Long.MAX_VALUE);
-                columns.write(all, version);
-            }
-            return all.between(from, to);
+            return bars.read(id.get(), BarSegments.Kind.CANDLES, tf, from, to).candles(market, tf);
         } catch (SQLException e) {
             throw new StoreException("reading candles " + market + " " + tf + " failed: " + e.getMessage(), e);
         }
@@ -323,36 +311,6 @@ public final class MarketDataStore implements AutoCloseable {
         }
     }
 
-    /** Candles read row by row from H2 (the slow path; used while importing and to rebuild column files). */
-    CandleSeries candleRows(Market market, Timeframe tf, long from, long to) {
-        try {
-            Optional<Integer> id = marketId(market, false);
-            CandleSeries.Builder b = CandleSeries.builder(market, tf, 4096);
-            if (id.isEmpty()) {
-                return b.build();
-            }
-            try (PreparedStatement ps = conn.prepareStatement("SELECT open_time, open, high, low, close, volume, "
-                    + "quote_volume, trade_count, taker_buy_volume, source FROM candles WHERE market=? AND timeframe=? "
-                    + "AND open_time>=? AND open_time<? ORDER BY open_time")) {
-                ps.setInt(1, id.get());
-                ps.setString(2, tf.label());
-                ps.setLong(3, from);
-                ps.setLong(4, to);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        b.add(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
-                                rs.getDouble(6), rs.getDouble(7), rs.getLong(8), rs.getDouble(9),
-                                CandleSource.of(rs.getByte(10)));
-                    }
-                }
-            }
-            return b.build();
-        } catch (SQLException e) {
-            throw new StoreException("reading candles " + market + " " + tf + " failed: " + e.getMessage(), e);
-        }
-    }
-
     /** All candles of {@code market} and {@code tf}. */
     public CandleSeries candles(Market market, Timeframe tf) {
         return candles(market, tf, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -416,27 +374,10 @@ public final class MarketDataStore implements AutoCloseable {
     public QuoteCandleSeries quoteCandles(Market market, Timeframe tf, long from, long to) {
         try {
             Optional<Integer> id = marketId(market, false);
-            QuoteCandleSeries.Builder b = QuoteCandleSeries.builder(market, tf);
             if (id.isEmpty()) {
-                return b.build();
+                return QuoteCandleSeries.builder(market, tf).build();
             }
-            try (PreparedStatement ps = conn.prepareStatement("SELECT open_time, bid_open, bid_high, bid_low, "
-                    + "bid_close, bid_size, ask_open, ask_high, ask_low, ask_close, ask_size, source FROM quote_candles "
-                    + "WHERE market=? AND timeframe=? AND open_time>=? AND open_time<? ORDER BY open_time")) {
-                ps.setInt(1, id.get());
-                ps.setString(2, tf.label());
-                ps.setLong(3, from);
-                ps.setLong(4, to);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        b.add(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
-                                rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10),
-                                rs.getDouble(11), CandleSource.of(rs.getByte(12)));
-                    }
-                }
-            }
-            return b.build();
+            return bars.read(id.get(), BarSegments.Kind.QUOTE_BARS, tf, from, to).quoteCandles(market, tf);
         } catch (SQLException e) {
             throw new StoreException("reading quote bars " + market + " " + tf + " failed: " + e.getMessage(), e);
         }
@@ -450,12 +391,9 @@ public final class MarketDataStore implements AutoCloseable {
                     + "JOIN markets m ON m.id=t.market GROUP BY m.exchange, m.symbol",
             "SELECT m.exchange, m.symbol, 'quotes', NULL, COUNT(*), MIN(q.time), MAX(q.time), 0, 0 FROM quotes q "
                     + "JOIN markets m ON m.id=q.market GROUP BY m.exchange, m.symbol",
-            "SELECT m.exchange, m.symbol, 'candles', c.timeframe, COUNT(*), MIN(c.open_time), MAX(c.open_time), "
-                    + "SUM(CASE WHEN c.volume=0 THEN 1 ELSE 0 END), SUM(CASE WHEN c.source=2 THEN 1 ELSE 0 END) "
-                    + "FROM candles c JOIN markets m ON m.id=c.market GROUP BY m.exchange, m.symbol, c.timeframe",
-            "SELECT m.exchange, m.symbol, 'quote_candles', c.timeframe, COUNT(*), MIN(c.open_time), "
-                    + "MAX(c.open_time), 0, SUM(CASE WHEN c.source=2 THEN 1 ELSE 0 END) FROM quote_candles c "
-                    + "JOIN markets m ON m.id=c.market GROUP BY m.exchange, m.symbol, c.timeframe"};
+            "SELECT m.exchange, m.symbol, s.kind, s.timeframe, SUM(s.rows), MIN(s.first_time), MAX(s.last_time), "
+                    + "SUM(s.zero_volume), SUM(s.filled) FROM bar_segments s JOIN markets m ON m.id=s.market "
+                    + "GROUP BY m.exchange, m.symbol, s.kind, s.timeframe"};
         try (Statement st = conn.createStatement()) {
             for (String q : queries) {
                 try (ResultSet rs = st.executeQuery(q)) {
@@ -482,24 +420,9 @@ public final class MarketDataStore implements AutoCloseable {
             if (id.isEmpty()) {
                 return new long[0];
             }
-            String table = quoteBars ? "quote_candles" : "candles";
-            long[] times = new long[1024];
-            int n = 0;
-            try (PreparedStatement ps = conn.prepareStatement("SELECT open_time FROM " + table
-                    + " WHERE market=? AND timeframe=? AND source<>2 ORDER BY open_time")) {
-                ps.setInt(1, id.get());
-                ps.setString(2, tf.label());
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (n == times.length) {
-                            times = java.util.Arrays.copyOf(times, n * 2);
-                        }
-                        times[n++] = rs.getLong(1);
-                    }
-                }
-            }
-            return java.util.Arrays.copyOf(times, n);
+            Bars b = bars.read(id.get(), quoteBars ? BarSegments.Kind.QUOTE_BARS : BarSegments.Kind.CANDLES, tf,
+                    Long.MIN_VALUE, Long.MAX_VALUE);
+            return b.select(b.withSource(io.atlasj.marketdata.CandleSource.FILLED.code(), false)).time();
         } catch (SQLException e) {
             throw new StoreException("reading open times failed: " + e.getMessage(), e);
         }
@@ -508,7 +431,7 @@ public final class MarketDataStore implements AutoCloseable {
     @Override
     public void close() {
         try {
-            conn.rollback();
+            rollback();
             conn.close();
         } catch (SQLException e) {
             throw new StoreException("closing the market-data store failed: " + e.getMessage(), e);

@@ -179,29 +179,4 @@ class MoreTimeframesTest extends ImportFixture {
         assertThat(sunday.rejected()).isTrue();
         assertThat(sunday.error()).contains("sunday.csv").contains("1w").contains("Monday 00:00 UTC");
     }
-
-    @Test
-    void aStoreFromBeforeWeeksGetsThemWhenFirstOpened() throws Exception {
-        Path first = dir.resolve("hours-1.csv");
-        Path second = dir.resolve("hours-2.csv");
-        hourlyFiles(first, second, 240);
-        new ImportJob(store).run(List.of(first, second), ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "old"),
-                ImportJob.Listener.NONE);
-        Market m = new Market("x", "old");
-        CandleSeries weeks = store.candles(m, Timeframe.W1);
-        assertThat(weeks.size()).isEqualTo(4);
-        Path file = store.file();
-        store.close();
-        // make it a version-1 store: no weekly bars
-        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + file, "atlas", "");
-             var st = c.createStatement()) {
-            st.execute("DELETE FROM candles WHERE timeframe='1w'");
-            st.execute("UPDATE schema_version SET version = 1");
-        }
-        store = MarketDataStore.open(dir.resolve("store"));
-        CandleSeries again = store.candles(m, Timeframe.W1);
-        assertThat(again.openTimes()).containsExactly(weeks.openTimes());
-        assertThat(again.closes()).containsExactly(weeks.closes());
-        assertThat(again.highs()).containsExactly(weeks.highs());
-    }
 }

@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The columnar read path: all 902,880 FILUSDT 1-minute candles into arrays, through the column file (the path
- * feature evaluation uses) and row by row from H2 (the cold path that rebuilds a column file after an import).
+ * The columnar read path: all 902,880 FILUSDT 1-minute candles into arrays from the store's segment files (the path
+ * feature evaluation uses).
  * Candles per second = 902,880 / (seconds per operation). The setup also prints the import rate. Needs
  * ../shared/data: run it with scripts/bench-marketdata.sh.
  */
@@ -70,15 +70,6 @@ public class CandleReadBenchmark {
     @Benchmark
     public CandleSeries readAllOneMinuteCandles() {
         CandleSeries c = store.candles(FIL, Timeframe.M1);
-        if (c.size() != 902_880) {
-            throw new IllegalStateException("expected 902,880 candles, read " + c.size());
-        }
-        return c;
-    }
-
-    @Benchmark
-    public CandleSeries readAllOneMinuteCandlesFromH2Rows() {
-        CandleSeries c = store.candleRows(FIL, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE);
         if (c.size() != 902_880) {
             throw new IllegalStateException("expected 902,880 candles, read " + c.size());
         }

@@ -40,7 +40,7 @@ final class BarWindow implements SeriesSource {
     /**
      * Brings the window up to date after imports that may have changed stored bars from {@code changedFrom} on (a
      * folder's or the websocket's): the bars held before that time are kept, and only {@code [changedFrom, to)} is
-     * read again, as rows ({@link MarketDataStore#recentCandles}), so a runner that has run for months reads at most
+     * read again (the segment files of the periods it touches), so a runner that has run for months reads at most
      * about a week of bars per import (from the Monday the caller passes), not the months since it started.
      */
     void reload(MarketDataStore store, long to, long changedFrom) {
@@ -53,7 +53,7 @@ final class BarWindow implements SeriesSource {
                 quotes.put(k, held == null ? fresh : QuoteCandleSeries.concat(held.between(from, since), fresh));
             } else {
                 CandleSeries held = candles.get(k);
-                CandleSeries fresh = store.recentCandles(n.market(), n.timeframe(), since, to);
+                CandleSeries fresh = store.candles(n.market(), n.timeframe(), since, to);
                 candles.put(k, held == null ? fresh : CandleSeries.concat(held.between(from, since), fresh));
             }
         }

@@ -45,11 +45,10 @@ interface Feed extends AutoCloseable {
     void close();
 
     /**
-     * The model's real (not filled) base bars stored in {@code [from, to)}, read as rows
-     * ({@link MarketDataStore#recentCandles}: after every import, the whole series' column file would be rebuilt).
+     * The model's real (not filled) base bars stored in {@code [from, to)}.
      */
     static List<Long> baseBars(MarketDataStore store, LiveModel m, long from, long to) {
-        CandleSeries base = store.recentCandles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
+        CandleSeries base = store.candles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
         List<Long> bars = new ArrayList<>();
         for (int i = 0; i < base.size(); i++) {
             if (base.sources()[i] != CandleSource.FILLED.code()) {

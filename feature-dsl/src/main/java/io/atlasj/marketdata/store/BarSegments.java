@@ -1,0 +1,449 @@
+package io.atlasj.marketdata.store;
+
+import io.atlasj.home.Durable;
+import io.atlasj.marketdata.Timeframe;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's bars (candles and quote bars) as columnar segment files, one per series and period, with H2 as their
+ * catalogue ({@code bar_segments}). An import writes whole segments, never rows: H2's row writes were the import's wall
+ * (about 85% of its time, measured), and a series is read as a few sequential files instead of one JDBC row per bar.
+ *
+ * <p>A segment covers a UTC day for 1-second bars, a UTC month for bars from 1 minute to 12 hours, a UTC year for
+ * daily and weekly bars: tens of thousands of bars at most, so an import (or a live feed's one new bar) rewrites
+ * little. Every file gets a new name and is never changed: its file name, row count and CRC-32C are in its catalogue
+ * row, written in the import's H2 transaction. The transaction's commit is the only commit point:
+ * <ul>
+ *   <li>changes are held in memory until {@link #commit}: then each changed segment is written to a new file and
+ *       flushed to the device, the catalogue rows are updated, and H2 commits (with {@code WRITE_DELAY=0});</li>
+ *   <li>only then are the replaced files deleted. A crash before the commit leaves new files no row names, a crash
+ *       after it old files no row names: {@link #collectGarbage} deletes both when the store is next opened, so a
+ *       reader sees the old segments or the new ones, never a mix;</li>
+ *   <li>a file whose size, header or checksum does not match its row is refused with its name, never read.</li>
+ * </ul>
+ *
+ * <p>File layout (little-endian): magic {@code ATLASBAR}, format version (int), store id (long), value columns of
+ * doubles and of longs (ints), row count (int), then the open times (long), the double columns, the long columns and
+ * the source codes (byte).
+ */
+final class BarSegments {
+    static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = "ATLASBAR".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER = 8 + 4 + 8 + 4 + 4 + 4;
+    private static final long DAY = 86_400_000L;
+    /** Bounds beyond which a time is not split into periods (1000-01-01 and 9999-01-01). */
+    private static final long LOW = -30_610_224_000_000L;
+    private static final long HIGH = 253_370_764_800_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(BarSegments.class);
+
+    /** What a series holds. */
+    enum Kind {
+        CANDLES("candles", 7, 1), QUOTE_BARS("quote_candles", 10, 0);
+
+        /** The name in the catalogue and in {@code series_versions}. */
+        final String label;
+        final int doubles;
+        final int longs;
+
+        Kind(String label, int doubles, int longs) {
+            this.label = label;
+            this.doubles = doubles;
+            this.longs = longs;
+        }
+
+        Bars empty() {
+            return Bars.empty(doubles, longs);
+        }
+    }
+
+    private record Key(int market, Kind kind, Timeframe tf, long period) {}
+
+    private record Row(long period, String file, int rows, long crc) {}
+
+    private final Connection conn;
+    private final Path root;
+    private final long storeId;
+    /** Segments changed in the open transaction (empty bars: the segment goes). */
+    private final Map<Key, Bars> pending = new LinkedHashMap<>();
+    /** Files written by a commit that has not finished yet. */
+    private final List<Path> written = new ArrayList<>();
+
+    BarSegments(Connection conn, Path root, long storeId) {
+        this.conn = conn;
+        this.root = root;
+        this.storeId = storeId;
+    }
+
+    static void createTable(Statement st) throws SQLException {
+        st.execute("CREATE TABLE IF NOT EXISTS bar_segments(market INT NOT NULL, kind VARCHAR(16) NOT NULL, "
+                + "timeframe VARCHAR(4) NOT NULL, period BIGINT NOT NULL, file VARCHAR(255) NOT NULL, rows INT NOT NULL, "
+                + "first_time BIGINT NOT NULL, last_time BIGINT NOT NULL, zero_volume INT NOT NULL, "
+                + "filled INT NOT NULL, crc BIGINT NOT NULL, PRIMARY KEY(market, kind, timeframe, period))");
+    }
+
+    // ---- periods
+
+    /** The start of the segment period holding time {@code t}. */
+    static long periodStart(Timeframe tf, long t) {
+        if (tf.millis() < Timeframe.M1.millis()) {
+            return Math.floorDiv(t, DAY) * DAY;
+        }
+        LocalDate d = Instant.ofEpochMilli(t).atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate start = tf.millis() < Timeframe.D1.millis() ? d.withDayOfMonth(1) : d.withDayOfYear(1);
+        return start.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    /** The start of the period after the one starting at {@code start}. */
+    static long nextPeriod(Timeframe tf, long start) {
+        if (tf.millis() < Timeframe.M1.millis()) {
+            return start + DAY;
+        }
+        LocalDate d = Instant.ofEpochMilli(start).atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate next = tf.millis() < Timeframe.D1.millis() ? d.plusMonths(1) : d.plusYears(1);
+        return next.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    private static String label(Timeframe tf, long period) {
+        return Instant.ofEpochMilli(period).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    // ---- reading
+
+    /** The bars of a series with {@code from <= time < to}, including this transaction's changes. */
+    Bars read(int market, Kind kind, Timeframe tf, long from, long to) throws SQLException {
+        long lo = from <= LOW ? Long.MIN_VALUE : periodStart(tf, from);
+        TreeMap<Long, Bars> parts = new TreeMap<>();
+        for (Row r : rows(market, kind, tf, lo, to)) {
+            Key k = new Key(market, kind, tf, r.period);
+            if (!pending.containsKey(k)) {
+                parts.put(r.period, load(k, r));
+            }
+        }
+        for (Map.Entry<Key, Bars> e : pending.entrySet()) {
+            Key k = e.getKey();
+            if (k.market == market && k.kind == kind && k.tf == tf && k.period >= lo && k.period < to) {
+                parts.put(k.period, e.getValue());
+            }
+        }
+        List<Bars> in = new ArrayList<>(parts.size());
+        for (Bars b : parts.values()) {
+            in.add(b.between(from, to));
+        }
+        return in.size() == 1 ? in.get(0) : Bars.merge(kind.doubles, kind.longs, in);
+    }
+
+    private List<Row> rows(int market, Kind kind, Timeframe tf, long lo, long to) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT period, file, rows, crc FROM bar_segments "
+                + "WHERE market=? AND kind=? AND timeframe=? AND period>=? AND period<? ORDER BY period")) {
+            ps.setInt(1, market);
+            ps.setString(2, kind.label);
+            ps.setString(3, tf.label());
+            ps.setLong(4, lo);
+            ps.setLong(5, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Bars load(Key k, Row r) {
+        Path f = root.resolve(r.file);
+        String what = k.kind.label.replace('_', ' ') + " at " + k.tf + " of the period from " + label(k.tf, k.period)
+                + " (market id " + k.market + ")";
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long expected = HEADER + (long) r.rows * (8 + 8L * k.kind.doubles + 8L * k.kind.longs + 1);
+            if (size != expected) {
+                throw damaged(f, what, "it has " + size + " bytes where its catalogue row promises " + expected);
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) {
+                    throw damaged(f, what, "it ends early");
+                }
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(buf.array(), 0, (int) size);
+            if (crc.getValue() != r.crc) {
+                throw damaged(f, what, "its CRC-32C does not match its catalogue row");
+            }
+            buf.flip();
+            byte[] magic = new byte[8];
+            buf.get(magic);
+            int format = buf.getInt();
+            long store = buf.getLong();
+            int nd = buf.getInt();
+            int nl = buf.getInt();
+            int n = buf.getInt();
+            if (!java.util.Arrays.equals(magic, MAGIC) || format != FORMAT_VERSION || store != storeId
+                    || nd != k.kind.doubles || nl != k.kind.longs || n != r.rows) {
+                throw damaged(f, what, "its header is not that of this store's segment");
+            }
+            long[] t = new long[n];
+            buf.asLongBuffer().get(t);
+            buf.position(buf.position() + 8 * n);
+            double[][] d = new double[nd][n];
+            for (double[] col : d) {
+                buf.asDoubleBuffer().get(col);
+                buf.position(buf.position() + 8 * n);
+            }
+            long[][] l = new long[nl][n];
+            for (long[] col : l) {
+                buf.asLongBuffer().get(col);
+                buf.position(buf.position() + 8 * n);
+            }
+            byte[] src = new byte[n];
+            buf.get(src);
+            return new Bars(t, d, l, src);
+        } catch (NoSuchFileException e) {
+            throw damaged(f, what, "it is missing");
+        } catch (IOException e) {
+            throw damaged(f, what, "it cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static StoreException damaged(Path f, String what, String why) {
+        return new StoreException("the market-data store's segment file " + f + " (" + what + ") is damaged: " + why
+                + ". Its bars cannot be read. Restore ATLAS_HOME from a backup, or remove the store (ATLAS_HOME/"
+                + "marketdata) and import the files again", null);
+    }
+
+    // ---- writing
+
+    /**
+     * Replaces everything stored in {@code [from, to)} of a series by {@code bars} (all inside the range, ascending),
+     * in this transaction; nothing is written before {@link #commit}.
+     */
+    void replace(int market, Kind kind, Timeframe tf, long from, long to, Bars bars) throws SQLException {
+        if (from <= LOW || to >= HIGH) {
+            throw new IllegalArgumentException("bars outside 1000-01-01 to 9999-01-01 cannot be stored: " + from
+                    + " to " + to);
+        }
+        for (long p = periodStart(tf, from); p < to; ) {
+            long end = nextPeriod(tf, p);
+            Key k = new Key(market, kind, tf, p);
+            Bars current = pending.get(k);
+            if (current == null) {
+                current = read(market, kind, tf, p, end);
+            }
+            Bars kept = from <= p && to >= end ? kind.empty()
+                    : Bars.merge(kind.doubles, kind.longs, List.of(current.between(p, from), current.between(to, end)));
+            pending.put(k, Bars.merge(kind.doubles, kind.longs,
+                    List.of(kept, bars.between(Math.max(p, from), Math.min(end, to)))));
+            p = end;
+        }
+    }
+
+    /** Whether this transaction has changed any segment. */
+    boolean changed() {
+        return !pending.isEmpty();
+    }
+
+    /**
+     * Writes the changed segments (new files, flushed), updates their catalogue rows, commits the H2 transaction and
+     * then deletes the files it replaced. On any failure before H2's commit, nothing is committed (the caller rolls
+     * back).
+     */
+    void commit() throws SQLException {
+        List<Path> replaced = new ArrayList<>();
+        Set<Path> dirs = new HashSet<>();
+        try {
+            for (Map.Entry<Key, Bars> e : pending.entrySet()) {
+                Key k = e.getKey();
+                Bars b = e.getValue();
+                String old = null;
+                try (PreparedStatement ps = conn.prepareStatement("SELECT file FROM bar_segments WHERE market=? "
+                        + "AND kind=? AND timeframe=? AND period=?")) {
+                    bind(ps, k);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            old = rs.getString(1);
+                        }
+                    }
+                }
+                if (old != null) {
+                    replaced.add(root.resolve(old));
+                }
+                if (b.size() == 0) {
+                    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM bar_segments WHERE market=? "
+                            + "AND kind=? AND timeframe=? AND period=?")) {
+                        bind(ps, k);
+                        ps.executeUpdate();
+                    }
+                    continue;
+                }
+                long seq;
+                try (Statement st = conn.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT NEXT VALUE FOR series_version_seq")) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+                String name = k.market + "/" + k.kind.label + "/" + k.tf.label() + "/" + label(k.tf, k.period) + "."
+                        + seq + ".bars";
+                Path f = root.resolve(name);
+                Files.createDirectories(f.getParent());
+                long crc = write(f, b);
+                written.add(f);
+                dirs.add(f.getParent());
+                int zero = 0;
+                int filled = 0;
+                for (int i = 0; i < b.size(); i++) {
+                    if (k.kind == Kind.CANDLES && b.d()[4][i] == 0) {
+                        zero++;
+                    }
+                    if (b.src()[i] == io.atlasj.marketdata.CandleSource.FILLED.code()) {
+                        filled++;
+                    }
+                }
+                try (PreparedStatement ps = conn.prepareStatement("MERGE INTO bar_segments KEY(market, kind, "
+                        + "timeframe, period) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                    bind(ps, k);
+                    ps.setString(5, name);
+                    ps.setInt(6, b.size());
+                    ps.setLong(7, b.time()[0]);
+                    ps.setLong(8, b.time()[b.size() - 1]);
+                    ps.setInt(9, zero);
+                    ps.setInt(10, filled);
+                    ps.setLong(11, crc);
+                    ps.executeUpdate();
+                }
+            }
+            for (Path d : dirs) {
+                Durable.forceDirectory(d);
+            }
+        } catch (IOException e) {
+            throw new StoreException("writing the store's bar segments under " + root + " failed: " + e.getMessage(),
+                    e);
+        }
+        conn.commit();
+        pending.clear();
+        written.clear();
+        for (Path f : replaced) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                LOG.warn("cannot delete the replaced segment {} (deleted when the store is next opened): {}", f,
+                        e.toString());
+            }
+        }
+    }
+
+    /** Forgets this transaction's changes and deletes the files an unfinished commit wrote (the caller rolls back H2). */
+    void rollback() {
+        pending.clear();
+        for (Path f : written) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                LOG.warn("cannot delete {} (deleted when the store is next opened): {}", f, e.toString());
+            }
+        }
+        written.clear();
+    }
+
+    private static void bind(PreparedStatement ps, Key k) throws SQLException {
+        ps.setInt(1, k.market);
+        ps.setString(2, k.kind.label);
+        ps.setString(3, k.tf.label());
+        ps.setLong(4, k.period);
+    }
+
+    /** Writes a segment file (flushed to the device; the caller flushes its folder) and returns its CRC-32C. */
+    private long write(Path f, Bars b) throws IOException {
+        int n = b.size();
+        int nd = b.d().length;
+        int nl = b.l().length;
+        long size = HEADER + (long) n * (8 + 8L * nd + 8L * nl + 1);
+        if (size > Integer.MAX_VALUE) {
+            throw new IOException("a segment of " + n + " bars is too large");
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(MAGIC).putInt(FORMAT_VERSION).putLong(storeId).putInt(nd).putInt(nl).putInt(n);
+        buf.asLongBuffer().put(b.time());
+        buf.position(buf.position() + 8 * n);
+        for (double[] col : b.d()) {
+            buf.asDoubleBuffer().put(col);
+            buf.position(buf.position() + 8 * n);
+        }
+        for (long[] col : b.l()) {
+            buf.asLongBuffer().put(col);
+            buf.position(buf.position() + 8 * n);
+        }
+        buf.put(b.src());
+        CRC32C crc = new CRC32C();
+        crc.update(buf.array(), 0, (int) size);
+        buf.flip();
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        return crc.getValue();
+    }
+
+    // ---- upkeep
+
+    /**
+     * Deletes the files under the segment folder that no catalogue row names: those of a commit a crash interrupted
+     * (before H2's commit) and those a commit replaced (when a crash came before their deletion). Called when the
+     * store is opened, under its lock. Returns how many files went.
+     */
+    int collectGarbage() throws SQLException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        Set<Path> named = new HashSet<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT file FROM bar_segments")) {
+            while (rs.next()) {
+                named.add(root.resolve(rs.getString(1)).normalize());
+            }
+        }
+        int deleted = 0;
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                if (!named.contains(f.normalize())) {
+                    Files.deleteIfExists(f);
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean the segment folder {}: {}", root, e.toString());
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} segment file(s) under {} that no committed import names", deleted, root);
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,110 @@
+package io.atlasj.marketdata.store;
+
+import io.atlasj.marketdata.Timeframe;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The upgrade of a store of schema version 1 or 2, which kept its bars as H2 rows ({@code candles} and
+ * {@code quote_candles} tables), to segment files: each series is read once and written as segments, in the upgrade's
+ * transaction. The caller commits, then drops the old tables.
+ */
+final class LegacyBarRows {
+    private LegacyBarRows() {
+    }
+
+    /** Moves every bar row into segments (uncommitted); returns how many bars moved. */
+    static long moveIntoSegments(MarketDataStore store, Connection conn, BarSegments segments) throws SQLException {
+        long moved = 0;
+        for (BarSegments.Kind kind : BarSegments.Kind.values()) {
+            if (!tableExists(conn, kind.label)) {
+                continue;
+            }
+            List<Object[]> series = new ArrayList<>();
+            try (Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT DISTINCT market, timeframe FROM " + kind.label)) {
+                while (rs.next()) {
+                    series.add(new Object[] {rs.getInt(1), Timeframe.parse(rs.getString(2))});
+                }
+            }
+            for (Object[] s : series) {
+                int market = (Integer) s[0];
+                Timeframe tf = (Timeframe) s[1];
+                Bars b = rows(conn, kind, market, tf);
+                if (b.size() > 0) {
+                    segments.replace(market, kind, tf, b.time()[0], b.time()[b.size() - 1] + 1, b);
+                    moved += b.size();
+                }
+            }
+        }
+        return moved;
+    }
+
+    private static boolean tableExists(Connection conn, String table) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME)=?")) {
+            ps.setString(1, table.toUpperCase(java.util.Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        }
+    }
+
+    private static Bars rows(Connection conn, BarSegments.Kind kind, int market, Timeframe tf) throws SQLException {
+        String cols = kind == BarSegments.Kind.CANDLES
+                ? "open_time, open, high, low, close, volume, quote_volume, taker_buy_volume, trade_count, source"
+                : "open_time, bid_open, bid_high, bid_low, bid_close, bid_size, ask_open, ask_high, ask_low, ask_close, "
+                        + "ask_size, source";
+        int cap = 1024;
+        long[] t = new long[cap];
+        double[][] d = new double[kind.doubles][cap];
+        long[][] l = new long[kind.longs][cap];
+        byte[] src = new byte[cap];
+        int n = 0;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT " + cols + " FROM " + kind.label
+                + " WHERE market=? AND timeframe=? ORDER BY open_time")) {
+            ps.setInt(1, market);
+            ps.setString(2, tf.label());
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (n == cap) {
+                        cap *= 2;
+                        t = Arrays.copyOf(t, cap);
+                        src = Arrays.copyOf(src, cap);
+                        for (int c = 0; c < d.length; c++) {
+                            d[c] = Arrays.copyOf(d[c], cap);
+                        }
+                        for (int c = 0; c < l.length; c++) {
+                            l[c] = Arrays.copyOf(l[c], cap);
+                        }
+                    }
+                    int col = 1;
+                    t[n] = rs.getLong(col++);
+                    for (double[] dc : d) {
+                        dc[n] = rs.getDouble(col++);
+                    }
+                    for (long[] lc : l) {
+                        lc[n] = rs.getLong(col++);
+                    }
+                    src[n] = rs.getByte(col);
+                    n++;
+                }
+            }
+        }
+        for (int c = 0; c < d.length; c++) {
+            d[c] = Arrays.copyOf(d[c], n);
+        }
+        for (int c = 0; c < l.length; c++) {
+            l[c] = Arrays.copyOf(l[c], n);
+        }
+        return new Bars(Arrays.copyOf(t, n), d, l, Arrays.copyOf(src, n));
+    }
+}
