@@ -14,12 +14,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Imports files one after another, each in its own transaction: parse and validate the whole file, then write it
  * with its resampled bars. A rejected file writes nothing and does not stop the others.
+ *
+ * <p>Parsing, the larger part of an import's time since bars are written as segment files, runs ahead on the
+ * machine's other cores: while one file is written, the next ones (as many as there are cores) are parsed. Files
+ * are still written, and reported, one at a time in the order given.
  */
 public final class ImportJob {
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
@@ -29,7 +40,7 @@ public final class ImportJob {
         this.store = store;
     }
 
-    /** Receives progress; called on the importing thread. */
+    /** Receives progress; called on the importing thread (the one calling {@link #run}). */
     public interface Listener {
         default void fileStarted(Path file, long bytes, int index, int total) {
         }
@@ -97,30 +108,92 @@ public final class ImportJob {
     public Summary run(List<Path> files, ImportOptions options, Listener listener) {
         long start = System.nanoTime();
         List<FileOutcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            long t0 = System.nanoTime();
-            FileOutcome outcome;
-            try {
-                listener.fileStarted(file, Files.size(file), i, files.size());
-                ParsedFile parsed = Parsers.parse(file, options, listener::bytesRead);
-                IngestResult r = new Ingestor(store).ingest(parsed, options.format().id(), options.fillGaps());
-                outcome = new FileOutcome(file, parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(),
-                        parsed.skipped(), parsed.reasons(), r.derived(), r.filled(), parsed.ignored(), null, millisSince(t0),
-                        r.changedFrom());
-                LOG.info("imported {}: {} rows read, {} inserted, {} present, {} bad, {} derived", file,
-                        parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(), r.derived());
-            } catch (ImportException | StoreException e) {
-                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0, e.getMessage(), millisSince(t0),
-                        Long.MAX_VALUE);
-            } catch (IOException e) {
-                outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0,
-                        file + ": cannot read: " + e.getMessage(), millisSince(t0), Long.MAX_VALUE);
+        int ahead = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService parsers = Executors.newFixedThreadPool(ahead, r -> {
+            Thread t = new Thread(r, "atlas-import-parser");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Parse> parses = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                while (parses.size() < Math.min(files.size(), i + 1 + ahead)) {
+                    parses.add(new Parse(files.get(parses.size()), options, parsers));
+                }
+                Path file = files.get(i);
+                Parse parse = parses.get(i);
+                parses.set(i, null); // its rows are not kept once written
+                long t0 = System.nanoTime();
+                FileOutcome outcome;
+                try {
+                    listener.fileStarted(file, Files.size(file), i, files.size());
+                    ParsedFile parsed = parse.await(listener);
+                    IngestResult r = new Ingestor(store).ingest(parsed, options.format().id(), options.fillGaps());
+                    outcome = new FileOutcome(file, parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(),
+                            parsed.skipped(), parsed.reasons(), r.derived(), r.filled(), parsed.ignored(), null,
+                            millisSince(t0), r.changedFrom());
+                    LOG.info("imported {}: {} rows read, {} inserted, {} present, {} bad, {} derived", file,
+                            parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(), r.derived());
+                } catch (ImportException | StoreException e) {
+                    outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0, e.getMessage(),
+                            millisSince(t0), Long.MAX_VALUE);
+                } catch (IOException e) {
+                    outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0,
+                            file + ": cannot read: " + e.getMessage(), millisSince(t0), Long.MAX_VALUE);
+                }
+                outcomes.add(outcome);
+                listener.fileDone(outcome);
             }
-            outcomes.add(outcome);
-            listener.fileDone(outcome);
+        } finally {
+            parsers.shutdownNow();
         }
         return new Summary(outcomes, millisSince(start));
+    }
+
+    /** One file being parsed on a parser thread; its progress is handed to the listener on the importing thread. */
+    private static final class Parse {
+        private final AtomicLong bytes = new AtomicLong();
+        private final Future<ParsedFile> result;
+
+        Parse(Path file, ImportOptions options, ExecutorService parsers) {
+            result = parsers.submit(() -> Parsers.parse(file, options, bytes::addAndGet));
+        }
+
+        ParsedFile await(Listener listener) throws IOException {
+            long told = 0;
+            try {
+                while (true) {
+                    try {
+                        ParsedFile parsed = result.get(200, TimeUnit.MILLISECONDS);
+                        listener.bytesRead(bytes.get() - told);
+                        return parsed;
+                    } catch (TimeoutException e) {
+                        long now = bytes.get();
+                        listener.bytesRead(now - told);
+                        told = now;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.cancel(true);
+                throw new java.io.InterruptedIOException("interrupted while parsing");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof ImportException ie) {
+                    throw ie;
+                }
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
     }
 
     private static long millisSince(long t0) {
