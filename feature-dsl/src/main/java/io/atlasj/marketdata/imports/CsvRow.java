@@ -15,6 +15,15 @@ final class CsvRow {
     }
 
     /**
+     * {@link Double#parseDouble}'s syntax and result, bit for bit, about three times as fast: Jackson's copy of
+     * FastDoubleParser (correctly rounded, as {@code Double.parseDouble} is), which number parsing was a third of an
+     * import's parsing time. {@code CsvRowTest} checks the two agree.
+     */
+    static double parseDouble(String s) {
+        return com.fasterxml.jackson.core.io.NumberInput.parseDouble(s, true);
+    }
+
+    /**
      * Takes the record at {@code line} as split by {@link CsvFile}; returns false (and records a problem) when the
      * column count is off.
      */
@@ -64,7 +73,7 @@ final class CsvRow {
             return Double.NaN;
         }
         try {
-            double v = Double.parseDouble(s);
+            double v = parseDouble(s);
             if (Double.isNaN(v) || Double.isInfinite(v)) {
                 problem(field, "not a finite number: '" + s + "'");
             }
@@ -100,7 +109,7 @@ final class CsvRow {
         } catch (NumberFormatException e) {
             // Some files write integers as 1.0E12 or 1678.0: accept those when they are whole.
             try {
-                double d = Double.parseDouble(s);
+                double d = parseDouble(s);
                 if (d == Math.rint(d) && Math.abs(d) < 9.0e18) {
                     return (long) d;
                 }
