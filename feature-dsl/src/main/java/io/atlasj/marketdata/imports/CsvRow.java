@@ -123,15 +123,22 @@ final class CsvRow {
 
     /** Checks high >= low and that open and close lie within [low, high]. */
     void checkOhlc(double open, double high, double low, double close) {
+        checkOhlc("", open, high, low, close);
+    }
+
+    /** As {@link #checkOhlc(double, double, double, double)} for fields named with {@code prefix} ({@code bid_}). */
+    void checkOhlc(String prefix, double open, double high, double low, double close) {
         if (bad) {
             return;
         }
         if (high < low) {
-            problem("high", "high " + high + " is below low " + low);
+            problem(prefix + "high", prefix + "high " + high + " is below " + prefix + "low " + low);
         } else if (open > high || open < low) {
-            problem("open", "open " + open + " lies outside [low " + low + ", high " + high + "]");
+            problem(prefix + "open", prefix + "open " + open + " lies outside [" + prefix + "low " + low + ", "
+                    + prefix + "high " + high + "]");
         } else if (close > high || close < low) {
-            problem("close", "close " + close + " lies outside [low " + low + ", high " + high + "]");
+            problem(prefix + "close", prefix + "close " + close + " lies outside [" + prefix + "low " + low + ", "
+                    + prefix + "high " + high + "]");
         }
     }
 

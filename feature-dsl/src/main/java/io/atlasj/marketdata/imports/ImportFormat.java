@@ -15,8 +15,9 @@ public enum ImportFormat {
             + "ohlcv-csv, or --columns"),
     ARROW("arrow", "OHLCV candles in an Apache Arrow IPC file: Feather v2 (pandas to_feather, pyarrow, polars), "
             + "uncompressed, LZ4 or ZSTD; columns by name as ohlcv-csv, or --columns"),
-    QUOTES_CSV("quotes-csv", "top-of-book quote ticks CSV: time,bid,ask[,bid_size,ask_size]; columns by header or "
-            + "--columns"),
+    QUOTES_CSV("quotes-csv", "top-of-book quote ticks CSV: time,bid,ask[,bid_size,ask_size], or bid/ask bars: "
+            + "time,bid_open,bid_high,bid_low,bid_close[,bid_size],ask_open,..,ask_close[,ask_size]; columns by header "
+            + "or --columns"),
     FREQTRADE_JSON("freqtrade-json", "freqtrade OHLCV data files [[ms, open, high, low, close, volume], ...], "
             + "PAIR-TIMEFRAME.json or .json.gz, exchange from the folder"),
     BINANCE_WS("binance-ws", "raw Binance websocket capture lines '<timestamp> <json>': trades and bookTicker");

@@ -163,7 +163,7 @@ final class OhlcvCsvParser implements FileParser {
         return COLUMNS.map(file, names, where);
     }
 
-    private static Timeframe inferTimeframe(Path file, List<long[]> times) {
+    static Timeframe inferTimeframe(Path file, List<long[]> times) {
         long step = Long.MAX_VALUE;
         for (int i = 1; i < times.size(); i++) {
             long d = times.get(i)[0] - times.get(i - 1)[0];

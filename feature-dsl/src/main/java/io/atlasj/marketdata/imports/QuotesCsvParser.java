@@ -22,6 +22,12 @@ import java.util.function.LongConsumer;
  * bars of every timeframe, the series the order-book features read. Without size columns the sizes are unknown
  * (NaN): spread and mid features build, size features refuse the series by name. A crossed quote (ask below bid)
  * is a bad row. Several quotes in one millisecond keep their file order.
+ *
+ * <p>A file whose columns are bid and ask bars ({@code time,bid_open,bid_high,bid_low,bid_close[,bid_size],
+ * ask_open,...,ask_close[,ask_size]}, as {@code atlas data export --format csv} writes quote bars and FX vendors ship
+ * them) is read as quote bars instead: each side's open, high, low and close checked as a candle's are, a bar whose
+ * ask close is below its bid close refused as crossed, on the timeframe given ({@code --timeframe}) or the smallest
+ * step between rows, and stored as quote bars resampled to every coarser timeframe.
  */
 final class QuotesCsvParser implements FileParser {
     private static final List<String> REQUIRED = List.of("time", "bid", "ask");
@@ -36,6 +42,9 @@ final class QuotesCsvParser implements FileParser {
 
     @Override
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
+        if (barColumns(file, options)) {
+            return QuoteBarsCsv.parse(file, options, progress);
+        }
         Market market = options.market(file, null, null);
         Problems problems = new Problems(file, options.skipBadRows());
         CsvRow row = new CsvRow(problems);
@@ -116,6 +125,23 @@ final class QuotesCsvParser implements FileParser {
 
     private static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED, "time,bid,ask,bid_size,ask_size",
             "the sizes may be left out");
+
+    /** Whether the file's header (or {@code --columns}) names bid and ask bars rather than ticks. */
+    private static boolean barColumns(Path file, ImportOptions options) throws IOException {
+        List<String> names;
+        if (options.columns() != null) {
+            names = Arrays.asList(options.columns().split(","));
+        } else {
+            try (CsvFile csv = new CsvFile(file, n -> { }, options.delimiter())) {
+                java.util.Iterator<CsvFile.Record> it = csv.iterator();
+                if (!it.hasNext()) {
+                    return false;
+                }
+                names = it.next().fields();
+            }
+        }
+        return names.stream().map(n -> n.trim().toLowerCase(Locale.ROOT)).anyMatch(QuoteBarsCsv::isBarColumn);
+    }
 
     private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
         return COLUMNS.map(file, names, where);

@@ -95,4 +95,60 @@ class QuotesCsvTest extends ImportFixture {
         var cols = importFile("cols.csv", "time,price\n1,2\n", ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "y"));
         assertThat(cols.error()).contains("lacks column(s) [bid, ask]").contains("--columns time,bid,ask");
     }
+
+    @Test
+    void quoteBarsExportedAsCsvImportBackAsTheSameQuoteBars() throws IOException {
+        var o = importFile("eurusd.csv", ticks(true), ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "eur_usd"));
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        var written = io.atlasj.marketdata.lake.SeriesFiles.export(store,
+                k -> k.kind() == io.atlasj.marketdata.lake.Lake.Kind.QUOTE_BARS && k.timeframe() == Timeframe.M1,
+                io.atlasj.marketdata.lake.SeriesFiles.Format.CSV, dir.resolve("exports"));
+        assertThat(written).hasSize(1);
+        java.nio.file.Path file = written.get(0).file();
+        assertThat(java.nio.file.Files.readAllLines(file).get(0)).startsWith("open_time,bid_open,bid_high");
+        QuoteCandleSeries before = store.quoteCandles(EURUSD, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE);
+        QuoteCandleSeries before5 = store.quoteCandles(EURUSD, Timeframe.M5, Long.MIN_VALUE, Long.MAX_VALUE);
+        try (var other = io.atlasj.marketdata.store.MarketDataStore.open(dir.resolve("other"))) {
+            var s = new ImportJob(other).run(java.util.List.of(file),
+                    ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "eur_usd"), ImportJob.Listener.NONE);
+            assertThat(s.rejectedFiles()).as(s.files().get(0).error()).isZero();
+            assertThat(s.inserted()).isEqualTo(300);
+            QuoteCandleSeries after = other.quoteCandles(EURUSD, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE);
+            assertThat(after.openTimes()).containsExactly(before.openTimes());
+            for (int c = 0; c < 10; c++) {
+                assertThat(after.column(c)).as("column " + c).containsExactly(before.column(c));
+            }
+            // coarser quote bars are derived from the imported ones as from the ticks
+            QuoteCandleSeries after5 = other.quoteCandles(EURUSD, Timeframe.M5, Long.MIN_VALUE, Long.MAX_VALUE);
+            assertThat(after5.openTimes()).containsExactly(before5.openTimes());
+            assertThat(after5.bidCloses()).containsExactly(before5.bidCloses());
+            assertThat(after5.column(QuoteCandleSeries.ASK_HIGH)).containsExactly(before5.column(QuoteCandleSeries.ASK_HIGH));
+            // a second import writes nothing
+            var again = new ImportJob(other).run(java.util.List.of(file),
+                    ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "eur_usd"), ImportJob.Listener.NONE);
+            assertThat(again.inserted()).isZero();
+            assertThat(again.present()).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void badQuoteBarsAreRefusedWithLineAndField() throws IOException {
+        String head = "time,bid_open,bid_high,bid_low,bid_close,ask_open,ask_high,ask_low,ask_close\n";
+        var crossed = importFile("crossed-bars.csv", head
+                + "2024-03-01T00:00:00Z,1.08,1.081,1.079,1.080,1.0802,1.0812,1.0792,1.0802\n"
+                + "2024-03-01T00:01:00Z,1.08,1.081,1.079,1.080,1.0802,1.0812,1.0792,1.0799\n",
+                ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "x"));
+        assertThat(crossed.error()).contains("crossed-bars.csv:3").contains("ask_close")
+                .contains("below bid close 1.08 (a crossed quote)");
+        var inverted = importFile("inverted.csv", head
+                + "2024-03-01T00:00:00Z,1.08,1.079,1.081,1.080,1.0802,1.0812,1.0792,1.0802\n"
+                + "2024-03-01T00:01:00Z,1.08,1.081,1.079,1.080,1.0802,1.0812,1.0792,1.0802\n",
+                ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "x"));
+        assertThat(inverted.error()).contains("inverted.csv:2").contains("bid_high 1.079 is below bid_low 1.081");
+        var missing = importFile("missing.csv", "time,bid_open,bid_high,bid_low,bid_close\n"
+                + "2024-03-01T00:00:00Z,1.08,1.081,1.079,1.080\n", ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "x"));
+        assertThat(missing.error()).contains("missing.csv").contains("ask_open");
+        assertThat(store.quoteCandles(new Market("fx", "x"), Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE).size())
+                .isZero();
+    }
 }

@@ -1,0 +1,137 @@
+package io.atlasj.marketdata.imports;
+
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.QuoteCandleSeries;
+import io.atlasj.marketdata.Timeframe;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Bid and ask bars from a CSV, the bar form of {@code quotes-csv} (see {@link QuotesCsvParser}): {@code time,
+ * bid_open, bid_high, bid_low, bid_close[, bid_size], ask_open, ask_high, ask_low, ask_close[, ask_size]}, with the
+ * names {@code atlas data export --format csv} writes, their forms without the underscore ({@code bidopen}) and
+ * {@code open_bid}-style ones. Other columns (an export's {@code source}) are ignored.
+ */
+final class QuoteBarsCsv {
+    private static final String[] SIDES = {"bid", "ask"};
+    private static final String[] PARTS = {"open", "high", "low", "close", "size"};
+    private static final List<String> REQUIRED = List.of("time", "bid_open", "bid_high", "bid_low", "bid_close",
+            "ask_open", "ask_high", "ask_low", "ask_close");
+    private static final Map<String, String> NAMES = names();
+    private static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED,
+            "time,bid_open,bid_high,bid_low,bid_close,bid_size,ask_open,ask_high,ask_low,ask_close,ask_size",
+            "the sizes may be left out");
+
+    private QuoteBarsCsv() {
+    }
+
+    private static Map<String, String> names() {
+        Map<String, String> m = new HashMap<>();
+        for (String side : SIDES) {
+            for (String part : PARTS) {
+                String canonical = side + "_" + part;
+                m.put(canonical, canonical);
+                m.put(side + part, canonical);
+                m.put(part + "_" + side, canonical);
+            }
+        }
+        return Map.copyOf(m);
+    }
+
+    /** Whether {@code name} (lower case) names a bid or ask bar's open, high, low or close. */
+    static boolean isBarColumn(String name) {
+        String c = NAMES.get(name);
+        return c != null && !c.endsWith("_size");
+    }
+
+    static ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
+        Market market = options.market(file, null, null);
+        Problems problems = new Problems(file, options.skipBadRows());
+        CsvRow row = new CsvRow(problems);
+        Map<String, Integer> columns = null;
+        int width = 0;
+        if (options.columns() != null) {
+            columns = COLUMNS.map(file, Arrays.asList(options.columns().split(",")), "--columns");
+            width = options.columns().split(",").length;
+        }
+        FileTimes epochs = new FileTimes(file, "quotes-csv", java.util.EnumSet.allOf(EpochUnit.class),
+                options.timeWindow());
+        List<long[]> times = new ArrayList<>(); // {time, line}
+        List<double[]> values = new ArrayList<>();
+        long rows = 0;
+        boolean sawHeader = false;
+        try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
+            for (CsvFile.Record rec : csv) {
+                List<String> fields = rec.fields();
+                if (!sawHeader && rows == 0 && fields.stream().anyMatch(f -> isBarColumn(f.trim().toLowerCase(Locale.ROOT)))) {
+                    if (columns == null) {
+                        List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+                        columns = COLUMNS.map(file, header, "the header on line " + rec.line());
+                        width = header.size();
+                    }
+                    sawHeader = true;
+                    continue;
+                }
+                rows++;
+                if (!row.reset(fields, rec.line(), width, width)) {
+                    continue;
+                }
+                long time = epochs.parse(row::problem, row.line(), "time", row.text(columns.get("time")));
+                double[] v = new double[10];
+                for (int s = 0; s < 2; s++) {
+                    String side = SIDES[s];
+                    for (int p = 0; p < 4; p++) {
+                        String name = side + "_" + PARTS[p];
+                        v[5 * s + p] = row.positive(columns.get(name), name);
+                    }
+                    String size = side + "_size";
+                    Integer c = columns.get(size);
+                    v[5 * s + 4] = c != null && !row.text(c).isEmpty() ? row.nonNegative(c, size) : Double.NaN;
+                    row.checkOhlc(side + "_", v[5 * s], v[5 * s + 1], v[5 * s + 2], v[5 * s + 3]);
+                }
+                if (!row.bad() && v[8] < v[3]) {
+                    row.problem("ask_close", "ask close " + v[8] + " is below bid close " + v[3] + " (a crossed quote)");
+                }
+                if (row.bad()) {
+                    continue;
+                }
+                times.add(new long[] {time, rec.line()});
+                values.add(v);
+            }
+        }
+        if (rows == 0) {
+            throw new ImportException(file, sawHeader ? "a header but no quote bars" : "no quote bars (an empty file?)");
+        }
+        if (times.size() < 2 && problems.count() > 0) {
+            problems.reject("no more than " + times.size() + " of " + rows + " rows could be read");
+        }
+        if (times.size() >= 2 && times.get(0)[0] > times.get(times.size() - 1)[0]) {
+            java.util.Collections.reverse(times);
+            java.util.Collections.reverse(values);
+        }
+        Timeframe tf = options.timeframe() != null ? options.timeframe() : OhlcvCsvParser.inferTimeframe(file, times);
+        QuoteCandleSeries.Builder out = QuoteCandleSeries.builder(market, tf);
+        TimeOrder order = new TimeOrder(tf, options.timeWindow());
+        for (int i = 0; i < times.size(); i++) {
+            long line = times.get(i)[1];
+            Problems.Sink sink = problems.sinkFor(line);
+            if (!order.accept(sink::problem, line, "time", times.get(i)[0])) {
+                continue;
+            }
+            double[] v = values.get(i);
+            out.add(times.get(i)[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                    CandleSource.IMPORTED);
+        }
+        problems.throwIfRejected();
+        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(), List.of(), List.of(),
+                List.of(), List.of(out.build()), 0);
+    }
+}
