@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * Imports files one after another, each in its own transaction: parse and validate the whole file, then write it
  * with its resampled bars. A rejected file writes nothing and does not stop the others.
  *
- * <p>Parsing, the larger part of an import's time since bars are written as segment files, runs ahead on the
- * machine's other cores: while one file is written, the next ones (as many as there are cores) are parsed. Files
- * are still written, and reported, one at a time in the order given.
+ * <p>Parsing, the larger part of an import's time since bars are written as segment files, runs ahead on other
+ * cores: while one file is written, the next two (at most, and no more than the machine has cores: parsed files are
+ * held in memory) are parsed. Files are still written, and reported, one at a time in the order given. A single file
+ * is parsed on the calling thread.
  */
 public final class ImportJob {
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
@@ -108,8 +109,8 @@ public final class ImportJob {
     public Summary run(List<Path> files, ImportOptions options, Listener listener) {
         long start = System.nanoTime();
         List<FileOutcome> outcomes = new ArrayList<>();
-        int ahead = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService parsers = Executors.newFixedThreadPool(ahead, r -> {
+        int ahead = Math.min(Math.min(2, Runtime.getRuntime().availableProcessors()), files.size() - 1);
+        ExecutorService parsers = ahead <= 0 ? null : Executors.newFixedThreadPool(ahead, r -> {
             Thread t = new Thread(r, "atlas-import-parser");
             t.setDaemon(true);
             return t;
@@ -137,6 +138,10 @@ public final class ImportJob {
                 } catch (ImportException | StoreException e) {
                     outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0, e.getMessage(),
                             millisSince(t0), Long.MAX_VALUE);
+                } catch (java.io.InterruptedIOException e) {
+                    // not this file's fault: the job stops, and the files not imported are not reported as refused
+                    throw new java.util.concurrent.CancellationException("the import was interrupted after " + i
+                            + " of " + files.size() + " files");
                 } catch (IOException e) {
                     outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0,
                             file + ": cannot read: " + e.getMessage(), millisSince(t0), Long.MAX_VALUE);
@@ -145,7 +150,9 @@ public final class ImportJob {
                 listener.fileDone(outcome);
             }
         } finally {
-            parsers.shutdownNow();
+            if (parsers != null) {
+                parsers.shutdownNow();
+            }
         }
         return new Summary(outcomes, millisSince(start));
     }
@@ -153,13 +160,21 @@ public final class ImportJob {
     /** One file being parsed on a parser thread; its progress is handed to the listener on the importing thread. */
     private static final class Parse {
         private final AtomicLong bytes = new AtomicLong();
+        private final Path file;
+        private final ImportOptions options;
         private final Future<ParsedFile> result;
 
+        /** Parsing on {@code parsers}, or on the calling thread in {@link #await} when null. */
         Parse(Path file, ImportOptions options, ExecutorService parsers) {
-            result = parsers.submit(() -> Parsers.parse(file, options, bytes::addAndGet));
+            this.file = file;
+            this.options = options;
+            result = parsers == null ? null : parsers.submit(() -> Parsers.parse(file, options, bytes::addAndGet));
         }
 
         ParsedFile await(Listener listener) throws IOException {
+            if (result == null) {
+                return Parsers.parse(file, options, listener::bytesRead);
+            }
             long told = 0;
             try {
                 while (true) {

@@ -253,12 +253,16 @@ final class BarSegments {
         for (long p = periodStart(tf, from); p < to; ) {
             long end = nextPeriod(tf, p);
             Key k = new Key(market, kind, tf, p);
-            Bars current = pending.get(k);
-            if (current == null) {
-                current = read(market, kind, tf, p, end);
+            Bars kept;
+            if (from <= p && to >= end) {
+                kept = kind.empty(); // the whole period is replaced: what it held is not read
+            } else {
+                Bars current = pending.get(k);
+                if (current == null) {
+                    current = read(market, kind, tf, p, end);
+                }
+                kept = Bars.merge(kind.doubles, kind.longs, List.of(current.between(p, from), current.between(to, end)));
             }
-            Bars kept = from <= p && to >= end ? kind.empty()
-                    : Bars.merge(kind.doubles, kind.longs, List.of(current.between(p, from), current.between(to, end)));
             pending.put(k, Bars.merge(kind.doubles, kind.longs,
                     List.of(kept, bars.between(Math.max(p, from), Math.min(end, to)))));
             p = end;
@@ -312,6 +316,10 @@ final class BarSegments {
                 String name = k.market + "/" + k.kind.label + "/" + k.tf.label() + "/" + label(k.tf, k.period) + "."
                         + seq + ".bars";
                 Path f = root.resolve(name);
+                // a folder made here must itself survive a power loss: its parent's entry is flushed too
+                for (Path d = f.getParent(); !Files.isDirectory(d); d = d.getParent()) {
+                    dirs.add(d.getParent());
+                }
                 Files.createDirectories(f.getParent());
                 long crc = write(f, b);
                 written.add(f);
@@ -346,9 +354,19 @@ final class BarSegments {
             throw new StoreException("writing the store's bar segments under " + root + " failed: " + e.getMessage(),
                     e);
         }
-        conn.commit();
         pending.clear();
+        // From here on the files written are never deleted by this transaction: a commit that throws may still have
+        // reached the file, and then its rows name them. Files no committed row names go at the next open.
         written.clear();
+        conn.commit();
+        if (replaced.isEmpty()) {
+            return;
+        }
+        // H2 writes a commit without flushing it to the device; the replaced files may only go once no state the
+        // database could come back in after a power loss names them
+        try (Statement st = conn.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+        }
         for (Path f : replaced) {
             try {
                 Files.deleteIfExists(f);
@@ -359,9 +377,16 @@ final class BarSegments {
         }
     }
 
-    /** Forgets this transaction's changes and deletes the files an unfinished commit wrote (the caller rolls back H2). */
-    void rollback() {
+    /** Forgets this transaction's changes (before the caller rolls back H2). */
+    void discard() {
         pending.clear();
+    }
+
+    /**
+     * Deletes the files a commit that failed before H2's commit wrote: called once H2 has rolled back, so that no row
+     * that could still be committed names them.
+     */
+    void deleteUncommitted() {
         for (Path f : written) {
             try {
                 Files.deleteIfExists(f);

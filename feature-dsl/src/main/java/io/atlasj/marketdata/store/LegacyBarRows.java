@@ -12,15 +12,17 @@ import java.util.List;
 
 /**
  * The upgrade of a store of schema version 1 or 2, which kept its bars as H2 rows ({@code candles} and
- * {@code quote_candles} tables), to segment files: each series is read once and written as segments, in the upgrade's
- * transaction. The caller commits, then drops the old tables.
+ * {@code quote_candles} tables), to segment files: each series is read period by period (one segment's bars at a
+ * time, through the table's key) and each period committed, so that a store of any size moves in bounded memory, and
+ * an upgrade stopped half-way is simply done again (a period's segment is replaced whole). The caller marks the store
+ * upgraded, then drops the old tables.
  */
 final class LegacyBarRows {
     private LegacyBarRows() {
     }
 
-    /** Moves every bar row into segments (uncommitted); returns how many bars moved. */
-    static long moveIntoSegments(MarketDataStore store, Connection conn, BarSegments segments) throws SQLException {
+    /** Moves every bar row into segments, committing each period; returns how many bars moved. */
+    static long moveIntoSegments(Connection conn, BarSegments segments) throws SQLException {
         long moved = 0;
         for (BarSegments.Kind kind : BarSegments.Kind.values()) {
             if (!tableExists(conn, kind.label)) {
@@ -36,10 +38,18 @@ final class LegacyBarRows {
             for (Object[] s : series) {
                 int market = (Integer) s[0];
                 Timeframe tf = (Timeframe) s[1];
-                Bars b = rows(conn, kind, market, tf);
-                if (b.size() > 0) {
-                    segments.replace(market, kind, tf, b.time()[0], b.time()[b.size() - 1] + 1, b);
-                    moved += b.size();
+                long[] range = range(conn, kind, market, tf);
+                if (range == null) {
+                    continue;
+                }
+                for (long p = BarSegments.periodStart(tf, range[0]); p <= range[1]; p = BarSegments.nextPeriod(tf, p)) {
+                    long next = BarSegments.nextPeriod(tf, p);
+                    Bars b = rows(conn, kind, market, tf, p, next);
+                    if (b.size() > 0) {
+                        segments.replace(market, kind, tf, p, next, b);
+                        segments.commit();
+                        moved += b.size();
+                    }
                 }
             }
         }
@@ -57,7 +67,21 @@ final class LegacyBarRows {
         }
     }
 
-    private static Bars rows(Connection conn, BarSegments.Kind kind, int market, Timeframe tf) throws SQLException {
+    private static long[] range(Connection conn, BarSegments.Kind kind, int market, Timeframe tf) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT MIN(open_time), MAX(open_time) FROM " + kind.label
+                + " WHERE market=? AND timeframe=?")) {
+            ps.setInt(1, market);
+            ps.setString(2, tf.label());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long min = rs.getLong(1);
+                return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
+            }
+        }
+    }
+
+    private static Bars rows(Connection conn, BarSegments.Kind kind, int market, Timeframe tf, long from, long to)
+            throws SQLException {
         String cols = kind == BarSegments.Kind.CANDLES
                 ? "open_time, open, high, low, close, volume, quote_volume, taker_buy_volume, trade_count, source"
                 : "open_time, bid_open, bid_high, bid_low, bid_close, bid_size, ask_open, ask_high, ask_low, ask_close, "
@@ -69,9 +93,11 @@ final class LegacyBarRows {
         byte[] src = new byte[cap];
         int n = 0;
         try (PreparedStatement ps = conn.prepareStatement("SELECT " + cols + " FROM " + kind.label
-                + " WHERE market=? AND timeframe=? ORDER BY open_time")) {
+                + " WHERE market=? AND timeframe=? AND open_time>=? AND open_time<? ORDER BY open_time")) {
             ps.setInt(1, market);
             ps.setString(2, tf.label());
+            ps.setLong(3, from);
+            ps.setLong(4, to);
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -76,12 +76,16 @@ public final class MarketDataStore implements AutoCloseable {
         try {
             Connection conn = DriverManager.getConnection(url, "atlas", "");
             MarketDataStore store = new MarketDataStore(conn, file);
+            synchronized (OPEN) {
+                store.firstInThisJvm = OPEN.merge(file, 1, Integer::sum) == 1;
+            }
             try {
                 store.migrate();
             } catch (SQLException | RuntimeException e) {
                 // an upgrade that failed half-way is rolled back, and the file is not left locked
+                store.released();
                 try {
-                    conn.rollback();
+                    store.rollback();
                     conn.close();
                 } catch (SQLException c) {
                     e.addSuppressed(c);
@@ -105,6 +109,10 @@ public final class MarketDataStore implements AutoCloseable {
     Connection connection() {
         return conn;
     }
+
+    /** How many store objects of this JVM have each file open (H2 lets one JVM open a file more than once). */
+    private static final Map<Path, Integer> OPEN = new HashMap<>();
+    private boolean firstInThisJvm;
 
     private void migrate() throws SQLException {
         try (Statement st = conn.createStatement()) {
@@ -151,17 +159,38 @@ public final class MarketDataStore implements AutoCloseable {
             }
             if (found != null && found < SCHEMA_VERSION) {
                 BarSegments.createTable(st);
-                long moved = LegacyBarRows.moveIntoSegments(this, conn, bars);
+            }
+            if (firstInThisJvm) {
+                // another store object of this JVM on the same file may be between writing its files and committing
+                bars.collectGarbage();
+            }
+            if (found != null && found < SCHEMA_VERSION) {
+                // period by period, each committed: an upgrade stopped half-way is done again from the start, and
+                // a store of any size moves without holding its bars in memory
+                long moved = LegacyBarRows.moveIntoSegments(conn, bars);
                 int weeks = found < 2 ? new Ingestor(this).deriveAllWeeks() : 0;
                 st.execute("UPDATE schema_version SET version = " + SCHEMA_VERSION);
                 bars.commit();
                 LOG.info("upgraded market-data store {} from schema version {} to {}: {} bars moved into segment files, "
                         + "{} weekly bars derived from the daily ones", file, found, SCHEMA_VERSION, moved, weeks);
+                deleteTree(file.resolveSibling("columns")); // the column files of schema 2, now unused
             }
             // the old bar tables go only once the upgrade has committed (H2 commits around DDL)
             st.execute("DROP TABLE IF EXISTS candles");
             st.execute("DROP TABLE IF EXISTS quote_candles");
-            bars.collectGarbage();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot delete the old column files under {}: {}", dir, e.toString());
         }
     }
 
@@ -176,8 +205,13 @@ public final class MarketDataStore implements AutoCloseable {
 
     /** Rolls the open transaction back, its bar segments with it. */
     void rollback() throws SQLException {
-        bars.rollback();
+        if (bars != null) {
+            bars.discard();
+        }
         conn.rollback();
+        if (bars != null) {
+            bars.deleteUncommitted();
+        }
     }
 
     /** The id of {@code market}, creating it when {@code create} (inside the caller's transaction). */
@@ -428,8 +462,15 @@ public final class MarketDataStore implements AutoCloseable {
         }
     }
 
+    private void released() {
+        synchronized (OPEN) {
+            OPEN.computeIfPresent(file, (f, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
     @Override
     public void close() {
+        released();
         try {
             rollback();
             conn.close();

@@ -340,6 +340,33 @@ class BarSegmentsTest {
         }
     }
 
+    @Test
+    void anUpgradeStoppedHalfWayIsDoneAgainWhole() throws Exception {
+        try (MarketDataStore store = storeWithTradesAndQuotes()) {
+            Map<String, Object> expected = everyBar(store);
+            Path legacy = legacyCopy(store, 2);
+            // what an upgrade killed after its first periods leaves: committed catalogue rows (here naming a file
+            // with other content) and a file written for a commit that never came
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + legacy.resolve("marketdata"), "atlas",
+                    ""); Statement st = c.createStatement()) {
+                BarSegments.createTable(st);
+                st.execute("INSERT INTO bar_segments VALUES (1, 'candles', '1m', 1383264000000, '1/candles/1m/x.bars', "
+                        + "1, 1385337600000, 1385337600000, 0, 0, 0)");
+            }
+            Files.createDirectories(legacy.resolve("bars/1/candles/1m"));
+            Files.write(legacy.resolve("bars/1/candles/1m/x.bars"), new byte[50]);
+            Files.write(legacy.resolve("bars/1/candles/1m/2013-11-01.77.bars"), new byte[50]);
+            Files.createDirectories(legacy.resolve("columns/bitstamp/btc_usd"));
+            Files.write(legacy.resolve("columns/bitstamp/btc_usd/1m.candles"), new byte[50]);
+            try (MarketDataStore upgraded = MarketDataStore.open(legacy)) {
+                assertThat(everyBar(upgraded)).isEqualTo(expected);
+                assertThat(legacy.resolve("bars/1/candles/1m/x.bars")).doesNotExist();
+                assertThat(legacy.resolve("bars/1/candles/1m/2013-11-01.77.bars")).doesNotExist();
+                assertThat(legacy.resolve("columns")).doesNotExist();
+            }
+        }
+    }
+
     private static long version(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT v.version FROM series_versions v JOIN markets m ON m.id=v.market WHERE m.symbol='btc_usd' "
