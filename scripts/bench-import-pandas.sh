@@ -24,6 +24,6 @@ cat > "$work/pandas.sh" <<EOS
 OMP_NUM_THREADS=1 exec /usr/bin/python3 "$here/bench/pandas_load.py" "$data"
 EOS
 chmod +x "$work/atlas.sh" "$work/pandas.sh"
-"$work/atlas.sh" | tail -1
+"$work/atlas.sh" 2>/dev/null | tail -1
 "$work/pandas.sh"
 "$here/bench/interleave.sh" "$runs" Atlas "$work/atlas.sh" pandas "$work/pandas.sh"
