@@ -100,7 +100,7 @@ final class ArrowCandlesParser implements FileParser {
             throw new ImportException(file, "cannot be read as an Arrow IPC (Feather v2) file: " + e.getMessage()
                     + " (a file cut short, or written by a tool still running?)");
         }
-        return rows.candles(options, market);
+        return rows.bars(options, market);
     }
 
     /** Refuses a file that is not an Arrow IPC file, naming Feather v1 and Arrow's stream format when it is one. */

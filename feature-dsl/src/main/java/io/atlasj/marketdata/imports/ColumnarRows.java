@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rows of a columnar candle file (Parquet, Arrow) on their way to candles: each row's values as the text a CSV
- * would hold, checked by the same rules as {@code ohlcv-csv}, its time either typed (a timestamp or date column,
+ * The rows of a columnar bar file (Parquet, Arrow) on their way to candles, or to quote bars when its columns are bid
+ * and ask bars ({@code bid_open, ..., ask_close}, as {@code atlas data export} writes quote bars): each row's values
+ * as the text a CSV would hold, checked by the same rules as {@code ohlcv-csv} (or {@code quotes-csv}'s bars), its time either typed (a timestamp or date column,
  * already in epoch milliseconds) or text and epoch numbers read as in a CSV. Rows are numbered from 1 in file order.
  */
 final class ColumnarRows {
@@ -25,6 +26,7 @@ final class ColumnarRows {
     private final CsvRow row;
     private final List<long[]> times = new ArrayList<>();
     private final List<double[]> values = new ArrayList<>();
+    private final boolean quoteBars;
     private long rows;
 
     ColumnarRows(Path file, String format, ImportOptions options, Map<String, Integer> columns) {
@@ -34,6 +36,7 @@ final class ColumnarRows {
         this.timeColumn = columns.get("time");
         this.epochs = new FileTimes(file, format, EnumSet.allOf(EpochUnit.class), options.timeWindow());
         this.row = new CsvRow(problems);
+        this.quoteBars = columns.containsKey("bid_open");
     }
 
     /**
@@ -52,7 +55,7 @@ final class ColumnarRows {
         } else {
             ms = epochs.parse(row::problem, rows, "time", text[timeColumn]);
         }
-        double[] v = OhlcvCsvParser.values(row, columns);
+        double[] v = quoteBars ? QuoteBarsCsv.values(row, columns) : OhlcvCsvParser.values(row, columns);
         if (!row.bad()) {
             times.add(new long[] {ms, rows});
             values.add(v);
@@ -73,13 +76,19 @@ final class ColumnarRows {
                 throw new ImportException(file, "--columns names " + given.size() + " columns but the file has "
                         + names.size() + ": " + described + "; name each in that order (_ to skip one)");
             }
-            return OhlcvCsvParser.mapColumns(file, given, "--columns");
+            return quoteBars(given) ? QuoteBarsCsv.mapColumns(file, given, "--columns")
+                    : OhlcvCsvParser.mapColumns(file, given, "--columns");
         }
         int index = pandasIndex(file, keyValues == null ? Map.of() : keyValues, names);
         if (index >= 0) {
             names.set(index, "time");
         }
-        return OhlcvCsvParser.mapColumns(file, names, "the file's columns " + described);
+        return quoteBars(names) ? QuoteBarsCsv.mapColumns(file, names, "the file's columns " + described)
+                : OhlcvCsvParser.mapColumns(file, names, "the file's columns " + described);
+    }
+
+    private static boolean quoteBars(List<String> names) {
+        return names.stream().map(n -> n.trim().toLowerCase(java.util.Locale.ROOT)).anyMatch(QuoteBarsCsv::isBarColumn);
     }
 
     /**
@@ -116,8 +125,9 @@ final class ColumnarRows {
         return rows;
     }
 
-    /** The candles of the good rows (see {@link OhlcvCsvParser#candles}). */
-    ParsedFile candles(ImportOptions options, Market market) {
-        return OhlcvCsvParser.candles(file, options, market, problems, rows, false, times, values);
+    /** The candles, or quote bars, of the good rows (see {@link OhlcvCsvParser#candles}, {@link QuoteBarsCsv#bars}). */
+    ParsedFile bars(ImportOptions options, Market market) {
+        return quoteBars ? QuoteBarsCsv.bars(file, options, market, problems, rows, false, times, values)
+                : OhlcvCsvParser.candles(file, options, market, problems, rows, false, times, values);
     }
 }

@@ -112,7 +112,7 @@ final class ParquetCandlesParser implements FileParser {
             throw new ImportException(file, "cannot be read as Parquet: " + e.getMessage()
                     + " (a file cut short or written by a tool still running?)");
         }
-        return rows.candles(options, market);
+        return rows.bars(options, market);
     }
 
     /** Refuses a file that does not start with Parquet's magic bytes, before the reader gives a cryptic error. */

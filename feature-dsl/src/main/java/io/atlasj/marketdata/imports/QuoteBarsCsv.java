@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
- * Bid and ask bars from a CSV, the bar form of {@code quotes-csv} (see {@link QuotesCsvParser}): {@code time,
+ * Bid and ask bars from a CSV (and, through {@link ColumnarRows}, from Parquet and Arrow files), the bar form of {@code quotes-csv} (see {@link QuotesCsvParser}): {@code time,
  * bid_open, bid_high, bid_low, bid_close[, bid_size], ask_open, ask_high, ask_low, ask_close[, ask_size]}, with the
  * names {@code atlas data export --format csv} writes, their forms without the underscore ({@code bidopen}) and
  * {@code open_bid}-style ones. Other columns (an export's {@code source}) are ignored.
@@ -85,21 +85,7 @@ final class QuoteBarsCsv {
                     continue;
                 }
                 long time = epochs.parse(row::problem, row.line(), "time", row.text(columns.get("time")));
-                double[] v = new double[10];
-                for (int s = 0; s < 2; s++) {
-                    String side = SIDES[s];
-                    for (int p = 0; p < 4; p++) {
-                        String name = side + "_" + PARTS[p];
-                        v[5 * s + p] = row.positive(columns.get(name), name);
-                    }
-                    String size = side + "_size";
-                    Integer c = columns.get(size);
-                    v[5 * s + 4] = c != null && !row.text(c).isEmpty() ? row.nonNegative(c, size) : Double.NaN;
-                    row.checkOhlc(side + "_", v[5 * s], v[5 * s + 1], v[5 * s + 2], v[5 * s + 3]);
-                }
-                if (!row.bad() && v[8] < v[3]) {
-                    row.problem("ask_close", "ask close " + v[8] + " is below bid close " + v[3] + " (a crossed quote)");
-                }
+                double[] v = values(row, columns);
                 if (row.bad()) {
                     continue;
                 }
@@ -107,6 +93,43 @@ final class QuoteBarsCsv {
                 values.add(v);
             }
         }
+        return bars(file, options, market, problems, rows, sawHeader, times, values);
+    }
+
+    /** The columns named {@code names} (described as {@code where} in messages), as {@code quotes-csv} bars. */
+    static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
+        return COLUMNS.map(file, names, where);
+    }
+
+    /**
+     * A row's bid open, high, low, close, size and ask open, high, low, close, size (NaN for a size the file lacks or
+     * leaves empty), each checked; the row is marked bad when one is not right.
+     */
+    static double[] values(CsvRow row, Map<String, Integer> columns) {
+        double[] v = new double[10];
+        for (int s = 0; s < 2; s++) {
+            String side = SIDES[s];
+            for (int p = 0; p < 4; p++) {
+                String name = side + "_" + PARTS[p];
+                v[5 * s + p] = row.positive(columns.get(name), name);
+            }
+            String size = side + "_size";
+            Integer c = columns.get(size);
+            v[5 * s + 4] = c != null && !row.text(c).isEmpty() ? row.nonNegative(c, size) : Double.NaN;
+            row.checkOhlc(side + "_", v[5 * s], v[5 * s + 1], v[5 * s + 2], v[5 * s + 3]);
+        }
+        if (!row.bad() && v[8] < v[3]) {
+            row.problem("ask_close", "ask close " + v[8] + " is below bid close " + v[3] + " (a crossed quote)");
+        }
+        return v;
+    }
+
+    /**
+     * The quote bars of a file's good rows ({@code times}: {time, line or row}; {@code values}: as {@link #values}),
+     * as {@link OhlcvCsvParser#candles} makes candles: in time order, on the timeframe given or the smallest step.
+     */
+    static ParsedFile bars(Path file, ImportOptions options, Market market, Problems problems, long rows,
+                           boolean sawHeader, List<long[]> times, List<double[]> values) {
         if (rows == 0) {
             throw new ImportException(file, sawHeader ? "a header but no quote bars" : "no quote bars (an empty file?)");
         }

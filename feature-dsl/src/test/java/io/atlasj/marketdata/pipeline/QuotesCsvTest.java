@@ -151,4 +151,42 @@ class QuotesCsvTest extends ImportFixture {
         assertThat(store.quoteCandles(new Market("fx", "x"), Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE).size())
                 .isZero();
     }
+
+    @Test
+    void quoteBarsExportedAsArrowOrToTheParquetLakeImportBackAsTheSameQuoteBars() throws IOException {
+        var o = importFile("eurusd.csv", ticks(true), ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "eur_usd"));
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        QuoteCandleSeries before = store.quoteCandles(EURUSD, Timeframe.M5, Long.MIN_VALUE, Long.MAX_VALUE);
+        var arrow = io.atlasj.marketdata.lake.SeriesFiles.export(store,
+                k -> k.kind() == io.atlasj.marketdata.lake.Lake.Kind.QUOTE_BARS && k.timeframe() == Timeframe.M5,
+                io.atlasj.marketdata.lake.SeriesFiles.Format.ARROW, dir.resolve("exports")).get(0).file();
+        java.nio.file.Path parquet;
+        try (var lake = io.atlasj.marketdata.lake.Lake.open(dir.resolve("lake").toString())) {
+            lake.export(store, k -> k.kind() == io.atlasj.marketdata.lake.Lake.Kind.QUOTE_BARS
+                    && k.timeframe() == Timeframe.M5, false);
+        }
+        try (var files = java.nio.file.Files.walk(dir.resolve("lake"))) {
+            parquet = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        assertThat(parquet.toString()).contains("quote_bars");
+        int k = 0;
+        for (var pair : java.util.List.of(java.util.Map.entry(arrow, ImportFormat.ARROW),
+                java.util.Map.entry(parquet, ImportFormat.PARQUET))) {
+            try (var other = io.atlasj.marketdata.store.MarketDataStore.open(dir.resolve("other-" + k++))) {
+                var s = new ImportJob(other).run(java.util.List.of(pair.getKey()),
+                        ImportOptions.of(pair.getValue(), "fx", "eur_usd"), ImportJob.Listener.NONE);
+                assertThat(s.rejectedFiles()).as(s.files().get(0).error()).isZero();
+                assertThat(s.inserted()).as(pair.getValue().id()).isEqualTo(before.size());
+                QuoteCandleSeries after = other.quoteCandles(EURUSD, Timeframe.M5, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertThat(after.openTimes()).containsExactly(before.openTimes());
+                for (int c = 0; c < 10; c++) {
+                    assertThat(after.column(c)).as(pair.getValue().id() + " column " + c)
+                            .containsExactly(before.column(c));
+                }
+                assertThat(other.quoteCandles(EURUSD, Timeframe.H1, Long.MIN_VALUE, Long.MAX_VALUE).bidCloses())
+                        .containsExactly(store.quoteCandles(EURUSD, Timeframe.H1, Long.MIN_VALUE, Long.MAX_VALUE)
+                                .bidCloses());
+            }
+        }
+    }
 }
