@@ -32,12 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's bars (candles and quote bars) as columnar segment files, one per series and period, with H2 as their
- * catalogue ({@code bar_segments}). An import writes whole segments, never rows: H2's row writes were the import's wall
+ * The store's series (candles, quote bars, trades and quote ticks) as columnar segment files, one per series and
+ * period, with H2 as their catalogue ({@code bar_segments}). An import writes whole segments, never rows: H2's row writes were the import's wall
  * (about 85% of its time, measured), and a series is read as a few sequential files instead of one JDBC row per bar.
  *
- * <p>A segment covers a UTC day for 1-second bars, a UTC month for bars from 1 minute to 12 hours, a UTC year for
- * daily and weekly bars: tens of thousands of bars at most, so an import (or a live feed's one new bar) rewrites
+ * <p>A segment covers a UTC day for ticks and 1-second bars, a UTC month for bars from 1 minute to 12 hours, a UTC
+ * year for daily and weekly bars: tens of thousands of bars at most, so an import (or a live feed's one new bar) rewrites
  * little. Every file gets a new name and is never changed: its file name, row count and CRC-32C are in its catalogue
  * row, written in the import's H2 transaction. The transaction's commit is the only commit point:
  * <ul>
@@ -65,22 +65,34 @@ final class BarSegments {
 
     /** What a series holds. */
     enum Kind {
-        CANDLES("candles", 7, 1), QUOTE_BARS("quote_candles", 10, 0);
+        CANDLES("candles", 7, 1, false), QUOTE_BARS("quote_candles", 10, 0, false),
+        TRADES("trades", 2, 2, true), QUOTES("quotes", 4, 1, true);
 
         /** The name in the catalogue and in {@code series_versions}. */
         final String label;
         final int doubles;
         final int longs;
+        /** Rows keyed by time and seq (the first long), in segments of a UTC day, not by a bar's open time. */
+        final boolean ticks;
 
-        Kind(String label, int doubles, int longs) {
+        Kind(String label, int doubles, int longs, boolean ticks) {
             this.label = label;
             this.doubles = doubles;
             this.longs = longs;
+            this.ticks = ticks;
         }
 
         Bars empty() {
             return Bars.empty(doubles, longs);
         }
+    }
+
+    /** The timeframe tick series are filed under: its periods are UTC days. */
+    static final Timeframe TICKS = Timeframe.S1;
+
+    /** A series' timeframe as the catalogue and the folders name it ({@code tick} for ticks). */
+    private static String tf(Kind kind, Timeframe tf) {
+        return kind.ticks ? "tick" : tf.label();
     }
 
     private record Key(int market, Kind kind, Timeframe tf, long period) {}
@@ -156,7 +168,7 @@ final class BarSegments {
         for (Bars b : parts.values()) {
             in.add(b.between(from, to));
         }
-        return in.size() == 1 ? in.get(0) : Bars.merge(kind.doubles, kind.longs, in);
+        return in.size() == 1 ? in.get(0) : Bars.merge(kind, in);
     }
 
     private List<Row> rows(int market, Kind kind, Timeframe tf, long lo, long to) throws SQLException {
@@ -165,7 +177,7 @@ final class BarSegments {
                 + "WHERE market=? AND kind=? AND timeframe=? AND period>=? AND period<? ORDER BY period")) {
             ps.setInt(1, market);
             ps.setString(2, kind.label);
-            ps.setString(3, tf.label());
+            ps.setString(3, tf(kind, tf));
             ps.setLong(4, lo);
             ps.setLong(5, to);
             try (ResultSet rs = ps.executeQuery()) {
@@ -179,7 +191,8 @@ final class BarSegments {
 
     private Bars load(Key k, Row r) {
         Path f = root.resolve(r.file);
-        String what = k.kind.label.replace('_', ' ') + " at " + k.tf + " of the period from " + label(k.tf, k.period)
+        String what = k.kind.label.replace('_', ' ') + (k.kind.ticks ? "" : " at " + k.tf) + " of the period from "
+                + label(k.tf, k.period)
                 + " (market id " + k.market + ")";
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -261,10 +274,9 @@ final class BarSegments {
                 if (current == null) {
                     current = read(market, kind, tf, p, end);
                 }
-                kept = Bars.merge(kind.doubles, kind.longs, List.of(current.between(p, from), current.between(to, end)));
+                kept = Bars.merge(kind, List.of(current.between(p, from), current.between(to, end)));
             }
-            pending.put(k, Bars.merge(kind.doubles, kind.longs,
-                    List.of(kept, bars.between(Math.max(p, from), Math.min(end, to)))));
+            pending.put(k, Bars.merge(kind, List.of(kept, bars.between(Math.max(p, from), Math.min(end, to)))));
             p = end;
         }
     }
@@ -313,7 +325,7 @@ final class BarSegments {
                     rs.next();
                     seq = rs.getLong(1);
                 }
-                String name = k.market + "/" + k.kind.label + "/" + k.tf.label() + "/" + label(k.tf, k.period) + "."
+                String name = k.market + "/" + k.kind.label + "/" + tf(k.kind, k.tf) + "/" + label(k.tf, k.period) + "."
                         + seq + ".bars";
                 Path f = root.resolve(name);
                 // a folder made here must itself survive a power loss: its parent's entry is flushed too
@@ -330,7 +342,7 @@ final class BarSegments {
                     if (k.kind == Kind.CANDLES && b.d()[4][i] == 0) {
                         zero++;
                     }
-                    if (b.src()[i] == io.atlasj.marketdata.CandleSource.FILLED.code()) {
+                    if (!k.kind.ticks && b.src()[i] == io.atlasj.marketdata.CandleSource.FILLED.code()) {
                         filled++;
                     }
                 }
@@ -400,7 +412,7 @@ final class BarSegments {
     private static void bind(PreparedStatement ps, Key k) throws SQLException {
         ps.setInt(1, k.market);
         ps.setString(2, k.kind.label);
-        ps.setString(3, k.tf.label());
+        ps.setString(3, tf(k.kind, k.tf));
         ps.setLong(4, k.period);
     }
 

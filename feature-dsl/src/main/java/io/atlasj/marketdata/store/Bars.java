@@ -3,14 +3,19 @@ package io.atlasj.marketdata.store;
 import io.atlasj.marketdata.CandleSeries;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteCandleSeries;
+import io.atlasj.marketdata.QuoteSeries;
 import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.TradeSeries;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Bars as the store keeps them, whatever their kind: open times (ascending, distinct), value columns of doubles and of
- * longs, and each bar's source code. Candles are 7 doubles (open, high, low, close, volume, quote volume, taker-buy
- * volume) and 1 long (trade count); quote bars 10 doubles in {@link QuoteCandleSeries}'s column order and no long.
+ * A stored series' rows as the store keeps them, whatever their kind: times (ascending), value columns of doubles and
+ * of longs, and one byte per row. Candles are 7 doubles (open, high, low, close, volume, quote volume, taker-buy
+ * volume), 1 long (trade count) and their source code, one bar per time; quote bars 10 doubles in
+ * {@link QuoteCandleSeries}'s column order and their source. Ticks are keyed by time and seq (their first long):
+ * trades are 2 doubles (price, quantity), 2 longs (seq, trade id) and their side; quotes 4 doubles (bid, bid size,
+ * ask, ask size), 1 long (seq) and a 0.
  */
 record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
 
@@ -47,10 +52,61 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
         return QuoteCandleSeries.wrap(market, tf, time, d, src);
     }
 
-    /** The first index whose open time is at least {@code t}. */
+    /** Trades with {@code seq} as their keys' seqs. */
+    static Bars ofTrades(TradeSeries t, long[] seq) {
+        int n = t.size();
+        return new Bars(Arrays.copyOf(t.times(), n), new double[][] {Arrays.copyOf(t.prices(), n),
+            Arrays.copyOf(t.quantities(), n)}, new long[][] {Arrays.copyOf(seq, n), Arrays.copyOf(t.tradeIds(), n)},
+                Arrays.copyOf(t.sides(), n));
+    }
+
+    TradeSeries trades(Market market) {
+        TradeSeries.Builder b = TradeSeries.builder(market);
+        for (int i = 0; i < size(); i++) {
+            b.add(time[i], l[0][i], d[0][i], d[1][i], src[i], l[1][i]);
+        }
+        return b.build();
+    }
+
+    /** Quote ticks with {@code seq} as their keys' seqs. */
+    static Bars ofQuotes(QuoteSeries q, long[] seq) {
+        int n = q.size();
+        return new Bars(Arrays.copyOf(q.times(), n), new double[][] {Arrays.copyOf(q.bids(), n),
+            Arrays.copyOf(q.bidSizes(), n), Arrays.copyOf(q.asks(), n), Arrays.copyOf(q.askSizes(), n)},
+                new long[][] {Arrays.copyOf(seq, n)}, new byte[n]);
+    }
+
+    QuoteSeries quotes(Market market) {
+        QuoteSeries.Builder b = QuoteSeries.builder(market);
+        for (int i = 0; i < size(); i++) {
+            b.add(time[i], l[0][i], d[0][i], d[1][i], d[2][i], d[3][i]);
+        }
+        return b.build();
+    }
+
+    /** The first index whose time is at least {@code t} (times ascend; ticks may share one). */
     int lowerBound(long t) {
-        int i = Arrays.binarySearch(time, t);
-        return i >= 0 ? i : -i - 1;
+        int lo = 0;
+        int hi = time.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (time[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Whether a tick keyed ({@code t}, {@code seq}) is among these (ticks only: seq is the first long). */
+    boolean hasKey(long t, long seq) {
+        for (int i = lowerBound(t); i < time.length && time[i] == t; i++) {
+            if (l[0][i] == seq) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The bars with {@code from <= time < to}. */
@@ -89,15 +145,19 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
     }
 
     /**
-     * The bars of all {@code parts} in time order. Their times must be distinct: a time in two parts is a programming
-     * error, refused.
+     * The rows of all {@code parts} of a series of {@code kind} in key order (time, and seq for ticks). Keys must be
+     * distinct: a key in two parts is a programming error, refused.
      */
-    static Bars merge(int doubles, int longs, List<Bars> parts) {
+    static Bars merge(BarSegments.Kind kind, List<Bars> parts) {
+        int doubles = kind.doubles;
+        int longs = kind.longs;
+        boolean ticks = kind.ticks;
         int n = 0;
         for (Bars p : parts) {
             n += p.size();
         }
         long[] t = new long[n];
+        long[] q = new long[n];
         int[] part = new int[n];
         int[] row = new int[n];
         int k = 0;
@@ -105,6 +165,7 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
             Bars b = parts.get(p);
             for (int i = 0; i < b.size(); i++) {
                 t[k] = b.time[i];
+                q[k] = ticks ? b.l[0][i] : 0;
                 part[k] = p;
                 row[k] = i;
                 k++;
@@ -114,10 +175,10 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
         boolean sorted = true;
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            sorted &= i == 0 || t[i - 1] < t[i];
+            sorted &= i == 0 || t[i - 1] < t[i] || (t[i - 1] == t[i] && q[i - 1] < q[i]);
         }
         if (!sorted) {
-            Arrays.sort(order, (x, y) -> Long.compare(t[x], t[y]));
+            Arrays.sort(order, (x, y) -> t[x] != t[y] ? Long.compare(t[x], t[y]) : Long.compare(q[x], q[y]));
         }
         long[] ot = new long[n];
         byte[] os = new byte[n];
@@ -128,8 +189,8 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
             Bars b = parts.get(part[o]);
             int i = row[o];
             ot[j] = b.time[i];
-            if (j > 0 && ot[j] == ot[j - 1]) {
-                throw new IllegalStateException("two bars at " + ot[j]);
+            if (j > 0 && t[o] == t[order[j - 1]] && q[o] == q[order[j - 1]]) {
+                throw new IllegalStateException("two " + kind.label + " rows keyed " + ot[j] + (ticks ? "/" + q[o] : ""));
             }
             os[j] = b.src[i];
             for (int c = 0; c < doubles; c++) {

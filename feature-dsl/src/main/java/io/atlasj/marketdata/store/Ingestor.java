@@ -119,12 +119,7 @@ public final class Ingestor {
         Merge merge = continuation(t);
         long[] seq = merge == null ? t.seqs() : merge.seq();
         boolean[] present = merge == null ? null : merge.present();
-        long inserted = insertNewKeys("trades", id, time, seq, present, c, (ps, i) -> {
-            ps.setDouble(4, t.prices()[i]);
-            ps.setDouble(5, t.quantities()[i]);
-            ps.setByte(6, t.sides()[i]);
-            ps.setLong(7, t.tradeIds()[i]);
-        });
+        long inserted = insertNewTicks(Kind.TRADES, id, Bars.ofTrades(t, seq), present, c);
         c.inserted += inserted;
         if (inserted == 0 && !fillGaps) {
             return;
@@ -257,8 +252,7 @@ public final class Ingestor {
         // filled candles give way to real ones
         boolean filledGone = real.size() < stored.size();
         if (inserted > 0 || filledGone) {
-            segments.replace(id, Kind.CANDLES, tf, min, max + 1, Bars.merge(Kind.CANDLES.doubles,
-                    Kind.CANDLES.longs, List.of(real, file.select(fresh))));
+            segments.replace(id, Kind.CANDLES, tf, min, max + 1, Bars.merge(Kind.CANDLES, List.of(real, file.select(fresh))));
         }
         if (inserted > 0 || filledGone || fillGaps) {
             store.bumpVersion(id, Kind.CANDLES.label, tf);
@@ -274,8 +268,7 @@ public final class Ingestor {
         if (fillGaps) {
             Bars fill = Bars.of(Resampler.fillGaps(storedDays));
             c.filled += fill.size();
-            segments.replace(id, Kind.CANDLES, tf, from, to, Bars.merge(Kind.CANDLES.doubles, Kind.CANDLES.longs,
-                    List.of(days, fill)));
+            segments.replace(id, Kind.CANDLES, tf, from, to, Bars.merge(Kind.CANDLES, List.of(days, fill)));
         }
         for (Timeframe coarser : Timeframe.values()) {
             if (tf.divides(coarser) && coarser.withinDay()) {
@@ -325,7 +318,7 @@ public final class Ingestor {
             c.filled += f.size();
             parts.add(f);
         }
-        segments.replace(id, kind, tf, from, to, Bars.merge(kind.doubles, kind.longs, parts));
+        segments.replace(id, kind, tf, from, to, Bars.merge(kind, parts));
     }
 
     // ---- quotes
@@ -343,12 +336,7 @@ public final class Ingestor {
         Merge merge = ordinal ? continuation(q) : null;
         long[] seq = merge == null ? q.seqs() : merge.seq();
         boolean[] present = merge == null ? null : merge.present();
-        long inserted = insertNewKeys("quotes", id, time, seq, present, c, (ps, i) -> {
-            ps.setDouble(4, q.bids()[i]);
-            ps.setDouble(5, q.bidSizes()[i]);
-            ps.setDouble(6, q.asks()[i]);
-            ps.setDouble(7, q.askSizes()[i]);
-        });
+        long inserted = insertNewTicks(Kind.QUOTES, id, Bars.ofQuotes(q, seq), present, c);
         c.inserted += inserted;
         if (inserted == 0) {
             return;
@@ -384,8 +372,7 @@ public final class Ingestor {
             return;
         }
         store.bumpVersion(id, Kind.QUOTE_BARS.label, tf);
-        segments.replace(id, Kind.QUOTE_BARS, tf, min, max + 1, Bars.merge(Kind.QUOTE_BARS.doubles,
-                Kind.QUOTE_BARS.longs, List.of(stored, file.select(fresh))));
+        segments.replace(id, Kind.QUOTE_BARS, tf, min, max + 1, Bars.merge(Kind.QUOTE_BARS, List.of(stored, file.select(fresh))));
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(Math.min(from, tf.floor(min)));
@@ -440,80 +427,28 @@ public final class Ingestor {
 
     // ---- helpers
 
-    /** Sets the value columns (4..7) of row {@code i}; market, time and seq are set by the caller. */
-    @FunctionalInterface
-    private interface RowBinder {
-        void bind(PreparedStatement ps, int i) throws SQLException;
-    }
-
     /**
-     * Inserts the rows of a (market, time, seq)-keyed table ({@code trades} or {@code quotes}, 7 columns) whose keys
-     * are not stored yet and that {@code present} (when not null) does not mark; {@code time} ascends, and
-     * {@code seq} within a time. Counts the others as present.
+     * Stores the ticks of {@code file} (time ascending) whose keys (time, seq) are not stored yet and that
+     * {@code present} (when not null) does not mark; counts the others as present. Returns the ticks stored.
      */
-    private long insertNewKeys(String table, int id, long[] time, long[] seq, boolean[] present, Counts c,
-                               RowBinder binder) throws SQLException {
-        int n = time.length;
-        long[][] existing = keys("SELECT time, seq FROM " + table + " WHERE market=? AND time>=? AND time<=? "
-                + "ORDER BY time, seq", id, time[0], time[n - 1]);
-        long inserted = 0;
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + table + " VALUES (?,?,?,?,?,?,?)")) {
-            int e = 0;
-            int pending = 0;
-            for (int i = 0; i < n; i++) {
-                if (present != null && present[i]) {
-                    c.present++;
-                    continue;
-                }
-                while (e < existing[0].length && (existing[0][e] < time[i]
-                        || (existing[0][e] == time[i] && existing[1][e] < seq[i]))) {
-                    e++;
-                }
-                if (e < existing[0].length && existing[0][e] == time[i] && existing[1][e] == seq[i]) {
-                    c.present++;
-                    continue;
-                }
-                ps.setInt(1, id);
-                ps.setLong(2, time[i]);
-                ps.setLong(3, seq[i]);
-                binder.bind(ps, i);
-                ps.addBatch();
-                inserted++;
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
+    private long insertNewTicks(Kind kind, int id, Bars file, boolean[] present, Counts c) throws SQLException {
+        int n = file.size();
+        long min = file.time()[0];
+        long max = file.time()[n - 1];
+        Bars stored = segments.read(id, kind, BarSegments.TICKS, min, max + 1);
+        int[] fresh = new int[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if ((present != null && present[i]) || stored.hasKey(file.time()[i], file.l()[0][i])) {
+                c.present++;
+            } else {
+                fresh[k++] = i;
             }
         }
-        return inserted;
-    }
-
-    /** Two long columns of a (market, from, to) query, ascending. */
-    private long[][] keys(String sql, int id, long from, long to) throws SQLException {
-        long[] a = new long[256];
-        long[] b = new long[256];
-        int n = 0;
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setInt(1, id);
-            ps.setLong(2, from);
-            ps.setLong(3, to);
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (n == a.length) {
-                        a = Arrays.copyOf(a, n * 2);
-                        b = Arrays.copyOf(b, n * 2);
-                    }
-                    a[n] = rs.getLong(1);
-                    b[n] = rs.getLong(2);
-                    n++;
-                }
-            }
+        if (k > 0) {
+            segments.replace(id, kind, BarSegments.TICKS, min, max + 1,
+                    Bars.merge(kind, List.of(stored, file.select(Arrays.copyOf(fresh, k)))));
         }
-        return new long[][] {Arrays.copyOf(a, n), Arrays.copyOf(b, n)};
+        return k;
     }
-
 }

@@ -11,8 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The upgrade of a store of schema version 1 or 2, which kept its bars as H2 rows ({@code candles} and
- * {@code quote_candles} tables), to segment files: each series is read period by period (one segment's bars at a
+ * The upgrade of a store of schema version 1 or 2, which kept its series as H2 rows ({@code candles},
+ * {@code quote_candles}, {@code trades} and {@code quotes} tables), to segment files: each series is read period by period (one segment's bars at a
  * time, through the table's key) and each period committed, so that a store of any size moves in bounded memory, and
  * an upgrade stopped half-way is simply done again (a period's segment is replaced whole). The caller marks the store
  * upgraded, then drops the old tables.
@@ -30,9 +30,11 @@ final class LegacyBarRows {
             }
             List<Object[]> series = new ArrayList<>();
             try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT DISTINCT market, timeframe FROM " + kind.label)) {
+                 ResultSet rs = st.executeQuery(kind.ticks ? "SELECT DISTINCT market FROM " + kind.label
+                         : "SELECT DISTINCT market, timeframe FROM " + kind.label)) {
                 while (rs.next()) {
-                    series.add(new Object[] {rs.getInt(1), Timeframe.parse(rs.getString(2))});
+                    series.add(new Object[] {rs.getInt(1),
+                        kind.ticks ? BarSegments.TICKS : Timeframe.parse(rs.getString(2))});
                 }
             }
             for (Object[] s : series) {
@@ -68,10 +70,13 @@ final class LegacyBarRows {
     }
 
     private static long[] range(Connection conn, BarSegments.Kind kind, int market, Timeframe tf) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("SELECT MIN(open_time), MAX(open_time) FROM " + kind.label
-                + " WHERE market=? AND timeframe=?")) {
+        String sql = kind.ticks ? "SELECT MIN(time), MAX(time) FROM " + kind.label + " WHERE market=?"
+                : "SELECT MIN(open_time), MAX(open_time) FROM " + kind.label + " WHERE market=? AND timeframe=?";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setInt(1, market);
-            ps.setString(2, tf.label());
+            if (!kind.ticks) {
+                ps.setString(2, tf.label());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long min = rs.getLong(1);
@@ -82,22 +87,29 @@ final class LegacyBarRows {
 
     private static Bars rows(Connection conn, BarSegments.Kind kind, int market, Timeframe tf, long from, long to)
             throws SQLException {
-        String cols = kind == BarSegments.Kind.CANDLES
-                ? "open_time, open, high, low, close, volume, quote_volume, taker_buy_volume, trade_count, source"
-                : "open_time, bid_open, bid_high, bid_low, bid_close, bid_size, ask_open, ask_high, ask_low, ask_close, "
-                        + "ask_size, source";
+        String cols = switch (kind) {
+            case CANDLES -> "open_time, open, high, low, close, volume, quote_volume, taker_buy_volume, trade_count, source";
+            case QUOTE_BARS -> "open_time, bid_open, bid_high, bid_low, bid_close, bid_size, ask_open, ask_high, ask_low, "
+                    + "ask_close, ask_size, source";
+            case TRADES -> "time, price, quantity, seq, trade_id, side";
+            case QUOTES -> "time, bid, bid_size, ask, ask_size, seq, 0";
+        };
+        String where = kind.ticks ? " WHERE market=? AND time>=? AND time<? ORDER BY time, seq"
+                : " WHERE market=? AND timeframe=? AND open_time>=? AND open_time<? ORDER BY open_time";
         int cap = 1024;
         long[] t = new long[cap];
         double[][] d = new double[kind.doubles][cap];
         long[][] l = new long[kind.longs][cap];
         byte[] src = new byte[cap];
         int n = 0;
-        try (PreparedStatement ps = conn.prepareStatement("SELECT " + cols + " FROM " + kind.label
-                + " WHERE market=? AND timeframe=? AND open_time>=? AND open_time<? ORDER BY open_time")) {
-            ps.setInt(1, market);
-            ps.setString(2, tf.label());
-            ps.setLong(3, from);
-            ps.setLong(4, to);
+        try (PreparedStatement ps = conn.prepareStatement("SELECT " + cols + " FROM " + kind.label + where)) {
+            int p = 1;
+            ps.setInt(p++, market);
+            if (!kind.ticks) {
+                ps.setString(p++, tf.label());
+            }
+            ps.setLong(p++, from);
+            ps.setLong(p, to);
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -28,12 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>Tables (time is UTC epoch milliseconds everywhere):
  * <ul>
  *   <li>{@code markets(id, exchange, symbol)}</li>
- *   <li>{@code trades(market, time, seq, price, quantity, side, trade_id)}, key (market, time, seq): side +1 buy,
- *       -1 sell, 0 unknown; trade_id -1 when unknown</li>
- *   <li>{@code quotes(market, time, seq, bid, bid_size, ask, ask_size)}: top of book, key (market, time, seq)</li>
- *   <li>{@code bar_segments(market, kind, timeframe, period, file, rows, ...)}: the catalogue of the bar series
- *       (candles and quote bars), which live in columnar segment files under {@code marketdata/bars}
- *       ({@link BarSegments}). Candles hold open, high, low, close, volume, quote volume (NaN when unknown), trade
+ *   <li>{@code bar_segments(market, kind, timeframe, period, file, rows, ...)}: the catalogue of the stored series,
+ *       which live in columnar segment files under {@code marketdata/bars} ({@link BarSegments}). Trades are keyed by
+ *       (time, seq) and hold price, quantity, side (+1 buy, -1 sell, 0 unknown) and trade id (-1 when unknown);
+ *       top-of-book quotes are keyed by (time, seq) and hold bid, bid size, ask and ask size. Candles hold open, high, low, close, volume, quote volume (NaN when unknown), trade
  *       count (-1 when unknown), taker-buy volume (NaN when unknown) and a source (0 imported, 1 derived, 2 filled);
  *       quote bars bid and ask open, high, low, close and size</li>
  *   <li>{@code imports(...)}: one row per imported file</li>
@@ -52,8 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class MarketDataStore implements AutoCloseable {
     /**
      * Version of the table layout; a store written by a newer Atlas is refused. 2: weekly candles (a version 1
-     * store gets them derived from its daily candles when it is first opened). 3: bars in segment files (the candle
-     * and quote-bar rows of an older store are moved into them when it is first opened).
+     * store gets them derived from its daily candles when it is first opened). 3: bars and ticks in segment files (the
+     * rows of an older store are moved into them when it is first opened).
      */
     public static final int SCHEMA_VERSION = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MarketDataStore.class);
@@ -132,13 +130,6 @@ public final class MarketDataStore implements AutoCloseable {
                 conn.setAutoCommit(false);
                 st.execute("CREATE TABLE markets(id INT AUTO_INCREMENT PRIMARY KEY, exchange VARCHAR(64) NOT NULL, "
                         + "symbol VARCHAR(64) NOT NULL, UNIQUE(exchange, symbol))");
-                st.execute("CREATE TABLE trades(market INT NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL, "
-                        + "price DOUBLE PRECISION NOT NULL, quantity DOUBLE PRECISION NOT NULL, side TINYINT NOT NULL, "
-                        + "trade_id BIGINT NOT NULL, PRIMARY KEY(market, time, seq))");
-                st.execute("CREATE TABLE quotes(market INT NOT NULL, time BIGINT NOT NULL, seq BIGINT NOT NULL, "
-                        + "bid DOUBLE PRECISION NOT NULL, bid_size DOUBLE PRECISION NOT NULL, "
-                        + "ask DOUBLE PRECISION NOT NULL, ask_size DOUBLE PRECISION NOT NULL, "
-                        + "PRIMARY KEY(market, time, seq))");
                 BarSegments.createTable(st);
                 st.execute("CREATE TABLE imports(id BIGINT AUTO_INCREMENT PRIMARY KEY, file VARCHAR(4096) NOT NULL, "
                         + "format VARCHAR(32) NOT NULL, imported_at BIGINT NOT NULL, rows_read BIGINT NOT NULL, "
@@ -176,8 +167,9 @@ public final class MarketDataStore implements AutoCloseable {
                 deleteTree(file.resolveSibling("columns")); // the column files of schema 2, now unused
             }
             // the old bar tables go only once the upgrade has committed (H2 commits around DDL)
-            st.execute("DROP TABLE IF EXISTS candles");
-            st.execute("DROP TABLE IF EXISTS quote_candles");
+            for (String old : new String[] {"candles", "quote_candles", "trades", "quotes"}) {
+                st.execute("DROP TABLE IF EXISTS " + old);
+            }
         }
     }
 
@@ -354,24 +346,10 @@ public final class MarketDataStore implements AutoCloseable {
     public TradeSeries trades(Market market, long from, long to) {
         try {
             Optional<Integer> id = marketId(market, false);
-            TradeSeries.Builder b = TradeSeries.builder(market);
             if (id.isEmpty()) {
-                return b.build();
+                return TradeSeries.builder(market).build();
             }
-            try (PreparedStatement ps = conn.prepareStatement("SELECT time, seq, price, quantity, side, trade_id "
-                    + "FROM trades WHERE market=? AND time>=? AND time<? ORDER BY time, seq")) {
-                ps.setInt(1, id.get());
-                ps.setLong(2, from);
-                ps.setLong(3, to);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        b.add(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getByte(5),
-                                rs.getLong(6));
-                    }
-                }
-            }
-            return b.build();
+            return bars.read(id.get(), BarSegments.Kind.TRADES, BarSegments.TICKS, from, to).trades(market);
         } catch (SQLException e) {
             throw new StoreException("reading trades " + market + " failed: " + e.getMessage(), e);
         }
@@ -381,24 +359,10 @@ public final class MarketDataStore implements AutoCloseable {
     public QuoteSeries quotes(Market market, long from, long to) {
         try {
             Optional<Integer> id = marketId(market, false);
-            QuoteSeries.Builder b = QuoteSeries.builder(market);
             if (id.isEmpty()) {
-                return b.build();
+                return QuoteSeries.builder(market).build();
             }
-            try (PreparedStatement ps = conn.prepareStatement("SELECT time, seq, bid, bid_size, ask, ask_size "
-                    + "FROM quotes WHERE market=? AND time>=? AND time<? ORDER BY time, seq")) {
-                ps.setInt(1, id.get());
-                ps.setLong(2, from);
-                ps.setLong(3, to);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        b.add(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
-                                rs.getDouble(6));
-                    }
-                }
-            }
-            return b.build();
+            return bars.read(id.get(), BarSegments.Kind.QUOTES, BarSegments.TICKS, from, to).quotes(market);
         } catch (SQLException e) {
             throw new StoreException("reading quotes " + market + " failed: " + e.getMessage(), e);
         }
@@ -420,25 +384,17 @@ public final class MarketDataStore implements AutoCloseable {
     /** Row counts and time ranges of everything stored: the basis of {@code atlas data list}. */
     public List<SeriesSummary> summaries() {
         List<SeriesSummary> out = new ArrayList<>();
-        String[] queries = {
-            "SELECT m.exchange, m.symbol, 'trades', NULL, COUNT(*), MIN(t.time), MAX(t.time), 0, 0 FROM trades t "
-                    + "JOIN markets m ON m.id=t.market GROUP BY m.exchange, m.symbol",
-            "SELECT m.exchange, m.symbol, 'quotes', NULL, COUNT(*), MIN(q.time), MAX(q.time), 0, 0 FROM quotes q "
-                    + "JOIN markets m ON m.id=q.market GROUP BY m.exchange, m.symbol",
-            "SELECT m.exchange, m.symbol, s.kind, s.timeframe, SUM(s.rows), MIN(s.first_time), MAX(s.last_time), "
-                    + "SUM(s.zero_volume), SUM(s.filled) FROM bar_segments s JOIN markets m ON m.id=s.market "
-                    + "GROUP BY m.exchange, m.symbol, s.kind, s.timeframe"};
-        try (Statement st = conn.createStatement()) {
-            for (String q : queries) {
-                try (ResultSet rs = st.executeQuery(q)) {
-                    while (rs.next()) {
-                        String tf = rs.getString(4);
-                        out.add(new SeriesSummary(new Market(rs.getString(1), rs.getString(2)),
-                                SeriesSummary.Kind.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)),
-                                tf == null ? null : Timeframe.parse(tf), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                                rs.getLong(8), rs.getLong(9)));
-                    }
-                }
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT m.exchange, m.symbol, s.kind, s.timeframe, SUM(s.rows), "
+                     + "MIN(s.first_time), MAX(s.last_time), SUM(s.zero_volume), SUM(s.filled) FROM bar_segments s "
+                     + "JOIN markets m ON m.id=s.market GROUP BY m.exchange, m.symbol, s.kind, s.timeframe")) {
+            while (rs.next()) {
+                String kind = rs.getString(3);
+                boolean ticks = kind.equals("trades") || kind.equals("quotes");
+                out.add(new SeriesSummary(new Market(rs.getString(1), rs.getString(2)),
+                        SeriesSummary.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)),
+                        ticks ? null : Timeframe.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                        rs.getLong(8), rs.getLong(9)));
             }
         } catch (SQLException e) {
             throw new StoreException("reading the store's summary failed: " + e.getMessage(), e);

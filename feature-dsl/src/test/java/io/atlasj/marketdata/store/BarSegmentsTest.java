@@ -67,8 +67,10 @@ class BarSegmentsTest {
             importTrades(store, "a.csv", "1385337600,800,1\n1385337660,801,1\n");
             assertThat(store.candles(BTC, Timeframe.M1).closes()).containsExactly(800.0, 801.0);
             List<Path> first = files(bars);
-            // one segment per timeframe: a day for 1s, a month for 1m to 12h, a year for days and weeks
-            assertThat(first).hasSize(Timeframe.values().length);
+            // the day's trades, and one segment per timeframe: a day for 1s, a month for 1m to 12h, a year for days
+            // and weeks
+            assertThat(first).hasSize(1 + Timeframe.values().length);
+            assertThat(first).anyMatch(p -> p.toString().contains("/trades/tick/2013-11-25."));
             assertThat(first).anyMatch(p -> p.toString().contains("/candles/1s/2013-11-25."));
             assertThat(first).anyMatch(p -> p.toString().contains("/candles/1m/2013-11-01."));
             assertThat(first).anyMatch(p -> p.toString().contains("/candles/1d/2013-01-01."));
@@ -185,10 +187,22 @@ class BarSegmentsTest {
                 + "version BIGINT NOT NULL, PRIMARY KEY(market, kind, timeframe))",
         "CREATE SEQUENCE series_version_seq START WITH 1000"};
 
-    /** Everything a store holds as bars, by series name. */
+    /** Everything a store holds (ticks and bars), by series name. */
     private static Map<String, Object> everyBar(MarketDataStore store) {
         Map<String, Object> out = new HashMap<>();
         for (Market m : List.of(BTC, EUR)) {
+            var t = store.trades(m, Long.MIN_VALUE, Long.MAX_VALUE);
+            if (!t.isEmpty()) {
+                out.put(m + " trades", List.of(Arrays.toString(t.times()), Arrays.toString(t.seqs()),
+                        Arrays.toString(t.prices()), Arrays.toString(t.quantities()), Arrays.toString(t.sides()),
+                        Arrays.toString(t.tradeIds())));
+            }
+            var q0 = store.quotes(m, Long.MIN_VALUE, Long.MAX_VALUE);
+            if (!q0.isEmpty()) {
+                out.put(m + " quotes", List.of(Arrays.toString(q0.times()), Arrays.toString(q0.seqs()),
+                        Arrays.toString(q0.bids()), Arrays.toString(q0.bidSizes()), Arrays.toString(q0.asks()),
+                        Arrays.toString(q0.askSizes())));
+            }
             for (Timeframe tf : Timeframe.values()) {
                 CandleSeries c = store.candles(m, tf);
                 if (!c.isEmpty()) {
@@ -241,6 +255,34 @@ class BarSegmentsTest {
             }
             for (Market m : List.of(BTC, EUR)) {
                 int id = store.marketId(m, false).orElseThrow();
+                var t = store.trades(m, Long.MIN_VALUE, Long.MAX_VALUE);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO trades VALUES (?,?,?,?,?,?,?)")) {
+                    for (int i = 0; i < t.size(); i++) {
+                        ps.setInt(1, id);
+                        ps.setLong(2, t.times()[i]);
+                        ps.setLong(3, t.seqs()[i]);
+                        ps.setDouble(4, t.prices()[i]);
+                        ps.setDouble(5, t.quantities()[i]);
+                        ps.setByte(6, t.sides()[i]);
+                        ps.setLong(7, t.tradeIds()[i]);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                var qt = store.quotes(m, Long.MIN_VALUE, Long.MAX_VALUE);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO quotes VALUES (?,?,?,?,?,?,?)")) {
+                    for (int i = 0; i < qt.size(); i++) {
+                        ps.setInt(1, id);
+                        ps.setLong(2, qt.times()[i]);
+                        ps.setLong(3, qt.seqs()[i]);
+                        ps.setDouble(4, qt.bids()[i]);
+                        ps.setDouble(5, qt.bidSizes()[i]);
+                        ps.setDouble(6, qt.asks()[i]);
+                        ps.setDouble(7, qt.askSizes()[i]);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
                 for (Timeframe tf : Timeframe.values()) {
                     if (version == 1 && tf == Timeframe.W1) {
                         continue;
@@ -308,7 +350,8 @@ class BarSegmentsTest {
     void aStoreOfVersionTwoHasItsBarRowsMovedIntoSegmentsWhenFirstOpened() throws Exception {
         try (MarketDataStore store = storeWithTradesAndQuotes()) {
             Map<String, Object> expected = everyBar(store);
-            assertThat(expected).containsKeys(BTC + " candles 1w", EUR + " quote bars 1d");
+            assertThat(expected).containsKeys(BTC + " candles 1w", EUR + " quote bars 1d", BTC + " trades",
+                    EUR + " quotes");
             Path legacy = legacyCopy(store, 2);
             String fingerprint;
             try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + legacy.resolve("marketdata"), "atlas",
@@ -319,7 +362,7 @@ class BarSegmentsTest {
                 assertThat(everyBar(upgraded)).isEqualTo(expected);
                 // the same content keeps its fingerprint, so featureset caches stay valid
                 assertThat(upgraded.fingerprint(BTC, Timeframe.M1, false)).isEqualTo(fingerprint);
-                assertThat(tables(upgraded.connection())).doesNotContain("CANDLES", "QUOTE_CANDLES")
+                assertThat(tables(upgraded.connection())).doesNotContain("CANDLES", "QUOTE_CANDLES", "TRADES", "QUOTES")
                         .contains("BAR_SEGMENTS");
                 // and it imports on top as a new store does
                 importTrades(upgraded, "later.csv", "1385683200,900,1\n");
