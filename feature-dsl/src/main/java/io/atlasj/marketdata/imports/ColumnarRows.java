@@ -87,8 +87,14 @@ final class ColumnarRows {
                 : OhlcvCsvParser.mapColumns(file, names, "the file's columns " + described);
     }
 
+    /**
+     * Whether a columnar file's columns are quote bars: every bid and ask open, high, low and close, and no candle
+     * close (a candle file with a bid or ask column beside its prices stays a candle file).
+     */
     private static boolean quoteBars(List<String> names) {
-        return names.stream().map(n -> n.trim().toLowerCase(java.util.Locale.ROOT)).anyMatch(QuoteBarsCsv::isBarColumn);
+        List<String> lower = names.stream().map(n -> n.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+        return QuoteBarsCsv.hasEveryBarColumn(lower)
+                && lower.stream().noneMatch(n -> "close".equals(OhlcvCsvParser.canonical(n)));
     }
 
     /**

@@ -46,6 +46,18 @@ final class QuoteBarsCsv {
         return Map.copyOf(m);
     }
 
+    /** Whether {@code names} (lower case) name every bid and ask open, high, low and close. */
+    static boolean hasEveryBarColumn(List<String> names) {
+        java.util.Set<String> found = new java.util.HashSet<>();
+        for (String n : names) {
+            String c = NAMES.get(n);
+            if (c != null) {
+                found.add(c);
+            }
+        }
+        return found.containsAll(REQUIRED.subList(1, REQUIRED.size()));
+    }
+
     /** Whether {@code name} (lower case) names a bid or ask bar's open, high, low or close. */
     static boolean isBarColumn(String name) {
         String c = NAMES.get(name);
@@ -71,7 +83,11 @@ final class QuoteBarsCsv {
         try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
             for (CsvFile.Record rec : csv) {
                 List<String> fields = rec.fields();
-                if (!sawHeader && rows == 0 && fields.stream().anyMatch(f -> isBarColumn(f.trim().toLowerCase(Locale.ROOT)))) {
+                String first = fields.get(0).trim().toLowerCase(Locale.ROOT);
+                boolean headerRow = options.columns() == null
+                        ? fields.stream().anyMatch(f -> isBarColumn(f.trim().toLowerCase(Locale.ROOT)))
+                        : !first.isEmpty() && first.matches("[a-z_ ]+"); // a header row beside --columns
+                if (!sawHeader && rows == 0 && headerRow) {
                     if (columns == null) {
                         List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
                         columns = COLUMNS.map(file, header, "the header on line " + rec.line());

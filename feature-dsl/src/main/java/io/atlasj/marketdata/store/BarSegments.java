@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * period, with H2 as their catalogue ({@code bar_segments}). An import writes whole segments, never rows: H2's row writes were the import's wall
  * (about 85% of its time, measured), and a series is read as a few sequential files instead of one JDBC row per bar.
  *
- * <p>A segment covers a UTC day for ticks and 1-second bars, a UTC month for bars from 1 minute to 12 hours, a UTC
- * year for daily and weekly bars: tens of thousands of bars at most, so an import (or a live feed's one new bar) rewrites
+ * <p>A segment covers a UTC hour of ticks, a UTC day of 1-second bars, a UTC month of bars from 1 minute to 12
+ * hours, a UTC year of daily and weekly bars: tens of thousands of bars at most, so an import (or a live feed's one new bar) rewrites
  * little. Every file gets a new name and is never changed: its file name, row count and CRC-32C are in its catalogue
  * row, written in the import's H2 transaction. The transaction's commit is the only commit point:
  * <ul>
@@ -122,8 +122,17 @@ final class BarSegments {
 
     // ---- periods
 
-    /** The start of the segment period holding time {@code t}. */
-    static long periodStart(Timeframe tf, long t) {
+    private static final long HOUR = 3_600_000L;
+
+    /**
+     * The start of the segment period of {@code kind} and {@code tf} holding time {@code t}: an hour of ticks (a busy
+     * market's day of book updates would not fit one file), a day of 1-second bars, a month of 1-minute to 12-hour bars,
+     * a year of daily and weekly ones.
+     */
+    static long periodStart(Kind kind, Timeframe tf, long t) {
+        if (kind.ticks) {
+            return Math.floorDiv(t, HOUR) * HOUR;
+        }
         if (tf.millis() < Timeframe.M1.millis()) {
             return Math.floorDiv(t, DAY) * DAY;
         }
@@ -133,7 +142,10 @@ final class BarSegments {
     }
 
     /** The start of the period after the one starting at {@code start}. */
-    static long nextPeriod(Timeframe tf, long start) {
+    static long nextPeriod(Kind kind, Timeframe tf, long start) {
+        if (kind.ticks) {
+            return start + HOUR;
+        }
         if (tf.millis() < Timeframe.M1.millis()) {
             return start + DAY;
         }
@@ -142,15 +154,17 @@ final class BarSegments {
         return next.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
-    private static String label(Timeframe tf, long period) {
-        return Instant.ofEpochMilli(period).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    /** A period's name in file names and messages: its UTC date, with the hour for ticks ({@code 2024-03-01T13}). */
+    private static String label(Kind kind, long period) {
+        String s = Instant.ofEpochMilli(period).toString(); // 2024-03-01T13:00:00Z
+        return kind.ticks ? s.substring(0, s.indexOf(':')) : s.substring(0, s.indexOf('T'));
     }
 
     // ---- reading
 
     /** The bars of a series with {@code from <= time < to}, including this transaction's changes. */
     Bars read(int market, Kind kind, Timeframe tf, long from, long to) throws SQLException {
-        long lo = from <= LOW ? Long.MIN_VALUE : periodStart(tf, from);
+        long lo = from <= LOW ? Long.MIN_VALUE : periodStart(kind, tf, from);
         TreeMap<Long, Bars> parts = new TreeMap<>();
         for (Row r : rows(market, kind, tf, lo, to)) {
             Key k = new Key(market, kind, tf, r.period);
@@ -192,7 +206,7 @@ final class BarSegments {
     private Bars load(Key k, Row r) {
         Path f = root.resolve(r.file);
         String what = k.kind.label.replace('_', ' ') + (k.kind.ticks ? "" : " at " + k.tf) + " of the period from "
-                + label(k.tf, k.period)
+                + label(k.kind, k.period)
                 + " (market id " + k.market + ")";
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -263,8 +277,8 @@ final class BarSegments {
             throw new IllegalArgumentException("bars outside 1000-01-01 to 9999-01-01 cannot be stored: " + from
                     + " to " + to);
         }
-        for (long p = periodStart(tf, from); p < to; ) {
-            long end = nextPeriod(tf, p);
+        for (long p = periodStart(kind, tf, from); p < to; ) {
+            long end = nextPeriod(kind, tf, p);
             Key k = new Key(market, kind, tf, p);
             Bars kept;
             if (from <= p && to >= end) {
@@ -325,7 +339,7 @@ final class BarSegments {
                     rs.next();
                     seq = rs.getLong(1);
                 }
-                String name = k.market + "/" + k.kind.label + "/" + tf(k.kind, k.tf) + "/" + label(k.tf, k.period) + "."
+                String name = k.market + "/" + k.kind.label + "/" + tf(k.kind, k.tf) + "/" + label(k.kind, k.period) + "."
                         + seq + ".bars";
                 Path f = root.resolve(name);
                 // a folder made here must itself survive a power loss: its parent's entry is flushed too

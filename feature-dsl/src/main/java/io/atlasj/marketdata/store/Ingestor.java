@@ -395,7 +395,7 @@ public final class Ingestor {
         Counts c = new Counts();
         for (Market m : store.markets()) {
             int id = store.marketId(m, false).orElseThrow();
-            for (Kind kind : Kind.values()) {
+            for (Kind kind : List.of(Kind.CANDLES, Kind.QUOTE_BARS)) {
                 Bars days = segments.read(id, kind, Timeframe.D1, Long.MIN_VALUE, Long.MAX_VALUE);
                 if (days.size() == 0) {
                     continue;

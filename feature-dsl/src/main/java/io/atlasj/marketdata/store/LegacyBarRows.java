@@ -44,8 +44,9 @@ final class LegacyBarRows {
                 if (range == null) {
                     continue;
                 }
-                for (long p = BarSegments.periodStart(tf, range[0]); p <= range[1]; p = BarSegments.nextPeriod(tf, p)) {
-                    long next = BarSegments.nextPeriod(tf, p);
+                for (long p = BarSegments.periodStart(kind, tf, range[0]); p <= range[1];
+                        p = BarSegments.nextPeriod(kind, tf, p)) {
+                    long next = BarSegments.nextPeriod(kind, tf, p);
                     Bars b = rows(conn, kind, market, tf, p, next);
                     if (b.size() > 0) {
                         segments.replace(market, kind, tf, p, next, b);
@@ -58,9 +59,19 @@ final class LegacyBarRows {
         return moved;
     }
 
+    /** Whether the store still has any of the old row tables. */
+    static boolean present(Connection conn) throws SQLException {
+        for (BarSegments.Kind kind : BarSegments.Kind.values()) {
+            if (tableExists(conn, kind.label)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean tableExists(Connection conn, String table) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME)=?")) {
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA='PUBLIC' AND UPPER(TABLE_NAME)=?")) {
             ps.setString(1, table.toUpperCase(java.util.Locale.ROOT));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -148,14 +148,17 @@ public final class MarketDataStore implements AutoCloseable {
                 storeId = rs.getLong(1);
                 bars = new BarSegments(conn, file.resolveSibling("bars"), storeId);
             }
-            if (found != null && found < SCHEMA_VERSION) {
+            // rows in the old tables are moved whatever the version says (a store of this version's first builds kept
+            // its ticks as rows)
+            boolean upgrade = found != null && (found < SCHEMA_VERSION || LegacyBarRows.present(conn));
+            if (upgrade) {
                 BarSegments.createTable(st);
             }
             if (firstInThisJvm) {
                 // another store object of this JVM on the same file may be between writing its files and committing
                 bars.collectGarbage();
             }
-            if (found != null && found < SCHEMA_VERSION) {
+            if (upgrade) {
                 // period by period, each committed: an upgrade stopped half-way is done again from the start, and
                 // a store of any size moves without holding its bars in memory
                 long moved = LegacyBarRows.moveIntoSegments(conn, bars);

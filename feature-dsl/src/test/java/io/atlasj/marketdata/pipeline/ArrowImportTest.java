@@ -150,6 +150,22 @@ class ArrowImportTest extends ImportFixture {
     }
 
     @Test
+    void aCandleFileWithBidAndAskCloseColumnsBesideItsPricesStaysACandleFile() throws IOException {
+        CandleSeries want = reference();
+        List<Col> cols = new ArrayList<>();
+        cols.add(new Col("date", new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC"),
+                (v, i, c) -> ((org.apache.arrow.vector.TimeStampMilliTZVector) v).setSafe(i, c.openTime(i))));
+        cols.addAll(ohlcv());
+        cols.add(price("bid_close", 3));
+        cols.add(price("ask_close", 3));
+        Path file = write("with-bid-ask.feather", want, cols, null, CompressionUtil.CodecType.NO_COMPRESSION);
+        var o = importArrow(file, arrow());
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        SameBars.assertSameCandles(store.candles(ARROW, Timeframe.M5), want);
+        assertThat(store.quoteCandles(ARROW, Timeframe.M5, Long.MIN_VALUE, Long.MAX_VALUE).size()).isZero();
+    }
+
+    @Test
     void aPandasIndexMicrosecondTimesWithoutAZoneAndFloat32PricesImport() throws IOException {
         CandleSeries want = reference();
         List<Col> cols = new ArrayList<>();

@@ -189,4 +189,17 @@ class QuotesCsvTest extends ImportFixture {
             }
         }
     }
+
+    @Test
+    void quoteBarsWithColumnsGivenSkipTheirOwnHeaderWhateverItsNames() throws IOException {
+        var o = importFile("vendor.csv", "Date,BO,BH,BL,BC,AO,AH,AL,AC\n"
+                + "2024-03-01T00:00:00Z,1.08,1.081,1.079,1.080,1.0802,1.0812,1.0792,1.0802\n"
+                + "2024-03-01T00:01:00Z,1.08,1.081,1.079,1.0805,1.0802,1.0812,1.0792,1.0807\n",
+                ImportOptions.of(ImportFormat.QUOTES_CSV, "fx", "v").withColumns(
+                        "time,bid_open,bid_high,bid_low,bid_close,ask_open,ask_high,ask_low,ask_close"));
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        assertThat(o.rowsRead()).isEqualTo(2);
+        assertThat(store.quoteCandles(new Market("fx", "v"), Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE).bidCloses())
+                .containsExactly(1.080, 1.0805);
+    }
 }

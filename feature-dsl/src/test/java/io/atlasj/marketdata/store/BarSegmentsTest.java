@@ -67,10 +67,10 @@ class BarSegmentsTest {
             importTrades(store, "a.csv", "1385337600,800,1\n1385337660,801,1\n");
             assertThat(store.candles(BTC, Timeframe.M1).closes()).containsExactly(800.0, 801.0);
             List<Path> first = files(bars);
-            // the day's trades, and one segment per timeframe: a day for 1s, a month for 1m to 12h, a year for days
+            // the hour's trades, and one segment per timeframe: a day for 1s, a month for 1m to 12h, a year for days
             // and weeks
             assertThat(first).hasSize(1 + Timeframe.values().length);
-            assertThat(first).anyMatch(p -> p.toString().contains("/trades/tick/2013-11-25."));
+            assertThat(first).anyMatch(p -> p.toString().contains("/trades/tick/2013-11-25T00."));
             assertThat(first).anyMatch(p -> p.toString().contains("/candles/1s/2013-11-25."));
             assertThat(first).anyMatch(p -> p.toString().contains("/candles/1m/2013-11-01."));
             assertThat(first).anyMatch(p -> p.toString().contains("/candles/1d/2013-01-01."));
@@ -379,8 +379,31 @@ class BarSegmentsTest {
             Path legacy = legacyCopy(store, 1);
             try (MarketDataStore upgraded = MarketDataStore.open(legacy)) {
                 assertThat(everyBar(upgraded)).isEqualTo(expected);
+                // and no series beyond those (a market of trades alone gets no weekly quote bars)
+                assertThat(seriesNames(upgraded)).isEqualTo(seriesNames(store));
             }
         }
+    }
+
+    @Test
+    void rowsLeftInTheOldTablesAreMovedWhateverTheVersionSays() throws Exception {
+        try (MarketDataStore store = storeWithTradesAndQuotes()) {
+            Map<String, Object> expected = everyBar(store);
+            Path legacy = legacyCopy(store, MarketDataStore.SCHEMA_VERSION);
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + legacy.resolve("marketdata"), "atlas",
+                    ""); Statement st = c.createStatement()) {
+                BarSegments.createTable(st);
+            }
+            try (MarketDataStore upgraded = MarketDataStore.open(legacy)) {
+                assertThat(everyBar(upgraded)).isEqualTo(expected);
+                assertThat(tables(upgraded.connection())).doesNotContain("TRADES", "QUOTES");
+            }
+        }
+    }
+
+    private static List<String> seriesNames(MarketDataStore store) {
+        return store.barSeries().stream().map(b -> b.market() + " " + b.timeframe() + " " + b.quoteBars()).sorted()
+                .toList();
     }
 
     @Test
