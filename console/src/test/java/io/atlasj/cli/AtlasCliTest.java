@@ -75,7 +75,7 @@ class AtlasCliTest {
     }
 
     @Test
-    void bundledImportListAndCandlesEndToEnd() {
+    void bundledImportListAndCandlesEndToEnd() throws java.io.IOException {
         Result imp = atlas("data", "import", "--bundled");
         assertThat(imp.code()).as(imp.err()).isZero();
         assertThat(imp.out()).contains("100,000 rows read, 100,000 inserted, 0 already present");
@@ -121,6 +121,22 @@ class AtlasCliTest {
         Result badFormat = atlas("data", "export", "--format", "xlsx");
         assertThat(badFormat.code()).isEqualTo(1);
         assertThat(badFormat.err()).contains("--format: 'xlsx' is not one of parquet, csv, arrow");
+
+        // every segment file read and checked; a flipped byte in one is named, and the exit code says so
+        Result verified = atlas("data", "verify");
+        assertThat(verified.code()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains("every checksum matches its catalogue row");
+        Path oneMinute;
+        try (var files = java.nio.file.Files.walk(home.resolve("marketdata/bars"))) {
+            oneMinute = files.filter(f -> f.toString().contains("/candles/1m/")).findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(oneMinute);
+        bytes[bytes.length / 2] ^= 1;
+        java.nio.file.Files.write(oneMinute, bytes);
+        Result damaged = atlas("data", "verify");
+        assertThat(damaged.code()).isEqualTo(1);
+        assertThat(damaged.err()).contains("damaged:").contains(oneMinute.toString()).contains("CRC-32C");
+        assertThat(damaged.out()).contains("1 damaged");
     }
 
     @Test

@@ -340,6 +340,23 @@ public final class MarketDataStore implements AutoCloseable {
         }
     }
 
+    /** The result of {@link #verify}: segment files read, their bytes, and a message per damaged one. */
+    public record Verification(int segments, long bytes, List<String> damaged) {
+        public Verification {
+            damaged = List.copyOf(damaged);
+        }
+    }
+
+    /** Reads every stored segment file and checks it against its catalogue row (size, header, CRC-32C). */
+    public Verification verify() {
+        try {
+            BarSegments.Verification v = bars.verify();
+            return new Verification(v.segments(), v.bytes(), v.damaged());
+        } catch (SQLException e) {
+            throw new StoreException("reading the store's catalogue failed: " + e.getMessage(), e);
+        }
+    }
+
     /** All candles of {@code market} and {@code tf}. */
     public CandleSeries candles(Market market, Timeframe tf) {
         return candles(market, tf, Long.MIN_VALUE, Long.MAX_VALUE);
