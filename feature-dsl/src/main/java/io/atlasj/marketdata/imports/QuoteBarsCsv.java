@@ -46,6 +46,18 @@ final class QuoteBarsCsv {
         return Map.copyOf(m);
     }
 
+    private static boolean isNumber(List<String> fields, int column) {
+        if (column >= fields.size()) {
+            return false;
+        }
+        try {
+            CsvRow.parseDouble(fields.get(column).trim());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code names} (lower case) name every bid and ask open, high, low and close. */
     static boolean hasEveryBarColumn(List<String> names) {
         java.util.Set<String> found = new java.util.HashSet<>();
@@ -83,10 +95,10 @@ final class QuoteBarsCsv {
         try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
             for (CsvFile.Record rec : csv) {
                 List<String> fields = rec.fields();
-                String first = fields.get(0).trim().toLowerCase(Locale.ROOT);
+                // with --columns, a first row whose bid open is not a number is the file's own header
                 boolean headerRow = options.columns() == null
                         ? fields.stream().anyMatch(f -> isBarColumn(f.trim().toLowerCase(Locale.ROOT)))
-                        : !first.isEmpty() && first.matches("[a-z_ ]+"); // a header row beside --columns
+                        : !isNumber(fields, columns.get("bid_open"));
                 if (!sawHeader && rows == 0 && headerRow) {
                     if (columns == null) {
                         List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();

@@ -72,7 +72,7 @@ final class BarSegments {
         final String label;
         final int doubles;
         final int longs;
-        /** Rows keyed by time and seq (the first long), in segments of a UTC day, not by a bar's open time. */
+        /** Rows keyed by time and seq (the first long), in segments of a UTC hour, not by a bar's open time. */
         final boolean ticks;
 
         Kind(String label, int doubles, int longs, boolean ticks) {
@@ -87,7 +87,7 @@ final class BarSegments {
         }
     }
 
-    /** The timeframe tick series are filed under: its periods are UTC days. */
+    /** The timeframe tick series are given in calls (their periods are UTC hours whatever it is; see periodStart). */
     static final Timeframe TICKS = Timeframe.S1;
 
     /** A series' timeframe as the catalogue and the folders name it ({@code tick} for ticks). */
@@ -495,13 +495,13 @@ final class BarSegments {
                 damaged.add(r[4] + ": of an unknown kind '" + r[1] + "'");
                 continue;
             }
-            Timeframe tf = kind.ticks ? TICKS : Timeframe.parse((String) r[2]);
-            Key k = new Key((Integer) r[0], kind, tf, (Long) r[3]);
             try {
+                Timeframe tf = kind.ticks ? TICKS : Timeframe.parse((String) r[2]);
+                Key k = new Key((Integer) r[0], kind, tf, (Long) r[3]);
                 load(k, new Row((Long) r[3], (String) r[4], (Integer) r[5], (Long) r[6]));
                 bytes += Files.size(root.resolve((String) r[4]));
-            } catch (StoreException | IOException e) {
-                damaged.add(e.getMessage());
+            } catch (StoreException | IOException | IllegalArgumentException e) {
+                damaged.add(e instanceof StoreException ? e.getMessage() : r[4] + ": " + e.getMessage());
             }
         }
         return new Verification(all.size(), bytes, damaged);
