@@ -121,8 +121,25 @@ final class OhlcvCsvParser implements FileParser {
      */
     static ParsedFile candles(Path file, ImportOptions options, Market market, Problems problems, long rows,
                               boolean sawHeader, List<long[]> times, List<double[]> values) {
+        Timeframe tf = timeframeInOrder(file, options, problems, rows, sawHeader, "data rows", times, values);
+        CandleSeries.Builder out = CandleSeries.builder(market, tf, times.size());
+        eachInOrder(tf, options, problems, times, values, (t, v) -> out.add(t, v[0], v[1], v[2], v[3], v[4], v[5],
+                (long) v[6], v[7], CandleSource.IMPORTED));
+        problems.throwIfRejected();
+        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
+                List.of(), List.of(out.build()),
+                List.of(), List.of(), 0);
+    }
+
+    /**
+     * The rules every bar file's good rows share (candles, quote bars): the file is refused when it has no rows
+     * ({@code noun} names them), or too few good ones beside bad rows; a newest-first file is turned round in place;
+     * returns the timeframe given, or the smallest step between rows.
+     */
+    static Timeframe timeframeInOrder(Path file, ImportOptions options, Problems problems, long rows,
+                                      boolean sawHeader, String noun, List<long[]> times, List<double[]> values) {
         if (rows == 0) {
-            throw new ImportException(file, sawHeader ? "a header but no data rows" : "no data rows (an empty file?)");
+            throw new ImportException(file, sawHeader ? "a header but no " + noun : "no " + noun + " (an empty file?)");
         }
         if (times.size() < 2 && problems.count() > 0) {
             // nothing (or one row) to import: the rows' own problems say why, not a generic message
@@ -133,22 +150,29 @@ final class OhlcvCsvParser implements FileParser {
             java.util.Collections.reverse(times);
             java.util.Collections.reverse(values);
         }
-        Timeframe tf = options.timeframe() != null ? options.timeframe() : inferTimeframe(file, times);
-        CandleSeries.Builder out = CandleSeries.builder(market, tf, times.size());
+        return options.timeframe() != null ? options.timeframe() : inferTimeframe(file, times);
+    }
+
+    /** Receives a bar accepted by {@link #eachInOrder}. */
+    @FunctionalInterface
+    interface BarSink {
+        void add(long time, double[] values);
+    }
+
+    /**
+     * Hands {@code out} each row that comes after the one before by whole bars of {@code tf}, within the time window;
+     * the others are bad rows at their line.
+     */
+    static void eachInOrder(Timeframe tf, ImportOptions options, Problems problems, List<long[]> times,
+                            List<double[]> values, BarSink out) {
         TimeOrder order = new TimeOrder(tf, options.timeWindow());
         for (int i = 0; i < times.size(); i++) {
             long line = times.get(i)[1];
             Problems.Sink sink = problems.sinkFor(line);
-            if (!order.accept(sink::problem, line, "time", times.get(i)[0])) {
-                continue;
+            if (order.accept(sink::problem, line, "time", times.get(i)[0])) {
+                out.add(times.get(i)[0], values.get(i));
             }
-            double[] v = values.get(i);
-            out.add(times.get(i)[0], v[0], v[1], v[2], v[3], v[4], v[5], (long) v[6], v[7], CandleSource.IMPORTED);
         }
-        problems.throwIfRejected();
-        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
-                List.of(), List.of(out.build()),
-                List.of(), List.of(), 0);
     }
 
     private static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED, "time,open,high,low,close,volume",
@@ -163,7 +187,7 @@ final class OhlcvCsvParser implements FileParser {
         return COLUMNS.map(file, names, where);
     }
 
-    static Timeframe inferTimeframe(Path file, List<long[]> times) {
+    private static Timeframe inferTimeframe(Path file, List<long[]> times) {
         long step = Long.MAX_VALUE;
         for (int i = 1; i < times.size(); i++) {
             long d = times.get(i)[0] - times.get(i - 1)[0];

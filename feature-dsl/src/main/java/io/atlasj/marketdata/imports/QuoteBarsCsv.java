@@ -158,29 +158,11 @@ final class QuoteBarsCsv {
      */
     static ParsedFile bars(Path file, ImportOptions options, Market market, Problems problems, long rows,
                            boolean sawHeader, List<long[]> times, List<double[]> values) {
-        if (rows == 0) {
-            throw new ImportException(file, sawHeader ? "a header but no quote bars" : "no quote bars (an empty file?)");
-        }
-        if (times.size() < 2 && problems.count() > 0) {
-            problems.reject("no more than " + times.size() + " of " + rows + " rows could be read");
-        }
-        if (times.size() >= 2 && times.get(0)[0] > times.get(times.size() - 1)[0]) {
-            java.util.Collections.reverse(times);
-            java.util.Collections.reverse(values);
-        }
-        Timeframe tf = options.timeframe() != null ? options.timeframe() : OhlcvCsvParser.inferTimeframe(file, times);
+        Timeframe tf = OhlcvCsvParser.timeframeInOrder(file, options, problems, rows, sawHeader, "quote bars", times,
+                values);
         QuoteCandleSeries.Builder out = QuoteCandleSeries.builder(market, tf);
-        TimeOrder order = new TimeOrder(tf, options.timeWindow());
-        for (int i = 0; i < times.size(); i++) {
-            long line = times.get(i)[1];
-            Problems.Sink sink = problems.sinkFor(line);
-            if (!order.accept(sink::problem, line, "time", times.get(i)[0])) {
-                continue;
-            }
-            double[] v = values.get(i);
-            out.add(times.get(i)[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                    CandleSource.IMPORTED);
-        }
+        OhlcvCsvParser.eachInOrder(tf, options, problems, times, values, (t, v) -> out.add(t, v[0], v[1], v[2], v[3],
+                v[4], v[5], v[6], v[7], v[8], v[9], CandleSource.IMPORTED));
         problems.throwIfRejected();
         return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(), List.of(), List.of(),
                 List.of(), List.of(out.build()), 0);

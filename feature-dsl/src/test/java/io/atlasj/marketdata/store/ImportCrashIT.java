@@ -93,16 +93,7 @@ class ImportCrashIT {
             assertThat(volume).isCloseTo(tradeVolume, org.assertj.core.api.Assertions.within(1e-6));
             // the bar segments on disk are exactly those the committed imports name: what the killed import wrote
             // before its commit, or what a commit replaced, went when the store was opened again
-            List<Path> named = new ArrayList<>();
-            try (var st = store.connection().createStatement();
-                 var rs = st.executeQuery("SELECT file FROM bar_segments")) {
-                while (rs.next()) {
-                    named.add(storeDir.resolve("bars").resolve(rs.getString(1)));
-                }
-            }
-            try (var onDisk = Files.walk(storeDir.resolve("bars"))) {
-                assertThat(onDisk.filter(Files::isRegularFile).toList()).containsExactlyInAnyOrderElementsOf(named);
-            }
+            LegacyStores.assertOnlyNamedFiles(store, storeDir);
         }
     }
 

@@ -17,12 +17,33 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Stores of the schema versions before segments (their series as H2 rows), made from a current store's content. */
+/**
+ * Stores of the schema versions before segments (their series as H2 rows), made from a current store's content, and
+ * the check shared by the crash tests that a store holds no segment file its catalogue does not name.
+ */
 final class LegacyStores {
     static final Market BTC = new Market("bitstamp", "btc_usd");
     static final Market EUR = new Market("fx", "eur_usd");
 
     private LegacyStores() {
+    }
+
+    /**
+     * The segment files on disk under {@code storeDir} are exactly those the store's committed catalogue names: what a
+     * killed process wrote before its commit, or what a commit replaced, went when the store was opened again.
+     */
+    static void assertOnlyNamedFiles(MarketDataStore store, Path storeDir) throws SQLException, java.io.IOException {
+        List<Path> named = new ArrayList<>();
+        try (Statement st = store.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT file FROM bar_segments")) {
+            while (rs.next()) {
+                named.add(storeDir.resolve("bars").resolve(rs.getString(1)));
+            }
+        }
+        try (var onDisk = java.nio.file.Files.walk(storeDir.resolve("bars"))) {
+            org.assertj.core.api.Assertions.assertThat(onDisk.filter(java.nio.file.Files::isRegularFile).toList())
+                    .containsExactlyInAnyOrderElementsOf(named);
+        }
     }
 
     static final String[] LEGACY_TABLES = {

@@ -12,7 +12,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -111,16 +110,7 @@ class UpgradeCrashIT {
             try (MarketDataStore store = MarketDataStore.open(at)) {
                 assertThat(LegacyStores.everyBar(store)).as("killed at %.0f%% of %d files", 100 * fraction, files)
                         .isEqualTo(expected);
-                List<Path> named = new ArrayList<>();
-                try (var st = store.connection().createStatement();
-                     var rs = st.executeQuery("SELECT file FROM bar_segments")) {
-                    while (rs.next()) {
-                        named.add(at.resolve("bars").resolve(rs.getString(1)));
-                    }
-                }
-                try (var onDisk = Files.walk(at.resolve("bars"))) {
-                    assertThat(onDisk.filter(Files::isRegularFile).toList()).containsExactlyInAnyOrderElementsOf(named);
-                }
+                LegacyStores.assertOnlyNamedFiles(store, at);
             }
         }
     }
