@@ -1,14 +1,10 @@
 package io.atlasj.trainer.model;
 
 import io.atlasj.workspec.ModelType;
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The forward and backward pass of an {@link SdNet} LSTM or BiLSTM written out, for training and prediction: the
@@ -18,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: in ND4J 1.0.0-M2.1 the fused {@code lstmLayer_bp} op takes about five times its forward pass, and each
  * small ND4J op costs some 20 us of overhead on this hardware, which a step-by-step LSTM pays a dozen times per step.
  * Here the matrix products go to BLAS through ND4J (the input projection of all steps, and after the loop the
- * weight gradients and the input gradient, as one product each; per step only the recurrent product), the gates'
- * sigmoids and tanhs are one vectorised ND4J sigmoid per step (tanh(v) = 2 sigmoid(2v) - 1), and the rest of the
- * element-wise arithmetic runs in plain Java loops over the batch, which the JIT vectorises.
+ * weight gradients and the input gradient, as one product each; per step only the recurrent product), and the rest,
+ * the gates' sigmoids and tanhs included ({@link #tanh}: a float approximation made of arithmetic only), runs in
+ * plain Java loops over the batch, which the JIT vectorises.
  *
  * <p>Layout: feature-major and time-second, a sequence of width w is a float array [w][steps][batch], so it is also
  * the [w, steps x batch] matrix the big products take, and a step of one feature is a contiguous run of the batch.
@@ -32,6 +28,18 @@ final class LstmKernel {
     private final int[] units;
     private final int nIn;
     private final boolean classify;
+    // native buffers for the products, kept between batches (so a kernel serves one thread at a time)
+    private final Blas.Buf[] xs; // each layer's input, for its backward pass
+    private final Blas.Buf wx = new Blas.Buf();
+    private final Blas.Buf wr = new Blas.Buf();
+    private final Blas.Buf zs = new Blas.Buf();
+    private final Blas.Buf hs = new Blas.Buf();
+    private final Blas.Buf recs = new Blas.Buf();
+    private final Blas.Buf dzs = new Blas.Buf();
+    private final Blas.Buf dzStep = new Blas.Buf();
+    private final Blas.Buf dhs = new Blas.Buf();
+    private final Blas.Buf hPrevs = new Blas.Buf();
+    private final Blas.Buf out = new Blas.Buf();
 
     LstmKernel(SdNet net) {
         if (net.arch.type() != ModelType.LSTM && net.arch.type() != ModelType.BILSTM) {
@@ -45,6 +53,10 @@ final class LstmKernel {
         this.units = hidden.stream().mapToInt(Integer::intValue).toArray();
         this.nIn = net.arch.nIn();
         this.classify = net.arch.heads().get(0).classify();
+        this.xs = new Blas.Buf[units.length];
+        for (int l = 0; l < units.length; l++) {
+            xs[l] = new Blas.Buf();
+        }
         if (net.params.isEmpty()) {
             net.build(false); // creates the weights from the seed
         }
@@ -58,7 +70,8 @@ final class LstmKernel {
     private static final class Layer {
         int in;
         int u;
-        INDArray x; // [in, T*B], the layer's input (after the previous layer's dropout)
+        // the layer's input (after the previous layer's dropout) is in xs[l]: [in, T*B], the first's [T*B, in]
+        boolean rowMajor; // x is [T*B, in]: row t*B + b is step t of window b
         float[] h; // [u*dirs][T][B], its output before dropout
         float[] mask; // [u*dirs][T][B] keep-mask on the output, or null
         float[][] gates = new float[2][]; // per direction [4u][T][B]: i, f, g, o after their activations
@@ -76,9 +89,9 @@ final class LstmKernel {
     }
 
     /** The forward pass for x [batch, steps, nIn]: [batch, k] class probabilities or values. */
-    INDArray predict(INDArray x) {
+    synchronized INDArray predict(INDArray x) {
         Forward f = forward(x, Map.of());
-        return Nd4j.create(f.out, new long[] {f.batch, f.out.length / Math.max(1, f.batch)}, 'c');
+        return Floats.array(f.out, f.batch, f.out.length / Math.max(1, f.batch));
     }
 
     private Forward forward(INDArray xNts, Map<String, INDArray> dropout) {
@@ -88,13 +101,11 @@ final class LstmKernel {
         f.batch = batch;
         f.steps = steps;
         f.layers = new Layer[units.length];
-        float[] v = xNts.dup('c').data().asFloat(); // [B][T][nIn]
-        float[] in = new float[nIn * steps * batch];
+        float[] v = Floats.of(xNts); // [B][T][nIn]
+        float[] in = new float[nIn * steps * batch]; // [T][B][nIn]: whole rows copied, no scattered writes
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
-                for (int k = 0; k < nIn; k++) {
-                    in[(k * steps + t) * batch + b] = v[(b * steps + t) * nIn + k];
-                }
+                System.arraycopy(v, (b * steps + t) * nIn, in, (t * batch + b) * nIn, nIn);
             }
         }
         int width = nIn;
@@ -102,7 +113,8 @@ final class LstmKernel {
             Layer layer = new Layer();
             layer.in = width;
             layer.u = units[l];
-            layer.x = Nd4j.create(in, new long[] {width, (long) steps * batch}, 'c');
+            layer.rowMajor = l == 0;
+            xs[l].put(in);
             int w = layer.u * dirs;
             layer.h = new float[w * steps * batch];
             for (int d = 0; d < dirs; d++) {
@@ -112,7 +124,7 @@ final class LstmKernel {
             in = layer.h;
             INDArray m = l < units.length - 1 ? dropout.get("drop_lstm" + l) : null; // [B, T, w]
             if (m != null) {
-                float[] mv = m.dup('c').data().asFloat();
+                float[] mv = Floats.of(m);
                 layer.mask = new float[w * steps * batch];
                 in = new float[w * steps * batch];
                 for (int b = 0; b < batch; b++) {
@@ -138,7 +150,7 @@ final class LstmKernel {
         }
         INDArray m = dropout.get("drop_lstm" + (units.length - 1)); // [B, width]
         if (m != null) {
-            float[] mv = m.dup('c').data().asFloat();
+            float[] mv = Floats.of(m);
             f.featureMask = new float[width * batch];
             for (int b = 0; b < batch; b++) {
                 for (int j = 0; j < width; j++) {
@@ -148,8 +160,8 @@ final class LstmKernel {
             }
         }
         f.features = features;
-        float[] hw = net.params.get("head0_W").dup('c').data().asFloat(); // [width, k]
-        float[] hb = net.params.get("head0_b").dup('c').data().asFloat();
+        float[] hw = Floats.of(net.params.get("head0_W")); // [width, k]
+        float[] hb = Floats.of(net.params.get("head0_b"));
         int k = hb.length;
         float[] out = new float[batch * k];
         for (int b = 0; b < batch; b++) {
@@ -186,98 +198,117 @@ final class LstmKernel {
         int u = layer.u;
         int g4 = 4 * u;
         int tb = steps * batch;
+        int n = u * batch; // one gate (or the cell, or h) of one step: [u][B]
         // the input projection of every step at once: [4u, in] x [in, T*B]
-        float[] z = Nd4j.gemm(weights("lstm" + l + "_Wx", d), layer.x, true, false).dup('c').data().asFloat();
-        float[] bias = weights("lstm" + l + "_b", d).dup('c').data().asFloat();
-        INDArray wr = weights("lstm" + l + "_Wr", d); // [u, 4u]
-        INDArray hBuf = Nd4j.create(DataType.FLOAT, u, batch);
-        INDArray rBuf = Nd4j.create(DataType.FLOAT, g4, batch);
-        INDArray zBuf = Nd4j.create(DataType.FLOAT, g4, batch);
-        INDArray cBuf = Nd4j.create(DataType.FLOAT, u, batch);
-        FloatBuffer hIn = floats(hBuf);
-        FloatBuffer rOut = floats(rBuf);
-        FloatBuffer zIo = floats(zBuf);
-        FloatBuffer cIo = floats(cBuf);
-        float[] rec = new float[g4 * batch];
-        float[] step = new float[g4 * batch]; // this step's gates, [4u][B]
-        float[] cs = new float[u * batch];
+        wx.put(Floats.of(weights("lstm" + l + "_Wx", d))); // [in, 4u]
+        Blas.gemm(true, layer.rowMajor, g4, tb, layer.in, wx, xs[l], 0f, zs);
+        float[] z = new float[g4 * tb];
+        zs.get(z);
+        float[] bias = Floats.of(weights("lstm" + l + "_b", d));
+        wr.put(Floats.of(weights("lstm" + l + "_Wr", d))); // [u, 4u]
+        // the step's values, each [u][B] and read with the same index, so that the JIT vectorises every loop (with
+        // two arrays at different offsets, or two stores in one loop, C2 cannot rule out aliasing and does not)
+        float[][] gate = new float[4][n]; // i, f, g, o
+        float[][] rec = new float[4][n]; // Wr' h_prev by gate, zero before the first step
+        float[] cPrev = new float[n];
+        float[] cNow = new float[n];
+        float[] tcNow = new float[n];
+        float[] hNow = new float[n];
         float[] c = new float[u * tb];
         float[] tc = new float[u * tb];
         float[] h = layer.h;
         int hRow = d * u;
         for (int s = 0; s < steps; s++) {
             int t = d == 0 ? s : steps - 1 - s;
-            int prev = d == 0 ? t - 1 : t + 1;
-            if (s > 0) { // + Wr' h_prev
-                hIn.clear();
+            if (s > 0) { // + Wr' h_prev: the step's one native call
+                hs.put(hNow);
+                Blas.gemm(true, false, g4, batch, u, wr, hs, 0f, recs);
+                for (int q = 0; q < 4; q++) {
+                    recs.get(q * n, rec[q], 0, n);
+                }
+                float[] swap = cPrev;
+                cPrev = cNow;
+                cNow = swap;
+            }
+            for (int q = 0; q < 4; q++) { // i, f and o sigmoids, the candidate g a tanh
+                float[] g = gate[q];
+                float[] r = rec[q];
+                gather(z, q * u, u, steps, t, batch, g);
                 for (int j = 0; j < u; j++) {
-                    hIn.put(h, ((hRow + j) * steps + prev) * batch, batch);
-                }
-                Nd4j.gemm(wr, hBuf, rBuf, true, false, 1.0, 0.0);
-                rOut.clear();
-                rOut.get(rec);
-            }
-            // pre-activations; the candidate's doubled, as tanh(v) = 2 sigmoid(2v) - 1: one vectorised ND4J sigmoid
-            // over the step's gates (Math.exp in a Java loop costs some 16 ns a value)
-            for (int r = 0; r < g4; r++) {
-                int at = (r * steps + t) * batch;
-                float br = bias[r];
-                float scale = r >= 2 * u && r < 3 * u ? 2f : 1f;
-                int o = r * batch;
-                if (s > 0) {
-                    for (int b = 0; b < batch; b++) {
-                        step[o + b] = scale * (z[at + b] + br + rec[o + b]);
-                    }
-                } else {
-                    for (int b = 0; b < batch; b++) {
-                        step[o + b] = scale * (z[at + b] + br);
+                    float br = bias[q * u + j];
+                    int end = (j + 1) * batch;
+                    if (q == 2) {
+                        for (int k = j * batch; k < end; k++) {
+                            g[k] = tanh(g[k] + br + r[k]);
+                        }
+                    } else {
+                        for (int k = j * batch; k < end; k++) {
+                            g[k] = sigmoid(g[k] + br + r[k]);
+                        }
                     }
                 }
+                scatter(g, z, q * u, u, steps, t, batch);
             }
-            zIo.clear();
-            zIo.put(step);
-            Nd4j.exec(new Sigmoid(zBuf, zBuf));
-            zIo.clear();
-            zIo.get(step);
-            for (int i = 2 * u * batch; i < 3 * u * batch; i++) {
-                step[i] = 2 * step[i] - 1;
+            float[] gi = gate[0];
+            float[] gf = gate[1];
+            float[] gg = gate[2];
+            float[] go = gate[3];
+            for (int k = 0; k < n; k++) { // c_prev is zero before the first step
+                cNow[k] = gi[k] * gg[k] + gf[k] * cPrev[k];
             }
-            for (int r = 0; r < g4; r++) {
-                System.arraycopy(step, r * batch, z, (r * steps + t) * batch, batch);
+            for (int k = 0; k < n; k++) {
+                tcNow[k] = tanh(cNow[k]);
             }
-            for (int j = 0; j < u; j++) {
-                int i0 = j * batch;
-                int f0 = (u + j) * batch;
-                int g0 = (2 * u + j) * batch;
-                int ap = (j * steps + prev) * batch;
-                for (int b = 0; b < batch; b++) {
-                    cs[i0 + b] = step[i0 + b] * step[g0 + b] + (s > 0 ? step[f0 + b] * c[ap + b] : 0f);
-                }
+            for (int k = 0; k < n; k++) {
+                hNow[k] = go[k] * tcNow[k];
             }
-            for (int i = 0; i < cs.length; i++) {
-                step[i] = 2 * cs[i]; // [u][B] scratch for tanh(c)
-            }
-            cIo.clear();
-            cIo.put(step, 0, cs.length);
-            Nd4j.exec(new Sigmoid(cBuf, cBuf));
-            cIo.clear();
-            cIo.get(rec, 0, cs.length); // rec is free until the next step
-            for (int j = 0; j < u; j++) {
-                int ac = (j * steps + t) * batch;
-                int ao = ((3 * u + j) * steps + t) * batch;
-                int ah = ((hRow + j) * steps + t) * batch;
-                for (int b = 0; b < batch; b++) {
-                    float cv = cs[j * batch + b];
-                    float th = 2 * rec[j * batch + b] - 1;
-                    c[ac + b] = cv;
-                    tc[ac + b] = th;
-                    h[ah + b] = z[ao + b] * th;
-                }
-            }
+            scatter(cNow, c, 0, u, steps, t, batch);
+            scatter(tcNow, tc, 0, u, steps, t, batch);
+            scatter(hNow, h, hRow, u, steps, t, batch);
         }
         layer.gates[d] = z;
         layer.cells[d] = c;
         layer.tanhCells[d] = tc;
+    }
+
+    /** Rows {@code from .. from + rows} of a [w][T][B] sequence at step {@code t} into {@code to}, [rows][B]. */
+    private static void gather(float[] seq, int from, int rows, int steps, int t, int batch, float[] to) {
+        for (int j = 0; j < rows; j++) {
+            System.arraycopy(seq, ((from + j) * steps + t) * batch, to, j * batch, batch);
+        }
+    }
+
+    /** The reverse of {@link #gather}: [rows][B] into rows {@code from ..} of a [w][T][B] sequence at step t. */
+    private static void scatter(float[] step, float[] seq, int from, int rows, int steps, int t, int batch) {
+        for (int j = 0; j < rows; j++) {
+            System.arraycopy(step, j * batch, seq, ((from + j) * steps + t) * batch, batch);
+        }
+    }
+
+    /**
+     * tanh in float precision (within 4e-7 of the exact value everywhere) with multiplications, additions and one
+     * division only, so the JIT vectorises the loops that call it: a rational minimax approximation of odd degree 13
+     * over even degree 6 on [-7.9, 7.9], where float tanh reaches 1. ND4J's transform (a scalar libm call a value, and
+     * some 20 us a call) and Math.tanh (some 16 ns a value) were a fifth of an epoch.
+     */
+    static float tanh(float v) {
+        float x = Math.max(-7.9053111f, Math.min(7.9053111f, v));
+        float x2 = x * x;
+        float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+        p = x2 * p + -8.60467152213735e-11f;
+        p = x2 * p + 5.12229709037114e-08f;
+        p = x2 * p + 1.48572235717979e-05f;
+        p = x2 * p + 6.37261928875436e-04f;
+        p = x2 * p + 4.89352455891786e-03f;
+        float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+        q = x2 * q + 2.26843463243900e-03f;
+        q = x2 * q + 4.89352518554385e-03f;
+        return x * p / q;
+    }
+
+    /** The logistic sigmoid through {@link #tanh}: 1 / (1 + e^-v) = (1 + tanh(v / 2)) / 2. */
+    static float sigmoid(float v) {
+        return 0.5f + 0.5f * tanh(0.5f * v);
     }
 
     /**
@@ -285,12 +316,12 @@ final class LstmKernel {
      * times {@code lambda}) and its gradients. {@code y} [B, k], {@code w} [B], {@code dropout} the keep-masks by the
      * graph's placeholder names.
      */
-    Pass lossAndGradients(INDArray x, INDArray y, INDArray w, double lambda, Map<String, INDArray> dropout) {
+    synchronized Pass lossAndGradients(INDArray x, INDArray y, INDArray w, double lambda, Map<String, INDArray> dropout) {
         Forward f = forward(x, dropout);
         int batch = f.batch;
         int steps = f.steps;
-        float[] lab = y.dup('c').data().asFloat();
-        float[] wt = w.dup('c').data().asFloat();
+        float[] lab = Floats.of(y);
+        float[] wt = Floats.of(w);
         int k = f.out.length / batch;
         float[] dLogits = new float[batch * k];
         double loss = 0;
@@ -310,7 +341,7 @@ final class LstmKernel {
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         int width = f.features.length / batch;
-        float[] hw = net.params.get("head0_W").dup('c').data().asFloat(); // [width, k]
+        float[] hw = Floats.of(net.params.get("head0_W")); // [width, k]
         float[] gw = new float[width * k];
         float[] gb = new float[k];
         float[] dFeatures = new float[width * batch];
@@ -341,16 +372,16 @@ final class LstmKernel {
         for (int l = units.length - 1; l >= 0; l--) {
             Layer layer = f.layers[l];
             float[] dIn = l > 0 ? new float[layer.in * steps * batch] : null;
-            INDArray gWx = Nd4j.zeros(DataType.FLOAT, net.params.get("lstm" + l + "_Wx").shape());
-            INDArray gWr = Nd4j.zeros(DataType.FLOAT, net.params.get("lstm" + l + "_Wr").shape());
-            INDArray gB = Nd4j.zeros(DataType.FLOAT, net.params.get("lstm" + l + "_b").shape());
+            // a BiLSTM's weights are [2, ...]: direction d's gradients are the d-th contiguous block
+            float[] gWx = new float[dirs * layer.in * 4 * layer.u];
+            float[] gWr = new float[dirs * layer.u * 4 * layer.u];
+            float[] gB = new float[dirs * 4 * layer.u];
             for (int d = 0; d < dirs; d++) {
-                backward(l, d, layer, dOut, dIn, bi ? gWx.slice(d) : gWx, bi ? gWr.slice(d) : gWr,
-                        bi ? gB.slice(d) : gB, steps, batch);
+                backward(l, d, layer, dOut, dIn, gWx, gWr, gB, steps, batch);
             }
-            grads.put("lstm" + l + "_Wx", gWx);
-            grads.put("lstm" + l + "_Wr", gWr);
-            grads.put("lstm" + l + "_b", gB);
+            grads.put("lstm" + l + "_Wx", Floats.array(gWx, net.params.get("lstm" + l + "_Wx").shape()));
+            grads.put("lstm" + l + "_Wr", Floats.array(gWr, net.params.get("lstm" + l + "_Wr").shape()));
+            grads.put("lstm" + l + "_b", Floats.array(gB, net.params.get("lstm" + l + "_b").shape()));
             if (l > 0) {
                 float[] mask = f.layers[l - 1].mask;
                 if (mask != null) {
@@ -361,84 +392,114 @@ final class LstmKernel {
                 dOut = dIn;
             }
         }
-        grads.put("head0_W", Nd4j.create(gw, new long[] {width, k}, 'c'));
-        grads.put("head0_b", Nd4j.create(gb, new long[] {k}, 'c'));
+        grads.put("head0_W", Floats.array(gw, width, k));
+        grads.put("head0_b", Floats.array(gb, k));
         return new Pass(loss, grads);
     }
 
     /** Backpropagation through time of one direction of layer {@code l}: adds to the gradients and to dIn. */
-    private void backward(int l, int d, Layer layer, float[] dOut, float[] dIn, INDArray gWx, INDArray gWr,
-                          INDArray gB, int steps, int batch) {
+    private void backward(int l, int d, Layer layer, float[] dOut, float[] dIn, float[] gWx, float[] gWr, float[] gB,
+                          int steps, int batch) {
         int u = layer.u;
         int g4 = 4 * u;
         int tb = steps * batch;
+        int n = u * batch;
         float[] a = layer.gates[d];
         float[] c = layer.cells[d];
         float[] tc = layer.tanhCells[d];
         float[] h = layer.h;
         int hRow = d * u;
-        INDArray wr = weights("lstm" + l + "_Wr", d); // [u, 4u]
-        INDArray dzBuf = Nd4j.create(DataType.FLOAT, g4, batch);
-        INDArray dhBuf = Nd4j.create(DataType.FLOAT, u, batch);
-        FloatBuffer dzIn = floats(dzBuf);
-        FloatBuffer dhOut = floats(dhBuf);
+        wr.put(Floats.of(weights("lstm" + l + "_Wr", d))); // [u, 4u]
+        dzStep.size(g4 * batch);
         float[] dz = new float[g4 * tb];
         float[] hPrev = new float[u * tb]; // h of the step before each step (zero before the first)
-        float[] dhNext = new float[u * batch];
-        float[] dcNext = new float[u * batch];
+        // the step's values, [u][B] each, one store a loop (see forward)
+        float[] gi = new float[n];
+        float[] gf = new float[n];
+        float[] gg = new float[n];
+        float[] go = new float[n];
+        float[] th = new float[n];
+        float[] cPrev = new float[n];
+        float[] dh = new float[n];
+        float[] dc = new float[n];
+        float[] dhNext = new float[n]; // from the step after, zero at the last
+        float[] dcNext = new float[n];
+        float[][] dzg4 = {new float[n], new float[n], new float[n], new float[n]}; // i, f, g, o
         for (int s = steps - 1; s >= 0; s--) {
             int t = d == 0 ? s : steps - 1 - s;
             int prev = d == 0 ? t - 1 : t + 1;
-            for (int j = 0; j < u; j++) {
-                int ai = (j * steps + t) * batch;
-                int af = ((u + j) * steps + t) * batch;
-                int ag = ((2 * u + j) * steps + t) * batch;
-                int ao = ((3 * u + j) * steps + t) * batch;
-                int ac = (j * steps + t) * batch;
-                int ap = (j * steps + prev) * batch;
-                int ah = ((hRow + j) * steps + t) * batch;
-                int an = j * batch;
-                for (int b = 0; b < batch; b++) {
-                    float dh = dOut[ah + b] + (s < steps - 1 ? dhNext[an + b] : 0f);
-                    float o = a[ao + b];
-                    float th = tc[ac + b];
-                    float dc = dh * o * (1 - th * th) + (s < steps - 1 ? dcNext[an + b] : 0f);
-                    float i = a[ai + b];
-                    float g = a[ag + b];
-                    float fg = a[af + b];
-                    dz[ao + b] = dh * th * o * (1 - o);
-                    dz[ai + b] = dc * g * i * (1 - i);
-                    dz[ag + b] = dc * i * (1 - g * g);
-                    dz[af + b] = s > 0 ? dc * c[ap + b] * fg * (1 - fg) : 0f;
-                    dcNext[an + b] = dc * fg;
-                }
-                if (s > 0) {
-                    System.arraycopy(h, ((hRow + j) * steps + prev) * batch, hPrev, ac, batch);
-                }
+            gather(a, 0, u, steps, t, batch, gi);
+            gather(a, u, u, steps, t, batch, gf);
+            gather(a, 2 * u, u, steps, t, batch, gg);
+            gather(a, 3 * u, u, steps, t, batch, go);
+            gather(tc, 0, u, steps, t, batch, th);
+            gather(dOut, hRow, u, steps, t, batch, dh);
+            if (s > 0) {
+                gather(c, 0, u, steps, prev, batch, cPrev);
+            } else {
+                java.util.Arrays.fill(cPrev, 0f);
+            }
+            for (int k = 0; k < n; k++) {
+                dh[k] += dhNext[k];
+            }
+            for (int k = 0; k < n; k++) {
+                dc[k] = dh[k] * go[k] * (1 - th[k] * th[k]) + dcNext[k];
+            }
+            float[] dzi = dzg4[0];
+            float[] dzf = dzg4[1];
+            float[] dzg = dzg4[2];
+            float[] dzo = dzg4[3];
+            for (int k = 0; k < n; k++) {
+                dzo[k] = dh[k] * th[k] * go[k] * (1 - go[k]);
+            }
+            for (int k = 0; k < n; k++) {
+                dzi[k] = dc[k] * gg[k] * gi[k] * (1 - gi[k]);
+            }
+            for (int k = 0; k < n; k++) {
+                dzg[k] = dc[k] * gi[k] * (1 - gg[k] * gg[k]);
+            }
+            for (int k = 0; k < n; k++) { // c_prev is zero before the first step
+                dzf[k] = dc[k] * cPrev[k] * gf[k] * (1 - gf[k]);
+            }
+            for (int k = 0; k < n; k++) {
+                dcNext[k] = dc[k] * gf[k];
+            }
+            for (int q = 0; q < 4; q++) {
+                scatter(dzg4[q], dz, q * u, u, steps, t, batch);
             }
             if (s > 0) { // dh_prev = Wr dz
-                dzIn.clear();
-                for (int r = 0; r < g4; r++) {
-                    dzIn.put(dz, (r * steps + t) * batch, batch);
+                for (int j = 0; j < u; j++) {
+                    System.arraycopy(h, ((hRow + j) * steps + prev) * batch, hPrev, (j * steps + t) * batch, batch);
                 }
-                Nd4j.gemm(wr, dzBuf, dhBuf, false, false, 1.0, 0.0);
-                dhOut.clear();
-                dhOut.get(dhNext);
+                for (int q = 0; q < 4; q++) {
+                    dzStep.put(q * n, dzg4[q]);
+                }
+                Blas.gemm(false, false, u, batch, g4, wr, dzStep, 0f, dhs);
+                dhs.get(dhNext);
             }
         }
-        INDArray dZ = Nd4j.create(dz, new long[] {g4, tb}, 'c');
-        Nd4j.gemm(layer.x, dZ, gWx, false, true, 1.0, 1.0); // [in, T*B] x [T*B, 4u]
-        Nd4j.gemm(Nd4j.create(hPrev, new long[] {u, tb}, 'c'), dZ, gWr, false, true, 1.0, 1.0);
-        gB.addi(dZ.sum(1));
+        int in = layer.in;
+        dzs.put(dz);
+        Blas.gemm(layer.rowMajor, true, in, g4, tb, xs[l], dzs, 0f, out); // [in, T*B] x [T*B, 4u]
+        out.get(0, gWx, d * in * g4, in * g4);
+        hPrevs.put(hPrev);
+        Blas.gemm(false, true, u, g4, tb, hPrevs, dzs, 0f, out); // [u, T*B] x [T*B, 4u]
+        out.get(0, gWr, d * u * g4, u * g4);
+        for (int r = 0; r < g4; r++) {
+            double sum = 0;
+            for (int i = r * tb; i < (r + 1) * tb; i++) {
+                sum += dz[i];
+            }
+            gB[d * g4 + r] = (float) sum;
+        }
         if (dIn != null) { // [in, 4u] x [4u, T*B]
-            float[] dx = Nd4j.gemm(weights("lstm" + l + "_Wx", d), dZ, false, false).dup('c').data().asFloat();
+            wx.put(Floats.of(weights("lstm" + l + "_Wx", d)));
+            Blas.gemm(false, false, in, tb, g4, wx, dzs, 0f, out);
+            float[] dx = new float[in * tb];
+            out.get(dx);
             for (int i = 0; i < dx.length; i++) {
                 dIn[i] += dx[i];
             }
         }
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        return a.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
     }
 }

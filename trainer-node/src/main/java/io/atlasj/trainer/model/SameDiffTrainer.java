@@ -483,8 +483,8 @@ final class SameDiffTrainer {
             for (int b = 0; b < which.length; b++) {
                 w[b] = known == 0 ? 0 : w[b] / known;
             }
-            ph.put(SdNet.label(h), Nd4j.create(y));
-            ph.put(SdNet.weight(h), Nd4j.create(w, new long[] {which.length}, 'c'));
+            ph.put(SdNet.label(h), Floats.matrix(y, head.width()));
+            ph.put(SdNet.weight(h), Floats.array(w, which.length));
             ph.put(SdNet.lambda(h), Nd4j.scalar((float) lambdas[h]));
         }
     }
@@ -558,7 +558,7 @@ final class SameDiffTrainer {
         for (int i = 0; i < m.length; i++) {
             m[i] = rnd.nextDouble() < p ? 0f : keep;
         }
-        return Nd4j.create(m, new long[] {rows, width}, 'c');
+        return Floats.array(m, rows, width);
     }
 
     /** Rows {@code at} of a [batch, ...] or [batch] array. */
@@ -609,8 +609,10 @@ final class SameDiffTrainer {
                         : infer.sd().output(in, infer.outputs());
                 for (int h = 0; h < heads; h++) {
                     INDArray o = r.get(infer.outputs().get(h));
+                    int w = (int) o.size(1);
+                    float[] flat = Floats.of(o); // one copy: a row view per row costs more than the pass
                     for (int b = 0; b < rows.length; b++) {
-                        out[h][rows[b]] = o.getRow(b).toFloatVector();
+                        out[h][rows[b]] = java.util.Arrays.copyOfRange(flat, b * w, (b + 1) * w);
                     }
                 }
             }

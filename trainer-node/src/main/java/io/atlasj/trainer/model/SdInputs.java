@@ -7,22 +7,48 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The input placeholders of an {@link SdNet} for some rows of a part: plain rows (multi-task), windows of one
  * length (LSTM), masked windows (transformer), or one masked window per timeframe plus the timeframe mask (hybrid). Also the hybrid's next-candle
- * targets. Nothing here looks past a row's own time for inputs.
+ * targets. Nothing here looks past a row's own time for inputs. For LSTMs the context is read once, when the inputs are
+ * made (as floats, and each row's unbroken run): a changed context needs new inputs.
  */
 final class SdInputs {
     private final SdNet.Arch arch;
     private final PreparedData data;
+
+    /**
+     * For each matrix row, how many rows just before it extend its unbroken run (adjacent bars, every value finite),
+     * or null when the network reads no LSTM windows. Computed once, so a window's length costs nothing per batch.
+     */
+    private final int[] before;
+    /** LSTMs: the context's rows as floats, [rows][nIn], non-finite values as 0, so a window is one array copy. */
+    private final float[] rows;
 
     SdInputs(SdNet.Arch arch, PreparedData data) {
         this.arch = arch;
         this.data = data;
         if (arch.type() != ModelType.MULTI_TASK && data.context() == null) {
             throw new IllegalArgumentException(arch.type().id() + " needs the matrix context (windows of rows)");
+        }
+        if (arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM) {
+            PreparedData.Context ctx = data.context();
+            before = new int[ctx.time().length];
+            for (int r = 1; r < before.length; r++) {
+                before[r] = ctx.time()[r] - ctx.time()[r - 1] == ctx.barMillis() && allFinite(ctx.x()[r - 1])
+                        ? before[r - 1] + 1 : 0;
+            }
+            int w = arch.nIn();
+            rows = new float[before.length * w];
+            for (int r = 0; r < before.length; r++) {
+                for (int c = 0; c < w; c++) {
+                    rows[r * w + c] = finite(ctx.x()[r][c]);
+                }
+            }
+        } else {
+            before = null;
+            rows = null;
         }
     }
 
@@ -36,7 +62,7 @@ final class SdInputs {
                         x[b][c] = finite(p.x()[which[b]][c]);
                     }
                 }
-                m.put(SdNet.X, Nd4j.create(x));
+                m.put(SdNet.X, Floats.matrix(x, arch.nIn()));
             }
             case LSTM, BILSTM -> {
                 // the windows of one call have the same length (see groups): x [batch, steps, nIn], no padding
@@ -47,21 +73,15 @@ final class SdInputs {
                     if (run(row, arch.seqLen()) != len) {
                         throw new IllegalStateException("an LSTM batch mixes window lengths; group it first");
                     }
-                    for (int k = 0; k < len; k++) {
-                        double[] v = data.context().x()[row - len + 1 + k];
-                        int at = (b * len + k) * arch.nIn();
-                        for (int c = 0; c < arch.nIn(); c++) {
-                            x[at + c] = finite(v[c]);
-                        }
-                    }
+                    System.arraycopy(rows, (row - len + 1) * arch.nIn(), x, b * len * arch.nIn(), len * arch.nIn());
                 }
-                m.put(SdNet.X, Nd4j.create(x, new long[] {which.length, len, arch.nIn()}, 'c'));
+                m.put(SdNet.X, Floats.array(x, which.length, len, arch.nIn()));
             }
             case TRANSFORMER -> {
                 int[] all = allColumns();
                 Window w = window(p, which, all, 1, arch.seqLen());
-                m.put(SdNet.X, Nd4j.create(w.x));
-                m.put(SdNet.BIAS, Nd4j.create(bias(w.present), which.length, 1, arch.seqLen(), arch.seqLen()));
+                m.put(SdNet.X, Floats.cube(w.x));
+                m.put(SdNet.BIAS, Floats.array(bias(w.present), which.length, 1, arch.seqLen(), arch.seqLen()));
             }
             case HYBRID_TRANSFORMER -> {
                 int len = (Integer) arch.hyper().get("windowLength");
@@ -70,8 +90,8 @@ final class SdInputs {
                 for (int i = 0; i < g; i++) {
                     SdNet.Group group = arch.groups().get(i);
                     Window w = window(p, which, group.columns(), group.stride(), len);
-                    m.put(SdNet.groupX(i), Nd4j.create(w.x));
-                    m.put(SdNet.groupBias(i), Nd4j.create(bias(w.present), which.length, 1, len, len));
+                    m.put(SdNet.groupX(i), Floats.cube(w.x));
+                    m.put(SdNet.groupBias(i), Floats.array(bias(w.present), which.length, 1, len, len));
                     for (int b = 0; b < which.length; b++) {
                         tf[b][i] = i == 0 || w.present[b][len - 1]; // the base timeframe is always there
                     }
@@ -84,7 +104,7 @@ final class SdInputs {
                         }
                     }
                 }
-                m.put(SdNet.TF_BIAS, Nd4j.create(cross, new long[] {which.length, 1, g, g}, 'c'));
+                m.put(SdNet.TF_BIAS, Floats.array(cross, which.length, 1, g, g));
             }
             default -> throw new IllegalArgumentException("no SameDiff inputs for " + arch.type().id());
         }
@@ -158,16 +178,7 @@ final class SdInputs {
      * finite values (at least 1: the row itself). An LSTM reads only these, from the first; a gap ends its window.
      */
     int run(int row, int len) {
-        PreparedData.Context ctx = data.context();
-        int n = 1;
-        while (n < len) {
-            int r = row - n;
-            if (r < 0 || ctx.time()[row] - ctx.time()[r] != (long) n * ctx.barMillis() || !allFinite(ctx.x()[r])) {
-                break;
-            }
-            n++;
-        }
-        return n;
+        return Math.min(len, 1 + before[row]);
     }
 
     private static boolean allFinite(double[] v) {

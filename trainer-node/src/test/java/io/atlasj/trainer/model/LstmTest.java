@@ -181,6 +181,25 @@ class LstmTest {
     }
 
     @Test
+    void theKernelsTanhAndSigmoidAreFloatAccurate() {
+        double worstTanh = 0;
+        double worstSigmoid = 0;
+        for (int i = -400_000; i <= 400_000; i++) {
+            float v = i * 5e-5f; // -20 .. 20, both saturated ends included
+            worstTanh = Math.max(worstTanh, Math.abs(LstmKernel.tanh(v) - Math.tanh(v)));
+            worstSigmoid = Math.max(worstSigmoid, Math.abs(LstmKernel.sigmoid(v) - sigmoid(v)));
+        }
+        assertThat(worstTanh).isLessThan(4e-7);
+        assertThat(worstSigmoid).isLessThan(4e-7);
+        assertThat(LstmKernel.tanh(0f)).isZero();
+        assertThat(LstmKernel.tanh(1e-3f)).isCloseTo((float) Math.tanh(1e-3), within(1e-10f)); // relative near 0
+        assertThat(LstmKernel.tanh(-3.7f)).isEqualTo(-LstmKernel.tanh(3.7f));
+        assertThat(LstmKernel.tanh(1e30f)).isCloseTo(1f, within(1e-6f));
+        assertThat(LstmKernel.sigmoid(-1e30f)).isCloseTo(0f, within(1e-6f));
+        assertThat(LstmKernel.tanh(Float.NaN)).isNaN(); // a NaN reaches the loss, which refuses it
+    }
+
+    @Test
     void theForgetGateStartsOpen() throws Exception {
         PreparedData d = TestData.lagged(200, 5);
         SdNet net = new SdNet(SameDiffTrainer.arch(TestData.spec(small(ModelType.BILSTM).build(),
@@ -213,12 +232,13 @@ class LstmTest {
             float[][][] before = SameDiffTrainer.outputs(net, g, in, d.test());
             double[][] x = d.context().x();
             double[] saved = x[row - 3].clone();
+            // the inputs read the context once (a copy as floats): new inputs after each change
             java.util.Arrays.fill(x[row - 3], 50.0); // before the gap: not in the window
-            float[][][] after = SameDiffTrainer.outputs(net, g, in, d.test());
+            float[][][] after = SameDiffTrainer.outputs(net, g, new SdInputs(net.arch, d), d.test());
             assertThat(after[0][10]).as(type.id()).containsExactly(before[0][10]);
             x[row - 3] = saved;
             java.util.Arrays.fill(x[row - 1], 50.0); // after the gap: in the window
-            assertThat(SameDiffTrainer.outputs(net, g, in, d.test())[0][10]).as(type.id())
+            assertThat(SameDiffTrainer.outputs(net, g, new SdInputs(net.arch, d), d.test())[0][10]).as(type.id())
                     .isNotEqualTo(before[0][10]);
             java.util.Arrays.fill(x[row - 1], 0.0);
         }
