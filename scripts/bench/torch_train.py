@@ -14,6 +14,9 @@ Workloads (one thread, float32, Adam):
                     rows and outputs of tiny (scripts/bench/gelu-18.yaml).
   dense             30-64-64-3 at batch 256 over 104,000 synthetic rows: prints samples/s of training.
   lstm              LSTM 30 -> 32 over 60-step windows at batch 128, 20,000 sequences: prints sequences/s.
+  lstm-op EPOCHS    what TrainingBenchmark.lstm*Epoch* times as one operation: EPOCHS epochs of that training over
+                    20,000 windows, each followed by a validation loss over 2,500 more, then the softmax of all
+                    25,000 (batches of 512 when not training); prints the seconds it took.
 
 Needs Debian's python3-torch (1.13) and python3-numpy; run with /usr/bin/python3.
 """
@@ -154,6 +157,42 @@ def lstm():
     print(f"lstm: {n / (time.perf_counter() - t0):,.0f} sequences/s")
 
 
+def lstm_op(epochs):
+    torch.manual_seed(1)
+    n, val, total = 20_000, 2_500, 25_000
+    x = torch.randn(total, 60, 30)
+    y = torch.randint(0, 3, (total,))
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = nn.LSTM(30, 32, batch_first=True)
+            self.out = nn.Linear(32, 3)
+
+        def forward(self, v):
+            h, _ = self.lstm(v)
+            return self.out(h[:, -1])
+
+    model = Net()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        model.train()
+        perm = torch.randperm(n)
+        for s in range(0, n, 128):
+            idx = perm[s:s + 128]
+            opt.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            sum(loss_fn(model(x[s:s + 512]), y[s:s + 512]).item() for s in range(n, n + val, 512))
+    with torch.no_grad():
+        probs = [torch.softmax(model(x[s:s + 512]), 1) for s in range(0, total, 512)]
+    print(f"lstm-op {epochs}: {time.perf_counter() - t0:.3f} s ({len(probs)} prediction batches)")
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
     if what == "tiny":
@@ -164,5 +203,7 @@ if __name__ == "__main__":
         dense()
     elif what == "lstm":
         lstm()
+    elif what == "lstm-op":
+        lstm_op(int(sys.argv[2]))
     else:
-        sys.exit("usage: torch_train.py tiny MATRIX.csv [SEEDS [PART/PARTS]] | gelu MATRIX.csv | dense | lstm")
+        sys.exit("usage: torch_train.py tiny MATRIX.csv [SEEDS [PART/PARTS]] | gelu MATRIX.csv | dense | lstm | lstm-op EPOCHS")

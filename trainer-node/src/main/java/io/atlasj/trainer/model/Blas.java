@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -66,6 +67,16 @@ final class Blas {
         void get(float[] v) {
             get(0, v, 0, v.length);
         }
+    }
+
+    /**
+     * The row sums of the row-major m x n matrix {@code a} into {@code sums} (m values), as A x 1 with {@code ones}
+     * holding at least n ones: BLAS's vectorised float sum, where a Java loop's strict order cannot be.
+     */
+    static void rowSums(int m, int n, Buf a, Buf ones, Buf sums) {
+        sums.size(m);
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1f, a.p.position(0), n, ones.p.position(0), 1, 0f,
+                sums.p.position(0), 1);
     }
 
     /**

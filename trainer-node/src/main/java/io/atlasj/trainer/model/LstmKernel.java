@@ -40,6 +40,8 @@ final class LstmKernel {
     private final Blas.Buf dhs = new Blas.Buf();
     private final Blas.Buf hPrevs = new Blas.Buf();
     private final Blas.Buf out = new Blas.Buf();
+    private final Blas.Buf onesBuf = new Blas.Buf();
+    private float[] ones = new float[0];
 
     LstmKernel(SdNet net) {
         if (net.arch.type() != ModelType.LSTM && net.arch.type() != ModelType.BILSTM) {
@@ -485,13 +487,13 @@ final class LstmKernel {
         hPrevs.put(hPrev);
         Blas.gemm(false, true, u, g4, tb, hPrevs, dzs, 0f, out); // [u, T*B] x [T*B, 4u]
         out.get(0, gWr, d * u * g4, u * g4);
-        for (int r = 0; r < g4; r++) {
-            double sum = 0;
-            for (int i = r * tb; i < (r + 1) * tb; i++) {
-                sum += dz[i];
-            }
-            gB[d * g4 + r] = (float) sum;
+        if (ones.length < tb) {
+            ones = new float[tb];
+            java.util.Arrays.fill(ones, 1f);
+            onesBuf.put(ones);
         }
+        Blas.rowSums(g4, tb, dzs, onesBuf, out);
+        out.get(0, gB, d * g4, g4);
         if (dIn != null) { // [in, 4u] x [4u, T*B]
             wx.put(Floats.of(weights("lstm" + l + "_Wx", d)));
             Blas.gemm(false, false, in, tb, g4, wx, dzs, 0f, out);
