@@ -67,6 +67,18 @@ final class Floats {
         return v;
     }
 
+    /** The values of {@code a} in c order into {@code to} (at least as long); returns {@code to}. */
+    static float[] into(INDArray a, float[] to) {
+        INDArray c = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        if (c.isView() || c.ordering() != 'c' || c.offset() != 0 || c.data().length() != c.length()) {
+            c = c.dup('c');
+        }
+        if (c.length() > 0) {
+            buffer(c).get(to, 0, (int) c.length());
+        }
+        return to;
+    }
+
     /** The native memory of a dense, offset-0 float array (as {@link #array} and ND4J ops create them). */
     static FloatBuffer buffer(INDArray a) {
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();

@@ -42,6 +42,12 @@ final class LstmKernel {
     private final Blas.Buf out = new Blas.Buf();
     private final Blas.Buf onesBuf = new Blas.Buf();
     private float[] ones = new float[0];
+    /**
+     * The large per-batch arrays by role, kept and reused: a batch's sequences are megabytes, which G1 allocates as
+     * humongous objects (and then collects) when they are made anew per batch. Each is at least as long as asked;
+     * code that uses one writes it whole, or clears it, before reading it.
+     */
+    private final Map<String, float[]> arena = new java.util.HashMap<>();
 
     LstmKernel(SdNet net) {
         if (net.arch.type() != ModelType.LSTM && net.arch.type() != ModelType.BILSTM) {
@@ -96,6 +102,16 @@ final class LstmKernel {
         return Floats.array(f.out, f.batch, f.out.length / Math.max(1, f.batch));
     }
 
+    /** The kept array for {@code role}, of at least {@code n} values (see {@link #arena}). */
+    private float[] scratch(String role, int n) {
+        float[] a = arena.get(role);
+        if (a == null || a.length < n) {
+            a = new float[n];
+            arena.put(role, a);
+        }
+        return a;
+    }
+
     private Forward forward(INDArray xNts, Map<String, INDArray> dropout) {
         Forward f = new Forward();
         int batch = (int) xNts.size(0);
@@ -103,8 +119,8 @@ final class LstmKernel {
         f.batch = batch;
         f.steps = steps;
         f.layers = new Layer[units.length];
-        float[] v = Floats.of(xNts); // [B][T][nIn]
-        float[] in = new float[nIn * steps * batch]; // [T][B][nIn]: whole rows copied, no scattered writes
+        float[] v = Floats.into(xNts, scratch("x", batch * steps * nIn)); // [B][T][nIn]
+        float[] in = scratch("in", nIn * steps * batch); // [T][B][nIn]: whole rows copied, no scattered writes
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
                 System.arraycopy(v, (b * steps + t) * nIn, in, (t * batch + b) * nIn, nIn);
@@ -116,9 +132,9 @@ final class LstmKernel {
             layer.in = width;
             layer.u = units[l];
             layer.rowMajor = l == 0;
-            xs[l].put(in);
+            xs[l].put(in, width * steps * batch);
             int w = layer.u * dirs;
-            layer.h = new float[w * steps * batch];
+            layer.h = scratch("h" + l, w * steps * batch);
             for (int d = 0; d < dirs; d++) {
                 forward(l, d, layer, steps, batch);
             }
@@ -127,8 +143,8 @@ final class LstmKernel {
             INDArray m = l < units.length - 1 ? dropout.get("drop_lstm" + l) : null; // [B, T, w]
             if (m != null) {
                 float[] mv = Floats.of(m);
-                layer.mask = new float[w * steps * batch];
-                in = new float[w * steps * batch];
+                layer.mask = scratch("mask" + l, w * steps * batch);
+                in = scratch("dropped" + l, w * steps * batch);
                 for (int b = 0; b < batch; b++) {
                     for (int t = 0; t < steps; t++) {
                         for (int j = 0; j < w; j++) {
@@ -204,8 +220,8 @@ final class LstmKernel {
         // the input projection of every step at once: [4u, in] x [in, T*B]
         wx.put(Floats.of(weights("lstm" + l + "_Wx", d))); // [in, 4u]
         Blas.gemm(true, layer.rowMajor, g4, tb, layer.in, wx, xs[l], 0f, zs);
-        float[] z = new float[g4 * tb];
-        zs.get(z);
+        float[] z = scratch("z" + l + "." + d, g4 * tb);
+        zs.get(0, z, 0, g4 * tb);
         float[] bias = Floats.of(weights("lstm" + l + "_b", d));
         wr.put(Floats.of(weights("lstm" + l + "_Wr", d))); // [u, 4u]
         // the step's values, each [u][B] and read with the same index, so that the JIT vectorises every loop (with
@@ -216,8 +232,8 @@ final class LstmKernel {
         float[] cNow = new float[n];
         float[] tcNow = new float[n];
         float[] hNow = new float[n];
-        float[] c = new float[u * tb];
-        float[] tc = new float[u * tb];
+        float[] c = scratch("c" + l + "." + d, u * tb);
+        float[] tc = scratch("tc" + l + "." + d, u * tb);
         float[] h = layer.h;
         int hRow = d * u;
         for (int s = 0; s < steps; s++) {
@@ -364,7 +380,8 @@ final class LstmKernel {
         }
         Layer lastLayer = f.layers[units.length - 1];
         int u = lastLayer.u;
-        float[] dOut = new float[width * steps * batch];
+        float[] dOut = scratch("dOut", width * steps * batch);
+        java.util.Arrays.fill(dOut, 0, width * steps * batch, 0f); // only the rows the head reads get gradients
         for (int j = 0; j < u; j++) {
             System.arraycopy(dFeatures, j * batch, dOut, (j * steps + steps - 1) * batch, batch);
             if (bi) {
@@ -373,7 +390,10 @@ final class LstmKernel {
         }
         for (int l = units.length - 1; l >= 0; l--) {
             Layer layer = f.layers[l];
-            float[] dIn = l > 0 ? new float[layer.in * steps * batch] : null;
+            float[] dIn = l > 0 ? scratch("dIn" + l, layer.in * steps * batch) : null;
+            if (dIn != null) {
+                java.util.Arrays.fill(dIn, 0, layer.in * steps * batch, 0f); // the directions add to it
+            }
             // a BiLSTM's weights are [2, ...]: direction d's gradients are the d-th contiguous block
             float[] gWx = new float[dirs * layer.in * 4 * layer.u];
             float[] gWr = new float[dirs * layer.u * 4 * layer.u];
@@ -387,7 +407,7 @@ final class LstmKernel {
             if (l > 0) {
                 float[] mask = f.layers[l - 1].mask;
                 if (mask != null) {
-                    for (int i = 0; i < dIn.length; i++) {
+                    for (int i = 0; i < layer.in * steps * batch; i++) {
                         dIn[i] *= mask[i];
                     }
                 }
@@ -413,8 +433,8 @@ final class LstmKernel {
         int hRow = d * u;
         wr.put(Floats.of(weights("lstm" + l + "_Wr", d))); // [u, 4u]
         dzStep.size(g4 * batch);
-        float[] dz = new float[g4 * tb];
-        float[] hPrev = new float[u * tb]; // h of the step before each step (zero before the first)
+        float[] dz = scratch("dz", g4 * tb);
+        float[] hPrev = scratch("hPrev", u * tb); // h of the step before each step (zero before the first)
         // the step's values, [u][B] each, one store a loop (see forward)
         float[] gi = new float[n];
         float[] gf = new float[n];
@@ -469,6 +489,11 @@ final class LstmKernel {
             for (int q = 0; q < 4; q++) {
                 scatter(dzg4[q], dz, q * u, u, steps, t, batch);
             }
+            if (s == 0) {
+                for (int j = 0; j < u; j++) {
+                    java.util.Arrays.fill(hPrev, (j * steps + t) * batch, (j * steps + t + 1) * batch, 0f);
+                }
+            }
             if (s > 0) { // dh_prev = Wr dz
                 for (int j = 0; j < u; j++) {
                     System.arraycopy(h, ((hRow + j) * steps + prev) * batch, hPrev, (j * steps + t) * batch, batch);
@@ -481,10 +506,10 @@ final class LstmKernel {
             }
         }
         int in = layer.in;
-        dzs.put(dz);
+        dzs.put(dz, g4 * tb);
         Blas.gemm(layer.rowMajor, true, in, g4, tb, xs[l], dzs, 0f, out); // [in, T*B] x [T*B, 4u]
         out.get(0, gWx, d * in * g4, in * g4);
-        hPrevs.put(hPrev);
+        hPrevs.put(hPrev, u * tb);
         Blas.gemm(false, true, u, g4, tb, hPrevs, dzs, 0f, out); // [u, T*B] x [T*B, 4u]
         out.get(0, gWr, d * u * g4, u * g4);
         if (ones.length < tb) {
@@ -497,9 +522,9 @@ final class LstmKernel {
         if (dIn != null) { // [in, 4u] x [4u, T*B]
             wx.put(Floats.of(weights("lstm" + l + "_Wx", d)));
             Blas.gemm(false, false, in, tb, g4, wx, dzs, 0f, out);
-            float[] dx = new float[in * tb];
-            out.get(dx);
-            for (int i = 0; i < dx.length; i++) {
+            float[] dx = scratch("dx", in * tb);
+            out.get(0, dx, 0, in * tb);
+            for (int i = 0; i < in * tb; i++) {
                 dIn[i] += dx[i];
             }
         }

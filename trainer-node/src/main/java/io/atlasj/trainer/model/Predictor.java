@@ -49,7 +49,7 @@ public final class Predictor implements AutoCloseable {
         this.treeRange = treeRange;
         this.sd = sd;
         boolean recurrent = sd != null && (sd.arch.type() == ModelType.LSTM || sd.arch.type() == ModelType.BILSTM);
-        this.lstm = recurrent ? new LstmKernel(sd) : null;
+        this.lstm = recurrent ? sd.kernel() : null;
         this.infer = sd != null ? sd.build(false) : null; // the LSTMs' too: batch outputs are named by its output
         this.inputs = inputs;
         this.window = window;

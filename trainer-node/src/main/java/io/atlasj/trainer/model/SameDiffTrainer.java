@@ -248,7 +248,7 @@ final class SameDiffTrainer {
             train = net.build(true);
             infer = net.build(false);
             inputs = new SdInputs(arch, data);
-            kernel = arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM ? new LstmKernel(net) : null;
+            kernel = arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM ? net.kernel() : null;
         } catch (IllegalArgumentException e) {
             return TrainingResult.failed(e.getMessage(), curves, 0);
         }
@@ -589,7 +589,7 @@ final class SameDiffTrainer {
         int heads = net.arch.heads().size();
         float[][][] out = new float[heads][n][];
         LstmKernel kernel = net.arch.type() == ModelType.LSTM || net.arch.type() == ModelType.BILSTM
-                ? new LstmKernel(net) : null;
+                ? net.kernel() : null;
         for (String name : kernel != null ? List.<String>of() : net.params.keySet()) { // the kernel reads net.params
             INDArray a = infer.sd().getArrForVarName(name);
             if (a != net.params.get(name)) {

@@ -91,6 +91,8 @@ final class SdNet {
 
     final Arch arch;
     final Map<String, INDArray> params = new LinkedHashMap<>();
+    /** An LSTM's written-out passes, made once: its buffers are kept from batch to batch (see {@link #kernel}). */
+    private LstmKernel kernel;
     private final Random init;
 
     SdNet(Arch arch) {
@@ -102,6 +104,14 @@ final class SdNet {
                         + arch.heads_() + ")");
             }
         }
+    }
+
+    /** The LSTM or BiLSTM's kernel (reading {@link #params} as they are at each call), one per network. */
+    LstmKernel kernel() {
+        if (kernel == null) {
+            kernel = new LstmKernel(this);
+        }
+        return kernel;
     }
 
     static String label(int head) {
