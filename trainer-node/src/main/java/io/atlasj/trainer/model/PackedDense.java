@@ -871,8 +871,17 @@ public final class PackedDense {
 
             void gather(int[][] order, int start) {
                 java.util.Arrays.fill(ys, 0f);
+                // models of one seed share their order (the same array): their batch is gathered row by row
+                // once, then copied whole
+                java.util.Map<int[], Integer> first = new java.util.IdentityHashMap<>();
                 for (int j = 0; j < k; j++) {
                     int[] o = order[j];
+                    Integer done = first.putIfAbsent(o, j);
+                    if (done != null) {
+                        System.arraycopy(xs, done * rows * f, xs, j * rows * f, rows * f);
+                        System.arraycopy(ys, done * rows * c, ys, j * rows * c, rows * c);
+                        continue;
+                    }
                     for (int i = 0; i < rows; i++) {
                         int r = o[start + i];
                         System.arraycopy(trainX, r * f, xs, (j * rows + i) * f, f);
