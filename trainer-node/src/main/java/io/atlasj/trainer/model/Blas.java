@@ -36,6 +36,15 @@ final class Blas {
             return this;
         }
 
+        /** Frees the native memory now (the buffer grows again when next used). */
+        void free() {
+            if (p != null) {
+                p.close();
+                p = null;
+                capacity = 0;
+            }
+        }
+
         /** The first {@code n} values of {@code v} into the buffer. */
         Buf put(float[] v, int n) {
             size(n);

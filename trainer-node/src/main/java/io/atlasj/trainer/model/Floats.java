@@ -27,6 +27,8 @@ final class Floats {
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
         if (v.length > 0) {
             buffer(a).put(v);
+            // written on the host: a GPU backend copies it to the device before its next use (a no-op on the CPU)
+            Nd4j.getAffinityManager().tagLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
         }
         return a;
     }
@@ -56,10 +58,7 @@ final class Floats {
 
     /** The values of {@code a} in c order (a copy). */
     static float[] of(INDArray a) {
-        INDArray c = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
-        if (c.isView() || c.ordering() != 'c' || c.offset() != 0 || c.data().length() != c.length()) {
-            c = c.dup('c');
-        }
+        INDArray c = dense(a);
         float[] v = new float[(int) c.length()];
         if (v.length > 0) {
             buffer(c).get(v);
@@ -69,14 +68,24 @@ final class Floats {
 
     /** The values of {@code a} in c order into {@code to} (at least as long); returns {@code to}. */
     static float[] into(INDArray a, float[] to) {
-        INDArray c = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
-        if (c.isView() || c.ordering() != 'c' || c.offset() != 0 || c.data().length() != c.length()) {
-            c = c.dup('c');
-        }
+        INDArray c = dense(a);
         if (c.length() > 0) {
             buffer(c).get(to, 0, (int) c.length());
         }
         return to;
+    }
+
+    /**
+     * {@code a} as a float array whose buffer holds exactly its values in c order from its start: itself, or a copy
+     * (a view, another order, or strides that are not c's, as a permutation's, which ND4J may still report as 'c').
+     */
+    private static INDArray dense(INDArray a) {
+        INDArray c = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        if (c.isView() || c.ordering() != 'c' || c.offset() != 0 || c.data().length() != c.length()
+                || !java.util.Arrays.equals(c.stride(), Nd4j.getStrides(c.shape(), 'c'))) {
+            c = c.dup('c');
+        }
+        return c;
     }
 
     /** The native memory of a dense, offset-0 float array (as {@link #array} and ND4J ops create them). */

@@ -13,8 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Why: in ND4J 1.0.0-M2.1 the fused {@code lstmLayer_bp} op takes about five times its forward pass, and each
  * small ND4J op costs some 20 us of overhead on this hardware, which a step-by-step LSTM pays a dozen times per step.
- * Here the matrix products go to BLAS through ND4J (the input projection of all steps, and after the loop the
- * weight gradients and the input gradient, as one product each; per step only the recurrent product), and the rest,
+ * Here the matrix products go straight to OpenBLAS ({@link Blas}: the input projection of all steps, and after the
+ * loop the weight gradients and the input gradient, as one product each; per step only the recurrent product), and
+ * the rest,
  * the gates' sigmoids and tanhs included ({@link #tanh}: a float approximation made of arithmetic only), runs in
  * plain Java loops over the batch, which the JIT vectorises.
  *
@@ -110,6 +111,18 @@ final class LstmKernel {
             arena.put(role, a);
         }
         return a;
+    }
+
+    /** Lets go of the kept arrays and native buffers (they come back, empty, when the kernel is used again). */
+    synchronized void release() {
+        arena.clear();
+        for (Blas.Buf b : xs) {
+            b.free();
+        }
+        for (Blas.Buf b : new Blas.Buf[] {wx, wr, zs, hs, recs, dzs, dzStep, dhs, hPrevs, out, onesBuf}) {
+            b.free();
+        }
+        ones = new float[0];
     }
 
     private Forward forward(INDArray xNts, Map<String, INDArray> dropout) {

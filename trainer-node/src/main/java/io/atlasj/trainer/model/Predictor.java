@@ -307,6 +307,9 @@ public final class Predictor implements AutoCloseable {
         if (trees != null) {
             trees.dispose();
         }
+        if (lstm != null) {
+            lstm.release();
+        }
     }
 
     private static double[] doubles(float[] f) {

@@ -410,6 +410,9 @@ final class SameDiffTrainer {
         float[][][] tr = outputs(net, infer, inputs, data.train());
         float[][][] va = outputs(net, infer, inputs, data.validation());
         float[][][] te = outputs(net, infer, inputs, data.test());
+        if (kernel != null) {
+            kernel.release(); // its kept arrays are the size of a prediction batch: not held while results are written
+        }
         List<TrainingResult.Head> extra = new ArrayList<>();
         if (arch.type() == ModelType.MULTI_TASK) {
             for (int h = 1; h < arch.heads().size(); h++) {

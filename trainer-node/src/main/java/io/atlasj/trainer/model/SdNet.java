@@ -107,7 +107,7 @@ final class SdNet {
     }
 
     /** The LSTM or BiLSTM's kernel (reading {@link #params} as they are at each call), one per network. */
-    LstmKernel kernel() {
+    synchronized LstmKernel kernel() {
         if (kernel == null) {
             kernel = new LstmKernel(this);
         }

@@ -181,6 +181,76 @@ class LstmTest {
     }
 
     @Test
+    void aKernelKeepsNothingFromALargerBatchBefore() throws Exception {
+        // the kernel keeps its per-batch arrays: a smaller batch of shorter windows after a larger one must give
+        // exactly what a fresh kernel gives, for every layer, direction and dropout site
+        PreparedData d = TestData.lagged(400, 8);
+        long[] t = d.context().time();
+        for (int r = 0; r < t.length; r++) {
+            t[r] += (r / 50) * 120_000L; // gaps: windows of several lengths
+        }
+        for (ModelType type : List.of(ModelType.LSTM, ModelType.BILSTM)) {
+            ModelSpec s = TestData.spec(small(type).set("hidden", List.of(5, 3)).set("dropout", 0.3).build(),
+                    DatasetOptions.Task.CLASSIFICATION);
+            SdNet net = new SdNet(SameDiffTrainer.arch(s, d));
+            SdNet.Graph g = net.build(true);
+            SdInputs in = new SdInputs(net.arch, d);
+            int[] big = java.util.stream.IntStream.range(0, 40).toArray();
+            int seq = net.arch.seqLen();
+            int[] small = java.util.stream.IntStream.range(0, d.train().rows())
+                    .filter(i -> in.run(d.train().index()[i], seq) == 3).limit(3).toArray(); // just after a gap
+            LstmKernel reused = new LstmKernel(net);
+            Map<String, INDArray> first = batch(net, g, in, d, big);
+            reused.lossAndGradients(first.get(SdNet.X), first.get(SdNet.label(0)), first.get(SdNet.weight(0)), 1.0,
+                    first);
+            // four full windows: their gradient rows land where the next batch's layout has none of its own
+            int[] four = java.util.stream.IntStream.range(0, d.train().rows())
+                    .filter(i -> in.run(d.train().index()[i], seq) == seq).limit(4).toArray();
+            Map<String, INDArray> mid = batch(net, g, in, d, four);
+            reused.lossAndGradients(mid.get(SdNet.X), mid.get(SdNet.label(0)), mid.get(SdNet.weight(0)), 1.0, mid);
+            reused.predict(in.inputs(d.test(), java.util.stream.IntStream.range(0, 30).toArray()).get(SdNet.X));
+            Map<String, INDArray> second = batch(net, g, in, d, small);
+            assertThat(second.get(SdNet.X).size(1)).as("shorter windows").isLessThan(first.get(SdNet.X).size(1));
+            LstmKernel.Pass again = reused.lossAndGradients(second.get(SdNet.X), second.get(SdNet.label(0)),
+                    second.get(SdNet.weight(0)), 1.0, second);
+            LstmKernel.Pass fresh = new LstmKernel(net).lossAndGradients(second.get(SdNet.X),
+                    second.get(SdNet.label(0)), second.get(SdNet.weight(0)), 1.0, second);
+            assertThat(again.loss()).as(type.id()).isEqualTo(fresh.loss());
+            for (String n : fresh.gradients().keySet()) {
+                assertThat(again.gradients().get(n).dup().data().asFloat()).as(type.id() + " " + n)
+                        .containsExactly(fresh.gradients().get(n).dup().data().asFloat());
+            }
+            INDArray x = second.get(SdNet.X);
+            assertThat(reused.predict(x).dup().data().asFloat())
+                    .containsExactly(new LstmKernel(net).predict(x).dup().data().asFloat());
+            reused.release(); // and after letting go of everything it works again
+            assertThat(reused.predict(x).dup().data().asFloat())
+                    .containsExactly(new LstmKernel(net).predict(x).dup().data().asFloat());
+        }
+    }
+
+    /** The inputs, targets and dropout masks of training rows {@code rows} (of one window length). */
+    private static Map<String, INDArray> batch(SdNet net, SdNet.Graph g, SdInputs in, PreparedData d, int[] rows) {
+        List<int[]> groups = in.groups(d.train(), rows);
+        int[] one = java.util.Arrays.stream(groups.get(0)).map(i -> rows[i]).toArray();
+        Map<String, INDArray> ph = new java.util.HashMap<>(in.inputs(d.train(), one));
+        SameDiffTrainer.targets(net.arch, d, in, d.train(), one, SameDiffTrainer.rows(d.train()), ph,
+                new double[] {1.0});
+        long steps = ph.get(SdNet.X).size(1);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(rows.length);
+        for (SdNet.Dropout drop : g.dropouts()) {
+            long[] shape = drop.perExample() == 0 ? new long[] {one.length, steps, drop.width()}
+                    : new long[] {one.length, drop.width()};
+            INDArray m = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape);
+            for (long i = 0; i < m.length(); i++) {
+                m.putScalar(i, rnd.nextDouble() < 0.3 ? 0 : 1 / 0.7);
+            }
+            ph.put(drop.name(), m);
+        }
+        return ph;
+    }
+
+    @Test
     void theKernelsTanhAndSigmoidAreFloatAccurate() {
         double worstTanh = 0;
         double worstSigmoid = 0;
