@@ -366,7 +366,7 @@ public final class Dl4jTrainer implements ModelTrainer {
                 y[i][0] = (float) p.y()[which[i]];
             }
         }
-        return Nd4j.create(y);
+        return Floats.matrix(y, classify ? classes : 1);
     }
 
     private static DataSet dataSet(PreparedData.Part p, boolean classify, int classes) {
@@ -378,20 +378,20 @@ public final class Dl4jTrainer implements ModelTrainer {
                 x[i][c] = (float) p.x()[i][c];
             }
         }
-        INDArray features = Nd4j.create(x);
+        INDArray features = Floats.matrix(x, f);
         INDArray labels;
         if (classify) {
             float[][] y = new float[n][classes];
             for (int i = 0; i < n; i++) {
                 y[i][(int) p.y()[i]] = 1f;
             }
-            labels = Nd4j.create(y);
+            labels = Floats.matrix(y, classes);
         } else {
             float[][] y = new float[n][1];
             for (int i = 0; i < n; i++) {
                 y[i][0] = (float) p.y()[i];
             }
-            labels = Nd4j.create(y);
+            labels = Floats.matrix(y, 1);
         }
         return new DataSet(features, labels);
     }

@@ -24,12 +24,13 @@ final class Floats {
         if (n != v.length) {
             throw new IllegalArgumentException(v.length + " values for shape " + java.util.Arrays.toString(shape));
         }
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        if (v.length > 0) {
-            buffer(a).put(v);
-            // written on the host: a GPU backend copies it to the device before its next use (a no-op on the CPU)
-            Nd4j.getAffinityManager().tagLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
+        if (v.length == 0) {
+            return Nd4j.create(DataType.FLOAT, shape); // an empty array, as ND4J makes them
         }
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        buffer(a).put(v);
+        // written on the host: a GPU backend copies it to the device before its next use (a no-op on the CPU)
+        Nd4j.getAffinityManager().tagLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
         return a;
     }
 

@@ -404,8 +404,8 @@ public final class PackedDense {
                 MultiLayerNetwork net = new MultiLayerNetwork(Dl4jTrainer.configure(m, f, c, classify));
                 net.init();
                 for (int l = 0; l < layers; l++) {
-                    initW[l][j] = net.getParam(l + "_W").dup('c').data().asFloat();
-                    initB[l][j] = net.getParam(l + "_b").dup('c').data().asFloat();
+                    initW[l][j] = Floats.of(net.getParam(l + "_W"));
+                    initB[l][j] = Floats.of(net.getParam(l + "_b"));
                 }
             }
             for (int l = 0; l < layers && from == null; l++) {
@@ -415,8 +415,8 @@ public final class PackedDense {
                     System.arraycopy(initW[l][j], 0, wAll, j * dims[l] * dims[l + 1], dims[l] * dims[l + 1]);
                     System.arraycopy(initB[l][j], 0, bAll, j * dims[l + 1], dims[l + 1]);
                 }
-                w[l] = Nd4j.create(wAll, new long[]{k, dims[l], dims[l + 1]});
-                b[l] = Nd4j.create(bAll, new long[]{k, 1, dims[l + 1]});
+                w[l] = Floats.array(wAll, k, dims[l], dims[l + 1]);
+                b[l] = Floats.array(bAll, k, 1, dims[l + 1]);
                 bestW[l] = w[l].dup();
                 bestB[l] = b[l].dup();
                 m1W[l] = Nd4j.zeros(DataType.FLOAT, k, dims[l], dims[l + 1]);
@@ -668,7 +668,7 @@ public final class PackedDense {
                         INDArray z = Nd4j.matmul(a, weights[l]).addi(bs[l]);
                         a = l < layers - 1 ? activate(z) : classify ? softmax(z) : z;
                     }
-                    float[] o = a.ravel().toFloatVector();
+                    float[] o = Floats.of(a);
                     for (int j = 0; j < k; j++) {
                         System.arraycopy(o, j * rows * c, outAll, (j * n + s) * c, rows * c);
                     }
@@ -722,14 +722,14 @@ public final class PackedDense {
                                     d[s * rows + i] = x[ps[s0 + i] * f + j] - x[(s0 + i) * f + j];
                                 }
                             }
-                            z = z1.add(Nd4j.matmul(Nd4j.create(d, new long[] {k, rows, 1}, DataType.FLOAT), wj));
+                            z = z1.add(Nd4j.matmul(Floats.array(d, k, rows, 1), wj));
                         }
                         INDArray a = layers > 1 ? activate(z) : classify ? softmax(z) : z;
                         for (int l = 1; l < layers; l++) {
                             INDArray zl = Nd4j.matmul(a, bestW[l]).addi(bestB[l]);
                             a = l < layers - 1 ? activate(zl) : classify ? softmax(zl) : zl;
                         }
-                        out = a.ravel().toFloatVector();
+                        out = Floats.of(a);
                     }
                     for (int s = 0; s < k; s++) {
                         double add = 0;
@@ -774,7 +774,7 @@ public final class PackedDense {
             for (int s = 0; s < k; s++) {
                 System.arraycopy(x, s0 * f, block, s * rows * f, rows * f);
             }
-            INDArray input = Nd4j.create(block, new long[] {k, rows, f}, DataType.FLOAT);
+            INDArray input = Floats.array(block, k, rows, f);
             return Nd4j.matmul(input, bestW[0]).addi(bestB[0]);
         }
 

@@ -209,7 +209,7 @@ public final class Predictor implements AutoCloseable {
                     x[k * inputs + c] = (float) v[c];
                 }
             }
-            return doubles(lstm.predict(Nd4j.create(x, new long[] {1, len, inputs}, 'c')).toFloatVector());
+            return doubles(Floats.of(lstm.predict(Floats.array(x, 1, len, inputs))));
         }
         if (trees != null) {
             float[] x = new float[inputs];
@@ -283,9 +283,9 @@ public final class Predictor implements AutoCloseable {
         if (net == null) {
             throw new IllegalStateException("a sequence model reads windows, not rows");
         }
-        INDArray o = net.output(Nd4j.create(x, new long[] {n, inputs}, 'c'), false);
+        INDArray o = net.output(Floats.array(x, n, inputs), false);
         int w = (int) o.size(1);
-        float[] flat = o.dup('c').data().asFloat(); // one copy: a row view per row costs more than the pass
+        float[] flat = Floats.of(o); // one copy: a row view per row costs more than the pass
         for (int i = 0; i < n; i++) {
             double[] v = new double[w];
             for (int c = 0; c < w; c++) {
