@@ -357,18 +357,6 @@ public final class Dl4jTrainer implements ModelTrainer {
         return o;
     }
 
-    private static INDArray labels(PreparedData.Part p, int[] which, boolean classify, int classes) {
-        float[][] y = new float[which.length][classify ? classes : 1];
-        for (int i = 0; i < which.length; i++) {
-            if (classify) {
-                y[i][(int) p.y()[which[i]]] = 1f;
-            } else {
-                y[i][0] = (float) p.y()[which[i]];
-            }
-        }
-        return Floats.matrix(y, classify ? classes : 1);
-    }
-
     private static DataSet dataSet(PreparedData.Part p, boolean classify, int classes) {
         int n = p.rows();
         int f = p.x().length == 0 ? 0 : p.x()[0].length;

@@ -24,8 +24,11 @@ final class Floats {
         if (n != v.length) {
             throw new IllegalArgumentException(v.length + " values for shape " + java.util.Arrays.toString(shape));
         }
-        if (v.length == 0) {
-            return Nd4j.create(DataType.FLOAT, shape); // an empty array, as ND4J makes them
+        if (v.length == 0) { // an empty array, as ND4J makes them (a workspace refuses a buffer of length 0)
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace none =
+                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Nd4j.create(DataType.FLOAT, shape);
+            }
         }
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
         buffer(a).put(v);
