@@ -128,32 +128,39 @@ def dense():
     print(f"dense: {2 * n / (time.perf_counter() - t0):,.0f} samples/s")
 
 
-def lstm():
-    torch.manual_seed(1)
-    n = 20_000
-    x = torch.randn(n, 60, 30)
-    y = torch.randint(0, 3, (n,))
+class LstmNet(nn.Module):
+    """LSTM 30 -> 32 and a linear head on the last step's state: TrainingBenchmark's LSTM."""
 
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.lstm = nn.LSTM(30, 32, batch_first=True)
-            self.out = nn.Linear(32, 3)
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(30, 32, batch_first=True)
+        self.out = nn.Linear(32, 3)
 
-        def forward(self, v):
-            h, _ = self.lstm(v)
-            return self.out(h[:, -1])
+    def forward(self, v):
+        h, _ = self.lstm(v)
+        return self.out(h[:, -1])
 
-    model = Net()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    t0 = time.perf_counter()
+
+def lstm_epoch(model, opt, loss_fn, x, y, n):
+    """One epoch over the first n windows in a random order, batches of 128."""
+    model.train()
     perm = torch.randperm(n)
     for s in range(0, n, 128):
         idx = perm[s:s + 128]
         opt.zero_grad()
         loss_fn(model(x[idx]), y[idx]).backward()
         opt.step()
+
+
+def lstm():
+    torch.manual_seed(1)
+    n = 20_000
+    x = torch.randn(n, 60, 30)
+    y = torch.randint(0, 3, (n,))
+    model = LstmNet()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    t0 = time.perf_counter()
+    lstm_epoch(model, opt, nn.CrossEntropyLoss(), x, y, n)
     print(f"lstm: {n / (time.perf_counter() - t0):,.0f} sequences/s")
 
 
@@ -162,29 +169,12 @@ def lstm_op(epochs):
     n, val, total = 20_000, 2_500, 25_000
     x = torch.randn(total, 60, 30)
     y = torch.randint(0, 3, (total,))
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.lstm = nn.LSTM(30, 32, batch_first=True)
-            self.out = nn.Linear(32, 3)
-
-        def forward(self, v):
-            h, _ = self.lstm(v)
-            return self.out(h[:, -1])
-
-    model = Net()
+    model = LstmNet()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     t0 = time.perf_counter()
     for _ in range(epochs):
-        model.train()
-        perm = torch.randperm(n)
-        for s in range(0, n, 128):
-            idx = perm[s:s + 128]
-            opt.zero_grad()
-            loss_fn(model(x[idx]), y[idx]).backward()
-            opt.step()
+        lstm_epoch(model, opt, loss_fn, x, y, n)
         model.eval()
         with torch.no_grad():
             sum(loss_fn(model(x[s:s + 512]), y[s:s + 512]).item() for s in range(n, n + val, 512))

@@ -661,7 +661,7 @@ public final class PackedDense {
                     System.arraycopy(x, s * f, block, j * rows * f, rows * f);
                 }
                 INDArray input = inputs.computeIfAbsent(rows, r -> Nd4j.create(DataType.FLOAT, k, r, f));
-                floats(input).put(block);
+                Floats.buffer(input).put(block);
                 try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
                     INDArray a = input;
                     for (int l = 0; l < layers; l++) {
@@ -836,8 +836,8 @@ public final class PackedDense {
                 this.rows = rows;
                 x = Nd4j.create(DataType.FLOAT, k, rows, f);
                 y = Nd4j.create(DataType.FLOAT, k, rows, c);
-                xb = floats(x);
-                yb = floats(y);
+                xb = Floats.buffer(x);
+                yb = Floats.buffer(y);
                 xs = new float[k * rows * f];
                 ys = new float[k * rows * c];
             }
@@ -865,7 +865,7 @@ public final class PackedDense {
                         v[off + i] = rnd[j].nextDouble() < p ? 0f : scale;
                     }
                 }
-                floats(m).put(v);
+                Floats.buffer(m).put(v);
                 return m;
             }
 
@@ -966,11 +966,6 @@ public final class PackedDense {
                 return new TrainingResult.Predictions(values, prob);
             }
         }
-    }
-
-    /** The native memory of a freshly created (dense, offset 0) float array, to fill without per-element calls. */
-    private static FloatBuffer floats(INDArray a) {
-        return a.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     @SuppressWarnings("unchecked")
