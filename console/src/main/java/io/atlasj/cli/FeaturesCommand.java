@@ -224,6 +224,10 @@ final class FeaturesCommand {
                                 + "read one%s%n", fls.gapsText(), Formats.count(r.filledBars()), Formats.count(r.filledRows()),
                         fls.fillLimit() == null ? "" : "; longer gaps stay gaps");
             }
+            if (fls.prices() == io.atlasj.features.eval.PriceBasis.MID) {
+                pw.println("prices: mid: the candles are the midpoints of the quote bars (bid + ask) / 2, with no "
+                        + "volume");
+            }
             pw.println((built.cacheHit() ? "cache hit: " : "built in " + r.millis() + " ms, cached: ")
                     + built.file().map(Path::toString).orElse("(not cached)"));
             r.why().ifPresent(h -> spec.commandLine().getErr().println((m.rows() == 0 ? "error: " : "warning: ") + h));
@@ -498,6 +502,9 @@ final class FeaturesCommand {
                 if (g.length > 1) {
                     y.append("fillLimit: ").append(g[1]).append('\n');
                 }
+            }
+            if (b.length > 2) { // "coinbase:ltcusd 1m mid": the prices
+                y.append("prices: ").append(b[2]).append('\n');
             }
             boolean[] keep = new boolean[core.declared().size()];
             for (int i = 0; i < k; i++) {

@@ -105,6 +105,31 @@ public final class QuoteCandleSeries {
     public double[] askCloses() { return cols[ASK_CLOSE]; }
     public byte[] sources() { return source; }
 
+    /**
+     * The bars' midpoints as candles: open, high, low and close each the mean of the bid's and the ask's (LEAN's
+     * {@code QuoteBar} convention; since the bid's and the ask's high are each at least their open and close, so is
+     * the mean's). A quote bar has no traded volume: volume, notional and taker-buy volume are unknown ({@code NaN}),
+     * the trade count too ({@code -1}). The sources are the quote bars' (imported or derived).
+     */
+    public CandleSeries midpoints() {
+        double[] o = new double[size];
+        double[] h = new double[size];
+        double[] l = new double[size];
+        double[] c = new double[size];
+        for (int i = 0; i < size; i++) {
+            o[i] = (cols[BID_OPEN][i] + cols[ASK_OPEN][i]) / 2;
+            h[i] = (cols[BID_HIGH][i] + cols[ASK_HIGH][i]) / 2;
+            l[i] = (cols[BID_LOW][i] + cols[ASK_LOW][i]) / 2;
+            c[i] = (cols[BID_CLOSE][i] + cols[ASK_CLOSE][i]) / 2;
+        }
+        double[] unknown = new double[size];
+        Arrays.fill(unknown, Double.NaN);
+        long[] count = new long[size];
+        Arrays.fill(count, -1L);
+        return CandleSeries.wrap(market, timeframe, Arrays.copyOf(openTime, size), o, h, l, c, unknown,
+                unknown.clone(), count, unknown.clone(), Arrays.copyOf(source, size));
+    }
+
     /** Appends bars in ascending open time. */
     public static final class Builder {
         private final Market market;

@@ -62,12 +62,13 @@ public final class Fixtures {
             try (MarketDataStore store = MarketDataStore.open(dir.resolve("marketdata"))) {
                 new ImportJob(store).run(List.of(BundledData.extract(dir)), BundledData.options(), ImportJob.Listener.NONE);
                 bars = Prices.of(SeriesSource.of(store)).closes(Market.parse("bitstamp:btc_usd"), Timeframe.M5,
-                        Long.MIN_VALUE, Long.MAX_VALUE);
+                        Long.MIN_VALUE, Long.MAX_VALUE, io.atlasj.features.eval.PriceBasis.TRADES);
             }
         }
         Prices.Bars all = bars;
-        return new Pricing((market, tf, from, to) -> {
-            if (!market.toString().equals("bitstamp:btc_usd") || tf != Timeframe.M5) {
+        return new Pricing((market, tf, from, to, basis) -> {
+            if (!market.toString().equals("bitstamp:btc_usd") || tf != Timeframe.M5
+                    || basis != io.atlasj.features.eval.PriceBasis.TRADES) {
                 return new Prices.Bars(new long[0], new double[0]);
             }
             int a = lower(all.time(), from);

@@ -557,7 +557,8 @@ public final class WorkSpecYaml {
         }
 
         FeatureLabelSet inlineFeatureset(YNode n, String path) {
-            YNode.Map m = map(n, path, Set.of("name", "base", "defaults", "gaps", "fillLimit", "features", "labels"),
+            YNode.Map m = map(n, path, Set.of("name", "base", "defaults", "gaps", "fillLimit", "prices", "features",
+                    "labels"),
                     Set.of("base", "features"));
             if (m == null) {
                 return null;
@@ -605,6 +606,18 @@ public final class WorkSpecYaml {
                 problem(m.entries().get("fillLimit"), path + ".fillLimit", Durations.format(fillLimit)
                         + " is shorter than one " + tf + " bar, so nothing would be filled; give at least " + tf);
             }
+            io.atlasj.features.eval.PriceBasis prices = io.atlasj.features.eval.PriceBasis.TRADES;
+            if (m.entries().containsKey("prices")) {
+                String p = text(m.entries().get("prices"), path + ".prices");
+                io.atlasj.features.eval.PriceBasis pb = p == null ? null : checked(m.entries().get("prices"),
+                        path + ".prices", () -> io.atlasj.features.eval.PriceBasis.parse(p));
+                prices = pb == null ? prices : pb;
+                if (prices == io.atlasj.features.eval.PriceBasis.MID && gaps == GapPolicy.FILL_FLAT) {
+                    problem(m.entries().get("prices"), path + ".prices", "mid reads quote bars, which are never filled"
+                            + " (a quiet book is not a flat candle), so gaps: fill-flat does not apply; write gaps: "
+                            + "drop or bridge");
+                }
+            }
             List<Feature> features = new ArrayList<>();
             List<Label> labels = new ArrayList<>();
             expressions(m.entries().get("features"), path + ".features", true, features, labels);
@@ -618,7 +631,8 @@ public final class WorkSpecYaml {
             String q = quote;
             GapPolicy gp = gaps;
             Duration limit = fillLimit;
-            return checked(n, path, () -> new FeatureLabelSet(name, mk, t, e, q, features, labels, gp, limit));
+            io.atlasj.features.eval.PriceBasis pr = prices;
+            return checked(n, path, () -> new FeatureLabelSet(name, mk, t, e, q, features, labels, gp, limit, pr));
         }
 
         void expressions(YNode n, String path, boolean inputs, List<Feature> features, List<Label> labels) {
@@ -1094,6 +1108,9 @@ public final class WorkSpecYaml {
                 sb.append("      gaps: ").append(f.gaps().yamlName()).append('\n');
                 if (f.fillLimit() != null) {
                     sb.append("      fillLimit: ").append(Durations.format(f.fillLimit())).append('\n');
+                }
+                if (f.prices() != io.atlasj.features.eval.PriceBasis.TRADES) {
+                    sb.append("      prices: ").append(f.prices().yamlName()).append('\n');
                 }
                 sb.append("      features:\n");
                 f.features().forEach(x -> sb.append("        - ").append(q(x.id())).append('\n'));

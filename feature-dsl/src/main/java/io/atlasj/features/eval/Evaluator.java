@@ -164,7 +164,7 @@ public final class Evaluator {
             String key = m + " " + tf + (quotes ? " quotes" : "");
             Bars all = series(key, () -> quotes
                     ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candles(key, source.candles(m, tf, start, to), tf),
-                    (quotes ? "quote bars" : "candles") + " of " + m + " at " + tf, start, to);
+                    (quotes ? "quote bars" : source.candlesName()) + " of " + m + " at " + tf, start, to);
             int warm = k.warmup().bars(p);
             double[] out = new double[all.size()];
             int[][] segs = segments(all.time(), tf.millis());
@@ -181,9 +181,9 @@ public final class Evaluator {
                     v = k.leaf().compute(parts[s], p);
                 } catch (Bars.MissingColumn e) {
                     throw new IllegalArgumentException(f.id() + " needs " + e.what() + ", but the "
-                            + (quotes ? "quote bars" : "candles") + " of " + m + " at " + tf + " have none (imported "
-                            + "from a file without " + (quotes ? "size columns" : "a volume column, as many FX and "
-                            + "index files are") + "): leave out the features that use " + e.what()
+                            + (quotes ? "quote bars" : "candles") + " of " + m + " at " + tf + " have none ("
+                            + (quotes ? "imported from a file without size columns" : source.lacksWhy())
+                            + "): leave out the features that use " + e.what()
                             + ", or import data that has them");
                 }
                 mask(v, warm);

@@ -34,6 +34,68 @@ public interface SeriesSource {
         return "see 'atlas data list'; import with 'atlas data import'";
     }
 
+    /** What this source's candles are, for messages: {@code candles}, or the quote bars they are made of. */
+    default String candlesName() {
+        return "candles";
+    }
+
+    /** Why candles of this source may lack a column such as volume, for messages. */
+    default String lacksWhy() {
+        return "imported from a file without a volume column, as many FX and index files are";
+    }
+
+    /**
+     * The same source with {@code prices}: itself for {@link PriceBasis#TRADES}; for {@link PriceBasis#MID} its
+     * candles are the midpoints of its quote bars ({@link QuoteCandleSeries#midpoints()}), fingerprinted as those quote
+     * bars, and its quote bars are its own.
+     */
+    static SeriesSource withPrices(SeriesSource source, PriceBasis prices) {
+        if (prices == PriceBasis.TRADES) {
+            return source;
+        }
+        return new SeriesSource() {
+            @Override
+            public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
+                return source.quoteBars(market, tf, from, to).midpoints();
+            }
+
+            @Override
+            public QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
+                return source.quoteBars(market, tf, from, to);
+            }
+
+            @Override
+            public List<Market> markets() {
+                return source.markets();
+            }
+
+            @Override
+            public String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
+                return source.fingerprint(market, tf, true);
+            }
+
+            @Override
+            public String name() {
+                return source.name();
+            }
+
+            @Override
+            public String hint() {
+                return source.hint();
+            }
+
+            @Override
+            public String candlesName() {
+                return "quote bars (prices: mid, whose candles are their midpoints)";
+            }
+
+            @Override
+            public String lacksWhy() {
+                return "they are the midpoints of quote bars (prices: mid), which carry no traded volume";
+            }
+        };
+    }
+
     /**
      * The store's series. Reads take turns (the store has one database connection and rebuilds a series' column file
      * on first read), so builds on several threads can share one source: a read is a small part of a build.

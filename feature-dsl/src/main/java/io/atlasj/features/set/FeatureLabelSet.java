@@ -3,6 +3,7 @@ package io.atlasj.features.set;
 import io.atlasj.features.Feature;
 import io.atlasj.features.Label;
 import io.atlasj.features.eval.GapPolicy;
+import io.atlasj.features.eval.PriceBasis;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import java.util.ArrayList;
@@ -20,13 +21,22 @@ import java.util.Set;
  * @param defaultQuote    for asset steps; null: an asset step must say its quote
  * @param fillLimit       under {@link GapPolicy#FILL_FLAT}: the longest gap that is filled (a longer one stays a gap,
  *                        as under {@link GapPolicy#DROP}); null: every gap is filled
+ * @param prices          which prices the candles of every market read are: trades (the stored candles) or the
+ *                        midpoints of the quote bars ({@link PriceBasis#MID})
  */
 public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTimeframe, String defaultExchange,
                               String defaultQuote, List<Feature> features, List<Label> labels, GapPolicy gaps,
-                              java.time.Duration fillLimit) {
+                              java.time.Duration fillLimit, PriceBasis prices) {
     public FeatureLabelSet(String name, Market baseMarket, Timeframe baseTimeframe, String defaultExchange,
                            String defaultQuote, List<Feature> features, List<Label> labels, GapPolicy gaps) {
         this(name, baseMarket, baseTimeframe, defaultExchange, defaultQuote, features, labels, gaps, null);
+    }
+
+    public FeatureLabelSet(String name, Market baseMarket, Timeframe baseTimeframe, String defaultExchange,
+                           String defaultQuote, List<Feature> features, List<Label> labels, GapPolicy gaps,
+                           java.time.Duration fillLimit) {
+        this(name, baseMarket, baseTimeframe, defaultExchange, defaultQuote, features, labels, gaps, fillLimit,
+                PriceBasis.TRADES);
     }
 
     public FeatureLabelSet {
@@ -36,6 +46,12 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
         features = List.copyOf(features);
         labels = List.copyOf(labels);
         gaps = gaps == null ? GapPolicy.DROP : gaps;
+        prices = prices == null ? PriceBasis.TRADES : prices;
+        if (prices == PriceBasis.MID && gaps == GapPolicy.FILL_FLAT) {
+            throw new IllegalArgumentException("featureset " + name + ": gaps: fill-flat fills candles in which nothing "
+                    + "traded, but prices: mid reads quote bars, which are never filled (a quiet book is not a flat "
+                    + "candle); write gaps: drop or bridge");
+        }
         if (fillLimit != null && gaps != GapPolicy.FILL_FLAT) {
             throw new IllegalArgumentException("featureset " + name + ": fillLimit applies to gaps: fill-flat only (gaps is "
                     + gaps.yamlName() + ")");
@@ -62,7 +78,7 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
      */
     public FeatureLabelSet onMarket(Market market) {
         return new FeatureLabelSet(name, market, baseTimeframe, defaultExchange, defaultQuote, features, labels, gaps,
-                fillLimit);
+                fillLimit, prices);
     }
 
     /** {@link #fillLimit} in milliseconds, {@link Long#MAX_VALUE} when every gap is filled. */
@@ -90,6 +106,7 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
         private final List<Label> labels = new ArrayList<>();
         private GapPolicy gaps = GapPolicy.DROP;
         private java.time.Duration fillLimit;
+        private PriceBasis prices = PriceBasis.TRADES;
 
         private Builder(String name) {
             this.name = name;
@@ -129,8 +146,14 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
             return this;
         }
 
+        /** {@link PriceBasis#MID}: candles are the midpoints of the quote bars. */
+        public Builder prices(PriceBasis p) {
+            this.prices = p;
+            return this;
+        }
+
         public FeatureLabelSet build() {
-            return new FeatureLabelSet(name, market, tf, exchange, quote, features, labels, gaps, fillLimit);
+            return new FeatureLabelSet(name, market, tf, exchange, quote, features, labels, gaps, fillLimit, prices);
         }
     }
 }

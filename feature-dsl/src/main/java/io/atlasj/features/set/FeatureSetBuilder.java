@@ -64,7 +64,10 @@ public final class FeatureSetBuilder {
             labels = List.copyOf(labels);
         }
 
-        /** The stored series the build reads, base series first. */
+        /**
+         * The stored series the build reads, base series first. Under {@code prices: mid} candles are read from quote
+         * bars, so every series is quote bars.
+         */
         public Set<Need> needs() {
             Set<Need> out = new java.util.LinkedHashSet<>();
             out.add(new Need(set.baseMarket(), set.baseTimeframe(), false));
@@ -77,6 +80,11 @@ public final class FeatureSetBuilder {
                 } else {
                     out.add(new Need(new Market(l.market().exchange(), l.market().symbol()), l.timeframe(), false));
                 }
+            }
+            if (set.prices() == io.atlasj.features.eval.PriceBasis.MID) {
+                Set<Need> quotes = new java.util.LinkedHashSet<>();
+                out.forEach(n -> quotes.add(new Need(n.market(), n.timeframe(), true)));
+                return quotes;
             }
             return out;
         }
@@ -315,10 +323,17 @@ public final class FeatureSetBuilder {
             }
         }
         String owner = "featureset " + set.name();
+        SeriesSource source = SeriesSource.withPrices(this.source, set.prices()); // the candles every read sees
         CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
         if (base.isEmpty()) {
-            throw Evaluator.missing(owner, "candles of " + set.baseMarket() + " at " + set.baseTimeframe(), from, to,
-                    source);
+            IllegalArgumentException e = Evaluator.missing(owner, source.candlesName() + " of " + set.baseMarket()
+                    + " at " + set.baseTimeframe(), from, to, source);
+            if (set.prices() == io.atlasj.features.eval.PriceBasis.TRADES
+                    && !this.source.quoteBars(set.baseMarket(), set.baseTimeframe(), from, to).isEmpty()) {
+                throw new IllegalArgumentException(e.getMessage() + "; it has quote bars of " + set.baseMarket()
+                        + " there: write prices: mid in the featureset to build on their midpoints", e);
+            }
+            throw e;
         }
         long[] realTime = realBars(base);
         long baseMs = set.baseTimeframe().millis();

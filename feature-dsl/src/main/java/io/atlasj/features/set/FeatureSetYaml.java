@@ -29,6 +29,7 @@ import java.util.Set;
  * defaults: {exchange: bitstamp, quote: usd}   # optional, for asset steps like .eth()
  * gaps: drop                            # optional: drop (default), bridge or fill-flat
  * fillLimit: 2h                         # optional, with fill-flat: only gaps this long or shorter are filled
+ * prices: trades                        # optional: trades (default), or mid: candles are the quote bars' midpoints
  * features:
  *   - LogReturns()
  *   - RSI(14).zscore(50)
@@ -57,8 +58,8 @@ import java.util.Set;
 public final class FeatureSetYaml {
     /** Top-level fields starting with this are ignored: a place to define anchors (Compose's extension fields). */
     static final String EXTENSION = "x-";
-    private static final Set<String> TOP = Set.of("name", "description", "base", "defaults", "gaps", "fillLimit", "features",
-            "labels");
+    private static final Set<String> TOP = Set.of("name", "description", "base", "defaults", "gaps", "fillLimit",
+            "prices", "features", "labels");
 
     private FeatureSetYaml() {
     }
@@ -97,6 +98,9 @@ public final class FeatureSetYaml {
         if (s.fillLimit() != null) {
             sb.append("fillLimit: ").append(io.atlasj.text.Durations.format(s.fillLimit())).append('\n');
         }
+        if (s.prices() != io.atlasj.features.eval.PriceBasis.TRADES) {
+            sb.append("prices: ").append(s.prices().yamlName()).append('\n');
+        }
         sb.append("features:\n");
         s.features().forEach(f -> sb.append("  - '").append(f.id().replace("'", "''")).append("'\n"));
         if (!s.labels().isEmpty()) {
@@ -117,6 +121,8 @@ public final class FeatureSetYaml {
         private GapPolicy gaps = GapPolicy.DROP;
         private java.time.Duration fillLimit;
         private YNode fillLimitNode;
+        private io.atlasj.features.eval.PriceBasis prices = io.atlasj.features.eval.PriceBasis.TRADES;
+        private YNode pricesNode;
         private final List<Feature> features = new ArrayList<>();
         private final List<Label> labels = new ArrayList<>();
         /** canonical id to where it was first listed, to place a feature listed twice */
@@ -191,6 +197,18 @@ public final class FeatureSetYaml {
                             }
                         }
                     }
+                    case "prices" -> {
+                        String s = scalar(v, field);
+                        if (s != null) {
+                            try {
+                                prices = io.atlasj.features.eval.PriceBasis.parse(s);
+                                pricesNode = v;
+                            } catch (IllegalArgumentException e) {
+                                problem(v, field, e.getMessage() + " (mid: the candles are the midpoints of the "
+                                        + "market's quote bars)");
+                            }
+                        }
+                    }
                     case "features" -> {
                         sawFeatures = true;
                         list(v, field, true);
@@ -199,7 +217,8 @@ public final class FeatureSetYaml {
                     default -> {
                         if (!field.startsWith(EXTENSION)) {
                             problem(m.keys().get(field), field, "unknown field" + Library.suggest(field, TOP)
-                                    + " (fields: name, description, base, defaults, gaps, fillLimit, features, labels; and x-... "
+                                    + " (fields: name, description, base, defaults, gaps, fillLimit, prices, features, "
+                                    + "labels; and x-... "
                                     + "for anchors)");
                         }
                     }
@@ -309,11 +328,16 @@ public final class FeatureSetYaml {
                 problem(fillLimitNode, "fillLimit", io.atlasj.text.Durations.format(fillLimit) + " is shorter than one "
                         + timeframe + " bar, so nothing would be filled; give at least " + timeframe);
             }
+            if (prices == io.atlasj.features.eval.PriceBasis.MID && gaps == GapPolicy.FILL_FLAT) {
+                problem(pricesNode, "prices", "mid reads quote bars, which are never filled (a quiet book is not a "
+                        + "flat candle), so gaps: fill-flat does not apply; write gaps: drop or bridge");
+            }
             if (!problems.isEmpty()) {
                 throw new FeatureSetFileException(problems);
             }
             try {
-                return new FeatureLabelSet(name, market, timeframe, exchange, quote, features, labels, gaps, fillLimit);
+                return new FeatureLabelSet(name, market, timeframe, exchange, quote, features, labels, gaps, fillLimit,
+                        prices);
             } catch (IllegalArgumentException e) {
                 throw new FeatureSetFileException(List.of(new FeatureSetFileException.Problem(source, 1, 1, "features",
                         e.getMessage())));

@@ -63,7 +63,8 @@ public final class FeaturesetCache {
         FeatureLabelSet s = r.set();
         sb.append(s.baseMarket().exchange()).append(':').append(s.baseMarket().symbol()).append(' ')
                 .append(s.baseTimeframe().label()).append(' ').append(s.gaps().name())
-                .append(s.fillLimit() == null ? "" : " " + s.fillLimit().toMillis()).append('\n');
+                .append(s.fillLimit() == null ? "" : " " + s.fillLimit().toMillis())
+                .append(s.prices() == io.atlasj.features.eval.PriceBasis.MID ? " mid" : "").append('\n');
         sb.append(from).append(' ').append(to).append('\n');
         r.features().forEach(f -> sb.append("F ").append(f.id()).append('\n'));
         r.labels().forEach(l -> sb.append("L ").append(l.id()).append('\n'));

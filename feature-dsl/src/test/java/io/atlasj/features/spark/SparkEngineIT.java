@@ -123,6 +123,15 @@ class SparkEngineIT {
     }
 
     @Test
+    void aSetOnQuoteBarMidpointsEqualsTheLocalBuild() {
+        FeatureLabelSet mid = FeatureLabelSet.builder("mid").base(BTC.toString(), "1m")
+                .prices(io.atlasj.features.eval.PriceBasis.MID)
+                .features(Close(), LogReturns(), RSI(14), Close().fiveMin().zscore(6), Spread())
+                .labels(LogReturns().lookforward(1), FutureReturn(3)).build();
+        assertEnginesAgree(List.of(mid));
+    }
+
+    @Test
     void tradeFlowKindsOnBinanceSecondBarsEqualTheLocalBuild() {
         Market binance = new Market("binance", "btcusdt");
         new ImportJob(store).run(List.of(TestData.fixture("binance-ws/btcusdt_20240808_trades.gz")),

@@ -19,6 +19,8 @@ import java.util.Optional;
  *
  * @param scope       what the models are (a unit, or the units of one target), for messages
  * @param target      the label the models predict (their unit's), as the result names it
+ * @param base        the featureset's base market and timeframe ({@code bitstamp:btc_usd 5m}), followed by
+ *                    {@code mid} when its prices are quote-bar midpoints
  * @param declared    the inputs as the featureset declared them, in its order
  * @param resolved    the same with market and timeframe bound (what reads back without the featureset's defaults)
  * @param labels      the featureset's labels as declared (its resolved ids in results older than the declared ones)
@@ -86,7 +88,8 @@ public record InputImportance(String scope, String target, String name, String b
                 : fs.get("labels"));
         double[] score = divide(sum, models);
         return Optional.of(new InputImportance(scope, String.valueOf(fs.get("label")), String.valueOf(fs.get("name")),
-                String.valueOf(fs.get("base")), fs.get("fillLimit") == null ? String.valueOf(fs.get("gaps"))
+                fs.get("base") + (fs.get("prices") == null || "trades".equals(fs.get("prices")) ? ""
+                        : " " + fs.get("prices")), fs.get("fillLimit") == null ? String.valueOf(fs.get("gaps"))
                         : fs.get("gaps") + " " + fs.get("fillLimit"), (List<String>) fs.get("declared"),
                 (List<String>) fs.get("features"), labels, score, divide(permSum, permModels),
                 divide(gainSum, treeModels), ranked(score), models, treeModels));

@@ -81,10 +81,12 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
      *                             the starting bar
      * @param costsSource          where the costs come from: "WorkSpec" or "bitstamp default"
      * @param bookKind             staggered or non-overlapping (the WorkSpec's {@code trading.book})
+     * @param prices               what the closes are: the candles', or the quote bars' midpoints (the featureset's)
      */
     public record Trading(io.atlasj.marketdata.Market market, io.atlasj.marketdata.Timeframe timeframe, Costs costs,
                           String costsSource, TradingRules.Book bookKind, double[] signal, int delay, int hold, Prices.Bars bars, Book.Marked book,
-                          Performance performance, double[] nonOverlappingSharpe) {
+                          Performance performance, double[] nonOverlappingSharpe,
+                          io.atlasj.features.eval.PriceBasis prices) {
         /** This model's book on a subset of its rows (ascending times, each one of its rows). */
         public Book.Marked on(long[] rows, long[] allRows) {
             double[] s = new double[rows.length];
@@ -124,7 +126,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         ResultsObject.Split times = new ResultsObject.Split(oos.time(), null, null, null);
         Optional<Trading> t = trading.map(x -> new Trading(x.market(), x.timeframe(), x.costs(), x.costsSource(),
                 x.bookKind(), x.signal(), x.delay(), x.hold(), x.bars(), null, x.performance(),
-                x.nonOverlappingSharpe()));
+                x.nonOverlappingSharpe(), x.prices()));
         return new ModelEvaluation(result.withoutSeries(), unit, name, type, label, classes, times, metrics, t,
                 returnBasis, periodsPerYear);
     }
@@ -414,11 +416,16 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         Market market = new Market(ref.exchange(), ref.symbol());
         long[] time = oos.time();
         long bar = tf.millis();
-        Prices.Bars bars = pricing.closes(market, tf, time[0] - bar, time[time.length - 1] + (delay + hold + 1) * bar);
+        io.atlasj.features.eval.PriceBasis prices = r.featureset() != null && r.featureset().get("prices") != null
+                ? io.atlasj.features.eval.PriceBasis.parse(String.valueOf(r.featureset().get("prices")))
+                : io.atlasj.features.eval.PriceBasis.TRADES;
+        Prices.Bars bars = pricing.closes(market, tf, time[0] - bar, time[time.length - 1] + (delay + hold + 1) * bar,
+                prices);
         Costs costs = pricing.costsFor(market);
         String where = market + " " + tf.label();
         if (bars.size() == 0) {
-            return new Traded(null, "not traded: no " + where + " bars in the market-data store from "
+            return new Traded(null, "not traded: no " + where + (prices == io.atlasj.features.eval.PriceBasis.MID
+                    ? " quote bars (the model's prices are their midpoints)" : " bars") + " in the market-data store from "
                     + UtcTime.format(time[0]) + " (import them to trade this model)");
         }
         TradingRules rules = pricing.rules();
@@ -449,9 +456,11 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                     ? "a staggered book (1/" + hold + " of the capital per row)"
                     : "non-overlapping holds (every " + hold + "-bar decision at full size, from the first row)";
             String basis = String.format(Locale.ROOT, "traded in money on %s closes: %s held %d bar%s%s in %s, "
-                            + "marked every bar; costs %s (%s)", where, sizing, hold, hold == 1 ? "" : "s",
+                            + "marked every bar; costs %s (%s)", where + (prices == io.atlasj.features.eval.PriceBasis.MID
+                            ? " mid (quote-bar midpoint)" : ""), sizing, hold, hold == 1 ? "" : "s",
                     delay > 0 ? " from " + delay + " bars after the row" : "", bookText, costs, source);
-            return new Traded(new Trading(market, tf, costs, source, rules.book(), signal, delay, hold, bars, book, p, separate), basis);
+            return new Traded(new Trading(market, tf, costs, source, rules.book(), signal, delay, hold, bars, book, p, separate,
+                    prices), basis);
         } catch (IllegalArgumentException e) {
             return new Traded(null, "not traded: " + where + ": " + e.getMessage());
         }

@@ -341,7 +341,7 @@ public final class HtmlReport {
             String best = f.best() < 0 ? "" : "<a href=\"#m-" + f.models().get(f.best()).result().key() + "\">"
                     + esc(f.models().get(f.best()).name()) + "</a>";
             String on = f.models().isEmpty() ? "not traded" : f.models().get(0).trading().map(t -> t.market() + " "
-                    + t.timeframe().label() + "; " + t.costs() + " (" + t.costsSource() + ")").orElse("not traded");
+                    + t.timeframe().label() + (t.prices() == io.atlasj.features.eval.PriceBasis.MID ? " mid" : "") + "; " + t.costs() + " (" + t.costsSource() + ")").orElse("not traded");
             h.append("<tr><td>").append(esc(f.unit())).append("</td><td>").append(esc(on)).append("</td><td>")
                     .append(f.models().size() + f.partial())
                     .append(f.stopped() == 0 ? "" : " (" + f.stopped() + " stopped early" + (f.partial() == 0 ? ""

@@ -45,7 +45,10 @@ public final class Pricing {
         return costs != null;
     }
 
-    public synchronized Prices.Bars closes(Market market, Timeframe tf, long from, long to) {
-        return cache.computeIfAbsent(List.of(market, tf, from, to), k -> prices.closes(market, tf, from, to));
+    /** @param basis the featureset's prices: candles, or the midpoints of quote bars */
+    public synchronized Prices.Bars closes(Market market, Timeframe tf, long from, long to,
+                                           io.atlasj.features.eval.PriceBasis basis) {
+        return cache.computeIfAbsent(List.of(market, tf, from, to, basis), k -> prices.closes(market, tf, from, to,
+                basis));
     }
 }

@@ -210,6 +210,10 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         } else {
             gaps = GapPolicy.parse(String.valueOf(f.get("gaps")));
         }
+        if (f.get("prices") != null && !"trades".equals(f.get("prices"))) {
+            throw new IllegalArgumentException(ref + ": its featureset's candles are the midpoints of quote bars (prices: "
+                    + f.get("prices") + "), and the live feeds deliver candles only: such a model cannot be served yet");
+        }
         java.time.Duration fillLimit = f.get("fillLimit") == null ? null
                 : io.atlasj.text.Durations.parse(String.valueOf(f.get("fillLimit")));
         return new FeatureLabelSet(String.valueOf(f.get("name")), Market.parse(base[0]), Timeframe.parse(base[1]),

@@ -827,6 +827,9 @@ public final class LocalRunner {
         if (m.featureset().fillLimit() != null) {
             f.put("fillLimit", io.atlasj.text.Durations.format(m.featureset().fillLimit()));
         }
+        if (m.featureset().prices() != io.atlasj.features.eval.PriceBasis.TRADES) {
+            f.put("prices", m.featureset().prices().yamlName()); // absent: trades; the money evaluation reads it
+        }
         return f;
     }
 

@@ -1,0 +1,78 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.workspec.results.ResultsIo;
+import io.atlasj.workspec.results.ResultsObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A market with quote bars and no trades, end to end: the real LEAN Coinbase BTC/USD quote bars of 2017-09-03 (the
+ * feature module's fixture) imported alone, a featureset with {@code prices: mid}, a WorkSpec trained on it, a report
+ * that trades the models on the mid closes, and a live runner that says it cannot serve them yet.
+ */
+class MidPricesCliTest {
+    static final Path QUOTES = Path.of("..", "feature-dsl", "src", "test", "resources", "fixtures", "lean", "crypto",
+            "coinbase", "minute", "btcusd", "20170903_quote.zip");
+    static final String FEATURESET = """
+              name: btc-mid
+              base: {market: "coinbase:btcusd", timeframe: 5m}
+              prices: mid
+              features: ["LogReturns()", "LogReturns().lookback(3)", "Volatility(12)", "Spread()", "BookImbalance()"]
+              labels: ["ThreeClass(1, 0.0005)"]
+            """;
+    @TempDir
+    Path home;
+
+    @Test
+    void quoteBarsAloneTrainAndTradeOnTheirMidpoints() throws Exception {
+        CliRun.atlas(home, 0, "data", "import", "--format", "lean", QUOTES.toString());
+        Path set = home.resolve("btc-mid.yaml");
+        Files.writeString(set, FEATURESET.stripIndent());
+        String built = CliRun.atlas(home, 0, "features", "build", set.toString())[0];
+        assertThat(built).contains("prices: mid: the candles are the midpoints of the quote bars");
+        // the same set on trades: refused, naming the way out
+        Path trades = home.resolve("btc.yaml");
+        Files.writeString(trades, FEATURESET.stripIndent().replace("prices: mid", "prices: trades"));
+        assertThat(CliRun.atlas(home, 1, "features", "build", trades.toString())[1])
+                .contains("write prices: mid in the featureset to build on their midpoints");
+
+        Path spec = home.resolve("mid.yaml");
+        Files.writeString(spec, """
+                name: mid
+                execution: {retries: 0, slots: 1}
+                units:
+                  - name: direction
+                    featureset:
+                """ + FEATURESET.indent(4) + """
+                    dataset: {task: classification, label: "ThreeClass(1, 0.0005)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: logistic, type: logistic, training: {epochs: 10}}
+                """);
+        assertThat(CliRun.atlas(home, 0, "run", spec.toString(), "--local")[0])
+                .contains("1 models: 1 trained now, 0 from earlier runs, 0 failed");
+        ResultsObject r;
+        try (Stream<Path> s = Files.walk(home.resolve("runs/mid"))) {
+            r = ResultsIo.read(s.filter(p -> p.getFileName().toString().equals(ResultsIo.FILE)).findFirst()
+                    .orElseThrow());
+        }
+        assertThat(r.featureset()).containsEntry("prices", "mid");
+
+        String report = CliRun.atlas(home, 0, "report", "mid")[0];
+        assertThat(report).contains("verdict direction: ").doesNotContain("not traded");
+        String html = Files.readString(home.resolve("reports/mid/index.html"));
+        assertThat(html).contains("<td>coinbase:btcusd 5m mid; fee 60 bps + half of a 2 bp spread (coinbase default)");
+        try (Stream<Path> s = Files.list(home.resolve("reports/mid/img"))) {
+            assertThat(Files.readString(s.filter(p -> p.getFileName().toString().startsWith("card-")).findFirst()
+                    .orElseThrow())).contains("traded in money on coinbase:btcusd 5m mid (quote-bar midpoint) closes");
+        }
+
+        assertThat(CliRun.atlas(home, 1, "live", "start", "--model", "mid/direction/logistic#0", "--feed", "replay")[1])
+                .contains("prices: mid").contains("cannot be served yet");
+    }
+}
