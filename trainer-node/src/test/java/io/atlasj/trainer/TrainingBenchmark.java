@@ -55,20 +55,10 @@ public class TrainingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Random r = new Random(1);
-        double[][] x = new double[ROWS][FEATURES];
-        double[] y = new double[ROWS];
-        long[] t = new long[ROWS];
-        for (int i = 0; i < ROWS; i++) {
-            for (int c = 0; c < FEATURES; c++) {
-                x[i][c] = r.nextGaussian();
-            }
-            y[i] = x[i][0] + x[i][1] > 0 ? 1 : 0;
-            t[i] = i * 60_000L;
-        }
-        data = new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 2, io.atlasj.trainer.model.TestData.sub(t, x, y, 0, 20_000),
-                io.atlasj.trainer.model.TestData.sub(t, x, y, 20_000, 22_500), io.atlasj.trainer.model.TestData.sub(t, x, y, 22_500, ROWS), null, null,
-                0, 1, new PreparedData.Context(t, x, 60_000L));
+        data = io.atlasj.trainer.model.TestData.gaussian(ROWS, FEATURES, 20_000, 2_500, 1);
+        double[][] x = data.context().x();
+        long[] t = data.context().time();
+        Random r = new Random(2);
         dnn = TrainerLearnsTest.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(64, 32))
                 .set("batchSize", 256).set("epochs", 1).build(), DatasetOptions.Task.CLASSIFICATION);
         lstm = TrainerLearnsTest.spec(ModelEntry.builder("lstm", ModelType.LSTM).set("hidden", List.of(32))

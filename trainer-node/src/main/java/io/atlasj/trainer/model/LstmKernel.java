@@ -103,6 +103,77 @@ final class LstmKernel {
         return Floats.array(f.out, f.batch, f.out.length / Math.max(1, f.batch));
     }
 
+    /**
+     * The forward pass over windows of consecutive rows, as {@link #predict} of the windows: window b is rows
+     * {@code ends[b] - len + 1 .. ends[b]} of {@code rows} ([R][nIn], row-major). Windows that end at neighbouring
+     * rows share all but one row, so the first layer's input projection is made once per row the windows cover, not
+     * once per step of every window, and no window is copied: a prediction pass over a part's rows does a fraction of
+     * the input products and copies of {@link #predict}. Windows too far apart to share rows go through
+     * {@link #predict}.
+     */
+    synchronized INDArray predictWindows(float[] rows, int[] ends, int len) {
+        int batch = ends.length;
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (int e : ends) {
+            lo = Math.min(lo, e - len + 1);
+            hi = Math.max(hi, e);
+        }
+        long span = batch == 0 ? 0 : (long) hi - lo + 1;
+        if (batch == 0 || span > (long) len * batch / 2) {
+            float[] x = new float[batch * len * nIn];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(rows, (ends[b] - len + 1) * nIn, x, b * len * nIn, len * nIn);
+            }
+            return predict(Floats.array(x, batch, len, nIn));
+        }
+        int[] off = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            off[b] = ends[b] - len + 1 - lo;
+        }
+        float[] in = scratch("rows", (int) span * nIn);
+        System.arraycopy(rows, lo * nIn, in, 0, (int) span * nIn);
+        xs[0].put(in, (int) span * nIn);
+        Forward f = layers(batch, len, Map.of(), new Windows((int) span, off));
+        return Floats.array(f.out, f.batch, f.out.length / Math.max(1, f.batch));
+    }
+
+    /**
+     * The first layer's input in {@link #predictWindows}: {@code span} consecutive rows in {@code xs[0]} ([span, nIn]),
+     * window b's first step at row {@code off[b]} of them.
+     */
+    private record Windows(int span, int[] off, boolean consecutive) {
+        Windows(int span, int[] off) {
+            this(span, off, consecutive(off));
+        }
+
+        private static boolean consecutive(int[] off) {
+            for (int b = 1; b < off.length; b++) {
+                if (off[b] != off[0] + b) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Rows {@code from .. from + rows} of the rows' projection [4u][span] at each window's step {@code t} into
+         * {@code to}, [rows][B]: one copy per row when the windows end at consecutive rows (a part's rows without gaps).
+         */
+        void gather(float[] zr, int from, int rows, int t, int batch, float[] to) {
+            for (int j = 0; j < rows; j++) {
+                int at = (from + j) * span + t;
+                if (consecutive) {
+                    System.arraycopy(zr, at + off[0], to, j * batch, batch);
+                } else {
+                    for (int b = 0; b < batch; b++) {
+                        to[j * batch + b] = zr[at + off[b]];
+                    }
+                }
+            }
+        }
+    }
+
     /** The kept array for {@code role}, of at least {@code n} values (see {@link #arena}). */
     private float[] scratch(String role, int n) {
         float[] a = arena.get(role);
@@ -126,12 +197,8 @@ final class LstmKernel {
     }
 
     private Forward forward(INDArray xNts, Map<String, INDArray> dropout) {
-        Forward f = new Forward();
         int batch = (int) xNts.size(0);
         int steps = (int) xNts.size(1);
-        f.batch = batch;
-        f.steps = steps;
-        f.layers = new Layer[units.length];
         float[] v = Floats.into(xNts, scratch("x", batch * steps * nIn)); // [B][T][nIn]
         float[] in = scratch("in", nIn * steps * batch); // [T][B][nIn]: whole rows copied, no scattered writes
         for (int b = 0; b < batch; b++) {
@@ -139,17 +206,33 @@ final class LstmKernel {
                 System.arraycopy(v, (b * steps + t) * nIn, in, (t * batch + b) * nIn, nIn);
             }
         }
+        xs[0].put(in, nIn * steps * batch);
+        return layers(batch, steps, dropout, null);
+    }
+
+    /**
+     * The layers and the head, the first layer's input already in {@code xs[0]}: [T*B, nIn], or the rows of
+     * {@code windows}.
+     */
+    private Forward layers(int batch, int steps, Map<String, INDArray> dropout, Windows windows) {
+        Forward f = new Forward();
+        f.batch = batch;
+        f.steps = steps;
+        f.layers = new Layer[units.length];
+        float[] in = null;
         int width = nIn;
         for (int l = 0; l < units.length; l++) {
             Layer layer = new Layer();
             layer.in = width;
             layer.u = units[l];
             layer.rowMajor = l == 0;
-            xs[l].put(in, width * steps * batch);
+            if (l > 0) {
+                xs[l].put(in, width * steps * batch);
+            }
             int w = layer.u * dirs;
             layer.h = scratch("h" + l, w * steps * batch);
             for (int d = 0; d < dirs; d++) {
-                forward(l, d, layer, steps, batch);
+                forward(l, d, layer, steps, batch, l == 0 ? windows : null);
             }
             f.layers[l] = layer;
             in = layer.h;
@@ -224,17 +307,30 @@ final class LstmKernel {
         return bi ? a.slice(d) : a;
     }
 
-    /** One direction of layer {@code l} over all steps; writes its rows of the layer's output. */
-    private void forward(int l, int d, Layer layer, int steps, int batch) {
+    /**
+     * One direction of layer {@code l} over all steps; writes its rows of the layer's output.
+     *
+     * @param windows the first layer's input as rows shared by the windows ({@link #predictWindows}), or null
+     */
+    private void forward(int l, int d, Layer layer, int steps, int batch, Windows windows) {
         int u = layer.u;
         int g4 = 4 * u;
         int tb = steps * batch;
         int n = u * batch; // one gate (or the cell, or h) of one step: [u][B]
-        // the input projection of every step at once: [4u, in] x [in, T*B]
         wx.put(Floats.of(weights("lstm" + l + "_Wx", d))); // [in, 4u]
-        Blas.gemm(true, layer.rowMajor, g4, tb, layer.in, wx, xs[l], 0f, zs);
-        float[] z = scratch("z" + l + "." + d, g4 * tb);
-        zs.get(0, z, 0, g4 * tb);
+        // the input projection: of every step at once, [4u, in] x [in, T*B], kept for the backward pass; or of each
+        // row the windows share once, [4u, in] x [in, span], read by every step of every window that reads the row
+        float[] z = null;
+        float[] zr = null;
+        if (windows == null) {
+            z = scratch("z" + l + "." + d, g4 * tb);
+            Blas.gemm(true, layer.rowMajor, g4, tb, layer.in, wx, xs[l], 0f, zs);
+            zs.get(0, z, 0, g4 * tb);
+        } else {
+            zr = scratch("zrows", g4 * windows.span());
+            Blas.gemm(true, true, g4, windows.span(), layer.in, wx, xs[l], 0f, zs);
+            zs.get(0, zr, 0, g4 * windows.span());
+        }
         float[] bias = Floats.of(weights("lstm" + l + "_b", d));
         wr.put(Floats.of(weights("lstm" + l + "_Wr", d))); // [u, 4u]
         // the step's values, each [u][B] and read with the same index, so that the JIT vectorises every loop (with
@@ -245,8 +341,8 @@ final class LstmKernel {
         float[] cNow = new float[n];
         float[] tcNow = new float[n];
         float[] hNow = new float[n];
-        float[] c = scratch("c" + l + "." + d, u * tb);
-        float[] tc = scratch("tc" + l + "." + d, u * tb);
+        float[] c = z != null ? scratch("c" + l + "." + d, u * tb) : null;
+        float[] tc = z != null ? scratch("tc" + l + "." + d, u * tb) : null;
         float[] h = layer.h;
         int hRow = d * u;
         for (int s = 0; s < steps; s++) {
@@ -264,7 +360,11 @@ final class LstmKernel {
             for (int q = 0; q < 4; q++) { // i, f and o sigmoids, the candidate g a tanh
                 float[] g = gate[q];
                 float[] r = rec[q];
-                gather(z, q * u, u, steps, t, batch, g);
+                if (z != null) {
+                    gather(z, q * u, u, steps, t, batch, g);
+                } else {
+                    windows.gather(zr, q * u, u, t, batch, g);
+                }
                 for (int j = 0; j < u; j++) {
                     float br = bias[q * u + j];
                     int end = (j + 1) * batch;
@@ -278,7 +378,9 @@ final class LstmKernel {
                         }
                     }
                 }
-                scatter(g, z, q * u, u, steps, t, batch);
+                if (z != null) {
+                    scatter(g, z, q * u, u, steps, t, batch);
+                }
             }
             float[] gi = gate[0];
             float[] gf = gate[1];
@@ -293,8 +395,10 @@ final class LstmKernel {
             for (int k = 0; k < n; k++) {
                 hNow[k] = go[k] * tcNow[k];
             }
-            scatter(cNow, c, 0, u, steps, t, batch);
-            scatter(tcNow, tc, 0, u, steps, t, batch);
+            if (z != null) { // what the backward pass reads; a prediction over shared rows has none
+                scatter(cNow, c, 0, u, steps, t, batch);
+                scatter(tcNow, tc, 0, u, steps, t, batch);
+            }
             scatter(hNow, h, hRow, u, steps, t, batch);
         }
         layer.gates[d] = z;

@@ -607,9 +607,17 @@ final class SameDiffTrainer {
                 for (int i = 0; i < g.length; i++) {
                     rows[i] = which[g[i]];
                 }
-                Map<String, INDArray> in = inputs.inputs(p, rows);
-                Map<String, INDArray> r = kernel != null ? Map.of(infer.outputs().get(0), kernel.predict(in.get(SdNet.X)))
-                        : infer.sd().output(in, infer.outputs());
+                Map<String, INDArray> r;
+                if (kernel != null) { // windows of the context's rows, each row's input product made once
+                    int[] ends = new int[rows.length];
+                    for (int i = 0; i < rows.length; i++) {
+                        ends[i] = p.index()[rows[i]];
+                    }
+                    int len = inputs.run(ends[0], net.arch.seqLen()); // one length per group
+                    r = Map.of(infer.outputs().get(0), kernel.predictWindows(inputs.contextRows(), ends, len));
+                } else {
+                    r = infer.sd().output(inputs.inputs(p, rows), infer.outputs());
+                }
                 for (int h = 0; h < heads; h++) {
                     INDArray o = r.get(infer.outputs().get(h));
                     int w = (int) o.size(1);

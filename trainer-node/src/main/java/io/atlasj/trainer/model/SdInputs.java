@@ -52,6 +52,11 @@ final class SdInputs {
         }
     }
 
+    /** LSTMs: the context's rows as floats, [rows][nIn] row-major (non-finite values as 0); null for other types. */
+    float[] contextRows() {
+        return rows;
+    }
+
     Map<String, org.nd4j.linalg.api.ndarray.INDArray> inputs(PreparedData.Part p, int[] which) {
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> m = new HashMap<>();
         switch (arch.type()) {

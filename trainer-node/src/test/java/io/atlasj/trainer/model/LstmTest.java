@@ -229,6 +229,51 @@ class LstmTest {
         }
     }
 
+    /**
+     * A prediction pass over windows that share their rows (each row's input product made once, no window copied)
+     * gives what the same windows copied out give, for both directions and two layers: consecutive windows, windows
+     * with holes between them, windows too far apart to share rows (the copying path), and shorter windows after a
+     * gap; and the part's stored predictions are those outputs.
+     */
+    @Test
+    void windowsOfSharedRowsPredictWhatCopiedWindowsPredict() throws Exception {
+        PreparedData d = TestData.lagged(600, 8);
+        long[] t = d.context().time();
+        for (int r = 0; r < t.length; r++) {
+            t[r] += (r / 70) * 120_000L; // gaps: windows of several lengths
+        }
+        for (ModelType type : List.of(ModelType.LSTM, ModelType.BILSTM)) {
+            ModelSpec s = TestData.spec(small(type).set("hidden", List.of(5, 3)).build(),
+                    DatasetOptions.Task.CLASSIFICATION);
+            SdNet net = new SdNet(SameDiffTrainer.arch(s, d));
+            SdInputs in = new SdInputs(net.arch, d);
+            LstmKernel kernel = new LstmKernel(net);
+            int seq = net.arch.seqLen();
+            PreparedData.Part part = d.train();
+            int[] all = java.util.stream.IntStream.range(0, part.rows()).toArray();
+            int[] full = java.util.Arrays.stream(all).filter(i -> in.run(part.index()[i], seq) == seq).toArray();
+            int[] holes = java.util.Arrays.stream(full).filter(i -> i % 3 != 1).limit(40).toArray();
+            int[] apart = java.util.Arrays.stream(full).filter(i -> i % 25 == 0).toArray();
+            int[] shorter = java.util.Arrays.stream(all).filter(i -> in.run(part.index()[i], seq) == 2).toArray();
+            assertThat(apart.length).isGreaterThan(3);
+            assertThat(shorter.length).isGreaterThan(1);
+            for (int[] rows : List.of(java.util.Arrays.copyOf(full, 50), holes, apart, shorter)) {
+                int[] ends = java.util.Arrays.stream(rows).map(i -> part.index()[i]).toArray();
+                int len = in.run(ends[0], seq);
+                float[] want = kernel.predict(in.inputs(part, rows).get(SdNet.X)).dup().data().asFloat();
+                float[] got = kernel.predictWindows(in.contextRows(), ends, len).dup().data().asFloat();
+                assertThat(got).as(type.id() + " " + rows.length + " windows of " + len).containsExactly(want,
+                        within(1e-6f));
+            }
+            // a whole part through the trainer's prediction pass: each row's output is its copied window's
+            float[][] outs = SameDiffTrainer.outputs(net, net.build(false), in, part)[0];
+            for (int i : new int[] {full[0], full[full.length - 1], shorter[0]}) {
+                float[] one = kernel.predict(in.inputs(part, new int[] {i}).get(SdNet.X)).dup().data().asFloat();
+                assertThat(outs[i]).as(type.id() + " row " + i).containsExactly(one, within(1e-6f));
+            }
+        }
+    }
+
     /** The inputs, targets and dropout masks of training rows {@code rows} (of one window length). */
     private static Map<String, INDArray> batch(SdNet net, SdNet.Graph g, SdInputs in, PreparedData d, int[] rows) {
         List<int[]> groups = in.groups(d.train(), rows);

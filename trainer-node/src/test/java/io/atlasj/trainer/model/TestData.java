@@ -81,6 +81,28 @@ public final class TestData {
                 sub(t, x, y, b, n), null, null, 0, 1, new PreparedData.Context(t, x, 60_000L));
     }
 
+    /**
+     * {@code rows} one-minute rows of {@code features} standard normal inputs (seeded), labelled 1 where the first two
+     * sum above 0; the first {@code train} rows train, the next {@code validation} validate, the rest test; the rows
+     * are also the context that sequence models read their windows from. The benchmarks' data.
+     */
+    public static PreparedData gaussian(int rows, int features, int train, int validation, long seed) {
+        Random r = new Random(seed);
+        double[][] x = new double[rows][features];
+        double[] y = new double[rows];
+        long[] t = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < features; c++) {
+                x[i][c] = r.nextGaussian();
+            }
+            y[i] = x[i][0] + x[i][1] > 0 ? 1 : 0;
+            t[i] = i * 60_000L;
+        }
+        return new PreparedData(0, io.atlasj.workspec.DatasetOptions.Task.CLASSIFICATION, 2, sub(t, x, y, 0, train),
+                sub(t, x, y, train, train + validation), sub(t, x, y, train + validation, rows), null, null, 0, 1,
+                new PreparedData.Context(t, x, 60_000L));
+    }
+
     public static PreparedData.Part sub(long[] t, double[][] x, double[] y, int from, int to) {
         return new PreparedData.Part(Arrays.copyOfRange(t, from, to), Arrays.copyOfRange(x, from, to),
                 Arrays.copyOfRange(y, from, to), IntStream.range(from, to).toArray());
