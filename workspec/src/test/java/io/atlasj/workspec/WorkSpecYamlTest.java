@@ -551,6 +551,36 @@ class WorkSpecYamlTest {
     }
 
     @Test
+    void inlinePricesMidArePartOfTheKeysAndRoundTrip() throws Exception {
+        String spec = """
+                name: mid
+                units:
+                  - name: a
+                    featureset:
+                      base: {market: "coinbase:btcusd", timeframe: 5m}
+                      prices: mid
+                      features: [LogReturns(), Spread()]
+                      labels: [UpDown(3)]
+                    dataset: {task: classification, label: "UpDown(3)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models: [{name: dnn, type: dnn, hidden: [[16]], training: {epochs: 2}}]
+                """;
+        FeaturesetLocator none = FeaturesetLocator.NONE;
+        WorkSpec mid = WorkSpecYaml.read("mid.yaml", spec, none, false);
+        assertThat(mid.units().get(0).featureset().prices()).isEqualTo(io.atlasj.features.eval.PriceBasis.MID);
+        WorkSpec trades = WorkSpecYaml.read("trades.yaml", spec.replace("      prices: mid\n", ""), none, false);
+        assertThat(trades.units().get(0).featureset().prices()).isEqualTo(io.atlasj.features.eval.PriceBasis.TRADES);
+        assertThat(Expander.expand(mid).get(0).key()).isNotEqualTo(Expander.expand(trades).get(0).key());
+        WorkSpec copy = WorkSpecYaml.read("copy.yaml", WorkSpecYaml.writeSelfContained(mid), none, false);
+        assertThat(Expander.expand(copy).get(0).key()).isEqualTo(Expander.expand(mid).get(0).key());
+        assertThatThrownBy(() -> WorkSpecYaml.read("bad.yaml", spec.replace("prices: mid", "prices: ask"), none,
+                false)).hasMessageContaining("bad.yaml:6:15:").hasMessageContaining("units[0].featureset.prices: must be "
+                + "trades or mid, got 'ask'");
+        assertThatThrownBy(() -> WorkSpecYaml.read("fill.yaml", spec.replace("prices: mid", "prices: mid\n      gaps: "
+                + "fill-flat"), none, false)).hasMessageContaining("units[0].featureset.prices: mid reads quote bars");
+    }
+
+    @Test
     void aBillionLaughsSpecIsRefusedNotExpanded() {
         StringBuilder y = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (int i = 1; i < 10; i++) {
