@@ -66,7 +66,13 @@ class MidPricesCliTest {
         String report = CliRun.atlas(home, 0, "report", "mid")[0];
         assertThat(report).contains("verdict direction: ").doesNotContain("not traded");
         String html = Files.readString(home.resolve("reports/mid/index.html"));
-        assertThat(html).contains("<td>coinbase:btcusd 5m mid; fee 60 bps + half of a 2 bp spread (coinbase default)");
+        // the costs: Coinbase's default fee, and at each trade half the spread quoted at its bar (here, on a liquid
+        // book, a median under a basis point), not the default 2 bp guess
+        java.util.regex.Matcher costs = java.util.regex.Pattern.compile("<td>coinbase:btcusd 5m mid; fee 60 bps \\+ "
+                + "half of a ([0-9.]+) bp spread \\(coinbase default fee; each trade pays half the spread quoted at its "
+                + "bar, median shown\\)").matcher(html);
+        assertThat(costs.find()).as(html).isTrue();
+        assertThat(Double.parseDouble(costs.group(1))).isGreaterThan(0).isLessThan(2);
         try (Stream<Path> s = Files.list(home.resolve("reports/mid/img"))) {
             assertThat(Files.readString(s.filter(p -> p.getFileName().toString().startsWith("card-")).findFirst()
                     .orElseThrow())).contains("traded in money on coinbase:btcusd 5m mid (quote-bar midpoint) closes");

@@ -97,13 +97,27 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                 }
                 s[i] = signal[j];
             }
-            return mark(bookKind, bars, rows, s, delay, hold, costs.perUnit());
+            return mark(bookKind, bars, rows, s, delay, hold, rate(costs, bars));
         }
 
         /** Other signals on these rows traded as this model is (same market, hold, book and costs): baselines. */
         public Book.Marked trade(long[] rows, double[] signals) {
-            return mark(bookKind, bars, rows, signals, delay, hold, costs.perUnit());
+            return mark(bookKind, bars, rows, signals, delay, hold, rate(costs, bars));
         }
+    }
+
+    /**
+     * The rate charged per unit traded besides what the bars carry: the fee when the bars carry their quoted spread
+     * (the book adds half of it at each trade's bar), else the fee and half the costs' spread.
+     */
+    static double rate(Costs costs, Prices.Bars bars) {
+        return bars.halfSpread() != null ? costs.feeBps() / 10_000 : costs.perUnit();
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static Book.Marked mark(TradingRules.Book book, Prices.Bars bars, long[] rows, double[] signal, int delay,
@@ -422,6 +436,15 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         Prices.Bars bars = pricing.closes(market, tf, time[0] - bar, time[time.length - 1] + (delay + hold + 1) * bar,
                 prices);
         Costs costs = pricing.costsFor(market);
+        // quote bars carry their spread: unless the WorkSpec sets the costs, each trade pays half the spread quoted at
+        // its bar (the costs then show the fee and the median quoted spread)
+        boolean quoted = bars.halfSpread() != null && bars.size() > 0 && !pricing.costsSet();
+        if (quoted) {
+            costs = new Costs(costs.feeBps(), Math.min(Costs.MAX_BPS, new java.math.BigDecimal(2e4 * median(
+                    bars.halfSpread())).round(new java.math.MathContext(3)).doubleValue())); // shown, 3 digits
+        } else {
+            bars = bars.withoutSpread();
+        }
         String where = market + " " + tf.label();
         if (bars.size() == 0) {
             return new Traded(null, "not traded: no " + where + (prices == io.atlasj.features.eval.PriceBasis.MID
@@ -435,7 +458,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         }
         double[] signal = positions(classes, oos.predicted(), oos.probabilities(), rules);
         try {
-            Book.Marked book = mark(rules.book(), bars, time, signal, delay, hold, costs.perUnit());
+            Book.Marked book = mark(rules.book(), bars, time, signal, delay, hold, rate(costs, bars));
             Performance p = Performance.of(book, 365.25 * 86_400_000d / bar);
             double[] separate = new double[hold];
             for (int o = 0; o < hold; o++) {
@@ -443,9 +466,10 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                 // staggered book too when a hold is one bar (every row decides at full size): not marked twice
                 boolean same = o == 0 && (hold == 1 || rules.book() == TradingRules.Book.NON_OVERLAPPING);
                 separate[o] = Performance.sharpe(same ? book.net()
-                        : Book.nonOverlapping(bars, time, signal, delay, hold, costs.perUnit(), o).net());
+                        : Book.nonOverlapping(bars, time, signal, delay, hold, rate(costs, bars), o).net());
             }
-            String source = pricing.costsSet() ? "WorkSpec" : market.exchange() + " default";
+            String source = pricing.costsSet() ? "WorkSpec" : quoted ? market.exchange() + " default fee; each trade "
+                    + "pays half the spread quoted at its bar, median shown" : market.exchange() + " default";
             String sizing = classes > 0 ? "class direction" + (rules.minProbability() > 0 ? " when its probability is "
                     + fmt(rules.minProbability()) + " or more" : "") : rules.fullSizeAt() > 0 ? "forecast sign and size (full at "
                     + fmt(rules.fullSizeAt()) + ")" : "forecast sign";

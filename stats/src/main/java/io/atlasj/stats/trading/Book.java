@@ -17,7 +17,9 @@ import io.atlasj.marketdata.UtcTime;
  * {@code position * (close[b] / close[b-1] - 1)}, each bar's weights being reset to the slices' sizes (the usual
  * overlapping-portfolio convention). <b>Costs</b> are charged on what is traded at each close, the net change of the
  * position ({@code |position[b+1] - position[b]|}), at {@link io.atlasj.workspec.Costs#perUnit()}, so a slice
- * opening as another of the same sign closes trades nothing, and the last exit is charged. Bars are indices in the
+ * opening as another of the same sign closes trades nothing, and the last exit is charged. Bars that carry their
+ * quoted half spread ({@link Prices.Bars#halfSpread()}, mid prices) charge it at each close on top of the given rate,
+ * which is then the fee alone. Bars are indices in the
  * market's series: a label never crosses a gap in the bars, so neither does a slice.
  */
 public final class Book {
@@ -114,10 +116,15 @@ public final class Book {
                     + ", before the last row's hold (row " + UtcTime.format(rowTime[rowTime.length - 1]) + ", "
                     + (delay + hold) + " bars)");
         }
+        double[] spread = bars.halfSpread();
         for (int b = Math.max(0, first - 1); b <= last; b++) {
             if (!(close[b] > 0) || Double.isInfinite(close[b])) {
                 throw new IllegalArgumentException("close " + close[b] + " at " + UtcTime.format(bars.time()[b])
                         + " is not a positive price");
+            }
+            if (spread != null && !(spread[b] >= 0 && spread[b] < 1)) {
+                throw new IllegalArgumentException("the quoted half spread " + spread[b] + " at "
+                        + UtcTime.format(bars.time()[b]) + " is not a spread (bid above ask, or no quote)");
             }
         }
         int n = last - first + 1;
@@ -162,7 +169,7 @@ public final class Book {
             ret[j] = b == 0 ? 0 : close[b] / close[b - 1] - 1;
             gross[j] = pos[j] * ret[j];
             traded[j] = Math.abs(pos[j + 1] - pos[j]);
-            cost[j] = costPerUnit * traded[j];
+            cost[j] = (spread == null ? costPerUnit : costPerUnit + spread[b]) * traded[j];
             net[j] = gross[j] - cost[j];
         }
         return new Marked(time, java.util.Arrays.copyOf(pos, n), ret, gross, traded, cost, net, tradeRet, tradeTime, hold,

@@ -24,20 +24,52 @@ public interface Prices {
      */
     Bars closes(Market market, Timeframe tf, long from, long to, PriceBasis basis);
 
-    /** The closes of the store's candles (imported or built from trades at import), or of its quote bars' midpoints. */
+    /**
+     * The closes of the store's candles (imported or built from trades at import); or of its quote bars' midpoints,
+     * with the quoted half spread at each close.
+     */
     static Prices of(SeriesSource source) {
         return (market, tf, from, to, basis) -> {
-            CandleSeries c = SeriesSource.withPrices(source, basis).candles(market, tf, from, to);
+            if (basis == PriceBasis.MID) {
+                io.atlasj.marketdata.QuoteCandleSeries q = source.quoteBars(market, tf, from, to);
+                int n = q.size();
+                double[] mid = new double[n];
+                double[] half = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double bid = q.bidCloses()[i];
+                    double ask = q.askCloses()[i];
+                    mid[i] = (bid + ask) / 2;
+                    half[i] = (ask - bid) / (ask + bid);
+                }
+                return new Bars(Arrays.copyOf(q.openTimes(), n), mid, half);
+            }
+            CandleSeries c = source.candles(market, tf, from, to);
             return new Bars(Arrays.copyOf(c.openTimes(), c.size()), Arrays.copyOf(c.closes(), c.size()));
         };
     }
 
-    /** Open times (UTC ms, ascending) and closes of a market's bars. */
-    record Bars(long[] time, double[] close) {
+    /**
+     * Open times (UTC ms, ascending) and closes of a market's bars.
+     *
+     * @param halfSpread per bar, half the quoted spread at its close as a fraction of the mid ({@code (ask - bid) /
+     *                   (ask + bid)}): what crossing from the mid costs a trade at that close; null when the prices are
+     *                   not quotes (the WorkSpec's or the exchange's spread is charged instead)
+     */
+    record Bars(long[] time, double[] close, double[] halfSpread) {
+        public Bars(long[] time, double[] close) {
+            this(time, close, null);
+        }
+
         public Bars {
-            if (time.length != close.length) {
-                throw new IllegalArgumentException("time has " + time.length + " bars, close " + close.length);
+            if (time.length != close.length || halfSpread != null && halfSpread.length != close.length) {
+                throw new IllegalArgumentException("time has " + time.length + " bars, close " + close.length
+                        + (halfSpread == null ? "" : ", halfSpread " + halfSpread.length));
             }
+        }
+
+        /** The same bars without their quoted spread. */
+        public Bars withoutSpread() {
+            return halfSpread == null ? this : new Bars(time, close, null);
         }
 
         public int size() {

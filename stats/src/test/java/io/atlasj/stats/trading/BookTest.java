@@ -47,6 +47,27 @@ class BookTest {
     }
 
     /**
+     * Quote bars carry their half spread: each close's trade pays the fee and half the spread quoted at that close.
+     * The same book as above, traded at 10 bps of fee, with half spreads of 1, 2, 3, 4, 5 and 6 bps at the six closes:
+     * the trades at closes 0, 1, 3 and 4 (half a unit each) cost 0.5 x (10 + 1), 0.5 x (10 + 2), nothing, 0.5 x
+     * (10 + 4) and 0.5 x (10 + 5) bps; the gross is the same.
+     */
+    @Test
+    void quotedSpreadsAreChargedAtEachTradesOwnClose() {
+        Prices.Bars quoted = new Prices.Bars(BARS.time(), BARS.close(), new double[] {1e-4, 2e-4, 3e-4, 4e-4, 5e-4,
+            6e-4});
+        Book.Marked m = Book.staggered(quoted, new long[] {0, BAR, 2 * BAR}, new double[] {1, -1, 1}, 0, 2, 0.001);
+        assertThat(m.gross()).containsExactly(new double[] {0, 0.05, 0, 0, 0.05}, within(1e-12));
+        assertThat(m.cost()).containsExactly(new double[] {0.5 * 11e-4, 0.5 * 12e-4, 0, 0.5 * 14e-4, 0.5 * 15e-4},
+                within(1e-15));
+        assertThat(Book.staggered(quoted.withoutSpread(), new long[] {0, BAR, 2 * BAR}, new double[] {1, -1, 1}, 0, 2,
+                0.001).cost()).containsExactly(new double[] {0.0005, 0.0005, 0, 0.0005, 0.0005}, within(1e-15));
+        Prices.Bars crossed = new Prices.Bars(BARS.time(), BARS.close(), new double[] {1e-4, -2e-4, 0, 0, 0, 0});
+        assertThatThrownBy(() -> Book.staggered(crossed, new long[] {0}, new double[] {1}, 0, 2, 0.001))
+                .hasMessageContaining("the quoted half spread -2.0E-4 at 1970-01-01T00:05:00Z is not a spread");
+    }
+
+    /**
      * Non-overlapping holds from the first row: row 0 (+1) holds bars 1-2 at full size, row 1 is skipped, row 2 (+1)
      * holds bars 3-4. Staying long from one hold into the next trades nothing; entry and exit trade 1 unit each.
      */
