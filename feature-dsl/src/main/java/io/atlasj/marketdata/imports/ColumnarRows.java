@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rows of a columnar bar file (Parquet, Arrow) on their way to candles, or to quote bars when its columns are bid
- * and ask bars ({@code bid_open, ..., ask_close}, as {@code atlas data export} writes quote bars): each row's values
- * as the text a CSV would hold, checked by the same rules as {@code ohlcv-csv} (or {@code quotes-csv}'s bars), its time either typed (a timestamp or date column,
- * already in epoch milliseconds) or text and epoch numbers read as in a CSV. Rows are numbered from 1 in file order.
+ * The rows of a columnar file (Parquet, Arrow) on their way to candles; or to quote bars when its columns are bid and
+ * ask bars ({@code bid_open, ..., ask_close}, as {@code atlas data export} writes quote bars); or to quote ticks when
+ * they are a bid and an ask ({@code time,bid,ask[,bid_size,ask_size]}); or to trades when they are a price and an
+ * amount ({@code time,price,amount[,side][,id]}, {@link TradesCsv}). Each row's values as the text a CSV would hold,
+ * checked by the same rules as {@code ohlcv-csv} ({@code quotes-csv}, {@code trades-csv}), its time either typed (a
+ * timestamp or date column, already in epoch milliseconds) or text and epoch numbers read as in a CSV. Rows are
+ * numbered from 1 in file order.
  */
 final class ColumnarRows {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,8 +29,13 @@ final class ColumnarRows {
     private final CsvRow row;
     private final List<long[]> times = new ArrayList<>();
     private final List<double[]> values = new ArrayList<>();
-    private final boolean quoteBars;
+    private final Kind kind;
     private long rows;
+
+    /** What a columnar file's rows are, told by its columns' names. */
+    enum Kind {
+        CANDLES, QUOTE_BARS, QUOTE_TICKS, TRADES
+    }
 
     ColumnarRows(Path file, String format, ImportOptions options, Map<String, Integer> columns) {
         this.file = file;
@@ -36,7 +44,8 @@ final class ColumnarRows {
         this.timeColumn = columns.get("time");
         this.epochs = new FileTimes(file, format, EnumSet.allOf(EpochUnit.class), options.timeWindow());
         this.row = new CsvRow(problems);
-        this.quoteBars = columns.containsKey("bid_open");
+        this.kind = columns.containsKey("bid_open") ? Kind.QUOTE_BARS : columns.containsKey("bid") ? Kind.QUOTE_TICKS
+                : columns.containsKey("price") ? Kind.TRADES : Kind.CANDLES;
     }
 
     /**
@@ -55,7 +64,12 @@ final class ColumnarRows {
         } else {
             ms = epochs.parse(row::problem, rows, "time", text[timeColumn]);
         }
-        double[] v = quoteBars ? QuoteBarsCsv.values(row, columns) : OhlcvCsvParser.values(row, columns);
+        double[] v = switch (kind) {
+            case QUOTE_BARS -> QuoteBarsCsv.values(row, columns);
+            case QUOTE_TICKS -> QuotesCsvParser.values(row, columns);
+            case TRADES -> TradesCsv.values(row, columns);
+            case CANDLES -> OhlcvCsvParser.values(row, columns);
+        };
         if (!row.bad()) {
             times.add(new long[] {ms, rows});
             values.add(v);
@@ -76,15 +90,29 @@ final class ColumnarRows {
                 throw new ImportException(file, "--columns names " + given.size() + " columns but the file has "
                         + names.size() + ": " + described + "; name each in that order (_ to skip one)");
             }
-            return quoteBars(given) ? QuoteBarsCsv.mapColumns(file, given, "--columns")
-                    : OhlcvCsvParser.mapColumns(file, given, "--columns");
+            return map(file, given, "--columns");
         }
         int index = pandasIndex(file, keyValues == null ? Map.of() : keyValues, names);
         if (index >= 0) {
             names.set(index, "time");
         }
-        return quoteBars(names) ? QuoteBarsCsv.mapColumns(file, names, "the file's columns " + described)
-                : OhlcvCsvParser.mapColumns(file, names, "the file's columns " + described);
+        return map(file, names, "the file's columns " + described);
+    }
+
+    /** The columns by the first reading that fits their names: quote bars, candles, quote ticks, trades. */
+    private static Map<String, Integer> map(Path file, List<String> names, String where) {
+        List<String> lower = names.stream().map(n -> n.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+        boolean close = lower.stream().anyMatch(n -> "close".equals(OhlcvCsvParser.canonical(n)));
+        if (quoteBars(names)) {
+            return QuoteBarsCsv.mapColumns(file, names, where);
+        }
+        if (!close && QuotesCsvParser.isTicks(lower)) {
+            return QuotesCsvParser.mapColumns(file, names, where);
+        }
+        if (!close && TradesCsv.isTrades(lower)) {
+            return TradesCsv.mapColumns(file, names, where);
+        }
+        return OhlcvCsvParser.mapColumns(file, names, where);
     }
 
     /**
@@ -131,9 +159,16 @@ final class ColumnarRows {
         return rows;
     }
 
-    /** The candles, or quote bars, of the good rows (see {@link OhlcvCsvParser#candles}, {@link QuoteBarsCsv#bars}). */
+    /**
+     * The candles, quote bars, quotes or trades of the good rows (see {@link OhlcvCsvParser#candles},
+     * {@link QuoteBarsCsv#bars}, {@link QuotesCsvParser#quotes}, {@link TradesCsv#trades}).
+     */
     ParsedFile bars(ImportOptions options, Market market) {
-        return quoteBars ? QuoteBarsCsv.bars(file, options, market, problems, rows, false, times, values)
-                : OhlcvCsvParser.candles(file, options, market, problems, rows, false, times, values);
+        return switch (kind) {
+            case QUOTE_BARS -> QuoteBarsCsv.bars(file, options, market, problems, rows, false, times, values);
+            case QUOTE_TICKS -> QuotesCsvParser.quotes(file, market, new TickRows(problems, rows, false, times, values));
+            case TRADES -> TradesCsv.trades(file, market, new TickRows(problems, rows, false, times, values));
+            case CANDLES -> OhlcvCsvParser.candles(file, options, market, problems, rows, false, times, values);
+        };
     }
 }

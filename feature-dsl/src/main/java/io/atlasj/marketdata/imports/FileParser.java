@@ -19,6 +19,7 @@ interface FileParser {
             case ARROW -> new ArrowCandlesParser();
             case FREQTRADE_JSON -> new FreqtradeJsonParser();
             case QUOTES_CSV -> new QuotesCsvParser();
+            case TRADES_CSV -> new TradesCsv();
             case BINANCE_WS -> new BinanceWsParser();
         };
     }

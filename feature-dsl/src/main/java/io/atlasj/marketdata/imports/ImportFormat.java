@@ -11,11 +11,13 @@ public enum ImportFormat {
     LEAN("lean", "QuantConnect LEAN trade or quote bars (zip or csv, date from the file name)"),
     TA4J_JSON("ta4j-json", "ta4j example JSON candles: {\"candles\":[{\"start\",...}]} or {\"ohlc\":[{\"endTime\",...}]}"),
     OHLCV_CSV("ohlcv-csv", "generic OHLCV CSV; columns by header names or --columns"),
-    PARQUET("parquet", "OHLCV candles (or bid/ask bars) in Apache Parquet (pandas, pyarrow, polars, DuckDB, Spark); "
-            + "columns by name as ohlcv-csv (or quotes-csv's bars), or --columns"),
-    ARROW("arrow", "OHLCV candles (or bid/ask bars) in an Apache Arrow IPC file: Feather v2 (pandas to_feather, "
-            + "pyarrow, polars), uncompressed, LZ4 or ZSTD; columns by name as ohlcv-csv (or quotes-csv's bars), or "
-            + "--columns"),
+    PARQUET("parquet", "OHLCV candles, bid/ask bars, quote ticks or trades in Apache Parquet (pandas, pyarrow, polars, "
+            + "DuckDB, Spark); columns by name as ohlcv-csv, quotes-csv or trades-csv, or --columns"),
+    ARROW("arrow", "OHLCV candles, bid/ask bars, quote ticks or trades in an Apache Arrow IPC file: Feather v2 (pandas "
+            + "to_feather, pyarrow, polars), uncompressed, LZ4 or ZSTD; columns by name as ohlcv-csv, quotes-csv or "
+            + "trades-csv, or --columns"),
+    TRADES_CSV("trades-csv", "trades CSV: time,price,amount[,side][,id] (Binance's is_buyer_maker as the side); "
+            + "columns by header or --columns"),
     QUOTES_CSV("quotes-csv", "top-of-book quote ticks CSV: time,bid,ask[,bid_size,ask_size], or bid/ask bars: "
             + "time,bid_open,bid_high,bid_low,bid_close[,bid_size],ask_open,..,ask_close[,ask_size]; columns by header "
             + "or --columns"),

@@ -2,12 +2,9 @@ package io.atlasj.marketdata.imports;
 
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteSeries;
-import io.atlasj.marketdata.UtcTime;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,81 +43,29 @@ final class QuotesCsvParser implements FileParser {
             return QuoteBarsCsv.parse(file, options, progress);
         }
         Market market = options.market(file, null, null);
-        Problems problems = new Problems(file, options.skipBadRows());
-        CsvRow row = new CsvRow(problems);
-        Map<String, Integer> columns = null;
-        int width = 0;
-        if (options.columns() != null) {
-            columns = mapColumns(file, Arrays.asList(options.columns().split(",")), "--columns");
-            width = options.columns().split(",").length;
+        return quotes(file, market, TickRows.readCsv(file, options, "quotes-csv", progress,
+                QuotesCsvParser::mapColumns, QuotesCsvParser::values));
+    }
+
+    /** A quote row's bid, bid size, ask and ask size (sizes NaN when the file has none), checked. */
+    static double[] values(CsvRow row, Map<String, Integer> columns) {
+        double bid = row.positive(columns.get("bid"), "bid");
+        double ask = row.positive(columns.get("ask"), "ask");
+        double bs = columns.containsKey("bid_size") ? row.nonNegative(columns.get("bid_size"), "bid_size") : Double.NaN;
+        double as = columns.containsKey("ask_size") ? row.nonNegative(columns.get("ask_size"), "ask_size") : Double.NaN;
+        if (!row.bad() && ask < bid) {
+            row.problem("ask", "ask " + ask + " is below bid " + bid + " (a crossed quote)");
         }
-        FileTimes epochs = new FileTimes(file, "quotes-csv", java.util.EnumSet.allOf(EpochUnit.class),
-                options.timeWindow());
-        List<long[]> times = new ArrayList<>(); // {time, line}
-        List<double[]> values = new ArrayList<>();
-        long rows = 0;
-        boolean sawHeader = false;
-        try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
-            for (CsvFile.Record rec : csv) {
-                List<String> fields = rec.fields();
-                String first = fields.get(0).trim();
-                if (columns == null || (!sawHeader && rows == 0 && options.columns() != null && !first.isEmpty()
-                        && !Character.isDigit(first.charAt(0)) && first.toLowerCase(Locale.ROOT).matches("[a-z_ ]+"))) {
-                    if (columns == null) {
-                        List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
-                        columns = mapColumns(file, header, "the header on line " + rec.line());
-                        width = header.size();
-                    }
-                    sawHeader = true;
-                    continue;
-                }
-                rows++;
-                if (!row.reset(fields, rec.line(), width, width)) {
-                    continue;
-                }
-                long time = epochs.parse(row::problem, row.line(), "time", row.text(columns.get("time")));
-                double bid = row.positive(columns.get("bid"), "bid");
-                double ask = row.positive(columns.get("ask"), "ask");
-                double bs = columns.containsKey("bid_size") ? row.nonNegative(columns.get("bid_size"), "bid_size") : Double.NaN;
-                double as = columns.containsKey("ask_size") ? row.nonNegative(columns.get("ask_size"), "ask_size") : Double.NaN;
-                if (!row.bad() && ask < bid) {
-                    row.problem("ask", "ask " + ask + " is below bid " + bid + " (a crossed quote)");
-                }
-                if (row.bad()) {
-                    continue;
-                }
-                times.add(new long[] {time, rec.line()});
-                values.add(new double[] {bid, bs, ask, as});
-            }
-        }
-        if (rows == 0) {
-            throw new ImportException(file, sawHeader ? "a header but no quote rows" : "no quote rows (an empty file?)");
-        }
-        if (times.isEmpty() && problems.count() > 0) {
-            problems.reject("none of " + rows + " rows could be read");
-        }
-        if (times.size() >= 2 && times.get(0)[0] > times.get(times.size() - 1)[0]) {
-            Collections.reverse(times);
-            Collections.reverse(values);
-        }
+        return new double[] {bid, bs, ask, as};
+    }
+
+    /** The quotes of a file's good rows ({@link TickRows#inTimeOrder}; values as {@link #values}). */
+    static ParsedFile quotes(Path file, Market market, TickRows rows) {
         QuoteSeries.Builder out = QuoteSeries.builder(market);
-        long prev = Long.MIN_VALUE;
-        long seq = 0;
-        for (int i = 0; i < times.size(); i++) {
-            long t = times.get(i)[0];
-            if (t < prev) {
-                problems.sinkFor(times.get(i)[1]).problem("time", "goes back in time: " + UtcTime.format(t)
-                        + " after " + UtcTime.format(prev) + " (a file must be in time order, oldest or newest first)");
-                continue;
-            }
-            seq = t == prev ? seq + 1 : 0;
-            prev = t;
-            double[] v = values.get(i);
-            out.add(t, seq, v[0], v[1], v[2], v[3]);
-        }
-        problems.throwIfRejected();
-        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(), List.of(), List.of(),
-                List.of(out.build()), List.of(), 0);
+        rows.inTimeOrder(file, "quote rows", (t, seq, v) -> out.add(t, seq, v[0], v[1], v[2], v[3]));
+        Problems problems = rows.problems();
+        return new ParsedFile(file, rows.rows(), problems.count(), problems.first(), problems.reasons(), List.of(),
+                List.of(), List.of(out.build()), List.of(), 0);
     }
 
     private static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED, "time,bid,ask,bid_size,ask_size",
@@ -143,7 +88,19 @@ final class QuotesCsvParser implements FileParser {
         return names.stream().map(n -> n.trim().toLowerCase(Locale.ROOT)).anyMatch(QuoteBarsCsv::isBarColumn);
     }
 
-    private static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
+    static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
         return COLUMNS.map(file, names, where);
+    }
+
+    /** Whether columns named {@code names} (lower case) are quote ticks: a bid and an ask, no bars, no candle close. */
+    static boolean isTicks(List<String> names) {
+        boolean bid = false;
+        boolean ask = false;
+        for (String n : names) {
+            String c = NAMES.get(n.trim().toLowerCase(Locale.ROOT));
+            bid |= "bid".equals(c);
+            ask |= "ask".equals(c);
+        }
+        return bid && ask;
     }
 }

@@ -1,0 +1,103 @@
+package io.atlasj.marketdata.imports;
+
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.TradeSeries;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Trades with named columns: a time, the price and the amount, and optionally the aggressor's side and a trade id,
+ * as exchange archives, tick vendors and pandas write them ({@code time,price,amount,side,id}; Binance's
+ * {@code aggTrades} and {@code trades} files name theirs {@code transact_time}/{@code time}, {@code price},
+ * {@code qty} and {@code is_buyer_maker}). The {@code trades-csv} format reads them from CSV (through {@link CsvFile}:
+ * delimiters, quoting, byte-order mark; a header or {@code --columns}), and Parquet and Arrow files whose columns are
+ * trades are read the same way ({@link ColumnarRows}). Times as epoch s/ms/µs/ns told by size or ISO-8601, one unit
+ * through the file. The side: {@code buy}/{@code b}/{@code 1} is a buyer-initiated trade, {@code sell}/{@code s}/
+ * {@code -1} a seller-initiated one, empty unknown; {@code is_buyer_maker} true means the seller took the bid. A
+ * newest-first file is read in time order; a trade earlier than the one before is a bad row. Trades of one
+ * millisecond keep their file order. Stored as trades and resampled into candles of every timeframe, with the
+ * taker-buy volume when sides are known.
+ */
+final class TradesCsv implements FileParser {
+    private static final List<String> REQUIRED = List.of("time", "price", "amount");
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("price", "price"), Map.entry("px", "price"), Map.entry("trade_price", "price"),
+            Map.entry("last_price", "price"), Map.entry("amount", "amount"), Map.entry("qty", "amount"),
+            Map.entry("quantity", "amount"), Map.entry("size", "amount"), Map.entry("volume", "amount"),
+            Map.entry("base_qty", "amount"), Map.entry("base_volume", "amount"), Map.entry("side", "side"),
+            Map.entry("taker_side", "side"), Map.entry("aggressor", "side"), Map.entry("aggressor_side", "side"),
+            Map.entry("is_buyer_maker", "is_buyer_maker"), Map.entry("isbuyermaker", "is_buyer_maker"),
+            Map.entry("buyer_is_maker", "is_buyer_maker"), Map.entry("id", "id"), Map.entry("trade_id", "id"),
+            Map.entry("tid", "id"), Map.entry("agg_trade_id", "id"), Map.entry("transact_time", "time"),
+            // Binance's trade files also carry the quote amount and a best-price-match flag: read past them
+            Map.entry("quote_qty", "_"), Map.entry("quote_quantity", "_"), Map.entry("is_best_match", "_"),
+            Map.entry("first_trade_id", "_"), Map.entry("last_trade_id", "_"));
+    static final CsvColumns COLUMNS = CsvColumns.of(NAMES, REQUIRED, "time,price,amount,side,id",
+            "side and id may be left out");
+
+    /** Whether columns named {@code names} (lower case) are trades: a price and an amount, no candle or quote. */
+    static boolean isTrades(List<String> names) {
+        boolean price = false;
+        boolean amount = false;
+        for (String n : names) {
+            String c = NAMES.get(n.trim().toLowerCase(Locale.ROOT));
+            price |= "price".equals(c);
+            amount |= "amount".equals(c);
+        }
+        return price && amount;
+    }
+
+    /** Canonical name to column index ({@link CsvColumns#map}). */
+    static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
+        return COLUMNS.map(file, names, where);
+    }
+
+    @Override
+    public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
+        Market market = options.market(file, null, null);
+        return trades(file, market, TickRows.readCsv(file, options, "trades-csv", progress, TradesCsv::mapColumns,
+                TradesCsv::values));
+    }
+
+    /** A row's price, amount, side (+1, -1, 0) and id (-1 when absent), checked. */
+    static double[] values(CsvRow row, Map<String, Integer> columns) {
+        double price = row.positive(columns.get("price"), "price");
+        double amount = row.nonNegative(columns.get("amount"), "amount");
+        double side = 0;
+        if (columns.containsKey("side")) {
+            String s = row.text(columns.get("side")).trim().toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "buy", "b", "bid", "1", "+1", "1.0" -> side = 1;
+                case "sell", "s", "ask", "-1", "-1.0" -> side = -1;
+                case "", "unknown", "none" -> side = 0;
+                default -> row.problem("side", "not a side: '" + s + "' (buy or sell, b or s, 1 or -1, or empty)");
+            }
+        } else if (columns.containsKey("is_buyer_maker")) {
+            String s = row.text(columns.get("is_buyer_maker")).trim().toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "true", "1", "t" -> side = -1; // the buyer made the bid, the seller took it
+                case "false", "0", "f" -> side = 1;
+                case "" -> side = 0;
+                default -> row.problem("is_buyer_maker", "not true or false: '" + s + "'");
+            }
+        }
+        double id = -1;
+        if (columns.containsKey("id") && !row.text(columns.get("id")).isEmpty()) {
+            id = row.integer(columns.get("id"), "id");
+        }
+        return new double[] {price, amount, side, id};
+    }
+
+    /** The trades of a file's good rows ({@link TickRows#inTimeOrder}; values as {@link #values}). */
+    static ParsedFile trades(Path file, Market market, TickRows rows) {
+        TradeSeries.Builder out = TradeSeries.builder(market);
+        rows.inTimeOrder(file, "trades", (t, seq, v) -> out.add(t, seq, v[0], v[1], (byte) v[2], (long) v[3]));
+        Problems problems = rows.problems();
+        return new ParsedFile(file, rows.rows(), problems.count(), problems.first(), problems.reasons(),
+                List.of(out.build()), List.of(), List.of(), List.of(), 0);
+    }
+}

@@ -1,0 +1,189 @@
+package io.atlasj.marketdata.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.QuoteSeries;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.TradeSeries;
+import io.atlasj.marketdata.imports.ImportFormat;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Trades and quote ticks from files with named columns: the real Binance BTC/USDT trades and best bid/offer of
+ * 2024-08-08 (the websocket capture fixtures, read by {@code binance-ws} as the reference) written out as a trades CSV
+ * in Binance's own archive columns, and as Parquet files of trades and of quote ticks, import to the same trades (time,
+ * price, amount, aggressor side, id), the same candles with their taker-buy volume, and the same quotes.
+ */
+class TradesAndTicksTest extends ImportFixture {
+    static final Market WS = new Market("binance", "btcusdt");
+    static final Market FILE = new Market("file", "btcusdt");
+
+    private ImportJob.FileOutcome run(Path file, ImportOptions options) {
+        return new ImportJob(store).run(List.of(file), options, ImportJob.Listener.NONE).files().get(0);
+    }
+
+    private TradeSeries reference() {
+        for (String f : List.of("binance-ws/btcusdt_20240808_trades.gz", "binance-ws/btcusdt_20240808_head4000.gz")) {
+            var o = run(TestData.fixture(f), ImportOptions.of(ImportFormat.BINANCE_WS, WS.exchange(), null));
+            assertThat(o.rejected()).as(o.error()).isFalse();
+        }
+        TradeSeries t = store.trades(WS, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(t.size()).isGreaterThan(1_000);
+        return t;
+    }
+
+    private void assertSameTrades(TradeSeries want) {
+        TradeSeries got = store.trades(FILE, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(got.size()).isEqualTo(want.size());
+        assertThat(got.times()).isEqualTo(want.times());
+        assertThat(got.prices()).isEqualTo(want.prices());
+        assertThat(got.quantities()).isEqualTo(want.quantities());
+        assertThat(got.sides()).isEqualTo(want.sides()).contains((byte) 1, (byte) -1);
+        assertThat(got.tradeIds()).isEqualTo(want.tradeIds());
+        CandleSeries a = store.candles(FILE, Timeframe.S1);
+        CandleSeries b = store.candles(WS, Timeframe.S1);
+        assertThat(a.closes()).isEqualTo(b.closes());
+        assertThat(a.volumes()).isEqualTo(b.volumes());
+        assertThat(a.takerBuyVolumes()).isEqualTo(b.takerBuyVolumes());
+    }
+
+    @Test
+    void aTradesCsvInBinancesArchiveColumnsGivesTheSameTradesAndCandles() throws IOException {
+        TradeSeries want = reference();
+        // newest first, as some exports are, with Binance's archive header
+        StringBuilder csv = new StringBuilder("id,price,qty,quote_qty,time,is_buyer_maker,is_best_match\n");
+        for (int i = want.size() - 1; i >= 0; i--) {
+            csv.append(want.tradeIds()[i]).append(',').append(want.prices()[i]).append(',')
+                    .append(want.quantities()[i]).append(',').append(want.prices()[i] * want.quantities()[i])
+                    .append(',').append(want.times()[i]).append(',').append(want.sides()[i] < 0).append(",true\n");
+        }
+        var o = importFile("trades.csv", csv.toString(), ImportOptions.of(ImportFormat.TRADES_CSV, FILE.exchange(),
+                FILE.symbol()));
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        assertSameTrades(want);
+        // a bad side and a negative amount are bad rows named by line and field
+        var bad = importFile("bad.csv", "time,price,amount,side\n1723161254036,61700.5,0.1,sideways\n"
+                + "1723161254037,61700.5,-1,buy\n", ImportOptions.of(ImportFormat.TRADES_CSV, "bad", "btcusdt"));
+        assertThat(bad.error()).contains("bad.csv:2").contains("side").contains("sideways").contains("bad.csv:3")
+                .contains("amount");
+    }
+
+    @Test
+    void parquetTradesAndQuoteTicksGiveTheSameSeries() throws IOException {
+        TradeSeries want = reference();
+        MessageType trades = Types.buildMessage()
+                .required(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true,
+                        LogicalTypeAnnotation.TimeUnit.MICROS)).named("timestamp")
+                .required(PrimitiveTypeName.DOUBLE).named("price").required(PrimitiveTypeName.DOUBLE).named("size")
+                .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("side")
+                .required(PrimitiveTypeName.INT64).named("trade_id").named("trades");
+        Path tp = write("trades.parquet", trades, want.size(), (g, i) -> g.append("timestamp", want.times()[i] * 1000)
+                .append("price", want.prices()[i]).append("size", want.quantities()[i])
+                .append("side", want.sides()[i] > 0 ? "buy" : "sell").append("trade_id", want.tradeIds()[i]));
+        var o = run(tp, ImportOptions.of(ImportFormat.PARQUET, FILE.exchange(), FILE.symbol()));
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        assertSameTrades(want);
+
+        QuoteSeries q = store.quotes(WS, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(q.size()).as("best bid/offer messages in the capture").isGreaterThan(100);
+        MessageType ticks = Types.buildMessage()
+                .required(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true,
+                        LogicalTypeAnnotation.TimeUnit.MILLIS)).named("time")
+                .required(PrimitiveTypeName.DOUBLE).named("best_bid").required(PrimitiveTypeName.DOUBLE).named("bid_qty")
+                .required(PrimitiveTypeName.DOUBLE).named("best_ask").required(PrimitiveTypeName.DOUBLE).named("ask_qty")
+                .named("quotes");
+        Path qp = write("quotes.parquet", ticks, q.size(), (g, i) -> g.append("time", q.times()[i])
+                .append("best_bid", q.bids()[i]).append("bid_qty", q.bidSizes()[i]).append("best_ask", q.asks()[i])
+                .append("ask_qty", q.askSizes()[i]));
+        var oq = run(qp, ImportOptions.of(ImportFormat.PARQUET, FILE.exchange(), FILE.symbol()));
+        assertThat(oq.rejected()).as(oq.error()).isFalse();
+        QuoteSeries got = store.quotes(FILE, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(got.times()).isEqualTo(q.times());
+        assertThat(got.bids()).isEqualTo(q.bids());
+        assertThat(got.asks()).isEqualTo(q.asks());
+        assertThat(got.bidSizes()).isEqualTo(q.bidSizes());
+        assertThat(got.askSizes()).isEqualTo(q.askSizes());
+        assertThat(store.quoteCandles(FILE, Timeframe.S1, Long.MIN_VALUE, Long.MAX_VALUE).bidCloses())
+                .isEqualTo(store.quoteCandles(WS, Timeframe.S1, Long.MIN_VALUE, Long.MAX_VALUE).bidCloses());
+    }
+
+    @Test
+    void arrowTradesGiveTheSameTrades() throws IOException {
+        TradeSeries want = reference();
+        Path file = dir.resolve("trades.arrow");
+        var ms = new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+                org.apache.arrow.vector.types.TimeUnit.MILLISECOND, "UTC");
+        var f8 = new org.apache.arrow.vector.types.pojo.ArrowType.FloatingPoint(
+                org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE);
+        List<org.apache.arrow.vector.types.pojo.Field> fields = List.of(
+                org.apache.arrow.vector.types.pojo.Field.nullable("transact_time", ms),
+                org.apache.arrow.vector.types.pojo.Field.nullable("price", f8),
+                org.apache.arrow.vector.types.pojo.Field.nullable("quantity", f8),
+                org.apache.arrow.vector.types.pojo.Field.nullable("is_buyer_maker",
+                        org.apache.arrow.vector.types.pojo.ArrowType.Bool.INSTANCE),
+                org.apache.arrow.vector.types.pojo.Field.nullable("agg_trade_id",
+                        new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)));
+        try (var alloc = new org.apache.arrow.memory.RootAllocator();
+             var root = org.apache.arrow.vector.VectorSchemaRoot.create(
+                     new org.apache.arrow.vector.types.pojo.Schema(fields), alloc);
+             var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                     java.nio.file.StandardOpenOption.WRITE);
+             var w = new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
+            w.start();
+            root.allocateNew();
+            for (int i = 0; i < want.size(); i++) {
+                ((org.apache.arrow.vector.TimeStampMilliTZVector) root.getVector(0)).setSafe(i, want.times()[i]);
+                ((org.apache.arrow.vector.Float8Vector) root.getVector(1)).setSafe(i, want.prices()[i]);
+                ((org.apache.arrow.vector.Float8Vector) root.getVector(2)).setSafe(i, want.quantities()[i]);
+                ((org.apache.arrow.vector.BitVector) root.getVector(3)).setSafe(i, want.sides()[i] < 0 ? 1 : 0);
+                ((org.apache.arrow.vector.BigIntVector) root.getVector(4)).setSafe(i, want.tradeIds()[i]);
+            }
+            root.setRowCount(want.size());
+            w.writeBatch();
+            w.end();
+        }
+        var o = run(file, ImportOptions.of(ImportFormat.ARROW, FILE.exchange(), FILE.symbol()));
+        assertThat(o.rejected()).as(o.error()).isFalse();
+        assertSameTrades(want);
+    }
+
+    private interface Row {
+        Group fill(Group g, int i);
+    }
+
+    private Path write(String name, MessageType schema, int rows, Row row) throws IOException {
+        Path file = dir.resolve(name);
+        Configuration conf = new Configuration();
+        conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+        SimpleGroupFactory f = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), conf)).withType(schema).withConf(conf)
+                .withExtraMetaData(Map.of()).build()) {
+            for (int i = 0; i < rows; i++) {
+                w.write(row.fill(f.newGroup(), i));
+            }
+        }
+        assertThat(Files.size(file)).isPositive();
+        return file;
+    }
+}
