@@ -328,8 +328,7 @@ public final class FeatureSetBuilder {
         if (base.isEmpty()) {
             IllegalArgumentException e = Evaluator.missing(owner, source.candlesName() + " of " + set.baseMarket()
                     + " at " + set.baseTimeframe(), from, to, source);
-            if (set.prices() == io.atlasj.features.eval.PriceBasis.TRADES
-                    && !this.source.quoteBars(set.baseMarket(), set.baseTimeframe(), from, to).isEmpty()) {
+            if (set.prices() == io.atlasj.features.eval.PriceBasis.TRADES && hasQuoteBars(set, from, to)) {
                 throw new IllegalArgumentException(e.getMessage() + "; it has quote bars of " + set.baseMarket()
                         + " there: write prices: mid in the featureset to build on their midpoints", e);
             }
@@ -405,6 +404,15 @@ public final class FeatureSetBuilder {
         report = report.withHint(sparse(set, realTime, report, rows, warm, r.features().stream().map(Feature::id).toList()));
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
                 labelList.stream().map(Label::id).toList(), l2, report, fingerprint);
+    }
+
+    /** For the hint of a missing base: whether the source has quote bars of the base (a live window may refuse). */
+    private boolean hasQuoteBars(FeatureLabelSet set, long from, long to) {
+        try {
+            return !source.quoteBars(set.baseMarket(), set.baseTimeframe(), from, to).isEmpty();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return false; // a source that holds no quote bars of the market may say so by refusing the read
+        }
     }
 
     /**
