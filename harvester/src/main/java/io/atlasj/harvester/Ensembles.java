@@ -42,8 +42,19 @@ public final class Ensembles {
             }
         }
         return new ResultsObject(ResultsIo.CURRENT_VERSION, e.key(), e.workspec(), failure == null ? "done" : "failed",
-                failure, spec, Map.of("members", e.memberKeys()), List.of(), folds, provenance, start,
+                failure, spec, featureset(e), List.of(), folds, provenance, start,
                 System.currentTimeMillis() - start);
+    }
+
+    /**
+     * What an ensemble's result says of its featureset: its members, and the price basis its members were built and are
+     * traded on ({@code prices: mid}; absent for trades, as in a member's result), so that it is priced as they are.
+     */
+    private static Map<String, Object> featureset(ModelSpec e) {
+        if (e.featureset().prices() == io.atlasj.features.eval.PriceBasis.TRADES) {
+            return Map.of("members", e.memberKeys());
+        }
+        return Map.of("members", e.memberKeys(), "prices", e.featureset().prices().yamlName());
     }
 
     static ResultsObject.Split vote(List<ResultsObject.Split> parts, String how) {

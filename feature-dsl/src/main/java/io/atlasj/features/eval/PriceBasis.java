@@ -14,8 +14,8 @@ public enum PriceBasis {
      * that have quotes and no trades (FX from most vendors, LEAN's forex and quote-only files), and for a researcher
      * who wants returns without the bid-ask bounce of last-trade prices. A quote bar has no traded volume, so features
      * that need volume (or trade counts, taker-buy volume) refuse or have no value; labels and the money evaluation
-     * read the same midpoints, and {@code costs.spreadBps} is then the half spread paid from the mid on each trade.
-     * Quote bars are never filled, so {@link GapPolicy#FILL_FLAT} does not apply.
+     * read the same midpoints, and unless the WorkSpec sets {@code costs} each trade pays half the spread quoted at its
+     * own bar besides the fee. Quote bars are never filled, so {@link GapPolicy#FILL_FLAT} does not apply.
      */
     MID;
 

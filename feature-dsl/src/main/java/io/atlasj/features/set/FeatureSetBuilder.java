@@ -481,9 +481,12 @@ public final class FeatureSetBuilder {
                 + "need about " + warmBars + " bars of history before a row"
                 + (set.gaps() == GapPolicy.DROP ? " that no window may cross" : "")
                 + "; use a coarser base timeframe, shorter windows, more complete data"
-                + (set.gaps() == GapPolicy.DROP ? ", gaps: fill-flat if the gaps are bars in which nothing traded "
+                + (set.gaps() != GapPolicy.DROP ? ""
+                : set.prices() == io.atlasj.features.eval.PriceBasis.MID ? ", or gaps: bridge if the gaps are "
+                + "harmless (weekends, closures; quote bars are never filled flat)"
+                : ", gaps: fill-flat if the gaps are bars in which nothing traded "
                 + "(features then read flat bars, counted in the report; labels stay on real bars), or gaps: bridge if "
-                + "the gaps are harmless (weekends, closures)" : "");
+                + "the gaps are harmless (weekends, closures)");
     }
 
     /**

@@ -103,6 +103,9 @@ final class LeanParser implements FileParser {
                     double as = row.nonNegative(10, "ask_size");
                     row.checkOhlc(bo, bh, bl, bc);
                     row.checkOhlc(ao, ah, al, ac);
+                    if (!row.bad() && ac < bc) { // as quotes-csv bars: a book whose ask is below its bid is not a book
+                        row.problem("ask_close", "ask close " + ac + " is below bid close " + bc + " (a crossed quote)");
+                    }
                     if (row.bad() || !order.accept(row, "time", time)) {
                         continue;
                     }

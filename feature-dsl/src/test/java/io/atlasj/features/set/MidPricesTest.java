@@ -141,6 +141,29 @@ class MidPricesTest {
                 .hasMessageContaining("p.yaml:3").hasMessageContaining("must be trades or mid, got 'bid'");
     }
 
+    /** A LEAN quote bar whose ask closes below its bid is a crossed book, refused as a bad row by line and field. */
+    @Test
+    void aCrossedLeanQuoteBarIsABadRow() throws IOException {
+        Path file = dir.resolve("crossed/coinbase/minute/btcusd/20170903_quote.csv");
+        Files.createDirectories(file.getParent());
+        StringBuilder csv = new StringBuilder();
+        int line = 0;
+        for (var e : raw.entrySet()) {
+            double[] q = e.getValue();
+            line++;
+            double askClose = line == 7 ? q[3] - 0.5 : q[7]; // line 7: the ask closes half a dollar under the bid
+            csv.append(e.getKey() - DAY).append(',').append(q[0]).append(',').append(q[1]).append(',').append(q[2])
+                    .append(',').append(q[3]).append(",1,").append(q[4]).append(',').append(Math.max(q[5], askClose))
+                    .append(',').append(Math.min(q[6], askClose)).append(',').append(askClose).append(",1\n");
+        }
+        Files.writeString(file, csv);
+        try (MarketDataStore s = MarketDataStore.open(dir.resolve("crossed-store"))) {
+            var o = new ImportJob(s).run(List.of(file), ImportOptions.of(ImportFormat.LEAN, null, null),
+                    ImportJob.Listener.NONE).files().get(0);
+            assertThat(o.error()).contains("20170903_quote.csv:7").contains("ask_close").contains("crossed quote");
+        }
+    }
+
     @Test
     void onAMarketWithTradesAndQuotesTheTwoBasesDifferAndAreCachedApart() {
         FeatureLabelSet mid = FeatureSetYaml.read("btc-mid.yaml", SET);

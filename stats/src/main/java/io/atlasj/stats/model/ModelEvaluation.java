@@ -430,9 +430,15 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         Market market = new Market(ref.exchange(), ref.symbol());
         long[] time = oos.time();
         long bar = tf.millis();
-        io.atlasj.features.eval.PriceBasis prices = r.featureset() != null && r.featureset().get("prices") != null
-                ? io.atlasj.features.eval.PriceBasis.parse(String.valueOf(r.featureset().get("prices")))
-                : io.atlasj.features.eval.PriceBasis.TRADES;
+        io.atlasj.features.eval.PriceBasis prices;
+        try {
+            prices = r.featureset() != null && r.featureset().get("prices") != null
+                    ? io.atlasj.features.eval.PriceBasis.parse(String.valueOf(r.featureset().get("prices")))
+                    : io.atlasj.features.eval.PriceBasis.TRADES;
+        } catch (IllegalArgumentException e) {
+            return new Traded(null, "not traded: its featureset's prices " + e.getMessage() + " (a result of a newer "
+                    + "Atlas?)");
+        }
         Prices.Bars bars = pricing.closes(market, tf, time[0] - bar, time[time.length - 1] + (delay + hold + 1) * bar,
                 prices);
         Costs costs = pricing.costsFor(market);
@@ -440,8 +446,10 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         // its bar (the costs then show the fee and the median quoted spread)
         boolean quoted = bars.halfSpread() != null && bars.size() > 0 && !pricing.costsSet();
         if (quoted) {
-            costs = new Costs(costs.feeBps(), Math.min(Costs.MAX_BPS, new java.math.BigDecimal(2e4 * median(
-                    bars.halfSpread())).round(new java.math.MathContext(3)).doubleValue())); // shown, 3 digits
+            // shown to 3 digits; a crossed or unquoted series has no spread to show, and its book refuses the bar
+            double med = 2e4 * median(bars.halfSpread());
+            costs = new Costs(costs.feeBps(), Double.isFinite(med) && med > 0 ? Math.min(Costs.MAX_BPS,
+                    new java.math.BigDecimal(med).round(new java.math.MathContext(3)).doubleValue()) : 0);
         } else {
             bars = bars.withoutSpread();
         }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.atlasj.stats.Fixtures;
+import io.atlasj.stats.trading.Book;
+import io.atlasj.stats.trading.Prices;
+import io.atlasj.stats.trading.Pricing;
+import io.atlasj.workspec.Costs;
 import io.atlasj.workspec.TradingRules;
 import io.atlasj.workspec.results.ResultsObject;
 import java.util.List;
@@ -76,6 +80,56 @@ class ModelEvaluationTest {
         assertThat(m.metric("sharpe/bar")).isCloseTo(-0.06194919061115563, within(1e-12));
         assertThat(m.metric("return %")).isCloseTo(-11.667411216451673, within(1e-10));
         assertThat(m.metric("max drawdown %")).isCloseTo(16.830982483144408, within(1e-10));
+    }
+
+    /**
+     * A model built on quote-bar midpoints is traded on the mid closes: under the exchange's default costs each trade
+     * pays the fee and half the spread quoted at its own bar (never the default 2 bp besides); under a WorkSpec's costs,
+     * those and nothing else. The fixture's closes stand in for mids, with made-up spreads of 1 to 4 bp.
+     */
+    @Test
+    void aMidPricedModelPaysTheSpreadQuotedAtEachTradesBar() {
+        ResultsObject r = Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166");
+        java.util.Map<String, Object> fs = new java.util.LinkedHashMap<>(r.featureset());
+        fs.put("prices", "mid");
+        ResultsObject mid = new ResultsObject(r.schemaVersion(), r.key(), r.workspec(), r.status(), r.failure(),
+                r.spec(), fs, r.dataFingerprint(), r.folds(), r.provenance(), r.startedAt(), r.millis());
+        Prices.Bars all = Fixtures.closes();
+        double[] half = new double[all.size()];
+        for (int b = 0; b < half.length; b++) {
+            half[b] = (1 + b % 4) * 0.5e-4; // quoted spreads of 1, 2, 3 and 4 bp
+        }
+        Prices quoted = (market, tf, from, to, basis) -> {
+            assertThat(basis).isEqualTo(io.atlasj.features.eval.PriceBasis.MID);
+            int a = java.util.Arrays.binarySearch(all.time(), from);
+            int e = java.util.Arrays.binarySearch(all.time(), to);
+            a = a >= 0 ? a : -a - 1;
+            e = e >= 0 ? e : -e - 1;
+            return new Prices.Bars(java.util.Arrays.copyOfRange(all.time(), a, e),
+                    java.util.Arrays.copyOfRange(all.close(), a, e), java.util.Arrays.copyOfRange(half, a, e));
+        };
+        ModelEvaluation m = ModelEvaluation.of(mid, new Pricing(quoted, null));
+        ModelEvaluation.Trading t = m.trading().orElseThrow();
+        assertThat(t.prices()).isEqualTo(io.atlasj.features.eval.PriceBasis.MID);
+        assertThat(m.returnBasis()).contains("bitstamp:btc_usd 5m mid (quote-bar midpoint) closes")
+                .endsWith("fee 40 bps + half of a 2.5 bp spread (bitstamp default fee; each trade pays half the spread "
+                        + "quoted at its bar, median shown)");
+        Book.Marked book = t.book();
+        int first = java.util.Arrays.binarySearch(t.bars().time(), book.time()[0]);
+        double paid = 0;
+        for (int j = 0; j < book.bars(); j++) {
+            assertThat(book.cost()[j]).isCloseTo((0.004 + t.bars().halfSpread()[first + j]) * book.traded()[j],
+                    within(1e-15));
+            paid += book.cost()[j];
+        }
+        assertThat(paid).isPositive();
+        // under a WorkSpec's costs the quoted spread is not charged: fee and half the given spread, flat
+        ModelEvaluation set = ModelEvaluation.of(mid, new Pricing(quoted, new Costs(10, 2)));
+        Book.Marked flat = set.trading().orElseThrow().book();
+        for (int j = 0; j < flat.bars(); j++) {
+            assertThat(flat.cost()[j]).isCloseTo(0.0011 * flat.traded()[j], within(1e-15));
+        }
+        assertThat(set.returnBasis()).endsWith("fee 10 bps + half of a 2 bp spread (WorkSpec)");
     }
 
     @Test

@@ -525,7 +525,7 @@ public final class LiveRunner {
         io.atlasj.features.set.FeatureLabelSet set = m.featureset();
         io.atlasj.features.set.FeatureLabelSet own = new io.atlasj.features.set.FeatureLabelSet(set.name(),
                 set.baseMarket(), set.baseTimeframe(), set.defaultExchange(), set.defaultQuote(), set.features(),
-                List.of(m.label()), set.gaps(), set.fillLimit());
+                List.of(m.label()), set.gaps(), set.fillLimit(), set.prices());
         for (LiveJournal.Frame f : due) {
             double outcome = Double.NaN;
             try {
