@@ -12,6 +12,7 @@ import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.resample.Resampler;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,14 +41,19 @@ public final class Evaluator {
     private final long dataFrom;
     private final long to;
     private final String owner;
-    private final Map<String, Column> memo = new HashMap<>();
-    private final Map<String, Bars> series = new HashMap<>();
-    private final Map<String, Bars[]> pieces = new HashMap<>();
-    private final Map<long[], int[][]> segmentCache = new java.util.IdentityHashMap<>();
+    // Several threads may evaluate features of one evaluator at once ({@link #evaluateAll}): each feature and each
+    // series is computed once, by the first thread that asks; the others wait for it
+    private final Map<String, java.util.concurrent.CompletableFuture<Column>> memo =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CompletableFuture<Bars>> series =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Bars[]> pieces = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<long[], int[][]> segmentCache = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
     /** Under FILL_FLAT: per candle series read, which of its bars were filled (absent: none was). */
-    private final Map<String, boolean[]> filled = new HashMap<>();
+    private final Map<String, boolean[]> filled = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per evaluated feature id: which values on its home timeline read a filled bar (null: none did). */
-    private final Map<String, boolean[]> readsFilled = new HashMap<>();
+    private final Map<String, boolean[]> readsFilled = java.util.Collections.synchronizedMap(new HashMap<>());
     /** Under FILL_FLAT, the evaluator of the labels: the same range on real bars only. */
     private Evaluator realBars;
 
@@ -94,13 +100,78 @@ public final class Evaluator {
 
     /** A series read once per build; empty means the store lacks it, which is the user's to fix. */
     private Bars series(String key, java.util.function.Supplier<Bars> read, String what, long from, long until) {
-        return series.computeIfAbsent(key, k -> {
+        return once(series, key, () -> {
             Bars b = read.get();
             if (b.size() == 0) {
                 throw missing(owner, what, from, until, source);
             }
             return b;
         });
+    }
+
+    /**
+     * The value of {@code key}, made by {@code make} in the first thread that asks for it; a thread that asks
+     * meanwhile waits for it (the graph of features has no cycles, so it never waits on itself). A failure is every
+     * asker's, as thrown.
+     */
+    private static <T> T once(Map<String, java.util.concurrent.CompletableFuture<T>> cache, String key,
+                              java.util.function.Supplier<T> make) {
+        java.util.concurrent.CompletableFuture<T> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<T> first = cache.putIfAbsent(key, mine);
+        if (first == null) {
+            try {
+                mine.complete(make.get());
+            } catch (RuntimeException | Error e) {
+                mine.completeExceptionally(e);
+            }
+            first = mine;
+        }
+        try {
+            return first.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The values of {@code features}, in their order, evaluated on up to {@code threads} threads (this one and helpers
+     * from the common pool): independent features at the same time, a feature that several need once. Each value is
+     * exactly what {@link #evaluate(Feature)} alone gives. When features fail, the first one's failure (in order) is
+     * thrown.
+     */
+    public Column[] evaluateAll(List<Feature> features, int threads) {
+        int n = features.size();
+        Column[] out = new Column[n];
+        RuntimeException[] failed = new RuntimeException[n];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable work = () -> {
+            for (int c = next.getAndIncrement(); c < n; c = next.getAndIncrement()) {
+                try {
+                    out[c] = evaluate(features.get(c));
+                } catch (RuntimeException e) {
+                    failed[c] = e;
+                }
+            }
+        };
+        int helpers = Math.min(n, Math.max(1, threads)) - 1;
+        List<java.util.concurrent.CompletableFuture<Void>> running = new java.util.ArrayList<>();
+        for (int h = 0; h < helpers; h++) {
+            running.add(java.util.concurrent.CompletableFuture.runAsync(work));
+        }
+        work.run();
+        running.forEach(java.util.concurrent.CompletableFuture::join);
+        for (RuntimeException e : failed) {
+            if (e != null) {
+                throw e;
+            }
+        }
+        return out;
     }
 
     /** Warm-up of a resolved feature in milliseconds: how far before a value its data reaches. */
@@ -141,13 +212,7 @@ public final class Evaluator {
 
     /** The feature's values on its home timeline. */
     public Column evaluate(Feature f) {
-        String id = f.id();
-        Column c = memo.get(id);
-        if (c == null) {
-            c = compute(f);
-            memo.put(id, c);
-        }
-        return c;
+        return once(memo, f.id(), () -> compute(f));
     }
 
     private Column compute(Feature f) {
@@ -286,8 +351,10 @@ public final class Evaluator {
      */
     public Column evaluate(Label l) {
         if (gaps == GapPolicy.FILL_FLAT) {
-            if (realBars == null) {
-                realBars = new Evaluator(source, GapPolicy.DROP, dataFrom, to, owner);
+            synchronized (this) {
+                if (realBars == null) {
+                    realBars = new Evaluator(source, GapPolicy.DROP, dataFrom, to, owner);
+                }
             }
             return realBars.evaluate(l);
         }

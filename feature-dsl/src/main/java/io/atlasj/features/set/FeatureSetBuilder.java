@@ -358,9 +358,11 @@ public final class FeatureSetBuilder {
         Arrays.fill(keep, true);
         List<Long> missing = new ArrayList<>();
         double[][] feats = new double[r.features().size()][];
+        // the columns on this machine's cores (the same values as one after the other), then placed in order
+        Column[] columns = ev.evaluateAll(r.features(), Runtime.getRuntime().availableProcessors());
         for (int c = 0; c < feats.length; c++) {
             Feature f = r.features().get(c);
-            feats[c] = onBase(ev.evaluate(f), baseTime, baseMs, keep, missing);
+            feats[c] = onBase(columns[c], baseTime, baseMs, keep, missing);
             if (fill) {
                 boolean[] read = ev.readsFilled(f, baseTime, baseMs);
                 for (int i = 0; i < n; i++) {
