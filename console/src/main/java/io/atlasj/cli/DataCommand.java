@@ -468,11 +468,11 @@ final class DataCommand {
                 + "part-0.parquet) that Spark reads as one table, with a catalogue (_atlas_lake.json) of the "
                 + "store's data fingerprints.",
                 "Incremental: series whose data did not change since the last export are skipped, and of the others "
-                + "only the months whose values changed are written. Trades and quote ticks are not exported (builds "
-                + "read bars).",
+                + "only the months whose values changed are written. The lake holds bars only (builds read bars).",
                 "--format csv or arrow writes one file per series instead (DIR/EXCHANGE/SYMBOL/candles-TF.csv, "
-                + "quote-bars-TF.arrow, ...), for pandas (read_csv, read_feather), spreadsheets and other tools; "
-                + "atlas data import --format ohlcv-csv or arrow reads them back."},
+                + "quote-bars-TF.arrow, ...), for pandas (read_csv, read_feather), spreadsheets and other tools, and "
+                + "without --timeframe also each market's trades and quote ticks (trades.csv, quotes.arrow); atlas "
+                + "data import --format ohlcv-csv, quotes-csv, trades-csv or arrow reads them back."},
             footer = {"", "Examples:", "  atlas data export", "  atlas data export --to /data/lake --market binance:btcusdt",
                 "  atlas data export --to hdfs://namenode:8020/atlas/lake",
                 "  atlas data export --format csv --to /tmp/bars --market bitstamp:btc_usd --timeframe 1h"})
@@ -568,9 +568,13 @@ final class DataCommand {
                     }
                 }
                 long t0 = System.nanoTime();
-                List<io.atlasj.marketdata.lake.SeriesFiles.Written> w = io.atlasj.marketdata.lake.SeriesFiles.export(
-                        store, k -> (ms.isEmpty() || ms.contains(k.market())) && (tfs.isEmpty()
-                                || tfs.contains(k.timeframe())), fmt, dir);
+                List<io.atlasj.marketdata.lake.SeriesFiles.Written> w = new ArrayList<>(
+                        io.atlasj.marketdata.lake.SeriesFiles.export(store, k -> (ms.isEmpty()
+                                || ms.contains(k.market())) && (tfs.isEmpty() || tfs.contains(k.timeframe())), fmt, dir));
+                if (tfs.isEmpty()) { // ticks have no timeframe: asked for by asking for no timeframe in particular
+                    w.addAll(io.atlasj.marketdata.lake.SeriesFiles.exportTicks(store,
+                            m -> ms.isEmpty() || ms.contains(m), fmt, dir));
+                }
                 if (w.isEmpty()) {
                     throw new UserException("nothing to export: the store has no candles or quote bars"
                             + (ms.isEmpty() && tfs.isEmpty() ? "" : " of the markets and timeframes asked for")

@@ -50,7 +50,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * or an Arrow null. A column no bar of the series knows is left out. Filled bars ({@code --fill-gaps}) are left out:
  * they are not data. An import of a file reads every row as imported (the {@code source} column is for the reader).
  * Each file is written under a temporary name, flushed and renamed ({@link io.atlasj.home.Durable}), so a file is
- * whole or absent; an export replaces the files it writes.
+ * whole or absent; an export replaces the files it writes. Trades and quote ticks go to {@code trades.*} and
+ * {@code quotes.*} beside them ({@link #exportTicks}).
  */
 public final class SeriesFiles {
     /** The two file formats. */
@@ -142,8 +143,81 @@ public final class SeriesFiles {
         return ParquetSeries.Columns.concat(runs, c.tradeCount() != null);
     }
 
-    /** One output column: doubles (NaN unknown), longs (negative unknown) or the source codes. */
-    private record Column(String name, double[] doubles, long[] longs, byte[] sources) {
+    /** One output column: doubles (NaN unknown), longs (negative unknown) or texts (empty unknown). */
+    private record Column(String name, double[] doubles, long[] longs, String[] texts) {
+    }
+
+    /** The file of {@code market}'s trades ({@code trades}) or quote ticks ({@code quotes}) under {@code dir}. */
+    public static Path ticksFileOf(Path dir, io.atlasj.marketdata.Market market, String what, Format format) {
+        return dir.resolve(market.exchange()).resolve(market.symbol()).resolve(what + "." + format.extension());
+    }
+
+    /**
+     * Writes the trades and top-of-book quotes of the markets {@code which} accepts, one file each
+     * ({@code DIR/EXCHANGE/SYMBOL/trades.csv}, {@code quotes.csv}, or {@code .arrow}): trades as {@code time, price,
+     * amount} and, when the store knows them, {@code side} ({@code buy} or {@code sell}, the aggressor) and {@code id};
+     * quotes as {@code time, bid, ask} and their sizes when known. Rows keep their order within a millisecond, so
+     * {@code atlas data import --format trades-csv}, {@code quotes-csv} or {@code arrow} reads back the same series.
+     */
+    public static List<Written> exportTicks(MarketDataStore store, Predicate<io.atlasj.marketdata.Market> which,
+                                            Format format, Path dir) throws IOException {
+        List<Written> out = new ArrayList<>();
+        for (io.atlasj.marketdata.Market m : store.markets()) {
+            if (!which.test(m)) {
+                continue;
+            }
+            io.atlasj.marketdata.TradeSeries t = store.trades(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+            if (!t.isEmpty()) {
+                int n = t.size();
+                String[] side = new String[n];
+                long[] id = java.util.Arrays.copyOf(t.tradeIds(), n);
+                boolean sides = false;
+                boolean ids = false;
+                for (int i = 0; i < n; i++) {
+                    side[i] = t.sides()[i] > 0 ? "buy" : t.sides()[i] < 0 ? "sell" : "";
+                    sides |= t.sides()[i] != 0;
+                    ids |= id[i] >= 0;
+                }
+                List<Column> cols = new ArrayList<>(List.of(
+                        new Column("time", null, java.util.Arrays.copyOf(t.times(), n), null),
+                        new Column("price", java.util.Arrays.copyOf(t.prices(), n), null, null),
+                        new Column("amount", java.util.Arrays.copyOf(t.quantities(), n), null, null)));
+                if (sides) {
+                    cols.add(new Column("side", null, null, side));
+                }
+                if (ids) {
+                    cols.add(new Column("id", null, id, null));
+                }
+                out.add(writeTicks(m, "trades", cols, n, format, dir));
+            }
+            io.atlasj.marketdata.QuoteSeries q = store.quotes(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+            if (!q.isEmpty()) {
+                int n = q.size();
+                List<Column> cols = new ArrayList<>(List.of(
+                        new Column("time", null, java.util.Arrays.copyOf(q.times(), n), null),
+                        new Column("bid", java.util.Arrays.copyOf(q.bids(), n), null, null),
+                        new Column("ask", java.util.Arrays.copyOf(q.asks(), n), null, null)));
+                if (java.util.Arrays.stream(q.bidSizes(), 0, n).anyMatch(v -> !Double.isNaN(v))) {
+                    cols.add(new Column("bid_size", java.util.Arrays.copyOf(q.bidSizes(), n), null, null));
+                    cols.add(new Column("ask_size", java.util.Arrays.copyOf(q.askSizes(), n), null, null));
+                }
+                out.add(writeTicks(m, "quotes", cols, n, format, dir));
+            }
+        }
+        return out;
+    }
+
+    private static Written writeTicks(io.atlasj.marketdata.Market m, String what, List<Column> cols, int n,
+                                      Format format, Path dir) throws IOException {
+        Path file = ticksFileOf(dir, m, what, format);
+        io.atlasj.home.Durable.write(file, tmp -> {
+            if (format == Format.CSV) {
+                writeCsv(cols, n, tmp);
+            } else {
+                writeArrow(cols, n, tmp, Map.of("atlas.market", m.toString(), "atlas.series", what));
+            }
+        });
+        return new Written(file, n);
     }
 
     private static List<Column> columns(ParquetSeries.Columns c, boolean candles) {
@@ -168,7 +242,11 @@ public final class SeriesFiles {
                 out.add(new Column("trade_count", null, c.tradeCount(), null));
             }
         }
-        out.add(new Column("source", null, null, c.source()));
+        String[] source = new String[c.size()];
+        for (int i = 0; i < source.length; i++) {
+            source[i] = CandleSource.of(c.source()[i]).name().toLowerCase(Locale.ROOT);
+        }
+        out.add(new Column("source", null, null, source));
         out.add(0, new Column("open_time", null, c.time(), null));
         return out;
     }
@@ -191,7 +269,7 @@ public final class SeriesFiles {
                     } else if (c.longs() != null) {
                         row[k] = c.longs()[i] < 0 ? "" : Long.toString(c.longs()[i]);
                     } else {
-                        row[k] = CandleSource.of(c.sources()[i]).name().toLowerCase(Locale.ROOT);
+                        row[k] = c.texts()[i];
                     }
                 }
                 csv.writeRecord(row);
@@ -242,9 +320,10 @@ public final class SeriesFiles {
                             } else {
                                 ((BigIntVector) root.getVector(k)).set(j, c.longs()[i]);
                             }
+                        } else if (c.texts()[i].isEmpty()) {
+                            ((VarCharVector) root.getVector(k)).setNull(j);
                         } else {
-                            ((VarCharVector) root.getVector(k)).setSafe(j, CandleSource.of(c.sources()[i]).name()
-                                    .toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+                            ((VarCharVector) root.getVector(k)).setSafe(j, c.texts()[i].getBytes(StandardCharsets.UTF_8));
                         }
                     }
                 }

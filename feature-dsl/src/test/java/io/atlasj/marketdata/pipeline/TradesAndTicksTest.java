@@ -166,6 +166,42 @@ class TradesAndTicksTest extends ImportFixture {
         assertSameTrades(want);
     }
 
+    /**
+     * {@code atlas data export --format csv | arrow} writes each market's trades and quote ticks, and importing the
+     * files back gives the same series: trades with their sides and ids, quotes with their sizes.
+     */
+    @Test
+    void exportedTradesAndQuotesImportBackTheSame() throws IOException {
+        TradeSeries want = reference();
+        QuoteSeries quotes = store.quotes(WS, Long.MIN_VALUE, Long.MAX_VALUE);
+        for (var format : io.atlasj.marketdata.lake.SeriesFiles.Format.values()) {
+            Path out = dir.resolve("export-" + format.extension());
+            var written = io.atlasj.marketdata.lake.SeriesFiles.exportTicks(store, m -> m.equals(WS), format, out);
+            assertThat(written).hasSize(2);
+            Path trades = io.atlasj.marketdata.lake.SeriesFiles.ticksFileOf(out, WS, "trades", format);
+            Path quoteFile = io.atlasj.marketdata.lake.SeriesFiles.ticksFileOf(out, WS, "quotes", format);
+            boolean csv = format == io.atlasj.marketdata.lake.SeriesFiles.Format.CSV;
+            try (var again = io.atlasj.marketdata.store.MarketDataStore.open(dir.resolve("again-" + format.extension()))) {
+                var o = new ImportJob(again).run(List.of(trades), ImportOptions.of(csv ? ImportFormat.TRADES_CSV
+                        : ImportFormat.ARROW, WS.exchange(), WS.symbol()), ImportJob.Listener.NONE).files().get(0);
+                assertThat(o.rejected()).as(o.error()).isFalse();
+                var oq = new ImportJob(again).run(List.of(quoteFile), ImportOptions.of(csv ? ImportFormat.QUOTES_CSV
+                        : ImportFormat.ARROW, WS.exchange(), WS.symbol()), ImportJob.Listener.NONE).files().get(0);
+                assertThat(oq.rejected()).as(oq.error()).isFalse();
+                TradeSeries got = again.trades(WS, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertThat(got.times()).as(format.extension()).isEqualTo(want.times());
+                assertThat(got.prices()).isEqualTo(want.prices());
+                assertThat(got.quantities()).isEqualTo(want.quantities());
+                assertThat(got.sides()).isEqualTo(want.sides());
+                assertThat(got.tradeIds()).isEqualTo(want.tradeIds());
+                QuoteSeries q = again.quotes(WS, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertThat(q.times()).isEqualTo(quotes.times());
+                assertThat(q.bids()).isEqualTo(quotes.bids());
+                assertThat(q.askSizes()).isEqualTo(quotes.askSizes());
+            }
+        }
+    }
+
     private interface Row {
         Group fill(Group g, int i);
     }
