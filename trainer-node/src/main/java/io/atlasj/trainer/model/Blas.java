@@ -56,6 +56,13 @@ final class Blas {
             return put(v, v.length);
         }
 
+        /** Values {@code from .. from + n} of {@code v} into the buffer's first {@code n}. */
+        Buf put(float[] v, int from, int n) {
+            size(n);
+            p.position(0).put(v, from, n);
+            return this;
+        }
+
         /** All of {@code v} into the buffer from its value {@code at} (which must have room for them). */
         void put(int at, float[] v) {
             if (at + (long) v.length > capacity) {

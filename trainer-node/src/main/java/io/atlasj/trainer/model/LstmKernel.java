@@ -131,9 +131,7 @@ final class LstmKernel {
         for (int b = 0; b < batch; b++) {
             off[b] = ends[b] - len + 1 - lo;
         }
-        float[] in = scratch("rows", (int) span * nIn);
-        System.arraycopy(rows, lo * nIn, in, 0, (int) span * nIn);
-        xs[0].put(in, (int) span * nIn);
+        xs[0].put(rows, lo * nIn, (int) span * nIn);
         Forward f = layers(batch, len, Map.of(), new Windows((int) span, off));
         return Floats.array(f.out, f.batch, f.out.length / Math.max(1, f.batch));
     }
