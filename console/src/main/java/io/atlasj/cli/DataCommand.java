@@ -98,12 +98,13 @@ final class DataCommand {
                 description = "Bar length of candle files when the file does not tell: 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w.")
         Timeframe timeframe;
 
-        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv, parquet and quotes-csv: column meanings "
-                + "in file (schema) order, e.g. time,open,high,low,close,volume (also quote_volume, trades, taker_buy_volume; _ "
-                + "skips) or time,bid,ask,bid_size,ask_size.")
+        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv, quotes-csv, trades-csv, parquet and "
+                + "arrow: column meanings in file (schema) order, e.g. time,open,high,low,close,volume (also quote_volume, "
+                + "trades, taker_buy_volume; _ skips), time,bid,ask,bid_size,ask_size or time,price,amount,side,id.")
         String columns;
 
-        @Option(names = "--delimiter", paramLabel = "C", description = "ohlcv-csv and quotes-csv: the field delimiter, one "
+        @Option(names = "--delimiter", paramLabel = "C", description = "ohlcv-csv, quotes-csv and trades-csv: the field "
+                + "delimiter, one "
                 + "character or tab, comma, semicolon, pipe, space (default: told from the first line, the most frequent of "
                 + ", ; tab |).")
         String delimiter;

@@ -200,7 +200,7 @@ final class FeaturesCommand {
                 return buildMarkets(pw, fls, f, t);
             }
             if (threads != null) {
-                throw new UserException("--threads is for --markets (one featureset builds on one thread)");
+                throw new UserException("--threads is for --markets (the sets built at once; one set's columns use every core)");
             }
             FeatureSetBuilder.Built built = buildSets(pw, List.of(fls), f, t, 1).get(0);
             FeatureMatrix m = built.matrix();

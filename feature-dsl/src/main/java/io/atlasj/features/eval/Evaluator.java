@@ -111,8 +111,9 @@ public final class Evaluator {
 
     /**
      * The value of {@code key}, made by {@code make} in the first thread that asks for it; a thread that asks
-     * meanwhile waits for it (the graph of features has no cycles, so it never waits on itself). A failure is every
-     * asker's, as thrown.
+     * meanwhile waits for it (the graph of features has no cycles, and helpers run on plain threads of
+     * {@link #HELPERS}, never on the waiting thread, so a thread never waits on itself). A failure is every asker's, as
+     * thrown.
      */
     private static <T> T once(Map<String, java.util.concurrent.CompletableFuture<T>> cache, String key,
                               java.util.function.Supplier<T> make) {
@@ -121,7 +122,7 @@ public final class Evaluator {
         if (first == null) {
             try {
                 mine.complete(make.get());
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 mine.completeExceptionally(e);
             }
             first = mine;
@@ -129,46 +130,91 @@ public final class Evaluator {
         try {
             return first.join();
         } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error r) {
-                throw r;
-            }
-            throw e;
+            throw unchecked(e.getCause());
         }
     }
 
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t.getMessage(), t);
+    }
+
     /**
-     * The values of {@code features}, in their order, evaluated on up to {@code threads} threads (this one and helpers
-     * from the common pool): independent features at the same time, a feature that several need once. Each value is
+     * The threads that help evaluate columns ({@link #evaluateAll}), shared by every build of this JVM: one fewer than
+     * the cores (the calling thread is the other), so builds running side by side (several markets, Spark tasks) do not
+     * multiply them. Plain daemon threads, not a fork-join pool, whose joins may run queued tasks on a waiting thread.
+     */
+    private static final java.util.concurrent.ExecutorService HELPERS = helpers();
+
+    private static java.util.concurrent.ExecutorService helpers() {
+        int n = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "atlas-columns-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The values of {@code features}, in their order, evaluated on up to {@code threads} threads (this one and the
+     * shared {@link #HELPERS}): independent features at the same time, a feature that several need once. Each value is
      * exactly what {@link #evaluate(Feature)} alone gives. When features fail, the first one's failure (in order) is
-     * thrown.
+     * thrown, and no feature after it is started.
      */
     public Column[] evaluateAll(List<Feature> features, int threads) {
         int n = features.size();
         Column[] out = new Column[n];
-        RuntimeException[] failed = new RuntimeException[n];
+        Throwable[] failed = new Throwable[n];
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger firstFailed = new java.util.concurrent.atomic.AtomicInteger(n);
         Runnable work = () -> {
-            for (int c = next.getAndIncrement(); c < n; c = next.getAndIncrement()) {
+            for (int c = next.getAndIncrement(); c < n && c < firstFailed.get(); c = next.getAndIncrement()) {
                 try {
                     out[c] = evaluate(features.get(c));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     failed[c] = e;
+                    firstFailed.accumulateAndGet(c, Math::min);
                 }
             }
         };
         int helpers = Math.min(n, Math.max(1, threads)) - 1;
-        List<java.util.concurrent.CompletableFuture<Void>> running = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        // per helper: 0 not started, 1 started, 2 given up (it found the shared threads busy with other builds, and
+        // this thread did its share meanwhile: it must not start any more)
+        java.util.concurrent.atomic.AtomicInteger[] state = new java.util.concurrent.atomic.AtomicInteger[helpers];
         for (int h = 0; h < helpers; h++) {
-            running.add(java.util.concurrent.CompletableFuture.runAsync(work));
+            java.util.concurrent.atomic.AtomicInteger st = new java.util.concurrent.atomic.AtomicInteger();
+            state[h] = st;
+            running.add(HELPERS.submit(() -> {
+                if (st.compareAndSet(0, 1)) {
+                    work.run();
+                }
+            }));
         }
         work.run();
-        running.forEach(java.util.concurrent.CompletableFuture::join);
-        for (RuntimeException e : failed) {
+        for (int h = 0; h < helpers; h++) {
+            java.util.concurrent.Future<?> f = running.get(h);
+            if (state[h].compareAndSet(0, 2)) {
+                continue;
+            }
+            try {
+                f.get(); // work catches everything its features throw
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while evaluating features", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw unchecked(e.getCause());
+            }
+        }
+        for (Throwable e : failed) {
             if (e != null) {
-                throw e;
+                throw unchecked(e);
             }
         }
         return out;

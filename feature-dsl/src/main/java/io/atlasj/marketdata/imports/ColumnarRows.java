@@ -106,10 +106,17 @@ final class ColumnarRows {
         if (quoteBars(names)) {
             return QuoteBarsCsv.mapColumns(file, names, where);
         }
-        if (!close && QuotesCsvParser.isTicks(lower)) {
+        // a columnar file has no --format of its own to say what it holds: ticks are told only when unambiguous
+        boolean ticks = !close && QuotesCsvParser.isTicks(lower);
+        boolean trades = !close && TradesCsv.isTrades(lower) && lower.stream().noneMatch(n -> n.contains("volume"));
+        if (ticks && trades) {
+            throw new ImportException(file, where + " name both a trade (price and amount) and a quote (bid and ask): "
+                    + "which is it? Name the columns with --columns and _ for the others");
+        }
+        if (ticks) {
             return QuotesCsvParser.mapColumns(file, names, where);
         }
-        if (!close && TradesCsv.isTrades(lower)) {
+        if (trades) {
             return TradesCsv.mapColumns(file, names, where);
         }
         return OhlcvCsvParser.mapColumns(file, names, where);

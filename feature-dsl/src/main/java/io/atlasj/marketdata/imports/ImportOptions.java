@@ -20,7 +20,7 @@ public record ImportOptions(ImportFormat format, String exchange, String symbol,
                             Character delimiter) {
     /** The formats whose delimiter may be given; the others have their format's own. */
     public static final java.util.Set<ImportFormat> DELIMITED = java.util.EnumSet.of(ImportFormat.OHLCV_CSV,
-            ImportFormat.QUOTES_CSV);
+            ImportFormat.QUOTES_CSV, ImportFormat.TRADES_CSV);
 
     public ImportOptions {
         Objects.requireNonNull(format, "format");

@@ -61,9 +61,14 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
         try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
             for (CsvFile.Record rec : csv) {
                 List<String> fields = rec.fields();
-                String first = fields.get(0).trim();
-                boolean header = !sawHeader && rows == 0 && !first.isEmpty() && !Character.isDigit(first.charAt(0))
-                        && first.toLowerCase(Locale.ROOT).matches("[a-z_ ]+");
+                // with --columns, a first row whose time field is a name (no time is letters only) is the file's
+                // header; other fields may well be words (a side, a symbol)
+                boolean header = false;
+                if (columns != null && !sawHeader && rows == 0) {
+                    int at = columns.get("time");
+                    String t = at < fields.size() ? fields.get(at).trim().toLowerCase(Locale.ROOT) : "";
+                    header = t.matches("[a-z_ ]+");
+                }
                 if (columns == null || header) {
                     if (columns == null) {
                         List<String> names = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();

@@ -16,10 +16,12 @@ import java.util.function.LongConsumer;
  * {@code qty} and {@code is_buyer_maker}). The {@code trades-csv} format reads them from CSV (through {@link CsvFile}:
  * delimiters, quoting, byte-order mark; a header or {@code --columns}), and Parquet and Arrow files whose columns are
  * trades are read the same way ({@link ColumnarRows}). Times as epoch s/ms/µs/ns told by size or ISO-8601, one unit
- * through the file. The side: {@code buy}/{@code b}/{@code 1} is a buyer-initiated trade, {@code sell}/{@code s}/
- * {@code -1} a seller-initiated one, empty unknown; {@code is_buyer_maker} true means the seller took the bid. A
- * newest-first file is read in time order; a trade earlier than the one before is a bad row. Trades of one
- * millisecond keep their file order. Stored as trades and resampled into candles of every timeframe, with the
+ * through the file. The side is the aggressor's: {@code buy}/{@code b}/{@code 1} a buyer-initiated trade,
+ * {@code sell}/{@code s}/{@code -1} a seller-initiated one, empty or {@code 0} unknown; {@code is_buyer_maker} true
+ * means the seller took the bid (a venue that publishes the maker's side, such as Coinbase, has it the other way
+ * round). A newest-first file is read from its end; a trade earlier than the one before is a bad row. A trade with an
+ * id (a whole number below 10^15) is keyed by it, one without by its order within its millisecond, so a file that
+ * overlaps another stores each trade once. Stored as trades and resampled into candles of every timeframe, with the
  * taker-buy volume when sides are known.
  */
 final class TradesCsv implements FileParser {
@@ -32,7 +34,7 @@ final class TradesCsv implements FileParser {
             Map.entry("taker_side", "side"), Map.entry("aggressor", "side"), Map.entry("aggressor_side", "side"),
             Map.entry("is_buyer_maker", "is_buyer_maker"), Map.entry("isbuyermaker", "is_buyer_maker"),
             Map.entry("buyer_is_maker", "is_buyer_maker"), Map.entry("id", "id"), Map.entry("trade_id", "id"),
-            Map.entry("tid", "id"), Map.entry("agg_trade_id", "id"), Map.entry("transact_time", "time"),
+            Map.entry("tid", "id"), Map.entry("agg_trade_id", "id"),
             // Binance's trade files also carry the quote amount and a best-price-match flag: read past them
             Map.entry("quote_qty", "_"), Map.entry("quote_quantity", "_"), Map.entry("is_best_match", "_"),
             Map.entry("first_trade_id", "_"), Map.entry("last_trade_id", "_"));
@@ -73,7 +75,7 @@ final class TradesCsv implements FileParser {
             switch (s) {
                 case "buy", "b", "bid", "1", "+1", "1.0" -> side = 1;
                 case "sell", "s", "ask", "-1", "-1.0" -> side = -1;
-                case "", "unknown", "none" -> side = 0;
+                case "", "0", "0.0", "unknown", "none" -> side = 0;
                 default -> row.problem("side", "not a side: '" + s + "' (buy or sell, b or s, 1 or -1, or empty)");
             }
         } else if (columns.containsKey("is_buyer_maker")) {
@@ -87,7 +89,13 @@ final class TradesCsv implements FileParser {
         }
         double id = -1;
         if (columns.containsKey("id") && !row.text(columns.get("id")).isEmpty()) {
-            id = row.integer(columns.get("id"), "id");
+            String text = row.text(columns.get("id")).trim();
+            if (!text.matches("\\d{1,15}")) { // kept as a double on its way to the store: exact up to 2^53
+                row.problem("id", "not a whole number below 10^15: '" + text + "' (an exchange's id of another form "
+                        + "cannot key a trade; leave the column out with _ in --columns)");
+            } else {
+                id = Long.parseLong(text);
+            }
         }
         return new double[] {price, amount, side, id};
     }
@@ -95,7 +103,9 @@ final class TradesCsv implements FileParser {
     /** The trades of a file's good rows ({@link TickRows#inTimeOrder}; values as {@link #values}). */
     static ParsedFile trades(Path file, Market market, TickRows rows) {
         TradeSeries.Builder out = TradeSeries.builder(market);
-        rows.inTimeOrder(file, "trades", (t, seq, v) -> out.add(t, seq, v[0], v[1], (byte) v[2], (long) v[3]));
+        // a trade with an id is keyed by it (as binance-ws keys trades), one without by its order within the time
+        rows.inTimeOrder(file, "trades", (t, seq, v) -> out.add(t, v[3] >= 0 ? (long) v[3] : seq, v[0], v[1],
+                (byte) v[2], (long) v[3]));
         Problems problems = rows.problems();
         return new ParsedFile(file, rows.rows(), problems.count(), problems.first(), problems.reasons(),
                 List.of(out.build()), List.of(), List.of(), List.of(), 0);

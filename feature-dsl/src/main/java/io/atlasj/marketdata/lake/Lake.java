@@ -117,8 +117,11 @@ public final class Lake implements AutoCloseable {
     private final Configuration conf;
     private final FileSystem fs;
     private final TreeMap<SeriesKey, Series> series;
-    /** Months read through this instance (a build reads its base series more than once), by file. */
-    private final Map<Path, ParquetSeries.Columns> read = new java.util.HashMap<>();
+    /**
+     * Months read through this instance (a build reads its base series more than once), by file; a build's columns
+     * read on several threads at once.
+     */
+    private final Map<Path, ParquetSeries.Columns> read = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Lake(String location, Path root, Configuration conf, FileSystem fs, TreeMap<SeriesKey, Series> series) {
         this.location = location;

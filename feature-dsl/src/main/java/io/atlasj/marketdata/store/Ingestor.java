@@ -52,8 +52,9 @@ public final class Ingestor {
                 ingestCandles(cs, fillGaps, c);
             }
             for (QuoteSeries q : parsed.quotes()) {
-                // quotes-csv ticks are keyed by their order within a time; binance-ws ones by the book's update id
-                ingestQuotes(q, format.equals(io.atlasj.marketdata.imports.ImportFormat.QUOTES_CSV.id()), c);
+                // binance-ws ticks are keyed by the book's update id; every other format's (quotes-csv, Parquet and
+                // Arrow ticks) by their order within a time
+                ingestQuotes(q, !format.equals(io.atlasj.marketdata.imports.ImportFormat.BINANCE_WS.id()), c);
             }
             for (QuoteCandleSeries q : parsed.quoteCandles()) {
                 ingestQuoteCandles(q, c);

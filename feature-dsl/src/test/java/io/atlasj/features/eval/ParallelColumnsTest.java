@@ -48,6 +48,27 @@ class ParallelColumnsTest {
                 assertThat(got[c].values()).as(gaps + " " + features.get(c).id()).isEqualTo(want.values());
             }
         }
+        // two builds at once share the helper threads: each still gets exactly the sequential columns
+        Evaluator reference = new Evaluator(data, GapPolicy.DROP, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Column[]>> builds = new ArrayList<>();
+            for (int b = 0; b < 4; b++) {
+                builds.add(two.submit(() -> new Evaluator(data, GapPolicy.DROP, Long.MIN_VALUE / 4,
+                        Long.MAX_VALUE / 4).evaluateAll(features, 4)));
+            }
+            for (java.util.concurrent.Future<Column[]> b : builds) {
+                Column[] got = b.get();
+                for (int c = 0; c < features.size(); c++) {
+                    assertThat(got[c].values()).as(features.get(c).id())
+                            .isEqualTo(reference.evaluate(features.get(c)).values());
+                }
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e);
+        } finally {
+            two.shutdownNow();
+        }
         // two features on markets the data lacks: the first one's error, whichever thread met it first
         List<Feature> missing = new ArrayList<>(features.subList(0, 20));
         missing.add(resolver.resolve(FeatureParser.parseFeature("Close().market(\"nowhere:aaa\").timeframe(\"1m\")")));

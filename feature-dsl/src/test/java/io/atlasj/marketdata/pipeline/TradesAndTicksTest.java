@@ -80,6 +80,26 @@ class TradesAndTicksTest extends ImportFixture {
                 FILE.symbol()));
         assertThat(o.rejected()).as(o.error()).isFalse();
         assertSameTrades(want);
+        // two files that overlap, the second starting inside a millisecond the first ends in: each trade once
+        int cut = 1;
+        while (want.times()[cut] != want.times()[cut - 1] || cut < want.size() / 3) {
+            cut++;
+        }
+        Market twice = new Market("twice", "btcusdt");
+        for (int[] part : new int[][] {{0, cut + 1}, {cut, want.size()}}) {
+            StringBuilder p = new StringBuilder("time,price,qty,is_buyer_maker,trade_id\n");
+            for (int i = part[0]; i < part[1]; i++) {
+                p.append(want.times()[i]).append(',').append(want.prices()[i]).append(',').append(want.quantities()[i])
+                        .append(',').append(want.sides()[i] < 0).append(',').append(want.tradeIds()[i]).append('\n');
+            }
+            var op = importFile("part" + part[0] + ".csv", p.toString(), ImportOptions.of(ImportFormat.TRADES_CSV,
+                    twice.exchange(), twice.symbol()));
+            assertThat(op.rejected()).as(op.error()).isFalse();
+        }
+        TradeSeries both = store.trades(twice, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(both.size()).isEqualTo(want.size());
+        assertThat(both.tradeIds()).isEqualTo(want.tradeIds());
+        assertThat(store.candles(twice, Timeframe.S1).volumes()).isEqualTo(store.candles(WS, Timeframe.S1).volumes());
         // a bad side and a negative amount are bad rows named by line and field
         var bad = importFile("bad.csv", "time,price,amount,side\n1723161254036,61700.5,0.1,sideways\n"
                 + "1723161254037,61700.5,-1,buy\n", ImportOptions.of(ImportFormat.TRADES_CSV, "bad", "btcusdt"));
@@ -116,6 +136,17 @@ class TradesAndTicksTest extends ImportFixture {
                 .append("ask_qty", q.askSizes()[i]));
         var oq = run(qp, ImportOptions.of(ImportFormat.PARQUET, FILE.exchange(), FILE.symbol()));
         assertThat(oq.rejected()).as(oq.error()).isFalse();
+        // the same file again, and its second half alone: nothing new is stored
+        Path half = write("half.parquet", ticks, q.size() - q.size() / 2, (g, i) -> {
+            int k = i + q.size() / 2;
+            return g.append("time", q.times()[k]).append("best_bid", q.bids()[k]).append("bid_qty", q.bidSizes()[k])
+                    .append("best_ask", q.asks()[k]).append("ask_qty", q.askSizes()[k]);
+        });
+        for (Path again : List.of(qp, half)) {
+            var o2 = run(again, ImportOptions.of(ImportFormat.PARQUET, FILE.exchange(), FILE.symbol()));
+            assertThat(o2.rejected()).as(o2.error()).isFalse();
+            assertThat(o2.inserted()).as(again.getFileName().toString()).isZero();
+        }
         QuoteSeries got = store.quotes(FILE, Long.MIN_VALUE, Long.MAX_VALUE);
         assertThat(got.times()).isEqualTo(q.times());
         assertThat(got.bids()).isEqualTo(q.bids());
