@@ -183,7 +183,7 @@ public final class Evaluator {
                 }
             }
         };
-        int helpers = Math.min(n, Math.max(1, threads)) - 1;
+        int helpers = Math.max(0, Math.min(n, Math.max(1, threads)) - 1);
         List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
         // per helper: 0 not started, 1 started, 2 given up (it found the shared threads busy with other builds, and
         // this thread did its share meanwhile: it must not start any more)
@@ -201,6 +201,7 @@ public final class Evaluator {
         for (int h = 0; h < helpers; h++) {
             java.util.concurrent.Future<?> f = running.get(h);
             if (state[h].compareAndSet(0, 2)) {
+                f.cancel(false); // lets go of this build's evaluator while the task waits in the shared queue
                 continue;
             }
             try {

@@ -108,10 +108,16 @@ final class ColumnarRows {
         }
         // a columnar file has no --format of its own to say what it holds: ticks are told only when unambiguous
         boolean ticks = !close && QuotesCsvParser.isTicks(lower);
-        boolean trades = !close && TradesCsv.isTrades(lower) && lower.stream().noneMatch(n -> n.contains("volume"));
+        boolean trades = !close && TradesCsv.isTrades(lower);
         if (ticks && trades) {
             throw new ImportException(file, where + " name both a trade (price and amount) and a quote (bid and ask): "
                     + "which is it? Name the columns with --columns and _ for the others");
+        }
+        boolean amountIsVolume = lower.stream().noneMatch(n -> "amount".equals(TradesCsv.canonical(n))
+                && !n.equals("volume") && !n.equals("base_volume"));
+        if (trades && amountIsVolume) {
+            throw new ImportException(file, where + " are a price and a volume: trades, or bars of closes only? Name "
+                    + "the columns with --columns: time,price,amount for trades (bars need open, high, low and close)");
         }
         if (ticks) {
             return QuotesCsvParser.mapColumns(file, names, where);
@@ -137,7 +143,8 @@ final class ColumnarRows {
      * column and names it in the file's {@code pandas} metadata ({@code index_columns}); -1 when there is none.
      */
     private static int pandasIndex(Path file, Map<String, String> keyValues, List<String> names) {
-        if (names.stream().anyMatch(n -> "time".equals(OhlcvCsvParser.canonical(n)))) {
+        if (names.stream().anyMatch(n -> "time".equals(OhlcvCsvParser.canonical(n))
+                || "time".equals(TradesCsv.canonical(n)))) {
             return -1;
         }
         String pandas = keyValues.get("pandas");

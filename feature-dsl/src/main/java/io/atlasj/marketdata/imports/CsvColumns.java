@@ -19,7 +19,7 @@ import java.util.Map;
 record CsvColumns(Map<String, String> aliases, List<String> required, String example, String optional) {
     /** Header names of a time column, as exchanges and pandas write them. */
     private static final List<String> TIME_NAMES = List.of("time", "timestamp", "date", "datetime", "open_time", "start",
-            "timestamp_utc", "time_utc", "datetime_utc", "date_utc", "open time", "unix", "unix_time", "transact_time");
+            "timestamp_utc", "time_utc", "datetime_utc", "date_utc", "open time", "unix", "unix_time");
 
     /** A format's columns: its own names, plus every name of a time column and {@code _} (skip). */
     static CsvColumns of(Map<String, String> names, List<String> required, String example, String optional) {

@@ -62,7 +62,7 @@ final class QuotesCsvParser implements FileParser {
     /** The quotes of a file's good rows ({@link TickRows#inTimeOrder}; values as {@link #values}). */
     static ParsedFile quotes(Path file, Market market, TickRows rows) {
         QuoteSeries.Builder out = QuoteSeries.builder(market);
-        rows.inTimeOrder(file, "quote rows", (t, seq, v) -> out.add(t, seq, v[0], v[1], v[2], v[3]));
+        rows.inTimeOrder(file, "quote rows", (t, seq, line, v) -> out.add(t, seq, v[0], v[1], v[2], v[3]));
         Problems problems = rows.problems();
         return new ParsedFile(file, rows.rows(), problems.count(), problems.first(), problems.reasons(), List.of(),
                 List.of(), List.of(out.build()), List.of(), 0);

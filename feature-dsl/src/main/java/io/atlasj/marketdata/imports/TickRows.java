@@ -32,9 +32,9 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
         double[] of(CsvRow row, Map<String, Integer> columns);
     }
 
-    /** What receives each tick in time order: its time, ordinal within the millisecond and values. */
+    /** What receives each tick in time order: its time, ordinal within the millisecond, line (or row) and values. */
     interface Sink {
-        void add(long time, long seq, double[] values);
+        void add(long time, long seq, long line, double[] values);
     }
 
     /**
@@ -120,7 +120,7 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
             }
             seq = t == prev ? seq + 1 : 0;
             prev = t;
-            sink.add(t, seq, values.get(i));
+            sink.add(t, seq, times.get(i)[1], values.get(i));
         }
         problems.throwIfRejected();
     }

@@ -34,7 +34,7 @@ final class TradesCsv implements FileParser {
             Map.entry("taker_side", "side"), Map.entry("aggressor", "side"), Map.entry("aggressor_side", "side"),
             Map.entry("is_buyer_maker", "is_buyer_maker"), Map.entry("isbuyermaker", "is_buyer_maker"),
             Map.entry("buyer_is_maker", "is_buyer_maker"), Map.entry("id", "id"), Map.entry("trade_id", "id"),
-            Map.entry("tid", "id"), Map.entry("agg_trade_id", "id"),
+            Map.entry("tid", "id"), Map.entry("agg_trade_id", "id"), Map.entry("transact_time", "time"),
             // Binance's trade files also carry the quote amount and a best-price-match flag: read past them
             Map.entry("quote_qty", "_"), Map.entry("quote_quantity", "_"), Map.entry("is_best_match", "_"),
             Map.entry("first_trade_id", "_"), Map.entry("last_trade_id", "_"));
@@ -51,6 +51,11 @@ final class TradesCsv implements FileParser {
             amount |= "amount".equals(c);
         }
         return price && amount;
+    }
+
+    /** The canonical name of a column named {@code name} in a trades file, or null. */
+    static String canonical(String name) {
+        return COLUMNS.aliases().get(name.trim().toLowerCase(Locale.ROOT));
     }
 
     /** Canonical name to column index ({@link CsvColumns#map}). */
@@ -89,23 +94,43 @@ final class TradesCsv implements FileParser {
         }
         double id = -1;
         if (columns.containsKey("id") && !row.text(columns.get("id")).isEmpty()) {
-            String text = row.text(columns.get("id")).trim();
-            if (!text.matches("\\d{1,15}")) { // kept as a double on its way to the store: exact up to 2^53
-                row.problem("id", "not a whole number below 10^15: '" + text + "' (an exchange's id of another form "
-                        + "cannot key a trade; leave the column out with _ in --columns)");
-            } else {
-                id = Long.parseLong(text);
-            }
+            long v = row.integer(columns.get("id"), "id"); // 12345 or 12345.0, as pandas writes an id column with gaps
+            if (!row.bad() && v >= MAX_ID) { // kept as a double on its way to the store: exact below 2^53
+                row.problem("id", "id " + v + " is not below 10^15 (an id that large cannot key a trade exactly; leave "
+                        + "the column out with _ in --columns)");
+            } else if (!row.bad() && v >= 0) {
+                id = v;
+            } // a negative id is none, as -1 is in the store
         }
         return new double[] {price, amount, side, id};
     }
 
-    /** The trades of a file's good rows ({@link TickRows#inTimeOrder}; values as {@link #values}). */
+    private static final long MAX_ID = 1_000_000_000_000_000L;
+
+    /**
+     * The trades of a file's good rows ({@link TickRows#inTimeOrder}; values as {@link #values}). A trade with an id is
+     * keyed by it (as binance-ws keys trades), one without by its order within its millisecond; so a file's trades
+     * either all have ids or none has (a row without one beside rows with one is a bad row), and an id seen twice is a
+     * bad row naming the line it was first on.
+     */
     static ParsedFile trades(Path file, Market market, TickRows rows) {
         TradeSeries.Builder out = TradeSeries.builder(market);
-        // a trade with an id is keyed by it (as binance-ws keys trades), one without by its order within the time
-        rows.inTimeOrder(file, "trades", (t, seq, v) -> out.add(t, v[3] >= 0 ? (long) v[3] : seq, v[0], v[1],
-                (byte) v[2], (long) v[3]));
+        boolean ids = rows.values().stream().anyMatch(v -> v[3] >= 0);
+        java.util.Map<Long, Long> seen = new java.util.HashMap<>();
+        rows.inTimeOrder(file, "trades", (t, seq, line, v) -> {
+            long id = (long) v[3];
+            if (ids && id < 0) {
+                rows.problems().sinkFor(line).problem("id", "empty, while the file's other trades have ids (a trade "
+                        + "is keyed by its id: leave the column out with _ in --columns to key them all by order)");
+                return;
+            }
+            Long first = id >= 0 ? seen.putIfAbsent(id, line) : null;
+            if (first != null) {
+                rows.problems().sinkFor(line).problem("id", "trade id " + id + " already seen on line " + first);
+                return;
+            }
+            out.add(t, id >= 0 ? id : seq, v[0], v[1], (byte) v[2], id);
+        });
         Problems problems = rows.problems();
         return new ParsedFile(file, rows.rows(), problems.count(), problems.first(), problems.reasons(),
                 List.of(out.build()), List.of(), List.of(), List.of(), 0);

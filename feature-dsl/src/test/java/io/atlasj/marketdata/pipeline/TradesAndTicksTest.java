@@ -105,6 +105,19 @@ class TradesAndTicksTest extends ImportFixture {
                 + "1723161254037,61700.5,-1,buy\n", ImportOptions.of(ImportFormat.TRADES_CSV, "bad", "btcusdt"));
         assertThat(bad.error()).contains("bad.csv:2").contains("side").contains("sideways").contains("bad.csv:3")
                 .contains("amount");
+        // ids as pandas writes a column with gaps (12.0) are ids; an id twice, or a row without one among rows with
+        // ids, is a bad row by line
+        var ids = importFile("ids.csv", "time,price,amount,id\n1723161254036,61700.5,0.1,12.0\n"
+                + "1723161254037,61700.5,0.2,12\n1723161254038,61701,0.3,\n1723161254039,61701,0.4,14\n",
+                ImportOptions.of(ImportFormat.TRADES_CSV, "ids", "btcusdt"));
+        assertThat(ids.error()).contains("ids.csv:3").contains("trade id 12 already seen on line 2")
+                .contains("ids.csv:4").contains("the file's other trades have ids");
+        var skipped = importFile("ids.csv", "time,price,amount,id\n1723161254036,61700.5,0.1,12.0\n"
+                + "1723161254037,61700.5,0.2,12\n1723161254038,61701,0.3,\n1723161254039,61701,0.4,14\n",
+                ImportOptions.of(ImportFormat.TRADES_CSV, "ids", "btcusdt").withSkipBadRows(true));
+        assertThat(skipped.rejected()).as(skipped.error()).isFalse();
+        assertThat(store.trades(new Market("ids", "btcusdt"), Long.MIN_VALUE, Long.MAX_VALUE).tradeIds())
+                .containsExactly(12L, 14L);
     }
 
     @Test
