@@ -61,13 +61,13 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
         try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
             for (CsvFile.Record rec : csv) {
                 List<String> fields = rec.fields();
-                // with --columns, a first row whose time field is a name (no time is letters only) is the file's
-                // header; other fields may well be words (a side, a symbol)
+                // with --columns, a first row whose time field starts with a letter is the file's header (a time
+                // starts with a digit or a sign: epoch numbers, ISO text); other fields may well be words (a side)
                 boolean header = false;
                 if (columns != null && !sawHeader && rows == 0) {
                     int at = columns.get("time");
-                    String t = at < fields.size() ? fields.get(at).trim().toLowerCase(Locale.ROOT) : "";
-                    header = t.matches("[a-z_ ]+");
+                    String t = at < fields.size() ? fields.get(at).trim() : "";
+                    header = !t.isEmpty() && Character.isLetter(t.charAt(0));
                 }
                 if (columns == null || header) {
                     if (columns == null) {

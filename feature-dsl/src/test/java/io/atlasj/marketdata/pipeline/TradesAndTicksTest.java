@@ -105,6 +105,18 @@ class TradesAndTicksTest extends ImportFixture {
                 + "1723161254037,61700.5,-1,buy\n", ImportOptions.of(ImportFormat.TRADES_CSV, "bad", "btcusdt"));
         assertThat(bad.error()).contains("bad.csv:2").contains("side").contains("sideways").contains("bad.csv:3")
                 .contains("amount");
+        // with --columns, a header whose time is named with punctuation is still the header, and a side that is a
+        // word in the first data row is data
+        var named = importFile("named.csv", "side,Time (UTC),px,qty\nbuy,2024-08-08T23:54:13.937Z,61700.5,0.1\n"
+                + "sell,2024-08-08T23:54:13.938Z,61700,0.2\n", ImportOptions.of(ImportFormat.TRADES_CSV, "named",
+                "btcusdt").withColumns("side,time,price,amount"));
+        assertThat(named.rejected()).as(named.error()).isFalse();
+        assertThat(store.trades(new Market("named", "btcusdt"), Long.MIN_VALUE, Long.MAX_VALUE).sides())
+                .containsExactly((byte) 1, (byte) -1);
+        var headless = importFile("headless.csv", "buy,1723161254036,61700.5,0.1\nsell,1723161254037,61700,0.2\n",
+                ImportOptions.of(ImportFormat.TRADES_CSV, "headless", "btcusdt").withColumns("side,time,price,amount"));
+        assertThat(headless.rejected()).as(headless.error()).isFalse();
+        assertThat(store.trades(new Market("headless", "btcusdt"), Long.MIN_VALUE, Long.MAX_VALUE).size()).isEqualTo(2);
         // ids as pandas writes a column with gaps (12.0) are ids; an id twice, or a row without one among rows with
         // ids, is a bad row by line
         var ids = importFile("ids.csv", "time,price,amount,id\n1723161254036,61700.5,0.1,12.0\n"
