@@ -29,6 +29,15 @@ record CsvColumns(Map<String, String> aliases, List<String> required, String exa
         return new CsvColumns(Map.copyOf(all), required, example, optional);
     }
 
+    /** Whether columns named {@code names} include every one of the canonical {@code meanings}. */
+    boolean names(List<String> names, String... meanings) {
+        java.util.Set<String> found = new java.util.HashSet<>();
+        for (String n : names) {
+            found.add(aliases.get(n.trim().toLowerCase(Locale.ROOT)));
+        }
+        return found.containsAll(List.of(meanings));
+    }
+
     /**
      * Canonical name to column index.
      *

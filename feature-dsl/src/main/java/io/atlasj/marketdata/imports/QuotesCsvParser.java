@@ -94,13 +94,6 @@ final class QuotesCsvParser implements FileParser {
 
     /** Whether columns named {@code names} (lower case) are quote ticks: a bid and an ask, no bars, no candle close. */
     static boolean isTicks(List<String> names) {
-        boolean bid = false;
-        boolean ask = false;
-        for (String n : names) {
-            String c = NAMES.get(n.trim().toLowerCase(Locale.ROOT));
-            bid |= "bid".equals(c);
-            ask |= "ask".equals(c);
-        }
-        return bid && ask;
+        return COLUMNS.names(names, "bid", "ask");
     }
 }

@@ -43,14 +43,7 @@ final class TradesCsv implements FileParser {
 
     /** Whether columns named {@code names} (lower case) are trades: a price and an amount, no candle or quote. */
     static boolean isTrades(List<String> names) {
-        boolean price = false;
-        boolean amount = false;
-        for (String n : names) {
-            String c = NAMES.get(n.trim().toLowerCase(Locale.ROOT));
-            price |= "price".equals(c);
-            amount |= "amount".equals(c);
-        }
-        return price && amount;
+        return COLUMNS.names(names, "price", "amount");
     }
 
     /** The canonical name of a column named {@code name} in a trades file, or null. */
