@@ -51,13 +51,17 @@ final class DataCommand {
             description = {"Import market-data files into the store (re-importing the same file is a no-op).",
                 "Trades and quotes are resampled to 1s 1m 5m 15m 1h 4h 1d bars, candles to every coarser timeframe.",
                 "A file with bad rows is rejected whole, with file, line and field, unless --skip-bad-rows.",
-                "Formats: bitstamp-trades, binance-klines, lean, ta4j-json, ohlcv-csv, parquet, quotes-csv, "
-                    + "freqtrade-json, binance-ws."},
+                "Formats: bitstamp-trades, binance-klines, lean, ta4j-json, ohlcv-csv, parquet, arrow, trades-csv, "
+                    + "quotes-csv, freqtrade-json, binance-ws.",
+                "Text times: epoch s/ms/us/ns, ISO-8601, MetaTrader (2023.03.13 18:05, or date and time columns), "
+                    + "day-first 13.03.2023 18:05:00.000, 20230313 180500; others with --time-format."},
             footer = {"", "Examples:",
                 "  atlas data import --bundled",
                 "  atlas data import --format binance-klines --exchange binance-um 'data/FILUSDT/*.gz'",
                 "  atlas data import --format lean lean/crypto/coinbase/minute/btcusd/20170903_quote.zip",
                 "  atlas data import --format ohlcv-csv --exchange x --symbol y --columns time,open,high,low,close,volume f.csv",
+                "  atlas data import --format ohlcv-csv --exchange mt4 --symbol eurusd --time-zone Europe/Athens "
+                    + "--columns date,time,open,high,low,close,volume EURUSD1.csv",
                 "  atlas data import --format parquet --exchange binance --symbol btcusdt btcusdt-1m.parquet"})
     static final class Import implements Callable<Integer> {
         @ParentCommand
@@ -109,6 +113,20 @@ final class DataCommand {
                 + ", ; tab |).")
         String delimiter;
 
+        @Option(names = "--time-zone", paramLabel = "ZONE", description = "ohlcv-csv, quotes-csv and trades-csv: the "
+                + "zone of times written without an offset, e.g. -05:00 (histdata.com) or Europe/Athens (a MetaTrader "
+                + "server); default UTC. A local time the clocks skip or repeat is a bad row.")
+        String timeZone;
+
+        @Option(names = "--time-format", paramLabel = "PATTERN", description = "ohlcv-csv, quotes-csv and trades-csv: "
+                + "the times' pattern when the file's form is not told from it, e.g. 'MM/dd/yyyy HH:mm' or "
+                + "'dd/MM/yyyy HH:mm:ss' (java.time DateTimeFormatter letters).")
+        String timeFormat;
+
+        @Option(names = "--decimal-comma", description = "ohlcv-csv, quotes-csv and trades-csv: numbers are written "
+                + "with a decimal comma (1673,58), as European spreadsheets save them with ';' between fields.")
+        boolean decimalComma;
+
         @Option(names = "--skip-bad-rows", description = "Import the good rows of a file with bad rows and report the bad ones.")
         boolean skipBadRows;
 
@@ -128,8 +146,10 @@ final class DataCommand {
             List<Path> paths;
             ImportOptions options;
             if (source.bundled) {
-                if (exchange != null || symbol != null || columns != null || timeframe != null || delimiter != null) {
-                    throw new UserException("--bundled takes no --exchange, --symbol, --timeframe, --columns or --delimiter");
+                if (exchange != null || symbol != null || columns != null || timeframe != null || delimiter != null
+                        || timeZone != null || timeFormat != null || decimalComma) {
+                    throw new UserException("--bundled takes no --exchange, --symbol, --timeframe, --columns, "
+                            + "--delimiter, --time-zone, --time-format or --decimal-comma");
                 }
                 paths = List.of(BundledData.extract(home.root().resolve("cache/bundled")));
                 options = BundledData.options();
@@ -141,6 +161,14 @@ final class DataCommand {
             if (delimiter != null) {
                 try {
                     options = options.withDelimiter(ImportOptions.parseDelimiter(delimiter));
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage());
+                }
+            }
+            if (timeZone != null || timeFormat != null || decimalComma) {
+                try {
+                    options = options.withText(new ImportOptions.Text(timeZone == null ? null : zone(timeZone),
+                            timeFormat, decimalComma));
                 } catch (IllegalArgumentException e) {
                     throw new UserException(e.getMessage());
                 }
@@ -159,6 +187,15 @@ final class DataCommand {
             }
             report(out, spec.commandLine().getErr(), summary);
             return summary.rejectedFiles() > 0 ? 1 : 0;
+        }
+
+        private static java.time.ZoneId zone(String text) {
+            try {
+                return java.time.ZoneId.of(text.trim());
+            } catch (java.time.DateTimeException e) {
+                throw new UserException("--time-zone '" + text + "' is not a zone: write an offset (-05:00, +02:00) "
+                        + "or a region (Europe/Athens, America/New_York, UTC)");
+            }
         }
 
         private static void report(PrintWriter out, PrintWriter err, ImportJob.Summary s) {

@@ -19,7 +19,10 @@ import java.util.Map;
 record CsvColumns(Map<String, String> aliases, List<String> required, String example, String optional) {
     /** Header names of a time column, as exchanges and pandas write them. */
     private static final List<String> TIME_NAMES = List.of("time", "timestamp", "date", "datetime", "open_time", "start",
-            "timestamp_utc", "time_utc", "datetime_utc", "date_utc", "open time", "unix", "unix_time");
+            "timestamp_utc", "time_utc", "datetime_utc", "date_utc", "open time", "unix", "unix_time", "gmt time", "ts");
+
+    /** The canonical name of a second time column: a file's time of day beside its date, or the same time again. */
+    static final String TIME2 = "time.2";
 
     /** A format's columns: its own names, plus every name of a time column and {@code _} (skip). */
     static CsvColumns of(Map<String, String> names, List<String> required, String example, String optional) {
@@ -33,27 +36,59 @@ record CsvColumns(Map<String, String> aliases, List<String> required, String exa
     boolean names(List<String> names, String... meanings) {
         java.util.Set<String> found = new java.util.HashSet<>();
         for (String n : names) {
-            found.add(aliases.get(n.trim().toLowerCase(Locale.ROOT)));
+            found.add(aliases.get(normal(n)));
         }
         return found.containsAll(List.of(meanings));
     }
 
+    /** A column name as looked up: trimmed, lower case, without MetaTrader's angle brackets ({@code <DATE>}). */
+    static String normal(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return n.length() > 2 && n.startsWith("<") && n.endsWith(">") ? n.substring(1, n.length() - 1) : n;
+    }
+
+    /** As {@link #map(Path, List, String, String)} without a symbol. */
+    Map<String, Integer> map(Path file, List<String> names, String where) {
+        return map(file, names, where, null);
+    }
+
     /**
-     * Canonical name to column index.
+     * Canonical name to column index. A second time column is {@link #TIME2} (a date and a time of day, or the same
+     * time written twice, see {@link TimeColumns}); a third, or any other name twice, is refused. Volumes named by
+     * their currency, as CryptoDataDownload writes them ({@code Volume ETH}, {@code Volume USD}), are the volume and
+     * the quote volume: by the {@code symbol}'s base and quote when it names them, else in that order.
      *
      * @throws ImportException naming what is missing, the unrecognised names and how to name the columns
      */
-    Map<String, Integer> map(Path file, List<String> names, String where) {
+    Map<String, Integer> map(Path file, List<String> names, String where, String symbol) {
         Map<String, Integer> map = new HashMap<>();
         List<String> unknown = new ArrayList<>();
+        List<Integer> currencyVolumes = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).trim().toLowerCase(Locale.ROOT);
+            String name = normal(names.get(i));
             String canonical = aliases.get(name);
-            if (canonical == null) {
+            if (canonical == null && aliases.containsValue("volume") && name.matches("volume[ _][a-z0-9]{2,10}")) {
+                currencyVolumes.add(i);
+            } else if (canonical == null) {
                 unknown.add(name);
+            } else if ("time".equals(canonical) && map.containsKey("time")) {
+                if (map.containsKey(TIME2)) {
+                    throw new ImportException(file, where + " names three time columns (" + (map.get("time") + 1)
+                            + ", " + (map.get(TIME2) + 1) + " and " + (i + 1) + "); write _ for all but one or two "
+                            + "of them with --columns, e.g. --columns " + example);
+                }
+                map.put(TIME2, i);
             } else if (!"_".equals(canonical)) {
-                map.put(canonical, i);
+                Integer before = map.put(canonical, i);
+                if (before != null) {
+                    throw new ImportException(file, where + " names " + canonical + " twice (columns " + (before + 1)
+                            + " and " + (i + 1) + "); write _ for the one to skip with --columns, e.g. --columns "
+                            + example);
+                }
             }
+        }
+        if (!currencyVolumes.isEmpty()) {
+            currencyVolumes(file, names, where, symbol, currencyVolumes, map);
         }
         List<String> missing = required.stream().filter(r -> !map.containsKey(r)).toList();
         if (!missing.isEmpty()) {
@@ -63,5 +98,29 @@ record CsvColumns(Map<String, String> aliases, List<String> required, String exa
                     + " (use _ for a column to skip; " + optional + ")");
         }
         return map;
+    }
+
+    private static void currencyVolumes(Path file, List<String> names, String where, String symbol,
+                                        List<Integer> at, Map<String, Integer> map) {
+        if (at.size() > 2 || map.containsKey("volume") && at.size() > 1 || map.containsKey("quote_volume")) {
+            throw new ImportException(file, where + " has volume columns " + at.stream().map(i -> names.get(i).trim())
+                    .toList() + " besides others; name the columns with --columns (volume, quote_volume or _)");
+        }
+        String sym = symbol == null ? "" : symbol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        String first = normal(names.get(at.get(0))).substring(7);
+        boolean firstIsQuote = !sym.isEmpty() && sym.endsWith(first) && !sym.startsWith(first);
+        if (at.size() == 1 && firstIsQuote) {
+            map.put("quote_volume", at.get(0)); // the volume in the quote currency only: the base volume is unknown
+            return;
+        }
+        if (map.containsKey("volume")) {
+            throw new ImportException(file, where + " has a volume column and " + names.get(at.get(0)).trim()
+                    + ", which the symbol does not name as its quote currency; name the columns with --columns "
+                    + "(volume, quote_volume or _)");
+        }
+        map.put("volume", at.get(firstIsQuote ? 1 : 0));
+        if (at.size() == 2) {
+            map.put("quote_volume", at.get(firstIsQuote ? 0 : 1));
+        }
     }
 }

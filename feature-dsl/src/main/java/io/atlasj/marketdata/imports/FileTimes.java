@@ -18,10 +18,22 @@ final class FileTimes {
     private final TimeWindow window;
     private EpochUnit unit;
     private long unitLine;
-    private Boolean numeric; // epoch numbers or ISO text, decided by the first time read as text
+    private final ImportOptions.Text text;
+    private Boolean numeric; // epoch numbers or text, decided by the first time read as text
+    private TimeText form; // the file's form of text times when it is not ISO-8601 (or --time-format)
 
     FileTimes(Path file, String format, Set<EpochUnit> allowed, TimeWindow window) {
+        this(file, format, allowed, window, ImportOptions.Text.STANDARD);
+    }
+
+    /** As {@link #FileTimes(Path, String, Set, TimeWindow)}, reading text times as {@code text} says. */
+    FileTimes(Path file, String format, Set<EpochUnit> allowed, TimeWindow window, ImportOptions.Text text) {
         this.file = file;
+        this.text = text;
+        if (text.timeFormat() != null) {
+            this.numeric = false;
+            this.form = TimeText.of(text.timeFormat());
+        }
         this.format = format;
         this.allowed = EnumSet.copyOf(allowed);
         this.window = window;
@@ -49,28 +61,85 @@ final class FileTimes {
     }
 
     /**
-     * Epoch milliseconds of a time written as text: an epoch number (its unit told as {@link #millis} does) or an
-     * ISO-8601 date-time ({@link io.atlasj.marketdata.UtcTime#parseIso}), whichever the file's first time is; or
-     * {@link Long#MIN_VALUE} after recording the row's problem.
+     * Epoch milliseconds of a time written as text: an epoch number (its unit told as {@link #millis} does), an
+     * ISO-8601 date-time ({@link io.atlasj.marketdata.UtcTime#parseIso}) or another form {@link TimeText} knows or
+     * {@code --time-format} gives, whichever the file's first time is; times without an offset are in
+     * {@code --time-zone}, else UTC. Returns {@link Long#MIN_VALUE} after recording the row's problem.
      */
-    long parse(TimeOrder.ProblemSink sink, long line, String field, String text) {
+    long parse(TimeOrder.ProblemSink sink, long line, String field, String raw) {
         if (numeric == null) {
-            numeric = isNumber(text);
+            numeric = isNumber(raw);
+            if (numeric && text.zoneGiven()) {
+                throw new ImportException(file, "--time-zone is for times written without an offset, and this file's "
+                        + "times are epoch numbers (UTC by definition; line " + line + ": '" + CsvRow.abbreviate(raw)
+                        + "'): leave it out");
+            }
+            if (!numeric && !isIso(raw)) {
+                form = TimeText.detect(raw).orElse(null);
+            }
         }
         if (numeric) {
             try {
-                return millis(sink, line, field, Double.parseDouble(text));
+                return millis(sink, line, field, Double.parseDouble(raw));
             } catch (NumberFormatException e) {
-                sink.problem(field, "not a number: '" + text + "' (earlier rows gave numeric times)");
+                sink.problem(field, "not a number: '" + CsvRow.abbreviate(raw) + "' (earlier rows gave numeric times)");
                 return Long.MIN_VALUE;
             }
         }
-        java.util.OptionalLong iso = io.atlasj.marketdata.UtcTime.parseIso(text);
+        if (form != null) {
+            java.time.LocalDateTime local;
+            try {
+                local = form.parse(raw);
+            } catch (java.time.DateTimeException e) {
+                sink.problem(field, "not a time of the form " + form.name() + ": '" + CsvRow.abbreviate(raw) + "'");
+                return Long.MIN_VALUE;
+            }
+            return zoned(sink, field, local);
+        }
+        if (text.zoneGiven()) {
+            try {
+                return zoned(sink, field, java.time.LocalDateTime.parse(isoT(raw)));
+            } catch (java.time.format.DateTimeParseException e) {
+                // with an offset, or a date alone: as below
+            }
+            try {
+                return zoned(sink, field, java.time.LocalDate.parse(raw.trim()).atStartOfDay());
+            } catch (java.time.format.DateTimeParseException e) {
+                // with an offset: as below
+            }
+        }
+        java.util.OptionalLong iso = io.atlasj.marketdata.UtcTime.parseIso(raw);
         if (iso.isEmpty()) {
-            sink.problem(field, "not an epoch number or ISO-8601 UTC date-time: '" + text + "'");
+            String hint = TimeText.hint(raw);
+            sink.problem(field, "not an epoch number or ISO-8601 date-time: '" + CsvRow.abbreviate(raw) + "'"
+                    + (hint != null ? "; " + hint : ""));
             return Long.MIN_VALUE;
         }
         return within(sink, field, iso.getAsLong()) ? iso.getAsLong() : Long.MIN_VALUE;
+    }
+
+    private long zoned(TimeOrder.ProblemSink sink, String field, java.time.LocalDateTime local) {
+        String[] why = new String[1];
+        Long ms = TimeText.inZone(local, text.zoneOrUtc(), why);
+        if (ms == null) {
+            sink.problem(field, why[0]);
+            return Long.MIN_VALUE;
+        }
+        return within(sink, field, ms) ? ms : Long.MIN_VALUE;
+    }
+
+    private static String isoT(String raw) {
+        String s = raw.trim();
+        return s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+    }
+
+    private static boolean isIso(String raw) {
+        return io.atlasj.marketdata.UtcTime.parseIso(raw).isPresent();
+    }
+
+    /** The name of the file's form of text times, or null when they are numbers or ISO-8601. */
+    String form() {
+        return form == null ? null : form.name();
     }
 
     private static boolean isNumber(String text) {

@@ -14,10 +14,33 @@ import java.util.Objects;
  * @param columns ohlcv-csv only: the meaning of each column in order, e.g. {@code time,open,high,low,close,volume}
  *                ({@code _} skips a column); without it the header row names the columns
  * @param delimiter ohlcv-csv and quotes-csv only: the field delimiter, or null to tell it from the first line
+ * @param text how times and numbers are written in text files (null: {@link Text#STANDARD})
  */
 public record ImportOptions(ImportFormat format, String exchange, String symbol, Timeframe timeframe,
                             boolean skipBadRows, boolean fillGaps, String columns, TimeWindow timeWindow,
-                            Character delimiter) {
+                            Character delimiter, Text text) {
+    /**
+     * How a text file writes times and numbers, beyond what is told from the file itself.
+     *
+     * @param zone         the zone of times written without an offset ({@code --time-zone}); UTC when not given
+     * @param timeFormat   a {@link java.time.format.DateTimeFormatter} pattern for the times ({@code --time-format}),
+     *                     or null to tell the form from the file's first time
+     * @param decimalComma numbers are written with a decimal comma ({@code --decimal-comma}, e.g. {@code 1673,58})
+     */
+    public record Text(java.time.ZoneId zone, String timeFormat, boolean decimalComma) {
+        public static final Text STANDARD = new Text(null, null, false);
+
+        /** Whether a zone was given ({@code --time-zone}). */
+        public boolean zoneGiven() {
+            return zone != null;
+        }
+
+        /** The zone of times without an offset: the one given, else UTC. */
+        public java.time.ZoneId zoneOrUtc() {
+            return zone != null ? zone : java.time.ZoneOffset.UTC;
+        }
+    }
+
     /** The formats whose delimiter may be given; the others have their format's own. */
     public static final java.util.Set<ImportFormat> DELIMITED = java.util.EnumSet.of(ImportFormat.OHLCV_CSV,
             ImportFormat.QUOTES_CSV, ImportFormat.TRADES_CSV);
@@ -25,6 +48,23 @@ public record ImportOptions(ImportFormat format, String exchange, String symbol,
     public ImportOptions {
         Objects.requireNonNull(format, "format");
         timeWindow = timeWindow == null ? TimeWindow.standard() : timeWindow;
+        text = text == null ? Text.STANDARD : text;
+        if (!text.equals(Text.STANDARD) && !DELIMITED.contains(format)) {
+            throw new IllegalArgumentException("--time-zone, --time-format and --decimal-comma are for ohlcv-csv, "
+                    + "quotes-csv and trades-csv files; " + format + " files write times and numbers one way");
+        }
+        if (text.decimalComma() && delimiter != null && delimiter == ',') {
+            throw new IllegalArgumentException("--decimal-comma with --delimiter ',': a comma cannot be both; files "
+                    + "with decimal commas are delimited by ';' or a tab");
+        }
+        if (text.timeFormat() != null) {
+            try {
+                java.time.format.DateTimeFormatter.ofPattern(text.timeFormat());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--time-format '" + text.timeFormat() + "' is not a date-time "
+                        + "pattern (" + e.getMessage() + "); e.g. 'MM/dd/yyyy HH:mm' or 'dd/MM/yyyy HH:mm:ss'");
+            }
+        }
         if (delimiter != null && !DELIMITED.contains(format)) {
             throw new IllegalArgumentException("a delimiter is given for ohlcv-csv and quotes-csv files only; "
                     + format + " files have their own");
@@ -36,7 +76,7 @@ public record ImportOptions(ImportFormat format, String exchange, String symbol,
 
     public ImportOptions(ImportFormat format, String exchange, String symbol, Timeframe timeframe,
                          boolean skipBadRows, boolean fillGaps, String columns) {
-        this(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns, null, null);
+        this(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns, null, null, null);
     }
 
     /**
@@ -65,7 +105,8 @@ public record ImportOptions(ImportFormat format, String exchange, String symbol,
 
     /** The options with {@code d} as the field delimiter (null: told from the file). */
     public ImportOptions withDelimiter(Character d) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns, timeWindow, d);
+        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns,
+                timeWindow, d, text);
     }
 
     public static ImportOptions of(ImportFormat format, String exchange, String symbol) {
@@ -74,23 +115,35 @@ public record ImportOptions(ImportFormat format, String exchange, String symbol,
 
     /** The plausible times ({@code --time-range}); outside them a row is bad. */
     public ImportOptions withTimeWindow(TimeWindow w) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns, w, delimiter);
+        return new ImportOptions(format,
+                exchange, symbol, timeframe, skipBadRows, fillGaps, columns, w, delimiter, text);
+    }
+
+    /** The options with {@code t} for how times and numbers are written. */
+    public ImportOptions withText(Text t) {
+        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, columns,
+                timeWindow,
+                delimiter, t);
     }
 
     public ImportOptions withSkipBadRows(boolean skip) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skip, fillGaps, columns, timeWindow, delimiter);
+        return new ImportOptions(format, exchange, symbol, timeframe, skip, fillGaps, columns,
+                timeWindow, delimiter, text);
     }
 
     public ImportOptions withFillGaps(boolean fill) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fill, columns, timeWindow, delimiter);
+        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fill, columns,
+                timeWindow, delimiter, text);
     }
 
     public ImportOptions withTimeframe(Timeframe tf) {
-        return new ImportOptions(format, exchange, symbol, tf, skipBadRows, fillGaps, columns, timeWindow, delimiter);
+        return new ImportOptions(format, exchange, symbol, tf, skipBadRows, fillGaps, columns,
+                timeWindow, delimiter, text);
     }
 
     public ImportOptions withColumns(String cols) {
-        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, cols, timeWindow, delimiter);
+        return new ImportOptions(format, exchange, symbol, timeframe, skipBadRows, fillGaps, cols,
+                timeWindow, delimiter, text);
     }
 
     /**

@@ -38,45 +38,50 @@ final class OhlcvCsvParser implements FileParser {
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
         Market market = options.market(file, null, null);
         Problems problems = new Problems(file, options.skipBadRows());
-        CsvRow row = new CsvRow(problems);
+        CsvRow row = new CsvRow(problems, options.text().decimalComma());
         Map<String, Integer> columns = null;
+        TimeColumns timeOf = null;
         int width = 0;
         if (options.columns() != null) {
-            columns = mapColumns(file, Arrays.asList(options.columns().split(",")), "--columns");
+            columns = mapColumns(file, Arrays.asList(options.columns().split(",")), "--columns", options.symbol());
             width = options.columns().split(",").length;
+            timeOf = new TimeColumns(file, "ohlcv-csv", options, columns);
         }
         List<long[]> times = new ArrayList<>(); // {time, line}
         List<double[]> values = new ArrayList<>();
-        FileTimes epochs = new FileTimes(file, "ohlcv-csv", java.util.EnumSet.allOf(EpochUnit.class), options.timeWindow());
         long rows = 0;
         long lineNo = 0;
         boolean firstRecord = true;
         boolean sawHeader = false;
+        int preamble = 0;
         try (CsvFile csv = new CsvFile(file, progress, options.delimiter())) {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
                 List<String> fields = rec.fields();
                 if (columns == null) {
+                    if (fields.size() == 1 && preamble < MAX_PREAMBLE) {
+                        preamble++; // a title or a web address above the header (CryptoDataDownload's files)
+                        continue;
+                    }
                     List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
-                    columns = mapColumns(file, header, "the header on line " + lineNo);
+                    columns = mapColumns(file, header, "the header on line " + lineNo, options.symbol());
+                    timeOf = new TimeColumns(file, "ohlcv-csv", options, columns);
                     width = header.size();
                     firstRecord = false;
                     sawHeader = true;
                     continue;
                 }
-                String first = fields.get(0).trim();
-                if (firstRecord && options.columns() != null && !first.isEmpty() && !Character.isDigit(first.charAt(0))
-                        && String.join(",", fields).toLowerCase(Locale.ROOT).contains("open")) {
+                if (firstRecord && TickRows.isHeader(fields, columns.get("time"))) {
                     firstRecord = false;
                     sawHeader = true;
-                    continue; // a header row when --columns is given
+                    continue; // the file's own header beside --columns
                 }
                 firstRecord = false;
                 rows++;
                 if (!row.reset(fields, lineNo, width, width)) {
                     continue;
                 }
-                long[] t = {epochs.parse(row::problem, lineNo, "time", row.text(columns.get("time"))), lineNo};
+                long[] t = {timeOf.millis(row), lineNo};
                 double[] v = values(row, columns);
                 if (row.bad()) {
                     continue;
@@ -186,6 +191,14 @@ final class OhlcvCsvParser implements FileParser {
     static Map<String, Integer> mapColumns(Path file, List<String> names, String where) {
         return COLUMNS.map(file, names, where);
     }
+
+    /** As {@link #mapColumns(Path, List, String)}, naming currency volumes by {@code symbol}. */
+    static Map<String, Integer> mapColumns(Path file, List<String> names, String where, String symbol) {
+        return COLUMNS.map(file, names, where, symbol);
+    }
+
+    /** Lines of one field above a header that are passed over: a title, a web address. */
+    private static final int MAX_PREAMBLE = 3;
 
     private static Timeframe inferTimeframe(Path file, List<long[]> times) {
         long step = Long.MAX_VALUE;

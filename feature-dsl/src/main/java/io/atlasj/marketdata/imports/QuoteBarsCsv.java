@@ -79,15 +79,15 @@ final class QuoteBarsCsv {
     static ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {
         Market market = options.market(file, null, null);
         Problems problems = new Problems(file, options.skipBadRows());
-        CsvRow row = new CsvRow(problems);
+        CsvRow row = new CsvRow(problems, options.text().decimalComma());
         Map<String, Integer> columns = null;
+        TimeColumns timeOf = null;
         int width = 0;
         if (options.columns() != null) {
             columns = COLUMNS.map(file, Arrays.asList(options.columns().split(",")), "--columns");
             width = options.columns().split(",").length;
+            timeOf = new TimeColumns(file, "quotes-csv", options, columns);
         }
-        FileTimes epochs = new FileTimes(file, "quotes-csv", java.util.EnumSet.allOf(EpochUnit.class),
-                options.timeWindow());
         List<long[]> times = new ArrayList<>(); // {time, line}
         List<double[]> values = new ArrayList<>();
         long rows = 0;
@@ -104,6 +104,7 @@ final class QuoteBarsCsv {
                         List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
                         columns = COLUMNS.map(file, header, "the header on line " + rec.line());
                         width = header.size();
+                        timeOf = new TimeColumns(file, "quotes-csv", options, columns);
                     }
                     sawHeader = true;
                     continue;
@@ -112,7 +113,7 @@ final class QuoteBarsCsv {
                 if (!row.reset(fields, rec.line(), width, width)) {
                     continue;
                 }
-                long time = epochs.parse(row::problem, row.line(), "time", row.text(columns.get("time")));
+                long time = timeOf.millis(row);
                 double[] v = values(row, columns);
                 if (row.bad()) {
                     continue;

@@ -32,6 +32,16 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
         double[] of(CsvRow row, Map<String, Integer> columns);
     }
 
+    /**
+     * Whether a record beside {@code --columns} is the file's own header: its time field starts with a letter or
+     * {@code <} (a time starts with a digit or a sign: epoch numbers, ISO and other date text); other fields may well
+     * be words (a side).
+     */
+    static boolean isHeader(List<String> fields, int timeColumn) {
+        String t = timeColumn < fields.size() ? fields.get(timeColumn).trim() : "";
+        return !t.isEmpty() && (Character.isLetter(t.charAt(0)) || t.charAt(0) == '<');
+    }
+
     /** What receives each tick in time order: its time, ordinal within the millisecond, line (or row) and values. */
     interface Sink {
         void add(long time, long seq, long line, double[] values);
@@ -45,15 +55,16 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
     static TickRows readCsv(Path file, ImportOptions options, String format, LongConsumer progress, Columns columnsOf,
                             Values values) throws IOException {
         Problems problems = new Problems(file, options.skipBadRows());
-        CsvRow row = new CsvRow(problems);
+        CsvRow row = new CsvRow(problems, options.text().decimalComma());
         Map<String, Integer> columns = null;
+        TimeColumns timeOf = null;
         int width = 0;
         if (options.columns() != null) {
             List<String> given = Arrays.asList(options.columns().split(","));
             columns = columnsOf.map(file, given, "--columns");
             width = given.size();
+            timeOf = new TimeColumns(file, format, options, columns);
         }
-        FileTimes epochs = new FileTimes(file, format, java.util.EnumSet.allOf(EpochUnit.class), options.timeWindow());
         List<long[]> times = new ArrayList<>();
         List<double[]> vals = new ArrayList<>();
         long rows = 0;
@@ -65,15 +76,14 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
                 // starts with a digit or a sign: epoch numbers, ISO text); other fields may well be words (a side)
                 boolean header = false;
                 if (columns != null && !sawHeader && rows == 0) {
-                    int at = columns.get("time");
-                    String t = at < fields.size() ? fields.get(at).trim() : "";
-                    header = !t.isEmpty() && Character.isLetter(t.charAt(0));
+                    header = isHeader(fields, columns.get("time"));
                 }
                 if (columns == null || header) {
                     if (columns == null) {
                         List<String> names = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
                         columns = columnsOf.map(file, names, "the header on line " + rec.line());
                         width = names.size();
+                        timeOf = new TimeColumns(file, format, options, columns);
                     }
                     sawHeader = true;
                     continue;
@@ -82,7 +92,7 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
                 if (!row.reset(fields, rec.line(), width, width)) {
                     continue;
                 }
-                long time = epochs.parse(row::problem, row.line(), "time", row.text(columns.get("time")));
+                long time = timeOf.millis(row);
                 double[] v = values.of(row, columns);
                 if (!row.bad()) {
                     times.add(new long[] {time, rec.line()});

@@ -144,7 +144,9 @@ public final class ImportJob {
                             + " of " + files.size() + " files");
                 } catch (IOException e) {
                     outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0,
-                            file + ": cannot read: " + e.getMessage(), millisSince(t0), Long.MAX_VALUE);
+                            file + ": cannot read: " + e.getMessage() + (e instanceof java.io.EOFException
+                                    || e instanceof java.util.zip.ZipException ? " (the compressed file is cut short "
+                                    + "or damaged: download it again)" : ""), millisSince(t0), Long.MAX_VALUE);
                 }
                 outcomes.add(outcome);
                 listener.fileDone(outcome);

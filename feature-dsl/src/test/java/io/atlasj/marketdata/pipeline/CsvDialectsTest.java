@@ -126,12 +126,13 @@ class CsvDialectsTest extends ImportFixture {
 
     @Test
     void aFileOfWhichNoRowReadsSaysWhyNotThatTheTimeframeIsUnknown() throws IOException {
-        String csv = "time,open,high,low,close,volume\n2023/03/01 00:00,100,101,99,100.5,10\n"
-                + "2023/03/01 00:01,101,102,100,101.5,20\n";
+        String csv = "time,open,high,low,close,volume\n01/03/2023 00:00,100,101,99,100.5,10\n"
+                + "01/03/2023 00:01,101,102,100,101.5,20\n";
         var o = importFile("slashes.csv", csv, ohlcv("slashes").withSkipBadRows(true));
         assertThat(o.rejected()).isTrue();
-        assertThat(o.error()).contains("slashes.csv:2: time: not an epoch number or ISO-8601 UTC date-time: "
-                + "'2023/03/01 00:00'").contains("no more than 0 of 2 rows could be read")
+        assertThat(o.error()).contains("slashes.csv:2: time: not an epoch number or ISO-8601 date-time: "
+                + "'01/03/2023 00:00'; a date with slashes and the year last is day first in some places and month "
+                + "first in others").contains("give --time-format").contains("no more than 0 of 2 rows could be read")
                 .doesNotContain("cannot tell the timeframe");
         assertThat(store.markets()).isEmpty();
         assertThat(importFile("empty.csv", "", ohlcv("e")).error()).contains("empty.csv: no data rows (an empty file?)");

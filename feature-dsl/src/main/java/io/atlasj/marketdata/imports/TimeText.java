@@ -1,0 +1,137 @@
+package io.atlasj.marketdata.imports;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A file's times written as text in a form other than ISO-8601, told from its first time, or given by a pattern
+ * ({@code --time-format}): the forms that trading tools write and that cannot be misread.
+ *
+ * <ul>
+ *   <li>{@code 2023.03.13 18:05[:00]}: MetaTrader (its date and time columns joined);</li>
+ *   <li>{@code 13.03.2023 18:05:00.000}: Dukascopy and European spreadsheets (a date with dots is day first);</li>
+ *   <li>{@code 20230313 180500}: histdata.com and NinjaTrader;</li>
+ *   <li>{@code 2023/03/13 18:05}: year first.</li>
+ * </ul>
+ * A date with slashes and the year last ({@code 03/04/2023}) is March 4 in the US and 3 April elsewhere: nothing in
+ * one row tells which, and a file of one day would be stored a month off without a word, so such a file is refused
+ * with the way out ({@code --time-format 'MM/dd/yyyy HH:mm'} or {@code 'dd/MM/yyyy HH:mm'}).
+ */
+final class TimeText {
+    /** A form: its name in messages, a pattern that recognises it, and its formatter. */
+    private record Form(String name, Pattern shape, DateTimeFormatter formatter) {
+    }
+
+    /** An optional time of day after a date: {@code 18:05}, {@code 18:05:00}, {@code 18:05:00.250}. */
+    private static final String CLOCK = "( \\d{2}:\\d{2}(:\\d{2}(\\.\\d{3})?)?)?";
+
+    private static final List<Form> FORMS = List.of(
+            form("yyyy.MM.dd HH:mm[:ss][.SSS] (MetaTrader)", "\\d{4}\\.\\d{2}\\.\\d{2}" + CLOCK,
+                    "uuuu.MM.dd[ HH:mm[:ss][.SSS]]"),
+            form("dd.MM.yyyy HH:mm[:ss][.SSS] (day first)", "\\d{2}\\.\\d{2}\\.\\d{4}" + CLOCK,
+                    "dd.MM.uuuu[ HH:mm[:ss][.SSS]]"),
+            form("yyyyMMdd HHmmss", "\\d{8} \\d{6}", "uuuuMMdd HHmmss"),
+            form("yyyyMMdd HH:mm[:ss]", "\\d{8} \\d{2}:\\d{2}(:\\d{2})?", "uuuuMMdd HH:mm[:ss]"),
+            form("yyyy/MM/dd HH:mm[:ss]", "\\d{4}/\\d{1,2}/\\d{1,2}( \\d{1,2}:\\d{2}(:\\d{2})?)?",
+                    "uuuu/M/d[ H:mm[:ss]]"));
+
+    private static final Pattern SLASH_YEAR_LAST = Pattern.compile("\\d{1,2}/\\d{1,2}/\\d{2,4}([ T].*)?");
+    private static final Pattern DATE_ONLY =
+            Pattern.compile("\\d{4}[-./]\\d{2}[-./]\\d{2}|\\d{2}\\.\\d{2}\\.\\d{4}|\\d{8}");
+    private static final Pattern TIME_OF_DAY = Pattern.compile("\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?|\\d{6}");
+
+    private final String name;
+    private final DateTimeFormatter formatter;
+
+    private TimeText(String name, DateTimeFormatter formatter) {
+        this.name = name;
+        this.formatter = formatter;
+    }
+
+    private static Form form(String name, String shape, String pattern) {
+        return new Form(name, Pattern.compile(shape), strict(pattern));
+    }
+
+    private static DateTimeFormatter strict(String pattern) {
+        return new DateTimeFormatterBuilder().appendPattern(pattern)
+                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0).parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+                .toFormatter(java.util.Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
+    }
+
+    /** The form given by {@code --time-format} ({@code y} read as the year, as users write it). */
+    static TimeText of(String pattern) {
+        return new TimeText("'" + pattern + "' (--time-format)", strict(pattern.replace('y', 'u')));
+    }
+
+    /** The known form of {@code text}, if it has one. */
+    static Optional<TimeText> detect(String text) {
+        String t = text.trim();
+        return FORMS.stream().filter(f -> f.shape.matcher(t).matches()).findFirst()
+                .map(f -> new TimeText(f.name, f.formatter));
+    }
+
+    /** Why {@code text} has no form Atlas reads without being told, and what to write; null when nothing is known. */
+    static String hint(String text) {
+        String t = text.trim();
+        if (SLASH_YEAR_LAST.matcher(t).matches()) {
+            return "a date with slashes and the year last is day first in some places and month first in others "
+                    + "(03/04/2023): give --time-format, e.g. --time-format 'MM/dd/yyyy HH:mm' or 'dd/MM/yyyy HH:mm'";
+        }
+        return null;
+    }
+
+    /** Whether {@code text} is a date alone, as in the first of a date and a time column. */
+    static boolean isDateOnly(String text) {
+        return DATE_ONLY.matcher(text.trim()).matches();
+    }
+
+    /** Whether {@code text} is a time of day alone, as in the second of a date and a time column. */
+    static boolean isTimeOfDay(String text) {
+        return TIME_OF_DAY.matcher(text.trim()).matches();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * The local date-time of {@code text} in this form.
+     *
+     * @throws DateTimeParseException when it is not in this form
+     */
+    LocalDateTime parse(String text) {
+        TemporalAccessor a = formatter.parse(text.trim());
+        return LocalDateTime.of(LocalDate.from(a), LocalTime.from(a));
+    }
+
+    /**
+     * Epoch milliseconds of a local date-time in {@code zone}; null with the reason in {@code why[0]} when the time
+     * does not exist there (the clocks jumped over it) or exists twice (the clocks went back).
+     */
+    static Long inZone(LocalDateTime t, ZoneId zone, String[] why) {
+        if (zone instanceof ZoneOffset offset) {
+            return t.toInstant(offset).toEpochMilli();
+        }
+        List<ZoneOffset> valid = zone.getRules().getValidOffsets(t);
+        if (valid.size() == 1) {
+            return t.toInstant(valid.get(0)).toEpochMilli();
+        }
+        why[0] = t + (valid.isEmpty() ? " does not exist in " + zone + " (the clocks jumped over it)"
+                : " occurs twice in " + zone + " (the clocks went back)")
+                + ": a file of local times cannot say which; export it in UTC or a fixed offset (--time-zone -05:00)";
+        return null;
+    }
+}
