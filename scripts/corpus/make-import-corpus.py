@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Writes the import corpus (console/src/test/resources/import-corpus/): the first 60 real five-minute ETH/USD bars
-of Binance.US from the ta4j fixture (MIT, feature-dsl/src/test/resources/fixtures/ta4j/), written out as the files
-that trading tools and data vendors give users, plus malformed files. Each file was written by this script for this
+of Binance.US from the ta4j fixture (MIT, feature-dsl/src/test/resources/fixtures/ta4j/), and the first 600 real
+BTC/USDT trades and 600 best bid/offer quotes of a Binance websocket capture (MIT, fixtures/binance-ws/), written
+out as the files that trading tools and data vendors give users, plus malformed files. Each file was written by this script for this
 project; none is copied from a tool. ImportCorpusTest reads cases.yaml beside them. Rerun after changing a case:
     python3 scripts/corpus/make-import-corpus.py
 """
 import datetime as dt
 import gzip
+import io
 import json
 import os
+from decimal import Decimal
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 src = os.path.join(root, "feature-dsl/src/test/resources/fixtures/ta4j/Binance-ETH-USD-PT5M-20230313_20230315.json")
@@ -31,6 +34,10 @@ def local(t, hours):
 def write(name, text, mode="w", encoding="utf-8", newline=None):
     with open(os.path.join(out, name), mode, encoding=encoding, newline=newline) as f:
         f.write(text)
+
+
+def dnum(x):  # a decimal as the exchange wrote it, without trailing zeros or an exponent
+    return format(Decimal(x).normalize(), "f")
 
 
 def dec(x):  # a decimal comma
@@ -73,7 +80,8 @@ write("quoted.csv", "\"time\",\"open\",\"high\",\"low\",\"close\",\"volume\"\n"
                 for t, o, h, l, c, v in rows))
 os.makedirs(os.path.join(out, "freqtrade/binanceus"), exist_ok=True)
 write("freqtrade/binanceus/ETH_USD-5m.json", json.dumps([[t * 1000, o, h, l, c, v] for t, o, h, l, c, v in rows]))
-with gzip.open(os.path.join(out, "binance-spot-us.csv.gz"), "wt") as f:  # Binance spot archive since 2025: microseconds
+with gzip.GzipFile(os.path.join(out, "binance-spot-us.csv.gz"), "wb", mtime=0) as g, \
+        io.TextIOWrapper(g, encoding="utf-8") as f:  # Binance spot archive since 2025: microseconds
     f.write("".join(f"{t * 1000000},{o},{h},{l},{c},{v},{(t + 300) * 1000000 - 1},{v * c:.4f},{int(v) + 1},0,0,0\n"
                     for t, o, h, l, c, v in rows))
 
@@ -114,9 +122,53 @@ write("two-times-disagree.csv", "unix,date,open,high,low,close,volume\n"
 ny = ["2023-11-05 00:00", "2023-11-05 01:00", "2023-11-05 01:00", "2023-11-05 02:00", "2023-11-05 03:00"]
 write("new-york-fall-back.csv", "time,open,high,low,close,volume\n"
       + "".join(f"{s},{o},{h},{l},{c},{v}\n" for s, (t, o, h, l, c, v) in zip(ny, rows)))
-with gzip.open(os.path.join(out, "pandas.csv.gz"), "wt") as f:
-    f.write(open(os.path.join(out, "pandas.csv")).read())
+with gzip.GzipFile(os.path.join(out, "pandas.csv.gz"), "wb", mtime=0) as g:
+    g.write(open(os.path.join(out, "pandas.csv"), "rb").read())
 data = open(os.path.join(out, "pandas.csv.gz"), "rb").read()
 write("truncated.csv.gz", data[: len(data) // 2], mode="wb", encoding=None)
 os.remove(os.path.join(out, "pandas.csv.gz"))
+# --- trades and quotes ---
+ws = os.path.join(root, "feature-dsl/src/test/resources/fixtures/binance-ws")
+trades = []  # (time ms, price, qty, side 'buy'/'sell' of the aggressor, id)
+for line in gzip.open(os.path.join(ws, "btcusdt_20240808_trades.gz"), "rt"):
+    d = json.loads(line.split(" ", 1)[1])["data"]
+    trades.append((d["T"], dnum(d["p"]), dnum(d["q"]), "sell" if d["m"] else "buy",
+                   d["t"]))
+    if len(trades) == 600:
+        break
+quotes = []  # (time ms, bid, ask, bid size, ask size)
+for line in gzip.open(os.path.join(ws, "btcusdt_20240808_head4000.gz"), "rt"):
+    local_ns, msg = line.split(" ", 1)
+    d = json.loads(msg)
+    if d.get("stream", "").endswith("@bookTicker"):
+        d = d["data"]
+        quotes.append((int(local_ns) // 1_000_000, dnum(d["b"]), dnum(d["a"]), dnum(d["B"]), dnum(d["A"])))
+        if len(quotes) == 600:
+            break
+
+
+def ms_utc(ms):
+    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
+
+
+write("reference-trades.csv", "time_ms,price,amount,side,id\n"
+      + "".join(f"{t},{p},{q},{side},{i}\n" for t, p, q, side, i in trades))
+write("reference-quotes.csv", "time_ms,bid,ask,bid_size,ask_size\n"
+      + "".join(f"{t},{b},{a},{bs},{az}\n" for t, b, a, bs, az in quotes))
+# Binance's spot trade archive: no header, id,price,qty,quote_qty,time,is_buyer_maker,is_best_match
+write("binance-trades-archive.csv", "".join(
+    f"{i},{p},{q},{dnum(Decimal(p) * Decimal(q))},{t},{'True' if side == 'sell' else 'False'},True\n" for t, p, q, side, i in trades))
+# Kraken's REST trades as users dump them: price, volume, time in fractional seconds, b/s, m/l, misc, id
+write("kraken-trades.csv", "".join(
+    f"{p},{q},{t / 1000:.3f},{side[0]},m,,{i}\n" for t, p, q, side, i in trades))
+# Dukascopy's tick export: ask before bid, volumes named AskVolume/BidVolume, day-first times with milliseconds
+write("dukascopy-ticks.csv", "Gmt time,Ask,Bid,AskVolume,BidVolume\n" + "".join(
+    f"{ms_utc(t):%d.%m.%Y %H:%M:%S}.{t % 1000:03d},{a},{b},{az},{bs}\n" for t, b, a, bs, az in quotes))
+# TrueFX's tick files: pair, yyyyMMdd HH:mm:ss.SSS, bid, ask; no header, no sizes
+write("truefx-ticks.csv", "".join(
+    f"BTC/USDT,{ms_utc(t):%Y%m%d %H:%M:%S}.{t % 1000:03d},{b},{a}\n" for t, b, a, bs, az in quotes))
+crossed = [f"{t},{b},{a},{bs},{az}\n" for t, b, a, bs, az in quotes[:20]]
+t, b, a, bs, az = quotes[7]
+crossed[7] = f"{t},{dnum(Decimal(a) + 1)},{a},{bs},{az}\n"  # a bid above the ask
+write("crossed-quotes.csv", "time,bid,ask,bid_size,ask_size\n" + "".join(crossed))
 print("wrote", out)

@@ -37,6 +37,14 @@ class ImportCorpusTest {
     private record Bar(long time, double open, double high, double low, double close, double volume) {
     }
 
+    /** A reference trade: time (ms), price, amount, aggressor side (+1 buy, -1 sell), id. */
+    private record Trade(long time, double price, double amount, int side, long id) {
+    }
+
+    /** A reference quote: time (ms), bid, ask, bid size, ask size. */
+    private record Quote(long time, double bid, double ask, double bidSize, double askSize) {
+    }
+
     @TestFactory
     Stream<DynamicTest> everyCase() throws Exception {
         YNode.Map root = (YNode.Map) YamlTree.parse(Files.readString(CORPUS.resolve("cases.yaml")));
@@ -101,6 +109,14 @@ class ImportCorpusTest {
                 return;
             }
             assertThat(markets).hasSize(1);
+            if (stored.equals("trades")) {
+                trades(store, markets.get(0));
+                return;
+            }
+            if (stored.startsWith("quotes")) {
+                quotes(store, markets.get(0), !stored.equals("quotes-without-sizes"));
+                return;
+            }
             CandleSeries m5 = store.candles(markets.get(0), Timeframe.M5);
             if (stored.equals("reference")) {
                 sameAs(m5, reference);
@@ -113,6 +129,66 @@ class ImportCorpusTest {
                     kept.add(reference.stream().filter(b -> b.time == t).findFirst().orElseThrow());
                 }
                 sameAs(m5, kept);
+            }
+        }
+    }
+
+    private static List<String[]> rows(String file) {
+        try {
+            return Files.readAllLines(CORPUS.resolve(file)).stream().skip(1).map(l -> l.split(",")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The stored trades against reference-trades.csv, and the 1m bars against their aggregation by hand. */
+    private static void trades(MarketDataStore store, Market market) {
+        List<Trade> ref = rows("reference-trades.csv").stream().map(f -> new Trade(Long.parseLong(f[0]),
+                Double.parseDouble(f[1]), Double.parseDouble(f[2]), f[3].equals("buy") ? 1 : -1,
+                Long.parseLong(f[4]))).toList();
+        var t = store.trades(market, 0, Long.MAX_VALUE);
+        assertThat(t.size()).isEqualTo(ref.size());
+        for (int i = 0; i < ref.size(); i++) {
+            Trade r = ref.get(i);
+            assertThat(new Object[] {t.times()[i], t.prices()[i], t.quantities()[i], (int) t.sides()[i],
+                t.tradeIds()[i]}).as("trade %d", i).containsExactly(r.time, r.price, r.amount, r.side, r.id);
+        }
+        CandleSeries m1 = store.candles(market, Timeframe.M1);
+        java.util.Map<Long, List<Trade>> byMinute = new java.util.TreeMap<>();
+        ref.forEach(r -> byMinute.computeIfAbsent(r.time / 60_000 * 60_000, k -> new ArrayList<>()).add(r));
+        assertThat(m1.size()).isEqualTo(byMinute.size());
+        int i = 0;
+        for (var e : byMinute.entrySet()) {
+            List<Trade> ts = e.getValue();
+            assertThat(m1.openTime(i)).isEqualTo(e.getKey());
+            assertThat(m1.open(i)).isEqualTo(ts.get(0).price);
+            assertThat(m1.high(i)).isEqualTo(ts.stream().mapToDouble(Trade::price).max().orElseThrow());
+            assertThat(m1.low(i)).isEqualTo(ts.stream().mapToDouble(Trade::price).min().orElseThrow());
+            assertThat(m1.close(i)).isEqualTo(ts.get(ts.size() - 1).price);
+            assertThat(m1.volume(i)).isCloseTo(ts.stream().mapToDouble(Trade::amount).sum(),
+                    org.assertj.core.data.Percentage.withPercentage(1e-9));
+            assertThat(m1.takerBuyVolume(i)).isCloseTo(ts.stream().filter(x -> x.side > 0)
+                    .mapToDouble(Trade::amount).sum(), org.assertj.core.data.Offset.offset(1e-9));
+            i++;
+        }
+    }
+
+    /** The stored quotes against reference-quotes.csv (in file order within a millisecond). */
+    private static void quotes(MarketDataStore store, Market market, boolean sizes) {
+        List<Quote> ref = rows("reference-quotes.csv").stream().map(f -> new Quote(Long.parseLong(f[0]),
+                Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]))).toList();
+        var q = store.quotes(market, 0, Long.MAX_VALUE);
+        assertThat(q.size()).isEqualTo(ref.size());
+        for (int i = 0; i < ref.size(); i++) {
+            Quote r = ref.get(i);
+            assertThat(new double[] {q.times()[i], q.bids()[i], q.asks()[i]}).as("quote %d", i)
+                    .containsExactly(r.time, r.bid, r.ask);
+            if (sizes) {
+                assertThat(new double[] {q.bidSizes()[i], q.askSizes()[i]}).as("quote %d sizes", i)
+                        .containsExactly(r.bidSize, r.askSize);
+            } else {
+                assertThat(q.bidSizes()[i]).isNaN();
             }
         }
     }

@@ -35,7 +35,8 @@ final class QuotesCsvParser implements FileParser {
             Map.entry("offer", "ask"), Map.entry("bid_size", "bid_size"), Map.entry("bid_qty", "bid_size"),
             Map.entry("bid_volume", "bid_size"), Map.entry("bidsize", "bid_size"), Map.entry("bid_amount", "bid_size"),
             Map.entry("ask_size", "ask_size"), Map.entry("ask_qty", "ask_size"), Map.entry("ask_volume", "ask_size"),
-            Map.entry("asksize", "ask_size"), Map.entry("ask_amount", "ask_size"), Map.entry("offer_size", "ask_size"));
+            Map.entry("asksize", "ask_size"), Map.entry("ask_amount", "ask_size"), Map.entry("offer_size", "ask_size"),
+            Map.entry("bidvolume", "bid_size"), Map.entry("askvolume", "ask_size")); // Dukascopy's tick exports
 
     @Override
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {

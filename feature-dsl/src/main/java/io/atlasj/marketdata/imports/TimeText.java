@@ -43,7 +43,7 @@ final class TimeText {
             form("dd.MM.yyyy HH:mm[:ss][.SSS] (day first)", "\\d{2}\\.\\d{2}\\.\\d{4}" + CLOCK,
                     "dd.MM.uuuu[ HH:mm[:ss][.SSS]]"),
             form("yyyyMMdd HHmmss", "\\d{8} \\d{6}", "uuuuMMdd HHmmss"),
-            form("yyyyMMdd HH:mm[:ss]", "\\d{8} \\d{2}:\\d{2}(:\\d{2})?", "uuuuMMdd HH:mm[:ss]"),
+            form("yyyyMMdd HH:mm[:ss][.SSS] (TrueFX)", "\\d{8}" + CLOCK, "uuuuMMdd[ HH:mm[:ss][.SSS]]"),
             form("yyyy/MM/dd HH:mm[:ss]", "\\d{4}/\\d{1,2}/\\d{1,2}( \\d{1,2}:\\d{2}(:\\d{2})?)?",
                     "uuuu/M/d[ H:mm[:ss]]"));
 
