@@ -78,6 +78,26 @@ write("us-excel.csv", "Date,Open,High,Low,Close,Volume\n"
 write("quoted.csv", "\"time\",\"open\",\"high\",\"low\",\"close\",\"volume\"\n"
       + "".join(f"\"{utc(t):%Y-%m-%dT%H:%M:%SZ}\",\"{o}\",\"{h}\",\"{l}\",\"{c}\",\"{v}\"\n"
                 for t, o, h, l, c, v in rows))
+# times with their own offset, read by a pattern (EET, as a European exchange writes them)
+write("offset-pattern.csv", "time,open,high,low,close,volume\n"
+      + "".join(f"{local(t, 2):%d/%m/%Y %H:%M} +02:00,{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
+# a 12-hour clock, as US spreadsheets write it
+write("us-ampm.csv", "Date,Open,High,Low,Close,Volume\n"
+      + "".join(f"{utc(t):%m/%d/%Y %I:%M %p},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
+# date and time columns with a slash date
+write("us-date-time.csv", "Date,Time,Open,High,Low,Close,Volume\n"
+      + "".join(f"{utc(t):%m/%d/%Y},{utc(t):%H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
+# no header, times with month names
+write("month-names.csv", "".join(f"{utc(t):%b %d %Y %H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
+# the volume in the quote currency only
+write("quote-volume-only.csv", "unix,open,high,low,close,Volume USD\n"
+      + "".join(f"{t},{o},{h},{l},{c},{v * c:.2f}\n" for t, o, h, l, c, v in rows))
+# a damaged first time, then good rows (epoch ms), and MetaTrader date and time columns with a damaged first date
+write("bad-first-time.csv", "time,open,high,low,close,volume\n"
+      + "".join(f"{'' if i == 0 else t * 1000},{o},{h},{l},{c},{v}\n" for i, (t, o, h, l, c, v) in enumerate(rows)))
+write("metatrader-bad-first-date.csv", "".join(
+    f"{'2023.03.1' if i == 0 else f'{utc(t):%Y.%m.%d}'},{utc(t):%H:%M},{o},{h},{l},{c},{v}\n"
+    for i, (t, o, h, l, c, v) in enumerate(rows)))
 os.makedirs(os.path.join(out, "freqtrade/binanceus"), exist_ok=True)
 write("freqtrade/binanceus/ETH_USD-5m.json", json.dumps([[t * 1000, o, h, l, c, v] for t, o, h, l, c, v in rows]))
 with gzip.GzipFile(os.path.join(out, "binance-spot-us.csv.gz"), "wb", mtime=0) as g, \

@@ -60,7 +60,7 @@ final class DataCommand {
                 "  atlas data import --format binance-klines --exchange binance-um 'data/FILUSDT/*.gz'",
                 "  atlas data import --format lean lean/crypto/coinbase/minute/btcusd/20170903_quote.zip",
                 "  atlas data import --format ohlcv-csv --exchange x --symbol y --columns time,open,high,low,close,volume f.csv",
-                "  atlas data import --format ohlcv-csv --exchange mt4 --symbol eurusd --time-zone Europe/Athens "
+                "  atlas data import --format ohlcv-csv --exchange mt4 --symbol eurusd --time-zone +02:00 "
                     + "--columns date,time,open,high,low,close,volume EURUSD1.csv",
                 "  atlas data import --format parquet --exchange binance --symbol btcusdt btcusdt-1m.parquet"})
     static final class Import implements Callable<Integer> {
@@ -114,8 +114,9 @@ final class DataCommand {
         String delimiter;
 
         @Option(names = "--time-zone", paramLabel = "ZONE", description = "ohlcv-csv, quotes-csv and trades-csv: the "
-                + "zone of times written without an offset, e.g. -05:00 (histdata.com) or Europe/Athens (a MetaTrader "
-                + "server); default UTC. A local time the clocks skip or repeat is a bad row.")
+                + "zone of times written without an offset, e.g. -05:00 (histdata.com), +02:00 or a region such as "
+                + "Europe/London; default UTC. A local time the clocks skip or repeat is a bad row. A broker's "
+                + "'New York close' server time (UTC+2/+3 on US daylight-saving dates) is no zone: export in UTC.")
         String timeZone;
 
         @Option(names = "--time-format", paramLabel = "PATTERN", description = "ohlcv-csv, quotes-csv and trades-csv: "

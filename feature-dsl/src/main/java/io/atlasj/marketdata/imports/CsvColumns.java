@@ -19,7 +19,7 @@ import java.util.Map;
 record CsvColumns(Map<String, String> aliases, List<String> required, String example, String optional) {
     /** Header names of a time column, as exchanges and pandas write them. */
     private static final List<String> TIME_NAMES = List.of("time", "timestamp", "date", "datetime", "open_time", "start",
-            "timestamp_utc", "time_utc", "datetime_utc", "date_utc", "open time", "unix", "unix_time", "gmt time", "ts");
+            "timestamp_utc", "time_utc", "datetime_utc", "date_utc", "open time", "unix", "unix_time", "gmt time");
 
     /** The canonical name of a second time column: a file's time of day beside its date, or the same time again. */
     static final String TIME2 = "time.2";
@@ -56,7 +56,7 @@ record CsvColumns(Map<String, String> aliases, List<String> required, String exa
      * Canonical name to column index. A second time column is {@link #TIME2} (a date and a time of day, or the same
      * time written twice, see {@link TimeColumns}); a third, or any other name twice, is refused. Volumes named by
      * their currency, as CryptoDataDownload writes them ({@code Volume ETH}, {@code Volume USD}), are the volume and
-     * the quote volume: by the {@code symbol}'s base and quote when it names them, else in that order.
+     * the quote volume when the {@code symbol} names that currency as its base or quote, else passed over.
      *
      * @throws ImportException naming what is missing, the unrecognised names and how to name the columns
      */
@@ -100,27 +100,20 @@ record CsvColumns(Map<String, String> aliases, List<String> required, String exa
         return map;
     }
 
+    /**
+     * Volumes named by a currency ({@code Volume ETH}) are the volume when the symbol starts with that currency and
+     * the quote volume when it ends with it; one the symbol does not name is passed over like any unknown column
+     * (never guessed from the order), and so is one whose meaning another column already has by name.
+     */
     private static void currencyVolumes(Path file, List<String> names, String where, String symbol,
                                         List<Integer> at, Map<String, Integer> map) {
-        if (at.size() > 2 || map.containsKey("volume") && at.size() > 1 || map.containsKey("quote_volume")) {
-            throw new ImportException(file, where + " has volume columns " + at.stream().map(i -> names.get(i).trim())
-                    .toList() + " besides others; name the columns with --columns (volume, quote_volume or _)");
-        }
         String sym = symbol == null ? "" : symbol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        String first = normal(names.get(at.get(0))).substring(7);
-        boolean firstIsQuote = !sym.isEmpty() && sym.endsWith(first) && !sym.startsWith(first);
-        if (at.size() == 1 && firstIsQuote) {
-            map.put("quote_volume", at.get(0)); // the volume in the quote currency only: the base volume is unknown
-            return;
-        }
-        if (map.containsKey("volume")) {
-            throw new ImportException(file, where + " has a volume column and " + names.get(at.get(0)).trim()
-                    + ", which the symbol does not name as its quote currency; name the columns with --columns "
-                    + "(volume, quote_volume or _)");
-        }
-        map.put("volume", at.get(firstIsQuote ? 1 : 0));
-        if (at.size() == 2) {
-            map.put("quote_volume", at.get(firstIsQuote ? 0 : 1));
+        for (int i : at) {
+            String currency = normal(names.get(i)).substring(7);
+            String meaning = sym.startsWith(currency) ? "volume" : sym.endsWith(currency) ? "quote_volume" : null;
+            if (meaning != null && !map.containsKey(meaning)) {
+                map.put(meaning, i);
+            }
         }
     }
 }

@@ -49,8 +49,13 @@ final class FileTimes {
                         + " (is this the right --format?)");
                 return Long.MIN_VALUE;
             }
+            long ms = u.toMillis(raw);
+            if (!within(sink, field, ms)) {
+                return Long.MIN_VALUE; // a damaged first time does not decide the file's unit
+            }
             unit = u;
             unitLine = line;
+            return ms;
         } else if (u != unit) {
             throw new ImportException(file, List.of(new RowProblem(line, field, "the time unit changes from " + unit
                     + " (line " + unitLine + " on) to " + u + " (" + raw(raw) + ")")), 1,
@@ -67,18 +72,32 @@ final class FileTimes {
      * {@code --time-zone}, else UTC. Returns {@link Long#MIN_VALUE} after recording the row's problem.
      */
     long parse(TimeOrder.ProblemSink sink, long line, String field, String raw) {
-        if (numeric == null) {
-            numeric = isNumber(raw);
-            if (numeric && text.zoneGiven()) {
-                throw new ImportException(file, "--time-zone is for times written without an offset, and this file's "
-                        + "times are epoch numbers (UTC by definition; line " + line + ": '" + CsvRow.abbreviate(raw)
-                        + "'): leave it out");
-            }
-            if (!numeric && !isIso(raw)) {
-                form = TimeText.detect(raw).orElse(null);
-            }
+        if (numeric != null) {
+            return parseAs(numeric, form, sink, line, field, raw);
         }
-        if (numeric) {
+        // the file's kind of times is told by its first time that reads, so a bad first row does not decide it
+        if (raw.isBlank()) {
+            sink.problem(field, "empty, a time is required");
+            return Long.MIN_VALUE;
+        }
+        boolean isNumeric = isNumber(raw);
+        if (isNumeric && text.zoneGiven()) {
+            throw new ImportException(file, "--time-zone is for times written without an offset, and this file's "
+                    + "times are epoch numbers (UTC by definition; line " + line + ": '" + CsvRow.abbreviate(raw)
+                    + "'): leave it out");
+        }
+        TimeText f = isNumeric || isIso(raw) ? null : TimeText.detect(raw).orElse(null);
+        long ms = parseAs(isNumeric, f, sink, line, field, raw);
+        if (ms != Long.MIN_VALUE) {
+            numeric = isNumeric;
+            form = f;
+        }
+        return ms;
+    }
+
+    private long parseAs(boolean isNumeric, TimeText f, TimeOrder.ProblemSink sink, long line, String field,
+                         String raw) {
+        if (isNumeric) {
             try {
                 return millis(sink, line, field, Double.parseDouble(raw));
             } catch (NumberFormatException e) {
@@ -86,26 +105,28 @@ final class FileTimes {
                 return Long.MIN_VALUE;
             }
         }
-        if (form != null) {
-            java.time.LocalDateTime local;
+        if (f != null) {
+            String[] why = new String[1];
+            Long ms;
             try {
-                local = form.parse(raw);
+                ms = f.millis(raw, text.zoneOrUtc(), why);
             } catch (java.time.DateTimeException e) {
-                sink.problem(field, "not a time of the form " + form.name() + ": '" + CsvRow.abbreviate(raw) + "'");
+                sink.problem(field, "not a time of the form " + f.name() + ": '" + CsvRow.abbreviate(raw) + "'");
                 return Long.MIN_VALUE;
             }
-            return zoned(sink, field, local);
-        }
-        if (text.zoneGiven()) {
-            try {
-                return zoned(sink, field, java.time.LocalDateTime.parse(isoT(raw)));
-            } catch (java.time.format.DateTimeParseException e) {
-                // with an offset, or a date alone: as below
+            if (ms == null) {
+                sink.problem(field, why[0]);
+                return Long.MIN_VALUE;
             }
+            return within(sink, field, ms) ? ms : Long.MIN_VALUE;
+        }
+        if (text.zoneGiven() && !hasOffset(raw)) {
             try {
-                return zoned(sink, field, java.time.LocalDate.parse(raw.trim()).atStartOfDay());
+                String s = raw.trim();
+                return zoned(sink, field, s.length() == 10 ? java.time.LocalDate.parse(s).atStartOfDay()
+                        : java.time.LocalDateTime.parse(isoT(s)));
             } catch (java.time.format.DateTimeParseException e) {
-                // with an offset: as below
+                // not ISO: said below
             }
         }
         java.util.OptionalLong iso = io.atlasj.marketdata.UtcTime.parseIso(raw);
@@ -116,6 +137,13 @@ final class FileTimes {
             return Long.MIN_VALUE;
         }
         return within(sink, field, iso.getAsLong()) ? iso.getAsLong() : Long.MIN_VALUE;
+    }
+
+    /** Whether an ISO-8601 text ends with an offset ({@code Z}, {@code +02:00}, {@code -0500}). */
+    private static boolean hasOffset(String raw) {
+        String s = raw.trim();
+        return s.length() > 10 && (s.endsWith("Z") || s.endsWith("z") || s.indexOf('+', 10) >= 0
+                || s.indexOf('-', 10) >= 0);
     }
 
     private long zoned(TimeOrder.ProblemSink sink, String field, java.time.LocalDateTime local) {

@@ -34,12 +34,23 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
 
     /**
      * Whether a record beside {@code --columns} is the file's own header: its time field starts with a letter or
-     * {@code <} (a time starts with a digit or a sign: epoch numbers, ISO and other date text); other fields may well
-     * be words (a side).
+     * {@code <} (a time written as numbers starts with a digit or a sign) and none of its fields is a number (a data
+     * row has prices, even when its times are words, {@code Mar 13 2023}, and some fields are words, a side).
      */
     static boolean isHeader(List<String> fields, int timeColumn) {
         String t = timeColumn < fields.size() ? fields.get(timeColumn).trim() : "";
-        return !t.isEmpty() && (Character.isLetter(t.charAt(0)) || t.charAt(0) == '<');
+        if (t.isEmpty() || !(Character.isLetter(t.charAt(0)) || t.charAt(0) == '<')) {
+            return false;
+        }
+        for (String f : fields) {
+            try {
+                CsvRow.parseDouble(f.trim());
+                return false;
+            } catch (NumberFormatException e) {
+                // a word: as a header's
+            }
+        }
+        return true;
     }
 
     /** What receives each tick in time order: its time, ordinal within the millisecond, line (or row) and values. */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The time of each row of a CSV file, from its time column, or from two: a date and a time of day (MetaTrader's
- * {@code <DATE>,<TIME>}, joined), or the same time written twice (CryptoDataDownload's {@code unix,date}: the first is
+ * {@code <DATE>,<TIME>}, joined with a space, as {@code --time-format} then reads them), or the same time written twice (CryptoDataDownload's {@code unix,date}: the first is
  * read, and the two must agree on the first row, else the file is refused naming both).
  */
 final class TimeColumns {
@@ -36,9 +36,10 @@ final class TimeColumns {
         }
         String b = row.text(time2);
         if (two == Two.UNDECIDED) {
-            if (TimeText.isDateOnly(a) && TimeText.isTimeOfDay(b)) {
+            // a time of day beside something else (a date in any form, even one --time-format reads) is joined
+            if (TimeText.isTimeOfDay(b) && !TimeText.isTimeOfDay(a) && !a.isEmpty()) {
                 two = Two.JOIN_DATE_FIRST;
-            } else if (TimeText.isTimeOfDay(a) && TimeText.isDateOnly(b)) {
+            } else if (TimeText.isTimeOfDay(a) && !TimeText.isTimeOfDay(b) && !b.isEmpty()) {
                 two = Two.JOIN_TIME_FIRST;
             } else {
                 long t = times.parse(row::problem, row.line(), "time", a);

@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
-import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalQueries;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Optional;
@@ -66,14 +66,21 @@ final class TimeText {
 
     private static DateTimeFormatter strict(String pattern) {
         return new DateTimeFormatterBuilder().appendPattern(pattern)
-                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0).parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
-                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
                 .toFormatter(java.util.Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
     }
 
-    /** The form given by {@code --time-format} ({@code y} read as the year, as users write it). */
+    /**
+     * The form given by {@code --time-format}: {@code y} outside quoted text is read as the year ({@code u}), as
+     * users write it (with {@code STRICT} resolution, {@code y} is the year of an era and needs one).
+     */
     static TimeText of(String pattern) {
-        return new TimeText("'" + pattern + "' (--time-format)", strict(pattern.replace('y', 'u')));
+        StringBuilder p = new StringBuilder(pattern.length());
+        boolean quoted = false;
+        for (char c : pattern.toCharArray()) {
+            quoted ^= c == '\'';
+            p.append(!quoted && c == 'y' ? 'u' : c);
+        }
+        return new TimeText("'" + pattern + "' (--time-format)", strict(p.toString()));
     }
 
     /** The known form of {@code text}, if it has one. */
@@ -108,13 +115,29 @@ final class TimeText {
     }
 
     /**
-     * The local date-time of {@code text} in this form.
+     * The local date-time of {@code text} in this form (midnight when the form has no time of day).
      *
-     * @throws DateTimeParseException when it is not in this form
+     * @throws java.time.DateTimeException when it is not in this form
      */
     LocalDateTime parse(String text) {
         TemporalAccessor a = formatter.parse(text.trim());
-        return LocalDateTime.of(LocalDate.from(a), LocalTime.from(a));
+        LocalTime t = a.query(TemporalQueries.localTime());
+        return LocalDateTime.of(LocalDate.from(a), t == null ? LocalTime.MIDNIGHT : t);
+    }
+
+    /**
+     * Epoch milliseconds of {@code text} in this form: at its own offset or zone when the form has one (a
+     * {@code --time-format} with {@code XXX} or {@code VV}), else in {@code zone}; null with the reason in
+     * {@code why[0]} when a local time does not exist in the zone or exists twice.
+     *
+     * @throws java.time.DateTimeException when it is not in this form
+     */
+    Long millis(String text, ZoneId zone, String[] why) {
+        TemporalAccessor a = formatter.parse(text.trim());
+        LocalTime t = a.query(TemporalQueries.localTime());
+        LocalDateTime local = LocalDateTime.of(LocalDate.from(a), t == null ? LocalTime.MIDNIGHT : t);
+        ZoneId own = a.query(TemporalQueries.zone()); // an offset or a region written in the text
+        return inZone(local, own != null ? own : zone, why);
     }
 
     /**

@@ -32,6 +32,11 @@ class TimeTextTest {
         assertThat(TimeText.hint("03/04/2023 10:00")).contains("--time-format");
         assertThat(TimeText.of("dd/MM/yyyy HH:mm").parse("03/04/2023 10:00"))
                 .isEqualTo(LocalDateTime.of(2023, 4, 3, 10, 0));
+        assertThat(TimeText.of("MM/dd/yyyy hh:mm a").parse("03/13/2023 06:00 PM"))
+                .isEqualTo(LocalDateTime.of(2023, 3, 13, 18, 0));
+        assertThat(TimeText.of("yyyy-MM-dd HH:mm:ssXXX").millis("2023-03-13 18:00:00+02:00", ZoneId.of("UTC"),
+                new String[1])).isEqualTo(java.time.Instant.parse("2023-03-13T16:00:00Z").toEpochMilli());
+        assertThat(TimeText.of("'y'yyyy-MM-dd").parse("y2023-01-01")).isEqualTo(LocalDateTime.of(2023, 1, 1, 0, 0));
     }
 
     @Test
@@ -56,6 +61,11 @@ class TimeTextTest {
         assertThat(m).containsEntry("volume", 6).containsEntry("quote_volume", 5);
         m = c.map(f, List.of("unix", "open", "high", "low", "close", "Volume USD"), "header", "ethusd");
         assertThat(m).containsEntry("quote_volume", 5).doesNotContainKey("volume"); // the base volume is unknown
+        // a currency the symbol does not name is passed over, never guessed from the order
+        m = c.map(f, List.of("unix", "open", "high", "low", "close", "Volume BTC", "Volume USDT"), "header", "ethusd");
+        assertThat(m).doesNotContainKeys("volume", "quote_volume");
+        m = c.map(f, List.of("time", "open", "high", "low", "close", "volume", "volume_quote"), "header", "ethusd");
+        assertThat(m).containsEntry("volume", 5).doesNotContainKey("quote_volume");
         m = c.map(f, List.of("<DATE>", "<TIME>", "open", "high", "low", "close"), "header", null);
         assertThat(m).containsEntry("time", 0).containsEntry(CsvColumns.TIME2, 1);
         assertThatThrownBy(() -> c.map(f, List.of("time", "open", "high", "low", "close", "close"), "header", null))
