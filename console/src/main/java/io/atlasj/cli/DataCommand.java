@@ -49,7 +49,7 @@ final class DataCommand {
 
     @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Import market-data files into the store (re-importing the same file is a no-op).",
-                "Trades and quotes are resampled to 1s 1m 5m 15m 1h 4h 1d bars, candles to every coarser timeframe.",
+                "Trades and quotes are resampled to bars of every timeframe, candles to every coarser timeframe.",
                 "A file with bad rows is rejected whole, with file, line and field, unless --skip-bad-rows.",
                 "Formats: bitstamp-trades, binance-klines, lean, ta4j-json, ohlcv-csv, parquet, arrow, trades-csv, "
                     + "quotes-csv, freqtrade-json, binance-ws.",
