@@ -63,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
     boolean resume;
     @Override
     public Integer call() throws Exception {
+        if (mode.local) {
+            io.atlasj.trainer.model.Backend.loadInBackground(); // on the other core while the spec and data are read
+        }
         WorkSpec ws = specFile.read();
         List<ModelSpec> models = Expander.expand(ws, specFile.confirm);
         if (mode.cluster != null && dashboardPort != null) {

@@ -122,6 +122,7 @@ public final class Trainer extends AbstractBehavior<Trainer.Command> {
         this.modelTrainer = trainer;
         this.settings = settings;
         this.slotThreads = new ExecutorService[settings.slots()];
+        io.atlasj.trainer.model.Backend.loadInBackground(); // while the node joins and waits for its first work
         this.askedAt = new long[settings.slots()];
         this.askedNanos = new long[settings.slots()];
         this.busy = new int[settings.slots()];

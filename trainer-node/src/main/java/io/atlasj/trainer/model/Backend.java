@@ -29,6 +29,30 @@ public final class Backend {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean LOADING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts loading ND4J's native backend on a daemon thread, once: about 0.6 to 0.9 s of a command that trains
+     * (the native libraries and the backend's set-up), which then overlaps the command's own start (reading the
+     * WorkSpec, opening the stores, reading the featureset) instead of following it on the first slot. A slot that
+     * needs ND4J before the load ends waits for it (class initialisation); a load that fails is reported by the slot
+     * that needs it, as before.
+     */
+    public static void loadInBackground() {
+        if (!LOADING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                org.nd4j.linalg.factory.Nd4j.create(1);
+            } catch (Throwable e) { // NOPMD: the slot that needs ND4J reports it
+                // nothing: the first model's own use of ND4J fails with the reason
+            }
+        }, "atlas-nd4j-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Binds the calling thread (a trainer slot's) to GPU {@code device}. */
     public static void useDevice(int device) {
         org.nd4j.linalg.factory.Nd4j.getAffinityManager().unsafeSetDevice(device);
