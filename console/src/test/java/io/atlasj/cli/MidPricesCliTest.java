@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A market with quote bars and no trades, end to end: the real LEAN Coinbase BTC/USD quote bars of 2017-09-03 (the
  * feature module's fixture) imported alone, a featureset with {@code prices: mid}, a WorkSpec trained on it, a report
- * that trades the models on the mid closes, and a live runner that says it cannot serve them yet.
+ * that trades the models on the mid closes, and a live runner that serves one of them on the replayed quote bars with
+ * the same predictions as the batch build's test predictions (and refuses the kline feed, which has no quotes).
  */
 class MidPricesCliTest {
     static final Path QUOTES = Path.of("..", "feature-dsl", "src", "test", "resources", "fixtures", "lean", "crypto",
@@ -81,7 +82,36 @@ class MidPricesCliTest {
                     .orElseThrow())).contains("traded in money on coinbase:btcusd 5m mid (quote-bar midpoint) closes");
         }
 
-        assertThat(CliRun.atlas(home, 1, "live", "start", "--model", "mid/direction/logistic#0", "--feed", "replay")[1])
-                .contains("prices: mid").contains("cannot be served yet");
+        // served live: the replay of the test period through the runner predicts every test bar as the batch build did
+        String model = "mid/direction/logistic#0";
+        String served = CliRun.atlas(home, 0, "live", "start", "--model", model, "--feed", "replay", "--http-port",
+                "-1")[0];
+        assertThat(served).contains("finished");
+        io.atlasj.trainer.live.LiveModel m = io.atlasj.trainer.live.LiveModel.find(new io.atlasj.home.AtlasHome(home),
+                model);
+        long[] test = m.test().time();
+        assertThat(test.length).isGreaterThan(20);
+        try (io.atlasj.trainer.live.LiveJournal j = io.atlasj.trainer.live.LiveJournal.open(
+                new io.atlasj.home.AtlasHome(home).live())) {
+            var entries = j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            assertThat(entries).hasSize(test.length);
+            for (int i = 0; i < test.length; i++) {
+                assertThat(entries.get(i).barTime()).isEqualTo(test[i]);
+                assertThat(entries.get(i).status()).as("bar %d: %s", i, entries.get(i).reason()).isEqualTo("ok");
+                assertThat(entries.get(i).predicted()).as("bar %d", i).isEqualTo(m.test().predicted()[i]);
+                for (int k = 0; k < m.test().probabilities()[i].length; k++) {
+                    assertThat(entries.get(i).probabilities()[k]).isCloseTo(m.test().probabilities()[i][k],
+                            org.assertj.core.data.Offset.offset(1e-6));
+                }
+            }
+            // outcomes are matched on the mid candles, as the labels were made
+            long matched = j.frames(model, Long.MIN_VALUE, Long.MAX_VALUE).stream()
+                    .filter(f -> f.matchedAt() != null).count();
+            assertThat(matched).isEqualTo(test.length - m.label().horizon());
+        }
+        // the money of live status: the settled live predictions traded on the mid closes
+        assertThat(CliRun.atlas(home, 0, "live", "status")[0]).contains(model);
+        assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "binance-ws")[1])
+                .contains("prices: mid").contains("binance-ws feed delivers klines");
     }
 }

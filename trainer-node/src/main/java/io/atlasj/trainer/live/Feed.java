@@ -48,7 +48,9 @@ interface Feed extends AutoCloseable {
      * The model's real (not filled) base bars stored in {@code [from, to)}.
      */
     static List<Long> baseBars(MarketDataStore store, LiveModel m, long from, long to) {
-        CandleSeries base = store.candles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
+        // the base candles as the featureset reads them: trades' candles, or quote-bar midpoints under prices: mid
+        CandleSeries base = SeriesSource.withPrices(SeriesSource.of(store), m.featureset().prices())
+                .candles(m.featureset().baseMarket(), m.baseTimeframe(), from, to);
         List<Long> bars = new ArrayList<>();
         for (int i = 0; i < base.size(); i++) {
             if (base.sources()[i] != CandleSource.FILLED.code()) {

@@ -210,14 +210,13 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         } else {
             gaps = GapPolicy.parse(String.valueOf(f.get("gaps")));
         }
-        if (f.get("prices") != null && !"trades".equals(f.get("prices"))) {
-            throw new IllegalArgumentException(ref + ": its featureset's candles are the midpoints of quote bars (prices: "
-                    + f.get("prices") + "), and the live feeds deliver candles only: such a model cannot be served yet");
-        }
+        // a set on quote-bar midpoints (prices: mid) reads its candles from the quote bars, live as in the batch build
+        io.atlasj.features.eval.PriceBasis prices = f.get("prices") == null ? io.atlasj.features.eval.PriceBasis.TRADES
+                : io.atlasj.features.eval.PriceBasis.parse(String.valueOf(f.get("prices")));
         java.time.Duration fillLimit = f.get("fillLimit") == null ? null
                 : io.atlasj.text.Durations.parse(String.valueOf(f.get("fillLimit")));
         return new FeatureLabelSet(String.valueOf(f.get("name")), Market.parse(base[0]), Timeframe.parse(base[1]),
-                null, null, features, labels, gaps, fillLimit);
+                null, null, features, labels, gaps, fillLimit, prices);
     }
 
     /** The label the model learned: the featureset's label at the declared label's position. */

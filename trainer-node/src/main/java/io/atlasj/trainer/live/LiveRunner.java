@@ -113,6 +113,12 @@ public final class LiveRunner {
         try (io.atlasj.trainer.model.Predictor p = m.predictor()) {
             history = lead + (p.window() - 1) * baseMs;
         }
+        if (o.feed() instanceof FeedSpec.BinanceWs
+                && m.featureset().prices() != io.atlasj.features.eval.PriceBasis.TRADES) {
+            throw new IllegalArgumentException(m.name() + ": its featureset's candles are quote-bar midpoints (prices: "
+                    + m.featureset().prices().yamlName() + "), and the binance-ws feed "
+                    + "delivers klines (trade candles) only; serve it with --feed replay, or --feed dir with quote files");
+        }
         Feed source;
         if (!(o.feed() instanceof FeedSpec.Replay)) {
             Long last;

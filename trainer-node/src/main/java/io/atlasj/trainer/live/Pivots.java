@@ -30,7 +30,9 @@ final class Pivots {
         long ms = m.baseTimeframe().millis();
         long close = bar + ms;
         List<Pivot> out = new ArrayList<>();
-        CandleSeries c = window.candles(m.featureset().baseMarket(), m.baseTimeframe(), bar - 2L * LEVELS * ms, close);
+        // the model's own candles: trades', or quote-bar midpoints under prices: mid
+        CandleSeries c = io.atlasj.features.eval.SeriesSource.withPrices(window, m.featureset().prices())
+                .candles(m.featureset().baseMarket(), m.baseTimeframe(), bar - 2L * LEVELS * ms, close);
         for (int level = 1; level <= LEVELS; level++) {
             long centre = bar - level * ms;
             // the 2L + 1 bars around the centre must all be real and adjacent
