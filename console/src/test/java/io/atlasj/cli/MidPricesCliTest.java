@@ -113,5 +113,9 @@ class MidPricesCliTest {
         assertThat(CliRun.atlas(home, 0, "live", "status")[0]).contains(model);
         assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "binance-ws")[1])
                 .contains("prices: mid").contains("binance-ws feed delivers klines");
+        Path drop = Files.createDirectories(home.resolve("drop"));
+        assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "dir", "--dir", drop.toString(),
+                "--format", "binance-klines", "--exchange", "coinbase", "--symbol", "btcusd")[1])
+                .contains("binance-klines files hold no quotes").contains("--format lean, parquet, arrow, quotes-csv");
     }
 }

@@ -101,17 +101,8 @@ final class BarWindow implements SeriesSource {
         if (q == null) {
             throw new IllegalStateException("the live window holds no quote bars of " + market + " at " + tf);
         }
-        long until = Math.min(to, now - tf.millis() + 1);
-        QuoteCandleSeries.Builder b = QuoteCandleSeries.builder(market, tf);
-        long[] t = q.openTimes();
-        for (int i = 0; i < q.size(); i++) {
-            if (t[i] >= from && t[i] < until) {
-                b.add(t[i], q.column(0)[i], q.column(1)[i], q.column(2)[i], q.column(3)[i], q.column(4)[i],
-                        q.column(5)[i], q.column(6)[i], q.column(7)[i], q.column(8)[i], q.column(9)[i],
-                        io.atlasj.marketdata.CandleSource.of(q.sources()[i]));
-            }
-        }
-        return b.build();
+        // a bar opening at t closes at t + tf: visible when t + tf <= now (a range by binary search, as candles())
+        return q.between(from, Math.min(to, now - tf.millis() + 1));
     }
 
     @Override

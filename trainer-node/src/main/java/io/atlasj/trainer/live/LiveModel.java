@@ -211,8 +211,14 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
             gaps = GapPolicy.parse(String.valueOf(f.get("gaps")));
         }
         // a set on quote-bar midpoints (prices: mid) reads its candles from the quote bars, live as in the batch build
-        io.atlasj.features.eval.PriceBasis prices = f.get("prices") == null ? io.atlasj.features.eval.PriceBasis.TRADES
-                : io.atlasj.features.eval.PriceBasis.parse(String.valueOf(f.get("prices")));
+        io.atlasj.features.eval.PriceBasis prices = io.atlasj.features.eval.PriceBasis.TRADES;
+        if (f.get("prices") != null) {
+            try {
+                prices = io.atlasj.features.eval.PriceBasis.parse(String.valueOf(f.get("prices")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(ref + ": its featureset's prices " + e.getMessage(), e);
+            }
+        }
         java.time.Duration fillLimit = f.get("fillLimit") == null ? null
                 : io.atlasj.text.Durations.parse(String.valueOf(f.get("fillLimit")));
         return new FeatureLabelSet(String.valueOf(f.get("name")), Market.parse(base[0]), Timeframe.parse(base[1]),

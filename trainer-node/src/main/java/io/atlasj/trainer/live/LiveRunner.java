@@ -37,6 +37,12 @@ import java.util.function.Consumer;
  * ({@link FineTuner}).
  */
 public final class LiveRunner {
+    /** The import formats whose files may hold quotes (a dir feed for a {@code prices: mid} model needs them). */
+    private static final java.util.Set<io.atlasj.marketdata.imports.ImportFormat> QUOTE_FORMATS = java.util.EnumSet.of(
+            io.atlasj.marketdata.imports.ImportFormat.LEAN, io.atlasj.marketdata.imports.ImportFormat.QUOTES_CSV,
+            io.atlasj.marketdata.imports.ImportFormat.PARQUET, io.atlasj.marketdata.imports.ImportFormat.ARROW,
+            io.atlasj.marketdata.imports.ImportFormat.BINANCE_WS);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveRunner.class);
 
@@ -118,6 +124,13 @@ public final class LiveRunner {
             throw new IllegalArgumentException(m.name() + ": its featureset's candles are quote-bar midpoints (prices: "
                     + m.featureset().prices().yamlName() + "), and the binance-ws feed "
                     + "delivers klines (trade candles) only; serve it with --feed replay, or --feed dir with quote files");
+        }
+        if (o.feed() instanceof FeedSpec.Dir d && m.featureset().prices() != io.atlasj.features.eval.PriceBasis.TRADES
+                && !QUOTE_FORMATS.contains(d.imports().format())) {
+            throw new IllegalArgumentException(m.name() + ": its featureset's candles are quote-bar midpoints (prices: "
+                    + m.featureset().prices().yamlName() + "), and " + d.imports().format() + " files hold no quotes; "
+                    + "serve it with --format " + QUOTE_FORMATS.stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " files");
         }
         Feed source;
         if (!(o.feed() instanceof FeedSpec.Replay)) {

@@ -501,6 +501,11 @@ public final class LocalRunner {
         for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             sb.append("; caused by ").append(c.getClass().getName()).append(": ").append(c.getMessage());
         }
+        Throwable load = io.atlasj.trainer.model.Backend.loadFailure();
+        if (e instanceof NoClassDefFoundError && load != null) {
+            // ND4J failed to load on the background thread: the JVM tells later users only "Could not initialize"
+            sb.append("; ND4J's load failed earlier: ").append(describe(load));
+        }
         return sb.toString();
     }
 

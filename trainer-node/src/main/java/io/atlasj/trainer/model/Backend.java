@@ -30,13 +30,15 @@ public final class Backend {
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean LOADING = new java.util.concurrent.atomic.AtomicBoolean();
+    private static volatile Throwable loadFailure;
 
     /**
      * Starts loading ND4J's native backend on a daemon thread, once: about 0.6 to 0.9 s of a command that trains
      * (the native libraries and the backend's set-up), which then overlaps the command's own start (reading the
      * WorkSpec, opening the stores, reading the featureset) instead of following it on the first slot. A slot that
-     * needs ND4J before the load ends waits for it (class initialisation); a load that fails is reported by the slot
-     * that needs it, as before.
+     * needs ND4J before the load ends waits for it (class initialisation). A load that fails is logged with its
+     * reason and kept for {@link #loadFailure()}: the JVM tells later users of ND4J only that its class could not be
+     * initialised.
      */
     public static void loadInBackground() {
         if (!LOADING.compareAndSet(false, true)) {
@@ -45,12 +47,18 @@ public final class Backend {
         Thread t = new Thread(() -> {
             try {
                 org.nd4j.linalg.factory.Nd4j.create(1);
-            } catch (Throwable e) { // NOPMD: the slot that needs ND4J reports it
-                // nothing: the first model's own use of ND4J fails with the reason
+            } catch (Throwable e) { // NOPMD: kept and logged, for the slots' failures to name
+                loadFailure = e;
+                org.slf4j.LoggerFactory.getLogger(Backend.class).error("ND4J's native backend failed to load", e);
             }
         }, "atlas-nd4j-load");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Why the background load of ND4J failed, or null (not tried, still loading, or loaded). */
+    public static Throwable loadFailure() {
+        return loadFailure;
     }
 
     /** Binds the calling thread (a trainer slot's) to GPU {@code device}. */
