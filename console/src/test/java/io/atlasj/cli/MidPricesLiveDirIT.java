@@ -133,9 +133,14 @@ class MidPricesLiveDirIT {
                 if (!port.find()) {
                     continue;
                 }
-                String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                        + port.group(1) + "/predictions?limit=1000")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                String body;
+                try {
+                    body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + port.group(1) + "/predictions?limit=1000")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                } catch (java.io.IOException notYet) {
+                    continue; // the port is printed as the server starts: ask again
+                }
                 for (var e : new com.fasterxml.jackson.databind.ObjectMapper().readTree(body)) {
                     newest = Math.max(newest, e.path("bar").asLong());
                 }
@@ -143,8 +148,9 @@ class MidPricesLiveDirIT {
             newestSeen[0] = newest;
         } finally {
             p.destroy();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            p.waitFor(60, TimeUnit.SECONDS); // not asserted here: it would hide the failure that brought us here
         }
+        assertThat(p.isAlive()).isFalse();
         try (LiveJournal j = LiveJournal.open(new AtlasHome(home2).live())) {
             var entries = j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
             List<Long> predicted = entries.stream().map(LiveJournal.Entry::barTime).toList();

@@ -38,11 +38,16 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
         this.file = file;
         BufferedReader in = InputFiles.open(file, progress);
         in.mark(1 << 20);
+        // the delimiter is told from the first line that has one: a title line above the header has none
         String first = "";
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+        int looked = 0;
+        for (String line = in.readLine(); line != null && looked < 4; line = in.readLine()) {
             if (!line.isBlank()) {
-                first = line;
-                break;
+                first = first.isEmpty() || !hasDelimiter(first) ? line : first;
+                looked++;
+                if (hasDelimiter(line)) {
+                    break;
+                }
             }
         }
         in.reset();
@@ -56,6 +61,15 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
         this.reader = CsvReader.builder().fieldSeparator(delimiter != null ? delimiter : delimiterOf(first)).quoteCharacter('"')
                 .commentStrategy(CommentStrategy.NONE).skipEmptyLines(true).ignoreDifferentFieldCount(true)
                 .ofCsvRecord(in);
+    }
+
+    private static boolean hasDelimiter(String line) {
+        for (char d : DELIMITERS) {
+            if (line.indexOf(d) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The delimiter of a line: the most frequent candidate outside double quotes, else a comma. */

@@ -64,6 +64,7 @@ public record ImportOptions(ImportFormat format, String exchange, String symbol,
                 throw new IllegalArgumentException("--time-format '" + text.timeFormat() + "' is not a date-time "
                         + "pattern (" + e.getMessage() + "); e.g. 'MM/dd/yyyy HH:mm' or 'dd/MM/yyyy HH:mm:ss'");
             }
+            TimeText.check(text.timeFormat());
         }
         if (delimiter != null && !DELIMITED.contains(format)) {
             throw new IllegalArgumentException("a delimiter is given for ohlcv-csv and quotes-csv files only; "

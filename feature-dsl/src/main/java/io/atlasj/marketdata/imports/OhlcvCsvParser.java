@@ -58,11 +58,11 @@ final class OhlcvCsvParser implements FileParser {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
                 List<String> fields = rec.fields();
+                if (firstRecord && fields.size() == 1 && preamble < MAX_PREAMBLE) {
+                    preamble++; // a title or a web address above the header (CryptoDataDownload's files)
+                    continue;
+                }
                 if (columns == null) {
-                    if (fields.size() == 1 && preamble < MAX_PREAMBLE) {
-                        preamble++; // a title or a web address above the header (CryptoDataDownload's files)
-                        continue;
-                    }
                     List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
                     columns = mapColumns(file, header, "the header on line " + lineNo, options.symbol());
                     timeOf = new TimeColumns(file, "ohlcv-csv", options, columns);

@@ -44,7 +44,7 @@ record TickRows(Problems problems, long rows, boolean sawHeader, List<long[]> ti
         }
         for (String f : fields) {
             try {
-                CsvRow.parseDouble(f.trim());
+                CsvRow.parseDouble(f.trim().replace(',', '.')); // a decimal comma's number is a number too
                 return false;
             } catch (NumberFormatException e) {
                 // a word: as a header's

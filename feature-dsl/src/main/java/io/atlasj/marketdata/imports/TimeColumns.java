@@ -37,10 +37,15 @@ final class TimeColumns {
         String b = row.text(time2);
         if (two == Two.UNDECIDED) {
             // a time of day beside something else (a date in any form, even one --time-format reads) is joined
+            // (decided on the first row whose joined time reads, so a damaged first row decides nothing)
             if (TimeText.isTimeOfDay(b) && !TimeText.isTimeOfDay(a) && !a.isEmpty()) {
-                two = Two.JOIN_DATE_FIRST;
+                long t = times.parse(row::problem, row.line(), "time", a + " " + b);
+                two = t != Long.MIN_VALUE ? Two.JOIN_DATE_FIRST : Two.UNDECIDED;
+                return t;
             } else if (TimeText.isTimeOfDay(a) && !TimeText.isTimeOfDay(b) && !b.isEmpty()) {
-                two = Two.JOIN_TIME_FIRST;
+                long t = times.parse(row::problem, row.line(), "time", b + " " + a);
+                two = t != Long.MIN_VALUE ? Two.JOIN_TIME_FIRST : Two.UNDECIDED;
+                return t;
             } else {
                 long t = times.parse(row::problem, row.line(), "time", a);
                 long u = check.parse(row::problem, row.line(), "time", b);

@@ -121,8 +121,45 @@ final class TimeText {
      */
     LocalDateTime parse(String text) {
         TemporalAccessor a = formatter.parse(text.trim());
+        return LocalDateTime.of(LocalDate.from(a), timeOfDay(a));
+    }
+
+    /**
+     * The time of day of a parse: midnight for a form without one (a date alone); a form with time fields that do not
+     * make a time of day ({@code hh} without {@code a}, minutes without an hour) is an error, never midnight.
+     */
+    private static LocalTime timeOfDay(TemporalAccessor a) {
         LocalTime t = a.query(TemporalQueries.localTime());
-        return LocalDateTime.of(LocalDate.from(a), t == null ? LocalTime.MIDNIGHT : t);
+        if (t != null) {
+            return t;
+        }
+        for (java.time.temporal.ChronoField f : List.of(java.time.temporal.ChronoField.CLOCK_HOUR_OF_AMPM,
+                java.time.temporal.ChronoField.HOUR_OF_AMPM, java.time.temporal.ChronoField.MINUTE_OF_HOUR,
+                java.time.temporal.ChronoField.SECOND_OF_MINUTE, java.time.temporal.ChronoField.HOUR_OF_DAY)) {
+            if (a.isSupported(f)) {
+                throw new java.time.DateTimeException("its time fields do not make a time of day (hh needs a, "
+                        + "AM/PM; or write HH)");
+            }
+        }
+        return LocalTime.MIDNIGHT;
+    }
+
+    /**
+     * Checks a {@code --time-format} pattern once: a time of 13:05:07 written in it must read back as itself (as far
+     * as the pattern writes it), so a pattern whose time fields cannot make a time of day is refused before any row.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static void check(String pattern) {
+        TimeText t = of(pattern);
+        // zoned, so that a pattern with an offset or a zone can write it
+        java.time.ZonedDateTime probe = LocalDateTime.of(2023, 3, 13, 13, 5, 7).atZone(ZoneId.of("Europe/Athens"));
+        try {
+            t.parse(t.formatter.format(probe));
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("--time-format '" + pattern + "' cannot read back the times it writes ("
+                    + e.getMessage() + "); e.g. 'MM/dd/yyyy HH:mm' or 'MM/dd/yyyy hh:mm a'");
+        }
     }
 
     /**
@@ -134,8 +171,7 @@ final class TimeText {
      */
     Long millis(String text, ZoneId zone, String[] why) {
         TemporalAccessor a = formatter.parse(text.trim());
-        LocalTime t = a.query(TemporalQueries.localTime());
-        LocalDateTime local = LocalDateTime.of(LocalDate.from(a), t == null ? LocalTime.MIDNIGHT : t);
+        LocalDateTime local = LocalDateTime.of(LocalDate.from(a), timeOfDay(a));
         ZoneId own = a.query(TemporalQueries.zone()); // an offset or a region written in the text
         return inZone(local, own != null ? own : zone, why);
     }

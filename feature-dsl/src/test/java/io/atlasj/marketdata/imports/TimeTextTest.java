@@ -37,6 +37,21 @@ class TimeTextTest {
         assertThat(TimeText.of("yyyy-MM-dd HH:mm:ssXXX").millis("2023-03-13 18:00:00+02:00", ZoneId.of("UTC"),
                 new String[1])).isEqualTo(java.time.Instant.parse("2023-03-13T16:00:00Z").toEpochMilli());
         assertThat(TimeText.of("'y'yyyy-MM-dd").parse("y2023-01-01")).isEqualTo(LocalDateTime.of(2023, 1, 1, 0, 0));
+        assertThat(TimeText.of("yyyy-MM-dd HH").parse("2023-03-13 13")).isEqualTo(LocalDateTime.of(2023, 3, 13, 13, 0));
+        // time fields that make no time of day are refused, never read as midnight
+        assertThatThrownBy(() -> TimeText.check("yyyy-MM-dd hh:mm")).hasMessageContaining("hh needs a");
+        assertThatThrownBy(() -> TimeText.of("yyyy-MM-dd hh:mm").parse("2023-03-13 01:00"))
+                .isInstanceOf(java.time.DateTimeException.class);
+        TimeText.check("MM/dd/yyyy hh:mm a");
+        TimeText.check("dd.MM.yyyy");
+    }
+
+    @Test
+    void aHeaderBesideColumnsHasNoNumberEvenWithDecimalCommas() {
+        assertThat(TickRows.isHeader(List.of("Datum", "Eroeffnung", "Hoch"), 0)).isTrue();
+        assertThat(TickRows.isHeader(List.of("Mar 13 2023 18:00", "1673,58", "1677,62"), 0)).isFalse();
+        assertThat(TickRows.isHeader(List.of("Mar 13 2023 18:00", "1673.58", "1677.62"), 0)).isFalse();
+        assertThat(TickRows.isHeader(List.of("1678730400", "open"), 0)).isFalse();
     }
 
     @Test
