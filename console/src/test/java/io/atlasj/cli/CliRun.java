@@ -24,4 +24,18 @@ final class CliRun {
         assertThat(code).as(out + "\n" + err).isEqualTo(expected);
         return new String[] {out.toString(), err.toString()};
     }
+
+    /** Copies {@code from}'s trained models and results ({@code runs/}) into the home {@code to}. */
+    static void copyRuns(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from.resolve("runs"))) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        }
+    }
 }

@@ -226,16 +226,7 @@ class LiveRunnerIT {
      * {@code cut} (epoch seconds) imported; returns the trades from {@code cut} on, which a feed then delivers.
      */
     private static Split homeWithTradesBefore(Path home2, long cut) throws Exception {
-        try (var walk = Files.walk(home.resolve("runs"))) {
-            for (Path p : walk.toList()) {
-                Path to = home2.resolve(home.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        CliRun.copyRuns(home, home2);
         List<String> lines = Files.readAllLines(io.atlasj.marketdata.pipeline.BundledData.extract(
                 Files.createTempDirectory(dir, "bundled")));
         String header = lines.get(0);

@@ -29,6 +29,21 @@ class MidPricesCliTest {
     @TempDir
     Path home;
 
+    /** The WorkSpec {@code mid}: one unit on {@link #FEATURESET} with {@code models} (YAML list items). */
+    static String spec(String models) {
+        return """
+                name: mid
+                execution: {retries: 0, slots: 1}
+                units:
+                  - name: direction
+                    featureset:
+                """ + FEATURESET.indent(4) + """
+                    dataset: {task: classification, label: "ThreeClass(1, 0.0005)"}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                """ + models.stripIndent().indent(6);
+    }
+
     @Test
     void quoteBarsAloneTrainAndTradeOnTheirMidpoints() throws Exception {
         CliRun.atlas(home, 0, "data", "import", "--format", "lean", QUOTES.toString());
@@ -43,20 +58,11 @@ class MidPricesCliTest {
                 .contains("write prices: mid in the featureset to build on their midpoints");
 
         Path spec = home.resolve("mid.yaml");
-        Files.writeString(spec, """
-                name: mid
-                execution: {retries: 0, slots: 1}
-                units:
-                  - name: direction
-                    featureset:
-                """ + FEATURESET.indent(4) + """
-                    dataset: {task: classification, label: "ThreeClass(1, 0.0005)"}
-                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
-                    models:
-                      - {name: logistic, type: logistic, training: {epochs: 10}}
-                      - {name: dnn, type: dnn, hidden: [[8]], training: {epochs: 5}, repeats: 2}
-                      - {name: vote, type: ensemble, members: [dnn], vote: majority}
-                """);
+        Files.writeString(spec, spec("""
+                  - {name: logistic, type: logistic, training: {epochs: 10}}
+                  - {name: dnn, type: dnn, hidden: [[8]], training: {epochs: 5}, repeats: 2}
+                  - {name: vote, type: ensemble, members: [dnn], vote: majority}
+                """));
         assertThat(CliRun.atlas(home, 0, "run", spec.toString(), "--local")[0])
                 .contains("4 models: 4 trained now, 0 from earlier runs, 0 failed");
         try (Stream<Path> s = Files.walk(home.resolve("runs/mid"))) {

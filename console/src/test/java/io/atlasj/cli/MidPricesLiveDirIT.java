@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,18 +33,7 @@ class MidPricesLiveDirIT {
         Path home = dir.resolve("home");
         CliRun.atlas(home, 0, "data", "import", "--format", "lean", MidPricesCliTest.QUOTES.toString());
         Path spec = dir.resolve("mid.yaml");
-        Files.writeString(spec, """
-                name: mid
-                execution: {retries: 0, slots: 1}
-                units:
-                  - name: direction
-                    featureset:
-                """ + MidPricesCliTest.FEATURESET.indent(4) + """
-                    dataset: {task: classification, label: "ThreeClass(1, 0.0005)"}
-                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
-                    models:
-                      - {name: dnn, type: dnn, hidden: [[8]], training: {epochs: 5}}
-                """);
+        Files.writeString(spec, MidPricesCliTest.spec("- {name: dnn, type: dnn, hidden: [[8]], training: {epochs: 5}}"));
         CliRun.atlas(home, 0, "run", spec.toString(), "--local");
         String model = "mid/direction/dnn#0";
         LiveModel m = LiveModel.find(new AtlasHome(home), model);
@@ -64,16 +52,7 @@ class MidPricesLiveDirIT {
 
         // the second home: the trained model, and the quote bars up to an hour before its test period
         Path home2 = dir.resolve("home2");
-        try (Stream<Path> walk = Files.walk(home.resolve("runs"))) {
-            for (Path p : walk.toList()) {
-                Path to = home2.resolve(home.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        CliRun.copyRuns(home, home2);
         Path first = dir.resolve("before.csv");
         Files.write(first, before);
         String[] quotes = {"--format", "quotes-csv", "--exchange", "coinbase", "--symbol", "btcusd", "--timeframe", "1m"};

@@ -165,11 +165,6 @@ final class FileTimes {
         return io.atlasj.marketdata.UtcTime.parseIso(raw).isPresent();
     }
 
-    /** The name of the file's form of text times, or null when they are numbers or ISO-8601. */
-    String form() {
-        return form == null ? null : form.name();
-    }
-
     private static boolean isNumber(String text) {
         try {
             Double.parseDouble(text);

@@ -48,8 +48,6 @@ final class TimeText {
                     "uuuu/M/d[ H:mm[:ss]]"));
 
     private static final Pattern SLASH_YEAR_LAST = Pattern.compile("\\d{1,2}/\\d{1,2}/\\d{2,4}([ T].*)?");
-    private static final Pattern DATE_ONLY =
-            Pattern.compile("\\d{4}[-./]\\d{2}[-./]\\d{2}|\\d{2}\\.\\d{2}\\.\\d{4}|\\d{8}");
     private static final Pattern TIME_OF_DAY = Pattern.compile("\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?|\\d{6}");
 
     private final String name;
@@ -100,11 +98,6 @@ final class TimeText {
         return null;
     }
 
-    /** Whether {@code text} is a date alone, as in the first of a date and a time column. */
-    static boolean isDateOnly(String text) {
-        return DATE_ONLY.matcher(text.trim()).matches();
-    }
-
     /** Whether {@code text} is a time of day alone, as in the second of a date and a time column. */
     static boolean isTimeOfDay(String text) {
         return TIME_OF_DAY.matcher(text.trim()).matches();
@@ -120,7 +113,10 @@ final class TimeText {
      * @throws java.time.DateTimeException when it is not in this form
      */
     LocalDateTime parse(String text) {
-        TemporalAccessor a = formatter.parse(text.trim());
+        return local(formatter.parse(text.trim()));
+    }
+
+    private static LocalDateTime local(TemporalAccessor a) {
         return LocalDateTime.of(LocalDate.from(a), timeOfDay(a));
     }
 
@@ -171,7 +167,7 @@ final class TimeText {
      */
     Long millis(String text, ZoneId zone, String[] why) {
         TemporalAccessor a = formatter.parse(text.trim());
-        LocalDateTime local = LocalDateTime.of(LocalDate.from(a), timeOfDay(a));
+        LocalDateTime local = local(a);
         ZoneId own = a.query(TemporalQueries.zone()); // an offset or a region written in the text
         return inZone(local, own != null ? own : zone, why);
     }
