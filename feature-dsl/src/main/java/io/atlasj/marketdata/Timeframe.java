@@ -4,11 +4,16 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * A candle length, written as in the CLI contract: {@code 1s 1m 5m 15m 1h 4h 1d}, and also {@code 3m 30m 2h 12h 1w}.
- * Candles are aligned to UTC boundaries: up to a day, a candle's open time is a multiple of {@link #millis()} since
- * the epoch (every such length divides a day, so a day's candles start at midnight UTC); a week opens on Monday at
- * 00:00 UTC, as ISO 8601 weeks and exchanges' weekly klines do (the epoch was a Thursday, so weeks are counted from
- * {@link #origin()}, Monday 1970-01-05).
+ * A candle length, written as in the CLI contract: {@code 1s 1m 5m 15m 1h 4h 1d}, and also the other lengths exchanges
+ * offer, {@code 3m 30m 2h 6h 8h 12h 3d 1w} (every length of Binance's and Coinbase's klines but the calendar month).
+ * Candles are aligned to UTC boundaries: up to three days, a candle's open time is a multiple of {@link #millis()}
+ * since the epoch (every length up to a day divides a day, so a day's candles start at midnight UTC, and three-day
+ * candles open on 1970-01-01 and every third day after); a week opens on Monday at 00:00 UTC, as ISO 8601 weeks and
+ * exchanges' weekly klines do (the epoch was a Thursday, so weeks are counted from {@link #origin()}, Monday
+ * 1970-01-05).
+ *
+ * <p>A store derives every timeframe coarser than what it imports; a store written before a timeframe was added here
+ * derives it from its coarsest series that divides it when it is first opened (see {@code MarketDataStore}).
  */
 public enum Timeframe {
     S1("1s", 1_000L),
@@ -20,8 +25,11 @@ public enum Timeframe {
     H1("1h", 3_600_000L),
     H2("2h", 7_200_000L),
     H4("4h", 14_400_000L),
+    H6("6h", 21_600_000L),
+    H8("8h", 28_800_000L),
     H12("12h", 43_200_000L),
     D1("1d", 86_400_000L),
+    D3("3d", 259_200_000L),
     W1("1w", 604_800_000L, 345_600_000L);
 
     private final String label;
@@ -70,13 +78,13 @@ public enum Timeframe {
         return coarser.millis > millis && coarser.millis % millis == 0 && (coarser.origin - origin) % millis == 0;
     }
 
-    /** Whether a candle of this length lies within one UTC day (all but weeks). */
+    /** Whether a candle of this length lies within one UTC day (all but three days and weeks). */
     public boolean withinDay() {
         return millis <= D1.millis;
     }
 
     /**
-     * Parses {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w} (case-insensitive, except that {@code 1M}, a month as
+     * Parses {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w} (case-insensitive, except that {@code 1M}, a month as
      * exchanges write it, is refused rather than read as minutes).
      *
      * @throws IllegalArgumentException naming the accepted forms

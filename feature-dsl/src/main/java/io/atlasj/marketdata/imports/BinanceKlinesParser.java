@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code close_time - open_time}; the symbol from {@code --symbol}, else the file name.
  */
 final class BinanceKlinesParser implements FileParser {
-    private static final Pattern NAME = Pattern.compile("([A-Za-z0-9]+)-(1s|1m|3m|5m|15m|30m|1h|2h|4h|12h|1d|1w)-.*");
+    private static final Pattern NAME = Pattern.compile("([A-Za-z0-9]+)-(1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w)-.*");
 
     @Override
     public ParsedFile parse(Path file, ImportOptions options, LongConsumer progress) throws IOException {

@@ -32,6 +32,10 @@ final class TimeOrder {
             sink.problem(field, "time " + java.time.Instant.ofEpochMilli(openTime) + " is not on a " + timeframe
                     + " boundary (bars must be aligned to UTC " + timeframe + " boundaries"
                     + (timeframe == io.atlasj.marketdata.Timeframe.W1 ? ": a week opens on Monday 00:00 UTC" : "")
+                    + (timeframe == io.atlasj.marketdata.Timeframe.D3 ? ": three-day bars open on 1970-01-01 and "
+                    + "every third day after, so this one's would open on "
+                    + java.time.Instant.ofEpochMilli(timeframe.floor(openTime)).toString().substring(0, 10)
+                    + "; import the daily bars and Atlas derives the three-day ones" : "")
                     + "; check --timeframe)");
             return false;
         }

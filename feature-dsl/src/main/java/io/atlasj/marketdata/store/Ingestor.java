@@ -16,8 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -134,7 +137,7 @@ public final class Ingestor {
                 replaceDerivedCandles(id, tf, from, to, Resampler.candles(stored, tf), fillGaps, c);
             }
         }
-        deriveWeeks(id, t.market(), from, to, fillGaps, c);
+        deriveMultiDay(id, t.market(), from, to, fillGaps, c);
     }
 
     /** The keys a file's rows get next to what is stored: their seqs, and which rows are stored already. */
@@ -277,23 +280,26 @@ public final class Ingestor {
             }
         }
         if (tf.withinDay()) {
-            deriveWeeks(id, cs.market(), from, to, fillGaps, c);
+            deriveMultiDay(id, cs.market(), from, to, fillGaps, c);
         }
     }
 
     /**
-     * Rebuilds the weekly candles of the whole weeks (Monday to Monday, UTC) that the days [from, to) touch, from the
-     * stored daily candles (filled ones left out), which the caller has just rebuilt for those days: a week is made of whole days, and
-     * open, high, low, close and the sums aggregate the same from days as from the base bars, so a week costs seven
-     * bars to read, not a week of trades.
+     * Rebuilds the three-day and weekly candles of the whole periods that the days [from, to) touch, from the stored
+     * daily candles (filled ones left out), which the caller has just rebuilt for those days: such a candle is made of
+     * whole days, and open, high, low, close and the sums aggregate the same from days as from the base bars, so a week
+     * costs seven bars to read, not a week of trades.
      */
-    private void deriveWeeks(int id, Market market, long from, long to, boolean fillGaps, Counts c)
+    private void deriveMultiDay(int id, Market market, long from, long to, boolean fillGaps, Counts c)
             throws SQLException {
-        long weekFrom = Timeframe.W1.floor(from);
-        long weekTo = Timeframe.W1.floor(to - 1) + Timeframe.W1.millis();
-        CandleSeries days = store.candles(market, Timeframe.D1, weekFrom, weekTo);
-        replaceDerivedCandles(id, Timeframe.W1, weekFrom, weekTo, Resampler.candles(days, Timeframe.W1),
-                fillGaps, c);
+        for (Timeframe tf : Timeframe.values()) {
+            if (!tf.withinDay()) {
+                long tfFrom = tf.floor(from);
+                long tfTo = tf.floor(to - 1) + tf.millis();
+                CandleSeries days = store.candles(market, Timeframe.D1, tfFrom, tfTo);
+                replaceDerivedCandles(id, tf, tfFrom, tfTo, Resampler.candles(days, tf), fillGaps, c);
+            }
+        }
     }
 
     private void replaceDerivedCandles(int id, Timeframe tf, long from, long to, CandleSeries derived,
@@ -351,7 +357,7 @@ public final class Ingestor {
                 replaceDerivedQuoteCandles(id, tf, from, to, Resampler.quoteCandles(stored, tf), c);
             }
         }
-        deriveQuoteWeeks(id, q.market(), from, to, c);
+        deriveQuoteMultiDay(id, q.market(), from, to, c);
     }
 
     private void ingestQuoteCandles(QuoteCandleSeries q, Counts c) throws SQLException {
@@ -384,41 +390,76 @@ public final class Ingestor {
             }
         }
         if (tf.withinDay()) {
-            deriveQuoteWeeks(id, q.market(), from, to, c);
+            deriveQuoteMultiDay(id, q.market(), from, to, c);
         }
     }
 
     /**
-     * Derives the weekly candles and quote bars of every series that has daily ones, over its whole range (the upgrade
-     * of a store written before weekly bars existed); the caller commits. Returns the weekly bars written.
+     * Derives, for every candle and quote-bar series of every market, the timeframes the store lacks though a stored
+     * timeframe divides them: those a store written by an older Atlas never derived (weeks before schema 2; 3m, 30m,
+     * 2h and 12h before their first release; 6h, 8h and 3d before schema 4). Each comes from the coarsest stored
+     * timeframe of its market that divides it, over that series' whole range (the same bars as from the base data:
+     * open, high, low, close and the sums aggregate alike), about a quarter of a year at a time so that years of
+     * 1-second bars are never held whole. Filled bars are not written (they are read as absent anyway). The caller
+     * commits. Returns the bars written.
      */
-    int deriveAllWeeks() throws SQLException {
+    long deriveMissingTimeframes() throws SQLException {
         Counts c = new Counts();
-        for (Market m : store.markets()) {
+        Map<Market, Map<SeriesSummary.Kind, Map<Timeframe, SeriesSummary>>> series = new HashMap<>();
+        for (SeriesSummary s : store.summaries()) {
+            if (s.timeframe() != null && s.rows() > s.filled()) {
+                series.computeIfAbsent(s.market(), m -> new EnumMap<>(SeriesSummary.Kind.class))
+                        .computeIfAbsent(s.kind(), k -> new EnumMap<>(Timeframe.class)).put(s.timeframe(), s);
+            }
+        }
+        for (var byMarket : series.entrySet()) {
+            Market m = byMarket.getKey();
             int id = store.marketId(m, false).orElseThrow();
-            for (Kind kind : List.of(Kind.CANDLES, Kind.QUOTE_BARS)) {
-                Bars days = segments.read(id, kind, Timeframe.D1, Long.MIN_VALUE, Long.MAX_VALUE);
-                if (days.size() == 0) {
-                    continue;
-                }
-                long from = days.time()[0];
-                long to = days.time()[days.size() - 1] + Timeframe.D1.millis();
-                if (kind == Kind.CANDLES) {
-                    deriveWeeks(id, m, from, to, false, c);
-                } else {
-                    deriveQuoteWeeks(id, m, from, to, c);
+            for (var byKind : byMarket.getValue().entrySet()) {
+                boolean quoteBars = byKind.getKey() == SeriesSummary.Kind.QUOTE_CANDLES;
+                Map<Timeframe, SeriesSummary> stored = byKind.getValue();
+                for (Timeframe tf : Timeframe.values()) {
+                    Timeframe source = null;
+                    for (Timeframe t : stored.keySet()) {
+                        if (t.divides(tf) && (source == null || t.millis() > source.millis())) {
+                            source = t;
+                        }
+                    }
+                    if (stored.containsKey(tf) || source == null) {
+                        continue;
+                    }
+                    long from = tf.floor(stored.get(source).first());
+                    long to = tf.floor(stored.get(source).last()) + tf.millis();
+                    long step = tf.millis() * Math.max(1, UPGRADE_CHUNK / tf.millis());
+                    for (long a = from; a < to; a += step) {
+                        long b = Math.min(a + step, to);
+                        if (quoteBars) {
+                            replaceDerivedQuoteCandles(id, tf, a, b,
+                                    Resampler.quoteCandles(store.quoteCandles(m, source, a, b), tf), c);
+                        } else {
+                            replaceDerivedCandles(id, tf, a, b, Resampler.candles(store.candles(m, source, a, b), tf),
+                                    false, c);
+                        }
+                    }
                 }
             }
         }
-        return (int) c.derived;
+        return c.derived;
     }
 
-    /** As {@link #deriveWeeks}, for quote bars. */
-    private void deriveQuoteWeeks(int id, Market market, long from, long to, Counts c) throws SQLException {
-        long weekFrom = Timeframe.W1.floor(from);
-        long weekTo = Timeframe.W1.floor(to - 1) + Timeframe.W1.millis();
-        QuoteCandleSeries days = store.quoteCandles(market, Timeframe.D1, weekFrom, weekTo);
-        replaceDerivedQuoteCandles(id, Timeframe.W1, weekFrom, weekTo, Resampler.quoteCandles(days, Timeframe.W1), c);
+    /** About a quarter of a year: the span of bars the upgrade reads at a time, in whole bars of the timeframe derived. */
+    private static final long UPGRADE_CHUNK = 90 * DAY;
+
+    /** As {@link #deriveMultiDay}, for quote bars. */
+    private void deriveQuoteMultiDay(int id, Market market, long from, long to, Counts c) throws SQLException {
+        for (Timeframe tf : Timeframe.values()) {
+            if (!tf.withinDay()) {
+                long tfFrom = tf.floor(from);
+                long tfTo = tf.floor(to - 1) + tf.millis();
+                QuoteCandleSeries days = store.quoteCandles(market, Timeframe.D1, tfFrom, tfTo);
+                replaceDerivedQuoteCandles(id, tf, tfFrom, tfTo, Resampler.quoteCandles(days, tf), c);
+            }
+        }
     }
 
     private void replaceDerivedQuoteCandles(int id, Timeframe tf, long from, long to, QuoteCandleSeries derived,

@@ -51,9 +51,10 @@ public final class MarketDataStore implements AutoCloseable {
     /**
      * Version of the table layout; a store written by a newer Atlas is refused. 2: weekly candles (a version 1
      * store gets them derived from its daily candles when it is first opened). 3: bars and ticks in segment files (the
-     * rows of an older store are moved into them when it is first opened).
+     * rows of an older store are moved into them when it is first opened). 4: 6h, 8h and 3d bars (an older store gets
+     * every timeframe it lacks derived from its stored bars when it is first opened).
      */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
     private static final Logger LOG = LoggerFactory.getLogger(MarketDataStore.class);
 
     private final Connection conn;
@@ -162,11 +163,11 @@ public final class MarketDataStore implements AutoCloseable {
                 // period by period, each committed: an upgrade stopped half-way is done again from the start, and
                 // a store of any size moves without holding its bars in memory
                 long moved = LegacyBarRows.moveIntoSegments(conn, bars);
-                int weeks = found < 2 ? new Ingestor(this).deriveAllWeeks() : 0;
+                long derived = found < 4 ? new Ingestor(this).deriveMissingTimeframes() : 0;
                 st.execute("UPDATE schema_version SET version = " + SCHEMA_VERSION);
                 bars.commit();
                 LOG.info("upgraded market-data store {} from schema version {} to {}: {} bars moved into segment files, "
-                        + "{} weekly bars derived from the daily ones", file, found, SCHEMA_VERSION, moved, weeks);
+                        + "{} bars of timeframes it lacked derived", file, found, SCHEMA_VERSION, moved, derived);
                 deleteTree(file.resolveSibling("columns")); // the column files of schema 2, now unused
             }
             // the old bar tables go only once the upgrade has committed (H2 commits around DDL)

@@ -17,14 +17,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * 3m, 30m, 2h, 12h and weekly bars: imported as such, and derived from finer bars exactly as aggregated by hand; weeks
- * open on Monday 00:00 UTC.
+ * 3m, 30m, 2h, 6h, 8h, 12h, three-day and weekly bars: imported as such, and derived from finer bars exactly as
+ * aggregated by hand; weeks open on Monday 00:00 UTC, three days on every third day since the epoch.
  */
 class MoreTimeframesTest extends ImportFixture {
     private static final long T0 = Instant.parse("2023-03-01T00:00:00Z").toEpochMilli();
 
     @Test
-    void minuteBarsDeriveThreeMinuteToTwelveHourBarsAsAggregatedByHand() throws IOException {
+    void minuteBarsDeriveThreeMinuteToThreeDayBarsAsAggregatedByHand() throws IOException {
         int n = 2 * 1440; // two days of minutes
         double[][] bars = walk(n, 3, 0.001);
         StringBuilder csv = new StringBuilder("time,open,high,low,close,volume\n");
@@ -37,7 +37,7 @@ class MoreTimeframesTest extends ImportFixture {
                 ImportJob.Listener.NONE);
         assertThat(s.files().get(0).rejected()).as(s.files().get(0).error()).isFalse();
         Market m = new Market("x", "abc");
-        for (Timeframe tf : List.of(Timeframe.M3, Timeframe.M30, Timeframe.H2, Timeframe.H12)) {
+        for (Timeframe tf : List.of(Timeframe.M3, Timeframe.M30, Timeframe.H2, Timeframe.H6, Timeframe.H8, Timeframe.H12)) {
             int per = (int) (tf.millis() / 60_000L);
             CandleSeries c = store.candles(m, tf);
             assertThat(c.size()).as(tf.label()).isEqualTo(n / per);
@@ -58,6 +58,15 @@ class MoreTimeframesTest extends ImportFixture {
                 assertThat(c.volume(k)).isCloseTo(vol, org.assertj.core.api.Assertions.within(1e-9));
             }
         }
+        // 2023-03-01 is day 19417 since the epoch: its three-day bar opened on 2023-02-28 and holds both days
+        CandleSeries d3 = store.candles(m, Timeframe.D3);
+        assertThat(d3.openTimes()).containsExactly(T0 - DAY_MS);
+        assertThat(d3.open(0)).isEqualTo(bars[0][0]);
+        assertThat(d3.close(0)).isEqualTo(bars[n - 1][3]);
+        assertThat(d3.high(0)).isEqualTo(java.util.Arrays.stream(bars).mapToDouble(b -> b[1]).max().orElseThrow());
+        assertThat(d3.low(0)).isEqualTo(java.util.Arrays.stream(bars).mapToDouble(b -> b[2]).min().orElseThrow());
+        assertThat(d3.volume(0)).isCloseTo(java.util.Arrays.stream(bars).mapToDouble(b -> b[4]).sum(),
+                org.assertj.core.api.Assertions.within(1e-9));
         // 30-minute bars import as such, the timeframe told from their spacing
         Path half = dir.resolve("half-hours.csv");
         Files.writeString(half, "time,open,high,low,close,volume\n2023-03-01T00:00:00Z,1,2,0.5,1.5,10\n"
@@ -70,6 +79,7 @@ class MoreTimeframesTest extends ImportFixture {
     }
 
     private static final long HOUR = 3_600_000L;
+    private static final long DAY_MS = 86_400_000L;
 
     /** {@code n} bars {open, high, low, close, volume} of a random walk with steps of {@code sigma}. */
     private static double[][] walk(int n, long seed, double sigma) {
@@ -178,5 +188,81 @@ class MoreTimeframesTest extends ImportFixture {
                 + "2023-03-05T00:00:00Z,1.5,2,1,1.2,5\n", ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "sunday"));
         assertThat(sunday.rejected()).isTrue();
         assertThat(sunday.error()).contains("sunday.csv").contains("1w").contains("Monday 00:00 UTC");
+    }
+
+    @Test
+    void threeDayFilesImportAsSuchAndOnesNotCountedFromTheEpochAreRefused() throws IOException {
+        // Binance's 3d klines: 2023-02-28 is day 19416 since the epoch, a multiple of three
+        var ok = importFile("3d.csv", "time,open,high,low,close,volume\n2023-02-28T00:00:00Z,1,2,0.5,1.5,10\n"
+                + "2023-03-03T00:00:00Z,1.5,2,1,1.2,5\n2023-03-06T00:00:00Z,1.2,1.3,1,1.1,7\n",
+                ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "three"));
+        assertThat(ok.rejected()).as(ok.error()).isFalse();
+        assertThat(store.candles(new Market("x", "three"), Timeframe.D3).closes()).containsExactly(1.5, 1.2, 1.1);
+        assertThat(Timeframe.parse("3D")).isEqualTo(Timeframe.D3);
+        assertThat(Timeframe.parse("6h").millis()).isEqualTo(6 * HOUR);
+        assertThat(Timeframe.parse("8H").millis()).isEqualTo(8 * HOUR);
+        // counted from a listing day instead, as some sites do: refused, naming where Atlas's bar would open
+        var off = importFile("3d-off.csv", "time,open,high,low,close,volume\n2023-03-01T00:00:00Z,1,2,0.5,1.5,10\n"
+                + "2023-03-04T00:00:00Z,1.5,2,1,1.2,5\n", ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "off"));
+        assertThat(off.rejected()).isTrue();
+        assertThat(off.error()).contains("3d-off.csv").contains("not on a 3d boundary").contains("2023-02-28")
+                .contains("import the daily bars");
+    }
+
+    @Test
+    void binanceEightHourKlinesOfRealMinutesEqualTheEightHourBarsDerivedFromThem() throws IOException {
+        Path minutes = io.atlasj.testing.TestData.shared("binance-um-1m/LINKUSDT/LINKUSDT-1m-2023-02.csv.gz");
+        var a = new ImportJob(store).run(List.of(minutes), ImportOptions.of(ImportFormat.BINANCE_KLINES, "binance-um",
+                null), ImportJob.Listener.NONE);
+        assertThat(a.rejectedFiles()).isZero();
+        Market link = new Market("binance-um", "linkusdt");
+        CandleSeries m1 = store.candles(link, Timeframe.M1);
+        // the exchange's own 8h file, as data.binance.vision names and writes it, aggregated here from the minutes
+        StringBuilder klines = new StringBuilder();
+        long h8 = Timeframe.H8.millis();
+        for (int i = 0; i < m1.size(); ) {
+            long open = Math.floorDiv(m1.openTime(i), h8) * h8;
+            double hi = Double.NEGATIVE_INFINITY;
+            double lo = Double.POSITIVE_INFINITY;
+            java.math.BigDecimal vol = java.math.BigDecimal.ZERO;
+            java.math.BigDecimal quote = java.math.BigDecimal.ZERO;
+            java.math.BigDecimal taker = java.math.BigDecimal.ZERO;
+            long count = 0;
+            int first = i;
+            for (; i < m1.size() && m1.openTime(i) < open + h8; i++) {
+                hi = Math.max(hi, m1.high(i));
+                lo = Math.min(lo, m1.low(i));
+                vol = vol.add(java.math.BigDecimal.valueOf(m1.volume(i)));
+                quote = quote.add(java.math.BigDecimal.valueOf(m1.quoteVolume(i)));
+                taker = taker.add(java.math.BigDecimal.valueOf(m1.takerBuyVolume(i)));
+                count += m1.tradeCount(i);
+            }
+            klines.append(open).append(',').append(m1.open(first)).append(',').append(hi).append(',').append(lo)
+                    .append(',').append(m1.close(i - 1)).append(',').append(vol.toPlainString()).append(',')
+                    .append(open + h8 - 1).append(',').append(quote.toPlainString()).append(',').append(count)
+                    .append(',').append(taker.toPlainString()).append(",0,0\n");
+        }
+        Path eight = dir.resolve("LINKUSDT-8h-2023-02.csv");
+        Files.writeString(eight, klines);
+        var b = new ImportJob(store).run(List.of(eight), ImportOptions.of(ImportFormat.BINANCE_KLINES, "exchange8h",
+                null), ImportJob.Listener.NONE);
+        assertThat(b.rejectedFiles()).as(b.files().get(0).error()).isZero();
+        CandleSeries derived = store.candles(link, Timeframe.H8);
+        CandleSeries imported = store.candles(new Market("exchange8h", "linkusdt"), Timeframe.H8);
+        assertThat(derived.size()).isEqualTo(28 * 3);
+        assertThat(imported.openTimes()).containsExactly(derived.openTimes());
+        assertThat(imported.opens()).containsExactly(derived.opens());
+        assertThat(imported.highs()).containsExactly(derived.highs());
+        assertThat(imported.lows()).containsExactly(derived.lows());
+        assertThat(imported.closes()).containsExactly(derived.closes());
+        assertThat(imported.tradeCounts()).containsExactly(derived.tradeCounts());
+        for (int k = 0; k < derived.size(); k++) {
+            assertThat(imported.volume(k)).isCloseTo(derived.volume(k), org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(imported.quoteVolume(k)).isCloseTo(derived.quoteVolume(k),
+                    org.assertj.core.api.Assertions.within(1e-4));
+        }
+        // and the 3-day bars of the imported 8h ones equal those of the minutes
+        assertThat(store.candles(new Market("exchange8h", "linkusdt"), Timeframe.D3).closes())
+                .containsExactly(store.candles(link, Timeframe.D3).closes());
     }
 }

@@ -215,6 +215,39 @@ class BarSegmentsTest {
     }
 
     @Test
+    void aStoreOfVersionThreeGetsSixHourEightHourAndThreeDayBarsWhenFirstOpened() throws Exception {
+        Map<String, Object> expected;
+        List<String> names;
+        try (MarketDataStore store = storeWithTradesAndQuotes()) {
+            expected = LegacyStores.everyBar(store);
+            names = seriesNames(store);
+            // three days of trades from Monday 2013-11-25: 3-day bars open on 2013-11-23 and 2013-11-26 (days 16032 and 16035
+            // since the epoch)
+            assertThat(store.candles(BTC, Timeframe.D3).openTimes()).containsExactly(1385164800_000L, 1385424000_000L);
+            assertThat(store.candles(BTC, Timeframe.H6).size()).isEqualTo(12);
+            assertThat(store.candles(BTC, Timeframe.H8).size()).isEqualTo(9);
+        }
+        assertThat(expected).containsKeys(BTC + " candles 6h", BTC + " candles 8h", BTC + " candles 3d",
+                EUR + " quote bars 6h", EUR + " quote bars 3d");
+        // what schema 3 wrote: the same store without those series
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("s/marketdata"), "atlas", "");
+             Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("DELETE FROM bar_segments WHERE timeframe IN ('6h', '8h', '3d')")).isEqualTo(6);
+            st.execute("DELETE FROM series_versions WHERE timeframe IN ('6h', '8h', '3d')");
+            st.execute("UPDATE schema_version SET version = 3");
+        }
+        try (MarketDataStore upgraded = MarketDataStore.open(dir.resolve("s"))) {
+            assertThat(LegacyStores.everyBar(upgraded)).isEqualTo(expected);
+            assertThat(seriesNames(upgraded)).isEqualTo(names);
+            try (Statement st = upgraded.connection().createStatement();
+                 ResultSet rs = st.executeQuery("SELECT version FROM schema_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
     void rowsLeftInTheOldTablesAreMovedWhateverTheVersionSays() throws Exception {
         try (MarketDataStore store = storeWithTradesAndQuotes()) {
             Map<String, Object> expected = LegacyStores.everyBar(store);

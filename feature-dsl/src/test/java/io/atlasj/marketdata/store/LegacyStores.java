@@ -119,6 +119,17 @@ final class LegacyStores {
      * Writes, at {@code legacy}, a store of schema {@code version} holding the same ticks and bars as {@code store} (a
      * current one) as H2 rows (version 1: without its weekly bars); returns {@code legacy}.
      */
+    /**
+     * Whether a store of schema {@code version} held bars of {@code tf}: version 1 had neither weeks nor (as the first
+     * releases) 3m, 30m, 2h and 12h; versions before 4 had no 6h, 8h or 3d.
+     */
+    static boolean had(int version, Timeframe tf) {
+        if (version == 1 && List.of(Timeframe.W1, Timeframe.M3, Timeframe.M30, Timeframe.H2, Timeframe.H12).contains(tf)) {
+            return false;
+        }
+        return version >= 4 || !List.of(Timeframe.H6, Timeframe.H8, Timeframe.D3).contains(tf);
+    }
+
     static Path legacyCopy(MarketDataStore store, Path legacy, int version) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + legacy.resolve("marketdata"), "atlas", "");
              Statement st = c.createStatement()) {
@@ -137,6 +148,9 @@ final class LegacyStores {
             try (Statement q = from.createStatement();
                  ResultSet rs = q.executeQuery("SELECT market, kind, timeframe, version FROM series_versions")) {
                 while (rs.next()) {
+                    if (!rs.getString(3).equals("tick") && !had(version, Timeframe.parse(rs.getString(3)))) {
+                        continue;
+                    }
                     st.execute("INSERT INTO series_versions VALUES (" + rs.getInt(1) + ", '" + rs.getString(2)
                             + "', '" + rs.getString(3) + "', " + rs.getLong(4) + ")");
                 }
@@ -176,7 +190,7 @@ final class LegacyStores {
                     ps.executeBatch();
                 }
                 for (Timeframe tf : Timeframe.values()) {
-                    if (version == 1 && tf == Timeframe.W1) {
+                    if (!had(version, tf)) {
                         continue;
                     }
                     CandleSeries cs = store.candles(m, tf);
