@@ -99,34 +99,11 @@ final class DataCommand {
         String symbol;
 
         @Option(names = "--timeframe", paramLabel = "T", converter = TimeframeConverter.class,
-                description = "Bar length of candle files when the file does not tell: 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w.")
+                description = "Bar length of candle files when the file does not tell: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w.")
         Timeframe timeframe;
 
-        @Option(names = "--columns", paramLabel = "LIST", description = "ohlcv-csv, quotes-csv, trades-csv, parquet and "
-                + "arrow: column meanings in file (schema) order, e.g. time,open,high,low,close,volume (also quote_volume, "
-                + "trades, taker_buy_volume; _ skips), time,bid,ask,bid_size,ask_size or time,price,amount,side,id.")
-        String columns;
-
-        @Option(names = "--delimiter", paramLabel = "C", description = "ohlcv-csv, quotes-csv and trades-csv: the field "
-                + "delimiter, one "
-                + "character or tab, comma, semicolon, pipe, space (default: told from the first line, the most frequent of "
-                + ", ; tab |).")
-        String delimiter;
-
-        @Option(names = "--time-zone", paramLabel = "ZONE", description = "ohlcv-csv, quotes-csv and trades-csv: the "
-                + "zone of times written without an offset, e.g. -05:00 (histdata.com), +02:00 or a region such as "
-                + "Europe/London; default UTC. A local time the clocks skip or repeat is a bad row. A broker's "
-                + "'New York close' server time (UTC+2/+3 on US daylight-saving dates) is no zone: export in UTC.")
-        String timeZone;
-
-        @Option(names = "--time-format", paramLabel = "PATTERN", description = "ohlcv-csv, quotes-csv and trades-csv: "
-                + "the times' pattern when the file's form is not told from it, e.g. 'MM/dd/yyyy HH:mm' or "
-                + "'dd/MM/yyyy HH:mm:ss' (java.time DateTimeFormatter letters).")
-        String timeFormat;
-
-        @Option(names = "--decimal-comma", description = "ohlcv-csv, quotes-csv and trades-csv: numbers are written "
-                + "with a decimal comma (1673,58), as European spreadsheets save them with ';' between fields.")
-        boolean decimalComma;
+        @picocli.CommandLine.Mixin
+        TextImportOptions text;
 
         @Option(names = "--skip-bad-rows", description = "Import the good rows of a file with bad rows and report the bad ones.")
         boolean skipBadRows;
@@ -147,8 +124,7 @@ final class DataCommand {
             List<Path> paths;
             ImportOptions options;
             if (source.bundled) {
-                if (exchange != null || symbol != null || columns != null || timeframe != null || delimiter != null
-                        || timeZone != null || timeFormat != null || decimalComma) {
+                if (exchange != null || symbol != null || timeframe != null || text.any()) {
                     throw new UserException("--bundled takes no --exchange, --symbol, --timeframe, --columns, "
                             + "--delimiter, --time-zone, --time-format or --decimal-comma");
                 }
@@ -156,24 +132,10 @@ final class DataCommand {
                 options = BundledData.options();
             } else {
                 paths = expand(source.files.files);
-                options = new ImportOptions(source.files.format, exchange, symbol, timeframe, false, false, columns);
+                options = text.applyTo(new ImportOptions(source.files.format, exchange, symbol, timeframe, false, false,
+                        null));
             }
             options = options.withSkipBadRows(skipBadRows).withFillGaps(fillGaps);
-            if (delimiter != null) {
-                try {
-                    options = options.withDelimiter(ImportOptions.parseDelimiter(delimiter));
-                } catch (IllegalArgumentException e) {
-                    throw new UserException(e.getMessage());
-                }
-            }
-            if (timeZone != null || timeFormat != null || decimalComma) {
-                try {
-                    options = options.withText(new ImportOptions.Text(timeZone == null ? null : zone(timeZone),
-                            timeFormat, decimalComma));
-                } catch (IllegalArgumentException e) {
-                    throw new UserException(e.getMessage());
-                }
-            }
             if (timeRange != null) {
                 try {
                     options = options.withTimeWindow(io.atlasj.marketdata.imports.TimeWindow.parse(timeRange));
@@ -188,15 +150,6 @@ final class DataCommand {
             }
             report(out, spec.commandLine().getErr(), summary);
             return summary.rejectedFiles() > 0 ? 1 : 0;
-        }
-
-        private static java.time.ZoneId zone(String text) {
-            try {
-                return java.time.ZoneId.of(text.trim());
-            } catch (java.time.DateTimeException e) {
-                throw new UserException("--time-zone '" + text + "' is not a zone: write an offset (-05:00, +02:00) "
-                        + "or a region (Europe/Athens, America/New_York, UTC)");
-            }
         }
 
         private static void report(PrintWriter out, PrintWriter err, ImportJob.Summary s) {

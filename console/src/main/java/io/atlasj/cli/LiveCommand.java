@@ -84,6 +84,9 @@ final class LiveCommand {
         @Option(names = "--timeframe", paramLabel = "T", converter = DataCommand.TimeframeConverter.class,
                 description = "dir feed: bar length of candle files that do not tell.")
         io.atlasj.marketdata.Timeframe timeframe;
+        /** dir feed: how its text files are written, as for 'atlas data import'. */
+        @picocli.CommandLine.Mixin
+        TextImportOptions text;
         @Option(names = "--from", paramLabel = "TIME", description = "First bar to predict (UTC; replay default: the "
                 + "model's first test bar; dir default: the newest stored bar; binance-ws default: the bar forming "
                 + "now). A restarted runner goes on after its "
@@ -138,8 +141,9 @@ final class LiveCommand {
                         throw new UserException("--feed dir needs --dir DIR and --format F (and --exchange, --symbol as "
                                 + "'atlas data import' does for that format)");
                     }
-                    source = new io.atlasj.trainer.live.FeedSpec.Dir(dir, new io.atlasj.marketdata.imports.ImportOptions(
-                            format, exchange, symbol, timeframe, false, false, null));
+                    source = new io.atlasj.trainer.live.FeedSpec.Dir(dir, text.applyTo(
+                            new io.atlasj.marketdata.imports.ImportOptions(format, exchange, symbol, timeframe, false,
+                                    false, null)));
                 }
                 case "binance-ws" -> {
                     if (exchange != null || timeframe != null) {
@@ -150,8 +154,9 @@ final class LiveCommand {
                 }
                 default -> throw new UserException("--feed " + feed + ": give replay, dir or binance-ws");
             }
-            if (!feed.equals("dir") && (dir != null || format != null)) {
-                throw new UserException("--dir and --format go with --feed dir");
+            if (!feed.equals("dir") && (dir != null || format != null || text.any())) {
+                throw new UserException("--dir, --format, --columns, --delimiter, --time-zone, --time-format and "
+                        + "--decimal-comma go with --feed dir");
             }
             if (!feed.equals("binance-ws") && (wsUrl != null || restUrl != null)) {
                 throw new UserException("--ws-url and --rest-url go with --feed binance-ws");

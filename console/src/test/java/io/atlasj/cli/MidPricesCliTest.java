@@ -123,5 +123,7 @@ class MidPricesCliTest {
         assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "dir", "--dir", drop.toString(),
                 "--format", "binance-klines", "--exchange", "coinbase", "--symbol", "btcusd")[1])
                 .contains("binance-klines files hold no quotes").contains("--format lean, parquet, arrow, quotes-csv");
+        assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "replay", "--decimal-comma")[1])
+                .contains("--decimal-comma go with --feed dir");
     }
 }

@@ -20,9 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A {@code prices: mid} model served by a real runner process on the {@code dir} feed: a model trained on the real
  * LEAN Coinbase BTC/USD quote bars of 2017-09-03, a second home holding those quote bars up to an hour before its
- * test period, and the rest of the day's quote bars dropped into the runner's folder in three files (as
- * {@code atlas data export --format csv} writes them, read by {@code quotes-csv}). Every test bar is predicted as
- * the batch build predicted it (a bar is complete once a later bar has data: the day goes on after the test period).
+ * test period, and the rest of the day's quote bars dropped into the runner's folder in three files as a European
+ * spreadsheet saves {@code atlas data export --format csv}'s (';' between fields, decimal commas, Athens local times),
+ * read by {@code quotes-csv} with the runner's {@code --delimiter}, {@code --decimal-comma} and {@code --time-zone}.
+ * Every test bar is predicted as the batch build predicted it (a bar is complete once a later bar has data: the day
+ * goes on after the test period).
  */
 class MidPricesLiveDirIT {
     @TempDir
@@ -67,6 +69,7 @@ class MidPricesLiveDirIT {
                 AtlasCli.class.getName(), "--home", home2.toString(), "live", "start", "--model", model, "--feed",
                 "dir", "--dir", drop.toString(), "--http-port", "0"));
         cmd.addAll(List.of(quotes));
+        cmd.addAll(List.of("--delimiter", ";", "--decimal-comma", "--time-zone", "Europe/Athens"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process p = pb.start();
@@ -87,8 +90,8 @@ class MidPricesLiveDirIT {
             int chunks = 3;
             int per = (after.size() + chunks - 1) / chunks;
             for (int c = 0; c < chunks; c++) {
-                List<String> part = new ArrayList<>(List.of(header));
-                part.addAll(after.subList(c * per, Math.min(after.size(), (c + 1) * per)));
+                List<String> part = new ArrayList<>(List.of(header.replace(',', ';')));
+                after.subList(c * per, Math.min(after.size(), (c + 1) * per)).forEach(r -> part.add(european(r)));
                 Path tmp = drop.resolve("quotes-" + c + ".csv.tmp");
                 Files.write(tmp, part);
                 Files.move(tmp, drop.resolve("quotes-" + c + ".csv"));
@@ -144,5 +147,16 @@ class MidPricesLiveDirIT {
                 assertThat(e.predicted()).as("bar %d", i).isEqualTo(m.test().predicted()[i]);
             }
         }
+    }
+
+    /** A row of the export as a European spreadsheet saves it: ';' between fields, decimal commas, Athens time. */
+    private static String european(String row) {
+        String[] f = row.split(",", -1);
+        f[0] = java.time.LocalDateTime.ofInstant(Instant.parse(f[0]), java.time.ZoneId.of("Europe/Athens"))
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+        for (int i = 1; i < f.length; i++) {
+            f[i] = f[i].replace('.', ',');
+        }
+        return String.join(";", f);
     }
 }

@@ -394,7 +394,7 @@ final class BinanceFeed implements Feed {
 
     /** Imports the spool's files in name order: deleted when imported, moved to {@code rejected/} when refused. */
     private void importSpool() {
-        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, spool, imports, out, f -> {
+        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, spool, imports, out, (f, o) -> {
             try {
                 Files.delete(f);
             } catch (IOException e) {

@@ -63,12 +63,12 @@ interface Feed extends AutoCloseable {
     /**
      * Imports the files waiting in {@code folder}, oldest name first, each through {@link #importFile}; names starting
      * with {@code .} or ending in {@code .tmp} or {@code .part} are still being written and are left alone. Each
-     * imported file is handed to {@code imported} (to move or delete it). Returns the first time from which the
+     * imported file is handed to {@code imported} with its outcome (to move or delete it). Returns the first time from which the
      * imports may have changed stored bars ({@link io.atlasj.marketdata.store.IngestResult#changedBarsFrom}), or
      * {@link Long#MAX_VALUE} when they changed none.
      */
     static long importWaiting(MarketDataStore store, Path folder, ImportOptions options, Consumer<String> out,
-                             Consumer<Path> imported) {
+                             java.util.function.BiConsumer<Path, ImportJob.FileOutcome> imported) {
         List<Path> files;
         try (Stream<Path> s = Files.list(folder)) {
             files = s.filter(Files::isRegularFile).filter(p -> {
@@ -82,7 +82,7 @@ interface Feed extends AutoCloseable {
         for (Path f : files) {
             ImportJob.FileOutcome o = importFile(store, f, options, folder, out);
             if (o != null) {
-                imported.accept(f);
+                imported.accept(f, o);
                 changed = Math.min(changed, io.atlasj.marketdata.store.IngestResult.changedBarsFrom(o.changedFrom()));
             }
         }
@@ -186,6 +186,8 @@ interface Feed extends AutoCloseable {
         private final BarWindow window;
         private final Consumer<String> out;
         private final long start;
+        /** {@link #baseVersion()} after the last import: a file that leaves it unchanged is said to add nothing. */
+        private String baseVersion;
 
         /**
          * @param resumeAfter the journal's last bar of this model, or null: a restarted runner goes on after it, so the
@@ -202,6 +204,7 @@ interface Feed extends AutoCloseable {
             this.folder = folder;
             this.options = options;
             this.out = out;
+            this.baseVersion = baseVersion();
             List<Long> stored = baseBars(store, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
             // a resumed runner goes on after its journal's last bar; a new one from --from, or else from the newest
             // stored bar (which may still be growing), so that only new bars are predicted
@@ -257,13 +260,31 @@ interface Feed extends AutoCloseable {
 
         /** Imports the files waiting in the folder, oldest name first; returns where stored bars may have changed. */
         private long importNewFiles() {
-            return importWaiting(store, folder, options, out, f -> {
+            return importWaiting(store, folder, options, out, (f, o) -> {
                 try {
                     move(f, folder, "imported");
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot move " + f + ": " + e.getMessage(), e);
                 }
+                String now = baseVersion();
+                if (o.inserted() > 0 && now.equals(baseVersion)) {
+                    out.accept("warning: imported " + f.getFileName() + ", but it added nothing to "
+                            + m.featureset().baseMarket() + " " + m.baseTimeframe() + (readsQuotes() ? " quote bars" : " bars")
+                            + ", the series " + m.name() + " is predicted on (it holds another market"
+                            + (readsQuotes() ? ", or trades or candles where the model reads quote midpoints" : "")
+                            + "): no bar of it will be predicted");
+                }
+                baseVersion = now;
             });
+        }
+
+        private boolean readsQuotes() {
+            return m.featureset().prices() != io.atlasj.features.eval.PriceBasis.TRADES;
+        }
+
+        /** The version of the stored series the model's base bars come from: it changes with every import into it. */
+        private String baseVersion() {
+            return store.fingerprint(m.featureset().baseMarket(), m.baseTimeframe(), readsQuotes());
         }
 
         @Override

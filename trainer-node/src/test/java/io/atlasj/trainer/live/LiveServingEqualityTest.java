@@ -401,4 +401,47 @@ class LiveServingEqualityTest {
                     new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune");
         }
     }
+
+    @Test
+    void aDirFeedSaysWhenAFileAddsNothingToTheSeriesTheModelIsPredictedOn() throws Exception {
+        LiveModel m = LiveModel.find(home, "serve/direction/dnn#0");
+        Path store = dir.resolve("dir-feed/marketdata");
+        Files.createDirectories(store);
+        try (var files = Files.walk(home.marketData())) {
+            for (Path f : files.toList()) {
+                Path to = store.resolve(home.marketData().relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        FeatureSetBuilder.Resolved r;
+        try (MarketDataStore s = MarketDataStore.open(store)) {
+            r = new FeatureSetBuilder(SeriesSource.of(s)).resolve(m.featureset());
+        }
+        // trades of another market (a collector given the wrong symbol): imported, and said to feed nothing
+        Path drop = Files.createDirectories(dir.resolve("dir-feed/drop"));
+        List<String> said = new ArrayList<>();
+        var eth = io.atlasj.marketdata.imports.ImportOptions.of(io.atlasj.marketdata.imports.ImportFormat.BITSTAMP_TRADES,
+                "bitstamp", "eth_usd");
+        try (Feed feed = new Feed.Dir(store, m, r, LiveRunner.lead(r), null, null, drop, eth, said::add)) {
+            Files.writeString(drop.resolve("a.csv"), "1385942400,30,1\n1385942460,31,2\n");
+            assertThat(feed.next(Long.MIN_VALUE)).isEmpty();
+        }
+        assertThat(drop.resolve("imported/a.csv")).exists();
+        assertThat(said).singleElement().asString().contains("warning: imported a.csv, but it added nothing to "
+                + "bitstamp:btc_usd 5m bars, the series serve/direction/dnn#0 is predicted on");
+        // the model's own market: no warning
+        said.clear();
+        var btc = io.atlasj.marketdata.imports.ImportOptions.of(io.atlasj.marketdata.imports.ImportFormat.BITSTAMP_TRADES,
+                "bitstamp", "btc_usd");
+        try (Feed feed = new Feed.Dir(store, m, r, LiveRunner.lead(r), null, null, drop, btc, said::add)) {
+            Files.writeString(drop.resolve("b.csv"), "1385942400,1000,1\n1385942760,1001,2\n");
+            feed.next(Long.MIN_VALUE);
+        }
+        assertThat(drop.resolve("imported/b.csv")).exists();
+        assertThat(said).isEmpty();
+    }
 }
