@@ -59,6 +59,10 @@ write("yahoo.csv", "Date,Open,High,Low,Close,Adj Close,Volume\n"
 # MetaTrader 4 history export: date and time columns, no header, the broker's server time (EET, UTC+2 in March)
 write("metatrader4.csv", "".join(f"{local(t, 2):%Y.%m.%d},{local(t, 2):%H:%M},{o},{h},{l},{c},{v}\n"
                                  for t, o, h, l, c, v in rows))
+# a forex broker's MetaTrader 4 server on New York close time: New York plus seven hours, UTC+3 on 2023-03-13 (the US
+# changed on 12 March, Europe only on 26 March, so Europe/Athens would put every bar an hour off)
+write("metatrader4-ny-close.csv", "".join(f"{local(t, 3):%Y.%m.%d},{local(t, 3):%H:%M},{o},{h},{l},{c},{v}\n"
+                                          for t, o, h, l, c, v in rows))
 write("metatrader5.tsv", "<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n"
       + "".join(f"{utc(t):%Y.%m.%d}\t{utc(t):%H:%M:%S}\t{o}\t{h}\t{l}\t{c}\t{int(v) + 7}\t{v}\t2\n"
                 for t, o, h, l, c, v in rows))

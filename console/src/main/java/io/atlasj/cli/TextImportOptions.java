@@ -23,8 +23,9 @@ final class TextImportOptions {
 
     @Option(names = "--time-zone", paramLabel = "ZONE", description = "ohlcv-csv, quotes-csv and trades-csv: the "
             + "zone of times written without an offset, e.g. -05:00 (histdata.com), +02:00 or a region such as "
-            + "Europe/London; default UTC. A local time the clocks skip or repeat is a bad row. A broker's "
-            + "'New York close' server time (UTC+2/+3 on US daylight-saving dates) is no zone: export in UTC.")
+            + "Europe/London; default UTC; new-york-close for a forex broker's MetaTrader server time (New York plus "
+            + "seven hours: UTC+2, UTC+3 from the US spring change to the US autumn one). A local time the clocks "
+            + "skip or repeat is a bad row.")
     String timeZone;
 
     @Option(names = "--time-format", paramLabel = "PATTERN", description = "ohlcv-csv, quotes-csv and trades-csv: "
@@ -51,21 +52,13 @@ final class TextImportOptions {
                 options = options.withDelimiter(ImportOptions.parseDelimiter(delimiter));
             }
             if (timeZone != null || timeFormat != null || decimalComma) {
-                options = options.withText(new ImportOptions.Text(timeZone == null ? null : zone(timeZone),
+                options = options.withText(new ImportOptions.Text(timeZone == null ? null
+                        : io.atlasj.marketdata.imports.Zones.of(timeZone),
                         timeFormat, decimalComma));
             }
             return options;
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
-        }
-    }
-
-    private static java.time.ZoneId zone(String text) {
-        try {
-            return java.time.ZoneId.of(text.trim());
-        } catch (java.time.DateTimeException e) {
-            throw new UserException("--time-zone '" + text + "' is not a zone: write an offset (-05:00, +02:00) "
-                    + "or a region (Europe/Athens, America/New_York, UTC)");
         }
     }
 }

@@ -122,6 +122,9 @@ class ImportCorpusTest {
                 List<Bar> noVolume = reference.stream()
                         .map(b -> new Bar(b.time, b.open, b.high, b.low, b.close, Double.NaN)).toList();
                 sameAs(m5, noVolume);
+            } else if (stored.equals("shifted-one-hour")) {
+                sameAs(m5, reference.stream().map(b -> new Bar(b.time + 3_600_000L, b.open, b.high, b.low, b.close,
+                        b.volume)).toList());
             } else if (stored.equals("reference")) {
                 sameAs(m5, reference);
                 hourly(store.candles(markets.get(0), Timeframe.H1), reference);
