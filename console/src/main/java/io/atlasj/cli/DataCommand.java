@@ -99,7 +99,8 @@ final class DataCommand {
         String symbol;
 
         @Option(names = "--timeframe", paramLabel = "T", converter = TimeframeConverter.class,
-                description = "Bar length of candle files when the file does not tell: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w.")
+                description = "Bar length of candle files when the file does not tell: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w, "
+                        + "or another multiple of s, m, h, d or w aligned to UTC days (10m, 90m, 2d).")
         Timeframe timeframe;
 
         @picocli.CommandLine.Mixin
@@ -307,7 +308,8 @@ final class DataCommand {
         @Option(names = "--symbol", required = true, paramLabel = "S")
         String symbol;
         @Option(names = "--timeframe", required = true, paramLabel = "T", converter = TimeframeConverter.class,
-                description = "1s 1m 5m 15m 1h 4h 1d")
+                description = "1s 1m 5m 15m 1h 4h 1d, or any other multiple of s, m, h, d or w aligned to UTC days "
+                        + "(10m, 90m, 2d: resampled from the stored bars)")
         Timeframe timeframe;
         @Option(names = "--from", paramLabel = "TIME", description = "First open time (UTC), inclusive.")
         String from;
@@ -338,7 +340,7 @@ final class DataCommand {
                     throw new UserException("no data for " + market + "; stored markets: " + store.markets()
                             + " (see 'atlas data list')");
                 }
-                CandleSeries c = store.candles(market, timeframe, f, t);
+                CandleSeries c = io.atlasj.features.eval.SeriesSource.of(store).candles(market, timeframe, f, t);
                 int n = limit == null ? c.size() : Math.min(limit, c.size());
                 List<String> header = List.of("open_time", "open", "high", "low", "close", "volume", "quote_volume",
                         "trades", "taker_buy_volume", "source");

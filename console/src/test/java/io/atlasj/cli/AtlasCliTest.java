@@ -71,7 +71,7 @@ class AtlasCliTest {
         Result badFormat = atlas("data", "import", "--format", "bitstamp-trade", "x.csv");
         assertThat(badFormat.code()).isEqualTo(2);
         assertThat(badFormat.err()).contains("did you mean 'bitstamp-trades'");
-        assertThat(atlas("data", "candles", "--exchange", "a", "--symbol", "b", "--timeframe", "2m").code()).isEqualTo(2);
+        assertThat(atlas("data", "candles", "--exchange", "a", "--symbol", "b", "--timeframe", "7m").code()).isEqualTo(2);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.QuoteCandleSeries;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.marketdata.resample.Unkept;
 import java.util.List;
 
 /** Where evaluation reads bars from: the market-data store, or anything else that serves columns. */
@@ -97,7 +98,7 @@ public interface SeriesSource {
     }
 
     /**
-     * The store's series. Reads take turns (the store has one database connection and rebuilds a series' column file
+     * The store's series (a timeframe it does not keep resampled from one it does, see {@link Unkept}). Reads take turns (the store has one database connection and rebuilds a series' column file
      * on first read), so builds on several threads can share one source: a read is a small part of a build.
      */
     static SeriesSource of(MarketDataStore store) {
@@ -105,14 +106,16 @@ public interface SeriesSource {
             @Override
             public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
                 synchronized (store) {
-                    return store.candles(market, tf, from, to);
+                    return tf.kept() ? store.candles(market, tf, from, to) : Unkept.candles(market, tf, from, to,
+                            store::candles, t -> store.holds(market, t, false));
                 }
             }
 
             @Override
             public QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
                 synchronized (store) {
-                    return store.quoteCandles(market, tf, from, to);
+                    return tf.kept() ? store.quoteCandles(market, tf, from, to) : Unkept.quoteBars(market, tf, from,
+                            to, store::quoteCandles, t -> store.holds(market, t, true));
                 }
             }
 
@@ -126,7 +129,8 @@ public interface SeriesSource {
             @Override
             public String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
                 synchronized (store) {
-                    return store.fingerprint(market, tf, quoteBars);
+                    return tf.kept() ? store.fingerprint(market, tf, quoteBars) : Unkept.fingerprint(tf,
+                            t -> store.holds(market, t, quoteBars), t -> store.fingerprint(market, t, quoteBars));
                 }
             }
         };

@@ -22,12 +22,22 @@ public final class LakeSource implements SeriesSource {
 
     @Override
     public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
-        return lake.candles(market, tf, from, to);
+        return tf.kept() ? lake.candles(market, tf, from, to)
+                : io.atlasj.marketdata.resample.Unkept.candles(market, tf, from, to, lake::candles, t -> holds(market, t, false));
     }
 
     @Override
     public QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
-        return lake.quoteBars(market, tf, from, to);
+        return tf.kept() ? lake.quoteBars(market, tf, from, to)
+                : io.atlasj.marketdata.resample.Unkept.quoteBars(market, tf, from, to, lake::quoteBars, t -> holds(market, t, true));
+    }
+
+    private boolean holds(Market market, Timeframe tf, boolean quoteBars) {
+        return lake.fingerprint(key(market, tf, quoteBars)).isPresent();
+    }
+
+    private static Lake.SeriesKey key(Market market, Timeframe tf, boolean quoteBars) {
+        return new Lake.SeriesKey(quoteBars ? Lake.Kind.QUOTE_BARS : Lake.Kind.CANDLES, market, tf);
     }
 
     @Override
@@ -37,8 +47,9 @@ public final class LakeSource implements SeriesSource {
 
     @Override
     public String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
-        return lake.fingerprint(new Lake.SeriesKey(quoteBars ? Lake.Kind.QUOTE_BARS : Lake.Kind.CANDLES, market, tf))
-                .orElse(null);
+        return tf.kept() ? lake.fingerprint(key(market, tf, quoteBars)).orElse(null)
+                : io.atlasj.marketdata.resample.Unkept.fingerprint(tf, t -> holds(market, t, quoteBars),
+                        t -> lake.fingerprint(key(market, t, quoteBars)).orElse(null));
     }
 
     @Override

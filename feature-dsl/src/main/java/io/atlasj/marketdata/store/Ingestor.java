@@ -9,6 +9,7 @@ import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.TradeSeries;
 import io.atlasj.marketdata.imports.ParsedFile;
 import io.atlasj.marketdata.resample.Resampler;
+import io.atlasj.marketdata.resample.Unkept;
 import io.atlasj.marketdata.store.BarSegments.Kind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -268,7 +269,10 @@ public final class Ingestor {
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(Math.min(from, tf.floor(min)));
         Bars days = segments.read(id, Kind.CANDLES, tf, from, to);
-        CandleSeries storedDays = days.candles(cs.market(), tf);
+        // a timeframe stores do not keep holds only its imported bars: the coarser ones come from those bars together
+        // with the finer data resampled to it, as a read of it sees them
+        CandleSeries storedDays = tf.kept() ? days.candles(cs.market(), tf) : Unkept.candles(cs.market(), tf, from, to,
+                store::candles, t -> store.holds(cs.market(), t, false));
         if (fillGaps) {
             Bars fill = Bars.of(Resampler.fillGaps(storedDays));
             c.filled += fill.size();
@@ -383,7 +387,8 @@ public final class Ingestor {
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(Math.min(from, tf.floor(min)));
-        QuoteCandleSeries storedDays = store.quoteCandles(q.market(), tf, from, to);
+        QuoteCandleSeries storedDays = tf.kept() ? store.quoteCandles(q.market(), tf, from, to)
+                : Unkept.quoteBars(q.market(), tf, from, to, store::quoteCandles, t -> store.holds(q.market(), t, true));
         for (Timeframe coarser : Timeframe.values()) {
             if (tf.divides(coarser) && coarser.withinDay()) {
                 replaceDerivedQuoteCandles(id, coarser, from, to, Resampler.quoteCandles(storedDays, coarser), c);
@@ -409,7 +414,7 @@ public final class Ingestor {
         for (SeriesSummary s : store.summaries()) {
             if (s.timeframe() != null && s.rows() > s.filled()) {
                 series.computeIfAbsent(s.market(), m -> new EnumMap<>(SeriesSummary.Kind.class))
-                        .computeIfAbsent(s.kind(), k -> new EnumMap<>(Timeframe.class)).put(s.timeframe(), s);
+                        .computeIfAbsent(s.kind(), k -> new java.util.TreeMap<>()).put(s.timeframe(), s);
             }
         }
         for (var byMarket : series.entrySet()) {
@@ -421,7 +426,7 @@ public final class Ingestor {
                 for (Timeframe tf : Timeframe.values()) {
                     Timeframe source = null;
                     for (Timeframe t : stored.keySet()) {
-                        if (t.divides(tf) && (source == null || t.millis() > source.millis())) {
+                        if (t.kept() && t.divides(tf) && (source == null || t.millis() > source.millis())) {
                             source = t;
                         }
                     }

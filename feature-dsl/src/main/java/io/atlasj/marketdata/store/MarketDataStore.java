@@ -317,6 +317,16 @@ public final class MarketDataStore implements AutoCloseable {
         }
     }
 
+    /** Whether a candle (or quote-bar) series of {@code market} and {@code tf} has ever been written. */
+    public boolean holds(Market market, Timeframe tf, boolean quoteBars) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            return id.isPresent() && seriesVersion(id.get(), quoteBars ? "quote_candles" : "candles", tf) > 0;
+        } catch (SQLException e) {
+            throw new StoreException("reading the version of " + market + " " + tf + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The current version of a series (0 when it has never been written). */
     long seriesVersion(int marketId, String kind, Timeframe tf) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(

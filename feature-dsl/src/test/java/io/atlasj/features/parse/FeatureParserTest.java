@@ -68,8 +68,8 @@ class FeatureParserTest {
                 .hasMessageContaining("whole number");
         assertThatThrownBy(() -> FeatureParser.parseFeature("Close().lag(1"))
                 .hasMessageContaining("')' is missing");
-        assertThatThrownBy(() -> FeatureParser.parseFeature("Close().timeframe(\"2m\")"))
-                .hasMessageContaining("unknown timeframe '2m'");
+        assertThatThrownBy(() -> FeatureParser.parseFeature("Close().timeframe(\"7m\")"))
+                .hasMessageContaining("timeframe '7m': a length under a day must divide a day");
         assertThatThrownBy(() -> FeatureParser.parseFeature("Close() Open()"))
                 .hasMessageContaining("at character 9");
         assertThatThrownBy(() -> FeatureParser.parseFeature("LogReturns().window(3)"))

@@ -78,7 +78,7 @@ class FeatureSetYamlTest {
     void everyMistakeOfAFileIsReportedWithLineAndColumn() {
         String yaml = """
                 name: broken
-                base: {market: "bitstamp:btc_usd", timeframe: 2m}
+                base: {market: "bitstamp:btc_usd", timeframe: 7m}
                 featurs: []
                 features:
                   - LogReturns()
@@ -93,7 +93,7 @@ class FeatureSetYamlTest {
                     assertThat(e.problems()).hasSize(6);
                     assertThat(e.getMessage())
                             .contains("broken.yaml:2:")
-                            .contains("base.timeframe: unknown timeframe '2m'")
+                            .contains("base.timeframe: timeframe '7m': a length under a day must divide a day")
                             .contains("broken.yaml:3:1: featurs: unknown field; did you mean 'features'?")
                             .contains("broken.yaml:6:5: features[1]: unknown feature 'LogRetrns'; did you mean 'LogReturns'?")
                             .contains("broken.yaml:7:5: features[2]: this is a label")

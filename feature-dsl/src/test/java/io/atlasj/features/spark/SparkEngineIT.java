@@ -132,6 +132,15 @@ class SparkEngineIT {
     }
 
     @Test
+    void aSetOnTimeframesNoStoreKeepsEqualsTheLocalBuild() {
+        // 10m and 45m are resampled from the lake's 5m and 15m bars in the tasks as from the store's locally
+        FeatureLabelSet ten = FeatureLabelSet.builder("ten").base(BITSTAMP.toString(), "10m")
+                .features(LogReturns(), RSI(14), Close().timeframe("45m").zscore(6), Volume().timeframe("2d"))
+                .labels(LogReturns().lookforward(1)).build();
+        assertEnginesAgree(List.of(ten));
+    }
+
+    @Test
     void tradeFlowKindsOnBinanceSecondBarsEqualTheLocalBuild() {
         Market binance = new Market("binance", "btcusdt");
         new ImportJob(store).run(List.of(TestData.fixture("binance-ws/btcusdt_20240808_trades.gz")),

@@ -44,16 +44,19 @@ final class BarWindow implements SeriesSource {
      * about a week of bars per import (from the Monday the caller passes), not the months since it started.
      */
     void reload(MarketDataStore store, long to, long changedFrom) {
-        long since = Math.max(from, changedFrom);
+        SeriesSource source = SeriesSource.of(store); // a timeframe the store does not keep is resampled as built
         for (FeatureSetBuilder.Need n : resolved.needs()) {
             String k = key(n.market(), n.timeframe());
+            // from the open of the bar the change falls in: a three-day bar or a 90-minute one may open before it
+            long since = Math.max(from, Math.abs(changedFrom) > (1L << 60) ? changedFrom
+                    : n.timeframe().floor(changedFrom));
             if (n.quotes()) {
                 QuoteCandleSeries held = quotes.get(k);
-                QuoteCandleSeries fresh = store.quoteCandles(n.market(), n.timeframe(), since, to);
+                QuoteCandleSeries fresh = source.quoteBars(n.market(), n.timeframe(), since, to);
                 quotes.put(k, held == null ? fresh : QuoteCandleSeries.concat(held.between(from, since), fresh));
             } else {
                 CandleSeries held = candles.get(k);
-                CandleSeries fresh = store.candles(n.market(), n.timeframe(), since, to);
+                CandleSeries fresh = source.candles(n.market(), n.timeframe(), since, to);
                 candles.put(k, held == null ? fresh : CandleSeries.concat(held.between(from, since), fresh));
             }
         }

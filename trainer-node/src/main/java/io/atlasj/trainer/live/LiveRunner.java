@@ -119,6 +119,11 @@ public final class LiveRunner {
         try (io.atlasj.trainer.model.Predictor p = m.predictor()) {
             history = lead + (p.window() - 1) * baseMs;
         }
+        if (o.feed() instanceof FeedSpec.BinanceWs && !m.baseTimeframe().kept()) {
+            throw new IllegalArgumentException(m.name() + ": its bars are " + m.baseTimeframe() + ", a length Binance "
+                    + "has no klines of (it has " + Timeframe.labels() + " and 1M); serve it with --feed dir, whose "
+                    + "finer bars are resampled to " + m.baseTimeframe() + " as the batch build did");
+        }
         if (o.feed() instanceof FeedSpec.BinanceWs
                 && m.featureset().prices() != io.atlasj.features.eval.PriceBasis.TRADES) {
             throw new IllegalArgumentException(m.name() + ": its featureset's candles are quote-bar midpoints (prices: "

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A live runner's window after a feed's import reads again only what the import may have changed (from the Monday of
- * the first day it touched), and then holds exactly what a window read whole from the store holds: the bundled
- * Bitstamp trades imported in two files, the second starting mid-day.
+ * the first day it touched, and for each timeframe from the open of the bar that time falls in), and then holds
+ * exactly what a window read whole from the store holds: the bundled Bitstamp trades imported in two files, the
+ * second starting mid-day, read at kept timeframes and at 90 minutes, which the store resamples.
  */
 class BarWindowTest {
     @TempDir
@@ -43,13 +44,15 @@ class BarWindowTest {
         Path second = Files.write(dir.resolve("after.csv"), after);
         Market btc = new Market("bitstamp", "btc_usd");
         FeatureLabelSet set = FeatureLabelSet.builder("live").base("bitstamp:btc_usd", "5m")
-                .features(LogReturns(), RSI(14), Close().oneHour().zscore(4), Close().oneWeek()).build();
+                .features(LogReturns(), RSI(14), Close().oneHour().zscore(4), Close().oneWeek(),
+                        Close().timeframe("90m"), Close().timeframe("3d")).build();
         try (MarketDataStore store = MarketDataStore.open(dir.resolve("store"))) {
             new ImportJob(store).run(List.of(first), BundledData.options(), ImportJob.Listener.NONE);
             FeatureSetBuilder.Resolved r = new FeatureSetBuilder(SeriesSource.of(store)).resolve(set);
             long from = Instant.parse("2013-11-25T00:00:00Z").toEpochMilli();
             BarWindow held = new BarWindow(SeriesSource.of(store), r, from, Long.MAX_VALUE / 4);
-            BarWindow stale = new BarWindow(SeriesSource.of(store), r, from, Long.MAX_VALUE / 4);
+            BarWindow fromTheDay = new BarWindow(SeriesSource.of(store), r, from, Long.MAX_VALUE / 4);
+            BarWindow fromTheMinute = new BarWindow(SeriesSource.of(store), r, from, Long.MAX_VALUE / 4);
             ImportJob.FileOutcome o = new ImportJob(store).run(List.of(second), BundledData.options(),
                     ImportJob.Listener.NONE).files().get(0);
             assertThat(o.rejected()).as(o.error()).isFalse();
@@ -58,24 +61,26 @@ class BarWindowTest {
             long since = IngestResult.changedBarsFrom(o.changedFrom());
             assertThat(since).isEqualTo(Instant.parse("2013-11-25T00:00:00Z").toEpochMilli());
             held.reload(store, Long.MAX_VALUE / 4, since);
-            // what only the second day's bars were read again from: the 5m and 1h bars of the days before stay held
-            stale.reload(store, Long.MAX_VALUE / 4, o.changedFrom());
+            // from the changed day, or the first changed minute: each timeframe is read again from the open of the bar
+            // that time falls in (the week's Monday, the hour, the 90 minutes), never keeping a bar's stale head
+            fromTheDay.reload(store, Long.MAX_VALUE / 4, o.changedFrom());
+            fromTheMinute.reload(store, Long.MAX_VALUE / 4, cut * 1000);
             BarWindow whole = new BarWindow(SeriesSource.of(store), r, from, Long.MAX_VALUE / 4);
-            for (BarWindow w : List.of(held, stale, whole)) {
+            for (BarWindow w : List.of(held, fromTheDay, fromTheMinute, whole)) {
                 w.advanceTo(Long.MAX_VALUE / 8);
             }
-            for (Timeframe tf : List.of(Timeframe.M5, Timeframe.H1, Timeframe.W1)) {
-                CandleSeries want = whole.candles(btc, tf, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-                CandleSeries got = held.candles(btc, tf, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-                assertThat(want.size()).as(tf.label()).isPositive();
-                assertThat(got.openTimes()).as(tf.label()).isEqualTo(want.openTimes());
-                assertThat(got.closes()).as(tf.label()).isEqualTo(want.closes());
-                assertThat(got.volumes()).as(tf.label()).isEqualTo(want.volumes());
-                assertThat(got.tradeCounts()).as(tf.label()).isEqualTo(want.tradeCounts());
+            for (BarWindow w : List.of(held, fromTheDay, fromTheMinute)) {
+                for (Timeframe tf : List.of(Timeframe.M5, Timeframe.H1, Timeframe.parse("90m"), Timeframe.D3,
+                        Timeframe.W1)) {
+                    CandleSeries want = whole.candles(btc, tf, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+                    CandleSeries got = w.candles(btc, tf, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+                    assertThat(want.size()).as(tf.label()).isPositive();
+                    assertThat(got.openTimes()).as(tf.label()).isEqualTo(want.openTimes());
+                    assertThat(got.closes()).as(tf.label()).isEqualTo(want.closes());
+                    assertThat(got.volumes()).as(tf.label()).isEqualTo(want.volumes());
+                    assertThat(got.tradeCounts()).as(tf.label()).isEqualTo(want.tradeCounts());
+                }
             }
-            // refreshing from the changed day only would have kept the week's first, partial bar: the Monday matters
-            assertThat(stale.candles(btc, Timeframe.W1, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4).closes())
-                    .isNotEqualTo(whole.candles(btc, Timeframe.W1, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4).closes());
         }
     }
 }
