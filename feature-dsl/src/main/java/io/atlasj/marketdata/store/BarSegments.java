@@ -115,7 +115,7 @@ final class BarSegments {
 
     static void createTable(Statement st) throws SQLException {
         st.execute("CREATE TABLE IF NOT EXISTS bar_segments(market INT NOT NULL, kind VARCHAR(16) NOT NULL, "
-                + "timeframe VARCHAR(4) NOT NULL, period BIGINT NOT NULL, file VARCHAR(255) NOT NULL, rows INT NOT NULL, "
+                + "timeframe VARCHAR(" + MarketDataStore.TIMEFRAME_CHARS + ") NOT NULL, period BIGINT NOT NULL, file VARCHAR(255) NOT NULL, rows INT NOT NULL, "
                 + "first_time BIGINT NOT NULL, last_time BIGINT NOT NULL, zero_volume INT NOT NULL, "
                 + "filled INT NOT NULL, crc BIGINT NOT NULL, PRIMARY KEY(market, kind, timeframe, period))");
     }

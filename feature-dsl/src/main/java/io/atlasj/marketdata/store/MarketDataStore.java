@@ -136,7 +136,8 @@ public final class MarketDataStore implements AutoCloseable {
                         + "format VARCHAR(32) NOT NULL, imported_at BIGINT NOT NULL, rows_read BIGINT NOT NULL, "
                         + "inserted BIGINT NOT NULL, present BIGINT NOT NULL, bad_rows BIGINT NOT NULL)");
                 st.execute("CREATE TABLE series_versions(market INT NOT NULL, kind VARCHAR(16) NOT NULL, "
-                        + "timeframe VARCHAR(4) NOT NULL, version BIGINT NOT NULL, PRIMARY KEY(market, kind, timeframe))");
+                        + "timeframe VARCHAR(" + TIMEFRAME_CHARS + ") NOT NULL, version BIGINT NOT NULL, "
+                        + "PRIMARY KEY(market, kind, timeframe))");
                 st.execute("CREATE SEQUENCE series_version_seq");
                 st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ", "
                         + new java.security.SecureRandom().nextLong() + ")");
@@ -174,8 +175,23 @@ public final class MarketDataStore implements AutoCloseable {
             for (String old : new String[] {"candles", "quote_candles", "trades", "quotes"}) {
                 st.execute("DROP TABLE IF EXISTS " + old);
             }
+            // labels of timeframes beyond the kept ones can be longer than the 4 characters older stores allowed
+            // (3456s is one twenty-fifth of a day); H2 commits around DDL, and nothing is pending here
+            for (String table : new String[] {"BAR_SEGMENTS", "SERIES_VERSIONS"}) {
+                try (ResultSet rs = st.executeQuery("SELECT CHARACTER_MAXIMUM_LENGTH FROM INFORMATION_SCHEMA.COLUMNS "
+                        + "WHERE TABLE_NAME='" + table + "' AND COLUMN_NAME='TIMEFRAME'")) {
+                    if (!rs.next() || rs.getLong(1) >= TIMEFRAME_CHARS) {
+                        continue;
+                    }
+                }
+                st.execute("ALTER TABLE " + table + " ALTER COLUMN timeframe SET DATA TYPE VARCHAR(" + TIMEFRAME_CHARS
+                        + ")");
+            }
         }
     }
+
+    /** The longest timeframe label a store takes (from {@code 1s} to {@code 3456s} and {@code 52w}). */
+    static final int TIMEFRAME_CHARS = 8;
 
     private static void deleteTree(Path dir) {
         if (!java.nio.file.Files.isDirectory(dir)) {

@@ -235,6 +235,9 @@ class BarSegmentsTest {
             assertThat(st.executeUpdate("DELETE FROM bar_segments WHERE timeframe IN ('6h', '8h', '3d')")).isEqualTo(6);
             st.execute("DELETE FROM series_versions WHERE timeframe IN ('6h', '8h', '3d')");
             st.execute("UPDATE schema_version SET version = 3");
+            // schema 3's four-character timeframe labels
+            st.execute("ALTER TABLE bar_segments ALTER COLUMN timeframe SET DATA TYPE VARCHAR(4)");
+            st.execute("ALTER TABLE series_versions ALTER COLUMN timeframe SET DATA TYPE VARCHAR(4)");
         }
         try (MarketDataStore upgraded = MarketDataStore.open(dir.resolve("s"))) {
             assertThat(LegacyStores.everyBar(upgraded)).isEqualTo(expected);
@@ -244,6 +247,15 @@ class BarSegmentsTest {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(4);
             }
+            // and it takes bars of a timeframe whose label is longer than schema 3 allowed (a 25th of a day)
+            Timeframe odd = Timeframe.parse("3456s");
+            importFile(upgraded, "odd.csv", "time,open,high,low,close,volume\n2024-03-01T00:00:00Z,1,2,0.5,1.5,10\n"
+                    + "2024-03-01T00:57:36Z,1.5,2,1,1.2,5\n", ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "odd")
+                    .withTimeframe(odd));
+            assertThat(upgraded.candles(new Market("x", "odd"), odd).closes()).containsExactly(1.5, 1.2);
+        }
+        try (MarketDataStore again = MarketDataStore.open(dir.resolve("s"))) {
+            assertThat(again.candles(new Market("x", "odd"), Timeframe.parse("3456s")).size()).isEqualTo(2);
         }
     }
 
