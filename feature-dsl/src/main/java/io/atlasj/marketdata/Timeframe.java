@@ -20,11 +20,12 @@ import java.util.stream.Collectors;
  * open on Monday 00:00 UTC, as ISO 8601 weeks and exchanges' weekly klines do (the epoch was a Thursday, so weeks are
  * counted from {@link #origin()}, Monday 1970-01-05).
  *
- * <p>The {@linkplain #kept() kept} timeframes, {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w} (every kline
- * length of Binance and Coinbase but the month), are stored: an import derives each of them that its bars divide, and
- * a store written before one was added derives it when first opened. Any other length is read by resampling the
- * coarsest kept timeframe that divides it (bars imported at that length itself win), so it needs no storage and no
- * upgrade. One instance per length: timeframes compare with {@code ==} as well as {@code equals}.
+ * <p>The {@linkplain #kept() kept} timeframes, {@code 1s 1m 3m 5m 15m 30m 1h 2h 4h 12h 1d 1w}, are stored: an import
+ * derives each of them that its bars divide, and a store written before one was added derives it when first opened.
+ * Any other length, the exchanges' {@code 6h 8h 3d} among them, is read by resampling the coarsest kept timeframe
+ * that divides it (bars imported at that length itself win), so it costs no storage, no import time and no upgrade:
+ * reading 6-hour bars resamples the 2-hour ones, three-day bars the daily ones. One instance per length: timeframes
+ * compare with {@code ==} as well as {@code equals}.
  */
 public final class Timeframe implements Comparable<Timeframe>, Serializable {
     @Serial
@@ -50,13 +51,15 @@ public final class Timeframe implements Comparable<Timeframe>, Serializable {
     public static final Timeframe H1 = kept(HOUR);
     public static final Timeframe H2 = kept(2 * HOUR);
     public static final Timeframe H4 = kept(4 * HOUR);
-    public static final Timeframe H6 = kept(6 * HOUR);
-    public static final Timeframe H8 = kept(8 * HOUR);
+    public static final Timeframe H6 = unkept(6 * HOUR);
+    public static final Timeframe H8 = unkept(8 * HOUR);
     public static final Timeframe H12 = kept(12 * HOUR);
     public static final Timeframe D1 = kept(DAY);
-    public static final Timeframe D3 = kept(3 * DAY);
+    public static final Timeframe D3 = unkept(3 * DAY);
     public static final Timeframe W1 = kept(WEEK);
-    private static final Timeframe[] KEPT = {S1, M1, M3, M5, M15, M30, H1, H2, H4, H6, H8, H12, D1, D3, W1};
+    private static final Timeframe[] KEPT = {S1, M1, M3, M5, M15, M30, H1, H2, H4, H12, D1, W1};
+    /** Every kline length of Binance and Coinbase but the month: what a file's bar spacing may be read as. */
+    private static final Timeframe[] EXCHANGE = {S1, M1, M3, M5, M15, M30, H1, H2, H4, H6, H8, H12, D1, D3, W1};
 
     private final String label;
     private final long millis;
@@ -72,6 +75,12 @@ public final class Timeframe implements Comparable<Timeframe>, Serializable {
 
     private static Timeframe kept(long millis) {
         Timeframe tf = new Timeframe(millis, true);
+        BY_MILLIS.put(millis, tf);
+        return tf;
+    }
+
+    private static Timeframe unkept(long millis) {
+        Timeframe tf = new Timeframe(millis, false);
         BY_MILLIS.put(millis, tf);
         return tf;
     }
@@ -141,7 +150,7 @@ public final class Timeframe implements Comparable<Timeframe>, Serializable {
         return millis <= DAY;
     }
 
-    /** The kept timeframes, shortest first: those a store holds bars of. */
+    /** The kept timeframes, shortest first: those a store holds bars of (not 6h, 8h or 3d: see the class comment). */
     public static Timeframe[] values() {
         return KEPT.clone();
     }
@@ -208,14 +217,17 @@ public final class Timeframe implements Comparable<Timeframe>, Serializable {
         return BY_MILLIS.computeIfAbsent(millis, ms -> new Timeframe(ms, false));
     }
 
-    /** The kept timeframe whose length is exactly {@code millis}, if any (what a file's bar spacing may be read as). */
+    /**
+     * The exchange timeframe ({@link #labels()}) whose length is exactly {@code millis}, if any: what a file's bar
+     * spacing may be read as (a 10-minute file needs {@code --timeframe 10m}).
+     */
     public static Optional<Timeframe> ofMillis(long millis) {
-        return Arrays.stream(KEPT).filter(tf -> tf.millis == millis).findFirst();
+        return Arrays.stream(EXCHANGE).filter(tf -> tf.millis == millis).findFirst();
     }
 
-    /** The kept timeframes' labels, shortest first. */
+    /** The labels of every kline length of Binance and Coinbase but the month, shortest first. */
     public static String labels() {
-        return Arrays.stream(KEPT).map(Timeframe::label).collect(Collectors.joining(" "));
+        return Arrays.stream(EXCHANGE).map(Timeframe::label).collect(Collectors.joining(" "));
     }
 
     @Override

@@ -80,7 +80,8 @@ public final class Zones {
         }).toList();
         ZoneOffset first = transitions.isEmpty() ? shifted(ny.getStandardOffset(java.time.Instant.EPOCH))
                 : transitions.get(0).getOffsetBefore();
-        return ZoneRules.of(first, first, List.of(), transitions, rules);
+        // the standard offset is UTC+2 throughout (New York's EST, shifted), so that summer time reads as daylight saving
+        return ZoneRules.of(shifted(ZoneOffset.ofHours(-5)), first, List.of(), transitions, rules);
     }
 
     private static final class NewYorkClose extends ZoneRulesProvider {

@@ -38,17 +38,17 @@ public final class Unkept {
     public static String fingerprint(Timeframe tf, Predicate<Timeframe> held,
                                      java.util.function.Function<Timeframe, String> fingerprint) {
         Timeframe src = source(tf, held);
-        String own = held.test(tf) ? fingerprint.apply(tf) : "-"; // alike whether a store or a lake holds none
         if (src == null) {
-            return own;
+            return fingerprint.apply(tf); // its own imported bars, or what the source says of a series it lacks
         }
+        String own = held.test(tf) ? fingerprint.apply(tf) : "-"; // alike whether a store or a lake holds none
         String from = fingerprint.apply(src);
         return from == null ? null : from + "+" + src.label() + "+" + own;
     }
 
     /** The first open time at or after {@code t}, leaving the whole-range sentinels as they are. */
     private static long ceil(Timeframe tf, long t) {
-        return Math.abs(t) > (1L << 60) ? t : tf.ceil(t);
+        return t <= Long.MIN_VALUE / 4 || t >= Long.MAX_VALUE / 4 ? t : tf.ceil(t);
     }
 
     public static CandleSeries candles(Market market, Timeframe tf, long from, long to, Read<CandleSeries> read,
@@ -63,7 +63,7 @@ public final class Unkept {
             return derived;
         }
         CandleSeries.Builder out = CandleSeries.builder(market, tf, own.size() + derived.size());
-        for (int e : merged(own.openTimes(), own.size(), derived.openTimes(), derived.size())) {
+        for (int e : merged(own.openTimes(), own.sources(), own.size(), derived.openTimes(), derived.size())) {
             CandleSeries s = e > 0 ? own : derived;
             int r = Math.abs(e) - 1;
             out.add(s.openTime(r), s.open(r), s.high(r), s.low(r), s.close(r), s.volume(r), s.quoteVolume(r),
@@ -84,7 +84,7 @@ public final class Unkept {
             return derived;
         }
         QuoteCandleSeries.Builder out = QuoteCandleSeries.builder(market, tf);
-        for (int e : merged(own.openTimes(), own.size(), derived.openTimes(), derived.size())) {
+        for (int e : merged(own.openTimes(), own.sources(), own.size(), derived.openTimes(), derived.size())) {
             QuoteCandleSeries s = e > 0 ? own : derived;
             int r = Math.abs(e) - 1;
             out.add(s.openTimes()[r], s.column(QuoteCandleSeries.BID_OPEN)[r], s.column(QuoteCandleSeries.BID_HIGH)[r],
@@ -99,18 +99,20 @@ public final class Unkept {
 
     /**
      * The bars of two time-ascending series in time order, each as {@code 1 + row} of {@code own} or {@code -(1 + row)}
-     * of {@code derived}; at a time both have, only {@code own}'s (an imported bar wins over the one resampled there).
+     * of {@code derived}; at a time both have, only one: {@code own}'s (an imported bar wins over the one resampled
+     * there), unless it is a filled bar ({@code --fill-gaps}), which gives way to real data as in a kept timeframe.
      */
-    private static int[] merged(long[] own, int n, long[] derived, int m) {
+    private static int[] merged(long[] own, byte[] ownSources, int n, long[] derived, int m) {
         int[] out = new int[n + m];
         int size = 0;
         int i = 0;
         int k = 0;
         while (i < n || k < m) {
-            if (k == m || (i < n && own[i] <= derived[k])) {
-                if (k < m && derived[k] == own[i]) {
-                    k++;
-                }
+            if (i < n && k < m && own[i] == derived[k]) {
+                out[size++] = ownSources[i] == CandleSource.FILLED.code() ? -(k + 1) : i + 1;
+                i++;
+                k++;
+            } else if (k == m || (i < n && own[i] < derived[k])) {
                 out[size++] = ++i;
             } else {
                 out[size++] = -(++k);

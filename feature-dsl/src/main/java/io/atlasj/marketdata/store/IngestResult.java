@@ -18,7 +18,9 @@ public record IngestResult(Set<Market> markets, long inserted, long present, lon
                            long changedFrom) {
     /**
      * The first open time of any timeframe's bar that an import changing the days from {@code changedFrom} on may
-     * have rebuilt: the Monday of its week, since weekly bars are rebuilt whole ({@link Long#MAX_VALUE} stays).
+     * have rebuilt: the Monday of its week, since weekly bars are rebuilt whole ({@link Long#MAX_VALUE} stays). A
+     * reader of a timeframe the store does not keep (three days, 90 minutes) re-reads from the open of the bar that
+     * time falls in, as a live runner's window does.
      */
     public static long changedBarsFrom(long changedFrom) {
         return changedFrom == Long.MAX_VALUE ? changedFrom : io.atlasj.marketdata.Timeframe.W1.floor(changedFrom);

@@ -289,8 +289,8 @@ public final class Ingestor {
     }
 
     /**
-     * Rebuilds the three-day and weekly candles of the whole periods that the days [from, to) touch, from the stored
-     * daily candles (filled ones left out), which the caller has just rebuilt for those days: such a candle is made of
+     * Rebuilds the weekly candles (every kept timeframe longer than a day) of the whole periods that the days [from, to)
+     * touch, from the stored daily candles (filled ones left out), which the caller has just rebuilt for those days: such a candle is made of
      * whole days, and open, high, low, close and the sums aggregate the same from days as from the base bars, so a week
      * costs seven bars to read, not a week of trades.
      */
@@ -402,7 +402,7 @@ public final class Ingestor {
     /**
      * Derives, for every candle and quote-bar series of every market, the timeframes the store lacks though a stored
      * timeframe divides them: those a store written by an older Atlas never derived (weeks before schema 2; 3m, 30m,
-     * 2h and 12h before their first release; 6h, 8h and 3d before schema 4). Each comes from the coarsest stored
+     * 2h and 12h before their first release, in schema 3). Each comes from the coarsest stored
      * timeframe of its market that divides it, over that series' whole range (the same bars as from the base data:
      * open, high, low, close and the sums aggregate alike), about a quarter of a year at a time so that years of
      * 1-second bars are never held whole. Filled bars are not written (they are read as absent anyway). The caller

@@ -51,8 +51,9 @@ public final class MarketDataStore implements AutoCloseable {
     /**
      * Version of the table layout; a store written by a newer Atlas is refused. 2: weekly candles (a version 1
      * store gets them derived from its daily candles when it is first opened). 3: bars and ticks in segment files (the
-     * rows of an older store are moved into them when it is first opened). 4: 6h, 8h and 3d bars (an older store gets
-     * every timeframe it lacks derived from its stored bars when it is first opened).
+     * rows of an older store are moved into them when it is first opened). 4: timeframe labels of up to 8 characters
+     * (any length aligned to UTC days can be imported), and an older store gets every kept timeframe it lacks (3m, 30m,
+     * 2h and 12h, in stores from before them) derived from its stored bars when it is first opened.
      */
     public static final int SCHEMA_VERSION = 4;
     private static final Logger LOG = LoggerFactory.getLogger(MarketDataStore.class);

@@ -29,6 +29,8 @@ class ZonesTest {
         assertThat(at(z, "2041-03-10T06:59:59Z")).isEqualTo(ZoneOffset.ofHours(2));
         assertThat(at(z, "2041-03-10T07:00:00Z")).isEqualTo(ZoneOffset.ofHours(3));
         assertThat(at(z, "2041-11-03T06:00:00Z")).isEqualTo(ZoneOffset.ofHours(2));
+        assertThat(z.getRules().isDaylightSavings(Instant.parse("2023-07-01T00:00:00Z"))).isTrue();
+        assertThat(z.getRules().isDaylightSavings(Instant.parse("2023-01-01T00:00:00Z"))).isFalse();
         // midnight on the server is 17:00 in New York, all year
         for (String day : new String[] {"2023-01-16", "2023-07-17", "2009-06-01", "2035-12-03"}) {
             Instant midnight = LocalDateTime.parse(day + "T00:00:00").atZone(z).toInstant();

@@ -17,6 +17,7 @@ import io.atlasj.marketdata.imports.ImportFormat;
 import io.atlasj.marketdata.imports.ImportOptions;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,8 @@ class AnyTimeframeTest extends ImportFixture {
         Timeframe ten = Timeframe.parse("10m");
         assertThat(ten.millis()).isEqualTo(600_000L);
         assertThat(ten.kept()).isFalse();
-        assertThat(ten).isSameAs(Timeframe.parse("10M".toLowerCase())).isSameAs(Timeframe.of(600_000L));
+        assertThat(ten).isSameAs(Timeframe.parse(" 10m ")).isSameAs(Timeframe.of(600_000L));
+        assertThat(Timeframe.parse("4H")).isSameAs(Timeframe.H4);
         assertThat(Timeframe.parse("60m")).isSameAs(Timeframe.H1);
         assertThat(Timeframe.parse("120s").label()).isEqualTo("2m");
         assertThat(Timeframe.parse("90m").label()).isEqualTo("90m");
@@ -40,8 +42,10 @@ class AnyTimeframeTest extends ImportFixture {
         assertThat(Timeframe.parse("2d").origin()).isZero();
         assertThat(Timeframe.parse("2w").origin()).isEqualTo(Timeframe.W1.origin());
         assertThat(Timeframe.parse("2w").label()).isEqualTo("2w");
-        assertThat(Timeframe.ofMillis(600_000L)).as("a file's spacing is read as a kept timeframe only").isEmpty();
-        assertThat(Timeframe.values()).hasSize(15).allMatch(Timeframe::kept);
+        assertThat(Timeframe.ofMillis(600_000L)).as("a file's spacing is read as an exchange timeframe only").isEmpty();
+        assertThat(Timeframe.ofMillis(Timeframe.H8.millis())).contains(Timeframe.H8);
+        assertThat(Timeframe.values()).hasSize(12).allMatch(Timeframe::kept);
+        assertThat(List.of(Timeframe.H6, Timeframe.H8, Timeframe.D3)).noneMatch(Timeframe::kept);
         assertThat(Timeframe.M5.divides(ten)).isTrue();
         assertThat(ten.divides(Timeframe.M30)).isTrue();
         assertThatThrownBy(() -> Timeframe.parse("7m")).hasMessageContaining("must divide a day");
@@ -178,5 +182,28 @@ class AnyTimeframeTest extends ImportFixture {
             assertThat(q.column(io.atlasj.marketdata.QuoteCandleSeries.BID_LOW)[k]).isEqualTo(bidLow);
         }
         assertThat(i).isEqualTo(m1.size());
+    }
+
+    @Test
+    void aFilledBarOfAnUnkeptTimeframeGivesWayToRealDataImportedLater() throws IOException {
+        Timeframe ten = Timeframe.parse("10m");
+        Market m = new Market("x", "gap");
+        // 10-minute bars at 00:00 and 00:20, imported with --fill-gaps: a flat bar is written at 00:10
+        var bars = importFile("ten.csv", "time,open,high,low,close,volume\n2024-03-01T00:00:00Z,1,2,0.5,1.5,10\n"
+                + "2024-03-01T00:20:00Z,1.5,2,1,1.2,5\n", ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "gap")
+                .withTimeframe(ten).withFillGaps(true));
+        assertThat(bars.rejected()).as(bars.error()).isFalse();
+        SeriesSource source = SeriesSource.of(store);
+        assertThat(source.candles(m, ten, Long.MIN_VALUE, Long.MAX_VALUE).sources())
+                .containsExactly(CandleSource.IMPORTED.code(), CandleSource.FILLED.code(), CandleSource.IMPORTED.code());
+        // minutes of that gap arrive: the 00:10 bar is theirs, the imported bars stay
+        var minutes = importFile("minutes.csv", "time,open,high,low,close,volume\n2024-03-01T00:12:00Z,7,8,6,7.5,3\n"
+                + "2024-03-01T00:13:00Z,7.5,9,7,8,4\n", ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "gap"));
+        assertThat(minutes.rejected()).as(minutes.error()).isFalse();
+        CandleSeries c = source.candles(m, ten, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(c.closes()).containsExactly(1.5, 8.0, 1.2);
+        assertThat(c.volumes()).containsExactly(10.0, 7.0, 5.0);
+        assertThat(c.sources()).containsExactly(CandleSource.IMPORTED.code(), CandleSource.DERIVED.code(),
+                CandleSource.IMPORTED.code());
     }
 }

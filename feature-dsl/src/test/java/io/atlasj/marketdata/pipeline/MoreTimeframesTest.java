@@ -39,7 +39,8 @@ class MoreTimeframesTest extends ImportFixture {
         Market m = new Market("x", "abc");
         for (Timeframe tf : List.of(Timeframe.M3, Timeframe.M30, Timeframe.H2, Timeframe.H6, Timeframe.H8, Timeframe.H12)) {
             int per = (int) (tf.millis() / 60_000L);
-            CandleSeries c = store.candles(m, tf);
+            // 6h and 8h are not kept: read as every reader does, resampled from the 2h and 4h bars
+            CandleSeries c = io.atlasj.features.eval.SeriesSource.of(store).candles(m, tf, Long.MIN_VALUE, Long.MAX_VALUE);
             assertThat(c.size()).as(tf.label()).isEqualTo(n / per);
             for (int k = 0; k < c.size(); k++) {
                 double hi = Double.NEGATIVE_INFINITY;
@@ -59,7 +60,8 @@ class MoreTimeframesTest extends ImportFixture {
             }
         }
         // 2023-03-01 is day 19417 since the epoch: its three-day bar opened on 2023-02-28 and holds both days
-        CandleSeries d3 = store.candles(m, Timeframe.D3);
+        CandleSeries d3 = io.atlasj.features.eval.SeriesSource.of(store).candles(m, Timeframe.D3, Long.MIN_VALUE,
+                Long.MAX_VALUE);
         assertThat(d3.openTimes()).containsExactly(T0 - DAY_MS);
         assertThat(d3.open(0)).isEqualTo(bars[0][0]);
         assertThat(d3.close(0)).isEqualTo(bars[n - 1][3]);
@@ -197,7 +199,8 @@ class MoreTimeframesTest extends ImportFixture {
                 + "2023-03-03T00:00:00Z,1.5,2,1,1.2,5\n2023-03-06T00:00:00Z,1.2,1.3,1,1.1,7\n",
                 ImportOptions.of(ImportFormat.OHLCV_CSV, "x", "three"));
         assertThat(ok.rejected()).as(ok.error()).isFalse();
-        assertThat(store.candles(new Market("x", "three"), Timeframe.D3).closes()).containsExactly(1.5, 1.2, 1.1);
+        assertThat(io.atlasj.features.eval.SeriesSource.of(store).candles(new Market("x", "three"), Timeframe.D3,
+                Long.MIN_VALUE, Long.MAX_VALUE).closes()).containsExactly(1.5, 1.2, 1.1);
         assertThat(Timeframe.parse("3D")).isEqualTo(Timeframe.D3);
         assertThat(Timeframe.parse("6h").millis()).isEqualTo(6 * HOUR);
         assertThat(Timeframe.parse("8H").millis()).isEqualTo(8 * HOUR);
@@ -247,8 +250,10 @@ class MoreTimeframesTest extends ImportFixture {
         var b = new ImportJob(store).run(List.of(eight), ImportOptions.of(ImportFormat.BINANCE_KLINES, "exchange8h",
                 null), ImportJob.Listener.NONE);
         assertThat(b.rejectedFiles()).as(b.files().get(0).error()).isZero();
-        CandleSeries derived = store.candles(link, Timeframe.H8);
-        CandleSeries imported = store.candles(new Market("exchange8h", "linkusdt"), Timeframe.H8);
+        var source = io.atlasj.features.eval.SeriesSource.of(store);
+        CandleSeries derived = source.candles(link, Timeframe.H8, Long.MIN_VALUE, Long.MAX_VALUE);
+        CandleSeries imported = source.candles(new Market("exchange8h", "linkusdt"), Timeframe.H8, Long.MIN_VALUE,
+                Long.MAX_VALUE);
         assertThat(derived.size()).isEqualTo(28 * 3);
         assertThat(imported.openTimes()).containsExactly(derived.openTimes());
         assertThat(imported.opens()).containsExactly(derived.opens());
@@ -262,7 +267,7 @@ class MoreTimeframesTest extends ImportFixture {
                     org.assertj.core.api.Assertions.within(1e-4));
         }
         // and the 3-day bars of the imported 8h ones equal those of the minutes
-        assertThat(store.candles(new Market("exchange8h", "linkusdt"), Timeframe.D3).closes())
-                .containsExactly(store.candles(link, Timeframe.D3).closes());
+        assertThat(source.candles(new Market("exchange8h", "linkusdt"), Timeframe.D3, Long.MIN_VALUE, Long.MAX_VALUE)
+                .closes()).containsExactly(source.candles(link, Timeframe.D3, Long.MIN_VALUE, Long.MAX_VALUE).closes());
     }
 }

@@ -215,27 +215,23 @@ class BarSegmentsTest {
     }
 
     @Test
-    void aStoreOfVersionThreeGetsSixHourEightHourAndThreeDayBarsWhenFirstOpened() throws Exception {
+    void aStoreOfVersionThreeGetsTheKeptTimeframesItLacksAndWiderLabelsWhenFirstOpened() throws Exception {
         Map<String, Object> expected;
         List<String> names;
         try (MarketDataStore store = storeWithTradesAndQuotes()) {
             expected = LegacyStores.everyBar(store);
             names = seriesNames(store);
-            // three days of trades from Monday 2013-11-25: 3-day bars open on 2013-11-23 and 2013-11-26 (days 16032 and 16035
-            // since the epoch)
-            assertThat(store.candles(BTC, Timeframe.D3).openTimes()).containsExactly(1385164800_000L, 1385424000_000L);
-            assertThat(store.candles(BTC, Timeframe.H6).size()).isEqualTo(12);
-            assertThat(store.candles(BTC, Timeframe.H8).size()).isEqualTo(9);
         }
-        assertThat(expected).containsKeys(BTC + " candles 6h", BTC + " candles 8h", BTC + " candles 3d",
-                EUR + " quote bars 6h", EUR + " quote bars 3d");
-        // what schema 3 wrote: the same store without those series
+        assertThat(expected).containsKeys(BTC + " candles 3m", BTC + " candles 12h", EUR + " quote bars 30m",
+                EUR + " quote bars 2h");
+        // what schema 3 wrote before 3m, 30m, 2h and 12h were added: the same store without those series, and
+        // four-character timeframe labels
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("s/marketdata"), "atlas", "");
              Statement st = c.createStatement()) {
-            assertThat(st.executeUpdate("DELETE FROM bar_segments WHERE timeframe IN ('6h', '8h', '3d')")).isEqualTo(6);
-            st.execute("DELETE FROM series_versions WHERE timeframe IN ('6h', '8h', '3d')");
+            assertThat(st.executeUpdate("DELETE FROM bar_segments WHERE timeframe IN ('3m', '30m', '2h', '12h')"))
+                    .isEqualTo(8);
+            st.execute("DELETE FROM series_versions WHERE timeframe IN ('3m', '30m', '2h', '12h')");
             st.execute("UPDATE schema_version SET version = 3");
-            // schema 3's four-character timeframe labels
             st.execute("ALTER TABLE bar_segments ALTER COLUMN timeframe SET DATA TYPE VARCHAR(4)");
             st.execute("ALTER TABLE series_versions ALTER COLUMN timeframe SET DATA TYPE VARCHAR(4)");
         }

@@ -121,13 +121,11 @@ final class LegacyStores {
      */
     /**
      * Whether a store of schema {@code version} held bars of {@code tf}: version 1 had neither weeks nor (as the first
-     * releases) 3m, 30m, 2h and 12h; versions before 4 had no 6h, 8h or 3d.
+     * releases) 3m, 30m, 2h and 12h.
      */
     static boolean had(int version, Timeframe tf) {
-        if (version == 1 && List.of(Timeframe.W1, Timeframe.M3, Timeframe.M30, Timeframe.H2, Timeframe.H12).contains(tf)) {
-            return false;
-        }
-        return version >= 4 || !List.of(Timeframe.H6, Timeframe.H8, Timeframe.D3).contains(tf);
+        return version > 1
+                || !List.of(Timeframe.W1, Timeframe.M3, Timeframe.M30, Timeframe.H2, Timeframe.H12).contains(tf);
     }
 
     static Path legacyCopy(MarketDataStore store, Path legacy, int version) throws SQLException {

@@ -284,7 +284,9 @@ interface Feed extends AutoCloseable {
 
         /** The version of the stored series the model's base bars come from: it changes with every import into it. */
         private String baseVersion() {
-            return store.fingerprint(m.featureset().baseMarket(), m.baseTimeframe(), readsQuotes());
+            // through the source the model reads: a timeframe the store does not keep changes with its finer bars
+            return String.valueOf(SeriesSource.withPrices(SeriesSource.of(store), m.featureset().prices())
+                    .fingerprint(m.featureset().baseMarket(), m.baseTimeframe(), false));
         }
 
         @Override

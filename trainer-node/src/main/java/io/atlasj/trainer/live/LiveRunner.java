@@ -119,7 +119,7 @@ public final class LiveRunner {
         try (io.atlasj.trainer.model.Predictor p = m.predictor()) {
             history = lead + (p.window() - 1) * baseMs;
         }
-        if (o.feed() instanceof FeedSpec.BinanceWs && !m.baseTimeframe().kept()) {
+        if (o.feed() instanceof FeedSpec.BinanceWs && Timeframe.ofMillis(m.baseTimeframe().millis()).isEmpty()) {
             throw new IllegalArgumentException(m.name() + ": its bars are " + m.baseTimeframe() + ", a length Binance "
                     + "has no klines of (it has " + Timeframe.labels() + " and 1M); serve it with --feed dir, whose "
                     + "finer bars are resampled to " + m.baseTimeframe() + " as the batch build did");

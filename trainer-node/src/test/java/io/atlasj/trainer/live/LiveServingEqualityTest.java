@@ -443,5 +443,21 @@ class LiveServingEqualityTest {
         }
         assertThat(drop.resolve("imported/b.csv")).exists();
         assertThat(said).isEmpty();
+        // a model on 10-minute bars, which the store does not keep: the trades change them too, no warning
+        var tenMinutes = io.atlasj.features.set.FeatureLabelSet.builder("ten").base("bitstamp:btc_usd", "10m")
+                .features(io.atlasj.features.Dsl.LogReturns()).labels(io.atlasj.features.Dsl.UpDown(1)).build();
+        LiveModel ten = new LiveModel(m.ref(), m.key(), m.dir(), m.type(), tenMinutes, m.label(), m.dataset(),
+                m.center(), m.scale(), m.targetCenter(), m.targetScale(), m.boundaries(), m.modelFile(),
+                m.modelSha256(), m.test(), m.warnings());
+        FeatureSetBuilder.Resolved tr;
+        try (MarketDataStore s = MarketDataStore.open(store)) {
+            tr = new FeatureSetBuilder(SeriesSource.of(s)).resolve(tenMinutes);
+        }
+        try (Feed feed = new Feed.Dir(store, ten, tr, LiveRunner.lead(tr), null, null, drop, btc, said::add)) {
+            Files.writeString(drop.resolve("c.csv"), "1385943000,1002,1\n1385943600,1003,2\n");
+            feed.next(Long.MIN_VALUE);
+        }
+        assertThat(drop.resolve("imported/c.csv")).exists();
+        assertThat(said).isEmpty();
     }
 }
