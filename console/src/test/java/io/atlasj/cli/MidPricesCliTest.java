@@ -115,6 +115,20 @@ class MidPricesCliTest {
                     .filter(f -> f.matchedAt() != null).count();
             assertThat(matched).isEqualTo(test.length - m.label().horizon());
         }
+        // the ensemble of the two dense nets, served from its members: every test bar as the batch combination
+        String vote = "mid/direction/vote#0";
+        assertThat(CliRun.atlas(home, 0, "live", "start", "--model", vote, "--feed", "replay", "--http-port", "-1")[0])
+                .contains("finished");
+        io.atlasj.trainer.live.LiveModel ensemble = io.atlasj.trainer.live.LiveModel.find(
+                new io.atlasj.home.AtlasHome(home), vote);
+        try (io.atlasj.trainer.live.LiveJournal j = io.atlasj.trainer.live.LiveJournal.open(
+                new io.atlasj.home.AtlasHome(home).live())) {
+            var entries = j.entries(vote, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            assertThat(entries).hasSize(ensemble.test().time().length);
+            for (int i = 0; i < entries.size(); i++) {
+                assertThat(entries.get(i).predicted()).as("bar %d", i).isEqualTo(ensemble.test().predicted()[i]);
+            }
+        }
         // the money of live status: the settled live predictions traded on the mid closes
         assertThat(CliRun.atlas(home, 0, "live", "status")[0]).contains(model);
         assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "binance-ws")[1])

@@ -38,7 +38,23 @@ import java.util.stream.Stream;
 public record LiveModel(String ref, String key, Path dir, ModelType type, FeatureLabelSet featureset, Label label,
                         DatasetOptions dataset, double[] center, double[] scale, double targetCenter,
                         double targetScale, double[] boundaries, String modelFile, String modelSha256,
-                        ResultsObject.Split test, List<String> warnings) {
+                        ResultsObject.Split test, List<String> warnings, Ensemble ensemble) {
+
+    /** An ensemble's members (each a served model of the same unit) and their vote. */
+    public record Ensemble(String vote, List<LiveModel> members) {
+        public Ensemble {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** A model that is not an ensemble. */
+    public LiveModel(String ref, String key, Path dir, ModelType type, FeatureLabelSet featureset, Label label,
+                     DatasetOptions dataset, double[] center, double[] scale, double targetCenter, double targetScale,
+                     double[] boundaries, String modelFile, String modelSha256, ResultsObject.Split test,
+                     List<String> warnings) {
+        this(ref, key, dir, type, featureset, label, dataset, center, scale, targetCenter, targetScale, boundaries,
+                modelFile, modelSha256, test, warnings, null);
+    }
 
     /** The live name of a model: {@code WORKSPEC/UNIT/NAME}. */
     public String name() {
@@ -102,6 +118,18 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
                 throw new IllegalArgumentException(file + ": SHA-256 " + sha + " differs from the recorded "
                         + expectedSha256 + "; the file was changed or damaged");
             }
+            if (ensemble != null) {
+                List<Predictor> loaded = new ArrayList<>();
+                try {
+                    for (LiveModel m : ensemble.members()) {
+                        loaded.add(m.predictor());
+                    }
+                    return Predictor.ensemble(loaded, ensemble.vote());
+                } catch (RuntimeException e) {
+                    loaded.forEach(Predictor::close);
+                    throw e;
+                }
+            }
             return Predictor.load(file, type, center.length);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
@@ -122,11 +150,10 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
             throw new IllegalArgumentException(ref + ": the model failed in training (" + r.failure() + ")");
         }
         ModelType type = ModelType.parse(String.valueOf(r.spec().get("type")));
-        if (!Predictor.serves(type)) {
-            throw new IllegalArgumentException(ref + ": models of type " + type.id() + " cannot be served live (serve "
-                    + "one of its members)");
-        }
         String name = r.workspec() + "/" + r.spec().get("unit") + "/" + r.spec().get("name");
+        if (type == ModelType.ENSEMBLE) {
+            return ensemble(home, ref, name, dir, r);
+        }
         ResultsObject.FoldResult fold = r.folds().get(r.folds().size() - 1);
         if (fold.modelFile() == null) {
             throw new IllegalArgumentException(ref + ": its last fold has no model file");
@@ -141,6 +168,50 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
                 numbers(scaler.get("scale")), ((Number) scaler.get("targetCenter")).doubleValue(),
                 ((Number) scaler.get("targetScale")).doubleValue(), fold.boundaries(), fold.modelFile(),
                 fold.modelSha256(), fold.test(), List.copyOf(warnings));
+    }
+
+    /**
+     * An ensemble: its members found by key (the same unit's models, each served as itself), which must read the same
+     * features with the same scaling; it is checked against its own result file, its members against theirs.
+     */
+    private static LiveModel ensemble(AtlasHome home, String ref, String name, Path dir, ResultsObject r) {
+        Object keys = r.featureset().get("members");
+        if (!(keys instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException(ref + ": the ensemble's result names no members");
+        }
+        List<LiveModel> members = new ArrayList<>();
+        for (Object k : list) {
+            LiveModel m = find(home, String.valueOf(k));
+            if (!members.isEmpty()) {
+                LiveModel first = members.get(0);
+                if (!m.featureset().equals(first.featureset()) || !java.util.Arrays.equals(m.center(), first.center())
+                        || !java.util.Arrays.equals(m.scale(), first.scale())) {
+                    throw new IllegalArgumentException(ref + ": members " + first.name() + " and " + m.name()
+                            + " read different features or scale them differently; serve a member");
+                }
+            }
+            members.add(m);
+        }
+        LiveModel first = members.get(0);
+        if (!first.classifies()) {
+            throw new IllegalArgumentException(ref + ": an ensemble combines classifiers");
+        }
+        Object vote = r.spec().get("hyperparameters") instanceof Map<?, ?> h ? h.get("vote") : null;
+        if (!"majority".equals(vote) && !"max-confidence".equals(vote)) {
+            throw new IllegalArgumentException(ref + ": the ensemble's vote '" + vote + "' is neither majority nor "
+                    + "max-confidence");
+        }
+        List<String> warnings = new ArrayList<>();
+        members.forEach(m -> m.warnings().forEach(w -> warnings.add(m.name() + ": " + w)));
+        ResultsObject.FoldResult fold = r.folds().get(r.folds().size() - 1);
+        try {
+            return new LiveModel(name, r.key(), dir, ModelType.ENSEMBLE, first.featureset(), first.label(),
+                    first.dataset(), first.center(), first.scale(), first.targetCenter(), first.targetScale(),
+                    first.boundaries(), ResultsIo.FILE, ResultsIo.sha256(dir.resolve(ResultsIo.FILE)), fold.test(),
+                    List.copyOf(warnings), new Ensemble(String.valueOf(vote), members));
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
     }
 
     static Path locate(Path runs, String ref) {

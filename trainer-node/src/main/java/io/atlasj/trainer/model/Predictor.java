@@ -24,7 +24,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *       stride) and the cross-timeframe mask; the multi-task network the bar's row, its first head being the
  *       prediction ({@code SdInputs}, {@code SameDiffTrainer.outputs}).</li>
  * </ul>
- * Ensembles are not served.
+ * Ensembles combine their members' outputs at the bar as the batch combination did ({@code Ensembles}): {@code
+ * majority} gives each class its share of the members' votes (the class most members predict, ties to the lower
+ * class), {@code max-confidence} the output of the member most confident in its own class (the first such member on a
+ * tie). Each member reads its own window of the rows it is given.
  */
 public final class Predictor implements AutoCloseable {
     private final MultiLayerNetwork net;
@@ -37,9 +40,47 @@ public final class Predictor implements AutoCloseable {
     private final int window;
     private final int outputs;
     private final float[][] row;
+    /** An ensemble's members (null for any other model) and how they vote. */
+    private final java.util.List<Predictor> members;
+    private final String vote;
 
     private Predictor(MultiLayerNetwork net, SdNet sd, int inputs, int window, int outputs) {
         this(net, null, null, sd, inputs, window, outputs);
+    }
+
+    private Predictor(java.util.List<Predictor> members, String vote) {
+        this.net = null;
+        this.trees = null;
+        this.treeRange = null;
+        this.sd = null;
+        this.lstm = null;
+        this.infer = null;
+        this.inputs = members.get(0).inputs;
+        this.window = members.stream().mapToInt(Predictor::window).max().orElse(1);
+        this.outputs = members.get(0).outputs;
+        this.row = null;
+        this.members = java.util.List.copyOf(members);
+        this.vote = vote;
+    }
+
+    /**
+     * An ensemble of loaded members, voting {@code majority} or {@code max-confidence}.
+     *
+     * @throws IllegalArgumentException when the members are not classifiers of the same classes and inputs
+     */
+    public static Predictor ensemble(java.util.List<Predictor> members, String vote) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs members");
+        }
+        if (!vote.equals("majority") && !vote.equals("max-confidence")) {
+            throw new IllegalArgumentException("ensemble vote '" + vote + "': majority or max-confidence");
+        }
+        for (Predictor m : members) {
+            if (m.outputs < 2 || m.outputs != members.get(0).outputs || m.inputs != members.get(0).inputs) {
+                throw new IllegalArgumentException("an ensemble combines classifiers of the same classes and inputs");
+            }
+        }
+        return new Predictor(members, vote);
     }
 
     private Predictor(MultiLayerNetwork net, ml.dmlc.xgboost4j.java.Booster trees, int[] treeRange, SdNet sd,
@@ -55,6 +96,8 @@ public final class Predictor implements AutoCloseable {
         this.window = window;
         this.outputs = outputs;
         this.row = new float[1][inputs];
+        this.members = null;
+        this.vote = null;
     }
 
     /** The number of outputs: classes, or 1 for a regression. */
@@ -70,10 +113,7 @@ public final class Predictor implements AutoCloseable {
         return window;
     }
 
-    /** Whether models of {@code type} can be served. */
-    public static boolean serves(ModelType type) {
-        return type != ModelType.ENSEMBLE;
-    }
+
 
     /** Whether {@link #fineTune} works for this model: DL4J networks only. */
     public boolean fineTunes() {
@@ -86,8 +126,9 @@ public final class Predictor implements AutoCloseable {
      * @param inputs the number of features its rows have (checked against the network's first layer)
      */
     public static Predictor load(Path modelFile, ModelType type, int inputs) throws IOException {
-        if (!serves(type)) {
-            throw new IllegalArgumentException("models of type " + type.id() + " cannot be served (serve its members)");
+        if (type == ModelType.ENSEMBLE) {
+            throw new IllegalArgumentException("an ensemble has no model file of its own: load its members and "
+                    + "combine them with Predictor.ensemble");
         }
         if (type == ModelType.GBM) {
             try {
@@ -197,6 +238,9 @@ public final class Predictor implements AutoCloseable {
         if (rows[last].length != inputs) {
             throw new IllegalArgumentException("a row of " + rows[last].length + " values for a model of " + inputs);
         }
+        if (members != null) {
+            return combine(times, rows, barMillis);
+        }
         if (lstm != null) {
             int len = 1; // the unbroken run of adjacent bars ending at the last, as SdInputs makes training's windows
             while (len < window && len <= last && times[last] - times[last - len] == (long) len * barMillis) {
@@ -301,9 +345,44 @@ public final class Predictor implements AutoCloseable {
         return net != null || trees != null;
     }
 
+    /** The members' outputs at the last row, each from the rows within its own window, combined by the vote. */
+    private double[] combine(long[] times, double[][] rows, long barMillis) {
+        int last = rows.length - 1;
+        double[] out = new double[outputs];
+        int[] votes = new int[outputs];
+        double best = -1;
+        for (Predictor m : members) {
+            int from = last;
+            while (from > 0 && times[last] - times[from - 1] < (long) m.window * barMillis) {
+                from--;
+            }
+            double[] y = m.predict(java.util.Arrays.copyOfRange(times, from, last + 1),
+                    java.util.Arrays.copyOfRange(rows, from, last + 1), barMillis);
+            int arg = 0;
+            for (int c = 1; c < y.length; c++) {
+                arg = y[c] > y[arg] ? c : arg;
+            }
+            if (vote.equals("majority")) {
+                votes[arg]++;
+            } else if (y[arg] > best) {
+                best = y[arg];
+                out = y.clone();
+            }
+        }
+        if (vote.equals("majority")) {
+            for (int c = 0; c < outputs; c++) {
+                out[c] = (double) votes[c] / members.size();
+            }
+        }
+        return out;
+    }
+
     /** Frees the native memory of a tree model (XGBoost's booster); the networks' arrays are left to the GC. */
     @Override
     public void close() {
+        if (members != null) {
+            members.forEach(Predictor::close);
+        }
         if (trees != null) {
             trees.dispose();
         }

@@ -76,6 +76,8 @@ class LiveServingEqualityTest {
                     hidden: [[8]]
                     training: {epochs: 2, lr: 0.003}
                   - {name: gbm, type: gbm, rounds: 60, eta: 0.1, maxDepth: 4}
+                  - {name: vote, type: ensemble, members: [dnn, lstm, gbm], vote: majority}
+                  - {name: confident, type: ensemble, members: [dnn, transformer, gbm], vote: max-confidence}
               - name: barrier
                 featureset: multi-timeframe
                 dataset: {task: classification, label: "TripleBarrier(12, 0.005, 0.005)", scaling: zscore}
@@ -179,14 +181,21 @@ class LiveServingEqualityTest {
         for (String ref : List.of("serve/direction/dnn#0", "serve/terciles/logistic#0", "serve/returns/linear#0",
                 "serve/direction/lstm#0", "serve/direction/bilstm#0", "serve/direction/transformer#0",
                 "serve/direction/multi-task#0", "serve/barrier/hybrid#0", "serve/direction/gbm#0",
-                "serve/returns/gbm#0")) {
+                "serve/returns/gbm#0", "serve/direction/vote#0", "serve/direction/confident#0")) {
             LiveModel m = LiveModel.find(home, ref);
-            // every model's result holds each input's permutation importance on its validation part
-            ResultsObject stored = io.atlasj.workspec.results.ResultsIo.complete(m.dir()).orElseThrow();
-            double[] importance = stored.folds().get(0).importance();
-            assertThat(importance).as(ref).hasSize(((List<?>) stored.featureset().get("features")).size());
-            assertThat(java.util.Arrays.stream(importance).allMatch(Double::isFinite)).as(ref).isTrue();
-            assertThat(java.util.Arrays.stream(importance).max().orElseThrow()).as(ref).isPositive();
+            if (m.ensemble() == null) {
+                // every trained model's result holds each input's permutation importance on its validation part
+                ResultsObject stored = io.atlasj.workspec.results.ResultsIo.complete(m.dir()).orElseThrow();
+                double[] importance = stored.folds().get(0).importance();
+                assertThat(importance).as(ref).hasSize(((List<?>) stored.featureset().get("features")).size());
+                assertThat(java.util.Arrays.stream(importance).allMatch(Double::isFinite)).as(ref).isTrue();
+                assertThat(java.util.Arrays.stream(importance).max().orElseThrow()).as(ref).isPositive();
+            } else {
+                // an ensemble is served from its members, each a model of the unit (three dnn sizes, an LSTM or a
+                // Transformer, the trees), with its own window of rows
+                assertThat(m.ensemble().members()).as(ref).hasSize(5);
+                assertThat(m.ensemble().vote()).isEqualTo(ref.contains("vote") ? "majority" : "max-confidence");
+            }
             List<String> lines = new ArrayList<>();
             LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), lines::add);
             ResultsObject.Split test = m.test();
@@ -393,10 +402,10 @@ class LiveServingEqualityTest {
         assertThatThrownBy(tampered::predictor).hasMessageContaining("SHA-256").hasMessageContaining("differs");
         assertThatThrownBy(() -> LiveModel.find(home, "serve/direction/gru#0")).hasMessageContaining("has no model "
                 + "gru#0").hasMessageContaining("dnn#0").hasMessageContaining("lstm#0");
-        assertThat(Predictor.serves(io.atlasj.workspec.ModelType.ENSEMBLE)).isFalse();
         assertThatThrownBy(() -> Predictor.load(m.file(), io.atlasj.workspec.ModelType.ENSEMBLE, 19))
-                .hasMessageContaining("ensemble cannot be served");
-        for (String sameDiff : List.of("serve/direction/lstm#0", "serve/direction/transformer#0")) {
+                .hasMessageContaining("an ensemble has no model file of its own");
+        for (String sameDiff : List.of("serve/direction/lstm#0", "serve/direction/transformer#0",
+                "serve/direction/vote#0")) {
             assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options(sameDiff, null, null, 0, null, -1,
                     new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune");
         }
