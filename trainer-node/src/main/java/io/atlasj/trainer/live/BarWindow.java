@@ -15,13 +15,16 @@ import java.util.Map;
  * The bars a live runner may see: every series a featureset reads, held in memory over the replayed period and the
  * history before it, served only up to "now" (the close of the newest completed base bar, {@link #advanceTo}). A bar
  * of any timeframe is visible once it has closed, so a feature can never read a bar from the future however it asks.
- * Reading from memory keeps the market-data store free for imports while a runner runs.
+ * Reading from memory keeps the market-data store free for imports while a runner runs. A feed that runs for months
+ * {@linkplain #keepOnly keeps} only the recent bars, so its memory stays bounded.
  */
 final class BarWindow implements SeriesSource {
     private final Map<String, CandleSeries> candles = new HashMap<>();
     private final Map<String, QuoteCandleSeries> quotes = new HashMap<>();
     private final FeatureSetBuilder.Resolved resolved;
-    private final long from;
+    private long from;
+    /** How far before "now" bars are held once a feed refreshes the window (0: all since {@code from}). */
+    private long keep;
     private List<Market> markets;
     private long now = Long.MIN_VALUE;
 
@@ -43,7 +46,18 @@ final class BarWindow implements SeriesSource {
      * read again (the segment files of the periods it touches), so a runner that has run for months reads at most
      * about a week of bars per import (from the Monday the caller passes), not the months since it started.
      */
+    /**
+     * From the next refresh on, holds only the bars of the {@code span} before "now" (a live feed's: the features'
+     * lead and the replay buffer's reach), dropping older ones, so a runner that runs for months does not hold them.
+     */
+    void keepOnly(long span) {
+        this.keep = span;
+    }
+
     void reload(MarketDataStore store, long to, long changedFrom) {
+        if (keep > 0 && now > Long.MIN_VALUE / 4) {
+            from = Math.max(from, now - keep);
+        }
         SeriesSource source = SeriesSource.of(store); // a timeframe the store does not keep is resampled as built
         for (FeatureSetBuilder.Need n : resolved.needs()) {
             String k = key(n.market(), n.timeframe());

@@ -116,6 +116,12 @@ interface Feed extends AutoCloseable {
         return Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * How much history beyond the features' lead a long-running feed's window holds: a week, which fine-tuning's
+     * replay buffer draws its frames from (older frames are skipped, their inputs no longer held).
+     */
+    long KEPT_HISTORY = 7 * Timeframe.D1.millis();
+
     /** Stored bars in time order, once: the test period by default. */
     final class Replay implements Feed {
         private final List<Long> bars;
@@ -212,6 +218,7 @@ interface Feed extends AutoCloseable {
                     : stored.isEmpty() ? Long.MIN_VALUE / 4 : stored.get(stored.size() - 1);
             window = new BarWindow(SeriesSource.of(store), r, Math.max(Long.MIN_VALUE / 4, start - lead
                     - Timeframe.D1.millis()), Long.MAX_VALUE / 4);
+            window.keepOnly(lead + Timeframe.D1.millis() + KEPT_HISTORY);
         }
 
         @Override

@@ -83,4 +83,32 @@ class BarWindowTest {
             }
         }
     }
+
+    @Test
+    void aLongRunningWindowKeepsOnlyTheRecentBars() throws Exception {
+        Market btc = new Market("bitstamp", "btc_usd");
+        FeatureLabelSet set = FeatureLabelSet.builder("live").base("bitstamp:btc_usd", "5m")
+                .features(LogReturns(), Close().oneHour().zscore(4)).build();
+        try (MarketDataStore store = MarketDataStore.open(dir.resolve("store"))) {
+            new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("bundled"))), BundledData.options(),
+                    ImportJob.Listener.NONE);
+            FeatureSetBuilder.Resolved r = new FeatureSetBuilder(SeriesSource.of(store)).resolve(set);
+            long from = Instant.parse("2013-11-25T00:00:00Z").toEpochMilli();
+            long now = Instant.parse("2013-12-01T12:00:00Z").toEpochMilli();
+            long span = 2 * Timeframe.D1.millis();
+            BarWindow w = new BarWindow(SeriesSource.of(store), r, from, Long.MAX_VALUE / 4);
+            w.keepOnly(span);
+            w.advanceTo(now);
+            assertThat(w.candles(btc, Timeframe.M5, Long.MIN_VALUE / 4, now).openTime(0)).isEqualTo(from);
+            // a feed's refresh drops what lies more than the span before now, and holds the rest as a whole read would
+            w.reload(store, Long.MAX_VALUE / 4, now - Timeframe.H1.millis());
+            for (Timeframe tf : List.of(Timeframe.M5, Timeframe.H1)) {
+                CandleSeries got = w.candles(btc, tf, Long.MIN_VALUE / 4, now);
+                CandleSeries want = store.candles(btc, tf, now - span, now - tf.millis() + 1);
+                assertThat(got.openTime(0)).as(tf.label()).isGreaterThanOrEqualTo(now - span);
+                assertThat(got.openTimes()).as(tf.label()).isEqualTo(want.openTimes());
+                assertThat(got.closes()).as(tf.label()).isEqualTo(want.closes());
+            }
+        }
+    }
 }
