@@ -40,6 +40,14 @@ record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame,
         ResultsObject full;
         try {
             full = ResultsIo.read(m.dir().resolve(ResultsIo.FILE));
+            if (m.ensemble() != null) {
+                // an ensemble's result names its members only: it is traded on their market and label, as the
+                // report trades it
+                ResultsObject member = ResultsIo.read(m.ensemble().members().get(0).dir().resolve(ResultsIo.FILE));
+                full = new ResultsObject(full.schemaVersion(), full.key(), full.workspec(), full.status(),
+                        full.failure(), full.spec(), member.featureset(), full.dataFingerprint(), full.folds(),
+                        full.provenance(), full.startedAt(), full.millis());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -129,8 +129,11 @@ class MidPricesCliTest {
                 assertThat(entries.get(i).predicted()).as("bar %d", i).isEqualTo(ensemble.test().predicted()[i]);
             }
         }
-        // the money of live status: the settled live predictions traded on the mid closes
-        assertThat(CliRun.atlas(home, 0, "live", "status")[0]).contains(model);
+        // the money of live status: the settled live predictions traded on the mid closes, the ensemble's too (on its
+        // members' market and label)
+        String status = CliRun.atlas(home, 0, "live", "status")[0];
+        assertThat(status).contains(model);
+        assertThat(status.lines().filter(l -> l.contains("money on")).count()).as(status).isEqualTo(2);
         assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "binance-ws")[1])
                 .contains("prices: mid").contains("binance-ws feed delivers klines");
         Path drop = Files.createDirectories(home.resolve("drop"));

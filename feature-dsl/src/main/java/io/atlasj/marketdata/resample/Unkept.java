@@ -99,8 +99,9 @@ public final class Unkept {
 
     /**
      * The bars of two time-ascending series in time order, each as {@code 1 + row} of {@code own} or {@code -(1 + row)}
-     * of {@code derived}; at a time both have, only one: {@code own}'s (an imported bar wins over the one resampled
-     * there), unless it is a filled bar ({@code --fill-gaps}), which gives way to real data as in a kept timeframe.
+     * of {@code derived}; at a time both have, only one: {@code own}'s when it was imported (an imported bar wins over
+     * the one resampled there); a filled one ({@code --fill-gaps}) gives way to real data as in a kept timeframe, and
+     * so does any other bar stored at that length (a store of a development build kept 6h, 8h and 3d bars).
      */
     private static int[] merged(long[] own, byte[] ownSources, int n, long[] derived, int m) {
         int[] out = new int[n + m];
@@ -109,7 +110,7 @@ public final class Unkept {
         int k = 0;
         while (i < n || k < m) {
             if (i < n && k < m && own[i] == derived[k]) {
-                out[size++] = ownSources[i] == CandleSource.FILLED.code() ? -(k + 1) : i + 1;
+                out[size++] = ownSources[i] == CandleSource.IMPORTED.code() ? i + 1 : -(k + 1);
                 i++;
                 k++;
             } else if (k == m || (i < n && own[i] < derived[k])) {

@@ -45,6 +45,21 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         public Ensemble {
             members = List.copyOf(members);
         }
+
+        /**
+         * What the ensemble serves, as a version's SHA-256 is for a model file: the vote and the members' model files'
+         * SHA-256s (its result file also holds times that change when the batch combines it again).
+         */
+        public String identity() {
+            StringBuilder sb = new StringBuilder("ensemble ").append(vote);
+            members.forEach(m -> sb.append(' ').append(m.modelSha256()));
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
     }
 
     /** A model that is not an ensemble. */
@@ -113,7 +128,7 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
     /** A version of the model (the trained file or a fine-tuned one), checked against its recorded SHA-256. */
     public Predictor predictor(Path file, String expectedSha256) {
         try {
-            String sha = ResultsIo.sha256(file);
+            String sha = ensemble != null ? ensemble.identity() : ResultsIo.sha256(file);
             if (!sha.equals(expectedSha256)) {
                 throw new IllegalArgumentException(file + ": SHA-256 " + sha + " differs from the recorded "
                         + expectedSha256 + "; the file was changed or damaged");
@@ -143,7 +158,11 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
      * @throws IllegalArgumentException saying what was looked for and what there is
      */
     public static LiveModel find(AtlasHome home, String ref) {
-        Path dir = locate(home.runs(), ref);
+        return at(home, locate(home.runs(), ref), ref);
+    }
+
+    /** The model whose result is in {@code dir}. */
+    private static LiveModel at(AtlasHome home, Path dir, String ref) {
         ResultsObject r = ResultsIo.complete(dir).orElseThrow(() -> new IllegalArgumentException(ref + ": the result in "
                 + dir + " is not complete (" + ResultsIo.verify(dir).problem() + ")"));
         if (!"done".equals(r.status())) {
@@ -181,7 +200,13 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         }
         List<LiveModel> members = new ArrayList<>();
         for (Object k : list) {
-            LiveModel m = find(home, String.valueOf(k));
+            // in the ensemble's own unit folder, as the batch combination read them (a key alone may also name a model
+            // of another WorkSpec trained on the same data)
+            Path memberDir = dir.getParent().resolve(String.valueOf(k));
+            if (!Files.isDirectory(memberDir)) {
+                throw new IllegalArgumentException(ref + ": member " + k + " is not in " + dir.getParent());
+            }
+            LiveModel m = at(home, memberDir, String.valueOf(k));
             if (!members.isEmpty()) {
                 LiveModel first = members.get(0);
                 if (!m.featureset().equals(first.featureset()) || !java.util.Arrays.equals(m.center(), first.center())
@@ -202,16 +227,12 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
                     + "max-confidence");
         }
         List<String> warnings = new ArrayList<>();
-        members.forEach(m -> m.warnings().forEach(w -> warnings.add(m.name() + ": " + w)));
+        members.forEach(m -> warnings.addAll(m.warnings()));
         ResultsObject.FoldResult fold = r.folds().get(r.folds().size() - 1);
-        try {
-            return new LiveModel(name, r.key(), dir, ModelType.ENSEMBLE, first.featureset(), first.label(),
-                    first.dataset(), first.center(), first.scale(), first.targetCenter(), first.targetScale(),
-                    first.boundaries(), ResultsIo.FILE, ResultsIo.sha256(dir.resolve(ResultsIo.FILE)), fold.test(),
-                    List.copyOf(warnings), new Ensemble(String.valueOf(vote), members));
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
-        }
+        Ensemble e = new Ensemble(String.valueOf(vote), members);
+        return new LiveModel(name, r.key(), dir, ModelType.ENSEMBLE, first.featureset(), first.label(),
+                first.dataset(), first.center(), first.scale(), first.targetCenter(), first.targetScale(),
+                first.boundaries(), ResultsIo.FILE, e.identity(), fold.test(), List.copyOf(warnings), e);
     }
 
     static Path locate(Path runs, String ref) {

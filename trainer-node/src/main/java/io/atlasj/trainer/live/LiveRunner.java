@@ -236,6 +236,7 @@ public final class LiveRunner {
             predictor = m.predictor(Path.of(active.file()), active.sha256());
             version = active.version();
             if (o.fineTune() != null && !predictor.fineTunes()) {
+                predictor.close();
                 throw new IllegalArgumentException(m.name() + ": --fine-tune is built for dense, logistic and linear "
                         + "models, not for " + m.type().id());
             }

@@ -364,7 +364,7 @@ public final class Predictor implements AutoCloseable {
             }
             if (vote.equals("majority")) {
                 votes[arg]++;
-            } else if (y[arg] > best) {
+            } else if (m == members.get(0) || y[arg] > best) { // the first member unless another is more confident
                 best = y[arg];
                 out = y.clone();
             }
