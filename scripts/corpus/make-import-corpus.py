@@ -91,6 +91,14 @@ write("us-ampm.csv", "Date,Open,High,Low,Close,Volume\n"
 # date and time columns with a slash date
 write("us-date-time.csv", "Date,Time,Open,High,Low,Close,Volume\n"
       + "".join(f"{utc(t):%m/%d/%Y},{utc(t):%H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
+# slash dates whose order the file's dates tell (13 is no month) or do not, or tell both ways
+write("slash-day-first.csv", "Date,Open,High,Low,Close,Volume\n"
+      + "".join(f"{utc(t):%d/%m/%Y %H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
+write("slash-ambiguous.csv", "Date,Open,High,Low,Close,Volume\n"
+      + "".join(f"{utc(t - 9 * 86400):%m/%d/%Y %H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
+write("slash-both-ways.csv", "Date,Open,High,Low,Close,Volume\n"
+      + "".join(f"{utc(t):%d/%m/%Y %H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows[:30])
+      + "".join(f"{utc(t):%m/%d/%Y %H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows[30:]))
 # no header, times with month names
 write("month-names.csv", "".join(f"{utc(t):%b %d %Y %H:%M},{o},{h},{l},{c},{v}\n" for t, o, h, l, c, v in rows))
 # the volume in the quote currency only

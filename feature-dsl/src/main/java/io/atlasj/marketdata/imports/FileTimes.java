@@ -21,6 +21,8 @@ final class FileTimes {
     private final ImportOptions.Text text;
     private Boolean numeric; // epoch numbers or text, decided by the first time read as text
     private TimeText form; // the file's form of text times when it is not ISO-8601 (or --time-format)
+    private TimeText slash; // slash dates with the year last, day or month first as the file's dates tell
+    private boolean slashRead;
 
     FileTimes(Path file, String format, Set<EpochUnit> allowed, TimeWindow window) {
         this(file, format, allowed, window, ImportOptions.Text.STANDARD);
@@ -87,12 +89,28 @@ final class FileTimes {
                     + "'): leave it out");
         }
         TimeText f = isNumeric || isIso(raw) ? null : TimeText.detect(raw).orElse(null);
+        if (f == null && !isNumeric && TimeText.isSlashYearLast(raw)) {
+            f = slashOrder(raw); // day or month first, told by the file's dates (null: they do not tell)
+        }
         long ms = parseAs(isNumeric, f, sink, line, field, raw);
         if (ms != Long.MIN_VALUE) {
             numeric = isNumeric;
             form = f;
         }
         return ms;
+    }
+
+    /** The file's slash-date form ({@link TimeText#slashOrder}), read once. */
+    private TimeText slashOrder(String sample) {
+        if (!slashRead) {
+            slashRead = true;
+            try {
+                slash = TimeText.slashOrder(file, sample);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+            }
+        }
+        return slash;
     }
 
     private long parseAs(boolean isNumeric, TimeText f, TimeOrder.ProblemSink sink, long line, String field,

@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  *   <li>{@code 2023/03/13 18:05}: year first.</li>
  * </ul>
  * A date with slashes and the year last ({@code 03/04/2023}) is March 4 in the US and 3 April elsewhere: nothing in
- * one row tells which, and a file of one day would be stored a month off without a word, so such a file is refused
- * with the way out ({@code --time-format 'MM/dd/yyyy HH:mm'} or {@code 'dd/MM/yyyy HH:mm'}).
+ * one row tells which. The file tells when one of its dates has a part after 12 ({@code 03/13/2023} is month first,
+ * {@code 13/03/2023} day first, {@link #slashOrder}); a file none of whose dates does (its first twelve days of a
+ * month), or whose dates say both, is refused with the way out ({@code --time-format 'MM/dd/yyyy HH:mm'} or
+ * {@code 'dd/MM/yyyy HH:mm'}): it would otherwise be stored a month off without a word.
  */
 final class TimeText {
     /** A form: its name in messages, a pattern that recognises it, and its formatter. */
@@ -93,9 +95,70 @@ final class TimeText {
         String t = text.trim();
         if (SLASH_YEAR_LAST.matcher(t).matches()) {
             return "a date with slashes and the year last is day first in some places and month first in others "
-                    + "(03/04/2023): give --time-format, e.g. --time-format 'MM/dd/yyyy HH:mm' or 'dd/MM/yyyy HH:mm'";
+                    + "(03/04/2023), and no date of this file has a day after the 12th to tell: give --time-format, "
+                    + "e.g. --time-format 'MM/dd/yyyy HH:mm' or 'dd/MM/yyyy HH:mm'";
         }
         return null;
+    }
+
+    /** Whether {@code text} is a date with slashes and the year last (with a time of day or not). */
+    static boolean isSlashYearLast(String text) {
+        return SLASH_YEAR_LAST.matcher(text.trim()).matches();
+    }
+
+    /** A slash date anywhere in a line: day or month, day or month, year. */
+    private static final Pattern SLASH_DATE = Pattern.compile("(?<![\\d/])(\\d{1,2})/(\\d{1,2})/(\\d{2,4})(?![\\d/])");
+    /** A time of day after a date, with AM or PM. */
+    private static final Pattern AM_PM = Pattern.compile("(?i).*\\d\\s*[AP]M\\s*");
+
+    /**
+     * The form of a file's slash dates with the year last, told by its dates ({@code sample} is one of them): month
+     * first when one has a second part after 12 and none a first part after 12, day first the other way round; null
+     * when no date tells. The time of day after the date is read as {@code sample} writes it ({@code 18:05},
+     * {@code 18:05:00}, {@code 6:05 PM}).
+     *
+     * @throws ImportException when the file's dates say both (naming a line of each)
+     */
+    static TimeText slashOrder(java.nio.file.Path file, String sample) throws java.io.IOException {
+        long dayLine = 0;
+        long monthLine = 0;
+        String dayText = null;
+        String monthText = null;
+        try (java.io.BufferedReader r = InputFiles.open(file, n -> { })) {
+            long line = 0;
+            for (String l; (l = r.readLine()) != null && (dayLine == 0 || monthLine == 0); ) {
+                line++;
+                java.util.regex.Matcher m = SLASH_DATE.matcher(l);
+                while (m.find()) {
+                    int a = Integer.parseInt(m.group(1));
+                    int b = Integer.parseInt(m.group(2));
+                    if (a > 12 && b <= 12 && dayLine == 0) {
+                        dayLine = line;
+                        dayText = m.group();
+                    } else if (b > 12 && a <= 12 && monthLine == 0) {
+                        monthLine = line;
+                        monthText = m.group();
+                    }
+                }
+            }
+        }
+        if (dayLine > 0 && monthLine > 0) {
+            throw new ImportException(file, "its slash dates are day first on line " + dayLine + " (" + dayText
+                    + ") and month first on line " + monthLine + " (" + monthText + "): give --time-format for the "
+                    + "one the file means, e.g. 'dd/MM/yyyy HH:mm' or 'MM/dd/yyyy HH:mm', and fix the other rows");
+        }
+        if (dayLine == 0 && monthLine == 0) {
+            return null;
+        }
+        boolean dayFirst = dayLine > 0;
+        java.util.regex.Matcher d = SLASH_DATE.matcher(sample.trim());
+        String year = d.lookingAt() && d.group(3).length() == 2 ? "uu" : "uuuu";
+        String date = (dayFirst ? "d/M/" : "M/d/") + year;
+        DateTimeFormatter f = new DateTimeFormatterBuilder().parseCaseInsensitive()
+                .appendPattern(AM_PM.matcher(sample).matches() ? date + " h:mm[:ss] a" : date + "[ H:mm[:ss][.SSS]]")
+                .toFormatter(java.util.Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
+        return new TimeText((dayFirst ? "dd/MM/yyyy, day first (line " + dayLine + ": " + dayText + ")"
+                : "MM/dd/yyyy, month first (line " + monthLine + ": " + monthText + ")"), f);
     }
 
     /** Whether {@code text} is a time of day alone, as in the second of a date and a time column. */
