@@ -433,6 +433,31 @@ class LiveRunnerIT {
             assertThat(events).isNotEmpty();
             assertThat(events.get(events.size() - 1)).isEqualTo(published.get(bars - 1));
             assertThat(published).containsSubsequence(events);
+
+            // a Redis that stops answering (SIGSTOP) while a runner replays does not hold the runner up: each bar used to
+            // wait for Jedis's 2 s timeout, here about 240 bars; its predictions are still journaled and served
+            Path stalled = dir.resolve("home-redis-stalled");
+            CliRun.atlas(stalled, 0, "data", "import", "--bundled");
+            CliRun.copyRuns(home, stalled);
+            StringBuffer out2 = new StringBuffer();
+            Process p2 = liveIn(stalled, "--model", model, "--speed", "3000", "--http-port", "0", "--redis",
+                    "127.0.0.1:" + redisPort).start();
+            int port2 = port(p2, out2).get(120, TimeUnit.SECONDS);
+            long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (get(http, port2, "/predictions?limit=3").size() < 3 && System.nanoTime() < warm) {
+                Thread.sleep(100);
+            }
+            new ProcessBuilder("kill", "-STOP", String.valueOf(redis.pid())).start().waitFor();
+            try {
+                assertThat(p2.waitFor(90, TimeUnit.SECONDS)).as(out2.toString()).isTrue();
+            } finally {
+                new ProcessBuilder("kill", "-CONT", String.valueOf(redis.pid())).start().waitFor();
+                p2.destroyForcibly();
+            }
+            assertThat(p2.exitValue()).as(out2.toString()).isZero();
+            try (LiveJournal j = LiveJournal.open(new AtlasHome(stalled).live())) {
+                assertThat(j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE)).hasSize(bars);
+            }
         } finally {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
