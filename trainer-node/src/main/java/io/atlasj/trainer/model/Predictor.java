@@ -168,8 +168,10 @@ public final class Predictor implements AutoCloseable {
             int width = arch.heads().get(0).classify() ? arch.heads().get(0).width() : 1;
             return new Predictor(null, st.net, inputs, span, width);
         }
+        // with the optimizer's state when the file holds it (a fine-tuned version), so fine-tuning goes on with its
+        // moments in a restarted runner
         MultiLayerNetwork net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(),
-                false);
+                true);
         long in = net.layerInputSize(0);
         if (in != inputs) {
             throw new IllegalArgumentException(modelFile + ": the network takes " + in + " inputs, the featureset has "
@@ -182,8 +184,8 @@ public final class Predictor implements AutoCloseable {
      * A bounded fine-tuning step on rows fetched back for matched outcomes: {@code steps} passes of the network's own
      * optimizer over these rows as one batch, at learning rate {@code lr} (set on every layer, replacing the
      * schedule it was trained with). Classification targets are class indices, regression targets are in the scaled
-     * units the model predicts. The optimizer's moments start afresh in each process (a served model file holds no
-     * optimizer state).
+     * units the model predicts. The optimizer's moments are those of the file the model was loaded from, which a
+     * fine-tuned version saves ({@link #save}), so a restarted runner goes on with them.
      */
     public void fineTune(double[][] scaled, double[] targets, int classes, double lr, int steps) {
         if (net == null) {
@@ -212,12 +214,15 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
-    /** Writes the model as it is now (durably: temporary file, flush, rename); returns the file's SHA-256. */
+    /**
+     * Writes the model as it is now, with its optimizer's state (durably: temporary file, flush, rename); returns the
+     * file's SHA-256.
+     */
     public String save(Path file) throws IOException {
         if (net == null) {
             throw new IllegalStateException("only DL4J models are saved by the live runner");
         }
-        return Checkpoint.writeNetwork(file, net, false, true);
+        return Checkpoint.writeNetwork(file, net, true, true);
     }
 
     /**

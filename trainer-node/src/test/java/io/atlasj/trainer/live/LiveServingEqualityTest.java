@@ -273,6 +273,10 @@ class LiveServingEqualityTest {
                 assertThat(versions.get(v).source()).contains("24 matched outcomes");
             }
             assertThat(j.active(ref).orElseThrow().version()).isEqualTo(versions.get(versions.size() - 1).version());
+            // a fine-tuned version holds its optimizer's state, so a restarted runner fine-tunes on with its moments
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(versions.get(versions.size() - 1).file())) {
+                assertThat(zip.getEntry("updaterState.bin")).as("the version's optimizer state").isNotNull();
+            }
             assertThat(j.trainingEvents(ref)).isEqualTo(24L * first.versionsMade());
             // predictions after the first fine-tuning come from the new versions, which are not the trained model
             List<LiveJournal.Entry> entries = j.entries(ref, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
