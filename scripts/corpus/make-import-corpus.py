@@ -159,6 +159,12 @@ with gzip.GzipFile(os.path.join(out, "pandas.csv.gz"), "wb", mtime=0) as g:
 data = open(os.path.join(out, "pandas.csv.gz"), "rb").read()
 write("truncated.csv.gz", data[: len(data) // 2], mode="wb", encoding=None)
 os.remove(os.path.join(out, "pandas.csv.gz"))
+# the same cut short, of US slash dates: the file is read once more to tell their order, and refused the same way
+with gzip.GzipFile(os.path.join(out, "us-excel.csv.gz"), "wb", mtime=0) as g:
+    g.write(open(os.path.join(out, "us-excel.csv"), "rb").read())
+data = open(os.path.join(out, "us-excel.csv.gz"), "rb").read()
+write("us-excel-truncated.csv.gz", data[: len(data) // 2], mode="wb", encoding=None)
+os.remove(os.path.join(out, "us-excel.csv.gz"))
 # --- trades and quotes ---
 ws = os.path.join(root, "feature-dsl/src/test/resources/fixtures/binance-ws")
 trades = []  # (time ms, price, qty, side 'buy'/'sell' of the aggressor, id)

@@ -442,16 +442,19 @@ class LiveRunnerIT {
             StringBuffer out2 = new StringBuffer();
             Process p2 = liveIn(stalled, "--model", model, "--speed", "3000", "--http-port", "0", "--redis",
                     "127.0.0.1:" + redisPort).start();
-            int port2 = port(p2, out2).get(120, TimeUnit.SECONDS);
-            long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (get(http, port2, "/predictions?limit=3").size() < 3 && System.nanoTime() < warm) {
-                Thread.sleep(100);
-            }
-            new ProcessBuilder("kill", "-STOP", String.valueOf(redis.pid())).start().waitFor();
             try {
-                assertThat(p2.waitFor(90, TimeUnit.SECONDS)).as(out2.toString()).isTrue();
+                int port2 = port(p2, out2).get(120, TimeUnit.SECONDS);
+                long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (get(http, port2, "/predictions?limit=3").size() < 3 && System.nanoTime() < warm) {
+                    Thread.sleep(100);
+                }
+                new ProcessBuilder("kill", "-STOP", String.valueOf(redis.pid())).start().waitFor();
+                try {
+                    assertThat(p2.waitFor(90, TimeUnit.SECONDS)).as(out2.toString()).isTrue();
+                } finally {
+                    new ProcessBuilder("kill", "-CONT", String.valueOf(redis.pid())).start().waitFor();
+                }
             } finally {
-                new ProcessBuilder("kill", "-CONT", String.valueOf(redis.pid())).start().waitFor();
                 p2.destroyForcibly();
             }
             assertThat(p2.exitValue()).as(out2.toString()).isZero();

@@ -107,7 +107,9 @@ final class FileTimes {
             try {
                 slash = TimeText.slashOrder(file, sample);
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+                throw new ImportException(file, "cannot read: " + e.getMessage() + (e instanceof java.io.EOFException
+                        || e instanceof java.util.zip.ZipException ? " (the compressed file is cut short or damaged: "
+                        + "download it again)" : ""));
             }
         }
         return slash;

@@ -155,7 +155,7 @@ final class TimeText {
         String year = d.lookingAt() && d.group(3).length() == 2 ? "uu" : "uuuu";
         String date = (dayFirst ? "d/M/" : "M/d/") + year;
         DateTimeFormatter f = new DateTimeFormatterBuilder().parseCaseInsensitive()
-                .appendPattern(AM_PM.matcher(sample).matches() ? date + " h:mm[:ss] a" : date + "[ H:mm[:ss][.SSS]]")
+                .appendPattern(AM_PM.matcher(sample).matches() ? date + " h:mm[:ss][ ]a" : date + "[ H:mm[:ss][.SSS]]")
                 .toFormatter(java.util.Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
         return new TimeText((dayFirst ? "dd/MM/yyyy, day first (line " + dayLine + ": " + dayText + ")"
                 : "MM/dd/yyyy, month first (line " + monthLine + ": " + monthText + ")"), f);

@@ -41,12 +41,6 @@ final class BarWindow implements SeriesSource {
     }
 
     /**
-     * Brings the window up to date after imports that may have changed stored bars from {@code changedFrom} on (a
-     * folder's or the websocket's): the bars held before that time are kept, and only {@code [changedFrom, to)} is
-     * read again (the segment files of the periods it touches), so a runner that has run for months reads at most
-     * about a week of bars per import (from the Monday the caller passes), not the months since it started.
-     */
-    /**
      * From the next refresh on, holds only the bars of the {@code span} before "now" (a live feed's: the features'
      * lead and the replay buffer's reach), dropping older ones, so a runner that runs for months does not hold them.
      */
@@ -54,6 +48,12 @@ final class BarWindow implements SeriesSource {
         this.keep = span;
     }
 
+    /**
+     * Brings the window up to date after imports that may have changed stored bars from {@code changedFrom} on (a
+     * folder's or the websocket's): the bars held before that time are kept, and only {@code [changedFrom, to)} is
+     * read again (the segment files of the periods it touches), so a runner that has run for months reads at most
+     * about a week of bars per import (from the Monday the caller passes), not the months since it started.
+     */
     void reload(MarketDataStore store, long to, long changedFrom) {
         if (keep > 0 && now > Long.MIN_VALUE / 4) {
             from = Math.max(from, now - keep);

@@ -148,7 +148,7 @@ final class BinanceFeed implements Feed {
                     + spec.rest() + ", stored as " + base + (spec.binance() ? "" : " (not Binance's own servers)"));
             backfill(Math.max(lastStored == Long.MIN_VALUE ? history : lastStored + tf, history), server);
             window = new BarWindow(SeriesSource.of(store), r, history, Long.MAX_VALUE / 4);
-            window.keepOnly(lead + Timeframe.D1.millis() + Feed.KEPT_HISTORY);
+            window.keepOnly(lead + Timeframe.D1.millis() + Feed.KEPT_HISTORY + (m.targetTime(start) - start));
         } catch (IOException e) {
             store.close();
             throw new IllegalArgumentException("binance-ws: " + e.getMessage() + "; check --rest-url", e);

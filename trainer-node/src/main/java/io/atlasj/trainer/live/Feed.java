@@ -117,8 +117,9 @@ interface Feed extends AutoCloseable {
     }
 
     /**
-     * How much history beyond the features' lead a long-running feed's window holds: a week, which fine-tuning's
-     * replay buffer draws its frames from (older frames are skipped, their inputs no longer held).
+     * How much history beyond the features' lead (and the label's horizon, for matching outcomes) a long-running feed's
+     * window holds: a week, which fine-tuning's replay buffer draws its frames from (older frames are skipped, their
+     * inputs no longer held).
      */
     long KEPT_HISTORY = 7 * Timeframe.D1.millis();
 
@@ -218,7 +219,7 @@ interface Feed extends AutoCloseable {
                     : stored.isEmpty() ? Long.MIN_VALUE / 4 : stored.get(stored.size() - 1);
             window = new BarWindow(SeriesSource.of(store), r, Math.max(Long.MIN_VALUE / 4, start - lead
                     - Timeframe.D1.millis()), Long.MAX_VALUE / 4);
-            window.keepOnly(lead + Timeframe.D1.millis() + KEPT_HISTORY);
+            window.keepOnly(lead + Timeframe.D1.millis() + KEPT_HISTORY + (m.targetTime(start) - start));
         }
 
         @Override

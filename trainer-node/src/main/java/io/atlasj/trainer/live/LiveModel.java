@@ -127,6 +127,14 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
 
     /** A version of the model (the trained file or a fine-tuned one), checked against its recorded SHA-256. */
     public Predictor predictor(Path file, String expectedSha256) {
+        return predictor(file, expectedSha256, false);
+    }
+
+    /**
+     * As {@link #predictor(Path, String)}; with {@code optimizer}, the optimizer state the file holds is loaded too
+     * (for fine-tuning a fine-tuned version on).
+     */
+    public Predictor predictor(Path file, String expectedSha256, boolean optimizer) {
         try {
             String sha = ensemble != null ? ensemble.identity() : ResultsIo.sha256(file);
             if (!sha.equals(expectedSha256)) {
@@ -145,7 +153,7 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
                     throw e;
                 }
             }
-            return Predictor.load(file, type, center.length);
+            return Predictor.load(file, type, center.length, optimizer);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }

@@ -168,10 +168,18 @@ public final class LiveRunner {
 
     private static Outcome run(AtlasHome home, Options o, LiveModel m, Feed source, long lead, Consumer<String> out)
             throws IOException {
-        RedisPublisher redis = o.redis() == null ? null : new RedisPublisher(o.redis());
-        if (redis != null) {
-            redis.check();
+        RedisPublisher redis = o.redis() == null ? null : RedisPublisher.checked(o.redis());
+        try {
+            return run(home, o, m, source, lead, out, redis);
+        } finally {
+            if (redis != null) {
+                redis.close(); // also when the runner could not start
+            }
         }
+    }
+
+    private static Outcome run(AtlasHome home, Options o, LiveModel m, Feed source, long lead, Consumer<String> out,
+                               RedisPublisher redis) throws IOException {
         try (LiveJournal journal = LiveJournal.open(home.live())) {
             // one runner per model: a second would collide with the first's journal rows and versions
             journal.runner(m.name()).ifPresent(r -> {
@@ -233,7 +241,9 @@ public final class LiveRunner {
             this.window = source.window();
             journal.trained(m.name(), m.key(), m.modelSha256(), m.file().toString(), "trained: " + m.file());
             LiveJournal.Version active = journal.active(m.name()).orElseThrow();
-            predictor = m.predictor(Path.of(active.file()), active.sha256());
+            // a fine-tuned version goes on with its optimizer's moments; the trained model starts them afresh
+            predictor = m.predictor(Path.of(active.file()), active.sha256(),
+                    o.fineTune() != null && active.parent() != null);
             version = active.version();
             if (o.fineTune() != null && !predictor.fineTunes()) {
                 predictor.close();
@@ -348,7 +358,7 @@ public final class LiveRunner {
             LiveJournal.Version now = journal.active(m.name()).orElseThrow();
             if (now.version() != version) {
                 io.atlasj.trainer.model.Predictor old = predictor;
-                predictor = m.predictor(Path.of(now.file()), now.sha256());
+                predictor = m.predictor(Path.of(now.file()), now.sha256(), o.fineTune() != null && now.parent() != null);
                 old.close();
                 version = now.version();
                 out.accept(m.name() + ": now serving version " + version + " (" + now.source() + ")");

@@ -12,7 +12,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * prediction is journaled before it is published, and it is sent by a thread of its own, so a Redis that is slow,
  * stalled or gone never holds the runner up (each bar used to wait up to Jedis's 2 s timeout). What is waiting is
  * sent in order; while Redis does not answer it is tried again every second, the newest {@value #QUEUE} kept (older
- * ones are dropped, said once), and a runner that stops waits at most {@value #DRAIN_SECONDS} s for the rest.
+ * ones are dropped, said once), and a runner that stops waits at most {@value #DRAIN_SECONDS} s for the rest: what
+ * is still waiting then, or when the runner is killed, never reaches Redis (it is journaled; after a restart the
+ * newest journaled prediction is published again). A prediction Redis answers with an error is logged and skipped.
  */
 final class RedisPublisher implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisPublisher.class);
@@ -38,7 +40,14 @@ final class RedisPublisher implements AutoCloseable {
         }
         sender = new Thread(this::send, "atlas-redis");
         sender.setDaemon(true);
-        sender.start();
+    }
+
+    /** A publisher to {@code hostPort} once Redis answers there; its sending thread started. */
+    static RedisPublisher checked(String hostPort) {
+        RedisPublisher p = new RedisPublisher(hostPort);
+        p.check();
+        p.sender.start();
+        return p;
     }
 
     /** The key (and channel) of a model's predictions. */
@@ -107,6 +116,10 @@ final class RedisPublisher implements AutoCloseable {
                         unreachable = false;
                     }
                     break;
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    // Redis answered, with an error (out of memory, a read-only replica): this one is not sent
+                    LOG.warn("Redis at {} refused a prediction of {}: {}", address, next[0], e.getMessage());
+                    break;
                 } catch (JedisException e) {
                     if (!unreachable) {
                         LOG.warn("Redis at {} is unreachable ({}); predictions are journaled and served over HTTP "
@@ -142,6 +155,9 @@ final class RedisPublisher implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        if (!sender.isAlive()) {
+            return;
+        }
         try {
             sender.join(TimeUnit.SECONDS.toMillis(DRAIN_SECONDS));
         } catch (InterruptedException e) {

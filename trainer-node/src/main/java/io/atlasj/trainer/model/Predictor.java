@@ -126,6 +126,14 @@ public final class Predictor implements AutoCloseable {
      * @param inputs the number of features its rows have (checked against the network's first layer)
      */
     public static Predictor load(Path modelFile, ModelType type, int inputs) throws IOException {
+        return load(modelFile, type, inputs, false);
+    }
+
+    /**
+     * As {@link #load(Path, ModelType, int)}; with {@code optimizer}, a DL4J network also gets the optimizer state its
+     * file holds (a fine-tuned version's, so fine-tuning goes on with its moments in a restarted runner).
+     */
+    public static Predictor load(Path modelFile, ModelType type, int inputs, boolean optimizer) throws IOException {
         if (type == ModelType.ENSEMBLE) {
             throw new IllegalArgumentException("an ensemble has no model file of its own: load its members and "
                     + "combine them with Predictor.ensemble");
@@ -168,10 +176,8 @@ public final class Predictor implements AutoCloseable {
             int width = arch.heads().get(0).classify() ? arch.heads().get(0).width() : 1;
             return new Predictor(null, st.net, inputs, span, width);
         }
-        // with the optimizer's state when the file holds it (a fine-tuned version), so fine-tuning goes on with its
-        // moments in a restarted runner
         MultiLayerNetwork net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(),
-                true);
+                optimizer);
         long in = net.layerInputSize(0);
         if (in != inputs) {
             throw new IllegalArgumentException(modelFile + ": the network takes " + in + " inputs, the featureset has "
@@ -184,8 +190,8 @@ public final class Predictor implements AutoCloseable {
      * A bounded fine-tuning step on rows fetched back for matched outcomes: {@code steps} passes of the network's own
      * optimizer over these rows as one batch, at learning rate {@code lr} (set on every layer, replacing the
      * schedule it was trained with). Classification targets are class indices, regression targets are in the scaled
-     * units the model predicts. The optimizer's moments are those of the file the model was loaded from, which a
-     * fine-tuned version saves ({@link #save}), so a restarted runner goes on with them.
+     * units the model predicts. The optimizer's moments start afresh from the trained model (whose file holds its last
+     * epoch's, not its best weights'), and go on from a fine-tuned version's file when it was loaded with them.
      */
     public void fineTune(double[][] scaled, double[] targets, int classes, double lr, int steps) {
         if (net == null) {
