@@ -31,9 +31,28 @@ import java.util.Optional;
  * @param backtest       the backtest's whole test period
  * @param z              {@code (live mean - backtest mean) / (backtest std / sqrt(live bars))}; beyond +-1.96 the
  *                       live figures drift from what the backtest makes plausible
+ * @param ks             the two-sample Kolmogorov-Smirnov p-value of the live per-bar net returns against the
+ *                       backtest's whole test period's: the whole distribution, not its mean alone (a live model that
+ *                       makes the same mean with far fatter tails drifts too); NaN without both
  */
 record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame, Optional<Performance> backtest,
-                 double z, int settled, String basis) {
+                 double z, double ks, int settled, String basis) {
+    /** Below this Kolmogorov-Smirnov p-value the live returns are said to come from another distribution. */
+    static final double KS_DRIFT = 0.01;
+
+    /**
+     * The two-sample Kolmogorov-Smirnov p-value of {@code a} against {@code b}, from the limiting distribution of the
+     * statistic (per-bar returns have many ties, flat bars above all, on which commons-math's exact p breaks: it
+     * jitters ties by a width of 0); NaN with fewer than two values on a side.
+     */
+    static double ksP(double[] a, double[] b) {
+        if (a.length < 2 || b.length < 2) {
+            return Double.NaN;
+        }
+        var test = new org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest();
+        double d = test.kolmogorovSmirnovStatistic(a, b);
+        return d == 0 ? 1.0 : test.approximateP(d, a.length, b.length);
+    }
 
     static LiveMoney of(AtlasHome home, LiveJournal j, String model) {
         LiveModel m = LiveModel.find(home, model);
@@ -95,7 +114,11 @@ record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame,
             Optional<ModelEvaluation.Trading> bs = same.isEmpty() ? Optional.empty()
                     : evaluate(full, last, subset(test, same), pricing);
             double z = Double.NaN;
+            double ks = Double.NaN;
             if (bt.isPresent() && lv.isPresent()) {
+                double[] liveNet = lv.get().book().net();
+                double[] testNet = bt.get().book().net();
+                ks = ksP(liveNet, testNet);
                 double[] net = bt.get().book().net();
                 double mean = bt.get().performance().meanNet();
                 double var = 0;
@@ -106,7 +129,7 @@ record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame,
                 z = (lv.get().performance().meanNet() - mean) / (sd / Math.sqrt(lv.get().performance().bars()));
             }
             return new LiveMoney(lv.map(ModelEvaluation.Trading::performance),
-                    bs.map(ModelEvaluation.Trading::performance), bt.map(ModelEvaluation.Trading::performance), z, n,
+                    bs.map(ModelEvaluation.Trading::performance), bt.map(ModelEvaluation.Trading::performance), z, ks, n,
                     bt.map(t -> t.market() + " " + t.timeframe().label() + ", hold " + t.hold() + ", costs "
                             + t.costs()).orElse("not traded"));
         }
@@ -153,6 +176,8 @@ record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame,
                 100 * l.totalReturn(), 1e4 * l.meanNet(), l.sharpe(),
                 backtestSame.map(s -> String.format(Locale.ROOT, ", the backtest's predictions on the same bars %+.3f%%",
                         100 * s.totalReturn())).orElse(""), 1e4 * b.meanNet(), b.bars(), z,
-                Math.abs(z) > 1.96 ? " (DRIFT: outside the backtest's 95% band)" : " (within the backtest's 95% band)");
+                Math.abs(z) > 1.96 ? " (DRIFT: outside the backtest's 95% band)" : " (within the backtest's 95% band)")
+                + (Double.isNaN(ks) ? "" : String.format(Locale.ROOT, "; returns' distribution: Kolmogorov-Smirnov p = "
+                + "%.3f%s", ks, ks < KS_DRIFT ? " (DRIFT: not the backtest's distribution)" : ""));
     }
 }

@@ -428,6 +428,9 @@ class LiveRunnerIT {
                 assertThat(Math.abs(money.z())).isLessThan(1.96);
                 assertThat(money.text()).contains("money on " + money.settled() + " settled bars")
                         .contains("within the backtest's 95% band");
+                // and their distribution is the backtest's: the live bars are part of its test period
+                assertThat(money.ks()).isGreaterThan(0.5);
+                assertThat(money.text()).contains("Kolmogorov-Smirnov p = ").doesNotContain("DRIFT");
             }
             // the stream was opened after the first bars: it has the rest, in order, ending with the last
             assertThat(events).isNotEmpty();

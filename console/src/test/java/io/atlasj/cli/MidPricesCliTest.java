@@ -133,7 +133,8 @@ class MidPricesCliTest {
         // members' market and label)
         String status = CliRun.atlas(home, 0, "live", "status")[0];
         assertThat(status).contains(model);
-        assertThat(status.lines().filter(l -> l.contains("money on")).count()).as(status).isEqualTo(2);
+        assertThat(status.lines().filter(l -> l.contains("money on") && l.contains("Kolmogorov-Smirnov p = "))
+                .count()).as(status).isEqualTo(2);
         assertThat(CliRun.atlas(home, 1, "live", "start", "--model", model, "--feed", "binance-ws")[1])
                 .contains("prices: mid").contains("binance-ws feed delivers klines");
         Path drop = Files.createDirectories(home.resolve("drop"));
