@@ -424,12 +424,7 @@ public final class Ingestor {
                 boolean quoteBars = byKind.getKey() == SeriesSummary.Kind.QUOTE_CANDLES;
                 Map<Timeframe, SeriesSummary> stored = byKind.getValue();
                 for (Timeframe tf : Timeframe.values()) {
-                    Timeframe source = null;
-                    for (Timeframe t : stored.keySet()) {
-                        if (t.kept() && t.divides(tf) && (source == null || t.millis() > source.millis())) {
-                            source = t;
-                        }
-                    }
+                    Timeframe source = Unkept.source(tf, stored::containsKey);
                     if (stored.containsKey(tf) || source == null) {
                         continue;
                     }

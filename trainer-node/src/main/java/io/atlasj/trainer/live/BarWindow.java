@@ -62,8 +62,8 @@ final class BarWindow implements SeriesSource {
         for (FeatureSetBuilder.Need n : resolved.needs()) {
             String k = key(n.market(), n.timeframe());
             // from the open of the bar the change falls in: a three-day bar or a 90-minute one may open before it
-            long since = Math.max(from, Math.abs(changedFrom) > (1L << 60) ? changedFrom
-                    : n.timeframe().floor(changedFrom));
+            boolean sentinel = changedFrom <= Long.MIN_VALUE / 4 || changedFrom >= Long.MAX_VALUE / 4;
+            long since = Math.max(from, sentinel ? changedFrom : n.timeframe().floor(changedFrom));
             if (n.quotes()) {
                 QuoteCandleSeries held = quotes.get(k);
                 QuoteCandleSeries fresh = source.quoteBars(n.market(), n.timeframe(), since, to);
