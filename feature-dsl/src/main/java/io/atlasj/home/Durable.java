@@ -74,6 +74,65 @@ public final class Durable {
         }
     }
 
+    /** Threads that wait on device flushes: they use no CPU while they wait. */
+    private static final java.util.concurrent.ExecutorService FLUSHERS = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "atlas-flush");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Flushes written files and then folders to the device, as {@link #force} and {@link #forceDirectory} each, but
+     * several at a time: the file system commits flushes that wait together in one journal commit, where one after
+     * the other each waits for its own (an import of a month of minute bars flushes a dozen segment files). Returns
+     * when every one is on the device; throws the first failure.
+     */
+    public static void forceAll(java.util.Collection<Path> files, java.util.Collection<Path> dirs) throws IOException {
+        flushTogether(files, true);
+        flushTogether(dirs, false);
+    }
+
+    private static void flushTogether(java.util.Collection<Path> paths, boolean files) throws IOException {
+        if (paths.size() <= 1) {
+            for (Path p : paths) {
+                if (files) {
+                    force(p);
+                } else {
+                    forceDirectory(p);
+                }
+            }
+            return;
+        }
+        java.util.List<java.util.concurrent.Future<?>> flushes = new java.util.ArrayList<>();
+        for (Path p : paths) {
+            flushes.add(FLUSHERS.submit(() -> {
+                if (files) {
+                    force(p);
+                } else {
+                    forceDirectory(p);
+                }
+                return null;
+            }));
+        }
+        IOException failed = null;
+        for (java.util.concurrent.Future<?> f : flushes) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failed == null) {
+                    failed = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while flushing " + paths.size() + " files");
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
     /** Flushes a folder's entries (a rename) where the platform allows it; a no-op where it does not. */
     public static void forceDirectory(Path dir) {
         try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {

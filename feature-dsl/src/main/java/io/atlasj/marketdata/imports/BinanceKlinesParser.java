@@ -40,10 +40,9 @@ final class BinanceKlinesParser implements FileParser {
         try (CsvFile csv = new CsvFile(file, progress)) {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
-                String head = rec.fields().get(0).trim();
                 if (first) {
                     first = false;
-                    if (head.equals("open_time")) {
+                    if (rec.fields().get(0).trim().equals("open_time")) {
                         continue; // header
                     }
                 }

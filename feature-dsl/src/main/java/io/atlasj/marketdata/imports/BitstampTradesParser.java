@@ -27,9 +27,9 @@ final class BitstampTradesParser implements FileParser {
         try (CsvFile csv = new CsvFile(file, progress)) {
             for (CsvFile.Record rec : csv) {
                 lineNo = rec.line();
-                String head = rec.fields().get(0).trim();
                 if (first) {
                     first = false;
+                    String head = rec.fields().get(0).trim();
                     if (head.isEmpty() || !Character.isDigit(head.charAt(0))) {
                         continue; // header
                     }

@@ -3,7 +3,8 @@ package io.atlasj.marketdata.imports;
 import de.siegmar.fastcsv.reader.CommentStrategy;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
+import de.siegmar.fastcsv.reader.RecordWrapper;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -21,13 +22,41 @@ import java.util.function.LongConsumer;
  * not CSV (an unclosed quote, a field over FastCSV's size limit) is refused with the line where it stops.
  */
 final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
-    /** One record: its first line in the file and its fields. */
+    /**
+     * One record: its first line in the file and its fields, a view of the reader's buffer that the next record
+     * replaces (copy it to keep it).
+     */
     record Record(long line, List<String> fields) {
+    }
+
+    /** Collects a record's fields into one reused {@link CsvFields}, never a String per field. */
+    private static final class FieldsHandler extends AbstractBaseCsvCallbackHandler<CsvFields> {
+        private final CsvFields fields = new CsvFields();
+
+        @Override
+        protected void handleBegin(long startingLineNumber) {
+            fields.startRecord();
+        }
+
+        @Override
+        protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
+            fields.addField(buf, offset, len);
+        }
+
+        @Override
+        protected RecordWrapper<CsvFields> buildRecord() {
+            return wrapRecord(fields);
+        }
+
+        long line() {
+            return getStartingLineNumber();
+        }
     }
 
     private static final char[] DELIMITERS = {',', ';', '\t', '|'};
     private final Path file;
-    private final CsvReader<CsvRecord> reader;
+    private final CsvReader<CsvFields> reader;
+    private final FieldsHandler handler = new FieldsHandler();
 
     CsvFile(Path file, LongConsumer progress) throws IOException {
         this(file, progress, null);
@@ -60,7 +89,7 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
         }
         this.reader = CsvReader.builder().fieldSeparator(delimiter != null ? delimiter : delimiterOf(first)).quoteCharacter('"')
                 .commentStrategy(CommentStrategy.NONE).skipEmptyLines(true).ignoreDifferentFieldCount(true)
-                .ofCsvRecord(in);
+                .build(handler, in);
     }
 
     private static boolean hasDelimiter(String line) {
@@ -95,7 +124,7 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
 
     @Override
     public Iterator<Record> iterator() {
-        Iterator<CsvRecord> it = reader.iterator();
+        Iterator<CsvFields> it = reader.iterator();
         return new Iterator<>() {
             private long lastLine;
 
@@ -105,10 +134,9 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
             public boolean hasNext() {
                 try {
                     while (next == null && it.hasNext()) {
-                        CsvRecord r = it.next();
-                        lastLine = r.getStartingLineNumber();
-                        List<String> f = r.getFields();
-                        if (f.size() > 1 || !f.get(0).isBlank()) { // a line of spaces is as blank as an empty one
+                        CsvFields f = it.next();
+                        lastLine = handler.line();
+                        if (f.size() > 1 || !f.isBlank(0)) { // a line of spaces is as blank as an empty one
                             next = new Record(lastLine, f);
                         }
                     }

@@ -6,7 +6,8 @@ package io.atlasj.marketdata.imports;
  */
 final class CsvRow {
     private final Problems problems;
-    private String[] fields;
+    private CsvFields fields;
+    private final CsvFields given = new CsvFields();
     private long line;
     private boolean bad;
     private final boolean decimalComma;
@@ -37,27 +38,36 @@ final class CsvRow {
      * column count is off.
      */
     boolean reset(java.util.List<String> record, long line, int minColumns, int maxColumns) {
-        return reset(record.toArray(new String[0]), line, minColumns, maxColumns);
-    }
-
-    private boolean reset(String[] split, long line, int minColumns, int maxColumns) {
+        if (record instanceof CsvFields f) {
+            fields = f; // a record of CsvFile: its characters, no String per field
+        } else {
+            given.startRecord();
+            for (String s : record) {
+                given.addText(s);
+            }
+            fields = given;
+        }
         this.line = line;
         this.bad = false;
-        this.fields = split;
-        if (fields.length < minColumns || fields.length > maxColumns) {
+        if (fields.size() < minColumns || fields.size() > maxColumns) {
             String expected = minColumns == maxColumns ? String.valueOf(minColumns) : minColumns + " to " + maxColumns;
-            problem(null, "expected " + expected + " columns, found " + fields.length);
+            problem(null, "expected " + expected + " columns, found " + fields.size());
             return false;
         }
         return true;
     }
 
     int size() {
-        return fields.length;
+        return fields.size();
     }
 
     String text(int i) {
-        return fields[i].trim();
+        return fields.text(i);
+    }
+
+    /** Whether field {@code i} is empty after trimming (without making a String of it). */
+    boolean isEmpty(int i) {
+        return fields.isEmpty(i);
     }
 
     long line() {
@@ -76,37 +86,39 @@ final class CsvRow {
     }
 
     double number(int i, String field) {
-        String s = fields[i].trim();
-        if (s.isEmpty()) {
+        if (fields.isEmpty(i)) {
             problem(field, "empty, a number is required");
             return Double.NaN;
         }
-        if (decimalComma) {
-            if (s.indexOf('.') >= 0) {
-                problem(field, "'" + abbreviate(s) + "' has a point, and --decimal-comma says numbers are written "
-                        + "1673,58 (no thousands separators)");
-                return Double.NaN;
-            }
-            s = s.replace(',', '.');
+        if (decimalComma && fields.contains(i, '.')) {
+            problem(field, "'" + abbreviate(fields.text(i)) + "' has a point, and --decimal-comma says numbers are "
+                    + "written 1673,58 (no thousands separators)");
+            return Double.NaN;
         }
         try {
-            double v = parseDouble(s);
+            double v = decimalComma ? fields.parseDoubleCommaDecimal(i) : fields.parseDouble(i);
             if (Double.isNaN(v) || Double.isInfinite(v)) {
-                problem(field, "not a finite number: '" + s + "'");
+                problem(field, "not a finite number: '" + shown(i) + "'");
             }
             return v;
         } catch (NumberFormatException e) {
+            String s = shown(i);
             problem(field, "not a number: '" + abbreviate(s) + "'" + (DECIMAL_COMMA.matcher(s).matches()
                     ? " (a decimal comma? give --decimal-comma)" : ""));
             return Double.NaN;
         }
     }
 
+    /** Field {@code i} as the number parser read it (with --decimal-comma, its commas as points). */
+    private String shown(int i) {
+        return decimalComma ? fields.text(i).replace(',', '.') : fields.text(i);
+    }
+
     /** A number that must be greater than zero (prices). */
     double positive(int i, String field) {
         double v = number(i, field);
         if (!bad && v <= 0) {
-            problem(field, "must be positive, got " + fields[i].trim());
+            problem(field, "must be positive, got " + fields.text(i));
         }
         return v;
     }
@@ -115,16 +127,16 @@ final class CsvRow {
     double nonNegative(int i, String field) {
         double v = number(i, field);
         if (!bad && v < 0) {
-            problem(field, "must not be negative, got " + fields[i].trim());
+            problem(field, "must not be negative, got " + fields.text(i));
         }
         return v;
     }
 
     long integer(int i, String field) {
-        String s = fields[i].trim();
         try {
-            return Long.parseLong(s);
+            return fields.parseLong(i);
         } catch (NumberFormatException e) {
+            String s = fields.text(i);
             // Some files write integers as 1.0E12 or 1678.0: accept those when they are whole.
             try {
                 double d = parseDouble(s);

@@ -96,10 +96,10 @@ final class QuoteBarsCsv {
             for (CsvFile.Record rec : csv) {
                 List<String> fields = rec.fields();
                 // with --columns, a first row whose bid open is not a number is the file's own header
-                boolean headerRow = options.columns() == null
+                boolean headerRow = !sawHeader && rows == 0 && (options.columns() == null
                         ? fields.stream().anyMatch(f -> isBarColumn(f.trim().toLowerCase(Locale.ROOT)))
-                        : !isNumber(fields, columns.get("bid_open"));
-                if (!sawHeader && rows == 0 && headerRow) {
+                        : !isNumber(fields, columns.get("bid_open")));
+                if (headerRow) {
                     if (columns == null) {
                         List<String> header = fields.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
                         columns = COLUMNS.map(file, header, "the header on line " + rec.line());

@@ -307,6 +307,7 @@ final class BarSegments {
      */
     void commit() throws SQLException {
         List<Path> replaced = new ArrayList<>();
+        List<Path> made = new ArrayList<>();
         Set<Path> dirs = new HashSet<>();
         try {
             for (Map.Entry<Key, Bars> e : pending.entrySet()) {
@@ -349,6 +350,7 @@ final class BarSegments {
                 Files.createDirectories(f.getParent());
                 long crc = write(f, b);
                 written.add(f);
+                made.add(f);
                 dirs.add(f.getParent());
                 int zero = 0;
                 int filled = 0;
@@ -373,9 +375,8 @@ final class BarSegments {
                     ps.executeUpdate();
                 }
             }
-            for (Path d : dirs) {
-                Durable.forceDirectory(d);
-            }
+            // the new files, then the folders naming them, are on the device before H2's commit names them
+            Durable.forceAll(made, dirs);
         } catch (IOException e) {
             throw new StoreException("writing the store's bar segments under " + root + " failed: " + e.getMessage(),
                     e);
@@ -430,7 +431,7 @@ final class BarSegments {
         ps.setLong(4, k.period);
     }
 
-    /** Writes a segment file (flushed to the device; the caller flushes its folder) and returns its CRC-32C. */
+    /** Writes a segment file (not yet flushed: {@link #commit} flushes it with its folder) and returns its CRC-32C. */
     private long write(Path f, Bars b) throws IOException {
         int n = b.size();
         int nd = b.d().length;
@@ -459,7 +460,6 @@ final class BarSegments {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
         }
         return crc.getValue();
     }

@@ -171,13 +171,38 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
                 k++;
             }
         }
-        Integer[] order = new Integer[n];
         boolean sorted = true;
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = t[i - 1] < t[i] || (t[i - 1] == t[i] && q[i - 1] < q[i]);
+        }
+        if (sorted) { // the usual case (parts in time order, none overlapping): whole columns copied
+            long[] ot = new long[n];
+            byte[] os = new byte[n];
+            double[][] od = new double[doubles][n];
+            long[][] ol = new long[longs][n];
+            int at = 0;
+            for (Bars b : parts) {
+                int m = b.size();
+                if (m == 0) {
+                    continue;
+                }
+                System.arraycopy(b.time, 0, ot, at, m);
+                System.arraycopy(b.src, 0, os, at, m);
+                for (int c = 0; c < doubles; c++) {
+                    System.arraycopy(b.d[c], 0, od[c], at, m);
+                }
+                for (int c = 0; c < longs; c++) {
+                    System.arraycopy(b.l[c], 0, ol[c], at, m);
+                }
+                at += m;
+            }
+            return new Bars(ot, od, ol, os);
+        }
+        Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            sorted &= i == 0 || t[i - 1] < t[i] || (t[i - 1] == t[i] && q[i - 1] < q[i]);
         }
-        if (!sorted) {
+        {
             Arrays.sort(order, (x, y) -> t[x] != t[y] ? Long.compare(t[x], t[y]) : Long.compare(q[x], q[y]));
         }
         long[] ot = new long[n];
