@@ -73,7 +73,8 @@ final class LiveCommand {
         @Option(names = "--exchange", paramLabel = "E", description = "dir feed: exchange, as for 'atlas data import'.")
         String exchange;
         @Option(names = "--symbol", paramLabel = "S", description = "dir feed: symbol, as for 'atlas data import'; "
-                + "binance-ws: the exchange's symbol (default: the model's base symbol without separators, BTCUSDT).")
+                + "binance-ws: the exchange's symbol of the base market (default: the model's base symbol without "
+                + "separators, BTCUSDT; other markets read are received under theirs).")
         String symbol;
         @Option(names = "--ws-url", paramLabel = "URL", description = "binance-ws: the websocket server (default: "
                 + "wss://stream.binance.com:9443; a server of the same protocol, such as Binance.US's, works too).")
@@ -148,7 +149,7 @@ final class LiveCommand {
                 case "binance-ws" -> {
                     if (exchange != null || timeframe != null) {
                         throw new UserException("--exchange and --timeframe go with --feed dir: binance-ws stores the "
-                                + "model's base market at its base timeframe");
+                                + "markets the model reads, the base market at its base timeframe");
                     }
                     source = new io.atlasj.trainer.live.FeedSpec.BinanceWs(wsUrl, restUrl, symbol);
                 }

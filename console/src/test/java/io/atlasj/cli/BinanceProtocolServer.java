@@ -21,9 +21,10 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * A local server speaking Binance's public market-data protocol for one symbol and interval, driven by a test: the
- * kline stream ({@code /ws/SYMBOL@kline_INTERVAL}, messages as Binance sends them) and the REST endpoints
- * {@code /api/v3/time} and {@code /api/v3/klines}. Its clock ({@link #now}) is set by the test; the REST history holds
+ * A local server speaking Binance's public market-data protocol for one interval and one or more symbols, driven by a
+ * test: the kline streams ({@code /ws/SYMBOL@kline_INTERVAL}, or several as a combined stream
+ * {@code /stream?streams=a@kline_1m/b@kline_1m} whose messages come in {@code {"stream":..,"data":..}}, as Binance
+ * sends them) and the REST endpoints {@code /api/v3/time} and {@code /api/v3/klines}. Its clock ({@link #now}) is set by the test; the REST history holds
  * the bars that closed before it and the forming one (with partial values, as Binance's last row).
  */
 final class BinanceProtocolServer implements AutoCloseable {
@@ -31,35 +32,52 @@ final class BinanceProtocolServer implements AutoCloseable {
     record Bar(long open, double o, double h, double l, double c, double v) {
     }
 
-    private final List<Bar> bars;
+    private final Map<String, List<Bar>> bars;
     private final long tf;
-    private final String symbol;
     private final String interval;
     private final WebSocketServer ws;
     private final HttpServer rest;
-    private final List<WebSocket> open = new CopyOnWriteArrayList<>();
+    /** Open connections and the symbols each is subscribed to; combined ones get the stream envelope. */
+    private final Map<WebSocket, List<String>> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<WebSocket, Boolean> combined = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger klineRequests = new AtomicInteger();
     final List<String> refused = new CopyOnWriteArrayList<>();
     volatile long now;
 
     BinanceProtocolServer(List<Bar> bars, long tf, String symbol, String interval, long now) throws Exception {
-        this.bars = List.copyOf(bars);
+        this(Map.of(symbol, bars), tf, interval, now);
+    }
+
+    /** A server of several symbols' bars (symbol to bars), all at {@code interval}. */
+    BinanceProtocolServer(Map<String, List<Bar>> bars, long tf, String interval, long now) throws Exception {
+        this.bars = new HashMap<>();
+        bars.forEach((k, v) -> this.bars.put(k, List.copyOf(v)));
         this.tf = tf;
-        this.symbol = symbol;
         this.interval = interval;
         this.now = now;
         CountDownLatch started = new CountDownLatch(1);
-        String path = "/ws/" + symbol.toLowerCase() + "@kline_" + interval;
         ws = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
             @Override
             public void onOpen(WebSocket conn, ClientHandshake handshake) {
-                if (!path.equals(handshake.getResourceDescriptor())) {
-                    refused.add(handshake.getResourceDescriptor());
-                    conn.close(1008, "unknown stream " + handshake.getResourceDescriptor());
+                String path = handshake.getResourceDescriptor();
+                List<String> names = path.startsWith("/ws/") ? List.of(path.substring(4))
+                        : path.startsWith("/stream?streams=") ? List.of(path.substring(16).split("/")) : List.of();
+                List<String> symbols = new ArrayList<>();
+                for (String n : names) {
+                    String symbol = BinanceProtocolServer.this.bars.keySet().stream()
+                            .filter(x -> (x.toLowerCase() + "@kline_" + interval).equals(n)).findFirst().orElse(null);
+                    if (symbol != null) {
+                        symbols.add(symbol);
+                    }
+                }
+                if (names.isEmpty() || symbols.size() != names.size()) {
+                    refused.add(path);
+                    conn.close(1008, "unknown stream " + path);
                     return;
                 }
-                open.add(conn);
+                combined.put(conn, path.startsWith("/stream"));
+                open.put(conn, symbols);
                 connections.incrementAndGet();
             }
 
@@ -106,23 +124,29 @@ final class BinanceProtocolServer implements AutoCloseable {
 
     /** Sends a kline message of {@code b} to every open connection: closed, or an update of the forming bar. */
     void push(Bar b, boolean closed) {
-        String text = message(b, closed);
-        for (WebSocket c : open) {
-            if (c.isOpen()) { // not one that dropConnections() is closing
-                c.send(text);
+        push(bars.keySet().iterator().next(), b, closed);
+    }
+
+    /** Sends a kline message of {@code symbol}'s bar {@code b} to every connection subscribed to it. */
+    void push(String symbol, Bar b, boolean closed) {
+        String text = message(symbol, b, closed);
+        for (Map.Entry<WebSocket, List<String>> c : open.entrySet()) {
+            if (c.getValue().contains(symbol) && c.getKey().isOpen()) { // not one that dropConnections() is closing
+                c.getKey().send(Boolean.TRUE.equals(combined.get(c.getKey())) ? "{\"stream\":\"" + symbol.toLowerCase()
+                        + "@kline_" + interval + "\",\"data\":" + text + "}" : text);
             }
         }
     }
 
     /** Closes every connection as a server going away would. */
     void dropConnections() {
-        for (WebSocket c : open) {
+        for (WebSocket c : List.copyOf(open.keySet())) {
             open.remove(c);
             c.close(1001, "going away");
         }
     }
 
-    private String message(Bar b, boolean closed) {
+    private String message(String symbol, Bar b, boolean closed) {
         Bar k = closed ? b : partial(b);
         return "{\"e\":\"kline\",\"E\":" + now + ",\"s\":\"" + symbol + "\",\"k\":{\"t\":" + k.open() + ",\"T\":"
                 + (k.open() + tf - 1) + ",\"s\":\"" + symbol + "\",\"i\":\"" + interval + "\",\"f\":100,\"L\":200,"
@@ -149,7 +173,8 @@ final class BinanceProtocolServer implements AutoCloseable {
             int eq = kv.indexOf('=');
             q.put(kv.substring(0, eq), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
-        if (!symbol.equals(q.get("symbol")) || !interval.equals(q.get("interval"))) {
+        List<Bar> bars = this.bars.get(q.get("symbol"));
+        if (bars == null || !interval.equals(q.get("interval"))) {
             reply(x, 400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}");
             return;
         }

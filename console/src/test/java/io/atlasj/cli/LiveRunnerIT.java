@@ -79,7 +79,7 @@ class LiveRunnerIT {
     }
 
     /** {@code atlas live start ARGS} on {@code home}, as a process to start (and start again). */
-    private static ProcessBuilder liveIn(Path home, String... args) {
+    static ProcessBuilder liveIn(Path home, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 AtlasCli.class.getName(), "--home", home.toString(), "live", "start"));
@@ -90,7 +90,7 @@ class LiveRunnerIT {
     }
 
     /** Reads the process's output on a thread; completes with the HTTP port once the runner says it. */
-    private static CompletableFuture<Integer> port(Process p, StringBuffer output) {
+    static CompletableFuture<Integer> port(Process p, StringBuffer output) {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -112,7 +112,7 @@ class LiveRunnerIT {
         return port;
     }
 
-    private static JsonNode get(HttpClient http, int port, String path) throws Exception {
+    static JsonNode get(HttpClient http, int port, String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
@@ -624,7 +624,7 @@ class LiveRunnerIT {
         return bars;
     }
 
-    private static void awaitConnections(BinanceProtocolServer exchange, int count, StringBuffer output)
+    static void awaitConnections(BinanceProtocolServer exchange, int count, StringBuffer output)
             throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while ((exchange.connections.get() < count || exchange.openConnections() == 0) && System.nanoTime() < until) {
@@ -633,7 +633,7 @@ class LiveRunnerIT {
         assertThat(exchange.connections.get()).as(output.toString()).isGreaterThanOrEqualTo(count);
     }
 
-    private static void awaitLastBar(HttpClient http, int port, long bar, StringBuffer output) throws Exception {
+    static void awaitLastBar(HttpClient http, int port, long bar, StringBuffer output) throws Exception {
         String want = java.time.Instant.ofEpochMilli(bar).toString();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!want.equals(get(http, port, "/status").path("lastBar").asText()) && System.nanoTime() < until) {
@@ -643,7 +643,7 @@ class LiveRunnerIT {
     }
 
     /** Every test bar has one journaled prediction, the batch run's class with its probabilities. */
-    private static void assertEveryTestBarPredictedAsStored(Path home2, String model, LiveModel m) {
+    static void assertEveryTestBarPredictedAsStored(Path home2, String model, LiveModel m) {
         long[] test = m.test().time();
         try (LiveJournal j = LiveJournal.open(new AtlasHome(home2).live())) {
             List<LiveJournal.Entry> entries = j.entries(model, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);

@@ -3,6 +3,7 @@ package io.atlasj.marketdata;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -223,6 +224,11 @@ public final class Timeframe implements Comparable<Timeframe>, Serializable {
      */
     public static Optional<Timeframe> ofMillis(long millis) {
         return Arrays.stream(EXCHANGE).filter(tf -> tf.millis == millis).findFirst();
+    }
+
+    /** Every kline length of Binance and Coinbase but the month, shortest first. */
+    public static List<Timeframe> exchangeLengths() {
+        return List.of(EXCHANGE);
     }
 
     /** The labels of every kline length of Binance and Coinbase but the month, shortest first. */

@@ -31,13 +31,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Binance's public market data: the kline stream ({@code /ws/SYMBOL@kline_INTERVAL}) of the model's base market at its
- * base timeframe, and the REST history ({@code /api/v3/klines}, {@code /api/v3/time}) for what the stream did not
- * deliver.
+ * Binance's public market data: the kline streams ({@code /ws/SYMBOL@kline_INTERVAL}, or one combined stream
+ * {@code /stream?streams=a@kline_1m/b@kline_1m} when the model reads several markets) of every market the model's
+ * features and label read, and the REST history ({@code /api/v3/klines}, {@code /api/v3/time}) for what the streams
+ * did not deliver. The base market is received at the model's timeframe (a model reading it at finer bars is refused),
+ * every other market at the coarsest kline length all its timeframes are made from; each market has its own spool,
+ * backfill, gap fill and duplicate suppression.
  *
  * <ul>
  *   <li>A bar is complete when the stream says so ({@code "x": true}), or, from the REST history, when its close time
- *       is before the server's time. Updates of the forming bar are ignored.</li>
+ *       is before the server's time. Updates of the forming bar are ignored. A base bar is predicted once every
+ *       market's bars closing by its close are stored: a late one is fetched from the history after 5 s, and after a
+ *       minute without it the base bar is predicted with what is stored (said once).</li>
  *   <li>Every complete bar goes into the market-data store exactly as {@code atlas data import --format
  *       binance-klines} would put it there: the feed writes the exchange's text to a spool file
  *       ({@code ATLAS_HOME/live/feeds/MARKET-TF/}, written whole, then renamed) and imports it with every check an
@@ -83,31 +88,90 @@ final class BinanceFeed implements Feed {
         }
     }
 
+    /**
+     * One market's kline stream: the exchange's symbol and interval, the spool its bars are imported from, and the
+     * newest bar stored. Only the runner's thread reads and changes it.
+     */
+    private final class Stream {
+        final Market market;
+        final String symbol;
+        final Timeframe timeframe;
+        final long tf;
+        final ImportOptions imports;
+        final Path spool;
+        long lastStored = Long.MIN_VALUE;
+        /** A close time up to which the stream counts as complete without its bars (the exchange sent none). */
+        long settledTo = Long.MIN_VALUE;
+        long duplicates;
+        long backfilled;
+        /** Whether giving up on this stream was said since it last stored a bar. */
+        boolean saidLate;
+
+        Stream(AtlasHome home, Market market, String symbol, Timeframe timeframe) {
+            this.market = market;
+            this.symbol = symbol;
+            this.timeframe = timeframe;
+            this.tf = timeframe.millis();
+            this.imports = new ImportOptions(ImportFormat.BINANCE_KLINES, market.exchange(), market.symbol(), timeframe,
+                    false, false, null);
+            try {
+                this.spool = Files.createDirectories(home.live().resolve("feeds").resolve((market.exchange() + "_"
+                        + market.symbol() + "-" + timeframe.label()).replaceAll("[^A-Za-z0-9_.-]", "_")));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the feed's spool folder under " + home.live(), e);
+            }
+        }
+
+        /** The stream's name on the exchange: {@code btcusdt@kline_5m}. */
+        String name() {
+            return symbol.toLowerCase(Locale.ROOT) + "@kline_" + timeframe.label();
+        }
+
+        /**
+         * Whether every bar of this stream that closes by {@code close} is stored (or settled): what a base bar closing
+         * then may read of it.
+         */
+        boolean covers(long close) {
+            long due = timeframe.floor(close); // the close of the newest bar closing by then
+            return lastStored != Long.MIN_VALUE && lastStored + tf >= due || settledTo >= due;
+        }
+    }
+
+    /** A closed kline received for a stream. */
+    private record Received(Stream stream, Kline kline) {
+    }
+
+    /** How long a base bar waits for another stream's bar of the same close before it is fetched from the history. */
+    private static final long GRACE = 5_000;
+    /** How long a base bar waits for another stream at all: then it is predicted with what that stream has stored. */
+    private static final long GIVE_UP = 60_000;
+
     private final MarketDataStore store;
     private final LiveModel m;
     private final FeedSpec.BinanceWs spec;
-    private final String symbol;
-    private final String interval;
-    private final long tf;
-    private final ImportOptions imports;
-    private final Path spool;
+    /** The base market's stream, first in {@link #streams}. */
+    private final Stream base;
+    /** Every market the features and labels read, each at the coarsest kline length all its reads resample from. */
+    private final List<Stream> streams = new ArrayList<>();
+    private final long baseTf;
     private final Consumer<String> out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final LinkedBlockingQueue<Kline> closed = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Received> closed = new LinkedBlockingQueue<>();
     private final long start;
     private final BarWindow window;
     private volatile WebSocket socket;
     private volatile long lastMessage;
     private volatile String lost;
-    private long lastStored = Long.MIN_VALUE;
     /** Where the imports since the window was last refreshed may have changed stored bars (MAX_VALUE: nowhere). */
     private long changedFrom = Long.MAX_VALUE;
     private volatile long backoff = 1000;
     private volatile long nextAttempt;
     private boolean everConnected;
-    private long duplicates;
-    private long backfilled;
     private long reconnects;
+    /** The base bar waiting for another stream, since when (local clock), and whether the history was asked. */
+    private long blockedBar = Long.MIN_VALUE;
+    private long blockedSince;
+    private boolean blockedFetched;
 
     /**
      * @param resumeAfter the journal's last bar of this model, or null: a restarted runner goes on after it, with the
@@ -115,38 +179,56 @@ final class BinanceFeed implements Feed {
      */
     BinanceFeed(AtlasHome home, LiveModel m, FeatureSetBuilder.Resolved r, long lead, Long from, Long resumeAfter,
                 FeedSpec.BinanceWs spec, Consumer<String> out) {
-        Market base = m.featureset().baseMarket();
-        if (spec.binance() && !base.exchange().toLowerCase(Locale.ROOT).startsWith("binance")) {
-            throw new IllegalArgumentException(m.name() + " was trained on " + base + ", not a Binance market: the "
-                    + "binance-ws feed would store Binance's bars as " + base + "'s. Serve it with a model trained on "
-                    + "Binance bars, or give --ws-url and --rest-url of a server of that protocol for " + base);
-        }
+        Market baseMarket = m.featureset().baseMarket();
         this.m = m;
         this.spec = spec;
         this.out = out;
-        this.symbol = (spec.symbol() != null ? spec.symbol() : base.symbol().replaceAll("[^A-Za-z0-9]", ""))
-                .toUpperCase(Locale.ROOT);
-        this.tf = m.baseTimeframe().millis();
-        this.interval = m.baseTimeframe().label();
-        this.imports = new ImportOptions(ImportFormat.BINANCE_KLINES, base.exchange(), base.symbol(),
-                m.baseTimeframe(), false, false, null);
-        try {
-            this.spool = Files.createDirectories(home.live().resolve("feeds")
-                    .resolve((base.exchange() + "_" + base.symbol() + "-" + interval).replaceAll("[^A-Za-z0-9_.-]", "_")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the feed's spool folder under " + home.live(), e);
+        this.baseTf = m.baseTimeframe().millis();
+        java.util.Map<Market, List<Timeframe>> reads = new java.util.LinkedHashMap<>();
+        reads.put(baseMarket, new ArrayList<>(List.of(m.baseTimeframe())));
+        for (FeatureSetBuilder.Need n : r.needs()) {
+            reads.computeIfAbsent(n.market(), k -> new ArrayList<>()).add(n.timeframe());
         }
+        for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
+            Market market = e.getKey();
+            if (spec.binance() && !market.exchange().toLowerCase(Locale.ROOT).startsWith("binance")) {
+                throw new IllegalArgumentException(m.name() + (market.equals(baseMarket) ? " was trained on " + market
+                        : " reads " + market) + ", not a Binance market: the binance-ws feed would store Binance's bars "
+                        + "as " + market + "'s. Serve it with a model trained on Binance bars, or give --ws-url and "
+                        + "--rest-url of a server of that protocol for " + market);
+            }
+            Timeframe interval = interval(market, e.getValue());
+            if (market.equals(baseMarket) && !interval.equals(m.baseTimeframe())) {
+                throw new IllegalArgumentException(m.name() + " reads " + market + " at " + e.getValue().stream()
+                        .min(Timeframe::compareTo).orElseThrow() + ", finer than its own " + m.baseTimeframe()
+                        + " bars: the binance-ws feed receives the base market at the model's timeframe; serve it "
+                        + "with --feed dir, or train it on bars as fine as its finest feature");
+            }
+            String symbol = market.equals(baseMarket) && spec.symbol() != null ? spec.symbol()
+                    : market.symbol().replaceAll("[^A-Za-z0-9]", "");
+            streams.add(new Stream(home, market, symbol.toUpperCase(Locale.ROOT), interval));
+        }
+        this.base = streams.get(0);
         this.store = MarketDataStore.open(home.marketData());
         try {
-            importSpool(); // what a killed runner received but did not import
+            for (Stream st : streams) {
+                importSpool(st); // what a killed runner received but did not import
+                long[] stored = store.openTimes(st.market, st.timeframe, false);
+                st.lastStored = stored.length == 0 ? Long.MIN_VALUE : stored[stored.length - 1];
+            }
             List<Long> stored = Feed.baseBars(store, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-            lastStored = stored.isEmpty() ? Long.MIN_VALUE : stored.get(stored.size() - 1);
+            base.lastStored = stored.isEmpty() ? Long.MIN_VALUE : stored.get(stored.size() - 1);
             long server = serverTime();
             start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : m.baseTimeframe().floor(server);
             long history = start - lead - Timeframe.D1.millis();
-            out.accept("binance-ws: " + symbol + " " + interval + " klines from " + spec.websocket() + " and "
-                    + spec.rest() + ", stored as " + base + (spec.binance() ? "" : " (not Binance's own servers)"));
-            backfill(Math.max(lastStored == Long.MIN_VALUE ? history : lastStored + tf, history), server);
+            out.accept("binance-ws: " + String.join(", ", streams.stream().map(Stream::name).toList()) + " from "
+                    + spec.websocket() + " and " + spec.rest() + ", stored as " + String.join(", ", streams.stream()
+                    .map(st -> st.market + " " + st.timeframe).toList()) + (spec.binance() ? ""
+                    : " (not Binance's own servers)"));
+            for (Stream st : streams) {
+                backfill(st, Math.max(st.lastStored == Long.MIN_VALUE ? history : st.lastStored + st.tf, history),
+                        server);
+            }
             window = new BarWindow(SeriesSource.of(store), r, history, Long.MAX_VALUE / 4);
             window.keepOnly(lead + Timeframe.D1.millis() + Feed.KEPT_HISTORY + (m.targetTime(start) - start));
         } catch (IOException e) {
@@ -162,10 +244,26 @@ final class BinanceFeed implements Feed {
         }
     }
 
+    /**
+     * The kline length a market is received at: the coarsest of Binance's that every timeframe read of it is made from
+     * (the store resamples the rest from it, as from an import).
+     */
+    private Timeframe interval(Market market, List<Timeframe> read) {
+        List<Timeframe> lengths = new ArrayList<>(Timeframe.exchangeLengths());
+        java.util.Collections.reverse(lengths);
+        for (Timeframe k : lengths) {
+            if (read.stream().allMatch(t -> t.millis() % k.millis() == 0)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException(m.name() + " reads " + market + " at " + read + ", which no Binance kline "
+                + "length divides");
+    }
+
     @Override
     public String describe() {
-        return "binance-ws " + symbol + "@kline_" + interval + " from " + spec.websocket() + " for "
-                + m.featureset().baseMarket() + " " + m.baseTimeframe();
+        return "binance-ws " + String.join(", ", streams.stream().map(Stream::name).toList()) + " from "
+                + spec.websocket() + " for " + m.featureset().baseMarket() + " " + m.baseTimeframe();
     }
 
     @Override
@@ -197,35 +295,111 @@ final class BinanceFeed implements Feed {
                     drop(s, "no message for " + SILENCE / 1000 + " s");
                     continue;
                 }
-                List<Kline> batch = new ArrayList<>();
-                Kline k = closed.poll(Math.max(0, Math.min(until, socket == null ? nextAttempt : until) - now),
+                List<Received> batch = new ArrayList<>();
+                Received k = closed.poll(Math.max(0, Math.min(until, socket == null ? nextAttempt : until) - now),
                         TimeUnit.MILLISECONDS);
                 if (k != null) {
                     batch.add(k);
                     closed.drainTo(batch);
-                    stored |= take(batch);
+                    for (Stream st : streams) {
+                        List<Kline> mine = batch.stream().filter(x -> x.stream() == st).map(Received::kline).toList();
+                        if (!mine.isEmpty()) {
+                            stored |= take(st, mine);
+                        }
+                    }
                 }
                 if (stored || System.currentTimeMillis() >= until) {
                     break;
                 }
             }
+            if (stored && changedFrom != Long.MAX_VALUE) {
+                window.reload(store, Long.MAX_VALUE / 4, changedFrom);
+                changedFrom = Long.MAX_VALUE;
+            }
+            return complete(after);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return List.of();
         }
-        if (stored && changedFrom != Long.MAX_VALUE) {
-            window.reload(store, Long.MAX_VALUE / 4, changedFrom);
-            changedFrom = Long.MAX_VALUE;
-        }
-        return lastStored == Long.MIN_VALUE ? List.of()
-                : Feed.baseBars(store, m, Math.max(after + 1, start), lastStored + 1);
     }
 
-    /** Stores the stream's closed klines, after the bars missing before them; true when anything was stored. */
-    private boolean take(List<Kline> batch) throws InterruptedException {
+    /**
+     * The stored base bars after {@code after} whose features can be computed: every stream holds the bars that close
+     * by the base bar's close. A base bar waiting for another stream's bar fetches it from the history after
+     * {@link #GRACE}, and after {@link #GIVE_UP} is predicted with what that stream has (said once).
+     */
+    private List<Long> complete(long after) throws InterruptedException {
+        if (base.lastStored == Long.MIN_VALUE) {
+            return List.of();
+        }
+        List<Long> bars = Feed.baseBars(store, m, Math.max(after + 1, start), base.lastStored + 1);
+        int ready = 0;
+        while (ready < bars.size() && coveredBy(bars.get(ready) + baseTf)) {
+            ready++;
+        }
+        if (ready < bars.size()) {
+            long bar = bars.get(ready);
+            long now = System.currentTimeMillis();
+            if (bar != blockedBar) {
+                blockedBar = bar;
+                blockedSince = now;
+                blockedFetched = false;
+            }
+            List<Stream> late = streams.stream().filter(st -> !st.covers(bar + baseTf)).toList();
+            if (!blockedFetched && now - blockedSince >= GRACE) {
+                blockedFetched = true;
+                boolean stored = false;
+                try {
+                    long server = serverTime();
+                    for (Stream st : late) {
+                        stored |= backfill(st, st.lastStored == Long.MIN_VALUE ? bar : st.lastStored + st.tf, server);
+                    }
+                } catch (IOException e) {
+                    out.accept("binance-ws: cannot fetch the history of " + late.stream().map(Stream::name).toList()
+                            + " (" + e.getMessage() + "); waiting for the stream");
+                }
+                if (stored) {
+                    if (changedFrom != Long.MAX_VALUE) {
+                        window.reload(store, Long.MAX_VALUE / 4, changedFrom);
+                        changedFrom = Long.MAX_VALUE;
+                    }
+                    return complete(after);
+                }
+            } else if (now - blockedSince >= GIVE_UP) {
+                for (Stream st : late) {
+                    long due = st.timeframe.floor(bar + baseTf);
+                    st.settledTo = Math.max(st.settledTo, due);
+                    if (st.saidLate) {
+                        continue;
+                    }
+                    st.saidLate = true;
+                    out.accept("binance-ws: no " + st.name() + " bar closing at " + Instant.ofEpochMilli(due)
+                            + " from the stream or the history within " + GIVE_UP / 1000 + " s; the bar of "
+                            + Instant.ofEpochMilli(bar) + " and later ones are predicted with the " + st.market
+                            + " bars stored (said once until it sends again)");
+                }
+                return complete(after);
+            }
+        }
+        return bars.subList(0, ready);
+    }
+
+    /** Whether every stream holds the bars that close by {@code close}. */
+    private boolean coveredBy(long close) {
+        for (Stream st : streams) {
+            if (!st.covers(close)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stores a stream's closed klines, after the bars missing before them; true when anything was stored. */
+    private boolean take(Stream st, List<Kline> batch) throws InterruptedException {
         TreeMap<Long, Kline> fresh = new TreeMap<>();
         for (Kline k : batch) {
-            if (k.open() <= lastStored || fresh.containsKey(k.open())) {
-                duplicates++;
+            if (k.open() <= st.lastStored || fresh.containsKey(k.open())) {
+                st.duplicates++;
             } else {
                 fresh.put(k.open(), k);
             }
@@ -234,31 +408,35 @@ final class BinanceFeed implements Feed {
             return false;
         }
         boolean stored = false;
-        long expected = lastStored + tf;
+        long expected = st.lastStored + st.tf;
         boolean gap = false;
         for (long open : fresh.keySet()) {
-            gap |= lastStored != Long.MIN_VALUE && open > expected;
-            expected = open + tf;
+            gap |= st.lastStored != Long.MIN_VALUE && open > expected;
+            expected = open + st.tf;
         }
         if (gap) {
             long last = fresh.lastKey();
             try {
                 // the stream skipped bars: the history has them (Binance sends a kline for every interval)
-                stored = backfill(lastStored + tf, last);
+                stored = backfill(st, st.lastStored + st.tf, last);
             } catch (IOException e) {
                 // not stored out of order: the next connection fetches these bars with the missing ones
-                drop(socket, "cannot fetch the bars missing before " + Instant.ofEpochMilli(last) + ": "
-                        + e.getMessage());
+                drop(socket, "cannot fetch the " + st.name() + " bars missing before " + Instant.ofEpochMilli(last)
+                        + ": " + e.getMessage());
                 return false;
             }
         }
-        return store(new ArrayList<>(fresh.tailMap(lastStored, false).values())) || stored;
+        return store(st, new ArrayList<>(fresh.tailMap(st.lastStored, false).values())) || stored;
     }
 
-    /** Opens the stream and fetches what closed since the newest stored bar; true when anything was stored. */
+    /**
+     * Opens the stream (one market's, or a combined stream of several) and fetches what closed since each one's
+     * newest stored bar; true when anything was stored.
+     */
     private boolean connect() throws InterruptedException {
-        URI uri = URI.create(spec.websocket().toString().replaceAll("/+$", "") + "/ws/" + symbol.toLowerCase(Locale.ROOT)
-                + "@kline_" + interval);
+        String root = spec.websocket().toString().replaceAll("/+$", "");
+        URI uri = URI.create(streams.size() == 1 ? root + "/ws/" + base.name()
+                : root + "/stream?streams=" + String.join("/", streams.stream().map(Stream::name).toList()));
         try {
             Listener listener = new Listener();
             WebSocket s = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -276,7 +454,11 @@ final class BinanceFeed implements Feed {
             out.accept("binance-ws: " + (everConnected ? "reconnected to " : "connected to ") + uri);
             everConnected = true;
             long server = serverTime();
-            return backfill(lastStored == Long.MIN_VALUE ? start : lastStored + tf, server);
+            boolean stored = false;
+            for (Stream st : streams) {
+                stored |= backfill(st, st.lastStored == Long.MIN_VALUE ? start : st.lastStored + st.tf, server);
+            }
+            return stored;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
@@ -318,8 +500,8 @@ final class BinanceFeed implements Feed {
         return t.path("serverTime").asLong();
     }
 
-    /** Stores the complete bars of the REST history opening in {@code [from, to)}; true when any was stored. */
-    private boolean backfill(long from, long to) throws IOException, InterruptedException {
+    /** Stores a stream's complete bars of the REST history opening in {@code [from, to)}; true when any was stored. */
+    private boolean backfill(Stream st, long from, long to) throws IOException, InterruptedException {
         if (from >= to) {
             return false;
         }
@@ -327,8 +509,9 @@ final class BinanceFeed implements Feed {
         List<Kline> got = new ArrayList<>();
         long cursor = from;
         while (cursor < to) {
-            JsonNode rows = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/klines?symbol=" + symbol
-                    + "&interval=" + interval + "&startTime=" + cursor + "&endTime=" + (to - 1) + "&limit=" + PAGE);
+            JsonNode rows = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/klines?symbol=" + st.symbol
+                    + "&interval=" + st.timeframe.label() + "&startTime=" + cursor + "&endTime=" + (to - 1) + "&limit="
+                    + PAGE);
             if (!rows.isArray()) {
                 throw new IOException("/api/v3/klines: expected an array, got " + abbreviate(rows.toString()));
             }
@@ -343,11 +526,11 @@ final class BinanceFeed implements Feed {
             if (rows.size() < PAGE || last == Long.MIN_VALUE) {
                 break;
             }
-            cursor = last + tf;
+            cursor = last + st.tf;
         }
-        got.removeIf(k -> k.open() <= lastStored);
-        backfilled += got.size();
-        return store(got);
+        got.removeIf(k -> k.open() <= st.lastStored);
+        st.backfilled += got.size();
+        return store(st, got);
     }
 
     private JsonNode get(String url) throws IOException, InterruptedException {
@@ -370,9 +553,10 @@ final class BinanceFeed implements Feed {
     }
 
     /**
-     * Writes the klines (in time order, all complete) to a spool file and imports it; true when anything was stored.
+     * Writes a stream's klines (in time order, all complete) to its spool file and imports it; true when anything was
+     * stored.
      */
-    private boolean store(List<Kline> klines) {
+    private boolean store(Stream st, List<Kline> klines) {
         if (klines.isEmpty()) {
             return false;
         }
@@ -380,22 +564,23 @@ final class BinanceFeed implements Feed {
         for (Kline k : klines) {
             text.append(k.csv()).append('\n');
         }
-        Path file = spool.resolve(symbol + "-" + interval + "-" + klines.get(0).open() + ".csv");
+        Path file = st.spool.resolve(st.symbol + "-" + st.timeframe.label() + "-" + klines.get(0).open() + ".csv");
         try {
             // whole or absent after a kill (the import, into H2, is the commit point)
             io.atlasj.home.Durable.replace(file, tmp -> Files.writeString(tmp, text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
-        importSpool();
+        importSpool(st);
+        st.saidLate = false;
         // a refused file is not fetched again and again: its bars stay out of the store, with the reason on disk
-        lastStored = Math.max(lastStored, klines.get(klines.size() - 1).open());
+        st.lastStored = Math.max(st.lastStored, klines.get(klines.size() - 1).open());
         return true;
     }
 
-    /** Imports the spool's files in name order: deleted when imported, moved to {@code rejected/} when refused. */
-    private void importSpool() {
-        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, spool, imports, out, (f, o) -> {
+    /** Imports a stream's spool files in name order: deleted when imported, moved to {@code rejected/} when refused. */
+    private void importSpool(Stream st) {
+        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, st.spool, st.imports, out, (f, o) -> {
             try {
                 Files.delete(f);
             } catch (IOException e) {
@@ -416,9 +601,20 @@ final class BinanceFeed implements Feed {
         if (s != null) {
             s.abort();
         }
-        out.accept("binance-ws: " + backfilled + " bars fetched from the history, " + duplicates
+        out.accept("binance-ws: " + streams.stream().mapToLong(st -> st.backfilled).sum()
+                + " bars fetched from the history, " + streams.stream().mapToLong(st -> st.duplicates).sum()
                 + " duplicates dropped, " + reconnects + " reconnects");
         store.close();
+    }
+
+    /** The stream of a kline message's symbol and interval, or null when none of this feed's. */
+    private Stream streamOf(String symbol, String interval) {
+        for (Stream st : streams) {
+            if (st.symbol.equalsIgnoreCase(symbol) && st.timeframe.label().equals(interval)) {
+                return st;
+            }
+        }
+        return null;
     }
 
     /** Receives the stream's messages: closed klines are queued for the runner's thread. */
@@ -443,8 +639,12 @@ final class BinanceFeed implements Feed {
                 try {
                     JsonNode n = JSON.readTree(message);
                     JsonNode event = n.has("data") ? n.path("data") : n; // a combined stream's envelope
-                    if ("kline".equals(event.path("e").asText()) && event.path("k").path("x").asBoolean(false)) {
-                        closed.add(Kline.ofStream(event.path("k")));
+                    JsonNode k = event.path("k");
+                    if ("kline".equals(event.path("e").asText()) && k.path("x").asBoolean(false)) {
+                        Stream st = streams.size() == 1 ? base : streamOf(k.path("s").asText(), k.path("i").asText());
+                        if (st != null) {
+                            closed.add(new Received(st, Kline.ofStream(k)));
+                        }
                     }
                 } catch (IOException e) {
                     out.accept("binance-ws: ignored a malformed message: " + abbreviate(message));

@@ -20,7 +20,8 @@ public sealed interface FeedSpec {
     }
 
     /**
-     * Binance's public market-data API: the kline stream of {@code symbol} at the model's base timeframe over the
+     * Binance's public market-data API: the kline streams of the markets a model reads ({@code symbol}'s, the base
+     * market's, at the model's base timeframe) over the
      * websocket at {@code websocket}, history and gaps from the REST API at {@code rest}.
      *
      * @param symbol the exchange's symbol ({@code BTCUSDT}), or null for the model's base symbol without separators

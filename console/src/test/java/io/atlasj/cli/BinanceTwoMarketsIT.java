@@ -1,0 +1,165 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.trainer.live.LiveModel;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model of BTC/USD whose features read ETH/USD too, served from a Binance-protocol server's combined kline stream of
+ * both markets (real Coinbase minute bars of 2017-09-03): the runner starts on an empty store and fetches both
+ * markets' history, predicts a BTC bar only once ETH's bar of the same close is stored (it waits for a late one, and
+ * fetches one the stream never sends from the history), and predicts every test bar as the batch run stored it.
+ */
+class BinanceTwoMarketsIT {
+    static final Market BTC = new Market("coinbase", "btcusd");
+    static final Market ETH = new Market("coinbase", "ethusd");
+    static final long MINUTE = 60_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aModelReadingTwoMarketsIsPredictedWhenBothStreamsHaveTheBar() throws Exception {
+        Path trained = dir.resolve("trained");
+        CliRun.atlas(trained, 0, "data", "import", "--format", "lean",
+                MidPricesCliTest.QUOTES.resolveSibling("20170903_trade.zip").toString(),
+                MidPricesCliTest.QUOTES.getParent().resolveSibling("ethusd").resolve("20170903_trade.zip").toString());
+        Path spec = dir.resolve("pair.yaml");
+        Files.writeString(spec, """
+                name: pair
+                execution: {retries: 0, slots: 1}
+                units:
+                  - name: direction
+                    featureset:
+                      name: btc-eth
+                      base: {market: "coinbase:btcusd", timeframe: 1m}
+                      features:
+                        - LogReturns()
+                        - LogReturns().lookback(5)
+                        - Volatility(15)
+                        - LogReturns().market("coinbase:ethusd")
+                        - LogReturns().lookback(3).market("coinbase:ethusd")
+                        - LogReturns().market("coinbase:ethusd").timeframe("5m")
+                      labels: ["UpDown(1)"]
+                    dataset: {task: classification, label: "UpDown(1)", scaling: zscore}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: logistic, type: logistic, training: {epochs: 5}}
+                  - name: fine
+                    featureset:
+                      name: btc-fine
+                      base: {market: "coinbase:btcusd", timeframe: 5m}
+                      features: ["LogReturns()", "LogReturns().timeframe('1m')"]
+                      labels: ["UpDown(1)"]
+                    dataset: {task: classification, label: "UpDown(1)", scaling: zscore}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: logistic, type: logistic, training: {epochs: 2}}
+                """);
+        CliRun.atlas(trained, 0, "run", spec.toString(), "--local", "--slots", "1");
+        String model = "pair/direction/logistic#0";
+        LiveModel m = LiveModel.find(new AtlasHome(trained), model);
+        long[] test = m.test().time();
+        assertThat(test.length).isGreaterThan(200);
+        Map<String, List<BinanceProtocolServer.Bar>> bars = new LinkedHashMap<>();
+        try (MarketDataStore store = MarketDataStore.open(new AtlasHome(trained).marketData())) {
+            bars.put("BTCUSD", bars(store, BTC));
+            bars.put("ETHUSD", bars(store, ETH));
+        }
+        // the runner's home holds the trained model and no bars: it fetches both markets' history itself
+        Path home = dir.resolve("live");
+        CliRun.copyRuns(trained, home);
+        int late = 10; // ETH's bar comes a second after BTC's: the BTC bar waits for it
+        int never = 40; // the stream never sends ETH's bar: it is fetched from the history
+        try (BinanceProtocolServer exchange = new BinanceProtocolServer(bars, MINUTE, "1m", test[0])) {
+            ProcessBuilder pb = LiveRunnerIT.liveIn(home, "--model", model, "--feed", "binance-ws", "--ws-url",
+                    exchange.websocket().toString(), "--rest-url", exchange.rest().toString(), "--http-port", "0",
+                    "--from", Instant.ofEpochMilli(test[0]).toString());
+            Process p = pb.start();
+            StringBuffer output = new StringBuffer();
+            int port = LiveRunnerIT.port(p, output).get(120, TimeUnit.SECONDS);
+            HttpClient http = HttpClient.newHttpClient();
+            LiveRunnerIT.awaitConnections(exchange, 1, output);
+            assertThat(output.toString()).contains("btcusd@kline_1m, ethusd@kline_1m");
+            List<BinanceProtocolServer.Bar> btc = bars.get("BTCUSD");
+            List<BinanceProtocolServer.Bar> eth = bars.get("ETHUSD");
+            int first = index(btc, test[0]);
+            for (int i = first; i < btc.size(); i++) {
+                BinanceProtocolServer.Bar b = btc.get(i);
+                BinanceProtocolServer.Bar e = eth.get(index(eth, b.open()));
+                exchange.now = b.open() + MINUTE;
+                exchange.push("BTCUSD", b, true);
+                if (i == first + late) {
+                    Thread.sleep(1500);
+                    assertThat(LiveRunnerIT.get(http, port, "/status").path("lastBar").asText()).as(output.toString())
+                            .isEqualTo(Instant.ofEpochMilli(btc.get(i - 1).open()).toString());
+                }
+                if (i == first + never) {
+                    long t0 = System.nanoTime();
+                    LiveRunnerIT.awaitLastBar(http, port, b.open(), output);
+                    assertThat(System.nanoTime() - t0).as("waited for the stream before asking the history")
+                            .isGreaterThan(TimeUnit.SECONDS.toNanos(4));
+                    continue;
+                }
+                exchange.push("ETHUSD", e, true);
+                Thread.sleep(5);
+            }
+            LiveRunnerIT.awaitLastBar(http, port, btc.get(btc.size() - 1).open(), output);
+            CliRun.atlas(home, 0, "live", "stop", "--model", model);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(output.toString()).isZero();
+            assertThat(exchange.refused).isEmpty();
+        }
+        // a model reading its own market at finer bars than its own is refused: the feed receives them at its timeframe
+        String[] refused = CliRun.atlas(home, 1, "live", "start", "--model", "pair/fine/logistic#0", "--feed",
+                "binance-ws", "--ws-url", "ws://127.0.0.1:1", "--rest-url", "http://127.0.0.1:1", "--http-port", "-1");
+        assertThat(refused[1]).contains("reads coinbase:btcusd at 1m, finer than its own 5m bars").contains("--feed dir");
+        // both markets' bars stored as the batch build read them, and every test bar predicted as training stored
+        try (MarketDataStore want = MarketDataStore.open(new AtlasHome(trained).marketData());
+             MarketDataStore got = MarketDataStore.open(new AtlasHome(home).marketData())) {
+            for (Market market : List.of(BTC, ETH)) {
+                assertThat(bars(got, market)).as(market.toString()).isEqualTo(bars(want, market));
+            }
+        }
+        LiveRunnerIT.assertEveryTestBarPredictedAsStored(home, model, m);
+    }
+
+    /** The stored (not filled) minute bars of {@code market}, as the exchange's klines. */
+    private static List<BinanceProtocolServer.Bar> bars(MarketDataStore store, Market market) {
+        CandleSeries c = store.candles(market, Timeframe.M1, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        List<BinanceProtocolServer.Bar> out = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            if (c.sources()[i] != CandleSource.FILLED.code()) {
+                out.add(new BinanceProtocolServer.Bar(c.openTime(i), c.opens()[i], c.highs()[i], c.lows()[i],
+                        c.closes()[i], c.volumes()[i]));
+            }
+        }
+        return out;
+    }
+
+    private static int index(List<BinanceProtocolServer.Bar> bars, long open) {
+        for (int i = 0; i < bars.size(); i++) {
+            if (bars.get(i).open() == open) {
+                return i;
+            }
+        }
+        throw new AssertionError("no bar at " + Instant.ofEpochMilli(open));
+    }
+}
