@@ -78,30 +78,33 @@ public record TrialFamily(String unit, List<ModelEvaluation> models, int stopped
         if (n < 3) {
             return empty(unit, models, stopped, partial, n, "too few common out-of-sample rows (" + n + ") to judge");
         }
-        // one column of per-bar net returns per model; each book is dropped once its column is copied, so ten
-        // thousand models hold one matrix, not ten thousand books
+        // one column of per-bar net returns per model, marked on every core; each book is dropped once its column is
+        // copied, so ten thousand models hold one matrix, not ten thousand books (the best one's is marked again)
         double[][] pnl = new double[l][];
-        long[] firstTimes = null;
-        Book.Marked bestBook = null;
         double[] sharpe = new double[l];
-        int best = 0;
-        for (int k = 0; k < l; k++) {
+        int[] bars = new int[l];
+        long[] first = new long[l];
+        java.util.stream.IntStream.range(0, l).parallel().forEach(k -> {
             ModelEvaluation m = models.get(k);
             Book.Marked b = m.trading().orElseThrow().on(times, m.oos().time());
-            if (firstTimes == null) {
-                firstTimes = b.time();
-            } else if (b.bars() != firstTimes.length || b.time()[0] != firstTimes[0]) {
-                throw new IllegalArgumentException("unit " + unit + ": " + m.name() + " is marked on "
-                        + b.bars() + " bars, " + models.get(0).name() + " on " + firstTimes.length
-                        + " (different labels in one unit?)");
-            }
+            bars[k] = b.bars();
+            first[k] = b.bars() == 0 ? Long.MIN_VALUE : b.time()[0];
             pnl[k] = b.net();
             sharpe[k] = Performance.sharpe(pnl[k]);
+        });
+        int best = 0;
+        for (int k = 0; k < l; k++) {
+            if (bars[k] != bars[0] || first[k] != first[0]) {
+                throw new IllegalArgumentException("unit " + unit + ": " + models.get(k).name() + " is marked on "
+                        + bars[k] + " bars, " + models.get(0).name() + " on " + bars[0]
+                        + " (different labels in one unit?)");
+            }
             if (k == 0 || Double.isNaN(sharpe[best]) || sharpe[k] > sharpe[best]) {
                 best = k;
-                bestBook = b;
             }
         }
+        Book.Marked bestBook = models.get(best).trading().orElseThrow().on(times, models.get(best).oos().time());
+        long[] firstTimes = bestBook.time();
         int t = firstTimes.length;
         ModelEvaluation.Trading bt = models.get(best).trading().orElseThrow();
         double ppy = bt.performance().barsPerYear();
