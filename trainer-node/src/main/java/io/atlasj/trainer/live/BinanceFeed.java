@@ -143,7 +143,10 @@ final class BinanceFeed implements Feed {
 
     /** How long a base bar waits for another stream's bar of the same close before it is fetched from the history. */
     private static final long GRACE = 5_000;
-    /** How long a base bar waits for another stream at all: then it is predicted with what that stream has stored. */
+    /**
+     * How long a base bar waits for another stream at all: then it is predicted with what that stream has stored. Once
+     * given up on, a stream that stays silent holds later bars only for {@link #GRACE} and a look at the history.
+     */
     private static final long GIVE_UP = 60_000;
 
     private final MarketDataStore store;
@@ -365,7 +368,8 @@ final class BinanceFeed implements Feed {
                     }
                     return complete(after);
                 }
-            } else if (now - blockedSince >= GIVE_UP) {
+            } else if (now - blockedSince >= GIVE_UP || blockedFetched && late.stream().allMatch(st -> st.saidLate)) {
+                // a stream given up on before (and silent since) holds each later bar only until the history was asked
                 for (Stream st : late) {
                     long due = st.timeframe.floor(bar + baseTf);
                     st.settledTo = Math.max(st.settledTo, due);
