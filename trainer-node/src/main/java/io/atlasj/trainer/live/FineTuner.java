@@ -37,7 +37,10 @@ public final class FineTuner {
     private final BarWindow window;
     private final Path models;
     private final FineTune cfg;
-    /** Rows fetched back lately, by bar: the replay buffer reads them again (bounded, least recently used out). */
+    /**
+     * Rows fetched back lately, by bar (null: none there): the replay buffer and the windows of later frames read them
+     * again (bounded, least recently used out).
+     */
     private final Map<Long, double[]> rows;
     /** Matched outcomes not learned from yet, as far as this runner knows (the journal is asked when it is enough). */
     private long pending = Long.MAX_VALUE;
@@ -92,18 +95,33 @@ public final class FineTuner {
         // being made, so that a runner started again after a crash draws the same frames
         java.util.Collections.shuffle(learned, new Random(m.key().hashCode() * 31L + version));
         batch.addAll(learned.subList(0, Math.min(learned.size(), fresh.size())));
-        List<double[]> x = new ArrayList<>();
+        List<long[]> times = new ArrayList<>();
+        List<double[][]> windows = new ArrayList<>();
         List<Double> y = new ArrayList<>();
+        long barMillis = m.baseTimeframe().millis();
         for (LiveJournal.Frame f : batch) {
-            double[] row = inputs(f);
-            if (row != null) {
-                x.add(m.scale(row));
+            // the frame's own row, and for a model that reads a window the rows of the bars before it, as it read them
+            List<Long> t = new ArrayList<>();
+            List<double[]> w = new ArrayList<>();
+            for (int k = predictor.window() - 1; k >= 0; k--) {
+                double[] row = inputs(f, f.barTime() - k * barMillis);
+                if (row != null) {
+                    t.add(f.barTime() - k * barMillis);
+                    w.add(m.scale(row));
+                } else if (k == 0) {
+                    w.clear(); // no row at the frame's own bar: it is skipped
+                }
+            }
+            if (!w.isEmpty()) {
+                times.add(t.stream().mapToLong(Long::longValue).toArray());
+                windows.add(w.toArray(new double[0][]));
                 y.add(m.classifies() ? f.outcome() : (f.outcome() - m.targetCenter()) / m.targetScale());
             }
         }
-        if (!x.isEmpty()) {
-            predictor.fineTune(x.toArray(new double[0][]), y.stream().mapToDouble(Double::doubleValue).toArray(),
-                    m.classifies() ? predictor.outputs() : 0, cfg.lr(), cfg.steps());
+        if (!windows.isEmpty()) {
+            predictor.fineTune(times.toArray(new long[0][]), windows.toArray(new double[0][][]),
+                    y.stream().mapToDouble(Double::doubleValue).toArray(), m.classifies() ? predictor.outputs() : 0,
+                    cfg.lr(), cfg.steps(), barMillis, m.key().hashCode() * 31L + version);
         }
         try {
             int next = journal.nextVersion(m.name());
@@ -127,14 +145,22 @@ public final class FineTuner {
         }
     }
 
-    /** A frame's feature row, fetched back by its reference: its bar, read from its recorded first bar on. */
-    private double[] inputs(LiveJournal.Frame f) {
-        return rows.computeIfAbsent(f.barTime(), b -> {
-            try {
-                return LiveRunner.features(m, window, b - f.inputFrom(), b);
-            } catch (IllegalArgumentException e) {
-                return null; // its bars are no longer in the window: the frame is skipped
-            }
-        });
+    /**
+     * The feature row of bar {@code bar} of a frame's inputs, fetched back by its reference: its bars, each row read
+     * over the frame's recorded span (from its first bar to its own). Null when the row has no value or its bars are no
+     * longer held.
+     */
+    private double[] inputs(LiveJournal.Frame f, long bar) {
+        if (rows.containsKey(bar)) {
+            return rows.get(bar);
+        }
+        double[] row;
+        try {
+            row = LiveRunner.features(m, window, f.barTime() - f.inputFrom(), bar);
+        } catch (IllegalArgumentException e) {
+            row = null; // its bars are no longer in the window: the frame is skipped
+        }
+        rows.put(bar, row);
+        return row;
     }
 }

@@ -247,8 +247,8 @@ public final class LiveRunner {
             version = active.version();
             if (o.fineTune() != null && !predictor.fineTunes()) {
                 predictor.close();
-                throw new IllegalArgumentException(m.name() + ": --fine-tune is built for dense, logistic and linear "
-                        + "models, not for " + m.type().id());
+                throw new IllegalArgumentException(m.name() + ": --fine-tune is built for dense, logistic, linear, "
+                        + "LSTM, BiLSTM and transformer models, not for " + m.type().id());
             }
             tuner = o.fineTune() == null ? null
                     : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());

@@ -34,6 +34,8 @@ public final class Predictor implements AutoCloseable {
     private final ml.dmlc.xgboost4j.java.Booster trees;
     private final int[] treeRange;
     private final SdNet sd;
+    /** A SameDiff network's weights with its optimizer state (what fine-tuning changes and a version saves). */
+    private final SameDiffTrainer.State sdState;
     private final SdNet.Graph infer;
     private final LstmKernel lstm;
     private final int inputs;
@@ -44,7 +46,7 @@ public final class Predictor implements AutoCloseable {
     private final java.util.List<Predictor> members;
     private final String vote;
 
-    private Predictor(MultiLayerNetwork net, SdNet sd, int inputs, int window, int outputs) {
+    private Predictor(MultiLayerNetwork net, SameDiffTrainer.State sd, int inputs, int window, int outputs) {
         this(net, null, null, sd, inputs, window, outputs);
     }
 
@@ -53,6 +55,7 @@ public final class Predictor implements AutoCloseable {
         this.trees = null;
         this.treeRange = null;
         this.sd = null;
+        this.sdState = null;
         this.lstm = null;
         this.infer = null;
         this.inputs = members.get(0).inputs;
@@ -83,11 +86,13 @@ public final class Predictor implements AutoCloseable {
         return new Predictor(members, vote);
     }
 
-    private Predictor(MultiLayerNetwork net, ml.dmlc.xgboost4j.java.Booster trees, int[] treeRange, SdNet sd,
-                      int inputs, int window, int outputs) {
+    private Predictor(MultiLayerNetwork net, ml.dmlc.xgboost4j.java.Booster trees, int[] treeRange,
+                      SameDiffTrainer.State sdState, int inputs, int window, int outputs) {
         this.net = net;
         this.trees = trees;
         this.treeRange = treeRange;
+        this.sdState = sdState;
+        SdNet sd = sdState == null ? null : sdState.net;
         this.sd = sd;
         boolean recurrent = sd != null && (sd.arch.type() == ModelType.LSTM || sd.arch.type() == ModelType.BILSTM);
         this.lstm = recurrent ? sd.kernel() : null;
@@ -115,9 +120,9 @@ public final class Predictor implements AutoCloseable {
 
 
 
-    /** Whether {@link #fineTune} works for this model: DL4J networks only. */
+    /** Whether {@link #fineTune} works for this model: DL4J networks, and the LSTMs and transformers of SameDiff. */
     public boolean fineTunes() {
-        return net != null;
+        return net != null || sd != null && SameDiffTrainer.fineTunes(sd.arch.type());
     }
 
     /**
@@ -130,8 +135,9 @@ public final class Predictor implements AutoCloseable {
     }
 
     /**
-     * As {@link #load(Path, ModelType, int)}; with {@code optimizer}, a DL4J network also gets the optimizer state its
-     * file holds (a fine-tuned version's, so fine-tuning goes on with its moments in a restarted runner).
+     * As {@link #load(Path, ModelType, int)}; with {@code optimizer}, a network also gets the optimizer state its file
+     * holds (a fine-tuned version's, so fine-tuning goes on with its moments in a restarted runner); without, its
+     * moments start afresh.
      */
     public static Predictor load(Path modelFile, ModelType type, int inputs, boolean optimizer) throws IOException {
         if (type == ModelType.ENSEMBLE) {
@@ -174,7 +180,11 @@ public final class Predictor implements AutoCloseable {
                 default -> arch.seqLen();
             };
             int width = arch.heads().get(0).classify() ? arch.heads().get(0).width() : 1;
-            return new Predictor(null, st.net, inputs, span, width);
+            if (!optimizer) {
+                st.updater.clear();
+                st.iteration = 0;
+            }
+            return new Predictor(null, st, inputs, span, width);
         }
         MultiLayerNetwork net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(),
                 optimizer);
@@ -187,21 +197,60 @@ public final class Predictor implements AutoCloseable {
     }
 
     /**
-     * A bounded fine-tuning step on rows fetched back for matched outcomes: {@code steps} passes of the network's own
-     * optimizer over these rows as one batch, at learning rate {@code lr} (set on every layer, replacing the
-     * schedule it was trained with). Classification targets are class indices, regression targets are in the scaled
-     * units the model predicts. The optimizer's moments start afresh from the trained model (whose file holds its last
-     * epoch's, not its best weights'), and go on from a fine-tuned version's file when it was loaded with them.
+     * A bounded fine-tuning step on the inputs fetched back for matched outcomes: {@code steps} passes of an optimizer
+     * over these frames as one batch, at learning rate {@code lr}. Frame {@code i} is the scaled rows {@code
+     * windows[i]} of the bars opening at {@code times[i]} (ascending, its own bar last; one row for a model with a
+     * {@link #window()} of 1), its target {@code targets[i]}: a class index, or a regression target in the scaled units
+     * the model predicts.
+     * <ul>
+     *   <li>A DL4J network takes its own optimizer and configuration, with the learning rate set on every layer
+     *       (replacing its schedule). Its moments start afresh from a trained model loaded without them, and go on
+     *       from a fine-tuned version's file loaded with them.</li>
+     *   <li>An LSTM, BiLSTM or transformer (SameDiff) takes Adam steps on its windows, made as training made them,
+     *       with its dropout on (masks from {@code seed}); its moments are its file's (training's last, or a fine-tuned
+     *       version's) when loaded with them. A loss that is not finite leaves the weights as they were.</li>
+     * </ul>
+     *
+     * @param barMillis the bars' length (which bars are adjacent, for windows)
      */
-    public void fineTune(double[][] scaled, double[] targets, int classes, double lr, int steps) {
-        if (net == null) {
-            throw new IllegalArgumentException("fine-tuning is built for dense, logistic and linear models only");
+    public void fineTune(long[][] times, double[][][] windows, double[] targets, int classes, double lr, int steps,
+                         long barMillis, long seed) {
+        if (!fineTunes()) {
+            throw new IllegalArgumentException("fine-tuning is built for dense, logistic, linear, LSTM, BiLSTM and "
+                    + "transformer models only");
         }
-        int n = scaled.length;
+        int n = windows.length;
+        if (sd != null) {
+            java.util.TreeMap<Long, double[]> context = new java.util.TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < times[i].length; k++) {
+                    context.put(times[i][k], windows[i][k]);
+                }
+            }
+            long[] ct = context.keySet().stream().mapToLong(Long::longValue).toArray();
+            double[][] cx = context.values().toArray(new double[0][]);
+            long[] pt = new long[n];
+            double[][] px = new double[n][];
+            int[] index = new int[n];
+            for (int i = 0; i < n; i++) {
+                pt[i] = times[i][times[i].length - 1];
+                px[i] = windows[i][windows[i].length - 1];
+                index[i] = java.util.Arrays.binarySearch(ct, pt[i]);
+            }
+            boolean classify = classes > 0;
+            PreparedData.Part part = new PreparedData.Part(pt, px, targets.clone(), index);
+            PreparedData.Part none = new PreparedData.Part(new long[0], new double[0][], new double[0], new int[0]);
+            PreparedData data = new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION
+                    : DatasetOptions.Task.REGRESSION, classify ? classes : 0, part, none, none, null, null, 0, 1,
+                    new PreparedData.Context(ct, cx, barMillis));
+            SameDiffTrainer.fineTune(sdState, data, lr, steps, seed);
+            return;
+        }
         float[][] x = new float[n][inputs];
         for (int i = 0; i < n; i++) {
+            double[] last = windows[i][windows[i].length - 1];
             for (int c = 0; c < inputs; c++) {
-                x[i][c] = (float) scaled[i][c];
+                x[i][c] = (float) last[c];
             }
         }
         int outputs = classes > 0 ? classes : 1;
@@ -225,8 +274,11 @@ public final class Predictor implements AutoCloseable {
      * file's SHA-256.
      */
     public String save(Path file) throws IOException {
+        if (sdState != null) {
+            return SdModelFile.write(file, sdState, true);
+        }
         if (net == null) {
-            throw new IllegalStateException("only DL4J models are saved by the live runner");
+            throw new IllegalStateException("only the models that fine-tune are saved by the live runner");
         }
         return Checkpoint.writeNetwork(file, net, true, true);
     }

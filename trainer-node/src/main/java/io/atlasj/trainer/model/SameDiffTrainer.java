@@ -299,50 +299,16 @@ final class SameDiffTrainer {
             for (int s = 0; s < order.size(); s += batch) {
                 int[] which = order.subList(s, Math.min(order.size(), s + batch)).stream().mapToInt(Integer::intValue)
                         .toArray();
-                Map<String, INDArray> batchTargets = new HashMap<>();
-                targets(arch, data, inputs, data.train(), which, trainRows, batchTargets, lambdas);
-                List<int[]> groups = inputs.groups(data.train(), which);
-                double loss = 0;
-                Map<String, INDArray> grads = null;
-                for (int[] g : groups) {
-                    // one graph call a group (an LSTM's windows of one length); the loss and gradients add up
-                    int[] rows = new int[g.length];
-                    for (int i = 0; i < g.length; i++) {
-                        rows[i] = which[g[i]];
-                    }
-                    Map<String, INDArray> ph = inputs.inputs(data.train(), rows);
-                    int steps = ph.containsKey(SdNet.X) && ph.get(SdNet.X).rank() == 3 ? (int) ph.get(SdNet.X).size(1) : 1;
-                    batchTargets.forEach((k, v) -> ph.put(k, groups.size() == 1 || v.rank() == 0 ? v : pick(v, g)));
-                    for (SdNet.Dropout d : train.dropouts()) {
-                        ph.put(d.name(), d.perExample() == 0
-                                ? keepMask(rows.length * steps, d.width(), d.p(), masks).reshape(rows.length, steps, d.width())
-                                : keepMask(rows.length * d.perExample(), d.width(), d.p(), masks));
-                    }
-                    double groupLoss;
-                    Map<String, INDArray> groupGrads;
-                    try {
-                        if (kernel != null) {
-                            LstmKernel.Pass pass = kernel.lossAndGradients(ph.get(SdNet.X), ph.get(SdNet.label(0)),
-                                    ph.get(SdNet.weight(0)), lambdas[0], ph);
-                            groupLoss = pass.loss();
-                            groupGrads = pass.gradients();
-                        } else {
-                            OutAndGrad og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
-                            groupLoss = og.getOutputs().get(SdNet.LOSS).getDouble(0);
-                            groupGrads = og.getGradients();
-                        }
-                    } catch (RuntimeException ex) { // an ND4J op refused the shapes or values: a failed model
-                        return TrainingResult.failed("ND4J failed in epoch " + e + ": " + ex.getMessage(), curves,
-                                millis(t0));
-                    }
-                    loss += groupLoss;
-                    if (grads == null) {
-                        grads = groups.size() == 1 ? groupGrads : copy(groupGrads);
-                    } else {
-                        for (String n : names) {
-                            grads.get(n).addi(groupGrads.get(n));
-                        }
-                    }
+                double loss;
+                Map<String, INDArray> grads;
+                try {
+                    Batch b = batch(arch, data, inputs, train, kernel, data.train(), which, trainRows, lambdas, masks,
+                            names);
+                    loss = b.loss();
+                    grads = b.gradients();
+                } catch (RuntimeException ex) { // an ND4J op refused the shapes or values: a failed model
+                    return TrainingResult.failed("ND4J failed in epoch " + e + ": " + ex.getMessage(), curves,
+                            millis(t0));
                 }
                 if (!Double.isFinite(loss)) {
                     return TrainingResult.failed("the training loss became " + loss + " at epoch " + e
@@ -426,6 +392,118 @@ final class SameDiffTrainer {
     }
 
     /** Copies the weights of the model in {@code file} into {@code net}; null, or why it cannot. */
+    /** A batch's summed loss and its gradients by weight name. */
+    private record Batch(double loss, Map<String, INDArray> gradients) {
+    }
+
+    /**
+     * The loss and gradients of the rows {@code which} of {@code part}: one graph call (or LSTM kernel pass) per group
+     * of windows of one length, added up; dropout masks drawn from {@code masks}.
+     */
+    private static Batch batch(SdNet.Arch arch, PreparedData data, SdInputs inputs, SdNet.Graph train,
+                               LstmKernel kernel, PreparedData.Part part, int[] which, BitSet partRows,
+                               double[] lambdas, java.util.SplittableRandom masks, List<String> names) {
+        Map<String, INDArray> batchTargets = new HashMap<>();
+        targets(arch, data, inputs, part, which, partRows, batchTargets, lambdas);
+        List<int[]> groups = inputs.groups(part, which);
+        double loss = 0;
+        Map<String, INDArray> grads = null;
+        for (int[] g : groups) {
+            int[] rows = new int[g.length];
+            for (int i = 0; i < g.length; i++) {
+                rows[i] = which[g[i]];
+            }
+            Map<String, INDArray> ph = inputs.inputs(part, rows);
+            int steps = ph.containsKey(SdNet.X) && ph.get(SdNet.X).rank() == 3 ? (int) ph.get(SdNet.X).size(1) : 1;
+            batchTargets.forEach((k, v) -> ph.put(k, groups.size() == 1 || v.rank() == 0 ? v : pick(v, g)));
+            for (SdNet.Dropout d : train.dropouts()) {
+                ph.put(d.name(), d.perExample() == 0
+                        ? keepMask(rows.length * steps, d.width(), d.p(), masks).reshape(rows.length, steps, d.width())
+                        : keepMask(rows.length * d.perExample(), d.width(), d.p(), masks));
+            }
+            double groupLoss;
+            Map<String, INDArray> groupGrads;
+            if (kernel != null) {
+                LstmKernel.Pass pass = kernel.lossAndGradients(ph.get(SdNet.X), ph.get(SdNet.label(0)),
+                        ph.get(SdNet.weight(0)), lambdas[0], ph);
+                groupLoss = pass.loss();
+                groupGrads = pass.gradients();
+            } else {
+                OutAndGrad og = train.sd().calculateGradientsAndOutputs(ph, List.of(SdNet.LOSS), names);
+                groupLoss = og.getOutputs().get(SdNet.LOSS).getDouble(0);
+                groupGrads = og.getGradients();
+            }
+            loss += groupLoss;
+            if (grads == null) {
+                grads = groups.size() == 1 ? groupGrads : copy(groupGrads);
+            } else {
+                for (String n : names) {
+                    grads.get(n).addi(groupGrads.get(n));
+                }
+            }
+        }
+        return new Batch(loss, grads);
+    }
+
+    /** Whether {@link #fineTune} takes a network of this type: one head, learned from the label's outcomes. */
+    static boolean fineTunes(ModelType type) {
+        return type == ModelType.LSTM || type == ModelType.BILSTM || type == ModelType.TRANSFORMER;
+    }
+
+    /**
+     * Fine-tunes a served network (the live runner's event-driven training): {@code steps} Adam steps at learning rate
+     * {@code lr} over all of {@code data}'s training rows as one batch (windows from its context, as training made
+     * them), the network's dropout on with masks from {@code seed}. The optimizer's moments are {@code state}'s (a
+     * model file's: its training's last, or a fine-tuned version's) when they are Adam's, else they start afresh; no
+     * weight decay, L2 or clipping is applied. The weights change in place. Returns false, with the weights as they
+     * were, when the loss is not finite.
+     *
+     * @throws IllegalArgumentException for a network with more heads than the label's ({@link #fineTunes})
+     */
+    static boolean fineTune(State state, PreparedData data, double lr, int steps, long seed) {
+        SdNet net = state.net;
+        SdNet.Arch arch = net.arch;
+        if (!fineTunes(arch.type())) {
+            throw new IllegalArgumentException("fine-tuning is built for LSTM, BiLSTM and transformer networks, not "
+                    + arch.type().id() + " (its other heads' targets are not fetched back)");
+        }
+        SdNet.Graph train = net.build(true);
+        SdInputs inputs = new SdInputs(arch, data);
+        LstmKernel kernel = arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM ? net.kernel() : null;
+        List<String> names = new ArrayList<>(net.params.keySet());
+        IUpdater config = new Adam(lr);
+        Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
+        for (String n : names) {
+            long size = config.stateSize(net.params.get(n).length());
+            INDArray view = state.updater.get(n);
+            if (view == null || view.length() != size) {
+                view = Nd4j.zeros(DataType.FLOAT, 1, size); // trained with another optimizer: Adam's moments afresh
+                state.updater.put(n, view);
+            }
+            updaters.put(n, config.instantiate(view, false));
+        }
+        double[] lambdas = lambdas(arch, null);
+        int[] which = java.util.stream.IntStream.range(0, data.train().rows()).toArray();
+        BitSet trainRows = rows(data.train());
+        java.util.SplittableRandom masks = new java.util.SplittableRandom(seed);
+        Map<String, INDArray> before = copy(net.params);
+        Map<String, INDArray> moments = copy(state.updater);
+        for (int s = 0; s < steps; s++) {
+            Batch b = batch(arch, data, inputs, train, kernel, data.train(), which, trainRows, lambdas, masks, names);
+            if (!Double.isFinite(b.loss())) {
+                before.forEach((n, a) -> net.params.get(n).assign(a));
+                moments.forEach((n, a) -> state.updater.get(n).assign(a));
+                return false;
+            }
+            step(net, b.gradients(), names, updaters, lr, 0, 0, false, 0, state.iteration, state.epoch);
+            state.iteration++;
+        }
+        if (kernel != null) {
+            kernel.release();
+        }
+        return true;
+    }
+
     private static String warmStart(SdNet net, Path file) {
         SdNet from;
         try {
