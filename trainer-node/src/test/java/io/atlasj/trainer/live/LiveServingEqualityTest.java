@@ -357,6 +357,9 @@ class LiveServingEqualityTest {
                     assertThat(zip.stream().filter(e -> e.getName().startsWith("updater/")).count())
                             .as("with its Adam moments").isPositive();
                 }
+                // the first version goes on from training's moments: Adam's step count continues from the trained file's
+                assertThat(iteration(Path.of(versions.get(1).file()))).as(ref)
+                        .isEqualTo(iteration(m.file()) + ft.steps());
                 List<LiveJournal.Entry> entries = j.entries(ref, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
                 double moved = 0;
                 for (int i = 0; i < entries.size(); i++) {
@@ -380,6 +383,14 @@ class LiveServingEqualityTest {
                 assertThat(resumed.version()).isEqualTo(1 + o.versionsMade());
                 assertThat(j.versions(ref).get(o.versionsMade() + 1).parent()).isEqualTo(1 + o.versionsMade());
             }
+        }
+    }
+
+    /** The optimizer step count a SameDiff model file records. */
+    private static int iteration(Path modelFile) throws Exception {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(modelFile.toFile())) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(zip.getInputStream(
+                    zip.getEntry("arch.json"))).path("iteration").asInt(-1);
         }
     }
 
