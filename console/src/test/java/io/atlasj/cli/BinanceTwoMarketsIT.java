@@ -127,10 +127,6 @@ class BinanceTwoMarketsIT {
             assertThat(p.exitValue()).as(output.toString()).isZero();
             assertThat(exchange.refused).isEmpty();
         }
-        // a model reading its own market at finer bars than its own is refused: the feed receives them at its timeframe
-        String[] refused = CliRun.atlas(home, 1, "live", "start", "--model", "pair/fine/logistic#0", "--feed",
-                "binance-ws", "--ws-url", "ws://127.0.0.1:1", "--rest-url", "http://127.0.0.1:1", "--http-port", "-1");
-        assertThat(refused[1]).contains("reads coinbase:btcusd at 1m, finer than its own 5m bars").contains("--feed dir");
         // both markets' bars stored as the batch build read them, and every test bar predicted as training stored
         try (MarketDataStore want = MarketDataStore.open(new AtlasHome(trained).marketData());
              MarketDataStore got = MarketDataStore.open(new AtlasHome(home).marketData())) {
@@ -139,6 +135,41 @@ class BinanceTwoMarketsIT {
             }
         }
         LiveRunnerIT.assertEveryTestBarPredictedAsStored(home, model, m);
+
+        // a 5-minute model with a 1-minute feature: its own market is received as minutes, and a 5-minute bar is
+        // predicted once its five minutes are in (never from the first ones), as training stored it
+        String fine = "pair/fine/logistic#0";
+        LiveModel f = LiveModel.find(new AtlasHome(trained), fine);
+        long[] fineTest = f.test().time();
+        Path home2 = dir.resolve("live-fine");
+        CliRun.copyRuns(trained, home2);
+        try (BinanceProtocolServer exchange = new BinanceProtocolServer(bars, MINUTE, "1m", fineTest[0])) {
+            Process p = LiveRunnerIT.liveIn(home2, "--model", fine, "--feed", "binance-ws", "--ws-url",
+                    exchange.websocket().toString(), "--rest-url", exchange.rest().toString(), "--http-port", "0",
+                    "--from", Instant.ofEpochMilli(fineTest[0]).toString()).start();
+            StringBuffer output = new StringBuffer();
+            int port = LiveRunnerIT.port(p, output).get(120, TimeUnit.SECONDS);
+            HttpClient http = HttpClient.newHttpClient();
+            LiveRunnerIT.awaitConnections(exchange, 1, output);
+            assertThat(output.toString()).contains("btcusd@kline_1m").doesNotContain("ethusd");
+            List<BinanceProtocolServer.Bar> btc = bars.get("BTCUSD");
+            for (int i = index(btc, fineTest[0]); i < btc.size(); i++) {
+                BinanceProtocolServer.Bar b = btc.get(i);
+                exchange.now = b.open() + MINUTE;
+                exchange.push("BTCUSD", b, true);
+                if (b.open() == fineTest[3] + 2 * MINUTE) {
+                    Thread.sleep(1500); // three minutes into a 5-minute bar: the bar before it is the newest predicted
+                    assertThat(LiveRunnerIT.get(http, port, "/status").path("lastBar").asText()).as(output.toString())
+                            .isEqualTo(Instant.ofEpochMilli(fineTest[2]).toString());
+                }
+                Thread.sleep(5);
+            }
+            // the last 5-minute bar of the day (after the last test bar, whose label needs the one after it)
+            LiveRunnerIT.awaitLastBar(http, port, Timeframe.M5.floor(btc.get(btc.size() - 1).open()), output);
+            CliRun.atlas(home2, 0, "live", "stop", "--model", fine);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        LiveRunnerIT.assertEveryTestBarPredictedAsStored(home2, fine, f);
     }
 
     /** The stored (not filled) minute bars of {@code market}, as the exchange's klines. */

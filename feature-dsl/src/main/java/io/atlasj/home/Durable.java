@@ -74,9 +74,9 @@ public final class Durable {
         }
     }
 
-    /** Threads that wait on device flushes: they use no CPU while they wait. */
-    private static final java.util.concurrent.ExecutorService FLUSHERS = java.util.concurrent.Executors.newCachedThreadPool(
-            r -> {
+    /** Threads that wait on device flushes (at most 16): they use no CPU while they wait. */
+    private static final java.util.concurrent.ExecutorService FLUSHERS = java.util.concurrent.Executors.newFixedThreadPool(
+            16, r -> {
                 Thread t = new Thread(r, "atlas-flush");
                 t.setDaemon(true);
                 return t;

@@ -52,6 +52,11 @@ final class CsvFields extends AbstractList<String> implements RandomAccess {
         return count;
     }
 
+    /** The characters of the record's fields so far. */
+    int chars() {
+        return used;
+    }
+
     /** The field as read, untrimmed. */
     @Override
     public String get(int i) {

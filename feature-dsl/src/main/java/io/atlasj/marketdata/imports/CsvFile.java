@@ -29,6 +29,9 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
     record Record(long line, List<String> fields) {
     }
 
+    private static final int MAX_FIELDS = 16_384;
+    private static final int MAX_RECORD_CHARS = 64 * 1024 * 1024;
+
     /** Collects a record's fields into one reused {@link CsvFields}, never a String per field. */
     private static final class FieldsHandler extends AbstractBaseCsvCallbackHandler<CsvFields> {
         private final CsvFields fields = new CsvFields();
@@ -40,6 +43,13 @@ final class CsvFile implements Closeable, Iterable<CsvFile.Record> {
 
         @Override
         protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
+            // FastCSV's own record limits (its record handlers apply them; a callback handler must)
+            if (fields.size() >= MAX_FIELDS) {
+                throw new CsvParseException("a record of more than " + MAX_FIELDS + " fields");
+            }
+            if (fields.chars() + len > MAX_RECORD_CHARS) {
+                throw new CsvParseException("a record of more than " + MAX_RECORD_CHARS + " characters");
+            }
             fields.addField(buf, offset, len);
         }
 

@@ -28,7 +28,8 @@ import java.util.Set;
  * Writes one parsed file and the bars resampled from it in a single transaction: all of it commits, or none.
  *
  * <p>Re-importing is a no-op: rows whose key (market, time, seq) or (market, timeframe, open time) exists are
- * counted as present and not written; when nothing new was written nothing is resampled. After new rows, every
+ * counted as present and not written (for candles: an imported one; a candle the store resampled from finer bars, or
+ * filled, gives way to the file's); when nothing new was written nothing is resampled. After new rows, every
  * coarser timeframe is rebuilt from the stored base data over the whole UTC days the new rows touch, so a day
  * split across two files ends up with the same bars as if it had come in one file.
  */
@@ -250,16 +251,20 @@ public final class Ingestor {
         Bars file = Bars.of(cs);
         Bars stored = segments.read(id, Kind.CANDLES, tf, min, max + 1);
         Bars real = stored.select(stored.withSource(CandleSource.FILLED.code(), false));
-        int[] fresh = file.notAt(real.time());
+        // a bar imported before is present; one the store made (resampled from finer bars, perhaps from part of its
+        // period, as at the end of an earlier import) gives way to the file's, as a filled one does
+        Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
+        int[] fresh = file.notAt(imported.time());
         c.present += file.size() - fresh.length;
         long inserted = fresh.length;
         c.inserted += inserted;
-        // filled candles give way to real ones
-        boolean filledGone = real.size() < stored.size();
-        if (inserted > 0 || filledGone) {
-            segments.replace(id, Kind.CANDLES, tf, min, max + 1, Bars.merge(Kind.CANDLES, List.of(real, file.select(fresh))));
+        Bars added = file.select(fresh);
+        Bars kept = real.select(real.notAt(added.time()));
+        boolean gone = kept.size() < stored.size();
+        if (inserted > 0 || gone) {
+            segments.replace(id, Kind.CANDLES, tf, min, max + 1, Bars.merge(Kind.CANDLES, List.of(kept, added)));
         }
-        if (inserted > 0 || filledGone || fillGaps) {
+        if (inserted > 0 || gone || fillGaps) {
             store.bumpVersion(id, Kind.CANDLES.label, tf);
         }
         if (inserted == 0 && !fillGaps) {

@@ -22,10 +22,14 @@ public final class ChartFiles {
      * Written to a temporary name and renamed, so a file is whole or absent.
      */
     private static void writePng(BufferedImage img, Path png) throws IOException {
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        new com.pngencoder.PngEncoder().withBufferedImage(img).withCompressionLevel(1)
-                .withMultiThreadedCompressionEnabled(false).toFile(tmp);
-        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), png.getFileName() + ".", ".tmp");
+        try {
+            new com.pngencoder.PngEncoder().withBufferedImage(img).withCompressionLevel(1)
+                    .withMultiThreadedCompressionEnabled(false).toFile(tmp);
+            Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The drawing as an SVG document, on white (what the report's files and the dashboard's cards hold). */

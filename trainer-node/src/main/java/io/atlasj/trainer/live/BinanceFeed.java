@@ -171,6 +171,9 @@ final class BinanceFeed implements Feed {
     private volatile long nextAttempt;
     private boolean everConnected;
     private long reconnects;
+    /** The newest time the server told (its clock, or a message's event time), and this machine's clock then. */
+    private volatile long serverSeen = Long.MIN_VALUE;
+    private volatile long localAtSeen;
     /** The base bar waiting for another stream, since when (local clock), and whether the history was asked. */
     private long blockedBar = Long.MIN_VALUE;
     private long blockedSince;
@@ -192,38 +195,33 @@ final class BinanceFeed implements Feed {
         for (FeatureSetBuilder.Need n : r.needs()) {
             reads.computeIfAbsent(n.market(), k -> new ArrayList<>()).add(n.timeframe());
         }
-        for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
-            Market market = e.getKey();
-            if (spec.binance() && !market.exchange().toLowerCase(Locale.ROOT).startsWith("binance")) {
-                throw new IllegalArgumentException(m.name() + (market.equals(baseMarket) ? " was trained on " + market
-                        : " reads " + market) + ", not a Binance market: the binance-ws feed would store Binance's bars "
-                        + "as " + market + "'s. Serve it with a model trained on Binance bars, or give --ws-url and "
-                        + "--rest-url of a server of that protocol for " + market);
-            }
-            Timeframe interval = interval(market, e.getValue());
-            if (market.equals(baseMarket) && !interval.equals(m.baseTimeframe())) {
-                throw new IllegalArgumentException(m.name() + " reads " + market + " at " + e.getValue().stream()
-                        .min(Timeframe::compareTo).orElseThrow() + ", finer than its own " + m.baseTimeframe()
-                        + " bars: the binance-ws feed receives the base market at the model's timeframe; serve it "
-                        + "with --feed dir, or train it on bars as fine as its finest feature");
-            }
-            String symbol = market.equals(baseMarket) && spec.symbol() != null ? spec.symbol()
-                    : market.symbol().replaceAll("[^A-Za-z0-9]", "");
-            streams.add(new Stream(home, market, symbol.toUpperCase(Locale.ROOT), interval));
-        }
-        this.base = streams.get(0);
         this.store = MarketDataStore.open(home.marketData());
         try {
-            for (Stream st : streams) {
-                importSpool(st); // what a killed runner received but did not import
-                long[] stored = store.openTimes(st.market, st.timeframe, false);
-                st.lastStored = stored.length == 0 ? Long.MIN_VALUE : stored[stored.length - 1];
+            for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
+                Market market = e.getKey();
+                if (spec.binance() && !market.exchange().toLowerCase(Locale.ROOT).startsWith("binance")) {
+                    throw new IllegalArgumentException(m.name() + (market.equals(baseMarket) ? " was trained on "
+                            + market : " reads " + market) + ", not a Binance market: the binance-ws feed would store "
+                            + "Binance's bars as " + market + "'s. Serve it with a model trained on Binance bars, or "
+                            + "give --ws-url and --rest-url of a server of that protocol for " + market);
+                }
+                String symbol = market.equals(baseMarket) && spec.symbol() != null ? spec.symbol()
+                        : market.symbol().replaceAll("[^A-Za-z0-9]", "");
+                streams.add(new Stream(home, market, symbol.toUpperCase(Locale.ROOT), interval(market, e.getValue())));
             }
-            List<Long> stored = Feed.baseBars(store, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-            base.lastStored = stored.isEmpty() ? Long.MIN_VALUE : stored.get(stored.size() - 1);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        this.base = streams.get(0);
+        try {
             long server = serverTime();
             start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : m.baseTimeframe().floor(server);
             long history = start - lead - Timeframe.D1.millis();
+            for (Stream st : streams) {
+                importSpool(st); // what a killed runner received but did not import
+                st.lastStored = lastImported(st, history);
+            }
             out.accept("binance-ws: " + String.join(", ", streams.stream().map(Stream::name).toList()) + " from "
                     + spec.websocket() + " and " + spec.rest() + ", stored as " + String.join(", ", streams.stream()
                     .map(st -> st.market + " " + st.timeframe).toList()) + (spec.binance() ? ""
@@ -249,7 +247,8 @@ final class BinanceFeed implements Feed {
 
     /**
      * The kline length a market is received at: the coarsest of Binance's that every timeframe read of it is made from
-     * (the store resamples the rest from it, as from an import).
+     * (the store resamples the rest from it, as from an import). The base market's may be finer than the model's bars
+     * (a feature reads it at finer ones): a base bar is then complete once the finer bars of its period are.
      */
     private Timeframe interval(Market market, List<Timeframe> read) {
         List<Timeframe> lengths = new ArrayList<>(Timeframe.exchangeLengths());
@@ -261,6 +260,21 @@ final class BinanceFeed implements Feed {
         }
         throw new IllegalArgumentException(m.name() + " reads " + market + " at " + read + ", which no Binance kline "
                 + "length divides");
+    }
+
+    /**
+     * The newest bar of the stream's market and length imported as such from {@code from} on, or MIN_VALUE: where its
+     * history is fetched from. A bar the store resampled from finer bars is not counted (it may hold part of its
+     * period only, as at the end of an import of minutes); the exchange's own bar then replaces it.
+     */
+    private long lastImported(Stream st, long from) {
+        io.atlasj.marketdata.CandleSeries c = store.candles(st.market, st.timeframe, from, Long.MAX_VALUE / 4);
+        for (int i = c.size() - 1; i >= 0; i--) {
+            if (c.sources()[i] == io.atlasj.marketdata.CandleSource.IMPORTED.code()) {
+                return c.openTime(i);
+            }
+        }
+        return Long.MIN_VALUE;
     }
 
     @Override
@@ -340,7 +354,9 @@ final class BinanceFeed implements Feed {
         while (ready < bars.size() && coveredBy(bars.get(ready) + baseTf)) {
             ready++;
         }
-        if (ready < bars.size()) {
+        if (ready < bars.size() && serverNow() < bars.get(ready) + baseTf) {
+            blockedBar = Long.MIN_VALUE; // its period has not ended on the exchange's clock: nothing is late yet
+        } else if (ready < bars.size()) {
             long bar = bars.get(ready);
             long now = System.currentTimeMillis();
             if (bar != blockedBar) {
@@ -501,7 +517,22 @@ final class BinanceFeed implements Feed {
         if (!t.path("serverTime").canConvertToLong()) {
             throw new IOException(spec.rest() + "/api/v3/time: no serverTime in " + abbreviate(t.toString()));
         }
-        return t.path("serverTime").asLong();
+        long server = t.path("serverTime").asLong();
+        saw(server);
+        return server;
+    }
+
+    /** Notes a time the server told. */
+    private synchronized void saw(long server) {
+        if (server > serverSeen) {
+            localAtSeen = System.currentTimeMillis();
+            serverSeen = server;
+        }
+    }
+
+    /** The exchange's clock as last told, moved on by this machine's since. */
+    private long serverNow() {
+        return serverSeen == Long.MIN_VALUE ? Long.MIN_VALUE : serverSeen + (System.currentTimeMillis() - localAtSeen);
     }
 
     /** Stores a stream's complete bars of the REST history opening in {@code [from, to)}; true when any was stored. */
@@ -644,6 +675,9 @@ final class BinanceFeed implements Feed {
                     JsonNode n = JSON.readTree(message);
                     JsonNode event = n.has("data") ? n.path("data") : n; // a combined stream's envelope
                     JsonNode k = event.path("k");
+                    if (event.path("E").canConvertToLong()) {
+                        saw(event.path("E").asLong()); // the event's time on the exchange's clock
+                    }
                     if ("kline".equals(event.path("e").asText()) && k.path("x").asBoolean(false)) {
                         Stream st = streams.size() == 1 ? base : streamOf(k.path("s").asText(), k.path("i").asText());
                         if (st != null) {

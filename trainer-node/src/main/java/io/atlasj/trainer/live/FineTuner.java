@@ -45,6 +45,8 @@ public final class FineTuner {
     /** Matched outcomes not learned from yet, as far as this runner knows (the journal is asked when it is enough). */
     private long pending = Long.MAX_VALUE;
     private boolean refused;
+    /** Fine-tunings given up because the loss was not finite. */
+    private int diverged;
 
     FineTuner(LiveModel m, LiveJournal journal, BarWindow window, Path models, FineTune cfg) {
         this.m = m;
@@ -59,6 +61,11 @@ public final class FineTuner {
                 return size() > keep;
             }
         };
+    }
+
+    /** How many fine-tunings were given up because their loss was not finite (no version made). */
+    int diverged() {
+        return diverged;
     }
 
     /** Whether the last {@link #step} was dropped because a rollback made another version active meanwhile. */
@@ -118,10 +125,13 @@ public final class FineTuner {
                 y.add(m.classifies() ? f.outcome() : (f.outcome() - m.targetCenter()) / m.targetScale());
             }
         }
-        if (!windows.isEmpty()) {
-            predictor.fineTune(times.toArray(new long[0][]), windows.toArray(new double[0][][]),
-                    y.stream().mapToDouble(Double::doubleValue).toArray(), m.classifies() ? predictor.outputs() : 0,
-                    cfg.lr(), cfg.steps(), barMillis, m.key().hashCode() * 31L + version);
+        if (!windows.isEmpty() && !predictor.fineTune(times.toArray(new long[0][]), windows.toArray(new double[0][][]),
+                y.stream().mapToDouble(Double::doubleValue).toArray(), m.classifies() ? predictor.outputs() : 0,
+                cfg.lr(), cfg.steps(), barMillis, m.key().hashCode() * 31L + version)) {
+            // the loss was not finite: no version, the model as it was, the frames not learned from (tried again
+            // with the next ones)
+            diverged++;
+            return null;
         }
         try {
             int next = journal.nextVersion(m.name());

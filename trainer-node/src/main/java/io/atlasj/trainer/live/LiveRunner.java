@@ -377,7 +377,13 @@ public final class LiveRunner {
             }
             if (tuner != null) {
                 tuner.matched(settled);
+                int diverged = tuner.diverged();
                 LiveJournal.Version tuned = tuner.step(predictor, version);
+                if (tuner.diverged() > diverged) {
+                    out.accept(m.name() + ": fine-tuning at " + java.time.Instant.ofEpochMilli(bar) + " gave up: the "
+                            + "loss was not finite (lower --fine-tune-lr?); no version made, the frames wait for the "
+                            + "next step");
+                }
                 if (tuned != null) {
                     version = tuned.version();
                     made++;

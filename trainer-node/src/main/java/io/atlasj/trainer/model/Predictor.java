@@ -208,13 +208,14 @@ public final class Predictor implements AutoCloseable {
      *       version's, or a network trained alone; a packed network's file holds none, so they start afresh).</li>
      *   <li>An LSTM, BiLSTM or transformer (SameDiff) takes Adam steps on its windows, made as training made them,
      *       with its dropout on (masks from {@code seed}); its moments are its file's (training's last, or a fine-tuned
-     *       version's) when loaded with them. A loss that is not finite leaves the weights as they were.</li>
+     *       version's) when loaded with them.</li>
      * </ul>
+     * A loss that is not finite leaves the model as it was and returns false.
      *
      * @param barMillis the bars' length (which bars are adjacent, for windows)
      */
-    public void fineTune(long[][] times, double[][][] windows, double[] targets, int classes, double lr, int steps,
-                         long barMillis, long seed) {
+    public boolean fineTune(long[][] times, double[][][] windows, double[] targets, int classes, double lr, int steps,
+                            long barMillis, long seed) {
         if (!fineTunes()) {
             throw new IllegalArgumentException("fine-tuning is built for dense, logistic, linear, LSTM, BiLSTM and "
                     + "transformer models only");
@@ -243,8 +244,7 @@ public final class Predictor implements AutoCloseable {
             PreparedData data = new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION
                     : DatasetOptions.Task.REGRESSION, classify ? classes : 0, part, none, none, null, null, 0, 1,
                     new PreparedData.Context(ct, cx, barMillis));
-            SameDiffTrainer.fineTune(sdState, data, lr, steps, seed);
-            return;
+            return SameDiffTrainer.fineTune(sdState, data, lr, steps, seed);
         }
         float[][] x = new float[n][inputs];
         for (int i = 0; i < n; i++) {
@@ -264,9 +264,22 @@ public final class Predictor implements AutoCloseable {
         }
         net.setLearningRate(lr);
         org.nd4j.linalg.dataset.DataSet d = new org.nd4j.linalg.dataset.DataSet(Nd4j.create(x), Nd4j.create(y));
+        INDArray before = net.params().dup();
+        INDArray moments = net.getUpdater() == null || net.getUpdater().getStateViewArray() == null ? null
+                : net.getUpdater().getStateViewArray().dup();
+        int iteration = net.getIterationCount();
         for (int s = 0; s < steps; s++) {
             net.fit(d);
+            if (!Double.isFinite(net.score())) { // the network as it was
+                net.setParams(before);
+                if (moments != null) {
+                    net.getUpdater().getStateViewArray().assign(moments);
+                }
+                net.setIterationCount(iteration);
+                return false;
+            }
         }
+        return true;
     }
 
     /**

@@ -391,7 +391,6 @@ final class SameDiffTrainer {
                 predictions(va[0], classify), predictions(te[0], classify), millis(t0), extra);
     }
 
-    /** Copies the weights of the model in {@code file} into {@code net}; null, or why it cannot. */
     /** A batch's summed loss and its gradients by weight name. */
     private record Batch(double loss, Map<String, INDArray> gradients) {
     }
@@ -472,38 +471,56 @@ final class SameDiffTrainer {
         LstmKernel kernel = arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM ? net.kernel() : null;
         List<String> names = new ArrayList<>(net.params.keySet());
         IUpdater config = new Adam(lr);
+        Map<String, INDArray> before = copy(net.params);
+        Map<String, INDArray> moments = copy(state.updater);
+        int iteration = state.iteration;
+        boolean fresh = false;
+        for (String n : names) {
+            INDArray view = state.updater.get(n);
+            fresh |= view == null || view.length() != config.stateSize(net.params.get(n).length());
+        }
+        if (fresh) {
+            // none kept, or another optimizer's: Adam's moments start afresh, and so does its bias correction
+            state.updater.clear();
+            state.iteration = 0;
+        }
         Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
         for (String n : names) {
-            long size = config.stateSize(net.params.get(n).length());
-            INDArray view = state.updater.get(n);
-            if (view == null || view.length() != size) {
-                view = Nd4j.zeros(DataType.FLOAT, 1, size); // trained with another optimizer: Adam's moments afresh
-                state.updater.put(n, view);
-            }
+            INDArray view = state.updater.computeIfAbsent(n, k -> Nd4j.zeros(DataType.FLOAT, 1,
+                    config.stateSize(net.params.get(k).length())));
             updaters.put(n, config.instantiate(view, false));
         }
         double[] lambdas = lambdas(arch, null);
         int[] which = java.util.stream.IntStream.range(0, data.train().rows()).toArray();
         BitSet trainRows = rows(data.train());
         java.util.SplittableRandom masks = new java.util.SplittableRandom(seed);
-        Map<String, INDArray> before = copy(net.params);
-        Map<String, INDArray> moments = copy(state.updater);
-        for (int s = 0; s < steps; s++) {
-            Batch b = batch(arch, data, inputs, train, kernel, data.train(), which, trainRows, lambdas, masks, names);
-            if (!Double.isFinite(b.loss())) {
-                before.forEach((n, a) -> net.params.get(n).assign(a));
-                moments.forEach((n, a) -> state.updater.get(n).assign(a));
-                return false;
+        boolean done = false;
+        try {
+            for (int s = 0; s < steps; s++) {
+                Batch b = batch(arch, data, inputs, train, kernel, data.train(), which, trainRows, lambdas, masks,
+                        names);
+                if (!Double.isFinite(b.loss())) {
+                    return false;
+                }
+                step(net, b.gradients(), names, updaters, lr, 0, 0, false, 0, state.iteration, state.epoch);
+                state.iteration++;
             }
-            step(net, b.gradients(), names, updaters, lr, 0, 0, false, 0, state.iteration, state.epoch);
-            state.iteration++;
+            done = true;
+            return true;
+        } finally {
+            if (!done) { // a loss that is not finite, or an ND4J failure: the network as it was
+                before.forEach((n, a) -> net.params.get(n).assign(a));
+                state.updater.clear();
+                state.updater.putAll(moments);
+                state.iteration = iteration;
+            }
+            if (kernel != null) {
+                kernel.release();
+            }
         }
-        if (kernel != null) {
-            kernel.release();
-        }
-        return true;
     }
 
+    /** Copies the weights of the model in {@code file} into {@code net}; null, or why it cannot. */
     private static String warmStart(SdNet net, Path file) {
         SdNet from;
         try {

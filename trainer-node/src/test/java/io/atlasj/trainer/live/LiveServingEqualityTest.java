@@ -340,6 +340,23 @@ class LiveServingEqualityTest {
                 }
             }
         }
+        // a step whose loss is not finite (a learning rate of 1e30) makes no version and leaves the model as it was
+        String bilstm = "serve/direction/bilstm#0";
+        LiveModel b = LiveModel.find(home, bilstm);
+        List<String> said = new ArrayList<>();
+        LiveRunner.Outcome wild = LiveRunner.run(home, new LiveRunner.Options(bilstm, null, null, 0, null, -1,
+                new FineTuner.FineTune(24, 1e30, 2, 32)), said::add);
+        assertThat(wild.versionsMade()).isZero();
+        assertThat(said).anyMatch(l -> l.contains("fine-tuning at") && l.contains("the loss was not finite"));
+        try (LiveJournal j = LiveJournal.open(home.live())) {
+            List<LiveJournal.Entry> entries = j.entries(bilstm, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            assertThat(entries).hasSize(b.test().time().length);
+            for (int i = 0; i < entries.size(); i++) {
+                assertThat(entries.get(i).probabilities()[0]).as("bar %d", i)
+                        .isCloseTo(b.test().probabilities()[i][0], org.assertj.core.data.Offset.offset(1e-6));
+            }
+            assertThat(j.trainingEvents(bilstm)).isZero();
+        }
         FineTuner.FineTune ft = new FineTuner.FineTune(24, 1e-3, 2, 32);
         for (String ref : List.of("serve/direction/lstm#0", "serve/direction/transformer#0")) {
             LiveModel m = LiveModel.find(home, ref);

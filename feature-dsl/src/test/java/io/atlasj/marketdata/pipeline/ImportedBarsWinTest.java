@@ -1,0 +1,83 @@
+package io.atlasj.marketdata.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.marketdata.CandleSeries;
+import io.atlasj.marketdata.CandleSource;
+import io.atlasj.marketdata.Market;
+import io.atlasj.marketdata.Timeframe;
+import io.atlasj.marketdata.imports.ImportFormat;
+import io.atlasj.marketdata.imports.ImportOptions;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.testing.TestData;
+import java.io.IOException;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bar the store resampled from part of its period (an import of minutes that ends mid-hour) gives way to the
+ * exchange's own bar of that hour when it is imported: real Coinbase minutes of 2017-09-03, the first 38 minutes of an
+ * hour imported, then the whole hour as one Binance kline. Before, the kline counted as present and the partial hour
+ * stayed.
+ */
+class ImportedBarsWinTest extends ImportFixture {
+    static final Market BTC = new Market("coinbase", "btcusd");
+
+    @Test
+    void anImportedBarReplacesOneResampledFromPartOfItsPeriod() throws IOException {
+        CandleSeries minutes;
+        try (MarketDataStore lean = MarketDataStore.open(dir.resolve("lean"))) {
+            TestData.importLeanCoinbaseDay(lean, false);
+            minutes = lean.candles(BTC, Timeframe.M1);
+        }
+        long hour = minutes.openTime(0) + 10 * 3_600_000L;
+        int first = java.util.Arrays.binarySearch(minutes.openTimes(), hour);
+        StringBuilder part = new StringBuilder();
+        for (int i = first; i < first + 38; i++) {
+            part.append(kline(minutes.openTime(i), 60_000, minutes.opens()[i], minutes.highs()[i], minutes.lows()[i],
+                    minutes.closes()[i], minutes.volumes()[i])).append('\n');
+        }
+        ImportOptions m1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.M1, false,
+                false, null);
+        assertThat(importFile("BTCUSD-1m-part.csv", part.toString(), m1).error()).isNull();
+        CandleSeries partial = store.candles(BTC, Timeframe.H1, hour, hour + 1);
+        assertThat(partial.size()).isEqualTo(1);
+        assertThat(partial.sources()[0]).isEqualTo(CandleSource.DERIVED.code());
+        // the whole hour, as the exchange's kline
+        double high = Double.NEGATIVE_INFINITY;
+        double low = Double.POSITIVE_INFINITY;
+        double volume = 0;
+        for (int i = first; i < first + 60; i++) {
+            high = Math.max(high, minutes.highs()[i]);
+            low = Math.min(low, minutes.lows()[i]);
+            volume += minutes.volumes()[i];
+        }
+        double close = minutes.closes()[first + 59];
+        assertThat(close).as("the hour goes on after its 38th minute").isNotEqualTo(partial.closes()[0]);
+        ImportOptions h1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.H1, false,
+                false, null);
+        var whole = importFile("BTCUSD-1h-whole.csv", kline(hour, 3_600_000, minutes.opens()[first], high, low, close,
+                volume) + "\n", h1);
+        assertThat(whole.error()).isNull();
+        assertThat(whole.inserted()).isEqualTo(1);
+        CandleSeries now = store.candles(BTC, Timeframe.H1, hour, hour + 1);
+        assertThat(now.sources()[0]).isEqualTo(CandleSource.IMPORTED.code());
+        assertThat(new double[] {now.opens()[0], now.highs()[0], now.lows()[0], now.closes()[0]})
+                .containsExactly(minutes.opens()[first], high, low, close);
+        // imported again, it is present; and the minutes imported again leave the imported hour alone
+        assertThat(importFile("BTCUSD-1h-again.csv", kline(hour, 3_600_000, minutes.opens()[first], high, low, close,
+                volume) + "\n", h1).present()).isEqualTo(1);
+        importFile("BTCUSD-1m-part-again.csv", part.toString(), m1);
+        assertThat(store.candles(BTC, Timeframe.H1, hour, hour + 1).closes()[0]).isEqualTo(close);
+    }
+
+    /** A row of Binance's kline CSV, numbers written as plain decimals (read back to the same doubles). */
+    private static String kline(long open, long tf, double o, double h, double l, double c, double v) {
+        return open + "," + t(o) + "," + t(h) + "," + t(l) + "," + t(c) + "," + t(v) + "," + (open + tf - 1) + ","
+                + t(v * c) + ",7,0,0,0";
+    }
+
+    private static String t(double d) {
+        return BigDecimal.valueOf(d).toPlainString();
+    }
+}
