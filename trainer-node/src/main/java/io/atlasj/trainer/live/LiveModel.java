@@ -132,7 +132,7 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
 
     /**
      * As {@link #predictor(Path, String)}; with {@code optimizer}, the optimizer state the file holds is loaded too
-     * (for fine-tuning on with its moments).
+     * (for fine-tuning a fine-tuned version on with its moments).
      */
     public Predictor predictor(Path file, String expectedSha256, boolean optimizer) {
         try {

@@ -241,9 +241,11 @@ public final class LiveRunner {
             this.window = source.window();
             journal.trained(m.name(), m.key(), m.modelSha256(), m.file().toString(), "trained: " + m.file());
             LiveJournal.Version active = journal.active(m.name()).orElseThrow();
-            // fine-tuning goes on with the moments the file holds: a fine-tuned version's, or the trained model's last
-            // epoch's (a packed network's file holds none: its moments start afresh)
-            predictor = m.predictor(Path.of(active.file()), active.sha256(), o.fineTune() != null);
+            // a fine-tuned version goes on with its optimizer's moments; the trained model starts them afresh: its
+            // file holds its best epoch's weights but its last epoch's moments, which would push them where training
+            // went after its best epoch
+            predictor = m.predictor(Path.of(active.file()), active.sha256(),
+                    o.fineTune() != null && active.parent() != null);
             version = active.version();
             if (o.fineTune() != null && !predictor.fineTunes()) {
                 predictor.close();
@@ -358,7 +360,7 @@ public final class LiveRunner {
             LiveJournal.Version now = journal.active(m.name()).orElseThrow();
             if (now.version() != version) {
                 io.atlasj.trainer.model.Predictor old = predictor;
-                predictor = m.predictor(Path.of(now.file()), now.sha256(), o.fineTune() != null);
+                predictor = m.predictor(Path.of(now.file()), now.sha256(), o.fineTune() != null && now.parent() != null);
                 old.close();
                 version = now.version();
                 out.accept(m.name() + ": now serving version " + version + " (" + now.source() + ")");

@@ -205,10 +205,10 @@ public final class Predictor implements AutoCloseable {
      * <ul>
      *   <li>A DL4J network takes its own optimizer and configuration, with the learning rate set on every layer
      *       (replacing its schedule). Its moments go on from its file's when loaded with them (a fine-tuned
-     *       version's, or a network trained alone; a packed network's file holds none, so they start afresh).</li>
+     *       version's), else start afresh.</li>
      *   <li>An LSTM, BiLSTM or transformer (SameDiff) takes Adam steps on its windows, made as training made them,
-     *       with its dropout on (masks from {@code seed}); its moments are its file's (training's last, or a fine-tuned
-     *       version's) when loaded with them.</li>
+     *       with its dropout on (masks from {@code seed}); its moments are its file's when loaded with them (a
+     *       fine-tuned version's), else start afresh.</li>
      * </ul>
      * A loss that is not finite leaves the model as it was and returns false.
      *

@@ -453,7 +453,7 @@ final class SameDiffTrainer {
      * Fine-tunes a served network (the live runner's event-driven training): {@code steps} Adam steps at learning rate
      * {@code lr} over all of {@code data}'s training rows as one batch (windows from its context, as training made
      * them), the network's dropout on with masks from {@code seed}. The optimizer's moments are {@code state}'s (a
-     * model file's: its training's last, or a fine-tuned version's) when they are Adam's, else they start afresh; no
+     * fine-tuned version's, loaded with them) when they are Adam's, else they start afresh with Adam's step count; no
      * weight decay, L2 or clipping is applied. The weights change in place. Returns false, with the weights as they
      * were, when the loss is not finite.
      *
