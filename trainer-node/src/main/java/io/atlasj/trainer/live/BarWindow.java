@@ -40,6 +40,11 @@ final class BarWindow implements SeriesSource {
         reload(store, to);
     }
 
+    /** The first time whose bars are held (bars before it are not, or no longer, in memory). */
+    long from() {
+        return from;
+    }
+
     /**
      * From the next refresh on, holds only the bars of the {@code span} before "now" (a live feed's: the features'
      * lead and the replay buffer's reach), dropping older ones, so a runner that runs for months does not hold them.

@@ -107,6 +107,9 @@ public final class FineTuner {
         List<Double> y = new ArrayList<>();
         long barMillis = m.baseTimeframe().millis();
         for (LiveJournal.Frame f : batch) {
+            if (f.barTime() - (predictor.window() - 1) * barMillis - (f.barTime() - f.inputFrom()) < window.from()) {
+                continue; // its window's bars are no longer held whole: skipped, not learned from a shorter window
+            }
             // the frame's own row, and for a model that reads a window the rows of the bars before it, as it read them
             List<Long> t = new ArrayList<>();
             List<double[]> w = new ArrayList<>();
