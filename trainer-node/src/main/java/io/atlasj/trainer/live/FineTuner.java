@@ -38,8 +38,8 @@ public final class FineTuner {
     private final Path models;
     private final FineTune cfg;
     /**
-     * Rows fetched back lately, by bar (null: none there): the replay buffer and the windows of later frames read them
-     * again (bounded, least recently used out).
+     * Scaled rows fetched back lately, by bar (null: none there): the replay buffer and the windows of later frames
+     * read them again (bounded, least recently used out).
      */
     private final Map<Long, double[]> rows;
     /** Matched outcomes not learned from yet, as far as this runner knows (the journal is asked when it is enough). */
@@ -107,24 +107,15 @@ public final class FineTuner {
         List<Double> y = new ArrayList<>();
         long barMillis = m.baseTimeframe().millis();
         for (LiveJournal.Frame f : batch) {
-            if (f.barTime() - (predictor.window() - 1) * barMillis - (f.barTime() - f.inputFrom()) < window.from()) {
+            if (f.inputFrom() - (predictor.window() - 1) * barMillis < window.from()) {
                 continue; // its window's bars are no longer held whole: skipped, not learned from a shorter window
             }
             // the frame's own row, and for a model that reads a window the rows of the bars before it, as it read them
-            List<Long> t = new ArrayList<>();
-            List<double[]> w = new ArrayList<>();
-            for (int k = predictor.window() - 1; k >= 0; k--) {
-                double[] row = inputs(f, f.barTime() - k * barMillis);
-                if (row != null) {
-                    t.add(f.barTime() - k * barMillis);
-                    w.add(m.scale(row));
-                } else if (k == 0) {
-                    w.clear(); // no row at the frame's own bar: it is skipped
-                }
-            }
-            if (!w.isEmpty()) {
-                times.add(t.stream().mapToLong(Long::longValue).toArray());
-                windows.add(w.toArray(new double[0][]));
+            LiveRunner.Window w = LiveRunner.window(m, window, f.barTime() - f.inputFrom(), f.barTime(),
+                    predictor.window(), rows);
+            if (w.times().length > 0 && w.times()[w.times().length - 1] == f.barTime()) { // else no row at its bar
+                times.add(w.times());
+                windows.add(w.rows());
                 y.add(m.classifies() ? f.outcome() : (f.outcome() - m.targetCenter()) / m.targetScale());
             }
         }
@@ -156,24 +147,5 @@ public final class FineTuner {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("the live journal: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The feature row of bar {@code bar} of a frame's inputs, fetched back by its reference: its bars, each row read
-     * over the frame's recorded span (from its first bar to its own). Null when the row has no value or its bars are no
-     * longer held.
-     */
-    private double[] inputs(LiveJournal.Frame f, long bar) {
-        if (rows.containsKey(bar)) {
-            return rows.get(bar);
-        }
-        double[] row;
-        try {
-            row = LiveRunner.features(m, window, f.barTime() - f.inputFrom(), bar);
-        } catch (IllegalArgumentException e) {
-            row = null; // its bars are no longer in the window: the frame is skipped
-        }
-        rows.put(bar, row);
-        return row;
     }
 }

@@ -487,27 +487,8 @@ public final class LiveRunner {
         } else {
             rows.put(bar, scaled);
             rows.keySet().removeIf(t -> t <= bar - predictor.window() * baseMs);
-            List<Long> times = new ArrayList<>();
-            List<double[]> w = new ArrayList<>();
-            for (int k = predictor.window() - 1; k >= 0; k--) {
-                long t = bar - k * baseMs;
-                double[] r = rows.get(t);
-                if (r == null && !rows.containsKey(t)) {
-                    try {
-                        double[] raw = features(m, window, lead, t);
-                        r = raw == null ? null : m.scale(raw);
-                    } catch (IllegalArgumentException e) {
-                        r = null; // no bar there
-                    }
-                    rows.put(t, r); // kept even when absent: it is not computed again
-                }
-                if (r != null) {
-                    times.add(t);
-                    w.add(r);
-                }
-            }
-            y = predictor.predict(times.stream().mapToLong(Long::longValue).toArray(), w.toArray(new double[0][]),
-                    baseMs);
+            Window w = window(m, window, lead, bar, predictor.window(), rows);
+            y = predictor.predict(w.times(), w.rows(), baseMs);
         }
         double predicted;
         double[] probs = null;
@@ -527,6 +508,39 @@ public final class LiveRunner {
         }
         return new LiveJournal.Entry(m.name(), bar, version, "ok", null, predicted, probs, confidence,
                 (System.nanoTime() - t0) / 1000, System.currentTimeMillis());
+    }
+
+    /** The scaled rows of a window's bars that have one, ascending, the last bar's last when it has one. */
+    record Window(long[] times, double[][] rows) {
+    }
+
+    /**
+     * The window of {@code size} bars ending at {@code bar}: the scaled row of each bar that has every feature (a bar
+     * absent, or without a value, is left out, as training's windows were made), each read over {@code lead} of
+     * history. Rows are taken from {@code rows} (by bar time; null: none there) or computed now and kept there.
+     */
+    static Window window(LiveModel m, BarWindow window, long lead, long bar, int size, Map<Long, double[]> rows) {
+        long baseMs = m.baseTimeframe().millis();
+        List<Long> times = new ArrayList<>();
+        List<double[]> w = new ArrayList<>();
+        for (int k = size - 1; k >= 0; k--) {
+            long t = bar - k * baseMs;
+            double[] r = rows.get(t);
+            if (r == null && !rows.containsKey(t)) {
+                try {
+                    double[] raw = features(m, window, lead, t);
+                    r = raw == null ? null : m.scale(raw);
+                } catch (IllegalArgumentException e) {
+                    r = null; // no bar there
+                }
+                rows.put(t, r); // kept even when absent: it is not computed again
+            }
+            if (r != null) {
+                times.add(t);
+                w.add(r);
+            }
+        }
+        return new Window(times.stream().mapToLong(Long::longValue).toArray(), w.toArray(new double[0][]));
     }
 
     /**
