@@ -512,4 +512,17 @@ public final class Dsl {
     public static Label TripleBarrier(int horizon, double profitTake, double stopLoss) {
         return Label.of("TripleBarrier", horizon, profitTake, stopLoss);
     }
+
+    public static Label NextSwing() {
+        return Label.of("NextSwing");
+    }
+
+    public static Label NextSwing(int horizon) {
+        return Label.of("NextSwing", horizon);
+    }
+
+    /** Which swing comes next: 0 a low, 1 none confirmed within {@code horizon} bars, 2 a high (see the library). */
+    public static Label NextSwing(int horizon, int level) {
+        return Label.of("NextSwing", horizon, level);
+    }
 }

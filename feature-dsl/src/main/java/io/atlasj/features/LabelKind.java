@@ -103,6 +103,54 @@ public record LabelKind(String name, List<ParamSpec> params, Target target, int 
                     }
                     return out;
                 }));
+        add(new LabelKind("NextSwing", List.of(ParamSpec.bars("horizon", 2, 12), ParamSpec.bars("level", 1, 2)),
+                Target.CLASSES, 3, "0 the next level-L swing is a low / 1 none confirmed within n bars / 2 a high: "
+                        + "the first bar after t whose high (low) is strictly above (below) the L bars on each side, "
+                        + "confirmed L bars later, by bar t+n (a bar that is both counts as 1)",
+                (b, p) -> nextSwing(b.high(), b.low(), (int) p[0], (int) p[1])));
+    }
+
+    /**
+     * {@code NextSwing(n, L)} over one gap-free run of bars. Bar {@code j} is a level-{@code L} swing high when its high
+     * is strictly above the highs of the {@code L} bars on each side (a low: its low strictly below theirs); it is
+     * known at the close of bar {@code j + L}. The label at {@code i} is the kind of the first swing after {@code i}
+     * (2 a high, 0 a low, 1 when the bar is both), if it is confirmed by bar {@code i + n}; 1 when none is; and it is
+     * decided as soon as either is known: a swing confirmed at {@code j + L <= i + n} gives the value even when bars
+     * after {@code j + L} are missing, which is how a live runner can learn from it the moment the swing confirms.
+     */
+    static double[] nextSwing(double[] hi, double[] lo, int n, int level) {
+        if (n <= level) {
+            throw new IllegalArgumentException("NextSwing: horizon " + n + " <= level " + level);
+        }
+        int len = hi.length;
+        // kind of each bar that can be checked (its L bars on each side are in the run): 2 high, 0 low, 1 both
+        double[] kind = Kernels.nan(len);
+        for (int j = level; j + level < len; j++) {
+            boolean high = true;
+            boolean low = true;
+            for (int k = j - level; k <= j + level && (high || low); k++) {
+                if (k != j) {
+                    high &= hi[j] > hi[k];
+                    low &= lo[j] < lo[k];
+                }
+            }
+            if (high || low) {
+                kind[j] = high && low ? 1 : high ? 2 : 0;
+            }
+        }
+        double[] out = Kernels.nan(len);
+        int next = -1; // the first swing at or after i + 1
+        for (int i = len - 1; i >= 0; i--) {
+            if (i + 1 < len && !Double.isNaN(kind[i + 1])) {
+                next = i + 1;
+            }
+            if (next >= 0 && next + level <= i + n) {
+                out[i] = kind[next];
+            } else if (i + n < len) {
+                out[i] = 1; // every bar up to i + n is in, and no swing after i is confirmed by then
+            }
+        }
+        return out;
     }
 
     private static void add(LabelKind k) {
@@ -145,6 +193,16 @@ public record LabelKind(String name, List<ParamSpec> params, Target target, int 
 
     void checkParams(List<Double> values) {
         FeatureKind.checkParams(name, params, " (usage: " + signature() + ")", values);
+        if (name.equals("NextSwing") && values.get(0) <= values.get(1)) {
+            long level = Math.round(values.get(1));
+            throw new IllegalArgumentException("NextSwing(" + fmtInt(values.get(0)) + ", " + level + "): the horizon "
+                    + "must be above the level, since a swing after bar t is confirmed " + level + " bars after it at "
+                    + "the earliest (hint: NextSwing(" + (level + 1) * 4 + ", " + level + "))");
+        }
+    }
+
+    private static String fmtInt(double v) {
+        return String.valueOf(Math.round(v));
     }
 
     public String signature() {

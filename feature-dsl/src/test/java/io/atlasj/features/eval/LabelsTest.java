@@ -2,6 +2,7 @@ package io.atlasj.features.eval;
 
 import static io.atlasj.features.Dsl.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.atlasj.features.Label;
@@ -152,5 +153,65 @@ class LabelsTest {
         }
         // real data reaches all three outcomes
         assertThat(java.util.Arrays.stream(counts).min().orElseThrow()).isGreaterThan(100);
+    }
+
+    /**
+     * NextSwing against a scan by time: the first bar after t whose high (low) is strictly above (below) the level's
+     * bars on each side, all present, confirmed by bar t+n; decided by that swing even when bars after its
+     * confirmation are missing, and without a value when a bar it needs is.
+     */
+    @Test
+    void nextSwingIsTheFirstSwingConfirmedWithinTheHorizon() {
+        for (int[] nl : new int[][] {{12, 2}, {6, 1}, {30, 5}}) {
+            int n = nl[0];
+            int level = nl[1];
+            double[] v = evaluate(NextSwing(n, level));
+            int[] counts = new int[4];
+            int decidedBeforeAGap = 0;
+            for (int i = 0; i < c.size(); i++) {
+                double expected = Double.NaN;
+                long t = c.openTime(i);
+                for (int k = 1; k <= n; k++) {
+                    if (!byTime.containsKey(t + k * 60_000L)) {
+                        break; // a bar the label needs is missing before anything was decided
+                    }
+                    if (k == n) {
+                        expected = 1;
+                    }
+                    int j = k - level; // the bar whose swing the close of bar t+k confirms
+                    if (j < 1) {
+                        continue;
+                    }
+                    Integer centre = byTime.get(t + j * 60_000L);
+                    boolean whole = true;
+                    boolean high = true;
+                    boolean low = true;
+                    for (int d = -level; d <= level; d++) {
+                        Integer x = byTime.get(t + (j + d) * 60_000L);
+                        whole &= x != null;
+                        if (x != null && d != 0) {
+                            high &= c.high(centre) > c.high(x);
+                            low &= c.low(centre) < c.low(x);
+                        }
+                    }
+                    if (whole && (high || low)) {
+                        expected = high && low ? 1 : high ? 2 : 0;
+                        if (next(i, n) == null) {
+                            decidedBeforeAGap++;
+                        }
+                        break;
+                    }
+                }
+                assertThat(Double.valueOf(v[i])).as("NextSwing(%d, %d) at bar %d", n, level, i)
+                        .isEqualTo(Double.valueOf(expected));
+                counts[Double.isNaN(expected) ? 3 : (int) expected]++;
+            }
+            assertThat(counts[0]).as("lows").isGreaterThan(1000);
+            assertThat(counts[2]).as("highs").isGreaterThan(1000);
+            assertThat(counts[1]).as("none within the horizon").isGreaterThan(level == 1 ? 10 : 100);
+            assertThat(decidedBeforeAGap).as("values decided before a gap their horizon crosses").isGreaterThan(10);
+        }
+        assertThatThrownBy(() -> NextSwing(2, 2)).hasMessageContaining("horizon must be above the level")
+                .hasMessageContaining("hint: NextSwing(12, 2)");
     }
 }

@@ -37,7 +37,8 @@ import java.util.Optional;
  * above zero and short when below. Each row's signal is held over exactly the bars its label looks at, in a
  * staggered book marked to market every bar and charged the WorkSpec's costs on what it trades ({@link Book}); the
  * figures are {@link Performance}'s. Other labels ({@code FutureVolatility}, {@code FutureMaxDrawdown}, lookforward
- * of other features) say how the market moves but not which way, and are not traded; nor is a model whose prices
+ * of other features) say how the market moves but not which way, and are not traded, nor is {@code NextSwing} (which
+ * turn comes next, not where the price is at its horizon); nor is a model whose prices
  * are not in the store. The reason is in {@link #returnBasis}.
  *
  * @param trading     the model traded in money, empty when it is not traded
@@ -416,6 +417,10 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
             tf = f.timeframe();
         } else {
             boolean direction = classes > 0 ? DIRECTION_CLASSES.contains(l.kind()) : l.kind().equals("FutureReturn");
+            if (l.kind().equals("NextSwing")) {
+                return new Traded(null, "not traded: " + label + " says which turn comes next, not where the price "
+                        + "is at the horizon it would be held over");
+            }
             if (!direction) {
                 return new Traded(null, "not traded: " + label + " says how the market moves, not which way");
             }

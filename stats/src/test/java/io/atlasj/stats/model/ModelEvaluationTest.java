@@ -286,6 +286,22 @@ class ModelEvaluationTest {
         assertThat(m.metric("accuracy")).isCloseTo(0.47107438016528924, within(1e-12));
     }
 
+    /** A model of which swing comes next is not traded: its label says nothing of the price at a horizon. */
+    @Test
+    void aNextSwingModelIsNotTradedAndSaysWhy() {
+        ResultsObject r = Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166");
+        java.util.Map<String, Object> fs = new java.util.LinkedHashMap<>(r.featureset());
+        fs.put("label", "NextSwing(12, 2)");
+        fs.put("labelDeclared", List.of("NextSwing(12, 2)"));
+        fs.put("labels", List.of("NextSwing(12, 2).market(\"bitstamp:btc_usd\").timeframe(\"5m\")"));
+        ResultsObject swings = new ResultsObject(1, r.key(), r.workspec(), "done", null, r.spec(), fs,
+                r.dataFingerprint(), r.folds(), r.provenance(), r.startedAt(), r.millis());
+        ModelEvaluation m = ModelEvaluation.of(swings, Fixtures.pricing());
+        assertThat(m.trading()).isEmpty();
+        assertThat(m.returnBasis()).startsWith("not traded: NextSwing(12, 2) says which turn comes next");
+        assertThat(ModelEvaluation.of(r, Fixtures.pricing()).trading()).as("the same result on UpDown(3)").isPresent();
+    }
+
     @Test
     void aResultThatIsNotDoneOrInconsistentIsRefusedWithItsKeyAndField() {
         ResultsObject r = Fixtures.byKey("9c8e349b3df6787971690d779e3dea4e");

@@ -373,10 +373,14 @@ public final class LiveRunner {
             window.advanceTo(close);
             int settled = matchOutcomes(m, journal, window, close);
             matched += settled;
-            for (Pivots.Pivot pv : Pivots.confirmedAt(m, window, bar)) {
+            List<Pivots.Pivot> confirmed = Pivots.confirmedAt(m, window, bar);
+            for (Pivots.Pivot pv : confirmed) {
                 journal.pivot(m.name(), pv);
                 pivots++;
             }
+            int decided = matchSwings(m, journal, window, bar, confirmed);
+            matched += decided;
+            settled += decided;
             if (tuner != null) {
                 tuner.matched(settled);
                 int diverged = tuner.diverged();
@@ -577,25 +581,70 @@ public final class LiveRunner {
         if (due.isEmpty()) {
             return 0;
         }
-        long baseMs = m.baseTimeframe().millis();
-        // the featureset with the model's label only: another label with a longer horizon is not due yet
-        io.atlasj.features.set.FeatureLabelSet set = m.featureset();
-        io.atlasj.features.set.FeatureLabelSet own = new io.atlasj.features.set.FeatureLabelSet(set.name(),
-                set.baseMarket(), set.baseTimeframe(), set.defaultExchange(), set.defaultQuote(), set.features(),
-                List.of(m.label()), set.gaps(), set.fillLimit(), set.prices());
+        io.atlasj.features.set.FeatureLabelSet own = ownLabel(m);
         for (LiveJournal.Frame f : due) {
-            double outcome = Double.NaN;
-            try {
-                FeatureMatrix fm = new FeatureSetBuilder(window).build(own, f.barTime(), f.barTime() + baseMs);
-                if (fm.rows() == 1) {
-                    outcome = m.outcome(fm.labels()[0][0]);
-                }
-            } catch (IllegalArgumentException e) {
-                LOG.debug("no outcome for {} at {}: {}", m.name(), f.barTime(), e.getMessage());
-            }
-            journal.match(m.name(), f.barTime(), outcome, System.currentTimeMillis());
+            journal.match(m.name(), f.barTime(), outcome(m, own, window, f.barTime()), System.currentTimeMillis());
         }
         return due.size();
+    }
+
+    /**
+     * For a model that learned {@code NextSwing(n, L)}: a level-L swing confirmed at the close of {@code bar} decides
+     * the label of the frames before it whose horizon reaches its confirmation, so they are matched now, before their
+     * target time, and fine-tuning learns from them as the swing confirms. What decides is the same batch label
+     * computed over the bars now visible (a frame it cannot decide yet, say one whose first swing came earlier and was
+     * missed, waits for its target time as any other).
+     */
+    static int matchSwings(LiveModel m, LiveJournal journal, BarWindow window, long bar, List<Pivots.Pivot> confirmed) {
+        if (!m.label().kind().equals("NextSwing")) {
+            return 0;
+        }
+        int n = m.label().horizon();
+        int level = (int) Math.round(m.label().params().get(1));
+        long ms = m.baseTimeframe().millis();
+        long close = bar + ms;
+        io.atlasj.features.set.FeatureLabelSet own = null;
+        int settled = 0;
+        for (Pivots.Pivot p : confirmed) {
+            if (p.level() != level) {
+                continue;
+            }
+            // frames at t < the swing's bar with t + n bars >= its confirming bar, not matched yet
+            for (LiveJournal.Frame f : journal.frames(m.name(), bar - n * ms, p.barTime())) {
+                if (f.matchedAt() != null || f.targetTime() <= close) {
+                    continue; // matched, or due now anyway
+                }
+                own = own == null ? ownLabel(m) : own;
+                double outcome = outcome(m, own, window, f.barTime());
+                if (!Double.isNaN(outcome)) {
+                    journal.match(m.name(), f.barTime(), outcome, System.currentTimeMillis());
+                    settled++;
+                }
+            }
+        }
+        return settled;
+    }
+
+    /** The featureset with the model's label only: another label with a longer horizon is not due yet. */
+    private static io.atlasj.features.set.FeatureLabelSet ownLabel(LiveModel m) {
+        io.atlasj.features.set.FeatureLabelSet set = m.featureset();
+        return new io.atlasj.features.set.FeatureLabelSet(set.name(), set.baseMarket(), set.baseTimeframe(),
+                set.defaultExchange(), set.defaultQuote(), set.features(), List.of(m.label()), set.gaps(),
+                set.fillLimit(), set.prices());
+    }
+
+    /** The outcome of the frame at {@code barTime} by the batch build over the visible bars; NaN: not known. */
+    private static double outcome(LiveModel m, io.atlasj.features.set.FeatureLabelSet own, BarWindow window,
+                                  long barTime) {
+        try {
+            FeatureMatrix fm = new FeatureSetBuilder(window).build(own, barTime, barTime + m.baseTimeframe().millis());
+            if (fm.rows() == 1) {
+                return m.outcome(fm.labels()[0][0]);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.debug("no outcome for {} at {}: {}", m.name(), barTime, e.getMessage());
+        }
+        return Double.NaN;
     }
 
 

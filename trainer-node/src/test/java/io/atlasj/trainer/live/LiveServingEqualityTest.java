@@ -92,6 +92,20 @@ class LiveServingEqualityTest {
                     timeframes: [5m, 15m, 1h]
                     windowLength: 4
                     training: {epochs: 2, lr: 0.003, batchSize: 64}
+              - name: swings
+                featureset:
+                  name: swings
+                  base: {market: "bitstamp:btc_usd", timeframe: 5m}
+                  features: ["LogReturns()", "LogReturns().lookback(3)", "Volatility(12)", "RSI(14)", "StochK(14)",
+                             "BollingerPctB(20, 2)", "Body()", "UpperWick()", "LowerWick()"]
+                  labels: ["NextSwing(12, 2)"]
+                dataset: {task: classification, label: "NextSwing(12, 2)", scaling: zscore}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - name: dnn
+                    type: dnn
+                    hidden: [[16]]
+                    training: {epochs: 3, lr: 0.003}
               - name: terciles
                 featureset: quickstart
                 dataset: {task: classification, label: "ThreeClassPercentile(3)", classes: {percentiles: [33.333, 66.667]}}
@@ -492,6 +506,52 @@ class LiveServingEqualityTest {
             assertThat(checked).isGreaterThan(test.length);
         }
         assertThat(o.predicted()).isEqualTo(test.length);
+    }
+
+    /**
+     * A model of which swing comes next ({@code NextSwing}) learns as swings confirm: a level-2 swing confirmed at a
+     * bar's close decides the frames before it whose horizon reaches it, which are matched then, before their target
+     * time, with the label the batch build gives their bars, and fine-tuning (every matched outcome) learns from them
+     * at that bar.
+     */
+    @Test
+    void aConfirmedSwingDecidesTheFramesBeforeItAndFineTuningLearnsFromThemAtOnce() throws Exception {
+        String ref = "serve/swings/dnn#0";
+        LiveModel m = LiveModel.find(home, ref);
+        ResultsObject.Split test = m.test();
+        long ms = m.baseTimeframe().millis();
+        int half = test.time().length / 2;
+        java.util.Map<Long, Integer> row = new java.util.HashMap<>();
+        for (int i = 0; i < test.time().length; i++) {
+            row.put(test.time()[i], i);
+        }
+        LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, test.time()[half], 0, null, -1,
+                new FineTuner.FineTune(1, 1e-3, 1, 4)), l -> { });
+        assertThat(o.predicted()).isEqualTo(half);
+        long lastClose = test.time()[half - 1] + ms;
+        try (LiveJournal j = LiveJournal.open(home.live())) {
+            java.util.Set<Long> learned = new java.util.HashSet<>();
+            j.learned(ref, Integer.MAX_VALUE).forEach(f -> learned.add(f.barTime()));
+            int matched = 0;
+            int early = 0;
+            for (LiveJournal.Frame f : j.frames(ref, Long.MIN_VALUE, Long.MAX_VALUE)) {
+                if (f.matchedAt() == null) {
+                    continue;
+                }
+                matched++;
+                // every outcome, matched at its target time or when a swing decided it, is the batch build's label
+                assertThat(f.outcome()).as("outcome at %d", f.barTime()).isEqualTo(test.actual()[row.get(f.barTime())]);
+                if (f.targetTime() > lastClose) {
+                    early++;
+                    assertThat(f.outcome()).as("only a swing decides a frame early").isNotEqualTo(1.0);
+                    assertThat(learned).as("learned from when its swing confirmed").contains(f.barTime());
+                }
+            }
+            assertThat(early).as("frames decided by a swing before their horizon ended").isGreaterThan(0);
+            assertThat(matched).isEqualTo(half - m.label().horizon() + early);
+            assertThat(j.untrained(ref)).isEmpty();
+            assertThat(o.versionsMade()).isGreaterThan(0);
+        }
     }
 
     @Test
