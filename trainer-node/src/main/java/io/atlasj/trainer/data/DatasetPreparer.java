@@ -92,7 +92,9 @@ public final class DatasetPreparer {
 
     /**
      * The featureset's other labels, for multi-task heads: labels with class values (e.g. {@code UpDown}) stay class
-     * indices, real-valued ones are z-scored with a center and scale fitted on the training rows of this fold.
+     * indices, a label whose classes are percentiles of its values ({@code ThreeClassPercentile}) is made classes by
+     * its own percentiles fitted on the training rows of this fold, real-valued ones are z-scored with a center and
+     * scale fitted on those rows.
      */
     static List<PreparedData.Target> extraTargets(ModelSpec spec, FeatureMatrix m, int primary, int[] trainRows) {
         List<PreparedData.Target> out = new ArrayList<>();
@@ -104,7 +106,17 @@ public final class DatasetPreparer {
             Label l = labels.get(i);
             double[] y = m.labels()[i];
             int classes = l.feature() == null ? LabelKind.of(l.kind()).classes() : 0;
-            if (classes >= 2) {
+            if (l.feature() == null && LabelKind.of(l.kind()).target() == LabelKind.Target.CLASSES_FITTED_ON_TRAIN) {
+                // its values are real (returns): classes by the label's own percentiles, fitted on this fold's
+                // training rows where it is known; unknown stays unknown (out of the head's loss)
+                int[] known = java.util.Arrays.stream(trainRows).filter(r -> Double.isFinite(y[r])).toArray();
+                double[] b = Scaler.fitBoundaries(y, known, l.params().get(1), l.params().get(2));
+                double[] c = new double[y.length];
+                for (int r = 0; r < y.length; r++) {
+                    c[r] = Double.isFinite(y[r]) ? Scaler.classify(y[r], b) : Double.NaN;
+                }
+                out.add(new PreparedData.Target(m.labelIds().get(i), classes, 0, 1, c));
+            } else if (classes >= 2) {
                 out.add(new PreparedData.Target(m.labelIds().get(i), classes, 0, 1, y.clone()));
             } else {
                 Scaler t = Scaler.fit(new double[][] {y}, trainRows, DatasetOptions.Scaling.ZSCORE);

@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A multi-task fold carries the featureset's other labels: classes as they are, real values z-scored on train rows. */
+/**
+ * A multi-task fold carries the featureset's other labels: classes as they are, percentile classes fitted on the
+ * training rows, real values z-scored on train rows.
+ */
 class MultiTaskTargetsTest {
     @Test
     void otherLabelsAreScaledOnTheTrainingRowsOnly() throws Exception {
@@ -63,5 +66,20 @@ class MultiTaskTargetsTest {
         }
         assertThat(later / d.test().rows()).isGreaterThan(0.5); // ... so the later rows, higher, are not centred
         assertThat(ret.values()[5] * ret.scale() + ret.center()).isCloseTo(labels[0][5], within(1e-12));
+        // ThreeClassPercentile(3): its values are returns; the head learns their classes by the label's percentiles
+        // (33.333, 66.667) of the training rows, not the returns cast to a class index (which made every row class 0)
+        PreparedData.Target terciles = d.extraTargets().get(1);
+        assertThat(terciles.classes()).isEqualTo(3);
+        double[] b = io.atlasj.workspec.split.Scaler.fitBoundaries(labels[2], d.train().index(), 33.333, 66.667);
+        int[] count = new int[3];
+        for (int row : d.train().index()) {
+            double v = labels[2][row];
+            double want = v < b[0] ? 0 : v > b[1] ? 2 : 1;
+            assertThat(terciles.values()[row]).as("row %d", row).isEqualTo(want);
+            count[(int) want]++;
+        }
+        for (int c : count) {
+            assertThat(c).isBetween(d.train().rows() / 3 - 2, d.train().rows() / 3 + 2);
+        }
     }
 }
