@@ -249,8 +249,8 @@ public final class LiveRunner {
             version = active.version();
             if (o.fineTune() != null && !predictor.fineTunes()) {
                 predictor.close();
-                throw new IllegalArgumentException(m.name() + ": --fine-tune is built for dense, logistic, linear, "
-                        + "LSTM, BiLSTM and transformer models, not for " + m.type().id());
+                throw new IllegalArgumentException(m.name() + ": --fine-tune is built for neural networks (dense, "
+                        + "logistic, linear, LSTM, BiLSTM, transformer, multi-task, hybrid), not for " + m.type().id());
             }
             tuner = o.fineTune() == null ? null
                     : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());

@@ -120,7 +120,10 @@ public final class Predictor implements AutoCloseable {
 
 
 
-    /** Whether {@link #fineTune} works for this model: DL4J networks, and the LSTMs and transformers of SameDiff. */
+    /**
+     * Whether {@link #fineTune} works for this model: DL4J networks, and every SameDiff network (LSTM, BiLSTM,
+     * transformer, multi-task, hybrid); not trees or ensembles.
+     */
     public boolean fineTunes() {
         return net != null || sd != null && SameDiffTrainer.fineTunes(sd.arch.type());
     }
@@ -206,9 +209,10 @@ public final class Predictor implements AutoCloseable {
      *   <li>A DL4J network takes its own optimizer and configuration, with the learning rate set on every layer
      *       (replacing its schedule). Its moments go on from its file's when loaded with them (a fine-tuned
      *       version's), else start afresh.</li>
-     *   <li>An LSTM, BiLSTM or transformer (SameDiff) takes Adam steps on its windows, made as training made them,
-     *       with its dropout on (masks from {@code seed}); its moments are its file's when loaded with them (a
-     *       fine-tuned version's), else start afresh.</li>
+     *   <li>A SameDiff network takes Adam steps on its windows, made as training made them, with its dropout on
+     *       (masks from {@code seed}); its moments are its file's when loaded with them (a fine-tuned version's), else
+     *       start afresh. The hybrid's next-candle heads learn from the rows these windows hold; a multi-task network's
+     *       other heads stay out of the loss ({@link SameDiffTrainer#fineTune}).</li>
      * </ul>
      * A loss that is not finite leaves the model as it was and returns false.
      *
@@ -217,8 +221,8 @@ public final class Predictor implements AutoCloseable {
     public boolean fineTune(long[][] times, double[][][] windows, double[] targets, int classes, double lr, int steps,
                             long barMillis, long seed) {
         if (!fineTunes()) {
-            throw new IllegalArgumentException("fine-tuning is built for dense, logistic, linear, LSTM, BiLSTM and "
-                    + "transformer models only");
+            throw new IllegalArgumentException("fine-tuning is built for neural networks only, not trees or "
+                    + "ensembles");
         }
         int n = windows.length;
         if (sd != null) {

@@ -446,7 +446,8 @@ final class SameDiffTrainer {
 
     /** Whether {@link #fineTune} takes a network of this type: one head, learned from the label's outcomes. */
     static boolean fineTunes(ModelType type) {
-        return type == ModelType.LSTM || type == ModelType.BILSTM || type == ModelType.TRANSFORMER;
+        return type == ModelType.LSTM || type == ModelType.BILSTM || type == ModelType.TRANSFORMER
+                || type == ModelType.MULTI_TASK || type == ModelType.HYBRID_TRANSFORMER;
     }
 
     /**
@@ -457,14 +458,17 @@ final class SameDiffTrainer {
      * weight decay, L2 or clipping is applied. The weights change in place. Returns false, with the weights as they
      * were, when the loss is not finite.
      *
-     * @throws IllegalArgumentException for a network with more heads than the label's ({@link #fineTunes})
+     * <p>Heads: the served (first) head learns from {@code data}'s targets. The hybrid's next-candle heads learn
+     * from every row of {@code data}'s context, all of it known by now (the rows one stride after a frame, where the
+     * context holds them), weighted by its {@code candleLossWeight}. A multi-task network's other heads are out of
+     * the loss: their labels' training-fold scaling is not kept with the model, so their targets are not fetched back.
      */
     static boolean fineTune(State state, PreparedData data, double lr, int steps, long seed) {
         SdNet net = state.net;
         SdNet.Arch arch = net.arch;
         if (!fineTunes(arch.type())) {
-            throw new IllegalArgumentException("fine-tuning is built for LSTM, BiLSTM and transformer networks, not "
-                    + arch.type().id() + " (its other heads' targets are not fetched back)");
+            throw new IllegalArgumentException("fine-tuning is built for LSTM, BiLSTM, transformer, multi-task and "
+                    + "hybrid networks, not " + arch.type().id());
         }
         SdNet.Graph train = net.build(true);
         SdInputs inputs = new SdInputs(arch, data);
@@ -490,9 +494,17 @@ final class SameDiffTrainer {
                     config.stateSize(net.params.get(k).length())));
             updaters.put(n, config.instantiate(view, false));
         }
-        double[] lambdas = lambdas(arch, null);
+        double[] lambdas = new double[arch.heads().size()];
+        lambdas[0] = 1;
+        if (arch.type() == ModelType.HYBRID_TRANSFORMER) {
+            for (int h = 1; h < lambdas.length; h++) {
+                lambdas[h] = ((Number) arch.hyper().get("candleLossWeight")).doubleValue();
+            }
+        }
         int[] which = java.util.stream.IntStream.range(0, data.train().rows()).toArray();
-        BitSet trainRows = rows(data.train());
+        // every row of the context is known by now: the hybrid's next candles may come from any of them
+        BitSet trainRows = new BitSet();
+        trainRows.set(0, data.context().time().length);
         java.util.SplittableRandom masks = new java.util.SplittableRandom(seed);
         boolean done = false;
         try {
@@ -567,7 +579,8 @@ final class SameDiffTrainer {
                 float[] v = null;
                 if (h == 0) {
                     v = one(head, p.y()[i]);
-                } else if (arch.type() == ModelType.MULTI_TASK) {
+                } else if (arch.type() == ModelType.MULTI_TASK && !data.extraTargets().isEmpty()) {
+                    // (live fine-tuning has none: the other heads stay out of its loss)
                     v = one(head, data.extraTargets().get(h - 1).values()[p.index()[i]]);
                 } else if (arch.type() == ModelType.HYBRID_TRANSFORMER) {
                     v = inputs.nextCandle(p, i, h - 1, partRows);

@@ -334,7 +334,8 @@ class LiveServingEqualityTest {
     }
 
     /**
-     * The sequence networks fine-tune too: an LSTM and a transformer learn from their matched outcomes' windows,
+     * The SameDiff networks fine-tune too: an LSTM, a transformer, the hybrid and a multi-task network learn from their
+     * matched outcomes' windows,
      * fetched back by reference, into versions that predict differently, each a SameDiff model file holding its Adam
      * moments; a runner started again loads the newest version with them and goes on ({@link #aChangedModelFileIsRefused}
      * checks the models that do not fine-tune are refused).
@@ -372,7 +373,8 @@ class LiveServingEqualityTest {
             assertThat(j.trainingEvents(bilstm)).isZero();
         }
         FineTuner.FineTune ft = new FineTuner.FineTune(24, 1e-3, 2, 32);
-        for (String ref : List.of("serve/direction/lstm#0", "serve/direction/transformer#0")) {
+        for (String ref : List.of("serve/direction/lstm#0", "serve/direction/transformer#0",
+                "serve/barrier/hybrid#0", "serve/direction/multi-task#0")) {
             LiveModel m = LiveModel.find(home, ref);
             long[] test = m.test().time();
             int part = test.length * 2 / 3;
@@ -408,6 +410,19 @@ class LiveServingEqualityTest {
                     }
                 }
                 assertThat(moved).as("%s: fine-tuned versions predict differently", ref).isGreaterThan(1e-5);
+                // the hybrid's next-candle heads learn from the rows the windows hold; a multi-task network's other
+                // heads stay out of the loss (their targets' scaling is not kept), so Adam leaves them as trained
+                if (ref.contains("hybrid") || ref.contains("multi-task")) {
+                    byte[] trained = param(m.file(), "head1_W");
+                    byte[] tuned = param(Path.of(newest.file()), "head1_W");
+                    if (ref.contains("hybrid")) {
+                        assertThat(tuned).as("the hybrid's first next-candle head learned").isNotEqualTo(trained);
+                    } else {
+                        assertThat(tuned).as("the multi-task network's second head, out of the loss").isEqualTo(trained);
+                        assertThat(param(Path.of(newest.file()), "head0_W")).as("its served head learned")
+                                .isNotEqualTo(param(m.file(), "head0_W"));
+                    }
+                }
             }
             // started again: the newest version, loaded with its moments, is served and fine-tuned on
             LiveRunner.Outcome again = LiveRunner.run(home, new LiveRunner.Options(ref, test[part], null, 0, null, -1,
@@ -421,6 +436,15 @@ class LiveServingEqualityTest {
                 // loaded with its moments: Adam's step count goes on across the restart
                 assertThat(iteration(Path.of(next.file()))).isEqualTo((o.versionsMade() + 1) * ft.steps());
             }
+        }
+    }
+
+    /** The bytes of weight {@code name} in a SameDiff model file. */
+    private static byte[] param(Path modelFile, String name) throws Exception {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(modelFile.toFile())) {
+            java.util.zip.ZipEntry e = zip.getEntry("params/" + name);
+            assertThat(e).as("%s in %s", name, modelFile).isNotNull();
+            return zip.getInputStream(e).readAllBytes();
         }
     }
 
@@ -570,12 +594,12 @@ class LiveServingEqualityTest {
                 + "gru#0").hasMessageContaining("dnn#0").hasMessageContaining("lstm#0");
         assertThatThrownBy(() -> Predictor.load(m.file(), io.atlasj.workspec.ModelType.ENSEMBLE, 19))
                 .hasMessageContaining("an ensemble has no model file of its own");
-        // the models whose training method is not fetched back by reference yet: refused, not served untuned
-        for (String other : List.of("serve/barrier/hybrid#0", "serve/direction/multi-task#0", "serve/direction/gbm#0",
-                "serve/direction/vote#0")) {
+        // trees and ensembles have no fine-tuning: refused, not served untuned
+        for (String other : List.of("serve/direction/gbm#0", "serve/direction/vote#0")) {
             assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options(other, null, null, 0, null, -1,
                     new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune is built "
-                    + "for dense, logistic, linear, LSTM, BiLSTM and transformer models, not for");
+                    + "for neural networks (dense, logistic, linear, LSTM, BiLSTM, transformer, multi-task, hybrid), "
+                    + "not for");
         }
     }
 
