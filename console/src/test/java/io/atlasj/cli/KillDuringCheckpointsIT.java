@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 at random moments of a real {@code atlas run --local} of many tiny models: trained alone, each writing a
  * checkpoint after every epoch ({@code pack: off, checkpointEvery: 0s}), so that kills land inside checkpoint and
  * result writes; and trained in packs, so that kills land while a pack writes its models' results one after the
- * other. Several rounds, then the same command once more. Every key must end done: no model is lost to a torn file.
+ * other; and trained in packs that checkpoint after every epoch, so that kills land inside a pack's training and its
+ * checkpoint writes, and each rerun goes on from the last one. Several rounds, then the same command once more. Every
+ * key must end done: no model is lost to a torn file; and the packs' models equal a run never killed.
  */
 class KillDuringCheckpointsIT {
     @TempDir
@@ -59,12 +61,53 @@ class KillDuringCheckpointsIT {
                 this::results, 400);
     }
 
+    @Test
+    void killsWhileAPackTrainsAndCheckpointsGoOnFromItsCheckpoint(@TempDir Path clean) throws Exception {
+        // the 24 models train as two packs for about 20 s, each writing its checkpoint after every epoch: the kills
+        // (at most 3 s after training starts or goes on) land in training and in those writes, and every rerun goes
+        // on from the pack's last checkpoint
+        String spec = SPEC.replace("pack: off", "pack: auto").replace("epochs: 40", "epochs: 800");
+        int resumed = killAndFinish(spec, this::packCheckpoints, 3000, "goes on from its checkpoint");
+        assertThat(resumed).as("rounds that went on from a pack's checkpoint before they were killed").isEqualTo(3);
+        // the models equal those of a run never killed, epoch for epoch
+        StringWriter err = new StringWriter();
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                clean.toString(), "data", "import", "--bundled")).as(err.toString()).isZero();
+        Files.createDirectories(clean.resolve("featuresets"));
+        Files.copy(Path.of("../configs/featuresets/quickstart.yaml"), clean.resolve("featuresets/quickstart.yaml"));
+        Path file = Files.createDirectories(clean.resolve("specs")).resolve("kills.yaml");
+        Files.writeString(file, spec);
+        assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                clean.toString(), "run", file.toString(), "--local", "--slots", "2")).as(err.toString()).isZero();
+        int compared = 0;
+        try (Stream<Path> s = Files.walk(home.resolve("runs/kills"))) {
+            for (Path dir : s.filter(Files::isDirectory).filter(d -> d.getFileName().toString().matches("[0-9a-f]{32}"))
+                    .toList()) {
+                var killed = ResultsIo.complete(dir).orElseThrow();
+                var never = ResultsIo.complete(clean.resolve("runs/kills").resolve(home.resolve("runs/kills")
+                        .relativize(dir).toString())).orElseThrow();
+                assertThat(killed.folds().get(0).curves()).as(dir.toString()).isEqualTo(never.folds().get(0).curves());
+                assertThat(killed.folds().get(0).test().predicted()).isEqualTo(never.folds().get(0).test().predicted());
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(MODELS);
+    }
+
     interface Count {
         long get() throws java.io.IOException;
     }
 
     /** Rounds of a run killed at a random moment once {@code started} counts files, then a run to the end. */
     void killAndFinish(String specText, Count started, int window) throws Exception {
+        killAndFinish(specText, started, window, null);
+    }
+
+    /**
+     * As above; with {@code resumedLine}, each round after the first waits until the run logs it (a pack went on from
+     * its checkpoint) before the random kill; returns how many rounds did.
+     */
+    int killAndFinish(String specText, Count started, int window, String resumedLine) throws Exception {
         StringWriter err = new StringWriter();
         assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
                 home.toString(), "data", "import", "--bundled")).as(err.toString()).isZero();
@@ -75,19 +118,27 @@ class KillDuringCheckpointsIT {
         Files.copy(Path.of("../configs/featuresets/quickstart.yaml"), home.resolve("featuresets/quickstart.yaml"));
         Random random = new Random(20261202);
         int landedMidTraining = 0;
+        int resumes = 0;
         for (int round = 0; round < 4; round++) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     AtlasCli.class.getName(), "--home", home.toString(), "run", spec.toString(), "--local", "--slots",
                     "2"));
+            if (resumedLine != null) {
+                cmd.add(1, "-Dlog4j2.level=INFO");
+            }
+            java.util.concurrent.CountDownLatch said = new java.util.concurrent.CountDownLatch(1);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put("OMP_NUM_THREADS", "1");
             Process p = pb.start();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.UTF_8))) {
-                    while (r.readLine() != null) {
+                    for (String line; (line = r.readLine()) != null; ) {
                         // drained so the process never blocks on a full pipe
+                        if (resumedLine != null && line.contains(resumedLine)) {
+                            said.countDown();
+                        }
                     }
                 } catch (java.io.IOException ignored) {
                     // the process was killed
@@ -98,6 +149,9 @@ class KillDuringCheckpointsIT {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (p.isAlive() && started.get() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
+            }
+            if (resumedLine != null && round > 0 && said.await(2, TimeUnit.MINUTES)) {
+                resumes++;
             }
             Thread.sleep(random.nextInt(window));
             if (p.isAlive()) {
@@ -131,6 +185,7 @@ class KillDuringCheckpointsIT {
             }
         }
         assertThat(done).isEqualTo(MODELS);
+        return resumes;
     }
 
     private long results() throws java.io.IOException {
@@ -140,6 +195,16 @@ class KillDuringCheckpointsIT {
         }
         try (Stream<Path> s = Files.walk(runs)) {
             return s.filter(f -> f.getFileName().toString().startsWith("predictions.arrow")).count();
+        }
+    }
+
+    private long packCheckpoints() throws java.io.IOException {
+        Path runs = home.resolve("runs/kills");
+        if (!Files.isDirectory(runs)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(runs)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".pack-ckpt.zip")).count();
         }
     }
 

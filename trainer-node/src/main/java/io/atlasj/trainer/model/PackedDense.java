@@ -44,6 +44,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * pack cut short trains again from the start.
  */
 public final class PackedDense {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackedDense.class);
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
@@ -90,8 +91,20 @@ public final class PackedDense {
             return java.util.Collections.nCopies(k, TrainingResult.failed("no training rows or no features",
                     List.of(), 0));
         }
-        try (Pack p = new Pack(specs, data, classify, null, null)) {
-            return run(p, listeners, modelFiles, t0);
+        // a checkpoint of this very pack (its keys, fold and rows) left by a run cut short: go on from it
+        Path ckpt = PackCheckpoint.file(modelFiles);
+        ModelSpec first = specs.get(0);
+        int layers = (first.type() == ModelType.DNN ? hidden(first).size() : 0) + 1;
+        PackCheckpoint.Saved saved = PackCheckpoint.read(ckpt, specs.stream().map(ModelSpec::key).toList(),
+                data.fold(), data.train().rows(), layers);
+        try (Pack p = saved == null ? new Pack(specs, data, classify, null, null)
+                : new Pack(pick(specs, saved.state().at()), data, classify, null, null)) {
+            if (saved != null) {
+                p.restore(saved.pack(), saved.state().step());
+            }
+            List<TrainingResult> results = run(specs, p, listeners, modelFiles, t0, saved, ckpt);
+            PackCheckpoint.delete(ckpt);
+            return results;
         }
     }
 
@@ -100,12 +113,11 @@ public final class PackedDense {
      * it: once at most three quarters of its models still train, the pack is narrowed to them ({@link Pack#Pack
      * narrowed}), so stopped models cost nothing more. A model's numbers do not change with its pack's width.
      */
-    private static List<TrainingResult> run(Pack first, List<ModelTrainer.Listener> listeners, List<Path> modelFiles,
-                                            long t0) {
-        List<ModelSpec> specs = first.specs;
+    private static List<TrainingResult> run(List<ModelSpec> specs, Pack first, List<ModelTrainer.Listener> listeners,
+                                            List<Path> modelFiles, long t0, PackCheckpoint.Saved saved, Path ckpt) {
         PreparedData data = first.data;
         boolean classify = first.classify;
-        int total = first.k;
+        int total = specs.size();
         int n = data.train().rows();
         int maxEpochs = 0;
         EpochBook[] books = new EpochBook[total];
@@ -133,7 +145,49 @@ public final class PackedDense {
         for (int j = 0; j < total; j++) {
             at[j] = j;
         }
-        for (int e = 0; e < maxEpochs; e++) {
+        /** The kept weights of the models that have left the pack (for a checkpoint). */
+        Map<Integer, INDArray[]> leftKept = new java.util.TreeMap<>();
+        int start = 0;
+        if (saved != null) {
+            PackCheckpoint.State st = saved.state();
+            start = st.nextEpoch();
+            at = st.at().clone();
+            for (int j = 0; j < total; j++) {
+                active[j] = st.active()[j];
+                kept[j] = st.kept()[j];
+                failure[j] = st.failure()[j];
+                searched[j] = st.searched()[j];
+                double[] bk = st.books()[j];
+                books[j].best = bk[0];
+                books[j].bestEpoch = (int) bk[1];
+                books[j].sinceBest = (int) bk[2];
+                books[j].lr = bk[3];
+                books[j].plateau = (int) bk[4];
+                books[j].plateauBest = bk[5];
+                curves.get(j).addAll(st.curves().get(j));
+            }
+            leftKept.putAll(saved.leftKept());
+            if (!leftKept.isEmpty()) {
+                // the models that had left: their predictions and importance made again from their kept weights
+                int[] idx = leftKept.keySet().stream().mapToInt(Integer::intValue).toArray();
+                try (Pack left = new Pack(pick(specs, idx), data, classify, null, null)) {
+                    int[] places = new int[idx.length];
+                    for (int s = 0; s < idx.length; s++) {
+                        left.setKept(s, leftKept.get(idx[s]));
+                        places[s] = s;
+                    }
+                    finish(left, idx, places, failure, searched, finished, importance, modelFiles);
+                }
+            }
+            LOG.info("a pack of {} models from {} goes on from its checkpoint at epoch {} ({} still training)",
+                    total, specs.get(0).key(), start, at.length);
+        }
+        long every = Long.MAX_VALUE;
+        for (ModelTrainer.Listener l : listeners) {
+            every = Math.min(every, l.checkpointEveryMillis());
+        }
+        long lastSave = System.nanoTime();
+        for (int e = start; e < maxEpochs; e++) {
             int k = p.k;
             int[][] order = new int[k][];
             Random[] dropRnd = new Random[k];
@@ -223,6 +277,9 @@ public final class PackedDense {
                         leaving[a++] = s;
                     }
                 }
+                for (int s : leaving) {
+                    leftKept.put(at[s], p.kept(s));
+                }
                 finish(p, at, leaving, failure, searched, finished, importance, modelFiles);
                 int[] next = new int[live];
                 for (int s = 0; s < live; s++) {
@@ -230,6 +287,24 @@ public final class PackedDense {
                 }
                 p = new Pack(next.length == 0 ? List.of() : pick(specs, next), data, classify, p, staying);
                 at = next;
+            }
+            if (ckpt != null && live > 0 && (System.nanoTime() - lastSave) / 1_000_000L >= every) {
+                double[][] bk = new double[total][];
+                for (int j = 0; j < total; j++) {
+                    EpochBook b = books[j];
+                    bk[j] = new double[] {b.best, b.bestEpoch, b.sinceBest, b.lr, b.plateau, b.plateauBest};
+                }
+                PackCheckpoint.State st = new PackCheckpoint.State(PackCheckpoint.VERSION,
+                        specs.stream().map(ModelSpec::key).toList(), data.fold(), data.train().rows(), e + 1, p.step,
+                        at, active, kept, failure, searched, bk, curves,
+                        leftKept.keySet().stream().mapToInt(Integer::intValue).toArray());
+                try {
+                    PackCheckpoint.write(ckpt, st, p.arrays(), leftKept);
+                } catch (IOException ex) {
+                    // a checkpoint is for a resume only: the pack trains on without it
+                    LOG.warn("cannot write the pack's checkpoint {}: {}", ckpt, ex.getMessage());
+                }
+                lastSave = System.nanoTime();
             }
         }
         int[] all = new int[p.k];
@@ -638,6 +713,50 @@ public final class PackedDense {
         private static INDArray softmax(INDArray z) {
             INDArray e = Transforms.exp(z.sub(z.max(true, 2)), false);
             return e.divi(e.sum(true, 2));
+        }
+
+        /** Every array a checkpoint keeps: per layer w, b, bestW, bestB, m1W, m1B, m2W, m2B. */
+        INDArray[] arrays() {
+            INDArray[] out = new INDArray[8 * layers];
+            for (int l = 0; l < layers; l++) {
+                INDArray[] a = {w[l], b[l], bestW[l], bestB[l], m1W[l], m1B[l], m2W[l], m2B[l]};
+                System.arraycopy(a, 0, out, 8 * l, 8);
+            }
+            return out;
+        }
+
+        /** Puts back what {@link #arrays} gave, and the optimizer's step count. */
+        void restore(INDArray[] a, long step) {
+            for (int l = 0; l < layers; l++) {
+                INDArray[] to = {w[l], b[l], bestW[l], bestB[l], m1W[l], m1B[l], m2W[l], m2B[l]};
+                for (int i = 0; i < 8; i++) {
+                    if (!java.util.Arrays.equals(to[i].shape(), a[8 * l + i].shape())) {
+                        throw new IllegalArgumentException("checkpoint array " + (8 * l + i) + " has shape "
+                                + java.util.Arrays.toString(a[8 * l + i].shape()) + ", the pack "
+                                + java.util.Arrays.toString(to[i].shape()));
+                    }
+                    to[i].assign(a[8 * l + i]);
+                }
+            }
+            this.step = step;
+        }
+
+        /** The kept weights of the model at place {@code s}: per layer W then b (copies). */
+        INDArray[] kept(int s) {
+            INDArray[] out = new INDArray[2 * layers];
+            for (int l = 0; l < layers; l++) {
+                out[2 * l] = bestW[l].slice(s).dup();
+                out[2 * l + 1] = bestB[l].slice(s).dup();
+            }
+            return out;
+        }
+
+        /** Sets the kept weights of the model at place {@code s} to {@code kept} ({@link #kept}'s layout). */
+        void setKept(int s, INDArray[] kept) {
+            for (int l = 0; l < layers; l++) {
+                bestW[l].slice(s).assign(kept[2 * l]);
+                bestB[l].slice(s).assign(kept[2 * l + 1]);
+            }
         }
 
         /** Copies every model's current weights into its kept (best) weights. */

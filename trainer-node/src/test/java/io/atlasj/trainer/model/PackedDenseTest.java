@@ -183,6 +183,111 @@ class PackedDenseTest {
         };
     }
 
+    /**
+     * A pack cut short goes on from its checkpoint: trained without a break, and trained with a crash during epoch 4
+     * and then again, the models give the same curves, kept epochs, predictions and importance. The second run trains
+     * only the epochs after the checkpoint; the models that had left the pack (stopped by the search after two
+     * epochs, or early by their own patience) keep their results; the finished pack deletes its checkpoint; and a
+     * damaged checkpoint is set aside and the pack trains from the start.
+     */
+    @Test
+    void aPackCutShortGoesOnFromItsCheckpoint(@TempDir Path dir) throws Exception {
+        PreparedData d = rule(1_500, 9, true);
+        List<ModelSpec> specs = new ArrayList<>();
+        for (int j = 0; j < 8; j++) {
+            specs.add(dnn(60 + j, 0.003 * (1 + j % 3), 0.001 * (j % 2), j % 4 == 1 ? 0.1 : 0.0, 0.0, 0));
+        }
+        // one of two epochs, which leaves the pack with the searched ones (its importance measured then), and one
+        // whose rate of 3 overshoots: it stops by its own patience, and stays in the pack, idle, to the end
+        specs.add(TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(8, 4)).set("lr", 0.01)
+                .set("epochs", 2).set("batchSize", 64).set("seed", 68L).build(), DatasetOptions.Task.CLASSIFICATION));
+        specs.add(TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(8, 4)).set("lr", 3.0)
+                .set("epochs", 6).set("patience", 1).set("batchSize", 64).set("seed", 69L).build(),
+                DatasetOptions.Task.CLASSIFICATION));
+        int k = specs.size();
+        int[] told = new int[k];
+        int[] crashAt = {Integer.MAX_VALUE};
+        java.util.function.Function<Integer, ModelTrainer.Listener> listener = j -> new ModelTrainer.Listener() {
+            @Override
+            public void epoch(TrainingResult.Epoch e) {
+                if (e.epoch() == crashAt[0]) {
+                    throw new IllegalStateException("the trainer was killed");
+                }
+                told[j]++;
+            }
+
+            @Override
+            public String stop(TrainingResult.Epoch e) {
+                return j % 2 == 0 && j < 8 && e.epoch() + 1 >= 2 ? "stopped by the search" : null;
+            }
+
+            @Override
+            public long checkpointEveryMillis() {
+                return 0;
+            }
+        };
+        List<ModelTrainer.Listener> listeners = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            listeners.add(listener.apply(j));
+        }
+        List<Path> whole = new ArrayList<>();
+        List<Path> cut = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            whole.add(dir.resolve("whole/m" + j + ".zip"));
+            cut.add(dir.resolve("cut/m" + j + ".zip"));
+        }
+        java.nio.file.Files.createDirectories(dir.resolve("whole"));
+        java.nio.file.Files.createDirectories(dir.resolve("cut"));
+        List<TrainingResult> once = PackedDense.train(specs, d, listeners, whole);
+        Path ckpt = dir.resolve("cut/m0.zip.pack-ckpt.zip");
+        assertThat(dir.resolve("whole/m0.zip.pack-ckpt.zip")).as("deleted when the pack finished").doesNotExist();
+        crashAt[0] = 4;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackedDense.train(specs, d, listeners, cut))
+                .hasMessageContaining("killed");
+        assertThat(ckpt).as("the checkpoint of epoch 3").exists();
+        crashAt[0] = Integer.MAX_VALUE;
+        java.util.Arrays.fill(told, 0);
+        List<TrainingResult> resumed = PackedDense.train(specs, d, listeners, cut);
+        assertThat(ckpt).doesNotExist();
+        int stoppedEarly = 0;
+        for (int j = 0; j < k; j++) {
+            TrainingResult a = once.get(j);
+            TrainingResult b = resumed.get(j);
+            assertThat(b.ok()).as(b.failure()).isTrue();
+            assertThat(b.curves()).as("model %d", j).isEqualTo(a.curves());
+            assertThat(b.bestEpoch()).isEqualTo(a.bestEpoch());
+            for (int i = 0; i < d.test().rows(); i++) {
+                assertThat(b.test().probabilities()[i][1]).isCloseTo(a.test().probabilities()[i][1], within(1e-6));
+            }
+            if (a.importance() == null) {
+                assertThat(b.importance()).isNull();
+            } else {
+                for (int c = 0; c < 5; c++) {
+                    assertThat(b.importance()[c]).isCloseTo(a.importance()[c], within(1e-6));
+                }
+            }
+            // only the epochs after the checkpoint were trained again
+            assertThat(told[j]).as("model %d's epochs trained after the resume", j)
+                    .isEqualTo(Math.max(0, a.curves().size() - 4));
+            stoppedEarly += j < 8 && j % 2 == 1 && a.curves().size() < 6 ? 1 : 0;
+        }
+        assertThat(once.get(0).curves()).hasSize(2);
+        assertThat(once.get(1).curves()).hasSize(6);
+        assertThat(once.get(8).curves()).hasSize(2);
+        assertThat(once.get(8).importance()).as("measured when it left the pack").isNotNull();
+        assertThat(once.get(9).curves().size()).as("the overshooting model stopped by its patience").isLessThan(6);
+        assertThat(stoppedEarly).isZero();
+        // a damaged checkpoint: set aside, and the pack trains from the start to the same models
+        java.nio.file.Files.write(ckpt, new byte[] {1, 2, 3});
+        java.util.Arrays.fill(told, 0);
+        List<TrainingResult> fresh = PackedDense.train(specs, d, listeners, cut);
+        assertThat(dir.resolve("cut/m0.zip.pack-ckpt.zip.damaged")).exists();
+        assertThat(told[1]).isEqualTo(6);
+        for (int j = 0; j < k; j++) {
+            assertThat(fresh.get(j).curves()).isEqualTo(once.get(j).curves());
+        }
+    }
+
     @Test
     void earlyStoppingIsEachModelsOwn() throws Exception {
         PreparedData d = rule(1_500, 8, true);
