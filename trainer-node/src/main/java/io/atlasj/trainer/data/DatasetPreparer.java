@@ -115,12 +115,12 @@ public final class DatasetPreparer {
                 for (int r = 0; r < y.length; r++) {
                     c[r] = Double.isFinite(y[r]) ? Scaler.classify(y[r], b) : Double.NaN;
                 }
-                out.add(new PreparedData.Target(m.labelIds().get(i), classes, 0, 1, c));
+                out.add(new PreparedData.Target(m.labelIds().get(i), classes, 0, 1, b, c));
             } else if (classes >= 2) {
-                out.add(new PreparedData.Target(m.labelIds().get(i), classes, 0, 1, y.clone()));
+                out.add(new PreparedData.Target(m.labelIds().get(i), classes, 0, 1, null, y.clone()));
             } else {
                 Scaler t = Scaler.fit(new double[][] {y}, trainRows, DatasetOptions.Scaling.ZSCORE);
-                out.add(new PreparedData.Target(m.labelIds().get(i), 0, t.center()[0], t.scale()[0],
+                out.add(new PreparedData.Target(m.labelIds().get(i), 0, t.center()[0], t.scale()[0], null,
                         t.apply(new double[][] {y})[0]));
             }
         }

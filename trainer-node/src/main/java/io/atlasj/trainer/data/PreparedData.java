@@ -33,11 +33,25 @@ public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part
 
     /**
      * A further label learned beside the primary one (multi-task heads), over all rows of the matrix (index it with
-     * {@link Part#index()}): class indices when {@code classes >= 2}, otherwise a real value z-scored with
-     * {@code center} and {@code scale} fitted on the training rows. NaN where the label is unknown (such rows do not
-     * count in that head's loss).
+     * {@link Part#index()}): class indices when {@code classes >= 2} (by the percentile {@code boundaries} fitted on
+     * the training rows for a label whose values are real, else the label's own), otherwise a real value z-scored
+     * with {@code center} and {@code scale} fitted on the training rows. NaN where the label is unknown (such rows do
+     * not count in that head's loss).
      */
-    public record Target(String label, int classes, double center, double scale, double[] values) {
+    public record Target(String label, int classes, double center, double scale, double[] boundaries,
+                         double[] values) {
+        /** The target a value of the label stands for, as training made it; NaN for an unknown value. */
+        public double of(double labelValue) {
+            if (!Double.isFinite(labelValue)) {
+                return Double.NaN;
+            }
+            if (classes >= 2) {
+                return boundaries == null ? labelValue : io.atlasj.workspec.split.Scaler.classify(labelValue,
+                        boundaries);
+            }
+            return (labelValue - center) / scale;
+        }
+
         public boolean classify() {
             return classes >= 2;
         }

@@ -45,6 +45,8 @@ public final class FineTuner {
     /** Matched outcomes not learned from yet, as far as this runner knows (the journal is asked when it is enough). */
     private long pending = Long.MAX_VALUE;
     private boolean refused;
+    /** A multi-task network's other heads (how each target is made), empty for other models. */
+    private final List<io.atlasj.trainer.data.PreparedData.Target> otherHeads;
     /** Fine-tunings given up because the loss was not finite. */
     private int diverged;
 
@@ -54,6 +56,7 @@ public final class FineTuner {
         this.window = window;
         this.models = models;
         this.cfg = cfg;
+        this.otherHeads = m.otherHeads();
         int keep = 2 * (cfg.buffer() + cfg.every());
         this.rows = new java.util.LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -61,6 +64,43 @@ public final class FineTuner {
                 return size() > keep;
             }
         };
+    }
+
+    /**
+     * A multi-task network's other heads' targets at {@code bars} (per bar, per head), made as training made them from
+     * their labels computed by the batch build over the bars visible now; NaN where a label is not known yet (a longer
+     * horizon), which keeps that head's row out of the loss. Null for a model without other heads.
+     */
+    private double[][] otherTargets(List<Long> bars) {
+        if (otherHeads.isEmpty() || bars.isEmpty()) {
+            return null;
+        }
+        long ms = m.baseTimeframe().millis();
+        long from = bars.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long to = bars.stream().mapToLong(Long::longValue).max().orElseThrow() + ms;
+        double[][] out = new double[bars.size()][otherHeads.size()];
+        io.atlasj.features.set.FeatureLabelSet set = m.featureset();
+        for (int h = 0; h < otherHeads.size(); h++) {
+            io.atlasj.trainer.data.PreparedData.Target head = otherHeads.get(h);
+            Map<Long, Double> byBar = new java.util.HashMap<>();
+            try {
+                io.atlasj.features.set.FeatureLabelSet one = new io.atlasj.features.set.FeatureLabelSet(set.name(),
+                        set.baseMarket(), set.baseTimeframe(), set.defaultExchange(), set.defaultQuote(),
+                        set.features(), List.of(io.atlasj.features.parse.FeatureParser.parseLabel(head.label())),
+                        set.gaps(), set.fillLimit(), set.prices());
+                io.atlasj.features.set.FeatureMatrix fm = new io.atlasj.features.set.FeatureSetBuilder(window)
+                        .build(one, from, to);
+                for (int i = 0; i < fm.rows(); i++) {
+                    byBar.put(fm.time()[i], fm.labels()[0][i]);
+                }
+            } catch (IllegalArgumentException e) {
+                // none of this head's labels is known yet: its rows stay out of the loss
+            }
+            for (int i = 0; i < bars.size(); i++) {
+                out[i][h] = head.of(byBar.getOrDefault(bars.get(i), Double.NaN));
+            }
+        }
+        return out;
     }
 
     /** How many fine-tunings were given up because their loss was not finite (no version made). */
@@ -105,6 +145,7 @@ public final class FineTuner {
         List<long[]> times = new ArrayList<>();
         List<double[][]> windows = new ArrayList<>();
         List<Double> y = new ArrayList<>();
+        List<Long> frameBars = new ArrayList<>();
         long barMillis = m.baseTimeframe().millis();
         for (LiveJournal.Frame f : batch) {
             if (f.inputFrom() - (predictor.window() - 1) * barMillis < window.from()) {
@@ -116,12 +157,14 @@ public final class FineTuner {
             if (w.times().length > 0 && w.times()[w.times().length - 1] == f.barTime()) { // else no row at its bar
                 times.add(w.times());
                 windows.add(w.rows());
+                frameBars.add(f.barTime());
                 y.add(m.classifies() ? f.outcome() : (f.outcome() - m.targetCenter()) / m.targetScale());
             }
         }
         if (!windows.isEmpty() && !predictor.fineTune(times.toArray(new long[0][]), windows.toArray(new double[0][][]),
-                y.stream().mapToDouble(Double::doubleValue).toArray(), m.classifies() ? predictor.outputs() : 0,
-                cfg.lr(), cfg.steps(), barMillis, m.key().hashCode() * 31L + version)) {
+                y.stream().mapToDouble(Double::doubleValue).toArray(), otherTargets(frameBars),
+                m.classifies() ? predictor.outputs() : 0, cfg.lr(), cfg.steps(), barMillis,
+                m.key().hashCode() * 31L + version)) {
             // the loss was not finite: no version, the model as it was, the frames not learned from (tried again
             // with the next ones)
             diverged++;

@@ -110,6 +110,31 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         return targetCenter + targetScale * v;
     }
 
+    /**
+     * A multi-task network's other heads, in order, each with how training made its target (its label, classes,
+     * percentile boundaries or z-score, without values): what its result's last fold recorded; empty for every other
+     * model, and for a result written before the heads were recorded (their targets cannot be made again then).
+     */
+    public List<io.atlasj.trainer.data.PreparedData.Target> otherHeads() {
+        if (type != ModelType.MULTI_TASK) {
+            return List.of();
+        }
+        ResultsObject r = ResultsIo.complete(dir).orElseThrow(() -> new IllegalStateException(ref
+                + ": the result in " + dir + " is no longer complete"));
+        Object heads = r.folds().get(r.folds().size() - 1).scaler().get("heads");
+        List<io.atlasj.trainer.data.PreparedData.Target> out = new ArrayList<>();
+        if (heads instanceof List<?> list) {
+            for (Object o : list) {
+                Map<?, ?> h = (Map<?, ?>) o;
+                out.add(new io.atlasj.trainer.data.PreparedData.Target(String.valueOf(h.get("label")),
+                        ((Number) h.get("classes")).intValue(), ((Number) h.get("center")).doubleValue(),
+                        ((Number) h.get("scale")).doubleValue(), h.get("boundaries") == null ? null
+                        : numbers(h.get("boundaries")), null));
+            }
+        }
+        return out;
+    }
+
     /** The class (classification) or value (regression) a label value stands for, as in training. */
     public double outcome(double labelValue) {
         return classifies() ? DatasetPreparer.classOf(labelValue, dataset.classes(), boundaries) : labelValue;

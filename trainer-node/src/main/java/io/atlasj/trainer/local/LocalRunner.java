@@ -756,6 +756,22 @@ public final class LocalRunner {
         s.put("scale", d.scaler().scale());
         s.put("targetCenter", d.targetCenter());
         s.put("targetScale", d.targetScale());
+        if (!d.extraTargets().isEmpty()) {
+            // a multi-task network's other heads: how each one's target was made, so a live runner can make it again
+            List<Map<String, Object>> heads = new ArrayList<>();
+            for (PreparedData.Target t : d.extraTargets()) {
+                Map<String, Object> h = new LinkedHashMap<>();
+                h.put("label", t.label());
+                h.put("classes", t.classes());
+                h.put("center", t.center());
+                h.put("scale", t.scale());
+                if (t.boundaries() != null) {
+                    h.put("boundaries", t.boundaries());
+                }
+                heads.add(h);
+            }
+            s.put("heads", heads);
+        }
         return s;
     }
 

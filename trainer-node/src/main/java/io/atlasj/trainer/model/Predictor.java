@@ -212,14 +212,16 @@ public final class Predictor implements AutoCloseable {
      *   <li>A SameDiff network takes Adam steps on its windows, made as training made them, with its dropout on
      *       (masks from {@code seed}); its moments are its file's when loaded with them (a fine-tuned version's), else
      *       start afresh. The hybrid's next-candle heads learn from the rows these windows hold; a multi-task network's
-     *       other heads stay out of the loss ({@link SameDiffTrainer#fineTune}).</li>
+     *       other heads from {@code others} ({@link SameDiffTrainer#fineTune}).</li>
      * </ul>
      * A loss that is not finite leaves the model as it was and returns false.
      *
+     * @param others    a multi-task network's other heads' targets, per frame and head, made as training made them
+     *                  (NaN: unknown, out of that head's loss); null for other models
      * @param barMillis the bars' length (which bars are adjacent, for windows)
      */
-    public boolean fineTune(long[][] times, double[][][] windows, double[] targets, int classes, double lr, int steps,
-                            long barMillis, long seed) {
+    public boolean fineTune(long[][] times, double[][][] windows, double[] targets, double[][] others, int classes,
+                            double lr, int steps, long barMillis, long seed) {
         if (!fineTunes()) {
             throw new IllegalArgumentException("fine-tuning is built for neural networks only, not trees or "
                     + "ensembles");
@@ -245,9 +247,21 @@ public final class Predictor implements AutoCloseable {
             boolean classify = classes > 0;
             PreparedData.Part part = new PreparedData.Part(pt, px, targets.clone(), index);
             PreparedData.Part none = new PreparedData.Part(new long[0], new double[0][], new double[0], new int[0]);
+            java.util.List<PreparedData.Target> extra = new java.util.ArrayList<>();
+            java.util.List<SdNet.Head> heads = sd.arch.heads();
+            for (int h = 1; others != null && sd.arch.type() == io.atlasj.workspec.ModelType.MULTI_TASK
+                    && h < heads.size(); h++) {
+                double[] v = new double[ct.length];
+                java.util.Arrays.fill(v, Double.NaN);
+                for (int i = 0; i < n; i++) {
+                    v[index[i]] = others[i][h - 1];
+                }
+                extra.add(new PreparedData.Target(heads.get(h).name(), heads.get(h).classify() ? heads.get(h).width()
+                        : 0, 0, 1, null, v));
+            }
             PreparedData data = new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION
                     : DatasetOptions.Task.REGRESSION, classify ? classes : 0, part, none, none, null, null, 0, 1,
-                    new PreparedData.Context(ct, cx, barMillis));
+                    new PreparedData.Context(ct, cx, barMillis), extra);
             return SameDiffTrainer.fineTune(sdState, data, lr, steps, seed);
         }
         float[][] x = new float[n][inputs];

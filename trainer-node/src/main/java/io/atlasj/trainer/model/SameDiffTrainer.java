@@ -171,11 +171,16 @@ final class SameDiffTrainer {
      * The multi-task loss weights at epoch {@code e}: {@code lossWeights} (all 1 when empty), replaced by stage
      * {@code s}'s weights ({@code stageWeights[s*heads .. s*heads+heads-1]}) from epoch {@code stageEpochs[s]} on.
      */
-    @SuppressWarnings("unchecked")
     static double[] multiTaskWeights(ModelSpec spec, int heads, int e) {
-        List<Double> base = (List<Double>) spec.hyper().get("lossWeights");
-        List<Integer> stages = (List<Integer>) spec.hyper().get("stageEpochs");
-        List<Double> staged = (List<Double>) spec.hyper().get("stageWeights");
+        return multiTaskWeights(spec.hyper(), heads, e);
+    }
+
+    /** As above, from a network's hyperparameters (a served model's, whose spec is not at hand). */
+    @SuppressWarnings("unchecked")
+    static double[] multiTaskWeights(Map<String, Object> hyper, int heads, int e) {
+        List<Number> base = (List<Number>) hyper.get("lossWeights");
+        List<Number> stages = (List<Number>) hyper.get("stageEpochs");
+        List<Number> staged = (List<Number>) hyper.get("stageWeights");
         if (!base.isEmpty() && base.size() != heads) {
             throw new IllegalArgumentException("multi-task: lossWeights has " + base.size() + " weights but the "
                     + "featureset gives " + heads + " heads (one per label, the unit's label first)");
@@ -185,18 +190,18 @@ final class SameDiffTrainer {
                     + stages.size() + " = " + stages.size() * heads + " weights, got " + staged.size());
         }
         for (int s = 1; s < stages.size(); s++) {
-            if (stages.get(s) <= stages.get(s - 1)) {
+            if (stages.get(s).intValue() <= stages.get(s - 1).intValue()) {
                 throw new IllegalArgumentException("multi-task: stageEpochs must increase, got " + stages);
             }
         }
         double[] w = new double[heads];
         for (int h = 0; h < heads; h++) {
-            w[h] = base.isEmpty() ? 1 : base.get(h);
+            w[h] = base.isEmpty() ? 1 : base.get(h).doubleValue();
         }
         for (int s = 0; s < stages.size(); s++) {
-            if (e >= stages.get(s)) {
+            if (e >= stages.get(s).intValue()) {
                 for (int h = 0; h < heads; h++) {
-                    w[h] = staged.get(s * heads + h);
+                    w[h] = staged.get(s * heads + h).doubleValue();
                 }
             }
         }
@@ -460,8 +465,9 @@ final class SameDiffTrainer {
      *
      * <p>Heads: the served (first) head learns from {@code data}'s targets. The hybrid's next-candle heads learn
      * from every row of {@code data}'s context, all of it known by now (the rows one stride after a frame, where the
-     * context holds them), weighted by its {@code candleLossWeight}. A multi-task network's other heads are out of
-     * the loss: their labels' training-fold scaling is not kept with the model, so their targets are not fetched back.
+     * context holds them), weighted by its {@code candleLossWeight}. A multi-task network's other heads learn from
+     * {@code data}'s extra targets (NaN where unknown), all heads weighted as in the training's last stage; without
+     * extra targets (a result that did not record how they were made) they stay out of the loss.
      */
     static boolean fineTune(State state, PreparedData data, double lr, int steps, long seed) {
         SdNet net = state.net;
@@ -496,6 +502,9 @@ final class SameDiffTrainer {
         }
         double[] lambdas = new double[arch.heads().size()];
         lambdas[0] = 1;
+        if (arch.type() == ModelType.MULTI_TASK && !data.extraTargets().isEmpty()) {
+            lambdas = multiTaskWeights(arch.hyper(), lambdas.length, Integer.MAX_VALUE); // its last stage's
+        }
         if (arch.type() == ModelType.HYBRID_TRANSFORMER) {
             for (int h = 1; h < lambdas.length; h++) {
                 lambdas[h] = ((Number) arch.hyper().get("candleLossWeight")).doubleValue();
@@ -580,7 +589,7 @@ final class SameDiffTrainer {
                 if (h == 0) {
                     v = one(head, p.y()[i]);
                 } else if (arch.type() == ModelType.MULTI_TASK && !data.extraTargets().isEmpty()) {
-                    // (live fine-tuning has none: the other heads stay out of its loss)
+                    // (none: a live fine-tuning of a model whose result does not say how they were made)
                     v = one(head, data.extraTargets().get(h - 1).values()[p.index()[i]]);
                 } else if (arch.type() == ModelType.HYBRID_TRANSFORMER) {
                     v = inputs.nextCandle(p, i, h - 1, partRows);

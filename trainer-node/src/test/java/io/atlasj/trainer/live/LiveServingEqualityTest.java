@@ -411,16 +411,21 @@ class LiveServingEqualityTest {
                 }
                 assertThat(moved).as("%s: fine-tuned versions predict differently", ref).isGreaterThan(1e-5);
                 // the hybrid's next-candle heads learn from the rows the windows hold; a multi-task network's other
-                // heads stay out of the loss (their targets' scaling is not kept), so Adam leaves them as trained
-                if (ref.contains("hybrid") || ref.contains("multi-task")) {
-                    byte[] trained = param(m.file(), "head1_W");
-                    byte[] tuned = param(Path.of(newest.file()), "head1_W");
-                    if (ref.contains("hybrid")) {
-                        assertThat(tuned).as("the hybrid's first next-candle head learned").isNotEqualTo(trained);
-                    } else {
-                        assertThat(tuned).as("the multi-task network's second head, out of the loss").isEqualTo(trained);
-                        assertThat(param(Path.of(newest.file()), "head0_W")).as("its served head learned")
-                                .isNotEqualTo(param(m.file(), "head0_W"));
+                // heads from their labels, made targets as training made them (FutureReturn(1) z-scored, the
+                // percentile classes of ThreeClassPercentile(3) by the boundaries its result records)
+                if (ref.contains("hybrid")) {
+                    assertThat(param(Path.of(newest.file()), "head1_W")).as("the hybrid's first next-candle head")
+                            .isNotEqualTo(param(m.file(), "head1_W"));
+                }
+                if (ref.contains("multi-task")) {
+                    List<io.atlasj.trainer.data.PreparedData.Target> heads = m.otherHeads();
+                    assertThat(heads).extracting(io.atlasj.trainer.data.PreparedData.Target::classes)
+                            .containsExactly(0, 3);
+                    assertThat(heads.get(1).boundaries()).hasSize(2);
+                    assertThat(heads.get(0).scale()).isPositive();
+                    for (String head : List.of("head0_W", "head1_W", "head2_W")) {
+                        assertThat(param(Path.of(newest.file()), head)).as("%s learned", head)
+                                .isNotEqualTo(param(m.file(), head));
                     }
                 }
             }

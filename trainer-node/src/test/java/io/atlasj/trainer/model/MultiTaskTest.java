@@ -38,7 +38,8 @@ class MultiTaskTest {
         return new PreparedData(0, DatasetOptions.Task.CLASSIFICATION, 2, TestData.sub(t, x, y, 0, a),
                 TestData.sub(t, x, y, a, b), TestData.sub(t, x, y, b, n), null, null, 0, 1,
                 new PreparedData.Context(t, x, 60_000L),
-                List.of(new PreparedData.Target("reg", 0, 0, 1, reg), new PreparedData.Target("tri", 3, 0, 1, tri)));
+                List.of(new PreparedData.Target("reg", 0, 0, 1, null, reg),
+                        new PreparedData.Target("tri", 3, 0, 1, null, tri)));
     }
 
     static ModelEntry.Builder net() {
