@@ -103,7 +103,9 @@ public record LabelKind(String name, List<ParamSpec> params, Target target, int 
                     }
                     return out;
                 }));
-        add(new LabelKind("NextSwing", List.of(ParamSpec.bars("horizon", 2, 12), ParamSpec.bars("level", 1, 2)),
+        // levels 1 to 5, the pivots a live runner confirms
+        add(new LabelKind("NextSwing", List.of(ParamSpec.bars("horizon", 2, 12), new ParamSpec("level", true, 1, 5,
+                2.0)),
                 Target.CLASSES, 3, "0 the next level-L swing is a low / 1 none confirmed within n bars / 2 a high: "
                         + "the first bar after t whose high (low) is strictly above (below) the L bars on each side, "
                         + "confirmed L bars later, by bar t+n (a bar that is both counts as 1)",

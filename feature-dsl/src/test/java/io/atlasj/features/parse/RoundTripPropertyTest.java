@@ -57,7 +57,15 @@ class RoundTripPropertyTest {
             return feature(2).lookforward(1 + random.nextInt(10));
         }
         LabelKind k = LabelKind.all().get(random.nextInt(LabelKind.all().size()));
-        return steps(Label.of(k.name(), params(k.params())));
+        while (true) {
+            double[] p = params(k.params());
+            double horizon = p.length > 0 ? p[0] : 12;
+            double level = p.length > 1 ? p[1] : 2;
+            if (k.name().equals("NextSwing") && horizon <= level) {
+                continue; // its horizon must exceed its level (refused otherwise, with a hint)
+            }
+            return steps(Label.of(k.name(), p));
+        }
     }
 
     private Feature feature(int depth) {
