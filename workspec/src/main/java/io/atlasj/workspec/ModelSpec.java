@@ -30,8 +30,21 @@ public record ModelSpec(String key, String workspec, String unit, String name, F
                 .findFirst().orElseThrow(() -> new IllegalStateException("no label " + dataset.label()));
     }
 
-    /** The purge length of the splits: the label's horizon in bars. */
+    /**
+     * The purge length of the splits, in base bars: the label's horizon (a label on a coarser timeframe: its horizon
+     * in those bars, as base bars); for a multi-task network the longest of the featureset's labels, which its other
+     * heads learn from as well.
+     */
     public int labelHorizon() {
-        return label().horizon();
+        java.util.List<io.atlasj.features.Label> learned = type == ModelType.MULTI_TASK ? featureset.labels()
+                : java.util.List.of(label());
+        long base = featureset.baseTimeframe().millis();
+        int max = 0;
+        for (io.atlasj.features.Label l : learned) {
+            long own = l.feature() != null ? io.atlasj.features.eval.Evaluator.homeMillis(l.feature())
+                    : l.timeframe() != null ? l.timeframe().millis() : base;
+            max = Math.max(max, (int) (l.horizon() * Math.max(1, (own + base - 1) / base)));
+        }
+        return max;
     }
 }

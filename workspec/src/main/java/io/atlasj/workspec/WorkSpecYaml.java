@@ -723,6 +723,10 @@ public final class WorkSpecYaml {
                     }
                 }
             }
+            if (classes != null && classes.kind() != DatasetOptions.Classes.Kind.NONE) {
+                classesFitLabel(m.entries().get("classes"), path + ".classes", classes, label != null ? label
+                        : set != null && !set.labels().isEmpty() ? set.labels().get(0).id() : null);
+            }
             DatasetOptions.Rebalance rebalance = enumField(m, "rebalance", path, DatasetOptions.Rebalance.class,
                     DatasetOptions.Rebalance.NONE);
             DatasetOptions.Scaling scaling = enumField(m, "scaling", path, DatasetOptions.Scaling.class,
@@ -733,6 +737,31 @@ public final class WorkSpecYaml {
             String l = label;
             DatasetOptions.Classes c = classes;
             return checked(n, path, () -> new DatasetOptions(task, l, c, rebalance, scaling));
+        }
+
+        /**
+         * A dataset's {@code classes:} makes classes of a label with real values (for {@code ThreeClassPercentile} its
+         * percentiles replace the label's own); a label that is classes already would have its classes turned into
+         * others silently (UpDown's 0 and 1 by percentiles: every row class 1): refused.
+         */
+        void classesFitLabel(YNode cn, String path, DatasetOptions.Classes classes, String labelId) {
+            if (labelId == null) {
+                return;
+            }
+            Label l;
+            try {
+                l = FeatureParser.parseLabel(labelId);
+            } catch (FeatureParseException e) {
+                return; // said at the label
+            }
+            if (l.feature() != null) {
+                return;
+            }
+            io.atlasj.features.LabelKind k = io.atlasj.features.LabelKind.of(l.kind());
+            if (k.target() == io.atlasj.features.LabelKind.Target.CLASSES) {
+                problem(cn, path, "the label " + labelId + " is classes already (0.." + (k.classes() - 1)
+                        + "); classes: is for a label with real values, such as FutureReturn(n): drop it");
+            }
         }
 
         <E extends Enum<E>> E enumField(YNode.Map m, String key, String path, Class<E> type, E def) {

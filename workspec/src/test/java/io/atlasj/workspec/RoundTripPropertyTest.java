@@ -39,9 +39,11 @@ class RoundTripPropertyTest {
                     .features(LogReturns(), RSI(2 + r.nextInt(30)).zscore(10), Close().oneHour().minus(SMA(5)))
                     .labels(FutureReturn(1 + r.nextInt(5)), UpDown(3)).build();
             boolean classify = r.nextBoolean();
+            // classes by a threshold of the future return, or UpDown's own classes
+            boolean threshold = r.nextBoolean();
             DatasetOptions ds = classify
-                    ? new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, fls.labels().get(1).id(),
-                    r.nextBoolean() ? DatasetOptions.Classes.NONE
+                    ? new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, fls.labels().get(threshold ? 0 : 1).id(),
+                    !threshold ? DatasetOptions.Classes.NONE
                             : new DatasetOptions.Classes(DatasetOptions.Classes.Kind.THRESHOLD, 0.001 * (1 + r.nextInt(5)), 0, 0),
                     DatasetOptions.Rebalance.values()[r.nextInt(3)], DatasetOptions.Scaling.values()[r.nextInt(3)])
                     : new DatasetOptions(DatasetOptions.Task.REGRESSION, null, null, null, DatasetOptions.Scaling.ROBUST);

@@ -49,7 +49,9 @@ class SplitLeakageTest {
                         java.time.Instant.parse("2013-11-30T12:00:00Z").toEpochMilli(), 0),
                 new SplitPolicy.WalkForward(false, 400, 100, 100, 0.2, 0),
                 new SplitPolicy.WalkForward(true, 400, 100, 150, 0.25, 2),
-                new SplitPolicy.PurgedKFold(5, 6, 0.2));
+                new SplitPolicy.PurgedKFold(5, 6, 0.2),
+                // fold 1's validation: the rows before its test block and, topped up, the last rows of the data
+                new SplitPolicy.PurgedKFold(8, 6, 0.2));
     }
 
     @Test
@@ -77,13 +79,30 @@ class SplitLeakageTest {
                         assertThat(v).isNotEqualTo(i);
                     }
                 }
-                if (f.validation().length > 0) {
-                    long valStart = t[f.validation()[0]];
-                    for (int i : f.train()) {
-                        if (t[i] < valStart) {
-                            assertThat(t[i] + HORIZON * BAR).as("%s: train label into validation", p).isLessThan(valStart);
+                // every training row's label ends before the next evaluated row after it (validation or test, of any
+                // block) opens, and every validation row's before the next test row: by time and by rows
+                boolean[] evaluated = new boolean[t.length];
+                boolean[] tested = new boolean[t.length];
+                Arrays.stream(f.validation()).forEach(i -> evaluated[i] = true);
+                Arrays.stream(f.test()).forEach(i -> evaluated[i] = tested[i] = true);
+                for (int[] part : List.of(f.train(), f.validation())) {
+                    boolean[] after = part == f.train() ? evaluated : tested;
+                    for (int i : part) {
+                        int j = i + 1;
+                        while (j < t.length && !after[j]) {
+                            j++;
+                        }
+                        if (j < t.length) {
+                            assertThat(t[i] + HORIZON * BAR).as("%s fold %d: row %d's label reaches row %d", p,
+                                    f.index(), i, j).isLessThan(t[j]);
+                            assertThat(i + HORIZON).as("%s fold %d: row %d, %d rows before row %d", p, f.index(), i,
+                                    HORIZON, j).isLessThan(j);
                         }
                     }
+                }
+                if (p instanceof SplitPolicy.PurgedKFold k && k.k() == 8 && f.index() == 1) {
+                    assertThat(f.validation()[f.validation().length - 1]).as("validation topped up at the end")
+                            .isEqualTo(t.length - 1);
                 }
                 // no row is in two parts
                 int[] all = IntStream.concat(IntStream.concat(Arrays.stream(f.train()), Arrays.stream(f.validation())),
@@ -101,6 +120,26 @@ class SplitLeakageTest {
                 assertThat(Arrays.stream(f.train()).anyMatch(x -> x == hi + k.embargo() + 1)).isTrue();
             }
         }
+    }
+
+    /**
+     * Under {@code gaps: bridge} a label is computed across a gap by rows: the last rows before a weekend reach the
+     * Monday bars. Purging by time alone kept them in training when validation starts on Monday; by rows too, they go.
+     */
+    @Test
+    void aLabelBridgedAcrossAGapIsPurgedByRows() {
+        long hour = 3_600_000L;
+        long friday = java.time.Instant.parse("2024-03-01T00:00:00Z").toEpochMilli();
+        long[] t = new long[48];
+        for (int i = 0; i < 24; i++) {
+            t[i] = friday + i * hour;            // Friday's hours
+            t[24 + i] = friday + (72 + i) * hour; // Monday's
+        }
+        int h = 4;
+        Fold f = Splitter.folds(t, hour, h, SplitPolicy.Chronological.byDates(t[24], t[36], 0)).get(0);
+        // rows 20..23 (Friday 20:00 to 23:00) have bridged labels ending on Monday's first bars
+        assertThat(f.train()).containsExactly(IntStream.range(0, 20).toArray());
+        assertThat(f.validation()).containsExactly(IntStream.range(24, 32).toArray());
     }
 
     @Test

@@ -220,6 +220,12 @@ class WorkSpecYamlTest {
                     split: {type: walkforward}
                     models:
                       - {name: c, type: linear, l2: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]}
+                  - name: w
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)", classes: {percentiles: [33, 67]}}
+                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                    models:
+                      - {name: d, type: logistic}
                 """;
         assertThatThrownBy(() -> WorkSpecYaml.read("broken.yaml", yaml, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false))
                 .isInstanceOfSatisfying(WorkSpecException.class, e -> {
@@ -235,7 +241,10 @@ class WorkSpecYamlTest {
                             .contains("units[0].models[1].training.epocs: unknown training setting; did you mean 'epochs'?")
                             .contains("units[0].models[1].training.batchSize: an empty grid gives no models")
                             .contains("units[1].featureset.features[1]: this is a label")
-                            .contains("units[1].split.type: unknown split 'walkforward'; did you mean 'walk-forward'?");
+                            .contains("units[1].split.type: unknown split 'walkforward'; did you mean 'walk-forward'?")
+                            .contains("broken.yaml:29:66: units[2].dataset.classes: the label UpDown(3) is classes "
+                                    + "already (0..1); classes: is for a label with real values, such as "
+                                    + "FutureReturn(n): drop it");
                     assertThat(e.problems()).allSatisfy(p -> assertThat(p.line()).isPositive());
                 });
         String noLabel = """

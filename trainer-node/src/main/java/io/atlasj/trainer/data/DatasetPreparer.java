@@ -37,6 +37,11 @@ public final class DatasetPreparer {
                 target = new double[y.length];
                 switch (ds.classes().kind()) {
                     case THRESHOLD, PERCENTILES -> {
+                        if (label.feature() == null
+                                && LabelKind.of(label.kind()).target() == LabelKind.Target.CLASSES) {
+                            throw new IllegalArgumentException(spec.unit() + ": label " + label.id() + " is classes "
+                                    + "already; the dataset's classes: is for a label with real values: drop it");
+                        }
                         if (ds.classes().kind() == DatasetOptions.Classes.Kind.PERCENTILES) {
                             boundaries = Scaler.fitBoundaries(y, f.train(), ds.classes().lower(), ds.classes().upper());
                         }
@@ -51,7 +56,15 @@ public final class DatasetPreparer {
                             throw new IllegalArgumentException(spec.unit() + ": label " + label.id() + " has real values; "
                                     + "give the dataset classes: {threshold: X} or {percentiles: [lo, hi]}");
                         }
-                        System.arraycopy(y, 0, target, 0, y.length);
+                        if (LabelKind.of(label.kind()).target() == LabelKind.Target.CLASSES_FITTED_ON_TRAIN) {
+                            // its values are real (returns): classes by its own percentiles, fitted on the training
+                            // rows (not the returns cast to a class index)
+                            boundaries = Scaler.fitBoundaries(y, f.train(), label.params().get(1),
+                                    label.params().get(2));
+                        }
+                        for (int i = 0; i < y.length; i++) {
+                            target[i] = classOf(y[i], ds.classes(), boundaries);
+                        }
                     }
                 }
             }
@@ -83,10 +96,15 @@ public final class DatasetPreparer {
      * whose values are classes. What training targets and live outcomes are made of.
      */
     public static double classOf(double y, DatasetOptions.Classes classes, double[] boundaries) {
+        if (Double.isNaN(y)) {
+            return Double.NaN;
+        }
         return switch (classes.kind()) {
             case THRESHOLD -> y < -classes.threshold() ? 0 : y > classes.threshold() ? 2 : 1;
             case PERCENTILES -> Scaler.classify(y, boundaries);
-            default -> y;
+            // a label whose values are real and whose classes are its own percentiles (ThreeClassPercentile without
+            // the dataset's classes) has boundaries; any other has class values
+            default -> boundaries != null ? Scaler.classify(y, boundaries) : y;
         };
     }
 

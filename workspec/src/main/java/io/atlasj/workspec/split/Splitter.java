@@ -8,9 +8,12 @@ import java.util.stream.IntStream;
  * Turns a {@link SplitPolicy} into folds over the rows of a feature matrix, in time order.
  *
  * <p>Purging: a row whose label window (its bar's close up to the close of the bar {@code horizon} bars later)
- * reaches the first bar of the part evaluated after it is removed, so no training row's label overlaps the
- * validation or test window. Times, not row counts, decide: rows on either side of a gap are only as close as their
- * times say. The embargo additionally removes that many rows right after a test block from training (k-fold).
+ * reaches the next row of a part evaluated after it is removed, so no training row's label overlaps a validation or
+ * test window, and no validation row's a test window. Both times and row counts decide: by time, rows on either side
+ * of a gap are only as close as their times say; by rows, a label computed across a bridged gap ({@code gaps:
+ * bridge}, where the bar {@code horizon} bars later may be days later) is caught too, since a row's label never ends
+ * after the row {@code horizon} rows later opens. Every block of a part counts (k-fold's validation may be two). The
+ * embargo additionally removes that many rows right after a test block from training (k-fold).
  */
 public final class Splitter {
     private Splitter() {
@@ -94,7 +97,39 @@ public final class Splitter {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("the split " + policy + " leaves no fold on " + n + " rows");
         }
-        return out;
+        List<Fold> purged = new ArrayList<>();
+        for (Fold f : out) {
+            // every block of every part evaluated after a row counts, by time and by rows
+            boolean[] evalAfterTrain = new boolean[n];
+            boolean[] test = new boolean[n];
+            for (int i : f.validation()) {
+                evalAfterTrain[i] = true;
+            }
+            for (int i : f.test()) {
+                evalAfterTrain[i] = true;
+                test[i] = true;
+            }
+            purged.add(checked(new Fold(f.index(), purge(f.train(), time, reach, labelHorizon, evalAfterTrain),
+                    purge(f.validation(), time, reach, labelHorizon, test), f.test()), policy));
+        }
+        return purged;
+    }
+
+    /**
+     * The rows of {@code rows} whose label ends before the next evaluated row ({@code evaluated}) after them opens: by
+     * time ({@code time[i] + reach < time[j]}) and by rows ({@code i + horizon < j}).
+     */
+    private static int[] purge(int[] rows, long[] time, long reach, int horizon, boolean[] evaluated) {
+        int n = time.length;
+        int[] next = new int[n + 1]; // the first evaluated row at or after i (n: none)
+        next[n] = n;
+        for (int i = n - 1; i >= 0; i--) {
+            next[i] = evaluated[i] ? i : next[i + 1];
+        }
+        return IntStream.of(rows).filter(i -> {
+            int j = next[i + 1];
+            return j == n || time[i] + reach < time[j] && i + horizon < j;
+        }).toArray();
     }
 
     private static int lowerBound(long[] time, long t) {
