@@ -844,8 +844,12 @@ public final class WorkSpecYaml {
                     if (window == null || train == null || test == null || step == null || val == null || embargo == null) {
                         return null;
                     }
-                    return checked(n, path, () -> new SplitPolicy.WalkForward(window.equals("expanding"), train, test, step,
-                            val, embargo));
+                    return checked(n, path, () -> {
+                        SplitPolicy.WalkForward w = new SplitPolicy.WalkForward(window.equals("expanding"), train, test,
+                                step, val, embargo);
+                        w.checkBlocksDoNotOverlap();
+                        return w;
+                    });
                 }
                 case "purged-kfold" -> {
                     Integer k = intField(m, "k", path + ".k", 2, 1000, 5);

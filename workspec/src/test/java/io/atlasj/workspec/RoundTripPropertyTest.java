@@ -51,8 +51,11 @@ class RoundTripPropertyTest {
                 case 3 -> SplitPolicy.Chronological.byDates(1385337600000L + r.nextInt(1000) * 60_000L,
                         1385942400000L + r.nextInt(1000) * 60_000L, r.nextInt(3));
                 case 0 -> new SplitPolicy.Chronological(0.5, 0.25, 0.25, r.nextInt(5));
-                case 1 -> new SplitPolicy.WalkForward(r.nextBoolean(), 100 + r.nextInt(100), 10 + r.nextInt(50),
-                        10 + r.nextInt(50), 0.2, r.nextInt(3));
+                case 1 -> {
+                    int test = 10 + r.nextInt(50);
+                    yield new SplitPolicy.WalkForward(r.nextBoolean(), 100 + r.nextInt(100), test,
+                            test + r.nextInt(50), 0.2, r.nextInt(3));
+                }
                 default -> new SplitPolicy.PurgedKFold(2 + r.nextInt(8), r.nextInt(10), 0.1);
             };
             List<ModelEntry> models = new ArrayList<>();

@@ -142,6 +142,17 @@ class SplitLeakageTest {
         assertThat(f.validation()).containsExactly(IntStream.range(24, 32).toArray());
     }
 
+    /** Overlapping walk-forward test blocks would count the rows they share twice in every metric: refused. */
+    @Test
+    void walkForwardTestBlocksDoNotOverlap() {
+        SplitPolicy.WalkForward overlapping = new SplitPolicy.WalkForward(false, 400, 100, 50, 0.2, 0); // old results read
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WorkUnit("u", "quickstart",
+                FeatureSetYaml.read(Path.of("../configs/featuresets/quickstart.yaml")), Long.MIN_VALUE, Long.MAX_VALUE,
+                new DatasetOptions(DatasetOptions.Task.REGRESSION, null, null, null, null), overlapping, List.of()))
+                .hasMessageContaining("step (50 rows) is below its test block (100 rows)")
+                .hasMessageContaining("give step >= test");
+    }
+
     @Test
     void theScalerAndClassBoundariesNeverSeeValidationOrTestRows() {
         Fold f = Splitter.folds(m.time(), BAR, HORIZON, policies().get(0)).get(0);

@@ -77,6 +77,18 @@ public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPoli
             }
         }
 
+        /**
+         * Refuses test blocks that overlap (checked where a WorkSpec is made, not here, so that results written before
+         * the check still read).
+         */
+        public void checkBlocksDoNotOverlap() {
+            if (step < test) {
+                throw new IllegalArgumentException("walk-forward's step (" + step + " rows) is below its test block ("
+                        + test + " rows): the test blocks would overlap and the rows they share would count twice "
+                        + "in every metric; give step >= test");
+            }
+        }
+
         @Override
         public String canonical() {
             return "WalkForward[expanding=" + expanding + ", train=" + train + ", test=" + test + ", step=" + step
