@@ -70,6 +70,21 @@ class WorkSpecYamlTest {
         assertThat(random.stream().map(m -> m.hyper().get("dropout")).distinct().count()).isGreaterThan(90);
     }
 
+    /** Every shipped WorkSpec reads and expands (the ones the README names). */
+    @Test
+    void everyShippedSpecReadsAndExpands() throws Exception {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(SPECS)) {
+            List<Path> specs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(specs).extracting(p -> p.getFileName().toString()).contains("swings.yaml", "trees.yaml");
+            for (Path p : specs) {
+                assertThat(Expander.expand(WorkSpecYaml.read(p))).as(p.toString()).isNotEmpty();
+            }
+        }
+        WorkSpec swings = WorkSpecYaml.read(SPECS.resolve("swings.yaml"));
+        assertThat(Expander.expand(swings)).hasSize(2).allSatisfy(m -> assertThat(m.label().id())
+                .startsWith("NextSwing(12, 2)"));
+    }
+
     @Test
     void aGridValueWrittenTwiceIsRefusedAtBothPlaces() throws Exception {
         Path file = Path.of("src/test/resources/duplicates/duplicate-values.yaml");
