@@ -64,7 +64,7 @@ public final class WorkSpecYaml {
 
     private static WorkSpec read(String source, String text, FeaturesetLocator sets, boolean confirmLarge,
                                  boolean locateDuplicates) {
-        Reader r = new Reader(source, sets);
+        Reader r = new Reader(source, sets, locateDuplicates);
         YNode root;
         try {
             root = YamlTree.parse(text);
@@ -98,9 +98,16 @@ public final class WorkSpecYaml {
         /** "unit\nentry" to the entry's path and node, to place a duplicate model. */
         final Map<String, Map.Entry<String, YNode>> entries = new java.util.HashMap<>();
 
-        Reader(String source, FeaturesetLocator sets) {
+        /**
+         * A spec a user submits now (not one read back from a run's journal or by a cluster node): the checks added
+         * after runs were journaled apply to it only, so that those runs' specs still read.
+         */
+        final boolean fresh;
+
+        Reader(String source, FeaturesetLocator sets, boolean fresh) {
             this.source = source;
             this.sets = sets;
+            this.fresh = fresh;
         }
 
         void problem(YNode at, String path, String message) {
@@ -723,7 +730,7 @@ public final class WorkSpecYaml {
                     }
                 }
             }
-            if (classes != null && classes.kind() != DatasetOptions.Classes.Kind.NONE) {
+            if (fresh && classes != null && classes.kind() != DatasetOptions.Classes.Kind.NONE) {
                 classesFitLabel(m.entries().get("classes"), path + ".classes", classes, label != null ? label
                         : set != null && !set.labels().isEmpty() ? set.labels().get(0).id() : null);
             }
@@ -847,7 +854,9 @@ public final class WorkSpecYaml {
                     return checked(n, path, () -> {
                         SplitPolicy.WalkForward w = new SplitPolicy.WalkForward(window.equals("expanding"), train, test,
                                 step, val, embargo);
-                        w.checkBlocksDoNotOverlap();
+                        if (fresh) {
+                            w.checkBlocksDoNotOverlap();
+                        }
                         return w;
                     });
                 }

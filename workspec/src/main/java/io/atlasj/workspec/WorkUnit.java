@@ -30,9 +30,6 @@ public record WorkUnit(String name, String featuresetName, FeatureLabelSet featu
     }
 
     public WorkUnit {
-        if (split instanceof SplitPolicy.WalkForward w) {
-            w.checkBlocksDoNotOverlap();
-        }
         search = search == null ? Search.NONE : search;
         build = build == null ? FeatureBuild.LOCAL : build;
         Objects.requireNonNull(name, "name");

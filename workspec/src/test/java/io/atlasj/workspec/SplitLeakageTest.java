@@ -146,11 +146,26 @@ class SplitLeakageTest {
     @Test
     void walkForwardTestBlocksDoNotOverlap() {
         SplitPolicy.WalkForward overlapping = new SplitPolicy.WalkForward(false, 400, 100, 50, 0.2, 0); // old results read
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WorkUnit("u", "quickstart",
-                FeatureSetYaml.read(Path.of("../configs/featuresets/quickstart.yaml")), Long.MIN_VALUE, Long.MAX_VALUE,
-                new DatasetOptions(DatasetOptions.Task.REGRESSION, null, null, null, null), overlapping, List.of()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Splitter.folds(m.time(), BAR, HORIZON, overlapping))
                 .hasMessageContaining("step (50 rows) is below its test block (100 rows)")
                 .hasMessageContaining("give step >= test");
+        // a spec read for a new run refuses it at its line; one read back from a run's journal still reads
+        String yaml = """
+                name: old
+                units:
+                  - name: u
+                    featureset: quickstart
+                    dataset: {task: classification, label: "UpDown(3)", classes: {threshold: 0.001}}
+                    split: {type: walk-forward, window: rolling, train: 400, test: 100, step: 50}
+                    models:
+                      - {name: d, type: logistic}
+                """;
+        FeaturesetLocator sets = FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorkSpecYaml.read("old.yaml", yaml, sets, false))
+                .hasMessageContaining("old.yaml:6:").hasMessageContaining("give step >= test")
+                .hasMessageContaining("old.yaml:5:").hasMessageContaining("is classes already");
+        assertThat(WorkSpecYaml.readSubmitted("the run's journal", yaml, sets).units().get(0).split())
+                .isEqualTo(overlapping);
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.Random;
  * learned from in one transaction, so after a crash a frame is learned from once or not yet, never twice.
  */
 public final class FineTuner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FineTuner.class);
     /**
      * @param every  matched outcomes per fine-tuning step
      * @param lr     learning rate of the step
@@ -94,7 +95,9 @@ public final class FineTuner {
                     byBar.put(fm.time()[i], fm.labels()[0][i]);
                 }
             } catch (IllegalArgumentException e) {
-                // none of this head's labels is known yet: its rows stay out of the loss
+                // none of this head's labels is known yet (or it cannot be built): its rows stay out of the loss
+                LOG.debug("{}: no targets for head {} over {} .. {}: {}", m.name(), head.label(), from, to,
+                        e.getMessage());
             }
             for (int i = 0; i < bars.size(); i++) {
                 out[i][h] = head.of(byBar.getOrDefault(bars.get(i), Double.NaN));

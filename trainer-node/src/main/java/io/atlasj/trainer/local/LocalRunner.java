@@ -691,6 +691,11 @@ public final class LocalRunner {
             }
 
             @Override
+            public void stoppedBefore(String reason) {
+                stopped[at] = reason;
+            }
+
+            @Override
             public long checkpointEveryMillis() {
                 return listener.checkpointEveryMillis();
             }

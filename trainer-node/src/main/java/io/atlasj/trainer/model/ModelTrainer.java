@@ -23,6 +23,13 @@ public interface ModelTrainer {
         }
 
         /**
+         * Told when training goes on from a checkpoint taken after the run's search stopped this model ({@link #stop}
+         * gave {@code reason} then and is not asked again): the model is stopped, as it was before the cut.
+         */
+        default void stoppedBefore(String reason) {
+        }
+
+        /**
          * How often a long model is checkpointed for a resume: after the first epoch that ends this long after the
          * last checkpoint (or the start); 0: after every epoch.
          */

@@ -45,10 +45,11 @@ final class PackCheckpoint {
      * @param at     the model (index into the pack's specs) at each place of the pack as it is now
      * @param books  per model: best, best epoch, epochs since the best, learning rate, plateau count, plateau best
      * @param left   the models that have left the pack with kept weights (in {@link Saved#leftKept})
+     * @param stops  per model: why the run's search stopped it, or null
      */
     record State(int version, List<String> keys, int fold, int trainRows, int nextEpoch, long step, int[] at,
-                 boolean[] active, boolean[] kept, String[] failure, boolean[] searched, double[][] books,
-                 List<List<TrainingResult.Epoch>> curves, int[] left) {
+                 boolean[] active, boolean[] kept, String[] failure, boolean[] searched, String[] stops,
+                 double[][] books, List<List<TrainingResult.Epoch>> curves, int[] left) {
     }
 
     /**
@@ -140,15 +141,62 @@ final class PackCheckpoint {
             }
             return new Saved(state, pack, left);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: the pack's checkpoint cannot be read ({}); set aside, the pack trains from the start", file,
-                    e.getMessage());
-            try {
-                Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"),
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException moved) {
-                LOG.warn("cannot set {} aside: {}", file, moved.getMessage());
-            }
+            setAside(file, "it cannot be read: " + e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * Why {@code saved} cannot be the state of a pack of {@code k} models of layer sizes {@code dims} (its places or
+     * arrays do not fit), or null when it can.
+     */
+    static String misfit(Saved saved, int k, int[] dims) {
+        State st = saved.state();
+        int layers = dims.length - 1;
+        boolean[] seen = new boolean[k];
+        if (st.at().length == 0 || st.active().length != k || st.kept().length != k || st.failure().length != k
+                || st.searched().length != k || st.stops().length != k || st.books().length != k
+                || st.curves().size() != k) {
+            return "its per-model state is not of " + k + " models";
+        }
+        for (int j : st.at()) {
+            if (j < 0 || j >= k || seen[j]) {
+                return "its pack places " + java.util.Arrays.toString(st.at()) + " do not fit " + k + " models";
+            }
+            seen[j] = true;
+        }
+        for (int j : st.left()) {
+            if (j < 0 || j >= k || seen[j]) {
+                return "its models that left, " + java.util.Arrays.toString(st.left()) + ", do not fit";
+            }
+            seen[j] = true;
+        }
+        int n = st.at().length;
+        for (int l = 0; l < layers; l++) {
+            long[] w = {n, dims[l], dims[l + 1]};
+            long[] b = {n, 1, dims[l + 1]};
+            for (int i = 0; i < 8; i++) {
+                if (!java.util.Arrays.equals(saved.pack()[8 * l + i].shape(), i % 2 == 0 ? w : b)) {
+                    return "its array " + (8 * l + i) + " has shape "
+                            + java.util.Arrays.toString(saved.pack()[8 * l + i].shape());
+                }
+            }
+            for (INDArray[] kept : saved.leftKept().values()) {
+                if (kept[2 * l].length() != (long) dims[l] * dims[l + 1] || kept[2 * l + 1].length() != dims[l + 1]) {
+                    return "the kept weights of a model that left do not fit layer " + l;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Moves a checkpoint that cannot be used aside ({@code .damaged}) and says why; the pack trains from the start. */
+    static void setAside(Path file, String why) {
+        LOG.warn("{}: the pack's checkpoint cannot be used ({}); set aside, the pack trains from the start", file, why);
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException moved) {
+            LOG.warn("cannot set {} aside: {}", file, moved.getMessage());
         }
     }
 

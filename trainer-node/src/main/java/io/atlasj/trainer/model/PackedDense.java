@@ -40,8 +40,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * without the penalties. Dropout is inverted dropout on each hidden layer's output. The kept weights (best epoch) are
  * written as a DL4J {@link MultiLayerNetwork} of the same layers, so every reader of model files reads them as before.
  *
- * <p>Not packed (trained alone by {@link Dl4jTrainer}): LSTM and transformer types, layer norm, and warm starts. A pack is not checkpointed: packs are formed of models that train in seconds, and a
- * pack cut short trains again from the start.
+ * <p>Not packed (trained alone by {@link Dl4jTrainer}): LSTM and transformer types, layer norm, and warm starts. A
+ * pack is checkpointed by elapsed time as a model alone is ({@link PackCheckpoint}): a pack cut short goes on from its
+ * last checkpoint, each model as if never cut.
  */
 public final class PackedDense {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackedDense.class);
@@ -97,6 +98,20 @@ public final class PackedDense {
         int layers = (first.type() == ModelType.DNN ? hidden(first).size() : 0) + 1;
         PackCheckpoint.Saved saved = PackCheckpoint.read(ckpt, specs.stream().map(ModelSpec::key).toList(),
                 data.fold(), data.train().rows(), layers);
+        if (saved != null) {
+            int[] dims = new int[layers + 1];
+            dims[0] = data.features();
+            List<Integer> hidden = first.type() == ModelType.DNN ? hidden(first) : List.of();
+            for (int i = 0; i < hidden.size(); i++) {
+                dims[i + 1] = hidden.get(i);
+            }
+            dims[layers] = classify ? data.classes() : 1;
+            String why = PackCheckpoint.misfit(saved, specs.size(), dims);
+            if (why != null) {
+                PackCheckpoint.setAside(ckpt, why);
+                saved = null;
+            }
+        }
         try (Pack p = saved == null ? new Pack(specs, data, classify, null, null)
                 : new Pack(pick(specs, saved.state().at()), data, classify, null, null)) {
             if (saved != null) {
@@ -132,6 +147,8 @@ public final class PackedDense {
         double[][] importance = new double[total][];
         /** Per model: stopped by the run's search (its importance is not wanted: the time is what stopping saves). */
         boolean[] searched = new boolean[total];
+        /** Per model: why the run's search stopped it (kept in a checkpoint, told again on a resume). */
+        String[] stops = new String[total];
         for (int j = 0; j < total; j++) {
             Map<String, Object> t = specs.get(j).training();
             books[j] = new EpochBook(t, (Double) t.get("lr"));
@@ -157,6 +174,10 @@ public final class PackedDense {
                 kept[j] = st.kept()[j];
                 failure[j] = st.failure()[j];
                 searched[j] = st.searched()[j];
+                stops[j] = st.stops()[j];
+                if (stops[j] != null) {
+                    listeners.get(j).stoppedBefore(stops[j]);
+                }
                 double[] bk = st.books()[j];
                 books[j].best = bk[0];
                 books[j].bestEpoch = (int) bk[1];
@@ -257,10 +278,12 @@ public final class PackedDense {
             int live = 0;
             for (int s = 0; s < k; s++) {
                 int j = at[s];
-                if (asked[s] && active[j] && e + 1 < epochs[j]
-                        && listeners.get(j).stop(curves.get(j).get(curves.get(j).size() - 1)) != null) {
+                String why = asked[s] && active[j] && e + 1 < epochs[j]
+                        ? listeners.get(j).stop(curves.get(j).get(curves.get(j).size() - 1)) : null;
+                if (why != null) {
                     active[j] = false; // stopped by the run's search; its best weights so far are kept
                     searched[j] = true;
+                    stops[j] = why;
                 }
                 live += active[j] && e + 1 < epochs[j] ? 1 : 0;
             }
@@ -296,7 +319,7 @@ public final class PackedDense {
                 }
                 PackCheckpoint.State st = new PackCheckpoint.State(PackCheckpoint.VERSION,
                         specs.stream().map(ModelSpec::key).toList(), data.fold(), data.train().rows(), e + 1, p.step,
-                        at, active, kept, failure, searched, bk, curves,
+                        at, active, kept, failure, searched, stops, bk, curves,
                         leftKept.keySet().stream().mapToInt(Integer::intValue).toArray());
                 try {
                     PackCheckpoint.write(ckpt, st, p.arrays(), leftKept);

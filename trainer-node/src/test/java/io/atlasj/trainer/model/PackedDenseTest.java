@@ -206,6 +206,7 @@ class PackedDenseTest {
                 DatasetOptions.Task.CLASSIFICATION));
         int k = specs.size();
         int[] told = new int[k];
+        String[] toldStopped = new String[k];
         int[] crashAt = {Integer.MAX_VALUE};
         java.util.function.Function<Integer, ModelTrainer.Listener> listener = j -> new ModelTrainer.Listener() {
             @Override
@@ -219,6 +220,11 @@ class PackedDenseTest {
             @Override
             public String stop(TrainingResult.Epoch e) {
                 return j % 2 == 0 && j < 8 && e.epoch() + 1 >= 2 ? "stopped by the search" : null;
+            }
+
+            @Override
+            public void stoppedBefore(String reason) {
+                toldStopped[j] = reason;
             }
 
             @Override
@@ -277,6 +283,10 @@ class PackedDenseTest {
         assertThat(once.get(8).importance()).as("measured when it left the pack").isNotNull();
         assertThat(once.get(9).curves().size()).as("the overshooting model stopped by its patience").isLessThan(6);
         assertThat(stoppedEarly).isZero();
+        // the models the search stopped before the checkpoint are told so on the resume (their stop is not asked again)
+        for (int j = 0; j < k; j++) {
+            assertThat(toldStopped[j]).as("model %d", j).isEqualTo(j % 2 == 0 && j < 8 ? "stopped by the search" : null);
+        }
         // a damaged checkpoint: set aside, and the pack trains from the start to the same models
         java.nio.file.Files.write(ckpt, new byte[] {1, 2, 3});
         java.util.Arrays.fill(told, 0);
@@ -286,6 +296,29 @@ class PackedDenseTest {
         for (int j = 0; j < k; j++) {
             assertThat(fresh.get(j).curves()).isEqualTo(once.get(j).curves());
         }
+        // a checkpoint of these keys whose arrays do not fit (the inputs are one column narrower now): set aside too
+        crashAt[0] = 4;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackedDense.train(specs, d, listeners, cut))
+                .hasMessageContaining("killed");
+        crashAt[0] = Integer.MAX_VALUE;
+        java.nio.file.Files.delete(dir.resolve("cut/m0.zip.pack-ckpt.zip.damaged"));
+        int a = 1_500 * 6 / 10;
+        int b = 1_500 * 8 / 10;
+        double[][] x4 = java.util.Arrays.stream(d.context().x()).map(r -> java.util.Arrays.copyOf(r, 4))
+                .toArray(double[][]::new);
+        double[] y = new double[1_500];
+        for (PreparedData.Part p : List.of(d.train(), d.validation(), d.test())) {
+            for (int i = 0; i < p.rows(); i++) {
+                y[p.index()[i]] = p.y()[i];
+            }
+        }
+        long[] t = d.context().time();
+        PreparedData narrower = new PreparedData(0, d.task(), d.classes(), TestData.sub(t, x4, y, 0, a),
+                TestData.sub(t, x4, y, a, b), TestData.sub(t, x4, y, b, 1_500), null, null, 0, 1,
+                new PreparedData.Context(t, x4, 60_000L));
+        List<TrainingResult> other = PackedDense.train(specs, narrower, listeners, cut);
+        assertThat(dir.resolve("cut/m0.zip.pack-ckpt.zip.damaged")).exists();
+        assertThat(other.get(1).curves()).hasSize(6);
     }
 
     @Test

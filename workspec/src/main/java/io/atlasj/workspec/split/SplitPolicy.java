@@ -78,8 +78,8 @@ public sealed interface SplitPolicy permits SplitPolicy.Chronological, SplitPoli
         }
 
         /**
-         * Refuses test blocks that overlap (checked where a WorkSpec is made, not here, so that results written before
-         * the check still read).
+         * Refuses test blocks that overlap: checked when a spec is read for a new run and when folds are made for
+         * training, not here, so that results and journaled specs written before the check still read.
          */
         public void checkBlocksDoNotOverlap() {
             if (step < test) {

@@ -47,6 +47,7 @@ public final class Splitter {
             int[] train = purge(range(0, Math.max(0, a - c.embargo())), time, reach, firstEval);
             out.add(checked(new Fold(0, train, val, test), policy));
         } else if (policy instanceof SplitPolicy.WalkForward w) {
+            w.checkBlocksDoNotOverlap();
             int f = 0;
             for (int s = w.train(); s + w.test() <= n; s += w.step()) {
                 int start = w.expanding() ? 0 : s - w.train();
