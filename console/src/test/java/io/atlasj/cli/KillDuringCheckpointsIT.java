@@ -145,20 +145,24 @@ class KillDuringCheckpointsIT {
                 }
             });
             reader.start();
-            // wait until training runs (a checkpoint exists), then kill at a random moment of the next seconds
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (p.isAlive() && started.get() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            if (resumedLine != null && round > 0 && said.await(2, TimeUnit.MINUTES)) {
-                resumes++;
-            }
-            Thread.sleep(random.nextInt(window));
-            if (p.isAlive()) {
-                if (started.get() > 0) {
-                    landedMidTraining++;
+            try {
+                // wait until training runs (a checkpoint exists), then kill at a random moment of the next seconds
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+                while (p.isAlive() && started.get() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
                 }
-                p.destroyForcibly(); // SIGKILL
+                if (resumedLine != null && round > 0 && said.await(2, TimeUnit.MINUTES)) {
+                    resumes++;
+                }
+                Thread.sleep(random.nextInt(window));
+                if (p.isAlive()) {
+                    if (started.get() > 0) {
+                        landedMidTraining++;
+                    }
+                    p.destroyForcibly(); // SIGKILL
+                }
+            } finally {
+                p.destroyForcibly(); // never left running past a failed round
             }
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             reader.join(10_000);
@@ -189,32 +193,44 @@ class KillDuringCheckpointsIT {
     }
 
     private long results() throws java.io.IOException {
-        Path runs = home.resolve("runs/kills");
-        if (!Files.isDirectory(runs)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(runs)) {
-            return s.filter(f -> f.getFileName().toString().startsWith("predictions.arrow")).count();
-        }
+        return count(n -> n.startsWith("predictions.arrow"));
     }
 
     private long packCheckpoints() throws java.io.IOException {
-        Path runs = home.resolve("runs/kills");
-        if (!Files.isDirectory(runs)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(runs)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".pack-ckpt.zip")).count();
-        }
+        return count(n -> n.endsWith(".pack-ckpt.zip"));
     }
 
     private long checkpoints() throws java.io.IOException {
+        return count(n -> n.endsWith(".ckpt.json"));
+    }
+
+    /**
+     * The files under the run's folder whose names match, counted while a run writes and deletes them: a file or
+     * folder that vanishes during the walk is skipped, not an error.
+     */
+    private long count(java.util.function.Predicate<String> name) throws java.io.IOException {
         Path runs = home.resolve("runs/kills");
         if (!Files.isDirectory(runs)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(runs)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".ckpt.json")).count();
-        }
+        long[] n = {0};
+        Files.walkFileTree(runs, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                n[0] += name.test(file.getFileName().toString()) ? 1 : 0;
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, java.io.IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return n[0];
     }
 }
