@@ -59,8 +59,11 @@ public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part
 
     /**
      * All rows of the matrix (scaled inputs, bar open times, bar length), from which sequence models take the
-     * windows ending at each row of a part: a window may reach back into earlier parts (inputs only, all in the past)
-     * but never across a gap.
+     * windows ending at each row of a part: a window may reach back into earlier parts (inputs only, all in the past).
+     * An LSTM's window never crosses a gap (its run of adjacent rows ends there); a transformer's steps are found by
+     * time, a step without a row masked, so its window may reach over a gap. A bar the matrix has no row for (no
+     * label there: a filled bar, or a bar whose labels reach a gap) is such a missing step; a live runner leaves the
+     * same bars out of its windows ({@code LiveRunner.window}).
      */
     public record Context(long[] time, double[][] x, long barMillis) {
     }

@@ -96,6 +96,21 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         return io.atlasj.marketdata.Timeframe.floor(close, l) + label.horizon() * l;
     }
 
+    /**
+     * The longest horizon of the featureset's labels, in base bars: the batch build keeps a row only when every label
+     * has a value there, so a row whose next this-many bars are not all real is not in the matrix training read.
+     */
+    public int rowHorizon() {
+        long base = baseTimeframe().millis();
+        int max = 0;
+        for (Label l : featureset.labels()) {
+            long own = l.feature() != null ? io.atlasj.features.eval.Evaluator.homeMillis(l.feature())
+                    : l.timeframe() != null ? l.timeframe().millis() : base;
+            max = Math.max(max, (int) (l.horizon() * Math.max(1, (own + base - 1) / base)));
+        }
+        return max;
+    }
+
     /** The features scaled as in training: {@code (x - center) / scale} with the training rows' parameters. */
     public double[] scale(double[] row) {
         double[] out = new double[row.length];

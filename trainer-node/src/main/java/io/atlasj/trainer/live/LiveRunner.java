@@ -522,13 +522,35 @@ public final class LiveRunner {
      * The window of {@code size} bars ending at {@code bar}: the scaled row of each bar that has every feature (a bar
      * absent, or without a value, is left out, as training's windows were made), each read over {@code lead} of
      * history. Rows are taken from {@code rows} (by bar time; null: none there) or computed now and kept there.
+     *
+     * <p>A row the matrix training read did not hold is left out too: the batch build keeps a row only where every
+     * label has a value, so a bar filled under {@code gaps: fill-flat} (labels are computed on real bars only), or a
+     * real bar whose labels' horizon ({@link LiveModel#rowHorizon}) reaches a missing or filled bar, has no row there.
+     * For the bars whose horizon ends after {@code bar}, the bars up to {@code bar} decide (the bar predicted has its
+     * label in training, so the ones after it are real).
      */
     static Window window(LiveModel m, BarWindow window, long lead, long bar, int size, Map<Long, double[]> rows) {
         long baseMs = m.baseTimeframe().millis();
         List<Long> times = new ArrayList<>();
         List<double[]> w = new ArrayList<>();
+        // the real bars (present, not filled) from the window's first bar to the bar predicted
+        java.util.Set<Long> real = new java.util.HashSet<>();
+        int horizon = size > 1 ? m.rowHorizon() : 0;
+        if (size > 1) {
+            io.atlasj.marketdata.CandleSeries c = io.atlasj.features.eval.SeriesSource.withPrices(window,
+                    m.featureset().prices()).candles(m.featureset().baseMarket(), m.baseTimeframe(),
+                    bar - (size - 1L) * baseMs, bar + baseMs);
+            for (int i = 0; i < c.size(); i++) {
+                if (c.sources()[i] != io.atlasj.marketdata.CandleSource.FILLED.code()) {
+                    real.add(c.openTime(i));
+                }
+            }
+        }
         for (int k = size - 1; k >= 0; k--) {
             long t = bar - k * baseMs;
+            if (size > 1 && !inMatrix(real, t, Math.min(t + horizon * baseMs, bar), baseMs)) {
+                continue;
+            }
             double[] r = rows.get(t);
             if (r == null && !rows.containsKey(t)) {
                 try {
@@ -545,6 +567,16 @@ public final class LiveRunner {
             }
         }
         return new Window(times.stream().mapToLong(Long::longValue).toArray(), w.toArray(new double[0][]));
+    }
+
+    /** Whether every bar from {@code t} to {@code until} is real: a row the batch build's labels would keep. */
+    private static boolean inMatrix(java.util.Set<Long> real, long t, long until, long baseMs) {
+        for (long u = t; u <= until; u += baseMs) {
+            if (!real.contains(u)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,0 +1,83 @@
+package io.atlasj.trainer.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atlasj.home.AtlasHome;
+import io.atlasj.marketdata.pipeline.BundledData;
+import io.atlasj.marketdata.pipeline.ImportJob;
+import io.atlasj.marketdata.store.MarketDataStore;
+import io.atlasj.trainer.local.LocalRunner;
+import io.atlasj.trainer.model.Dl4jTrainer;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.FeaturesetLocator;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.WorkSpecYaml;
+import io.atlasj.workspec.results.ResultsObject;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sequence models under {@code gaps: fill-flat} on the bundled minutes (162 gaps): a filled bar has features but no
+ * label, so training's windows leave it out; the runner's windows must leave it out too, or its predictions differ
+ * from the stored ones on the bars after each filled stretch.
+ */
+class FillFlatServingTest {
+    @TempDir
+    Path dir;
+
+    static final String SPEC = """
+            name: filled
+            units:
+              - name: u
+                featureset:
+                  name: filled-1m
+                  base: {market: "bitstamp:btc_usd", timeframe: 1m}
+                  gaps: fill-flat
+                  features: ["LogReturns()", "LogReturns().lookback(5)", "Volatility(10)", "RSI(14)"]
+                  labels: ["UpDown(3)"]
+                dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - {name: lstm, type: lstm, hidden: [8], sequenceLength: 8, training: {epochs: 2, lr: 0.003}}
+                  - {name: transformer, type: transformer, dModel: 8, heads: 2, layers: 1, ffDim: 16,
+                     sequenceLength: 8, training: {epochs: 2, lr: 0.003, batchSize: 64}}
+            """;
+
+    @Test
+    void theRunnersWindowsLeaveOutWhatTrainingsLeftOut() throws Exception {
+        WorkSpec ws = WorkSpecYaml.read("filled.yaml", SPEC, FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")),
+                false);
+        AtlasHome home = new AtlasHome(dir.resolve("home"));
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("b"))), BundledData.options(),
+                    ImportJob.Listener.NONE);
+            for (LocalRunner.Outcome o : new LocalRunner(home, store, new Dl4jTrainer(), 2).run(ws, Expander.expand(ws),
+                    new LocalRunner.Listener() {
+                    })) {
+                assertThat(o.result().status()).as(o.result().failure()).isEqualTo("done");
+            }
+        }
+        for (String ref : List.of("filled/u/lstm#0", "filled/u/transformer#0")) {
+            LiveModel m = LiveModel.find(home, ref);
+            ResultsObject.Split test = m.test();
+            LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), l -> { });
+            Map<Long, LiveJournal.Entry> byBar = new HashMap<>();
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                j.entries(ref, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE).forEach(e -> byBar.put(e.barTime(), e));
+            }
+            int differ = 0;
+            for (int i = 0; i < test.time().length; i++) {
+                LiveJournal.Entry e = byBar.get(test.time()[i]);
+                assertThat(e).as("%s: bar %d predicted", ref, i).isNotNull();
+                if (Math.abs(e.probabilities()[0] - test.probabilities()[i][0]) > 1e-6) {
+                    differ++;
+                }
+            }
+            assertThat(differ).as("%s: test bars predicted otherwise than training stored", ref).isZero();
+        }
+    }
+}
