@@ -97,18 +97,28 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
     }
 
     /**
-     * The longest horizon of the featureset's labels, in base bars: the batch build keeps a row only when every label
-     * has a value there, so a row whose next this-many bars are not all real is not in the matrix training read.
+     * Which bars the matrix training read has no row for, as far as the base market's bars tell: the batch build keeps
+     * a row only where every label has a value. -1: not told by the base bars alone (a label on another market, whose
+     * own bars decide), so no bar is left out; 0: the bars that are not real (filled under {@code gaps: fill-flat},
+     * whose labels are computed on real bars only); h > 0: also a real bar whose next h bars are not all real (every
+     * label looks exactly h bars ahead on the base market's bars, within one gap-free run: not under
+     * {@code gaps: bridge}, whose labels run over gaps, and not for {@code NextSwing}, which a swing may decide before
+     * a gap).
      */
     public int rowHorizon() {
-        long base = baseTimeframe().millis();
         int max = 0;
+        boolean fixed = featureset.gaps() != io.atlasj.features.eval.GapPolicy.BRIDGE;
         for (Label l : featureset.labels()) {
-            long own = l.feature() != null ? io.atlasj.features.eval.Evaluator.homeMillis(l.feature())
-                    : l.timeframe() != null ? l.timeframe().millis() : base;
-            max = Math.max(max, (int) (l.horizon() * Math.max(1, (own + base - 1) / base)));
+            // a lookforward of a feature (whose leaves may read any market), or a label on a market named otherwise
+            // than the base one exactly: not told by the base bars
+            if (l.feature() != null || !l.market().isUnset()
+                    && !l.market().equals(io.atlasj.features.MarketRef.of(featureset.baseMarket()))) {
+                return -1;
+            }
+            fixed &= !l.kind().equals("NextSwing");
+            max = Math.max(max, l.horizon());
         }
-        return max;
+        return fixed ? max : 0;
     }
 
     /** The features scaled as in training: {@code (x - center) / scale} with the training rows' parameters. */

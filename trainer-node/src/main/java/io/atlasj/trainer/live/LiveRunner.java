@@ -527,28 +527,38 @@ public final class LiveRunner {
      * label has a value, so a bar filled under {@code gaps: fill-flat} (labels are computed on real bars only), or a
      * real bar whose labels' horizon ({@link LiveModel#rowHorizon}) reaches a missing or filled bar, has no row there.
      * For the bars whose horizon ends after {@code bar}, the bars up to {@code bar} decide (the bar predicted has its
-     * label in training, so the ones after it are real).
+     * label in training, so the ones after it are real). Where the base market's bars do not tell (a label on another
+     * market), no bar is left out.
      */
     static Window window(LiveModel m, BarWindow window, long lead, long bar, int size, Map<Long, double[]> rows) {
         long baseMs = m.baseTimeframe().millis();
         List<Long> times = new ArrayList<>();
         List<double[]> w = new ArrayList<>();
-        // the real bars (present, not filled) from the window's first bar to the bar predicted
-        java.util.Set<Long> real = new java.util.HashSet<>();
-        int horizon = size > 1 ? m.rowHorizon() : 0;
-        if (size > 1) {
+        // which of the window's bars (i: bar - (size - 1 - i) bars) are real (present, not filled), and how many before
+        // each are not: a bar with a non-real one within its horizon has no row in training's matrix
+        int horizon = size > 1 ? m.rowHorizon() : -1;
+        int[] notReal = null;
+        if (horizon >= 0) {
+            boolean[] real = new boolean[size];
             io.atlasj.marketdata.CandleSeries c = io.atlasj.features.eval.SeriesSource.withPrices(window,
                     m.featureset().prices()).candles(m.featureset().baseMarket(), m.baseTimeframe(),
                     bar - (size - 1L) * baseMs, bar + baseMs);
             for (int i = 0; i < c.size(); i++) {
-                if (c.sources()[i] != io.atlasj.marketdata.CandleSource.FILLED.code()) {
-                    real.add(c.openTime(i));
+                long off = (c.openTime(i) - (bar - (size - 1L) * baseMs)) / baseMs;
+                if (off >= 0 && off < size && c.sources()[i] != io.atlasj.marketdata.CandleSource.FILLED.code()) {
+                    real[(int) off] = true;
                 }
+            }
+            notReal = new int[size + 1];
+            for (int i = 0; i < size; i++) {
+                notReal[i + 1] = notReal[i] + (real[i] ? 0 : 1);
             }
         }
         for (int k = size - 1; k >= 0; k--) {
             long t = bar - k * baseMs;
-            if (size > 1 && !inMatrix(real, t, Math.min(t + horizon * baseMs, bar), baseMs)) {
+            int i = size - 1 - k;
+            // the bar predicted keeps its own row whatever it is (a filled bar the warm-up predicts has no other)
+            if (notReal != null && k > 0 && notReal[Math.min(i + horizon, size - 1) + 1] - notReal[i] > 0) {
                 continue;
             }
             double[] r = rows.get(t);
@@ -569,15 +579,6 @@ public final class LiveRunner {
         return new Window(times.stream().mapToLong(Long::longValue).toArray(), w.toArray(new double[0][]));
     }
 
-    /** Whether every bar from {@code t} to {@code until} is real: a row the batch build's labels would keep. */
-    private static boolean inMatrix(java.util.Set<Long> real, long t, long until, long baseMs) {
-        for (long u = t; u <= until; u += baseMs) {
-            if (!real.contains(u)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * The feature row of bar {@code bar}, computed by the batch build's code over {@code lead} of history; null when a

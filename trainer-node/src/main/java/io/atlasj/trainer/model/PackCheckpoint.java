@@ -35,7 +35,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * or rows) is not used. A pack that finishes deletes it.
  */
 final class PackCheckpoint {
-    static final int VERSION = 1;
+    /** 2: the search's stop reasons are kept ({@code stops}); a version 1 file is not used. */
+    static final int VERSION = 2;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackCheckpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -155,7 +156,7 @@ final class PackCheckpoint {
         int layers = dims.length - 1;
         boolean[] seen = new boolean[k];
         if (st.at().length == 0 || st.active().length != k || st.kept().length != k || st.failure().length != k
-                || st.searched().length != k || st.stops().length != k || st.books().length != k
+                || st.searched().length != k || st.stops() == null || st.stops().length != k || st.books().length != k
                 || st.curves().size() != k) {
             return "its per-model state is not of " + k + " models";
         }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sequence models under {@code gaps: fill-flat} on the bundled minutes (162 gaps): a filled bar has features but no
- * label, so training's windows leave it out; the runner's windows must leave it out too, or its predictions differ
- * from the stored ones on the bars after each filled stretch.
+ * Sequence models on the bundled minutes (162 gaps) predict live what training stored, whichever bars training's
+ * matrix had rows for: under {@code gaps: fill-flat} a filled bar has features but no label, so training's windows
+ * leave it out and the runner's must too; under {@code gaps: bridge}, and for {@code NextSwing} (decided by a swing
+ * before a gap), the bars just before a gap do have rows, and the runner must keep them.
  */
 class FillFlatServingTest {
     @TempDir
@@ -45,6 +46,29 @@ class FillFlatServingTest {
                   - {name: lstm, type: lstm, hidden: [8], sequenceLength: 8, training: {epochs: 2, lr: 0.003}}
                   - {name: transformer, type: transformer, dModel: 8, heads: 2, layers: 1, ffDim: 16,
                      sequenceLength: 8, training: {epochs: 2, lr: 0.003, batchSize: 64}}
+              - name: bridged
+                featureset:
+                  name: bridged-1m
+                  base: {market: "bitstamp:btc_usd", timeframe: 1m}
+                  gaps: bridge
+                  features: ["LogReturns()", "LogReturns().lookback(5)", "Volatility(10)", "RSI(14)"]
+                  labels: ["UpDown(3)"]
+                dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - {name: transformer, type: transformer, dModel: 8, heads: 2, layers: 1, ffDim: 16,
+                     sequenceLength: 8, training: {epochs: 2, lr: 0.003, batchSize: 64}}
+              - name: swings
+                featureset:
+                  name: swings-1m
+                  base: {market: "bitstamp:btc_usd", timeframe: 1m}
+                  features: ["LogReturns()", "LogReturns().lookback(5)", "Volatility(10)", "RSI(14)"]
+                  labels: ["NextSwing(12, 2)"]
+                dataset: {task: classification, label: "NextSwing(12, 2)", scaling: zscore}
+                split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
+                models:
+                  - {name: transformer, type: transformer, dModel: 8, heads: 2, layers: 1, ffDim: 16,
+                     sequenceLength: 8, training: {epochs: 2, lr: 0.003, batchSize: 64}}
             """;
 
     @Test
@@ -61,7 +85,10 @@ class FillFlatServingTest {
                 assertThat(o.result().status()).as(o.result().failure()).isEqualTo("done");
             }
         }
-        for (String ref : List.of("filled/u/lstm#0", "filled/u/transformer#0")) {
+        // under bridge the labels run over gaps, and NextSwing may be decided before one: there the bars before a gap
+        // have rows, and the runner keeps them
+        for (String ref : List.of("filled/u/lstm#0", "filled/u/transformer#0", "filled/bridged/transformer#0",
+                "filled/swings/transformer#0")) {
             LiveModel m = LiveModel.find(home, ref);
             ResultsObject.Split test = m.test();
             LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), l -> { });
