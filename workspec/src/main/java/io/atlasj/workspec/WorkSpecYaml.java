@@ -686,12 +686,14 @@ public final class WorkSpecYaml {
             }
             DatasetOptions.Task task = enumField(m, "task", path, DatasetOptions.Task.class, null);
             String label = null;
+            Label parsed = null;
             YNode ln = m.entries().get("label");
             if (ln != null) {
                 String t = text(ln, path + ".label");
                 if (t != null) {
                     try {
-                        label = FeatureParser.parseLabel(t).id();
+                        parsed = FeatureParser.parseLabel(t);
+                        label = parsed.id();
                         if (set != null) {
                             List<String> ids = set.labels().stream().map(Label::id).toList();
                             if (!ids.contains(label)) {
@@ -731,8 +733,8 @@ public final class WorkSpecYaml {
                 }
             }
             if (fresh && classes != null && classes.kind() != DatasetOptions.Classes.Kind.NONE) {
-                classesFitLabel(m.entries().get("classes"), path + ".classes", classes, label != null ? label
-                        : set != null && !set.labels().isEmpty() ? set.labels().get(0).id() : null);
+                classesFitLabel(m.entries().get("classes"), path + ".classes", parsed != null ? parsed
+                        : ln == null && set != null && !set.labels().isEmpty() ? set.labels().get(0) : null);
             }
             DatasetOptions.Rebalance rebalance = enumField(m, "rebalance", path, DatasetOptions.Rebalance.class,
                     DatasetOptions.Rebalance.NONE);
@@ -751,22 +753,13 @@ public final class WorkSpecYaml {
          * percentiles replace the label's own); a label that is classes already would have its classes turned into
          * others silently (UpDown's 0 and 1 by percentiles: every row class 1): refused.
          */
-        void classesFitLabel(YNode cn, String path, DatasetOptions.Classes classes, String labelId) {
-            if (labelId == null) {
-                return;
-            }
-            Label l;
-            try {
-                l = FeatureParser.parseLabel(labelId);
-            } catch (FeatureParseException e) {
-                return; // said at the label
-            }
-            if (l.feature() != null) {
-                return;
+        void classesFitLabel(YNode cn, String path, Label l) {
+            if (l == null || l.feature() != null) {
+                return; // none (said at the label), or a lookforward, whose values are real
             }
             io.atlasj.features.LabelKind k = io.atlasj.features.LabelKind.of(l.kind());
             if (k.target() == io.atlasj.features.LabelKind.Target.CLASSES) {
-                problem(cn, path, "the label " + labelId + " is classes already (0.." + (k.classes() - 1)
+                problem(cn, path, "the label " + l.id() + " is classes already (0.." + (k.classes() - 1)
                         + "); classes: is for a label with real values, such as FutureReturn(n): drop it");
             }
         }

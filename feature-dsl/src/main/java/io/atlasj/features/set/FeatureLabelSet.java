@@ -81,6 +81,12 @@ public record FeatureLabelSet(String name, Market baseMarket, Timeframe baseTime
                 fillLimit, prices);
     }
 
+    /** The same set with {@code labels} instead of its own (a live runner computing one label of a model). */
+    public FeatureLabelSet withLabels(List<Label> labels) {
+        return new FeatureLabelSet(name, baseMarket, baseTimeframe, defaultExchange, defaultQuote, features, labels,
+                gaps, fillLimit, prices);
+    }
+
     /** {@link #fillLimit} in milliseconds, {@link Long#MAX_VALUE} when every gap is filled. */
     public long fillLimitMillis() {
         return fillLimit == null ? Long.MAX_VALUE : fillLimit.toMillis();

@@ -80,15 +80,12 @@ public final class FineTuner {
         long from = bars.stream().mapToLong(Long::longValue).min().orElseThrow();
         long to = bars.stream().mapToLong(Long::longValue).max().orElseThrow() + ms;
         double[][] out = new double[bars.size()][otherHeads.size()];
-        io.atlasj.features.set.FeatureLabelSet set = m.featureset();
         for (int h = 0; h < otherHeads.size(); h++) {
             io.atlasj.trainer.data.PreparedData.Target head = otherHeads.get(h);
             Map<Long, Double> byBar = new java.util.HashMap<>();
             try {
-                io.atlasj.features.set.FeatureLabelSet one = new io.atlasj.features.set.FeatureLabelSet(set.name(),
-                        set.baseMarket(), set.baseTimeframe(), set.defaultExchange(), set.defaultQuote(),
-                        set.features(), List.of(io.atlasj.features.parse.FeatureParser.parseLabel(head.label())),
-                        set.gaps(), set.fillLimit(), set.prices());
+                io.atlasj.features.set.FeatureLabelSet one = m.featureset().withLabels(
+                        List.of(io.atlasj.features.parse.FeatureParser.parseLabel(head.label())));
                 io.atlasj.features.set.FeatureMatrix fm = new io.atlasj.features.set.FeatureSetBuilder(window)
                         .build(one, from, to);
                 for (int i = 0; i < fm.rows(); i++) {

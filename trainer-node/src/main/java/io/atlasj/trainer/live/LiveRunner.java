@@ -660,10 +660,7 @@ public final class LiveRunner {
 
     /** The featureset with the model's label only: another label with a longer horizon is not due yet. */
     private static io.atlasj.features.set.FeatureLabelSet ownLabel(LiveModel m) {
-        io.atlasj.features.set.FeatureLabelSet set = m.featureset();
-        return new io.atlasj.features.set.FeatureLabelSet(set.name(), set.baseMarket(), set.baseTimeframe(),
-                set.defaultExchange(), set.defaultQuote(), set.features(), List.of(m.label()), set.gaps(),
-                set.fillLimit(), set.prices());
+        return m.featureset().withLabels(List.of(m.label()));
     }
 
     /** The outcome of the frame at {@code barTime} by the batch build over the visible bars; NaN: not known. */

@@ -95,17 +95,10 @@ public final class PackedDense {
         // a checkpoint of this very pack (its keys, fold and rows) left by a run cut short: go on from it
         Path ckpt = PackCheckpoint.file(modelFiles);
         ModelSpec first = specs.get(0);
-        int layers = (first.type() == ModelType.DNN ? hidden(first).size() : 0) + 1;
+        int[] dims = dims(first, data.features(), classify ? data.classes() : 1);
         PackCheckpoint.Saved saved = PackCheckpoint.read(ckpt, specs.stream().map(ModelSpec::key).toList(),
-                data.fold(), data.train().rows(), layers);
+                data.fold(), data.train().rows(), dims.length - 1);
         if (saved != null) {
-            int[] dims = new int[layers + 1];
-            dims[0] = data.features();
-            List<Integer> hidden = first.type() == ModelType.DNN ? hidden(first) : List.of();
-            for (int i = 0; i < hidden.size(); i++) {
-                dims[i + 1] = hidden.get(i);
-            }
-            dims[layers] = classify ? data.classes() : 1;
             String why = PackCheckpoint.misfit(saved, specs.size(), dims);
             if (why != null) {
                 PackCheckpoint.setAside(ckpt, why);
@@ -390,6 +383,18 @@ public final class PackedDense {
         }
     }
 
+    /** The layer sizes of a pack of {@code first}'s shape: inputs, each hidden layer, outputs. */
+    private static int[] dims(ModelSpec first, int inputs, int outputs) {
+        List<Integer> hidden = first.type() == ModelType.DNN ? hidden(first) : List.of();
+        int[] dims = new int[hidden.size() + 2];
+        dims[0] = inputs;
+        for (int i = 0; i < hidden.size(); i++) {
+            dims[i + 1] = hidden.get(i);
+        }
+        dims[dims.length - 1] = outputs;
+        return dims;
+    }
+
     private static List<ModelSpec> pick(List<ModelSpec> specs, int[] idx) {
         List<ModelSpec> out = new ArrayList<>();
         for (int j : idx) {
@@ -461,14 +466,8 @@ public final class PackedDense {
             this.f = data.features();
             this.c = classify ? data.classes() : 1;
             ModelSpec first = specs.get(0);
-            List<Integer> hidden = first.type() == ModelType.DNN ? hidden(first) : List.of();
-            this.layers = hidden.size() + 1;
-            this.dims = new int[layers + 1];
-            dims[0] = f;
-            for (int i = 0; i < hidden.size(); i++) {
-                dims[i + 1] = hidden.get(i);
-            }
-            dims[layers] = c;
+            this.dims = dims(first, f, c);
+            this.layers = dims.length - 1;
             this.activation = first.type() == ModelType.DNN ? (String) first.hyper().get("activation") : "identity";
             this.batch = Math.max(1, Math.min((Integer) first.training().get("batchSize"), data.train().rows()));
             this.sgd = "sgd".equals(first.training().get("optimizer"));

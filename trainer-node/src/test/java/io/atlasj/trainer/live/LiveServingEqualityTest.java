@@ -127,9 +127,14 @@ class LiveServingEqualityTest {
 
     @BeforeAll
     static void train() throws Exception {
-        WorkSpec ws = WorkSpecYaml.read("serve.yaml", SPEC,
-                FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")), false);
-        home = new AtlasHome(dir.resolve("home"));
+        home = trained(dir, "serve.yaml", SPEC);
+    }
+
+    /** A home under {@code dir} with the bundled data imported and every model of {@code spec} trained, all done. */
+    static AtlasHome trained(Path dir, String name, String spec) throws Exception {
+        WorkSpec ws = WorkSpecYaml.read(name, spec, FeaturesetLocator.beside(Path.of("../configs/workspecs/x.yaml")),
+                false);
+        AtlasHome home = new AtlasHome(dir.resolve("home"));
         try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
             new ImportJob(store).run(List.of(BundledData.extract(dir.resolve("b"))), BundledData.options(),
                     ImportJob.Listener.NONE);
@@ -139,6 +144,7 @@ class LiveServingEqualityTest {
                 assertThat(o.result().status()).as(o.result().failure()).isEqualTo("done");
             }
         }
+        return home;
     }
 
     /**
