@@ -163,7 +163,7 @@ public final class FineTuner {
         }
         if (!windows.isEmpty() && !predictor.fineTune(times.toArray(new long[0][]), windows.toArray(new double[0][][]),
                 y.stream().mapToDouble(Double::doubleValue).toArray(), otherTargets(frameBars),
-                m.classifies() ? predictor.outputs() : 0, cfg.lr(), cfg.steps(), barMillis,
+                m.classifies() ? predictor.outputs() : 0, m.optimizer(), cfg.lr(), cfg.steps(), barMillis,
                 m.key().hashCode() * 31L + version)) {
             // the loss was not finite: no version, the model as it was, the frames not learned from (tried again
             // with the next ones)
@@ -177,9 +177,9 @@ public final class FineTuner {
             List<Long> bars = fresh.stream().map(LiveJournal.Frame::barTime).toList();
             LiveJournal.Version v = journal.fineTuned(m.name(), next, m.key(), version, sha, file.toString(), String.format(
                     java.util.Locale.ROOT, "fine-tuned from version %d on %d matched outcomes (%s .. %s) and %d replayed, "
-                            + "lr %g, %d step(s)", version, fresh.size(), java.time.Instant.ofEpochMilli(bars.get(0)),
+                            + "lr %g, %d step(s) of %s", version, fresh.size(), java.time.Instant.ofEpochMilli(bars.get(0)),
                     java.time.Instant.ofEpochMilli(bars.get(bars.size() - 1)), batch.size() - fresh.size(), cfg.lr(),
-                    cfg.steps()), bars);
+                    cfg.steps(), m.optimizer().kind()), bars);
             if (v == null) {
                 refused = true;
                 pending = fresh.size();

@@ -9,6 +9,7 @@ import io.atlasj.home.AtlasHome;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.trainer.data.DatasetPreparer;
+import io.atlasj.trainer.model.Optimizer;
 import io.atlasj.trainer.model.Predictor;
 import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelType;
@@ -34,11 +35,13 @@ import java.util.stream.Stream;
  * @param dir        the result's folder
  * @param test       the last fold's test rows' bar times (the default replay period), empty when it has none
  * @param testActual the last fold's stored test predictions, for checking a replay against them
+ * @param optimizer  how training stepped its weights (its optimizer, weight decay, clipping, L2), which fine-tuning
+ *                   keeps
  */
 public record LiveModel(String ref, String key, Path dir, ModelType type, FeatureLabelSet featureset, Label label,
                         DatasetOptions dataset, double[] center, double[] scale, double targetCenter,
                         double targetScale, double[] boundaries, String modelFile, String modelSha256,
-                        ResultsObject.Split test, List<String> warnings, Ensemble ensemble) {
+                        ResultsObject.Split test, List<String> warnings, Optimizer optimizer, Ensemble ensemble) {
 
     /** An ensemble's members (each a served model of the same unit) and their vote. */
     public record Ensemble(String vote, List<LiveModel> members) {
@@ -66,9 +69,9 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
     public LiveModel(String ref, String key, Path dir, ModelType type, FeatureLabelSet featureset, Label label,
                      DatasetOptions dataset, double[] center, double[] scale, double targetCenter, double targetScale,
                      double[] boundaries, String modelFile, String modelSha256, ResultsObject.Split test,
-                     List<String> warnings) {
+                     List<String> warnings, Optimizer optimizer) {
         this(ref, key, dir, type, featureset, label, dataset, center, scale, targetCenter, targetScale, boundaries,
-                modelFile, modelSha256, test, warnings, null);
+                modelFile, modelSha256, test, warnings, optimizer, null);
     }
 
     /** The live name of a model: {@code WORKSPEC/UNIT/NAME}. */
@@ -244,7 +247,8 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         return new LiveModel(name, r.key(), dir, type, set, label, dataset, numbers(scaler.get("center")),
                 numbers(scaler.get("scale")), ((Number) scaler.get("targetCenter")).doubleValue(),
                 ((Number) scaler.get("targetScale")).doubleValue(), fold.boundaries(), fold.modelFile(),
-                fold.modelSha256(), fold.test(), List.copyOf(warnings));
+                fold.modelSha256(), fold.test(), List.copyOf(warnings), Optimizer.of(map(r.spec().get("training")),
+                map(r.spec().get("hyperparameters"))));
     }
 
     /**
@@ -290,7 +294,12 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         Ensemble e = new Ensemble(String.valueOf(vote), members);
         return new LiveModel(name, r.key(), dir, ModelType.ENSEMBLE, first.featureset(), first.label(),
                 first.dataset(), first.center(), first.scale(), first.targetCenter(), first.targetScale(),
-                first.boundaries(), ResultsIo.FILE, e.identity(), fold.test(), List.copyOf(warnings), e);
+                first.boundaries(), ResultsIo.FILE, e.identity(), fold.test(), List.copyOf(warnings), Optimizer.ADAM, e);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, ?>) m : Map.of();
     }
 
     static Path locate(Path runs, String ref) {

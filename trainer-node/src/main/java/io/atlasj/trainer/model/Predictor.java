@@ -209,19 +209,21 @@ public final class Predictor implements AutoCloseable {
      *   <li>A DL4J network takes its own optimizer and configuration, with the learning rate set on every layer
      *       (replacing its schedule). Its moments go on from its file's when loaded with them (a fine-tuned
      *       version's), else start afresh.</li>
-     *   <li>A SameDiff network takes Adam steps on its windows, made as training made them, with its dropout on
-     *       (masks from {@code seed}); its moments are its file's when loaded with them (a fine-tuned version's), else
-     *       start afresh. The hybrid's next-candle heads learn from the rows these windows hold; a multi-task network's
+     *   <li>A SameDiff network takes steps of {@code optimizer} (its training's: Adam, AdamW or SGD with Nesterov
+     *       momentum, with its weight decay, clipping and L2) on its windows, made as training made them, with its
+     *       dropout on (masks from {@code seed}); its moments are its file's when loaded with them (a fine-tuned
+     *       version's), else start afresh. The hybrid's next-candle heads learn from the rows these windows hold; a multi-task network's
      *       other heads from {@code others} ({@link SameDiffTrainer#fineTune}).</li>
      * </ul>
      * A loss that is not finite leaves the model as it was and returns false.
      *
      * @param others    a multi-task network's other heads' targets, per frame and head, made as training made them
      *                  (NaN: unknown, out of that head's loss); null for other models
+     * @param optimizer how a SameDiff network's training stepped its weights (a DL4J network's file holds its own)
      * @param barMillis the bars' length (which bars are adjacent, for windows)
      */
     public boolean fineTune(long[][] times, double[][][] windows, double[] targets, double[][] others, int classes,
-                            double lr, int steps, long barMillis, long seed) {
+                            Optimizer optimizer, double lr, int steps, long barMillis, long seed) {
         if (!fineTunes()) {
             throw new IllegalArgumentException("fine-tuning is built for neural networks only, not trees or "
                     + "ensembles");
@@ -262,7 +264,7 @@ public final class Predictor implements AutoCloseable {
             PreparedData data = new PreparedData(0, classify ? DatasetOptions.Task.CLASSIFICATION
                     : DatasetOptions.Task.REGRESSION, classify ? classes : 0, part, none, none, null, null, 0, 1,
                     new PreparedData.Context(ct, cx, barMillis), extra);
-            return SameDiffTrainer.fineTune(sdState, data, lr, steps, seed);
+            return SameDiffTrainer.fineTune(sdState, data, optimizer, lr, steps, seed);
         }
         float[][] x = new float[n][inputs];
         for (int i = 0; i < n; i++) {

@@ -261,12 +261,8 @@ final class SameDiffTrainer {
         int batch = (Integer) t.get("batchSize");
         String monitor = (String) t.get("monitor");
         double baseLr = (Double) t.get("lr");
-        double wd = (Double) t.get("weightDecay");
-        double clip = (Double) t.get("clip");
-        double l2 = spec.hyper().containsKey("l2") ? (Double) spec.hyper().get("l2") : 0; // the LSTMs' weights
-        boolean adamw = "adamw".equals(t.get("optimizer"));
-        IUpdater config = "sgd".equals(t.get("optimizer")) ? new Nesterovs(baseLr, (Double) t.get("momentum"))
-                : new Adam(baseLr);
+        Optimizer opt = Optimizer.of(t, spec.hyper());
+        IUpdater config = opt.updater(baseLr);
         List<String> names = new ArrayList<>(net.params.keySet());
         Map<String, GradientUpdater> updaters = new LinkedHashMap<>();
         for (String n : names) {
@@ -320,7 +316,7 @@ final class SameDiffTrainer {
                             + " (lower lr, enable clip, or check the inputs)", curves, millis(t0));
                 }
                 sum += loss * which.length;
-                step(net, grads, names, updaters, lr, wd, l2, adamw, clip, state.iteration, e);
+                step(net, grads, names, updaters, lr, opt, state.iteration, e);
                 state.iteration++;
             }
             state.epoch = e + 1;
@@ -456,12 +452,12 @@ final class SameDiffTrainer {
     }
 
     /**
-     * Fine-tunes a served network (the live runner's event-driven training): {@code steps} Adam steps at learning rate
-     * {@code lr} over all of {@code data}'s training rows as one batch (windows from its context, as training made
-     * them), the network's dropout on with masks from {@code seed}. The optimizer's moments are {@code state}'s (a
-     * fine-tuned version's, loaded with them) when they are Adam's, else they start afresh with Adam's step count; no
-     * weight decay, L2 or clipping is applied. The weights change in place. Returns false, with the weights as they
-     * were, when the loss is not finite.
+     * Fine-tunes a served network (the live runner's event-driven training): {@code steps} steps of {@code opt} (the
+     * network's training optimizer, with its weight decay, clipping and L2) at learning rate {@code lr} over all of
+     * {@code data}'s training rows as one batch (windows from its context, as training made them), the network's
+     * dropout on with masks from {@code seed}. The optimizer's moments are {@code state}'s (a fine-tuned version's,
+     * loaded with them) when they fit the optimizer, else they start afresh with its step count. The weights change in
+     * place. Returns false, with the weights as they were, when the loss is not finite.
      *
      * <p>Heads: the served (first) head learns from {@code data}'s targets. The hybrid's next-candle heads learn
      * from every row of {@code data}'s context, all of it known by now (the rows one stride after a frame, where the
@@ -469,7 +465,7 @@ final class SameDiffTrainer {
      * {@code data}'s extra targets (NaN where unknown), all heads weighted as in the training's last stage; without
      * extra targets (a result that did not record how they were made) they stay out of the loss.
      */
-    static boolean fineTune(State state, PreparedData data, double lr, int steps, long seed) {
+    static boolean fineTune(State state, PreparedData data, Optimizer opt, double lr, int steps, long seed) {
         SdNet net = state.net;
         SdNet.Arch arch = net.arch;
         if (!fineTunes(arch.type())) {
@@ -480,7 +476,7 @@ final class SameDiffTrainer {
         SdInputs inputs = new SdInputs(arch, data);
         LstmKernel kernel = arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM ? net.kernel() : null;
         List<String> names = new ArrayList<>(net.params.keySet());
-        IUpdater config = new Adam(lr);
+        IUpdater config = opt.updater(lr);
         Map<String, INDArray> before = copy(net.params);
         Map<String, INDArray> moments = copy(state.updater);
         int iteration = state.iteration;
@@ -490,7 +486,7 @@ final class SameDiffTrainer {
             fresh |= view == null || view.length() != config.stateSize(net.params.get(n).length());
         }
         if (fresh) {
-            // none kept, or another optimizer's: Adam's moments start afresh, and so does its bias correction
+            // none kept, or another optimizer's: the moments start afresh, and so does Adam's bias correction
             state.updater.clear();
             state.iteration = 0;
         }
@@ -523,7 +519,7 @@ final class SameDiffTrainer {
                 if (!Double.isFinite(b.loss())) {
                     return false;
                 }
-                step(net, b.gradients(), names, updaters, lr, 0, 0, false, 0, state.iteration, state.epoch);
+                step(net, b.gradients(), names, updaters, lr, opt, state.iteration, state.epoch);
                 state.iteration++;
             }
             done = true;
@@ -632,8 +628,12 @@ final class SameDiffTrainer {
      * penalty on weight matrices (not biases, gains or embeddings, as DL4J's l2), the updater.
      */
     private static void step(SdNet net, Map<String, INDArray> grads, List<String> names,
-                             Map<String, GradientUpdater> updaters, double lr, double wd, double l2, boolean adamw,
-                             double clip, int iteration, int epoch) {
+                             Map<String, GradientUpdater> updaters, double lr, Optimizer opt, int iteration,
+                             int epoch) {
+        double wd = opt.weightDecay();
+        double l2 = opt.l2();
+        boolean adamw = opt.adamw();
+        double clip = opt.clip();
         double scale = 1;
         if (clip > 0) {
             double sq = 0;

@@ -596,7 +596,7 @@ class LiveServingEqualityTest {
         Files.createDirectories(copy);
         LiveModel tampered = new LiveModel(m.ref(), m.key(), copy, m.type(), m.featureset(), m.label(), m.dataset(),
                 m.center(), m.scale(), m.targetCenter(), m.targetScale(), m.boundaries(), m.modelFile(),
-                m.modelSha256(), m.test(), m.warnings());
+                m.modelSha256(), m.test(), m.warnings(), m.optimizer());
         byte[] bytes = Files.readAllBytes(m.dir().resolve(m.modelFile()));
         bytes[bytes.length / 2] ^= 1;
         Files.write(copy.resolve(m.modelFile()), bytes);
@@ -660,7 +660,7 @@ class LiveServingEqualityTest {
                 .features(io.atlasj.features.Dsl.LogReturns()).labels(io.atlasj.features.Dsl.UpDown(1)).build();
         LiveModel ten = new LiveModel(m.ref(), m.key(), m.dir(), m.type(), tenMinutes, m.label(), m.dataset(),
                 m.center(), m.scale(), m.targetCenter(), m.targetScale(), m.boundaries(), m.modelFile(),
-                m.modelSha256(), m.test(), m.warnings());
+                m.modelSha256(), m.test(), m.warnings(), m.optimizer());
         FeatureSetBuilder.Resolved tr;
         try (MarketDataStore s = MarketDataStore.open(store)) {
             tr = new FeatureSetBuilder(SeriesSource.of(s)).resolve(tenMinutes);

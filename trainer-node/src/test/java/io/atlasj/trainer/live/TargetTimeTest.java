@@ -28,7 +28,8 @@ class TargetTimeTest {
                 List.of(l), GapPolicy.DROP);
         return new LiveModel("t/u/m", "0".repeat(32), Path.of("."), ModelType.DNN, set, l,
                 new DatasetOptions(DatasetOptions.Task.REGRESSION, null, DatasetOptions.Classes.NONE, null, null),
-                new double[] {0}, new double[] {1}, 0, 1, null, "m.zip", "0".repeat(64), null, List.of());
+                new double[] {0}, new double[] {1}, 0, 1, null, "m.zip", "0".repeat(64), null, List.of(),
+                io.atlasj.trainer.model.Optimizer.ADAM);
     }
 
     private static long t(String iso) {

@@ -388,4 +388,45 @@ class LstmTest {
             assertThat(again.test().probabilities()[i]).containsExactly(a.test().probabilities()[i]);
         }
     }
+
+    /**
+     * Fine-tuning steps a network with its training's optimizer: AdamW's decoupled weight decay shrinks every weight by
+     * lr x wd beyond the Adam step, SGD keeps Nesterov's one moment per weight, and the gradient's global norm is
+     * clipped (one fresh Nesterov step of a clipped gradient moves the weights by (1 + momentum) x lr x clip).
+     */
+    @Test
+    void fineTuningStepsWithTheTrainingsOptimizer() throws Exception {
+        PreparedData d = TestData.lagged(200, 5);
+        ModelSpec s = TestData.spec(small(ModelType.LSTM).build(), DatasetOptions.Task.CLASSIFICATION);
+        SdNet net = new SdNet(SameDiffTrainer.arch(s, d));
+        net.build(false);
+        Path file = dir.resolve("lstm.zip");
+        SdModelFile.write(file, new SameDiffTrainer.State(net));
+        double lr = 0.01;
+        double wd = 3;
+        SameDiffTrainer.State plain = SdModelFile.read(file);
+        SameDiffTrainer.State decayed = SdModelFile.read(file);
+        assertThat(SameDiffTrainer.fineTune(plain, d, new Optimizer("adamw", 0, 0, 0, 0), lr, 1, 7)).isTrue();
+        assertThat(SameDiffTrainer.fineTune(decayed, d, new Optimizer("adamw", 0, wd, 0, 0), lr, 1, 7)).isTrue();
+        for (Map.Entry<String, INDArray> e : net.params.entrySet()) {
+            float[] before = e.getValue().ravel().toFloatVector();
+            float[] a = plain.net.params.get(e.getKey()).ravel().toFloatVector();
+            float[] b = decayed.net.params.get(e.getKey()).ravel().toFloatVector();
+            for (int i = 0; i < before.length; i++) {
+                assertThat(a[i] - b[i]).as("%s[%d]", e.getKey(), i).isCloseTo((float) (lr * wd * before[i]),
+                        within(1e-5f));
+            }
+        }
+        double momentum = 0.9;
+        double clip = 1e-3;
+        SameDiffTrainer.State sgd = SdModelFile.read(file);
+        assertThat(SameDiffTrainer.fineTune(sgd, d, new Optimizer("sgd", momentum, 0, clip, 0), lr, 1, 7)).isTrue();
+        double moved = 0;
+        for (Map.Entry<String, INDArray> e : net.params.entrySet()) {
+            assertThat(sgd.updater.get(e.getKey()).length()).as("Nesterov's one moment per weight of %s", e.getKey())
+                    .isEqualTo(e.getValue().length());
+            moved += Math.pow(sgd.net.params.get(e.getKey()).sub(e.getValue()).norm2Number().doubleValue(), 2);
+        }
+        assertThat(Math.sqrt(moved)).isCloseTo((1 + momentum) * lr * clip, within(1e-7));
+    }
 }
