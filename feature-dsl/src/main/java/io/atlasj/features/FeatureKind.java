@@ -55,7 +55,7 @@ public record FeatureKind(String name, Shape shape, int inputs, List<ParamSpec> 
 
     @FunctionalInterface
     public interface SeriesFn {
-        double[] compute(double[][] inputs, long[] time, double[] p);
+        double[] compute(double[][] inputs, io.atlasj.features.eval.Timeline time, double[] p);
     }
 
     public FeatureKind {

@@ -2,6 +2,7 @@ package io.atlasj.features;
 
 import io.atlasj.features.eval.Bars;
 import io.atlasj.features.eval.Kernels;
+import io.atlasj.features.eval.Timeline;
 
 /** Indicator computations over one contiguous segment (definitions as in ta4j unless noted in the Library). */
 final class Indicators {
@@ -9,11 +10,11 @@ final class Indicators {
     }
 
     /** Wilder's moving average (ta4j MMAIndicator): alpha = 1 / n, seeded with the first value. */
-    static double[] mma(double[] x, int n) {
-        return Kernels.ema(x, 1.0 / n);
+    static double[] mma(double[] x, int n, Timeline t) {
+        return Kernels.ema(x, 1.0 / n, t);
     }
 
-    static double[] rsi(double[] c, int n) {
+    static double[] rsi(double[] c, int n, Timeline t) {
         int len = c.length;
         double[] gain = new double[len];
         double[] loss = new double[len];
@@ -22,8 +23,8 @@ final class Indicators {
             gain[i] = d > 0 ? d : 0;
             loss[i] = d < 0 ? -d : 0;
         }
-        double[] g = mma(gain, n);
-        double[] l = mma(loss, n);
+        double[] g = mma(gain, n, t);
+        double[] l = mma(loss, n, t);
         double[] out = new double[len];
         for (int i = 0; i < len; i++) {
             if (l[i] == 0) {
@@ -37,12 +38,12 @@ final class Indicators {
 
     /** The EMA of the close with {@code alpha = 2 / (window + 1)}, shared by EMA and the MACD family (read-only). */
     static double[] ema(Bars b, double window) {
-        return b.shared("ema close " + window, () -> Kernels.ema(b.close(), 2.0 / (window + 1)));
+        return b.shared("ema close " + window, () -> Kernels.ema(b.close(), 2.0 / (window + 1), b.timeline()));
     }
 
     /** The SMA of the close, shared by SMA and the Bollinger pair (read-only). */
     static double[] sma(Bars b, int window) {
-        return b.shared("sma close " + window, () -> Kernels.sma(b.close(), window));
+        return b.shared("sma close " + window, () -> Kernels.sma(b.close(), window, b.timeline()));
     }
 
     /** [line, signal, histogram] of the close, shared by MACD, MACDSignal and MACDHist (read-only). */
@@ -54,7 +55,7 @@ final class Indicators {
             for (int i = 0; i < line.length; i++) {
                 line[i] = fast[i] - slow[i];
             }
-            double[] signal = Kernels.ema(line, 2.0 / (p[2] + 1));
+            double[] signal = Kernels.ema(line, 2.0 / (p[2] + 1), b.timeline());
             double[] hist = new double[line.length];
             for (int i = 0; i < hist.length; i++) {
                 hist[i] = line[i] - signal[i];
@@ -67,7 +68,7 @@ final class Indicators {
     static double[] bollinger(Bars b, int n, double k, boolean pctB) {
         double[] c = b.close();
         double[] mid = sma(b, n);
-        double[] sd = b.shared("std close " + n, () -> Kernels.std(c, n, false));
+        double[] sd = b.shared("std close " + n, () -> Kernels.std(c, n, false, b.timeline()));
         double[] out = Kernels.nan(c.length);
         for (int i = 0; i < c.length; i++) {
             double up = mid[i] + k * sd[i];
@@ -82,7 +83,7 @@ final class Indicators {
     }
 
     static double[] atr(Bars b, int n) {
-        return b.shared("atr " + n, () -> mma(trueRange(b), n));
+        return b.shared("atr " + n, () -> mma(trueRange(b), n, b.timeline()));
     }
 
     /** The true range, shared by ATR and ADX (read-only). */
@@ -103,15 +104,15 @@ final class Indicators {
             minusDm[i] = down > up && down > 0 ? down : 0;
         }
         double[] tr = atr(b, n);
-        double[] pdm = mma(plusDm, n);
-        double[] mdm = mma(minusDm, n);
+        double[] pdm = mma(plusDm, n, b.timeline());
+        double[] mdm = mma(minusDm, n, b.timeline());
         double[] dx = new double[len];
         for (int i = 0; i < len; i++) {
             double pdi = tr[i] == 0 ? 0 : pdm[i] / tr[i] * 100;
             double mdi = tr[i] == 0 ? 0 : mdm[i] / tr[i] * 100;
             dx[i] = pdi + mdi == 0 ? 0 : Math.abs(pdi - mdi) / (pdi + mdi) * 100;
         }
-        return mma(dx, n);
+        return mma(dx, n, b.timeline());
     }
 
     /** Stochastic %K, shared by StochK, StochD and StochJ (read-only). */
@@ -130,7 +131,7 @@ final class Indicators {
 
     /** Stochastic %D (the SMA of %K), shared by StochD and StochJ (read-only). */
     static double[] stochD(Bars b, int n, int smooth) {
-        return b.shared("stochD " + n + " " + smooth, () -> Kernels.sma(stochK(b, n), smooth));
+        return b.shared("stochD " + n + " " + smooth, () -> Kernels.sma(stochK(b, n), smooth, b.timeline()));
     }
 
     /** The highest high over {@code n} bars, shared by the stochastics and Williams %R (read-only). */
@@ -159,7 +160,7 @@ final class Indicators {
         for (int i = 0; i < len; i++) {
             tp[i] = (b.high()[i] + b.low()[i] + b.close()[i]) / 3;
         }
-        double[] m = Kernels.sma(tp, n);
+        double[] m = Kernels.sma(tp, n, b.timeline());
         double[] out = Kernels.nan(len);
         for (int i = n - 1; i < len; i++) {
             double md = 0;

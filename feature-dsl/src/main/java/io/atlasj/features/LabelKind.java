@@ -69,7 +69,7 @@ public record LabelKind(String name, List<ParamSpec> params, Target target, int 
                 "sample std of the one-bar log returns of bars t+1..t+n", (b, p) -> {
                     int h = (int) p[0];
                     double[] r = Kernels.logReturns(b.close(), 1);
-                    double[] s = Kernels.std(r, h, true); // s[j] uses r[j-h+1..j]
+                    double[] s = Kernels.std(r, h, true, b.timeline()); // s[j] uses r[j-h+1..j]
                     double[] out = Kernels.nan(r.length);
                     for (int i = 0; i + h < r.length; i++) {
                         out[i] = s[i + h];
@@ -170,6 +170,14 @@ public record LabelKind(String name, List<ParamSpec> params, Target target, int 
 
     public static boolean exists(String name) {
         return KINDS.containsKey(name);
+    }
+
+    /**
+     * As {@link Library#anchoredDepth} for label kinds: a label reaches back before its row only through an anchored
+     * deviation ({@code FutureVolatility}) or a pivot's bars before it (within twice its parameters).
+     */
+    public static int anchoredDepth(String name) {
+        return name.equals("FutureVolatility") ? 1 : 0;
     }
 
     public static LabelKind of(String name) {

@@ -10,6 +10,7 @@ import io.atlasj.features.FeatureKind.SeriesFn;
 import io.atlasj.features.FeatureKind.Shape;
 import io.atlasj.features.eval.Bars;
 import io.atlasj.features.eval.Kernels;
+import io.atlasj.features.eval.Timeline;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +22,9 @@ import java.util.Map;
  * description says so.
  *
  * <p>Recursive indicators (EMA, RSI, ATR, ADX, MACD, EWMA volatility) are seeded at the start of each contiguous
- * segment; their warm-up is long enough (about 20 smoothing lengths) that the seed's weight is below 1e-9, so a
- * value does not depend on where the data started.
+ * segment and again a warm-up before each anchor ({@link Timeline}); the warm-up is long enough (about 20 smoothing
+ * lengths) that the seed's weight is below 1e-9. So a value does not depend on where the data started, bit for bit,
+ * once reading began far enough before it ({@link #anchoredDepth}).
  */
 public final class Library {
     private static final Map<String, FeatureKind> KINDS = new LinkedHashMap<>();
@@ -67,7 +69,7 @@ public final class Library {
                 (b, p) -> Kernels.logReturns(b.close(), (int) p[0]));
         leaf("Volatility", "sample std of one-bar log returns over window bars", Need.CANDLES,
                 List.of(bars("window", 2, 20)), p -> (int) p[0],
-                (b, p) -> Kernels.std(Kernels.logReturns(b.close(), 1), (int) p[0], true));
+                (b, p) -> Kernels.std(Kernels.logReturns(b.close(), 1), (int) p[0], true, b.timeline()));
         leaf("Parkinson", "Parkinson volatility: sqrt(mean(ln(high/low)^2) / (4 ln 2)) over window bars",
                 Need.CANDLES, List.of(bars("window", 1, 20)), p -> (int) p[0] - 1, (b, p) -> {
                     double[] x = new double[b.size()];
@@ -75,7 +77,7 @@ public final class Library {
                         double r = Math.log(b.high()[i] / b.low()[i]);
                         x[i] = r * r / (4 * Math.log(2));
                     }
-                    return sqrt(Kernels.sma(x, (int) p[0]));
+                    return sqrt(Kernels.sma(x, (int) p[0], b.timeline()));
                 });
         leaf("GarmanKlass", "Garman-Klass volatility: sqrt(mean(0.5 ln(h/l)^2 - (2 ln 2 - 1) ln(c/o)^2)) over window bars",
                 Need.CANDLES, List.of(bars("window", 1, 20)), p -> (int) p[0] - 1, (b, p) -> {
@@ -85,7 +87,7 @@ public final class Library {
                         double co = Math.log(b.close()[i] / b.open()[i]);
                         x[i] = 0.5 * hl * hl - (2 * Math.log(2) - 1) * co * co;
                     }
-                    return sqrt(Kernels.sma(x, (int) p[0]));
+                    return sqrt(Kernels.sma(x, (int) p[0], b.timeline()));
                 });
         leaf("EwmaVolatility", "RiskMetrics EWMA volatility: sqrt(v), v = lambda v + (1 - lambda) r^2 of one-bar log returns",
                 Need.CANDLES, List.of(real("lambda", 0.5, 0.999, 0.94)),
@@ -95,7 +97,7 @@ public final class Library {
                     for (int i = 0; i < r.length; i++) {
                         r2[i] = r[i] * r[i];
                     }
-                    return sqrt(Kernels.ema(r2, 1 - p[0]));
+                    return sqrt(Kernels.ema(r2, 1 - p[0], b.timeline()));
                 });
         leaf("Range", "high - low of the bar", Need.CANDLES, List.of(), p -> 0, (b, p) -> {
             double[] out = new double[b.size()];
@@ -126,8 +128,8 @@ public final class Library {
                     for (int i = 0; i < pv.length; i++) {
                         pv[i] = (b.high()[i] + b.low()[i] + b.close()[i]) / 3 * v[i];
                     }
-                    double[] num = Kernels.sum(pv, w);
-                    double[] den = Kernels.sum(v, w);
+                    double[] num = Kernels.sum(pv, w, b.timeline());
+                    double[] den = Kernels.sum(v, w, b.timeline());
                     double[] out = Kernels.nan(pv.length);
                     for (int i = 0; i < out.length; i++) {
                         out[i] = den[i] == 0 ? Double.NaN : num[i] / den[i];
@@ -153,7 +155,7 @@ public final class Library {
                         sv[i] = c[i] > c[i - 1] ? v[i] : c[i] < c[i - 1] ? -v[i] : 0;
                     }
                     sv[0] = Double.NaN;
-                    return Kernels.sum(sv, (int) p[0]);
+                    return Kernels.sum(sv, (int) p[0], b.timeline());
                 });
         leaf("OBVCumulative", "on-balance volume as ta4j and TA-Lib define it: cumulative from 0 at the first bar read "
                 + "(its level depends on where the data starts, and a live runner reads less history than a batch "
@@ -167,7 +169,7 @@ public final class Library {
                     return out;
                 });
         leaf("VolumeZScore", "z-score of the bar's volume against the last window bars (sample std)", Need.CANDLES,
-                List.of(bars("window", 2, 20)), p -> (int) p[0] - 1, (b, p) -> Kernels.zscore(b.volume(), (int) p[0]));
+                List.of(bars("window", 2, 20)), p -> (int) p[0] - 1, (b, p) -> Kernels.zscore(b.volume(), (int) p[0], b.timeline()));
 
         // ---- order book (top of book, from quote bars)
         leaf("Bid", "best bid at the close of the bar", Need.QUOTES, List.of(), p -> 0, (b, p) -> b.bid().clone());
@@ -201,7 +203,7 @@ public final class Library {
         leaf("EMA", "exponential moving average of the close, alpha = 2 / (window + 1)", Need.CANDLES,
                 List.of(bars("window", 1, 20)), p -> 20 * (int) p[0], (b, p) -> Indicators.ema(b, p[0]).clone());
         leaf("RSI", "relative strength index with Wilder smoothing (alpha = 1 / window)", Need.CANDLES,
-                List.of(bars("window", 1, 14)), p -> 21 * (int) p[0], (b, p) -> Indicators.rsi(b.close(), (int) p[0]));
+                List.of(bars("window", 1, 14)), p -> 21 * (int) p[0], (b, p) -> Indicators.rsi(b.close(), (int) p[0], b.timeline()));
         ParamSpec fast = bars("fast", 1, 12);
         ParamSpec slow = bars("slow", 2, 26);
         ParamSpec signal = bars("signal", 1, 9);
@@ -301,7 +303,7 @@ public final class Library {
         transform("diff", "x[t] - x[t-n]", List.of(bars("n", 1, 1)), p -> (int) p[0],
                 (x, t, p) -> Kernels.diff(x[0], (int) p[0]));
         transform("zscore", "rolling z-score over n bars (sample std)", List.of(bars("n", 2, null)), p -> (int) p[0] - 1,
-                (x, t, p) -> Kernels.zscore(x[0], (int) p[0]));
+                (x, t, p) -> Kernels.zscore(x[0], (int) p[0], t));
         transform("clip", "clipped to [lo, hi]", List.of(real("lo", -1e300, 1e300, null), real("hi", -1e300, 1e300, null)),
                 p -> 0, (x, t, p) -> {
                     double[] out = new double[x[0].length];
@@ -326,9 +328,9 @@ public final class Library {
                 });
         function("Correlation", "rolling Pearson correlation of two features over window bars", 2,
                 List.of(bars("window", 3, 60)), p -> (int) p[0] - 1,
-                (x, t, p) -> Kernels.correlation(x[0], x[1], (int) p[0]));
+                (x, t, p) -> Kernels.correlation(x[0], x[1], (int) p[0], t));
         function("Beta", "rolling beta of the first feature on the second (the reference): cov / var over window bars",
-                2, List.of(bars("window", 3, 60)), p -> (int) p[0] - 1, (x, t, p) -> Kernels.beta(x[0], x[1], (int) p[0]));
+                2, List.of(bars("window", 3, 60)), p -> (int) p[0] - 1, (x, t, p) -> Kernels.beta(x[0], x[1], (int) p[0], t));
     }
 
     private static double[] sqrt(double[] x) {
@@ -389,6 +391,25 @@ public final class Library {
     private static void function(String name, String description, int inputs, List<ParamSpec> params,
                                  FeatureKind.Warmup warmup, SeriesFn fn) {
         KINDS.put(name, new FeatureKind(name, Shape.FUNCTION, inputs, params, Need.NONE, description, warmup, null, fn));
+    }
+
+    /** Kinds whose values pass through one anchored recursion or deviation ({@link Timeline}). */
+    private static final java.util.Set<String> ANCHORED_ONCE = java.util.Set.of("Volatility", "EwmaVolatility",
+            "VolumeZScore", "EMA", "RSI", "BollingerPctB", "BollingerWidth", "ATR", "zscore");
+    /** Kinds whose values pass through two, one after the other (an EMA of EMAs, Wilder's smoothing of ATRs). */
+    private static final java.util.Set<String> ANCHORED_TWICE = java.util.Set.of("MACD", "MACDSignal", "MACDHist",
+            "ADX");
+    /** Kinds whose value depends on where reading began, by definition. */
+    private static final java.util.Set<String> UNBOUNDED = java.util.Set.of("OBVCumulative");
+
+    /**
+     * How many anchored kernels a kind's values pass through one after the other (each adds up to
+     * {@link Timeline#ANCHOR_BARS} bars to how far back a value depends on the bars; rolling means recompute every
+     * window and add nothing beyond it), or -1 when its value depends on where reading began. The reach a build reads
+     * before its first row rests on this ({@code Evaluator.reachMillis}); a property test holds every kind to it.
+     */
+    public static int anchoredDepth(String kind) {
+        return UNBOUNDED.contains(kind) ? -1 : ANCHORED_TWICE.contains(kind) ? 2 : ANCHORED_ONCE.contains(kind) ? 1 : 0;
     }
 
     /** The kind called {@code name}; the error names the closest known kind. */

@@ -25,6 +25,11 @@ public record Bars(long[] time, long barMillis, double[] open, double[] high, do
         return time.length;
     }
 
+    /** The bars' open times and length, where the kernels restart ({@link Timeline}). */
+    public Timeline timeline() {
+        return new Timeline(time, barMillis);
+    }
+
     /**
      * An intermediate series of these bars, computed on first use and then shared: one pair of EMAs and one signal line
      * for MACD, its signal and its histogram; one mean and deviation for Bollinger %b and width; one highest high and

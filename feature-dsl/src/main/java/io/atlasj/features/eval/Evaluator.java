@@ -239,6 +239,67 @@ public final class Evaluator {
         return inputs + (long) k.warmup().bars(p) * home;
     }
 
+    /** A reach beyond every bound: the value depends on where reading began (see {@link #reachMillis(Feature)}). */
+    public static final long UNBOUNDED = Long.MAX_VALUE / 8;
+
+    /**
+     * How far before a value the bars it depends on reach, in ms: an evaluation that reads from at least that far
+     * before a bar computes its value bit for bit as one over all the data does ({@link Timeline}), or
+     * {@link #UNBOUNDED} when a kind's value depends on where reading began. Per kind, twice its warm-up (a recursion's
+     * own warm-up is within its kind's, and so is a nested one's) plus two bars, plus one anchor block per anchored
+     * kernel it passes through ({@link io.atlasj.features.Library#anchoredDepth}); a combination adds its own to its
+     * inputs' longest. Measured, not assumed: {@code StartInvariancePropertyTest} holds every kind of the library to
+     * it on real bars.
+     */
+    public static long reachMillis(Feature f) {
+        FeatureKind k = f.definition();
+        double[] p = params(f);
+        int depth = io.atlasj.features.Library.anchoredDepth(k.name());
+        if (depth < 0) {
+            return UNBOUNDED;
+        }
+        long own = reachBars(k.warmup().bars(p), depth);
+        if (f.isLeaf()) {
+            return f.timeframe() == null ? 0 : own * f.timeframe().millis();
+        }
+        long inputs = 0;
+        long home = 0;
+        for (Feature in : f.inputs()) {
+            long r = reachMillis(in);
+            if (r >= UNBOUNDED) {
+                return UNBOUNDED;
+            }
+            inputs = Math.max(inputs, r + homeMillis(in)); // a value is placed by the close of its bar
+            if (home == 0) {
+                home = homeMillis(in);
+            }
+        }
+        return inputs + own * home;
+    }
+
+    /**
+     * As {@link #reachMillis(Feature)} for a resolved label: how far before its row a label's value depends on the
+     * bars (it reads forward by its horizon besides).
+     */
+    public static long reachMillis(Label l) {
+        if (l.feature() != null) {
+            long r = reachMillis(l.feature());
+            return r >= UNBOUNDED ? UNBOUNDED : r + homeMillis(l.feature());
+        }
+        int most = 0;
+        for (double v : l.params()) {
+            if (v == Math.rint(v) && v < 1_000_000) {
+                most = Math.max(most, (int) v);
+            }
+        }
+        long bar = l.timeframe() == null ? 0 : l.timeframe().millis();
+        return (reachBars(most, LabelKind.anchoredDepth(l.kind())) + 1) * bar;
+    }
+
+    private static long reachBars(int warmup, int depth) {
+        return 2L * warmup + 2 + (long) depth * Timeline.ANCHOR_BARS;
+    }
+
     /** Bar length of a feature's home timeline (its first non-constant leaf's timeframe). */
     public static long homeMillis(Feature f) {
         if (f.isLeaf()) {
@@ -347,7 +408,8 @@ public final class Evaluator {
             for (int i = 0; i < x.length; i++) {
                 x[i] = Arrays.copyOfRange(inputs[i], seg[0], seg[1]);
             }
-            double[] v = k.series().compute(x, Arrays.copyOfRange(home.time(), seg[0], seg[1]), p);
+            double[] v = k.series().compute(x, new Timeline(Arrays.copyOfRange(home.time(), seg[0], seg[1]),
+                    home.barMillis()), p);
             mask(v, warm);
             System.arraycopy(v, 0, out, seg[0], v.length);
         }

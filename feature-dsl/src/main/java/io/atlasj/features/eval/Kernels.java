@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * Streaming numeric kernels over one contiguous segment of bars. Each is one O(n) pass; {@code NaN} in the input
- * makes every output whose window contains it {@code NaN}. Output index {@code i} uses inputs up to {@code i} only.
+ * makes every output whose window contains it {@code NaN}. Output index {@code i} uses inputs up to {@code i} only,
+ * and those that carry arithmetic along the series restart at the {@link Timeline}'s anchors, so that it uses a bounded
+ * stretch of them.
  */
 public final class Kernels {
     private Kernels() {
@@ -17,16 +19,19 @@ public final class Kernels {
     }
 
     /**
-     * Rolling mean over {@code w} values. The running sum is recomputed exactly every {@code w} steps, and a window
-     * of {@code w} equal values gives that value exactly, so that flat or all-zero windows are detected exactly by
-     * the kernels built on this one (a zero volume sum, a zero variance). Non-finite inputs count as missing.
+     * Rolling mean over {@code w} values. The running sum is recomputed exactly at the first full window of each block
+     * of {@code w} bars counted from the epoch ({@link Timeline#block(int, int)}), never counted from the first bar
+     * read, so a value depends on the last {@code 2 w - 1} values only; and a window of {@code w} equal values gives that value exactly, so that flat or
+     * all-zero windows are detected exactly by the kernels built on this one (a zero volume sum, a zero variance).
+     * Non-finite inputs count as missing.
      */
-    public static double[] sma(double[] x, int w) {
-        int n = x.length;
+    public static double[] sma(double[] x, int w, Timeline t) {
+        int n = check(x, t);
         double[] out = nan(n);
         double sum = 0;
         int bad = 0;
         int equalRun = 0;
+        long exactBlock = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             double v = x[i];
             if (!Double.isFinite(v)) {
@@ -45,11 +50,13 @@ public final class Kernels {
                 }
             }
             if (i >= w - 1 && bad == 0) {
-                if ((i + 1) % w == 0) {
+                long block = t.block(i, w);
+                if (block != exactBlock) {
                     sum = 0;
                     for (int k = i - w + 1; k <= i; k++) {
                         sum += x[k];
                     }
+                    exactBlock = block;
                 }
                 out[i] = equalRun >= w ? v : sum / w;
             }
@@ -58,8 +65,8 @@ public final class Kernels {
     }
 
     /** Rolling sum over {@code w} values. */
-    public static double[] sum(double[] x, int w) {
-        double[] m = sma(x, w);
+    public static double[] sum(double[] x, int w, Timeline t) {
+        double[] m = sma(x, w, t);
         for (int i = 0; i < m.length; i++) {
             m[i] *= w;
         }
@@ -68,11 +75,12 @@ public final class Kernels {
 
     /**
      * Rolling standard deviation over {@code w} values; {@code sample} divides by {@code w - 1}, otherwise by
-     * {@code w}. One pass with a rolling Welford update (mean and sum of squared deviations), recomputed exactly
-     * every 4,096 steps and after every NaN so that rounding cannot drift.
+     * {@code w}. One pass with a rolling Welford update (mean and sum of squared deviations), recomputed exactly at
+     * the first full window of each anchor block ({@link Timeline}) and after every NaN, so that rounding cannot drift
+     * and a value does not depend on where reading began.
      */
-    public static double[] std(double[] x, int w, boolean sample) {
-        int n = x.length;
+    public static double[] std(double[] x, int w, boolean sample, Timeline t) {
+        int n = check(x, t);
         double[] out = nan(n);
         if (w < 1 || n < w) {
             return out;
@@ -82,7 +90,7 @@ public final class Kernels {
         boolean valid = false;
         double mean = 0;
         double m2 = 0;
-        int sinceExact = 0;
+        long exactBlock = Long.MIN_VALUE;
         int equalRun = 0;
         for (int i = 0; i < n; i++) {
             if (!Double.isFinite(x[i])) {
@@ -95,7 +103,8 @@ public final class Kernels {
             if (i - w + 1 <= lastNan || i < w - 1) {
                 continue;
             }
-            if (!valid || sinceExact >= 4096) {
+            long block = t.block(i);
+            if (!valid || block != exactBlock) {
                 mean = 0;
                 for (int k = i - w + 1; k <= i; k++) {
                     mean += x[k];
@@ -107,35 +116,69 @@ public final class Kernels {
                     m2 += d * d;
                 }
                 valid = true;
-                sinceExact = 0;
+                exactBlock = block;
             } else {
                 double in = x[i];
                 double old = x[i - w];
                 double newMean = mean + (in - old) / w;
                 m2 += (in - old) * (in - newMean + old - mean);
                 mean = newMean;
-                sinceExact++;
             }
             out[i] = equalRun >= w ? 0 : Math.sqrt(Math.max(0, m2) / div);
         }
         return out;
     }
 
-    /** Exponential moving average with smoothing {@code alpha}, seeded with the first value (ta4j's convention). */
-    public static double[] ema(double[] x, double alpha) {
-        int n = x.length;
+    /**
+     * Exponential moving average with smoothing {@code alpha}, seeded with the first value (ta4j's convention). The
+     * values of each anchor block ({@link Timeline}) come from a recursion started {@link #emaWarmup} bars before the
+     * block (or at the segment's first bar, or after a NaN, when later), where the seed's weight has fallen below
+     * 1e-12: the same values as one recursion over the whole segment to about that precision (a difference of two
+     * EMAs, MACD's line, keeps it), and the same bits whatever bar reading began at, as long as it began that far
+     * before the block.
+     */
+    public static double[] ema(double[] x, double alpha, Timeline t) {
+        int n = check(x, t);
         double[] out = nan(n);
-        double prev = Double.NaN;
-        for (int i = 0; i < n; i++) {
-            double v = x[i];
-            if (Double.isNaN(v)) {
-                prev = Double.NaN;
-                continue;
+        int warm = emaWarmup(alpha);
+        int a = 0;
+        while (a < n) {
+            long block = t.block(a);
+            int b = a + 1;
+            while (b < n && t.block(b) == block) {
+                b++;
             }
-            prev = Double.isNaN(prev) ? v : prev + alpha * (v - prev);
-            out[i] = prev;
+            double prev = Double.NaN;
+            for (int i = Math.max(0, a - warm); i < b; i++) {
+                double v = x[i];
+                if (Double.isNaN(v)) {
+                    prev = Double.NaN;
+                    continue;
+                }
+                prev = Double.isNaN(prev) ? v : prev + alpha * (v - prev);
+                if (i >= a) {
+                    out[i] = prev;
+                }
+            }
+            a = b;
         }
         return out;
+    }
+
+    /**
+     * Bars after which an EMA's seed weighs under 1e-12: {@code ln(1e-12) / ln(1 - alpha)}, rounded up (about 13.8
+     * windows of an EMA, 27.6 of Wilder's smoothing: within twice every recursive kind's warm-up, which its reach
+     * counts).
+     */
+    public static int emaWarmup(double alpha) {
+        return alpha >= 1 ? 0 : (int) Math.ceil(Math.log(1e-12) / Math.log1p(-alpha));
+    }
+
+    private static int check(double[] x, Timeline t) {
+        if (x.length != t.size()) {
+            throw new IllegalArgumentException(x.length + " values on a timeline of " + t.size() + " bars");
+        }
+        return x.length;
     }
 
     /** Rolling maximum over {@code w} values (monotone deque). */
@@ -192,9 +235,9 @@ public final class Kernels {
     }
 
     /** Rolling z-score over {@code w} values with the sample standard deviation; 0 where the std is 0. */
-    public static double[] zscore(double[] x, int w) {
-        double[] m = sma(x, w);
-        double[] s = std(x, w, true);
+    public static double[] zscore(double[] x, int w, Timeline t) {
+        double[] m = sma(x, w, t);
+        double[] s = std(x, w, true, t);
         double[] out = nan(x.length);
         for (int i = 0; i < x.length; i++) {
             if (!Double.isNaN(m[i]) && !Double.isNaN(s[i])) {
@@ -227,20 +270,20 @@ public final class Kernels {
     }
 
     /** Rolling Pearson correlation of {@code a} and {@code b} over {@code w} values. */
-    public static double[] correlation(double[] a, double[] b, int w) {
-        return comoment(a, b, w, true);
+    public static double[] correlation(double[] a, double[] b, int w, Timeline t) {
+        return comoment(a, b, w, true, t);
     }
 
     /** Rolling beta of {@code a} on {@code b}: {@code cov(a, b) / var(b)} over {@code w} values. */
-    public static double[] beta(double[] a, double[] b, int w) {
-        return comoment(a, b, w, false);
+    public static double[] beta(double[] a, double[] b, int w, Timeline t) {
+        return comoment(a, b, w, false, t);
     }
 
-    private static double[] comoment(double[] a, double[] b, int w, boolean corr) {
+    private static double[] comoment(double[] a, double[] b, int w, boolean corr, Timeline t) {
         int n = a.length;
         double[] out = nan(n);
-        double[] ma = sma(a, w);
-        double[] mb = sma(b, w);
+        double[] ma = sma(a, w, t);
+        double[] mb = sma(b, w, t);
         for (int i = w - 1; i < n; i++) {
             if (Double.isNaN(ma[i]) || Double.isNaN(mb[i])) {
                 continue;

@@ -275,7 +275,35 @@ public final class FeatureSetBuilder {
         from = clampFrom(from);
         to = clampTo(to);
         Resolved r = resolve(set);
-        return build(set, r, from, to, from - warmupMillis(r) - Timeframe.D1.millis(), true);
+        long reach = reachMillis(r);
+        return build(set, r, from, to, reach >= Evaluator.UNBOUNDED ? clampFrom(Long.MIN_VALUE)
+                : Math.max(clampFrom(Long.MIN_VALUE), from - reach - Timeframe.D1.millis()), true);
+    }
+
+    /**
+     * How far before its first row a build of {@code r} reads, so that every row is bit for bit the row of a build
+     * over all the data ({@link Evaluator#reachMillis(Feature)} of each feature and label, with a bar of its home
+     * timeline), or {@link Evaluator#UNBOUNDED}: for a kind whose value depends on where reading began
+     * ({@code OBVCumulative}), under {@code gaps: bridge} (whose windows run across gaps of any length) and under
+     * {@code gaps: fill-flat} without a {@code fillLimit} (a gap that begins before the read is filled from the bar
+     * before it); with a limit, that much more is read.
+     */
+    public static long reachMillis(Resolved r) {
+        GapPolicy gaps = r.set().gaps();
+        if (gaps == GapPolicy.BRIDGE || gaps == GapPolicy.FILL_FLAT && r.set().fillLimit() == null) {
+            return Evaluator.UNBOUNDED;
+        }
+        long reach = 0;
+        for (Feature f : r.features()) {
+            reach = Math.max(reach, Evaluator.reachMillis(f) + Evaluator.homeMillis(f));
+        }
+        for (Label l : r.labels()) {
+            reach = Math.max(reach, Evaluator.reachMillis(l));
+        }
+        if (reach >= Evaluator.UNBOUNDED) {
+            return Evaluator.UNBOUNDED;
+        }
+        return gaps == GapPolicy.FILL_FLAT ? reach + r.set().fillLimit().toMillis() : reach;
     }
 
     /**
@@ -299,9 +327,10 @@ public final class FeatureSetBuilder {
      * The feature rows of {@code set} (no labels: they lie in the future) with {@code from <= open time < to}, each
      * evaluated by exactly the code of {@link #build(FeatureLabelSet, long, long)}, reading bars from
      * {@code from - leadMillis} on: what a live runner computes at the newest bar. With {@code leadMillis} at least
-     * {@link #warmupMillis(Resolved)} every value is defined as in a batch build; windows and recursions that start
-     * later than a batch build's (at the lead rather than at the start of the data) agree with it once they have run for
-     * their warm-up. Rows where a feature has no value are left out.
+     * {@link #reachMillis(Resolved)} every row is a batch build's bit for bit; with at least
+     * {@link #warmupMillis(Resolved)} (a set of unbounded reach) every value is defined as in a batch build, and
+     * windows and recursions that start later than a batch build's agree with it once they have run for their warm-up.
+     * Rows where a feature has no value are left out.
      */
     public FeatureMatrix features(FeatureLabelSet set, long from, long to, long leadMillis) {
         Resolved r = resolve(set);

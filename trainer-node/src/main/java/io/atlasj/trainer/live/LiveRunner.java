@@ -90,11 +90,15 @@ public final class LiveRunner {
     }
 
     /**
-     * The history a runner reads before each bar: the featureset's warm-up plus a day, what a batch build reads before
-     * its first row.
+     * The history a runner reads before each bar: the featureset's reach ({@link FeatureSetBuilder#reachMillis}), from
+     * which every row is the batch build's bit for bit. A set of unbounded reach (a feature that depends on where
+     * reading began, {@code gaps: bridge}, or fill-flat without a limit) reads its warm-up plus a day, and its
+     * recursions agree with the batch build to rounding.
      */
     static long lead(FeatureSetBuilder.Resolved r) {
-        return FeatureSetBuilder.warmupMillis(r) + Timeframe.D1.millis();
+        long reach = FeatureSetBuilder.reachMillis(r);
+        return reach < io.atlasj.features.eval.Evaluator.UNBOUNDED ? reach
+                : FeatureSetBuilder.warmupMillis(r) + Timeframe.D1.millis();
     }
 
     private LiveRunner() {
