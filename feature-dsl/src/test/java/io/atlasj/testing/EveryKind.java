@@ -15,11 +15,27 @@ public final class EveryKind {
 
     /** One instance of every kind of the library, with parameters small enough for one day of minutes. */
     public static List<Feature> features() {
+        List<Feature> out = kinds(k -> !k.name().equals("Const"), Feature::eth);
+        // across timeframes and markets, and constants
+        out.add(RSI(14).fiveMin());
+        out.add(Close().oneHour().zscore(3));
+        out.add(Close().div(Close().eth()).minus(1));
+        out.add(InterExchangeSpread(Close().fifteenMin(), Close().eth().fifteenMin()));
+        out.add(Const(2).times(Spread()));
+        return out;
+    }
+
+    /**
+     * One instance of each kind: the leaves {@code leaves} accepts, and every transform, operator and function (the
+     * functions over a return of the base market and of {@code other}'s).
+     */
+    public static List<Feature> kinds(java.util.function.Predicate<FeatureKind> leaves,
+                                      java.util.function.UnaryOperator<Feature> other) {
         List<Feature> out = new ArrayList<>();
         for (FeatureKind k : Library.all()) {
             switch (k.shape()) {
                 case LEAF -> {
-                    if (!k.name().equals("Const")) {
+                    if (leaves.test(k)) {
                         out.add(Feature.of(k.name()));
                     }
                 }
@@ -33,15 +49,9 @@ public final class EveryKind {
                 }
                 case OPERATOR -> out.add(new Feature(k.name(), List.of(), null, null, List.of(Close(), SMA(20))));
                 case FUNCTION -> out.add(new Feature(k.name(), k.withDefaults(), null, null,
-                        List.of(LogReturns(), LogReturns().eth())));
+                        List.of(LogReturns(), other.apply(LogReturns()))));
             }
         }
-        // across timeframes and markets, and constants
-        out.add(RSI(14).fiveMin());
-        out.add(Close().oneHour().zscore(3));
-        out.add(Close().div(Close().eth()).minus(1));
-        out.add(InterExchangeSpread(Close().fifteenMin(), Close().eth().fifteenMin()));
-        out.add(Const(2).times(Spread()));
         return out;
     }
 }

@@ -94,16 +94,23 @@ class StartInvariancePropertyTest {
         assertThat(kinds).contains("EMA", "RSI", "MACDHist", "ADX", "zscore");
     }
 
-    @Test
-    void quoteKindsOnTheLeanDay() {
-        MemorySource data;
-        long[] times;
-        Market btc = new Market("coinbase", "btcusd");
+    static final Market COINBASE_BTC = new Market("coinbase", "btcusd");
+
+    /** The LEAN Coinbase day in memory, and its BTC minutes' open times. */
+    private MemorySource leanDay(List<long[]> times) {
         try (MarketDataStore store = MarketDataStore.open(dir)) {
             TestData.importLeanCoinbaseDay(store, true);
-            data = MemorySource.copyOf(store);
-            times = store.candles(btc, Timeframe.M1).openTimes();
+            times.add(store.candles(COINBASE_BTC, Timeframe.M1).openTimes());
+            return MemorySource.copyOf(store);
         }
+    }
+
+    @Test
+    void quoteKindsOnTheLeanDay() {
+        List<long[]> t = new ArrayList<>();
+        MemorySource data = leanDay(t);
+        long[] times = t.get(0);
+        Market btc = COINBASE_BTC;
         MarketResolver resolver = new MarketResolver(btc, Timeframe.M1, "coinbase", "usd", data.markets());
         List<Feature> features = EveryKind.features().stream().map(resolver::resolve)
                 .filter(f -> Evaluator.reachMillis(f) < Evaluator.UNBOUNDED).toList();
@@ -115,14 +122,10 @@ class StartInvariancePropertyTest {
     /** The check can fail: reading less than an EMA's reach before a bar changes its bits, and so does OBVCumulative. */
     @Test
     void readingLessThanTheReachChangesValues() {
-        MemorySource data;
-        long[] times;
-        Market btc = new Market("coinbase", "btcusd");
-        try (MarketDataStore store = MarketDataStore.open(dir)) {
-            TestData.importLeanCoinbaseDay(store, false);
-            data = MemorySource.copyOf(store);
-            times = store.candles(btc, Timeframe.M1).openTimes();
-        }
+        List<long[]> t = new ArrayList<>();
+        MemorySource data = leanDay(t);
+        long[] times = t.get(0);
+        Market btc = COINBASE_BTC;
         MarketResolver resolver = new MarketResolver(btc, Timeframe.M1, "coinbase", "usd", data.markets());
         long to = times[times.length - 1] + 60_000;
         long cut = times[1000];
@@ -143,25 +146,8 @@ class StartInvariancePropertyTest {
 
     /** Every kind that reads candles, over the base market and a second one ({@code fil}), across timeframes. */
     static List<Feature> candleKinds() {
-        List<Feature> out = new ArrayList<>();
-        for (FeatureKind k : Library.all()) {
-            switch (k.shape()) {
-                case LEAF -> {
-                    if (k.need() == FeatureKind.Need.CANDLES && !k.name().equals("OBVCumulative")) {
-                        out.add(Feature.of(k.name()));
-                    }
-                }
-                case TRANSFORM -> out.add(switch (k.name()) {
-                    case "lag" -> RSI(14).lag(3);
-                    case "diff" -> Close().diff(5);
-                    case "zscore" -> Volume().zscore(30);
-                    default -> LogReturns().clip(-0.001, 0.001);
-                });
-                case OPERATOR -> out.add(new Feature(k.name(), List.of(), null, null, List.of(Close(), SMA(20))));
-                case FUNCTION -> out.add(new Feature(k.name(), k.withDefaults(), null, null,
-                        List.of(LogReturns(), LogReturns().fil())));
-            }
-        }
+        List<Feature> out = EveryKind.kinds(k -> k.need() == FeatureKind.Need.CANDLES
+                && !k.name().equals("OBVCumulative"), Feature::fil);
         out.add(RSI(14).fiveMin());
         out.add(MACDSignal().fifteenMin().zscore(20));
         out.add(Close().oneHour().zscore(3));
