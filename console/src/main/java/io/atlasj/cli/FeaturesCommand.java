@@ -91,6 +91,7 @@ final class FeaturesCommand {
                 out.println("feature:   " + f.id());
                 out.println("describes: " + describe(f));
                 out.println("warm-up:   " + warmup(f));
+                out.println("reach:     " + reach(f));
                 out.println("reads:     " + String.join("; ", needs(f, new ArrayList<>())));
             } else {
                 Label l = (Label) v;
@@ -118,6 +119,22 @@ final class FeaturesCommand {
             return ms > 0 ? Formats.duration(ms) + " of data before its first value"
                     : "its inputs' warm-up plus " + f.definition().warmup().bars(
                             f.params().stream().mapToDouble(Double::doubleValue).toArray()) + " bar(s)";
+        }
+
+        /** How far back its values depend on the bars: any build or live runner reading that far computes them alike. */
+        private static String reach(Feature f) {
+            String same = " (from that far back, any build, Spark partition or live runner computes its values bit for "
+                    + "bit alike)";
+            if (f.isLeaf()) {
+                long bars = Evaluator.reachBars(f.definition(), f.params().stream().mapToDouble(Double::doubleValue)
+                        .toArray());
+                return bars >= Evaluator.UNBOUNDED ? "unbounded: its value depends on where reading began"
+                        : bars + " bar(s) of " + (f.timeframe() == null ? "the base timeframe" : f.timeframe().label())
+                        + same;
+            }
+            long ms = Evaluator.reachMillis(f);
+            return ms >= Evaluator.UNBOUNDED ? "unbounded: its value depends on where reading began"
+                    : ms > 0 ? Formats.duration(ms) + same : "its inputs' reach and its own bars on the base timeframe";
         }
 
         private static List<String> needs(Feature f, List<String> out) {

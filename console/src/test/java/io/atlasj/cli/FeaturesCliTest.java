@@ -31,7 +31,9 @@ class FeaturesCliTest {
         String out = run(0, "features", "show", "LogReturns().eth().oneMin().lookforward(1)")[0];
         assertThat(out).contains("label:     LogReturns(1).asset(\"eth\").timeframe(\"1m\").lookforward(1)");
         String f = run(0, "features", "show", "RSI(14).fiveMin()")[0];
-        assertThat(f).contains("warm-up:   294 bar(s) of 5m").contains("reads:     candles of the base market at 5m");
+        assertThat(f).contains("warm-up:   294 bar(s) of 5m").contains("reads:     candles of the base market at 5m")
+                .contains("reach:     1614 bar(s) of 5m"); // twice the warm-up, two bars and one anchor block
+        assertThat(run(0, "features", "show", "OBVCumulative()")[0]).contains("reach:     unbounded");
         String err = run(1, "features", "show", "RSI(14).zscor(3)")[1];
         assertThat(err).contains("at character 9: unknown step 'zscor'; did you mean 'zscore'?");
     }

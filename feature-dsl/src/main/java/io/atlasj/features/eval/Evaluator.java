@@ -254,11 +254,10 @@ public final class Evaluator {
     public static long reachMillis(Feature f) {
         FeatureKind k = f.definition();
         double[] p = params(f);
-        int depth = io.atlasj.features.Library.anchoredDepth(k.name());
-        if (depth < 0) {
+        long own = reachBars(k, p);
+        if (own >= UNBOUNDED) {
             return UNBOUNDED;
         }
-        long own = reachBars(k.warmup().bars(p), depth);
         if (f.isLeaf()) {
             return f.timeframe() == null ? 0 : own * f.timeframe().millis();
         }
@@ -298,6 +297,12 @@ public final class Evaluator {
 
     private static long reachBars(int warmup, int depth) {
         return 2L * warmup + 2 + (long) depth * Timeline.ANCHOR_BARS;
+    }
+
+    /** A kind's own reach in bars of its timeline with parameters {@code p}, or {@link #UNBOUNDED}. */
+    public static long reachBars(FeatureKind k, double[] p) {
+        int depth = io.atlasj.features.Library.anchoredDepth(k.name());
+        return depth < 0 ? UNBOUNDED : reachBars(k.warmup().bars(p), depth);
     }
 
     /** Bar length of a feature's home timeline (its first non-constant leaf's timeframe). */

@@ -341,6 +341,100 @@ public final class FeatureSetBuilder {
         return build(set, r, from, to, from - leadMillis, false);
     }
 
+    /**
+     * One time partition of a build ({@link io.atlasj.features.spark.SparkEngine}): as
+     * {@link #build(FeatureLabelSet, long, long)} over {@code [from, to)}, reading its reach before {@code from}, and an
+     * empty matrix when the base has no bar in the partition (a stretch the data skips). The partitions of a range,
+     * joined in order ({@link #joined}), are the build of the whole range bit for bit, when the set's reach is bounded.
+     */
+    public FeatureMatrix buildPartition(FeatureLabelSet set, long from, long to) {
+        from = clampFrom(from);
+        to = clampTo(to);
+        Resolved r = resolve(set);
+        long reach = reachMillis(r);
+        long dataFrom = reach >= Evaluator.UNBOUNDED ? clampFrom(Long.MIN_VALUE)
+                : Math.max(clampFrom(Long.MIN_VALUE), from - reach - Timeframe.D1.millis());
+        if (SeriesSource.withPrices(source, set.prices()).candles(set.baseMarket(), set.baseTimeframe(), from, to)
+                .isEmpty()) {
+            List<Long> none = new ArrayList<>();
+            r.features().forEach(f -> none.add(0L));
+            r.labels().forEach(l -> none.add(0L));
+            double[][] noFeatures = new double[r.features().size()][0];
+            double[][] noLabels = new double[r.labels().size()][0];
+            return new FeatureMatrix(set.name(), new long[0], r.features().stream().map(Feature::id).toList(),
+                    noFeatures, r.labels().stream().map(Label::id).toList(), noLabels,
+                    new FeatureMatrix.BuildReport(0, 0, 0, none, dataFrom, from, to, 0), dataFingerprint(r));
+        }
+        return build(set, r, from, to, dataFrom, true);
+    }
+
+    /**
+     * The partitions of one build ({@link #buildPartition}, in time order, each range beginning where the one before
+     * ended) as one matrix: rows and columns one after the other, the report's counts summed, its range from the first
+     * to the last, and its hint made again for the whole (from the base bars, read once more only when a hint is due).
+     */
+    public FeatureMatrix joined(FeatureLabelSet set, List<FeatureMatrix> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("no partitions to join");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        FeatureMatrix first = parts.get(0);
+        int rows = 0;
+        long baseBars = 0;
+        long droppedFeatures = 0;
+        long droppedLabels = 0;
+        long millis = 0;
+        long filledBars = 0;
+        long filledRows = 0;
+        long[] missing = new long[first.report().missing().size()];
+        long end = first.report().from();
+        for (FeatureMatrix m : parts) {
+            FeatureMatrix.BuildReport rep = m.report();
+            if (rep.from() != end || !m.featureIds().equals(first.featureIds())
+                    || !m.labelIds().equals(first.labelIds())) {
+                throw new IllegalArgumentException("partitions of " + set.name() + " that do not follow each other");
+            }
+            end = rep.to();
+            rows += m.rows();
+            baseBars += rep.baseBars();
+            droppedFeatures += rep.droppedFeatures();
+            droppedLabels += rep.droppedLabels();
+            millis += rep.millis();
+            filledBars += rep.filledBars();
+            filledRows += rep.filledRows();
+            for (int c = 0; c < missing.length; c++) {
+                missing[c] += rep.missing().get(c);
+            }
+        }
+        long[] time = new long[rows];
+        double[][] features = new double[first.features().length][rows];
+        double[][] labels = new double[first.labels().length][rows];
+        int at = 0;
+        for (FeatureMatrix m : parts) {
+            System.arraycopy(m.time(), 0, time, at, m.rows());
+            for (int c = 0; c < features.length; c++) {
+                System.arraycopy(m.features()[c], 0, features[c], at, m.rows());
+            }
+            for (int c = 0; c < labels.length; c++) {
+                System.arraycopy(m.labels()[c], 0, labels[c], at, m.rows());
+            }
+            at += m.rows();
+        }
+        FeatureMatrix.BuildReport report = new FeatureMatrix.BuildReport(baseBars, droppedFeatures, droppedLabels,
+                java.util.Arrays.stream(missing).boxed().toList(), first.report().dataFrom(), first.report().from(),
+                end, millis, null, filledBars, filledRows);
+        if (rows * 2L < baseBars) {
+            Resolved r = resolve(set);
+            long[] realTime = realBars(SeriesSource.withPrices(source, set.prices()).candles(set.baseMarket(),
+                    set.baseTimeframe(), report.from(), report.to()));
+            report = report.withHint(sparse(set, realTime, report, rows, warmupMillis(r), first.featureIds()));
+        }
+        return new FeatureMatrix(set.name(), time, first.featureIds(), features, first.labelIds(), labels, report,
+                first.dataFingerprint());
+    }
+
     private FeatureMatrix build(FeatureLabelSet set, Resolved r, long from, long to, long dataFrom, boolean withLabels) {
         long t0 = System.nanoTime();
         List<String> fingerprint = withLabels ? dataFingerprint(r) : List.of(); // before reading: an import meanwhile

@@ -7,6 +7,7 @@ import io.atlasj.features.set.FeatureSetBuilder;
 import io.atlasj.features.set.FeatureSetYaml;
 import io.atlasj.marketdata.lake.Lake;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -18,10 +19,12 @@ import org.apache.spark.sql.SparkSession;
  * featureset cache ({@link FeatureSetBuilder#buildAll(List, long, long,
  * io.atlasj.features.set.FeaturesetCache, FeatureSetBuilder.Engine)}).
  *
- * <p>A task reads its series from their first bar, as a local build does, so recursive features (EMAs, cumulative
- * sums) start where the local engine's start and the two engines agree bit for bit. The unit of parallelism is
- * therefore a featureset on one market; splitting one market's history into time partitions would need every kernel's
- * value to depend on a bounded window (not done).
+ * <p>A featureset's range is split into time partitions of about {@link #PARTITION_BARS} base bars (never fewer than
+ * its reach, {@link FeatureSetBuilder#reachMillis}), one task each: a task reads its partition and the reach before
+ * it, and since every kernel's value depends on that reach only ({@link io.atlasj.features.eval.Timeline}), the
+ * partitions joined in order ({@link FeatureSetBuilder#joined}) are the local engine's build bit for bit. A set whose
+ * reach is unbounded (a feature that depends on where reading began, {@code gaps: bridge}, fill-flat without a limit)
+ * is one task over its whole range, reading from the first bar as a local build does.
  *
  * <p>The master is {@code local[N]} or {@code local[*]} (Spark inside this JVM, no install) or
  * {@code spark://HOST:PORT}, a standalone cluster whose executors have Atlas's classes (the driver's class path is
@@ -32,16 +35,29 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
     /** Spark inside this JVM on every core. */
     public static final String DEFAULT_MASTER = "local[*]";
 
+    /**
+     * Base bars a task builds, about: a year of minutes. Enough that the reach a task reads before its partition (a few
+     * thousand bars for most sets) is a small share of its work, few enough that one market of years of minutes or of
+     * seconds spreads over the cluster.
+     */
+    public static final long PARTITION_BARS = 500_000;
+
     private final String master;
     private final Lake lake;
     private final boolean owned;
+    private final long partitionBars;
     private SparkSession spark;
+    private List<String> lastPlan = List.of();
 
-    private SparkEngine(String master, SparkSession spark, Lake lake, boolean owned) {
+    private SparkEngine(String master, SparkSession spark, Lake lake, boolean owned, long partitionBars) {
+        if (partitionBars < 1) {
+            throw new IllegalArgumentException("a partition needs at least one bar, got " + partitionBars);
+        }
         this.master = master;
         this.spark = spark;
         this.lake = lake;
         this.owned = owned;
+        this.partitionBars = partitionBars;
     }
 
     /**
@@ -50,12 +66,22 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
      * need) and stopped by {@link #close()}.
      */
     public static SparkEngine start(String master, Lake lake) {
-        return new SparkEngine(master, null, lake, true);
+        return new SparkEngine(master, null, lake, true, PARTITION_BARS);
     }
 
     /** Builds over the lake with a session the caller owns (and stops). */
     public static SparkEngine on(SparkSession spark, Lake lake) {
-        return new SparkEngine(spark.sparkContext().master(), spark, lake, false);
+        return new SparkEngine(spark.sparkContext().master(), spark, lake, false, PARTITION_BARS);
+    }
+
+    /** The same engine with time partitions of about {@code bars} base bars (tests, and sets of unusual sizes). */
+    public SparkEngine withPartitionBars(long bars) {
+        return new SparkEngine(master, spark, lake, owned, bars);
+    }
+
+    /** The tasks of the last build, one line each: the set, and the range of its partition. */
+    public List<String> lastPlan() {
+        return lastPlan;
     }
 
     private SparkSession session() {
@@ -98,10 +124,31 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                 }
             }
         }
-        List<Task> tasks = sets.stream().map(s -> new Task(FeatureSetYaml.write(s), lake.location(), from, to)).toList();
+        List<Task> tasks = new ArrayList<>();
+        List<String> plan = new ArrayList<>();
+        for (int i = 0; i < sets.size(); i++) {
+            FeatureLabelSet set = sets.get(i);
+            String yaml = FeatureSetYaml.write(set);
+            for (long[] p : partitions(set, builder.resolve(set), from, to)) {
+                tasks.add(new Task(yaml, lake.location(), p[0], p[1], i));
+                plan.add(set.name() + " " + set.baseMarket() + " " + range(p[0]) + " .. " + range(p[1]));
+            }
+        }
+        lastPlan = List.copyOf(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session().sparkContext());
         try {
-            return jsc.parallelize(tasks, Math.max(1, tasks.size())).map(Task::run).collect();
+            List<FeatureMatrix> parts = jsc.parallelize(tasks, Math.max(1, tasks.size())).map(Task::run).collect();
+            List<FeatureMatrix> out = new ArrayList<>();
+            for (int i = 0; i < sets.size(); i++) {
+                List<FeatureMatrix> mine = new ArrayList<>();
+                for (int t = 0; t < tasks.size(); t++) {
+                    if (tasks.get(t).set() == i) {
+                        mine.add(parts.get(t));
+                    }
+                }
+                out.add(builder.joined(sets.get(i), mine));
+            }
+            return out;
         } catch (RuntimeException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof IllegalArgumentException || c instanceof Lake.LakeException) {
@@ -141,12 +188,57 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             "-Djdk.reflect.useDirectMethodHandle=false",
             "-Dio.netty.tryReflectionSetAccessible=true");
 
-    /** One featureset on one market, as the executor receives it: the set's YAML (an equal set is read back). */
-    record Task(String yaml, String lake, long from, long to) implements Serializable {
+    /**
+     * The time partitions of a build of {@code set} over {@code [from, to)}: about {@link #partitionBars} base bars
+     * each (at least the set's reach), the first beginning at {@code from} and the last ending at {@code to}; the
+     * whole range when the reach is unbounded or the range holds one partition. The base market's extent comes from
+     * the lake's catalogue (its series of every timeframe), so planning reads no bars.
+     */
+    List<long[]> partitions(FeatureLabelSet set, FeatureSetBuilder.Resolved r, long from, long to) {
+        long reach = FeatureSetBuilder.reachMillis(r);
+        long bar = set.baseTimeframe().millis();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        Lake.Kind kind = set.prices() == io.atlasj.features.eval.PriceBasis.MID ? Lake.Kind.QUOTE_BARS
+                : Lake.Kind.CANDLES;
+        for (Lake.Series s : lake.series()) {
+            // the base market's bars at the base timeframe or finer (coarser bars end later than the data does)
+            if (s.key().kind() == kind && s.key().market().equals(set.baseMarket()) && s.rows() > 0
+                    && s.key().timeframe().millis() <= bar) {
+                first = Math.min(first, s.first());
+                last = Math.max(last, s.last() + s.key().timeframe().millis());
+            }
+        }
+        long lo = Math.max(from, first);
+        long hi = Math.min(to, last);
+        long size = Math.max(partitionBars, (Math.min(reach, Long.MAX_VALUE / 4) + bar - 1) / bar) * bar;
+        if (reach >= io.atlasj.features.eval.Evaluator.UNBOUNDED || hi <= lo || hi - lo <= size) {
+            return List.of(new long[] {from, to});
+        }
+        List<long[]> out = new ArrayList<>();
+        long start = from;
+        for (long b = Math.floorDiv(lo, bar) * bar + size; b < hi; b += size) {
+            out.add(new long[] {start, b});
+            start = b;
+        }
+        out.add(new long[] {start, to});
+        return out;
+    }
+
+    private static String range(long t) {
+        return t <= Long.MIN_VALUE / 4 ? "start" : t >= Long.MAX_VALUE / 4 ? "end" : java.time.Instant.ofEpochMilli(t)
+                .toString();
+    }
+
+    /**
+     * One time partition of one featureset, as the executor receives it: the set's YAML (an equal set is read back),
+     * and which of the build's sets it is.
+     */
+    record Task(String yaml, String lake, long from, long to, int set) implements Serializable {
         FeatureMatrix run() {
-            FeatureLabelSet set = FeatureSetYaml.read("the featureset sent to a Spark task", yaml);
+            FeatureLabelSet fls = FeatureSetYaml.read("the featureset sent to a Spark task", yaml);
             try (Lake l = Lake.open(lake)) {
-                return new FeatureSetBuilder(new LakeSource(l)).build(set, from, to);
+                return new FeatureSetBuilder(new LakeSource(l)).buildPartition(fls, from, to);
             }
         }
     }

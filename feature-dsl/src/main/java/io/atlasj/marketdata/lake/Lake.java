@@ -205,6 +205,9 @@ public final class Lake implements AutoCloseable {
             return ParquetSeries.Columns.concat(List.of(), candles);
         }
         requireComplete(key);
+        if (from > s.last() || to <= s.first()) { // nothing of the series in the range (a partition past its end)
+            return ParquetSeries.Columns.concat(List.of(), candles);
+        }
         String first = month(Math.max(from, s.first()));
         String last = month(Math.min(to - 1, s.last()));
         List<ParquetSeries.Columns> parts = new ArrayList<>();

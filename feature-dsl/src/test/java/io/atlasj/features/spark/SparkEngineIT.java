@@ -73,14 +73,20 @@ class SparkEngineIT {
 
     /** Local and Spark builds of {@code sets}, each compared column by column, bit for bit. */
     static void assertEnginesAgree(List<FeatureLabelSet> sets) {
+        assertEnginesAgree(sets, store, lake, l -> SparkEngine.on(spark, l), Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** As above, over {@code store} and its {@code lake}, with the engine {@code engine} makes, over a range. */
+    static void assertEnginesAgree(List<FeatureLabelSet> sets, MarketDataStore store, String lake,
+                                   java.util.function.Function<Lake, SparkEngine> engine, long from, long to) {
         List<FeatureMatrix> local = new ArrayList<>();
         for (FeatureLabelSet set : sets) {
-            local.add(new FeatureSetBuilder(SeriesSource.of(store)).build(set, Long.MIN_VALUE, Long.MAX_VALUE));
+            local.add(new FeatureSetBuilder(SeriesSource.of(store)).build(set, from, to));
         }
         List<FeatureSetBuilder.Built> viaSpark;
         try (Lake l = Lake.open(lake)) {
-            viaSpark = new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, Long.MIN_VALUE, Long.MAX_VALUE,
-                    new FeaturesetCache(dir.resolve("cache")), SparkEngine.on(spark, l));
+            viaSpark = new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, from, to,
+                    new FeaturesetCache(dir.resolve("cache-" + System.nanoTime())), engine.apply(l));
         }
         for (int i = 0; i < sets.size(); i++) {
             FeatureMatrix a = local.get(i);
@@ -98,6 +104,12 @@ class SparkEngineIT {
             }
             assertThat(b.report().missing()).isEqualTo(a.report().missing());
             assertThat(b.report().baseBars()).isEqualTo(a.report().baseBars());
+            assertThat(b.report().droppedFeatures()).isEqualTo(a.report().droppedFeatures());
+            assertThat(b.report().droppedLabels()).isEqualTo(a.report().droppedLabels());
+            assertThat(b.report().filledBars()).isEqualTo(a.report().filledBars());
+            assertThat(b.report().filledRows()).isEqualTo(a.report().filledRows());
+            assertThat(b.report().dataFrom()).isEqualTo(a.report().dataFrom());
+            assertThat(b.report().why()).isEqualTo(a.report().why());
             // the lake's catalogue carries the store's fingerprints: one cache entry for both engines
             assertThat(b.dataFingerprint()).isEqualTo(a.dataFingerprint()).isNotEmpty();
         }
@@ -171,6 +183,68 @@ class SparkEngineIT {
             assertThat(s.months().size()).as("lake months of the bundled 5m candles").isGreaterThan(1);
         }
         assertEnginesAgree(List.of(bitstamp, perMarket.onMarket(BTC), perMarket.onMarket(ETH)));
+    }
+
+    /**
+     * One market's history split into time partitions, one task each, each reading its reach before it: joined, the
+     * local build bit for bit, at every partition boundary. The bundled trades as minutes (gaps filled up to 10
+     * minutes, longer ones kept), the whole history and a range that begins and ends inside partitions.
+     */
+    @Test
+    void oneMarketInTimePartitionsEqualsTheLocalBuildBitForBit() {
+        FeatureLabelSet minutes = FeatureLabelSet.builder("partitioned").base(BITSTAMP.toString(), "1m")
+                .features(LogReturns(), EMA(20), RSI(14), MACDHist(), BollingerPctB(20, 2), ATR(14).div(Close()),
+                        Volatility(20), CCI(20), StochD(14, 3), OBV(20), Close().fiveMin().zscore(3))
+                .labels(FutureReturn(3), FutureVolatility(20), NextSwing(12, 2))
+                .fillFlat(java.time.Duration.ofMinutes(10)).build();
+        SparkEngine[] used = new SparkEngine[1];
+        java.util.function.Function<Lake, SparkEngine> small = l -> used[0] = SparkEngine.on(spark, l)
+                .withPartitionBars(600);
+        assertEnginesAgree(List.of(minutes), store, lake, small, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(used[0].lastPlan()).as("partitions of the bundled week").hasSizeGreaterThan(1);
+        long first = store.candles(BITSTAMP, Timeframe.M1).openTime(0);
+        // partitions as long as the set's longest reach: 3.6 days (a z-score of 5-minute bars)
+        assertEnginesAgree(List.of(minutes), store, lake, small, first + 86_400_000L + 7 * 60_000L,
+                first + 6 * 86_400_000L + 13 * 60_000L);
+        assertThat(used[0].lastPlan()).hasSizeGreaterThan(1);
+    }
+
+    /**
+     * Every kind of the library that reads candles, over a month of Binance minutes and a second market, in time
+     * partitions: the local build bit for bit (from {@code ../shared}; skipped without it).
+     */
+    @Test
+    void everyCandleKindOverAMonthInTimePartitionsEqualsTheLocalBuild() {
+        Path link = TestData.shared("binance-um-1m/LINKUSDT/LINKUSDT-1m-2023-02.csv.gz");
+        Path fil = TestData.shared("binance-um-1m/FILUSDT/FILUSDT-1m-2023-02.csv.gz");
+        try (MarketDataStore month = MarketDataStore.open(dir.resolve("month"))) {
+            new ImportJob(month).run(List.of(link, fil), ImportOptions.of(ImportFormat.BINANCE_KLINES, "binance-um",
+                    null), ImportJob.Listener.NONE);
+            String monthLake = dir.resolve("month-lake").toString();
+            try (Lake l = Lake.open(monthLake)) {
+                l.export(month, k -> true, false);
+            }
+            List<Feature> kinds = new ArrayList<>(io.atlasj.testing.EveryKind.kinds(k -> k.need()
+                    == io.atlasj.features.FeatureKind.Need.CANDLES, Feature::fil));
+            kinds.add(RSI(14).fiveMin().minus(RSI(14)));
+            // the partitions are as long as the set's longest reach: about 5.6 days here (RSI on 5-minute bars)
+            FeatureLabelSet bounded = FeatureLabelSet.builder("bounded").base("binance-um:linkusdt", "1m")
+                    .defaults("binance-um", "usdt").features(kinds.stream().filter(f -> !f.kind()
+                            .equals("OBVCumulative")).toArray(Feature[]::new))
+                    .labels(FutureReturn(3), FutureVolatility(20), NextSwing(12, 2), TripleBarrier(20, 0.01, 0.01))
+                    .build();
+            // OBVCumulative depends on where reading began: such a set is one task over its whole range
+            kinds.add(MACDSignal().fifteenMin().zscore(20));
+            FeatureLabelSet all = FeatureLabelSet.builder("every-kind").base("binance-um:linkusdt", "1m")
+                    .defaults("binance-um", "usdt").features(kinds.toArray(new Feature[0]))
+                    .labels(FutureReturn(3), FutureVolatility(20), NextSwing(12, 2), TripleBarrier(20, 0.01, 0.01))
+                    .build();
+            SparkEngine[] used = new SparkEngine[1];
+            assertEnginesAgree(List.of(bounded, all), month, monthLake,
+                    l -> used[0] = SparkEngine.on(spark, l).withPartitionBars(4_000), Long.MIN_VALUE, Long.MAX_VALUE);
+            assertThat(used[0].lastPlan().stream().filter(p -> p.startsWith("bounded "))).hasSizeGreaterThan(3);
+            assertThat(used[0].lastPlan().stream().filter(p -> p.startsWith("every-kind "))).hasSize(1);
+        }
     }
 
     @Test
