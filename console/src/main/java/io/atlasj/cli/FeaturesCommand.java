@@ -265,17 +265,27 @@ final class FeaturesCommand {
          */
         private List<FeatureSetBuilder.Built> buildSets(PrintWriter pw, List<FeatureLabelSet> sets, long f, long t,
                                                         int threads) {
+            FeatureSetBuilder.Built[] out = new FeatureSetBuilder.Built[sets.size()];
+            buildSets(pw, sets, f, t, threads, (b, i) -> out[i] = b);
+            return List.of(out);
+        }
+
+        /** As above, each set handed to {@code each} as soon as it is built or read, none kept. */
+        private void buildSets(PrintWriter pw, List<FeatureLabelSet> sets, long f, long t, int threads,
+                               java.util.function.ObjIntConsumer<FeatureSetBuilder.Built> each) {
             var home = features.atlas.home();
             FeaturesetCache cache = new FeaturesetCache(home.featuresetCache());
             if (engine.equals("local")) {
                 try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
-                    return new FeatureSetBuilder(SeriesSource.of(store)).buildAll(sets, f, t, cache, threads);
+                    FeatureSetBuilder b = new FeatureSetBuilder(SeriesSource.of(store));
+                    b.buildEach(sets, f, t, cache, b.threads(threads), each);
+                    return;
                 }
             }
             // with --lake the store is not opened: the lake may be all this machine has
             try (MarketDataStore store = lake == null ? MarketDataStore.open(home.marketData()) : null;
                  SparkBuilds spark = new SparkBuilds(home, store, pw::println)) {
-                return spark.buildAll(sets, f, t, cache, master, lake);
+                spark.buildEach(sets, f, t, cache, master, lake, each);
             }
         }
 
@@ -330,39 +340,51 @@ final class FeaturesCommand {
                 sets.add(fls.onMarket(m));
             }
             long t0 = System.nanoTime();
-            List<FeatureSetBuilder.Built> built = buildSets(pw, sets, f, t, n);
-            long wall = (System.nanoTime() - t0) / 1_000_000L;
-            List<List<String>> rows = new ArrayList<>();
-            int empty = 0;
-            long buildMillis = 0;
-            for (int i = 0; i < sets.size(); i++) {
-                FeatureMatrix m = built.get(i).matrix();
-                empty += m.rows() == 0 ? 1 : 0;
-                buildMillis += built.get(i).cacheHit() ? 0 : m.report().millis();
-                rows.add(List.of(sets.get(i).baseMarket().toString(), Formats.count(m.rows()),
+            // each market's matrix is summarised (and written with --out) as it is built, then let go: a build over
+            // many markets holds a few matrices at once, not all of them
+            List<List<String>> rows = new ArrayList<>(java.util.Collections.nCopies(sets.size(), null));
+            String[] hints = new String[sets.size()];
+            String[] wrote = new String[sets.size()];
+            int[] empty = {0};
+            long[] buildMillis = {0};
+            buildSets(pw, sets, f, t, n, (b, i) -> {
+                FeatureMatrix m = b.matrix();
+                empty[0] += m.rows() == 0 ? 1 : 0;
+                buildMillis[0] += b.cacheHit() ? 0 : m.report().millis();
+                String market = sets.get(i).baseMarket().toString();
+                rows.set(i, List.of(market, Formats.count(m.rows()),
                         m.rows() > 0 ? Formats.time(m.time()[0]) : "", m.rows() > 0
                                 ? Formats.time(m.time()[m.rows() - 1]) : "",
-                        built.get(i).cacheHit() ? "cache hit" : "built in " + m.report().millis() + " ms"));
-            }
-            pw.print(Formats.table(List.of("MARKET", "ROWS", "FROM", "TO", ""), rows));
-            pw.printf(Locale.ROOT, "%s over %d markets: %d ms of building %s, %d ms in all%n", fls.name(),
-                    sets.size(), buildMillis, engine.equals("spark") ? "in Spark tasks (" + master + ")" : "on "
-                            + Math.min(n, sets.size()) + " thread" + (Math.min(n, sets.size()) == 1 ? "" : "s"), wall);
-            for (int i = 0; i < sets.size(); i++) {
-                FeatureMatrix m = built.get(i).matrix();
-                String market = sets.get(i).baseMarket().toString();
-                m.report().why().ifPresent(h -> spec.commandLine().getErr().println((m.rows() == 0 ? "error: "
-                        : "warning: ") + market + ": " + h));
+                        b.cacheHit() ? "cache hit" : "built in " + m.report().millis() + " ms"));
+                hints[i] = m.report().why().map(h -> (m.rows() == 0 ? "error: " : "warning: ") + market + ": " + h)
+                        .orElse(null);
                 if (out != null && m.rows() > 0) {
                     Path file = Path.of(out.toString().replace("{market}", market.replace(':', '_')));
-                    if (file.getParent() != null) {
-                        java.nio.file.Files.createDirectories(file.getParent());
+                    try {
+                        if (file.getParent() != null) {
+                            java.nio.file.Files.createDirectories(file.getParent());
+                        }
+                        write(b, file);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(file + ": " + e.getMessage(), e);
                     }
-                    write(built.get(i), file);
-                    pw.println("wrote " + file);
+                    wrote[i] = "wrote " + file;
+                }
+            });
+            long wall = (System.nanoTime() - t0) / 1_000_000L;
+            pw.print(Formats.table(List.of("MARKET", "ROWS", "FROM", "TO", ""), rows));
+            pw.printf(Locale.ROOT, "%s over %d markets: %d ms of building %s, %d ms in all%n", fls.name(),
+                    sets.size(), buildMillis[0], engine.equals("spark") ? "in Spark tasks (" + master + ")" : "on "
+                            + Math.min(n, sets.size()) + " thread" + (Math.min(n, sets.size()) == 1 ? "" : "s"), wall);
+            for (int i = 0; i < sets.size(); i++) {
+                if (hints[i] != null) {
+                    spec.commandLine().getErr().println(hints[i]);
+                }
+                if (wrote[i] != null) {
+                    pw.println(wrote[i]);
                 }
             }
-            return empty > 0 ? 1 : 0; // a market with nothing to train on is not a success
+            return empty[0] > 0 ? 1 : 0; // a market with nothing to train on is not a success
         }
 
         private static String num(double v) {

@@ -162,8 +162,20 @@ public final class FeatureSetBuilder {
      * by {@link #build(FeatureLabelSet, long, long)}'s code over the same bars, so the engines agree bit for bit.
      */
     public interface Engine {
-        /** Each set built over {@code [from, to)} (already clamped), in the order of {@code sets}. */
-        List<FeatureMatrix> build(List<FeatureLabelSet> sets, long from, long to);
+        /**
+         * Builds each set over {@code [from, to)} (already clamped) and hands it to {@code done} with its index in
+         * {@code sets} as soon as it is built, in any order and from any thread (one at a time), so that a caller
+         * need not hold every matrix at once; returns when every set was handed over. The first failure, in the order
+         * of the sets, is thrown once the builds have ended.
+         */
+        void build(List<FeatureLabelSet> sets, long from, long to, java.util.function.ObjIntConsumer<FeatureMatrix> done);
+
+        /** Every set's matrix, in the order of {@code sets} (all held at once). */
+        default List<FeatureMatrix> build(List<FeatureLabelSet> sets, long from, long to) {
+            FeatureMatrix[] out = new FeatureMatrix[sets.size()];
+            build(sets, from, to, (m, i) -> out[i] = m);
+            return List.of(out);
+        }
     }
 
     /**
@@ -184,9 +196,20 @@ public final class FeatureSetBuilder {
      * @param cache where built matrices are kept and found again; null: none (every set is built)
      */
     public List<Built> buildAll(List<FeatureLabelSet> sets, long from, long to, FeaturesetCache cache, Engine engine) {
+        Built[] out = new Built[sets.size()];
+        buildEach(sets, from, to, cache, engine, (b, i) -> out[i] = b);
+        return List.of(out);
+    }
+
+    /**
+     * As {@link #buildAll}, handing each set's result to {@code each} with its index as soon as it is read from the
+     * cache or built and stored there, one at a time, and keeping none: a build over many markets holds a few
+     * matrices at once, not all of them.
+     */
+    public void buildEach(List<FeatureLabelSet> sets, long from, long to, FeaturesetCache cache, Engine engine,
+                          java.util.function.ObjIntConsumer<Built> each) {
         long f = clampFrom(from);
         long t = clampTo(to);
-        Built[] out = new Built[sets.size()];
         List<Integer> todo = new ArrayList<>();
         List<java.util.Optional<String>> keys = new ArrayList<>();
         List<Resolved> resolved = new ArrayList<>();
@@ -195,30 +218,31 @@ public final class FeatureSetBuilder {
             resolved.add(r);
             java.util.Optional<String> key = cache == null ? java.util.Optional.empty() : cache.key(r, f, t, source);
             keys.add(key);
-            java.util.Optional<FeatureMatrix> hit = key.flatMap(cache::get);
+            java.util.Optional<FeatureMatrix> hit = cache == null ? java.util.Optional.empty() : key.flatMap(cache::get);
             if (hit.isPresent()) {
-                out[i] = new Built(hit.get(), true, java.util.Optional.of(cache.file(key.get())));
+                each.accept(new Built(hit.get(), true, java.util.Optional.of(cache.file(key.get()))), i);
             } else {
                 todo.add(i);
             }
         }
         if (!todo.isEmpty()) {
-            List<FeatureMatrix> built = engine.build(todo.stream().map(sets::get).toList(), f, t);
-            if (built.size() != todo.size()) {
-                throw new IllegalStateException("the engine built " + built.size() + " of " + todo.size() + " sets");
-            }
-            java.util.stream.IntStream.range(0, todo.size()).parallel().forEach(j -> {
+            boolean[] handed = new boolean[todo.size()];
+            engine.build(todo.stream().map(sets::get).toList(), f, t, (m, j) -> {
                 int i = todo.get(j);
-                FeatureMatrix m = built.get(j);
                 List<String> ids = resolved.get(i).features().stream().map(Feature::id).toList();
-                if (!m.featureIds().equals(ids)) {
+                if (handed[j] || !m.featureIds().equals(ids)) {
                     throw new IllegalStateException("the engine built the columns " + m.featureIds() + " for "
-                            + sets.get(i).name() + ", expected " + ids);
+                            + sets.get(i).name() + ", expected " + ids + (handed[j] ? ", twice" : ""));
                 }
-                out[i] = new Built(m, false, keys.get(i).map(k -> cache.put(k, m)));
+                handed[j] = true;
+                each.accept(new Built(m, false, keys.get(i).map(k -> cache.put(k, m))), i);
             });
+            for (int j = 0; j < handed.length; j++) {
+                if (!handed[j]) {
+                    throw new IllegalStateException("the engine did not build " + sets.get(todo.get(j)).name());
+                }
+            }
         }
-        return List.of(out);
     }
 
     /**
@@ -229,7 +253,7 @@ public final class FeatureSetBuilder {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        return (sets, from, to) -> {
+        return (sets, from, to, done) -> {
             java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                     Math.min(threads, Math.max(1, sets.size())), r -> {
@@ -238,15 +262,24 @@ public final class FeatureSetBuilder {
                         return th;
                     });
             try {
-                List<java.util.concurrent.Future<FeatureMatrix>> futures = new ArrayList<>();
-                for (FeatureLabelSet set : sets) {
-                    futures.add(pool.submit(() -> build(set, from, to)));
+                // each set handed over by the thread that built it, one at a time: at most 'threads' matrices are
+                // held here (the one handed over, and those still building)
+                Object handing = new Object();
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < sets.size(); i++) {
+                    FeatureLabelSet set = sets.get(i);
+                    int index = i;
+                    futures.add(pool.submit(() -> {
+                        FeatureMatrix m = build(set, from, to);
+                        synchronized (handing) {
+                            done.accept(m, index);
+                        }
+                    }));
                 }
-                List<FeatureMatrix> out = new ArrayList<>();
                 RuntimeException first = null;
-                for (java.util.concurrent.Future<FeatureMatrix> fu : futures) {
+                for (java.util.concurrent.Future<?> fu : futures) {
                     try {
-                        out.add(fu.get());
+                        fu.get();
                     } catch (java.util.concurrent.ExecutionException e) {
                         if (first == null) {
                             first = e.getCause() instanceof RuntimeException re ? re
@@ -260,7 +293,6 @@ public final class FeatureSetBuilder {
                 if (first != null) {
                     throw first;
                 }
-                return out;
             } finally {
                 pool.shutdownNow();
             }

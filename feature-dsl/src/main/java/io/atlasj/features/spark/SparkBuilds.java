@@ -55,6 +55,14 @@ public final class SparkBuilds implements AutoCloseable {
      */
     public List<FeatureSetBuilder.Built> buildAll(List<FeatureLabelSet> sets, long from, long to,
                                                   FeaturesetCache cache, String master, String lake) {
+        FeatureSetBuilder.Built[] out = new FeatureSetBuilder.Built[sets.size()];
+        buildEach(sets, from, to, cache, master, lake, (b, i) -> out[i] = b);
+        return List.of(out);
+    }
+
+    /** As {@link #buildAll}, each set handed to {@code each} as soon as it is built or read, none kept. */
+    public void buildEach(List<FeatureLabelSet> sets, long from, long to, FeaturesetCache cache, String master,
+                          String lake, java.util.function.ObjIntConsumer<FeatureSetBuilder.Built> each) {
         String m = master == null ? SparkEngine.DEFAULT_MASTER : master;
         Lake l = lake(lake);
         if (engine == null || !m.equals(engineMaster) || !l.location().equals(engineLake)) {
@@ -63,7 +71,7 @@ public final class SparkBuilds implements AutoCloseable {
             engineMaster = m;
             engineLake = l.location();
         }
-        return new FeatureSetBuilder(new LakeSource(l)).buildAll(sets, from, to, cache, engine);
+        new FeatureSetBuilder(new LakeSource(l)).buildEach(sets, from, to, cache, engine, each);
     }
 
     private Lake lake(String location) {

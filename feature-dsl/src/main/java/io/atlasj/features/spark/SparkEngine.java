@@ -108,11 +108,15 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
     }
 
     /**
-     * Builds the sets in Spark tasks. A set whose series the lake lacks is refused here, before any task runs; a task
-     * that fails on the user's data (after Spark's retries) throws its own exception, not Spark's wrapper of it.
+     * Builds the sets in Spark tasks, a task per set and time partition. A set whose series the lake lacks is refused
+     * here, before any task runs; a task that fails on the user's data (after Spark's retries) throws its own
+     * exception, not Spark's wrapper of it. Partitions come back to the driver as their tasks end; a set is joined and
+     * handed to {@code done} as soon as its last partition is in (on a thread of this engine's, while the other tasks
+     * run), so the driver holds the sets still in flight, not every matrix of the build.
      */
     @Override
-    public List<FeatureMatrix> build(List<FeatureLabelSet> sets, long from, long to) {
+    public void build(List<FeatureLabelSet> sets, long from, long to,
+                      java.util.function.ObjIntConsumer<FeatureMatrix> done) {
         LakeSource source = new LakeSource(lake);
         FeatureSetBuilder builder = new FeatureSetBuilder(source);
         for (FeatureLabelSet set : sets) {
@@ -126,36 +130,83 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         }
         List<Task> tasks = new ArrayList<>();
         List<String> plan = new ArrayList<>();
+        int[] partsOf = new int[sets.size()];
         for (int i = 0; i < sets.size(); i++) {
             FeatureLabelSet set = sets.get(i);
             String yaml = FeatureSetYaml.write(set);
             for (long[] p : partitions(set, builder.resolve(set), from, to)) {
                 tasks.add(new Task(yaml, lake.location(), p[0], p[1], i));
                 plan.add(set.name() + " " + set.baseMarket() + " " + range(p[0]) + " .. " + range(p[1]));
+                partsOf[i]++;
             }
         }
         lastPlan = List.copyOf(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session().sparkContext());
-        try {
-            List<FeatureMatrix> parts = jsc.parallelize(tasks, Math.max(1, tasks.size())).map(Task::run).collect();
-            List<FeatureMatrix> out = new ArrayList<>();
-            for (int i = 0; i < sets.size(); i++) {
-                List<FeatureMatrix> mine = new ArrayList<>();
-                for (int t = 0; t < tasks.size(); t++) {
-                    if (tasks.get(t).set() == i) {
-                        mine.add(parts.get(t));
-                    }
-                }
-                out.add(builder.joined(sets.get(i), mine));
+        // results as tasks end (Spark's scheduler thread only queues them); this thread joins and hands them over
+        java.util.concurrent.BlockingQueue<Object[]> arrived = new java.util.concurrent.LinkedBlockingQueue<>();
+        Object end = new Object();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread job = new Thread(() -> {
+            try {
+                jsc.sc().runJob(jsc.parallelize(tasks, Math.max(1, tasks.size())).rdd(), new RunTask(),
+                        new scala.runtime.AbstractFunction2<Object, FeatureMatrix, scala.runtime.BoxedUnit>() {
+                            @Override
+                            public scala.runtime.BoxedUnit apply(Object index, FeatureMatrix m) {
+                                arrived.add(new Object[] {index, m});
+                                return scala.runtime.BoxedUnit.UNIT;
+                            }
+                        }, scala.reflect.ClassTag$.MODULE$.apply(FeatureMatrix.class));
+            } catch (RuntimeException e) {
+                failed.set(e);
+            } finally {
+                arrived.add(new Object[] {end});
             }
-            return out;
-        } catch (RuntimeException e) {
+        }, "atlas-spark-job");
+        job.setDaemon(true);
+        job.start();
+        java.util.Map<Integer, FeatureMatrix[]> pending = new java.util.HashMap<>();
+        try {
+            while (true) {
+                Object[] next = arrived.take();
+                if (next[0] == end) {
+                    break;
+                }
+                int t = (Integer) next[0];
+                int set = tasks.get(t).set();
+                FeatureMatrix[] parts = pending.computeIfAbsent(set, k -> new FeatureMatrix[partsOf[k]]);
+                int first = 0;
+                while (tasks.get(first).set() != set) {
+                    first++;
+                }
+                parts[t - first] = (FeatureMatrix) next[1];
+                if (java.util.Arrays.stream(parts).allMatch(java.util.Objects::nonNull)) {
+                    pending.remove(set);
+                    done.accept(builder.joined(sets.get(set), List.of(parts)), set);
+                }
+            }
+            job.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            jsc.sc().cancelAllJobs();
+            throw new IllegalStateException("interrupted while Spark built the sets", e);
+        }
+        RuntimeException e = failed.get();
+        if (e != null) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof IllegalArgumentException || c instanceof Lake.LakeException) {
                     throw (RuntimeException) c;
                 }
             }
             throw e;
+        }
+    }
+
+    /** Runs a partition's one task on the executor. */
+    static final class RunTask extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Task>, FeatureMatrix>
+            implements Serializable {
+        @Override
+        public FeatureMatrix apply(scala.collection.Iterator<Task> it) {
+            return it.next().run();
         }
     }
 

@@ -99,4 +99,50 @@ class FeatureSetBuildTest {
         assertThat(weeks.high(0)).isEqualTo(high);
         assertThat(weeks.volume(0)).isCloseTo(volume, org.assertj.core.api.Assertions.within(1e-6));
     }
+
+    /**
+     * A build over several sets hands each one over as soon as it is built, not after the last: on one thread, the
+     * first set arrives before the bars of the later sets were read, and every set arrives once with its own index.
+     */
+    @Test
+    void aBuildOfSeveralSetsHandsEachOverAsItIsBuilt() {
+        List<String> reads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        SeriesSource watched = new SeriesSource() {
+            @Override
+            public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
+                reads.add(tf.label());
+                return source.candles(market, tf, from, to);
+            }
+
+            @Override
+            public io.atlasj.marketdata.QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
+                return source.quoteBars(market, tf, from, to);
+            }
+
+            @Override
+            public List<Market> markets() {
+                return source.markets();
+            }
+        };
+        List<FeatureLabelSet> sets = new java.util.ArrayList<>();
+        for (String tf : List.of("1m", "5m", "15m")) {
+            sets.add(FeatureLabelSet.builder("tf-" + tf).base(BTC.toString(), tf).features(LogReturns(), RSI(14))
+                    .labels(FutureReturn(1)).build());
+        }
+        FeatureSetBuilder b = new FeatureSetBuilder(watched);
+        List<String> seenAtHandover = new java.util.ArrayList<>();
+        FeatureMatrix[] got = new FeatureMatrix[sets.size()];
+        b.buildEach(sets, Long.MIN_VALUE, Long.MAX_VALUE, null, b.threads(1), (built, i) -> {
+            assertThat(got[i]).as("set %d handed over twice", i).isNull();
+            got[i] = built.matrix();
+            seenAtHandover.add(i + ": " + String.join(",", new java.util.TreeSet<>(reads)));
+        });
+        assertThat(seenAtHandover.get(0)).isEqualTo("0: 1m");
+        List<FeatureMatrix> all = new FeatureSetBuilder(source).buildAll(sets, Long.MIN_VALUE, Long.MAX_VALUE, null, 2)
+                .stream().map(FeatureSetBuilder.Built::matrix).toList();
+        for (int i = 0; i < sets.size(); i++) {
+            assertThat(got[i].time()).isEqualTo(all.get(i).time());
+            assertThat(got[i].features()[1]).isEqualTo(all.get(i).features()[1]);
+        }
+    }
 }
