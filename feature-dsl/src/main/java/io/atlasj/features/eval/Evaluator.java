@@ -341,7 +341,7 @@ public final class Evaluator {
             boolean quotes = k.need() == FeatureKind.Need.QUOTES;
             String key = m + " " + tf + (quotes ? " quotes" : "");
             Bars all = series(key, () -> quotes
-                    ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candles(key, source.candles(m, tf, start, to), tf),
+                    ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candles(key, m, tf, start),
                     (quotes ? "quote bars" : source.candlesName()) + " of " + m + " at " + tf, start, to);
             int warm = k.warmup().bars(p);
             double[] out = new double[all.size()];
@@ -564,11 +564,14 @@ public final class Evaluator {
      * A candle series as read for features: under {@link GapPolicy#FILL_FLAT} with its gaps filled flat (and the
      * filled bars noted under {@code key}), otherwise its real bars.
      */
-    private Bars candles(String key, CandleSeries c, Timeframe tf) {
+    private Bars candles(String key, Market m, Timeframe tf, long start) {
         if (gaps != GapPolicy.FILL_FLAT) {
-            return candleBars(c, tf);
+            return candleBars(source.candles(m, tf, start, to), tf);
         }
-        CandleSeries full = Resampler.withGapsFilled(c, fillLimit);
+        // whether a gap before 'to' is filled depends on the real bar that ends it, which may come after 'to': read
+        // that far (a limited fill only), so that a build of a range fills it as a build of all data does
+        long until = fillLimit == Long.MAX_VALUE ? to : Math.min(Long.MAX_VALUE / 4, to + fillLimit + tf.millis());
+        CandleSeries full = Resampler.withGapsFilled(source.candles(m, tf, start, until), fillLimit).between(start, to);
         byte[] src = full.sources();
         boolean[] flags = new boolean[src.length];
         boolean any = false;

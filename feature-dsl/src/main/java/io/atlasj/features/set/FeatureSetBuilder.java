@@ -376,8 +376,9 @@ public final class FeatureSetBuilder {
     /**
      * One time partition of a build ({@link io.atlasj.features.spark.SparkEngine}): as
      * {@link #build(FeatureLabelSet, long, long)} over {@code [from, to)}, reading its reach before {@code from}, and an
-     * empty matrix when the base has no bar in the partition (a stretch the data skips). The partitions of a range,
-     * joined in order ({@link #joined}), are the build of the whole range bit for bit, when the set's reach is bounded.
+     * empty matrix when the base has no bar in the partition (a stretch the data skips; {@link #joined} refuses a
+     * range whose partitions are all empty, as a build does). The partitions of a range, joined in order, are the
+     * build of the whole range bit for bit, when the set's reach is bounded.
      */
     public FeatureMatrix buildPartition(FeatureLabelSet set, long from, long to) {
         from = clampFrom(from);
@@ -408,6 +409,9 @@ public final class FeatureSetBuilder {
     public FeatureMatrix joined(FeatureLabelSet set, List<FeatureMatrix> parts) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("no partitions to join");
+        }
+        if (parts.stream().allMatch(m -> m.report().baseBars() == 0)) { // as a build of the whole range would say
+            throw noBase(set, parts.get(0).report().from(), parts.get(parts.size() - 1).report().to());
         }
         if (parts.size() == 1) {
             return parts.get(0);
@@ -481,13 +485,7 @@ public final class FeatureSetBuilder {
         SeriesSource source = SeriesSource.withPrices(this.source, set.prices()); // the candles every read sees
         CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
         if (base.isEmpty()) {
-            IllegalArgumentException e = Evaluator.missing(owner, source.candlesName() + " of " + set.baseMarket()
-                    + " at " + set.baseTimeframe(), from, to, source);
-            if (set.prices() == io.atlasj.features.eval.PriceBasis.TRADES && hasQuoteBars(set, from, to)) {
-                throw new IllegalArgumentException(e.getMessage() + "; it has quote bars of " + set.baseMarket()
-                        + " there: write prices: mid in the featureset to build on their midpoints", e);
-            }
-            throw e;
+            throw noBase(set, from, to);
         }
         long[] realTime = realBars(base);
         long baseMs = set.baseTimeframe().millis();
@@ -497,8 +495,10 @@ public final class FeatureSetBuilder {
         if (fill) {
             // the base bars with their gaps filled the way the features' series are (from the real bars before the
             // range too, so that a gap across its start is filled like any other)
+            // (and past the range by the fill limit: a gap that crosses its end is filled as in a build of all data)
+            long until = set.fillLimit() == null ? to : to + set.fillLimit().toMillis() + baseMs;
             CandleSeries full = Resampler.withGapsFilled(source.candles(set.baseMarket(), set.baseTimeframe(), dataFrom,
-                    to), set.fillLimitMillis()).between(from, to);
+                    until), set.fillLimitMillis()).between(from, to);
             baseTime = full.openTimes();
             onFilled = new boolean[baseTime.length];
             for (int i = 0; i < onFilled.length; i++) {
@@ -561,6 +561,18 @@ public final class FeatureSetBuilder {
         report = report.withHint(sparse(set, realTime, report, rows, warm, r.features().stream().map(Feature::id).toList()));
         return new FeatureMatrix(set.name(), time, r.features().stream().map(Feature::id).toList(), f2,
                 labelList.stream().map(Label::id).toList(), l2, report, fingerprint);
+    }
+
+    /** The error of a build whose range holds no bar of the set's base. */
+    private IllegalArgumentException noBase(FeatureLabelSet set, long from, long to) {
+        SeriesSource source = SeriesSource.withPrices(this.source, set.prices());
+        IllegalArgumentException e = Evaluator.missing("featureset " + set.name(), source.candlesName() + " of "
+                + set.baseMarket() + " at " + set.baseTimeframe(), from, to, source);
+        if (set.prices() == io.atlasj.features.eval.PriceBasis.TRADES && hasQuoteBars(set, from, to)) {
+            return new IllegalArgumentException(e.getMessage() + "; it has quote bars of " + set.baseMarket()
+                    + " there: write prices: mid in the featureset to build on their midpoints", e);
+        }
+        return e;
     }
 
     /** For the hint of a missing base: whether the source has quote bars of the base (a live window may refuse). */

@@ -50,7 +50,7 @@ public final class FeaturesetCache {
      * Bump when the file layout or the meaning of any feature changes. 3: the data fingerprints in the file, the key
      * written from canonical forms instead of toString() (earlier entries are rebuilt once). 4: recursions and rolling
      * sums restart at the timeline's anchors, so that a value does not depend on where reading began (values moved by
-     * up to about 1e-9 relative: earlier entries are rebuilt once).
+     * up to about 1e-12 relative: earlier entries are rebuilt once).
      */
     public static final int FORMAT_VERSION = 4;
     private final Path root;

@@ -74,9 +74,15 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         return new SparkEngine(spark.sparkContext().master(), spark, lake, false, PARTITION_BARS);
     }
 
-    /** The same engine with time partitions of about {@code bars} base bars (tests, and sets of unusual sizes). */
+    /**
+     * The same engine with time partitions of about {@code bars} base bars (tests, and sets of unusual sizes), on the
+     * session the caller owns: an engine made by {@link #on}.
+     */
     public SparkEngine withPartitionBars(long bars) {
-        return new SparkEngine(master, spark, lake, owned, bars);
+        if (owned) {
+            throw new IllegalStateException("withPartitionBars is for an engine on a session the caller owns (on)");
+        }
+        return new SparkEngine(master, spark, lake, false, bars);
     }
 
     /** The tasks of the last build, one line each: the set, and the range of its partition. */
@@ -111,8 +117,9 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
      * Builds the sets in Spark tasks, a task per set and time partition. A set whose series the lake lacks is refused
      * here, before any task runs; a task that fails on the user's data (after Spark's retries) throws its own
      * exception, not Spark's wrapper of it. Partitions come back to the driver as their tasks end; a set is joined and
-     * handed to {@code done} as soon as its last partition is in (on a thread of this engine's, while the other tasks
-     * run), so the driver holds the sets still in flight, not every matrix of the build.
+     * handed to {@code done} as soon as its last partition is in (on the calling thread, while the other tasks run), so
+     * the driver holds the partitions that arrived and were not yet handed over (handing one over, a cache write, is
+     * far quicker than a task), not every matrix of the build. When handing over fails, the job is cancelled.
      */
     @Override
     public void build(List<FeatureLabelSet> sets, long from, long to,
@@ -145,9 +152,11 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         // results as tasks end (Spark's scheduler thread only queues them); this thread joins and hands them over
         java.util.concurrent.BlockingQueue<Object[]> arrived = new java.util.concurrent.LinkedBlockingQueue<>();
         Object end = new Object();
-        java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        String group = "atlas-build-" + java.util.UUID.randomUUID();
         Thread job = new Thread(() -> {
             try {
+                jsc.setJobGroup(group, "atlas features build", true);
                 jsc.sc().runJob(jsc.parallelize(tasks, Math.max(1, tasks.size())).rdd(), new RunTask(),
                         new scala.runtime.AbstractFunction2<Object, FeatureMatrix, scala.runtime.BoxedUnit>() {
                             @Override
@@ -156,7 +165,7 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                                 return scala.runtime.BoxedUnit.UNIT;
                             }
                         }, scala.reflect.ClassTag$.MODULE$.apply(FeatureMatrix.class));
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is a checked exception, thrown here undeclared
                 failed.set(e);
             } finally {
                 arrived.add(new Object[] {end});
@@ -165,6 +174,7 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         job.setDaemon(true);
         job.start();
         java.util.Map<Integer, FeatureMatrix[]> pending = new java.util.HashMap<>();
+        boolean finished = false;
         try {
             while (true) {
                 Object[] next = arrived.take();
@@ -185,19 +195,28 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                 }
             }
             job.join();
+            finished = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            jsc.sc().cancelAllJobs();
             throw new IllegalStateException("interrupted while Spark built the sets", e);
+        } finally {
+            if (!finished && job.isAlive()) { // handing over failed, or this thread was interrupted: stop the tasks
+                jsc.cancelJobGroup(group);
+                try {
+                    job.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
-        RuntimeException e = failed.get();
+        Exception e = failed.get();
         if (e != null) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof IllegalArgumentException || c instanceof Lake.LakeException) {
                     throw (RuntimeException) c;
                 }
             }
-            throw e;
+            throw e instanceof RuntimeException re ? re : new IllegalStateException("Spark: " + e.getMessage(), e);
         }
     }
 
@@ -266,11 +285,16 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         if (reach >= io.atlasj.features.eval.Evaluator.UNBOUNDED || hi <= lo || hi - lo <= size) {
             return List.of(new long[] {from, to});
         }
+        // n partitions of equal length, each at least 'size' (no short last one that reads its reach for a few bars)
+        long bars = (hi - lo) / bar;
+        long n = bars / (size / bar);
+        long step = (bars + n - 1) / n * bar;
         List<long[]> out = new ArrayList<>();
         long start = from;
-        for (long b = Math.floorDiv(lo, bar) * bar + size; b < hi; b += size) {
-            out.add(new long[] {start, b});
-            start = b;
+        long base = Math.floorDiv(lo, bar) * bar;
+        for (int k = 1; k < n; k++) {
+            out.add(new long[] {start, base + k * step});
+            start = base + k * step;
         }
         out.add(new long[] {start, to});
         return out;

@@ -281,4 +281,54 @@ class FillFlatTest {
         assertThat(d.report().why()).hasValueSatisfying(h -> assertThat(h).contains("gaps: fill-flat if the gaps are "
                 + "bars in which nothing traded").contains("gaps: bridge"));
     }
+
+    /**
+     * A range cut inside a short gap, at its start or at its end, built in pieces and joined, is the build of the
+     * whole range: the gap is filled from the real bars on both sides of the cut (a build reads past its end by the
+     * fill limit), so every row, value and count of the report is the same. Cut at every missing minute of the day
+     * under a limit of 10 minutes, with and without labels (a set without labels keeps its rows on filled bars).
+     */
+    @Test
+    void aRangeCutInsideAGapAndJoinedIsTheWholeBuild() {
+        FeatureSetBuilder b = new FeatureSetBuilder(SeriesSource.of(store));
+        List<Long> cuts = new java.util.ArrayList<>();
+        for (long t = real.ceilingKey(DAY); t < END; t += MIN) {
+            if (!real.containsKey(t) && real.containsKey(t - MIN)) {
+                cuts.add(t); // the gap's first missing minute
+                cuts.add(t + MIN); // its second (or the bar after it)
+            }
+        }
+        assertThat(cuts).hasSizeGreaterThan(20);
+        for (boolean labels : List.of(true, false)) {
+            FeatureLabelSet.Builder sb = FeatureLabelSet.builder("cut").base("bitstamp:btc_usd", "1m")
+                    .fillFlat(java.time.Duration.ofMinutes(10)).features(LogReturns(), Volume(), RSI(14),
+                            Close().fiveMin().zscore(3));
+            FeatureLabelSet set = labels ? sb.labels(FutureReturn(3)).build() : sb.build();
+            FeatureMatrix whole = b.build(set, DAY, END);
+            for (int i = 0; i < cuts.size(); i += 7) {
+                long cut = cuts.get(i);
+                FeatureMatrix joined = b.joined(set, List.of(b.buildPartition(set, DAY, cut),
+                        b.buildPartition(set, cut, END)));
+                assertThat(joined.time()).as("cut at %s, labels %s", Instant.ofEpochMilli(cut), labels)
+                        .isEqualTo(whole.time());
+                for (int c = 0; c < whole.features().length; c++) {
+                    assertThat(joined.features()[c]).isEqualTo(whole.features()[c]);
+                }
+                var a = whole.report();
+                var j = joined.report();
+                assertThat(List.of(j.baseBars(), j.droppedFeatures(), j.droppedLabels(), j.filledBars(),
+                        j.filledRows())).as("cut at %s", Instant.ofEpochMilli(cut)).isEqualTo(List.of(a.baseBars(),
+                        a.droppedFeatures(), a.droppedLabels(), a.filledBars(), a.filledRows()));
+                assertThat(j.missing()).isEqualTo(a.missing());
+            }
+        }
+        // a range that holds no bar of the base fails as a build of it does, in pieces too
+        CandleSeries all = store.candles(BTC, Timeframe.M1);
+        long after = all.openTime(all.size() - 1) + 86_400_000L;
+        FeatureLabelSet set = FeatureLabelSet.builder("none").base("bitstamp:btc_usd", "1m").features(LogReturns())
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.joined(set, List.of(
+                b.buildPartition(set, after, after + 3_600_000L), b.buildPartition(set, after + 3_600_000L,
+                        after + 7_200_000L)))).hasMessageContaining("has none");
+    }
 }

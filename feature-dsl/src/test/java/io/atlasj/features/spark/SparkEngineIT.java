@@ -194,7 +194,7 @@ class SparkEngineIT {
     void oneMarketInTimePartitionsEqualsTheLocalBuildBitForBit() {
         FeatureLabelSet minutes = FeatureLabelSet.builder("partitioned").base(BITSTAMP.toString(), "1m")
                 .features(LogReturns(), EMA(20), RSI(14), MACDHist(), BollingerPctB(20, 2), ATR(14).div(Close()),
-                        Volatility(20), CCI(20), StochD(14, 3), OBV(20), Close().fiveMin().zscore(3))
+                        Volatility(20), CCI(20), StochD(14, 3), OBV(20), Close().fiveMin().div(Close()))
                 .labels(FutureReturn(3), FutureVolatility(20), NextSwing(12, 2))
                 .fillFlat(java.time.Duration.ofMinutes(10)).build();
         SparkEngine[] used = new SparkEngine[1];
@@ -203,7 +203,7 @@ class SparkEngineIT {
         assertEnginesAgree(List.of(minutes), store, lake, small, Long.MIN_VALUE, Long.MAX_VALUE);
         assertThat(used[0].lastPlan()).as("partitions of the bundled week").hasSizeGreaterThan(1);
         long first = store.candles(BITSTAMP, Timeframe.M1).openTime(0);
-        // partitions as long as the set's longest reach: 3.6 days (a z-score of 5-minute bars)
+        // partitions at least as long as the set's longest reach: 2.1 days (MACD's two recursions on minutes)
         assertEnginesAgree(List.of(minutes), store, lake, small, first + 86_400_000L + 7 * 60_000L,
                 first + 6 * 86_400_000L + 13 * 60_000L);
         assertThat(used[0].lastPlan()).hasSizeGreaterThan(1);
@@ -244,6 +244,29 @@ class SparkEngineIT {
                     l -> used[0] = SparkEngine.on(spark, l).withPartitionBars(4_000), Long.MIN_VALUE, Long.MAX_VALUE);
             assertThat(used[0].lastPlan().stream().filter(p -> p.startsWith("bounded "))).hasSizeGreaterThan(3);
             assertThat(used[0].lastPlan().stream().filter(p -> p.startsWith("every-kind "))).hasSize(1);
+        }
+    }
+
+    /**
+     * A task that fails on the user's data fails the build with the local engine's own message (Spark reports it as a
+     * checked SparkException), and a range without a bar of the base fails as a local build does.
+     */
+    @Test
+    void aFailingTaskAndAnEmptyRangeSayWhyAsTheLocalEngineDoes() {
+        FeatureLabelSet noVolume = FeatureLabelSet.builder("mid-volume").base(BTC.toString(), "1m")
+                .prices(io.atlasj.features.eval.PriceBasis.MID).features(Volume()).labels(FutureReturn(1)).build();
+        String local = org.assertj.core.api.Assertions.catchThrowableOfType(() -> new FeatureSetBuilder(
+                SeriesSource.of(store)).build(noVolume, Long.MIN_VALUE, Long.MAX_VALUE), IllegalArgumentException.class)
+                .getMessage();
+        try (Lake l = Lake.open(lake)) {
+            SparkEngine engine = SparkEngine.on(spark, l);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.build(List.of(noVolume), Long.MIN_VALUE
+                    / 4, Long.MAX_VALUE / 4)).isInstanceOf(IllegalArgumentException.class).hasMessage(local);
+            FeatureLabelSet later = FeatureLabelSet.builder("later").base(BTC.toString(), "1m")
+                    .features(LogReturns()).labels(FutureReturn(1)).build();
+            long after = store.candles(BTC, Timeframe.M1).openTime(0) + 30 * 86_400_000L;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.build(List.of(later), after,
+                    after + 86_400_000L)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has none");
         }
     }
 

@@ -247,8 +247,8 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         return new LiveModel(name, r.key(), dir, type, set, label, dataset, numbers(scaler.get("center")),
                 numbers(scaler.get("scale")), ((Number) scaler.get("targetCenter")).doubleValue(),
                 ((Number) scaler.get("targetScale")).doubleValue(), fold.boundaries(), fold.modelFile(),
-                fold.modelSha256(), fold.test(), List.copyOf(warnings), Optimizer.of(map(r.spec().get("training")),
-                map(r.spec().get("hyperparameters"))));
+                fold.modelSha256(), fold.test(), List.copyOf(warnings), type == ModelType.GBM ? Optimizer.ADAM // unused
+                : Optimizer.of(map(r.spec().get("training")), map(r.spec().get("hyperparameters"))));
     }
 
     /**

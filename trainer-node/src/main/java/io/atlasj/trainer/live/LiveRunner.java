@@ -92,8 +92,8 @@ public final class LiveRunner {
     /**
      * The history a runner reads before each bar: the featureset's reach ({@link FeatureSetBuilder#reachMillis}), from
      * which every row is the batch build's bit for bit. A set of unbounded reach (a feature that depends on where
-     * reading began, {@code gaps: bridge}, or fill-flat without a limit) reads its warm-up plus a day, and its
-     * recursions agree with the batch build to rounding.
+     * reading began, {@code gaps: bridge}, or fill-flat without a limit) reads its warm-up plus a day: its recursions
+     * agree with the batch build to rounding, and an {@code OBVCumulative()} differs by the level it had reached.
      */
     static long lead(FeatureSetBuilder.Resolved r) {
         long reach = FeatureSetBuilder.reachMillis(r);
