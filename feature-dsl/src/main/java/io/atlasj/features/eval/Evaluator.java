@@ -570,7 +570,8 @@ public final class Evaluator {
         }
         // whether a gap before 'to' is filled depends on the real bar that ends it, which may come after 'to': read
         // that far (a limited fill only), so that a build of a range fills it as a build of all data does
-        long until = fillLimit == Long.MAX_VALUE ? to : Math.min(Long.MAX_VALUE / 4, to + fillLimit + tf.millis());
+        long until = fillLimit >= Long.MAX_VALUE / 4 - to ? (fillLimit == Long.MAX_VALUE ? to : Long.MAX_VALUE / 4)
+                : Math.min(Long.MAX_VALUE / 4, to + fillLimit + tf.millis());
         CandleSeries full = Resampler.withGapsFilled(source.candles(m, tf, start, until), fillLimit).between(start, to);
         byte[] src = full.sources();
         boolean[] flags = new boolean[src.length];

@@ -335,7 +335,8 @@ public final class FeatureSetBuilder {
         if (reach >= Evaluator.UNBOUNDED) {
             return Evaluator.UNBOUNDED;
         }
-        return gaps == GapPolicy.FILL_FLAT ? reach + r.set().fillLimit().toMillis() : reach;
+        return gaps == GapPolicy.FILL_FLAT ? Math.min(Evaluator.UNBOUNDED, reach + Math.min(Evaluator.UNBOUNDED,
+                r.set().fillLimit().toMillis())) : reach;
     }
 
     /**
@@ -496,7 +497,8 @@ public final class FeatureSetBuilder {
             // the base bars with their gaps filled the way the features' series are (from the real bars before the
             // range too, so that a gap across its start is filled like any other)
             // (and past the range by the fill limit: a gap that crosses its end is filled as in a build of all data)
-            long until = set.fillLimit() == null ? to : to + set.fillLimit().toMillis() + baseMs;
+            long until = set.fillLimit() == null ? to
+                    : Math.min(Long.MAX_VALUE / 4, to + Math.min(Long.MAX_VALUE / 4, set.fillLimit().toMillis()) + baseMs);
             CandleSeries full = Resampler.withGapsFilled(source.candles(set.baseMarket(), set.baseTimeframe(), dataFrom,
                     until), set.fillLimitMillis()).between(from, to);
             baseTime = full.openTimes();

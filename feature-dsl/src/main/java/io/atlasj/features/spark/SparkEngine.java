@@ -167,6 +167,9 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                         }, scala.reflect.ClassTag$.MODULE$.apply(FeatureMatrix.class));
             } catch (Exception e) { // SparkException is a checked exception, thrown here undeclared
                 failed.set(e);
+            } catch (Error e) {
+                failed.set(new IllegalStateException("the Spark job failed: " + e, e));
+                throw e;
             } finally {
                 arrived.add(new Object[] {end});
             }
@@ -200,11 +203,19 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while Spark built the sets", e);
         } finally {
-            if (!finished && job.isAlive()) { // handing over failed, or this thread was interrupted: stop the tasks
-                jsc.cancelJobGroup(group);
-                try {
-                    job.join(60_000);
-                } catch (InterruptedException e) {
+            if (!finished) { // handing over failed, or this thread was interrupted: stop the tasks, even a job that
+                // has not been submitted yet, and wait (up to a minute, whatever interrupts) for the job to end
+                jsc.sc().cancelJobGroupAndFutureJobs(group);
+                boolean interrupted = Thread.interrupted();
+                long until = System.nanoTime() + 60_000_000_000L;
+                while (job.isAlive() && System.nanoTime() < until) {
+                    try {
+                        job.join(1_000);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
@@ -285,16 +296,17 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         if (reach >= io.atlasj.features.eval.Evaluator.UNBOUNDED || hi <= lo || hi - lo <= size) {
             return List.of(new long[] {from, to});
         }
-        // n partitions of equal length, each at least 'size' (no short last one that reads its reach for a few bars)
+        // n partitions of bars/n bars (rounded down or up), each at least 'size': no short one that reads its reach
+        // for a few bars
         long bars = (hi - lo) / bar;
         long n = bars / (size / bar);
-        long step = (bars + n - 1) / n * bar;
         List<long[]> out = new ArrayList<>();
         long start = from;
         long base = Math.floorDiv(lo, bar) * bar;
-        for (int k = 1; k < n; k++) {
-            out.add(new long[] {start, base + k * step});
-            start = base + k * step;
+        for (long k = 1; k < n; k++) {
+            long b = base + k * bars / n * bar;
+            out.add(new long[] {start, b});
+            start = b;
         }
         out.add(new long[] {start, to});
         return out;
