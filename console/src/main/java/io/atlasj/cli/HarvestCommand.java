@@ -64,7 +64,7 @@ final class HarvestCommand implements Callable<Integer> {
     static String name(String workspec) {
         Path p = Path.of(workspec);
         if (workspec.endsWith(".yaml") || workspec.endsWith(".yml") || Files.isRegularFile(p)) {
-            WorkSpec ws = SpecCommand.read(p, true);
+            WorkSpec ws = SpecCommand.readTrained(p);
             return ws.name();
         }
         return workspec;

@@ -62,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
         Costs costs = null;
         TradingRules rules = TradingRules.DEFAULT;
         if (Files.isRegularFile(file)) {
-            WorkSpec ws = SpecCommand.read(file, true);
+            WorkSpec ws = SpecCommand.readTrained(file);
             name = ws.name();
             text = Files.readString(file);
             costs = ws.costs();

@@ -46,6 +46,23 @@ final class SpecCommand {
         }
     }
 
+    /**
+     * A WorkSpec file read to look at results already trained from it ({@code atlas report FILE}, {@code harvest FILE}):
+     * as a run's journal is read back, so that a setting refused for new runs since (an overlapping walk-forward, say)
+     * does not keep its results from being reported; mistakes of the YAML itself are still errors with their line.
+     */
+    static WorkSpec readTrained(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + ": no such file");
+        }
+        try {
+            return io.atlasj.workspec.WorkSpecYaml.readSubmitted(file.toString(), Files.readString(file),
+                    io.atlasj.workspec.FeaturesetLocator.beside(file));
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check a WorkSpec: every mistake with file:line:column, the field and a hint; exit 1 if any.")
     static final class Validate implements Callable<Integer> {

@@ -76,6 +76,23 @@ class ReportCliTest {
                 .contains("l2: [0.0, 0.001, 0.01, 0.1]").contains("fee 10 bps + half of a 2 bp spread (WorkSpec)");
     }
 
+    /**
+     * A WorkSpec file with a setting refused for new runs since it was trained (here an overlapping walk-forward)
+     * still reports its results; a new run of it is refused at the line.
+     */
+    @Test
+    void aFileWithASettingRefusedSinceItsRunStillReports() throws IOException {
+        Path spec = home.resolve("older.yaml");
+        Files.writeString(spec, Files.readString(Path.of("..", "configs", "workspecs", "quickstart.yaml"))
+                .replaceFirst("split: \\{type: chronological, train: 0.6, validation: 0.2, test: 0.2}",
+                        "split: {type: walk-forward, window: rolling, train: 400, test: 100, step: 50}"));
+        assertThat(Files.readString(spec)).contains("step: 50");
+        String out = run(0, "report", spec.toString(), "--max-cards", "0");
+        assertThat(out).contains("quickstart: 25 results");
+        run(1, "spec", "validate", spec.toString());
+        assertThat(err).contains("give step >= test");
+    }
+
     @Test
     void reportByNameTradesAtTheCostsOfTheSpecItsNewestRunRecorded() throws Exception {
         run(0, "data", "import", "--bundled");
