@@ -307,9 +307,14 @@ public final class FeatureSetBuilder {
         from = clampFrom(from);
         to = clampTo(to);
         Resolved r = resolve(set);
+        return build(set, r, from, to, dataFrom(r, from), true);
+    }
+
+    /** Where a build of {@code r} from {@code from} starts reading: its reach (and a day) before, or the first bar. */
+    private static long dataFrom(Resolved r, long from) {
         long reach = reachMillis(r);
-        return build(set, r, from, to, reach >= Evaluator.UNBOUNDED ? clampFrom(Long.MIN_VALUE)
-                : Math.max(clampFrom(Long.MIN_VALUE), from - reach - Timeframe.D1.millis()), true);
+        return reach >= Evaluator.UNBOUNDED ? clampFrom(Long.MIN_VALUE)
+                : Math.max(clampFrom(Long.MIN_VALUE), from - reach - Timeframe.D1.millis());
     }
 
     /**
@@ -385,9 +390,7 @@ public final class FeatureSetBuilder {
         from = clampFrom(from);
         to = clampTo(to);
         Resolved r = resolve(set);
-        long reach = reachMillis(r);
-        long dataFrom = reach >= Evaluator.UNBOUNDED ? clampFrom(Long.MIN_VALUE)
-                : Math.max(clampFrom(Long.MIN_VALUE), from - reach - Timeframe.D1.millis());
+        long dataFrom = dataFrom(r, from);
         if (SeriesSource.withPrices(source, set.prices()).candles(set.baseMarket(), set.baseTimeframe(), from, to)
                 .isEmpty()) {
             List<Long> none = new ArrayList<>();

@@ -138,9 +138,11 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         List<Task> tasks = new ArrayList<>();
         List<String> plan = new ArrayList<>();
         int[] partsOf = new int[sets.size()];
+        int[] firstTask = new int[sets.size()]; // a set's tasks follow each other, from this index
         for (int i = 0; i < sets.size(); i++) {
             FeatureLabelSet set = sets.get(i);
             String yaml = FeatureSetYaml.write(set);
+            firstTask[i] = tasks.size();
             for (long[] p : partitions(set, builder.resolve(set), from, to)) {
                 tasks.add(new Task(yaml, lake.location(), p[0], p[1], i));
                 plan.add(set.name() + " " + set.baseMarket() + " " + range(p[0]) + " .. " + range(p[1]));
@@ -187,11 +189,7 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                 int t = (Integer) next[0];
                 int set = tasks.get(t).set();
                 FeatureMatrix[] parts = pending.computeIfAbsent(set, k -> new FeatureMatrix[partsOf[k]]);
-                int first = 0;
-                while (tasks.get(first).set() != set) {
-                    first++;
-                }
-                parts[t - first] = (FeatureMatrix) next[1];
+                parts[t - firstTask[set]] = (FeatureMatrix) next[1];
                 if (java.util.Arrays.stream(parts).allMatch(java.util.Objects::nonNull)) {
                     pending.remove(set);
                     done.accept(builder.joined(sets.get(set), List.of(parts)), set);
