@@ -164,9 +164,10 @@ public final class FeatureSetBuilder {
     public interface Engine {
         /**
          * Builds each set over {@code [from, to)} (already clamped) and hands it to {@code done} with its index in
-         * {@code sets} as soon as it is built, in any order and from any thread (one at a time), so that a caller
-         * need not hold every matrix at once; returns when every set was handed over. The first failure, in the order
-         * of the sets, is thrown once the builds have ended.
+         * {@code sets} as soon as it is built, in any order and from any thread, possibly from several at once (the
+         * local engine hands each set over on the thread that built it, so that writing one matrix into the cache
+         * does not wait for another's), so that a caller need not hold every matrix at once; returns when every set
+         * was handed over. The first failure, in the order of the sets, is thrown once the builds have ended.
          */
         void build(List<FeatureLabelSet> sets, long from, long to, java.util.function.ObjIntConsumer<FeatureMatrix> done);
 
@@ -227,15 +228,22 @@ public final class FeatureSetBuilder {
         }
         if (!todo.isEmpty()) {
             boolean[] handed = new boolean[todo.size()];
+            Object handing = new Object();
             engine.build(todo.stream().map(sets::get).toList(), f, t, (m, j) -> {
                 int i = todo.get(j);
                 List<String> ids = resolved.get(i).features().stream().map(Feature::id).toList();
-                if (handed[j] || !m.featureIds().equals(ids)) {
-                    throw new IllegalStateException("the engine built the columns " + m.featureIds() + " for "
-                            + sets.get(i).name() + ", expected " + ids + (handed[j] ? ", twice" : ""));
+                synchronized (handing) {
+                    if (handed[j] || !m.featureIds().equals(ids)) {
+                        throw new IllegalStateException("the engine built the columns " + m.featureIds() + " for "
+                                + sets.get(i).name() + ", expected " + ids + (handed[j] ? ", twice" : ""));
+                    }
+                    handed[j] = true;
                 }
-                handed[j] = true;
-                each.accept(new Built(m, false, keys.get(i).map(k -> cache.put(k, m))), i);
+                // written into the cache on the engine's thread, beside other sets' writes; handed on one at a time
+                java.util.Optional<java.nio.file.Path> file = keys.get(i).map(k -> cache.put(k, m));
+                synchronized (handing) {
+                    each.accept(new Built(m, false, file), i);
+                }
             });
             for (int j = 0; j < handed.length; j++) {
                 if (!handed[j]) {
@@ -262,19 +270,13 @@ public final class FeatureSetBuilder {
                         return th;
                     });
             try {
-                // each set handed over by the thread that built it, one at a time: at most 'threads' matrices are
-                // held here (the one handed over, and those still building)
-                Object handing = new Object();
+                // each set handed over by the thread that built it, as soon as it is built: at most 'threads'
+                // matrices are held here
                 List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
                 for (int i = 0; i < sets.size(); i++) {
                     FeatureLabelSet set = sets.get(i);
                     int index = i;
-                    futures.add(pool.submit(() -> {
-                        FeatureMatrix m = build(set, from, to);
-                        synchronized (handing) {
-                            done.accept(m, index);
-                        }
-                    }));
+                    futures.add(pool.submit(() -> done.accept(build(set, from, to), index)));
                 }
                 RuntimeException first = null;
                 for (java.util.concurrent.Future<?> fu : futures) {
@@ -668,7 +670,9 @@ public final class FeatureSetBuilder {
      * added to {@code missing}.
      */
     private static double[] onBase(Column col, long[] baseTime, long baseMs, boolean[] keep, List<Long> missing) {
-        double[] v = Evaluator.align(col, baseTime, baseMs);
+        // read only (compacted into new arrays later): a column on the base bars already is used as it is, uncopied
+        double[] v = col.barMillis() == baseMs && Arrays.equals(col.time(), baseTime) ? col.values()
+                : Evaluator.align(col, baseTime, baseMs);
         long miss = 0;
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i])) {

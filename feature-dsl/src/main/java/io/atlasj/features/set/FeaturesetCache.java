@@ -3,6 +3,7 @@ package io.atlasj.features.set;
 import io.atlasj.features.eval.SeriesSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -145,12 +146,11 @@ public final class FeaturesetCache {
                 total += n;
                 BigIntVector t = (BigIntVector) vsr.getVector("time");
                 long[] tt = new long[n];
-                for (int i = 0; i < n; i++) {
-                    tt[i] = t.get(i);
-                }
+                requireNoNulls(t, f);
+                t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(tt);
                 times.add(tt);
-                fcols.add(columns(vsr, fids, n));
-                lcols.add(columns(vsr, lids, n));
+                fcols.add(columns(vsr, fids, n, f));
+                lcols.add(columns(vsr, lids, n, f));
             }
             long[] time = new long[total];
             double[][] feats = new double[fids.size()][total];
@@ -189,15 +189,29 @@ public final class FeaturesetCache {
                 p.length > 8 ? Long.parseLong(p[7]) : 0, p.length > 8 ? Long.parseLong(p[8]) : 0);
     }
 
-    private static double[][] columns(VectorSchemaRoot vsr, List<String> ids, int n) {
+    /** A batch's columns, each copied out of its Arrow buffer in one bulk copy (little-endian, as Arrow stores it). */
+    private static double[][] columns(VectorSchemaRoot vsr, List<String> ids, int n, Path f) {
         double[][] out = new double[ids.size()][n];
         for (int c = 0; c < ids.size(); c++) {
             Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
-            for (int i = 0; i < n; i++) {
-                out[c][i] = v.get(i);
-            }
+            requireNoNulls(v, f);
+            v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out[c]);
         }
         return out;
+    }
+
+    /** The cache writes no nulls (a missing value is NaN); a file with one was not written by it. */
+    private static void requireNoNulls(org.apache.arrow.vector.FieldVector v, Path f) {
+        if (v.getNullCount() != 0) {
+            throw new IllegalStateException("the cached featureset " + f + " has " + v.getNullCount()
+                    + " null values in column " + v.getName() + " (the cache writes none)");
+        }
+    }
+
+    /** Room for {@code n} values in {@code v}, every one marked valid (the values are then copied in bulk). */
+    private static void allocateValid(org.apache.arrow.vector.BaseFixedWidthVector v, int n) {
+        v.allocateNew(n);
+        v.getValidityBuffer().setOne(0, org.apache.arrow.vector.BitVectorHelper.getValidityBufferSizeFromCount(n));
     }
 
     /** Stores {@code m} under {@code key}; concurrent writers of the same key are harmless (same content). */
@@ -247,10 +261,9 @@ public final class FeaturesetCache {
             for (int start = 0; start < m.rows() || start == 0; start += batch) {
                 int n = Math.min(batch, m.rows() - start);
                 BigIntVector t = (BigIntVector) vsr.getVector("time");
-                t.allocateNew(n);
-                for (int i = 0; i < n; i++) {
-                    t.set(i, m.time()[start + i]);
-                }
+                allocateValid(t, n);
+                t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+                        .put(m.time(), start, n);
                 t.setValueCount(n);
                 fill(vsr, m.featureIds(), m.features(), start, n);
                 fill(vsr, m.labelIds(), m.labels(), start, n);
@@ -267,10 +280,9 @@ public final class FeaturesetCache {
     private static void fill(VectorSchemaRoot vsr, List<String> ids, double[][] cols, int start, int n) {
         for (int c = 0; c < ids.size(); c++) {
             Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
-            v.allocateNew(n);
-            for (int i = 0; i < n; i++) {
-                v.set(i, cols[c][start + i]);
-            }
+            allocateValid(v, n);
+            v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
+                    .put(cols[c], start, n);
             v.setValueCount(n);
         }
     }

@@ -68,4 +68,53 @@ class FeaturesetCacheTest {
             assertThat(third.matrix().dataFingerprint()).isNotEqualTo(m1.dataFingerprint());
         }
     }
+
+    /**
+     * The file's values are copied in bulk, batch by batch: every bit of every value, special ones included, comes
+     * back in its row, over several batches of 65,536 rows and a short last one.
+     */
+    @Test
+    void aMatrixOfSeveralBatchesComesBackBitForBit() throws Exception {
+        int rows = 65_536 * 2 + 1_234;
+        java.util.Random rnd = new java.util.Random(7);
+        long[] time = new long[rows];
+        double[][] feats = new double[3][rows];
+        double[][] labels = new double[1][rows];
+        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE,
+                -Double.MAX_VALUE, Double.longBitsToDouble(0x7ff8_0000_0000_0001L)};
+        for (int i = 0; i < rows; i++) {
+            time[i] = -5_000_000_000L + 60_000L * i + (i % 3);
+            for (double[] c : feats) {
+                c[i] = i % 97 == 0 ? special[(i / 97) % special.length] : rnd.nextGaussian() * Math.pow(10, i % 9 - 4);
+            }
+            labels[0][i] = i % 3;
+        }
+        FeatureMatrix m = new FeatureMatrix("bulk", time, List.of("a", "b", "c"), feats, List.of("y"), labels,
+                new FeatureMatrix.BuildReport(rows, 0, 0, List.of(0L, 0L, 0L, 0L), 0, 0, rows, 1), List.of("x"));
+        Path f = dir.resolve("bulk.arrow");
+        FeaturesetCache.write(m, f);
+        FeatureMatrix back = FeaturesetCache.read(f);
+        assertThat(back.rows()).isEqualTo(rows);
+        assertThat(back.time()).containsExactly(time);
+        for (int c = 0; c < feats.length; c++) {
+            long[] want = java.util.Arrays.stream(feats[c]).mapToLong(Double::doubleToRawLongBits).toArray();
+            long[] got = java.util.Arrays.stream(back.features()[c]).mapToLong(Double::doubleToRawLongBits).toArray();
+            assertThat(got).as("column %d", c).containsExactly(want);
+        }
+        assertThat(back.labels()[0]).containsExactly(labels[0]);
+        // and as any Arrow reader sees the file (its own getters): the second batch's rows
+        try (org.apache.arrow.memory.BufferAllocator alloc = new org.apache.arrow.memory.RootAllocator();
+             java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f);
+             org.apache.arrow.vector.ipc.ArrowFileReader r = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
+            r.loadNextBatch();
+            r.loadNextBatch();
+            var vsr = r.getVectorSchemaRoot();
+            var t = (org.apache.arrow.vector.BigIntVector) vsr.getVector("time");
+            var b = (org.apache.arrow.vector.Float8Vector) vsr.getVector("b");
+            for (int i = 0; i < vsr.getRowCount(); i += 101) {
+                assertThat(t.get(i)).isEqualTo(time[65_536 + i]);
+                assertThat(Double.doubleToRawLongBits(b.get(i))).isEqualTo(Double.doubleToRawLongBits(feats[1][65_536 + i]));
+            }
+        }
+    }
 }
