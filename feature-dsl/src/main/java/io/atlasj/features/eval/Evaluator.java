@@ -344,8 +344,10 @@ public final class Evaluator {
                     ? quoteBars(source.quoteBars(m, tf, start, to), tf) : candles(key, m, tf, start),
                     (quotes ? "quote bars" : source.candlesName()) + " of " + m + " at " + tf, start, to);
             int warm = k.warmup().bars(p);
-            double[] out = new double[all.size()];
             int[][] segs = segments(all.time(), tf.millis());
+            // one run of bars: the leaf's own array is the column (no copy into a second one)
+            boolean whole = segs.length == 1;
+            double[] out = whole ? null : new double[all.size()];
             Bars[] parts = pieces.computeIfAbsent(key, k2 -> {
                 Bars[] x = new Bars[segs.length];
                 for (int i = 0; i < segs.length; i++) {
@@ -365,7 +367,17 @@ public final class Evaluator {
                             + ", or import data that has them");
                 }
                 mask(v, warm);
-                System.arraycopy(v, 0, out, segs[s][0], v.length);
+                if (whole && v.length == all.size()) {
+                    out = v;
+                } else {
+                    if (out == null) {
+                        out = new double[all.size()];
+                    }
+                    System.arraycopy(v, 0, out, segs[s][0], v.length);
+                }
+            }
+            if (out == null) {
+                out = new double[all.size()];
             }
             boolean[] fill = filled.get(key);
             readsFilled.put(f.id(), fill == null ? null : within(fill, warm));
@@ -407,8 +419,20 @@ public final class Evaluator {
         }
         int warm = k.warmup().bars(p);
         readsFilled.put(f.id(), fill == null ? null : within(fill, warm));
-        double[] out = new double[home.time().length];
-        for (int[] seg : segments(home.time(), home.barMillis())) {
+        int n = home.time().length;
+        int[][] segs = segments(home.time(), home.barMillis());
+        if (segs.length == 1) {
+            // one run of bars: the inputs (this node's own arrays, aligned above) and the home timeline as they are,
+            // and the function's array is the column
+            double[] v = k.series().compute(inputs, new Timeline(home.time(), home.barMillis()), p);
+            if (v.length != n) {
+                throw new IllegalStateException(f.id() + " computed " + v.length + " values on " + n + " bars");
+            }
+            mask(v, warm);
+            return new Column(home.time(), home.barMillis(), v);
+        }
+        double[] out = new double[n];
+        for (int[] seg : segs) {
             double[][] x = new double[inputs.length][];
             for (int i = 0; i < x.length; i++) {
                 x[i] = Arrays.copyOfRange(inputs[i], seg[0], seg[1]);

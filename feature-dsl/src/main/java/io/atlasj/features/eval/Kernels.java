@@ -31,7 +31,12 @@ public final class Kernels {
         double sum = 0;
         int bad = 0;
         int equalRun = 0;
-        long exactBlock = Long.MIN_VALUE;
+        // the exact block's time bounds, [lo, hi): a bar is in it when its time is (one comparison per bar instead
+        // of a division; the same blocks as Timeline.block)
+        long[] time = t.time();
+        long span = t.span(w);
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             double v = x[i];
             if (!Double.isFinite(v)) {
@@ -50,13 +55,13 @@ public final class Kernels {
                 }
             }
             if (i >= w - 1 && bad == 0) {
-                long block = t.block(i, w);
-                if (block != exactBlock) {
+                if (time[i] < lo || time[i] >= hi) {
                     sum = 0;
                     for (int k = i - w + 1; k <= i; k++) {
                         sum += x[k];
                     }
-                    exactBlock = block;
+                    lo = Math.floorDiv(time[i], span) * span;
+                    hi = lo + span;
                 }
                 out[i] = equalRun >= w ? v : sum / w;
             }
@@ -90,7 +95,10 @@ public final class Kernels {
         boolean valid = false;
         double mean = 0;
         double m2 = 0;
-        long exactBlock = Long.MIN_VALUE;
+        long[] time = t.time();
+        long span = t.span(Timeline.ANCHOR_BARS);
+        long lo = Long.MAX_VALUE; // the exact block's time bounds, [lo, hi), as in sma
+        long hi = Long.MIN_VALUE;
         int equalRun = 0;
         for (int i = 0; i < n; i++) {
             if (!Double.isFinite(x[i])) {
@@ -103,8 +111,7 @@ public final class Kernels {
             if (i - w + 1 <= lastNan || i < w - 1) {
                 continue;
             }
-            long block = t.block(i);
-            if (!valid || block != exactBlock) {
+            if (!valid || time[i] < lo || time[i] >= hi) {
                 mean = 0;
                 for (int k = i - w + 1; k <= i; k++) {
                     mean += x[k];
@@ -116,7 +123,8 @@ public final class Kernels {
                     m2 += d * d;
                 }
                 valid = true;
-                exactBlock = block;
+                lo = Math.floorDiv(time[i], span) * span;
+                hi = lo + span;
             } else {
                 double in = x[i];
                 double old = x[i - w];
@@ -141,11 +149,15 @@ public final class Kernels {
         int n = check(x, t);
         double[] out = nan(n);
         int warm = emaWarmup(alpha);
+        long[] time = t.time();
+        long span = t.span(Timeline.ANCHOR_BARS);
         int a = 0;
         while (a < n) {
-            long block = t.block(a);
+            // [a, b): the bars of a's anchor block (compared with its time bounds: the same blocks as Timeline.block)
+            long lo = Math.floorDiv(time[a], span) * span;
+            long hi = lo + span;
             int b = a + 1;
-            while (b < n && t.block(b) == block) {
+            while (b < n && time[b] >= lo && time[b] < hi) {
                 b++;
             }
             double prev = Double.NaN;

@@ -38,7 +38,16 @@ public record Timeline(long[] time, long barMillis) {
 
     /** The block of {@code bars} bars (counted from the epoch) that bar {@code i} is in. */
     public long block(int i, int bars) {
-        return Math.floorDiv(time[i], bars * barMillis);
+        return Math.floorDiv(time[i], span(bars));
+    }
+
+    /**
+     * The length of a block of {@code bars} bars in milliseconds: bar {@code i}'s block spans the times
+     * {@code [block(i, bars) * span(bars), (block(i, bars) + 1) * span(bars))}, which the kernels compare times with
+     * instead of dividing each one.
+     */
+    public long span(int bars) {
+        return bars * barMillis;
     }
 
     /** Bars {@code from} (inclusive) to {@code to} (exclusive). */
