@@ -122,11 +122,13 @@ final class LiveCommand {
                 description = "Event-driven training: after every N matched outcomes, fetch their inputs back by "
                         + "reference and fine-tune the model into a new version (default: off).")
         Integer fineTuneEvery;
-        @Option(names = "--fine-tune-lr", defaultValue = "1e-4", paramLabel = "LR",
-                description = "Learning rate of a fine-tuning step. Default: ${DEFAULT-VALUE}.")
-        double fineTuneLr;
+        @Option(names = "--fine-tune-lr", paramLabel = "LR",
+                description = "Learning rate of a fine-tuning step; for gradient-boosted trees, each new round's eta. "
+                        + "Default: 1e-4 for a network, 0.01 for trees.")
+        Double fineTuneLr;
         @Option(names = "--fine-tune-steps", defaultValue = "1", paramLabel = "K",
-                description = "Optimizer steps per fine-tuning. Default: ${DEFAULT-VALUE}.")
+                description = "Optimizer steps per fine-tuning; for gradient-boosted trees, boosting rounds added "
+                        + "(each adds a tree per class). Default: ${DEFAULT-VALUE}.")
         int fineTuneSteps;
         @Option(names = "--replay-buffer", defaultValue = "256", paramLabel = "B",
                 description = "Learned frames the replay buffer samples from. Default: ${DEFAULT-VALUE}.")
@@ -182,7 +184,7 @@ final class LiveCommand {
                     from == null ? null : Formats.parseTime(from, "--from"),
                     to == null ? null : Formats.parseTime(to, "--to"), redis, httpPort,
                     fineTuneEvery == null ? null : new io.atlasj.trainer.live.FineTuner.FineTune(fineTuneEvery,
-                            fineTuneLr, fineTuneSteps, replayBuffer), source, access);
+                            fineTuneLr == null ? Double.NaN : fineTuneLr, fineTuneSteps, replayBuffer), source, access);
             LiveRunner.run(live.atlas.home(), o, line -> {
                 out.println(line);
                 out.flush();

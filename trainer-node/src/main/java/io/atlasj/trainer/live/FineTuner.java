@@ -26,10 +26,20 @@ public final class FineTuner {
      * @param buffer how many learned frames the replay buffer samples from
      */
     public record FineTune(int every, double lr, int steps, int buffer) {
+        /** A network's learning rate when none is given: small steps from where training ended. */
+        public static final double NETWORK_LR = 1e-4;
+        /** Trees' learning rate (each new round's eta) when none is given: a tenth of the usual training eta. */
+        public static final double TREES_LR = 0.01;
+
         public FineTune {
-            if (every < 1 || steps < 1 || buffer < 0 || !(lr > 0)) {
+            if (every < 1 || steps < 1 || buffer < 0 || !(lr > 0 || Double.isNaN(lr))) {
                 throw new IllegalArgumentException("fine-tuning needs every >= 1, steps >= 1, buffer >= 0 and lr > 0");
             }
+        }
+
+        /** As given, or (NaN) the default of the model's kind: {@link #NETWORK_LR}, or {@link #TREES_LR} for trees. */
+        public double lr(io.atlasj.workspec.ModelType type) {
+            return !Double.isNaN(lr) ? lr : type == io.atlasj.workspec.ModelType.GBM ? TREES_LR : NETWORK_LR;
         }
     }
 
@@ -163,7 +173,7 @@ public final class FineTuner {
         }
         if (!windows.isEmpty() && !predictor.fineTune(times.toArray(new long[0][]), windows.toArray(new double[0][][]),
                 y.stream().mapToDouble(Double::doubleValue).toArray(), otherTargets(frameBars),
-                m.classifies() ? predictor.outputs() : 0, m.optimizer(), cfg.lr(), cfg.steps(), barMillis,
+                m.classifies() ? predictor.outputs() : 0, m.optimizer(), cfg.lr(m.type()), cfg.steps(), barMillis,
                 m.key().hashCode() * 31L + version)) {
             // the loss was not finite: no version, the model as it was, the frames not learned from (tried again
             // with the next ones)
@@ -172,14 +182,16 @@ public final class FineTuner {
         }
         try {
             int next = journal.nextVersion(m.name());
-            Path file = models.resolve(m.key()).resolve("v" + next + ".zip");
+            // a network's zip (DL4J or SameDiff), or the trees in XGBoost's own format, as training wrote them
+            boolean trees = m.type() == io.atlasj.workspec.ModelType.GBM;
+            Path file = models.resolve(m.key()).resolve("v" + next + (trees ? ".ubj" : ".zip"));
             String sha = predictor.save(file);
             List<Long> bars = fresh.stream().map(LiveJournal.Frame::barTime).toList();
             LiveJournal.Version v = journal.fineTuned(m.name(), next, m.key(), version, sha, file.toString(), String.format(
                     java.util.Locale.ROOT, "fine-tuned from version %d on %d matched outcomes (%s .. %s) and %d replayed, "
-                            + "lr %g, %d step(s) of %s", version, fresh.size(), java.time.Instant.ofEpochMilli(bars.get(0)),
-                    java.time.Instant.ofEpochMilli(bars.get(bars.size() - 1)), batch.size() - fresh.size(), cfg.lr(),
-                    cfg.steps(), m.optimizer().kind()), bars);
+                            + "lr %g, %d %s", version, fresh.size(), java.time.Instant.ofEpochMilli(bars.get(0)),
+                    java.time.Instant.ofEpochMilli(bars.get(bars.size() - 1)), batch.size() - fresh.size(), cfg.lr(m.type()),
+                    cfg.steps(), trees ? "boosting round(s) added" : "step(s) of " + m.optimizer().kind()), bars);
             if (v == null) {
                 refused = true;
                 pending = fresh.size();

@@ -253,8 +253,11 @@ public final class LiveRunner {
             version = active.version();
             if (o.fineTune() != null && !predictor.fineTunes()) {
                 predictor.close();
-                throw new IllegalArgumentException(m.name() + ": --fine-tune is built for neural networks (dense, "
-                        + "logistic, linear, LSTM, BiLSTM, transformer, multi-task, hybrid), not for " + m.type().id());
+                throw new IllegalArgumentException(m.name() + (m.type() == io.atlasj.workspec.ModelType.GBM
+                        ? ": --fine-tune needs trees whose model file says how they were grown; this one was trained "
+                        + "before tree fine-tuning existed: train it again"
+                        : ": --fine-tune is built for neural networks (dense, logistic, linear, LSTM, BiLSTM, "
+                        + "transformer, multi-task, hybrid) and gradient-boosted trees, not for " + m.type().id()));
             }
             tuner = o.fineTune() == null ? null
                     : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());

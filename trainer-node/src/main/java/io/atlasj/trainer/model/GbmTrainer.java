@@ -27,6 +27,12 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 final class GbmTrainer {
     /** The model file's attribute holding the best round (0-based), whose trees make the predictions. */
     static final String BEST = "atlas_best_round";
+    /**
+     * The model file's attribute holding how its trees were grown (XGBoost's parameters as JSON, without the learning
+     * rate and seed; XGBoost's own file keeps the trees, not these), so that fine-tuning boosts more rounds alike.
+     * Files written before it have none and do not fine-tune.
+     */
+    static final String GROWTH = "atlas_growth";
     private static final com.fasterxml.jackson.databind.ObjectMapper TREE_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -47,29 +53,30 @@ final class GbmTrainer {
         Map<String, Object> h = spec.hyper();
         int rounds = (Integer) h.get("rounds");
         double eta = (Double) h.get("eta");
-        Map<String, Object> params = new HashMap<>();
-        params.put("booster", "gbtree");
-        params.put("tree_method", "hist");
-        params.put("nthread", 1);
-        params.put("verbosity", 0);
+        Map<String, Object> growth = new HashMap<>();
+        growth.put("booster", "gbtree");
+        growth.put("tree_method", "hist");
+        growth.put("nthread", 1);
+        growth.put("verbosity", 0);
+        growth.put("max_depth", h.get("maxDepth"));
+        growth.put("min_child_weight", h.get("minChildWeight"));
+        growth.put("subsample", h.get("subsample"));
+        growth.put("colsample_bytree", h.get("colsampleBytree"));
+        growth.put("lambda", h.get("lambda"));
+        growth.put("alpha", h.get("alpha"));
+        growth.put("gamma", h.get("gamma"));
+        growth.put("max_bin", h.get("maxBin"));
+        if (classify) {
+            growth.put("objective", "multi:softprob");
+            growth.put("num_class", data.classes());
+            growth.put("eval_metric", "mlogloss");
+        } else {
+            growth.put("objective", "reg:squarederror");
+            growth.put("eval_metric", "rmse");
+        }
+        Map<String, Object> params = new HashMap<>(growth);
         params.put("seed", spec.seed());
         params.put("eta", eta);
-        params.put("max_depth", h.get("maxDepth"));
-        params.put("min_child_weight", h.get("minChildWeight"));
-        params.put("subsample", h.get("subsample"));
-        params.put("colsample_bytree", h.get("colsampleBytree"));
-        params.put("lambda", h.get("lambda"));
-        params.put("alpha", h.get("alpha"));
-        params.put("gamma", h.get("gamma"));
-        params.put("max_bin", h.get("maxBin"));
-        if (classify) {
-            params.put("objective", "multi:softprob");
-            params.put("num_class", data.classes());
-            params.put("eval_metric", "mlogloss");
-        } else {
-            params.put("objective", "reg:squarederror");
-            params.put("eval_metric", "rmse");
-        }
         boolean validated = data.validation().rows() > 0;
         DMatrix train = null;
         DMatrix val = null;
@@ -112,6 +119,8 @@ final class GbmTrainer {
                 best = curves.size() - 1; // nothing to choose by: every round's trees
             }
             booster.setAttr(BEST, String.valueOf(best));
+            // how a tree grows, kept in the file: the live runner's fine-tuning boosts more rounds the same way
+            booster.setAttr(GROWTH, TREE_JSON.writeValueAsString(growth));
             int[] range = {0, best + 1};
             TrainingResult.Predictions tr = predict(booster, data.train(), range, classify);
             TrainingResult.Predictions va = predict(booster, data.validation(), range, classify);
@@ -130,6 +139,8 @@ final class GbmTrainer {
             return new TrainingResult(true, null, curves, best, tr, va, te, millis(t0), List.of(), null, gain);
         } catch (XGBoostError e) {
             return TrainingResult.failed("XGBoost: " + e.getMessage(), curves, millis(t0));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the trees' settings: " + e.getMessage(), e);
         } finally {
             if (booster != null) {
                 booster.dispose();
@@ -239,6 +250,126 @@ final class GbmTrainer {
     }
 
     /** Writes the model whole or not at all (the result naming it with its SHA-256 is the commit point). */
+    /** Whether a loaded model file holds how its trees were grown ({@link #GROWTH}), so that it can fine-tune. */
+    static boolean fineTunes(Booster b) throws XGBoostError {
+        return b.getAttr(GROWTH) != null;
+    }
+
+    /**
+     * The model fine-tuned on a batch of rows: a new booster holding the served trees of {@code b} (its rounds
+     * {@code 0 .. rounds - 1}: the trees a trained model kept after its best round are dropped, so that new trees
+     * correct what is served), followed by {@code steps} more rounds boosted on {@code x} (row-major, {@code n} rows)
+     * and targets {@code y} (class indices, or the scaled regression target) as training grew its trees
+     * ({@link #GROWTH}), each at learning rate {@code eta}. {@code b} is left as it was; null when the batch's loss
+     * after the new rounds is not finite (nothing to keep).
+     */
+    static Booster fineTuned(Booster b, int rounds, float[] x, int n, int cols, float[] y, double eta, int steps,
+                             long seed) throws XGBoostError {
+        Map<String, Object> params;
+        try {
+            params = TREE_JSON.readValue(b.getAttr(GROWTH),
+                    new com.fasterxml.jackson.core.type.TypeReference<HashMap<String, Object>>() { });
+        } catch (IOException e) {
+            throw new IllegalStateException("the model's " + GROWTH + " attribute is not JSON: " + e.getMessage(), e);
+        }
+        params.put("eta", eta);
+        params.put("seed", seed);
+        for (float v : y) {
+            if (!Float.isFinite(v)) {
+                return null; // a loss that cannot be finite (XGBoost refuses such targets), as a network's would be
+            }
+        }
+        // a copy to boost on (the served model stays as it was if the new rounds are not kept): through XGBoost's
+        // own format when every round serves (a fine-tuned version), else cut to the served rounds
+        Booster next;
+        try {
+            next = rounds == b.getNumBoostedRound() ? XGBoost.loadModel(b.toByteArray("ubj")) : firstRounds(b, rounds);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy the trees: " + e.getMessage(), e);
+        }
+        DMatrix d = null;
+        try {
+            d = new DMatrix(x, n, cols, Float.NaN);
+            d.setLabel(y);
+            next.setParams(params);
+            for (int s = 0; s < steps; s++) {
+                next.update(d, next.getNumBoostedRound());
+            }
+            // the batch's loss and outputs must be finite (XGBoost's log loss clips probabilities, so a margin that
+            // overflowed shows in the outputs only)
+            float[] loss = new float[1];
+            next.evalSet(new DMatrix[] {d}, new String[] {"batch"}, 0, loss);
+            boolean finite = Double.isFinite(loss[0]);
+            for (float[] row : finite ? next.inplace_predict(x, n, cols, Float.NaN) : new float[0][]) {
+                for (float v : row) {
+                    finite &= Float.isFinite(v);
+                }
+            }
+            if (!finite) {
+                next.dispose();
+                return null;
+            }
+            next.setAttr(BEST, String.valueOf(next.getNumBoostedRound() - 1)); // every round's trees serve now
+            return next;
+        } catch (XGBoostError | RuntimeException e) {
+            next.dispose();
+            throw e;
+        } finally {
+            if (d != null) {
+                d.dispose();
+            }
+        }
+    }
+
+    /**
+     * A copy of {@code b} with the trees of its first {@code rounds} rounds only (the rest of XGBoost's JSON model as it
+     * was): XGBoost's JVM binding has no slicing of its own. The JSON's numbers pass through doubles, which hold its
+     * float32 values exactly (XGBoost tells integers from reals by the text, so they are written as doubles, never as
+     * plain digits); the kept trees predict bit for bit as before ({@code GbmTrainerTest}).
+     */
+    static Booster firstRounds(Booster b, int rounds) throws XGBoostError {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode root =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) TREE_JSON.readTree(b.toByteArray("json"));
+            com.fasterxml.jackson.databind.node.ObjectNode model = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    root.path("learner").path("gradient_booster").path("model");
+            com.fasterxml.jackson.databind.JsonNode indptr = model.path("iteration_indptr");
+            if (!indptr.isArray() || indptr.size() < rounds + 1 || !model.path("trees").isArray()) {
+                throw new IllegalStateException("XGBoost's JSON model has no iteration_indptr of " + (rounds + 1)
+                        + " entries or no trees (not a gbtree model of XGBoost 2?)");
+            }
+            int trees = indptr.get(rounds).asInt();
+            com.fasterxml.jackson.databind.node.ArrayNode keptTrees = TREE_JSON.createArrayNode();
+            com.fasterxml.jackson.databind.node.ArrayNode keptInfo = TREE_JSON.createArrayNode();
+            com.fasterxml.jackson.databind.node.ArrayNode keptPtr = TREE_JSON.createArrayNode();
+            for (int t = 0; t < trees; t++) {
+                keptTrees.add(model.get("trees").get(t));
+                keptInfo.add(model.get("tree_info").get(t));
+            }
+            for (int r = 0; r <= rounds; r++) {
+                keptPtr.add(indptr.get(r));
+            }
+            model.set("trees", keptTrees);
+            model.set("tree_info", keptInfo);
+            model.set("iteration_indptr", keptPtr);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) model.path("gbtree_model_param"))
+                    .put("num_trees", String.valueOf(trees));
+            return XGBoost.loadModel(TREE_JSON.writeValueAsBytes(root));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot cut the trees to " + rounds + " rounds: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the trees as training does (XGBoost's UBJSON, durably); returns the file's SHA-256. */
+    static String write(Booster b, Path file) throws IOException {
+        try {
+            save(b, file);
+        } catch (XGBoostError e) {
+            throw new IOException("XGBoost cannot write the model: " + e.getMessage(), e);
+        }
+        return io.atlasj.workspec.results.ResultsIo.sha256(file);
+    }
+
     private static void save(Booster b, Path file) throws XGBoostError {
         byte[] bytes = b.toByteArray("ubj");
         try {

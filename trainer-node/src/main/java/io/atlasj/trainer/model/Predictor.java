@@ -31,8 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Predictor implements AutoCloseable {
     private final MultiLayerNetwork net;
-    private final ml.dmlc.xgboost4j.java.Booster trees;
-    private final int[] treeRange;
+    /** A tree model's booster and the rounds that predict (both replaced by a fine-tuning). */
+    private ml.dmlc.xgboost4j.java.Booster trees;
+    private int[] treeRange;
     private final SdNet sd;
     /** A SameDiff network's weights with its optimizer state (what fine-tuning changes and a version saves). */
     private final SameDiffTrainer.State sdState;
@@ -121,10 +122,18 @@ public final class Predictor implements AutoCloseable {
 
 
     /**
-     * Whether {@link #fineTune} works for this model: DL4J networks, and every SameDiff network (LSTM, BiLSTM,
-     * transformer, multi-task, hybrid); not trees or ensembles.
+     * Whether {@link #fineTune} works for this model: DL4J networks, every SameDiff network (LSTM, BiLSTM,
+     * transformer, multi-task, hybrid), and gradient-boosted trees whose file says how they were grown (trained since
+     * tree fine-tuning exists); not ensembles.
      */
     public boolean fineTunes() {
+        if (trees != null) {
+            try {
+                return GbmTrainer.fineTunes(trees);
+            } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+                throw new IllegalStateException("XGBoost: " + e.getMessage(), e);
+            }
+        }
         return net != null || sd != null && SameDiffTrainer.fineTunes(sd.arch.type());
     }
 
@@ -214,6 +223,10 @@ public final class Predictor implements AutoCloseable {
      *       dropout on (masks from {@code seed}); its moments are its file's when loaded with them (a fine-tuned
      *       version's), else start afresh. The hybrid's next-candle heads learn from the rows these windows hold; a multi-task network's
      *       other heads from {@code others} ({@link SameDiffTrainer#fineTune}).</li>
+     *   <li>Gradient-boosted trees boost {@code steps} more rounds on these rows, each at learning rate (XGBoost's
+     *       {@code eta}) {@code lr}, grown as training grew its trees; the trees a trained model kept after its best
+     *       round are dropped first, and from then on every round's trees predict ({@link GbmTrainer#fineTuned}). A
+     *       tree model grows by {@code steps} rounds per fine-tuning.</li>
      * </ul>
      * A loss that is not finite leaves the model as it was and returns false.
      *
@@ -225,10 +238,35 @@ public final class Predictor implements AutoCloseable {
     public boolean fineTune(long[][] times, double[][][] windows, double[] targets, double[][] others, int classes,
                             Optimizer optimizer, double lr, int steps, long barMillis, long seed) {
         if (!fineTunes()) {
-            throw new IllegalArgumentException("fine-tuning is built for neural networks only, not trees or "
-                    + "ensembles");
+            throw new IllegalArgumentException(trees != null ? "these trees' file does not say how they were grown "
+                    + "(trained before tree fine-tuning existed): train the model again to fine-tune it"
+                    : "fine-tuning is built for neural networks and trees, not ensembles");
         }
         int n = windows.length;
+        if (trees != null) {
+            float[] x = new float[n * inputs];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                double[] last = windows[i][windows[i].length - 1];
+                for (int c = 0; c < inputs; c++) {
+                    x[i * inputs + c] = (float) last[c];
+                }
+                y[i] = (float) targets[i];
+            }
+            try {
+                ml.dmlc.xgboost4j.java.Booster next = GbmTrainer.fineTuned(trees, treeRange[1], x, n, inputs, y, lr,
+                        steps, seed);
+                if (next == null) {
+                    return false; // the model as it was
+                }
+                trees.dispose();
+                trees = next;
+                treeRange = new int[] {0, next.getNumBoostedRound()};
+                return true;
+            } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+                throw new IllegalStateException("XGBoost: " + e.getMessage(), e);
+            }
+        }
         if (sd != null) {
             java.util.TreeMap<Long, double[]> context = new java.util.TreeMap<>();
             for (int i = 0; i < n; i++) {
@@ -309,6 +347,9 @@ public final class Predictor implements AutoCloseable {
     public String save(Path file) throws IOException {
         if (sdState != null) {
             return SdModelFile.write(file, sdState, true);
+        }
+        if (trees != null) {
+            return GbmTrainer.write(trees, file);
         }
         if (net == null) {
             throw new IllegalStateException("only the models that fine-tune are saved by the live runner");

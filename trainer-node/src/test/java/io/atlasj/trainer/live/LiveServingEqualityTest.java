@@ -375,19 +375,7 @@ class LiveServingEqualityTest {
      */
     @Test
     void sequenceNetworksFineTuneOnTheirWindows() throws Exception {
-        // a home of its own (the trained runs and the bars, no live journal): the other tests replay these models
-        Path from = LiveServingEqualityTest.home.root();
-        AtlasHome home = new AtlasHome(dir.resolve("tuned"));
-        try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.filter(p -> !p.startsWith(LiveServingEqualityTest.home.live())).toList()) {
-                Path target = home.root().resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().endsWith(".lock")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        AtlasHome home = copyOfTrained("tuned");
         // a step whose loss is not finite (a learning rate of 1e30) makes no version and leaves the model as it was
         String bilstm = "serve/direction/bilstm#0";
         LiveModel b = LiveModel.find(home, bilstm);
@@ -474,6 +462,94 @@ class LiveServingEqualityTest {
                 // loaded with its moments: Adam's step count goes on across the restart
                 assertThat(iteration(Path.of(next.file()))).isEqualTo((o.versionsMade() + 1) * ft.steps());
             }
+        }
+    }
+
+    /**
+     * A home of its own under {@code name} (the trained runs and the bars, no live journal), for a test that fine-tunes
+     * models the other tests replay.
+     */
+    private static AtlasHome copyOfTrained(String name) throws Exception {
+        Path from = LiveServingEqualityTest.home.root();
+        AtlasHome home = new AtlasHome(dir.resolve(name));
+        try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.filter(p -> !p.startsWith(LiveServingEqualityTest.home.live())).toList()) {
+                Path target = home.root().resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().endsWith(".lock")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return home;
+    }
+
+    /**
+     * Gradient-boosted trees fine-tune by boosting more rounds on their matched outcomes (at the trees' default
+     * learning rate): each version is an XGBoost file with the trained model's served rounds and its fine-tunings'
+     * rounds (the trees kept after the best round dropped), predicts differently from the trained model, and a runner
+     * started again goes on from the newest. A classifier and a regression.
+     */
+    @Test
+    void gradientBoostedTreesFineTuneByBoostingMoreRounds() throws Exception {
+        AtlasHome home = copyOfTrained("trees");
+        FineTuner.FineTune ft = new FineTuner.FineTune(24, Double.NaN, 2, 32);
+        for (String ref : List.of("serve/direction/gbm#0", "serve/returns/gbm#0")) {
+            LiveModel m = LiveModel.find(home, ref);
+            long[] test = m.test().time();
+            int part = test.length * 2 / 3;
+            int served = rounds(m.file(), true);
+            assertThat(rounds(m.file(), false)).as("%s keeps trees after its best round", ref).isGreaterThan(served);
+            LiveRunner.Outcome o = LiveRunner.run(home, new LiveRunner.Options(ref, null, test[part], 0, null, -1, ft),
+                    l -> { });
+            assertThat(o.versionsMade()).as(ref).isGreaterThan(1);
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                List<LiveJournal.Version> versions = j.versions(ref);
+                for (int v = 1; v < versions.size(); v++) {
+                    Path file = Path.of(versions.get(v).file());
+                    assertThat(file.getFileName().toString()).endsWith(".ubj");
+                    assertThat(versions.get(v).source()).contains("24 matched outcomes")
+                            .contains("lr 0.0100000, 2 boosting round(s) added");
+                    assertThat(rounds(file, false)).as("%s version %d", ref, v + 1).isEqualTo(served + v * ft.steps());
+                    assertThat(rounds(file, true)).isEqualTo(rounds(file, false));
+                }
+                List<LiveJournal.Entry> entries = j.entries(ref, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+                double moved = 0;
+                for (int i = 0; i < entries.size(); i++) {
+                    LiveJournal.Entry e = entries.get(i);
+                    double stored = m.classifies() ? m.test().probabilities()[i][0] : m.test().predicted()[i];
+                    double got = m.classifies() ? e.probabilities()[0] : e.predicted();
+                    if (e.version() > 1) {
+                        moved = Math.max(moved, Math.abs(got - stored));
+                    } else {
+                        assertThat(got).as("%s bar %d, the trained version", ref, i).isCloseTo(stored,
+                                org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(stored))));
+                    }
+                }
+                assertThat(moved).as("%s: fine-tuned versions predict differently", ref).isGreaterThan(1e-5);
+            }
+            LiveRunner.Outcome again = LiveRunner.run(home, new LiveRunner.Options(ref, test[part], null, 0, null, -1,
+                    ft), l -> { });
+            assertThat(again.predicted()).isEqualTo(test.length - part);
+            try (LiveJournal j = LiveJournal.open(home.live())) {
+                assertThat(j.entries(ref, test[part], Long.MAX_VALUE, 1).get(0).version())
+                        .isEqualTo(1 + o.versionsMade());
+                LiveJournal.Version next = j.versions(ref).get(o.versionsMade() + 1);
+                assertThat(next.parent()).isEqualTo(1 + o.versionsMade());
+                assertThat(rounds(Path.of(next.file()), false)).isEqualTo(served + (o.versionsMade() + 1) * ft.steps());
+            }
+        }
+    }
+
+    /** The boosting rounds an XGBoost model file holds, or ({@code served}) those that predict (to its best round). */
+    private static int rounds(Path modelFile, boolean served) throws Exception {
+        ml.dmlc.xgboost4j.java.Booster b = ml.dmlc.xgboost4j.java.XGBoost.loadModel(modelFile.toString());
+        try {
+            String best = b.getAttr("atlas_best_round");
+            return served && best != null ? Integer.parseInt(best) + 1 : b.getNumBoostedRound();
+        } finally {
+            b.dispose();
         }
     }
 
@@ -632,13 +708,11 @@ class LiveServingEqualityTest {
                 + "gru#0").hasMessageContaining("dnn#0").hasMessageContaining("lstm#0");
         assertThatThrownBy(() -> Predictor.load(m.file(), io.atlasj.workspec.ModelType.ENSEMBLE, 19))
                 .hasMessageContaining("an ensemble has no model file of its own");
-        // trees and ensembles have no fine-tuning: refused, not served untuned
-        for (String other : List.of("serve/direction/gbm#0", "serve/direction/vote#0")) {
-            assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options(other, null, null, 0, null, -1,
-                    new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune is built "
-                    + "for neural networks (dense, logistic, linear, LSTM, BiLSTM, transformer, multi-task, hybrid), "
-                    + "not for");
-        }
+        // ensembles have no fine-tuning: refused, not served untuned
+        assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options("serve/direction/vote#0", null, null, 0,
+                null, -1, new FineTuner.FineTune(10, 1e-4, 1, 16)), l -> { })).hasMessageContaining("--fine-tune is "
+                + "built for neural networks (dense, logistic, linear, LSTM, BiLSTM, transformer, multi-task, hybrid) "
+                + "and gradient-boosted trees, not for ensemble");
     }
 
     @Test

@@ -93,4 +93,107 @@ class GbmTrainerTest {
         assertThat(again.test().probabilities()).isDeepEqualTo(r.test().probabilities());
         assertThat(again.curves()).isEqualTo(r.curves());
     }
+
+    /**
+     * Live fine-tuning of trees: the trees a trained model kept after its best round are dropped (the served rounds
+     * are kept bit for bit), new rounds are boosted on the batch as training grew its trees, the batch's loss falls, the
+     * saved version predicts as the model in memory, a loss that is not finite leaves the model as it was, and a file
+     * without its growth settings (written before tree fine-tuning) is refused with the reason.
+     */
+    @Test
+    void fineTuningBoostsNewRoundsOnTheServedTreesOnly() throws Exception {
+        Random noise = new Random(7);
+        PreparedData d = TestData.normal(3000, 8, 2, x -> x[0] + 2 * noise.nextGaussian() > 0 ? 1 : 0);
+        ModelSpec spec = gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 2000, "eta", 0.3, "maxDepth", 4,
+                "earlyStopping", 10);
+        Path file = dir.resolve("model.ubj");
+        TrainingResult r = new Dl4jTrainer().train(spec, d, ModelTrainer.Listener.NONE, file);
+        assertThat(r.ok()).as(r.failure()).isTrue();
+        int served = r.bestEpoch() + 1;
+        assertThat(r.curves().size()).as("trees kept after the best round").isGreaterThan(served);
+        Predictor p = Predictor.load(file, ModelType.GBM, 4);
+        assertThat(p.fineTunes()).isTrue();
+        // a batch whose class another input decides: what the trees have not learnt
+        int n = 300;
+        long[][] times = new long[n][];
+        double[][][] windows = new double[n][][];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = new long[] {i * 60_000L};
+            windows[i] = new double[][] {d.test().x()[i]};
+            y[i] = d.test().x()[i][1] > 0 ? 1 : 0;
+        }
+        double before = logLoss(p, windows, y);
+        assertThat(p.fineTune(times, windows, y, null, 2, Optimizer.ADAM, 0.3, 3, 60_000L, 11)).isTrue();
+        double after = logLoss(p, windows, y);
+        assertThat(after).as("the batch's log loss").isLessThan(before * 0.9);
+
+        Path v = dir.resolve("v2.ubj");
+        String sha = p.save(v);
+        assertThat(sha).isEqualTo(io.atlasj.workspec.results.ResultsIo.sha256(v));
+        ml.dmlc.xgboost4j.java.Booster b = ml.dmlc.xgboost4j.java.XGBoost.loadModel(v.toString());
+        try {
+            assertThat(b.getNumBoostedRound()).as("the served rounds and three new ones").isEqualTo(served + 3);
+            for (int i = 0; i < d.test().rows(); i++) {
+                float[] row = GbmTrainer.flat(new double[][] {d.test().x()[i]});
+                float[] old = b.inplace_predict(row, 1, 4, Float.NaN, new int[] {0, served})[0];
+                for (int c = 0; c < 2; c++) { // the served trees as training left them, to the bit
+                    assertThat((double) old[c]).isEqualTo(r.test().probabilities()[i][c]);
+                }
+            }
+        } finally {
+            b.dispose();
+        }
+        try (Predictor q = Predictor.load(v, ModelType.GBM, 4)) {
+            for (int i = 0; i < 50; i++) {
+                assertThat(q.predict(d.test().x()[i])).containsExactly(p.predict(d.test().x()[i]));
+            }
+            // a loss that is not finite (a regression target beyond float range): nothing kept
+            double[] first = q.predict(d.test().x()[0]);
+            double[] huge = new double[n];
+            java.util.Arrays.fill(huge, Double.MAX_VALUE);
+            assertThat(q.fineTune(times, windows, huge, null, 2, Optimizer.ADAM, 0.3, 1, 60_000L, 3)).isFalse();
+            assertThat(q.predict(d.test().x()[0])).containsExactly(first);
+        }
+        // regression trees whose new round overflows (a learning rate near float's largest): nothing kept either
+        PreparedData reg = TestData.normal(2000, 9, 0, x -> x[0]);
+        Path regFile = dir.resolve("reg.ubj");
+        assertThat(new Dl4jTrainer().train(gbm(DatasetOptions.Task.REGRESSION, "rounds", 20), reg,
+                ModelTrainer.Listener.NONE, regFile).ok()).isTrue();
+        try (Predictor q = Predictor.load(regFile, ModelType.GBM, 4)) {
+            double[] first = q.predict(reg.test().x()[0]);
+            double[] big = new double[n];
+            java.util.Arrays.fill(big, 1e30);
+            assertThat(q.fineTune(times, windows, big, null, 0, Optimizer.ADAM, 3e38, 2, 60_000L, 3)).isFalse();
+            assertThat(q.predict(reg.test().x()[0])).containsExactly(first);
+            assertThat(q.fineTune(times, windows, y, null, 0, Optimizer.ADAM, 0.1, 2, 60_000L, 3)).isTrue();
+            assertThat(q.predict(reg.test().x()[0])).isNotEqualTo(first);
+        }
+        p.close();
+
+        // a model file written before tree fine-tuning: no growth settings, refused with why
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ml.dmlc.xgboost4j.java.Booster trained = ml.dmlc.xgboost4j.java.XGBoost.loadModel(file.toString());
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(trained.toByteArray("json"));
+        trained.dispose();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("learner").path("attributes")).remove(GbmTrainer.GROWTH);
+        ml.dmlc.xgboost4j.java.Booster older = ml.dmlc.xgboost4j.java.XGBoost.loadModel(json.writeValueAsBytes(root));
+        Path old = dir.resolve("old.ubj");
+        older.saveModel(old.toString());
+        older.dispose();
+        try (Predictor o = Predictor.load(old, ModelType.GBM, 4)) {
+            assertThat(o.fineTunes()).isFalse();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.fineTune(times, windows, y, null, 2,
+                    Optimizer.ADAM, 0.3, 1, 60_000L, 1)).hasMessageContaining("train the model again");
+        }
+    }
+
+    private static double logLoss(Predictor p, double[][][] windows, double[] y) {
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum -= Math.log(Math.max(1e-15, p.predict(windows[i][0])[(int) y[i]]));
+        }
+        return sum / y.length;
+    }
 }
