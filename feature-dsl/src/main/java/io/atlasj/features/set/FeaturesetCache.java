@@ -211,7 +211,11 @@ public final class FeaturesetCache {
     /** Room for {@code n} values in {@code v}, every one marked valid (the values are then copied in bulk). */
     private static void allocateValid(org.apache.arrow.vector.BaseFixedWidthVector v, int n) {
         v.allocateNew(n);
-        v.getValidityBuffer().setOne(0, org.apache.arrow.vector.BitVectorHelper.getValidityBufferSizeFromCount(n));
+        int bytes = org.apache.arrow.vector.BitVectorHelper.getValidityBufferSizeFromCount(n);
+        java.nio.ByteBuffer validity = v.getValidityBuffer().nioBuffer(0, bytes);
+        for (int i = 0; i < bytes; i++) {
+            validity.put(i, (byte) 0xFF);
+        }
     }
 
     /** Stores {@code m} under {@code key}; concurrent writers of the same key are harmless (same content). */

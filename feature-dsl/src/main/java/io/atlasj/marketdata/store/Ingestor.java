@@ -134,12 +134,31 @@ public final class Ingestor {
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(from);
         TradeSeries stored = store.trades(t.market(), from, to);
+        // candles imported for these days (an exchange's klines) make their own timeframe and the coarser ones: the
+        // trades make only the finer ones, so that trades of part of a day (a capture) do not replace the bars made
+        // from whole days of candles, and the bars are the same whichever came first
+        long imported = finestImportedMillis(id, from, to);
         for (Timeframe tf : Timeframe.values()) {
-            if (tf.withinDay()) {
+            if (tf.withinDay() && tf.millis() < imported) {
                 replaceDerivedCandles(id, tf, from, to, Resampler.candles(stored, tf), fillGaps, c);
             }
         }
-        deriveMultiDay(id, t.market(), from, to, fillGaps, c);
+        if (imported == Long.MAX_VALUE) {
+            deriveMultiDay(id, t.market(), from, to, fillGaps, c);
+        }
+    }
+
+    /** The length of the finest kept timeframe with imported candles in [from, to), or MAX_VALUE when none has any. */
+    private long finestImportedMillis(int id, long from, long to) throws SQLException {
+        for (Timeframe tf : Timeframe.values()) { // finest first
+            if (tf.withinDay() && tf.kept()) {
+                Bars b = segments.read(id, Kind.CANDLES, tf, from, to);
+                if (b.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
+                    return tf.millis();
+                }
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /** The keys a file's rows get next to what is stored: their seqs, and which rows are stored already. */

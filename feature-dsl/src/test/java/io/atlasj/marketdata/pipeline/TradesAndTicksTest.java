@@ -278,4 +278,63 @@ class TradesAndTicksTest extends ImportFixture {
         assertThat(Files.size(file)).isPositive();
         return file;
     }
+
+    /**
+     * Trades of part of a day (a websocket capture of six minutes around midnight) imported for a market that holds
+     * the exchange's minute klines of those days make only the bars finer than the klines (seconds): the bars the
+     * klines make (minutes to weeks) stay whole, and are the same whichever was imported first. Before, the trades
+     * rebuilt every timeframe of the two days from themselves, leaving six minutes of five-minute to weekly bars.
+     */
+    @Test
+    void tradesOfPartOfADayKeepTheBarsOfTheImportedCandles() throws IOException {
+        Path klines = dir.resolve("BTCUSDT-1m-2024-08-08.csv");
+        StringBuilder sb = new StringBuilder();
+        java.util.Random r = new java.util.Random(3);
+        long start = 1_723_075_200_000L; // 2024-08-08T00:00Z: two whole days of minutes around the capture
+        double price = 61_800;
+        for (int i = 0; i < 2 * 1440; i++) {
+            long open = start + i * 60_000L;
+            double close = Math.round((price + r.nextGaussian() * 20) * 100) / 100.0;
+            double volume = Math.round((1 + r.nextDouble()) * 1e5) / 1e5;
+            sb.append(open).append(',').append(price).append(',').append(Math.max(price, close) + 5).append(',')
+                    .append(Math.min(price, close) - 5).append(',').append(close).append(',').append(volume).append(',')
+                    .append(open + 59_999).append(',').append(Math.round(volume * close * 100) / 100.0).append(",100,")
+                    .append(Math.round(volume / 2 * 1e5) / 1e5).append(',')
+                    .append(Math.round(volume / 2 * close * 100) / 100.0).append(",0\n");
+            price = close;
+        }
+        Files.writeString(klines, sb);
+        Path capture = TestData.fixture("binance-ws/btcusdt_20240808_trades.gz");
+        List<Timeframe> made = List.of(Timeframe.M1, Timeframe.M5, Timeframe.H1, Timeframe.D1, Timeframe.W1);
+        Market first = new Market("klines-first", "btcusdt");
+        assertThat(run(klines, ImportOptions.of(ImportFormat.BINANCE_KLINES, first.exchange(), "btcusdt")).rejected())
+                .isFalse();
+        Map<Timeframe, CandleSeries> before = new java.util.HashMap<>();
+        for (Timeframe tf : made) {
+            before.put(tf, store.candles(first, tf));
+        }
+        assertThat(before.get(Timeframe.M5).size()).isEqualTo(2 * 288);
+        assertThat(run(capture, ImportOptions.of(ImportFormat.BINANCE_WS, first.exchange(), null)).rejected()).isFalse();
+        assertThat(store.trades(first, Long.MIN_VALUE, Long.MAX_VALUE).size()).isEqualTo(9757);
+        for (Timeframe tf : made) {
+            CandleSeries after = store.candles(first, tf);
+            assertThat(after.openTimes()).as("%s bars", tf).isEqualTo(before.get(tf).openTimes());
+            assertThat(after.closes()).as("%s closes", tf).isEqualTo(before.get(tf).closes());
+            assertThat(after.volumes()).as("%s volumes", tf).isEqualTo(before.get(tf).volumes());
+        }
+        CandleSeries seconds = store.candles(first, Timeframe.S1);
+        assertThat(seconds.size()).as("second bars from the trades").isBetween(300, 400);
+        // the capture first, then the klines: the same bars at every timeframe
+        Market second = new Market("trades-first", "btcusdt");
+        assertThat(run(capture, ImportOptions.of(ImportFormat.BINANCE_WS, second.exchange(), null)).rejected()).isFalse();
+        assertThat(run(klines, ImportOptions.of(ImportFormat.BINANCE_KLINES, second.exchange(), "btcusdt")).rejected())
+                .isFalse();
+        for (Timeframe tf : List.of(Timeframe.S1, Timeframe.M1, Timeframe.M5, Timeframe.H1, Timeframe.D1, Timeframe.W1)) {
+            CandleSeries a = store.candles(first, tf);
+            CandleSeries b = store.candles(second, tf);
+            assertThat(b.openTimes()).as("%s bars in either order", tf).isEqualTo(a.openTimes());
+            assertThat(b.closes()).as("%s closes in either order", tf).isEqualTo(a.closes());
+            assertThat(b.volumes()).as("%s volumes in either order", tf).isEqualTo(a.volumes());
+        }
+    }
 }
