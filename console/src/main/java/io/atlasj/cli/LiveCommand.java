@@ -82,6 +82,10 @@ final class LiveCommand {
         @Option(names = "--rest-url", paramLabel = "URL", description = "binance-ws: the REST server for history "
                 + "and gaps (default: https://api.binance.com).")
         java.net.URI restUrl;
+        @Option(names = "--trades", description = "binance-ws: record each market's trade stream into the store too "
+                + "(its trades, and the bars finer than its klines); duplicates dropped, gaps in the trade ids filled "
+                + "from /api/v3/historicalTrades (with the key in BINANCE_API_KEY when set).")
+        boolean trades;
         @Option(names = "--timeframe", paramLabel = "T", converter = DataCommand.TimeframeConverter.class,
                 description = "dir feed: bar length of candle files that do not tell.")
         io.atlasj.marketdata.Timeframe timeframe;
@@ -153,7 +157,7 @@ final class LiveCommand {
                         throw new UserException("--exchange and --timeframe go with --feed dir: binance-ws stores the "
                                 + "markets the model reads, the base market at its base timeframe");
                     }
-                    source = new io.atlasj.trainer.live.FeedSpec.BinanceWs(wsUrl, restUrl, symbol);
+                    source = new io.atlasj.trainer.live.FeedSpec.BinanceWs(wsUrl, restUrl, symbol, trades);
                 }
                 default -> throw new UserException("--feed " + feed + ": give replay, dir or binance-ws");
             }
@@ -161,8 +165,8 @@ final class LiveCommand {
                 throw new UserException("--dir, --format, --columns, --delimiter, --time-zone, --time-format and "
                         + "--decimal-comma go with --feed dir");
             }
-            if (!feed.equals("binance-ws") && (wsUrl != null || restUrl != null)) {
-                throw new UserException("--ws-url and --rest-url go with --feed binance-ws");
+            if (!feed.equals("binance-ws") && (wsUrl != null || restUrl != null || trades)) {
+                throw new UserException("--ws-url, --rest-url and --trades go with --feed binance-ws");
             }
             if (!feed.equals("replay") && (to != null || speed != 0)) {
                 throw new UserException("--to and --speed pace a replay; a " + feed + " feed takes bars as they come");

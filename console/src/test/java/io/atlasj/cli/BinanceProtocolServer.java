@@ -24,12 +24,17 @@ import org.java_websocket.server.WebSocketServer;
  * A local server speaking Binance's public market-data protocol for one interval and one or more symbols, driven by a
  * test: the kline streams ({@code /ws/SYMBOL@kline_INTERVAL}, or several as a combined stream
  * {@code /stream?streams=a@kline_1m/b@kline_1m} whose messages come in {@code {"stream":..,"data":..}}, as Binance
- * sends them) and the REST endpoints {@code /api/v3/time} and {@code /api/v3/klines}. Its clock ({@link #now}) is set by the test; the REST history holds
+ * sends them), the trade streams ({@code SYMBOL@trade}) and the REST endpoints {@code /api/v3/time},
+ * {@code /api/v3/klines} and {@code /api/v3/historicalTrades}. Its clock ({@link #now}) is set by the test; the REST history holds
  * the bars that closed before it and the forming one (with partial values, as Binance's last row).
  */
 final class BinanceProtocolServer implements AutoCloseable {
     /** One bar of the exchange. */
     record Bar(long open, double o, double h, double l, double c, double v) {
+    }
+
+    /** One trade of the exchange: its id, time, price, quantity and whether the buyer was the maker. */
+    record Trade(long id, long time, double price, double qty, boolean buyerMaker) {
     }
 
     private final Map<String, List<Bar>> bars;
@@ -40,6 +45,13 @@ final class BinanceProtocolServer implements AutoCloseable {
     /** Open connections and the symbols each is subscribed to; combined ones get the stream envelope. */
     private final Map<WebSocket, List<String>> open = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<WebSocket, Boolean> combined = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The symbols whose trade stream each open connection is subscribed to. */
+    private final Map<WebSocket, List<String>> tradeStreams = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The trades of the REST history ({@code /api/v3/historicalTrades}), by symbol, in id order. */
+    private final Map<String, List<Trade>> history = new java.util.concurrent.ConcurrentHashMap<>();
+    final AtomicInteger tradeRequests = new AtomicInteger();
+    /** The API key {@code /api/v3/historicalTrades} asks for (null: none). */
+    volatile String apiKey;
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger klineRequests = new AtomicInteger();
     final List<String> refused = new CopyOnWriteArrayList<>();
@@ -64,19 +76,25 @@ final class BinanceProtocolServer implements AutoCloseable {
                 List<String> names = path.startsWith("/ws/") ? List.of(path.substring(4))
                         : path.startsWith("/stream?streams=") ? List.of(path.substring(16).split("/")) : List.of();
                 List<String> symbols = new ArrayList<>();
+                List<String> traded = new ArrayList<>();
                 for (String n : names) {
                     String symbol = BinanceProtocolServer.this.bars.keySet().stream()
                             .filter(x -> (x.toLowerCase() + "@kline_" + interval).equals(n)).findFirst().orElse(null);
+                    String trades = BinanceProtocolServer.this.bars.keySet().stream()
+                            .filter(x -> (x.toLowerCase() + "@trade").equals(n)).findFirst().orElse(null);
                     if (symbol != null) {
                         symbols.add(symbol);
+                    } else if (trades != null) {
+                        traded.add(trades);
                     }
                 }
-                if (names.isEmpty() || symbols.size() != names.size()) {
+                if (names.isEmpty() || symbols.size() + traded.size() != names.size()) {
                     refused.add(path);
                     conn.close(1008, "unknown stream " + path);
                     return;
                 }
                 combined.put(conn, path.startsWith("/stream"));
+                tradeStreams.put(conn, traded);
                 open.put(conn, symbols);
                 connections.incrementAndGet();
             }
@@ -84,6 +102,7 @@ final class BinanceProtocolServer implements AutoCloseable {
             @Override
             public void onClose(WebSocket conn, int code, String reason, boolean remote) {
                 open.remove(conn);
+                tradeStreams.remove(conn);
             }
 
             @Override
@@ -107,6 +126,7 @@ final class BinanceProtocolServer implements AutoCloseable {
         rest = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         rest.createContext("/api/v3/time", x -> reply(x, 200, "{\"serverTime\":" + this.now + "}"));
         rest.createContext("/api/v3/klines", this::klines);
+        rest.createContext("/api/v3/historicalTrades", this::historicalTrades);
         rest.start();
     }
 
@@ -138,10 +158,66 @@ final class BinanceProtocolServer implements AutoCloseable {
         }
     }
 
+    /** The REST history of {@code symbol}'s trades: those {@link #now} has reached are served. */
+    void tradeHistory(String symbol, List<Trade> trades) {
+        history.put(symbol, List.copyOf(trades));
+    }
+
+    /** Sends a trade message of {@code symbol} to every connection subscribed to its trade stream. */
+    void pushTrade(String symbol, Trade t) {
+        String text = "{\"e\":\"trade\",\"E\":" + t.time() + ",\"s\":\"" + symbol + "\",\"t\":" + t.id()
+                + ",\"p\":\"" + t(t.price()) + "\",\"q\":\"" + t(t.qty()) + "\",\"T\":" + t.time() + ",\"m\":"
+                + t.buyerMaker() + ",\"M\":true}";
+        for (Map.Entry<WebSocket, List<String>> c : tradeStreams.entrySet()) {
+            if (c.getValue().contains(symbol) && c.getKey().isOpen()) {
+                c.getKey().send(Boolean.TRUE.equals(combined.get(c.getKey())) ? "{\"stream\":\""
+                        + symbol.toLowerCase() + "@trade\",\"data\":" + text + "}" : text);
+            }
+        }
+    }
+
+    /** Binance's {@code /api/v3/historicalTrades}: trades from {@code fromId} on, at most {@code limit}. */
+    private void historicalTrades(HttpExchange x) throws IOException {
+        tradeRequests.incrementAndGet();
+        if (apiKey != null && !apiKey.equals(x.getRequestHeaders().getFirst("X-MBX-APIKEY"))) {
+            reply(x, 401, "{\"code\":-2014,\"msg\":\"API-key format invalid.\"}");
+            return;
+        }
+        Map<String, String> q = query(x);
+        List<Trade> trades = history.get(q.get("symbol"));
+        if (trades == null) {
+            reply(x, 400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}");
+            return;
+        }
+        long from = Long.parseLong(q.getOrDefault("fromId", "0"));
+        int limit = Math.min(1000, Integer.parseInt(q.getOrDefault("limit", "500")));
+        long clock = now;
+        List<String> rows = new ArrayList<>();
+        for (Trade t : trades) {
+            if (t.id() >= from && t.time() <= clock && rows.size() < limit) {
+                rows.add("{\"id\":" + t.id() + ",\"price\":\"" + t(t.price()) + "\",\"qty\":\"" + t(t.qty())
+                        + "\",\"quoteQty\":\"" + t(t.price() * t.qty()) + "\",\"time\":" + t.time()
+                        + ",\"isBuyerMaker\":" + t.buyerMaker() + ",\"isBestMatch\":true}");
+            }
+        }
+        reply(x, 200, "[" + String.join(",", rows) + "]");
+    }
+
+    private static Map<String, String> query(HttpExchange x) {
+        Map<String, String> q = new HashMap<>();
+        String raw = x.getRequestURI().getRawQuery();
+        for (String kv : raw == null ? new String[0] : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            q.put(kv.substring(0, eq), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return q;
+    }
+
     /** Closes every connection as a server going away would. */
     void dropConnections() {
         for (WebSocket c : List.copyOf(open.keySet())) {
             open.remove(c);
+            tradeStreams.remove(c);
             c.close(1001, "going away");
         }
     }

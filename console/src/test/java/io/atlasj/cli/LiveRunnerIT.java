@@ -584,6 +584,126 @@ class LiveRunnerIT {
         assertEveryTestBarPredictedAsStored(home3, model, m);
     }
 
+    /**
+     * {@code --trades}: the binance-ws feed records the trade stream beside the klines. The local server streams the
+     * bundled data's real trades after a cut (as Binance trades, with ids), repeats one, leaves five out of the stream
+     * (its history has them), and the runner is killed with SIGKILL while trades it received wait to be imported and
+     * more are made while it is down. Every trade reaches the store exactly once, and the minute bars the store makes
+     * from them are the batch build's, made from the same trades.
+     */
+    @Test
+    void aBinanceTradeStreamIsRecordedOnceThroughARepeatAGapAndAKill() throws Exception {
+        String model = "live/direction/dnn#0";
+        LiveModel m = LiveModel.find(new AtlasHome(home), model);
+        long tf = 300_000;
+        long cut = m.test().time()[0] - 3_600_000;
+        Path home4 = dir.resolve("home4");
+        homeWithTradesBefore(home4, cut / 1000);
+        io.atlasj.marketdata.Market market = io.atlasj.marketdata.Market.parse("bitstamp:btc_usd");
+        List<BinanceProtocolServer.Bar> bars = new ArrayList<>();
+        List<BinanceProtocolServer.Trade> trades = new ArrayList<>();
+        int n = 30;
+        try (var store = io.atlasj.marketdata.store.MarketDataStore.open(new AtlasHome(home).marketData())) {
+            for (double[] b : realBars(store, market, cut).subList(0, n)) {
+                bars.add(new BinanceProtocolServer.Bar((long) b[0], b[1], b[2], b[3], b[4], b[5]));
+            }
+            var t = store.trades(market, cut, bars.get(n - 1).open() + tf);
+            for (int i = 0; i < t.size(); i++) {
+                trades.add(new BinanceProtocolServer.Trade(7_000_000L + i, t.times()[i], t.prices()[i],
+                        t.quantities()[i], i % 3 == 0));
+            }
+        }
+        assertThat(trades.size()).as("real trades in the %d bars", n).isGreaterThan(10 * n);
+        long end = bars.get(n - 1).open() + tf;
+        try (BinanceProtocolServer exchange = new BinanceProtocolServer(bars, tf, "BTCUSD", "5m", cut + 60_000)) {
+            exchange.tradeHistory("BTCUSD", trades);
+            ProcessBuilder pb = liveIn(home4, "--model", model, "--feed", "binance-ws", "--ws-url",
+                    exchange.websocket().toString(), "--rest-url", exchange.rest().toString(), "--http-port", "0",
+                    "--trades");
+            Process p = pb.start();
+            StringBuffer output = new StringBuffer();
+            int port = port(p, output).get(120, TimeUnit.SECONDS);
+            HttpClient http = HttpClient.newHttpClient();
+            awaitConnections(exchange, 1, output);
+            int kill = n / 3;
+            int gap = n / 2;
+            int repeat = n / 2 + 3;
+            for (int i = 0; i < n; i++) {
+                BinanceProtocolServer.Bar b = bars.get(i);
+                List<BinanceProtocolServer.Trade> mine = trades.stream()
+                        .filter(t -> t.time() >= b.open() && t.time() < b.open() + tf).toList();
+                exchange.now = b.open() + tf;
+                if (i == kill) {
+                    // half of this bar's trades reach the runner, which is killed before they are imported; the rest,
+                    // and the next bar's, are made while it is down: started again, it imports what it had recorded
+                    // and fetches the others from the history
+                    awaitLastBar(http, port, bars.get(i - 1).open(), output);
+                    mine.subList(0, mine.size() / 2).forEach(t -> exchange.pushTrade("BTCUSD", t));
+                    Thread.sleep(2_500); // appended to its recording (written out once a second)
+                    p.destroyForcibly();
+                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    exchange.now = bars.get(i + 1).open() + tf + 1000;
+                    int before = exchange.connections.get();
+                    p = pb.start();
+                    output = new StringBuffer();
+                    port = port(p, output).get(120, TimeUnit.SECONDS);
+                    assertThat(output.toString()).contains("trades a stopped runner recorded");
+                    awaitConnections(exchange, before + 1, output);
+                    i += 1;
+                    continue;
+                }
+                for (int k = 0; k < mine.size(); k++) {
+                    if (i == gap && k >= mine.size() / 2 && k < mine.size() / 2 + 5) {
+                        continue; // left out of the stream: the next trade's id shows the gap
+                    }
+                    exchange.pushTrade("BTCUSD", mine.get(k));
+                    if (i == repeat && k == 0) {
+                        exchange.pushTrade("BTCUSD", mine.get(k)); // and one sent twice
+                    }
+                }
+                exchange.push(b, true);
+                Thread.sleep(5);
+            }
+            awaitLastBar(http, port, bars.get(n - 1).open(), output);
+            StringWriter err = new StringWriter();
+            assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
+                    home4.toString(), "live", "stop", "--model", model)).as(err.toString()).isZero();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(output.toString()).isZero();
+            assertThat(output.toString()).containsPattern("[1-9][0-9]* trades recorded \\([1-9][0-9]* from the "
+                    + "history\\), [1-9][0-9]* duplicate trades dropped, 0 missing");
+            assertThat(exchange.tradeRequests.get()).as("history asked for the gap and the kill").isGreaterThanOrEqualTo(2);
+            assertThat(exchange.refused).isEmpty();
+        }
+        try (var want = io.atlasj.marketdata.store.MarketDataStore.open(new AtlasHome(home).marketData());
+             var got = io.atlasj.marketdata.store.MarketDataStore.open(new AtlasHome(home4).marketData())) {
+            // every trade once: the ids the exchange gave, in order, with their times, prices and amounts
+            var t = got.trades(market, cut, end);
+            assertThat(t.size()).isEqualTo(trades.size());
+            for (int i = 0; i < trades.size(); i++) {
+                assertThat(t.tradeIds()[i]).as("trade %d", i).isEqualTo(trades.get(i).id());
+                assertThat(t.times()[i]).isEqualTo(trades.get(i).time());
+                assertThat(t.prices()[i]).isEqualTo(trades.get(i).price());
+                assertThat(t.quantities()[i]).isEqualTo(trades.get(i).qty());
+                assertThat(t.sides()[i]).isEqualTo(trades.get(i).buyerMaker() ? (byte) -1 : (byte) 1);
+            }
+            // the minute bars made from them are the batch build's (the klines make the 5-minute ones and coarser)
+            var a = want.candles(market, io.atlasj.marketdata.Timeframe.M1, cut, end);
+            var b = got.candles(market, io.atlasj.marketdata.Timeframe.M1, cut, end);
+            assertThat(b.openTimes()).isEqualTo(a.openTimes());
+            assertThat(b.opens()).isEqualTo(a.opens());
+            assertThat(b.highs()).isEqualTo(a.highs());
+            assertThat(b.lows()).isEqualTo(a.lows());
+            assertThat(b.closes()).isEqualTo(a.closes());
+            assertThat(b.volumes()).isEqualTo(a.volumes());
+            List<double[]> k = realBars(got, market, cut);
+            assertThat(k.subList(0, n)).usingRecursiveComparison().isEqualTo(realBars(want, market, cut).subList(0, n));
+        }
+        try (var spool = Files.list(home4.resolve("live").resolve("feeds").resolve("bitstamp_btc_usd-trades"))) {
+            assertThat(spool.toList()).isEmpty(); // every recording imported and removed, none refused
+        }
+    }
+
     @Test
     void aBinanceFeedRefusesAMarketItWouldMislabelAndAServerItCannotReach() throws Exception {
         StringWriter err = new StringWriter();
@@ -607,7 +727,7 @@ class LiveRunnerIT {
         assertThat(AtlasCli.run(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--home",
                 home.toString(), "live", "start", "--model", "live/direction/dnn#0", "--feed", "replay",
                 "--ws-url", "ws://127.0.0.1:1")).isNotZero();
-        assertThat(err.toString()).contains("--ws-url and --rest-url go with --feed binance-ws");
+        assertThat(err.toString()).contains("--ws-url, --rest-url and --trades go with --feed binance-ws");
     }
 
     /** The stored (not filled) 5-minute bars from {@code from} on: open time, open, high, low, close, volume. */

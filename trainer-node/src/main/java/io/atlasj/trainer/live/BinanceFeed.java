@@ -56,6 +56,14 @@ import java.util.function.Consumer;
  *       fails; once open, the bars that closed meanwhile are fetched from the REST history.</li>
  *   <li>At start, history is fetched from the newest stored bar (at most the featureset's warm-up and a day before
  *       the first bar to predict), so features have the history the batch build had.</li>
+ *   <li>With {@code trades} ({@code --trades}), each market's trade stream ({@code SYMBOL@trade}, in the same combined
+ *       connection) is recorded too: each trade is kept as the raw message in a capture file of the form {@code atlas
+ *       data import --format binance-ws} reads ({@code <receipt time in ns> <message>}), imported every
+ *       {@link #TRADES_EVERY} trades or {@link #TRADES_AGE} ms and when the runner stops. A trade id stored or received
+ *       before is dropped; a jump in the ids (a reconnection, a restart) is filled from {@code /api/v3/historicalTrades}
+ *       (sent the key in {@code BINANCE_API_KEY} when set), at most {@link #TRADE_PAGES} pages of 1,000 per gap, and
+ *       what is not fetched is counted as missing and said. The store keeps the trades and makes from them the bars
+ *       finer than the klines (seconds, beside minute klines); the klines make the rest.</li>
  * </ul>
  */
 final class BinanceFeed implements Feed {
@@ -63,6 +71,12 @@ final class BinanceFeed implements Feed {
     private static final long MAX_BACKOFF = 30_000;
     private static final long SILENCE = 60_000;
     private static final int PAGE = 1000;
+    /** Trades recorded before they are imported (or {@link #TRADES_AGE}, whichever comes first). */
+    static final int TRADES_EVERY = 100_000;
+    /** How long recorded trades wait at most before they are imported. */
+    static final long TRADES_AGE = 5 * 60_000;
+    /** Pages of the trade history fetched for one gap in the trade ids, at most. */
+    static final int TRADE_PAGES = 100;
 
     /** One kline as the exchange sent it, its numbers kept as the exchange's text. */
     record Kline(long open, String o, String h, String l, String c, String v, long close, String q, long n,
@@ -141,6 +155,47 @@ final class BinanceFeed implements Feed {
     private record Received(Stream stream, Kline kline) {
     }
 
+    /** A trade message received: its symbol and id, and the capture line that records it. */
+    private record TradeMessage(String symbol, long id, String line) {
+    }
+
+    /**
+     * One market's trade stream, recorded with {@code --trades}: the capture lines not imported yet, and the newest trade
+     * id recorded. Only the runner's thread reads and changes it.
+     */
+    private final class Tape {
+        final Stream stream;
+        final Path spool;
+        final ImportOptions imports;
+        long lastId = Long.MIN_VALUE;
+        /** The capture file being written ({@code recording.part}): trades received and not imported yet. */
+        java.io.Writer part;
+        long pending;
+        long firstPending;
+        long pendingSince;
+        long recorded;
+        long duplicates;
+        long backfilled;
+        long missing;
+
+        Tape(AtlasHome home, Stream stream) {
+            this.stream = stream;
+            this.imports = new ImportOptions(ImportFormat.BINANCE_WS, stream.market.exchange(), stream.market.symbol(),
+                    null, false, false, null);
+            try {
+                this.spool = Files.createDirectories(home.live().resolve("feeds").resolve((stream.market.exchange()
+                        + "_" + stream.market.symbol() + "-trades").replaceAll("[^A-Za-z0-9_.-]", "_")));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the feed's spool folder under " + home.live(), e);
+            }
+        }
+
+        /** The stream's name on the exchange: {@code btcusdt@trade}. */
+        String name() {
+            return stream.symbol.toLowerCase(Locale.ROOT) + "@trade";
+        }
+    }
+
     /** How long a base bar waits for another stream's bar of the same close before it is fetched from the history. */
     private static final long GRACE = 5_000;
     /**
@@ -160,6 +215,12 @@ final class BinanceFeed implements Feed {
     private final Consumer<String> out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final LinkedBlockingQueue<Received> closed = new LinkedBlockingQueue<>();
+    /** The markets' trade streams ({@code --trades}), in the order of {@link #streams}; empty without. */
+    private final List<Tape> tapes = new ArrayList<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<TradeMessage> trades =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The key sent to the trade history, from {@code BINANCE_API_KEY} (null: none). */
+    private final String apiKey = System.getenv("BINANCE_API_KEY");
     private final long start;
     private final BarWindow window;
     private volatile WebSocket socket;
@@ -214,6 +275,11 @@ final class BinanceFeed implements Feed {
             throw e;
         }
         this.base = streams.get(0);
+        if (spec.trades()) {
+            for (Stream st : streams) {
+                tapes.add(new Tape(home, st));
+            }
+        }
         try {
             long server = serverTime();
             start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : m.baseTimeframe().floor(server);
@@ -222,10 +288,15 @@ final class BinanceFeed implements Feed {
                 importSpool(st); // what a killed runner received but did not import
                 st.lastStored = lastImported(st, history);
             }
-            out.accept("binance-ws: " + String.join(", ", streams.stream().map(Stream::name).toList()) + " from "
+            for (Tape t : tapes) {
+                recover(t);
+                importTrades(t); // recorded by a killed runner
+                t.lastId = lastTradeId(t, start - Timeframe.D1.millis());
+            }
+            out.accept("binance-ws: " + String.join(", ", streamNames()) + " from "
                     + spec.websocket() + " and " + spec.rest() + ", stored as " + String.join(", ", streams.stream()
-                    .map(st -> st.market + " " + st.timeframe).toList()) + (spec.binance() ? ""
-                    : " (not Binance's own servers)"));
+                    .map(st -> st.market + " " + st.timeframe).toList()) + (tapes.isEmpty() ? "" : " with their trades")
+                    + (spec.binance() ? "" : " (not Binance's own servers)"));
             for (Stream st : streams) {
                 backfill(st, Math.max(st.lastStored == Long.MIN_VALUE ? history : st.lastStored + st.tf, history),
                         server);
@@ -277,9 +348,30 @@ final class BinanceFeed implements Feed {
         return Long.MIN_VALUE;
     }
 
+    /**
+     * The newest trade id of the tape's market stored since {@code from} (a trade with an exchange id), or MIN_VALUE:
+     * where a gap before the first trade streamed is fetched from. Older trades are not looked for: a runner down
+     * longer than that starts recording afresh.
+     */
+    private long lastTradeId(Tape t, long from) {
+        long[] ids = store.trades(t.stream.market, from, Long.MAX_VALUE / 4).tradeIds();
+        long last = Long.MIN_VALUE;
+        for (long id : ids) {
+            last = Math.max(last, id); // unknown ids are -1
+        }
+        return last < 0 ? Long.MIN_VALUE : last;
+    }
+
+    /** Every stream this feed receives: the klines, then the trades. */
+    private List<String> streamNames() {
+        List<String> names = new ArrayList<>(streams.stream().map(Stream::name).toList());
+        tapes.forEach(t -> names.add(t.name()));
+        return names;
+    }
+
     @Override
     public String describe() {
-        return "binance-ws " + String.join(", ", streams.stream().map(Stream::name).toList()) + " from "
+        return "binance-ws " + String.join(", ", streamNames()) + " from "
                 + spec.websocket() + " for " + m.featureset().baseMarket() + " " + m.baseTimeframe();
     }
 
@@ -325,6 +417,7 @@ final class BinanceFeed implements Feed {
                         }
                     }
                 }
+                record(false);
                 if (stored || System.currentTimeMillis() >= until) {
                     break;
                 }
@@ -455,8 +548,9 @@ final class BinanceFeed implements Feed {
      */
     private boolean connect() throws InterruptedException {
         String root = spec.websocket().toString().replaceAll("/+$", "");
-        URI uri = URI.create(streams.size() == 1 ? root + "/ws/" + base.name()
-                : root + "/stream?streams=" + String.join("/", streams.stream().map(Stream::name).toList()));
+        List<String> names = streamNames();
+        URI uri = URI.create(names.size() == 1 ? root + "/ws/" + base.name()
+                : root + "/stream?streams=" + String.join("/", names));
         try {
             Listener listener = new Listener();
             WebSocket s = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -569,10 +663,18 @@ final class BinanceFeed implements Feed {
     }
 
     private JsonNode get(String url) throws IOException, InterruptedException {
+        return get(url, null);
+    }
+
+    /** A GET of the REST API's JSON, with the {@code X-MBX-APIKEY} header when {@code key} is not null. */
+    private JsonNode get(String url, String key) throws IOException, InterruptedException {
         HttpResponse<String> r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            if (key != null) {
+                req.header("X-MBX-APIKEY", key);
+            }
+            r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IOException("cannot reach " + url + " (" + e + ")", e);
         }
@@ -624,6 +726,195 @@ final class BinanceFeed implements Feed {
         }));
     }
 
+    /**
+     * Records the trade messages received since the last call ({@code --trades}): each tape's new trades in id order, a
+     * gap before them filled from the history, duplicates dropped; imports a tape's recorded trades when
+     * {@link #TRADES_EVERY} are waiting, when the oldest waits {@link #TRADES_AGE} ms, or ({@code all}) always.
+     */
+    private void record(boolean all) throws InterruptedException {
+        if (tapes.isEmpty()) {
+            return;
+        }
+        List<TradeMessage> got = new ArrayList<>();
+        for (TradeMessage t; (t = trades.poll()) != null; ) {
+            got.add(t);
+        }
+        got.sort(java.util.Comparator.comparingLong(TradeMessage::id));
+        for (Tape t : tapes) {
+            for (TradeMessage msg : got) {
+                if (!msg.symbol().equalsIgnoreCase(t.stream.symbol)) {
+                    continue;
+                }
+                if (msg.id() <= t.lastId) {
+                    t.duplicates++;
+                    continue;
+                }
+                if (t.lastId != Long.MIN_VALUE && msg.id() > t.lastId + 1) {
+                    fetchTrades(t, t.lastId + 1, msg.id());
+                }
+                keep(t, msg.id(), msg.line());
+                t.lastId = msg.id();
+            }
+            long now = System.currentTimeMillis();
+            if (t.pending > 0 && (all || t.pending >= TRADES_EVERY || now - t.pendingSince >= TRADES_AGE)) {
+                flushTrades(t);
+            } else if (t.part != null) {
+                try {
+                    t.part.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + t.spool.resolve(RECORDING) + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Appends a trade's capture line to the tape's part file (handed to the operating system at the end of each
+     * {@link #record}, so a killed runner's trades are imported when it starts again).
+     */
+    private static void keep(Tape t, long id, String line) {
+        try {
+            if (t.part == null) {
+                t.part = Files.newBufferedWriter(t.spool.resolve(RECORDING), java.nio.charset.StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
+            if (t.pending == 0) {
+                t.pendingSince = System.currentTimeMillis();
+                t.firstPending = id;
+            }
+            t.part.write(line);
+            t.part.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + t.spool.resolve(RECORDING) + ": " + e.getMessage(), e);
+        }
+        t.pending++;
+        t.recorded++;
+    }
+
+    /** The part file a tape's trades are appended to until they are imported. */
+    private static final String RECORDING = "recording.part";
+
+    /**
+     * Records the trades of ids {@code [from, to)} from the REST history, at most {@link #TRADE_PAGES} pages; those not
+     * fetched are counted as missing and said.
+     */
+    private void fetchTrades(Tape t, long from, long to) throws InterruptedException {
+        long cursor = from;
+        String why = null;
+        try {
+            for (int page = 0; page < TRADE_PAGES && cursor < to; page++) {
+                JsonNode rows = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/historicalTrades?symbol="
+                        + t.stream.symbol + "&fromId=" + cursor + "&limit=" + PAGE, apiKey);
+                if (!rows.isArray()) {
+                    throw new IOException("/api/v3/historicalTrades: expected an array, got "
+                            + abbreviate(rows.toString()));
+                }
+                long before = cursor;
+                for (JsonNode row : rows) {
+                    long id = row.path("id").asLong(Long.MIN_VALUE);
+                    if (id < cursor || id >= to) {
+                        continue;
+                    }
+                    com.fasterxml.jackson.databind.node.ObjectNode data = JSON.createObjectNode();
+                    data.put("e", "trade").put("E", row.path("time").asLong()).put("s", t.stream.symbol).put("t", id)
+                            .put("p", row.path("price").asText()).put("q", row.path("qty").asText())
+                            .put("T", row.path("time").asLong()).put("m", row.path("isBuyerMaker").asBoolean())
+                            .put("M", row.path("isBestMatch").asBoolean());
+                    com.fasterxml.jackson.databind.node.ObjectNode message = JSON.createObjectNode();
+                    message.put("stream", t.name()).set("data", data);
+                    keep(t, id, nanos() + " " + message);
+                    t.backfilled++;
+                    cursor = id + 1;
+                }
+                if (rows.size() < PAGE || cursor == before) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            why = e.getMessage() + (apiKey == null ? " (set BINANCE_API_KEY if the server asks for a key)" : "");
+        }
+        if (cursor < to) {
+            t.missing += to - cursor;
+            out.accept("binance-ws: " + (to - cursor) + " " + t.name() + " trades (ids " + cursor + " to " + (to - 1)
+                    + ") are not recorded: " + (why != null ? "the history cannot be read: " + why
+                    : "the history " + (cursor == from ? "has none of them" : "gave " + (cursor - from) + " of them")
+                    + " within " + TRADE_PAGES + " pages"));
+        }
+    }
+
+    /** This machine's clock in nanoseconds since the epoch: a capture line's receipt time. */
+    private static long nanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Closes a tape's part file, gives it its name (its first trade id) and imports it. */
+    private void flushTrades(Tape t) {
+        try {
+            if (t.part != null) {
+                t.part.close();
+                t.part = null;
+            }
+            seal(t.spool.resolve(RECORDING), t.firstPending);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + t.spool.resolve(RECORDING) + ": " + e.getMessage(), e);
+        }
+        t.pending = 0;
+        importTrades(t);
+    }
+
+    /**
+     * Names a part file of trades for import, by its first trade id zero-padded so that files import in the order
+     * recorded (on the device first: the name is the commit of the recording).
+     */
+    private static void seal(Path part, long firstId) throws IOException {
+        io.atlasj.home.Durable.force(part);
+        Files.move(part, part.resolveSibling(String.format(Locale.ROOT, "trades-%020d.ws", firstId)),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * A part file a killed runner left: named for import by its first trade's id (its lines up to the last whole one;
+     * a line cut by the kill is dropped, and its trade fetched again from the history).
+     */
+    private void recover(Tape t) {
+        Path part = t.spool.resolve(RECORDING);
+        if (!Files.exists(part)) {
+            return;
+        }
+        try {
+            String text = Files.readString(part);
+            int end = text.lastIndexOf('\n') + 1;
+            if (end == 0) {
+                Files.delete(part);
+                return;
+            }
+            if (end < text.length()) {
+                Files.writeString(part, text.substring(0, end));
+            }
+            String first = text.substring(0, text.indexOf('\n'));
+            JsonNode msg = JSON.readTree(first.substring(first.indexOf(' ') + 1));
+            seal(part, msg.path("data").path("t").asLong());
+            out.accept("binance-ws: importing the " + text.substring(0, end).lines().count() + " " + t.name()
+                    + " trades a stopped runner recorded");
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the recorded trades in " + part + " (" + e.getMessage()
+                    + "); move it aside to start", e);
+        }
+    }
+
+    /** Imports a tape's capture files in name order: deleted when imported, moved to {@code rejected/} when refused. */
+    private void importTrades(Tape t) {
+        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, t.spool, t.imports, out, (f, o) -> {
+            try {
+                Files.delete(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + f + ": " + e.getMessage(), e);
+            }
+        }));
+    }
+
     @Override
     public boolean finished() {
         return false;
@@ -636,9 +927,21 @@ final class BinanceFeed implements Feed {
         if (s != null) {
             s.abort();
         }
+        try {
+            record(true); // what was received, imported before the store closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            out.accept("binance-ws: cannot import the recorded trades (" + e.getMessage() + "); a restart fetches "
+                    + "them from the history");
+        }
         out.accept("binance-ws: " + streams.stream().mapToLong(st -> st.backfilled).sum()
                 + " bars fetched from the history, " + streams.stream().mapToLong(st -> st.duplicates).sum()
-                + " duplicates dropped, " + reconnects + " reconnects");
+                + " duplicates dropped, " + reconnects + " reconnects" + (tapes.isEmpty() ? "" : "; "
+                + tapes.stream().mapToLong(t -> t.recorded).sum() + " trades recorded ("
+                + tapes.stream().mapToLong(t -> t.backfilled).sum() + " from the history), "
+                + tapes.stream().mapToLong(t -> t.duplicates).sum() + " duplicate trades dropped, "
+                + tapes.stream().mapToLong(t -> t.missing).sum() + " missing"));
         store.close();
     }
 
@@ -678,7 +981,14 @@ final class BinanceFeed implements Feed {
                     if (event.path("E").canConvertToLong()) {
                         saw(event.path("E").asLong()); // the event's time on the exchange's clock
                     }
-                    if ("kline".equals(event.path("e").asText()) && k.path("x").asBoolean(false)) {
+                    if ("trade".equals(event.path("e").asText()) && !tapes.isEmpty()
+                            && event.path("t").canConvertToLong()) {
+                        // the message as received is the capture's line (a combined stream's envelope included)
+                        trades.add(new TradeMessage(event.path("s").asText(), event.path("t").asLong(),
+                                nanos() + " " + (n.has("data") ? message : "{\"stream\":\""
+                                        + event.path("s").asText().toLowerCase(Locale.ROOT) + "@trade\",\"data\":"
+                                        + message + "}")));
+                    } else if ("kline".equals(event.path("e").asText()) && k.path("x").asBoolean(false)) {
                         Stream st = streams.size() == 1 ? base : streamOf(k.path("s").asText(), k.path("i").asText());
                         if (st != null) {
                             closed.add(new Received(st, Kline.ofStream(k)));
