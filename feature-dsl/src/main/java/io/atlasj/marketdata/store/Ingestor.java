@@ -133,32 +133,65 @@ public final class Ingestor {
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(from);
-        TradeSeries stored = store.trades(t.market(), from, to);
-        // candles imported for these days (an exchange's klines) make their own timeframe and the coarser ones: the
-        // trades make only the finer ones, so that trades of part of a day (a capture) do not replace the bars made
-        // from whole days of candles, and the bars are the same whichever came first
-        long imported = finestImportedMillis(id, from, to);
+        // candles imported on a day (an exchange's klines) make their own timeframe and those it divides, as an import
+        // of them does; the trades make that day's other timeframes, so that trades of part of a day (a capture) do not
+        // replace the bars made from whole days of candles, and the bars are the same whichever came first. Decided day
+        // by day, and each timeframe rebuilt over runs of consecutive days (a gap across midnight filled as before).
+        int days = (int) ((to - from) / DAY);
+        List<List<Timeframe>> imported = new ArrayList<>();
+        for (int d = 0; d < days; d++) {
+            imported.add(importedTimeframes(id, from + d * DAY, from + (d + 1) * DAY));
+        }
+        boolean daily = false;
         for (Timeframe tf : Timeframe.values()) {
-            if (tf.withinDay() && tf.millis() < imported) {
-                replaceDerivedCandles(id, tf, from, to, Resampler.candles(stored, tf), fillGaps, c);
+            if (!tf.withinDay()) {
+                continue;
+            }
+            int d = 0;
+            while (d < days) {
+                if (madeByCandles(imported.get(d), tf)) {
+                    d++;
+                    continue;
+                }
+                int e = d + 1;
+                while (e < days && !madeByCandles(imported.get(e), tf)) {
+                    e++;
+                }
+                long runFrom = from + d * DAY;
+                long runTo = from + e * DAY;
+                replaceDerivedCandles(id, tf, runFrom, runTo, Resampler.candles(store.trades(t.market(), runFrom, runTo),
+                        tf), fillGaps, c);
+                daily |= tf.millis() == DAY;
+                d = e;
             }
         }
-        if (imported == Long.MAX_VALUE) {
+        if (daily) {
             deriveMultiDay(id, t.market(), from, to, fillGaps, c);
         }
     }
 
-    /** The length of the finest kept timeframe with imported candles in [from, to), or MAX_VALUE when none has any. */
-    private long finestImportedMillis(int id, long from, long to) throws SQLException {
-        for (Timeframe tf : Timeframe.values()) { // finest first
+    /** Whether a day's imported candles of {@code imported} timeframes make {@code tf}: one of them is it or divides it. */
+    private static boolean madeByCandles(List<Timeframe> imported, Timeframe tf) {
+        for (Timeframe imp : imported) {
+            if (imp.millis() == tf.millis() || imp.divides(tf)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The kept timeframes holding imported candles in [from, to). */
+    private List<Timeframe> importedTimeframes(int id, long from, long to) throws SQLException {
+        List<Timeframe> out = new ArrayList<>();
+        for (Timeframe tf : Timeframe.values()) {
             if (tf.withinDay() && tf.kept()) {
                 Bars b = segments.read(id, Kind.CANDLES, tf, from, to);
                 if (b.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
-                    return tf.millis();
+                    out.add(tf);
                 }
             }
         }
-        return Long.MAX_VALUE;
+        return out;
     }
 
     /** The keys a file's rows get next to what is stored: their seqs, and which rows are stored already. */

@@ -336,5 +336,22 @@ class TradesAndTicksTest extends ImportFixture {
             assertThat(b.closes()).as("%s closes in either order", tf).isEqualTo(a.closes());
             assertThat(b.volumes()).as("%s volumes in either order", tf).isEqualTo(a.volumes());
         }
+        // klines of the first day only: that day keeps its kline bars, the second day's come from its trades
+        Path firstDay = dir.resolve("BTCUSDT-1m-2024-08-08-only.csv");
+        Files.writeString(firstDay, sb.substring(0, sb.indexOf(String.valueOf(start + 1440 * 60_000L))));
+        Market third = new Market("one-day", "btcusdt");
+        assertThat(run(firstDay, ImportOptions.of(ImportFormat.BINANCE_KLINES, third.exchange(), "btcusdt")).rejected())
+                .isFalse();
+        assertThat(run(capture, ImportOptions.of(ImportFormat.BINANCE_WS, third.exchange(), null)).rejected()).isFalse();
+        long midnight = start + 1440 * 60_000L;
+        for (Timeframe tf : List.of(Timeframe.M1, Timeframe.M5, Timeframe.H1)) {
+            CandleSeries day1 = store.candles(third, tf, start, midnight);
+            CandleSeries want = store.candles(first, tf, start, midnight);
+            assertThat(day1.closes()).as("%s bars of the kline day", tf).isEqualTo(want.closes());
+            CandleSeries day2 = store.candles(third, tf, midnight, midnight + 86_400_000L);
+            assertThat(day2.size()).as("%s bars of the trades' own day", tf).isEqualTo(1);
+            assertThat(day2.openTime(0)).isEqualTo(midnight);
+        }
+        assertThat(store.candles(third, Timeframe.D1).size()).as("a daily bar of each day").isEqualTo(2);
     }
 }
