@@ -615,8 +615,20 @@ class LiveRunnerIT {
         }
         assertThat(trades.size()).as("real trades in the %d bars", n).isGreaterThan(10 * n);
         long end = bars.get(n - 1).open() + tf;
+        int kill = n / 3;
+        int gap = n / 2;
+        int repeat = n / 2 + 3;
+        // the trades the runner receives before it is killed are not in the history: only its recording has them
+        long killedBar = bars.get(kill).open();
+        List<BinanceProtocolServer.Trade> streamedBeforeKill = trades.stream().filter(t -> t.time() < killedBar).toList();
+        List<BinanceProtocolServer.Trade> killedBarTrades = trades.stream()
+                .filter(t -> t.time() >= killedBar && t.time() < killedBar + tf).toList();
+        List<BinanceProtocolServer.Trade> recordedOnly = new ArrayList<>(streamedBeforeKill);
+        recordedOnly.addAll(killedBarTrades.subList(0, killedBarTrades.size() / 2));
+        java.util.Set<Long> notInHistory = new java.util.HashSet<>();
+        recordedOnly.forEach(t -> notInHistory.add(t.id()));
         try (BinanceProtocolServer exchange = new BinanceProtocolServer(bars, tf, "BTCUSD", "5m", cut + 60_000)) {
-            exchange.tradeHistory("BTCUSD", trades);
+            exchange.tradeHistory("BTCUSD", trades.stream().filter(t -> !notInHistory.contains(t.id())).toList());
             ProcessBuilder pb = liveIn(home4, "--model", model, "--feed", "binance-ws", "--ws-url",
                     exchange.websocket().toString(), "--rest-url", exchange.rest().toString(), "--http-port", "0",
                     "--trades");
@@ -625,9 +637,8 @@ class LiveRunnerIT {
             int port = port(p, output).get(120, TimeUnit.SECONDS);
             HttpClient http = HttpClient.newHttpClient();
             awaitConnections(exchange, 1, output);
-            int kill = n / 3;
-            int gap = n / 2;
-            int repeat = n / 2 + 3;
+            Path recording = home4.resolve("live").resolve("feeds").resolve("bitstamp_btc_usd-trades")
+                    .resolve("recording.part");
             for (int i = 0; i < n; i++) {
                 BinanceProtocolServer.Bar b = bars.get(i);
                 List<BinanceProtocolServer.Trade> mine = trades.stream()
@@ -639,7 +650,12 @@ class LiveRunnerIT {
                     // and fetches the others from the history
                     awaitLastBar(http, port, bars.get(i - 1).open(), output);
                     mine.subList(0, mine.size() / 2).forEach(t -> exchange.pushTrade("BTCUSD", t));
-                    Thread.sleep(2_500); // appended to its recording (written out once a second)
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while ((!Files.exists(recording) || lines(recording) < recordedOnly.size())
+                            && System.nanoTime() < until) {
+                        Thread.sleep(50); // appended to its recording (written out once a second)
+                    }
+                    assertThat(lines(recording)).as("trades in the recording when killed").isEqualTo(recordedOnly.size());
                     p.destroyForcibly();
                     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
                     exchange.now = bars.get(i + 1).open() + tf + 1000;
@@ -701,6 +717,12 @@ class LiveRunnerIT {
         }
         try (var spool = Files.list(home4.resolve("live").resolve("feeds").resolve("bitstamp_btc_usd-trades"))) {
             assertThat(spool.toList()).isEmpty(); // every recording imported and removed, none refused
+        }
+    }
+
+    private static long lines(Path file) throws IOException {
+        try (var l = Files.lines(file)) {
+            return l.count();
         }
     }
 

@@ -147,7 +147,9 @@ public final class FeaturesetCache {
                 BigIntVector t = (BigIntVector) vsr.getVector("time");
                 long[] tt = new long[n];
                 requireNoNulls(t, f);
-                t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(tt);
+                if (n > 0) {
+                    t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(tt);
+                }
                 times.add(tt);
                 fcols.add(columns(vsr, fids, n, f));
                 lcols.add(columns(vsr, lids, n, f));
@@ -195,7 +197,10 @@ public final class FeaturesetCache {
         for (int c = 0; c < ids.size(); c++) {
             Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
             requireNoNulls(v, f);
-            v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out[c]);
+            if (n > 0) {
+                v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
+                        .get(out[c]);
+            }
         }
         return out;
     }
@@ -211,6 +216,9 @@ public final class FeaturesetCache {
     /** Room for {@code n} values in {@code v}, every one marked valid (the values are then copied in bulk). */
     private static void allocateValid(org.apache.arrow.vector.BaseFixedWidthVector v, int n) {
         v.allocateNew(n);
+        if (n == 0) {
+            return;
+        }
         int bytes = org.apache.arrow.vector.BitVectorHelper.getValidityBufferSizeFromCount(n);
         java.nio.ByteBuffer validity = v.getValidityBuffer().nioBuffer(0, bytes);
         for (int i = 0; i < bytes; i++) {
@@ -266,8 +274,10 @@ public final class FeaturesetCache {
                 int n = Math.min(batch, m.rows() - start);
                 BigIntVector t = (BigIntVector) vsr.getVector("time");
                 allocateValid(t, n);
-                t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
-                        .put(m.time(), start, n);
+                if (n > 0) {
+                    t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+                            .put(m.time(), start, n);
+                }
                 t.setValueCount(n);
                 fill(vsr, m.featureIds(), m.features(), start, n);
                 fill(vsr, m.labelIds(), m.labels(), start, n);
@@ -285,8 +295,10 @@ public final class FeaturesetCache {
         for (int c = 0; c < ids.size(); c++) {
             Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
             allocateValid(v, n);
-            v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
-                    .put(cols[c], start, n);
+            if (n > 0) {
+                v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
+                        .put(cols[c], start, n);
+            }
             v.setValueCount(n);
         }
     }

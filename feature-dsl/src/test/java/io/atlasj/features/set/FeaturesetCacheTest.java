@@ -102,6 +102,15 @@ class FeaturesetCacheTest {
             assertThat(got).as("column %d", c).containsExactly(want);
         }
         assertThat(back.labels()[0]).containsExactly(labels[0]);
+        // a matrix without rows (a set whose rows were all dropped is cached too)
+        FeatureMatrix empty = new FeatureMatrix("empty", new long[0], List.of("a"), new double[1][0], List.of("y"),
+                new double[1][0], new FeatureMatrix.BuildReport(10, 10, 0, List.of(10L, 0L), 0, 0, 10, 1), List.of());
+        Path e = dir.resolve("empty.arrow");
+        FeaturesetCache.write(empty, e);
+        FeatureMatrix none = FeaturesetCache.read(e);
+        assertThat(none.rows()).isZero();
+        assertThat(none.featureIds()).containsExactly("a");
+        assertThat(none.report().droppedFeatures()).isEqualTo(10);
         // and as any Arrow reader sees the file (its own getters): the second batch's rows
         try (org.apache.arrow.memory.BufferAllocator alloc = new org.apache.arrow.memory.RootAllocator();
              java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f);

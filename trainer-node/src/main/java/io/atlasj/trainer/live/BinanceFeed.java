@@ -61,8 +61,10 @@ import java.util.function.Consumer;
  *       data import --format binance-ws} reads ({@code <receipt time in ns> <message>}), imported every
  *       {@link #TRADES_EVERY} trades or {@link #TRADES_AGE} ms and when the runner stops. A trade id stored or received
  *       before is dropped; a jump in the ids (a reconnection, a restart) is filled from {@code /api/v3/historicalTrades}
- *       (sent the key in {@code BINANCE_API_KEY} when set), at most {@link #TRADE_PAGES} pages of 1,000 per gap, and
- *       what is not fetched is counted as missing and said. The store keeps the trades and makes from them the bars
+ *       (sent the key in {@code BINANCE_API_KEY} when set and the server is Binance's), at most {@link #TRADE_PAGES}
+ *       pages of 1,000 per gap, a few seconds at a time between bars, failed requests tried again; what is not
+ *       fetched is counted as missing and said. A runner killed loses from its recording only the trades received in
+ *       its last second (not yet written out), which the gap they leave brings back from the history. The store keeps the trades and makes from them the bars
  *       finer than the klines (seconds, beside minute klines); the klines make the rest.</li>
  * </ul>
  */
@@ -160,6 +162,23 @@ final class BinanceFeed implements Feed {
     }
 
     /**
+     * Trade ids {@code [next, to)} the stream skipped, to fetch from the history: pages fetched so far, failed attempts in
+     * a row, and when to try again (this machine's clock).
+     */
+    private static final class Gap {
+        long next;
+        final long to;
+        int pages;
+        int failures;
+        long retryAt;
+
+        Gap(long next, long to) {
+            this.next = next;
+            this.to = to;
+        }
+    }
+
+    /**
      * One market's trade stream, recorded with {@code --trades}: the capture lines not imported yet, and the newest trade
      * id recorded. Only the runner's thread reads and changes it.
      */
@@ -177,6 +196,8 @@ final class BinanceFeed implements Feed {
         long duplicates;
         long backfilled;
         long missing;
+        /** Ranges of trade ids the stream skipped, still to fetch from the history, oldest first. */
+        final java.util.ArrayDeque<Gap> gaps = new java.util.ArrayDeque<>();
 
         Tape(AtlasHome home, Stream stream) {
             this.stream = stream;
@@ -275,12 +296,12 @@ final class BinanceFeed implements Feed {
             throw e;
         }
         this.base = streams.get(0);
-        if (spec.trades()) {
-            for (Stream st : streams) {
-                tapes.add(new Tape(home, st));
-            }
-        }
         try {
+            if (spec.trades()) {
+                for (Stream st : streams) {
+                    tapes.add(new Tape(home, st));
+                }
+            }
             long server = serverTime();
             start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : m.baseTimeframe().floor(server);
             long history = start - lead - Timeframe.D1.millis();
@@ -288,10 +309,15 @@ final class BinanceFeed implements Feed {
                 importSpool(st); // what a killed runner received but did not import
                 st.lastStored = lastImported(st, history);
             }
+            // (the spools are this runner's alone: a second runner cannot open the store this one holds)
             for (Tape t : tapes) {
                 recover(t);
                 importTrades(t); // recorded by a killed runner
-                t.lastId = lastTradeId(t, start - Timeframe.D1.millis());
+                t.lastId = lastTradeId(t, server);
+                if (t.lastId == Long.MIN_VALUE) {
+                    out.accept("binance-ws: no " + t.name() + " trade stored in the day before the server's time; "
+                            + "recording starts with the stream's first trade");
+                }
             }
             out.accept("binance-ws: " + String.join(", ", streamNames()) + " from "
                     + spec.websocket() + " and " + spec.rest() + ", stored as " + String.join(", ", streams.stream()
@@ -349,17 +375,22 @@ final class BinanceFeed implements Feed {
     }
 
     /**
-     * The newest trade id of the tape's market stored since {@code from} (a trade with an exchange id), or MIN_VALUE:
-     * where a gap before the first trade streamed is fetched from. Older trades are not looked for: a runner down
-     * longer than that starts recording afresh.
+     * The newest trade id of the tape's market stored within a day before {@code now} (the server's clock; a trade with
+     * an exchange id), or MIN_VALUE: where a gap before the first trade streamed is fetched from. Looked for in the last
+     * hour first, then the day; older trades are not looked for: a runner down longer than a day starts recording
+     * afresh.
      */
-    private long lastTradeId(Tape t, long from) {
-        long[] ids = store.trades(t.stream.market, from, Long.MAX_VALUE / 4).tradeIds();
-        long last = Long.MIN_VALUE;
-        for (long id : ids) {
-            last = Math.max(last, id); // unknown ids are -1
+    private long lastTradeId(Tape t, long now) {
+        for (long back : new long[] {3_600_000L, Timeframe.D1.millis()}) {
+            long last = -1; // unknown ids are -1
+            for (long id : store.trades(t.stream.market, now - back, Long.MAX_VALUE / 4).tradeIds()) {
+                last = Math.max(last, id);
+            }
+            if (last >= 0) {
+                return last;
+            }
         }
-        return last < 0 ? Long.MIN_VALUE : last;
+        return Long.MIN_VALUE;
     }
 
     /** Every stream this feed receives: the klines, then the trades. */
@@ -735,6 +766,7 @@ final class BinanceFeed implements Feed {
         if (tapes.isEmpty()) {
             return;
         }
+        long deadline = System.currentTimeMillis() + (all ? 10_000 : 2_000); // history fetched within this, per call
         List<TradeMessage> got = new ArrayList<>();
         for (TradeMessage t; (t = trades.poll()) != null; ) {
             got.add(t);
@@ -750,11 +782,12 @@ final class BinanceFeed implements Feed {
                     continue;
                 }
                 if (t.lastId != Long.MIN_VALUE && msg.id() > t.lastId + 1) {
-                    fetchTrades(t, t.lastId + 1, msg.id());
+                    t.gaps.add(new Gap(t.lastId + 1, msg.id()));
                 }
                 keep(t, msg.id(), msg.line());
                 t.lastId = msg.id();
             }
+            fillGaps(t, deadline, all);
             long now = System.currentTimeMillis();
             if (t.pending > 0 && (all || t.pending >= TRADES_EVERY || now - t.pendingSince >= TRADES_AGE)) {
                 flushTrades(t);
@@ -796,24 +829,32 @@ final class BinanceFeed implements Feed {
     private static final String RECORDING = "recording.part";
 
     /**
-     * Records the trades of ids {@code [from, to)} from the REST history, at most {@link #TRADE_PAGES} pages; those not
-     * fetched are counted as missing and said.
+     * Records the trades of the tape's gaps from the REST history ({@code /api/v3/historicalTrades}, oldest gap first)
+     * until {@code deadline}, so that a long gap does not hold the bars back: the rest waits for the next call. A failed
+     * request is tried again after 5 s, doubling to a minute; after 6 failures in a row, or {@link #TRADE_PAGES} pages
+     * for one gap, or when the history has no more of it, the rest of the gap is counted as missing and said. With
+     * {@code last} (the runner stops) what is still unfetched at the deadline is counted as missing too.
      */
-    private void fetchTrades(Tape t, long from, long to) throws InterruptedException {
-        long cursor = from;
-        String why = null;
-        try {
-            for (int page = 0; page < TRADE_PAGES && cursor < to; page++) {
+    private void fillGaps(Tape t, long deadline, boolean last) throws InterruptedException {
+        while (!t.gaps.isEmpty() && System.currentTimeMillis() < deadline) {
+            Gap g = t.gaps.peek();
+            if (System.currentTimeMillis() < g.retryAt) {
+                break; // in order: a later gap waits for an earlier one
+            }
+            String why = null;
+            try {
                 JsonNode rows = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/historicalTrades?symbol="
-                        + t.stream.symbol + "&fromId=" + cursor + "&limit=" + PAGE, apiKey);
+                        + t.stream.symbol + "&fromId=" + g.next + "&limit=" + PAGE, binanceHost() ? apiKey : null);
                 if (!rows.isArray()) {
                     throw new IOException("/api/v3/historicalTrades: expected an array, got "
                             + abbreviate(rows.toString()));
                 }
-                long before = cursor;
+                g.failures = 0;
+                g.pages++;
+                long before = g.next;
                 for (JsonNode row : rows) {
                     long id = row.path("id").asLong(Long.MIN_VALUE);
-                    if (id < cursor || id >= to) {
+                    if (id < g.next || id >= g.to) {
                         continue;
                     }
                     com.fasterxml.jackson.databind.node.ObjectNode data = JSON.createObjectNode();
@@ -825,22 +866,46 @@ final class BinanceFeed implements Feed {
                     message.put("stream", t.name()).set("data", data);
                     keep(t, id, nanos() + " " + message);
                     t.backfilled++;
-                    cursor = id + 1;
+                    g.next = id + 1;
                 }
-                if (rows.size() < PAGE || cursor == before) {
-                    break;
+                if (g.next < g.to && (rows.size() < PAGE || g.next == before)) {
+                    why = "the history has no more of them";
+                } else if (g.next < g.to && g.pages >= TRADE_PAGES) {
+                    why = "not fetched within " + TRADE_PAGES + " pages of the history";
+                }
+            } catch (IOException e) {
+                g.failures++;
+                g.retryAt = System.currentTimeMillis() + Math.min(60_000L, 5_000L << Math.min(4, g.failures - 1));
+                if (g.failures >= 6) {
+                    why = "the history cannot be read: " + e.getMessage() + (apiKey == null || !binanceHost()
+                            ? " (Binance may ask for a key: set BINANCE_API_KEY)" : "");
                 }
             }
-        } catch (IOException e) {
-            why = e.getMessage() + (apiKey == null ? " (set BINANCE_API_KEY if the server asks for a key)" : "");
+            if (g.next >= g.to) {
+                t.gaps.poll();
+            } else if (why != null) {
+                giveUp(t, g, why);
+            }
         }
-        if (cursor < to) {
-            t.missing += to - cursor;
-            out.accept("binance-ws: " + (to - cursor) + " " + t.name() + " trades (ids " + cursor + " to " + (to - 1)
-                    + ") are not recorded: " + (why != null ? "the history cannot be read: " + why
-                    : "the history " + (cursor == from ? "has none of them" : "gave " + (cursor - from) + " of them")
-                    + " within " + TRADE_PAGES + " pages"));
+        if (last) {
+            for (Gap g; (g = t.gaps.peek()) != null; ) {
+                giveUp(t, g, "the runner stopped before they were fetched from the history");
+            }
         }
+    }
+
+    private void giveUp(Tape t, Gap g, String why) {
+        t.gaps.remove(g);
+        t.missing += g.to - g.next;
+        out.accept("binance-ws: " + (g.to - g.next) + " " + t.name() + " trades (ids " + g.next + " to " + (g.to - 1)
+                + ") are not recorded: " + why);
+    }
+
+    /** Whether the REST server is Binance's own, the only one {@code BINANCE_API_KEY} is sent to. */
+    private boolean binanceHost() {
+        String host = spec.rest().getHost() == null ? "" : spec.rest().getHost().toLowerCase(Locale.ROOT);
+        return host.equals("binance.com") || host.endsWith(".binance.com") || host.endsWith(".binance.us")
+                || host.endsWith(".binance.vision");
     }
 
     /** This machine's clock in nanoseconds since the epoch: a capture line's receipt time. */
@@ -870,8 +935,11 @@ final class BinanceFeed implements Feed {
      */
     private static void seal(Path part, long firstId) throws IOException {
         io.atlasj.home.Durable.force(part);
-        Files.move(part, part.resolveSibling(String.format(Locale.ROOT, "trades-%020d.ws", firstId)),
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Path to = part.resolveSibling(String.format(Locale.ROOT, "trades-%020d.ws", firstId));
+        if (Files.exists(to)) { // never over a recording not imported yet (its trades would be lost)
+            to = part.resolveSibling(String.format(Locale.ROOT, "trades-%020d-%d.ws", firstId, System.nanoTime()));
+        }
+        Files.move(part, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -884,20 +952,33 @@ final class BinanceFeed implements Feed {
             return;
         }
         try {
-            String text = Files.readString(part);
-            int end = text.lastIndexOf('\n') + 1;
+            byte[] bytes = Files.readAllBytes(part);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--;
+            }
             if (end == 0) {
                 Files.delete(part);
                 return;
             }
-            if (end < text.length()) {
-                Files.writeString(part, text.substring(0, end));
+            if (end < bytes.length) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(part,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(end); // the line the kill cut: its trade is fetched from the history instead
+                }
             }
-            String first = text.substring(0, text.indexOf('\n'));
+            int firstEnd = 0;
+            long lines = 0;
+            for (int i = 0; i < end; i++) {
+                if (bytes[i] == '\n') {
+                    firstEnd = lines == 0 ? i : firstEnd;
+                    lines++;
+                }
+            }
+            String first = new String(bytes, 0, firstEnd, java.nio.charset.StandardCharsets.UTF_8);
             JsonNode msg = JSON.readTree(first.substring(first.indexOf(' ') + 1));
             seal(part, msg.path("data").path("t").asLong());
-            out.accept("binance-ws: importing the " + text.substring(0, end).lines().count() + " " + t.name()
-                    + " trades a stopped runner recorded");
+            out.accept("binance-ws: importing the " + lines + " " + t.name() + " trades a stopped runner recorded");
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read the recorded trades in " + part + " (" + e.getMessage()
                     + "); move it aside to start", e);
@@ -932,8 +1013,19 @@ final class BinanceFeed implements Feed {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            out.accept("binance-ws: cannot import the recorded trades (" + e.getMessage() + "); a restart fetches "
-                    + "them from the history");
+            out.accept("binance-ws: cannot import the recorded trades (" + e.getMessage() + "); a restart imports "
+                    + "what was recorded");
+        } finally {
+            for (Tape t : tapes) {
+                if (t.part != null) {
+                    try {
+                        t.part.close();
+                    } catch (IOException e) {
+                        out.accept("binance-ws: cannot close " + t.spool.resolve(RECORDING) + ": " + e.getMessage());
+                    }
+                    t.part = null;
+                }
+            }
         }
         out.accept("binance-ws: " + streams.stream().mapToLong(st -> st.backfilled).sum()
                 + " bars fetched from the history, " + streams.stream().mapToLong(st -> st.duplicates).sum()

@@ -249,7 +249,6 @@ final class GbmTrainer {
         return new TrainingResult.Predictions(values, probs);
     }
 
-    /** Writes the model whole or not at all (the result naming it with its SHA-256 is the commit point). */
     /** Whether a loaded model file holds how its trees were grown ({@link #GROWTH}), so that it can fine-tune. */
     static boolean fineTunes(Booster b) throws XGBoostError {
         return b.getAttr(GROWTH) != null;
@@ -323,9 +322,10 @@ final class GbmTrainer {
 
     /**
      * A copy of {@code b} with the trees of its first {@code rounds} rounds only (the rest of XGBoost's JSON model as it
-     * was): XGBoost's JVM binding has no slicing of its own. The JSON's numbers pass through doubles, which hold its
-     * float32 values exactly (XGBoost tells integers from reals by the text, so they are written as doubles, never as
-     * plain digits); the kept trees predict bit for bit as before ({@code GbmTrainerTest}).
+     * was): XGBoost's JVM binding has no slicing of its own. The JSON's reals pass through doubles: XGBoost writes each
+     * float32 as a short decimal, whose nearest double is read back as the same float32 (XGBoost tells integers from
+     * reals by the text, so reals are written as doubles, never as plain digits); {@code GbmTrainerTest} checks that the
+     * kept trees predict bit for bit as before.
      */
     static Booster firstRounds(Booster b, int rounds) throws XGBoostError {
         try {
@@ -370,6 +370,7 @@ final class GbmTrainer {
         return io.atlasj.workspec.results.ResultsIo.sha256(file);
     }
 
+    /** Writes the model whole or not at all (the result naming it with its SHA-256 is the commit point). */
     private static void save(Booster b, Path file) throws XGBoostError {
         byte[] bytes = b.toByteArray("ubj");
         try {
