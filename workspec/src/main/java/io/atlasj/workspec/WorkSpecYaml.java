@@ -932,9 +932,11 @@ public final class WorkSpecYaml {
                             for (var te : t.entries().entrySet()) {
                                 String tp = path + ".training." + te.getKey();
                                 var spec = Catalog.training(te.getKey());
-                                if (type == ModelType.GBM && !te.getKey().equals("seed")) {
+                                if (type == ModelType.GBM && !te.getKey().equals("seed")
+                                        && !te.getKey().equals("warmStart")) {
                                     problem(t.keys().get(te.getKey()), tp, "does not apply to gbm: only training.seed "
-                                            + "does (rounds, eta and earlyStopping are gbm hyperparameters, beside type)");
+                                            + "and training.warmStart do (rounds, eta and earlyStopping are gbm "
+                                            + "hyperparameters, beside type)");
                                 } else if (spec.isEmpty()) {
                                     problem(t.keys().get(te.getKey()), tp, "unknown training setting"
                                             + Library.suggest(te.getKey(), Catalog.trainingNames()) + " ("

@@ -631,10 +631,17 @@ class WorkSpecYamlTest {
                     split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
                     models:
                       - {name: g, type: gbm, maxDepth: [3, 6], eta: 0.1, training: {seed: 7}}
+                      - {name: more, type: gbm, rounds: 50, training: {warmStart: base}}
+                      - {name: base, type: gbm}
                 """;
         WorkSpec ws = WorkSpecYaml.read("trees.yaml", ok, FeaturesetLocator.beside(SPECS.resolve("x.yaml")), false);
         List<ModelSpec> specs = Expander.expand(ws);
-        assertThat(specs).hasSize(2);
+        assertThat(specs).hasSize(4);
+        // a warm start from another entry's trees: the source's key, trained first
+        ModelSpec base = specs.stream().filter(m -> m.name().startsWith("base")).findFirst().orElseThrow();
+        ModelSpec more = specs.stream().filter(m -> m.name().startsWith("more")).findFirst().orElseThrow();
+        assertThat(more.training()).containsEntry("warmStart", base.key());
+        assertThat(specs.indexOf(base)).isLessThan(specs.indexOf(more));
         assertThat(specs.get(0).hyper()).containsEntry("eta", 0.1).containsEntry("rounds", 500)
                 .containsEntry("earlyStopping", 50);
         assertThat(specs.get(0).seed()).isEqualTo(7L);

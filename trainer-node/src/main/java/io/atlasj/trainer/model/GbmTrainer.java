@@ -22,7 +22,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * training and validation loss (log loss, or RMSE in the scaled target's units) as XGBoost evaluates them. With a
  * validation part, training stops after {@code earlyStopping} rounds without a lower validation loss and the best
  * round's trees make every prediction; the model file (XGBoost's UBJSON) holds the trees up to the last round and the
- * best round as the attribute {@link #BEST}, so a served model predicts as training did.
+ * best round as the attribute {@link #BEST}, so a served model predicts as training did. A warm start
+ * ({@code training.warmStart}) boosts on from another model's served trees (its rounds to its best), which then come
+ * first in the file; its rounds and best round count after them.
  */
 final class GbmTrainer {
     /** The model file's attribute holding the best round (0-based), whose trees make the predictions. */
@@ -43,9 +45,6 @@ final class GbmTrainer {
                                 Path warmStart) {
         long t0 = System.nanoTime();
         List<TrainingResult.Epoch> curves = new ArrayList<>();
-        if (warmStart != null) {
-            return TrainingResult.failed("gbm: warmStart is not built for gradient-boosted trees", curves, 0);
-        }
         if (data.train().rows() == 0 || data.features() == 0) {
             return TrainingResult.failed("no training rows or no features", curves, 0);
         }
@@ -87,14 +86,46 @@ final class GbmTrainer {
             String[] names = validated ? new String[] {"train", "validation"} : new String[] {"train"};
             // our own loop over rounds (XGBoost.train prints every round to stdout): each round reaches the listener
             // as it ends, and early stopping reads the validation loss
-            booster = XGBoost.train(train, params, 0, Map.of(), null, null);
+            // a warm start boosts on from the served trees of another model of the unit (its rounds to its best)
+            int existing = 0;
+            if (warmStart != null) {
+                String why = null;
+                Booster from = null;
+                try {
+                    from = XGBoost.loadModel(warmStart.toString());
+                    int served = from.getAttr(BEST) != null ? Integer.parseInt(from.getAttr(BEST)) + 1
+                            : from.getNumBoostedRound();
+                    int outputs = from.inplace_predict(new float[data.features()], 1, data.features(), Float.NaN,
+                            new int[] {0, served})[0].length;
+                    if (from.getNumFeature() != data.features()) {
+                        why = "takes " + from.getNumFeature() + " inputs, this model " + data.features();
+                    } else if (outputs != (classify ? data.classes() : 1)) {
+                        why = "has " + outputs + " outputs, this model " + (classify ? data.classes() : 1);
+                    } else {
+                        booster = firstRounds(from, served);
+                        booster.setParams(params);
+                        existing = served;
+                    }
+                } catch (XGBoostError | RuntimeException e) {
+                    why = "cannot read it: " + e.getMessage();
+                } finally {
+                    if (from != null) {
+                        from.dispose();
+                    }
+                }
+                if (why != null) {
+                    return TrainingResult.failed("warmStart: the trees in " + warmStart + " " + why, curves, millis(t0));
+                }
+            } else {
+                booster = XGBoost.train(train, params, 0, Map.of(), null, null);
+            }
             int early = validated ? (Integer) h.get("earlyStopping") : 0;
             float[] losses = new float[evals.length];
             int best = 0;
             double bestLoss = Double.POSITIVE_INFINITY;
             for (int r = 0; r < rounds; r++) {
-                booster.update(train, r);
-                booster.evalSet(evals, names, r, losses);
+                booster.update(train, existing + r);
+                booster.evalSet(evals, names, existing + r, losses);
                 double trainLoss = losses[0];
                 double valLoss = validated ? losses[1] : trainLoss;
                 if (!Double.isFinite(trainLoss) || !Double.isFinite(valLoss)) {
@@ -118,10 +149,10 @@ final class GbmTrainer {
             if (!validated) {
                 best = curves.size() - 1; // nothing to choose by: every round's trees
             }
-            booster.setAttr(BEST, String.valueOf(best));
+            booster.setAttr(BEST, String.valueOf(existing + best));
             // how a tree grows, kept in the file: the live runner's fine-tuning boosts more rounds the same way
             booster.setAttr(GROWTH, TREE_JSON.writeValueAsString(growth));
-            int[] range = {0, best + 1};
+            int[] range = {0, existing + best + 1};
             TrainingResult.Predictions tr = predict(booster, data.train(), range, classify);
             TrainingResult.Predictions va = predict(booster, data.validation(), range, classify);
             TrainingResult.Predictions te = predict(booster, data.test(), range, classify);
@@ -131,8 +162,8 @@ final class GbmTrainer {
                 curves.set(best, new TrainingResult.Epoch(b.epoch(), b.trainLoss(), b.validationLoss(),
                         Scores.metric(va, data.validation().y(), classify), eta));
             }
-            double[] gain = gainShares(booster.getModelDump((String) null, true, "json"), curves.size(), best,
-                    data.features());
+            double[] gain = gainShares(booster.getModelDump((String) null, true, "json"), existing + curves.size(),
+                    existing + best, data.features());
             if (modelFile != null) {
                 save(booster, modelFile);
             }

@@ -189,6 +189,45 @@ class GbmTrainerTest {
         }
     }
 
+    /**
+     * A warm start boosts on from another model's served trees: the file holds those rounds first (predicting as the
+     * source did) and this model's after them, its curves count its own rounds only, and trees of another shape are
+     * refused with the reason.
+     */
+    @Test
+    void aWarmStartBoostsOnFromAnotherModelsServedTrees() throws Exception {
+        PreparedData d = TestData.normal(3000, 4, 2, x -> x[0] * x[1] > 0 ? 1 : 0);
+        Path source = dir.resolve("source.ubj");
+        TrainingResult first = new Dl4jTrainer().train(gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 15, "eta",
+                0.1, "earlyStopping", 0), d, ModelTrainer.Listener.NONE, source);
+        assertThat(first.ok()).as(first.failure()).isTrue();
+        int served = first.bestEpoch() + 1;
+        Path warm = dir.resolve("warm.ubj");
+        ModelSpec spec = gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 10, "eta", 0.1, "earlyStopping", 0);
+        TrainingResult r = new Dl4jTrainer().train(spec, d, ModelTrainer.Listener.NONE, warm, source);
+        assertThat(r.ok()).as(r.failure()).isTrue();
+        assertThat(r.curves()).hasSize(10);
+        assertThat(r.curves().get(0).trainLoss()).as("starts where the source ended")
+                .isLessThan(first.curves().get(0).trainLoss());
+        ml.dmlc.xgboost4j.java.Booster b = ml.dmlc.xgboost4j.java.XGBoost.loadModel(warm.toString());
+        try {
+            assertThat(b.getNumBoostedRound()).isEqualTo(served + 10);
+            for (int i = 0; i < 100; i++) {
+                float[] row = GbmTrainer.flat(new double[][] {d.test().x()[i]});
+                float[] old = b.inplace_predict(row, 1, 4, Float.NaN, new int[] {0, served})[0];
+                assertThat((double) old[1]).isEqualTo(first.test().probabilities()[i][1]);
+            }
+        } finally {
+            b.dispose();
+        }
+        // a source of other outputs: refused, with why
+        PreparedData three = TestData.normal(3000, 4, 3, x -> x[0] < -0.5 ? 0 : x[0] < 0.5 ? 1 : 2);
+        TrainingResult refused = new Dl4jTrainer().train(gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 5), three,
+                ModelTrainer.Listener.NONE, dir.resolve("three.ubj"), source);
+        assertThat(refused.ok()).isFalse();
+        assertThat(refused.failure()).contains("warmStart").contains("has 2 outputs, this model 3");
+    }
+
     private static double logLoss(Predictor p, double[][][] windows, double[] y) {
         double sum = 0;
         for (int i = 0; i < y.length; i++) {
