@@ -52,6 +52,8 @@ final class BinanceProtocolServer implements AutoCloseable {
     final AtomicInteger tradeRequests = new AtomicInteger();
     /** The API key {@code /api/v3/historicalTrades} asks for (null: none). */
     volatile String apiKey;
+    /** While true, {@code /api/v3/historicalTrades} answers 503, as a server under maintenance. */
+    volatile boolean tradeHistoryDown;
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger klineRequests = new AtomicInteger();
     final List<String> refused = new CopyOnWriteArrayList<>();
@@ -179,6 +181,10 @@ final class BinanceProtocolServer implements AutoCloseable {
     /** Binance's {@code /api/v3/historicalTrades}: trades from {@code fromId} on, at most {@code limit}. */
     private void historicalTrades(HttpExchange x) throws IOException {
         tradeRequests.incrementAndGet();
+        if (tradeHistoryDown) {
+            reply(x, 503, "{\"code\":-1001,\"msg\":\"Service unavailable.\"}");
+            return;
+        }
         if (apiKey != null && !apiKey.equals(x.getRequestHeaders().getFirst("X-MBX-APIKEY"))) {
             reply(x, 401, "{\"code\":-2014,\"msg\":\"API-key format invalid.\"}");
             return;

@@ -587,8 +587,9 @@ class LiveRunnerIT {
     /**
      * {@code --trades}: the binance-ws feed records the trade stream beside the klines. The local server streams the
      * bundled data's real trades after a cut (as Binance trades, with ids), repeats one, leaves five out of the stream
-     * (its history has them), and the runner is killed with SIGKILL while trades it received wait to be imported and
-     * more are made while it is down. Every trade reaches the store exactly once, and the minute bars the store makes
+     * (its history has them), and the runner is killed with SIGKILL while trades it received wait to be imported (they
+     * are not in the history: only its recording has them), with a hole among them that the history, down then, could
+     * not fill yet, and more are made while it is down. Every trade reaches the store exactly once, and the minute bars the store makes
      * from them are the batch build's, made from the same trades.
      */
     @Test
@@ -625,6 +626,12 @@ class LiveRunnerIT {
                 .filter(t -> t.time() >= killedBar && t.time() < killedBar + tf).toList();
         List<BinanceProtocolServer.Trade> recordedOnly = new ArrayList<>(streamedBeforeKill);
         recordedOnly.addAll(killedBarTrades.subList(0, killedBarTrades.size() / 2));
+        // three of them are left out of the stream while the history is down: a hole the killed runner had not
+        // fetched, which the runner started again finds among the stored ids and fetches
+        List<BinanceProtocolServer.Trade> hole = recordedOnly.subList(recordedOnly.size() - 6, recordedOnly.size() - 3);
+        java.util.Set<Long> holeIds = new java.util.HashSet<>();
+        hole.forEach(t -> holeIds.add(t.id()));
+        recordedOnly = recordedOnly.stream().filter(t -> !holeIds.contains(t.id())).toList();
         java.util.Set<Long> notInHistory = new java.util.HashSet<>();
         recordedOnly.forEach(t -> notInHistory.add(t.id()));
         try (BinanceProtocolServer exchange = new BinanceProtocolServer(bars, tf, "BTCUSD", "5m", cut + 60_000)) {
@@ -649,7 +656,9 @@ class LiveRunnerIT {
                     // and the next bar's, are made while it is down: started again, it imports what it had recorded
                     // and fetches the others from the history
                     awaitLastBar(http, port, bars.get(i - 1).open(), output);
-                    mine.subList(0, mine.size() / 2).forEach(t -> exchange.pushTrade("BTCUSD", t));
+                    exchange.tradeHistoryDown = true;
+                    mine.subList(0, mine.size() / 2).stream().filter(t -> !holeIds.contains(t.id()))
+                            .forEach(t -> exchange.pushTrade("BTCUSD", t));
                     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                     while ((!Files.exists(recording) || lines(recording) < recordedOnly.size())
                             && System.nanoTime() < until) {
@@ -657,6 +666,7 @@ class LiveRunnerIT {
                     }
                     assertThat(lines(recording)).as("trades in the recording when killed").isEqualTo(recordedOnly.size());
                     p.destroyForcibly();
+                    exchange.tradeHistoryDown = false;
                     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
                     exchange.now = bars.get(i + 1).open() + tf + 1000;
                     int before = exchange.connections.get();

@@ -29,9 +29,11 @@ import java.util.Set;
  *
  * <p>Re-importing is a no-op: rows whose key (market, time, seq) or (market, timeframe, open time) exists are
  * counted as present and not written (for candles: an imported one; a candle the store resampled from finer bars, or
- * filled, gives way to the file's); when nothing new was written nothing is resampled. After new rows, every
- * coarser timeframe is rebuilt from the stored base data over the whole UTC days the new rows touch, so a day
- * split across two files ends up with the same bars as if it had come in one file.
+ * filled, gives way to the file's); when nothing new was written nothing is resampled. After new rows, the bars of
+ * the whole UTC days the new rows touch are rebuilt from the stored data: after candles, their timeframe's coarser
+ * ones; after trades, every timeframe except those the day's imported candles make (their own and the ones they
+ * divide). So a day split across two files of one kind ends up with the same bars as if it had come in one file,
+ * and trades and whole days of candles give the same bars in either order.
  */
 public final class Ingestor {
     private static final int BATCH = 5_000;
@@ -143,10 +145,12 @@ public final class Ingestor {
             imported.add(importedTimeframes(id, from + d * DAY, from + (d + 1) * DAY));
         }
         boolean daily = false;
+        TradeSeries stored = store.trades(t.market(), from, to); // read once; each timeframe resampled once
         for (Timeframe tf : Timeframe.values()) {
             if (!tf.withinDay()) {
                 continue;
             }
+            CandleSeries made = null;
             int d = 0;
             while (d < days) {
                 if (madeByCandles(imported.get(d), tf)) {
@@ -159,8 +163,8 @@ public final class Ingestor {
                 }
                 long runFrom = from + d * DAY;
                 long runTo = from + e * DAY;
-                replaceDerivedCandles(id, tf, runFrom, runTo, Resampler.candles(store.trades(t.market(), runFrom, runTo),
-                        tf), fillGaps, c);
+                made = made != null ? made : Resampler.candles(stored, tf);
+                replaceDerivedCandles(id, tf, runFrom, runTo, made.between(runFrom, runTo), fillGaps, c);
                 daily |= tf.millis() == DAY;
                 d = e;
             }
@@ -180,11 +184,21 @@ public final class Ingestor {
         return false;
     }
 
-    /** The kept timeframes holding imported candles in [from, to). */
+    /**
+     * The timeframes holding imported candles in [from, to): the kept ones, and the exchange lengths the store does not
+     * keep (6h, 8h), whose imported candles it holds under their own length.
+     */
     private List<Timeframe> importedTimeframes(int id, long from, long to) throws SQLException {
         List<Timeframe> out = new ArrayList<>();
+        java.util.Map<Long, Timeframe> lengths = new java.util.TreeMap<>();
         for (Timeframe tf : Timeframe.values()) {
-            if (tf.withinDay() && tf.kept()) {
+            lengths.put(tf.millis(), tf);
+        }
+        for (Timeframe tf : Timeframe.exchangeLengths()) {
+            lengths.putIfAbsent(tf.millis(), tf);
+        }
+        for (Timeframe tf : lengths.values()) {
+            if (tf.withinDay()) {
                 Bars b = segments.read(id, Kind.CANDLES, tf, from, to);
                 if (b.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
                     out.add(tf);

@@ -63,9 +63,10 @@ import java.util.function.Consumer;
  *       before is dropped; a jump in the ids (a reconnection, a restart) is filled from {@code /api/v3/historicalTrades}
  *       (sent the key in {@code BINANCE_API_KEY} when set and the server is Binance's), at most {@link #TRADE_PAGES}
  *       pages of 1,000 per gap, a few seconds at a time between bars, failed requests tried again; what is not
- *       fetched is counted as missing and said. A runner killed loses from its recording only the trades received in
- *       its last second (not yet written out), which the gap they leave brings back from the history. The store keeps the trades and makes from them the bars
- *       finer than the klines (seconds, beside minute klines); the klines make the rest.</li>
+ *       fetched is counted as missing and said. A runner killed with SIGKILL imports its recording when it starts
+ *       again, and fetches from the history the holes in the stored ids (trades of its last second not written out, a
+ *       gap not fetched yet). The store keeps the trades and makes from them the bars the klines do not make (finer
+ *       ones, such as seconds beside minute klines, and lengths the kline length does not divide).</li>
  * </ul>
  */
 final class BinanceFeed implements Feed {
@@ -313,7 +314,7 @@ final class BinanceFeed implements Feed {
             for (Tape t : tapes) {
                 recover(t);
                 importTrades(t); // recorded by a killed runner
-                t.lastId = lastTradeId(t, server);
+                resume(t, server);
                 if (t.lastId == Long.MIN_VALUE) {
                     out.accept("binance-ws: no " + t.name() + " trade stored in the day before the server's time; "
                             + "recording starts with the stream's first trade");
@@ -375,22 +376,26 @@ final class BinanceFeed implements Feed {
     }
 
     /**
-     * The newest trade id of the tape's market stored within a day before {@code now} (the server's clock; a trade with
-     * an exchange id), or MIN_VALUE: where a gap before the first trade streamed is fetched from. Looked for in the last
-     * hour first, then the day; older trades are not looked for: a runner down longer than a day starts recording
-     * afresh.
+     * Where the tape goes on from: the newest trade id of its market stored within a day before {@code now} (the
+     * server's clock; trades with an exchange id), looked for in the last hour first, then the day, and the holes
+     * between the ids stored since then (a gap a killed runner had not fetched yet, trades it had not written out)
+     * queued to fetch from the history. Older trades are not looked for: a runner down longer than a day starts
+     * recording afresh.
      */
-    private long lastTradeId(Tape t, long now) {
+    private void resume(Tape t, long now) {
         for (long back : new long[] {3_600_000L, Timeframe.D1.millis()}) {
-            long last = -1; // unknown ids are -1
-            for (long id : store.trades(t.stream.market, now - back, Long.MAX_VALUE / 4).tradeIds()) {
-                last = Math.max(last, id);
-            }
-            if (last >= 0) {
-                return last;
+            long[] ids = java.util.Arrays.stream(store.trades(t.stream.market, now - back, Long.MAX_VALUE / 4)
+                    .tradeIds()).filter(id -> id >= 0).sorted().distinct().toArray(); // unknown ids are -1
+            if (ids.length > 0) {
+                for (int i = 1; i < ids.length; i++) {
+                    if (ids[i] > ids[i - 1] + 1) {
+                        t.gaps.add(new Gap(ids[i - 1] + 1, ids[i]));
+                    }
+                }
+                t.lastId = ids[ids.length - 1];
+                return;
             }
         }
-        return Long.MIN_VALUE;
     }
 
     /** Every stream this feed receives: the klines, then the trades. */
@@ -448,7 +453,7 @@ final class BinanceFeed implements Feed {
                         }
                     }
                 }
-                record(false);
+                record(false, stored);
                 if (stored || System.currentTimeMillis() >= until) {
                     break;
                 }
@@ -762,11 +767,12 @@ final class BinanceFeed implements Feed {
      * gap before them filled from the history, duplicates dropped; imports a tape's recorded trades when
      * {@link #TRADES_EVERY} are waiting, when the oldest waits {@link #TRADES_AGE} ms, or ({@code all}) always.
      */
-    private void record(boolean all) throws InterruptedException {
+    private void record(boolean all, boolean hurry) throws InterruptedException {
         if (tapes.isEmpty()) {
             return;
         }
-        long deadline = System.currentTimeMillis() + (all ? 10_000 : 2_000); // history fetched within this, per call
+        // history fetched within this, per call: none while a stored bar waits to be predicted
+        long deadline = System.currentTimeMillis() + (all ? 10_000 : hurry ? 0 : 2_000);
         List<TradeMessage> got = new ArrayList<>();
         for (TradeMessage t; (t = trades.poll()) != null; ) {
             got.add(t);
@@ -877,7 +883,7 @@ final class BinanceFeed implements Feed {
                 g.failures++;
                 g.retryAt = System.currentTimeMillis() + Math.min(60_000L, 5_000L << Math.min(4, g.failures - 1));
                 if (g.failures >= 6) {
-                    why = "the history cannot be read: " + e.getMessage() + (apiKey == null || !binanceHost()
+                    why = "the history cannot be read: " + e.getMessage() + (apiKey == null && binanceHost()
                             ? " (Binance may ask for a key: set BINANCE_API_KEY)" : "");
                 }
             }
@@ -1009,7 +1015,7 @@ final class BinanceFeed implements Feed {
             s.abort();
         }
         try {
-            record(true); // what was received, imported before the store closes
+            record(true, false); // what was received, imported before the store closes
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -95,8 +95,8 @@ final class GbmTrainer {
                     from = XGBoost.loadModel(warmStart.toString());
                     int served = from.getAttr(BEST) != null ? Integer.parseInt(from.getAttr(BEST)) + 1
                             : from.getNumBoostedRound();
-                    int outputs = from.inplace_predict(new float[data.features()], 1, data.features(), Float.NaN,
-                            new int[] {0, served})[0].length;
+                    int outputs = from.getNumFeature() != data.features() ? -1 : from.inplace_predict(
+                            new float[data.features()], 1, data.features(), Float.NaN, new int[] {0, served})[0].length;
                     if (from.getNumFeature() != data.features()) {
                         why = "takes " + from.getNumFeature() + " inputs, this model " + data.features();
                     } else if (outputs != (classify ? data.classes() : 1)) {

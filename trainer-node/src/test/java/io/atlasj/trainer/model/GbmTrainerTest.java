@@ -212,6 +212,7 @@ class GbmTrainerTest {
         ml.dmlc.xgboost4j.java.Booster b = ml.dmlc.xgboost4j.java.XGBoost.loadModel(warm.toString());
         try {
             assertThat(b.getNumBoostedRound()).isEqualTo(served + 10);
+            assertThat(b.getAttr(GbmTrainer.BEST)).isEqualTo(String.valueOf(served + r.bestEpoch()));
             for (int i = 0; i < 100; i++) {
                 float[] row = GbmTrainer.flat(new double[][] {d.test().x()[i]});
                 float[] old = b.inplace_predict(row, 1, 4, Float.NaN, new int[] {0, served})[0];
@@ -220,12 +221,34 @@ class GbmTrainerTest {
         } finally {
             b.dispose();
         }
-        // a source of other outputs: refused, with why
+        // the file predicts what training stored (the source's trees and this model's, to its best round)
+        try (Predictor p = Predictor.load(warm, ModelType.GBM, 4)) {
+            for (int i = 0; i < 100; i++) {
+                assertThat(p.predict(d.test().x()[i])).containsExactly(r.test().probabilities()[i]);
+            }
+        }
+        // a source of other inputs, or of other outputs: refused, with why
+        PreparedData wide = TestData.normal(3000, 4, 2, x -> x[0] > 0 ? 1 : 0);
+        PreparedData narrow = new PreparedData(0, wide.task(), wide.classes(), drop(wide.train()),
+                drop(wide.validation()), drop(wide.test()), null, null);
+        TrainingResult otherInputs = new Dl4jTrainer().train(gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 5),
+                narrow, ModelTrainer.Listener.NONE, dir.resolve("narrow.ubj"), source);
+        assertThat(otherInputs.ok()).isFalse();
+        assertThat(otherInputs.failure()).contains("takes 4 inputs, this model 3");
         PreparedData three = TestData.normal(3000, 4, 3, x -> x[0] < -0.5 ? 0 : x[0] < 0.5 ? 1 : 2);
         TrainingResult refused = new Dl4jTrainer().train(gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 5), three,
                 ModelTrainer.Listener.NONE, dir.resolve("three.ubj"), source);
         assertThat(refused.ok()).isFalse();
         assertThat(refused.failure()).contains("warmStart").contains("has 2 outputs, this model 3");
+    }
+
+    /** The part without its last input column. */
+    private static PreparedData.Part drop(PreparedData.Part p) {
+        double[][] x = new double[p.rows()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = java.util.Arrays.copyOf(p.x()[i], p.x()[i].length - 1);
+        }
+        return new PreparedData.Part(p.time(), x, p.y(), p.index());
     }
 
     private static double logLoss(Predictor p, double[][][] windows, double[] y) {
