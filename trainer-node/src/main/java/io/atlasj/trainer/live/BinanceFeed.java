@@ -282,11 +282,12 @@ final class BinanceFeed implements Feed {
         try {
             for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
                 Market market = e.getKey();
-                if (spec.binance() && !market.exchange().toLowerCase(Locale.ROOT).startsWith("binance")) {
-                    throw new IllegalArgumentException(m.name() + (market.equals(baseMarket) ? " was trained on "
-                            + market : " reads " + market) + ", not a Binance market: the binance-ws feed would store "
-                            + "Binance's bars as " + market + "'s. Serve it with a model trained on Binance bars, or "
-                            + "give --ws-url and --rest-url of a server of that protocol for " + market);
+                if (spec.binance()) {
+                    String refused = refusal(market);
+                    if (refused != null) {
+                        throw new IllegalArgumentException(m.name() + (market.equals(baseMarket) ? " was trained on "
+                                + market : " reads " + market) + refused + market);
+                    }
                 }
                 String symbol = market.equals(baseMarket) && spec.symbol() != null ? spec.symbol()
                         : market.symbol().replaceAll("[^A-Za-z0-9]", "");
@@ -341,6 +342,26 @@ final class BinanceFeed implements Feed {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + spec.rest());
         }
+    }
+
+    /**
+     * Why Binance's own (spot) servers cannot feed {@code market}, ending so that the market's name follows, or null
+     * when they can: a market of another exchange, or of Binance's futures (whose bars are not the spot market's), would
+     * be stored under that market's name with the spot market's bars.
+     */
+    static String refusal(Market market) {
+        String exchange = market.exchange().toLowerCase(Locale.ROOT);
+        if (!exchange.startsWith("binance")) {
+            return ", not a Binance market: the binance-ws feed would store Binance's bars as " + market + "'s. Serve "
+                    + "it with a model trained on Binance bars, or give --ws-url and --rest-url of a server of that "
+                    + "protocol for ";
+        }
+        if (exchange.matches("binance[-_.]?(um|cm|usdm|coinm|usd-m|coin-m|futures?|perps?|perpetuals?|swaps?)")) {
+            return ", a Binance futures market: the binance-ws feed reads Binance's spot streams and REST API, whose "
+                    + "bars are the spot market's, not the futures'. Serve a model trained on spot bars, or give "
+                    + "--ws-url and --rest-url of a server that sends the futures bars in this protocol for ";
+        }
+        return null;
     }
 
     /**
