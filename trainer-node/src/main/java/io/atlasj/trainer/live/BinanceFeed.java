@@ -916,7 +916,8 @@ final class BinanceFeed implements Feed {
         }
         if (last) {
             for (Gap g; (g = t.gaps.peek()) != null; ) {
-                giveUp(t, g, "the runner stopped before they were fetched from the history");
+                giveUp(t, g, "the runner stopped before they were fetched from the history (a runner started "
+                        + "again within a day fetches them)");
             }
         }
     }
