@@ -147,9 +147,7 @@ public final class FeaturesetCache {
                 BigIntVector t = (BigIntVector) vsr.getVector("time");
                 long[] tt = new long[n];
                 requireNoNulls(t, f);
-                if (n > 0) {
-                    t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(tt);
-                }
+                longs(t, n).get(tt);
                 times.add(tt);
                 fcols.add(columns(vsr, fids, n, f));
                 lcols.add(columns(vsr, lids, n, f));
@@ -197,10 +195,7 @@ public final class FeaturesetCache {
         for (int c = 0; c < ids.size(); c++) {
             Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
             requireNoNulls(v, f);
-            if (n > 0) {
-                v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
-                        .get(out[c]);
-            }
+            doubles(v, n).get(out[c]);
         }
         return out;
     }
@@ -211,6 +206,18 @@ public final class FeaturesetCache {
             throw new IllegalStateException("the cached featureset " + f + " has " + v.getNullCount()
                     + " null values in column " + v.getName() + " (the cache writes none)");
         }
+    }
+
+    /** The first {@code n} values of a vector's data buffer as longs (Arrow's byte order), for bulk copies. */
+    private static java.nio.LongBuffer longs(BigIntVector v, int n) {
+        return n == 0 ? java.nio.LongBuffer.allocate(0)
+                : v.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+    }
+
+    /** The first {@code n} values of a vector's data buffer as doubles (Arrow's byte order), for bulk copies. */
+    private static java.nio.DoubleBuffer doubles(Float8Vector v, int n) {
+        return n == 0 ? java.nio.DoubleBuffer.allocate(0)
+                : v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
     }
 
     /** Room for {@code n} values in {@code v}, every one marked valid (the values are then copied in bulk). */
@@ -274,10 +281,7 @@ public final class FeaturesetCache {
                 int n = Math.min(batch, m.rows() - start);
                 BigIntVector t = (BigIntVector) vsr.getVector("time");
                 allocateValid(t, n);
-                if (n > 0) {
-                    t.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
-                            .put(m.time(), start, n);
-                }
+                longs(t, n).put(m.time(), start, n);
                 t.setValueCount(n);
                 fill(vsr, m.featureIds(), m.features(), start, n);
                 fill(vsr, m.labelIds(), m.labels(), start, n);
@@ -295,10 +299,7 @@ public final class FeaturesetCache {
         for (int c = 0; c < ids.size(); c++) {
             Float8Vector v = (Float8Vector) vsr.getVector(ids.get(c));
             allocateValid(v, n);
-            if (n > 0) {
-                v.getDataBuffer().nioBuffer(0, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()
-                        .put(cols[c], start, n);
-            }
+            doubles(v, n).put(cols[c], start, n);
             v.setValueCount(n);
         }
     }

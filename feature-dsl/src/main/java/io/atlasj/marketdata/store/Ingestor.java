@@ -38,6 +38,12 @@ import java.util.Set;
 public final class Ingestor {
     private static final int BATCH = 5_000;
     private static final long DAY = Timeframe.D1.millis();
+    /** The lengths within a day that imported candles can have: the kept ones and the exchanges' other ones (6h, 8h). */
+    private static final List<Timeframe> CANDLE_LENGTHS = java.util.stream.Stream.concat(
+                    java.util.Arrays.stream(Timeframe.values()), Timeframe.exchangeLengths().stream())
+            .filter(Timeframe::withinDay)
+            .collect(java.util.stream.Collectors.toMap(Timeframe::millis, t -> t, (a, b) -> a, java.util.TreeMap::new))
+            .values().stream().toList();
     private final MarketDataStore store;
     private final Connection conn;
     private final BarSegments segments;
@@ -190,19 +196,10 @@ public final class Ingestor {
      */
     private List<Timeframe> importedTimeframes(int id, long from, long to) throws SQLException {
         List<Timeframe> out = new ArrayList<>();
-        java.util.Map<Long, Timeframe> lengths = new java.util.TreeMap<>();
-        for (Timeframe tf : Timeframe.values()) {
-            lengths.put(tf.millis(), tf);
-        }
-        for (Timeframe tf : Timeframe.exchangeLengths()) {
-            lengths.putIfAbsent(tf.millis(), tf);
-        }
-        for (Timeframe tf : lengths.values()) {
-            if (tf.withinDay()) {
-                Bars b = segments.read(id, Kind.CANDLES, tf, from, to);
-                if (b.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
-                    out.add(tf);
-                }
+        for (Timeframe tf : CANDLE_LENGTHS) {
+            Bars b = segments.read(id, Kind.CANDLES, tf, from, to);
+            if (b.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
+                out.add(tf);
             }
         }
         return out;

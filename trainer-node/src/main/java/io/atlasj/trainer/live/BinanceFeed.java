@@ -308,13 +308,13 @@ final class BinanceFeed implements Feed {
             start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : m.baseTimeframe().floor(server);
             long history = start - lead - Timeframe.D1.millis();
             for (Stream st : streams) {
-                importSpool(st); // what a killed runner received but did not import
+                importSpool(st.spool, st.imports); // what a killed runner received but did not import
                 st.lastStored = lastImported(st, history);
             }
             // (the spools are this runner's alone: a second runner cannot open the store this one holds)
             for (Tape t : tapes) {
                 recover(t);
-                importTrades(t); // recorded by a killed runner
+                importSpool(t.spool, t.imports); // recorded by a killed runner
                 resume(t, server);
                 if (t.lastId == Long.MIN_VALUE) {
                     out.accept("binance-ws: no " + t.name() + " trade stored in the day before the server's time; "
@@ -765,16 +765,19 @@ final class BinanceFeed implements Feed {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
-        importSpool(st);
+        importSpool(st.spool, st.imports);
         st.saidLate = false;
         // a refused file is not fetched again and again: its bars stay out of the store, with the reason on disk
         st.lastStored = Math.max(st.lastStored, klines.get(klines.size() - 1).open());
         return true;
     }
 
-    /** Imports a stream's spool files in name order: deleted when imported, moved to {@code rejected/} when refused. */
-    private void importSpool(Stream st) {
-        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, st.spool, st.imports, out, (f, o) -> {
+    /**
+     * Imports the files of a spool folder (a stream's klines, a tape's trades) in name order: deleted when imported,
+     * moved to {@code rejected/} when refused.
+     */
+    private void importSpool(Path spool, ImportOptions imports) {
+        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, spool, imports, out, (f, o) -> {
             try {
                 Files.delete(f);
             } catch (IOException e) {
@@ -954,7 +957,7 @@ final class BinanceFeed implements Feed {
             throw new UncheckedIOException("cannot close " + t.spool.resolve(RECORDING) + ": " + e.getMessage(), e);
         }
         t.pending = 0;
-        importTrades(t);
+        importSpool(t.spool, t.imports);
     }
 
     /**
@@ -1011,17 +1014,6 @@ final class BinanceFeed implements Feed {
             throw new IllegalStateException("cannot read the recorded trades in " + part + " (" + e.getMessage()
                     + "); move it aside to start", e);
         }
-    }
-
-    /** Imports a tape's capture files in name order: deleted when imported, moved to {@code rejected/} when refused. */
-    private void importTrades(Tape t) {
-        changedFrom = Math.min(changedFrom, Feed.importWaiting(store, t.spool, t.imports, out, (f, o) -> {
-            try {
-                Files.delete(f);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + f + ": " + e.getMessage(), e);
-            }
-        }));
     }
 
     @Override

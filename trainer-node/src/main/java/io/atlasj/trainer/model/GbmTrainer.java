@@ -93,8 +93,7 @@ final class GbmTrainer {
                 Booster from = null;
                 try {
                     from = XGBoost.loadModel(warmStart.toString());
-                    int served = from.getAttr(BEST) != null ? Integer.parseInt(from.getAttr(BEST)) + 1
-                            : from.getNumBoostedRound();
+                    int served = servedRounds(from);
                     int outputs = from.getNumFeature() != data.features() ? -1 : from.inplace_predict(
                             new float[data.features()], 1, data.features(), Float.NaN, new int[] {0, served})[0].length;
                     if (from.getNumFeature() != data.features()) {
@@ -278,6 +277,23 @@ final class GbmTrainer {
             }
         }
         return new TrainingResult.Predictions(values, probs);
+    }
+
+    /**
+     * The rounds whose trees predict: those up to the best round the file records ({@link #BEST}), or every round of a
+     * file without one.
+     *
+     * @throws IllegalArgumentException when the attribute is not a round number
+     */
+    static int servedRounds(Booster b) throws XGBoostError {
+        String best = b.getAttr(BEST);
+        if (best == null) {
+            return b.getNumBoostedRound();
+        }
+        if (!best.matches("\\d+")) {
+            throw new IllegalArgumentException("attribute " + BEST + " is '" + best + "', not a round number");
+        }
+        return Integer.parseInt(best) + 1;
     }
 
     /** Whether a loaded model file holds how its trees were grown ({@link #GROWTH}), so that it can fine-tune. */

@@ -165,13 +165,13 @@ public final class Predictor implements AutoCloseable {
                     throw new IllegalArgumentException(modelFile + ": the trees take " + takes
                             + " inputs, the featureset has " + inputs + " features");
                 }
-                String best = b.getAttr(GbmTrainer.BEST);
-                if (best != null && !best.matches("\\d+")) {
+                int rounds;
+                try {
+                    rounds = GbmTrainer.servedRounds(b);
+                } catch (IllegalArgumentException e) {
                     b.dispose();
-                    throw new IOException(modelFile + ": attribute " + GbmTrainer.BEST + " is '" + best
-                            + "', not a round number");
+                    throw new IOException(modelFile + ": " + e.getMessage(), e);
                 }
-                int rounds = best != null ? Integer.parseInt(best) + 1 : b.getNumBoostedRound();
                 float[][] probe = b.inplace_predict(new float[inputs], 1, inputs, Float.NaN, new int[] {0, rounds});
                 return new Predictor(null, b, new int[] {0, rounds}, null, inputs, 1, probe[0].length);
             } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
