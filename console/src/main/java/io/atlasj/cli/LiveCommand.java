@@ -77,14 +77,16 @@ final class LiveCommand {
                 + "separators, BTCUSDT; other markets read are received under theirs).")
         String symbol;
         @Option(names = "--ws-url", paramLabel = "URL", description = "binance-ws: the websocket server (default: "
-                + "wss://stream.binance.com:9443; a server of the same protocol, such as Binance.US's, works too).")
+                + "Binance's own for the model's markets, by their exchange name: binance spot, binance-us, "
+                + "binance-um USD-M futures, binance-cm COIN-M futures; a server of the same protocol works too).")
         java.net.URI wsUrl;
         @Option(names = "--rest-url", paramLabel = "URL", description = "binance-ws: the REST server for history "
-                + "and gaps (default: https://api.binance.com).")
+                + "and gaps (default: Binance's own for the model's markets; asked for /api/v3/..., or /fapi/v1/... "
+                + "and /dapi/v1/... for the futures).")
         java.net.URI restUrl;
         @Option(names = "--trades", description = "binance-ws: record each market's trade stream into the store too "
                 + "(its trades, and the bars finer than its klines); duplicates dropped, gaps in the trade ids filled "
-                + "from /api/v3/historicalTrades (with the key in BINANCE_API_KEY when set).")
+                + "from the REST history's historicalTrades (with the key in BINANCE_API_KEY when set).")
         boolean trades;
         @Option(names = "--timeframe", paramLabel = "T", converter = DataCommand.TimeframeConverter.class,
                 description = "dir feed: bar length of candle files that do not tell.")

@@ -25,7 +25,9 @@ import org.java_websocket.server.WebSocketServer;
  * test: the kline streams ({@code /ws/SYMBOL@kline_INTERVAL}, or several as a combined stream
  * {@code /stream?streams=a@kline_1m/b@kline_1m} whose messages come in {@code {"stream":..,"data":..}}, as Binance
  * sends them), the trade streams ({@code SYMBOL@trade}) and the REST endpoints {@code /api/v3/time},
- * {@code /api/v3/klines} and {@code /api/v3/historicalTrades}. Its clock ({@link #now}) is set by the test; the REST history holds
+ * {@code /api/v3/klines} and {@code /api/v3/historicalTrades}, or those of Binance's USD-M futures API
+ * ({@code /fapi/v1/...}, whose trade messages carry {@code "X":"MARKET"} and whose trade history gives 500 a page at
+ * most); a request to another path is answered 404 and counted. Its clock ({@link #now}) is set by the test; the REST history holds
  * the bars that closed before it and the forming one (with partial values, as Binance's last row).
  */
 final class BinanceProtocolServer implements AutoCloseable {
@@ -40,6 +42,8 @@ final class BinanceProtocolServer implements AutoCloseable {
     private final Map<String, List<Bar>> bars;
     private final long tf;
     private final String interval;
+    /** The REST path of the API served: {@code /api/v3} (spot) or {@code /fapi/v1} (USD-M futures). */
+    private final String path;
     private final WebSocketServer ws;
     private final HttpServer rest;
     /** Open connections and the symbols each is subscribed to; combined ones get the stream envelope. */
@@ -65,6 +69,13 @@ final class BinanceProtocolServer implements AutoCloseable {
 
     /** A server of several symbols' bars (symbol to bars), all at {@code interval}. */
     BinanceProtocolServer(Map<String, List<Bar>> bars, long tf, String interval, long now) throws Exception {
+        this(bars, tf, interval, now, "/api/v3");
+    }
+
+    /** A server of the API whose REST paths are under {@code path} ({@code /api/v3} or {@code /fapi/v1}). */
+    BinanceProtocolServer(Map<String, List<Bar>> bars, long tf, String interval, long now, String path)
+            throws Exception {
+        this.path = path;
         this.bars = new HashMap<>();
         bars.forEach((k, v) -> this.bars.put(k, List.copyOf(v)));
         this.tf = tf;
@@ -126,9 +137,13 @@ final class BinanceProtocolServer implements AutoCloseable {
             throw new IllegalStateException("the websocket server did not start");
         }
         rest = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        rest.createContext("/api/v3/time", x -> reply(x, 200, "{\"serverTime\":" + this.now + "}"));
-        rest.createContext("/api/v3/klines", this::klines);
-        rest.createContext("/api/v3/historicalTrades", this::historicalTrades);
+        rest.createContext(path + "/time", x -> reply(x, 200, "{\"serverTime\":" + this.now + "}"));
+        rest.createContext(path + "/klines", this::klines);
+        rest.createContext(path + "/historicalTrades", this::historicalTrades);
+        rest.createContext("/", x -> {
+            refused.add(x.getRequestURI().getPath());
+            reply(x, 404, "{\"code\":-5000,\"msg\":\"Path " + x.getRequestURI().getPath() + ", Method GET is invalid\"}");
+        });
         rest.start();
     }
 
@@ -169,7 +184,7 @@ final class BinanceProtocolServer implements AutoCloseable {
     void pushTrade(String symbol, Trade t) {
         String text = "{\"e\":\"trade\",\"E\":" + t.time() + ",\"s\":\"" + symbol + "\",\"t\":" + t.id()
                 + ",\"p\":\"" + t(t.price()) + "\",\"q\":\"" + t(t.qty()) + "\",\"T\":" + t.time() + ",\"m\":"
-                + t.buyerMaker() + ",\"M\":true}";
+                + t.buyerMaker() + (futures() ? ",\"X\":\"MARKET\"}" : ",\"M\":true}");
         for (Map.Entry<WebSocket, List<String>> c : tradeStreams.entrySet()) {
             if (c.getValue().contains(symbol) && c.getKey().isOpen()) {
                 c.getKey().send(Boolean.TRUE.equals(combined.get(c.getKey())) ? "{\"stream\":\""
@@ -196,17 +211,25 @@ final class BinanceProtocolServer implements AutoCloseable {
             return;
         }
         long from = Long.parseLong(q.getOrDefault("fromId", "0"));
-        int limit = Math.min(1000, Integer.parseInt(q.getOrDefault("limit", "500")));
+        int limit = Integer.parseInt(q.getOrDefault("limit", "500"));
+        if (limit > (futures() ? 500 : 1000)) {
+            reply(x, 400, "{\"code\":-1130,\"msg\":\"Data sent for parameter 'limit' is not valid.\"}");
+            return;
+        }
         long clock = now;
         List<String> rows = new ArrayList<>();
         for (Trade t : trades) {
             if (t.id() >= from && t.time() <= clock && rows.size() < limit) {
                 rows.add("{\"id\":" + t.id() + ",\"price\":\"" + t(t.price()) + "\",\"qty\":\"" + t(t.qty())
                         + "\",\"quoteQty\":\"" + t(t.price() * t.qty()) + "\",\"time\":" + t.time()
-                        + ",\"isBuyerMaker\":" + t.buyerMaker() + ",\"isBestMatch\":true}");
+                        + ",\"isBuyerMaker\":" + t.buyerMaker() + (futures() ? "}" : ",\"isBestMatch\":true}"));
             }
         }
         reply(x, 200, "[" + String.join(",", rows) + "]");
+    }
+
+    private boolean futures() {
+        return path.startsWith("/fapi");
     }
 
     private static Map<String, String> query(HttpExchange x) {
@@ -283,6 +306,29 @@ final class BinanceProtocolServer implements AutoCloseable {
         try (OutputStream o = x.getResponseBody()) {
             o.write(bytes);
         }
+    }
+
+    /** The stored (not filled) bars of {@code market} at {@code tf}, as the exchange's klines. */
+    static List<Bar> storedBars(io.atlasj.marketdata.store.MarketDataStore store, io.atlasj.marketdata.Market market,
+                                io.atlasj.marketdata.Timeframe tf) {
+        io.atlasj.marketdata.CandleSeries c = store.candles(market, tf, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        List<Bar> out = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            if (c.sources()[i] != io.atlasj.marketdata.CandleSource.FILLED.code()) {
+                out.add(new Bar(c.openTime(i), c.opens()[i], c.highs()[i], c.lows()[i], c.closes()[i], c.volumes()[i]));
+            }
+        }
+        return out;
+    }
+
+    /** Where the bar opening at {@code open} is in {@code bars}. */
+    static int index(List<Bar> bars, long open) {
+        for (int i = 0; i < bars.size(); i++) {
+            if (bars.get(i).open() == open) {
+                return i;
+            }
+        }
+        throw new AssertionError("no bar at " + java.time.Instant.ofEpochMilli(open));
     }
 
     @Override

@@ -3,8 +3,6 @@ package io.atlasj.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atlasj.home.AtlasHome;
-import io.atlasj.marketdata.CandleSeries;
-import io.atlasj.marketdata.CandleSource;
 import io.atlasj.marketdata.Market;
 import io.atlasj.marketdata.Timeframe;
 import io.atlasj.marketdata.store.MarketDataStore;
@@ -13,7 +11,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,25 +169,11 @@ class BinanceTwoMarketsIT {
         LiveRunnerIT.assertEveryTestBarPredictedAsStored(home2, fine, f);
     }
 
-    /** The stored (not filled) minute bars of {@code market}, as the exchange's klines. */
     private static List<BinanceProtocolServer.Bar> bars(MarketDataStore store, Market market) {
-        CandleSeries c = store.candles(market, Timeframe.M1, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-        List<BinanceProtocolServer.Bar> out = new ArrayList<>();
-        for (int i = 0; i < c.size(); i++) {
-            if (c.sources()[i] != CandleSource.FILLED.code()) {
-                out.add(new BinanceProtocolServer.Bar(c.openTime(i), c.opens()[i], c.highs()[i], c.lows()[i],
-                        c.closes()[i], c.volumes()[i]));
-            }
-        }
-        return out;
+        return BinanceProtocolServer.storedBars(store, market, Timeframe.M1);
     }
 
     private static int index(List<BinanceProtocolServer.Bar> bars, long open) {
-        for (int i = 0; i < bars.size(); i++) {
-            if (bars.get(i).open() == open) {
-                return i;
-            }
-        }
-        throw new AssertionError("no bar at " + Instant.ofEpochMilli(open));
+        return BinanceProtocolServer.index(bars, open);
     }
 }

@@ -248,6 +248,42 @@ class RealDataImportTest {
         assertThat(q1s.bidCloses()[0]).isLessThanOrEqualTo(q1s.askCloses()[0]);
     }
 
+    /**
+     * A USD-M futures capture (its trade messages carry {@code "X":"MARKET"} and no {@code "M"}; its depth diffs are
+     * ignored): every trade message is one trade, at its exchange time {@code T}, with its id, price and side. The form
+     * the binance-ws live feed records a futures market's trade stream in.
+     */
+    @Test
+    void binanceFuturesWebsocketCaptureGivesEveryTrade() throws IOException {
+        Path ws = TestData.shared("binance-ticks/usdm/btcusdt_20240808.gz");
+        run(ImportOptions.of(ImportFormat.BINANCE_WS, "binance-um", null), ws);
+        List<long[]> want = new ArrayList<>(); // id, time, price bits, side
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(ws)),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.contains("\"e\":\"trade\"")) {
+                    var d = json.readTree(line.substring(line.indexOf(' ') + 1)).path("data");
+                    assertThat(d.path("X").asText()).isEqualTo("MARKET");
+                    want.add(new long[] {d.path("t").asLong(), d.path("T").asLong(),
+                            Double.doubleToLongBits(Double.parseDouble(d.path("p").asText())),
+                            d.path("m").asBoolean() ? -1 : 1});
+                }
+            }
+        }
+        want.sort(java.util.Comparator.comparingLong((long[] a) -> a[1]).thenComparingLong(a -> a[0]));
+        TradeSeries t = store.trades(new Market("binance-um", "btcusdt"), Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(want).hasSizeGreaterThan(10_000);
+        assertThat(t.size()).isEqualTo(want.size());
+        for (int i = 0; i < want.size(); i++) {
+            assertThat(t.tradeIds()[i]).as("trade %d", i).isEqualTo(want.get(i)[0]);
+            assertThat(t.times()[i]).isEqualTo(want.get(i)[1]);
+            assertThat(Double.doubleToLongBits(t.prices()[i])).isEqualTo(want.get(i)[2]);
+            assertThat((long) t.sides()[i]).isEqualTo(want.get(i)[3]);
+        }
+    }
+
     @Test
     void ta4jJsonCandlesAreImportedInTimeOrder() {
         Path json = TestData.fixture("ta4j/Binance-ETH-USD-PT5M-20230313_20230315.json");

@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * Binance's public market data: the kline streams ({@code /ws/SYMBOL@kline_INTERVAL}, or one combined stream
  * {@code /stream?streams=a@kline_1m/b@kline_1m} when the model reads several markets) of every market the model's
  * features and label read, and the REST history ({@code /api/v3/klines}, {@code /api/v3/time}) for what the streams
- * did not deliver. The base market is received at the model's timeframe (a model reading it at finer bars is refused),
+ * did not deliver. The API is the one the markets' exchange names tell ({@link BinanceApi}: spot, Binance.US, USD-M or
+ * COIN-M futures, whose REST paths are {@code /api/v3}, {@code /api/v3}, {@code /fapi/v1} and {@code /dapi/v1}), on
+ * its own servers unless others are named. The base market is received at the model's timeframe (a model reading it at finer bars is refused),
  * every other market at the coarsest kline length all its timeframes are made from; each market has its own spool,
  * backfill, gap fill and duplicate suppression.
  *
@@ -61,8 +63,8 @@ import java.util.function.Consumer;
  *       data import --format binance-ws} reads ({@code <receipt time in ns> <message>}), imported every
  *       {@link #TRADES_EVERY} trades or {@link #TRADES_AGE} ms and when the runner stops. A trade id stored or received
  *       before is dropped; a jump in the ids (a reconnection, a restart) is filled from {@code /api/v3/historicalTrades}
- *       (sent the key in {@code BINANCE_API_KEY} when set and the server is Binance's), at most {@link #TRADE_PAGES}
- *       pages of 1,000 per gap, a few seconds at a time between bars, failed requests tried again; what is not
+ *       (or the futures API's; sent the key in {@code BINANCE_API_KEY} when set and the server is Binance's), at most {@link #TRADE_PAGES}
+ *       pages of 1,000 (futures: 500) per gap, a few seconds at a time between bars, failed requests tried again; what is not
  *       fetched is counted as missing and said. A runner killed with SIGKILL imports its recording when it starts
  *       again, and fetches from the history the holes in the stored ids (trades of its last second not written out, a
  *       gap not fetched yet). The store keeps the trades and makes from them the bars the klines do not make (finer
@@ -229,6 +231,12 @@ final class BinanceFeed implements Feed {
     private final MarketDataStore store;
     private final LiveModel m;
     private final FeedSpec.BinanceWs spec;
+    /** The API the markets are read from (its paths, and its servers unless the spec names others). */
+    private final BinanceApi api;
+    private final URI websocket;
+    private final URI rest;
+    /** Whether both servers are the API's own. */
+    private final boolean own;
     /** The base market's stream, first in {@link #streams}. */
     private final Stream base;
     /** Every market the features and labels read, each at the coarsest kline length all its reads resample from. */
@@ -278,20 +286,18 @@ final class BinanceFeed implements Feed {
         for (FeatureSetBuilder.Need n : r.needs()) {
             reads.computeIfAbsent(n.market(), k -> new ArrayList<>()).add(n.timeframe());
         }
+        this.api = api(reads.keySet(), baseMarket);
+        this.websocket = spec.websocket() != null ? spec.websocket() : api.websocket;
+        this.rest = spec.rest() != null ? spec.rest() : api.rest;
+        this.own = websocket.equals(api.websocket) && rest.equals(api.rest);
         this.store = MarketDataStore.open(home.marketData());
         try {
             for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
                 Market market = e.getKey();
-                if (spec.binance()) {
-                    String refused = refusal(market);
-                    if (refused != null) {
-                        throw new IllegalArgumentException(m.name() + (market.equals(baseMarket) ? " was trained on "
-                                + market : " reads " + market) + refused + market);
-                    }
-                }
-                String symbol = market.equals(baseMarket) && spec.symbol() != null ? spec.symbol()
-                        : market.symbol().replaceAll("[^A-Za-z0-9]", "");
-                streams.add(new Stream(home, market, symbol.toUpperCase(Locale.ROOT), interval(market, e.getValue())));
+                BinanceApi its = BinanceApi.of(market);
+                String symbol = market.equals(baseMarket) && spec.symbol() != null
+                        ? spec.symbol().toUpperCase(Locale.ROOT) : (its == null ? api : its).symbol(market);
+                streams.add(new Stream(home, market, symbol, interval(market, e.getValue())));
             }
         } catch (RuntimeException e) {
             store.close();
@@ -321,10 +327,10 @@ final class BinanceFeed implements Feed {
                             + "recording starts with the stream's first trade");
                 }
             }
-            out.accept("binance-ws: " + String.join(", ", streamNames()) + " from "
-                    + spec.websocket() + " and " + spec.rest() + ", stored as " + String.join(", ", streams.stream()
+            out.accept("binance-ws: " + String.join(", ", streamNames()) + " of " + api.title + " from "
+                    + websocket + " and " + rest + ", stored as " + String.join(", ", streams.stream()
                     .map(st -> st.market + " " + st.timeframe).toList()) + (tapes.isEmpty() ? "" : " with their trades")
-                    + (spec.binance() ? "" : " (not Binance's own servers)"));
+                    + (own ? "" : " (not Binance's own servers)"));
             for (Stream st : streams) {
                 backfill(st, Math.max(st.lastStored == Long.MIN_VALUE ? history : st.lastStored + st.tf, history),
                         server);
@@ -333,35 +339,54 @@ final class BinanceFeed implements Feed {
             window.keepOnly(lead + Timeframe.D1.millis() + Feed.KEPT_HISTORY + (m.targetTime(start) - start));
         } catch (IOException e) {
             store.close();
-            throw new IllegalArgumentException("binance-ws: " + e.getMessage() + "; check --rest-url", e);
+            throw new IllegalArgumentException("binance-ws: " + e.getMessage() + "; check --rest-url"
+                    + (own ? "" : " (it is asked for the paths of " + api.title + ", " + api.path + "/...)"), e);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         } catch (InterruptedException e) {
             store.close();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading " + spec.rest());
+            throw new IllegalStateException("interrupted while reading " + rest);
         }
     }
 
     /**
-     * Why Binance's own (spot) servers cannot feed {@code market}, ending so that the market's name follows, or null
-     * when they can: a market of another exchange, or of Binance's futures (whose bars are not the spot market's), would
-     * be stored under that market's name with the spot market's bars.
+     * The API a model's {@code markets} are read from: the one their exchange names tell ({@link BinanceApi#of}), which
+     * must be one for all (one connection). On Binance's own servers every market must be a Binance market: another
+     * exchange's would be stored under its name with Binance's bars. On a server named by {@code --ws-url} or
+     * {@code --rest-url} a market of another exchange is taken as that server's (spot paths, unless a Binance market
+     * read with it tells another API).
      */
-    static String refusal(Market market) {
-        String exchange = market.exchange().toLowerCase(Locale.ROOT);
-        if (!exchange.startsWith("binance")) {
-            return ", not a Binance market: the binance-ws feed would store Binance's bars as " + market + "'s. Serve "
-                    + "it with a model trained on Binance bars, or give --ws-url and --rest-url of a server of that "
-                    + "protocol for ";
+    private BinanceApi api(java.util.Collection<Market> markets, Market baseMarket) {
+        boolean named = spec.websocket() != null || spec.rest() != null;
+        BinanceApi chosen = null;
+        Market chosenBy = null;
+        for (Market market : markets) {
+            String what = m.name() + (market.equals(baseMarket) ? " was trained on " : " reads ") + market;
+            BinanceApi a;
+            try {
+                a = BinanceApi.of(market);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(m.name() + ": " + e.getMessage());
+            }
+            if (a == null) {
+                if (!named) {
+                    throw new IllegalArgumentException(what + ", not a Binance market: the binance-ws feed would store "
+                            + "Binance's bars as " + market + "'s. Serve it with a model trained on Binance bars, or "
+                            + "give --ws-url and --rest-url of a server of that protocol for " + market);
+                }
+                continue;
+            }
+            if (chosen != null && a != chosen) {
+                throw new IllegalArgumentException(what + " of " + a.title + " and " + chosenBy + " of "
+                        + chosen.title + ": one binance-ws feed reads one of Binance's APIs (one connection), so "
+                        + "serve a model whose markets are all of one");
+            }
+            chosen = a;
+            chosenBy = market;
         }
-        if (exchange.matches("binance[-_.]?(um|cm|usdm|coinm|usd-m|coin-m|futures?|perps?|perpetuals?|swaps?)")) {
-            return ", a Binance futures market: the binance-ws feed reads Binance's spot streams and REST API, whose "
-                    + "bars are the spot market's, not the futures'. Serve a model trained on spot bars, or give "
-                    + "--ws-url and --rest-url of a server that sends the futures bars in this protocol for ";
-        }
-        return null;
+        return chosen == null ? BinanceApi.SPOT : chosen;
     }
 
     /**
@@ -429,7 +454,7 @@ final class BinanceFeed implements Feed {
     @Override
     public String describe() {
         return "binance-ws " + String.join(", ", streamNames()) + " from "
-                + spec.websocket() + " for " + m.featureset().baseMarket() + " " + m.baseTimeframe();
+                + websocket + " for " + m.featureset().baseMarket() + " " + m.baseTimeframe();
     }
 
     @Override
@@ -604,7 +629,7 @@ final class BinanceFeed implements Feed {
      * newest stored bar; true when anything was stored.
      */
     private boolean connect() throws InterruptedException {
-        String root = spec.websocket().toString().replaceAll("/+$", "");
+        String root = websocket.toString().replaceAll("/+$", "");
         List<String> names = streamNames();
         URI uri = URI.create(names.size() == 1 ? root + "/ws/" + base.name()
                 : root + "/stream?streams=" + String.join("/", names));
@@ -662,11 +687,16 @@ final class BinanceFeed implements Feed {
         }
     }
 
+    /** The address of the REST endpoint {@code name} ({@code /klines}) of the API on the REST server. */
+    private String endpoint(String name) {
+        return rest.toString().replaceAll("/+$", "") + api.path + name;
+    }
+
     /** The server's clock: a REST bar is complete once its close time is before it. */
     private long serverTime() throws IOException, InterruptedException {
-        JsonNode t = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/time");
+        JsonNode t = get(endpoint("/time"));
         if (!t.path("serverTime").canConvertToLong()) {
-            throw new IOException(spec.rest() + "/api/v3/time: no serverTime in " + abbreviate(t.toString()));
+            throw new IOException(endpoint("/time") + ": no serverTime in " + abbreviate(t.toString()));
         }
         long server = t.path("serverTime").asLong();
         saw(server);
@@ -695,11 +725,11 @@ final class BinanceFeed implements Feed {
         List<Kline> got = new ArrayList<>();
         long cursor = from;
         while (cursor < to) {
-            JsonNode rows = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/klines?symbol=" + st.symbol
+            JsonNode rows = get(endpoint("/klines") + "?symbol=" + st.symbol
                     + "&interval=" + st.timeframe.label() + "&startTime=" + cursor + "&endTime=" + (to - 1) + "&limit="
                     + PAGE);
             if (!rows.isArray()) {
-                throw new IOException("/api/v3/klines: expected an array, got " + abbreviate(rows.toString()));
+                throw new IOException(api.path + "/klines: expected an array, got " + abbreviate(rows.toString()));
             }
             long last = Long.MIN_VALUE;
             for (JsonNode row : rows) {
@@ -873,10 +903,10 @@ final class BinanceFeed implements Feed {
             }
             String why = null;
             try {
-                JsonNode rows = get(spec.rest().toString().replaceAll("/+$", "") + "/api/v3/historicalTrades?symbol="
-                        + t.stream.symbol + "&fromId=" + g.next + "&limit=" + PAGE, binanceHost() ? apiKey : null);
+                JsonNode rows = get(endpoint("/historicalTrades") + "?symbol=" + t.stream.symbol + "&fromId=" + g.next
+                        + "&limit=" + api.tradePage, binanceHost() ? apiKey : null);
                 if (!rows.isArray()) {
-                    throw new IOException("/api/v3/historicalTrades: expected an array, got "
+                    throw new IOException(api.path + "/historicalTrades: expected an array, got "
                             + abbreviate(rows.toString()));
                 }
                 g.failures = 0;
@@ -898,7 +928,7 @@ final class BinanceFeed implements Feed {
                     t.backfilled++;
                     g.next = id + 1;
                 }
-                if (g.next < g.to && (rows.size() < PAGE || g.next == before)) {
+                if (g.next < g.to && (rows.size() < api.tradePage || g.next == before)) {
                     why = "the history has no more of them";
                 } else if (g.next < g.to && g.pages >= TRADE_PAGES) {
                     why = "not fetched within " + TRADE_PAGES + " pages of the history";
@@ -934,7 +964,7 @@ final class BinanceFeed implements Feed {
 
     /** Whether the REST server is Binance's own, the only one {@code BINANCE_API_KEY} is sent to. */
     private boolean binanceHost() {
-        String host = spec.rest().getHost() == null ? "" : spec.rest().getHost().toLowerCase(Locale.ROOT);
+        String host = rest.getHost() == null ? "" : rest.getHost().toLowerCase(Locale.ROOT);
         return host.equals("binance.com") || host.endsWith(".binance.com") || host.endsWith(".binance.us")
                 || host.endsWith(".binance.vision");
     }

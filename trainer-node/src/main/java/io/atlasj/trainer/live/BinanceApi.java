@@ -1,0 +1,86 @@
+package io.atlasj.trainer.live;
+
+import io.atlasj.marketdata.Market;
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Which of Binance's market-data APIs serves a market, told by the market's exchange name: spot ({@code binance}),
+ * Binance.US ({@code binance-us}), USD-M futures ({@code binance-um}, as Binance's data archive names them) and COIN-M
+ * futures ({@code binance-cm}). All four speak one protocol: kline and trade streams over a websocket
+ * ({@code /ws/NAME}, {@code /stream?streams=A/B}) and the same kline and trade rows over REST, each at its own hosts
+ * and under its own REST path. The bars of a futures contract are not its spot market's, so the API must follow the
+ * market the model was trained on.
+ *
+ * <p>A COIN-M contract's volume is a number of contracts (a trade's quantity too), as in Binance's COIN-M files: a
+ * model trained on those files' imports reads the same units live.
+ */
+enum BinanceApi {
+    SPOT("Binance spot", "wss://stream.binance.com:9443", "https://api.binance.com", "/api/v3", 1000),
+    US("Binance.US", "wss://stream.binance.us:9443", "https://api.binance.us", "/api/v3", 1000),
+    USD_M("Binance USD-M futures", "wss://fstream.binance.com", "https://fapi.binance.com", "/fapi/v1", 500),
+    COIN_M("Binance COIN-M futures", "wss://dstream.binance.com", "https://dapi.binance.com", "/dapi/v1", 500);
+
+    /** Names of exchanges (after {@code binance} and a separator) and the API each is read from. */
+    private static final String NAMES = "binance (spot), binance-us, binance-um (USD-M futures: also usdm, futures, "
+            + "perp), binance-cm (COIN-M futures: also coinm)";
+
+    final String title;
+    final URI websocket;
+    final URI rest;
+    /** The REST path the endpoints ({@code /time}, {@code /klines}, {@code /historicalTrades}) are under. */
+    final String path;
+    /** The most trades {@code /historicalTrades} gives in one page. */
+    final int tradePage;
+
+    BinanceApi(String title, String websocket, String rest, String path, int tradePage) {
+        this.title = title;
+        this.websocket = URI.create(websocket);
+        this.rest = URI.create(rest);
+        this.path = path;
+        this.tradePage = tradePage;
+    }
+
+    /**
+     * The API of {@code market}, or null when its exchange is not one of Binance's (a server of the same protocol for
+     * another exchange then speaks the spot paths).
+     *
+     * @throws IllegalArgumentException for a Binance exchange name that names none of the four
+     */
+    static BinanceApi of(Market market) {
+        String exchange = market.exchange().toLowerCase(Locale.ROOT);
+        if (!exchange.startsWith("binance")) {
+            return null;
+        }
+        String kind = exchange.substring("binance".length()).replaceFirst("^[-_.]", "");
+        String[] parts = market.symbol().split("_");
+        return switch (kind) {
+            // freqtrade names a perpetual base_quote_settle (btc_usdt_usdt, btc_usd_btc) under its exchange's name
+            case "", "spot", "com" -> parts.length != 3 ? SPOT : parts[2].equals(parts[0]) ? COIN_M : USD_M;
+            case "us" -> US;
+            case "um", "usdm", "usd-m", "usds-m", "usdsm" -> USD_M;
+            case "cm", "coinm", "coin-m" -> COIN_M;
+            // a COIN-M contract's symbol has an underscore (BTCUSD_PERP, BTCUSD_250926); a USD-M one has none
+            case "future", "futures", "perp", "perps", "perpetual", "perpetuals", "swap", "swaps" ->
+                    market.symbol().contains("_") ? COIN_M : USD_M;
+            default -> throw new IllegalArgumentException(market + " names none of Binance's market-data APIs the "
+                    + "binance-ws feed reads: " + NAMES + ". Give --ws-url and --rest-url of a server of this protocol "
+                    + "for it");
+        };
+    }
+
+    /**
+     * The exchange's symbol of {@code market}: its letters and digits in upper case ({@code btc-usdt} is
+     * {@code BTCUSDT}), with the underscore a COIN-M contract's name has ({@code BTCUSD_PERP}); a freqtrade perpetual's
+     * {@code base_quote_settle} is the contract Binance lists ({@code BTCUSDT}, {@code BTCUSD_PERP}).
+     */
+    String symbol(Market market) {
+        String[] parts = market.symbol().split("_");
+        if (parts.length == 3 && (this == USD_M || this == COIN_M)) {
+            String pair = (parts[0] + parts[1]).toUpperCase(Locale.ROOT);
+            return this == COIN_M ? pair + "_PERP" : pair;
+        }
+        return market.symbol().replaceAll(this == COIN_M ? "[^A-Za-z0-9_]" : "[^A-Za-z0-9]", "")
+                .toUpperCase(Locale.ROOT);
+    }
+}
