@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * of minute and second bars is milliseconds since midnight UTC of the date in the file name; hour and daily bars
  * write {@code yyyyMMdd HH:mm}. Trade bars: {@code time,open,high,low,close,volume}; quote bars: {@code time,bid
  * open,high,low,close,bid size,ask open,high,low,close,ask size}. The exchange, symbol and resolution come from the
- * path unless given.
+ * path unless given; a market under LEAN's {@code cryptofuture/} folder (perpetual futures) is its exchange's
+ * {@code -futures} market ({@code cryptofuture/bybit/minute/btcusdt} is {@code bybit-futures:btcusdt}), so that it
+ * is not taken for the spot market of {@code crypto/bybit/minute/btcusdt}.
  */
 final class LeanParser implements FileParser {
     private static final Pattern DATE = Pattern.compile("^(\\d{8})_.*");
@@ -51,6 +53,9 @@ final class LeanParser implements FileParser {
                     + "daily folder (LEAN layout <market>/<resolution>/<symbol>/<date>_trade.zip); give --timeframe");
         }
         String exchange = resIndex > 0 ? abs.getName(resIndex - 1).toString() : null;
+        if (exchange != null && resIndex > 1 && abs.getName(resIndex - 2).toString().equalsIgnoreCase("cryptofuture")) {
+            exchange += "-futures"; // a perpetual's bars are not its spot market's: cryptofuture/bybit is bybit-futures
+        }
         String symbol = null;
         boolean intraday = tf.millis() < Timeframe.H1.millis();
         if (resIndex >= 0 && intraday && resIndex + 2 < abs.getNameCount()) {

@@ -28,8 +28,9 @@ import java.util.Set;
  * Writes one parsed file and the bars resampled from it in a single transaction: all of it commits, or none.
  *
  * <p>Re-importing is a no-op: rows whose key (market, time, seq) or (market, timeframe, open time) exists are
- * counted as present and not written (for candles: an imported one; a candle the store resampled from finer bars, or
- * filled, gives way to the file's); when nothing new was written nothing is resampled. After new rows, the bars of
+ * counted as present and not written (for candles: an imported one, whose values must be the file's, or the file is
+ * refused; a candle the store resampled from finer bars, or filled, gives way to the file's); when nothing new was
+ * written nothing is resampled. After new rows, the bars of
  * the whole UTC days the new rows touch are rebuilt from the stored data: after candles, their timeframe's coarser
  * ones; after trades, every timeframe except those the day's imported candles make (their own and the ones they
  * divide). So a day split across two files of one kind ends up with the same bars as if it had come in one file,
@@ -317,6 +318,7 @@ public final class Ingestor {
         // a bar imported before is present; one the store made (resampled from finer bars, perhaps from part of its
         // period, as at the end of an earlier import) gives way to the file's, as a filled one does
         Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
+        refuseDiffering(cs, file, imported);
         int[] fresh = file.notAt(imported.time());
         c.present += file.size() - fresh.length;
         long inserted = fresh.length;
@@ -354,6 +356,63 @@ public final class Ingestor {
         if (tf.withinDay()) {
             deriveMultiDay(id, cs.market(), from, to, fillGaps, c);
         }
+    }
+
+    /** Relative difference up to which two values of a bar are the same value (parsing and rounding noise). */
+    private static final double SAME = 1e-9;
+
+    /**
+     * Refuses a file whose candles at times the store holds imported candles of differ from them in open, high, low,
+     * close or volume (a volume either side lacks is not compared). Keeping the stored bar and calling the file's
+     * "present", as a re-import of the same file is, would drop the file's bars without a word; they are most often
+     * another market's under the same name (a perpetual beside its spot market, two venues) or a revised file.
+     */
+    private static void refuseDiffering(CandleSeries cs, Bars file, Bars imported) {
+        long[] t = imported.time();
+        int differing = 0;
+        int first = -1;
+        int firstStored = -1;
+        int e = 0;
+        for (int i = 0; i < file.size(); i++) {
+            long time = file.time()[i];
+            while (e < t.length && t[e] < time) {
+                e++;
+            }
+            if (e < t.length && t[e] == time && !sameBar(file, i, imported, e)) {
+                if (differing++ == 0) {
+                    first = i;
+                    firstStored = e;
+                }
+            }
+        }
+        if (differing == 0) {
+            return;
+        }
+        throw new IllegalArgumentException(differing + " of its " + cs.timeframe() + " candles of " + cs.market()
+                + " differ from the ones already imported (first at " + java.time.Instant.ofEpochMilli(
+                file.time()[first]) + ": stored " + ohlcv(imported, firstStored) + ", file " + ohlcv(file, first)
+                + "). These are another market's bars under the same name (a perpetual beside its spot market, another "
+                + "venue) or a revised file: import it under its own name with --exchange or --symbol (the store keeps "
+                + "the first import of a bar)");
+    }
+
+    private static boolean sameBar(Bars a, int i, Bars b, int k) {
+        for (int f = 0; f < 5; f++) { // open, high, low, close, volume
+            double x = a.d()[f][i];
+            double y = b.d()[f][k];
+            if (f == 4 && (Double.isNaN(x) || Double.isNaN(y))) {
+                continue;
+            }
+            if (!(Double.compare(x, y) == 0 || Math.abs(x - y) <= SAME * Math.max(Math.abs(x), Math.abs(y)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String ohlcv(Bars b, int i) {
+        return "o " + b.d()[0][i] + " h " + b.d()[1][i] + " l " + b.d()[2][i] + " c " + b.d()[3][i] + " v "
+                + b.d()[4][i];
     }
 
     /**

@@ -284,6 +284,43 @@ class RealDataImportTest {
         }
     }
 
+    /**
+     * LEAN keeps a venue's spot bars under {@code crypto/bybit} and its perpetual's under {@code cryptofuture/bybit}
+     * (Bybit BTCUSDT, 2022-12-13): they import as two markets. Imported under one name, the perpetual's bars, which
+     * differ from the spot market's, are refused with the first differing bar named, and nothing of them is written;
+     * before, they were counted "already present" and dropped without a word.
+     */
+    @Test
+    void aPerpetualIsNotTakenForItsSpotMarketNorDroppedSilently() {
+        Path spot = TestData.shared("lean/crypto/bybit/minute/btcusdt/20221213_trade.zip");
+        Path perp = TestData.shared("lean/cryptofuture/bybit/minute/btcusdt/20221213_trade.zip");
+        run(ImportOptions.of(ImportFormat.LEAN, null, null), spot, perp);
+        CandleSeries s = store.candles(new Market("bybit", "btcusdt"), Timeframe.M1);
+        CandleSeries f = store.candles(new Market("bybit-futures", "btcusdt"), Timeframe.M1);
+        assertThat(s.size()).isEqualTo(1440);
+        assertThat(f.size()).isEqualTo(721);
+        int differ = 0;
+        for (int i = 0; i < f.size(); i++) {
+            int k = java.util.Arrays.binarySearch(s.openTimes(), f.openTime(i));
+            if (k >= 0 && s.close(k) != f.close(i)) {
+                differ++;
+            }
+        }
+        assertThat(differ).as("perpetual closes unlike the spot market's").isGreaterThan(600);
+
+        // the same perpetual file under the spot market's name: refused whole
+        ImportJob.Summary refused = new ImportJob(store).run(List.of(perp), ImportOptions.of(ImportFormat.LEAN, "bybit",
+                null), ImportJob.Listener.NONE);
+        String error = refused.files().get(0).error();
+        assertThat(error).contains("nothing of it was written").contains("of bybit:btcusdt differ from the ones already "
+                + "imported (first at 2022-12-13T").contains("--exchange or --symbol");
+        assertThat(store.candles(new Market("bybit", "btcusdt"), Timeframe.M1).closes()).isEqualTo(s.closes());
+        // and the same spot file again is still a no-op
+        ImportJob.Summary again = run(ImportOptions.of(ImportFormat.LEAN, null, null), spot);
+        assertThat(again.present()).isEqualTo(1440);
+        assertThat(again.inserted()).isZero();
+    }
+
     @Test
     void ta4jJsonCandlesAreImportedInTimeOrder() {
         Path json = TestData.fixture("ta4j/Binance-ETH-USD-PT5M-20230313_20230315.json");

@@ -60,9 +60,10 @@ enum BinanceApi {
             case "us" -> US;
             case "um", "usdm", "usd-m", "usds-m", "usdsm" -> USD_M;
             case "cm", "coinm", "coin-m" -> COIN_M;
-            // a COIN-M contract's symbol has an underscore (BTCUSD_PERP, BTCUSD_250926); a USD-M one has none
+            // a COIN-M contract is quoted in USD (BTCUSD_PERP, BTCUSD_250926; LEAN's cryptofuture btcusd); a USD-M one
+            // in a stablecoin (BTCUSDT, BTCUSDC)
             case "future", "futures", "perp", "perps", "perpetual", "perpetuals", "swap", "swaps" ->
-                    market.symbol().contains("_") ? COIN_M : USD_M;
+                    market.symbol().contains("_") || market.symbol().endsWith("usd") ? COIN_M : USD_M;
             default -> throw new IllegalArgumentException(market + " names none of Binance's market-data APIs the "
                     + "binance-ws feed reads: " + NAMES + ". Give --ws-url and --rest-url of a server of this protocol "
                     + "for it");
@@ -72,13 +73,17 @@ enum BinanceApi {
     /**
      * The exchange's symbol of {@code market}: its letters and digits in upper case ({@code btc-usdt} is
      * {@code BTCUSDT}), with the underscore a COIN-M contract's name has ({@code BTCUSD_PERP}); a freqtrade perpetual's
-     * {@code base_quote_settle} is the contract Binance lists ({@code BTCUSDT}, {@code BTCUSD_PERP}).
+     * {@code base_quote_settle} is the contract Binance lists ({@code BTCUSDT}, {@code BTCUSD_PERP}), and a COIN-M symbol
+     * without a contract ({@code btcusd}, as LEAN names it) the perpetual.
      */
     String symbol(Market market) {
         String[] parts = market.symbol().split("_");
         if (parts.length == 3 && (this == USD_M || this == COIN_M)) {
             String pair = (parts[0] + parts[1]).toUpperCase(Locale.ROOT);
             return this == COIN_M ? pair + "_PERP" : pair;
+        }
+        if (this == COIN_M && !market.symbol().contains("_")) {
+            return market.symbol().replaceAll("[^A-Za-z0-9]", "").toUpperCase(Locale.ROOT) + "_PERP"; // btcusd
         }
         return market.symbol().replaceAll(this == COIN_M ? "[^A-Za-z0-9_]" : "[^A-Za-z0-9]", "")
                 .toUpperCase(Locale.ROOT);

@@ -20,6 +20,9 @@ class BinanceFeedTest {
         }
         assertThat(BinanceApi.of(new Market("binance-cm", "btcusd_perp"))).isEqualTo(BinanceApi.COIN_M);
         assertThat(BinanceApi.of(new Market("binance-futures", "btcusd_perp"))).isEqualTo(BinanceApi.COIN_M);
+        // LEAN's cryptofuture/binance folder (imported as binance-futures) holds both kinds
+        assertThat(BinanceApi.of(new Market("binance-futures", "btcusd"))).isEqualTo(BinanceApi.COIN_M);
+        assertThat(BinanceApi.of(new Market("binance-futures", "adausdt"))).isEqualTo(BinanceApi.USD_M);
         assertThat(BinanceApi.of(new Market("bitstamp", "btc_usd"))).isNull();
         // freqtrade's futures files: base_quote_settle under the exchange's own name
         assertThat(BinanceApi.of(new Market("binance", "link_usdt_usdt"))).isEqualTo(BinanceApi.USD_M);
@@ -45,5 +48,6 @@ class BinanceFeedTest {
         assertThat(BinanceApi.SPOT.symbol(new Market("binance", "btc_usdt"))).isEqualTo("BTCUSDT");
         assertThat(BinanceApi.USD_M.symbol(new Market("binance", "link_usdt_usdt"))).isEqualTo("LINKUSDT");
         assertThat(BinanceApi.COIN_M.symbol(new Market("binance", "btc_usd_btc"))).isEqualTo("BTCUSD_PERP");
+        assertThat(BinanceApi.COIN_M.symbol(new Market("binance-futures", "btcusd"))).isEqualTo("BTCUSD_PERP");
     }
 }
