@@ -9,7 +9,6 @@ import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.testing.TestData;
 import io.atlasj.trainer.live.LiveModel;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -39,8 +38,8 @@ class BinanceFuturesIT {
         Path trained = dir.resolve("trained");
         CliRun.atlas(trained, 0, "data", "import", "--format", "binance-klines", "--exchange", "binance-um",
                 klines.toString());
-        Path spec = dir.resolve("perp.yaml");
-        Files.writeString(spec, """
+        String model = "perp/direction/logistic#0";
+        LiveModel m = CliRun.train(trained, dir.resolve("perp.yaml"), """
                 name: perp
                 execution: {retries: 0, slots: 1}
                 units:
@@ -54,10 +53,7 @@ class BinanceFuturesIT {
                     split: {type: chronological, train: 0.7, validation: 0.15, test: 0.15}
                     models:
                       - {name: logistic, type: logistic, training: {epochs: 3}}
-                """);
-        CliRun.atlas(trained, 0, "run", spec.toString(), "--local", "--slots", "1");
-        String model = "perp/direction/logistic#0";
-        LiveModel m = LiveModel.find(new AtlasHome(trained), model);
+                """, model);
         long[] test = m.test().time();
         assertThat(test.length).isGreaterThan(300);
         List<BinanceProtocolServer.Bar> bars;

@@ -25,6 +25,17 @@ final class CliRun {
         return new String[] {out.toString(), err.toString()};
     }
 
+    /**
+     * Runs the WorkSpec {@code yaml} (written to {@code spec}) locally on one slot in {@code home} and returns its
+     * trained model {@code model} as a live runner serves it.
+     */
+    static io.atlasj.trainer.live.LiveModel train(Path home, Path spec, String yaml, String model)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(spec, yaml);
+        atlas(home, 0, "run", spec.toString(), "--local", "--slots", "1");
+        return io.atlasj.trainer.live.LiveModel.find(new io.atlasj.home.AtlasHome(home), model);
+    }
+
     /** Copies {@code from}'s trained models and results ({@code runs/}) into the home {@code to}. */
     static void copyRuns(Path from, Path to) throws java.io.IOException {
         try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from.resolve("runs"))) {

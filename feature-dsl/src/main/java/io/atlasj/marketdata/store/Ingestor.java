@@ -318,8 +318,12 @@ public final class Ingestor {
         // a bar imported before is present; one the store made (resampled from finer bars, perhaps from part of its
         // period, as at the end of an earlier import) gives way to the file's, as a filled one does
         Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
-        refuseDiffering(cs, file, imported);
+        int forming = refuseDiffering(cs, file, imported, newestImported(id, tf, max, imported));
         int[] fresh = file.notAt(imported.time());
+        if (forming >= 0) { // the series' newest bar, imported while it was forming: the file's values replace it
+            fresh = java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), java.util.stream.IntStream.of(
+                    forming)).sorted().toArray();
+        }
         c.present += file.size() - fresh.length;
         long inserted = fresh.length;
         c.inserted += inserted;
@@ -365,10 +369,15 @@ public final class Ingestor {
      * Refuses a file whose candles at times the store holds imported candles of differ from them in open, high, low,
      * close or volume (a volume either side lacks is not compared). Keeping the stored bar and calling the file's
      * "present", as a re-import of the same file is, would drop the file's bars without a word; they are most often
-     * another market's under the same name (a perpetual beside its spot market, two venues) or a revised file.
+     * another market's under the same name (a perpetual beside its spot market, two venues) or a revised file. The
+     * series' newest imported bar ({@code newest}) is the exception: it may have been imported while it was forming (a
+     * collector's file ending with the current bar), so a file with other values for it replaces it.
+     *
+     * @return the file's row at {@code newest} when it differs (to replace the stored bar), or -1
      */
-    private static void refuseDiffering(CandleSeries cs, Bars file, Bars imported) {
+    private static int refuseDiffering(CandleSeries cs, Bars file, Bars imported, long newest) {
         long[] t = imported.time();
+        int forming = -1;
         int differing = 0;
         int first = -1;
         int firstStored = -1;
@@ -379,14 +388,16 @@ public final class Ingestor {
                 e++;
             }
             if (e < t.length && t[e] == time && !sameBar(file, i, imported, e)) {
-                if (differing++ == 0) {
+                if (time == newest) {
+                    forming = i;
+                } else if (differing++ == 0) {
                     first = i;
                     firstStored = e;
                 }
             }
         }
         if (differing == 0) {
-            return;
+            return forming;
         }
         throw new IllegalArgumentException(differing + " of its " + cs.timeframe() + " candles of " + cs.market()
                 + " differ from the ones already imported (first at " + java.time.Instant.ofEpochMilli(
@@ -394,6 +405,26 @@ public final class Ingestor {
                 + "). These are another market's bars under the same name (a perpetual beside its spot market, another "
                 + "venue) or a revised file: import it under its own name with --exchange or --symbol (the store keeps "
                 + "the first import of a bar)");
+    }
+
+    /**
+     * The open time of the series' newest imported bar when it is among {@code imported} (the stored imported bars up
+     * to {@code max}, the file's last bar) and no imported bar comes after it; MIN_VALUE otherwise (a later segment
+     * exists, or a later imported bar in the same one).
+     */
+    private long newestImported(int id, Timeframe tf, long max, Bars imported) throws SQLException {
+        if (imported.size() == 0) {
+            return Long.MIN_VALUE;
+        }
+        long period = BarSegments.periodStart(Kind.CANDLES, tf, max);
+        if (segments.lastPeriod(id, Kind.CANDLES, tf) > period) {
+            return Long.MIN_VALUE;
+        }
+        Bars after = segments.read(id, Kind.CANDLES, tf, max + 1, BarSegments.nextPeriod(Kind.CANDLES, tf, period));
+        if (after.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
+            return Long.MIN_VALUE;
+        }
+        return imported.time()[imported.size() - 1];
     }
 
     private static boolean sameBar(Bars a, int i, Bars b, int k) {

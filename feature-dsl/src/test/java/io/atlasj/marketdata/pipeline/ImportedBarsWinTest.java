@@ -25,17 +25,12 @@ class ImportedBarsWinTest extends ImportFixture {
 
     @Test
     void anImportedBarReplacesOneResampledFromPartOfItsPeriod() throws IOException {
-        CandleSeries minutes;
-        try (MarketDataStore lean = MarketDataStore.open(dir.resolve("lean"))) {
-            TestData.importLeanCoinbaseDay(lean, false);
-            minutes = lean.candles(BTC, Timeframe.M1);
-        }
+        CandleSeries minutes = minutes();
         long hour = minutes.openTime(0) + 10 * 3_600_000L;
         int first = java.util.Arrays.binarySearch(minutes.openTimes(), hour);
         StringBuilder part = new StringBuilder();
         for (int i = first; i < first + 38; i++) {
-            part.append(kline(minutes.openTime(i), 60_000, minutes.opens()[i], minutes.highs()[i], minutes.lows()[i],
-                    minutes.closes()[i], minutes.volumes()[i])).append('\n');
+            part.append(row(minutes, i)).append('\n');
         }
         ImportOptions m1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.M1, false,
                 false, null);
@@ -69,6 +64,67 @@ class ImportedBarsWinTest extends ImportFixture {
                 volume) + "\n", h1).present()).isEqualTo(1);
         importFile("BTCUSD-1m-part-again.csv", part.toString(), m1);
         assertThat(store.candles(BTC, Timeframe.H1, hour, hour + 1).closes()[0]).isEqualTo(close);
+    }
+
+    /**
+     * A collector's files each end with the bar forming then (real Coinbase minutes, the tenth written as its first
+     * half showed it): the next file, holding that bar whole and later ones, replaces it, and the hour made from the
+     * minutes is the whole minutes' hour. A file that gives an older bar other values is refused, nothing of it written.
+     */
+    @Test
+    void theNewestBarImportedWhileFormingIsReplacedAnOlderOneIsNot() throws IOException {
+        CandleSeries minutes = minutes();
+        long hour = minutes.openTime(0) + 10 * 3_600_000L;
+        int first = java.util.Arrays.binarySearch(minutes.openTimes(), hour);
+        int forming = first + 9;
+        StringBuilder a = new StringBuilder();
+        for (int i = first; i < forming; i++) {
+            a.append(row(minutes, i)).append('\n');
+        }
+        // the forming bar as its first trades made it: open, and the open's price since, a sliver of the volume
+        double o = minutes.opens()[forming];
+        a.append(kline(minutes.openTime(forming), 60_000, o, o, o, o, minutes.volumes()[forming] / 10)).append('\n');
+        ImportOptions m1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.M1, false,
+                false, null);
+        assertThat(importFile("a.csv", a.toString(), m1).error()).isNull();
+        StringBuilder b = new StringBuilder();
+        for (int i = forming; i < first + 60; i++) {
+            b.append(row(minutes, i)).append('\n');
+        }
+        var next = importFile("b.csv", b.toString(), m1);
+        assertThat(next.error()).isNull();
+        assertThat(next.inserted()).isEqualTo(60 - 9); // the forming bar replaced, and the 50 after it
+        CandleSeries got = store.candles(BTC, Timeframe.M1, hour, hour + 3_600_000L);
+        assertThat(got.size()).isEqualTo(60);
+        assertThat(got.closes()).isEqualTo(java.util.Arrays.copyOfRange(minutes.closes(), first, first + 60));
+        assertThat(got.volumes()).isEqualTo(java.util.Arrays.copyOfRange(minutes.volumes(), first, first + 60));
+        CandleSeries h = store.candles(BTC, Timeframe.H1, hour, hour + 1);
+        double high = Double.NEGATIVE_INFINITY;
+        for (int i = first; i < first + 60; i++) {
+            high = Math.max(high, minutes.highs()[i]);
+        }
+        assertThat(h.highs()[0]).isEqualTo(high);
+        assertThat(h.closes()[0]).isEqualTo(minutes.closes()[first + 59]);
+
+        // an older bar with other values: refused whole, and the stored bars stay
+        String older = kline(minutes.openTime(first + 3), 60_000, o, o, o, o, 1) + "\n" + row(minutes, first + 60) + "\n";
+        var refused = importFile("c.csv", older, m1);
+        assertThat(refused.error()).contains("1 of its 1m candles of coinbase:btcusd differ from the ones already imported")
+                .contains("nothing of it was written");
+        assertThat(store.candles(BTC, Timeframe.M1, hour, hour + 2 * 3_600_000L).closes())
+                .isEqualTo(got.closes());
+    }
+
+    /** The real Coinbase BTC/USD minutes of 2017-09-03 (LEAN trade bars), as a store holds them. */
+    private CandleSeries minutes() {
+        try (MarketDataStore lean = MarketDataStore.open(dir.resolve("lean"))) {
+            TestData.importLeanCoinbaseDay(lean, false);
+            return lean.candles(BTC, Timeframe.M1);
+        }
+    }
+
+    private static String row(CandleSeries m, int i) {
+        return kline(m.openTime(i), 60_000, m.opens()[i], m.highs()[i], m.lows()[i], m.closes()[i], m.volumes()[i]);
     }
 
     /** A row of Binance's kline CSV, numbers written as plain decimals (read back to the same doubles). */
