@@ -99,14 +99,14 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
         return lo;
     }
 
-    /** Whether a tick keyed ({@code t}, {@code seq}) is among these (ticks only: seq is the first long). */
-    boolean hasKey(long t, long seq) {
+    /** The index of the tick keyed (t, seq), or -1. */
+    int keyIndex(long t, long seq) {
         for (int i = lowerBound(t); i < time.length && time[i] == t; i++) {
             if (l[0][i] == seq) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     /** The bars with {@code from <= time < to}. */

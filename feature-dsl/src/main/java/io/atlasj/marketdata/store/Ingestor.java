@@ -134,7 +134,8 @@ public final class Ingestor {
         Merge merge = continuation(t);
         long[] seq = merge == null ? t.seqs() : merge.seq();
         boolean[] present = merge == null ? null : merge.present();
-        long inserted = insertNewTicks(Kind.TRADES, id, Bars.ofTrades(t, seq), present, c);
+        long inserted = insertNewTicks(Kind.TRADES, id, Bars.ofTrades(t, seq), present, c,
+                "trades of " + t.market(), TRADE_COLUMNS);
         c.inserted += inserted;
         if (inserted == 0 && !fillGaps) {
             return;
@@ -318,7 +319,8 @@ public final class Ingestor {
         // a bar imported before is present; one the store made (resampled from finer bars, perhaps from part of its
         // period, as at the end of an earlier import) gives way to the file's, as a filled one does
         Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
-        int forming = refuseDiffering(cs, file, imported, newestImported(id, tf, max, imported));
+        int forming = refuseDiffering(cs.timeframe() + " candles of " + cs.market(), CANDLE_COLUMNS, file, imported,
+                newestImported(id, Kind.CANDLES, tf, max, imported));
         int[] fresh = file.notAt(imported.time());
         if (forming >= 0) { // the series' newest bar, imported while it was forming: the file's values replace it
             fresh = java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), java.util.stream.IntStream.of(
@@ -375,7 +377,7 @@ public final class Ingestor {
      *
      * @return the file's row at {@code newest} when it differs (to replace the stored bar), or -1
      */
-    private static int refuseDiffering(CandleSeries cs, Bars file, Bars imported, long newest) {
+    private static int refuseDiffering(String what, String[] columns, Bars file, Bars imported, long newest) {
         long[] t = imported.time();
         int forming = -1;
         int differing = 0;
@@ -387,7 +389,7 @@ public final class Ingestor {
             while (e < t.length && t[e] < time) {
                 e++;
             }
-            if (e < t.length && t[e] == time && !sameBar(file, i, imported, e)) {
+            if (e < t.length && t[e] == time && !same(columns, file, i, imported, e)) {
                 if (time == newest) {
                     forming = i;
                 } else if (differing++ == 0) {
@@ -399,12 +401,12 @@ public final class Ingestor {
         if (differing == 0) {
             return forming;
         }
-        throw new IllegalArgumentException(differing + " of its " + cs.timeframe() + " candles of " + cs.market()
-                + " differ from the ones already imported (first at " + java.time.Instant.ofEpochMilli(
-                file.time()[first]) + ": stored " + ohlcv(imported, firstStored) + ", file " + ohlcv(file, first)
-                + "). These are another market's bars under the same name (a perpetual beside its spot market, another "
-                + "venue) or a revised file: import it under its own name with --exchange or --symbol (the store keeps "
-                + "the first import of a bar)");
+        throw new IllegalArgumentException(differing + " of its " + what + " differ from the ones already imported "
+                + "(first at " + java.time.Instant.ofEpochMilli(file.time()[first]) + ": stored "
+                + values(columns, imported, firstStored) + ", file " + values(columns, file, first) + "). These are "
+                + "another market's under the same name (a perpetual beside its spot market, another venue) or a "
+                + "revised file: import it under its own name with --exchange or --symbol (the store keeps the first "
+                + "import of a bar or tick)");
     }
 
     /**
@@ -412,38 +414,54 @@ public final class Ingestor {
      * to {@code max}, the file's last bar) and no imported bar comes after it; MIN_VALUE otherwise (a later segment
      * exists, or a later imported bar in the same one).
      */
-    private long newestImported(int id, Timeframe tf, long max, Bars imported) throws SQLException {
+    private long newestImported(int id, Kind kind, Timeframe tf, long max, Bars imported) throws SQLException {
         if (imported.size() == 0) {
             return Long.MIN_VALUE;
         }
-        long period = BarSegments.periodStart(Kind.CANDLES, tf, max);
-        if (segments.lastPeriod(id, Kind.CANDLES, tf) > period) {
+        long period = BarSegments.periodStart(kind, tf, max);
+        if (segments.lastPeriod(id, kind, tf) > period) {
             return Long.MIN_VALUE;
         }
-        Bars after = segments.read(id, Kind.CANDLES, tf, max + 1, BarSegments.nextPeriod(Kind.CANDLES, tf, period));
+        Bars after = segments.read(id, kind, tf, max + 1, BarSegments.nextPeriod(kind, tf, period));
         if (after.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
             return Long.MIN_VALUE;
         }
         return imported.time()[imported.size() - 1];
     }
 
-    private static boolean sameBar(Bars a, int i, Bars b, int k) {
-        for (int f = 0; f < 5; f++) { // open, high, low, close, volume
+    /** The values a candle file's bars are compared on; a volume either side lacks (NaN) is not compared. */
+    private static final String[] CANDLE_COLUMNS = {"open", "high", "low", "close", "volume"};
+    /** A quote bar's columns, in {@link Bars#of(QuoteCandleSeries)}'s order; a size either side lacks is not compared. */
+    private static final String[] QUOTE_BAR_COLUMNS = {"bid open", "bid high", "bid low", "bid close", "bid size",
+        "ask open", "ask high", "ask low", "ask close", "ask size"};
+
+    /** Whether row {@code i} of {@code a} and row {@code k} of {@code b} hold the same values in {@code columns}. */
+    private static boolean same(String[] columns, Bars a, int i, Bars b, int k) {
+        for (int f = 0; f < columns.length; f++) {
             double x = a.d()[f][i];
             double y = b.d()[f][k];
-            if (f == 4 && (Double.isNaN(x) || Double.isNaN(y))) {
+            if (Double.compare(x, y) == 0) {
                 continue;
             }
-            if (!(Double.compare(x, y) == 0 || Math.abs(x - y) <= SAME * Math.max(Math.abs(x), Math.abs(y)))) {
+            if (Double.isNaN(x) || Double.isNaN(y)) {
+                if (columns[f].endsWith("volume") || columns[f].endsWith("size")) {
+                    continue; // one side does not know it
+                }
+                return false;
+            }
+            if (Math.abs(x - y) > SAME * Math.max(Math.abs(x), Math.abs(y))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static String ohlcv(Bars b, int i) {
-        return "o " + b.d()[0][i] + " h " + b.d()[1][i] + " l " + b.d()[2][i] + " c " + b.d()[3][i] + " v "
-                + b.d()[4][i];
+    private static String values(String[] columns, Bars b, int i) {
+        StringBuilder out = new StringBuilder();
+        for (int f = 0; f < columns.length; f++) {
+            out.append(f == 0 ? "" : ", ").append(columns[f]).append(' ').append(b.d()[f][i]);
+        }
+        return out.toString();
     }
 
     /**
@@ -505,7 +523,8 @@ public final class Ingestor {
         Merge merge = ordinal ? continuation(q) : null;
         long[] seq = merge == null ? q.seqs() : merge.seq();
         boolean[] present = merge == null ? null : merge.present();
-        long inserted = insertNewTicks(Kind.QUOTES, id, Bars.ofQuotes(q, seq), present, c);
+        long inserted = insertNewTicks(Kind.QUOTES, id, Bars.ofQuotes(q, seq), present, c,
+                "quote ticks of " + q.market(), QUOTE_COLUMNS);
         c.inserted += inserted;
         if (inserted == 0) {
             return;
@@ -533,7 +552,14 @@ public final class Ingestor {
         long max = q.openTimes()[q.size() - 1];
         Bars file = Bars.of(q);
         Bars stored = segments.read(id, Kind.QUOTE_BARS, tf, min, max + 1);
+        Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
+        int forming = refuseDiffering(tf + " quote bars of " + q.market(), QUOTE_BAR_COLUMNS, file, imported,
+                newestImported(id, Kind.QUOTE_BARS, tf, max, imported));
         int[] fresh = file.notAt(stored.time());
+        if (forming >= 0) { // the series' newest bar, imported while it was forming: the file's values replace it
+            fresh = java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), java.util.stream.IntStream.of(
+                    forming)).sorted().toArray();
+        }
         c.present += file.size() - fresh.length;
         long inserted = fresh.length;
         c.inserted += inserted;
@@ -541,7 +567,9 @@ public final class Ingestor {
             return;
         }
         store.bumpVersion(id, Kind.QUOTE_BARS.label, tf);
-        segments.replace(id, Kind.QUOTE_BARS, tf, min, max + 1, Bars.merge(Kind.QUOTE_BARS, List.of(stored, file.select(fresh))));
+        Bars added = file.select(fresh);
+        segments.replace(id, Kind.QUOTE_BARS, tf, min, max + 1, Bars.merge(Kind.QUOTE_BARS,
+                List.of(stored.select(stored.notAt(added.time())), added)));
         long from = Math.floorDiv(min, DAY) * DAY;
         long to = Math.floorDiv(max, DAY) * DAY + DAY;
         c.changed(Math.min(from, tf.floor(min)));
@@ -627,23 +655,48 @@ public final class Ingestor {
 
     // ---- helpers
 
+    /** A trade's values in {@link Bars#ofTrades}'s order (the side is compared too). */
+    private static final String[] TRADE_COLUMNS = {"price", "quantity"};
+    /** A quote tick's values in {@link Bars#ofQuotes}'s order; a size either side lacks is not compared. */
+    private static final String[] QUOTE_COLUMNS = {"bid", "bid size", "ask", "ask size"};
+
     /**
      * Stores the ticks of {@code file} (time ascending) whose keys (time, seq) are not stored yet and that
-     * {@code present} (when not null) does not mark; counts the others as present. Returns the ticks stored.
+     * {@code present} (when not null) does not mark; counts the others as present. Returns the ticks stored. A tick whose
+     * key is stored with other values ({@code columns}, and the side; an exchange's trade id given to another trade,
+     * most often another market's under the same name) refuses the file, as differing candles do.
      */
-    private long insertNewTicks(Kind kind, int id, Bars file, boolean[] present, Counts c) throws SQLException {
+    private long insertNewTicks(Kind kind, int id, Bars file, boolean[] present, Counts c, String what,
+                                String[] columns) throws SQLException {
         int n = file.size();
         long min = file.time()[0];
         long max = file.time()[n - 1];
         Bars stored = segments.read(id, kind, BarSegments.TICKS, min, max + 1);
         int[] fresh = new int[n];
         int k = 0;
+        int differing = 0;
+        int first = -1;
+        int firstStored = -1;
         for (int i = 0; i < n; i++) {
-            if ((present != null && present[i]) || stored.hasKey(file.time()[i], file.l()[0][i])) {
-                c.present++;
-            } else {
+            int at = present != null && present[i] ? -2 : stored.keyIndex(file.time()[i], file.l()[0][i]);
+            if (at == -1) {
                 fresh[k++] = i;
+                continue;
             }
+            c.present++;
+            if (at >= 0 && (file.src()[i] != stored.src()[at] || !same(columns, file, i, stored, at))
+                    && differing++ == 0) {
+                first = i;
+                firstStored = at;
+            }
+        }
+        if (differing > 0) {
+            throw new IllegalArgumentException(differing + " of its " + what + " differ from the ones already imported "
+                    + "with the same time and id (first at " + java.time.Instant.ofEpochMilli(file.time()[first])
+                    + ", id " + file.l()[0][first] + ": stored " + values(columns, stored, firstStored) + ", side "
+                    + stored.src()[firstStored] + "; file " + values(columns, file, first) + ", side "
+                    + file.src()[first] + "). These are another market's under the same name (a perpetual beside its "
+                    + "spot market, another venue): import it under its own name with --exchange or --symbol");
         }
         if (k > 0) {
             segments.replace(id, kind, BarSegments.TICKS, min, max + 1,

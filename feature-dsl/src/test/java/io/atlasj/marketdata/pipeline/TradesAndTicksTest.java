@@ -66,6 +66,35 @@ class TradesAndTicksTest extends ImportFixture {
         assertThat(a.takerBuyVolumes()).isEqualTo(b.takerBuyVolumes());
     }
 
+    /**
+     * A capture that gives a stored trade id another trade (here the real spot capture with one trade's price moved, as
+     * another market's trades under the same name would) is refused whole; before, the stored trade was kept and the
+     * file's taken for it without a word. The same capture again is still a no-op.
+     */
+    @Test
+    void aTradeIdStoredWithOtherValuesRefusesTheFile() throws IOException {
+        Path capture = TestData.fixture("binance-ws/btcusdt_20240808_trades.gz");
+        ImportOptions ws = ImportOptions.of(ImportFormat.BINANCE_WS, "binance", null);
+        assertThat(run(capture, ws).rejected()).isFalse();
+        Market m = new Market("binance", "btcusdt");
+        TradeSeries stored = store.trades(m, Long.MIN_VALUE, Long.MAX_VALUE);
+        List<String> lines;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                Files.newInputStream(capture)), java.nio.charset.StandardCharsets.UTF_8))) {
+            lines = new java.util.ArrayList<>(in.lines().toList());
+        }
+        int k = lines.size() / 2;
+        String moved = lines.get(k).replaceFirst("\"p\":\"([0-9]+)\\.", "\"p\":\"1$1.");
+        assertThat(moved).isNotEqualTo(lines.get(k));
+        lines.set(k, moved);
+        var again = run(capture, ws);
+        assertThat(again.rejected()).isFalse();
+        assertThat(again.present()).isEqualTo(stored.size());
+        var refused = importFile("moved.txt", String.join("\n", lines) + "\n", ws);
+        assertThat(refused.error()).contains("1 of its trades of binance:btcusdt differ from the ones already imported "
+                + "with the same time and id").contains("nothing of it was written");
+        assertThat(store.trades(m, Long.MIN_VALUE, Long.MAX_VALUE).prices()).isEqualTo(stored.prices());
+    }
     @Test
     void aTradesCsvInBinancesArchiveColumnsGivesTheSameTradesAndCandles() throws IOException {
         TradeSeries want = reference();
