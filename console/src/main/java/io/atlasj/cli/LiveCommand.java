@@ -74,7 +74,8 @@ final class LiveCommand {
         String exchange;
         @Option(names = "--symbol", paramLabel = "S", description = "dir feed: symbol, as for 'atlas data import'; "
                 + "binance-ws: the exchange's symbol of the base market (default: the model's base symbol without "
-                + "separators, BTCUSDT; other markets read are received under theirs).")
+                + "separators, BTCUSDT, a futures contract with its suffix, BTCUSD_PERP; other markets read are "
+                + "received under theirs).")
         String symbol;
         @Option(names = "--ws-url", paramLabel = "URL", description = "binance-ws: the websocket server (default: "
                 + "Binance's own for the model's markets, by their exchange name: binance spot, binance-us, "

@@ -373,7 +373,8 @@ public final class Ingestor {
      * "present", as a re-import of the same file is, would drop the file's bars without a word; they are most often
      * another market's under the same name (a perpetual beside its spot market, two venues) or a revised file. The
      * series' newest imported bar ({@code newest}) is the exception: it may have been imported while it was forming (a
-     * collector's file ending with the current bar), so a file with other values for it replaces it.
+     * collector's file ending with the current bar), so a file whose values for it are that bar grown on
+     * ({@link #grew}) replaces it.
      *
      * @return the file's row at {@code newest} when it differs (to replace the stored bar), or -1
      */
@@ -390,7 +391,7 @@ public final class Ingestor {
                 e++;
             }
             if (e < t.length && t[e] == time && !same(columns, file, i, imported, e)) {
-                if (time == newest) {
+                if (time == newest && grew(columns, imported, e, file, i)) {
                     forming = i;
                 } else if (differing++ == 0) {
                     first = i;
@@ -450,6 +451,29 @@ public final class Ingestor {
                 return false;
             }
             if (Math.abs(x - y) > SAME * Math.max(Math.abs(x), Math.abs(y))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether row {@code i} of {@code file} is row {@code k} of {@code stored} grown on, as a forming bar grows: the same
+     * open, a high no lower, a low no higher, a volume no smaller (closes and sizes may be anything).
+     */
+    private static boolean grew(String[] columns, Bars stored, int k, Bars file, int i) {
+        for (int f = 0; f < columns.length; f++) {
+            double was = stored.d()[f][k];
+            double now = file.d()[f][i];
+            double slack = SAME * Math.max(Math.abs(was), Math.abs(now));
+            boolean ok = switch (columns[f].substring(columns[f].lastIndexOf(' ') + 1)) {
+                case "open" -> Math.abs(now - was) <= slack;
+                case "high" -> now >= was - slack;
+                case "low" -> now <= was + slack;
+                case "volume" -> Double.isNaN(was) || Double.isNaN(now) || now >= was - slack;
+                default -> true;
+            };
+            if (!ok) {
                 return false;
             }
         }

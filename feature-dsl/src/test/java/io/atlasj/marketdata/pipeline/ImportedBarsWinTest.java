@@ -106,6 +106,12 @@ class ImportedBarsWinTest extends ImportFixture {
         assertThat(h.highs()[0]).isEqualTo(high);
         assertThat(h.closes()[0]).isEqualTo(minutes.closes()[first + 59]);
 
+        // the newest bar again with another open (not that bar grown on: another market's, or a revision): refused
+        int n = first + 59;
+        String moved = kline(minutes.openTime(n), 60_000, minutes.opens()[n] + 1, minutes.highs()[n] + 1,
+                minutes.lows()[n], minutes.closes()[n], minutes.volumes()[n]) + "\n";
+        assertThat(importFile("moved.csv", moved, m1).error()).contains("1 of its 1m candles of coinbase:btcusd "
+                + "differ");
         // an older bar with other values: refused whole, and the stored bars stay
         String older = kline(minutes.openTime(first + 3), 60_000, o, o, o, o, 1) + "\n" + row(minutes, first + 60) + "\n";
         var refused = importFile("c.csv", older, m1);

@@ -54,38 +54,60 @@ enum BinanceApi {
         }
         String kind = exchange.substring("binance".length()).replaceFirst("^[-_.]", "");
         String[] parts = market.symbol().split("_");
+        // freqtrade names a perpetual base_quote_settle (btc_usdt_usdt, btc_usd_btc), under the exchange's own name
+        BinanceApi settled = parts.length != 3 ? null : parts[2].equals(parts[0]) ? COIN_M : USD_M;
         return switch (kind) {
-            // freqtrade names a perpetual base_quote_settle (btc_usdt_usdt, btc_usd_btc) under its exchange's name
-            case "", "spot", "com" -> parts.length != 3 ? SPOT : parts[2].equals(parts[0]) ? COIN_M : USD_M;
+            case "", "spot", "com" -> settled != null ? settled : SPOT;
             case "us" -> US;
             case "um", "usdm", "usd-m", "usds-m", "usdsm" -> USD_M;
             case "cm", "coinm", "coin-m" -> COIN_M;
-            // a COIN-M contract is quoted in USD (BTCUSD_PERP, BTCUSD_250926; LEAN's cryptofuture btcusd); a USD-M one
-            // in a stablecoin (BTCUSDT, BTCUSDC)
+            // a COIN-M contract is quoted in US dollars (BTCUSD_PERP, BTCUSD_250926; LEAN's cryptofuture btcusd), a
+            // USD-M one in a stablecoin (BTCUSDT, ETHBUSD, BTCUSDT_250926)
             case "future", "futures", "perp", "perps", "perpetual", "perpetuals", "swap", "swaps" ->
-                    market.symbol().contains("_") || market.symbol().endsWith("usd") ? COIN_M : USD_M;
+                    settled != null ? settled : inDollars(pair(market.symbol())) ? COIN_M : USD_M;
             default -> throw new IllegalArgumentException(market + " names none of Binance's market-data APIs the "
                     + "binance-ws feed reads: " + NAMES + ". Give --ws-url and --rest-url of a server of this protocol "
                     + "for it");
         };
     }
 
+    /** Whether a pair ({@code btcusd}) is quoted in US dollars themselves, not in a stablecoin ({@code ethbusd}). */
+    private static boolean inDollars(String pair) {
+        return pair.endsWith("usd") && !pair.endsWith("busd") && !pair.endsWith("tusd") && !pair.endsWith("fdusd");
+    }
+
+    /** A futures symbol's contract suffix ({@code perp}, or a delivery date {@code 250926}), or null. */
+    private static String contract(String symbol) {
+        int u = symbol.lastIndexOf('_');
+        String suffix = u < 0 ? "" : symbol.substring(u + 1).toLowerCase(Locale.ROOT);
+        return suffix.equals("perp") || suffix.matches("\\d{6}") ? suffix : null;
+    }
+
+    /** A symbol's pair without its contract suffix, letters and digits only, lower case ({@code btcusd}). */
+    private static String pair(String symbol) {
+        String c = contract(symbol);
+        String p = c == null ? symbol : symbol.substring(0, symbol.lastIndexOf('_'));
+        return p.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    }
+
     /**
      * The exchange's symbol of {@code market}: its letters and digits in upper case ({@code btc-usdt} is
-     * {@code BTCUSDT}), with the underscore a COIN-M contract's name has ({@code BTCUSD_PERP}); a freqtrade perpetual's
-     * {@code base_quote_settle} is the contract Binance lists ({@code BTCUSDT}, {@code BTCUSD_PERP}), and a COIN-M symbol
-     * without a contract ({@code btcusd}, as LEAN names it) the perpetual.
+     * {@code BTCUSDT}); a futures contract keeps its suffix ({@code BTCUSD_PERP}, {@code BTCUSDT_250926}), a COIN-M
+     * pair without one ({@code btcusd}, as LEAN names it) is the perpetual, and a freqtrade perpetual's
+     * {@code base_quote_settle} is the contract Binance lists ({@code BTCUSDT}, {@code BTCUSD_PERP}).
      */
     String symbol(Market market) {
-        String[] parts = market.symbol().split("_");
-        if (parts.length == 3 && (this == USD_M || this == COIN_M)) {
-            String pair = (parts[0] + parts[1]).toUpperCase(Locale.ROOT);
-            return this == COIN_M ? pair + "_PERP" : pair;
+        String s = market.symbol();
+        if (this == SPOT || this == US) {
+            return s.replaceAll("[^A-Za-z0-9]", "").toUpperCase(Locale.ROOT);
         }
-        if (this == COIN_M && !market.symbol().contains("_")) {
-            return market.symbol().replaceAll("[^A-Za-z0-9]", "").toUpperCase(Locale.ROOT) + "_PERP"; // btcusd
+        String[] parts = s.split("_");
+        if (parts.length == 3 && contract(s) == null) {
+            String p = (parts[0] + parts[1]).toUpperCase(Locale.ROOT);
+            return this == COIN_M ? p + "_PERP" : p;
         }
-        return market.symbol().replaceAll(this == COIN_M ? "[^A-Za-z0-9_]" : "[^A-Za-z0-9]", "")
-                .toUpperCase(Locale.ROOT);
+        String c = contract(s);
+        String p = pair(s).toUpperCase(Locale.ROOT);
+        return c != null ? p + "_" + c.toUpperCase(Locale.ROOT) : this == COIN_M ? p + "_PERP" : p;
     }
 }

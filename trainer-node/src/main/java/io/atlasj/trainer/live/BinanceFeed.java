@@ -368,7 +368,10 @@ final class BinanceFeed implements Feed {
             try {
                 a = BinanceApi.of(market);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(m.name() + ": " + e.getMessage());
+                if (!named) {
+                    throw new IllegalArgumentException(m.name() + ": " + e.getMessage());
+                }
+                a = null; // a name of Binance's that none of its APIs has: the named servers speak the spot paths
             }
             if (a == null) {
                 if (!named) {
@@ -399,6 +402,10 @@ final class BinanceFeed implements Feed {
         java.util.Collections.reverse(lengths);
         for (Timeframe k : lengths) {
             if (read.stream().allMatch(t -> t.millis() % k.millis() == 0)) {
+                if (k.millis() < Timeframe.M1.millis() && (api == BinanceApi.USD_M || api == BinanceApi.COIN_M)) {
+                    throw new IllegalArgumentException(m.name() + " reads " + market + " at " + read + ": " + api.title
+                            + " has no klines under a minute (its spot market's 1-second klines are another market's)");
+                }
                 return k;
             }
         }
@@ -725,8 +732,11 @@ final class BinanceFeed implements Feed {
         List<Kline> got = new ArrayList<>();
         long cursor = from;
         while (cursor < to) {
+            // a request's range is one page of bars: with start and end both given, COIN-M's history answers with
+            // the newest bars of the range (and refuses long ranges), spot's and USD-M's with the oldest
+            long end = Math.min(to - 1, cursor + PAGE * st.tf - 1);
             JsonNode rows = get(endpoint("/klines") + "?symbol=" + st.symbol
-                    + "&interval=" + st.timeframe.label() + "&startTime=" + cursor + "&endTime=" + (to - 1) + "&limit="
+                    + "&interval=" + st.timeframe.label() + "&startTime=" + cursor + "&endTime=" + end + "&limit="
                     + PAGE);
             if (!rows.isArray()) {
                 throw new IOException(api.path + "/klines: expected an array, got " + abbreviate(rows.toString()));
@@ -739,10 +749,8 @@ final class BinanceFeed implements Feed {
                     got.add(k);
                 }
             }
-            if (rows.size() < PAGE || last == Long.MIN_VALUE) {
-                break;
-            }
-            cursor = last + st.tf;
+            // on after the last row (a server may give fewer rows a page), or after the range when it had none left
+            cursor = last != Long.MIN_VALUE && last + st.tf <= end ? Math.max(cursor + st.tf, last + st.tf) : end + 1;
         }
         got.removeIf(k -> k.open() <= st.lastStored);
         st.backfilled += got.size();

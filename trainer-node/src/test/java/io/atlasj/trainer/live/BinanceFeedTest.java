@@ -23,6 +23,10 @@ class BinanceFeedTest {
         // LEAN's cryptofuture/binance folder (imported as binance-futures) holds both kinds
         assertThat(BinanceApi.of(new Market("binance-futures", "btcusd"))).isEqualTo(BinanceApi.COIN_M);
         assertThat(BinanceApi.of(new Market("binance-futures", "adausdt"))).isEqualTo(BinanceApi.USD_M);
+        assertThat(BinanceApi.of(new Market("binance-futures", "ethbusd"))).isEqualTo(BinanceApi.USD_M);
+        assertThat(BinanceApi.of(new Market("binance-futures", "btcusdt_250926"))).isEqualTo(BinanceApi.USD_M);
+        assertThat(BinanceApi.of(new Market("binance-futures", "btc_usdt_usdt"))).isEqualTo(BinanceApi.USD_M);
+        assertThat(BinanceApi.of(new Market("binance-futures", "btcusd_250926"))).isEqualTo(BinanceApi.COIN_M);
         assertThat(BinanceApi.of(new Market("bitstamp", "btc_usd"))).isNull();
         // freqtrade's futures files: base_quote_settle under the exchange's own name
         assertThat(BinanceApi.of(new Market("binance", "link_usdt_usdt"))).isEqualTo(BinanceApi.USD_M);
@@ -49,5 +53,9 @@ class BinanceFeedTest {
         assertThat(BinanceApi.USD_M.symbol(new Market("binance", "link_usdt_usdt"))).isEqualTo("LINKUSDT");
         assertThat(BinanceApi.COIN_M.symbol(new Market("binance", "btc_usd_btc"))).isEqualTo("BTCUSD_PERP");
         assertThat(BinanceApi.COIN_M.symbol(new Market("binance-futures", "btcusd"))).isEqualTo("BTCUSD_PERP");
+        assertThat(BinanceApi.COIN_M.symbol(new Market("binance-cm", "btcusd_250926"))).isEqualTo("BTCUSD_250926");
+        assertThat(BinanceApi.USD_M.symbol(new Market("binance-um", "btcusdt_250926"))).isEqualTo("BTCUSDT_250926");
+        assertThat(BinanceApi.USD_M.symbol(new Market("binance-um", "link_usdt"))).isEqualTo("LINKUSDT");
+        assertThat(BinanceApi.USD_M.symbol(new Market("binance-futures", "btc_usdt_usdt"))).isEqualTo("BTCUSDT");
     }
 }
