@@ -185,28 +185,6 @@ final class BarSegments {
         return in.size() == 1 ? in.get(0) : Bars.merge(kind, in);
     }
 
-    /** The start of the newest period the series has a segment of (this transaction's included), or MIN_VALUE. */
-    long lastPeriod(int market, Kind kind, Timeframe tf) throws SQLException {
-        long last = Long.MIN_VALUE;
-        try (PreparedStatement ps = conn.prepareStatement("SELECT MAX(period) FROM bar_segments WHERE market=? AND "
-                + "kind=? AND timeframe=?")) {
-            ps.setInt(1, market);
-            ps.setString(2, kind.label);
-            ps.setString(3, tf(kind, tf));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getObject(1) != null) {
-                    last = rs.getLong(1);
-                }
-            }
-        }
-        for (Key k : pending.keySet()) {
-            if (k.market == market && k.kind == kind && k.tf == tf) {
-                last = Math.max(last, k.period);
-            }
-        }
-        return last;
-    }
-
     private List<Row> rows(int market, Kind kind, Timeframe tf, long lo, long to) throws SQLException {
         List<Row> out = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement("SELECT period, file, rows, crc FROM bar_segments "

@@ -320,7 +320,7 @@ public final class Ingestor {
         // period, as at the end of an earlier import) gives way to the file's, as a filled one does
         Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
         int forming = refuseDiffering(cs.timeframe() + " candles of " + cs.market(), CANDLE_COLUMNS, file, imported,
-                newestImported(id, Kind.CANDLES, tf, max, imported));
+                () -> newestImported(id, Kind.CANDLES, tf, max, imported));
         int[] fresh = file.notAt(imported.time());
         if (forming >= 0) { // the series' newest bar, imported while it was forming: the file's values replace it
             fresh = java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), java.util.stream.IntStream.of(
@@ -378,12 +378,10 @@ public final class Ingestor {
      *
      * @return the file's row at {@code newest} when it differs (to replace the stored bar), or -1
      */
-    private static int refuseDiffering(String what, String[] columns, Bars file, Bars imported, long newest) {
+    private static int refuseDiffering(String what, String[] columns, Bars file, Bars imported, Newest newest)
+            throws SQLException {
         long[] t = imported.time();
-        int forming = -1;
-        int differing = 0;
-        int first = -1;
-        int firstStored = -1;
+        List<int[]> unlike = new ArrayList<>(); // (file row, stored row)
         int e = 0;
         for (int i = 0; i < file.size(); i++) {
             long time = file.time()[i];
@@ -391,12 +389,23 @@ public final class Ingestor {
                 e++;
             }
             if (e < t.length && t[e] == time && !same(columns, file, i, imported, e)) {
-                if (time == newest && grew(columns, imported, e, file, i)) {
-                    forming = i;
-                } else if (differing++ == 0) {
-                    first = i;
-                    firstStored = e;
-                }
+                unlike.add(new int[] {i, e});
+            }
+        }
+        if (unlike.isEmpty()) {
+            return -1;
+        }
+        long last = newest.time(); // looked up only now: an import without differing bars pays nothing for it
+        int forming = -1;
+        int differing = 0;
+        int first = -1;
+        int firstStored = -1;
+        for (int[] u : unlike) {
+            if (file.time()[u[0]] == last && grew(columns, imported, u[1], file, u[0])) {
+                forming = u[0];
+            } else if (differing++ == 0) {
+                first = u[0];
+                firstStored = u[1];
             }
         }
         if (differing == 0) {
@@ -410,20 +419,22 @@ public final class Ingestor {
                 + "import of a bar or tick)");
     }
 
+    /** The open time of a series' newest imported bar, looked up when needed. */
+    @FunctionalInterface
+    private interface Newest {
+        long time() throws SQLException;
+    }
+
     /**
      * The open time of the series' newest imported bar when it is among {@code imported} (the stored imported bars up
-     * to {@code max}, the file's last bar) and no imported bar comes after it; MIN_VALUE otherwise (a later segment
-     * exists, or a later imported bar in the same one).
+     * to {@code max}, the file's last bar); MIN_VALUE when an imported bar comes after {@code max} (bars made from
+     * trades, or filled, after it do not count).
      */
     private long newestImported(int id, Kind kind, Timeframe tf, long max, Bars imported) throws SQLException {
         if (imported.size() == 0) {
             return Long.MIN_VALUE;
         }
-        long period = BarSegments.periodStart(kind, tf, max);
-        if (segments.lastPeriod(id, kind, tf) > period) {
-            return Long.MIN_VALUE;
-        }
-        Bars after = segments.read(id, kind, tf, max + 1, BarSegments.nextPeriod(kind, tf, period));
+        Bars after = segments.read(id, kind, tf, max + 1, Long.MAX_VALUE / 4);
         if (after.withSource(CandleSource.IMPORTED.code(), true).length > 0) {
             return Long.MIN_VALUE;
         }
@@ -578,7 +589,7 @@ public final class Ingestor {
         Bars stored = segments.read(id, Kind.QUOTE_BARS, tf, min, max + 1);
         Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
         int forming = refuseDiffering(tf + " quote bars of " + q.market(), QUOTE_BAR_COLUMNS, file, imported,
-                newestImported(id, Kind.QUOTE_BARS, tf, max, imported));
+                () -> newestImported(id, Kind.QUOTE_BARS, tf, max, imported));
         int[] fresh = file.notAt(stored.time());
         if (forming >= 0) { // the series' newest bar, imported while it was forming: the file's values replace it
             fresh = java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), java.util.stream.IntStream.of(

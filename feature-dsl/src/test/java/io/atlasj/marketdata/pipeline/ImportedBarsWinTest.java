@@ -12,6 +12,7 @@ import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.testing.TestData;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,6 +128,35 @@ class ImportedBarsWinTest extends ImportFixture {
             TestData.importLeanCoinbaseDay(lean, false);
             return lean.candles(BTC, Timeframe.M1);
         }
+    }
+
+    /**
+     * Bars the store made from trades of a later month (a real Binance capture of 2024 under the same name) are not
+     * imported bars: the 2017 minute imported while forming is still the series' newest imported one, and replaced.
+     */
+    @Test
+    void barsMadeFromLaterTradesDoNotStopTheFormingBarsReplacement() throws IOException {
+        CandleSeries minutes = minutes();
+        int first = java.util.Arrays.binarySearch(minutes.openTimes(), minutes.openTime(0) + 10 * 3_600_000L);
+        int forming = first + 9;
+        StringBuilder a = new StringBuilder();
+        for (int i = first; i < forming; i++) {
+            a.append(row(minutes, i)).append('\n');
+        }
+        double o = minutes.opens()[forming];
+        a.append(kline(minutes.openTime(forming), 60_000, o, o, o, o, minutes.volumes()[forming] / 10)).append('\n');
+        ImportOptions m1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.M1, false,
+                false, null);
+        assertThat(importFile("a.csv", a.toString(), m1).error()).isNull();
+        var later = new ImportJob(store).run(List.of(TestData.fixture("binance-ws/btcusdt_20240808_trades.gz")),
+                ImportOptions.of(ImportFormat.BINANCE_WS, "coinbase", "btcusd"), ImportJob.Listener.NONE);
+        assertThat(later.files().get(0).error()).isNull();
+        assertThat(store.candles(BTC, Timeframe.M1).size()).as("minutes made from the 2024 trades").isGreaterThan(12);
+        var next = importFile("b.csv", row(minutes, forming) + "\n" + row(minutes, forming + 1) + "\n", m1);
+        assertThat(next.error()).isNull();
+        assertThat(next.inserted()).isEqualTo(2);
+        assertThat(store.candles(BTC, Timeframe.M1, minutes.openTime(forming), minutes.openTime(forming) + 1).closes())
+                .containsExactly(minutes.closes()[forming]);
     }
 
     private static String row(CandleSeries m, int i) {
