@@ -78,16 +78,10 @@ class ImportedBarsWinTest extends ImportFixture {
         long hour = minutes.openTime(0) + 10 * 3_600_000L;
         int first = java.util.Arrays.binarySearch(minutes.openTimes(), hour);
         int forming = first + 9;
-        StringBuilder a = new StringBuilder();
-        for (int i = first; i < forming; i++) {
-            a.append(row(minutes, i)).append('\n');
-        }
-        // the forming bar as its first trades made it: open, and the open's price since, a sliver of the volume
         double o = minutes.opens()[forming];
-        a.append(kline(minutes.openTime(forming), 60_000, o, o, o, o, minutes.volumes()[forming] / 10)).append('\n');
         ImportOptions m1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.M1, false,
                 false, null);
-        assertThat(importFile("a.csv", a.toString(), m1).error()).isNull();
+        assertThat(importFile("a.csv", endingForming(minutes, first, forming), m1).error()).isNull();
         StringBuilder b = new StringBuilder();
         for (int i = forming; i < first + 60; i++) {
             b.append(row(minutes, i)).append('\n');
@@ -139,15 +133,9 @@ class ImportedBarsWinTest extends ImportFixture {
         CandleSeries minutes = minutes();
         int first = java.util.Arrays.binarySearch(minutes.openTimes(), minutes.openTime(0) + 10 * 3_600_000L);
         int forming = first + 9;
-        StringBuilder a = new StringBuilder();
-        for (int i = first; i < forming; i++) {
-            a.append(row(minutes, i)).append('\n');
-        }
-        double o = minutes.opens()[forming];
-        a.append(kline(minutes.openTime(forming), 60_000, o, o, o, o, minutes.volumes()[forming] / 10)).append('\n');
         ImportOptions m1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.M1, false,
                 false, null);
-        assertThat(importFile("a.csv", a.toString(), m1).error()).isNull();
+        assertThat(importFile("a.csv", endingForming(minutes, first, forming), m1).error()).isNull();
         var later = new ImportJob(store).run(List.of(TestData.fixture("binance-ws/btcusdt_20240808_trades.gz")),
                 ImportOptions.of(ImportFormat.BINANCE_WS, "coinbase", "btcusd"), ImportJob.Listener.NONE);
         assertThat(later.files().get(0).error()).isNull();
@@ -157,6 +145,20 @@ class ImportedBarsWinTest extends ImportFixture {
         assertThat(next.inserted()).isEqualTo(2);
         assertThat(store.candles(BTC, Timeframe.M1, minutes.openTime(forming), minutes.openTime(forming) + 1).closes())
                 .containsExactly(minutes.closes()[forming]);
+    }
+
+    /**
+     * Klines of the minutes {@code [first, forming)} and then the minute {@code forming} as its first trades made it:
+     * the open, at the open's price since, with a tenth of its volume.
+     */
+    private static String endingForming(CandleSeries m, int first, int forming) {
+        StringBuilder a = new StringBuilder();
+        for (int i = first; i < forming; i++) {
+            a.append(row(m, i)).append('\n');
+        }
+        double o = m.opens()[forming];
+        return a.append(kline(m.openTime(forming), 60_000, o, o, o, o, m.volumes()[forming] / 10)).append('\n')
+                .toString();
     }
 
     private static String row(CandleSeries m, int i) {
