@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,15 +66,19 @@ public final class PredictionsFile {
         if (p == null || p.length != s.time().length) {
             return false;
         }
-        double[] f = new double[p.length == 0 ? 0 : p[0].length];
+        int classes = p.length == 0 ? 0 : p[0].length;
         for (int i = 0; i < p.length; i++) {
-            if (p[i].length != f.length) {
+            double[] row = p[i];
+            if (row.length != classes) {
                 return false;
             }
-            for (int c = 0; c < f.length; c++) {
-                f[c] = (float) p[i][c];
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if ((float) row[c] > (float) row[best]) {
+                    best = c;
+                }
             }
-            if (s.predicted()[i] != firstMax(f)) {
+            if (s.predicted()[i] != best) {
                 return false;
             }
         }
@@ -181,6 +186,10 @@ public final class PredictionsFile {
         if (s == null) {
             return null;
         }
+        if (floats(s.predicted()) && (s.probabilities() == null || Arrays.stream(s.probabilities())
+                .allMatch(PredictionsFile::floats))) {
+            return s; // a network's outputs are float32 already: nothing to round, nothing to copy
+        }
         double[] predicted = new double[s.predicted().length];
         for (int i = 0; i < predicted.length; i++) {
             predicted[i] = (float) s.predicted()[i];
@@ -197,6 +206,16 @@ public final class PredictionsFile {
             }
         }
         return new ResultsObject.Split(s.time(), s.actual(), predicted, probabilities);
+    }
+
+    /** Whether every value is a float32 value (NaN included), so that storing it as one changes nothing. */
+    private static boolean floats(double[] v) {
+        for (double x : v) {
+            if ((double) (float) x != x && !Double.isNaN(x)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ByteBuffer column(int n, int width) {

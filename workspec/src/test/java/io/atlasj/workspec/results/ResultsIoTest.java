@@ -124,6 +124,29 @@ class ResultsIoTest {
         assertThat(back.folds().get(0).test().predicted()).containsExactly(0, 1);
     }
 
+    /**
+     * A result in hand is what its file gives back: float32 outputs (a network's) are kept as they are, without a copy;
+     * float64 ones are rounded to float32 as the file stores them.
+     */
+    @Test
+    void aResultInHandIsRoundedAsItsFileStoresIt() {
+        long[] t = {1, 2};
+        double[] a = {0, 1};
+        ResultsObject.Split floats = new ResultsObject.Split(t, a, new double[] {0, 2},
+                new double[][] {{(float) 0.7, (float) 0.2, (float) 0.1}, {(float) 0.1, 0.25, Double.NaN}});
+        ResultsObject.Split doubles = new ResultsObject.Split(t, a, new double[] {0, 2},
+                new double[][] {{0.7, 0.2, 0.1}, {0.1, 0.2, 0.7}});
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), new double[] {-1, 1}, 3,
+                List.of(), floats, floats, doubles, null, null);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of("unit", "u"),
+                Map.of(), List.of(), List.of(f), Map.of(), 0, 0);
+        ResultsObject.FoldResult stored = ResultsIo.asStored(r).folds().get(0);
+        assertThat(stored.train()).isSameAs(floats);
+        assertThat(stored.test()).isNotSameAs(doubles);
+        assertThat(stored.test().probabilities()[0][0]).isEqualTo((float) 0.7).isNotEqualTo(0.7);
+        assertThat(stored.test().probabilities()[1]).containsExactly((float) 0.1, (float) 0.2, (float) 0.7);
+    }
+
     /** A tiny classifier's result over 40,000 rows: the series go into columns, the JSON keeps the rest. */
     @Test
     void predictionSeriesAreColumnsBesideASmallJson() throws Exception {
