@@ -26,9 +26,10 @@ import org.java_websocket.server.WebSocketServer;
  * {@code /stream?streams=a@kline_1m/b@kline_1m} whose messages come in {@code {"stream":..,"data":..}}, as Binance
  * sends them), the trade streams ({@code SYMBOL@trade}) and the REST endpoints {@code /api/v3/time},
  * {@code /api/v3/klines} and {@code /api/v3/historicalTrades}, or those of Binance's USD-M futures API
- * ({@code /fapi/v1/...}, whose trade messages carry {@code "X":"MARKET"} and whose trade history gives 500 a page at
- * most); a request to another path is answered 404 and counted. Its clock ({@link #now}) is set by the test; the REST history holds
- * the bars that closed before it and the forming one (with partial values, as Binance's last row).
+ * ({@code /fapi/v1/...}) or COIN-M futures API ({@code /dapi/v1/...}), whose trade messages carry {@code "X":"MARKET"}
+ * and whose trade history gives 500 a page at most; a request to another path is answered 404 and counted. Its clock
+ * ({@link #now}) is set by the test; the REST history holds the bars that closed before it and the forming one (with
+ * partial values, as Binance's last row).
  */
 final class BinanceProtocolServer implements AutoCloseable {
     /** One bar of the exchange. */
@@ -42,7 +43,7 @@ final class BinanceProtocolServer implements AutoCloseable {
     private final Map<String, List<Bar>> bars;
     private final long tf;
     private final String interval;
-    /** The REST path of the API served: {@code /api/v3} (spot) or {@code /fapi/v1} (USD-M futures). */
+    /** The REST path of the API served: {@code /api/v3} (spot), {@code /fapi/v1} or {@code /dapi/v1} (futures). */
     private final String path;
     private final WebSocketServer ws;
     private final HttpServer rest;
@@ -229,7 +230,7 @@ final class BinanceProtocolServer implements AutoCloseable {
     }
 
     private boolean futures() {
-        return path.startsWith("/fapi");
+        return !path.equals("/api/v3");
     }
 
     private static Map<String, String> query(HttpExchange x) {

@@ -36,6 +36,28 @@ final class CliRun {
         return io.atlasj.trainer.live.LiveModel.find(new io.atlasj.home.AtlasHome(home), model);
     }
 
+    /**
+     * A WorkSpec {@code name} of one unit {@code direction}: a logistic model (3 epochs) of {@code UpDown(1)} on the
+     * featureset {@code set} over {@code market} at {@code timeframe}, with {@code features} (YAML flow list) and a
+     * chronological split of {@code train}, {@code (1 - train) / 2}, {@code (1 - train) / 2}.
+     */
+    static String oneLogistic(String name, String set, String market, String timeframe, String features, double train) {
+        double rest = Math.round((1 - train) / 2 * 1000) / 1000.0;
+        return "name: " + name + "\n"
+                + "execution: {retries: 0, slots: 1}\n"
+                + "units:\n"
+                + "  - name: direction\n"
+                + "    featureset:\n"
+                + "      name: " + set + "\n"
+                + "      base: {market: \"" + market + "\", timeframe: " + timeframe + "}\n"
+                + "      features: " + features + "\n"
+                + "      labels: [\"UpDown(1)\"]\n"
+                + "    dataset: {task: classification, label: \"UpDown(1)\", scaling: zscore}\n"
+                + "    split: {type: chronological, train: " + train + ", validation: " + rest + ", test: " + rest + "}\n"
+                + "    models:\n"
+                + "      - {name: logistic, type: logistic, training: {epochs: 3}}\n";
+    }
+
     /** Copies {@code from}'s trained models and results ({@code runs/}) into the home {@code to}. */
     static void copyRuns(Path from, Path to) throws java.io.IOException {
         try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from.resolve("runs"))) {

@@ -38,21 +38,9 @@ class DirFeedFormingBarsIT {
         CliRun.atlas(trained, 0, "data", "import", "--format", "lean",
                 MidPricesCliTest.QUOTES.resolveSibling("20170903_trade.zip").toString());
         String model = "minute/direction/logistic#0";
-        LiveModel m = CliRun.train(trained, dir.resolve("minute.yaml"), """
-                name: minute
-                execution: {retries: 0, slots: 1}
-                units:
-                  - name: direction
-                    featureset:
-                      name: btc-minute
-                      base: {market: "coinbase:btcusd", timeframe: 1m}
-                      features: ["LogReturns()", "LogReturns().lookback(5)", "Volatility(15)"]
-                      labels: ["UpDown(1)"]
-                    dataset: {task: classification, label: "UpDown(1)", scaling: zscore}
-                    split: {type: chronological, train: 0.6, validation: 0.2, test: 0.2}
-                    models:
-                      - {name: logistic, type: logistic, training: {epochs: 3}}
-                """, model);
+        String spec = CliRun.oneLogistic("minute", "btc-minute", "coinbase:btcusd", "1m",
+                "[\"LogReturns()\", \"LogReturns().lookback(5)\", \"Volatility(15)\"]", 0.6);
+        LiveModel m = CliRun.train(trained, dir.resolve("minute.yaml"), spec, model);
         long[] test = m.test().time();
         assertThat(test.length).isGreaterThan(200);
         List<BinanceProtocolServer.Bar> bars;
