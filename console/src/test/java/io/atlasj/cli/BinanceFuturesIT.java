@@ -96,9 +96,7 @@ class BinanceFuturesIT {
                 Thread.sleep(5);
             }
             LiveRunnerIT.awaitLastBar(http, port, bars.get(bars.size() - 1).open(), output);
-            CliRun.atlas(home, 0, "live", "stop", "--model", model);
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(output.toString()).isZero();
+            LiveRunnerIT.stop(home, model, p, output);
             assertThat(exchange.refused).as("requests outside the API under " + path).isEmpty();
             assertThat(exchange.klineRequests.get()).as("the history fetched from " + path + "/klines").isPositive();
         }

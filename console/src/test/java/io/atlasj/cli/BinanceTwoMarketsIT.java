@@ -119,9 +119,7 @@ class BinanceTwoMarketsIT {
                 Thread.sleep(5);
             }
             LiveRunnerIT.awaitLastBar(http, port, btc.get(btc.size() - 1).open(), output);
-            CliRun.atlas(home, 0, "live", "stop", "--model", model);
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(output.toString()).isZero();
+            LiveRunnerIT.stop(home, model, p, output);
             assertThat(exchange.refused).isEmpty();
         }
         // both markets' bars stored as the batch build read them, and every test bar predicted as training stored

@@ -90,9 +90,7 @@ class DirFeedFormingBarsIT {
         }
         // every bar but the last (no later bar completes it) is predicted
         LiveRunnerIT.awaitLastBar(http, port, bars.get(bars.size() - 2).open(), output);
-        CliRun.atlas(home, 0, "live", "stop", "--model", model);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(output.toString()).isZero();
+        LiveRunnerIT.stop(home, model, p, output);
         assertThat(drop.resolve("rejected")).as(output.toString()).doesNotExist();
         try (MarketDataStore got = MarketDataStore.open(new AtlasHome(home).marketData())) {
             assertThat(BinanceProtocolServer.storedBars(got, BTC, Timeframe.M1)).isEqualTo(bars);

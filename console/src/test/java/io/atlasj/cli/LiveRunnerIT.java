@@ -716,12 +716,7 @@ class LiveRunnerIT {
             // the minute bars made from them are the batch build's (the klines make the 5-minute ones and coarser)
             var a = want.candles(market, io.atlasj.marketdata.Timeframe.M1, cut, end);
             var b = got.candles(market, io.atlasj.marketdata.Timeframe.M1, cut, end);
-            assertThat(b.openTimes()).isEqualTo(a.openTimes());
-            assertThat(b.opens()).isEqualTo(a.opens());
-            assertThat(b.highs()).isEqualTo(a.highs());
-            assertThat(b.lows()).isEqualTo(a.lows());
-            assertThat(b.closes()).isEqualTo(a.closes());
-            assertThat(b.volumes()).isEqualTo(a.volumes());
+            io.atlasj.testing.SameBars.assertSameOhlcv(b, a);
             List<double[]> k = realBars(got, market, cut);
             assertThat(k.subList(0, n)).usingRecursiveComparison().isEqualTo(realBars(want, market, cut).subList(0, n));
         }
@@ -783,6 +778,13 @@ class LiveRunnerIT {
             Thread.sleep(50);
         }
         assertThat(exchange.connections.get()).as(output.toString()).isGreaterThanOrEqualTo(count);
+    }
+
+    /** {@code atlas live stop} of the runner {@code p} serving {@code model} in {@code home}: it ends, exit code 0. */
+    static void stop(Path home, String model, Process p, StringBuffer output) throws InterruptedException {
+        CliRun.atlas(home, 0, "live", "stop", "--model", model);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output.toString()).isZero();
     }
 
     static void awaitLastBar(HttpClient http, int port, long bar, StringBuffer output) throws Exception {

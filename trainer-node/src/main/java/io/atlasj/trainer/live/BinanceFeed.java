@@ -36,9 +36,9 @@ import java.util.function.Consumer;
  * features and label read, and the REST history ({@code /api/v3/klines}, {@code /api/v3/time}) for what the streams
  * did not deliver. The API is the one the markets' exchange names tell ({@link BinanceApi}: spot, Binance.US, USD-M or
  * COIN-M futures, whose REST paths are {@code /api/v3}, {@code /api/v3}, {@code /fapi/v1} and {@code /dapi/v1}), on
- * its own servers unless others are named. The base market is received at the model's timeframe (a model reading it at finer bars is refused),
- * every other market at the coarsest kline length all its timeframes are made from; each market has its own spool,
- * backfill, gap fill and duplicate suppression.
+ * its own servers unless others are named. The base market is received at the model's timeframe (a model reading it
+ * at finer bars is refused), every other market at the coarsest kline length all its timeframes are made from; each
+ * market has its own spool, backfill, gap fill and duplicate suppression.
  *
  * <ul>
  *   <li>A bar is complete when the stream says so ({@code "x": true}), or, from the REST history, when its close time
@@ -63,9 +63,9 @@ import java.util.function.Consumer;
  *       data import --format binance-ws} reads ({@code <receipt time in ns> <message>}), imported every
  *       {@link #TRADES_EVERY} trades or {@link #TRADES_AGE} ms and when the runner stops. A trade id stored or received
  *       before is dropped; a jump in the ids (a reconnection, a restart) is filled from {@code /api/v3/historicalTrades}
- *       (or the futures API's; sent the key in {@code BINANCE_API_KEY} when set and the server is Binance's), at most {@link #TRADE_PAGES}
- *       pages of 1,000 (futures: 500) per gap, a few seconds at a time between bars, failed requests tried again; what is not
- *       fetched is counted as missing and said. A runner killed with SIGKILL imports its recording when it starts
+ *       (or the futures API's; sent the key in {@code BINANCE_API_KEY} when set and the server is Binance's), at
+ *       most {@link #TRADE_PAGES} pages of 1,000 (futures: 500) per gap, a few seconds at a time between bars, failed
+ *       requests tried again; what is not fetched is counted as missing and said. A runner killed with SIGKILL imports its recording when it starts
  *       again, and fetches from the history the holes in the stored ids (trades of its last second not written out, a
  *       gap not fetched yet). The store keeps the trades and makes from them the bars the klines do not make (finer
  *       ones, such as seconds beside minute klines, and lengths the kline length does not divide).</li>
@@ -286,7 +286,8 @@ final class BinanceFeed implements Feed {
         for (FeatureSetBuilder.Need n : r.needs()) {
             reads.computeIfAbsent(n.market(), k -> new ArrayList<>()).add(n.timeframe());
         }
-        this.api = api(reads.keySet(), baseMarket);
+        java.util.Map<Market, BinanceApi> apis = new java.util.HashMap<>(); // each market's own (null: none)
+        this.api = api(reads.keySet(), baseMarket, apis);
         this.websocket = spec.websocket() != null ? spec.websocket() : api.websocket;
         this.rest = spec.rest() != null ? spec.rest() : api.rest;
         this.own = websocket.equals(api.websocket) && rest.equals(api.rest);
@@ -294,7 +295,7 @@ final class BinanceFeed implements Feed {
         try {
             for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
                 Market market = e.getKey();
-                BinanceApi its = BinanceApi.of(market);
+                BinanceApi its = apis.get(market);
                 String symbol = market.equals(baseMarket) && spec.symbol() != null
                         ? spec.symbol().toUpperCase(Locale.ROOT) : (its == null ? api : its).symbol(market);
                 streams.add(new Stream(home, market, symbol, interval(market, e.getValue())));
@@ -356,9 +357,10 @@ final class BinanceFeed implements Feed {
      * must be one for all (one connection). On Binance's own servers every market must be a Binance market: another
      * exchange's would be stored under its name with Binance's bars. On a server named by {@code --ws-url} or
      * {@code --rest-url} a market of another exchange is taken as that server's (spot paths, unless a Binance market
-     * read with it tells another API).
+     * read with it tells another API). Each market's own API goes into {@code apis} (null for none).
      */
-    private BinanceApi api(java.util.Collection<Market> markets, Market baseMarket) {
+    private BinanceApi api(java.util.Collection<Market> markets, Market baseMarket,
+                           java.util.Map<Market, BinanceApi> apis) {
         boolean named = spec.websocket() != null || spec.rest() != null;
         BinanceApi chosen = null;
         Market chosenBy = null;
@@ -373,6 +375,7 @@ final class BinanceFeed implements Feed {
                 }
                 a = null; // a name of Binance's that none of its APIs has: the named servers speak the spot paths
             }
+            apis.put(market, a);
             if (a == null) {
                 if (!named) {
                     throw new IllegalArgumentException(what + ", not a Binance market: the binance-ws feed would store "
