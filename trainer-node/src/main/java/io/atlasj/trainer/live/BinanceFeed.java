@@ -287,7 +287,7 @@ final class BinanceFeed implements Feed {
             reads.computeIfAbsent(n.market(), k -> new ArrayList<>()).add(n.timeframe());
         }
         java.util.Map<Market, BinanceApi> apis = new java.util.HashMap<>(); // each market's own (null: none)
-        this.api = api(reads.keySet(), baseMarket, apis);
+        this.api = api(m.name(), reads.keySet(), baseMarket, spec.websocket() != null || spec.rest() != null, apis);
         this.websocket = spec.websocket() != null ? spec.websocket() : api.websocket;
         this.rest = spec.rest() != null ? spec.rest() : api.rest;
         this.own = websocket.equals(api.websocket) && rest.equals(api.rest);
@@ -354,24 +354,24 @@ final class BinanceFeed implements Feed {
 
     /**
      * The API a model's {@code markets} are read from: the one their exchange names tell ({@link BinanceApi#of}), which
-     * must be one for all (one connection). On Binance's own servers every market must be a Binance market: another
+     * must be one for all (one connection). On Binance's own servers ({@code named} false: no {@code --ws-url} or
+     * {@code --rest-url}) every market must be a Binance market: another
      * exchange's would be stored under its name with Binance's bars. On a server named by {@code --ws-url} or
      * {@code --rest-url} a market of another exchange is taken as that server's (spot paths, unless a Binance market
      * read with it tells another API). Each market's own API goes into {@code apis} (null for none).
      */
-    private BinanceApi api(java.util.Collection<Market> markets, Market baseMarket,
-                           java.util.Map<Market, BinanceApi> apis) {
-        boolean named = spec.websocket() != null || spec.rest() != null;
+    static BinanceApi api(String model, java.util.Collection<Market> markets, Market baseMarket, boolean named,
+                          java.util.Map<Market, BinanceApi> apis) {
         BinanceApi chosen = null;
         Market chosenBy = null;
         for (Market market : markets) {
-            String what = m.name() + (market.equals(baseMarket) ? " was trained on " : " reads ") + market;
+            String what = model + (market.equals(baseMarket) ? " was trained on " : " reads ") + market;
             BinanceApi a;
             try {
                 a = BinanceApi.of(market);
             } catch (IllegalArgumentException e) {
                 if (!named) {
-                    throw new IllegalArgumentException(m.name() + ": " + e.getMessage());
+                    throw new IllegalArgumentException(model + ": " + e.getMessage());
                 }
                 a = null; // a name of Binance's that none of its APIs has: the named servers speak the spot paths
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atlasj.marketdata.Market;
+import java.util.HashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,5 +58,30 @@ class BinanceFeedTest {
         assertThat(BinanceApi.USD_M.symbol(new Market("binance-um", "btcusdt_250926"))).isEqualTo("BTCUSDT_250926");
         assertThat(BinanceApi.USD_M.symbol(new Market("binance-um", "link_usdt"))).isEqualTo("LINKUSDT");
         assertThat(BinanceApi.USD_M.symbol(new Market("binance-futures", "btc_usdt_usdt"))).isEqualTo("BTCUSDT");
+    }
+
+    @Test
+    void aModelsMarketsAreReadFromOneApiAndNamedServersTakeAnyName() {
+        Market spot = new Market("binance", "btcusdt");
+        Market perp = new Market("binance-um", "btcusdt");
+        Market other = new Market("coinbase", "ethusd");
+        Market unknown = new Market("binance-vision", "btcusdt");
+        java.util.Map<Market, BinanceApi> apis = new HashMap<>();
+        assertThat(BinanceFeed.api("m", java.util.List.of(perp), perp, false, apis)).isEqualTo(BinanceApi.USD_M);
+        assertThat(apis).containsEntry(perp, BinanceApi.USD_M);
+        assertThatThrownBy(() -> BinanceFeed.api("m", java.util.List.of(spot, perp), spot, false, new HashMap<>()))
+                .hasMessageContaining("one binance-ws feed reads one of Binance's APIs");
+        assertThatThrownBy(() -> BinanceFeed.api("m", java.util.List.of(spot, other), spot, false, new HashMap<>()))
+                .hasMessageContaining("m reads coinbase:ethusd, not a Binance market");
+        assertThatThrownBy(() -> BinanceFeed.api("m", java.util.List.of(unknown), unknown, false, new HashMap<>()))
+                .hasMessageContaining("names none of Binance's market-data APIs");
+        // on servers named by --ws-url or --rest-url: another exchange's market, and a Binance name of no API, are the
+        // server's, which speaks the spot paths unless a Binance market read with them tells another API
+        apis.clear();
+        assertThat(BinanceFeed.api("m", java.util.List.of(unknown, other), unknown, true, apis))
+                .isEqualTo(BinanceApi.SPOT);
+        assertThat(apis).containsEntry(unknown, null).containsEntry(other, null);
+        assertThat(BinanceFeed.api("m", java.util.List.of(other, perp), other, true, new HashMap<>()))
+                .isEqualTo(BinanceApi.USD_M);
     }
 }
