@@ -8,7 +8,11 @@ import io.atlasj.marketdata.store.MarketDataStore;
 import io.atlasj.marketdata.resample.Unkept;
 import java.util.List;
 
-/** Where evaluation reads bars from: the market-data store, or anything else that serves columns. */
+/**
+ * Where evaluation reads bars from: the market-data store, or anything else that serves columns. A read over
+ * {@code [from, to)} is the bars of a read over any wider range whose open times are in {@code [from, to)} (a build
+ * shares one read among its evaluators on that ground, see {@link #shared}).
+ */
 public interface SeriesSource {
     CandleSeries candles(Market market, Timeframe tf, long from, long to);
 
@@ -46,6 +50,14 @@ public interface SeriesSource {
     }
 
     /**
+     * The same source for one build over {@code [from, to)}: each series is read once, over that window (and any
+     * range beyond it a read asks for), and every read of it is served from that read.
+     */
+    static SeriesSource shared(SeriesSource source, long from, long to) {
+        return new SharedReads(source, from, to);
+    }
+
+    /**
      * The same source with {@code prices}: itself for {@link PriceBasis#TRADES}; for {@link PriceBasis#MID} its
      * candles are the midpoints of its quote bars ({@link QuoteCandleSeries#midpoints()}), fingerprinted as those quote
      * bars, and its quote bars are its own.
@@ -54,35 +66,15 @@ public interface SeriesSource {
         if (prices == PriceBasis.TRADES) {
             return source;
         }
-        return new SeriesSource() {
+        return new ForwardingSource(source) {
             @Override
             public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
                 return source.quoteBars(market, tf, from, to).midpoints();
             }
 
             @Override
-            public QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
-                return source.quoteBars(market, tf, from, to);
-            }
-
-            @Override
-            public List<Market> markets() {
-                return source.markets();
-            }
-
-            @Override
             public String fingerprint(Market market, Timeframe tf, boolean quoteBars) {
                 return source.fingerprint(market, tf, true);
-            }
-
-            @Override
-            public String name() {
-                return source.name();
-            }
-
-            @Override
-            public String hint() {
-                return source.hint();
             }
 
             @Override

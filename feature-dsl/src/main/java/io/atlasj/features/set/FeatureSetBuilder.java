@@ -488,7 +488,18 @@ public final class FeatureSetBuilder {
             }
         }
         String owner = "featureset " + set.name();
-        SeriesSource source = SeriesSource.withPrices(this.source, set.prices()); // the candles every read sees
+        // how far past 'to' the labels read: their evaluator's range ends at to + horizon, and a label of a kind reads
+        // its horizon's bars past that
+        long kindReach = 0;
+        for (Label l : r.labels()) {
+            if (l.feature() == null && l.timeframe() != null) {
+                kindReach = Math.max(kindReach, (l.horizon() + 1L) * l.timeframe().millis());
+            }
+        }
+        long labelReach = horizon + kindReach;
+        // the candles every read sees; the base, the features and the labels share one read of each series
+        SeriesSource source = SeriesSource.withPrices(SeriesSource.shared(this.source, dataFrom,
+                to + labelReach), set.prices());
         CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
         if (base.isEmpty()) {
             throw noBase(set, from, to);

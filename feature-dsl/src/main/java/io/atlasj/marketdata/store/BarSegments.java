@@ -165,8 +165,19 @@ final class BarSegments {
     /** The bars of a series with {@code from <= time < to}, including this transaction's changes. */
     Bars read(int market, Kind kind, Timeframe tf, long from, long to) throws SQLException {
         long lo = from <= LOW ? Long.MIN_VALUE : periodStart(kind, tf, from);
+        List<Row> rows = rows(market, kind, tf, lo, to);
+        boolean changed = false;
+        for (Key k : pending.keySet()) {
+            changed |= k.market == market && k.kind == kind && k.tf == tf && k.period >= lo && k.period < to;
+        }
+        if (!changed) {
+            Bars direct = readStored(market, kind, tf, rows, from, to);
+            if (direct != null) {
+                return direct;
+            }
+        }
         TreeMap<Long, Bars> parts = new TreeMap<>();
-        for (Row r : rows(market, kind, tf, lo, to)) {
+        for (Row r : rows) {
             Key k = new Key(market, kind, tf, r.period);
             if (!pending.containsKey(k)) {
                 parts.put(r.period, load(k, r));
@@ -183,6 +194,100 @@ final class BarSegments {
             in.add(b.between(from, to));
         }
         return in.size() == 1 ? in.get(0) : Bars.merge(kind, in);
+    }
+
+    /**
+     * The stored segments' rows with {@code from <= time < to}, decoded straight into the result's columns: each file
+     * is read into one buffer reused for every segment of the read, checked as {@link #load} checks it, and only its
+     * rows in range are copied (a whole-history read of a year of minute bars allocates its bars once, not the files'
+     * bytes, the segments' columns and their merge again). Null when the segments do not follow each other in time
+     * (never for files this class wrote), for the merging read to sort out.
+     */
+    private Bars readStored(int market, Kind kind, Timeframe tf, List<Row> rows, long from, long to) {
+        if (rows.isEmpty()) {
+            return kind.empty();
+        }
+        int total = 0;
+        long largest = 0;
+        for (Row r : rows) {
+            total += r.rows;
+            largest = Math.max(largest, rowBytes(kind, r.rows));
+        }
+        long[] t = new long[total];
+        double[][] d = new double[kind.doubles][total];
+        long[][] l = new long[kind.longs][total];
+        byte[] src = new byte[total];
+        ByteBuffer buf = ByteBuffer.allocate((int) largest).order(ByteOrder.LITTLE_ENDIAN);
+        int at = 0;
+        for (Row r : rows) {
+            int n = r.rows;
+            checked(new Key(market, kind, tf, r.period), r, buf);
+            int times = HEADER;
+            int a = lowerBound(buf, times, n, from);
+            int b = Math.max(a, lowerBound(buf, times, n, to));
+            int m = b - a;
+            if (m == 0) {
+                continue;
+            }
+            long first = buf.getLong(times + 8 * a);
+            boolean follows = at == 0 || first > t[at - 1]
+                    || (kind.ticks && first == t[at - 1] && firstLong(buf, kind, n, a) > l[0][at - 1]);
+            if (!follows) {
+                return null; // segments out of time order
+            }
+            buf.asLongBuffer().get(a, t, at, m);
+            int col = times + 8 * n;
+            for (double[] c : d) {
+                buf.position(col);
+                buf.asDoubleBuffer().get(a, c, at, m);
+                col += 8 * n;
+            }
+            for (long[] c : l) {
+                buf.position(col);
+                buf.asLongBuffer().get(a, c, at, m);
+                col += 8 * n;
+            }
+            buf.get(col + a, src, at, m);
+            buf.position(0);
+            at += m;
+        }
+        if (at == total) {
+            return new Bars(t, d, l, src);
+        }
+        double[][] dd = new double[d.length][];
+        for (int c = 0; c < d.length; c++) {
+            dd[c] = java.util.Arrays.copyOf(d[c], at);
+        }
+        long[][] ll = new long[l.length][];
+        for (int c = 0; c < l.length; c++) {
+            ll[c] = java.util.Arrays.copyOf(l[c], at);
+        }
+        return new Bars(java.util.Arrays.copyOf(t, at), dd, ll, java.util.Arrays.copyOf(src, at));
+    }
+
+    /** The first long column's value in row {@code i} of a tick segment in {@code buf} (its seq). */
+    private static long firstLong(ByteBuffer buf, Kind kind, int n, int i) {
+        return buf.getLong(HEADER + 8 * n + 8 * n * kind.doubles + 8 * i);
+    }
+
+    /** The first of the {@code n} open times at {@code times} in {@code buf} that is {@code >= t}, or n. */
+    private static int lowerBound(ByteBuffer buf, int times, int n, long t) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (buf.getLong(times + 8 * mid) < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** The size of a segment file of {@code n} rows. */
+    private static long rowBytes(Kind kind, int n) {
+        return HEADER + (long) n * (8 + 8L * kind.doubles + 8L * kind.longs + 1);
     }
 
     private List<Row> rows(int market, Kind kind, Timeframe tf, long lo, long to) throws SQLException {
@@ -204,17 +309,44 @@ final class BarSegments {
     }
 
     private Bars load(Key k, Row r) {
+        int n = r.rows;
+        ByteBuffer buf = ByteBuffer.allocate((int) rowBytes(k.kind, n)).order(ByteOrder.LITTLE_ENDIAN);
+        checked(k, r, buf);
+        buf.position(HEADER);
+        long[] t = new long[n];
+        buf.asLongBuffer().get(t);
+        buf.position(buf.position() + 8 * n);
+        double[][] d = new double[k.kind.doubles][n];
+        for (double[] col : d) {
+            buf.asDoubleBuffer().get(col);
+            buf.position(buf.position() + 8 * n);
+        }
+        long[][] l = new long[k.kind.longs][n];
+        for (long[] col : l) {
+            buf.asLongBuffer().get(col);
+            buf.position(buf.position() + 8 * n);
+        }
+        byte[] src = new byte[n];
+        buf.get(src);
+        return new Bars(t, d, l, src);
+    }
+
+    /**
+     * Reads segment {@code r}'s file into {@code buf} (from its start, at least the file's size) and checks it against
+     * its catalogue row: size, CRC-32C and header. A file that does not match is refused with its name, never read.
+     */
+    private void checked(Key k, Row r, ByteBuffer buf) {
         Path f = root.resolve(r.file);
         String what = k.kind.label.replace('_', ' ') + (k.kind.ticks ? "" : " at " + k.tf) + " of the period from "
                 + label(k.kind, k.period)
                 + " (market id " + k.market + ")";
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             long size = ch.size();
-            long expected = HEADER + (long) r.rows * (8 + 8L * k.kind.doubles + 8L * k.kind.longs + 1);
+            long expected = rowBytes(k.kind, r.rows);
             if (size != expected) {
                 throw damaged(f, what, "it has " + size + " bytes where its catalogue row promises " + expected);
             }
-            ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+            buf.clear().limit((int) size);
             while (buf.hasRemaining()) {
                 if (ch.read(buf) < 0) {
                     throw damaged(f, what, "it ends early");
@@ -237,22 +369,6 @@ final class BarSegments {
                     || nd != k.kind.doubles || nl != k.kind.longs || n != r.rows) {
                 throw damaged(f, what, "its header is not that of this store's segment");
             }
-            long[] t = new long[n];
-            buf.asLongBuffer().get(t);
-            buf.position(buf.position() + 8 * n);
-            double[][] d = new double[nd][n];
-            for (double[] col : d) {
-                buf.asDoubleBuffer().get(col);
-                buf.position(buf.position() + 8 * n);
-            }
-            long[][] l = new long[nl][n];
-            for (long[] col : l) {
-                buf.asLongBuffer().get(col);
-                buf.position(buf.position() + 8 * n);
-            }
-            byte[] src = new byte[n];
-            buf.get(src);
-            return new Bars(t, d, l, src);
         } catch (NoSuchFileException e) {
             throw damaged(f, what, "it is missing");
         } catch (IOException e) {

@@ -107,23 +107,7 @@ class FeatureSetBuildTest {
     @Test
     void aBuildOfSeveralSetsHandsEachOverAsItIsBuilt() {
         List<String> reads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        SeriesSource watched = new SeriesSource() {
-            @Override
-            public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
-                reads.add(tf.label());
-                return source.candles(market, tf, from, to);
-            }
-
-            @Override
-            public io.atlasj.marketdata.QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
-                return source.quoteBars(market, tf, from, to);
-            }
-
-            @Override
-            public List<Market> markets() {
-                return source.markets();
-            }
-        };
+        SeriesSource watched = watched((market, tf) -> reads.add(tf.label()));
         List<FeatureLabelSet> sets = new java.util.ArrayList<>();
         for (String tf : List.of("1m", "5m", "15m")) {
             sets.add(FeatureLabelSet.builder("tf-" + tf).base(BTC.toString(), tf).features(LogReturns(), RSI(14))
@@ -144,5 +128,62 @@ class FeatureSetBuildTest {
             assertThat(got[i].time()).isEqualTo(all.get(i).time());
             assertThat(got[i].features()[1]).isEqualTo(all.get(i).features()[1]);
         }
+    }
+
+    /**
+     * A build reads each series from its source once: the base market's bars serve the base timeline, the features
+     * and the labels (three reads over three ranges before), and a feature on a coarser timeframe reads that series
+     * once. The labels' bars past the range's end come from that one read.
+     */
+    @Test
+    void aBuildReadsEachSeriesOnceAndBuildsTheSameRows() {
+        List<String> reads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        SeriesSource counted = watched((market, tf) -> reads.add(market + " " + tf.label()));
+        FeatureLabelSet set = FeatureLabelSet.builder("once").base("bitstamp:btc_usd", "5m")
+                .features(LogReturns(), RSI(14), Close().oneHour().zscore(4), MACD(12, 26, 9))
+                .labels(LogReturns().lookforward(1), FutureReturn(3)).build();
+        long from = t("2013-11-26T00:00:00Z");
+        long to = t("2013-11-30T00:00:00Z");
+        FeatureMatrix m = new FeatureSetBuilder(counted).build(set, from, to);
+        assertThat(reads).containsExactlyInAnyOrder("bitstamp:btc_usd 5m", "bitstamp:btc_usd 1h");
+
+        // the labels read past the range's end from the same read: the last rows' three-bar returns need the bars
+        // after 'to'
+        CandleSeries c5 = store.candles(BTC, Timeframe.M5);
+        double[] fr = m.label("FutureReturn(3).market(\"bitstamp:btc_usd\").timeframe(\"5m\")");
+        assertThat(m.time()[m.rows() - 1]).isGreaterThan(to - 3 * 300_000L);
+        for (int r = 0; r < m.rows(); r++) {
+            int i = java.util.Arrays.binarySearch(c5.openTimes(), m.time()[r]);
+            assertThat(fr[r]).isEqualTo(Math.log(c5.close(i + 3) / c5.close(i)));
+        }
+        // and the rows are those of a build over all the data in that range (a shorter read shares nothing wrong)
+        FeatureMatrix all = new FeatureSetBuilder(source).build(set, Long.MIN_VALUE, Long.MAX_VALUE);
+        int at = java.util.Arrays.binarySearch(all.time(), m.time()[0]);
+        assertThat(java.util.Arrays.copyOfRange(all.time(), at, at + m.rows())).isEqualTo(m.time());
+        for (int c = 0; c < m.features().length; c++) {
+            assertThat(java.util.Arrays.copyOfRange(all.features()[c], at, at + m.rows())).isEqualTo(m.features()[c]);
+        }
+        assertThat(m.rows()).isPositive();
+    }
+
+    /** The store's source, telling {@code read} of each candle read. */
+    private static SeriesSource watched(java.util.function.BiConsumer<Market, Timeframe> read) {
+        return new SeriesSource() {
+            @Override
+            public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
+                read.accept(market, tf);
+                return source.candles(market, tf, from, to);
+            }
+
+            @Override
+            public io.atlasj.marketdata.QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
+                return source.quoteBars(market, tf, from, to);
+            }
+
+            @Override
+            public List<Market> markets() {
+                return source.markets();
+            }
+        };
     }
 }

@@ -107,6 +107,61 @@ class BarSegmentsTest {
         }
     }
 
+    /**
+     * A read of any range, cutting segments anywhere, is the whole series' bars (or ticks) in that range: the bundled
+     * week's minutes (two month segments), 5-minute bars and trades (about 170 hour segments), over 300 random ranges
+     * each, some reaching past either end.
+     */
+    @Test
+    void aReadOfAnyRangeIsTheWholeSeriesCutToIt() throws IOException {
+        try (MarketDataStore store = MarketDataStore.open(dir.resolve("s"))) {
+            var s = new ImportJob(store).run(List.of(io.atlasj.marketdata.pipeline.BundledData.extract(dir)),
+                    io.atlasj.marketdata.pipeline.BundledData.options(), ImportJob.Listener.NONE);
+            assertThat(s.rejectedFiles()).isZero();
+            java.util.Random rnd = new java.util.Random(27);
+            for (Timeframe tf : List.of(Timeframe.M1, Timeframe.M5)) {
+                CandleSeries all = store.candles(BTC, tf);
+                long first = all.openTime(0);
+                long span = all.openTime(all.size() - 1) - first;
+                for (int k = 0; k < 300; k++) {
+                    long a = first - span / 10 + (long) (rnd.nextDouble() * span * 1.2);
+                    long b = a + (long) (rnd.nextDouble() * span * 0.6);
+                    CandleSeries got = store.candles(BTC, tf, a, b);
+                    CandleSeries want = all.between(a, b);
+                    assertThat(got.openTimes()).isEqualTo(want.openTimes());
+                    assertThat(got.closes()).isEqualTo(want.closes());
+                    assertThat(got.volumes()).isEqualTo(want.volumes());
+                    assertThat(got.tradeCounts()).isEqualTo(want.tradeCounts());
+                    assertThat(got.sources()).isEqualTo(want.sources());
+                }
+            }
+            var trades = store.trades(BTC, Long.MIN_VALUE, Long.MAX_VALUE);
+            long first = trades.times()[0];
+            long span = trades.times()[trades.size() - 1] - first;
+            for (int k = 0; k < 300; k++) {
+                long a = first + (long) (rnd.nextDouble() * span);
+                long b = a + (long) (rnd.nextDouble() * span * 0.3);
+                var got = store.trades(BTC, a, b);
+                int i = lowerBound(trades.times(), a);
+                int j = lowerBound(trades.times(), b);
+                assertThat(got.times()).isEqualTo(Arrays.copyOfRange(trades.times(), i, j));
+                assertThat(got.prices()).isEqualTo(Arrays.copyOfRange(trades.prices(), i, j));
+                assertThat(got.seqs()).isEqualTo(Arrays.copyOfRange(trades.seqs(), i, j));
+            }
+        }
+    }
+
+    private static int lowerBound(long[] t, long x) {
+        int i = Arrays.binarySearch(t, x);
+        if (i < 0) {
+            return -i - 1;
+        }
+        while (i > 0 && t[i - 1] == x) {
+            i--;
+        }
+        return i;
+    }
+
     @Test
     void aDamagedSegmentIsRefusedWithItsNameNeverReadAsData() throws IOException {
         try (MarketDataStore store = MarketDataStore.open(dir.resolve("s"))) {
