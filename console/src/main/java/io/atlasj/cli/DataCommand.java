@@ -118,6 +118,12 @@ final class DataCommand {
                 + "features over flat bars write 'gaps: fill-flat' in the featureset.")
         boolean fillGaps;
 
+        @Option(names = "--revise", description = "The files correct bars imported before (a vendor's revised file): "
+                + "where their candles or quote bars differ from the imported ones at the same times, theirs replace "
+                + "them, and the coarser bars made from them are rebuilt; each revised series is reported with its "
+                + "first change. Without it such a file is refused. Trades and quote ticks are never revised.")
+        boolean revise;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -147,7 +153,7 @@ final class DataCommand {
             ImportJob.Summary summary;
             try (MarketDataStore store = MarketDataStore.open(home.marketData());
                  Progress progress = new Progress(spec.commandLine().getErr())) {
-                summary = new ImportJob(store).run(paths, options, progress);
+                summary = new ImportJob(store, revise).run(paths, options, progress);
             }
             report(out, spec.commandLine().getErr(), summary);
             return summary.rejectedFiles() > 0 ? 1 : 0;
@@ -176,16 +182,20 @@ final class DataCommand {
                     out.println(f.file() + ": skipped " + Formats.count(f.badRows()) + " bad rows, first at lines "
                             + f.skipped().stream().map(p -> String.valueOf(p.line())).toList() + lines);
                 }
+                for (String r : f.revisions()) {
+                    out.println(f.file().getFileName() + ": " + r);
+                }
                 if (f.ignored() > 0) {
                     out.println(f.file().getFileName() + ": " + Formats.count(f.ignored())
                             + " messages of kinds not stored (depth diffs, book snapshots) were ignored");
                 }
             }
             double secs = Math.max(s.millis(), 1) / 1000.0;
-            out.printf(Locale.ROOT, "%d file(s): %s rows read, %s inserted, %s already present, %s bad rows skipped, "
+            out.printf(Locale.ROOT, "%d file(s): %s rows read, %s inserted, %s already present, %s%s bad rows skipped, "
                             + "%d file(s) rejected; %s bars derived%s; %.1fs, %s rows/s%n",
                     s.files().size(), Formats.count(s.rowsRead()), Formats.count(s.inserted()),
-                    Formats.count(s.present()), Formats.count(s.badRows()), s.rejectedFiles(),
+                    Formats.count(s.present()), s.revised() > 0 ? Formats.count(s.revised()) + " revised, " : "",
+                    Formats.count(s.badRows()), s.rejectedFiles(),
                     Formats.count(s.derived()), s.filled() > 0 ? ", " + Formats.count(s.filled()) + " gap bars filled" : "",
                     secs, Formats.count((long) (s.rowsRead() / secs)));
             out.flush();

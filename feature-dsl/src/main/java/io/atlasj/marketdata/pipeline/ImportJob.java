@@ -36,9 +36,16 @@ import org.slf4j.LoggerFactory;
 public final class ImportJob {
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
     private final MarketDataStore store;
+    private final boolean revise;
 
     public ImportJob(MarketDataStore store) {
+        this(store, false);
+    }
+
+    /** @param revise the files correct bars imported before: see {@link Ingestor#Ingestor(MarketDataStore, boolean)} */
+    public ImportJob(MarketDataStore store, boolean revise) {
         this.store = store;
+        this.revise = revise;
     }
 
     /** Receives progress; called on the importing thread (the one calling {@link #run}). */
@@ -60,9 +67,10 @@ public final class ImportJob {
     /** @param changedFrom see {@link IngestResult#changedFrom} ({@link Long#MAX_VALUE} when nothing changed) */
     public record FileOutcome(Path file, long rowsRead, long inserted, long present, long badRows,
                               List<RowProblem> skipped, java.util.Map<String, Long> reasons, long derived, long filled, long ignored, String error,
-                              long millis, long changedFrom) {
+                              long millis, long changedFrom, long revised, List<String> revisions) {
         public FileOutcome {
             skipped = List.copyOf(skipped);
+            revisions = List.copyOf(revisions);
             reasons = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(reasons));
         }
 
@@ -97,6 +105,10 @@ public final class ImportJob {
             return files.stream().mapToLong(FileOutcome::derived).sum();
         }
 
+        public long revised() {
+            return files.stream().mapToLong(FileOutcome::revised).sum();
+        }
+
         public long filled() {
             return files.stream().mapToLong(FileOutcome::filled).sum();
         }
@@ -129,15 +141,15 @@ public final class ImportJob {
                 try {
                     listener.fileStarted(file, Files.size(file), i, files.size());
                     ParsedFile parsed = parse.await(listener);
-                    IngestResult r = new Ingestor(store).ingest(parsed, options.format().id(), options.fillGaps());
+                    IngestResult r = new Ingestor(store, revise).ingest(parsed, options.format().id(), options.fillGaps());
                     outcome = new FileOutcome(file, parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(),
                             parsed.skipped(), parsed.reasons(), r.derived(), r.filled(), parsed.ignored(), null,
-                            millisSince(t0), r.changedFrom());
+                            millisSince(t0), r.changedFrom(), r.revised(), r.revisions());
                     LOG.info("imported {}: {} rows read, {} inserted, {} present, {} bad, {} derived", file,
                             parsed.rowsRead(), r.inserted(), r.present(), parsed.badRows(), r.derived());
                 } catch (ImportException | StoreException e) {
                     outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0, e.getMessage(),
-                            millisSince(t0), Long.MAX_VALUE);
+                            millisSince(t0), Long.MAX_VALUE, 0, List.of());
                 } catch (java.io.InterruptedIOException e) {
                     // not this file's fault: the job stops, and the files not imported are not reported as refused
                     throw new java.util.concurrent.CancellationException("the import was interrupted after " + i
@@ -146,7 +158,7 @@ public final class ImportJob {
                     outcome = new FileOutcome(file, 0, 0, 0, 0, List.of(), java.util.Map.of(), 0, 0, 0,
                             file + ": cannot read: " + e.getMessage() + (e instanceof java.io.EOFException
                                     || e instanceof java.util.zip.ZipException ? " (the compressed file is cut short "
-                                    + "or damaged: download it again)" : ""), millisSince(t0), Long.MAX_VALUE);
+                                    + "or damaged: download it again)" : ""), millisSince(t0), Long.MAX_VALUE, 0, List.of());
                 }
                 outcomes.add(outcome);
                 listener.fileDone(outcome);

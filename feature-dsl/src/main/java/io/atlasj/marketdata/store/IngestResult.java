@@ -1,5 +1,7 @@
 package io.atlasj.marketdata.store;
 
+import java.util.List;
+
 import io.atlasj.marketdata.Market;
 import java.util.Set;
 
@@ -13,9 +15,11 @@ import java.util.Set;
  * @param changedFrom the start of the first UTC day whose stored bars the import may have changed (new rows are
  *                    resampled over whole days, weeks from the week's Monday: see {@link #changedBarsFrom}), or
  *                    {@link Long#MAX_VALUE} when it changed nothing
+ * @param revised  imported bars the file's replaced ({@code --revise}); neither inserted nor present
+ * @param revisions for each series it revised, how many bars and the first of them, stored and new values
  */
 public record IngestResult(Set<Market> markets, long inserted, long present, long derived, long filled,
-                           long changedFrom) {
+                           long changedFrom, long revised, List<String> revisions) {
     /**
      * The first open time of any timeframe's bar that an import changing the days from {@code changedFrom} on may
      * have rebuilt: the Monday of its week, since weekly bars are rebuilt whole ({@link Long#MAX_VALUE} stays). A
@@ -28,5 +32,6 @@ public record IngestResult(Set<Market> markets, long inserted, long present, lon
 
     public IngestResult {
         markets = Set.copyOf(markets);
+        revisions = List.copyOf(revisions);
     }
 }

@@ -48,11 +48,22 @@ public final class Ingestor {
     private final MarketDataStore store;
     private final Connection conn;
     private final BarSegments segments;
+    private final boolean revise;
 
     public Ingestor(MarketDataStore store) {
+        this(store, false);
+    }
+
+    /**
+     * @param revise the files correct bars imported before ({@code data import --revise}): a file's candles and quote
+     *               bars replace the imported ones they differ from, and are counted as revised, instead of refusing
+     *               the file. Ticks are never revised (an exchange's trade id is one trade).
+     */
+    public Ingestor(MarketDataStore store, boolean revise) {
         this.store = store;
         this.conn = store.connection();
         this.segments = store.segments();
+        this.revise = revise;
     }
 
     /** Imports {@code parsed}; {@code format} is recorded in the import log. */
@@ -74,7 +85,7 @@ public final class Ingestor {
                 ingestQuoteCandles(q, c);
             }
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO imports(file, format, imported_at, "
-                    + "rows_read, inserted, present, bad_rows) VALUES (?,?,?,?,?,?,?)")) {
+                    + "rows_read, inserted, present, bad_rows, revised) VALUES (?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, parsed.file().toAbsolutePath().toString());
                 ps.setString(2, format);
                 ps.setLong(3, System.currentTimeMillis());
@@ -82,10 +93,12 @@ public final class Ingestor {
                 ps.setLong(5, c.inserted);
                 ps.setLong(6, c.present);
                 ps.setLong(7, parsed.badRows());
+                ps.setLong(8, c.revised);
                 ps.executeUpdate();
             }
             store.commit();
-            return new IngestResult(c.markets, c.inserted, c.present, c.derived, c.filled, c.changedFrom);
+            return new IngestResult(c.markets, c.inserted, c.present, c.derived, c.filled, c.changedFrom, c.revised,
+                    c.revisions);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             if (e instanceof StoreException se) {
@@ -111,6 +124,9 @@ public final class Ingestor {
         long present;
         long derived;
         long filled;
+        /** Imported bars replaced by a revising file's ({@link #revise}), and for each series the first of them. */
+        long revised;
+        final List<String> revisions = new ArrayList<>();
         /** The first day an import of the file rewrote bars of (Long.MAX_VALUE: none). */
         long changedFrom = Long.MAX_VALUE;
 
@@ -319,16 +335,13 @@ public final class Ingestor {
         // a bar imported before is present; one the store made (resampled from finer bars, perhaps from part of its
         // period, as at the end of an earlier import) gives way to the file's, as a filled one does
         Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
-        int forming = refuseDiffering(cs.timeframe() + " candles of " + cs.market(), CANDLE_COLUMNS, file, imported,
-                () -> newestImported(id, Kind.CANDLES, tf, max, imported));
-        int[] fresh = file.notAt(imported.time());
-        if (forming >= 0) { // the series' newest bar, imported while it was forming: the file's values replace it
-            fresh = java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), java.util.stream.IntStream.of(
-                    forming)).sorted().toArray();
-        }
+        Unlike unlike = unlike(cs.timeframe() + " candles of " + cs.market(), CANDLE_COLUMNS, file, imported,
+                () -> newestImported(id, Kind.CANDLES, tf, max, imported), c);
+        // the series' newest bar imported while it was forming, and revised bars: the file's values replace them
+        int[] fresh = unlike.with(file.notAt(imported.time()));
         c.present += file.size() - fresh.length;
         long inserted = fresh.length;
-        c.inserted += inserted;
+        c.inserted += inserted - unlike.revised();
         Bars added = file.select(fresh);
         Bars kept = real.select(real.notAt(added.time()));
         boolean gone = kept.size() < stored.size();
@@ -368,17 +381,17 @@ public final class Ingestor {
     private static final double SAME = 1e-9;
 
     /**
-     * Refuses a file whose candles at times the store holds imported candles of differ from them in open, high, low,
-     * close or volume (a volume either side lacks is not compared). Keeping the stored bar and calling the file's
-     * "present", as a re-import of the same file is, would drop the file's bars without a word; they are most often
-     * another market's under the same name (a perpetual beside its spot market, two venues) or a revised file. The
-     * series' newest imported bar ({@code newest}) is the exception: it may have been imported while it was forming (a
+     * The file's rows whose values replace stored imported bars: the forming bar's (see below), and under
+     * {@link #revise} every row that differs. Otherwise a file whose candles (or quote bars) at times the store holds
+     * imported ones of differ from them in open, high, low, close or volume (a volume either side lacks is not
+     * compared) is refused. Keeping the stored bar and calling the file's "present", as a re-import of the same file
+     * is, would drop the file's bars without a word; they are most often another market's under the same name (a
+     * perpetual beside its spot market, two venues) or a revised file, which {@code --revise} imports. The series'
+     * newest imported bar ({@code newest}) is the exception: it may have been imported while it was forming (a
      * collector's file ending with the current bar), so a file whose values for it are that bar grown on
      * ({@link #grew}) replaces it.
-     *
-     * @return the file's row at {@code newest} when it differs (to replace the stored bar), or -1
      */
-    private static int refuseDiffering(String what, String[] columns, Bars file, Bars imported, Newest newest)
+    private Unlike unlike(String what, String[] columns, Bars file, Bars imported, Newest newest, Counts c)
             throws SQLException {
         long[] t = imported.time();
         List<int[]> unlike = new ArrayList<>(); // (file row, stored row)
@@ -393,30 +406,65 @@ public final class Ingestor {
             }
         }
         if (unlike.isEmpty()) {
-            return -1;
+            return Unlike.NONE;
         }
         long last = newest.time(); // looked up only now: an import without differing bars pays nothing for it
         int forming = -1;
         int differing = 0;
         int first = -1;
         int firstStored = -1;
+        int[] rows = new int[unlike.size()];
         for (int[] u : unlike) {
             if (file.time()[u[0]] == last && grew(columns, imported, u[1], file, u[0])) {
                 forming = u[0];
-            } else if (differing++ == 0) {
-                first = u[0];
-                firstStored = u[1];
+            } else {
+                if (differing == 0) {
+                    first = u[0];
+                    firstStored = u[1];
+                }
+                rows[differing++] = u[0];
             }
         }
         if (differing == 0) {
-            return forming;
+            return new Unlike(forming, new int[0]);
+        }
+        String firstOne = "first at " + java.time.Instant.ofEpochMilli(file.time()[first]) + ": stored "
+                + values(columns, imported, firstStored) + ", file " + values(columns, file, first);
+        if (revise) {
+            c.revised += differing;
+            c.revisions.add("revised " + differing + " " + what + " (" + firstOne + ")");
+            return new Unlike(forming, Arrays.copyOf(rows, differing));
         }
         throw new IllegalArgumentException(differing + " of its " + what + " differ from the ones already imported "
-                + "(first at " + java.time.Instant.ofEpochMilli(file.time()[first]) + ": stored "
-                + values(columns, imported, firstStored) + ", file " + values(columns, file, first) + "). These are "
-                + "another market's under the same name (a perpetual beside its spot market, another venue) or a "
-                + "revised file: import it under its own name with --exchange or --symbol (the store keeps the first "
-                + "import of a bar or tick)");
+                + "(" + firstOne + "). These are another market's under the same name (a perpetual beside its spot "
+                + "market, another venue) or a revised file: import another market under its own name with "
+                + "--exchange or --symbol, a revised file with --revise (its bars then replace the stored ones)");
+    }
+
+    /**
+     * The rows of a file that replace stored imported bars.
+     *
+     * @param forming the row of the series' newest bar grown on since it was imported, or -1
+     * @param revisedRows the rows that revise stored bars ({@link #revise}), in order
+     */
+    private record Unlike(int forming, int[] revisedRows) {
+        static final Unlike NONE = new Unlike(-1, new int[0]);
+
+        int revised() {
+            return revisedRows.length;
+        }
+
+        /** {@code fresh} (the file's rows at times no imported bar has) with these, in order. */
+        int[] with(int[] fresh) {
+            if (forming < 0 && revisedRows.length == 0) {
+                return fresh;
+            }
+            java.util.stream.IntStream more = java.util.Arrays.stream(revisedRows);
+            if (forming >= 0) {
+                more = java.util.stream.IntStream.concat(more, java.util.stream.IntStream.of(forming));
+            }
+            return java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), more).sorted().toArray();
+        }
     }
 
     /** The open time of a series' newest imported bar, looked up when needed. */
@@ -588,16 +636,12 @@ public final class Ingestor {
         Bars file = Bars.of(q);
         Bars stored = segments.read(id, Kind.QUOTE_BARS, tf, min, max + 1);
         Bars imported = stored.select(stored.withSource(CandleSource.IMPORTED.code(), true));
-        int forming = refuseDiffering(tf + " quote bars of " + q.market(), QUOTE_BAR_COLUMNS, file, imported,
-                () -> newestImported(id, Kind.QUOTE_BARS, tf, max, imported));
-        int[] fresh = file.notAt(stored.time());
-        if (forming >= 0) { // the series' newest bar, imported while it was forming: the file's values replace it
-            fresh = java.util.stream.IntStream.concat(java.util.Arrays.stream(fresh), java.util.stream.IntStream.of(
-                    forming)).sorted().toArray();
-        }
+        Unlike unlike = unlike(tf + " quote bars of " + q.market(), QUOTE_BAR_COLUMNS, file, imported,
+                () -> newestImported(id, Kind.QUOTE_BARS, tf, max, imported), c);
+        int[] fresh = unlike.with(file.notAt(stored.time()));
         c.present += file.size() - fresh.length;
         long inserted = fresh.length;
-        c.inserted += inserted;
+        c.inserted += inserted - unlike.revised();
         if (inserted == 0) {
             return;
         }
@@ -731,7 +775,8 @@ public final class Ingestor {
                     + ", id " + file.l()[0][first] + ": stored " + values(columns, stored, firstStored) + ", side "
                     + stored.src()[firstStored] + "; file " + values(columns, file, first) + ", side "
                     + file.src()[first] + "). These are another market's under the same name (a perpetual beside its "
-                    + "spot market, another venue): import it under its own name with --exchange or --symbol");
+                    + "spot market, another venue): import it under its own name with --exchange or --symbol"
+                    + (revise ? " (--revise replaces candles and quote bars; an exchange's trade id is one trade)" : ""));
         }
         if (k > 0) {
             segments.replace(id, kind, BarSegments.TICKS, min, max + 1,

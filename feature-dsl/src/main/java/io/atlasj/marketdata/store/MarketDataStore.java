@@ -135,7 +135,8 @@ public final class MarketDataStore implements AutoCloseable {
                 BarSegments.createTable(st);
                 st.execute("CREATE TABLE imports(id BIGINT AUTO_INCREMENT PRIMARY KEY, file VARCHAR(4096) NOT NULL, "
                         + "format VARCHAR(32) NOT NULL, imported_at BIGINT NOT NULL, rows_read BIGINT NOT NULL, "
-                        + "inserted BIGINT NOT NULL, present BIGINT NOT NULL, bad_rows BIGINT NOT NULL)");
+                        + "inserted BIGINT NOT NULL, present BIGINT NOT NULL, bad_rows BIGINT NOT NULL, "
+                        + "revised BIGINT DEFAULT 0 NOT NULL)");
                 st.execute("CREATE TABLE series_versions(market INT NOT NULL, kind VARCHAR(16) NOT NULL, "
                         + "timeframe VARCHAR(" + TIMEFRAME_CHARS + ") NOT NULL, version BIGINT NOT NULL, "
                         + "PRIMARY KEY(market, kind, timeframe))");
@@ -176,6 +177,8 @@ public final class MarketDataStore implements AutoCloseable {
             for (String old : new String[] {"candles", "quote_candles", "trades", "quotes"}) {
                 st.execute("DROP TABLE IF EXISTS " + old);
             }
+            // the import log counts the bars a revising file replaced (a column older stores lack)
+            st.execute("ALTER TABLE imports ADD COLUMN IF NOT EXISTS revised BIGINT DEFAULT 0 NOT NULL");
             // labels of timeframes beyond the kept ones can be longer than the 4 characters older stores allowed
             // (3456s is one twenty-fifth of a day); H2 commits around DDL, and nothing is pending here
             for (String table : new String[] {"BAR_SEGMENTS", "SERIES_VERSIONS"}) {

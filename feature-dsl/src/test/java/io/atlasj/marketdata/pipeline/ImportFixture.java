@@ -29,8 +29,14 @@ abstract class ImportFixture {
 
     /** Writes {@code content} (UTF-8) to {@code name} and imports it alone. */
     ImportJob.FileOutcome importFile(String name, String content, ImportOptions options) throws IOException {
+        return importFile(name, content, options, false);
+    }
+
+    /** {@code revise}: as {@code data import --revise}. */
+    ImportJob.FileOutcome importFile(String name, String content, ImportOptions options, boolean revise)
+            throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, content.getBytes(StandardCharsets.UTF_8));
-        return new ImportJob(store).run(List.of(file), options, ImportJob.Listener.NONE).files().get(0);
+        return new ImportJob(store, revise).run(List.of(file), options, ImportJob.Listener.NONE).files().get(0);
     }
 }

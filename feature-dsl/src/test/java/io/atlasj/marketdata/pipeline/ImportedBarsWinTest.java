@@ -116,6 +116,62 @@ class ImportedBarsWinTest extends ImportFixture {
                 .isEqualTo(got.closes());
     }
 
+    /**
+     * A vendor's revised file (an hour of real Coinbase minutes, three of them given more volume and one a lower low,
+     * as late trades would): refused without {@code --revise}, naming it; with it, the three bars are replaced and
+     * counted as revised (not inserted, not present), the hour made from the minutes is rebuilt, the series' fingerprint
+     * changes (so no cached featureset built on the old bars is served). The same file again is all present.
+     */
+    @Test
+    void aRevisedFileReplacesTheBarsItCorrectsOnlyWhenSaidSo() throws IOException {
+        CandleSeries minutes = minutes();
+        long hour = minutes.openTime(0) + 10 * 3_600_000L;
+        int first = java.util.Arrays.binarySearch(minutes.openTimes(), hour);
+        ImportOptions m1 = new ImportOptions(ImportFormat.BINANCE_KLINES, "coinbase", "btcusd", Timeframe.M1, false,
+                false, null);
+        StringBuilder original = new StringBuilder();
+        StringBuilder revised = new StringBuilder();
+        double volume = 0;
+        double low = Double.POSITIVE_INFINITY;
+        for (int i = first; i < first + 60; i++) {
+            original.append(row(minutes, i)).append('\n');
+            int k = i - first;
+            double v = k == 5 || k == 20 || k == 40 ? minutes.volumes()[i] + 0.5 : minutes.volumes()[i];
+            double l = k == 20 ? minutes.lows()[i] - 1 : minutes.lows()[i];
+            revised.append(kline(minutes.openTime(i), 60_000, minutes.opens()[i], minutes.highs()[i], l,
+                    minutes.closes()[i], v)).append('\n');
+            volume += v;
+            low = Math.min(low, l);
+        }
+        assertThat(importFile("BTCUSD-1m.csv", original.toString(), m1).error()).isNull();
+        String before = store.fingerprint(BTC, Timeframe.M1, false);
+
+        var refused = importFile("BTCUSD-1m-revised.csv", revised.toString(), m1);
+        assertThat(refused.error()).contains("3 of its 1m candles of coinbase:btcusd differ").contains("--revise");
+        assertThat(store.fingerprint(BTC, Timeframe.M1, false)).isEqualTo(before);
+
+        var r = importFile("BTCUSD-1m-revised.csv", revised.toString(), m1, true);
+        assertThat(r.error()).isNull();
+        assertThat(r.revised()).isEqualTo(3);
+        assertThat(r.inserted()).isZero();
+        assertThat(r.present()).isEqualTo(57);
+        assertThat(r.revisions()).singleElement().asString()
+                .startsWith("revised 3 1m candles of coinbase:btcusd (first at "
+                        + java.time.Instant.ofEpochMilli(minutes.openTime(first + 5)));
+        CandleSeries got = store.candles(BTC, Timeframe.M1, hour, hour + 3_600_000L);
+        assertThat(got.volumes()[5]).isEqualTo(minutes.volumes()[first + 5] + 0.5);
+        assertThat(got.lows()[20]).isEqualTo(minutes.lows()[first + 20] - 1);
+        assertThat(got.volumes()[6]).isEqualTo(minutes.volumes()[first + 6]);
+        CandleSeries h = store.candles(BTC, Timeframe.H1, hour, hour + 1);
+        assertThat(h.volumes()[0]).isCloseTo(volume, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(h.lows()[0]).isEqualTo(low);
+        assertThat(store.fingerprint(BTC, Timeframe.M1, false)).isNotEqualTo(before);
+
+        var again = importFile("BTCUSD-1m-revised.csv", revised.toString(), m1, true);
+        assertThat(again.revised()).isZero();
+        assertThat(again.present()).isEqualTo(60);
+    }
+
     /** The real Coinbase BTC/USD minutes of 2017-09-03 (LEAN trade bars), as a store holds them. */
     private CandleSeries minutes() {
         try (MarketDataStore lean = MarketDataStore.open(dir.resolve("lean"))) {
