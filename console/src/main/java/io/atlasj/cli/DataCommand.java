@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code atlas data ...}: import market data, list what is stored, print candles. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Import, list, print and export market data.",
         subcommands = {DataCommand.Import.class, DataCommand.ListCmd.class, DataCommand.Candles.class,
-            DataCommand.Export.class, DataCommand.Verify.class})
+            DataCommand.Export.class, DataCommand.Verify.class, DataCommand.Remove.class})
 final class DataCommand {
     @ParentCommand
     AtlasCli atlas;
@@ -302,6 +302,64 @@ final class DataCommand {
                         : v.damaged().size() + " damaged"));
                 return v.damaged().isEmpty() ? 0 : 1;
             }
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = {"Remove every series of one market (trades, quotes and bars of every timeframe), such as "
+                + "one imported under a wrong name, in one transaction. Without --yes it lists what would go and "
+                + "removes nothing (exit code 1).",
+                "Featuresets cached over its bars are built again; the lake's next export deletes its months. "
+                + "Results of runs over it keep their files, but are priced only where the store holds the bars."},
+            footer = {"", "Example:", "  atlas data remove binance:btcusdt --yes"})
+    static final class Remove implements Callable<Integer> {
+        @ParentCommand
+        DataCommand data;
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "MARKET", description = "exchange:symbol, as 'atlas data list' names it")
+        String market;
+
+        @Option(names = "--yes", description = "Remove them (without it the command only lists them).")
+        boolean yes;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Market m;
+            try {
+                m = Market.parse(market);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(market + ": " + e.getMessage() + " (write exchange:symbol, e.g. "
+                        + "binance:btcusdt)");
+            }
+            try (MarketDataStore store = MarketDataStore.open(data.home().marketData())) {
+                List<SeriesSummary> series = store.summaries().stream().filter(s -> s.market().equals(m)).toList();
+                if (series.isEmpty() && !store.markets().contains(m)) {
+                    throw new UserException("no market " + m + " in the store; see 'atlas data list'");
+                }
+                if (yes) {
+                    series = store.remove(m);
+                }
+                List<List<String>> rows = new ArrayList<>();
+                long total = 0;
+                for (SeriesSummary s : series) {
+                    rows.add(List.of(s.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                            s.timeframe() == null ? "" : s.timeframe().label(), Formats.count(s.rows()),
+                            Formats.time(s.first()), Formats.time(s.last())));
+                    total += s.rows();
+                }
+                out.print(Formats.table(List.of("KIND", "TF", "ROWS", "FIRST (UTC)", "LAST (UTC)"), rows));
+                if (!yes) {
+                    out.println(m + ": " + series.size() + " series, " + Formats.count(total) + " rows; nothing "
+                            + "removed: add --yes to remove them");
+                    out.flush();
+                    return 1;
+                }
+                out.println(m + ": removed " + series.size() + " series, " + Formats.count(total) + " rows");
+            }
+            return 0;
         }
     }
 

@@ -204,6 +204,50 @@ class AtlasCliTest {
         assertThat(noMarket.err()).contains("no data for kraken:btc_usd");
     }
 
+    /**
+     * A market imported under a wrong name (the bundled Bitstamp trades again as bitstamp:btc_eur) is removed whole:
+     * without --yes only listed (exit 1, nothing gone), with it every series goes, the other market's listing is
+     * unchanged, every remaining segment still matches its checksum, and the name can be imported into again.
+     */
+    @Test
+    void aMarketImportedUnderAWrongNameIsRemovedWhole() {
+        assertThat(atlas("data", "import", "--bundled").code()).isZero();
+        Path bundled = home.resolve("cache/bundled");
+        Path file;
+        try (var files = Files.list(bundled)) {
+            file = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Result wrong = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "btc_eur", file.toString());
+        assertThat(wrong.code()).as(wrong.err()).isZero();
+        List<String> usd = atlas("data", "list").out().lines().filter(l -> l.startsWith("bitstamp:btc_usd")).toList();
+        assertThat(atlas("data", "list").out()).contains("bitstamp:btc_eur");
+
+        Result asked = atlas("data", "remove", "bitstamp:btc_eur");
+        assertThat(asked.code()).isEqualTo(1);
+        assertThat(asked.out()).contains("trades").contains("100,000").contains("nothing removed: add --yes");
+        assertThat(atlas("data", "list").out()).contains("bitstamp:btc_eur");
+
+        Result removed = atlas("data", "remove", "bitstamp:btc_eur", "--yes");
+        assertThat(removed.code()).as(removed.err()).isZero();
+        assertThat(removed.out()).containsPattern("bitstamp:btc_eur: removed \\d+ series");
+        String after = atlas("data", "list").out();
+        assertThat(after).doesNotContain("btc_eur");
+        assertThat(after.lines().filter(l -> l.startsWith("bitstamp:btc_usd")).toList()).isEqualTo(usd);
+        assertThat(atlas("data", "verify").code()).isZero();
+        assertThat(atlas("data", "candles", "--exchange", "bitstamp", "--symbol", "btc_eur", "--timeframe", "1h")
+                .err()).contains("no data for bitstamp:btc_eur");
+
+        Result unknown = atlas("data", "remove", "kraken:btc_usd", "--yes");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no market kraken:btc_usd");
+        Result again = atlas("data", "import", "--format", "bitstamp-trades", "--exchange", "bitstamp", "--symbol",
+                "btc_eur", file.toString());
+        assertThat(again.out()).contains("100,000 inserted");
+    }
+
     @Test
     void globsExpandAndMustMatch() throws IOException {
         Path d = Files.createDirectories(home.resolve("in"));

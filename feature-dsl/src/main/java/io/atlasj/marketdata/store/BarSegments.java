@@ -411,6 +411,23 @@ final class BarSegments {
         }
     }
 
+    /** Removes every segment of {@code market} in the open transaction (each goes at {@link #commit}). */
+    void removeAll(int market) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT kind, timeframe, period FROM bar_segments "
+                + "WHERE market=?")) {
+            ps.setInt(1, market);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String label = rs.getString(1);
+                    Kind kind = java.util.Arrays.stream(Kind.values()).filter(k -> k.label.equals(label))
+                            .findFirst().orElseThrow();
+                    Timeframe tf = kind.ticks ? TICKS : Timeframe.parse(rs.getString(2));
+                    pending.put(new Key(market, kind, tf, rs.getLong(3)), kind.empty());
+                }
+            }
+        }
+    }
+
     /** Whether this transaction has changed any segment. */
     boolean changed() {
         return !pending.isEmpty();

@@ -269,11 +269,12 @@ public final class MarketDataStore implements AutoCloseable {
         marketIds.clear();
     }
 
-    /** All markets in the store, sorted. */
+    /** The markets that hold data (a segment of any series), sorted: one whose series were removed is not listed. */
     public List<Market> markets() {
         List<Market> out = new ArrayList<>();
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT exchange, symbol FROM markets ORDER BY exchange, symbol")) {
+             ResultSet rs = st.executeQuery("SELECT exchange, symbol FROM markets m WHERE EXISTS (SELECT 1 FROM "
+                     + "bar_segments s WHERE s.market = m.id) ORDER BY exchange, symbol")) {
             while (rs.next()) {
                 out.add(new Market(rs.getString(1), rs.getString(2)));
             }
@@ -361,6 +362,44 @@ public final class MarketDataStore implements AutoCloseable {
     }
 
     /** Gives a series a new version (inside the caller's transaction). */
+    /**
+     * Removes every series of {@code market} (ticks and bars of every timeframe) in one transaction, as an import
+     * writes: all of it goes, or none. Each series' version moves on, so no featureset cached over its bars is served
+     * again and the lake's next export deletes its months. The market's name stays known (an import may fill it again).
+     *
+     * @return the series removed, as {@link #summaries()} listed them
+     * @throws IllegalArgumentException when the store has no such market
+     */
+    public List<SeriesSummary> remove(Market market) {
+        try {
+            Optional<Integer> id = marketId(market, false);
+            if (id.isEmpty()) {
+                throw new IllegalArgumentException("no market " + market + " in " + file + "; see 'atlas data list' "
+                        + "for the stored ones");
+            }
+            List<SeriesSummary> gone = summaries().stream().filter(s -> s.market().equals(market)).toList();
+            bars.removeAll(id.get());
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE series_versions SET version = NEXT VALUE FOR "
+                    + "series_version_seq WHERE market=?")) {
+                ps.setInt(1, id.get());
+                ps.executeUpdate();
+            }
+            commit();
+            return gone;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            if (e instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new StoreException("removing " + market + " failed, nothing of it was removed: " + e.getMessage(),
+                    e);
+        }
+    }
+
     void bumpVersion(int marketId, String kind, Timeframe tf) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("MERGE INTO series_versions KEY(market, kind, timeframe) "
                 + "VALUES (?, ?, ?, NEXT VALUE FOR series_version_seq)")) {

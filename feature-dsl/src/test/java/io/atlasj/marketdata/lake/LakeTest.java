@@ -115,6 +115,47 @@ class LakeTest {
         }
     }
 
+    /**
+     * A market removed from the store ({@code data remove}) leaves it whole: its segment files go, the other markets'
+     * bars and fingerprints stay, the store reads the same after reopening, and the lake's next export deletes the
+     * removed market's months (its series' versions moved on), leaving the others unchanged.
+     */
+    @Test
+    void aRemovedMarketGoesFromTheStoreAndTheNextExport() throws Exception {
+        Market bundled = new Market(BundledData.EXCHANGE, BundledData.SYMBOL);
+        try (MarketDataStore store = storeWithData(); Lake lake = Lake.open(dir.resolve("lake").toString())) {
+            lake.export(store, k -> true, false);
+            assertThat(lake.markets()).contains(BTC, bundled);
+            String btcPrint = store.fingerprint(BTC, Timeframe.M1, false);
+            double[] btcCloses = store.candles(BTC, Timeframe.M1).closes();
+            long files;
+            try (Stream<Path> f = Files.walk(dir.resolve("store/bars"))) {
+                files = f.filter(Files::isRegularFile).count();
+            }
+            var gone = store.remove(bundled);
+            assertThat(gone).extracting(s -> s.kind().name()).contains("TRADES", "CANDLES");
+            long left;
+            try (Stream<Path> f = Files.walk(dir.resolve("store/bars"))) {
+                left = f.filter(Files::isRegularFile).count();
+            }
+            assertThat(left).isLessThan(files);
+            assertThat(store.markets()).doesNotContain(bundled).contains(BTC);
+            assertThat(store.candles(bundled, Timeframe.M1).isEmpty()).isTrue();
+            assertThat(store.fingerprint(BTC, Timeframe.M1, false)).isEqualTo(btcPrint);
+            Lake.ExportReport r = lake.export(store, k -> true, false);
+            assertThat(r.monthsDeleted()).isPositive();
+            assertThat(lake.candles(bundled, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE).isEmpty()).isTrue();
+            assertThat(lake.candles(BTC, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE).closes()).isEqualTo(btcCloses);
+            assertThatThrownBy(() -> store.remove(new Market("kraken", "btcusd")))
+                    .hasMessageContaining("no market kraken:btcusd");
+        }
+        try (MarketDataStore again = MarketDataStore.open(dir.resolve("store"))) {
+            assertThat(again.markets()).doesNotContain(bundled).contains(BTC);
+            assertThat(again.summaries()).noneMatch(s -> s.market().equals(bundled));
+            assertThat(again.verify().damaged()).isEmpty();
+        }
+    }
+
     @Test
     void aSecondExportWritesOnlyWhatChanged() throws Exception {
         try (MarketDataStore store = storeWithData()) {
