@@ -178,7 +178,13 @@ public final class MarketDataStore implements AutoCloseable {
                 st.execute("DROP TABLE IF EXISTS " + old);
             }
             // the import log counts the bars a revising file replaced (a column older stores lack)
-            st.execute("ALTER TABLE imports ADD COLUMN IF NOT EXISTS revised BIGINT DEFAULT 0 NOT NULL");
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+                    + "WHERE TABLE_NAME='IMPORTS' AND COLUMN_NAME='REVISED'")) {
+                rs.next();
+                if (rs.getInt(1) == 0) { // DDL only when missing: H2 commits around it
+                    st.execute("ALTER TABLE imports ADD COLUMN revised BIGINT DEFAULT 0 NOT NULL");
+                }
+            }
             // labels of timeframes beyond the kept ones can be longer than the 4 characters older stores allowed
             // (3456s is one twenty-fifth of a day); H2 commits around DDL, and nothing is pending here
             for (String table : new String[] {"BAR_SEGMENTS", "SERIES_VERSIONS"}) {

@@ -162,6 +162,28 @@ class BarSegmentsTest {
         return i;
     }
 
+    /** A store written before the import log counted revisions gets the column when opened, and imports into it. */
+    @Test
+    void aStoreWhoseImportLogLacksTheRevisedColumnGetsIt() throws Exception {
+        try (MarketDataStore store = MarketDataStore.open(dir.resolve("s"))) {
+            importTrades(store, "a.csv", "1385855940,800,1\n");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("s/marketdata"), "atlas", "");
+             Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE imports DROP COLUMN revised");
+        }
+        try (MarketDataStore store = MarketDataStore.open(dir.resolve("s"))) {
+            importTrades(store, "b.csv", "1385856000,801,1\n");
+            assertThat(store.candles(BTC, Timeframe.M1).closes()).containsExactly(800.0, 801.0);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("s/marketdata"), "atlas", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT revised FROM imports ORDER BY id")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
     @Test
     void aDamagedSegmentIsRefusedWithItsNameNeverReadAsData() throws IOException {
         try (MarketDataStore store = MarketDataStore.open(dir.resolve("s"))) {
