@@ -36,6 +36,20 @@ public final class TradeSeries {
         return new Builder(market);
     }
 
+    /**
+     * A series of the trades in these columns, of one length, copied whole (a store's columns, in key order: what a
+     * builder would make of them one trade at a time).
+     */
+    public static TradeSeries ofColumns(Market market, long[] time, long[] seq, double[] price, double[] quantity,
+                                        byte[] side, long[] tradeId) {
+        int n = time.length;
+        if (seq.length != n || price.length != n || quantity.length != n || side.length != n || tradeId.length != n) {
+            throw new IllegalArgumentException("trade columns of different lengths");
+        }
+        return new TradeSeries(market, n, time.clone(), seq.clone(), price.clone(), quantity.clone(), side.clone(),
+                tradeId.clone());
+    }
+
     public Market market() { return market; }
     public int size() { return size; }
     public boolean isEmpty() { return size == 0; }

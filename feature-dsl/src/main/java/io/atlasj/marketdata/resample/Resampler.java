@@ -21,13 +21,21 @@ public final class Resampler {
 
     /** Candles of {@code tf} from trades: first/max/min/last price, summed quantity and notional, count. */
     public static CandleSeries candles(TradeSeries trades, Timeframe tf) {
+        return candles(trades, tf, 0);
+    }
+
+    /**
+     * {@link #candles(TradeSeries, Timeframe)} of the trades from index {@code from} on: the same bars from the first
+     * one opening at or after that trade's time, when the trade before it (if any) is in an earlier bar.
+     */
+    public static CandleSeries candles(TradeSeries trades, Timeframe tf, int from) {
         CandleSeries.Builder out = CandleSeries.builder(trades.market(), tf, 1024);
         long[] time = trades.times();
         double[] price = trades.prices();
         double[] qty = trades.quantities();
         byte[] side = trades.sides();
         int n = trades.size();
-        int i = 0;
+        int i = from;
         while (i < n) {
             long bar = tf.floor(time[i]);
             long end = bar + tf.millis();

@@ -61,11 +61,7 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
     }
 
     TradeSeries trades(Market market) {
-        TradeSeries.Builder b = TradeSeries.builder(market);
-        for (int i = 0; i < size(); i++) {
-            b.add(time[i], l[0][i], d[0][i], d[1][i], src[i], l[1][i]);
-        }
-        return b.build();
+        return TradeSeries.ofColumns(market, time, l[0], d[0], d[1], src, l[1]);
     }
 
     /** Quote ticks with {@code seq} as their keys' seqs. */
@@ -77,11 +73,7 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
     }
 
     QuoteSeries quotes(Market market) {
-        QuoteSeries.Builder b = QuoteSeries.builder(market);
-        for (int i = 0; i < size(); i++) {
-            b.add(time[i], l[0][i], d[0][i], d[1][i], d[2][i], d[3][i]);
-        }
-        return b.build();
+        return QuoteSeries.ofColumns(market, time, l[0], d[0], d[1], d[2], d[3]);
     }
 
     /** The first index whose time is at least {@code t} (times ascend; ticks may share one). */
@@ -149,13 +141,58 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
      * distinct: a key in two parts is a programming error, refused.
      */
     static Bars merge(BarSegments.Kind kind, List<Bars> parts) {
-        int doubles = kind.doubles;
-        int longs = kind.longs;
-        boolean ticks = kind.ticks;
         int n = 0;
         for (Bars p : parts) {
             n += p.size();
         }
+        if (!inOrder(parts, kind.ticks)) {
+            return sorted(kind, parts, n);
+        }
+        // the usual case (parts in time order, none overlapping): whole columns copied
+        long[] ot = new long[n];
+        byte[] os = new byte[n];
+        double[][] od = new double[kind.doubles][n];
+        long[][] ol = new long[kind.longs][n];
+        int at = 0;
+        for (Bars b : parts) {
+            int m = b.size();
+            System.arraycopy(b.time, 0, ot, at, m);
+            System.arraycopy(b.src, 0, os, at, m);
+            for (int c = 0; c < od.length; c++) {
+                System.arraycopy(b.d[c], 0, od[c], at, m);
+            }
+            for (int c = 0; c < ol.length; c++) {
+                System.arraycopy(b.l[c], 0, ol[c], at, m);
+            }
+            at += m;
+        }
+        return new Bars(ot, od, ol, os);
+    }
+
+    /** Whether the parts' rows, one part after the other, are in strictly ascending key order. */
+    private static boolean inOrder(List<Bars> parts, boolean ticks) {
+        boolean any = false;
+        long lastT = 0;
+        long lastQ = 0;
+        for (Bars b : parts) {
+            long[] t = b.time;
+            long[] q = ticks ? b.l[0] : null;
+            for (int i = 0; i < t.length; i++) {
+                long qi = ticks ? q[i] : 0;
+                if (any && (t[i] < lastT || (t[i] == lastT && qi <= lastQ))) {
+                    return false;
+                }
+                any = true;
+                lastT = t[i];
+                lastQ = qi;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #merge} of parts out of order: every row placed by its key; a key twice is refused. */
+    private static Bars sorted(BarSegments.Kind kind, List<Bars> parts, int n) {
+        boolean ticks = kind.ticks;
         long[] t = new long[n];
         long[] q = new long[n];
         int[] part = new int[n];
@@ -171,44 +208,15 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
                 k++;
             }
         }
-        boolean sorted = true;
-        for (int i = 1; i < n && sorted; i++) {
-            sorted = t[i - 1] < t[i] || (t[i - 1] == t[i] && q[i - 1] < q[i]);
-        }
-        if (sorted) { // the usual case (parts in time order, none overlapping): whole columns copied
-            long[] ot = new long[n];
-            byte[] os = new byte[n];
-            double[][] od = new double[doubles][n];
-            long[][] ol = new long[longs][n];
-            int at = 0;
-            for (Bars b : parts) {
-                int m = b.size();
-                if (m == 0) {
-                    continue;
-                }
-                System.arraycopy(b.time, 0, ot, at, m);
-                System.arraycopy(b.src, 0, os, at, m);
-                for (int c = 0; c < doubles; c++) {
-                    System.arraycopy(b.d[c], 0, od[c], at, m);
-                }
-                for (int c = 0; c < longs; c++) {
-                    System.arraycopy(b.l[c], 0, ol[c], at, m);
-                }
-                at += m;
-            }
-            return new Bars(ot, od, ol, os);
-        }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        {
-            Arrays.sort(order, (x, y) -> t[x] != t[y] ? Long.compare(t[x], t[y]) : Long.compare(q[x], q[y]));
-        }
+        Arrays.sort(order, (x, y) -> t[x] != t[y] ? Long.compare(t[x], t[y]) : Long.compare(q[x], q[y]));
         long[] ot = new long[n];
         byte[] os = new byte[n];
-        double[][] od = new double[doubles][n];
-        long[][] ol = new long[longs][n];
+        double[][] od = new double[kind.doubles][n];
+        long[][] ol = new long[kind.longs][n];
         for (int j = 0; j < n; j++) {
             int o = order[j];
             Bars b = parts.get(part[o]);
@@ -218,10 +226,10 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
                 throw new IllegalStateException("two " + kind.label + " rows keyed " + ot[j] + (ticks ? "/" + q[o] : ""));
             }
             os[j] = b.src[i];
-            for (int c = 0; c < doubles; c++) {
+            for (int c = 0; c < od.length; c++) {
                 od[c][j] = b.d[c][i];
             }
-            for (int c = 0; c < longs; c++) {
+            for (int c = 0; c < ol.length; c++) {
                 ol[c][j] = b.l[c][i];
             }
         }

@@ -169,12 +169,15 @@ public final class Ingestor {
             imported.add(importedTimeframes(id, from + d * DAY, from + (d + 1) * DAY));
         }
         boolean daily = false;
-        TradeSeries stored = store.trades(t.market(), from, to); // read once; each timeframe resampled once
+        TradeSeries stored = store.trades(t.market(), from, to); // read once
         for (Timeframe tf : Timeframe.values()) {
             if (!tf.withinDay()) {
                 continue;
             }
-            CandleSeries made = null;
+            // the bars before the one the file's first trade falls in are unchanged: a live recorder's five minutes of
+            // trades late in a busy day remake the 1-second to 1-hour bars of that hour, not of the whole day (the
+            // daily bar still reads the day); with --fill-gaps the day is filled again whole
+            long lo = fillGaps ? from : tf.floor(min);
             int d = 0;
             while (d < days) {
                 if (madeByCandles(imported.get(d), tf)) {
@@ -185,10 +188,12 @@ public final class Ingestor {
                 while (e < days && !madeByCandles(imported.get(e), tf)) {
                     e++;
                 }
-                long runFrom = from + d * DAY;
+                long runFrom = Math.max(from + d * DAY, lo);
                 long runTo = from + e * DAY;
-                made = made != null ? made : Resampler.candles(stored, tf);
-                replaceDerivedCandles(id, tf, runFrom, runTo, made.between(runFrom, runTo), fillGaps, c);
+                if (runFrom < runTo) {
+                    CandleSeries made = Resampler.candles(stored, tf, lowerBound(stored.times(), runFrom));
+                    replaceDerivedCandles(id, tf, runFrom, runTo, made.between(runFrom, runTo), fillGaps, c);
+                }
                 daily |= tf.millis() == DAY;
                 d = e;
             }
@@ -622,6 +627,21 @@ public final class Ingestor {
             }
         }
         deriveQuoteMultiDay(id, q.market(), from, to, c);
+    }
+
+    /** The first index of {@code times} (ascending) at or after {@code t}. */
+    private static int lowerBound(long[] times, long t) {
+        int lo = 0;
+        int hi = times.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (times[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private void ingestQuoteCandles(QuoteCandleSeries q, Counts c) throws SQLException {

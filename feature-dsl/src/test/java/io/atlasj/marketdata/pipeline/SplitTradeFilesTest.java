@@ -53,11 +53,13 @@ class SplitTradeFilesTest {
         }
         Market m = new Market(BundledData.EXCHANGE, BundledData.SYMBOL);
         TradeSeries all;
-        CandleSeries bars;
+        java.util.Map<Timeframe, CandleSeries> bars = new java.util.LinkedHashMap<>();
         try (MarketDataStore s = MarketDataStore.open(dir.resolve("one"))) {
             new ImportJob(s).run(List.of(whole), BundledData.options(), ImportJob.Listener.NONE);
             all = s.trades(m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
-            bars = s.candles(m, Timeframe.M5);
+            for (Timeframe tf : Timeframe.values()) {
+                bars.put(tf, s.candles(m, tf));
+            }
         }
         try (MarketDataStore s = MarketDataStore.open(dir.resolve("pieces"))) {
             for (Path p : pieces) {
@@ -69,10 +71,19 @@ class SplitTradeFilesTest {
             assertThat(got.times()).isEqualTo(all.times());
             assertThat(got.prices()).isEqualTo(all.prices());
             assertThat(got.quantities()).isEqualTo(all.quantities());
-            CandleSeries b = s.candles(m, Timeframe.M5);
-            assertThat(b.openTimes()).isEqualTo(bars.openTimes());
-            assertThat(b.closes()).isEqualTo(bars.closes());
-            assertThat(b.volumes()).isEqualTo(bars.volumes());
+            // every timeframe's bars, each piece remaking only those from the bar its first trade falls in
+            for (Timeframe tf : Timeframe.values()) {
+                CandleSeries b = s.candles(m, tf);
+                CandleSeries w = bars.get(tf);
+                assertThat(b.openTimes()).as(tf.label()).isEqualTo(w.openTimes()).isNotEmpty();
+                assertThat(b.opens()).as(tf.label()).isEqualTo(w.opens());
+                assertThat(b.highs()).as(tf.label()).isEqualTo(w.highs());
+                assertThat(b.lows()).as(tf.label()).isEqualTo(w.lows());
+                assertThat(b.closes()).as(tf.label()).isEqualTo(w.closes());
+                assertThat(b.volumes()).as(tf.label()).isEqualTo(w.volumes());
+                assertThat(b.quoteVolumes()).as(tf.label()).isEqualTo(w.quoteVolumes());
+                assertThat(b.tradeCounts()).as(tf.label()).isEqualTo(w.tradeCounts());
+            }
             // a piece again: every trade is present, nothing is added
             ImportJob.Summary again = new ImportJob(s).run(List.of(pieces.get(3)), BundledData.options(),
                     ImportJob.Listener.NONE);

@@ -860,7 +860,7 @@ final class BinanceFeed implements Feed {
             }
             fillGaps(t, deadline, all);
             long now = System.currentTimeMillis();
-            if (t.pending > 0 && (all || t.pending >= TRADES_EVERY || now - t.pendingSince >= TRADES_AGE)) {
+            if (flushDue(t.pending, now - t.pendingSince, all, hurry)) {
                 flushTrades(t);
             } else if (t.part != null) {
                 try {
@@ -871,6 +871,16 @@ final class BinanceFeed implements Feed {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a tape's recorded trades are imported now: always when the runner stops ({@code all}); when
+     * {@link #TRADES_EVERY} wait; when the oldest has waited {@link #TRADES_AGE}, unless a stored bar waits to be
+     * predicted ({@code hurry}): an import of a busy market's five minutes of trades takes up to a quarter of a second
+     * late in a UTC day (its bars are made again over the whole day, docs/benchmarks.md), which the bar would wait.
+     */
+    static boolean flushDue(long pending, long oldestAge, boolean all, boolean hurry) {
+        return pending > 0 && (all || pending >= TRADES_EVERY || (!hurry && oldestAge >= TRADES_AGE));
     }
 
     /**

@@ -84,4 +84,19 @@ class BinanceFeedTest {
         assertThat(BinanceFeed.api("m", java.util.List.of(other, perp), other, true, new HashMap<>()))
                 .isEqualTo(BinanceApi.USD_M);
     }
+
+    /**
+     * Recorded trades are imported after five minutes, but not while a stored bar waits to be predicted (the import
+     * would delay it); a full tape and the runner's stop import them whatever waits.
+     */
+    @Test
+    void recordedTradesWaitWhileABarWaitsToBePredicted() {
+        long age = BinanceFeed.TRADES_AGE;
+        assertThat(BinanceFeed.flushDue(10, age, false, false)).isTrue();
+        assertThat(BinanceFeed.flushDue(10, age, false, true)).isFalse();
+        assertThat(BinanceFeed.flushDue(10, age - 1, false, false)).isFalse();
+        assertThat(BinanceFeed.flushDue(BinanceFeed.TRADES_EVERY, 0, false, true)).isTrue();
+        assertThat(BinanceFeed.flushDue(1, 0, true, true)).isTrue();
+        assertThat(BinanceFeed.flushDue(0, age, true, false)).isFalse();
+    }
 }
