@@ -78,11 +78,16 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
 
     /** The first index whose time is at least {@code t} (times ascend; ticks may share one). */
     int lowerBound(long t) {
+        return lowerBound(time, t);
+    }
+
+    /** The first index of {@code times} (ascending) at or after {@code t}, or its length. */
+    static int lowerBound(long[] times, long t) {
         int lo = 0;
-        int hi = time.length;
+        int hi = times.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (time[mid] < t) {
+            if (times[mid] < t) {
                 lo = mid + 1;
             } else {
                 hi = mid;

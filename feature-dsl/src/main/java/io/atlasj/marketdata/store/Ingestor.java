@@ -191,7 +191,7 @@ public final class Ingestor {
                 long runFrom = Math.max(from + d * DAY, lo);
                 long runTo = from + e * DAY;
                 if (runFrom < runTo) {
-                    CandleSeries made = Resampler.candles(stored, tf, lowerBound(stored.times(), runFrom));
+                    CandleSeries made = Resampler.candles(stored, tf, Bars.lowerBound(stored.times(), runFrom));
                     replaceDerivedCandles(id, tf, runFrom, runTo, made.between(runFrom, runTo), fillGaps, c);
                 }
                 daily |= tf.millis() == DAY;
@@ -627,21 +627,6 @@ public final class Ingestor {
             }
         }
         deriveQuoteMultiDay(id, q.market(), from, to, c);
-    }
-
-    /** The first index of {@code times} (ascending) at or after {@code t}. */
-    private static int lowerBound(long[] times, long t) {
-        int lo = 0;
-        int hi = times.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (times[mid] < t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     private void ingestQuoteCandles(QuoteCandleSeries q, Counts c) throws SQLException {
