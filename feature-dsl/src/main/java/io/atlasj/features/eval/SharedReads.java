@@ -35,21 +35,23 @@ final class SharedReads extends ForwardingSource {
 
     @Override
     public synchronized CandleSeries candles(Market market, Timeframe tf, long from, long to) {
-        return read(candles, market + " " + tf, from, to, (r) -> source.candles(market, tf, r[0], r[1]),
+        return read(candles, market + " " + tf, tf, from, to, (r) -> source.candles(market, tf, r[0], r[1]),
                 (s, r) -> s.between(r[0], r[1]));
     }
 
     @Override
     public synchronized QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
-        return read(quoteBars, market + " " + tf, from, to, (r) -> source.quoteBars(market, tf, r[0], r[1]),
+        return read(quoteBars, market + " " + tf, tf, from, to, (r) -> source.quoteBars(market, tf, r[0], r[1]),
                 (s, r) -> s.between(r[0], r[1]));
     }
 
-    private <T> T read(Map<String, Held<T>> held, String key, long a, long b, Function<long[], T> read,
+    private <T> T read(Map<String, Held<T>> held, String key, Timeframe tf, long a, long b, Function<long[], T> read,
                        java.util.function.BiFunction<T, long[], T> between) {
         Held<T> h = held.get(key);
         if (h == null || a < h.from || b > h.to) {
-            long lo = Math.min(a, h == null ? from : Math.min(from, h.from));
+            // from the open of the series' bar the window starts in: an evaluator reads a series from there
+            long start = Math.min(from, tf.floor(from));
+            long lo = Math.min(a, h == null ? start : Math.min(start, h.from));
             long hi = Math.max(b, h == null ? to : Math.max(to, h.to));
             h = new Held<>(lo, hi, read.apply(new long[] {lo, hi}));
             held.put(key, h);

@@ -496,10 +496,19 @@ public final class FeatureSetBuilder {
                 kindReach = Math.max(kindReach, (l.horizon() + 1L) * l.timeframe().millis());
             }
         }
-        long labelReach = horizon + kindReach;
+        long reach = horizon + kindReach;
+        if (set.gaps() == GapPolicy.FILL_FLAT && set.fillLimit() != null) {
+            // a limited fill reads past 'to' to the real bar that ends a gap: the limit and one bar of the longest
+            // timeframe read
+            long longest = set.baseTimeframe().millis();
+            for (Need n : r.needs()) {
+                longest = Math.max(longest, n.timeframe().millis());
+            }
+            reach = Math.max(reach, Math.min(Long.MAX_VALUE / 4, set.fillLimit().toMillis()) + longest);
+        }
         // the candles every read sees; the base, the features and the labels share one read of each series
-        SeriesSource source = SeriesSource.withPrices(SeriesSource.shared(this.source, dataFrom,
-                to + labelReach), set.prices());
+        SeriesSource source = SeriesSource.withPrices(SeriesSource.shared(this.source, dataFrom, to + reach),
+                set.prices());
         CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
         if (base.isEmpty()) {
             throw noBase(set, from, to);

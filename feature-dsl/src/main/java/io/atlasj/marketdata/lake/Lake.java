@@ -160,10 +160,11 @@ public final class Lake implements AutoCloseable {
         return List.copyOf(series.values());
     }
 
-    /** The markets that have a complete series. */
+    /** The markets that have a complete series with rows. */
     public List<Market> markets() {
         TreeSet<Market> out = new TreeSet<>();
-        series.values().stream().filter(Series::complete).forEach(s -> out.add(s.key().market()));
+        // a series of no rows (its market removed from the store, then exported) holds no market
+        series.values().stream().filter(s -> s.complete() && s.rows() > 0).forEach(s -> out.add(s.key().market()));
         return List.copyOf(out);
     }
 

@@ -411,6 +411,25 @@ final class BarSegments {
         }
     }
 
+    /**
+     * Whether a stored segment of the series overlapping {@code [from, to)} holds filled bars (by its catalogue row;
+     * a segment changed in the open transaction counts as it was stored).
+     */
+    boolean anyFilled(int market, Kind kind, Timeframe tf, long from, long to) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM bar_segments WHERE market=? AND kind=? "
+                + "AND timeframe=? AND period>=? AND period<? AND filled>0")) {
+            ps.setInt(1, market);
+            ps.setString(2, kind.label);
+            ps.setString(3, tf(kind, tf));
+            ps.setLong(4, periodStart(kind, tf, from));
+            ps.setLong(5, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
     /** Removes every segment of {@code market} in the open transaction (each goes at {@link #commit}). */
     void removeAll(int market) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT kind, timeframe, period FROM bar_segments "

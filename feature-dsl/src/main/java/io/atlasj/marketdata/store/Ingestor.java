@@ -176,8 +176,9 @@ public final class Ingestor {
             }
             // the bars before the one the file's first trade falls in are unchanged: a live recorder's five minutes of
             // trades late in a busy day remake the 1-second to 1-hour bars of that hour, not of the whole day (the
-            // daily bar still reads the day); with --fill-gaps the day is filled again whole
-            long lo = fillGaps ? from : tf.floor(min);
+            // daily bar still reads the day); with --fill-gaps, or filled bars stored in the day's segments (an
+            // earlier --fill-gaps import, whose fill an import without it takes out of the day), the day whole
+            long lo = fillGaps || segments.anyFilled(id, Kind.CANDLES, tf, from, to) ? from : tf.floor(min);
             int d = 0;
             while (d < days) {
                 if (madeByCandles(imported.get(d), tf)) {
@@ -413,14 +414,16 @@ public final class Ingestor {
         if (unlike.isEmpty()) {
             return Unlike.NONE;
         }
-        long last = newest.time(); // looked up only now: an import without differing bars pays nothing for it
+        // looked up only now: an import without differing bars pays nothing for it (nor one that revises)
+        long last = revise ? Long.MIN_VALUE : newest.time();
         int forming = -1;
         int differing = 0;
         int first = -1;
         int firstStored = -1;
         int[] rows = new int[unlike.size()];
         for (int[] u : unlike) {
-            if (file.time()[u[0]] == last && grew(columns, imported, u[1], file, u[0])) {
+            // under --revise every replaced bar is a revision, the newest one grown on too
+            if (!revise && file.time()[u[0]] == last && grew(columns, imported, u[1], file, u[0])) {
                 forming = u[0];
             } else {
                 if (differing == 0) {

@@ -367,7 +367,6 @@ public final class MarketDataStore implements AutoCloseable {
         }
     }
 
-    /** Gives a series a new version (inside the caller's transaction). */
     /**
      * Removes every series of {@code market} (ticks and bars of every timeframe) in one transaction, as an import
      * writes: all of it goes, or none. Each series' version moves on, so no featureset cached over its bars is served
@@ -406,6 +405,7 @@ public final class MarketDataStore implements AutoCloseable {
         }
     }
 
+    /** Gives a series a new version (inside the caller's transaction). */
     void bumpVersion(int marketId, String kind, Timeframe tf) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("MERGE INTO series_versions KEY(market, kind, timeframe) "
                 + "VALUES (?, ?, ?, NEXT VALUE FOR series_version_seq)")) {

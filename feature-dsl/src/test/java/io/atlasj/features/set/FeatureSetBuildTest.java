@@ -146,6 +146,16 @@ class FeatureSetBuildTest {
         long to = t("2013-11-30T00:00:00Z");
         FeatureMatrix m = new FeatureSetBuilder(counted).build(set, from, to);
         assertThat(reads).containsExactlyInAnyOrder("bitstamp:btc_usd 5m", "bitstamp:btc_usd 1h");
+        // the whole history (a range whose start is on no bar's open), and a limited flat fill reading past the end
+        reads.clear();
+        new FeatureSetBuilder(counted).build(set, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(reads).containsExactlyInAnyOrder("bitstamp:btc_usd 5m", "bitstamp:btc_usd 1h");
+        reads.clear();
+        FeatureLabelSet filled = FeatureLabelSet.builder("once-filled").base("bitstamp:btc_usd", "5m")
+                .fillFlat(java.time.Duration.ofMinutes(30))
+                .features(LogReturns(), Close().oneHour().zscore(4)).labels(FutureReturn(3)).build();
+        new FeatureSetBuilder(counted).build(filled, from, to);
+        assertThat(reads).containsExactlyInAnyOrder("bitstamp:btc_usd 5m", "bitstamp:btc_usd 1h");
 
         // the labels read past the range's end from the same read: the last rows' three-bar returns need the bars
         // after 'to'

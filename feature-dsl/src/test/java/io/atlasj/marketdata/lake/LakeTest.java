@@ -145,6 +145,7 @@ class LakeTest {
             Lake.ExportReport r = lake.export(store, k -> true, false);
             assertThat(r.monthsDeleted()).isPositive();
             assertThat(lake.candles(bundled, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE).isEmpty()).isTrue();
+            assertThat(lake.markets()).doesNotContain(bundled).contains(BTC);
             assertThat(lake.candles(BTC, Timeframe.M1, Long.MIN_VALUE, Long.MAX_VALUE).closes()).isEqualTo(btcCloses);
             assertThatThrownBy(() -> store.remove(new Market("kraken", "btcusd")))
                     .hasMessageContaining("no market kraken:btcusd");

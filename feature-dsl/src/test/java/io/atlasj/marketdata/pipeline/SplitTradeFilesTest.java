@@ -153,6 +153,48 @@ class SplitTradeFilesTest {
         }
     }
 
+    /**
+     * A day whose bars were filled by a {@code --fill-gaps} import of its first trades, then given its later trades
+     * without it, keeps no filled bar of any timeframe (the day is made again whole, as before a later batch remade
+     * only the bars from its first one): the same bars as the day imported without filling at all.
+     */
+    @Test
+    void aLaterImportWithoutFillingTakesTheFillOutOfTheWholeDay() throws Exception {
+        List<String> lines = Files.readAllLines(BundledData.extract(dir.resolve("b")));
+        String header = lines.get(0);
+        long day = 1_385_337_600L; // 2013-11-25, the bundled trades' first day
+        List<String> morning = new ArrayList<>(List.of(header));
+        List<String> rest = new ArrayList<>(List.of(header));
+        for (String l : lines.subList(1, lines.size())) {
+            long t = Long.parseLong(second(l));
+            if (t < day + 86_400) {
+                (t < day + 43_200 ? morning : rest).add(l);
+            }
+        }
+        Path a = Files.write(dir.resolve("morning.csv"), morning);
+        Path b = Files.write(dir.resolve("rest.csv"), rest);
+        Market m = new Market(BundledData.EXCHANGE, BundledData.SYMBOL);
+        java.util.Map<Timeframe, CandleSeries> plain = new java.util.LinkedHashMap<>();
+        try (MarketDataStore s = MarketDataStore.open(dir.resolve("plain"))) {
+            new ImportJob(s).run(List.of(a, b), BundledData.options(), ImportJob.Listener.NONE);
+            for (Timeframe tf : Timeframe.values()) {
+                plain.put(tf, s.candles(m, tf));
+            }
+        }
+        try (MarketDataStore s = MarketDataStore.open(dir.resolve("filled"))) {
+            new ImportJob(s).run(List.of(a), BundledData.options().withFillGaps(true), ImportJob.Listener.NONE);
+            assertThat(s.candles(m, Timeframe.S1).sources()).as("the morning filled")
+                    .contains(io.atlasj.marketdata.CandleSource.FILLED.code());
+            new ImportJob(s).run(List.of(b), BundledData.options(), ImportJob.Listener.NONE);
+            for (Timeframe tf : Timeframe.values()) {
+                CandleSeries got = s.candles(m, tf);
+                assertThat(got.sources()).as(tf.label()).doesNotContain(io.atlasj.marketdata.CandleSource.FILLED.code());
+                assertThat(got.openTimes()).as(tf.label()).isEqualTo(plain.get(tf).openTimes());
+                assertThat(got.closes()).as(tf.label()).isEqualTo(plain.get(tf).closes());
+            }
+        }
+    }
+
     private static String second(String line) {
         return line.substring(0, line.indexOf(','));
     }

@@ -87,13 +87,14 @@ class BinanceFeedTest {
 
     /**
      * Recorded trades are imported after five minutes, but not while a stored bar waits to be predicted (the import
-     * would delay it); a full tape and the runner's stop import them whatever waits.
+     * would delay it) unless they have waited ten; a full tape and the runner's stop import them whatever waits.
      */
     @Test
     void recordedTradesWaitWhileABarWaitsToBePredicted() {
         long age = BinanceFeed.TRADES_AGE;
         assertThat(BinanceFeed.flushDue(10, age, false, false)).isTrue();
         assertThat(BinanceFeed.flushDue(10, age, false, true)).isFalse();
+        assertThat(BinanceFeed.flushDue(10, 2 * age, false, true)).as("bars every second").isTrue();
         assertThat(BinanceFeed.flushDue(10, age - 1, false, false)).isFalse();
         assertThat(BinanceFeed.flushDue(BinanceFeed.TRADES_EVERY, 0, false, true)).isTrue();
         assertThat(BinanceFeed.flushDue(1, 0, true, true)).isTrue();
