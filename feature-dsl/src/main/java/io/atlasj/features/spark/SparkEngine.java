@@ -99,11 +99,12 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                     // the matrices come back to the driver (31 columns of 352k rows are 87 MB): no cap of 1 GB in all
                     .config("spark.driver.maxResultSize", "0");
             if (master.startsWith("local")) {
-                b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                        // in one process a task's matrix is handed to the driver as it is, not stored in the block
-                        // manager and fetched from it (results over 1 MB did that): 7% of a 16x build (benchmarks)
-                        .config("spark.task.maxDirectResultSize", "2047m")
-                        .config("spark.rpc.message.maxSize", "2047");
+                b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+                if (master.equals("local") || master.startsWith("local[")) {
+                    // in one process a task's matrix is handed to the driver as it is, not stored in the block
+                    // manager and fetched from it (results over 1 MB did that): 7% of a 16x build (benchmarks)
+                    b.config("spark.task.maxDirectResultSize", "2047m").config("spark.rpc.message.maxSize", "2047");
+                }
             } else {
                 b.config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
                         .config("spark.executor.extraJavaOptions", String.join(" ", JVM_OPTIONS));
