@@ -331,16 +331,18 @@ final class DataCommand {
             try {
                 m = Market.parse(market);
             } catch (IllegalArgumentException e) {
-                throw new UserException(market + ": " + e.getMessage() + " (write exchange:symbol, e.g. "
-                        + "binance:btcusdt)");
+                throw new UserException("MARKET: " + e.getMessage());
             }
             try (MarketDataStore store = MarketDataStore.open(data.home().marketData())) {
-                List<SeriesSummary> series = store.summaries().stream().filter(s -> s.market().equals(m)).toList();
-                if (series.isEmpty() && !store.markets().contains(m)) {
-                    throw new UserException("no market " + m + " in the store; see 'atlas data list'");
+                List<SeriesSummary> series;
+                try {
+                    series = yes ? store.remove(m)
+                            : store.summaries().stream().filter(s -> s.market().equals(m)).toList();
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage());
                 }
-                if (yes) {
-                    series = store.remove(m);
+                if (series.isEmpty()) {
+                    throw new UserException("no market " + m + " in the store; see 'atlas data list'");
                 }
                 List<List<String>> rows = new ArrayList<>();
                 long total = 0;

@@ -85,6 +85,16 @@ final class BarSegments {
         Bars empty() {
             return Bars.empty(doubles, longs);
         }
+
+        /** The kind of catalogue label {@code label}, or null. */
+        static Kind of(String label) {
+            for (Kind k : values()) {
+                if (k.label.equals(label)) {
+                    return k;
+                }
+            }
+            return null;
+        }
     }
 
     /** The timeframe tick series are given in calls (their periods are UTC hours whatever it is; see periodStart). */
@@ -180,7 +190,7 @@ final class BarSegments {
         for (Row r : rows) {
             Key k = new Key(market, kind, tf, r.period);
             if (!pending.containsKey(k)) {
-                parts.put(r.period, load(k, r));
+                parts.put(r.period, readStored(market, kind, tf, List.of(r), Long.MIN_VALUE, Long.MAX_VALUE));
             }
         }
         for (Map.Entry<Key, Bars> e : pending.entrySet()) {
@@ -198,7 +208,7 @@ final class BarSegments {
 
     /**
      * The stored segments' rows with {@code from <= time < to}, decoded straight into the result's columns: each file
-     * is read into one buffer reused for every segment of the read, checked as {@link #load} checks it, and only its
+     * is read into one buffer reused for every segment of the read, checked ({@link #checked}), and only its
      * rows in range are copied (a whole-history read of a year of minute bars allocates its bars once, not the files'
      * bytes, the segments' columns and their merge again). Null when the segments do not follow each other in time
      * (never for files this class wrote), for the merging read to sort out.
@@ -308,29 +318,6 @@ final class BarSegments {
         return out;
     }
 
-    private Bars load(Key k, Row r) {
-        int n = r.rows;
-        ByteBuffer buf = ByteBuffer.allocate((int) rowBytes(k.kind, n)).order(ByteOrder.LITTLE_ENDIAN);
-        checked(k, r, buf);
-        buf.position(HEADER);
-        long[] t = new long[n];
-        buf.asLongBuffer().get(t);
-        buf.position(buf.position() + 8 * n);
-        double[][] d = new double[k.kind.doubles][n];
-        for (double[] col : d) {
-            buf.asDoubleBuffer().get(col);
-            buf.position(buf.position() + 8 * n);
-        }
-        long[][] l = new long[k.kind.longs][n];
-        for (long[] col : l) {
-            buf.asLongBuffer().get(col);
-            buf.position(buf.position() + 8 * n);
-        }
-        byte[] src = new byte[n];
-        buf.get(src);
-        return new Bars(t, d, l, src);
-    }
-
     /**
      * Reads segment {@code r}'s file into {@code buf} (from its start, at least the file's size) and checks it against
      * its catalogue row: size, CRC-32C and header. A file that does not match is refused with its name, never read.
@@ -437,9 +424,7 @@ final class BarSegments {
             ps.setInt(1, market);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String label = rs.getString(1);
-                    Kind kind = java.util.Arrays.stream(Kind.values()).filter(k -> k.label.equals(label))
-                            .findFirst().orElseThrow();
+                    Kind kind = java.util.Objects.requireNonNull(Kind.of(rs.getString(1)), "segment kind");
                     Timeframe tf = kind.ticks ? TICKS : Timeframe.parse(rs.getString(2));
                     pending.put(new Key(market, kind, tf, rs.getLong(3)), kind.empty());
                 }
@@ -637,12 +622,7 @@ final class BarSegments {
         List<String> damaged = new ArrayList<>();
         long bytes = 0;
         for (Object[] r : all) {
-            Kind kind = null;
-            for (Kind k : Kind.values()) {
-                if (k.label.equals(r[1])) {
-                    kind = k;
-                }
-            }
+            Kind kind = Kind.of((String) r[1]);
             if (kind == null) {
                 damaged.add(r[4] + ": of an unknown kind '" + r[1] + "'");
                 continue;
@@ -650,7 +630,8 @@ final class BarSegments {
             try {
                 Timeframe tf = kind.ticks ? TICKS : Timeframe.parse((String) r[2]);
                 Key k = new Key((Integer) r[0], kind, tf, (Long) r[3]);
-                load(k, new Row((Long) r[3], (String) r[4], (Integer) r[5], (Long) r[6]));
+                checked(k, new Row((Long) r[3], (String) r[4], (Integer) r[5], (Long) r[6]),
+                        ByteBuffer.allocate((int) rowBytes(kind, (Integer) r[5])).order(ByteOrder.LITTLE_ENDIAN));
                 bytes += Files.size(root.resolve((String) r[4]));
             } catch (StoreException | IOException | IllegalArgumentException e) {
                 damaged.add(e instanceof StoreException ? e.getMessage() : r[4] + ": " + e.getMessage());
