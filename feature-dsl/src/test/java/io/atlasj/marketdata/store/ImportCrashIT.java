@@ -97,6 +97,57 @@ class ImportCrashIT {
         }
     }
 
+    /**
+     * A market's removal ({@code data remove}) killed with SIGKILL at a varying moment after it began (the bundled
+     * trades imported under a second name, about 100 ms to remove): on reopening,
+     * the market is either whole (its trades and every bar series as before) or gone whole, the other market is
+     * untouched, and the files on disk are exactly those the catalogue names.
+     */
+    @RepeatedTest(6)
+    void aRemovalKilledMidwayLeavesTheMarketWholeOrGone(org.junit.jupiter.api.RepetitionInfo rep) throws Exception {
+        Path bundled = BundledData.extract(dir.resolve("bundled"));
+        Path storeDir = dir.resolve("store");
+        Market eur = new Market("bitstamp", "btc_eur");
+        java.util.Map<Timeframe, Integer> eurBars = new java.util.LinkedHashMap<>();
+        int eurTrades;
+        double[] btcCloses;
+        try (MarketDataStore store = MarketDataStore.open(storeDir)) {
+            new io.atlasj.marketdata.pipeline.ImportJob(store).run(List.of(bundled), BundledData.options(),
+                    io.atlasj.marketdata.pipeline.ImportJob.Listener.NONE);
+            new io.atlasj.marketdata.pipeline.ImportJob(store).run(List.of(bundled),
+                    io.atlasj.marketdata.imports.ImportOptions.of(io.atlasj.marketdata.imports.ImportFormat
+                            .BITSTAMP_TRADES, "bitstamp", "btc_eur"), io.atlasj.marketdata.pipeline.ImportJob.Listener.NONE);
+            eurTrades = store.trades(eur, Long.MIN_VALUE, Long.MAX_VALUE).size();
+            for (Timeframe tf : Timeframe.values()) {
+                eurBars.put(tf, store.candles(eur, tf).size());
+            }
+            btcCloses = store.candles(BTC, Timeframe.M1).closes();
+        }
+        assertThat(eurTrades).isEqualTo(100_000);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), ImportCrashProbe.class.getName(), "--remove",
+                storeDir.toString(), eur.toString());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("REMOVING");
+            // 0 to 300 ms into the removal: on this machine the first two kills found it whole, the others gone
+            Thread.sleep(60L * (rep.getCurrentRepetition() - 1));
+            p.destroyForcibly();
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        try (MarketDataStore store = MarketDataStore.open(storeDir)) {
+            int trades = store.trades(eur, Long.MIN_VALUE, Long.MAX_VALUE).size();
+            assertThat(trades).as("trades of the removed market").isIn(0, eurTrades);
+            boolean whole = trades == eurTrades;
+            for (Timeframe tf : Timeframe.values()) {
+                assertThat(store.candles(eur, tf).size()).as(tf.label()).isEqualTo(whole ? eurBars.get(tf) : 0);
+            }
+            assertThat(store.candles(BTC, Timeframe.M1).closes()).isEqualTo(btcCloses);
+            LegacyStores.assertOnlyNamedFiles(store, storeDir);
+        }
+    }
+
     private static long dayStart(Path f) {
         return Long.parseLong(f.getFileName().toString().replace("day-", "").replace(".csv", "")) * 1000L;
     }
