@@ -130,8 +130,10 @@ def main(args):
         else:
             times.append(t)
             print(f"repetition {r}: {t * 1000:.0f} ms, {rows:,} rows")
-    med = sorted(times)[len(times) // 2]
-    print(f"pandas {pd.__version__}: median {med * 1000:.0f} ms = {med * 1e9 / (bars * 30):.1f} ns per bar per feature")
+    if times:  # 0 repetitions: a user's whole script, load and one build
+        med = sorted(times)[len(times) // 2]
+        print(f"pandas {pd.__version__}: median {med * 1000:.0f} ms = {med * 1e9 / (bars * 30):.1f} ns per bar per "
+              f"feature")
     if "--out" in args:
         market, file = args[args.index("--out") + 1], args[args.index("--out") + 2]
         parts = [build(df) for m, df in frames if m == market]
