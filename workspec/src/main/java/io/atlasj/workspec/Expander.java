@@ -443,7 +443,7 @@ public final class Expander {
         FeatureLabelSet f = u.featureset();
         sb.append("base ").append(f.baseMarket().exchange()).append(':').append(f.baseMarket().symbol()).append(' ')
                 .append(f.baseTimeframe().label()).append(" gaps ").append(f.gaps().name())
-                .append(f.fillLimit() == null ? "" : " fillLimit " + f.fillLimit().toMillis())
+                .append(f.fillLimit() == null ? "" : " fillLimit " + f.fillLimit().toMillis() + " since-last-real")
                 .append(f.prices() == io.atlasj.features.eval.PriceBasis.MID ? " prices mid" : "")
                 .append(" defaults ").append(f.defaultExchange()).append('/').append(f.defaultQuote()).append('\n');
         for (Feature x : f.features()) {

@@ -36,7 +36,7 @@ import java.util.Map;
 public final class Evaluator {
     private final SeriesSource source;
     private final GapPolicy gaps;
-    /** Under FILL_FLAT: the longest gap filled, in ms (Long.MAX_VALUE: every gap). */
+    /** Under FILL_FLAT: how long after a real bar missing bars are filled, in ms (Long.MAX_VALUE: every gap whole). */
     private final long fillLimit;
     private final long dataFrom;
     private final long to;
@@ -72,7 +72,8 @@ public final class Evaluator {
     }
 
     /**
-     * @param fillLimit under {@link GapPolicy#FILL_FLAT}, the longest gap that is filled (a longer one stays a gap, as
+     * @param fillLimit under {@link GapPolicy#FILL_FLAT}, how long after a series' last real bar its missing bars are
+     *                  filled (the rest of a longer gap stays a gap, as
      *                  under {@link GapPolicy#DROP}); null: every gap
      */
     public Evaluator(SeriesSource source, GapPolicy gaps, java.time.Duration fillLimit, long dataFrom, long to,
@@ -592,11 +593,9 @@ public final class Evaluator {
         if (gaps != GapPolicy.FILL_FLAT) {
             return candleBars(source.candles(m, tf, start, to), tf);
         }
-        // whether a gap before 'to' is filled depends on the real bar that ends it, which may come after 'to': read
-        // that far (a limited fill only), so that a build of a range fills it as a build of all data does
-        long until = fillLimit >= Long.MAX_VALUE / 4 - to ? (fillLimit == Long.MAX_VALUE ? to : Long.MAX_VALUE / 4)
-                : Math.min(Long.MAX_VALUE / 4, to + fillLimit + tf.millis());
-        CandleSeries full = Resampler.withGapsFilled(source.candles(m, tf, start, until), fillLimit).between(start, to);
+        // whether a bar is filled depends on the real bars before it only (the limit counts from the last one), so
+        // nothing after 'to' is read: a build over data that ends at 'to' fills what a build of all data fills
+        CandleSeries full = Resampler.withGapsFilled(source.candles(m, tf, start, to), fillLimit, to);
         byte[] src = full.sources();
         boolean[] flags = new boolean[src.length];
         boolean any = false;

@@ -19,8 +19,9 @@ import java.util.Set;
  *
  * @param defaultExchange for asset steps such as {@code .eth()}; null: the base market's exchange
  * @param defaultQuote    for asset steps; null: an asset step must say its quote
- * @param fillLimit       under {@link GapPolicy#FILL_FLAT}: the longest gap that is filled (a longer one stays a gap,
- *                        as under {@link GapPolicy#DROP}); null: every gap is filled
+ * @param fillLimit       under {@link GapPolicy#FILL_FLAT}: how long after a real bar the missing bars are filled (the
+ *                        first bars of any gap, up to the limit; the rest of a longer gap stays a gap, as under
+ *                        {@link GapPolicy#DROP}); null: every gap between real bars is filled whole
  * @param prices          which prices the candles of every market read are: trades (the stored candles) or the
  *                        midpoints of the quote bars ({@link PriceBasis#MID})
  */

@@ -497,15 +497,6 @@ public final class FeatureSetBuilder {
             }
         }
         long reach = horizon + kindReach;
-        if (set.gaps() == GapPolicy.FILL_FLAT && set.fillLimit() != null) {
-            // a limited fill reads past 'to' to the real bar that ends a gap: the limit and one bar of the longest
-            // timeframe read
-            long longest = set.baseTimeframe().millis();
-            for (Need n : r.needs()) {
-                longest = Math.max(longest, n.timeframe().millis());
-            }
-            reach = Math.max(reach, Math.min(Long.MAX_VALUE / 4, set.fillLimit().toMillis()) + longest);
-        }
         // the candles every read sees; the base, the features and the labels share one read of each series
         SeriesSource source = SeriesSource.withPrices(SeriesSource.shared(this.source, dataFrom, to + reach),
                 set.prices());
@@ -520,12 +511,9 @@ public final class FeatureSetBuilder {
         boolean fill = set.gaps() == GapPolicy.FILL_FLAT;
         if (fill) {
             // the base bars with their gaps filled the way the features' series are (from the real bars before the
-            // range too, so that a gap across its start is filled like any other)
-            // (and past the range by the fill limit: a gap that crosses its end is filled as in a build of all data)
-            long until = set.fillLimit() == null ? to
-                    : Math.min(Long.MAX_VALUE / 4, to + Math.min(Long.MAX_VALUE / 4, set.fillLimit().toMillis()) + baseMs);
+            // range too, so that a gap across its start is filled like any other; nothing after 'to' decides)
             CandleSeries full = Resampler.withGapsFilled(source.candles(set.baseMarket(), set.baseTimeframe(), dataFrom,
-                    until), set.fillLimitMillis()).between(from, to);
+                    to), set.fillLimitMillis(), to).between(from, to);
             baseTime = full.openTimes();
             onFilled = new boolean[baseTime.length];
             for (int i = 0; i < onFilled.length; i++) {

@@ -28,7 +28,7 @@ import java.util.Set;
  * base: {market: "bitstamp:btc_usd", timeframe: 5m}
  * defaults: {exchange: bitstamp, quote: usd}   # optional, for asset steps like .eth()
  * gaps: drop                            # optional: drop (default), bridge or fill-flat
- * fillLimit: 2h                         # optional, with fill-flat: only gaps this long or shorter are filled
+ * fillLimit: 2h                         # optional, with fill-flat: fill at most this long after a real bar
  * prices: trades                        # optional: trades (default), or mid: candles are the quote bars' midpoints
  * features:
  *   - LogReturns()

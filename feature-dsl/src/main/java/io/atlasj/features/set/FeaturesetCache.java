@@ -66,7 +66,7 @@ public final class FeaturesetCache {
         FeatureLabelSet s = r.set();
         sb.append(s.baseMarket().exchange()).append(':').append(s.baseMarket().symbol()).append(' ')
                 .append(s.baseTimeframe().label()).append(' ').append(s.gaps().name())
-                .append(s.fillLimit() == null ? "" : " " + s.fillLimit().toMillis())
+                .append(s.fillLimit() == null ? "" : " " + s.fillLimit().toMillis() + " since-last-real") // the fill rule
                 .append(s.prices() == io.atlasj.features.eval.PriceBasis.MID ? " mid" : "").append('\n');
         sb.append(from).append(' ').append(to).append('\n');
         r.features().forEach(f -> sb.append("F ").append(f.id()).append('\n'));

@@ -206,30 +206,39 @@ public final class Resampler {
      * its last. It depends on the real candles only, not on which filled candles happen to be stored.
      */
     public static CandleSeries withGapsFilled(CandleSeries in) {
-        return withGapsFilled(in, Long.MAX_VALUE);
+        return withGapsFilled(in, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
     /**
-     * As {@link #withGapsFilled(CandleSeries)}, filling only the gaps of at most {@code maxGapMillis} (the missing
-     * bars' total length); a longer gap is left open whole, never filled in part, since the first hours of an outage
-     * are no more a quiet market than its last.
+     * {@code in}'s real candles with a missing bar filled flat when the last real candle before it opened at most
+     * {@code maxFillMillis} before it, and the bar opens before {@code until}: the first bars of every gap, up to the
+     * limit, whatever the gap's length, as pandas' {@code ffill(limit=...)} fills. So whether a bar is filled depends on
+     * the candles before it only, never on when the gap ends: a build over data that stops at a moment fills exactly
+     * what a build over later data fills before that moment, and a live runner sees what training saw. After the last
+     * real candle the bars up to the limit (and before {@code until}) are filled too. With {@code maxFillMillis}
+     * {@link Long#MAX_VALUE} (no limit) every gap between real candles is filled whole and nothing after the last one.
      */
-    public static CandleSeries withGapsFilled(CandleSeries in, long maxGapMillis) {
+    public static CandleSeries withGapsFilled(CandleSeries in, long maxFillMillis, long until) {
         Timeframe tf = in.timeframe();
         CandleSeries.Builder out = CandleSeries.builder(in.market(), tf, in.size() + 64);
         long[] t = in.openTimes();
         byte[] src = in.sources();
+        boolean bounded = maxFillMillis < Long.MAX_VALUE / 4;
         int prev = -1;
         for (int i = 0; i < in.size(); i++) {
             if (src[i] == CandleSource.FILLED.code()) {
                 continue;
             }
-            if (prev >= 0 && t[i] - t[prev] - tf.millis() <= maxGapMillis) {
-                flat(out, t[prev] + tf.millis(), t[i], tf.millis(), in.close(prev));
+            if (prev >= 0) {
+                long end = bounded ? Math.min(t[i], t[prev] + maxFillMillis + 1) : t[i];
+                flat(out, t[prev] + tf.millis(), Math.min(end, until), tf.millis(), in.close(prev));
             }
             out.add(t[i], in.open(i), in.high(i), in.low(i), in.close(i), in.volume(i), in.quoteVolume(i),
                     in.tradeCount(i), in.takerBuyVolume(i), in.source(i));
             prev = i;
+        }
+        if (bounded && prev >= 0) {
+            flat(out, t[prev] + tf.millis(), Math.min(until, t[prev] + maxFillMillis + 1), tf.millis(), in.close(prev));
         }
         return out.build();
     }

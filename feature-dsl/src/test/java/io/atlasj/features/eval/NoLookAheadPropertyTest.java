@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Property, for every feature of the library and for combinations across timeframes and markets: changing any data
  * after time t never changes a feature's value at a bar that closed at or before t. Run over real LEAN Coinbase
  * minute trade and quote bars (BTC and ETH, 2017-09-03): the data after each cut is rescaled, resized and thinned
- * (new gaps), and values up to the cut must stay bit-identical, under {@code gaps: drop} and {@code fill-flat}.
+ * (new gaps), and values up to the cut must stay bit-identical, under {@code gaps: drop} and {@code fill-flat}, with
+ * and without a {@code fillLimit}.
  */
 class NoLookAheadPropertyTest {
     static final Market BTC = new Market("coinbase", "btcusd");
@@ -78,8 +79,8 @@ class NoLookAheadPropertyTest {
     }
 
     /**
-     * Checks the property at six cuts, alternately under drop and fill-flat; returns the kinds of the features that had
-     * values before a cut.
+     * Checks the property at six cuts, in turn under drop, fill-flat and fill-flat with a limit of three bars; returns
+     * the kinds of the features that had values before a cut.
      */
     private static Set<String> check(MemorySource src, long[] times, long barMillis, List<Feature> features, int margin) {
         long dataFrom = times[0] - Timeframe.D1.millis();
@@ -90,10 +91,12 @@ class NoLookAheadPropertyTest {
         for (int trial = 0; trial < 6; trial++) {
             long cut = times[margin + r.nextInt(times.length - 2 * margin)];
             MemorySource altered = src.alteredFrom(cut, trial);
-            // under fill-flat too: a filled bar takes the close before it, never anything after the cut
-            GapPolicy gaps = trial % 2 == 0 ? GapPolicy.DROP : GapPolicy.FILL_FLAT;
-            Evaluator before = new Evaluator(src, gaps, dataFrom, to);
-            Evaluator after = new Evaluator(altered, gaps, dataFrom, to);
+            // under fill-flat too: a filled bar takes the close before it, never anything after the cut; and with a
+            // fill limit, whether a bar is filled is decided by the bars before it (not by how long its gap lasts)
+            GapPolicy gaps = trial % 3 == 0 ? GapPolicy.DROP : GapPolicy.FILL_FLAT;
+            java.time.Duration limit = trial % 3 == 2 ? java.time.Duration.ofMillis(3 * barMillis) : null;
+            Evaluator before = new Evaluator(src, gaps, limit, dataFrom, to, "the test");
+            Evaluator after = new Evaluator(altered, gaps, limit, dataFrom, to, "the test");
             for (Feature f : features) {
                 double[] a = Evaluator.align(before.evaluate(f), times, barMillis);
                 double[] b = Evaluator.align(after.evaluate(f), times, barMillis);

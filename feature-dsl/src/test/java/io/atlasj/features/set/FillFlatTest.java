@@ -143,7 +143,7 @@ class FillFlatTest {
     }
 
     @Test
-    void aFillLimitFillsTheShortGapsOnlyAndLeavesTheLongOnesGaps() {
+    void aFillLimitFillsTheFirstBarsOfEveryGapAndLeavesTheRestOfALongOneAGap() {
         // the day's gap stretches by length, in minutes
         long first = real.ceilingKey(DAY);
         long last = real.floorKey(END - 1);
@@ -169,9 +169,10 @@ class FillFlatTest {
         FeatureMatrix limited = new FeatureSetBuilder(SeriesSource.of(store)).build(set, DAY, END);
         FeatureMatrix drop = build(store, GapPolicy.DROP);
         FeatureMatrix all = build(store, GapPolicy.FILL_FLAT);
-        // one-minute holes are filled, longer ones are not, not even in part
-        assertThat(limited.report().filledBars()).isEqualTo(single);
-        assertThat(limited.report().baseBars()).isEqualTo(real.subMap(DAY, END).size() + single);
+        // one-minute holes are filled, and the first minute of each longer one (a minute after the last trade): a bar
+        // is filled by what came before it, as a live runner has to decide it, not by how long its gap will last
+        assertThat(limited.report().filledBars()).isEqualTo(single + longer);
+        assertThat(limited.report().baseBars()).isEqualTo(real.subMap(DAY, END).size() + single + longer);
         Set<Long> rows = new HashSet<>();
         Arrays.stream(limited.time()).forEach(rows::add);
         stretches.forEach((t, n) -> {
@@ -179,6 +180,13 @@ class FillFlatTest {
                 assertThat(rows).as("a row in a gap of %d minutes", n).doesNotContain(t + k * MIN);
             }
         });
+        // the same set without labels keeps its rows on filled bars: exactly the first minute of every gap
+        FeatureLabelSet unlabelled = FeatureLabelSet.builder("one-minute").base("bitstamp:btc_usd", "1m")
+                .fillFlat(java.time.Duration.ofMinutes(1)).features(LogReturns(), Volume(), Close()).build();
+        Set<Long> filledRows = new HashSet<>();
+        Arrays.stream(new FeatureSetBuilder(SeriesSource.of(store)).build(unlabelled, DAY, END).time())
+                .filter(t -> !real.containsKey(t)).forEach(filledRows::add);
+        assertThat(filledRows).isEqualTo(new HashSet<>(stretches.keySet()));
         // no window crosses a long gap: a row's RSI(14) and SMA(20) windows lie after the last long gap before it
         for (int r = 0; r < limited.rows(); r++) {
             long t = limited.time()[r];
@@ -283,9 +291,64 @@ class FillFlatTest {
     }
 
     /**
+     * No look-ahead in which bars are filled: a build over the data as it stood at a moment T (every bar from T on
+     * absent, as a live runner sees it) has exactly the rows and values before T of a build over the whole day, under
+     * a limit of two minutes, with T at every minute of the day's gaps and the minute after each. Under the earlier
+     * rule (a gap filled whole when it was short, known only from the bar that ends it) the data at T could not tell,
+     * and this failed.
+     */
+    @Test
+    void aBuildOverTheDataUpToAMomentFillsWhatALaterBuildFillsBeforeIt() {
+        FeatureLabelSet set = FeatureLabelSet.builder("causal").base("bitstamp:btc_usd", "1m")
+                .fillFlat(java.time.Duration.ofMinutes(2)).features(LogReturns(), Volume(), RSI(14),
+                        Close().fiveMin().zscore(3)).build(); // no label: rows on filled bars are kept
+        FeatureMatrix whole = new FeatureSetBuilder(SeriesSource.of(store)).build(set, DAY, END);
+        List<Long> moments = new java.util.ArrayList<>();
+        for (long t = real.ceilingKey(DAY) + MIN; t < END; t += MIN) {
+            if (!real.containsKey(t) || !real.containsKey(t - MIN)) {
+                moments.add(t);
+            }
+        }
+        assertThat(moments).hasSizeGreaterThan(70);
+        int partly = 0;
+        SeriesSource all = SeriesSource.of(store);
+        for (long at : moments) {
+            SeriesSource upTo = new SeriesSource() {
+                @Override
+                public CandleSeries candles(Market market, Timeframe tf, long from, long to) {
+                    return all.candles(market, tf, from, Math.min(to, at));
+                }
+
+                @Override
+                public io.atlasj.marketdata.QuoteCandleSeries quoteBars(Market market, Timeframe tf, long from, long to) {
+                    return all.quoteBars(market, tf, from, Math.min(to, at));
+                }
+
+                @Override
+                public List<Market> markets() {
+                    return all.markets();
+                }
+            };
+            FeatureMatrix then = new FeatureSetBuilder(upTo).build(set, DAY, at);
+            int n = 0;
+            while (n < whole.rows() && whole.time()[n] < at) {
+                n++;
+            }
+            assertThat(then.time()).as("rows before %s", Instant.ofEpochMilli(at))
+                    .isEqualTo(Arrays.copyOf(whole.time(), n));
+            for (int c = 0; c < whole.features().length; c++) {
+                assertThat(then.features()[c]).as("%s before %s", whole.featureIds().get(c), Instant.ofEpochMilli(at))
+                        .isEqualTo(Arrays.copyOf(whole.features()[c], n));
+            }
+            partly += n > 0 && !real.containsKey(whole.time()[n - 1]) ? 1 : 0;
+        }
+        assertThat(partly).as("moments whose last row before them is a filled minute").isPositive();
+    }
+
+    /**
      * A range cut inside a short gap, at its start or at its end, built in pieces and joined, is the build of the
-     * whole range: the gap is filled from the real bars on both sides of the cut (a build reads past its end by the
-     * fill limit), so every row, value and count of the report is the same. Cut at every missing minute of the day
+     * whole range: the gap is filled from the real bars before the cut (a build reads its reach, the limit included,
+     * before its start), so every row, value and count of the report is the same. Cut at every missing minute of the day
      * under a limit of 10 minutes, with and without labels (a set without labels keeps its rows on filled bars).
      */
     @Test

@@ -352,7 +352,7 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         }
     }
 
-    private static FeatureLabelSet featureset(Map<String, Object> f, List<String> warnings, String ref) {
+    static FeatureLabelSet featureset(Map<String, Object> f, List<String> warnings, String ref) {
         String[] base = String.valueOf(f.get("base")).split(" ");
         List<Feature> features = new ArrayList<>();
         for (Object id : (List<?>) f.get("features")) {
@@ -380,6 +380,12 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         }
         java.time.Duration fillLimit = f.get("fillLimit") == null ? null
                 : io.atlasj.text.Durations.parse(String.valueOf(f.get("fillLimit")));
+        if (fillLimit != null && !io.atlasj.trainer.local.LocalRunner.FILL_RULE.equals(f.get("fill"))) {
+            throw new IllegalArgumentException(ref + ": it was trained under the earlier rule of fillLimit, which filled "
+                    + "a gap whole or not at all by its length, known only when the gap ends; a runner cannot know that "
+                    + "when it predicts. Train it again (atlas run trains it anew under the rule that fills up to the "
+                    + "limit after the last real bar)");
+        }
         return new FeatureLabelSet(String.valueOf(f.get("name")), Market.parse(base[0]), Timeframe.parse(base[1]),
                 null, null, features, labels, gaps, fillLimit, prices);
     }

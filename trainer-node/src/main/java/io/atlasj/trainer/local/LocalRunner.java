@@ -46,6 +46,9 @@ import java.util.concurrent.TimeUnit;
  * {@code ATLAS_HOME/runs/<workspec>/<unit>/<key>/}. A model that fails is a failed result; the run goes on.
  */
 public final class LocalRunner {
+    /** How a limited {@code gaps: fill-flat} fills, as a result records it ({@code featureset.fill}). */
+    public static final String FILL_RULE = "since-last-real";
+
     private final AtlasHome home;
     private final MarketDataStore store;
     private final ModelTrainer trainer;
@@ -852,6 +855,9 @@ public final class LocalRunner {
         f.put("gaps", m.featureset().gaps().yamlName()); // absent in older results: served as drop, with a warning
         if (m.featureset().fillLimit() != null) {
             f.put("fillLimit", io.atlasj.text.Durations.format(m.featureset().fillLimit()));
+            // the rule its bars were filled by: up to the limit after the last real bar (absent in results trained
+            // before it, which filled a gap whole or not at all by its length: a live runner cannot serve those)
+            f.put("fill", FILL_RULE);
         }
         if (m.featureset().prices() != io.atlasj.features.eval.PriceBasis.TRADES) {
             f.put("prices", m.featureset().prices().yamlName()); // absent: trades; the money evaluation reads it

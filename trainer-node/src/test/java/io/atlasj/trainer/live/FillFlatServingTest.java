@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Sequence models on the bundled minutes (162 gaps) predict live what training stored, whichever bars training's
  * matrix had rows for: under {@code gaps: fill-flat} a filled bar has features but no label, so training's windows
  * leave it out and the runner's must too; under {@code gaps: bridge}, and for {@code NextSwing} (decided by a swing
- * before a gap), the bars just before a gap do have rows, and the runner must keep them.
+ * before a gap), the bars just before a gap do have rows, and the runner must keep them. Under a {@code fillLimit} the
+ * runner fills the bars training filled, also in a series whose gap is still open when it predicts.
  */
 class FillFlatServingTest {
     @TempDir
@@ -50,6 +51,18 @@ class FillFlatServingTest {
                 dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
                 split: *split
                 models: [*transformer]
+              - name: limited
+                featureset:
+                  name: limited-5m
+                  base: {market: "bitstamp:btc_usd", timeframe: 5m}
+                  gaps: fill-flat
+                  fillLimit: 5m
+                  features: ["LogReturns()", "RSI(14)", "LogReturns().oneMin()", "Volume().oneMin().zscore(5)"]
+                  labels: ["UpDown(3)"]
+                dataset: {task: classification, label: "UpDown(3)", scaling: zscore}
+                split: *split
+                models:
+                  - {name: dnn, type: dnn, hidden: [8], training: {epochs: 2, lr: 0.003}}
               - name: swings
                 featureset:
                   name: swings-1m
@@ -66,8 +79,10 @@ class FillFlatServingTest {
         AtlasHome home = LiveServingEqualityTest.trained(dir, "filled.yaml", SPEC);
         // under bridge the labels run over gaps, and NextSwing may be decided before one: there the bars before a gap
         // have rows, and the runner keeps them
+        // under a fillLimit, with features on 1-minute bars of a 5-minute base: a bar is filled by the bars before it,
+        // so the runner fills what training filled, also the minutes of a gap still open when it predicts
         for (String ref : List.of("filled/u/lstm#0", "filled/u/transformer#0", "filled/bridged/transformer#0",
-                "filled/swings/transformer#0")) {
+                "filled/swings/transformer#0", "filled/limited/dnn#0")) {
             LiveModel m = LiveModel.find(home, ref);
             ResultsObject.Split test = m.test();
             LiveRunner.run(home, new LiveRunner.Options(ref, null, null, 0, null, -1), l -> { });
@@ -79,11 +94,36 @@ class FillFlatServingTest {
             for (int i = 0; i < test.time().length; i++) {
                 LiveJournal.Entry e = byBar.get(test.time()[i]);
                 assertThat(e).as("%s: bar %d predicted", ref, i).isNotNull();
+                assertThat(e.probabilities()).as("%s: bar %d predicted, not %s (%s)", ref, i, e.status(), e.reason())
+                        .isNotNull();
                 if (Math.abs(e.probabilities()[0] - test.probabilities()[i][0]) > 1e-6) {
                     differ++;
                 }
             }
             assertThat(differ).as("%s: test bars predicted otherwise than training stored", ref).isZero();
         }
+    }
+
+    /**
+     * A model trained under a fillLimit before the fill became causal (its result does not name the rule) filled a
+     * gap whole or not at all by a length the runner cannot know: it is refused with what to do, not served otherwise
+     * than it was trained.
+     */
+    @Test
+    void aModelTrainedUnderTheEarlierFillRuleIsRefused() {
+        Map<String, Object> f = new HashMap<>(Map.of("name", "old", "base", "bitstamp:btc_usd 5m",
+                "features", List.of("LogReturns(1).market(\"bitstamp:btc_usd\").timeframe(\"5m\")"),
+                "labels", List.of("UpDown(3).market(\"bitstamp:btc_usd\").timeframe(\"5m\")"),
+                "gaps", "fill-flat", "fillLimit", "10m"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LiveModel.featureset(f, new java.util.ArrayList<>(),
+                "old/u/dnn#0")).hasMessageContaining("old/u/dnn#0: it was trained under the earlier rule of fillLimit")
+                .hasMessageContaining("Train it again");
+        f.put("fill", io.atlasj.trainer.local.LocalRunner.FILL_RULE);
+        assertThat(LiveModel.featureset(f, new java.util.ArrayList<>(), "new/u/dnn#0").fillLimit())
+                .isEqualTo(java.time.Duration.ofMinutes(10));
+        // without a limit nothing changed: served as before
+        f.remove("fill");
+        f.remove("fillLimit");
+        assertThat(LiveModel.featureset(f, new java.util.ArrayList<>(), "any/u/dnn#0").fillLimit()).isNull();
     }
 }
