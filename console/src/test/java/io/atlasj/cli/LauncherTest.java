@@ -1,0 +1,69 @@
+package io.atlasj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution's launcher ({@code deploy/src/bin/atlas}) runs a featureset build on C1 alone and an import with C2
+ * ten times later, both with the parallel collector, and every other command with the JVM's defaults;
+ * {@code ATLAS_JAVA_OPTS} comes after and may name its own collector. The launcher is run as it ships, with {@code JAVA_HOME} pointing at a
+ * stand-in {@code java} that prints the options it was given (the choice is the launcher's, made before any JVM).
+ */
+class LauncherTest {
+    private static final String C1 = "-XX:TieredStopAtLevel=1";
+    private static final String PARALLEL = "-XX:+UseParallelGC";
+    private static final String LATER_C2 = "-XX:Tier4InvocationThreshold=50000";
+
+    @TempDir
+    Path dir;
+
+    private List<String> javaArgs(String opts, String... args) throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> cmd = new ArrayList<>(List.of("bash", Path.of("../deploy/src/bin/atlas").toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("JAVA_HOME", dir.resolve("jdk").toString());
+        if (opts == null) {
+            env.remove("ATLAS_JAVA_OPTS");
+        } else {
+            env.put("ATLAS_JAVA_OPTS", opts);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return List.of(out.split("\n"));
+    }
+
+    @Test
+    void batchCommandsGetTheirCompilerAndTheParallelCollectorAndTheRestTheDefaults() throws Exception {
+        assertThat(javaArgs(null, "features", "build", "quickstart")).contains(C1, PARALLEL);
+        assertThat(javaArgs(null, "--home", "/tmp/h", "data", "import", "x.csv")).contains(LATER_C2,
+                "-XX:Tier4BackEdgeThreshold=400000", PARALLEL).doesNotContain(C1);
+        assertThat(javaArgs(null, "--home=/tmp/h", "features", "build", "quickstart", "--engine", "spark"))
+                .contains(C1, PARALLEL);
+        for (String[] other : List.of(new String[] {"run", "quickstart.yaml"}, new String[] {"data", "list"},
+                new String[] {"live", "start"}, new String[] {"console"}, new String[] {"--home", "features", "data",
+                        "list"}, new String[] {"features", "show", "build"})) {
+            assertThat(javaArgs(null, other)).as(String.join(" ", other)).doesNotContain(C1, PARALLEL, LATER_C2);
+        }
+        // the user's options come after (the last of a flag wins) and a collector they name replaces this one
+        List<String> own = javaArgs("-XX:+UseG1GC -XX:TieredStopAtLevel=4", "features", "build", "quickstart");
+        assertThat(own).doesNotContain(PARALLEL).contains(C1);
+        assertThat(own.indexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(own.indexOf(C1));
+        assertThat(javaArgs("-Xmx2g", "data", "import", "x.csv")).contains(LATER_C2, PARALLEL, "-Xmx2g");
+    }
+}
