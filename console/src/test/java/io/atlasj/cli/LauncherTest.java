@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The distribution's launcher ({@code deploy/src/bin/atlas}) runs a featureset build on C1 alone and an import with C2
- * ten times later, both with the parallel collector, and every other command with the JVM's defaults;
- * {@code ATLAS_JAVA_OPTS} comes after and may name its own collector. The launcher is run as it ships, with {@code JAVA_HOME} pointing at a
+ * The distribution's launcher ({@code deploy/src/bin/atlas}) runs a featureset build on C1 alone, an import and a local
+ * run with C2 compiling ten times later, the build and the import with the parallel collector, and every other command
+ * with the JVM's defaults; {@code ATLAS_JAVA_OPTS} comes after and may name its own collector. The launcher is run as it ships, with {@code JAVA_HOME} pointing at a
  * stand-in {@code java} that prints the options it was given (the choice is the launcher's, made before any JVM).
  */
 class LauncherTest {
@@ -55,7 +55,9 @@ class LauncherTest {
                 "-XX:Tier4BackEdgeThreshold=400000", PARALLEL).doesNotContain(C1);
         assertThat(javaArgs(null, "--home=/tmp/h", "features", "build", "quickstart", "--engine", "spark"))
                 .contains(C1, PARALLEL);
-        for (String[] other : List.of(new String[] {"run", "quickstart.yaml"}, new String[] {"data", "list"},
+        assertThat(javaArgs(null, "run", "quickstart.yaml", "--local", "--slots", "2")).contains(LATER_C2)
+                .doesNotContain(C1, PARALLEL);
+        for (String[] other : List.of(new String[] {"quickstart"}, new String[] {"data", "list"},
                 new String[] {"live", "start"}, new String[] {"console"}, new String[] {"--home", "features", "data",
                         "list"}, new String[] {"features", "show", "build"})) {
             assertThat(javaArgs(null, other)).as(String.join(" ", other)).doesNotContain(C1, PARALLEL, LATER_C2);
