@@ -239,7 +239,7 @@ final class FeaturesCommand {
                 pw.printf(Locale.ROOT, "gaps: %s: %s of the base bars were filled flat (nothing traded); %s rows "
                                 + "were built on filled bars (the row's bar or a bar of a feature's history); labels never "
                                 + "read one%s%n", fls.gapsText(), Formats.count(r.filledBars()), Formats.count(r.filledRows()),
-                        fls.fillLimit() == null ? "" : "; longer gaps stay gaps");
+                        fls.fillLimit() == null ? "" : "; bars more than the limit after the last real bar stay gaps");
             }
             if (fls.prices() == io.atlasj.features.eval.PriceBasis.MID) {
                 pw.println("prices: mid: the candles are the midpoints of the quote bars (bid + ask) / 2, with no "

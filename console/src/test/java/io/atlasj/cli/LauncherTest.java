@@ -28,6 +28,11 @@ class LauncherTest {
     Path dir;
 
     private List<String> javaArgs(String opts, String... args) throws IOException, InterruptedException {
+        return javaArgs(opts, Map.of(), args);
+    }
+
+    private List<String> javaArgs(String opts, Map<String, String> more, String... args)
+            throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
         Path java = bin.resolve("java");
         Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
@@ -37,6 +42,10 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", dir.resolve("jdk").toString());
+        for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+            env.remove(v);
+        }
+        env.putAll(more);
         if (opts == null) {
             env.remove("ATLAS_JAVA_OPTS");
         } else {
@@ -67,5 +76,11 @@ class LauncherTest {
         assertThat(own).doesNotContain(PARALLEL).contains(C1);
         assertThat(own.indexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(own.indexOf(C1));
         assertThat(javaArgs("-Xmx2g", "data", "import", "x.csv")).contains(LATER_C2, PARALLEL, "-Xmx2g");
+        // a collector named where the JVM also reads options, and options that only look like one
+        assertThat(javaArgs(null, Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC"), "features", "build", "q"))
+                .contains(C1).doesNotContain(PARALLEL);
+        assertThat(javaArgs(null, Map.of("JDK_JAVA_OPTIONS", "-Xss2m -XX:+UseZGC"), "data", "import", "x.csv"))
+                .doesNotContain(PARALLEL);
+        assertThat(javaArgs("-XX:+UseNUMA -XX:ParallelGCThreads=2", "features", "build", "q")).contains(PARALLEL);
     }
 }

@@ -15,12 +15,13 @@ public enum GapPolicy {
     /**
      * A missing candle is a bar in which nothing traded: a flat bar, open = high = low = close = the previous real
      * close, volume, notional, trade count and taker-buy volume 0 (for thin markets whose minutes without a trade are
-     * real minutes, not missing data). Features read the filled series, which has no gaps between its first and last
-     * real bar (without a limit nothing after the last one is filled: the data may simply end there); every row that read a filled bar
-     * is counted ({@code BuildReport.filledRows}). A featureset's {@code fillLimit} bounds the fill by the time since
-     * the last real bar: the first bars of any gap are filled up to the limit (also after a series' last real bar, up
-     * to the end of the build), the rest stays a gap, cutting windows as under {@link #DROP}. So a bar is filled or not
-     * by the bars before it only, as a live runner must decide it.
+     * real minutes, not missing data). Without a limit, features read the filled series, which has no gaps between its
+     * first and last real bar (nothing after the last one is filled: the data may simply end there); every row that
+     * read a filled bar is counted ({@code BuildReport.filledRows}). A featureset's {@code fillLimit} bounds the fill
+     * by the time since the last real bar: the first bars of any gap are filled up to the limit (also after a series'
+     * last real bar, up to the end of the build, or of its base's data when it has no end), the rest stays a gap,
+     * cutting windows as under {@link #DROP}. So a bar is filled or not by the bars before it only, as a live runner
+     * must decide it.
      *
      * <p>The bars are filled in memory from the real bars of each series read, never taken from the store: candles
      * stored by {@code atlas data import --fill-gaps} follow the same rule (so their values would be the same), but

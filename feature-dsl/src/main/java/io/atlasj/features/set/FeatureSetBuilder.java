@@ -384,7 +384,8 @@ public final class FeatureSetBuilder {
     /**
      * One time partition of a build ({@link io.atlasj.features.spark.SparkEngine}): as
      * {@link #build(FeatureLabelSet, long, long)} over {@code [from, to)}, reading its reach before {@code from}, and an
-     * empty matrix when the base has no bar in the partition (a stretch the data skips; {@link #joined} refuses a
+     * empty matrix when the base has no bar in the partition and no fill limit fills one from before it (a stretch the
+     * data skips; {@link #joined} refuses a
      * range whose partitions are all empty, as a build does). The partitions of a range, joined in order, are the
      * build of the whole range bit for bit, when the set's reach is bounded.
      */
@@ -393,8 +394,14 @@ public final class FeatureSetBuilder {
         to = clampTo(to);
         Resolved r = resolve(set);
         long dataFrom = dataFrom(r, from);
-        if (SeriesSource.withPrices(source, set.prices()).candles(set.baseMarket(), set.baseTimeframe(), from, to)
-                .isEmpty()) {
+        SeriesSource priced = SeriesSource.withPrices(source, set.prices());
+        boolean empty = priced.candles(set.baseMarket(), set.baseTimeframe(), from, to).isEmpty();
+        if (empty && set.gaps() == GapPolicy.FILL_FLAT && set.fillLimit() != null) {
+            // a gap that began within the limit before the partition fills its first bars, as in a build of the whole
+            empty = realBars(priced.candles(set.baseMarket(), set.baseTimeframe(), Math.max(clampFrom(Long.MIN_VALUE),
+                    from - Math.min(Long.MAX_VALUE / 8, set.fillLimit().toMillis())), from)).length == 0;
+        }
+        if (empty) {
             List<Long> none = new ArrayList<>();
             r.features().forEach(f -> none.add(0L));
             r.labels().forEach(l -> none.add(0L));
@@ -501,28 +508,34 @@ public final class FeatureSetBuilder {
         SeriesSource source = SeriesSource.withPrices(SeriesSource.shared(this.source, dataFrom, to + reach),
                 set.prices());
         CandleSeries base = source.candles(set.baseMarket(), set.baseTimeframe(), from, to);
-        if (base.isEmpty()) {
-            throw noBase(set, from, to);
-        }
         long[] realTime = realBars(base);
         long baseMs = set.baseTimeframe().millis();
+        boolean fill = set.gaps() == GapPolicy.FILL_FLAT;
+        // Under a fill limit a build without an end ends with its base's last real bar: the bars filled after a
+        // series' last real bar stop there, not in a future the data has not reached (the features read nothing after
+        // it, and a row's values never depend on later bars)
+        long end = !fill || set.fillLimit() == null || to < Long.MAX_VALUE / 8 ? to
+                : realTime.length > 0 ? realTime[realTime.length - 1] + baseMs : from;
         long[] baseTime = realTime;
         boolean[] onFilled = new boolean[realTime.length];
-        boolean fill = set.gaps() == GapPolicy.FILL_FLAT;
         if (fill) {
             // the base bars with their gaps filled the way the features' series are (from the real bars before the
-            // range too, so that a gap across its start is filled like any other; nothing after 'to' decides)
+            // range too, so that a gap across its start is filled like any other; nothing after the end decides)
             CandleSeries full = Resampler.withGapsFilled(source.candles(set.baseMarket(), set.baseTimeframe(), dataFrom,
-                    to), set.fillLimitMillis(), to).between(from, to);
+                    end), set.fillLimitMillis(), end).between(from, end);
             baseTime = full.openTimes();
             onFilled = new boolean[baseTime.length];
             for (int i = 0; i < onFilled.length; i++) {
                 onFilled[i] = full.sources()[i] == CandleSource.FILLED.code();
             }
         }
+        // a range without a bar of the base fails, unless a fill limit fills its first bars from a real bar before it
+        if (base.isEmpty() && baseTime.length == 0) {
+            throw noBase(set, from, to);
+        }
         long filledBars = count(onFilled);
         // each evaluator reads every series it needs once and names any the store lacks
-        Evaluator ev = new Evaluator(source, set.gaps(), set.fillLimit(), dataFrom, to, owner);
+        Evaluator ev = new Evaluator(source, set.gaps(), set.fillLimit(), dataFrom, end, owner);
         int n = baseTime.length;
         boolean[] keep = new boolean[n];
         Arrays.fill(keep, true);
@@ -652,8 +665,8 @@ public final class FeatureSetBuilder {
         String kept = rows + " of " + n + " " + set.baseTimeframe() + " bars of " + set.baseMarket() + " kept";
         if (set.gaps() == GapPolicy.FILL_FLAT) {
             return kept + " under gaps: fill-flat (" + report.filledBars() + " of the bars filled flat"
-                    + (set.fillLimit() == null ? "" : "; gaps longer than fillLimit " + io.atlasj.text.Durations.format(
-                    set.fillLimit()) + " stay gaps, which no window may cross") + "): "
+                    + (set.fillLimit() == null ? "" : "; bars more than fillLimit " + io.atlasj.text.Durations.format(
+                    set.fillLimit()) + " after the last real bar stay gaps, which no window may cross") + "): "
                     + report.droppedFeatures() + " rows had a feature without a value (its warm-up, or a gap in quote "
                     + "bars, which are not filled) and " + report.droppedLabels() + " had no label, because labels are "
                     + "computed on real bars only (a label needs its row's bar and every bar of its horizon to be real) "

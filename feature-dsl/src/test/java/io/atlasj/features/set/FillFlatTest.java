@@ -187,6 +187,15 @@ class FillFlatTest {
         Arrays.stream(new FeatureSetBuilder(SeriesSource.of(store)).build(unlabelled, DAY, END).time())
                 .filter(t -> !real.containsKey(t)).forEach(filledRows::add);
         assertThat(filledRows).isEqualTo(new HashSet<>(stretches.keySet()));
+        // a build without an end stops at the base's last real bar: nothing is filled after the data (before it ends,
+        // a build up to a moment fills a gap still open then: aBuildOverTheDataUpToAMoment...)
+        CandleSeries stored = store.candles(BTC, Timeframe.M1);
+        FeatureMatrix open = new FeatureSetBuilder(SeriesSource.of(store)).build(unlabelled, Long.MIN_VALUE,
+                Long.MAX_VALUE);
+        assertThat(open.time()[open.rows() - 1]).isEqualTo(stored.openTime(stored.size() - 1));
+        FeatureMatrix upTo = new FeatureSetBuilder(SeriesSource.of(store)).build(unlabelled, Long.MIN_VALUE,
+                stored.openTime(stored.size() - 1) + 10 * MIN);
+        assertThat(upTo.time()[upTo.rows() - 1]).isEqualTo(stored.openTime(stored.size() - 1) + MIN);
         // no window crosses a long gap: a row's RSI(14) and SMA(20) windows lie after the last long gap before it
         for (int r = 0; r < limited.rows(); r++) {
             long t = limited.time()[r];
@@ -385,6 +394,25 @@ class FillFlatTest {
                 assertThat(j.missing()).isEqualTo(a.missing());
             }
         }
+        // a partition that holds no real bar of the base, only minutes a gap's limit fills from the bar before it, is
+        // not empty: joined with its neighbours it gives the whole build's rows (a set without labels keeps them) and
+        // counts
+        FeatureLabelSet unlabelled = FeatureLabelSet.builder("cut").base("bitstamp:btc_usd", "1m")
+                .fillFlat(java.time.Duration.ofMinutes(10)).features(LogReturns(), Volume(), RSI(14)).build();
+        FeatureMatrix whole = b.build(unlabelled, DAY, END);
+        int inside = 0;
+        for (long t = real.ceilingKey(DAY); t < END; t += MIN) {
+            if (real.containsKey(t) || !real.containsKey(t - MIN) || real.containsKey(t + MIN)) {
+                continue; // t: the first minute of a gap of two minutes or more
+            }
+            FeatureMatrix joined = b.joined(unlabelled, List.of(b.buildPartition(unlabelled, DAY, t + MIN),
+                    b.buildPartition(unlabelled, t + MIN, t + 2 * MIN), b.buildPartition(unlabelled, t + 2 * MIN, END)));
+            assertThat(joined.time()).as("a partition inside the gap at %s", Instant.ofEpochMilli(t))
+                    .isEqualTo(whole.time());
+            assertThat(joined.report().filledBars()).isEqualTo(whole.report().filledBars());
+            inside++;
+        }
+        assertThat(inside).isPositive();
         // a range that holds no bar of the base fails as a build of it does, in pieces too
         CandleSeries all = store.candles(BTC, Timeframe.M1);
         long after = all.openTime(all.size() - 1) + 86_400_000L;

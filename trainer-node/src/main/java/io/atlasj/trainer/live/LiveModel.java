@@ -352,7 +352,36 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         }
     }
 
-    static FeatureLabelSet featureset(Map<String, Object> f, List<String> warnings, String ref) {
+    /**
+     * Refuses to serve a model that a runner cannot serve as it was trained: one trained under {@code gaps: fill-flat}
+     * with a {@code fillLimit} before session 28, when a gap was filled whole or not at all by its length (known only
+     * from the bar that ends it). An ensemble is refused for any such member. The other live commands (stop,
+     * predictions, versions, rollback) still find such a model.
+     */
+    static void requireServable(LiveModel m) {
+        if (m.ensemble() != null) {
+            m.ensemble().members().forEach(LiveModel::requireServable);
+            return;
+        }
+        ResultsObject r = ResultsIo.complete(m.dir()).orElseThrow(() -> new IllegalArgumentException(m.ref()
+                + ": the result in " + m.dir() + " is incomplete"));
+        String why = fillRuleRefusal(r.featureset(), m.ref());
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
+    }
+
+    /** Why a result's featureset cannot be served under the fill rule in force, or null when it can. */
+    static String fillRuleRefusal(Map<String, Object> f, String ref) {
+        if (f.get("fillLimit") == null || io.atlasj.trainer.local.LocalRunner.FILL_RULE.equals(f.get("fill"))) {
+            return null;
+        }
+        return ref + ": it was trained under the earlier rule of fillLimit, which filled a gap whole or not at all by "
+                + "its length, known only when the gap ends; a runner cannot know that when it predicts. Train it again "
+                + "(atlas run trains it anew under the rule that fills up to the limit after the last real bar)";
+    }
+
+    private static FeatureLabelSet featureset(Map<String, Object> f, List<String> warnings, String ref) {
         String[] base = String.valueOf(f.get("base")).split(" ");
         List<Feature> features = new ArrayList<>();
         for (Object id : (List<?>) f.get("features")) {
@@ -380,12 +409,6 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
         }
         java.time.Duration fillLimit = f.get("fillLimit") == null ? null
                 : io.atlasj.text.Durations.parse(String.valueOf(f.get("fillLimit")));
-        if (fillLimit != null && !io.atlasj.trainer.local.LocalRunner.FILL_RULE.equals(f.get("fill"))) {
-            throw new IllegalArgumentException(ref + ": it was trained under the earlier rule of fillLimit, which filled "
-                    + "a gap whole or not at all by its length, known only when the gap ends; a runner cannot know that "
-                    + "when it predicts. Train it again (atlas run trains it anew under the rule that fills up to the "
-                    + "limit after the last real bar)");
-        }
         return new FeatureLabelSet(String.valueOf(f.get("name")), Market.parse(base[0]), Timeframe.parse(base[1]),
                 null, null, features, labels, gaps, fillLimit, prices);
     }

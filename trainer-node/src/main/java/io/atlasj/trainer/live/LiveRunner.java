@@ -111,6 +111,7 @@ public final class LiveRunner {
      */
     public static Outcome run(AtlasHome home, Options o, Consumer<String> out) throws IOException {
         LiveModel m = LiveModel.find(home, o.model());
+        LiveModel.requireServable(m);
         m.warnings().forEach(w -> out.accept("warning: " + w));
         long baseMs = m.baseTimeframe().millis();
         FeatureSetBuilder.Resolved resolved;

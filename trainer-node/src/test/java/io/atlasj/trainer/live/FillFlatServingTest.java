@@ -102,28 +102,33 @@ class FillFlatServingTest {
             }
             assertThat(differ).as("%s: test bars predicted otherwise than training stored", ref).isZero();
         }
+        // the same model as a result from before the rule was recorded: the runner refuses to serve it
+        LiveModel limited = LiveModel.find(home, "filled/limited/dnn#0");
+        Path json = limited.dir().resolve("result.json");
+        String text = java.nio.file.Files.readString(json);
+        assertThat(text).contains("\"fill\"");
+        java.nio.file.Files.writeString(json, text.replaceAll(",\\s*\"fill\"\\s*:\\s*\"since-last-real\"", ""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LiveRunner.run(home, new LiveRunner.Options(
+                "filled/limited/dnn#0", null, null, 0, null, -1), l -> { }))
+                .hasMessageContaining("trained under the earlier rule of fillLimit");
     }
 
     /**
      * A model trained under a fillLimit before the fill became causal (its result does not name the rule) filled a
-     * gap whole or not at all by a length the runner cannot know: it is refused with what to do, not served otherwise
-     * than it was trained.
+     * gap whole or not at all by a length the runner cannot know: serving it is refused with what to do (the other
+     * live commands still find it), not served otherwise than it was trained.
      */
     @Test
     void aModelTrainedUnderTheEarlierFillRuleIsRefused() {
-        Map<String, Object> f = new HashMap<>(Map.of("name", "old", "base", "bitstamp:btc_usd 5m",
-                "features", List.of("LogReturns(1).market(\"bitstamp:btc_usd\").timeframe(\"5m\")"),
-                "labels", List.of("UpDown(3).market(\"bitstamp:btc_usd\").timeframe(\"5m\")"),
-                "gaps", "fill-flat", "fillLimit", "10m"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LiveModel.featureset(f, new java.util.ArrayList<>(),
-                "old/u/dnn#0")).hasMessageContaining("old/u/dnn#0: it was trained under the earlier rule of fillLimit")
-                .hasMessageContaining("Train it again");
+        Map<String, Object> f = new HashMap<>(Map.of("name", "old", "base", "bitstamp:btc_usd 5m", "gaps", "fill-flat",
+                "fillLimit", "10m"));
+        assertThat(LiveModel.fillRuleRefusal(f, "old/u/dnn#0")).contains(
+                "old/u/dnn#0: it was trained under the earlier rule of fillLimit").contains("Train it again");
         f.put("fill", io.atlasj.trainer.local.LocalRunner.FILL_RULE);
-        assertThat(LiveModel.featureset(f, new java.util.ArrayList<>(), "new/u/dnn#0").fillLimit())
-                .isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(LiveModel.fillRuleRefusal(f, "new/u/dnn#0")).isNull();
         // without a limit nothing changed: served as before
         f.remove("fill");
         f.remove("fillLimit");
-        assertThat(LiveModel.featureset(f, new java.util.ArrayList<>(), "any/u/dnn#0").fillLimit()).isNull();
+        assertThat(LiveModel.fillRuleRefusal(f, "any/u/dnn#0")).isNull();
     }
 }
