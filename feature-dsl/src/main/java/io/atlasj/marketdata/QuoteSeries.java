@@ -33,15 +33,17 @@ public final class QuoteSeries {
         return new Builder(market);
     }
 
-    /** A series of the quotes in these columns, of one length, copied whole (a store's columns, in key order). */
-    public static QuoteSeries ofColumns(Market market, long[] time, long[] seq, double[] bid, double[] bidSize,
-                                        double[] ask, double[] askSize) {
+    /**
+     * Wraps quote columns of one length without copying (a store read's own columns, in key order); the caller gives
+     * up the arrays, as with {@link CandleSeries#wrap}.
+     */
+    public static QuoteSeries wrap(Market market, long[] time, long[] seq, double[] bid, double[] bidSize,
+                                   double[] ask, double[] askSize) {
         int n = time.length;
         if (seq.length != n || bid.length != n || bidSize.length != n || ask.length != n || askSize.length != n) {
             throw new IllegalArgumentException("quote columns of different lengths");
         }
-        return new QuoteSeries(market, n, time.clone(), seq.clone(), bid.clone(), bidSize.clone(), ask.clone(),
-                askSize.clone());
+        return new QuoteSeries(market, n, time, seq, bid, bidSize, ask, askSize);
     }
 
     public Market market() { return market; }

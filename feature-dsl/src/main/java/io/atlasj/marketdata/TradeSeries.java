@@ -37,17 +37,16 @@ public final class TradeSeries {
     }
 
     /**
-     * A series of the trades in these columns, of one length, copied whole (a store's columns, in key order: what a
-     * builder would make of them one trade at a time).
+     * Wraps trade columns of one length without copying (a store read's own columns, in key order: what a builder
+     * would make of them one trade at a time); the caller gives up the arrays, as with {@link CandleSeries#wrap}.
      */
-    public static TradeSeries ofColumns(Market market, long[] time, long[] seq, double[] price, double[] quantity,
-                                        byte[] side, long[] tradeId) {
+    public static TradeSeries wrap(Market market, long[] time, long[] seq, double[] price, double[] quantity,
+                                   byte[] side, long[] tradeId) {
         int n = time.length;
         if (seq.length != n || price.length != n || quantity.length != n || side.length != n || tradeId.length != n) {
             throw new IllegalArgumentException("trade columns of different lengths");
         }
-        return new TradeSeries(market, n, time.clone(), seq.clone(), price.clone(), quantity.clone(), side.clone(),
-                tradeId.clone());
+        return new TradeSeries(market, n, time, seq, price, quantity, side, tradeId);
     }
 
     public Market market() { return market; }

@@ -61,7 +61,7 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
     }
 
     TradeSeries trades(Market market) {
-        return TradeSeries.ofColumns(market, time, l[0], d[0], d[1], src, l[1]);
+        return TradeSeries.wrap(market, time, l[0], d[0], d[1], src, l[1]);
     }
 
     /** Quote ticks with {@code seq} as their keys' seqs. */
@@ -73,7 +73,7 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
     }
 
     QuoteSeries quotes(Market market) {
-        return QuoteSeries.ofColumns(market, time, l[0], d[0], d[1], d[2], d[3]);
+        return QuoteSeries.wrap(market, time, l[0], d[0], d[1], d[2], d[3]);
     }
 
     /** The first index whose time is at least {@code t} (times ascend; ticks may share one). */
