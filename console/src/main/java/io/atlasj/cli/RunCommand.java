@@ -153,32 +153,35 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Trivial baselines on each unit's test rows (first fold), to read the table against: for classification the
-     * majority class of the training rows; for regression predicting zero and predicting the previous row's label
-     * (the last return, known when the row's bar closes).
+     * majority class of the validation rows (which come before the test rows; the training rows' for results before
+     * schema 8, which kept them); for regression predicting zero and predicting the previous row's label (the last
+     * return, known when the row's bar closes).
      */
     static List<String> baselines(List<ResultsObject> results) {
         List<String> lines = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (ResultsObject r : results) {
             String unit = String.valueOf(r.spec().getOrDefault("unit", "?"));
-            if (!r.status().equals("done") || r.folds().isEmpty() || r.folds().get(0).train() == null
+            ResultsObject.Split before = r.folds().isEmpty() ? null : r.folds().get(0).train() != null
+                    ? r.folds().get(0).train() : r.folds().get(0).validation();
+            if (!r.status().equals("done") || before == null || before.actual().length == 0
                     || r.folds().get(0).test() == null || !seen.add(unit)) {
                 continue;
             }
-            ResultsObject.Split train = r.folds().get(0).train();
             ResultsObject.Split test = r.folds().get(0).test();
             if (test.actual().length < 2) {
                 continue;
             }
             if (test.probabilities() != null) {
                 java.util.Map<Double, Long> counts = new java.util.TreeMap<>();
-                for (double y : train.actual()) {
+                for (double y : before.actual()) {
                     counts.merge(y, 1L, Long::sum);
                 }
                 double majority = counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
                 long hits = java.util.Arrays.stream(test.actual()).filter(y -> y == majority).count();
-                lines.add(String.format(Locale.ROOT, "baseline %s: majority class %.0f has test accuracy %.3f",
-                        unit, majority, (double) hits / test.actual().length));
+                lines.add(String.format(Locale.ROOT, "baseline %s: majority class %.0f (of the %s rows) has test "
+                        + "accuracy %.3f", unit, majority, before == r.folds().get(0).train() ? "training"
+                        : "validation", (double) hits / test.actual().length));
             } else {
                 double zero = 0;
                 double last = 0;

@@ -57,7 +57,11 @@ public final class Ensembles {
         return Map.of("members", e.memberKeys(), "prices", e.featureset().prices().yamlName());
     }
 
+    /** The members' votes on one part, or null when a member has no predictions of it (training parts, schema 8). */
     static ResultsObject.Split vote(List<ResultsObject.Split> parts, String how) {
+        if (parts.stream().anyMatch(java.util.Objects::isNull)) {
+            return null;
+        }
         ResultsObject.Split first = parts.get(0);
         for (ResultsObject.Split p : parts) {
             if (!Arrays.equals(p.time(), first.time())) {

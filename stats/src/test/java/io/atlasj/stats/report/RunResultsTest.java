@@ -23,12 +23,12 @@ class RunResultsTest {
         Files.createDirectories(bad.getParent());
         Files.writeString(bad, "{\"schemaVersion\": 1, \"key\": ");
         assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": not a readable result file");
-        Files.writeString(bad, "{\"schemaVersion\": 8}");
-        assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": unknown result schema version 8");
+        Files.writeString(bad, "{\"schemaVersion\": 9}");
+        assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": unknown result schema version 9");
         // a known version without its fields names the file too
-        Files.writeString(bad, "{\"schemaVersion\": 7}");
+        Files.writeString(bad, "{\"schemaVersion\": 8}");
         assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": not a valid result file "
-                + "(schema 7)");
+                + "(schema 8)");
         Path real = Fixtures.runs().resolve("quickstart/return-1bar/9c8e349b3df6787971690d779e3dea4e/result.json");
         Files.copy(real, bad, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(() -> RunResults.read(runs, "w"))

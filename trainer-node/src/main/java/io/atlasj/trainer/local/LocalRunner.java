@@ -799,6 +799,9 @@ public final class LocalRunner {
 
     /** Actuals and predictions in the label's own units (regression targets mapped back). */
     private static ResultsObject.Split split(PreparedData d, PreparedData.Part p, TrainingResult.Predictions pr) {
+        if (pr == null) {
+            return null;
+        }
         if (pr.probabilities() != null) {
             return new ResultsObject.Split(p.time(), p.y(), pr.values(), pr.probabilities());
         }
@@ -824,6 +827,9 @@ public final class LocalRunner {
     }
 
     private static ResultsObject.Split head(PreparedData.Target t, PreparedData.Part p, TrainingResult.Predictions pr) {
+        if (pr == null) {
+            return null;
+        }
         double[] actual = new double[p.rows()];
         double[] predicted = new double[p.rows()];
         for (int i = 0; i < p.rows(); i++) {

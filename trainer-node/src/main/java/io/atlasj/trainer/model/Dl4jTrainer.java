@@ -195,7 +195,8 @@ public final class Dl4jTrainer implements ModelTrainer {
                         millis(t0));
             }
         }
-        return new TrainingResult(true, null, curves, book.bestEpoch, predict(net, feed, data.train(), classify),
+        // no pass over the training rows: a result keeps no predictions of them (result schema 8)
+        return new TrainingResult(true, null, curves, book.bestEpoch, null,
                 predict(net, feed, data.validation(), classify), predict(net, feed, data.test(), classify), millis(t0));
     }
 

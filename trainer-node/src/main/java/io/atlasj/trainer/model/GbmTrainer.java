@@ -152,7 +152,6 @@ final class GbmTrainer {
             // how a tree grows, kept in the file: the live runner's fine-tuning boosts more rounds the same way
             booster.setAttr(GROWTH, TREE_JSON.writeValueAsString(growth));
             int[] range = {0, existing + best + 1};
-            TrainingResult.Predictions tr = predict(booster, data.train(), range, classify);
             TrainingResult.Predictions va = predict(booster, data.validation(), range, classify);
             TrainingResult.Predictions te = predict(booster, data.test(), range, classify);
             if (validated) {
@@ -166,7 +165,8 @@ final class GbmTrainer {
             if (modelFile != null) {
                 save(booster, modelFile);
             }
-            return new TrainingResult(true, null, curves, best, tr, va, te, millis(t0), List.of(), null, gain);
+            // no training part: a result keeps no predictions of the training rows (result schema 8)
+            return new TrainingResult(true, null, curves, best, null, va, te, millis(t0), List.of(), null, gain);
         } catch (XGBoostError e) {
             return TrainingResult.failed("XGBoost: " + e.getMessage(), curves, millis(t0));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -356,7 +356,6 @@ public final class PackedDense {
         if (!any) {
             return;
         }
-        Pack.Predictions tr = p.predict(p.data.train(), p.bestW, p.bestB);
         Pack.Predictions va = p.predict(p.data.validation(), p.bestW, p.bestB);
         Pack.Predictions te = p.predict(p.data.test(), p.bestW, p.bestB);
         boolean wanted = false;
@@ -378,7 +377,7 @@ public final class PackedDense {
                     continue;
                 }
             }
-            finished[j] = new TrainingResult.Predictions[]{tr.of(s), va.of(s), te.of(s)};
+            finished[j] = new TrainingResult.Predictions[]{null, va.of(s), te.of(s)};
             importance[j] = imp == null || searched[j] ? null : imp[s];
         }
     }

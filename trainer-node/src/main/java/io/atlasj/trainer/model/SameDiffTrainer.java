@@ -374,7 +374,6 @@ final class SameDiffTrainer {
                         millis(t0));
             }
         }
-        float[][][] tr = outputs(net, infer, inputs, data.train());
         float[][][] va = outputs(net, infer, inputs, data.validation());
         float[][][] te = outputs(net, infer, inputs, data.test());
         if (kernel != null) {
@@ -384,11 +383,12 @@ final class SameDiffTrainer {
         if (arch.type() == ModelType.MULTI_TASK) {
             for (int h = 1; h < arch.heads().size(); h++) {
                 boolean c = arch.heads().get(h).classify();
-                extra.add(new TrainingResult.Head(arch.heads().get(h).name(), predictions(tr[h], c),
+                extra.add(new TrainingResult.Head(arch.heads().get(h).name(), null,
                         predictions(va[h], c), predictions(te[h], c)));
             }
         }
-        return new TrainingResult(true, null, curves, book.bestEpoch, predictions(tr[0], classify),
+        // no pass over the training rows: a result keeps no predictions of them (result schema 8)
+        return new TrainingResult(true, null, curves, book.bestEpoch, null,
                 predictions(va[0], classify), predictions(te[0], classify), millis(t0), extra);
     }
 

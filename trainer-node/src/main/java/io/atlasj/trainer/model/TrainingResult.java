@@ -9,7 +9,8 @@ import java.util.List;
  * @param curves     one entry per epoch run
  * @param bestEpoch  the epoch whose weights were kept (best by the monitored validation metric), -1 when failed
  * @param predictions per part (train, validation, test): regression values, or for classification the predicted
- *                    class with {@code probabilities}
+ *                    class with {@code probabilities}; the trainers leave {@code train} null (no pass over the
+ *                    training rows: a result keeps no predictions of them since result schema 8)
  * @param importance  each input's permutation importance on the validation part ({@link Importance}) when the trainer
  *                    measured it from the weights in memory (packs do), else null: measured on the model file after
  * @param gain        a tree model's own importance: each input's share of the split gain of the trees that predict

@@ -31,23 +31,43 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A result's prediction series in columns ({@code predictions.arrow}, an Apache Arrow IPC file): one record batch per
- * series (a fold's train, validation or test part, or a multi-task head's), with the bar open time (int64), the
- * actual target (float64: it is what returns are computed from), the prediction (float32) and, for classification,
- * one float32 column per class probability ({@code p0, p1, ...}; null in a regression series). Which batch is which
- * is recorded in the result's JSON ({@link Series}). Float32 keeps seven significant digits, more than a model's
- * prediction carries.
+ * series (a fold's validation or test part, or a multi-task head's; before schema 8 the training part too), with the
+ * bar open times, the actual target (float64: it is what returns are computed from), the prediction (float32) and, for
+ * classification, one float32 column per class probability ({@code p0, p1, ...}; null in a regression series). Which
+ * batch is which is recorded in the result's JSON ({@link Series}). Float32 keeps seven significant digits, more than a
+ * model's prediction carries.
  *
- * <p>Since result schema 5 the batches' buffers are ZSTD-compressed (the body compression of the Arrow IPC format
- * itself, which other Arrow readers such as pyarrow decode), and a file whose every series is a classification whose predicted class
- * is the first most probable one has no {@code predicted} column: it is derived on reading (schema metadata
- * {@code atlas.predicted = argmax}). Both cut a small model's file about threefold: times, class labels and a
- * model's near-constant probabilities compress well. Schema-4 files (uncompressed, with the column) read as before.
+ * <p>The buffers are ZSTD-compressed (the body compression of the Arrow IPC format itself, which other Arrow readers
+ * such as pyarrow decode; since schema 5). Three columns are stored in a form that compresses, each said in the
+ * schema's metadata, so that a reader that is not this class can undo it:
+ * <ul>
+ *   <li>{@code atlas.time = delta} (since schema 8): the times are column {@code time_delta}, each row's open time less
+ *   the row before's, the batch's first row its open time itself ({@code time = cumsum(time_delta)} per batch). A
+ *   regular series' times then compress to a few bytes; absolute times took a fifth of a small model's file.</li>
+ *   <li>{@code atlas.predicted = argmax} (since schema 5): every series is a classification whose predicted class is
+ *   each row's first most probable one; there is no {@code predicted} column, it is derived on reading.</li>
+ *   <li>{@code atlas.predicted = complement} (since schema 8): as {@code argmax}, and every row's probabilities sum to
+ *   1 within {@value #SUM_TOLERANCE} (a softmax's do). Each row's predicted class is the one whose probability is null,
+ *   and that probability is one less the others' (summed in float64 from their float32 values, rounded to float32):
+ *   within the tolerance of the model's own, and at least a third of every class column is then nulls that compress
+ *   to nothing. A series that does not qualify makes the whole file keep every column.</li>
+ * </ul>
+ * Files of schema 4 (uncompressed, with every column) and 5 to 7 (absolute times, every probability) read as
+ * before: the reader goes by the metadata, not by the version.
  */
 public final class PredictionsFile {
     public static final String FILE = "predictions.arrow";
 
     private static final String PREDICTED = "atlas.predicted";
     private static final String ARGMAX = "argmax";
+    private static final String COMPLEMENT = "complement";
+    private static final String TIME = "atlas.time";
+    private static final String DELTA = "delta";
+    /**
+     * How far a row's float32 probabilities may sum from 1 for its most probable one to be stored as the complement of
+     * the others: a float32 softmax over a few classes sums within a few 1e-7.
+     */
+    static final double SUM_TOLERANCE = 1e-6;
     /**
      * ZSTD's fastest positive level: on a tiny model's 40,000 rows it wrote 535,042 bytes in about 5 ms, level 3 (the
      * default) 536,842 bytes in about 8 ms; levels up to 19 gain under 10% more and cost several times the time.
@@ -85,6 +105,65 @@ public final class PredictionsFile {
         return true;
     }
 
+    /**
+     * How a file lays out its series, decided from all of them: the number of probability columns, whether the
+     * predicted classes are derived ({@code argmax}) and whether each row's most probable class is stored as the
+     * complement of the others ({@code complement}). {@link #write} and {@link #asStored} decide alike, so a result in
+     * hand equals the one read back.
+     */
+    record Layout(int classes, boolean argmax, boolean complement) {
+    }
+
+    static Layout layout(List<ResultsObject.Split> splits) {
+        int classes = 0;
+        for (ResultsObject.Split s : splits) {
+            if (s.probabilities() != null && s.probabilities().length > 0) {
+                classes = Math.max(classes, s.probabilities()[0].length);
+            }
+        }
+        boolean argmax = classes > 0;
+        for (ResultsObject.Split s : splits) {
+            argmax = argmax && isArgmax(s);
+        }
+        boolean complement = argmax && classes > 1;
+        for (ResultsObject.Split s : splits) {
+            complement = complement && sumsToOne(s, classes);
+        }
+        return new Layout(classes, argmax, complement);
+    }
+
+    /** Whether every row has {@code classes} probabilities whose float32 values sum to 1 within the tolerance. */
+    private static boolean sumsToOne(ResultsObject.Split s, int classes) {
+        for (double[] row : s.probabilities()) {
+            if (row.length != classes) {
+                return false;
+            }
+            double sum = 0;
+            for (double p : row) {
+                float f = (float) p;
+                if (!(f >= 0 && f <= 1)) {
+                    return false;
+                }
+                sum += f;
+            }
+            if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The probability of class {@code m} of a row as a complement file gives it back: one less the others'. */
+    private static double complement(double[] row, int m) {
+        double sum = 0;
+        for (int c = 0; c < row.length; c++) {
+            if (c != m) {
+                sum += (float) row[c];
+            }
+        }
+        return (float) (1.0 - sum);
+    }
+
     private static int firstMax(double[] p) {
         int best = 0;
         for (int c = 1; c < p.length; c++) {
@@ -104,19 +183,12 @@ public final class PredictionsFile {
 
     /** Writes {@code splits} (one batch each, in order) to {@code file}, which must not be open elsewhere. */
     static void write(Path file, List<ResultsObject.Split> splits) throws IOException {
-        int classes = 0;
-        for (ResultsObject.Split s : splits) {
-            if (s.probabilities() != null && s.probabilities().length > 0) {
-                classes = Math.max(classes, s.probabilities()[0].length);
-            }
-        }
-        boolean argmax = classes > 0;
-        for (ResultsObject.Split s : splits) {
-            argmax &= isArgmax(s);
-        }
+        Layout layout = layout(splits);
+        int classes = layout.classes();
+        boolean argmax = layout.argmax();
         ArrowType f4 = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
         List<Field> fields = new ArrayList<>();
-        fields.add(new Field("time", FieldType.notNullable(new ArrowType.Int(64, true)), null));
+        fields.add(new Field("time_delta", FieldType.notNullable(new ArrowType.Int(64, true)), null));
         fields.add(new Field("actual", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
                 null));
         if (!argmax) {
@@ -125,8 +197,13 @@ public final class PredictionsFile {
         for (int c = 0; c < classes; c++) {
             fields.add(new Field("p" + c, FieldType.nullable(f4), null));
         }
-        Schema schema = new Schema(fields, argmax ? Map.of("atlas.predictions", "1", PREDICTED, ARGMAX)
-                : Map.of("atlas.predictions", "1"));
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("atlas.predictions", "1");
+        meta.put(TIME, DELTA);
+        if (argmax) {
+            meta.put(PREDICTED, layout.complement() ? COMPLEMENT : ARGMAX);
+        }
+        Schema schema = new Schema(fields, meta);
         try (BufferAllocator alloc = new RootAllocator();
              VectorSchemaRoot vsr = VectorSchemaRoot.create(schema, alloc);
              FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -143,8 +220,12 @@ public final class PredictionsFile {
                 }
                 // whole columns into the vectors' buffers (little-endian, as Arrow stores them), every row valid
                 ByteBuffer times = column(n, 8);
-                times.asLongBuffer().put(s.time());
-                fill(vsr.getVector("time"), n, times);
+                long before = 0;
+                for (int i = 0; i < n; i++) {
+                    times.putLong(i * 8, s.time()[i] - before);
+                    before = s.time()[i];
+                }
+                fill(vsr.getVector("time_delta"), n, times);
                 ByteBuffer actual = column(n, 8);
                 actual.asDoubleBuffer().put(s.actual());
                 fill(vsr.getVector("actual"), n, actual);
@@ -163,6 +244,15 @@ public final class PredictionsFile {
                             p.putFloat(i * 4, (float) s.probabilities()[i][c]);
                         }
                         fill(v, n, p);
+                        if (layout.complement()) {
+                            // the predicted class's probability is the others' complement: null, its value zeroed
+                            for (int i = 0; i < n; i++) {
+                                if ((int) s.predicted()[i] == c) {
+                                    v.setNull(i);
+                                    v.getDataBuffer().setFloat(i * 4L, 0f);
+                                }
+                            }
+                        }
                     } else {
                         v.allocateNew(n);
                         for (int i = 0; i < n; i++) {
@@ -179,14 +269,16 @@ public final class PredictionsFile {
     }
 
     /**
-     * A series as reading this file gives it back: predictions and class probabilities rounded to float32 (times and
-     * actuals are kept whole), so that figures computed from a result in hand equal those computed from its file.
+     * A series as reading a file of {@code layout} gives it back: predictions and class probabilities rounded to
+     * float32 (times and actuals are kept whole) and, in a complement file, each row's predicted class's probability
+     * one less the others', so that figures computed from a result in hand equal those computed from its file.
      */
-    static ResultsObject.Split asStored(ResultsObject.Split s) {
+    static ResultsObject.Split asStored(ResultsObject.Split s, Layout layout) {
         if (s == null) {
             return null;
         }
-        if (floats(s.predicted()) && (s.probabilities() == null || Arrays.stream(s.probabilities())
+        boolean complemented = layout.complement() && s.probabilities() != null && !complementsKept(s);
+        if (!complemented && floats(s.predicted()) && (s.probabilities() == null || Arrays.stream(s.probabilities())
                 .allMatch(PredictionsFile::floats))) {
             return s; // a network's outputs are float32 already: nothing to round, nothing to copy
         }
@@ -203,9 +295,24 @@ public final class PredictionsFile {
                 for (int c = 0; c < row.length; c++) {
                     probabilities[i][c] = (float) row[c];
                 }
+                if (layout.complement()) {
+                    int m = (int) s.predicted()[i];
+                    probabilities[i][m] = complement(row, m);
+                }
             }
         }
         return new ResultsObject.Split(s.time(), s.actual(), predicted, probabilities);
+    }
+
+    /** Whether every row's predicted class's probability already is the complement of the others' (no copy needed). */
+    private static boolean complementsKept(ResultsObject.Split s) {
+        for (int i = 0; i < s.probabilities().length; i++) {
+            int m = (int) s.predicted()[i];
+            if (s.probabilities()[i][m] != complement(s.probabilities()[i], m)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether every value is a float32 value (NaN included), so that storing it as one changes nothing. */
@@ -241,7 +348,7 @@ public final class PredictionsFile {
 
     /**
      * Reads the batches of {@code file} that {@code wanted} accepts (the others are null in the list, and are not
-     * decompressed): an evaluation reads the test parts only, a quarter of a small model's rows.
+     * decompressed): an evaluation reads the test parts only.
      */
     static List<ResultsObject.Split> read(Path file, List<Series> series, java.util.function.Predicate<Series> wanted)
             throws IOException {
@@ -250,7 +357,10 @@ public final class PredictionsFile {
              FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
              ArrowFileReader reader = new ArrowFileReader(ch, alloc, CommonsCompressionFactory.INSTANCE)) {
             VectorSchemaRoot vsr = reader.getVectorSchemaRoot();
-            boolean argmax = ARGMAX.equals(vsr.getSchema().getCustomMetadata().get(PREDICTED));
+            Map<String, String> meta = vsr.getSchema().getCustomMetadata();
+            boolean complement = COMPLEMENT.equals(meta.get(PREDICTED));
+            boolean argmax = complement || ARGMAX.equals(meta.get(PREDICTED));
+            boolean delta = DELTA.equals(meta.get(TIME));
             List<org.apache.arrow.vector.ipc.message.ArrowBlock> blocks = reader.getRecordBlocks();
             if (blocks.size() != series.size()) {
                 throw new IOException(file + ": " + blocks.size() + " record batches, the result has " + series.size()
@@ -271,13 +381,15 @@ public final class PredictionsFile {
                     throw new IOException(file + ": batch " + b + " has " + n + " rows, the result says "
                             + series.get(b).rows());
                 }
-                BigIntVector t = (BigIntVector) vsr.getVector("time");
+                BigIntVector t = (BigIntVector) vsr.getVector(delta ? "time_delta" : "time");
                 Float8Vector a = (Float8Vector) vsr.getVector("actual");
                 long[] time = new long[n];
                 double[] actual = new double[n];
                 double[] predicted = new double[n];
+                long at = 0;
                 for (int i = 0; i < n; i++) {
-                    time[i] = t.get(i);
+                    at = delta ? at + t.get(i) : t.get(i);
+                    time[i] = at;
                     actual[i] = a.get(i);
                 }
                 if (!argmax) {
@@ -290,13 +402,28 @@ public final class PredictionsFile {
                 int k = series.get(b).classes();
                 if (k > 0) {
                     prob = new double[n][k];
+                    int[] nulls = new int[n];
                     for (int c = 0; c < k; c++) {
                         Float4Vector v = (Float4Vector) vsr.getVector("p" + c);
                         for (int i = 0; i < n; i++) {
-                            prob[i][c] = v.get(i);
+                            if (complement && v.isNull(i)) {
+                                predicted[i] = c;
+                                nulls[i]++;
+                            } else {
+                                prob[i][c] = v.get(i);
+                            }
                         }
                     }
-                    if (argmax) {
+                    if (complement) {
+                        for (int i = 0; i < n; i++) {
+                            if (nulls[i] != 1) {
+                                throw new IOException(file + ": batch " + b + " row " + i + " has " + nulls[i]
+                                        + " null probabilities; a complement file has one, the predicted class's");
+                            }
+                            int m = (int) predicted[i];
+                            prob[i][m] = complement(prob[i], m);
+                        }
+                    } else if (argmax) {
                         for (int i = 0; i < n; i++) {
                             predicted[i] = firstMax(prob[i]);
                         }

@@ -39,9 +39,9 @@ class ResultsIoTest {
     @Test
     void refusesANewerSchemaNamingTheFile() throws Exception {
         Path f = dir.resolve("result.json");
-        java.nio.file.Files.writeString(f, "{\"schemaVersion\":8}");
+        java.nio.file.Files.writeString(f, "{\"schemaVersion\":9}");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsIo.read(f))
-                .hasMessageContaining(f.toString()).hasMessageContaining("at most 7");
+                .hasMessageContaining(f.toString()).hasMessageContaining("at most 8");
     }
 
     @Test
@@ -53,12 +53,16 @@ class ResultsIoTest {
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
-        assertThat(back.schemaVersion()).isEqualTo(7);
+        assertThat(back.schemaVersion()).isEqualTo(8);
         assertThat(back.folds().get(0).importance()).containsExactly(0.25, -0.0625); // schema 6
         assertThat(back.folds().get(0).gain()).containsExactly(0.75, 0.25); // schema 7
         assertThat(back.withoutSeries().folds().get(0).gain()).containsExactly(0.75, 0.25);
         assertThat(back.folds().get(0).heads()).containsOnlyKeys("FutureReturn(1)");
         assertThat(back.folds().get(0).heads().get("FutureReturn(1)").test().predicted()).containsExactly(0.375);
+        // schema 8: the training parts' predictions are not kept, the head's neither
+        assertThat(back.folds().get(0).train()).isNull();
+        assertThat(back.folds().get(0).heads().get("FutureReturn(1)").train()).isNull();
+        assertThat(back.folds().get(0).validation().predicted()).containsExactly(0.375);
     }
 
     /** A schema-6 file (importance, no gain) reads with no gain. */
@@ -71,7 +75,7 @@ class ResultsIoTest {
         String json = java.nio.file.Files.readString(file);
         assertThat(json).contains("\"gain\":null");
         java.nio.file.Files.writeString(file, json.replace(",\"gain\":null", "")
-                .replace("\"schemaVersion\":7", "\"schemaVersion\":6"));
+                .replace("\"schemaVersion\":8", "\"schemaVersion\":6"));
         ResultsObject back = ResultsIo.read(file);
         assertThat(back.schemaVersion()).isEqualTo(6);
         assertThat(back.folds().get(0).importance()).containsExactly(0.5);
@@ -141,7 +145,8 @@ class ResultsIoTest {
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of("unit", "u"),
                 Map.of(), List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject.FoldResult stored = ResultsIo.asStored(r).folds().get(0);
-        assertThat(stored.train()).isSameAs(floats);
+        assertThat(stored.train()).isNull(); // schema 8 keeps no training rows' predictions
+        assertThat(stored.validation()).isSameAs(floats);
         assertThat(stored.test()).isNotSameAs(doubles);
         assertThat(stored.test().probabilities()[0][0]).isEqualTo((float) 0.7).isNotEqualTo(0.7);
         assertThat(stored.test().probabilities()[1]).containsExactly((float) 0.1, (float) 0.2, (float) 0.7);
@@ -175,19 +180,27 @@ class ResultsIoTest {
         long json = java.nio.file.Files.size(dir.resolve(ResultsIo.FILE));
         long columns = java.nio.file.Files.size(dir.resolve(PredictionsFile.FILE));
         assertThat(json).isLessThan(2_000);
-        // 40,000 rows of time, actual and three probabilities (the predicted class is the most probable one, derived
-        // on reading), compressed: the times and classes shrink to almost nothing, these random probabilities do not
-        assertThat(columns).isBetween(40_000L * 12, 40_000L * 15);
+        // 20,000 rows of time, actual and three probabilities (the predicted class is the most probable one, and its
+        // probability the others' complement, both derived on reading), compressed: the times and classes shrink to
+        // almost nothing, these random probabilities do not
+        // on reading); the training part is not kept (schema 8)
+        assertThat(columns).isBetween(20_000L * 7, 20_000L * 10);
         ResultsObject back = ResultsIo.complete(dir).orElseThrow();
         ResultsObject.Split test = back.folds().get(0).test();
         assertThat(test.time()).containsExactly(parts.get(2).time());
         assertThat(test.actual()).containsExactly(parts.get(2).actual());
         assertThat(test.predicted()).containsExactly(parts.get(2).predicted());
         for (int i = 0; i < 10_000; i += 97) {
-            assertThat(test.probabilities()[i][1]).isCloseTo(parts.get(2).probabilities()[i][1],
-                    org.assertj.core.api.Assertions.within(1e-7));
+            for (int c = 0; c < 3; c++) {
+                assertThat(test.probabilities()[i][c]).isCloseTo(parts.get(2).probabilities()[i][c],
+                        org.assertj.core.api.Assertions.within(PredictionsFile.SUM_TOLERANCE));
+            }
         }
-        assertThat(back.folds().get(0).train().time()).hasSize(20_000);
+        // what is read back is exactly what the result in hand becomes when stored
+        ResultsObject.Split inHand = ResultsIo.asStored(r).folds().get(0).test();
+        assertThat(test.probabilities()).isDeepEqualTo(inHand.probabilities());
+        assertThat(test.predicted()).containsExactly(inHand.predicted());
+        assertThat(back.folds().get(0).train()).isNull();
         // an out-of-sample read leaves the training and validation rows in the file
         ResultsObject oos = ResultsIo.readOutOfSample(dir.resolve(ResultsIo.FILE));
         assertThat(oos.folds().get(0).train()).isNull();
@@ -200,5 +213,80 @@ class ResultsIoTest {
         ResultsIo.Verified v = ResultsIo.verify(dir);
         assertThat(v.result()).isEmpty();
         assertThat(v.problem()).contains("predictions.arrow", "SHA-256");
+    }
+
+    /** Schema 7 (absolute times, every probability, the training part kept) reads as it was written. */
+    @Test
+    void readsASchemaSevenFixture() throws Exception {
+        ResultsObject r = ResultsIo.complete(Path.of("src/test/resources/results/v7")).orElseThrow();
+        assertThat(r.schemaVersion()).isEqualTo(7);
+        ResultsObject.FoldResult f = r.folds().get(0);
+        assertThat(f.train().time()).containsExactly(0L, 60_000L, 120_000L);
+        assertThat(f.train().predicted()).containsExactly(0, 2, 2);
+        assertThat(f.test().time()).containsExactly(240_000L, 360_000L);
+        assertThat(f.test().predicted()).containsExactly(0, 2);
+        assertThat(f.test().probabilities()[1]).containsExactly((float) 0.2, (float) 0.3, (float) 0.5);
+        assertThat(f.importance()).containsExactly(0.5, 0.25);
+    }
+
+    /**
+     * What a reader that is not Atlas (pyarrow, say) sees in a schema-8 file: the times as differences, the predicted
+     * class's probability null, both said in the metadata; and Atlas reads back the original rows.
+     */
+    @Test
+    void aSchemaEightFileSaysHowItsColumnsAreStored() throws Exception {
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {600_000, 660_000, 780_000}, new double[] {0, 2, 1},
+                new double[] {1, 2, 0}, new double[][] {{0.25f, 0.5f, 0.25f}, {0.125f, 0.125f, 0.75f},
+                {0.375f, 0.25f, 0.375f}});
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
+                s, null, null);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
+                List.of(), List.of(f), Map.of(), 0, 0);
+        ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
+        assertThat(back.folds().get(0).test().time()).containsExactly(600_000L, 660_000L, 780_000L);
+        assertThat(back.folds().get(0).test().predicted()).containsExactly(1, 2, 0);
+        assertThat(back.folds().get(0).test().probabilities()).isDeepEqualTo(s.probabilities());
+        try (var alloc = new org.apache.arrow.memory.RootAllocator();
+             var ch = java.nio.channels.FileChannel.open(dir.resolve(PredictionsFile.FILE));
+             var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc,
+                     org.apache.arrow.compression.CommonsCompressionFactory.INSTANCE)) {
+            var root = reader.getVectorSchemaRoot();
+            assertThat(root.getSchema().getCustomMetadata()).containsEntry("atlas.time", "delta")
+                    .containsEntry("atlas.predicted", "complement");
+            assertThat(reader.getRecordBlocks()).hasSize(2); // validation and test: no training part
+            reader.loadNextBatch();
+            var dt = (org.apache.arrow.vector.BigIntVector) root.getVector("time_delta");
+            assertThat(List.of(dt.get(0), dt.get(1), dt.get(2))).containsExactly(600_000L, 60_000L, 120_000L);
+            var p1 = (org.apache.arrow.vector.Float4Vector) root.getVector("p1");
+            assertThat(p1.isNull(0)).isTrue();
+            assertThat(p1.get(1)).isEqualTo(0.125f);
+            assertThat(root.getVector("predicted")).isNull();
+        }
+    }
+
+    /**
+     * Probabilities that do not sum to 1 (independent sigmoids, say) keep every column: a complement would change them.
+     */
+    @Test
+    void probabilitiesThatDoNotSumToOneAreKeptWhole() throws Exception {
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1}, new double[] {0, 1},
+                new double[][] {{0.75f, 0.5f}, {0.125f, 0.25f}});
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
+                s, null, null);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
+                List.of(), List.of(f), Map.of(), 0, 0);
+        ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
+        assertThat(back.folds().get(0).test().probabilities()).isDeepEqualTo(s.probabilities());
+        assertThat(ResultsIo.asStored(r).folds().get(0).test()).isSameAs(s);
+        // one row's sum off by more than the tolerance is enough for the whole file
+        ResultsObject.Split almost = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1},
+                new double[] {0, 1}, new double[][] {{0.75f, 0.25f}, {0.25f, 0.75f + 1e-5f}});
+        ResultsObject.FoldResult g = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(),
+                almost, almost, almost, null, null);
+        java.nio.file.Files.createDirectories(dir.resolve("b"));
+        ResultsObject back2 = ResultsIo.read(ResultsIo.write(dir.resolve("b"), new ResultsObject(
+                ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(), List.of(), List.of(g), Map.of(), 0,
+                0)));
+        assertThat(back2.folds().get(0).test().probabilities()).isDeepEqualTo(almost.probabilities());
     }
 }
