@@ -122,8 +122,7 @@ final class ClusterRun {
                     : java.util.Optional.<io.atlasj.workspec.results.ResultsObject>empty();
             if (local.isPresent()) {
                 var r = local.get();
-                if (r.status().equals("done") && !r.folds().isEmpty() && (r.folds().get(0).train() != null
-                        || r.folds().get(0).validation() != null) && baselineUnits.add(m.unit())) {
+                if (r.status().equals("done") && !r.folds().isEmpty() && baselineUnits.add(m.unit())) {
                     outcomes.add(r);
                 }
                 if (headline.isEmpty()) {

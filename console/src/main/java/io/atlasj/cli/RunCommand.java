@@ -162,17 +162,19 @@ final class RunCommand implements Callable<Integer> {
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (ResultsObject r : results) {
             String unit = String.valueOf(r.spec().getOrDefault("unit", "?"));
-            ResultsObject.Split before = r.folds().isEmpty() ? null : r.folds().get(0).train() != null
-                    ? r.folds().get(0).train() : r.folds().get(0).validation();
-            if (!r.status().equals("done") || before == null || before.actual().length == 0
-                    || r.folds().get(0).test() == null || !seen.add(unit)) {
+            if (!r.status().equals("done") || r.folds().isEmpty() || r.folds().get(0).test() == null
+                    || !seen.add(unit)) {
                 continue;
             }
+            ResultsObject.Split before = r.folds().get(0).train() != null ? r.folds().get(0).train()
+                    : r.folds().get(0).validation();
             ResultsObject.Split test = r.folds().get(0).test();
             if (test.actual().length < 2) {
                 continue;
             }
-            if (test.probabilities() != null) {
+            if (test.probabilities() != null && (before == null || before.actual().length == 0)) {
+                lines.add("baseline " + unit + ": no majority class (no validation rows to count it on)");
+            } else if (test.probabilities() != null) {
                 java.util.Map<Double, Long> counts = new java.util.TreeMap<>();
                 for (double y : before.actual()) {
                     counts.merge(y, 1L, Long::sum);

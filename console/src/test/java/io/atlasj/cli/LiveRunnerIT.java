@@ -327,7 +327,7 @@ class LiveRunnerIT {
                 assertThat(e.predicted()).as("test bar %d", i).isEqualTo(m.test().predicted()[i]);
                 for (int k = 0; k < e.probabilities().length; k++) {
                     assertThat(e.probabilities()[k]).isCloseTo(m.test().probabilities()[i][k],
-                            org.assertj.core.data.Offset.offset(1e-6));
+                            org.assertj.core.data.Offset.offset(2e-6));
                 }
             }
             assertThat(byBar).doesNotContainKey(newest);
@@ -811,7 +811,7 @@ class LiveRunnerIT {
                 assertThat(e.predicted()).as("test bar %d", i).isEqualTo(m.test().predicted()[i]);
                 for (int k = 0; k < e.probabilities().length; k++) {
                     assertThat(e.probabilities()[k]).isCloseTo(m.test().probabilities()[i][k],
-                            org.assertj.core.data.Offset.offset(1e-6));
+                            org.assertj.core.data.Offset.offset(2e-6));
                 }
             }
         }

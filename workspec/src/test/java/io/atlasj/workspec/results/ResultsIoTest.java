@@ -126,6 +126,11 @@ class ResultsIoTest {
                 "done", null, Map.of(), Map.of(), List.of(), List.of(f), Map.of(), 0, 0)));
         assertThat(back.folds().get(0).validation().time()).isEmpty();
         assertThat(back.folds().get(0).test().predicted()).containsExactly(0, 1);
+        // the result in hand is what reading gives: the empty part has no probabilities either way
+        ResultsObject.FoldResult inHand = ResultsIo.asStored(new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w",
+                "done", null, Map.of(), Map.of(), List.of(), List.of(f), Map.of(), 0, 0)).folds().get(0);
+        assertThat(inHand.validation().probabilities()).isNull();
+        assertThat(back.folds().get(0).validation().probabilities()).isNull();
     }
 
     /**
@@ -182,8 +187,7 @@ class ResultsIoTest {
         assertThat(json).isLessThan(2_000);
         // 20,000 rows of time, actual and three probabilities (the predicted class is the most probable one, and its
         // probability the others' complement, both derived on reading), compressed: the times and classes shrink to
-        // almost nothing, these random probabilities do not
-        // on reading); the training part is not kept (schema 8)
+        // almost nothing, these random probabilities do not; the training part is not kept (schema 8)
         assertThat(columns).isBetween(20_000L * 7, 20_000L * 10);
         ResultsObject back = ResultsIo.complete(dir).orElseThrow();
         ResultsObject.Split test = back.folds().get(0).test();
@@ -288,5 +292,55 @@ class ResultsIoTest {
                 ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(), List.of(), List.of(g), Map.of(), 0,
                 0)));
         assertThat(back2.folds().get(0).test().probabilities()).isDeepEqualTo(almost.probabilities());
+    }
+
+    /**
+     * A near tie: a majority vote of three members that all disagree gives a third each. Stored as a complement the
+     * predicted class's probability would read back a hair under the others', so such a file keeps every column and
+     * the row reads back as written, its predicted class still the first most probable.
+     */
+    @Test
+    void aNearTieKeepsEveryColumn() throws Exception {
+        double third = 1.0 / 3;
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1}, new double[] {0, 1},
+                new double[][] {{third, third, third}, {0.25, 0.5, 0.25}});
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), null,
+                s, s, null, null);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
+                List.of(), List.of(f), Map.of(), 0, 0);
+        ResultsObject.Split back = ResultsIo.read(ResultsIo.write(dir, r)).folds().get(0).test();
+        assertThat(back.predicted()).containsExactly(0, 1);
+        assertThat(back.probabilities()[0]).containsExactly((float) third, (float) third, (float) third);
+        assertThat(back.probabilities()).isDeepEqualTo(ResultsIo.asStored(r).folds().get(0).test().probabilities());
+    }
+
+    /**
+     * The layout is decided on what is stored: a training part whose probabilities do not sum to 1 (it is not kept)
+     * does not cost the validation and test parts their complement, and the result in hand equals the file's.
+     */
+    @Test
+    void theLayoutIsDecidedWithoutTheTrainingPart() throws Exception {
+        ResultsObject.Split odd = new ResultsObject.Split(new long[] {1}, new double[] {0}, new double[] {0},
+                new double[][] {{0.9, 0.4, 0.1}});
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {2, 3}, new double[] {0, 1}, new double[] {0, 1},
+                new double[][] {{0.6, 0.3, 0.1}, {0.2, 0.7, 0.1}});
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), odd,
+                s, s, null, null);
+        ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
+                List.of(), List.of(f), Map.of(), 0, 0);
+        ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
+        ResultsObject.FoldResult inHand = ResultsIo.asStored(r).folds().get(0);
+        assertThat(inHand.train()).isNull();
+        assertThat(back.folds().get(0).test().probabilities()).isDeepEqualTo(inHand.test().probabilities());
+        // one less the floats 0.3 and 0.1 is not the float 0.6: the predicted class's value is derived, not stored
+        assertThat(inHand.test().probabilities()[0][0]).isEqualTo((double) (float) (1.0 - ((double) (float) 0.3
+                + (double) (float) 0.1))).isNotEqualTo((double) (float) 0.6);
+        try (var alloc = new org.apache.arrow.memory.RootAllocator();
+             var ch = java.nio.channels.FileChannel.open(dir.resolve(PredictionsFile.FILE));
+             var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc,
+                     org.apache.arrow.compression.CommonsCompressionFactory.INSTANCE)) {
+            assertThat(reader.getVectorSchemaRoot().getSchema().getCustomMetadata())
+                    .containsEntry("atlas.predicted", "complement");
+        }
     }
 }
