@@ -363,8 +363,9 @@ public record LiveModel(String ref, String key, Path dir, ModelType type, Featur
             m.ensemble().members().forEach(LiveModel::requireServable);
             return;
         }
-        ResultsObject r = ResultsIo.complete(m.dir()).orElseThrow(() -> new IllegalArgumentException(m.ref()
-                + ": the result in " + m.dir() + " is incomplete"));
+        // the JSON and the files' checksums only: the prediction series are not needed here
+        ResultsObject r = ResultsIo.verifyChecksums(m.dir()).result().orElseThrow(() -> new IllegalArgumentException(
+                m.ref() + ": the result in " + m.dir() + " is incomplete"));
         String why = fillRuleRefusal(r.featureset(), m.ref());
         if (why != null) {
             throw new IllegalArgumentException(why);

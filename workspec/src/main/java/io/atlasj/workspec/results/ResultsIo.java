@@ -71,16 +71,15 @@ public final class ResultsIo {
     public static Path write(Path dir, ResultsObject r) throws IOException {
         List<PredictionsFile.Series> series = new ArrayList<>();
         List<ResultsObject.Split> splits = new ArrayList<>();
+        forEachStored(r, (fold, part, head, s) -> {
+            int classes = s.probabilities() == null || s.probabilities().length == 0 ? 0 : s.probabilities()[0].length;
+            series.add(new PredictionsFile.Series(fold, part, head, s.time().length, classes));
+            splits.add(s);
+        });
         List<ResultsObject.FoldResult> slim = new ArrayList<>();
         for (ResultsObject.FoldResult f : r.folds()) {
             Map<String, ResultsObject.Head> heads = new LinkedHashMap<>();
-            f.heads().forEach((name, h) -> {
-                take(f.fold(), "validation", name, h.validation(), series, splits);
-                take(f.fold(), "test", name, h.test(), series, splits);
-                heads.put(name, new ResultsObject.Head(null, null, null));
-            });
-            take(f.fold(), "validation", null, f.validation(), series, splits);
-            take(f.fold(), "test", null, f.test(), series, splits);
+            f.heads().keySet().forEach(name -> heads.put(name, new ResultsObject.Head(null, null, null)));
             slim.add(new ResultsObject.FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(),
                     f.bestEpoch(), f.curves(), null, null, null, f.modelFile(), f.modelSha256(), heads, f.importance(),
                     f.gain()));
@@ -102,14 +101,32 @@ public final class ResultsIo {
         return io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), node));
     }
 
-    private static void take(int fold, String part, String head, ResultsObject.Split s,
-                             List<PredictionsFile.Series> series, List<ResultsObject.Split> splits) {
-        if (s == null) {
-            return;
+    /** What a stored part is: its fold, part and head (null: the primary label). */
+    private interface StoredPart {
+        void accept(int fold, String part, String head, ResultsObject.Split s);
+    }
+
+    /**
+     * The series a version-8 file stores, in its batches' order: per fold each head's validation and test parts, then
+     * the fold's own; training parts and null parts are left out.
+     */
+    private static void forEachStored(ResultsObject r, StoredPart to) {
+        for (ResultsObject.FoldResult f : r.folds()) {
+            f.heads().forEach((name, h) -> {
+                if (h.validation() != null) {
+                    to.accept(f.fold(), "validation", name, h.validation());
+                }
+                if (h.test() != null) {
+                    to.accept(f.fold(), "test", name, h.test());
+                }
+            });
+            if (f.validation() != null) {
+                to.accept(f.fold(), "validation", null, f.validation());
+            }
+            if (f.test() != null) {
+                to.accept(f.fold(), "test", null, f.test());
+            }
         }
-        int classes = s.probabilities() == null || s.probabilities().length == 0 ? 0 : s.probabilities()[0].length;
-        series.add(new PredictionsFile.Series(fold, part, head, s.time().length, classes));
-        splits.add(s);
     }
 
     /**
@@ -122,19 +139,10 @@ public final class ResultsIo {
         if (r.schemaVersion() < 4) {
             return r;
         }
-        ResultsObject kept = withoutTraining(r);
         List<ResultsObject.Split> splits = new ArrayList<>();
-        for (ResultsObject.FoldResult f : kept.folds()) {
-            f.heads().values().forEach(h -> {
-                splits.add(h.validation());
-                splits.add(h.test());
-            });
-            splits.add(f.validation());
-            splits.add(f.test());
-        }
-        splits.removeIf(java.util.Objects::isNull);
+        forEachStored(r, (fold, part, head, s) -> splits.add(s));
         PredictionsFile.Layout layout = PredictionsFile.layout(splits);
-        return kept.withSeries(s -> PredictionsFile.asStored(s, layout));
+        return withoutTraining(r).withSeries(s -> PredictionsFile.asStored(s, layout));
     }
 
     /** {@code r} with every fold's and head's training part null, as a version-8 file keeps it. */
