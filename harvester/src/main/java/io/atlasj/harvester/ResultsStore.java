@@ -152,11 +152,11 @@ public final class ResultsStore implements AutoCloseable {
     }
 
     /**
-     * Ingests a result this process has just written into its folder in this store's {@code runs} from {@code written}
-     * (which holds its prediction series): the files on disk are checked against the SHA-256s their JSON commits to,
-     * but the series are not read back, since they are in hand (rounded to the file's precision, {@link
-     * ResultsIo#asStored}, so that the row and the returned result equal what reading the files gives). A folder whose JSON is not the one written (another
-     * key, status or start: a later attempt's, say) is ingested by {@link #ingest(Path, String)}, read whole.
+     * Ingests a result this process has just written into its folder in this store's {@code runs} from {@code written},
+     * the result {@link ResultsIo#writeStored} returned (its series at the file's precision, so that the row and the
+     * returned result equal what reading the files gives): the files on disk are checked against the SHA-256s their
+     * JSON commits to, but the series are not read back. A folder whose JSON is not the one written (another key,
+     * status or start: a later attempt's, say) is ingested by {@link #ingest(Path, String)}, read whole.
      */
     public synchronized Ingest ingestWritten(ResultsObject written, String node) {
         String unit = String.valueOf(written.spec().get("unit"));
@@ -171,8 +171,7 @@ public final class ResultsStore implements AutoCloseable {
                 || onDisk.startedAt() != written.startedAt() || onDisk.millis() != written.millis()) {
             return ingest(home, node);
         }
-        // the series at the file's precision: the row's figures are those any reader of the files computes
-        ResultsObject r = ResultsIo.asStored(written);
+        ResultsObject r = written;
         try {
             String now = ResultsIo.sha256(home.resolve(ResultsIo.FILE));
             if (now.equals(storedSha(r.workspec(), r.key()))) {

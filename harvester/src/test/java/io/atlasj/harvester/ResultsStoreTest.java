@@ -21,7 +21,7 @@ class ResultsStoreTest {
         return runs.resolve(workspec).resolve(unit).resolve(key);
     }
 
-    /** {@link #result}, returning the result as written (with its series). */
+    /** {@link #result}, returning the result as {@link ResultsIo#writeStored} hands it on (its series as stored). */
     static ResultsObject written(Path runs, String workspec, String unit, String key, double[] predicted,
                                  long startedAt) throws Exception {
         Path dir = runs.resolve(workspec).resolve(unit).resolve(key);
@@ -35,8 +35,7 @@ class ResultsStoreTest {
                 Map.of(), List.of(), List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s,
                         s, s, "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), startedAt,
                 250);
-        ResultsIo.write(dir, r);
-        return r;
+        return ResultsIo.writeStored(dir, r);
     }
 
     static final String K1 = "0123456789abcdef0123456789abcdef";
@@ -113,11 +112,11 @@ class ResultsStoreTest {
                 Map.of("unit", "u", "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of()), Map.of(), List.of(),
                 List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s, s,
                         "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
-        ResultsIo.write(dir, r);
+        ResultsObject stored = ResultsIo.writeStored(dir, r);
         double fromFile = io.atlasj.workspec.results.Headline.of(ResultsIo.read(dir.resolve(ResultsIo.FILE))).test();
         assertThat(fromFile).isNotEqualTo(io.atlasj.workspec.results.Headline.of(r).test());
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
-            ResultsStore.Ingest in = store.ingestWritten(r, "local");
+            ResultsStore.Ingest in = store.ingestWritten(stored, "local");
             assertThat(in.outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
             assertThat(store.rows("ws").get(0).headline().test()).isEqualTo(fromFile);
             assertThat(io.atlasj.workspec.results.Headline.of(in.result()).test()).isEqualTo(fromFile);

@@ -744,11 +744,11 @@ public final class LocalRunner {
                 describe(m), featureset(m, matrix), matrix.dataFingerprint(),
                 folds, provenance(m), start, millis);
         try {
-            ResultsIo.write(dir(m), result);
+            // handed on as its files give it back, judged once here: the driver ingests it as it is
+            return ResultsIo.writeStored(dir(m), result);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the result of " + m.key() + " under " + dir(m), e);
         }
-        return result;
     }
 
     /** The key of the model {@code m} starts from, or "" (the expander puts the source's key in training). */

@@ -80,34 +80,6 @@ public final class PredictionsFile {
     }
 
     /**
-     * Whether a classification series' predicted classes are the first most probable class of each row, judged on
-     * the float32 probabilities the file keeps, so that reading derives exactly the values written.
-     */
-    private static boolean isArgmax(ResultsObject.Split s) {
-        double[][] p = s.probabilities();
-        if (p == null || p.length != s.time().length) {
-            return false;
-        }
-        int classes = p.length == 0 ? 0 : p[0].length;
-        for (int i = 0; i < p.length; i++) {
-            double[] row = p[i];
-            if (row.length != classes) {
-                return false;
-            }
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if ((float) row[c] > (float) row[best]) {
-                    best = c;
-                }
-            }
-            if (s.predicted()[i] != best) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
      * How a file lays out its series, decided from all of them: the number of probability columns, whether the
      * predicted classes are derived ({@code argmax}) and whether each row's most probable class is stored as the
      * complement of the others ({@code complement}). {@link #write} and {@link #asStored} decide alike, so a result in
@@ -123,49 +95,62 @@ public final class PredictionsFile {
                 classes = Math.max(classes, s.probabilities()[0].length);
             }
         }
+        // one pass over the rows for both: the predicted classes are each row's first most probable (judged on the
+        // float32 probabilities the file keeps, so reading derives exactly the values written), and each row qualifies
+        // for the complement
         boolean argmax = classes > 0;
+        boolean complement = classes > 1;
         for (ResultsObject.Split s : splits) {
-            argmax = argmax && isArgmax(s);
+            double[][] p = s.probabilities();
+            if (!argmax || p == null || p.length != s.time().length) {
+                argmax = false;
+                break;
+            }
+            int own = p.length == 0 ? 0 : p[0].length;
+            for (int i = 0; i < p.length; i++) {
+                double[] row = p[i];
+                int m = (int) s.predicted()[i];
+                if (row.length != own || s.predicted()[i] != firstMaxFloat(row)) {
+                    argmax = false;
+                    break;
+                }
+                complement = complement && complementable(row, m, classes);
+            }
         }
-        boolean complement = argmax && classes > 1;
-        for (ResultsObject.Split s : splits) {
-            complement = complement && complementable(s, classes);
+        return new Layout(classes, argmax, argmax && complement);
+    }
+
+    /** The first most probable class of a row, judged on its float32 values. */
+    private static int firstMaxFloat(double[] row) {
+        int best = 0;
+        for (int c = 1; c < row.length; c++) {
+            if ((float) row[c] > (float) row[best]) {
+                best = c;
+            }
         }
-        return new Layout(classes, argmax, complement);
+        return best;
     }
 
     /**
-     * Whether every row has {@code classes} probabilities whose float32 values sum to 1 within the tolerance, and whose
-     * predicted class stays the first most probable one with its probability replaced by the others' complement (a
-     * near tie, such as three votes of a third each, could otherwise read back with another class ahead of it).
+     * Whether a row has {@code classes} probabilities whose float32 values sum to 1 within the tolerance, and whose
+     * predicted class {@code m} stays the first most probable one with its probability replaced by the others'
+     * complement (a near tie, such as three votes of a third each, could otherwise read back with another class ahead
+     * of it).
      */
-    private static boolean complementable(ResultsObject.Split s, int classes) {
-        for (int i = 0; i < s.probabilities().length; i++) {
-            double[] row = s.probabilities()[i];
-            if (row.length != classes) {
-                return false;
-            }
-            int m = (int) s.predicted()[i];
-            double derived = complement(row, m);
-            for (int c = 0; c < classes; c++) {
-                float f = (float) row[c];
-                if (c != m && (c < m ? f >= derived : f > derived)) {
-                    return false;
-                }
-            }
-            double sum = 0;
-            for (double p : row) {
-                float f = (float) p;
-                if (!(f >= 0 && f <= 1)) {
-                    return false;
-                }
-                sum += f;
-            }
-            if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) {
-                return false;
-            }
+    private static boolean complementable(double[] row, int m, int classes) {
+        if (row.length != classes) {
+            return false;
         }
-        return true;
+        double derived = complement(row, m);
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            float f = (float) row[c];
+            if (c != m && (c < m ? f >= derived : f > derived) || !(f >= 0 && f <= 1)) {
+                return false;
+            }
+            sum += f;
+        }
+        return Math.abs(sum - 1) <= SUM_TOLERANCE;
     }
 
     /** The probability of class {@code m} of a row as a complement file gives it back: one less the others'. */
@@ -197,8 +182,7 @@ public final class PredictionsFile {
     }
 
     /** Writes {@code splits} (one batch each, in order) to {@code file}, which must not be open elsewhere. */
-    static void write(Path file, List<ResultsObject.Split> splits) throws IOException {
-        Layout layout = layout(splits);
+    static void write(Path file, List<ResultsObject.Split> splits, Layout layout) throws IOException {
         int classes = layout.classes();
         boolean argmax = layout.argmax();
         ArrowType f4 = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);

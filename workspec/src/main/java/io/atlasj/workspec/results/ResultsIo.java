@@ -69,6 +69,21 @@ public final class ResultsIo {
      * ({@link PredictionsFile}), then {@code result.json}, the commit point, which names the series file's SHA-256.
      */
     public static Path write(Path dir, ResultsObject r) throws IOException {
+        return store(dir, r, false).file;
+    }
+
+    /**
+     * Writes {@code r} as {@link #write} does and returns it as reading the files gives it back ({@link #asStored}),
+     * from the layout the write chose, so the series are judged once: what a trainer hands on after writing.
+     */
+    public static ResultsObject writeStored(Path dir, ResultsObject r) throws IOException {
+        return store(dir, r, true).stored;
+    }
+
+    private record Stored(Path file, ResultsObject stored) {
+    }
+
+    private static Stored store(Path dir, ResultsObject r, boolean stored) throws IOException {
         List<PredictionsFile.Series> series = new ArrayList<>();
         List<ResultsObject.Split> splits = new ArrayList<>();
         forEachStored(r, (fold, part, head, s) -> {
@@ -87,18 +102,20 @@ public final class ResultsIo {
         ObjectNode node = JSON.valueToTree(new ResultsObject(CURRENT_VERSION, r.key(), r.workspec(), r.status(),
                 r.failure(), r.spec(), r.featureset(), r.dataFingerprint(), slim, r.provenance(), r.startedAt(),
                 r.millis()));
+        PredictionsFile.Layout layout = PredictionsFile.layout(splits);
         if (!splits.isEmpty()) {
             Path pf = dir.resolve(PredictionsFile.FILE);
             String[] sha = new String[1];
             // renamed whole but not flushed, as the model files: the flushed result.json names its SHA-256, so a power
             // loss can only leave a result that fails its check and is trained again, never a wrong one
             io.atlasj.home.Durable.replace(pf, tmp -> {
-                PredictionsFile.write(tmp, splits);
+                PredictionsFile.write(tmp, splits, layout);
                 sha[0] = sha256(tmp);
             });
             node.set("predictions", JSON.valueToTree(new Predictions(PredictionsFile.FILE, sha[0], series)));
         }
-        return io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), node));
+        Path file = io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), node));
+        return new Stored(file, stored ? asStored(r, layout) : null);
     }
 
     /** What a stored part is: its fold, part and head (null: the primary label). */
@@ -141,7 +158,10 @@ public final class ResultsIo {
         }
         List<ResultsObject.Split> splits = new ArrayList<>();
         forEachStored(r, (fold, part, head, s) -> splits.add(s));
-        PredictionsFile.Layout layout = PredictionsFile.layout(splits);
+        return asStored(r, PredictionsFile.layout(splits));
+    }
+
+    private static ResultsObject asStored(ResultsObject r, PredictionsFile.Layout layout) {
         return withoutTraining(r).withSeries(s -> PredictionsFile.asStored(s, layout));
     }
 

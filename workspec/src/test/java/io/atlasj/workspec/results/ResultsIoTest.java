@@ -181,7 +181,7 @@ class ResultsIoTest {
                 List.of(Map.of("epoch", 0.0)), parts.get(0), parts.get(1), parts.get(2), null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of("unit", "u"),
                 Map.of(), List.of(), List.of(f), Map.of(), 0, 0);
-        ResultsIo.write(dir, r);
+        ResultsObject handedOn = ResultsIo.writeStored(dir, r);
         long json = java.nio.file.Files.size(dir.resolve(ResultsIo.FILE));
         long columns = java.nio.file.Files.size(dir.resolve(PredictionsFile.FILE));
         assertThat(json).isLessThan(2_000);
@@ -205,6 +205,17 @@ class ResultsIoTest {
         assertThat(test.probabilities()).isDeepEqualTo(inHand.probabilities());
         assertThat(test.predicted()).containsExactly(inHand.predicted());
         assertThat(back.folds().get(0).train()).isNull();
+        // and what the writer hands on (judged once, from the layout it wrote) is that too
+        for (java.util.function.Function<ResultsObject.FoldResult, ResultsObject.Split> part : List.<java.util.function
+                .Function<ResultsObject.FoldResult, ResultsObject.Split>>of(ResultsObject.FoldResult::validation,
+                ResultsObject.FoldResult::test)) {
+            ResultsObject.Split a = part.apply(handedOn.folds().get(0));
+            ResultsObject.Split b = part.apply(back.folds().get(0));
+            assertThat(a.probabilities()).isDeepEqualTo(b.probabilities());
+            assertThat(a.predicted()).containsExactly(b.predicted());
+            assertThat(a.time()).containsExactly(b.time());
+        }
+        assertThat(handedOn.folds().get(0).train()).isNull();
         // an out-of-sample read leaves the training and validation rows in the file
         ResultsObject oos = ResultsIo.readOutOfSample(dir.resolve(ResultsIo.FILE));
         assertThat(oos.folds().get(0).train()).isNull();
