@@ -51,6 +51,8 @@ public final class PackedDense {
     private static final double EPS = 1e-8;
     /** Floats of first-layer products the importance keeps across input columns (64 MB); beyond, it recomputes them. */
     private static final long BASE_FLOATS = 16L << 20;
+    /** The most a row adds to a log loss: its true class's probability clipped at 1e-7 ({@link Importance#loss}). */
+    private static final double MAX_ROW_LOSS = -Math.log(1e-7);
     private static final WorkspaceConfiguration WS = WorkspaceConfiguration.builder().initialSize(0)
             .overallocationLimit(0.2).policyReset(ResetPolicy.BLOCK_LEFT).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).policySpill(SpillPolicy.REALLOCATE).build();
@@ -851,6 +853,7 @@ public final class PackedDense {
                         base[q] = firstLayer(x, s0, rows); // outside the workspace: kept across the columns
                     }
                     float[] out;
+                    float[] lse = null;
                     try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
                         INDArray z1 = keep ? base[q] : firstLayer(x, s0, rows);
                         INDArray z = z1;
@@ -864,10 +867,16 @@ public final class PackedDense {
                             }
                             z = z1.add(Nd4j.matmul(Floats.array(d, k, rows, 1), wj));
                         }
-                        INDArray a = layers > 1 ? activate(z) : classify ? softmax(z) : z;
+                        INDArray a = z;
                         for (int l = 1; l < layers; l++) {
-                            INDArray zl = Nd4j.matmul(a, bestW[l]).addi(bestB[l]);
-                            a = l < layers - 1 ? activate(zl) : classify ? softmax(zl) : zl;
+                            a = Nd4j.matmul(activate(a), bestW[l]).addi(bestB[l]);
+                        }
+                        if (classify) {
+                            // log-softmax without the softmax: the logits less their row's largest, and the log of
+                            // their exponentials' sum (one log a row, not one a class)
+                            INDArray shifted = a.sub(a.max(true, 2));
+                            lse = Floats.of(Transforms.log(Transforms.exp(shifted, true).sum(true, 2), false));
+                            a = shifted;
                         }
                         out = Floats.of(a);
                     }
@@ -875,7 +884,9 @@ public final class PackedDense {
                         double add = 0;
                         for (int i = 0; i < rows; i++) {
                             if (classify) {
-                                add -= Math.log(Math.max(1e-7, out[(s * rows + i) * c + (int) y[s0 + i]]));
+                                // -log p of the true class, p clipped at 1e-7 as Importance.loss does
+                                add += Math.min(MAX_ROW_LOSS, lse[s * rows + i] - out[(s * rows + i) * c + (int) y[s0
+                                        + i]]);
                             } else {
                                 double e = out[s * rows + i] - y[s0 + i];
                                 add += e * e;
