@@ -41,7 +41,10 @@ public final class Harvesting {
         return store.ingest(store.dir(workspec, unit, key), node);
     }
 
-    /** {@link ResultsStore#ingestWritten}: a result this process has just written, ingested without reading it back. */
+    /**
+     * {@link ResultsStore#ingestWritten}: a result this process has just written, ingested without reading it back;
+     * {@code written} is what {@link io.atlasj.workspec.results.ResultsIo#writeStored} returned.
+     */
     public ResultsStore.Ingest ingestWritten(ResultsObject written, String node) {
         return store.ingestWritten(written, node);
     }

@@ -159,6 +159,12 @@ public final class ResultsStore implements AutoCloseable {
      * status or start: a later attempt's, say) is ingested by {@link #ingest(Path, String)}, read whole.
      */
     public synchronized Ingest ingestWritten(ResultsObject written, String node) {
+        for (ResultsObject.FoldResult f : written.folds()) {
+            if (f.train() != null || f.heads().values().stream().anyMatch(h -> h.train() != null)) {
+                throw new IllegalArgumentException(written.key() + ": ingestWritten takes the result "
+                        + "ResultsIo.writeStored returned, which keeps no training parts; this one has them");
+            }
+        }
         String unit = String.valueOf(written.spec().get("unit"));
         Path home = dir(written.workspec(), unit, written.key());
         ResultsIo.Verified v = ResultsIo.verifyChecksums(home);

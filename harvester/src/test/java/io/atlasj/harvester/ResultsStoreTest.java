@@ -1,6 +1,7 @@
 package io.atlasj.harvester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
@@ -97,6 +98,25 @@ class ResultsStoreTest {
             assertThat(store.rows("ws").get(0).headline().validation()).isEqualTo(1.0);
         }
         assertThat(dir).isDirectory();
+    }
+
+    @Test
+    void aResultInHandThatWasNotStoredIsRefused() throws Exception {
+        Path runs = tmp.resolve("runs");
+        written(runs, "ws", "u", K1, new double[] {0, 1, 0, 0}, 1000);
+        Path dir = runs.resolve("ws/u").resolve(K1);
+        // the result as a trainer holds it before writing: training part and float64 probabilities
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2, 3, 4}, new double[] {0, 1, 1, 0},
+                new double[] {0, 1, 0, 0}, new double[][] {{0.6, 0.4}, {0.3, 0.7}, {0.2, 0.8}, {0.9, 0.1}});
+        ResultsObject raw = new ResultsObject(ResultsIo.CURRENT_VERSION, K1, "ws", "done", null,
+                Map.of("unit", "u", "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of()), Map.of(), List.of(),
+                List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s, s, s,
+                        "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
+            assertThatThrownBy(() -> store.ingestWritten(raw, "local")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("writeStored");
+            assertThat(store.rows("ws")).isEmpty();
+        }
     }
 
     @Test

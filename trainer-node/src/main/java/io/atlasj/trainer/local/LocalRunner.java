@@ -152,7 +152,10 @@ public final class LocalRunner {
         /** Finished keys' results without their series, and their headlines (thousands of models fit in memory). */
         private final Map<String, ResultsObject> results = new HashMap<>();
         private final Map<String, io.atlasj.workspec.results.Headline> headlines = new HashMap<>();
-        /** Results a slot has written and reported, whole, until they are ingested (then not read back from disk). */
+        /**
+         * Results a slot has written and reported, with their series as stored ({@link ResultsIo#writeStored}), until
+         * they are ingested (then not read back from disk).
+         */
         private final Map<String, ResultsObject> written = new HashMap<>();
         private final java.util.Set<String> skipped = new java.util.HashSet<>();
         private final Map<String, FeatureMatrix> matrices = new HashMap<>();
@@ -519,7 +522,8 @@ public final class LocalRunner {
 
     /**
      * Trains one ModelSpec on its unit's matrix and writes its result (done or failed) under {@link #dir}; used by
-     * {@link #run} and by the cluster's trainer slots. Never throws for a model that cannot be trained.
+     * {@link #run} and by the cluster's trainer slots. Never throws for a model that cannot be trained. The result
+     * returned has its series as its files give them back ({@link ResultsIo#writeStored}).
      */
     public ResultsObject runOne(ModelSpec m, FeatureMatrix matrix) {
         return runOne(m, matrix, new Listener() {
@@ -556,7 +560,8 @@ public final class LocalRunner {
      * Trains a group from {@link #groups} and writes each model's result. With {@code pack} on, packable models train
      * together ({@link ModelTrainer#trainPack}; a group of one too, so a model's numbers never depend on its pack), their unit's
      * folds prepared once; every other model, and every model with {@code pack} off, trains alone
-     * ({@link #runOne}).
+     * ({@link #runOne}). The results returned have their series as their files give them back
+     * ({@link ResultsIo#writeStored}).
      */
     public List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack) {
         if (!pack || !trainer.packs() || !group.stream().allMatch(Packs::packable)) {

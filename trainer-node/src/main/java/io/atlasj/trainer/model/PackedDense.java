@@ -872,13 +872,14 @@ public final class PackedDense {
                             a = Nd4j.matmul(activate(a), bestW[l]).addi(bestB[l]);
                         }
                         if (classify) {
-                            // log-softmax without the softmax: the logits less their row's largest, and the log of
-                            // their exponentials' sum (one log a row, not one a class)
+                            // log-softmax without the softmax's division: the logits less their row's largest, and
+                            // the log of their exponentials' sum, taken in ND4J (no Java log a row)
                             INDArray shifted = a.sub(a.max(true, 2));
-                            lse = Floats.of(Transforms.log(Transforms.exp(shifted, true).sum(true, 2), false));
-                            a = shifted;
+                            out = Floats.of(shifted);
+                            lse = Floats.of(Transforms.log(Transforms.exp(shifted, false).sum(true, 2), false));
+                        } else {
+                            out = Floats.of(a);
                         }
-                        out = Floats.of(a);
                     }
                     for (int s = 0; s < k; s++) {
                         double add = 0;

@@ -109,12 +109,11 @@ public final class PredictionsFile {
             int own = p.length == 0 ? 0 : p[0].length;
             for (int i = 0; i < p.length; i++) {
                 double[] row = p[i];
-                int m = (int) s.predicted()[i];
-                if (row.length != own || s.predicted()[i] != firstMaxFloat(row)) {
+                if (row.length != own || s.predicted().length != p.length || s.predicted()[i] != firstMaxFloat(row)) {
                     argmax = false;
                     break;
                 }
-                complement = complement && complementable(row, m, classes);
+                complement = complement && complementable(row, (int) s.predicted()[i], classes);
             }
         }
         return new Layout(classes, argmax, argmax && complement);

@@ -73,8 +73,10 @@ public final class ResultsIo {
     }
 
     /**
-     * Writes {@code r} as {@link #write} does and returns it as reading the files gives it back ({@link #asStored}),
-     * from the layout the write chose, so the series are judged once: what a trainer hands on after writing.
+     * Writes {@code r} as {@link #write} does and returns it with its series as reading the files gives them back
+     * ({@link #asStored}: no training parts, float32 values, the complement where the file derives it), from the
+     * layout the write chose, so the series are judged once: what a trainer hands on after writing, and what
+     * {@code ResultsStore.ingestWritten} takes. Its other fields are {@code r}'s.
      */
     public static ResultsObject writeStored(Path dir, ResultsObject r) throws IOException {
         return store(dir, r, true).stored;
