@@ -859,8 +859,15 @@ public final class PackedDense {
                         INDArray z = z1;
                         if (j >= 0) {
                             float[] d = new float[k * rows];
+                            // models of one seed share their shuffle (the same array): gathered once, copied after
+                            Map<int[], Integer> first = new java.util.IdentityHashMap<>();
                             for (int s = 0; s < k; s++) {
                                 int[] ps = perm[s];
+                                Integer done = first.putIfAbsent(ps, s);
+                                if (done != null) {
+                                    System.arraycopy(d, done * rows, d, s * rows, rows);
+                                    continue;
+                                }
                                 for (int i = 0; i < rows; i++) {
                                     d[s * rows + i] = x[ps[s0 + i] * f + j] - x[(s0 + i) * f + j];
                                 }
