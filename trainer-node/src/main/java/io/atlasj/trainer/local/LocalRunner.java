@@ -343,13 +343,18 @@ public final class LocalRunner {
                             events.add(new SlotEvent(slot, gen, t, null, null, 0, true));
                         }
                         long start = System.currentTimeMillis();
+                        boolean[] told = new boolean[tasks.size()];
+                        long[] each = {-1};
                         try {
-                            List<ResultsObject> rs = runGroup(group, matrix, cancellable(listener, slot, gen),
-                                    ws.execution().pack());
-                            long each = (System.currentTimeMillis() - start) / group.size();
-                            for (int i = 0; i < tasks.size(); i++) {
-                                events.add(new SlotEvent(slot, gen, tasks.get(i), rs.get(i), null, each, false));
-                            }
+                            // each result is told as soon as it is written: the driver ingests a pack's first
+                            // results while this slot writes the rest (each model's time: the group's until then)
+                            runGroup(group, matrix, cancellable(listener, slot, gen), ws.execution().pack(), (i, r) -> {
+                                if (each[0] < 0) {
+                                    each[0] = (System.currentTimeMillis() - start) / group.size();
+                                }
+                                events.add(new SlotEvent(slot, gen, tasks.get(i), r, null, each[0], false));
+                                told[i] = true;
+                            });
                         } catch (java.util.concurrent.CancellationException e) {
                             LOG.warn("slot {}: {} ({} models from {}) stopped: its slot was given up after the time "
                                     + "limit", slot, group.get(0).name(), group.size(), tasks.get(0).key());
@@ -358,9 +363,11 @@ public final class LocalRunner {
                             // an attempt that could not even write a failed result: the book retries it or fails it
                             LOG.error("slot {}: {} ({} models from {}) crashed", slot, group.get(0).name(), group.size(),
                                     tasks.get(0).key(), e);
-                            long each = (System.currentTimeMillis() - start) / group.size();
-                            for (RunBook.Task t : tasks) {
-                                events.add(new SlotEvent(slot, gen, t, null, e, each, false));
+                            long spent = (System.currentTimeMillis() - start) / group.size();
+                            for (int i = 0; i < tasks.size(); i++) {
+                                if (!told[i]) {
+                                    events.add(new SlotEvent(slot, gen, tasks.get(i), null, e, spent, false));
+                                }
                             }
                         }
                     }
@@ -564,8 +571,25 @@ public final class LocalRunner {
      * ({@link ResultsIo#writeStored}).
      */
     public List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack) {
+        return runGroup(group, matrix, listener, pack, (j, r) -> {
+        });
+    }
+
+    /**
+     * As {@link #runGroup(List, FeatureMatrix, Listener, boolean)}, handing each model's result to {@code written} as
+     * soon as it is written ({@code j}: its place in {@code group}), so that a local run's driver ingests a pack's
+     * first results while the slot writes the rest.
+     */
+    List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack,
+                                 java.util.function.BiConsumer<Integer, ResultsObject> written) {
         if (!pack || !trainer.packs() || !group.stream().allMatch(Packs::packable)) {
-            return group.stream().map(m -> runOne(m, matrix, listener)).toList();
+            List<ResultsObject> out = new ArrayList<>();
+            for (int j = 0; j < group.size(); j++) {
+                ResultsObject r = runOne(group.get(j), matrix, listener);
+                written.accept(j, r);
+                out.add(r);
+            }
+            return out;
         }
         long start = System.currentTimeMillis();
         group.forEach(listener::started);
@@ -620,7 +644,9 @@ public final class LocalRunner {
         long each = (System.currentTimeMillis() - start) / k;
         List<ResultsObject> out = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            out.add(write(group.get(j), matrix, folds.get(j), failure[j], stopped[j], start, each));
+            ResultsObject r = write(group.get(j), matrix, folds.get(j), failure[j], stopped[j], start, each);
+            written.accept(j, r);
+            out.add(r);
         }
         return out;
     }
