@@ -429,12 +429,20 @@ public final class LocalRunner {
                 waiting.get(e.slot()).remove(e.task());
                 return;
             }
-            current[e.slot()] = null;
+            // a pack's results come one by one while its slot writes the rest: the slot stays on the key it started
+            // last (whose overrun gives it up) until that key's own result
+            if (e.task().key().equals(current[e.slot()])) {
+                current[e.slot()] = null;
+            }
             if (e.result() != null) {
-                keep(e.task().key(), e.result());
-                written.put(e.task().key(), e.result());
-                book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained(!"failed".equals(e.result().status()),
-                        e.result().failure(), e.millis()), System.currentTimeMillis());
+                // kept only when the book counts it: an attempt it retried meanwhile (its time ran out while the
+                // slot wrote) no longer does, and its result must not stand for the key
+                if (book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained(
+                        !"failed".equals(e.result().status()), e.result().failure(), e.millis()),
+                        System.currentTimeMillis())) {
+                    keep(e.task().key(), e.result());
+                    written.put(e.task().key(), e.result());
+                }
             } else {
                 written.remove(e.task().key()); // an earlier attempt's result is not this one's
                 book.reported(e.task().key(), e.task().attempt(), new RunBook.Crashed(describe(e.error()), e.millis()),
