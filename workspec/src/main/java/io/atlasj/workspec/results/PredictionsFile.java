@@ -102,14 +102,14 @@ public final class PredictionsFile {
         boolean complement = classes > 1;
         for (ResultsObject.Split s : splits) {
             double[][] p = s.probabilities();
-            if (!argmax || p == null || p.length != s.time().length) {
+            if (!argmax || p == null || p.length != s.time().length || s.predicted().length != p.length) {
                 argmax = false;
                 break;
             }
             int own = p.length == 0 ? 0 : p[0].length;
             for (int i = 0; i < p.length; i++) {
                 double[] row = p[i];
-                if (row.length != own || s.predicted().length != p.length || s.predicted()[i] != firstMaxFloat(row)) {
+                if (row.length != own || s.predicted()[i] != firstMaxFloat(row)) {
                     argmax = false;
                     break;
                 }

@@ -69,7 +69,7 @@ public final class ResultsIo {
      * ({@link PredictionsFile}), then {@code result.json}, the commit point, which names the series file's SHA-256.
      */
     public static Path write(Path dir, ResultsObject r) throws IOException {
-        return store(dir, r, false).file;
+        return store(dir, r).file;
     }
 
     /**
@@ -79,13 +79,14 @@ public final class ResultsIo {
      * {@code ResultsStore.ingestWritten} takes. Its other fields are {@code r}'s.
      */
     public static ResultsObject writeStored(Path dir, ResultsObject r) throws IOException {
-        return store(dir, r, true).stored;
+        return asStored(r, store(dir, r).layout);
     }
 
-    private record Stored(Path file, ResultsObject stored) {
+    /** Where {@link #store} wrote a result's JSON, and the layout its prediction file took. */
+    private record Stored(Path file, PredictionsFile.Layout layout) {
     }
 
-    private static Stored store(Path dir, ResultsObject r, boolean stored) throws IOException {
+    private static Stored store(Path dir, ResultsObject r) throws IOException {
         List<PredictionsFile.Series> series = new ArrayList<>();
         List<ResultsObject.Split> splits = new ArrayList<>();
         forEachStored(r, (fold, part, head, s) -> {
@@ -117,7 +118,7 @@ public final class ResultsIo {
             node.set("predictions", JSON.valueToTree(new Predictions(PredictionsFile.FILE, sha[0], series)));
         }
         Path file = io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), node));
-        return new Stored(file, stored ? asStored(r, layout) : null);
+        return new Stored(file, layout);
     }
 
     /** What a stored part is: its fold, part and head (null: the primary label). */
