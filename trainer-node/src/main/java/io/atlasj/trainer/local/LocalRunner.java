@@ -343,16 +343,15 @@ public final class LocalRunner {
                             events.add(new SlotEvent(slot, gen, t, null, null, 0, true));
                         }
                         long start = System.currentTimeMillis();
+                        // told from the threads writing the pack's results, read here after they end
                         boolean[] told = new boolean[tasks.size()];
-                        long[] each = {-1};
+                        java.util.concurrent.atomic.AtomicLong each = new java.util.concurrent.atomic.AtomicLong(-1);
                         try {
                             // each result is told as soon as it is written: the driver ingests a pack's first
                             // results while this slot writes the rest (each model's time: the group's until then)
                             runGroup(group, matrix, cancellable(listener, slot, gen), ws.execution().pack(), (i, r) -> {
-                                if (each[0] < 0) {
-                                    each[0] = (System.currentTimeMillis() - start) / group.size();
-                                }
-                                events.add(new SlotEvent(slot, gen, tasks.get(i), r, null, each[0], false));
+                                each.compareAndSet(-1, (System.currentTimeMillis() - start) / group.size());
+                                events.add(new SlotEvent(slot, gen, tasks.get(i), r, null, each.get(), false));
                                 told[i] = true;
                             });
                         } catch (java.util.concurrent.CancellationException e) {
@@ -586,7 +585,8 @@ public final class LocalRunner {
     /**
      * As {@link #runGroup(List, FeatureMatrix, Listener, boolean)}, handing each model's result to {@code written} as
      * soon as it is written ({@code j}: its place in {@code group}), so that a local run's driver ingests a pack's
-     * first results while the slot writes the rest.
+     * first results while the slot writes the rest. A pack's results are written on several threads
+     * ({@link #writeAll}): {@code written} is called on the thread that wrote the result, in no set order.
      */
     List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack,
                                  java.util.function.BiConsumer<Integer, ResultsObject> written) {
@@ -650,13 +650,89 @@ public final class LocalRunner {
             }
         }
         long each = (System.currentTimeMillis() - start) / k;
-        List<ResultsObject> out = new ArrayList<>();
-        for (int j = 0; j < k; j++) {
-            ResultsObject r = write(group.get(j), matrix, folds.get(j), failure[j], stopped[j], start, each);
-            written.accept(j, r);
-            out.add(r);
+        ResultsObject[] out = new ResultsObject[k];
+        writeAll(k, j -> {
+            out[j] = write(group.get(j), matrix, folds.get(j), failure[j], stopped[j], start, each);
+            written.accept(j, out[j]);
+        });
+        return List.of(out);
+    }
+
+    /**
+     * Threads that write a pack's results beside its slot thread ({@link #writeAll}), shared by every runner of this
+     * JVM: one fewer than the cores. A result's write is part encoding (JSON, Arrow, zstd, SHA-256) and part waiting
+     * for the device (a flushed {@code result.json}), so a slot whose pack has trained hands half of it to the core its
+     * training leaves idle.
+     */
+    private static final ExecutorService WRITERS = writers();
+
+    private static ExecutorService writers() {
+        int n = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "atlas-result-writer-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Runs {@code write} for 0 to {@code k - 1} on this thread and the free {@link #WRITERS}, each index once, in no
+     * set order; returns when every write started has ended. A helper that has not started by the time this thread runs
+     * out of indices (the writers busy with another slot's pack) is given up, never waited for. After a write fails, no
+     * further one starts, and the first failure is thrown once the running ones end.
+     *
+     * @throws java.util.concurrent.CancellationException when this thread is interrupted while it waits (its slot was
+     *                                                    given up)
+     */
+    static void writeAll(int k, java.util.function.IntConsumer write) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable work = () -> {
+            for (int j = next.getAndIncrement(); j < k && failed.get() == null; j = next.getAndIncrement()) {
+                try {
+                    write.accept(j);
+                } catch (RuntimeException | Error e) {
+                    failed.compareAndSet(null, e);
+                }
+            }
+        };
+        int helpers = Math.min(k - 1, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        // per helper: 0 not started, 1 started, 2 given up
+        List<java.util.concurrent.atomic.AtomicInteger> state = new ArrayList<>();
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int h = 0; h < helpers; h++) {
+            java.util.concurrent.atomic.AtomicInteger st = new java.util.concurrent.atomic.AtomicInteger();
+            state.add(st);
+            running.add(WRITERS.submit(() -> {
+                if (st.compareAndSet(0, 1)) {
+                    work.run();
+                }
+            }));
         }
-        return out;
+        work.run();
+        try {
+            for (int h = 0; h < helpers; h++) {
+                if (!state.get(h).compareAndSet(0, 2)) {
+                    running.get(h).get();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while its pack's results were written");
+        } catch (java.util.concurrent.ExecutionException e) {
+            failed.compareAndSet(null, e.getCause()); // work catches its writes' failures: not expected
+        }
+        Throwable t = failed.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** As {@link #runOne(ModelSpec, FeatureMatrix)}, telling {@code listener} when it starts and after each epoch. */
