@@ -242,7 +242,7 @@ final class LiveCommand {
 
         /** The columns of {@link #row}: what {@code atlas live status} prints and the dashboard's live page shows. */
         static final List<String> HEADER = List.of("model", "state", "version", "last bar", "predicted", "skipped",
-                "outcomes", "live acc", "backtest acc", "p50 us", "p99 us", "feed lag p50/p99");
+                "missing", "outcomes", "live acc", "backtest acc", "p50 us", "p99 us", "feed lag p50/p99");
 
         /** Every model that has run live, as {@code atlas live status} shows it, with its money line; for the dashboard. */
         static List<Map<String, String>> all(AtlasHome home) {
@@ -311,7 +311,9 @@ final class LiveCommand {
             int version = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).version();
             return List.of(m, state, String.valueOf(version),
                     entries.isEmpty() ? "-" : Formats.time(entries.get(entries.size() - 1).barTime()),
-                    String.valueOf(ok), String.valueOf(entries.size() - ok), known + " of " + frames.size(),
+                    String.valueOf(ok), String.valueOf(entries.size() - ok),
+                    String.valueOf(j.missing(m, Long.MIN_VALUE, Long.MAX_VALUE).stream()
+                            .mapToLong(LiveJournal.Missing::bars).sum()), known + " of " + frames.size(),
                     known == 0 ? "-" : pct(hits, known), backtest,
                     String.valueOf(LiveRunner.percentile(lat, 50)), String.valueOf(LiveRunner.percentile(lat, 99)),
                     feedLag(home, runner.orElse(null), entries, m));
@@ -403,7 +405,12 @@ final class LiveCommand {
             java.util.Map<Long, LiveJournal.Frame> frames = new java.util.HashMap<>();
             j.frames(m, a, b).forEach(f -> frames.put(f.barTime(), f));
             List<List<String>> rows = new ArrayList<>();
+            // each run of bars the feed never gave is a row of its own at its first bar, in time order
+            java.util.Deque<LiveJournal.Missing> gaps = new java.util.ArrayDeque<>(j.missing(m, a, b));
             for (LiveJournal.Entry e : j.entries(m, a, b, Integer.MAX_VALUE)) {
+                while (!gaps.isEmpty() && gaps.peek().from() < e.barTime()) {
+                    rows.add(missingRow(gaps.poll()));
+                }
                 LiveJournal.Frame f = frames.get(e.barTime());
                 String outcome = f == null || f.matchedAt() == null ? "" : f.outcome() == null ? "unknown"
                         : num(f.outcome());
@@ -412,6 +419,9 @@ final class LiveCommand {
                         e.probabilities() == null ? "" : Arrays.stream(e.probabilities()).mapToObj(LiveCommand::num)
                                 .collect(Collectors.joining(format.equals("csv") ? ";" : " ")),
                         outcome, String.valueOf(e.latencyMicros()), e.reason() == null ? "" : e.reason()));
+            }
+            while (!gaps.isEmpty()) {
+                rows.add(missingRow(gaps.poll()));
             }
             List<String> header = List.of("bar", "version", "status", "prediction", "probabilities", "outcome",
                     "latency_us", "reason");
@@ -425,6 +435,12 @@ final class LiveCommand {
             }
             return 0;
         }
+    }
+
+    /** A run of missing bars as a row of {@code atlas live predictions}: at its first bar, saying how many and why. */
+    static List<String> missingRow(LiveJournal.Missing g) {
+        return List.of(Formats.time(g.from()), "", "missing", "", "", "", "", g.bars() + (g.bars() == 1 ? " bar" : " bars")
+                + " to " + Formats.time(g.to()) + ": " + g.reason());
     }
 
     @Command(name = "versions", mixinStandardHelpOptions = true,

@@ -62,6 +62,22 @@ class DashboardLiveTest {
             assertThat(p.path("predictions").get(0).path("latencyMicros").asLong()).isEqualTo(902);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(d.url() + "live")).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).contains("data-page=\"live\"");
+            // two bars the feed never gave, recorded with the entry of the bar after them: counted, and listed in
+            // their place by `atlas live predictions`
+            j.record(new LiveJournal.Entry(model, 6_000_000L, 1, "skipped", "a feature has no value", Double.NaN, null,
+                    Double.NaN, 0, 2_000_000L), null, new LiveJournal.Missing(model, 4_000_000L, 5_000_000L, 2,
+                    "the store has no real bar there", 2_000_000L));
+            JsonNode after = json.readTree(http.send(HttpRequest.newBuilder(URI.create(d.url() + "api/live")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("models").get(0);
+            assertThat(after.path("predicted").asText()).isEqualTo("3");
+            assertThat(after.path("skipped").asText()).isEqualTo("1");
+            assertThat(after.path("missing").asText()).isEqualTo("2");
+            String[] csv = CliRun.atlas(dir, 0, "live", "predictions", "--model", model, "--format", "csv")[0]
+                    .strip().split("\n");
+            assertThat(csv).hasSize(6);
+            assertThat(csv[4]).startsWith("1970-01-01 01:06:40,,missing,").contains("2 bars to 1970-01-01 01:23:20: "
+                    + "the store has no real bar there");
+            assertThat(csv[5]).startsWith("1970-01-01 01:40:00,1,skipped,");
         }
     }
 }

@@ -462,6 +462,13 @@ final class BinanceFeed implements Feed {
     }
 
     @Override
+    public String missingWhy() {
+        return "neither the stream nor the REST history gave them before a later bar (the exchange had none, or the "
+                + "import refused the batch: printed then, and kept in a rejected/ folder under "
+                + streams.get(0).spool.getParent() + ")";
+    }
+
+    @Override
     public String describe() {
         return "binance-ws " + String.join(", ", streamNames()) + " from "
                 + websocket + " for " + m.featureset().baseMarket() + " " + m.baseTimeframe();

@@ -41,6 +41,12 @@ interface Feed extends AutoCloseable {
     /** True when no bar will come any more (a replay's end). */
     boolean finished();
 
+    /** Why base bars between two handed out can be missing, for the journal's record of them. */
+    default String missingWhy() {
+        return "the store has no real bar there (no trades then, the market closed or paused, a hole in the data; "
+                + "bars an import filled are not predicted)";
+    }
+
     @Override
     void close();
 
@@ -220,6 +226,12 @@ interface Feed extends AutoCloseable {
             window = new BarWindow(SeriesSource.of(store), r, Math.max(Long.MIN_VALUE / 4, start - lead
                     - Timeframe.D1.millis()), Long.MAX_VALUE / 4);
             window.keepOnly(lead + Timeframe.D1.millis() + KEPT_HISTORY + (m.targetTime(start) - start));
+        }
+
+        @Override
+        public String missingWhy() {
+            return "no file brought them before a later bar (no trades then, the market closed or paused, the "
+                    + "collector missed them, or the import refused the file: see " + folder.resolve("rejected") + ")";
         }
 
         @Override

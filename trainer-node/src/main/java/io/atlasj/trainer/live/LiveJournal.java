@@ -33,6 +33,14 @@ public final class LiveJournal implements AutoCloseable {
     }
 
     /**
+     * Base bars the feed never gave: every slot of the base timeframe from {@code from} to {@code to} (both included,
+     * {@code bars} of them) between two bars the runner handled, so that each bar time between a runner's first and
+     * last entry is either an entry or inside one of these. Written with the entry of the bar after them.
+     */
+    public record Missing(String model, long from, long to, long bars, String reason, long writtenAt) {
+    }
+
+    /**
      * An inference frame: what a prediction was made from, by reference (no copy of the bars), and its outcome once
      * known.
      */
@@ -74,6 +82,11 @@ public final class LiveJournal implements AutoCloseable {
                           status VARCHAR(10) NOT NULL, reason VARCHAR(2000), predicted DOUBLE PRECISION,
                           probabilities VARCHAR(2000), confidence DOUBLE PRECISION, latency_us BIGINT NOT NULL,
                           written_at BIGINT NOT NULL, PRIMARY KEY (model, bar_time))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS missing(
+                          model VARCHAR(400) NOT NULL, from_bar BIGINT NOT NULL, to_bar BIGINT NOT NULL,
+                          bars BIGINT NOT NULL, reason VARCHAR(2000) NOT NULL, written_at BIGINT NOT NULL,
+                          PRIMARY KEY (model, from_bar))""");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS frame(
                           model VARCHAR(400) NOT NULL, bar_time BIGINT NOT NULL, version INT NOT NULL,
@@ -368,7 +381,26 @@ public final class LiveJournal implements AutoCloseable {
 
     /** Commits a bar's entry and, for a prediction, its frame, in one transaction. */
     public synchronized void record(Entry e, Frame f) {
+        record(e, f, null);
+    }
+
+    /**
+     * As {@link #record(Entry, Frame)}, with the bars missing just before the entry's bar (null: none), in the same
+     * transaction: a runner killed before it commits finds neither, and records both again.
+     */
+    public synchronized void record(Entry e, Frame f, Missing gap) {
         inTransaction(() -> {
+            if (gap != null) {
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO missing VALUES (?, ?, ?, ?, ?, ?)")) {
+                    p.setString(1, gap.model());
+                    p.setLong(2, gap.from());
+                    p.setLong(3, gap.to());
+                    p.setLong(4, gap.bars());
+                    p.setString(5, gap.reason());
+                    p.setLong(6, gap.writtenAt());
+                    p.executeUpdate();
+                }
+            }
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO prediction VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, e.model());
@@ -471,6 +503,26 @@ public final class LiveJournal implements AutoCloseable {
                             probs == null ? null : Arrays.stream(probs.split(",")).mapToDouble(Double::parseDouble)
                                     .toArray(), nullable(r, "confidence"), r.getLong("latency_us"),
                             r.getLong("written_at")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The runs of bars missing for {@code model} that begin in {@code [from, to)}, oldest first. */
+    public synchronized List<Missing> missing(String model, long from, long to) {
+        try (PreparedStatement p = c.prepareStatement("SELECT * FROM missing WHERE model = ? AND from_bar >= ? "
+                + "AND from_bar < ? ORDER BY from_bar")) {
+            p.setString(1, model);
+            p.setLong(2, from);
+            p.setLong(3, to);
+            List<Missing> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Missing(r.getString("model"), r.getLong("from_bar"), r.getLong("to_bar"),
+                            r.getLong("bars"), r.getString("reason"), r.getLong("written_at")));
                 }
             }
             return out;

@@ -84,9 +84,14 @@ public final class LiveRunner {
         }
     }
 
-    /** What a run did. */
+    /**
+     * What a run did.
+     *
+     * @param skipped bars handled without a prediction (each has its entry and reason)
+     * @param missing base bars the feed never gave between two it did (journaled as runs: {@link LiveJournal#missing})
+     */
     public record Outcome(String model, int version, long predicted, long skipped, long resumedAfter, long matched,
-                          int versionsMade, String state) {
+                          int versionsMade, String state, long missing) {
     }
 
     /**
@@ -228,6 +233,10 @@ public final class LiveRunner {
         private int version;
         private long predicted;
         private long skipped;
+        /** Base bars missing between two handled ones, this run. */
+        private long missing;
+        /** The last bar handled (the journal's, when resuming), or Long.MIN_VALUE before the first. */
+        private long handled = Long.MIN_VALUE;
         private long matched;
         private long pivots;
         private int made;
@@ -263,6 +272,7 @@ public final class LiveRunner {
             tuner = o.fineTune() == null ? null
                     : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());
             last = journal.lastBar(m.name());
+            handled = last.orElse(Long.MIN_VALUE);
             state.put("model", m.name());
             state.put("version", version);
             state.put("feed", source.describe());
@@ -316,12 +326,14 @@ public final class LiveRunner {
             }
             journal.ended(m.name(), end, end.equals("stopped") ? "stopped on request"
                     : "the feed ended after " + Instant.ofEpochMilli(after));
-            out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d outcomes matched and %d "
+            out.accept(String.format("%s: %s; %d predicted, %d without a prediction, %d never given by the feed "
+                    + "(journaled as missing), %d outcomes matched and %d "
                     + "pivots confirmed this run%s; serving version %d; latency from the bar's close to its "
                     + "prediction (features and model, before the journal commit) p50 %d us, p99 %d us", m.name(), end,
-                    predicted, skipped, matched, pivots, tuner == null ? "" : ", " + made + " fine-tuned versions",
+                    predicted, skipped, missing, matched, pivots, tuner == null ? "" : ", " + made + " fine-tuned versions",
                     version, percentile(latencies, 50), percentile(latencies, 99)));
-            return new Outcome(m.name(), version, predicted, skipped, last.orElse(Long.MIN_VALUE), matched, made, end);
+            return new Outcome(m.name(), version, predicted, skipped, last.orElse(Long.MIN_VALUE), matched, made, end,
+                    missing);
         }
 
         /**
@@ -406,9 +418,18 @@ public final class LiveRunner {
                 }
             }
             LiveJournal.Entry e = predict(m, predictor, window, lead, bar, version, rows);
+            // the base bars the feed never gave since the last one handled, recorded as one run with this bar's entry
+            LiveJournal.Missing gap = null;
+            long absent = handled == Long.MIN_VALUE ? 0 : (bar - handled) / baseMs - 1;
+            if (absent > 0) {
+                gap = new LiveJournal.Missing(m.name(), handled + baseMs, handled + absent * baseMs, absent,
+                        source.missingWhy(), System.currentTimeMillis());
+                missing += absent;
+            }
+            handled = bar;
             journal.record(e, e.status().equals("ok") ? new LiveJournal.Frame(m.name(), bar, version,
                     m.featureset().baseMarket().toString(), m.baseTimeframe().label(), bar - lead, close,
-                    e.predicted(), e.confidence(), m.targetTime(bar), null, null) : null);
+                    e.predicted(), e.confidence(), m.targetTime(bar), null, null) : null, gap);
             String json = text(e);
             if (e.status().equals("ok")) {
                 predicted++;
@@ -430,6 +451,7 @@ public final class LiveRunner {
                 }
                 state.put("predicted", predicted);
                 state.put("skipped", skipped);
+                state.put("missing", missing);
                 state.put("matched", matched);
                 state.put("version", version);
                 state.put("pivots", pivots);

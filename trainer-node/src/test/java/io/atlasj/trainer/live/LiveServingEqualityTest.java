@@ -297,6 +297,76 @@ class LiveServingEqualityTest {
     }
 
     /**
+     * No bar is left out without a record: a replay of the whole bundled week, whose 5-minute bars have holes (minutes
+     * without a Bitstamp trade), journals every base-bar slot from its first entry to its last once, as an entry of its
+     * own (a prediction, or why there is none) or inside a journaled run of missing bars, and those runs are exactly
+     * the slots the store has no bar for. A second run records none of it again.
+     */
+    @Test
+    void everyBarSlotOfAReplayIsAnEntryOrARecordedRunOfMissingBars() throws Exception {
+        // a copy of the home without its journal: this replay's entries are its own, whatever ran before
+        AtlasHome h = new AtlasHome(dir.resolve("missing-home"));
+        try (var files = Files.walk(home.root())) {
+            for (Path f : files.toList()) {
+                Path rel = home.root().relativize(f);
+                if (rel.startsWith(home.root().relativize(home.live()))) {
+                    continue;
+                }
+                Path to = h.root().resolve(rel.toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        String ref = "serve/terciles/logistic#0";
+        LiveModel m = LiveModel.find(h, ref);
+        long base = m.baseTimeframe().millis();
+        List<Long> stored;
+        try (MarketDataStore s = MarketDataStore.open(h.marketData())) {
+            stored = Feed.baseBars(s, m, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        }
+        long holes = 0;
+        for (int i = 1; i < stored.size(); i++) {
+            holes += (stored.get(i) - stored.get(i - 1)) / base - 1;
+        }
+        long expectedMissing = holes;
+        assertThat(expectedMissing).as("the bundled week's 5-minute bars have holes").isPositive();
+        List<String> lines = new ArrayList<>();
+        LiveRunner.Outcome o = LiveRunner.run(h, new LiveRunner.Options(ref, stored.get(0), Long.MAX_VALUE / 4, 0,
+                null, -1), lines::add);
+        assertThat(o.missing()).isEqualTo(expectedMissing);
+        assertThat(lines).anyMatch(l -> l.contains(expectedMissing + " never given by the feed"));
+        try (LiveJournal j = LiveJournal.open(h.live())) {
+            List<LiveJournal.Entry> entries = j.entries(ref, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+            List<LiveJournal.Missing> runs = j.missing(ref, Long.MIN_VALUE, Long.MAX_VALUE);
+            assertThat(entries.stream().map(LiveJournal.Entry::barTime).toList()).isEqualTo(stored);
+            java.util.Set<Long> seen = new java.util.HashSet<>(stored);
+            long recorded = 0;
+            for (LiveJournal.Missing g : runs) {
+                assertThat(g.bars()).isEqualTo((g.to() - g.from()) / base + 1);
+                assertThat(g.reason()).contains("no real bar");
+                for (long t = g.from(); t <= g.to(); t += base) {
+                    assertThat(seen.add(t)).as("bar %d recorded twice", t).isTrue();
+                }
+                recorded += g.bars();
+            }
+            assertThat(recorded).isEqualTo(expectedMissing);
+            long first = stored.get(0);
+            long last = stored.get(stored.size() - 1);
+            assertThat(seen).hasSize((int) ((last - first) / base + 1))
+                    .allMatch(t -> t >= first && t <= last && (t - first) % base == 0);
+            // the runs are rows of `atlas live predictions` too, and `atlas live status` counts them (console tests)
+            LiveRunner.Outcome again = LiveRunner.run(h, new LiveRunner.Options(ref, stored.get(0), Long.MAX_VALUE / 4,
+                    0, null, -1), lines::add);
+            assertThat(again.predicted()).isZero();
+            assertThat(again.missing()).isZero();
+            assertThat(j.missing(ref, Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(runs);
+        }
+    }
+
+    /**
      * Event-driven training on the replayed test period: every 24 matched outcomes the model is fine-tuned on their
      * inputs fetched back by reference into a new version, each frame learned from once; a rollback serves the
      * trained version again from the next bar on, and fine-tuning then branches from it.

@@ -282,7 +282,7 @@ async function comparePage() {
 
 async function livePage() {
   crumbs('live runners');
-  const cols = ['model', 'state', 'version', 'last bar', 'predicted', 'skipped', 'outcomes', 'live acc', 'backtest acc',
+  const cols = ['model', 'state', 'version', 'last bar', 'predicted', 'skipped', 'missing', 'outcomes', 'live acc', 'backtest acc',
     'p50 us', 'p99 us', 'feed lag p50/p99'];
   const draw = async () => {
     const d = await get('/api/live');
