@@ -77,14 +77,16 @@ final class LiveCommand {
                 + "separators, BTCUSDT, a futures contract with its suffix, BTCUSD_PERP; other markets read are "
                 + "received under theirs).")
         String symbol;
-        @Option(names = "--ws-url", paramLabel = "URL", description = "binance-ws: the websocket server (default: "
-                + "Binance's own for the model's markets, by their exchange name: binance spot, binance-us, "
-                + "binance-um USD-M futures, binance-cm COIN-M futures; a server of the same protocol works too).")
-        java.net.URI wsUrl;
-        @Option(names = "--rest-url", paramLabel = "URL", description = "binance-ws: the REST server for history "
-                + "and gaps (default: Binance's own for the model's markets; asked for /api/v3/..., or /fapi/v1/... "
-                + "and /dapi/v1/... for the futures).")
-        java.net.URI restUrl;
+        @Option(names = "--ws-url", paramLabel = "[API=]URL", description = "binance-ws: the websocket server "
+                + "(default: Binance's own for the model's markets, by their exchange name: binance spot, binance-us, "
+                + "binance-um USD-M futures, binance-cm COIN-M futures; a server of the same protocol works too). A "
+                + "model whose markets are of several APIs (a spot market and its perpetual) is read over a connection "
+                + "per API: name each one's server, spot=URL, us=URL, um=URL or cm=URL (repeat the option).")
+        List<String> wsUrl = new ArrayList<>();
+        @Option(names = "--rest-url", paramLabel = "[API=]URL", description = "binance-ws: the REST server for "
+                + "history and gaps (default: Binance's own for the model's markets; asked for /api/v3/..., or "
+                + "/fapi/v1/... and /dapi/v1/... for the futures); per API as for --ws-url.")
+        List<String> restUrl = new ArrayList<>();
         @Option(names = "--trades", description = "binance-ws: record each market's trade stream into the store too "
                 + "(its trades, and the bars finer than its klines); duplicates dropped, gaps in the trade ids filled "
                 + "from the REST history's historicalTrades (with the key in BINANCE_API_KEY when set).")
@@ -141,6 +143,37 @@ final class LiveCommand {
                 description = "Learned frames the replay buffer samples from. Default: ${DEFAULT-VALUE}.")
         int replayBuffer;
 
+        /**
+         * The servers {@code --ws-url} or {@code --rest-url} named: {@code API=URL} under the API's id, a bare URL
+         * under {@code ""} (every API's). An API named twice is refused; which ids exist and which APIs the model
+         * reads is the feed's to check.
+         */
+        static Map<String, java.net.URI> servers(String option, List<String> given) {
+            Map<String, java.net.URI> out = new java.util.LinkedHashMap<>();
+            for (String g : given) {
+                int eq = g.indexOf('=');
+                // API=URL when what precedes the first '=' is a plain id (a URL's query may hold '=' too)
+                boolean named = eq > 0 && g.substring(0, eq).matches("[A-Za-z]+");
+                String id = named ? g.substring(0, eq).toLowerCase(Locale.ROOT) : "";
+                String url = named ? g.substring(eq + 1) : g;
+                java.net.URI uri;
+                try {
+                    uri = new java.net.URI(url);
+                } catch (java.net.URISyntaxException e) {
+                    throw new UserException(option + " " + g + ": not a URL (" + e.getMessage() + ")");
+                }
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new UserException(option + " " + g + ": give a URL with its scheme and host, such as "
+                            + (option.equals("--ws-url") ? "ws://127.0.0.1:9443" : "http://127.0.0.1:8080")
+                            + ", or API=URL (spot, us, um, cm)");
+                }
+                if (out.put(id, uri) != null) {
+                    throw new UserException(option + " is given twice for " + (id.isEmpty() ? "every API" : id));
+                }
+            }
+            return out;
+        }
+
         @Override
         public Integer call() throws Exception {
             io.atlasj.trainer.live.FeedSpec source;
@@ -160,7 +193,8 @@ final class LiveCommand {
                         throw new UserException("--exchange and --timeframe go with --feed dir: binance-ws stores the "
                                 + "markets the model reads, the base market at its base timeframe");
                     }
-                    source = new io.atlasj.trainer.live.FeedSpec.BinanceWs(wsUrl, restUrl, symbol, trades);
+                    source = new io.atlasj.trainer.live.FeedSpec.BinanceWs(servers("--ws-url", wsUrl),
+                            servers("--rest-url", restUrl), symbol, trades);
                 }
                 default -> throw new UserException("--feed " + feed + ": give replay, dir or binance-ws");
             }
@@ -168,7 +202,7 @@ final class LiveCommand {
                 throw new UserException("--dir, --format, --columns, --delimiter, --time-zone, --time-format and "
                         + "--decimal-comma go with --feed dir");
             }
-            if (!feed.equals("binance-ws") && (wsUrl != null || restUrl != null || trades)) {
+            if (!feed.equals("binance-ws") && (!wsUrl.isEmpty() || !restUrl.isEmpty() || trades)) {
                 throw new UserException("--ws-url, --rest-url and --trades go with --feed binance-ws");
             }
             if (!feed.equals("replay") && (to != null || speed != 0)) {

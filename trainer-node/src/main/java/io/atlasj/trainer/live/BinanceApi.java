@@ -16,15 +16,17 @@ import java.util.Locale;
  * model trained on those files' imports reads the same units live.
  */
 enum BinanceApi {
-    SPOT("Binance spot", "wss://stream.binance.com:9443", "https://api.binance.com", "/api/v3", 1000),
-    US("Binance.US", "wss://stream.binance.us:9443", "https://api.binance.us", "/api/v3", 1000),
-    USD_M("Binance USD-M futures", "wss://fstream.binance.com", "https://fapi.binance.com", "/fapi/v1", 500),
-    COIN_M("Binance COIN-M futures", "wss://dstream.binance.com", "https://dapi.binance.com", "/dapi/v1", 500);
+    SPOT("spot", "Binance spot", "wss://stream.binance.com:9443", "https://api.binance.com", "/api/v3", 1000),
+    US("us", "Binance.US", "wss://stream.binance.us:9443", "https://api.binance.us", "/api/v3", 1000),
+    USD_M("um", "Binance USD-M futures", "wss://fstream.binance.com", "https://fapi.binance.com", "/fapi/v1", 500),
+    COIN_M("cm", "Binance COIN-M futures", "wss://dstream.binance.com", "https://dapi.binance.com", "/dapi/v1", 500);
 
     /** Names of exchanges (after {@code binance} and a separator) and the API each is read from. */
     private static final String NAMES = "binance (spot), binance-us, binance-um (USD-M futures: also usdm, futures, "
             + "perp), binance-cm (COIN-M futures: also coinm)";
 
+    /** How {@code --ws-url ID=URL} and {@code --rest-url ID=URL} name the API: spot, us, um or cm. */
+    final String id;
     final String title;
     final URI websocket;
     final URI rest;
@@ -33,12 +35,29 @@ enum BinanceApi {
     /** The most trades {@code /historicalTrades} gives in one page. */
     final int tradePage;
 
-    BinanceApi(String title, String websocket, String rest, String path, int tradePage) {
+    BinanceApi(String id, String title, String websocket, String rest, String path, int tradePage) {
+        this.id = id;
         this.title = title;
         this.websocket = URI.create(websocket);
         this.rest = URI.create(rest);
         this.path = path;
         this.tradePage = tradePage;
+    }
+
+    /** The API {@code id} names ({@link #id}), or null. */
+    static BinanceApi byId(String id) {
+        for (BinanceApi a : values()) {
+            if (a.id.equals(id)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** The ids of the APIs, for a message: spot (Binance spot), us (...), ... */
+    static String ids() {
+        return java.util.Arrays.stream(values()).map(a -> a.id + " (" + a.title + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**

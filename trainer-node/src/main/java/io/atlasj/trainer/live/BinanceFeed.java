@@ -112,6 +112,8 @@ final class BinanceFeed implements Feed {
      * newest bar stored. Only the runner's thread reads and changes it.
      */
     private final class Stream {
+        /** The API connection the stream is received on. */
+        final Connection conn;
         final Market market;
         final String symbol;
         final Timeframe timeframe;
@@ -126,7 +128,8 @@ final class BinanceFeed implements Feed {
         /** Whether giving up on this stream was said since it last stored a bar. */
         boolean saidLate;
 
-        Stream(AtlasHome home, Market market, String symbol, Timeframe timeframe) {
+        Stream(AtlasHome home, Connection conn, Market market, String symbol, Timeframe timeframe) {
+            this.conn = conn;
             this.market = market;
             this.symbol = symbol;
             this.timeframe = timeframe;
@@ -160,8 +163,8 @@ final class BinanceFeed implements Feed {
     private record Received(Stream stream, Kline kline) {
     }
 
-    /** A trade message received: its symbol and id, and the capture line that records it. */
-    private record TradeMessage(String symbol, long id, String line) {
+    /** A trade message received on {@code conn}: its symbol and id, and the capture line that records it. */
+    private record TradeMessage(Connection conn, String symbol, long id, String line) {
     }
 
     /**
@@ -231,12 +234,8 @@ final class BinanceFeed implements Feed {
     private final MarketDataStore store;
     private final LiveModel m;
     private final FeedSpec.BinanceWs spec;
-    /** The API the markets are read from (its paths, and its servers unless the spec names others). */
-    private final BinanceApi api;
-    private final URI websocket;
-    private final URI rest;
-    /** Whether both servers are the API's own. */
-    private final boolean own;
+    /** One per API the markets are read from, the base market's first. */
+    private final List<Connection> connections = new ArrayList<>();
     /** The base market's stream, first in {@link #streams}. */
     private final Stream base;
     /** Every market the features and labels read, each at the coarsest kline length all its reads resample from. */
@@ -253,22 +252,104 @@ final class BinanceFeed implements Feed {
     private final String apiKey = System.getenv("BINANCE_API_KEY");
     private final long start;
     private final BarWindow window;
-    private volatile WebSocket socket;
-    private volatile long lastMessage;
-    private volatile String lost;
     /** Where the imports since the window was last refreshed may have changed stored bars (MAX_VALUE: nowhere). */
     private long changedFrom = Long.MAX_VALUE;
-    private volatile long backoff = 1000;
-    private volatile long nextAttempt;
-    private boolean everConnected;
-    private long reconnects;
-    /** The newest time the server told (its clock, or a message's event time), and this machine's clock then. */
-    private volatile long serverSeen = Long.MIN_VALUE;
-    private volatile long localAtSeen;
     /** The base bar waiting for another stream, since when (local clock), and whether the history was asked. */
     private long blockedBar = Long.MIN_VALUE;
     private long blockedSince;
     private boolean blockedFetched;
+
+    /**
+     * One of Binance's APIs the model's markets are read from: its servers, the one websocket connection that carries
+     * its markets' streams, and its server's clock. Each API has its own hosts (a spot-against-perpetual model reads
+     * two), so each connection is opened, watched and opened again on its own.
+     */
+    private final class Connection {
+        /** The API (its paths, and its servers unless the spec names others). */
+        final BinanceApi api;
+        final URI websocket;
+        final URI rest;
+        /** Whether both servers are the API's own. */
+        final boolean own;
+        /** Its markets' kline streams, in the order of {@link #streams}. */
+        final List<Stream> streams = new ArrayList<>();
+        volatile WebSocket socket;
+        volatile long lastMessage;
+        volatile String lost;
+        volatile long backoff = 1000;
+        volatile long nextAttempt;
+        boolean everConnected;
+        long reconnects;
+        /** The newest time the server told (its clock, or a message's event time), and this machine's clock then. */
+        volatile long serverSeen = Long.MIN_VALUE;
+        volatile long localAtSeen;
+
+        Connection(BinanceApi api, URI websocket, URI rest) {
+            this.api = api;
+            this.websocket = websocket != null ? websocket : api.websocket;
+            this.rest = rest != null ? rest : api.rest;
+            this.own = this.websocket.equals(api.websocket) && this.rest.equals(api.rest);
+        }
+
+        /** Every stream of this connection: its klines, then its trades. */
+        List<String> streamNames() {
+            List<String> names = new ArrayList<>(streams.stream().map(Stream::name).toList());
+            tapes.stream().filter(t -> t.stream.conn == this).forEach(t -> names.add(t.name()));
+            return names;
+        }
+
+        /** The address of the REST endpoint {@code name} ({@code /klines}) of the API on its REST server. */
+        String endpoint(String name) {
+            return rest.toString().replaceAll("/+$", "") + api.path + name;
+        }
+
+        /** The server's clock: a REST bar is complete once its close time is before it. */
+        long serverTime() throws IOException, InterruptedException {
+            JsonNode t = get(endpoint("/time"));
+            if (!t.path("serverTime").canConvertToLong()) {
+                throw new IOException(endpoint("/time") + ": no serverTime in " + abbreviate(t.toString()));
+            }
+            long server = t.path("serverTime").asLong();
+            saw(server);
+            return server;
+        }
+
+        /** Notes a time the server told. */
+        synchronized void saw(long server) {
+            if (server > serverSeen) {
+                localAtSeen = System.currentTimeMillis();
+                serverSeen = server;
+            }
+        }
+
+        /** The exchange's clock as last told, moved on by this machine's since. */
+        long serverNow() {
+            return serverSeen == Long.MIN_VALUE ? Long.MIN_VALUE
+                    : serverSeen + (System.currentTimeMillis() - localAtSeen);
+        }
+
+        /** The stream of a kline message's symbol and interval, or null when none of this connection's. */
+        Stream streamOf(String symbol, String interval) {
+            for (Stream st : streams) {
+                if (st.symbol.equalsIgnoreCase(symbol) && st.timeframe.label().equals(interval)) {
+                    return st;
+                }
+            }
+            return null;
+        }
+
+        /** Whether the REST server is Binance's own, the only one {@code BINANCE_API_KEY} is sent to. */
+        boolean binanceHost() {
+            String host = rest.getHost() == null ? "" : rest.getHost().toLowerCase(Locale.ROOT);
+            return host.equals("binance.com") || host.endsWith(".binance.com") || host.endsWith(".binance.us")
+                    || host.endsWith(".binance.vision");
+        }
+
+        /** What it reads from where, for the user. */
+        String describe() {
+            return String.join(", ", streamNames()) + " of " + api.title + " from " + websocket + " and " + rest;
+        }
+    }
 
     /**
      * @param resumeAfter the journal's last bar of this model, or null: a restarted runner goes on after it, with the
@@ -287,18 +368,25 @@ final class BinanceFeed implements Feed {
             reads.computeIfAbsent(n.market(), k -> new ArrayList<>()).add(n.timeframe());
         }
         java.util.Map<Market, BinanceApi> apis = new java.util.HashMap<>(); // each market's own (null: none)
-        this.api = api(m.name(), reads.keySet(), baseMarket, spec.websocket() != null || spec.rest() != null, apis);
-        this.websocket = spec.websocket() != null ? spec.websocket() : api.websocket;
-        this.rest = spec.rest() != null ? spec.rest() : api.rest;
-        this.own = websocket.equals(api.websocket) && rest.equals(api.rest);
+        BinanceApi otherwise = api(m.name(), reads.keySet(), baseMarket, spec.named(), apis);
+        java.util.Map<BinanceApi, Connection> byApi = new java.util.LinkedHashMap<>();
+        for (Market market : reads.keySet()) {
+            BinanceApi a = apis.get(market) == null ? otherwise : apis.get(market);
+            byApi.computeIfAbsent(a, x -> new Connection(x, server(spec.websockets(), x),
+                    server(spec.rests(), x)));
+        }
+        connections.addAll(byApi.values());
+        checkServers(m.name(), spec, byApi.keySet());
         this.store = MarketDataStore.open(home.marketData());
         try {
             for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
                 Market market = e.getKey();
-                BinanceApi its = apis.get(market);
+                Connection conn = byApi.get(apis.get(market) == null ? otherwise : apis.get(market));
                 String symbol = market.equals(baseMarket) && spec.symbol() != null
-                        ? spec.symbol().toUpperCase(Locale.ROOT) : (its == null ? api : its).symbol(market);
-                streams.add(new Stream(home, market, symbol, interval(market, e.getValue())));
+                        ? spec.symbol().toUpperCase(Locale.ROOT) : conn.api.symbol(market);
+                Stream st = new Stream(home, conn, market, symbol, interval(conn.api, market, e.getValue()));
+                streams.add(st);
+                conn.streams.add(st);
             }
         } catch (RuntimeException e) {
             store.close();
@@ -311,7 +399,7 @@ final class BinanceFeed implements Feed {
                     tapes.add(new Tape(home, st));
                 }
             }
-            long server = serverTime();
+            long server = base.conn.serverTime();
             start = resumeAfter != null ? resumeAfter + 1 : from != null ? from : m.baseTimeframe().floor(server);
             long history = start - lead - Timeframe.D1.millis();
             for (Stream st : streams) {
@@ -328,42 +416,45 @@ final class BinanceFeed implements Feed {
                             + "recording starts with the stream's first trade");
                 }
             }
-            out.accept("binance-ws: " + String.join(", ", streamNames()) + " of " + api.title + " from "
-                    + websocket + " and " + rest + ", stored as " + String.join(", ", streams.stream()
+            out.accept("binance-ws: " + String.join("; ", connections.stream().map(Connection::describe).toList())
+                    + ", stored as " + String.join(", ", streams.stream()
                     .map(st -> st.market + " " + st.timeframe).toList()) + (tapes.isEmpty() ? "" : " with their trades")
-                    + (own ? "" : " (not Binance's own servers)"));
+                    + (connections.stream().allMatch(c -> c.own) ? "" : " (not Binance's own servers)"));
             for (Stream st : streams) {
                 backfill(st, Math.max(st.lastStored == Long.MIN_VALUE ? history : st.lastStored + st.tf, history),
-                        server);
+                        st.conn == base.conn ? server : st.conn.serverTime());
             }
             window = new BarWindow(SeriesSource.of(store), r, history, Long.MAX_VALUE / 4);
             window.keepOnly(lead + Timeframe.D1.millis() + Feed.KEPT_HISTORY + (m.targetTime(start) - start));
         } catch (IOException e) {
             store.close();
             throw new IllegalArgumentException("binance-ws: " + e.getMessage() + "; check --rest-url"
-                    + (own ? "" : " (it is asked for the paths of " + api.title + ", " + api.path + "/...)"), e);
+                    + String.join("", connections.stream().filter(c -> !c.own).map(c -> " (" + c.rest
+                    + " is asked for the paths of " + c.api.title + ", " + c.api.path + "/...)").toList()), e);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         } catch (InterruptedException e) {
             store.close();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading " + rest);
+            throw new IllegalStateException("interrupted while reading " + base.conn.rest);
         }
     }
 
     /**
-     * The API a model's {@code markets} are read from: the one their exchange names tell ({@link BinanceApi#of}), which
-     * must be one for all (one connection). On Binance's own servers ({@code named} false: no {@code --ws-url} or
-     * {@code --rest-url}) every market must be a Binance market: another
-     * exchange's would be stored under its name with Binance's bars. On a server named by {@code --ws-url} or
-     * {@code --rest-url} a market of another exchange is taken as that server's (spot paths, unless a Binance market
-     * read with it tells another API). Each market's own API goes into {@code apis} (null for none).
+     * The API each of a model's {@code markets} is read from: the one its exchange name tells ({@link BinanceApi#of}),
+     * put into {@code apis} (null for none). Markets of several APIs are read over a connection each (a basis model
+     * reads a spot market and its perpetual). On Binance's own servers ({@code named} false: no {@code --ws-url} or
+     * {@code --rest-url}) every market must be a Binance market: another exchange's would be stored under its name with
+     * Binance's bars. On a server named by {@code --ws-url} or {@code --rest-url} a market of another exchange is taken
+     * as that server's.
+     *
+     * @return the API of the markets without one of their own: the first Binance market's (the base market's when it
+     *         is one), else spot's paths
      */
     static BinanceApi api(String model, java.util.Collection<Market> markets, Market baseMarket, boolean named,
                           java.util.Map<Market, BinanceApi> apis) {
         BinanceApi chosen = null;
-        Market chosenBy = null;
         for (Market market : markets) {
             String what = model + (market.equals(baseMarket) ? " was trained on " : " reads ") + market;
             BinanceApi a;
@@ -384,15 +475,46 @@ final class BinanceFeed implements Feed {
                 }
                 continue;
             }
-            if (chosen != null && a != chosen) {
-                throw new IllegalArgumentException(what + " of " + a.title + " and " + chosenBy + " of "
-                        + chosen.title + ": one binance-ws feed reads one of Binance's APIs (one connection), so "
-                        + "serve a model whose markets are all of one");
-            }
-            chosen = a;
-            chosenBy = market;
+            chosen = chosen == null ? a : chosen;
         }
         return chosen == null ? BinanceApi.SPOT : chosen;
+    }
+
+    /** The server {@code servers} names for {@code api} ({@code --ws-url ID=URL}), or the one for all, or null. */
+    private static URI server(java.util.Map<String, URI> servers, BinanceApi api) {
+        URI own = servers.get(api.id);
+        return own != null ? own : servers.get("");
+    }
+
+    /**
+     * Refuses servers named for an API the model does not read, and one server for all when it reads several APIs
+     * (each API has its own hosts, and a stream's name, {@code btcusdt@kline_1m}, does not tell spot's from a
+     * perpetual's).
+     */
+    static void checkServers(String model, FeedSpec.BinanceWs spec, java.util.Set<BinanceApi> read) {
+        String reads = String.join(" and ", read.stream().map(a -> a.title + " (" + a.id + ")").toList());
+        for (var e : List.of(java.util.Map.entry("--ws-url", spec.websockets()),
+                java.util.Map.entry("--rest-url", spec.rests()))) {
+            for (String id : e.getValue().keySet()) {
+                if (id.isEmpty()) {
+                    if (read.size() > 1) {
+                        throw new IllegalArgumentException(model + " reads markets of " + reads + ": give each "
+                                + "API's server by its id, " + e.getKey() + " " + read.iterator().next().id
+                                + "=URL and so on, not one " + e.getKey() + " for all");
+                    }
+                    continue;
+                }
+                BinanceApi a = BinanceApi.byId(id);
+                if (a == null) {
+                    throw new IllegalArgumentException(e.getKey() + " " + id + "=...: no such API; the ids are "
+                            + BinanceApi.ids());
+                }
+                if (!read.contains(a)) {
+                    throw new IllegalArgumentException(e.getKey() + " " + id + "=...: " + model + " reads no "
+                            + "market of " + a.title + "; it reads " + reads);
+                }
+            }
+        }
     }
 
     /**
@@ -400,7 +522,7 @@ final class BinanceFeed implements Feed {
      * (the store resamples the rest from it, as from an import). The base market's may be finer than the model's bars
      * (a feature reads it at finer ones): a base bar is then complete once the finer bars of its period are.
      */
-    private Timeframe interval(Market market, List<Timeframe> read) {
+    private Timeframe interval(BinanceApi api, Market market, List<Timeframe> read) {
         List<Timeframe> lengths = new ArrayList<>(Timeframe.exchangeLengths());
         java.util.Collections.reverse(lengths);
         for (Timeframe k : lengths) {
@@ -454,13 +576,6 @@ final class BinanceFeed implements Feed {
         }
     }
 
-    /** Every stream this feed receives: the klines, then the trades. */
-    private List<String> streamNames() {
-        List<String> names = new ArrayList<>(streams.stream().map(Stream::name).toList());
-        tapes.forEach(t -> names.add(t.name()));
-        return names;
-    }
-
     @Override
     public String missingWhy() {
         return "neither the stream nor the REST history gave them before a later bar (the exchange had none, or the "
@@ -470,8 +585,8 @@ final class BinanceFeed implements Feed {
 
     @Override
     public String describe() {
-        return "binance-ws " + String.join(", ", streamNames()) + " from "
-                + websocket + " for " + m.featureset().baseMarket() + " " + m.baseTimeframe();
+        return "binance-ws " + String.join("; ", connections.stream().map(c -> String.join(", ", c.streamNames())
+                + " from " + c.websocket).toList()) + " for " + m.featureset().baseMarket() + " " + m.baseTimeframe();
     }
 
     @Override
@@ -490,22 +605,27 @@ final class BinanceFeed implements Feed {
         boolean stored = false;
         try {
             while (true) {
-                WebSocket s = socket;
                 long now = System.currentTimeMillis();
-                if (lost != null) {
-                    out.accept("binance-ws: connection lost (" + lost + "); opening it again in "
-                            + Math.max(0, nextAttempt - now) / 1000.0 + " s");
-                    lost = null;
+                long wake = until;
+                for (Connection c : connections) {
+                    WebSocket s = c.socket;
+                    if (c.lost != null) {
+                        out.accept("binance-ws: connection to " + c.websocket + " lost (" + c.lost + "); opening it "
+                                + "again in " + Math.max(0, c.nextAttempt - now) / 1000.0 + " s");
+                        c.lost = null;
+                    }
+                    if (s == null && now >= c.nextAttempt) {
+                        stored |= connect(c);
+                    } else if (s != null && now - c.lastMessage > SILENCE) {
+                        drop(c, s, "no message for " + SILENCE / 1000 + " s");
+                    }
+                    if (c.socket == null) {
+                        wake = Math.min(wake, Math.max(now, c.nextAttempt));
+                    }
                 }
-                if (s == null && now >= nextAttempt) {
-                    stored |= connect();
-                } else if (s != null && now - lastMessage > SILENCE) {
-                    drop(s, "no message for " + SILENCE / 1000 + " s");
-                    continue;
-                }
+                now = System.currentTimeMillis();
                 List<Received> batch = new ArrayList<>();
-                Received k = closed.poll(Math.max(0, Math.min(until, socket == null ? nextAttempt : until) - now),
-                        TimeUnit.MILLISECONDS);
+                Received k = closed.poll(Math.max(0, wake - now), TimeUnit.MILLISECONDS);
                 if (k != null) {
                     batch.add(k);
                     closed.drainTo(batch);
@@ -546,7 +666,7 @@ final class BinanceFeed implements Feed {
         while (ready < bars.size() && coveredBy(bars.get(ready) + baseTf)) {
             ready++;
         }
-        if (ready < bars.size() && serverNow() < bars.get(ready) + baseTf) {
+        if (ready < bars.size() && base.conn.serverNow() < bars.get(ready) + baseTf) {
             blockedBar = Long.MIN_VALUE; // its period has not ended on the exchange's clock: nothing is late yet
         } else if (ready < bars.size()) {
             long bar = bars.get(ready);
@@ -561,9 +681,9 @@ final class BinanceFeed implements Feed {
                 blockedFetched = true;
                 boolean stored = false;
                 try {
-                    long server = serverTime();
                     for (Stream st : late) {
-                        stored |= backfill(st, st.lastStored == Long.MIN_VALUE ? bar : st.lastStored + st.tf, server);
+                        stored |= backfill(st, st.lastStored == Long.MIN_VALUE ? bar : st.lastStored + st.tf,
+                                st.conn.serverTime());
                     }
                 } catch (IOException e) {
                     out.accept("binance-ws: cannot fetch the history of " + late.stream().map(Stream::name).toList()
@@ -633,8 +753,8 @@ final class BinanceFeed implements Feed {
                 stored = backfill(st, st.lastStored + st.tf, last);
             } catch (IOException e) {
                 // not stored out of order: the next connection fetches these bars with the missing ones
-                drop(socket, "cannot fetch the " + st.name() + " bars missing before " + Instant.ofEpochMilli(last)
-                        + ": " + e.getMessage());
+                drop(st.conn, st.conn.socket, "cannot fetch the " + st.name() + " bars missing before "
+                        + Instant.ofEpochMilli(last) + ": " + e.getMessage());
                 return false;
             }
         }
@@ -642,95 +762,66 @@ final class BinanceFeed implements Feed {
     }
 
     /**
-     * Opens the stream (one market's, or a combined stream of several) and fetches what closed since each one's
-     * newest stored bar; true when anything was stored.
+     * Opens a connection's stream (one market's, or a combined stream of several) and fetches what closed since each
+     * of its streams' newest stored bar; true when anything was stored.
      */
-    private boolean connect() throws InterruptedException {
-        String root = websocket.toString().replaceAll("/+$", "");
-        List<String> names = streamNames();
-        URI uri = URI.create(names.size() == 1 ? root + "/ws/" + base.name()
+    private boolean connect(Connection c) throws InterruptedException {
+        String root = c.websocket.toString().replaceAll("/+$", "");
+        List<String> names = c.streamNames();
+        URI uri = URI.create(names.size() == 1 ? root + "/ws/" + names.get(0)
                 : root + "/stream?streams=" + String.join("/", names));
         try {
-            Listener listener = new Listener();
+            Listener listener = new Listener(c);
             WebSocket s = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                     .buildAsync(uri, listener).get(15, TimeUnit.SECONDS);
-            lastMessage = System.currentTimeMillis();
-            socket = s;
+            c.lastMessage = System.currentTimeMillis();
+            c.socket = s;
             if (listener.endedWith != null) {
                 // closed or failed before the handshake's future completed here: the listener could not drop it
-                drop(s, listener.endedWith);
+                drop(c, s, listener.endedWith);
                 return false;
             }
-            if (everConnected) {
-                reconnects++;
+            if (c.everConnected) {
+                c.reconnects++;
             }
-            out.accept("binance-ws: " + (everConnected ? "reconnected to " : "connected to ") + uri);
-            everConnected = true;
-            long server = serverTime();
+            out.accept("binance-ws: " + (c.everConnected ? "reconnected to " : "connected to ") + uri);
+            c.everConnected = true;
+            long server = c.serverTime();
             boolean stored = false;
-            for (Stream st : streams) {
+            for (Stream st : c.streams) {
                 stored |= backfill(st, st.lastStored == Long.MIN_VALUE ? start : st.lastStored + st.tf, server);
             }
             return stored;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
-            WebSocket s = socket;
+            WebSocket s = c.socket;
             if (s != null) {
                 s.abort();
             }
-            nextAttempt = System.currentTimeMillis() + backoff;
+            c.nextAttempt = System.currentTimeMillis() + c.backoff;
             out.accept("binance-ws: cannot connect to " + uri + " (" + cause + "); trying again in "
-                    + backoff / 1000.0 + " s");
-            backoff = Math.min(MAX_BACKOFF, backoff * 2);
-            socket = null;
+                    + c.backoff / 1000.0 + " s");
+            c.backoff = Math.min(MAX_BACKOFF, c.backoff * 2);
+            c.socket = null;
             return false;
         }
     }
 
     /**
-     * Gives up {@code s}: the next connection is tried after the backoff, which doubles (to 30 s) until a connection
-     * delivers a message.
+     * Gives up {@code s}, a socket of {@code c}: the connection is tried again after the backoff, which doubles (to
+     * 30 s) until a connection delivers a message.
      */
-    private synchronized void drop(WebSocket s, String why) {
+    private synchronized void drop(Connection c, WebSocket s, String why) {
         if (s != null) {
             s.abort();
         }
-        if (socket == s) {
-            nextAttempt = System.currentTimeMillis() + backoff;
-            backoff = Math.min(MAX_BACKOFF, backoff * 2);
-            lost = why;
-            socket = null; // last: the runner thread reads it first
+        if (c.socket == s) {
+            c.nextAttempt = System.currentTimeMillis() + c.backoff;
+            c.backoff = Math.min(MAX_BACKOFF, c.backoff * 2);
+            c.lost = why;
+            c.socket = null; // last: the runner thread reads it first
         }
-    }
-
-    /** The address of the REST endpoint {@code name} ({@code /klines}) of the API on the REST server. */
-    private String endpoint(String name) {
-        return rest.toString().replaceAll("/+$", "") + api.path + name;
-    }
-
-    /** The server's clock: a REST bar is complete once its close time is before it. */
-    private long serverTime() throws IOException, InterruptedException {
-        JsonNode t = get(endpoint("/time"));
-        if (!t.path("serverTime").canConvertToLong()) {
-            throw new IOException(endpoint("/time") + ": no serverTime in " + abbreviate(t.toString()));
-        }
-        long server = t.path("serverTime").asLong();
-        saw(server);
-        return server;
-    }
-
-    /** Notes a time the server told. */
-    private synchronized void saw(long server) {
-        if (server > serverSeen) {
-            localAtSeen = System.currentTimeMillis();
-            serverSeen = server;
-        }
-    }
-
-    /** The exchange's clock as last told, moved on by this machine's since. */
-    private long serverNow() {
-        return serverSeen == Long.MIN_VALUE ? Long.MIN_VALUE : serverSeen + (System.currentTimeMillis() - localAtSeen);
     }
 
     /** Stores a stream's complete bars of the REST history opening in {@code [from, to)}; true when any was stored. */
@@ -738,18 +829,19 @@ final class BinanceFeed implements Feed {
         if (from >= to) {
             return false;
         }
-        long server = serverTime();
+        long server = st.conn.serverTime();
         List<Kline> got = new ArrayList<>();
         long cursor = from;
         while (cursor < to) {
             // a request's range is one page of bars: with start and end both given, COIN-M's history answers with
             // the newest bars of the range (and refuses long ranges), spot's and USD-M's with the oldest
             long end = Math.min(to - 1, cursor + PAGE * st.tf - 1);
-            JsonNode rows = get(endpoint("/klines") + "?symbol=" + st.symbol
+            JsonNode rows = get(st.conn.endpoint("/klines") + "?symbol=" + st.symbol
                     + "&interval=" + st.timeframe.label() + "&startTime=" + cursor + "&endTime=" + end + "&limit="
                     + PAGE);
             if (!rows.isArray()) {
-                throw new IOException(api.path + "/klines: expected an array, got " + abbreviate(rows.toString()));
+                throw new IOException(st.conn.api.path + "/klines: expected an array, got "
+                        + abbreviate(rows.toString()));
             }
             long last = Long.MIN_VALUE;
             for (JsonNode row : rows) {
@@ -852,7 +944,7 @@ final class BinanceFeed implements Feed {
         got.sort(java.util.Comparator.comparingLong(TradeMessage::id));
         for (Tape t : tapes) {
             for (TradeMessage msg : got) {
-                if (!msg.symbol().equalsIgnoreCase(t.stream.symbol)) {
+                if (msg.conn() != t.stream.conn || !msg.symbol().equalsIgnoreCase(t.stream.symbol)) {
                     continue;
                 }
                 if (msg.id() <= t.lastId) {
@@ -933,11 +1025,12 @@ final class BinanceFeed implements Feed {
                 break; // in order: a later gap waits for an earlier one
             }
             String why = null;
+            Connection c = t.stream.conn;
             try {
-                JsonNode rows = get(endpoint("/historicalTrades") + "?symbol=" + t.stream.symbol + "&fromId=" + g.next
-                        + "&limit=" + api.tradePage, binanceHost() ? apiKey : null);
+                JsonNode rows = get(c.endpoint("/historicalTrades") + "?symbol=" + t.stream.symbol + "&fromId="
+                        + g.next + "&limit=" + c.api.tradePage, c.binanceHost() ? apiKey : null);
                 if (!rows.isArray()) {
-                    throw new IOException(api.path + "/historicalTrades: expected an array, got "
+                    throw new IOException(c.api.path + "/historicalTrades: expected an array, got "
                             + abbreviate(rows.toString()));
                 }
                 g.failures = 0;
@@ -959,7 +1052,7 @@ final class BinanceFeed implements Feed {
                     t.backfilled++;
                     g.next = id + 1;
                 }
-                if (g.next < g.to && (rows.size() < api.tradePage || g.next == before)) {
+                if (g.next < g.to && (rows.size() < c.api.tradePage || g.next == before)) {
                     why = "the history has no more of them";
                 } else if (g.next < g.to && g.pages >= TRADE_PAGES) {
                     why = "not fetched within " + TRADE_PAGES + " pages of the history";
@@ -968,7 +1061,7 @@ final class BinanceFeed implements Feed {
                 g.failures++;
                 g.retryAt = System.currentTimeMillis() + Math.min(60_000L, 5_000L << Math.min(4, g.failures - 1));
                 if (g.failures >= 6) {
-                    why = "the history cannot be read: " + e.getMessage() + (apiKey == null && binanceHost()
+                    why = "the history cannot be read: " + e.getMessage() + (apiKey == null && c.binanceHost()
                             ? " (Binance may ask for a key: set BINANCE_API_KEY)" : "");
                 }
             }
@@ -991,13 +1084,6 @@ final class BinanceFeed implements Feed {
         t.missing += g.to - g.next;
         out.accept("binance-ws: " + (g.to - g.next) + " " + t.name() + " trades (ids " + g.next + " to " + (g.to - 1)
                 + ") are not recorded: " + why);
-    }
-
-    /** Whether the REST server is Binance's own, the only one {@code BINANCE_API_KEY} is sent to. */
-    private boolean binanceHost() {
-        String host = rest.getHost() == null ? "" : rest.getHost().toLowerCase(Locale.ROOT);
-        return host.equals("binance.com") || host.endsWith(".binance.com") || host.endsWith(".binance.us")
-                || host.endsWith(".binance.vision");
     }
 
     /** This machine's clock in nanoseconds since the epoch: a capture line's receipt time. */
@@ -1084,10 +1170,12 @@ final class BinanceFeed implements Feed {
 
     @Override
     public void close() {
-        WebSocket s = socket;
-        socket = null;
-        if (s != null) {
-            s.abort();
+        for (Connection c : connections) {
+            WebSocket s = c.socket;
+            c.socket = null;
+            if (s != null) {
+                s.abort();
+            }
         }
         try {
             record(true, false); // what was received, imported before the store closes
@@ -1110,7 +1198,7 @@ final class BinanceFeed implements Feed {
         }
         out.accept("binance-ws: " + streams.stream().mapToLong(st -> st.backfilled).sum()
                 + " bars fetched from the history, " + streams.stream().mapToLong(st -> st.duplicates).sum()
-                + " duplicates dropped, " + reconnects + " reconnects" + (tapes.isEmpty() ? "" : "; "
+                + " duplicates dropped, " + connections.stream().mapToLong(c -> c.reconnects).sum() + " reconnects" + (tapes.isEmpty() ? "" : "; "
                 + tapes.stream().mapToLong(t -> t.recorded).sum() + " trades recorded ("
                 + tapes.stream().mapToLong(t -> t.backfilled).sum() + " from the history), "
                 + tapes.stream().mapToLong(t -> t.duplicates).sum() + " duplicate trades dropped, "
@@ -1118,21 +1206,16 @@ final class BinanceFeed implements Feed {
         store.close();
     }
 
-    /** The stream of a kline message's symbol and interval, or null when none of this feed's. */
-    private Stream streamOf(String symbol, String interval) {
-        for (Stream st : streams) {
-            if (st.symbol.equalsIgnoreCase(symbol) && st.timeframe.label().equals(interval)) {
-                return st;
-            }
-        }
-        return null;
-    }
-
-    /** Receives the stream's messages: closed klines are queued for the runner's thread. */
+    /** Receives a connection's messages: closed klines and trades are queued for the runner's thread. */
     private final class Listener implements WebSocket.Listener {
+        private final Connection conn;
         private final StringBuilder text = new StringBuilder();
         /** Why the connection ended, read by {@link #connect} in case it ended before it was published; else null. */
         volatile String endedWith;
+
+        Listener(Connection conn) {
+            this.conn = conn;
+        }
 
         @Override
         public void onOpen(WebSocket ws) {
@@ -1143,8 +1226,8 @@ final class BinanceFeed implements Feed {
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
-                lastMessage = System.currentTimeMillis();
-                backoff = 1000; // this connection works
+                conn.lastMessage = System.currentTimeMillis();
+                conn.backoff = 1000; // this connection works
                 String message = text.toString();
                 text.setLength(0);
                 try {
@@ -1152,17 +1235,18 @@ final class BinanceFeed implements Feed {
                     JsonNode event = n.has("data") ? n.path("data") : n; // a combined stream's envelope
                     JsonNode k = event.path("k");
                     if (event.path("E").canConvertToLong()) {
-                        saw(event.path("E").asLong()); // the event's time on the exchange's clock
+                        conn.saw(event.path("E").asLong()); // the event's time on the exchange's clock
                     }
                     if ("trade".equals(event.path("e").asText()) && !tapes.isEmpty()
                             && event.path("t").canConvertToLong()) {
                         // the message as received is the capture's line (a combined stream's envelope included)
-                        trades.add(new TradeMessage(event.path("s").asText(), event.path("t").asLong(),
+                        trades.add(new TradeMessage(conn, event.path("s").asText(), event.path("t").asLong(),
                                 nanos() + " " + (n.has("data") ? message : "{\"stream\":\""
                                         + event.path("s").asText().toLowerCase(Locale.ROOT) + "@trade\",\"data\":"
                                         + message + "}")));
                     } else if ("kline".equals(event.path("e").asText()) && k.path("x").asBoolean(false)) {
-                        Stream st = streams.size() == 1 ? base : streamOf(k.path("s").asText(), k.path("i").asText());
+                        Stream st = conn.streams.size() == 1 ? conn.streams.get(0)
+                                : conn.streamOf(k.path("s").asText(), k.path("i").asText());
                         if (st != null) {
                             closed.add(new Received(st, Kline.ofStream(k)));
                         }
@@ -1177,7 +1261,7 @@ final class BinanceFeed implements Feed {
 
         @Override
         public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
-            lastMessage = System.currentTimeMillis(); // a quiet stream that pings is alive (the JDK answers it)
+            conn.lastMessage = System.currentTimeMillis(); // a quiet stream that pings is alive (the JDK answers it)
             ws.request(1);
             return null;
         }
@@ -1195,7 +1279,7 @@ final class BinanceFeed implements Feed {
 
         private void ended(WebSocket ws, String why) {
             endedWith = why;
-            drop(ws, why);
+            drop(conn, ws, why);
         }
     }
 }

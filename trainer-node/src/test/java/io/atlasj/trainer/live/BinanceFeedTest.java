@@ -61,7 +61,7 @@ class BinanceFeedTest {
     }
 
     @Test
-    void aModelsMarketsAreReadFromOneApiAndNamedServersTakeAnyName() {
+    void eachMarketIsReadFromItsApiAndNamedServersTakeAnyName() {
         Market spot = new Market("binance", "btcusdt");
         Market perp = new Market("binance-um", "btcusdt");
         Market other = new Market("coinbase", "ethusd");
@@ -69,8 +69,10 @@ class BinanceFeedTest {
         java.util.Map<Market, BinanceApi> apis = new HashMap<>();
         assertThat(BinanceFeed.api("m", java.util.List.of(perp), perp, false, apis)).isEqualTo(BinanceApi.USD_M);
         assertThat(apis).containsEntry(perp, BinanceApi.USD_M);
-        assertThatThrownBy(() -> BinanceFeed.api("m", java.util.List.of(spot, perp), spot, false, new HashMap<>()))
-                .hasMessageContaining("one binance-ws feed reads one of Binance's APIs");
+        // a basis model: the spot market and its perpetual, each from its own API
+        apis.clear();
+        assertThat(BinanceFeed.api("m", java.util.List.of(spot, perp), spot, false, apis)).isEqualTo(BinanceApi.SPOT);
+        assertThat(apis).containsEntry(spot, BinanceApi.SPOT).containsEntry(perp, BinanceApi.USD_M);
         assertThatThrownBy(() -> BinanceFeed.api("m", java.util.List.of(spot, other), spot, false, new HashMap<>()))
                 .hasMessageContaining("m reads coinbase:ethusd, not a Binance market");
         assertThatThrownBy(() -> BinanceFeed.api("m", java.util.List.of(unknown), unknown, false, new HashMap<>()))
@@ -83,6 +85,34 @@ class BinanceFeedTest {
         assertThat(apis).containsEntry(unknown, null).containsEntry(other, null);
         assertThat(BinanceFeed.api("m", java.util.List.of(other, perp), other, true, new HashMap<>()))
                 .isEqualTo(BinanceApi.USD_M);
+    }
+
+    /**
+     * Servers named for the APIs a model reads: one for all when it reads one API; each API's by its id when it reads
+     * several (a stream's name does not tell spot's from a perpetual's); never one for an API it does not read.
+     */
+    @Test
+    void namedServersMustSayWhichApiTheyServe() {
+        java.net.URI a = java.net.URI.create("ws://127.0.0.1:1");
+        java.net.URI b = java.net.URI.create("ws://127.0.0.1:2");
+        java.util.Set<BinanceApi> one = java.util.Set.of(BinanceApi.SPOT);
+        java.util.Set<BinanceApi> two = new java.util.LinkedHashSet<>(java.util.List.of(BinanceApi.SPOT,
+                BinanceApi.COIN_M));
+        BinanceFeed.checkServers("m", new FeedSpec.BinanceWs(a, a, null), one);
+        BinanceFeed.checkServers("m", new FeedSpec.BinanceWs(java.util.Map.of("spot", a, "cm", b),
+                java.util.Map.of("spot", a, "cm", b), null, false), two);
+        // Binance's own servers for one API, a named one for the other
+        BinanceFeed.checkServers("m", new FeedSpec.BinanceWs(java.util.Map.of("cm", b), java.util.Map.of(), null,
+                false), two);
+        assertThatThrownBy(() -> BinanceFeed.checkServers("m", new FeedSpec.BinanceWs(a, a, null), two))
+                .hasMessageContaining("m reads markets of Binance spot (spot) and Binance COIN-M futures (cm): give "
+                        + "each API's server by its id, --ws-url spot=URL");
+        assertThatThrownBy(() -> BinanceFeed.checkServers("m", new FeedSpec.BinanceWs(java.util.Map.of("um", a),
+                java.util.Map.of(), null, false), two))
+                .hasMessageContaining("--ws-url um=...: m reads no market of Binance USD-M futures");
+        assertThatThrownBy(() -> BinanceFeed.checkServers("m", new FeedSpec.BinanceWs(java.util.Map.of(),
+                java.util.Map.of("perp", a), null, false), one))
+                .hasMessageContaining("--rest-url perp=...: no such API; the ids are spot (Binance spot), us");
     }
 
     /**
