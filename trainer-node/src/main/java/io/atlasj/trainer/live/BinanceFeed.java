@@ -34,9 +34,10 @@ import java.util.function.Consumer;
  * Binance's public market data: the kline streams ({@code /ws/SYMBOL@kline_INTERVAL}, or one combined stream
  * {@code /stream?streams=a@kline_1m/b@kline_1m} when the model reads several markets) of every market the model's
  * features and label read, and the REST history ({@code /api/v3/klines}, {@code /api/v3/time}) for what the streams
- * did not deliver. The API is the one the markets' exchange names tell ({@link BinanceApi}: spot, Binance.US, USD-M or
- * COIN-M futures, whose REST paths are {@code /api/v3}, {@code /api/v3}, {@code /fapi/v1} and {@code /dapi/v1}), on
- * its own servers unless others are named. The base market is received at the model's timeframe (a model reading it
+ * did not deliver. Each market is read from the API its exchange name tells ({@link BinanceApi}: spot, Binance.US,
+ * USD-M or COIN-M futures, whose REST paths are {@code /api/v3}, {@code /api/v3}, {@code /fapi/v1} and
+ * {@code /dapi/v1}), on its own servers unless others are named; markets of several APIs (a spot market and its
+ * perpetual) come over a connection per API, each with its own clock, backoff and history. The base market is received at the model's timeframe (a model reading it
  * at finer bars is refused), every other market at the coarsest kline length all its timeframes are made from; each
  * market has its own spool, backfill, gap fill and duplicate suppression.
  *
