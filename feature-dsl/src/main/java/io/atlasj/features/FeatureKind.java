@@ -53,6 +53,11 @@ public record FeatureKind(String name, Shape shape, int inputs, List<ParamSpec> 
         double[] compute(Bars bars, double[] p);
     }
 
+    /**
+     * A combination's values from its inputs' on one timeline. The inputs are read only: they may be other columns'
+     * own arrays (the evaluator does not copy an input already on the home timeline), so a function writes its values
+     * into an array of its own.
+     */
     @FunctionalInterface
     public interface SeriesFn {
         double[] compute(double[][] inputs, io.atlasj.features.eval.Timeline time, double[] p);

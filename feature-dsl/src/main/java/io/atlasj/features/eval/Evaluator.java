@@ -402,7 +402,10 @@ public final class Evaluator {
                 inputs[i] = new double[home.time().length];
                 Arrays.fill(inputs[i], in.params().get(0));
             } else {
-                inputs[i] = align(evaluate(in), home.time(), home.barMillis());
+                // read only (SeriesFn): an input on the home timeline already is its memoized column, uncopied
+                Column c = evaluate(in);
+                inputs[i] = c.barMillis() == home.barMillis() && Arrays.equals(c.time(), home.time()) ? c.values()
+                        : align(c, home.time(), home.barMillis());
             }
         }
         boolean[] fill = null;
@@ -428,6 +431,12 @@ public final class Evaluator {
             double[] v = k.series().compute(inputs, new Timeline(home.time(), home.barMillis()), p);
             if (v.length != n) {
                 throw new IllegalStateException(f.id() + " computed " + v.length + " values on " + n + " bars");
+            }
+            for (double[] in : inputs) {
+                if (v == in) {
+                    v = v.clone(); // an input handed back as it is: another column's values, masked on a copy
+                    break;
+                }
             }
             mask(v, warm);
             return new Column(home.time(), home.barMillis(), v);
@@ -565,12 +574,12 @@ public final class Evaluator {
      * present; otherwise NaN.
      */
     public static double[] align(Column src, long[] target, long targetMillis) {
-        double[] out = Kernels.nan(target.length);
         long[] st = src.time();
         long sm = src.barMillis();
         if (sm == targetMillis && Arrays.equals(st, target)) {
             return src.values().clone();
         }
+        double[] out = Kernels.nan(target.length);
         int j = 0;
         for (int i = 0; i < target.length; i++) {
             long close = target[i] + targetMillis;
