@@ -281,6 +281,11 @@ final class BinanceFeed implements Feed {
         volatile long nextAttempt;
         boolean everConnected;
         long reconnects;
+        /** A connection being opened (its handshake runs on the HTTP client's threads), or null. */
+        java.util.concurrent.CompletableFuture<WebSocket> opening;
+        Listener openingListener;
+        URI openingUri;
+        long openingSince;
         /** The newest time the server told (its clock, or a message's event time), and this machine's clock then. */
         volatile long serverSeen = Long.MIN_VALUE;
         volatile long localAtSeen;
@@ -378,6 +383,17 @@ final class BinanceFeed implements Feed {
         }
         connections.addAll(byApi.values());
         checkServers(m.name(), spec, byApi.keySet());
+        for (Market market : reads.keySet()) {
+            Connection c = byApi.get(apis.get(market) == null ? otherwise : apis.get(market));
+            if (apis.get(market) == null && (c.websocket.equals(c.api.websocket) || c.rest.equals(c.api.rest))) {
+                // another exchange's market on a connection that reaches one of Binance's own servers
+                throw new IllegalArgumentException(m.name() + " reads " + market + ", not a Binance market, and its "
+                        + "connection (" + c.api.title + ") reaches Binance's own " + (c.websocket.equals(
+                        c.api.websocket) ? c.websocket : c.rest) + ": the feed would store Binance's bars as "
+                        + market + "'s. Give --ws-url " + c.api.id + "=URL and --rest-url " + c.api.id + "=URL of a "
+                        + "server of that protocol for " + market);
+            }
+        }
         this.store = MarketDataStore.open(home.marketData());
         try {
             for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
@@ -615,12 +631,17 @@ final class BinanceFeed implements Feed {
                                 + "again in " + Math.max(0, c.nextAttempt - now) / 1000.0 + " s");
                         c.lost = null;
                     }
-                    if (s == null && now >= c.nextAttempt) {
-                        stored |= connect(c);
+                    if (c.opening != null) {
+                        stored |= opened(c); // without waiting: another API's bars go on meanwhile
+                    } else if (s == null && now >= c.nextAttempt) {
+                        open(c);
+                        stored |= opened(c);
                     } else if (s != null && now - c.lastMessage > SILENCE) {
                         drop(c, s, "no message for " + SILENCE / 1000 + " s");
                     }
-                    if (c.socket == null) {
+                    if (c.opening != null) {
+                        wake = Math.min(wake, now + 50); // looked at again soon
+                    } else if (c.socket == null) {
                         wake = Math.min(wake, Math.max(now, c.nextAttempt));
                     }
                 }
@@ -681,14 +702,15 @@ final class BinanceFeed implements Feed {
             if (!blockedFetched && now - blockedSince >= GRACE) {
                 blockedFetched = true;
                 boolean stored = false;
-                try {
-                    for (Stream st : late) {
+                for (Stream st : late) {
+                    // each on its own: an API that cannot be read does not keep the others' history from being asked
+                    try {
                         stored |= backfill(st, st.lastStored == Long.MIN_VALUE ? bar : st.lastStored + st.tf,
                                 st.conn.serverTime());
+                    } catch (IOException e) {
+                        out.accept("binance-ws: cannot fetch the history of " + st.name() + " (" + e.getMessage()
+                                + "); waiting for the stream");
                     }
-                } catch (IOException e) {
-                    out.accept("binance-ws: cannot fetch the history of " + late.stream().map(Stream::name).toList()
-                            + " (" + e.getMessage() + "); waiting for the stream");
                 }
                 if (stored) {
                     if (changedFrom != Long.MAX_VALUE) {
@@ -762,39 +784,64 @@ final class BinanceFeed implements Feed {
         return store(st, new ArrayList<>(fresh.tailMap(st.lastStored, false).values())) || stored;
     }
 
+    /** How long a connection's handshake may take before it counts as failed. */
+    private static final long HANDSHAKE = 15_000;
+
     /**
-     * Opens a connection's stream (one market's, or a combined stream of several) and fetches what closed since each
-     * of its streams' newest stored bar; true when anything was stored.
+     * Starts opening a connection's stream (one market's, or a combined stream of several): the handshake runs on the
+     * HTTP client's threads, and {@link #opened} takes it up once it is done.
      */
-    private boolean connect(Connection c) throws InterruptedException {
+    private void open(Connection c) {
         String root = c.websocket.toString().replaceAll("/+$", "");
         List<String> names = c.streamNames();
-        URI uri = URI.create(names.size() == 1 ? root + "/ws/" + names.get(0)
+        c.openingUri = URI.create(names.size() == 1 ? root + "/ws/" + names.get(0)
                 : root + "/stream?streams=" + String.join("/", names));
+        c.openingListener = new Listener(c);
+        c.openingSince = System.currentTimeMillis();
+        c.opening = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(c.openingUri, c.openingListener).toCompletableFuture();
+    }
+
+    /**
+     * A connection whose handshake has ended: open, it fetches what closed since each of its streams' newest stored
+     * bar (true when anything was stored); failed, or not done within {@link #HANDSHAKE}, it is tried again after the
+     * backoff. Returns at once while the handshake runs.
+     */
+    private boolean opened(Connection c) throws InterruptedException {
+        URI uri = c.openingUri;
+        java.util.concurrent.CompletableFuture<WebSocket> f = c.opening;
+        if (!f.isDone() && System.currentTimeMillis() - c.openingSince < HANDSHAKE) {
+            return false;
+        }
+        Listener listener = c.openingListener;
+        c.opening = null;
         try {
-            Listener listener = new Listener(c);
-            WebSocket s = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(uri, listener).get(15, TimeUnit.SECONDS);
+            if (!f.isDone()) {
+                f.thenAccept(WebSocket::abort); // a handshake that ends after all is closed at once
+                throw new java.util.concurrent.TimeoutException("no handshake within " + HANDSHAKE / 1000 + " s");
+            }
+            WebSocket s = f.getNow(null);
             c.lastMessage = System.currentTimeMillis();
             c.socket = s;
-            if (listener.endedWith != null) {
-                // closed or failed before the handshake's future completed here: the listener could not drop it
-                drop(c, s, listener.endedWith);
-                return false;
-            }
             if (c.everConnected) {
                 c.reconnects++;
             }
             out.accept("binance-ws: " + (c.everConnected ? "reconnected to " : "connected to ") + uri);
             c.everConnected = true;
+            if (listener.endedWith != null) {
+                // closed or failed before it was taken up here: the listener could not drop it
+                drop(c, s, listener.endedWith);
+                return false;
+            }
             long server = c.serverTime();
             boolean stored = false;
             for (Stream st : c.streams) {
                 stored |= backfill(st, st.lastStored == Long.MIN_VALUE ? start : st.lastStored + st.tf, server);
             }
             return stored;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException
+                 | java.util.concurrent.TimeoutException | IOException e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                     ? e.getCause() : e;
             WebSocket s = c.socket;
             if (s != null) {
@@ -1176,6 +1223,10 @@ final class BinanceFeed implements Feed {
             c.socket = null;
             if (s != null) {
                 s.abort();
+            }
+            if (c.opening != null) {
+                c.opening.thenAccept(WebSocket::abort);
+                c.opening = null;
             }
         }
         try {

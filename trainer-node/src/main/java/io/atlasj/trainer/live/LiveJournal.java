@@ -511,9 +511,9 @@ public final class LiveJournal implements AutoCloseable {
         }
     }
 
-    /** The runs of bars missing for {@code model} that begin in {@code [from, to)}, oldest first. */
+    /** The runs of bars missing for {@code model} that hold a bar in {@code [from, to)}, oldest first. */
     public synchronized List<Missing> missing(String model, long from, long to) {
-        try (PreparedStatement p = c.prepareStatement("SELECT * FROM missing WHERE model = ? AND from_bar >= ? "
+        try (PreparedStatement p = c.prepareStatement("SELECT * FROM missing WHERE model = ? AND to_bar >= ? "
                 + "AND from_bar < ? ORDER BY from_bar")) {
             p.setString(1, model);
             p.setLong(2, from);

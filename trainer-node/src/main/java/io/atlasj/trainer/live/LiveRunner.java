@@ -272,7 +272,10 @@ public final class LiveRunner {
             tuner = o.fineTune() == null ? null
                     : new FineTuner(m, journal, window, home.live().resolve("models"), o.fineTune());
             last = journal.lastBar(m.name());
-            handled = last.orElse(Long.MIN_VALUE);
+            // bars between the journal's last one and where the feed starts were not asked for (a replay --from
+            // later than it), so they are not missing: the first bar handled then starts afresh
+            handled = last.isPresent() && last.getAsLong() + baseMs >= source.start() ? last.getAsLong()
+                    : Long.MIN_VALUE;
             state.put("model", m.name());
             state.put("version", version);
             state.put("feed", source.describe());

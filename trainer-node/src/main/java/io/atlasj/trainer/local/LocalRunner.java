@@ -170,6 +170,8 @@ public final class LocalRunner {
         private final boolean[] busy = new boolean[slots];
         /** Per slot: the key it trains now, or null. */
         private final String[] current = new String[slots];
+        /** Per slot: the tasks it started whose result or crash has not come yet. */
+        private final int[] outstanding = new int[slots];
         /** Per slot: the tasks of its assignment that have not started. */
         private final List<java.util.ArrayDeque<RunBook.Task>> waiting = new ArrayList<>();
         private int trained;
@@ -421,16 +423,19 @@ public final class LocalRunner {
             if (e.task() == null) {
                 busy[e.slot()] = false;
                 current[e.slot()] = null;
+                outstanding[e.slot()] = 0;
                 return;
             }
             if (e.starting()) {
                 current[e.slot()] = e.task().key();
+                outstanding[e.slot()]++;
                 waiting.get(e.slot()).remove(e.task());
                 return;
             }
-            // a pack's results come one by one while its slot writes the rest: the slot stays on the key it started
-            // last (whose overrun gives it up) until that key's own result
-            if (e.task().key().equals(current[e.slot()])) {
+            // a pack's results come one by one, in no set order, while its slot and a writer write the rest: the slot
+            // stays on the key it started last (whose overrun gives it up) until every key it started has reported
+            if (--outstanding[e.slot()] <= 0) {
+                outstanding[e.slot()] = 0;
                 current[e.slot()] = null;
             }
             if (e.result() != null) {
@@ -466,6 +471,7 @@ public final class LocalRunner {
                     waiting.get(i).clear();
                     busy[i] = false;
                     current[i] = null;
+                    outstanding[i] = 0;
                 }
             }
         }
@@ -711,17 +717,19 @@ public final class LocalRunner {
             }));
         }
         work.run();
-        try {
-            for (int h = 0; h < helpers; h++) {
-                if (!state.get(h).compareAndSet(0, 2)) {
-                    running.get(h).get();
-                }
+        for (int h = 0; h < helpers; h++) {
+            if (state.get(h).compareAndSet(0, 2)) {
+                continue;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("interrupted while its pack's results were written");
-        } catch (java.util.concurrent.ExecutionException e) {
-            failed.compareAndSet(null, e.getCause()); // work catches its writes' failures: not expected
+            try {
+                running.get(h).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("interrupted while its pack's results were "
+                        + "written");
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed.compareAndSet(null, e.getCause()); // work catches its writes' failures: not expected
+            }
         }
         Throwable t = failed.get();
         if (t instanceof RuntimeException r) {

@@ -363,6 +363,17 @@ class LiveServingEqualityTest {
             assertThat(again.predicted()).isZero();
             assertThat(again.missing()).isZero();
             assertThat(j.missing(ref, Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(runs);
+            // bars a replay was not asked for (one run to bar 100, the next from bar 150) are not missing
+            String other = "serve/returns/linear#0";
+            LiveRunner.run(h, new LiveRunner.Options(other, stored.get(0), stored.get(100), 0, null, -1), lines::add);
+            LiveRunner.Outcome later = LiveRunner.run(h, new LiveRunner.Options(other, stored.get(150),
+                    Long.MAX_VALUE / 4, 0, null, -1), lines::add);
+            long between = 0;
+            for (int i = 151; i < stored.size(); i++) {
+                between += (stored.get(i) - stored.get(i - 1)) / base - 1;
+            }
+            assertThat(later.missing()).isEqualTo(between);
+            assertThat(j.missing(other, stored.get(99), stored.get(150))).isEmpty();
         }
     }
 
