@@ -164,6 +164,9 @@ final class BinanceFeed implements Feed {
     private record Received(Stream stream, Kline kline) {
     }
 
+    /** Put into {@link #closed} when a handshake ends, so the runner's thread takes the connection up at once. */
+    private static final Received HANDSHAKE_DONE = new Received(null, null);
+
     /** A trade message received on {@code conn}: its symbol and id, and the capture line that records it. */
     private record TradeMessage(Connection conn, String symbol, long id, String line) {
     }
@@ -640,7 +643,8 @@ final class BinanceFeed implements Feed {
                         drop(c, s, "no message for " + SILENCE / 1000 + " s");
                     }
                     if (c.opening != null) {
-                        wake = Math.min(wake, now + 50); // looked at again soon
+                        // woken by HANDSHAKE_DONE; looked at again before the handshake's time runs out
+                        wake = Math.min(wake, c.openingSince + HANDSHAKE + 1);
                     } else if (c.socket == null) {
                         wake = Math.min(wake, Math.max(now, c.nextAttempt));
                     }
@@ -651,6 +655,14 @@ final class BinanceFeed implements Feed {
                 if (k != null) {
                     batch.add(k);
                     closed.drainTo(batch);
+                    if (batch.removeIf(x -> x == HANDSHAKE_DONE)) {
+                        // a connection to take up first: its history comes before the klines queued with it
+                        for (Connection c : connections) {
+                            if (c.opening != null) {
+                                stored |= opened(c);
+                            }
+                        }
+                    }
                     for (Stream st : streams) {
                         List<Kline> mine = batch.stream().filter(x -> x.stream() == st).map(Received::kline).toList();
                         if (!mine.isEmpty()) {
@@ -800,6 +812,9 @@ final class BinanceFeed implements Feed {
         c.openingSince = System.currentTimeMillis();
         c.opening = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(c.openingUri, c.openingListener).toCompletableFuture();
+        // the runner's thread waits on the queue of closed klines: woken, it fetches what closed since at once, as a
+        // connection opened in line did
+        c.opening.whenComplete((ws, e) -> closed.add(HANDSHAKE_DONE));
     }
 
     /**
