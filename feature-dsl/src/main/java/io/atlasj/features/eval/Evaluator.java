@@ -403,9 +403,7 @@ public final class Evaluator {
                 Arrays.fill(inputs[i], in.params().get(0));
             } else {
                 // read only (SeriesFn): an input on the home timeline already is its memoized column, uncopied
-                Column c = evaluate(in);
-                inputs[i] = c.barMillis() == home.barMillis() && Arrays.equals(c.time(), home.time()) ? c.values()
-                        : align(c, home.time(), home.barMillis());
+                inputs[i] = onTimeline(evaluate(in), home.time(), home.barMillis());
             }
         }
         boolean[] fill = null;
@@ -566,6 +564,15 @@ public final class Evaluator {
         }
         out[j] = new int[] {s, time.length};
         return out;
+    }
+
+    /**
+     * As {@link #align}, but read only: a column already on the target timeline is its own array, uncopied, so the
+     * caller must not change it.
+     */
+    public static double[] onTimeline(Column src, long[] target, long targetMillis) {
+        return src.barMillis() == targetMillis && Arrays.equals(src.time(), target) ? src.values()
+                : align(src, target, targetMillis);
     }
 
     /**

@@ -692,8 +692,7 @@ public final class FeatureSetBuilder {
      */
     private static double[] onBase(Column col, long[] baseTime, long baseMs, boolean[] keep, List<Long> missing) {
         // read only (compacted into new arrays later): a column on the base bars already is used as it is, uncopied
-        double[] v = col.barMillis() == baseMs && Arrays.equals(col.time(), baseTime) ? col.values()
-                : Evaluator.align(col, baseTime, baseMs);
+        double[] v = Evaluator.onTimeline(col, baseTime, baseMs);
         long miss = 0;
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i])) {

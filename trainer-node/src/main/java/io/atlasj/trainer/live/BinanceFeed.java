@@ -379,15 +379,16 @@ final class BinanceFeed implements Feed {
         java.util.Map<Market, BinanceApi> apis = new java.util.HashMap<>(); // each market's own (null: none)
         BinanceApi otherwise = api(m.name(), reads.keySet(), baseMarket, spec.named(), apis);
         java.util.Map<BinanceApi, Connection> byApi = new java.util.LinkedHashMap<>();
+        java.util.Map<Market, Connection> connOf = new java.util.HashMap<>(); // each market's connection
         for (Market market : reads.keySet()) {
             BinanceApi a = apis.get(market) == null ? otherwise : apis.get(market);
-            byApi.computeIfAbsent(a, x -> new Connection(x, server(spec.websockets(), x),
-                    server(spec.rests(), x)));
+            connOf.put(market, byApi.computeIfAbsent(a, x -> new Connection(x, server(spec.websockets(), x),
+                    server(spec.rests(), x))));
         }
         connections.addAll(byApi.values());
         checkServers(m.name(), spec, byApi.keySet());
         for (Market market : reads.keySet()) {
-            Connection c = byApi.get(apis.get(market) == null ? otherwise : apis.get(market));
+            Connection c = connOf.get(market);
             if (apis.get(market) == null && (c.websocket.equals(c.api.websocket) || c.rest.equals(c.api.rest))) {
                 // another exchange's market on a connection that reaches one of Binance's own servers
                 throw new IllegalArgumentException(m.name() + " reads " + market + ", not a Binance market, and its "
@@ -401,7 +402,7 @@ final class BinanceFeed implements Feed {
         try {
             for (java.util.Map.Entry<Market, List<Timeframe>> e : reads.entrySet()) {
                 Market market = e.getKey();
-                Connection conn = byApi.get(apis.get(market) == null ? otherwise : apis.get(market));
+                Connection conn = connOf.get(market);
                 String symbol = market.equals(baseMarket) && spec.symbol() != null
                         ? spec.symbol().toUpperCase(Locale.ROOT) : conn.api.symbol(market);
                 Stream st = new Stream(home, conn, market, symbol, interval(conn.api, market, e.getValue()));
