@@ -543,6 +543,14 @@ public final class FeatureSetBuilder {
         double[][] feats = new double[r.features().size()][];
         // the columns on this machine's cores (the same values as one after the other), then placed in order
         Column[] columns = ev.evaluateAll(r.features(), Runtime.getRuntime().availableProcessors());
+        // the base bars as the first column on them holds them: the columns sharing that timeline's array are then
+        // recognised by identity, not compared bar by bar, one after the other
+        for (Column col : columns) {
+            if (col.barMillis() == baseMs && Arrays.equals(col.time(), baseTime)) {
+                baseTime = col.time();
+                break;
+            }
+        }
         for (int c = 0; c < feats.length; c++) {
             Feature f = r.features().get(c);
             feats[c] = onBase(columns[c], baseTime, baseMs, keep, missing);
@@ -570,13 +578,14 @@ public final class FeatureSetBuilder {
                 time[j++] = baseTime[i];
             }
         }
+        int[] runs = runs(keep);
         double[][] f2 = new double[feats.length][];
         for (int c = 0; c < feats.length; c++) {
-            f2[c] = compact(feats[c], keep, rows);
+            f2[c] = compact(feats[c], runs, rows);
         }
         double[][] l2 = new double[labels.length][];
         for (int c = 0; c < labels.length; c++) {
-            l2[c] = compact(labels[c], keep, rows);
+            l2[c] = compact(labels[c], runs, rows);
         }
         long filledRows = 0;
         for (int i = 0; i < n; i++) {
@@ -724,14 +733,44 @@ public final class FeatureSetBuilder {
         return Math.min(to, Long.MAX_VALUE / 4);
     }
 
-    /** The values of {@code x} at the kept rows, column by column (sequential memory access). */
-    private static double[] compact(double[] x, boolean[] keep, int rows) {
+    /** The runs of kept rows, as start and end (exclusive) pairs in order. */
+    static int[] runs(boolean[] keep) {
+        int[] out = new int[8];
+        int n = 0;
+        int i = 0;
+        while (i < keep.length) {
+            while (i < keep.length && !keep[i]) {
+                i++;
+            }
+            int s = i;
+            while (i < keep.length && keep[i]) {
+                i++;
+            }
+            if (i > s) {
+                if (n + 2 > out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                out[n++] = s;
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The values of {@code x} at the kept rows, given as {@link #runs}: one block copy a run (a build keeps long runs:
+     * it drops the warm-up and the bars a gap's warm-up leaves without a value).
+     */
+    static double[] compact(double[] x, int[] runs, int rows) {
         double[] out = new double[rows];
         int j = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (keep[i]) {
-                out[j++] = x[i];
-            }
+        for (int r = 0; r < runs.length; r += 2) {
+            int len = runs[r + 1] - runs[r];
+            System.arraycopy(x, runs[r], out, j, len);
+            j += len;
+        }
+        if (j != rows) {
+            throw new IllegalStateException("kept " + j + " rows of " + rows);
         }
         return out;
     }
