@@ -157,7 +157,10 @@ final class ParquetSeries {
     static Columns read(Path file, boolean candles, Configuration conf) throws IOException {
         MessageType expected = schema(candles);
         int width = (candles ? CANDLE_DOUBLES : QUOTE_DOUBLES).length;
-        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+        // read options on the lake's own configuration: ParquetFileReader.open(file) makes a Hadoop Configuration with
+        // its defaults, which parses Hadoop's XML resources again for every file read (a lake holds a file a month)
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf),
+                org.apache.parquet.HadoopReadOptions.builder(conf).build())) {
             MessageType schema = r.getFooter().getFileMetaData().getSchema();
             if (!schema.equals(expected)) {
                 throw new IOException("not a lake file of " + expected.getName() + "s: its schema is " + schema
