@@ -122,9 +122,10 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
      * Builds the sets in Spark tasks, a task per set and time partition. A set whose series the lake lacks is refused
      * here, before any task runs; a task that fails on the user's data (after Spark's retries) throws its own
      * exception, not Spark's wrapper of it. Partitions come back to the driver as their tasks end; a set is joined and
-     * handed to {@code done} as soon as its last partition is in (on the calling thread, while the other tasks run), so
-     * the driver holds the partitions that arrived and were not yet handed over (handing one over, a cache write, is
-     * far quicker than a task), not every matrix of the build. When handing over fails, the job is cancelled.
+     * handed to {@code done} as soon as its last partition is in, on one of as many threads as the machine has cores
+     * while the other tasks run (hand-overs that write the featureset cache write side by side), so the driver holds
+     * the partitions that arrived and were not yet handed over, not every matrix of the build. When handing over fails,
+     * the job is cancelled, no other set is handed over, and the first failure is thrown once those under way end.
      */
     @Override
     public void build(List<FeatureLabelSet> sets, long from, long to,
@@ -184,6 +185,21 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         job.setDaemon(true);
         job.start();
         java.util.Map<Integer, FeatureMatrix[]> pending = new java.util.HashMap<>();
+        // sets are handed over on as many threads as this machine has cores (a hand-over writes the matrix into the
+        // featureset cache), so that writes run side by side, as the local engine's do, not one after the other
+        // behind the tasks; a failed hand-over wakes this thread, which stops the job
+        java.util.concurrent.atomic.AtomicInteger handerCount = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService handers = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), sets.size())), r -> {
+                    Thread th = new Thread(r, "atlas-spark-handover-" + handerCount.incrementAndGet());
+                    th.setDaemon(true);
+                    return th;
+                });
+        List<java.util.concurrent.Future<?>> handed = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> handOverFailed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Object handOverFailure = new Object();
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         boolean finished = false;
         try {
             while (true) {
@@ -191,13 +207,34 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                 if (next[0] == end) {
                     break;
                 }
+                if (next[0] == handOverFailure) {
+                    throw rethrown(handOverFailed.get());
+                }
                 int t = (Integer) next[0];
                 int set = tasks.get(t).set();
                 FeatureMatrix[] parts = pending.computeIfAbsent(set, k -> new FeatureMatrix[partsOf[k]]);
                 parts[t - firstTask[set]] = (FeatureMatrix) next[1];
                 if (java.util.Arrays.stream(parts).allMatch(java.util.Objects::nonNull)) {
                     pending.remove(set);
-                    done.accept(builder.joined(sets.get(set), List.of(parts)), set);
+                    handed.add(handers.submit(() -> {
+                        if (handOverFailed.get() != null || stopping.get()) {
+                            return; // the build failed: no set is handed over after it
+                        }
+                        try {
+                            done.accept(builder.joined(sets.get(set), List.of(parts)), set);
+                        } catch (RuntimeException | Error e) {
+                            handOverFailed.compareAndSet(null, e);
+                            arrived.add(new Object[] {handOverFailure});
+                            throw e;
+                        }
+                    }));
+                }
+            }
+            for (java.util.concurrent.Future<?> f : handed) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw rethrown(handOverFailed.get() != null ? handOverFailed.get() : e.getCause());
                 }
             }
             job.join();
@@ -206,9 +243,15 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while Spark built the sets", e);
         } finally {
+            // hand-overs under way end their writes (a cache write is not interrupted half-way); after a failure none
+            // starts, and this thread returns once those under way have ended
+            stopping.set(!finished);
+            handers.shutdown();
             if (!finished) { // handing over failed, or this thread was interrupted: stop the tasks, even a job that
-                // has not been submitted yet, and wait (up to a minute, whatever interrupts) for the job to end
+                // has not been submitted yet, and wait (up to a minute each, whatever interrupts) for the job and the
+                // hand-overs under way to end
                 jsc.sc().cancelJobGroupAndFutureJobs(group);
+                awaitQuietly(handers);
                 boolean interrupted = Thread.interrupted();
                 long until = System.nanoTime() + 60_000_000_000L;
                 while (job.isAlive() && System.nanoTime() < until) {
@@ -232,6 +275,33 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             }
             throw e instanceof RuntimeException re ? re : new IllegalStateException("Spark: " + e.getMessage(), e);
         }
+    }
+
+    /** Waits up to a minute for {@code pool}'s tasks to end, whatever interrupts (the interrupt is kept). */
+    private static void awaitQuietly(java.util.concurrent.ExecutorService pool) {
+        boolean interrupted = Thread.interrupted();
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!pool.isTerminated() && System.nanoTime() < until) {
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A hand-over's failure as this thread throws it: unchecked exceptions and errors as they are. */
+    private static RuntimeException rethrown(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            return re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException("handing a built set over failed: " + t, t);
     }
 
     /** Runs a partition's one task on the executor. */

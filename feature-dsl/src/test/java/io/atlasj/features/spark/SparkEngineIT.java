@@ -270,6 +270,43 @@ class SparkEngineIT {
         }
     }
 
+    /**
+     * Built sets are handed over side by side (a hand-over writes the featureset cache): the first two wait for each
+     * other, which one thread handing them over in turn never passes. A hand-over that fails stops the build with its
+     * own exception, and the engine builds again afterwards.
+     */
+    @Test
+    void setsAreHandedOverSideBySideAndAFailedHandOverStopsTheBuild() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
+                "hand-overs run on as many threads as there are cores");
+        FeatureLabelSet set = FeatureLabelSet.builder("handed").base(BTC.toString(), "1m")
+                .features(LogReturns(), RSI(14)).labels(FutureReturn(1)).build();
+        List<FeatureLabelSet> sets = List.of(set.onMarket(BTC), set.onMarket(ETH));
+        java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+        List<Integer> handed = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Lake l = Lake.open(lake)) {
+            SparkEngine engine = SparkEngine.on(spark, l);
+            engine.build(sets, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4, (m, i) -> {
+                try {
+                    both.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the other set was not handed over meanwhile", e);
+                }
+                handed.add(i);
+            });
+            assertThat(handed).containsExactlyInAnyOrder(0, 1);
+
+            IllegalStateException full = new IllegalStateException("the disk is full");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.build(sets, Long.MIN_VALUE / 4,
+                    Long.MAX_VALUE / 4, (m, i) -> {
+                        throw full;
+                    })).isSameAs(full);
+            List<FeatureMatrix> again = engine.build(sets, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+            assertThat(again).hasSize(2);
+            assertThat(again.get(0).rows()).isPositive();
+        }
+    }
+
     @Test
     void sparksOwnParquetReaderReadsTheLakeAsOneTable() {
         var candles = spark.read().parquet(lake + "/candles");
