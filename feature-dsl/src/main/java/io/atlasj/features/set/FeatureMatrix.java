@@ -32,53 +32,101 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
     }
 
     /**
-     * Java serialisation (a Spark task's matrix on its way to the driver) writes {@link Wire}: each column as one
-     * little-endian byte array copied in bulk, where the default form writes and reads a double at a time (in a
-     * {@code local[2]} build of seven markets, the two took as many samples as building the features). Values travel
-     * bit for bit, NaN payloads included.
+     * Java serialisation (a Spark task's matrix on its way to the driver) writes {@link Wire}: each column as
+     * little-endian bytes through a small buffer, in bulk copies, where the default form writes and reads a double at a
+     * time (in a {@code local[2]} build of seven markets, the two took as many samples as building the features), and
+     * without a second copy of the matrix in memory. Values travel bit for bit, NaN payloads included.
      */
     @java.io.Serial
     private Object writeReplace() {
-        return new Wire(name, Wire.bytes(time), featureIds, Wire.bytes(features), labelIds, Wire.bytes(labels),
-                report, dataFingerprint);
+        return new Wire(this);
     }
 
-    /** The serial form of a matrix: its columns as bytes ({@link #writeReplace}). */
-    private record Wire(String name, byte[] time, List<String> featureIds, byte[][] features, List<String> labelIds,
-                        byte[][] labels, BuildReport report, List<String> dataFingerprint)
-            implements java.io.Serializable {
+    /** The serial form of a matrix: its names and report as objects, its columns as bytes ({@link #writeReplace}). */
+    private static final class Wire implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
         private static final java.nio.ByteOrder ORDER = java.nio.ByteOrder.LITTLE_ENDIAN;
+        /** Values copied through the buffer at a time. */
+        private static final int CHUNK = 8_192;
+
+        private transient FeatureMatrix matrix;
+
+        Wire(FeatureMatrix matrix) {
+            this.matrix = matrix;
+        }
+
+        @java.io.Serial
+        private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+            FeatureMatrix m = matrix;
+            out.defaultWriteObject(); // no fields of its own: the form's version, for a later one to read
+            out.writeObject(m.name);
+            out.writeObject(m.featureIds);
+            out.writeObject(m.labelIds);
+            out.writeObject(m.report);
+            out.writeObject(m.dataFingerprint);
+            out.writeInt(m.features.length);
+            out.writeInt(m.labels.length);
+            byte[] buf = new byte[CHUNK * Long.BYTES];
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buf).order(ORDER);
+            out.writeInt(m.time.length);
+            for (int at = 0; at < m.time.length; at += CHUNK) {
+                int k = Math.min(CHUNK, m.time.length - at);
+                bytes.clear();
+                bytes.asLongBuffer().put(m.time, at, k);
+                out.write(buf, 0, k * Long.BYTES);
+            }
+            for (double[][] cols : new double[][][] {m.features, m.labels}) {
+                for (double[] col : cols) {
+                    out.writeInt(col.length);
+                    for (int at = 0; at < col.length; at += CHUNK) {
+                        int k = Math.min(CHUNK, col.length - at);
+                        bytes.clear();
+                        bytes.asDoubleBuffer().put(col, at, k);
+                        out.write(buf, 0, k * Double.BYTES);
+                    }
+                }
+            }
+        }
+
+        @java.io.Serial
+        @SuppressWarnings("unchecked")
+        private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            String name = (String) in.readObject();
+            List<String> featureIds = (List<String>) in.readObject();
+            List<String> labelIds = (List<String>) in.readObject();
+            BuildReport report = (BuildReport) in.readObject();
+            List<String> dataFingerprint = (List<String>) in.readObject();
+            double[][] features = new double[in.readInt()][];
+            double[][] labels = new double[in.readInt()][];
+            byte[] buf = new byte[CHUNK * Long.BYTES];
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buf).order(ORDER);
+            long[] time = new long[in.readInt()];
+            for (int at = 0; at < time.length; at += CHUNK) {
+                int k = Math.min(CHUNK, time.length - at);
+                in.readFully(buf, 0, k * Long.BYTES);
+                bytes.clear();
+                bytes.asLongBuffer().get(time, at, k);
+            }
+            for (double[][] cols : new double[][][] {features, labels}) {
+                for (int c = 0; c < cols.length; c++) {
+                    double[] col = new double[in.readInt()];
+                    for (int at = 0; at < col.length; at += CHUNK) {
+                        int k = Math.min(CHUNK, col.length - at);
+                        in.readFully(buf, 0, k * Double.BYTES);
+                        bytes.clear();
+                        bytes.asDoubleBuffer().get(col, at, k);
+                    }
+                    cols[c] = col;
+                }
+            }
+            matrix = new FeatureMatrix(name, time, featureIds, features, labelIds, labels, report, dataFingerprint);
+        }
 
         @java.io.Serial
         private Object readResolve() {
-            long[] t = new long[time.length / Long.BYTES];
-            java.nio.ByteBuffer.wrap(time).order(ORDER).asLongBuffer().get(t);
-            return new FeatureMatrix(name, t, featureIds, doubles(features), labelIds, doubles(labels), report,
-                    dataFingerprint);
-        }
-
-        static byte[] bytes(long[] v) {
-            byte[] b = new byte[Math.multiplyExact(v.length, Long.BYTES)];
-            java.nio.ByteBuffer.wrap(b).order(ORDER).asLongBuffer().put(v);
-            return b;
-        }
-
-        static byte[][] bytes(double[][] cols) {
-            byte[][] out = new byte[cols.length][];
-            for (int c = 0; c < cols.length; c++) {
-                out[c] = new byte[Math.multiplyExact(cols[c].length, Double.BYTES)];
-                java.nio.ByteBuffer.wrap(out[c]).order(ORDER).asDoubleBuffer().put(cols[c]);
-            }
-            return out;
-        }
-
-        static double[][] doubles(byte[][] cols) {
-            double[][] out = new double[cols.length][];
-            for (int c = 0; c < cols.length; c++) {
-                out[c] = new double[cols[c].length / Double.BYTES];
-                java.nio.ByteBuffer.wrap(cols[c]).order(ORDER).asDoubleBuffer().get(out[c]);
-            }
-            return out;
+            return matrix;
         }
     }
 

@@ -42,6 +42,12 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
      */
     public static final long PARTITION_BARS = 500_000;
 
+    /**
+     * Sets handed over (written into the featureset cache) at once, at most: one a core up to this, since each holds
+     * its matrix and a disk gains little from more writers.
+     */
+    static final int HAND_OVERS = 4;
+
     private final String master;
     private final Lake lake;
     private final boolean owned;
@@ -123,9 +129,10 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
      * here, before any task runs; a task that fails on the user's data (after Spark's retries) throws its own
      * exception, not Spark's wrapper of it. Partitions come back to the driver as their tasks end; a set is joined and
      * handed to {@code done} as soon as its last partition is in, on one of as many threads as the machine has cores
-     * while the other tasks run (hand-overs that write the featureset cache write side by side), so the driver holds
-     * the partitions that arrived and were not yet handed over, not every matrix of the build. When handing over fails,
-     * the job is cancelled, no other set is handed over, and the first failure is thrown once those under way end.
+     * (at most {@link #HAND_OVERS}) while the other tasks run (hand-overs that write the featureset cache write side by
+     * side), so the driver holds the partitions that arrived and were not yet handed over, not every matrix of the
+     * build. When handing over fails, the job is cancelled, no other set is handed over, and the first hand-over to
+     * fail throws its failure once those under way have ended.
      */
     @Override
     public void build(List<FeatureLabelSet> sets, long from, long to,
@@ -157,7 +164,8 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         }
         lastPlan = List.copyOf(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session().sparkContext());
-        // results as tasks end (Spark's scheduler thread only queues them); this thread joins and hands them over
+        // results as tasks end (Spark's scheduler thread only queues them); this thread collects each set's partitions
+        // and passes the whole set to the hand-over threads
         java.util.concurrent.BlockingQueue<Object[]> arrived = new java.util.concurrent.LinkedBlockingQueue<>();
         Object end = new Object();
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
@@ -185,12 +193,14 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         job.setDaemon(true);
         job.start();
         java.util.Map<Integer, FeatureMatrix[]> pending = new java.util.HashMap<>();
-        // sets are handed over on as many threads as this machine has cores (a hand-over writes the matrix into the
-        // featureset cache), so that writes run side by side, as the local engine's do, not one after the other
-        // behind the tasks; a failed hand-over wakes this thread, which stops the job
+        // sets are handed over on as many threads as this machine has cores, at most HAND_OVERS (a hand-over writes
+        // the matrix into the featureset cache, and each one under way holds a matrix), so that writes run side by
+        // side, as the local engine's do, not one after the other behind the tasks; a failed hand-over wakes this
+        // thread, which stops the job
         java.util.concurrent.atomic.AtomicInteger handerCount = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.ExecutorService handers = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), sets.size())), r -> {
+                Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(), HAND_OVERS), sets.size())),
+                r -> {
                     Thread th = new Thread(r, "atlas-spark-handover-" + handerCount.incrementAndGet());
                     th.setDaemon(true);
                     return th;
@@ -222,7 +232,7 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
                         }
                         try {
                             done.accept(builder.joined(sets.get(set), List.of(parts)), set);
-                        } catch (RuntimeException | Error e) {
+                        } catch (Throwable e) { // whatever the caller's code throws stops the build
                             handOverFailed.compareAndSet(null, e);
                             arrived.add(new Object[] {handOverFailure});
                             throw e;
@@ -244,14 +254,15 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             throw new IllegalStateException("interrupted while Spark built the sets", e);
         } finally {
             // hand-overs under way end their writes (a cache write is not interrupted half-way); after a failure none
-            // starts, and this thread returns once those under way have ended
+            // starts, and this thread returns once those under way have ended (they are the caller's own code: none
+            // is still running when the build has thrown)
             stopping.set(!finished);
             handers.shutdown();
             if (!finished) { // handing over failed, or this thread was interrupted: stop the tasks, even a job that
                 // has not been submitted yet, and wait (up to a minute each, whatever interrupts) for the job and the
                 // hand-overs under way to end
                 jsc.sc().cancelJobGroupAndFutureJobs(group);
-                awaitQuietly(handers);
+                awaitEnd(handers);
                 boolean interrupted = Thread.interrupted();
                 long until = System.nanoTime() + 60_000_000_000L;
                 while (job.isAlive() && System.nanoTime() < until) {
@@ -277,11 +288,10 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
         }
     }
 
-    /** Waits up to a minute for {@code pool}'s tasks to end, whatever interrupts (the interrupt is kept). */
-    private static void awaitQuietly(java.util.concurrent.ExecutorService pool) {
+    /** Waits for {@code pool}'s tasks to end, whatever interrupts (the interrupt is kept). */
+    private static void awaitEnd(java.util.concurrent.ExecutorService pool) {
         boolean interrupted = Thread.interrupted();
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (!pool.isTerminated() && System.nanoTime() < until) {
+        while (!pool.isTerminated()) {
             try {
                 pool.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {

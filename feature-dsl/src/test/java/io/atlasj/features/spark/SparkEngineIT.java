@@ -301,10 +301,21 @@ class SparkEngineIT {
                     Long.MAX_VALUE / 4, (m, i) -> {
                         throw full;
                     })).isSameAs(full);
+            assertThat(handOverThreads()).as("hand-over threads alive after a failed build").isZero();
             List<FeatureMatrix> again = engine.build(sets, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
             assertThat(again).hasSize(2);
             assertThat(again.get(0).rows()).isPositive();
         }
+        long until = System.nanoTime() + 10_000_000_000L; // idle threads end soon after a build that succeeded
+        while (handOverThreads() > 0 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(handOverThreads()).as("hand-over threads alive after the builds").isZero();
+    }
+
+    private static long handOverThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("atlas-spark-handover-")).count();
     }
 
     @Test
