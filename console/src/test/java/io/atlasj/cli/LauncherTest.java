@@ -83,4 +83,50 @@ class LauncherTest {
                 .doesNotContain(PARALLEL);
         assertThat(javaArgs("-XX:+UseNUMA -XX:ParallelGCThreads=2", "features", "build", "q")).contains(PARALLEL);
     }
+
+    /**
+     * The distribution's class-data archive is used when it was dumped by this Java and no jar is newer, and not with a
+     * flight recording or an agent started with the JVM (JDK 17 crashed loading Spark's classes from it under JFR).
+     */
+    @Test
+    void theClassArchiveIsLeftOutUnderAFlightRecordingOrAnAgent() throws Exception {
+        Path dist = dir.resolve("dist");
+        Path bin = Files.createDirectories(dist.resolve("bin"));
+        Path lib = Files.createDirectories(dist.resolve("lib"));
+        Path launcher = bin.resolve("atlas");
+        Files.copy(Path.of("../deploy/src/bin/atlas"), launcher);
+        Files.writeString(lib.resolve("atlas.jar"), "");
+        Files.writeString(lib.resolve("atlas.jsa"), "");
+        lib.resolve("atlas.jsa").toFile().setLastModified(System.currentTimeMillis() + 60_000); // newer than the jar
+        Path java = Files.createDirectories(dir.resolve("jdk2/bin")).resolve("java");
+        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(lib.resolve("atlas.jsa.java"), java.toRealPath().toString());
+        String archive = "-XX:SharedArchiveFile=" + bin.resolve("../lib/atlas.jsa"); // as the launcher names it
+        for (String[] c : List.of(new String[] {null, "yes"},
+                new String[] {"-Xmx2g", "yes"},
+                new String[] {"-XX:StartFlightRecording=filename=x.jfr,settings=profile", "no"},
+                new String[] {"-XX:StartFlightRecording", "no"},
+                new String[] {"-javaagent:/tmp/agent.jar", "no"},
+                new String[] {"-agentlib:jdwp=transport=dt_socket,server=y", "no"})) {
+            ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "features", "build", "q")
+                    .redirectErrorStream(true);
+            pb.environment().put("JAVA_HOME", dir.resolve("jdk2").toString());
+            for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ATLAS_JAVA_OPTS")) {
+                pb.environment().remove(v);
+            }
+            if (c[0] != null) {
+                pb.environment().put("ATLAS_JAVA_OPTS", c[0]);
+            }
+            Process p = pb.start();
+            List<String> args = List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .split("\n"));
+            assertThat(p.waitFor()).isZero();
+            if (c[1].equals("yes")) {
+                assertThat(args).as(String.valueOf(c[0])).contains(archive);
+            } else {
+                assertThat(args).as(c[0]).doesNotContain(archive).contains(c[0]);
+            }
+        }
+    }
 }
