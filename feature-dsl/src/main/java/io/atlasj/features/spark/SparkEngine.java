@@ -259,8 +259,8 @@ public final class SparkEngine implements FeatureSetBuilder.Engine, AutoCloseabl
             stopping.set(!finished);
             handers.shutdown();
             if (!finished) { // handing over failed, or this thread was interrupted: stop the tasks, even a job that
-                // has not been submitted yet, and wait (up to a minute each, whatever interrupts) for the job and the
-                // hand-overs under way to end
+                // has not been submitted yet, and wait, whatever interrupts, for the hand-overs under way to end and
+                // (up to a minute) for the job
                 jsc.sc().cancelJobGroupAndFutureJobs(group);
                 awaitEnd(handers);
                 boolean interrupted = Thread.interrupted();
