@@ -95,7 +95,7 @@ public class DashboardBrowserIT {
                     return runs.isEmpty() ? null : runs.get(0).path("run").asText();
                 });
                 browser.get(base);
-                new WebDriverWait(browser, Duration.ofSeconds(20)).until(
+                waitFor(browser, 20).until(
                         d -> !d.findElements(By.cssSelector("#runs tr[data-run='" + runId + "']")).isEmpty());
 
                 // an LSTM in training: its page's curve grows while it trains, pushed by the event stream
@@ -111,9 +111,9 @@ public class DashboardBrowserIT {
                     return null;
                 });
                 browser.get(base + "model?run=" + runId + "&key=" + key);
-                new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> epochsShown(d) >= 1);
+                waitFor(browser, 20).until(d -> epochsShown(d) >= 1);
                 int first = epochsShown(browser);
-                new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> epochsShown(d) >= first + 3);
+                waitFor(browser, 60).until(d -> epochsShown(d) >= first + 3);
                 assertThat(browser.findElement(By.id("model-status")).getText()).isIn("assigned", "harvesting", "done");
                 assertThat(browser.findElements(By.cssSelector("#curves canvas"))).as("uPlot drew the curve").isNotEmpty();
                 Files.write(Files.createDirectories(Path.of("target/dashboard-screenshots")).resolve("model-training.png"),
@@ -122,21 +122,21 @@ public class DashboardBrowserIT {
                 // the runs page shows every model finishing
                 ClusterHarness.await(run, cluster);
                 browser.get(base);
-                new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+                waitFor(browser, 30).until(d -> {
                     List<WebElement> done = d.findElements(By.cssSelector("#runs tr[data-run='" + runId + "'] td.done"));
                     return !done.isEmpty() && done.get(0).getText().equals("5");
                 });
 
                 // the leaderboard sorts by test score, then the other way
                 browser.get(base + "run?run=" + runId);
-                new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> rows(d) == 5);
-                new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                waitFor(browser, 30).until(d -> rows(d) == 5);
+                waitFor(browser, 60).until(
                         d -> !d.findElements(By.cssSelector("#verdict-table")).isEmpty());
                 browser.findElement(By.cssSelector("#leaderboard th[data-sort='test']")).click();
-                new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> sortedBy(d, "test"));
+                waitFor(browser, 10).until(d -> sortedBy(d, "test"));
                 List<Double> one = column(browser, 7);
                 browser.findElement(By.cssSelector("#leaderboard th[data-sort='test']")).click();
-                new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !column(d, 7).equals(one)
+                waitFor(browser, 10).until(d -> !column(d, 7).equals(one)
                         || one.stream().distinct().count() == 1);
                 List<Double> other = column(browser, 7);
                 assertThat(one).hasSize(5).isSortedAccordingTo(
@@ -154,7 +154,7 @@ public class DashboardBrowserIT {
 
                 // the finished model's page: its baseball card is drawn
                 browser.get(base + "model?run=" + runId + "&key=" + key);
-                new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
+                waitFor(browser, 60).until(d -> {
                     List<WebElement> img = d.findElements(By.cssSelector("#card img"));
                     return !img.isEmpty() && Long.parseLong(String.valueOf(((org.openqa.selenium.JavascriptExecutor) d)
                             .executeScript("return arguments[0].naturalWidth", img.get(0)))) > 500;
@@ -163,12 +163,12 @@ public class DashboardBrowserIT {
                 Files.write(shots.resolve("model-done.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 // two models compared
                 browser.get(base + "run?run=" + runId);
-                new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> rows(d) == 5);
+                waitFor(browser, 30).until(d -> rows(d) == 5);
                 List<WebElement> ticks = browser.findElements(By.cssSelector("#leaderboard input[type=checkbox]"));
                 ticks.get(0).click();
                 ticks.get(1).click();
                 browser.findElement(By.id("compare-link")).click();
-                new WebDriverWait(browser, Duration.ofSeconds(20)).until(
+                waitFor(browser, 20).until(
                         d -> !d.findElements(By.cssSelector("#compare-table")).isEmpty()
                                 && !d.findElements(By.cssSelector("#curves canvas")).isEmpty());
                 Files.write(shots.resolve("compare.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -199,13 +199,34 @@ public class DashboardBrowserIT {
         return !d.findElements(By.cssSelector("#leaderboard th.sorted.asc")).isEmpty();
     }
 
-    /** The numbers in a leaderboard column (1-based), top to bottom. */
+    /**
+     * A wait of {@code seconds} that reads the page again when an element it found was redrawn meanwhile (the pages
+     * refresh their tables as a run goes on).
+     */
+    private static org.openqa.selenium.support.ui.FluentWait<WebDriver> waitFor(WebDriver d, int seconds) {
+        return new WebDriverWait(d, Duration.ofSeconds(seconds))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    }
+
+    /**
+     * The numbers in a leaderboard column (1-based), top to bottom. The page redraws the table when it sorts or
+     * refreshes, so a cell found before a redraw is gone after it: the column is read again whole when that happens.
+     */
     private static List<Double> column(WebDriver d, int col) {
-        List<Double> out = new ArrayList<>();
-        for (WebElement td : d.findElements(By.cssSelector("#leaderboard tr[data-key] td:nth-child(" + (col + 1) + ")"))) {
-            out.add(Double.parseDouble(td.getText()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<Double> out = new ArrayList<>();
+                for (WebElement td : d.findElements(By.cssSelector("#leaderboard tr[data-key] td:nth-child(" + (col + 1)
+                        + ")"))) {
+                    out.add(Double.parseDouble(td.getText()));
+                }
+                return out;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
         }
-        return out;
     }
 
     private static int colours(BufferedImage img) {
