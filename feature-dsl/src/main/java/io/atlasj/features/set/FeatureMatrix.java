@@ -70,22 +70,35 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
             byte[] buf = new byte[CHUNK * Long.BYTES];
             java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buf).order(ORDER);
             out.writeInt(m.time.length);
-            for (int at = 0; at < m.time.length; at += CHUNK) {
-                int k = Math.min(CHUNK, m.time.length - at);
-                bytes.clear();
-                bytes.asLongBuffer().put(m.time, at, k);
-                out.write(buf, 0, k * Long.BYTES);
-            }
+            write(out, buf, m.time.length, (at, k) -> bytes.clear().asLongBuffer().put(m.time, at, k));
             for (double[][] cols : new double[][][] {m.features, m.labels}) {
                 for (double[] col : cols) {
                     out.writeInt(col.length);
-                    for (int at = 0; at < col.length; at += CHUNK) {
-                        int k = Math.min(CHUNK, col.length - at);
-                        bytes.clear();
-                        bytes.asDoubleBuffer().put(col, at, k);
-                        out.write(buf, 0, k * Double.BYTES);
-                    }
+                    write(out, buf, col.length, (at, k) -> bytes.clear().asDoubleBuffer().put(col, at, k));
                 }
+            }
+        }
+
+        /** Values {@code at .. at + k} of a column, into (or out of) the buffer's first {@code k} eight-byte slots. */
+        private interface Chunk {
+            void copy(int at, int k);
+        }
+
+        /** A column of {@code length} eight-byte values, {@link #CHUNK} at a time through {@code buf}. */
+        private static void write(java.io.ObjectOutputStream out, byte[] buf, int length, Chunk put) throws IOException {
+            for (int at = 0; at < length; at += CHUNK) {
+                int k = Math.min(CHUNK, length - at);
+                put.copy(at, k);
+                out.write(buf, 0, k * Long.BYTES);
+            }
+        }
+
+        /** The reverse of {@link #write}. */
+        private static void read(java.io.ObjectInputStream in, byte[] buf, int length, Chunk get) throws IOException {
+            for (int at = 0; at < length; at += CHUNK) {
+                int k = Math.min(CHUNK, length - at);
+                in.readFully(buf, 0, k * Long.BYTES);
+                get.copy(at, k);
             }
         }
 
@@ -103,21 +116,11 @@ public record FeatureMatrix(String name, long[] time, List<String> featureIds, d
             byte[] buf = new byte[CHUNK * Long.BYTES];
             java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buf).order(ORDER);
             long[] time = new long[in.readInt()];
-            for (int at = 0; at < time.length; at += CHUNK) {
-                int k = Math.min(CHUNK, time.length - at);
-                in.readFully(buf, 0, k * Long.BYTES);
-                bytes.clear();
-                bytes.asLongBuffer().get(time, at, k);
-            }
+            read(in, buf, time.length, (at, k) -> bytes.clear().asLongBuffer().get(time, at, k));
             for (double[][] cols : new double[][][] {features, labels}) {
                 for (int c = 0; c < cols.length; c++) {
                     double[] col = new double[in.readInt()];
-                    for (int at = 0; at < col.length; at += CHUNK) {
-                        int k = Math.min(CHUNK, col.length - at);
-                        in.readFully(buf, 0, k * Double.BYTES);
-                        bytes.clear();
-                        bytes.asDoubleBuffer().get(col, at, k);
-                    }
+                    read(in, buf, col.length, (at, k) -> bytes.clear().asDoubleBuffer().get(col, at, k));
                     cols[c] = col;
                 }
             }

@@ -571,14 +571,8 @@ public final class FeatureSetBuilder {
             labels[c] = onBase(labelEv.evaluate(labelList.get(c)), baseTime, baseMs, keep, missing);
         }
         int rows = (int) count(keep);
-        long[] time = new long[rows];
-        int j = 0;
-        for (int i = 0; i < n; i++) {
-            if (keep[i]) {
-                time[j++] = baseTime[i];
-            }
-        }
         int[] runs = runs(keep);
+        long[] time = compact(baseTime, runs, rows);
         double[][] f2 = new double[feats.length][];
         for (int c = 0; c < feats.length; c++) {
             f2[c] = compact(feats[c], runs, rows);
@@ -763,16 +757,28 @@ public final class FeatureSetBuilder {
      */
     static double[] compact(double[] x, int[] runs, int rows) {
         double[] out = new double[rows];
+        copyRuns(x, out, runs, rows);
+        return out;
+    }
+
+    /** The times at the kept rows, given as {@link #runs}, as {@link #compact(double[], int[], int)} copies values. */
+    static long[] compact(long[] x, int[] runs, int rows) {
+        long[] out = new long[rows];
+        copyRuns(x, out, runs, rows);
+        return out;
+    }
+
+    /** Copies the runs of array {@code from} one after another into {@code to}, of {@code rows} elements. */
+    private static void copyRuns(Object from, Object to, int[] runs, int rows) {
         int j = 0;
         for (int r = 0; r < runs.length; r += 2) {
             int len = runs[r + 1] - runs[r];
-            System.arraycopy(x, runs[r], out, j, len);
+            System.arraycopy(from, runs[r], to, j, len);
             j += len;
         }
         if (j != rows) {
             throw new IllegalStateException("kept " + j + " rows of " + rows);
         }
-        return out;
     }
 
     private static long count(boolean[] b) {

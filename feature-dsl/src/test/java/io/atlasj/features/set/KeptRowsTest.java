@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The kept rows of a build as runs, and a column compacted to them (FeatureSetBuilder.runs, compact). */
+/** The kept rows of a build as runs, and a column (values and times) compacted to them (FeatureSetBuilder.runs, compact). */
 class KeptRowsTest {
     @Test
     void runsOfKeptRowsAndColumnsCompactedToThem() {
@@ -17,6 +17,8 @@ class KeptRowsTest {
         double[] x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
         assertThat(FeatureSetBuilder.compact(x, runs, 8)).containsExactly(1, 2, 4, 7, 8, 9, 10, 11);
         assertThat(FeatureSetBuilder.compact(x, new int[0], 0)).isEmpty();
+        long[] time = {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112};
+        assertThat(FeatureSetBuilder.compact(time, runs, 8)).containsExactly(101, 102, 104, 107, 108, 109, 110, 111);
         // more runs than the first guess of their number (4), alternating rows
         boolean[] every = new boolean[21];
         for (int i = 0; i < every.length; i += 2) {
