@@ -104,6 +104,8 @@ class BinanceTwoMarketsIT {
                 exchange.now = b.open() + MINUTE;
                 exchange.push("BTCUSD", b, true);
                 if (i == first + late) {
+                    // the bar before is predicted (a runner behind the stream gets there first), and this one waits
+                    LiveRunnerIT.awaitLastBar(http, port, btc.get(i - 1).open(), output);
                     Thread.sleep(1500);
                     assertThat(LiveRunnerIT.get(http, port, "/status").path("lastBar").asText()).as(output.toString())
                             .isEqualTo(Instant.ofEpochMilli(btc.get(i - 1).open()).toString());
@@ -158,7 +160,9 @@ class BinanceTwoMarketsIT {
                 exchange.now = b.open() + MINUTE;
                 exchange.push("BTCUSD", b, true);
                 if (b.open() == fineTest[3] + 2 * MINUTE) {
-                    Thread.sleep(1500); // three minutes into a 5-minute bar: the bar before it is the newest predicted
+                    // three minutes into a 5-minute bar: the bar before it is the newest predicted, and stays so
+                    LiveRunnerIT.awaitLastBar(http, port, fineTest[2], output);
+                    Thread.sleep(1500);
                     assertThat(LiveRunnerIT.get(http, port, "/status").path("lastBar").asText()).as(output.toString())
                             .isEqualTo(Instant.ofEpochMilli(fineTest[2]).toString());
                 }
