@@ -63,6 +63,11 @@ final class BinanceProtocolServer implements AutoCloseable {
     final AtomicInteger klineRequests = new AtomicInteger();
     final List<String> refused = new CopyOnWriteArrayList<>();
     volatile long now;
+    /**
+     * By symbol, the open time from which its bars are not in the REST history yet (an exchange late to publish a
+     * bar): a runner's history fetch cannot hand it a bar the stream is about to send late.
+     */
+    final Map<String, Long> heldFrom = new java.util.concurrent.ConcurrentHashMap<>();
 
     BinanceProtocolServer(List<Bar> bars, long tf, String symbol, String interval, long now) throws Exception {
         this(Map.of(symbol, bars), tf, interval, now);
@@ -288,9 +293,10 @@ final class BinanceProtocolServer implements AutoCloseable {
         long to = Long.parseLong(q.getOrDefault("endTime", String.valueOf(Long.MAX_VALUE)));
         int limit = Integer.parseInt(q.getOrDefault("limit", "500"));
         long clock = now;
+        long held = heldFrom.getOrDefault(q.get("symbol"), Long.MAX_VALUE);
         List<String> rows = new ArrayList<>();
         for (Bar b : bars) {
-            if (b.open() >= from && b.open() <= to && b.open() <= clock && rows.size() < limit) {
+            if (b.open() >= from && b.open() <= to && b.open() <= clock && b.open() < held && rows.size() < limit) {
                 Bar k = b.open() + tf <= clock ? b : partial(b);
                 rows.add("[" + k.open() + ",\"" + t(k.o()) + "\",\"" + t(k.h()) + "\",\"" + t(k.l()) + "\",\""
                         + t(k.c()) + "\",\"" + t(k.v()) + "\"," + (k.open() + tf - 1) + ",\"" + t(k.v() * k.c())
