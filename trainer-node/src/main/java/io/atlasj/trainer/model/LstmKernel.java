@@ -396,10 +396,10 @@ final class LstmKernel {
         layer.tanhCells[d] = tc;
     }
 
-    // The element-wise work of a step, each loop in a small method of its own. Written out inside forward() and
-    // backward(), the same loops ran at several times the cost once C2 had compiled those long methods whole (an
-    // LSTM's three-epoch benchmark spent 7.2 s in forward passes, 2.0 s with the loops here): a small method is
-    // compiled, and vectorised, on its own, and is too large once compiled to be inlined back.
+    // The element-wise work of a step, each loop in a small method of its own. Written out inside forward(), the
+    // same loops ran at several times the cost in C2's code of that long method (JDK 17: the three-epoch LSTM
+    // benchmark spent 7.2 s in forward passes, 2.0 s with the loops here); the likely cause is the size of the method
+    // C2 optimised at once, not traced further. backward()'s loops are moved the same way (no change measured).
 
     /** {@code g = tanh(g + b + r)}, element-wise over the first {@code n} values. */
     static void tanhOfSum(float[] g, float[] b, float[] r, int n) {
