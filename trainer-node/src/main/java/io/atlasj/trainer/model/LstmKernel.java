@@ -402,35 +402,35 @@ final class LstmKernel {
     // C2 optimised at once, not traced further. backward()'s loops are moved the same way (no change measured).
 
     /** {@code g = tanh(g + b + r)}, element-wise over the first {@code n} values. */
-    static void tanhOfSum(float[] g, float[] b, float[] r, int n) {
+    private static void tanhOfSum(float[] g, float[] b, float[] r, int n) {
         for (int k = 0; k < n; k++) {
             g[k] = tanh(g[k] + b[k] + r[k]);
         }
     }
 
     /** {@code g = sigmoid(g + b + r)}, element-wise. */
-    static void sigmoidOfSum(float[] g, float[] b, float[] r, int n) {
+    private static void sigmoidOfSum(float[] g, float[] b, float[] r, int n) {
         for (int k = 0; k < n; k++) {
             g[k] = sigmoid(g[k] + b[k] + r[k]);
         }
     }
 
     /** {@code y = tanh(x)}, element-wise. */
-    static void tanhOf(float[] x, float[] y, int n) {
+    private static void tanhOf(float[] x, float[] y, int n) {
         for (int k = 0; k < n; k++) {
             y[k] = tanh(x[k]);
         }
     }
 
     /** The cell, {@code c = i g + f c_prev}, element-wise. */
-    static void cell(float[] gi, float[] gg, float[] gf, float[] cPrev, float[] c, int n) {
+    private static void cell(float[] gi, float[] gg, float[] gf, float[] cPrev, float[] c, int n) {
         for (int k = 0; k < n; k++) {
             c[k] = gi[k] * gg[k] + gf[k] * cPrev[k];
         }
     }
 
     /** {@code out = a b}, element-wise. */
-    static void product(float[] a, float[] b, float[] out, int n) {
+    private static void product(float[] a, float[] b, float[] out, int n) {
         for (int k = 0; k < n; k++) {
             out[k] = a[k] * b[k];
         }
@@ -440,8 +440,8 @@ final class LstmKernel {
      * A step's gradients at the gates' inputs ({@code dzg4}: i, f, g, o) from those at its output and cell, and the
      * cell gradient carried to the step before ({@code dcNext}); {@code dh} gains the next step's {@code dhNext}.
      */
-    static void gateGradients(float[] gi, float[] gf, float[] gg, float[] go, float[] th, float[] cPrev, float[] dh,
-                              float[] dc, float[] dhNext, float[] dcNext, float[][] dzg4, int n) {
+    private static void gateGradients(float[] gi, float[] gf, float[] gg, float[] go, float[] th, float[] cPrev,
+                                      float[] dh, float[] dc, float[] dhNext, float[] dcNext, float[][] dzg4, int n) {
         for (int k = 0; k < n; k++) {
             dh[k] += dhNext[k];
         }
