@@ -72,6 +72,15 @@ final class Blas {
             p.position(0);
         }
 
+        /** The first {@code n} values of {@code v} into the buffer from its value {@code at} (which must have room). */
+        void put(int at, float[] v, int n) {
+            if (at + (long) n > capacity) {
+                throw new IndexOutOfBoundsException(at + n + " values in a buffer of " + capacity);
+            }
+            p.position(at).put(v, 0, n);
+            p.position(0);
+        }
+
         /** {@code n} values from the buffer's value {@code from} into {@code v} at {@code to}. */
         void get(int from, float[] v, int to, int n) {
             p.position(from);

@@ -5,40 +5,32 @@ import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Packed training: many small dense networks of one shape (linear, logistic, or dense with the same hidden layers and
- * activation) trained together on one fold, as one set of batched matrix products over a leading "model" axis
- * ({@code [models, rows, units]}), in the manner of horizontal fusion. What makes a model itself stays its own: the
- * initialisation from its seed, its shuffle order and dropout masks (from its seed and the epoch), its learning
- * rate and schedule, penalties, clipping, optimizer state and early stopping. A model's numbers therefore do not
- * depend on which models it was packed with: trained in a pack of one it gives the same curves and predictions within
- * float tolerance ({@code PackedDenseTest}).
+ * activation) trained together on one fold, in the manner of horizontal fusion. What makes a model itself stays its
+ * own: the initialisation from its seed, its shuffle order and dropout masks (from its seed and the epoch), its
+ * learning rate and schedule, penalties, clipping, optimizer state and early stopping. A model's numbers therefore do
+ * not depend on which models it was packed with: trained in a pack of one it gives the same curves and predictions
+ * within float tolerance ({@code PackedDenseTest}).
  *
- * <p>The loop is lean: the fold's rows are copied once into float arrays, each batch is gathered by the models'
- * shuffled indices straight into preallocated ND4J buffers, temporaries live in a workspace that is reset every
- * batch, the training loss is summed on the device and read once an epoch, and one validation pass a epoch gives
- * the loss, the metric and the monitored value. Losses are the data losses (cross-entropy, mean squared error)
- * without the penalties. Dropout is inverted dropout on each hidden layer's output. The kept weights (best epoch) are
- * written as a DL4J {@link MultiLayerNetwork} of the same layers, so every reader of model files reads them as before.
+ * <p>The loop runs model by model in plain Java on the heap ({@link DenseLoops}), each layer's values kept unit by
+ * unit over the batch's rows, so that every loop vectorises; ND4J's per-op calls on these small shapes cost more than
+ * the arithmetic. The fold's rows are copied once into float arrays; models that share a shuffle (one seed, other
+ * settings) share each gathered batch, and their first layers' weight gradients are one OpenBLAS product of that
+ * batch with their output gradients (a sum over rows, which Java's loops cannot vectorise). One validation pass an
+ * epoch gives the loss, the metric and the monitored value. Losses are the data losses (cross-entropy, mean squared
+ * error) without the penalties. Dropout is inverted dropout on each hidden layer's output. The kept weights (best
+ * epoch) are written as a DL4J {@link MultiLayerNetwork} of the same layers, so every reader of model files reads
+ * them as before.
  *
  * <p>Not packed (trained alone by {@link Dl4jTrainer}): LSTM and transformer types, layer norm, and warm starts. A
  * pack is checkpointed by elapsed time as a model alone is ({@link PackCheckpoint}): a pack cut short goes on from its
@@ -49,13 +41,8 @@ public final class PackedDense {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
-    /** Floats of first-layer products the importance keeps across input columns (64 MB); beyond, it recomputes them. */
-    private static final long BASE_FLOATS = 16L << 20;
     /** The most a row adds to a log loss: its true class's probability clipped at 1e-7 ({@link Importance#loss}). */
     private static final double MAX_ROW_LOSS = -Math.log(1e-7);
-    private static final WorkspaceConfiguration WS = WorkspaceConfiguration.builder().initialSize(0)
-            .overallocationLimit(0.2).policyReset(ResetPolicy.BLOCK_LEFT).policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).policySpill(SpillPolicy.REALLOCATE).build();
 
     private PackedDense() {
     }
@@ -107,15 +94,14 @@ public final class PackedDense {
                 saved = null;
             }
         }
-        try (Pack p = saved == null ? new Pack(specs, data, classify, null, null)
-                : new Pack(pick(specs, saved.state().at()), data, classify, null, null)) {
-            if (saved != null) {
-                p.restore(saved.pack(), saved.state().step());
-            }
-            List<TrainingResult> results = run(specs, p, listeners, modelFiles, t0, saved, ckpt);
-            PackCheckpoint.delete(ckpt);
-            return results;
+        Pack p = saved == null ? new Pack(specs, data, classify, null, null)
+                : new Pack(pick(specs, saved.state().at()), data, classify, null, null);
+        if (saved != null) {
+            p.restore(saved.pack(), saved.state().step());
         }
+        List<TrainingResult> results = run(specs, p, listeners, modelFiles, t0, saved, ckpt);
+        PackCheckpoint.delete(ckpt);
+        return results;
     }
 
     /**
@@ -186,14 +172,13 @@ public final class PackedDense {
             if (!leftKept.isEmpty()) {
                 // the models that had left: their predictions and importance made again from their kept weights
                 int[] idx = leftKept.keySet().stream().mapToInt(Integer::intValue).toArray();
-                try (Pack left = new Pack(pick(specs, idx), data, classify, null, null)) {
-                    int[] places = new int[idx.length];
-                    for (int s = 0; s < idx.length; s++) {
-                        left.setKept(s, leftKept.get(idx[s]));
-                        places[s] = s;
-                    }
-                    finish(left, idx, places, failure, searched, finished, importance, modelFiles);
+                Pack left = new Pack(pick(specs, idx), data, classify, null, null);
+                int[] places = new int[idx.length];
+                for (int s = 0; s < idx.length; s++) {
+                    left.setKept(s, leftKept.get(idx[s]));
+                    places[s] = s;
                 }
+                finish(left, idx, places, failure, searched, finished, importance, modelFiles);
             }
             LOG.info("a pack of {} models from {} goes on from its checkpoint at epoch {} ({} still training)",
                     total, specs.get(0).key(), start, at.length);
@@ -230,7 +215,7 @@ public final class PackedDense {
                 break;
             }
             p.epoch(order, lr, dropRnd);
-            float[] sums = p.lossSum.toFloatVector();
+            double[] sums = p.lossSum;
             Pack.Predictions val = data.validation().rows() > 0 ? p.predict(data.validation(), p.w, p.b) : null;
             boolean[] asked = new boolean[k];
             for (int s = 0; s < k; s++) {
@@ -405,7 +390,7 @@ public final class PackedDense {
     }
 
     /** The arrays and per-model state of one packed loop. */
-    private static final class Pack implements AutoCloseable {
+    private static final class Pack {
         final List<ModelSpec> specs;
         final PreparedData data;
         final boolean classify;
@@ -414,45 +399,46 @@ public final class PackedDense {
         final int c;
         final int[] dims;
         final int layers;
-        final String activation;
+        final int act;
         final int batch;
         final boolean sgd;
-        final INDArray[] w;
-        final INDArray[] b;
-        final INDArray[] bestW;
-        final INDArray[] bestB;
-        final INDArray[] m1W;
-        final INDArray[] m1B;
-        final INDArray[] m2W;
-        final INDArray[] m2B;
-        /** Per model [k,1,1]: the learning rate this epoch (0 for a model that is done), L2, L1, decoupled decay. */
-        final INDArray lrArr;
-        final INDArray l2;
-        final INDArray l1;
-        final INDArray decay;
+        /**
+         * Per layer l, every model's parameters back to back: weights [model][dims[l]][dims[l + 1]] and biases
+         * [model][dims[l + 1]]; the kept (best) ones; Adam's moments (Nesterov's velocity in m1).
+         */
+        final float[][] w;
+        final float[][] b;
+        final float[][] bestW;
+        final float[][] bestB;
+        final float[][] m1W;
+        final float[][] m1B;
+        final float[][] m2W;
+        final float[][] m2B;
+        /** Per model: L2, L1, decoupled decay (AdamW), Nesterov momentum, the clip norm, the dropout rate. */
+        final float[] l2;
+        final float[] l1;
+        final float[] decay;
+        final float[] momentum;
         final double[] clip;
+        final double[] dropout;
         final boolean anyL1;
         final boolean anyL2;
         final boolean anyDecay;
         final boolean anyClip;
-        final double[] dropout;
         final boolean anyDropout;
-        /** Per model [k,1,1]: Nesterov momentum. */
-        final INDArray momentum;
-        final float[] trainX;
+        /** The training rows (each its features) and targets. */
+        final float[][] trainX;
         final float[] trainY;
-        final MemoryWorkspace ws;
         /** Each part's rows as floats, by identity. */
-        final Map<PreparedData.Part, float[]> partRows = new java.util.IdentityHashMap<>();
-        /** Prediction inputs by chunk size, reused. */
-        final Map<Integer, INDArray> inputs = new java.util.HashMap<>();
+        final Map<PreparedData.Part, float[][]> partRows = new java.util.IdentityHashMap<>();
         /** Per model: the training loss summed over an epoch's batches. */
-        final INDArray lossSum;
-        /** Whether this pack made its workspace (a narrowed pack uses its origin's). */
-        final boolean ownsWorkspace;
-        private Batch full;
-        private Batch tail;
+        final double[] lossSum;
         long step;
+        /** This epoch's rate per model (0 for a model that is done). */
+        private float[] lr;
+        /** This epoch's groups: the places of the models that share a shuffle, so their batch is gathered once. */
+        private int[][] groups;
+        private Work work;
 
         /**
          * A pack of {@code specs}: new (weights from each model's seed, as DL4J starts it) when {@code from} is null;
@@ -469,113 +455,102 @@ public final class PackedDense {
             ModelSpec first = specs.get(0);
             this.dims = dims(first, f, c);
             this.layers = dims.length - 1;
-            this.activation = first.type() == ModelType.DNN ? (String) first.hyper().get("activation") : "identity";
+            this.act = DenseLoops.activation(first.type() == ModelType.DNN
+                    ? (String) first.hyper().get("activation") : "identity");
             this.batch = Math.max(1, Math.min((Integer) first.training().get("batchSize"), data.train().rows()));
             this.sgd = "sgd".equals(first.training().get("optimizer"));
-            w = new INDArray[layers];
-            b = new INDArray[layers];
-            bestW = new INDArray[layers];
-            bestB = new INDArray[layers];
-            m1W = new INDArray[layers];
-            m1B = new INDArray[layers];
-            m2W = new INDArray[layers];
-            m2B = new INDArray[layers];
-            if (from != null) {
-                for (int l = 0; l < layers; l++) {
-                    w[l] = narrow(from.w[l], places);
-                    b[l] = narrow(from.b[l], places);
-                    bestW[l] = narrow(from.bestW[l], places);
-                    bestB[l] = narrow(from.bestB[l], places);
-                    m1W[l] = narrow(from.m1W[l], places);
-                    m1B[l] = narrow(from.m1B[l], places);
-                    m2W[l] = narrow(from.m2W[l], places);
-                    m2B[l] = narrow(from.m2B[l], places);
+            w = new float[layers][];
+            b = new float[layers][];
+            bestW = new float[layers][];
+            bestB = new float[layers][];
+            m1W = new float[layers][];
+            m1B = new float[layers][];
+            m2W = new float[layers][];
+            m2B = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                int ws = dims[l] * dims[l + 1];
+                int bs = dims[l + 1];
+                if (from != null) {
+                    w[l] = narrow(from.w[l], ws, places);
+                    b[l] = narrow(from.b[l], bs, places);
+                    bestW[l] = narrow(from.bestW[l], ws, places);
+                    bestB[l] = narrow(from.bestB[l], bs, places);
+                    m1W[l] = narrow(from.m1W[l], ws, places);
+                    m1B[l] = narrow(from.m1B[l], bs, places);
+                    m2W[l] = narrow(from.m2W[l], ws, places);
+                    m2B[l] = narrow(from.m2B[l], bs, places);
+                } else {
+                    w[l] = new float[k * ws];
+                    b[l] = new float[k * bs];
+                    m1W[l] = new float[k * ws];
+                    m1B[l] = new float[k * bs];
+                    m2W[l] = new float[k * ws];
+                    m2B[l] = new float[k * bs];
                 }
+            }
+            if (from != null) {
                 step = from.step;
             }
             // each model starts where DL4J starts it for its seed (Xavier weights, zero biases)
-            float[][][] initW = new float[layers][k][];
-            float[][][] initB = new float[layers][k][];
             for (int j = 0; j < k && from == null; j++) {
                 ModelSpec m = specs.get(j);
                 Nd4j.getRandom().setSeed(m.seed());
                 MultiLayerNetwork net = new MultiLayerNetwork(Dl4jTrainer.configure(m, f, c, classify));
                 net.init();
                 for (int l = 0; l < layers; l++) {
-                    initW[l][j] = Floats.of(net.getParam(l + "_W"));
-                    initB[l][j] = Floats.of(net.getParam(l + "_b"));
+                    float[] iw = Floats.of(net.getParam(l + "_W"));
+                    float[] ib = Floats.of(net.getParam(l + "_b"));
+                    System.arraycopy(iw, 0, w[l], j * iw.length, iw.length);
+                    System.arraycopy(ib, 0, b[l], j * ib.length, ib.length);
                 }
             }
             for (int l = 0; l < layers && from == null; l++) {
-                float[] wAll = new float[k * dims[l] * dims[l + 1]];
-                float[] bAll = new float[k * dims[l + 1]];
-                for (int j = 0; j < k; j++) {
-                    System.arraycopy(initW[l][j], 0, wAll, j * dims[l] * dims[l + 1], dims[l] * dims[l + 1]);
-                    System.arraycopy(initB[l][j], 0, bAll, j * dims[l + 1], dims[l + 1]);
-                }
-                w[l] = Floats.array(wAll, k, dims[l], dims[l + 1]);
-                b[l] = Floats.array(bAll, k, 1, dims[l + 1]);
-                bestW[l] = w[l].dup();
-                bestB[l] = b[l].dup();
-                m1W[l] = Nd4j.zeros(DataType.FLOAT, k, dims[l], dims[l + 1]);
-                m1B[l] = Nd4j.zeros(DataType.FLOAT, k, 1, dims[l + 1]);
-                m2W[l] = Nd4j.zeros(DataType.FLOAT, k, dims[l], dims[l + 1]);
-                m2B[l] = Nd4j.zeros(DataType.FLOAT, k, 1, dims[l + 1]);
+                bestW[l] = w[l].clone();
+                bestB[l] = b[l].clone();
             }
-            lrArr = Nd4j.zeros(DataType.FLOAT, k, 1, 1);
-            float[] l2v = new float[k];
-            float[] l1v = new float[k];
-            float[] dv = new float[k];
+            l2 = new float[k];
+            l1 = new float[k];
+            decay = new float[k];
             clip = new double[k];
             dropout = new double[k];
-            float[] mo = new float[k];
+            momentum = new float[k];
             for (int j = 0; j < k; j++) {
                 ModelSpec m = specs.get(j);
                 Map<String, Object> t = m.training();
-                double l2 = m.hyper().containsKey("l2") ? (Double) m.hyper().get("l2") : 0;
+                double l2j = m.hyper().containsKey("l2") ? (Double) m.hyper().get("l2") : 0;
                 double wd = (Double) t.get("weightDecay");
                 if ("adamw".equals(t.get("optimizer"))) {
-                    dv[j] = (float) wd;
+                    decay[j] = (float) wd;
                 } else {
-                    l2 += wd;
+                    l2j += wd;
                 }
-                l2v[j] = (float) l2;
-                l1v[j] = m.hyper().containsKey("l1") ? ((Double) m.hyper().get("l1")).floatValue() : 0f;
+                l2[j] = (float) l2j;
+                l1[j] = m.hyper().containsKey("l1") ? ((Double) m.hyper().get("l1")).floatValue() : 0f;
                 clip[j] = (Double) t.get("clip");
                 dropout[j] = m.hyper().containsKey("dropout") ? (Double) m.hyper().get("dropout") : 0;
-                mo[j] = ((Double) t.get("momentum")).floatValue();
+                momentum[j] = ((Double) t.get("momentum")).floatValue();
             }
-            l2 = Nd4j.create(l2v, new long[]{k, 1, 1});
-            l1 = Nd4j.create(l1v, new long[]{k, 1, 1});
-            decay = Nd4j.create(dv, new long[]{k, 1, 1});
-            anyL2 = any(l2v);
-            anyL1 = any(l1v);
-            anyDecay = any(dv);
+            anyL2 = any(l2);
+            anyL1 = any(l1);
+            anyDecay = any(decay);
             anyClip = java.util.Arrays.stream(clip).anyMatch(x -> x > 0);
             anyDropout = layers > 1 && java.util.Arrays.stream(dropout).anyMatch(x -> x > 0);
-            momentum = Nd4j.create(mo, new long[]{k, 1, 1});
-            lossSum = Nd4j.zeros(DataType.FLOAT, k);
+            lossSum = new double[k];
             if (from != null) {
                 partRows.putAll(from.partRows);
                 trainX = from.trainX;
                 trainY = from.trainY;
-                ws = from.ws;
-                ownsWorkspace = false;
             } else {
                 trainX = rows(data.train());
                 trainY = targets(data.train());
-                ws = Nd4j.getWorkspaceManager().createNewWorkspace(WS, "atlas-pack-" + Thread.currentThread().getId());
-                ownsWorkspace = true;
             }
         }
 
-        /** The slices {@code places} of a [models, ...] array, as a new array. */
-        private static INDArray narrow(INDArray a, int[] places) {
-            long[] shape = a.shape().clone();
-            shape[0] = places.length;
-            INDArray out = Nd4j.create(a.dataType(), shape);
+        /** The slices {@code places} (of {@code per} values each) of a per-model array, as a new array. */
+        private static float[] narrow(float[] a, int per, int[] places) {
+            float[] out = new float[places.length * per];
             for (int s = 0; s < places.length; s++) {
-                out.slice(s).assign(a.slice(places[s]));
+                System.arraycopy(a, places[s] * per, out, s * per, per);
             }
             return out;
         }
@@ -583,193 +558,369 @@ public final class PackedDense {
         /** One epoch of every model of the pack: its batches in each model's {@code order}, at its rate {@code lr}. */
         void epoch(int[][] order, float[] lr, Random[] dropRnd) {
             int n = data.train().rows();
-            if (full == null) {
-                full = new Batch(batch);
-                tail = n % batch == 0 ? full : new Batch(n % batch);
-            }
-            lrArr.assign(Nd4j.create(lr, new long[]{k, 1, 1}));
-            lossSum.assign(0);
-            for (int s = 0; s < n; s += batch) {
-                Batch bt = s + batch <= n ? full : tail;
-                bt.gather(order, s);
-                try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
-                    step(bt, lr, dropRnd, lossSum);
+            this.lr = lr;
+            // models of one seed share their order (the same array): one group, one gathered batch
+            Map<int[], List<Integer>> byOrder = new java.util.IdentityHashMap<>();
+            List<List<Integer>> gs = new ArrayList<>();
+            for (int s = 0; s < k; s++) {
+                List<Integer> g = byOrder.get(order[s]);
+                if (g == null) {
+                    g = new ArrayList<>();
+                    byOrder.put(order[s], g);
+                    gs.add(g);
                 }
+                g.add(s);
+            }
+            groups = new int[gs.size()][];
+            for (int q = 0; q < groups.length; q++) {
+                groups[q] = gs.get(q).stream().mapToInt(Integer::intValue).toArray();
+            }
+            if (work == null) {
+                work = new Work(batch);
+            }
+            java.util.Arrays.fill(lossSum, 0);
+            for (int s = 0; s < n; s += batch) {
+                step(order, s, Math.min(batch, n - s), dropRnd);
             }
         }
 
-        /** One gradient step of every model on its batch; adds each model's summed loss to {@code lossSum}. */
-        private void step(Batch bt, float[] lr, Random[] dropRnd, INDArray lossSum) {
-            int rows = bt.rows;
-            INDArray[] acts = new INDArray[layers + 1];
-            INDArray[] pre = new INDArray[layers];
-            INDArray[] masks = new INDArray[layers];
-            acts[0] = bt.x;
-            for (int l = 0; l < layers; l++) {
-                INDArray z = Nd4j.matmul(acts[l], w[l]).addi(b[l]);
-                pre[l] = z;
-                if (l < layers - 1) {
-                    INDArray a = activate(z);
-                    if (anyDropout) {
-                        masks[l] = bt.mask(l, dims[l + 1], dropRnd);
-                        a.muli(masks[l]);
-                    }
-                    acts[l + 1] = a;
-                } else {
-                    acts[l + 1] = classify ? softmax(z) : z;
+        /** A batch's inputs, targets and gradients, reused across batches. */
+        private final class Work {
+            /** The batch's inputs unit by unit ([feature][row]). */
+            final float[][] xt;
+            final int[] y;
+            final float[] yv;
+            /** Per layer: every model's gradients ([model][in][out], [model][out]). */
+            final float[][] gW = new float[layers][];
+            final float[][] gB = new float[layers][];
+            final Net net;
+            /**
+             * The first layer's weight gradient of a group's models as one product by OpenBLAS, the batch's rows
+             * (rows x features) times each model's output gradients ([model unit][row]): Java's loops over the
+             * features or the rows would be short or a reduction, which C2 does not vectorise.
+             */
+            final float[] xflat;
+            final float[] gflat;
+            final Blas.Buf xb = new Blas.Buf();
+            final Blas.Buf db = new Blas.Buf();
+            final Blas.Buf gb = new Blas.Buf();
+
+            Work(int rows) {
+                xt = new float[f][rows];
+                xflat = new float[rows * f];
+                gflat = new float[k * dims[1] * f];
+                xb.size((long) rows * f);
+                db.size((long) k * dims[1] * rows);
+                gb.size((long) k * dims[1] * f);
+                y = new int[rows];
+                yv = new float[rows];
+                for (int l = 0; l < layers; l++) {
+                    gW[l] = new float[k * dims[l] * dims[l + 1]];
+                    gB[l] = new float[k * dims[l + 1]];
                 }
+                net = new Net(rows);
             }
-            INDArray outAct = acts[layers];
-            INDArray dz;
-            if (classify) {
-                INDArray logp = Transforms.log(Transforms.max(outAct, 1e-12, true), false);
-                lossSum.subi(logp.muli(bt.y).sum(1, 2));
-                dz = outAct.sub(bt.y).divi(rows);
-            } else {
-                INDArray d = outAct.sub(bt.y);
-                lossSum.addi(d.mul(d).sum(1, 2));
-                dz = d.muli(2.0 / rows);
-            }
+        }
+
+        /** One gradient step of every model on its batch (rows {@code start ..} of its order); adds to lossSum. */
+        private void step(int[][] order, int start, int rows, Random[] dropRnd) {
             step++;
-            for (int l = layers - 1; l >= 0; l--) {
-                INDArray gw = Nd4j.matmul(acts[l], dz, null, true, false, false);
-                INDArray gb = dz.sum(true, 1);
-                INDArray next = null;
-                if (l > 0) {
-                    INDArray da = Nd4j.matmul(dz, w[l], null, false, true, false);
-                    if (masks[l - 1] != null) {
-                        da.muli(masks[l - 1]);
+            Work wk = work;
+            for (int l = 0; l < layers; l++) {
+                java.util.Arrays.fill(wk.gW[l], 0f);
+                java.util.Arrays.fill(wk.gB[l], 0f);
+            }
+            int h = dims[1];
+            for (int[] g : groups) {
+                gather(order[g[0]], start, rows, wk);
+                wk.xb.put(wk.xflat, rows * f);
+                for (int t = 0; t < g.length; t++) {
+                    wk.net.train(g[t], rows, wk, dropRnd[g[t]], t * h);
+                }
+                // the group's first-layer gradients: [model unit][row] x [row][feature]
+                int gh = g.length * h;
+                Blas.gemm(false, false, gh, f, rows, wk.db, wk.xb, 0f, wk.gb);
+                wk.gb.get(0, wk.gflat, 0, gh * f);
+                for (int t = 0; t < g.length; t++) {
+                    int j = g[t];
+                    for (int u = 0; u < h; u++) {
+                        for (int i = 0; i < f; i++) {
+                            wk.gW[0][(j * f + i) * h + u] += wk.gflat[(t * h + u) * f + i];
+                        }
                     }
-                    next = da.muli(derivative(pre[l - 1], acts[l]));
                 }
-                if (anyL2) {
-                    gw.addi(w[l].mul(l2));
-                }
-                if (anyL1) {
-                    gw.addi(Transforms.sign(w[l], true).muli(l1));
+            }
+            for (int l = 0; l < layers; l++) {
+                if (anyL2 || anyL1) {
+                    penalties(l, wk.gW[l]);
                 }
                 if (anyClip) {
-                    clip(gw, gb);
+                    clip(l, wk.gW[l], wk.gB[l]);
                 }
-                update(l, gw, gb);
-                dz = next;
+                update(l, wk.gW[l], wk.gB[l]);
             }
         }
 
-        /** ClipL2PerLayer per model: the layer's gradient (weights and biases) scaled to at most {@code clip}. */
-        private void clip(INDArray gw, INDArray gb) {
-            float[] nw = gw.norm2(1, 2).toFloatVector();
-            float[] nb = gb.norm2(1, 2).toFloatVector();
-            float[] factor = new float[k];
-            for (int j = 0; j < k; j++) {
-                double norm = Math.sqrt((double) nw[j] * nw[j] + (double) nb[j] * nb[j]);
-                factor[j] = clip[j] > 0 && norm > clip[j] ? (float) (clip[j] / norm) : 1f;
-            }
-            INDArray fa = Nd4j.create(factor, new long[]{k, 1, 1});
-            gw.muli(fa);
-            gb.muli(fa);
-        }
-
-        private void update(int l, INDArray gw, INDArray gb) {
-            if (sgd) {
-                nesterov(w[l], m1W[l], gw);
-                nesterov(b[l], m1B[l], gb);
-                return;
-            }
-            adam(w[l], m1W[l], m2W[l], gw);
-            adam(b[l], m1B[l], m2B[l], gb);
-            if (anyDecay) {
-                w[l].subi(w[l].mul(decay).muli(lrArr)); // AdamW: decoupled from the gradient
+        /** The rows {@code order[start ..]} of the training set into the work's inputs and targets. */
+        private void gather(int[] order, int start, int rows, Work wk) {
+            for (int r = 0; r < rows; r++) {
+                int row = order[start + r];
+                float[] x = trainX[row];
+                System.arraycopy(x, 0, wk.xflat, r * f, f);
+                for (int i = 0; i < f; i++) {
+                    wk.xt[i][r] = x[i];
+                }
+                if (classify) {
+                    wk.y[r] = (int) trainY[row];
+                } else {
+                    wk.yv[r] = trainY[row];
+                }
             }
         }
 
         /**
-         * Adam as DL4J applies it (ND4J's fused updater op, bias-corrected), with a unit rate: the gradient becomes the
-         * step, which each model's rate then scales.
+         * One model's network on up to {@code cap} rows at a time, unit by unit: its layers' values and gradients, with
+         * buffers reused model after model.
          */
-        private void adam(INDArray p, INDArray m, INDArray v, INDArray g) {
-            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater(g, v, m, 1.0, BETA1, BETA2, EPS,
-                    (int) step - 1));
-            p.subi(g.muli(lrArr));
+        private final class Net {
+            final float[][][] z = new float[layers][][];
+            final float[][][] a = new float[layers][][];
+            final float[][][] masks = new float[layers][][];
+            /** Per layer l >= 1: the gradient at its inputs. */
+            final float[][][] da = new float[layers][][];
+            final float[][] top;
+
+            Net(int cap) {
+                for (int l = 0; l < layers; l++) {
+                    z[l] = new float[dims[l + 1]][cap];
+                    if (l < layers - 1) {
+                        a[l] = new float[dims[l + 1]][cap];
+                        masks[l] = anyDropout ? new float[dims[l + 1]][cap] : null;
+                    }
+                    if (l > 0) {
+                        da[l] = new float[dims[l]][cap];
+                    }
+                }
+                top = new float[c][cap];
+            }
+
+            /**
+             * Model {@code j}'s outputs on {@code n} rows of inputs {@code x} ([feature][row]) by weights {@code ws},
+             * {@code bs}: its output layer's values (logits, or the regression's value), [output][row]. Dropout from
+             * {@code rnd} when not null.
+             */
+            float[][] forward(int j, float[][] ws, float[][] bs, float[][] x, int n, Random rnd) {
+                DenseLoops.layer(x, dims[0], ws[0], j * dims[0] * dims[1], bs[0], j * dims[1], z[0], dims[1], n);
+                return above(j, ws, bs, n, rnd);
+            }
+
+            /** As {@link #forward} from the first layer's values already in {@code z[0]}: the layers above it. */
+            float[][] above(int j, float[][] ws, float[][] bs, int n, Random rnd) {
+                for (int l = 0; l < layers - 1; l++) {
+                    int out = dims[l + 1];
+                    for (int u = 0; u < out; u++) {
+                        DenseLoops.activate(act, z[l][u], a[l][u], n);
+                    }
+                    if (rnd != null && dropout[j] > 0) {
+                        drawMask(masks[l], out, n, dropout[j], rnd);
+                        for (int u = 0; u < out; u++) {
+                            DenseLoops.multiply(masks[l][u], a[l][u], n);
+                        }
+                    }
+                    int next = dims[l + 2];
+                    DenseLoops.layer(a[l], out, ws[l + 1], j * out * next, bs[l + 1], j * next, z[l + 1], next, n);
+                }
+                return z[layers - 1];
+            }
+
+            /**
+             * Model {@code j}'s forward pass on the work's batch, its loss (added to lossSum) and its gradients (added
+             * to the work's; its first layer's output gradients into the work's native buffer from row {@code unit}).
+             */
+            void train(int j, int rows, Work wk, Random rnd, int unit) {
+                float[][] out = forward(j, w, b, wk.xt, rows, anyDropout ? rnd : null);
+                double loss = 0;
+                if (classify) {
+                    DenseLoops.softmax(out, top, c, rows);
+                    for (int r = 0; r < rows; r++) {
+                        float[] py = top[wk.y[r]];
+                        loss -= Math.log(Math.max(py[r], 1e-12f));
+                        py[r] -= 1f;
+                    }
+                    for (int q = 0; q < c; q++) {
+                        DenseLoops.divide(top[q], rows, rows);
+                    }
+                } else {
+                    float two = (float) (2.0 / rows);
+                    float[] o = out[0];
+                    float[] t = top[0];
+                    for (int r = 0; r < rows; r++) {
+                        float e = o[r] - wk.yv[r];
+                        loss += (double) e * e;
+                        t[r] = e * two;
+                    }
+                }
+                lossSum[j] += loss;
+                float[][] dz = top;
+                for (int l = layers - 1; l >= 0; l--) {
+                    int inW = dims[l];
+                    int outW = dims[l + 1];
+                    for (int u = 0; u < outW; u++) {
+                        wk.gB[l][j * outW + u] += DenseLoops.sum(dz[u], rows);
+                    }
+                    if (l == 0) {
+                        // its first layer's weight gradient comes from the group's product (step)
+                        for (int u = 0; u < outW; u++) {
+                            wk.db.put((unit + u) * rows, dz[u], rows);
+                        }
+                        break;
+                    }
+                    DenseLoops.gradient(a[l - 1], inW, dz, outW, wk.gW[l], j * inW * outW, rows);
+                    DenseLoops.backLayer(w[l], j * inW * outW, dz, outW, da[l], inW, rows);
+                    for (int u = 0; u < inW; u++) {
+                        if (rnd != null && anyDropout && dropout[j] > 0) {
+                            DenseLoops.multiply(masks[l - 1][u], da[l][u], rows);
+                        }
+                        DenseLoops.derivative(act, z[l - 1][u], da[l][u], rows);
+                    }
+                    dz = da[l];
+                }
+            }
+        }
+
+        /** An inverted-dropout mask ([unit][row], drawn row by row) of rate {@code p} from {@code rnd}. */
+        private static void drawMask(float[][] m, int units, int n, double p, Random rnd) {
+            float scale = (float) (1 / (1 - p));
+            for (int r = 0; r < n; r++) {
+                for (int u = 0; u < units; u++) {
+                    m[u][r] = rnd.nextDouble() < p ? 0f : scale;
+                }
+            }
+        }
+
+        /** L2 and L1 penalties on layer {@code l}'s weights, added to their gradients. */
+        private void penalties(int l, float[] gw) {
+            int per = dims[l] * dims[l + 1];
+            for (int j = 0; j < k; j++) {
+                float p2 = l2[j];
+                float p1 = l1[j];
+                for (int i = j * per; i < (j + 1) * per; i++) {
+                    float v = w[l][i];
+                    if (p2 != 0) {
+                        gw[i] += v * p2;
+                    }
+                    if (p1 != 0) {
+                        gw[i] += Math.signum(v) * p1;
+                    }
+                }
+            }
+        }
+
+        /** ClipL2PerLayer per model: the layer's gradient (weights and biases) scaled to at most {@code clip}. */
+        private void clip(int l, float[] gw, float[] gb) {
+            int per = dims[l] * dims[l + 1];
+            int pb = dims[l + 1];
+            for (int j = 0; j < k; j++) {
+                if (clip[j] <= 0) {
+                    continue;
+                }
+                double nw = 0;
+                for (int i = j * per; i < (j + 1) * per; i++) {
+                    nw += (double) gw[i] * gw[i];
+                }
+                double nb = 0;
+                for (int i = j * pb; i < (j + 1) * pb; i++) {
+                    nb += (double) gb[i] * gb[i];
+                }
+                double norm = Math.sqrt(nw + nb);
+                if (norm > clip[j]) {
+                    float factor = (float) (clip[j] / norm);
+                    for (int i = j * per; i < (j + 1) * per; i++) {
+                        gw[i] *= factor;
+                    }
+                    for (int i = j * pb; i < (j + 1) * pb; i++) {
+                        gb[i] *= factor;
+                    }
+                }
+            }
+        }
+
+        private void update(int l, float[] gw, float[] gb) {
+            int per = dims[l] * dims[l + 1];
+            int pb = dims[l + 1];
+            for (int j = 0; j < k; j++) {
+                if (sgd) {
+                    nesterov(w[l], m1W[l], gw, j * per, per, lr[j], momentum[j]);
+                    nesterov(b[l], m1B[l], gb, j * pb, pb, lr[j], momentum[j]);
+                    continue;
+                }
+                if (decay[j] != 0) {
+                    // AdamW as DL4J's WeightDecay applies it: lr * decay * w (the weights before the step), decoupled
+                    // from the gradient, on weights only
+                    float dl = decay[j];
+                    float r = lr[j];
+                    for (int i = j * per; i < (j + 1) * per; i++) {
+                        w[l][i] -= w[l][i] * dl * r;
+                    }
+                }
+                DenseLoops.adam(w[l], m1W[l], m2W[l], gw, j * per, per, lr[j], step - 1, BETA1, BETA2, EPS);
+                DenseLoops.adam(b[l], m1B[l], m2B[l], gb, j * pb, pb, lr[j], step - 1, BETA1, BETA2, EPS);
+            }
         }
 
         /** Nesterov momentum as DL4J's Nesterovs: v = mu v - lr g; p += -mu v_prev + (1 + mu) v. */
-        private void nesterov(INDArray p, INDArray v, INDArray g) {
-            INDArray mu = momentum;
-            INDArray prev = v.dup();
-            v.muli(mu).subi(g.mul(lrArr));
-            p.addi(prev.muli(mu).negi()).addi(v.mul(mu.add(1)));
-        }
-
-        private INDArray activate(INDArray z) {
-            return switch (activation) {
-                case "relu" -> Transforms.relu(z, true);
-                case "tanh" -> Transforms.tanh(z, true);
-                case "sigmoid" -> Transforms.sigmoid(z, true);
-                case "leakyrelu" -> Transforms.leakyRelu(z, 0.01, true);
-                // DL4J's Activation.GELU: the same ND4J op, so the saved network predicts what the pack computed
-                case "gelu" -> Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(z,
-                        z.ulike()));
-                default -> z.dup();
-            };
-        }
-
-        /** The hidden activation's derivative at {@code z} ({@code a}: its output, after dropout). */
-        private INDArray derivative(INDArray z, INDArray a) {
-            return switch (activation) {
-                case "relu" -> Transforms.sign(a, true); // 1 where the unit was active and kept, else 0
-                case "leakyrelu" -> z.gt(0).castTo(DataType.FLOAT).muli(0.99).addi(0.01);
-                case "tanh" -> {
-                    INDArray t = Transforms.tanh(z, true);
-                    yield t.muli(t).rsubi(1);
-                }
-                case "sigmoid" -> {
-                    INDArray s = Transforms.sigmoid(z, true);
-                    yield s.mul(s.rsub(1));
-                }
-                case "gelu" -> Nd4j.getExecutioner().exec(
-                        new org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative(z, z.ulike()));
-                default -> Nd4j.onesLike(z);
-            };
-        }
-
-        private static INDArray softmax(INDArray z) {
-            INDArray e = Transforms.exp(z.sub(z.max(true, 2)), false);
-            return e.divi(e.sum(true, 2));
+        private static void nesterov(float[] p, float[] v, float[] g, int from, int n, float lr, float mu) {
+            for (int i = from; i < from + n; i++) {
+                float prev = v[i];
+                float vi = v[i] * mu - g[i] * lr;
+                v[i] = vi;
+                p[i] = p[i] + -(prev * mu) + vi * (mu + 1);
+            }
         }
 
         /** Every array a checkpoint keeps: per layer w, b, bestW, bestB, m1W, m1B, m2W, m2B. */
         INDArray[] arrays() {
             INDArray[] out = new INDArray[8 * layers];
             for (int l = 0; l < layers; l++) {
-                INDArray[] a = {w[l], b[l], bestW[l], bestB[l], m1W[l], m1B[l], m2W[l], m2B[l]};
-                System.arraycopy(a, 0, out, 8 * l, 8);
+                float[][] a = {w[l], b[l], bestW[l], bestB[l], m1W[l], m1B[l], m2W[l], m2B[l]};
+                for (int i = 0; i < 8; i++) {
+                    out[8 * l + i] = Floats.array(a[i].clone(), shape(l, i % 2 == 1, k));
+                }
             }
             return out;
+        }
+
+        /** The shape of layer {@code l}'s weights ({@code bias} false) or biases for {@code models} models. */
+        private long[] shape(int l, boolean bias, int models) {
+            return bias ? new long[]{models, 1, dims[l + 1]} : new long[]{models, dims[l], dims[l + 1]};
         }
 
         /** Puts back what {@link #arrays} gave, and the optimizer's step count. */
         void restore(INDArray[] a, long step) {
             for (int l = 0; l < layers; l++) {
-                INDArray[] to = {w[l], b[l], bestW[l], bestB[l], m1W[l], m1B[l], m2W[l], m2B[l]};
+                float[][] to = {w[l], b[l], bestW[l], bestB[l], m1W[l], m1B[l], m2W[l], m2B[l]};
                 for (int i = 0; i < 8; i++) {
-                    if (!java.util.Arrays.equals(to[i].shape(), a[8 * l + i].shape())) {
+                    if (!java.util.Arrays.equals(shape(l, i % 2 == 1, k), a[8 * l + i].shape())) {
                         throw new IllegalArgumentException("checkpoint array " + (8 * l + i) + " has shape "
                                 + java.util.Arrays.toString(a[8 * l + i].shape()) + ", the pack "
-                                + java.util.Arrays.toString(to[i].shape()));
+                                + java.util.Arrays.toString(shape(l, i % 2 == 1, k)));
                     }
-                    to[i].assign(a[8 * l + i]);
+                    Floats.into(a[8 * l + i], to[i]);
                 }
             }
             this.step = step;
         }
 
-        /** The kept weights of the model at place {@code s}: per layer W then b (copies). */
+        /** The kept weights of the model at place {@code s}: per layer W [in, out] then b [1, out] (copies). */
         INDArray[] kept(int s) {
             INDArray[] out = new INDArray[2 * layers];
             for (int l = 0; l < layers; l++) {
-                out[2 * l] = bestW[l].slice(s).dup();
-                out[2 * l + 1] = bestB[l].slice(s).dup();
+                int per = dims[l] * dims[l + 1];
+                int pb = dims[l + 1];
+                out[2 * l] = Floats.array(java.util.Arrays.copyOfRange(bestW[l], s * per, (s + 1) * per),
+                        dims[l], dims[l + 1]);
+                out[2 * l + 1] = Floats.array(java.util.Arrays.copyOfRange(bestB[l], s * pb, (s + 1) * pb),
+                        1, dims[l + 1]);
             }
             return out;
         }
@@ -777,55 +928,70 @@ public final class PackedDense {
         /** Sets the kept weights of the model at place {@code s} to {@code kept} ({@link #kept}'s layout). */
         void setKept(int s, INDArray[] kept) {
             for (int l = 0; l < layers; l++) {
-                bestW[l].slice(s).assign(kept[2 * l]);
-                bestB[l].slice(s).assign(kept[2 * l + 1]);
+                int per = dims[l] * dims[l + 1];
+                int pb = dims[l + 1];
+                System.arraycopy(Floats.of(kept[2 * l]), 0, bestW[l], s * per, per);
+                System.arraycopy(Floats.of(kept[2 * l + 1]), 0, bestB[l], s * pb, pb);
             }
         }
 
-        /** Copies every model's current weights into its kept (best) weights. */
+        /** Copies the current weights of the model at place {@code j} into its kept (best) weights. */
         private void keep(int j) {
             for (int l = 0; l < layers; l++) {
-                bestW[l].slice(j).assign(w[l].slice(j));
-                bestB[l].slice(j).assign(b[l].slice(j));
+                int per = dims[l] * dims[l + 1];
+                int pb = dims[l + 1];
+                System.arraycopy(w[l], j * per, bestW[l], j * per, per);
+                System.arraycopy(b[l], j * pb, bestB[l], j * pb, pb);
             }
         }
 
-        /** Every model's outputs on {@code part}, without dropout, in chunks of the batch size. */
-        private Predictions predict(PreparedData.Part part, INDArray[] weights, INDArray[] bs) {
+        /** Rows a prediction pass takes at once. */
+        private static final int CHUNK = 512;
+
+        /** Every model's outputs on {@code part}, without dropout, by the weights {@code ws}, {@code bs}. */
+        private Predictions predict(PreparedData.Part part, float[][] ws, float[][] bs) {
             int n = part.rows();
-            float[] x = rows(part);
+            float[][] x = rows(part);
             float[] outAll = new float[k * n * c];
-            int chunk = Math.max(batch, 1024);
+            int chunk = Math.min(CHUNK, Math.max(1, n));
+            float[][] xt = new float[f][chunk];
+            Net net = new Net(chunk);
             for (int s = 0; s < n; s += chunk) {
                 int rows = Math.min(chunk, n - s);
-                float[] block = new float[k * rows * f];
+                transpose(x, s, rows, xt);
                 for (int j = 0; j < k; j++) {
-                    System.arraycopy(x, s * f, block, j * rows * f, rows * f);
-                }
-                INDArray input = inputs.computeIfAbsent(rows, r -> Nd4j.create(DataType.FLOAT, k, r, f));
-                Floats.buffer(input).put(block);
-                try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
-                    INDArray a = input;
-                    for (int l = 0; l < layers; l++) {
-                        INDArray z = Nd4j.matmul(a, weights[l]).addi(bs[l]);
-                        a = l < layers - 1 ? activate(z) : classify ? softmax(z) : z;
+                    float[][] out = net.forward(j, ws, bs, xt, rows, null);
+                    if (classify) {
+                        DenseLoops.softmax(out, net.top, c, rows);
+                        out = net.top;
                     }
-                    float[] o = Floats.of(a);
-                    for (int j = 0; j < k; j++) {
-                        System.arraycopy(o, j * rows * c, outAll, (j * n + s) * c, rows * c);
+                    for (int r = 0; r < rows; r++) {
+                        for (int q = 0; q < c; q++) {
+                            outAll[(j * n + s + r) * c + q] = out[q][r];
+                        }
                     }
                 }
             }
             return new Predictions(outAll, n);
         }
 
+        /** Rows {@code s .. s + rows} of {@code x} unit by unit into {@code xt} ([feature][row]). */
+        private void transpose(float[][] x, int s, int rows, float[][] xt) {
+            for (int r = 0; r < rows; r++) {
+                float[] row = x[s + r];
+                for (int i = 0; i < f; i++) {
+                    xt[i][r] = row[i];
+                }
+            }
+        }
+
         /**
          * Every model's permutation importance ({@link Importance}: the same latest validation rows, the same
-         * shuffles for its seed, the same losses) from its kept weights, every model at once. Shuffling input column
-         * {@code j} changes a model's first layer by a rank-one term: {@code z = x W + b} becomes {@code z + d w_j},
-         * with {@code d} the shuffled column minus the column and {@code w_j} row {@code j} of {@code W}. So the first
-         * layer's product on the unshuffled rows is computed once and each column costs an outer product and the
-         * layers above it. Null when the validation part has fewer than two rows.
+         * shuffles for its seed, the same losses) from its kept weights. Shuffling input column {@code q} changes a
+         * model's first layer by a rank-one term: {@code z = x W + b} becomes {@code z + d w_q}, with {@code d} the
+         * shuffled column minus the column and {@code w_q} row {@code q} of {@code W}. So the first layer's product
+         * on the unshuffled rows is computed once per model and each column costs an outer product and the layers
+         * above it. Null when the validation part has fewer than two rows.
          */
         double[][] importance() {
             PreparedData.Part v = Importance.latest(data.validation(), Importance.MAX_ROWS);
@@ -833,108 +999,76 @@ public final class PackedDense {
             if (n < 2) {
                 return null;
             }
-            float[] x = convert(v);
+            float[][] x = convert(v);
+            float[][] xt = new float[f][n];
+            transpose(x, 0, n, xt);
             double[] y = v.y();
-            int chunk = Math.max(batch, 1024);
-            int chunks = (n + chunk - 1) / chunk;
-            // the first layer's product per row chunk, kept across the columns when it fits in BASE_FLOATS
-            boolean keep = (long) k * n * dims[1] <= BASE_FLOATS;
-            INDArray[] base = new INDArray[chunks];
-            double[] baseSum = new double[k];
-            double[][] sum = new double[k][f];
-            for (int j = -1; j < f; j++) { // -1: the rows as they are
-                int[][] perm = j < 0 ? null : permutations(n, j);
-                INDArray wj = j < 0 ? null : bestW[0].get(NDArrayIndex.all(), NDArrayIndex.interval(j, j + 1),
-                        NDArrayIndex.all());
-                for (int q = 0; q < chunks; q++) {
-                    int s0 = q * chunk;
-                    int rows = Math.min(chunk, n - s0);
-                    if (keep && base[q] == null) {
-                        base[q] = firstLayer(x, s0, rows); // outside the workspace: kept across the columns
-                    }
-                    float[] out;
-                    float[] lse = null;
-                    try (MemoryWorkspace scope = ws.notifyScopeEntered()) {
-                        INDArray z1 = keep ? base[q] : firstLayer(x, s0, rows);
-                        INDArray z = z1;
-                        if (j >= 0) {
-                            float[] d = new float[k * rows];
-                            // models of one seed share their shuffle (the same array): gathered once, copied after
-                            Map<int[], Integer> first = new java.util.IdentityHashMap<>();
-                            for (int s = 0; s < k; s++) {
-                                int[] ps = perm[s];
-                                Integer done = first.putIfAbsent(ps, s);
-                                if (done != null) {
-                                    System.arraycopy(d, done * rows, d, s * rows, rows);
-                                    continue;
-                                }
-                                for (int i = 0; i < rows; i++) {
-                                    d[s * rows + i] = x[ps[s0 + i] * f + j] - x[(s0 + i) * f + j];
-                                }
-                            }
-                            z = z1.add(Nd4j.matmul(Floats.array(d, k, rows, 1), wj));
-                        }
-                        INDArray a = z;
-                        for (int l = 1; l < layers; l++) {
-                            a = Nd4j.matmul(activate(a), bestW[l]).addi(bestB[l]);
-                        }
-                        if (classify) {
-                            // log-softmax without the softmax's division: the logits less their row's largest, and
-                            // the log of their exponentials' sum, taken in ND4J (no Java log a row)
-                            INDArray shifted = a.sub(a.max(true, 2));
-                            out = Floats.of(shifted);
-                            lse = Floats.of(Transforms.log(Transforms.exp(shifted, false).sum(true, 2), false));
-                        } else {
-                            out = Floats.of(a);
-                        }
-                    }
-                    for (int s = 0; s < k; s++) {
-                        double add = 0;
-                        for (int i = 0; i < rows; i++) {
-                            if (classify) {
-                                // -log p of the true class, p clipped at 1e-7 as Importance.loss does
-                                add += Math.min(MAX_ROW_LOSS, lse[s * rows + i] - out[(s * rows + i) * c + (int) y[s0
-                                        + i]]);
-                            } else {
-                                double e = out[s * rows + i] - y[s0 + i];
-                                add += e * e;
-                            }
-                        }
-                        if (j < 0) {
-                            baseSum[s] += add;
-                        } else {
-                            sum[s][j] += add;
-                        }
-                    }
-                }
-            }
             double[][] imp = new double[k][f];
-            for (int s = 0; s < k; s++) {
-                for (int j = 0; j < f; j++) {
-                    imp[s][j] = sum[s][j] / n - baseSum[s] / n;
+            Net base = new Net(n);
+            Net net = new Net(n);
+            // models of one seed share their shuffles: each seed's column differences are made once
+            Map<Long, List<Integer>> bySeed = new java.util.LinkedHashMap<>();
+            for (int j = 0; j < k; j++) {
+                bySeed.computeIfAbsent(specs.get(j).seed(), s -> new ArrayList<>()).add(j);
+            }
+            for (Map.Entry<Long, List<Integer>> e : bySeed.entrySet()) {
+                float[][] d = differences(x, n, e.getKey());
+                for (int j : e.getValue()) {
+                    importance(j, xt, y, n, d, base, net, imp[j]);
                 }
             }
             return imp;
         }
 
-        /** Each model's shuffle of column {@code j} ({@link Importance#shuffle}), one per distinct seed. */
-        private int[][] permutations(int n, int j) {
-            int[][] out = new int[k][];
-            Map<Long, int[]> bySeed = new java.util.HashMap<>();
-            for (int s = 0; s < k; s++) {
-                out[s] = bySeed.computeIfAbsent(specs.get(s).seed(), seed -> Importance.shuffle(n, seed, j));
+        /**
+         * Model {@code j}'s importance into {@code imp} ({@link #importance()}; {@code d}: its seed's column
+         * differences).
+         */
+        private void importance(int j, float[][] xt, double[] y, int n, float[][] d, Net base, Net net, double[] imp) {
+            int h = dims[1];
+            // the first layer on the rows as they are, kept in base's first layer
+            DenseLoops.layer(xt, f, bestW[0], j * f * h, bestB[0], j * h, base.z[0], h, n);
+            double baseSum = 0;
+            for (int q = -1; q < f; q++) { // -1: the rows as they are
+                float[][] z1 = net.z[0];
+                for (int u = 0; u < h; u++) {
+                    float wq = q < 0 ? 0f : bestW[0][(j * f + q) * h + u];
+                    if (q < 0) {
+                        System.arraycopy(base.z[0][u], 0, z1[u], 0, n);
+                    } else {
+                        DenseLoops.sumOf(base.z[0][u], wq, d[q], z1[u], n);
+                    }
+                }
+                float[][] out = net.above(j, bestW, bestB, n, null);
+                // -log p of the true class, p clipped at 1e-7 as Importance.loss does
+                double sum = classify ? DenseLoops.logLoss(out, c, n, y, MAX_ROW_LOSS) : squaredError(out[0], n, y);
+                if (q < 0) {
+                    baseSum = sum;
+                } else {
+                    imp[q] = sum / n - baseSum / n;
+                }
             }
-            return out;
         }
 
-        /** Every model's first-layer product {@code x W + b} on rows {@code [s0, s0 + rows)}: [model][row][unit]. */
-        private INDArray firstLayer(float[] x, int s0, int rows) {
-            float[] block = new float[k * rows * f];
-            for (int s = 0; s < k; s++) {
-                System.arraycopy(x, s0 * f, block, s * rows * f, rows * f);
+        /** Per column, the shuffled column less the column ({@link Importance#shuffle} for {@code seed}). */
+        private float[][] differences(float[][] x, int n, long seed) {
+            float[][] d = new float[f][n];
+            for (int q = 0; q < f; q++) {
+                int[] perm = Importance.shuffle(n, seed, q);
+                for (int i = 0; i < n; i++) {
+                    d[q][i] = x[perm[i]][q] - x[i][q];
+                }
             }
-            INDArray input = Floats.array(block, k, rows, f);
-            return Nd4j.matmul(input, bestW[0]).addi(bestB[0]);
+            return d;
+        }
+
+        private static double squaredError(float[] out, int n, double[] y) {
+            double sum = 0;
+            for (int r = 0; r < n; r++) {
+                double e = out[r] - y[r];
+                sum += e * e;
+            }
+            return sum;
         }
 
         /** Model j's network as DL4J layers with its kept weights. */
@@ -942,24 +1076,25 @@ public final class PackedDense {
             ModelSpec m = specs.get(j);
             MultiLayerNetwork net = new MultiLayerNetwork(Dl4jTrainer.configure(m, f, c, classify));
             net.init();
+            INDArray[] kw = kept(j);
             for (int l = 0; l < layers; l++) {
-                net.setParam(l + "_W", bestW[l].slice(j).dup('c'));
-                net.setParam(l + "_b", bestB[l].slice(j).reshape(1, dims[l + 1]).dup('c'));
+                net.setParam(l + "_W", kw[2 * l]);
+                net.setParam(l + "_b", kw[2 * l + 1]);
             }
             return net;
         }
 
-        /** The rows of a part as one float array (rows x features), converted once per part. */
-        private float[] rows(PreparedData.Part p) {
+        /** The rows of a part as floats (each row its features), converted once per part. */
+        private float[][] rows(PreparedData.Part p) {
             return partRows.computeIfAbsent(p, this::convert);
         }
 
-        private float[] convert(PreparedData.Part p) {
-            float[] x = new float[p.rows() * f];
+        private float[][] convert(PreparedData.Part p) {
+            float[][] x = new float[p.rows()][f];
             for (int i = 0; i < p.rows(); i++) {
                 double[] r = p.x()[i];
                 for (int q = 0; q < f; q++) {
-                    x[i * f + q] = (float) r[q];
+                    x[i][q] = (float) r[q];
                 }
             }
             return x;
@@ -971,91 +1106,6 @@ public final class PackedDense {
                 y[i] = (float) p.y()[i];
             }
             return y;
-        }
-
-        @Override
-        public void close() {
-            if (ownsWorkspace) {
-                ws.destroyWorkspace();
-            }
-        }
-
-        /** Preallocated inputs and targets of one batch size, filled by the models' shuffled indices. */
-        private final class Batch {
-            final int rows;
-            final INDArray x;
-            final INDArray y;
-            final FloatBuffer xb;
-            final FloatBuffer yb;
-            final float[] xs;
-            final float[] ys;
-            final Map<Integer, INDArray> masks = new java.util.HashMap<>();
-
-            Batch(int rows) {
-                this.rows = rows;
-                x = Nd4j.create(DataType.FLOAT, k, rows, f);
-                y = Nd4j.create(DataType.FLOAT, k, rows, c);
-                xb = Floats.buffer(x);
-                yb = Floats.buffer(y);
-                xs = new float[k * rows * f];
-                ys = new float[k * rows * c];
-            }
-
-            /** Inverted-dropout masks of hidden layer {@code l} for every model, from its generator; reused. */
-            INDArray mask(int l, int units, Random[] rnd) {
-                INDArray m = masks.get(l);
-                if (m == null) {
-                    // kept across batches: outside the workspace that is reset after each one
-                    try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                        m = Nd4j.create(DataType.FLOAT, k, rows, units);
-                    }
-                    masks.put(l, m);
-                }
-                float[] v = new float[k * rows * units];
-                for (int j = 0; j < k; j++) {
-                    double p = dropout[j];
-                    int off = j * rows * units;
-                    if (p <= 0) {
-                        java.util.Arrays.fill(v, off, off + rows * units, 1f);
-                        continue;
-                    }
-                    float scale = (float) (1 / (1 - p));
-                    for (int i = 0; i < rows * units; i++) {
-                        v[off + i] = rnd[j].nextDouble() < p ? 0f : scale;
-                    }
-                }
-                Floats.buffer(m).put(v);
-                return m;
-            }
-
-            void gather(int[][] order, int start) {
-                java.util.Arrays.fill(ys, 0f);
-                // models of one seed share their order (the same array): their batch is gathered row by row
-                // once, then copied whole
-                java.util.Map<int[], Integer> first = new java.util.IdentityHashMap<>();
-                for (int j = 0; j < k; j++) {
-                    int[] o = order[j];
-                    Integer done = first.putIfAbsent(o, j);
-                    if (done != null) {
-                        System.arraycopy(xs, done * rows * f, xs, j * rows * f, rows * f);
-                        System.arraycopy(ys, done * rows * c, ys, j * rows * c, rows * c);
-                        continue;
-                    }
-                    for (int i = 0; i < rows; i++) {
-                        int r = o[start + i];
-                        System.arraycopy(trainX, r * f, xs, (j * rows + i) * f, f);
-                        if (classify) {
-                            ys[(j * rows + i) * c + (int) trainY[r]] = 1f;
-                        } else {
-                            ys[j * rows + i] = trainY[r];
-                        }
-                    }
-                }
-                xb.clear();
-                xb.put(xs);
-                yb.clear();
-                yb.put(ys);
-            }
         }
 
         /** Outputs of every model on one part: [model][row][output]. */

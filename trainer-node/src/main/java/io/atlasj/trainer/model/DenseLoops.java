@@ -1,0 +1,316 @@
+package io.atlasj.trainer.model;
+
+/**
+ * The loops of the packed dense kernel ({@link PackedDense}), on float arrays of the Java heap. A layer's values are
+ * kept unit by unit: {@code z[u]} holds unit u's value on every row of the batch. Every loop then reads and writes its
+ * arrays at one and the same index, the form C2 vectorises (a loop over offsets into one array it does not, since the
+ * ranges might overlap), and a product is a sum of such {@code y += a x} rows over the batch. Each element's sums run
+ * in a fixed order, so a model's numbers are the same whichever models share its pack. Each loop is a small method of
+ * its own, which C2 compiles far better than the same loops inside one long method (see {@link LstmKernel}).
+ */
+final class DenseLoops {
+    /** Activation codes. */
+    static final int IDENTITY = 0;
+    static final int RELU = 1;
+    static final int TANH = 2;
+    static final int SIGMOID = 3;
+    static final int LEAKY_RELU = 4;
+    static final int GELU = 5;
+    /** ND4J's GELU, the one DL4J's {@code Activation.GELU} applies: {@code x sigmoid(1.702 x)}. */
+    private static final double GELU_K = 1.702;
+
+    private DenseLoops() {
+    }
+
+    /** The code of an activation's name ({@code relu}, {@code tanh}, ...; anything else is the identity). */
+    static int activation(String name) {
+        return switch (name) {
+            case "relu" -> RELU;
+            case "tanh" -> TANH;
+            case "sigmoid" -> SIGMOID;
+            case "leakyrelu" -> LEAKY_RELU;
+            case "gelu" -> GELU;
+            default -> IDENTITY;
+        };
+    }
+
+    /** {@code y[0, n) += a x[0, n)}. */
+    static void axpy(float a, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
+    /** {@code y[0, n) += a x[0, n) + b v[0, n)}. */
+    private static void axpy2(float a, float[] x, float b, float[] v, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a * x[i] + b * v[i];
+        }
+    }
+
+    /** {@code y[0, n) = x[0, n) + a v[0, n)}. */
+    static void sumOf(float[] x, float a, float[] v, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = x[i] + a * v[i];
+        }
+    }
+
+    private static void plus(float[] y, float a, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a;
+        }
+    }
+
+    /**
+     * A dense layer on {@code n} rows: {@code out[u] = sum_i w[wo + i width + u] in[i] + bias[bo + u]} for each of its
+     * {@code width} units ({@code w}: in x width, row-major at {@code wo}).
+     */
+    static void layer(float[][] in, int inW, float[] w, int wo, float[] bias, int bo, float[][] out, int width,
+                      int n) {
+        for (int u = 0; u < width; u++) {
+            float[] o = out[u];
+            java.util.Arrays.fill(o, 0, n, 0f);
+            int i = 0;
+            for (; i + 1 < inW; i += 2) {
+                axpy2(w[wo + i * width + u], in[i], w[wo + (i + 1) * width + u], in[i + 1], o, n);
+            }
+            if (i < inW) {
+                axpy(w[wo + i * width + u], in[i], o, n);
+            }
+            plus(o, bias[bo + u], n);
+        }
+    }
+
+    /**
+     * The gradient of a layer's inputs: {@code da[i] = sum_u w[wo + i width + u] d[u]} over {@code n} rows, for each
+     * of its {@code inW} inputs.
+     */
+    static void backLayer(float[] w, int wo, float[][] d, int width, float[][] da, int inW, int n) {
+        for (int i = 0; i < inW; i++) {
+            float[] o = da[i];
+            java.util.Arrays.fill(o, 0, n, 0f);
+            int u = 0;
+            for (; u + 1 < width; u += 2) {
+                axpy2(w[wo + i * width + u], d[u], w[wo + i * width + u + 1], d[u + 1], o, n);
+            }
+            if (u < width) {
+                axpy(w[wo + i * width + u], d[u], o, n);
+            }
+        }
+    }
+
+    /**
+     * A layer's weight gradient from its inputs unit by unit: {@code g[go + i width + u] += sum_r in[i][r] d[u][r]}
+     * (each a sum over the rows in order).
+     */
+    static void gradient(float[][] in, int inW, float[][] d, int width, float[] g, int go, int n) {
+        for (int i = 0; i < inW; i++) {
+            for (int u = 0; u < width; u++) {
+                g[go + i * width + u] += dot(in[i], d[u], n);
+            }
+        }
+    }
+
+    private static float dot(float[] a, float[] b, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** The sum of {@code v[0, n)}, in order. */
+    static float sum(float[] v, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += v[i];
+        }
+        return s;
+    }
+
+    /** {@code a[0, n) = act(z[0, n))}. */
+    static void activate(int act, float[] z, float[] a, int n) {
+        switch (act) {
+            case RELU -> relu(z, a, n);
+            case TANH -> tanh(z, a, n);
+            case SIGMOID -> sigmoid(z, a, n);
+            case LEAKY_RELU -> leakyRelu(z, a, n);
+            case GELU -> gelu(z, a, n);
+            default -> System.arraycopy(z, 0, a, 0, n);
+        }
+    }
+
+    private static void relu(float[] z, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] = Math.max(z[i], 0f);
+        }
+    }
+
+    private static void leakyRelu(float[] z, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] = Math.max(z[i], 0.01f * z[i]);
+        }
+    }
+
+    private static void tanh(float[] z, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) Math.tanh(z[i]);
+        }
+    }
+
+    private static void sigmoid(float[] z, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (1 / (1 + Math.exp(-z[i])));
+        }
+    }
+
+    private static void gelu(float[] z, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (z[i] / (1 + Math.exp(-GELU_K * z[i])));
+        }
+    }
+
+    /** {@code d[0, n) *= act'(z[0, n))}, the activation's derivative at its input. */
+    static void derivative(int act, float[] z, float[] d, int n) {
+        switch (act) {
+            case RELU -> reluDerivative(z, d, n);
+            case TANH -> tanhDerivative(z, d, n);
+            case SIGMOID -> sigmoidDerivative(z, d, n);
+            case LEAKY_RELU -> leakyReluDerivative(z, d, n);
+            case GELU -> geluDerivative(z, d, n);
+            default -> {
+            }
+        }
+    }
+
+    private static void reluDerivative(float[] z, float[] d, int n) {
+        for (int i = 0; i < n; i++) {
+            d[i] *= step(z[i]);
+        }
+    }
+
+    private static void leakyReluDerivative(float[] z, float[] d, int n) {
+        for (int i = 0; i < n; i++) {
+            d[i] *= 0.01f + 0.99f * step(z[i]); // exactly 1 or 0.01
+        }
+    }
+
+    /**
+     * 1 where {@code z > 0}, else 0, without a branch (a branch on the sign of a unit's inputs is taken at random and
+     * mispredicted half the time): the smallest positive float scaled by 2^149 is 1, so the product clamped to [0, 1]
+     * is exactly the step.
+     */
+    private static float step(float z) {
+        return Math.min(1f, Math.max(0f, z * 0x1p127f * 0x1p22f));
+    }
+
+    private static void tanhDerivative(float[] z, float[] d, int n) {
+        for (int i = 0; i < n; i++) {
+            float t = (float) Math.tanh(z[i]);
+            d[i] *= 1 - t * t;
+        }
+    }
+
+    private static void sigmoidDerivative(float[] z, float[] d, int n) {
+        for (int i = 0; i < n; i++) {
+            float s = (float) (1 / (1 + Math.exp(-z[i])));
+            d[i] *= s * (1 - s);
+        }
+    }
+
+    private static void geluDerivative(float[] z, float[] d, int n) {
+        for (int i = 0; i < n; i++) {
+            double s = 1 / (1 + Math.exp(-GELU_K * z[i]));
+            d[i] *= (float) (s + GELU_K * z[i] * s * (1 - s));
+        }
+    }
+
+    /** {@code a[0, n) *= m[0, n)} (a dropout mask). */
+    static void multiply(float[] m, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] *= m[i];
+        }
+    }
+
+    /** {@code v[0, n) /= by}. */
+    static void divide(float[] v, float by, int n) {
+        for (int i = 0; i < n; i++) {
+            v[i] /= by;
+        }
+    }
+
+    /**
+     * The softmax over {@code width} units of each of {@code n} rows ({@code z[q][r]}) into {@code p[q][r]}: the
+     * logits less their row's largest, exponentiated, divided by their sum.
+     */
+    static void softmax(float[][] z, float[][] p, int width, int n) {
+        for (int r = 0; r < n; r++) {
+            float max = z[argmax(z, width, r)][r];
+            float s = 0;
+            for (int q = 0; q < width; q++) {
+                float e = (float) Math.exp(z[q][r] - max);
+                p[q][r] = e;
+                s += e;
+            }
+            for (int q = 0; q < width; q++) {
+                p[q][r] /= s;
+            }
+        }
+    }
+
+    /** Adam's step as ND4J's fused updater computes it at a unit rate, then scaled by {@code lr}: p -= lr * step. */
+    static void adam(float[] p, float[] m, float[] v, float[] g, int from, int n, float lr, long iteration,
+                     double beta1, double beta2, double eps) {
+        float b1t = (float) Math.pow(beta1, iteration + 1);
+        float b2t = (float) Math.pow(beta2, iteration + 1);
+        float et = (float) (Math.sqrt(1 - b2t) / (1 - b1t));
+        if (Float.isNaN(et) || et == 0 || Float.isInfinite(et)) {
+            et = (float) eps;
+        }
+        adamLoop(p, m, v, g, from, n, lr, (float) beta1, (float) beta2, (float) eps, et);
+    }
+
+    private static void adamLoop(float[] p, float[] m, float[] v, float[] g, int from, int n, float lr, float b1,
+                                 float b2, float e, float et) {
+        for (int i = from; i < from + n; i++) {
+            float gi = g[i];
+            float mi = b1 * m[i] + gi * (1 - b1);
+            float vi = b2 * v[i] + gi * gi * (1 - b2);
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= mi * et / ((float) Math.sqrt(vi) + e) * lr;
+        }
+    }
+
+    /** The first unit of row {@code r} with the largest value. */
+    private static int argmax(float[][] z, int width, int r) {
+        int arg = 0;
+        for (int q = 1; q < width; q++) {
+            if (z[q][r] > z[arg][r]) {
+                arg = q;
+            }
+        }
+        return arg;
+    }
+
+    /**
+     * The summed log loss of {@code n} rows of logits ({@code z[q][r]}) at their true classes {@code y}: each row's
+     * log-sum-exp less its true class's logit, at most {@code maxRowLoss}. The largest logit's exponential is 1, so it
+     * is not computed.
+     */
+    static double logLoss(float[][] z, int width, int n, double[] y, double maxRowLoss) {
+        double sum = 0;
+        for (int r = 0; r < n; r++) {
+            int arg = argmax(z, width, r);
+            float max = z[arg][r];
+            double e = 1;
+            for (int q = 0; q < width; q++) {
+                if (q != arg) {
+                    e += Math.exp(z[q][r] - max);
+                }
+            }
+            sum += Math.min(maxRowLoss, Math.log(e) - (z[(int) y[r]][r] - max));
+        }
+        return sum;
+    }
+}
