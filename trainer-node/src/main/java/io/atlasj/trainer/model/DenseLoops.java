@@ -5,7 +5,8 @@ package io.atlasj.trainer.model;
  * kept unit by unit: {@code z[u]} holds unit u's value on every row of the batch. Every loop then reads and writes its
  * arrays at one and the same index, the form C2 vectorises (a loop over offsets into one array it does not, since the
  * ranges might overlap), and a product is a sum of such {@code y += a x} rows over the batch. Each element's sums run
- * in a fixed order, so a model's numbers are the same whichever models share its pack. Each loop is a small method of
+ * in a fixed order, so a model's numbers do not depend on the models beside it (within float tolerance: the first
+ * layer's weight gradient is an OpenBLAS product whose size is its group's). Each loop is a small method of
  * its own, which C2 compiles far better than the same loops inside one long method (see {@link LstmKernel}).
  */
 final class DenseLoops {
@@ -245,10 +246,12 @@ final class DenseLoops {
      */
     static void softmax(float[][] z, float[][] p, int width, int n) {
         for (int r = 0; r < n; r++) {
-            float max = z[argmax(z, width, r)][r];
+            int arg = argmax(z, width, r);
+            float max = z[arg][r];
             float s = 0;
             for (int q = 0; q < width; q++) {
-                float e = (float) Math.exp(z[q][r] - max);
+                // exp(0) is 1 exactly; an infinite largest logit gives NaN, as it did, so the model fails
+                float e = q == arg && max < Float.POSITIVE_INFINITY ? 1f : (float) Math.exp(z[q][r] - max);
                 p[q][r] = e;
                 s += e;
             }
@@ -303,7 +306,7 @@ final class DenseLoops {
         for (int r = 0; r < n; r++) {
             int arg = argmax(z, width, r);
             float max = z[arg][r];
-            double e = 1;
+            double e = max < Float.POSITIVE_INFINITY ? 1 : Double.NaN;
             for (int q = 0; q < width; q++) {
                 if (q != arg) {
                     e += Math.exp(z[q][r] - max);

@@ -211,7 +211,10 @@ public final class Dl4jTrainer implements ModelTrainer {
                 .updater(updater);
         double l2 = h.containsKey("l2") ? (Double) h.get("l2") : 0;
         if (optimizer.equals("adamw") && wd > 0) {
-            b.weightDecay(wd, true); // decoupled from the gradient: AdamW
+            // decoupled from the gradient: AdamW. DL4J 1.0.0-M2.1's network applies its WeightDecay twice a step
+            // (measured: a coefficient c decays the weights as 2c does in the packed and SameDiff loops), so half the
+            // coefficient gives lr * weightDecay * w once, as they do (PackedDenseTest)
+            b.weightDecay(wd / 2, true);
         } else {
             l2 += wd;
         }

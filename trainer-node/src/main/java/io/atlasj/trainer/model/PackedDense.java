@@ -288,7 +288,9 @@ public final class PackedDense {
                 for (int s = 0; s < live; s++) {
                     next[s] = at[staying[s]];
                 }
-                p = new Pack(next.length == 0 ? List.of() : pick(specs, next), data, classify, p, staying);
+                Pack narrowed = new Pack(next.length == 0 ? List.of() : pick(specs, next), data, classify, p, staying);
+                p.free();
+                p = narrowed;
                 at = next;
             }
             if (ckpt != null && live > 0 && (System.nanoTime() - lastSave) / 1_000_000L >= every) {
@@ -315,6 +317,7 @@ public final class PackedDense {
             all[s] = s;
         }
         finish(p, at, all, failure, searched, finished, importance, modelFiles);
+        p.free();
         long millis = (System.nanoTime() - t0) / 1_000_000L;
         List<TrainingResult> out = new ArrayList<>();
         for (int j = 0; j < total; j++) {
@@ -423,7 +426,6 @@ public final class PackedDense {
         final double[] dropout;
         final boolean anyL1;
         final boolean anyL2;
-        final boolean anyDecay;
         final boolean anyClip;
         final boolean anyDropout;
         /** The training rows (each its features) and targets. */
@@ -532,7 +534,6 @@ public final class PackedDense {
             }
             anyL2 = any(l2);
             anyL1 = any(l1);
-            anyDecay = any(decay);
             anyClip = java.util.Arrays.stream(clip).anyMatch(x -> x > 0);
             anyDropout = layers > 1 && java.util.Arrays.stream(dropout).anyMatch(x -> x > 0);
             lossSum = new double[k];
@@ -595,9 +596,9 @@ public final class PackedDense {
             final float[][] gB = new float[layers][];
             final Net net;
             /**
-             * The first layer's weight gradient of a group's models as one product by OpenBLAS, the batch's rows
-             * (rows x features) times each model's output gradients ([model unit][row]): Java's loops over the
-             * features or the rows would be short or a reduction, which C2 does not vectorise.
+             * The first layer's weight gradient of a group's models as one product by OpenBLAS, each model's output
+             * gradients ([model unit][row]) times the batch's rows (rows x features): Java's loops over the features
+             * or the rows would be short or a reduction, which C2 does not vectorise. Native: freed with the pack.
              */
             final float[] xflat;
             final float[] gflat;
@@ -619,6 +620,20 @@ public final class PackedDense {
                     gB[l] = new float[k * dims[l + 1]];
                 }
                 net = new Net(rows);
+            }
+
+            void free() {
+                xb.free();
+                db.free();
+                gb.free();
+            }
+        }
+
+        /** Frees the pack's native buffers now (they grow again if it trains on). */
+        void free() {
+            if (work != null) {
+                work.free();
+                work = null;
             }
         }
 
