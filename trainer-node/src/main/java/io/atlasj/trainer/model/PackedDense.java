@@ -780,9 +780,7 @@ public final class PackedDense {
                 for (int l = layers - 1; l >= 0; l--) {
                     int inW = dims[l];
                     int outW = dims[l + 1];
-                    for (int u = 0; u < outW; u++) {
-                        wk.gB[l][j * outW + u] += DenseLoops.sum(dz[u], rows);
-                    }
+                    DenseLoops.sums(dz, outW, wk.gB[l], j * outW, rows);
                     if (l == 0) {
                         // its first layer's weight gradient comes from the group's product (step)
                         for (int u = 0; u < outW; u++) {
