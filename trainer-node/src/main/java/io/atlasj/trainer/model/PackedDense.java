@@ -1204,12 +1204,4 @@ public final class PackedDense {
         return false;
     }
 
-    private static boolean anyTrue(boolean[] v) {
-        for (boolean x : v) {
-            if (x) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
