@@ -65,11 +65,7 @@ final class Blas {
 
         /** All of {@code v} into the buffer from its value {@code at} (which must have room for them). */
         void put(int at, float[] v) {
-            if (at + (long) v.length > capacity) {
-                throw new IndexOutOfBoundsException(at + v.length + " values in a buffer of " + capacity);
-            }
-            p.position(at).put(v, 0, v.length);
-            p.position(0);
+            put(at, v, v.length);
         }
 
         /** The first {@code n} values of {@code v} into the buffer from its value {@code at} (which must have room). */

@@ -791,7 +791,7 @@ public final class PackedDense {
                     DenseLoops.gradient(a[l - 1], inW, dz, outW, wk.gW[l], j * inW * outW, rows);
                     DenseLoops.backLayer(w[l], j * inW * outW, dz, outW, da[l], inW, rows);
                     for (int u = 0; u < inW; u++) {
-                        if (rnd != null && anyDropout && dropout[j] > 0) {
+                        if (rnd != null && dropout[j] > 0) {
                             DenseLoops.multiply(masks[l - 1][u], da[l][u], rows);
                         }
                         DenseLoops.derivative(act, z[l - 1][u], da[l][u], rows);
@@ -1017,7 +1017,7 @@ public final class PackedDense {
             transpose(x, 0, n, xt);
             double[] y = v.y();
             double[][] imp = new double[k][f];
-            Net base = new Net(n);
+            float[][] base = new float[dims[1]][n];
             Net net = new Net(n);
             // models of one seed share their shuffles: each seed's column differences are made once
             Map<Long, List<Integer>> bySeed = new java.util.LinkedHashMap<>();
@@ -1037,19 +1037,20 @@ public final class PackedDense {
          * Model {@code j}'s importance into {@code imp} ({@link #importance()}; {@code d}: its seed's column
          * differences).
          */
-        private void importance(int j, float[][] xt, double[] y, int n, float[][] d, Net base, Net net, double[] imp) {
+        private void importance(int j, float[][] xt, double[] y, int n, float[][] d, float[][] base, Net net,
+                                double[] imp) {
             int h = dims[1];
-            // the first layer on the rows as they are, kept in base's first layer
-            DenseLoops.layer(xt, f, bestW[0], j * f * h, bestB[0], j * h, base.z[0], h, n);
+            // the first layer on the rows as they are, kept in base
+            DenseLoops.layer(xt, f, bestW[0], j * f * h, bestB[0], j * h, base, h, n);
             double baseSum = 0;
             for (int q = -1; q < f; q++) { // -1: the rows as they are
                 float[][] z1 = net.z[0];
                 for (int u = 0; u < h; u++) {
                     float wq = q < 0 ? 0f : bestW[0][(j * f + q) * h + u];
                     if (q < 0) {
-                        System.arraycopy(base.z[0][u], 0, z1[u], 0, n);
+                        System.arraycopy(base[u], 0, z1[u], 0, n);
                     } else {
-                        DenseLoops.sumOf(base.z[0][u], wq, d[q], z1[u], n);
+                        DenseLoops.sumOf(base[u], wq, d[q], z1[u], n);
                     }
                 }
                 float[][] out = net.above(j, bestW, bestB, n, null);
