@@ -294,23 +294,103 @@ final class DenseLoops {
     }
 
     /**
-     * The softmax over {@code width} units of each of {@code n} rows ({@code z[q][r]}) into {@code p[q][r]}: the
-     * logits less their row's largest, exponentiated, divided by their sum.
+     * The buffers of {@link #softmax} and {@link #logLoss} over up to {@code cap} rows of {@code width} units, reused
+     * call after call.
      */
-    static void softmax(float[][] z, float[][] p, int width, int n) {
+    static final class Rows {
+        final float[] max;
+        final double[][] e;
+        final double[] sum;
+
+        Rows(int width, int cap) {
+            max = new float[cap];
+            e = new double[width][cap];
+            sum = new double[cap];
+        }
+    }
+
+    /**
+     * The softmax over {@code width} units of each of {@code n} rows ({@code z[q][r]}) into {@code p[q][r]}: the
+     * logits less their row's largest, exponentiated ({@link #exp}, in double), divided by their sum. The largest
+     * logit's exponential is exp(0), exactly 1; a row with an infinite or NaN logit gives NaN, so its model fails.
+     */
+    static void softmax(float[][] z, float[][] p, int width, int n, Rows b) {
+        exponentials(z, width, n, b);
         for (int r = 0; r < n; r++) {
-            int arg = argmax(z, width, r);
-            float max = z[arg][r];
-            float s = 0;
-            for (int q = 0; q < width; q++) {
-                // exp(0) is 1 exactly; an infinite largest logit gives NaN, as it did, so the model fails
-                float e = q == arg && max < Float.POSITIVE_INFINITY ? 1f : (float) Math.exp(z[q][r] - max);
-                p[q][r] = e;
-                s += e;
-            }
-            for (int q = 0; q < width; q++) {
-                p[q][r] /= s;
-            }
+            b.sum[r] = 1 / b.sum[r];
+        }
+        for (int q = 0; q < width; q++) {
+            scale(b.e[q], b.sum, p[q], n);
+        }
+    }
+
+    /**
+     * Each row's largest logit into {@code b.max}, the exponentials of the logits less it into {@code b.e} and their
+     * sum into {@code b.sum}. Unit by unit over the rows, so every loop is one C2 vectorises.
+     */
+    private static void exponentials(float[][] z, int width, int n, Rows b) {
+        System.arraycopy(z[0], 0, b.max, 0, n);
+        for (int q = 1; q < width; q++) {
+            max(z[q], b.max, n);
+        }
+        java.util.Arrays.fill(b.sum, 0, n, 0);
+        for (int q = 0; q < width; q++) {
+            less(z[q], b.max, b.e[q], n);
+            exp(b.e[q], n);
+            add(b.e[q], b.sum, n);
+        }
+    }
+
+    /** {@code m[0, n) = max(m, v)} (NaN when either is). */
+    private static void max(float[] v, float[] m, int n) {
+        for (int i = 0; i < n; i++) {
+            m[i] = Math.max(m[i], v[i]);
+        }
+    }
+
+    /** {@code d[0, n) = x - m}, in double (exact: a float difference would lose digits of a large logit's). */
+    private static void less(float[] x, float[] m, double[] d, int n) {
+        for (int i = 0; i < n; i++) {
+            d[i] = (double) x[i] - m[i];
+        }
+    }
+
+    private static void add(double[] v, double[] sum, int n) {
+        for (int i = 0; i < n; i++) {
+            sum[i] += v[i];
+        }
+    }
+
+    /** {@code p[0, n) = e * by}, rounded to float. */
+    private static void scale(double[] e, double[] by, float[] p, int n) {
+        for (int i = 0; i < n; i++) {
+            p[i] = (float) (e[i] * by[i]);
+        }
+    }
+
+    /**
+     * {@code x[0, n) = exp(x)} for {@code x <= 0} (a logit less its row's largest), in a form C2 vectorises, unlike
+     * {@link Math#exp} (a call per value, about 6 ns; this runs at about 1 ns on AVX-512): exp(x / 1024) by its Taylor
+     * polynomial of degree 8, squared ten times. Relative error below 4e-12 down to x = -104 (the polynomial's
+     * remainder, times 1024), far below a float's 6e-8; below -104, where exp is under float's smallest value, it
+     * gives exp(-104). exp(0) is exactly 1; NaN stays NaN.
+     */
+    static void exp(double[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            double t = Math.max(x[i], -104.0) * (1.0 / 1024);
+            double p = 1 + t * (1 + t * (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120 + t * (1.0 / 720
+                    + t * (1.0 / 5040 + t * (1.0 / 40320))))))));
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            p *= p;
+            x[i] = p;
         }
     }
 
@@ -338,34 +418,15 @@ final class DenseLoops {
         }
     }
 
-    /** The first unit of row {@code r} with the largest value. */
-    private static int argmax(float[][] z, int width, int r) {
-        int arg = 0;
-        for (int q = 1; q < width; q++) {
-            if (z[q][r] > z[arg][r]) {
-                arg = q;
-            }
-        }
-        return arg;
-    }
-
     /**
      * The summed log loss of {@code n} rows of logits ({@code z[q][r]}) at their true classes {@code y}: each row's
-     * log-sum-exp less its true class's logit, at most {@code maxRowLoss}. The largest logit's exponential is 1, so it
-     * is not computed.
+     * log-sum-exp less its true class's logit, at most {@code maxRowLoss}.
      */
-    static double logLoss(float[][] z, int width, int n, double[] y, double maxRowLoss) {
+    static double logLoss(float[][] z, int width, int n, double[] y, double maxRowLoss, Rows b) {
+        exponentials(z, width, n, b);
         double sum = 0;
         for (int r = 0; r < n; r++) {
-            int arg = argmax(z, width, r);
-            float max = z[arg][r];
-            double e = max < Float.POSITIVE_INFINITY ? 1 : Double.NaN;
-            for (int q = 0; q < width; q++) {
-                if (q != arg) {
-                    e += Math.exp(z[q][r] - max);
-                }
-            }
-            sum += Math.min(maxRowLoss, Math.log(e) - (z[(int) y[r]][r] - max));
+            sum += Math.min(maxRowLoss, Math.log(b.sum[r]) - ((double) z[(int) y[r]][r] - b.max[r]));
         }
         return sum;
     }

@@ -216,7 +216,14 @@ public final class PackedDense {
             }
             p.epoch(order, lr, dropRnd);
             double[] sums = p.lossSum;
-            Pack.Predictions val = data.validation().rows() > 0 ? p.predict(data.validation(), p.w, p.b) : null;
+            boolean validated = data.validation().rows() > 0;
+            boolean composite = false;
+            for (int s = 0; s < k; s++) {
+                composite |= active[at[s]] && "val_composite".equals(specs.get(at[s]).training().get("monitor"));
+            }
+            // the outputs themselves only for a composite score; a loss and a metric need one pass, kept nowhere
+            Pack.Predictions val = validated && composite ? p.predict(data.validation(), p.w, p.b) : null;
+            double[][] scored = validated && !composite ? p.score(data.validation(), p.w, p.b) : null;
             boolean[] asked = new boolean[k];
             for (int s = 0; s < k; s++) {
                 int j = at[s];
@@ -231,12 +238,12 @@ public final class PackedDense {
                     continue;
                 }
                 double[] vy = data.validation().y();
-                double valLoss = val == null ? trainLoss : val.loss(s, vy);
-                double metric = val == null ? Double.NaN : val.metric(s, vy);
+                double valLoss = val != null ? val.loss(s, vy) : scored != null ? scored[0][s] : trainLoss;
+                double metric = val != null ? val.metric(s, vy) : scored != null ? scored[1][s] : Double.NaN;
                 curves.get(j).add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, books[j].lr));
                 String monitor = (String) specs.get(j).training().get("monitor");
                 double monitored = switch (monitor) {
-                    case "val_accuracy", "val_rmse" -> val == null ? -trainLoss : metric;
+                    case "val_accuracy", "val_rmse" -> validated ? metric : -trainLoss;
                     case "val_composite" -> val == null ? -trainLoss
                             : Scores.composite(val.of(s), vy, classify, classify ? p.c : 0);
                     default -> valLoss;
@@ -704,6 +711,8 @@ public final class PackedDense {
             /** Per layer l >= 1: the gradient at its inputs. */
             final float[][][] da = new float[layers][][];
             final float[][] top;
+            /** The softmax's buffers (classifiers). */
+            final DenseLoops.Rows sm;
 
             Net(int cap) {
                 for (int l = 0; l < layers; l++) {
@@ -717,6 +726,7 @@ public final class PackedDense {
                     }
                 }
                 top = new float[c][cap];
+                sm = classify ? new DenseLoops.Rows(c, cap) : null;
             }
 
             /**
@@ -756,7 +766,7 @@ public final class PackedDense {
                 float[][] out = forward(j, w, b, wk.xt, rows, anyDropout ? rnd : null);
                 double loss = 0;
                 if (classify) {
-                    DenseLoops.softmax(out, top, c, rows);
+                    DenseLoops.softmax(out, top, c, rows, sm);
                     for (int r = 0; r < rows; r++) {
                         float[] py = top[wk.y[r]];
                         loss -= Math.log(Math.max(py[r], 1e-12f));
@@ -975,7 +985,7 @@ public final class PackedDense {
                 for (int j = 0; j < k; j++) {
                     float[][] out = net.forward(j, ws, bs, xt, rows, null);
                     if (classify) {
-                        DenseLoops.softmax(out, net.top, c, rows);
+                        DenseLoops.softmax(out, net.top, c, rows, net.sm);
                         out = net.top;
                     }
                     for (int r = 0; r < rows; r++) {
@@ -986,6 +996,55 @@ public final class PackedDense {
                 }
             }
             return new Predictions(outAll, n);
+        }
+
+        /**
+         * Every model's loss and metric on {@code part} by the weights {@code ws}, {@code bs}, without dropout: those of
+         * {@link Predictions#loss} and {@link Predictions#metric} on {@link #predict}'s outputs, summed row by row in
+         * the same order, without keeping the outputs ({@code [0]}: losses, {@code [1]}: metrics, by place).
+         */
+        private double[][] score(PreparedData.Part part, float[][] ws, float[][] bs) {
+            int n = part.rows();
+            float[][] x = rows(part);
+            double[] y = part.y();
+            double[] loss = new double[k];
+            double[] metric = new double[k];
+            int chunk = Math.min(CHUNK, Math.max(1, n));
+            float[][] xt = new float[f][chunk];
+            Net net = new Net(chunk);
+            for (int s = 0; s < n; s += chunk) {
+                int rows = Math.min(chunk, n - s);
+                transpose(x, s, rows, xt);
+                for (int j = 0; j < k; j++) {
+                    float[][] out = net.forward(j, ws, bs, xt, rows, null);
+                    if (classify) {
+                        DenseLoops.softmax(out, net.top, c, rows, net.sm);
+                        float[][] pr = net.top;
+                        for (int r = 0; r < rows; r++) {
+                            int arg = 0;
+                            for (int q = 1; q < c; q++) {
+                                if (pr[q][r] > pr[arg][r]) {
+                                    arg = q;
+                                }
+                            }
+                            int t = (int) y[s + r];
+                            loss[j] -= Math.log(Math.max(1e-12, pr[t][r]));
+                            metric[j] += arg == t ? 1 : 0;
+                        }
+                    } else {
+                        for (int r = 0; r < rows; r++) {
+                            double d = out[0][r] - y[s + r];
+                            loss[j] += d * d;
+                            metric[j] += d * d;
+                        }
+                    }
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                loss[j] = n == 0 ? Double.NaN : loss[j] / n;
+                metric[j] = classify ? metric[j] / n : Math.sqrt(metric[j] / n);
+            }
+            return new double[][]{loss, metric};
         }
 
         /** Rows {@code s .. s + rows} of {@code x} unit by unit into {@code xt} ([feature][row]). */
@@ -1055,7 +1114,8 @@ public final class PackedDense {
                 }
                 float[][] out = net.above(j, bestW, bestB, n, null);
                 // -log p of the true class, p clipped at 1e-7 as Importance.loss does
-                double sum = classify ? DenseLoops.logLoss(out, c, n, y, MAX_ROW_LOSS) : squaredError(out[0], n, y);
+                double sum = classify ? DenseLoops.logLoss(out, c, n, y, MAX_ROW_LOSS, net.sm)
+                        : squaredError(out[0], n, y);
                 if (q < 0) {
                     baseSum = sum;
                 } else {

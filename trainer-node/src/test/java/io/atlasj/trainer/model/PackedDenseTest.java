@@ -96,6 +96,39 @@ class PackedDenseTest {
     }
 
     @Test
+    void everyEpochsValidationLossAndMetricAreThoseOfThePredictions() throws Exception {
+        // a composite score needs the validation outputs, so its model's epochs are scored from them (Scores' way);
+        // any other monitor scores in one pass that keeps no outputs: the two must give the same figures
+        for (int classes : new int[]{3, 0}) {
+            PreparedData d = rule(1_200, 5, classes);
+            DatasetOptions.Task task = classes > 0 ? DatasetOptions.Task.CLASSIFICATION
+                    : DatasetOptions.Task.REGRESSION;
+            List<TrainingResult> byMonitor = new ArrayList<>();
+            for (String monitor : List.of("val_loss", "val_composite")) {
+                ModelSpec m = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(6))
+                        .set("lr", 0.01).set("epochs", 4).set("batchSize", 64).set("seed", 9L)
+                        .set("monitor", monitor).build(), task);
+                byMonitor.add(train(List.of(m), d, null).get(0));
+            }
+            List<TrainingResult.Epoch> lean = byMonitor.get(0).curves();
+            List<TrainingResult.Epoch> full = byMonitor.get(1).curves();
+            assertThat(lean).hasSize(4).hasSameSizeAs(full);
+            for (int e = 0; e < lean.size(); e++) {
+                assertThat(lean.get(e).validationLoss()).isEqualTo(full.get(e).validationLoss());
+                assertThat(lean.get(e).validationMetric()).isEqualTo(full.get(e).validationMetric());
+            }
+            // and the kept epoch's figures are the loss and metric of the validation predictions (its weights')
+            TrainingResult r = byMonitor.get(0);
+            TrainingResult.Epoch best = lean.stream().filter(e -> e.epoch() == r.bestEpoch()).findFirst().orElseThrow();
+            boolean classify = classes > 0;
+            assertThat(best.validationLoss())
+                    .isCloseTo(Scores.loss(r.validation(), d.validation().y(), classify), within(1e-12));
+            assertThat(best.validationMetric())
+                    .isCloseTo(Scores.metric(r.validation(), d.validation().y(), classify), within(1e-12));
+        }
+    }
+
+    @Test
     void withoutDropoutAPackedModelEqualsTheSameModelTrainedByDl4j() throws Exception {
         // the pack starts from DL4J's own initialisation for the seed, draws the same shuffle, and applies the same
         // Adam, L2 and clipping: with no dropout (whose masks come from ND4J's generator in DL4J) the two agree

@@ -1,0 +1,84 @@
+package io.atlasj.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The softmax's vectorisable exponential and the loops built on it, against {@link Math#exp} and {@link Math#log}. */
+class DenseLoopsTest {
+
+    @Test
+    void theExponentialIsMathsWithinItsStatedError() {
+        int n = 200_001;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -104.0 * i / (n - 1);
+        }
+        double[] e = x.clone();
+        DenseLoops.exp(e, n);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            worst = Math.max(worst, Math.abs(e[i] / Math.exp(x[i]) - 1));
+        }
+        assertThat(worst).isLessThan(4e-12);
+        double[] edge = {0.0, -0.0, Double.NaN, -200.0, Double.NEGATIVE_INFINITY};
+        DenseLoops.exp(edge, edge.length);
+        assertThat(edge[0]).isEqualTo(1.0);
+        assertThat(edge[1]).isEqualTo(1.0);
+        assertThat(edge[2]).isNaN();
+        // below -104 it is exp(-104): nothing a float holds, and nothing beside a row's largest term, which is 1
+        assertThat(edge[3]).isEqualTo(edge[4]).isLessThan(1e-45).isPositive();
+        assertThat((float) edge[3]).isZero();
+    }
+
+    @Test
+    void softmaxAndLogLossAreTheTextbookOnesRowByRow() {
+        Random r = new Random(11);
+        int width = 4;
+        int n = 777;
+        float[][] z = new float[width][n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int q = 0; q < width; q++) {
+                z[q][i] = (float) (r.nextGaussian() * (i % 7 == 0 ? 30 : 3));
+            }
+            y[i] = r.nextInt(width);
+        }
+        float[][] p = new float[width][n];
+        DenseLoops.Rows rows = new DenseLoops.Rows(width, 1024);
+        DenseLoops.softmax(z, p, width, n, rows);
+        double cap = -Math.log(1e-7);
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int q = 0; q < width; q++) {
+                max = Math.max(max, z[q][i]);
+            }
+            double sum = 0;
+            for (int q = 0; q < width; q++) {
+                sum += Math.exp(z[q][i] - max);
+            }
+            for (int q = 0; q < width; q++) {
+                float expected = (float) (Math.exp(z[q][i] - max) / sum);
+                assertThat(p[q][i]).isCloseTo(expected, within(Math.ulp(expected)));
+            }
+            loss += Math.min(cap, Math.log(sum) - (z[(int) y[i]][i] - max));
+        }
+        assertThat(DenseLoops.logLoss(z, width, n, y, cap, rows)).isCloseTo(loss, within(1e-9 * loss));
+    }
+
+    @Test
+    void anInfiniteOrNaNLogitGivesNaNSoItsModelFails() {
+        for (float bad : new float[]{Float.POSITIVE_INFINITY, Float.NaN}) {
+            float[][] z = {{0.5f, bad}, {1.5f, 0.1f}, {-1f, 2f}};
+            float[][] p = new float[3][2];
+            DenseLoops.Rows rows = new DenseLoops.Rows(3, 2);
+            DenseLoops.softmax(z, p, 3, 2, rows);
+            assertThat(p[0][0] + p[1][0] + p[2][0]).isCloseTo(1f, within(1e-6f));
+            assertThat(p[0][1]).isNaN();
+            assertThat(DenseLoops.logLoss(z, 3, 2, new double[]{1, 0}, 20, rows)).isNaN();
+        }
+    }
+}
