@@ -41,8 +41,8 @@ public final class PackedDense {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
-    /** The most a row adds to a log loss: its true class's probability clipped at 1e-7 ({@link Importance#loss}). */
-    private static final double MAX_ROW_LOSS = -Math.log(1e-7);
+    /** The least true-class probability a row's log loss takes, as {@link Importance#loss} clips it. */
+    private static final double MIN_ROW_P = 1e-7;
 
     private PackedDense() {
     }
@@ -769,9 +769,10 @@ public final class PackedDense {
                     DenseLoops.softmax(out, top, c, rows, sm);
                     for (int r = 0; r < rows; r++) {
                         float[] py = top[wk.y[r]];
-                        loss -= Math.log(Math.max(py[r], 1e-12f));
+                        sm.p[r] = Math.max(py[r], 1e-12f);
                         py[r] -= 1f;
                     }
+                    loss = -DenseLoops.sumLogs(sm.p, rows, sm.products);
                     for (int q = 0; q < c; q++) {
                         DenseLoops.divide(top[q], rows, rows);
                     }
@@ -1028,9 +1029,10 @@ public final class PackedDense {
                                 }
                             }
                             int t = (int) y[s + r];
-                            loss[j] -= Math.log(Math.max(1e-12, pr[t][r]));
+                            net.sm.p[r] = Math.max(1e-12, pr[t][r]);
                             metric[j] += arg == t ? 1 : 0;
                         }
+                        loss[j] -= DenseLoops.sumLogs(net.sm.p, rows, net.sm.products);
                     } else {
                         for (int r = 0; r < rows; r++) {
                             double d = out[0][r] - y[s + r];
@@ -1114,7 +1116,7 @@ public final class PackedDense {
                 }
                 float[][] out = net.above(j, bestW, bestB, n, null);
                 // -log p of the true class, p clipped at 1e-7 as Importance.loss does
-                double sum = classify ? DenseLoops.logLoss(out, c, n, y, MAX_ROW_LOSS, net.sm)
+                double sum = classify ? DenseLoops.logLoss(out, c, n, y, MIN_ROW_P, net.sm)
                         : squaredError(out[0], n, y);
                 if (q < 0) {
                     baseSum = sum;

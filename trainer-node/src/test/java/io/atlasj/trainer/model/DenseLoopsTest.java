@@ -49,7 +49,7 @@ class DenseLoopsTest {
         float[][] p = new float[width][n];
         DenseLoops.Rows rows = new DenseLoops.Rows(width, 1024);
         DenseLoops.softmax(z, p, width, n, rows);
-        double cap = -Math.log(1e-7);
+        double floor = 1e-7;
         double loss = 0;
         for (int i = 0; i < n; i++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -64,9 +64,27 @@ class DenseLoopsTest {
                 float expected = (float) (Math.exp(z[q][i] - max) / sum);
                 assertThat(p[q][i]).isCloseTo(expected, within(Math.ulp(expected)));
             }
-            loss += Math.min(cap, Math.log(sum) - (z[(int) y[i]][i] - max));
+            loss -= Math.log(Math.max(floor, Math.exp(z[(int) y[i]][i] - max) / sum));
         }
-        assertThat(DenseLoops.logLoss(z, width, n, y, cap, rows)).isCloseTo(loss, within(1e-9 * loss));
+        assertThat(loss).isGreaterThan(-n * Math.log(0.5)); // rows at the floor among them, a loss of 16.1 each
+        assertThat(DenseLoops.logLoss(z, width, n, y, floor, rows)).isCloseTo(loss, within(1e-12 * loss));
+    }
+
+    @Test
+    void theSumOfLogsByProductsIsTheSumOfLogs() {
+        Random r = new Random(3);
+        for (int n : new int[]{1, 15, 16, 17, 255, 256, 257, 4096}) {
+            double[] v = new double[n];
+            double expected = 0;
+            for (int i = 0; i < n; i++) {
+                v[i] = i % 11 == 0 ? 1e-19 : r.nextDouble();
+                expected += Math.log(v[i]);
+            }
+            double[] products = new double[(n + 15) / 16];
+            assertThat(DenseLoops.sumLogs(v, n, products)).as("n = %d", n)
+                    .isCloseTo(expected, within(1e-13 * Math.abs(expected)));
+        }
+        assertThat(DenseLoops.sumLogs(new double[]{0.5, Double.NaN, 0.25}, 3, new double[1])).isNaN();
     }
 
     @Test
@@ -78,7 +96,7 @@ class DenseLoopsTest {
             DenseLoops.softmax(z, p, 3, 2, rows);
             assertThat(p[0][0] + p[1][0] + p[2][0]).isCloseTo(1f, within(1e-6f));
             assertThat(p[0][1]).isNaN();
-            assertThat(DenseLoops.logLoss(z, 3, 2, new double[]{1, 0}, 20, rows)).isNaN();
+            assertThat(DenseLoops.logLoss(z, 3, 2, new double[]{1, 0}, 1e-7, rows)).isNaN();
         }
     }
 }
