@@ -1020,18 +1020,7 @@ public final class PackedDense {
                     float[][] out = net.forward(j, ws, bs, xt, rows, null);
                     if (classify) {
                         DenseLoops.softmax(out, net.top, c, rows, net.sm);
-                        float[][] pr = net.top;
-                        for (int r = 0; r < rows; r++) {
-                            int arg = 0;
-                            for (int q = 1; q < c; q++) {
-                                if (pr[q][r] > pr[arg][r]) {
-                                    arg = q;
-                                }
-                            }
-                            int t = (int) y[s + r];
-                            net.sm.p[r] = Math.max(1e-12, pr[t][r]);
-                            metric[j] += arg == t ? 1 : 0;
-                        }
+                        metric[j] += DenseLoops.trueClass(net.top, c, y, s, rows, 1e-12, net.sm.p);
                         loss[j] -= DenseLoops.sumLogs(net.sm.p, rows, net.sm.products);
                     } else {
                         for (int r = 0; r < rows; r++) {

@@ -88,6 +88,37 @@ class DenseLoopsTest {
     }
 
     @Test
+    void theTrueClassIsAHitWhenItIsTheFirstMostProbable() {
+        Random r = new Random(8);
+        for (int width : new int[]{2, 3, 5}) {
+            int n = 3_000;
+            float[][] p = new float[width][n];
+            double[] y = new double[n + 7];
+            int expected = 0;
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < width; q++) {
+                    // few distinct values, so that ties for the first place are common
+                    p[q][i] = r.nextInt(4) / 4f;
+                }
+                int t = r.nextInt(width);
+                y[7 + i] = t;
+                int arg = 0;
+                for (int q = 1; q < width; q++) {
+                    if (p[q][i] > p[arg][i]) {
+                        arg = q;
+                    }
+                }
+                expected += arg == t ? 1 : 0;
+            }
+            double[] trueP = new double[n];
+            assertThat(DenseLoops.trueClass(p, width, y, 7, n, 0.1, trueP)).as("width %d", width).isEqualTo(expected);
+            for (int i = 0; i < n; i++) {
+                assertThat(trueP[i]).isEqualTo(Math.max(0.1, p[(int) y[7 + i]][i]));
+            }
+        }
+    }
+
+    @Test
     void anInfiniteOrNaNLogitGivesNaNSoItsModelFails() {
         for (float bad : new float[]{Float.POSITIVE_INFINITY, Float.NaN}) {
             float[][] z = {{0.5f, bad}, {1.5f, 0.1f}, {-1f, 2f}};
