@@ -351,7 +351,8 @@ final class DenseLoops {
     /**
      * The softmax over {@code width} units of each of {@code n} rows ({@code z[q][r]}) into {@code p[q][r]}: the
      * logits less their row's largest, exponentiated ({@link #exp}, in double), divided by their sum. The largest
-     * logit's exponential is exp(0), exactly 1; a row with an infinite or NaN logit gives NaN, so its model fails.
+     * logit's exponential is exp(0), exactly 1; a row with a +Infinity or NaN logit gives NaN, so its model fails (a
+     * -Infinity logit gives 0).
      */
     static void softmax(float[][] z, float[][] p, int width, int n, Rows b) {
         exponentials(z, width, n, b);
@@ -462,7 +463,9 @@ final class DenseLoops {
      * row's true-class probability, at least {@code floor}, into {@code trueP}, and the number of rows whose first most
      * probable class is the true one (an accuracy's hits). Without a branch on which class is ahead, which is
      * mispredicted about half the time: the true class is the first most probable one when every class before it is
-     * less probable and every class after it at most as probable. A NaN row is no hit.
+     * less probable and every class after it at most as probable. A NaN row (a softmax makes a whole row NaN or none
+     * of it) counts as class 0, the first most probable by a comparison that skips NaN, as {@link Scores#metric} has
+     * it.
      */
     static int trueClass(float[][] p, int width, double[] y, int from, int n, double floor, double[] trueP) {
         int hits = 0;
@@ -474,7 +477,7 @@ final class DenseLoops {
                 float v = p[q][r];
                 first &= v < pt | q >= t & v <= pt;
             }
-            hits += first ? 1 : 0;
+            hits += first | pt != pt & t == 0 ? 1 : 0;
             trueP[r] = Math.max(floor, pt);
         }
         return hits;

@@ -221,9 +221,10 @@ public final class PackedDense {
             for (int s = 0; s < k; s++) {
                 composite |= active[at[s]] && "val_composite".equals(specs.get(at[s]).training().get("monitor"));
             }
-            // the outputs themselves only for a composite score; a loss and a metric need one pass, kept nowhere
+            // every model's loss and metric in one pass that keeps no outputs, whatever its pack-mates monitor; the
+            // outputs themselves only for a composite score
+            double[][] scored = validated ? p.score(data.validation(), p.w, p.b) : null;
             Pack.Predictions val = validated && composite ? p.predict(data.validation(), p.w, p.b) : null;
-            double[][] scored = validated && !composite ? p.score(data.validation(), p.w, p.b) : null;
             boolean[] asked = new boolean[k];
             for (int s = 0; s < k; s++) {
                 int j = at[s];
@@ -238,8 +239,8 @@ public final class PackedDense {
                     continue;
                 }
                 double[] vy = data.validation().y();
-                double valLoss = val != null ? val.loss(s, vy) : scored != null ? scored[0][s] : trainLoss;
-                double metric = val != null ? val.metric(s, vy) : scored != null ? scored[1][s] : Double.NaN;
+                double valLoss = scored != null ? scored[0][s] : trainLoss;
+                double metric = scored != null ? scored[1][s] : Double.NaN;
                 curves.get(j).add(new TrainingResult.Epoch(e, trainLoss, valLoss, metric, books[j].lr));
                 String monitor = (String) specs.get(j).training().get("monitor");
                 double monitored = switch (monitor) {
@@ -1000,9 +1001,11 @@ public final class PackedDense {
         }
 
         /**
-         * Every model's loss and metric on {@code part} by the weights {@code ws}, {@code bs}, without dropout: those of
-         * {@link Predictions#loss} and {@link Predictions#metric} on {@link #predict}'s outputs, summed row by row in
-         * the same order, without keeping the outputs ({@code [0]}: losses, {@code [1]}: metrics, by place).
+         * Every model's loss and metric on {@code part} by the weights {@code ws}, {@code bs}, without dropout, without
+         * keeping the outputs ({@code [0]}: losses, {@code [1]}: metrics, by place): those of {@link Predictions#loss}
+         * and {@link Predictions#metric} on {@link #predict}'s outputs, the metrics and a regression's loss summed
+         * row by row in the same order, a classifier's loss as {@link DenseLoops#sumLogs} sums it (within about 4e-15
+         * a product of sixteen rows).
          */
         private double[][] score(PreparedData.Part part, float[][] ws, float[][] bs) {
             int n = part.rows();

@@ -51,6 +51,7 @@ class DenseLoopsTest {
         DenseLoops.softmax(z, p, width, n, rows);
         double floor = 1e-7;
         double loss = 0;
+        int floored = 0;
         for (int i = 0; i < n; i++) {
             double max = Double.NEGATIVE_INFINITY;
             for (int q = 0; q < width; q++) {
@@ -64,9 +65,11 @@ class DenseLoopsTest {
                 float expected = (float) (Math.exp(z[q][i] - max) / sum);
                 assertThat(p[q][i]).isCloseTo(expected, within(Math.ulp(expected)));
             }
-            loss -= Math.log(Math.max(floor, Math.exp(z[(int) y[i]][i] - max) / sum));
+            double py = Math.exp(z[(int) y[i]][i] - max) / sum;
+            floored += py < floor ? 1 : 0;
+            loss -= Math.log(Math.max(floor, py));
         }
-        assertThat(loss).isGreaterThan(-n * Math.log(0.5)); // rows at the floor among them, a loss of 16.1 each
+        assertThat(floored).isPositive(); // rows at the floor among them, a loss of 16.1 each
         assertThat(DenseLoops.logLoss(z, width, n, y, floor, rows)).isCloseTo(loss, within(1e-12 * loss));
     }
 
@@ -116,6 +119,15 @@ class DenseLoopsTest {
                 assertThat(trueP[i]).isEqualTo(Math.max(0.1, p[(int) y[7 + i]][i]));
             }
         }
+    }
+
+    @Test
+    void aNaNRowIsClassZeroAsScoresHaveIt() {
+        float n = Float.NaN;
+        float[][] p = {{n, n, 0.2f}, {n, n, 0.5f}, {n, n, 0.3f}};
+        double[] trueP = new double[3];
+        assertThat(DenseLoops.trueClass(p, 3, new double[]{0, 1, 1}, 0, 3, 1e-12, trueP)).isEqualTo(2);
+        assertThat(trueP[0]).isNaN();
     }
 
     @Test

@@ -229,7 +229,7 @@ public final class PredictionsFile {
                     if (s.probabilities() != null && c < (n == 0 ? 0 : s.probabilities()[0].length)) {
                         fill(v, n, float32(s.probabilities(), c));
                         if (layout.complement()) {
-                            complementNulls(v, s.predicted(), c);
+                            complementNulls(v, s.predicted(), c, n);
                         }
                     } else {
                         nulls(v, n);
@@ -339,8 +339,8 @@ public final class PredictionsFile {
     }
 
     /** In a complement file, the predicted class's probability is the others' complement: null, its value zeroed. */
-    private static void complementNulls(Float4Vector v, double[] predicted, int c) {
-        for (int i = 0; i < predicted.length; i++) {
+    private static void complementNulls(Float4Vector v, double[] predicted, int c, int n) {
+        for (int i = 0; i < n; i++) {
             if ((int) predicted[i] == c) {
                 v.setNull(i);
                 v.getDataBuffer().setFloat(i * 4L, 0f);
