@@ -148,6 +148,34 @@ class PackedDenseTest {
     }
 
     @Test
+    void aWideLayersOpenBlasGradientEqualsDl4j() throws Exception {
+        // a 40-by-32 layer takes its weight gradient from one OpenBLAS product, the layers around it from Java's sums
+        PreparedData d = rule(1_500, 19, 3);
+        ModelSpec wide = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(40, 32))
+                .set("lr", 0.003).set("l2", 0.001).set("epochs", 4).set("patience", 0).set("batchSize", 64)
+                .set("seed", 5L).build(), DatasetOptions.Task.CLASSIFICATION);
+        ModelSpec other = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(40, 32))
+                .set("lr", 0.01).set("epochs", 4).set("patience", 0).set("batchSize", 64).set("seed", 6L).build(),
+                DatasetOptions.Task.CLASSIFICATION);
+        TrainingResult packed = train(List.of(wide, other), d, null).get(0);
+        TrainingResult dl4j = new Dl4jTrainer().train(wide, d, ModelTrainer.Listener.NONE);
+        assertThat(packed.ok()).as(packed.failure()).isTrue();
+        assertThat(packed.curves()).hasSize(4).hasSameSizeAs(dl4j.curves());
+        for (int e = 0; e < packed.curves().size(); e++) {
+            // (DL4J's training score adds the L2 penalty, so the validation losses are the ones to compare)
+            assertThat(packed.curves().get(e).validationLoss()).as("epoch %d", e)
+                    .isCloseTo(dl4j.curves().get(e).validationLoss(), within(1e-4));
+        }
+        for (int i = 0; i < d.test().rows(); i++) {
+            for (int q = 0; q < 3; q++) {
+                assertThat(packed.test().probabilities()[i][q]).isCloseTo(dl4j.test().probabilities()[i][q],
+                        within(1e-4));
+            }
+        }
+        assertThat(TestData.accuracy(packed.test(), d.test())).isGreaterThan(0.8);
+    }
+
+    @Test
     void everyActivationAndOptimizerEqualsDl4j() throws Exception {
         // the packed loop's own arithmetic (each activation and its derivative, L1, Nesterov momentum, a regression's
         // squared error, a tail batch) against DL4J's layers and updaters, epoch by epoch (AdamW: below)
