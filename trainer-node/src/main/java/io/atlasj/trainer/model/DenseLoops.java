@@ -56,7 +56,7 @@ final class DenseLoops {
         }
     }
 
-    private static void plus(float[] y, float a, int n) {
+    static void plus(float[] y, float a, int n) {
         for (int i = 0; i < n; i++) {
             y[i] += a;
         }

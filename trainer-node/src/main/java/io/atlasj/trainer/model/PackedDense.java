@@ -42,11 +42,11 @@ public final class PackedDense {
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
     /**
-     * The size (inputs times units) from which a layer above the first takes its weight gradient from OpenBLAS
-     * ({@code Work.gradient}); a tiny model's 8-by-3 layer stays in Java, where a product's call and copies would
-     * cost more than its sums.
+     * The size (inputs times units) from which a layer runs on OpenBLAS ({@code Net.dense}, {@code Net.wideBack}); a
+     * tiny model's 30-by-8 and 8-by-3 layers stay in Java, where a product's call and copies would cost more than the
+     * arithmetic.
      */
-    private static final int BLAS_GRADIENT = 1024;
+    private static final int BLAS_MIN = 1024;
 
     /** The least true-class probability a row's log loss takes, as {@link Importance#loss} clips it. */
     private static final double MIN_ROW_P = 1e-7;
@@ -620,10 +620,6 @@ public final class PackedDense {
             final Blas.Buf xb = new Blas.Buf();
             final Blas.Buf db = new Blas.Buf();
             final Blas.Buf gb = new Blas.Buf();
-            /** A wide upper layer's inputs, output gradients and weight gradient ({@link #gradient}). */
-            final Blas.Buf upIn = new Blas.Buf();
-            final Blas.Buf upOut = new Blas.Buf();
-            final Blas.Buf upG = new Blas.Buf();
 
             Work(int rows) {
                 xt = new float[f][rows];
@@ -641,33 +637,11 @@ public final class PackedDense {
                 net = new Net(rows);
             }
 
-            /**
-             * A wide layer's weight gradient ({@link DenseLoops#gradient}'s, {@code g[go + i width + u]}, the model's
-             * slice of g zero before) as one OpenBLAS product of its inputs ([input][row]) and output gradients
-             * ([unit][row], transposed): Java's loops over rows are sums C2 does not vectorise (a 64-by-64 layer's
-             * took half of a dense 30-64-64-3 network's time), and the copies to OpenBLAS's buffers are small beside
-             * the product.
-             */
-            void gradient(float[][] in, int inW, float[][] d, int width, float[] g, int go, int rows) {
-                upIn.size((long) inW * rows);
-                upOut.size((long) width * rows);
-                for (int i = 0; i < inW; i++) {
-                    upIn.put(i * rows, in[i], rows);
-                }
-                for (int u = 0; u < width; u++) {
-                    upOut.put(u * rows, d[u], rows);
-                }
-                Blas.gemm(false, true, inW, width, rows, upIn, upOut, 0f, upG);
-                upG.get(0, g, go, inW * width);
-            }
-
             void free() {
                 xb.free();
                 db.free();
                 gb.free();
-                upIn.free();
-                upOut.free();
-                upG.free();
+                net.free();
             }
         }
 
@@ -748,6 +722,11 @@ public final class PackedDense {
             final float[][] top;
             /** The softmax's buffers (classifiers). */
             final DenseLoops.Rows sm;
+            /** A wide layer's weights, inputs and outputs in OpenBLAS's buffers ({@link #dense}, {@link #wideBack}). */
+            private final Blas.Buf wideW = new Blas.Buf();
+            private final Blas.Buf wideIn = new Blas.Buf();
+            private final Blas.Buf wideOut = new Blas.Buf();
+            private final Blas.Buf wideG = new Blas.Buf();
 
             Net(int cap) {
                 for (int l = 0; l < layers; l++) {
@@ -765,12 +744,71 @@ public final class PackedDense {
             }
 
             /**
+             * A dense layer ({@link DenseLoops#layer}'s arguments): a wide one ({@link #BLAS_MIN} weights or more) as
+             * one OpenBLAS product of its weights (transposed) and its inputs, {@code out = W^T in + bias}, the rest in
+             * Java's loops. Java's loops over a wide layer's units run at memory speed (each input row read once a
+             * unit); the copies to and from OpenBLAS's buffers are small beside the product.
+             */
+            void dense(float[][] in, int inW, float[] w, int wo, float[] bias, int bo, float[][] out, int width,
+                       int n) {
+                if (inW * width < BLAS_MIN) {
+                    DenseLoops.layer(in, inW, w, wo, bias, bo, out, width, n);
+                    return;
+                }
+                wideW.put(w, wo, inW * width);
+                wideIn.size((long) inW * n);
+                for (int i = 0; i < inW; i++) {
+                    wideIn.put(i * n, in[i], n);
+                }
+                Blas.gemm(true, false, width, n, inW, wideW, wideIn, 0f, wideOut);
+                for (int u = 0; u < width; u++) {
+                    wideOut.get(u * n, out[u], 0, n);
+                    DenseLoops.plus(out[u], bias[bo + u], n);
+                }
+            }
+
+            /**
+             * A wide layer's backward pass ({@link DenseLoops#gradient} and {@link DenseLoops#backLayer}): its
+             * weight gradient {@code g[wo ..] = in d^T} (the model's slice of g, at its weights' offset, zero before)
+             * and its inputs' gradient {@code da = W d}, two OpenBLAS products on one copy of the output gradients
+             * {@code d}. Java's loops
+             * over rows for the weight gradient are sums C2 does not vectorise (a 64-by-64 layer's took half of a
+             * dense 30-64-64-3 network's time).
+             */
+            void wideBack(float[][] in, int inW, float[][] d, int width, float[] w, int wo, float[] g, float[][] da,
+                          int n) {
+                wideIn.size((long) inW * n);
+                wideOut.size((long) width * n);
+                for (int i = 0; i < inW; i++) {
+                    wideIn.put(i * n, in[i], n);
+                }
+                for (int u = 0; u < width; u++) {
+                    wideOut.put(u * n, d[u], n);
+                }
+                Blas.gemm(false, true, inW, width, n, wideIn, wideOut, 0f, wideG);
+                wideG.get(0, g, wo, inW * width);
+                wideW.put(w, wo, inW * width);
+                Blas.gemm(false, false, inW, n, width, wideW, wideOut, 0f, wideIn);
+                for (int i = 0; i < inW; i++) {
+                    wideIn.get(i * n, da[i], 0, n);
+                }
+            }
+
+            /** Frees the native buffers now (they grow again if the network is used again). */
+            void free() {
+                wideW.free();
+                wideIn.free();
+                wideOut.free();
+                wideG.free();
+            }
+
+            /**
              * Model {@code j}'s outputs on {@code n} rows of inputs {@code x} ([feature][row]) by weights {@code ws},
              * {@code bs}: its output layer's values (logits, or the regression's value), [output][row]. Dropout from
              * {@code rnd} when not null.
              */
             float[][] forward(int j, float[][] ws, float[][] bs, float[][] x, int n, Random rnd) {
-                DenseLoops.layer(x, dims[0], ws[0], j * dims[0] * dims[1], bs[0], j * dims[1], z[0], dims[1], n);
+                dense(x, dims[0], ws[0], j * dims[0] * dims[1], bs[0], j * dims[1], z[0], dims[1], n);
                 return above(j, ws, bs, n, rnd);
             }
 
@@ -788,7 +826,7 @@ public final class PackedDense {
                         }
                     }
                     int next = dims[l + 2];
-                    DenseLoops.layer(a[l], out, ws[l + 1], j * out * next, bs[l + 1], j * next, z[l + 1], next, n);
+                    dense(a[l], out, ws[l + 1], j * out * next, bs[l + 1], j * next, z[l + 1], next, n);
                 }
                 return z[layers - 1];
             }
@@ -834,12 +872,12 @@ public final class PackedDense {
                         }
                         break;
                     }
-                    if (inW * outW >= BLAS_GRADIENT) {
-                        wk.gradient(a[l - 1], inW, dz, outW, wk.gW[l], j * inW * outW, rows);
+                    if (inW * outW >= BLAS_MIN) {
+                        wideBack(a[l - 1], inW, dz, outW, w[l], j * inW * outW, wk.gW[l], da[l], rows);
                     } else {
                         DenseLoops.gradient(a[l - 1], inW, dz, outW, wk.gW[l], j * inW * outW, rows);
+                        DenseLoops.backLayer(w[l], j * inW * outW, dz, outW, da[l], inW, rows);
                     }
-                    DenseLoops.backLayer(w[l], j * inW * outW, dz, outW, da[l], inW, rows);
                     for (int u = 0; u < inW; u++) {
                         if (rnd != null && dropout[j] > 0) {
                             DenseLoops.multiply(masks[l - 1][u], da[l][u], rows);
@@ -1035,6 +1073,7 @@ public final class PackedDense {
                     }
                 }
             }
+            net.free();
             return new Predictions(outAll, n);
         }
 
@@ -1076,6 +1115,7 @@ public final class PackedDense {
                 loss[j] = n == 0 ? Double.NaN : loss[j] / n;
                 metric[j] = classify ? metric[j] / n : Math.sqrt(metric[j] / n);
             }
+            net.free();
             return new double[][]{loss, metric};
         }
 
@@ -1121,6 +1161,7 @@ public final class PackedDense {
                     importance(j, xt, y, n, d, base, net, imp[j]);
                 }
             }
+            net.free();
             return imp;
         }
 
@@ -1132,7 +1173,7 @@ public final class PackedDense {
                                 double[] imp) {
             int h = dims[1];
             // the first layer on the rows as they are, kept in base
-            DenseLoops.layer(xt, f, bestW[0], j * f * h, bestB[0], j * h, base, h, n);
+            net.dense(xt, f, bestW[0], j * f * h, bestB[0], j * h, base, h, n);
             double baseSum = 0;
             for (int q = -1; q < f; q++) { // -1: the rows as they are
                 float[][] z1 = net.z[0];

@@ -148,8 +148,9 @@ class PackedDenseTest {
     }
 
     @Test
-    void aWideLayersOpenBlasGradientEqualsDl4j() throws Exception {
-        // a 40-by-32 layer takes its weight gradient from one OpenBLAS product, the layers around it from Java's sums
+    void aWideLayerOnOpenBlasEqualsDl4j() throws Exception {
+        // a 40-by-32 layer runs on OpenBLAS (its forward pass, its weight and input gradients), the layers around it
+        // in Java's loops
         PreparedData d = rule(1_500, 19, 3);
         ModelSpec wide = TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(40, 32))
                 .set("lr", 0.003).set("l2", 0.001).set("epochs", 4).set("patience", 0).set("batchSize", 64)
