@@ -37,12 +37,17 @@ class PackedDenseTest {
      * y = 2 x0 - x1 + noise.
      */
     static PreparedData rule(int n, long seed, int classes) {
+        return rule(n, seed, classes, 5);
+    }
+
+    /** As {@link #rule(int, long, int)} with {@code features} inputs (at least 2; those past x1 are noise). */
+    static PreparedData rule(int n, long seed, int classes, int features) {
         Random r = new Random(seed);
-        double[][] x = new double[n][5];
+        double[][] x = new double[n][features];
         double[] y = new double[n];
         long[] t = new long[n];
         for (int i = 0; i < n; i++) {
-            for (int c = 0; c < 5; c++) {
+            for (int c = 0; c < features; c++) {
                 x[i][c] = r.nextGaussian();
             }
             t[i] = i * 60_000L;
@@ -174,6 +179,45 @@ class PackedDenseTest {
             }
         }
         assertThat(TestData.accuracy(packed.test(), d.test())).isGreaterThan(0.8);
+    }
+
+    @Test
+    void aWideFirstLayerOnOpenBlasEqualsDl4jItselfAloneAndItsSavedFile(@TempDir Path dir) throws Exception {
+        // 30 inputs to 40 units: the first layer's forward pass on OpenBLAS in training, predictions and importance
+        for (int classes : new int[]{3, 0}) {
+            PreparedData d = rule(2_000, 23, classes, 30);
+            DatasetOptions.Task task = classes > 0 ? DatasetOptions.Task.CLASSIFICATION
+                    : DatasetOptions.Task.REGRESSION;
+            List<ModelSpec> specs = new ArrayList<>();
+            for (double dropout : new double[]{0.0, 0.2}) {
+                specs.add(TestData.spec(ModelEntry.builder("dnn", ModelType.DNN).set("hidden", List.of(40))
+                        .set("lr", 0.003).set("dropout", dropout).set("epochs", 3).set("patience", 0)
+                        .set("batchSize", 64).set("seed", 31L).build(), task));
+            }
+            List<Path> files = List.of(dir.resolve("wide-" + classes + "-a.zip"),
+                    dir.resolve("wide-" + classes + "-b.zip"));
+            List<TrainingResult> packed = train(specs, d, files);
+            TrainingResult dl4j = new Dl4jTrainer().train(specs.get(0), d, ModelTrainer.Listener.NONE);
+            TrainingResult alone = train(List.of(specs.get(1)), d, null).get(0);
+            for (int e = 0; e < 3; e++) {
+                assertThat(packed.get(0).curves().get(e).validationLoss()).as("%d classes, epoch %d", classes, e)
+                        .isCloseTo(dl4j.curves().get(e).validationLoss(), within(1e-4));
+                assertThat(packed.get(1).curves().get(e).validationLoss()).as("dropout, %d classes, epoch %d",
+                        classes, e).isCloseTo(alone.curves().get(e).validationLoss(), within(1e-5));
+            }
+            for (int j = 0; j < 2; j++) {
+                double[] fromFile;
+                try (Predictor p = Predictor.load(files.get(j), ModelType.DNN, 30)) {
+                    fromFile = Importance.permutation(p, d, specs.get(j).seed());
+                }
+                for (int c = 0; c < 30; c++) {
+                    assertThat(packed.get(j).importance()[c]).as("model %d input %d", j, c)
+                            .isCloseTo(fromFile[c], within(1e-5));
+                }
+            }
+            // the inputs the rule is made of matter more than the noise
+            assertThat(packed.get(0).importance()[0]).isGreaterThan(5 * Math.abs(packed.get(0).importance()[29]));
+        }
     }
 
     @Test
