@@ -1049,31 +1049,54 @@ public final class PackedDense {
         /** Rows a prediction pass takes at once. */
         private static final int CHUNK = 512;
 
-        /** Every model's outputs on {@code part}, without dropout, by the weights {@code ws}, {@code bs}. */
-        private Predictions predict(PreparedData.Part part, float[][] ws, float[][] bs) {
+        /** What a prediction pass ({@link #pass}) does with one model's outputs on one chunk of rows. */
+        private interface ChunkOutputs {
+            /**
+             * Model {@code j}'s outputs on rows {@code from .. from + rows} ([output][row]: a classifier's
+             * probabilities, whose softmax buffers {@code net.sm} hold, or a regression's values).
+             */
+            void accept(int j, int from, int rows, float[][] out, Net net);
+        }
+
+        /**
+         * Every model's outputs on {@code part}, without dropout, by the weights {@code ws}, {@code bs}, chunk by
+         * chunk of {@link #CHUNK} rows into {@code each}.
+         */
+        private void pass(PreparedData.Part part, float[][] ws, float[][] bs, ChunkOutputs each) {
             int n = part.rows();
             float[][] x = rows(part);
-            float[] outAll = new float[k * n * c];
             int chunk = Math.min(CHUNK, Math.max(1, n));
             float[][] xt = new float[f][chunk];
             Net net = new Net(chunk);
-            for (int s = 0; s < n; s += chunk) {
-                int rows = Math.min(chunk, n - s);
-                transpose(x, s, rows, xt);
-                for (int j = 0; j < k; j++) {
-                    float[][] out = net.forward(j, ws, bs, xt, rows, null);
-                    if (classify) {
-                        DenseLoops.softmax(out, net.top, c, rows, net.sm);
-                        out = net.top;
-                    }
-                    for (int r = 0; r < rows; r++) {
-                        for (int q = 0; q < c; q++) {
-                            outAll[(j * n + s + r) * c + q] = out[q][r];
+            try {
+                for (int s = 0; s < n; s += chunk) {
+                    int rows = Math.min(chunk, n - s);
+                    transpose(x, s, rows, xt);
+                    for (int j = 0; j < k; j++) {
+                        float[][] out = net.forward(j, ws, bs, xt, rows, null);
+                        if (classify) {
+                            DenseLoops.softmax(out, net.top, c, rows, net.sm);
+                            out = net.top;
                         }
+                        each.accept(j, s, rows, out, net);
                     }
                 }
+            } finally {
+                net.free();
             }
-            net.free();
+        }
+
+        /** Every model's outputs on {@code part}, without dropout, by the weights {@code ws}, {@code bs}. */
+        private Predictions predict(PreparedData.Part part, float[][] ws, float[][] bs) {
+            int n = part.rows();
+            float[] outAll = new float[k * n * c];
+            pass(part, ws, bs, (j, from, rows, out, net) -> {
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < c; q++) {
+                        outAll[(j * n + from + r) * c + q] = out[q][r];
+                    }
+                }
+            });
             return new Predictions(outAll, n);
         }
 
@@ -1086,36 +1109,25 @@ public final class PackedDense {
          */
         private double[][] score(PreparedData.Part part, float[][] ws, float[][] bs) {
             int n = part.rows();
-            float[][] x = rows(part);
             double[] y = part.y();
             double[] loss = new double[k];
             double[] metric = new double[k];
-            int chunk = Math.min(CHUNK, Math.max(1, n));
-            float[][] xt = new float[f][chunk];
-            Net net = new Net(chunk);
-            for (int s = 0; s < n; s += chunk) {
-                int rows = Math.min(chunk, n - s);
-                transpose(x, s, rows, xt);
-                for (int j = 0; j < k; j++) {
-                    float[][] out = net.forward(j, ws, bs, xt, rows, null);
-                    if (classify) {
-                        DenseLoops.softmax(out, net.top, c, rows, net.sm);
-                        metric[j] += DenseLoops.trueClass(net.top, c, y, s, rows, 1e-12, net.sm.p);
-                        loss[j] -= DenseLoops.sumLogs(net.sm.p, rows, net.sm.products);
-                    } else {
-                        for (int r = 0; r < rows; r++) {
-                            double d = out[0][r] - y[s + r];
-                            loss[j] += d * d;
-                            metric[j] += d * d;
-                        }
+            pass(part, ws, bs, (j, from, rows, out, net) -> {
+                if (classify) {
+                    metric[j] += DenseLoops.trueClass(out, c, y, from, rows, 1e-12, net.sm.p);
+                    loss[j] -= DenseLoops.sumLogs(net.sm.p, rows, net.sm.products);
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        double d = out[0][r] - y[from + r];
+                        loss[j] += d * d;
+                        metric[j] += d * d;
                     }
                 }
-            }
+            });
             for (int j = 0; j < k; j++) {
                 loss[j] = n == 0 ? Double.NaN : loss[j] / n;
                 metric[j] = classify ? metric[j] / n : Math.sqrt(metric[j] / n);
             }
-            net.free();
             return new double[][]{loss, metric};
         }
 
