@@ -1,6 +1,7 @@
 package io.atlasj.workspec.split;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -67,7 +68,9 @@ public final class Splitter {
                 int[] test = range(lo, hi);
                 long testStart = time[lo];
                 long testEnd = time[hi - 1] + barMillis; // close of the last test bar
-                List<Integer> pool = new ArrayList<>();
+                int[] pool = new int[n];
+                int size = 0;
+                int before = 0; // pool rows before the test block (the pool is ascending)
                 for (int i = 0; i < n; i++) {
                     boolean inTest = i >= lo && i < hi;
                     boolean purged = i < lo && time[i] + reach >= testStart;
@@ -76,23 +79,41 @@ public final class Splitter {
                     // forward); rows right after it see the test period through their features: the embargo
                     boolean overlaps = i >= hi && time[i] < testEnd;
                     if (!inTest && !purged && !embargoed && !overlaps) {
-                        pool.add(i);
+                        pool[size++] = i;
+                        if (i < lo) {
+                            before++;
+                        }
                     }
                 }
-                int nVal = (int) Math.floor(pool.size() * k.validation());
-                // validation: the pool rows closest before the test block (or the last rows when it is first)
-                List<Integer> before = pool.stream().filter(i -> i < lo).toList();
-                List<Integer> val = new ArrayList<>(before.subList(Math.max(0, before.size() - nVal), before.size()));
-                if (val.size() < nVal) {
-                    List<Integer> after = pool.stream().filter(i -> i >= hi).toList();
-                    val.addAll(after.subList(Math.max(0, after.size() - (nVal - val.size())), after.size()));
+                int nVal = (int) Math.floor(size * k.validation());
+                // validation: the pool rows closest before the test block, topped up when too few (the first block)
+                // by the pool's last rows after it
+                boolean[] inVal = new boolean[n];
+                int fromBefore = Math.min(before, nVal);
+                int fromAfter = Math.min(size - before, nVal - fromBefore);
+                int first = -1; // the validation row whose open time starts validation (the first one taken)
+                for (int q = before - fromBefore; q < before; q++) {
+                    inVal[pool[q]] = true;
+                    first = first < 0 ? pool[q] : first;
                 }
-                long valStart = val.isEmpty() ? Long.MAX_VALUE : time[val.get(0)];
-                int[] train = pool.stream().filter(i -> !val.contains(i))
-                        .filter(i -> !(time[i] < valStart && time[i] + reach >= valStart))
-                        .mapToInt(Integer::intValue).toArray();
-                out.add(checked(new Fold(j, train, val.stream().sorted().mapToInt(Integer::intValue).toArray(), test),
-                        policy));
+                for (int q = size - fromAfter; q < size; q++) {
+                    inVal[pool[q]] = true;
+                    first = first < 0 ? pool[q] : first;
+                }
+                long valStart = first < 0 ? Long.MAX_VALUE : time[first];
+                int[] val = new int[fromBefore + fromAfter];
+                int[] train = new int[size];
+                int v = 0;
+                int t = 0;
+                for (int q = 0; q < size; q++) {
+                    int i = pool[q];
+                    if (inVal[i]) {
+                        val[v++] = i;
+                    } else if (!(time[i] < valStart && time[i] + reach >= valStart)) {
+                        train[t++] = i;
+                    }
+                }
+                out.add(checked(new Fold(j, Arrays.copyOf(train, t), val, test), policy));
             }
         }
         if (out.isEmpty()) {
@@ -134,7 +155,7 @@ public final class Splitter {
     }
 
     private static int lowerBound(long[] time, long t) {
-        int i = java.util.Arrays.binarySearch(time, t);
+        int i = Arrays.binarySearch(time, t);
         return i >= 0 ? i : -i - 1;
     }
 
