@@ -21,73 +21,101 @@ public final class DatasetPreparer {
     private DatasetPreparer() {
     }
 
+    /**
+     * The folds of {@code spec}'s split over {@code m}, each prepared when it is read (and again at every read: read
+     * them once, in order, as training does). A long series split into many folds would otherwise hold every fold's
+     * scaled copy of the matrix at once (44 walk-forward folds of 900,000 rows: 3.8 GB), and a model that reads only
+     * its parts' rows (a dense network) would pay for copies it never reads: the {@link PreparedData.Context} of all
+     * rows is made only when a sequence model asks for it.
+     */
     public static List<PreparedData> prepare(ModelSpec spec, FeatureMatrix m) {
+        checkLabel(spec, m); // a label that cannot be learned fails here, not at the first fold read
+        long bar = spec.featureset().baseTimeframe().millis();
+        List<Fold> folds = Splitter.folds(m.time(), bar, spec.labelHorizon(), spec.split());
+        return new java.util.AbstractList<>() {
+            @Override
+            public PreparedData get(int i) {
+                return fold(spec, m, folds.get(i), bar);
+            }
+
+            @Override
+            public int size() {
+                return folds.size();
+            }
+        };
+    }
+
+    /** The spec's label is in the matrix and its values can be the dataset's targets. */
+    private static void checkLabel(ModelSpec spec, FeatureMatrix m) {
+        indexOfLabel(m, spec);
+        Label label = spec.label();
+        DatasetOptions ds = spec.dataset();
+        if (ds.task() != DatasetOptions.Task.CLASSIFICATION) {
+            return;
+        }
+        if (ds.classes().kind() == DatasetOptions.Classes.Kind.THRESHOLD
+                || ds.classes().kind() == DatasetOptions.Classes.Kind.PERCENTILES) {
+            if (label.feature() == null && LabelKind.of(label.kind()).target() == LabelKind.Target.CLASSES) {
+                throw new IllegalArgumentException(spec.unit() + ": label " + label.id() + " is classes "
+                        + "already; the dataset's classes: is for a label with real values: drop it");
+            }
+        } else if ((label.feature() == null ? LabelKind.of(label.kind()).classes() : 0) < 2) {
+            throw new IllegalArgumentException(spec.unit() + ": label " + label.id() + " has real values; "
+                    + "give the dataset classes: {threshold: X} or {percentiles: [lo, hi]}");
+        }
+    }
+
+    private static PreparedData fold(ModelSpec spec, FeatureMatrix m, Fold f, long bar) {
         Label label = spec.label();
         int labelColumn = indexOfLabel(m, spec);
         double[] y = m.labels()[labelColumn];
-        long bar = spec.featureset().baseTimeframe().millis();
-        List<Fold> folds = Splitter.folds(m.time(), bar, spec.labelHorizon(), spec.split());
-        List<PreparedData> out = new ArrayList<>();
         DatasetOptions ds = spec.dataset();
-        for (Fold f : folds) {
-            double[] target = y;
-            int classes = 0;
-            double[] boundaries = null;
-            if (ds.task() == DatasetOptions.Task.CLASSIFICATION) {
-                target = new double[y.length];
-                switch (ds.classes().kind()) {
-                    case THRESHOLD, PERCENTILES -> {
-                        if (label.feature() == null
-                                && LabelKind.of(label.kind()).target() == LabelKind.Target.CLASSES) {
-                            throw new IllegalArgumentException(spec.unit() + ": label " + label.id() + " is classes "
-                                    + "already; the dataset's classes: is for a label with real values: drop it");
-                        }
-                        if (ds.classes().kind() == DatasetOptions.Classes.Kind.PERCENTILES) {
-                            boundaries = Scaler.fitBoundaries(y, f.train(), ds.classes().lower(), ds.classes().upper());
-                        }
-                        for (int i = 0; i < y.length; i++) {
-                            target[i] = classOf(y[i], ds.classes(), boundaries);
-                        }
-                        classes = 3;
+        double[] target = y;
+        int classes = 0;
+        double[] boundaries = null;
+        if (ds.task() == DatasetOptions.Task.CLASSIFICATION) {
+            target = new double[y.length];
+            switch (ds.classes().kind()) {
+                case THRESHOLD, PERCENTILES -> {
+                    if (ds.classes().kind() == DatasetOptions.Classes.Kind.PERCENTILES) {
+                        boundaries = Scaler.fitBoundaries(y, f.train(), ds.classes().lower(), ds.classes().upper());
                     }
-                    default -> {
-                        classes = label.feature() == null ? LabelKind.of(label.kind()).classes() : 0;
-                        if (classes < 2) {
-                            throw new IllegalArgumentException(spec.unit() + ": label " + label.id() + " has real values; "
-                                    + "give the dataset classes: {threshold: X} or {percentiles: [lo, hi]}");
-                        }
-                        if (LabelKind.of(label.kind()).target() == LabelKind.Target.CLASSES_FITTED_ON_TRAIN) {
-                            // its values are real (returns): classes by its own percentiles, fitted on the training
-                            // rows (not the returns cast to a class index)
-                            boundaries = Scaler.fitBoundaries(y, f.train(), label.params().get(1),
-                                    label.params().get(2));
-                        }
-                        for (int i = 0; i < y.length; i++) {
-                            target[i] = classOf(y[i], ds.classes(), boundaries);
-                        }
+                    for (int i = 0; i < y.length; i++) {
+                        target[i] = classOf(y[i], ds.classes(), boundaries);
+                    }
+                    classes = 3;
+                }
+                default -> {
+                    classes = label.feature() == null ? LabelKind.of(label.kind()).classes() : 0;
+                    if (LabelKind.of(label.kind()).target() == LabelKind.Target.CLASSES_FITTED_ON_TRAIN) {
+                        // its values are real (returns): classes by its own percentiles, fitted on the training
+                        // rows (not the returns cast to a class index)
+                        boundaries = Scaler.fitBoundaries(y, f.train(), label.params().get(1),
+                                label.params().get(2));
+                    }
+                    for (int i = 0; i < y.length; i++) {
+                        target[i] = classOf(y[i], ds.classes(), boundaries);
                     }
                 }
             }
-            int[] train = rebalance(f.train(), target, classes, ds.rebalance(), spec.seed());
-            Scaler scaler = Scaler.fit(m.features(), f.train(), ds.scaling());
-            double[][] scaled = scaler.apply(m.features());
-            double center = 0;
-            double scale = 1;
-            if (ds.task() == DatasetOptions.Task.REGRESSION) {
-                // regression targets are z-scored on the training rows: returns of 1e-3 would otherwise vanish in
-                // the loss next to unit-scale inputs
-                Scaler t = Scaler.fit(new double[][] {y}, f.train(), DatasetOptions.Scaling.ZSCORE);
-                center = t.center()[0];
-                scale = t.scale()[0];
-                target = t.apply(new double[][] {y})[0];
-            }
-            List<PreparedData.Target> extra = spec.type() == io.atlasj.workspec.ModelType.MULTI_TASK
-                    ? extraTargets(spec, m, labelColumn, f.train()) : List.of();
-            out.add(new PreparedData(f.index(), ds.task(), classes, part(m, scaled, target, train),
-                    part(m, scaled, target, f.validation()), part(m, scaled, target, f.test()), scaler, boundaries,
-                    center, scale, new PreparedData.Context(m.time(), transpose(scaled), bar), extra));
         }
-        return out;
+        int[] train = rebalance(f.train(), target, classes, ds.rebalance(), spec.seed());
+        Scaler scaler = Scaler.fit(m.features(), f.train(), ds.scaling());
+        double center = 0;
+        double scale = 1;
+        if (ds.task() == DatasetOptions.Task.REGRESSION) {
+            // regression targets are z-scored on the training rows: returns of 1e-3 would otherwise vanish in
+            // the loss next to unit-scale inputs
+            Scaler t = Scaler.fit(new double[][] {y}, f.train(), DatasetOptions.Scaling.ZSCORE);
+            center = t.center()[0];
+            scale = t.scale()[0];
+            target = t.apply(new double[][] {y})[0];
+        }
+        List<PreparedData.Target> extra = spec.type() == io.atlasj.workspec.ModelType.MULTI_TASK
+                ? extraTargets(spec, m, labelColumn, f.train()) : List.of();
+        return new PreparedData(f.index(), ds.task(), classes, part(m, scaler, target, train),
+                part(m, scaler, target, f.validation()), part(m, scaler, target, f.test()), scaler, boundaries,
+                center, scale, PreparedData.Context.lazy(m.time(), bar, () -> rows(m.features(), scaler)), extra);
     }
 
     /**
@@ -190,26 +218,35 @@ public final class DatasetPreparer {
         return out.stream().sorted().mapToInt(Integer::intValue).toArray();
     }
 
-    private static PreparedData.Part part(FeatureMatrix m, double[][] scaled, double[] target, int[] rows) {
+    /** A part's rows scaled (the scaler's arithmetic, value for value, as {@link Scaler#apply}). */
+    private static PreparedData.Part part(FeatureMatrix m, Scaler scaler, double[] target, int[] rows) {
+        double[][] raw = m.features();
+        double[] center = scaler.center();
+        double[] scale = scaler.scale();
         long[] t = new long[rows.length];
-        double[][] x = new double[rows.length][scaled.length];
+        double[][] x = new double[rows.length][raw.length];
         double[] y = new double[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            t[i] = m.time()[rows[i]];
-            for (int c = 0; c < scaled.length; c++) {
-                x[i][c] = scaled[c][rows[i]];
+            int r = rows[i];
+            t[i] = m.time()[r];
+            for (int c = 0; c < raw.length; c++) {
+                x[i][c] = (raw[c][r] - center[c]) / scale[c];
             }
-            y[i] = target[rows[i]];
+            y[i] = target[r];
         }
         return new PreparedData.Part(t, x, y, rows.clone());
     }
 
-    private static double[][] transpose(double[][] columns) {
+    /** Every row of the matrix, scaled: a sequence model's context. */
+    private static double[][] rows(double[][] columns, Scaler scaler) {
         int n = columns.length == 0 ? 0 : columns[0].length;
+        double[] center = scaler.center();
+        double[] scale = scaler.scale();
         double[][] rows = new double[n][columns.length];
         for (int c = 0; c < columns.length; c++) {
+            double[] col = columns[c];
             for (int i = 0; i < n; i++) {
-                rows[i][c] = columns[c][i];
+                rows[i][c] = (col[i] - center[c]) / scale[c];
             }
         }
         return rows;

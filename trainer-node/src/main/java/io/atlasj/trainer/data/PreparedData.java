@@ -64,8 +64,63 @@ public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part
      * time, a step without a row masked, so its window may reach over a gap. A bar the matrix has no row for (no
      * label there: a filled bar, or a bar whose labels reach a gap) is such a missing step; a live runner leaves the
      * same bars out of its windows ({@code LiveRunner.window}).
+     *
+     * <p>The rows may be made when first read ({@link #lazy}): a dense model reads only its parts' rows, and a long
+     * series' scaled copy per fold would cost it more than its training.
      */
-    public record Context(long[] time, double[][] x, long barMillis) {
+    public static final class Context {
+        private final long[] time;
+        private final long barMillis;
+        private java.util.function.Supplier<double[][]> make;
+        private double[][] x;
+
+        public Context(long[] time, double[][] x, long barMillis) {
+            this.time = time;
+            this.x = java.util.Objects.requireNonNull(x, "x");
+            this.barMillis = barMillis;
+        }
+
+        private Context(long[] time, long barMillis, java.util.function.Supplier<double[][]> make) {
+            this.time = time;
+            this.barMillis = barMillis;
+            this.make = make;
+        }
+
+        /** A context whose rows {@code make} returns when they are first read. */
+        public static Context lazy(long[] time, long barMillis, java.util.function.Supplier<double[][]> make) {
+            return new Context(time, barMillis, java.util.Objects.requireNonNull(make, "make"));
+        }
+
+        public long[] time() {
+            return time;
+        }
+
+        public long barMillis() {
+            return barMillis;
+        }
+
+        /** Every row's inputs, made now if they were not yet. */
+        public synchronized double[][] x() {
+            if (x == null) {
+                x = make.get();
+                make = null;
+            }
+            return x;
+        }
+
+        /**
+         * This context with the rows at {@code index} replaced by {@code rows} (the same arrays, not copies: a change
+         * to them shows in its windows), made when first read.
+         */
+        public Context withRows(int[] index, double[][] rows) {
+            return lazy(time, barMillis, () -> {
+                double[][] out = x().clone();
+                for (int i = 0; i < index.length; i++) {
+                    out[index[i]] = rows[i];
+                }
+                return out;
+            });
+        }
     }
 
     /** A prediction in the label's own units. */

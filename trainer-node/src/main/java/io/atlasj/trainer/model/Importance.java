@@ -45,14 +45,7 @@ public final class Importance {
             x[i] = v.x()[i].clone();
         }
         PreparedData.Part shuffled = new PreparedData.Part(v.time(), x, v.y(), v.index());
-        PreparedData.Context ctx = d.context();
-        if (ctx != null) {
-            double[][] cx = ctx.x().clone();
-            for (int i = 0; i < n; i++) {
-                cx[v.index()[i]] = x[i];
-            }
-            ctx = new PreparedData.Context(ctx.time(), cx, ctx.barMillis());
-        }
+        PreparedData.Context ctx = d.context() == null ? null : d.context().withRows(v.index(), x);
         PreparedData d2 = new PreparedData(d.fold(), d.task(), d.classes(), d.train(), shuffled, d.test(), d.scaler(),
                 d.boundaries(), d.targetCenter(), d.targetScale(), ctx, d.extraTargets());
         for (int j = 0; j < cols; j++) {

@@ -1,0 +1,124 @@
+package io.atlasj.trainer.data;
+
+import static io.atlasj.features.Dsl.LogReturns;
+import static io.atlasj.features.Dsl.RSI;
+import static io.atlasj.features.Dsl.ThreeClassPercentile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atlasj.features.set.FeatureLabelSet;
+import io.atlasj.features.set.FeatureMatrix;
+import io.atlasj.workspec.DatasetOptions;
+import io.atlasj.workspec.Expander;
+import io.atlasj.workspec.ModelEntry;
+import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.ModelType;
+import io.atlasj.workspec.WorkSpec;
+import io.atlasj.workspec.WorkUnit;
+import io.atlasj.workspec.split.SplitPolicy;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Folds are prepared as they are read, a sequence model's context of every row only when it is read: the parts'
+ * rows are the scaler's values of the matrix, the same as the context's rows at their indices, fold after fold.
+ */
+class FoldPreparationTest {
+    static final FeatureLabelSet SET = FeatureLabelSet.builder("t").base("bitstamp:btc_usd", "5m")
+            .features(LogReturns(), RSI(14)).labels(ThreeClassPercentile(3, 25, 75)).build();
+
+    static ModelSpec spec(SplitPolicy split, DatasetOptions.Rebalance rebalance) {
+        WorkSpec ws = WorkSpec.builder("t").unit(new WorkUnit("u", "t", SET, Long.MIN_VALUE, Long.MAX_VALUE,
+                new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, SET.labels().get(0).id(),
+                        DatasetOptions.Classes.NONE, rebalance, null),
+                split, List.of(ModelEntry.builder("m", ModelType.DNN).build()))).build();
+        return Expander.expand(ws).get(0);
+    }
+
+    static FeatureMatrix matrix(int n) {
+        Random r = new Random(11);
+        long[] time = new long[n];
+        double[][] x = new double[2][n];
+        double[][] y = new double[1][n];
+        for (int i = 0; i < n; i++) {
+            time[i] = i * 300_000L;
+            x[0][i] = 0.002 * r.nextGaussian() + 1e-4 * i / n; // drifts, so every fold's scaler differs
+            x[1][i] = 50 + 10 * r.nextGaussian() + 20.0 * i / n;
+            y[0][i] = 0.01 * r.nextGaussian();
+        }
+        return new FeatureMatrix("t", time, SET.features().stream().map(f -> f.id()).toList(), x,
+                SET.labels().stream().map(l -> l.id()).toList(), y, null);
+    }
+
+    @Test
+    void everyFoldsPartsAreItsScalersValuesAndItsContextsRows() {
+        FeatureMatrix m = matrix(6_000);
+        for (SplitPolicy split : List.of(new SplitPolicy.WalkForward(false, 1_000, 500, 500, 0.2, 0),
+                new SplitPolicy.WalkForward(true, 1_000, 500, 500, 0.2, 0), new SplitPolicy.PurgedKFold(4, 6, 0.2))) {
+            List<PreparedData> folds = DatasetPreparer.prepare(spec(split, DatasetOptions.Rebalance.UNDERSAMPLE), m);
+            assertThat(folds.size()).as(split.toString()).isGreaterThan(3);
+            double firstCenter = Double.NaN;
+            for (PreparedData d : folds) {
+                double[][] ctx = d.context().x();
+                assertThat(ctx).hasNumberOfRows(m.rows());
+                for (PreparedData.Part p : List.of(d.train(), d.validation(), d.test())) {
+                    for (int i = 0; i < p.rows(); i++) {
+                        int r = p.index()[i];
+                        assertThat(p.time()[i]).isEqualTo(m.time()[r]);
+                        assertThat(p.x()[i]).as("%s fold %d row %d", split, d.fold(), r).containsExactly(ctx[r]);
+                        for (int c = 0; c < 2; c++) {
+                            assertThat(p.x()[i][c]).isEqualTo((m.features()[c][r] - d.scaler().center()[c])
+                                    / d.scaler().scale()[c]);
+                        }
+                    }
+                }
+                if (d.fold() == 0) {
+                    firstCenter = d.scaler().center()[1];
+                } else if (split instanceof SplitPolicy.WalkForward w && !w.expanding()) {
+                    assertThat(d.scaler().center()[1]).as("each fold its own scaler").isNotEqualTo(firstCenter);
+                }
+            }
+            // read again, a fold is prepared again, the same
+            PreparedData a = folds.get(2);
+            PreparedData b = folds.get(2);
+            assertThat(b).isNotSameAs(a);
+            assertThat(b.train().index()).containsExactly(a.train().index());
+            assertThat(b.train().y()).containsExactly(a.train().y());
+            assertThat(b.test().x()).isDeepEqualTo(a.test().x());
+        }
+    }
+
+    @Test
+    void aContextsRowsAreMadeOnceWhenFirstReadAndReplacedRowsAreTheGivenArrays() {
+        AtomicInteger made = new AtomicInteger();
+        double[][] rows = {{1, 2}, {3, 4}, {5, 6}};
+        PreparedData.Context c = PreparedData.Context.lazy(new long[] {0, 60_000, 120_000}, 60_000L, () -> {
+            made.incrementAndGet();
+            return rows;
+        });
+        double[][] shuffled = {{9, 9}};
+        PreparedData.Context s = c.withRows(new int[] {1}, shuffled);
+        assertThat(made).hasValue(0);
+        assertThat(s.x()[1]).isSameAs(shuffled[0]);
+        assertThat(s.x()[0]).isSameAs(rows[0]);
+        assertThat(made).hasValue(1);
+        assertThat(c.x()).isSameAs(rows);
+        assertThat(c.x()[1]).containsExactly(3, 4);
+        assertThat(made).hasValue(1);
+        shuffled[0][0] = 7; // a change to the given row shows in the context's windows
+        assertThat(s.x()[1][0]).isEqualTo(7);
+    }
+
+    @Test
+    void aLabelThatCannotBeLearnedFailsWhenPreparedNotAtTheFirstFoldRead() {
+        FeatureMatrix m = matrix(600);
+        WorkSpec ws = WorkSpec.builder("t").unit(new WorkUnit("u", "t", SET, Long.MIN_VALUE, Long.MAX_VALUE,
+                new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, "nope", DatasetOptions.Classes.NONE, null,
+                        null), new SplitPolicy.Chronological(0.6, 0.2, 0.2, 0),
+                List.of(ModelEntry.builder("m", ModelType.DNN).build()))).build();
+        assertThatThrownBy(() -> DatasetPreparer.prepare(Expander.expand(ws).get(0), m))
+                .hasMessageContaining("nope");
+    }
+}
