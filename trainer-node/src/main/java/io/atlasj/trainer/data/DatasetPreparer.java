@@ -188,34 +188,54 @@ public final class DatasetPreparer {
         if (how == DatasetOptions.Rebalance.NONE || classes < 2) {
             return rows;
         }
-        List<List<Integer>> byClass = new ArrayList<>();
+        int[] size = new int[classes];
+        for (int r : rows) {
+            size[(int) target[r]]++;
+        }
+        int[][] byClass = new int[classes][];
         for (int c = 0; c < classes; c++) {
-            byClass.add(new ArrayList<>());
+            byClass[c] = new int[size[c]];
+            size[c] = 0;
         }
         for (int r : rows) {
-            byClass.get((int) target[r]).add(r);
+            int c = (int) target[r];
+            byClass[c][size[c]++] = r;
         }
-        int goal = how == DatasetOptions.Rebalance.OVERSAMPLE
-                ? byClass.stream().mapToInt(List::size).max().orElse(0)
-                : byClass.stream().mapToInt(List::size).filter(s -> s > 0).min().orElse(0);
+        int goal = 0;
+        for (int c = 0; c < classes; c++) {
+            int k = byClass[c].length;
+            goal = how == DatasetOptions.Rebalance.OVERSAMPLE ? Math.max(goal, k)
+                    : k > 0 && (goal == 0 || k < goal) ? k : goal;
+        }
         Random rnd = new Random(seed);
-        List<Integer> out = new ArrayList<>();
-        for (List<Integer> c : byClass) {
-            if (c.isEmpty()) {
+        int[] out = new int[classes * goal];
+        int n = 0;
+        for (int[] c : byClass) {
+            if (c.length == 0) {
                 continue;
             }
-            if (c.size() >= goal) {
-                List<Integer> copy = new ArrayList<>(c);
-                java.util.Collections.shuffle(copy, rnd);
-                out.addAll(copy.subList(0, goal));
+            if (c.length >= goal) {
+                // Collections.shuffle's swaps, on the class's rows in time order, then its first goal rows
+                int[] copy = c.clone();
+                for (int i = copy.length; i > 1; i--) {
+                    int j = rnd.nextInt(i);
+                    int t = copy[i - 1];
+                    copy[i - 1] = copy[j];
+                    copy[j] = t;
+                }
+                System.arraycopy(copy, 0, out, n, goal);
+                n += goal;
             } else {
-                out.addAll(c);
-                for (int k = c.size(); k < goal; k++) {
-                    out.add(c.get(rnd.nextInt(c.size())));
+                System.arraycopy(c, 0, out, n, c.length);
+                n += c.length;
+                for (int k = c.length; k < goal; k++) {
+                    out[n++] = c[rnd.nextInt(c.length)];
                 }
             }
         }
-        return out.stream().sorted().mapToInt(Integer::intValue).toArray();
+        int[] sorted = java.util.Arrays.copyOf(out, n);
+        java.util.Arrays.sort(sorted);
+        return sorted;
     }
 
     /** A part's rows scaled (the scaler's arithmetic, value for value, as {@link Scaler#apply}). */

@@ -90,6 +90,58 @@ class FoldPreparationTest {
         }
     }
 
+    /** Rebalancing on arrays draws the same rows as the list-and-shuffle form it replaced, for either way. */
+    @Test
+    void rebalancedRowsAreThoseOfTheListAndShuffleForm() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 50 + r.nextInt(5_000);
+            double[] target = new double[n + 100];
+            for (int i = 0; i < target.length; i++) {
+                double u = r.nextDouble();
+                target[i] = u < 0.15 ? 0 : u < 0.8 ? 1 : 2;
+            }
+            int[] rows = java.util.stream.IntStream.range(0, target.length).filter(i -> r.nextInt(10) > 0).toArray();
+            for (DatasetOptions.Rebalance how : List.of(DatasetOptions.Rebalance.UNDERSAMPLE,
+                    DatasetOptions.Rebalance.OVERSAMPLE)) {
+                long seed = r.nextLong();
+                assertThat(DatasetPreparer.rebalance(rows, target, 3, how, seed)).as("%s trial %d", how, trial)
+                        .containsExactly(listForm(rows, target, 3, how, seed));
+            }
+        }
+    }
+
+    private static int[] listForm(int[] rows, double[] target, int classes, DatasetOptions.Rebalance how, long seed) {
+        List<List<Integer>> byClass = new java.util.ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            byClass.add(new java.util.ArrayList<>());
+        }
+        for (int r : rows) {
+            byClass.get((int) target[r]).add(r);
+        }
+        int goal = how == DatasetOptions.Rebalance.OVERSAMPLE
+                ? byClass.stream().mapToInt(List::size).max().orElse(0)
+                : byClass.stream().mapToInt(List::size).filter(s -> s > 0).min().orElse(0);
+        Random rnd = new Random(seed);
+        List<Integer> out = new java.util.ArrayList<>();
+        for (List<Integer> c : byClass) {
+            if (c.isEmpty()) {
+                continue;
+            }
+            if (c.size() >= goal) {
+                List<Integer> copy = new java.util.ArrayList<>(c);
+                java.util.Collections.shuffle(copy, rnd);
+                out.addAll(copy.subList(0, goal));
+            } else {
+                out.addAll(c);
+                for (int k = c.size(); k < goal; k++) {
+                    out.add(c.get(rnd.nextInt(c.size())));
+                }
+            }
+        }
+        return out.stream().sorted().mapToInt(Integer::intValue).toArray();
+    }
+
     @Test
     void aContextsRowsAreMadeOnceWhenFirstReadAndReplacedRowsAreTheGivenArrays() {
         AtomicInteger made = new AtomicInteger();
