@@ -72,7 +72,7 @@ public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part
         private final long[] time;
         private final long barMillis;
         private java.util.function.Supplier<double[][]> make;
-        private double[][] x;
+        private volatile double[][] x;
 
         public Context(long[] time, double[][] x, long barMillis) {
             this.time = time;
@@ -99,13 +99,19 @@ public record PreparedData(int fold, DatasetOptions.Task task, int classes, Part
             return barMillis;
         }
 
-        /** Every row's inputs, made now if they were not yet. */
-        public synchronized double[][] x() {
-            if (x == null) {
-                x = make.get();
-                make = null;
+        /** Every row's inputs, made now if they were not yet (read it once outside a loop: it is a volatile read). */
+        public double[][] x() {
+            double[][] rows = x;
+            if (rows != null) {
+                return rows;
             }
-            return x;
+            synchronized (this) {
+                if (x == null) {
+                    x = make.get();
+                    make = null;
+                }
+                return x;
+            }
         }
 
         /**

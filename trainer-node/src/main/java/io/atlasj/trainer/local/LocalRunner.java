@@ -620,7 +620,7 @@ public final class LocalRunner {
             }
             // the models of a pack share the unit: its dataset and split, so one preparation of its folds
             List<PreparedData> prepared = DatasetPreparer.prepare(group.get(0), matrix);
-            for (PreparedData d : prepared) {
+            for (int fold = 0; fold < prepared.size(); fold++) {
                 List<Integer> live = new ArrayList<>();
                 for (int j = 0; j < k; j++) {
                     if (failure[j] == null && stopped[j] == null) {
@@ -630,6 +630,7 @@ public final class LocalRunner {
                 if (live.isEmpty()) {
                     break;
                 }
+                PreparedData d = prepared.get(fold); // prepared now, after the check: folds are made as read
                 String modelName = "model-fold" + d.fold() + ".zip";
                 List<ModelSpec> specs = live.stream().map(group::get).toList();
                 List<ModelTrainer.Listener> epochs = new ArrayList<>();

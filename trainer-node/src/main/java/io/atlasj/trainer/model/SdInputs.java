@@ -34,16 +34,17 @@ final class SdInputs {
         }
         if (arch.type() == ModelType.LSTM || arch.type() == ModelType.BILSTM) {
             PreparedData.Context ctx = data.context();
-            before = new int[ctx.time().length];
+            long[] time = ctx.time();
+            double[][] cx = ctx.x();
+            before = new int[time.length];
             for (int r = 1; r < before.length; r++) {
-                before[r] = ctx.time()[r] - ctx.time()[r - 1] == ctx.barMillis() && allFinite(ctx.x()[r - 1])
-                        ? before[r - 1] + 1 : 0;
+                before[r] = time[r] - time[r - 1] == ctx.barMillis() && allFinite(cx[r - 1]) ? before[r - 1] + 1 : 0;
             }
             int w = arch.nIn();
             rows = new float[before.length * w];
             for (int r = 0; r < before.length; r++) {
                 for (int c = 0; c < w; c++) {
-                    rows[r * w + c] = finite(ctx.x()[r][c]);
+                    rows[r * w + c] = finite(cx[r][c]);
                 }
             }
         } else {
@@ -144,9 +145,10 @@ final class SdInputs {
         if (next < 0 || !partRows.get(next)) {
             return null;
         }
+        double[][] cx = ctx.x();
         float[] y = new float[group.columns().length];
         for (int c = 0; c < y.length; c++) {
-            double v = ctx.x()[next][group.columns()[c]];
+            double v = cx[next][group.columns()[c]];
             if (!Double.isFinite(v)) {
                 return null;
             }
@@ -205,6 +207,7 @@ final class SdInputs {
      */
     private Window window(PreparedData.Part p, int[] which, int[] columns, int stride, int len) {
         PreparedData.Context ctx = data.context();
+        double[][] cx = ctx.x();
         float[][][] x = new float[which.length][len][columns.length];
         boolean[][] present = new boolean[which.length][len];
         for (int b = 0; b < which.length; b++) {
@@ -218,7 +221,7 @@ final class SdInputs {
                 }
                 boolean ok = true;
                 for (int c = 0; c < columns.length; c++) {
-                    double v = ctx.x()[r][columns[c]];
+                    double v = cx[r][columns[c]];
                     ok &= Double.isFinite(v);
                     x[b][k][c] = finite(v);
                 }

@@ -57,12 +57,40 @@ class FoldPreparationTest {
         FeatureMatrix m = matrix(6_000);
         for (SplitPolicy split : List.of(new SplitPolicy.WalkForward(false, 1_000, 500, 500, 0.2, 0),
                 new SplitPolicy.WalkForward(true, 1_000, 500, 500, 0.2, 0), new SplitPolicy.PurgedKFold(4, 6, 0.2))) {
-            List<PreparedData> folds = DatasetPreparer.prepare(spec(split, DatasetOptions.Rebalance.UNDERSAMPLE), m);
+            ModelSpec spec = spec(split, DatasetOptions.Rebalance.UNDERSAMPLE);
+            List<PreparedData> folds = DatasetPreparer.prepare(spec, m);
             assertThat(folds.size()).as(split.toString()).isGreaterThan(3);
             double firstCenter = Double.NaN;
+            List<io.atlasj.workspec.split.Fold> split_ = io.atlasj.workspec.split.Splitter.folds(m.time(), 300_000L,
+                    3, split);
+            assertThat(folds).hasSize(split_.size());
             for (PreparedData d : folds) {
+                io.atlasj.workspec.split.Fold f = split_.get(d.fold());
+                // what the fold was made of, computed here from the split: the scaler and class boundaries fitted on
+                // its training rows, its evaluated parts those rows, its training part those rows undersampled
+                io.atlasj.workspec.split.Scaler fitted = io.atlasj.workspec.split.Scaler.fit(m.features(), f.train(),
+                        DatasetOptions.Scaling.ZSCORE);
+                assertThat(d.scaler().center()).containsExactly(fitted.center());
+                assertThat(d.scaler().scale()).containsExactly(fitted.scale());
+                double[] b = io.atlasj.workspec.split.Scaler.fitBoundaries(m.labels()[0], f.train(), 25, 75);
+                assertThat(d.boundaries()).containsExactly(b);
+                assertThat(d.validation().index()).containsExactly(f.validation());
+                assertThat(d.test().index()).containsExactly(f.test());
+                double[] target = java.util.Arrays.stream(m.labels()[0])
+                        .map(v -> io.atlasj.workspec.split.Scaler.classify(v, b)).toArray();
+                int[] undersampled = DatasetPreparer.rebalance(f.train(), target, 3,
+                        DatasetOptions.Rebalance.UNDERSAMPLE, spec.seed());
+                assertThat(d.train().index()).containsExactly(undersampled);
+                long[] count = new long[3];
+                java.util.Arrays.stream(undersampled).forEach(r -> count[(int) target[r]]++);
+                assertThat(count[0]).isEqualTo(count[1]).isEqualTo(count[2]).isGreaterThan(0);
+                // the context: every row as the scaler's scaled copy of the matrix, transposed (the eager form)
                 double[][] ctx = d.context().x();
+                double[][] scaled = fitted.apply(m.features());
                 assertThat(ctx).hasNumberOfRows(m.rows());
+                for (int r = 0; r < m.rows(); r += 7) {
+                    assertThat(ctx[r]).containsExactly(scaled[0][r], scaled[1][r]);
+                }
                 for (PreparedData.Part p : List.of(d.train(), d.validation(), d.test())) {
                     for (int i = 0; i < p.rows(); i++) {
                         int r = p.index()[i];
@@ -97,9 +125,13 @@ class FoldPreparationTest {
         for (int trial = 0; trial < 20; trial++) {
             int n = 50 + r.nextInt(5_000);
             double[] target = new double[n + 100];
+            boolean noClass2 = trial % 4 == 1; // undersampling then skips the empty class
             for (int i = 0; i < target.length; i++) {
                 double u = r.nextDouble();
-                target[i] = u < 0.15 ? 0 : u < 0.8 ? 1 : 2;
+                target[i] = u < 0.15 ? 0 : u < 0.8 || noClass2 ? 1 : 2;
+                if (trial % 4 == 2 && u > 0.995) {
+                    target[i] = Double.NaN; // counted as class 0, as it always was
+                }
             }
             int[] rows = java.util.stream.IntStream.range(0, target.length).filter(i -> r.nextInt(10) > 0).toArray();
             for (DatasetOptions.Rebalance how : List.of(DatasetOptions.Rebalance.UNDERSAMPLE,
@@ -165,12 +197,16 @@ class FoldPreparationTest {
 
     @Test
     void aLabelThatCannotBeLearnedFailsWhenPreparedNotAtTheFirstFoldRead() {
-        FeatureMatrix m = matrix(600);
-        WorkSpec ws = WorkSpec.builder("t").unit(new WorkUnit("u", "t", SET, Long.MIN_VALUE, Long.MAX_VALUE,
-                new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, "nope", DatasetOptions.Classes.NONE, null,
-                        null), new SplitPolicy.Chronological(0.6, 0.2, 0.2, 0),
+        FeatureLabelSet set = FeatureLabelSet.builder("t").base("bitstamp:btc_usd", "5m")
+                .features(LogReturns(), RSI(14)).labels(io.atlasj.features.Dsl.FutureReturn(3)).build();
+        FeatureMatrix m = new FeatureMatrix("t", matrix(600).time(), SET.features().stream().map(f -> f.id()).toList(),
+                matrix(600).features(), set.labels().stream().map(l -> l.id()).toList(), matrix(600).labels(), null);
+        WorkSpec ws = WorkSpec.builder("t").unit(new WorkUnit("u", "t", set, Long.MIN_VALUE, Long.MAX_VALUE,
+                new DatasetOptions(DatasetOptions.Task.CLASSIFICATION, set.labels().get(0).id(),
+                        DatasetOptions.Classes.NONE, null, null), new SplitPolicy.Chronological(0.6, 0.2, 0.2, 0),
                 List.of(ModelEntry.builder("m", ModelType.DNN).build()))).build();
+        // a real-valued label as classes without the dataset's classes: refused by prepare, before any fold is read
         assertThatThrownBy(() -> DatasetPreparer.prepare(Expander.expand(ws).get(0), m))
-                .hasMessageContaining("nope");
+                .hasMessageContaining("has real values");
     }
 }
