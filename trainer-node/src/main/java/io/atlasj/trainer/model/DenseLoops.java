@@ -182,15 +182,34 @@ final class DenseLoops {
         return s;
     }
 
-    /** {@code a[0, n) = act(z[0, n))}. */
-    static void activate(int act, float[] z, float[] a, int n) {
+    /**
+     * {@code a[0, n) = act(z[0, n))}; {@code e} holds n doubles of scratch (tanh, sigmoid and gelu go through
+     * {@link #exp}).
+     */
+    static void activate(int act, float[] z, float[] a, int n, double[] e) {
         switch (act) {
             case RELU -> relu(z, a, n);
-            case TANH -> tanh(z, a, n);
-            case SIGMOID -> sigmoid(z, a, n);
+            case TANH -> tanh(z, a, n, e);
+            case SIGMOID -> sigmoid(z, a, n, e);
             case LEAKY_RELU -> leakyRelu(z, a, n);
-            case GELU -> gelu(z, a, n);
+            case GELU -> gelu(z, a, n, e);
             default -> System.arraycopy(z, 0, a, 0, n);
+        }
+    }
+
+    /** {@code e[0, n) = exp(k z)}. */
+    private static void expOf(float[] z, double k, double[] e, int n) {
+        for (int i = 0; i < n; i++) {
+            e[i] = k * z[i];
+        }
+        exp(e, n);
+    }
+
+    /** {@code e[0, n) = sigmoid(k z) = 1 / (1 + exp(-k z))}. */
+    private static void sigmoidOf(float[] z, double k, double[] e, int n) {
+        expOf(z, -k, e, n);
+        for (int i = 0; i < n; i++) {
+            e[i] = 1 / (1 + e[i]);
         }
     }
 
@@ -206,32 +225,49 @@ final class DenseLoops {
         }
     }
 
-    private static void tanh(float[] z, float[] a, int n) {
+    /** {@code e[0, n) = tanh(z) = expm1(2z) / (expm1(2z) + 2)}, to a double's relative precision near 0 too. */
+    private static void tanhOf(float[] z, double[] e, int n) {
         for (int i = 0; i < n; i++) {
-            a[i] = (float) Math.tanh(z[i]);
+            e[i] = 2.0 * z[i];
+        }
+        expm1(e, n);
+        for (int i = 0; i < n; i++) {
+            e[i] = e[i] / (e[i] + 2);
         }
     }
 
-    private static void sigmoid(float[] z, float[] a, int n) {
+    private static void tanh(float[] z, float[] a, int n, double[] e) {
+        tanhOf(z, e, n);
         for (int i = 0; i < n; i++) {
-            a[i] = (float) (1 / (1 + Math.exp(-z[i])));
+            a[i] = (float) e[i];
         }
     }
 
-    private static void gelu(float[] z, float[] a, int n) {
+    private static void sigmoid(float[] z, float[] a, int n, double[] e) {
+        sigmoidOf(z, 1, e, n);
         for (int i = 0; i < n; i++) {
-            a[i] = (float) (z[i] / (1 + Math.exp(-GELU_K * z[i])));
+            a[i] = (float) e[i];
         }
     }
 
-    /** {@code d[0, n) *= act'(z[0, n))}, the activation's derivative at its input. */
-    static void derivative(int act, float[] z, float[] d, int n) {
+    private static void gelu(float[] z, float[] a, int n, double[] e) {
+        sigmoidOf(z, GELU_K, e, n);
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (z[i] * e[i]);
+        }
+    }
+
+    /**
+     * {@code d[0, n) *= act'(z[0, n))}, the activation's derivative at its input; {@code e} holds n doubles of
+     * scratch.
+     */
+    static void derivative(int act, float[] z, float[] d, int n, double[] e) {
         switch (act) {
             case RELU -> reluDerivative(z, d, n);
-            case TANH -> tanhDerivative(z, d, n);
-            case SIGMOID -> sigmoidDerivative(z, d, n);
+            case TANH -> tanhDerivative(z, d, n, e);
+            case SIGMOID -> sigmoidDerivative(z, d, n, e);
             case LEAKY_RELU -> leakyReluDerivative(z, d, n);
-            case GELU -> geluDerivative(z, d, n);
+            case GELU -> geluDerivative(z, d, n, e);
             default -> {
             }
         }
@@ -258,23 +294,26 @@ final class DenseLoops {
         return Math.min(1f, Math.max(0f, z * 0x1p127f * 0x1p22f));
     }
 
-    private static void tanhDerivative(float[] z, float[] d, int n) {
+    private static void tanhDerivative(float[] z, float[] d, int n, double[] e) {
+        tanhOf(z, e, n);
         for (int i = 0; i < n; i++) {
-            float t = (float) Math.tanh(z[i]);
+            float t = (float) e[i];
             d[i] *= 1 - t * t;
         }
     }
 
-    private static void sigmoidDerivative(float[] z, float[] d, int n) {
+    private static void sigmoidDerivative(float[] z, float[] d, int n, double[] e) {
+        sigmoidOf(z, 1, e, n);
         for (int i = 0; i < n; i++) {
-            float s = (float) (1 / (1 + Math.exp(-z[i])));
+            float s = (float) e[i];
             d[i] *= s * (1 - s);
         }
     }
 
-    private static void geluDerivative(float[] z, float[] d, int n) {
+    private static void geluDerivative(float[] z, float[] d, int n, double[] e) {
+        sigmoidOf(z, GELU_K, e, n);
         for (int i = 0; i < n; i++) {
-            double s = 1 / (1 + Math.exp(-GELU_K * z[i]));
+            double s = e[i];
             d[i] *= (float) (s + GELU_K * z[i] * s * (1 - s));
         }
     }
@@ -409,15 +448,15 @@ final class DenseLoops {
     }
 
     /**
-     * {@code x[0, n) = exp(x)} for {@code x <= 0} (a logit less its row's largest), in a form C2 vectorises, unlike
-     * {@link Math#exp} (a call per value, about 6 ns; this runs at about 1 ns on AVX-512): exp(x / 1024) by its Taylor
-     * polynomial of degree 8, squared ten times. Relative error below 4e-12 down to x = -104 (the polynomial's
-     * remainder, times 1024), far below a float's 6e-8; below -104, where exp is under float's smallest value, it
-     * gives exp(-104). exp(0) is exactly 1; NaN stays NaN.
+     * {@code x[0, n) = exp(x)} in a form C2 vectorises, unlike {@link Math#exp} (a call per value, about 6 ns; this
+     * runs at about 1 ns on AVX-512): exp(x / 1024) by its Taylor polynomial of degree 8, squared ten times. Relative
+     * error below 4e-12 for |x| <= 104 (the polynomial's remainder, times 1024), far below a float's 6e-8; beyond, it
+     * gives exp(-104) or exp(104) (under float's smallest value, over its largest: a float result rounds the same, as
+     * 0 or to infinity). exp(0) is exactly 1; NaN stays NaN.
      */
     static void exp(double[] x, int n) {
         for (int i = 0; i < n; i++) {
-            double t = Math.max(x[i], -104.0) * (1.0 / 1024);
+            double t = Math.min(Math.max(x[i], -104.0), 104.0) * (1.0 / 1024);
             double p = 1 + t * (1 + t * (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120 + t * (1.0 / 720
                     + t * (1.0 / 5040 + t * (1.0 / 40320))))))));
             p *= p;
@@ -431,6 +470,29 @@ final class DenseLoops {
             p *= p;
             p *= p;
             x[i] = p;
+        }
+    }
+
+    /**
+     * {@code x[0, n) = exp(x) - 1} as {@link #exp} computes exp, but on {@code u = p - 1} (the polynomial less its
+     * 1) squared as {@code (1 + u)^2 - 1 = u (2 + u)}: no cancellation, so relative precision holds near x = 0 too.
+     */
+    static void expm1(double[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            double t = Math.min(Math.max(x[i], -104.0), 104.0) * (1.0 / 1024);
+            double u = t * (1 + t * (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120 + t * (1.0 / 720
+                    + t * (1.0 / 5040 + t * (1.0 / 40320))))))));
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            u *= 2 + u;
+            x[i] = u;
         }
     }
 

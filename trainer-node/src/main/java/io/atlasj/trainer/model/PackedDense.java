@@ -722,6 +722,8 @@ public final class PackedDense {
             final float[][] top;
             /** The softmax's buffers (classifiers). */
             final DenseLoops.Rows sm;
+            /** The activations' exponentials, a unit's rows at a time. */
+            final double[] curve;
             /** A wide layer's weights, inputs and outputs in OpenBLAS's buffers ({@link #dense}, {@link #wideBack}). */
             private final Blas.Buf wideW = new Blas.Buf();
             private final Blas.Buf wideIn = new Blas.Buf();
@@ -741,6 +743,7 @@ public final class PackedDense {
                 }
                 top = new float[c][cap];
                 sm = classify ? new DenseLoops.Rows(c, cap) : null;
+                curve = new double[cap];
             }
 
             /**
@@ -817,7 +820,7 @@ public final class PackedDense {
                 for (int l = 0; l < layers - 1; l++) {
                     int out = dims[l + 1];
                     for (int u = 0; u < out; u++) {
-                        DenseLoops.activate(act, z[l][u], a[l][u], n);
+                        DenseLoops.activate(act, z[l][u], a[l][u], n, curve);
                     }
                     if (rnd != null && dropout[j] > 0) {
                         drawMask(masks[l], out, n, dropout[j], rnd);
@@ -882,7 +885,7 @@ public final class PackedDense {
                         if (rnd != null && dropout[j] > 0) {
                             DenseLoops.multiply(masks[l - 1][u], da[l][u], rows);
                         }
-                        DenseLoops.derivative(act, z[l - 1][u], da[l][u], rows);
+                        DenseLoops.derivative(act, z[l - 1][u], da[l][u], rows, curve);
                     }
                     dz = da[l];
                 }

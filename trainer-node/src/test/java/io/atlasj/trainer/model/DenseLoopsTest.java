@@ -14,7 +14,7 @@ class DenseLoopsTest {
         int n = 200_001;
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
-            x[i] = -104.0 * i / (n - 1);
+            x[i] = -104.0 + 208.0 * i / (n - 1);
         }
         double[] e = x.clone();
         DenseLoops.exp(e, n);
@@ -31,6 +31,75 @@ class DenseLoopsTest {
         // below -104 it is exp(-104): nothing a float holds, and nothing beside a row's largest term, which is 1
         assertThat(edge[3]).isEqualTo(edge[4]).isLessThan(1e-45).isPositive();
         assertThat((float) edge[3]).isZero();
+        // above 104 it is exp(104): beyond a float, as exp itself
+        double[] high = {200.0, Double.POSITIVE_INFINITY};
+        DenseLoops.exp(high, high.length);
+        assertThat(high[0]).isEqualTo(high[1]).isGreaterThan(1e45);
+        assertThat((float) high[0]).isEqualTo(Float.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void expMinusOneKeepsItsRelativePrecisionNearZero() {
+        int n = 100_001;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            double u = -1 + 2.0 * i / (n - 1);
+            x[i] = Math.signum(u) * Math.pow(10, -12 + 14.02 * Math.abs(u)); // 1e-12 to 104 either side
+        }
+        double[] e = x.clone();
+        DenseLoops.expm1(e, n);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            if (x[i] == 0) {
+                assertThat(e[i]).isZero();
+            } else if (Math.abs(x[i]) <= 104) {
+                worst = Math.max(worst, Math.abs(e[i] / Math.expm1(x[i]) - 1));
+            }
+        }
+        assertThat(worst).isLessThan(4e-12);
+    }
+
+    /**
+     * Tanh, sigmoid and gelu (ND4J's, {@code x sigmoid(1.702 x)}) and their derivatives through the vectorised
+     * exponential: the textbook forms over {@link Math#exp} and {@link Math#tanh} rounded to float, within a float's
+     * rounding (relative 2e-7; tanh by expm1, so near zero too), from -200 to 200 and at the edges; NaN stays NaN.
+     */
+    @Test
+    void theCurvedActivationsAndTheirDerivativesAreTheTextbookOnes() {
+        Random r = new Random(9);
+        int n = 4_096;
+        float[] z = new float[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = i < 8 ? new float[] {0f, -0f, 1e-30f, -1e-8f, 200f, -200f, 60f, -60f}[i]
+                    : (float) (r.nextGaussian() * (i % 3 == 0 ? 40 : 3));
+        }
+        double[] e = new double[n];
+        for (int act : new int[] {DenseLoops.TANH, DenseLoops.SIGMOID, DenseLoops.GELU}) {
+            float[] a = new float[n];
+            DenseLoops.activate(act, z, a, n, e);
+            float[] d = new float[n];
+            java.util.Arrays.fill(d, 1f);
+            DenseLoops.derivative(act, z, d, n, e);
+            for (int i = 0; i < n; i++) {
+                double x = z[i];
+                double s = act == DenseLoops.GELU ? 1 / (1 + Math.exp(-1.702 * x)) : 1 / (1 + Math.exp(-x));
+                double want = act == DenseLoops.TANH ? Math.tanh(x) : act == DenseLoops.SIGMOID ? s : x * s;
+                // tanh's and sigmoid's slopes in float from the float activation, as before (1 - t t cancels near
+                // |t| = 1: a float's rounding of t moves it by up to 2.4e-7)
+                float tf = (float) Math.tanh(x);
+                float sf = (float) s;
+                double slope = act == DenseLoops.TANH ? 1 - tf * tf
+                        : act == DenseLoops.SIGMOID ? sf * (1 - sf) : s + 1.702 * x * s * (1 - s);
+                double slack = act == DenseLoops.GELU ? 1e-15 : 2.5e-7;
+                assertThat((double) a[i]).as("act %d at %s", act, x)
+                        .isCloseTo(want, within(2e-7 * Math.abs(want) + 1e-40));
+                assertThat((double) d[i]).as("act %d' at %s", act, x)
+                        .isCloseTo(slope, within(4e-7 * Math.abs(slope) + slack));
+            }
+            float[] nan = {Float.NaN};
+            DenseLoops.activate(act, nan, a, 1, e);
+            assertThat(a[0]).isNaN();
+        }
     }
 
     @Test
