@@ -33,6 +33,9 @@ for unit in fil near avax; do
     # "N models: N trained now, ...; 12.3s": the run's own time, from its start to its last result
     models=$(echo "$last" | awk '{print $1}')
     run=$(echo "$last" | sed -E 's/.*; ([0-9.]+)s$/\1/')
+    if ! [[ "$run" =~ ^[0-9.]+$ && "$last" == *", 0 failed;"* ]]; then
+      echo "$unit $entry: not a clean run: $last" >&2; exit 1
+    fi
     line="$unit $entry wall $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') run $run models $models"
     echo "$line" | tee -a "$work/times.log"
   done

@@ -66,9 +66,9 @@ def report(home, log):
         full[r["spec"]["unit"]] = (validation_rows(r), len(r["folds"]))
     rows = []
     for line in open(log):
-        m = re.match(r"(\S+) (\S+) wall ([\d.]+) run ([\d.]+) models (\d+)", line)
+        m = re.match(r"(\S+) (\S+) wall ([\d.]+) run ([\d.]+) models (\d+)$", line.strip())
         if not m:
-            continue
+            sys.exit("not a part's time: " + line)
         unit, entry, wall, run, models = m.group(1), m.group(2), float(m.group(3)), float(m.group(4)), int(m.group(5))
         results = [json.load(open(f)) for f in glob.glob("%s/runs/thousand-%s-%s/*/*/result.json" % (home, unit, entry))]
         v = validation_rows(results[0])
@@ -76,6 +76,8 @@ def report(home, log):
         epochs = sum(len(c["curves"]) for r in results for c in r["folds"])
         scale = full[unit][0] / v * (24 / models if entry == "lstm" else 1)
         rows.append((unit, entry, models, folds, full[unit][1], epochs, run, scale, run * scale))
+    if sorted((u, e) for u, e, *_ in rows) != sorted((u, e) for u in full for e in ENTRIES):
+        sys.exit("the parts timed are not every unit's four entries: %s" % [(u, e) for u, e, *_ in rows])
     print("| unit | entry | models run | folds run / all | epochs trained | run time | scale | whole entry (2 slots) |")
     print("|---|---|---|---|---|---|---|---|")
     total = 0
