@@ -458,9 +458,7 @@ final class DenseLoops {
      */
     static void exp(double[] x, int n) {
         for (int i = 0; i < n; i++) {
-            double t = Math.min(Math.max(x[i], -104.0), 700.0) * (1.0 / 1024);
-            double p = 1 + t * (1 + t * (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120 + t * (1.0 / 720
-                    + t * (1.0 / 5040 + t * (1.0 / 40320))))))));
+            double p = 1 + taylorLessOne(Math.min(Math.max(x[i], -104.0), 700.0) * (1.0 / 1024));
             p *= p;
             p *= p;
             p *= p;
@@ -481,9 +479,7 @@ final class DenseLoops {
      */
     static void expm1(double[] x, int n) {
         for (int i = 0; i < n; i++) {
-            double t = Math.min(Math.max(x[i], -104.0), 104.0) * (1.0 / 1024);
-            double u = t * (1 + t * (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120 + t * (1.0 / 720
-                    + t * (1.0 / 5040 + t * (1.0 / 40320))))))));
+            double u = taylorLessOne(Math.min(Math.max(x[i], -104.0), 104.0) * (1.0 / 1024));
             u *= 2 + u;
             u *= 2 + u;
             u *= 2 + u;
@@ -496,6 +492,15 @@ final class DenseLoops {
             u *= 2 + u;
             x[i] = u;
         }
+    }
+
+    /**
+     * exp(t) - 1 by its Taylor polynomial of degree 8 (for |t| <= 0.7; {@link #exp} and {@link #expm1} take t = x /
+     * 1024), in Horner's form: {@code 1 + taylorLessOne(t)} is the same arithmetic as the full polynomial's.
+     */
+    private static double taylorLessOne(double t) {
+        return t * (1 + t * (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120 + t * (1.0 / 720
+                + t * (1.0 / 5040 + t * (1.0 / 40320))))))));
     }
 
     /** Adam's step as ND4J's fused updater computes it at a unit rate, then scaled by {@code lr}: p -= lr * step. */
