@@ -273,6 +273,37 @@ final class DenseLoops {
         }
     }
 
+    /**
+     * Whether {@link #activate} leaves in its scratch {@code e} what {@link #derivativeKept} reads: tanh and sigmoid
+     * their values, gelu the sigmoid of 1.702 z; the others derive their slope from z alone.
+     */
+    static boolean keepsSlope(int act) {
+        return act == TANH || act == SIGMOID || act == GELU;
+    }
+
+    /**
+     * As {@link #derivative}, from the scratch {@code e} that {@link #activate} filled for the same {@code z} (for an
+     * activation that {@link #keepsSlope}): the same arithmetic on the same values, without the exponentials again.
+     */
+    static void derivativeKept(int act, float[] z, float[] d, int n, double[] e) {
+        switch (act) {
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    float t = (float) e[i];
+                    d[i] *= 1 - t * t;
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    float s = (float) e[i];
+                    d[i] *= s * (1 - s);
+                }
+            }
+            case GELU -> geluSlope(z, d, n, e);
+            default -> derivative(act, z, d, n, e);
+        }
+    }
+
     private static void reluDerivative(float[] z, float[] d, int n) {
         for (int i = 0; i < n; i++) {
             d[i] *= step(z[i]);
@@ -312,6 +343,11 @@ final class DenseLoops {
 
     private static void geluDerivative(float[] z, float[] d, int n, double[] e) {
         sigmoidOf(z, GELU_K, e, n);
+        geluSlope(z, d, n, e);
+    }
+
+    /** {@code d[0, n) *= gelu'(z)} from {@code e[0, n) = sigmoid(1.702 z)}. */
+    private static void geluSlope(float[] z, float[] d, int n, double[] e) {
         for (int i = 0; i < n; i++) {
             double s = e[i];
             d[i] *= (float) (s + GELU_K * z[i] * s * (1 - s));

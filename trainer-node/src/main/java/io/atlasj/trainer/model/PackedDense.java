@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -198,7 +198,7 @@ public final class PackedDense {
         for (int e = start; e < maxEpochs; e++) {
             int k = p.k;
             int[][] order = new int[k][];
-            Random[] dropRnd = new Random[k];
+            SplittableRandom[] dropRnd = new SplittableRandom[k];
             float[] lr = new float[k];
             boolean any = false;
             // models of one seed share their shuffle: a sweep repeats its seeds over its other settings
@@ -215,7 +215,7 @@ public final class PackedDense {
                 // each model's shuffle and dropout come from its seed and the epoch, whatever its pack
                 long shuffleSeed = m.seed() * 31 + e;
                 order[s] = orders.computeIfAbsent(shuffleSeed, x -> Dl4jTrainer.shuffled(n, x));
-                dropRnd[s] = new Random(m.seed() * 31 + e + 0x9E3779B97F4A7C15L);
+                dropRnd[s] = new SplittableRandom(m.seed() * 31 + e + 0x9E3779B97F4A7C15L);
                 any |= active[j];
             }
             if (!any) {
@@ -572,7 +572,7 @@ public final class PackedDense {
         }
 
         /** One epoch of every model of the pack: its batches in each model's {@code order}, at its rate {@code lr}. */
-        void epoch(int[][] order, float[] lr, Random[] dropRnd) {
+        void epoch(int[][] order, float[] lr, SplittableRandom[] dropRnd) {
             int n = data.train().rows();
             this.lr = lr;
             // models of one seed share their order (the same array): one group, one gathered batch
@@ -654,7 +654,7 @@ public final class PackedDense {
         }
 
         /** One gradient step of every model on its batch (rows {@code start ..} of its order); adds to lossSum. */
-        private void step(int[][] order, int start, int rows, Random[] dropRnd) {
+        private void step(int[][] order, int start, int rows, SplittableRandom[] dropRnd) {
             step++;
             Work wk = work;
             for (int l = 0; l < layers; l++) {
@@ -724,6 +724,12 @@ public final class PackedDense {
             final DenseLoops.Rows sm;
             /** The activations' exponentials, a unit's rows at a time. */
             final double[] curve;
+            /**
+             * Per hidden layer and unit, what a training pass's activation leaves for its slope in the backward pass
+             * ({@link DenseLoops#keepsSlope}: tanh, sigmoid, gelu), so that its exponentials are taken once; null for
+             * the others.
+             */
+            final double[][][] slopes;
             /** A wide layer's weights, inputs and outputs in OpenBLAS's buffers ({@link #dense}, {@link #wideBack}). */
             private final Blas.Buf wideW = new Blas.Buf();
             private final Blas.Buf wideIn = new Blas.Buf();
@@ -744,6 +750,10 @@ public final class PackedDense {
                 top = new float[c][cap];
                 sm = classify ? new DenseLoops.Rows(c, cap) : null;
                 curve = new double[cap];
+                slopes = DenseLoops.keepsSlope(act) ? new double[layers - 1][][] : null;
+                for (int l = 0; slopes != null && l < layers - 1; l++) {
+                    slopes[l] = new double[dims[l + 1]][cap];
+                }
             }
 
             /**
@@ -810,17 +820,20 @@ public final class PackedDense {
              * {@code bs}: its output layer's values (logits, or the regression's value), [output][row]. Dropout from
              * {@code rnd} when not null.
              */
-            float[][] forward(int j, float[][] ws, float[][] bs, float[][] x, int n, Random rnd) {
+            float[][] forward(int j, float[][] ws, float[][] bs, float[][] x, int n, SplittableRandom rnd) {
                 dense(x, dims[0], ws[0], j * dims[0] * dims[1], bs[0], j * dims[1], z[0], dims[1], n);
-                return above(j, ws, bs, n, rnd);
+                return above(j, ws, bs, n, rnd, false);
             }
 
-            /** As {@link #forward} from the first layer's values already in {@code z[0]}: the layers above it. */
-            float[][] above(int j, float[][] ws, float[][] bs, int n, Random rnd) {
+            /**
+             * As {@link #forward} from the first layer's values already in {@code z[0]}: the layers above it; with
+             * {@code keep}, each activation's slope values kept in {@link #slopes} for a backward pass.
+             */
+            float[][] above(int j, float[][] ws, float[][] bs, int n, SplittableRandom rnd, boolean keep) {
                 for (int l = 0; l < layers - 1; l++) {
                     int out = dims[l + 1];
                     for (int u = 0; u < out; u++) {
-                        DenseLoops.activate(act, z[l][u], a[l][u], n, curve);
+                        DenseLoops.activate(act, z[l][u], a[l][u], n, keep && slopes != null ? slopes[l][u] : curve);
                     }
                     if (rnd != null && dropout[j] > 0) {
                         drawMask(masks[l], out, n, dropout[j], rnd);
@@ -838,8 +851,9 @@ public final class PackedDense {
              * Model {@code j}'s forward pass on the work's batch, its loss (added to lossSum) and its gradients (added
              * to the work's; its first layer's output gradients into the work's native buffer from row {@code unit}).
              */
-            void train(int j, int rows, Work wk, Random rnd, int unit) {
-                float[][] out = forward(j, w, b, wk.xt, rows, anyDropout ? rnd : null);
+            void train(int j, int rows, Work wk, SplittableRandom rnd, int unit) {
+                dense(wk.xt, dims[0], w[0], j * dims[0] * dims[1], b[0], j * dims[1], z[0], dims[1], rows);
+                float[][] out = above(j, w, b, rows, anyDropout ? rnd : null, true);
                 double loss = 0;
                 if (classify) {
                     DenseLoops.softmax(out, top, c, rows, sm);
@@ -885,19 +899,13 @@ public final class PackedDense {
                         if (rnd != null && dropout[j] > 0) {
                             DenseLoops.multiply(masks[l - 1][u], da[l][u], rows);
                         }
-                        DenseLoops.derivative(act, z[l - 1][u], da[l][u], rows, curve);
+                        if (slopes != null) {
+                            DenseLoops.derivativeKept(act, z[l - 1][u], da[l][u], rows, slopes[l - 1][u]);
+                        } else {
+                            DenseLoops.derivative(act, z[l - 1][u], da[l][u], rows, curve);
+                        }
                     }
                     dz = da[l];
-                }
-            }
-        }
-
-        /** An inverted-dropout mask ([unit][row], drawn row by row) of rate {@code p} from {@code rnd}. */
-        private static void drawMask(float[][] m, int units, int n, double p, Random rnd) {
-            float scale = (float) (1 / (1 - p));
-            for (int r = 0; r < n; r++) {
-                for (int u = 0; u < units; u++) {
-                    m[u][r] = rnd.nextDouble() < p ? 0f : scale;
                 }
             }
         }
@@ -1200,7 +1208,7 @@ public final class PackedDense {
                         DenseLoops.sumOf(base[u], wq, d[q], z1[u], n);
                     }
                 }
-                float[][] out = net.above(j, bestW, bestB, n, null);
+                float[][] out = net.above(j, bestW, bestB, n, null, false);
                 // -log p of the true class, p clipped at 1e-7 as Importance.loss does
                 double sum = classify ? DenseLoops.logLoss(out, c, n, y, MIN_ROW_P, net.sm)
                         : squaredError(out[0], n, y);
@@ -1353,4 +1361,22 @@ public final class PackedDense {
         return false;
     }
 
+    /**
+     * An inverted-dropout mask ([unit][row], drawn unit by unit) of rate {@code p} from {@code rnd}: a
+     * {@link SplittableRandom}, whose draws are plain arithmetic, where {@link java.util.Random}'s atomic update
+     * per draw took half of a dropout network's training time.
+     */
+    static void drawMask(float[][] m, int units, int n, double p, SplittableRandom rnd) {
+        float scale = (float) (1 / (1 - p));
+        // nextDouble() < p, without its branch (taken at random, so mispredicted a rate's share of the time):
+        // nextDouble() is (nextLong() >>> 11) * 2^-53, and for a 53-bit x, x * 2^-53 < p exactly when x < ceil(p 2^53)
+        long below = (long) Math.ceil(p * 0x1.0p53);
+        for (int u = 0; u < units; u++) {
+            float[] mu = m[u];
+            for (int r = 0; r < n; r++) {
+                long x = rnd.nextLong() >>> 11;
+                mu[r] = scale * (float) ((below - 1 - x) >>> 63); // 1 when x >= below: kept
+            }
+        }
+    }
 }

@@ -665,4 +665,42 @@ class PackedDenseTest {
         assertThat(PackedDense.packable(TestData.spec(ModelEntry.builder("n", ModelType.LSTM).build(),
                 DatasetOptions.Task.CLASSIFICATION))).isFalse();
     }
+
+    @Test
+    void aDropoutMaskDropsItsRateAndScalesTheRestFromItsSeedAlone() {
+        int units = 24;
+        int n = 2_000;
+        for (double p : new double[]{0.1, 0.3, 0.5}) {
+            float[][] m = new float[units][n];
+            PackedDense.drawMask(m, units, n, p, new java.util.SplittableRandom(11));
+            float scale = (float) (1 / (1 - p));
+            int dropped = 0;
+            for (int u = 0; u < units; u++) {
+                int unitDropped = 0;
+                for (int r = 0; r < n; r++) {
+                    assertThat(m[u][r]).as("p %s unit %d row %d", p, u, r).isIn(0f, scale);
+                    unitDropped += m[u][r] == 0f ? 1 : 0;
+                }
+                // every unit draws its own: none is all kept or all dropped (binomial sd at n 2,000: at most 0.011)
+                assertThat(unitDropped / (double) n).as("p %s unit %d", p, u).isCloseTo(p, within(0.06));
+                dropped += unitDropped;
+            }
+            assertThat(dropped / (double) (units * n)).as("p %s", p).isCloseTo(p, within(0.01));
+            // the draws of nextDouble() < p, without its branch
+            java.util.SplittableRandom plain = new java.util.SplittableRandom(11);
+            for (int u = 0; u < units; u++) {
+                for (int r = 0; r < n; r++) {
+                    assertThat(m[u][r]).as("p %s unit %d row %d", p, u, r)
+                            .isEqualTo(plain.nextDouble() < p ? 0f : scale);
+                }
+            }
+            // the same seed draws the same mask, another seed another one
+            float[][] again = new float[units][n];
+            PackedDense.drawMask(again, units, n, p, new java.util.SplittableRandom(11));
+            assertThat(again).isDeepEqualTo(m);
+            float[][] other = new float[units][n];
+            PackedDense.drawMask(other, units, n, p, new java.util.SplittableRandom(12));
+            assertThat(java.util.Arrays.deepEquals(other, m)).isFalse();
+        }
+    }
 }
