@@ -634,7 +634,7 @@ public final class PackedDense {
                     gW[l] = new float[k * dims[l] * dims[l + 1]];
                     gB[l] = new float[k * dims[l + 1]];
                 }
-                net = new Net(rows);
+                net = new Net(rows, true);
             }
 
             void free() {
@@ -736,7 +736,8 @@ public final class PackedDense {
             private final Blas.Buf wideOut = new Blas.Buf();
             private final Blas.Buf wideG = new Blas.Buf();
 
-            Net(int cap) {
+            /** Buffers for up to {@code cap} rows; with {@code training}, the {@link #slopes} too. */
+            Net(int cap, boolean training) {
                 for (int l = 0; l < layers; l++) {
                     z[l] = new float[dims[l + 1]][cap];
                     if (l < layers - 1) {
@@ -750,7 +751,7 @@ public final class PackedDense {
                 top = new float[c][cap];
                 sm = classify ? new DenseLoops.Rows(c, cap) : null;
                 curve = new double[cap];
-                slopes = DenseLoops.keepsSlope(act) ? new double[layers - 1][][] : null;
+                slopes = training && DenseLoops.keepsSlope(act) ? new double[layers - 1][][] : null;
                 for (int l = 0; slopes != null && l < layers - 1; l++) {
                     slopes[l] = new double[dims[l + 1]][cap];
                 }
@@ -1078,7 +1079,7 @@ public final class PackedDense {
             float[][] x = rows(part);
             int chunk = Math.min(CHUNK, Math.max(1, n));
             float[][] xt = new float[f][chunk];
-            Net net = new Net(chunk);
+            Net net = new Net(chunk, false);
             try {
                 for (int s = 0; s < n; s += chunk) {
                     int rows = Math.min(chunk, n - s);
@@ -1172,7 +1173,7 @@ public final class PackedDense {
             double[] y = v.y();
             double[][] imp = new double[k][f];
             float[][] base = new float[dims[1]][n];
-            Net net = new Net(n);
+            Net net = new Net(n, false);
             // models of one seed share their shuffles: each seed's column differences are made once
             Map<Long, List<Integer>> bySeed = new java.util.LinkedHashMap<>();
             for (int j = 0; j < k; j++) {
