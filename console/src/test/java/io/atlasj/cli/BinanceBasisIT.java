@@ -67,10 +67,7 @@ class BinanceBasisIT {
                     "--http-port", "-1")[1];
             assertThat(refused).contains("reads markets of Binance spot (spot) and Binance COIN-M futures (cm): give "
                     + "each API's server by its id");
-            Process p = LiveRunnerIT.liveIn(home, "--model", model, "--feed", "binance-ws",
-                    "--ws-url", "spot=" + spotApi.websocket(), "--rest-url", "spot=" + spotApi.rest(),
-                    "--ws-url", "cm=" + coinM.websocket(), "--rest-url", "cm=" + coinM.rest(),
-                    "--http-port", "0", "--from", Instant.ofEpochMilli(test[0]).toString()).start();
+            Process p = onTwoApis(home, model, test[0], "spot", spotApi, "cm", coinM).start();
             StringBuffer output = new StringBuffer();
             int port = LiveRunnerIT.port(p, output).get(120, TimeUnit.SECONDS);
             HttpClient http = HttpClient.newHttpClient();
@@ -162,10 +159,7 @@ class BinanceBasisIT {
                      "/fapi/v1")) {
             spotApi.tradeHistory("LINKUSDT", spotTrades);
             usdM.tradeHistory("LINKUSDT", perpTrades);
-            Process p = LiveRunnerIT.liveIn(home, "--model", model, "--feed", "binance-ws", "--trades",
-                    "--ws-url", "spot=" + spotApi.websocket(), "--rest-url", "spot=" + spotApi.rest(),
-                    "--ws-url", "um=" + usdM.websocket(), "--rest-url", "um=" + usdM.rest(),
-                    "--http-port", "0", "--from", Instant.ofEpochMilli(test[0]).toString()).start();
+            Process p = onTwoApis(home, model, test[0], "spot", spotApi, "um", usdM, "--trades").start();
             StringBuffer output = new StringBuffer();
             int port = LiveRunnerIT.port(p, output).get(120, TimeUnit.SECONDS);
             HttpClient http = HttpClient.newHttpClient();
@@ -202,6 +196,20 @@ class BinanceBasisIT {
             }
         }
         LiveRunnerIT.assertTestBarsPredictedAsStored(home, model, m, n);
+    }
+
+    /**
+     * A binance-ws runner of {@code model} in {@code home} from bar {@code from}, fed by two servers, each named by its
+     * API's id, serving HTTP on a free port; {@code more} arguments after.
+     */
+    private static ProcessBuilder onTwoApis(Path home, String model, long from, String idA, BinanceProtocolServer a,
+                                            String idB, BinanceProtocolServer b, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("--model", model, "--feed", "binance-ws",
+                "--ws-url", idA + "=" + a.websocket(), "--rest-url", idA + "=" + a.rest(),
+                "--ws-url", idB + "=" + b.websocket(), "--rest-url", idB + "=" + b.rest(),
+                "--http-port", "0", "--from", Instant.ofEpochMilli(from).toString()));
+        args.addAll(List.of(more));
+        return LiveRunnerIT.liveIn(home, args.toArray(String[]::new));
     }
 
     /**

@@ -823,18 +823,18 @@ public final class PackedDense {
              */
             float[][] forward(int j, float[][] ws, float[][] bs, float[][] x, int n, SplittableRandom rnd) {
                 dense(x, dims[0], ws[0], j * dims[0] * dims[1], bs[0], j * dims[1], z[0], dims[1], n);
-                return above(j, ws, bs, n, rnd, false);
+                return above(j, ws, bs, n, rnd);
             }
 
             /**
-             * As {@link #forward} from the first layer's values already in {@code z[0]}: the layers above it; with
-             * {@code keep}, each activation's slope values kept in {@link #slopes} for a backward pass.
+             * As {@link #forward} from the first layer's values already in {@code z[0]}: the layers above it; a
+             * training network keeps each activation's slope values in {@link #slopes} for its backward pass.
              */
-            float[][] above(int j, float[][] ws, float[][] bs, int n, SplittableRandom rnd, boolean keep) {
+            float[][] above(int j, float[][] ws, float[][] bs, int n, SplittableRandom rnd) {
                 for (int l = 0; l < layers - 1; l++) {
                     int out = dims[l + 1];
                     for (int u = 0; u < out; u++) {
-                        DenseLoops.activate(act, z[l][u], a[l][u], n, keep && slopes != null ? slopes[l][u] : curve);
+                        DenseLoops.activate(act, z[l][u], a[l][u], n, slopes != null ? slopes[l][u] : curve);
                     }
                     if (rnd != null && dropout[j] > 0) {
                         drawMask(masks[l], out, n, dropout[j], rnd);
@@ -853,8 +853,7 @@ public final class PackedDense {
              * to the work's; its first layer's output gradients into the work's native buffer from row {@code unit}).
              */
             void train(int j, int rows, Work wk, SplittableRandom rnd, int unit) {
-                dense(wk.xt, dims[0], w[0], j * dims[0] * dims[1], b[0], j * dims[1], z[0], dims[1], rows);
-                float[][] out = above(j, w, b, rows, anyDropout ? rnd : null, true);
+                float[][] out = forward(j, w, b, wk.xt, rows, anyDropout ? rnd : null);
                 double loss = 0;
                 if (classify) {
                     DenseLoops.softmax(out, top, c, rows, sm);
@@ -1209,7 +1208,7 @@ public final class PackedDense {
                         DenseLoops.sumOf(base[u], wq, d[q], z1[u], n);
                     }
                 }
-                float[][] out = net.above(j, bestW, bestB, n, null, false);
+                float[][] out = net.above(j, bestW, bestB, n, null);
                 // -log p of the true class, p clipped at 1e-7 as Importance.loss does
                 double sum = classify ? DenseLoops.logLoss(out, c, n, y, MIN_ROW_P, net.sm)
                         : squaredError(out[0], n, y);
