@@ -16,12 +16,19 @@ import picocli.CommandLine.Option;
  * and where), 2 a usage error (unknown command or option).
  */
 @Command(name = "atlas", mixinStandardHelpOptions = true, versionProvider = AtlasCli.Version.class,
-        description = "Atlas for Java: find models that forecast financial markets.",
-        subcommands = {QuickstartCommand.class, DataCommand.class, FeaturesCommand.class, SpecCommand.class, RunCommand.class,
-            ClusterCommand.class, HarvestCommand.class, ReportCommand.class, LiveCommand.class, DashboardCommand.class, ExportCommand.class,
-            ConsoleCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Atlas for Java: find models that forecast financial markets.")
 public final class AtlasCli {
+    /**
+     * The subcommands, in the order the usage lists them. They are added by {@link #commandLine}, not named in the
+     * {@code @Command} annotation: picocli reads every option of every command it is given when it starts (90 ms of a
+     * cold command on the 2-core test machine, before anything else can run), so a command line that names one gets
+     * only that one.
+     */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(QuickstartCommand.class, DataCommand.class,
+            FeaturesCommand.class, SpecCommand.class, RunCommand.class, ClusterCommand.class, HarvestCommand.class,
+            ReportCommand.class, LiveCommand.class, DashboardCommand.class, ExportCommand.class, ConsoleCommand.class,
+            CommandLine.HelpCommand.class);
+
     @Option(names = "--home", paramLabel = "DIR",
             description = "Atlas home directory (default: $ATLAS_HOME, else ~/.atlas).")
     Path home;
@@ -42,6 +49,11 @@ public final class AtlasCli {
     }
 
     public static void main(String[] args) {
+        // Logging starts on a thread of its own (Log4j reads its configuration and plugins: about 0.15 s of a cold
+        // command), while this one reads the command line; the first logger asked for meanwhile waits for it
+        Thread logging = new Thread(() -> org.slf4j.LoggerFactory.getLogger(AtlasCli.class), "atlas-start-logging");
+        logging.setDaemon(true);
+        logging.start();
         // JavaCPP otherwise reads /proc/self/statm on every native allocation ND4J makes (its physical-memory guard):
         // a third of a tiny model's native time (JFR). The off-heap byte limit and its GC stay in force.
         if (System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null
@@ -53,7 +65,7 @@ public final class AtlasCli {
 
     /** Runs the CLI with the given environment and streams; returns the exit code. */
     public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new AtlasCli(env));
+        CommandLine cl = commandLine(new AtlasCli(env), args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -72,6 +84,45 @@ public final class AtlasCli {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The command line of {@code atlas} for {@code args}: with only the subcommand they name when they name one (its
+     * name is their first word that is not an option of {@code atlas} itself or its value), otherwise with every one,
+     * so that the usage, {@code help} and the suggestions for a mistyped command see them all.
+     */
+    static CommandLine commandLine(AtlasCli atlas, String... args) {
+        CommandLine cl = new CommandLine(atlas);
+        Class<?> named = named(args);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (named == null || c == named) {
+                cl.addSubcommand(c);
+            }
+        }
+        return cl;
+    }
+
+    /** The subcommand that {@code args} name, or null (none, {@code help}, or a word that names none). */
+    static Class<?> named(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--home")) {
+                i++; // its value
+                continue;
+            }
+            if (a.startsWith("-")) {
+                continue; // --home=DIR, --help, --version: picocli reads them
+            }
+            for (Class<?> c : SUBCOMMANDS) {
+                Command cmd = c.getAnnotation(Command.class);
+                if (c != CommandLine.HelpCommand.class && (cmd.name().equals(a)
+                        || java.util.Arrays.asList(cmd.aliases()).contains(a))) {
+                    return c;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     /** The version from the jar manifest, or "development" when run from classes. */

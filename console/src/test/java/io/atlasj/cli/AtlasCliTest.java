@@ -38,7 +38,7 @@ class AtlasCliTest {
     @Test
     void everyCommandHasHelpAndExitsZero() {
         List<List<String>> paths = new ArrayList<>();
-        collect(new CommandLine(new AtlasCli(Map.of())), new ArrayList<>(), paths);
+        collect(AtlasCli.commandLine(new AtlasCli(Map.of())), new ArrayList<>(), paths);
         assertThat(paths).extracting(p -> String.join(" ", p))
                 .contains("", "data", "data import", "data list", "data candles");
         for (List<String> path : paths) {
@@ -51,6 +51,37 @@ class AtlasCliTest {
             assertThat(r.code()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).as(String.join(" ", args)).contains("Usage: atlas");
         }
+    }
+
+    @Test
+    void aCommandLineThatNamesACommandReadsOnlyThatOne() {
+        CommandLine all = AtlasCli.commandLine(new AtlasCli(Map.of()));
+        assertThat(all.getSubcommands()).hasSize(AtlasCli.SUBCOMMANDS.size());
+        for (String name : all.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            assertThat(AtlasCli.commandLine(new AtlasCli(Map.of()), "--home", "h", name, "--x").getSubcommands())
+                    .as(name).containsOnlyKeys(name);
+        }
+        assertThat(AtlasCli.commandLine(new AtlasCli(Map.of()), "--home=h", "data", "list").getSubcommands())
+                .containsOnlyKeys("data");
+        // no command, help, a mistyped one or a bare option: every command (usage, help and suggestions list them)
+        for (String[] args : List.of(new String[0], new String[] {"help", "run"}, new String[] {"rnu"},
+                new String[] {"--help"}, new String[] {"--home", "run"})) {
+            assertThat(AtlasCli.commandLine(new AtlasCli(Map.of()), args).getSubcommands()).as(String.join(" ", args))
+                    .hasSize(AtlasCli.SUBCOMMANDS.size());
+        }
+        Result usage = atlas("--help");
+        for (String name : all.getSubcommands().keySet()) {
+            assertThat(usage.out()).contains("  " + name + " ");
+        }
+        Result mistyped = atlas("rnu");
+        assertThat(mistyped.code()).isEqualTo(2);
+        assertThat(mistyped.err()).contains("run");
+        Result help = atlas("help", "run");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("Usage: atlas run");
     }
 
     private static void collect(CommandLine cl, List<String> prefix, List<List<String>> out) {
