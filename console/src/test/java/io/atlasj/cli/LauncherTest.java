@@ -129,4 +129,49 @@ class LauncherTest {
             }
         }
     }
+
+    /**
+     * The classpath puts picocli's and Log4j's jars before the rest of lib/ (their classes that the archive cannot hold
+     * are then found without opening the other jars), and the archive is dumped by the launcher for that same
+     * classpath (an archive made for another one would not be used).
+     */
+    @Test
+    void picocliAndLog4jComeFirstAndTheArchiveIsDumpedForTheSameClasspath() throws Exception {
+        Path dist = dir.resolve("dist");
+        Path bin = Files.createDirectories(dist.resolve("bin"));
+        Path lib = Files.createDirectories(dist.resolve("lib"));
+        Path launcher = bin.resolve("atlas");
+        Files.copy(Path.of("../deploy/src/bin/atlas"), launcher);
+        for (String jar : List.of("atlas-console-0.1.0.jar", "log4j-core-2.25.4.jar", "zz-last-1.0.jar", "picocli-4.7.7.jar",
+                "log4j-api-2.25.4.jar")) {
+            Files.writeString(lib.resolve(jar), "");
+        }
+        Path java = Files.createDirectories(dir.resolve("jdk3/bin")).resolve("java");
+        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String libDir = bin.resolve("../lib").toString();
+        String expected = libDir + "/picocli-4.7.7.jar:" + libDir + "/log4j-core-2.25.4.jar:" + libDir + "/*";
+        List<List<String>> runs = new ArrayList<>();
+        for (String dump : new String[] {null, dir.resolve("all.classlist").toString()}) {
+            ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "data", "list").redirectErrorStream(true);
+            pb.environment().put("JAVA_HOME", dir.resolve("jdk3").toString());
+            for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ATLAS_JAVA_OPTS")) {
+                pb.environment().remove(v);
+            }
+            if (dump != null) {
+                pb.environment().put("ATLAS_CDS_DUMP", dump);
+            } else {
+                pb.environment().remove("ATLAS_CDS_DUMP");
+            }
+            Process p = pb.start();
+            List<String> args = List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .split("\n"));
+            assertThat(p.waitFor()).isZero();
+            runs.add(args);
+            assertThat(args.get(args.indexOf("-cp") + 1)).isEqualTo(expected);
+        }
+        assertThat(runs.get(0)).contains("io.atlasj.cli.AtlasCli", "data", "list").doesNotContain("-Xshare:dump");
+        assertThat(runs.get(1)).contains("-Xshare:dump", "-XX:SharedClassListFile=" + dir.resolve("all.classlist"),
+                "-XX:SharedArchiveFile=" + libDir + "/atlas.jsa.part").doesNotContain("io.atlasj.cli.AtlasCli");
+    }
 }
