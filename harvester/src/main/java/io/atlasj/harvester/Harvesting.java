@@ -45,7 +45,7 @@ public final class Harvesting {
      * {@link ResultsStore#ingestWritten}: a result this process has just written, ingested without reading it back;
      * {@code written} is what {@link io.atlasj.workspec.results.ResultsIo#writeStored} returned.
      */
-    public ResultsStore.Ingest ingestWritten(ResultsObject written, String node) {
+    public ResultsStore.Ingest ingestWritten(io.atlasj.workspec.results.ResultsIo.Written written, String node) {
         return store.ingestWritten(written, node);
     }
 

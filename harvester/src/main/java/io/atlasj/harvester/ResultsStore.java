@@ -153,33 +153,32 @@ public final class ResultsStore implements AutoCloseable {
 
     /**
      * Ingests a result this process has just written into its folder in this store's {@code runs} from {@code written},
-     * the result {@link ResultsIo#writeStored} returned (its series at the file's precision, so that the row and the
-     * returned result equal what reading the files gives): the files on disk are checked against the SHA-256s their
-     * JSON commits to, but the series are not read back. A folder whose JSON is not the one written (another key,
-     * status or start: a later attempt's, say) is ingested by {@link #ingest(Path, String)}, read whole.
+     * what {@link ResultsIo#writeStored} returned (its series at the file's precision, so that the row and the
+     * returned result equal what reading the files gives): the JSON is not parsed again, its bytes' SHA-256 must be
+     * the one written, and the prediction and model files are checked against the SHA-256s it names, as reading it
+     * would. A folder whose JSON is not the one written (a later attempt's, say) is ingested by
+     * {@link #ingest(Path, String)}, read whole.
      */
-    public synchronized Ingest ingestWritten(ResultsObject written, String node) {
-        for (ResultsObject.FoldResult f : written.folds()) {
+    public synchronized Ingest ingestWritten(ResultsIo.Written written, String node) {
+        ResultsObject r = written.result();
+        for (ResultsObject.FoldResult f : r.folds()) {
             if (f.train() != null || f.heads().values().stream().anyMatch(h -> h.train() != null)) {
-                throw new IllegalArgumentException(written.key() + ": ingestWritten takes the result "
+                throw new IllegalArgumentException(r.key() + ": ingestWritten takes the result "
                         + "ResultsIo.writeStored returned, which keeps no training parts; this one has them");
             }
         }
-        String unit = String.valueOf(written.spec().get("unit"));
-        Path home = dir(written.workspec(), unit, written.key());
-        ResultsIo.Verified v = ResultsIo.verifyChecksums(home);
-        if (v.result().isEmpty()) {
-            return new Ingest(v.missing() ? Outcome.MISSING : Outcome.CORRUPT, null, home.getFileName().toString(),
-                    v.problem(), null);
-        }
-        ResultsObject onDisk = v.result().get();
-        if (!onDisk.key().equals(written.key()) || !onDisk.status().equals(written.status())
-                || onDisk.startedAt() != written.startedAt() || onDisk.millis() != written.millis()) {
-            return ingest(home, node);
-        }
-        ResultsObject r = written;
+        String unit = String.valueOf(r.spec().get("unit"));
+        Path home = dir(r.workspec(), unit, r.key());
+        Path json = home.resolve(ResultsIo.FILE);
         try {
-            String now = ResultsIo.sha256(home.resolve(ResultsIo.FILE));
+            String now = Files.isRegularFile(json) ? ResultsIo.sha256(json) : null;
+            if (!written.sha256().equals(now)) {
+                return ingest(home, node); // not the file written (a later attempt's, or gone): read whole
+            }
+            java.util.Optional<String> problem = ResultsIo.filesProblem(home, written);
+            if (problem.isPresent()) {
+                return new Ingest(Outcome.CORRUPT, null, home.getFileName().toString(), problem.get(), null);
+            }
             if (now.equals(storedSha(r.workspec(), r.key()))) {
                 return new Ingest(Outcome.PRESENT, r.workspec(), r.key(), null, r);
             }

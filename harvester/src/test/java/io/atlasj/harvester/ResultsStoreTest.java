@@ -23,7 +23,7 @@ class ResultsStoreTest {
     }
 
     /** {@link #result}, returning the result as {@link ResultsIo#writeStored} hands it on (its series as stored). */
-    static ResultsObject written(Path runs, String workspec, String unit, String key, double[] predicted,
+    static ResultsIo.Written written(Path runs, String workspec, String unit, String key, double[] predicted,
                                  long startedAt) throws Exception {
         Path dir = runs.resolve(workspec).resolve(unit).resolve(key);
         Files.createDirectories(dir);
@@ -67,7 +67,7 @@ class ResultsStoreTest {
     @Test
     void aResultJustWrittenIsIngestedFromMemoryButOnlyWhenItsFilesMatch() throws Exception {
         Path runs = tmp.resolve("runs");
-        ResultsObject r = written(runs, "ws", "u", K1, new double[] {0, 1, 0, 0}, 1000);
+        ResultsIo.Written r = written(runs, "ws", "u", K1, new double[] {0, 1, 0, 0}, 1000);
         Path dir = runs.resolve("ws/u").resolve(K1);
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
             ResultsStore.Ingest in = store.ingestWritten(r, "local");
@@ -80,7 +80,7 @@ class ResultsStoreTest {
             assertThat(store.ingestWritten(r, "local").outcome()).isEqualTo(ResultsStore.Outcome.PRESENT);
 
             // the series on disk are checked against their SHA-256 even though they are not read
-            ResultsObject r2 = written(runs, "ws", "u", K2, new double[] {0, 1, 1, 0}, 1000);
+            ResultsIo.Written r2 = written(runs, "ws", "u", K2, new double[] {0, 1, 1, 0}, 1000);
             Path p2 = runs.resolve("ws/u").resolve(K2).resolve("predictions.arrow");
             byte[] b = Files.readAllBytes(p2);
             b[b.length / 2] ^= 1;
@@ -89,12 +89,20 @@ class ResultsStoreTest {
             assertThat(bad.outcome()).isEqualTo(ResultsStore.Outcome.CORRUPT);
             assertThat(bad.detail()).contains("predictions.arrow").contains("SHA-256");
             assertThat(store.rows("ws")).extracting(ResultsStore.Row::key).containsExactly(K1);
+            // and so are the model files (the series put right again)
+            b[b.length / 2] ^= 1;
+            Files.write(p2, b);
+            Files.write(runs.resolve("ws/u").resolve(K2).resolve("model-fold0.zip"), "other weights".getBytes());
+            ResultsStore.Ingest badModel = store.ingestWritten(r2, "local");
+            assertThat(badModel.outcome()).isEqualTo(ResultsStore.Outcome.CORRUPT);
+            assertThat(badModel.detail()).contains("model-fold0.zip").contains("SHA-256");
+            assertThat(store.rows("ws")).extracting(ResultsStore.Row::key).containsExactly(K1);
 
             // a folder holding another attempt's result than the one in hand is read whole, and that one is stored
-            ResultsObject later = written(runs, "ws", "u", K1, new double[] {0, 1, 1, 0}, 2000);
+            ResultsIo.Written later = written(runs, "ws", "u", K1, new double[] {0, 1, 1, 0}, 2000);
             ResultsStore.Ingest again = store.ingestWritten(r, "local");
             assertThat(again.outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
-            assertThat(again.result().startedAt()).isEqualTo(later.startedAt());
+            assertThat(again.result().startedAt()).isEqualTo(later.result().startedAt());
             assertThat(store.rows("ws").get(0).headline().validation()).isEqualTo(1.0);
         }
         assertThat(dir).isDirectory();
@@ -113,7 +121,8 @@ class ResultsStoreTest {
                 List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s, s, s,
                         "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
-            assertThatThrownBy(() -> store.ingestWritten(raw, "local")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> store.ingestWritten(new ResultsIo.Written(raw, "0", null), "local"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("writeStored");
             assertThat(store.rows("ws")).isEmpty();
         }
@@ -132,7 +141,7 @@ class ResultsStoreTest {
                 Map.of("unit", "u", "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of()), Map.of(), List.of(),
                 List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s, s,
                         "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
-        ResultsObject stored = ResultsIo.writeStored(dir, r);
+        ResultsIo.Written stored = ResultsIo.writeStored(dir, r);
         double fromFile = io.atlasj.workspec.results.Headline.of(ResultsIo.read(dir.resolve(ResultsIo.FILE))).test();
         assertThat(fromFile).isNotEqualTo(io.atlasj.workspec.results.Headline.of(r).test());
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {

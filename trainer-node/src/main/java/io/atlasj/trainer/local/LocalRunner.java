@@ -156,7 +156,7 @@ public final class LocalRunner {
          * Results a slot has written and reported, with their series as stored ({@link ResultsIo#writeStored}), until
          * they are ingested (then not read back from disk).
          */
-        private final Map<String, ResultsObject> written = new HashMap<>();
+        private final Map<String, ResultsIo.Written> written = new HashMap<>();
         private final java.util.Set<String> skipped = new java.util.HashSet<>();
         private final Map<String, FeatureMatrix> matrices = new HashMap<>();
         private final java.util.concurrent.BlockingQueue<SlotEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -438,14 +438,15 @@ public final class LocalRunner {
                 outstanding[e.slot()] = 0;
                 current[e.slot()] = null;
             }
-            if (e.result() != null) {
+            if (e.written() != null) {
+                ResultsObject r = e.written().result();
                 // kept only when the book counts it: an attempt it retried meanwhile (its time ran out while the
                 // slot wrote) no longer does, and its result must not stand for the key
                 if (book.reported(e.task().key(), e.task().attempt(), new RunBook.Trained(
-                        !"failed".equals(e.result().status()), e.result().failure(), e.millis()),
+                        !"failed".equals(r.status()), r.failure(), e.millis()),
                         System.currentTimeMillis())) {
-                    keep(e.task().key(), e.result());
-                    written.put(e.task().key(), e.result());
+                    keep(e.task().key(), r);
+                    written.put(e.task().key(), e.written());
                 }
             } else {
                 written.remove(e.task().key()); // an earlier attempt's result is not this one's
@@ -481,7 +482,7 @@ public final class LocalRunner {
             journal.keys(book.drainChanges(), System.currentTimeMillis());
             journal.tick();
             for (RunBook.ToHarvest h : book.drainToHarvest()) {
-                ResultsObject w = written.remove(h.key());
+                ResultsIo.Written w = written.remove(h.key());
                 book.harvested(h.key(), answer(h.key(), () -> w != null ? harvesting.ingestWritten(w, "local")
                         : harvesting.ingest(ws.name(), h.unit(), h.key(), "local")));
             }
@@ -509,7 +510,7 @@ public final class LocalRunner {
     }
 
     /** What a slot thread tells the driver: a task starting, a task's result or crash, or the slot idle (no task). */
-    private record SlotEvent(int slot, int generation, RunBook.Task task, ResultsObject result, Throwable error,
+    private record SlotEvent(int slot, int generation, RunBook.Task task, ResultsIo.Written written, Throwable error,
                              long millis, boolean starting) {
     }
 
@@ -584,8 +585,12 @@ public final class LocalRunner {
      * ({@link ResultsIo#writeStored}).
      */
     public List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack) {
-        return runGroup(group, matrix, listener, pack, (j, r) -> {
-        });
+        List<ResultsObject> out = new ArrayList<>();
+        for (ResultsIo.Written w : runGroup(group, matrix, listener, pack, (j, r) -> {
+        })) {
+            out.add(w.result());
+        }
+        return out;
     }
 
     /**
@@ -594,12 +599,12 @@ public final class LocalRunner {
      * first results while the slot writes the rest. A pack's results are written on several threads
      * ({@link #writeAll}): {@code written} is called on the thread that wrote the result, in no set order.
      */
-    List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack,
-                                 java.util.function.BiConsumer<Integer, ResultsObject> written) {
+    List<ResultsIo.Written> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack,
+                                     java.util.function.BiConsumer<Integer, ResultsIo.Written> written) {
         if (!pack || !trainer.packs() || !group.stream().allMatch(Packs::packable)) {
-            List<ResultsObject> out = new ArrayList<>();
+            List<ResultsIo.Written> out = new ArrayList<>();
             for (int j = 0; j < group.size(); j++) {
-                ResultsObject r = runOne(group.get(j), matrix, listener);
+                ResultsIo.Written r = trainOne(group.get(j), matrix, listener);
                 written.accept(j, r);
                 out.add(r);
             }
@@ -657,7 +662,7 @@ public final class LocalRunner {
             }
         }
         long each = (System.currentTimeMillis() - start) / k;
-        ResultsObject[] out = new ResultsObject[k];
+        ResultsIo.Written[] out = new ResultsIo.Written[k];
         writeAll(k, j -> {
             out[j] = write(group.get(j), matrix, folds.get(j), failure[j], stopped[j], start, each);
             written.accept(j, out[j]);
@@ -746,6 +751,11 @@ public final class LocalRunner {
 
     /** As {@link #runOne(ModelSpec, FeatureMatrix)}, telling {@code listener} when it starts and after each epoch. */
     public ResultsObject runOne(ModelSpec m, FeatureMatrix matrix, Listener listener) {
+        return trainOne(m, matrix, listener).result();
+    }
+
+    /** As {@link #runOne(ModelSpec, FeatureMatrix, Listener)}, with the SHA-256 of the result file it wrote. */
+    private ResultsIo.Written trainOne(ModelSpec m, FeatureMatrix matrix, Listener listener) {
         listener.started(m);
         String[] stopped = new String[1];
         long start = System.currentTimeMillis();
@@ -861,7 +871,7 @@ public final class LocalRunner {
      * Writes a model's result under {@link #dir}: failed with the first failure, else stopped with why its unit's
      * search stopped it, else done.
      */
-    private ResultsObject write(ModelSpec m, FeatureMatrix matrix, List<ResultsObject.FoldResult> folds, String failure,
+    private ResultsIo.Written write(ModelSpec m, FeatureMatrix matrix, List<ResultsObject.FoldResult> folds, String failure,
                                 String stopped, long start, long millis) {
         ResultsObject result = new ResultsObject(ResultsIo.CURRENT_VERSION, m.key(), m.workspec(),
                 failure != null ? "failed" : stopped != null ? "stopped" : "done", failure != null ? failure : stopped,

@@ -78,12 +78,21 @@ public final class ResultsIo {
      * layout the write chose, so the series are judged once: what a trainer hands on after writing, and what
      * {@code ResultsStore.ingestWritten} takes. Its other fields are {@code r}'s.
      */
-    public static ResultsObject writeStored(Path dir, ResultsObject r) throws IOException {
-        return asStored(r, store(dir, r).layout);
+    public static Written writeStored(Path dir, ResultsObject r) throws IOException {
+        Stored st = store(dir, r);
+        return new Written(asStored(r, st.layout), st.sha256, st.predictionsSha256);
     }
 
-    /** Where {@link #store} wrote a result's JSON, and the layout its prediction file took. */
-    private record Stored(Path file, PredictionsFile.Layout layout) {
+    /**
+     * A result as {@link #writeStored} hands it on: with its series as stored, and the SHA-256 of the
+     * {@code result.json} it wrote, by which {@code ResultsStore.ingestWritten} knows the file on disk is that one
+     * without reading it back, and of its prediction file (null: none), which that JSON names.
+     */
+    public record Written(ResultsObject result, String sha256, String predictionsSha256) {
+    }
+
+    /** Where {@link #store} wrote a result's JSON, the SHA-256s of it and its prediction file, and that file's layout. */
+    private record Stored(Path file, PredictionsFile.Layout layout, String sha256, String predictionsSha256) {
     }
 
     private static Stored store(Path dir, ResultsObject r) throws IOException {
@@ -106,9 +115,9 @@ public final class ResultsIo {
                 r.failure(), r.spec(), r.featureset(), r.dataFingerprint(), slim, r.provenance(), r.startedAt(),
                 r.millis()));
         PredictionsFile.Layout layout = PredictionsFile.layout(splits);
+        String[] sha = new String[1];
         if (!splits.isEmpty()) {
             Path pf = dir.resolve(PredictionsFile.FILE);
-            String[] sha = new String[1];
             // renamed whole but not flushed, as the model files: the flushed result.json names its SHA-256, so a power
             // loss can only leave a result that fails its check and is trained again, never a wrong one
             io.atlasj.home.Durable.replace(pf, tmp -> {
@@ -117,8 +126,9 @@ public final class ResultsIo {
             });
             node.set("predictions", JSON.valueToTree(new Predictions(PredictionsFile.FILE, sha[0], series)));
         }
-        Path file = io.atlasj.home.Durable.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), node));
-        return new Stored(file, layout);
+        byte[] json = JSON.writeValueAsBytes(node);
+        Path file = io.atlasj.home.Durable.write(dir.resolve(FILE), json);
+        return new Stored(file, layout, sha256(json), sha[0]);
     }
 
     /** What a stored part is: its fold, part and head (null: the primary label). */
@@ -324,21 +334,60 @@ public final class ResultsIo {
         }
         try {
             ResultsObject r = read(f, which);
-            for (ResultsObject.FoldResult fold : r.folds()) {
-                if (fold.modelFile() == null) {
-                    continue;
-                }
-                Path model = dir.resolve(fold.modelFile());
-                if (!Files.isRegularFile(model)) {
-                    return new Verified(Optional.empty(), false, model + ": model file missing");
-                }
-                if (!fold.modelSha256().equals(sha256(model))) {
-                    return new Verified(Optional.empty(), false, model + ": SHA-256 differs from the one in " + FILE);
-                }
+            Optional<String> problem = modelFilesProblem(dir, r);
+            if (problem.isPresent()) {
+                return new Verified(Optional.empty(), false, problem.get());
             }
             return new Verified(Optional.of(r), false, null);
         } catch (IOException e) {
             return new Verified(Optional.empty(), false, e.getMessage());
+        }
+    }
+
+    /**
+     * What is wrong with the files beside the {@code result.json} written as {@code w} into {@code dir}, as reading it
+     * would find: its prediction file or a model file missing, or one whose SHA-256 is not the one named; empty when
+     * every one is as named.
+     */
+    public static Optional<String> filesProblem(Path dir, Written w) throws IOException {
+        if (w.predictionsSha256() != null) {
+            Path pf = dir.resolve(PredictionsFile.FILE);
+            if (!Files.isRegularFile(pf)) {
+                return Optional.of(pf + ": the prediction series of " + dir.resolve(FILE) + " are missing");
+            }
+            if (!w.predictionsSha256().equals(sha256(pf))) {
+                return Optional.of(pf + ": SHA-256 differs from the one in " + dir.resolve(FILE));
+            }
+        }
+        return modelFilesProblem(dir, w.result());
+    }
+
+    /**
+     * What is wrong with the model files a result in {@code dir} names: one missing, or one whose SHA-256 is not the
+     * one the result names; empty when every one is as named.
+     */
+    private static Optional<String> modelFilesProblem(Path dir, ResultsObject r) throws IOException {
+        for (ResultsObject.FoldResult fold : r.folds()) {
+            if (fold.modelFile() == null) {
+                continue;
+            }
+            Path model = dir.resolve(fold.modelFile());
+            if (!Files.isRegularFile(model)) {
+                return Optional.of(model + ": model file missing");
+            }
+            if (!fold.modelSha256().equals(sha256(model))) {
+                return Optional.of(model + ": SHA-256 differs from the one in " + FILE);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** SHA-256 of bytes, hex. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -181,7 +181,7 @@ class ResultsIoTest {
                 List.of(Map.of("epoch", 0.0)), parts.get(0), parts.get(1), parts.get(2), null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of("unit", "u"),
                 Map.of(), List.of(), List.of(f), Map.of(), 0, 0);
-        ResultsObject handedOn = ResultsIo.writeStored(dir, r);
+        ResultsObject handedOn = ResultsIo.writeStored(dir, r).result();
         long json = java.nio.file.Files.size(dir.resolve(ResultsIo.FILE));
         long columns = java.nio.file.Files.size(dir.resolve(PredictionsFile.FILE));
         assertThat(json).isLessThan(2_000);
