@@ -43,6 +43,7 @@ public final class Durable {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        boolean moved = false;
         try {
             writer.write(tmp);
             if (flush) {
@@ -53,12 +54,15 @@ public final class Durable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
             if (flush) {
                 forceDirectory(dir);
             }
             return target;
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!moved) {
+                Files.deleteIfExists(tmp); // a write that failed leaves no temporary file behind
+            }
         }
     }
 
