@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
 public final class AtlasCli {
     /**
      * The subcommands, in the order the usage lists them. They are added by {@link #commandLine}, not named in the
-     * {@code @Command} annotation: picocli reads every option of every command it is given when it starts (90 ms of a
-     * cold command on the 2-core test machine, before anything else can run), so a command line that names one gets
-     * only that one.
+     * {@code @Command} annotation: picocli reads every option of every command it is given when it starts (all of
+     * them: about 140 ms of a cold command on the 2-core test machine, before anything else can run; {@code run}
+     * alone: 55 ms), so a command line that names one gets only that one.
      */
     static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(QuickstartCommand.class, DataCommand.class,
             FeaturesCommand.class, SpecCommand.class, RunCommand.class, ClusterCommand.class, HarvestCommand.class,
@@ -50,21 +50,39 @@ public final class AtlasCli {
 
     public static void main(String[] args) {
         // Logging starts on a thread of its own (Log4j reads its configuration and plugins: about 0.15 s of a cold
-        // command), while this one reads the command line; the first logger asked for meanwhile waits for it
+        // command) while this one reads the command line, and the command runs once it has started, so that nothing
+        // logs before Log4j has its configuration. Not for `cluster`: a node sets the levels its log is read at before
+        // it starts logging
         Thread logging = new Thread(() -> org.slf4j.LoggerFactory.getLogger(AtlasCli.class), "atlas-start-logging");
         logging.setDaemon(true);
-        logging.start();
+        if (logsEarly(args)) {
+            logging.start();
+        }
         // JavaCPP otherwise reads /proc/self/statm on every native allocation ND4J makes (its physical-memory guard):
         // a third of a tiny model's native time (JFR). The off-heap byte limit and its GC stay in force.
         if (System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null
                 && System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "0");
         }
-        System.exit(run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), () -> {
+            if (logging.isAlive()) {
+                try {
+                    logging.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, args));
     }
 
     /** Runs the CLI with the given environment and streams; returns the exit code. */
     public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        return run(env, out, err, () -> {
+        }, args);
+    }
+
+    /** As {@link #run(Map, PrintWriter, PrintWriter, String...)}, with {@code ready} run between parsing and running. */
+    private static int run(Map<String, String> env, PrintWriter out, PrintWriter err, Runnable ready, String... args) {
         CommandLine cl = commandLine(new AtlasCli(env), args);
         cl.setOut(out);
         cl.setErr(err);
@@ -80,10 +98,20 @@ public final class AtlasCli {
             commandLine.getErr().flush();
             return 1;
         });
+        ready.run();
         int code = cl.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Whether logging starts beside the parsing of {@code args}: for a command they name, except {@code cluster}
+     * (a node sets the levels of its log before anything logs) and a help or version request (which ends at once).
+     */
+    static boolean logsEarly(String... args) {
+        Class<?> named = named(args);
+        return named != null && named != ClusterCommand.class;
     }
 
     /**
@@ -102,7 +130,10 @@ public final class AtlasCli {
         return cl;
     }
 
-    /** The subcommand that {@code args} name, or null (none, {@code help}, or a word that names none). */
+    /**
+     * The subcommand that {@code args} name, or null: none, {@code help}, a word that names none, or a help or version
+     * option of {@code atlas} itself before it (whose answer is about every command).
+     */
     static Class<?> named(String... args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -110,8 +141,11 @@ public final class AtlasCli {
                 i++; // its value
                 continue;
             }
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return null;
+            }
             if (a.startsWith("-")) {
-                continue; // --home=DIR, --help, --version: picocli reads them
+                continue; // --home=DIR, or an option picocli will refuse
             }
             for (Class<?> c : SUBCOMMANDS) {
                 Command cmd = c.getAnnotation(Command.class);

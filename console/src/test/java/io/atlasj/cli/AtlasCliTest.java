@@ -68,7 +68,8 @@ class AtlasCliTest {
                 .containsOnlyKeys("data");
         // no command, help, a mistyped one or a bare option: every command (usage, help and suggestions list them)
         for (String[] args : List.of(new String[0], new String[] {"help", "run"}, new String[] {"rnu"},
-                new String[] {"--help"}, new String[] {"--home", "run"})) {
+                new String[] {"--help"}, new String[] {"--home", "run"}, new String[] {"--help", "run"},
+                new String[] {"-h", "data"}, new String[] {"--version", "run"})) {
             assertThat(AtlasCli.commandLine(new AtlasCli(Map.of()), args).getSubcommands()).as(String.join(" ", args))
                     .hasSize(AtlasCli.SUBCOMMANDS.size());
         }
@@ -79,6 +80,16 @@ class AtlasCliTest {
         Result mistyped = atlas("rnu");
         assertThat(mistyped.code()).isEqualTo(2);
         assertThat(mistyped.err()).contains("run");
+        // logging starts early for a named command, not for a cluster node (whose log levels it sets itself first)
+        assertThat(AtlasCli.logsEarly("--home", "h", "run", "x.yaml")).isTrue();
+        assertThat(AtlasCli.logsEarly("cluster", "start", "--roles", "trainer")).isFalse();
+        assertThat(AtlasCli.logsEarly("--version")).isFalse();
+        assertThat(AtlasCli.logsEarly()).isFalse();
+        Result helpFirst = atlas("--help", "run");
+        assertThat(helpFirst.code()).isZero();
+        for (String name : all.getSubcommands().keySet()) {
+            assertThat(helpFirst.out()).contains("  " + name + " ");
+        }
         Result help = atlas("help", "run");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("Usage: atlas run");

@@ -171,7 +171,11 @@ class LauncherTest {
             assertThat(args.get(args.indexOf("-cp") + 1)).isEqualTo(expected);
         }
         assertThat(runs.get(0)).contains("io.atlasj.cli.AtlasCli", "data", "list").doesNotContain("-Xshare:dump");
+        // the dump, then the check that the JVM takes the archive with the same classpath
         assertThat(runs.get(1)).contains("-Xshare:dump", "-XX:SharedClassListFile=" + dir.resolve("all.classlist"),
-                "-XX:SharedArchiveFile=" + libDir + "/atlas.jsa.part").doesNotContain("io.atlasj.cli.AtlasCli");
+                "-XX:SharedArchiveFile=" + libDir + "/atlas.jsa.part", "-Xshare:on", "-version")
+                .doesNotContain("io.atlasj.cli.AtlasCli");
+        assertThat(runs.get(1).lastIndexOf("-cp")).isGreaterThan(runs.get(1).indexOf("-Xshare:on"));
+        assertThat(runs.get(1).get(runs.get(1).lastIndexOf("-cp") + 1)).isEqualTo(expected);
     }
 }

@@ -70,8 +70,11 @@ class ResultsStoreTest {
         ResultsIo.Written r = written(runs, "ws", "u", K1, new double[] {0, 1, 0, 0}, 1000);
         Path dir = runs.resolve("ws/u").resolve(K1);
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
+            // the SHA-256 handed on is the one of the file written
+            assertThat(r.sha256()).isEqualTo(ResultsIo.sha256(dir.resolve(ResultsIo.FILE)));
             ResultsStore.Ingest in = store.ingestWritten(r, "local");
             assertThat(in.outcome()).isEqualTo(ResultsStore.Outcome.INGESTED);
+            assertThat(in.result()).isSameAs(r.result()); // taken as handed on, not read back
             // handed back, not read back, but at the file's precision: equal to what reading the file gives
             ResultsObject.Split back = ResultsIo.read(dir.resolve(ResultsIo.FILE)).folds().get(0).test();
             assertThat(in.result().folds().get(0).test().probabilities()).isDeepEqualTo(back.probabilities());

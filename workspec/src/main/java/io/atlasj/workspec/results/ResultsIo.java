@@ -84,7 +84,8 @@ public final class ResultsIo {
     }
 
     /**
-     * A result as {@link #writeStored} hands it on: with its series as stored, and the SHA-256 of the
+     * A result as {@link #writeStored} hands it on (ingestion trusts it to describe the files it names, so it comes
+     * from there only): with its series as stored, and the SHA-256 of the
      * {@code result.json} it wrote, by which {@code ResultsStore.ingestWritten} knows the file on disk is that one
      * without reading it back, and of its prediction file (null: none), which that JSON names.
      */
@@ -241,11 +242,9 @@ public final class ResultsIo {
         }
         Predictions p = parse(file, v, pn, Predictions.class);
         Path pf = file.resolveSibling(p.file());
-        if (!Files.isRegularFile(pf)) {
-            throw new IOException(pf + ": the prediction series of " + file + " are missing");
-        }
-        if (!p.sha256().equals(sha256(pf))) {
-            throw new IOException(pf + ": SHA-256 differs from the one in " + file);
+        Optional<String> problem = predictionsProblem(pf, p.sha256(), file);
+        if (problem.isPresent()) {
+            throw new IOException(problem.get());
         }
         if (which == Parts.NONE) {
             return slim;
@@ -351,15 +350,24 @@ public final class ResultsIo {
      */
     public static Optional<String> filesProblem(Path dir, Written w) throws IOException {
         if (w.predictionsSha256() != null) {
-            Path pf = dir.resolve(PredictionsFile.FILE);
-            if (!Files.isRegularFile(pf)) {
-                return Optional.of(pf + ": the prediction series of " + dir.resolve(FILE) + " are missing");
-            }
-            if (!w.predictionsSha256().equals(sha256(pf))) {
-                return Optional.of(pf + ": SHA-256 differs from the one in " + dir.resolve(FILE));
+            Optional<String> problem = predictionsProblem(dir.resolve(PredictionsFile.FILE), w.predictionsSha256(),
+                    dir.resolve(FILE));
+            if (problem.isPresent()) {
+                return problem;
             }
         }
         return modelFilesProblem(dir, w.result());
+    }
+
+    /** What is wrong with prediction file {@code pf} that result file {@code file} names with {@code sha}, if anything. */
+    private static Optional<String> predictionsProblem(Path pf, String sha, Path file) throws IOException {
+        if (!Files.isRegularFile(pf)) {
+            return Optional.of(pf + ": the prediction series of " + file + " are missing");
+        }
+        if (!sha.equals(sha256(pf))) {
+            return Optional.of(pf + ": SHA-256 differs from the one in " + file);
+        }
+        return Optional.empty();
     }
 
     /**
