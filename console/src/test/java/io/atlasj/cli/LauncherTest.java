@@ -33,24 +33,49 @@ class LauncherTest {
 
     private List<String> javaArgs(String opts, Map<String, String> more, String... args)
             throws IOException, InterruptedException {
-        Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
-        Path java = bin.resolve("java");
-        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> cmd = new ArrayList<>(List.of("bash", Path.of("../deploy/src/bin/atlas").toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("JAVA_HOME", dir.resolve("jdk").toString());
-        for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
-            env.remove(v);
-        }
-        env.putAll(more);
-        if (opts == null) {
-            env.remove("ATLAS_JAVA_OPTS");
-        } else {
+        Map<String, String> env = new java.util.HashMap<>(more);
+        if (opts != null) {
             env.put("ATLAS_JAVA_OPTS", opts);
         }
+        return launch(Path.of("../deploy/src/bin/atlas").toAbsolutePath(), env, args);
+    }
+
+    /** A stand-in {@code java} in {@code dir/jdk/bin} that prints the options it was given, one a line. */
+    private Path fakeJava() throws IOException {
+        Path java = Files.createDirectories(dir.resolve("jdk/bin")).resolve("java");
+        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return java;
+    }
+
+    /** A distribution in {@code dir/dist}: the launcher as it ships in bin/, and lib/ holding {@code files}, empty. */
+    private Path distribution(String... files) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("dist/bin"));
+        Path lib = Files.createDirectories(dir.resolve("dist/lib"));
+        Path launcher = bin.resolve("atlas");
+        Files.copy(Path.of("../deploy/src/bin/atlas"), launcher);
+        for (String f : files) {
+            Files.writeString(lib.resolve(f), "");
+        }
+        return launcher;
+    }
+
+    /**
+     * The options {@code launcher} gives the stand-in java for {@code args}, with only {@code env} of the variables
+     * that it reads set; it must exit 0.
+     */
+    private List<String> launch(Path launcher, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        fakeJava();
+        List<String> cmd = new ArrayList<>(List.of("bash", launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+        for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ATLAS_JAVA_OPTS",
+                "ATLAS_CDS_DUMP")) {
+            pb.environment().remove(v);
+        }
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
@@ -90,38 +115,19 @@ class LauncherTest {
      */
     @Test
     void theClassArchiveIsLeftOutUnderAFlightRecordingOrAnAgent() throws Exception {
-        Path dist = dir.resolve("dist");
-        Path bin = Files.createDirectories(dist.resolve("bin"));
-        Path lib = Files.createDirectories(dist.resolve("lib"));
-        Path launcher = bin.resolve("atlas");
-        Files.copy(Path.of("../deploy/src/bin/atlas"), launcher);
-        Files.writeString(lib.resolve("atlas.jar"), "");
-        Files.writeString(lib.resolve("atlas.jsa"), "");
+        Path launcher = distribution("atlas.jar", "atlas.jsa");
+        Path lib = dir.resolve("dist/lib");
         lib.resolve("atlas.jsa").toFile().setLastModified(System.currentTimeMillis() + 60_000); // newer than the jar
-        Path java = Files.createDirectories(dir.resolve("jdk2/bin")).resolve("java");
-        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(lib.resolve("atlas.jsa.java"), java.toRealPath().toString());
-        String archive = "-XX:SharedArchiveFile=" + bin.resolve("../lib/atlas.jsa"); // as the launcher names it
+        Files.writeString(lib.resolve("atlas.jsa.java"), fakeJava().toRealPath().toString());
+        String archive = "-XX:SharedArchiveFile=" + launcher.getParent().resolve("../lib/atlas.jsa"); // as it names it
         for (String[] c : List.of(new String[] {null, "yes"},
                 new String[] {"-Xmx2g", "yes"},
                 new String[] {"-XX:StartFlightRecording=filename=x.jfr,settings=profile", "no"},
                 new String[] {"-XX:StartFlightRecording", "no"},
                 new String[] {"-javaagent:/tmp/agent.jar", "no"},
                 new String[] {"-agentlib:jdwp=transport=dt_socket,server=y", "no"})) {
-            ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "features", "build", "q")
-                    .redirectErrorStream(true);
-            pb.environment().put("JAVA_HOME", dir.resolve("jdk2").toString());
-            for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ATLAS_JAVA_OPTS")) {
-                pb.environment().remove(v);
-            }
-            if (c[0] != null) {
-                pb.environment().put("ATLAS_JAVA_OPTS", c[0]);
-            }
-            Process p = pb.start();
-            List<String> args = List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .split("\n"));
-            assertThat(p.waitFor()).isZero();
+            List<String> args = launch(launcher, c[0] == null ? Map.of() : Map.of("ATLAS_JAVA_OPTS", c[0]),
+                    "features", "build", "q");
             if (c[1].equals("yes")) {
                 assertThat(args).as(String.valueOf(c[0])).contains(archive);
             } else {
@@ -137,36 +143,14 @@ class LauncherTest {
      */
     @Test
     void picocliAndLog4jComeFirstAndTheArchiveIsDumpedForTheSameClasspath() throws Exception {
-        Path dist = dir.resolve("dist");
-        Path bin = Files.createDirectories(dist.resolve("bin"));
-        Path lib = Files.createDirectories(dist.resolve("lib"));
-        Path launcher = bin.resolve("atlas");
-        Files.copy(Path.of("../deploy/src/bin/atlas"), launcher);
-        for (String jar : List.of("atlas-console-0.1.0.jar", "log4j-core-2.25.4.jar", "zz-last-1.0.jar", "picocli-4.7.7.jar",
-                "log4j-api-2.25.4.jar")) {
-            Files.writeString(lib.resolve(jar), "");
-        }
-        Path java = Files.createDirectories(dir.resolve("jdk3/bin")).resolve("java");
-        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String libDir = bin.resolve("../lib").toString();
+        Path launcher = distribution("atlas-console-0.1.0.jar", "log4j-core-2.25.4.jar", "zz-last-1.0.jar",
+                "picocli-4.7.7.jar", "log4j-api-2.25.4.jar");
+        String libDir = launcher.getParent().resolve("../lib").toString();
         String expected = libDir + "/picocli-4.7.7.jar:" + libDir + "/log4j-core-2.25.4.jar:" + libDir + "/*";
         List<List<String>> runs = new ArrayList<>();
-        for (String dump : new String[] {null, dir.resolve("all.classlist").toString()}) {
-            ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "data", "list").redirectErrorStream(true);
-            pb.environment().put("JAVA_HOME", dir.resolve("jdk3").toString());
-            for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ATLAS_JAVA_OPTS")) {
-                pb.environment().remove(v);
-            }
-            if (dump != null) {
-                pb.environment().put("ATLAS_CDS_DUMP", dump);
-            } else {
-                pb.environment().remove("ATLAS_CDS_DUMP");
-            }
-            Process p = pb.start();
-            List<String> args = List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .split("\n"));
-            assertThat(p.waitFor()).isZero();
+        for (Map<String, String> env : List.of(Map.<String, String>of(),
+                Map.of("ATLAS_CDS_DUMP", dir.resolve("all.classlist").toString()))) {
+            List<String> args = launch(launcher, env, "data", "list");
             runs.add(args);
             assertThat(args.get(args.indexOf("-cp") + 1)).isEqualTo(expected);
         }

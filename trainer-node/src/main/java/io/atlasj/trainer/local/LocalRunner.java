@@ -585,12 +585,8 @@ public final class LocalRunner {
      * ({@link ResultsIo#writeStored}).
      */
     public List<ResultsObject> runGroup(List<ModelSpec> group, FeatureMatrix matrix, Listener listener, boolean pack) {
-        List<ResultsObject> out = new ArrayList<>();
-        for (ResultsIo.Written w : runGroup(group, matrix, listener, pack, (j, r) -> {
-        })) {
-            out.add(w.result());
-        }
-        return out;
+        return runGroup(group, matrix, listener, pack, (j, r) -> {
+        }).stream().map(ResultsIo.Written::result).toList();
     }
 
     /**
