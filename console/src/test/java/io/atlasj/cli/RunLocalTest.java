@@ -79,6 +79,13 @@ class RunLocalTest {
             }
         }
         assertThat(done).isEqualTo(25);
+        // every model of a unit was trained on the same rows: one rows file per unit, linked into each model's folder
+        java.util.Map<Path, java.util.Set<Object>> rowsFiles = new java.util.TreeMap<>();
+        for (Path f : files) {
+            rowsFiles.computeIfAbsent(f.getParent().getParent(), u -> new java.util.HashSet<>()).add(Files.readAttributes(
+                    f.resolveSibling("rows.arrow"), java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        }
+        assertThat(rowsFiles).hasSize(3).allSatisfy((unit, keys) -> assertThat(keys).as(unit.toString()).hasSize(1));
 
         String again = run(0, "run", "../configs/workspecs/quickstart.yaml", "--local");
         assertThat(again).contains("25 models: 0 trained now, 25 from earlier runs");

@@ -124,7 +124,7 @@ class ResultsStoreTest {
                 List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s, s, s,
                         "model-fold0.zip", ResultsIo.sha256(dir.resolve("model-fold0.zip")))), Map.of(), 1000, 250);
         try (ResultsStore store = ResultsStore.open(tmp.resolve("results"), runs)) {
-            assertThatThrownBy(() -> store.ingestWritten(new ResultsIo.Written(raw, "0", null), "local"))
+            assertThatThrownBy(() -> store.ingestWritten(new ResultsIo.Written(raw, "0", null, null), "local"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("writeStored");
             assertThat(store.rows("ws")).isEmpty();

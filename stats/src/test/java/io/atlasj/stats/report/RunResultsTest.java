@@ -23,8 +23,8 @@ class RunResultsTest {
         Files.createDirectories(bad.getParent());
         Files.writeString(bad, "{\"schemaVersion\": 1, \"key\": ");
         assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": not a readable result file");
-        Files.writeString(bad, "{\"schemaVersion\": 9}");
-        assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": unknown result schema version 9");
+        Files.writeString(bad, "{\"schemaVersion\": 10}");
+        assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": unknown result schema version 10");
         // a known version without its fields names the file too
         Files.writeString(bad, "{\"schemaVersion\": 8}");
         assertThatThrownBy(() -> RunResults.read(runs, "w")).hasMessageContaining(bad + ": not a valid result file "

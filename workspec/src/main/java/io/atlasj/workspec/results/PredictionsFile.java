@@ -54,8 +54,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *   file went from 407 KB of probabilities to 294 KB). A series that does not qualify makes the whole file keep every
  *   column.</li>
  * </ul>
- * Files of schema 4 (uncompressed, with every column) and 5 to 7 (absolute times, every probability) read as
- * before: the reader goes by the metadata, not by the version.
+ * Since schema 9 the times and actuals are not in this file: they are the {@code time_delta} and {@code actual}
+ * columns of the rows file ({@link RowsFile}, {@code rows.arrow}) beside it, batch for batch, which this file's
+ * metadata names ({@code atlas.rows.file}); the rows file's metadata says {@code atlas.rows = 1} and
+ * {@code atlas.time = delta}. A reader joins the two files' batches by their order.
+ *
+ * <p>Files of schema 4 (uncompressed, with every column), 5 to 7 (absolute times, every probability) and 8 (times and
+ * actuals in this file) read as before: the reader goes by the metadata, not by the version.
  */
 public final class PredictionsFile {
     public static final String FILE = "predictions.arrow";
@@ -64,6 +69,8 @@ public final class PredictionsFile {
     private static final String ARGMAX = "argmax";
     private static final String COMPLEMENT = "complement";
     private static final String TIME = "atlas.time";
+    /** In a predictions file whose times and actuals are in a rows file: that file's name, in the same folder. */
+    private static final String ROWS = "atlas.rows.file";
     private static final String DELTA = "delta";
     /**
      * How far a row's float32 probabilities may sum from 1 for its most probable one to be stored as the complement of
@@ -180,24 +187,53 @@ public final class PredictionsFile {
     public record Series(int fold, String part, String head, int rows, int classes) {
     }
 
-    /** Writes {@code splits} (one batch each, in order) to {@code file}, which must not be open elsewhere. */
-    static void write(Path file, List<ResultsObject.Split> splits, Layout layout) throws IOException {
-        int classes = layout.classes();
-        boolean argmax = layout.argmax();
+    /**
+     * Writes the model's own columns of {@code splits} (one batch each, in order) to {@code file}, which must not be
+     * open elsewhere: predictions and class probabilities, the times and actuals being in the rows file
+     * {@code rows} names ({@link #writeRows}).
+     */
+    static void write(Path file, List<ResultsObject.Split> splits, Layout layout, String rows) throws IOException {
+        write(file, splits, layout, false, rows);
+    }
+
+    /**
+     * Writes the series' times and actuals (one batch each, in order: column {@code time_delta} as in a predictions
+     * file, and {@code actual}) to {@code file}: what every model of a unit trained on the same rows shares.
+     */
+    static void writeRows(Path file, List<ResultsObject.Split> splits) throws IOException {
+        write(file, splits, null, true, null);
+    }
+
+    /**
+     * The series of a predictions file ({@code rows} false: the model's own columns, with its times and actuals in the
+     * rows file named {@code rowsFile}, or in this file when that is null) or of a rows file ({@code rows} true: times
+     * and actuals only).
+     */
+    private static void write(Path file, List<ResultsObject.Split> splits, Layout layout, boolean rows, String rowsFile)
+            throws IOException {
+        int classes = rows ? 0 : layout.classes();
+        boolean argmax = !rows && layout.argmax();
+        boolean own = rows || rowsFile == null;
         ArrowType f4 = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
         List<Field> fields = new ArrayList<>();
-        fields.add(new Field("time_delta", FieldType.notNullable(new ArrowType.Int(64, true)), null));
-        fields.add(new Field("actual", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
-                null));
-        if (!argmax) {
+        if (own) {
+            fields.add(new Field("time_delta", FieldType.notNullable(new ArrowType.Int(64, true)), null));
+            fields.add(new Field("actual", FieldType.notNullable(
+                    new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null));
+        }
+        if (!rows && !argmax) {
             fields.add(new Field("predicted", FieldType.notNullable(f4), null));
         }
         for (int c = 0; c < classes; c++) {
             fields.add(new Field("p" + c, FieldType.nullable(f4), null));
         }
         Map<String, String> meta = new java.util.LinkedHashMap<>();
-        meta.put("atlas.predictions", "1");
-        meta.put(TIME, DELTA);
+        meta.put(rows ? "atlas.rows" : "atlas.predictions", "1");
+        if (own) {
+            meta.put(TIME, DELTA);
+        } else {
+            meta.put(ROWS, rowsFile);
+        }
         if (argmax) {
             meta.put(PREDICTED, layout.complement() ? COMPLEMENT : ARGMAX);
         }
@@ -211,17 +247,19 @@ public final class PredictionsFile {
             w.start();
             for (ResultsObject.Split s : splits) {
                 int n = s.time().length;
-                if (s.actual().length != n || !argmax && s.predicted().length != n
-                        || s.probabilities() != null && s.probabilities().length != n) {
+                if (s.actual().length != n || !rows && !argmax && s.predicted().length != n
+                        || !rows && s.probabilities() != null && s.probabilities().length != n) {
                     throw new IllegalArgumentException(file + ": a series of " + n + " times has "
                             + s.actual().length + " actuals and " + s.predicted().length + " predictions");
                 }
                 // whole columns into the vectors' buffers (little-endian, as Arrow stores them), every row valid; each
                 // loop in a method of its own, which C2 compiles once (this method inlined them and was compiled seven
                 // times over in a run of a thousand models)
-                fill(vsr.getVector("time_delta"), n, deltas(s.time()));
-                fill(vsr.getVector("actual"), n, doubles(s.actual()));
-                if (!argmax) {
+                if (own) {
+                    fill(vsr.getVector("time_delta"), n, deltas(s.time()));
+                    fill(vsr.getVector("actual"), n, doubles(s.actual()));
+                }
+                if (!rows && !argmax) {
                     fill(vsr.getVector("predicted"), n, float32(s.predicted()));
                 }
                 for (int c = 0; c < classes; c++) {
@@ -374,28 +412,44 @@ public final class PredictionsFile {
      * @throws IOException naming the file when it is unreadable or holds another number of batches or rows
      */
     static List<ResultsObject.Split> read(Path file, List<Series> series) throws IOException {
-        return read(file, series, s -> true);
+        return read(file, null, series, s -> true);
     }
 
     /**
      * Reads the batches of {@code file} that {@code wanted} accepts (the others are null in the list, and are not
-     * decompressed): an evaluation reads the test parts only.
+     * decompressed): an evaluation reads the test parts only. {@code rowsFile} is the rows file the result names
+     * (since schema 9), whose batches hold the series' times and actuals; null for a file that holds them itself.
      */
-    static List<ResultsObject.Split> read(Path file, List<Series> series, java.util.function.Predicate<Series> wanted)
-            throws IOException {
+    static List<ResultsObject.Split> read(Path file, Path rowsFile, List<Series> series,
+                                          java.util.function.Predicate<Series> wanted) throws IOException {
         List<ResultsObject.Split> out = new ArrayList<>();
         try (BufferAllocator alloc = new RootAllocator();
              FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-             ArrowFileReader reader = new ArrowFileReader(ch, alloc, CommonsCompressionFactory.INSTANCE)) {
+             ArrowFileReader reader = new ArrowFileReader(ch, alloc, CommonsCompressionFactory.INSTANCE);
+             FileChannel rch = rowsFile == null ? null : FileChannel.open(rowsFile, StandardOpenOption.READ);
+             ArrowFileReader rowsReader = rch == null ? null
+                     : new ArrowFileReader(rch, alloc, CommonsCompressionFactory.INSTANCE)) {
             VectorSchemaRoot vsr = reader.getVectorSchemaRoot();
             Map<String, String> meta = vsr.getSchema().getCustomMetadata();
             boolean complement = COMPLEMENT.equals(meta.get(PREDICTED));
             boolean argmax = complement || ARGMAX.equals(meta.get(PREDICTED));
-            boolean delta = DELTA.equals(meta.get(TIME));
+            String named = meta.get(ROWS);
+            if (named != null && (rowsFile == null || !rowsFile.getFileName().toString().equals(named))
+                    || named == null && rowsFile != null) {
+                throw new IOException(file + ": its times and actuals are in " + (named == null ? "the file itself"
+                        : "'" + named + "'") + ", the result names " + (rowsFile == null ? "no rows file"
+                        : "'" + rowsFile.getFileName() + "'"));
+            }
+            // the times and actuals: in the rows file when there is one, else in this file's own batches
+            ArrowFileReader rowsIn = rowsReader == null ? reader : rowsReader;
+            VectorSchemaRoot rows = rowsIn.getVectorSchemaRoot();
+            boolean delta = DELTA.equals(rows.getSchema().getCustomMetadata().get(TIME));
             List<org.apache.arrow.vector.ipc.message.ArrowBlock> blocks = reader.getRecordBlocks();
-            if (blocks.size() != series.size()) {
-                throw new IOException(file + ": " + blocks.size() + " record batches, the result has " + series.size()
-                        + " series");
+            List<org.apache.arrow.vector.ipc.message.ArrowBlock> rowBlocks = rowsIn.getRecordBlocks();
+            if (blocks.size() != series.size() || rowBlocks.size() != series.size()) {
+                Path which = blocks.size() != series.size() ? file : rowsFile;
+                throw new IOException(which + ": " + (which == file ? blocks : rowBlocks).size()
+                        + " record batches, the result has " + series.size() + " series");
             }
             int b = 0;
             for (org.apache.arrow.vector.ipc.message.ArrowBlock block : blocks) {
@@ -404,16 +458,20 @@ public final class PredictionsFile {
                     b++;
                     continue;
                 }
+                if (rowsReader != null && !rowsReader.loadRecordBatch(rowBlocks.get(b))) {
+                    throw new IOException(rowsFile + ": record batch " + b + " cannot be read");
+                }
                 if (!reader.loadRecordBatch(block)) {
                     throw new IOException(file + ": record batch " + b + " cannot be read");
                 }
                 int n = vsr.getRowCount();
-                if (n != series.get(b).rows()) {
-                    throw new IOException(file + ": batch " + b + " has " + n + " rows, the result says "
-                            + series.get(b).rows());
+                if (n != series.get(b).rows() || rows.getRowCount() != n) {
+                    Path which = n != series.get(b).rows() ? file : rowsFile;
+                    throw new IOException(which + ": batch " + b + " has " + (which == file ? n : rows.getRowCount())
+                            + " rows, the result says " + series.get(b).rows());
                 }
-                BigIntVector t = (BigIntVector) vsr.getVector(delta ? "time_delta" : "time");
-                Float8Vector a = (Float8Vector) vsr.getVector("actual");
+                BigIntVector t = (BigIntVector) rows.getVector(delta ? "time_delta" : "time");
+                Float8Vector a = (Float8Vector) rows.getVector("actual");
                 long[] time = new long[n];
                 double[] actual = new double[n];
                 double[] predicted = new double[n];

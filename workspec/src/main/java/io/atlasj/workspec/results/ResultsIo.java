@@ -49,9 +49,14 @@ public final class ResultsIo {
      *   predict them again. Its prediction file stores times as differences and a classifier's most probable class's
      *   probability as the others' complement ({@link PredictionsFile}). A tiny classifier's result went from 0.55 MB
      *   to under 0.2 MB. Version 4 to 7 files read as they were, training parts included.</li>
+     *   <li>Version 9 keeps the series' times and actuals out of the prediction file: they are in {@code rows.arrow}
+     *   beside it ({@link RowsFile}), named under {@code predictions.rows} with its SHA-256 ({@code rowsSha256}), the
+     *   same file (a hard link) in every folder of a unit whose models were trained on the same rows. A tiny
+     *   regressor's prediction file held its float64 actuals, the same in every model of its unit, as most of its
+     *   bytes. Version 4 to 8 files, whose prediction file holds them, read as they were.</li>
      * </ul>
      */
-    public static final int CURRENT_VERSION = 8;
+    public static final int CURRENT_VERSION = 9;
     public static final String FILE = "result.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(SerializationFeature.INDENT_OUTPUT)
@@ -60,13 +65,18 @@ public final class ResultsIo {
     private ResultsIo() {
     }
 
-    /** Where a version-4 result's prediction series are: the file, its SHA-256 and its batches in order. */
-    record Predictions(String file, String sha256, List<PredictionsFile.Series> series) {
+    /**
+     * Where a version-4 result's prediction series are: the file, its SHA-256 and its batches in order; since version 9
+     * also the rows file holding their times and actuals, and its SHA-256 (both null before).
+     */
+    record Predictions(String file, String sha256, List<PredictionsFile.Series> series, String rows,
+                       String rowsSha256) {
     }
 
     /**
-     * Writes {@code r} into {@code dir} durably (temporary file, flushed, then renamed): its prediction series first
-     * ({@link PredictionsFile}), then {@code result.json}, the commit point, which names the series file's SHA-256.
+     * Writes {@code r} into {@code dir} durably (temporary file, flushed, then renamed): its series' times and actuals
+     * ({@link RowsFile}) and predictions ({@link PredictionsFile}) first, then {@code result.json}, the commit point,
+     * which names both files' SHA-256.
      */
     public static Path write(Path dir, ResultsObject r) throws IOException {
         return store(dir, r).file;
@@ -80,20 +90,24 @@ public final class ResultsIo {
      */
     public static Written writeStored(Path dir, ResultsObject r) throws IOException {
         Stored st = store(dir, r);
-        return new Written(asStored(r, st.layout), st.sha256, st.predictionsSha256);
+        return new Written(asStored(r, st.layout), st.sha256, st.predictionsSha256, st.rowsSha256);
     }
 
     /**
      * A result as {@link #writeStored} hands it on (ingestion trusts it to describe the files it names, so it comes
      * from there only): with its series as stored, and the SHA-256 of the
      * {@code result.json} it wrote, by which {@code ResultsStore.ingestWritten} knows the file on disk is that one
-     * without reading it back, and of its prediction file (null: none), which that JSON names.
+     * without reading it back, and of its prediction and rows files (null: none), which that JSON names.
      */
-    public record Written(ResultsObject result, String sha256, String predictionsSha256) {
+    public record Written(ResultsObject result, String sha256, String predictionsSha256, String rowsSha256) {
     }
 
-    /** Where {@link #store} wrote a result's JSON, the SHA-256s of it and its prediction file, and that file's layout. */
-    private record Stored(Path file, PredictionsFile.Layout layout, String sha256, String predictionsSha256) {
+    /**
+     * Where {@link #store} wrote a result's JSON, the SHA-256s of it and its prediction and rows files, and the
+     * prediction file's layout.
+     */
+    private record Stored(Path file, PredictionsFile.Layout layout, String sha256, String predictionsSha256,
+                          String rowsSha256) {
     }
 
     private static Stored store(Path dir, ResultsObject r) throws IOException {
@@ -117,19 +131,22 @@ public final class ResultsIo {
                 r.millis()));
         PredictionsFile.Layout layout = PredictionsFile.layout(splits);
         String[] sha = new String[1];
+        String rowsSha = null;
         if (!splits.isEmpty()) {
+            // renamed whole but not flushed, as the model files: the flushed result.json names their SHA-256, so a
+            // power loss can only leave a result that fails its check and is trained again, never a wrong one
+            rowsSha = RowsFile.place(dir, splits);
             Path pf = dir.resolve(PredictionsFile.FILE);
-            // renamed whole but not flushed, as the model files: the flushed result.json names its SHA-256, so a power
-            // loss can only leave a result that fails its check and is trained again, never a wrong one
             io.atlasj.home.Durable.replace(pf, tmp -> {
-                PredictionsFile.write(tmp, splits, layout);
+                PredictionsFile.write(tmp, splits, layout, RowsFile.FILE);
                 sha[0] = sha256(tmp);
             });
-            node.set("predictions", JSON.valueToTree(new Predictions(PredictionsFile.FILE, sha[0], series)));
+            node.set("predictions", JSON.valueToTree(new Predictions(PredictionsFile.FILE, sha[0], series,
+                    RowsFile.FILE, rowsSha)));
         }
         byte[] json = JSON.writeValueAsBytes(node);
         Path file = io.atlasj.home.Durable.write(dir.resolve(FILE), json);
-        return new Stored(file, layout, sha256(json), sha[0]);
+        return new Stored(file, layout, sha256(json), sha[0], rowsSha);
     }
 
     /** What a stored part is: its fold, part and head (null: the primary label). */
@@ -242,14 +259,19 @@ public final class ResultsIo {
         }
         Predictions p = parse(file, v, pn, Predictions.class);
         Path pf = file.resolveSibling(p.file());
-        Optional<String> problem = predictionsProblem(pf, p.sha256(), file);
+        Path rows = p.rows() == null ? null : file.resolveSibling(p.rows());
+        if (v >= 9 && (rows == null || p.rowsSha256() == null)) {
+            throw new IOException(file + ": not a valid result file (schema " + v + "): predictions.rows and "
+                    + "predictions.rowsSha256 are required");
+        }
+        Optional<String> problem = seriesProblem(pf, p.sha256(), rows, p.rowsSha256(), file);
         if (problem.isPresent()) {
             throw new IOException(problem.get());
         }
         if (which == Parts.NONE) {
             return slim;
         }
-        List<ResultsObject.Split> splits = PredictionsFile.read(pf, p.series(), which::wants);
+        List<ResultsObject.Split> splits = PredictionsFile.read(pf, rows, p.series(), which::wants);
         List<ResultsObject.FoldResult> folds = new ArrayList<>();
         for (ResultsObject.FoldResult f : slim.folds()) {
             ResultsObject.Split[] parts = new ResultsObject.Split[3];
@@ -345,13 +367,13 @@ public final class ResultsIo {
 
     /**
      * What is wrong with the files beside the {@code result.json} written as {@code w} into {@code dir}, as reading it
-     * would find: its prediction file or a model file missing, or one whose SHA-256 is not the one named; empty when
-     * every one is as named.
+     * would find: its prediction or rows file or a model file missing, or one whose SHA-256 is not the one named;
+     * empty when every one is as named.
      */
     public static Optional<String> filesProblem(Path dir, Written w) throws IOException {
         if (w.predictionsSha256() != null) {
-            Optional<String> problem = predictionsProblem(dir.resolve(PredictionsFile.FILE), w.predictionsSha256(),
-                    dir.resolve(FILE));
+            Optional<String> problem = seriesProblem(dir.resolve(PredictionsFile.FILE), w.predictionsSha256(),
+                    w.rowsSha256() == null ? null : dir.resolve(RowsFile.FILE), w.rowsSha256(), dir.resolve(FILE));
             if (problem.isPresent()) {
                 return problem;
             }
@@ -359,13 +381,23 @@ public final class ResultsIo {
         return modelFilesProblem(dir, w.result());
     }
 
-    /** What is wrong with prediction file {@code pf} that result file {@code file} names with {@code sha}, if anything. */
-    private static Optional<String> predictionsProblem(Path pf, String sha, Path file) throws IOException {
+    /**
+     * What is wrong with prediction file {@code pf} and rows file {@code rows} (null: none) that result file
+     * {@code file} names with {@code sha} and {@code rowsSha}, if anything.
+     */
+    private static Optional<String> seriesProblem(Path pf, String sha, Path rows, String rowsSha, Path file)
+            throws IOException {
         if (!Files.isRegularFile(pf)) {
             return Optional.of(pf + ": the prediction series of " + file + " are missing");
         }
         if (!sha.equals(sha256(pf))) {
             return Optional.of(pf + ": SHA-256 differs from the one in " + file);
+        }
+        if (rows != null && !Files.isRegularFile(rows)) {
+            return Optional.of(rows + ": the times and actuals of " + file + " are missing");
+        }
+        if (rows != null && !rowsSha.equals(sha256(rows))) {
+            return Optional.of(rows + ": SHA-256 differs from the one in " + file);
         }
         return Optional.empty();
     }

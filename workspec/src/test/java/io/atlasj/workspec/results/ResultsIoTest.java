@@ -39,9 +39,9 @@ class ResultsIoTest {
     @Test
     void refusesANewerSchemaNamingTheFile() throws Exception {
         Path f = dir.resolve("result.json");
-        java.nio.file.Files.writeString(f, "{\"schemaVersion\":9}");
+        java.nio.file.Files.writeString(f, "{\"schemaVersion\":" + (ResultsIo.CURRENT_VERSION + 1) + "}");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsIo.read(f))
-                .hasMessageContaining(f.toString()).hasMessageContaining("at most 8");
+                .hasMessageContaining(f.toString()).hasMessageContaining("at most " + ResultsIo.CURRENT_VERSION);
     }
 
     @Test
@@ -53,7 +53,7 @@ class ResultsIoTest {
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
-        assertThat(back.schemaVersion()).isEqualTo(8);
+        assertThat(back.schemaVersion()).isEqualTo(9);
         assertThat(back.folds().get(0).importance()).containsExactly(0.25, -0.0625); // schema 6
         assertThat(back.folds().get(0).gain()).containsExactly(0.75, 0.25); // schema 7
         assertThat(back.withoutSeries().folds().get(0).gain()).containsExactly(0.75, 0.25);
@@ -75,7 +75,7 @@ class ResultsIoTest {
         String json = java.nio.file.Files.readString(file);
         assertThat(json).contains("\"gain\":null");
         java.nio.file.Files.writeString(file, json.replace(",\"gain\":null", "")
-                .replace("\"schemaVersion\":8", "\"schemaVersion\":6"));
+                .replace("\"schemaVersion\":9", "\"schemaVersion\":6"));
         ResultsObject back = ResultsIo.read(file);
         assertThat(back.schemaVersion()).isEqualTo(6);
         assertThat(back.folds().get(0).importance()).containsExactly(0.5);
@@ -245,11 +245,12 @@ class ResultsIoTest {
     }
 
     /**
-     * What a reader that is not Atlas (pyarrow, say) sees in a schema-8 file: the times as differences, the predicted
-     * class's probability null, both said in the metadata; and Atlas reads back the original rows.
+     * What a reader that is not Atlas (pyarrow, say) sees in a schema-9 result: the prediction file names the rows file
+     * that holds the times (as differences) and actuals, and leaves the predicted class's probability null, each said
+     * in the metadata; and Atlas reads back the original rows.
      */
     @Test
-    void aSchemaEightFileSaysHowItsColumnsAreStored() throws Exception {
+    void aSchemaNineFileSaysHowItsColumnsAreStored() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {600_000, 660_000, 780_000}, new double[] {0, 2, 1},
                 new double[] {1, 2, 0}, new double[][] {{0.25f, 0.5f, 0.25f}, {0.125f, 0.125f, 0.75f},
                 {0.375f, 0.25f, 0.375f}});
@@ -266,17 +267,120 @@ class ResultsIoTest {
              var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc,
                      org.apache.arrow.compression.CommonsCompressionFactory.INSTANCE)) {
             var root = reader.getVectorSchemaRoot();
-            assertThat(root.getSchema().getCustomMetadata()).containsEntry("atlas.time", "delta")
-                    .containsEntry("atlas.predicted", "complement");
+            assertThat(root.getSchema().getCustomMetadata()).containsEntry("atlas.rows.file", "rows.arrow")
+                    .containsEntry("atlas.predicted", "complement").doesNotContainKey("atlas.time");
             assertThat(reader.getRecordBlocks()).hasSize(2); // validation and test: no training part
             reader.loadNextBatch();
-            var dt = (org.apache.arrow.vector.BigIntVector) root.getVector("time_delta");
-            assertThat(List.of(dt.get(0), dt.get(1), dt.get(2))).containsExactly(600_000L, 60_000L, 120_000L);
             var p1 = (org.apache.arrow.vector.Float4Vector) root.getVector("p1");
             assertThat(p1.isNull(0)).isTrue();
             assertThat(p1.get(1)).isEqualTo(0.125f);
             assertThat(root.getVector("predicted")).isNull();
+            assertThat(root.getVector("time_delta")).isNull();
+            assertThat(root.getVector("actual")).isNull();
         }
+        try (var alloc = new org.apache.arrow.memory.RootAllocator();
+             var ch = java.nio.channels.FileChannel.open(dir.resolve(RowsFile.FILE));
+             var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc,
+                     org.apache.arrow.compression.CommonsCompressionFactory.INSTANCE)) {
+            var root = reader.getVectorSchemaRoot();
+            assertThat(root.getSchema().getCustomMetadata()).containsEntry("atlas.rows", "1")
+                    .containsEntry("atlas.time", "delta");
+            assertThat(reader.getRecordBlocks()).hasSize(2);
+            reader.loadNextBatch();
+            var dt = (org.apache.arrow.vector.BigIntVector) root.getVector("time_delta");
+            assertThat(List.of(dt.get(0), dt.get(1), dt.get(2))).containsExactly(600_000L, 60_000L, 120_000L);
+            var a = (org.apache.arrow.vector.Float8Vector) root.getVector("actual");
+            assertThat(List.of(a.get(0), a.get(1), a.get(2))).containsExactly(0.0, 2.0, 1.0);
+            assertThat(root.getFieldVectors()).hasSize(2);
+        }
+    }
+
+    /** Schema 8 (times and actuals in the prediction file, written by the previous release) reads as it was. */
+    @Test
+    void readsASchemaEightFixture() throws Exception {
+        ResultsObject r = ResultsIo.complete(Path.of("src/test/resources/results/v8")).orElseThrow();
+        assertThat(r.schemaVersion()).isEqualTo(8);
+        ResultsObject.FoldResult f = r.folds().get(0);
+        assertThat(f.train()).isNull();
+        assertThat(f.test().time()).containsExactly(600_000L, 660_000L, 780_000L);
+        assertThat(f.test().actual()).containsExactly(0, 2, 1);
+        assertThat(f.test().predicted()).containsExactly(1, 2, 0);
+        assertThat(f.test().probabilities()[1]).containsExactly(0.125, 0.125, 0.75);
+        ResultsObject.Split head = f.heads().get("FutureReturn(1)").test();
+        assertThat(head.actual()).containsExactly(0.0125, -0.003, 0.25);
+        assertThat(head.predicted()).containsExactly((float) 0.01, (float) -0.002, 0.125);
+        assertThat(java.nio.file.Files.exists(Path.of("src/test/resources/results/v8").resolve(RowsFile.FILE)))
+                .isFalse();
+    }
+
+    /**
+     * Models of a unit trained on the same rows share one rows file (the same file, linked into each folder); other
+     * rows get a file of their own; each result reads back its own rows, and one whose rows file is changed, or gone,
+     * does not count.
+     */
+    @Test
+    void resultsOnTheSameRowsShareOneRowsFile() throws Exception {
+        RowsFile.forget();
+        long[] t = {600_000, 660_000, 720_000, 780_000};
+        double[] actual = {0.0125, -0.003, 0.25, Double.NaN};
+        Path a = regressor(dir.resolve("a"), t, actual.clone(), 0.5);
+        Path b = regressor(dir.resolve("b"), t.clone(), actual.clone(), -0.25);
+        Path c = regressor(dir.resolve("c"), t, new double[] {0.0125, -0.003, 0.25, 0.5}, 0.125);
+        assertThat(java.nio.file.Files.isSameFile(a.resolve(RowsFile.FILE), b.resolve(RowsFile.FILE))).isTrue();
+        assertThat(java.nio.file.Files.isSameFile(a.resolve(RowsFile.FILE), c.resolve(RowsFile.FILE))).isFalse();
+        ResultsObject.Split back = ResultsIo.complete(b).orElseThrow().folds().get(0).test();
+        assertThat(back.time()).containsExactly(t);
+        assertThat(back.actual()).containsExactly(actual);
+        assertThat(back.predicted()).containsOnly(-0.25);
+        assertThat(ResultsIo.complete(c).orElseThrow().folds().get(0).test().actual()).endsWith(0.5);
+
+        java.nio.file.Files.delete(c.resolve(RowsFile.FILE));
+        assertThat(ResultsIo.verify(c).problem()).contains("rows.arrow", "missing");
+        // the shared file changed under a result: every result that names it stops counting
+        java.nio.file.Files.write(a.resolve(RowsFile.FILE), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        assertThat(ResultsIo.verify(a).problem()).contains("rows.arrow", "SHA-256");
+        assertThat(ResultsIo.verify(b).problem()).contains("rows.arrow", "SHA-256");
+    }
+
+    /**
+     * A folder written again with other rows gets a file of its own (the rows it shared stay as they were for the
+     * others), and rows written later are not linked to that new file: they are written anew.
+     */
+    @Test
+    void aFolderWrittenAgainIsNotLinkedTo() throws Exception {
+        RowsFile.forget();
+        long[] t = {600_000, 660_000};
+        Path a = regressor(dir.resolve("a"), t, new double[] {1, 2}, 0.5);
+        Path b = regressor(dir.resolve("b"), t, new double[] {1, 2}, 0.5);
+        RowsFile.forget();
+        regressor(a, t, new double[] {3, 4}, 0.5); // a's rows now are other ones
+        assertThat(ResultsIo.complete(b).orElseThrow().folds().get(0).test().actual()).containsExactly(1, 2);
+        assertThat(ResultsIo.complete(a).orElseThrow().folds().get(0).test().actual()).containsExactly(3, 4);
+        // {3, 4} is remembered at a; a folder written again after that with {1, 2} ...
+        regressor(a, t, new double[] {1, 2}, 0.5);
+        // ... then {3, 4} elsewhere: a's file no longer holds them, so d gets a file of its own
+        Path d = regressor(dir.resolve("d"), t, new double[] {3, 4}, 0.5);
+        assertThat(java.nio.file.Files.isSameFile(a.resolve(RowsFile.FILE), d.resolve(RowsFile.FILE))).isFalse();
+        assertThat(ResultsIo.complete(d).orElseThrow().folds().get(0).test().actual()).containsExactly(3, 4);
+        assertThat(ResultsIo.complete(a).orElseThrow().folds().get(0).test().actual()).containsExactly(1, 2);
+        try (var files = java.nio.file.Files.list(a)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    /**
+     * Writes a one-fold regressor predicting {@code p} everywhere into {@code dir} (made by the write, as a trainer's
+     * first result in a folder is); returns {@code dir}.
+     */
+    private static Path regressor(Path dir, long[] t, double[] actual, double p) throws Exception {
+        double[] predicted = new double[t.length];
+        java.util.Arrays.fill(predicted, p);
+        ResultsObject.Split s = new ResultsObject.Split(t, actual, predicted, null);
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), null,
+                s, s, null, null);
+        ResultsIo.write(dir, new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
+                List.of(), List.of(f), Map.of(), 0, 0));
+        return dir;
     }
 
     /**
