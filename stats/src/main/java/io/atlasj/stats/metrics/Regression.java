@@ -67,12 +67,12 @@ public final class Regression {
 
     /**
      * Information coefficient: Spearman's rank correlation of predicted and actual, ties ranked by their average
-     * (Commons Math), -0.0 and 0.0 being one tie as in {@code scipy.stats.spearmanr}. NaN for fewer than 3 rows or a
-     * constant side.
+     * (Commons Math), -0.0 and 0.0 being one tie as in {@code scipy.stats.spearmanr}. NaN for fewer than 3 rows, a
+     * constant side or a NaN on either side (as {@code spearmanr}'s default; Commons Math would throw).
      */
     public static double informationCoefficient(double[] actual, double[] predicted) {
         Classification.check(actual, predicted);
-        if (actual.length < 3 || constant(actual) || constant(predicted)) {
+        if (actual.length < 3 || constant(actual) || constant(predicted) || anyNaN(actual) || anyNaN(predicted)) {
             return Double.NaN;
         }
         return new SpearmansCorrelation().correlation(positiveZeros(predicted), positiveZeros(actual));
@@ -92,7 +92,10 @@ public final class Regression {
 
     /**
      * Information coefficient over the last {@code window} rows at each row from the {@code window}-th on; element
-     * {@code i} belongs to row {@code i + window - 1}.
+     * {@code i} belongs to row {@code i + window - 1}. The same figure as {@link #informationCoefficient} of each
+     * window (within rounding), computed from each side's window kept sorted as it slides: a value leaves and one
+     * enters per row, and one pass over the sorted window gives every row its average rank. Ranking every window anew
+     * (Commons Math sorting boxed pairs) took half of a report's time over 100 regressors' cards.
      */
     public static double[] rollingInformationCoefficient(double[] actual, double[] predicted, int window) {
         Classification.check(actual, predicted);
@@ -101,11 +104,159 @@ public final class Regression {
         }
         int n = Math.max(0, actual.length - window + 1);
         double[] out = new double[n];
+        if (n == 0) {
+            return out;
+        }
+        SortedWindow a = new SortedWindow(actual, window);
+        SortedWindow p = new SortedWindow(predicted, window);
+        double mid = (window + 1) / 2.0; // the mean of a window's average ranks, ties or not
         for (int i = 0; i < n; i++) {
-            out[i] = informationCoefficient(java.util.Arrays.copyOfRange(actual, i, i + window),
-                    java.util.Arrays.copyOfRange(predicted, i, i + window));
+            if (i > 0) {
+                a.slide(i);
+                p.slide(i);
+            }
+            if (a.nans > 0 || p.nans > 0 || a.constant() || p.constant()) {
+                out[i] = Double.NaN;
+            } else {
+                double[] ra = a.ranks();
+                double[] rp = p.ranks();
+                double sxy = 0;
+                double sxx = 0;
+                double syy = 0;
+                for (int j = 0; j < window; j++) {
+                    double x = ra[j] - mid;
+                    double y = rp[j] - mid;
+                    sxy += x * y;
+                    sxx += x * x;
+                    syy += y * y;
+                }
+                out[i] = sxy / Math.sqrt(sxx * syy);
+            }
         }
         return out;
+    }
+
+    /**
+     * A sliding window of one series kept sorted ({@code -0.0} as {@code 0.0}, NaNs counted apart), each value with
+     * its row's slot ({@code row % width}), so that one pass gives every slot its average rank (the 1-based positions
+     * of its value's equals, averaged).
+     */
+    private static final class SortedWindow {
+        private final double[] values;
+        private final int width;
+        private final double[] sorted;
+        private final int[] slots;
+        private final double[] ranks;
+        private int size;
+        private int nans;
+
+        SortedWindow(double[] values, int width) {
+            this.values = values;
+            this.width = width;
+            this.sorted = new double[width];
+            this.slots = new int[width];
+            this.ranks = new double[width];
+            for (int j = 0; j < width; j++) {
+                add(j);
+            }
+        }
+
+        /** Moves the window to start at row {@code i}: row {@code i - 1} leaves, row {@code i + width - 1} enters. */
+        void slide(int i) {
+            remove(i - 1);
+            add(i + width - 1);
+        }
+
+        private void add(int row) {
+            double v = values[row];
+            if (Double.isNaN(v)) {
+                nans++;
+                return;
+            }
+            double x = v == 0 ? 0.0 : v;
+            int at = above(x);
+            System.arraycopy(sorted, at, sorted, at + 1, size - at);
+            System.arraycopy(slots, at, slots, at + 1, size - at);
+            sorted[at] = x;
+            slots[at] = row % width;
+            size++;
+        }
+
+        private void remove(int row) {
+            double v = values[row];
+            if (Double.isNaN(v)) {
+                nans--;
+                return;
+            }
+            int slot = row % width;
+            int at = from(v == 0 ? 0.0 : v);
+            while (slots[at] != slot) {
+                at++; // among the equals of its value
+            }
+            System.arraycopy(sorted, at + 1, sorted, at, size - at - 1);
+            System.arraycopy(slots, at + 1, slots, at, size - at - 1);
+            size--;
+        }
+
+        boolean constant() {
+            return sorted[0] == sorted[size - 1];
+        }
+
+        /** Each slot's average rank in the window (a window without NaNs). */
+        double[] ranks() {
+            int k = 0;
+            while (k < size) {
+                int e = k + 1;
+                while (e < size && sorted[e] == sorted[k]) {
+                    e++;
+                }
+                double r = (k + 1 + e) / 2.0;
+                for (int t = k; t < e; t++) {
+                    ranks[slots[t]] = r;
+                }
+                k = e;
+            }
+            return ranks;
+        }
+
+        /** The first position whose value is not below {@code x}. */
+        private int from(double x) {
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int m = (lo + hi) >>> 1;
+                if (sorted[m] < x) {
+                    lo = m + 1;
+                } else {
+                    hi = m;
+                }
+            }
+            return lo;
+        }
+
+        /** The first position whose value is above {@code x}. */
+        private int above(double x) {
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int m = (lo + hi) >>> 1;
+                if (sorted[m] <= x) {
+                    lo = m + 1;
+                } else {
+                    hi = m;
+                }
+            }
+            return lo;
+        }
+    }
+
+    private static boolean anyNaN(double[] v) {
+        for (double x : v) {
+            if (Double.isNaN(x)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean constant(double[] v) {

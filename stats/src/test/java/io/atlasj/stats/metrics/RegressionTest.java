@@ -53,4 +53,47 @@ class RegressionTest {
         assertThat(Regression.informationCoefficient(actual, predicted))
                 .isEqualTo(Regression.informationCoefficient(positiveZeros, predictedPositiveZeros));
     }
+
+    /**
+     * The sliding computation gives each window's {@link Regression#informationCoefficient} (Commons Math's ranking,
+     * checked against scipy above): over ties, zeros of both signs, constant stretches, a NaN and windows of 3 to 120
+     * rows.
+     */
+    @Test
+    void theRollingCoefficientIsEachWindowsCoefficient() {
+        java.util.Random random = new java.util.Random(7);
+        double[] few = {-0.0, 0.0, 0.5, -0.25, 1, 1, 2};
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 3 + random.nextInt(400);
+            double[] actual = new double[n];
+            double[] predicted = new double[n];
+            for (int i = 0; i < n; i++) {
+                actual[i] = trial % 3 == 0 ? few[random.nextInt(few.length)] : random.nextGaussian() * 0.01;
+                predicted[i] = trial % 2 == 0 ? few[random.nextInt(few.length)] : random.nextGaussian();
+                if (trial % 5 == 0 && i > n / 3 && i < n / 2) {
+                    predicted[i] = 0.125; // a constant stretch: NaN where a window lies within it
+                }
+                if (trial % 7 == 0 && i == n / 2) {
+                    actual[i] = Double.NaN; // a diverged row: NaN in every window that holds it
+                }
+            }
+            int window = 3 + random.nextInt(Math.min(n, 120) - 2);
+            double[] rolling = Regression.rollingInformationCoefficient(actual, predicted, window);
+            assertThat(rolling).hasSize(n - window + 1);
+            for (int i = 0; i < rolling.length; i++) {
+                double expected = Regression.informationCoefficient(java.util.Arrays.copyOfRange(actual, i, i + window),
+                        java.util.Arrays.copyOfRange(predicted, i, i + window));
+                if (Double.isNaN(expected)) {
+                    assertThat(rolling[i]).as("trial %d window %d at %d", trial, window, i).isNaN();
+                } else {
+                    assertThat(rolling[i]).as("trial %d window %d at %d", trial, window, i)
+                            .isCloseTo(expected, within(1e-12));
+                }
+            }
+        }
+        assertThat(Regression.rollingInformationCoefficient(new double[] {1, 2}, new double[] {2, 1}, 3)).isEmpty();
+        // a NaN prediction (a diverged network) gives NaN, as scipy's spearmanr does, where Commons Math would throw
+        assertThat(Regression.informationCoefficient(new double[] {1, 2, 3, 4}, new double[] {1, Double.NaN, 2, 3}))
+                .isNaN();
+    }
 }
