@@ -32,9 +32,14 @@ public final class ChartFiles {
         }
     }
 
-    /** The drawing as an SVG document, on white (what the report's files and the dashboard's cards hold). */
+    /**
+     * The drawing as an SVG document, on white (what the report's files and the dashboard's cards hold). Coordinates
+     * are written to a hundredth of a pixel ({@link #hundredths}): JFreeSVG's default, the shortest text that reads back
+     * as the same double, was a sixth of a report's time over regressor cards of 10,000 points each.
+     */
     public static String svg(Drawing d) {
         SVGGraphics2D s = new SVGGraphics2D(d.width(), d.height());
+        s.setGeomDoubleConverter(ChartFiles::hundredths);
         s.setColor(Color.WHITE);
         s.fillRect(0, 0, d.width(), d.height());
         d.draw(s, new Rectangle2D.Double(0, 0, d.width(), d.height()));
@@ -72,5 +77,33 @@ public final class ChartFiles {
             Files.deleteIfExists(svgFile);
         }
         return png;
+    }
+
+    /**
+     * {@code x} rounded to two decimals, without trailing zeros ({@code 12.5}, {@code 3}, {@code -0.07}); a value
+     * too large for that, or not finite, as {@link Double#toString}.
+     */
+    static String hundredths(double x) {
+        if (!(Math.abs(x) < 1e15)) {
+            return Double.toString(x);
+        }
+        long c = Math.round(x * 100);
+        if (c == 0) {
+            return "0";
+        }
+        StringBuilder b = new StringBuilder(12);
+        if (c < 0) {
+            b.append('-');
+            c = -c;
+        }
+        b.append(c / 100);
+        int frac = (int) (c % 100);
+        if (frac != 0) {
+            b.append('.').append((char) ('0' + frac / 10));
+            if (frac % 10 != 0) {
+                b.append((char) ('0' + frac % 10));
+            }
+        }
+        return b.toString();
     }
 }

@@ -113,6 +113,26 @@ class ChartsTest {
         assertThat(Charts.cell(0)).isEqualTo("0.000");
     }
 
+    /** SVG coordinates are written to a hundredth of a pixel, shortest form, and read back within half of one. */
+    @Test
+    void svgCoordinatesAreHundredthsOfAPixel() {
+        assertThat(ChartFiles.hundredths(12.5)).isEqualTo("12.5");
+        assertThat(ChartFiles.hundredths(3.0001)).isEqualTo("3");
+        assertThat(ChartFiles.hundredths(-0.0712)).isEqualTo("-0.07");
+        assertThat(ChartFiles.hundredths(-0.004)).isEqualTo("0");
+        assertThat(ChartFiles.hundredths(99.999)).isEqualTo("100");
+        assertThat(ChartFiles.hundredths(1.05)).isEqualTo("1.05");
+        assertThat(ChartFiles.hundredths(Double.NaN)).isEqualTo("NaN");
+        assertThat(ChartFiles.hundredths(2e17)).isEqualTo("2.0E17");
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 100_000; i++) {
+            double x = (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(8));
+            String t = ChartFiles.hundredths(x);
+            assertThat(Double.parseDouble(t)).as(t).isCloseTo(x, org.assertj.core.api.Assertions.within(0.005 + 1e-9));
+            assertThat(t).as(t).matches("-?\\d+(\\.\\d?[1-9])?").isNotEqualTo("-0"); // no trailing zero
+        }
+    }
+
     private static void check(Path png, int width, int height) throws IOException {
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img).as(png.toString()).isNotNull();
