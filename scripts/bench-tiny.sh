@@ -47,4 +47,6 @@ export OMP_NUM_THREADS=1
 "$here/bench/interleave.sh" "$runs" Atlas "$work/atlas.sh" PyTorch "$work/torch.sh"
 echo "result files per model:"
 du -sh "$work/run/runs/$spec/terciles-1bar" | awk '{print "  all '"$models"': " $1}'
-ls -l "$work/run/runs/$spec/terciles-1bar/"*/ | awk '$5 ~ /^[0-9]+$/ {s[$9]+=$5; n[$9]++} END {for (f in s) printf "  %-18s %8.0f bytes each\n", f, s[f]/n[f]}'
+# rows.arrow is one file hard-linked into every folder of models trained on the same rows (result schema 9): its
+# line says how many distinct files there are; du above counts each once
+ls -il "$work/run/runs/$spec/terciles-1bar/"*/ | awk '$6 ~ /^[0-9]+$/ {s[$10]+=$6; n[$10]++; if (!seen[$10 " " $1]++) d[$10]++} END {for (f in s) printf "  %-18s %8.0f bytes each (%d distinct files)\n", f, s[f]/n[f], d[f]}'
