@@ -100,6 +100,20 @@ class ResultsStoreTest {
             assertThat(badModel.outcome()).isEqualTo(ResultsStore.Outcome.CORRUPT);
             assertThat(badModel.detail()).contains("model-fold0.zip").contains("SHA-256");
             assertThat(store.rows("ws")).extracting(ResultsStore.Row::key).containsExactly(K1);
+            // and so is the rows file with the times and actuals (K2's own copy changed, K1's link left whole)
+            Files.write(runs.resolve("ws/u").resolve(K2).resolve("model-fold0.zip"), ("weights of " + K2).getBytes());
+            Path rows2 = runs.resolve("ws/u").resolve(K2).resolve("rows.arrow");
+            assertThat(Files.isSameFile(rows2, dir.resolve("rows.arrow"))).isTrue(); // one file, linked into both
+            byte[] rb = Files.readAllBytes(rows2);
+            rb[rb.length / 2] ^= 1;
+            Files.delete(rows2);
+            Files.write(rows2, rb);
+            ResultsStore.Ingest badRows = store.ingestWritten(r2, "local");
+            assertThat(badRows.outcome()).isEqualTo(ResultsStore.Outcome.CORRUPT);
+            assertThat(badRows.detail()).contains("rows.arrow").contains("SHA-256");
+            Files.delete(rows2);
+            assertThat(store.ingestWritten(r2, "local").detail()).contains("rows.arrow").contains("missing");
+            assertThat(store.rows("ws")).extracting(ResultsStore.Row::key).containsExactly(K1);
 
             // a folder holding another attempt's result than the one in hand is read whole, and that one is stored
             ResultsIo.Written later = written(runs, "ws", "u", K1, new double[] {0, 1, 1, 0}, 2000);

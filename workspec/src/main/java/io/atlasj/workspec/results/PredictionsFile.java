@@ -250,7 +250,9 @@ public final class PredictionsFile {
                 if (s.actual().length != n || !rows && !argmax && s.predicted().length != n
                         || !rows && s.probabilities() != null && s.probabilities().length != n) {
                     throw new IllegalArgumentException(file + ": a series of " + n + " times has "
-                            + s.actual().length + " actuals and " + s.predicted().length + " predictions");
+                            + s.actual().length + " actuals, " + (s.predicted() == null ? "no" : s.predicted().length)
+                            + " predictions and " + (s.probabilities() == null ? "no" : s.probabilities().length)
+                            + " rows of probabilities");
                 }
                 // whole columns into the vectors' buffers (little-endian, as Arrow stores them), every row valid; each
                 // loop in a method of its own, which C2 compiles once (this method inlined them and was compiled seven
@@ -407,6 +409,35 @@ public final class PredictionsFile {
     }
 
     /**
+     * The schema root of rows file {@code rowsFile}, checked: {@code atlas.rows = 1}, an int64 {@code time_delta} and a
+     * float64 {@code actual} column; an error naming the file otherwise.
+     */
+    private static VectorSchemaRoot rowsRoot(ArrowFileReader reader, Path rowsFile) throws IOException {
+        try {
+            VectorSchemaRoot rows = reader.getVectorSchemaRoot();
+            if (!"1".equals(rows.getSchema().getCustomMetadata().get("atlas.rows"))
+                    || !(rows.getVector("time_delta") instanceof BigIntVector)
+                    || !(rows.getVector("actual") instanceof Float8Vector)) {
+                throw new IOException(rowsFile + ": not a rows file (it needs metadata atlas.rows = 1, an int64 column "
+                        + "time_delta and a float64 column actual)");
+            }
+            return rows;
+        } catch (RuntimeException e) {
+            throw new IOException(rowsFile + ": not a readable rows file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a batch of rows file {@code rowsFile}; an error naming the file where Arrow cannot. */
+    private static boolean loadRows(ArrowFileReader reader, org.apache.arrow.vector.ipc.message.ArrowBlock block,
+                                    Path rowsFile) throws IOException {
+        try {
+            return reader.loadRecordBatch(block);
+        } catch (RuntimeException e) {
+            throw new IOException(rowsFile + ": not a readable rows file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads the splits of {@code file}, one per batch, in order.
      *
      * @throws IOException naming the file when it is unreadable or holds another number of batches or rows
@@ -442,7 +473,7 @@ public final class PredictionsFile {
             }
             // the times and actuals: in the rows file when there is one, else in this file's own batches
             ArrowFileReader rowsIn = rowsReader == null ? reader : rowsReader;
-            VectorSchemaRoot rows = rowsIn.getVectorSchemaRoot();
+            VectorSchemaRoot rows = rowsReader == null ? vsr : rowsRoot(rowsReader, rowsFile);
             boolean delta = DELTA.equals(rows.getSchema().getCustomMetadata().get(TIME));
             List<org.apache.arrow.vector.ipc.message.ArrowBlock> blocks = reader.getRecordBlocks();
             List<org.apache.arrow.vector.ipc.message.ArrowBlock> rowBlocks = rowsIn.getRecordBlocks();
@@ -458,7 +489,7 @@ public final class PredictionsFile {
                     b++;
                     continue;
                 }
-                if (rowsReader != null && !rowsReader.loadRecordBatch(rowBlocks.get(b))) {
+                if (rowsReader != null && !loadRows(rowsReader, rowBlocks.get(b), rowsFile)) {
                     throw new IOException(rowsFile + ": record batch " + b + " cannot be read");
                 }
                 if (!reader.loadRecordBatch(block)) {

@@ -25,10 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * of its unit.
  *
  * <p>Which rows were written is remembered by content (the SHA-256 of the series' row counts, times and actuals) for
- * the last {@value #KEPT} contents this process wrote. A link is made only to the very file remembered (the same file
- * key, size and modification time, so a folder written again since is not linked to); where links cannot be made
- * (another file system, one without hard links), the file is written anew. Either way the result names the file's
- * SHA-256, which reading checks, as for every file a result names.
+ * the last {@value #KEPT} contents this process wrote. A link is made only to the very file remembered, with the bytes
+ * written (the same file key, size, modification time and SHA-256, so a folder written again since with other rows is
+ * not linked to); where links cannot be made (another file system, one without hard links), the file is written anew.
+ * Either way the result names the file's SHA-256, which reading checks, as for every file a result names.
  */
 final class RowsFile {
     static final String FILE = "rows.arrow";
@@ -88,7 +88,9 @@ final class RowsFile {
 
     /**
      * Links {@code target} to the file written before, through a temporary name renamed into place; false, and nothing
-     * left behind, when the file is no longer the one written (gone, or written again since) or cannot be linked.
+     * left behind, when the file is no longer the one written (gone, or written again since: its file key, size, time
+     * or SHA-256 differ) or cannot be linked. A target that already is that file (a model written again in its own
+     * folder) is left as it is.
      */
     private static boolean link(Linkable before, Path target) {
         if (before.fileKey() == null) {
@@ -97,17 +99,20 @@ final class RowsFile {
         Path tmp = target.resolveSibling(FILE + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong())
                 + ".tmp");
         try {
-            Files.createLink(tmp, before.file());
-            BasicFileAttributes a = Files.readAttributes(tmp, BasicFileAttributes.class);
-            if (!before.fileKey().equals(a.fileKey()) || a.size() != before.size()
-                    || !a.lastModifiedTime().equals(before.modified())) {
-                Files.delete(tmp);
+            boolean already = Files.exists(target) && Files.isSameFile(target, before.file());
+            Path linked = already ? target : Files.createLink(tmp, before.file());
+            if (!same(before, linked)) {
+                Files.deleteIfExists(tmp);
                 return false;
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (!already) {
+                try {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                // a rename onto another link of the same file does nothing and leaves the temporary name (POSIX)
+                Files.deleteIfExists(tmp);
             }
             return true;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
@@ -118,6 +123,17 @@ final class RowsFile {
             }
             return false;
         }
+    }
+
+    /**
+     * Whether {@code linked} is the file written: the same file key, size and modification time (a cheap test that
+     * tells most rewrites apart) and the same SHA-256 (which settles it: an inode reused by a rewrite within the file
+     * system's time granularity would pass the first).
+     */
+    private static boolean same(Linkable before, Path linked) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(linked, BasicFileAttributes.class);
+        return before.fileKey().equals(a.fileKey()) && a.size() == before.size()
+                && a.lastModifiedTime().equals(before.modified()) && before.sha256().equals(ResultsIo.sha256(linked));
     }
 
     /** The SHA-256 of the series' row counts, times and actuals (the bits of each double), in order. */

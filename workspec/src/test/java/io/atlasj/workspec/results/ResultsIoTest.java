@@ -369,6 +369,42 @@ class ResultsIoTest {
     }
 
     /**
+     * A model written again in its own folder on the same rows keeps its link (no temporary name left: a rename onto
+     * another link of the same file does nothing); a rows file that is not one is refused naming it, even when its
+     * SHA-256 is the one named.
+     */
+    @Test
+    void aModelWrittenAgainOnTheSameRowsKeepsItsLinkAndARowsFileIsChecked() throws Exception {
+        RowsFile.forget();
+        long[] t = {600_000, 660_000, 720_000};
+        Path a = regressor(dir.resolve("a"), t, new double[] {1, 2, 3}, 0.5);
+        Path b = regressor(dir.resolve("b"), t, new double[] {1, 2, 3}, 0.25);
+        regressor(b, t, new double[] {1, 2, 3}, 0.125);
+        regressor(a, t, new double[] {1, 2, 3}, 0.75);
+        assertThat(java.nio.file.Files.isSameFile(a.resolve(RowsFile.FILE), b.resolve(RowsFile.FILE))).isTrue();
+        for (Path d : List.of(a, b)) {
+            try (var files = java.nio.file.Files.list(d)) {
+                assertThat(files.map(p -> p.getFileName().toString())).as(d.toString())
+                        .containsExactlyInAnyOrder("result.json", "predictions.arrow", "rows.arrow");
+            }
+        }
+        assertThat(ResultsIo.complete(b).orElseThrow().folds().get(0).test().predicted()).containsOnly(0.125);
+        assertThat(ResultsIo.complete(a).orElseThrow().folds().get(0).test().actual()).containsExactly(1, 2, 3);
+
+        // a's rows file replaced by a prediction file, and its result made to name that file's SHA-256
+        java.nio.file.Files.delete(a.resolve(RowsFile.FILE));
+        java.nio.file.Files.copy(a.resolve(PredictionsFile.FILE), a.resolve(RowsFile.FILE));
+        Path json = a.resolve(ResultsIo.FILE);
+        com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("predictions")).put("rowsSha256",
+                ResultsIo.sha256(a.resolve(RowsFile.FILE)));
+        java.nio.file.Files.write(json, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(node));
+        assertThat(ResultsIo.verify(a).problem()).contains(a.resolve(RowsFile.FILE).toString())
+                .contains("not a rows file");
+    }
+
+    /**
      * Writes a one-fold regressor predicting {@code p} everywhere into {@code dir} (made by the write, as a trainer's
      * first result in a folder is); returns {@code dir}.
      */
