@@ -193,7 +193,7 @@ public final class PredictionsFile {
      * {@code rows} names ({@link #writeRows}).
      */
     static void write(Path file, List<ResultsObject.Split> splits, Layout layout, String rows) throws IOException {
-        write(file, splits, layout, false, rows);
+        write(file, splits, layout, false, java.util.Objects.requireNonNull(rows, "rows"));
     }
 
     /**
@@ -206,17 +206,15 @@ public final class PredictionsFile {
 
     /**
      * The series of a predictions file ({@code rows} false: the model's own columns, with its times and actuals in the
-     * rows file named {@code rowsFile}, or in this file when that is null) or of a rows file ({@code rows} true: times
-     * and actuals only).
+     * rows file named {@code rowsFile}) or of a rows file ({@code rows} true: times and actuals only).
      */
     private static void write(Path file, List<ResultsObject.Split> splits, Layout layout, boolean rows, String rowsFile)
             throws IOException {
         int classes = rows ? 0 : layout.classes();
         boolean argmax = !rows && layout.argmax();
-        boolean own = rows || rowsFile == null;
         ArrowType f4 = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
         List<Field> fields = new ArrayList<>();
-        if (own) {
+        if (rows) {
             fields.add(new Field("time_delta", FieldType.notNullable(new ArrowType.Int(64, true)), null));
             fields.add(new Field("actual", FieldType.notNullable(
                     new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null));
@@ -229,7 +227,7 @@ public final class PredictionsFile {
         }
         Map<String, String> meta = new java.util.LinkedHashMap<>();
         meta.put(rows ? "atlas.rows" : "atlas.predictions", "1");
-        if (own) {
+        if (rows) {
             meta.put(TIME, DELTA);
         } else {
             meta.put(ROWS, rowsFile);
@@ -257,7 +255,7 @@ public final class PredictionsFile {
                 // whole columns into the vectors' buffers (little-endian, as Arrow stores them), every row valid; each
                 // loop in a method of its own, which C2 compiles once (this method inlined them and was compiled seven
                 // times over in a run of a thousand models)
-                if (own) {
+                if (rows) {
                     fill(vsr.getVector("time_delta"), n, deltas(s.time()));
                     fill(vsr.getVector("actual"), n, doubles(s.actual()));
                 }
@@ -435,15 +433,6 @@ public final class PredictionsFile {
         } catch (RuntimeException e) {
             throw new IOException(rowsFile + ": not a readable rows file: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Reads the splits of {@code file}, one per batch, in order.
-     *
-     * @throws IOException naming the file when it is unreadable or holds another number of batches or rows
-     */
-    static List<ResultsObject.Split> read(Path file, List<Series> series) throws IOException {
-        return read(file, null, series, s -> true);
     }
 
     /**
