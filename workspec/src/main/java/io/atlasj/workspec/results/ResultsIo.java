@@ -58,9 +58,11 @@ public final class ResultsIo {
      */
     public static final int CURRENT_VERSION = 9;
     public static final String FILE = "result.json";
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .disable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
 
     private ResultsIo() {
     }

@@ -65,6 +65,34 @@ class ResultsIoTest {
         assertThat(back.folds().get(0).validation().predicted()).containsExactly(0.375);
     }
 
+    /**
+     * Every double of the JSON (written by Jackson's fast writer, Schubfach, not {@code Double.toString}) reads back as
+     * the same double: random values over the whole range, subnormals, extremes and signed zeros.
+     */
+    @Test
+    void theJsonsDoublesReadBackExactly() throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        double[] v = new double[5_000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = switch (i % 5) {
+                case 0 -> random.nextGaussian();
+                case 1 -> Double.longBitsToDouble(random.nextLong() & 0x7fefffffffffffffL) * (random.nextBoolean() ? 1 : -1);
+                case 2 -> random.nextDouble() * 1e-3;
+                case 3 -> (float) random.nextGaussian();
+                default -> new double[] {Double.MIN_VALUE, Double.MAX_VALUE, -0.0, 0.0, 1e-310, 0.1, 2e-3, 1e23}[i % 8];
+            };
+        }
+        ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), null,
+                null, null, null, null, Map.of(), v);
+        ResultsObject back = ResultsIo.read(ResultsIo.write(dir, new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w",
+                "done", null, Map.of(), Map.of(), List.of(), List.of(f), Map.of(), 0, 0)));
+        double[] got = back.folds().get(0).importance();
+        for (int i = 0; i < v.length; i++) {
+            assertThat(Double.doubleToRawLongBits(got[i])).as("value %d: %s", i, v[i])
+                    .isEqualTo(Double.doubleToRawLongBits(v[i]));
+        }
+    }
+
     /** A schema-6 file (importance, no gain) reads with no gain. */
     @Test
     void readsSchemaSixWithoutGain() throws Exception {
