@@ -49,11 +49,7 @@ public final class Durable {
             if (flush) {
                 force(tmp);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            rename(tmp, target);
             moved = true;
             if (flush) {
                 forceDirectory(dir);
@@ -64,6 +60,19 @@ public final class Durable {
                 Files.deleteIfExists(tmp); // a write that failed leaves no temporary file behind
             }
         }
+    }
+
+    /**
+     * Renames {@code tmp} over {@code target} in one step where the file system can (else replacing it), leaving no
+     * {@code tmp} behind: a rename onto another link of the same file does nothing (POSIX), so that name is removed.
+     */
+    public static void rename(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.deleteIfExists(tmp);
     }
 
     /** Writes {@code bytes} to {@code target} durably. */

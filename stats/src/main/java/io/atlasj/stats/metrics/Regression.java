@@ -174,7 +174,7 @@ public final class Regression {
                 return;
             }
             double x = v == 0 ? 0.0 : v;
-            int at = above(x);
+            int at = first(x, false);
             System.arraycopy(sorted, at, sorted, at + 1, size - at);
             System.arraycopy(slots, at, slots, at + 1, size - at);
             sorted[at] = x;
@@ -189,7 +189,7 @@ public final class Regression {
                 return;
             }
             int slot = row % width;
-            int at = from(v == 0 ? 0.0 : v);
+            int at = first(v == 0 ? 0.0 : v, true);
             while (slots[at] != slot) {
                 at++; // among the equals of its value
             }
@@ -219,28 +219,13 @@ public final class Regression {
             return ranks;
         }
 
-        /** The first position whose value is not below {@code x}. */
-        private int from(double x) {
+        /** The first position whose value is above {@code x}, or with {@code notBelow} not below it. */
+        private int first(double x, boolean notBelow) {
             int lo = 0;
             int hi = size;
             while (lo < hi) {
                 int m = (lo + hi) >>> 1;
-                if (sorted[m] < x) {
-                    lo = m + 1;
-                } else {
-                    hi = m;
-                }
-            }
-            return lo;
-        }
-
-        /** The first position whose value is above {@code x}. */
-        private int above(double x) {
-            int lo = 0;
-            int hi = size;
-            while (lo < hi) {
-                int m = (lo + hi) >>> 1;
-                if (sorted[m] <= x) {
+                if (notBelow ? sorted[m] < x : sorted[m] <= x) {
                     lo = m + 1;
                 } else {
                     hi = m;

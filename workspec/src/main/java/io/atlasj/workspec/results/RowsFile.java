@@ -3,10 +3,8 @@ package io.atlasj.workspec.results;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -106,13 +104,7 @@ final class RowsFile {
                 return false;
             }
             if (!already) {
-                try {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-                // a rename onto another link of the same file does nothing and leaves the temporary name (POSIX)
-                Files.deleteIfExists(tmp);
+                io.atlasj.home.Durable.rename(tmp, target);
             }
             return true;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
