@@ -49,7 +49,7 @@ public final class Durable {
             if (flush) {
                 force(tmp);
             }
-            rename(tmp, target);
+            move(tmp, target); // a fresh temporary file is never the target's file: nothing left to remove
             moved = true;
             if (flush) {
                 forceDirectory(dir);
@@ -67,12 +67,17 @@ public final class Durable {
      * {@code tmp} behind: a rename onto another link of the same file does nothing (POSIX), so that name is removed.
      */
     public static void rename(Path tmp, Path target) throws IOException {
+        move(tmp, target);
+        Files.deleteIfExists(tmp);
+    }
+
+    /** Renames {@code tmp} over {@code target} in one step where the file system can, else replacing it. */
+    private static void move(Path tmp, Path target) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.deleteIfExists(tmp);
     }
 
     /** Writes {@code bytes} to {@code target} durably. */
