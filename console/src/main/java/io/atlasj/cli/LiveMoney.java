@@ -9,6 +9,7 @@ import io.atlasj.stats.trading.Prices;
 import io.atlasj.stats.trading.Pricing;
 import io.atlasj.trainer.live.LiveJournal;
 import io.atlasj.trainer.live.LiveModel;
+import io.atlasj.workspec.results.Probabilities;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
 import java.io.IOException;
@@ -110,7 +111,8 @@ record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame,
             Pricing pricing = new Pricing(Prices.of(SeriesSource.of(store)), null);
             Optional<ModelEvaluation.Trading> bt = evaluate(full, last, test, pricing);
             Optional<ModelEvaluation.Trading> lv = n == 0 ? Optional.empty()
-                    : evaluate(full, last, new ResultsObject.Split(time, actual, predicted, probs), pricing);
+                    : evaluate(full, last, new ResultsObject.Split(time, actual, predicted,
+                            probs == null ? null : Probabilities.of(probs)), pricing);
             Optional<ModelEvaluation.Trading> bs = same.isEmpty() ? Optional.empty()
                     : evaluate(full, last, subset(test, same), pricing);
             double z = Double.NaN;
@@ -158,10 +160,10 @@ record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame,
             a[i] = s.actual()[r];
             p[i] = s.predicted()[r];
             if (q != null) {
-                q[i] = s.probabilities()[r];
+                q[i] = s.probabilities().row(r);
             }
         }
-        return new ResultsObject.Split(t, a, p, q);
+        return new ResultsObject.Split(t, a, p, q == null ? null : Probabilities.of(q));
     }
 
     /** One line for {@code atlas live status}. */

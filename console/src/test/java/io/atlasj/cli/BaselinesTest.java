@@ -2,6 +2,7 @@ package io.atlasj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atlasj.workspec.results.Probabilities;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
 import java.util.List;
@@ -23,7 +24,7 @@ class BaselinesTest {
         for (int i = 0; i < p.length; i++) {
             p[i] = new double[] {0.5, 0.25, 0.25};
         }
-        return new ResultsObject.Split(new long[actual.length], actual, new double[actual.length], p);
+        return new ResultsObject.Split(new long[actual.length], actual, new double[actual.length], Probabilities.of(p));
     }
 
     @Test

@@ -105,8 +105,8 @@ class MidPricesCliTest {
                 assertThat(entries.get(i).barTime()).isEqualTo(test[i]);
                 assertThat(entries.get(i).status()).as("bar %d: %s", i, entries.get(i).reason()).isEqualTo("ok");
                 assertThat(entries.get(i).predicted()).as("bar %d", i).isEqualTo(m.test().predicted()[i]);
-                for (int k = 0; k < m.test().probabilities()[i].length; k++) {
-                    assertThat(entries.get(i).probabilities()[k]).isCloseTo(m.test().probabilities()[i][k],
+                for (int k = 0; k < m.test().probabilities().classes(); k++) {
+                    assertThat(entries.get(i).probabilities()[k]).isCloseTo(m.test().probabilities().get(i, k),
                             org.assertj.core.data.Offset.offset(2e-6)); // the complement (schema 8)
                 }
             }

@@ -1,6 +1,7 @@
 package io.atlasj.harvester;
 
 import io.atlasj.workspec.ModelSpec;
+import io.atlasj.workspec.results.Probabilities;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
 import java.util.ArrayList;
@@ -69,9 +70,9 @@ public final class Ensembles {
             }
         }
         int n = first.time().length;
-        int k = n == 0 ? 0 : first.probabilities()[0].length;
+        int k = n == 0 ? 0 : first.probabilities().classes();
         double[] predicted = new double[n];
-        double[][] prob = new double[n][k];
+        double[] prob = new double[n * k];
         for (int i = 0; i < n; i++) {
             if (how.equals("majority")) {
                 int[] votes = new int[k];
@@ -84,22 +85,25 @@ public final class Ensembles {
                 }
                 predicted[i] = best;
                 for (int c = 0; c < k; c++) {
-                    prob[i][c] = (double) votes[c] / parts.size();
+                    prob[i * k + c] = (double) votes[c] / parts.size();
                 }
             } else {
                 ResultsObject.Split most = parts.get(0);
                 double conf = -1;
                 for (ResultsObject.Split p : parts) {
-                    double c = Arrays.stream(p.probabilities()[i]).max().orElse(0);
+                    double c = 0;
+                    for (int q = 0; q < k; q++) {
+                        c = Math.max(c, p.probabilities().get(i, q));
+                    }
                     if (c > conf) {
                         conf = c;
                         most = p;
                     }
                 }
                 predicted[i] = most.predicted()[i];
-                prob[i] = most.probabilities()[i].clone();
+                System.arraycopy(most.probabilities().values(), i * k, prob, i * k, k);
             }
         }
-        return new ResultsObject.Split(first.time(), first.actual(), predicted, prob);
+        return new ResultsObject.Split(first.time(), first.actual(), predicted, Probabilities.of(k, prob));
     }
 }

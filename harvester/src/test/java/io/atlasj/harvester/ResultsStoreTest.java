@@ -3,6 +3,7 @@ package io.atlasj.harvester;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.atlasj.workspec.results.Probabilities;
 import io.atlasj.workspec.results.ResultsIo;
 import io.atlasj.workspec.results.ResultsObject;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class ResultsStoreTest {
         Files.write(dir.resolve("model-fold0.zip"), ("weights of " + key).getBytes());
         double[] actual = {0, 1, 1, 0};
         double[][] p = {{0.6, 0.4}, {0.3, 0.7}, {0.2, 0.8}, {0.9, 0.1}};
-        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2, 3, 4}, actual, predicted, p);
+        ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2, 3, 4}, actual, predicted, Probabilities.of(p));
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, key, workspec, "done", null,
                 Map.of("unit", unit, "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of("hidden", List.of(16))),
                 Map.of(), List.of(), List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s,
@@ -77,8 +78,8 @@ class ResultsStoreTest {
             assertThat(in.result()).isSameAs(r.result()); // taken as handed on, not read back
             // handed back, not read back, but at the file's precision: equal to what reading the file gives
             ResultsObject.Split back = ResultsIo.read(dir.resolve(ResultsIo.FILE)).folds().get(0).test();
-            assertThat(in.result().folds().get(0).test().probabilities()).isDeepEqualTo(back.probabilities());
-            assertThat(in.result().folds().get(0).test().probabilities()[0][0]).isNotEqualTo(0.6).isEqualTo((float) 0.6);
+            assertThat(in.result().folds().get(0).test().probabilities()).isEqualTo(back.probabilities());
+            assertThat(in.result().folds().get(0).test().probabilities().get(0, 0)).isNotEqualTo(0.6).isEqualTo((float) 0.6);
             assertThat(store.rows("ws").get(0).headline().validation()).isEqualTo(0.75);
             assertThat(store.ingestWritten(r, "local").outcome()).isEqualTo(ResultsStore.Outcome.PRESENT);
 
@@ -132,7 +133,7 @@ class ResultsStoreTest {
         Path dir = runs.resolve("ws/u").resolve(K1);
         // the result as a trainer holds it before writing: training part and float64 probabilities
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2, 3, 4}, new double[] {0, 1, 1, 0},
-                new double[] {0, 1, 0, 0}, new double[][] {{0.6, 0.4}, {0.3, 0.7}, {0.2, 0.8}, {0.9, 0.1}});
+                new double[] {0, 1, 0, 0}, Probabilities.of(new double[][] {{0.6, 0.4}, {0.3, 0.7}, {0.2, 0.8}, {0.9, 0.1}}));
         ResultsObject raw = new ResultsObject(ResultsIo.CURRENT_VERSION, K1, "ws", "done", null,
                 Map.of("unit", "u", "name", "dnn#0", "type", "dnn", "hyperparameters", Map.of()), Map.of(), List.of(),
                 List.of(new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 3, List.of(), s, s, s,

@@ -1,5 +1,6 @@
 package io.atlasj.stats;
 
+import io.atlasj.workspec.results.Probabilities;
 import io.atlasj.workspec.results.ResultsObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ public final class Synthetic {
                     if (prob == null) {
                         predicted[r] = 0.3 * t.actual()[r] + rnd.nextGaussian() * scale;
                     } else {
-                        int k = t.probabilities()[r].length;
+                        int k = t.probabilities().classes();
                         double[] p = new double[k];
                         double sum = 0;
                         for (int c = 0; c < k; c++) {
@@ -50,7 +51,8 @@ public final class Synthetic {
                     }
                 }
                 folds.add(new ResultsObject.FoldResult(f.fold(), f.status(), f.failure(), f.scaler(), f.boundaries(),
-                        f.bestEpoch(), f.curves(), null, null, new ResultsObject.Split(t.time(), t.actual(), predicted, prob),
+                        f.bestEpoch(), f.curves(), null, null, new ResultsObject.Split(t.time(), t.actual(), predicted,
+                        prob == null ? null : Probabilities.of(prob)),
                         null, null));
             }
             Map<String, Object> spec = new HashMap<>(base.spec());

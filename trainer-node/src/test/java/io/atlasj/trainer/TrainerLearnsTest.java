@@ -57,7 +57,7 @@ class TrainerLearnsTest {
                 .set("lr", 0.05).build(), DatasetOptions.Task.CLASSIFICATION), d, ModelTrainer.Listener.NONE);
         assertThat(r.ok()).as(r.failure()).isTrue();
         assertThat(accuracy(r.validation(), d.validation())).isGreaterThan(0.97);
-        assertThat(r.validation().probabilities()[0]).hasSize(2);
+        assertThat(r.validation().probabilities().row(0)).hasSize(2);
     }
 
     @Test
@@ -114,7 +114,7 @@ class TrainerLearnsTest {
         TrainingResult a = TRAINER.train(s, d, ModelTrainer.Listener.NONE);
         TrainingResult b = TRAINER.train(s, d, ModelTrainer.Listener.NONE);
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(b.test().probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+            assertThat(b.test().probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.atlasj.stats.metrics;
 
+import io.atlasj.workspec.results.Probabilities;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -140,7 +141,7 @@ public final class Classification {
      * The area under {@link #roc}'s curve, without making the curve: what a leaderboard needs of 10,000 models x their
      * classes. Equal to {@code roc(actual, probabilities, positive).auc()} (the tests check).
      */
-    public static double auc(double[] actual, double[][] probabilities, int positive) {
+    public static double auc(double[] actual, Probabilities probabilities, int positive) {
         checkProbabilities(actual, probabilities);
         Counts c = counts(actual, probabilities, positive);
         if (c.pos == 0 || c.neg == 0) {
@@ -163,7 +164,7 @@ public final class Classification {
     private record Counts(long[] tp, long[] fp, double[] score, int points, long pos, long neg) {
     }
 
-    private static Counts counts(double[] actual, double[][] probabilities, int positive) {
+    private static Counts counts(double[] actual, Probabilities probabilities, int positive) {
         int n = actual.length;
         long pos = Arrays.stream(actual).filter(y -> y == positive).count();
         long neg = n - pos;
@@ -250,7 +251,7 @@ public final class Classification {
     }
 
     /** ROC of class {@code positive} against the rest, scored by {@code probabilities[i][positive]}. */
-    public static Roc roc(double[] actual, double[][] probabilities, int positive) {
+    public static Roc roc(double[] actual, Probabilities probabilities, int positive) {
         checkProbabilities(actual, probabilities);
         Counts c = counts(actual, probabilities, positive);
         double[] fpr = new double[c.points];
@@ -276,17 +277,17 @@ public final class Classification {
      * clipped sum, so row {@code i} costs {@code -ln(clip(p_iy) / sum_k clip(p_ik))}. A certain miss costs
      * {@code 52 ln 2} (about 36.04), not infinity; a row that does not sum to 1 is renormalised, not rejected.
      */
-    public static double logLoss(double[] actual, double[][] probabilities) {
+    public static double logLoss(double[] actual, Probabilities probabilities) {
         checkProbabilities(actual, probabilities);
         double sum = 0;
         for (int i = 0; i < actual.length; i++) {
-            double[] p = probabilities[i];
-            int y = cls(actual[i], p.length, "actual", i);
+            int k = probabilities.classes();
+            int y = cls(actual[i], k, "actual", i);
             double rowSum = 0;
-            for (double q : p) {
-                rowSum += clipForLogLoss(q);
+            for (int c = 0; c < k; c++) {
+                rowSum += clipForLogLoss(probabilities.get(i, c));
             }
-            sum -= Math.log(clipForLogLoss(p[y]) / rowSum);
+            sum -= Math.log(clipForLogLoss(probabilities.get(i, y)) / rowSum);
         }
         return actual.length == 0 ? Double.NaN : sum / actual.length;
     }
@@ -299,13 +300,13 @@ public final class Classification {
      * Brier's (1950) multi-class score: mean over rows of {@code sum_k (p_k - [y = k])^2}; 0 is perfect, 2 the worst.
      * For two classes this is twice the common binary form {@code mean (p_1 - y)^2}.
      */
-    public static double brier(double[] actual, double[][] probabilities) {
+    public static double brier(double[] actual, Probabilities probabilities) {
         checkProbabilities(actual, probabilities);
         double sum = 0;
         for (int i = 0; i < actual.length; i++) {
-            int y = cls(actual[i], probabilities[i].length, "actual", i);
-            for (int k = 0; k < probabilities[i].length; k++) {
-                double d = probabilities[i][k] - (k == y ? 1 : 0);
+            int y = cls(actual[i], probabilities.classes(), "actual", i);
+            for (int k = 0; k < probabilities.classes(); k++) {
+                double d = probabilities.get(i, k) - (k == y ? 1 : 0);
                 sum += d * d;
             }
         }
@@ -327,14 +328,14 @@ public final class Classification {
     }
 
     /** Class {@code positive}'s score on its rows and on the others ({@code pos} of them are its), each ascending. */
-    private static double[][] sortedScores(double[] actual, double[][] probabilities, int positive, int pos) {
+    private static double[][] sortedScores(double[] actual, Probabilities probabilities, int positive, int pos) {
         double[] onPos = new double[pos];
         double[] onNeg = new double[actual.length - pos];
         for (int i = 0, a = 0, b = 0; i < actual.length; i++) {
             if (actual[i] == positive) {
-                onPos[a++] = probabilities[i][positive];
+                onPos[a++] = probabilities.get(i, positive);
             } else {
-                onNeg[b++] = probabilities[i][positive];
+                onNeg[b++] = probabilities.get(i, positive);
             }
         }
         sortScores(onPos);
@@ -368,7 +369,8 @@ public final class Classification {
     }
 
     /** {@link LikelihoodRatios} of class {@code c} at each threshold. */
-    public static LikelihoodRatios likelihoodRatios(double[] actual, double[][] probabilities, int c, double[] thresholds) {
+    public static LikelihoodRatios likelihoodRatios(double[] actual, Probabilities probabilities, int c,
+                                                    double[] thresholds) {
         checkProbabilities(actual, probabilities);
         long pos = Arrays.stream(actual).filter(y -> y == c).count();
         long neg = actual.length - pos;
@@ -381,9 +383,9 @@ public final class Classification {
         double[] onNeg = new double[(int) neg];
         for (int i = 0, a = 0, b = 0; i < actual.length; i++) {
             if (actual[i] == c) {
-                onPos[a++] = probabilities[i][c];
+                onPos[a++] = probabilities.get(i, c);
             } else {
-                onNeg[b++] = probabilities[i][c];
+                onNeg[b++] = probabilities.get(i, c);
             }
         }
         Arrays.sort(onPos);
@@ -418,7 +420,8 @@ public final class Classification {
     }
 
     /** {@link Coverage} at each threshold, the prediction being {@code predicted[i]}, confidence its max probability. */
-    public static Coverage coverage(double[] actual, double[] predicted, double[][] probabilities, double[] thresholds) {
+    public static Coverage coverage(double[] actual, double[] predicted, Probabilities probabilities,
+                                    double[] thresholds) {
         check(actual, predicted);
         checkProbabilities(actual, probabilities);
         double[] cov = new double[thresholds.length];
@@ -426,8 +429,8 @@ public final class Classification {
         double[] confidence = new double[actual.length];
         for (int i = 0; i < actual.length; i++) {
             double c = 0;
-            for (double p : probabilities[i]) {
-                c = Math.max(c, p);
+            for (int k = 0; k < probabilities.classes(); k++) {
+                c = Math.max(c, probabilities.get(i, k));
             }
             confidence[i] = c;
         }
@@ -557,12 +560,13 @@ public final class Classification {
         }
     }
 
-    static void checkProbabilities(double[] actual, double[][] probabilities) {
+    static void checkProbabilities(double[] actual, Probabilities probabilities) {
         if (probabilities == null) {
             throw new IllegalArgumentException("no class probabilities (a regression split?)");
         }
-        if (actual.length != probabilities.length) {
-            throw new IllegalArgumentException("actual has " + actual.length + " rows, probabilities " + probabilities.length);
+        if (actual.length != probabilities.rows()) {
+            throw new IllegalArgumentException("actual has " + actual.length + " rows, probabilities "
+                    + probabilities.rows());
         }
     }
 }

@@ -15,6 +15,7 @@ import io.atlasj.stats.trading.Prices;
 import io.atlasj.stats.trading.Pricing;
 import io.atlasj.workspec.Costs;
 import io.atlasj.workspec.TradingRules;
+import io.atlasj.workspec.results.Probabilities;
 import io.atlasj.workspec.results.ResultsObject;
 import io.atlasj.workspec.results.SpecJson;
 import java.util.ArrayList;
@@ -209,7 +210,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         double[] s = new double[oos.predicted().length];
         for (int i = 0; i < s.length; i++) {
             for (int k = 0; k < classes; k++) {
-                s[i] += oos.probabilities()[i][k] * classPosition(k, classes);
+                s[i] += oos.probabilities().get(i, k) * classPosition(k, classes);
             }
         }
         return s;
@@ -267,23 +268,18 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                 throw new IllegalArgumentException(field + ": time, actual and predicted are required");
             }
             if (s.actual().length != s.time().length || s.predicted().length != s.time().length
-                    || s.probabilities() != null && s.probabilities().length != s.time().length) {
+                    || s.probabilities() != null && s.probabilities().rows() != s.time().length) {
                 throw new IllegalArgumentException(field + ": time has " + s.time().length + " rows, actual "
                         + s.actual().length + ", predicted " + s.predicted().length
-                        + (s.probabilities() == null ? "" : ", probabilities " + s.probabilities().length));
+                        + (s.probabilities() == null ? "" : ", probabilities " + s.probabilities().rows()));
             }
-            int k = s.probabilities() == null ? 0 : s.probabilities().length == 0 ? -1 : s.probabilities()[0].length;
+            int k = s.probabilities() == null ? 0 : s.probabilities().rows() == 0 ? -1 : s.probabilities().classes();
             if (classes != null && classes != k) {
                 throw new IllegalArgumentException(field + ".probabilities: " + k + " classes, earlier folds " + classes);
             }
             classes = k;
             for (int i = 0; i < s.time().length; i++) {
-                double[] p = s.probabilities() == null ? null : s.probabilities()[i];
-                if (p != null && p.length != k) {
-                    throw new IllegalArgumentException(field + ".probabilities[" + i + "]: " + p.length
-                            + " classes, row 0 has " + k);
-                }
-                rows.add(new Row(s.time()[i], s.actual()[i], s.predicted()[i], p));
+                rows.add(new Row(s.time()[i], s.actual()[i], s.predicted()[i], s.probabilities(), i));
             }
         }
         if (rows.size() < 2 || classes == null || classes < 0) {
@@ -294,16 +290,18 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         long[] time = new long[n];
         double[] actual = new double[n];
         double[] predicted = new double[n];
-        double[][] prob = classes > 0 ? new double[n][] : null;
+        double[] prob = classes > 0 ? new double[n * classes] : null;
         for (int i = 0; i < n; i++) {
-            time[i] = rows.get(i).time();
-            actual[i] = rows.get(i).actual();
-            predicted[i] = rows.get(i).predicted();
+            Row row = rows.get(i);
+            time[i] = row.time();
+            actual[i] = row.actual();
+            predicted[i] = row.predicted();
             if (prob != null) {
-                prob[i] = rows.get(i).probabilities();
+                System.arraycopy(row.probabilities().values(), row.index() * classes, prob, i * classes, classes);
             }
         }
-        ResultsObject.Split oos = new ResultsObject.Split(time, actual, predicted, prob);
+        ResultsObject.Split oos = new ResultsObject.Split(time, actual, predicted,
+                prob == null ? null : Probabilities.of(classes, prob));
         String label = labelOf(r);
         Map<String, Double> m = new LinkedHashMap<>();
         try {
@@ -311,13 +309,13 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
                 long[][] cm = Classification.confusion(actual, predicted, classes);
                 double[] auc = new double[classes];
                 for (int c = 0; c < classes; c++) {
-                    auc[c] = Classification.auc(actual, prob, c);
+                    auc[c] = Classification.auc(actual, oos.probabilities(), c);
                 }
                 m.put("accuracy", Classification.accuracy(actual, predicted));
                 m.put("f1 macro", Classification.macroAverage(Classification.f1(cm), cm));
                 m.put("auc macro", Classification.mean(auc));
-                m.put("log loss", Classification.logLoss(actual, prob));
-                m.put("brier", Classification.brier(actual, prob));
+                m.put("log loss", Classification.logLoss(actual, oos.probabilities()));
+                m.put("brier", Classification.brier(actual, oos.probabilities()));
             } else {
                 m.put("rmse", Regression.rmse(actual, predicted));
                 m.put("mae", Regression.mae(actual, predicted));
@@ -357,13 +355,15 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
      * Class direction (flat where the predicted class is less likely than the WorkSpec's {@code minProbability}), or
      * a regression forecast's position under the WorkSpec's threshold and size.
      */
-    private static double[] positions(int classes, double[] predicted, double[][] probabilities, TradingRules rules) {
+    private static double[] positions(int classes, double[] predicted, Probabilities probabilities,
+                                      TradingRules rules) {
         double[] pos = new double[predicted.length];
         for (int i = 0; i < pos.length; i++) {
             if (classes > 0) {
                 int c = (int) predicted[i];
-                pos[i] = rules.confident(c, probabilities == null ? null : probabilities[i]) ? classPosition(c, classes)
-                        : 0;
+                // a row's probabilities are copied only where a minimum probability reads them
+                pos[i] = rules.confident(c, probabilities == null || rules.minProbability() <= 0 ? null
+                        : probabilities.row(i)) ? classPosition(c, classes) : 0;
             } else {
                 pos[i] = rules.position(predicted[i]);
             }
@@ -549,6 +549,7 @@ public record ModelEvaluation(ResultsObject result, String unit, String name, St
         return r.spec() == null ? "?" : String.valueOf(r.spec().getOrDefault("name", "?"));
     }
 
-    private record Row(long time, double actual, double predicted, double[] probabilities) {
+    /** A test row of a fold: its probabilities are row {@code index} of its part's (null: regression). */
+    private record Row(long time, double actual, double predicted, Probabilities probabilities, int index) {
     }
 }

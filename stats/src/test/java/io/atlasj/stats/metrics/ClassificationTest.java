@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.atlasj.workspec.results.Probabilities;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,15 +41,15 @@ class ClassificationTest {
                 prob[i] = new double[] {p, 1 - p};
             }
             for (int c = 0; c < 2; c++) {
-                assertThat(Classification.auc(actual, prob, c)).isCloseTo(Classification.roc(actual, prob, c).auc(),
+                assertThat(Classification.auc(actual, Probabilities.of(prob), c)).isCloseTo(Classification.roc(actual, Probabilities.of(prob), c).auc(),
                         within(1e-12));
             }
         }
         // a NaN score is one group of its own (it used to loop for ever)
         double[][] withNan = {{0.5, 0.5}, {Double.NaN, Double.NaN}, {0.25, 0.75}, {Double.NaN, Double.NaN}};
         double[] y = {1, 0, 0, 1};
-        assertThat(Classification.roc(y, withNan, 1).fpr()).hasSize(4);
-        assertThat(Classification.auc(y, withNan, 1)).isCloseTo(Classification.roc(y, withNan, 1).auc(), within(1e-12));
+        assertThat(Classification.roc(y, Probabilities.of(withNan), 1).fpr()).hasSize(4);
+        assertThat(Classification.auc(y, Probabilities.of(withNan), 1)).isCloseTo(Classification.roc(y, Probabilities.of(withNan), 1).auc(), within(1e-12));
         double[] mixed = {0.5, -0.0, 0.25, Double.NaN, 0.0};
         Classification.sortScores(mixed);
         assertThat(mixed[0]).isEqualTo(-0.0);
@@ -73,9 +74,9 @@ class ClassificationTest {
         for (int t = 0; t < th.length; t++) {
             th[t] = t / 100.0;
         }
-        Classification.Coverage cov = Classification.coverage(actual, predicted, prob, th);
+        Classification.Coverage cov = Classification.coverage(actual, predicted, Probabilities.of(prob), th);
         for (int c = 0; c < 3; c++) {
-            Classification.LikelihoodRatios lr = Classification.likelihoodRatios(actual, prob, c, th);
+            Classification.LikelihoodRatios lr = Classification.likelihoodRatios(actual, Probabilities.of(prob), c, th);
             for (int t = 0; t < th.length; t++) {
                 int called = 0;
                 int kept = 0;
@@ -154,45 +155,45 @@ class ClassificationTest {
 
     @Test
     void rocAndAucByHand() {
-        Classification.Roc roc = Classification.roc(A2, P2, 1);
+        Classification.Roc roc = Classification.roc(A2, Probabilities.of(P2), 1);
         // thresholds 0.8 (tp 1), 0.4 (fp 1), 0.35 (tp 2), 0.1 (fp 2): points (0,.5) (.5,.5) (.5,1) (1,1)
         assertThat(roc.fpr()).containsExactly(0, 0, 0.5, 0.5, 1);
         assertThat(roc.tpr()).containsExactly(0, 0.5, 0.5, 1, 1);
         // area: 0.5 * 0.5 + 0.5 * 1; the Mann-Whitney count: 3 of 4 (positive, negative) pairs ordered right
         assertThat(roc.auc()).isEqualTo(0.75);
         // class 0 against the rest is the mirror image
-        assertThat(Classification.roc(A2, P2, 0).auc()).isEqualTo(0.75);
+        assertThat(Classification.roc(A2, Probabilities.of(P2), 0).auc()).isEqualTo(0.75);
     }
 
     @Test
     void tiedScoresCountOneHalfAndAMissingClassHasNoAuc() {
-        assertThat(Classification.roc(new double[] {0, 1}, new double[][] {{0.5, 0.5}, {0.5, 0.5}}, 1).auc()).isEqualTo(0.5);
-        assertThat(Classification.roc(new double[] {1, 1}, new double[][] {{0.5, 0.5}, {0.2, 0.8}}, 1).auc()).isNaN();
+        assertThat(Classification.roc(new double[] {0, 1}, Probabilities.of(new double[][] {{0.5, 0.5}, {0.5, 0.5}}), 1).auc()).isEqualTo(0.5);
+        assertThat(Classification.roc(new double[] {1, 1}, Probabilities.of(new double[][] {{0.5, 0.5}, {0.2, 0.8}}), 1).auc()).isNaN();
     }
 
     @Test
     void logLossAndBrierByHand() {
         // -(ln .9 + ln .6 + ln .35 + ln .8) / 4, evaluated with Python's math.log
-        assertThat(Classification.logLoss(A2, P2)).isCloseTo(0.47228795380917615, within(1e-12));
+        assertThat(Classification.logLoss(A2, Probabilities.of(P2))).isCloseTo(0.47228795380917615, within(1e-12));
         // rows: .01+.01, .16+.16, .4225+.4225, .04+.04 = 1.265; / 4
-        assertThat(Classification.brier(A2, P2)).isCloseTo(0.31625, within(1e-12));
+        assertThat(Classification.brier(A2, Probabilities.of(P2))).isCloseTo(0.31625, within(1e-12));
         // a certain miss is clipped at eps = 2^-52 as scikit-learn 1.2's log_loss does (it was 1e-15, 34.54): 52 ln 2
-        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0, 1}}))
+        assertThat(Classification.logLoss(new double[] {0}, Probabilities.of(new double[][] {{0, 1}})))
                 .isCloseTo(52 * Math.log(2), within(1e-12));
     }
 
     @Test
     void logLossRenormalisesRowsAfterClippingAsSklearn12() {
         // {.2, .2}: .2 / .4 = .5, so ln 2 (it was -ln .2 before rows were renormalised)
-        assertThat(Classification.logLoss(new double[] {0}, new double[][] {{0.2, 0.2}})).isCloseTo(Math.log(2), within(1e-15));
+        assertThat(Classification.logLoss(new double[] {0}, Probabilities.of(new double[][] {{0.2, 0.2}}))).isCloseTo(Math.log(2), within(1e-15));
         // {0, .5, .5} clips to {2^-52, .5, .5}, whose sum is 1 + 2^-52: ln 2 + ln(1 + 2^-52)
-        assertThat(Classification.logLoss(new double[] {1}, new double[][] {{0, 0.5, 0.5}}))
+        assertThat(Classification.logLoss(new double[] {1}, Probabilities.of(new double[][] {{0, 0.5, 0.5}})))
                 .isCloseTo(Math.log(2) + Math.log1p(Math.ulp(1.0)), within(1e-15));
     }
 
     @Test
     void likelihoodRatiosStandardDefinitionByHand() {
-        Classification.LikelihoodRatios lr = Classification.likelihoodRatios(A2, P2, 1, new double[] {0.35, 0.4, 0.8, 0.9});
+        Classification.LikelihoodRatios lr = Classification.likelihoodRatios(A2, Probabilities.of(P2), 1, new double[] {0.35, 0.4, 0.8, 0.9});
         // t=.35: rows 1,2,3 called: TP 2, FP 1: TPR 1, FPR .5 -> LR+ 2, LR- 0/.5 = 0
         // t=.4:  rows 1,3: TP 1, FP 1: TPR .5, FPR .5 -> 1, 1
         // t=.8:  row 3: TP 1, FP 0: TPR .5, FPR 0 -> +inf, .5/1 = .5
@@ -211,7 +212,7 @@ class ClassificationTest {
     @Test
     void coverageAgainstConfidenceByHand() {
         double[] predicted = {0, 0, 0, 1};
-        Classification.Coverage c = Classification.coverage(A2, predicted, P2, new double[] {0.5, 0.7, 0.95});
+        Classification.Coverage c = Classification.coverage(A2, predicted, Probabilities.of(P2), new double[] {0.5, 0.7, 0.95});
         // confidences .9 .6 .65 .8; hits rows 0, 1, 3
         assertThat(c.coverage()).containsExactly(1, 0.5, 0);
         assertThat(c.accuracy()[0]).isEqualTo(0.75);

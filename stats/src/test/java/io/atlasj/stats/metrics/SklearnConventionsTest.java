@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.atlasj.workspec.results.Probabilities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ class SklearnConventionsTest {
                 .isCloseTo(c.path("recall macro").asDouble(), TOLERANCE);
         assertThat(Classification.macroAverage(f1, m)).as(name + ": f1 macro")
                 .isCloseTo(c.path("f1 macro").asDouble(), TOLERANCE);
-        assertThat(Classification.logLoss(actual, probabilities)).as(name + ": log loss")
+        assertThat(Classification.logLoss(actual, Probabilities.of(probabilities))).as(name + ": log loss")
                 .isCloseTo(c.path("log loss").asDouble(), TOLERANCE);
     }
 

@@ -185,7 +185,7 @@ class ModelEvaluationTest {
     private static ResultsObject.FoldResult fold(ResultsObject.FoldResult f, int n, ResultsObject.Split t, int from, int to) {
         ResultsObject.Split s = new ResultsObject.Split(java.util.Arrays.copyOfRange(t.time(), from, to),
                 java.util.Arrays.copyOfRange(t.actual(), from, to), java.util.Arrays.copyOfRange(t.predicted(), from, to),
-                java.util.Arrays.copyOfRange(t.probabilities(), from, to));
+                t.probabilities().rows(from, to));
         return new ResultsObject.FoldResult(n, "done", null, f.scaler(), null, f.bestEpoch(), f.curves(), null, null, s,
                 null, null);
     }
@@ -242,7 +242,7 @@ class ModelEvaluationTest {
         ResultsObject r = Fixtures.byKey("f312172c5cf88d0a17fed6961c99d166");
         ModelEvaluation all = ModelEvaluation.of(r, Fixtures.pricing());
         double[] pred = all.oos().predicted();
-        double[][] prob = all.oos().probabilities();
+        double[][] prob = all.oos().probabilities().toArrays();
         double[] confidence = new double[pred.length];
         for (int i = 0; i < pred.length; i++) {
             confidence[i] = prob[i][(int) pred[i]];

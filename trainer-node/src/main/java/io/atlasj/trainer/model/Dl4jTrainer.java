@@ -4,6 +4,7 @@ import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
+import io.atlasj.workspec.results.Probabilities;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -391,7 +392,7 @@ public final class Dl4jTrainer implements ModelTrainer {
     static TrainingResult.Predictions predict(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {
         int n = p.rows();
         if (n == 0) {
-            return new TrainingResult.Predictions(new double[0], classify ? new double[0][] : null);
+            return new TrainingResult.Predictions(new double[0], classify ? Probabilities.of(0, new double[0]) : null);
         }
         DataSet d = feed.whole(p);
         INDArray out = net.output(d.getFeatures(), false, d.getFeaturesMaskArray(), null);
@@ -403,18 +404,18 @@ public final class Dl4jTrainer implements ModelTrainer {
             return new TrainingResult.Predictions(values, null);
         }
         int k = (int) out.size(1);
-        double[][] prob = new double[n][k];
+        double[] prob = new double[n * k];
         for (int i = 0; i < n; i++) {
             int arg = 0;
             for (int c = 0; c < k; c++) {
-                prob[i][c] = out.getDouble(i, c);
-                if (prob[i][c] > prob[i][arg]) {
+                prob[i * k + c] = out.getDouble(i, c);
+                if (prob[i * k + c] > prob[i * k + arg]) {
                     arg = c;
                 }
             }
             values[i] = arg;
         }
-        return new TrainingResult.Predictions(values, prob);
+        return new TrainingResult.Predictions(values, Probabilities.of(k, prob));
     }
 
     private static long millis(long t0) {

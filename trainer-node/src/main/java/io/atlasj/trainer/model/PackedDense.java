@@ -4,6 +4,7 @@ import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
+import io.atlasj.workspec.results.Probabilities;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -1331,18 +1332,18 @@ public final class PackedDense {
                     }
                     return new TrainingResult.Predictions(values, null);
                 }
-                double[][] prob = new double[n][c];
+                double[] prob = new double[n * c];
                 for (int i = 0; i < n; i++) {
                     int arg = 0;
                     for (int q = 0; q < c; q++) {
-                        prob[i][q] = out[(j * n + i) * c + q];
-                        if (prob[i][q] > prob[i][arg]) {
+                        prob[i * c + q] = out[(j * n + i) * c + q];
+                        if (prob[i * c + q] > prob[i * c + arg]) {
                             arg = q;
                         }
                     }
                     values[i] = arg;
                 }
-                return new TrainingResult.Predictions(values, prob);
+                return new TrainingResult.Predictions(values, Probabilities.of(c, prob));
             }
         }
     }

@@ -6,6 +6,7 @@ import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
+import io.atlasj.workspec.results.Probabilities;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -752,7 +753,7 @@ final class SameDiffTrainer {
                                               boolean classify) {
         int n = p.rows();
         if (n == 0) {
-            return new TrainingResult.Predictions(new double[0], classify ? new double[0][] : null);
+            return new TrainingResult.Predictions(new double[0], classify ? Probabilities.of(0, new double[0]) : null);
         }
         return predictions(outputs(net, infer, inputs, p)[0], classify);
     }
@@ -767,17 +768,20 @@ final class SameDiffTrainer {
             }
             return new TrainingResult.Predictions(values, null);
         }
-        double[][] prob = new double[n][];
+        int k = n == 0 ? 0 : o[0].length;
+        double[] prob = new double[n * k];
         for (int i = 0; i < n; i++) {
-            prob[i] = new double[o[i].length];
+            if (o[i].length != k) {
+                throw new IllegalStateException("row " + i + " has " + o[i].length + " class outputs, row 0 " + k);
+            }
             int arg = 0;
-            for (int c = 0; c < o[i].length; c++) {
-                prob[i][c] = o[i][c];
-                arg = prob[i][c] > prob[i][arg] ? c : arg;
+            for (int c = 0; c < k; c++) {
+                prob[i * k + c] = o[i][c];
+                arg = prob[i * k + c] > prob[i * k + arg] ? c : arg;
             }
             values[i] = arg;
         }
-        return new TrainingResult.Predictions(values, prob);
+        return new TrainingResult.Predictions(values, Probabilities.of(k, prob));
     }
 
     private record Eval(double loss, double metric, double composite) {

@@ -18,7 +18,7 @@ public final class Scores {
         double s = 0;
         for (int i = 0; i < y.length; i++) {
             if (classify) {
-                s -= Math.log(Math.max(1e-12, p.probabilities()[i][(int) y[i]]));
+                s -= Math.log(Math.max(1e-12, p.probabilities().get(i, (int) y[i])));
             } else {
                 double d = p.values()[i] - y[i];
                 s += d * d;

@@ -56,6 +56,6 @@ public record TrainingResult(boolean ok, String failure, List<Epoch> curves, int
     }
 
     /** @param probabilities rows x classes, or null for regression */
-    public record Predictions(double[] values, double[][] probabilities) {
+    public record Predictions(double[] values, io.atlasj.workspec.results.Probabilities probabilities) {
     }
 }

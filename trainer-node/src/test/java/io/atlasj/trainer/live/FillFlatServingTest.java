@@ -96,7 +96,7 @@ class FillFlatServingTest {
                 assertThat(e).as("%s: bar %d predicted", ref, i).isNotNull();
                 assertThat(e.probabilities()).as("%s: bar %d predicted, not %s (%s)", ref, i, e.status(), e.reason())
                         .isNotNull();
-                if (Math.abs(e.probabilities()[0] - test.probabilities()[i][0]) > 1e-6) {
+                if (Math.abs(e.probabilities()[0] - test.probabilities().get(i, 0)) > 1e-6) {
                     differ++;
                 }
             }

@@ -265,7 +265,7 @@ class LiveServingEqualityTest {
                         // the stored most probable class's probability is the others' complement (result schema 8):
                         // within 1e-6 of the model's own
                         for (int c = 0; c < e.probabilities().length; c++) {
-                            assertThat(e.probabilities()[c]).isCloseTo(test.probabilities()[i][c],
+                            assertThat(e.probabilities()[c]).isCloseTo(test.probabilities().get(i, c),
                                     org.assertj.core.data.Offset.offset(2e-6));
                         }
                     } else {
@@ -422,9 +422,9 @@ class LiveServingEqualityTest {
             for (int i = 0; i < entries.size(); i++) {
                 LiveJournal.Entry e = entries.get(i);
                 if (e.version() > 1) {
-                    moved = Math.max(moved, Math.abs(e.probabilities()[0] - m.test().probabilities()[i][0]));
+                    moved = Math.max(moved, Math.abs(e.probabilities()[0] - m.test().probabilities().get(i, 0)));
                 } else {
-                    assertThat(e.probabilities()[0]).isCloseTo(m.test().probabilities()[i][0],
+                    assertThat(e.probabilities()[0]).isCloseTo(m.test().probabilities().get(i, 0),
                             org.assertj.core.data.Offset.offset(2e-6));
                 }
             }
@@ -443,7 +443,7 @@ class LiveServingEqualityTest {
         try (LiveJournal j = LiveJournal.open(home.live())) {
             LiveJournal.Entry resumed = j.entries(ref, test[half], Long.MAX_VALUE, 1).get(0);
             assertThat(resumed.version()).isEqualTo(1);
-            assertThat(resumed.probabilities()[0]).isCloseTo(m.test().probabilities()[half][0],
+            assertThat(resumed.probabilities()[0]).isCloseTo(m.test().probabilities().get(half, 0),
                     org.assertj.core.data.Offset.offset(2e-6)); // stored as the complement (schema 8)
             List<LiveJournal.Version> versions = j.versions(ref);
             LiveJournal.Version branch = versions.get(first.versionsMade() + 1);
@@ -479,7 +479,7 @@ class LiveServingEqualityTest {
             assertThat(entries).hasSize(b.test().time().length);
             for (int i = 0; i < entries.size(); i++) {
                 assertThat(entries.get(i).probabilities()[0]).as("bar %d", i)
-                        .isCloseTo(b.test().probabilities()[i][0], org.assertj.core.data.Offset.offset(2e-6));
+                        .isCloseTo(b.test().probabilities().get(i, 0), org.assertj.core.data.Offset.offset(2e-6));
             }
             assertThat(j.trainingEvents(bilstm)).isZero();
         }
@@ -514,10 +514,10 @@ class LiveServingEqualityTest {
                     LiveJournal.Entry e = entries.get(i);
                     int row = Arrays.binarySearch(test, e.barTime());
                     if (e.version() > 1) {
-                        moved = Math.max(moved, Math.abs(e.probabilities()[0] - m.test().probabilities()[row][0]));
+                        moved = Math.max(moved, Math.abs(e.probabilities()[0] - m.test().probabilities().get(row, 0)));
                     } else {
                         assertThat(e.probabilities()[0]).as("%s bar %d, the trained version", ref, i)
-                                .isCloseTo(m.test().probabilities()[row][0], org.assertj.core.data.Offset.offset(2e-6));
+                                .isCloseTo(m.test().probabilities().get(row, 0), org.assertj.core.data.Offset.offset(2e-6));
                     }
                 }
                 assertThat(moved).as("%s: fine-tuned versions predict differently", ref).isGreaterThan(1e-5);
@@ -608,7 +608,7 @@ class LiveServingEqualityTest {
                 double moved = 0;
                 for (int i = 0; i < entries.size(); i++) {
                     LiveJournal.Entry e = entries.get(i);
-                    double stored = m.classifies() ? m.test().probabilities()[i][0] : m.test().predicted()[i];
+                    double stored = m.classifies() ? m.test().probabilities().get(i, 0) : m.test().predicted()[i];
                     double got = m.classifies() ? e.probabilities()[0] : e.predicted();
                     if (e.version() > 1) {
                         moved = Math.max(moved, Math.abs(got - stored));

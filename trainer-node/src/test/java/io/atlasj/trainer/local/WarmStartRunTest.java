@@ -73,9 +73,9 @@ class WarmStartRunTest {
                         }
                     }));
             byName.values().forEach(r -> assertThat(r.status()).as(r.failure()).isEqualTo("done"));
-            double[][] base = byName.get("base").folds().get(0).test().probabilities();
-            double[][] tuned = byName.get("tuned").folds().get(0).test().probabilities();
-            double[][] cold = byName.get("cold").folds().get(0).test().probabilities();
+            double[][] base = byName.get("base").folds().get(0).test().probabilities().toArrays();
+            double[][] tuned = byName.get("tuned").folds().get(0).test().probabilities().toArrays();
+            double[][] cold = byName.get("cold").folds().get(0).test().probabilities().toArrays();
             double maxTuned = 0;
             double maxCold = 0;
             for (int i = 0; i < base.length; i++) {

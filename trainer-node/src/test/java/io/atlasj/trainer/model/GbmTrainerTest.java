@@ -36,7 +36,7 @@ class GbmTrainerTest {
         assertThat(r.ok()).as(r.failure()).isTrue();
         assertThat(TestData.accuracy(r.test(), d.test())).isGreaterThan(0.9);
         for (int i = 0; i < d.test().rows(); i++) {
-            double[] p = r.test().probabilities()[i];
+            double[] p = r.test().probabilities().row(i);
             assertThat(p).hasSize(2);
             assertThat(p[0] + p[1]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
             assertThat(r.test().values()[i]).isEqualTo(p[1] > p[0] ? 1.0 : 0.0);
@@ -46,7 +46,7 @@ class GbmTrainerTest {
         TrainingResult r3 = new Dl4jTrainer().train(gbm(DatasetOptions.Task.CLASSIFICATION, "rounds", 100), three,
                 ModelTrainer.Listener.NONE);
         assertThat(r3.ok()).as(r3.failure()).isTrue();
-        assertThat(r3.test().probabilities()[0]).hasSize(3);
+        assertThat(r3.test().probabilities().row(0)).hasSize(3);
         assertThat(TestData.accuracy(r3.test(), three.test())).isGreaterThan(0.95);
     }
 
@@ -86,11 +86,11 @@ class GbmTrainerTest {
         assertThat(p.outputs()).isEqualTo(2);
         for (int i = 0; i < d.test().rows(); i++) {
             double[] out = p.predict(d.test().x()[i]);
-            assertThat(out).containsExactly(r.test().probabilities()[i]);
+            assertThat(out).containsExactly(r.test().probabilities().row(i));
         }
         // and the same seed trains the same trees
         TrainingResult again = new Dl4jTrainer().train(spec, d, ModelTrainer.Listener.NONE);
-        assertThat(again.test().probabilities()).isDeepEqualTo(r.test().probabilities());
+        assertThat(again.test().probabilities()).isEqualTo(r.test().probabilities());
         assertThat(again.curves()).isEqualTo(r.curves());
     }
 
@@ -138,7 +138,7 @@ class GbmTrainerTest {
                 float[] row = GbmTrainer.flat(new double[][] {d.test().x()[i]});
                 float[] old = b.inplace_predict(row, 1, 4, Float.NaN, new int[] {0, served})[0];
                 for (int c = 0; c < 2; c++) { // the served trees as training left them, to the bit
-                    assertThat((double) old[c]).isEqualTo(r.test().probabilities()[i][c]);
+                    assertThat((double) old[c]).isEqualTo(r.test().probabilities().get(i, c));
                 }
             }
         } finally {
@@ -216,7 +216,7 @@ class GbmTrainerTest {
             for (int i = 0; i < 100; i++) {
                 float[] row = GbmTrainer.flat(new double[][] {d.test().x()[i]});
                 float[] old = b.inplace_predict(row, 1, 4, Float.NaN, new int[] {0, served})[0];
-                assertThat((double) old[1]).isEqualTo(first.test().probabilities()[i][1]);
+                assertThat((double) old[1]).isEqualTo(first.test().probabilities().get(i, 1));
             }
         } finally {
             b.dispose();
@@ -224,7 +224,7 @@ class GbmTrainerTest {
         // the file predicts what training stored (the source's trees and this model's, to its best round)
         try (Predictor p = Predictor.load(warm, ModelType.GBM, 4)) {
             for (int i = 0; i < 100; i++) {
-                assertThat(p.predict(d.test().x()[i])).containsExactly(r.test().probabilities()[i]);
+                assertThat(p.predict(d.test().x()[i])).containsExactly(r.test().probabilities().row(i));
             }
         }
         // a source of other inputs, or of other outputs: refused, with why

@@ -113,8 +113,8 @@ class HybridTransformerTest {
         TrainingResult.Predictions p = SameDiffTrainer.predict(net, net.build(false), new SdInputs(net.arch, d),
                 d.test(), true);
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(b.test().probabilities()[i]).containsExactly(a.test().probabilities()[i]);
-            assertThat(p.probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+            assertThat(b.test().probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
+            assertThat(p.probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
         }
     }
 

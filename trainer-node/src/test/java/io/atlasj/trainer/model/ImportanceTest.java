@@ -35,7 +35,7 @@ class ImportanceTest {
             // the batch path gives the stored validation probabilities
             double[][] out = p.predict(d, d.validation());
             for (int i = 0; i < out.length; i++) {
-                assertThat(out[i][1]).as(entry.name()).isCloseTo(r.validation().probabilities()[i][1],
+                assertThat(out[i][1]).as(entry.name()).isCloseTo(r.validation().probabilities().get(i, 1),
                         org.assertj.core.data.Offset.offset(1e-6));
             }
             double[] imp = Importance.permutation(p, d, 42);

@@ -381,11 +381,11 @@ class LstmTest {
         TrainingResult.Predictions p = SameDiffTrainer.predict(net, net.build(false), new SdInputs(net.arch, d),
                 d.test(), true);
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(p.probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+            assertThat(p.probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
         }
         TrainingResult again = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE);
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(again.test().probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+            assertThat(again.test().probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
         }
     }
 

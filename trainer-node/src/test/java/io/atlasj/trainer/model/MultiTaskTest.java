@@ -83,7 +83,7 @@ class MultiTaskTest {
         assertThat(acc).isGreaterThan(0.95);
         assertThat(reg).isLessThan(0.15);
         assertThat(tri).isGreaterThan(0.93);
-        assertThat(r.heads().get(1).test().probabilities()[0]).hasSize(3);
+        assertThat(r.heads().get(1).test().probabilities().row(0)).hasSize(3);
     }
 
     @Test
@@ -131,7 +131,7 @@ class MultiTaskTest {
         TrainingResult a = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE);
         TrainingResult b = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE);
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(b.test().probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+            assertThat(b.test().probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
             assertThat(b.heads().get(0).test().values()[i]).isEqualTo(a.heads().get(0).test().values()[i]);
         }
     }

@@ -91,7 +91,7 @@ class PackedDenseTest {
                         .isCloseTo(alone.curves().get(e).validationLoss(), within(1e-5));
             }
             for (int i = 0; i < d.test().rows(); i++) {
-                assertThat(p.test().probabilities()[i][1]).isCloseTo(alone.test().probabilities()[i][1], within(1e-5));
+                assertThat(p.test().probabilities().get(i, 1)).isCloseTo(alone.test().probabilities().get(i, 1), within(1e-5));
             }
         }
         // the models differ from each other (their own seeds, rates and penalties), and they learn the rule
@@ -148,7 +148,7 @@ class PackedDenseTest {
                     .isCloseTo(dl4j.curves().get(e).validationLoss(), within(1e-4));
         }
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(packed.test().probabilities()[i][1]).isCloseTo(dl4j.test().probabilities()[i][1], within(1e-4));
+            assertThat(packed.test().probabilities().get(i, 1)).isCloseTo(dl4j.test().probabilities().get(i, 1), within(1e-4));
         }
     }
 
@@ -174,7 +174,7 @@ class PackedDenseTest {
         }
         for (int i = 0; i < d.test().rows(); i++) {
             for (int q = 0; q < 3; q++) {
-                assertThat(packed.test().probabilities()[i][q]).isCloseTo(dl4j.test().probabilities()[i][q],
+                assertThat(packed.test().probabilities().get(i, q)).isCloseTo(dl4j.test().probabilities().get(i, q),
                         within(1e-4));
             }
         }
@@ -246,8 +246,8 @@ class PackedDenseTest {
                         .isCloseTo(dl4j.curves().get(e).validationLoss(), within(1e-4));
             }
             for (int i = 0; i < d.test().rows(); i++) {
-                double p = k.classify() ? packed.test().probabilities()[i][1] : packed.test().values()[i];
-                double q = k.classify() ? dl4j.test().probabilities()[i][1] : dl4j.test().values()[i];
+                double p = k.classify() ? packed.test().probabilities().get(i, 1) : packed.test().values()[i];
+                double q = k.classify() ? dl4j.test().probabilities().get(i, 1) : dl4j.test().values()[i];
                 assertThat(p).as("%s row %d", k, i).isCloseTo(q, within(1e-4));
             }
         }
@@ -283,7 +283,7 @@ class PackedDenseTest {
                 }
                 for (int i = 0; i < d.test().rows(); i++) {
                     for (int q = 0; q < 3; q++) {
-                        assertThat(p.test().probabilities()[i][q]).isCloseTo(alone.test().probabilities()[i][q],
+                        assertThat(p.test().probabilities().get(i, q)).isCloseTo(alone.test().probabilities().get(i, q),
                                 within(1e-5));
                     }
                 }
@@ -349,8 +349,8 @@ class PackedDenseTest {
             }
             INDArray out = net.output(Nd4j.create(x));
             for (int i = 0; i < x.length; i++) {
-                assertThat(p.test().probabilities()[i][1]).isCloseTo(dl4j.test().probabilities()[i][1], within(1e-4));
-                assertThat(out.getDouble(i, 1)).isCloseTo(p.test().probabilities()[i][1], within(1e-5));
+                assertThat(p.test().probabilities().get(i, 1)).isCloseTo(dl4j.test().probabilities().get(i, 1), within(1e-4));
+                assertThat(out.getDouble(i, 1)).isCloseTo(p.test().probabilities().get(i, 1), within(1e-5));
             }
         }
         assertThat(TestData.accuracy(packed.get(0).test(), d.test())).isGreaterThan(0.9);
@@ -382,7 +382,7 @@ class PackedDenseTest {
                         .isCloseTo(alone.curves().get(e).validationLoss(), within(1e-5));
             }
             for (int i = 0; i < d.test().rows(); i++) {
-                assertThat(p.test().probabilities()[i][1]).isCloseTo(alone.test().probabilities()[i][1], within(1e-5));
+                assertThat(p.test().probabilities().get(i, 1)).isCloseTo(alone.test().probabilities().get(i, 1), within(1e-5));
             }
         }
     }
@@ -477,7 +477,7 @@ class PackedDenseTest {
             assertThat(b.curves()).as("model %d", j).isEqualTo(a.curves());
             assertThat(b.bestEpoch()).isEqualTo(a.bestEpoch());
             for (int i = 0; i < d.test().rows(); i++) {
-                assertThat(b.test().probabilities()[i][1]).isCloseTo(a.test().probabilities()[i][1], within(1e-6));
+                assertThat(b.test().probabilities().get(i, 1)).isCloseTo(a.test().probabilities().get(i, 1), within(1e-6));
             }
             if (a.importance() == null) {
                 assertThat(b.importance()).isNull();
@@ -566,7 +566,7 @@ class PackedDenseTest {
             }
             INDArray out = net.output(Nd4j.create(x));
             for (int i = 0; i < x.length; i++) {
-                assertThat(out.getDouble(i, 1)).isCloseTo(r.get(j).test().probabilities()[i][1], within(1e-5));
+                assertThat(out.getDouble(i, 1)).isCloseTo(r.get(j).test().probabilities().get(i, 1), within(1e-5));
             }
             // the importance the pack measured from its weights is the one the saved file gives, shuffle for shuffle
             double[] fromFile;

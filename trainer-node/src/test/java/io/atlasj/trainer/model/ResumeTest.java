@@ -71,7 +71,7 @@ class ResumeTest {
         assertThat(resumed.curves()).hasSize(6);
         assertThat(resumed.curves()).isEqualTo(whole.curves());
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(resumed.test().probabilities()[i]).containsExactly(whole.test().probabilities()[i]);
+            assertThat(resumed.test().probabilities().row(i)).containsExactly(whole.test().probabilities().row(i));
         }
         assertThat(Files.exists(Checkpoint.loop(model))).isFalse();
 
@@ -83,7 +83,7 @@ class ResumeTest {
         reseal(stripped);
         TrainingResult fresh = trainer.train(s, d, ModelTrainer.Listener.NONE, stripped);
         assertThat(fresh.ok()).as(fresh.failure()).isTrue();
-        assertThat(fresh.test().probabilities()[0]).isNotEqualTo(whole.test().probabilities()[0]);
+        assertThat(fresh.test().probabilities().row(0)).isNotEqualTo(whole.test().probabilities().row(0));
 
         // a checkpoint torn by a kill in the middle of its write is set aside: the model trains from the start and
         // ends exactly as the uninterrupted run, never failing for it
@@ -102,7 +102,7 @@ class ResumeTest {
         }, torn);
         assertThat(restarted.ok()).as(restarted.failure()).isTrue();
         assertThat(again).containsExactly(0, 1, 2, 3, 4, 5);
-        assertThat(restarted.test().probabilities()[0]).containsExactly(whole.test().probabilities()[0]);
+        assertThat(restarted.test().probabilities().row(0)).containsExactly(whole.test().probabilities().row(0));
     }
 
     @Test
@@ -146,7 +146,7 @@ class ResumeTest {
             }
         }, model);
         assertThat(seen).containsExactly(3, 4, 5);
-        assertThat(resumed.test().probabilities()[0]).containsExactly(whole.test().probabilities()[0]);
+        assertThat(resumed.test().probabilities().row(0)).containsExactly(whole.test().probabilities().row(0));
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("interrupted.zip.ckpt"));
         }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The composite validation score by hand-computed cases. */
 class ScoresTest {
     static TrainingResult.Predictions classes(double[] predicted, double[][] prob) {
-        return new TrainingResult.Predictions(predicted, prob);
+        return new TrainingResult.Predictions(predicted, io.atlasj.workspec.results.Probabilities.of(prob));
     }
 
     @Test

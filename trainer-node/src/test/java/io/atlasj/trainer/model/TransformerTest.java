@@ -55,7 +55,7 @@ class TransformerTest {
         double acc = TestData.accuracy(r.validation(), d.validation());
         System.out.printf("transformer, sign 3 steps back: validation accuracy %.3f (%d ms)%n", acc, r.millis());
         assertThat(acc).isGreaterThan(0.95);
-        assertThat(r.validation().probabilities()[0]).hasSize(2);
+        assertThat(r.validation().probabilities().row(0)).hasSize(2);
     }
 
     @Test
@@ -124,14 +124,14 @@ class TransformerTest {
         TrainingResult b = new Dl4jTrainer().train(s, d, ModelTrainer.Listener.NONE);
         assertThat(a.ok()).as(a.failure()).isTrue();
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(b.test().probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+            assertThat(b.test().probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
         }
         SameDiffTrainer.State loaded = SdModelFile.read(file);
         SdNet net = loaded.net;
         TrainingResult.Predictions p = SameDiffTrainer.predict(net, net.build(false), new SdInputs(net.arch, d),
                 d.test(), true);
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(p.probabilities()[i]).containsExactly(a.test().probabilities()[i]);
+            assertThat(p.probabilities().row(i)).containsExactly(a.test().probabilities().row(i));
         }
         assertThat(loaded.updater).isNotEmpty();
         assertThat(loaded.epoch).isEqualTo(3);
@@ -139,7 +139,7 @@ class TransformerTest {
         ModelSpec other = TestData.spec(small().set("epochs", 3).set("dropout", 0.1).set("seed", 7L).build(),
                 DatasetOptions.Task.CLASSIFICATION);
         TrainingResult c = new Dl4jTrainer().train(other, d, ModelTrainer.Listener.NONE);
-        assertThat(c.test().probabilities()[0]).isNotEqualTo(a.test().probabilities()[0]);
+        assertThat(c.test().probabilities().row(0)).isNotEqualTo(a.test().probabilities().row(0));
     }
 
     @Test
@@ -153,7 +153,7 @@ class TransformerTest {
         TrainingResult warm = new Dl4jTrainer().train(still, d, ModelTrainer.Listener.NONE, null, source);
         assertThat(warm.ok()).as(warm.failure()).isTrue();
         for (int i = 0; i < d.test().rows(); i++) {
-            assertThat(warm.test().probabilities()[i][1]).isCloseTo(a.test().probabilities()[i][1],
+            assertThat(warm.test().probabilities().get(i, 1)).isCloseTo(a.test().probabilities().get(i, 1),
                     org.assertj.core.api.Assertions.within(1e-4));
         }
         TrainingResult wider = new Dl4jTrainer().train(TestData.spec(small().set("dModel", 32).build(),

@@ -98,8 +98,8 @@ public final class PredictionsFile {
     static Layout layout(List<ResultsObject.Split> splits) {
         int classes = 0;
         for (ResultsObject.Split s : splits) {
-            if (s.probabilities() != null && s.probabilities().length > 0) {
-                classes = Math.max(classes, s.probabilities()[0].length);
+            if (s.probabilities() != null && s.probabilities().rows() > 0) {
+                classes = Math.max(classes, s.probabilities().classes());
             }
         }
         // one pass over the rows for both: the predicted classes are each row's first most probable (judged on the
@@ -108,29 +108,29 @@ public final class PredictionsFile {
         boolean argmax = classes > 0;
         boolean complement = classes > 1;
         for (ResultsObject.Split s : splits) {
-            double[][] p = s.probabilities();
-            if (!argmax || p == null || p.length != s.time().length || s.predicted().length != p.length) {
+            Probabilities p = s.probabilities();
+            if (!argmax || p == null || p.rows() != s.time().length || s.predicted().length != p.rows()) {
                 argmax = false;
                 break;
             }
-            int own = p.length == 0 ? 0 : p[0].length;
-            for (int i = 0; i < p.length; i++) {
-                double[] row = p[i];
-                if (row.length != own || s.predicted()[i] != firstMaxFloat(row)) {
+            int own = p.classes();
+            double[] v = p.values();
+            for (int i = 0; i < p.rows(); i++) {
+                if (s.predicted()[i] != firstMaxFloat(v, i * own, own)) {
                     argmax = false;
                     break;
                 }
-                complement = complement && complementable(row, (int) s.predicted()[i], classes);
+                complement = complement && complementable(v, i * own, own, (int) s.predicted()[i], classes);
             }
         }
         return new Layout(classes, argmax, argmax && complement);
     }
 
-    /** The first most probable class of a row, judged on its float32 values. */
-    private static int firstMaxFloat(double[] row) {
+    /** The first most probable class of a row (the {@code k} values at {@code off}), judged on its float32 values. */
+    private static int firstMaxFloat(double[] row, int off, int k) {
         int best = 0;
-        for (int c = 1; c < row.length; c++) {
-            if ((float) row[c] > (float) row[best]) {
+        for (int c = 1; c < k; c++) {
+            if ((float) row[off + c] > (float) row[off + best]) {
                 best = c;
             }
         }
@@ -143,14 +143,14 @@ public final class PredictionsFile {
      * complement (a near tie, such as three votes of a third each, could otherwise read back with another class ahead
      * of it).
      */
-    private static boolean complementable(double[] row, int m, int classes) {
-        if (row.length != classes) {
+    private static boolean complementable(double[] row, int off, int k, int m, int classes) {
+        if (k != classes) {
             return false;
         }
-        double derived = complement(row, m);
+        double derived = complement(row, off, k, m);
         double sum = 0;
         for (int c = 0; c < classes; c++) {
-            float f = (float) row[c];
+            float f = (float) row[off + c];
             if (c != m && (c < m ? f >= derived : f > derived) || !(f >= 0 && f <= 1)) {
                 return false;
             }
@@ -160,20 +160,20 @@ public final class PredictionsFile {
     }
 
     /** The probability of class {@code m} of a row as a complement file gives it back: one less the others'. */
-    private static double complement(double[] row, int m) {
+    private static double complement(double[] row, int off, int k, int m) {
         double sum = 0;
-        for (int c = 0; c < row.length; c++) {
+        for (int c = 0; c < k; c++) {
             if (c != m) {
-                sum += (float) row[c];
+                sum += (float) row[off + c];
             }
         }
         return (float) (1.0 - sum);
     }
 
-    private static int firstMax(double[] p) {
+    private static int firstMax(double[] p, int off, int k) {
         int best = 0;
-        for (int c = 1; c < p.length; c++) {
-            if (p[c] > p[best]) {
+        for (int c = 1; c < k; c++) {
+            if (p[off + c] > p[off + best]) {
                 best = c;
             }
         }
@@ -246,10 +246,10 @@ public final class PredictionsFile {
             for (ResultsObject.Split s : splits) {
                 int n = s.time().length;
                 if (s.actual().length != n || !rows && !argmax && s.predicted().length != n
-                        || !rows && s.probabilities() != null && s.probabilities().length != n) {
+                        || !rows && s.probabilities() != null && s.probabilities().rows() != n) {
                     throw new IllegalArgumentException(file + ": a series of " + n + " times has "
                             + s.actual().length + " actuals, " + (s.predicted() == null ? "no" : s.predicted().length)
-                            + " predictions and " + (s.probabilities() == null ? "no" : s.probabilities().length)
+                            + " predictions and " + (s.probabilities() == null ? "no" : s.probabilities().rows())
                             + " rows of probabilities");
                 }
                 // whole columns into the vectors' buffers (little-endian, as Arrow stores them), every row valid; each
@@ -264,7 +264,7 @@ public final class PredictionsFile {
                 }
                 for (int c = 0; c < classes; c++) {
                     Float4Vector v = (Float4Vector) vsr.getVector("p" + c);
-                    if (s.probabilities() != null && c < (n == 0 ? 0 : s.probabilities()[0].length)) {
+                    if (s.probabilities() != null && c < (n == 0 ? 0 : s.probabilities().classes())) {
                         fill(v, n, float32(s.probabilities(), c));
                         if (layout.complement()) {
                             complementNulls(v, s.predicted(), c, n);
@@ -294,37 +294,43 @@ public final class PredictionsFile {
             return new ResultsObject.Split(s.time(), s.actual(), s.predicted(), null);
         }
         boolean complemented = layout.complement() && s.probabilities() != null && !complementsKept(s);
-        if (!complemented && floats(s.predicted()) && (s.probabilities() == null || Arrays.stream(s.probabilities())
-                .allMatch(PredictionsFile::floats))) {
+        if (!complemented && floats(s.predicted()) && (s.probabilities() == null
+                || floats(s.probabilities().values()))) {
             return s; // a network's outputs are float32 already: nothing to round, nothing to copy
         }
-        double[] predicted = new double[s.predicted().length];
-        for (int i = 0; i < predicted.length; i++) {
-            predicted[i] = (float) s.predicted()[i];
+        double[] predicted = s.predicted(); // a classifier's classes are whole numbers: kept as they are
+        if (!floats(predicted)) {
+            predicted = new double[s.predicted().length];
+            for (int i = 0; i < predicted.length; i++) {
+                predicted[i] = (float) s.predicted()[i];
+            }
         }
-        double[][] probabilities = null;
+        Probabilities probabilities = null;
         if (s.probabilities() != null) {
-            probabilities = new double[s.probabilities().length][];
-            for (int i = 0; i < probabilities.length; i++) {
-                double[] row = s.probabilities()[i];
-                probabilities[i] = new double[row.length];
-                for (int c = 0; c < row.length; c++) {
-                    probabilities[i][c] = (float) row[c];
-                }
-                if (layout.complement()) {
+            int k = s.probabilities().classes();
+            double[] row = s.probabilities().values();
+            double[] v = new double[row.length];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) row[j];
+            }
+            if (layout.complement()) {
+                for (int i = 0; i < s.probabilities().rows(); i++) {
                     int m = (int) s.predicted()[i];
-                    probabilities[i][m] = complement(row, m);
+                    v[i * k + m] = complement(row, i * k, k, m);
                 }
             }
+            probabilities = Probabilities.of(k, v);
         }
         return new ResultsObject.Split(s.time(), s.actual(), predicted, probabilities);
     }
 
     /** Whether every row's predicted class's probability already is the complement of the others' (no copy needed). */
     private static boolean complementsKept(ResultsObject.Split s) {
-        for (int i = 0; i < s.probabilities().length; i++) {
+        int k = s.probabilities().classes();
+        double[] v = s.probabilities().values();
+        for (int i = 0; i < s.probabilities().rows(); i++) {
             int m = (int) s.predicted()[i];
-            if (s.probabilities()[i][m] != complement(s.probabilities()[i], m)) {
+            if (v[i * k + m] != complement(v, i * k, k, m)) {
                 return false;
             }
         }
@@ -368,10 +374,13 @@ public final class PredictionsFile {
     }
 
     /** Column {@code c} of the rows, rounded to float32. */
-    private static ByteBuffer float32(double[][] rows, int c) {
-        ByteBuffer b = column(rows.length, 4);
-        for (int i = 0; i < rows.length; i++) {
-            b.putFloat(i * 4, (float) rows[i][c]);
+    private static ByteBuffer float32(Probabilities rows, int c) {
+        int n = rows.rows();
+        int k = rows.classes();
+        double[] v = rows.values();
+        ByteBuffer b = column(n, 4);
+        for (int i = 0; i < n; i++) {
+            b.putFloat(i * 4, (float) v[i * k + c]);
         }
         return b;
     }
@@ -507,10 +516,10 @@ public final class PredictionsFile {
                         predicted[i] = p.get(i);
                     }
                 }
-                double[][] prob = null;
+                Probabilities prob = null;
                 int k = series.get(b).classes();
                 if (k > 0) {
-                    prob = new double[n][k];
+                    double[] pv = new double[n * k];
                     int[] nulls = new int[n];
                     for (int c = 0; c < k; c++) {
                         Float4Vector v = (Float4Vector) vsr.getVector("p" + c);
@@ -519,7 +528,7 @@ public final class PredictionsFile {
                                 predicted[i] = c;
                                 nulls[i]++;
                             } else {
-                                prob[i][c] = v.get(i);
+                                pv[i * k + c] = v.get(i);
                             }
                         }
                     }
@@ -530,13 +539,14 @@ public final class PredictionsFile {
                                         + " null probabilities; a complement file has one, the predicted class's");
                             }
                             int m = (int) predicted[i];
-                            prob[i][m] = complement(prob[i], m);
+                            pv[i * k + m] = complement(pv, i * k, k, m);
                         }
                     } else if (argmax) {
                         for (int i = 0; i < n; i++) {
-                            predicted[i] = firstMax(prob[i]);
+                            predicted[i] = firstMax(pv, i * k, k);
                         }
                     }
+                    prob = Probabilities.of(k, pv);
                 } else if (argmax && n > 0) {
                     throw new IOException(file + ": batch " + b + " has no class probabilities to derive its predicted "
                             + "classes from");

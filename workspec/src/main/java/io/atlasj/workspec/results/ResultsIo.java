@@ -116,7 +116,7 @@ public final class ResultsIo {
         List<PredictionsFile.Series> series = new ArrayList<>();
         List<ResultsObject.Split> splits = new ArrayList<>();
         forEachStored(r, (fold, part, head, s) -> {
-            int classes = s.probabilities() == null || s.probabilities().length == 0 ? 0 : s.probabilities()[0].length;
+            int classes = s.probabilities() == null || s.probabilities().rows() == 0 ? 0 : s.probabilities().classes();
             series.add(new PredictionsFile.Series(fold, part, head, s.time().length, classes));
             splits.add(s);
         });

@@ -107,6 +107,6 @@ public record ResultsObject(int schemaVersion, String key, String workspec, Stri
     }
 
     /** One part of a fold: bar open times, actual targets, predictions and class probabilities (null: regression). */
-    public record Split(long[] time, double[] actual, double[] predicted, double[][] probabilities) {
+    public record Split(long[] time, double[] actual, double[] predicted, Probabilities probabilities) {
     }
 }

@@ -22,7 +22,7 @@ class ResultsIoTest {
         assertThat(r.schemaVersion()).isEqualTo(1);
         assertThat(r.folds()).hasSize(1);
         assertThat(r.folds().get(0).heads()).isEmpty();
-        assertThat(r.folds().get(0).test().probabilities()[0]).containsExactly(0.51, 0.49);
+        assertThat(r.folds().get(0).test().probabilities().row(0)).containsExactly(0.51, 0.49);
     }
 
     @Test
@@ -116,7 +116,7 @@ class ResultsIoTest {
         ResultsObject r = ResultsIo.complete(Path.of("src/test/resources/results/v4")).orElseThrow();
         assertThat(r.schemaVersion()).isEqualTo(4);
         assertThat(r.folds().get(0).train().predicted()).containsExactly(0, 2, 2);
-        assertThat(r.folds().get(0).test().probabilities()[1]).containsExactly(0.625, 0.125, 0.25);
+        assertThat(r.folds().get(0).test().probabilities().row(1)).containsExactly(0.625, 0.125, 0.25);
         assertThat(r.folds().get(0).test().time()).containsExactly(180_000L, 240_000L);
     }
 
@@ -124,7 +124,7 @@ class ResultsIoTest {
     @Test
     void predictionsThatAreNotTheMostProbableClassAreKept() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1}, new double[] {1, 1},
-                new double[][] {{0.6, 0.4}, {0.5, 0.5}});
+                Probabilities.of(new double[][] {{0.6, 0.4}, {0.5, 0.5}}));
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
                 s, null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
@@ -133,7 +133,7 @@ class ResultsIoTest {
         assertThat(back.folds().get(0).test().predicted()).containsExactly(1, 1);
         // a tie goes to the first class when derived, so {0.5, 0.5} predicted as class 1 must keep its column
         ResultsObject.Split tie = new ResultsObject.Split(new long[] {1}, new double[] {0}, new double[] {0},
-                new double[][] {{0.5, 0.5}});
+                Probabilities.of(new double[][] {{0.5, 0.5}}));
         ResultsObject.FoldResult g = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), tie,
                 tie, tie, null, null);
         java.nio.file.Files.createDirectories(dir.resolve("b"));
@@ -146,8 +146,8 @@ class ResultsIoTest {
     @Test
     void anEmptyClassificationPartReadsBack() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1}, new double[] {0, 1},
-                new double[][] {{0.75, 0.25}, {0.125, 0.875}});
-        ResultsObject.Split empty = new ResultsObject.Split(new long[0], new double[0], new double[0], new double[0][]);
+                Probabilities.of(new double[][] {{0.75, 0.25}, {0.125, 0.875}}));
+        ResultsObject.Split empty = new ResultsObject.Split(new long[0], new double[0], new double[0], Probabilities.of(new double[0][]));
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s,
                 empty, s, null, null);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w",
@@ -170,9 +170,9 @@ class ResultsIoTest {
         long[] t = {1, 2};
         double[] a = {0, 1};
         ResultsObject.Split floats = new ResultsObject.Split(t, a, new double[] {0, 2},
-                new double[][] {{(float) 0.7, (float) 0.2, (float) 0.1}, {(float) 0.1, 0.25, Double.NaN}});
+                Probabilities.of(new double[][] {{(float) 0.7, (float) 0.2, (float) 0.1}, {(float) 0.1, 0.25, Double.NaN}}));
         ResultsObject.Split doubles = new ResultsObject.Split(t, a, new double[] {0, 2},
-                new double[][] {{0.7, 0.2, 0.1}, {0.1, 0.2, 0.7}});
+                Probabilities.of(new double[][] {{0.7, 0.2, 0.1}, {0.1, 0.2, 0.7}}));
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), new double[] {-1, 1}, 3,
                 List.of(), floats, floats, doubles, null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of("unit", "u"),
@@ -181,8 +181,8 @@ class ResultsIoTest {
         assertThat(stored.train()).isNull(); // schema 8 keeps no training rows' predictions
         assertThat(stored.validation()).isSameAs(floats);
         assertThat(stored.test()).isNotSameAs(doubles);
-        assertThat(stored.test().probabilities()[0][0]).isEqualTo((float) 0.7).isNotEqualTo(0.7);
-        assertThat(stored.test().probabilities()[1]).containsExactly((float) 0.1, (float) 0.2, (float) 0.7);
+        assertThat(stored.test().probabilities().get(0, 0)).isEqualTo((float) 0.7).isNotEqualTo(0.7);
+        assertThat(stored.test().probabilities().row(1)).containsExactly((float) 0.1, (float) 0.2, (float) 0.7);
     }
 
     /** A tiny classifier's result over 40,000 rows: the series go into columns, the JSON keeps the rest. */
@@ -203,7 +203,7 @@ class ResultsIoTest {
                 prob[i] = new double[] {x, y, 1 - x - y};
                 p[i] = x > y && x > 1 - x - y ? 0 : y > 1 - x - y ? 1 : 2;
             }
-            parts.add(new ResultsObject.Split(t, a, p, prob));
+            parts.add(new ResultsObject.Split(t, a, p, Probabilities.of(prob)));
         }
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), new double[] {-1, 1}, 3,
                 List.of(Map.of("epoch", 0.0)), parts.get(0), parts.get(1), parts.get(2), null, null);
@@ -224,13 +224,13 @@ class ResultsIoTest {
         assertThat(test.predicted()).containsExactly(parts.get(2).predicted());
         for (int i = 0; i < 10_000; i += 97) {
             for (int c = 0; c < 3; c++) {
-                assertThat(test.probabilities()[i][c]).isCloseTo(parts.get(2).probabilities()[i][c],
+                assertThat(test.probabilities().get(i, c)).isCloseTo(parts.get(2).probabilities().get(i, c),
                         org.assertj.core.api.Assertions.within(PredictionsFile.SUM_TOLERANCE));
             }
         }
         // what is read back is exactly what the result in hand becomes when stored
         ResultsObject.Split inHand = ResultsIo.asStored(r).folds().get(0).test();
-        assertThat(test.probabilities()).isDeepEqualTo(inHand.probabilities());
+        assertThat(test.probabilities()).isEqualTo(inHand.probabilities());
         assertThat(test.predicted()).containsExactly(inHand.predicted());
         assertThat(back.folds().get(0).train()).isNull();
         // and what the writer hands on (judged once, from the layout it wrote) is that too
@@ -239,7 +239,7 @@ class ResultsIoTest {
                 ResultsObject.FoldResult::test)) {
             ResultsObject.Split a = part.apply(handedOn.folds().get(0));
             ResultsObject.Split b = part.apply(back.folds().get(0));
-            assertThat(a.probabilities()).isDeepEqualTo(b.probabilities());
+            assertThat(a.probabilities()).isEqualTo(b.probabilities());
             assertThat(a.predicted()).containsExactly(b.predicted());
             assertThat(a.time()).containsExactly(b.time());
         }
@@ -248,7 +248,7 @@ class ResultsIoTest {
         ResultsObject oos = ResultsIo.readOutOfSample(dir.resolve(ResultsIo.FILE));
         assertThat(oos.folds().get(0).train()).isNull();
         assertThat(oos.folds().get(0).validation()).isNull();
-        assertThat(oos.folds().get(0).test().probabilities()).isDeepEqualTo(test.probabilities());
+        assertThat(oos.folds().get(0).test().probabilities()).isEqualTo(test.probabilities());
         // a changed byte in the columns is caught by the checksum the JSON holds: the result does not count
         byte[] bytes = java.nio.file.Files.readAllBytes(dir.resolve(PredictionsFile.FILE));
         bytes[bytes.length / 2] ^= 1;
@@ -268,7 +268,7 @@ class ResultsIoTest {
         assertThat(f.train().predicted()).containsExactly(0, 2, 2);
         assertThat(f.test().time()).containsExactly(240_000L, 360_000L);
         assertThat(f.test().predicted()).containsExactly(0, 2);
-        assertThat(f.test().probabilities()[1]).containsExactly((float) 0.2, (float) 0.3, (float) 0.5);
+        assertThat(f.test().probabilities().row(1)).containsExactly((float) 0.2, (float) 0.3, (float) 0.5);
         assertThat(f.importance()).containsExactly(0.5, 0.25);
     }
 
@@ -280,8 +280,8 @@ class ResultsIoTest {
     @Test
     void aSchemaNineFileSaysHowItsColumnsAreStored() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {600_000, 660_000, 780_000}, new double[] {0, 2, 1},
-                new double[] {1, 2, 0}, new double[][] {{0.25f, 0.5f, 0.25f}, {0.125f, 0.125f, 0.75f},
-                {0.375f, 0.25f, 0.375f}});
+                new double[] {1, 2, 0}, Probabilities.of(new double[][] {{0.25f, 0.5f, 0.25f}, {0.125f, 0.125f, 0.75f},
+                {0.375f, 0.25f, 0.375f}}));
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
                 s, null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
@@ -289,7 +289,7 @@ class ResultsIoTest {
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
         assertThat(back.folds().get(0).test().time()).containsExactly(600_000L, 660_000L, 780_000L);
         assertThat(back.folds().get(0).test().predicted()).containsExactly(1, 2, 0);
-        assertThat(back.folds().get(0).test().probabilities()).isDeepEqualTo(s.probabilities());
+        assertThat(back.folds().get(0).test().probabilities()).isEqualTo(s.probabilities());
         try (var alloc = new org.apache.arrow.memory.RootAllocator();
              var ch = java.nio.channels.FileChannel.open(dir.resolve(PredictionsFile.FILE));
              var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc,
@@ -333,7 +333,7 @@ class ResultsIoTest {
         assertThat(f.test().time()).containsExactly(600_000L, 660_000L, 780_000L);
         assertThat(f.test().actual()).containsExactly(0, 2, 1);
         assertThat(f.test().predicted()).containsExactly(1, 2, 0);
-        assertThat(f.test().probabilities()[1]).containsExactly(0.125, 0.125, 0.75);
+        assertThat(f.test().probabilities().row(1)).containsExactly(0.125, 0.125, 0.75);
         ResultsObject.Split head = f.heads().get("FutureReturn(1)").test();
         assertThat(head.actual()).containsExactly(0.0125, -0.003, 0.25);
         assertThat(head.predicted()).containsExactly((float) 0.01, (float) -0.002, 0.125);
@@ -453,24 +453,24 @@ class ResultsIoTest {
     @Test
     void probabilitiesThatDoNotSumToOneAreKeptWhole() throws Exception {
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1}, new double[] {0, 1},
-                new double[][] {{0.75f, 0.5f}, {0.125f, 0.25f}});
+                Probabilities.of(new double[][] {{0.75f, 0.5f}, {0.125f, 0.25f}}));
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), s, s,
                 s, null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
-        assertThat(back.folds().get(0).test().probabilities()).isDeepEqualTo(s.probabilities());
+        assertThat(back.folds().get(0).test().probabilities()).isEqualTo(s.probabilities());
         assertThat(ResultsIo.asStored(r).folds().get(0).test()).isSameAs(s);
         // one row's sum off by more than the tolerance is enough for the whole file
         ResultsObject.Split almost = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1},
-                new double[] {0, 1}, new double[][] {{0.75f, 0.25f}, {0.25f, 0.75f + 1e-5f}});
+                new double[] {0, 1}, Probabilities.of(new double[][] {{0.75f, 0.25f}, {0.25f, 0.75f + 1e-5f}}));
         ResultsObject.FoldResult g = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(),
                 almost, almost, almost, null, null);
         java.nio.file.Files.createDirectories(dir.resolve("b"));
         ResultsObject back2 = ResultsIo.read(ResultsIo.write(dir.resolve("b"), new ResultsObject(
                 ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(), List.of(), List.of(g), Map.of(), 0,
                 0)));
-        assertThat(back2.folds().get(0).test().probabilities()).isDeepEqualTo(almost.probabilities());
+        assertThat(back2.folds().get(0).test().probabilities()).isEqualTo(almost.probabilities());
     }
 
     /**
@@ -482,15 +482,15 @@ class ResultsIoTest {
     void aNearTieKeepsEveryColumn() throws Exception {
         double third = 1.0 / 3;
         ResultsObject.Split s = new ResultsObject.Split(new long[] {1, 2}, new double[] {0, 1}, new double[] {0, 1},
-                new double[][] {{third, third, third}, {0.25, 0.5, 0.25}});
+                Probabilities.of(new double[][] {{third, third, third}, {0.25, 0.5, 0.25}}));
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), null,
                 s, s, null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
                 List.of(), List.of(f), Map.of(), 0, 0);
         ResultsObject.Split back = ResultsIo.read(ResultsIo.write(dir, r)).folds().get(0).test();
         assertThat(back.predicted()).containsExactly(0, 1);
-        assertThat(back.probabilities()[0]).containsExactly((float) third, (float) third, (float) third);
-        assertThat(back.probabilities()).isDeepEqualTo(ResultsIo.asStored(r).folds().get(0).test().probabilities());
+        assertThat(back.probabilities().row(0)).containsExactly((float) third, (float) third, (float) third);
+        assertThat(back.probabilities()).isEqualTo(ResultsIo.asStored(r).folds().get(0).test().probabilities());
     }
 
     /**
@@ -500,9 +500,9 @@ class ResultsIoTest {
     @Test
     void theLayoutIsDecidedWithoutTheTrainingPart() throws Exception {
         ResultsObject.Split odd = new ResultsObject.Split(new long[] {1}, new double[] {0}, new double[] {0},
-                new double[][] {{0.9, 0.4, 0.1}});
+                Probabilities.of(new double[][] {{0.9, 0.4, 0.1}}));
         ResultsObject.Split s = new ResultsObject.Split(new long[] {2, 3}, new double[] {0, 1}, new double[] {0, 1},
-                new double[][] {{0.6, 0.3, 0.1}, {0.2, 0.7, 0.1}});
+                Probabilities.of(new double[][] {{0.6, 0.3, 0.1}, {0.2, 0.7, 0.1}}));
         ResultsObject.FoldResult f = new ResultsObject.FoldResult(0, "done", null, Map.of(), null, 1, List.of(), odd,
                 s, s, null, null);
         ResultsObject r = new ResultsObject(ResultsIo.CURRENT_VERSION, "k", "w", "done", null, Map.of(), Map.of(),
@@ -510,9 +510,9 @@ class ResultsIoTest {
         ResultsObject back = ResultsIo.read(ResultsIo.write(dir, r));
         ResultsObject.FoldResult inHand = ResultsIo.asStored(r).folds().get(0);
         assertThat(inHand.train()).isNull();
-        assertThat(back.folds().get(0).test().probabilities()).isDeepEqualTo(inHand.test().probabilities());
+        assertThat(back.folds().get(0).test().probabilities()).isEqualTo(inHand.test().probabilities());
         // one less the floats 0.3 and 0.1 is not the float 0.6: the predicted class's value is derived, not stored
-        assertThat(inHand.test().probabilities()[0][0]).isEqualTo((double) (float) (1.0 - ((double) (float) 0.3
+        assertThat(inHand.test().probabilities().get(0, 0)).isEqualTo((double) (float) (1.0 - ((double) (float) 0.3
                 + (double) (float) 0.1))).isNotEqualTo((double) (float) 0.6);
         try (var alloc = new org.apache.arrow.memory.RootAllocator();
              var ch = java.nio.channels.FileChannel.open(dir.resolve(PredictionsFile.FILE));
