@@ -153,17 +153,18 @@ record LiveMoney(Optional<Performance> live, Optional<Performance> backtestSame,
         long[] t = new long[n];
         double[] a = new double[n];
         double[] p = new double[n];
-        double[][] q = s.probabilities() == null ? null : new double[n][];
+        int k = s.probabilities() == null ? 0 : s.probabilities().classes();
+        double[] q = s.probabilities() == null ? null : new double[n * k];
         for (int i = 0; i < n; i++) {
             int r = rows.get(i);
             t[i] = s.time()[r];
             a[i] = s.actual()[r];
             p[i] = s.predicted()[r];
             if (q != null) {
-                q[i] = s.probabilities().row(r);
+                System.arraycopy(s.probabilities().values(), r * k, q, i * k, k);
             }
         }
-        return new ResultsObject.Split(t, a, p, q == null ? null : Probabilities.of(q));
+        return new ResultsObject.Split(t, a, p, q == null ? null : Probabilities.of(k, q));
     }
 
     /** One line for {@code atlas live status}. */

@@ -17,6 +17,7 @@ class ProbabilitiesTest {
         assertThat(p.classes()).isEqualTo(3);
         assertThat(p.values()).containsExactly(0.5, 0.25, 0.25, 0.125, 0.75, 0.125);
         assertThat(p.get(1, 1)).isEqualTo(0.75);
+        assertThatThrownBy(() -> p.get(0, 3)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(p.row(1)).containsExactly(0.125, 0.75, 0.125);
         assertThat(p.column(0)).containsExactly(0.5, 0.125);
         assertThat(p.toArrays()).isDeepEqualTo(ROWS);
@@ -46,7 +47,7 @@ class ProbabilitiesTest {
 
     @Test
     void jsonKeepsTheFormOfOneArrayPerRow() throws Exception {
-        // results of schema 4 and older hold their series in result.json, as arrays of rows
+        // results of schemas 1 to 3 hold their series in result.json, as arrays of rows
         JsonMapper json = JsonMapper.builder().build();
         String text = json.writeValueAsString(Probabilities.of(ROWS));
         assertThat(text).isEqualTo("[[0.5,0.25,0.25],[0.125,0.75,0.125]]");
