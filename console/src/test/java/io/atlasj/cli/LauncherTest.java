@@ -89,8 +89,14 @@ class LauncherTest {
                 "-XX:Tier4BackEdgeThreshold=400000", PARALLEL).doesNotContain(C1);
         assertThat(javaArgs(null, "--home=/tmp/h", "features", "build", "quickstart", "--engine", "spark"))
                 .contains(C1, PARALLEL);
-        assertThat(javaArgs(null, "run", "quickstart.yaml", "--local", "--slots", "2")).contains(LATER_C2)
+        assertThat(javaArgs(null, "run", "quickstart.yaml", "--local", "--slots", "2")).contains(LATER_C2, PARALLEL)
+                .doesNotContain(C1);
+        // a run on a cluster keeps G1's short pauses
+        assertThat(javaArgs(null, "run", "quickstart.yaml", "--local-cluster", "2")).contains(LATER_C2)
                 .doesNotContain(C1, PARALLEL);
+        assertThat(javaArgs(null, "run", "quickstart.yaml", "--cluster", "127.0.0.1:2551")).contains(LATER_C2)
+                .doesNotContain(C1, PARALLEL);
+        assertThat(javaArgs("-XX:+UseG1GC", "run", "quickstart.yaml", "--local")).doesNotContain(PARALLEL);
         for (String[] other : List.of(new String[] {"quickstart"}, new String[] {"data", "list"},
                 new String[] {"live", "start"}, new String[] {"console"}, new String[] {"--home", "features", "data",
                         "list"}, new String[] {"features", "show", "build"})) {
