@@ -392,7 +392,7 @@ public final class Dl4jTrainer implements ModelTrainer {
     static TrainingResult.Predictions predict(MultiLayerNetwork net, Feed feed, PreparedData.Part p, boolean classify) {
         int n = p.rows();
         if (n == 0) {
-            return new TrainingResult.Predictions(new double[0], classify ? Probabilities.of(0, new double[0]) : null);
+            return TrainingResult.Predictions.of(new float[0][], classify);
         }
         DataSet d = feed.whole(p);
         INDArray out = net.output(d.getFeatures(), false, d.getFeaturesMaskArray(), null);

@@ -3,7 +3,6 @@ package io.atlasj.trainer.model;
 import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
-import io.atlasj.workspec.results.Probabilities;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -257,31 +256,10 @@ final class GbmTrainer {
             throws XGBoostError {
         int n = p.rows();
         if (n == 0) {
-            return new TrainingResult.Predictions(new double[0], classify ? Probabilities.of(0, new double[0]) : null);
+            return TrainingResult.Predictions.of(new float[0][], classify);
         }
-        float[][] out = b.inplace_predict(flat(p.x()), n, p.x()[0].length, Float.NaN, range);
-        double[] values = new double[n];
-        int k = classify ? out[0].length : 0;
-        double[] probs = classify ? new double[n * k] : null;
-        for (int i = 0; i < n; i++) {
-            if (classify) {
-                if (out[i].length != k) {
-                    throw new IllegalStateException("XGBoost gave row " + i + " " + out[i].length + " class "
-                            + "probabilities, row 0 " + k);
-                }
-                int arg = 0;
-                for (int c = 0; c < k; c++) {
-                    probs[i * k + c] = out[i][c];
-                    if (out[i][c] > out[i][arg]) {
-                        arg = c;
-                    }
-                }
-                values[i] = arg;
-            } else {
-                values[i] = out[i][0];
-            }
-        }
-        return new TrainingResult.Predictions(values, classify ? Probabilities.of(k, probs) : null);
+        return TrainingResult.Predictions.of(b.inplace_predict(flat(p.x()), n, p.x()[0].length, Float.NaN, range),
+                classify);
     }
 
     /**

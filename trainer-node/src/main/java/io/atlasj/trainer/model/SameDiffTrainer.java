@@ -6,7 +6,6 @@ import io.atlasj.trainer.data.PreparedData;
 import io.atlasj.workspec.DatasetOptions;
 import io.atlasj.workspec.ModelSpec;
 import io.atlasj.workspec.ModelType;
-import io.atlasj.workspec.results.Probabilities;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -385,12 +384,13 @@ final class SameDiffTrainer {
             for (int h = 1; h < arch.heads().size(); h++) {
                 boolean c = arch.heads().get(h).classify();
                 extra.add(new TrainingResult.Head(arch.heads().get(h).name(), null,
-                        predictions(va[h], c), predictions(te[h], c)));
+                        TrainingResult.Predictions.of(va[h], c), TrainingResult.Predictions.of(te[h], c)));
             }
         }
         // no pass over the training rows: a result keeps no predictions of them (result schema 8)
         return new TrainingResult(true, null, curves, book.bestEpoch, null,
-                predictions(va[0], classify), predictions(te[0], classify), millis(t0), extra);
+                TrainingResult.Predictions.of(va[0], classify), TrainingResult.Predictions.of(te[0], classify),
+                millis(t0), extra);
     }
 
     /** A batch's summed loss and its gradients by weight name. */
@@ -753,35 +753,9 @@ final class SameDiffTrainer {
                                               boolean classify) {
         int n = p.rows();
         if (n == 0) {
-            return new TrainingResult.Predictions(new double[0], classify ? Probabilities.of(0, new double[0]) : null);
+            return TrainingResult.Predictions.of(new float[0][], classify);
         }
-        return predictions(outputs(net, infer, inputs, p)[0], classify);
-    }
-
-    /** One head's outputs as predictions: the class with the highest probability, or the value. */
-    static TrainingResult.Predictions predictions(float[][] o, boolean classify) {
-        int n = o.length;
-        double[] values = new double[n];
-        if (!classify) {
-            for (int i = 0; i < n; i++) {
-                values[i] = o[i][0];
-            }
-            return new TrainingResult.Predictions(values, null);
-        }
-        int k = n == 0 ? 0 : o[0].length;
-        double[] prob = new double[n * k];
-        for (int i = 0; i < n; i++) {
-            if (o[i].length != k) {
-                throw new IllegalStateException("row " + i + " has " + o[i].length + " class outputs, row 0 " + k);
-            }
-            int arg = 0;
-            for (int c = 0; c < k; c++) {
-                prob[i * k + c] = o[i][c];
-                arg = prob[i * k + c] > prob[i * k + arg] ? c : arg;
-            }
-            values[i] = arg;
-        }
-        return new TrainingResult.Predictions(values, Probabilities.of(k, prob));
+        return TrainingResult.Predictions.of(outputs(net, infer, inputs, p)[0], classify);
     }
 
     private record Eval(double loss, double metric, double composite) {
@@ -791,7 +765,7 @@ final class SameDiffTrainer {
     private static Eval evaluate(SdNet net, SdNet.Graph infer, SdInputs inputs, PreparedData data, PreparedData.Part p,
                                  boolean classify, double[] lambdas) {
         float[][][] out = outputs(net, infer, inputs, p);
-        TrainingResult.Predictions pr = predictions(out[0], classify);
+        TrainingResult.Predictions pr = TrainingResult.Predictions.of(out[0], classify);
         double loss = Scores.loss(pr, p.y(), classify);
         if (net.arch.type() == ModelType.MULTI_TASK) {
             // val_loss of a multi-task network: its heads' losses with the loss weights of the current stage

@@ -57,5 +57,33 @@ public record TrainingResult(boolean ok, String failure, List<Epoch> curves, int
 
     /** @param probabilities rows x classes, or null for regression */
     public record Predictions(double[] values, io.atlasj.workspec.results.Probabilities probabilities) {
+        /**
+         * A model's outputs row by row as predictions: a classifier's first most probable class with its
+         * probabilities, or a regressor's value (column 0). Rows of different widths are an error.
+         */
+        static Predictions of(float[][] o, boolean classify) {
+            int n = o.length;
+            double[] values = new double[n];
+            if (!classify) {
+                for (int i = 0; i < n; i++) {
+                    values[i] = o[i][0];
+                }
+                return new Predictions(values, null);
+            }
+            int k = n == 0 ? 0 : o[0].length;
+            double[] prob = new double[n * k];
+            for (int i = 0; i < n; i++) {
+                if (o[i].length != k) {
+                    throw new IllegalStateException("row " + i + " has " + o[i].length + " class outputs, row 0 " + k);
+                }
+                int arg = 0;
+                for (int c = 0; c < k; c++) {
+                    prob[i * k + c] = o[i][c];
+                    arg = prob[i * k + c] > prob[i * k + arg] ? c : arg;
+                }
+                values[i] = arg;
+            }
+            return new Predictions(values, io.atlasj.workspec.results.Probabilities.of(k, prob));
+        }
     }
 }

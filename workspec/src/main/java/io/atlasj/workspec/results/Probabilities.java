@@ -67,15 +67,6 @@ public final class Probabilities {
         return Arrays.copyOfRange(values, r * classes, (r + 1) * classes);
     }
 
-    /** Class {@code k}'s column: its probability in every row. */
-    public double[] column(int k) {
-        double[] c = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            c[r] = values[r * classes + k];
-        }
-        return c;
-    }
-
     /** The values themselves, row-major (not a copy: do not change them). */
     public double[] values() {
         return values;

@@ -19,7 +19,6 @@ class ProbabilitiesTest {
         assertThat(p.get(1, 1)).isEqualTo(0.75);
         assertThatThrownBy(() -> p.get(0, 3)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(p.row(1)).containsExactly(0.125, 0.75, 0.125);
-        assertThat(p.column(0)).containsExactly(0.5, 0.125);
         assertThat(p.toArrays()).isDeepEqualTo(ROWS);
         assertThat(p.rows(1, 2).toArrays()).isDeepEqualTo(new double[][] {ROWS[1]});
         assertThat(Probabilities.of(3, p.values().clone())).isEqualTo(p).hasSameHashCodeAs(p);
