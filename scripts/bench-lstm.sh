@@ -16,6 +16,7 @@ cd "$root"
 ./mvnw -q -B -pl trainer-node test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cp="trainer-node/target/test-classes:trainer-node/target/classes:$(cat trainer-node/target/bench.classpath)"
 export OMP_NUM_THREADS=1
+. "$root/scripts/openblas-kernels.sh"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

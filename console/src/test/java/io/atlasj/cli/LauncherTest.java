@@ -43,7 +43,8 @@ class LauncherTest {
     /** A stand-in {@code java} in {@code dir/jdk/bin} that prints the options it was given, one a line. */
     private Path fakeJava() throws IOException {
         Path java = Files.createDirectories(dir.resolve("jdk/bin")).resolve("java");
-        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n"
+                + "printf 'env OPENBLAS_CORETYPE=%s\\n' \"${OPENBLAS_CORETYPE:-}\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return java;
     }
@@ -72,7 +73,7 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
         for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ATLAS_JAVA_OPTS",
-                "ATLAS_CDS_DUMP")) {
+                "ATLAS_CDS_DUMP", "OPENBLAS_CORETYPE")) {
             pb.environment().remove(v);
         }
         pb.environment().putAll(env);
@@ -167,5 +168,23 @@ class LauncherTest {
                 .doesNotContain("io.atlasj.cli.AtlasCli");
         assertThat(runs.get(1).lastIndexOf("-cp")).isGreaterThan(runs.get(1).indexOf("-Xshare:on"));
         assertThat(runs.get(1).get(runs.get(1).lastIndexOf("-cp") + 1)).isEqualTo(expected);
+    }
+
+    /**
+     * OpenBLAS runs its AVX-512 (SkylakeX) kernels on every processor with AVX-512 (F, CD, BW, DQ, VL), which ND4J's
+     * OpenBLAS 0.3.19 takes for Haswell when it predates them (AMD Zen 4 and 5), and its own choice elsewhere; a value
+     * the user sets wins. Which branch this machine takes is read from its own /proc/cpuinfo: the CI machines have
+     * AVX-512.
+     */
+    @Test
+    void openBlasGetsItsAvx512KernelsWhereTheProcessorHasThem() throws Exception {
+        String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+                .findFirst().orElse("") + " ";
+        boolean avx512 = List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl").stream()
+                .allMatch(f -> flags.contains(" " + f + " "));
+        assertThat(javaArgs(null, "run", "quickstart.yaml", "--local"))
+                .contains("env OPENBLAS_CORETYPE=" + (avx512 ? "SkylakeX" : ""));
+        assertThat(javaArgs(null, Map.of("OPENBLAS_CORETYPE", "Haswell"), "run", "quickstart.yaml", "--local"))
+                .contains("env OPENBLAS_CORETYPE=Haswell");
     }
 }

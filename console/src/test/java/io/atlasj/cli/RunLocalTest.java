@@ -53,6 +53,11 @@ class RunLocalTest {
             assertThat(r.schemaVersion()).isEqualTo(ResultsIo.CURRENT_VERSION);
             assertThat(f.getParent().getFileName().toString()).isEqualTo(r.key());
             assertThat(r.provenance()).containsKeys("java", "os", "backend", "seed", "OMP_NUM_THREADS");
+            // which OpenBLAS kernels ran the products: the launcher names them on AVX-512 processors
+            String kernels = System.getenv("OPENBLAS_CORETYPE");
+            String named = "OpenBLAS kernels " + (kernels == null || kernels.isBlank() ? "as detected" : kernels.strip());
+            assertThat(r.provenance().get("backend")).as(r.key()).satisfiesAnyOf(
+                    b -> assertThat(b).startsWith("none (an ensemble"), b -> assertThat(b).contains(named));
             if (r.status().equals("done") && r.folds().get(0).modelFile() == null) {
                 // the ensemble: each test row's class is the majority of the eight dense networks' classes
                 done++;

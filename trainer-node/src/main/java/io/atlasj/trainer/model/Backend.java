@@ -16,7 +16,16 @@ public final class Backend {
         return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
                 + " (DL4J 1.0.0-M2.1; nd4j-native: CpuBackend, nd4j-cuda-11.6 with -Pcuda: JCublasBackend; native build "
                 + System.getProperty("javacpp.platform", "linux-x86_64") + (extension.isEmpty() ? " generic" : extension)
-                + ")";
+                + "; OpenBLAS kernels " + openBlasKernels() + ")";
+    }
+
+    /**
+     * The OpenBLAS kernels the products ran on: those named by {@code OPENBLAS_CORETYPE} (the launcher names SkylakeX
+     * on AVX-512 processors, which ND4J's OpenBLAS 0.3.19 does not always recognise), else OpenBLAS's own choice.
+     */
+    static String openBlasKernels() {
+        String named = System.getenv("OPENBLAS_CORETYPE");
+        return named == null || named.isBlank() ? "as detected" : named.strip();
     }
 
     /** Whether this build carries the CUDA backend (built with {@code -Pcuda}), without loading it. */
