@@ -357,8 +357,13 @@ public final class LocalRunner {
                                 told[i] = true;
                             });
                         } catch (java.util.concurrent.CancellationException e) {
-                            LOG.warn("slot {}: {} ({} models from {}) stopped: its slot was given up after the time "
-                                    + "limit", slot, group.get(0).name(), group.size(), tasks.get(0).key());
+                            if (generation.get(slot) != gen) {
+                                LOG.warn("slot {}: {} ({} models from {}) stopped: its slot was given up after the "
+                                        + "time limit", slot, group.get(0).name(), group.size(), tasks.get(0).key());
+                            } else { // the run ended (every result told) while this thread still waited for a writer
+                                LOG.debug("slot {}: the run ended while {} ({} models) finished writing", slot,
+                                        group.get(0).name(), group.size());
+                            }
                             return;
                         } catch (RuntimeException | Error e) {
                             // an attempt that could not even write a failed result: the book retries it or fails it
