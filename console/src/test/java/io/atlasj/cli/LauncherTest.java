@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The distribution's launcher ({@code deploy/src/bin/atlas}) runs a featureset build on C1 alone, an import and a local
  * run with C2 compiling ten times later, the build and the import with the parallel collector, and every other command
- * with the JVM's defaults; {@code ATLAS_JAVA_OPTS} comes after and may name its own collector. The launcher is run as it ships, with {@code JAVA_HOME} pointing at a
- * stand-in {@code java} that prints the options it was given (the choice is the launcher's, made before any JVM).
+ * with the JVM's defaults; {@code ATLAS_JAVA_OPTS} comes after and may name its own collector; OpenBLAS gets its
+ * AVX-512 kernels where the processor has AVX-512. The launcher is run as it ships, with {@code JAVA_HOME} pointing at
+ * a stand-in {@code java} that prints the options it was given and the kernels named (the choice is the launcher's,
+ * made before any JVM).
  */
 class LauncherTest {
     private static final String C1 = "-XX:TieredStopAtLevel=1";
@@ -73,7 +75,7 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
         for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ATLAS_JAVA_OPTS",
-                "ATLAS_CDS_DUMP", "OPENBLAS_CORETYPE")) {
+                "ATLAS_CDS_DUMP", "OPENBLAS_CORETYPE", "ATLAS_CPUINFO")) {
             pb.environment().remove(v);
         }
         pb.environment().putAll(env);
@@ -171,20 +173,29 @@ class LauncherTest {
     }
 
     /**
-     * OpenBLAS runs its AVX-512 (SkylakeX) kernels on every processor with AVX-512 (F, CD, BW, DQ, VL), which ND4J's
-     * OpenBLAS 0.3.19 takes for Haswell when it predates them (AMD Zen 4 and 5), and its own choice elsewhere; a value
-     * the user sets wins. Which branch this machine takes is read from its own /proc/cpuinfo: the CI machines have
-     * AVX-512.
+     * OpenBLAS runs its AVX-512 (SkylakeX) kernels on a processor with AVX-512 F, CD, BW, DQ and VL, which ND4J's
+     * OpenBLAS 0.3.19 takes for Haswell when it is newer than itself (AMD Zen 4 and 5), and its own choice elsewhere; a
+     * value the user sets wins. The flags are read from a stand-in {@code /proc/cpuinfo} ({@code ATLAS_CPUINFO}).
      */
     @Test
     void openBlasGetsItsAvx512KernelsWhereTheProcessorHasThem() throws Exception {
-        String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
-                .findFirst().orElse("") + " ";
-        boolean avx512 = List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl").stream()
-                .allMatch(f -> flags.contains(" " + f + " "));
-        assertThat(javaArgs(null, "run", "quickstart.yaml", "--local"))
-                .contains("env OPENBLAS_CORETYPE=" + (avx512 ? "SkylakeX" : ""));
-        assertThat(javaArgs(null, Map.of("OPENBLAS_CORETYPE", "Haswell"), "run", "quickstart.yaml", "--local"))
-                .contains("env OPENBLAS_CORETYPE=Haswell");
+        String base = "flags\t\t: fpu sse sse2 avx avx2 fma";
+        for (String[] c : List.of(new String[] {base + " avx512f avx512cd avx512bw avx512dq avx512vl avx512_bf16\n",
+                        "SkylakeX"},
+                new String[] {base + " avx512f avx512cd avx512bw avx512vl\n", ""}, // no DQ (a Xeon Phi has none)
+                new String[] {base + " avx512fp16 avx512cdx avx512bw avx512dq avx512vl\n", ""}, // names that only
+                // begin like the flags
+                new String[] {base + "\n", ""},
+                new String[] {"processor\t: 0\nFeatures\t: fp asimd\n", ""})) { // an ARM processor: no flags line
+            Path cpuinfo = Files.writeString(dir.resolve("cpuinfo"), "processor\t: 0\n" + c[0]);
+            assertThat(javaArgs(null, Map.of("ATLAS_CPUINFO", cpuinfo.toString()), "run", "q.yaml", "--local"))
+                    .as(c[0]).contains("env OPENBLAS_CORETYPE=" + c[1]);
+            // the user's choice wins
+            assertThat(javaArgs(null, Map.of("ATLAS_CPUINFO", cpuinfo.toString(), "OPENBLAS_CORETYPE", "Haswell"),
+                    "data", "list")).contains("env OPENBLAS_CORETYPE=Haswell");
+        }
+        // no file to read (not Linux): nothing named
+        assertThat(javaArgs(null, Map.of("ATLAS_CPUINFO", dir.resolve("none").toString()), "data", "list"))
+                .contains("env OPENBLAS_CORETYPE=");
     }
 }

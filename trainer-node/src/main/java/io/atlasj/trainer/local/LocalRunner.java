@@ -167,6 +167,8 @@ public final class LocalRunner {
          */
         private final java.util.concurrent.atomic.AtomicIntegerArray generation =
                 new java.util.concurrent.atomic.AtomicIntegerArray(slots);
+        /** Set as the run ends, before its slot threads are interrupted (a slot may still wait for a writer then). */
+        private volatile boolean ending;
         private final boolean[] busy = new boolean[slots];
         /** Per slot: the key it trains now, or null. */
         private final String[] current = new String[slots];
@@ -302,6 +304,7 @@ public final class LocalRunner {
                     }
                 }
             } finally {
+                ending = true;
                 for (ExecutorService t : slotThreads) {
                     t.shutdownNow();
                 }
@@ -360,27 +363,36 @@ public final class LocalRunner {
                             if (generation.get(slot) != gen) {
                                 LOG.warn("slot {}: {} ({} models from {}) stopped: its slot was given up after the "
                                         + "time limit", slot, group.get(0).name(), group.size(), tasks.get(0).key());
-                            } else { // the run ended (every result told) while this thread still waited for a writer
-                                LOG.debug("slot {}: the run ended while {} ({} models) finished writing", slot,
-                                        group.get(0).name(), group.size());
+                                return;
                             }
-                            return;
+                            if (ending) { // the run ended while this thread still waited for a writer to finish
+                                LOG.debug("slot {}: the run ended while {} ({} models from {}) finished writing",
+                                        slot, group.get(0).name(), group.size(), tasks.get(0).key());
+                                return;
+                            }
+                            // neither: a cancellation from inside training or writing, reported as a crash below
+                            crashed(slot, gen, group, tasks, told, start, e);
                         } catch (RuntimeException | Error e) {
-                            // an attempt that could not even write a failed result: the book retries it or fails it
-                            LOG.error("slot {}: {} ({} models from {}) crashed", slot, group.get(0).name(), group.size(),
-                                    tasks.get(0).key(), e);
-                            long spent = (System.currentTimeMillis() - start) / group.size();
-                            for (int i = 0; i < tasks.size(); i++) {
-                                if (!told[i]) {
-                                    events.add(new SlotEvent(slot, gen, tasks.get(i), null, e, spent, false));
-                                }
-                            }
+                            crashed(slot, gen, group, tasks, told, start, e);
                         }
                     }
                 } finally {
                     events.add(new SlotEvent(slot, gen, null, null, null, 0, false));
                 }
             });
+        }
+
+        /** An attempt that could not even write a failed result: the book retries its untold models or fails them. */
+        private void crashed(int slot, int gen, List<ModelSpec> group, List<RunBook.Task> tasks, boolean[] told,
+                             long start, Throwable e) {
+            LOG.error("slot {}: {} ({} models from {}) crashed", slot, group.get(0).name(), group.size(),
+                    tasks.get(0).key(), e);
+            long spent = (System.currentTimeMillis() - start) / group.size();
+            for (int i = 0; i < tasks.size(); i++) {
+                if (!told[i]) {
+                    events.add(new SlotEvent(slot, gen, tasks.get(i), null, e, spent, false));
+                }
+            }
         }
 
         /** The listener, stopping the training of a slot that was given up (at its next epoch). */

@@ -20,12 +20,14 @@ public final class Backend {
     }
 
     /**
-     * The OpenBLAS kernels the products ran on: those named by {@code OPENBLAS_CORETYPE} (the launcher names SkylakeX
-     * on AVX-512 processors, which ND4J's OpenBLAS 0.3.19 does not always recognise), else OpenBLAS's own choice.
+     * The OpenBLAS kernels named for the products by {@code OPENBLAS_CORETYPE} (the launcher names SkylakeX on AVX-512
+     * processors, which ND4J's OpenBLAS 0.3.19 does not always recognise), else "as detected": OpenBLAS's own choice.
+     * What OpenBLAS took is not read back (the JavaCPP preset does not bind {@code openblas_get_corename}): a name it
+     * does not know is recorded as named, though OpenBLAS then chooses by itself.
      */
     static String openBlasKernels() {
         String named = System.getenv("OPENBLAS_CORETYPE");
-        return named == null || named.isBlank() ? "as detected" : named.strip();
+        return named == null || named.isBlank() ? "as detected" : named.strip() + " (OPENBLAS_CORETYPE)";
     }
 
     /** Whether this build carries the CUDA backend (built with {@code -Pcuda}), without loading it. */

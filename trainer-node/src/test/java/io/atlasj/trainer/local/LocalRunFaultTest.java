@@ -132,6 +132,34 @@ class LocalRunFaultTest {
         assertThat((System.nanoTime() - t0) / 1e9).as("seconds, not the 2-minute time limit").isLessThan(100);
     }
 
+    /**
+     * A cancellation thrown from inside a model's training (a library's, not the run giving the slot up) is a crash:
+     * the attempt is retried at once, not left assigned until its time limit (the slot once returned without a word).
+     */
+    @Test
+    void aCancellationFromInsideTrainingIsRetriedAsACrash() throws Exception {
+        WorkSpec ws = spec("cancelled-once");
+        List<ModelSpec> models = Expander.expand(ws);
+        Set<String> cancelled = ConcurrentHashMap.newKeySet();
+        ModelTrainer real = new Dl4jTrainer();
+        ModelTrainer trainer = (spec, data, listener, modelFile, warm) -> {
+            if (cancelled.add(spec.key())) {
+                throw new java.util.concurrent.CancellationException("injected: a task inside training was cancelled");
+            }
+            return real.train(spec, data, listener, modelFile, warm);
+        };
+        long t0 = System.nanoTime();
+        try (MarketDataStore store = MarketDataStore.open(home.marketData())) {
+            List<LocalRunner.Outcome> out = new LocalRunner(home, store, trainer, 2).run(ws, models,
+                    new LocalRunner.Listener() {
+                    });
+            assertThat(cancelled).hasSize(3);
+            assertThat(out).hasSize(3).allSatisfy(o -> assertThat(o.result().status()).as(o.result().failure())
+                    .isEqualTo("done"));
+        }
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds, not the 2-minute time limit").isLessThan(100);
+    }
+
     /** Packs as the real trainer does; {@code fault} runs before each pack is trained. */
     static final class PackingTrainer implements ModelTrainer {
         final Dl4jTrainer real = new Dl4jTrainer();

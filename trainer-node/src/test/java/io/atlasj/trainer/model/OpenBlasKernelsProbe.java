@@ -12,7 +12,7 @@ import java.util.List;
  * Run by {@link OpenBlasKernelsIT} in a JVM of its own, under the OpenBLAS kernels its environment names: trains an
  * LSTM of {@code thousand.yaml}'s size (32 units over 30-bar windows: its products on OpenBLAS) and a dense network
  * whose 64-by-64 layer is wide enough for OpenBLAS (a pack of one), on the same synthetic rows, and prints each
- * epoch's losses and a weighted sum of the test rows' class-1 probabilities, one line each.
+ * epoch's losses, one line each, and every test row's probability of class 1, on one line.
  */
 public final class OpenBlasKernelsProbe {
     private OpenBlasKernelsProbe() {
@@ -37,10 +37,10 @@ public final class OpenBlasKernelsProbe {
             System.out.println(name + " epoch " + e.epoch() + " " + e.trainLoss() + " " + e.validationLoss());
         }
         Probabilities p = r.test().probabilities();
-        double sum = 0; // each row's probability of class 1, weighted so that rows do not cancel out
+        StringBuilder line = new StringBuilder(name).append(" test");
         for (int i = 0; i < p.rows(); i++) {
-            sum += p.get(i, 1) * (i % 7 + 1);
+            line.append(' ').append(p.get(i, 1));
         }
-        System.out.println(name + " test " + sum);
+        System.out.println(line);
     }
 }
