@@ -6,7 +6,7 @@
 #            trainer's real path: SameDiffTrainer with the written-out kernel)
 #   PyTorch: scripts/bench/torch_train.py lstm-op 1 and lstm-op 3 (nn.LSTM, Debian's python3-torch 1.13)
 # Prints each round's median seconds per operation, the ratios, and an epoch's cost alone ((3 epochs - 1 epoch) / 2);
-# on a processor where Atlas's launcher names OpenBLAS's AVX-512 kernels, also PyTorch on those kernels.
+# where Atlas's launcher names OpenBLAS's kernels (AMD Zen 5 and later), also PyTorch on those kernels.
 # Usage: scripts/bench-lstm.sh [ROUNDS]   (default 2)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -53,7 +53,7 @@ class RunLocalTest {
             assertThat(r.schemaVersion()).isEqualTo(ResultsIo.CURRENT_VERSION);
             assertThat(f.getParent().getFileName().toString()).isEqualTo(r.key());
             assertThat(r.provenance()).containsKeys("java", "os", "backend", "seed", "OMP_NUM_THREADS");
-            // which OpenBLAS kernels ran the products: the launcher names them on AVX-512 processors
+            // which OpenBLAS kernels ran the products: the launcher names them on processors OpenBLAS does not know
             String kernels = System.getenv("OPENBLAS_CORETYPE");
             String named = "OpenBLAS kernels " + (kernels == null || kernels.isBlank() ? "as detected" : kernels.strip());
             assertThat(r.provenance().get("backend")).as(r.key()).satisfiesAnyOf(

@@ -20,8 +20,8 @@ public final class Backend {
     }
 
     /**
-     * The OpenBLAS kernels named for the products by {@code OPENBLAS_CORETYPE} (the launcher names SkylakeX on AVX-512
-     * processors, which ND4J's OpenBLAS 0.3.19 does not always recognise), else "as detected": OpenBLAS's own choice.
+     * The OpenBLAS kernels named for the products by {@code OPENBLAS_CORETYPE} (the launcher names Haswell's on AMD
+     * processors that ND4J's OpenBLAS 0.3.19 does not know), else "as detected": OpenBLAS's own choice.
      * What OpenBLAS took is not read back (the JavaCPP preset does not bind {@code openblas_get_corename}): a name it
      * does not know is recorded as named, though OpenBLAS then chooses by itself.
      */
