@@ -18,8 +18,8 @@ cd "$root"
 cp="trainer-node/target/test-classes:trainer-node/target/classes:$(cat trainer-node/target/bench.classpath)"
 export OMP_NUM_THREADS=1
 # Atlas's JVM gets the OpenBLAS kernels the launcher would give it; PyTorch runs as installed (Debian's build loads the
-# system's OpenBLAS, which would take the same variable), and once more with the same kernels as Atlas's when they
-# differ from what it chooses itself
+# system's OpenBLAS, which would take the same variable), and once more on those kernels when the launcher's rule names
+# them (the variable unset)
 kernels="$(. "$root/scripts/openblas-kernels.sh"; echo "${OPENBLAS_CORETYPE:-}")"
 with_kernels=(env)
 if [ -n "$kernels" ]; then with_kernels+=("OPENBLAS_CORETYPE=$kernels"); fi

@@ -179,10 +179,11 @@ class LauncherTest {
      */
     @Test
     void openBlasGetsHaswellsKernelsOnAmdProcessorsItDoesNotKnow() throws Exception {
+        // AVX-512 flags alone name nothing (the Intel case below): only the vendor and family decide
         String flags = "flags\t\t: fpu sse sse2 avx avx2 fma avx512f avx512cd avx512bw avx512dq avx512vl\n";
         for (String[] c : List.of(new String[] {"vendor_id\t: AuthenticAMD\ncpu family\t: 26\n", "Haswell"}, // Zen 5
                 new String[] {"vendor_id\t: AuthenticAMD\ncpu family\t: 27\n", "Haswell"},
-                new String[] {"vendor_id\t: AuthenticAMD\ncpu family\t: 25\n", ""}, // Zen 3 and 4: known to it
+                new String[] {"vendor_id\t: AuthenticAMD\ncpu family\t: 25\n", ""}, // family 25: its own choice
                 new String[] {"vendor_id\t: GenuineIntel\ncpu family\t: 6\n", ""},
                 new String[] {"vendor_id\t: AuthenticAMD\n", ""}, // no family line
                 new String[] {"CPU implementer\t: 0x41\nFeatures\t: fp asimd\n", ""})) { // an ARM processor
@@ -193,8 +194,10 @@ class LauncherTest {
             assertThat(javaArgs(null, Map.of("ATLAS_CPUINFO", cpuinfo.toString(), "OPENBLAS_CORETYPE", "SkylakeX"),
                     "data", "list")).contains("env OPENBLAS_CORETYPE=SkylakeX");
         }
-        // no file to read (not Linux): nothing named
+        // no file to read (not Linux), or not a file: nothing named
         assertThat(javaArgs(null, Map.of("ATLAS_CPUINFO", dir.resolve("none").toString()), "data", "list"))
+                .contains("env OPENBLAS_CORETYPE=");
+        assertThat(javaArgs(null, Map.of("ATLAS_CPUINFO", dir.toString()), "data", "list"))
                 .contains("env OPENBLAS_CORETYPE=");
     }
 }
