@@ -20,7 +20,7 @@ export OMP_NUM_THREADS=1
 # Atlas's JVM gets the OpenBLAS kernels the launcher would give it; PyTorch runs as installed (Debian's build loads the
 # system's OpenBLAS, which would take the same variable), and once more on those kernels when the launcher's rule names
 # them (the variable unset)
-kernels="$(. "$root/scripts/openblas-kernels.sh"; echo "${OPENBLAS_CORETYPE:-}")"
+kernels="$(. "$root/deploy/src/bin/openblas-kernels.sh"; echo "${OPENBLAS_CORETYPE:-}")"
 with_kernels=(env)
 if [ -n "$kernels" ]; then with_kernels+=("OPENBLAS_CORETYPE=$kernels"); fi
 out="$(mktemp)"

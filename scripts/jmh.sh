@@ -12,5 +12,5 @@ cd "$root"
 cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
 shared="$(cd "$root/../shared/data" 2>/dev/null && pwd || true)"
 export OMP_NUM_THREADS=1
-. "$root/scripts/openblas-kernels.sh"
+. "$root/deploy/src/bin/openblas-kernels.sh"
 exec java -cp "$cp" org.openjdk.jmh.Main "$bench" ${shared:+-jvmArgsAppend "-Datlas.shared.data=$shared"} "$@"

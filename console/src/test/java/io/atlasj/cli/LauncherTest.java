@@ -57,6 +57,7 @@ class LauncherTest {
         Path lib = Files.createDirectories(dir.resolve("dist/lib"));
         Path launcher = bin.resolve("atlas");
         Files.copy(Path.of("../deploy/src/bin/atlas"), launcher);
+        Files.copy(Path.of("../deploy/src/bin/openblas-kernels.sh"), bin.resolve("openblas-kernels.sh"));
         for (String f : files) {
             Files.writeString(lib.resolve(f), "");
         }
