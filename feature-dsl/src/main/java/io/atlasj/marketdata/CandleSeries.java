@@ -220,7 +220,16 @@ public final class CandleSeries {
             source = Arrays.copyOf(source, n);
         }
 
+        /**
+         * The candles added. When they fill the arrays exactly (a capacity given as their number), the series takes
+         * the arrays themselves: a later {@link #add} grows (copies) them before it writes, so the series is never
+         * changed by this builder.
+         */
         public CandleSeries build() {
+            if (size == openTime.length) {
+                return new CandleSeries(market, timeframe, size, openTime, open, high, low, close, volume, quoteVolume,
+                        tradeCount, takerBuyVolume, source);
+            }
             return new CandleSeries(market, timeframe, size, Arrays.copyOf(openTime, size), Arrays.copyOf(open, size),
                     Arrays.copyOf(high, size), Arrays.copyOf(low, size), Arrays.copyOf(close, size),
                     Arrays.copyOf(volume, size), Arrays.copyOf(quoteVolume, size), Arrays.copyOf(tradeCount, size),

@@ -27,8 +27,18 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
         return new Bars(new long[0], new double[doubles][0], new long[longs][0], new byte[0]);
     }
 
+    /**
+     * A series' candles as rows. Its columns are used as they are when they hold exactly its candles (a series'
+     * arrays are read-only, and so are these rows'), copied to its size otherwise.
+     */
     static Bars of(CandleSeries c) {
         int n = c.size();
+        if (c.openTimes().length == n && c.opens().length == n && c.highs().length == n && c.lows().length == n
+                && c.closes().length == n && c.volumes().length == n && c.quoteVolumes().length == n
+                && c.takerBuyVolumes().length == n && c.tradeCounts().length == n && c.sources().length == n) {
+            return new Bars(c.openTimes(), new double[][] {c.opens(), c.highs(), c.lows(), c.closes(), c.volumes(),
+                c.quoteVolumes(), c.takerBuyVolumes()}, new long[][] {c.tradeCounts()}, c.sources());
+        }
         return new Bars(Arrays.copyOf(c.openTimes(), n), new double[][] {Arrays.copyOf(c.opens(), n),
             Arrays.copyOf(c.highs(), n), Arrays.copyOf(c.lows(), n), Arrays.copyOf(c.closes(), n),
             Arrays.copyOf(c.volumes(), n), Arrays.copyOf(c.quoteVolumes(), n), Arrays.copyOf(c.takerBuyVolumes(), n)},
@@ -120,9 +130,12 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
         return select(idx);
     }
 
-    /** The bars at the given indices, in their order. */
+    /** The bars at the given indices, in their order (these rows themselves when the indices are all of them). */
     Bars select(int[] idx) {
         int n = idx.length;
+        if (n == size() && (n == 0 || (idx[0] == 0 && idx[n - 1] == n - 1 && ascending(idx)))) {
+            return this;
+        }
         long[] t = new long[n];
         byte[] s = new byte[n];
         double[][] dd = new double[d.length][n];
@@ -141,14 +154,33 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
         return new Bars(t, dd, ll, s);
     }
 
+    /** Whether the indices strictly ascend (then n of them from 0 to n - 1 are each index once). */
+    private static boolean ascending(int[] idx) {
+        for (int k = 1; k < idx.length; k++) {
+            if (idx[k] <= idx[k - 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * The rows of all {@code parts} of a series of {@code kind} in key order (time, and seq for ticks). Keys must be
-     * distinct: a key in two parts is a programming error, refused.
+     * distinct: a key in two parts is a programming error, refused. When one part holds every row (the others are
+     * empty) and its keys ascend, that part is the result.
      */
     static Bars merge(BarSegments.Kind kind, List<Bars> parts) {
         int n = 0;
+        Bars only = null;
         for (Bars p : parts) {
             n += p.size();
+            if (p.size() > 0) {
+                only = only == null ? p : null;
+            }
+        }
+        if (only != null && only.size() == n && only.d.length == kind.doubles && only.l.length == kind.longs
+                && inOrder(List.of(only), kind.ticks)) {
+            return only;
         }
         if (!inOrder(parts, kind.ticks)) {
             return sorted(kind, parts, n);
