@@ -135,9 +135,33 @@ final class CsvFields extends AbstractList<String> implements RandomAccess {
         return com.fasterxml.jackson.core.io.NumberInput.parseDouble(scratch, 0, n, true);
     }
 
-    /** The trimmed field as {@link Long#parseLong(String)} reads it. */
+    /**
+     * The trimmed field as {@link Long#parseLong(String)} reads it. An optional sign and 1 to 18 ASCII digits (every
+     * time and count in a market data file) are read here, without {@code Long.parseLong}'s Unicode digit look-up per
+     * character (15% of a kline parser's time); anything else, long or odd, goes to {@code Long.parseLong}, which
+     * gives its value or its error.
+     */
     long parseLong(int i) {
         int s = from(i);
-        return Long.parseLong(view, s, Math.max(s, to(i)), 10);
+        int e = Math.max(s, to(i));
+        int k = s;
+        boolean negative = false;
+        if (k < e && (chars[k] == '-' || chars[k] == '+')) {
+            negative = chars[k] == '-';
+            k++;
+        }
+        int digits = e - k;
+        if (digits >= 1 && digits <= 18) {
+            long v = 0;
+            for (; k < e; k++) {
+                int d = chars[k] - '0';
+                if (d < 0 || d > 9) {
+                    return Long.parseLong(view, s, e, 10);
+                }
+                v = v * 10 + d;
+            }
+            return negative ? -v : v;
+        }
+        return Long.parseLong(view, s, e, 10);
     }
 }

@@ -54,10 +54,23 @@ class CsvRowTest {
     void integersFromCharactersAgreeWithLongParseLong() {
         List<String> cases = new ArrayList<>(List.of("0", "-0", "+7", "1677628800000", " 1677628800000 ",
                 "9223372036854775807", "-9223372036854775808", "9223372036854775808", "", " ", "1.0", "1e3", "12a",
-                "--1", "+", "-", "\t42\t"));
+                "--1", "+", "-", "\t42\t", "+-1", "-+1", "000000000000000000123", "999999999999999999",
+                "-999999999999999999", "1000000000000000000", "1 2", "\u0661\u0662\u0663", "12\u0663", "\uff11"));
         Random r = new Random(5);
         for (int i = 0; i < 100_000; i++) {
             cases.add(Long.toString(r.nextLong() >> r.nextInt(64)));
+        }
+        // every length of digits, the 18 read without Long.parseLong and the 19 with it, signed and zero-padded
+        for (int digits = 1; digits <= 19; digits++) {
+            for (int k = 0; k < 50; k++) {
+                StringBuilder b = new StringBuilder();
+                for (int d = 0; d < digits; d++) {
+                    b.append((char) ('0' + r.nextInt(10)));
+                }
+                cases.add(b.toString());
+                cases.add("-" + b);
+                cases.add("+" + b);
+            }
         }
         for (String s : cases) {
             CsvFields f = new CsvFields();
