@@ -118,9 +118,10 @@ public final class Resampler {
 
     /**
      * How many bars of {@code tf} the first {@code n} ascending {@code times} span, first and last included: at least
-     * as many as they make, and exactly as many when none of those bars is empty. A month of minute bars resampled
-     * to weekly ones then allocates five weeks, not half a month of minutes (which had the import's writing thread
-     * allocate and clear 0.7 GB for 58 months of bars).
+     * as many as they make, and exactly as many when none of those bars is empty (1 for times out of order, for which
+     * the builder grows). An import's month of minutes resampled to daily bars then allocates the 31 it makes, not
+     * room for half the month's minutes, for every coarser timeframe (which had the importing thread allocate and
+     * clear 0.7 GB for 58 months).
      */
     static int spanned(long[] times, int n, Timeframe tf) {
         if (n == 0) {

@@ -519,6 +519,9 @@ final class BarSegments {
                     e);
         }
         pending.clear();
+        if (scratch != null && scratch.capacity() > KEPT_SCRATCH) {
+            scratch = null; // a store held open for days (a live runner) keeps no large buffer between commits
+        }
         // From here on the files written are never deleted by this transaction: a commit that throws may still have
         // reached the file, and then its rows name them. Files no committed row names go at the next open.
         written.clear();
@@ -573,6 +576,8 @@ final class BarSegments {
      * megabytes, one after the other on the committing thread (an import of 58 months allocated 230 MB of them).
      */
     private ByteBuffer scratch;
+    /** The largest segment buffer kept between commits: a month of minute bars (43,200 of 81 bytes) fits. */
+    private static final int KEPT_SCRATCH = 8 << 20;
 
     /** Writes a segment file (not yet flushed: {@link #commit} flushes it with its folder) and returns its CRC-32C. */
     private long write(Path f, Bars b) throws IOException {

@@ -28,21 +28,12 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
     }
 
     /**
-     * A series' candles as rows. Its columns are used as they are when they hold exactly its candles (a series'
-     * arrays are read-only, and so are these rows'), copied to its size otherwise.
+     * A series' candles as rows, on the series' own columns: they hold exactly its candles (every way a series is made
+     * sizes them so), and they are read-only, as these rows are.
      */
     static Bars of(CandleSeries c) {
-        int n = c.size();
-        if (c.openTimes().length == n && c.opens().length == n && c.highs().length == n && c.lows().length == n
-                && c.closes().length == n && c.volumes().length == n && c.quoteVolumes().length == n
-                && c.takerBuyVolumes().length == n && c.tradeCounts().length == n && c.sources().length == n) {
-            return new Bars(c.openTimes(), new double[][] {c.opens(), c.highs(), c.lows(), c.closes(), c.volumes(),
-                c.quoteVolumes(), c.takerBuyVolumes()}, new long[][] {c.tradeCounts()}, c.sources());
-        }
-        return new Bars(Arrays.copyOf(c.openTimes(), n), new double[][] {Arrays.copyOf(c.opens(), n),
-            Arrays.copyOf(c.highs(), n), Arrays.copyOf(c.lows(), n), Arrays.copyOf(c.closes(), n),
-            Arrays.copyOf(c.volumes(), n), Arrays.copyOf(c.quoteVolumes(), n), Arrays.copyOf(c.takerBuyVolumes(), n)},
-                new long[][] {Arrays.copyOf(c.tradeCounts(), n)}, Arrays.copyOf(c.sources(), n));
+        return new Bars(c.openTimes(), new double[][] {c.opens(), c.highs(), c.lows(), c.closes(), c.volumes(),
+            c.quoteVolumes(), c.takerBuyVolumes()}, new long[][] {c.tradeCounts()}, c.sources());
     }
 
     CandleSeries candles(Market market, Timeframe tf) {
@@ -171,14 +162,16 @@ record Bars(long[] time, double[][] d, long[][] l, byte[] src) {
      */
     static Bars merge(BarSegments.Kind kind, List<Bars> parts) {
         int n = 0;
+        int nonEmpty = 0;
         Bars only = null;
         for (Bars p : parts) {
             n += p.size();
             if (p.size() > 0) {
-                only = only == null ? p : null;
+                nonEmpty++;
+                only = p;
             }
         }
-        if (only != null && only.size() == n && only.d.length == kind.doubles && only.l.length == kind.longs
+        if (nonEmpty == 1 && only.d.length == kind.doubles && only.l.length == kind.longs
                 && inOrder(List.of(only), kind.ticks)) {
             return only;
         }

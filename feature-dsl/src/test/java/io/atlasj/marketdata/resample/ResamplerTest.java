@@ -53,13 +53,43 @@ class ResamplerTest {
                             .isLessThanOrEqualTo(in.size());
                     if (gaps == 0.0) {
                         assertThat(cap).as("%s without gaps", tf).isEqualTo(out.size());
-                        // a full builder hands its arrays over: the series holds exactly its bars
-                        assertThat(out.openTimes()).hasSize(out.size());
                     }
                 }
             }
         }
         assertThat(Resampler.spanned(new long[0], 0, Timeframe.H1)).isZero();
+    }
+
+    @Test
+    void theBarsSpannedFollowEachTimeframesOrigin() {
+        long wed = 1_675_209_600_000L; // 2023-02-01T00:00Z, a Wednesday
+        long day = 86_400_000L;
+        long[] wedToFri = {wed, wed + day, wed + 2 * day + 3_600_000L};
+        // weeks open on Mondays: Wednesday to Friday is one weekly bar (a week counted from Thursday 1970-01-01, the
+        // epoch, would make two)
+        assertThat(Resampler.spanned(wedToFri, 3, Timeframe.W1)).isEqualTo(1);
+        long[] sunMon = {wed + 4 * day, wed + 5 * day}; // Sunday 5th, Monday 6th: two weeks
+        assertThat(Resampler.spanned(sunMon, 2, Timeframe.W1)).isEqualTo(2);
+        // the exchanges' other lengths, which stores do not keep
+        long[] hours = new long[24];
+        for (int i = 0; i < 24; i++) {
+            hours[i] = wed + i * 3_600_000L;
+        }
+        assertThat(Resampler.spanned(hours, 24, Timeframe.parse("6h"))).isEqualTo(4);
+        assertThat(Resampler.spanned(hours, 24, Timeframe.parse("8h"))).isEqualTo(3);
+        long[] days = new long[10];
+        for (int i = 0; i < 10; i++) {
+            days[i] = wed + i * day;
+        }
+        int threeDays = Resampler.spanned(days, 10, Timeframe.parse("3d"));
+        CandleSeries.Builder b = CandleSeries.builder(M, Timeframe.D1);
+        for (long t : days) {
+            b.add(t, 1, 1, 1, 1, 1, 1, 1, 1, CandleSource.IMPORTED);
+        }
+        assertThat(threeDays).isEqualTo(Resampler.candles(b.build(), Timeframe.parse("3d")).size());
+        // only the first n times count; times out of order give 1, and the builder grows
+        assertThat(Resampler.spanned(days, 2, Timeframe.D1)).isEqualTo(2);
+        assertThat(Resampler.spanned(new long[] {wed + 5 * day, wed}, 2, Timeframe.D1)).isEqualTo(1);
     }
 
     @Test
@@ -69,6 +99,8 @@ class ResamplerTest {
             b.add(i * 3_600_000L, i, i + 1, i - 1, i, 1, 1, 1, 1, CandleSource.IMPORTED);
         }
         CandleSeries full = b.build();
+        // filled to its capacity, the builder hands its arrays over instead of copying them
+        assertThat(b.build().closes()).isSameAs(full.closes());
         b.add(16 * 3_600_000L, 99, 99, 99, 99, 9, 9, 9, 9, CandleSource.IMPORTED);
         CandleSeries more = b.build();
         assertThat(full.size()).isEqualTo(16);

@@ -52,20 +52,26 @@ class BarsTest {
         assertThat(ab.time()).containsExactly(0L, 3_600_000L, 7_200_000L, 10_800_000L, 14_400_000L);
         assertThat(ab.d()[0]).containsExactly(0.0, 1.0, 2.0, 3.0, 4.0);
         assertThat(Bars.merge(BarSegments.Kind.CANDLES, List.of(none, none)).size()).isZero();
-        // a key in two parts is still refused, whichever parts are empty
+        // three parts, in order or not: new rows holding all of them
+        Bars c = Bars.of(hours(5, 2, 2));
+        Bars abc = Bars.merge(BarSegments.Kind.CANDLES, List.of(a, none, b, c));
+        assertThat(abc.time()).hasSize(7).startsWith(0L).endsWith(6 * 3_600_000L);
+        assertThat(abc.d()[3]).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        assertThat(Bars.merge(BarSegments.Kind.CANDLES, List.of(c, a, b)).d()[3]).containsExactly(abc.d()[3]);
+        // a key in two parts is still refused, whichever parts are empty, and so is one part holding a key twice
         assertThatThrownBy(() -> Bars.merge(BarSegments.Kind.CANDLES, List.of(a, none, a)))
+                .isInstanceOf(IllegalStateException.class);
+        Bars twice = a.select(new int[] {0, 1, 1, 2});
+        assertThatThrownBy(() -> Bars.merge(BarSegments.Kind.CANDLES, List.of(none, twice)))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
-    void aSeriesIsUsedAsItIsWhoseRowsReadBackAsTheSameCandles() {
-        CandleSeries exact = hours(0, 16, 16);
-        Bars shared = Bars.of(exact);
-        assertThat(shared.time()).isSameAs(exact.openTimes());
-        assertThat(shared.d()[4]).isSameAs(exact.volumes());
-        // built with room to spare: the builder trims, and the rows hold the candles' values in the store's order
-        CandleSeries trimmed = hours(0, 5, 64);
-        Bars rows = Bars.of(trimmed);
+    void aSeriesBecomesRowsOnItsOwnColumnsThatReadBackAsTheSameCandles() {
+        CandleSeries series = hours(0, 5, 64); // built with room to spare: the builder trims it to its five candles
+        Bars rows = Bars.of(series);
+        assertThat(rows.time()).isSameAs(series.openTimes());
+        assertThat(rows.d()[4]).isSameAs(series.volumes());
         assertThat(rows.size()).isEqualTo(5);
         assertThat(rows.d()[6]).containsExactly(0.0, 5.0, 10.0, 15.0, 20.0);
         assertThat(rows.l()[0]).containsExactly(0L, 1L, 2L, 3L, 4L);
