@@ -8,7 +8,8 @@ import java.util.Objects;
  * that feature evaluation uses: no object per row.
  *
  * <p>Unknown values: {@code quoteVolume} and {@code takerBuyVolume} are {@code NaN}, {@code tradeCount} is
- * {@code -1}. The arrays returned by the accessors are the series' own storage and must be treated as read-only.
+ * {@code -1}. The arrays returned by the accessors are the series' own storage, hold exactly its {@link #size()}
+ * candles (every way a series is made sizes them so; the store's rows rely on it) and must be treated as read-only.
  */
 public final class CandleSeries {
     private final Market market;
