@@ -53,6 +53,10 @@ public final class ImportJob {
         default void fileStarted(Path file, long bytes, int index, int total) {
         }
 
+        /**
+         * How much of the current file has been read: {@code bytes} of its size on disk (of the compressed file for a
+         * compressed one), a total that only grows, and at the end the whole file.
+         */
         default void bytesRead(long bytes) {
         }
 
@@ -182,24 +186,21 @@ public final class ImportJob {
         Parse(Path file, ImportOptions options, ExecutorService parsers) {
             this.file = file;
             this.options = options;
-            result = parsers == null ? null : parsers.submit(() -> Parsers.parse(file, options, bytes::addAndGet));
+            result = parsers == null ? null : parsers.submit(() -> Parsers.parse(file, options, bytes::set));
         }
 
         ParsedFile await(Listener listener) throws IOException {
             if (result == null) {
                 return Parsers.parse(file, options, listener::bytesRead);
             }
-            long told = 0;
             try {
                 while (true) {
                     try {
                         ParsedFile parsed = result.get(200, TimeUnit.MILLISECONDS);
-                        listener.bytesRead(bytes.get() - told);
+                        listener.bytesRead(bytes.get());
                         return parsed;
                     } catch (TimeoutException e) {
-                        long now = bytes.get();
-                        listener.bytesRead(now - told);
-                        told = now;
+                        listener.bytesRead(bytes.get());
                     }
                 }
             } catch (InterruptedException e) {

@@ -71,4 +71,43 @@ class ImportJobTest extends ImportFixture {
         Market m = new Market("bitstamp", "btc_usd");
         assertThat(store.candles(m, Timeframe.D1).closes()).containsExactly(800.0, 801.0, 802.0, 804.0, 805.0, 806.0);
     }
+
+    @Test
+    void progressIsEachFilesBytesReadSoFarEndingAtItsSize() throws Exception {
+        // files of several reads each, parsed ahead on other threads: what the listener hears of each is a total that
+        // only grows, never past the file's size, and ends at it (the parse-ahead path once added up the totals)
+        List<Path> files = new ArrayList<>();
+        for (int f = 0; f < 3; f++) {
+            StringBuilder csv = new StringBuilder();
+            for (int i = 0; i < 30_000; i++) {
+                csv.append(1385337600L + 86_400L * f + 2L * i).append(',').append(800 + f).append(".25,1.5\n");
+            }
+            Path p = dir.resolve("big-" + f + ".csv");
+            Files.writeString(p, csv);
+            assertThat(Files.size(p)).isGreaterThan(4 * 65_536L);
+            files.add(p);
+        }
+        List<List<Long>> heard = new ArrayList<>();
+        ImportJob.Listener listener = new ImportJob.Listener() {
+            @Override
+            public void fileStarted(Path file, long bytes, int index, int total) {
+                heard.add(new ArrayList<>());
+            }
+
+            @Override
+            public void bytesRead(long bytes) {
+                heard.get(heard.size() - 1).add(bytes);
+            }
+        };
+        var summary = new ImportJob(store).run(files,
+                ImportOptions.of(ImportFormat.BITSTAMP_TRADES, "bitstamp", "btc_usd"), listener);
+        assertThat(summary.rejectedFiles()).isZero();
+        assertThat(heard).hasSize(3);
+        for (int f = 0; f < 3; f++) {
+            long size = Files.size(files.get(f));
+            List<Long> h = heard.get(f);
+            assertThat(h).as("file %d", f).isNotEmpty().isSorted().allMatch(b -> b >= 0 && b <= size);
+            assertThat(h.get(h.size() - 1)).as("file %d", f).isEqualTo(size);
+        }
+    }
 }
