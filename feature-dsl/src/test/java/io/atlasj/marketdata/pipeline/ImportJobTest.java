@@ -18,14 +18,20 @@ import org.junit.jupiter.api.Test;
  */
 class ImportJobTest extends ImportFixture {
 
+    /** Bitstamp trades as CSV: {@code rows} lines from {@code from} (epoch seconds), {@code step} seconds apart. */
+    private static StringBuilder trades(long from, int rows, long step, String priceAndAmount) {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            csv.append(from + step * i).append(',').append(priceAndAmount).append('\n');
+        }
+        return csv;
+    }
+
     @Test
     void filesParsedAheadAreWrittenAndReportedInOrderOnTheCallersThread() throws Exception {
         List<Path> files = new ArrayList<>();
         for (int f = 0; f < 7; f++) {
-            StringBuilder csv = new StringBuilder();
-            for (int i = 0; i < 2_000; i++) {
-                csv.append(1385337600L + 86_400L * f + 10L * i).append(',').append(800 + f).append(",1\n");
-            }
+            StringBuilder csv = trades(1385337600L + 86_400L * f, 2_000, 10, (800 + f) + ",1");
             if (f == 3) {
                 csv.append("not a time,800,1\n");
             }
@@ -78,10 +84,7 @@ class ImportJobTest extends ImportFixture {
         // only grows, never past the file's size, and ends at it (the parse-ahead path once added up the totals)
         List<Path> files = new ArrayList<>();
         for (int f = 0; f < 3; f++) {
-            StringBuilder csv = new StringBuilder();
-            for (int i = 0; i < 30_000; i++) {
-                csv.append(1385337600L + 86_400L * f + 2L * i).append(',').append(800 + f).append(".25,1.5\n");
-            }
+            StringBuilder csv = trades(1385337600L + 86_400L * f, 30_000, 2, (800 + f) + ".25,1.5");
             Path p = dir.resolve("big-" + f + ".csv");
             Files.writeString(p, csv);
             assertThat(Files.size(p)).isGreaterThan(4 * 65_536L);
