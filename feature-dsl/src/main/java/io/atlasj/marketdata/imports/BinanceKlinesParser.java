@@ -27,68 +27,94 @@ final class BinanceKlinesParser implements FileParser {
         String derivedSymbol = m.matches() ? m.group(1) : null;
         Timeframe tf = options.timeframe() != null ? options.timeframe()
                 : m.matches() ? Timeframe.parse(m.group(2)) : null;
-        Market market = options.market(file, null, derivedSymbol);
-        Problems problems = new Problems(file, options.skipBadRows());
-        CsvRow row = new CsvRow(problems);
-        CandleSeries.Builder out = null;
-        TimeOrder order = null;
-        FileTimes times = new FileTimes(file, "binance-klines", java.util.EnumSet.of(EpochUnit.MILLIS, EpochUnit.MICROS),
-                options.timeWindow()); // milliseconds, or microseconds in Binance spot files from 2025
-        long rows = 0;
-        long lineNo = 0;
+        Rows rows = new Rows(file, options, options.market(file, null, derivedSymbol), tf);
         boolean first = true;
         try (CsvFile csv = new CsvFile(file, progress)) {
             for (CsvFile.Record rec : csv) {
-                lineNo = rec.line();
                 if (first) {
                     first = false;
                     if (rec.fields().get(0).trim().equals("open_time")) {
                         continue; // header
                     }
                 }
-                rows++;
-                if (!row.reset(rec.fields(), lineNo, 12, 12)) {
-                    continue;
-                }
-                long openRaw = row.integer(0, "open_time");
-                double open = row.positive(1, "open");
-                double high = row.positive(2, "high");
-                double low = row.positive(3, "low");
-                double close = row.positive(4, "close");
-                double volume = row.nonNegative(5, "volume");
-                long closeRaw = row.integer(6, "close_time");
-                double quoteVolume = row.nonNegative(7, "quote_volume");
-                long count = row.integer(8, "count");
-                double takerBuy = row.nonNegative(9, "taker_buy_volume");
-                row.checkOhlc(open, high, low, close);
-                if (row.bad()) {
-                    continue;
-                }
-                long openTime = times.millis(row::problem, lineNo, "open_time", openRaw);
-                if (openTime == Long.MIN_VALUE) {
-                    continue;
-                }
-                if (out == null) {
-                    long divisor = times.unit() == EpochUnit.MICROS ? 1000 : 1;
-                    if (tf == null) {
-                        long span = (closeRaw - openRaw) / divisor + 1;
-                        tf = Timeframe.ofMillis(span).orElseThrow(() -> new ImportException(file,
-                                "cannot tell the timeframe: close_time - open_time + 1 = " + span
-                                        + " ms is not one of " + Timeframe.labels() + "; give --timeframe"));
-                    }
-                    out = CandleSeries.builder(market, tf, 65536);
-                    order = new TimeOrder(tf, options.timeWindow());
-                }
-                if (!order.accept(row, "open_time", openTime)) {
-                    continue;
-                }
-                out.add(openTime, open, high, low, close, volume, quoteVolume, count, takerBuy, CandleSource.IMPORTED);
+                rows.add(rec);
             }
         }
-        problems.throwIfRejected();
-        List<CandleSeries> candles = out == null ? List.of() : List.of(out.build());
-        return new ParsedFile(file, rows, problems.count(), problems.first(), problems.reasons(),
+        rows.problems.throwIfRejected();
+        List<CandleSeries> candles = rows.out == null ? List.of() : List.of(rows.out.build());
+        return new ParsedFile(file, rows.count, rows.problems.count(), rows.problems.first(), rows.problems.reasons(),
                 List.of(), candles, List.of(),
                 List.of(), 0);
+    }
+
+    /**
+     * A file's rows read one at a time. The file's loop only hands each record here: the JIT compiles this method once,
+     * as it is called for every row, where a loop holding it all was compiled twice (on-stack at the loop, then whole)
+     * with everything it calls inlined into each.
+     */
+    private static final class Rows {
+        private final Path file;
+        private final ImportOptions options;
+        private final Market market;
+        private final Problems problems;
+        private final CsvRow row;
+        private final FileTimes times;
+        private Timeframe tf;
+        private CandleSeries.Builder out;
+        private TimeOrder order;
+        private long count;
+
+        Rows(Path file, ImportOptions options, Market market, Timeframe tf) {
+            this.file = file;
+            this.options = options;
+            this.market = market;
+            this.tf = tf;
+            this.problems = new Problems(file, options.skipBadRows());
+            this.row = new CsvRow(problems);
+            // milliseconds, or microseconds in Binance spot files from 2025
+            this.times = new FileTimes(file, "binance-klines", java.util.EnumSet.of(EpochUnit.MILLIS, EpochUnit.MICROS),
+                    options.timeWindow());
+        }
+
+        void add(CsvFile.Record rec) {
+            long lineNo = rec.line();
+            count++;
+            if (!row.reset(rec.fields(), lineNo, 12, 12)) {
+                return;
+            }
+            long openRaw = row.integer(0, "open_time");
+            double open = row.positive(1, "open");
+            double high = row.positive(2, "high");
+            double low = row.positive(3, "low");
+            double close = row.positive(4, "close");
+            double volume = row.nonNegative(5, "volume");
+            long closeRaw = row.integer(6, "close_time");
+            double quoteVolume = row.nonNegative(7, "quote_volume");
+            long trades = row.integer(8, "count");
+            double takerBuy = row.nonNegative(9, "taker_buy_volume");
+            row.checkOhlc(open, high, low, close);
+            if (row.bad()) {
+                return;
+            }
+            long openTime = times.millis(row::problem, lineNo, "open_time", openRaw);
+            if (openTime == Long.MIN_VALUE) {
+                return;
+            }
+            if (out == null) {
+                long divisor = times.unit() == EpochUnit.MICROS ? 1000 : 1;
+                if (tf == null) {
+                    long span = (closeRaw - openRaw) / divisor + 1;
+                    tf = Timeframe.ofMillis(span).orElseThrow(() -> new ImportException(file,
+                            "cannot tell the timeframe: close_time - open_time + 1 = " + span
+                                    + " ms is not one of " + Timeframe.labels() + "; give --timeframe"));
+                }
+                out = CandleSeries.builder(market, tf, 65536);
+                order = new TimeOrder(tf, options.timeWindow());
+            }
+            if (!order.accept(row, "open_time", openTime)) {
+                return;
+            }
+            out.add(openTime, open, high, low, close, volume, quoteVolume, trades, takerBuy, CandleSource.IMPORTED);
+        }
     }
 }

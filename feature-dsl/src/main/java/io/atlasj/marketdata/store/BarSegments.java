@@ -448,69 +448,7 @@ final class BarSegments {
         Set<Path> dirs = new HashSet<>();
         try {
             for (Map.Entry<Key, Bars> e : pending.entrySet()) {
-                Key k = e.getKey();
-                Bars b = e.getValue();
-                String old = null;
-                try (PreparedStatement ps = conn.prepareStatement("SELECT file FROM bar_segments WHERE market=? "
-                        + "AND kind=? AND timeframe=? AND period=?")) {
-                    bind(ps, k);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            old = rs.getString(1);
-                        }
-                    }
-                }
-                if (old != null) {
-                    replaced.add(root.resolve(old));
-                }
-                if (b.size() == 0) {
-                    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM bar_segments WHERE market=? "
-                            + "AND kind=? AND timeframe=? AND period=?")) {
-                        bind(ps, k);
-                        ps.executeUpdate();
-                    }
-                    continue;
-                }
-                long seq;
-                try (Statement st = conn.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT NEXT VALUE FOR series_version_seq")) {
-                    rs.next();
-                    seq = rs.getLong(1);
-                }
-                String name = k.market + "/" + k.kind.label + "/" + tf(k.kind, k.tf) + "/" + label(k.kind, k.period) + "."
-                        + seq + ".bars";
-                Path f = root.resolve(name);
-                // a folder made here must itself survive a power loss: its parent's entry is flushed too
-                for (Path d = f.getParent(); !Files.isDirectory(d); d = d.getParent()) {
-                    dirs.add(d.getParent());
-                }
-                Files.createDirectories(f.getParent());
-                long crc = write(f, b);
-                written.add(f);
-                made.add(f);
-                dirs.add(f.getParent());
-                int zero = 0;
-                int filled = 0;
-                for (int i = 0; i < b.size(); i++) {
-                    if (k.kind == Kind.CANDLES && b.d()[4][i] == 0) {
-                        zero++;
-                    }
-                    if (!k.kind.ticks && b.src()[i] == io.atlasj.marketdata.CandleSource.FILLED.code()) {
-                        filled++;
-                    }
-                }
-                try (PreparedStatement ps = conn.prepareStatement("MERGE INTO bar_segments KEY(market, kind, "
-                        + "timeframe, period) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-                    bind(ps, k);
-                    ps.setString(5, name);
-                    ps.setInt(6, b.size());
-                    ps.setLong(7, b.time()[0]);
-                    ps.setLong(8, b.time()[b.size() - 1]);
-                    ps.setInt(9, zero);
-                    ps.setInt(10, filled);
-                    ps.setLong(11, crc);
-                    ps.executeUpdate();
-                }
+                commitOne(e.getKey(), e.getValue(), replaced, made, dirs);
             }
             // the new files, then the folders naming them, are on the device before H2's commit names them
             Durable.forceAll(made, dirs);
@@ -542,6 +480,89 @@ final class BarSegments {
                         e.toString());
             }
         }
+    }
+
+    /**
+     * One pending segment of {@link #commit}: its file written (unless it is now empty), its catalogue row set or
+     * deleted, the file it replaces noted. The commit's loop only calls this, so the JIT compiles it once, where the
+     * loop holding it all was compiled twice (on-stack at the loop, then whole).
+     */
+    private void commitOne(Key k, Bars b, List<Path> replaced, List<Path> made, Set<Path> dirs)
+            throws SQLException, IOException {
+        String old = null;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT file FROM bar_segments WHERE market=? "
+                + "AND kind=? AND timeframe=? AND period=?")) {
+            bind(ps, k);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    old = rs.getString(1);
+                }
+            }
+        }
+        if (old != null) {
+            replaced.add(root.resolve(old));
+        }
+        if (b.size() == 0) {
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM bar_segments WHERE market=? "
+                    + "AND kind=? AND timeframe=? AND period=?")) {
+                bind(ps, k);
+                ps.executeUpdate();
+            }
+            return;
+        }
+        long seq;
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT NEXT VALUE FOR series_version_seq")) {
+            rs.next();
+            seq = rs.getLong(1);
+        }
+        String name = k.market + "/" + k.kind.label + "/" + tf(k.kind, k.tf) + "/" + label(k.kind, k.period) + "."
+                + seq + ".bars";
+        Path f = root.resolve(name);
+        // a folder made here must itself survive a power loss: its parent's entry is flushed too
+        for (Path d = f.getParent(); !Files.isDirectory(d); d = d.getParent()) {
+            dirs.add(d.getParent());
+        }
+        Files.createDirectories(f.getParent());
+        long crc = write(f, b);
+        written.add(f);
+        made.add(f);
+        dirs.add(f.getParent());
+        int zero = k.kind == Kind.CANDLES ? zeroVolume(b) : 0;
+        int filled = k.kind.ticks ? 0 : filled(b);
+        try (PreparedStatement ps = conn.prepareStatement("MERGE INTO bar_segments KEY(market, kind, "
+                + "timeframe, period) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            bind(ps, k);
+            ps.setString(5, name);
+            ps.setInt(6, b.size());
+            ps.setLong(7, b.time()[0]);
+            ps.setLong(8, b.time()[b.size() - 1]);
+            ps.setInt(9, zero);
+            ps.setInt(10, filled);
+            ps.setLong(11, crc);
+            ps.executeUpdate();
+        }
+    }
+
+    /** How many of a segment's candles have no volume (column 4). */
+    private static int zeroVolume(Bars b) {
+        double[] volume = b.d()[4];
+        int n = 0;
+        for (int i = 0; i < b.size(); i++) {
+            n += volume[i] == 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** How many of a segment's bars were filled, not imported. */
+    private static int filled(Bars b) {
+        byte[] src = b.src();
+        byte code = io.atlasj.marketdata.CandleSource.FILLED.code();
+        int n = 0;
+        for (int i = 0; i < b.size(); i++) {
+            n += src[i] == code ? 1 : 0;
+        }
+        return n;
     }
 
     /** Forgets this transaction's changes (before the caller rolls back H2). */
