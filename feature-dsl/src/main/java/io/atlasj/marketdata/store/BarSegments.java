@@ -529,7 +529,7 @@ final class BarSegments {
         made.add(f);
         dirs.add(f.getParent());
         int zero = k.kind == Kind.CANDLES ? zeroVolume(b) : 0;
-        int filled = k.kind.ticks ? 0 : filled(b);
+        int filledBars = k.kind.ticks ? 0 : filled(b);
         try (PreparedStatement ps = conn.prepareStatement("MERGE INTO bar_segments KEY(market, kind, "
                 + "timeframe, period) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
             bind(ps, k);
@@ -538,7 +538,7 @@ final class BarSegments {
             ps.setLong(7, b.time()[0]);
             ps.setLong(8, b.time()[b.size() - 1]);
             ps.setInt(9, zero);
-            ps.setInt(10, filled);
+            ps.setInt(10, filledBars);
             ps.setLong(11, crc);
             ps.executeUpdate();
         }
